@@ -1,0 +1,215 @@
+//! The model as written: a plain mirror of the JSON files in `model/`, with no logic.
+//!
+//! Every object rejects keys it does not know, so a typo in the model is an error rather
+//! than a silently ignored setting. Member order is kept as written because it is the order
+//! of elements in the XML that S3 receives.
+
+use serde::Deserialize;
+
+/// Service-wide facts, given once across all model files.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Human name of the service.
+    pub name: String,
+    /// What the service is, for the crate docs.
+    pub docs: String,
+    /// SigV4 signing name.
+    pub signing_name: String,
+    /// API version string.
+    pub api_version: String,
+    /// XML namespace of request and response documents.
+    pub xml_namespace: String,
+    /// The URI label that names the bucket; the runtime moves it into the host name for
+    /// virtual-hosted-style addressing.
+    pub bucket_label: String,
+}
+
+/// One operation of the service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    /// Method and URI template, e.g. `GET /{Bucket}/{Key+}?uploads`.
+    pub http: String,
+    /// HTTP status of a successful response, when it is not 200.
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Name of the input structure.
+    pub input: String,
+    /// Name of the output structure; an operation without one answers with nothing of note.
+    #[serde(default)]
+    pub output: Option<String>,
+    /// Error structures the operation is documented to return.
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Integrity checksum settings.
+    #[serde(default)]
+    pub checksum: Option<Checksum>,
+    /// Set when the operation is deprecated: `true`, or a message naming the successor.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// What the operation does.
+    pub docs: String,
+}
+
+/// Request and response checksum settings of an operation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checksum {
+    /// S3 refuses the request without an integrity header (Content-MD5 or x-amz-checksum-*).
+    #[serde(default)]
+    pub required: bool,
+    /// Input member that selects the request checksum algorithm.
+    #[serde(default)]
+    pub request_algorithm_member: Option<String>,
+    /// Input member that asks S3 to return checksums for validation.
+    #[serde(default)]
+    pub response_mode_member: Option<String>,
+    /// Algorithms S3 may use for response checksums.
+    #[serde(default)]
+    pub response_algorithms: Vec<String>,
+}
+
+/// A deprecation: a plain flag or a message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Deprecation {
+    /// Deprecated without a message.
+    Flag(bool),
+    /// Deprecated, with a message that names the replacement.
+    Message(String),
+}
+
+/// The kinds of named shapes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShapeKind {
+    /// A record of named members.
+    Structure,
+    /// A string restricted to listed values.
+    Enum,
+}
+
+/// A named shape: a structure or a string enum.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    /// Structure or enum.
+    #[serde(rename = "type")]
+    pub kind: ShapeKind,
+    /// What the shape represents.
+    pub docs: String,
+    /// Members of a structure, in wire order (kept raw so each one is checked on its own).
+    #[serde(default)]
+    pub members: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Values of an enum.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// Marks a structure as an error S3 returns, with its usual HTTP status.
+    #[serde(default)]
+    pub error: Option<ErrorInfo>,
+    /// XML element name when it differs from the shape name.
+    #[serde(default)]
+    pub xml_name: Option<String>,
+    /// XML namespace declared on the element of this structure.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+/// Facts about an error structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorInfo {
+    /// The HTTP status S3 answers this error with.
+    pub status: u16,
+}
+
+/// An XML namespace declaration, optionally with a prefix (`xmlns:prefix="uri"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XmlNamespace {
+    /// Namespace prefix; absent for a default namespace.
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Namespace URI.
+    pub uri: String,
+}
+
+/// Where a member travels in the HTTP message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// A `{Label}` of the URI path.
+    Uri,
+    /// A query string parameter.
+    Query,
+    /// One HTTP header.
+    Header,
+    /// All headers starting with a prefix, as a map (e.g. `x-amz-meta-`).
+    Headers,
+    /// The HTTP status code.
+    Status,
+    /// The whole body.
+    Payload,
+    /// The body's XML document is this one element; its text is the value.
+    Root,
+    /// An XML attribute of the structure's element.
+    Attribute,
+    /// A child element of the structure's XML element (the default).
+    Body,
+}
+
+/// Timestamp wire formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimestampFormat {
+    /// RFC 3339 / ISO 8601, e.g. `2026-11-24T06:00:00.000Z`.
+    Iso8601,
+    /// RFC 7231 HTTP date, e.g. `Tue, 24 Nov 2026 06:00:00 GMT`.
+    HttpDate,
+    /// Seconds since the Unix epoch.
+    EpochSeconds,
+}
+
+/// A member of a structure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// `string`, `integer`, `long`, `boolean`, `timestamp`, `blob`, a shape name,
+    /// `list<T>` or `map<K, V>`.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// Where the member travels; a child XML element when absent.
+    #[serde(rename = "in", default)]
+    pub location: Option<Location>,
+    /// Wire name (header, query parameter, XML element or attribute) when it differs from
+    /// the member name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The caller must set it; checked before anything is sent.
+    #[serde(default)]
+    pub required: bool,
+    /// A list whose items repeat directly in the parent element, with no wrapper element.
+    #[serde(default)]
+    pub flattened: bool,
+    /// Element name of each item of a wrapped list (default `member`).
+    #[serde(default)]
+    pub item_name: Option<String>,
+    /// Timestamp format, when it is not the default of its location.
+    #[serde(default)]
+    pub format: Option<TimestampFormat>,
+    /// A blob payload that is streamed rather than held in memory.
+    #[serde(default)]
+    pub streaming: bool,
+    /// XML namespace URI declared on this member's element.
+    #[serde(default)]
+    pub xml_namespace: Option<String>,
+    /// A secret: never shown by `Debug`.
+    #[serde(default)]
+    pub sensitive: bool,
+    /// Set when the member is deprecated.
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    /// What the member means.
+    pub docs: String,
+}
