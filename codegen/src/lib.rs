@@ -1,0 +1,139 @@
+//! The s3-client code generator: the JSON service model in, formatted Rust files out.
+//!
+//! Three stages with hard borders: [`model`] mirrors the JSON as written, [`ir::lower`]
+//! checks and resolves it (collecting every problem, each naming its shape and member),
+//! and [`emit`] turns the resolved form into tokens that [`render`] formats. The result is
+//! a map from relative path to file contents, byte-for-byte deterministic; [`sync`] writes
+//! it or checks it against the committed files.
+
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod model;
+pub mod render;
+pub mod sync;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use quote::quote;
+
+pub use diag::{Diagnostic, Diagnostics};
+use ir::Role;
+
+/// Reads every `*.json` file of a model directory, sorted by name.
+pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut files = Vec::new();
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => files.push((name, text)),
+                        Err(e) => d.error(format!("file {}", path.display()), e.to_string()),
+                    }
+                }
+            }
+        }
+        Err(e) => d.error(format!("model directory {}", dir.display()), e.to_string()),
+    }
+    files.sort();
+    d.finish(files)
+}
+
+/// Generates the crate's `generated/` tree from model files (`(file name, JSON text)`):
+/// relative path to formatted contents.
+pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, Diagnostics> {
+    let svc = ir::lower(files)?;
+    let mut d = Diagnostics::default();
+    let mut out = BTreeMap::new();
+    let mut put = |path: String, tokens: proc_macro2::TokenStream| match render::file(&path, tokens) {
+        Ok(text) => {
+            out.insert(path, text);
+        }
+        Err(e) => d.error("emit", e),
+    };
+
+    let service_doc = emit::doc(&format!(
+        "Generated from the {} model (API version {}).",
+        svc.name, svc.api_version
+    ));
+    let api_version = svc.api_version.as_str();
+    let signing_name = svc.signing_name.as_str();
+    put(
+        "mod.rs".into(),
+        quote! {
+            #![doc = " Code generated from the service model: types, operations, client methods."]
+            pub mod operation;
+            pub mod types;
+            mod client;
+            #service_doc
+            pub const API_VERSION: &str = #api_version;
+            /// The name requests are signed for (SigV4 service name).
+            pub(crate) const SIGNING_NAME: &str = #signing_name;
+        },
+    );
+    put("client.rs".into(), emit::operations::client(&svc));
+
+    let mut types = Vec::new();
+    for e in &svc.enums {
+        types.push(emit::types::enumeration(e));
+    }
+    for s in svc.structures.iter().filter(|s| matches!(s.role, Role::Shared | Role::Error)) {
+        types.push(emit::types::structure(s, &svc));
+    }
+    for s in &svc.structures {
+        if s.serialized {
+            types.push(emit::ser::writer(s, &svc));
+        }
+        if s.deserialized {
+            types.push(emit::de::reader(s, &svc));
+        }
+    }
+    put(
+        "types.rs".into(),
+        quote! {
+            #![doc = " Shapes shared between operations: nested structures, errors and enums."]
+            #![allow(deprecated)]
+            #(#types)*
+        },
+    );
+
+    let mut modules = Vec::new();
+    for op in &svc.operations {
+        let module = emit::ident(op.method.trim_start_matches("r#"));
+        let summary = format!(" `{}`: {}", op.name, emit::first_sentence(&op.docs));
+        modules.push(quote!(#[doc = #summary] pub mod #module;));
+        let mut items = Vec::new();
+        for s in svc.structures.iter().filter(|s| s.operation.as_deref() == Some(op.name.as_str())) {
+            items.push(emit::types::structure(s, &svc));
+        }
+        items.push(emit::operations::operation(op, &svc));
+        let docs = emit::doc(&op.docs);
+        let inner_docs = docs.into_iter().map(|tt| match tt {
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => {
+                quote!(#p!)
+            }
+            other => quote!(#other),
+        });
+        put(
+            format!("operation/{}.rs", op.method.trim_start_matches("r#")),
+            quote! {
+                #(#inner_docs)*
+                #![allow(deprecated)]
+                #(#items)*
+            },
+        );
+    }
+    put(
+        "operation/mod.rs".into(),
+        quote! {
+            #![doc = " One module per operation: its input, output, error and fluent builder."]
+            #(#modules)*
+        },
+    );
+    d.finish(out)
+}

@@ -1,0 +1,40 @@
+//! A fast-compiling Rust SDK for Amazon S3 and S3-compatible stores (MinIO, Ceph, Garage,
+//! moto...), generated from a machine-readable model of the S3 API.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use s3_client::{Client, primitives::ByteStream};
+//!
+//! let client = Client::from_env().await?;
+//! client.put_object().bucket("b").key("k").body(ByteStream::from_static(b"hello")).send().await?;
+//! let object = client.get_object().bucket("b").key("k").send().await?;
+//! let bytes = object.body.collect().await?;
+//! assert_eq!(&bytes[..], b"hello");
+//! # Ok(()) }
+//! ```
+//!
+//! The typed API lives in [`operation`] (one module per operation) and [`types`]; the
+//! hand-written runtime (configuration, credentials, addressing, signing, HTTP, errors)
+//! drives every operation through one non-generic entry point.
+
+mod body;
+mod client;
+mod config;
+mod credentials;
+pub mod error;
+#[rustfmt::skip]
+mod generated;
+mod runtime;
+
+pub use client::Client;
+pub use config::{Config, ConfigBuilder};
+pub use credentials::Credentials;
+pub use error::SdkError;
+pub use generated::{API_VERSION, operation, types};
+
+/// Values that are not specific to one operation: bodies and timestamps.
+pub mod primitives {
+    pub use crate::body::{ByteStream, ByteStreamError};
+    pub use aws_smithy_types::DateTime;
+    pub use aws_smithy_types::date_time::Format as DateTimeFormat;
+}

@@ -1,0 +1,117 @@
+//! Emitters: pure functions from the intermediate form to Rust tokens.
+
+pub mod de;
+pub mod operations;
+pub mod ser;
+pub mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Binding, Member, Service, TimestampFormat, Type};
+
+/// An identifier from a name lowering has already checked; `r#` marks a raw identifier.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = text.trim().lines().map(|l| {
+        let line = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// A `#[deprecated]` attribute when a message (possibly empty) is given.
+pub fn deprecated(message: &Option<String>) -> TokenStream {
+    match message.as_deref() {
+        None => quote!(),
+        Some("") => quote!(#[deprecated]),
+        Some(note) => quote!(#[deprecated(note = #note)]),
+    }
+}
+
+/// The first sentence of a doc text, for one-line docs on setters and builders.
+pub fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    match text.find(". ") {
+        Some(i) => text[..=i].to_string(),
+        None => text.lines().next().unwrap_or_default().to_string(),
+    }
+}
+
+/// The Rust type of a member value (without the `Option` around it).
+pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
+    match ty {
+        Type::String => quote!(::std::string::String),
+        Type::Integer => quote!(i32),
+        Type::Long => quote!(i64),
+        Type::Boolean => quote!(bool),
+        Type::Timestamp(_) => quote!(crate::primitives::DateTime),
+        Type::Blob => quote!(::bytes::Bytes),
+        Type::Stream => quote!(crate::primitives::ByteStream),
+        Type::Enum(name) => {
+            let name = ident(name);
+            quote!(crate::types::#name)
+        }
+        Type::Structure(name) => {
+            let rust = svc.structure(name).map(|s| s.rust_name.as_str()).unwrap_or(name);
+            let name = ident(rust);
+            quote!(crate::types::#name)
+        }
+        Type::List { item, .. } => {
+            let item = rust_type(item, svc);
+            quote!(::std::vec::Vec<#item>)
+        }
+        Type::Map => quote!(::std::collections::HashMap<::std::string::String, ::std::string::String>),
+    }
+}
+
+/// The field type: streams are always present (empty by default), everything else optional.
+pub fn field_type(member: &Member, svc: &Service) -> TokenStream {
+    let ty = rust_type(&member.ty, svc);
+    if member.ty == Type::Stream { ty } else { quote!(::std::option::Option<#ty>) }
+}
+
+/// The runtime's name for a timestamp format.
+pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::Iso8601 => quote!(crate::primitives::DateTimeFormat::DateTime),
+        TimestampFormat::HttpDate => quote!(crate::primitives::DateTimeFormat::HttpDate),
+        TimestampFormat::EpochSeconds => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
+    }
+}
+
+/// A sentence telling where a member travels, appended to its docs.
+pub fn wire_note(member: &Member) -> Option<String> {
+    let name = &member.wire_name;
+    Some(match member.binding {
+        Binding::Label => format!("Sent in the URI path as `{{{}}}`.", member.name),
+        Binding::Query => format!("Sent as the `{name}` query parameter."),
+        Binding::Header => format!("Travels as the `{name}` header."),
+        Binding::PrefixHeaders => format!("Travels as `{name}*` headers, one per entry."),
+        Binding::Status => "The HTTP status code of the response.".to_string(),
+        Binding::Payload => "The whole HTTP body.".to_string(),
+        Binding::Root => format!("The body's `{name}` element."),
+        Binding::Attribute => format!("XML attribute `{name}`."),
+        Binding::Element => return None,
+    })
+}
+
+/// Docs of a member: its own text, where it travels, and that it is required.
+pub fn member_docs(member: &Member) -> TokenStream {
+    let mut text = member.docs.trim().to_string();
+    if let Some(note) = wire_note(member) {
+        text.push_str("\n\n");
+        text.push_str(&note);
+    }
+    if member.required {
+        text.push_str(" Required.");
+    }
+    doc(&text)
+}

@@ -1,0 +1,321 @@
+//! Per-operation code: the fluent builder, `send()`, the error enum, and the client method.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{de, deprecated, doc, first_sentence, ident, rust_type, ser};
+use crate::ir::{Operation, Service, Structure, Type};
+
+/// Rust names derived from an operation name.
+pub struct OperationNames {
+    /// `GetObjectFluentBuilder`.
+    pub builder: proc_macro2::Ident,
+    /// `GetObjectError`.
+    pub error: proc_macro2::Ident,
+}
+
+impl OperationNames {
+    /// Names for `op`.
+    pub fn of(op: &Operation) -> Self {
+        let base = crate::ir::names::type_name(&op.name);
+        OperationNames { builder: format_ident!("{base}FluentBuilder"), error: format_ident!("{base}Error") }
+    }
+}
+
+/// The setter methods of the fluent builder for one input member.
+fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
+    input
+        .members
+        .iter()
+        .map(|m| {
+            let field = ident(&m.field);
+            let plain = m.field.trim_start_matches("r#");
+            let set = format_ident!("set_{}", plain);
+            let get = format_ident!("get_{}", plain);
+            let link = format!(" Sets [`{}::{}`]: {}", input.rust_name, plain, first_sentence(&m.docs));
+            let set_doc = format!(" Replaces [`{}::{}`].", input.rust_name, plain);
+            let get_doc = format!(" The value of [`{}::{}`] set so far.", input.rust_name, plain);
+            let full = super::field_type(m, svc);
+            let dep = deprecated(&m.deprecated);
+            let (arg, assign) = match &m.ty {
+                Type::String => (quote!(value: impl Into<::std::string::String>), quote!(Some(value.into()))),
+                Type::Blob => (quote!(value: impl Into<::bytes::Bytes>), quote!(Some(value.into()))),
+                Type::Stream => (quote!(value: crate::primitives::ByteStream), quote!(value)),
+                Type::List { item, .. } => {
+                    let item = rust_type(item, svc);
+                    let append = format!(
+                        " Appends one item to [`{}::{}`]: {}",
+                        input.rust_name,
+                        plain,
+                        first_sentence(&m.docs)
+                    );
+                    return quote! {
+                        #[doc = #append]
+                        #dep
+                        pub fn #field(mut self, item: #item) -> Self {
+                            self.input.#field.get_or_insert_with(::std::vec::Vec::new).push(item);
+                            self
+                        }
+                        #[doc = #set_doc]
+                        #dep
+                        pub fn #set(mut self, value: #full) -> Self {
+                            self.input.#field = value;
+                            self
+                        }
+                        #[doc = #get_doc]
+                        #dep
+                        pub fn #get(&self) -> &#full {
+                            &self.input.#field
+                        }
+                    };
+                }
+                Type::Map => {
+                    let insert =
+                        format!(" Adds one entry to [`{}::{}`]: {}", input.rust_name, plain, first_sentence(&m.docs));
+                    return quote! {
+                        #[doc = #insert]
+                        #dep
+                        pub fn #field(mut self, key: impl Into<::std::string::String>, value: impl Into<::std::string::String>) -> Self {
+                            self.input.#field.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), value.into());
+                            self
+                        }
+                        #[doc = #set_doc]
+                        #dep
+                        pub fn #set(mut self, value: #full) -> Self {
+                            self.input.#field = value;
+                            self
+                        }
+                        #[doc = #get_doc]
+                        #dep
+                        pub fn #get(&self) -> &#full {
+                            &self.input.#field
+                        }
+                    };
+                }
+                ty => {
+                    let t = rust_type(ty, svc);
+                    (quote!(value: #t), quote!(Some(value)))
+                }
+            };
+            quote! {
+                #[doc = #link]
+                #dep
+                pub fn #field(mut self, #arg) -> Self {
+                    self.input.#field = #assign;
+                    self
+                }
+                #[doc = #set_doc]
+                #dep
+                pub fn #set(mut self, value: #full) -> Self {
+                    self.input.#field = value;
+                    self
+                }
+                #[doc = #get_doc]
+                #dep
+                pub fn #get(&self) -> &#full {
+                    &self.input.#field
+                }
+            }
+        })
+        .collect()
+}
+
+/// The error enum of an operation and its mapping from S3's error codes.
+fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
+    let names = OperationNames::of(op);
+    let error = &names.error;
+    let errors: Vec<&Structure> = op.errors.iter().filter_map(|e| svc.structure(e)).collect();
+    let variants = errors.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        let docs = doc(&e.docs);
+        quote!(#docs #v(crate::types::#v),)
+    });
+    let metas = errors.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        quote!(Self::#v(e) => &e.meta,)
+    });
+    let arms = errors.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        let code = &e.name;
+        let reader = de::reader_fn(e);
+        quote! {
+            Some(#code) => {
+                let mut error = crate::runtime::read_error(body, crate::types::#reader)?;
+                error.meta = meta;
+                Self::#v(error)
+            }
+        }
+    });
+    // A response without a body (HEAD) has no code; its status picks the one modeled
+    // error with that status, if exactly one has it.
+    let bodiless = errors.iter().filter_map(|e| {
+        let status = e.error_status?;
+        let unique = errors.iter().filter(|o| o.error_status == Some(status)).count() == 1;
+        unique.then(|| {
+            let v = ident(&e.rust_name);
+            quote! {
+                _ if meta.is_bodiless() && meta.status() == #status => {
+                    Self::#v(crate::types::#v { meta, ..Default::default() })
+                }
+            }
+        })
+    });
+    let docs = format!(" The errors `{}` can return.", op.name);
+    let is_fns = errors.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        let is = format_ident!("is_{}", crate::ir::names::field(&e.name).trim_start_matches("r#"));
+        let d = format!(" Whether this is the `{}` error.", e.name);
+        quote! {
+            #[doc = #d]
+            pub fn #is(&self) -> bool {
+                matches!(self, Self::#v(_))
+            }
+        }
+    });
+    let body_param = if errors.is_empty() { quote!(_body) } else { quote!(body) };
+    let mapping = if errors.is_empty() {
+        quote!(Ok(Self::Unmodeled(meta)))
+    } else {
+        quote! {
+            Ok(match meta.code() {
+                #(#arms)*
+                #(#bodiless)*
+                _ => Self::Unmodeled(meta),
+            })
+        }
+    };
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #error {
+            #(#variants)*
+            #[doc = " An error this operation's model does not list; its code says which."]
+            Unmodeled(crate::error::ErrorMetadata),
+        }
+
+        impl #error {
+            /// The code, message and request ids S3 sent.
+            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                match self {
+                    #(#metas)*
+                    Self::Unmodeled(meta) => meta,
+                }
+            }
+            #(#is_fns)*
+        }
+
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self.meta(), f)
+            }
+        }
+
+        impl ::std::error::Error for #error {}
+
+        impl crate::runtime::OperationError for #error {
+            fn from_service(
+                meta: crate::error::ErrorMetadata,
+                #body_param: &[u8],
+            ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+                #mapping
+            }
+        }
+    }
+}
+
+/// Everything in `operation/<name>.rs` besides the input and output types.
+pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
+    let (Some(input), Some(output)) = (svc.structure(&op.input), svc.structure(&op.output)) else {
+        return quote!();
+    };
+    let names = OperationNames::of(op);
+    let builder = &names.builder;
+    let error = &names.error;
+    let input_ty = ident(&input.rust_name);
+    let output_ty = ident(&output.rust_name);
+    let op_name = &op.name;
+    let http_method = &op.http_method;
+    let checksum_required = op.checksum_required;
+    let streaming_output = output.streaming;
+    let setters = setters(input, svc);
+    let serialize = ser::request(op, input, svc);
+    let deserialize = de::response(output, svc);
+    let errors = error_enum(op, svc);
+    let builder_doc = format!(" Builds and sends a `{op_name}` request; made by [`crate::Client::{}`].", op.method);
+    let send_doc = format!(" Sends the request and waits for the `{op_name}` response.");
+    quote! {
+        #errors
+
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        pub struct #builder {
+            client: crate::Client,
+            input: #input_ty,
+        }
+
+        impl #builder {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client, input: ::std::default::Default::default() }
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_ty {
+                &self.input
+            }
+
+            /// Replaces the whole input, e.g. one built with a struct literal.
+            pub fn set_input(mut self, input: #input_ty) -> Self {
+                self.input = input;
+                self
+            }
+
+            #(#setters)*
+
+            #[doc = #send_doc]
+            pub async fn send(self) -> ::std::result::Result<#output_ty, crate::error::SdkError<#error>> {
+                crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize).await
+            }
+        }
+
+        /// How the runtime sends this operation.
+        static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
+            name: #op_name,
+            method: #http_method,
+            checksum_required: #checksum_required,
+            streaming_output: #streaming_output,
+        };
+
+        #serialize
+
+        #deserialize
+    }
+}
+
+/// `impl Client { pub fn get_object(&self) -> GetObjectFluentBuilder }` for every operation.
+pub fn client(svc: &Service) -> TokenStream {
+    let methods = svc.operations.iter().map(|op| {
+        let method = ident(&op.method);
+        let module = ident(op.method.trim_start_matches("r#"));
+        let builder = OperationNames::of(op).builder;
+        let docs = doc(&op.docs);
+        let dep = deprecated(&op.deprecated);
+        quote! {
+            #docs
+            #dep
+            pub fn #method(&self) -> crate::operation::#module::#builder {
+                crate::operation::#module::#builder::new(self.clone())
+            }
+        }
+    });
+    let names = svc.operations.iter().map(|op| &op.name);
+    quote! {
+        impl crate::Client {
+            #(#methods)*
+
+            /// The names of every operation this client can send, as the model spells them.
+            pub const fn operation_names() -> &'static [&'static str] {
+                &[#(#names),*]
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Request serialisers: input structures to HTTP requests, nested structures to XML.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{ident, timestamp_format};
+use crate::ir::{Binding, Member, Operation, PathPart, Service, Structure, Type};
+
+/// Name of the XML writer function of a structure.
+pub fn writer_fn(s: &Structure) -> proc_macro2::Ident {
+    format_ident!("ser_{}", crate::ir::names::field(&s.name).trim_start_matches("r#"))
+}
+
+/// An expression turning the scalar `v` (a reference) into text for a URI, query or header.
+fn text(ty: &Type, v: TokenStream) -> TokenStream {
+    match ty {
+        Type::String => quote!(#v.as_str()),
+        Type::Enum(_) => quote!(#v.as_str()),
+        Type::Integer | Type::Long => quote!(&#v.to_string()),
+        Type::Boolean => quote!(if *#v { "true" } else { "false" }),
+        Type::Timestamp(f) => {
+            let f = timestamp_format(*f);
+            quote!(&crate::runtime::format_timestamp(#v, #f)?)
+        }
+        Type::List { item, .. } => {
+            let each = text(item, quote!(item));
+            quote!(&#v.iter().map(|item| #each).collect::<::std::vec::Vec<_>>().join(", "))
+        }
+        _ => quote!(compile_error!("not a scalar")),
+    }
+}
+
+/// The statement that binds one input member to the request.
+fn bind(m: &Member, owner: &str) -> TokenStream {
+    let field = ident(&m.field);
+    let wire = &m.wire_name;
+    let lower = wire.to_ascii_lowercase();
+    let name = &m.name;
+    let apply = |v: TokenStream| -> TokenStream {
+        match m.binding {
+            Binding::Query => {
+                let t = text(&m.ty, v);
+                quote!(request.query(#wire, #t);)
+            }
+            Binding::Header => {
+                let t = text(&m.ty, v);
+                quote!(request.header(#lower, #t)?;)
+            }
+            Binding::PrefixHeaders => quote!(request.prefix_headers(#lower, #v)?;),
+            _ => quote!(),
+        }
+    };
+    if m.required {
+        let body = apply(quote!(value));
+        quote! {
+            let value = crate::runtime::required(input.#field.as_ref(), #owner, #name)?;
+            #body
+        }
+    } else {
+        let body = apply(quote!(value));
+        quote! {
+            if let Some(value) = &input.#field {
+                #body
+            }
+        }
+    }
+}
+
+/// `fn serialize(input) -> Result<Request, BuildError>` for an operation.
+pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream {
+    let owner = &input.rust_name;
+    let mut steps = Vec::new();
+    let label_member = |field: &str| input.members.iter().find(|m| m.field == field);
+    if let Some(b) = &op.bucket {
+        let field = ident(&b.field);
+        let name = &b.member;
+        steps.push(quote! {
+            request.bucket(crate::runtime::required(input.#field.as_ref(), #owner, #name)?)?;
+        });
+    }
+    for part in &op.path {
+        match part {
+            PathPart::Literal(l) => steps.push(quote!(request.path(#l);)),
+            PathPart::Label(l) => {
+                let field = ident(&l.field);
+                let name = &l.member;
+                let greedy = l.greedy;
+                let value = match label_member(&l.field).map(|m| &m.ty) {
+                    Some(Type::Enum(_)) => quote!(value.as_str()),
+                    Some(Type::Integer | Type::Long) => quote!(&value.to_string()),
+                    _ => quote!(value),
+                };
+                steps.push(quote! {
+                    let value = crate::runtime::required(input.#field.as_ref(), #owner, #name)?;
+                    request.label(#name, #value, #greedy)?;
+                });
+            }
+        }
+    }
+    for (k, v) in &op.static_query {
+        match v {
+            Some(v) => steps.push(quote!(request.query(#k, #v);)),
+            None => steps.push(quote!(request.query_flag(#k);)),
+        }
+    }
+    let mut payload = quote!();
+    for m in &input.members {
+        match m.binding {
+            Binding::Label => {}
+            Binding::Query | Binding::Header | Binding::PrefixHeaders => steps.push(bind(m, owner)),
+            Binding::Payload => {
+                let field = ident(&m.field);
+                let name = &m.name;
+                let required = m.required.then(|| {
+                    quote!(crate::runtime::required(input.#field.as_ref(), #owner, #name)?;)
+                });
+                payload = match &m.ty {
+                    Type::Stream => quote!(request.body(input.#field);),
+                    Type::Blob => quote! {
+                        #required
+                        if let Some(value) = input.#field {
+                            request.body(crate::primitives::ByteStream::from(value));
+                        }
+                    },
+                    Type::String => quote! {
+                        #required
+                        if let Some(value) = input.#field {
+                            request.body(crate::primitives::ByteStream::from(value));
+                        }
+                    },
+                    Type::Structure(shape) => {
+                        let s = svc.structure(shape);
+                        let writer = s.map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+                        let wire = &m.wire_name;
+                        let ns = match &m.xml_namespace {
+                            Some(ns) => quote!(Some(#ns)),
+                            None => quote!(None),
+                        };
+                        quote! {
+                            #required
+                            if let Some(value) = &input.#field {
+                                let mut writer = crate::runtime::XmlWriter::new();
+                                crate::types::#writer(&mut writer, #wire, value, #ns)?;
+                                request.xml_body(writer);
+                            }
+                        }
+                    }
+                    _ => quote!(),
+                };
+            }
+            _ => {}
+        }
+    }
+    let name = ident(&input.rust_name);
+    quote! {
+        fn serialize(input: #name) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+            let mut request = crate::runtime::Request::new();
+            #(#steps)*
+            #payload
+            Ok(request)
+        }
+    }
+}
+
+/// Writes one value of type `ty` as the element `name`.
+fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> TokenStream {
+    match ty {
+        Type::String => quote!(writer.element(#name, #v);),
+        Type::Enum(_) => quote!(writer.element(#name, #v.as_str());),
+        Type::Integer | Type::Long => quote!(writer.number(#name, #v);),
+        Type::Boolean => quote!(writer.boolean(#name, *#v);),
+        Type::Timestamp(f) => {
+            let f = timestamp_format(*f);
+            quote!(writer.element(#name, &crate::runtime::format_timestamp(#v, #f)?);)
+        }
+        Type::Blob => quote!(writer.blob(#name, #v);),
+        Type::Structure(shape) => {
+            let writer = svc.structure(shape).map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+            quote!(#writer(writer, #name, #v, None)?;)
+        }
+        Type::List { item, item_name, flattened } => {
+            let each = write_value(item, quote!(#item_name), quote!(item), svc);
+            if *flattened {
+                quote!(for item in #v { #each })
+            } else {
+                quote! {
+                    writer.open(#name);
+                    writer.close_start();
+                    for item in #v { #each }
+                    writer.end(#name);
+                }
+            }
+        }
+        Type::Stream | Type::Map => quote!(),
+    }
+}
+
+/// `fn ser_x(writer, name, value, xmlns)` writing a structure as an XML element.
+pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
+    let func = writer_fn(s);
+    let name = ident(&s.rust_name);
+    let owner = &s.rust_name;
+    let ns = s.xml_namespace.as_ref().map(|(prefix, uri)| {
+        let attr = match prefix {
+            Some(p) => format!("xmlns:{p}"),
+            None => "xmlns".to_string(),
+        };
+        quote!(writer.attribute(#attr, #uri);)
+    });
+    let mut attributes = Vec::new();
+    let mut children = Vec::new();
+    for m in &s.members {
+        let field = ident(&m.field);
+        let wire = &m.wire_name;
+        let member = &m.name;
+        let write = match m.binding {
+            Binding::Attribute => {
+                let t = text(&m.ty, quote!(value));
+                quote!(writer.attribute(#wire, #t);)
+            }
+            _ => match &m.ty {
+                Type::List { flattened: true, .. } => write_value(&m.ty, quote!(#wire), quote!(value), svc),
+                Type::Structure(shape) => {
+                    let w = svc.structure(shape).map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+                    let ns = match &m.xml_namespace {
+                        Some(ns) => quote!(Some(#ns)),
+                        None => quote!(None),
+                    };
+                    quote!(#w(writer, #wire, value, #ns)?;)
+                }
+                ty => write_value(ty, quote!(#wire), quote!(value), svc),
+            },
+        };
+        let stmt = if m.required {
+            quote! {
+                let value = crate::runtime::required(value_of.#field.as_ref(), #owner, #member)?;
+                #write
+            }
+        } else {
+            quote! {
+                if let Some(value) = &value_of.#field {
+                    #write
+                }
+            }
+        };
+        if m.binding == Binding::Attribute {
+            attributes.push(stmt);
+        } else {
+            children.push(stmt);
+        }
+    }
+    let doc = format!(" Writes [`{}`] as the XML element `name`.", s.rust_name);
+    quote! {
+        #[doc = #doc]
+        pub(crate) fn #func(
+            writer: &mut crate::runtime::XmlWriter,
+            name: &str,
+            value_of: &#name,
+            xmlns: ::std::option::Option<&str>,
+        ) -> ::std::result::Result<(), crate::error::BuildError> {
+            writer.open(name);
+            if let Some(uri) = xmlns {
+                writer.attribute("xmlns", uri);
+            }
+            #ns
+            #(#attributes)*
+            writer.close_start();
+            #(#children)*
+            writer.end(name);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,660 @@
+//! Lowering: raw model files in, a validated [`Service`] out, or every problem found.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::names;
+use super::{
+    Binding, Enum, Label, Member, Operation, PathPart, Role, Service, Structure, TimestampFormat,
+    Type,
+};
+use crate::diag::{self, Diagnostics};
+use crate::model::{self, Location, ShapeKind};
+
+const METHODS: &[&str] = &["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH"];
+
+/// A shape as read, with the file it came from and its members parsed one by one.
+struct RawShape {
+    shape: model::Shape,
+    members: Vec<(String, model::Member)>,
+}
+
+/// Reads every model file (`(file name, JSON text)`), checks it, and resolves it.
+pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut service: Option<model::Service> = None;
+    let mut operations: BTreeMap<String, model::Operation> = BTreeMap::new();
+    let mut shapes: BTreeMap<String, RawShape> = BTreeMap::new();
+    let mut origin: BTreeMap<String, String> = BTreeMap::new();
+
+    for (file, text) in files {
+        let root: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                d.error(format!("file {file}"), format!("not valid JSON: {e}"));
+                continue;
+            }
+        };
+        let Value::Object(root) = root else {
+            d.error(format!("file {file}"), "the top level must be a JSON object");
+            continue;
+        };
+        for (key, value) in root {
+            match key.as_str() {
+                "service" => match serde_json::from_value::<model::Service>(value) {
+                    Ok(s) if service.is_none() => service = Some(s),
+                    Ok(_) => d.error(format!("file {file}"), "`service` is given more than once"),
+                    Err(e) => d.error(format!("file {file}, service"), e.to_string()),
+                },
+                "operations" => {
+                    for (name, value) in object(&mut d, &format!("file {file}, operations"), value) {
+                        let place = diag::operation(&name);
+                        if let Some(first) = origin.insert(format!("op:{name}"), file.clone()) {
+                            d.error(&place, format!("defined in both {first} and {file}"));
+                            continue;
+                        }
+                        match serde_json::from_value::<model::Operation>(value) {
+                            Ok(op) => {
+                                operations.insert(name, op);
+                            }
+                            Err(e) => d.error(place, e.to_string()),
+                        }
+                    }
+                }
+                "shapes" => {
+                    for (name, value) in object(&mut d, &format!("file {file}, shapes"), value) {
+                        let place = diag::shape(&name);
+                        if let Some(first) = origin.insert(format!("shape:{name}"), file.clone()) {
+                            d.error(&place, format!("defined in both {first} and {file}"));
+                            continue;
+                        }
+                        match serde_json::from_value::<model::Shape>(value) {
+                            Ok(mut shape) => {
+                                let mut members = Vec::new();
+                                for (m, v) in shape.members.take().unwrap_or_default() {
+                                    match serde_json::from_value::<model::Member>(v) {
+                                        Ok(member) => members.push((m, member)),
+                                        Err(e) => d.error(diag::member(&name, &m), e.to_string()),
+                                    }
+                                }
+                                shapes.insert(name, RawShape { shape, members });
+                            }
+                            Err(e) => d.error(place, e.to_string()),
+                        }
+                    }
+                }
+                other => d.error(
+                    format!("file {file}"),
+                    format!("unknown top-level key `{other}` (expected service, operations, shapes)"),
+                ),
+            }
+        }
+    }
+
+    let Some(service) = service else {
+        d.error("model", "no file gives the `service` section");
+        return Err(d.finish(()).err().unwrap_or_default());
+    };
+
+    let mut lowering = Lowering { d, shapes: &shapes, service: &service };
+    let result = lowering.run(&operations);
+    lowering.d.finish(result)
+}
+
+fn object(d: &mut Diagnostics, place: &str, value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => {
+            d.error(place, "must be a JSON object");
+            Map::new()
+        }
+    }
+}
+
+fn deprecation(dep: &Option<model::Deprecation>) -> Option<String> {
+    match dep {
+        None | Some(model::Deprecation::Flag(false)) => None,
+        Some(model::Deprecation::Flag(true)) => Some(String::new()),
+        Some(model::Deprecation::Message(m)) => Some(m.clone()),
+    }
+}
+
+struct Lowering<'a> {
+    d: Diagnostics,
+    shapes: &'a BTreeMap<String, RawShape>,
+    service: &'a model::Service,
+}
+
+impl Lowering<'_> {
+    fn run(&mut self, operations: &BTreeMap<String, model::Operation>) -> Service {
+        // Which operation uses each structure as input or output.
+        let mut roles: BTreeMap<String, (Role, String)> = BTreeMap::new();
+        let mut synthesized: Vec<Structure> = Vec::new();
+        let mut ops = Vec::new();
+        for (name, op) in operations {
+            let place = diag::operation(name);
+            self.docs(&place, &op.docs);
+            if !names::is_identifier(name) {
+                self.d.error(&place, "operation names must be identifiers");
+            }
+            let output = match &op.output {
+                Some(o) => o.clone(),
+                None => {
+                    let o = format!("{name}Output");
+                    if self.shapes.contains_key(&o) {
+                        self.d.error(&place, format!("has no output, but a shape named {o} exists"));
+                    }
+                    synthesized.push(Structure {
+                        name: o.clone(),
+                        rust_name: names::type_name(&o),
+                        role: Role::Output,
+                        operation: Some(name.clone()),
+                        docs: format!("The result of `{name}`, which carries no data."),
+                        members: Vec::new(),
+                        xml_name: o.clone(),
+                        xml_namespace: None,
+                        error_status: None,
+                        serialized: false,
+                        deserialized: false,
+                        streaming: false,
+                        sensitive: false,
+                    });
+                    o
+                }
+            };
+            for (shape, role) in [(&op.input, Role::Input), (&output, Role::Output)] {
+                if op.output.is_none() && role == Role::Output {
+                    roles.insert(shape.clone(), (role, name.clone()));
+                    continue;
+                }
+                match self.shapes.get(shape) {
+                    None => self.d.error(&place, format!("refers to unknown shape {shape}")),
+                    Some(s) if s.shape.kind != ShapeKind::Structure => {
+                        self.d.error(&place, format!("{shape} must be a structure"))
+                    }
+                    Some(s) if s.shape.error.is_some() => {
+                        self.d.error(&place, format!("{shape} is an error shape"))
+                    }
+                    Some(_) => {
+                        if let Some((_, other)) = roles.insert(shape.clone(), (role, name.clone())) {
+                            self.d.error(
+                                &place,
+                                format!("shape {shape} is already the input or output of {other}"),
+                            );
+                        }
+                    }
+                }
+            }
+            let mut errors = Vec::new();
+            for e in &op.errors {
+                match self.shapes.get(e) {
+                    Some(s) if s.shape.error.is_some() => errors.push(e.clone()),
+                    Some(_) => self.d.error(&place, format!("error {e} is not an error shape")),
+                    None => self.d.error(&place, format!("refers to unknown error shape {e}")),
+                }
+            }
+            errors.sort();
+            if errors.windows(2).any(|w| w[0] == w[1]) {
+                self.d.error(&place, "lists an error twice");
+            }
+            ops.push((name.clone(), op, output, errors));
+        }
+
+        let mut structures: Vec<Structure> = Vec::new();
+        let mut enums = Vec::new();
+        for (name, raw) in self.shapes {
+            let place = diag::shape(name);
+            self.docs(&place, &raw.shape.docs);
+            if !names::is_identifier(name) {
+                self.d.error(&place, "shape names must be identifiers");
+            }
+            if ["string", "integer", "long", "boolean", "timestamp", "blob", "list", "map"]
+                .contains(&name.to_lowercase().as_str())
+            {
+                self.d.error(&place, "a shape may not take the name of a built-in type");
+            }
+            match raw.shape.kind {
+                ShapeKind::Enum => enums.push(self.lower_enum(name, raw)),
+                ShapeKind::Structure => {
+                    let role = if raw.shape.error.is_some() {
+                        (Role::Error, None)
+                    } else {
+                        match roles.get(name) {
+                            Some((r, op)) => (*r, Some(op.clone())),
+                            None => (Role::Shared, None),
+                        }
+                    };
+                    structures.push(self.lower_structure(name, raw, role.0, role.1));
+                }
+            }
+        }
+        structures.extend(synthesized);
+        structures.sort_by(|a, b| a.name.cmp(&b.name));
+
+        let mut rust_names = BTreeMap::new();
+        for n in structures.iter().map(|s| (&s.rust_name, &s.name)).chain(enums.iter().map(|e| (&e.rust_name, &e.name))) {
+            if let Some(other) = rust_names.insert(n.0.clone(), n.1.clone()) {
+                self.d.error(diag::shape(n.1), format!("its Rust name {} is also the Rust name of {other}", n.0));
+            }
+        }
+
+        let mut operations_ir = Vec::new();
+        for (name, op, output, errors) in ops {
+            if let Some(o) = self.lower_operation(&name, op, output, errors, &structures) {
+                operations_ir.push(o);
+            }
+        }
+
+        mark_xml_use(&mut structures, &operations_ir);
+
+        Service {
+            name: self.service.name.clone(),
+            docs: self.service.docs.clone(),
+            signing_name: self.service.signing_name.clone(),
+            api_version: self.service.api_version.clone(),
+            xml_namespace: self.service.xml_namespace.clone(),
+            operations: operations_ir,
+            structures,
+            enums,
+        }
+    }
+
+    fn docs(&mut self, place: &str, docs: &str) {
+        let trimmed = docs.trim();
+        if trimmed.is_empty() || trimmed == "TODO" {
+            self.d.error(place, "has no documentation (`docs`)");
+        }
+        if docs.contains('[') || docs.contains(']') {
+            self.d.error(place, "docs may not contain square brackets (rustdoc reads them as links)");
+        }
+    }
+
+    fn lower_enum(&mut self, name: &str, raw: &RawShape) -> Enum {
+        let place = diag::shape(name);
+        if !raw.members.is_empty() || raw.shape.error.is_some() {
+            self.d.error(&place, "an enum has `values`, not members or error");
+        }
+        let mut values = Vec::new();
+        let mut seen = BTreeMap::new();
+        for v in raw.shape.values.clone().unwrap_or_default() {
+            match names::variant(&v) {
+                None => self.d.error(&place, format!("value `{v}` gives no Rust variant name")),
+                Some(variant) if variant == "Unknown" => {
+                    self.d.error(&place, format!("value `{v}` clashes with the `Unknown` variant"))
+                }
+                Some(variant) => {
+                    if let Some(other) = seen.insert(variant.clone(), v.clone()) {
+                        self.d.error(&place, format!("values `{other}` and `{v}` both become variant {variant}"));
+                    }
+                    values.push((v, variant));
+                }
+            }
+        }
+        if values.is_empty() {
+            self.d.error(&place, "an enum needs at least one value");
+        }
+        Enum { name: name.into(), rust_name: names::type_name(name), docs: raw.shape.docs.clone(), values }
+    }
+
+    fn lower_structure(&mut self, name: &str, raw: &RawShape, role: Role, operation: Option<String>) -> Structure {
+        if raw.shape.values.is_some() {
+            self.d.error(diag::shape(name), "a structure has members, not values");
+        }
+        let mut members = Vec::new();
+        let mut fields = BTreeMap::new();
+        let mut payloads = 0;
+        for (mname, m) in &raw.members {
+            let place = diag::member(name, mname);
+            self.docs(&place, &m.docs);
+            if !names::is_identifier(mname) {
+                self.d.error(&place, "member names must be identifiers");
+            }
+            let Some(member) = self.lower_member(name, mname, m, role) else { continue };
+            if let Some(other) = fields.insert(member.field.clone(), mname.clone()) {
+                self.d.error(&place, format!("its field name {} is also the field of member {other}", member.field));
+            }
+            if matches!(member.binding, Binding::Payload | Binding::Root) {
+                payloads += 1;
+            }
+            members.push(member);
+        }
+        if payloads > 1 {
+            self.d.error(diag::shape(name), "has more than one payload member");
+        }
+        if payloads == 1 && members.iter().any(|m| matches!(m.binding, Binding::Element)) {
+            self.d.error(diag::shape(name), "has a payload member, so no member can be an XML element");
+        }
+        if role == Role::Input
+            && let Some(m) = members.iter().find(|m| m.binding == Binding::Element)
+        {
+            self.d.error(
+                diag::member(name, &m.name),
+                "an input member needs a binding (`in`); request XML travels only in a payload member",
+            );
+        }
+        Structure {
+            name: name.into(),
+            rust_name: names::type_name(name),
+            role,
+            operation,
+            docs: raw.shape.docs.clone(),
+            streaming: members.iter().any(|m| m.ty == Type::Stream),
+            sensitive: members.iter().any(|m| m.sensitive),
+            members,
+            xml_name: raw.shape.xml_name.clone().unwrap_or_else(|| name.to_string()),
+            xml_namespace: raw.shape.xml_namespace.as_ref().map(|n| (n.prefix.clone(), n.uri.clone())),
+            error_status: raw.shape.error.as_ref().map(|e| e.status),
+            serialized: false,
+            deserialized: role == Role::Error,
+        }
+    }
+
+    fn lower_member(&mut self, shape: &str, name: &str, m: &model::Member, role: Role) -> Option<Member> {
+        let place = diag::member(shape, name);
+        let location = m.location.unwrap_or(Location::Body);
+        let binding = match location {
+            Location::Uri => Binding::Label,
+            Location::Query => Binding::Query,
+            Location::Header => Binding::Header,
+            Location::Headers => Binding::PrefixHeaders,
+            Location::Status => Binding::Status,
+            Location::Payload => Binding::Payload,
+            Location::Root => Binding::Root,
+            Location::Attribute => Binding::Attribute,
+            Location::Body => Binding::Element,
+        };
+        let http_only = matches!(binding, Binding::Label | Binding::Query | Binding::Header | Binding::PrefixHeaders | Binding::Status);
+        if http_only && role == Role::Shared {
+            self.d.error(&place, "only operation inputs and outputs can bind members to the URI, query, headers or status");
+        }
+        if matches!(binding, Binding::Label | Binding::Query) && role != Role::Input && role != Role::Shared {
+            self.d.error(&place, "URI labels and query parameters belong to inputs");
+        }
+        if matches!(binding, Binding::Status | Binding::Root) && role != Role::Output && role != Role::Shared {
+            self.d.error(&place, "status and root bindings belong to outputs");
+        }
+        let ty = self.parse_type(&place, &m.ty, m, binding)?;
+        if m.streaming && binding != Binding::Payload {
+            self.d.error(&place, "only a payload member can be streaming");
+        }
+        if m.flattened && !matches!(ty, Type::List { .. }) {
+            self.d.error(&place, "`flattened` applies to lists only");
+        }
+        if m.item_name.is_some() && (m.flattened || !matches!(ty, Type::List { .. })) {
+            self.d.error(&place, "`item_name` applies to wrapped lists only");
+        }
+        if m.format.is_some() && !matches!(ty, Type::Timestamp(_)) {
+            self.d.error(&place, "`format` applies to timestamps only");
+        }
+        let scalar = matches!(ty, Type::String | Type::Integer | Type::Long | Type::Boolean | Type::Timestamp(_) | Type::Enum(_));
+        match binding {
+            Binding::Label => {
+                if !matches!(ty, Type::String | Type::Integer | Type::Long | Type::Enum(_)) {
+                    self.d.error(&place, "a URI label must be a string, number or enum");
+                }
+                if !m.required {
+                    self.d.error(&place, "a URI label must be `required`");
+                }
+            }
+            Binding::Query | Binding::Header | Binding::Attribute | Binding::Root => {
+                let list_ok = binding == Binding::Header
+                    && matches!(&ty, Type::List { item, .. } if matches!(**item, Type::String | Type::Enum(_)));
+                if !scalar && !list_ok {
+                    self.d.error(&place, "this binding takes a scalar (string, number, boolean, timestamp or enum)");
+                }
+            }
+            Binding::PrefixHeaders => {
+                if ty != Type::Map {
+                    self.d.error(&place, "prefix headers bind a `map<string, string>`");
+                }
+                if m.name.as_deref().unwrap_or("").is_empty() {
+                    self.d.error(&place, "prefix headers need the prefix as `name`");
+                }
+            }
+            Binding::Status => {
+                if ty != Type::Integer {
+                    self.d.error(&place, "a status code member must be an integer");
+                }
+            }
+            Binding::Payload => {
+                if !matches!(ty, Type::Blob | Type::Stream | Type::String | Type::Structure(_)) {
+                    self.d.error(&place, "a payload is a blob, a string or a structure");
+                }
+            }
+            Binding::Element => {
+                if ty == Type::Map {
+                    self.d.error(&place, "maps travel only as prefix headers");
+                }
+            }
+        }
+        if binding != Binding::Payload && matches!(ty, Type::Blob) && binding != Binding::Element {
+            self.d.error(&place, "a blob travels as a payload or an XML element");
+        }
+        let wire_name = m.name.clone().unwrap_or_else(|| name.to_string());
+        Some(Member {
+            name: name.into(),
+            field: names::field(name),
+            ty,
+            binding,
+            wire_name,
+            required: m.required,
+            sensitive: m.sensitive,
+            docs: m.docs.clone(),
+            deprecated: deprecation(&m.deprecated),
+            xml_namespace: m.xml_namespace.clone(),
+        })
+    }
+
+    fn parse_type(&mut self, place: &str, text: &str, m: &model::Member, binding: Binding) -> Option<Type> {
+        let text = text.trim();
+        if let Some(inner) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+            let item = self.parse_type(place, inner, m, binding)?;
+            if matches!(item, Type::List { .. } | Type::Map | Type::Stream) {
+                self.d.error(place, format!("`{text}`: list items must be scalars or structures"));
+                return None;
+            }
+            return Some(Type::List {
+                item: Box::new(item),
+                item_name: if m.flattened {
+                    m.name.clone().unwrap_or_default()
+                } else {
+                    m.item_name.clone().unwrap_or_else(|| "member".into())
+                },
+                flattened: m.flattened,
+            });
+        }
+        if let Some(inner) = text.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
+            let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+            if parts != ["string", "string"] {
+                self.d.error(place, format!("`{text}`: only `map<string, string>` is supported"));
+                return None;
+            }
+            return Some(Type::Map);
+        }
+        let default_format = match binding {
+            Binding::Header => TimestampFormat::HttpDate,
+            _ => TimestampFormat::Iso8601,
+        };
+        Some(match text {
+            "string" => Type::String,
+            "integer" => Type::Integer,
+            "long" => Type::Long,
+            "boolean" => Type::Boolean,
+            "timestamp" => Type::Timestamp(m.format.unwrap_or(default_format)),
+            "blob" if m.streaming => Type::Stream,
+            "blob" => Type::Blob,
+            shape => match self.shapes.get(shape) {
+                Some(s) if s.shape.kind == ShapeKind::Enum => Type::Enum(names::type_name(shape)),
+                Some(_) => Type::Structure(shape.to_string()),
+                None => {
+                    self.d.error(place, format!("unknown type `{shape}`"));
+                    return None;
+                }
+            },
+        })
+    }
+
+    fn lower_operation(
+        &mut self,
+        name: &str,
+        op: &model::Operation,
+        output: String,
+        errors: Vec<String>,
+        structures: &[Structure],
+    ) -> Option<Operation> {
+        let place = diag::operation(name);
+        let Some((method, uri)) = op.http.split_once(' ') else {
+            self.d.error(&place, format!("`http` must be `METHOD /uri`, not `{}`", op.http));
+            return None;
+        };
+        if !METHODS.contains(&method) {
+            self.d.error(&place, format!("unknown HTTP method `{method}`"));
+        }
+        if !uri.starts_with('/') {
+            self.d.error(&place, format!("the URI `{uri}` must start with `/`"));
+        }
+        let input = structures.iter().find(|s| s.name == op.input)?;
+        let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
+        let mut static_query = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some((k, v)) => static_query.push((k.to_string(), Some(v.to_string()))),
+                None => static_query.push((pair.to_string(), None)),
+            }
+        }
+
+        // Split the path into literals and labels, checking each label against the input.
+        let mut parts = Vec::new();
+        let mut used = BTreeSet::new();
+        let mut rest = path;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_string()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.d.error(&place, format!("unclosed `{{` in URI `{uri}`"));
+                return None;
+            };
+            let label = &rest[open + 1..open + close];
+            let (label, greedy) = match label.strip_suffix('+') {
+                Some(l) => (l, true),
+                None => (label, false),
+            };
+            match input.members.iter().find(|m| m.name == label) {
+                Some(m) if m.binding == Binding::Label => {
+                    used.insert(label.to_string());
+                    parts.push(PathPart::Label(Label { field: m.field.clone(), member: m.name.clone(), greedy }));
+                }
+                Some(_) => self.d.error(
+                    diag::member(&input.name, label),
+                    format!("URI `{uri}` uses it as a label, but it is not bound with `\"in\": \"uri\"`"),
+                ),
+                None => self.d.error(&place, format!("URI label `{{{label}}}` has no member in {}", input.name)),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_string()));
+        }
+        for m in input.members.iter().filter(|m| m.binding == Binding::Label) {
+            if !used.contains(&m.name) {
+                self.d.error(
+                    diag::member(&input.name, &m.name),
+                    format!("bound to the URI, but `{uri}` of operation {name} has no `{{{}}}` label", m.name),
+                );
+            }
+        }
+        // The bucket label, when it is the first segment, is moved into the host name or
+        // path by the runtime.
+        let mut bucket = None;
+        if let [PathPart::Literal(slash), PathPart::Label(l), ..] = parts.as_slice()
+            && slash == "/"
+            && l.member == self.service.bucket_label
+            && !l.greedy
+        {
+            bucket = Some(l.clone());
+            parts.drain(..2);
+        } else if used.contains(&self.service.bucket_label) {
+            self.d.error(&place, format!("the bucket label must be the first path segment of `{uri}`"));
+        }
+
+        if let Some(c) = &op.checksum {
+            for m in [&c.request_algorithm_member, &c.response_mode_member].into_iter().flatten() {
+                if !input.members.iter().any(|x| &x.name == m) {
+                    self.d.error(&place, format!("checksum member {m} is not a member of {}", input.name));
+                }
+            }
+        }
+        Some(Operation {
+            name: name.into(),
+            method: names::field(name),
+            http_method: method.into(),
+            path: parts,
+            bucket,
+            static_query,
+            input: op.input.clone(),
+            output,
+            errors,
+            checksum_required: op.checksum.as_ref().is_some_and(|c| c.required),
+            docs: op.docs.clone(),
+            deprecated: deprecation(&op.deprecated),
+        })
+    }
+}
+
+/// Marks the structures that are written as request XML and those read from response XML.
+fn mark_xml_use(structures: &mut [Structure], operations: &[Operation]) {
+    let index: BTreeMap<String, usize> = structures.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    let mut write = Vec::new();
+    let mut read = Vec::new();
+    for op in operations {
+        if let Some(&i) = index.get(&op.input) {
+            for m in &structures[i].members {
+                if m.binding == Binding::Payload {
+                    collect(&m.ty, &mut write);
+                }
+            }
+        }
+        if let Some(&i) = index.get(&op.output) {
+            for m in &structures[i].members {
+                if matches!(m.binding, Binding::Payload | Binding::Element) {
+                    collect(&m.ty, &mut read);
+                }
+            }
+        }
+    }
+    for s in structures.iter().filter(|s| s.role == Role::Error) {
+        for m in &s.members {
+            collect(&m.ty, &mut read);
+        }
+    }
+    for (queue, serialized) in [(write, true), (read, false)] {
+        let mut queue = queue;
+        while let Some(name) = queue.pop() {
+            let Some(&i) = index.get(&name) else { continue };
+            let s = &mut structures[i];
+            let flag = if serialized { &mut s.serialized } else { &mut s.deserialized };
+            if *flag && s.role != Role::Error {
+                continue;
+            }
+            *flag = true;
+            let mut next = Vec::new();
+            for m in &s.members {
+                collect(&m.ty, &mut next);
+            }
+            if s.role == Role::Error {
+                continue;
+            }
+            queue.extend(next);
+        }
+    }
+}
+
+fn collect(ty: &Type, out: &mut Vec<String>) {
+    match ty {
+        Type::Structure(s) => out.push(s.clone()),
+        Type::List { item, .. } => collect(item, out),
+        _ => {}
+    }
+}

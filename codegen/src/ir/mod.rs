@@ -1,0 +1,230 @@
+//! The intermediate form: the model resolved, validated and named for Rust, ready to emit.
+//!
+//! Every reference is resolved, every wire name and Rust name is decided here, side by
+//! side, so emitters only read facts and never look back at the raw model.
+
+mod lower;
+pub mod names;
+
+pub use lower::lower;
+
+pub use crate::model::TimestampFormat;
+
+/// The whole service, resolved.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Human name of the service.
+    pub name: String,
+    /// What the service is.
+    pub docs: String,
+    /// SigV4 signing name.
+    pub signing_name: String,
+    /// API version string.
+    pub api_version: String,
+    /// XML namespace of request documents.
+    pub xml_namespace: String,
+    /// Operations, sorted by name.
+    pub operations: Vec<Operation>,
+    /// Structures, sorted by name.
+    pub structures: Vec<Structure>,
+    /// Enums, sorted by name.
+    pub enums: Vec<Enum>,
+}
+
+impl Service {
+    /// The structure called `name`. Lowering guarantees every reference resolves.
+    pub fn structure(&self, name: &str) -> Option<&Structure> {
+        self.structures
+            .binary_search_by(|s| s.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.structures[i])
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Model name, e.g. `ListObjectsV2`.
+    pub name: String,
+    /// Rust method and module name, e.g. `list_objects_v2`.
+    pub method: String,
+    /// HTTP method, upper case.
+    pub http_method: String,
+    /// Path parts after the bucket label.
+    pub path: Vec<PathPart>,
+    /// Whether the URI starts with the bucket label.
+    pub bucket: Option<Label>,
+    /// Fixed query parameters of the URI template (`?uploads`, `?list-type=2`).
+    pub static_query: Vec<(String, Option<String>)>,
+    /// Name of the input structure.
+    pub input: String,
+    /// Name of the output structure.
+    pub output: String,
+    /// Error structures, sorted by name.
+    pub errors: Vec<String>,
+    /// An integrity header must be sent.
+    pub checksum_required: bool,
+    /// Documentation.
+    pub docs: String,
+    /// Deprecation message, when deprecated.
+    pub deprecated: Option<String>,
+}
+
+/// A piece of the URI path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Literal text, already valid in a URI path.
+    Literal(String),
+    /// A label filled from an input member.
+    Label(Label),
+}
+
+/// A URI label and the member that fills it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// Rust field of the input member.
+    pub field: String,
+    /// Model member name (for messages).
+    pub member: String,
+    /// A greedy label (`{Key+}`) keeps `/` unescaped.
+    pub greedy: bool,
+}
+
+/// How a structure is used, which decides the module it is emitted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// The input of the named operation.
+    Input,
+    /// The output of the named operation.
+    Output,
+    /// An error structure.
+    Error,
+    /// Any other structure, shared by inputs and outputs.
+    Shared,
+}
+
+/// A structure.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// Model name.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// How the structure is used.
+    pub role: Role,
+    /// The operation whose input or output this is.
+    pub operation: Option<String>,
+    /// Documentation.
+    pub docs: String,
+    /// Members in wire order.
+    pub members: Vec<Member>,
+    /// Default XML element name.
+    pub xml_name: String,
+    /// Namespace declared on the structure's element.
+    pub xml_namespace: Option<(Option<String>, String)>,
+    /// HTTP status, for error structures.
+    pub error_status: Option<u16>,
+    /// Whether the structure is written as XML in a request.
+    pub serialized: bool,
+    /// Whether the structure is read from XML in a response.
+    pub deserialized: bool,
+    /// Holds a stream, so it cannot be cloned or compared.
+    pub streaming: bool,
+    /// Holds a secret, so `Debug` is written by hand.
+    pub sensitive: bool,
+}
+
+/// A member of a structure.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Model name.
+    pub name: String,
+    /// Rust field name (a raw identifier where needed).
+    pub field: String,
+    /// Resolved type.
+    pub ty: Type,
+    /// Where it travels.
+    pub binding: Binding,
+    /// Wire name: header, query parameter, XML element or attribute, header prefix.
+    pub wire_name: String,
+    /// Must be set before sending.
+    pub required: bool,
+    /// Never shown by `Debug`.
+    pub sensitive: bool,
+    /// Documentation.
+    pub docs: String,
+    /// Deprecation message, when deprecated.
+    pub deprecated: Option<String>,
+    /// Namespace URI declared on the member's element.
+    pub xml_namespace: Option<String>,
+}
+
+/// Where a member travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// URI label.
+    Label,
+    /// Query parameter.
+    Query,
+    /// One header.
+    Header,
+    /// Every header with a prefix.
+    PrefixHeaders,
+    /// HTTP status code.
+    Status,
+    /// The whole body.
+    Payload,
+    /// The body is one XML element holding the value.
+    Root,
+    /// XML attribute.
+    Attribute,
+    /// XML child element.
+    Element,
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Type {
+    /// UTF-8 text.
+    String,
+    /// 32-bit integer.
+    Integer,
+    /// 64-bit integer.
+    Long,
+    /// Boolean.
+    Boolean,
+    /// Point in time, with its wire format.
+    Timestamp(TimestampFormat),
+    /// Bytes held in memory.
+    Blob,
+    /// Bytes streamed.
+    Stream,
+    /// A string enum, by Rust name.
+    Enum(String),
+    /// A structure, by model name.
+    Structure(String),
+    /// A list.
+    List {
+        /// Item type.
+        item: Box<Type>,
+        /// Element name of each item.
+        item_name: String,
+        /// Items repeat in the parent element with no wrapper.
+        flattened: bool,
+    },
+    /// A string-to-string map (prefix headers).
+    Map,
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Model name.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Documentation.
+    pub docs: String,
+    /// (wire value, Rust variant) pairs in model order.
+    pub values: Vec<(String, String)>,
+}

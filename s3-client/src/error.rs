@@ -1,0 +1,210 @@
+//! Errors: one [`SdkError`] for every operation, telling bad input, transport failures,
+//! unreadable responses and errors S3 reported apart.
+
+use std::fmt;
+
+/// The request could not be built: a required member is missing or a value is invalid.
+/// Nothing was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: {message}")]
+pub struct BuildError {
+    operation: &'static str,
+    member: Option<String>,
+    message: String,
+}
+
+impl BuildError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        BuildError { operation: "request", member: None, message: message.into() }
+    }
+
+    pub(crate) fn member(member: impl Into<String>, message: impl Into<String>) -> Self {
+        BuildError { operation: "request", member: Some(member.into()), message: message.into() }
+    }
+
+    pub(crate) fn in_operation(mut self, operation: &'static str) -> Self {
+        self.operation = operation;
+        self
+    }
+
+    /// The operation being built.
+    pub fn operation(&self) -> &str {
+        self.operation
+    }
+
+    /// The member at fault, as `Shape.Member`, when one is.
+    pub fn member_name(&self) -> Option<&str> {
+        self.member.as_deref()
+    }
+
+    /// What is wrong.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The response could not be understood (malformed XML, a bad header value...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unreadable response: {message}")]
+pub struct ResponseError {
+    message: String,
+}
+
+impl ResponseError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        ResponseError { message: message.into() }
+    }
+
+    /// What could not be read.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+/// The request could not be sent or its response not received (connection, timeout, I/O).
+#[derive(Debug, thiserror::Error)]
+#[error("request failed to complete: {source}")]
+pub struct DispatchError {
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync>,
+    timeout: bool,
+}
+
+impl DispatchError {
+    pub(crate) fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>, timeout: bool) -> Self {
+        DispatchError { source: source.into(), timeout }
+    }
+
+    /// Whether the request timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.timeout
+    }
+}
+
+/// What S3 said about a failed request: HTTP status, error code, message and request ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ErrorMetadata {
+    pub(crate) status: u16,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) extended_request_id: Option<String>,
+    pub(crate) bodiless: bool,
+}
+
+impl ErrorMetadata {
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The error code, e.g. `NoSuchKey`. A response without a body (HEAD) gets a code
+    /// from its status: `NotFound`, `Forbidden`, `BadRequest`, `PreconditionFailed`...
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The human-readable message, when S3 sent one.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The request id (`x-amz-request-id`), for support cases.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The extended request id (`x-amz-id-2`, the host id).
+    pub fn extended_request_id(&self) -> Option<&str> {
+        self.extended_request_id.as_deref()
+    }
+
+    /// Whether the error response had no body, so the code came from the status.
+    pub fn is_bodiless(&self) -> bool {
+        self.bodiless
+    }
+}
+
+impl fmt::Display for ErrorMetadata {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {})", self.code().unwrap_or("unknown error"), self.status)?;
+        if let Some(m) = self.message() {
+            write!(f, ": {m}")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error S3 returned, typed as the operation's error `E`, with its metadata.
+#[derive(Debug)]
+pub struct ServiceError<E> {
+    err: E,
+    meta: ErrorMetadata,
+}
+
+impl<E> ServiceError<E> {
+    pub(crate) fn new(err: E, meta: ErrorMetadata) -> Self {
+        ServiceError { err, meta }
+    }
+
+    /// The typed error.
+    pub fn err(&self) -> &E {
+        &self.err
+    }
+
+    /// Takes the typed error.
+    pub fn into_err(self) -> E {
+        self.err
+    }
+
+    /// Status, code, message and request ids.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+/// The error of every operation's `send()`.
+#[derive(Debug, thiserror::Error)]
+pub enum SdkError<E> {
+    /// The input was invalid; nothing was sent.
+    #[error("invalid request: {0}")]
+    Construction(#[source] BuildError),
+    /// The request could not be sent or the response not received.
+    #[error("dispatch failure: {0}")]
+    Dispatch(#[source] DispatchError),
+    /// A response arrived but could not be read.
+    #[error("{0}")]
+    Response(#[source] ResponseError),
+    /// S3 answered with an error.
+    #[error("service error: {}", .0.meta)]
+    Service(ServiceError<E>),
+}
+
+impl<E> SdkError<E> {
+    /// The typed service error, if S3 returned one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            SdkError::Service(s) => Some(&s.err),
+            _ => None,
+        }
+    }
+
+    /// Takes the typed service error, if S3 returned one.
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            SdkError::Service(s) => Some(s.err),
+            _ => None,
+        }
+    }
+
+    /// Status, code, message and request ids, if S3 returned an error.
+    pub fn meta(&self) -> Option<&ErrorMetadata> {
+        match self {
+            SdkError::Service(s) => Some(&s.meta),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! The hand-written runtime that every generated operation calls into.
+//!
+//! A generated `send()` hands a static [`OperationSpec`], its serialised [`Request`] and
+//! its deserialiser to [`send`]; [`invoke`] does the rest (addressing, signing, sending,
+//! retrying, error parsing) without being generic, so it is compiled once.
+
+mod endpoint;
+mod invoke;
+mod request;
+mod response;
+mod signing;
+mod xml;
+
+pub use request::Request;
+pub use response::Response;
+pub use xml::{XmlReader, XmlWriter};
+
+use crate::client::Client;
+use crate::error::{BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError};
+use crate::primitives::{DateTime, DateTimeFormat};
+
+/// The static facts about an operation that the runtime needs.
+#[derive(Debug)]
+pub struct OperationSpec {
+    /// Model name, for messages.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: &'static str,
+    /// S3 refuses the request without an integrity header.
+    pub checksum_required: bool,
+    /// The success response body is handed to the caller as a stream.
+    pub streaming_output: bool,
+}
+
+/// Maps an S3 error response to an operation's typed error.
+pub trait OperationError: Sized {
+    /// The typed error for `meta` (and the error document `body`, for modeled members).
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError>;
+}
+
+/// Sends one operation: the only generic function between generated code and the runtime.
+pub async fn send<O, E: OperationError>(
+    client: &Client,
+    spec: &'static OperationSpec,
+    request: Result<Request, BuildError>,
+    deserialize: fn(Response) -> Result<O, ResponseError>,
+) -> Result<O, SdkError<E>> {
+    let request = request.map_err(|e| SdkError::Construction(e.in_operation(spec.name)))?;
+    match invoke::invoke(client, spec, request).await {
+        Ok(response) => deserialize(response).map_err(SdkError::Response),
+        Err(invoke::Failure::Construction(e)) => Err(SdkError::Construction(e.in_operation(spec.name))),
+        Err(invoke::Failure::Dispatch(e)) => Err(SdkError::Dispatch(e)),
+        Err(invoke::Failure::Response(e)) => Err(SdkError::Response(e)),
+        Err(invoke::Failure::Service { meta, body }) => {
+            let err = E::from_service(meta.clone(), &body).map_err(SdkError::Response)?;
+            Err(SdkError::Service(ServiceError::new(err, meta)))
+        }
+    }
+}
+
+/// The value of a required member, or an error naming it.
+pub fn required<'a, T: ?Sized>(
+    value: Option<&'a T>,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a T, BuildError> {
+    value.ok_or_else(|| {
+        BuildError::member(format!("{shape}.{member}"), format!("missing required member `{member}` of `{shape}`"))
+    })
+}
+
+/// Formats a timestamp for the wire.
+pub fn format_timestamp(value: &DateTime, format: DateTimeFormat) -> Result<String, BuildError> {
+    value.fmt(format).map_err(|e| BuildError::new(format!("timestamp {value:?} cannot be written: {e}")))
+}
+
+/// Reads the modeled members of an error document (`<Error>...</Error>`) with `read`.
+pub fn read_error<T: Default>(
+    body: &[u8],
+    read: fn(&mut XmlReader<'_>) -> Result<T, ResponseError>,
+) -> Result<T, ResponseError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    let mut reader = XmlReader::new(body);
+    reader.root()?;
+    read(&mut reader)
+}
