@@ -5,7 +5,7 @@
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use s3_client::{Client, primitives::ByteStream};
 //!
-//! let client = Client::from_env().await?;
+//! let client = Client::from_env()?;
 //! client.put_object().bucket("b").key("k").body(ByteStream::from_static(b"hello")).send().await?;
 //! let object = client.get_object().bucket("b").key("k").send().await?;
 //! let bytes = object.body.collect().await?;
@@ -28,7 +28,7 @@ mod runtime;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder};
-pub use credentials::Credentials;
+pub use credentials::{Credentials, ProfileError};
 pub use error::SdkError;
 pub use generated::{API_VERSION, operation, types};
 

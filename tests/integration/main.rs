@@ -1,1 +1,19 @@
-fn main() {}
+//! Integration tests: the generator's snapshots and staleness, and s3-client against an
+//! in-process s3s-fs server (authentication on) and, for exact wire checks, a recording
+//! server.
+
+mod codegen;
+mod errors;
+mod objects;
+mod wire;
+
+use s3_client::Client;
+use s3_client_tests::LocalS3;
+
+/// A local server, a client for it, and a fresh bucket.
+pub async fn setup(bucket: &str) -> (LocalS3, Client) {
+    let server = LocalS3::start().await.expect("the local S3 server must start");
+    let client = server.client();
+    client.create_bucket().bucket(bucket).send().await.expect("create_bucket");
+    (server, client)
+}

@@ -63,8 +63,8 @@ mod tests {
             ("SSECustomerKeyMD5", "sse_customer_key_md5"),
             ("ContentMD5", "content_md5"),
             ("ChecksumCRC32", "checksum_crc32"),
-            ("ChecksumCRC32C", "checksum_crc32_c"),
-            ("ChecksumCRC64NVME", "checksum_crc64_nvme"),
+            ("ChecksumCRC32C", "checksum_crc32c"),
+            ("ChecksumCRC64NVME", "checksum_crc64nvme"),
             ("ChecksumSHA256", "checksum_sha256"),
             ("ETag", "e_tag"),
             ("VersionId", "version_id"),
@@ -89,7 +89,7 @@ mod tests {
         assert_eq!(variant("public-read").as_deref(), Some("PublicRead"));
         assert_eq!(variant("us-east-1").as_deref(), Some("UsEast1"));
         assert_eq!(variant("s3:ObjectCreated:*").as_deref(), Some("S3ObjectCreated"));
-        assert_eq!(variant("CRC64NVME").as_deref(), Some("Crc64Nvme"));
+        assert_eq!(variant("CRC64NVME").as_deref(), Some("Crc64nvme"));
         assert_eq!(variant("3"), Some("V3".to_string()));
         assert_eq!(variant("*"), None);
     }

@@ -1,0 +1,102 @@
+//! The generator: snapshots of a fixture model that uses every binding kind, diagnostics
+//! for bad models, and the committed generated code being current.
+
+use std::path::Path;
+
+fn fixture(name: &str) -> Vec<(String, String)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    vec![(name.to_string(), std::fs::read_to_string(&path).unwrap())]
+}
+
+#[test]
+fn every_binding_kind_snapshot() {
+    let files = codegen::generate(&fixture("bindings.json")).unwrap();
+    for (path, text) in &files {
+        let name = format!("bindings__{}", path.replace(['/', '.'], "_"));
+        insta::assert_snapshot!(name, text);
+    }
+    // Byte-for-byte deterministic.
+    assert_eq!(files, codegen::generate(&fixture("bindings.json")).unwrap());
+}
+
+/// Generates from the fixture with `edit` applied to its JSON and returns the diagnostics.
+fn diagnostics(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut files = fixture("bindings.json");
+    let mut model: serde_json::Value = serde_json::from_str(&files[0].1).unwrap();
+    edit(&mut model);
+    files[0].1 = model.to_string();
+    match codegen::generate(&files) {
+        Ok(_) => panic!("the broken model was accepted"),
+        Err(d) => d.to_string(),
+    }
+}
+
+#[test]
+fn bad_models_are_reported_with_their_place() {
+    let shapes = |m: &mut serde_json::Value| m["shapes"].as_object_mut().unwrap().clone();
+    let _ = shapes;
+    let cases: Vec<(Box<dyn FnOnce(&mut serde_json::Value)>, &str)> = vec![
+        (
+            Box::new(|m| m["shapes"]["Thing"]["members"]["Name"]["type"] = "Strnig".into()),
+            "error: shape Thing, member Name: unknown type `Strnig`",
+        ),
+        (
+            Box::new(|m| m["operations"]["GetThing"]["http"] = "GET /{Bucket}/{Kee+}".into()),
+            "URI label `{Kee}` has no member in GetThingInput",
+        ),
+        (
+            Box::new(|m| m["shapes"]["GetThingInput"]["members"]["Key"]["in"] = "header".into()),
+            "error: shape GetThingInput, member Key: URI `/{Bucket}/{Key+}` uses it as a label",
+        ),
+        (
+            Box::new(|m| m["shapes"]["Thing"]["members"]["Name"]["colour"] = "red".into()),
+            "error: shape Thing, member Name: unknown field `colour`",
+        ),
+        (
+            Box::new(|m| m["shapes"]["Item"]["members"]["Seen"]["docs"] = "".into()),
+            "error: shape Item, member Seen: has no documentation",
+        ),
+        (
+            Box::new(|m| m["operations"]["Forget"]["input"] = "Nothing".into()),
+            "error: operation Forget: refers to unknown shape Nothing",
+        ),
+        (
+            Box::new(|m| m["shapes"]["Colour"]["values"] = serde_json::json!(["RED", "red"])),
+            "error: shape Colour: values `RED` and `red` both become variant Red",
+        ),
+        (
+            Box::new(|m| m["shapes"]["Thing"]["members"]["name"] = serde_json::json!({"type": "string", "docs": "x"})),
+            "its field name name is also the field of member Name",
+        ),
+        (
+            Box::new(|m| m["shapes"]["PutThingInput"]["members"]["Meta"]["type"] = "string".into()),
+            "error: shape PutThingInput, member Meta: prefix headers bind a `map<string, string>`",
+        ),
+        (
+            Box::new(|m| m["operations"]["GetThing"]["errors"] = serde_json::json!(["Thing"])),
+            "error: operation GetThing: error Thing is not an error shape",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let report = diagnostics(edit);
+        assert!(report.contains(expected), "expected {expected:?} in:\n{report}");
+    }
+    // Problems are collected, not just the first.
+    let report = diagnostics(|m| {
+        m["shapes"]["Thing"]["members"]["Name"]["type"] = "Nope".into();
+        m["shapes"]["Item"]["members"]["Id"]["type"] = "list<Nope>".into();
+    });
+    assert_eq!(report.lines().count(), 2, "{report}");
+    // Not JSON at all.
+    let err = codegen::generate(&[("bad.json".into(), "{".into())]).unwrap_err();
+    assert!(err.to_string().contains("file bad.json: not valid JSON"), "{err}");
+}
+
+#[test]
+fn committed_generated_code_is_current() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let files = codegen::read_model_dir(&root.join("model")).and_then(|f| codegen::generate(&f)).unwrap();
+    let report = codegen::sync::sync(&root.join("s3-client/src/generated"), &files, true).unwrap();
+    assert!(report.is_clean(), "stale generated files (run `cargo xtask codegen`): {report:?}");
+    assert_eq!(files.keys().filter(|k| k.starts_with("operation/") && *k != "operation/mod.rs").count(), 20);
+}

@@ -1,0 +1,346 @@
+//! Exact bytes on the wire, and the error paths no real server shows on demand, against a
+//! recording server that answers with canned responses.
+
+use std::sync::{Arc, Mutex};
+
+use s3_client::primitives::ByteStream;
+use s3_client::{Client, Config, Credentials, SdkError};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+struct Recorded {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Recorded {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Records requests and answers each with the next canned response (the last one repeats).
+struct Recorder {
+    endpoint: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn recorder(responses: Vec<String>) -> Recorder {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let log = requests.clone();
+    let task = tokio::spawn(async move {
+        let mut served = 0usize;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            // One request per connection, at most 64 requests per test.
+            if served >= 64 {
+                break;
+            }
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 8192];
+            let head_end = loop {
+                let Ok(n) = socket.read(&mut chunk).await else { break None };
+                if n == 0 {
+                    break None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    break Some(i);
+                }
+            };
+            let Some(head_end) = head_end else { continue };
+            let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+            let mut lines = head.split("\r\n");
+            let mut first = lines.next().unwrap_or_default().split(' ');
+            let method = first.next().unwrap_or_default().to_string();
+            let target = first.next().unwrap_or_default().to_string();
+            let headers: Vec<(String, String)> = lines
+                .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_string(), v.trim().to_string())))
+                .collect();
+            let length: usize = headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            let mut body = buf[head_end + 4..].to_vec();
+            while body.len() < length {
+                let Ok(n) = socket.read(&mut chunk).await else { break };
+                if n == 0 {
+                    break;
+                }
+                body.extend_from_slice(&chunk[..n]);
+            }
+            log.lock().unwrap().push(Recorded { method, target, headers, body });
+            let response = &responses[served.min(responses.len() - 1)];
+            served += 1;
+            let _ = socket.write_all(response.as_bytes()).await;
+            let _ = socket.shutdown().await;
+        }
+    });
+    Recorder { endpoint, requests, task }
+}
+
+fn http(status: &str, headers: &[(&str, &str)], body: &str) -> String {
+    let mut out = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    for (n, v) in headers {
+        out.push_str(&format!("{n}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    out.push_str(body);
+    out
+}
+
+fn client(endpoint: &str) -> Client {
+    Client::new(
+        Config::builder()
+            .endpoint_url(endpoint)
+            .region("us-east-1")
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn keys_are_encoded_exactly_on_the_wire() {
+    let server = recorder(vec![http("200 OK", &[("etag", "\"x\"")], "")]).await;
+    let client = client(&server.endpoint);
+    let cases = [
+        ("/leading", "/bkt//leading"),
+        ("trailing/", "/bkt/trailing/"),
+        ("a//b", "/bkt/a//b"),
+        ("a b+c%d?e#f", "/bkt/a%20b%2Bc%25d%3Fe%23f"),
+        ("ünï/日本", "/bkt/%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC"),
+        ("tilde~-_.", "/bkt/tilde~-_."),
+        ("...", "/bkt/..."),
+    ];
+    for (key, _) in cases {
+        client.put_object().bucket("bkt").key(key).body(ByteStream::from("x")).send().await.unwrap();
+    }
+    let requests = server.requests.lock().unwrap().clone();
+    for ((key, expected), request) in cases.iter().zip(&requests) {
+        assert_eq!(request.method, "PUT");
+        assert_eq!(&request.target, expected, "key {key:?}");
+        assert!(request.header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKID/"));
+        assert_eq!(
+            request.header("x-amz-content-sha256"),
+            Some("2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
+        );
+        assert_eq!(request.body, b"x");
+    }
+}
+
+#[tokio::test]
+async fn list_multipart_uploads_request_and_response() {
+    let body = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ListMultipartUploadsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+  <Bucket>bkt</Bucket>
+  <KeyMarker></KeyMarker>
+  <UploadIdMarker></UploadIdMarker>
+  <NextKeyMarker>my-movie.m2ts</NextKeyMarker>
+  <NextUploadIdMarker>YW55IGlkZWEgd2h5IGVsdmluZydzIHVwbG9hZCBmYWlsZWQ</NextUploadIdMarker>
+  <MaxUploads>3</MaxUploads>
+  <IsTruncated>true</IsTruncated>
+  <Upload>
+    <Key>my-divisor</Key>
+    <UploadId>XMgbGlrZSBlbHZpbmcncyBub3QgaGF2aW5nIG11Y2ggbHVjaw</UploadId>
+    <Initiator><ID>arn:aws:iam::111122223333:user/user1</ID><DisplayName>user1</DisplayName></Initiator>
+    <Owner><ID>75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a</ID><DisplayName>owner</DisplayName></Owner>
+    <StorageClass>REDUCED_REDUNDANCY</StorageClass>
+    <Initiated>2010-11-10T20:48:33.000Z</Initiated>
+  </Upload>
+  <Upload>
+    <Key>my-movie.m2ts</Key>
+    <UploadId>VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA</UploadId>
+    <StorageClass>STANDARD</StorageClass>
+    <Initiated>2010-11-10T20:48:33.000Z</Initiated>
+  </Upload>
+  <CommonPrefixes><Prefix>photos/</Prefix></CommonPrefixes>
+  <SomethingNew>ignored</SomethingNew>
+</ListMultipartUploadsResult>"#;
+    let server = recorder(vec![http("200 OK", &[("x-amz-request-charged", "requester")], body)]).await;
+    let out = client(&server.endpoint)
+        .list_multipart_uploads()
+        .bucket("bkt")
+        .prefix("my ")
+        .max_uploads(3)
+        .send()
+        .await
+        .unwrap();
+    let request = server.requests.lock().unwrap()[0].clone();
+    assert_eq!(request.method, "GET");
+    assert_eq!(request.target, "/bkt?uploads&max-uploads=3&prefix=my%20");
+    assert_eq!(out.bucket.as_deref(), Some("bkt"));
+    assert_eq!(out.key_marker.as_deref(), Some(""));
+    assert_eq!(out.next_key_marker.as_deref(), Some("my-movie.m2ts"));
+    assert_eq!(out.max_uploads, Some(3));
+    assert_eq!(out.is_truncated, Some(true));
+    assert_eq!(out.request_charged.map(|r| r.as_str().to_string()).as_deref(), Some("requester"));
+    let uploads = out.uploads.unwrap();
+    assert_eq!(uploads.len(), 2);
+    assert_eq!(uploads[0].key.as_deref(), Some("my-divisor"));
+    assert_eq!(uploads[0].initiator.as_ref().unwrap().display_name.as_deref(), Some("user1"));
+    assert_eq!(uploads[0].storage_class.as_ref().map(|s| s.as_str()), Some("REDUCED_REDUNDANCY"));
+    assert_eq!(uploads[0].initiated.unwrap().secs(), 1_289_422_113);
+    assert_eq!(uploads[1].owner, None);
+    assert_eq!(out.common_prefixes.unwrap()[0].prefix.as_deref(), Some("photos/"));
+}
+
+#[tokio::test]
+async fn delete_objects_sends_md5_and_xml() {
+    let server = recorder(vec![http(
+        "200 OK",
+        &[],
+        "<DeleteResult><Deleted><Key>a&amp;b</Key></Deleted><Error><Key>c</Key><Code>AccessDenied</Code><Message>no</Message></Error></DeleteResult>",
+    )])
+    .await;
+    let out = client(&server.endpoint)
+        .delete_objects()
+        .bucket("bkt")
+        .delete(s3_client::types::Delete {
+            objects: Some(vec![
+                s3_client::types::ObjectIdentifier { key: Some("a&b".into()), ..Default::default() },
+                s3_client::types::ObjectIdentifier { key: Some("c".into()), version_id: Some("v1".into()), ..Default::default() },
+            ]),
+            quiet: Some(true),
+        })
+        .send()
+        .await
+        .unwrap();
+    let request = server.requests.lock().unwrap()[0].clone();
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/bkt?delete"));
+    let body = String::from_utf8(request.body.clone()).unwrap();
+    assert_eq!(
+        body,
+        "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>"
+    );
+    use base64::Engine;
+    use md5::Digest;
+    let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body.as_bytes()));
+    assert_eq!(request.header("content-md5"), Some(md5.as_str()));
+    assert_eq!(out.deleted.unwrap()[0].key.as_deref(), Some("a&b"));
+    let errors = out.errors.unwrap();
+    assert_eq!((errors[0].key.as_deref(), errors[0].code.as_deref()), (Some("c"), Some("AccessDenied")));
+}
+
+#[tokio::test]
+async fn an_error_document_in_a_200_response_is_an_error() {
+    let error = "<?xml version=\"1.0\"?>\n\n<Error><Code>InternalError</Code><Message>We encountered an internal error.</Message><RequestId>R</RequestId></Error>";
+    let server = recorder(vec![http("200 OK", &[], error)]).await;
+    let client = Client::new(client(&server.endpoint).config().clone());
+    let err = client
+        .complete_multipart_upload()
+        .bucket("bkt")
+        .key("k")
+        .upload_id("u")
+        .send()
+        .await
+        .unwrap_err();
+    let meta = err.meta().unwrap();
+    assert_eq!((meta.code(), meta.request_id()), (Some("InternalError"), Some("R")));
+    // InternalError is transient: the client tried as often as configured (3 times).
+    assert_eq!(server.requests.lock().unwrap().len(), 3);
+
+    let copy_error = "<Error><Code>SlowDownPlease</Code><Message>m</Message></Error>";
+    let server = recorder(vec![http("200 OK", &[], copy_error)]).await;
+    let err = client_for(&server).copy_object().bucket("b").key("k").copy_source("b/src").send().await.unwrap_err();
+    assert_eq!(err.meta().unwrap().code(), Some("SlowDownPlease"));
+}
+
+fn client_for(server: &Recorder) -> Client {
+    client(&server.endpoint)
+}
+
+#[tokio::test]
+async fn transient_errors_are_retried() {
+    let server = recorder(vec![
+        http("503 Slow Down", &[], "<Error><Code>SlowDown</Code></Error>"),
+        http("200 OK", &[("etag", "\"e\"")], ""),
+    ])
+    .await;
+    let out = client_for(&server).put_object().bucket("b").key("k").body(ByteStream::from("data")).send().await.unwrap();
+    assert_eq!(out.e_tag.as_deref(), Some("\"e\""));
+    let requests = server.requests.lock().unwrap().clone();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].body, b"data");
+}
+
+#[tokio::test]
+async fn malformed_responses_are_errors_not_panics() {
+    let cases = [
+        http("200 OK", &[], "<ListAllMyBucketsResult><Buckets><Bucket><Name>x</Nam></Bucket></Buckets>"),
+        http("200 OK", &[], "<ListAllMyBucketsResult><Buckets><Bucket><CreationDate>yesterday</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>"),
+        http("200 OK", &[], "<ListAllMyBucketsResult><Buckets>"),
+        http("200 OK", &[], "\u{0}\u{1}not xml at all"),
+    ];
+    for case in cases {
+        let server = recorder(vec![case.clone()]).await;
+        let err = client_for(&server).list_buckets().send().await.unwrap_err();
+        assert!(matches!(err, SdkError::Response(_)), "{case:?} gave {err:?}");
+    }
+    let server = recorder(vec![http("200 OK", &[("content-length", "12"), ("x-amz-missing-meta", "many")], "")]).await;
+    let bad_number = http("200 OK", &[("x-amz-mp-parts-count", "lots")], "");
+    let server2 = recorder(vec![bad_number]).await;
+    let err = client_for(&server2).head_object().bucket("b").key("k").send().await.unwrap_err();
+    assert!(err.to_string().contains("x-amz-mp-parts-count"), "{err}");
+    drop(server);
+}
+
+#[tokio::test]
+async fn head_404_without_body_is_no_such_key() {
+    let server = recorder(vec![http("404 Not Found", &[("x-amz-request-id", "RID")], "")]).await;
+    let err = client_for(&server).head_object().bucket("b").key("k").send().await.unwrap_err();
+    let typed = err.as_service_error().unwrap();
+    assert!(typed.is_no_such_key(), "{typed:?}");
+    assert_eq!(typed.meta().code(), Some("NotFound"));
+    assert_eq!(typed.meta().request_id(), Some("RID"));
+}
+
+#[tokio::test]
+async fn get_bucket_location_reads_the_bare_element() {
+    let server = recorder(vec![http(
+        "200 OK",
+        &[],
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">eu-west-1</LocationConstraint>",
+    )])
+    .await;
+    let out = client_for(&server).get_bucket_location().bucket("b").send().await.unwrap();
+    assert_eq!(out.location_constraint.unwrap().as_str(), "eu-west-1");
+    let request = server.requests.lock().unwrap()[0].clone();
+    assert_eq!(request.target, "/b?location");
+}
+
+#[tokio::test]
+async fn conditional_gets_and_unmodeled_errors() {
+    let server = recorder(vec![
+        http("304 Not Modified", &[], ""),
+        http("412 Precondition Failed", &[], "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>"),
+        http("409 Conflict", &[], "<Error><Code>BucketNotEmpty</Code><Message>The bucket you tried to delete is not empty</Message><BucketName>b</BucketName></Error>"),
+    ])
+    .await;
+    let client = client_for(&server);
+    let when = s3_client::primitives::DateTime::from_secs(1_700_000_000);
+    let err = client.get_object().bucket("b").key("k").if_none_match("\"e\"").if_modified_since(when).send().await.unwrap_err();
+    assert_eq!((err.meta().unwrap().status(), err.meta().unwrap().code()), (304, Some("NotModified")));
+    let err = client.get_object().bucket("b").key("k").if_match("\"x\"").if_unmodified_since(when).send().await.unwrap_err();
+    assert_eq!(err.meta().unwrap().code(), Some("PreconditionFailed"));
+    let err = client.delete_bucket().bucket("b").send().await.unwrap_err();
+    let typed = err.as_service_error().unwrap();
+    assert!(matches!(typed, s3_client::operation::delete_bucket::DeleteBucketError::Unmodeled(m) if m.code() == Some("BucketNotEmpty") && m.status() == 409), "{typed:?}");
+    let requests = server.requests.lock().unwrap().clone();
+    assert_eq!(requests[0].header("if-none-match"), Some("\"e\""));
+    assert_eq!(requests[0].header("if-modified-since"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+    assert_eq!(requests[1].header("if-match"), Some("\"x\""));
+    assert_eq!(requests[1].header("if-unmodified-since"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+    assert_eq!((requests[2].method.as_str(), requests[2].target.as_str()), ("DELETE", "/b"));
+}
