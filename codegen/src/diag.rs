@@ -24,7 +24,10 @@ pub struct Diagnostics(pub Vec<Diagnostic>);
 impl Diagnostics {
     /// Records a problem at `place`.
     pub fn error(&mut self, place: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Diagnostic { place: place.into(), message: message.into() });
+        self.0.push(Diagnostic {
+            place: place.into(),
+            message: message.into(),
+        });
     }
 
     /// True when nothing was recorded.

@@ -30,7 +30,10 @@ pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> 
             for entry in entries.flatten() {
                 let path = entry.path();
                 if path.extension().is_some_and(|e| e == "json") {
-                    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     match std::fs::read_to_string(&path) {
                         Ok(text) => files.push((name, text)),
                         Err(e) => d.error(format!("file {}", path.display()), e.to_string()),
@@ -50,7 +53,8 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
     let svc = ir::lower(files)?;
     let mut d = Diagnostics::default();
     let mut out = BTreeMap::new();
-    let mut put = |path: String, tokens: proc_macro2::TokenStream| match render::file(&path, tokens) {
+    let mut put = |path: String, tokens: proc_macro2::TokenStream| match render::file(&path, tokens)
+    {
         Ok(text) => {
             out.insert(path, text);
         }
@@ -82,7 +86,11 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
     for e in &svc.enums {
         types.push(emit::types::enumeration(e));
     }
-    for s in svc.structures.iter().filter(|s| matches!(s.role, Role::Shared | Role::Error)) {
+    for s in svc
+        .structures
+        .iter()
+        .filter(|s| matches!(s.role, Role::Shared | Role::Error))
+    {
         types.push(emit::types::structure(s, &svc));
     }
     for s in &svc.structures {
@@ -108,7 +116,11 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
         let summary = format!(" `{}`: {}", op.name, emit::first_sentence(&op.docs));
         modules.push(quote!(#[doc = #summary] pub mod #module;));
         let mut items = Vec::new();
-        for s in svc.structures.iter().filter(|s| s.operation.as_deref() == Some(op.name.as_str())) {
+        for s in svc
+            .structures
+            .iter()
+            .filter(|s| s.operation.as_deref() == Some(op.name.as_str()))
+        {
             items.push(emit::types::structure(s, &svc));
         }
         items.push(emit::operations::operation(op, &svc));

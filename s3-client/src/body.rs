@@ -19,7 +19,9 @@ pub struct ByteStreamError {
 impl ByteStreamError {
     /// Wraps the error that ended the stream.
     pub fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        ByteStreamError { source: source.into() }
+        ByteStreamError {
+            source: source.into(),
+        }
     }
 }
 
@@ -29,7 +31,10 @@ enum Inner {
     /// All of the body, in memory (taken once it has been yielded).
     Bytes(Option<Bytes>),
     /// Chunks produced on demand, with the total length when known.
-    Stream { stream: BoxStream, length: Option<u64> },
+    Stream {
+        stream: BoxStream,
+        length: Option<u64>,
+    },
 }
 
 /// A body: bytes in memory, or a stream of chunks that is never held whole.
@@ -43,7 +48,9 @@ pub struct ByteStream {
 impl ByteStream {
     /// A body of `bytes`, held in memory.
     pub fn new(bytes: Bytes) -> Self {
-        ByteStream { inner: Inner::Bytes(Some(bytes)) }
+        ByteStream {
+            inner: Inner::Bytes(Some(bytes)),
+        }
     }
 
     /// A body of static bytes.
@@ -60,7 +67,10 @@ impl ByteStream {
     {
         use futures_util::TryStreamExt;
         ByteStream {
-            inner: Inner::Stream { stream: Box::pin(stream.map_err(ByteStreamError::new)), length },
+            inner: Inner::Stream {
+                stream: Box::pin(stream.map_err(ByteStreamError::new)),
+                length,
+            },
         }
     }
 
@@ -124,8 +134,14 @@ impl Default for ByteStream {
 impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
-            Inner::Bytes(b) => write!(f, "ByteStream({} bytes in memory)", b.as_ref().map_or(0, Bytes::len)),
-            Inner::Stream { length: Some(n), .. } => write!(f, "ByteStream(stream of {n} bytes)"),
+            Inner::Bytes(b) => write!(
+                f,
+                "ByteStream({} bytes in memory)",
+                b.as_ref().map_or(0, Bytes::len)
+            ),
+            Inner::Stream {
+                length: Some(n), ..
+            } => write!(f, "ByteStream(stream of {n} bytes)"),
             Inner::Stream { length: None, .. } => f.write_str("ByteStream(stream)"),
         }
     }

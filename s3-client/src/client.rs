@@ -31,8 +31,12 @@ impl Client {
         if let Some(t) = config.timeout {
             builder = builder.timeout(t);
         }
-        let http = builder.build().map_err(|e| format!("cannot build the HTTP client: {e}"));
-        Client { inner: Arc::new(Inner { config, http }) }
+        let http = builder
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"));
+        Client {
+            inner: Arc::new(Inner { config, http }),
+        }
     }
 
     /// A client configured from the environment and profile files, as [`Config::from_env`].

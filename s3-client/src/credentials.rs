@@ -42,14 +42,19 @@ fn parse_profiles(text: &str, config_file: bool) -> HashMap<String, HashMap<Stri
         }
         // Indented lines belong to a sub-section (`s3 =` followed by `  key = value`).
         if let (Some(section), Some((k, v))) = (&current, line.split_once('=')) {
-            sections.entry(section.clone()).or_default().insert(k.trim().to_string(), v.trim().to_string());
+            sections
+                .entry(section.clone())
+                .or_default()
+                .insert(k.trim().to_string(), v.trim().to_string());
         }
     }
     sections
 }
 
 fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE")).map(PathBuf::from)
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .map(PathBuf::from)
 }
 
 fn read_profile(
@@ -57,11 +62,18 @@ fn read_profile(
     profile: &str,
     config_file: bool,
 ) -> Result<HashMap<String, String>, ProfileError> {
-    let Some(path) = path else { return Ok(HashMap::new()) };
+    let Some(path) = path else {
+        return Ok(HashMap::new());
+    };
     match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(parse_profiles(&text, config_file).remove(profile).unwrap_or_default()),
+        Ok(text) => Ok(parse_profiles(&text, config_file)
+            .remove(profile)
+            .unwrap_or_default()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HashMap::new()),
-        Err(e) => Err(ProfileError { file: path.display().to_string(), message: e.to_string() }),
+        Err(e) => Err(ProfileError {
+            file: path.display().to_string(),
+            message: e.to_string(),
+        }),
     }
 }
 
@@ -69,32 +81,62 @@ fn read_profile(
 pub(crate) fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ProfileError> {
     let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
     let aws_dir = home().map(|h| h.join(".aws"));
-    let creds_path = env("AWS_SHARED_CREDENTIALS_FILE").map(PathBuf::from).or_else(|| aws_dir.as_ref().map(|d| d.join("credentials")));
-    let config_path = env("AWS_CONFIG_FILE").map(PathBuf::from).or_else(|| aws_dir.as_ref().map(|d| d.join("config")));
+    let creds_path = env("AWS_SHARED_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .or_else(|| aws_dir.as_ref().map(|d| d.join("credentials")));
+    let config_path = env("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .or_else(|| aws_dir.as_ref().map(|d| d.join("config")));
     let from_creds = read_profile(creds_path, &profile, false)?;
     let from_config = read_profile(config_path, &profile, true)?;
-    let setting = |key: &str| from_creds.get(key).or_else(|| from_config.get(key)).cloned();
+    let setting = |key: &str| {
+        from_creds
+            .get(key)
+            .or_else(|| from_config.get(key))
+            .cloned()
+    };
 
     let mut builder = ConfigBuilder::default();
-    if let Some(region) = env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")).or_else(|| from_config.get("region").cloned()) {
+    if let Some(region) = env("AWS_REGION")
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .or_else(|| from_config.get("region").cloned())
+    {
         builder = builder.region(region);
     }
-    if let Some(url) = env("AWS_ENDPOINT_URL_S3").or_else(|| env("AWS_ENDPOINT_URL")).or_else(|| from_config.get("endpoint_url").cloned()) {
+    if let Some(url) = env("AWS_ENDPOINT_URL_S3")
+        .or_else(|| env("AWS_ENDPOINT_URL"))
+        .or_else(|| from_config.get("endpoint_url").cloned())
+    {
         builder = builder.endpoint_url(url);
     }
     let credentials = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-        (Some(id), Some(secret)) => Some(Credentials::new(id, secret, env("AWS_SESSION_TOKEN"), None, "environment")),
-        _ => match (setting("aws_access_key_id"), setting("aws_secret_access_key")) {
-            (Some(id), Some(secret)) => {
-                Some(Credentials::new(id, secret, setting("aws_session_token"), None, "profile"))
-            }
+        (Some(id), Some(secret)) => Some(Credentials::new(
+            id,
+            secret,
+            env("AWS_SESSION_TOKEN"),
+            None,
+            "environment",
+        )),
+        _ => match (
+            setting("aws_access_key_id"),
+            setting("aws_secret_access_key"),
+        ) {
+            (Some(id), Some(secret)) => Some(Credentials::new(
+                id,
+                secret,
+                setting("aws_session_token"),
+                None,
+                "profile",
+            )),
             _ => None,
         },
     };
     if let Some(c) = credentials {
         builder = builder.credentials(c);
     }
-    if let Some(attempts) = env("AWS_MAX_ATTEMPTS").or_else(|| from_config.get("max_attempts").cloned()) {
+    if let Some(attempts) =
+        env("AWS_MAX_ATTEMPTS").or_else(|| from_config.get("max_attempts").cloned())
+    {
         let n = attempts.parse::<u32>().map_err(|_| ProfileError {
             file: "AWS_MAX_ATTEMPTS / max_attempts".into(),
             message: format!("`{attempts}` is not a whole number"),
@@ -113,7 +155,8 @@ mod tests {
 
     #[test]
     fn profiles_and_environment() {
-        let dir = std::env::temp_dir().join(format!("s3-client-profile-test-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("s3-client-profile-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let creds = dir.join("credentials");
         let config = dir.join("config");
@@ -121,7 +164,10 @@ mod tests {
         std::fs::write(&config, "[default]\nregion = eu-west-1\n[profile work]\nregion = ap-south-1\nendpoint_url = http://127.0.0.1:9000\ns3 =\n  addressing_style = path\n").unwrap();
         let vars = |extra: &[(&str, &str)]| {
             let mut m: HashMap<String, String> = HashMap::new();
-            m.insert("AWS_SHARED_CREDENTIALS_FILE".into(), creds.display().to_string());
+            m.insert(
+                "AWS_SHARED_CREDENTIALS_FILE".into(),
+                creds.display().to_string(),
+            );
             m.insert("AWS_CONFIG_FILE".into(), config.display().to_string());
             for (k, v) in extra {
                 m.insert(k.to_string(), v.to_string());
@@ -137,11 +183,18 @@ mod tests {
         let cr = c.credentials.unwrap();
         assert_eq!((cr.access_key_id(), cr.session_token()), ("W", Some("T")));
 
-        let m = vars(&[("AWS_ACCESS_KEY_ID", "E"), ("AWS_SECRET_ACCESS_KEY", "ES"), ("AWS_REGION", "us-west-2")]);
+        let m = vars(&[
+            ("AWS_ACCESS_KEY_ID", "E"),
+            ("AWS_SECRET_ACCESS_KEY", "ES"),
+            ("AWS_REGION", "us-west-2"),
+        ]);
         let c = resolve(&|k| m.get(k).cloned()).unwrap();
         assert_eq!(c.region, "us-west-2");
         assert_eq!(c.credentials.as_ref().unwrap().access_key_id(), "E");
-        assert!(!format!("{c:?}").contains("ES"), "secret key leaked into Debug: {c:?}");
+        assert!(
+            !format!("{c:?}").contains("ES"),
+            "secret key leaked into Debug: {c:?}"
+        );
 
         let m = vars(&[]);
         let c = resolve(&|k| m.get(k).cloned()).unwrap();

@@ -15,11 +15,19 @@ pub struct BuildError {
 
 impl BuildError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        BuildError { operation: "request", member: None, message: message.into() }
+        BuildError {
+            operation: "request",
+            member: None,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn member(member: impl Into<String>, message: impl Into<String>) -> Self {
-        BuildError { operation: "request", member: Some(member.into()), message: message.into() }
+        BuildError {
+            operation: "request",
+            member: Some(member.into()),
+            message: message.into(),
+        }
     }
 
     pub(crate) fn in_operation(mut self, operation: &'static str) -> Self {
@@ -52,7 +60,9 @@ pub struct ResponseError {
 
 impl ResponseError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
-        ResponseError { message: message.into() }
+        ResponseError {
+            message: message.into(),
+        }
     }
 
     /// What could not be read.
@@ -71,8 +81,14 @@ pub struct DispatchError {
 }
 
 impl DispatchError {
-    pub(crate) fn new(source: impl Into<Box<dyn std::error::Error + Send + Sync>>, timeout: bool) -> Self {
-        DispatchError { source: source.into(), timeout }
+    pub(crate) fn new(
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+        timeout: bool,
+    ) -> Self {
+        DispatchError {
+            source: source.into(),
+            timeout,
+        }
     }
 
     /// Whether the request timed out.
@@ -127,7 +143,12 @@ impl ErrorMetadata {
 
 impl fmt::Display for ErrorMetadata {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (HTTP {})", self.code().unwrap_or("unknown error"), self.status)?;
+        write!(
+            f,
+            "{} (HTTP {})",
+            self.code().unwrap_or("unknown error"),
+            self.status
+        )?;
         if let Some(m) = self.message() {
             write!(f, ": {m}")?;
         }

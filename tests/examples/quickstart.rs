@@ -13,7 +13,8 @@ use s3_client::types::{CompletedMultipartUpload, CompletedPart};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let configured = std::env::var_os("AWS_ENDPOINT_URL").is_some() || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
+    let configured = std::env::var_os("AWS_ENDPOINT_URL").is_some()
+        || std::env::var_os("AWS_ENDPOINT_URL_S3").is_some();
     let (_server, client) = if configured {
         (None, Client::from_env()?)
     } else {
@@ -36,16 +37,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body(ByteStream::from("Hello from s3-client!"))
         .send()
         .await?;
-    println!("put an object, ETag {}", put.e_tag.as_deref().unwrap_or("?"));
+    println!(
+        "put an object, ETag {}",
+        put.e_tag.as_deref().unwrap_or("?")
+    );
 
-    let got = client.get_object().bucket(&bucket).key("greetings/hello world.txt").send().await?;
+    let got = client
+        .get_object()
+        .bucket(&bucket)
+        .key("greetings/hello world.txt")
+        .send()
+        .await?;
     let metadata = got.metadata.clone().unwrap_or_default();
     let text = got.body.collect().await?;
-    println!("got {:?} with metadata {metadata:?}", String::from_utf8_lossy(&text));
+    println!(
+        "got {:?} with metadata {metadata:?}",
+        String::from_utf8_lossy(&text)
+    );
 
     // A multipart upload: every part but the last is at least 5 MiB.
     let key = "big/multipart.bin";
-    let upload = client.create_multipart_upload().bucket(&bucket).key(key).send().await?;
+    let upload = client
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key(key)
+        .send()
+        .await?;
     let upload_id = upload.upload_id.ok_or("no upload id")?;
     let mut parts = Vec::new();
     for (number, size) in [(1, 5 * 1024 * 1024), (2, 1024)] {
@@ -58,7 +75,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .body(ByteStream::from(vec![number as u8; size]))
             .send()
             .await?;
-        parts.push(CompletedPart { e_tag: part.e_tag, part_number: Some(number), ..Default::default() });
+        parts.push(CompletedPart {
+            e_tag: part.e_tag,
+            part_number: Some(number),
+            ..Default::default()
+        });
     }
     client
         .complete_multipart_upload()
@@ -72,10 +93,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let listing = client.list_objects_v2().bucket(&bucket).send().await?;
     for object in listing.contents.unwrap_or_default() {
-        println!("  {} ({} bytes)", object.key.unwrap_or_default(), object.size.unwrap_or_default());
+        println!(
+            "  {} ({} bytes)",
+            object.key.unwrap_or_default(),
+            object.size.unwrap_or_default()
+        );
     }
 
-    match client.get_object().bucket(&bucket).key("missing").send().await {
+    match client
+        .get_object()
+        .bucket(&bucket)
+        .key("missing")
+        .send()
+        .await
+    {
         Err(e) if e.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
             println!("a missing key is a typed NoSuchKey error: {e}")
         }
@@ -83,7 +114,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     for key in ["greetings/hello world.txt", key] {
-        client.delete_object().bucket(&bucket).key(key).send().await?;
+        client
+            .delete_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await?;
     }
     client.delete_bucket().bucket(&bucket).send().await?;
     println!("cleaned up; done");

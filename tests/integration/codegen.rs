@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn fixture(name: &str) -> Vec<(String, String)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name);
     vec![(name.to_string(), std::fs::read_to_string(&path).unwrap())]
 }
 
@@ -31,11 +33,12 @@ fn diagnostics(edit: impl FnOnce(&mut serde_json::Value)) -> String {
     }
 }
 
+/// A change that breaks the fixture model.
+type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+
 #[test]
 fn bad_models_are_reported_with_their_place() {
-    let shapes = |m: &mut serde_json::Value| m["shapes"].as_object_mut().unwrap().clone();
-    let _ = shapes;
-    let cases: Vec<(Box<dyn FnOnce(&mut serde_json::Value)>, &str)> = vec![
+    let cases: Vec<(Edit, &str)> = vec![
         (
             Box::new(|m| m["shapes"]["Thing"]["members"]["Name"]["type"] = "Strnig".into()),
             "error: shape Thing, member Name: unknown type `Strnig`",
@@ -65,7 +68,10 @@ fn bad_models_are_reported_with_their_place() {
             "error: shape Colour: values `RED` and `red` both become variant Red",
         ),
         (
-            Box::new(|m| m["shapes"]["Thing"]["members"]["name"] = serde_json::json!({"type": "string", "docs": "x"})),
+            Box::new(|m| {
+                m["shapes"]["Thing"]["members"]["name"] =
+                    serde_json::json!({"type": "string", "docs": "x"})
+            }),
             "its field name name is also the field of member Name",
         ),
         (
@@ -79,7 +85,10 @@ fn bad_models_are_reported_with_their_place() {
     ];
     for (edit, expected) in cases {
         let report = diagnostics(edit);
-        assert!(report.contains(expected), "expected {expected:?} in:\n{report}");
+        assert!(
+            report.contains(expected),
+            "expected {expected:?} in:\n{report}"
+        );
     }
     // Problems are collected, not just the first.
     let report = diagnostics(|m| {
@@ -89,14 +98,28 @@ fn bad_models_are_reported_with_their_place() {
     assert_eq!(report.lines().count(), 2, "{report}");
     // Not JSON at all.
     let err = codegen::generate(&[("bad.json".into(), "{".into())]).unwrap_err();
-    assert!(err.to_string().contains("file bad.json: not valid JSON"), "{err}");
+    assert!(
+        err.to_string().contains("file bad.json: not valid JSON"),
+        "{err}"
+    );
 }
 
 #[test]
 fn committed_generated_code_is_current() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let files = codegen::read_model_dir(&root.join("model")).and_then(|f| codegen::generate(&f)).unwrap();
+    let files = codegen::read_model_dir(&root.join("model"))
+        .and_then(|f| codegen::generate(&f))
+        .unwrap();
     let report = codegen::sync::sync(&root.join("s3-client/src/generated"), &files, true).unwrap();
-    assert!(report.is_clean(), "stale generated files (run `cargo xtask codegen`): {report:?}");
-    assert_eq!(files.keys().filter(|k| k.starts_with("operation/") && *k != "operation/mod.rs").count(), 20);
+    assert!(
+        report.is_clean(),
+        "stale generated files (run `cargo xtask codegen`): {report:?}"
+    );
+    assert_eq!(
+        files
+            .keys()
+            .filter(|k| k.starts_with("operation/") && *k != "operation/mod.rs")
+            .count(),
+        20
+    );
 }

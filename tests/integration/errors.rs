@@ -7,24 +7,53 @@ use crate::setup;
 #[tokio::test]
 async fn typed_service_errors() {
     let (_server, client) = setup("errs").await;
-    let err = client.list_objects_v2().bucket("missing-bucket").send().await.unwrap_err();
+    let err = client
+        .list_objects_v2()
+        .bucket("missing-bucket")
+        .send()
+        .await
+        .unwrap_err();
     let typed = err.as_service_error().unwrap();
     assert!(typed.is_no_such_bucket(), "{err:?}");
     assert_eq!(typed.meta().status(), 404);
 
-    let err = client.get_object().bucket("errs").key("nothing").send().await.unwrap_err();
-    let SdkError::Service(service) = &err else { panic!("expected a service error, got {err:?}") };
+    let err = client
+        .get_object()
+        .bucket("errs")
+        .key("nothing")
+        .send()
+        .await
+        .unwrap_err();
+    let SdkError::Service(service) = &err else {
+        panic!("expected a service error, got {err:?}")
+    };
     assert!(service.err().is_no_such_key());
     assert_eq!(service.meta().code(), Some("NoSuchKey"));
     assert!(err.to_string().contains("NoSuchKey"), "{err}");
 
     // HEAD has no body: the 404 status maps to the one modeled error with that status.
-    let err = client.head_bucket().bucket("missing-bucket").send().await.unwrap_err();
-    assert!(err.as_service_error().unwrap().is_no_such_bucket(), "{err:?}");
+    let err = client
+        .head_bucket()
+        .bucket("missing-bucket")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.as_service_error().unwrap().is_no_such_bucket(),
+        "{err:?}"
+    );
 
-    let err = client.create_bucket().bucket("errs").send().await.unwrap_err();
+    let err = client
+        .create_bucket()
+        .bucket("errs")
+        .send()
+        .await
+        .unwrap_err();
     let typed = err.into_service_error().unwrap();
-    assert!(typed.is_bucket_already_owned_by_you() || typed.is_bucket_already_exists(), "{typed:?}");
+    assert!(
+        typed.is_bucket_already_owned_by_you() || typed.is_bucket_already_exists(),
+        "{typed:?}"
+    );
 }
 
 #[tokio::test]
@@ -33,49 +62,103 @@ async fn wrong_credentials_are_refused_by_the_server() {
     let client = s3_client::Client::new(
         server
             .config()
-            .credentials(s3_client::Credentials::new(s3_client_tests::ACCESS_KEY, "wrong", None, None, "t"))
+            .credentials(s3_client::Credentials::new(
+                s3_client_tests::ACCESS_KEY,
+                "wrong",
+                None,
+                None,
+                "t",
+            ))
             .build(),
     );
     let err = client.list_buckets().send().await.unwrap_err();
-    assert_eq!(err.meta().unwrap().code(), Some("SignatureDoesNotMatch"), "{err:?}");
+    assert_eq!(
+        err.meta().unwrap().code(),
+        Some("SignatureDoesNotMatch"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn bad_input_fails_before_sending() {
     // Nothing listens on this endpoint: a request that went out would be a dispatch error.
     let client = s3_client::Client::new(
-        s3_client::Config::builder().endpoint_url("http://127.0.0.1:9").region("us-east-1").build(),
+        s3_client::Config::builder()
+            .endpoint_url("http://127.0.0.1:9")
+            .region("us-east-1")
+            .build(),
     );
     let err = client.get_object().key("k").send().await.unwrap_err();
-    let SdkError::Construction(build) = &err else { panic!("expected a construction error, got {err:?}") };
+    let SdkError::Construction(build) = &err else {
+        panic!("expected a construction error, got {err:?}")
+    };
     assert_eq!(build.member_name(), Some("GetObjectInput.Bucket"));
     assert_eq!(build.operation(), "GetObject");
-    assert!(err.to_string().contains("missing required member `Bucket`"), "{err}");
+    assert!(
+        err.to_string().contains("missing required member `Bucket`"),
+        "{err}"
+    );
 
     let err = client.get_object().bucket("b").send().await.unwrap_err();
     assert!(err.to_string().contains("`Key`"), "{err}");
 
-    let err = client.put_object().bucket("bad/name").key("k").send().await.unwrap_err();
+    let err = client
+        .put_object()
+        .bucket("bad/name")
+        .key("k")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
-    assert!(err.to_string().contains("invalid bucket name \"bad/name\""), "{err}");
+    assert!(
+        err.to_string().contains("invalid bucket name \"bad/name\""),
+        "{err}"
+    );
 
-    let err = client.get_object().bucket("b").key("a/../b").send().await.unwrap_err();
+    let err = client
+        .get_object()
+        .bucket("b")
+        .key("a/../b")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("`..` path segment"), "{err}");
 
-    let err = client.put_object().bucket("b").key("k").content_type("bad\nvalue").send().await.unwrap_err();
+    let err = client
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .content_type("bad\nvalue")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("content-type"), "{err}");
 
-    let err = client.upload_part().bucket("b").key("k").upload_id("u").send().await.unwrap_err();
+    let err = client
+        .upload_part()
+        .bucket("b")
+        .key("k")
+        .upload_id("u")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("`PartNumber`"), "{err}");
 
     let err = client
         .delete_objects()
         .bucket("b")
-        .delete(s3_client::types::Delete { objects: Some(vec![Default::default()]), quiet: None })
+        .delete(s3_client::types::Delete {
+            objects: Some(vec![Default::default()]),
+            quiet: None,
+        })
         .send()
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("missing required member `Key` of `ObjectIdentifier`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("missing required member `Key` of `ObjectIdentifier`"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -88,8 +171,17 @@ fn secrets_stay_out_of_debug() {
     assert!(!shown.contains("super-secret-key"), "{shown}");
     assert!(shown.contains("redacted"), "{shown}");
     let config = s3_client::Config::builder()
-        .credentials(s3_client::Credentials::new("AKID", "very-secret", Some("token-secret".into()), None, "t"))
+        .credentials(s3_client::Credentials::new(
+            "AKID",
+            "very-secret",
+            Some("token-secret".into()),
+            None,
+            "t",
+        ))
         .build();
     let shown = format!("{config:?}");
-    assert!(!shown.contains("very-secret") && !shown.contains("token-secret"), "{shown}");
+    assert!(
+        !shown.contains("very-secret") && !shown.contains("token-secret"),
+        "{shown}"
+    );
 }

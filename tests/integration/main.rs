@@ -12,8 +12,15 @@ use s3_client_tests::LocalS3;
 
 /// A local server, a client for it, and a fresh bucket.
 pub async fn setup(bucket: &str) -> (LocalS3, Client) {
-    let server = LocalS3::start().await.expect("the local S3 server must start");
+    let server = LocalS3::start()
+        .await
+        .expect("the local S3 server must start");
     let client = server.client();
-    client.create_bucket().bucket(bucket).send().await.expect("create_bucket");
+    client
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("create_bucket");
     (server, client)
 }

@@ -2,7 +2,9 @@
 
 use futures_util::StreamExt;
 use s3_client::primitives::{ByteStream, DateTime};
-use s3_client::types::{CompletedMultipartUpload, CompletedPart, Delete, MetadataDirective, ObjectIdentifier};
+use s3_client::types::{
+    CompletedMultipartUpload, CompletedPart, Delete, MetadataDirective, ObjectIdentifier,
+};
 
 use crate::setup;
 
@@ -12,11 +14,24 @@ async fn buckets_create_head_locate_list_delete() {
     client.create_bucket().bucket("beta").send().await.unwrap();
     let head = client.head_bucket().bucket("alpha").send().await.unwrap();
     let _ = head.bucket_region; // optional on this server
-    let location = client.get_bucket_location().bucket("alpha").send().await.unwrap();
+    let location = client
+        .get_bucket_location()
+        .bucket("alpha")
+        .send()
+        .await
+        .unwrap();
     // us-east-1 is reported as an empty constraint, which reads as no value.
-    assert!(location.location_constraint.is_none() || location.location_constraint.unwrap().as_str() == "us-east-1");
+    assert!(
+        location.location_constraint.is_none()
+            || location.location_constraint.unwrap().as_str() == "us-east-1"
+    );
     let listed = client.list_buckets().send().await.unwrap();
-    let mut names: Vec<String> = listed.buckets.unwrap_or_default().into_iter().filter_map(|b| b.name).collect();
+    let mut names: Vec<String> = listed
+        .buckets
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|b| b.name)
+        .collect();
     names.sort(); // s3s-fs lists in directory order, S3 in name order
     assert_eq!(names, ["alpha", "beta"]);
     client.delete_bucket().bucket("beta").send().await.unwrap();
@@ -41,7 +56,13 @@ async fn put_get_head_delete_with_metadata() {
     let etag = put.e_tag.clone().unwrap();
     assert_eq!(etag, "\"e4d7f1b4ed2e42d15898f4b27b019da4\"");
 
-    let head = client.head_object().bucket("objects").key("dir/file.txt").send().await.unwrap();
+    let head = client
+        .head_object()
+        .bucket("objects")
+        .key("dir/file.txt")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.content_length, Some(12));
     assert_eq!(head.e_tag.as_deref(), Some(etag.as_str()));
     assert_eq!(head.content_type.as_deref(), Some("text/plain"));
@@ -50,26 +71,65 @@ async fn put_get_head_delete_with_metadata() {
     assert_eq!(metadata.get("shape").map(String::as_str), Some("round"));
     assert!(head.last_modified.is_some());
 
-    let got = client.get_object().bucket("objects").key("dir/file.txt").send().await.unwrap();
+    let got = client
+        .get_object()
+        .bucket("objects")
+        .key("dir/file.txt")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.content_length, Some(12));
     assert_eq!(&got.body.collect().await.unwrap()[..], b"hello, world");
 
-    client.delete_object().bucket("objects").key("dir/file.txt").send().await.unwrap();
-    let err = client.head_object().bucket("objects").key("dir/file.txt").send().await.unwrap_err();
+    client
+        .delete_object()
+        .bucket("objects")
+        .key("dir/file.txt")
+        .send()
+        .await
+        .unwrap();
+    let err = client
+        .head_object()
+        .bucket("objects")
+        .key("dir/file.txt")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.as_service_error().unwrap().is_no_such_key(), "{err:?}");
 }
 
 #[tokio::test]
 async fn ranges_and_conditional_gets() {
     let (_server, client) = setup("ranges").await;
-    let put = client.put_object().bucket("ranges").key("abc").body(ByteStream::from("0123456789")).send().await.unwrap();
+    let put = client
+        .put_object()
+        .bucket("ranges")
+        .key("abc")
+        .body(ByteStream::from("0123456789"))
+        .send()
+        .await
+        .unwrap();
     let etag = put.e_tag.unwrap();
 
-    let part = client.get_object().bucket("ranges").key("abc").range("bytes=2-5").send().await.unwrap();
+    let part = client
+        .get_object()
+        .bucket("ranges")
+        .key("abc")
+        .range("bytes=2-5")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(part.content_range.as_deref(), Some("bytes 2-5/10"));
     assert_eq!(&part.body.collect().await.unwrap()[..], b"2345");
 
-    let same = client.get_object().bucket("ranges").key("abc").if_match(&etag).send().await.unwrap();
+    let same = client
+        .get_object()
+        .bucket("ranges")
+        .key("abc")
+        .if_match(&etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(&same.body.collect().await.unwrap()[..], b"0123456789");
 
     // s3s-fs evaluates conditions on writes and copies (its GET ignores them; the wire
@@ -132,15 +192,49 @@ async fn keys_that_need_encoding_round_trip() {
     ];
     for (i, key) in keys.iter().enumerate() {
         let body = format!("body {i}");
-        client.put_object().bucket("keys").key(*key).body(ByteStream::from(body.clone())).send().await.unwrap();
-        let got = client.get_object().bucket("keys").key(*key).send().await.unwrap();
-        assert_eq!(got.body.collect().await.unwrap(), body.as_bytes(), "key {key:?}");
-        client.head_object().bucket("keys").key(*key).send().await.unwrap();
+        client
+            .put_object()
+            .bucket("keys")
+            .key(*key)
+            .body(ByteStream::from(body.clone()))
+            .send()
+            .await
+            .unwrap();
+        let got = client
+            .get_object()
+            .bucket("keys")
+            .key(*key)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            got.body.collect().await.unwrap(),
+            body.as_bytes(),
+            "key {key:?}"
+        );
+        client
+            .head_object()
+            .bucket("keys")
+            .key(*key)
+            .send()
+            .await
+            .unwrap();
     }
-    let listed = client.list_objects_v2().bucket("keys").send().await.unwrap();
+    let listed = client
+        .list_objects_v2()
+        .bucket("keys")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(listed.key_count, Some(keys.len() as i32));
     for key in keys {
-        client.delete_object().bucket("keys").key(key).send().await.unwrap();
+        client
+            .delete_object()
+            .bucket("keys")
+            .key(key)
+            .send()
+            .await
+            .unwrap();
     }
 }
 
@@ -148,7 +242,14 @@ async fn keys_that_need_encoding_round_trip() {
 async fn delete_objects_copy_and_listings() {
     let (_server, client) = setup("listing").await;
     for key in ["a/1", "a/2", "b/1", "c"] {
-        client.put_object().bucket("listing").key(key).body(ByteStream::from(key.to_string())).send().await.unwrap();
+        client
+            .put_object()
+            .bucket("listing")
+            .key(key)
+            .body(ByteStream::from(key.to_string()))
+            .send()
+            .await
+            .unwrap();
     }
     let copied = client
         .copy_object()
@@ -161,16 +262,44 @@ async fn delete_objects_copy_and_listings() {
         .await
         .unwrap();
     assert!(copied.copy_object_result.unwrap().e_tag.is_some());
-    let head = client.head_object().bucket("listing").key("copy-of-c").send().await.unwrap();
+    let head = client
+        .head_object()
+        .bucket("listing")
+        .key("copy-of-c")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(head.content_length, Some(1));
 
-    let v2 = client.list_objects_v2().bucket("listing").delimiter("/").send().await.unwrap();
-    let keys: Vec<_> = v2.contents.unwrap_or_default().into_iter().filter_map(|o| o.key).collect();
-    let prefixes: Vec<_> = v2.common_prefixes.unwrap_or_default().into_iter().filter_map(|p| p.prefix).collect();
+    let v2 = client
+        .list_objects_v2()
+        .bucket("listing")
+        .delimiter("/")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<_> = v2
+        .contents
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|o| o.key)
+        .collect();
+    let prefixes: Vec<_> = v2
+        .common_prefixes
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|p| p.prefix)
+        .collect();
     assert_eq!(keys, ["c", "copy-of-c"]);
     assert_eq!(prefixes, ["a/", "b/"]);
 
-    let page = client.list_objects_v2().bucket("listing").max_keys(2).send().await.unwrap();
+    let page = client
+        .list_objects_v2()
+        .bucket("listing")
+        .max_keys(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.is_truncated, Some(true));
     let rest = client
         .list_objects_v2()
@@ -181,8 +310,19 @@ async fn delete_objects_copy_and_listings() {
         .unwrap();
     assert_eq!(rest.contents.unwrap_or_default().len(), 3);
 
-    let v1 = client.list_objects().bucket("listing").prefix("a/").send().await.unwrap();
-    let keys: Vec<_> = v1.contents.unwrap_or_default().into_iter().filter_map(|o| o.key).collect();
+    let v1 = client
+        .list_objects()
+        .bucket("listing")
+        .prefix("a/")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<_> = v1
+        .contents
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|o| o.key)
+        .collect();
     assert_eq!(keys, ["a/1", "a/2"]);
     assert_eq!(v1.prefix.as_deref(), Some("a/"));
 
@@ -193,7 +333,10 @@ async fn delete_objects_copy_and_listings() {
             objects: Some(
                 ["a/1", "a/2", "b/1"]
                     .into_iter()
-                    .map(|k| ObjectIdentifier { key: Some(k.into()), ..Default::default() })
+                    .map(|k| ObjectIdentifier {
+                        key: Some(k.into()),
+                        ..Default::default()
+                    })
                     .collect(),
             ),
             quiet: Some(false),
@@ -201,18 +344,42 @@ async fn delete_objects_copy_and_listings() {
         .send()
         .await
         .unwrap();
-    let mut gone: Vec<_> = deleted.deleted.unwrap_or_default().into_iter().filter_map(|d| d.key).collect();
+    let mut gone: Vec<_> = deleted
+        .deleted
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|d| d.key)
+        .collect();
     gone.sort();
     assert_eq!(gone, ["a/1", "a/2", "b/1"]);
-    let left = client.list_objects_v2().bucket("listing").send().await.unwrap();
+    let left = client
+        .list_objects_v2()
+        .bucket("listing")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(left.key_count, Some(2));
 }
 
 #[tokio::test]
 async fn multipart_upload_of_several_parts_with_copy_and_abort() {
     let (_server, client) = setup("multi").await;
-    client.put_object().bucket("multi").key("source").body(ByteStream::from(vec![b's'; 1024])).send().await.unwrap();
-    let created = client.create_multipart_upload().bucket("multi").key("big").content_type("application/x-test").send().await.unwrap();
+    client
+        .put_object()
+        .bucket("multi")
+        .key("source")
+        .body(ByteStream::from(vec![b's'; 1024]))
+        .send()
+        .await
+        .unwrap();
+    let created = client
+        .create_multipart_upload()
+        .bucket("multi")
+        .key("big")
+        .content_type("application/x-test")
+        .send()
+        .await
+        .unwrap();
     let upload_id = created.upload_id.unwrap();
     assert_eq!(created.key.as_deref(), Some("big"));
 
@@ -232,7 +399,11 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
             .send()
             .await
             .unwrap();
-        parts.push(CompletedPart { e_tag: out.e_tag, part_number: Some(n), ..Default::default() });
+        parts.push(CompletedPart {
+            e_tag: out.e_tag,
+            part_number: Some(n),
+            ..Default::default()
+        });
     }
     let copied = client
         .upload_part_copy()
@@ -245,10 +416,26 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
         .await
         .unwrap();
     expected.extend_from_slice(&[b's'; 1024]);
-    parts.push(CompletedPart { e_tag: copied.copy_part_result.unwrap().e_tag, part_number: Some(4), ..Default::default() });
+    parts.push(CompletedPart {
+        e_tag: copied.copy_part_result.unwrap().e_tag,
+        part_number: Some(4),
+        ..Default::default()
+    });
 
-    let listed = client.list_parts().bucket("multi").key("big").upload_id(&upload_id).send().await.unwrap();
-    let mut numbers: Vec<_> = listed.parts.unwrap_or_default().iter().filter_map(|p| p.part_number).collect();
+    let listed = client
+        .list_parts()
+        .bucket("multi")
+        .key("big")
+        .upload_id(&upload_id)
+        .send()
+        .await
+        .unwrap();
+    let mut numbers: Vec<_> = listed
+        .parts
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.part_number)
+        .collect();
     numbers.sort(); // s3s-fs lists parts in directory order, S3 by number
     assert_eq!(numbers, [1, 2, 3, 4]);
 
@@ -262,16 +449,45 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
         .await
         .unwrap();
     assert_eq!(done.key.as_deref(), Some("big"));
-    let got = client.get_object().bucket("multi").key("big").send().await.unwrap();
+    let got = client
+        .get_object()
+        .bucket("multi")
+        .key("big")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.content_length, Some(expected.len() as i64));
     assert!(got.body.collect().await.unwrap() == expected[..]);
 
-    let second = client.create_multipart_upload().bucket("multi").key("aborted").send().await.unwrap();
+    let second = client
+        .create_multipart_upload()
+        .bucket("multi")
+        .key("aborted")
+        .send()
+        .await
+        .unwrap();
     let id = second.upload_id.unwrap();
-    client.abort_multipart_upload().bucket("multi").key("aborted").upload_id(&id).send().await.unwrap();
+    client
+        .abort_multipart_upload()
+        .bucket("multi")
+        .key("aborted")
+        .upload_id(&id)
+        .send()
+        .await
+        .unwrap();
     // S3 answers NoSuchUpload once an upload is aborted; s3s-fs answers with no parts.
-    match client.list_parts().bucket("multi").key("aborted").upload_id(&id).send().await {
-        Ok(out) => assert!(out.parts.unwrap_or_default().is_empty(), "parts left after abort"),
+    match client
+        .list_parts()
+        .bucket("multi")
+        .key("aborted")
+        .upload_id(&id)
+        .send()
+        .await
+    {
+        Ok(out) => assert!(
+            out.parts.unwrap_or_default().is_empty(),
+            "parts left after abort"
+        ),
         Err(err) => assert_eq!(err.meta().unwrap().code(), Some("NoSuchUpload"), "{err:?}"),
     }
 }
@@ -279,7 +495,11 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
 /// Resident memory of this process, from /proc (Linux).
 fn rss_bytes() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
     pages * 4096
 }
 
@@ -299,22 +519,43 @@ async fn large_objects_stream_without_buffering() {
     let before = rss_bytes();
     let body = ByteStream::from_path(&path).await.unwrap();
     assert_eq!(body.content_length(), Some(SIZE));
-    client.put_object().bucket("stream").key("big.bin").body(body).send().await.unwrap();
+    client
+        .put_object()
+        .bucket("stream")
+        .key("big.bin")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
 
-    let got = client.get_object().bucket("stream").key("big.bin").send().await.unwrap();
+    let got = client
+        .get_object()
+        .bucket("stream")
+        .key("big.bin")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(got.content_length, Some(SIZE as i64));
     let mut body = got.body;
     let mut total = 0u64;
     let mut chunks = 0u32;
     while let Some(chunk) = body.next().await {
         let chunk = chunk.unwrap();
-        assert!(chunk.iter().enumerate().all(|(i, b)| *b == ((total + i as u64) % (1024 * 1024) % 251) as u8));
+        assert!(
+            chunk
+                .iter()
+                .enumerate()
+                .all(|(i, b)| *b == ((total + i as u64) % (1024 * 1024) % 251) as u8)
+        );
         total += chunk.len() as u64;
         chunks += 1;
     }
     let grown = rss_bytes().saturating_sub(before);
     assert_eq!(total, SIZE);
     assert!(chunks > 16, "the body arrived in {chunks} chunks");
-    assert!(grown < SIZE / 4, "memory grew by {grown} bytes moving {SIZE} bytes");
+    assert!(
+        grown < SIZE / 4,
+        "memory grew by {grown} bytes moving {SIZE} bytes"
+    );
     std::fs::remove_file(&path).unwrap();
 }

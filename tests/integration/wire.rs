@@ -18,7 +18,10 @@ struct Recorded {
 
 impl Recorded {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -50,7 +53,9 @@ async fn recorder(responses: Vec<String>) -> Recorder {
             let mut buf = Vec::new();
             let mut chunk = [0u8; 8192];
             let head_end = loop {
-                let Ok(n) = socket.read(&mut chunk).await else { break None };
+                let Ok(n) = socket.read(&mut chunk).await else {
+                    break None;
+                };
                 if n == 0 {
                     break None;
                 }
@@ -66,7 +71,10 @@ async fn recorder(responses: Vec<String>) -> Recorder {
             let method = first.next().unwrap_or_default().to_string();
             let target = first.next().unwrap_or_default().to_string();
             let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(':').map(|(n, v)| (n.trim().to_string(), v.trim().to_string())))
+                .filter_map(|l| {
+                    l.split_once(':')
+                        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+                })
                 .collect();
             let length: usize = headers
                 .iter()
@@ -75,24 +83,38 @@ async fn recorder(responses: Vec<String>) -> Recorder {
                 .unwrap_or(0);
             let mut body = buf[head_end + 4..].to_vec();
             while body.len() < length {
-                let Ok(n) = socket.read(&mut chunk).await else { break };
+                let Ok(n) = socket.read(&mut chunk).await else {
+                    break;
+                };
                 if n == 0 {
                     break;
                 }
                 body.extend_from_slice(&chunk[..n]);
             }
-            log.lock().unwrap().push(Recorded { method, target, headers, body });
+            log.lock().unwrap().push(Recorded {
+                method,
+                target,
+                headers,
+                body,
+            });
             let response = &responses[served.min(responses.len() - 1)];
             served += 1;
             let _ = socket.write_all(response.as_bytes()).await;
             let _ = socket.shutdown().await;
         }
     });
-    Recorder { endpoint, requests, task }
+    Recorder {
+        endpoint,
+        requests,
+        task,
+    }
 }
 
 fn http(status: &str, headers: &[(&str, &str)], body: &str) -> String {
-    let mut out = format!("HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
+    let mut out = format!(
+        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
+        body.len()
+    );
     for (n, v) in headers {
         out.push_str(&format!("{n}: {v}\r\n"));
     }
@@ -125,13 +147,25 @@ async fn keys_are_encoded_exactly_on_the_wire() {
         ("...", "/bkt/..."),
     ];
     for (key, _) in cases {
-        client.put_object().bucket("bkt").key(key).body(ByteStream::from("x")).send().await.unwrap();
+        client
+            .put_object()
+            .bucket("bkt")
+            .key(key)
+            .body(ByteStream::from("x"))
+            .send()
+            .await
+            .unwrap();
     }
     let requests = server.requests.lock().unwrap().clone();
     for ((key, expected), request) in cases.iter().zip(&requests) {
         assert_eq!(request.method, "PUT");
         assert_eq!(&request.target, expected, "key {key:?}");
-        assert!(request.header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKID/"));
+        assert!(
+            request
+                .header("authorization")
+                .unwrap()
+                .starts_with("AWS4-HMAC-SHA256 Credential=AKID/")
+        );
         assert_eq!(
             request.header("x-amz-content-sha256"),
             Some("2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881")
@@ -168,7 +202,12 @@ async fn list_multipart_uploads_request_and_response() {
   <CommonPrefixes><Prefix>photos/</Prefix></CommonPrefixes>
   <SomethingNew>ignored</SomethingNew>
 </ListMultipartUploadsResult>"#;
-    let server = recorder(vec![http("200 OK", &[("x-amz-request-charged", "requester")], body)]).await;
+    let server = recorder(vec![http(
+        "200 OK",
+        &[("x-amz-request-charged", "requester")],
+        body,
+    )])
+    .await;
     let out = client(&server.endpoint)
         .list_multipart_uploads()
         .bucket("bkt")
@@ -185,15 +224,34 @@ async fn list_multipart_uploads_request_and_response() {
     assert_eq!(out.next_key_marker.as_deref(), Some("my-movie.m2ts"));
     assert_eq!(out.max_uploads, Some(3));
     assert_eq!(out.is_truncated, Some(true));
-    assert_eq!(out.request_charged.map(|r| r.as_str().to_string()).as_deref(), Some("requester"));
+    assert_eq!(
+        out.request_charged
+            .map(|r| r.as_str().to_string())
+            .as_deref(),
+        Some("requester")
+    );
     let uploads = out.uploads.unwrap();
     assert_eq!(uploads.len(), 2);
     assert_eq!(uploads[0].key.as_deref(), Some("my-divisor"));
-    assert_eq!(uploads[0].initiator.as_ref().unwrap().display_name.as_deref(), Some("user1"));
-    assert_eq!(uploads[0].storage_class.as_ref().map(|s| s.as_str()), Some("REDUCED_REDUNDANCY"));
+    assert_eq!(
+        uploads[0]
+            .initiator
+            .as_ref()
+            .unwrap()
+            .display_name
+            .as_deref(),
+        Some("user1")
+    );
+    assert_eq!(
+        uploads[0].storage_class.as_ref().map(|s| s.as_str()),
+        Some("REDUCED_REDUNDANCY")
+    );
     assert_eq!(uploads[0].initiated.unwrap().secs(), 1_289_422_113);
     assert_eq!(uploads[1].owner, None);
-    assert_eq!(out.common_prefixes.unwrap()[0].prefix.as_deref(), Some("photos/"));
+    assert_eq!(
+        out.common_prefixes.unwrap()[0].prefix.as_deref(),
+        Some("photos/")
+    );
 }
 
 #[tokio::test]
@@ -209,8 +267,15 @@ async fn delete_objects_sends_md5_and_xml() {
         .bucket("bkt")
         .delete(s3_client::types::Delete {
             objects: Some(vec![
-                s3_client::types::ObjectIdentifier { key: Some("a&b".into()), ..Default::default() },
-                s3_client::types::ObjectIdentifier { key: Some("c".into()), version_id: Some("v1".into()), ..Default::default() },
+                s3_client::types::ObjectIdentifier {
+                    key: Some("a&b".into()),
+                    ..Default::default()
+                },
+                s3_client::types::ObjectIdentifier {
+                    key: Some("c".into()),
+                    version_id: Some("v1".into()),
+                    ..Default::default()
+                },
             ]),
             quiet: Some(true),
         })
@@ -218,7 +283,10 @@ async fn delete_objects_sends_md5_and_xml() {
         .await
         .unwrap();
     let request = server.requests.lock().unwrap()[0].clone();
-    assert_eq!((request.method.as_str(), request.target.as_str()), ("POST", "/bkt?delete"));
+    assert_eq!(
+        (request.method.as_str(), request.target.as_str()),
+        ("POST", "/bkt?delete")
+    );
     let body = String::from_utf8(request.body.clone()).unwrap();
     assert_eq!(
         body,
@@ -230,7 +298,10 @@ async fn delete_objects_sends_md5_and_xml() {
     assert_eq!(request.header("content-md5"), Some(md5.as_str()));
     assert_eq!(out.deleted.unwrap()[0].key.as_deref(), Some("a&b"));
     let errors = out.errors.unwrap();
-    assert_eq!((errors[0].key.as_deref(), errors[0].code.as_deref()), (Some("c"), Some("AccessDenied")));
+    assert_eq!(
+        (errors[0].key.as_deref(), errors[0].code.as_deref()),
+        (Some("c"), Some("AccessDenied"))
+    );
 }
 
 #[tokio::test]
@@ -247,13 +318,23 @@ async fn an_error_document_in_a_200_response_is_an_error() {
         .await
         .unwrap_err();
     let meta = err.meta().unwrap();
-    assert_eq!((meta.code(), meta.request_id()), (Some("InternalError"), Some("R")));
+    assert_eq!(
+        (meta.code(), meta.request_id()),
+        (Some("InternalError"), Some("R"))
+    );
     // InternalError is transient: the client tried as often as configured (3 times).
     assert_eq!(server.requests.lock().unwrap().len(), 3);
 
     let copy_error = "<Error><Code>SlowDownPlease</Code><Message>m</Message></Error>";
     let server = recorder(vec![http("200 OK", &[], copy_error)]).await;
-    let err = client_for(&server).copy_object().bucket("b").key("k").copy_source("b/src").send().await.unwrap_err();
+    let err = client_for(&server)
+        .copy_object()
+        .bucket("b")
+        .key("k")
+        .copy_source("b/src")
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.meta().unwrap().code(), Some("SlowDownPlease"));
 }
 
@@ -268,7 +349,14 @@ async fn transient_errors_are_retried() {
         http("200 OK", &[("etag", "\"e\"")], ""),
     ])
     .await;
-    let out = client_for(&server).put_object().bucket("b").key("k").body(ByteStream::from("data")).send().await.unwrap();
+    let out = client_for(&server)
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .body(ByteStream::from("data"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.e_tag.as_deref(), Some("\"e\""));
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests.len(), 2);
@@ -278,28 +366,61 @@ async fn transient_errors_are_retried() {
 #[tokio::test]
 async fn malformed_responses_are_errors_not_panics() {
     let cases = [
-        http("200 OK", &[], "<ListAllMyBucketsResult><Buckets><Bucket><Name>x</Nam></Bucket></Buckets>"),
-        http("200 OK", &[], "<ListAllMyBucketsResult><Buckets><Bucket><CreationDate>yesterday</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>"),
+        http(
+            "200 OK",
+            &[],
+            "<ListAllMyBucketsResult><Buckets><Bucket><Name>x</Nam></Bucket></Buckets>",
+        ),
+        http(
+            "200 OK",
+            &[],
+            "<ListAllMyBucketsResult><Buckets><Bucket><CreationDate>yesterday</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>",
+        ),
         http("200 OK", &[], "<ListAllMyBucketsResult><Buckets>"),
         http("200 OK", &[], "\u{0}\u{1}not xml at all"),
     ];
     for case in cases {
         let server = recorder(vec![case.clone()]).await;
         let err = client_for(&server).list_buckets().send().await.unwrap_err();
-        assert!(matches!(err, SdkError::Response(_)), "{case:?} gave {err:?}");
+        assert!(
+            matches!(err, SdkError::Response(_)),
+            "{case:?} gave {err:?}"
+        );
     }
-    let server = recorder(vec![http("200 OK", &[("content-length", "12"), ("x-amz-missing-meta", "many")], "")]).await;
+    let server = recorder(vec![http(
+        "200 OK",
+        &[("content-length", "12"), ("x-amz-missing-meta", "many")],
+        "",
+    )])
+    .await;
     let bad_number = http("200 OK", &[("x-amz-mp-parts-count", "lots")], "");
     let server2 = recorder(vec![bad_number]).await;
-    let err = client_for(&server2).head_object().bucket("b").key("k").send().await.unwrap_err();
+    let err = client_for(&server2)
+        .head_object()
+        .bucket("b")
+        .key("k")
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("x-amz-mp-parts-count"), "{err}");
     drop(server);
 }
 
 #[tokio::test]
 async fn head_404_without_body_is_no_such_key() {
-    let server = recorder(vec![http("404 Not Found", &[("x-amz-request-id", "RID")], "")]).await;
-    let err = client_for(&server).head_object().bucket("b").key("k").send().await.unwrap_err();
+    let server = recorder(vec![http(
+        "404 Not Found",
+        &[("x-amz-request-id", "RID")],
+        "",
+    )])
+    .await;
+    let err = client_for(&server)
+        .head_object()
+        .bucket("b")
+        .key("k")
+        .send()
+        .await
+        .unwrap_err();
     let typed = err.as_service_error().unwrap();
     assert!(typed.is_no_such_key(), "{typed:?}");
     assert_eq!(typed.meta().code(), Some("NotFound"));
@@ -314,7 +435,12 @@ async fn get_bucket_location_reads_the_bare_element() {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">eu-west-1</LocationConstraint>",
     )])
     .await;
-    let out = client_for(&server).get_bucket_location().bucket("b").send().await.unwrap();
+    let out = client_for(&server)
+        .get_bucket_location()
+        .bucket("b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.location_constraint.unwrap().as_str(), "eu-west-1");
     let request = server.requests.lock().unwrap()[0].clone();
     assert_eq!(request.target, "/b?location");
@@ -330,17 +456,48 @@ async fn conditional_gets_and_unmodeled_errors() {
     .await;
     let client = client_for(&server);
     let when = s3_client::primitives::DateTime::from_secs(1_700_000_000);
-    let err = client.get_object().bucket("b").key("k").if_none_match("\"e\"").if_modified_since(when).send().await.unwrap_err();
-    assert_eq!((err.meta().unwrap().status(), err.meta().unwrap().code()), (304, Some("NotModified")));
-    let err = client.get_object().bucket("b").key("k").if_match("\"x\"").if_unmodified_since(when).send().await.unwrap_err();
+    let err = client
+        .get_object()
+        .bucket("b")
+        .key("k")
+        .if_none_match("\"e\"")
+        .if_modified_since(when)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.meta().unwrap().status(), err.meta().unwrap().code()),
+        (304, Some("NotModified"))
+    );
+    let err = client
+        .get_object()
+        .bucket("b")
+        .key("k")
+        .if_match("\"x\"")
+        .if_unmodified_since(when)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.meta().unwrap().code(), Some("PreconditionFailed"));
     let err = client.delete_bucket().bucket("b").send().await.unwrap_err();
     let typed = err.as_service_error().unwrap();
-    assert!(matches!(typed, s3_client::operation::delete_bucket::DeleteBucketError::Unmodeled(m) if m.code() == Some("BucketNotEmpty") && m.status() == 409), "{typed:?}");
+    assert!(
+        matches!(typed, s3_client::operation::delete_bucket::DeleteBucketError::Unmodeled(m) if m.code() == Some("BucketNotEmpty") && m.status() == 409),
+        "{typed:?}"
+    );
     let requests = server.requests.lock().unwrap().clone();
     assert_eq!(requests[0].header("if-none-match"), Some("\"e\""));
-    assert_eq!(requests[0].header("if-modified-since"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
+    assert_eq!(
+        requests[0].header("if-modified-since"),
+        Some("Tue, 14 Nov 2023 22:13:20 GMT")
+    );
     assert_eq!(requests[1].header("if-match"), Some("\"x\""));
-    assert_eq!(requests[1].header("if-unmodified-since"), Some("Tue, 14 Nov 2023 22:13:20 GMT"));
-    assert_eq!((requests[2].method.as_str(), requests[2].target.as_str()), ("DELETE", "/b"));
+    assert_eq!(
+        requests[1].header("if-unmodified-since"),
+        Some("Tue, 14 Nov 2023 22:13:20 GMT")
+    );
+    assert_eq!(
+        (requests[2].method.as_str(), requests[2].target.as_str()),
+        ("DELETE", "/b")
+    );
 }

@@ -44,7 +44,9 @@ impl LocalS3 {
         let task = tokio::spawn(async move {
             let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             while let Ok((socket, _)) = listener.accept().await {
-                let conn = http.serve_connection(TokioIo::new(socket), service.clone()).into_owned();
+                let conn = http
+                    .serve_connection(TokioIo::new(socket), service.clone())
+                    .into_owned();
                 tokio::spawn(async move {
                     let _ = conn.await;
                 });
@@ -68,7 +70,13 @@ impl LocalS3 {
         Config::builder()
             .region("us-east-1")
             .endpoint_url(self.endpoint())
-            .credentials(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "local-test"))
+            .credentials(Credentials::new(
+                ACCESS_KEY,
+                SECRET_KEY,
+                None,
+                None,
+                "local-test",
+            ))
     }
 
     /// Where the server keeps its files.

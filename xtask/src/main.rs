@@ -5,19 +5,26 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn codegen(check: bool) -> ExitCode {
     let root = root();
-    let files = match codegen::read_model_dir(&root.join("model")).and_then(|f| codegen::generate(&f)) {
-        Ok(files) => files,
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            eprintln!("codegen: the model has {} problem(s); nothing was written", diagnostics.0.len());
-            return ExitCode::FAILURE;
-        }
-    };
+    let files =
+        match codegen::read_model_dir(&root.join("model")).and_then(|f| codegen::generate(&f)) {
+            Ok(files) => files,
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                eprintln!(
+                    "codegen: the model has {} problem(s); nothing was written",
+                    diagnostics.0.len()
+                );
+                return ExitCode::FAILURE;
+            }
+        };
     let out = root.join("s3-client/src/generated");
     match codegen::sync::sync(&out, &files, check) {
         Ok(report) if check && !report.is_clean() => {
@@ -27,7 +34,9 @@ fn codegen(check: bool) -> ExitCode {
             for f in &report.orphans {
                 eprintln!("not generated any more: s3-client/src/generated/{f}");
             }
-            eprintln!("codegen --check: the committed generated code is stale; run `cargo xtask codegen`");
+            eprintln!(
+                "codegen --check: the committed generated code is stale; run `cargo xtask codegen`"
+            );
             ExitCode::FAILURE
         }
         Ok(report) => {
@@ -39,7 +48,11 @@ fn codegen(check: bool) -> ExitCode {
                     println!("removed s3-client/src/generated/{f}");
                 }
             }
-            println!("codegen: {} files, {} changed", files.len(), report.changed.len() + report.orphans.len());
+            println!(
+                "codegen: {} files, {} changed",
+                files.len(),
+                report.changed.len() + report.orphans.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -51,7 +64,12 @@ fn codegen(check: bool) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["codegen"] => codegen(false),
         ["codegen", "--check"] => codegen(true),
         _ => {

@@ -8,35 +8,50 @@ use crate::ir::{Binding, Member, Service, Structure, Type};
 
 /// Name of the XML reader function of a structure.
 pub fn reader_fn(s: &Structure) -> proc_macro2::Ident {
-    format_ident!("de_{}", crate::ir::names::field(&s.name).trim_start_matches("r#"))
+    format_ident!(
+        "de_{}",
+        crate::ir::names::field(&s.name).trim_start_matches("r#")
+    )
+}
+
+/// An expression reading one value of type `ty` from the element just entered, as a
+/// `Result`.
+fn read_result(ty: &Type, svc: &Service) -> TokenStream {
+    match ty {
+        Type::String => quote!(reader.string()),
+        Type::Integer | Type::Long => quote!(reader.number()),
+        Type::Boolean => quote!(reader.boolean()),
+        Type::Timestamp(f) => {
+            let f = timestamp_format(*f);
+            quote!(reader.timestamp(#f))
+        }
+        Type::Blob => quote!(reader.blob()),
+        Type::Enum(name) => {
+            let name = ident(name);
+            quote!(reader.text().map(|text| crate::types::#name::from(text.as_ref())))
+        }
+        Type::Structure(shape) => {
+            let f = svc
+                .structure(shape)
+                .map(reader_fn)
+                .unwrap_or_else(|| format_ident!("missing"));
+            quote!(crate::types::#f(reader))
+        }
+        Type::List {
+            item, item_name, ..
+        } => {
+            let each = read_result(item, svc);
+            let item_name = proc_macro2::Literal::byte_string(item_name.as_bytes());
+            quote!(reader.list(#item_name, |reader| #each))
+        }
+        Type::Stream | Type::Map => quote!(compile_error!("not an XML value")),
+    }
 }
 
 /// An expression reading one value of type `ty` from the element just entered.
 fn read_value(ty: &Type, svc: &Service) -> TokenStream {
-    match ty {
-        Type::String => quote!(reader.string()?),
-        Type::Integer | Type::Long => quote!(reader.number()?),
-        Type::Boolean => quote!(reader.boolean()?),
-        Type::Timestamp(f) => {
-            let f = timestamp_format(*f);
-            quote!(reader.timestamp(#f)?)
-        }
-        Type::Blob => quote!(reader.blob()?),
-        Type::Enum(name) => {
-            let name = ident(name);
-            quote!(crate::types::#name::from(reader.text()?.as_ref()))
-        }
-        Type::Structure(shape) => {
-            let f = svc.structure(shape).map(reader_fn).unwrap_or_else(|| format_ident!("missing"));
-            quote!(crate::types::#f(reader)?)
-        }
-        Type::List { item, item_name, .. } => {
-            let each = read_value(item, svc);
-            let item_name = proc_macro2::Literal::byte_string(item_name.as_bytes());
-            quote!(reader.list(#item_name, |reader| Ok(#each))?)
-        }
-        Type::Stream | Type::Map => quote!(compile_error!("not an XML value")),
-    }
+    let result = read_result(ty, svc);
+    quote!(#result?)
 }
 
 /// The match arms reading the XML child elements of a structure into `target`.
@@ -65,21 +80,48 @@ pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
     let func = reader_fn(s);
     let name = ident(&s.rust_name);
     let target = quote!(value);
-    let attributes = s.members.iter().filter(|m| m.binding == Binding::Attribute).map(|m| {
-        let field = ident(&m.field);
-        let wire = &m.wire_name;
-        let convert = match &m.ty {
-            Type::Enum(e) => {
-                let e = ident(e);
-                quote!(.map(crate::types::#e::from))
-            }
-            _ => quote!(),
-        };
-        quote!(value.#field = reader.attribute(#wire)? #convert;)
-    });
-    let elements: Vec<&Member> = s.members.iter().filter(|m| m.binding == Binding::Element).collect();
+    let attributes = s
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Attribute)
+        .map(|m| {
+            let field = ident(&m.field);
+            let wire = &m.wire_name;
+            let convert = match &m.ty {
+                Type::Enum(e) => {
+                    let e = ident(e);
+                    quote!(.map(crate::types::#e::from))
+                }
+                _ => quote!(),
+            };
+            quote!(value.#field = reader.attribute(#wire)? #convert;)
+        });
+    let elements: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Element)
+        .collect();
     let arms = element_arms(&elements, &target, svc);
-    let doc = format!(" Reads [`{}`] from the XML element just entered.", s.rust_name);
+    let children = if arms.is_empty() {
+        quote! {
+            while reader.next_child()?.is_some() {
+                reader.skip()?;
+            }
+        }
+    } else {
+        quote! {
+            while let Some(element) = reader.next_child()? {
+                match element {
+                    #(#arms)*
+                    _ => reader.skip()?,
+                }
+            }
+        }
+    };
+    let doc = format!(
+        " Reads [`{}`] from the XML element just entered.",
+        s.rust_name
+    );
     quote! {
         #[doc = #doc]
         pub(crate) fn #func(
@@ -88,12 +130,7 @@ pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
             #[allow(unused_mut)]
             let mut value = #name::default();
             #(#attributes)*
-            while let Some(element) = reader.next_child()? {
-                match element {
-                    #(#arms)*
-                    _ => reader.skip()?,
-                }
-            }
+            #children
             Ok(value)
         }
     }
@@ -139,8 +176,12 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
                 let h = header(&m.ty, &lower);
                 steps.push(quote!(output.#field = #h;));
             }
-            Binding::PrefixHeaders => steps.push(quote!(output.#field = response.prefix_headers(#lower)?;)),
-            Binding::Status => steps.push(quote!(output.#field = Some(i32::from(response.status()));)),
+            Binding::PrefixHeaders => {
+                steps.push(quote!(output.#field = response.prefix_headers(#lower)?;))
+            }
+            Binding::Status => {
+                steps.push(quote!(output.#field = Some(i32::from(response.status()));))
+            }
             Binding::Payload => steps.push(match &m.ty {
                 Type::Stream => quote!(output.#field = response.take_body();),
                 Type::Blob => quote!(output.#field = Some(response.body_bytes());),
@@ -177,7 +218,11 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
             _ => {}
         }
     }
-    let elements: Vec<&Member> = output.members.iter().filter(|m| m.binding == Binding::Element).collect();
+    let elements: Vec<&Member> = output
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Element)
+        .collect();
     if !elements.is_empty() {
         let arms = element_arms(&elements, &quote!(output), svc);
         steps.push(quote! {
@@ -193,8 +238,16 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
             }
         });
     }
-    let mutable = output.members.iter().any(|m| m.ty == Type::Stream).then(|| quote!(mut));
-    let unused = if output.members.is_empty() { quote!(_response) } else { quote!(response) };
+    let mutable = output
+        .members
+        .iter()
+        .any(|m| m.ty == Type::Stream)
+        .then(|| quote!(mut));
+    let unused = if output.members.is_empty() {
+        quote!(_response)
+    } else {
+        quote!(response)
+    };
     let body = if output.members.is_empty() {
         quote!(Ok(#name::default()))
     } else {
@@ -205,6 +258,8 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
         }
     };
     quote! {
+        // Members are filled one binding at a time, so the value starts as `default()`.
+        #[allow(clippy::field_reassign_with_default)]
         fn deserialize(#mutable #unused: crate::runtime::Response) -> ::std::result::Result<#name, crate::error::ResponseError> {
             #body
         }

@@ -21,7 +21,11 @@ pub fn ident(name: &str) -> Ident {
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
 pub fn doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|l| {
-        let line = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        let line = if l.trim().is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.trim_end())
+        };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
@@ -60,7 +64,10 @@ pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
             quote!(crate::types::#name)
         }
         Type::Structure(name) => {
-            let rust = svc.structure(name).map(|s| s.rust_name.as_str()).unwrap_or(name);
+            let rust = svc
+                .structure(name)
+                .map(|s| s.rust_name.as_str())
+                .unwrap_or(name);
             let name = ident(rust);
             quote!(crate::types::#name)
         }
@@ -68,14 +75,20 @@ pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
             let item = rust_type(item, svc);
             quote!(::std::vec::Vec<#item>)
         }
-        Type::Map => quote!(::std::collections::HashMap<::std::string::String, ::std::string::String>),
+        Type::Map => {
+            quote!(::std::collections::HashMap<::std::string::String, ::std::string::String>)
+        }
     }
 }
 
 /// The field type: streams are always present (empty by default), everything else optional.
 pub fn field_type(member: &Member, svc: &Service) -> TokenStream {
     let ty = rust_type(&member.ty, svc);
-    if member.ty == Type::Stream { ty } else { quote!(::std::option::Option<#ty>) }
+    if member.ty == Type::Stream {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
 }
 
 /// The runtime's name for a timestamp format.

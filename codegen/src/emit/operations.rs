@@ -18,7 +18,10 @@ impl OperationNames {
     /// Names for `op`.
     pub fn of(op: &Operation) -> Self {
         let base = crate::ir::names::type_name(&op.name);
-        OperationNames { builder: format_ident!("{base}FluentBuilder"), error: format_ident!("{base}Error") }
+        OperationNames {
+            builder: format_ident!("{base}FluentBuilder"),
+            error: format_ident!("{base}Error"),
+        }
     }
 }
 
@@ -150,12 +153,17 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
     // error with that status, if exactly one has it.
     let bodiless = errors.iter().filter_map(|e| {
         let status = e.error_status?;
-        let unique = errors.iter().filter(|o| o.error_status == Some(status)).count() == 1;
+        let unique = errors
+            .iter()
+            .filter(|o| o.error_status == Some(status))
+            .count()
+            == 1;
         unique.then(|| {
             let v = ident(&e.rust_name);
+            let rest = (!e.members.is_empty()).then(|| quote!(..Default::default()));
             quote! {
                 _ if meta.is_bodiless() && meta.status() == #status => {
-                    Self::#v(crate::types::#v { meta, ..Default::default() })
+                    Self::#v(crate::types::#v { meta, #rest })
                 }
             }
         })
@@ -163,7 +171,10 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
     let docs = format!(" The errors `{}` can return.", op.name);
     let is_fns = errors.iter().map(|e| {
         let v = ident(&e.rust_name);
-        let is = format_ident!("is_{}", crate::ir::names::field(&e.name).trim_start_matches("r#"));
+        let is = format_ident!(
+            "is_{}",
+            crate::ir::names::field(&e.name).trim_start_matches("r#")
+        );
         let d = format!(" Whether this is the `{}` error.", e.name);
         quote! {
             #[doc = #d]
@@ -172,7 +183,11 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
             }
         }
     });
-    let body_param = if errors.is_empty() { quote!(_body) } else { quote!(body) };
+    let body_param = if errors.is_empty() {
+        quote!(_body)
+    } else {
+        quote!(body)
+    };
     let mapping = if errors.is_empty() {
         quote!(Ok(Self::Unmodeled(meta)))
     } else {
@@ -241,7 +256,10 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
     let serialize = ser::request(op, input, svc);
     let deserialize = de::response(output, svc);
     let errors = error_enum(op, svc);
-    let builder_doc = format!(" Builds and sends a `{op_name}` request; made by [`crate::Client::{}`].", op.method);
+    let builder_doc = format!(
+        " Builds and sends a `{op_name}` request; made by [`crate::Client::{}`].",
+        op.method
+    );
     let send_doc = format!(" Sends the request and waits for the `{op_name}` response.");
     quote! {
         #errors

@@ -8,7 +8,10 @@ use crate::ir::{Binding, Member, Operation, PathPart, Service, Structure, Type};
 
 /// Name of the XML writer function of a structure.
 pub fn writer_fn(s: &Structure) -> proc_macro2::Ident {
-    format_ident!("ser_{}", crate::ir::names::field(&s.name).trim_start_matches("r#"))
+    format_ident!(
+        "ser_{}",
+        crate::ir::names::field(&s.name).trim_start_matches("r#")
+    )
 }
 
 /// An expression turning the scalar `v` (a reference) into text for a URI, query or header.
@@ -111,9 +114,9 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
             Binding::Payload => {
                 let field = ident(&m.field);
                 let name = &m.name;
-                let required = m.required.then(|| {
-                    quote!(crate::runtime::required(input.#field.as_ref(), #owner, #name)?;)
-                });
+                let required = m.required.then(
+                    || quote!(crate::runtime::required(input.#field.as_ref(), #owner, #name)?;),
+                );
                 payload = match &m.ty {
                     Type::Stream => quote!(request.body(input.#field);),
                     Type::Blob => quote! {
@@ -175,10 +178,17 @@ fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> T
         }
         Type::Blob => quote!(writer.blob(#name, #v);),
         Type::Structure(shape) => {
-            let writer = svc.structure(shape).map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+            let writer = svc
+                .structure(shape)
+                .map(writer_fn)
+                .unwrap_or_else(|| format_ident!("missing"));
             quote!(#writer(writer, #name, #v, None)?;)
         }
-        Type::List { item, item_name, flattened } => {
+        Type::List {
+            item,
+            item_name,
+            flattened,
+        } => {
             let each = write_value(item, quote!(#item_name), quote!(item), svc);
             if *flattened {
                 quote!(for item in #v { #each })
@@ -219,9 +229,14 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
                 quote!(writer.attribute(#wire, #t);)
             }
             _ => match &m.ty {
-                Type::List { flattened: true, .. } => write_value(&m.ty, quote!(#wire), quote!(value), svc),
+                Type::List {
+                    flattened: true, ..
+                } => write_value(&m.ty, quote!(#wire), quote!(value), svc),
                 Type::Structure(shape) => {
-                    let w = svc.structure(shape).map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+                    let w = svc
+                        .structure(shape)
+                        .map(writer_fn)
+                        .unwrap_or_else(|| format_ident!("missing"));
                     let ns = match &m.xml_namespace {
                         Some(ns) => quote!(Some(#ns)),
                         None => quote!(None),

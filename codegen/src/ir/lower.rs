@@ -37,7 +37,10 @@ pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
             }
         };
         let Value::Object(root) = root else {
-            d.error(format!("file {file}"), "the top level must be a JSON object");
+            d.error(
+                format!("file {file}"),
+                "the top level must be a JSON object",
+            );
             continue;
         };
         for (key, value) in root {
@@ -48,7 +51,8 @@ pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
                     Err(e) => d.error(format!("file {file}, service"), e.to_string()),
                 },
                 "operations" => {
-                    for (name, value) in object(&mut d, &format!("file {file}, operations"), value) {
+                    for (name, value) in object(&mut d, &format!("file {file}, operations"), value)
+                    {
                         let place = diag::operation(&name);
                         if let Some(first) = origin.insert(format!("op:{name}"), file.clone()) {
                             d.error(&place, format!("defined in both {first} and {file}"));
@@ -86,7 +90,9 @@ pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
                 }
                 other => d.error(
                     format!("file {file}"),
-                    format!("unknown top-level key `{other}` (expected service, operations, shapes)"),
+                    format!(
+                        "unknown top-level key `{other}` (expected service, operations, shapes)"
+                    ),
                 ),
             }
         }
@@ -97,7 +103,11 @@ pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
         return Err(d.finish(()).err().unwrap_or_default());
     };
 
-    let mut lowering = Lowering { d, shapes: &shapes, service: &service };
+    let mut lowering = Lowering {
+        d,
+        shapes: &shapes,
+        service: &service,
+    };
     let result = lowering.run(&operations);
     lowering.d.finish(result)
 }
@@ -143,7 +153,10 @@ impl Lowering<'_> {
                 None => {
                     let o = format!("{name}Output");
                     if self.shapes.contains_key(&o) {
-                        self.d.error(&place, format!("has no output, but a shape named {o} exists"));
+                        self.d.error(
+                            &place,
+                            format!("has no output, but a shape named {o} exists"),
+                        );
                     }
                     synthesized.push(Structure {
                         name: o.clone(),
@@ -169,7 +182,9 @@ impl Lowering<'_> {
                     continue;
                 }
                 match self.shapes.get(shape) {
-                    None => self.d.error(&place, format!("refers to unknown shape {shape}")),
+                    None => self
+                        .d
+                        .error(&place, format!("refers to unknown shape {shape}")),
                     Some(s) if s.shape.kind != ShapeKind::Structure => {
                         self.d.error(&place, format!("{shape} must be a structure"))
                     }
@@ -177,7 +192,8 @@ impl Lowering<'_> {
                         self.d.error(&place, format!("{shape} is an error shape"))
                     }
                     Some(_) => {
-                        if let Some((_, other)) = roles.insert(shape.clone(), (role, name.clone())) {
+                        if let Some((_, other)) = roles.insert(shape.clone(), (role, name.clone()))
+                        {
                             self.d.error(
                                 &place,
                                 format!("shape {shape} is already the input or output of {other}"),
@@ -190,8 +206,12 @@ impl Lowering<'_> {
             for e in &op.errors {
                 match self.shapes.get(e) {
                     Some(s) if s.shape.error.is_some() => errors.push(e.clone()),
-                    Some(_) => self.d.error(&place, format!("error {e} is not an error shape")),
-                    None => self.d.error(&place, format!("refers to unknown error shape {e}")),
+                    Some(_) => self
+                        .d
+                        .error(&place, format!("error {e} is not an error shape")),
+                    None => self
+                        .d
+                        .error(&place, format!("refers to unknown error shape {e}")),
                 }
             }
             errors.sort();
@@ -209,10 +229,20 @@ impl Lowering<'_> {
             if !names::is_identifier(name) {
                 self.d.error(&place, "shape names must be identifiers");
             }
-            if ["string", "integer", "long", "boolean", "timestamp", "blob", "list", "map"]
-                .contains(&name.to_lowercase().as_str())
+            if [
+                "string",
+                "integer",
+                "long",
+                "boolean",
+                "timestamp",
+                "blob",
+                "list",
+                "map",
+            ]
+            .contains(&name.to_lowercase().as_str())
             {
-                self.d.error(&place, "a shape may not take the name of a built-in type");
+                self.d
+                    .error(&place, "a shape may not take the name of a built-in type");
             }
             match raw.shape.kind {
                 ShapeKind::Enum => enums.push(self.lower_enum(name, raw)),
@@ -233,9 +263,16 @@ impl Lowering<'_> {
         structures.sort_by(|a, b| a.name.cmp(&b.name));
 
         let mut rust_names = BTreeMap::new();
-        for n in structures.iter().map(|s| (&s.rust_name, &s.name)).chain(enums.iter().map(|e| (&e.rust_name, &e.name))) {
+        for n in structures
+            .iter()
+            .map(|s| (&s.rust_name, &s.name))
+            .chain(enums.iter().map(|e| (&e.rust_name, &e.name)))
+        {
             if let Some(other) = rust_names.insert(n.0.clone(), n.1.clone()) {
-                self.d.error(diag::shape(n.1), format!("its Rust name {} is also the Rust name of {other}", n.0));
+                self.d.error(
+                    diag::shape(n.1),
+                    format!("its Rust name {} is also the Rust name of {other}", n.0),
+                );
             }
         }
 
@@ -266,26 +303,36 @@ impl Lowering<'_> {
             self.d.error(place, "has no documentation (`docs`)");
         }
         if docs.contains('[') || docs.contains(']') {
-            self.d.error(place, "docs may not contain square brackets (rustdoc reads them as links)");
+            self.d.error(
+                place,
+                "docs may not contain square brackets (rustdoc reads them as links)",
+            );
         }
     }
 
     fn lower_enum(&mut self, name: &str, raw: &RawShape) -> Enum {
         let place = diag::shape(name);
         if !raw.members.is_empty() || raw.shape.error.is_some() {
-            self.d.error(&place, "an enum has `values`, not members or error");
+            self.d
+                .error(&place, "an enum has `values`, not members or error");
         }
         let mut values = Vec::new();
         let mut seen = BTreeMap::new();
         for v in raw.shape.values.clone().unwrap_or_default() {
             match names::variant(&v) {
-                None => self.d.error(&place, format!("value `{v}` gives no Rust variant name")),
-                Some(variant) if variant == "Unknown" => {
-                    self.d.error(&place, format!("value `{v}` clashes with the `Unknown` variant"))
-                }
+                None => self
+                    .d
+                    .error(&place, format!("value `{v}` gives no Rust variant name")),
+                Some(variant) if variant == "Unknown" => self.d.error(
+                    &place,
+                    format!("value `{v}` clashes with the `Unknown` variant"),
+                ),
                 Some(variant) => {
                     if let Some(other) = seen.insert(variant.clone(), v.clone()) {
-                        self.d.error(&place, format!("values `{other}` and `{v}` both become variant {variant}"));
+                        self.d.error(
+                            &place,
+                            format!("values `{other}` and `{v}` both become variant {variant}"),
+                        );
                     }
                     values.push((v, variant));
                 }
@@ -294,12 +341,24 @@ impl Lowering<'_> {
         if values.is_empty() {
             self.d.error(&place, "an enum needs at least one value");
         }
-        Enum { name: name.into(), rust_name: names::type_name(name), docs: raw.shape.docs.clone(), values }
+        Enum {
+            name: name.into(),
+            rust_name: names::type_name(name),
+            docs: raw.shape.docs.clone(),
+            values,
+        }
     }
 
-    fn lower_structure(&mut self, name: &str, raw: &RawShape, role: Role, operation: Option<String>) -> Structure {
+    fn lower_structure(
+        &mut self,
+        name: &str,
+        raw: &RawShape,
+        role: Role,
+        operation: Option<String>,
+    ) -> Structure {
         if raw.shape.values.is_some() {
-            self.d.error(diag::shape(name), "a structure has members, not values");
+            self.d
+                .error(diag::shape(name), "a structure has members, not values");
         }
         let mut members = Vec::new();
         let mut fields = BTreeMap::new();
@@ -310,9 +369,17 @@ impl Lowering<'_> {
             if !names::is_identifier(mname) {
                 self.d.error(&place, "member names must be identifiers");
             }
-            let Some(member) = self.lower_member(name, mname, m, role) else { continue };
+            let Some(member) = self.lower_member(name, mname, m, role) else {
+                continue;
+            };
             if let Some(other) = fields.insert(member.field.clone(), mname.clone()) {
-                self.d.error(&place, format!("its field name {} is also the field of member {other}", member.field));
+                self.d.error(
+                    &place,
+                    format!(
+                        "its field name {} is also the field of member {other}",
+                        member.field
+                    ),
+                );
             }
             if matches!(member.binding, Binding::Payload | Binding::Root) {
                 payloads += 1;
@@ -320,10 +387,18 @@ impl Lowering<'_> {
             members.push(member);
         }
         if payloads > 1 {
-            self.d.error(diag::shape(name), "has more than one payload member");
+            self.d
+                .error(diag::shape(name), "has more than one payload member");
         }
-        if payloads == 1 && members.iter().any(|m| matches!(m.binding, Binding::Element)) {
-            self.d.error(diag::shape(name), "has a payload member, so no member can be an XML element");
+        if payloads == 1
+            && members
+                .iter()
+                .any(|m| matches!(m.binding, Binding::Element))
+        {
+            self.d.error(
+                diag::shape(name),
+                "has a payload member, so no member can be an XML element",
+            );
         }
         if role == Role::Input
             && let Some(m) = members.iter().find(|m| m.binding == Binding::Element)
@@ -342,15 +417,29 @@ impl Lowering<'_> {
             streaming: members.iter().any(|m| m.ty == Type::Stream),
             sensitive: members.iter().any(|m| m.sensitive),
             members,
-            xml_name: raw.shape.xml_name.clone().unwrap_or_else(|| name.to_string()),
-            xml_namespace: raw.shape.xml_namespace.as_ref().map(|n| (n.prefix.clone(), n.uri.clone())),
+            xml_name: raw
+                .shape
+                .xml_name
+                .clone()
+                .unwrap_or_else(|| name.to_string()),
+            xml_namespace: raw
+                .shape
+                .xml_namespace
+                .as_ref()
+                .map(|n| (n.prefix.clone(), n.uri.clone())),
             error_status: raw.shape.error.as_ref().map(|e| e.status),
             serialized: false,
             deserialized: role == Role::Error,
         }
     }
 
-    fn lower_member(&mut self, shape: &str, name: &str, m: &model::Member, role: Role) -> Option<Member> {
+    fn lower_member(
+        &mut self,
+        shape: &str,
+        name: &str,
+        m: &model::Member,
+        role: Role,
+    ) -> Option<Member> {
         let place = diag::member(shape, name);
         let location = m.location.unwrap_or(Location::Body);
         let binding = match location {
@@ -364,34 +453,63 @@ impl Lowering<'_> {
             Location::Attribute => Binding::Attribute,
             Location::Body => Binding::Element,
         };
-        let http_only = matches!(binding, Binding::Label | Binding::Query | Binding::Header | Binding::PrefixHeaders | Binding::Status);
+        let http_only = matches!(
+            binding,
+            Binding::Label
+                | Binding::Query
+                | Binding::Header
+                | Binding::PrefixHeaders
+                | Binding::Status
+        );
         if http_only && role == Role::Shared {
             self.d.error(&place, "only operation inputs and outputs can bind members to the URI, query, headers or status");
         }
-        if matches!(binding, Binding::Label | Binding::Query) && role != Role::Input && role != Role::Shared {
-            self.d.error(&place, "URI labels and query parameters belong to inputs");
+        if matches!(binding, Binding::Label | Binding::Query)
+            && role != Role::Input
+            && role != Role::Shared
+        {
+            self.d
+                .error(&place, "URI labels and query parameters belong to inputs");
         }
-        if matches!(binding, Binding::Status | Binding::Root) && role != Role::Output && role != Role::Shared {
-            self.d.error(&place, "status and root bindings belong to outputs");
+        if matches!(binding, Binding::Status | Binding::Root)
+            && role != Role::Output
+            && role != Role::Shared
+        {
+            self.d
+                .error(&place, "status and root bindings belong to outputs");
         }
         let ty = self.parse_type(&place, &m.ty, m, binding)?;
         if m.streaming && binding != Binding::Payload {
-            self.d.error(&place, "only a payload member can be streaming");
+            self.d
+                .error(&place, "only a payload member can be streaming");
         }
         if m.flattened && !matches!(ty, Type::List { .. }) {
             self.d.error(&place, "`flattened` applies to lists only");
         }
         if m.item_name.is_some() && (m.flattened || !matches!(ty, Type::List { .. })) {
-            self.d.error(&place, "`item_name` applies to wrapped lists only");
+            self.d
+                .error(&place, "`item_name` applies to wrapped lists only");
         }
         if m.format.is_some() && !matches!(ty, Type::Timestamp(_)) {
             self.d.error(&place, "`format` applies to timestamps only");
         }
-        let scalar = matches!(ty, Type::String | Type::Integer | Type::Long | Type::Boolean | Type::Timestamp(_) | Type::Enum(_));
+        let scalar = matches!(
+            ty,
+            Type::String
+                | Type::Integer
+                | Type::Long
+                | Type::Boolean
+                | Type::Timestamp(_)
+                | Type::Enum(_)
+        );
         match binding {
             Binding::Label => {
-                if !matches!(ty, Type::String | Type::Integer | Type::Long | Type::Enum(_)) {
-                    self.d.error(&place, "a URI label must be a string, number or enum");
+                if !matches!(
+                    ty,
+                    Type::String | Type::Integer | Type::Long | Type::Enum(_)
+                ) {
+                    self.d
+                        .error(&place, "a URI label must be a string, number or enum");
                 }
                 if !m.required {
                     self.d.error(&place, "a URI label must be `required`");
@@ -401,25 +519,35 @@ impl Lowering<'_> {
                 let list_ok = binding == Binding::Header
                     && matches!(&ty, Type::List { item, .. } if matches!(**item, Type::String | Type::Enum(_)));
                 if !scalar && !list_ok {
-                    self.d.error(&place, "this binding takes a scalar (string, number, boolean, timestamp or enum)");
+                    self.d.error(
+                        &place,
+                        "this binding takes a scalar (string, number, boolean, timestamp or enum)",
+                    );
                 }
             }
             Binding::PrefixHeaders => {
                 if ty != Type::Map {
-                    self.d.error(&place, "prefix headers bind a `map<string, string>`");
+                    self.d
+                        .error(&place, "prefix headers bind a `map<string, string>`");
                 }
                 if m.name.as_deref().unwrap_or("").is_empty() {
-                    self.d.error(&place, "prefix headers need the prefix as `name`");
+                    self.d
+                        .error(&place, "prefix headers need the prefix as `name`");
                 }
             }
             Binding::Status => {
                 if ty != Type::Integer {
-                    self.d.error(&place, "a status code member must be an integer");
+                    self.d
+                        .error(&place, "a status code member must be an integer");
                 }
             }
             Binding::Payload => {
-                if !matches!(ty, Type::Blob | Type::Stream | Type::String | Type::Structure(_)) {
-                    self.d.error(&place, "a payload is a blob, a string or a structure");
+                if !matches!(
+                    ty,
+                    Type::Blob | Type::Stream | Type::String | Type::Structure(_)
+                ) {
+                    self.d
+                        .error(&place, "a payload is a blob, a string or a structure");
                 }
             }
             Binding::Element => {
@@ -429,7 +557,8 @@ impl Lowering<'_> {
             }
         }
         if binding != Binding::Payload && matches!(ty, Type::Blob) && binding != Binding::Element {
-            self.d.error(&place, "a blob travels as a payload or an XML element");
+            self.d
+                .error(&place, "a blob travels as a payload or an XML element");
         }
         let wire_name = m.name.clone().unwrap_or_else(|| name.to_string());
         Some(Member {
@@ -446,12 +575,21 @@ impl Lowering<'_> {
         })
     }
 
-    fn parse_type(&mut self, place: &str, text: &str, m: &model::Member, binding: Binding) -> Option<Type> {
+    fn parse_type(
+        &mut self,
+        place: &str,
+        text: &str,
+        m: &model::Member,
+        binding: Binding,
+    ) -> Option<Type> {
         let text = text.trim();
         if let Some(inner) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
             let item = self.parse_type(place, inner, m, binding)?;
             if matches!(item, Type::List { .. } | Type::Map | Type::Stream) {
-                self.d.error(place, format!("`{text}`: list items must be scalars or structures"));
+                self.d.error(
+                    place,
+                    format!("`{text}`: list items must be scalars or structures"),
+                );
                 return None;
             }
             return Some(Type::List {
@@ -467,7 +605,10 @@ impl Lowering<'_> {
         if let Some(inner) = text.strip_prefix("map<").and_then(|t| t.strip_suffix('>')) {
             let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
             if parts != ["string", "string"] {
-                self.d.error(place, format!("`{text}`: only `map<string, string>` is supported"));
+                self.d.error(
+                    place,
+                    format!("`{text}`: only `map<string, string>` is supported"),
+                );
                 return None;
             }
             return Some(Type::Map);
@@ -505,14 +646,19 @@ impl Lowering<'_> {
     ) -> Option<Operation> {
         let place = diag::operation(name);
         let Some((method, uri)) = op.http.split_once(' ') else {
-            self.d.error(&place, format!("`http` must be `METHOD /uri`, not `{}`", op.http));
+            self.d.error(
+                &place,
+                format!("`http` must be `METHOD /uri`, not `{}`", op.http),
+            );
             return None;
         };
         if !METHODS.contains(&method) {
-            self.d.error(&place, format!("unknown HTTP method `{method}`"));
+            self.d
+                .error(&place, format!("unknown HTTP method `{method}`"));
         }
         if !uri.starts_with('/') {
-            self.d.error(&place, format!("the URI `{uri}` must start with `/`"));
+            self.d
+                .error(&place, format!("the URI `{uri}` must start with `/`"));
         }
         let input = structures.iter().find(|s| s.name == op.input)?;
         let (path, query) = uri.split_once('?').unwrap_or((uri, ""));
@@ -533,7 +679,8 @@ impl Lowering<'_> {
                 parts.push(PathPart::Literal(rest[..open].to_string()));
             }
             let Some(close) = rest[open..].find('}') else {
-                self.d.error(&place, format!("unclosed `{{` in URI `{uri}`"));
+                self.d
+                    .error(&place, format!("unclosed `{{` in URI `{uri}`"));
                 return None;
             };
             let label = &rest[open + 1..open + close];
@@ -544,13 +691,22 @@ impl Lowering<'_> {
             match input.members.iter().find(|m| m.name == label) {
                 Some(m) if m.binding == Binding::Label => {
                     used.insert(label.to_string());
-                    parts.push(PathPart::Label(Label { field: m.field.clone(), member: m.name.clone(), greedy }));
+                    parts.push(PathPart::Label(Label {
+                        field: m.field.clone(),
+                        member: m.name.clone(),
+                        greedy,
+                    }));
                 }
                 Some(_) => self.d.error(
                     diag::member(&input.name, label),
-                    format!("URI `{uri}` uses it as a label, but it is not bound with `\"in\": \"uri\"`"),
+                    format!(
+                        "URI `{uri}` uses it as a label, but it is not bound with `\"in\": \"uri\"`"
+                    ),
                 ),
-                None => self.d.error(&place, format!("URI label `{{{label}}}` has no member in {}", input.name)),
+                None => self.d.error(
+                    &place,
+                    format!("URI label `{{{label}}}` has no member in {}", input.name),
+                ),
             }
             rest = &rest[open + close + 1..];
         }
@@ -561,7 +717,10 @@ impl Lowering<'_> {
             if !used.contains(&m.name) {
                 self.d.error(
                     diag::member(&input.name, &m.name),
-                    format!("bound to the URI, but `{uri}` of operation {name} has no `{{{}}}` label", m.name),
+                    format!(
+                        "bound to the URI, but `{uri}` of operation {name} has no `{{{}}}` label",
+                        m.name
+                    ),
                 );
             }
         }
@@ -576,13 +735,22 @@ impl Lowering<'_> {
             bucket = Some(l.clone());
             parts.drain(..2);
         } else if used.contains(&self.service.bucket_label) {
-            self.d.error(&place, format!("the bucket label must be the first path segment of `{uri}`"));
+            self.d.error(
+                &place,
+                format!("the bucket label must be the first path segment of `{uri}`"),
+            );
         }
 
         if let Some(c) = &op.checksum {
-            for m in [&c.request_algorithm_member, &c.response_mode_member].into_iter().flatten() {
+            for m in [&c.request_algorithm_member, &c.response_mode_member]
+                .into_iter()
+                .flatten()
+            {
                 if !input.members.iter().any(|x| &x.name == m) {
-                    self.d.error(&place, format!("checksum member {m} is not a member of {}", input.name));
+                    self.d.error(
+                        &place,
+                        format!("checksum member {m} is not a member of {}", input.name),
+                    );
                 }
             }
         }
@@ -605,7 +773,11 @@ impl Lowering<'_> {
 
 /// Marks the structures that are written as request XML and those read from response XML.
 fn mark_xml_use(structures: &mut [Structure], operations: &[Operation]) {
-    let index: BTreeMap<String, usize> = structures.iter().enumerate().map(|(i, s)| (s.name.clone(), i)).collect();
+    let index: BTreeMap<String, usize> = structures
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.clone(), i))
+        .collect();
     let mut write = Vec::new();
     let mut read = Vec::new();
     for op in operations {
@@ -634,7 +806,11 @@ fn mark_xml_use(structures: &mut [Structure], operations: &[Operation]) {
         while let Some(name) = queue.pop() {
             let Some(&i) = index.get(&name) else { continue };
             let s = &mut structures[i];
-            let flag = if serialized { &mut s.serialized } else { &mut s.deserialized };
+            let flag = if serialized {
+                &mut s.serialized
+            } else {
+                &mut s.deserialized
+            };
             if *flag && s.role != Role::Error {
                 continue;
             }

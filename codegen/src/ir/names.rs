@@ -4,11 +4,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves; a field with one of these names becomes a raw identifier.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
-    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
-    "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe",
+    "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Names that cannot be raw identifiers either.
@@ -35,8 +35,10 @@ pub fn type_name(name: &str) -> String {
 /// The Rust variant name for an enum value (`STANDARD_IA` becomes `StandardIa`); `None`
 /// when the value has no letters or digits to build a name from.
 pub fn variant(value: &str) -> Option<String> {
-    let cleaned: String =
-        value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let cleaned: String = value
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
     let camel = cleaned.to_upper_camel_case();
     match camel.chars().next() {
         None => None,
@@ -88,7 +90,10 @@ mod tests {
         assert_eq!(variant("STANDARD_IA").as_deref(), Some("StandardIa"));
         assert_eq!(variant("public-read").as_deref(), Some("PublicRead"));
         assert_eq!(variant("us-east-1").as_deref(), Some("UsEast1"));
-        assert_eq!(variant("s3:ObjectCreated:*").as_deref(), Some("S3ObjectCreated"));
+        assert_eq!(
+            variant("s3:ObjectCreated:*").as_deref(),
+            Some("S3ObjectCreated")
+        );
         assert_eq!(variant("CRC64NVME").as_deref(), Some("Crc64nvme"));
         assert_eq!(variant("3"), Some("V3".to_string()));
         assert_eq!(variant("*"), None);

@@ -2093,10 +2093,8 @@ pub(crate) fn de_bucket_already_exists(
 ) -> ::std::result::Result<BucketAlreadyExists, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = BucketAlreadyExists::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2106,10 +2104,8 @@ pub(crate) fn de_bucket_already_owned_by_you(
 ) -> ::std::result::Result<BucketAlreadyOwnedByYou, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = BucketAlreadyOwnedByYou::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2236,7 +2232,9 @@ pub(crate) fn de_copy_object_result(
             b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
             b"ChecksumType" => {
                 value.checksum_type = Some(
-                    crate::types::ChecksumType::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
             b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
@@ -2365,10 +2363,8 @@ pub(crate) fn de_encryption_type_mismatch(
 ) -> ::std::result::Result<EncryptionTypeMismatch, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = EncryptionTypeMismatch::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2414,14 +2410,18 @@ pub(crate) fn de_invalid_object_state(
         match element {
             b"AccessTier" => {
                 value.access_tier = Some(
-                    crate::types::IntelligentTieringAccessTier::from(
-                        reader.text()?.as_ref(),
-                    ),
+                    reader
+                        .text()
+                        .map(|text| crate::types::IntelligentTieringAccessTier::from(
+                            text.as_ref(),
+                        ))?,
                 );
             }
             b"StorageClass" => {
                 value.storage_class = Some(
-                    crate::types::StorageClass::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
             _ => reader.skip()?,
@@ -2435,10 +2435,8 @@ pub(crate) fn de_invalid_request(
 ) -> ::std::result::Result<InvalidRequest, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = InvalidRequest::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2448,10 +2446,8 @@ pub(crate) fn de_invalid_write_offset(
 ) -> ::std::result::Result<InvalidWriteOffset, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = InvalidWriteOffset::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2486,12 +2482,18 @@ pub(crate) fn de_multipart_upload(
         match element {
             b"ChecksumAlgorithm" => {
                 value.checksum_algorithm = Some(
-                    crate::types::ChecksumAlgorithm::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumAlgorithm::from(
+                            text.as_ref(),
+                        ))?,
                 );
             }
             b"ChecksumType" => {
                 value.checksum_type = Some(
-                    crate::types::ChecksumType::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
             b"Initiated" => {
@@ -2504,7 +2506,9 @@ pub(crate) fn de_multipart_upload(
             b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
             b"StorageClass" => {
                 value.storage_class = Some(
-                    crate::types::StorageClass::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
             b"UploadId" => value.upload_id = Some(reader.string()?),
@@ -2520,10 +2524,8 @@ pub(crate) fn de_no_such_bucket(
 ) -> ::std::result::Result<NoSuchBucket, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = NoSuchBucket::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2533,10 +2535,8 @@ pub(crate) fn de_no_such_key(
 ) -> ::std::result::Result<NoSuchKey, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = NoSuchKey::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2546,10 +2546,8 @@ pub(crate) fn de_no_such_upload(
 ) -> ::std::result::Result<NoSuchUpload, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = NoSuchUpload::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2565,11 +2563,19 @@ pub(crate) fn de_object(
                 value
                     .checksum_algorithm
                     .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::ChecksumAlgorithm::from(reader.text()?.as_ref()))
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumAlgorithm::from(
+                                text.as_ref(),
+                            ))?,
+                    )
             }
             b"ChecksumType" => {
                 value.checksum_type = Some(
-                    crate::types::ChecksumType::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
             b"ETag" => value.e_tag = Some(reader.string()?),
@@ -2586,7 +2592,11 @@ pub(crate) fn de_object(
             b"Size" => value.size = Some(reader.number()?),
             b"StorageClass" => {
                 value.storage_class = Some(
-                    crate::types::ObjectStorageClass::from(reader.text()?.as_ref()),
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectStorageClass::from(
+                            text.as_ref(),
+                        ))?,
                 );
             }
             _ => reader.skip()?,
@@ -2640,10 +2650,8 @@ pub(crate) fn de_object_not_in_active_tier_error(
 ) -> ::std::result::Result<ObjectNotInActiveTierError, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = ObjectNotInActiveTierError::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2739,10 +2747,8 @@ pub(crate) fn de_too_many_parts(
 ) -> ::std::result::Result<TooManyParts, crate::error::ResponseError> {
     #[allow(unused_mut)]
     let mut value = TooManyParts::default();
-    while let Some(element) = reader.next_child()? {
-        match element {
-            _ => reader.skip()?,
-        }
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }

@@ -10,13 +10,19 @@ use crate::error::BuildError;
 fn dns_compatible(bucket: &str) -> bool {
     let b = bucket.as_bytes();
     (3..=63).contains(&b.len())
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
         && b[0] != b'-'
         && b[b.len() - 1] != b'-'
 }
 
 /// The full URL of a request: endpoint, bucket (in the host or the path), path and query.
-pub(crate) fn url(config: &Config, bucket: Option<&str>, path: &str, query: &[String]) -> Result<String, BuildError> {
+pub(crate) fn url(
+    config: &Config,
+    bucket: Option<&str>,
+    path: &str,
+    query: &[String],
+) -> Result<String, BuildError> {
     let (scheme, host, base_path, custom) = match &config.endpoint_url {
         Some(endpoint) => {
             let parsed = reqwest::Url::parse(endpoint)
@@ -31,18 +37,29 @@ pub(crate) fn url(config: &Config, bucket: Option<&str>, path: &str, query: &[St
             let base = parsed.path().trim_end_matches('/').to_string();
             (parsed.scheme().to_string(), host, base, true)
         }
-        None => ("https".to_string(), format!("s3.{}.amazonaws.com", config.region), String::new(), false),
+        None => (
+            "https".to_string(),
+            format!("s3.{}.amazonaws.com", config.region),
+            String::new(),
+            false,
+        ),
     };
-    let host_name = host.rsplit_once(':').map_or(host.as_str(), |(h, _)| h).trim_matches(['[', ']']);
+    let host_name = host
+        .rsplit_once(':')
+        .map_or(host.as_str(), |(h, _)| h)
+        .trim_matches(['[', ']']);
     let ip_or_local = host_name.parse::<IpAddr>().is_ok() || host_name == "localhost";
-    let virtual_host =
-        matches!(bucket, Some(b) if !config.force_path_style && !(custom && ip_or_local) && dns_compatible(b));
+    let path_style = config.force_path_style || (custom && ip_or_local);
+    let virtual_host = matches!(bucket, Some(b) if !path_style && dns_compatible(b));
     let mut url = String::with_capacity(64 + path.len());
     match bucket {
         Some(b) if virtual_host => url.push_str(&format!("{scheme}://{b}.{host}{base_path}")),
         Some(b) => {
             url.push_str(&format!("{scheme}://{host}{base_path}/"));
-            url.extend(percent_encoding::utf8_percent_encode(b, super::request::UNRESERVED));
+            url.extend(percent_encoding::utf8_percent_encode(
+                b,
+                super::request::UNRESERVED,
+            ));
         }
         None => url.push_str(&format!("{scheme}://{host}{base_path}")),
     }
@@ -64,7 +81,9 @@ mod tests {
     use crate::config::Config;
 
     fn cfg(endpoint: Option<&str>, path_style: bool) -> Config {
-        let mut b = Config::builder().region("eu-west-1").force_path_style(path_style);
+        let mut b = Config::builder()
+            .region("eu-west-1")
+            .force_path_style(path_style);
         if let Some(e) = endpoint {
             b = b.endpoint_url(e);
         }
@@ -74,21 +93,51 @@ mod tests {
     #[test]
     fn addressing_styles() {
         let aws = cfg(None, false);
-        assert_eq!(url(&aws, Some("my-bucket"), "/a%20b", &[]).unwrap(), "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b");
-        assert_eq!(url(&aws, Some("my-bucket"), "", &["uploads".into()]).unwrap(), "https://my-bucket.s3.eu-west-1.amazonaws.com/?uploads");
-        assert_eq!(url(&aws, None, "", &[]).unwrap(), "https://s3.eu-west-1.amazonaws.com/");
+        assert_eq!(
+            url(&aws, Some("my-bucket"), "/a%20b", &[]).unwrap(),
+            "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b"
+        );
+        assert_eq!(
+            url(&aws, Some("my-bucket"), "", &["uploads".into()]).unwrap(),
+            "https://my-bucket.s3.eu-west-1.amazonaws.com/?uploads"
+        );
+        assert_eq!(
+            url(&aws, None, "", &[]).unwrap(),
+            "https://s3.eu-west-1.amazonaws.com/"
+        );
         // Not a host label: path style.
-        assert_eq!(url(&aws, Some("My_Bucket"), "/k", &[]).unwrap(), "https://s3.eu-west-1.amazonaws.com/My_Bucket/k");
-        assert_eq!(url(&aws, Some("a.b.c"), "", &[]).unwrap(), "https://s3.eu-west-1.amazonaws.com/a.b.c");
+        assert_eq!(
+            url(&aws, Some("My_Bucket"), "/k", &[]).unwrap(),
+            "https://s3.eu-west-1.amazonaws.com/My_Bucket/k"
+        );
+        assert_eq!(
+            url(&aws, Some("a.b.c"), "", &[]).unwrap(),
+            "https://s3.eu-west-1.amazonaws.com/a.b.c"
+        );
         let forced = cfg(None, true);
-        assert_eq!(url(&forced, Some("b1b"), "/k", &[]).unwrap(), "https://s3.eu-west-1.amazonaws.com/b1b/k");
+        assert_eq!(
+            url(&forced, Some("b1b"), "/k", &[]).unwrap(),
+            "https://s3.eu-west-1.amazonaws.com/b1b/k"
+        );
         let local = cfg(Some("http://127.0.0.1:9000"), false);
-        assert_eq!(url(&local, Some("bkt"), "//k", &[]).unwrap(), "http://127.0.0.1:9000/bkt//k");
-        assert_eq!(url(&local, None, "", &[]).unwrap(), "http://127.0.0.1:9000/");
+        assert_eq!(
+            url(&local, Some("bkt"), "//k", &[]).unwrap(),
+            "http://127.0.0.1:9000/bkt//k"
+        );
+        assert_eq!(
+            url(&local, None, "", &[]).unwrap(),
+            "http://127.0.0.1:9000/"
+        );
         let named = cfg(Some("http://localhost:9000/"), false);
-        assert_eq!(url(&named, Some("bkt"), "", &[]).unwrap(), "http://localhost:9000/bkt");
+        assert_eq!(
+            url(&named, Some("bkt"), "", &[]).unwrap(),
+            "http://localhost:9000/bkt"
+        );
         let minio = cfg(Some("https://store.example.com"), false);
-        assert_eq!(url(&minio, Some("bkt"), "/k", &["a=1".into()]).unwrap(), "https://bkt.store.example.com/k?a=1");
+        assert_eq!(
+            url(&minio, Some("bkt"), "/k", &["a=1".into()]).unwrap(),
+            "https://bkt.store.example.com/k?a=1"
+        );
         assert!(url(&cfg(Some("not a url"), false), None, "", &[]).is_err());
     }
 }

@@ -18,12 +18,21 @@ pub(crate) enum Failure {
     Construction(BuildError),
     Dispatch(DispatchError),
     Response(ResponseError),
-    Service { meta: ErrorMetadata, body: Bytes },
+    Service {
+        meta: Box<ErrorMetadata>,
+        body: Bytes,
+    },
 }
 
 /// Error codes worth another try.
-const RETRYABLE_CODES: &[&str] =
-    &["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "Throttling", "RequestTimeTooSkewed"];
+const RETRYABLE_CODES: &[&str] = &[
+    "SlowDown",
+    "RequestTimeout",
+    "InternalError",
+    "ServiceUnavailable",
+    "Throttling",
+    "RequestTimeTooSkewed",
+];
 
 fn retryable_status(status: u16) -> bool {
     matches!(status, 429 | 500 | 502 | 503 | 504)
@@ -32,22 +41,40 @@ fn retryable_status(status: u16) -> bool {
 fn backoff(attempt: u32) -> Duration {
     // 50 ms, 100 ms, 200 ms... capped at 5 s, with a little jitter from the clock.
     let base = 50u64.saturating_mul(1 << attempt.min(7)).min(5_000);
-    let jitter = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| u64::from(d.subsec_nanos()) % 50);
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()) % 50);
     Duration::from_millis(base + jitter)
 }
 
-pub(crate) async fn invoke(client: &Client, spec: &OperationSpec, request: Request) -> Result<Response, Failure> {
+pub(crate) async fn invoke(
+    client: &Client,
+    spec: &OperationSpec,
+    request: Request,
+) -> Result<Response, Failure> {
     let inner = &client.inner;
-    let http = inner.http.as_ref().map_err(|e| Failure::Dispatch(DispatchError::new(e.clone(), false)))?;
+    let http = inner
+        .http
+        .as_ref()
+        .map_err(|e| Failure::Dispatch(DispatchError::new(e.clone(), false)))?;
     let config = &inner.config;
-    let Request { bucket, path, query, mut headers, body } = request;
+    let Request {
+        bucket,
+        path,
+        query,
+        mut headers,
+        body,
+    } = request;
 
     if let Some(len) = body.content_length()
         && !headers.contains_key(http::header::CONTENT_LENGTH)
     {
         headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    let has_integrity = headers.contains_key("content-md5") || headers.keys().any(|k| k.as_str().starts_with("x-amz-checksum-"));
+    let has_integrity = headers.contains_key("content-md5")
+        || headers
+            .keys()
+            .any(|k| k.as_str().starts_with("x-amz-checksum-"));
     if spec.checksum_required && !has_integrity {
         let Some(bytes) = body.as_bytes() else {
             return Err(Failure::Construction(BuildError::new(
@@ -61,18 +88,25 @@ pub(crate) async fn invoke(client: &Client, spec: &OperationSpec, request: Reque
         }
     }
 
-    let url = endpoint::url(config, bucket.as_deref(), &path, &query).map_err(Failure::Construction)?;
-    let method = reqwest::Method::from_bytes(spec.method.as_bytes())
-        .map_err(|_| Failure::Construction(BuildError::new(format!("bad HTTP method {}", spec.method))))?;
+    let url =
+        endpoint::url(config, bucket.as_deref(), &path, &query).map_err(Failure::Construction)?;
+    let method = reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|_| {
+        Failure::Construction(BuildError::new(format!("bad HTTP method {}", spec.method)))
+    })?;
     let replayable = body.as_bytes().cloned();
     let mut body = Some(body);
     let mut attempt = 0;
     loop {
         attempt += 1;
+        // A streamed body is sent once; only in-memory bodies are resent.
         let this_body = match (&replayable, body.take()) {
             (_, Some(b)) => b,
             (Some(bytes), None) => ByteStream::new(bytes.clone()),
-            (None, None) => unreachable_body()?,
+            (None, None) => {
+                return Err(Failure::Construction(BuildError::new(
+                    "a streamed body cannot be sent twice",
+                )));
+            }
         };
         let mut headers = headers.clone();
         if let Some(credentials) = &config.credentials {
@@ -88,7 +122,12 @@ pub(crate) async fn invoke(client: &Client, spec: &OperationSpec, request: Reque
             .map_err(Failure::Construction)?;
         }
         tracing::debug!(operation = spec.name, method = spec.method, url = %url, attempt, "sending request");
-        let sent = http.request(method.clone(), &url).headers(headers).body(this_body.into_reqwest()).send().await;
+        let sent = http
+            .request(method.clone(), &url)
+            .headers(headers)
+            .body(this_body.into_reqwest())
+            .send()
+            .await;
         let can_retry = attempt < config.max_attempts && replayable.is_some();
         let response = match sent {
             Ok(r) => r,
@@ -107,7 +146,12 @@ pub(crate) async fn invoke(client: &Client, spec: &OperationSpec, request: Reque
         if (200..300).contains(&status) && spec.streaming_output {
             let length = response.content_length();
             let stream = ByteStream::from_stream(response.bytes_stream(), length);
-            return Ok(Response { status, headers, body: Bytes::new(), stream: Some(stream) });
+            return Ok(Response {
+                status,
+                headers,
+                body: Bytes::new(),
+                stream: Some(stream),
+            });
         }
         let body = match response.bytes().await {
             Ok(b) => b,
@@ -120,22 +164,27 @@ pub(crate) async fn invoke(client: &Client, spec: &OperationSpec, request: Reque
         // CopyObject, UploadPartCopy): an `<Error>` document is an error whatever the status.
         let error_document = is_error_document(&body);
         if (200..300).contains(&status) && !error_document {
-            return Ok(Response { status, headers, body, stream: None });
+            return Ok(Response {
+                status,
+                headers,
+                body,
+                stream: None,
+            });
         }
-        let meta = error_metadata(status, &headers, &body, spec.method == "HEAD").map_err(Failure::Response)?;
-        let retry = retryable_status(status) || meta.code().is_some_and(|c| RETRYABLE_CODES.contains(&c));
+        let meta = error_metadata(status, &headers, &body, spec.method == "HEAD")
+            .map_err(Failure::Response)?;
+        let retry =
+            retryable_status(status) || meta.code().is_some_and(|c| RETRYABLE_CODES.contains(&c));
         if retry && can_retry {
             tracing::debug!(operation = spec.name, status, code = ?meta.code(), "retrying after a transient error");
             tokio::time::sleep(backoff(attempt)).await;
             continue;
         }
-        return Err(Failure::Service { meta, body });
+        return Err(Failure::Service {
+            meta: Box::new(meta),
+            body,
+        });
     }
-}
-
-/// A streamed body is sent once; the retry loop never asks for it twice.
-fn unreachable_body() -> Result<ByteStream, Failure> {
-    Err(Failure::Construction(BuildError::new("a streamed body cannot be sent twice")))
 }
 
 fn is_error_document(body: &[u8]) -> bool {
@@ -146,8 +195,18 @@ fn is_error_document(body: &[u8]) -> bool {
 }
 
 /// Reads status, code, message and request ids from an error response.
-fn error_metadata(status: u16, headers: &HeaderMap, body: &[u8], head: bool) -> Result<ErrorMetadata, ResponseError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+fn error_metadata(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    head: bool,
+) -> Result<ErrorMetadata, ResponseError> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
     let mut meta = ErrorMetadata {
         status,
         request_id: header("x-amz-request-id"),
@@ -168,7 +227,12 @@ fn error_metadata(status: u16, headers: &HeaderMap, body: &[u8], head: bool) -> 
                 416 => "InvalidRange",
                 500 => "InternalError",
                 503 => "ServiceUnavailable",
-                other => return Ok(ErrorMetadata { code: Some(other.to_string()), ..meta }),
+                other => {
+                    return Ok(ErrorMetadata {
+                        code: Some(other.to_string()),
+                        ..meta
+                    });
+                }
             }
             .to_string(),
         );
@@ -179,7 +243,9 @@ fn error_metadata(status: u16, headers: &HeaderMap, body: &[u8], head: bool) -> 
         Ok(b"Error") => {}
         // Not an S3 error document (a proxy's HTML page, say): keep the status, say so.
         _ => {
-            meta.message = Some(format!("HTTP {status} with a body that is not an S3 error document"));
+            meta.message = Some(format!(
+                "HTTP {status} with a body that is not an S3 error document"
+            ));
             return Ok(meta);
         }
     }
@@ -204,12 +270,26 @@ mod tests {
         let body = b"<?xml version=\"1.0\"?>\n<Error><Code>NoSuchKey</Code><Message>gone</Message><Key>k</Key><RequestId>R1</RequestId><HostId>H1</HostId></Error>";
         assert!(is_error_document(body));
         let meta = error_metadata(404, &HeaderMap::new(), body, false).unwrap();
-        assert_eq!((meta.code(), meta.message(), meta.request_id(), meta.extended_request_id()), (Some("NoSuchKey"), Some("gone"), Some("R1"), Some("H1")));
+        assert_eq!(
+            (
+                meta.code(),
+                meta.message(),
+                meta.request_id(),
+                meta.extended_request_id()
+            ),
+            (Some("NoSuchKey"), Some("gone"), Some("R1"), Some("H1"))
+        );
         assert!(!is_error_document(b"<CompleteMultipartUploadResult/>"));
         assert!(!is_error_document(b"   "));
         let head = error_metadata(404, &HeaderMap::new(), b"", true).unwrap();
         assert_eq!((head.code(), head.is_bodiless()), (Some("NotFound"), true));
-        let html = error_metadata(502, &HeaderMap::new(), b"<html><body>bad gateway</body></html>", false).unwrap();
+        let html = error_metadata(
+            502,
+            &HeaderMap::new(),
+            b"<html><body>bad gateway</body></html>",
+            false,
+        )
+        .unwrap();
         assert_eq!(html.code(), None);
         assert!(error_metadata(500, &HeaderMap::new(), b"<Error><Code>x</Error>", false).is_err());
     }

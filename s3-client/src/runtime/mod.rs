@@ -48,12 +48,14 @@ pub async fn send<O, E: OperationError>(
     let request = request.map_err(|e| SdkError::Construction(e.in_operation(spec.name)))?;
     match invoke::invoke(client, spec, request).await {
         Ok(response) => deserialize(response).map_err(SdkError::Response),
-        Err(invoke::Failure::Construction(e)) => Err(SdkError::Construction(e.in_operation(spec.name))),
+        Err(invoke::Failure::Construction(e)) => {
+            Err(SdkError::Construction(e.in_operation(spec.name)))
+        }
         Err(invoke::Failure::Dispatch(e)) => Err(SdkError::Dispatch(e)),
         Err(invoke::Failure::Response(e)) => Err(SdkError::Response(e)),
         Err(invoke::Failure::Service { meta, body }) => {
-            let err = E::from_service(meta.clone(), &body).map_err(SdkError::Response)?;
-            Err(SdkError::Service(ServiceError::new(err, meta)))
+            let err = E::from_service((*meta).clone(), &body).map_err(SdkError::Response)?;
+            Err(SdkError::Service(ServiceError::new(err, *meta)))
         }
     }
 }
@@ -65,13 +67,18 @@ pub fn required<'a, T: ?Sized>(
     member: &'static str,
 ) -> Result<&'a T, BuildError> {
     value.ok_or_else(|| {
-        BuildError::member(format!("{shape}.{member}"), format!("missing required member `{member}` of `{shape}`"))
+        BuildError::member(
+            format!("{shape}.{member}"),
+            format!("missing required member `{member}` of `{shape}`"),
+        )
     })
 }
 
 /// Formats a timestamp for the wire.
 pub fn format_timestamp(value: &DateTime, format: DateTimeFormat) -> Result<String, BuildError> {
-    value.fmt(format).map_err(|e| BuildError::new(format!("timestamp {value:?} cannot be written: {e}")))
+    value
+        .fmt(format)
+        .map_err(|e| BuildError::new(format!("timestamp {value:?} cannot be written: {e}")))
 }
 
 /// Reads the modeled members of an error document (`<Error>...</Error>`) with `read`.

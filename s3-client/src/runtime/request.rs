@@ -10,7 +10,11 @@ use crate::primitives::ByteStream;
 use crate::runtime::XmlWriter;
 
 /// Bytes kept as they are in a URI: RFC 3986 unreserved characters.
-pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 /// Unreserved characters and `/`, for greedy labels such as object keys.
 const UNRESERVED_AND_SLASH: &AsciiSet = &UNRESERVED.remove(b'/');
 
@@ -29,7 +33,10 @@ pub struct Request {
 /// Whether `name` is a bucket name S3 could accept (letters, digits, `.`, `-`, `_`; 1 to
 /// 255 characters, as botocore checks).
 pub(crate) fn valid_bucket_name(name: &str) -> bool {
-    (1..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    (1..=255).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
 }
 
 impl Request {
@@ -58,9 +65,17 @@ impl Request {
     }
 
     /// Appends a label value, percent-encoded; a greedy label keeps its `/`.
-    pub fn label(&mut self, member: &'static str, value: &str, greedy: bool) -> Result<(), BuildError> {
+    pub fn label(
+        &mut self,
+        member: &'static str,
+        value: &str,
+        greedy: bool,
+    ) -> Result<(), BuildError> {
         if value.is_empty() {
-            return Err(BuildError::member(member, format!("`{member}` must not be empty")));
+            return Err(BuildError::member(
+                member,
+                format!("`{member}` must not be empty"),
+            ));
         }
         // URL parsing (RFC 3986 and WHATWG) removes `.` and `..` segments, which would send
         // the request for another key; refuse rather than silently change it.
@@ -68,10 +83,16 @@ impl Request {
         if (greedy && value.split('/').any(dot_segment)) || (!greedy && dot_segment(value)) {
             return Err(BuildError::member(
                 member,
-                format!("`{member}` {value:?} has a `.` or `..` path segment, which HTTP URLs cannot carry unchanged"),
+                format!(
+                    "`{member}` {value:?} has a `.` or `..` path segment, which HTTP URLs cannot carry unchanged"
+                ),
             ));
         }
-        let set = if greedy { UNRESERVED_AND_SLASH } else { UNRESERVED };
+        let set = if greedy {
+            UNRESERVED_AND_SLASH
+        } else {
+            UNRESERVED
+        };
         self.path.extend(utf8_percent_encode(value, set));
         Ok(())
     }
@@ -86,7 +107,8 @@ impl Request {
 
     /// Adds a query parameter without a value (`?uploads`).
     pub fn query_flag(&mut self, name: &str) {
-        self.query.push(utf8_percent_encode(name, UNRESERVED).collect());
+        self.query
+            .push(utf8_percent_encode(name, UNRESERVED).collect());
     }
 
     /// Sets a header; `name` is lower case.
@@ -94,22 +116,34 @@ impl Request {
         let header = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| BuildError::new(format!("invalid header name `{name}`")))?;
         let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
-            BuildError::member(name, format!("value {value:?} cannot be sent in header `{name}`"))
+            BuildError::member(
+                name,
+                format!("value {value:?} cannot be sent in header `{name}`"),
+            )
         })?;
         self.headers.insert(header, value);
         Ok(())
     }
 
     /// Sets one header per map entry, each named `prefix` + key.
-    pub fn prefix_headers(&mut self, prefix: &'static str, map: &HashMap<String, String>) -> Result<(), BuildError> {
+    pub fn prefix_headers(
+        &mut self,
+        prefix: &'static str,
+        map: &HashMap<String, String>,
+    ) -> Result<(), BuildError> {
         let mut entries: Vec<_> = map.iter().collect();
         entries.sort();
         for (key, value) in entries {
             let name = format!("{prefix}{}", key.to_ascii_lowercase());
-            let header = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| BuildError::member(prefix, format!("{key:?} cannot be part of a header name")))?;
-            let value = HeaderValue::from_bytes(value.as_bytes())
-                .map_err(|_| BuildError::member(prefix, format!("value {value:?} of `{key}` cannot be sent in a header")))?;
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                BuildError::member(prefix, format!("{key:?} cannot be part of a header name"))
+            })?;
+            let value = HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+                BuildError::member(
+                    prefix,
+                    format!("value {value:?} of `{key}` cannot be sent in a header"),
+                )
+            })?;
             self.headers.insert(header, value);
         }
         Ok(())

@@ -43,10 +43,15 @@ impl Response {
     }
 
     /// A header as a number.
-    pub fn header_number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, ResponseError> {
+    pub fn header_number<T: std::str::FromStr>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ResponseError> {
         self.header_text(name)?
             .map(|v| {
-                v.trim().parse().map_err(|_| ResponseError::new(format!("header `{name}`: `{v}` is not a valid number")))
+                v.trim().parse().map_err(|_| {
+                    ResponseError::new(format!("header `{name}`: `{v}` is not a valid number"))
+                })
             })
             .transpose()
     }
@@ -54,30 +59,47 @@ impl Response {
     /// A header as a boolean.
     pub fn header_bool(&self, name: &str) -> Result<Option<bool>, ResponseError> {
         self.header_text(name)?
-            .map(|v| parse_bool(v.trim()).ok_or_else(|| ResponseError::new(format!("header `{name}`: `{v}` is not a boolean"))))
+            .map(|v| {
+                parse_bool(v.trim()).ok_or_else(|| {
+                    ResponseError::new(format!("header `{name}`: `{v}` is not a boolean"))
+                })
+            })
             .transpose()
     }
 
     /// A header as a timestamp.
-    pub fn header_timestamp(&self, name: &str, format: DateTimeFormat) -> Result<Option<DateTime>, ResponseError> {
+    pub fn header_timestamp(
+        &self,
+        name: &str,
+        format: DateTimeFormat,
+    ) -> Result<Option<DateTime>, ResponseError> {
         self.header_text(name)?
-            .map(|v| parse_timestamp(v.trim(), format).map_err(|e| ResponseError::new(format!("header `{name}`: {e}"))))
+            .map(|v| {
+                parse_timestamp(v.trim(), format)
+                    .map_err(|e| ResponseError::new(format!("header `{name}`: {e}")))
+            })
             .transpose()
     }
 
     /// A comma-separated header as a list.
     #[allow(dead_code)] // for bindings the current model does not use yet
     pub fn header_list(&self, name: &str) -> Result<Option<Vec<String>>, ResponseError> {
-        Ok(self.header_text(name)?.map(|v| v.split(',').map(|s| s.trim().to_string()).collect()))
+        Ok(self
+            .header_text(name)?
+            .map(|v| v.split(',').map(|s| s.trim().to_string()).collect()))
     }
 
     /// Every header starting with `prefix`, keyed by the rest of its name.
-    pub fn prefix_headers(&self, prefix: &str) -> Result<Option<HashMap<String, String>>, ResponseError> {
+    pub fn prefix_headers(
+        &self,
+        prefix: &str,
+    ) -> Result<Option<HashMap<String, String>>, ResponseError> {
         let mut map = HashMap::new();
         for (name, value) in &self.headers {
             if let Some(key) = name.as_str().strip_prefix(prefix) {
-                let value = std::str::from_utf8(value.as_bytes())
-                    .map_err(|_| ResponseError::new(format!("header `{name}` is not valid UTF-8")))?;
+                let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
+                    ResponseError::new(format!("header `{name}` is not valid UTF-8"))
+                })?;
                 map.insert(key.to_string(), value.to_string());
             }
         }
@@ -86,7 +108,9 @@ impl Response {
 
     /// The streamed body.
     pub fn take_body(&mut self) -> ByteStream {
-        self.stream.take().unwrap_or_else(|| ByteStream::new(self.body.clone()))
+        self.stream
+            .take()
+            .unwrap_or_else(|| ByteStream::new(self.body.clone()))
     }
 
     /// The buffered body.
@@ -98,7 +122,8 @@ impl Response {
     /// The buffered body as text.
     #[allow(dead_code)] // for bindings the current model does not use yet
     pub fn body_string(&self) -> Result<String, ResponseError> {
-        String::from_utf8(self.body.to_vec()).map_err(|_| ResponseError::new("the body is not valid UTF-8"))
+        String::from_utf8(self.body.to_vec())
+            .map_err(|_| ResponseError::new("the body is not valid UTF-8"))
     }
 
     /// A reader over the XML body, or `None` when the body is empty.

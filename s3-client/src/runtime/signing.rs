@@ -3,8 +3,8 @@
 use std::time::SystemTime;
 
 use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings, UriPathNormalizationMode,
-    sign,
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
+    UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -42,8 +42,9 @@ pub(crate) fn sign_request(
         .into();
     let mut pairs = Vec::with_capacity(headers.len());
     for (name, value) in headers.iter() {
-        let value = std::str::from_utf8(value.as_bytes())
-            .map_err(|_| BuildError::new(format!("header `{name}` is not UTF-8 and cannot be signed")))?;
+        let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
+            BuildError::new(format!("header `{name}` is not UTF-8 and cannot be signed"))
+        })?;
         pairs.push((name.as_str(), value));
     }
     let body = match body {
@@ -52,8 +53,9 @@ pub(crate) fn sign_request(
     };
     let signable = SignableRequest::new(method, url, pairs.into_iter(), body)
         .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?;
-    let (instructions, _signature) =
-        sign(signable, &params).map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?.into_parts();
+    let (instructions, _signature) = sign(signable, &params)
+        .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?
+        .into_parts();
     let (new_headers, _params) = instructions.into_parts();
     for header in new_headers {
         let name = HeaderName::from_bytes(header.name().as_bytes())

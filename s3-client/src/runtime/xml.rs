@@ -24,7 +24,10 @@ pub struct XmlReader<'a> {
 }
 
 fn name_of(content: &[u8]) -> &[u8] {
-    let end = content.iter().position(|b| b.is_ascii_whitespace()).unwrap_or(content.len());
+    let end = content
+        .iter()
+        .position(|b| b.is_ascii_whitespace())
+        .unwrap_or(content.len());
     &content[..end]
 }
 
@@ -42,7 +45,12 @@ impl<'a> XmlReader<'a> {
         let config = reader.config_mut();
         config.trim_text(false);
         config.check_end_names = true;
-        XmlReader { input: body, reader, current: &[], empty: false }
+        XmlReader {
+            input: body,
+            reader,
+            current: &[],
+            empty: false,
+        }
     }
 
     fn error(&self, what: impl std::fmt::Display) -> ResponseError {
@@ -102,7 +110,11 @@ impl<'a> XmlReader<'a> {
             return Ok(Cow::Borrowed(""));
         }
         let name = QName(name_of(self.current));
-        let raw = self.reader.read_text(name).map_err(|e| self.error(e))?.into_inner();
+        let raw = self
+            .reader
+            .read_text(name)
+            .map_err(|e| self.error(e))?
+            .into_inner();
         let Cow::Borrowed(raw) = raw else {
             return Err(self.error("unexpected copied text"));
         };
@@ -134,7 +146,9 @@ impl<'a> XmlReader<'a> {
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.error(e))?;
             if attr.key.as_ref() == name.as_bytes() {
-                let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| self.error(e))?;
+                let value = attr
+                    .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map_err(|e| self.error(e))?;
                 return Ok(Some(value.into_owned()));
             }
         }
@@ -150,17 +164,20 @@ impl<'a> XmlReader<'a> {
     pub fn number<T: std::str::FromStr>(&mut self) -> Result<T, ResponseError> {
         let element = String::from_utf8_lossy(local(name_of(self.current))).into_owned();
         let text = self.text()?;
-        text.trim()
-            .parse()
-            .map_err(|_| ResponseError::new(format!("element `{element}`: `{text}` is not a valid number")))
+        text.trim().parse().map_err(|_| {
+            ResponseError::new(format!(
+                "element `{element}`: `{text}` is not a valid number"
+            ))
+        })
     }
 
     /// The element's text parsed as a boolean.
     pub fn boolean(&mut self) -> Result<bool, ResponseError> {
         let element = String::from_utf8_lossy(local(name_of(self.current))).into_owned();
         let text = self.text()?;
-        parse_bool(text.trim())
-            .ok_or_else(|| ResponseError::new(format!("element `{element}`: `{text}` is not a boolean")))
+        parse_bool(text.trim()).ok_or_else(|| {
+            ResponseError::new(format!("element `{element}`: `{text}` is not a boolean"))
+        })
     }
 
     /// The element's text parsed as a timestamp in `format`.
@@ -247,7 +264,8 @@ impl XmlWriter {
         self.buf.push(b' ');
         self.buf.extend_from_slice(name.as_bytes());
         self.buf.extend_from_slice(b"=\"");
-        self.buf.extend_from_slice(quick_xml::escape::escape(value).as_bytes());
+        self.buf
+            .extend_from_slice(quick_xml::escape::escape(value).as_bytes());
         self.buf.push(b'"');
     }
 
@@ -267,7 +285,8 @@ impl XmlWriter {
     pub fn element(&mut self, name: &str, text: &str) {
         self.open(name);
         self.close_start();
-        self.buf.extend_from_slice(quick_xml::escape::escape(text).as_bytes());
+        self.buf
+            .extend_from_slice(quick_xml::escape::escape(text).as_bytes());
         self.end(name);
     }
 
@@ -285,7 +304,10 @@ impl XmlWriter {
     #[allow(dead_code)] // for blob members the current model does not use yet
     pub fn blob(&mut self, name: &str, value: &[u8]) {
         use base64::Engine;
-        self.element(name, &base64::engine::general_purpose::STANDARD.encode(value));
+        self.element(
+            name,
+            &base64::engine::general_purpose::STANDARD.encode(value),
+        );
     }
 
     /// The finished document.
@@ -311,7 +333,10 @@ mod tests {
         let items = r.list(b"I", |r| r.number::<i32>()).unwrap();
         assert_eq!(items, vec![1, 2]);
         assert_eq!(r.next_child().unwrap(), Some(&b"G"[..]));
-        assert_eq!(r.attribute("xsi:type").unwrap().as_deref(), Some("CanonicalUser"));
+        assert_eq!(
+            r.attribute("xsi:type").unwrap().as_deref(),
+            Some("CanonicalUser")
+        );
         r.skip().unwrap();
         assert_eq!(r.next_child().unwrap(), None);
     }
@@ -338,6 +363,9 @@ mod tests {
         w.close_start();
         w.element("K", "a<b&\"c\"");
         w.end("D");
-        assert_eq!(w.finish(), br#"<D xmlns="u"><K>a&lt;b&amp;&quot;c&quot;</K></D>"#);
+        assert_eq!(
+            w.finish(),
+            br#"<D xmlns="u"><K>a&lt;b&amp;&quot;c&quot;</K></D>"#
+        );
     }
 }

@@ -85,10 +85,7 @@ impl crate::runtime::OperationError for AbortMultipartUploadError {
                     Self::NoSuchUpload(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchUpload(crate::types::NoSuchUpload {
-                        meta,
-                        ..Default::default()
-                    })
+                    Self::NoSuchUpload(crate::types::NoSuchUpload { meta })
                 }
                 _ => Self::Unmodeled(meta),
             },
@@ -292,6 +289,7 @@ fn serialize(
     request.query("uploadId", value.as_str());
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<AbortMultipartUploadOutput, crate::error::ResponseError> {

@@ -809,6 +809,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<CompleteMultipartUploadOutput, crate::error::ResponseError> {
@@ -842,7 +843,9 @@ fn deserialize(
                 b"ChecksumSHA512" => output.checksum_sha512 = Some(reader.string()?),
                 b"ChecksumType" => {
                     output.checksum_type = Some(
-                        crate::types::ChecksumType::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                     );
                 }
                 b"ChecksumXXHASH128" => {

@@ -406,7 +406,6 @@ impl crate::runtime::OperationError for CopyObjectError {
                 _ if meta.is_bodiless() && meta.status() == 403u16 => {
                     Self::ObjectNotInActiveTierError(crate::types::ObjectNotInActiveTierError {
                         meta,
-                        ..Default::default()
                     })
                 }
                 _ => Self::Unmodeled(meta),
@@ -1570,6 +1569,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<CopyObjectOutput, crate::error::ResponseError> {

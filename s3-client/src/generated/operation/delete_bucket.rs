@@ -141,6 +141,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> ::std::result::Result<DeleteBucketOutput, crate::error::ResponseError> {

@@ -149,6 +149,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<GetBucketLocationOutput, crate::error::ResponseError> {

@@ -443,10 +443,7 @@ impl crate::runtime::OperationError for GetObjectError {
                     })
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchKey(crate::types::NoSuchKey {
-                        meta,
-                        ..Default::default()
-                    })
+                    Self::NoSuchKey(crate::types::NoSuchKey { meta })
                 }
                 _ => Self::Unmodeled(meta),
             },
@@ -986,6 +983,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     mut response: crate::runtime::Response,
 ) -> ::std::result::Result<GetObjectOutput, crate::error::ResponseError> {

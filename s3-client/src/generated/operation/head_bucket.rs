@@ -81,10 +81,7 @@ impl crate::runtime::OperationError for HeadBucketError {
                     Self::NoSuchBucket(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchBucket(crate::types::NoSuchBucket {
-                        meta,
-                        ..Default::default()
-                    })
+                    Self::NoSuchBucket(crate::types::NoSuchBucket { meta })
                 }
                 _ => Self::Unmodeled(meta),
             },
@@ -183,6 +180,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<HeadBucketOutput, crate::error::ResponseError> {

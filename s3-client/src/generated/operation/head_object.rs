@@ -422,10 +422,7 @@ impl crate::runtime::OperationError for HeadObjectError {
                     Self::NoSuchKey(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchKey(crate::types::NoSuchKey {
-                        meta,
-                        ..Default::default()
-                    })
+                    Self::NoSuchKey(crate::types::NoSuchKey { meta })
                 }
                 _ => Self::Unmodeled(meta),
             },
@@ -968,6 +965,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<HeadObjectOutput, crate::error::ResponseError> {

@@ -191,6 +191,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<ListBucketsOutput, crate::error::ResponseError> {
@@ -202,11 +203,7 @@ fn deserialize(
             match element {
                 b"Buckets" => {
                     output.buckets = Some(
-                        reader
-                            .list(
-                                b"Bucket",
-                                |reader| Ok(crate::types::de_bucket(reader)?),
-                            )?,
+                        reader.list(b"Bucket", |reader| crate::types::de_bucket(reader))?,
                     );
                 }
                 b"ContinuationToken" => {

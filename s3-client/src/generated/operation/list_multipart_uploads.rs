@@ -342,6 +342,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<ListMultipartUploadsOutput, crate::error::ResponseError> {
@@ -364,7 +365,9 @@ fn deserialize(
                 b"Delimiter" => output.delimiter = Some(reader.string()?),
                 b"EncodingType" => {
                     output.encoding_type = Some(
-                        crate::types::EncodingType::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
                 }
                 b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),

@@ -117,10 +117,7 @@ impl crate::runtime::OperationError for ListObjectsError {
                     Self::NoSuchBucket(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchBucket(crate::types::NoSuchBucket {
-                        meta,
-                        ..Default::default()
-                    })
+                    Self::NoSuchBucket(crate::types::NoSuchBucket { meta })
                 }
                 _ => Self::Unmodeled(meta),
             },
@@ -384,6 +381,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<ListObjectsOutput, crate::error::ResponseError> {
@@ -411,7 +409,9 @@ fn deserialize(
                 b"Delimiter" => output.delimiter = Some(reader.string()?),
                 b"EncodingType" => {
                     output.encoding_type = Some(
-                        crate::types::EncodingType::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
                 }
                 b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),

@@ -399,6 +399,7 @@ fn serialize(
     request.query("uploadId", value.as_str());
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<ListPartsOutput, crate::error::ResponseError> {
@@ -421,12 +422,18 @@ fn deserialize(
                 b"Bucket" => output.bucket = Some(reader.string()?),
                 b"ChecksumAlgorithm" => {
                     output.checksum_algorithm = Some(
-                        crate::types::ChecksumAlgorithm::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumAlgorithm::from(
+                                text.as_ref(),
+                            ))?,
                     );
                 }
                 b"ChecksumType" => {
                     output.checksum_type = Some(
-                        crate::types::ChecksumType::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                     );
                 }
                 b"Initiator" => {
@@ -448,7 +455,9 @@ fn deserialize(
                 }
                 b"StorageClass" => {
                     output.storage_class = Some(
-                        crate::types::StorageClass::from(reader.text()?.as_ref()),
+                        reader
+                            .text()
+                            .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                     );
                 }
                 b"UploadId" => output.upload_id = Some(reader.string()?),

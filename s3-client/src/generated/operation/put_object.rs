@@ -1618,6 +1618,7 @@ fn serialize(
     request.body(input.body);
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<PutObjectOutput, crate::error::ResponseError> {

@@ -799,6 +799,7 @@ fn serialize(
     request.body(input.body);
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<UploadPartOutput, crate::error::ResponseError> {

@@ -743,6 +743,7 @@ fn serialize(
     request.query("uploadId", value.as_str());
     Ok(request)
 }
+#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<UploadPartCopyOutput, crate::error::ResponseError> {
