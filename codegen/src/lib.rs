@@ -6,6 +6,8 @@
 //! a map from relative path to file contents, byte-for-byte deterministic; [`sync`] writes
 //! it or checks it against the committed files.
 
+#![deny(missing_docs)]
+
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -124,17 +126,11 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
             items.push(emit::types::structure(s, &svc));
         }
         items.push(emit::operations::operation(op, &svc));
-        let docs = emit::doc(&op.docs);
-        let inner_docs = docs.into_iter().map(|tt| match tt {
-            proc_macro2::TokenTree::Punct(p) if p.as_char() == '#' => {
-                quote!(#p!)
-            }
-            other => quote!(#other),
-        });
+        let inner_docs = emit::inner_doc(&op.docs);
         put(
             format!("operation/{}.rs", op.method.trim_start_matches("r#")),
             quote! {
-                #(#inner_docs)*
+                #inner_docs
                 #![allow(deprecated)]
                 #(#items)*
             },

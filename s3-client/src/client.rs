@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::credentials::ProfileError;
+use crate::error::BuildError;
+use crate::runtime::Endpoint;
 
 /// The S3 client. Cheap to clone: clones share configuration and connection pool.
 ///
@@ -19,6 +21,9 @@ pub(crate) struct Inner {
     pub(crate) config: Config,
     /// The HTTP client, or why it could not be built (reported on the first request).
     pub(crate) http: Result<reqwest::Client, String>,
+    /// Where requests go, or why the configured endpoint is unusable (reported on the
+    /// first request, before anything is sent).
+    pub(crate) endpoint: Result<Endpoint, BuildError>,
 }
 
 impl Client {
@@ -34,8 +39,13 @@ impl Client {
         let http = builder
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"));
+        let endpoint = Endpoint::new(&config);
         Client {
-            inner: Arc::new(Inner { config, http }),
+            inner: Arc::new(Inner {
+                config,
+                http,
+                endpoint,
+            }),
         }
     }
 

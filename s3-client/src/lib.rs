@@ -17,6 +17,8 @@
 //! hand-written runtime (configuration, credentials, addressing, signing, HTTP, errors)
 //! drives every operation through one non-generic entry point.
 
+#![deny(missing_docs)]
+
 mod body;
 mod client;
 mod config;

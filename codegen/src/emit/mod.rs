@@ -20,15 +20,27 @@ pub fn ident(name: &str) -> Ident {
 
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|l| {
-        let line = if l.trim().is_empty() {
-            String::new()
-        } else {
-            format!(" {}", l.trim_end())
-        };
-        quote!(#[doc = #line])
-    });
-    quote!(#(#lines)*)
+    let lines = doc_lines(text);
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `#![doc = " line"]` attributes documenting the enclosing module.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
+    quote!(#(#![doc = #lines])*)
+}
+
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!(" {}", l.trim_end())
+            }
+        })
+        .collect()
 }
 
 /// A `#[deprecated]` attribute when a message (possibly empty) is given.

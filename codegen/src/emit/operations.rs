@@ -25,7 +25,8 @@ impl OperationNames {
     }
 }
 
-/// The setter methods of the fluent builder for one input member.
+/// The fluent builder's methods for each input member: one that sets (or, for lists and
+/// maps, adds to) the value, `set_` that replaces it, and `get_`.
 fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
     input
         .members
@@ -35,76 +36,56 @@ fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
             let plain = m.field.trim_start_matches("r#");
             let set = format_ident!("set_{}", plain);
             let get = format_ident!("get_{}", plain);
-            let link = format!(" Sets [`{}::{}`]: {}", input.rust_name, plain, first_sentence(&m.docs));
-            let set_doc = format!(" Replaces [`{}::{}`].", input.rust_name, plain);
-            let get_doc = format!(" The value of [`{}::{}`] set so far.", input.rust_name, plain);
+            let target = format!("[`{}::{}`]", input.rust_name, plain);
+            let summary = first_sentence(&m.docs);
+            let set_doc = format!(" Replaces {target}.");
+            let get_doc = format!(" The value of {target} set so far.");
             let full = super::field_type(m, svc);
             let dep = deprecated(&m.deprecated);
-            let (arg, assign) = match &m.ty {
-                Type::String => (quote!(value: impl Into<::std::string::String>), quote!(Some(value.into()))),
-                Type::Blob => (quote!(value: impl Into<::bytes::Bytes>), quote!(Some(value.into()))),
-                Type::Stream => (quote!(value: crate::primitives::ByteStream), quote!(value)),
+            let (verb, params, body) = match &m.ty {
                 Type::List { item, .. } => {
                     let item = rust_type(item, svc);
-                    let append = format!(
-                        " Appends one item to [`{}::{}`]: {}",
-                        input.rust_name,
-                        plain,
-                        first_sentence(&m.docs)
-                    );
-                    return quote! {
-                        #[doc = #append]
-                        #dep
-                        pub fn #field(mut self, item: #item) -> Self {
-                            self.input.#field.get_or_insert_with(::std::vec::Vec::new).push(item);
-                            self
-                        }
-                        #[doc = #set_doc]
-                        #dep
-                        pub fn #set(mut self, value: #full) -> Self {
-                            self.input.#field = value;
-                            self
-                        }
-                        #[doc = #get_doc]
-                        #dep
-                        pub fn #get(&self) -> &#full {
-                            &self.input.#field
-                        }
-                    };
+                    (
+                        "Appends one item to",
+                        quote!(item: #item),
+                        quote!(self.input.#field.get_or_insert_with(::std::vec::Vec::new).push(item);),
+                    )
                 }
-                Type::Map => {
-                    let insert =
-                        format!(" Adds one entry to [`{}::{}`]: {}", input.rust_name, plain, first_sentence(&m.docs));
-                    return quote! {
-                        #[doc = #insert]
-                        #dep
-                        pub fn #field(mut self, key: impl Into<::std::string::String>, value: impl Into<::std::string::String>) -> Self {
-                            self.input.#field.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), value.into());
-                            self
-                        }
-                        #[doc = #set_doc]
-                        #dep
-                        pub fn #set(mut self, value: #full) -> Self {
-                            self.input.#field = value;
-                            self
-                        }
-                        #[doc = #get_doc]
-                        #dep
-                        pub fn #get(&self) -> &#full {
-                            &self.input.#field
-                        }
-                    };
-                }
+                Type::Map => (
+                    "Adds one entry to",
+                    quote!(key: impl Into<::std::string::String>, value: impl Into<::std::string::String>),
+                    quote! {
+                        self.input.#field
+                            .get_or_insert_with(::std::collections::HashMap::new)
+                            .insert(key.into(), value.into());
+                    },
+                ),
+                Type::String => (
+                    "Sets",
+                    quote!(value: impl Into<::std::string::String>),
+                    quote!(self.input.#field = Some(value.into());),
+                ),
+                Type::Blob => (
+                    "Sets",
+                    quote!(value: impl Into<::bytes::Bytes>),
+                    quote!(self.input.#field = Some(value.into());),
+                ),
+                Type::Stream => (
+                    "Sets",
+                    quote!(value: crate::primitives::ByteStream),
+                    quote!(self.input.#field = value;),
+                ),
                 ty => {
                     let t = rust_type(ty, svc);
-                    (quote!(value: #t), quote!(Some(value)))
+                    ("Sets", quote!(value: #t), quote!(self.input.#field = Some(value);))
                 }
             };
+            let doc = format!(" {verb} {target}: {summary}");
             quote! {
-                #[doc = #link]
+                #[doc = #doc]
                 #dep
-                pub fn #field(mut self, #arg) -> Self {
-                    self.input.#field = #assign;
+                pub fn #field(mut self, #params) -> Self {
+                    #body
                     self
                 }
                 #[doc = #set_doc]

@@ -33,40 +33,42 @@ fn text(ty: &Type, v: TokenStream) -> TokenStream {
     }
 }
 
-/// The statement that binds one input member to the request.
-fn bind(m: &Member, owner: &str) -> TokenStream {
+/// Runs `body` with `value` bound to the member `holder.field`: a missing required member
+/// is an error naming it, a missing optional one is skipped.
+fn with_value(m: &Member, holder: TokenStream, owner: &str, body: TokenStream) -> TokenStream {
     let field = ident(&m.field);
-    let wire = &m.wire_name;
-    let lower = wire.to_ascii_lowercase();
     let name = &m.name;
-    let apply = |v: TokenStream| -> TokenStream {
-        match m.binding {
-            Binding::Query => {
-                let t = text(&m.ty, v);
-                quote!(request.query(#wire, #t);)
-            }
-            Binding::Header => {
-                let t = text(&m.ty, v);
-                quote!(request.header(#lower, #t)?;)
-            }
-            Binding::PrefixHeaders => quote!(request.prefix_headers(#lower, #v)?;),
-            _ => quote!(),
-        }
-    };
     if m.required {
-        let body = apply(quote!(value));
         quote! {
-            let value = crate::runtime::required(input.#field.as_ref(), #owner, #name)?;
+            let value = crate::runtime::required(#holder.#field.as_ref(), #owner, #name)?;
             #body
         }
     } else {
-        let body = apply(quote!(value));
         quote! {
-            if let Some(value) = &input.#field {
+            if let Some(value) = &#holder.#field {
                 #body
             }
         }
     }
+}
+
+/// The statement that binds one input member to the request's query or headers.
+fn bind(m: &Member, owner: &str) -> TokenStream {
+    let wire = &m.wire_name;
+    let lower = wire.to_ascii_lowercase();
+    let body = match m.binding {
+        Binding::Query => {
+            let t = text(&m.ty, quote!(value));
+            quote!(request.query(#wire, #t);)
+        }
+        Binding::Header => {
+            let t = text(&m.ty, quote!(value));
+            quote!(request.header(#lower, #t)?;)
+        }
+        Binding::PrefixHeaders => quote!(request.prefix_headers(#lower, value)?;),
+        _ => return quote!(),
+    };
+    with_value(m, quote!(input), owner, body)
 }
 
 /// `fn serialize(input) -> Result<Request, BuildError>` for an operation.
@@ -220,9 +222,7 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
     let mut attributes = Vec::new();
     let mut children = Vec::new();
     for m in &s.members {
-        let field = ident(&m.field);
         let wire = &m.wire_name;
-        let member = &m.name;
         let write = match m.binding {
             Binding::Attribute => {
                 let t = text(&m.ty, quote!(value));
@@ -246,18 +246,7 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
                 ty => write_value(ty, quote!(#wire), quote!(value), svc),
             },
         };
-        let stmt = if m.required {
-            quote! {
-                let value = crate::runtime::required(value_of.#field.as_ref(), #owner, #member)?;
-                #write
-            }
-        } else {
-            quote! {
-                if let Some(value) = &value_of.#field {
-                    #write
-                }
-            }
-        };
+        let stmt = with_value(m, quote!(value_of), owner, write);
         if m.binding == Binding::Attribute {
             attributes.push(stmt);
         } else {

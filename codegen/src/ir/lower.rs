@@ -429,7 +429,7 @@ impl Lowering<'_> {
                 .map(|n| (n.prefix.clone(), n.uri.clone())),
             error_status: raw.shape.error.as_ref().map(|e| e.status),
             serialized: false,
-            deserialized: role == Role::Error,
+            deserialized: false,
         }
     }
 
@@ -771,38 +771,39 @@ impl Lowering<'_> {
     }
 }
 
-/// Marks the structures that are written as request XML and those read from response XML.
+/// Marks the structures that are written as request XML and those read from response XML:
+/// everything reachable from input payloads, and from output bodies and error documents.
 fn mark_xml_use(structures: &mut [Structure], operations: &[Operation]) {
     let index: BTreeMap<String, usize> = structures
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.clone(), i))
         .collect();
+    let members_of = |name: &str, bindings: &[Binding], out: &mut Vec<String>| {
+        if let Some(&i) = index.get(name) {
+            for m in structures[i]
+                .members
+                .iter()
+                .filter(|m| bindings.contains(&m.binding))
+            {
+                collect(&m.ty, out);
+            }
+        }
+    };
     let mut write = Vec::new();
     let mut read = Vec::new();
     for op in operations {
-        if let Some(&i) = index.get(&op.input) {
-            for m in &structures[i].members {
-                if m.binding == Binding::Payload {
-                    collect(&m.ty, &mut write);
-                }
-            }
-        }
-        if let Some(&i) = index.get(&op.output) {
-            for m in &structures[i].members {
-                if matches!(m.binding, Binding::Payload | Binding::Element) {
-                    collect(&m.ty, &mut read);
-                }
-            }
-        }
+        members_of(&op.input, &[Binding::Payload], &mut write);
+        members_of(&op.output, &[Binding::Payload, Binding::Element], &mut read);
     }
-    for s in structures.iter().filter(|s| s.role == Role::Error) {
-        for m in &s.members {
-            collect(&m.ty, &mut read);
-        }
-    }
-    for (queue, serialized) in [(write, true), (read, false)] {
-        let mut queue = queue;
+    read.extend(
+        structures
+            .iter()
+            .filter(|s| s.role == Role::Error)
+            .map(|s| s.name.clone()),
+    );
+
+    for (mut queue, serialized) in [(write, true), (read, false)] {
         while let Some(name) = queue.pop() {
             let Some(&i) = index.get(&name) else { continue };
             let s = &mut structures[i];
@@ -811,18 +812,12 @@ fn mark_xml_use(structures: &mut [Structure], operations: &[Operation]) {
             } else {
                 &mut s.deserialized
             };
-            if *flag && s.role != Role::Error {
+            if std::mem::replace(flag, true) {
                 continue;
             }
-            *flag = true;
-            let mut next = Vec::new();
             for m in &s.members {
-                collect(&m.ty, &mut next);
+                collect(&m.ty, &mut queue);
             }
-            if s.role == Role::Error {
-                continue;
-            }
-            queue.extend(next);
         }
     }
 }

@@ -1,7 +1,5 @@
 //! Addressing: which URL a request goes to, virtual-hosted or path style.
 
-use std::net::IpAddr;
-
 use crate::config::Config;
 use crate::error::BuildError;
 
@@ -16,69 +14,102 @@ fn dns_compatible(bucket: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
-/// The full URL of a request: endpoint, bucket (in the host or the path), path and query.
-pub(crate) fn url(
-    config: &Config,
-    bucket: Option<&str>,
-    path: &str,
-    query: &[String],
-) -> Result<String, BuildError> {
-    let (scheme, host, base_path, custom) = match &config.endpoint_url {
-        Some(endpoint) => {
-            let parsed = reqwest::Url::parse(endpoint)
-                .map_err(|e| BuildError::new(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
-            let host = parsed
-                .host_str()
-                .ok_or_else(|| BuildError::new(format!("endpoint URL {endpoint:?} has no host")))?;
-            let host = match parsed.port() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_string(),
-            };
-            let base = parsed.path().trim_end_matches('/').to_string();
-            (parsed.scheme().to_string(), host, base, true)
+/// Where requests go, worked out once per client from its configuration.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    /// `http` or `https`.
+    scheme: String,
+    /// Host, with the port when one is given.
+    host: String,
+    /// Path of the endpoint URL, without a trailing `/`.
+    base_path: String,
+    /// Buckets always go in the path: asked for, or an IP / `localhost` endpoint where
+    /// bucket host names cannot resolve.
+    path_style: bool,
+}
+
+impl Endpoint {
+    /// The endpoint of `config`: its custom URL, or the AWS regional endpoint.
+    pub(crate) fn new(config: &Config) -> Result<Endpoint, BuildError> {
+        let Some(endpoint) = &config.endpoint_url else {
+            return Ok(Endpoint {
+                scheme: "https".to_string(),
+                host: format!("s3.{}.amazonaws.com", config.region),
+                base_path: String::new(),
+                path_style: config.force_path_style,
+            });
+        };
+        let parsed = reqwest::Url::parse(endpoint)
+            .map_err(|e| BuildError::new(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
+        let ip_or_local = match parsed.host() {
+            Some(url::Host::Domain(name)) => name == "localhost",
+            Some(_) => true,
+            None => {
+                return Err(BuildError::new(format!(
+                    "endpoint URL {endpoint:?} has no host"
+                )));
+            }
+        };
+        let host = parsed.host_str().unwrap_or_default();
+        let host = match parsed.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        Ok(Endpoint {
+            scheme: parsed.scheme().to_string(),
+            host,
+            base_path: parsed.path().trim_end_matches('/').to_string(),
+            path_style: config.force_path_style || ip_or_local,
+        })
+    }
+
+    /// The full URL of a request: endpoint, bucket (in the host or the path), path and query.
+    pub(crate) fn url(&self, bucket: Option<&str>, path: &str, query: &[String]) -> String {
+        let Endpoint {
+            scheme,
+            host,
+            base_path,
+            path_style,
+        } = self;
+        let virtual_host = matches!(bucket, Some(b) if !path_style && dns_compatible(b));
+        let mut url = String::with_capacity(64 + path.len());
+        match bucket {
+            Some(b) if virtual_host => url.push_str(&format!("{scheme}://{b}.{host}{base_path}")),
+            Some(b) => {
+                url.push_str(&format!("{scheme}://{host}{base_path}/"));
+                url.extend(percent_encoding::utf8_percent_encode(
+                    b,
+                    super::request::UNRESERVED,
+                ));
+            }
+            None => url.push_str(&format!("{scheme}://{host}{base_path}")),
         }
-        None => (
-            "https".to_string(),
-            format!("s3.{}.amazonaws.com", config.region),
-            String::new(),
-            false,
-        ),
-    };
-    let host_name = host
-        .rsplit_once(':')
-        .map_or(host.as_str(), |(h, _)| h)
-        .trim_matches(['[', ']']);
-    let ip_or_local = host_name.parse::<IpAddr>().is_ok() || host_name == "localhost";
-    let path_style = config.force_path_style || (custom && ip_or_local);
-    let virtual_host = matches!(bucket, Some(b) if !path_style && dns_compatible(b));
-    let mut url = String::with_capacity(64 + path.len());
-    match bucket {
-        Some(b) if virtual_host => url.push_str(&format!("{scheme}://{b}.{host}{base_path}")),
-        Some(b) => {
-            url.push_str(&format!("{scheme}://{host}{base_path}/"));
-            url.extend(percent_encoding::utf8_percent_encode(
-                b,
-                super::request::UNRESERVED,
-            ));
+        if !path.is_empty() {
+            url.push_str(path);
+        } else if bucket.is_none() || virtual_host {
+            url.push('/');
         }
-        None => url.push_str(&format!("{scheme}://{host}{base_path}")),
+        for (i, pair) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(pair);
+        }
+        url
     }
-    if !path.is_empty() {
-        url.push_str(path);
-    } else if bucket.is_none() || virtual_host {
-        url.push('/');
-    }
-    if !query.is_empty() {
-        url.push('?');
-        url.push_str(&query.join("&"));
-    }
-    Ok(url)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::Config;
+
+    fn url(
+        config: &Config,
+        bucket: Option<&str>,
+        path: &str,
+        query: &[String],
+    ) -> Result<String, BuildError> {
+        Endpoint::new(config).map(|e| e.url(bucket, path, query))
+    }
 
     fn cfg(endpoint: Option<&str>, path_style: bool) -> Config {
         let mut b = Config::builder()

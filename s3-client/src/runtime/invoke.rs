@@ -8,7 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use md5::{Digest, Md5};
 
-use super::{OperationSpec, Request, Response, XmlReader, endpoint, signing};
+use super::{OperationSpec, Request, Response, XmlReader, signing};
 use crate::client::Client;
 use crate::error::{BuildError, DispatchError, ErrorMetadata, ResponseError};
 use crate::primitives::ByteStream;
@@ -88,8 +88,11 @@ pub(crate) async fn invoke(
         }
     }
 
-    let url =
-        endpoint::url(config, bucket.as_deref(), &path, &query).map_err(Failure::Construction)?;
+    let endpoint = inner
+        .endpoint
+        .as_ref()
+        .map_err(|e| Failure::Construction(e.clone()))?;
+    let url = endpoint.url(bucket.as_deref(), &path, &query);
     let method = reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|_| {
         Failure::Construction(BuildError::new(format!("bad HTTP method {}", spec.method)))
     })?;

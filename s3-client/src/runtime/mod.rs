@@ -11,6 +11,7 @@ mod response;
 mod signing;
 mod xml;
 
+pub(crate) use endpoint::Endpoint;
 pub use request::Request;
 pub use response::Response;
 pub use xml::{XmlReader, XmlWriter};

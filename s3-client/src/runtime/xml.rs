@@ -31,6 +31,15 @@ fn name_of(content: &[u8]) -> &[u8] {
     &content[..end]
 }
 
+/// An element name, shown only in error messages (so it is never copied on success).
+struct Name<'a>(&'a [u8]);
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&String::from_utf8_lossy(self.0))
+    }
+}
+
 fn local(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
         Some(i) => &name[i + 1..],
@@ -162,7 +171,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a number.
     pub fn number<T: std::str::FromStr>(&mut self) -> Result<T, ResponseError> {
-        let element = String::from_utf8_lossy(local(name_of(self.current))).into_owned();
+        let element = Name(local(name_of(self.current)));
         let text = self.text()?;
         text.trim().parse().map_err(|_| {
             ResponseError::new(format!(
@@ -173,7 +182,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a boolean.
     pub fn boolean(&mut self) -> Result<bool, ResponseError> {
-        let element = String::from_utf8_lossy(local(name_of(self.current))).into_owned();
+        let element = Name(local(name_of(self.current)));
         let text = self.text()?;
         parse_bool(text.trim()).ok_or_else(|| {
             ResponseError::new(format!("element `{element}`: `{text}` is not a boolean"))
@@ -182,7 +191,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a timestamp in `format`.
     pub fn timestamp(&mut self, format: DateTimeFormat) -> Result<DateTime, ResponseError> {
-        let element = String::from_utf8_lossy(local(name_of(self.current))).into_owned();
+        let element = Name(local(name_of(self.current)));
         let text = self.text()?;
         parse_timestamp(text.trim(), format)
             .map_err(|e| ResponseError::new(format!("element `{element}`: {e}")))
