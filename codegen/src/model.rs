@@ -48,8 +48,23 @@ pub struct Operation {
     /// Set when the operation is deprecated: `true`, or a message naming the successor.
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
+    /// Listings whose keys S3 can send URL-encoded.
+    #[serde(default)]
+    pub url_encoding: Option<UrlEncoding>,
     /// What the operation does.
     pub docs: String,
+}
+
+/// URL-encoded listings: the client asks for `url` encoding unless the caller chose one,
+/// so that keys with characters XML cannot carry survive, and decodes the answer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UrlEncoding {
+    /// Input member choosing the encoding; an enum with the value `url`.
+    pub member: String,
+    /// Output members to decode: `Prefix`, or `Contents.Key` for a member of each item of a
+    /// list.
+    pub decode: Vec<String>,
 }
 
 /// Request and response checksum settings of an operation.

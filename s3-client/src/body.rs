@@ -1,7 +1,7 @@
 //! `ByteStream`: request and response bodies, in memory or streamed.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -30,10 +30,12 @@ type BoxStream = Pin<Box<dyn Stream<Item = Result<Bytes, ByteStreamError>> + Sen
 enum Inner {
     /// All of the body, in memory (taken once it has been yielded).
     Bytes(Option<Bytes>),
-    /// Chunks produced on demand, with the total length when known.
+    /// Chunks produced on demand, with the total length when known, and the file they
+    /// come from, which can be read again for a checksum.
     Stream {
         stream: BoxStream,
         length: Option<u64>,
+        path: Option<PathBuf>,
     },
 }
 
@@ -70,6 +72,7 @@ impl ByteStream {
             inner: Inner::Stream {
                 stream: Box::pin(stream.map_err(ByteStreamError::new)),
                 length,
+                path: None,
             },
         }
     }
@@ -80,7 +83,30 @@ impl ByteStream {
         let file = tokio::fs::File::open(path.as_ref()).await?;
         let length = file.metadata().await?.len();
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024);
-        Ok(Self::from_stream(stream, Some(length)))
+        let mut body = Self::from_stream(stream, Some(length));
+        if let Inner::Stream { path: p, .. } = &mut body.inner {
+            *p = Some(path.as_ref().to_path_buf());
+        }
+        Ok(body)
+    }
+
+    /// A body that yields `stream`'s chunks, for wrappers such as checksum validation.
+    pub(crate) fn wrap(stream: impl Stream<Item = Result<Bytes, ByteStreamError>> + Send + 'static, length: Option<u64>) -> Self {
+        ByteStream {
+            inner: Inner::Stream {
+                stream: Box::pin(stream),
+                length,
+                path: None,
+            },
+        }
+    }
+
+    /// The file a streamed body is read from, when it is one.
+    pub(crate) fn path(&self) -> Option<&Path> {
+        match &self.inner {
+            Inner::Stream { path, .. } => path.as_deref(),
+            Inner::Bytes(_) => None,
+        }
     }
 
     /// The length in bytes, when it is known before reading.
@@ -105,7 +131,9 @@ impl ByteStream {
         use futures_util::StreamExt;
         match self.inner {
             Inner::Bytes(b) => Ok(b.unwrap_or_default()),
-            Inner::Stream { mut stream, length } => {
+            Inner::Stream {
+                mut stream, length, ..
+            } => {
                 let capacity = length.unwrap_or(0).min(64 * 1024 * 1024) as usize;
                 let mut buf = bytes::BytesMut::with_capacity(capacity);
                 while let Some(chunk) = stream.next().await {

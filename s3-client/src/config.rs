@@ -14,6 +14,36 @@ pub struct Config {
     pub(crate) max_attempts: u32,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) response_checksum_validation: ResponseChecksumValidation,
+}
+
+/// Which requests carry an integrity checksum the client computes (boto3's
+/// `request_checksum_calculation`, plus a mode for older S3-compatible stores).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum RequestChecksumCalculation {
+    /// Every operation that supports flexible checksums, and those that require one:
+    /// CRC32 unless the request names another algorithm (the default, as in boto3).
+    #[default]
+    WhenSupported,
+    /// Only operations that S3 requires a checksum for, or whose request names an
+    /// algorithm.
+    WhenRequired,
+    /// Only operations that S3 requires an integrity header for, with `Content-MD5`, as
+    /// stores that predate flexible checksums expect.
+    ContentMd5,
+}
+
+/// When response checksums are asked for and checked (boto3's
+/// `response_checksum_validation`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ResponseChecksumValidation {
+    /// Ask for them on every operation that can return one (GetObject) and check the
+    /// body against them (the default, as in boto3).
+    #[default]
+    WhenSupported,
+    /// Only when the caller sets the operation's checksum mode (`ChecksumMode::Enabled`).
+    WhenRequired,
 }
 
 impl Config {
@@ -54,9 +84,23 @@ pub struct ConfigBuilder {
     max_attempts: Option<u32>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    request_checksum_calculation: RequestChecksumCalculation,
+    response_checksum_validation: ResponseChecksumValidation,
 }
 
 impl ConfigBuilder {
+    /// Which requests carry a checksum the client computes (default: when supported).
+    pub fn request_checksum_calculation(mut self, mode: RequestChecksumCalculation) -> Self {
+        self.request_checksum_calculation = mode;
+        self
+    }
+
+    /// When response checksums are asked for and checked (default: when supported).
+    pub fn response_checksum_validation(mut self, mode: ResponseChecksumValidation) -> Self {
+        self.response_checksum_validation = mode;
+        self
+    }
+
     /// The region to sign for and, without a custom endpoint, to send to.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -110,6 +154,8 @@ impl ConfigBuilder {
             max_attempts: self.max_attempts.unwrap_or(3),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
+            request_checksum_calculation: self.request_checksum_calculation,
+            response_checksum_validation: self.response_checksum_validation,
         }
     }
 }

@@ -71,6 +71,16 @@ impl ResponseError {
     }
 }
 
+/// A response body whose checksum is not the one S3 sent with it: the error that ends
+/// a validated body stream.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("checksum mismatch: S3 sent {header} `{expected}`, the body received has `{actual}`")]
+pub struct ChecksumMismatch {
+    pub(crate) header: &'static str,
+    pub(crate) expected: String,
+    pub(crate) actual: String,
+}
+
 /// The request could not be sent or its response not received (connection, timeout, I/O).
 #[derive(Debug, thiserror::Error)]
 #[error("request failed to complete: {source}")]

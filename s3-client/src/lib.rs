@@ -29,7 +29,9 @@ mod generated;
 mod runtime;
 
 pub use client::Client;
-pub use config::{Config, ConfigBuilder};
+pub use config::{
+    Config, ConfigBuilder, RequestChecksumCalculation, ResponseChecksumValidation,
+};
 pub use credentials::{Credentials, ProfileError};
 pub use error::SdkError;
 pub use generated::{API_VERSION, operation, types};

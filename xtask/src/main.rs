@@ -1,5 +1,12 @@
-//! Project tasks: `cargo xtask codegen` regenerates `s3-client/src/generated/` from
-//! `model/`; `cargo xtask codegen --check` changes nothing and fails when it is stale.
+//! Project tasks:
+//! - `cargo xtask codegen` regenerates `s3-client/src/generated/` from `model/`
+//!   (`--model DIR` reads another model directory); `--check` changes nothing and fails
+//!   when the committed code is stale.
+//! - `cargo xtask test [ARGS]` runs `cargo test --workspace ARGS` with a moto server: it
+//!   installs moto into `.venv` once, starts it on a free loopback port, and stops it by
+//!   PID whatever the tests do.
+
+mod moto;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -11,10 +18,11 @@ fn root() -> PathBuf {
         .unwrap_or_default()
 }
 
-fn codegen(check: bool) -> ExitCode {
+fn codegen(check: bool, model: Option<&str>) -> ExitCode {
     let root = root();
+    let model = model.map_or_else(|| root.join("model"), PathBuf::from);
     let files =
-        match codegen::read_model_dir(&root.join("model")).and_then(|f| codegen::generate(&f)) {
+        match codegen::read_model_dir(&model).and_then(|f| codegen::generate(&f)) {
             Ok(files) => files,
             Err(diagnostics) => {
                 eprintln!("{diagnostics}");
@@ -64,17 +72,26 @@ fn codegen(check: bool) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        _ => {
-            eprintln!("usage: cargo xtask codegen [--check]");
-            ExitCode::from(2)
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen", rest @ ..] => {
+            let check = rest.contains(&"--check");
+            let model = rest
+                .iter()
+                .position(|a| *a == "--model")
+                .and_then(|i| rest.get(i + 1).copied());
+            let known = rest.len() == usize::from(check) + if model.is_some() { 2 } else { 0 };
+            if known {
+                return codegen(check, model);
+            }
+            usage()
         }
+        ["test", rest @ ..] => moto::test(&root(), rest),
+        _ => usage(),
     }
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]");
+    ExitCode::from(2)
 }

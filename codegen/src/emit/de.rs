@@ -54,10 +54,21 @@ fn read_value(ty: &Type, svc: &Service) -> TokenStream {
     quote!(#result?)
 }
 
+/// Whether another member reads the same element in place of `m`: S3 keeps some
+/// deprecated members (a single `Event` beside the list `Events`) under the name of their
+/// successor, and the successor gets the element.
+fn shadowed(m: &Member, members: &[&Member]) -> bool {
+    let rank = |x: &Member| (x.deprecated.is_some(), x.field.clone());
+    members
+        .iter()
+        .any(|o| o.wire_name == m.wire_name && rank(o) < rank(m))
+}
+
 /// The match arms reading the XML child elements of a structure into `target`.
 fn element_arms(members: &[&Member], target: &TokenStream, svc: &Service) -> Vec<TokenStream> {
     members
         .iter()
+        .filter(|m| !shadowed(m, members))
         .map(|m| {
             let field = ident(&m.field);
             let wire = proc_macro2::Literal::byte_string(m.wire_name.as_bytes());

@@ -242,6 +242,14 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         op.method
     );
     let send_doc = format!(" Sends the request and waits for the `{op_name}` response.");
+    let option = |v: &Option<String>| match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    let algorithm_header = option(&op.checksum_algorithm_header);
+    let mode_header = option(&op.checksum_mode_header);
+    let response_checksums = &op.response_checksums;
+    let (send_body, url_decode) = url_encoding(op, &output_ty);
     quote! {
         #errors
 
@@ -272,7 +280,7 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output_ty, crate::error::SdkError<#error>> {
-                crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize).await
+                #send_body
             }
         }
 
@@ -281,13 +289,67 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
             name: #op_name,
             method: #http_method,
             checksum_required: #checksum_required,
+            checksum_algorithm_header: #algorithm_header,
+            checksum_mode_header: #mode_header,
+            response_checksums: &[#(#response_checksums),*],
             streaming_output: #streaming_output,
         };
 
         #serialize
 
+        #url_decode
+
         #deserialize
     }
+}
+
+/// The body of `send()` and, for listings with URL encoding, the decoder it calls.
+///
+/// As boto3 does, the client asks for `url` encoding only when the caller left it unset,
+/// and then decodes; a caller who asked for it gets the encoded text they asked for.
+fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+    let plain = quote! {
+        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize).await
+    };
+    let Some(u) = &op.url_encoding else {
+        return (plain, quote!());
+    };
+    let field = ident(&u.field);
+    let enum_ty = ident(&u.enum_type);
+    let decodes = u.decode.iter().map(|(f, item)| {
+        let f = ident(f);
+        match item {
+            None => quote!(crate::runtime::url_decode(&mut output.#f)?;),
+            Some(item) => {
+                let item = ident(item);
+                quote! {
+                    for item in output.#f.iter_mut().flatten() {
+                        crate::runtime::url_decode(&mut item.#item)?;
+                    }
+                }
+            }
+        }
+    });
+    let send = quote! {
+        let mut input = self.input;
+        let decode = input.#field.is_none();
+        if decode {
+            input.#field = Some(crate::types::#enum_ty::from("url"));
+        }
+        let mut output = crate::runtime::send(&self.client, &SPEC, serialize(input), deserialize).await?;
+        if decode {
+            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+        }
+        Ok(output)
+    };
+    let decoder = quote! {
+        /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+        fn url_decode(output: &mut #output_ty) -> ::std::result::Result<(), crate::error::ResponseError> {
+            #(#decodes)*
+            Ok(())
+        }
+    };
+    (send, decoder)
 }
 
 /// `impl Client { pub fn get_object(&self) -> GetObjectFluentBuilder }` for every operation.

@@ -21,6 +21,7 @@ fn text(ty: &Type, v: TokenStream) -> TokenStream {
         Type::Enum(_) => quote!(#v.as_str()),
         Type::Integer | Type::Long => quote!(&#v.to_string()),
         Type::Boolean => quote!(if *#v { "true" } else { "false" }),
+        Type::Blob => quote!(&crate::runtime::base64(#v)),
         Type::Timestamp(f) => {
             let f = timestamp_format(*f);
             quote!(&crate::runtime::format_timestamp(#v, #f)?)
@@ -254,12 +255,18 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
         }
     }
     let doc = format!(" Writes [`{}`] as the XML element `name`.", s.rust_name);
+    // A structure without members (`SSES3`) is an empty element; its value is not read.
+    let value_of = if attributes.is_empty() && children.is_empty() {
+        quote!(_value_of)
+    } else {
+        quote!(value_of)
+    };
     quote! {
         #[doc = #doc]
         pub(crate) fn #func(
             writer: &mut crate::runtime::XmlWriter,
             name: &str,
-            value_of: &#name,
+            #value_of: &#name,
             xmlns: ::std::option::Option<&str>,
         ) -> ::std::result::Result<(), crate::error::BuildError> {
             writer.open(name);

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::names;
 use super::{
     Binding, Enum, Label, Member, Operation, PathPart, Role, Service, Structure, TimestampFormat,
-    Type,
+    Type, UrlEncoding,
 };
 use crate::diag::{self, Diagnostics};
 use crate::model::{self, Location, ShapeKind};
@@ -516,9 +516,10 @@ impl Lowering<'_> {
                 }
             }
             Binding::Query | Binding::Header | Binding::Attribute | Binding::Root => {
-                let list_ok = binding == Binding::Header
-                    && matches!(&ty, Type::List { item, .. } if matches!(**item, Type::String | Type::Enum(_)));
-                if !scalar && !list_ok {
+                let header_ok = binding == Binding::Header
+                    && (ty == Type::Blob
+                        || matches!(&ty, Type::List { item, .. } if matches!(**item, Type::String | Type::Enum(_))));
+                if !scalar && !header_ok {
                     self.d.error(
                         &place,
                         "this binding takes a scalar (string, number, boolean, timestamp or enum)",
@@ -556,9 +557,13 @@ impl Lowering<'_> {
                 }
             }
         }
-        if binding != Binding::Payload && matches!(ty, Type::Blob) && binding != Binding::Element {
-            self.d
-                .error(&place, "a blob travels as a payload or an XML element");
+        if matches!(ty, Type::Blob)
+            && !matches!(binding, Binding::Payload | Binding::Element | Binding::Header)
+        {
+            self.d.error(
+                &place,
+                "a blob travels as a payload, a header (base64) or an XML element",
+            );
         }
         let wire_name = m.name.clone().unwrap_or_else(|| name.to_string());
         Some(Member {
@@ -741,19 +746,34 @@ impl Lowering<'_> {
             );
         }
 
-        if let Some(c) = &op.checksum {
-            for m in [&c.request_algorithm_member, &c.response_mode_member]
-                .into_iter()
-                .flatten()
-            {
-                if !input.members.iter().any(|x| &x.name == m) {
+        // Checksum members travel as headers; the runtime reads them there.
+        let mut checksum_header = |member: &Option<String>| {
+            let m = member.as_ref()?;
+            match input.members.iter().find(|x| &x.name == m) {
+                Some(x) if x.binding == Binding::Header => Some(x.wire_name.to_ascii_lowercase()),
+                Some(_) => {
+                    self.d.error(
+                        diag::member(&input.name, m),
+                        "a checksum member must be bound to a header",
+                    );
+                    None
+                }
+                None => {
                     self.d.error(
                         &place,
                         format!("checksum member {m} is not a member of {}", input.name),
                     );
+                    None
                 }
             }
-        }
+        };
+        let checksum = op.checksum.clone().unwrap_or_default();
+        let checksum_algorithm_header = checksum_header(&checksum.request_algorithm_member);
+        let checksum_mode_header = checksum_header(&checksum.response_mode_member);
+        let url_encoding = op
+            .url_encoding
+            .as_ref()
+            .and_then(|u| self.url_encoding(&place, u, input, structures, &output));
         Some(Operation {
             name: name.into(),
             method: names::field(name),
@@ -764,10 +784,69 @@ impl Lowering<'_> {
             input: op.input.clone(),
             output,
             errors,
-            checksum_required: op.checksum.as_ref().is_some_and(|c| c.required),
+            checksum_required: checksum.required,
+            checksum_algorithm_header,
+            checksum_mode_header,
+            response_checksums: checksum.response_algorithms,
+            url_encoding,
             docs: op.docs.clone(),
             deprecated: deprecation(&op.deprecated),
         })
+    }
+
+    /// Resolves a listing's URL-encoding settings against its input and output.
+    fn url_encoding(
+        &mut self,
+        place: &str,
+        u: &model::UrlEncoding,
+        input: &Structure,
+        structures: &[Structure],
+        output: &str,
+    ) -> Option<UrlEncoding> {
+        let find = |s: &Structure, name: &str| s.members.iter().find(|m| m.name == name).cloned();
+        let member = find(input, &u.member);
+        let Some(Member { ty: Type::Enum(enum_type), field, .. }) = member else {
+            self.d.error(
+                place,
+                format!("url_encoding member {} must be an enum member of {}", u.member, input.name),
+            );
+            return None;
+        };
+        let output = structures.iter().find(|s| s.name == output)?;
+        let mut decode = Vec::new();
+        for path in &u.decode {
+            let (head, tail) = match path.split_once('.') {
+                Some((h, t)) => (h, Some(t)),
+                None => (path.as_str(), None),
+            };
+            let resolved = match (find(output, head), tail) {
+                (Some(m), None) if m.ty == Type::String => Some((m.field, None)),
+                (Some(m), Some(tail)) => match &m.ty {
+                    Type::List { item, .. } => match item.as_ref() {
+                        Type::Structure(s) => structures
+                            .iter()
+                            .find(|x| &x.name == s)
+                            .and_then(|s| find(s, tail))
+                            .filter(|x| x.ty == Type::String)
+                            .map(|x| (m.field.clone(), Some(x.field))),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+                _ => None,
+            };
+            match resolved {
+                Some(r) => decode.push(r),
+                None => self.d.error(
+                    place,
+                    format!(
+                        "url_encoding path `{path}` must name a string member of {}, or `List.Member` for a string member of each item of a list",
+                        output.name
+                    ),
+                ),
+            }
+        }
+        Some(UrlEncoding { field, enum_type, decode })
     }
 }
 

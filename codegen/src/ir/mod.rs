@@ -64,10 +64,31 @@ pub struct Operation {
     pub errors: Vec<String>,
     /// An integrity header must be sent.
     pub checksum_required: bool,
+    /// Header of the member choosing the request checksum algorithm, when the operation
+    /// supports flexible checksums.
+    pub checksum_algorithm_header: Option<String>,
+    /// Header of the member asking for response checksums.
+    pub checksum_mode_header: Option<String>,
+    /// Algorithms S3 may use for response checksums, in order of preference.
+    pub response_checksums: Vec<String>,
+    /// URL-encoded listing support.
+    pub url_encoding: Option<UrlEncoding>,
     /// Documentation.
     pub docs: String,
     /// Deprecation message, when deprecated.
     pub deprecated: Option<String>,
+}
+
+/// How a listing asks for and decodes URL-encoded keys.
+#[derive(Debug, Clone)]
+pub struct UrlEncoding {
+    /// Rust field of the input member choosing the encoding.
+    pub field: String,
+    /// Rust type of that member (an enum).
+    pub enum_type: String,
+    /// Output fields to decode: `(field, None)` for a string member, `(list field,
+    /// Some(item field))` for a member of each item of a list.
+    pub decode: Vec<(String, Option<String>)>,
 }
 
 /// A piece of the URI path.

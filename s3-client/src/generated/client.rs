@@ -41,17 +41,166 @@ impl crate::Client {
     ) -> crate::operation::delete_bucket::DeleteBucketFluentBuilder {
         crate::operation::delete_bucket::DeleteBucketFluentBuilder::new(self.clone())
     }
+    /// Removes one storage class analysis configuration from a bucket, identified by its ID. Analysis for that filter stops and no further exports are written.
+    pub fn delete_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationFluentBuilder {
+        crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes all CORS rules from a bucket, answering with 204 No Content; S3 then refuses cross-origin browser requests to it.
+    pub fn delete_bucket_cors(
+        &self,
+    ) -> crate::operation::delete_bucket_cors::DeleteBucketCorsFluentBuilder {
+        crate::operation::delete_bucket_cors::DeleteBucketCorsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Resets a bucket's default encryption to the S3 default, which is SSE-S3 (`AES256`). Existing objects keep the encryption they were stored with.
+    pub fn delete_bucket_encryption(
+        &self,
+    ) -> crate::operation::delete_bucket_encryption::DeleteBucketEncryptionFluentBuilder {
+        crate::operation::delete_bucket_encryption::DeleteBucketEncryptionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes one inventory configuration from a bucket, identified by its ID. Reports already delivered stay in the destination bucket, but no new ones are produced.
+    pub fn delete_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationFluentBuilder {
+        crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes every lifecycle rule from a bucket, so S3 stops expiring and transitioning its objects automatically. The removal can take a little while to reach all of S3.
+    pub fn delete_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleFluentBuilder {
+        crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes one CloudWatch request metrics configuration from a bucket, identified by its ID. S3 stops publishing request metrics for that filter.
+    pub fn delete_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationFluentBuilder {
+        crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes the policy from a bucket, answering with 204 No Content. The root user of the owning account can always do this, even if the policy denies it.
+    pub fn delete_bucket_policy(
+        &self,
+    ) -> crate::operation::delete_bucket_policy::DeleteBucketPolicyFluentBuilder {
+        crate::operation::delete_bucket_policy::DeleteBucketPolicyFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes a bucket's replication configuration, so new objects are no longer replicated. Replicas already in destination buckets are kept, and the change can take a short while to take full effect.
+    pub fn delete_bucket_replication(
+        &self,
+    ) -> crate::operation::delete_bucket_replication::DeleteBucketReplicationFluentBuilder {
+        crate::operation::delete_bucket_replication::DeleteBucketReplicationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes every tag from a bucket.
+    pub fn delete_bucket_tagging(
+        &self,
+    ) -> crate::operation::delete_bucket_tagging::DeleteBucketTaggingFluentBuilder {
+        crate::operation::delete_bucket_tagging::DeleteBucketTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Turns off static website hosting for a bucket by removing its website configuration. Succeeds even if the bucket had no website configuration.
+    pub fn delete_bucket_website(
+        &self,
+    ) -> crate::operation::delete_bucket_website::DeleteBucketWebsiteFluentBuilder {
+        crate::operation::delete_bucket_website::DeleteBucketWebsiteFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Deletes an object, or permanently deletes one version of it when a version ID is given. In a versioned bucket, deleting without a version ID only adds a delete marker; deleting a key that does not exist still succeeds.
     pub fn delete_object(
         &self,
     ) -> crate::operation::delete_object::DeleteObjectFluentBuilder {
         crate::operation::delete_object::DeleteObjectFluentBuilder::new(self.clone())
     }
+    /// Removes every tag from an object, or from one version of it. Succeeds even when the object has no tags.
+    pub fn delete_object_tagging(
+        &self,
+    ) -> crate::operation::delete_object_tagging::DeleteObjectTaggingFluentBuilder {
+        crate::operation::delete_object_tagging::DeleteObjectTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Deletes up to 1,000 objects from a bucket in a single request. Each object succeeds or fails on its own, so check `Errors` in the response even when the request itself succeeds.
     pub fn delete_objects(
         &self,
     ) -> crate::operation::delete_objects::DeleteObjectsFluentBuilder {
         crate::operation::delete_objects::DeleteObjectsFluentBuilder::new(self.clone())
+    }
+    /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
+    pub fn get_bucket_accelerate_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationFluentBuilder {
+        crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's access control list: its owner and the grants it holds. When ACLs are disabled on the bucket, the result only shows the owner with full control.
+    pub fn get_bucket_acl(
+        &self,
+    ) -> crate::operation::get_bucket_acl::GetBucketAclFluentBuilder {
+        crate::operation::get_bucket_acl::GetBucketAclFluentBuilder::new(self.clone())
+    }
+    /// Returns one storage class analysis configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no analytics configuration with that ID.
+    pub fn get_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationFluentBuilder {
+        crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the cross-origin resource sharing (CORS) rules of a bucket. Fails with `NoSuchCORSConfiguration` if the bucket has none.
+    pub fn get_bucket_cors(
+        &self,
+    ) -> crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder {
+        crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder::new(self.clone())
+    }
+    /// Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
+    pub fn get_bucket_encryption(
+        &self,
+    ) -> crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder {
+        crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns one inventory configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no inventory configuration with that ID.
+    pub fn get_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationFluentBuilder {
+        crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's lifecycle rules in the original format, where each rule selects objects by key prefix only. Replaced by `GetBucketLifecycleConfiguration`, which also understands rules that filter by tags or object size.
+    #[deprecated(note = "Use `get_bucket_lifecycle_configuration` instead.")]
+    pub fn get_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::get_bucket_lifecycle::GetBucketLifecycleFluentBuilder {
+        crate::operation::get_bucket_lifecycle::GetBucketLifecycleFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the lifecycle rules set on a bucket, with their filters, transitions and expiration actions. Fails with the error code `NoSuchLifecycleConfiguration` when the bucket has no rules.
+    pub fn get_bucket_lifecycle_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationFluentBuilder {
+        crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Returns the region a bucket was created in. An empty constraint means `us-east-1`; `HeadBucket` is often a simpler way to find a bucket's region.
     pub fn get_bucket_location(
@@ -61,9 +210,112 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Returns the server access logging settings of a bucket. The response has no logging settings when logging is disabled.
+    pub fn get_bucket_logging(
+        &self,
+    ) -> crate::operation::get_bucket_logging::GetBucketLoggingFluentBuilder {
+        crate::operation::get_bucket_logging::GetBucketLoggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
+    pub fn get_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationFluentBuilder {
+        crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's event notification configuration in the legacy format, which holds at most one SNS topic, one SQS queue and one Lambda function. Replaced by `GetBucketNotificationConfiguration`, which returns the current format with key filters and any number of destinations.
+    #[deprecated(note = "Use `get_bucket_notification_configuration` instead.")]
+    pub fn get_bucket_notification(
+        &self,
+    ) -> crate::operation::get_bucket_notification::GetBucketNotificationFluentBuilder {
+        crate::operation::get_bucket_notification::GetBucketNotificationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge. A bucket without notifications returns an empty configuration.
+    pub fn get_bucket_notification_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationFluentBuilder {
+        crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the policy attached to a bucket as a JSON document. Fails with `NoSuchBucketPolicy` if the bucket has no policy.
+    pub fn get_bucket_policy(
+        &self,
+    ) -> crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder {
+        crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations. Fails with `ReplicationConfigurationNotFoundError` when the bucket has none.
+    pub fn get_bucket_replication(
+        &self,
+    ) -> crate::operation::get_bucket_replication::GetBucketReplicationFluentBuilder {
+        crate::operation::get_bucket_replication::GetBucketReplicationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns who pays for requests and data transfer out of a bucket: the bucket owner or the requester.
+    pub fn get_bucket_request_payment(
+        &self,
+    ) -> crate::operation::get_bucket_request_payment::GetBucketRequestPaymentFluentBuilder {
+        crate::operation::get_bucket_request_payment::GetBucketRequestPaymentFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the tags attached to a bucket. Fails with a `NoSuchTagSet` error when the bucket has no tags.
+    pub fn get_bucket_tagging(
+        &self,
+    ) -> crate::operation::get_bucket_tagging::GetBucketTaggingFluentBuilder {
+        crate::operation::get_bucket_tagging::GetBucketTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the versioning state of a bucket and whether MFA delete is enabled. A bucket that has never had versioning enabled returns no status.
+    pub fn get_bucket_versioning(
+        &self,
+    ) -> crate::operation::get_bucket_versioning::GetBucketVersioningFluentBuilder {
+        crate::operation::get_bucket_versioning::GetBucketVersioningFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the static website hosting configuration of a bucket. Fails with `NoSuchWebsiteConfiguration` when website hosting is not configured.
+    pub fn get_bucket_website(
+        &self,
+    ) -> crate::operation::get_bucket_website::GetBucketWebsiteFluentBuilder {
+        crate::operation::get_bucket_website::GetBucketWebsiteFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Retrieves an object's data as a stream, together with its metadata. Supports byte ranges, conditional requests and specific versions; objects in archival storage classes must be restored first or the request fails with `InvalidObjectState`.
     pub fn get_object(&self) -> crate::operation::get_object::GetObjectFluentBuilder {
         crate::operation::get_object::GetObjectFluentBuilder::new(self.clone())
+    }
+    /// Returns the access control list of an object or one of its versions: the owner and the grants. When ACLs are disabled on the bucket by the bucket-owner-enforced ownership setting, the result always shows the bucket owner with full control.
+    pub fn get_object_acl(
+        &self,
+    ) -> crate::operation::get_object_acl::GetObjectAclFluentBuilder {
+        crate::operation::get_object_acl::GetObjectAclFluentBuilder::new(self.clone())
+    }
+    /// Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
+    pub fn get_object_tagging(
+        &self,
+    ) -> crate::operation::get_object_tagging::GetObjectTaggingFluentBuilder {
+        crate::operation::get_object_tagging::GetObjectTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a BitTorrent metadata file for an object, so it can be downloaded over the BitTorrent protocol. Only available for objects smaller than 5 GB that are not encrypted with SSE-KMS.
+    pub fn get_object_torrent(
+        &self,
+    ) -> crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder {
+        crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Checks that a bucket exists and that you have permission to access it, and reports its region. Because the response has no body, failures surface only as HTTP status codes such as 403 or 404.
     pub fn head_bucket(&self) -> crate::operation::head_bucket::HeadBucketFluentBuilder {
@@ -72,6 +324,30 @@ impl crate::Client {
     /// Retrieves an object's metadata without its data. Accepts the same conditions, version and encryption parameters as GetObject; since the response has no body, errors are reported only by status code, such as 404 for a missing key.
     pub fn head_object(&self) -> crate::operation::head_object::HeadObjectFluentBuilder {
         crate::operation::head_object::HeadObjectFluentBuilder::new(self.clone())
+    }
+    /// Lists the storage class analysis configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    pub fn list_bucket_analytics_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsFluentBuilder {
+        crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Lists the inventory configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    pub fn list_bucket_inventory_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsFluentBuilder {
+        crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Lists the CloudWatch request metrics configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    pub fn list_bucket_metrics_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsFluentBuilder {
+        crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Lists the general purpose buckets owned by the account that signs the request. Results can be paginated with `MaxBuckets` and the returned continuation token, and filtered by name prefix or region.
     pub fn list_buckets(
@@ -84,6 +360,14 @@ impl crate::Client {
         &self,
     ) -> crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder {
         crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call. Entries are sorted by key, newest version first within a key; when `IsTruncated` is `true`, pass `NextKeyMarker` and `NextVersionIdMarker` back to get the next page.
+    pub fn list_object_versions(
+        &self,
+    ) -> crate::operation::list_object_versions::ListObjectVersionsFluentBuilder {
+        crate::operation::list_object_versions::ListObjectVersionsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -103,9 +387,171 @@ impl crate::Client {
     pub fn list_parts(&self) -> crate::operation::list_parts::ListPartsFluentBuilder {
         crate::operation::list_parts::ListPartsFluentBuilder::new(self.clone())
     }
+    /// Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
+    pub fn put_bucket_accelerate_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationFluentBuilder {
+        crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Replaces a bucket's access control list, given as a canned ACL, as grant headers, or as a full policy document in the body. Buckets with ACLs disabled reject any ACL other than one giving the owner full control.
+    pub fn put_bucket_acl(
+        &self,
+    ) -> crate::operation::put_bucket_acl::PutBucketAclFluentBuilder {
+        crate::operation::put_bucket_acl::PutBucketAclFluentBuilder::new(self.clone())
+    }
+    /// Creates a storage class analysis configuration under the given ID, or replaces the one already stored under it. Analysis watches access patterns of the selected objects to suggest when to move them to a cheaper storage class; a bucket can hold up to 1,000 of these configurations.
+    pub fn put_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationFluentBuilder {
+        crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Sets the cross-origin resource sharing (CORS) rules of a bucket, replacing any existing ones. For each browser request, S3 applies the first rule matching its origin, method and headers.
+    pub fn put_bucket_cors(
+        &self,
+    ) -> crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder {
+        crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder::new(self.clone())
+    }
+    /// Sets the default server-side encryption of a bucket, applied to new objects that are uploaded without their own encryption settings. Existing objects are not re-encrypted.
+    pub fn put_bucket_encryption(
+        &self,
+    ) -> crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder {
+        crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Creates an inventory configuration under the given ID, or replaces the one already stored under it. S3 then writes a daily or weekly report listing the bucket's objects and chosen metadata to a destination bucket, which must be in the same Region and allow S3 to write to it; a bucket can hold up to 1,000 inventory configurations.
+    pub fn put_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationFluentBuilder {
+        crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Replaces a bucket's lifecycle configuration using the original rule format, where each rule applies to one key prefix and has at most one transition. Replaced by `PutBucketLifecycleConfiguration`, which adds tag and size filters and several transitions per rule.
+    #[deprecated(note = "Use `put_bucket_lifecycle_configuration` instead.")]
+    pub fn put_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::put_bucket_lifecycle::PutBucketLifecycleFluentBuilder {
+        crate::operation::put_bucket_lifecycle::PutBucketLifecycleFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Sets a bucket's lifecycle configuration, replacing any existing rules as a whole; a configuration holds at most 1,000 rules. Changes take a while to propagate, and S3 acts on eligible objects asynchronously rather than at an exact moment.
+    pub fn put_bucket_lifecycle_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationFluentBuilder {
+        crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Turns server access logging on or off for a bucket. Send logging settings to have access log records delivered as objects to a target bucket you own in the same region, or send an empty status to turn logging off.
+    pub fn put_bucket_logging(
+        &self,
+    ) -> crate::operation::put_bucket_logging::PutBucketLoggingFluentBuilder {
+        crate::operation::put_bucket_logging::PutBucketLoggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Creates a CloudWatch request metrics configuration under the given ID, or replaces the one already stored under it. S3 then publishes request metrics for the objects the filter selects, or for the whole bucket without a filter; a bucket can hold up to 1,000 metrics configurations, and the metrics are billed as CloudWatch custom metrics.
+    pub fn put_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationFluentBuilder {
+        crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Replaces a bucket's event notification configuration using the legacy format, with at most one SNS topic, one SQS queue and one Lambda function. Replaced by `PutBucketNotificationConfiguration`, which also supports key filters, several destinations of each kind and EventBridge.
+    #[deprecated(note = "Use `put_bucket_notification_configuration` instead.")]
+    pub fn put_bucket_notification(
+        &self,
+    ) -> crate::operation::put_bucket_notification::PutBucketNotificationFluentBuilder {
+        crate::operation::put_bucket_notification::PutBucketNotificationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off. Unless validation is skipped, S3 checks that each destination exists and lets S3 deliver to it, and sends it a test message. Configurations whose key filters overlap for the same event type are rejected.
+    pub fn put_bucket_notification_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationFluentBuilder {
+        crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
+    pub fn put_bucket_policy(
+        &self,
+    ) -> crate::operation::put_bucket_policy::PutBucketPolicyFluentBuilder {
+        crate::operation::put_bucket_policy::PutBucketPolicyFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Creates or replaces a bucket's replication configuration, after which S3 copies new objects asynchronously to the destination buckets. Versioning must be enabled on the source and every destination, and the role must let S3 read the source and write to the destinations. Objects already in the bucket are not copied unless a rule asks for it.
+    pub fn put_bucket_replication(
+        &self,
+    ) -> crate::operation::put_bucket_replication::PutBucketReplicationFluentBuilder {
+        crate::operation::put_bucket_replication::PutBucketReplicationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Sets who pays for requests and data transfer out of a bucket. With Requester Pays, requesters must acknowledge the charge on each request, and anonymous requests are refused; the owner still pays for storage.
+    pub fn put_bucket_request_payment(
+        &self,
+    ) -> crate::operation::put_bucket_request_payment::PutBucketRequestPaymentFluentBuilder {
+        crate::operation::put_bucket_request_payment::PutBucketRequestPaymentFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Replaces all tags on a bucket with the given set, which can hold up to 50 tags. Tags can be used for cost allocation reports and access control; to remove a single tag, put the set without it.
+    pub fn put_bucket_tagging(
+        &self,
+    ) -> crate::operation::put_bucket_tagging::PutBucketTaggingFluentBuilder {
+        crate::operation::put_bucket_tagging::PutBucketTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Enables or suspends versioning for a bucket, and optionally turns MFA delete on or off. Once enabled, versioning can be suspended but never turned off; changing MFA delete requires the root account's MFA device code.
+    pub fn put_bucket_versioning(
+        &self,
+    ) -> crate::operation::put_bucket_versioning::PutBucketVersioningFluentBuilder {
+        crate::operation::put_bucket_versioning::PutBucketVersioningFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Configures a bucket to serve a static website from its website endpoint, replacing any existing configuration. Give either an index document, with optional error document and routing rules, or a redirect of all requests to another host.
+    pub fn put_bucket_website(
+        &self,
+    ) -> crate::operation::put_bucket_website::PutBucketWebsiteFluentBuilder {
+        crate::operation::put_bucket_website::PutBucketWebsiteFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Uploads an object to a bucket under the given key in a single request. Overwrites any existing object with the same key, or adds a new version if the bucket is versioned; a single request can upload at most 5 GB, so use multipart upload for larger objects.
     pub fn put_object(&self) -> crate::operation::put_object::PutObjectFluentBuilder {
         crate::operation::put_object::PutObjectFluentBuilder::new(self.clone())
+    }
+    /// Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body. Fails when ACLs are disabled on the bucket; use bucket policies there instead.
+    pub fn put_object_acl(
+        &self,
+    ) -> crate::operation::put_object_acl::PutObjectAclFluentBuilder {
+        crate::operation::put_object_acl::PutObjectAclFluentBuilder::new(self.clone())
+    }
+    /// Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
+    pub fn put_object_tagging(
+        &self,
+    ) -> crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder {
+        crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
+    pub fn restore_object(
+        &self,
+    ) -> crate::operation::restore_object::RestoreObjectFluentBuilder {
+        crate::operation::restore_object::RestoreObjectFluentBuilder::new(self.clone())
     }
     /// Uploads one part of a multipart upload. Parts are numbered 1 to 10,000 and may be up to 5 GiB each; every part except the last must be at least 5 MiB, and uploading the same part number again replaces it. Keep the returned `ETag` (and any checksum) for `CompleteMultipartUpload`.
     pub fn upload_part(&self) -> crate::operation::upload_part::UploadPartFluentBuilder {
@@ -128,18 +574,75 @@ impl crate::Client {
             "CreateBucket",
             "CreateMultipartUpload",
             "DeleteBucket",
+            "DeleteBucketAnalyticsConfiguration",
+            "DeleteBucketCors",
+            "DeleteBucketEncryption",
+            "DeleteBucketInventoryConfiguration",
+            "DeleteBucketLifecycle",
+            "DeleteBucketMetricsConfiguration",
+            "DeleteBucketPolicy",
+            "DeleteBucketReplication",
+            "DeleteBucketTagging",
+            "DeleteBucketWebsite",
             "DeleteObject",
+            "DeleteObjectTagging",
             "DeleteObjects",
+            "GetBucketAccelerateConfiguration",
+            "GetBucketAcl",
+            "GetBucketAnalyticsConfiguration",
+            "GetBucketCors",
+            "GetBucketEncryption",
+            "GetBucketInventoryConfiguration",
+            "GetBucketLifecycle",
+            "GetBucketLifecycleConfiguration",
             "GetBucketLocation",
+            "GetBucketLogging",
+            "GetBucketMetricsConfiguration",
+            "GetBucketNotification",
+            "GetBucketNotificationConfiguration",
+            "GetBucketPolicy",
+            "GetBucketReplication",
+            "GetBucketRequestPayment",
+            "GetBucketTagging",
+            "GetBucketVersioning",
+            "GetBucketWebsite",
             "GetObject",
+            "GetObjectAcl",
+            "GetObjectTagging",
+            "GetObjectTorrent",
             "HeadBucket",
             "HeadObject",
+            "ListBucketAnalyticsConfigurations",
+            "ListBucketInventoryConfigurations",
+            "ListBucketMetricsConfigurations",
             "ListBuckets",
             "ListMultipartUploads",
+            "ListObjectVersions",
             "ListObjects",
             "ListObjectsV2",
             "ListParts",
+            "PutBucketAccelerateConfiguration",
+            "PutBucketAcl",
+            "PutBucketAnalyticsConfiguration",
+            "PutBucketCors",
+            "PutBucketEncryption",
+            "PutBucketInventoryConfiguration",
+            "PutBucketLifecycle",
+            "PutBucketLifecycleConfiguration",
+            "PutBucketLogging",
+            "PutBucketMetricsConfiguration",
+            "PutBucketNotification",
+            "PutBucketNotificationConfiguration",
+            "PutBucketPolicy",
+            "PutBucketReplication",
+            "PutBucketRequestPayment",
+            "PutBucketTagging",
+            "PutBucketVersioning",
+            "PutBucketWebsite",
             "PutObject",
+            "PutObjectAcl",
+            "PutObjectTagging",
+            "RestoreObject",
             "UploadPart",
             "UploadPartCopy",
         ]

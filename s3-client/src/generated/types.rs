@@ -2,6 +2,50 @@
 
 //! Shapes shared between operations: nested structures, errors and enums.
 #![allow(deprecated)]
+/// Chooses the file format of storage class analysis exports; only `CSV` is available.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AnalyticsS3ExportFileFormat {
+    /// `CSV`
+    Csv,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl AnalyticsS3ExportFileFormat {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["CSV"]
+    }
+}
+impl ::std::convert::From<&str> for AnalyticsS3ExportFileFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "CSV" => Self::Csv,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for AnalyticsS3ExportFileFormat {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for AnalyticsS3ExportFileFormat {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for AnalyticsS3ExportFileFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Whether a copied object keeps the source object's annotations or leaves them out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AnnotationDirective {
@@ -94,6 +138,54 @@ impl ::std::convert::AsRef<str> for ArchiveStatus {
     }
 }
 impl ::std::fmt::Display for ArchiveStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether Transfer Acceleration is on (`Enabled`) or off (`Suspended`) for a bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BucketAccelerateStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Suspended`
+    Suspended,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl BucketAccelerateStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Suspended => "Suspended",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Suspended"]
+    }
+}
+impl ::std::convert::From<&str> for BucketAccelerateStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Suspended" => Self::Suspended,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BucketAccelerateStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for BucketAccelerateStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for BucketAccelerateStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -385,6 +477,58 @@ impl ::std::fmt::Display for BucketLocationConstraint {
         f.write_str(self.as_str())
     }
 }
+/// The access a log delivery grant gives on access log objects: full control, read, or write.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BucketLogsPermission {
+    /// `FULL_CONTROL`
+    FullControl,
+    /// `READ`
+    Read,
+    /// `WRITE`
+    Write,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl BucketLogsPermission {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullControl => "FULL_CONTROL",
+            Self::Read => "READ",
+            Self::Write => "WRITE",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["FULL_CONTROL", "READ", "WRITE"]
+    }
+}
+impl ::std::convert::From<&str> for BucketLogsPermission {
+    fn from(value: &str) -> Self {
+        match value {
+            "FULL_CONTROL" => Self::FullControl,
+            "READ" => Self::Read,
+            "WRITE" => Self::Write,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BucketLogsPermission {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for BucketLogsPermission {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for BucketLogsPermission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Namespace in which a bucket name must be unique: `global` across all accounts, or `account-regional` within one account and region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketNamespace {
@@ -473,6 +617,54 @@ impl ::std::convert::AsRef<str> for BucketType {
     }
 }
 impl ::std::fmt::Display for BucketType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether versioning of a bucket is `Enabled` or `Suspended`; a bucket that was never versioned has neither.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum BucketVersioningStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Suspended`
+    Suspended,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl BucketVersioningStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Suspended => "Suspended",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Suspended"]
+    }
+}
+impl ::std::convert::From<&str> for BucketVersioningStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Suspended" => Self::Suspended,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for BucketVersioningStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for BucketVersioningStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for BucketVersioningStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -660,6 +852,58 @@ impl ::std::fmt::Display for ChecksumType {
         f.write_str(self.as_str())
     }
 }
+/// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CompressionType {
+    /// `NONE`
+    None,
+    /// `GZIP`
+    Gzip,
+    /// `BZIP2`
+    Bzip2,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl CompressionType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::Gzip => "GZIP",
+            Self::Bzip2 => "BZIP2",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["NONE", "GZIP", "BZIP2"]
+    }
+}
+impl ::std::convert::From<&str> for CompressionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "GZIP" => Self::Gzip,
+            "BZIP2" => Self::Bzip2,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for CompressionType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for CompressionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for CompressionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// How data in a directory bucket is stored: within a single Availability Zone or a single Local Zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataRedundancy {
@@ -708,6 +952,54 @@ impl ::std::fmt::Display for DataRedundancy {
         f.write_str(self.as_str())
     }
 }
+/// Whether delete markers are replicated: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeleteMarkerReplicationStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl DeleteMarkerReplicationStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for DeleteMarkerReplicationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for DeleteMarkerReplicationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for DeleteMarkerReplicationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for DeleteMarkerReplicationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Encoding S3 applies to object keys in a response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EncodingType {
@@ -748,6 +1040,518 @@ impl ::std::convert::AsRef<str> for EncodingType {
     }
 }
 impl ::std::fmt::Display for EncodingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// An encryption type that can be blocked for a bucket: `SSE-C` for customer-provided keys, or `NONE` for none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EncryptionType {
+    /// `NONE`
+    None,
+    /// `SSE-C`
+    SseC,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl EncryptionType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "NONE",
+            Self::SseC => "SSE-C",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["NONE", "SSE-C"]
+    }
+}
+impl ::std::convert::From<&str> for EncryptionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::None,
+            "SSE-C" => Self::SseC,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for EncryptionType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for EncryptionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for EncryptionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Bucket event types that can trigger a notification. A value ending in `*` matches every event of its group, such as all the ways an object can be created.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// `s3:ReducedRedundancyLostObject`
+    S3ReducedRedundancyLostObject,
+    /// `s3:ObjectCreated:*`
+    S3ObjectCreated,
+    /// `s3:ObjectCreated:Put`
+    S3ObjectCreatedPut,
+    /// `s3:ObjectCreated:Post`
+    S3ObjectCreatedPost,
+    /// `s3:ObjectCreated:Copy`
+    S3ObjectCreatedCopy,
+    /// `s3:ObjectCreated:CompleteMultipartUpload`
+    S3ObjectCreatedCompleteMultipartUpload,
+    /// `s3:ObjectRemoved:*`
+    S3ObjectRemoved,
+    /// `s3:ObjectRemoved:Delete`
+    S3ObjectRemovedDelete,
+    /// `s3:ObjectRemoved:DeleteMarkerCreated`
+    S3ObjectRemovedDeleteMarkerCreated,
+    /// `s3:ObjectRestore:*`
+    S3ObjectRestore,
+    /// `s3:ObjectRestore:Post`
+    S3ObjectRestorePost,
+    /// `s3:ObjectRestore:Completed`
+    S3ObjectRestoreCompleted,
+    /// `s3:Replication:*`
+    S3Replication,
+    /// `s3:Replication:OperationFailedReplication`
+    S3ReplicationOperationFailedReplication,
+    /// `s3:Replication:OperationNotTracked`
+    S3ReplicationOperationNotTracked,
+    /// `s3:Replication:OperationMissedThreshold`
+    S3ReplicationOperationMissedThreshold,
+    /// `s3:Replication:OperationReplicatedAfterThreshold`
+    S3ReplicationOperationReplicatedAfterThreshold,
+    /// `s3:ObjectRestore:Delete`
+    S3ObjectRestoreDelete,
+    /// `s3:LifecycleTransition`
+    S3LifecycleTransition,
+    /// `s3:IntelligentTiering`
+    S3IntelligentTiering,
+    /// `s3:ObjectAcl:Put`
+    S3ObjectAclPut,
+    /// `s3:LifecycleExpiration:*`
+    S3LifecycleExpiration,
+    /// `s3:LifecycleExpiration:Delete`
+    S3LifecycleExpirationDelete,
+    /// `s3:LifecycleExpiration:DeleteMarkerCreated`
+    S3LifecycleExpirationDeleteMarkerCreated,
+    /// `s3:ObjectTagging:*`
+    S3ObjectTagging,
+    /// `s3:ObjectTagging:Put`
+    S3ObjectTaggingPut,
+    /// `s3:ObjectTagging:Delete`
+    S3ObjectTaggingDelete,
+    /// `s3:ObjectAnnotation:*`
+    S3ObjectAnnotation,
+    /// `s3:ObjectAnnotation:Put`
+    S3ObjectAnnotationPut,
+    /// `s3:ObjectAnnotation:Delete`
+    S3ObjectAnnotationDelete,
+    /// `s3:ObjectRetention:Put`
+    S3ObjectRetentionPut,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Event {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::S3ReducedRedundancyLostObject => "s3:ReducedRedundancyLostObject",
+            Self::S3ObjectCreated => "s3:ObjectCreated:*",
+            Self::S3ObjectCreatedPut => "s3:ObjectCreated:Put",
+            Self::S3ObjectCreatedPost => "s3:ObjectCreated:Post",
+            Self::S3ObjectCreatedCopy => "s3:ObjectCreated:Copy",
+            Self::S3ObjectCreatedCompleteMultipartUpload => {
+                "s3:ObjectCreated:CompleteMultipartUpload"
+            }
+            Self::S3ObjectRemoved => "s3:ObjectRemoved:*",
+            Self::S3ObjectRemovedDelete => "s3:ObjectRemoved:Delete",
+            Self::S3ObjectRemovedDeleteMarkerCreated => {
+                "s3:ObjectRemoved:DeleteMarkerCreated"
+            }
+            Self::S3ObjectRestore => "s3:ObjectRestore:*",
+            Self::S3ObjectRestorePost => "s3:ObjectRestore:Post",
+            Self::S3ObjectRestoreCompleted => "s3:ObjectRestore:Completed",
+            Self::S3Replication => "s3:Replication:*",
+            Self::S3ReplicationOperationFailedReplication => {
+                "s3:Replication:OperationFailedReplication"
+            }
+            Self::S3ReplicationOperationNotTracked => {
+                "s3:Replication:OperationNotTracked"
+            }
+            Self::S3ReplicationOperationMissedThreshold => {
+                "s3:Replication:OperationMissedThreshold"
+            }
+            Self::S3ReplicationOperationReplicatedAfterThreshold => {
+                "s3:Replication:OperationReplicatedAfterThreshold"
+            }
+            Self::S3ObjectRestoreDelete => "s3:ObjectRestore:Delete",
+            Self::S3LifecycleTransition => "s3:LifecycleTransition",
+            Self::S3IntelligentTiering => "s3:IntelligentTiering",
+            Self::S3ObjectAclPut => "s3:ObjectAcl:Put",
+            Self::S3LifecycleExpiration => "s3:LifecycleExpiration:*",
+            Self::S3LifecycleExpirationDelete => "s3:LifecycleExpiration:Delete",
+            Self::S3LifecycleExpirationDeleteMarkerCreated => {
+                "s3:LifecycleExpiration:DeleteMarkerCreated"
+            }
+            Self::S3ObjectTagging => "s3:ObjectTagging:*",
+            Self::S3ObjectTaggingPut => "s3:ObjectTagging:Put",
+            Self::S3ObjectTaggingDelete => "s3:ObjectTagging:Delete",
+            Self::S3ObjectAnnotation => "s3:ObjectAnnotation:*",
+            Self::S3ObjectAnnotationPut => "s3:ObjectAnnotation:Put",
+            Self::S3ObjectAnnotationDelete => "s3:ObjectAnnotation:Delete",
+            Self::S3ObjectRetentionPut => "s3:ObjectRetention:Put",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "s3:ReducedRedundancyLostObject",
+            "s3:ObjectCreated:*",
+            "s3:ObjectCreated:Put",
+            "s3:ObjectCreated:Post",
+            "s3:ObjectCreated:Copy",
+            "s3:ObjectCreated:CompleteMultipartUpload",
+            "s3:ObjectRemoved:*",
+            "s3:ObjectRemoved:Delete",
+            "s3:ObjectRemoved:DeleteMarkerCreated",
+            "s3:ObjectRestore:*",
+            "s3:ObjectRestore:Post",
+            "s3:ObjectRestore:Completed",
+            "s3:Replication:*",
+            "s3:Replication:OperationFailedReplication",
+            "s3:Replication:OperationNotTracked",
+            "s3:Replication:OperationMissedThreshold",
+            "s3:Replication:OperationReplicatedAfterThreshold",
+            "s3:ObjectRestore:Delete",
+            "s3:LifecycleTransition",
+            "s3:IntelligentTiering",
+            "s3:ObjectAcl:Put",
+            "s3:LifecycleExpiration:*",
+            "s3:LifecycleExpiration:Delete",
+            "s3:LifecycleExpiration:DeleteMarkerCreated",
+            "s3:ObjectTagging:*",
+            "s3:ObjectTagging:Put",
+            "s3:ObjectTagging:Delete",
+            "s3:ObjectAnnotation:*",
+            "s3:ObjectAnnotation:Put",
+            "s3:ObjectAnnotation:Delete",
+            "s3:ObjectRetention:Put",
+        ]
+    }
+}
+impl ::std::convert::From<&str> for Event {
+    fn from(value: &str) -> Self {
+        match value {
+            "s3:ReducedRedundancyLostObject" => Self::S3ReducedRedundancyLostObject,
+            "s3:ObjectCreated:*" => Self::S3ObjectCreated,
+            "s3:ObjectCreated:Put" => Self::S3ObjectCreatedPut,
+            "s3:ObjectCreated:Post" => Self::S3ObjectCreatedPost,
+            "s3:ObjectCreated:Copy" => Self::S3ObjectCreatedCopy,
+            "s3:ObjectCreated:CompleteMultipartUpload" => {
+                Self::S3ObjectCreatedCompleteMultipartUpload
+            }
+            "s3:ObjectRemoved:*" => Self::S3ObjectRemoved,
+            "s3:ObjectRemoved:Delete" => Self::S3ObjectRemovedDelete,
+            "s3:ObjectRemoved:DeleteMarkerCreated" => {
+                Self::S3ObjectRemovedDeleteMarkerCreated
+            }
+            "s3:ObjectRestore:*" => Self::S3ObjectRestore,
+            "s3:ObjectRestore:Post" => Self::S3ObjectRestorePost,
+            "s3:ObjectRestore:Completed" => Self::S3ObjectRestoreCompleted,
+            "s3:Replication:*" => Self::S3Replication,
+            "s3:Replication:OperationFailedReplication" => {
+                Self::S3ReplicationOperationFailedReplication
+            }
+            "s3:Replication:OperationNotTracked" => {
+                Self::S3ReplicationOperationNotTracked
+            }
+            "s3:Replication:OperationMissedThreshold" => {
+                Self::S3ReplicationOperationMissedThreshold
+            }
+            "s3:Replication:OperationReplicatedAfterThreshold" => {
+                Self::S3ReplicationOperationReplicatedAfterThreshold
+            }
+            "s3:ObjectRestore:Delete" => Self::S3ObjectRestoreDelete,
+            "s3:LifecycleTransition" => Self::S3LifecycleTransition,
+            "s3:IntelligentTiering" => Self::S3IntelligentTiering,
+            "s3:ObjectAcl:Put" => Self::S3ObjectAclPut,
+            "s3:LifecycleExpiration:*" => Self::S3LifecycleExpiration,
+            "s3:LifecycleExpiration:Delete" => Self::S3LifecycleExpirationDelete,
+            "s3:LifecycleExpiration:DeleteMarkerCreated" => {
+                Self::S3LifecycleExpirationDeleteMarkerCreated
+            }
+            "s3:ObjectTagging:*" => Self::S3ObjectTagging,
+            "s3:ObjectTagging:Put" => Self::S3ObjectTaggingPut,
+            "s3:ObjectTagging:Delete" => Self::S3ObjectTaggingDelete,
+            "s3:ObjectAnnotation:*" => Self::S3ObjectAnnotation,
+            "s3:ObjectAnnotation:Put" => Self::S3ObjectAnnotationPut,
+            "s3:ObjectAnnotation:Delete" => Self::S3ObjectAnnotationDelete,
+            "s3:ObjectRetention:Put" => Self::S3ObjectRetentionPut,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Event {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Event {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Event {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether objects that existed before a rule was created are replicated: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExistingObjectReplicationStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ExistingObjectReplicationStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for ExistingObjectReplicationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ExistingObjectReplicationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ExistingObjectReplicationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ExistingObjectReplicationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses whether a lifecycle rule is in effect.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExpirationStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ExpirationStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for ExpirationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ExpirationStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ExpirationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ExpirationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses the query language of a select expression; only `SQL` exists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExpressionType {
+    /// `SQL`
+    Sql,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ExpressionType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sql => "SQL",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["SQL"]
+    }
+}
+impl ::std::convert::From<&str> for ExpressionType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SQL" => Self::Sql,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ExpressionType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ExpressionType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ExpressionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses how the first line of a CSV file is treated: `USE` reads it as column names that queries can refer to, `IGNORE` skips it, and `NONE` treats it as data.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FileHeaderInfo {
+    /// `USE`
+    Use,
+    /// `IGNORE`
+    Ignore,
+    /// `NONE`
+    None,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl FileHeaderInfo {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Use => "USE",
+            Self::Ignore => "IGNORE",
+            Self::None => "NONE",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["USE", "IGNORE", "NONE"]
+    }
+}
+impl ::std::convert::From<&str> for FileHeaderInfo {
+    fn from(value: &str) -> Self {
+        match value {
+            "USE" => Self::Use,
+            "IGNORE" => Self::Ignore,
+            "NONE" => Self::None,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FileHeaderInfo {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for FileHeaderInfo {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for FileHeaderInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Which end of the object key a filter rule matches: `prefix` or `suffix`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FilterRuleName {
+    /// `prefix`
+    Prefix,
+    /// `suffix`
+    Suffix,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl FilterRuleName {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Prefix => "prefix",
+            Self::Suffix => "suffix",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["prefix", "suffix"]
+    }
+}
+impl ::std::convert::From<&str> for FilterRuleName {
+    fn from(value: &str) -> Self {
+        match value {
+            "prefix" => Self::Prefix,
+            "suffix" => Self::Suffix,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for FilterRuleName {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for FilterRuleName {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for FilterRuleName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -800,6 +1604,338 @@ impl ::std::fmt::Display for IntelligentTieringAccessTier {
         f.write_str(self.as_str())
     }
 }
+/// Chooses the file format of inventory reports: `CSV`, Apache `ORC`, or Apache `Parquet`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InventoryFormat {
+    /// `CSV`
+    Csv,
+    /// `ORC`
+    Orc,
+    /// `Parquet`
+    Parquet,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl InventoryFormat {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Orc => "ORC",
+            Self::Parquet => "Parquet",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["CSV", "ORC", "Parquet"]
+    }
+}
+impl ::std::convert::From<&str> for InventoryFormat {
+    fn from(value: &str) -> Self {
+        match value {
+            "CSV" => Self::Csv,
+            "ORC" => Self::Orc,
+            "Parquet" => Self::Parquet,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InventoryFormat {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for InventoryFormat {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for InventoryFormat {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// How often an inventory report is produced: `Daily` or `Weekly`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InventoryFrequency {
+    /// `Daily`
+    Daily,
+    /// `Weekly`
+    Weekly,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl InventoryFrequency {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Daily => "Daily",
+            Self::Weekly => "Weekly",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Daily", "Weekly"]
+    }
+}
+impl ::std::convert::From<&str> for InventoryFrequency {
+    fn from(value: &str) -> Self {
+        match value {
+            "Daily" => Self::Daily,
+            "Weekly" => Self::Weekly,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InventoryFrequency {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for InventoryFrequency {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for InventoryFrequency {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Which object versions an inventory report lists: `All` versions, or only the `Current` ones.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InventoryIncludedObjectVersions {
+    /// `All`
+    All,
+    /// `Current`
+    Current,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl InventoryIncludedObjectVersions {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::All => "All",
+            Self::Current => "Current",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["All", "Current"]
+    }
+}
+impl ::std::convert::From<&str> for InventoryIncludedObjectVersions {
+    fn from(value: &str) -> Self {
+        match value {
+            "All" => Self::All,
+            "Current" => Self::Current,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InventoryIncludedObjectVersions {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for InventoryIncludedObjectVersions {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for InventoryIncludedObjectVersions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses an extra per-object metadata column to add to an inventory report, such as size, storage class, encryption status, or Object Lock settings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum InventoryOptionalField {
+    /// `Size`
+    Size,
+    /// `LastModifiedDate`
+    LastModifiedDate,
+    /// `StorageClass`
+    StorageClass,
+    /// `ETag`
+    ETag,
+    /// `IsMultipartUploaded`
+    IsMultipartUploaded,
+    /// `ReplicationStatus`
+    ReplicationStatus,
+    /// `EncryptionStatus`
+    EncryptionStatus,
+    /// `ObjectLockRetainUntilDate`
+    ObjectLockRetainUntilDate,
+    /// `ObjectLockMode`
+    ObjectLockMode,
+    /// `ObjectLockLegalHoldStatus`
+    ObjectLockLegalHoldStatus,
+    /// `ObjectLockEventHoldStatus`
+    ObjectLockEventHoldStatus,
+    /// `ObjectLockEventHoldDuration`
+    ObjectLockEventHoldDuration,
+    /// `IntelligentTieringAccessTier`
+    IntelligentTieringAccessTier,
+    /// `BucketKeyStatus`
+    BucketKeyStatus,
+    /// `ChecksumAlgorithm`
+    ChecksumAlgorithm,
+    /// `ObjectAccessControlList`
+    ObjectAccessControlList,
+    /// `ObjectOwner`
+    ObjectOwner,
+    /// `LifecycleExpirationDate`
+    LifecycleExpirationDate,
+    /// `IntelligentTieringReferenceDate`
+    IntelligentTieringReferenceDate,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl InventoryOptionalField {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Size => "Size",
+            Self::LastModifiedDate => "LastModifiedDate",
+            Self::StorageClass => "StorageClass",
+            Self::ETag => "ETag",
+            Self::IsMultipartUploaded => "IsMultipartUploaded",
+            Self::ReplicationStatus => "ReplicationStatus",
+            Self::EncryptionStatus => "EncryptionStatus",
+            Self::ObjectLockRetainUntilDate => "ObjectLockRetainUntilDate",
+            Self::ObjectLockMode => "ObjectLockMode",
+            Self::ObjectLockLegalHoldStatus => "ObjectLockLegalHoldStatus",
+            Self::ObjectLockEventHoldStatus => "ObjectLockEventHoldStatus",
+            Self::ObjectLockEventHoldDuration => "ObjectLockEventHoldDuration",
+            Self::IntelligentTieringAccessTier => "IntelligentTieringAccessTier",
+            Self::BucketKeyStatus => "BucketKeyStatus",
+            Self::ChecksumAlgorithm => "ChecksumAlgorithm",
+            Self::ObjectAccessControlList => "ObjectAccessControlList",
+            Self::ObjectOwner => "ObjectOwner",
+            Self::LifecycleExpirationDate => "LifecycleExpirationDate",
+            Self::IntelligentTieringReferenceDate => "IntelligentTieringReferenceDate",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "Size",
+            "LastModifiedDate",
+            "StorageClass",
+            "ETag",
+            "IsMultipartUploaded",
+            "ReplicationStatus",
+            "EncryptionStatus",
+            "ObjectLockRetainUntilDate",
+            "ObjectLockMode",
+            "ObjectLockLegalHoldStatus",
+            "ObjectLockEventHoldStatus",
+            "ObjectLockEventHoldDuration",
+            "IntelligentTieringAccessTier",
+            "BucketKeyStatus",
+            "ChecksumAlgorithm",
+            "ObjectAccessControlList",
+            "ObjectOwner",
+            "LifecycleExpirationDate",
+            "IntelligentTieringReferenceDate",
+        ]
+    }
+}
+impl ::std::convert::From<&str> for InventoryOptionalField {
+    fn from(value: &str) -> Self {
+        match value {
+            "Size" => Self::Size,
+            "LastModifiedDate" => Self::LastModifiedDate,
+            "StorageClass" => Self::StorageClass,
+            "ETag" => Self::ETag,
+            "IsMultipartUploaded" => Self::IsMultipartUploaded,
+            "ReplicationStatus" => Self::ReplicationStatus,
+            "EncryptionStatus" => Self::EncryptionStatus,
+            "ObjectLockRetainUntilDate" => Self::ObjectLockRetainUntilDate,
+            "ObjectLockMode" => Self::ObjectLockMode,
+            "ObjectLockLegalHoldStatus" => Self::ObjectLockLegalHoldStatus,
+            "ObjectLockEventHoldStatus" => Self::ObjectLockEventHoldStatus,
+            "ObjectLockEventHoldDuration" => Self::ObjectLockEventHoldDuration,
+            "IntelligentTieringAccessTier" => Self::IntelligentTieringAccessTier,
+            "BucketKeyStatus" => Self::BucketKeyStatus,
+            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
+            "ObjectAccessControlList" => Self::ObjectAccessControlList,
+            "ObjectOwner" => Self::ObjectOwner,
+            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
+            "IntelligentTieringReferenceDate" => Self::IntelligentTieringReferenceDate,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for InventoryOptionalField {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for InventoryOptionalField {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for InventoryOptionalField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses the layout of JSON input: `DOCUMENT` for a single document that may span lines, or `LINES` for one JSON object per line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum JsonType {
+    /// `DOCUMENT`
+    Document,
+    /// `LINES`
+    Lines,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl JsonType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Document => "DOCUMENT",
+            Self::Lines => "LINES",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["DOCUMENT", "LINES"]
+    }
+}
+impl ::std::convert::From<&str> for JsonType {
+    fn from(value: &str) -> Self {
+        match value {
+            "DOCUMENT" => Self::Document,
+            "LINES" => Self::Lines,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for JsonType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for JsonType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for JsonType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Kind of zone a directory bucket is placed in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LocationType {
@@ -848,6 +1984,102 @@ impl ::std::fmt::Display for LocationType {
         f.write_str(self.as_str())
     }
 }
+/// Whether MFA delete should be turned on or off for a bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MfaDelete {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl MfaDelete {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for MfaDelete {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MfaDelete {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for MfaDelete {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for MfaDelete {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether MFA delete is on for a bucket, as reported by `GetBucketVersioning`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MfaDeleteStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl MfaDeleteStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for MfaDeleteStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MfaDeleteStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for MfaDeleteStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for MfaDeleteStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MetadataDirective {
@@ -892,6 +2124,54 @@ impl ::std::convert::AsRef<str> for MetadataDirective {
     }
 }
 impl ::std::fmt::Display for MetadataDirective {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether replication metrics are on: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MetricsStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl MetricsStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for MetricsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for MetricsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for MetricsStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for MetricsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1284,6 +2564,50 @@ impl ::std::fmt::Display for ObjectStorageClass {
         f.write_str(self.as_str())
     }
 }
+/// Storage class of an object version as reported in a version listing.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ObjectVersionStorageClass {
+    /// `STANDARD`
+    Standard,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ObjectVersionStorageClass {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "STANDARD",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["STANDARD"]
+    }
+}
+impl ::std::convert::From<&str> for ObjectVersionStorageClass {
+    fn from(value: &str) -> Self {
+        match value {
+            "STANDARD" => Self::Standard,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ObjectVersionStorageClass {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ObjectVersionStorageClass {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ObjectVersionStorageClass {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Additional object attribute that can be requested in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OptionalObjectAttributes {
@@ -1324,6 +2648,398 @@ impl ::std::convert::AsRef<str> for OptionalObjectAttributes {
     }
 }
 impl ::std::fmt::Display for OptionalObjectAttributes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Which account should own replicas; the only choice is `Destination`, the owner of the destination bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OwnerOverride {
+    /// `Destination`
+    Destination,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl OwnerOverride {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Destination => "Destination",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Destination"]
+    }
+}
+impl ::std::convert::From<&str> for OwnerOverride {
+    fn from(value: &str) -> Self {
+        match value {
+            "Destination" => Self::Destination,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for OwnerOverride {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for OwnerOverride {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for OwnerOverride {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Which date partitions access log keys: `EventTime` for when the requests were made, or `DeliveryTime` for when the log was written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PartitionDateSource {
+    /// `EventTime`
+    EventTime,
+    /// `DeliveryTime`
+    DeliveryTime,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl PartitionDateSource {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EventTime => "EventTime",
+            Self::DeliveryTime => "DeliveryTime",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["EventTime", "DeliveryTime"]
+    }
+}
+impl ::std::convert::From<&str> for PartitionDateSource {
+    fn from(value: &str) -> Self {
+        match value {
+            "EventTime" => Self::EventTime,
+            "DeliveryTime" => Self::DeliveryTime,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for PartitionDateSource {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for PartitionDateSource {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for PartitionDateSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Who pays for requests and data transfer out of a bucket: the requester or the bucket owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Payer {
+    /// `Requester`
+    Requester,
+    /// `BucketOwner`
+    BucketOwner,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Payer {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Requester => "Requester",
+            Self::BucketOwner => "BucketOwner",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Requester", "BucketOwner"]
+    }
+}
+impl ::std::convert::From<&str> for Payer {
+    fn from(value: &str) -> Self {
+        match value {
+            "Requester" => Self::Requester,
+            "BucketOwner" => Self::BucketOwner,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Payer {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Payer {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Payer {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses the access an ACL grant gives: `READ` and `WRITE` apply to the data, `READ_ACP` and `WRITE_ACP` to the ACL itself, and `FULL_CONTROL` to all four.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// `FULL_CONTROL`
+    FullControl,
+    /// `WRITE`
+    Write,
+    /// `WRITE_ACP`
+    WriteAcp,
+    /// `READ`
+    Read,
+    /// `READ_ACP`
+    ReadAcp,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Permission {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullControl => "FULL_CONTROL",
+            Self::Write => "WRITE",
+            Self::WriteAcp => "WRITE_ACP",
+            Self::Read => "READ",
+            Self::ReadAcp => "READ_ACP",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]
+    }
+}
+impl ::std::convert::From<&str> for Permission {
+    fn from(value: &str) -> Self {
+        match value {
+            "FULL_CONTROL" => Self::FullControl,
+            "WRITE" => Self::Write,
+            "WRITE_ACP" => Self::WriteAcp,
+            "READ" => Self::Read,
+            "READ_ACP" => Self::ReadAcp,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Permission {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Permission {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Permission {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether a website redirect uses `http` or `https`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    /// `http`
+    Http,
+    /// `https`
+    Https,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Protocol {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["http", "https"]
+    }
+}
+impl ::std::convert::From<&str> for Protocol {
+    fn from(value: &str) -> Self {
+        match value {
+            "http" => Self::Http,
+            "https" => Self::Https,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Protocol {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Protocol {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Protocol {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum QuoteFields {
+    /// `ALWAYS`
+    Always,
+    /// `ASNEEDED`
+    Asneeded,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl QuoteFields {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Always => "ALWAYS",
+            Self::Asneeded => "ASNEEDED",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ALWAYS", "ASNEEDED"]
+    }
+}
+impl ::std::convert::From<&str> for QuoteFields {
+    fn from(value: &str) -> Self {
+        match value {
+            "ALWAYS" => Self::Always,
+            "ASNEEDED" => Self::Asneeded,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for QuoteFields {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for QuoteFields {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for QuoteFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether metadata changes to replicas are replicated back: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReplicaModificationsStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ReplicaModificationsStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for ReplicaModificationsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ReplicaModificationsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ReplicaModificationsStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ReplicaModificationsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether a replication rule is in effect: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReplicationRuleStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ReplicationRuleStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for ReplicationRuleStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ReplicationRuleStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ReplicationRuleStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ReplicationRuleStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1384,6 +3100,54 @@ impl ::std::convert::AsRef<str> for ReplicationStatus {
     }
 }
 impl ::std::fmt::Display for ReplicationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether S3 Replication Time Control is on: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ReplicationTimeStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl ReplicationTimeStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for ReplicationTimeStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for ReplicationTimeStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for ReplicationTimeStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for ReplicationTimeStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1476,6 +3240,50 @@ impl ::std::fmt::Display for RequestPayer {
         f.write_str(self.as_str())
     }
 }
+/// What a restore request does instead of a plain restore; `SELECT` runs a query against the archived object.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RestoreRequestType {
+    /// `SELECT`
+    Select,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl RestoreRequestType {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Select => "SELECT",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["SELECT"]
+    }
+}
+impl ::std::convert::From<&str> for RestoreRequestType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SELECT" => Self::Select,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RestoreRequestType {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for RestoreRequestType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for RestoreRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Server-side encryption method used to protect stored data, such as `AES256` for S3-managed keys or `aws:kms` for KMS keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServerSideEncryption {
@@ -1532,6 +3340,54 @@ impl ::std::convert::AsRef<str> for ServerSideEncryption {
     }
 }
 impl ::std::fmt::Display for ServerSideEncryption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Whether SSE-KMS encrypted objects are replicated: `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SseKmsEncryptedObjectsStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl SseKmsEncryptedObjectsStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+impl ::std::convert::From<&str> for SseKmsEncryptedObjectsStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SseKmsEncryptedObjectsStatus {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for SseKmsEncryptedObjectsStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for SseKmsEncryptedObjectsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -1652,6 +3508,50 @@ impl ::std::fmt::Display for StorageClass {
         f.write_str(self.as_str())
     }
 }
+/// Chooses the layout version of storage class analysis export files; `V_1` is the only one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum StorageClassAnalysisSchemaVersion {
+    /// `V_1`
+    V1,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl StorageClassAnalysisSchemaVersion {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::V1 => "V_1",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["V_1"]
+    }
+}
+impl ::std::convert::From<&str> for StorageClassAnalysisSchemaVersion {
+    fn from(value: &str) -> Self {
+        match value {
+            "V_1" => Self::V1,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for StorageClassAnalysisSchemaVersion {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for StorageClassAnalysisSchemaVersion {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for StorageClassAnalysisSchemaVersion {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaggingDirective {
@@ -1700,6 +3600,313 @@ impl ::std::fmt::Display for TaggingDirective {
         f.write_str(self.as_str())
     }
 }
+/// Chooses how quickly archived data is retrieved: `Expedited` in minutes, `Standard` in hours, or `Bulk`, the slowest and cheapest. `Expedited` is not available for Glacier Deep Archive.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Tier {
+    /// `Standard`
+    Standard,
+    /// `Bulk`
+    Bulk,
+    /// `Expedited`
+    Expedited,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Tier {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Standard => "Standard",
+            Self::Bulk => "Bulk",
+            Self::Expedited => "Expedited",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Standard", "Bulk", "Expedited"]
+    }
+}
+impl ::std::convert::From<&str> for Tier {
+    fn from(value: &str) -> Self {
+        match value {
+            "Standard" => Self::Standard,
+            "Bulk" => Self::Bulk,
+            "Expedited" => Self::Expedited,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Tier {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Tier {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses which small objects lifecycle rules skip by default: `all_storage_classes_128K` keeps objects under 128 KB from transitioning to any class, while `varies_by_storage_class` lets them move to the Glacier Flexible Retrieval and Glacier Deep Archive classes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TransitionDefaultMinimumObjectSize {
+    /// `varies_by_storage_class`
+    VariesByStorageClass,
+    /// `all_storage_classes_128K`
+    AllStorageClasses128k,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl TransitionDefaultMinimumObjectSize {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::VariesByStorageClass => "varies_by_storage_class",
+            Self::AllStorageClasses128k => "all_storage_classes_128K",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["varies_by_storage_class", "all_storage_classes_128K"]
+    }
+}
+impl ::std::convert::From<&str> for TransitionDefaultMinimumObjectSize {
+    fn from(value: &str) -> Self {
+        match value {
+            "varies_by_storage_class" => Self::VariesByStorageClass,
+            "all_storage_classes_128K" => Self::AllStorageClasses128k,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TransitionDefaultMinimumObjectSize {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for TransitionDefaultMinimumObjectSize {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TransitionDefaultMinimumObjectSize {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses the storage class a lifecycle transition moves objects to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TransitionStorageClass {
+    /// `GLACIER`
+    Glacier,
+    /// `STANDARD_IA`
+    StandardIa,
+    /// `ONEZONE_IA`
+    OnezoneIa,
+    /// `INTELLIGENT_TIERING`
+    IntelligentTiering,
+    /// `DEEP_ARCHIVE`
+    DeepArchive,
+    /// `GLACIER_IR`
+    GlacierIr,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl TransitionStorageClass {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Glacier => "GLACIER",
+            Self::StandardIa => "STANDARD_IA",
+            Self::OnezoneIa => "ONEZONE_IA",
+            Self::IntelligentTiering => "INTELLIGENT_TIERING",
+            Self::DeepArchive => "DEEP_ARCHIVE",
+            Self::GlacierIr => "GLACIER_IR",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "GLACIER",
+            "STANDARD_IA",
+            "ONEZONE_IA",
+            "INTELLIGENT_TIERING",
+            "DEEP_ARCHIVE",
+            "GLACIER_IR",
+        ]
+    }
+}
+impl ::std::convert::From<&str> for TransitionStorageClass {
+    fn from(value: &str) -> Self {
+        match value {
+            "GLACIER" => Self::Glacier,
+            "STANDARD_IA" => Self::StandardIa,
+            "ONEZONE_IA" => Self::OnezoneIa,
+            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
+            "DEEP_ARCHIVE" => Self::DeepArchive,
+            "GLACIER_IR" => Self::GlacierIr,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for TransitionStorageClass {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for TransitionStorageClass {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for TransitionStorageClass {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Chooses how a grantee is identified: `CanonicalUser` by canonical user ID, `AmazonCustomerByEmail` by email address, or `Group` by a predefined group URI.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// `CanonicalUser`
+    CanonicalUser,
+    /// `AmazonCustomerByEmail`
+    AmazonCustomerByEmail,
+    /// `Group`
+    Group,
+    /// A value this version of the crate does not know.
+    Unknown(::std::string::String),
+}
+impl Type {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CanonicalUser => "CanonicalUser",
+            Self::AmazonCustomerByEmail => "AmazonCustomerByEmail",
+            Self::Group => "Group",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["CanonicalUser", "AmazonCustomerByEmail", "Group"]
+    }
+}
+impl ::std::convert::From<&str> for Type {
+    fn from(value: &str) -> Self {
+        match value {
+            "CanonicalUser" => Self::CanonicalUser,
+            "AmazonCustomerByEmail" => Self::AmazonCustomerByEmail,
+            "Group" => Self::Group,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for Type {
+    fn from(value: ::std::string::String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl ::std::convert::AsRef<str> for Type {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl ::std::fmt::Display for Type {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+/// Aborts multipart uploads still incomplete a number of days after they were started, deleting their stored parts.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AbortIncompleteMultipartUpload {
+    /// Days after an upload was started before S3 aborts it if it is still incomplete.
+    pub days_after_initiation: ::std::option::Option<i32>,
+}
+/// The Transfer Acceleration setting of a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AccelerateConfiguration {
+    /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
+    pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
+}
+/// An access control list together with the owner of the bucket or object it applies to.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AccessControlPolicy {
+    /// The permissions granted, one entry per grantee and permission.
+    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    /// The account that owns the bucket or object.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+}
+/// Changes who owns the replicas in cross-account replication.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AccessControlTranslation {
+    /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner. Required.
+    pub owner: ::std::option::Option<crate::types::OwnerOverride>,
+}
+/// Combines conditions for an analytics filter; an object must meet all of them.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnalyticsAndOperator {
+    /// Only objects whose keys start with this prefix.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only objects carrying all of these tags.
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+/// A storage class analysis configuration: which objects to analyze and where to export the results.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnalyticsConfiguration {
+    /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
+    pub filter: ::std::option::Option<crate::types::AnalyticsFilter>,
+    /// Identifier of the configuration, unique among the bucket's analytics configurations. Required.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// What the analysis produces, including an optional export of its daily results. Required.
+    pub storage_class_analysis: ::std::option::Option<
+        crate::types::StorageClassAnalysis,
+    >,
+}
+/// Where storage class analysis results are exported.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnalyticsExportDestination {
+    /// The bucket and format used for the exported files. Required.
+    pub s3_bucket_destination: ::std::option::Option<
+        crate::types::AnalyticsS3BucketDestination,
+    >,
+}
+/// Selects the objects a storage class analysis covers. Set exactly one member; use `And` to combine several conditions.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnalyticsFilter {
+    /// Only objects meeting all of several conditions: a prefix and one or more tags.
+    pub and: ::std::option::Option<crate::types::AnalyticsAndOperator>,
+    /// Only objects whose keys start with this prefix.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only objects carrying this tag.
+    pub tag: ::std::option::Option<crate::types::Tag>,
+}
+/// The bucket that receives storage class analysis exports, and their file format.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnalyticsS3BucketDestination {
+    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
+    pub bucket_account_id: ::std::option::Option<::std::string::String>,
+    /// File format of the exported results; only `CSV` is supported. Required.
+    pub format: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
+    /// Key prefix added to the names of the exported files in the destination bucket.
+    pub prefix: ::std::option::Option<::std::string::String>,
+}
+/// Encryption types that requests to a bucket are not allowed to use.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct BlockedEncryptionTypes {
+    /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
+    pub encryption_type: ::std::option::Option<
+        ::std::vec::Vec<crate::types::EncryptionType>,
+    >,
+}
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Bucket {
@@ -1731,6 +3938,87 @@ pub struct BucketInfo {
     pub data_redundancy: ::std::option::Option<crate::types::DataRedundancy>,
     /// Type of bucket to create.
     pub r#type: ::std::option::Option<crate::types::BucketType>,
+}
+/// A bucket's lifecycle configuration: the set of rules S3 applies to its objects over time.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct BucketLifecycleConfiguration {
+    /// The lifecycle rules, at most 1,000. Required.
+    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+}
+/// The access logging state of a bucket; empty means logging is off.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct BucketLoggingStatus {
+    /// Where to deliver access logs; leave it out to turn logging off.
+    pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
+}
+/// The cross-origin resource sharing (CORS) settings of a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct CorsConfiguration {
+    /// The CORS rules, at most 100; S3 uses the first one that matches a request. Required.
+    pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+}
+/// One cross-origin access rule: which origins may use which methods and headers, and what browsers may read and cache.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct CorsRule {
+    /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
+    pub allowed_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`. Required.
+    pub allowed_methods: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins. Required.
+    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Response headers that scripts in the browser may read, such as `ETag`.
+    pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Optional name for the rule, up to 255 characters.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
+    pub max_age_seconds: ::std::option::Option<i32>,
+}
+/// How to parse CSV input data.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct CsvInput {
+    /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
+    pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
+    /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
+    pub comments: ::std::option::Option<::std::string::String>,
+    /// Character that separates fields within a record; defaults to a comma.
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// How to treat the first line of the file; defaults to `NONE`.
+    pub file_header_info: ::std::option::Option<crate::types::FileHeaderInfo>,
+    /// Character used to quote values that contain delimiters; defaults to a double quote.
+    pub quote_character: ::std::option::Option<::std::string::String>,
+    /// Single character that escapes a quote character inside a quoted value.
+    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    /// Character that separates records; defaults to a newline.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+}
+/// How to format query results as CSV.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct CsvOutput {
+    /// Character written between fields; defaults to a comma.
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// Character used to quote values; defaults to a double quote.
+    pub quote_character: ::std::option::Option<::std::string::String>,
+    /// Single character used to escape a quote character inside a quoted value.
+    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    /// When to put quotes around output values; defaults to `ASNEEDED`.
+    pub quote_fields: ::std::option::Option<crate::types::QuoteFields>,
+    /// Character written between records; defaults to a newline.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+}
+/// Legacy-format settings for invoking a Lambda function on bucket events.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct CloudFunctionConfiguration {
+    /// ARN of the Lambda function to invoke.
+    pub cloud_function: ::std::option::Option<::std::string::String>,
+    /// A single bucket event that invokes the function; replaced by `Events`.
+    #[deprecated]
+    pub event: ::std::option::Option<crate::types::Event>,
+    /// Bucket events that invoke the function.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the IAM role S3 assumes to invoke the function.
+    pub invocation_role: ::std::option::Option<::std::string::String>,
 }
 /// A group of keys that share a prefix up to the delimiter, returned in place of the individual keys.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1771,6 +4059,14 @@ pub struct CompletedPart {
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Number of the part, from 1 to 10,000.
     pub part_number: ::std::option::Option<i32>,
+}
+/// What a website request must match for a routing rule to apply. When both fields are set, both must match.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Condition {
+    /// Apply the rule only when serving the request would return this HTTP error code, such as `404`.
+    pub http_error_code_returned_equals: ::std::option::Option<::std::string::String>,
+    /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
+    pub key_prefix_equals: ::std::option::Option<::std::string::String>,
 }
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1852,6 +4148,26 @@ pub struct Delete {
     /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
     pub quiet: ::std::option::Option<bool>,
 }
+/// A delete marker in a version listing: the placeholder version a versioned bucket creates when an object is deleted without naming a version.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct DeleteMarkerEntry {
+    /// `true` if the delete marker is the current version, so the object currently appears deleted.
+    pub is_latest: ::std::option::Option<bool>,
+    /// Key (name) of the object the delete marker belongs to.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// When the delete marker was created.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Account that created the delete marker.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Version ID of the delete marker itself.
+    pub version_id: ::std::option::Option<::std::string::String>,
+}
+/// Setting for copying delete markers to the destination.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct DeleteMarkerReplication {
+    /// Whether delete markers created in the source bucket are replicated.
+    pub status: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
+}
 /// An object that a DeleteObjects request deleted successfully.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeletedObject {
@@ -1863,6 +4179,54 @@ pub struct DeletedObject {
     pub key: ::std::option::Option<::std::string::String>,
     /// Version ID of the deleted version, if one was specified.
     pub version_id: ::std::option::Option<::std::string::String>,
+}
+/// Where a replication rule copies objects, and how the replicas are stored and owned there.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Destination {
+    /// Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
+    pub access_control_translation: ::std::option::Option<
+        crate::types::AccessControlTranslation,
+    >,
+    /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
+    pub account: ::std::option::Option<::std::string::String>,
+    /// ARN of the bucket that receives the replicas. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// How replicas of SSE-KMS encrypted objects are encrypted in the destination.
+    pub encryption_configuration: ::std::option::Option<
+        crate::types::EncryptionConfiguration,
+    >,
+    /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
+    pub metrics: ::std::option::Option<crate::types::Metrics>,
+    /// Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
+    pub replication_time: ::std::option::Option<crate::types::ReplicationTime>,
+    /// Storage class for the replicas; by default they keep the storage class of the source object.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+}
+/// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
+#[derive(Default, Clone, PartialEq)]
+pub struct Encryption {
+    /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`. Required.
+    pub encryption_type: ::std::option::Option<crate::types::ServerSideEncryption>,
+    /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
+    pub kms_context: ::std::option::Option<::std::string::String>,
+    /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
+    pub kms_key_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for Encryption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        #[allow(deprecated)]
+        f.debug_struct("Encryption")
+            .field("encryption_type", &self.encryption_type)
+            .field("kms_context", &self.kms_context)
+            .field("kms_key_id", &self.kms_key_id.as_ref().map(|_| "*** redacted ***"))
+            .finish()
+    }
+}
+/// Encryption settings for replicas in the destination bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct EncryptionConfiguration {
+    /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
+    pub replica_kms_key_id: ::std::option::Option<::std::string::String>,
 }
 /// The encryption type in the request does not match the encryption type of the existing object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1882,6 +4246,65 @@ pub struct Error {
     /// Version ID of the object that could not be deleted, if one was specified.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
+/// The page a static website serves on a 4xx error.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ErrorDocument {
+    /// Key of the object to serve when an error occurs, such as `error.html`. Required.
+    pub key: ::std::option::Option<::std::string::String>,
+}
+/// Turns on delivery of all the bucket's events to Amazon EventBridge. It has no settings: its presence is the switch.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct EventBridgeConfiguration {}
+/// Setting for replicating objects that were already in the source bucket when the rule was created.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ExistingObjectReplication {
+    /// Whether existing objects are replicated. Required.
+    pub status: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
+}
+/// One condition on object keys: the key must start or end with a given string.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct FilterRule {
+    /// Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
+    pub name: ::std::option::Option<crate::types::FilterRuleName>,
+    /// The text the key must start or end with, such as `images/` or `.jpg`.
+    pub value: ::std::option::Option<::std::string::String>,
+}
+/// Retrieval settings for restoring an object from an archive storage class.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct GlacierJobParameters {
+    /// Retrieval speed tier to use; faster tiers cost more. Required.
+    pub tier: ::std::option::Option<crate::types::Tier>,
+}
+/// One permission given to one grantee in an access control list.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Grant {
+    /// Who receives the permission.
+    pub grantee: ::std::option::Option<crate::types::Grantee>,
+    /// The permission given.
+    pub permission: ::std::option::Option<crate::types::Permission>,
+}
+/// The recipient of an ACL grant: an account identified by canonical user ID or email address, or a predefined group identified by URI.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Grantee {
+    /// Display name of the grantee's account; returned by S3 only, and being phased out.
+    pub display_name: ::std::option::Option<::std::string::String>,
+    /// Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
+    pub email_address: ::std::option::Option<::std::string::String>,
+    /// Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// How the grantee is identified: by canonical user ID, email address or group URI.
+    ///
+    /// XML attribute `xsi:type`. Required.
+    pub r#type: ::std::option::Option<crate::types::Type>,
+    /// URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
+    pub uri: ::std::option::Option<::std::string::String>,
+}
+/// The default page of a static website.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct IndexDocument {
+    /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash. Required.
+    pub suffix: ::std::option::Option<::std::string::String>,
+}
 /// The principal that started a multipart upload.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Initiator {
@@ -1889,6 +4312,18 @@ pub struct Initiator {
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
     pub id: ::std::option::Option<::std::string::String>,
+}
+/// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InputSerialization {
+    /// Settings for reading CSV data.
+    pub csv: ::std::option::Option<crate::types::CsvInput>,
+    /// How the input data is compressed; defaults to `NONE`. Compression applies only to CSV and JSON input.
+    pub compression_type: ::std::option::Option<crate::types::CompressionType>,
+    /// Settings for reading JSON data.
+    pub json: ::std::option::Option<crate::types::JsonInput>,
+    /// Selects Apache Parquet as the input format.
+    pub parquet: ::std::option::Option<crate::types::ParquetInput>,
 }
 /// The object is archived and cannot be read until it has been restored.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1912,6 +4347,165 @@ pub struct InvalidWriteOffset {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+/// An inventory configuration: which objects and fields to list, how often, and where to deliver the report.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventoryConfiguration {
+    /// Where the inventory reports are written. Required.
+    pub destination: ::std::option::Option<crate::types::InventoryDestination>,
+    /// Limits the report to objects whose keys start with a prefix; without it all objects are listed.
+    pub filter: ::std::option::Option<crate::types::InventoryFilter>,
+    /// Identifier of the configuration, unique among the bucket's inventory configurations. Required.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Whether the report lists every object version or only the current ones. Required.
+    pub included_object_versions: ::std::option::Option<
+        crate::types::InventoryIncludedObjectVersions,
+    >,
+    /// Whether reports are produced; `false` keeps the configuration but pauses delivery. Required.
+    pub is_enabled: ::std::option::Option<bool>,
+    /// Extra metadata columns to include for each object, beyond the key and the version fields that are always present.
+    pub optional_fields: ::std::option::Option<
+        ::std::vec::Vec<crate::types::InventoryOptionalField>,
+    >,
+    /// How often a new report is produced. Required.
+    pub schedule: ::std::option::Option<crate::types::InventorySchedule>,
+}
+/// Where inventory reports are delivered.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventoryDestination {
+    /// The bucket, format, and encryption used for the report files. Required.
+    pub s3_bucket_destination: ::std::option::Option<
+        crate::types::InventoryS3BucketDestination,
+    >,
+}
+/// Server-side encryption for inventory report files. Set one of the two members.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventoryEncryption {
+    /// Encrypt the report files with a KMS key.
+    pub ssekms: ::std::option::Option<crate::types::Ssekms>,
+    /// Encrypt the report files with S3-managed keys.
+    pub sses3: ::std::option::Option<crate::types::Sses3>,
+}
+/// Selects the objects an inventory report lists.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventoryFilter {
+    /// Only objects whose keys start with this prefix are listed. Required.
+    pub prefix: ::std::option::Option<::std::string::String>,
+}
+/// The bucket that receives inventory reports, with the file format and encryption of the reports.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventoryS3BucketDestination {
+    /// Account ID expected to own the destination bucket; S3 checks it before delivering reports.
+    pub account_id: ::std::option::Option<::std::string::String>,
+    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. It must be in the same Region as the source bucket and its policy must let S3 write to it. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// Server-side encryption to apply to the report files; none is requested when absent.
+    pub encryption: ::std::option::Option<crate::types::InventoryEncryption>,
+    /// File format of the reports: `CSV`, `ORC`, or `Parquet`. Required.
+    pub format: ::std::option::Option<crate::types::InventoryFormat>,
+    /// Key prefix added to the names of the report files in the destination bucket.
+    pub prefix: ::std::option::Option<::std::string::String>,
+}
+/// How often S3 produces an inventory report.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InventorySchedule {
+    /// Report frequency, `Daily` or `Weekly`. Required.
+    pub frequency: ::std::option::Option<crate::types::InventoryFrequency>,
+}
+/// How to parse JSON input data.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct JsonInput {
+    /// Whether the input is one JSON document or one JSON object per line.
+    pub r#type: ::std::option::Option<crate::types::JsonType>,
+}
+/// How to format query results as JSON.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct JsonOutput {
+    /// Character written after each record; defaults to a newline.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
+}
+/// Invokes a Lambda function for selected bucket events. The function's resource policy must allow S3 to invoke it.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LambdaFunctionConfiguration {
+    /// Bucket events that invoke the function, such as `s3:ObjectCreated:Put`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the Lambda function S3 invokes, asynchronously, for each matching event. Required.
+    pub lambda_function_arn: ::std::option::Option<::std::string::String>,
+}
+/// A lifecycle configuration in the original prefix-based format, sent with the deprecated `PutBucketLifecycle`.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LifecycleConfiguration {
+    /// The lifecycle rules, each covering one key prefix. Required.
+    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
+}
+/// When objects expire: on a fixed date, at an age in days, or, for delete markers, once no older versions remain. Give only one of these.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LifecycleExpiration {
+    /// Date on which matching objects expire; must be midnight UTC.
+    pub date: ::std::option::Option<crate::primitives::DateTime>,
+    /// Age in days, counted from creation, at which matching objects expire; must be positive.
+    pub days: ::std::option::Option<i32>,
+    /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
+    pub expired_object_delete_marker: ::std::option::Option<bool>,
+}
+/// One lifecycle rule: which objects it selects and what S3 does with them as they age, such as moving them to cheaper storage or deleting them.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LifecycleRule {
+    /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
+    pub abort_incomplete_multipart_upload: ::std::option::Option<
+        crate::types::AbortIncompleteMultipartUpload,
+    >,
+    /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+    pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
+    /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
+    pub filter: ::std::option::Option<crate::types::LifecycleRuleFilter>,
+    /// Unique name of the rule, up to 255 characters.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    pub noncurrent_version_expiration: ::std::option::Option<
+        crate::types::NoncurrentVersionExpiration,
+    >,
+    /// Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
+    pub noncurrent_version_transitions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
+    >,
+    /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
+    #[deprecated]
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
+    pub status: ::std::option::Option<crate::types::ExpirationStatus>,
+    /// Moves of current versions of matching objects to other storage classes, each at its own age or date.
+    pub transitions: ::std::option::Option<::std::vec::Vec<crate::types::Transition>>,
+}
+/// A combination of filter conditions that an object must all meet for a lifecycle rule to apply to it.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LifecycleRuleAndOperator {
+    /// The object must be larger than this many bytes.
+    pub object_size_greater_than: ::std::option::Option<i64>,
+    /// The object must be smaller than this many bytes.
+    pub object_size_less_than: ::std::option::Option<i64>,
+    /// Key prefix the object's key must begin with.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Tags the object must all carry, each with the given value.
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+/// Selects the objects a lifecycle rule applies to. Set at most one member, using `And` to combine conditions; an empty filter matches every object.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LifecycleRuleFilter {
+    /// Several conditions an object must all meet to match.
+    pub and: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
+    /// Only objects larger than this many bytes match.
+    pub object_size_greater_than: ::std::option::Option<i64>,
+    /// Only objects smaller than this many bytes match.
+    pub object_size_less_than: ::std::option::Option<i64>,
+    /// Only objects whose keys begin with this string match.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only objects carrying this tag with this value match.
+    pub tag: ::std::option::Option<crate::types::Tag>,
+}
 /// Zone in which a directory bucket is created.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LocationInfo {
@@ -1919,6 +4513,66 @@ pub struct LocationInfo {
     pub name: ::std::option::Option<::std::string::String>,
     /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
     pub r#type: ::std::option::Option<crate::types::LocationType>,
+}
+/// Where S3 delivers a bucket's server access logs and how the log objects are named.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct LoggingEnabled {
+    /// Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself. Required.
+    pub target_bucket: ::std::option::Option<::std::string::String>,
+    /// Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead.
+    pub target_grants: ::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>>,
+    /// How log object keys are built after the prefix; simple keys are used when absent.
+    pub target_object_key_format: ::std::option::Option<
+        crate::types::TargetObjectKeyFormat,
+    >,
+    /// Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket. Required.
+    pub target_prefix: ::std::option::Option<::std::string::String>,
+}
+/// One item of user-defined metadata to store with an object.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct MetadataEntry {
+    /// Name of the metadata item.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Value of the metadata item.
+    pub value: ::std::option::Option<::std::string::String>,
+}
+/// Replication metrics settings for a destination.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Metrics {
+    /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
+    pub event_threshold: ::std::option::Option<crate::types::ReplicationTimeValue>,
+    /// Whether replication metrics are on. Required.
+    pub status: ::std::option::Option<crate::types::MetricsStatus>,
+}
+/// Combines conditions for a metrics filter; a request must meet all of them.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct MetricsAndOperator {
+    /// Only requests made through the access point with this ARN.
+    pub access_point_arn: ::std::option::Option<::std::string::String>,
+    /// Only requests for objects whose keys start with this prefix.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only requests for objects carrying all of these tags.
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+/// A CloudWatch request metrics configuration: an ID and the objects whose requests it measures.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct MetricsConfiguration {
+    /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
+    pub filter: ::std::option::Option<crate::types::MetricsFilter>,
+    /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch. Required.
+    pub id: ::std::option::Option<::std::string::String>,
+}
+/// Selects the requests a metrics configuration measures. Set exactly one member; use `And` to combine several conditions.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct MetricsFilter {
+    /// Only requests made through the access point with this ARN.
+    pub access_point_arn: ::std::option::Option<::std::string::String>,
+    /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
+    pub and: ::std::option::Option<crate::types::MetricsAndOperator>,
+    /// Only requests for objects whose keys start with this prefix.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only requests for objects carrying this tag.
+    pub tag: ::std::option::Option<crate::types::Tag>,
 }
 /// A multipart upload that is still in progress, as reported by `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1960,6 +4614,66 @@ pub struct NoSuchUpload {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+/// Permanently deletes noncurrent object versions a number of days after they stop being current.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NoncurrentVersionExpiration {
+    /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
+    pub newer_noncurrent_versions: ::std::option::Option<i32>,
+    /// Days a version must have been noncurrent before S3 deletes it.
+    pub noncurrent_days: ::std::option::Option<i32>,
+}
+/// Moves noncurrent object versions to another storage class a number of days after they stop being current.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NoncurrentVersionTransition {
+    /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
+    pub newer_noncurrent_versions: ::std::option::Option<i32>,
+    /// Days a version must have been noncurrent before it moves.
+    pub noncurrent_days: ::std::option::Option<i32>,
+    /// Storage class to move the noncurrent versions to.
+    pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
+}
+/// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NotificationConfiguration {
+    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+    pub event_bridge_configuration: ::std::option::Option<
+        crate::types::EventBridgeConfiguration,
+    >,
+    /// Lambda functions to invoke for events, each with the events and key filter it applies to.
+    pub lambda_function_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    >,
+    /// SQS queues to send event messages to, each with the events and key filter it applies to.
+    pub queue_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::QueueConfiguration>,
+    >,
+    /// SNS topics to publish event messages to, each with the events and key filter it applies to.
+    pub topic_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TopicConfiguration>,
+    >,
+}
+/// A bucket's notification configuration in the legacy format, with at most one destination of each kind. Returned by `GetBucketNotification` and sent by `PutBucketNotification`.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NotificationConfigurationDeprecated {
+    /// The Lambda function invoked for events, if any.
+    pub cloud_function_configuration: ::std::option::Option<
+        crate::types::CloudFunctionConfiguration,
+    >,
+    /// The SQS queue that receives event messages, if any.
+    pub queue_configuration: ::std::option::Option<
+        crate::types::QueueConfigurationDeprecated,
+    >,
+    /// The SNS topic that receives event messages, if any.
+    pub topic_configuration: ::std::option::Option<
+        crate::types::TopicConfigurationDeprecated,
+    >,
+}
+/// Selects, by object key, which objects' events are delivered.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NotificationConfigurationFilter {
+    /// Prefix and suffix rules the object key must match.
+    pub key: ::std::option::Option<crate::types::S3KeyFilter>,
+}
 /// An object entry in a bucket listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Object {
@@ -1984,6 +4698,12 @@ pub struct Object {
     /// Storage class the object is stored in.
     pub storage_class: ::std::option::Option<crate::types::ObjectStorageClass>,
 }
+/// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectAlreadyInActiveTierError {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: crate::error::ErrorMetadata,
+}
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectIdentifier {
@@ -2004,6 +4724,48 @@ pub struct ObjectNotInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+/// One version of an object in a version listing.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectVersion {
+    /// Algorithms used to compute checksums stored with this version.
+    pub checksum_algorithm: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
+    >,
+    /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
+    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// `true` if this is the current version of the object.
+    pub is_latest: ::std::option::Option<bool>,
+    /// Key (name) of the object.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// When this version was created.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Owner of this version.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
+    pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
+    /// Size of this version in bytes.
+    pub size: ::std::option::Option<i64>,
+    /// Storage class this version is stored in.
+    pub storage_class: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
+    /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
+    pub version_id: ::std::option::Option<::std::string::String>,
+}
+/// Where the results of a select restore request are written.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct OutputLocation {
+    /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
+    pub s3: ::std::option::Option<crate::types::S3Location>,
+}
+/// Describes the format of query results; set either the CSV or the JSON member.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct OutputSerialization {
+    /// Write the results as CSV, with these settings.
+    pub csv: ::std::option::Option<crate::types::CsvOutput>,
+    /// Write the results as JSON, with these settings.
+    pub json: ::std::option::Option<crate::types::JsonOutput>,
+}
 /// The account that owns a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Owner {
@@ -2012,6 +4774,9 @@ pub struct Owner {
     /// Canonical user ID of the owner.
     pub id: ::std::option::Option<::std::string::String>,
 }
+/// Marks the input as Apache Parquet; it has no settings.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ParquetInput {}
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Part {
@@ -2044,6 +4809,160 @@ pub struct Part {
     /// Size of the part in bytes.
     pub size: ::std::option::Option<i64>,
 }
+/// Log object keys partitioned by source account, region, bucket and date.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct PartitionedPrefix {
+    /// Which date goes into the key: when the logged events happened or when the log was delivered.
+    pub partition_date_source: ::std::option::Option<crate::types::PartitionDateSource>,
+}
+/// Sends messages for selected bucket events to an SQS queue. The queue's access policy must allow S3 to send to it; FIFO queues are not supported.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct QueueConfiguration {
+    /// Bucket events that trigger a message, such as `s3:ObjectRemoved:*`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the SQS queue S3 sends event messages to. Required.
+    pub queue_arn: ::std::option::Option<::std::string::String>,
+}
+/// Legacy-format settings for sending bucket events to an SQS queue.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct QueueConfigurationDeprecated {
+    /// A single bucket event that triggers a message to the queue; replaced by `Events`.
+    #[deprecated]
+    pub event: ::std::option::Option<crate::types::Event>,
+    /// Bucket events that trigger a message to the queue.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the SQS queue S3 sends event messages to.
+    pub queue: ::std::option::Option<::std::string::String>,
+}
+/// Where a routing rule sends a matching request. Fields left out keep the value from the original request.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Redirect {
+    /// Host name to redirect to; the original host when absent.
+    pub host_name: ::std::option::Option<::std::string::String>,
+    /// HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
+    pub http_redirect_code: ::std::option::Option<::std::string::String>,
+    /// Protocol to use in the redirect; the protocol of the original request when absent.
+    pub protocol: ::std::option::Option<crate::types::Protocol>,
+    /// Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
+    pub replace_key_prefix_with: ::std::option::Option<::std::string::String>,
+    /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
+    pub replace_key_with: ::std::option::Option<::std::string::String>,
+}
+/// Sends every request to a bucket's website endpoint to another host instead of serving content.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct RedirectAllRequestsTo {
+    /// Host name to redirect to, such as `example.com`. Required.
+    pub host_name: ::std::option::Option<::std::string::String>,
+    /// Protocol to use in the redirect; the protocol of the original request when absent.
+    pub protocol: ::std::option::Option<crate::types::Protocol>,
+}
+/// Setting for replicating metadata changes made to replicas back to their source objects.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicaModifications {
+    /// Whether changes to replica metadata are replicated. Required.
+    pub status: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
+}
+/// A bucket's replication setup: the IAM role S3 assumes and the rules saying which objects to copy and where.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationConfiguration {
+    /// ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations. Required.
+    pub role: ::std::option::Option<::std::string::String>,
+    /// The replication rules, at least one and at most 1,000. When several rules match the same object for the same destination, `Priority` decides which applies. Required.
+    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>>,
+}
+/// One replication rule: which objects it selects, where their copies go, and what else is replicated along with them.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationRule {
+    /// Whether delete markers are replicated; not supported for rules that filter by tag.
+    pub delete_marker_replication: ::std::option::Option<
+        crate::types::DeleteMarkerReplication,
+    >,
+    /// The bucket that receives the replicas, and how the replicas are stored there. Required.
+    pub destination: ::std::option::Option<crate::types::Destination>,
+    /// Whether objects that were in the bucket before the rule was added are replicated too.
+    pub existing_object_replication: ::std::option::Option<
+        crate::types::ExistingObjectReplication,
+    >,
+    /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
+    pub filter: ::std::option::Option<crate::types::ReplicationRuleFilter>,
+    /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
+    #[deprecated]
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Decides which rule applies when several rules with the same destination match an object; the higher number wins. Used with rules that have a `Filter`.
+    pub priority: ::std::option::Option<i32>,
+    /// Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
+    pub source_selection_criteria: ::std::option::Option<
+        crate::types::SourceSelectionCriteria,
+    >,
+    /// Whether the rule is in effect. Required.
+    pub status: ::std::option::Option<crate::types::ReplicationRuleStatus>,
+}
+/// Combines a key prefix and tags; an object must match all of them for the rule to apply.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationRuleAndOperator {
+    /// Key prefix the objects must have.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Tags the objects must all carry.
+    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+/// Selects the objects a replication rule applies to. Give exactly one of a prefix, a single tag, or `And` to combine several conditions; an empty filter selects every object.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationRuleFilter {
+    /// A prefix and tags that an object must all match.
+    pub and: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
+    /// Key prefix the objects must have, such as `logs/`.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Tag the objects must carry, matched on both key and value.
+    pub tag: ::std::option::Option<crate::types::Tag>,
+}
+/// S3 Replication Time Control settings, which set a time target for replication.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationTime {
+    /// Whether Replication Time Control is on. Required.
+    pub status: ::std::option::Option<crate::types::ReplicationTimeStatus>,
+    /// The time by which objects should be replicated; must be 15 minutes. Required.
+    pub time: ::std::option::Option<crate::types::ReplicationTimeValue>,
+}
+/// A duration used by replication time and metrics settings.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ReplicationTimeValue {
+    /// Length in minutes; the only accepted value is `15`.
+    pub minutes: ::std::option::Option<i32>,
+}
+/// The Requester Pays setting of a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct RequestPaymentConfiguration {
+    /// Who pays for requests and downloads; `BucketOwner` is the default. Required.
+    pub payer: ::std::option::Option<crate::types::Payer>,
+}
+/// How to restore an archived object, or, for a select request, the query to run against it and where to write the results.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct RestoreRequest {
+    /// Number of days the restored copy stays available before S3 removes it again. Leave it out for objects in an Intelligent-Tiering archive tier, which move back to a readable tier instead, and for select requests.
+    pub days: ::std::option::Option<i32>,
+    /// Free-form description of the restore job.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Retrieval settings for the restore, chiefly its speed tier.
+    pub glacier_job_parameters: ::std::option::Option<
+        crate::types::GlacierJobParameters,
+    >,
+    /// Where to write the results of a select request.
+    pub output_location: ::std::option::Option<crate::types::OutputLocation>,
+    /// The query to run and the data formats to use, for a select request.
+    pub select_parameters: ::std::option::Option<crate::types::SelectParameters>,
+    /// Retrieval speed tier for a select request; defaults to `Standard`.
+    pub tier: ::std::option::Option<crate::types::Tier>,
+    /// Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
+    pub r#type: ::std::option::Option<crate::types::RestoreRequestType>,
+}
 /// Progress of restoring a temporary copy of an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RestoreStatus {
@@ -2051,6 +4970,174 @@ pub struct RestoreStatus {
     pub is_restore_in_progress: ::std::option::Option<bool>,
     /// When the restored temporary copy expires and is removed; set only once the restore has completed.
     pub restore_expiry_date: ::std::option::Option<crate::primitives::DateTime>,
+}
+/// A redirect applied to website requests that match a condition.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct RoutingRule {
+    /// What a request must match for the redirect to apply; all requests match when absent.
+    pub condition: ::std::option::Option<crate::types::Condition>,
+    /// Where to send matching requests. Required.
+    pub redirect: ::std::option::Option<crate::types::Redirect>,
+}
+/// A lifecycle rule in the original format of the deprecated lifecycle operations, applying to every object under one key prefix.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
+    pub abort_incomplete_multipart_upload: ::std::option::Option<
+        crate::types::AbortIncompleteMultipartUpload,
+    >,
+    /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+    pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
+    /// Unique name of the rule, up to 255 characters.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    pub noncurrent_version_expiration: ::std::option::Option<
+        crate::types::NoncurrentVersionExpiration,
+    >,
+    /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
+    pub noncurrent_version_transition: ::std::option::Option<
+        crate::types::NoncurrentVersionTransition,
+    >,
+    /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket. Required.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
+    pub status: ::std::option::Option<crate::types::ExpirationStatus>,
+    /// When matching objects move to another storage class.
+    pub transition: ::std::option::Option<crate::types::Transition>,
+}
+/// Rules matching object keys by prefix and suffix; a key must satisfy all of them.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct S3KeyFilter {
+    /// The rules, at most one for the prefix and one for the suffix.
+    pub filter_rules: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
+}
+/// A bucket and key prefix in S3 that receive the results of a restore request, with the settings to give the result objects.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct S3Location {
+    /// Explicit grants to apply to the result objects.
+    pub access_control_list: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    /// Name of the bucket that receives the results; it must be in the same Region as the restored object. Required.
+    pub bucket_name: ::std::option::Option<::std::string::String>,
+    /// Canned access control list to apply to the result objects.
+    pub canned_acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    /// Server-side encryption to apply to the result objects.
+    pub encryption: ::std::option::Option<crate::types::Encryption>,
+    /// Key prefix added to the names of the result objects. Required.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Storage class for the result objects.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Tags to attach to the result objects.
+    pub tagging: ::std::option::Option<crate::types::Tagging>,
+    /// User-defined metadata to store with the result objects.
+    pub user_metadata: ::std::option::Option<
+        ::std::vec::Vec<crate::types::MetadataEntry>,
+    >,
+}
+/// Selects encryption with a KMS key (SSE-KMS) for inventory reports.
+#[derive(Default, Clone, PartialEq)]
+pub struct Ssekms {
+    /// ID or ARN of the symmetric KMS key used to encrypt the report files. Required.
+    pub key_id: ::std::option::Option<::std::string::String>,
+}
+impl ::std::fmt::Debug for Ssekms {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        #[allow(deprecated)]
+        f.debug_struct("Ssekms")
+            .field("key_id", &self.key_id.as_ref().map(|_| "*** redacted ***"))
+            .finish()
+    }
+}
+/// Selects encryption with S3-managed keys (SSE-S3) for inventory reports; it carries no settings.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Sses3 {}
+/// The query and data formats for a select request against an archived object.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SelectParameters {
+    /// The SQL query to run against the object's data. Required.
+    pub expression: ::std::option::Option<::std::string::String>,
+    /// Language of the query; only `SQL` is supported. Required.
+    pub expression_type: ::std::option::Option<crate::types::ExpressionType>,
+    /// Format and compression of the archived object's data. Required.
+    pub input_serialization: ::std::option::Option<crate::types::InputSerialization>,
+    /// Format in which to write the query results. Required.
+    pub output_serialization: ::std::option::Option<crate::types::OutputSerialization>,
+}
+/// The server-side encryption applied by default to new objects.
+#[derive(Default, Clone, PartialEq)]
+pub struct ServerSideEncryptionByDefault {
+    /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent. Only valid with a KMS algorithm.
+    pub kms_master_key_id: ::std::option::Option<::std::string::String>,
+    /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS. Required.
+    pub sse_algorithm: ::std::option::Option<crate::types::ServerSideEncryption>,
+}
+impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        #[allow(deprecated)]
+        f.debug_struct("ServerSideEncryptionByDefault")
+            .field(
+                "kms_master_key_id",
+                &self.kms_master_key_id.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("sse_algorithm", &self.sse_algorithm)
+            .finish()
+    }
+}
+/// Default encryption settings for new objects in a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ServerSideEncryptionConfiguration {
+    /// The default encryption rules; in practice a single rule. Required.
+    pub rules: ::std::option::Option<
+        ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
+    >,
+}
+/// One default encryption rule of a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ServerSideEncryptionRule {
+    /// The encryption to apply to new objects that are uploaded without their own encryption settings.
+    pub apply_server_side_encryption_by_default: ::std::option::Option<
+        crate::types::ServerSideEncryptionByDefault,
+    >,
+    /// Encryption types that uploads to the bucket may not use, such as SSE-C.
+    pub blocked_encryption_types: ::std::option::Option<
+        crate::types::BlockedEncryptionTypes,
+    >,
+    /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+}
+/// Log object keys of the form prefix, then delivery date and time, then a unique string; it has no settings.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SimplePrefix {}
+/// Settings that extend a replication rule to special kinds of source objects and changes.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SourceSelectionCriteria {
+    /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
+    pub replica_modifications: ::std::option::Option<crate::types::ReplicaModifications>,
+    /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
+    pub sse_kms_encrypted_objects: ::std::option::Option<
+        crate::types::SseKmsEncryptedObjects,
+    >,
+}
+/// Setting for replicating objects encrypted with AWS KMS keys (SSE-KMS).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SseKmsEncryptedObjects {
+    /// Whether SSE-KMS encrypted objects are replicated. Required.
+    pub status: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
+}
+/// Settings of a storage class analysis.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct StorageClassAnalysis {
+    /// Where and in what form to export the analysis results; without it results are only shown in the console.
+    pub data_export: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
+}
+/// How storage class analysis results are exported to a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct StorageClassAnalysisDataExport {
+    /// Where the exported files are written. Required.
+    pub destination: ::std::option::Option<crate::types::AnalyticsExportDestination>,
+    /// Layout version of the exported files; currently always `V_1`. Required.
+    pub output_schema_version: ::std::option::Option<
+        crate::types::StorageClassAnalysisSchemaVersion,
+    >,
 }
 /// A key-value pair used to label a resource.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -2060,11 +5147,486 @@ pub struct Tag {
     /// Value of the tag. Required.
     pub value: ::std::option::Option<::std::string::String>,
 }
+/// A set of tags, the key-value pairs attached to a bucket or object.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Tagging {
+    /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Required.
+    pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+/// A permission granted on delivered access log objects.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct TargetGrant {
+    /// The person or group receiving the permission.
+    pub grantee: ::std::option::Option<crate::types::Grantee>,
+    /// The access the grantee gets to the log objects.
+    pub permission: ::std::option::Option<crate::types::BucketLogsPermission>,
+}
+/// How access log object keys are formed; set exactly one of the two formats.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct TargetObjectKeyFormat {
+    /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
+    pub partitioned_prefix: ::std::option::Option<crate::types::PartitionedPrefix>,
+    /// Keys made of the target prefix followed by the delivery time and a unique string.
+    pub simple_prefix: ::std::option::Option<crate::types::SimplePrefix>,
+}
 /// The write would give the object more parts than S3 allows.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TooManyParts {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
+}
+/// Publishes messages for selected bucket events to an SNS topic. The topic's access policy must allow S3 to publish to it.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct TopicConfiguration {
+    /// Bucket events that trigger a message, such as `s3:ObjectCreated:*`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the SNS topic S3 publishes event messages to. Required.
+    pub topic_arn: ::std::option::Option<::std::string::String>,
+}
+/// Legacy-format settings for publishing bucket events to an SNS topic.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct TopicConfigurationDeprecated {
+    /// A single bucket event that triggers a message to the topic; replaced by `Events`.
+    #[deprecated]
+    pub event: ::std::option::Option<crate::types::Event>,
+    /// Bucket events that trigger a message to the topic.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the SNS topic S3 publishes event messages to.
+    pub topic: ::std::option::Option<::std::string::String>,
+}
+/// Moves objects to another storage class on a given date or at a given age.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// Date on which matching objects move to the new storage class; must be midnight UTC.
+    pub date: ::std::option::Option<crate::primitives::DateTime>,
+    /// Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
+    pub days: ::std::option::Option<i32>,
+    /// Storage class to move the objects to.
+    pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
+}
+/// The versioning state to set on a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct VersioningConfiguration {
+    /// Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
+    pub mfa_delete: ::std::option::Option<crate::types::MfaDelete>,
+    /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
+    pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
+}
+/// The static website settings of a bucket: either an index document with optional error document and routing rules, or a redirect of all requests.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct WebsiteConfiguration {
+    /// Page to serve when a request results in a 4xx error.
+    pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
+    /// Page to serve for the site root and folder paths; required unless all requests are redirected.
+    pub index_document: ::std::option::Option<crate::types::IndexDocument>,
+    /// Redirects every request to another host; when set, no other website settings may be given.
+    pub redirect_all_requests_to: ::std::option::Option<
+        crate::types::RedirectAllRequestsTo,
+    >,
+    /// Conditional redirect rules, applied in order; the first matching rule wins.
+    pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+}
+/// Writes [`AbortIncompleteMultipartUpload`] as the XML element `name`.
+pub(crate) fn ser_abort_incomplete_multipart_upload(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AbortIncompleteMultipartUpload,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.days_after_initiation {
+        writer.number("DaysAfterInitiation", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AbortIncompleteMultipartUpload`] from the XML element just entered.
+pub(crate) fn de_abort_incomplete_multipart_upload(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AbortIncompleteMultipartUpload, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AbortIncompleteMultipartUpload::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DaysAfterInitiation" => {
+                value.days_after_initiation = Some(reader.number()?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AccelerateConfiguration`] as the XML element `name`.
+pub(crate) fn ser_accelerate_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AccelerateConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.status {
+        writer.element("Status", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`AccessControlPolicy`] as the XML element `name`.
+pub(crate) fn ser_access_control_policy(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AccessControlPolicy,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.grants {
+        writer.open("AccessControlList");
+        writer.close_start();
+        for item in value {
+            ser_grant(writer, "Grant", item, None)?;
+        }
+        writer.end("AccessControlList");
+    }
+    if let Some(value) = &value_of.owner {
+        ser_owner(writer, "Owner", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`AccessControlTranslation`] as the XML element `name`.
+pub(crate) fn ser_access_control_translation(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AccessControlTranslation,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.owner.as_ref(),
+        "AccessControlTranslation",
+        "Owner",
+    )?;
+    writer.element("Owner", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AccessControlTranslation`] from the XML element just entered.
+pub(crate) fn de_access_control_translation(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AccessControlTranslation, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AccessControlTranslation::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Owner" => {
+                value.owner = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::OwnerOverride::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AnalyticsAndOperator`] as the XML element `name`.
+pub(crate) fn ser_analytics_and_operator(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnalyticsAndOperator,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        writer.open("Tag");
+        writer.close_start();
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+        writer.end("Tag");
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AnalyticsAndOperator`] from the XML element just entered.
+pub(crate) fn de_analytics_and_operator(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AnalyticsAndOperator, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AnalyticsAndOperator::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => {
+                value.tags = Some(
+                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AnalyticsConfiguration`] as the XML element `name`.
+pub(crate) fn ser_analytics_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnalyticsConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.filter {
+        ser_analytics_filter(writer, "Filter", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.id.as_ref(),
+        "AnalyticsConfiguration",
+        "Id",
+    )?;
+    writer.element("Id", value);
+    let value = crate::runtime::required(
+        value_of.storage_class_analysis.as_ref(),
+        "AnalyticsConfiguration",
+        "StorageClassAnalysis",
+    )?;
+    ser_storage_class_analysis(writer, "StorageClassAnalysis", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AnalyticsConfiguration`] from the XML element just entered.
+pub(crate) fn de_analytics_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AnalyticsConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AnalyticsConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Filter" => value.filter = Some(crate::types::de_analytics_filter(reader)?),
+            b"Id" => value.id = Some(reader.string()?),
+            b"StorageClassAnalysis" => {
+                value.storage_class_analysis = Some(
+                    crate::types::de_storage_class_analysis(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AnalyticsExportDestination`] as the XML element `name`.
+pub(crate) fn ser_analytics_export_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnalyticsExportDestination,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.s3_bucket_destination.as_ref(),
+        "AnalyticsExportDestination",
+        "S3BucketDestination",
+    )?;
+    ser_analytics_s3_bucket_destination(writer, "S3BucketDestination", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AnalyticsExportDestination`] from the XML element just entered.
+pub(crate) fn de_analytics_export_destination(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AnalyticsExportDestination, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AnalyticsExportDestination::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"S3BucketDestination" => {
+                value.s3_bucket_destination = Some(
+                    crate::types::de_analytics_s3_bucket_destination(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AnalyticsFilter`] as the XML element `name`.
+pub(crate) fn ser_analytics_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnalyticsFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.and {
+        ser_analytics_and_operator(writer, "And", value, None)?;
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AnalyticsFilter`] from the XML element just entered.
+pub(crate) fn de_analytics_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AnalyticsFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AnalyticsFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"And" => value.and = Some(crate::types::de_analytics_and_operator(reader)?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`AnalyticsS3BucketDestination`] as the XML element `name`.
+pub(crate) fn ser_analytics_s3_bucket_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnalyticsS3BucketDestination,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.bucket.as_ref(),
+        "AnalyticsS3BucketDestination",
+        "Bucket",
+    )?;
+    writer.element("Bucket", value);
+    if let Some(value) = &value_of.bucket_account_id {
+        writer.element("BucketAccountId", value);
+    }
+    let value = crate::runtime::required(
+        value_of.format.as_ref(),
+        "AnalyticsS3BucketDestination",
+        "Format",
+    )?;
+    writer.element("Format", value.as_str());
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`AnalyticsS3BucketDestination`] from the XML element just entered.
+pub(crate) fn de_analytics_s3_bucket_destination(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<AnalyticsS3BucketDestination, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = AnalyticsS3BucketDestination::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Bucket" => value.bucket = Some(reader.string()?),
+            b"BucketAccountId" => value.bucket_account_id = Some(reader.string()?),
+            b"Format" => {
+                value.format = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::AnalyticsS3ExportFileFormat::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`BlockedEncryptionTypes`] as the XML element `name`.
+pub(crate) fn ser_blocked_encryption_types(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &BlockedEncryptionTypes,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.encryption_type {
+        for item in value {
+            writer.element("", item.as_str());
+        }
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`BlockedEncryptionTypes`] from the XML element just entered.
+pub(crate) fn de_blocked_encryption_types(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<BlockedEncryptionTypes, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = BlockedEncryptionTypes::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"EncryptionType" => {
+                value
+                    .encryption_type
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::EncryptionType::from(
+                                text.as_ref(),
+                            ))?,
+                    )
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
 }
 /// Reads [`Bucket`] from the XML element just entered.
 pub(crate) fn de_bucket(
@@ -2129,6 +5691,280 @@ pub(crate) fn ser_bucket_info(
     }
     writer.end(name);
     Ok(())
+}
+/// Writes [`BucketLifecycleConfiguration`] as the XML element `name`.
+pub(crate) fn ser_bucket_lifecycle_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &BucketLifecycleConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.rules.as_ref(),
+        "BucketLifecycleConfiguration",
+        "Rules",
+    )?;
+    for item in value {
+        ser_lifecycle_rule(writer, "Rule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`BucketLoggingStatus`] as the XML element `name`.
+pub(crate) fn ser_bucket_logging_status(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &BucketLoggingStatus,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.logging_enabled {
+        ser_logging_enabled(writer, "LoggingEnabled", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`CorsConfiguration`] as the XML element `name`.
+pub(crate) fn ser_cors_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &CorsConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.cors_rules.as_ref(),
+        "CorsConfiguration",
+        "CORSRules",
+    )?;
+    for item in value {
+        ser_cors_rule(writer, "CORSRule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`CorsRule`] as the XML element `name`.
+pub(crate) fn ser_cors_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &CorsRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.allowed_headers {
+        for item in value {
+            writer.element("AllowedHeader", item);
+        }
+    }
+    let value = crate::runtime::required(
+        value_of.allowed_methods.as_ref(),
+        "CorsRule",
+        "AllowedMethods",
+    )?;
+    for item in value {
+        writer.element("AllowedMethod", item);
+    }
+    let value = crate::runtime::required(
+        value_of.allowed_origins.as_ref(),
+        "CorsRule",
+        "AllowedOrigins",
+    )?;
+    for item in value {
+        writer.element("AllowedOrigin", item);
+    }
+    if let Some(value) = &value_of.expose_headers {
+        for item in value {
+            writer.element("ExposeHeader", item);
+        }
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.max_age_seconds {
+        writer.number("MaxAgeSeconds", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`CorsRule`] from the XML element just entered.
+pub(crate) fn de_cors_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<CorsRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = CorsRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AllowedHeader" => {
+                value
+                    .allowed_headers
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(reader.string()?)
+            }
+            b"AllowedMethod" => {
+                value
+                    .allowed_methods
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(reader.string()?)
+            }
+            b"AllowedOrigin" => {
+                value
+                    .allowed_origins
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(reader.string()?)
+            }
+            b"ExposeHeader" => {
+                value
+                    .expose_headers
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(reader.string()?)
+            }
+            b"ID" => value.id = Some(reader.string()?),
+            b"MaxAgeSeconds" => value.max_age_seconds = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`CsvInput`] as the XML element `name`.
+pub(crate) fn ser_csv_input(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &CsvInput,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.allow_quoted_record_delimiter {
+        writer.boolean("AllowQuotedRecordDelimiter", *value);
+    }
+    if let Some(value) = &value_of.comments {
+        writer.element("Comments", value);
+    }
+    if let Some(value) = &value_of.field_delimiter {
+        writer.element("FieldDelimiter", value);
+    }
+    if let Some(value) = &value_of.file_header_info {
+        writer.element("FileHeaderInfo", value.as_str());
+    }
+    if let Some(value) = &value_of.quote_character {
+        writer.element("QuoteCharacter", value);
+    }
+    if let Some(value) = &value_of.quote_escape_character {
+        writer.element("QuoteEscapeCharacter", value);
+    }
+    if let Some(value) = &value_of.record_delimiter {
+        writer.element("RecordDelimiter", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`CsvOutput`] as the XML element `name`.
+pub(crate) fn ser_csv_output(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &CsvOutput,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.field_delimiter {
+        writer.element("FieldDelimiter", value);
+    }
+    if let Some(value) = &value_of.quote_character {
+        writer.element("QuoteCharacter", value);
+    }
+    if let Some(value) = &value_of.quote_escape_character {
+        writer.element("QuoteEscapeCharacter", value);
+    }
+    if let Some(value) = &value_of.quote_fields {
+        writer.element("QuoteFields", value.as_str());
+    }
+    if let Some(value) = &value_of.record_delimiter {
+        writer.element("RecordDelimiter", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`CloudFunctionConfiguration`] as the XML element `name`.
+pub(crate) fn ser_cloud_function_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &CloudFunctionConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.cloud_function {
+        writer.element("CloudFunction", value);
+    }
+    if let Some(value) = &value_of.event {
+        writer.element("Event", value.as_str());
+    }
+    if let Some(value) = &value_of.events {
+        for item in value {
+            writer.element("Event", item.as_str());
+        }
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    if let Some(value) = &value_of.invocation_role {
+        writer.element("InvocationRole", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`CloudFunctionConfiguration`] from the XML element just entered.
+pub(crate) fn de_cloud_function_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<CloudFunctionConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = CloudFunctionConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"CloudFunction" => value.cloud_function = Some(reader.string()?),
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"InvocationRole" => value.invocation_role = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
 }
 /// Reads [`CommonPrefix`] from the XML element just entered.
 pub(crate) fn de_common_prefix(
@@ -2214,6 +6050,44 @@ pub(crate) fn ser_completed_part(
     }
     writer.end(name);
     Ok(())
+}
+/// Writes [`Condition`] as the XML element `name`.
+pub(crate) fn ser_condition(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Condition,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.http_error_code_returned_equals {
+        writer.element("HttpErrorCodeReturnedEquals", value);
+    }
+    if let Some(value) = &value_of.key_prefix_equals {
+        writer.element("KeyPrefixEquals", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Condition`] from the XML element just entered.
+pub(crate) fn de_condition(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Condition, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Condition::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"HttpErrorCodeReturnedEquals" => {
+                value.http_error_code_returned_equals = Some(reader.string()?);
+            }
+            b"KeyPrefixEquals" => value.key_prefix_equals = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
 }
 /// Reads [`CopyObjectResult`] from the XML element just entered.
 pub(crate) fn de_copy_object_result(
@@ -2338,6 +6212,68 @@ pub(crate) fn ser_delete(
     writer.end(name);
     Ok(())
 }
+/// Reads [`DeleteMarkerEntry`] from the XML element just entered.
+pub(crate) fn de_delete_marker_entry(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<DeleteMarkerEntry, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = DeleteMarkerEntry::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"Key" => value.key = Some(reader.string()?),
+            b"LastModified" => {
+                value.last_modified = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"VersionId" => value.version_id = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`DeleteMarkerReplication`] as the XML element `name`.
+pub(crate) fn ser_delete_marker_replication(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &DeleteMarkerReplication,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.status {
+        writer.element("Status", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`DeleteMarkerReplication`] from the XML element just entered.
+pub(crate) fn de_delete_marker_replication(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<DeleteMarkerReplication, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = DeleteMarkerReplication::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::DeleteMarkerReplicationStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
 /// Reads [`DeletedObject`] from the XML element just entered.
 pub(crate) fn de_deleted_object(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2352,6 +6288,140 @@ pub(crate) fn de_deleted_object(
             }
             b"Key" => value.key = Some(reader.string()?),
             b"VersionId" => value.version_id = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Destination`] as the XML element `name`.
+pub(crate) fn ser_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Destination,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.access_control_translation {
+        ser_access_control_translation(writer, "AccessControlTranslation", value, None)?;
+    }
+    if let Some(value) = &value_of.account {
+        writer.element("Account", value);
+    }
+    let value = crate::runtime::required(
+        value_of.bucket.as_ref(),
+        "Destination",
+        "Bucket",
+    )?;
+    writer.element("Bucket", value);
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_encryption_configuration(writer, "EncryptionConfiguration", value, None)?;
+    }
+    if let Some(value) = &value_of.metrics {
+        ser_metrics(writer, "Metrics", value, None)?;
+    }
+    if let Some(value) = &value_of.replication_time {
+        ser_replication_time(writer, "ReplicationTime", value, None)?;
+    }
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Destination`] from the XML element just entered.
+pub(crate) fn de_destination(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Destination, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Destination::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AccessControlTranslation" => {
+                value.access_control_translation = Some(
+                    crate::types::de_access_control_translation(reader)?,
+                );
+            }
+            b"Account" => value.account = Some(reader.string()?),
+            b"Bucket" => value.bucket = Some(reader.string()?),
+            b"EncryptionConfiguration" => {
+                value.encryption_configuration = Some(
+                    crate::types::de_encryption_configuration(reader)?,
+                );
+            }
+            b"Metrics" => value.metrics = Some(crate::types::de_metrics(reader)?),
+            b"ReplicationTime" => {
+                value.replication_time = Some(crate::types::de_replication_time(reader)?);
+            }
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Encryption`] as the XML element `name`.
+pub(crate) fn ser_encryption(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Encryption,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.encryption_type.as_ref(),
+        "Encryption",
+        "EncryptionType",
+    )?;
+    writer.element("EncryptionType", value.as_str());
+    if let Some(value) = &value_of.kms_context {
+        writer.element("KMSContext", value);
+    }
+    if let Some(value) = &value_of.kms_key_id {
+        writer.element("KMSKeyId", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`EncryptionConfiguration`] as the XML element `name`.
+pub(crate) fn ser_encryption_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &EncryptionConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.replica_kms_key_id {
+        writer.element("ReplicaKmsKeyID", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`EncryptionConfiguration`] from the XML element just entered.
+pub(crate) fn de_encryption_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<EncryptionConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = EncryptionConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ReplicaKmsKeyID" => value.replica_kms_key_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -2385,6 +6455,294 @@ pub(crate) fn de_error(
     }
     Ok(value)
 }
+/// Writes [`ErrorDocument`] as the XML element `name`.
+pub(crate) fn ser_error_document(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ErrorDocument,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(value_of.key.as_ref(), "ErrorDocument", "Key")?;
+    writer.element("Key", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ErrorDocument`] from the XML element just entered.
+pub(crate) fn de_error_document(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ErrorDocument, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ErrorDocument::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Key" => value.key = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`EventBridgeConfiguration`] as the XML element `name`.
+pub(crate) fn ser_event_bridge_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    _value_of: &EventBridgeConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`EventBridgeConfiguration`] from the XML element just entered.
+pub(crate) fn de_event_bridge_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<EventBridgeConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = EventBridgeConfiguration::default();
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(value)
+}
+/// Writes [`ExistingObjectReplication`] as the XML element `name`.
+pub(crate) fn ser_existing_object_replication(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ExistingObjectReplication,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "ExistingObjectReplication",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ExistingObjectReplication`] from the XML element just entered.
+pub(crate) fn de_existing_object_replication(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ExistingObjectReplication, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ExistingObjectReplication::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ExistingObjectReplicationStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`FilterRule`] as the XML element `name`.
+pub(crate) fn ser_filter_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &FilterRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.name {
+        writer.element("Name", value.as_str());
+    }
+    if let Some(value) = &value_of.value {
+        writer.element("Value", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`FilterRule`] from the XML element just entered.
+pub(crate) fn de_filter_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<FilterRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = FilterRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Name" => {
+                value.name = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::FilterRuleName::from(text.as_ref()))?,
+                );
+            }
+            b"Value" => value.value = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`GlacierJobParameters`] as the XML element `name`.
+pub(crate) fn ser_glacier_job_parameters(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &GlacierJobParameters,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.tier.as_ref(),
+        "GlacierJobParameters",
+        "Tier",
+    )?;
+    writer.element("Tier", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`Grant`] as the XML element `name`.
+pub(crate) fn ser_grant(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Grant,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.grantee {
+        ser_grantee(writer, "Grantee", value, None)?;
+    }
+    if let Some(value) = &value_of.permission {
+        writer.element("Permission", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Grant`] from the XML element just entered.
+pub(crate) fn de_grant(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Grant, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Grant::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Grantee" => value.grantee = Some(crate::types::de_grantee(reader)?),
+            b"Permission" => {
+                value.permission = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::Permission::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Grantee`] as the XML element `name`.
+pub(crate) fn ser_grantee(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Grantee,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.attribute("xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+    let value = crate::runtime::required(value_of.r#type.as_ref(), "Grantee", "Type")?;
+    writer.attribute("xsi:type", value.as_str());
+    writer.close_start();
+    if let Some(value) = &value_of.display_name {
+        writer.element("DisplayName", value);
+    }
+    if let Some(value) = &value_of.email_address {
+        writer.element("EmailAddress", value);
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.uri {
+        writer.element("URI", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Grantee`] from the XML element just entered.
+pub(crate) fn de_grantee(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Grantee, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Grantee::default();
+    value.r#type = reader.attribute("xsi:type")?.map(crate::types::Type::from);
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DisplayName" => value.display_name = Some(reader.string()?),
+            b"EmailAddress" => value.email_address = Some(reader.string()?),
+            b"ID" => value.id = Some(reader.string()?),
+            b"URI" => value.uri = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`IndexDocument`] as the XML element `name`.
+pub(crate) fn ser_index_document(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &IndexDocument,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.suffix.as_ref(),
+        "IndexDocument",
+        "Suffix",
+    )?;
+    writer.element("Suffix", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`IndexDocument`] from the XML element just entered.
+pub(crate) fn de_index_document(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<IndexDocument, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = IndexDocument::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Suffix" => value.suffix = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
 /// Reads [`Initiator`] from the XML element just entered.
 pub(crate) fn de_initiator(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2399,6 +6757,33 @@ pub(crate) fn de_initiator(
         }
     }
     Ok(value)
+}
+/// Writes [`InputSerialization`] as the XML element `name`.
+pub(crate) fn ser_input_serialization(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InputSerialization,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.csv {
+        ser_csv_input(writer, "CSV", value, None)?;
+    }
+    if let Some(value) = &value_of.compression_type {
+        writer.element("CompressionType", value.as_str());
+    }
+    if let Some(value) = &value_of.json {
+        ser_json_input(writer, "JSON", value, None)?;
+    }
+    if let Some(value) = &value_of.parquet {
+        ser_parquet_input(writer, "Parquet", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
 }
 /// Reads [`InvalidObjectState`] from the XML element just entered.
 pub(crate) fn de_invalid_object_state(
@@ -2451,6 +6836,721 @@ pub(crate) fn de_invalid_write_offset(
     }
     Ok(value)
 }
+/// Writes [`InventoryConfiguration`] as the XML element `name`.
+pub(crate) fn ser_inventory_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.destination.as_ref(),
+        "InventoryConfiguration",
+        "Destination",
+    )?;
+    ser_inventory_destination(writer, "Destination", value, None)?;
+    if let Some(value) = &value_of.filter {
+        ser_inventory_filter(writer, "Filter", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.id.as_ref(),
+        "InventoryConfiguration",
+        "Id",
+    )?;
+    writer.element("Id", value);
+    let value = crate::runtime::required(
+        value_of.included_object_versions.as_ref(),
+        "InventoryConfiguration",
+        "IncludedObjectVersions",
+    )?;
+    writer.element("IncludedObjectVersions", value.as_str());
+    let value = crate::runtime::required(
+        value_of.is_enabled.as_ref(),
+        "InventoryConfiguration",
+        "IsEnabled",
+    )?;
+    writer.boolean("IsEnabled", *value);
+    if let Some(value) = &value_of.optional_fields {
+        writer.open("OptionalFields");
+        writer.close_start();
+        for item in value {
+            writer.element("Field", item.as_str());
+        }
+        writer.end("OptionalFields");
+    }
+    let value = crate::runtime::required(
+        value_of.schedule.as_ref(),
+        "InventoryConfiguration",
+        "Schedule",
+    )?;
+    ser_inventory_schedule(writer, "Schedule", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventoryConfiguration`] from the XML element just entered.
+pub(crate) fn de_inventory_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventoryConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventoryConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Destination" => {
+                value.destination = Some(crate::types::de_inventory_destination(reader)?);
+            }
+            b"Filter" => value.filter = Some(crate::types::de_inventory_filter(reader)?),
+            b"Id" => value.id = Some(reader.string()?),
+            b"IncludedObjectVersions" => {
+                value.included_object_versions = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::InventoryIncludedObjectVersions::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"IsEnabled" => value.is_enabled = Some(reader.boolean()?),
+            b"OptionalFields" => {
+                value.optional_fields = Some(
+                    reader
+                        .list(
+                            b"Field",
+                            |reader| {
+                                reader
+                                    .text()
+                                    .map(|text| crate::types::InventoryOptionalField::from(
+                                        text.as_ref(),
+                                    ))
+                            },
+                        )?,
+                );
+            }
+            b"Schedule" => {
+                value.schedule = Some(crate::types::de_inventory_schedule(reader)?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`InventoryDestination`] as the XML element `name`.
+pub(crate) fn ser_inventory_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryDestination,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.s3_bucket_destination.as_ref(),
+        "InventoryDestination",
+        "S3BucketDestination",
+    )?;
+    ser_inventory_s3_bucket_destination(writer, "S3BucketDestination", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventoryDestination`] from the XML element just entered.
+pub(crate) fn de_inventory_destination(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventoryDestination, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventoryDestination::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"S3BucketDestination" => {
+                value.s3_bucket_destination = Some(
+                    crate::types::de_inventory_s3_bucket_destination(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`InventoryEncryption`] as the XML element `name`.
+pub(crate) fn ser_inventory_encryption(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryEncryption,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.ssekms {
+        ser_ssekms(writer, "SSE-KMS", value, None)?;
+    }
+    if let Some(value) = &value_of.sses3 {
+        ser_sses3(writer, "SSE-S3", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventoryEncryption`] from the XML element just entered.
+pub(crate) fn de_inventory_encryption(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventoryEncryption, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventoryEncryption::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"SSE-KMS" => value.ssekms = Some(crate::types::de_ssekms(reader)?),
+            b"SSE-S3" => value.sses3 = Some(crate::types::de_sses3(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`InventoryFilter`] as the XML element `name`.
+pub(crate) fn ser_inventory_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.prefix.as_ref(),
+        "InventoryFilter",
+        "Prefix",
+    )?;
+    writer.element("Prefix", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventoryFilter`] from the XML element just entered.
+pub(crate) fn de_inventory_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventoryFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventoryFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`InventoryS3BucketDestination`] as the XML element `name`.
+pub(crate) fn ser_inventory_s3_bucket_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryS3BucketDestination,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.account_id {
+        writer.element("AccountId", value);
+    }
+    let value = crate::runtime::required(
+        value_of.bucket.as_ref(),
+        "InventoryS3BucketDestination",
+        "Bucket",
+    )?;
+    writer.element("Bucket", value);
+    if let Some(value) = &value_of.encryption {
+        ser_inventory_encryption(writer, "Encryption", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.format.as_ref(),
+        "InventoryS3BucketDestination",
+        "Format",
+    )?;
+    writer.element("Format", value.as_str());
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventoryS3BucketDestination`] from the XML element just entered.
+pub(crate) fn de_inventory_s3_bucket_destination(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventoryS3BucketDestination, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventoryS3BucketDestination::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AccountId" => value.account_id = Some(reader.string()?),
+            b"Bucket" => value.bucket = Some(reader.string()?),
+            b"Encryption" => {
+                value.encryption = Some(crate::types::de_inventory_encryption(reader)?);
+            }
+            b"Format" => {
+                value.format = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::InventoryFormat::from(text.as_ref()))?,
+                );
+            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`InventorySchedule`] as the XML element `name`.
+pub(crate) fn ser_inventory_schedule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventorySchedule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.frequency.as_ref(),
+        "InventorySchedule",
+        "Frequency",
+    )?;
+    writer.element("Frequency", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`InventorySchedule`] from the XML element just entered.
+pub(crate) fn de_inventory_schedule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<InventorySchedule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = InventorySchedule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Frequency" => {
+                value.frequency = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::InventoryFrequency::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`JsonInput`] as the XML element `name`.
+pub(crate) fn ser_json_input(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &JsonInput,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.r#type {
+        writer.element("Type", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`JsonOutput`] as the XML element `name`.
+pub(crate) fn ser_json_output(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &JsonOutput,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.record_delimiter {
+        writer.element("RecordDelimiter", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`LambdaFunctionConfiguration`] as the XML element `name`.
+pub(crate) fn ser_lambda_function_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LambdaFunctionConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.events.as_ref(),
+        "LambdaFunctionConfiguration",
+        "Events",
+    )?;
+    for item in value {
+        writer.element("Event", item.as_str());
+    }
+    if let Some(value) = &value_of.filter {
+        ser_notification_configuration_filter(writer, "Filter", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.lambda_function_arn.as_ref(),
+        "LambdaFunctionConfiguration",
+        "LambdaFunctionArn",
+    )?;
+    writer.element("CloudFunction", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LambdaFunctionConfiguration`] from the XML element just entered.
+pub(crate) fn de_lambda_function_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LambdaFunctionConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LambdaFunctionConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Filter" => {
+                value.filter = Some(
+                    crate::types::de_notification_configuration_filter(reader)?,
+                );
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"CloudFunction" => value.lambda_function_arn = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`LifecycleConfiguration`] as the XML element `name`.
+pub(crate) fn ser_lifecycle_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LifecycleConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.rules.as_ref(),
+        "LifecycleConfiguration",
+        "Rules",
+    )?;
+    for item in value {
+        ser_rule(writer, "Rule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`LifecycleExpiration`] as the XML element `name`.
+pub(crate) fn ser_lifecycle_expiration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LifecycleExpiration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.date {
+        writer
+            .element(
+                "Date",
+                &crate::runtime::format_timestamp(
+                    value,
+                    crate::primitives::DateTimeFormat::DateTime,
+                )?,
+            );
+    }
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    if let Some(value) = &value_of.expired_object_delete_marker {
+        writer.boolean("ExpiredObjectDeleteMarker", *value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LifecycleExpiration`] from the XML element just entered.
+pub(crate) fn de_lifecycle_expiration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LifecycleExpiration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LifecycleExpiration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Date" => {
+                value.date = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"Days" => value.days = Some(reader.number()?),
+            b"ExpiredObjectDeleteMarker" => {
+                value.expired_object_delete_marker = Some(reader.boolean()?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`LifecycleRule`] as the XML element `name`.
+pub(crate) fn ser_lifecycle_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LifecycleRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
+        ser_abort_incomplete_multipart_upload(
+            writer,
+            "AbortIncompleteMultipartUpload",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.expiration {
+        ser_lifecycle_expiration(writer, "Expiration", value, None)?;
+    }
+    if let Some(value) = &value_of.filter {
+        ser_lifecycle_rule_filter(writer, "Filter", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.noncurrent_version_expiration {
+        ser_noncurrent_version_expiration(
+            writer,
+            "NoncurrentVersionExpiration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.noncurrent_version_transitions {
+        for item in value {
+            ser_noncurrent_version_transition(
+                writer,
+                "NoncurrentVersionTransition",
+                item,
+                None,
+            )?;
+        }
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "LifecycleRule",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    if let Some(value) = &value_of.transitions {
+        for item in value {
+            ser_transition(writer, "Transition", item, None)?;
+        }
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LifecycleRule`] from the XML element just entered.
+pub(crate) fn de_lifecycle_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LifecycleRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LifecycleRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AbortIncompleteMultipartUpload" => {
+                value.abort_incomplete_multipart_upload = Some(
+                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
+                );
+            }
+            b"Expiration" => {
+                value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
+            }
+            b"Filter" => {
+                value.filter = Some(crate::types::de_lifecycle_rule_filter(reader)?);
+            }
+            b"ID" => value.id = Some(reader.string()?),
+            b"NoncurrentVersionExpiration" => {
+                value.noncurrent_version_expiration = Some(
+                    crate::types::de_noncurrent_version_expiration(reader)?,
+                );
+            }
+            b"NoncurrentVersionTransition" => {
+                value
+                    .noncurrent_version_transitions
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_noncurrent_version_transition(reader)?)
+            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ExpirationStatus::from(text.as_ref()))?,
+                );
+            }
+            b"Transition" => {
+                value
+                    .transitions
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_transition(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`LifecycleRuleAndOperator`] as the XML element `name`.
+pub(crate) fn ser_lifecycle_rule_and_operator(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LifecycleRuleAndOperator,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.object_size_greater_than {
+        writer.number("ObjectSizeGreaterThan", value);
+    }
+    if let Some(value) = &value_of.object_size_less_than {
+        writer.number("ObjectSizeLessThan", value);
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        writer.open("Tag");
+        writer.close_start();
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+        writer.end("Tag");
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LifecycleRuleAndOperator`] from the XML element just entered.
+pub(crate) fn de_lifecycle_rule_and_operator(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LifecycleRuleAndOperator, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LifecycleRuleAndOperator::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ObjectSizeGreaterThan" => {
+                value.object_size_greater_than = Some(reader.number()?);
+            }
+            b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => {
+                value.tags = Some(
+                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`LifecycleRuleFilter`] as the XML element `name`.
+pub(crate) fn ser_lifecycle_rule_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LifecycleRuleFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.and {
+        ser_lifecycle_rule_and_operator(writer, "And", value, None)?;
+    }
+    if let Some(value) = &value_of.object_size_greater_than {
+        writer.number("ObjectSizeGreaterThan", value);
+    }
+    if let Some(value) = &value_of.object_size_less_than {
+        writer.number("ObjectSizeLessThan", value);
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LifecycleRuleFilter`] from the XML element just entered.
+pub(crate) fn de_lifecycle_rule_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LifecycleRuleFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LifecycleRuleFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"And" => {
+                value.and = Some(crate::types::de_lifecycle_rule_and_operator(reader)?);
+            }
+            b"ObjectSizeGreaterThan" => {
+                value.object_size_greater_than = Some(reader.number()?);
+            }
+            b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
 /// Writes [`LocationInfo`] as the XML element `name`.
 pub(crate) fn ser_location_info(
     writer: &mut crate::runtime::XmlWriter,
@@ -2471,6 +7571,268 @@ pub(crate) fn ser_location_info(
     }
     writer.end(name);
     Ok(())
+}
+/// Writes [`LoggingEnabled`] as the XML element `name`.
+pub(crate) fn ser_logging_enabled(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &LoggingEnabled,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.target_bucket.as_ref(),
+        "LoggingEnabled",
+        "TargetBucket",
+    )?;
+    writer.element("TargetBucket", value);
+    if let Some(value) = &value_of.target_grants {
+        writer.open("TargetGrants");
+        writer.close_start();
+        for item in value {
+            ser_target_grant(writer, "Grant", item, None)?;
+        }
+        writer.end("TargetGrants");
+    }
+    if let Some(value) = &value_of.target_object_key_format {
+        ser_target_object_key_format(writer, "TargetObjectKeyFormat", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.target_prefix.as_ref(),
+        "LoggingEnabled",
+        "TargetPrefix",
+    )?;
+    writer.element("TargetPrefix", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`LoggingEnabled`] from the XML element just entered.
+pub(crate) fn de_logging_enabled(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<LoggingEnabled, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = LoggingEnabled::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"TargetBucket" => value.target_bucket = Some(reader.string()?),
+            b"TargetGrants" => {
+                value.target_grants = Some(
+                    reader
+                        .list(b"Grant", |reader| crate::types::de_target_grant(reader))?,
+                );
+            }
+            b"TargetObjectKeyFormat" => {
+                value.target_object_key_format = Some(
+                    crate::types::de_target_object_key_format(reader)?,
+                );
+            }
+            b"TargetPrefix" => value.target_prefix = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`MetadataEntry`] as the XML element `name`.
+pub(crate) fn ser_metadata_entry(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetadataEntry,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.name {
+        writer.element("Name", value);
+    }
+    if let Some(value) = &value_of.value {
+        writer.element("Value", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`Metrics`] as the XML element `name`.
+pub(crate) fn ser_metrics(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Metrics,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.event_threshold {
+        ser_replication_time_value(writer, "EventThreshold", value, None)?;
+    }
+    let value = crate::runtime::required(value_of.status.as_ref(), "Metrics", "Status")?;
+    writer.element("Status", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Metrics`] from the XML element just entered.
+pub(crate) fn de_metrics(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Metrics, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Metrics::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"EventThreshold" => {
+                value.event_threshold = Some(
+                    crate::types::de_replication_time_value(reader)?,
+                );
+            }
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::MetricsStatus::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`MetricsAndOperator`] as the XML element `name`.
+pub(crate) fn ser_metrics_and_operator(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetricsAndOperator,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.access_point_arn {
+        writer.element("AccessPointArn", value);
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        writer.open("Tag");
+        writer.close_start();
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+        writer.end("Tag");
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`MetricsAndOperator`] from the XML element just entered.
+pub(crate) fn de_metrics_and_operator(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<MetricsAndOperator, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = MetricsAndOperator::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => {
+                value.tags = Some(
+                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`MetricsConfiguration`] as the XML element `name`.
+pub(crate) fn ser_metrics_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetricsConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.filter {
+        ser_metrics_filter(writer, "Filter", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.id.as_ref(),
+        "MetricsConfiguration",
+        "Id",
+    )?;
+    writer.element("Id", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`MetricsConfiguration`] from the XML element just entered.
+pub(crate) fn de_metrics_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<MetricsConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = MetricsConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Filter" => value.filter = Some(crate::types::de_metrics_filter(reader)?),
+            b"Id" => value.id = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`MetricsFilter`] as the XML element `name`.
+pub(crate) fn ser_metrics_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetricsFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.access_point_arn {
+        writer.element("AccessPointArn", value);
+    }
+    if let Some(value) = &value_of.and {
+        ser_metrics_and_operator(writer, "And", value, None)?;
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`MetricsFilter`] from the XML element just entered.
+pub(crate) fn de_metrics_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<MetricsFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = MetricsFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
+            b"And" => value.and = Some(crate::types::de_metrics_and_operator(reader)?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
 }
 /// Reads [`MultipartUpload`] from the XML element just entered.
 pub(crate) fn de_multipart_upload(
@@ -2551,6 +7913,196 @@ pub(crate) fn de_no_such_upload(
     }
     Ok(value)
 }
+/// Writes [`NoncurrentVersionExpiration`] as the XML element `name`.
+pub(crate) fn ser_noncurrent_version_expiration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &NoncurrentVersionExpiration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.newer_noncurrent_versions {
+        writer.number("NewerNoncurrentVersions", value);
+    }
+    if let Some(value) = &value_of.noncurrent_days {
+        writer.number("NoncurrentDays", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`NoncurrentVersionExpiration`] from the XML element just entered.
+pub(crate) fn de_noncurrent_version_expiration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<NoncurrentVersionExpiration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = NoncurrentVersionExpiration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"NewerNoncurrentVersions" => {
+                value.newer_noncurrent_versions = Some(reader.number()?);
+            }
+            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`NoncurrentVersionTransition`] as the XML element `name`.
+pub(crate) fn ser_noncurrent_version_transition(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &NoncurrentVersionTransition,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.newer_noncurrent_versions {
+        writer.number("NewerNoncurrentVersions", value);
+    }
+    if let Some(value) = &value_of.noncurrent_days {
+        writer.number("NoncurrentDays", value);
+    }
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`NoncurrentVersionTransition`] from the XML element just entered.
+pub(crate) fn de_noncurrent_version_transition(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<NoncurrentVersionTransition, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = NoncurrentVersionTransition::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"NewerNoncurrentVersions" => {
+                value.newer_noncurrent_versions = Some(reader.number()?);
+            }
+            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::TransitionStorageClass::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`NotificationConfiguration`] as the XML element `name`.
+pub(crate) fn ser_notification_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &NotificationConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.event_bridge_configuration {
+        ser_event_bridge_configuration(writer, "EventBridgeConfiguration", value, None)?;
+    }
+    if let Some(value) = &value_of.lambda_function_configurations {
+        for item in value {
+            ser_lambda_function_configuration(
+                writer,
+                "CloudFunctionConfiguration",
+                item,
+                None,
+            )?;
+        }
+    }
+    if let Some(value) = &value_of.queue_configurations {
+        for item in value {
+            ser_queue_configuration(writer, "QueueConfiguration", item, None)?;
+        }
+    }
+    if let Some(value) = &value_of.topic_configurations {
+        for item in value {
+            ser_topic_configuration(writer, "TopicConfiguration", item, None)?;
+        }
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`NotificationConfigurationDeprecated`] as the XML element `name`.
+pub(crate) fn ser_notification_configuration_deprecated(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &NotificationConfigurationDeprecated,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.cloud_function_configuration {
+        ser_cloud_function_configuration(
+            writer,
+            "CloudFunctionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.queue_configuration {
+        ser_queue_configuration_deprecated(writer, "QueueConfiguration", value, None)?;
+    }
+    if let Some(value) = &value_of.topic_configuration {
+        ser_topic_configuration_deprecated(writer, "TopicConfiguration", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`NotificationConfigurationFilter`] as the XML element `name`.
+pub(crate) fn ser_notification_configuration_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &NotificationConfigurationFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.key {
+        ser_s3_key_filter(writer, "S3Key", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`NotificationConfigurationFilter`] from the XML element just entered.
+pub(crate) fn de_notification_configuration_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<
+    NotificationConfigurationFilter,
+    crate::error::ResponseError,
+> {
+    #[allow(unused_mut)]
+    let mut value = NotificationConfigurationFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"S3Key" => value.key = Some(crate::types::de_s3_key_filter(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
 /// Reads [`Object`] from the XML element just entered.
 pub(crate) fn de_object(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2601,6 +8153,17 @@ pub(crate) fn de_object(
             }
             _ => reader.skip()?,
         }
+    }
+    Ok(value)
+}
+/// Reads [`ObjectAlreadyInActiveTierError`] from the XML element just entered.
+pub(crate) fn de_object_already_in_active_tier_error(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ObjectAlreadyInActiveTierError, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ObjectAlreadyInActiveTierError::default();
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }
@@ -2655,6 +8218,121 @@ pub(crate) fn de_object_not_in_active_tier_error(
     }
     Ok(value)
 }
+/// Reads [`ObjectVersion`] from the XML element just entered.
+pub(crate) fn de_object_version(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ObjectVersion, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ObjectVersion::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ChecksumAlgorithm" => {
+                value
+                    .checksum_algorithm
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumAlgorithm::from(
+                                text.as_ref(),
+                            ))?,
+                    )
+            }
+            b"ChecksumType" => {
+                value.checksum_type = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
+                );
+            }
+            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"Key" => value.key = Some(reader.string()?),
+            b"LastModified" => {
+                value.last_modified = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"RestoreStatus" => {
+                value.restore_status = Some(crate::types::de_restore_status(reader)?);
+            }
+            b"Size" => value.size = Some(reader.number()?),
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectVersionStorageClass::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"VersionId" => value.version_id = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`OutputLocation`] as the XML element `name`.
+pub(crate) fn ser_output_location(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &OutputLocation,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.s3 {
+        ser_s3_location(writer, "S3", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`OutputSerialization`] as the XML element `name`.
+pub(crate) fn ser_output_serialization(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &OutputSerialization,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.csv {
+        ser_csv_output(writer, "CSV", value, None)?;
+    }
+    if let Some(value) = &value_of.json {
+        ser_json_output(writer, "JSON", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`Owner`] as the XML element `name`.
+pub(crate) fn ser_owner(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Owner,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.display_name {
+        writer.element("DisplayName", value);
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    writer.end(name);
+    Ok(())
+}
 /// Reads [`Owner`] from the XML element just entered.
 pub(crate) fn de_owner(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2669,6 +8347,21 @@ pub(crate) fn de_owner(
         }
     }
     Ok(value)
+}
+/// Writes [`ParquetInput`] as the XML element `name`.
+pub(crate) fn ser_parquet_input(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    _value_of: &ParquetInput,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    writer.end(name);
+    Ok(())
 }
 /// Reads [`Part`] from the XML element just entered.
 pub(crate) fn de_part(
@@ -2701,6 +8394,685 @@ pub(crate) fn de_part(
     }
     Ok(value)
 }
+/// Writes [`PartitionedPrefix`] as the XML element `name`.
+pub(crate) fn ser_partitioned_prefix(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &PartitionedPrefix,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.partition_date_source {
+        writer.element("PartitionDateSource", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`PartitionedPrefix`] from the XML element just entered.
+pub(crate) fn de_partitioned_prefix(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<PartitionedPrefix, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = PartitionedPrefix::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"PartitionDateSource" => {
+                value.partition_date_source = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::PartitionDateSource::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`QueueConfiguration`] as the XML element `name`.
+pub(crate) fn ser_queue_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &QueueConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.events.as_ref(),
+        "QueueConfiguration",
+        "Events",
+    )?;
+    for item in value {
+        writer.element("Event", item.as_str());
+    }
+    if let Some(value) = &value_of.filter {
+        ser_notification_configuration_filter(writer, "Filter", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.queue_arn.as_ref(),
+        "QueueConfiguration",
+        "QueueArn",
+    )?;
+    writer.element("Queue", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`QueueConfiguration`] from the XML element just entered.
+pub(crate) fn de_queue_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<QueueConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = QueueConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Filter" => {
+                value.filter = Some(
+                    crate::types::de_notification_configuration_filter(reader)?,
+                );
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"Queue" => value.queue_arn = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`QueueConfigurationDeprecated`] as the XML element `name`.
+pub(crate) fn ser_queue_configuration_deprecated(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &QueueConfigurationDeprecated,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.event {
+        writer.element("Event", value.as_str());
+    }
+    if let Some(value) = &value_of.events {
+        for item in value {
+            writer.element("Event", item.as_str());
+        }
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    if let Some(value) = &value_of.queue {
+        writer.element("Queue", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`QueueConfigurationDeprecated`] from the XML element just entered.
+pub(crate) fn de_queue_configuration_deprecated(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<QueueConfigurationDeprecated, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = QueueConfigurationDeprecated::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"Queue" => value.queue = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Redirect`] as the XML element `name`.
+pub(crate) fn ser_redirect(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Redirect,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.host_name {
+        writer.element("HostName", value);
+    }
+    if let Some(value) = &value_of.http_redirect_code {
+        writer.element("HttpRedirectCode", value);
+    }
+    if let Some(value) = &value_of.protocol {
+        writer.element("Protocol", value.as_str());
+    }
+    if let Some(value) = &value_of.replace_key_prefix_with {
+        writer.element("ReplaceKeyPrefixWith", value);
+    }
+    if let Some(value) = &value_of.replace_key_with {
+        writer.element("ReplaceKeyWith", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Redirect`] from the XML element just entered.
+pub(crate) fn de_redirect(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Redirect, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Redirect::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"HostName" => value.host_name = Some(reader.string()?),
+            b"HttpRedirectCode" => value.http_redirect_code = Some(reader.string()?),
+            b"Protocol" => {
+                value.protocol = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::Protocol::from(text.as_ref()))?,
+                );
+            }
+            b"ReplaceKeyPrefixWith" => {
+                value.replace_key_prefix_with = Some(reader.string()?);
+            }
+            b"ReplaceKeyWith" => value.replace_key_with = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`RedirectAllRequestsTo`] as the XML element `name`.
+pub(crate) fn ser_redirect_all_requests_to(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RedirectAllRequestsTo,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.host_name.as_ref(),
+        "RedirectAllRequestsTo",
+        "HostName",
+    )?;
+    writer.element("HostName", value);
+    if let Some(value) = &value_of.protocol {
+        writer.element("Protocol", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`RedirectAllRequestsTo`] from the XML element just entered.
+pub(crate) fn de_redirect_all_requests_to(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<RedirectAllRequestsTo, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = RedirectAllRequestsTo::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"HostName" => value.host_name = Some(reader.string()?),
+            b"Protocol" => {
+                value.protocol = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::Protocol::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicaModifications`] as the XML element `name`.
+pub(crate) fn ser_replica_modifications(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicaModifications,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "ReplicaModifications",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicaModifications`] from the XML element just entered.
+pub(crate) fn de_replica_modifications(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicaModifications, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicaModifications::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ReplicaModificationsStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationConfiguration`] as the XML element `name`.
+pub(crate) fn ser_replication_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.role.as_ref(),
+        "ReplicationConfiguration",
+        "Role",
+    )?;
+    writer.element("Role", value);
+    let value = crate::runtime::required(
+        value_of.rules.as_ref(),
+        "ReplicationConfiguration",
+        "Rules",
+    )?;
+    for item in value {
+        ser_replication_rule(writer, "Rule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationConfiguration`] from the XML element just entered.
+pub(crate) fn de_replication_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Role" => value.role = Some(reader.string()?),
+            b"Rule" => {
+                value
+                    .rules
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_replication_rule(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationRule`] as the XML element `name`.
+pub(crate) fn ser_replication_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.delete_marker_replication {
+        ser_delete_marker_replication(writer, "DeleteMarkerReplication", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.destination.as_ref(),
+        "ReplicationRule",
+        "Destination",
+    )?;
+    ser_destination(writer, "Destination", value, None)?;
+    if let Some(value) = &value_of.existing_object_replication {
+        ser_existing_object_replication(
+            writer,
+            "ExistingObjectReplication",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.filter {
+        ser_replication_rule_filter(writer, "Filter", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.priority {
+        writer.number("Priority", value);
+    }
+    if let Some(value) = &value_of.source_selection_criteria {
+        ser_source_selection_criteria(writer, "SourceSelectionCriteria", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "ReplicationRule",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationRule`] from the XML element just entered.
+pub(crate) fn de_replication_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DeleteMarkerReplication" => {
+                value.delete_marker_replication = Some(
+                    crate::types::de_delete_marker_replication(reader)?,
+                );
+            }
+            b"Destination" => {
+                value.destination = Some(crate::types::de_destination(reader)?);
+            }
+            b"ExistingObjectReplication" => {
+                value.existing_object_replication = Some(
+                    crate::types::de_existing_object_replication(reader)?,
+                );
+            }
+            b"Filter" => {
+                value.filter = Some(crate::types::de_replication_rule_filter(reader)?);
+            }
+            b"ID" => value.id = Some(reader.string()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Priority" => value.priority = Some(reader.number()?),
+            b"SourceSelectionCriteria" => {
+                value.source_selection_criteria = Some(
+                    crate::types::de_source_selection_criteria(reader)?,
+                );
+            }
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ReplicationRuleStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationRuleAndOperator`] as the XML element `name`.
+pub(crate) fn ser_replication_rule_and_operator(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationRuleAndOperator,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        writer.open("Tag");
+        writer.close_start();
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+        writer.end("Tag");
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationRuleAndOperator`] from the XML element just entered.
+pub(crate) fn de_replication_rule_and_operator(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationRuleAndOperator, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationRuleAndOperator::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => {
+                value.tags = Some(
+                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationRuleFilter`] as the XML element `name`.
+pub(crate) fn ser_replication_rule_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationRuleFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.and {
+        ser_replication_rule_and_operator(writer, "And", value, None)?;
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationRuleFilter`] from the XML element just entered.
+pub(crate) fn de_replication_rule_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationRuleFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationRuleFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"And" => {
+                value.and = Some(crate::types::de_replication_rule_and_operator(reader)?);
+            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationTime`] as the XML element `name`.
+pub(crate) fn ser_replication_time(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationTime,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "ReplicationTime",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    let value = crate::runtime::required(
+        value_of.time.as_ref(),
+        "ReplicationTime",
+        "Time",
+    )?;
+    ser_replication_time_value(writer, "Time", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationTime`] from the XML element just entered.
+pub(crate) fn de_replication_time(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationTime, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationTime::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ReplicationTimeStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"Time" => {
+                value.time = Some(crate::types::de_replication_time_value(reader)?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ReplicationTimeValue`] as the XML element `name`.
+pub(crate) fn ser_replication_time_value(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ReplicationTimeValue,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.minutes {
+        writer.number("Minutes", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ReplicationTimeValue`] from the XML element just entered.
+pub(crate) fn de_replication_time_value(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ReplicationTimeValue, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ReplicationTimeValue::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Minutes" => value.minutes = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`RequestPaymentConfiguration`] as the XML element `name`.
+pub(crate) fn ser_request_payment_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RequestPaymentConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.payer.as_ref(),
+        "RequestPaymentConfiguration",
+        "Payer",
+    )?;
+    writer.element("Payer", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`RestoreRequest`] as the XML element `name`.
+pub(crate) fn ser_restore_request(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RestoreRequest,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    if let Some(value) = &value_of.description {
+        writer.element("Description", value);
+    }
+    if let Some(value) = &value_of.glacier_job_parameters {
+        ser_glacier_job_parameters(writer, "GlacierJobParameters", value, None)?;
+    }
+    if let Some(value) = &value_of.output_location {
+        ser_output_location(writer, "OutputLocation", value, None)?;
+    }
+    if let Some(value) = &value_of.select_parameters {
+        ser_select_parameters(writer, "SelectParameters", value, None)?;
+    }
+    if let Some(value) = &value_of.tier {
+        writer.element("Tier", value.as_str());
+    }
+    if let Some(value) = &value_of.r#type {
+        writer.element("Type", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
 /// Reads [`RestoreStatus`] from the XML element just entered.
 pub(crate) fn de_restore_status(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2715,6 +9087,678 @@ pub(crate) fn de_restore_status(
             b"RestoreExpiryDate" => {
                 value.restore_expiry_date = Some(
                     reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`RoutingRule`] as the XML element `name`.
+pub(crate) fn ser_routing_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RoutingRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.condition {
+        ser_condition(writer, "Condition", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.redirect.as_ref(),
+        "RoutingRule",
+        "Redirect",
+    )?;
+    ser_redirect(writer, "Redirect", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`RoutingRule`] from the XML element just entered.
+pub(crate) fn de_routing_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<RoutingRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = RoutingRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Condition" => value.condition = Some(crate::types::de_condition(reader)?),
+            b"Redirect" => value.redirect = Some(crate::types::de_redirect(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Rule`] as the XML element `name`.
+pub(crate) fn ser_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Rule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
+        ser_abort_incomplete_multipart_upload(
+            writer,
+            "AbortIncompleteMultipartUpload",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.expiration {
+        ser_lifecycle_expiration(writer, "Expiration", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.noncurrent_version_expiration {
+        ser_noncurrent_version_expiration(
+            writer,
+            "NoncurrentVersionExpiration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.noncurrent_version_transition {
+        ser_noncurrent_version_transition(
+            writer,
+            "NoncurrentVersionTransition",
+            value,
+            None,
+        )?;
+    }
+    let value = crate::runtime::required(value_of.prefix.as_ref(), "Rule", "Prefix")?;
+    writer.element("Prefix", value);
+    let value = crate::runtime::required(value_of.status.as_ref(), "Rule", "Status")?;
+    writer.element("Status", value.as_str());
+    if let Some(value) = &value_of.transition {
+        ser_transition(writer, "Transition", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Rule`] from the XML element just entered.
+pub(crate) fn de_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Rule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Rule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AbortIncompleteMultipartUpload" => {
+                value.abort_incomplete_multipart_upload = Some(
+                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
+                );
+            }
+            b"Expiration" => {
+                value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
+            }
+            b"ID" => value.id = Some(reader.string()?),
+            b"NoncurrentVersionExpiration" => {
+                value.noncurrent_version_expiration = Some(
+                    crate::types::de_noncurrent_version_expiration(reader)?,
+                );
+            }
+            b"NoncurrentVersionTransition" => {
+                value.noncurrent_version_transition = Some(
+                    crate::types::de_noncurrent_version_transition(reader)?,
+                );
+            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ExpirationStatus::from(text.as_ref()))?,
+                );
+            }
+            b"Transition" => {
+                value.transition = Some(crate::types::de_transition(reader)?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`S3KeyFilter`] as the XML element `name`.
+pub(crate) fn ser_s3_key_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &S3KeyFilter,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.filter_rules {
+        for item in value {
+            ser_filter_rule(writer, "FilterRule", item, None)?;
+        }
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`S3KeyFilter`] from the XML element just entered.
+pub(crate) fn de_s3_key_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<S3KeyFilter, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = S3KeyFilter::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"FilterRule" => {
+                value
+                    .filter_rules
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_filter_rule(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`S3Location`] as the XML element `name`.
+pub(crate) fn ser_s3_location(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &S3Location,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.access_control_list {
+        writer.open("AccessControlList");
+        writer.close_start();
+        for item in value {
+            ser_grant(writer, "Grant", item, None)?;
+        }
+        writer.end("AccessControlList");
+    }
+    let value = crate::runtime::required(
+        value_of.bucket_name.as_ref(),
+        "S3Location",
+        "BucketName",
+    )?;
+    writer.element("BucketName", value);
+    if let Some(value) = &value_of.canned_acl {
+        writer.element("CannedACL", value.as_str());
+    }
+    if let Some(value) = &value_of.encryption {
+        ser_encryption(writer, "Encryption", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.prefix.as_ref(),
+        "S3Location",
+        "Prefix",
+    )?;
+    writer.element("Prefix", value);
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
+    }
+    if let Some(value) = &value_of.tagging {
+        ser_tagging(writer, "Tagging", value, None)?;
+    }
+    if let Some(value) = &value_of.user_metadata {
+        writer.open("UserMetadata");
+        writer.close_start();
+        for item in value {
+            ser_metadata_entry(writer, "MetadataEntry", item, None)?;
+        }
+        writer.end("UserMetadata");
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`Ssekms`] as the XML element `name`.
+pub(crate) fn ser_ssekms(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Ssekms,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(value_of.key_id.as_ref(), "Ssekms", "KeyId")?;
+    writer.element("KeyId", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Ssekms`] from the XML element just entered.
+pub(crate) fn de_ssekms(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Ssekms, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Ssekms::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"KeyId" => value.key_id = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Sses3`] as the XML element `name`.
+pub(crate) fn ser_sses3(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    _value_of: &Sses3,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Sses3`] from the XML element just entered.
+pub(crate) fn de_sses3(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Sses3, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Sses3::default();
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(value)
+}
+/// Writes [`SelectParameters`] as the XML element `name`.
+pub(crate) fn ser_select_parameters(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &SelectParameters,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.expression.as_ref(),
+        "SelectParameters",
+        "Expression",
+    )?;
+    writer.element("Expression", value);
+    let value = crate::runtime::required(
+        value_of.expression_type.as_ref(),
+        "SelectParameters",
+        "ExpressionType",
+    )?;
+    writer.element("ExpressionType", value.as_str());
+    let value = crate::runtime::required(
+        value_of.input_serialization.as_ref(),
+        "SelectParameters",
+        "InputSerialization",
+    )?;
+    ser_input_serialization(writer, "InputSerialization", value, None)?;
+    let value = crate::runtime::required(
+        value_of.output_serialization.as_ref(),
+        "SelectParameters",
+        "OutputSerialization",
+    )?;
+    ser_output_serialization(writer, "OutputSerialization", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`ServerSideEncryptionByDefault`] as the XML element `name`.
+pub(crate) fn ser_server_side_encryption_by_default(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ServerSideEncryptionByDefault,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.kms_master_key_id {
+        writer.element("KMSMasterKeyID", value);
+    }
+    let value = crate::runtime::required(
+        value_of.sse_algorithm.as_ref(),
+        "ServerSideEncryptionByDefault",
+        "SSEAlgorithm",
+    )?;
+    writer.element("SSEAlgorithm", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ServerSideEncryptionByDefault`] from the XML element just entered.
+pub(crate) fn de_server_side_encryption_by_default(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ServerSideEncryptionByDefault, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ServerSideEncryptionByDefault::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"KMSMasterKeyID" => value.kms_master_key_id = Some(reader.string()?),
+            b"SSEAlgorithm" => {
+                value.sse_algorithm = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ServerSideEncryption::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ServerSideEncryptionConfiguration`] as the XML element `name`.
+pub(crate) fn ser_server_side_encryption_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ServerSideEncryptionConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.rules.as_ref(),
+        "ServerSideEncryptionConfiguration",
+        "Rules",
+    )?;
+    for item in value {
+        ser_server_side_encryption_rule(writer, "Rule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ServerSideEncryptionConfiguration`] from the XML element just entered.
+pub(crate) fn de_server_side_encryption_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<
+    ServerSideEncryptionConfiguration,
+    crate::error::ResponseError,
+> {
+    #[allow(unused_mut)]
+    let mut value = ServerSideEncryptionConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Rule" => {
+                value
+                    .rules
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_server_side_encryption_rule(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`ServerSideEncryptionRule`] as the XML element `name`.
+pub(crate) fn ser_server_side_encryption_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ServerSideEncryptionRule,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.apply_server_side_encryption_by_default {
+        ser_server_side_encryption_by_default(
+            writer,
+            "ApplyServerSideEncryptionByDefault",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.blocked_encryption_types {
+        ser_blocked_encryption_types(writer, "BlockedEncryptionTypes", value, None)?;
+    }
+    if let Some(value) = &value_of.bucket_key_enabled {
+        writer.boolean("BucketKeyEnabled", *value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`ServerSideEncryptionRule`] from the XML element just entered.
+pub(crate) fn de_server_side_encryption_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<ServerSideEncryptionRule, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = ServerSideEncryptionRule::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ApplyServerSideEncryptionByDefault" => {
+                value.apply_server_side_encryption_by_default = Some(
+                    crate::types::de_server_side_encryption_by_default(reader)?,
+                );
+            }
+            b"BlockedEncryptionTypes" => {
+                value.blocked_encryption_types = Some(
+                    crate::types::de_blocked_encryption_types(reader)?,
+                );
+            }
+            b"BucketKeyEnabled" => value.bucket_key_enabled = Some(reader.boolean()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`SimplePrefix`] as the XML element `name`.
+pub(crate) fn ser_simple_prefix(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    _value_of: &SimplePrefix,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`SimplePrefix`] from the XML element just entered.
+pub(crate) fn de_simple_prefix(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<SimplePrefix, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = SimplePrefix::default();
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(value)
+}
+/// Writes [`SourceSelectionCriteria`] as the XML element `name`.
+pub(crate) fn ser_source_selection_criteria(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &SourceSelectionCriteria,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.replica_modifications {
+        ser_replica_modifications(writer, "ReplicaModifications", value, None)?;
+    }
+    if let Some(value) = &value_of.sse_kms_encrypted_objects {
+        ser_sse_kms_encrypted_objects(writer, "SseKmsEncryptedObjects", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`SourceSelectionCriteria`] from the XML element just entered.
+pub(crate) fn de_source_selection_criteria(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<SourceSelectionCriteria, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = SourceSelectionCriteria::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ReplicaModifications" => {
+                value.replica_modifications = Some(
+                    crate::types::de_replica_modifications(reader)?,
+                );
+            }
+            b"SseKmsEncryptedObjects" => {
+                value.sse_kms_encrypted_objects = Some(
+                    crate::types::de_sse_kms_encrypted_objects(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`SseKmsEncryptedObjects`] as the XML element `name`.
+pub(crate) fn ser_sse_kms_encrypted_objects(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &SseKmsEncryptedObjects,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "SseKmsEncryptedObjects",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`SseKmsEncryptedObjects`] from the XML element just entered.
+pub(crate) fn de_sse_kms_encrypted_objects(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<SseKmsEncryptedObjects, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = SseKmsEncryptedObjects::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                value.status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::SseKmsEncryptedObjectsStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`StorageClassAnalysis`] as the XML element `name`.
+pub(crate) fn ser_storage_class_analysis(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &StorageClassAnalysis,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.data_export {
+        ser_storage_class_analysis_data_export(writer, "DataExport", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`StorageClassAnalysis`] from the XML element just entered.
+pub(crate) fn de_storage_class_analysis(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<StorageClassAnalysis, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = StorageClassAnalysis::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DataExport" => {
+                value.data_export = Some(
+                    crate::types::de_storage_class_analysis_data_export(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`StorageClassAnalysisDataExport`] as the XML element `name`.
+pub(crate) fn ser_storage_class_analysis_data_export(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &StorageClassAnalysisDataExport,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.destination.as_ref(),
+        "StorageClassAnalysisDataExport",
+        "Destination",
+    )?;
+    ser_analytics_export_destination(writer, "Destination", value, None)?;
+    let value = crate::runtime::required(
+        value_of.output_schema_version.as_ref(),
+        "StorageClassAnalysisDataExport",
+        "OutputSchemaVersion",
+    )?;
+    writer.element("OutputSchemaVersion", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`StorageClassAnalysisDataExport`] from the XML element just entered.
+pub(crate) fn de_storage_class_analysis_data_export(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<StorageClassAnalysisDataExport, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = StorageClassAnalysisDataExport::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Destination" => {
+                value.destination = Some(
+                    crate::types::de_analytics_export_destination(reader)?,
+                );
+            }
+            b"OutputSchemaVersion" => {
+                value.output_schema_version = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClassAnalysisSchemaVersion::from(
+                            text.as_ref(),
+                        ))?,
                 );
             }
             _ => reader.skip()?,
@@ -2741,6 +9785,133 @@ pub(crate) fn ser_tag(
     writer.end(name);
     Ok(())
 }
+/// Reads [`Tag`] from the XML element just entered.
+pub(crate) fn de_tag(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Tag, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Tag::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Key" => value.key = Some(reader.string()?),
+            b"Value" => value.value = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Tagging`] as the XML element `name`.
+pub(crate) fn ser_tagging(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Tagging,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.tag_set.as_ref(),
+        "Tagging",
+        "TagSet",
+    )?;
+    writer.open("TagSet");
+    writer.close_start();
+    for item in value {
+        ser_tag(writer, "Tag", item, None)?;
+    }
+    writer.end("TagSet");
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`TargetGrant`] as the XML element `name`.
+pub(crate) fn ser_target_grant(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &TargetGrant,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.grantee {
+        ser_grantee(writer, "Grantee", value, None)?;
+    }
+    if let Some(value) = &value_of.permission {
+        writer.element("Permission", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`TargetGrant`] from the XML element just entered.
+pub(crate) fn de_target_grant(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<TargetGrant, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = TargetGrant::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Grantee" => value.grantee = Some(crate::types::de_grantee(reader)?),
+            b"Permission" => {
+                value.permission = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::BucketLogsPermission::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`TargetObjectKeyFormat`] as the XML element `name`.
+pub(crate) fn ser_target_object_key_format(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &TargetObjectKeyFormat,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.partitioned_prefix {
+        ser_partitioned_prefix(writer, "PartitionedPrefix", value, None)?;
+    }
+    if let Some(value) = &value_of.simple_prefix {
+        ser_simple_prefix(writer, "SimplePrefix", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`TargetObjectKeyFormat`] from the XML element just entered.
+pub(crate) fn de_target_object_key_format(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<TargetObjectKeyFormat, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = TargetObjectKeyFormat::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"PartitionedPrefix" => {
+                value.partitioned_prefix = Some(
+                    crate::types::de_partitioned_prefix(reader)?,
+                );
+            }
+            b"SimplePrefix" => {
+                value.simple_prefix = Some(crate::types::de_simple_prefix(reader)?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
 /// Reads [`TooManyParts`] from the XML element just entered.
 pub(crate) fn de_too_many_parts(
     reader: &mut crate::runtime::XmlReader<'_>,
@@ -2751,4 +9922,235 @@ pub(crate) fn de_too_many_parts(
         reader.skip()?;
     }
     Ok(value)
+}
+/// Writes [`TopicConfiguration`] as the XML element `name`.
+pub(crate) fn ser_topic_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &TopicConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.events.as_ref(),
+        "TopicConfiguration",
+        "Events",
+    )?;
+    for item in value {
+        writer.element("Event", item.as_str());
+    }
+    if let Some(value) = &value_of.filter {
+        ser_notification_configuration_filter(writer, "Filter", value, None)?;
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.topic_arn.as_ref(),
+        "TopicConfiguration",
+        "TopicArn",
+    )?;
+    writer.element("Topic", value);
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`TopicConfiguration`] from the XML element just entered.
+pub(crate) fn de_topic_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<TopicConfiguration, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = TopicConfiguration::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Filter" => {
+                value.filter = Some(
+                    crate::types::de_notification_configuration_filter(reader)?,
+                );
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"Topic" => value.topic_arn = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`TopicConfigurationDeprecated`] as the XML element `name`.
+pub(crate) fn ser_topic_configuration_deprecated(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &TopicConfigurationDeprecated,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.event {
+        writer.element("Event", value.as_str());
+    }
+    if let Some(value) = &value_of.events {
+        for item in value {
+            writer.element("Event", item.as_str());
+        }
+    }
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    if let Some(value) = &value_of.topic {
+        writer.element("Topic", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`TopicConfigurationDeprecated`] from the XML element just entered.
+pub(crate) fn de_topic_configuration_deprecated(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<TopicConfigurationDeprecated, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = TopicConfigurationDeprecated::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Event" => {
+                value
+                    .events
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::Event::from(text.as_ref()))?,
+                    )
+            }
+            b"Id" => value.id = Some(reader.string()?),
+            b"Topic" => value.topic = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`Transition`] as the XML element `name`.
+pub(crate) fn ser_transition(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Transition,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.date {
+        writer
+            .element(
+                "Date",
+                &crate::runtime::format_timestamp(
+                    value,
+                    crate::primitives::DateTimeFormat::DateTime,
+                )?,
+            );
+    }
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Reads [`Transition`] from the XML element just entered.
+pub(crate) fn de_transition(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<Transition, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = Transition::default();
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Date" => {
+                value.date = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"Days" => value.days = Some(reader.number()?),
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::TransitionStorageClass::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(value)
+}
+/// Writes [`VersioningConfiguration`] as the XML element `name`.
+pub(crate) fn ser_versioning_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &VersioningConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.mfa_delete {
+        writer.element("MfaDelete", value.as_str());
+    }
+    if let Some(value) = &value_of.status {
+        writer.element("Status", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+/// Writes [`WebsiteConfiguration`] as the XML element `name`.
+pub(crate) fn ser_website_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &WebsiteConfiguration,
+    xmlns: ::std::option::Option<&str>,
+) -> ::std::result::Result<(), crate::error::BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.error_document {
+        ser_error_document(writer, "ErrorDocument", value, None)?;
+    }
+    if let Some(value) = &value_of.index_document {
+        ser_index_document(writer, "IndexDocument", value, None)?;
+    }
+    if let Some(value) = &value_of.redirect_all_requests_to {
+        ser_redirect_all_requests_to(writer, "RedirectAllRequestsTo", value, None)?;
+    }
+    if let Some(value) = &value_of.routing_rules {
+        writer.open("RoutingRules");
+        writer.close_start();
+        for item in value {
+            ser_routing_rule(writer, "RoutingRule", item, None)?;
+        }
+        writer.end("RoutingRules");
+    }
+    writer.end(name);
+    Ok(())
 }

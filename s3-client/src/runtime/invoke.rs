@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
-use md5::{Digest, Md5};
 
-use super::{OperationSpec, Request, Response, XmlReader, signing};
+use super::{OperationSpec, Request, Response, XmlReader, checksum, signing};
+use crate::config::ResponseChecksumValidation;
 use crate::client::Client;
 use crate::error::{BuildError, DispatchError, ErrorMetadata, ResponseError};
 use crate::primitives::ByteStream;
@@ -71,22 +70,31 @@ pub(crate) async fn invoke(
     {
         headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
     }
-    let has_integrity = headers.contains_key("content-md5")
-        || headers
-            .keys()
-            .any(|k| k.as_str().starts_with("x-amz-checksum-"));
-    if spec.checksum_required && !has_integrity {
-        let Some(bytes) = body.as_bytes() else {
-            return Err(Failure::Construction(BuildError::new(
-                "this operation needs a Content-MD5 or checksum header, which cannot be computed for a streamed body",
-            )));
-        };
-        let digest = Md5::digest(bytes);
-        let md5 = base64::engine::general_purpose::STANDARD.encode(digest);
-        if let Ok(v) = HeaderValue::from_str(&md5) {
-            headers.insert("content-md5", v);
+    sse_customer_key_md5(&mut headers).map_err(Failure::Construction)?;
+    checksum::add_request_checksum(
+        &checksum::RequestRule {
+            required: spec.checksum_required,
+            algorithm_header: spec.checksum_algorithm_header,
+        },
+        config.request_checksum_calculation,
+        &mut headers,
+        &body,
+    )
+    .await
+    .map_err(Failure::Construction)?;
+    // Response checksums: asked for by default where supported, as boto3 does.
+    let validate = match spec.checksum_mode_header {
+        Some(h) if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported
+            && !headers.contains_key(h) =>
+        {
+            headers.insert(h, HeaderValue::from_static("ENABLED"));
+            true
         }
-    }
+        Some(h) => headers
+            .get(h)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"ENABLED")),
+        None => false,
+    };
 
     let endpoint = inner
         .endpoint
@@ -148,7 +156,13 @@ pub(crate) async fn invoke(
         let headers = response.headers().clone();
         if (200..300).contains(&status) && spec.streaming_output {
             let length = response.content_length();
-            let stream = ByteStream::from_stream(response.bytes_stream(), length);
+            let mut stream = ByteStream::from_stream(response.bytes_stream(), length);
+            if validate
+                && let Some((algorithm, expected)) =
+                    checksum::response_checksum(&headers, spec.response_checksums, status)
+            {
+                stream = ByteStream::wrap(checksum::Validated::new(stream, algorithm, expected), length);
+            }
             return Ok(Response {
                 status,
                 headers,
@@ -167,6 +181,17 @@ pub(crate) async fn invoke(
         // CopyObject, UploadPartCopy): an `<Error>` document is an error whatever the status.
         let error_document = is_error_document(&body);
         if (200..300).contains(&status) && !error_document {
+            if validate
+                && let Some((algorithm, expected)) =
+                    checksum::response_checksum(&headers, spec.response_checksums, status)
+                && algorithm.checksum(&body) != expected
+            {
+                return Err(Failure::Response(ResponseError::new(format!(
+                    "checksum mismatch: S3 sent {} `{expected}`, the body received has `{}`",
+                    algorithm.header(),
+                    algorithm.checksum(&body)
+                ))));
+            }
             return Ok(Response {
                 status,
                 headers,
@@ -188,6 +213,35 @@ pub(crate) async fn invoke(
             body,
         });
     }
+}
+
+/// Adds the MD5 of each SSE-C key the caller gave without one, as boto3 does.
+fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
+    use base64::Engine;
+    const KEYS: [(&str, &str); 2] = [
+        (
+            "x-amz-server-side-encryption-customer-key",
+            "x-amz-server-side-encryption-customer-key-md5",
+        ),
+        (
+            "x-amz-copy-source-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key-md5",
+        ),
+    ];
+    for (key, md5) in KEYS {
+        let Some(value) = headers.get(key) else { continue };
+        if headers.contains_key(md5) {
+            continue;
+        }
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(value.as_bytes())
+            .map_err(|_| BuildError::new(format!("the {key} header is not base64")))?;
+        let digest = checksum::Algorithm::Md5.checksum(&raw);
+        let value = HeaderValue::from_str(&digest)
+            .map_err(|_| BuildError::new("unreachable: base64 is a valid header value"))?;
+        headers.insert(md5, value);
+    }
+    Ok(())
 }
 
 fn is_error_document(body: &[u8]) -> bool {

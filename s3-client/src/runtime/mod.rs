@@ -4,6 +4,7 @@
 //! its deserialiser to [`send`]; [`invoke`] does the rest (addressing, signing, sending,
 //! retrying, error parsing) without being generic, so it is compiled once.
 
+mod checksum;
 mod endpoint;
 mod invoke;
 mod request;
@@ -29,6 +30,13 @@ pub struct OperationSpec {
     pub method: &'static str,
     /// S3 refuses the request without an integrity header.
     pub checksum_required: bool,
+    /// Header of the member naming the request checksum algorithm, for operations with
+    /// flexible checksums.
+    pub checksum_algorithm_header: Option<&'static str>,
+    /// Header of the member asking S3 for response checksums.
+    pub checksum_mode_header: Option<&'static str>,
+    /// Response checksum algorithms, in order of preference.
+    pub response_checksums: &'static [&'static str],
     /// The success response body is handed to the caller as a stream.
     pub streaming_output: bool,
 }
@@ -93,4 +101,25 @@ pub fn read_error<T: Default>(
     let mut reader = XmlReader::new(body);
     reader.root()?;
     read(&mut reader)
+}
+
+/// Decodes a key or prefix that S3 sent URL-encoded (`encoding-type=url`).
+pub fn url_decode(value: &mut Option<String>) -> Result<(), ResponseError> {
+    if let Some(v) = value.as_mut()
+        && v.contains(['%', '+'])
+    {
+        // S3 encodes spaces as `+` in these listings, as HTML forms do.
+        let plus = v.replace('+', " ");
+        let decoded = percent_encoding::percent_decode_str(&plus)
+            .decode_utf8()
+            .map_err(|_| ResponseError::new(format!("URL-encoded key `{v}` is not UTF-8 once decoded")))?;
+        *v = decoded.into_owned();
+    }
+    Ok(())
+}
+
+/// Bytes as base64, the way blobs travel in headers.
+pub fn base64(value: &[u8]) -> String {
+    use ::base64::Engine;
+    ::base64::engine::general_purpose::STANDARD.encode(value)
 }

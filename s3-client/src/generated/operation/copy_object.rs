@@ -73,11 +73,11 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
     pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded customer-provided key needed to decrypt the source object; must be the key it was encrypted with.
+    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
-    pub copy_source_sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the source object's customer-provided key, which S3 uses to check the key arrived intact.
+    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
     pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -167,11 +167,11 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded 256-bit customer-provided key S3 uses to encrypt the new object (SSE-C); S3 does not store the key.
+    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
-    pub sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the customer-provided key, which S3 uses to check the key arrived intact.
+    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -741,10 +741,10 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_algorithm
     }
-    /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: Base64-encoded customer-provided key needed to decrypt the source object; must be the key it was encrypted with.
+    /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
     pub fn copy_source_sse_customer_key(
         mut self,
-        value: impl Into<::std::string::String>,
+        value: impl Into<::bytes::Bytes>,
     ) -> Self {
         self.input.copy_source_sse_customer_key = Some(value.into());
         self
@@ -752,7 +752,7 @@ impl CopyObjectFluentBuilder {
     /// Replaces [`CopyObjectInput::copy_source_sse_customer_key`].
     pub fn set_copy_source_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.copy_source_sse_customer_key = value;
         self
@@ -760,10 +760,10 @@ impl CopyObjectFluentBuilder {
     /// The value of [`CopyObjectInput::copy_source_sse_customer_key`] set so far.
     pub fn get_copy_source_sse_customer_key(
         &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    ) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.copy_source_sse_customer_key
     }
-    /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64-encoded MD5 digest of the source object's customer-provided key, which S3 uses to check the key arrived intact.
+    /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn copy_source_sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1183,24 +1183,24 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
-    /// Sets [`CopyObjectInput::sse_customer_key`]: Base64-encoded 256-bit customer-provided key S3 uses to encrypt the new object (SSE-C); S3 does not store the key.
-    pub fn sse_customer_key(mut self, value: impl Into<::std::string::String>) -> Self {
+    /// Sets [`CopyObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_key`].
     pub fn set_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
-    /// Sets [`CopyObjectInput::sse_customer_key_md5`]: Base64-encoded MD5 digest of the customer-provided key, which S3 uses to check the key arrived intact.
+    /// Sets [`CopyObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1376,6 +1376,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "CopyObject",
     method: "PUT",
     checksum_required: false,
+    checksum_algorithm_header: None,
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(
@@ -1463,7 +1466,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-server-side-encryption-customer-key",
-                value.as_str(),
+                &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.copy_source_sse_customer_key_md5 {
@@ -1541,7 +1544,11 @@ fn serialize(
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_key {
-        request.header("x-amz-server-side-encryption-customer-key", value.as_str())?;
+        request
+            .header(
+                "x-amz-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;

@@ -115,11 +115,11 @@ pub struct CreateMultipartUploadInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded 256-bit key for SSE-C. The same key must be sent with every part; S3 does not store it.
+    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
-    pub sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the SSE-C key, used by S3 to check the key arrived intact.
+    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -843,24 +843,24 @@ impl CreateMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
-    /// Sets [`CreateMultipartUploadInput::sse_customer_key`]: Base64-encoded 256-bit key for SSE-C.
-    pub fn sse_customer_key(mut self, value: impl Into<::std::string::String>) -> Self {
+    /// Sets [`CreateMultipartUploadInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_key`].
     pub fn set_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
-    /// Sets [`CreateMultipartUploadInput::sse_customer_key_md5`]: Base64-encoded MD5 digest of the SSE-C key, used by S3 to check the key arrived intact.
+    /// Sets [`CreateMultipartUploadInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1017,6 +1017,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "CreateMultipartUpload",
     method: "POST",
     checksum_required: false,
+    checksum_algorithm_header: None,
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(
@@ -1126,7 +1129,11 @@ fn serialize(
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_key {
-        request.header("x-amz-server-side-encryption-customer-key", value.as_str())?;
+        request
+            .header(
+                "x-amz-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;

@@ -240,6 +240,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "DeleteObjects",
     method: "POST",
     checksum_required: true,
+    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(

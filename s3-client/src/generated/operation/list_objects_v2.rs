@@ -372,8 +372,22 @@ impl ListObjectsV2FluentBuilder {
         ListObjectsV2Output,
         crate::error::SdkError<ListObjectsV2Error>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
-            .await
+        let mut input = self.input;
+        let decode = input.encoding_type.is_none();
+        if decode {
+            input.encoding_type = Some(crate::types::EncodingType::from("url"));
+        }
+        let mut output = crate::runtime::send(
+                &self.client,
+                &SPEC,
+                serialize(input),
+                deserialize,
+            )
+            .await?;
+        if decode {
+            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+        }
+        Ok(output)
     }
 }
 /// How the runtime sends this operation.
@@ -381,6 +395,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListObjectsV2",
     method: "GET",
     checksum_required: false,
+    checksum_algorithm_header: None,
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(
@@ -435,6 +452,21 @@ fn serialize(
         request.query("start-after", value.as_str());
     }
     Ok(request)
+}
+/// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+fn url_decode(
+    output: &mut ListObjectsV2Output,
+) -> ::std::result::Result<(), crate::error::ResponseError> {
+    crate::runtime::url_decode(&mut output.delimiter)?;
+    crate::runtime::url_decode(&mut output.prefix)?;
+    crate::runtime::url_decode(&mut output.start_after)?;
+    for item in output.contents.iter_mut().flatten() {
+        crate::runtime::url_decode(&mut item.key)?;
+    }
+    for item in output.common_prefixes.iter_mut().flatten() {
+        crate::runtime::url_decode(&mut item.prefix)?;
+    }
+    Ok(())
 }
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(

@@ -171,11 +171,11 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded 256-bit customer-provided key S3 uses to encrypt the object (SSE-C); S3 does not store the key.
+    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
-    pub sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the customer-provided key, which S3 uses to check the key arrived intact.
+    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -1265,24 +1265,24 @@ impl PutObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
-    /// Sets [`PutObjectInput::sse_customer_key`]: Base64-encoded 256-bit customer-provided key S3 uses to encrypt the object (SSE-C); S3 does not store the key.
-    pub fn sse_customer_key(mut self, value: impl Into<::std::string::String>) -> Self {
+    /// Sets [`PutObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_key`].
     pub fn set_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`PutObjectInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
-    /// Sets [`PutObjectInput::sse_customer_key_md5`]: Base64-encoded MD5 digest of the customer-provided key, which S3 uses to check the key arrived intact.
+    /// Sets [`PutObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1450,6 +1450,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutObject",
     method: "PUT",
     checksum_required: false,
+    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(
@@ -1589,7 +1592,11 @@ fn serialize(
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_key {
-        request.header("x-amz-server-side-encryption-customer-key", value.as_str())?;
+        request
+            .header(
+                "x-amz-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;

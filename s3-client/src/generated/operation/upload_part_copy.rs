@@ -41,11 +41,11 @@ pub struct UploadPartCopyInput {
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
     pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded customer-provided key that the source object was encrypted with, used to decrypt it for the copy.
+    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
-    pub copy_source_sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the source object's SSE-C key, used as an integrity check.
+    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
     pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -73,11 +73,11 @@ pub struct UploadPartCopyInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded customer-provided key for the destination; must be the key given to `CreateMultipartUpload`.
+    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
-    pub sse_customer_key: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 digest of the SSE-C key, used by S3 to check the key arrived intact.
+    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
@@ -401,10 +401,10 @@ impl UploadPartCopyFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_algorithm
     }
-    /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key`]: Base64-encoded customer-provided key that the source object was encrypted with, used to decrypt it for the copy.
+    /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
     pub fn copy_source_sse_customer_key(
         mut self,
-        value: impl Into<::std::string::String>,
+        value: impl Into<::bytes::Bytes>,
     ) -> Self {
         self.input.copy_source_sse_customer_key = Some(value.into());
         self
@@ -412,7 +412,7 @@ impl UploadPartCopyFluentBuilder {
     /// Replaces [`UploadPartCopyInput::copy_source_sse_customer_key`].
     pub fn set_copy_source_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.copy_source_sse_customer_key = value;
         self
@@ -420,10 +420,10 @@ impl UploadPartCopyFluentBuilder {
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_key`] set so far.
     pub fn get_copy_source_sse_customer_key(
         &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    ) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.copy_source_sse_customer_key
     }
-    /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key_md5`]: Base64-encoded MD5 digest of the source object's SSE-C key, used as an integrity check.
+    /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn copy_source_sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -561,24 +561,24 @@ impl UploadPartCopyFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
-    /// Sets [`UploadPartCopyInput::sse_customer_key`]: Base64-encoded customer-provided key for the destination; must be the key given to `CreateMultipartUpload`.
-    pub fn sse_customer_key(mut self, value: impl Into<::std::string::String>) -> Self {
+    /// Sets [`UploadPartCopyInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_key`].
     pub fn set_sse_customer_key(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<::bytes::Bytes>,
     ) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
-    /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64-encoded MD5 digest of the SSE-C key, used by S3 to check the key arrived intact.
+    /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -633,6 +633,9 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "UploadPartCopy",
     method: "PUT",
     checksum_required: false,
+    checksum_algorithm_header: None,
+    checksum_mode_header: None,
+    response_checksums: &[],
     streaming_output: false,
 };
 fn serialize(
@@ -700,7 +703,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-server-side-encryption-customer-key",
-                value.as_str(),
+                &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.copy_source_sse_customer_key_md5 {
@@ -730,7 +733,11 @@ fn serialize(
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_key {
-        request.header("x-amz-server-side-encryption-customer-key", value.as_str())?;
+        request
+            .header(
+                "x-amz-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
