@@ -2,9 +2,11 @@
 //! in-process s3s-fs server (authentication on) and, for exact wire checks, a recording
 //! server.
 
+mod checksums;
 mod codegen;
 mod errors;
 mod objects;
+mod recorder;
 mod wire;
 
 use s3_client::Client;

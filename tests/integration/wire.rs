@@ -1,137 +1,10 @@
-//! Exact bytes on the wire, and the error paths no real server shows on demand, against a
-//! recording server that answers with canned responses.
+//! Exact bytes on the wire, and the error paths no real server shows on demand, against
+//! the recording server.
 
-use std::sync::{Arc, Mutex};
-
+use s3_client::{Client, SdkError};
 use s3_client::primitives::ByteStream;
-use s3_client::{Client, Config, Credentials, SdkError};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-/// One request as the server received it.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Records requests and answers each with the next canned response (the last one repeats).
-struct Recorder {
-    endpoint: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Drop for Recorder {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn recorder(responses: Vec<String>) -> Recorder {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let log = requests.clone();
-    let task = tokio::spawn(async move {
-        let mut served = 0usize;
-        while let Ok((mut socket, _)) = listener.accept().await {
-            // One request per connection, at most 64 requests per test.
-            if served >= 64 {
-                break;
-            }
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 8192];
-            let head_end = loop {
-                let Ok(n) = socket.read(&mut chunk).await else {
-                    break None;
-                };
-                if n == 0 {
-                    break None;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break Some(i);
-                }
-            };
-            let Some(head_end) = head_end else { continue };
-            let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-            let mut lines = head.split("\r\n");
-            let mut first = lines.next().unwrap_or_default().split(' ');
-            let method = first.next().unwrap_or_default().to_string();
-            let target = first.next().unwrap_or_default().to_string();
-            let headers: Vec<(String, String)> = lines
-                .filter_map(|l| {
-                    l.split_once(':')
-                        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-                })
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                .and_then(|(_, v)| v.parse().ok())
-                .unwrap_or(0);
-            let mut body = buf[head_end + 4..].to_vec();
-            while body.len() < length {
-                let Ok(n) = socket.read(&mut chunk).await else {
-                    break;
-                };
-                if n == 0 {
-                    break;
-                }
-                body.extend_from_slice(&chunk[..n]);
-            }
-            log.lock().unwrap().push(Recorded {
-                method,
-                target,
-                headers,
-                body,
-            });
-            let response = &responses[served.min(responses.len() - 1)];
-            served += 1;
-            let _ = socket.write_all(response.as_bytes()).await;
-            let _ = socket.shutdown().await;
-        }
-    });
-    Recorder {
-        endpoint,
-        requests,
-        task,
-    }
-}
-
-fn http(status: &str, headers: &[(&str, &str)], body: &str) -> String {
-    let mut out = format!(
-        "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n",
-        body.len()
-    );
-    for (n, v) in headers {
-        out.push_str(&format!("{n}: {v}\r\n"));
-    }
-    out.push_str("\r\n");
-    out.push_str(body);
-    out
-}
-
-fn client(endpoint: &str) -> Client {
-    Client::new(
-        Config::builder()
-            .endpoint_url(endpoint)
-            .region("us-east-1")
-            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
-            .build(),
-    )
-}
+use crate::recorder::{client, client_for, http, recorder};
 
 #[tokio::test]
 async fn keys_are_encoded_exactly_on_the_wire() {
@@ -255,7 +128,7 @@ async fn list_multipart_uploads_request_and_response() {
 }
 
 #[tokio::test]
-async fn delete_objects_sends_md5_and_xml() {
+async fn delete_objects_sends_checksum_and_xml() {
     let server = recorder(vec![http(
         "200 OK",
         &[],
@@ -292,10 +165,13 @@ async fn delete_objects_sends_md5_and_xml() {
         body,
         "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a&amp;b</Key></Object><Object><Key>c</Key><VersionId>v1</VersionId></Object><Quiet>true</Quiet></Delete>"
     );
-    use base64::Engine;
-    use md5::Digest;
-    let md5 = base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body.as_bytes()));
-    assert_eq!(request.header("content-md5"), Some(md5.as_str()));
+    // As boto3 sends it today: a CRC32 of the body, and the algorithm it used.
+    assert_eq!(
+        request.header("x-amz-checksum-crc32"),
+        Some(crate::checksums::crc32(body.as_bytes()).as_str())
+    );
+    assert_eq!(request.header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
+    assert_eq!(request.header("content-md5"), None);
     assert_eq!(out.deleted.unwrap()[0].key.as_deref(), Some("a&b"));
     let errors = out.errors.unwrap();
     assert_eq!(
@@ -338,9 +214,6 @@ async fn an_error_document_in_a_200_response_is_an_error() {
     assert_eq!(err.meta().unwrap().code(), Some("SlowDownPlease"));
 }
 
-fn client_for(server: &Recorder) -> Client {
-    client(&server.endpoint)
-}
 
 #[tokio::test]
 async fn transient_errors_are_retried() {
