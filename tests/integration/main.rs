@@ -5,6 +5,7 @@
 mod checksums;
 mod codegen;
 mod errors;
+mod moto;
 mod objects;
 mod recorder;
 mod wire;

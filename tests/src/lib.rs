@@ -91,3 +91,33 @@ impl Drop for LocalS3 {
         let _ = std::fs::remove_dir_all(&self.root);
     }
 }
+
+/// The environment variable naming the moto server that `cargo xtask test` starts.
+pub const MOTO_ENDPOINT_VAR: &str = "S3_CLIENT_MOTO_ENDPOINT";
+
+/// A client for the moto server that `cargo xtask test` runs beside the tests.
+///
+/// Panics, failing the test rather than skipping it, when no server was started: these
+/// tests run under `cargo xtask test`, the README's test command.
+pub fn moto_client() -> Client {
+    let endpoint = std::env::var(MOTO_ENDPOINT_VAR).unwrap_or_else(|_| {
+        panic!("{MOTO_ENDPOINT_VAR} is not set: run the suite with `cargo xtask test`, which starts the moto server")
+    });
+    Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .endpoint_url(endpoint)
+            .force_path_style(true)
+            .credentials(Credentials::new("testing", "testing", None, None, "moto"))
+            .build(),
+    )
+}
+
+/// A bucket name no other test uses on a shared server.
+pub fn unique_bucket(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}

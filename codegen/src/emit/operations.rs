@@ -306,7 +306,8 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 /// The body of `send()` and, for listings with URL encoding, the decoder it calls.
 ///
 /// As boto3 does, the client asks for `url` encoding only when the caller left it unset,
-/// and then decodes; a caller who asked for it gets the encoded text they asked for.
+/// and then decodes when the response says it is encoded; a caller who asked for it gets
+/// the encoded text they asked for.
 fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let plain = quote! {
         crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize).await
@@ -337,7 +338,8 @@ fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream,
             input.#field = Some(crate::types::#enum_ty::from("url"));
         }
         let mut output = crate::runtime::send(&self.client, &SPEC, serialize(input), deserialize).await?;
-        if decode {
+        // Only what the server says it encoded is decoded (some stores ignore the request).
+        if decode && output.#field.as_ref().is_some_and(|e| e.as_str() == "url") {
             url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
         }
         Ok(output)

@@ -805,7 +805,12 @@ impl Lowering<'_> {
     ) -> Option<UrlEncoding> {
         let find = |s: &Structure, name: &str| s.members.iter().find(|m| m.name == name).cloned();
         let member = find(input, &u.member);
-        let Some(Member { ty: Type::Enum(enum_type), field, .. }) = member else {
+        let Some(Member {
+            ty: Type::Enum(enum_type),
+            field,
+            ..
+        }) = member
+        else {
             self.d.error(
                 place,
                 format!("url_encoding member {} must be an enum member of {}", u.member, input.name),
@@ -813,6 +818,13 @@ impl Lowering<'_> {
             return None;
         };
         let output = structures.iter().find(|s| s.name == output)?;
+        // The response names the encoding it used in a member of the same name.
+        if !matches!(find(output, &u.member), Some(Member { ty: Type::Enum(e), .. }) if e == enum_type) {
+            self.d.error(
+                place,
+                format!("url_encoding member {} must also be an output member of {} with the same enum", u.member, output.name),
+            );
+        }
         let mut decode = Vec::new();
         for path in &u.decode {
             let (head, tail) = match path.split_once('.') {

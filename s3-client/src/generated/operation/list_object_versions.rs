@@ -345,7 +345,7 @@ impl ListObjectVersionsFluentBuilder {
                 deserialize,
             )
             .await?;
-        if decode {
+        if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
             url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
         }
         Ok(output)

@@ -1,0 +1,1 @@
+//! Bucket configuration operations against moto.
