@@ -5,6 +5,7 @@
 mod checksums;
 mod codegen;
 mod errors;
+mod gaps;
 mod moto;
 mod objects;
 mod recorder;

@@ -3860,10 +3860,10 @@ pub struct AnalyticsAndOperator {
 /// A storage class analysis configuration: which objects to analyze and where to export the results.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsConfiguration {
-    /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
-    pub filter: ::std::option::Option<crate::types::AnalyticsFilter>,
     /// Identifier of the configuration, unique among the bucket's analytics configurations. Required.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
+    pub filter: ::std::option::Option<crate::types::AnalyticsFilter>,
     /// What the analysis produces, including an optional export of its daily results. Required.
     pub storage_class_analysis: ::std::option::Option<
         crate::types::StorageClassAnalysis,
@@ -3880,22 +3880,22 @@ pub struct AnalyticsExportDestination {
 /// Selects the objects a storage class analysis covers. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsFilter {
-    /// Only objects meeting all of several conditions: a prefix and one or more tags.
-    pub and: ::std::option::Option<crate::types::AnalyticsAndOperator>,
     /// Only objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Only objects carrying this tag.
     pub tag: ::std::option::Option<crate::types::Tag>,
+    /// Only objects meeting all of several conditions: a prefix and one or more tags.
+    pub and: ::std::option::Option<crate::types::AnalyticsAndOperator>,
 }
 /// The bucket that receives storage class analysis exports, and their file format.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsS3BucketDestination {
-    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
-    pub bucket_account_id: ::std::option::Option<::std::string::String>,
     /// File format of the exported results; only `CSV` is supported. Required.
     pub format: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
+    /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
+    pub bucket_account_id: ::std::option::Option<::std::string::String>,
+    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
     /// Key prefix added to the names of the exported files in the destination bucket.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
@@ -3910,14 +3910,14 @@ pub struct BlockedEncryptionTypes {
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Bucket {
-    /// Amazon Resource Name (ARN) of the bucket.
-    pub bucket_arn: ::std::option::Option<::std::string::String>,
-    /// Region the bucket is located in.
-    pub bucket_region: ::std::option::Option<::std::string::String>,
-    /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
-    pub creation_date: ::std::option::Option<crate::primitives::DateTime>,
     /// Name of the bucket.
     pub name: ::std::option::Option<::std::string::String>,
+    /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
+    pub creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    /// Region the bucket is located in.
+    pub bucket_region: ::std::option::Option<::std::string::String>,
+    /// Amazon Resource Name (ARN) of the bucket.
+    pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
 /// The requested bucket name is already taken by another account; choose a different name.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -3960,6 +3960,8 @@ pub struct CorsConfiguration {
 /// One cross-origin access rule: which origins may use which methods and headers, and what browsers may read and cache.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CorsRule {
+    /// Optional name for the rule, up to 255 characters.
+    pub id: ::std::option::Option<::std::string::String>,
     /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
     pub allowed_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`. Required.
@@ -3968,55 +3970,53 @@ pub struct CorsRule {
     pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Response headers that scripts in the browser may read, such as `ETag`.
     pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// Optional name for the rule, up to 255 characters.
-    pub id: ::std::option::Option<::std::string::String>,
     /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
     pub max_age_seconds: ::std::option::Option<i32>,
 }
 /// How to parse CSV input data.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvInput {
-    /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
-    pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
-    /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
-    pub comments: ::std::option::Option<::std::string::String>,
-    /// Character that separates fields within a record; defaults to a comma.
-    pub field_delimiter: ::std::option::Option<::std::string::String>,
     /// How to treat the first line of the file; defaults to `NONE`.
     pub file_header_info: ::std::option::Option<crate::types::FileHeaderInfo>,
-    /// Character used to quote values that contain delimiters; defaults to a double quote.
-    pub quote_character: ::std::option::Option<::std::string::String>,
+    /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
+    pub comments: ::std::option::Option<::std::string::String>,
     /// Single character that escapes a quote character inside a quoted value.
     pub quote_escape_character: ::std::option::Option<::std::string::String>,
     /// Character that separates records; defaults to a newline.
     pub record_delimiter: ::std::option::Option<::std::string::String>,
+    /// Character that separates fields within a record; defaults to a comma.
+    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    /// Character used to quote values that contain delimiters; defaults to a double quote.
+    pub quote_character: ::std::option::Option<::std::string::String>,
+    /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
+    pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
 }
 /// How to format query results as CSV.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvOutput {
+    /// When to put quotes around output values; defaults to `ASNEEDED`.
+    pub quote_fields: ::std::option::Option<crate::types::QuoteFields>,
+    /// Single character used to escape a quote character inside a quoted value.
+    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    /// Character written between records; defaults to a newline.
+    pub record_delimiter: ::std::option::Option<::std::string::String>,
     /// Character written between fields; defaults to a comma.
     pub field_delimiter: ::std::option::Option<::std::string::String>,
     /// Character used to quote values; defaults to a double quote.
     pub quote_character: ::std::option::Option<::std::string::String>,
-    /// Single character used to escape a quote character inside a quoted value.
-    pub quote_escape_character: ::std::option::Option<::std::string::String>,
-    /// When to put quotes around output values; defaults to `ASNEEDED`.
-    pub quote_fields: ::std::option::Option<crate::types::QuoteFields>,
-    /// Character written between records; defaults to a newline.
-    pub record_delimiter: ::std::option::Option<::std::string::String>,
 }
 /// Legacy-format settings for invoking a Lambda function on bucket events.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CloudFunctionConfiguration {
-    /// ARN of the Lambda function to invoke.
-    pub cloud_function: ::std::option::Option<::std::string::String>,
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
     /// A single bucket event that invokes the function; replaced by `Events`.
     #[deprecated]
     pub event: ::std::option::Option<crate::types::Event>,
     /// Bucket events that invoke the function.
     pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    /// ARN of the Lambda function to invoke.
+    pub cloud_function: ::std::option::Option<::std::string::String>,
     /// ARN of the IAM role S3 assumes to invoke the function.
     pub invocation_role: ::std::option::Option<::std::string::String>,
 }
@@ -4035,28 +4035,28 @@ pub struct CompletedMultipartUpload {
 /// One part to include when completing a multipart upload, identified by its part number and `ETag`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CompletedPart {
+    /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Number of the part, from 1 to 10,000.
     pub part_number: ::std::option::Option<i32>,
 }
@@ -4071,72 +4071,72 @@ pub struct Condition {
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CopyObjectResult {
+    /// Entity tag of the new object, reflecting its content.
+    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// Date and time the new object was created.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag of the new object, reflecting its content.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// Date and time the new object was created.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Result of an `UploadPartCopy`: the new part's `ETag`, modification time, and checksums.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CopyPartResult {
+    /// Entity tag of the copied part; use it when completing the upload.
+    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// When the part was created.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Base64-encoded CRC32 checksum of the copied part.
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the copied part.
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the copied part.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the copied part.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the copied part.
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the copied part.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the copied part.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH128 checksum of the copied part.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the copied part.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the copied part.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the copied part.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag of the copied part; use it when completing the upload.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// When the part was created.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Base64-encoded XXH3 checksum of the copied part.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the copied part.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Configuration sent in the body of a `CreateBucket` request.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CreateBucketConfiguration {
-    /// For directory buckets, the bucket type and data redundancy to use.
-    pub bucket: ::std::option::Option<crate::types::BucketInfo>,
-    /// For directory buckets, the Availability Zone or Local Zone to create the bucket in.
-    pub location: ::std::option::Option<crate::types::LocationInfo>,
     /// Region to create the bucket in; omit it for `us-east-1`.
     pub location_constraint: ::std::option::Option<
         crate::types::BucketLocationConstraint,
     >,
+    /// For directory buckets, the Availability Zone or Local Zone to create the bucket in.
+    pub location: ::std::option::Option<crate::types::LocationInfo>,
+    /// For directory buckets, the bucket type and data redundancy to use.
+    pub bucket: ::std::option::Option<crate::types::BucketInfo>,
     /// Tags to attach to the bucket when it is created.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
@@ -4151,16 +4151,16 @@ pub struct Delete {
 /// A delete marker in a version listing: the placeholder version a versioned bucket creates when an object is deleted without naming a version.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeleteMarkerEntry {
-    /// `true` if the delete marker is the current version, so the object currently appears deleted.
-    pub is_latest: ::std::option::Option<bool>,
-    /// Key (name) of the object the delete marker belongs to.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// When the delete marker was created.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Account that created the delete marker.
     pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Key (name) of the object the delete marker belongs to.
+    pub key: ::std::option::Option<::std::string::String>,
     /// Version ID of the delete marker itself.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// `true` if the delete marker is the current version, so the object currently appears deleted.
+    pub is_latest: ::std::option::Option<bool>,
+    /// When the delete marker was created.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
 }
 /// Setting for copying delete markers to the destination.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4171,54 +4171,54 @@ pub struct DeleteMarkerReplication {
 /// An object that a DeleteObjects request deleted successfully.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeletedObject {
-    /// Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
-    pub delete_marker: ::std::option::Option<bool>,
-    /// Version ID of the delete marker that was created or removed.
-    pub delete_marker_version_id: ::std::option::Option<::std::string::String>,
     /// Key of the deleted object.
     pub key: ::std::option::Option<::std::string::String>,
     /// Version ID of the deleted version, if one was specified.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
+    pub delete_marker: ::std::option::Option<bool>,
+    /// Version ID of the delete marker that was created or removed.
+    pub delete_marker_version_id: ::std::option::Option<::std::string::String>,
 }
 /// Where a replication rule copies objects, and how the replicas are stored and owned there.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Destination {
+    /// ARN of the bucket that receives the replicas. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
+    pub account: ::std::option::Option<::std::string::String>,
+    /// Storage class for the replicas; by default they keep the storage class of the source object.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
     /// Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
     pub access_control_translation: ::std::option::Option<
         crate::types::AccessControlTranslation,
     >,
-    /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
-    pub account: ::std::option::Option<::std::string::String>,
-    /// ARN of the bucket that receives the replicas. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
     /// How replicas of SSE-KMS encrypted objects are encrypted in the destination.
     pub encryption_configuration: ::std::option::Option<
         crate::types::EncryptionConfiguration,
     >,
-    /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
-    pub metrics: ::std::option::Option<crate::types::Metrics>,
     /// Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
     pub replication_time: ::std::option::Option<crate::types::ReplicationTime>,
-    /// Storage class for the replicas; by default they keep the storage class of the source object.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
+    pub metrics: ::std::option::Option<crate::types::Metrics>,
 }
 /// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
 #[derive(Default, Clone, PartialEq)]
 pub struct Encryption {
     /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`. Required.
     pub encryption_type: ::std::option::Option<crate::types::ServerSideEncryption>,
-    /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
-    pub kms_context: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
     pub kms_key_id: ::std::option::Option<::std::string::String>,
+    /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
+    pub kms_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Encryption {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("Encryption")
             .field("encryption_type", &self.encryption_type)
-            .field("kms_context", &self.kms_context)
             .field("kms_key_id", &self.kms_key_id.as_ref().map(|_| "*** redacted ***"))
+            .field("kms_context", &self.kms_context)
             .finish()
     }
 }
@@ -4237,14 +4237,14 @@ pub struct EncryptionTypeMismatch {
 /// An object that a DeleteObjects request could not delete, with the reason.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Error {
-    /// Error code explaining why the deletion failed, such as `AccessDenied`.
-    pub code: ::std::option::Option<::std::string::String>,
     /// Key of the object that could not be deleted.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Human-readable description of the error.
-    pub message: ::std::option::Option<::std::string::String>,
     /// Version ID of the object that could not be deleted, if one was specified.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Error code explaining why the deletion failed, such as `AccessDenied`.
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Human-readable description of the error.
+    pub message: ::std::option::Option<::std::string::String>,
 }
 /// The page a static website serves on a 4xx error.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4308,10 +4308,10 @@ pub struct IndexDocument {
 /// The principal that started a multipart upload.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Initiator {
-    /// Display name of the principal that started the upload, when available.
-    pub display_name: ::std::option::Option<::std::string::String>,
     /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Display name of the principal that started the upload, when available.
+    pub display_name: ::std::option::Option<::std::string::String>,
 }
 /// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4328,10 +4328,10 @@ pub struct InputSerialization {
 /// The object is archived and cannot be read until it has been restored.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidObjectState {
-    /// Intelligent-Tiering archive access tier the object is in, if applicable.
-    pub access_tier: ::std::option::Option<crate::types::IntelligentTieringAccessTier>,
     /// Storage class the object is archived in.
     pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Intelligent-Tiering archive access tier the object is in, if applicable.
+    pub access_tier: ::std::option::Option<crate::types::IntelligentTieringAccessTier>,
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
@@ -4352,6 +4352,8 @@ pub struct InvalidWriteOffset {
 pub struct InventoryConfiguration {
     /// Where the inventory reports are written. Required.
     pub destination: ::std::option::Option<crate::types::InventoryDestination>,
+    /// Whether reports are produced; `false` keeps the configuration but pauses delivery. Required.
+    pub is_enabled: ::std::option::Option<bool>,
     /// Limits the report to objects whose keys start with a prefix; without it all objects are listed.
     pub filter: ::std::option::Option<crate::types::InventoryFilter>,
     /// Identifier of the configuration, unique among the bucket's inventory configurations. Required.
@@ -4360,8 +4362,6 @@ pub struct InventoryConfiguration {
     pub included_object_versions: ::std::option::Option<
         crate::types::InventoryIncludedObjectVersions,
     >,
-    /// Whether reports are produced; `false` keeps the configuration but pauses delivery. Required.
-    pub is_enabled: ::std::option::Option<bool>,
     /// Extra metadata columns to include for each object, beyond the key and the version fields that are always present.
     pub optional_fields: ::std::option::Option<
         ::std::vec::Vec<crate::types::InventoryOptionalField>,
@@ -4380,10 +4380,10 @@ pub struct InventoryDestination {
 /// Server-side encryption for inventory report files. Set one of the two members.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryEncryption {
-    /// Encrypt the report files with a KMS key.
-    pub ssekms: ::std::option::Option<crate::types::Ssekms>,
     /// Encrypt the report files with S3-managed keys.
     pub sses3: ::std::option::Option<crate::types::Sses3>,
+    /// Encrypt the report files with a KMS key.
+    pub ssekms: ::std::option::Option<crate::types::Ssekms>,
 }
 /// Selects the objects an inventory report lists.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4398,12 +4398,12 @@ pub struct InventoryS3BucketDestination {
     pub account_id: ::std::option::Option<::std::string::String>,
     /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. It must be in the same Region as the source bucket and its policy must let S3 write to it. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption to apply to the report files; none is requested when absent.
-    pub encryption: ::std::option::Option<crate::types::InventoryEncryption>,
     /// File format of the reports: `CSV`, `ORC`, or `Parquet`. Required.
     pub format: ::std::option::Option<crate::types::InventoryFormat>,
     /// Key prefix added to the names of the report files in the destination bucket.
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Server-side encryption to apply to the report files; none is requested when absent.
+    pub encryption: ::std::option::Option<crate::types::InventoryEncryption>,
 }
 /// How often S3 produces an inventory report.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4426,14 +4426,14 @@ pub struct JsonOutput {
 /// Invokes a Lambda function for selected bucket events. The function's resource policy must allow S3 to invoke it.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LambdaFunctionConfiguration {
-    /// Bucket events that invoke the function, such as `s3:ObjectCreated:Put`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
     /// ARN of the Lambda function S3 invokes, asynchronously, for each matching event. Required.
     pub lambda_function_arn: ::std::option::Option<::std::string::String>,
+    /// Bucket events that invoke the function, such as `s3:ObjectCreated:Put`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
 /// A lifecycle configuration in the original prefix-based format, sent with the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4454,65 +4454,65 @@ pub struct LifecycleExpiration {
 /// One lifecycle rule: which objects it selects and what S3 does with them as they age, such as moving them to cheaper storage or deleting them.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRule {
-    /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
-    pub abort_incomplete_multipart_upload: ::std::option::Option<
-        crate::types::AbortIncompleteMultipartUpload,
-    >,
     /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
-    /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
-    pub filter: ::std::option::Option<crate::types::LifecycleRuleFilter>,
     /// Unique name of the rule, up to 255 characters.
     pub id: ::std::option::Option<::std::string::String>,
-    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
-    pub noncurrent_version_expiration: ::std::option::Option<
-        crate::types::NoncurrentVersionExpiration,
-    >,
-    /// Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
-    pub noncurrent_version_transitions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
-    >,
     /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
     #[deprecated]
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
+    pub filter: ::std::option::Option<crate::types::LifecycleRuleFilter>,
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
     pub status: ::std::option::Option<crate::types::ExpirationStatus>,
     /// Moves of current versions of matching objects to other storage classes, each at its own age or date.
     pub transitions: ::std::option::Option<::std::vec::Vec<crate::types::Transition>>,
+    /// Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
+    pub noncurrent_version_transitions: ::std::option::Option<
+        ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
+    >,
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    pub noncurrent_version_expiration: ::std::option::Option<
+        crate::types::NoncurrentVersionExpiration,
+    >,
+    /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
+    pub abort_incomplete_multipart_upload: ::std::option::Option<
+        crate::types::AbortIncompleteMultipartUpload,
+    >,
 }
 /// A combination of filter conditions that an object must all meet for a lifecycle rule to apply to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRuleAndOperator {
-    /// The object must be larger than this many bytes.
-    pub object_size_greater_than: ::std::option::Option<i64>,
-    /// The object must be smaller than this many bytes.
-    pub object_size_less_than: ::std::option::Option<i64>,
     /// Key prefix the object's key must begin with.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Tags the object must all carry, each with the given value.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    /// The object must be larger than this many bytes.
+    pub object_size_greater_than: ::std::option::Option<i64>,
+    /// The object must be smaller than this many bytes.
+    pub object_size_less_than: ::std::option::Option<i64>,
 }
 /// Selects the objects a lifecycle rule applies to. Set at most one member, using `And` to combine conditions; an empty filter matches every object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRuleFilter {
-    /// Several conditions an object must all meet to match.
-    pub and: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
-    /// Only objects larger than this many bytes match.
-    pub object_size_greater_than: ::std::option::Option<i64>,
-    /// Only objects smaller than this many bytes match.
-    pub object_size_less_than: ::std::option::Option<i64>,
     /// Only objects whose keys begin with this string match.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Only objects carrying this tag with this value match.
     pub tag: ::std::option::Option<crate::types::Tag>,
+    /// Only objects larger than this many bytes match.
+    pub object_size_greater_than: ::std::option::Option<i64>,
+    /// Only objects smaller than this many bytes match.
+    pub object_size_less_than: ::std::option::Option<i64>,
+    /// Several conditions an object must all meet to match.
+    pub and: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
 }
 /// Zone in which a directory bucket is created.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LocationInfo {
-    /// ID of the zone, such as `usw2-az1`.
-    pub name: ::std::option::Option<::std::string::String>,
     /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
     pub r#type: ::std::option::Option<crate::types::LocationType>,
+    /// ID of the zone, such as `usw2-az1`.
+    pub name: ::std::option::Option<::std::string::String>,
 }
 /// Where S3 delivers a bucket's server access logs and how the log objects are named.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4521,12 +4521,12 @@ pub struct LoggingEnabled {
     pub target_bucket: ::std::option::Option<::std::string::String>,
     /// Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead.
     pub target_grants: ::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>>,
+    /// Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket. Required.
+    pub target_prefix: ::std::option::Option<::std::string::String>,
     /// How log object keys are built after the prefix; simple keys are used when absent.
     pub target_object_key_format: ::std::option::Option<
         crate::types::TargetObjectKeyFormat,
     >,
-    /// Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket. Required.
-    pub target_prefix: ::std::option::Option<::std::string::String>,
 }
 /// One item of user-defined metadata to store with an object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4539,60 +4539,60 @@ pub struct MetadataEntry {
 /// Replication metrics settings for a destination.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Metrics {
-    /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
-    pub event_threshold: ::std::option::Option<crate::types::ReplicationTimeValue>,
     /// Whether replication metrics are on. Required.
     pub status: ::std::option::Option<crate::types::MetricsStatus>,
+    /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
+    pub event_threshold: ::std::option::Option<crate::types::ReplicationTimeValue>,
 }
 /// Combines conditions for a metrics filter; a request must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsAndOperator {
-    /// Only requests made through the access point with this ARN.
-    pub access_point_arn: ::std::option::Option<::std::string::String>,
     /// Only requests for objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Only requests for objects carrying all of these tags.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    /// Only requests made through the access point with this ARN.
+    pub access_point_arn: ::std::option::Option<::std::string::String>,
 }
 /// A CloudWatch request metrics configuration: an ID and the objects whose requests it measures.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsConfiguration {
-    /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
-    pub filter: ::std::option::Option<crate::types::MetricsFilter>,
     /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch. Required.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
+    pub filter: ::std::option::Option<crate::types::MetricsFilter>,
 }
 /// Selects the requests a metrics configuration measures. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsFilter {
-    /// Only requests made through the access point with this ARN.
-    pub access_point_arn: ::std::option::Option<::std::string::String>,
-    /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
-    pub and: ::std::option::Option<crate::types::MetricsAndOperator>,
     /// Only requests for objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Only requests for objects carrying this tag.
     pub tag: ::std::option::Option<crate::types::Tag>,
+    /// Only requests made through the access point with this ARN.
+    pub access_point_arn: ::std::option::Option<::std::string::String>,
+    /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
+    pub and: ::std::option::Option<crate::types::MetricsAndOperator>,
 }
 /// A multipart upload that is still in progress, as reported by `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MultipartUpload {
+    /// ID of the multipart upload.
+    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Key of the object the upload will create.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// When the upload was started.
+    pub initiated: ::std::option::Option<crate::primitives::DateTime>,
+    /// Storage class the completed object will use.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Owner of the object being uploaded.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Principal that started the upload.
+    pub initiator: ::std::option::Option<crate::types::Initiator>,
     /// Checksum algorithm chosen for the upload.
     pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// When the upload was started.
-    pub initiated: ::std::option::Option<crate::primitives::DateTime>,
-    /// Principal that started the upload.
-    pub initiator: ::std::option::Option<crate::types::Initiator>,
-    /// Key of the object the upload will create.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Owner of the object being uploaded.
-    pub owner: ::std::option::Option<crate::types::Owner>,
-    /// Storage class the completed object will use.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
-    /// ID of the multipart upload.
-    pub upload_id: ::std::option::Option<::std::string::String>,
     /// Version ID associated with the upload's object, if one was assigned.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
@@ -4617,55 +4617,55 @@ pub struct NoSuchUpload {
 /// Permanently deletes noncurrent object versions a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoncurrentVersionExpiration {
-    /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
-    pub newer_noncurrent_versions: ::std::option::Option<i32>,
     /// Days a version must have been noncurrent before S3 deletes it.
     pub noncurrent_days: ::std::option::Option<i32>,
+    /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
+    pub newer_noncurrent_versions: ::std::option::Option<i32>,
 }
 /// Moves noncurrent object versions to another storage class a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoncurrentVersionTransition {
-    /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
-    pub newer_noncurrent_versions: ::std::option::Option<i32>,
     /// Days a version must have been noncurrent before it moves.
     pub noncurrent_days: ::std::option::Option<i32>,
     /// Storage class to move the noncurrent versions to.
     pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
+    /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
+    pub newer_noncurrent_versions: ::std::option::Option<i32>,
 }
 /// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotificationConfiguration {
-    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
-    pub event_bridge_configuration: ::std::option::Option<
-        crate::types::EventBridgeConfiguration,
-    >,
-    /// Lambda functions to invoke for events, each with the events and key filter it applies to.
-    pub lambda_function_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    /// SNS topics to publish event messages to, each with the events and key filter it applies to.
+    pub topic_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TopicConfiguration>,
     >,
     /// SQS queues to send event messages to, each with the events and key filter it applies to.
     pub queue_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::QueueConfiguration>,
     >,
-    /// SNS topics to publish event messages to, each with the events and key filter it applies to.
-    pub topic_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::TopicConfiguration>,
+    /// Lambda functions to invoke for events, each with the events and key filter it applies to.
+    pub lambda_function_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    >,
+    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+    pub event_bridge_configuration: ::std::option::Option<
+        crate::types::EventBridgeConfiguration,
     >,
 }
 /// A bucket's notification configuration in the legacy format, with at most one destination of each kind. Returned by `GetBucketNotification` and sent by `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotificationConfigurationDeprecated {
-    /// The Lambda function invoked for events, if any.
-    pub cloud_function_configuration: ::std::option::Option<
-        crate::types::CloudFunctionConfiguration,
+    /// The SNS topic that receives event messages, if any.
+    pub topic_configuration: ::std::option::Option<
+        crate::types::TopicConfigurationDeprecated,
     >,
     /// The SQS queue that receives event messages, if any.
     pub queue_configuration: ::std::option::Option<
         crate::types::QueueConfigurationDeprecated,
     >,
-    /// The SNS topic that receives event messages, if any.
-    pub topic_configuration: ::std::option::Option<
-        crate::types::TopicConfigurationDeprecated,
+    /// The Lambda function invoked for events, if any.
+    pub cloud_function_configuration: ::std::option::Option<
+        crate::types::CloudFunctionConfiguration,
     >,
 }
 /// Selects, by object key, which objects' events are delivered.
@@ -4677,26 +4677,26 @@ pub struct NotificationConfigurationFilter {
 /// An object entry in a bucket listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Object {
+    /// Key (name) of the object.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// When the object was created or last overwritten.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Algorithms used to compute checksums stored with the object.
     pub checksum_algorithm: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
     >,
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// Key (name) of the object.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// When the object was created or last overwritten.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
-    /// Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
-    pub owner: ::std::option::Option<crate::types::Owner>,
-    /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
-    pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
     /// Size of the object in bytes.
     pub size: ::std::option::Option<i64>,
     /// Storage class the object is stored in.
     pub storage_class: ::std::option::Option<crate::types::ObjectStorageClass>,
+    /// Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
+    pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
 }
 /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4707,16 +4707,16 @@ pub struct ObjectAlreadyInActiveTierError {
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectIdentifier {
-    /// Delete the object only if its entity tag matches this value.
-    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Key of the object to delete. Required.
     pub key: ::std::option::Option<::std::string::String>,
+    /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Delete the object only if its entity tag matches this value.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Delete the object only if its last-modified time equals this value.
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Delete the object only if its size in bytes equals this value.
     pub size: ::std::option::Option<i64>,
-    /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
-    pub version_id: ::std::option::Option<::std::string::String>,
 }
 /// The source object of a copy is archived and must be restored before it can be copied.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4727,30 +4727,30 @@ pub struct ObjectNotInActiveTierError {
 /// One version of an object in a version listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectVersion {
+    /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Algorithms used to compute checksums stored with this version.
     pub checksum_algorithm: ::std::option::Option<
         ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
     >,
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// `true` if this is the current version of the object.
-    pub is_latest: ::std::option::Option<bool>,
+    /// Size of this version in bytes.
+    pub size: ::std::option::Option<i64>,
+    /// Storage class this version is stored in.
+    pub storage_class: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
     /// Key (name) of the object.
     pub key: ::std::option::Option<::std::string::String>,
+    /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// `true` if this is the current version of the object.
+    pub is_latest: ::std::option::Option<bool>,
     /// When this version was created.
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Owner of this version.
     pub owner: ::std::option::Option<crate::types::Owner>,
     /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
     pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
-    /// Size of this version in bytes.
-    pub size: ::std::option::Option<i64>,
-    /// Storage class this version is stored in.
-    pub storage_class: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
-    /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
-    pub version_id: ::std::option::Option<::std::string::String>,
 }
 /// Where the results of a select restore request are written.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4780,34 +4780,34 @@ pub struct ParquetInput {}
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Part {
+    /// Number of the part, from 1 to 10,000.
+    pub part_number: ::std::option::Option<i32>,
+    /// When the part was uploaded.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Entity tag returned when the part was uploaded.
+    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// Size of the part in bytes.
+    pub size: ::std::option::Option<i64>,
     /// Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag returned when the part was uploaded.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// When the part was uploaded.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
-    /// Number of the part, from 1 to 10,000.
-    pub part_number: ::std::option::Option<i32>,
-    /// Size of the part in bytes.
-    pub size: ::std::option::Option<i64>,
+    /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Log object keys partitioned by source account, region, bucket and date.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4818,25 +4818,25 @@ pub struct PartitionedPrefix {
 /// Sends messages for selected bucket events to an SQS queue. The queue's access policy must allow S3 to send to it; FIFO queues are not supported.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct QueueConfiguration {
-    /// Bucket events that trigger a message, such as `s3:ObjectRemoved:*`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
     /// ARN of the SQS queue S3 sends event messages to. Required.
     pub queue_arn: ::std::option::Option<::std::string::String>,
+    /// Bucket events that trigger a message, such as `s3:ObjectRemoved:*`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
 /// Legacy-format settings for sending bucket events to an SQS queue.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct QueueConfigurationDeprecated {
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
     /// A single bucket event that triggers a message to the queue; replaced by `Events`.
     #[deprecated]
     pub event: ::std::option::Option<crate::types::Event>,
     /// Bucket events that trigger a message to the queue.
     pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
     /// ARN of the SQS queue S3 sends event messages to.
     pub queue: ::std::option::Option<::std::string::String>,
 }
@@ -4879,31 +4879,31 @@ pub struct ReplicationConfiguration {
 /// One replication rule: which objects it selects, where their copies go, and what else is replicated along with them.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationRule {
-    /// Whether delete markers are replicated; not supported for rules that filter by tag.
-    pub delete_marker_replication: ::std::option::Option<
-        crate::types::DeleteMarkerReplication,
-    >,
-    /// The bucket that receives the replicas, and how the replicas are stored there. Required.
-    pub destination: ::std::option::Option<crate::types::Destination>,
-    /// Whether objects that were in the bucket before the rule was added are replicated too.
-    pub existing_object_replication: ::std::option::Option<
-        crate::types::ExistingObjectReplication,
-    >,
-    /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
-    pub filter: ::std::option::Option<crate::types::ReplicationRuleFilter>,
     /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Decides which rule applies when several rules with the same destination match an object; the higher number wins. Used with rules that have a `Filter`.
+    pub priority: ::std::option::Option<i32>,
     /// Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
     #[deprecated]
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Decides which rule applies when several rules with the same destination match an object; the higher number wins. Used with rules that have a `Filter`.
-    pub priority: ::std::option::Option<i32>,
+    /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
+    pub filter: ::std::option::Option<crate::types::ReplicationRuleFilter>,
+    /// Whether the rule is in effect. Required.
+    pub status: ::std::option::Option<crate::types::ReplicationRuleStatus>,
     /// Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
     pub source_selection_criteria: ::std::option::Option<
         crate::types::SourceSelectionCriteria,
     >,
-    /// Whether the rule is in effect. Required.
-    pub status: ::std::option::Option<crate::types::ReplicationRuleStatus>,
+    /// Whether objects that were in the bucket before the rule was added are replicated too.
+    pub existing_object_replication: ::std::option::Option<
+        crate::types::ExistingObjectReplication,
+    >,
+    /// The bucket that receives the replicas, and how the replicas are stored there. Required.
+    pub destination: ::std::option::Option<crate::types::Destination>,
+    /// Whether delete markers are replicated; not supported for rules that filter by tag.
+    pub delete_marker_replication: ::std::option::Option<
+        crate::types::DeleteMarkerReplication,
+    >,
 }
 /// Combines a key prefix and tags; an object must match all of them for the rule to apply.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4916,12 +4916,12 @@ pub struct ReplicationRuleAndOperator {
 /// Selects the objects a replication rule applies to. Give exactly one of a prefix, a single tag, or `And` to combine several conditions; an empty filter selects every object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationRuleFilter {
-    /// A prefix and tags that an object must all match.
-    pub and: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
     /// Key prefix the objects must have, such as `logs/`.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Tag the objects must carry, matched on both key and value.
     pub tag: ::std::option::Option<crate::types::Tag>,
+    /// A prefix and tags that an object must all match.
+    pub and: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
 }
 /// S3 Replication Time Control settings, which set a time target for replication.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4948,20 +4948,20 @@ pub struct RequestPaymentConfiguration {
 pub struct RestoreRequest {
     /// Number of days the restored copy stays available before S3 removes it again. Leave it out for objects in an Intelligent-Tiering archive tier, which move back to a readable tier instead, and for select requests.
     pub days: ::std::option::Option<i32>,
-    /// Free-form description of the restore job.
-    pub description: ::std::option::Option<::std::string::String>,
     /// Retrieval settings for the restore, chiefly its speed tier.
     pub glacier_job_parameters: ::std::option::Option<
         crate::types::GlacierJobParameters,
     >,
-    /// Where to write the results of a select request.
-    pub output_location: ::std::option::Option<crate::types::OutputLocation>,
-    /// The query to run and the data formats to use, for a select request.
-    pub select_parameters: ::std::option::Option<crate::types::SelectParameters>,
-    /// Retrieval speed tier for a select request; defaults to `Standard`.
-    pub tier: ::std::option::Option<crate::types::Tier>,
     /// Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
     pub r#type: ::std::option::Option<crate::types::RestoreRequestType>,
+    /// Retrieval speed tier for a select request; defaults to `Standard`.
+    pub tier: ::std::option::Option<crate::types::Tier>,
+    /// Free-form description of the restore job.
+    pub description: ::std::option::Option<::std::string::String>,
+    /// The query to run and the data formats to use, for a select request.
+    pub select_parameters: ::std::option::Option<crate::types::SelectParameters>,
+    /// Where to write the results of a select request.
+    pub output_location: ::std::option::Option<crate::types::OutputLocation>,
 }
 /// Progress of restoring a temporary copy of an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4982,28 +4982,28 @@ pub struct RoutingRule {
 /// A lifecycle rule in the original format of the deprecated lifecycle operations, applying to every object under one key prefix.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Rule {
-    /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
-    pub abort_incomplete_multipart_upload: ::std::option::Option<
-        crate::types::AbortIncompleteMultipartUpload,
-    >,
     /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
     /// Unique name of the rule, up to 255 characters.
     pub id: ::std::option::Option<::std::string::String>,
-    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
-    pub noncurrent_version_expiration: ::std::option::Option<
-        crate::types::NoncurrentVersionExpiration,
-    >,
-    /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
-    pub noncurrent_version_transition: ::std::option::Option<
-        crate::types::NoncurrentVersionTransition,
-    >,
     /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket. Required.
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
     pub status: ::std::option::Option<crate::types::ExpirationStatus>,
     /// When matching objects move to another storage class.
     pub transition: ::std::option::Option<crate::types::Transition>,
+    /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
+    pub noncurrent_version_transition: ::std::option::Option<
+        crate::types::NoncurrentVersionTransition,
+    >,
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    pub noncurrent_version_expiration: ::std::option::Option<
+        crate::types::NoncurrentVersionExpiration,
+    >,
+    /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
+    pub abort_incomplete_multipart_upload: ::std::option::Option<
+        crate::types::AbortIncompleteMultipartUpload,
+    >,
 }
 /// Rules matching object keys by prefix and suffix; a key must satisfy all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5014,24 +5014,24 @@ pub struct S3KeyFilter {
 /// A bucket and key prefix in S3 that receive the results of a restore request, with the settings to give the result objects.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct S3Location {
-    /// Explicit grants to apply to the result objects.
-    pub access_control_list: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
     /// Name of the bucket that receives the results; it must be in the same Region as the restored object. Required.
     pub bucket_name: ::std::option::Option<::std::string::String>,
-    /// Canned access control list to apply to the result objects.
-    pub canned_acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    /// Server-side encryption to apply to the result objects.
-    pub encryption: ::std::option::Option<crate::types::Encryption>,
     /// Key prefix added to the names of the result objects. Required.
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Storage class for the result objects.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Server-side encryption to apply to the result objects.
+    pub encryption: ::std::option::Option<crate::types::Encryption>,
+    /// Canned access control list to apply to the result objects.
+    pub canned_acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    /// Explicit grants to apply to the result objects.
+    pub access_control_list: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
     /// Tags to attach to the result objects.
     pub tagging: ::std::option::Option<crate::types::Tagging>,
     /// User-defined metadata to store with the result objects.
     pub user_metadata: ::std::option::Option<
         ::std::vec::Vec<crate::types::MetadataEntry>,
     >,
+    /// Storage class for the result objects.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
 }
 /// Selects encryption with a KMS key (SSE-KMS) for inventory reports.
 #[derive(Default, Clone, PartialEq)]
@@ -5053,32 +5053,32 @@ pub struct Sses3 {}
 /// The query and data formats for a select request against an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SelectParameters {
-    /// The SQL query to run against the object's data. Required.
-    pub expression: ::std::option::Option<::std::string::String>,
-    /// Language of the query; only `SQL` is supported. Required.
-    pub expression_type: ::std::option::Option<crate::types::ExpressionType>,
     /// Format and compression of the archived object's data. Required.
     pub input_serialization: ::std::option::Option<crate::types::InputSerialization>,
+    /// Language of the query; only `SQL` is supported. Required.
+    pub expression_type: ::std::option::Option<crate::types::ExpressionType>,
+    /// The SQL query to run against the object's data. Required.
+    pub expression: ::std::option::Option<::std::string::String>,
     /// Format in which to write the query results. Required.
     pub output_serialization: ::std::option::Option<crate::types::OutputSerialization>,
 }
 /// The server-side encryption applied by default to new objects.
 #[derive(Default, Clone, PartialEq)]
 pub struct ServerSideEncryptionByDefault {
-    /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent. Only valid with a KMS algorithm.
-    pub kms_master_key_id: ::std::option::Option<::std::string::String>,
     /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS. Required.
     pub sse_algorithm: ::std::option::Option<crate::types::ServerSideEncryption>,
+    /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent. Only valid with a KMS algorithm.
+    pub kms_master_key_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("ServerSideEncryptionByDefault")
+            .field("sse_algorithm", &self.sse_algorithm)
             .field(
                 "kms_master_key_id",
                 &self.kms_master_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_algorithm", &self.sse_algorithm)
             .finish()
     }
 }
@@ -5097,12 +5097,12 @@ pub struct ServerSideEncryptionRule {
     pub apply_server_side_encryption_by_default: ::std::option::Option<
         crate::types::ServerSideEncryptionByDefault,
     >,
+    /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Encryption types that uploads to the bucket may not use, such as SSE-C.
     pub blocked_encryption_types: ::std::option::Option<
         crate::types::BlockedEncryptionTypes,
     >,
-    /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
 }
 /// Log object keys of the form prefix, then delivery date and time, then a unique string; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5110,12 +5110,12 @@ pub struct SimplePrefix {}
 /// Settings that extend a replication rule to special kinds of source objects and changes.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SourceSelectionCriteria {
-    /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
-    pub replica_modifications: ::std::option::Option<crate::types::ReplicaModifications>,
     /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
     pub sse_kms_encrypted_objects: ::std::option::Option<
         crate::types::SseKmsEncryptedObjects,
     >,
+    /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
+    pub replica_modifications: ::std::option::Option<crate::types::ReplicaModifications>,
 }
 /// Setting for replicating objects encrypted with AWS KMS keys (SSE-KMS).
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5132,12 +5132,12 @@ pub struct StorageClassAnalysis {
 /// How storage class analysis results are exported to a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct StorageClassAnalysisDataExport {
-    /// Where the exported files are written. Required.
-    pub destination: ::std::option::Option<crate::types::AnalyticsExportDestination>,
     /// Layout version of the exported files; currently always `V_1`. Required.
     pub output_schema_version: ::std::option::Option<
         crate::types::StorageClassAnalysisSchemaVersion,
     >,
+    /// Where the exported files are written. Required.
+    pub destination: ::std::option::Option<crate::types::AnalyticsExportDestination>,
 }
 /// A key-value pair used to label a resource.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5164,10 +5164,10 @@ pub struct TargetGrant {
 /// How access log object keys are formed; set exactly one of the two formats.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TargetObjectKeyFormat {
-    /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
-    pub partitioned_prefix: ::std::option::Option<crate::types::PartitionedPrefix>,
     /// Keys made of the target prefix followed by the delivery time and a unique string.
     pub simple_prefix: ::std::option::Option<crate::types::SimplePrefix>,
+    /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
+    pub partitioned_prefix: ::std::option::Option<crate::types::PartitionedPrefix>,
 }
 /// The write would give the object more parts than S3 allows.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5178,25 +5178,25 @@ pub struct TooManyParts {
 /// Publishes messages for selected bucket events to an SNS topic. The topic's access policy must allow S3 to publish to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TopicConfiguration {
-    /// Bucket events that trigger a message, such as `s3:ObjectCreated:*`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
     /// ARN of the SNS topic S3 publishes event messages to. Required.
     pub topic_arn: ::std::option::Option<::std::string::String>,
+    /// Bucket events that trigger a message, such as `s3:ObjectCreated:*`. Required.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
 /// Legacy-format settings for publishing bucket events to an SNS topic.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TopicConfigurationDeprecated {
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// Bucket events that trigger a message to the topic.
+    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
     /// A single bucket event that triggers a message to the topic; replaced by `Events`.
     #[deprecated]
     pub event: ::std::option::Option<crate::types::Event>,
-    /// Bucket events that trigger a message to the topic.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-    /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
     /// ARN of the SNS topic S3 publishes event messages to.
     pub topic: ::std::option::Option<::std::string::String>,
 }
@@ -5367,12 +5367,9 @@ pub(crate) fn ser_analytics_and_operator(
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tags {
-        writer.open("Tag");
-        writer.close_start();
         for item in value {
             ser_tag(writer, "Tag", item, None)?;
         }
-        writer.end("Tag");
     }
     writer.end(name);
     Ok(())
@@ -5387,9 +5384,10 @@ pub(crate) fn de_analytics_and_operator(
         match element {
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Tag" => {
-                value.tags = Some(
-                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
-                );
+                value
+                    .tags
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_tag(reader)?)
             }
             _ => reader.skip()?,
         }
@@ -5408,15 +5406,15 @@ pub(crate) fn ser_analytics_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.filter {
-        ser_analytics_filter(writer, "Filter", value, None)?;
-    }
     let value = crate::runtime::required(
         value_of.id.as_ref(),
         "AnalyticsConfiguration",
         "Id",
     )?;
     writer.element("Id", value);
+    if let Some(value) = &value_of.filter {
+        ser_analytics_filter(writer, "Filter", value, None)?;
+    }
     let value = crate::runtime::required(
         value_of.storage_class_analysis.as_ref(),
         "AnalyticsConfiguration",
@@ -5434,8 +5432,8 @@ pub(crate) fn de_analytics_configuration(
     let mut value = AnalyticsConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Filter" => value.filter = Some(crate::types::de_analytics_filter(reader)?),
             b"Id" => value.id = Some(reader.string()?),
+            b"Filter" => value.filter = Some(crate::types::de_analytics_filter(reader)?),
             b"StorageClassAnalysis" => {
                 value.storage_class_analysis = Some(
                     crate::types::de_storage_class_analysis(reader)?,
@@ -5497,14 +5495,14 @@ pub(crate) fn ser_analytics_filter(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.and {
-        ser_analytics_and_operator(writer, "And", value, None)?;
-    }
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tag {
         ser_tag(writer, "Tag", value, None)?;
+    }
+    if let Some(value) = &value_of.and {
+        ser_analytics_and_operator(writer, "And", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -5517,9 +5515,9 @@ pub(crate) fn de_analytics_filter(
     let mut value = AnalyticsFilter::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"And" => value.and = Some(crate::types::de_analytics_and_operator(reader)?),
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            b"And" => value.and = Some(crate::types::de_analytics_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -5538,20 +5536,20 @@ pub(crate) fn ser_analytics_s3_bucket_destination(
     }
     writer.close_start();
     let value = crate::runtime::required(
-        value_of.bucket.as_ref(),
-        "AnalyticsS3BucketDestination",
-        "Bucket",
-    )?;
-    writer.element("Bucket", value);
-    if let Some(value) = &value_of.bucket_account_id {
-        writer.element("BucketAccountId", value);
-    }
-    let value = crate::runtime::required(
         value_of.format.as_ref(),
         "AnalyticsS3BucketDestination",
         "Format",
     )?;
     writer.element("Format", value.as_str());
+    if let Some(value) = &value_of.bucket_account_id {
+        writer.element("BucketAccountId", value);
+    }
+    let value = crate::runtime::required(
+        value_of.bucket.as_ref(),
+        "AnalyticsS3BucketDestination",
+        "Bucket",
+    )?;
+    writer.element("Bucket", value);
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
     }
@@ -5566,8 +5564,6 @@ pub(crate) fn de_analytics_s3_bucket_destination(
     let mut value = AnalyticsS3BucketDestination::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Bucket" => value.bucket = Some(reader.string()?),
-            b"BucketAccountId" => value.bucket_account_id = Some(reader.string()?),
             b"Format" => {
                 value.format = Some(
                     reader
@@ -5577,6 +5573,8 @@ pub(crate) fn de_analytics_s3_bucket_destination(
                         ))?,
                 );
             }
+            b"BucketAccountId" => value.bucket_account_id = Some(reader.string()?),
+            b"Bucket" => value.bucket = Some(reader.string()?),
             b"Prefix" => value.prefix = Some(reader.string()?),
             _ => reader.skip()?,
         }
@@ -5636,14 +5634,14 @@ pub(crate) fn de_bucket(
     let mut value = Bucket::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"BucketArn" => value.bucket_arn = Some(reader.string()?),
-            b"BucketRegion" => value.bucket_region = Some(reader.string()?),
+            b"Name" => value.name = Some(reader.string()?),
             b"CreationDate" => {
                 value.creation_date = Some(
                     reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
                 );
             }
-            b"Name" => value.name = Some(reader.string()?),
+            b"BucketRegion" => value.bucket_region = Some(reader.string()?),
+            b"BucketArn" => value.bucket_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -5768,6 +5766,9 @@ pub(crate) fn ser_cors_rule(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
     if let Some(value) = &value_of.allowed_headers {
         for item in value {
             writer.element("AllowedHeader", item);
@@ -5794,9 +5795,6 @@ pub(crate) fn ser_cors_rule(
             writer.element("ExposeHeader", item);
         }
     }
-    if let Some(value) = &value_of.id {
-        writer.element("ID", value);
-    }
     if let Some(value) = &value_of.max_age_seconds {
         writer.number("MaxAgeSeconds", value);
     }
@@ -5811,6 +5809,7 @@ pub(crate) fn de_cors_rule(
     let mut value = CorsRule::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"ID" => value.id = Some(reader.string()?),
             b"AllowedHeader" => {
                 value
                     .allowed_headers
@@ -5835,7 +5834,6 @@ pub(crate) fn de_cors_rule(
                     .get_or_insert_with(::std::vec::Vec::new)
                     .push(reader.string()?)
             }
-            b"ID" => value.id = Some(reader.string()?),
             b"MaxAgeSeconds" => value.max_age_seconds = Some(reader.number()?),
             _ => reader.skip()?,
         }
@@ -5854,26 +5852,26 @@ pub(crate) fn ser_csv_input(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.allow_quoted_record_delimiter {
-        writer.boolean("AllowQuotedRecordDelimiter", *value);
-    }
-    if let Some(value) = &value_of.comments {
-        writer.element("Comments", value);
-    }
-    if let Some(value) = &value_of.field_delimiter {
-        writer.element("FieldDelimiter", value);
-    }
     if let Some(value) = &value_of.file_header_info {
         writer.element("FileHeaderInfo", value.as_str());
     }
-    if let Some(value) = &value_of.quote_character {
-        writer.element("QuoteCharacter", value);
+    if let Some(value) = &value_of.comments {
+        writer.element("Comments", value);
     }
     if let Some(value) = &value_of.quote_escape_character {
         writer.element("QuoteEscapeCharacter", value);
     }
     if let Some(value) = &value_of.record_delimiter {
         writer.element("RecordDelimiter", value);
+    }
+    if let Some(value) = &value_of.field_delimiter {
+        writer.element("FieldDelimiter", value);
+    }
+    if let Some(value) = &value_of.quote_character {
+        writer.element("QuoteCharacter", value);
+    }
+    if let Some(value) = &value_of.allow_quoted_record_delimiter {
+        writer.boolean("AllowQuotedRecordDelimiter", *value);
     }
     writer.end(name);
     Ok(())
@@ -5890,20 +5888,20 @@ pub(crate) fn ser_csv_output(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.quote_fields {
+        writer.element("QuoteFields", value.as_str());
+    }
+    if let Some(value) = &value_of.quote_escape_character {
+        writer.element("QuoteEscapeCharacter", value);
+    }
+    if let Some(value) = &value_of.record_delimiter {
+        writer.element("RecordDelimiter", value);
+    }
     if let Some(value) = &value_of.field_delimiter {
         writer.element("FieldDelimiter", value);
     }
     if let Some(value) = &value_of.quote_character {
         writer.element("QuoteCharacter", value);
-    }
-    if let Some(value) = &value_of.quote_escape_character {
-        writer.element("QuoteEscapeCharacter", value);
-    }
-    if let Some(value) = &value_of.quote_fields {
-        writer.element("QuoteFields", value.as_str());
-    }
-    if let Some(value) = &value_of.record_delimiter {
-        writer.element("RecordDelimiter", value);
     }
     writer.end(name);
     Ok(())
@@ -5920,8 +5918,8 @@ pub(crate) fn ser_cloud_function_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.cloud_function {
-        writer.element("CloudFunction", value);
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
     }
     if let Some(value) = &value_of.event {
         writer.element("Event", value.as_str());
@@ -5931,8 +5929,8 @@ pub(crate) fn ser_cloud_function_configuration(
             writer.element("Event", item.as_str());
         }
     }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
+    if let Some(value) = &value_of.cloud_function {
+        writer.element("CloudFunction", value);
     }
     if let Some(value) = &value_of.invocation_role {
         writer.element("InvocationRole", value);
@@ -5948,7 +5946,7 @@ pub(crate) fn de_cloud_function_configuration(
     let mut value = CloudFunctionConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"CloudFunction" => value.cloud_function = Some(reader.string()?),
+            b"Id" => value.id = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -5959,7 +5957,7 @@ pub(crate) fn de_cloud_function_configuration(
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"Id" => value.id = Some(reader.string()?),
+            b"CloudFunction" => value.cloud_function = Some(reader.string()?),
             b"InvocationRole" => value.invocation_role = Some(reader.string()?),
             _ => reader.skip()?,
         }
@@ -6012,6 +6010,9 @@ pub(crate) fn ser_completed_part(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.e_tag {
+        writer.element("ETag", value);
+    }
     if let Some(value) = &value_of.checksum_crc32 {
         writer.element("ChecksumCRC32", value);
     }
@@ -6020,9 +6021,6 @@ pub(crate) fn ser_completed_part(
     }
     if let Some(value) = &value_of.checksum_crc64nvme {
         writer.element("ChecksumCRC64NVME", value);
-    }
-    if let Some(value) = &value_of.checksum_md5 {
-        writer.element("ChecksumMD5", value);
     }
     if let Some(value) = &value_of.checksum_sha1 {
         writer.element("ChecksumSHA1", value);
@@ -6033,17 +6031,17 @@ pub(crate) fn ser_completed_part(
     if let Some(value) = &value_of.checksum_sha512 {
         writer.element("ChecksumSHA512", value);
     }
-    if let Some(value) = &value_of.checksum_xxhash128 {
-        writer.element("ChecksumXXHASH128", value);
-    }
-    if let Some(value) = &value_of.checksum_xxhash3 {
-        writer.element("ChecksumXXHASH3", value);
+    if let Some(value) = &value_of.checksum_md5 {
+        writer.element("ChecksumMD5", value);
     }
     if let Some(value) = &value_of.checksum_xxhash64 {
         writer.element("ChecksumXXHASH64", value);
     }
-    if let Some(value) = &value_of.e_tag {
-        writer.element("ETag", value);
+    if let Some(value) = &value_of.checksum_xxhash3 {
+        writer.element("ChecksumXXHASH3", value);
+    }
+    if let Some(value) = &value_of.checksum_xxhash128 {
+        writer.element("ChecksumXXHASH128", value);
     }
     if let Some(value) = &value_of.part_number {
         writer.number("PartNumber", value);
@@ -6097,13 +6095,12 @@ pub(crate) fn de_copy_object_result(
     let mut value = CopyObjectResult::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
+            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"LastModified" => {
+                value.last_modified = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
             b"ChecksumType" => {
                 value.checksum_type = Some(
                     reader
@@ -6111,15 +6108,16 @@ pub(crate) fn de_copy_object_result(
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
             b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
-            b"ETag" => value.e_tag = Some(reader.string()?),
-            b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
+            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6133,22 +6131,22 @@ pub(crate) fn de_copy_part_result(
     let mut value = CopyPartResult::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
-            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
             b"ETag" => value.e_tag = Some(reader.string()?),
             b"LastModified" => {
                 value.last_modified = Some(
                     reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
                 );
             }
+            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6166,14 +6164,14 @@ pub(crate) fn ser_create_bucket_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.bucket {
-        ser_bucket_info(writer, "Bucket", value, None)?;
+    if let Some(value) = &value_of.location_constraint {
+        writer.element("LocationConstraint", value.as_str());
     }
     if let Some(value) = &value_of.location {
         ser_location_info(writer, "Location", value, None)?;
     }
-    if let Some(value) = &value_of.location_constraint {
-        writer.element("LocationConstraint", value.as_str());
+    if let Some(value) = &value_of.bucket {
+        ser_bucket_info(writer, "Bucket", value, None)?;
     }
     if let Some(value) = &value_of.tags {
         writer.open("Tags");
@@ -6220,15 +6218,15 @@ pub(crate) fn de_delete_marker_entry(
     let mut value = DeleteMarkerEntry::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
             b"Key" => value.key = Some(reader.string()?),
+            b"VersionId" => value.version_id = Some(reader.string()?),
+            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
             b"LastModified" => {
                 value.last_modified = Some(
                     reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
                 );
             }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6282,12 +6280,12 @@ pub(crate) fn de_deleted_object(
     let mut value = DeletedObject::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Key" => value.key = Some(reader.string()?),
+            b"VersionId" => value.version_id = Some(reader.string()?),
             b"DeleteMarker" => value.delete_marker = Some(reader.boolean()?),
             b"DeleteMarkerVersionId" => {
                 value.delete_marker_version_id = Some(reader.string()?);
             }
-            b"Key" => value.key = Some(reader.string()?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6305,29 +6303,29 @@ pub(crate) fn ser_destination(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.access_control_translation {
-        ser_access_control_translation(writer, "AccessControlTranslation", value, None)?;
-    }
-    if let Some(value) = &value_of.account {
-        writer.element("Account", value);
-    }
     let value = crate::runtime::required(
         value_of.bucket.as_ref(),
         "Destination",
         "Bucket",
     )?;
     writer.element("Bucket", value);
+    if let Some(value) = &value_of.account {
+        writer.element("Account", value);
+    }
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
+    }
+    if let Some(value) = &value_of.access_control_translation {
+        ser_access_control_translation(writer, "AccessControlTranslation", value, None)?;
+    }
     if let Some(value) = &value_of.encryption_configuration {
         ser_encryption_configuration(writer, "EncryptionConfiguration", value, None)?;
-    }
-    if let Some(value) = &value_of.metrics {
-        ser_metrics(writer, "Metrics", value, None)?;
     }
     if let Some(value) = &value_of.replication_time {
         ser_replication_time(writer, "ReplicationTime", value, None)?;
     }
-    if let Some(value) = &value_of.storage_class {
-        writer.element("StorageClass", value.as_str());
+    if let Some(value) = &value_of.metrics {
+        ser_metrics(writer, "Metrics", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -6340,22 +6338,8 @@ pub(crate) fn de_destination(
     let mut value = Destination::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AccessControlTranslation" => {
-                value.access_control_translation = Some(
-                    crate::types::de_access_control_translation(reader)?,
-                );
-            }
-            b"Account" => value.account = Some(reader.string()?),
             b"Bucket" => value.bucket = Some(reader.string()?),
-            b"EncryptionConfiguration" => {
-                value.encryption_configuration = Some(
-                    crate::types::de_encryption_configuration(reader)?,
-                );
-            }
-            b"Metrics" => value.metrics = Some(crate::types::de_metrics(reader)?),
-            b"ReplicationTime" => {
-                value.replication_time = Some(crate::types::de_replication_time(reader)?);
-            }
+            b"Account" => value.account = Some(reader.string()?),
             b"StorageClass" => {
                 value.storage_class = Some(
                     reader
@@ -6363,6 +6347,20 @@ pub(crate) fn de_destination(
                         .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
+            b"AccessControlTranslation" => {
+                value.access_control_translation = Some(
+                    crate::types::de_access_control_translation(reader)?,
+                );
+            }
+            b"EncryptionConfiguration" => {
+                value.encryption_configuration = Some(
+                    crate::types::de_encryption_configuration(reader)?,
+                );
+            }
+            b"ReplicationTime" => {
+                value.replication_time = Some(crate::types::de_replication_time(reader)?);
+            }
+            b"Metrics" => value.metrics = Some(crate::types::de_metrics(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -6386,11 +6384,11 @@ pub(crate) fn ser_encryption(
         "EncryptionType",
     )?;
     writer.element("EncryptionType", value.as_str());
-    if let Some(value) = &value_of.kms_context {
-        writer.element("KMSContext", value);
-    }
     if let Some(value) = &value_of.kms_key_id {
         writer.element("KMSKeyId", value);
+    }
+    if let Some(value) = &value_of.kms_context {
+        writer.element("KMSContext", value);
     }
     writer.end(name);
     Ok(())
@@ -6446,10 +6444,10 @@ pub(crate) fn de_error(
     let mut value = Error::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Code" => value.code = Some(reader.string()?),
             b"Key" => value.key = Some(reader.string()?),
-            b"Message" => value.message = Some(reader.string()?),
             b"VersionId" => value.version_id = Some(reader.string()?),
+            b"Code" => value.code = Some(reader.string()?),
+            b"Message" => value.message = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6751,8 +6749,8 @@ pub(crate) fn de_initiator(
     let mut value = Initiator::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"DisplayName" => value.display_name = Some(reader.string()?),
             b"ID" => value.id = Some(reader.string()?),
+            b"DisplayName" => value.display_name = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -6793,6 +6791,13 @@ pub(crate) fn de_invalid_object_state(
     let mut value = InvalidObjectState::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
+                );
+            }
             b"AccessTier" => {
                 value.access_tier = Some(
                     reader
@@ -6800,13 +6805,6 @@ pub(crate) fn de_invalid_object_state(
                         .map(|text| crate::types::IntelligentTieringAccessTier::from(
                             text.as_ref(),
                         ))?,
-                );
-            }
-            b"StorageClass" => {
-                value.storage_class = Some(
-                    reader
-                        .text()
-                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
             _ => reader.skip()?,
@@ -6854,6 +6852,12 @@ pub(crate) fn ser_inventory_configuration(
         "Destination",
     )?;
     ser_inventory_destination(writer, "Destination", value, None)?;
+    let value = crate::runtime::required(
+        value_of.is_enabled.as_ref(),
+        "InventoryConfiguration",
+        "IsEnabled",
+    )?;
+    writer.boolean("IsEnabled", *value);
     if let Some(value) = &value_of.filter {
         ser_inventory_filter(writer, "Filter", value, None)?;
     }
@@ -6869,12 +6873,6 @@ pub(crate) fn ser_inventory_configuration(
         "IncludedObjectVersions",
     )?;
     writer.element("IncludedObjectVersions", value.as_str());
-    let value = crate::runtime::required(
-        value_of.is_enabled.as_ref(),
-        "InventoryConfiguration",
-        "IsEnabled",
-    )?;
-    writer.boolean("IsEnabled", *value);
     if let Some(value) = &value_of.optional_fields {
         writer.open("OptionalFields");
         writer.close_start();
@@ -6903,6 +6901,7 @@ pub(crate) fn de_inventory_configuration(
             b"Destination" => {
                 value.destination = Some(crate::types::de_inventory_destination(reader)?);
             }
+            b"IsEnabled" => value.is_enabled = Some(reader.boolean()?),
             b"Filter" => value.filter = Some(crate::types::de_inventory_filter(reader)?),
             b"Id" => value.id = Some(reader.string()?),
             b"IncludedObjectVersions" => {
@@ -6914,7 +6913,6 @@ pub(crate) fn de_inventory_configuration(
                         ))?,
                 );
             }
-            b"IsEnabled" => value.is_enabled = Some(reader.boolean()?),
             b"OptionalFields" => {
                 value.optional_fields = Some(
                     reader
@@ -6989,11 +6987,11 @@ pub(crate) fn ser_inventory_encryption(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.ssekms {
-        ser_ssekms(writer, "SSE-KMS", value, None)?;
-    }
     if let Some(value) = &value_of.sses3 {
         ser_sses3(writer, "SSE-S3", value, None)?;
+    }
+    if let Some(value) = &value_of.ssekms {
+        ser_ssekms(writer, "SSE-KMS", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -7006,8 +7004,8 @@ pub(crate) fn de_inventory_encryption(
     let mut value = InventoryEncryption::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"SSE-KMS" => value.ssekms = Some(crate::types::de_ssekms(reader)?),
             b"SSE-S3" => value.sses3 = Some(crate::types::de_sses3(reader)?),
+            b"SSE-KMS" => value.ssekms = Some(crate::types::de_ssekms(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -7069,9 +7067,6 @@ pub(crate) fn ser_inventory_s3_bucket_destination(
         "Bucket",
     )?;
     writer.element("Bucket", value);
-    if let Some(value) = &value_of.encryption {
-        ser_inventory_encryption(writer, "Encryption", value, None)?;
-    }
     let value = crate::runtime::required(
         value_of.format.as_ref(),
         "InventoryS3BucketDestination",
@@ -7080,6 +7075,9 @@ pub(crate) fn ser_inventory_s3_bucket_destination(
     writer.element("Format", value.as_str());
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.encryption {
+        ser_inventory_encryption(writer, "Encryption", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -7094,9 +7092,6 @@ pub(crate) fn de_inventory_s3_bucket_destination(
         match element {
             b"AccountId" => value.account_id = Some(reader.string()?),
             b"Bucket" => value.bucket = Some(reader.string()?),
-            b"Encryption" => {
-                value.encryption = Some(crate::types::de_inventory_encryption(reader)?);
-            }
             b"Format" => {
                 value.format = Some(
                     reader
@@ -7105,6 +7100,9 @@ pub(crate) fn de_inventory_s3_bucket_destination(
                 );
             }
             b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Encryption" => {
+                value.encryption = Some(crate::types::de_inventory_encryption(reader)?);
+            }
             _ => reader.skip()?,
         }
     }
@@ -7201,6 +7199,15 @@ pub(crate) fn ser_lambda_function_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.lambda_function_arn.as_ref(),
+        "LambdaFunctionConfiguration",
+        "LambdaFunctionArn",
+    )?;
+    writer.element("CloudFunction", value);
     let value = crate::runtime::required(
         value_of.events.as_ref(),
         "LambdaFunctionConfiguration",
@@ -7212,15 +7219,6 @@ pub(crate) fn ser_lambda_function_configuration(
     if let Some(value) = &value_of.filter {
         ser_notification_configuration_filter(writer, "Filter", value, None)?;
     }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
-    }
-    let value = crate::runtime::required(
-        value_of.lambda_function_arn.as_ref(),
-        "LambdaFunctionConfiguration",
-        "LambdaFunctionArn",
-    )?;
-    writer.element("CloudFunction", value);
     writer.end(name);
     Ok(())
 }
@@ -7232,6 +7230,8 @@ pub(crate) fn de_lambda_function_configuration(
     let mut value = LambdaFunctionConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Id" => value.id = Some(reader.string()?),
+            b"CloudFunction" => value.lambda_function_arn = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -7247,8 +7247,6 @@ pub(crate) fn de_lambda_function_configuration(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
-            b"Id" => value.id = Some(reader.string()?),
-            b"CloudFunction" => value.lambda_function_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -7342,43 +7340,17 @@ pub(crate) fn ser_lifecycle_rule(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
-        ser_abort_incomplete_multipart_upload(
-            writer,
-            "AbortIncompleteMultipartUpload",
-            value,
-            None,
-        )?;
-    }
     if let Some(value) = &value_of.expiration {
         ser_lifecycle_expiration(writer, "Expiration", value, None)?;
-    }
-    if let Some(value) = &value_of.filter {
-        ser_lifecycle_rule_filter(writer, "Filter", value, None)?;
     }
     if let Some(value) = &value_of.id {
         writer.element("ID", value);
     }
-    if let Some(value) = &value_of.noncurrent_version_expiration {
-        ser_noncurrent_version_expiration(
-            writer,
-            "NoncurrentVersionExpiration",
-            value,
-            None,
-        )?;
-    }
-    if let Some(value) = &value_of.noncurrent_version_transitions {
-        for item in value {
-            ser_noncurrent_version_transition(
-                writer,
-                "NoncurrentVersionTransition",
-                item,
-                None,
-            )?;
-        }
-    }
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.filter {
+        ser_lifecycle_rule_filter(writer, "Filter", value, None)?;
     }
     let value = crate::runtime::required(
         value_of.status.as_ref(),
@@ -7391,6 +7363,32 @@ pub(crate) fn ser_lifecycle_rule(
             ser_transition(writer, "Transition", item, None)?;
         }
     }
+    if let Some(value) = &value_of.noncurrent_version_transitions {
+        for item in value {
+            ser_noncurrent_version_transition(
+                writer,
+                "NoncurrentVersionTransition",
+                item,
+                None,
+            )?;
+        }
+    }
+    if let Some(value) = &value_of.noncurrent_version_expiration {
+        ser_noncurrent_version_expiration(
+            writer,
+            "NoncurrentVersionExpiration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
+        ser_abort_incomplete_multipart_upload(
+            writer,
+            "AbortIncompleteMultipartUpload",
+            value,
+            None,
+        )?;
+    }
     writer.end(name);
     Ok(())
 }
@@ -7402,30 +7400,14 @@ pub(crate) fn de_lifecycle_rule(
     let mut value = LifecycleRule::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AbortIncompleteMultipartUpload" => {
-                value.abort_incomplete_multipart_upload = Some(
-                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
-                );
-            }
             b"Expiration" => {
                 value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
             }
+            b"ID" => value.id = Some(reader.string()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
             b"Filter" => {
                 value.filter = Some(crate::types::de_lifecycle_rule_filter(reader)?);
             }
-            b"ID" => value.id = Some(reader.string()?),
-            b"NoncurrentVersionExpiration" => {
-                value.noncurrent_version_expiration = Some(
-                    crate::types::de_noncurrent_version_expiration(reader)?,
-                );
-            }
-            b"NoncurrentVersionTransition" => {
-                value
-                    .noncurrent_version_transitions
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::de_noncurrent_version_transition(reader)?)
-            }
-            b"Prefix" => value.prefix = Some(reader.string()?),
             b"Status" => {
                 value.status = Some(
                     reader
@@ -7438,6 +7420,22 @@ pub(crate) fn de_lifecycle_rule(
                     .transitions
                     .get_or_insert_with(::std::vec::Vec::new)
                     .push(crate::types::de_transition(reader)?)
+            }
+            b"NoncurrentVersionTransition" => {
+                value
+                    .noncurrent_version_transitions
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_noncurrent_version_transition(reader)?)
+            }
+            b"NoncurrentVersionExpiration" => {
+                value.noncurrent_version_expiration = Some(
+                    crate::types::de_noncurrent_version_expiration(reader)?,
+                );
+            }
+            b"AbortIncompleteMultipartUpload" => {
+                value.abort_incomplete_multipart_upload = Some(
+                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
+                );
             }
             _ => reader.skip()?,
         }
@@ -7456,22 +7454,19 @@ pub(crate) fn ser_lifecycle_rule_and_operator(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+    }
     if let Some(value) = &value_of.object_size_greater_than {
         writer.number("ObjectSizeGreaterThan", value);
     }
     if let Some(value) = &value_of.object_size_less_than {
         writer.number("ObjectSizeLessThan", value);
-    }
-    if let Some(value) = &value_of.prefix {
-        writer.element("Prefix", value);
-    }
-    if let Some(value) = &value_of.tags {
-        writer.open("Tag");
-        writer.close_start();
-        for item in value {
-            ser_tag(writer, "Tag", item, None)?;
-        }
-        writer.end("Tag");
     }
     writer.end(name);
     Ok(())
@@ -7484,16 +7479,17 @@ pub(crate) fn de_lifecycle_rule_and_operator(
     let mut value = LifecycleRuleAndOperator::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => {
+                value
+                    .tags
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_tag(reader)?)
+            }
             b"ObjectSizeGreaterThan" => {
                 value.object_size_greater_than = Some(reader.number()?);
             }
             b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => {
-                value.tags = Some(
-                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
-                );
-            }
             _ => reader.skip()?,
         }
     }
@@ -7511,8 +7507,11 @@ pub(crate) fn ser_lifecycle_rule_filter(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.and {
-        ser_lifecycle_rule_and_operator(writer, "And", value, None)?;
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
     }
     if let Some(value) = &value_of.object_size_greater_than {
         writer.number("ObjectSizeGreaterThan", value);
@@ -7520,11 +7519,8 @@ pub(crate) fn ser_lifecycle_rule_filter(
     if let Some(value) = &value_of.object_size_less_than {
         writer.number("ObjectSizeLessThan", value);
     }
-    if let Some(value) = &value_of.prefix {
-        writer.element("Prefix", value);
-    }
-    if let Some(value) = &value_of.tag {
-        ser_tag(writer, "Tag", value, None)?;
+    if let Some(value) = &value_of.and {
+        ser_lifecycle_rule_and_operator(writer, "And", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -7537,15 +7533,15 @@ pub(crate) fn de_lifecycle_rule_filter(
     let mut value = LifecycleRuleFilter::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"And" => {
-                value.and = Some(crate::types::de_lifecycle_rule_and_operator(reader)?);
-            }
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
             b"ObjectSizeGreaterThan" => {
                 value.object_size_greater_than = Some(reader.number()?);
             }
             b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            b"And" => {
+                value.and = Some(crate::types::de_lifecycle_rule_and_operator(reader)?);
+            }
             _ => reader.skip()?,
         }
     }
@@ -7563,11 +7559,11 @@ pub(crate) fn ser_location_info(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.name {
-        writer.element("Name", value);
-    }
     if let Some(value) = &value_of.r#type {
         writer.element("Type", value.as_str());
+    }
+    if let Some(value) = &value_of.name {
+        writer.element("Name", value);
     }
     writer.end(name);
     Ok(())
@@ -7598,15 +7594,15 @@ pub(crate) fn ser_logging_enabled(
         }
         writer.end("TargetGrants");
     }
-    if let Some(value) = &value_of.target_object_key_format {
-        ser_target_object_key_format(writer, "TargetObjectKeyFormat", value, None)?;
-    }
     let value = crate::runtime::required(
         value_of.target_prefix.as_ref(),
         "LoggingEnabled",
         "TargetPrefix",
     )?;
     writer.element("TargetPrefix", value);
+    if let Some(value) = &value_of.target_object_key_format {
+        ser_target_object_key_format(writer, "TargetObjectKeyFormat", value, None)?;
+    }
     writer.end(name);
     Ok(())
 }
@@ -7625,12 +7621,12 @@ pub(crate) fn de_logging_enabled(
                         .list(b"Grant", |reader| crate::types::de_target_grant(reader))?,
                 );
             }
+            b"TargetPrefix" => value.target_prefix = Some(reader.string()?),
             b"TargetObjectKeyFormat" => {
                 value.target_object_key_format = Some(
                     crate::types::de_target_object_key_format(reader)?,
                 );
             }
-            b"TargetPrefix" => value.target_prefix = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -7669,11 +7665,11 @@ pub(crate) fn ser_metrics(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    let value = crate::runtime::required(value_of.status.as_ref(), "Metrics", "Status")?;
+    writer.element("Status", value.as_str());
     if let Some(value) = &value_of.event_threshold {
         ser_replication_time_value(writer, "EventThreshold", value, None)?;
     }
-    let value = crate::runtime::required(value_of.status.as_ref(), "Metrics", "Status")?;
-    writer.element("Status", value.as_str());
     writer.end(name);
     Ok(())
 }
@@ -7685,16 +7681,16 @@ pub(crate) fn de_metrics(
     let mut value = Metrics::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"EventThreshold" => {
-                value.event_threshold = Some(
-                    crate::types::de_replication_time_value(reader)?,
-                );
-            }
             b"Status" => {
                 value.status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::MetricsStatus::from(text.as_ref()))?,
+                );
+            }
+            b"EventThreshold" => {
+                value.event_threshold = Some(
+                    crate::types::de_replication_time_value(reader)?,
                 );
             }
             _ => reader.skip()?,
@@ -7714,19 +7710,16 @@ pub(crate) fn ser_metrics_and_operator(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.access_point_arn {
-        writer.element("AccessPointArn", value);
-    }
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tags {
-        writer.open("Tag");
-        writer.close_start();
         for item in value {
             ser_tag(writer, "Tag", item, None)?;
         }
-        writer.end("Tag");
+    }
+    if let Some(value) = &value_of.access_point_arn {
+        writer.element("AccessPointArn", value);
     }
     writer.end(name);
     Ok(())
@@ -7739,13 +7732,14 @@ pub(crate) fn de_metrics_and_operator(
     let mut value = MetricsAndOperator::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Tag" => {
-                value.tags = Some(
-                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
-                );
+                value
+                    .tags
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_tag(reader)?)
             }
+            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -7763,15 +7757,15 @@ pub(crate) fn ser_metrics_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.filter {
-        ser_metrics_filter(writer, "Filter", value, None)?;
-    }
     let value = crate::runtime::required(
         value_of.id.as_ref(),
         "MetricsConfiguration",
         "Id",
     )?;
     writer.element("Id", value);
+    if let Some(value) = &value_of.filter {
+        ser_metrics_filter(writer, "Filter", value, None)?;
+    }
     writer.end(name);
     Ok(())
 }
@@ -7783,8 +7777,8 @@ pub(crate) fn de_metrics_configuration(
     let mut value = MetricsConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Filter" => value.filter = Some(crate::types::de_metrics_filter(reader)?),
             b"Id" => value.id = Some(reader.string()?),
+            b"Filter" => value.filter = Some(crate::types::de_metrics_filter(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -7802,17 +7796,17 @@ pub(crate) fn ser_metrics_filter(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.access_point_arn {
-        writer.element("AccessPointArn", value);
-    }
-    if let Some(value) = &value_of.and {
-        ser_metrics_and_operator(writer, "And", value, None)?;
-    }
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tag {
         ser_tag(writer, "Tag", value, None)?;
+    }
+    if let Some(value) = &value_of.access_point_arn {
+        writer.element("AccessPointArn", value);
+    }
+    if let Some(value) = &value_of.and {
+        ser_metrics_and_operator(writer, "And", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -7825,10 +7819,10 @@ pub(crate) fn de_metrics_filter(
     let mut value = MetricsFilter::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
-            b"And" => value.and = Some(crate::types::de_metrics_and_operator(reader)?),
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
+            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
+            b"And" => value.and = Some(crate::types::de_metrics_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -7842,6 +7836,22 @@ pub(crate) fn de_multipart_upload(
     let mut value = MultipartUpload::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"UploadId" => value.upload_id = Some(reader.string()?),
+            b"Key" => value.key = Some(reader.string()?),
+            b"Initiated" => {
+                value.initiated = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"StorageClass" => {
+                value.storage_class = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
+                );
+            }
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"Initiator" => value.initiator = Some(crate::types::de_initiator(reader)?),
             b"ChecksumAlgorithm" => {
                 value.checksum_algorithm = Some(
                     reader
@@ -7858,22 +7868,6 @@ pub(crate) fn de_multipart_upload(
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"Initiated" => {
-                value.initiated = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
-            b"Initiator" => value.initiator = Some(crate::types::de_initiator(reader)?),
-            b"Key" => value.key = Some(reader.string()?),
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"StorageClass" => {
-                value.storage_class = Some(
-                    reader
-                        .text()
-                        .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
-                );
-            }
-            b"UploadId" => value.upload_id = Some(reader.string()?),
             b"VersionId" => value.version_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
@@ -7925,11 +7919,11 @@ pub(crate) fn ser_noncurrent_version_expiration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.newer_noncurrent_versions {
-        writer.number("NewerNoncurrentVersions", value);
-    }
     if let Some(value) = &value_of.noncurrent_days {
         writer.number("NoncurrentDays", value);
+    }
+    if let Some(value) = &value_of.newer_noncurrent_versions {
+        writer.number("NewerNoncurrentVersions", value);
     }
     writer.end(name);
     Ok(())
@@ -7942,10 +7936,10 @@ pub(crate) fn de_noncurrent_version_expiration(
     let mut value = NoncurrentVersionExpiration::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
             b"NewerNoncurrentVersions" => {
                 value.newer_noncurrent_versions = Some(reader.number()?);
             }
-            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
             _ => reader.skip()?,
         }
     }
@@ -7963,14 +7957,14 @@ pub(crate) fn ser_noncurrent_version_transition(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.newer_noncurrent_versions {
-        writer.number("NewerNoncurrentVersions", value);
-    }
     if let Some(value) = &value_of.noncurrent_days {
         writer.number("NoncurrentDays", value);
     }
     if let Some(value) = &value_of.storage_class {
         writer.element("StorageClass", value.as_str());
+    }
+    if let Some(value) = &value_of.newer_noncurrent_versions {
+        writer.number("NewerNoncurrentVersions", value);
     }
     writer.end(name);
     Ok(())
@@ -7983,9 +7977,6 @@ pub(crate) fn de_noncurrent_version_transition(
     let mut value = NoncurrentVersionTransition::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"NewerNoncurrentVersions" => {
-                value.newer_noncurrent_versions = Some(reader.number()?);
-            }
             b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
             b"StorageClass" => {
                 value.storage_class = Some(
@@ -7995,6 +7986,9 @@ pub(crate) fn de_noncurrent_version_transition(
                             text.as_ref(),
                         ))?,
                 );
+            }
+            b"NewerNoncurrentVersions" => {
+                value.newer_noncurrent_versions = Some(reader.number()?);
             }
             _ => reader.skip()?,
         }
@@ -8013,8 +8007,15 @@ pub(crate) fn ser_notification_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.event_bridge_configuration {
-        ser_event_bridge_configuration(writer, "EventBridgeConfiguration", value, None)?;
+    if let Some(value) = &value_of.topic_configurations {
+        for item in value {
+            ser_topic_configuration(writer, "TopicConfiguration", item, None)?;
+        }
+    }
+    if let Some(value) = &value_of.queue_configurations {
+        for item in value {
+            ser_queue_configuration(writer, "QueueConfiguration", item, None)?;
+        }
     }
     if let Some(value) = &value_of.lambda_function_configurations {
         for item in value {
@@ -8026,15 +8027,8 @@ pub(crate) fn ser_notification_configuration(
             )?;
         }
     }
-    if let Some(value) = &value_of.queue_configurations {
-        for item in value {
-            ser_queue_configuration(writer, "QueueConfiguration", item, None)?;
-        }
-    }
-    if let Some(value) = &value_of.topic_configurations {
-        for item in value {
-            ser_topic_configuration(writer, "TopicConfiguration", item, None)?;
-        }
+    if let Some(value) = &value_of.event_bridge_configuration {
+        ser_event_bridge_configuration(writer, "EventBridgeConfiguration", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -8051,6 +8045,12 @@ pub(crate) fn ser_notification_configuration_deprecated(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.topic_configuration {
+        ser_topic_configuration_deprecated(writer, "TopicConfiguration", value, None)?;
+    }
+    if let Some(value) = &value_of.queue_configuration {
+        ser_queue_configuration_deprecated(writer, "QueueConfiguration", value, None)?;
+    }
     if let Some(value) = &value_of.cloud_function_configuration {
         ser_cloud_function_configuration(
             writer,
@@ -8058,12 +8058,6 @@ pub(crate) fn ser_notification_configuration_deprecated(
             value,
             None,
         )?;
-    }
-    if let Some(value) = &value_of.queue_configuration {
-        ser_queue_configuration_deprecated(writer, "QueueConfiguration", value, None)?;
-    }
-    if let Some(value) = &value_of.topic_configuration {
-        ser_topic_configuration_deprecated(writer, "TopicConfiguration", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -8111,6 +8105,13 @@ pub(crate) fn de_object(
     let mut value = Object::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Key" => value.key = Some(reader.string()?),
+            b"LastModified" => {
+                value.last_modified = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"ETag" => value.e_tag = Some(reader.string()?),
             b"ChecksumAlgorithm" => {
                 value
                     .checksum_algorithm
@@ -8130,17 +8131,6 @@ pub(crate) fn de_object(
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"ETag" => value.e_tag = Some(reader.string()?),
-            b"Key" => value.key = Some(reader.string()?),
-            b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"RestoreStatus" => {
-                value.restore_status = Some(crate::types::de_restore_status(reader)?);
-            }
             b"Size" => value.size = Some(reader.number()?),
             b"StorageClass" => {
                 value.storage_class = Some(
@@ -8150,6 +8140,10 @@ pub(crate) fn de_object(
                             text.as_ref(),
                         ))?,
                 );
+            }
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"RestoreStatus" => {
+                value.restore_status = Some(crate::types::de_restore_status(reader)?);
             }
             _ => reader.skip()?,
         }
@@ -8179,15 +8173,18 @@ pub(crate) fn ser_object_identifier(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.e_tag {
-        writer.element("ETag", value);
-    }
     let value = crate::runtime::required(
         value_of.key.as_ref(),
         "ObjectIdentifier",
         "Key",
     )?;
     writer.element("Key", value);
+    if let Some(value) = &value_of.version_id {
+        writer.element("VersionId", value);
+    }
+    if let Some(value) = &value_of.e_tag {
+        writer.element("ETag", value);
+    }
     if let Some(value) = &value_of.last_modified_time {
         writer
             .element(
@@ -8200,9 +8197,6 @@ pub(crate) fn ser_object_identifier(
     }
     if let Some(value) = &value_of.size {
         writer.number("Size", value);
-    }
-    if let Some(value) = &value_of.version_id {
-        writer.element("VersionId", value);
     }
     writer.end(name);
     Ok(())
@@ -8226,6 +8220,7 @@ pub(crate) fn de_object_version(
     let mut value = ObjectVersion::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"ETag" => value.e_tag = Some(reader.string()?),
             b"ChecksumAlgorithm" => {
                 value
                     .checksum_algorithm
@@ -8245,18 +8240,6 @@ pub(crate) fn de_object_version(
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"ETag" => value.e_tag = Some(reader.string()?),
-            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
-            b"Key" => value.key = Some(reader.string()?),
-            b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"RestoreStatus" => {
-                value.restore_status = Some(crate::types::de_restore_status(reader)?);
-            }
             b"Size" => value.size = Some(reader.number()?),
             b"StorageClass" => {
                 value.storage_class = Some(
@@ -8267,7 +8250,18 @@ pub(crate) fn de_object_version(
                         ))?,
                 );
             }
+            b"Key" => value.key = Some(reader.string()?),
             b"VersionId" => value.version_id = Some(reader.string()?),
+            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"LastModified" => {
+                value.last_modified = Some(
+                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
+                );
+            }
+            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"RestoreStatus" => {
+                value.restore_status = Some(crate::types::de_restore_status(reader)?);
+            }
             _ => reader.skip()?,
         }
     }
@@ -8371,24 +8365,24 @@ pub(crate) fn de_part(
     let mut value = Part::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
-            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
-            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"PartNumber" => value.part_number = Some(reader.number()?),
             b"LastModified" => {
                 value.last_modified = Some(
                     reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
                 );
             }
-            b"PartNumber" => value.part_number = Some(reader.number()?),
+            b"ETag" => value.e_tag = Some(reader.string()?),
             b"Size" => value.size = Some(reader.number()?),
+            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -8446,6 +8440,15 @@ pub(crate) fn ser_queue_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.queue_arn.as_ref(),
+        "QueueConfiguration",
+        "QueueArn",
+    )?;
+    writer.element("Queue", value);
     let value = crate::runtime::required(
         value_of.events.as_ref(),
         "QueueConfiguration",
@@ -8457,15 +8460,6 @@ pub(crate) fn ser_queue_configuration(
     if let Some(value) = &value_of.filter {
         ser_notification_configuration_filter(writer, "Filter", value, None)?;
     }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
-    }
-    let value = crate::runtime::required(
-        value_of.queue_arn.as_ref(),
-        "QueueConfiguration",
-        "QueueArn",
-    )?;
-    writer.element("Queue", value);
     writer.end(name);
     Ok(())
 }
@@ -8477,6 +8471,8 @@ pub(crate) fn de_queue_configuration(
     let mut value = QueueConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Id" => value.id = Some(reader.string()?),
+            b"Queue" => value.queue_arn = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -8492,8 +8488,6 @@ pub(crate) fn de_queue_configuration(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
-            b"Id" => value.id = Some(reader.string()?),
-            b"Queue" => value.queue_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -8511,6 +8505,9 @@ pub(crate) fn ser_queue_configuration_deprecated(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
     if let Some(value) = &value_of.event {
         writer.element("Event", value.as_str());
     }
@@ -8518,9 +8515,6 @@ pub(crate) fn ser_queue_configuration_deprecated(
         for item in value {
             writer.element("Event", item.as_str());
         }
-    }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
     }
     if let Some(value) = &value_of.queue {
         writer.element("Queue", value);
@@ -8536,6 +8530,7 @@ pub(crate) fn de_queue_configuration_deprecated(
     let mut value = QueueConfigurationDeprecated::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Id" => value.id = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -8546,7 +8541,6 @@ pub(crate) fn de_queue_configuration_deprecated(
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"Id" => value.id = Some(reader.string()?),
             b"Queue" => value.queue = Some(reader.string()?),
             _ => reader.skip()?,
         }
@@ -8758,15 +8752,27 @@ pub(crate) fn ser_replication_rule(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.delete_marker_replication {
-        ser_delete_marker_replication(writer, "DeleteMarkerReplication", value, None)?;
+    if let Some(value) = &value_of.id {
+        writer.element("ID", value);
+    }
+    if let Some(value) = &value_of.priority {
+        writer.number("Priority", value);
+    }
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.filter {
+        ser_replication_rule_filter(writer, "Filter", value, None)?;
     }
     let value = crate::runtime::required(
-        value_of.destination.as_ref(),
+        value_of.status.as_ref(),
         "ReplicationRule",
-        "Destination",
+        "Status",
     )?;
-    ser_destination(writer, "Destination", value, None)?;
+    writer.element("Status", value.as_str());
+    if let Some(value) = &value_of.source_selection_criteria {
+        ser_source_selection_criteria(writer, "SourceSelectionCriteria", value, None)?;
+    }
     if let Some(value) = &value_of.existing_object_replication {
         ser_existing_object_replication(
             writer,
@@ -8775,27 +8781,15 @@ pub(crate) fn ser_replication_rule(
             None,
         )?;
     }
-    if let Some(value) = &value_of.filter {
-        ser_replication_rule_filter(writer, "Filter", value, None)?;
-    }
-    if let Some(value) = &value_of.id {
-        writer.element("ID", value);
-    }
-    if let Some(value) = &value_of.prefix {
-        writer.element("Prefix", value);
-    }
-    if let Some(value) = &value_of.priority {
-        writer.number("Priority", value);
-    }
-    if let Some(value) = &value_of.source_selection_criteria {
-        ser_source_selection_criteria(writer, "SourceSelectionCriteria", value, None)?;
-    }
     let value = crate::runtime::required(
-        value_of.status.as_ref(),
+        value_of.destination.as_ref(),
         "ReplicationRule",
-        "Status",
+        "Destination",
     )?;
-    writer.element("Status", value.as_str());
+    ser_destination(writer, "Destination", value, None)?;
+    if let Some(value) = &value_of.delete_marker_replication {
+        ser_delete_marker_replication(writer, "DeleteMarkerReplication", value, None)?;
+    }
     writer.end(name);
     Ok(())
 }
@@ -8807,29 +8801,11 @@ pub(crate) fn de_replication_rule(
     let mut value = ReplicationRule::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"DeleteMarkerReplication" => {
-                value.delete_marker_replication = Some(
-                    crate::types::de_delete_marker_replication(reader)?,
-                );
-            }
-            b"Destination" => {
-                value.destination = Some(crate::types::de_destination(reader)?);
-            }
-            b"ExistingObjectReplication" => {
-                value.existing_object_replication = Some(
-                    crate::types::de_existing_object_replication(reader)?,
-                );
-            }
+            b"ID" => value.id = Some(reader.string()?),
+            b"Priority" => value.priority = Some(reader.number()?),
+            b"Prefix" => value.prefix = Some(reader.string()?),
             b"Filter" => {
                 value.filter = Some(crate::types::de_replication_rule_filter(reader)?);
-            }
-            b"ID" => value.id = Some(reader.string()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Priority" => value.priority = Some(reader.number()?),
-            b"SourceSelectionCriteria" => {
-                value.source_selection_criteria = Some(
-                    crate::types::de_source_selection_criteria(reader)?,
-                );
             }
             b"Status" => {
                 value.status = Some(
@@ -8838,6 +8814,24 @@ pub(crate) fn de_replication_rule(
                         .map(|text| crate::types::ReplicationRuleStatus::from(
                             text.as_ref(),
                         ))?,
+                );
+            }
+            b"SourceSelectionCriteria" => {
+                value.source_selection_criteria = Some(
+                    crate::types::de_source_selection_criteria(reader)?,
+                );
+            }
+            b"ExistingObjectReplication" => {
+                value.existing_object_replication = Some(
+                    crate::types::de_existing_object_replication(reader)?,
+                );
+            }
+            b"Destination" => {
+                value.destination = Some(crate::types::de_destination(reader)?);
+            }
+            b"DeleteMarkerReplication" => {
+                value.delete_marker_replication = Some(
+                    crate::types::de_delete_marker_replication(reader)?,
                 );
             }
             _ => reader.skip()?,
@@ -8861,12 +8855,9 @@ pub(crate) fn ser_replication_rule_and_operator(
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tags {
-        writer.open("Tag");
-        writer.close_start();
         for item in value {
             ser_tag(writer, "Tag", item, None)?;
         }
-        writer.end("Tag");
     }
     writer.end(name);
     Ok(())
@@ -8881,9 +8872,10 @@ pub(crate) fn de_replication_rule_and_operator(
         match element {
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Tag" => {
-                value.tags = Some(
-                    reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
-                );
+                value
+                    .tags
+                    .get_or_insert_with(::std::vec::Vec::new)
+                    .push(crate::types::de_tag(reader)?)
             }
             _ => reader.skip()?,
         }
@@ -8902,14 +8894,14 @@ pub(crate) fn ser_replication_rule_filter(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.and {
-        ser_replication_rule_and_operator(writer, "And", value, None)?;
-    }
     if let Some(value) = &value_of.prefix {
         writer.element("Prefix", value);
     }
     if let Some(value) = &value_of.tag {
         ser_tag(writer, "Tag", value, None)?;
+    }
+    if let Some(value) = &value_of.and {
+        ser_replication_rule_and_operator(writer, "And", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -8922,11 +8914,11 @@ pub(crate) fn de_replication_rule_filter(
     let mut value = ReplicationRuleFilter::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
             b"And" => {
                 value.and = Some(crate::types::de_replication_rule_and_operator(reader)?);
             }
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
             _ => reader.skip()?,
         }
     }
@@ -9052,23 +9044,23 @@ pub(crate) fn ser_restore_request(
     if let Some(value) = &value_of.days {
         writer.number("Days", value);
     }
-    if let Some(value) = &value_of.description {
-        writer.element("Description", value);
-    }
     if let Some(value) = &value_of.glacier_job_parameters {
         ser_glacier_job_parameters(writer, "GlacierJobParameters", value, None)?;
     }
-    if let Some(value) = &value_of.output_location {
-        ser_output_location(writer, "OutputLocation", value, None)?;
-    }
-    if let Some(value) = &value_of.select_parameters {
-        ser_select_parameters(writer, "SelectParameters", value, None)?;
+    if let Some(value) = &value_of.r#type {
+        writer.element("Type", value.as_str());
     }
     if let Some(value) = &value_of.tier {
         writer.element("Tier", value.as_str());
     }
-    if let Some(value) = &value_of.r#type {
-        writer.element("Type", value.as_str());
+    if let Some(value) = &value_of.description {
+        writer.element("Description", value);
+    }
+    if let Some(value) = &value_of.select_parameters {
+        ser_select_parameters(writer, "SelectParameters", value, None)?;
+    }
+    if let Some(value) = &value_of.output_location {
+        ser_output_location(writer, "OutputLocation", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -9145,27 +9137,18 @@ pub(crate) fn ser_rule(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
-        ser_abort_incomplete_multipart_upload(
-            writer,
-            "AbortIncompleteMultipartUpload",
-            value,
-            None,
-        )?;
-    }
     if let Some(value) = &value_of.expiration {
         ser_lifecycle_expiration(writer, "Expiration", value, None)?;
     }
     if let Some(value) = &value_of.id {
         writer.element("ID", value);
     }
-    if let Some(value) = &value_of.noncurrent_version_expiration {
-        ser_noncurrent_version_expiration(
-            writer,
-            "NoncurrentVersionExpiration",
-            value,
-            None,
-        )?;
+    let value = crate::runtime::required(value_of.prefix.as_ref(), "Rule", "Prefix")?;
+    writer.element("Prefix", value);
+    let value = crate::runtime::required(value_of.status.as_ref(), "Rule", "Status")?;
+    writer.element("Status", value.as_str());
+    if let Some(value) = &value_of.transition {
+        ser_transition(writer, "Transition", value, None)?;
     }
     if let Some(value) = &value_of.noncurrent_version_transition {
         ser_noncurrent_version_transition(
@@ -9175,12 +9158,21 @@ pub(crate) fn ser_rule(
             None,
         )?;
     }
-    let value = crate::runtime::required(value_of.prefix.as_ref(), "Rule", "Prefix")?;
-    writer.element("Prefix", value);
-    let value = crate::runtime::required(value_of.status.as_ref(), "Rule", "Status")?;
-    writer.element("Status", value.as_str());
-    if let Some(value) = &value_of.transition {
-        ser_transition(writer, "Transition", value, None)?;
+    if let Some(value) = &value_of.noncurrent_version_expiration {
+        ser_noncurrent_version_expiration(
+            writer,
+            "NoncurrentVersionExpiration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.abort_incomplete_multipart_upload {
+        ser_abort_incomplete_multipart_upload(
+            writer,
+            "AbortIncompleteMultipartUpload",
+            value,
+            None,
+        )?;
     }
     writer.end(name);
     Ok(())
@@ -9193,25 +9185,10 @@ pub(crate) fn de_rule(
     let mut value = Rule::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AbortIncompleteMultipartUpload" => {
-                value.abort_incomplete_multipart_upload = Some(
-                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
-                );
-            }
             b"Expiration" => {
                 value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
             }
             b"ID" => value.id = Some(reader.string()?),
-            b"NoncurrentVersionExpiration" => {
-                value.noncurrent_version_expiration = Some(
-                    crate::types::de_noncurrent_version_expiration(reader)?,
-                );
-            }
-            b"NoncurrentVersionTransition" => {
-                value.noncurrent_version_transition = Some(
-                    crate::types::de_noncurrent_version_transition(reader)?,
-                );
-            }
             b"Prefix" => value.prefix = Some(reader.string()?),
             b"Status" => {
                 value.status = Some(
@@ -9222,6 +9199,21 @@ pub(crate) fn de_rule(
             }
             b"Transition" => {
                 value.transition = Some(crate::types::de_transition(reader)?);
+            }
+            b"NoncurrentVersionTransition" => {
+                value.noncurrent_version_transition = Some(
+                    crate::types::de_noncurrent_version_transition(reader)?,
+                );
+            }
+            b"NoncurrentVersionExpiration" => {
+                value.noncurrent_version_expiration = Some(
+                    crate::types::de_noncurrent_version_expiration(reader)?,
+                );
+            }
+            b"AbortIncompleteMultipartUpload" => {
+                value.abort_incomplete_multipart_upload = Some(
+                    crate::types::de_abort_incomplete_multipart_upload(reader)?,
+                );
             }
             _ => reader.skip()?,
         }
@@ -9279,6 +9271,24 @@ pub(crate) fn ser_s3_location(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    let value = crate::runtime::required(
+        value_of.bucket_name.as_ref(),
+        "S3Location",
+        "BucketName",
+    )?;
+    writer.element("BucketName", value);
+    let value = crate::runtime::required(
+        value_of.prefix.as_ref(),
+        "S3Location",
+        "Prefix",
+    )?;
+    writer.element("Prefix", value);
+    if let Some(value) = &value_of.encryption {
+        ser_encryption(writer, "Encryption", value, None)?;
+    }
+    if let Some(value) = &value_of.canned_acl {
+        writer.element("CannedACL", value.as_str());
+    }
     if let Some(value) = &value_of.access_control_list {
         writer.open("AccessControlList");
         writer.close_start();
@@ -9286,27 +9296,6 @@ pub(crate) fn ser_s3_location(
             ser_grant(writer, "Grant", item, None)?;
         }
         writer.end("AccessControlList");
-    }
-    let value = crate::runtime::required(
-        value_of.bucket_name.as_ref(),
-        "S3Location",
-        "BucketName",
-    )?;
-    writer.element("BucketName", value);
-    if let Some(value) = &value_of.canned_acl {
-        writer.element("CannedACL", value.as_str());
-    }
-    if let Some(value) = &value_of.encryption {
-        ser_encryption(writer, "Encryption", value, None)?;
-    }
-    let value = crate::runtime::required(
-        value_of.prefix.as_ref(),
-        "S3Location",
-        "Prefix",
-    )?;
-    writer.element("Prefix", value);
-    if let Some(value) = &value_of.storage_class {
-        writer.element("StorageClass", value.as_str());
     }
     if let Some(value) = &value_of.tagging {
         ser_tagging(writer, "Tagging", value, None)?;
@@ -9318,6 +9307,9 @@ pub(crate) fn ser_s3_location(
             ser_metadata_entry(writer, "MetadataEntry", item, None)?;
         }
         writer.end("UserMetadata");
+    }
+    if let Some(value) = &value_of.storage_class {
+        writer.element("StorageClass", value.as_str());
     }
     writer.end(name);
     Ok(())
@@ -9392,11 +9384,11 @@ pub(crate) fn ser_select_parameters(
     }
     writer.close_start();
     let value = crate::runtime::required(
-        value_of.expression.as_ref(),
+        value_of.input_serialization.as_ref(),
         "SelectParameters",
-        "Expression",
+        "InputSerialization",
     )?;
-    writer.element("Expression", value);
+    ser_input_serialization(writer, "InputSerialization", value, None)?;
     let value = crate::runtime::required(
         value_of.expression_type.as_ref(),
         "SelectParameters",
@@ -9404,11 +9396,11 @@ pub(crate) fn ser_select_parameters(
     )?;
     writer.element("ExpressionType", value.as_str());
     let value = crate::runtime::required(
-        value_of.input_serialization.as_ref(),
+        value_of.expression.as_ref(),
         "SelectParameters",
-        "InputSerialization",
+        "Expression",
     )?;
-    ser_input_serialization(writer, "InputSerialization", value, None)?;
+    writer.element("Expression", value);
     let value = crate::runtime::required(
         value_of.output_serialization.as_ref(),
         "SelectParameters",
@@ -9430,15 +9422,15 @@ pub(crate) fn ser_server_side_encryption_by_default(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.kms_master_key_id {
-        writer.element("KMSMasterKeyID", value);
-    }
     let value = crate::runtime::required(
         value_of.sse_algorithm.as_ref(),
         "ServerSideEncryptionByDefault",
         "SSEAlgorithm",
     )?;
     writer.element("SSEAlgorithm", value.as_str());
+    if let Some(value) = &value_of.kms_master_key_id {
+        writer.element("KMSMasterKeyID", value);
+    }
     writer.end(name);
     Ok(())
 }
@@ -9450,7 +9442,6 @@ pub(crate) fn de_server_side_encryption_by_default(
     let mut value = ServerSideEncryptionByDefault::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"KMSMasterKeyID" => value.kms_master_key_id = Some(reader.string()?),
             b"SSEAlgorithm" => {
                 value.sse_algorithm = Some(
                     reader
@@ -9460,6 +9451,7 @@ pub(crate) fn de_server_side_encryption_by_default(
                         ))?,
                 );
             }
+            b"KMSMasterKeyID" => value.kms_master_key_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -9530,11 +9522,11 @@ pub(crate) fn ser_server_side_encryption_rule(
             None,
         )?;
     }
-    if let Some(value) = &value_of.blocked_encryption_types {
-        ser_blocked_encryption_types(writer, "BlockedEncryptionTypes", value, None)?;
-    }
     if let Some(value) = &value_of.bucket_key_enabled {
         writer.boolean("BucketKeyEnabled", *value);
+    }
+    if let Some(value) = &value_of.blocked_encryption_types {
+        ser_blocked_encryption_types(writer, "BlockedEncryptionTypes", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -9552,12 +9544,12 @@ pub(crate) fn de_server_side_encryption_rule(
                     crate::types::de_server_side_encryption_by_default(reader)?,
                 );
             }
+            b"BucketKeyEnabled" => value.bucket_key_enabled = Some(reader.boolean()?),
             b"BlockedEncryptionTypes" => {
                 value.blocked_encryption_types = Some(
                     crate::types::de_blocked_encryption_types(reader)?,
                 );
             }
-            b"BucketKeyEnabled" => value.bucket_key_enabled = Some(reader.boolean()?),
             _ => reader.skip()?,
         }
     }
@@ -9601,11 +9593,11 @@ pub(crate) fn ser_source_selection_criteria(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.replica_modifications {
-        ser_replica_modifications(writer, "ReplicaModifications", value, None)?;
-    }
     if let Some(value) = &value_of.sse_kms_encrypted_objects {
         ser_sse_kms_encrypted_objects(writer, "SseKmsEncryptedObjects", value, None)?;
+    }
+    if let Some(value) = &value_of.replica_modifications {
+        ser_replica_modifications(writer, "ReplicaModifications", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -9618,14 +9610,14 @@ pub(crate) fn de_source_selection_criteria(
     let mut value = SourceSelectionCriteria::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ReplicaModifications" => {
-                value.replica_modifications = Some(
-                    crate::types::de_replica_modifications(reader)?,
-                );
-            }
             b"SseKmsEncryptedObjects" => {
                 value.sse_kms_encrypted_objects = Some(
                     crate::types::de_sse_kms_encrypted_objects(reader)?,
+                );
+            }
+            b"ReplicaModifications" => {
+                value.replica_modifications = Some(
+                    crate::types::de_replica_modifications(reader)?,
                 );
             }
             _ => reader.skip()?,
@@ -9725,17 +9717,17 @@ pub(crate) fn ser_storage_class_analysis_data_export(
     }
     writer.close_start();
     let value = crate::runtime::required(
-        value_of.destination.as_ref(),
-        "StorageClassAnalysisDataExport",
-        "Destination",
-    )?;
-    ser_analytics_export_destination(writer, "Destination", value, None)?;
-    let value = crate::runtime::required(
         value_of.output_schema_version.as_ref(),
         "StorageClassAnalysisDataExport",
         "OutputSchemaVersion",
     )?;
     writer.element("OutputSchemaVersion", value.as_str());
+    let value = crate::runtime::required(
+        value_of.destination.as_ref(),
+        "StorageClassAnalysisDataExport",
+        "Destination",
+    )?;
+    ser_analytics_export_destination(writer, "Destination", value, None)?;
     writer.end(name);
     Ok(())
 }
@@ -9747,11 +9739,6 @@ pub(crate) fn de_storage_class_analysis_data_export(
     let mut value = StorageClassAnalysisDataExport::default();
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Destination" => {
-                value.destination = Some(
-                    crate::types::de_analytics_export_destination(reader)?,
-                );
-            }
             b"OutputSchemaVersion" => {
                 value.output_schema_version = Some(
                     reader
@@ -9759,6 +9746,11 @@ pub(crate) fn de_storage_class_analysis_data_export(
                         .map(|text| crate::types::StorageClassAnalysisSchemaVersion::from(
                             text.as_ref(),
                         ))?,
+                );
+            }
+            b"Destination" => {
+                value.destination = Some(
+                    crate::types::de_analytics_export_destination(reader)?,
                 );
             }
             _ => reader.skip()?,
@@ -9882,11 +9874,11 @@ pub(crate) fn ser_target_object_key_format(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.partitioned_prefix {
-        ser_partitioned_prefix(writer, "PartitionedPrefix", value, None)?;
-    }
     if let Some(value) = &value_of.simple_prefix {
         ser_simple_prefix(writer, "SimplePrefix", value, None)?;
+    }
+    if let Some(value) = &value_of.partitioned_prefix {
+        ser_partitioned_prefix(writer, "PartitionedPrefix", value, None)?;
     }
     writer.end(name);
     Ok(())
@@ -9899,13 +9891,13 @@ pub(crate) fn de_target_object_key_format(
     let mut value = TargetObjectKeyFormat::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"SimplePrefix" => {
+                value.simple_prefix = Some(crate::types::de_simple_prefix(reader)?);
+            }
             b"PartitionedPrefix" => {
                 value.partitioned_prefix = Some(
                     crate::types::de_partitioned_prefix(reader)?,
                 );
-            }
-            b"SimplePrefix" => {
-                value.simple_prefix = Some(crate::types::de_simple_prefix(reader)?);
             }
             _ => reader.skip()?,
         }
@@ -9935,6 +9927,15 @@ pub(crate) fn ser_topic_configuration(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
+    }
+    let value = crate::runtime::required(
+        value_of.topic_arn.as_ref(),
+        "TopicConfiguration",
+        "TopicArn",
+    )?;
+    writer.element("Topic", value);
     let value = crate::runtime::required(
         value_of.events.as_ref(),
         "TopicConfiguration",
@@ -9946,15 +9947,6 @@ pub(crate) fn ser_topic_configuration(
     if let Some(value) = &value_of.filter {
         ser_notification_configuration_filter(writer, "Filter", value, None)?;
     }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
-    }
-    let value = crate::runtime::required(
-        value_of.topic_arn.as_ref(),
-        "TopicConfiguration",
-        "TopicArn",
-    )?;
-    writer.element("Topic", value);
     writer.end(name);
     Ok(())
 }
@@ -9966,6 +9958,8 @@ pub(crate) fn de_topic_configuration(
     let mut value = TopicConfiguration::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Id" => value.id = Some(reader.string()?),
+            b"Topic" => value.topic_arn = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -9981,8 +9975,6 @@ pub(crate) fn de_topic_configuration(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
-            b"Id" => value.id = Some(reader.string()?),
-            b"Topic" => value.topic_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
@@ -10000,16 +9992,16 @@ pub(crate) fn ser_topic_configuration_deprecated(
         writer.attribute("xmlns", uri);
     }
     writer.close_start();
-    if let Some(value) = &value_of.event {
-        writer.element("Event", value.as_str());
+    if let Some(value) = &value_of.id {
+        writer.element("Id", value);
     }
     if let Some(value) = &value_of.events {
         for item in value {
             writer.element("Event", item.as_str());
         }
     }
-    if let Some(value) = &value_of.id {
-        writer.element("Id", value);
+    if let Some(value) = &value_of.event {
+        writer.element("Event", value.as_str());
     }
     if let Some(value) = &value_of.topic {
         writer.element("Topic", value);
@@ -10025,6 +10017,7 @@ pub(crate) fn de_topic_configuration_deprecated(
     let mut value = TopicConfigurationDeprecated::default();
     while let Some(element) = reader.next_child()? {
         match element {
+            b"Id" => value.id = Some(reader.string()?),
             b"Event" => {
                 value
                     .events
@@ -10035,7 +10028,6 @@ pub(crate) fn de_topic_configuration_deprecated(
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"Id" => value.id = Some(reader.string()?),
             b"Topic" => value.topic = Some(reader.string()?),
             _ => reader.skip()?,
         }

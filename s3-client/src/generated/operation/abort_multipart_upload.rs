@@ -9,6 +9,18 @@ pub struct AbortMultipartUploadInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Key of the object the multipart upload will create.
+    ///
+    /// Sent in the URI path as `{Key}`. Required.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// ID of the multipart upload to abort.
+    ///
+    /// Sent as the `uploadId` query parameter. Required.
+    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
@@ -17,18 +29,6 @@ pub struct AbortMultipartUploadInput {
     ///
     /// Travels as the `x-amz-if-match-initiated-time` header.
     pub if_match_initiated_time: ::std::option::Option<crate::primitives::DateTime>,
-    /// Key of the object the multipart upload will create.
-    ///
-    /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// ID of the multipart upload to abort.
-    ///
-    /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
 }
 /// Response from `AbortMultipartUpload`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -131,6 +131,59 @@ impl AbortMultipartUploadFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`AbortMultipartUploadInput::key`]: Key of the object the multipart upload will create.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`AbortMultipartUploadInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`AbortMultipartUploadInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`AbortMultipartUploadInput::upload_id`]: ID of the multipart upload to abort.
+    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+    /// Replaces [`AbortMultipartUploadInput::upload_id`].
+    pub fn set_upload_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.upload_id = value;
+        self
+    }
+    /// The value of [`AbortMultipartUploadInput::upload_id`] set so far.
+    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id
+    }
+    /// Sets [`AbortMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`AbortMultipartUploadInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`AbortMultipartUploadInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Sets [`AbortMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     pub fn expected_bucket_owner(
         mut self,
@@ -175,59 +228,6 @@ impl AbortMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.if_match_initiated_time
     }
-    /// Sets [`AbortMultipartUploadInput::key`]: Key of the object the multipart upload will create.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`AbortMultipartUploadInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`AbortMultipartUploadInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`AbortMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`AbortMultipartUploadInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`AbortMultipartUploadInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`AbortMultipartUploadInput::upload_id`]: ID of the multipart upload to abort.
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-    /// Replaces [`AbortMultipartUploadInput::upload_id`].
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.upload_id = value;
-        self
-    }
-    /// The value of [`AbortMultipartUploadInput::upload_id`] set so far.
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id
-    }
     /// Sends the request and waits for the `AbortMultipartUpload` response.
     pub async fn send(
         self,
@@ -268,6 +268,15 @@ fn serialize(
         "Key",
     )?;
     request.label("Key", value, true)?;
+    let value = crate::runtime::required(
+        input.upload_id.as_ref(),
+        "AbortMultipartUploadInput",
+        "UploadId",
+    )?;
+    request.query("uploadId", value.as_str());
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
@@ -281,15 +290,6 @@ fn serialize(
                 )?,
             )?;
     }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    let value = crate::runtime::required(
-        input.upload_id.as_ref(),
-        "AbortMultipartUploadInput",
-        "UploadId",
-    )?;
-    request.query("uploadId", value.as_str());
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]

@@ -9,6 +9,18 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Key of the object the multipart upload will create.
+    ///
+    /// Sent in the URI path as `{Key}`. Required.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// The parts to combine, each with its part number and `ETag`, in ascending part-number order.
+    ///
+    /// The whole HTTP body.
+    pub multipart_upload: ::std::option::Option<crate::types::CompletedMultipartUpload>,
+    /// ID of the multipart upload to complete.
+    ///
+    /// Sent as the `uploadId` query parameter. Required.
+    pub upload_id: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
@@ -21,10 +33,6 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -37,22 +45,34 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
+    /// Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
-    /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
+    ///
+    /// Travels as the `x-amz-checksum-type` header.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    /// Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
+    ///
+    /// Travels as the `x-amz-mp-object-size` header.
+    pub mpu_object_size: ::std::option::Option<i64>,
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
@@ -65,22 +85,6 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Travels as the `If-None-Match` header.
     pub if_none_match: ::std::option::Option<::std::string::String>,
-    /// Key of the object the multipart upload will create.
-    ///
-    /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
-    ///
-    /// Travels as the `x-amz-mp-object-size` header.
-    pub mpu_object_size: ::std::option::Option<i64>,
-    /// The parts to combine, each with its part number and `ETag`, in ascending part-number order.
-    ///
-    /// The whole HTTP body.
-    pub multipart_upload: ::std::option::Option<crate::types::CompletedMultipartUpload>,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -93,93 +97,77 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// ID of the multipart upload to complete.
-    ///
-    /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CompleteMultipartUploadInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("CompleteMultipartUploadInput")
             .field("bucket", &self.bucket)
+            .field("key", &self.key)
+            .field("multipart_upload", &self.multipart_upload)
+            .field("upload_id", &self.upload_id)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_type", &self.checksum_type)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
+            .field("checksum_type", &self.checksum_type)
+            .field("mpu_object_size", &self.mpu_object_size)
+            .field("request_payer", &self.request_payer)
             .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("if_match", &self.if_match)
             .field("if_none_match", &self.if_none_match)
-            .field("key", &self.key)
-            .field("mpu_object_size", &self.mpu_object_size)
-            .field("multipart_upload", &self.multipart_upload)
-            .field("request_payer", &self.request_payer)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field(
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("upload_id", &self.upload_id)
             .finish()
     }
 }
 /// Response from `CompleteMultipartUpload`, describing the newly created object.
 #[derive(Default, Clone, PartialEq)]
 pub struct CompleteMultipartUploadOutput {
+    /// URI identifying the newly created object.
+    pub location: ::std::option::Option<::std::string::String>,
     /// Name of the bucket holding the new object.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    /// Key of the new object.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// If a lifecycle expiration rule applies to the object, the `expiry-date` and `rule-id` of that rule.
     ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Travels as the `x-amz-expiration` header.
+    pub expiration: ::std::option::Option<::std::string::String>,
+    /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// If a lifecycle expiration rule applies to the object, the `expiry-date` and `rule-id` of that rule.
-    ///
-    /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
-    /// Key of the new object.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// URI identifying the newly created object.
-    pub location: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when the requester was charged for this request.
-    ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
@@ -190,35 +178,47 @@ pub struct CompleteMultipartUploadOutput {
     ///
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` when the requester was charged for this request.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("CompleteMultipartUploadOutput")
+            .field("location", &self.location)
             .field("bucket", &self.bucket)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("key", &self.key)
+            .field("expiration", &self.expiration)
+            .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_type", &self.checksum_type)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("e_tag", &self.e_tag)
-            .field("expiration", &self.expiration)
-            .field("key", &self.key)
-            .field("location", &self.location)
-            .field("request_charged", &self.request_charged)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
+            .field("checksum_type", &self.checksum_type)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("version_id", &self.version_id)
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("version_id", &self.version_id)
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_charged", &self.request_charged)
             .finish()
     }
 }
@@ -289,6 +289,62 @@ impl CompleteMultipartUploadFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`CompleteMultipartUploadInput::key`]: Key of the object the multipart upload will create.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`CompleteMultipartUploadInput::multipart_upload`]: The parts to combine, each with its part number and `ETag`, in ascending part-number order.
+    pub fn multipart_upload(
+        mut self,
+        value: crate::types::CompletedMultipartUpload,
+    ) -> Self {
+        self.input.multipart_upload = Some(value);
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::multipart_upload`].
+    pub fn set_multipart_upload(
+        mut self,
+        value: ::std::option::Option<crate::types::CompletedMultipartUpload>,
+    ) -> Self {
+        self.input.multipart_upload = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::multipart_upload`] set so far.
+    pub fn get_multipart_upload(
+        &self,
+    ) -> &::std::option::Option<crate::types::CompletedMultipartUpload> {
+        &self.input.multipart_upload
+    }
+    /// Sets [`CompleteMultipartUploadInput::upload_id`]: ID of the multipart upload to complete.
+    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::upload_id`].
+    pub fn set_upload_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.upload_id = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::upload_id`] set so far.
+    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id
+    }
     /// Sets [`CompleteMultipartUploadInput::checksum_crc32`]: Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
     pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
@@ -345,23 +401,6 @@ impl CompleteMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_crc64nvme
     }
-    /// Sets [`CompleteMultipartUploadInput::checksum_md5`]: Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_md5`].
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_md5 = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::checksum_md5`] set so far.
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_md5
-    }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha1`]: Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
@@ -413,24 +452,58 @@ impl CompleteMultipartUploadFluentBuilder {
     pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha512
     }
-    /// Sets [`CompleteMultipartUploadInput::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
-    pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
-        self.input.checksum_type = Some(value);
+    /// Sets [`CompleteMultipartUploadInput::checksum_md5`]: Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
         self
     }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_type`].
-    pub fn set_checksum_type(
+    /// Replaces [`CompleteMultipartUploadInput::checksum_md5`].
+    pub fn set_checksum_md5(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumType>,
+        value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_type = value;
+        self.input.checksum_md5 = value;
         self
     }
-    /// The value of [`CompleteMultipartUploadInput::checksum_type`] set so far.
-    pub fn get_checksum_type(
+    /// The value of [`CompleteMultipartUploadInput::checksum_md5`] set so far.
+    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_md5
+    }
+    /// Sets [`CompleteMultipartUploadInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash64`].
+    pub fn set_checksum_xxhash64(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash64 = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::checksum_xxhash64`] set so far.
+    pub fn get_checksum_xxhash64(
         &self,
-    ) -> &::std::option::Option<crate::types::ChecksumType> {
-        &self.input.checksum_type
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash64
+    }
+    /// Sets [`CompleteMultipartUploadInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash3`].
+    pub fn set_checksum_xxhash3(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash3 = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::checksum_xxhash3`] set so far.
+    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash3
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
     pub fn checksum_xxhash128(
@@ -454,41 +527,57 @@ impl CompleteMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash128
     }
-    /// Sets [`CompleteMultipartUploadInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
+    /// Sets [`CompleteMultipartUploadInput::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
+    pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+        self.input.checksum_type = Some(value);
         self
     }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash3`].
-    pub fn set_checksum_xxhash3(
+    /// Replaces [`CompleteMultipartUploadInput::checksum_type`].
+    pub fn set_checksum_type(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::types::ChecksumType>,
     ) -> Self {
-        self.input.checksum_xxhash3 = value;
+        self.input.checksum_type = value;
         self
     }
-    /// The value of [`CompleteMultipartUploadInput::checksum_xxhash3`] set so far.
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash3
-    }
-    /// Sets [`CompleteMultipartUploadInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash64`].
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash64 = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::checksum_xxhash64`] set so far.
-    pub fn get_checksum_xxhash64(
+    /// The value of [`CompleteMultipartUploadInput::checksum_type`] set so far.
+    pub fn get_checksum_type(
         &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash64
+    ) -> &::std::option::Option<crate::types::ChecksumType> {
+        &self.input.checksum_type
+    }
+    /// Sets [`CompleteMultipartUploadInput::mpu_object_size`]: Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
+    pub fn mpu_object_size(mut self, value: i64) -> Self {
+        self.input.mpu_object_size = Some(value);
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::mpu_object_size`].
+    pub fn set_mpu_object_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.input.mpu_object_size = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::mpu_object_size`] set so far.
+    pub fn get_mpu_object_size(&self) -> &::std::option::Option<i64> {
+        &self.input.mpu_object_size
+    }
+    /// Sets [`CompleteMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`CompleteMultipartUploadInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`CompleteMultipartUploadInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
     }
     /// Sets [`CompleteMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     pub fn expected_bucket_owner(
@@ -545,78 +634,6 @@ impl CompleteMultipartUploadFluentBuilder {
     /// The value of [`CompleteMultipartUploadInput::if_none_match`] set so far.
     pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_none_match
-    }
-    /// Sets [`CompleteMultipartUploadInput::key`]: Key of the object the multipart upload will create.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`CompleteMultipartUploadInput::mpu_object_size`]: Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
-    pub fn mpu_object_size(mut self, value: i64) -> Self {
-        self.input.mpu_object_size = Some(value);
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::mpu_object_size`].
-    pub fn set_mpu_object_size(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.input.mpu_object_size = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::mpu_object_size`] set so far.
-    pub fn get_mpu_object_size(&self) -> &::std::option::Option<i64> {
-        &self.input.mpu_object_size
-    }
-    /// Sets [`CompleteMultipartUploadInput::multipart_upload`]: The parts to combine, each with its part number and `ETag`, in ascending part-number order.
-    pub fn multipart_upload(
-        mut self,
-        value: crate::types::CompletedMultipartUpload,
-    ) -> Self {
-        self.input.multipart_upload = Some(value);
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::multipart_upload`].
-    pub fn set_multipart_upload(
-        mut self,
-        value: ::std::option::Option<crate::types::CompletedMultipartUpload>,
-    ) -> Self {
-        self.input.multipart_upload = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::multipart_upload`] set so far.
-    pub fn get_multipart_upload(
-        &self,
-    ) -> &::std::option::Option<crate::types::CompletedMultipartUpload> {
-        &self.input.multipart_upload
-    }
-    /// Sets [`CompleteMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     pub fn sse_customer_algorithm(
@@ -679,23 +696,6 @@ impl CompleteMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
-    /// Sets [`CompleteMultipartUploadInput::upload_id`]: ID of the multipart upload to complete.
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-    /// Replaces [`CompleteMultipartUploadInput::upload_id`].
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.upload_id = value;
-        self
-    }
-    /// The value of [`CompleteMultipartUploadInput::upload_id`] set so far.
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id
-    }
     /// Sends the request and waits for the `CompleteMultipartUpload` response.
     pub async fn send(
         self,
@@ -736,6 +736,12 @@ fn serialize(
         "Key",
     )?;
     request.label("Key", value, true)?;
+    let value = crate::runtime::required(
+        input.upload_id.as_ref(),
+        "CompleteMultipartUploadInput",
+        "UploadId",
+    )?;
+    request.query("uploadId", value.as_str());
     if let Some(value) = &input.checksum_crc32 {
         request.header("x-amz-checksum-crc32", value.as_str())?;
     }
@@ -744,9 +750,6 @@ fn serialize(
     }
     if let Some(value) = &input.checksum_crc64nvme {
         request.header("x-amz-checksum-crc64nvme", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_md5 {
-        request.header("x-amz-checksum-md5", value.as_str())?;
     }
     if let Some(value) = &input.checksum_sha1 {
         request.header("x-amz-checksum-sha1", value.as_str())?;
@@ -757,17 +760,26 @@ fn serialize(
     if let Some(value) = &input.checksum_sha512 {
         request.header("x-amz-checksum-sha512", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_type {
-        request.header("x-amz-checksum-type", value.as_str())?;
+    if let Some(value) = &input.checksum_md5 {
+        request.header("x-amz-checksum-md5", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_xxhash128 {
-        request.header("x-amz-checksum-xxhash128", value.as_str())?;
+    if let Some(value) = &input.checksum_xxhash64 {
+        request.header("x-amz-checksum-xxhash64", value.as_str())?;
     }
     if let Some(value) = &input.checksum_xxhash3 {
         request.header("x-amz-checksum-xxhash3", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_xxhash64 {
-        request.header("x-amz-checksum-xxhash64", value.as_str())?;
+    if let Some(value) = &input.checksum_xxhash128 {
+        request.header("x-amz-checksum-xxhash128", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_type {
+        request.header("x-amz-checksum-type", value.as_str())?;
+    }
+    if let Some(value) = &input.mpu_object_size {
+        request.header("x-amz-mp-object-size", &value.to_string())?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
@@ -777,12 +789,6 @@ fn serialize(
     }
     if let Some(value) = &input.if_none_match {
         request.header("if-none-match", value.as_str())?;
-    }
-    if let Some(value) = &input.mpu_object_size {
-        request.header("x-amz-mp-object-size", &value.to_string())?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_algorithm {
         request
@@ -798,12 +804,6 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    let value = crate::runtime::required(
-        input.upload_id.as_ref(),
-        "CompleteMultipartUploadInput",
-        "UploadId",
-    )?;
-    request.query("uploadId", value.as_str());
     if let Some(value) = &input.multipart_upload {
         let mut writer = crate::runtime::XmlWriter::new();
         crate::types::ser_completed_multipart_upload(
@@ -821,33 +821,41 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<CompleteMultipartUploadOutput, crate::error::ResponseError> {
     let mut output = CompleteMultipartUploadOutput::default();
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
     output.expiration = response.header_string("x-amz-expiration")?;
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    output.ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
     output.server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
     output.version_id = response.header_string("x-amz-version-id")?;
+    output.ssekms_key_id = response
+        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
+                b"Location" => output.location = Some(reader.string()?),
                 b"Bucket" => output.bucket = Some(reader.string()?),
+                b"Key" => output.key = Some(reader.string()?),
+                b"ETag" => output.e_tag = Some(reader.string()?),
                 b"ChecksumCRC32" => output.checksum_crc32 = Some(reader.string()?),
                 b"ChecksumCRC32C" => output.checksum_crc32c = Some(reader.string()?),
                 b"ChecksumCRC64NVME" => {
                     output.checksum_crc64nvme = Some(reader.string()?);
                 }
-                b"ChecksumMD5" => output.checksum_md5 = Some(reader.string()?),
                 b"ChecksumSHA1" => output.checksum_sha1 = Some(reader.string()?),
                 b"ChecksumSHA256" => output.checksum_sha256 = Some(reader.string()?),
                 b"ChecksumSHA512" => output.checksum_sha512 = Some(reader.string()?),
+                b"ChecksumMD5" => output.checksum_md5 = Some(reader.string()?),
+                b"ChecksumXXHASH64" => output.checksum_xxhash64 = Some(reader.string()?),
+                b"ChecksumXXHASH3" => output.checksum_xxhash3 = Some(reader.string()?),
+                b"ChecksumXXHASH128" => {
+                    output.checksum_xxhash128 = Some(reader.string()?);
+                }
                 b"ChecksumType" => {
                     output.checksum_type = Some(
                         reader
@@ -855,14 +863,6 @@ fn deserialize(
                             .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                     );
                 }
-                b"ChecksumXXHASH128" => {
-                    output.checksum_xxhash128 = Some(reader.string()?);
-                }
-                b"ChecksumXXHASH3" => output.checksum_xxhash3 = Some(reader.string()?),
-                b"ChecksumXXHASH64" => output.checksum_xxhash64 = Some(reader.string()?),
-                b"ETag" => output.e_tag = Some(reader.string()?),
-                b"Key" => output.key = Some(reader.string()?),
-                b"Location" => output.location = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }

@@ -9,18 +9,10 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-acl` header.
     pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    /// Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
-    ///
-    /// Travels as the `x-amz-object-annotation-directive` header.
-    pub annotation_directive: ::std::option::Option<crate::types::AnnotationDirective>,
     /// Name of the destination bucket.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Caching directives for the new object; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Cache-Control` header.
@@ -69,26 +61,6 @@ pub struct CopyObjectInput {
     pub copy_source_if_unmodified_since: ::std::option::Option<
         crate::primitives::DateTime,
     >,
-    /// Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
-    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
-    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
-    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
-    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-source-expected-bucket-owner` header.
-    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Expiry date for the new object, as an HTTP date string; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Expires` header.
@@ -131,38 +103,28 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-metadata-directive` header.
     pub metadata_directive: ::std::option::Option<crate::types::MetadataDirective>,
-    /// Whether to place an Object Lock event hold on the new object.
+    /// Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
     ///
-    /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
-    /// Retention duration associated with the Object Lock event hold, in days.
+    /// Travels as the `x-amz-tagging-directive` header.
+    pub tagging_directive: ::std::option::Option<crate::types::TaggingDirective>,
+    /// Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
     ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
-    /// Retention duration associated with the Object Lock event hold, in years.
+    /// Travels as the `x-amz-object-annotation-directive` header.
+    pub annotation_directive: ::std::option::Option<crate::types::AnnotationDirective>,
+    /// Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
     ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
-    /// Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
-    ///
-    /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
     >,
-    /// Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    /// Storage class for the new object; defaults to `STANDARD`. Copying an object onto itself with a different class changes its storage class.
     ///
-    /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
-    /// Date and time until which Object Lock retention protects the new object.
+    /// Travels as the `x-amz-storage-class` header.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
     ///
-    /// Travels as the `x-amz-object-lock-retain-until-date` header.
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Travels as the `x-amz-website-redirect-location` header.
+    pub website_redirect_location: ::std::option::Option<::std::string::String>,
     /// Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -175,45 +137,81 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
+    /// Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
-    /// Storage class for the new object; defaults to `STANDARD`. Copying an object onto itself with a different class changes its storage class.
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
     ///
-    /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
+    ///
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
+    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
+    ///
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
+    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    ///
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
+    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Tags for the new object in URL query form, such as `k1=v1&k2=v2`; applied only when `TaggingDirective` is `REPLACE`.
     ///
     /// Travels as the `x-amz-tagging` header.
     pub tagging: ::std::option::Option<::std::string::String>,
-    /// Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
+    /// Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
     ///
-    /// Travels as the `x-amz-tagging-directive` header.
-    pub tagging_directive: ::std::option::Option<crate::types::TaggingDirective>,
-    /// When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
+    /// Travels as the `x-amz-object-lock-mode` header.
+    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    /// Date and time until which Object Lock retention protects the new object.
     ///
-    /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    pub object_lock_retain_until_date: ::std::option::Option<
+        crate::primitives::DateTime,
+    >,
+    /// Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
+    ///
+    /// Travels as the `x-amz-object-lock-legal-hold` header.
+    pub object_lock_legal_hold_status: ::std::option::Option<
+        crate::types::ObjectLockLegalHoldStatus,
+    >,
+    /// Whether to place an Object Lock event hold on the new object.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold` header.
+    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    /// Retention duration associated with the Object Lock event hold, in days.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
+    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    /// Retention duration associated with the Object Lock event hold, in years.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
+    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    /// Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-source-expected-bucket-owner` header.
+    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CopyObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("CopyObjectInput")
             .field("acl", &self.acl)
-            .field("annotation_directive", &self.annotation_directive)
             .field("bucket", &self.bucket)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("cache_control", &self.cache_control)
             .field("checksum_algorithm", &self.checksum_algorithm)
             .field("content_disposition", &self.content_disposition)
@@ -228,6 +226,36 @@ impl ::std::fmt::Debug for CopyObjectInput {
                 "copy_source_if_unmodified_since",
                 &self.copy_source_if_unmodified_since,
             )
+            .field("expires", &self.expires)
+            .field("grant_full_control", &self.grant_full_control)
+            .field("grant_read", &self.grant_read)
+            .field("grant_read_acp", &self.grant_read_acp)
+            .field("grant_write_acp", &self.grant_write_acp)
+            .field("if_match", &self.if_match)
+            .field("if_none_match", &self.if_none_match)
+            .field("key", &self.key)
+            .field("metadata", &self.metadata)
+            .field("metadata_directive", &self.metadata_directive)
+            .field("tagging_directive", &self.tagging_directive)
+            .field("annotation_directive", &self.annotation_directive)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("storage_class", &self.storage_class)
+            .field("website_redirect_location", &self.website_redirect_location)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field(
+                "sse_customer_key",
+                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "ssekms_key_id",
+                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field(
                 "copy_source_sse_customer_algorithm",
                 &self.copy_source_sse_customer_algorithm,
@@ -240,18 +268,11 @@ impl ::std::fmt::Debug for CopyObjectInput {
                 "copy_source_sse_customer_key_md5",
                 &self.copy_source_sse_customer_key_md5,
             )
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
-            .field("expected_source_bucket_owner", &self.expected_source_bucket_owner)
-            .field("expires", &self.expires)
-            .field("grant_full_control", &self.grant_full_control)
-            .field("grant_read", &self.grant_read)
-            .field("grant_read_acp", &self.grant_read_acp)
-            .field("grant_write_acp", &self.grant_write_acp)
-            .field("if_match", &self.if_match)
-            .field("if_none_match", &self.if_none_match)
-            .field("key", &self.key)
-            .field("metadata", &self.metadata)
-            .field("metadata_directive", &self.metadata_directive)
+            .field("request_payer", &self.request_payer)
+            .field("tagging", &self.tagging)
+            .field("object_lock_mode", &self.object_lock_mode)
+            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
+            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
             .field("object_lock_event_hold", &self.object_lock_event_hold)
             .field(
                 "object_lock_event_hold_duration_days",
@@ -261,55 +282,36 @@ impl ::std::fmt::Debug for CopyObjectInput {
                 "object_lock_event_hold_duration_years",
                 &self.object_lock_event_hold_duration_years,
             )
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("request_payer", &self.request_payer)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field(
-                "sse_customer_key",
-                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field(
-                "ssekms_key_id",
-                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("tagging", &self.tagging)
-            .field("tagging_directive", &self.tagging_directive)
-            .field("website_redirect_location", &self.website_redirect_location)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .field("expected_source_bucket_owner", &self.expected_source_bucket_owner)
             .finish()
     }
 }
 /// The result of a CopyObject request, describing the newly created object.
 #[derive(Default, Clone, PartialEq)]
 pub struct CopyObjectOutput {
-    /// Whether the new object's KMS encryption uses an S3 Bucket Key.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Details of the new object: its entity tag, modification time and checksums.
     ///
     /// The whole HTTP body.
     pub copy_object_result: ::std::option::Option<crate::types::CopyObjectResult>,
-    /// Version ID of the source object that was copied.
-    ///
-    /// Travels as the `x-amz-copy-source-version-id` header.
-    pub copy_source_version_id: ::std::option::Option<::std::string::String>,
     /// When a lifecycle expiration rule applies to the new object, the expiry date and the ID of the rule, URL-encoded.
     ///
     /// Travels as the `x-amz-expiration` header.
     pub expiration: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    /// Version ID of the source object that was copied.
     ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Travels as the `x-amz-copy-source-version-id` header.
+    pub copy_source_version_id: ::std::option::Option<::std::string::String>,
+    /// Version ID of the new object, if versioning is enabled on the destination bucket.
+    ///
+    /// Travels as the `x-amz-version-id` header.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Server-side encryption algorithm the new object is stored with, such as `AES256` or `aws:kms`.
+    ///
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
     /// Algorithm of the customer-provided key (SSE-C) the new object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -318,46 +320,44 @@ pub struct CopyObjectOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key the new object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm the new object is stored with, such as `AES256` or `aws:kms`.
+    /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
-    /// Version ID of the new object, if versioning is enabled on the destination bucket.
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether the new object's KMS encryption uses an S3 Bucket Key.
     ///
-    /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for CopyObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("CopyObjectOutput")
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("copy_object_result", &self.copy_object_result)
-            .field("copy_source_version_id", &self.copy_source_version_id)
             .field("expiration", &self.expiration)
-            .field("request_charged", &self.request_charged)
+            .field("copy_source_version_id", &self.copy_source_version_id)
+            .field("version_id", &self.version_id)
+            .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("version_id", &self.version_id)
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_charged", &self.request_charged)
             .finish()
     }
 }
@@ -452,28 +452,6 @@ impl CopyObjectFluentBuilder {
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
-    /// Sets [`CopyObjectInput::annotation_directive`]: Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
-    pub fn annotation_directive(
-        mut self,
-        value: crate::types::AnnotationDirective,
-    ) -> Self {
-        self.input.annotation_directive = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::annotation_directive`].
-    pub fn set_annotation_directive(
-        mut self,
-        value: ::std::option::Option<crate::types::AnnotationDirective>,
-    ) -> Self {
-        self.input.annotation_directive = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::annotation_directive`] set so far.
-    pub fn get_annotation_directive(
-        &self,
-    ) -> &::std::option::Option<crate::types::AnnotationDirective> {
-        &self.input.annotation_directive
-    }
     /// Sets [`CopyObjectInput::bucket`]: Name of the destination bucket.
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
@@ -490,20 +468,6 @@ impl CopyObjectFluentBuilder {
     /// The value of [`CopyObjectInput::bucket`] set so far.
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
-    }
-    /// Sets [`CopyObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.input.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::bucket_key_enabled`].
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.input.bucket_key_enabled = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::bucket_key_enabled`] set so far.
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
-        &self.input.bucket_key_enabled
     }
     /// Sets [`CopyObjectInput::cache_control`]: Caching directives for the new object; applied only when `MetadataDirective` is `REPLACE`.
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -719,116 +683,6 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.copy_source_if_unmodified_since
     }
-    /// Sets [`CopyObjectInput::copy_source_sse_customer_algorithm`]: Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
-    pub fn copy_source_sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Replaces [`CopyObjectInput::copy_source_sse_customer_algorithm`].
-    pub fn set_copy_source_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_algorithm = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::copy_source_sse_customer_algorithm`] set so far.
-    pub fn get_copy_source_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.copy_source_sse_customer_algorithm
-    }
-    /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
-    pub fn copy_source_sse_customer_key(
-        mut self,
-        value: impl Into<::bytes::Bytes>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_key = Some(value.into());
-        self
-    }
-    /// Replaces [`CopyObjectInput::copy_source_sse_customer_key`].
-    pub fn set_copy_source_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_key = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::copy_source_sse_customer_key`] set so far.
-    pub fn get_copy_source_sse_customer_key(
-        &self,
-    ) -> &::std::option::Option<::bytes::Bytes> {
-        &self.input.copy_source_sse_customer_key
-    }
-    /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    pub fn copy_source_sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`CopyObjectInput::copy_source_sse_customer_key_md5`].
-    pub fn set_copy_source_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.copy_source_sse_customer_key_md5 = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::copy_source_sse_customer_key_md5`] set so far.
-    pub fn get_copy_source_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.copy_source_sse_customer_key_md5
-    }
-    /// Sets [`CopyObjectInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`CopyObjectInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
-    /// Sets [`CopyObjectInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_source_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_source_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`CopyObjectInput::expected_source_bucket_owner`].
-    pub fn set_expected_source_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_source_bucket_owner = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::expected_source_bucket_owner`] set so far.
-    pub fn get_expected_source_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_source_bucket_owner
-    }
     /// Sets [`CopyObjectInput::expires`]: Expiry date for the new object, as an HTTP date string; applied only when `MetadataDirective` is `REPLACE`.
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.expires = Some(value.into());
@@ -1019,147 +873,109 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<crate::types::MetadataDirective> {
         &self.input.metadata_directive
     }
-    /// Sets [`CopyObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the new object.
-    pub fn object_lock_event_hold(
-        mut self,
-        value: crate::types::ObjectLockEventHold,
-    ) -> Self {
-        self.input.object_lock_event_hold = Some(value);
+    /// Sets [`CopyObjectInput::tagging_directive`]: Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
+    pub fn tagging_directive(mut self, value: crate::types::TaggingDirective) -> Self {
+        self.input.tagging_directive = Some(value);
         self
     }
-    /// Replaces [`CopyObjectInput::object_lock_event_hold`].
-    pub fn set_object_lock_event_hold(
+    /// Replaces [`CopyObjectInput::tagging_directive`].
+    pub fn set_tagging_directive(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: ::std::option::Option<crate::types::TaggingDirective>,
     ) -> Self {
-        self.input.object_lock_event_hold = value;
+        self.input.tagging_directive = value;
         self
     }
-    /// The value of [`CopyObjectInput::object_lock_event_hold`] set so far.
-    pub fn get_object_lock_event_hold(
+    /// The value of [`CopyObjectInput::tagging_directive`] set so far.
+    pub fn get_tagging_directive(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
-        &self.input.object_lock_event_hold
+    ) -> &::std::option::Option<crate::types::TaggingDirective> {
+        &self.input.tagging_directive
     }
-    /// Sets [`CopyObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_days = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_days`].
-    pub fn set_object_lock_event_hold_duration_days(
+    /// Sets [`CopyObjectInput::annotation_directive`]: Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
+    pub fn annotation_directive(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: crate::types::AnnotationDirective,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_days = value;
+        self.input.annotation_directive = Some(value);
         self
     }
-    /// The value of [`CopyObjectInput::object_lock_event_hold_duration_days`] set so far.
-    pub fn get_object_lock_event_hold_duration_days(
+    /// Replaces [`CopyObjectInput::annotation_directive`].
+    pub fn set_annotation_directive(
+        mut self,
+        value: ::std::option::Option<crate::types::AnnotationDirective>,
+    ) -> Self {
+        self.input.annotation_directive = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::annotation_directive`] set so far.
+    pub fn get_annotation_directive(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_days
+    ) -> &::std::option::Option<crate::types::AnnotationDirective> {
+        &self.input.annotation_directive
     }
-    /// Sets [`CopyObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_years`].
-    pub fn set_object_lock_event_hold_duration_years(
+    /// Sets [`CopyObjectInput::server_side_encryption`]: Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
+    pub fn server_side_encryption(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: crate::types::ServerSideEncryption,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_years = value;
+        self.input.server_side_encryption = Some(value);
         self
     }
-    /// The value of [`CopyObjectInput::object_lock_event_hold_duration_years`] set so far.
-    pub fn get_object_lock_event_hold_duration_years(
+    /// Replaces [`CopyObjectInput::server_side_encryption`].
+    pub fn set_server_side_encryption(
+        mut self,
+        value: ::std::option::Option<crate::types::ServerSideEncryption>,
+    ) -> Self {
+        self.input.server_side_encryption = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::server_side_encryption`] set so far.
+    pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_years
+    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+        &self.input.server_side_encryption
     }
-    /// Sets [`CopyObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: crate::types::ObjectLockLegalHoldStatus,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value);
+    /// Sets [`CopyObjectInput::storage_class`]: Storage class for the new object; defaults to `STANDARD`.
+    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+        self.input.storage_class = Some(value);
         self
     }
-    /// Replaces [`CopyObjectInput::object_lock_legal_hold_status`].
-    pub fn set_object_lock_legal_hold_status(
+    /// Replaces [`CopyObjectInput::storage_class`].
+    pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+        value: ::std::option::Option<crate::types::StorageClass>,
     ) -> Self {
-        self.input.object_lock_legal_hold_status = value;
+        self.input.storage_class = value;
         self
     }
-    /// The value of [`CopyObjectInput::object_lock_legal_hold_status`] set so far.
-    pub fn get_object_lock_legal_hold_status(
+    /// The value of [`CopyObjectInput::storage_class`] set so far.
+    pub fn get_storage_class(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
-        &self.input.object_lock_legal_hold_status
+    ) -> &::std::option::Option<crate::types::StorageClass> {
+        &self.input.storage_class
     }
-    /// Sets [`CopyObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
-    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
-        self.input.object_lock_mode = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::object_lock_mode`].
-    pub fn set_object_lock_mode(
+    /// Sets [`CopyObjectInput::website_redirect_location`]: When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
+    pub fn website_redirect_location(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
+        value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.object_lock_mode = value;
+        self.input.website_redirect_location = Some(value.into());
         self
     }
-    /// The value of [`CopyObjectInput::object_lock_mode`] set so far.
-    pub fn get_object_lock_mode(
+    /// Replaces [`CopyObjectInput::website_redirect_location`].
+    pub fn set_website_redirect_location(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.website_redirect_location = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::website_redirect_location`] set so far.
+    pub fn get_website_redirect_location(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
-        &self.input.object_lock_mode
-    }
-    /// Sets [`CopyObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the new object.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::object_lock_retain_until_date`].
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::object_lock_retain_until_date`] set so far.
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.object_lock_retain_until_date
-    }
-    /// Sets [`CopyObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.website_redirect_location
     }
     /// Sets [`CopyObjectInput::sse_customer_algorithm`]: Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
     pub fn sse_customer_algorithm(
@@ -1222,6 +1038,23 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
+    /// Sets [`CopyObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
+    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.ssekms_key_id = Some(value.into());
+        self
+    }
+    /// Replaces [`CopyObjectInput::ssekms_key_id`].
+    pub fn set_ssekms_key_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.ssekms_key_id = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::ssekms_key_id`] set so far.
+    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.ssekms_key_id
+    }
     /// Sets [`CopyObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
     pub fn ssekms_encryption_context(
         mut self,
@@ -1244,63 +1077,104 @@ impl CopyObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
-    /// Sets [`CopyObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
+    /// Sets [`CopyObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
+    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
+        self.input.bucket_key_enabled = Some(value);
         self
     }
-    /// Replaces [`CopyObjectInput::ssekms_key_id`].
-    pub fn set_ssekms_key_id(
+    /// Replaces [`CopyObjectInput::bucket_key_enabled`].
+    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.input.bucket_key_enabled = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::bucket_key_enabled`] set so far.
+    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+        &self.input.bucket_key_enabled
+    }
+    /// Sets [`CopyObjectInput::copy_source_sse_customer_algorithm`]: Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
+    pub fn copy_source_sse_customer_algorithm(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.copy_source_sse_customer_algorithm = Some(value.into());
+        self
+    }
+    /// Replaces [`CopyObjectInput::copy_source_sse_customer_algorithm`].
+    pub fn set_copy_source_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.ssekms_key_id = value;
+        self.input.copy_source_sse_customer_algorithm = value;
         self
     }
-    /// The value of [`CopyObjectInput::ssekms_key_id`] set so far.
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.ssekms_key_id
-    }
-    /// Sets [`CopyObjectInput::server_side_encryption`]: Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
-    pub fn server_side_encryption(
-        mut self,
-        value: crate::types::ServerSideEncryption,
-    ) -> Self {
-        self.input.server_side_encryption = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::server_side_encryption`].
-    pub fn set_server_side_encryption(
-        mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.input.server_side_encryption = value;
-        self
-    }
-    /// The value of [`CopyObjectInput::server_side_encryption`] set so far.
-    pub fn get_server_side_encryption(
+    /// The value of [`CopyObjectInput::copy_source_sse_customer_algorithm`] set so far.
+    pub fn get_copy_source_sse_customer_algorithm(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
-        &self.input.server_side_encryption
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.copy_source_sse_customer_algorithm
     }
-    /// Sets [`CopyObjectInput::storage_class`]: Storage class for the new object; defaults to `STANDARD`.
-    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
-        self.input.storage_class = Some(value);
-        self
-    }
-    /// Replaces [`CopyObjectInput::storage_class`].
-    pub fn set_storage_class(
+    /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn copy_source_sse_customer_key(
         mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
+        value: impl Into<::bytes::Bytes>,
     ) -> Self {
-        self.input.storage_class = value;
+        self.input.copy_source_sse_customer_key = Some(value.into());
         self
     }
-    /// The value of [`CopyObjectInput::storage_class`] set so far.
-    pub fn get_storage_class(
+    /// Replaces [`CopyObjectInput::copy_source_sse_customer_key`].
+    pub fn set_copy_source_sse_customer_key(
+        mut self,
+        value: ::std::option::Option<::bytes::Bytes>,
+    ) -> Self {
+        self.input.copy_source_sse_customer_key = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::copy_source_sse_customer_key`] set so far.
+    pub fn get_copy_source_sse_customer_key(
         &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
-        &self.input.storage_class
+    ) -> &::std::option::Option<::bytes::Bytes> {
+        &self.input.copy_source_sse_customer_key
+    }
+    /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    pub fn copy_source_sse_customer_key_md5(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.copy_source_sse_customer_key_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`CopyObjectInput::copy_source_sse_customer_key_md5`].
+    pub fn set_copy_source_sse_customer_key_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.copy_source_sse_customer_key_md5 = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::copy_source_sse_customer_key_md5`] set so far.
+    pub fn get_copy_source_sse_customer_key_md5(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.copy_source_sse_customer_key_md5
+    }
+    /// Sets [`CopyObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
     }
     /// Sets [`CopyObjectInput::tagging`]: Tags for the new object in URL query form, such as `k1=v1&k2=v2`; applied only when `TaggingDirective` is `REPLACE`.
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -1319,46 +1193,172 @@ impl CopyObjectFluentBuilder {
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
-    /// Sets [`CopyObjectInput::tagging_directive`]: Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
-    pub fn tagging_directive(mut self, value: crate::types::TaggingDirective) -> Self {
-        self.input.tagging_directive = Some(value);
+    /// Sets [`CopyObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
+        self.input.object_lock_mode = Some(value);
         self
     }
-    /// Replaces [`CopyObjectInput::tagging_directive`].
-    pub fn set_tagging_directive(
+    /// Replaces [`CopyObjectInput::object_lock_mode`].
+    pub fn set_object_lock_mode(
         mut self,
-        value: ::std::option::Option<crate::types::TaggingDirective>,
+        value: ::std::option::Option<crate::types::ObjectLockMode>,
     ) -> Self {
-        self.input.tagging_directive = value;
+        self.input.object_lock_mode = value;
         self
     }
-    /// The value of [`CopyObjectInput::tagging_directive`] set so far.
-    pub fn get_tagging_directive(
+    /// The value of [`CopyObjectInput::object_lock_mode`] set so far.
+    pub fn get_object_lock_mode(
         &self,
-    ) -> &::std::option::Option<crate::types::TaggingDirective> {
-        &self.input.tagging_directive
+    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+        &self.input.object_lock_mode
     }
-    /// Sets [`CopyObjectInput::website_redirect_location`]: When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
-    pub fn website_redirect_location(
+    /// Sets [`CopyObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the new object.
+    pub fn object_lock_retain_until_date(
+        mut self,
+        value: crate::primitives::DateTime,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::object_lock_retain_until_date`].
+    pub fn set_object_lock_retain_until_date(
+        mut self,
+        value: ::std::option::Option<crate::primitives::DateTime>,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::object_lock_retain_until_date`] set so far.
+    pub fn get_object_lock_retain_until_date(
+        &self,
+    ) -> &::std::option::Option<crate::primitives::DateTime> {
+        &self.input.object_lock_retain_until_date
+    }
+    /// Sets [`CopyObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: crate::types::ObjectLockLegalHoldStatus,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::object_lock_legal_hold_status`].
+    pub fn set_object_lock_legal_hold_status(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::object_lock_legal_hold_status`] set so far.
+    pub fn get_object_lock_legal_hold_status(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+        &self.input.object_lock_legal_hold_status
+    }
+    /// Sets [`CopyObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the new object.
+    pub fn object_lock_event_hold(
+        mut self,
+        value: crate::types::ObjectLockEventHold,
+    ) -> Self {
+        self.input.object_lock_event_hold = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::object_lock_event_hold`].
+    pub fn set_object_lock_event_hold(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    ) -> Self {
+        self.input.object_lock_event_hold = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::object_lock_event_hold`] set so far.
+    pub fn get_object_lock_event_hold(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+        &self.input.object_lock_event_hold
+    }
+    /// Sets [`CopyObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
+    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_days = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_days`].
+    pub fn set_object_lock_event_hold_duration_days(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_days = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::object_lock_event_hold_duration_days`] set so far.
+    pub fn get_object_lock_event_hold_duration_days(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_days
+    }
+    /// Sets [`CopyObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
+    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_years = Some(value);
+        self
+    }
+    /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_years`].
+    pub fn set_object_lock_event_hold_duration_years(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_years = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::object_lock_event_hold_duration_years`] set so far.
+    pub fn get_object_lock_event_hold_duration_years(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_years
+    }
+    /// Sets [`CopyObjectInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
-    /// Replaces [`CopyObjectInput::website_redirect_location`].
-    pub fn set_website_redirect_location(
+    /// Replaces [`CopyObjectInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = value;
+        self.input.expected_bucket_owner = value;
         self
     }
-    /// The value of [`CopyObjectInput::website_redirect_location`] set so far.
-    pub fn get_website_redirect_location(
+    /// The value of [`CopyObjectInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.website_redirect_location
+        &self.input.expected_bucket_owner
+    }
+    /// Sets [`CopyObjectInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_source_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_source_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`CopyObjectInput::expected_source_bucket_owner`].
+    pub fn set_expected_source_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_source_bucket_owner = value;
+        self
+    }
+    /// The value of [`CopyObjectInput::expected_source_bucket_owner`] set so far.
+    pub fn get_expected_source_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_source_bucket_owner
     }
     /// Sends the request and waits for the `CopyObject` response.
     pub async fn send(
@@ -1394,16 +1394,6 @@ fn serialize(
     request.label("Key", value, true)?;
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
-    }
-    if let Some(value) = &input.annotation_directive {
-        request.header("x-amz-object-annotation-directive", value.as_str())?;
-    }
-    if let Some(value) = &input.bucket_key_enabled {
-        request
-            .header(
-                "x-amz-server-side-encryption-bucket-key-enabled",
-                if *value { "true" } else { "false" },
-            )?;
     }
     if let Some(value) = &input.cache_control {
         request.header("cache-control", value.as_str())?;
@@ -1455,33 +1445,6 @@ fn serialize(
                 )?,
             )?;
     }
-    if let Some(value) = &input.copy_source_sse_customer_algorithm {
-        request
-            .header(
-                "x-amz-copy-source-server-side-encryption-customer-algorithm",
-                value.as_str(),
-            )?;
-    }
-    if let Some(value) = &input.copy_source_sse_customer_key {
-        request
-            .header(
-                "x-amz-copy-source-server-side-encryption-customer-key",
-                &crate::runtime::base64(value),
-            )?;
-    }
-    if let Some(value) = &input.copy_source_sse_customer_key_md5 {
-        request
-            .header(
-                "x-amz-copy-source-server-side-encryption-customer-key-md5",
-                value.as_str(),
-            )?;
-    }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
-    if let Some(value) = &input.expected_source_bucket_owner {
-        request.header("x-amz-source-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.expires {
         request.header("expires", value.as_str())?;
     }
@@ -1509,35 +1472,20 @@ fn serialize(
     if let Some(value) = &input.metadata_directive {
         request.header("x-amz-metadata-directive", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold {
-        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    if let Some(value) = &input.tagging_directive {
+        request.header("x-amz-tagging-directive", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_days {
-        request
-            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    if let Some(value) = &input.annotation_directive {
+        request.header("x-amz-object-annotation-directive", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_years {
-        request
-            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
+    if let Some(value) = &input.server_side_encryption {
+        request.header("x-amz-server-side-encryption", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_legal_hold_status {
-        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
+    if let Some(value) = &input.storage_class {
+        request.header("x-amz-storage-class", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_mode {
-        request.header("x-amz-object-lock-mode", value.as_str())?;
-    }
-    if let Some(value) = &input.object_lock_retain_until_date {
-        request
-            .header(
-                "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
-            )?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
+    if let Some(value) = &input.website_redirect_location {
+        request.header("x-amz-website-redirect-location", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_algorithm {
         request
@@ -1553,26 +1501,78 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
-    }
     if let Some(value) = &input.ssekms_key_id {
         request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
     }
-    if let Some(value) = &input.server_side_encryption {
-        request.header("x-amz-server-side-encryption", value.as_str())?;
+    if let Some(value) = &input.ssekms_encryption_context {
+        request.header("x-amz-server-side-encryption-context", value.as_str())?;
     }
-    if let Some(value) = &input.storage_class {
-        request.header("x-amz-storage-class", value.as_str())?;
+    if let Some(value) = &input.bucket_key_enabled {
+        request
+            .header(
+                "x-amz-server-side-encryption-bucket-key-enabled",
+                if *value { "true" } else { "false" },
+            )?;
+    }
+    if let Some(value) = &input.copy_source_sse_customer_algorithm {
+        request
+            .header(
+                "x-amz-copy-source-server-side-encryption-customer-algorithm",
+                value.as_str(),
+            )?;
+    }
+    if let Some(value) = &input.copy_source_sse_customer_key {
+        request
+            .header(
+                "x-amz-copy-source-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
+    }
+    if let Some(value) = &input.copy_source_sse_customer_key_md5 {
+        request
+            .header(
+                "x-amz-copy-source-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.tagging {
         request.header("x-amz-tagging", value.as_str())?;
     }
-    if let Some(value) = &input.tagging_directive {
-        request.header("x-amz-tagging-directive", value.as_str())?;
+    if let Some(value) = &input.object_lock_mode {
+        request.header("x-amz-object-lock-mode", value.as_str())?;
     }
-    if let Some(value) = &input.website_redirect_location {
-        request.header("x-amz-website-redirect-location", value.as_str())?;
+    if let Some(value) = &input.object_lock_retain_until_date {
+        request
+            .header(
+                "x-amz-object-lock-retain-until-date",
+                &crate::runtime::format_timestamp(
+                    value,
+                    crate::primitives::DateTimeFormat::DateTime,
+                )?,
+            )?;
+    }
+    if let Some(value) = &input.object_lock_legal_hold_status {
+        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold {
+        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_days {
+        request
+            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_years {
+        request
+            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_source_bucket_owner {
+        request.header("x-amz-source-expected-bucket-owner", value.as_str())?;
     }
     Ok(request)
 }
@@ -1581,30 +1581,30 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<CopyObjectOutput, crate::error::ResponseError> {
     let mut output = CopyObjectOutput::default();
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         output.copy_object_result = Some(crate::types::de_copy_object_result(reader)?);
     }
+    output.expiration = response.header_string("x-amz-expiration")?;
     output.copy_source_version_id = response
         .header_string("x-amz-copy-source-version-id")?;
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    output.version_id = response.header_string("x-amz-version-id")?;
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
     output.sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
     output.sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
     output.ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
+    output.ssekms_encryption_context = response
+        .header_string("x-amz-server-side-encryption-context")?;
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     Ok(output)
 }

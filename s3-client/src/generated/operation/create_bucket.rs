@@ -13,10 +13,6 @@ pub struct CreateBucketInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Namespace in which the bucket name is reserved.
-    ///
-    /// Travels as the `x-amz-bucket-namespace` header.
-    pub bucket_namespace: ::std::option::Option<crate::types::BucketNamespace>,
     /// Optional settings for the new bucket, such as its region; may be omitted when creating a bucket in `us-east-1`.
     ///
     /// The whole HTTP body.
@@ -51,18 +47,22 @@ pub struct CreateBucketInput {
     ///
     /// Travels as the `x-amz-object-ownership` header.
     pub object_ownership: ::std::option::Option<crate::types::ObjectOwnership>,
+    /// Namespace in which the bucket name is reserved.
+    ///
+    /// Travels as the `x-amz-bucket-namespace` header.
+    pub bucket_namespace: ::std::option::Option<crate::types::BucketNamespace>,
 }
 /// Output of the `CreateBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CreateBucketOutput {
-    /// Amazon Resource Name (ARN) of the new bucket.
-    ///
-    /// Travels as the `x-amz-bucket-arn` header.
-    pub bucket_arn: ::std::option::Option<::std::string::String>,
     /// Location of the new bucket as reported by S3, either a path such as `/bucket-name` or a URL.
     ///
     /// Travels as the `Location` header.
     pub location: ::std::option::Option<::std::string::String>,
+    /// Amazon Resource Name (ARN) of the new bucket.
+    ///
+    /// Travels as the `x-amz-bucket-arn` header.
+    pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
 /// The errors `CreateBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,25 +181,6 @@ impl CreateBucketFluentBuilder {
     /// The value of [`CreateBucketInput::bucket`] set so far.
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
-    }
-    /// Sets [`CreateBucketInput::bucket_namespace`]: Namespace in which the bucket name is reserved.
-    pub fn bucket_namespace(mut self, value: crate::types::BucketNamespace) -> Self {
-        self.input.bucket_namespace = Some(value);
-        self
-    }
-    /// Replaces [`CreateBucketInput::bucket_namespace`].
-    pub fn set_bucket_namespace(
-        mut self,
-        value: ::std::option::Option<crate::types::BucketNamespace>,
-    ) -> Self {
-        self.input.bucket_namespace = value;
-        self
-    }
-    /// The value of [`CreateBucketInput::bucket_namespace`] set so far.
-    pub fn get_bucket_namespace(
-        &self,
-    ) -> &::std::option::Option<crate::types::BucketNamespace> {
-        &self.input.bucket_namespace
     }
     /// Sets [`CreateBucketInput::create_bucket_configuration`]: Optional settings for the new bucket, such as its region; may be omitted when creating a bucket in `us-east-1`.
     pub fn create_bucket_configuration(
@@ -349,6 +330,25 @@ impl CreateBucketFluentBuilder {
     ) -> &::std::option::Option<crate::types::ObjectOwnership> {
         &self.input.object_ownership
     }
+    /// Sets [`CreateBucketInput::bucket_namespace`]: Namespace in which the bucket name is reserved.
+    pub fn bucket_namespace(mut self, value: crate::types::BucketNamespace) -> Self {
+        self.input.bucket_namespace = Some(value);
+        self
+    }
+    /// Replaces [`CreateBucketInput::bucket_namespace`].
+    pub fn set_bucket_namespace(
+        mut self,
+        value: ::std::option::Option<crate::types::BucketNamespace>,
+    ) -> Self {
+        self.input.bucket_namespace = value;
+        self
+    }
+    /// The value of [`CreateBucketInput::bucket_namespace`] set so far.
+    pub fn get_bucket_namespace(
+        &self,
+    ) -> &::std::option::Option<crate::types::BucketNamespace> {
+        &self.input.bucket_namespace
+    }
     /// Sends the request and waits for the `CreateBucket` response.
     pub async fn send(
         self,
@@ -385,9 +385,6 @@ fn serialize(
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
     }
-    if let Some(value) = &input.bucket_namespace {
-        request.header("x-amz-bucket-namespace", value.as_str())?;
-    }
     if let Some(value) = &input.grant_full_control {
         request.header("x-amz-grant-full-control", value.as_str())?;
     }
@@ -413,6 +410,9 @@ fn serialize(
     if let Some(value) = &input.object_ownership {
         request.header("x-amz-object-ownership", value.as_str())?;
     }
+    if let Some(value) = &input.bucket_namespace {
+        request.header("x-amz-bucket-namespace", value.as_str())?;
+    }
     if let Some(value) = &input.create_bucket_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
         crate::types::ser_create_bucket_configuration(
@@ -430,7 +430,7 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<CreateBucketOutput, crate::error::ResponseError> {
     let mut output = CreateBucketOutput::default();
-    output.bucket_arn = response.header_string("x-amz-bucket-arn")?;
     output.location = response.header_string("location")?;
+    output.bucket_arn = response.header_string("x-amz-bucket-arn")?;
     Ok(output)
 }

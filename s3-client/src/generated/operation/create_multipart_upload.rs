@@ -13,22 +13,10 @@ pub struct CreateMultipartUploadInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Caching directives to store with the object and return when it is downloaded.
     ///
     /// Travels as the `Cache-Control` header.
     pub cache_control: ::std::option::Option<::std::string::String>,
-    /// Checksum algorithm the parts of this upload will use for integrity checking.
-    ///
-    /// Travels as the `x-amz-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
-    ///
-    /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Presentation information, such as a download file name, to store with the object.
     ///
     /// Travels as the `Content-Disposition` header.
@@ -45,10 +33,6 @@ pub struct CreateMultipartUploadInput {
     ///
     /// Travels as the `Content-Type` header.
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// HTTP date after which caches should treat the object as stale, stored as metadata.
     ///
     /// Travels as the `Expires` header.
@@ -79,38 +63,20 @@ pub struct CreateMultipartUploadInput {
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    /// Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
+    /// Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
     ///
-    /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
-    /// Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
-    ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
-    /// Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
-    ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
-    /// Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
-    ///
-    /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
     >,
-    /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
+    /// Storage class for the object; defaults to `STANDARD`.
     ///
-    /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
-    /// Date and time until which Object Lock retention protects the object, in ISO 8601 format.
+    /// Travels as the `x-amz-storage-class` header.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
     ///
-    /// Travels as the `x-amz-object-lock-retain-until-date` header.
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Travels as the `x-amz-website-redirect-location` header.
+    pub website_redirect_location: ::std::option::Option<::std::string::String>,
     /// Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -123,32 +89,66 @@ pub struct CreateMultipartUploadInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
+    /// Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
-    /// Storage class for the object; defaults to `STANDARD`.
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
     ///
-    /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Tags for the object, encoded as URL query parameters such as `key1=value1&key2=value2`.
     ///
     /// Travels as the `x-amz-tagging` header.
     pub tagging: ::std::option::Option<::std::string::String>,
-    /// If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
+    /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
     ///
-    /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-object-lock-mode` header.
+    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    /// Date and time until which Object Lock retention protects the object, in ISO 8601 format.
+    ///
+    /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    pub object_lock_retain_until_date: ::std::option::Option<
+        crate::primitives::DateTime,
+    >,
+    /// Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
+    ///
+    /// Travels as the `x-amz-object-lock-legal-hold` header.
+    pub object_lock_legal_hold_status: ::std::option::Option<
+        crate::types::ObjectLockLegalHoldStatus,
+    >,
+    /// Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold` header.
+    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    /// Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
+    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    /// Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
+    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Checksum algorithm the parts of this upload will use for integrity checking.
+    ///
+    /// Travels as the `x-amz-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    /// Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
+    ///
+    /// Travels as the `x-amz-checksum-type` header.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
 }
 impl ::std::fmt::Debug for CreateMultipartUploadInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -156,15 +156,11 @@ impl ::std::fmt::Debug for CreateMultipartUploadInput {
         f.debug_struct("CreateMultipartUploadInput")
             .field("acl", &self.acl)
             .field("bucket", &self.bucket)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("cache_control", &self.cache_control)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_type", &self.checksum_type)
             .field("content_disposition", &self.content_disposition)
             .field("content_encoding", &self.content_encoding)
             .field("content_language", &self.content_language)
             .field("content_type", &self.content_type)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("expires", &self.expires)
             .field("grant_full_control", &self.grant_full_control)
             .field("grant_read", &self.grant_read)
@@ -172,6 +168,29 @@ impl ::std::fmt::Debug for CreateMultipartUploadInput {
             .field("grant_write_acp", &self.grant_write_acp)
             .field("key", &self.key)
             .field("metadata", &self.metadata)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("storage_class", &self.storage_class)
+            .field("website_redirect_location", &self.website_redirect_location)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field(
+                "sse_customer_key",
+                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "ssekms_key_id",
+                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_payer", &self.request_payer)
+            .field("tagging", &self.tagging)
+            .field("object_lock_mode", &self.object_lock_mode)
+            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
+            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
             .field("object_lock_event_hold", &self.object_lock_event_hold)
             .field(
                 "object_lock_event_hold_duration_days",
@@ -181,28 +200,9 @@ impl ::std::fmt::Debug for CreateMultipartUploadInput {
                 "object_lock_event_hold_duration_years",
                 &self.object_lock_event_hold_duration_years,
             )
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("request_payer", &self.request_payer)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field(
-                "sse_customer_key",
-                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field(
-                "ssekms_key_id",
-                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("tagging", &self.tagging)
-            .field("website_redirect_location", &self.website_redirect_location)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .field("checksum_algorithm", &self.checksum_algorithm)
+            .field("checksum_type", &self.checksum_type)
             .finish()
     }
 }
@@ -219,24 +219,16 @@ pub struct CreateMultipartUploadOutput {
     pub abort_rule_id: ::std::option::Option<::std::string::String>,
     /// Name of the bucket the upload was started in.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
-    /// Checksum algorithm chosen for this upload.
-    ///
-    /// Travels as the `x-amz-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Checksum type the completed object will use, `COMPOSITE` or `FULL_OBJECT`.
-    ///
-    /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Key of the object the multipart upload will create.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when the requester was charged for this request.
+    /// ID of the new multipart upload; pass it to every later part, list, complete, or abort request.
+    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Server-side encryption algorithm that will be used to store the object, such as `AES256` or `aws:kms`.
     ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -245,22 +237,30 @@ pub struct CreateMultipartUploadOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded JSON encryption context that will be used with KMS for the object.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm that will be used to store the object, such as `AES256` or `aws:kms`.
+    /// Base64-encoded JSON encryption context that will be used with KMS for the object.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
-    /// ID of the new multipart upload; pass it to every later part, list, complete, or abort request.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` when the requester was charged for this request.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Checksum algorithm chosen for this upload.
+    ///
+    /// Travels as the `x-amz-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    /// Checksum type the completed object will use, `COMPOSITE` or `FULL_OBJECT`.
+    ///
+    /// Travels as the `x-amz-checksum-type` header.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
@@ -273,23 +273,23 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
             .field("abort_date", &self.abort_date)
             .field("abort_rule_id", &self.abort_rule_id)
             .field("bucket", &self.bucket)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_type", &self.checksum_type)
             .field("key", &self.key)
-            .field("request_charged", &self.request_charged)
+            .field("upload_id", &self.upload_id)
+            .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("upload_id", &self.upload_id)
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_charged", &self.request_charged)
+            .field("checksum_algorithm", &self.checksum_algorithm)
+            .field("checksum_type", &self.checksum_type)
             .field("version_id", &self.version_id)
             .finish()
     }
@@ -378,20 +378,6 @@ impl CreateMultipartUploadFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`CreateMultipartUploadInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.input.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::bucket_key_enabled`].
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.input.bucket_key_enabled = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::bucket_key_enabled`] set so far.
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
-        &self.input.bucket_key_enabled
-    }
     /// Sets [`CreateMultipartUploadInput::cache_control`]: Caching directives to store with the object and return when it is downloaded.
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.cache_control = Some(value.into());
@@ -408,44 +394,6 @@ impl CreateMultipartUploadFluentBuilder {
     /// The value of [`CreateMultipartUploadInput::cache_control`] set so far.
     pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.cache_control
-    }
-    /// Sets [`CreateMultipartUploadInput::checksum_algorithm`]: Checksum algorithm the parts of this upload will use for integrity checking.
-    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
-        self.input.checksum_algorithm = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::checksum_algorithm`].
-    pub fn set_checksum_algorithm(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    ) -> Self {
-        self.input.checksum_algorithm = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::checksum_algorithm`] set so far.
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
-        &self.input.checksum_algorithm
-    }
-    /// Sets [`CreateMultipartUploadInput::checksum_type`]: Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
-    pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
-        self.input.checksum_type = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::checksum_type`].
-    pub fn set_checksum_type(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumType>,
-    ) -> Self {
-        self.input.checksum_type = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::checksum_type`] set so far.
-    pub fn get_checksum_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumType> {
-        &self.input.checksum_type
     }
     /// Sets [`CreateMultipartUploadInput::content_disposition`]: Presentation information, such as a download file name, to store with the object.
     pub fn content_disposition(
@@ -519,28 +467,6 @@ impl CreateMultipartUploadFluentBuilder {
     /// The value of [`CreateMultipartUploadInput::content_type`] set so far.
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
-    }
-    /// Sets [`CreateMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`CreateMultipartUploadInput::expires`]: HTTP date after which caches should treat the object as stale, stored as metadata.
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -679,147 +605,68 @@ impl CreateMultipartUploadFluentBuilder {
     > {
         &self.input.metadata
     }
-    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold`]: Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
-    pub fn object_lock_event_hold(
+    /// Sets [`CreateMultipartUploadInput::server_side_encryption`]: Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
+    pub fn server_side_encryption(
         mut self,
-        value: crate::types::ObjectLockEventHold,
+        value: crate::types::ServerSideEncryption,
     ) -> Self {
-        self.input.object_lock_event_hold = Some(value);
+        self.input.server_side_encryption = Some(value);
         self
     }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold`].
-    pub fn set_object_lock_event_hold(
+    /// Replaces [`CreateMultipartUploadInput::server_side_encryption`].
+    pub fn set_server_side_encryption(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: ::std::option::Option<crate::types::ServerSideEncryption>,
     ) -> Self {
-        self.input.object_lock_event_hold = value;
+        self.input.server_side_encryption = value;
         self
     }
-    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold`] set so far.
-    pub fn get_object_lock_event_hold(
+    /// The value of [`CreateMultipartUploadInput::server_side_encryption`] set so far.
+    pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
-        &self.input.object_lock_event_hold
+    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+        &self.input.server_side_encryption
     }
-    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`]: Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_days = Some(value);
+    /// Sets [`CreateMultipartUploadInput::storage_class`]: Storage class for the object; defaults to `STANDARD`.
+    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+        self.input.storage_class = Some(value);
         self
     }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`].
-    pub fn set_object_lock_event_hold_duration_days(
+    /// Replaces [`CreateMultipartUploadInput::storage_class`].
+    pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: ::std::option::Option<crate::types::StorageClass>,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_days = value;
+        self.input.storage_class = value;
         self
     }
-    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`] set so far.
-    pub fn get_object_lock_event_hold_duration_days(
+    /// The value of [`CreateMultipartUploadInput::storage_class`] set so far.
+    pub fn get_storage_class(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_days
+    ) -> &::std::option::Option<crate::types::StorageClass> {
+        &self.input.storage_class
     }
-    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`]: Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`].
-    pub fn set_object_lock_event_hold_duration_years(
+    /// Sets [`CreateMultipartUploadInput::website_redirect_location`]: If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
+    pub fn website_redirect_location(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_years = value;
+        self.input.website_redirect_location = Some(value.into());
         self
     }
-    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`] set so far.
-    pub fn get_object_lock_event_hold_duration_years(
+    /// Replaces [`CreateMultipartUploadInput::website_redirect_location`].
+    pub fn set_website_redirect_location(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.website_redirect_location = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::website_redirect_location`] set so far.
+    pub fn get_website_redirect_location(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_years
-    }
-    /// Sets [`CreateMultipartUploadInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: crate::types::ObjectLockLegalHoldStatus,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_legal_hold_status`].
-    pub fn set_object_lock_legal_hold_status(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::object_lock_legal_hold_status`] set so far.
-    pub fn get_object_lock_legal_hold_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
-        &self.input.object_lock_legal_hold_status
-    }
-    /// Sets [`CreateMultipartUploadInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
-    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
-        self.input.object_lock_mode = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_mode`].
-    pub fn set_object_lock_mode(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
-    ) -> Self {
-        self.input.object_lock_mode = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::object_lock_mode`] set so far.
-    pub fn get_object_lock_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
-        &self.input.object_lock_mode
-    }
-    /// Sets [`CreateMultipartUploadInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object, in ISO 8601 format.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::object_lock_retain_until_date`].
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::object_lock_retain_until_date`] set so far.
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.object_lock_retain_until_date
-    }
-    /// Sets [`CreateMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.website_redirect_location
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_algorithm`]: Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
     pub fn sse_customer_algorithm(
@@ -882,6 +729,23 @@ impl CreateMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
+    /// Sets [`CreateMultipartUploadInput::ssekms_key_id`]: ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
+    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.ssekms_key_id = Some(value.into());
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::ssekms_key_id`].
+    pub fn set_ssekms_key_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.ssekms_key_id = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::ssekms_key_id`] set so far.
+    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.ssekms_key_id
+    }
     /// Sets [`CreateMultipartUploadInput::ssekms_encryption_context`]: Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
     pub fn ssekms_encryption_context(
         mut self,
@@ -904,63 +768,38 @@ impl CreateMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
-    /// Sets [`CreateMultipartUploadInput::ssekms_key_id`]: ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
+    /// Sets [`CreateMultipartUploadInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
+    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
+        self.input.bucket_key_enabled = Some(value);
         self
     }
-    /// Replaces [`CreateMultipartUploadInput::ssekms_key_id`].
-    pub fn set_ssekms_key_id(
+    /// Replaces [`CreateMultipartUploadInput::bucket_key_enabled`].
+    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.input.bucket_key_enabled = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::bucket_key_enabled`] set so far.
+    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+        &self.input.bucket_key_enabled
+    }
+    /// Sets [`CreateMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::request_payer`].
+    pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::types::RequestPayer>,
     ) -> Self {
-        self.input.ssekms_key_id = value;
+        self.input.request_payer = value;
         self
     }
-    /// The value of [`CreateMultipartUploadInput::ssekms_key_id`] set so far.
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.ssekms_key_id
-    }
-    /// Sets [`CreateMultipartUploadInput::server_side_encryption`]: Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
-    pub fn server_side_encryption(
-        mut self,
-        value: crate::types::ServerSideEncryption,
-    ) -> Self {
-        self.input.server_side_encryption = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::server_side_encryption`].
-    pub fn set_server_side_encryption(
-        mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.input.server_side_encryption = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::server_side_encryption`] set so far.
-    pub fn get_server_side_encryption(
+    /// The value of [`CreateMultipartUploadInput::request_payer`] set so far.
+    pub fn get_request_payer(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
-        &self.input.server_side_encryption
-    }
-    /// Sets [`CreateMultipartUploadInput::storage_class`]: Storage class for the object; defaults to `STANDARD`.
-    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
-        self.input.storage_class = Some(value);
-        self
-    }
-    /// Replaces [`CreateMultipartUploadInput::storage_class`].
-    pub fn set_storage_class(
-        mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
-    ) -> Self {
-        self.input.storage_class = value;
-        self
-    }
-    /// The value of [`CreateMultipartUploadInput::storage_class`] set so far.
-    pub fn get_storage_class(
-        &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
-        &self.input.storage_class
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
     }
     /// Sets [`CreateMultipartUploadInput::tagging`]: Tags for the object, encoded as URL query parameters such as `key1=value1&key2=value2`.
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -979,27 +818,188 @@ impl CreateMultipartUploadFluentBuilder {
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
-    /// Sets [`CreateMultipartUploadInput::website_redirect_location`]: If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
-    pub fn website_redirect_location(
+    /// Sets [`CreateMultipartUploadInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
+    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
+        self.input.object_lock_mode = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_mode`].
+    pub fn set_object_lock_mode(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockMode>,
+    ) -> Self {
+        self.input.object_lock_mode = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_mode`] set so far.
+    pub fn get_object_lock_mode(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+        &self.input.object_lock_mode
+    }
+    /// Sets [`CreateMultipartUploadInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object, in ISO 8601 format.
+    pub fn object_lock_retain_until_date(
+        mut self,
+        value: crate::primitives::DateTime,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_retain_until_date`].
+    pub fn set_object_lock_retain_until_date(
+        mut self,
+        value: ::std::option::Option<crate::primitives::DateTime>,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_retain_until_date`] set so far.
+    pub fn get_object_lock_retain_until_date(
+        &self,
+    ) -> &::std::option::Option<crate::primitives::DateTime> {
+        &self.input.object_lock_retain_until_date
+    }
+    /// Sets [`CreateMultipartUploadInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: crate::types::ObjectLockLegalHoldStatus,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_legal_hold_status`].
+    pub fn set_object_lock_legal_hold_status(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_legal_hold_status`] set so far.
+    pub fn get_object_lock_legal_hold_status(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+        &self.input.object_lock_legal_hold_status
+    }
+    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold`]: Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
+    pub fn object_lock_event_hold(
+        mut self,
+        value: crate::types::ObjectLockEventHold,
+    ) -> Self {
+        self.input.object_lock_event_hold = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold`].
+    pub fn set_object_lock_event_hold(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    ) -> Self {
+        self.input.object_lock_event_hold = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold`] set so far.
+    pub fn get_object_lock_event_hold(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+        &self.input.object_lock_event_hold
+    }
+    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`]: Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
+    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_days = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`].
+    pub fn set_object_lock_event_hold_duration_days(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_days = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`] set so far.
+    pub fn get_object_lock_event_hold_duration_days(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_days
+    }
+    /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`]: Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
+    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_years = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`].
+    pub fn set_object_lock_event_hold_duration_years(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_years = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`] set so far.
+    pub fn get_object_lock_event_hold_duration_years(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_years
+    }
+    /// Sets [`CreateMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
-    /// Replaces [`CreateMultipartUploadInput::website_redirect_location`].
-    pub fn set_website_redirect_location(
+    /// Replaces [`CreateMultipartUploadInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = value;
+        self.input.expected_bucket_owner = value;
         self
     }
-    /// The value of [`CreateMultipartUploadInput::website_redirect_location`] set so far.
-    pub fn get_website_redirect_location(
+    /// The value of [`CreateMultipartUploadInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.website_redirect_location
+        &self.input.expected_bucket_owner
+    }
+    /// Sets [`CreateMultipartUploadInput::checksum_algorithm`]: Checksum algorithm the parts of this upload will use for integrity checking.
+    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
+        self.input.checksum_algorithm = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::checksum_algorithm`].
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::checksum_algorithm`] set so far.
+    pub fn get_checksum_algorithm(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+        &self.input.checksum_algorithm
+    }
+    /// Sets [`CreateMultipartUploadInput::checksum_type`]: Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
+    pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+        self.input.checksum_type = Some(value);
+        self
+    }
+    /// Replaces [`CreateMultipartUploadInput::checksum_type`].
+    pub fn set_checksum_type(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumType>,
+    ) -> Self {
+        self.input.checksum_type = value;
+        self
+    }
+    /// The value of [`CreateMultipartUploadInput::checksum_type`] set so far.
+    pub fn get_checksum_type(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumType> {
+        &self.input.checksum_type
     }
     /// Sends the request and waits for the `CreateMultipartUpload` response.
     pub async fn send(
@@ -1045,21 +1045,8 @@ fn serialize(
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
     }
-    if let Some(value) = &input.bucket_key_enabled {
-        request
-            .header(
-                "x-amz-server-side-encryption-bucket-key-enabled",
-                if *value { "true" } else { "false" },
-            )?;
-    }
     if let Some(value) = &input.cache_control {
         request.header("cache-control", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-checksum-algorithm", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_type {
-        request.header("x-amz-checksum-type", value.as_str())?;
     }
     if let Some(value) = &input.content_disposition {
         request.header("content-disposition", value.as_str())?;
@@ -1072,9 +1059,6 @@ fn serialize(
     }
     if let Some(value) = &input.content_type {
         request.header("content-type", value.as_str())?;
-    }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.expires {
         request.header("expires", value.as_str())?;
@@ -1094,35 +1078,14 @@ fn serialize(
     if let Some(value) = &input.metadata {
         request.prefix_headers("x-amz-meta-", value)?;
     }
-    if let Some(value) = &input.object_lock_event_hold {
-        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    if let Some(value) = &input.server_side_encryption {
+        request.header("x-amz-server-side-encryption", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_days {
-        request
-            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    if let Some(value) = &input.storage_class {
+        request.header("x-amz-storage-class", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_years {
-        request
-            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
-    }
-    if let Some(value) = &input.object_lock_legal_hold_status {
-        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
-    }
-    if let Some(value) = &input.object_lock_mode {
-        request.header("x-amz-object-lock-mode", value.as_str())?;
-    }
-    if let Some(value) = &input.object_lock_retain_until_date {
-        request
-            .header(
-                "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
-            )?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
+    if let Some(value) = &input.website_redirect_location {
+        request.header("x-amz-website-redirect-location", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_algorithm {
         request
@@ -1138,23 +1101,60 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
-    }
     if let Some(value) = &input.ssekms_key_id {
         request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
     }
-    if let Some(value) = &input.server_side_encryption {
-        request.header("x-amz-server-side-encryption", value.as_str())?;
+    if let Some(value) = &input.ssekms_encryption_context {
+        request.header("x-amz-server-side-encryption-context", value.as_str())?;
     }
-    if let Some(value) = &input.storage_class {
-        request.header("x-amz-storage-class", value.as_str())?;
+    if let Some(value) = &input.bucket_key_enabled {
+        request
+            .header(
+                "x-amz-server-side-encryption-bucket-key-enabled",
+                if *value { "true" } else { "false" },
+            )?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.tagging {
         request.header("x-amz-tagging", value.as_str())?;
     }
-    if let Some(value) = &input.website_redirect_location {
-        request.header("x-amz-website-redirect-location", value.as_str())?;
+    if let Some(value) = &input.object_lock_mode {
+        request.header("x-amz-object-lock-mode", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_retain_until_date {
+        request
+            .header(
+                "x-amz-object-lock-retain-until-date",
+                &crate::runtime::format_timestamp(
+                    value,
+                    crate::primitives::DateTimeFormat::DateTime,
+                )?,
+            )?;
+    }
+    if let Some(value) = &input.object_lock_legal_hold_status {
+        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold {
+        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_days {
+        request
+            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_years {
+        request
+            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-checksum-algorithm", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_type {
+        request.header("x-amz-checksum-type", value.as_str())?;
     }
     Ok(request)
 }
@@ -1169,28 +1169,28 @@ fn deserialize(
             crate::primitives::DateTimeFormat::HttpDate,
         )?;
     output.abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
+    output.sse_customer_algorithm = response
+        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
+    output.sse_customer_key_md5 = response
+        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
+    output.ssekms_key_id = response
+        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
+    output.ssekms_encryption_context = response
+        .header_string("x-amz-server-side-encryption-context")?;
     output.bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     output.checksum_algorithm = response
         .header_string("x-amz-checksum-algorithm")?
         .map(crate::types::ChecksumAlgorithm::from);
     output.checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    output.sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
-    output.ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
     output.version_id = response.header_string("x-amz-version-id")?;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;

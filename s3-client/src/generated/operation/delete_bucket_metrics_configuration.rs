@@ -9,14 +9,14 @@ pub struct DeleteBucketMetricsConfigurationInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// ID of the request metrics configuration to remove.
     ///
     /// Sent as the `id` query parameter. Required.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `DeleteBucketMetricsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -88,6 +88,23 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`DeleteBucketMetricsConfigurationInput::id`]: ID of the request metrics configuration to remove.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteBucketMetricsConfigurationInput::id`].
+    pub fn set_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.id = value;
+        self
+    }
+    /// The value of [`DeleteBucketMetricsConfigurationInput::id`] set so far.
+    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.id
+    }
     /// Sets [`DeleteBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -109,23 +126,6 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`DeleteBucketMetricsConfigurationInput::id`]: ID of the request metrics configuration to remove.
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteBucketMetricsConfigurationInput::id`].
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.id = value;
-        self
-    }
-    /// The value of [`DeleteBucketMetricsConfigurationInput::id`] set so far.
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.id
     }
     /// Sends the request and waits for the `DeleteBucketMetricsConfiguration` response.
     pub async fn send(
@@ -161,15 +161,15 @@ fn serialize(
             )?,
         )?;
     request.query_flag("metrics");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     let value = crate::runtime::required(
         input.id.as_ref(),
         "DeleteBucketMetricsConfigurationInput",
         "Id",
     )?;
     request.query("id", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]

@@ -9,6 +9,22 @@ pub struct DeleteObjectInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Key of the object to delete.
+    ///
+    /// Sent in the URI path as `{Key}`. Required.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
+    ///
+    /// Travels as the `x-amz-mfa` header.
+    pub mfa: ::std::option::Option<::std::string::String>,
+    /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+    ///
+    /// Sent as the `versionId` query parameter.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Delete even if Object Lock governance-mode retention protects the object; requires the `s3:BypassGovernanceRetention` permission.
     ///
     /// Travels as the `x-amz-bypass-governance-retention` header.
@@ -29,22 +45,6 @@ pub struct DeleteObjectInput {
     ///
     /// Travels as the `x-amz-if-match-size` header.
     pub if_match_size: ::std::option::Option<i64>,
-    /// Key of the object to delete.
-    ///
-    /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
-    ///
-    /// Travels as the `x-amz-mfa` header.
-    pub mfa: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
-    ///
-    /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
 }
 /// The result of a DeleteObject request, telling whether a delete marker was involved and which version was affected.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -53,14 +53,14 @@ pub struct DeleteObjectOutput {
     ///
     /// Travels as the `x-amz-delete-marker` header.
     pub delete_marker: ::std::option::Option<bool>,
-    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
     /// Version ID of the version deleted, or of the delete marker created by the request.
     ///
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
 /// The errors `DeleteObject` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +128,76 @@ impl DeleteObjectFluentBuilder {
     /// The value of [`DeleteObjectInput::bucket`] set so far.
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
+    }
+    /// Sets [`DeleteObjectInput::key`]: Key of the object to delete.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteObjectInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`DeleteObjectInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`DeleteObjectInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
+    pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.mfa = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteObjectInput::mfa`].
+    pub fn set_mfa(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.mfa = value;
+        self
+    }
+    /// The value of [`DeleteObjectInput::mfa`] set so far.
+    pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.mfa
+    }
+    /// Sets [`DeleteObjectInput::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteObjectInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`DeleteObjectInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
+    /// Sets [`DeleteObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`DeleteObjectInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`DeleteObjectInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
     }
     /// Sets [`DeleteObjectInput::bypass_governance_retention`]: Delete even if Object Lock governance-mode retention protects the object; requires the `s3:BypassGovernanceRetention` permission.
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
@@ -221,76 +291,6 @@ impl DeleteObjectFluentBuilder {
     pub fn get_if_match_size(&self) -> &::std::option::Option<i64> {
         &self.input.if_match_size
     }
-    /// Sets [`DeleteObjectInput::key`]: Key of the object to delete.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteObjectInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`DeleteObjectInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`DeleteObjectInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
-    pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.mfa = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteObjectInput::mfa`].
-    pub fn set_mfa(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.mfa = value;
-        self
-    }
-    /// The value of [`DeleteObjectInput::mfa`] set so far.
-    pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.mfa
-    }
-    /// Sets [`DeleteObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`DeleteObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`DeleteObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`DeleteObjectInput::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteObjectInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`DeleteObjectInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
-    }
     /// Sends the request and waits for the `DeleteObject` response.
     pub async fn send(
         self,
@@ -331,6 +331,15 @@ fn serialize(
         "Key",
     )?;
     request.label("Key", value, true)?;
+    if let Some(value) = &input.mfa {
+        request.header("x-amz-mfa", value.as_str())?;
+    }
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
     if let Some(value) = &input.bypass_governance_retention {
         request
             .header(
@@ -357,15 +366,6 @@ fn serialize(
     if let Some(value) = &input.if_match_size {
         request.header("x-amz-if-match-size", &value.to_string())?;
     }
-    if let Some(value) = &input.mfa {
-        request.header("x-amz-mfa", value.as_str())?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
-    }
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]
@@ -374,9 +374,9 @@ fn deserialize(
 ) -> ::std::result::Result<DeleteObjectOutput, crate::error::ResponseError> {
     let mut output = DeleteObjectOutput::default();
     output.delete_marker = response.header_bool("x-amz-delete-marker")?;
+    output.version_id = response.header_string("x-amz-version-id")?;
     output.request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
     Ok(output)
 }

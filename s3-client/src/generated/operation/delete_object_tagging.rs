@@ -9,10 +9,6 @@ pub struct DeleteObjectTaggingInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the object whose tags to remove.
     ///
     /// Sent in the URI path as `{Key}`. Required.
@@ -21,6 +17,10 @@ pub struct DeleteObjectTaggingInput {
     ///
     /// Sent as the `versionId` query parameter.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of a DeleteObjectTagging request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -97,28 +97,6 @@ impl DeleteObjectTaggingFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`DeleteObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteObjectTaggingInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`DeleteObjectTaggingInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`DeleteObjectTaggingInput::key`]: Key of the object whose tags to remove.
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
@@ -152,6 +130,28 @@ impl DeleteObjectTaggingFluentBuilder {
     /// The value of [`DeleteObjectTaggingInput::version_id`] set so far.
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
+    }
+    /// Sets [`DeleteObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteObjectTaggingInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`DeleteObjectTaggingInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sends the request and waits for the `DeleteObjectTagging` response.
     pub async fn send(
@@ -194,11 +194,11 @@ fn serialize(
     )?;
     request.label("Key", value, true)?;
     request.query_flag("tagging");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.version_id {
         request.query("versionId", value.as_str());
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     Ok(request)
 }

@@ -9,22 +9,10 @@ pub struct DeleteObjectsInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
-    ///
-    /// Travels as the `x-amz-bypass-governance-retention` header.
-    pub bypass_governance_retention: ::std::option::Option<bool>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// The objects to delete and the quiet-mode setting.
     ///
     /// The whole HTTP body. Required.
     pub delete: ::std::option::Option<crate::types::Delete>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     ///
     /// Travels as the `x-amz-mfa` header.
@@ -33,18 +21,30 @@ pub struct DeleteObjectsInput {
     ///
     /// Travels as the `x-amz-request-payer` header.
     pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
+    ///
+    /// Travels as the `x-amz-bypass-governance-retention` header.
+    pub bypass_governance_retention: ::std::option::Option<bool>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    ///
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
 }
 /// The result of a DeleteObjects request, listing the objects that were deleted and those that could not be.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeleteObjectsOutput {
     /// Objects that were deleted successfully; empty in quiet mode.
     pub deleted: ::std::option::Option<::std::vec::Vec<crate::types::DeletedObject>>,
-    /// Objects that could not be deleted, each with an error code and message.
-    pub errors: ::std::option::Option<::std::vec::Vec<crate::types::Error>>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Objects that could not be deleted, each with an error code and message.
+    pub errors: ::std::option::Option<::std::vec::Vec<crate::types::Error>>,
 }
 /// The errors `DeleteObjects` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,42 +113,6 @@ impl DeleteObjectsFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`DeleteObjectsInput::bypass_governance_retention`]: Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
-    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
-        self.input.bypass_governance_retention = Some(value);
-        self
-    }
-    /// Replaces [`DeleteObjectsInput::bypass_governance_retention`].
-    pub fn set_bypass_governance_retention(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
-        self.input.bypass_governance_retention = value;
-        self
-    }
-    /// The value of [`DeleteObjectsInput::bypass_governance_retention`] set so far.
-    pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
-        &self.input.bypass_governance_retention
-    }
-    /// Sets [`DeleteObjectsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
-        self.input.checksum_algorithm = Some(value);
-        self
-    }
-    /// Replaces [`DeleteObjectsInput::checksum_algorithm`].
-    pub fn set_checksum_algorithm(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    ) -> Self {
-        self.input.checksum_algorithm = value;
-        self
-    }
-    /// The value of [`DeleteObjectsInput::checksum_algorithm`] set so far.
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
-        &self.input.checksum_algorithm
-    }
     /// Sets [`DeleteObjectsInput::delete`]: The objects to delete and the quiet-mode setting.
     pub fn delete(mut self, value: crate::types::Delete) -> Self {
         self.input.delete = Some(value);
@@ -165,28 +129,6 @@ impl DeleteObjectsFluentBuilder {
     /// The value of [`DeleteObjectsInput::delete`] set so far.
     pub fn get_delete(&self) -> &::std::option::Option<crate::types::Delete> {
         &self.input.delete
-    }
-    /// Sets [`DeleteObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`DeleteObjectsInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`DeleteObjectsInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`DeleteObjectsInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -224,6 +166,64 @@ impl DeleteObjectsFluentBuilder {
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
+    /// Sets [`DeleteObjectsInput::bypass_governance_retention`]: Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
+    pub fn bypass_governance_retention(mut self, value: bool) -> Self {
+        self.input.bypass_governance_retention = Some(value);
+        self
+    }
+    /// Replaces [`DeleteObjectsInput::bypass_governance_retention`].
+    pub fn set_bypass_governance_retention(
+        mut self,
+        value: ::std::option::Option<bool>,
+    ) -> Self {
+        self.input.bypass_governance_retention = value;
+        self
+    }
+    /// The value of [`DeleteObjectsInput::bypass_governance_retention`] set so far.
+    pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
+        &self.input.bypass_governance_retention
+    }
+    /// Sets [`DeleteObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`DeleteObjectsInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`DeleteObjectsInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
+    /// Sets [`DeleteObjectsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
+        self.input.checksum_algorithm = Some(value);
+        self
+    }
+    /// Replaces [`DeleteObjectsInput::checksum_algorithm`].
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = value;
+        self
+    }
+    /// The value of [`DeleteObjectsInput::checksum_algorithm`] set so far.
+    pub fn get_checksum_algorithm(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+        &self.input.checksum_algorithm
+    }
     /// Sends the request and waits for the `DeleteObjects` response.
     pub async fn send(
         self,
@@ -258,6 +258,12 @@ fn serialize(
             )?,
         )?;
     request.query_flag("delete");
+    if let Some(value) = &input.mfa {
+        request.header("x-amz-mfa", value.as_str())?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
     if let Some(value) = &input.bypass_governance_retention {
         request
             .header(
@@ -265,17 +271,11 @@ fn serialize(
                 if *value { "true" } else { "false" },
             )?;
     }
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
-    if let Some(value) = &input.mfa {
-        request.header("x-amz-mfa", value.as_str())?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     crate::runtime::required(input.delete.as_ref(), "DeleteObjectsInput", "Delete")?;
     if let Some(value) = &input.delete {

@@ -21,12 +21,12 @@ pub struct GetBucketAccelerateConfigurationInput {
 /// Response from `GetBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketAccelerateConfigurationOutput {
+    /// Whether Transfer Acceleration is enabled or suspended; absent if it was never configured.
+    pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// Whether Transfer Acceleration is enabled or suspended; absent if it was never configured.
-    pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
 }
 /// The errors `GetBucketAccelerateConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

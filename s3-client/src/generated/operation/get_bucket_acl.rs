@@ -17,10 +17,10 @@ pub struct GetBucketAclInput {
 /// The result of a GetBucketAcl request: the bucket's owner and the grants on it.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketAclOutput {
-    /// The permissions granted on the bucket, one entry per grantee and permission.
-    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
     /// The account that owns the bucket.
     pub owner: ::std::option::Option<crate::types::Owner>,
+    /// The permissions granted on the bucket, one entry per grantee and permission.
+    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
 }
 /// The errors `GetBucketAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,12 +160,12 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
+                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 b"AccessControlList" => {
                     output.grants = Some(
                         reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
                     );
                 }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 _ => reader.skip()?,
             }
         }

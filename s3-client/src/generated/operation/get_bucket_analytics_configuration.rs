@@ -9,14 +9,14 @@ pub struct GetBucketAnalyticsConfigurationInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// ID of the storage class analysis configuration to read.
     ///
     /// Sent as the `id` query parameter. Required.
     pub id: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// Response from `GetBucketAnalyticsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -95,6 +95,23 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`GetBucketAnalyticsConfigurationInput::id`]: ID of the storage class analysis configuration to read.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+    /// Replaces [`GetBucketAnalyticsConfigurationInput::id`].
+    pub fn set_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.id = value;
+        self
+    }
+    /// The value of [`GetBucketAnalyticsConfigurationInput::id`] set so far.
+    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.id
+    }
     /// Sets [`GetBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -116,23 +133,6 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`GetBucketAnalyticsConfigurationInput::id`]: ID of the storage class analysis configuration to read.
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-    /// Replaces [`GetBucketAnalyticsConfigurationInput::id`].
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.id = value;
-        self
-    }
-    /// The value of [`GetBucketAnalyticsConfigurationInput::id`] set so far.
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.id
     }
     /// Sends the request and waits for the `GetBucketAnalyticsConfiguration` response.
     pub async fn send(
@@ -168,15 +168,15 @@ fn serialize(
             )?,
         )?;
     request.query_flag("analytics");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     let value = crate::runtime::required(
         input.id.as_ref(),
         "GetBucketAnalyticsConfigurationInput",
         "Id",
     )?;
     request.query("id", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]

@@ -17,17 +17,17 @@ pub struct GetBucketNotificationInput {
 /// The bucket's notification configuration in the legacy format, with at most one destination of each kind.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketNotificationOutput {
-    /// The Lambda function invoked for events, if any.
-    pub cloud_function_configuration: ::std::option::Option<
-        crate::types::CloudFunctionConfiguration,
+    /// The SNS topic that receives event messages, if any.
+    pub topic_configuration: ::std::option::Option<
+        crate::types::TopicConfigurationDeprecated,
     >,
     /// The SQS queue that receives event messages, if any.
     pub queue_configuration: ::std::option::Option<
         crate::types::QueueConfigurationDeprecated,
     >,
-    /// The SNS topic that receives event messages, if any.
-    pub topic_configuration: ::std::option::Option<
-        crate::types::TopicConfigurationDeprecated,
+    /// The Lambda function invoked for events, if any.
+    pub cloud_function_configuration: ::std::option::Option<
+        crate::types::CloudFunctionConfiguration,
     >,
 }
 /// The errors `GetBucketNotification` can return.
@@ -168,9 +168,9 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"CloudFunctionConfiguration" => {
-                    output.cloud_function_configuration = Some(
-                        crate::types::de_cloud_function_configuration(reader)?,
+                b"TopicConfiguration" => {
+                    output.topic_configuration = Some(
+                        crate::types::de_topic_configuration_deprecated(reader)?,
                     );
                 }
                 b"QueueConfiguration" => {
@@ -178,9 +178,9 @@ fn deserialize(
                         crate::types::de_queue_configuration_deprecated(reader)?,
                     );
                 }
-                b"TopicConfiguration" => {
-                    output.topic_configuration = Some(
-                        crate::types::de_topic_configuration_deprecated(reader)?,
+                b"CloudFunctionConfiguration" => {
+                    output.cloud_function_configuration = Some(
+                        crate::types::de_cloud_function_configuration(reader)?,
                     );
                 }
                 _ => reader.skip()?,

@@ -17,21 +17,21 @@ pub struct GetBucketNotificationConfigurationInput {
 /// The bucket's event notification configuration: the topics, queues and functions that receive events, and whether EventBridge does. Empty when notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketNotificationConfigurationOutput {
-    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
-    pub event_bridge_configuration: ::std::option::Option<
-        crate::types::EventBridgeConfiguration,
-    >,
-    /// Lambda functions to invoke for events, each with the events and key filter it applies to.
-    pub lambda_function_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    /// SNS topics to publish event messages to, each with the events and key filter it applies to.
+    pub topic_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::TopicConfiguration>,
     >,
     /// SQS queues to send event messages to, each with the events and key filter it applies to.
     pub queue_configurations: ::std::option::Option<
         ::std::vec::Vec<crate::types::QueueConfiguration>,
     >,
-    /// SNS topics to publish event messages to, each with the events and key filter it applies to.
-    pub topic_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::TopicConfiguration>,
+    /// Lambda functions to invoke for events, each with the events and key filter it applies to.
+    pub lambda_function_configurations: ::std::option::Option<
+        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    >,
+    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+    pub event_bridge_configuration: ::std::option::Option<
+        crate::types::EventBridgeConfiguration,
     >,
 }
 /// The errors `GetBucketNotificationConfiguration` can return.
@@ -175,16 +175,11 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"EventBridgeConfiguration" => {
-                    output.event_bridge_configuration = Some(
-                        crate::types::de_event_bridge_configuration(reader)?,
-                    );
-                }
-                b"CloudFunctionConfiguration" => {
+                b"TopicConfiguration" => {
                     output
-                        .lambda_function_configurations
+                        .topic_configurations
                         .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_lambda_function_configuration(reader)?)
+                        .push(crate::types::de_topic_configuration(reader)?)
                 }
                 b"QueueConfiguration" => {
                     output
@@ -192,11 +187,16 @@ fn deserialize(
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_queue_configuration(reader)?)
                 }
-                b"TopicConfiguration" => {
+                b"CloudFunctionConfiguration" => {
                     output
-                        .topic_configurations
+                        .lambda_function_configurations
                         .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_topic_configuration(reader)?)
+                        .push(crate::types::de_lambda_function_configuration(reader)?)
+                }
+                b"EventBridgeConfiguration" => {
+                    output.event_bridge_configuration = Some(
+                        crate::types::de_event_bridge_configuration(reader)?,
+                    );
                 }
                 _ => reader.skip()?,
             }

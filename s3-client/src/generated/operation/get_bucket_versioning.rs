@@ -17,10 +17,10 @@ pub struct GetBucketVersioningInput {
 /// Response from `GetBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketVersioningOutput {
-    /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
-    pub mfa_delete: ::std::option::Option<crate::types::MfaDeleteStatus>,
     /// Whether versioning is enabled or suspended; absent if versioning was never enabled on the bucket.
     pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
+    /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
+    pub mfa_delete: ::std::option::Option<crate::types::MfaDeleteStatus>,
 }
 /// The errors `GetBucketVersioning` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,20 +160,20 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"MfaDelete" => {
-                    output.mfa_delete = Some(
-                        reader
-                            .text()
-                            .map(|text| crate::types::MfaDeleteStatus::from(
-                                text.as_ref(),
-                            ))?,
-                    );
-                }
                 b"Status" => {
                     output.status = Some(
                         reader
                             .text()
                             .map(|text| crate::types::BucketVersioningStatus::from(
+                                text.as_ref(),
+                            ))?,
+                    );
+                }
+                b"MfaDelete" => {
+                    output.mfa_delete = Some(
+                        reader
+                            .text()
+                            .map(|text| crate::types::MfaDeleteStatus::from(
                                 text.as_ref(),
                             ))?,
                     );

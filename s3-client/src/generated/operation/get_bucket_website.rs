@@ -17,14 +17,14 @@ pub struct GetBucketWebsiteInput {
 /// Response from `GetBucketWebsite`, with the parts of the website configuration that are set.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetBucketWebsiteOutput {
-    /// The object served when a request results in a 4xx error.
-    pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
-    /// The page served for requests to the site root or to a folder.
-    pub index_document: ::std::option::Option<crate::types::IndexDocument>,
     /// Host that every request to the website endpoint is redirected to, if the bucket is set up as a pure redirect.
     pub redirect_all_requests_to: ::std::option::Option<
         crate::types::RedirectAllRequestsTo,
     >,
+    /// The page served for requests to the site root or to a folder.
+    pub index_document: ::std::option::Option<crate::types::IndexDocument>,
+    /// The object served when a request results in a 4xx error.
+    pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
     /// Conditional redirect rules, applied in order.
     pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
 }
@@ -166,9 +166,9 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"ErrorDocument" => {
-                    output.error_document = Some(
-                        crate::types::de_error_document(reader)?,
+                b"RedirectAllRequestsTo" => {
+                    output.redirect_all_requests_to = Some(
+                        crate::types::de_redirect_all_requests_to(reader)?,
                     );
                 }
                 b"IndexDocument" => {
@@ -176,9 +176,9 @@ fn deserialize(
                         crate::types::de_index_document(reader)?,
                     );
                 }
-                b"RedirectAllRequestsTo" => {
-                    output.redirect_all_requests_to = Some(
-                        crate::types::de_redirect_all_requests_to(reader)?,
+                b"ErrorDocument" => {
+                    output.error_document = Some(
+                        crate::types::de_error_document(reader)?,
                     );
                 }
                 b"RoutingRules" => {

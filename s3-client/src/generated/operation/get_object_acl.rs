@@ -9,30 +9,30 @@ pub struct GetObjectAclInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the object whose ACL to return.
     ///
     /// Sent in the URI path as `{Key}`. Required.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Version of the object whose ACL to return; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of a GetObjectAcl request: the object's owner and its list of grants.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetObjectAclOutput {
-    /// Grants in the object's ACL, each giving one permission to one grantee.
-    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
     /// Owner of the object.
     pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Grants in the object's ACL, each giving one permission to one grantee.
+    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
@@ -127,6 +127,59 @@ impl GetObjectAclFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`GetObjectAclInput::key`]: Key of the object whose ACL to return.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`GetObjectAclInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`GetObjectAclInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`GetObjectAclInput::version_id`]: Version of the object whose ACL to return; defaults to the current version.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`GetObjectAclInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`GetObjectAclInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
+    /// Sets [`GetObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`GetObjectAclInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`GetObjectAclInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Sets [`GetObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -148,59 +201,6 @@ impl GetObjectAclFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`GetObjectAclInput::key`]: Key of the object whose ACL to return.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`GetObjectAclInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`GetObjectAclInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`GetObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`GetObjectAclInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`GetObjectAclInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`GetObjectAclInput::version_id`]: Version of the object whose ACL to return; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`GetObjectAclInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`GetObjectAclInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
     }
     /// Sends the request and waits for the `GetObjectAcl` response.
     pub async fn send(
@@ -243,14 +243,14 @@ fn serialize(
     )?;
     request.label("Key", value, true)?;
     request.query_flag("acl");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
     }
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;
     }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     Ok(request)
 }
@@ -267,12 +267,12 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
+                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 b"AccessControlList" => {
                     output.grants = Some(
                         reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
                     );
                 }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 _ => reader.skip()?,
             }
         }

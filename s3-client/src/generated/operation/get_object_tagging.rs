@@ -9,32 +9,32 @@ pub struct GetObjectTaggingInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the object whose tags to return.
     ///
     /// Sent in the URI path as `{Key}`. Required.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Version of the object whose tags to return; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
 }
 /// The result of a GetObjectTagging request: the object's tags.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GetObjectTaggingOutput {
-    /// The tags attached to the object, as key-value pairs; empty when it has none. Required.
-    pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
     /// Version ID of the object whose tags were returned.
     ///
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// The tags attached to the object, as key-value pairs; empty when it has none. Required.
+    pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 /// The errors `GetObjectTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +103,40 @@ impl GetObjectTaggingFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`GetObjectTaggingInput::key`]: Key of the object whose tags to return.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`GetObjectTaggingInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`GetObjectTaggingInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`GetObjectTaggingInput::version_id`]: Version of the object whose tags to return; defaults to the current version.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`GetObjectTaggingInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`GetObjectTaggingInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
     /// Sets [`GetObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -125,23 +159,6 @@ impl GetObjectTaggingFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
-    /// Sets [`GetObjectTaggingInput::key`]: Key of the object whose tags to return.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`GetObjectTaggingInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`GetObjectTaggingInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
     /// Sets [`GetObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
@@ -160,23 +177,6 @@ impl GetObjectTaggingFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
-    }
-    /// Sets [`GetObjectTaggingInput::version_id`]: Version of the object whose tags to return; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`GetObjectTaggingInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`GetObjectTaggingInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
     }
     /// Sends the request and waits for the `GetObjectTagging` response.
     pub async fn send(
@@ -219,14 +219,14 @@ fn serialize(
     )?;
     request.label("Key", value, true)?;
     request.query_flag("tagging");
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
+    }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
     }
     Ok(request)
 }

@@ -17,26 +17,26 @@ pub struct HeadBucketInput {
 /// Output of the `HeadBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct HeadBucketOutput {
-    /// `true` if the bucket name in the request was an access point alias.
-    ///
-    /// Travels as the `x-amz-access-point-alias` header.
-    pub access_point_alias: ::std::option::Option<bool>,
     /// Amazon Resource Name (ARN) of the bucket.
     ///
     /// Travels as the `x-amz-bucket-arn` header.
     pub bucket_arn: ::std::option::Option<::std::string::String>,
-    /// For directory buckets, the ID of the Availability Zone or Local Zone the bucket is in, such as `usw2-az1`.
-    ///
-    /// Travels as the `x-amz-bucket-location-name` header.
-    pub bucket_location_name: ::std::option::Option<::std::string::String>,
     /// For directory buckets, the kind of zone the bucket is located in.
     ///
     /// Travels as the `x-amz-bucket-location-type` header.
     pub bucket_location_type: ::std::option::Option<crate::types::LocationType>,
+    /// For directory buckets, the ID of the Availability Zone or Local Zone the bucket is in, such as `usw2-az1`.
+    ///
+    /// Travels as the `x-amz-bucket-location-name` header.
+    pub bucket_location_name: ::std::option::Option<::std::string::String>,
     /// Region the bucket is located in, such as `eu-west-1`.
     ///
     /// Travels as the `x-amz-bucket-region` header.
     pub bucket_region: ::std::option::Option<::std::string::String>,
+    /// `true` if the bucket name in the request was an access point alias.
+    ///
+    /// Travels as the `x-amz-access-point-alias` header.
+    pub access_point_alias: ::std::option::Option<bool>,
 }
 /// The errors `HeadBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -188,12 +188,12 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<HeadBucketOutput, crate::error::ResponseError> {
     let mut output = HeadBucketOutput::default();
-    output.access_point_alias = response.header_bool("x-amz-access-point-alias")?;
     output.bucket_arn = response.header_string("x-amz-bucket-arn")?;
-    output.bucket_location_name = response.header_string("x-amz-bucket-location-name")?;
     output.bucket_location_type = response
         .header_string("x-amz-bucket-location-type")?
         .map(crate::types::LocationType::from);
+    output.bucket_location_name = response.header_string("x-amz-bucket-location-name")?;
     output.bucket_region = response.header_string("x-amz-bucket-region")?;
+    output.access_point_alias = response.header_bool("x-amz-access-point-alias")?;
     Ok(output)
 }

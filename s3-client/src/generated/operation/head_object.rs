@@ -9,14 +9,6 @@ pub struct HeadObjectInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Set to `ENABLED` to have S3 return the object's stored checksums in the response.
-    ///
-    /// Travels as the `x-amz-checksum-mode` header.
-    pub checksum_mode: ::std::option::Option<crate::types::ChecksumMode>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Return metadata only if the object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-Match` header.
@@ -37,18 +29,10 @@ pub struct HeadObjectInput {
     ///
     /// Sent in the URI path as `{Key}`. Required.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
-    ///
-    /// Sent as the `partNumber` query parameter.
-    pub part_number: ::std::option::Option<i32>,
     /// Byte range to describe, such as `bytes=0-1023`; the returned length and range then refer to that range.
     ///
     /// Travels as the `Range` header.
     pub range: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Overrides `CacheControl` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-cache-control` query parameter.
@@ -73,6 +57,10 @@ pub struct HeadObjectInput {
     ///
     /// Sent as the `response-expires` query parameter.
     pub response_expires: ::std::option::Option<crate::primitives::DateTime>,
+    /// Version of the object to describe; defaults to the current version.
+    ///
+    /// Sent as the `versionId` query parameter.
+    pub version_id: ::std::option::Option<::std::string::String>,
     /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -85,61 +73,85 @@ pub struct HeadObjectInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Version of the object to describe; defaults to the current version.
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
-    /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
+    ///
+    /// Sent as the `partNumber` query parameter.
+    pub part_number: ::std::option::Option<i32>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Set to `ENABLED` to have S3 return the object's stored checksums in the response.
+    ///
+    /// Travels as the `x-amz-checksum-mode` header.
+    pub checksum_mode: ::std::option::Option<crate::types::ChecksumMode>,
 }
 impl ::std::fmt::Debug for HeadObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("HeadObjectInput")
             .field("bucket", &self.bucket)
-            .field("checksum_mode", &self.checksum_mode)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("if_match", &self.if_match)
             .field("if_modified_since", &self.if_modified_since)
             .field("if_none_match", &self.if_none_match)
             .field("if_unmodified_since", &self.if_unmodified_since)
             .field("key", &self.key)
-            .field("part_number", &self.part_number)
             .field("range", &self.range)
-            .field("request_payer", &self.request_payer)
             .field("response_cache_control", &self.response_cache_control)
             .field("response_content_disposition", &self.response_content_disposition)
             .field("response_content_encoding", &self.response_content_encoding)
             .field("response_content_language", &self.response_content_language)
             .field("response_content_type", &self.response_content_type)
             .field("response_expires", &self.response_expires)
+            .field("version_id", &self.version_id)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field(
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("version_id", &self.version_id)
+            .field("request_payer", &self.request_payer)
+            .field("part_number", &self.part_number)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .field("checksum_mode", &self.checksum_mode)
             .finish()
     }
 }
 /// The result of a HeadObject request: the object's metadata, without its data.
 #[derive(Default, Clone, PartialEq)]
 pub struct HeadObjectOutput {
+    /// Whether the key or version addressed by the request is a delete marker.
+    ///
+    /// Travels as the `x-amz-delete-marker` header.
+    pub delete_marker: ::std::option::Option<bool>,
     /// Indicates that byte-range requests are supported for the object; the value is `bytes`.
     ///
     /// Travels as the `accept-ranges` header.
     pub accept_ranges: ::std::option::Option<::std::string::String>,
+    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
+    ///
+    /// Travels as the `x-amz-expiration` header.
+    pub expiration: ::std::option::Option<::std::string::String>,
+    /// State of an archive restore: whether one is in progress and, once done, when the restored copy expires.
+    ///
+    /// Travels as the `x-amz-restore` header.
+    pub restore: ::std::option::Option<::std::string::String>,
     /// The Intelligent-Tiering archive access tier the object is in, if it has been archived.
     ///
     /// Travels as the `x-amz-archive-status` header.
     pub archive_status: ::std::option::Option<crate::types::ArchiveStatus>,
-    /// Whether the object's KMS encryption uses an S3 Bucket Key.
+    /// Date and time the object was last written.
     ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
-    /// The object's caching directives, as stored or as overridden by `ResponseCacheControl`.
+    /// Travels as the `Last-Modified` header.
+    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Size of the object in bytes, or of the requested range or part.
     ///
-    /// Travels as the `Cache-Control` header.
-    pub cache_control: ::std::option::Option<::std::string::String>,
+    /// Travels as the `Content-Length` header.
+    pub content_length: ::std::option::Option<i64>,
     /// Base64-encoded CRC32 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
@@ -152,10 +164,6 @@ pub struct HeadObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -168,22 +176,42 @@ pub struct HeadObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
-    /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    ///
+    /// Travels as the `x-amz-checksum-type` header.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    /// Entity tag of the object, which changes whenever its content changes.
+    ///
+    /// Travels as the `ETag` header.
+    pub e_tag: ::std::option::Option<::std::string::String>,
+    /// Number of user-defined metadata entries that were not returned because they cannot be represented as HTTP headers.
+    ///
+    /// Travels as the `x-amz-missing-meta` header.
+    pub missing_meta: ::std::option::Option<i32>,
+    /// Version ID of the object described, if versioning is or was enabled on the bucket.
+    ///
+    /// Travels as the `x-amz-version-id` header.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// The object's caching directives, as stored or as overridden by `ResponseCacheControl`.
+    ///
+    /// Travels as the `Cache-Control` header.
+    pub cache_control: ::std::option::Option<::std::string::String>,
     /// The object's presentation information, as stored or as overridden by `ResponseContentDisposition`.
     ///
     /// Travels as the `Content-Disposition` header.
@@ -196,92 +224,34 @@ pub struct HeadObjectOutput {
     ///
     /// Travels as the `Content-Language` header.
     pub content_language: ::std::option::Option<::std::string::String>,
-    /// Size of the object in bytes, or of the requested range or part.
-    ///
-    /// Travels as the `Content-Length` header.
-    pub content_length: ::std::option::Option<i64>,
-    /// The byte range returned and the object's total size, such as `bytes 0-1023/4096`; present for range and part requests.
-    ///
-    /// Travels as the `Content-Range` header.
-    pub content_range: ::std::option::Option<::std::string::String>,
     /// The object's media type, as stored or as overridden by `ResponseContentType`.
     ///
     /// Travels as the `Content-Type` header.
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// Whether the key or version addressed by the request is a delete marker.
+    /// The byte range returned and the object's total size, such as `bytes 0-1023/4096`; present for range and part requests.
     ///
-    /// Travels as the `x-amz-delete-marker` header.
-    pub delete_marker: ::std::option::Option<bool>,
-    /// Entity tag of the object, which changes whenever its content changes.
-    ///
-    /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
-    ///
-    /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
+    /// Travels as the `Content-Range` header.
+    pub content_range: ::std::option::Option<::std::string::String>,
     /// The object's expiry date, as stored or overridden; kept as a string because stored values are not always valid dates.
     ///
     /// Travels as the `Expires` header.
     pub expires: ::std::option::Option<::std::string::String>,
-    /// Date and time the object was last written.
+    /// Redirect target stored with the object for static website hosting.
     ///
-    /// Travels as the `Last-Modified` header.
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    /// Travels as the `x-amz-website-redirect-location` header.
+    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    ///
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
     /// User-defined metadata stored with the object.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     >,
-    /// Number of user-defined metadata entries that were not returned because they cannot be represented as HTTP headers.
-    ///
-    /// Travels as the `x-amz-missing-meta` header.
-    pub missing_meta: ::std::option::Option<i32>,
-    /// Whether an Object Lock event hold is in effect on the object.
-    ///
-    /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
-    /// Retention duration associated with the object's Object Lock event hold, in days.
-    ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
-    /// Retention duration associated with the object's Object Lock event hold, in years.
-    ///
-    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
-    /// Whether an Object Lock legal hold is in effect on the object.
-    ///
-    /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
-    /// Object Lock retention mode in effect on the object, if any.
-    ///
-    /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
-    /// Date and time at which the object's Object Lock retention expires.
-    ///
-    /// Travels as the `x-amz-object-lock-retain-until-date` header.
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
-    /// Number of parts in a multipart-uploaded object; returned when a part number is requested.
-    ///
-    /// Travels as the `x-amz-mp-parts-count` header.
-    pub parts_count: ::std::option::Option<i32>,
-    /// Replication status of the object, present when a replication rule applies to it or it is itself a replica.
-    ///
-    /// Travels as the `x-amz-replication-status` header.
-    pub replication_status: ::std::option::Option<crate::types::ReplicationStatus>,
-    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// State of an archive restore: whether one is in progress and, once done, when the restored copy expires.
-    ///
-    /// Travels as the `x-amz-restore` header.
-    pub restore: ::std::option::Option<::std::string::String>,
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -294,61 +264,109 @@ pub struct HeadObjectOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    /// Whether the object's KMS encryption uses an S3 Bucket Key.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Storage class of the object; omitted when it is `STANDARD`.
     ///
     /// Travels as the `x-amz-storage-class` header.
     pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Replication status of the object, present when a replication rule applies to it or it is itself a replica.
+    ///
+    /// Travels as the `x-amz-replication-status` header.
+    pub replication_status: ::std::option::Option<crate::types::ReplicationStatus>,
+    /// Number of parts in a multipart-uploaded object; returned when a part number is requested.
+    ///
+    /// Travels as the `x-amz-mp-parts-count` header.
+    pub parts_count: ::std::option::Option<i32>,
     /// Number of tags on the object, if it has any.
     ///
     /// Travels as the `x-amz-tagging-count` header.
     pub tag_count: ::std::option::Option<i32>,
-    /// Version ID of the object described, if versioning is or was enabled on the bucket.
+    /// Object Lock retention mode in effect on the object, if any.
     ///
-    /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
-    /// Redirect target stored with the object for static website hosting.
+    /// Travels as the `x-amz-object-lock-mode` header.
+    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    /// Date and time at which the object's Object Lock retention expires.
     ///
-    /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    pub object_lock_retain_until_date: ::std::option::Option<
+        crate::primitives::DateTime,
+    >,
+    /// Whether an Object Lock legal hold is in effect on the object.
+    ///
+    /// Travels as the `x-amz-object-lock-legal-hold` header.
+    pub object_lock_legal_hold_status: ::std::option::Option<
+        crate::types::ObjectLockLegalHoldStatus,
+    >,
+    /// Whether an Object Lock event hold is in effect on the object.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold` header.
+    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    /// Retention duration associated with the object's Object Lock event hold, in days.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
+    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    /// Retention duration associated with the object's Object Lock event hold, in years.
+    ///
+    /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
+    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
 }
 impl ::std::fmt::Debug for HeadObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("HeadObjectOutput")
+            .field("delete_marker", &self.delete_marker)
             .field("accept_ranges", &self.accept_ranges)
+            .field("expiration", &self.expiration)
+            .field("restore", &self.restore)
             .field("archive_status", &self.archive_status)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("cache_control", &self.cache_control)
+            .field("last_modified", &self.last_modified)
+            .field("content_length", &self.content_length)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_type", &self.checksum_type)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
+            .field("checksum_type", &self.checksum_type)
+            .field("e_tag", &self.e_tag)
+            .field("missing_meta", &self.missing_meta)
+            .field("version_id", &self.version_id)
+            .field("cache_control", &self.cache_control)
             .field("content_disposition", &self.content_disposition)
             .field("content_encoding", &self.content_encoding)
             .field("content_language", &self.content_language)
-            .field("content_length", &self.content_length)
-            .field("content_range", &self.content_range)
             .field("content_type", &self.content_type)
-            .field("delete_marker", &self.delete_marker)
-            .field("e_tag", &self.e_tag)
-            .field("expiration", &self.expiration)
+            .field("content_range", &self.content_range)
             .field("expires", &self.expires)
-            .field("last_modified", &self.last_modified)
+            .field("website_redirect_location", &self.website_redirect_location)
+            .field("server_side_encryption", &self.server_side_encryption)
             .field("metadata", &self.metadata)
-            .field("missing_meta", &self.missing_meta)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "ssekms_key_id",
+                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("storage_class", &self.storage_class)
+            .field("request_charged", &self.request_charged)
+            .field("replication_status", &self.replication_status)
+            .field("parts_count", &self.parts_count)
+            .field("tag_count", &self.tag_count)
+            .field("object_lock_mode", &self.object_lock_mode)
+            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
+            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
             .field("object_lock_event_hold", &self.object_lock_event_hold)
             .field(
                 "object_lock_event_hold_duration_days",
@@ -358,24 +376,6 @@ impl ::std::fmt::Debug for HeadObjectOutput {
                 "object_lock_event_hold_duration_years",
                 &self.object_lock_event_hold_duration_years,
             )
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("parts_count", &self.parts_count)
-            .field("replication_status", &self.replication_status)
-            .field("request_charged", &self.request_charged)
-            .field("restore", &self.restore)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_key_id",
-                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("tag_count", &self.tag_count)
-            .field("version_id", &self.version_id)
-            .field("website_redirect_location", &self.website_redirect_location)
             .finish()
     }
 }
@@ -468,47 +468,6 @@ impl HeadObjectFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`HeadObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
-    pub fn checksum_mode(mut self, value: crate::types::ChecksumMode) -> Self {
-        self.input.checksum_mode = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::checksum_mode`].
-    pub fn set_checksum_mode(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumMode>,
-    ) -> Self {
-        self.input.checksum_mode = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::checksum_mode`] set so far.
-    pub fn get_checksum_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumMode> {
-        &self.input.checksum_mode
-    }
-    /// Sets [`HeadObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`HeadObjectInput::if_match`]: Return metadata only if the object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
@@ -598,20 +557,6 @@ impl HeadObjectFluentBuilder {
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
-    /// Sets [`HeadObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.input.part_number = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::part_number`].
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.input.part_number = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::part_number`] set so far.
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
-        &self.input.part_number
-    }
     /// Sets [`HeadObjectInput::range`]: Byte range to describe, such as `bytes=0-1023`; the returned length and range then refer to that range.
     pub fn range(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.range = Some(value.into());
@@ -628,25 +573,6 @@ impl HeadObjectFluentBuilder {
     /// The value of [`HeadObjectInput::range`] set so far.
     pub fn get_range(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.range
-    }
-    /// Sets [`HeadObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
     }
     /// Sets [`HeadObjectInput::response_cache_control`]: Overrides `CacheControl` in this response only; not allowed for anonymous requests.
     pub fn response_cache_control(
@@ -777,6 +703,23 @@ impl HeadObjectFluentBuilder {
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.response_expires
     }
+    /// Sets [`HeadObjectInput::version_id`]: Version of the object to describe; defaults to the current version.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`HeadObjectInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`HeadObjectInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
     /// Sets [`HeadObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     pub fn sse_customer_algorithm(
         mut self,
@@ -838,22 +781,79 @@ impl HeadObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
-    /// Sets [`HeadObjectInput::version_id`]: Version of the object to describe; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
+    /// Sets [`HeadObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
         self
     }
-    /// Replaces [`HeadObjectInput::version_id`].
-    pub fn set_version_id(
+    /// Replaces [`HeadObjectInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`HeadObjectInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
+    /// Sets [`HeadObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
+    pub fn part_number(mut self, value: i32) -> Self {
+        self.input.part_number = Some(value);
+        self
+    }
+    /// Replaces [`HeadObjectInput::part_number`].
+    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.input.part_number = value;
+        self
+    }
+    /// The value of [`HeadObjectInput::part_number`] set so far.
+    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+        &self.input.part_number
+    }
+    /// Sets [`HeadObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`HeadObjectInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.version_id = value;
+        self.input.expected_bucket_owner = value;
         self
     }
-    /// The value of [`HeadObjectInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
+    /// The value of [`HeadObjectInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
+    /// Sets [`HeadObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
+    pub fn checksum_mode(mut self, value: crate::types::ChecksumMode) -> Self {
+        self.input.checksum_mode = Some(value);
+        self
+    }
+    /// Replaces [`HeadObjectInput::checksum_mode`].
+    pub fn set_checksum_mode(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumMode>,
+    ) -> Self {
+        self.input.checksum_mode = value;
+        self
+    }
+    /// The value of [`HeadObjectInput::checksum_mode`] set so far.
+    pub fn get_checksum_mode(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumMode> {
+        &self.input.checksum_mode
     }
     /// Sends the request and waits for the `HeadObject` response.
     pub async fn send(
@@ -887,12 +887,6 @@ fn serialize(
     request.path("/");
     let value = crate::runtime::required(input.key.as_ref(), "HeadObjectInput", "Key")?;
     request.label("Key", value, true)?;
-    if let Some(value) = &input.checksum_mode {
-        request.header("x-amz-checksum-mode", value.as_str())?;
-    }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.if_match {
         request.header("if-match", value.as_str())?;
     }
@@ -919,14 +913,8 @@ fn serialize(
                 )?,
             )?;
     }
-    if let Some(value) = &input.part_number {
-        request.query("partNumber", &value.to_string());
-    }
     if let Some(value) = &input.range {
         request.header("range", value.as_str())?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.response_cache_control {
         request.query("response-cache-control", value.as_str());
@@ -953,6 +941,9 @@ fn serialize(
                 )?,
             );
     }
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
+    }
     if let Some(value) = &input.sse_customer_algorithm {
         request
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
@@ -967,8 +958,17 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
+    if let Some(value) = &input.part_number {
+        request.query("partNumber", &value.to_string());
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_mode {
+        request.header("x-amz-checksum-mode", value.as_str())?;
     }
     Ok(request)
 }
@@ -977,50 +977,64 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<HeadObjectOutput, crate::error::ResponseError> {
     let mut output = HeadObjectOutput::default();
+    output.delete_marker = response.header_bool("x-amz-delete-marker")?;
     output.accept_ranges = response.header_string("accept-ranges")?;
+    output.expiration = response.header_string("x-amz-expiration")?;
+    output.restore = response.header_string("x-amz-restore")?;
     output.archive_status = response
         .header_string("x-amz-archive-status")?
         .map(crate::types::ArchiveStatus::from);
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.cache_control = response.header_string("cache-control")?;
+    output.last_modified = response
+        .header_timestamp("last-modified", crate::primitives::DateTimeFormat::HttpDate)?;
+    output.content_length = response.header_number("content-length")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
     output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
     output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
+    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
+    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
     output.checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    output.e_tag = response.header_string("etag")?;
+    output.missing_meta = response.header_number("x-amz-missing-meta")?;
+    output.version_id = response.header_string("x-amz-version-id")?;
+    output.cache_control = response.header_string("cache-control")?;
     output.content_disposition = response.header_string("content-disposition")?;
     output.content_encoding = response.header_string("content-encoding")?;
     output.content_language = response.header_string("content-language")?;
-    output.content_length = response.header_number("content-length")?;
-    output.content_range = response.header_string("content-range")?;
     output.content_type = response.header_string("content-type")?;
-    output.delete_marker = response.header_bool("x-amz-delete-marker")?;
-    output.e_tag = response.header_string("etag")?;
-    output.expiration = response.header_string("x-amz-expiration")?;
+    output.content_range = response.header_string("content-range")?;
     output.expires = response.header_string("expires")?;
-    output.last_modified = response
-        .header_timestamp("last-modified", crate::primitives::DateTimeFormat::HttpDate)?;
+    output.website_redirect_location = response
+        .header_string("x-amz-website-redirect-location")?;
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
     output.metadata = response.prefix_headers("x-amz-meta-")?;
-    output.missing_meta = response.header_number("x-amz-missing-meta")?;
-    output.object_lock_event_hold = response
-        .header_string("x-amz-object-lock-event-hold")?
-        .map(crate::types::ObjectLockEventHold::from);
-    output.object_lock_event_hold_duration_days = response
-        .header_number("x-amz-object-lock-event-hold-duration-days")?;
-    output.object_lock_event_hold_duration_years = response
-        .header_number("x-amz-object-lock-event-hold-duration-years")?;
-    output.object_lock_legal_hold_status = response
-        .header_string("x-amz-object-lock-legal-hold")?
-        .map(crate::types::ObjectLockLegalHoldStatus::from);
+    output.sse_customer_algorithm = response
+        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
+    output.sse_customer_key_md5 = response
+        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
+    output.ssekms_key_id = response
+        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.storage_class = response
+        .header_string("x-amz-storage-class")?
+        .map(crate::types::StorageClass::from);
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
+    output.replication_status = response
+        .header_string("x-amz-replication-status")?
+        .map(crate::types::ReplicationStatus::from);
+    output.parts_count = response.header_number("x-amz-mp-parts-count")?;
+    output.tag_count = response.header_number("x-amz-tagging-count")?;
     output.object_lock_mode = response
         .header_string("x-amz-object-lock-mode")?
         .map(crate::types::ObjectLockMode::from);
@@ -1029,29 +1043,15 @@ fn deserialize(
             "x-amz-object-lock-retain-until-date",
             crate::primitives::DateTimeFormat::DateTime,
         )?;
-    output.parts_count = response.header_number("x-amz-mp-parts-count")?;
-    output.replication_status = response
-        .header_string("x-amz-replication-status")?
-        .map(crate::types::ReplicationStatus::from);
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    output.restore = response.header_string("x-amz-restore")?;
-    output.sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    output.storage_class = response
-        .header_string("x-amz-storage-class")?
-        .map(crate::types::StorageClass::from);
-    output.tag_count = response.header_number("x-amz-tagging-count")?;
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.website_redirect_location = response
-        .header_string("x-amz-website-redirect-location")?;
+    output.object_lock_legal_hold_status = response
+        .header_string("x-amz-object-lock-legal-hold")?
+        .map(crate::types::ObjectLockLegalHoldStatus::from);
+    output.object_lock_event_hold = response
+        .header_string("x-amz-object-lock-event-hold")?
+        .map(crate::types::ObjectLockEventHold::from);
+    output.object_lock_event_hold_duration_days = response
+        .header_number("x-amz-object-lock-event-hold-duration-days")?;
+    output.object_lock_event_hold_duration_years = response
+        .header_number("x-amz-object-lock-event-hold-duration-years")?;
     Ok(output)
 }

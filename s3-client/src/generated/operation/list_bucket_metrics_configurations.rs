@@ -21,16 +21,16 @@ pub struct ListBucketMetricsConfigurationsInput {
 /// Response from `ListBucketMetricsConfigurations`: one page of the bucket's request metrics configurations.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListBucketMetricsConfigurationsOutput {
-    /// The continuation token sent with the request, if any.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// `true` if more configurations are available beyond this page.
     pub is_truncated: ::std::option::Option<bool>,
+    /// The continuation token sent with the request, if any.
+    pub continuation_token: ::std::option::Option<::std::string::String>,
+    /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
+    pub next_continuation_token: ::std::option::Option<::std::string::String>,
     /// The request metrics configurations on this page.
     pub metrics_configuration_list: ::std::option::Option<
         ::std::vec::Vec<crate::types::MetricsConfiguration>,
     >,
-    /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
-    pub next_continuation_token: ::std::option::Option<::std::string::String>,
 }
 /// The errors `ListBucketMetricsConfigurations` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -198,18 +198,18 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
                 b"ContinuationToken" => {
                     output.continuation_token = Some(reader.string()?);
                 }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"NextContinuationToken" => {
+                    output.next_continuation_token = Some(reader.string()?);
+                }
                 b"MetricsConfiguration" => {
                     output
                         .metrics_configuration_list
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_metrics_configuration(reader)?)
-                }
-                b"NextContinuationToken" => {
-                    output.next_continuation_token = Some(reader.string()?);
                 }
                 _ => reader.skip()?,
             }

@@ -5,32 +5,32 @@
 /// Input for the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListBucketsInput {
-    /// Only buckets located in this region, for example `us-west-2`, are returned.
-    ///
-    /// Sent as the `bucket-region` query parameter.
-    pub bucket_region: ::std::option::Option<::std::string::String>,
-    /// Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
-    ///
-    /// Sent as the `continuation-token` query parameter.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// Maximum number of buckets to return in one response, from 1 to 10,000.
     ///
     /// Sent as the `max-buckets` query parameter.
     pub max_buckets: ::std::option::Option<i32>,
+    /// Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
+    ///
+    /// Sent as the `continuation-token` query parameter.
+    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// Only buckets whose names begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// Only buckets located in this region, for example `us-west-2`, are returned.
+    ///
+    /// Sent as the `bucket-region` query parameter.
+    pub bucket_region: ::std::option::Option<::std::string::String>,
 }
 /// Output of the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListBucketsOutput {
     /// The buckets in this page of results.
     pub buckets: ::std::option::Option<::std::vec::Vec<crate::types::Bucket>>,
-    /// Token to pass in the next request to get more buckets; absent when there are no more results.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// The account that owns the listed buckets.
     pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Token to pass in the next request to get more buckets; absent when there are no more results.
+    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// The name prefix sent with the request, if any.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
@@ -84,22 +84,19 @@ impl ListBucketsFluentBuilder {
         self.input = input;
         self
     }
-    /// Sets [`ListBucketsInput::bucket_region`]: Only buckets located in this region, for example `us-west-2`, are returned.
-    pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.bucket_region = Some(value.into());
+    /// Sets [`ListBucketsInput::max_buckets`]: Maximum number of buckets to return in one response, from 1 to 10,000.
+    pub fn max_buckets(mut self, value: i32) -> Self {
+        self.input.max_buckets = Some(value);
         self
     }
-    /// Replaces [`ListBucketsInput::bucket_region`].
-    pub fn set_bucket_region(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.bucket_region = value;
+    /// Replaces [`ListBucketsInput::max_buckets`].
+    pub fn set_max_buckets(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.input.max_buckets = value;
         self
     }
-    /// The value of [`ListBucketsInput::bucket_region`] set so far.
-    pub fn get_bucket_region(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.bucket_region
+    /// The value of [`ListBucketsInput::max_buckets`] set so far.
+    pub fn get_max_buckets(&self) -> &::std::option::Option<i32> {
+        &self.input.max_buckets
     }
     /// Sets [`ListBucketsInput::continuation_token`]: Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
     pub fn continuation_token(
@@ -123,20 +120,6 @@ impl ListBucketsFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.continuation_token
     }
-    /// Sets [`ListBucketsInput::max_buckets`]: Maximum number of buckets to return in one response, from 1 to 10,000.
-    pub fn max_buckets(mut self, value: i32) -> Self {
-        self.input.max_buckets = Some(value);
-        self
-    }
-    /// Replaces [`ListBucketsInput::max_buckets`].
-    pub fn set_max_buckets(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.input.max_buckets = value;
-        self
-    }
-    /// The value of [`ListBucketsInput::max_buckets`] set so far.
-    pub fn get_max_buckets(&self) -> &::std::option::Option<i32> {
-        &self.input.max_buckets
-    }
     /// Sets [`ListBucketsInput::prefix`]: Only buckets whose names begin with this string are returned.
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
@@ -153,6 +136,23 @@ impl ListBucketsFluentBuilder {
     /// The value of [`ListBucketsInput::prefix`] set so far.
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
+    }
+    /// Sets [`ListBucketsInput::bucket_region`]: Only buckets located in this region, for example `us-west-2`, are returned.
+    pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.bucket_region = Some(value.into());
+        self
+    }
+    /// Replaces [`ListBucketsInput::bucket_region`].
+    pub fn set_bucket_region(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.bucket_region = value;
+        self
+    }
+    /// The value of [`ListBucketsInput::bucket_region`] set so far.
+    pub fn get_bucket_region(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.bucket_region
     }
     /// Sends the request and waits for the `ListBuckets` response.
     pub async fn send(
@@ -180,17 +180,17 @@ fn serialize(
 ) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
     let mut request = crate::runtime::Request::new();
     request.path("/");
-    if let Some(value) = &input.bucket_region {
-        request.query("bucket-region", value.as_str());
+    if let Some(value) = &input.max_buckets {
+        request.query("max-buckets", &value.to_string());
     }
     if let Some(value) = &input.continuation_token {
         request.query("continuation-token", value.as_str());
     }
-    if let Some(value) = &input.max_buckets {
-        request.query("max-buckets", &value.to_string());
-    }
     if let Some(value) = &input.prefix {
         request.query("prefix", value.as_str());
+    }
+    if let Some(value) = &input.bucket_region {
+        request.query("bucket-region", value.as_str());
     }
     Ok(request)
 }
@@ -209,10 +209,10 @@ fn deserialize(
                         reader.list(b"Bucket", |reader| crate::types::de_bucket(reader))?,
                     );
                 }
+                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 b"ContinuationToken" => {
                     output.continuation_token = Some(reader.string()?);
                 }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
                 b"Prefix" => output.prefix = Some(reader.string()?),
                 _ => reader.skip()?,
             }

@@ -17,10 +17,6 @@ pub struct ListMultipartUploadsInput {
     ///
     /// Sent as the `encoding-type` query parameter.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// List uploads for keys after this key; together with `UploadIdMarker`, resumes from a previous page.
     ///
     /// Sent as the `key-marker` query parameter.
@@ -33,48 +29,52 @@ pub struct ListMultipartUploadsInput {
     ///
     /// Sent as the `prefix` query parameter.
     pub prefix: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
     ///
     /// Sent as the `upload-id-marker` query parameter.
     pub upload_id_marker: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
 }
 /// One page of results from `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListMultipartUploadsOutput {
     /// Name of the bucket that was listed.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Key marker the listing started after, as given in the request.
+    pub key_marker: ::std::option::Option<::std::string::String>,
+    /// Upload ID marker the listing started after, as given in the request.
+    pub upload_id_marker: ::std::option::Option<::std::string::String>,
+    /// Value to pass as `KeyMarker` to fetch the next page when the listing is truncated.
+    pub next_key_marker: ::std::option::Option<::std::string::String>,
+    /// Key prefix the listing was limited to, if any.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Delimiter used to group keys, as given in the request.
+    pub delimiter: ::std::option::Option<::std::string::String>,
+    /// Value to pass as `UploadIdMarker` to fetch the next page when the listing is truncated.
+    pub next_upload_id_marker: ::std::option::Option<::std::string::String>,
+    /// Maximum number of uploads this response could contain.
+    pub max_uploads: ::std::option::Option<i32>,
+    /// Whether more uploads remain beyond this page.
+    pub is_truncated: ::std::option::Option<bool>,
+    /// The in-progress multipart uploads on this page.
+    pub uploads: ::std::option::Option<::std::vec::Vec<crate::types::MultipartUpload>>,
     /// Key prefixes rolled up by `Delimiter`; uploads under each prefix are not listed individually.
     pub common_prefixes: ::std::option::Option<
         ::std::vec::Vec<crate::types::CommonPrefix>,
     >,
-    /// Delimiter used to group keys, as given in the request.
-    pub delimiter: ::std::option::Option<::std::string::String>,
     /// Encoding applied to keys in the response (`url`) if it was requested; decode the keys before use.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// Whether more uploads remain beyond this page.
-    pub is_truncated: ::std::option::Option<bool>,
-    /// Key marker the listing started after, as given in the request.
-    pub key_marker: ::std::option::Option<::std::string::String>,
-    /// Maximum number of uploads this response could contain.
-    pub max_uploads: ::std::option::Option<i32>,
-    /// Value to pass as `KeyMarker` to fetch the next page when the listing is truncated.
-    pub next_key_marker: ::std::option::Option<::std::string::String>,
-    /// Value to pass as `UploadIdMarker` to fetch the next page when the listing is truncated.
-    pub next_upload_id_marker: ::std::option::Option<::std::string::String>,
-    /// Key prefix the listing was limited to, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// Upload ID marker the listing started after, as given in the request.
-    pub upload_id_marker: ::std::option::Option<::std::string::String>,
-    /// The in-progress multipart uploads on this page.
-    pub uploads: ::std::option::Option<::std::vec::Vec<crate::types::MultipartUpload>>,
 }
 /// The errors `ListMultipartUploads` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -179,28 +179,6 @@ impl ListMultipartUploadsFluentBuilder {
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
-    /// Sets [`ListMultipartUploadsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`ListMultipartUploadsInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`ListMultipartUploadsInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`ListMultipartUploadsInput::key_marker`]: List uploads for keys after this key; together with `UploadIdMarker`, resumes from a previous page.
     pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key_marker = Some(value.into());
@@ -249,6 +227,45 @@ impl ListMultipartUploadsFluentBuilder {
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
+    /// Sets [`ListMultipartUploadsInput::upload_id_marker`]: With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
+    pub fn upload_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id_marker = Some(value.into());
+        self
+    }
+    /// Replaces [`ListMultipartUploadsInput::upload_id_marker`].
+    pub fn set_upload_id_marker(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.upload_id_marker = value;
+        self
+    }
+    /// The value of [`ListMultipartUploadsInput::upload_id_marker`] set so far.
+    pub fn get_upload_id_marker(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id_marker
+    }
+    /// Sets [`ListMultipartUploadsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`ListMultipartUploadsInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`ListMultipartUploadsInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
     /// Sets [`ListMultipartUploadsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
@@ -267,23 +284,6 @@ impl ListMultipartUploadsFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
-    }
-    /// Sets [`ListMultipartUploadsInput::upload_id_marker`]: With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
-    pub fn upload_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id_marker = Some(value.into());
-        self
-    }
-    /// Replaces [`ListMultipartUploadsInput::upload_id_marker`].
-    pub fn set_upload_id_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.upload_id_marker = value;
-        self
-    }
-    /// The value of [`ListMultipartUploadsInput::upload_id_marker`] set so far.
-    pub fn get_upload_id_marker(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id_marker
     }
     /// Sends the request and waits for the `ListMultipartUploads` response.
     pub async fn send(
@@ -325,9 +325,6 @@ fn serialize(
     if let Some(value) = &input.encoding_type {
         request.query("encoding-type", value.as_str());
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.key_marker {
         request.query("key-marker", value.as_str());
     }
@@ -337,11 +334,14 @@ fn serialize(
     if let Some(value) = &input.prefix {
         request.query("prefix", value.as_str());
     }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
     if let Some(value) = &input.upload_id_marker {
         request.query("upload-id-marker", value.as_str());
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     Ok(request)
 }
@@ -359,34 +359,34 @@ fn deserialize(
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Bucket" => output.bucket = Some(reader.string()?),
+                b"KeyMarker" => output.key_marker = Some(reader.string()?),
+                b"UploadIdMarker" => output.upload_id_marker = Some(reader.string()?),
+                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
+                b"Prefix" => output.prefix = Some(reader.string()?),
+                b"Delimiter" => output.delimiter = Some(reader.string()?),
+                b"NextUploadIdMarker" => {
+                    output.next_upload_id_marker = Some(reader.string()?);
+                }
+                b"MaxUploads" => output.max_uploads = Some(reader.number()?),
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"Upload" => {
+                    output
+                        .uploads
+                        .get_or_insert_with(::std::vec::Vec::new)
+                        .push(crate::types::de_multipart_upload(reader)?)
+                }
                 b"CommonPrefixes" => {
                     output
                         .common_prefixes
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_common_prefix(reader)?)
                 }
-                b"Delimiter" => output.delimiter = Some(reader.string()?),
                 b"EncodingType" => {
                     output.encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
-                }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"KeyMarker" => output.key_marker = Some(reader.string()?),
-                b"MaxUploads" => output.max_uploads = Some(reader.number()?),
-                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
-                b"NextUploadIdMarker" => {
-                    output.next_upload_id_marker = Some(reader.string()?);
-                }
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"UploadIdMarker" => output.upload_id_marker = Some(reader.string()?),
-                b"Upload" => {
-                    output
-                        .uploads
-                        .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_multipart_upload(reader)?)
                 }
                 _ => reader.skip()?,
             }

@@ -17,10 +17,6 @@ pub struct ListObjectVersionsInput {
     ///
     /// Sent as the `encoding-type` query parameter.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key at which to resume the listing; alone it skips every version of this key, and with `VersionIdMarker` it continues within them.
     ///
     /// Sent as the `key-marker` query parameter.
@@ -29,62 +25,66 @@ pub struct ListObjectVersionsInput {
     ///
     /// Sent as the `max-keys` query parameter.
     pub max_keys: ::std::option::Option<i32>,
+    /// Only versions of keys that begin with this string are returned.
+    ///
+    /// Sent as the `prefix` query parameter.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
+    ///
+    /// Sent as the `version-id-marker` query parameter.
+    pub version_id_marker: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Extra object attributes to include in each listed version, such as `RestoreStatus`; they are omitted unless requested.
     ///
     /// Travels as the `x-amz-optional-object-attributes` header.
     pub optional_object_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
     >,
-    /// Only versions of keys that begin with this string are returned.
-    ///
-    /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
-    ///
-    /// Sent as the `version-id-marker` query parameter.
-    pub version_id_marker: ::std::option::Option<::std::string::String>,
 }
 /// Output of the `ListObjectVersions` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListObjectVersionsOutput {
-    /// Key groupings produced by the delimiter; each entry counts as one entry toward the `MaxKeys` limit.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
-    /// The delete markers in this page of results.
-    pub delete_markers: ::std::option::Option<
-        ::std::vec::Vec<crate::types::DeleteMarkerEntry>,
-    >,
-    /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
-    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
     /// `true` if more results are available beyond this response.
     pub is_truncated: ::std::option::Option<bool>,
     /// The key marker sent with the request, if any.
     pub key_marker: ::std::option::Option<::std::string::String>,
-    /// Maximum number of entries the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
-    /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The version ID marker sent with the request, if any.
+    pub version_id_marker: ::std::option::Option<::std::string::String>,
     /// Key to pass as `KeyMarker` to get the next page; present only when `IsTruncated` is `true`.
     pub next_key_marker: ::std::option::Option<::std::string::String>,
     /// Version ID to pass as `VersionIdMarker` to get the next page; present only when `IsTruncated` is `true`.
     pub next_version_id_marker: ::std::option::Option<::std::string::String>,
+    /// The object versions in this page of results.
+    pub versions: ::std::option::Option<::std::vec::Vec<crate::types::ObjectVersion>>,
+    /// The delete markers in this page of results.
+    pub delete_markers: ::std::option::Option<
+        ::std::vec::Vec<crate::types::DeleteMarkerEntry>,
+    >,
+    /// Name of the bucket that was listed.
+    pub name: ::std::option::Option<::std::string::String>,
     /// The key prefix sent with the request, if any.
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// The delimiter sent with the request, if any.
+    pub delimiter: ::std::option::Option<::std::string::String>,
+    /// Maximum number of entries the response could contain, as applied by S3.
+    pub max_keys: ::std::option::Option<i32>,
+    /// Key groupings produced by the delimiter; each entry counts as one entry toward the `MaxKeys` limit.
+    pub common_prefixes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CommonPrefix>,
+    >,
+    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
+    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// The version ID marker sent with the request, if any.
-    pub version_id_marker: ::std::option::Option<::std::string::String>,
-    /// The object versions in this page of results.
-    pub versions: ::std::option::Option<::std::vec::Vec<crate::types::ObjectVersion>>,
 }
 /// The errors `ListObjectVersions` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -189,28 +189,6 @@ impl ListObjectVersionsFluentBuilder {
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
-    /// Sets [`ListObjectVersionsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectVersionsInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`ListObjectVersionsInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`ListObjectVersionsInput::key_marker`]: Key at which to resume the listing; alone it skips every version of this key, and with `VersionIdMarker` it continues within them.
     pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key_marker = Some(value.into());
@@ -242,6 +220,83 @@ impl ListObjectVersionsFluentBuilder {
     pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
         &self.input.max_keys
     }
+    /// Sets [`ListObjectVersionsInput::prefix`]: Only versions of keys that begin with this string are returned.
+    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.prefix = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectVersionsInput::prefix`].
+    pub fn set_prefix(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.prefix = value;
+        self
+    }
+    /// The value of [`ListObjectVersionsInput::prefix`] set so far.
+    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.prefix
+    }
+    /// Sets [`ListObjectVersionsInput::version_id_marker`]: Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
+    pub fn version_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id_marker = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectVersionsInput::version_id_marker`].
+    pub fn set_version_id_marker(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id_marker = value;
+        self
+    }
+    /// The value of [`ListObjectVersionsInput::version_id_marker`] set so far.
+    pub fn get_version_id_marker(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id_marker
+    }
+    /// Sets [`ListObjectVersionsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectVersionsInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`ListObjectVersionsInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
+    /// Sets [`ListObjectVersionsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`ListObjectVersionsInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`ListObjectVersionsInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Appends one item to [`ListObjectVersionsInput::optional_object_attributes`]: Extra object attributes to include in each listed version, such as `RestoreStatus`; they are omitted unless requested.
     pub fn optional_object_attributes(
         mut self,
@@ -270,61 +325,6 @@ impl ListObjectVersionsFluentBuilder {
         ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
     > {
         &self.input.optional_object_attributes
-    }
-    /// Sets [`ListObjectVersionsInput::prefix`]: Only versions of keys that begin with this string are returned.
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectVersionsInput::prefix`].
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.prefix = value;
-        self
-    }
-    /// The value of [`ListObjectVersionsInput::prefix`] set so far.
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.prefix
-    }
-    /// Sets [`ListObjectVersionsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`ListObjectVersionsInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`ListObjectVersionsInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`ListObjectVersionsInput::version_id_marker`]: Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
-    pub fn version_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id_marker = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectVersionsInput::version_id_marker`].
-    pub fn set_version_id_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id_marker = value;
-        self
-    }
-    /// The value of [`ListObjectVersionsInput::version_id_marker`] set so far.
-    pub fn get_version_id_marker(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id_marker
     }
     /// Sends the request and waits for the `ListObjectVersions` response.
     pub async fn send(
@@ -380,14 +380,23 @@ fn serialize(
     if let Some(value) = &input.encoding_type {
         request.query("encoding-type", value.as_str());
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.key_marker {
         request.query("key-marker", value.as_str());
     }
     if let Some(value) = &input.max_keys {
         request.query("max-keys", &value.to_string());
+    }
+    if let Some(value) = &input.prefix {
+        request.query("prefix", value.as_str());
+    }
+    if let Some(value) = &input.version_id_marker {
+        request.query("version-id-marker", value.as_str());
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.optional_object_attributes {
         request
@@ -399,15 +408,6 @@ fn serialize(
                     .collect::<::std::vec::Vec<_>>()
                     .join(", "),
             )?;
-    }
-    if let Some(value) = &input.prefix {
-        request.query("prefix", value.as_str());
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.version_id_marker {
-        request.query("version-id-marker", value.as_str());
     }
     Ok(request)
 }
@@ -443,11 +443,18 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"CommonPrefixes" => {
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"KeyMarker" => output.key_marker = Some(reader.string()?),
+                b"VersionIdMarker" => output.version_id_marker = Some(reader.string()?),
+                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
+                b"NextVersionIdMarker" => {
+                    output.next_version_id_marker = Some(reader.string()?);
+                }
+                b"Version" => {
                     output
-                        .common_prefixes
+                        .versions
                         .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
+                        .push(crate::types::de_object_version(reader)?)
                 }
                 b"DeleteMarker" => {
                     output
@@ -455,29 +462,22 @@ fn deserialize(
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_delete_marker_entry(reader)?)
                 }
+                b"Name" => output.name = Some(reader.string()?),
+                b"Prefix" => output.prefix = Some(reader.string()?),
                 b"Delimiter" => output.delimiter = Some(reader.string()?),
+                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"CommonPrefixes" => {
+                    output
+                        .common_prefixes
+                        .get_or_insert_with(::std::vec::Vec::new)
+                        .push(crate::types::de_common_prefix(reader)?)
+                }
                 b"EncodingType" => {
                     output.encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
-                }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"KeyMarker" => output.key_marker = Some(reader.string()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
-                b"Name" => output.name = Some(reader.string()?),
-                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
-                b"NextVersionIdMarker" => {
-                    output.next_version_id_marker = Some(reader.string()?);
-                }
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"VersionIdMarker" => output.version_id_marker = Some(reader.string()?),
-                b"Version" => {
-                    output
-                        .versions
-                        .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_object_version(reader)?)
                 }
                 _ => reader.skip()?,
             }

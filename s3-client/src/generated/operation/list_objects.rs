@@ -17,10 +17,6 @@ pub struct ListObjectsInput {
     ///
     /// Sent as the `encoding-type` query parameter.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key after which the listing starts, in lexicographic order; use the previous page's `NextMarker` or last key to continue.
     ///
     /// Sent as the `marker` query parameter.
@@ -29,12 +25,6 @@ pub struct ListObjectsInput {
     ///
     /// Sent as the `max-keys` query parameter.
     pub max_keys: ::std::option::Option<i32>,
-    /// Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
-    ///
-    /// Travels as the `x-amz-optional-object-attributes` header.
-    pub optional_object_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    >,
     /// Only keys that begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
@@ -43,32 +33,42 @@ pub struct ListObjectsInput {
     ///
     /// Travels as the `x-amz-request-payer` header.
     pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
+    ///
+    /// Travels as the `x-amz-optional-object-attributes` header.
+    pub optional_object_attributes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
+    >,
 }
 /// Output of the `ListObjects` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListObjectsOutput {
-    /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
-    /// The objects in this page of results, one entry per key.
-    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
-    /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
-    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
     /// `true` if more results are available beyond this response.
     pub is_truncated: ::std::option::Option<bool>,
     /// The marker sent with the request, if any.
     pub marker: ::std::option::Option<::std::string::String>,
-    /// Maximum number of keys the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
-    /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
     /// Marker to use for the next request; only returned when a delimiter was given, otherwise use the last key in `Contents`.
     pub next_marker: ::std::option::Option<::std::string::String>,
+    /// The objects in this page of results, one entry per key.
+    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
+    /// Name of the bucket that was listed.
+    pub name: ::std::option::Option<::std::string::String>,
     /// The key prefix sent with the request, if any.
     pub prefix: ::std::option::Option<::std::string::String>,
+    /// The delimiter sent with the request, if any.
+    pub delimiter: ::std::option::Option<::std::string::String>,
+    /// Maximum number of keys the response could contain, as applied by S3.
+    pub max_keys: ::std::option::Option<i32>,
+    /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit.
+    pub common_prefixes: ::std::option::Option<
+        ::std::vec::Vec<crate::types::CommonPrefix>,
+    >,
+    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
+    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
@@ -199,28 +199,6 @@ impl ListObjectsFluentBuilder {
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
-    /// Sets [`ListObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectsInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`ListObjectsInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`ListObjectsInput::marker`]: Key after which the listing starts, in lexicographic order; use the previous page's `NextMarker` or last key to continue.
     pub fn marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.marker = Some(value.into());
@@ -251,35 +229,6 @@ impl ListObjectsFluentBuilder {
     /// The value of [`ListObjectsInput::max_keys`] set so far.
     pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
         &self.input.max_keys
-    }
-    /// Appends one item to [`ListObjectsInput::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
-    pub fn optional_object_attributes(
-        mut self,
-        item: crate::types::OptionalObjectAttributes,
-    ) -> Self {
-        self.input
-            .optional_object_attributes
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item);
-        self
-    }
-    /// Replaces [`ListObjectsInput::optional_object_attributes`].
-    pub fn set_optional_object_attributes(
-        mut self,
-        value: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-        >,
-    ) -> Self {
-        self.input.optional_object_attributes = value;
-        self
-    }
-    /// The value of [`ListObjectsInput::optional_object_attributes`] set so far.
-    pub fn get_optional_object_attributes(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    > {
-        &self.input.optional_object_attributes
     }
     /// Sets [`ListObjectsInput::prefix`]: Only keys that begin with this string are returned.
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -316,6 +265,57 @@ impl ListObjectsFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
+    }
+    /// Sets [`ListObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectsInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`ListObjectsInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
+    /// Appends one item to [`ListObjectsInput::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
+    pub fn optional_object_attributes(
+        mut self,
+        item: crate::types::OptionalObjectAttributes,
+    ) -> Self {
+        self.input
+            .optional_object_attributes
+            .get_or_insert_with(::std::vec::Vec::new)
+            .push(item);
+        self
+    }
+    /// Replaces [`ListObjectsInput::optional_object_attributes`].
+    pub fn set_optional_object_attributes(
+        mut self,
+        value: ::std::option::Option<
+            ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
+        >,
+    ) -> Self {
+        self.input.optional_object_attributes = value;
+        self
+    }
+    /// The value of [`ListObjectsInput::optional_object_attributes`] set so far.
+    pub fn get_optional_object_attributes(
+        &self,
+    ) -> &::std::option::Option<
+        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
+    > {
+        &self.input.optional_object_attributes
     }
     /// Sends the request and waits for the `ListObjects` response.
     pub async fn send(
@@ -370,14 +370,20 @@ fn serialize(
     if let Some(value) = &input.encoding_type {
         request.query("encoding-type", value.as_str());
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.marker {
         request.query("marker", value.as_str());
     }
     if let Some(value) = &input.max_keys {
         request.query("max-keys", &value.to_string());
+    }
+    if let Some(value) = &input.prefix {
+        request.query("prefix", value.as_str());
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.optional_object_attributes {
         request
@@ -389,12 +395,6 @@ fn serialize(
                     .collect::<::std::vec::Vec<_>>()
                     .join(", "),
             )?;
-    }
-    if let Some(value) = &input.prefix {
-        request.query("prefix", value.as_str());
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
     }
     Ok(request)
 }
@@ -427,19 +427,25 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
-                }
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"Marker" => output.marker = Some(reader.string()?),
+                b"NextMarker" => output.next_marker = Some(reader.string()?),
                 b"Contents" => {
                     output
                         .contents
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_object(reader)?)
                 }
+                b"Name" => output.name = Some(reader.string()?),
+                b"Prefix" => output.prefix = Some(reader.string()?),
                 b"Delimiter" => output.delimiter = Some(reader.string()?),
+                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"CommonPrefixes" => {
+                    output
+                        .common_prefixes
+                        .get_or_insert_with(::std::vec::Vec::new)
+                        .push(crate::types::de_common_prefix(reader)?)
+                }
                 b"EncodingType" => {
                     output.encoding_type = Some(
                         reader
@@ -447,12 +453,6 @@ fn deserialize(
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
                 }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"Marker" => output.marker = Some(reader.string()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
-                b"Name" => output.name = Some(reader.string()?),
-                b"NextMarker" => output.next_marker = Some(reader.string()?),
-                b"Prefix" => output.prefix = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }

@@ -9,10 +9,6 @@ pub struct ListObjectsV2Input {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
-    ///
-    /// Sent as the `continuation-token` query parameter.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     ///
     /// Sent as the `delimiter` query parameter.
@@ -21,70 +17,74 @@ pub struct ListObjectsV2Input {
     ///
     /// Sent as the `encoding-type` query parameter.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
-    /// Set to `true` to include the owner of each object in the results; owners are omitted by default.
-    ///
-    /// Sent as the `fetch-owner` query parameter.
-    pub fetch_owner: ::std::option::Option<bool>,
     /// Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
     ///
     /// Sent as the `max-keys` query parameter.
     pub max_keys: ::std::option::Option<i32>,
+    /// Only keys that begin with this string are returned.
+    ///
+    /// Sent as the `prefix` query parameter.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
+    ///
+    /// Sent as the `continuation-token` query parameter.
+    pub continuation_token: ::std::option::Option<::std::string::String>,
+    /// Set to `true` to include the owner of each object in the results; owners are omitted by default.
+    ///
+    /// Sent as the `fetch-owner` query parameter.
+    pub fetch_owner: ::std::option::Option<bool>,
+    /// Key after which the listing starts, in lexicographic order; it need not be an existing key.
+    ///
+    /// Sent as the `start-after` query parameter.
+    pub start_after: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
     ///
     /// Travels as the `x-amz-optional-object-attributes` header.
     pub optional_object_attributes: ::std::option::Option<
         ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
     >,
-    /// Only keys that begin with this string are returned.
-    ///
-    /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// Key after which the listing starts, in lexicographic order; it need not be an existing key.
-    ///
-    /// Sent as the `start-after` query parameter.
-    pub start_after: ::std::option::Option<::std::string::String>,
 }
 /// Output of the `ListObjectsV2` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ListObjectsV2Output {
+    /// `true` if more results are available beyond this response.
+    pub is_truncated: ::std::option::Option<bool>,
+    /// The objects in this page of results, one entry per key.
+    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
+    /// Name of the bucket that was listed.
+    pub name: ::std::option::Option<::std::string::String>,
+    /// The key prefix sent with the request, if any.
+    pub prefix: ::std::option::Option<::std::string::String>,
+    /// The delimiter sent with the request, if any.
+    pub delimiter: ::std::option::Option<::std::string::String>,
+    /// Maximum number of keys the response could contain, as applied by S3.
+    pub max_keys: ::std::option::Option<i32>,
     /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit.
     pub common_prefixes: ::std::option::Option<
         ::std::vec::Vec<crate::types::CommonPrefix>,
     >,
-    /// The objects in this page of results, one entry per key.
-    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
-    /// The continuation token sent with the request, if any.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
-    /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
     pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
-    /// `true` if more results are available beyond this response.
-    pub is_truncated: ::std::option::Option<bool>,
     /// Number of keys returned in this response, counting both objects and common prefixes; never more than `MaxKeys`.
     pub key_count: ::std::option::Option<i32>,
-    /// Maximum number of keys the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
-    /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
+    /// The continuation token sent with the request, if any.
+    pub continuation_token: ::std::option::Option<::std::string::String>,
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
     pub next_continuation_token: ::std::option::Option<::std::string::String>,
-    /// The key prefix sent with the request, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    /// The start-after key sent with the request, if any.
+    pub start_after: ::std::option::Option<::std::string::String>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// The start-after key sent with the request, if any.
-    pub start_after: ::std::option::Option<::std::string::String>,
 }
 /// The errors `ListObjectsV2` can return.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,28 +175,6 @@ impl ListObjectsV2FluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`ListObjectsV2Input::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
-    pub fn continuation_token(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.continuation_token = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::continuation_token`].
-    pub fn set_continuation_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.continuation_token = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::continuation_token`] set so far.
-    pub fn get_continuation_token(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.continuation_token
-    }
     /// Sets [`ListObjectsV2Input::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.delimiter = Some(value.into());
@@ -233,6 +211,109 @@ impl ListObjectsV2FluentBuilder {
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
+    /// Sets [`ListObjectsV2Input::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
+    pub fn max_keys(mut self, value: i32) -> Self {
+        self.input.max_keys = Some(value);
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::max_keys`].
+    pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.input.max_keys = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::max_keys`] set so far.
+    pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
+        &self.input.max_keys
+    }
+    /// Sets [`ListObjectsV2Input::prefix`]: Only keys that begin with this string are returned.
+    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.prefix = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::prefix`].
+    pub fn set_prefix(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.prefix = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::prefix`] set so far.
+    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.prefix
+    }
+    /// Sets [`ListObjectsV2Input::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
+    pub fn continuation_token(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.continuation_token = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::continuation_token`].
+    pub fn set_continuation_token(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.continuation_token = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::continuation_token`] set so far.
+    pub fn get_continuation_token(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.continuation_token
+    }
+    /// Sets [`ListObjectsV2Input::fetch_owner`]: Set to `true` to include the owner of each object in the results; owners are omitted by default.
+    pub fn fetch_owner(mut self, value: bool) -> Self {
+        self.input.fetch_owner = Some(value);
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::fetch_owner`].
+    pub fn set_fetch_owner(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.input.fetch_owner = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::fetch_owner`] set so far.
+    pub fn get_fetch_owner(&self) -> &::std::option::Option<bool> {
+        &self.input.fetch_owner
+    }
+    /// Sets [`ListObjectsV2Input::start_after`]: Key after which the listing starts, in lexicographic order; it need not be an existing key.
+    pub fn start_after(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.start_after = Some(value.into());
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::start_after`].
+    pub fn set_start_after(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.start_after = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::start_after`] set so far.
+    pub fn get_start_after(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.start_after
+    }
+    /// Sets [`ListObjectsV2Input::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`ListObjectsV2Input::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`ListObjectsV2Input::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Sets [`ListObjectsV2Input::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     pub fn expected_bucket_owner(
         mut self,
@@ -254,34 +335,6 @@ impl ListObjectsV2FluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`ListObjectsV2Input::fetch_owner`]: Set to `true` to include the owner of each object in the results; owners are omitted by default.
-    pub fn fetch_owner(mut self, value: bool) -> Self {
-        self.input.fetch_owner = Some(value);
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::fetch_owner`].
-    pub fn set_fetch_owner(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.input.fetch_owner = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::fetch_owner`] set so far.
-    pub fn get_fetch_owner(&self) -> &::std::option::Option<bool> {
-        &self.input.fetch_owner
-    }
-    /// Sets [`ListObjectsV2Input::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
-    pub fn max_keys(mut self, value: i32) -> Self {
-        self.input.max_keys = Some(value);
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::max_keys`].
-    pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.input.max_keys = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::max_keys`] set so far.
-    pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
-        &self.input.max_keys
     }
     /// Appends one item to [`ListObjectsV2Input::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
     pub fn optional_object_attributes(
@@ -311,59 +364,6 @@ impl ListObjectsV2FluentBuilder {
         ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
     > {
         &self.input.optional_object_attributes
-    }
-    /// Sets [`ListObjectsV2Input::prefix`]: Only keys that begin with this string are returned.
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.prefix = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::prefix`].
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.prefix = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::prefix`] set so far.
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.prefix
-    }
-    /// Sets [`ListObjectsV2Input::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`ListObjectsV2Input::start_after`]: Key after which the listing starts, in lexicographic order; it need not be an existing key.
-    pub fn start_after(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.start_after = Some(value.into());
-        self
-    }
-    /// Replaces [`ListObjectsV2Input::start_after`].
-    pub fn set_start_after(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.start_after = value;
-        self
-    }
-    /// The value of [`ListObjectsV2Input::start_after`] set so far.
-    pub fn get_start_after(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.start_after
     }
     /// Sends the request and waits for the `ListObjectsV2` response.
     pub async fn send(
@@ -413,23 +413,32 @@ fn serialize(
             )?,
         )?;
     request.query("list-type", "2");
-    if let Some(value) = &input.continuation_token {
-        request.query("continuation-token", value.as_str());
-    }
     if let Some(value) = &input.delimiter {
         request.query("delimiter", value.as_str());
     }
     if let Some(value) = &input.encoding_type {
         request.query("encoding-type", value.as_str());
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.max_keys {
+        request.query("max-keys", &value.to_string());
+    }
+    if let Some(value) = &input.prefix {
+        request.query("prefix", value.as_str());
+    }
+    if let Some(value) = &input.continuation_token {
+        request.query("continuation-token", value.as_str());
     }
     if let Some(value) = &input.fetch_owner {
         request.query("fetch-owner", if *value { "true" } else { "false" });
     }
-    if let Some(value) = &input.max_keys {
-        request.query("max-keys", &value.to_string());
+    if let Some(value) = &input.start_after {
+        request.query("start-after", value.as_str());
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.optional_object_attributes {
         request
@@ -441,15 +450,6 @@ fn serialize(
                     .collect::<::std::vec::Vec<_>>()
                     .join(", "),
             )?;
-    }
-    if let Some(value) = &input.prefix {
-        request.query("prefix", value.as_str());
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.start_after {
-        request.query("start-after", value.as_str());
     }
     Ok(request)
 }
@@ -481,22 +481,23 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
-                }
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
                 b"Contents" => {
                     output
                         .contents
                         .get_or_insert_with(::std::vec::Vec::new)
                         .push(crate::types::de_object(reader)?)
                 }
-                b"ContinuationToken" => {
-                    output.continuation_token = Some(reader.string()?);
-                }
+                b"Name" => output.name = Some(reader.string()?),
+                b"Prefix" => output.prefix = Some(reader.string()?),
                 b"Delimiter" => output.delimiter = Some(reader.string()?),
+                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"CommonPrefixes" => {
+                    output
+                        .common_prefixes
+                        .get_or_insert_with(::std::vec::Vec::new)
+                        .push(crate::types::de_common_prefix(reader)?)
+                }
                 b"EncodingType" => {
                     output.encoding_type = Some(
                         reader
@@ -504,14 +505,13 @@ fn deserialize(
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
                 }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
                 b"KeyCount" => output.key_count = Some(reader.number()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
-                b"Name" => output.name = Some(reader.string()?),
+                b"ContinuationToken" => {
+                    output.continuation_token = Some(reader.string()?);
+                }
                 b"NextContinuationToken" => {
                     output.next_continuation_token = Some(reader.string()?);
                 }
-                b"Prefix" => output.prefix = Some(reader.string()?),
                 b"StartAfter" => output.start_after = Some(reader.string()?),
                 _ => reader.skip()?,
             }

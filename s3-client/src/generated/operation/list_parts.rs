@@ -9,10 +9,6 @@ pub struct ListPartsInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the object the multipart upload will create.
     ///
     /// Sent in the URI path as `{Key}`. Required.
@@ -25,10 +21,18 @@ pub struct ListPartsInput {
     ///
     /// Sent as the `part-number-marker` query parameter.
     pub part_number_marker: ::std::option::Option<i32>,
+    /// ID of the multipart upload whose parts to list.
+    ///
+    /// Sent as the `uploadId` query parameter. Required.
+    pub upload_id: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
     pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -41,28 +45,24 @@ pub struct ListPartsInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// ID of the multipart upload whose parts to list.
-    ///
-    /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ListPartsInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("ListPartsInput")
             .field("bucket", &self.bucket)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("key", &self.key)
             .field("max_parts", &self.max_parts)
             .field("part_number_marker", &self.part_number_marker)
+            .field("upload_id", &self.upload_id)
             .field("request_payer", &self.request_payer)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field(
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("upload_id", &self.upload_id)
             .finish()
     }
 }
@@ -79,34 +79,34 @@ pub struct ListPartsOutput {
     pub abort_rule_id: ::std::option::Option<::std::string::String>,
     /// Name of the bucket containing the multipart upload.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Checksum algorithm chosen for the upload.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Principal that started the multipart upload.
-    pub initiator: ::std::option::Option<crate::types::Initiator>,
-    /// Whether more parts remain beyond this page.
-    pub is_truncated: ::std::option::Option<bool>,
     /// Key of the object the multipart upload will create.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Maximum number of parts this response could contain.
-    pub max_parts: ::std::option::Option<i32>,
-    /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
-    pub next_part_number_marker: ::std::option::Option<i32>,
-    /// Owner of the object being uploaded.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// ID of the multipart upload, as returned by `CreateMultipartUpload`.
+    pub upload_id: ::std::option::Option<::std::string::String>,
     /// Part-number marker this page starts after, as given in the request.
     pub part_number_marker: ::std::option::Option<i32>,
+    /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
+    pub next_part_number_marker: ::std::option::Option<i32>,
+    /// Maximum number of parts this response could contain.
+    pub max_parts: ::std::option::Option<i32>,
+    /// Whether more parts remain beyond this page.
+    pub is_truncated: ::std::option::Option<bool>,
     /// The parts on this page, in ascending part-number order.
     pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
+    /// Principal that started the multipart upload.
+    pub initiator: ::std::option::Option<crate::types::Initiator>,
+    /// Owner of the object being uploaded.
+    pub owner: ::std::option::Option<crate::types::Owner>,
+    /// Storage class the completed object will use.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
-    /// Storage class the completed object will use.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
-    /// ID of the multipart upload, as returned by `CreateMultipartUpload`.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Checksum algorithm chosen for the upload.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
@@ -179,28 +179,6 @@ impl ListPartsFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`ListPartsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`ListPartsInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`ListPartsInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`ListPartsInput::key`]: Key of the object the multipart upload will create.
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
@@ -246,6 +224,23 @@ impl ListPartsFluentBuilder {
     pub fn get_part_number_marker(&self) -> &::std::option::Option<i32> {
         &self.input.part_number_marker
     }
+    /// Sets [`ListPartsInput::upload_id`]: ID of the multipart upload whose parts to list.
+    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+    /// Replaces [`ListPartsInput::upload_id`].
+    pub fn set_upload_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.upload_id = value;
+        self
+    }
+    /// The value of [`ListPartsInput::upload_id`] set so far.
+    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id
+    }
     /// Sets [`ListPartsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
@@ -264,6 +259,28 @@ impl ListPartsFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
+    }
+    /// Sets [`ListPartsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`ListPartsInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`ListPartsInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sets [`ListPartsInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     pub fn sse_customer_algorithm(
@@ -326,23 +343,6 @@ impl ListPartsFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
-    /// Sets [`ListPartsInput::upload_id`]: ID of the multipart upload whose parts to list.
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-    /// Replaces [`ListPartsInput::upload_id`].
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.upload_id = value;
-        self
-    }
-    /// The value of [`ListPartsInput::upload_id`] set so far.
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id
-    }
     /// Sends the request and waits for the `ListParts` response.
     pub async fn send(
         self,
@@ -372,17 +372,23 @@ fn serialize(
     request.path("/");
     let value = crate::runtime::required(input.key.as_ref(), "ListPartsInput", "Key")?;
     request.label("Key", value, true)?;
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     if let Some(value) = &input.max_parts {
         request.query("max-parts", &value.to_string());
     }
     if let Some(value) = &input.part_number_marker {
         request.query("part-number-marker", &value.to_string());
     }
+    let value = crate::runtime::required(
+        input.upload_id.as_ref(),
+        "ListPartsInput",
+        "UploadId",
+    )?;
+    request.query("uploadId", value.as_str());
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_algorithm {
         request
@@ -398,12 +404,6 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    let value = crate::runtime::required(
-        input.upload_id.as_ref(),
-        "ListPartsInput",
-        "UploadId",
-    )?;
-    request.query("uploadId", value.as_str());
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]
@@ -427,6 +427,31 @@ fn deserialize(
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Bucket" => output.bucket = Some(reader.string()?),
+                b"Key" => output.key = Some(reader.string()?),
+                b"UploadId" => output.upload_id = Some(reader.string()?),
+                b"PartNumberMarker" => output.part_number_marker = Some(reader.number()?),
+                b"NextPartNumberMarker" => {
+                    output.next_part_number_marker = Some(reader.number()?);
+                }
+                b"MaxParts" => output.max_parts = Some(reader.number()?),
+                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"Part" => {
+                    output
+                        .parts
+                        .get_or_insert_with(::std::vec::Vec::new)
+                        .push(crate::types::de_part(reader)?)
+                }
+                b"Initiator" => {
+                    output.initiator = Some(crate::types::de_initiator(reader)?);
+                }
+                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
+                b"StorageClass" => {
+                    output.storage_class = Some(
+                        reader
+                            .text()
+                            .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
+                    );
+                }
                 b"ChecksumAlgorithm" => {
                     output.checksum_algorithm = Some(
                         reader
@@ -443,31 +468,6 @@ fn deserialize(
                             .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                     );
                 }
-                b"Initiator" => {
-                    output.initiator = Some(crate::types::de_initiator(reader)?);
-                }
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"Key" => output.key = Some(reader.string()?),
-                b"MaxParts" => output.max_parts = Some(reader.number()?),
-                b"NextPartNumberMarker" => {
-                    output.next_part_number_marker = Some(reader.number()?);
-                }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
-                b"PartNumberMarker" => output.part_number_marker = Some(reader.number()?),
-                b"Part" => {
-                    output
-                        .parts
-                        .get_or_insert_with(::std::vec::Vec::new)
-                        .push(crate::types::de_part(reader)?)
-                }
-                b"StorageClass" => {
-                    output.storage_class = Some(
-                        reader
-                            .text()
-                            .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
-                    );
-                }
-                b"UploadId" => output.upload_id = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }

@@ -5,24 +5,24 @@
 /// Request parameters for `PutBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct PutBucketAccelerateConfigurationInput {
+    /// Name of the bucket to configure; it must be DNS-compatible and contain no dots.
+    ///
+    /// Sent in the URI path as `{Bucket}`. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
     /// The acceleration state to set.
     ///
     /// The whole HTTP body. Required.
     pub accelerate_configuration: ::std::option::Option<
         crate::types::AccelerateConfiguration,
     >,
-    /// Name of the bucket to configure; it must be DNS-compatible and contain no dots.
-    ///
-    /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
     pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    ///
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
 }
 /// The result of `PutBucketAccelerateConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -77,6 +77,23 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self.input = input;
         self
     }
+    /// Sets [`PutBucketAccelerateConfigurationInput::bucket`]: Name of the bucket to configure; it must be DNS-compatible and contain no dots.
+    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.bucket = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketAccelerateConfigurationInput::bucket`].
+    pub fn set_bucket(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.bucket = value;
+        self
+    }
+    /// The value of [`PutBucketAccelerateConfigurationInput::bucket`] set so far.
+    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.bucket
+    }
     /// Sets [`PutBucketAccelerateConfigurationInput::accelerate_configuration`]: The acceleration state to set.
     pub fn accelerate_configuration(
         mut self,
@@ -99,42 +116,6 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     ) -> &::std::option::Option<crate::types::AccelerateConfiguration> {
         &self.input.accelerate_configuration
     }
-    /// Sets [`PutBucketAccelerateConfigurationInput::bucket`]: Name of the bucket to configure; it must be DNS-compatible and contain no dots.
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketAccelerateConfigurationInput::bucket`].
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`PutBucketAccelerateConfigurationInput::bucket`] set so far.
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.bucket
-    }
-    /// Sets [`PutBucketAccelerateConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
-        self.input.checksum_algorithm = Some(value);
-        self
-    }
-    /// Replaces [`PutBucketAccelerateConfigurationInput::checksum_algorithm`].
-    pub fn set_checksum_algorithm(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    ) -> Self {
-        self.input.checksum_algorithm = value;
-        self
-    }
-    /// The value of [`PutBucketAccelerateConfigurationInput::checksum_algorithm`] set so far.
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
-        &self.input.checksum_algorithm
-    }
     /// Sets [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -156,6 +137,25 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
+    }
+    /// Sets [`PutBucketAccelerateConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
+        self.input.checksum_algorithm = Some(value);
+        self
+    }
+    /// Replaces [`PutBucketAccelerateConfigurationInput::checksum_algorithm`].
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = value;
+        self
+    }
+    /// The value of [`PutBucketAccelerateConfigurationInput::checksum_algorithm`] set so far.
+    pub fn get_checksum_algorithm(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+        &self.input.checksum_algorithm
     }
     /// Sends the request and waits for the `PutBucketAccelerateConfiguration` response.
     pub async fn send(
@@ -191,11 +191,11 @@ fn serialize(
             )?,
         )?;
     request.query_flag("accelerate");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     crate::runtime::required(
         input.accelerate_configuration.as_ref(),

@@ -17,18 +17,14 @@ pub struct PutBucketAclInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Grantees to give full control of the bucket (read, write, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
@@ -49,6 +45,10 @@ pub struct PutBucketAclInput {
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketAcl`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -159,6 +159,23 @@ impl PutBucketAclFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutBucketAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketAclInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketAclInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -177,45 +194,6 @@ impl PutBucketAclFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
-    }
-    /// Sets [`PutBucketAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketAclInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`PutBucketAclInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
-    }
-    /// Sets [`PutBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketAclInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketAclInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketAclInput::grant_full_control`]: Grantees to give full control of the bucket (read, write, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     pub fn grant_full_control(
@@ -307,6 +285,28 @@ impl PutBucketAclFluentBuilder {
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
+    /// Sets [`PutBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketAclInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketAclInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
     /// Sends the request and waits for the `PutBucketAcl` response.
     pub async fn send(
         self,
@@ -344,14 +344,11 @@ fn serialize(
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.grant_full_control {
         request.header("x-amz-grant-full-control", value.as_str())?;
@@ -367,6 +364,9 @@ fn serialize(
     }
     if let Some(value) = &input.grant_write_acp {
         request.header("x-amz-grant-write-acp", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.access_control_policy {
         let mut writer = crate::runtime::XmlWriter::new();

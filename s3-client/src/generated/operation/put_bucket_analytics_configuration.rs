@@ -5,24 +5,24 @@
 /// Request parameters for `PutBucketAnalyticsConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct PutBucketAnalyticsConfigurationInput {
+    /// Name of the bucket to store the storage class analysis configuration on.
+    ///
+    /// Sent in the URI path as `{Bucket}`. Required.
+    pub bucket: ::std::option::Option<::std::string::String>,
+    /// ID to store the configuration under; it must match the `Id` inside the configuration.
+    ///
+    /// Sent as the `id` query parameter. Required.
+    pub id: ::std::option::Option<::std::string::String>,
     /// The storage class analysis configuration to create or replace.
     ///
     /// The whole HTTP body. Required.
     pub analytics_configuration: ::std::option::Option<
         crate::types::AnalyticsConfiguration,
     >,
-    /// Name of the bucket to store the storage class analysis configuration on.
-    ///
-    /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
     pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
-    /// ID to store the configuration under; it must match the `Id` inside the configuration.
-    ///
-    /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketAnalyticsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -77,6 +77,40 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self.input = input;
         self
     }
+    /// Sets [`PutBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to store the storage class analysis configuration on.
+    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.bucket = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketAnalyticsConfigurationInput::bucket`].
+    pub fn set_bucket(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.bucket = value;
+        self
+    }
+    /// The value of [`PutBucketAnalyticsConfigurationInput::bucket`] set so far.
+    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.bucket
+    }
+    /// Sets [`PutBucketAnalyticsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
+    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.id = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketAnalyticsConfigurationInput::id`].
+    pub fn set_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.id = value;
+        self
+    }
+    /// The value of [`PutBucketAnalyticsConfigurationInput::id`] set so far.
+    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.id
+    }
     /// Sets [`PutBucketAnalyticsConfigurationInput::analytics_configuration`]: The storage class analysis configuration to create or replace.
     pub fn analytics_configuration(
         mut self,
@@ -99,23 +133,6 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     ) -> &::std::option::Option<crate::types::AnalyticsConfiguration> {
         &self.input.analytics_configuration
     }
-    /// Sets [`PutBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to store the storage class analysis configuration on.
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketAnalyticsConfigurationInput::bucket`].
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`PutBucketAnalyticsConfigurationInput::bucket`] set so far.
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.bucket
-    }
     /// Sets [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
         mut self,
@@ -137,23 +154,6 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`PutBucketAnalyticsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.id = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketAnalyticsConfigurationInput::id`].
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.id = value;
-        self
-    }
-    /// The value of [`PutBucketAnalyticsConfigurationInput::id`] set so far.
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.id
     }
     /// Sends the request and waits for the `PutBucketAnalyticsConfiguration` response.
     pub async fn send(
@@ -189,15 +189,15 @@ fn serialize(
             )?,
         )?;
     request.query_flag("analytics");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     let value = crate::runtime::required(
         input.id.as_ref(),
         "PutBucketAnalyticsConfigurationInput",
         "Id",
     )?;
     request.query("id", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     crate::runtime::required(
         input.analytics_configuration.as_ref(),
         "PutBucketAnalyticsConfigurationInput",

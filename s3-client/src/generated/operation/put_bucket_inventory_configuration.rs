@@ -9,10 +9,6 @@ pub struct PutBucketInventoryConfigurationInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// ID to store the configuration under; it must match the `Id` inside the configuration.
     ///
     /// Sent as the `id` query parameter. Required.
@@ -23,6 +19,10 @@ pub struct PutBucketInventoryConfigurationInput {
     pub inventory_configuration: ::std::option::Option<
         crate::types::InventoryConfiguration,
     >,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketInventoryConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -94,28 +94,6 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`PutBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketInventoryConfigurationInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`PutBucketInventoryConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
@@ -155,6 +133,28 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     ) -> &::std::option::Option<crate::types::InventoryConfiguration> {
         &self.input.inventory_configuration
     }
+    /// Sets [`PutBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketInventoryConfigurationInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
     /// Sends the request and waits for the `PutBucketInventoryConfiguration` response.
     pub async fn send(
         self,
@@ -189,15 +189,15 @@ fn serialize(
             )?,
         )?;
     request.query_flag("inventory");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     let value = crate::runtime::required(
         input.id.as_ref(),
         "PutBucketInventoryConfigurationInput",
         "Id",
     )?;
     request.query("id", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     crate::runtime::required(
         input.inventory_configuration.as_ref(),
         "PutBucketInventoryConfigurationInput",

@@ -9,24 +9,24 @@ pub struct PutBucketLifecycleInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// The new lifecycle rules; they replace the bucket's current configuration.
     ///
     /// The whole HTTP body.
     pub lifecycle_configuration: ::std::option::Option<
         crate::types::LifecycleConfiguration,
     >,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketLifecycle`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -98,6 +98,23 @@ impl PutBucketLifecycleFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutBucketLifecycleInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketLifecycleInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketLifecycleInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketLifecycleInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -116,45 +133,6 @@ impl PutBucketLifecycleFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
-    }
-    /// Sets [`PutBucketLifecycleInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketLifecycleInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`PutBucketLifecycleInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
-    }
-    /// Sets [`PutBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketLifecycleInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketLifecycleInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketLifecycleInput::lifecycle_configuration`]: The new lifecycle rules; they replace the bucket's current configuration.
     pub fn lifecycle_configuration(
@@ -177,6 +155,28 @@ impl PutBucketLifecycleFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::LifecycleConfiguration> {
         &self.input.lifecycle_configuration
+    }
+    /// Sets [`PutBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketLifecycleInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketLifecycleInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sends the request and waits for the `PutBucketLifecycle` response.
     pub async fn send(
@@ -212,11 +212,11 @@ fn serialize(
             )?,
         )?;
     request.query_flag("lifecycle");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;

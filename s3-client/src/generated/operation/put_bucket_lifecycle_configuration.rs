@@ -13,16 +13,16 @@ pub struct PutBucketLifecycleConfigurationInput {
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
     pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// The lifecycle rules to set; they replace the bucket's current configuration as a whole.
     ///
     /// The whole HTTP body.
     pub lifecycle_configuration: ::std::option::Option<
         crate::types::BucketLifecycleConfiguration,
     >,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Default rule for which small objects are kept from transitioning; `all_storage_classes_128K` applies when absent. A rule can still override it with an object size filter.
     ///
     /// Travels as the `x-amz-transition-default-minimum-object-size` header.
@@ -126,28 +126,6 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
-    /// Sets [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`PutBucketLifecycleConfigurationInput::lifecycle_configuration`]: The lifecycle rules to set; they replace the bucket's current configuration as a whole.
     pub fn lifecycle_configuration(
         mut self,
@@ -169,6 +147,28 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::BucketLifecycleConfiguration> {
         &self.input.lifecycle_configuration
+    }
+    /// Sets [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::transition_default_minimum_object_size`]: Default rule for which small objects are kept from transitioning; `all_storage_classes_128K` applies when absent.
     pub fn transition_default_minimum_object_size(

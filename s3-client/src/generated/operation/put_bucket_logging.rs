@@ -13,14 +13,14 @@ pub struct PutBucketLoggingInput {
     ///
     /// The whole HTTP body. Required.
     pub bucket_logging_status: ::std::option::Option<crate::types::BucketLoggingStatus>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    ///
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
@@ -118,6 +118,23 @@ impl PutBucketLoggingFluentBuilder {
     ) -> &::std::option::Option<crate::types::BucketLoggingStatus> {
         &self.input.bucket_logging_status
     }
+    /// Sets [`PutBucketLoggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketLoggingInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketLoggingInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketLoggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -136,23 +153,6 @@ impl PutBucketLoggingFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
-    }
-    /// Sets [`PutBucketLoggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketLoggingInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`PutBucketLoggingInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
     }
     /// Sets [`PutBucketLoggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
@@ -210,11 +210,11 @@ fn serialize(
             )?,
         )?;
     request.query_flag("logging");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;

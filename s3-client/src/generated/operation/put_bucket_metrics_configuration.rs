@@ -9,10 +9,6 @@ pub struct PutBucketMetricsConfigurationInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// ID to store the configuration under; it must match the `Id` inside the configuration.
     ///
     /// Sent as the `id` query parameter. Required.
@@ -21,6 +17,10 @@ pub struct PutBucketMetricsConfigurationInput {
     ///
     /// The whole HTTP body. Required.
     pub metrics_configuration: ::std::option::Option<crate::types::MetricsConfiguration>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketMetricsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -92,28 +92,6 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`PutBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketMetricsConfigurationInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`PutBucketMetricsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
@@ -153,6 +131,28 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     ) -> &::std::option::Option<crate::types::MetricsConfiguration> {
         &self.input.metrics_configuration
     }
+    /// Sets [`PutBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketMetricsConfigurationInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
     /// Sends the request and waits for the `PutBucketMetricsConfiguration` response.
     pub async fn send(
         self,
@@ -187,15 +187,15 @@ fn serialize(
             )?,
         )?;
     request.query_flag("metrics");
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
     let value = crate::runtime::required(
         input.id.as_ref(),
         "PutBucketMetricsConfigurationInput",
         "Id",
     )?;
     request.query("id", value.as_str());
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     crate::runtime::required(
         input.metrics_configuration.as_ref(),
         "PutBucketMetricsConfigurationInput",

@@ -9,16 +9,16 @@ pub struct PutBucketNotificationConfigurationInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// The complete notification configuration to store; it replaces the existing one, and an empty configuration disables notifications.
     ///
     /// The whole HTTP body. Required.
     pub notification_configuration: ::std::option::Option<
         crate::types::NotificationConfiguration,
     >,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Set to `true` to store the configuration without checking that the SNS, SQS and Lambda destinations exist and accept messages from S3; defaults to `false`.
     ///
     /// Travels as the `x-amz-skip-destination-validation` header.
@@ -94,28 +94,6 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`PutBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketNotificationConfigurationInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
     /// Sets [`PutBucketNotificationConfigurationInput::notification_configuration`]: The complete notification configuration to store; it replaces the existing one, and an empty configuration disables notifications.
     pub fn notification_configuration(
         mut self,
@@ -137,6 +115,28 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::NotificationConfiguration> {
         &self.input.notification_configuration
+    }
+    /// Sets [`PutBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketNotificationConfigurationInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketNotificationConfigurationInput::skip_destination_validation`]: Set to `true` to store the configuration without checking that the SNS, SQS and Lambda destinations exist and accept messages from S3; defaults to `false`.
     pub fn skip_destination_validation(mut self, value: bool) -> Self {

@@ -9,6 +9,10 @@ pub struct PutBucketPolicyInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    ///
+    /// Travels as the `Content-MD5` header.
+    pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
@@ -17,18 +21,14 @@ pub struct PutBucketPolicyInput {
     ///
     /// Travels as the `x-amz-confirm-remove-self-bucket-access` header.
     pub confirm_remove_self_bucket_access: ::std::option::Option<bool>,
-    /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
-    ///
-    /// Travels as the `Content-MD5` header.
-    pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
     ///
     /// The whole HTTP body. Required.
     pub policy: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketPolicy`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -100,6 +100,23 @@ impl PutBucketPolicyFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutBucketPolicyInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketPolicyInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketPolicyInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketPolicyInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -136,22 +153,22 @@ impl PutBucketPolicyFluentBuilder {
     pub fn get_confirm_remove_self_bucket_access(&self) -> &::std::option::Option<bool> {
         &self.input.confirm_remove_self_bucket_access
     }
-    /// Sets [`PutBucketPolicyInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
+    /// Sets [`PutBucketPolicyInput::policy`]: The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
+    pub fn policy(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.policy = Some(value.into());
         self
     }
-    /// Replaces [`PutBucketPolicyInput::content_md5`].
-    pub fn set_content_md5(
+    /// Replaces [`PutBucketPolicyInput::policy`].
+    pub fn set_policy(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.content_md5 = value;
+        self.input.policy = value;
         self
     }
-    /// The value of [`PutBucketPolicyInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
+    /// The value of [`PutBucketPolicyInput::policy`] set so far.
+    pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.policy
     }
     /// Sets [`PutBucketPolicyInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     pub fn expected_bucket_owner(
@@ -174,23 +191,6 @@ impl PutBucketPolicyFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`PutBucketPolicyInput::policy`]: The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
-    pub fn policy(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.policy = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketPolicyInput::policy`].
-    pub fn set_policy(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.policy = value;
-        self
-    }
-    /// The value of [`PutBucketPolicyInput::policy`] set so far.
-    pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.policy
     }
     /// Sends the request and waits for the `PutBucketPolicy` response.
     pub async fn send(
@@ -226,6 +226,9 @@ fn serialize(
             )?,
         )?;
     request.query_flag("policy");
+    if let Some(value) = &input.content_md5 {
+        request.header("content-md5", value.as_str())?;
+    }
     if let Some(value) = &input.checksum_algorithm {
         request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
@@ -235,9 +238,6 @@ fn serialize(
                 "x-amz-confirm-remove-self-bucket-access",
                 if *value { "true" } else { "false" },
             )?;
-    }
-    if let Some(value) = &input.content_md5 {
-        request.header("content-md5", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;

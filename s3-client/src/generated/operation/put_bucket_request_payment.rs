@@ -9,24 +9,24 @@ pub struct PutBucketRequestPaymentInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// The payment setting to apply.
     ///
     /// The whole HTTP body. Required.
     pub request_payment_configuration: ::std::option::Option<
         crate::types::RequestPaymentConfiguration,
     >,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketRequestPayment`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -98,6 +98,23 @@ impl PutBucketRequestPaymentFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutBucketRequestPaymentInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketRequestPaymentInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketRequestPaymentInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketRequestPaymentInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -116,45 +133,6 @@ impl PutBucketRequestPaymentFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
-    }
-    /// Sets [`PutBucketRequestPaymentInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketRequestPaymentInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`PutBucketRequestPaymentInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
-    }
-    /// Sets [`PutBucketRequestPaymentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutBucketRequestPaymentInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutBucketRequestPaymentInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketRequestPaymentInput::request_payment_configuration`]: The payment setting to apply.
     pub fn request_payment_configuration(
@@ -177,6 +155,28 @@ impl PutBucketRequestPaymentFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPaymentConfiguration> {
         &self.input.request_payment_configuration
+    }
+    /// Sets [`PutBucketRequestPaymentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketRequestPaymentInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutBucketRequestPaymentInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sends the request and waits for the `PutBucketRequestPayment` response.
     pub async fn send(
@@ -212,11 +212,11 @@ fn serialize(
             )?,
         )?;
     request.query_flag("requestPayment");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;

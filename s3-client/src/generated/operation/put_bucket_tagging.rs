@@ -9,22 +9,22 @@ pub struct PutBucketTaggingInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// The complete tag set to store on the bucket, replacing the current one.
     ///
     /// The whole HTTP body. Required.
     pub tagging: ::std::option::Option<crate::types::Tagging>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of `PutBucketTagging`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -96,6 +96,23 @@ impl PutBucketTaggingFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutBucketTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutBucketTaggingInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutBucketTaggingInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutBucketTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -115,22 +132,22 @@ impl PutBucketTaggingFluentBuilder {
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
-    /// Sets [`PutBucketTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
+    /// Sets [`PutBucketTaggingInput::tagging`]: The complete tag set to store on the bucket, replacing the current one.
+    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
+        self.input.tagging = Some(value);
         self
     }
-    /// Replaces [`PutBucketTaggingInput::content_md5`].
-    pub fn set_content_md5(
+    /// Replaces [`PutBucketTaggingInput::tagging`].
+    pub fn set_tagging(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::types::Tagging>,
     ) -> Self {
-        self.input.content_md5 = value;
+        self.input.tagging = value;
         self
     }
-    /// The value of [`PutBucketTaggingInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
+    /// The value of [`PutBucketTaggingInput::tagging`] set so far.
+    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+        &self.input.tagging
     }
     /// Sets [`PutBucketTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
@@ -153,23 +170,6 @@ impl PutBucketTaggingFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`PutBucketTaggingInput::tagging`]: The complete tag set to store on the bucket, replacing the current one.
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.input.tagging = Some(value);
-        self
-    }
-    /// Replaces [`PutBucketTaggingInput::tagging`].
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<crate::types::Tagging>,
-    ) -> Self {
-        self.input.tagging = value;
-        self
-    }
-    /// The value of [`PutBucketTaggingInput::tagging`] set so far.
-    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
-        &self.input.tagging
     }
     /// Sends the request and waits for the `PutBucketTagging` response.
     pub async fn send(
@@ -205,11 +205,11 @@ fn serialize(
             )?,
         )?;
     request.query_flag("tagging");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;

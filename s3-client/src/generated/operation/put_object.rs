@@ -17,58 +17,10 @@ pub struct PutObjectInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Caching directives to store with the object and serve when it is downloaded, such as `max-age=3600`.
     ///
     /// Travels as the `Cache-Control` header.
     pub cache_control: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-crc32` header.
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-crc32c` header.
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-crc64nvme` header.
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-sha1` header.
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-sha256` header.
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-sha512` header.
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash64` header.
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Presentation information to store with the object, such as `attachment` to make browsers download it rather than display it.
     ///
     /// Travels as the `Content-Disposition` header.
@@ -93,14 +45,62 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `Content-Type` header.
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    /// Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    /// Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-crc32` header.
+    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-crc32c` header.
+    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-crc64nvme` header.
+    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-sha1` header.
+    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-sha256` header.
+    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-sha512` header.
+    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash64` header.
+    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
+    ///
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Date and time after which caches should consider the object stale, as an HTTP date string.
     ///
     /// Travels as the `Expires` header.
     pub expires: ::std::option::Option<::std::string::String>,
+    /// Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
+    ///
+    /// Travels as the `If-Match` header.
+    pub if_match: ::std::option::Option<::std::string::String>,
+    /// Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
+    ///
+    /// Travels as the `If-None-Match` header.
+    pub if_none_match: ::std::option::Option<::std::string::String>,
     /// Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
@@ -117,23 +117,81 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
-    /// Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
-    ///
-    /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
-    /// Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
-    ///
-    /// Travels as the `If-None-Match` header.
-    pub if_none_match: ::std::option::Option<::std::string::String>,
     /// Key under which to store the object.
     ///
     /// Sent in the URI path as `{Key}`. Required.
     pub key: ::std::option::Option<::std::string::String>,
+    /// Byte offset at which to append the body to the existing object; it must equal the object's current size. Appending is supported only in directory buckets.
+    ///
+    /// Travels as the `x-amz-write-offset-bytes` header.
+    pub write_offset_bytes: ::std::option::Option<i64>,
     /// User-defined metadata to store with the object, as name-value pairs; limited to 2 KB in total.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
     pub metadata: ::std::option::Option<
         ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    >,
+    /// Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
+    ///
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
+    /// Storage class to store the object in; defaults to `STANDARD`.
+    ///
+    /// Travels as the `x-amz-storage-class` header.
+    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    /// When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
+    ///
+    /// Travels as the `x-amz-website-redirect-location` header.
+    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    /// ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    /// Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Tags for the object in URL query form, such as `k1=v1&k2=v2`.
+    ///
+    /// Travels as the `x-amz-tagging` header.
+    pub tagging: ::std::option::Option<::std::string::String>,
+    /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    ///
+    /// Travels as the `x-amz-object-lock-mode` header.
+    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    /// Date and time until which Object Lock retention protects the object.
+    ///
+    /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    pub object_lock_retain_until_date: ::std::option::Option<
+        crate::primitives::DateTime,
+    >,
+    /// Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
+    ///
+    /// Travels as the `x-amz-object-lock-legal-hold` header.
+    pub object_lock_legal_hold_status: ::std::option::Option<
+        crate::types::ObjectLockLegalHoldStatus,
     >,
     /// Whether to place an Object Lock event hold on the object.
     ///
@@ -147,68 +205,10 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
     pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
-    /// Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
-    /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
-    /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
-    ///
-    /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
-    /// Date and time until which Object Lock retention protects the object.
-    ///
-    /// Travels as the `x-amz-object-lock-retain-until-date` header.
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-customer-key` header.
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
-    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
-    /// ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
-    ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
-    /// Storage class to store the object in; defaults to `STANDARD`.
-    ///
-    /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
-    /// Tags for the object in URL query form, such as `k1=v1&k2=v2`.
-    ///
-    /// Travels as the `x-amz-tagging` header.
-    pub tagging: ::std::option::Option<::std::string::String>,
-    /// When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
-    ///
-    /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
-    /// Byte offset at which to append the body to the existing object; it must equal the object's current size. Appending is supported only in directory buckets.
-    ///
-    /// Travels as the `x-amz-write-offset-bytes` header.
-    pub write_offset_bytes: ::std::option::Option<i64>,
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for PutObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -217,35 +217,57 @@ impl ::std::fmt::Debug for PutObjectInput {
             .field("acl", &self.acl)
             .field("body", &self.body)
             .field("bucket", &self.bucket)
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("cache_control", &self.cache_control)
-            .field("checksum_algorithm", &self.checksum_algorithm)
-            .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
-            .field("checksum_sha1", &self.checksum_sha1)
-            .field("checksum_sha256", &self.checksum_sha256)
-            .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
-            .field("checksum_xxhash64", &self.checksum_xxhash64)
             .field("content_disposition", &self.content_disposition)
             .field("content_encoding", &self.content_encoding)
             .field("content_language", &self.content_language)
             .field("content_length", &self.content_length)
             .field("content_md5", &self.content_md5)
             .field("content_type", &self.content_type)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .field("checksum_algorithm", &self.checksum_algorithm)
+            .field("checksum_crc32", &self.checksum_crc32)
+            .field("checksum_crc32c", &self.checksum_crc32c)
+            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_sha1", &self.checksum_sha1)
+            .field("checksum_sha256", &self.checksum_sha256)
+            .field("checksum_sha512", &self.checksum_sha512)
+            .field("checksum_md5", &self.checksum_md5)
+            .field("checksum_xxhash64", &self.checksum_xxhash64)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
             .field("expires", &self.expires)
+            .field("if_match", &self.if_match)
+            .field("if_none_match", &self.if_none_match)
             .field("grant_full_control", &self.grant_full_control)
             .field("grant_read", &self.grant_read)
             .field("grant_read_acp", &self.grant_read_acp)
             .field("grant_write_acp", &self.grant_write_acp)
-            .field("if_match", &self.if_match)
-            .field("if_none_match", &self.if_none_match)
             .field("key", &self.key)
+            .field("write_offset_bytes", &self.write_offset_bytes)
             .field("metadata", &self.metadata)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("storage_class", &self.storage_class)
+            .field("website_redirect_location", &self.website_redirect_location)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field(
+                "sse_customer_key",
+                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "ssekms_key_id",
+                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_payer", &self.request_payer)
+            .field("tagging", &self.tagging)
+            .field("object_lock_mode", &self.object_lock_mode)
+            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
+            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
             .field("object_lock_event_hold", &self.object_lock_event_hold)
             .field(
                 "object_lock_event_hold_duration_days",
@@ -255,39 +277,21 @@ impl ::std::fmt::Debug for PutObjectInput {
                 "object_lock_event_hold_duration_years",
                 &self.object_lock_event_hold_duration_years,
             )
-            .field("object_lock_legal_hold_status", &self.object_lock_legal_hold_status)
-            .field("object_lock_mode", &self.object_lock_mode)
-            .field("object_lock_retain_until_date", &self.object_lock_retain_until_date)
-            .field("request_payer", &self.request_payer)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field(
-                "sse_customer_key",
-                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field(
-                "ssekms_key_id",
-                &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("server_side_encryption", &self.server_side_encryption)
-            .field("storage_class", &self.storage_class)
-            .field("tagging", &self.tagging)
-            .field("website_redirect_location", &self.website_redirect_location)
-            .field("write_offset_bytes", &self.write_offset_bytes)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .finish()
     }
 }
 /// The result of a PutObject request, describing the stored object's entity tag, version, checksums and encryption.
 #[derive(Default, Clone, PartialEq)]
 pub struct PutObjectOutput {
-    /// Whether the object's KMS encryption uses an S3 Bucket Key.
+    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Travels as the `x-amz-expiration` header.
+    pub expiration: ::std::option::Option<::std::string::String>,
+    /// Entity tag of the stored object; for a plain upload without SSE-C or KMS encryption it is the hex MD5 digest of the data.
+    ///
+    /// Travels as the `ETag` header.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
@@ -300,10 +304,6 @@ pub struct PutObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -316,34 +316,36 @@ pub struct PutObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
     ///
-    /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
-    /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag of the stored object; for a plain upload without SSE-C or KMS encryption it is the hex MD5 digest of the data.
+    /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
     ///
-    /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
     ///
-    /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Travels as the `x-amz-checksum-type` header.
+    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    ///
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
+    /// Version ID assigned to the new object, if versioning is enabled on the bucket.
+    ///
+    /// Travels as the `x-amz-version-id` header.
+    pub version_id: ::std::option::Option<::std::string::String>,
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -352,61 +354,59 @@ pub struct PutObjectOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-context` header.
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    /// Travels as the `x-amz-server-side-encryption-context` header.
+    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    /// Whether the object's KMS encryption uses an S3 Bucket Key.
+    ///
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
     /// Size of the object in bytes after the write; returned when appending to an object.
     ///
     /// Travels as the `x-amz-object-size` header.
     pub size: ::std::option::Option<i64>,
-    /// Version ID assigned to the new object, if versioning is enabled on the bucket.
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
-    /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for PutObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("PutObjectOutput")
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("expiration", &self.expiration)
+            .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_type", &self.checksum_type)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("e_tag", &self.e_tag)
-            .field("expiration", &self.expiration)
-            .field("request_charged", &self.request_charged)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
+            .field("checksum_type", &self.checksum_type)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("version_id", &self.version_id)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field(
-                "ssekms_encryption_context",
-                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
-            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
+            .field(
+                "ssekms_encryption_context",
+                &self.ssekms_encryption_context.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("size", &self.size)
-            .field("version_id", &self.version_id)
+            .field("request_charged", &self.request_charged)
             .finish()
     }
 }
@@ -572,20 +572,6 @@ impl PutObjectFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`PutObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
-    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
-        self.input.bucket_key_enabled = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::bucket_key_enabled`].
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
-        self.input.bucket_key_enabled = value;
-        self
-    }
-    /// The value of [`PutObjectInput::bucket_key_enabled`] set so far.
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
-        &self.input.bucket_key_enabled
-    }
     /// Sets [`PutObjectInput::cache_control`]: Caching directives to store with the object and serve when it is downloaded, such as `max-age=3600`.
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.cache_control = Some(value.into());
@@ -602,207 +588,6 @@ impl PutObjectFluentBuilder {
     /// The value of [`PutObjectInput::cache_control`] set so far.
     pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.cache_control
-    }
-    /// Sets [`PutObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
-        self.input.checksum_algorithm = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_algorithm`].
-    pub fn set_checksum_algorithm(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    ) -> Self {
-        self.input.checksum_algorithm = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_algorithm`] set so far.
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
-        &self.input.checksum_algorithm
-    }
-    /// Sets [`PutObjectInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_crc32 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_crc32`].
-    pub fn set_checksum_crc32(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_crc32 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_crc32`] set so far.
-    pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc32
-    }
-    /// Sets [`PutObjectInput::checksum_crc32c`]: Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_crc32c(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_crc32c = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_crc32c`].
-    pub fn set_checksum_crc32c(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_crc32c = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_crc32c`] set so far.
-    pub fn get_checksum_crc32c(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc32c
-    }
-    /// Sets [`PutObjectInput::checksum_crc64nvme`]: Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_crc64nvme(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_crc64nvme = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_crc64nvme`].
-    pub fn set_checksum_crc64nvme(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_crc64nvme = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_crc64nvme`] set so far.
-    pub fn get_checksum_crc64nvme(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc64nvme
-    }
-    /// Sets [`PutObjectInput::checksum_md5`]: Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_md5`].
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_md5 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_md5`] set so far.
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_md5
-    }
-    /// Sets [`PutObjectInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_sha1 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_sha1`].
-    pub fn set_checksum_sha1(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_sha1 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_sha1`] set so far.
-    pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_sha1
-    }
-    /// Sets [`PutObjectInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_sha256 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_sha256`].
-    pub fn set_checksum_sha256(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_sha256 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_sha256`] set so far.
-    pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_sha256
-    }
-    /// Sets [`PutObjectInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_sha512 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_sha512`].
-    pub fn set_checksum_sha512(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_sha512 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_sha512`] set so far.
-    pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_sha512
-    }
-    /// Sets [`PutObjectInput::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_xxhash128(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash128 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_xxhash128`].
-    pub fn set_checksum_xxhash128(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash128 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_xxhash128`] set so far.
-    pub fn get_checksum_xxhash128(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash128
-    }
-    /// Sets [`PutObjectInput::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_xxhash3`].
-    pub fn set_checksum_xxhash3(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash3 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_xxhash3`] set so far.
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash3
-    }
-    /// Sets [`PutObjectInput::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::checksum_xxhash64`].
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash64 = value;
-        self
-    }
-    /// The value of [`PutObjectInput::checksum_xxhash64`] set so far.
-    pub fn get_checksum_xxhash64(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash64
     }
     /// Sets [`PutObjectInput::content_disposition`]: Presentation information to store with the object, such as `attachment` to make browsers download it rather than display it.
     pub fn content_disposition(
@@ -908,27 +693,206 @@ impl PutObjectFluentBuilder {
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
     }
-    /// Sets [`PutObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
+    /// Sets [`PutObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
+        self.input.checksum_algorithm = Some(value);
         self
     }
-    /// Replaces [`PutObjectInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
+    /// Replaces [`PutObjectInput::checksum_algorithm`].
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    ) -> Self {
+        self.input.checksum_algorithm = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_algorithm`] set so far.
+    pub fn get_checksum_algorithm(
+        &self,
+    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+        &self.input.checksum_algorithm
+    }
+    /// Sets [`PutObjectInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_crc32 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_crc32`].
+    pub fn set_checksum_crc32(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.expected_bucket_owner = value;
+        self.input.checksum_crc32 = value;
         self
     }
-    /// The value of [`PutObjectInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
+    /// The value of [`PutObjectInput::checksum_crc32`] set so far.
+    pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_crc32
+    }
+    /// Sets [`PutObjectInput::checksum_crc32c`]: Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_crc32c(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_crc32c = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_crc32c`].
+    pub fn set_checksum_crc32c(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_crc32c = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_crc32c`] set so far.
+    pub fn get_checksum_crc32c(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_crc32c
+    }
+    /// Sets [`PutObjectInput::checksum_crc64nvme`]: Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_crc64nvme(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_crc64nvme = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_crc64nvme`].
+    pub fn set_checksum_crc64nvme(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_crc64nvme = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_crc64nvme`] set so far.
+    pub fn get_checksum_crc64nvme(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
+        &self.input.checksum_crc64nvme
+    }
+    /// Sets [`PutObjectInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_sha1 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_sha1`].
+    pub fn set_checksum_sha1(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_sha1 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_sha1`] set so far.
+    pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_sha1
+    }
+    /// Sets [`PutObjectInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_sha256 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_sha256`].
+    pub fn set_checksum_sha256(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_sha256 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_sha256`] set so far.
+    pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_sha256
+    }
+    /// Sets [`PutObjectInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_sha512 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_sha512`].
+    pub fn set_checksum_sha512(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_sha512 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_sha512`] set so far.
+    pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_sha512
+    }
+    /// Sets [`PutObjectInput::checksum_md5`]: Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_md5`].
+    pub fn set_checksum_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_md5 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_md5`] set so far.
+    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_md5
+    }
+    /// Sets [`PutObjectInput::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_xxhash64`].
+    pub fn set_checksum_xxhash64(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash64 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_xxhash64`] set so far.
+    pub fn get_checksum_xxhash64(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash64
+    }
+    /// Sets [`PutObjectInput::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_xxhash3`].
+    pub fn set_checksum_xxhash3(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash3 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_xxhash3`] set so far.
+    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash3
+    }
+    /// Sets [`PutObjectInput::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
+    pub fn checksum_xxhash128(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash128 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::checksum_xxhash128`].
+    pub fn set_checksum_xxhash128(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash128 = value;
+        self
+    }
+    /// The value of [`PutObjectInput::checksum_xxhash128`] set so far.
+    pub fn get_checksum_xxhash128(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash128
     }
     /// Sets [`PutObjectInput::expires`]: Date and time after which caches should consider the object stale, as an HTTP date string.
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -946,6 +910,40 @@ impl PutObjectFluentBuilder {
     /// The value of [`PutObjectInput::expires`] set so far.
     pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.expires
+    }
+    /// Sets [`PutObjectInput::if_match`]: Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
+    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.if_match = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::if_match`].
+    pub fn set_if_match(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.if_match = value;
+        self
+    }
+    /// The value of [`PutObjectInput::if_match`] set so far.
+    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.if_match
+    }
+    /// Sets [`PutObjectInput::if_none_match`]: Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
+    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.if_none_match = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::if_none_match`].
+    pub fn set_if_none_match(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.if_none_match = value;
+        self
+    }
+    /// The value of [`PutObjectInput::if_none_match`] set so far.
+    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.if_none_match
     }
     /// Sets [`PutObjectInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     pub fn grant_full_control(
@@ -1020,40 +1018,6 @@ impl PutObjectFluentBuilder {
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
-    /// Sets [`PutObjectInput::if_match`]: Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::if_match`].
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.if_match = value;
-        self
-    }
-    /// The value of [`PutObjectInput::if_match`] set so far.
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.if_match
-    }
-    /// Sets [`PutObjectInput::if_none_match`]: Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectInput::if_none_match`].
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.if_none_match = value;
-        self
-    }
-    /// The value of [`PutObjectInput::if_none_match`] set so far.
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.if_none_match
-    }
     /// Sets [`PutObjectInput::key`]: Key under which to store the object.
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
@@ -1070,6 +1034,20 @@ impl PutObjectFluentBuilder {
     /// The value of [`PutObjectInput::key`] set so far.
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
+    }
+    /// Sets [`PutObjectInput::write_offset_bytes`]: Byte offset at which to append the body to the existing object; it must equal the object's current size.
+    pub fn write_offset_bytes(mut self, value: i64) -> Self {
+        self.input.write_offset_bytes = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::write_offset_bytes`].
+    pub fn set_write_offset_bytes(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.input.write_offset_bytes = value;
+        self
+    }
+    /// The value of [`PutObjectInput::write_offset_bytes`] set so far.
+    pub fn get_write_offset_bytes(&self) -> &::std::option::Option<i64> {
+        &self.input.write_offset_bytes
     }
     /// Adds one entry to [`PutObjectInput::metadata`]: User-defined metadata to store with the object, as name-value pairs; limited to 2 KB in total.
     pub fn metadata(
@@ -1101,147 +1079,68 @@ impl PutObjectFluentBuilder {
     > {
         &self.input.metadata
     }
-    /// Sets [`PutObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the object.
-    pub fn object_lock_event_hold(
+    /// Sets [`PutObjectInput::server_side_encryption`]: Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
+    pub fn server_side_encryption(
         mut self,
-        value: crate::types::ObjectLockEventHold,
+        value: crate::types::ServerSideEncryption,
     ) -> Self {
-        self.input.object_lock_event_hold = Some(value);
+        self.input.server_side_encryption = Some(value);
         self
     }
-    /// Replaces [`PutObjectInput::object_lock_event_hold`].
-    pub fn set_object_lock_event_hold(
+    /// Replaces [`PutObjectInput::server_side_encryption`].
+    pub fn set_server_side_encryption(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: ::std::option::Option<crate::types::ServerSideEncryption>,
     ) -> Self {
-        self.input.object_lock_event_hold = value;
+        self.input.server_side_encryption = value;
         self
     }
-    /// The value of [`PutObjectInput::object_lock_event_hold`] set so far.
-    pub fn get_object_lock_event_hold(
+    /// The value of [`PutObjectInput::server_side_encryption`] set so far.
+    pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
-        &self.input.object_lock_event_hold
+    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+        &self.input.server_side_encryption
     }
-    /// Sets [`PutObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
-    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_days = Some(value);
+    /// Sets [`PutObjectInput::storage_class`]: Storage class to store the object in; defaults to `STANDARD`.
+    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+        self.input.storage_class = Some(value);
         self
     }
-    /// Replaces [`PutObjectInput::object_lock_event_hold_duration_days`].
-    pub fn set_object_lock_event_hold_duration_days(
+    /// Replaces [`PutObjectInput::storage_class`].
+    pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: ::std::option::Option<crate::types::StorageClass>,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_days = value;
+        self.input.storage_class = value;
         self
     }
-    /// The value of [`PutObjectInput::object_lock_event_hold_duration_days`] set so far.
-    pub fn get_object_lock_event_hold_duration_days(
+    /// The value of [`PutObjectInput::storage_class`] set so far.
+    pub fn get_storage_class(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_days
+    ) -> &::std::option::Option<crate::types::StorageClass> {
+        &self.input.storage_class
     }
-    /// Sets [`PutObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
-    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
-        self.input.object_lock_event_hold_duration_years = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::object_lock_event_hold_duration_years`].
-    pub fn set_object_lock_event_hold_duration_years(
+    /// Sets [`PutObjectInput::website_redirect_location`]: When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
+    pub fn website_redirect_location(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.object_lock_event_hold_duration_years = value;
+        self.input.website_redirect_location = Some(value.into());
         self
     }
-    /// The value of [`PutObjectInput::object_lock_event_hold_duration_years`] set so far.
-    pub fn get_object_lock_event_hold_duration_years(
+    /// Replaces [`PutObjectInput::website_redirect_location`].
+    pub fn set_website_redirect_location(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.website_redirect_location = value;
+        self
+    }
+    /// The value of [`PutObjectInput::website_redirect_location`] set so far.
+    pub fn get_website_redirect_location(
         &self,
-    ) -> &::std::option::Option<i32> {
-        &self.input.object_lock_event_hold_duration_years
-    }
-    /// Sets [`PutObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
-    pub fn object_lock_legal_hold_status(
-        mut self,
-        value: crate::types::ObjectLockLegalHoldStatus,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::object_lock_legal_hold_status`].
-    pub fn set_object_lock_legal_hold_status(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
-    ) -> Self {
-        self.input.object_lock_legal_hold_status = value;
-        self
-    }
-    /// The value of [`PutObjectInput::object_lock_legal_hold_status`] set so far.
-    pub fn get_object_lock_legal_hold_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
-        &self.input.object_lock_legal_hold_status
-    }
-    /// Sets [`PutObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
-    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
-        self.input.object_lock_mode = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::object_lock_mode`].
-    pub fn set_object_lock_mode(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
-    ) -> Self {
-        self.input.object_lock_mode = value;
-        self
-    }
-    /// The value of [`PutObjectInput::object_lock_mode`] set so far.
-    pub fn get_object_lock_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
-        &self.input.object_lock_mode
-    }
-    /// Sets [`PutObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object.
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::object_lock_retain_until_date`].
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.object_lock_retain_until_date = value;
-        self
-    }
-    /// The value of [`PutObjectInput::object_lock_retain_until_date`] set so far.
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.object_lock_retain_until_date
-    }
-    /// Sets [`PutObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`PutObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.website_redirect_location
     }
     /// Sets [`PutObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     pub fn sse_customer_algorithm(
@@ -1304,6 +1203,23 @@ impl PutObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
+    /// Sets [`PutObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
+    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.ssekms_key_id = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectInput::ssekms_key_id`].
+    pub fn set_ssekms_key_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.ssekms_key_id = value;
+        self
+    }
+    /// The value of [`PutObjectInput::ssekms_key_id`] set so far.
+    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.ssekms_key_id
+    }
     /// Sets [`PutObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
     pub fn ssekms_encryption_context(
         mut self,
@@ -1326,63 +1242,38 @@ impl PutObjectFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
-    /// Sets [`PutObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.ssekms_key_id = Some(value.into());
+    /// Sets [`PutObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
+    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
+        self.input.bucket_key_enabled = Some(value);
         self
     }
-    /// Replaces [`PutObjectInput::ssekms_key_id`].
-    pub fn set_ssekms_key_id(
+    /// Replaces [`PutObjectInput::bucket_key_enabled`].
+    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.input.bucket_key_enabled = value;
+        self
+    }
+    /// The value of [`PutObjectInput::bucket_key_enabled`] set so far.
+    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+        &self.input.bucket_key_enabled
+    }
+    /// Sets [`PutObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::request_payer`].
+    pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::types::RequestPayer>,
     ) -> Self {
-        self.input.ssekms_key_id = value;
+        self.input.request_payer = value;
         self
     }
-    /// The value of [`PutObjectInput::ssekms_key_id`] set so far.
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.ssekms_key_id
-    }
-    /// Sets [`PutObjectInput::server_side_encryption`]: Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
-    pub fn server_side_encryption(
-        mut self,
-        value: crate::types::ServerSideEncryption,
-    ) -> Self {
-        self.input.server_side_encryption = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::server_side_encryption`].
-    pub fn set_server_side_encryption(
-        mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
-    ) -> Self {
-        self.input.server_side_encryption = value;
-        self
-    }
-    /// The value of [`PutObjectInput::server_side_encryption`] set so far.
-    pub fn get_server_side_encryption(
+    /// The value of [`PutObjectInput::request_payer`] set so far.
+    pub fn get_request_payer(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
-        &self.input.server_side_encryption
-    }
-    /// Sets [`PutObjectInput::storage_class`]: Storage class to store the object in; defaults to `STANDARD`.
-    pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
-        self.input.storage_class = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::storage_class`].
-    pub fn set_storage_class(
-        mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
-    ) -> Self {
-        self.input.storage_class = value;
-        self
-    }
-    /// The value of [`PutObjectInput::storage_class`] set so far.
-    pub fn get_storage_class(
-        &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
-        &self.input.storage_class
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
     }
     /// Sets [`PutObjectInput::tagging`]: Tags for the object in URL query form, such as `k1=v1&k2=v2`.
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -1401,41 +1292,150 @@ impl PutObjectFluentBuilder {
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
-    /// Sets [`PutObjectInput::website_redirect_location`]: When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
-    pub fn website_redirect_location(
+    /// Sets [`PutObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
+        self.input.object_lock_mode = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_mode`].
+    pub fn set_object_lock_mode(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockMode>,
+    ) -> Self {
+        self.input.object_lock_mode = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_mode`] set so far.
+    pub fn get_object_lock_mode(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+        &self.input.object_lock_mode
+    }
+    /// Sets [`PutObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object.
+    pub fn object_lock_retain_until_date(
+        mut self,
+        value: crate::primitives::DateTime,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_retain_until_date`].
+    pub fn set_object_lock_retain_until_date(
+        mut self,
+        value: ::std::option::Option<crate::primitives::DateTime>,
+    ) -> Self {
+        self.input.object_lock_retain_until_date = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_retain_until_date`] set so far.
+    pub fn get_object_lock_retain_until_date(
+        &self,
+    ) -> &::std::option::Option<crate::primitives::DateTime> {
+        &self.input.object_lock_retain_until_date
+    }
+    /// Sets [`PutObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
+    pub fn object_lock_legal_hold_status(
+        mut self,
+        value: crate::types::ObjectLockLegalHoldStatus,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_legal_hold_status`].
+    pub fn set_object_lock_legal_hold_status(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.input.object_lock_legal_hold_status = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_legal_hold_status`] set so far.
+    pub fn get_object_lock_legal_hold_status(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+        &self.input.object_lock_legal_hold_status
+    }
+    /// Sets [`PutObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the object.
+    pub fn object_lock_event_hold(
+        mut self,
+        value: crate::types::ObjectLockEventHold,
+    ) -> Self {
+        self.input.object_lock_event_hold = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_event_hold`].
+    pub fn set_object_lock_event_hold(
+        mut self,
+        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    ) -> Self {
+        self.input.object_lock_event_hold = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_event_hold`] set so far.
+    pub fn get_object_lock_event_hold(
+        &self,
+    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+        &self.input.object_lock_event_hold
+    }
+    /// Sets [`PutObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
+    pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_days = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_event_hold_duration_days`].
+    pub fn set_object_lock_event_hold_duration_days(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_days = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_event_hold_duration_days`] set so far.
+    pub fn get_object_lock_event_hold_duration_days(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_days
+    }
+    /// Sets [`PutObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
+    pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
+        self.input.object_lock_event_hold_duration_years = Some(value);
+        self
+    }
+    /// Replaces [`PutObjectInput::object_lock_event_hold_duration_years`].
+    pub fn set_object_lock_event_hold_duration_years(
+        mut self,
+        value: ::std::option::Option<i32>,
+    ) -> Self {
+        self.input.object_lock_event_hold_duration_years = value;
+        self
+    }
+    /// The value of [`PutObjectInput::object_lock_event_hold_duration_years`] set so far.
+    pub fn get_object_lock_event_hold_duration_years(
+        &self,
+    ) -> &::std::option::Option<i32> {
+        &self.input.object_lock_event_hold_duration_years
+    }
+    /// Sets [`PutObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = Some(value.into());
+        self.input.expected_bucket_owner = Some(value.into());
         self
     }
-    /// Replaces [`PutObjectInput::website_redirect_location`].
-    pub fn set_website_redirect_location(
+    /// Replaces [`PutObjectInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.website_redirect_location = value;
+        self.input.expected_bucket_owner = value;
         self
     }
-    /// The value of [`PutObjectInput::website_redirect_location`] set so far.
-    pub fn get_website_redirect_location(
+    /// The value of [`PutObjectInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.website_redirect_location
-    }
-    /// Sets [`PutObjectInput::write_offset_bytes`]: Byte offset at which to append the body to the existing object; it must equal the object's current size.
-    pub fn write_offset_bytes(mut self, value: i64) -> Self {
-        self.input.write_offset_bytes = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectInput::write_offset_bytes`].
-    pub fn set_write_offset_bytes(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.input.write_offset_bytes = value;
-        self
-    }
-    /// The value of [`PutObjectInput::write_offset_bytes`] set so far.
-    pub fn get_write_offset_bytes(&self) -> &::std::option::Option<i64> {
-        &self.input.write_offset_bytes
+        &self.input.expected_bucket_owner
     }
     /// Sends the request and waits for the `PutObject` response.
     pub async fn send(
@@ -1469,48 +1469,8 @@ fn serialize(
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
     }
-    if let Some(value) = &input.bucket_key_enabled {
-        request
-            .header(
-                "x-amz-server-side-encryption-bucket-key-enabled",
-                if *value { "true" } else { "false" },
-            )?;
-    }
     if let Some(value) = &input.cache_control {
         request.header("cache-control", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_crc32 {
-        request.header("x-amz-checksum-crc32", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_crc32c {
-        request.header("x-amz-checksum-crc32c", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_crc64nvme {
-        request.header("x-amz-checksum-crc64nvme", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_md5 {
-        request.header("x-amz-checksum-md5", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_sha1 {
-        request.header("x-amz-checksum-sha1", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_sha256 {
-        request.header("x-amz-checksum-sha256", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_sha512 {
-        request.header("x-amz-checksum-sha512", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_xxhash128 {
-        request.header("x-amz-checksum-xxhash128", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_xxhash3 {
-        request.header("x-amz-checksum-xxhash3", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_xxhash64 {
-        request.header("x-amz-checksum-xxhash64", value.as_str())?;
     }
     if let Some(value) = &input.content_disposition {
         request.header("content-disposition", value.as_str())?;
@@ -1530,11 +1490,47 @@ fn serialize(
     if let Some(value) = &input.content_type {
         request.header("content-type", value.as_str())?;
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_crc32 {
+        request.header("x-amz-checksum-crc32", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_crc32c {
+        request.header("x-amz-checksum-crc32c", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_crc64nvme {
+        request.header("x-amz-checksum-crc64nvme", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_sha1 {
+        request.header("x-amz-checksum-sha1", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_sha256 {
+        request.header("x-amz-checksum-sha256", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_sha512 {
+        request.header("x-amz-checksum-sha512", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_md5 {
+        request.header("x-amz-checksum-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_xxhash64 {
+        request.header("x-amz-checksum-xxhash64", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_xxhash3 {
+        request.header("x-amz-checksum-xxhash3", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_xxhash128 {
+        request.header("x-amz-checksum-xxhash128", value.as_str())?;
     }
     if let Some(value) = &input.expires {
         request.header("expires", value.as_str())?;
+    }
+    if let Some(value) = &input.if_match {
+        request.header("if-match", value.as_str())?;
+    }
+    if let Some(value) = &input.if_none_match {
+        request.header("if-none-match", value.as_str())?;
     }
     if let Some(value) = &input.grant_full_control {
         request.header("x-amz-grant-full-control", value.as_str())?;
@@ -1548,44 +1544,20 @@ fn serialize(
     if let Some(value) = &input.grant_write_acp {
         request.header("x-amz-grant-write-acp", value.as_str())?;
     }
-    if let Some(value) = &input.if_match {
-        request.header("if-match", value.as_str())?;
-    }
-    if let Some(value) = &input.if_none_match {
-        request.header("if-none-match", value.as_str())?;
+    if let Some(value) = &input.write_offset_bytes {
+        request.header("x-amz-write-offset-bytes", &value.to_string())?;
     }
     if let Some(value) = &input.metadata {
         request.prefix_headers("x-amz-meta-", value)?;
     }
-    if let Some(value) = &input.object_lock_event_hold {
-        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    if let Some(value) = &input.server_side_encryption {
+        request.header("x-amz-server-side-encryption", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_days {
-        request
-            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    if let Some(value) = &input.storage_class {
+        request.header("x-amz-storage-class", value.as_str())?;
     }
-    if let Some(value) = &input.object_lock_event_hold_duration_years {
-        request
-            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
-    }
-    if let Some(value) = &input.object_lock_legal_hold_status {
-        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
-    }
-    if let Some(value) = &input.object_lock_mode {
-        request.header("x-amz-object-lock-mode", value.as_str())?;
-    }
-    if let Some(value) = &input.object_lock_retain_until_date {
-        request
-            .header(
-                "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
-            )?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
+    if let Some(value) = &input.website_redirect_location {
+        request.header("x-amz-website-redirect-location", value.as_str())?;
     }
     if let Some(value) = &input.sse_customer_algorithm {
         request
@@ -1601,26 +1573,54 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
-    }
     if let Some(value) = &input.ssekms_key_id {
         request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
     }
-    if let Some(value) = &input.server_side_encryption {
-        request.header("x-amz-server-side-encryption", value.as_str())?;
+    if let Some(value) = &input.ssekms_encryption_context {
+        request.header("x-amz-server-side-encryption-context", value.as_str())?;
     }
-    if let Some(value) = &input.storage_class {
-        request.header("x-amz-storage-class", value.as_str())?;
+    if let Some(value) = &input.bucket_key_enabled {
+        request
+            .header(
+                "x-amz-server-side-encryption-bucket-key-enabled",
+                if *value { "true" } else { "false" },
+            )?;
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
     }
     if let Some(value) = &input.tagging {
         request.header("x-amz-tagging", value.as_str())?;
     }
-    if let Some(value) = &input.website_redirect_location {
-        request.header("x-amz-website-redirect-location", value.as_str())?;
+    if let Some(value) = &input.object_lock_mode {
+        request.header("x-amz-object-lock-mode", value.as_str())?;
     }
-    if let Some(value) = &input.write_offset_bytes {
-        request.header("x-amz-write-offset-bytes", &value.to_string())?;
+    if let Some(value) = &input.object_lock_retain_until_date {
+        request
+            .header(
+                "x-amz-object-lock-retain-until-date",
+                &crate::runtime::format_timestamp(
+                    value,
+                    crate::primitives::DateTimeFormat::DateTime,
+                )?,
+            )?;
+    }
+    if let Some(value) = &input.object_lock_legal_hold_status {
+        request.header("x-amz-object-lock-legal-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold {
+        request.header("x-amz-object-lock-event-hold", value.as_str())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_days {
+        request
+            .header("x-amz-object-lock-event-hold-duration-days", &value.to_string())?;
+    }
+    if let Some(value) = &input.object_lock_event_hold_duration_years {
+        request
+            .header("x-amz-object-lock-event-hold-duration-years", &value.to_string())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     request.body(input.body);
     Ok(request)
@@ -1630,38 +1630,38 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<PutObjectOutput, crate::error::ResponseError> {
     let mut output = PutObjectOutput::default();
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.expiration = response.header_string("x-amz-expiration")?;
+    output.e_tag = response.header_string("etag")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
     output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
     output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
+    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
+    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
     output.checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    output.e_tag = response.header_string("etag")?;
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
+    output.version_id = response.header_string("x-amz-version-id")?;
     output.sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
     output.sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
     output.ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
+    output.ssekms_encryption_context = response
+        .header_string("x-amz-server-side-encryption-context")?;
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
     output.size = response.header_number("x-amz-object-size")?;
-    output.version_id = response.header_string("x-amz-version-id")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     Ok(output)
 }

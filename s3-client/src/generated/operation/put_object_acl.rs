@@ -17,18 +17,14 @@ pub struct PutObjectAclInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     ///
     /// Travels as the `Content-MD5` header.
     pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
     /// Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
@@ -61,6 +57,10 @@ pub struct PutObjectAclInput {
     ///
     /// Sent as the `versionId` query parameter.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 /// The result of a PutObjectAcl request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -198,6 +198,23 @@ impl PutObjectAclFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutObjectAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectAclInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutObjectAclInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutObjectAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -216,45 +233,6 @@ impl PutObjectAclFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
-    }
-    /// Sets [`PutObjectAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectAclInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`PutObjectAclInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
-    }
-    /// Sets [`PutObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectAclInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`PutObjectAclInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`PutObjectAclInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     pub fn grant_full_control(
@@ -399,6 +377,28 @@ impl PutObjectAclFluentBuilder {
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
+    /// Sets [`PutObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectAclInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = value;
+        self
+    }
+    /// The value of [`PutObjectAclInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
+    }
     /// Sends the request and waits for the `PutObjectAcl` response.
     pub async fn send(
         self,
@@ -443,14 +443,11 @@ fn serialize(
     if let Some(value) = &input.acl {
         request.header("x-amz-acl", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
-    }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
     }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.grant_full_control {
         request.header("x-amz-grant-full-control", value.as_str())?;
@@ -472,6 +469,9 @@ fn serialize(
     }
     if let Some(value) = &input.version_id {
         request.query("versionId", value.as_str());
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.access_control_policy {
         let mut writer = crate::runtime::XmlWriter::new();

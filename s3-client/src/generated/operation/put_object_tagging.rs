@@ -9,34 +9,34 @@ pub struct PutObjectTaggingInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
-    ///
-    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
-    /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
-    ///
-    /// Travels as the `Content-MD5` header.
-    pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the object to tag.
     ///
     /// Sent in the URI path as `{Key}`. Required.
     pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
-    ///
-    /// The whole HTTP body. Required.
-    pub tagging: ::std::option::Option<crate::types::Tagging>,
     /// Version of the object to tag; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
     pub version_id: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
+    ///
+    /// Travels as the `Content-MD5` header.
+    pub content_md5: ::std::option::Option<::std::string::String>,
+    /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    ///
+    /// Travels as the `x-amz-sdk-checksum-algorithm` header.
+    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    /// The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
+    ///
+    /// The whole HTTP body. Required.
+    pub tagging: ::std::option::Option<crate::types::Tagging>,
+    /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
 }
 /// The result of a PutObjectTagging request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -113,6 +113,57 @@ impl PutObjectTaggingFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`PutObjectTaggingInput::key`]: Key of the object to tag.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectTaggingInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`PutObjectTaggingInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`PutObjectTaggingInput::version_id`]: Version of the object to tag; defaults to the current version.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectTaggingInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`PutObjectTaggingInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
+    /// Sets [`PutObjectTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`PutObjectTaggingInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`PutObjectTaggingInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`PutObjectTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -132,22 +183,22 @@ impl PutObjectTaggingFluentBuilder {
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
-    /// Sets [`PutObjectTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
+    /// Sets [`PutObjectTaggingInput::tagging`]: The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
+    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
+        self.input.tagging = Some(value);
         self
     }
-    /// Replaces [`PutObjectTaggingInput::content_md5`].
-    pub fn set_content_md5(
+    /// Replaces [`PutObjectTaggingInput::tagging`].
+    pub fn set_tagging(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::types::Tagging>,
     ) -> Self {
-        self.input.content_md5 = value;
+        self.input.tagging = value;
         self
     }
-    /// The value of [`PutObjectTaggingInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
+    /// The value of [`PutObjectTaggingInput::tagging`] set so far.
+    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+        &self.input.tagging
     }
     /// Sets [`PutObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     pub fn expected_bucket_owner(
@@ -171,23 +222,6 @@ impl PutObjectTaggingFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
-    /// Sets [`PutObjectTaggingInput::key`]: Key of the object to tag.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectTaggingInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`PutObjectTaggingInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
     /// Sets [`PutObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
@@ -206,40 +240,6 @@ impl PutObjectTaggingFluentBuilder {
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
-    }
-    /// Sets [`PutObjectTaggingInput::tagging`]: The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
-    pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
-        self.input.tagging = Some(value);
-        self
-    }
-    /// Replaces [`PutObjectTaggingInput::tagging`].
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<crate::types::Tagging>,
-    ) -> Self {
-        self.input.tagging = value;
-        self
-    }
-    /// The value of [`PutObjectTaggingInput::tagging`] set so far.
-    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
-        &self.input.tagging
-    }
-    /// Sets [`PutObjectTaggingInput::version_id`]: Version of the object to tag; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`PutObjectTaggingInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`PutObjectTaggingInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
     }
     /// Sends the request and waits for the `PutObjectTagging` response.
     pub async fn send(
@@ -282,20 +282,20 @@ fn serialize(
     )?;
     request.label("Key", value, true)?;
     request.query_flag("tagging");
-    if let Some(value) = &input.checksum_algorithm {
-        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
     }
     if let Some(value) = &input.content_md5 {
         request.header("content-md5", value.as_str())?;
+    }
+    if let Some(value) = &input.checksum_algorithm {
+        request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
     }
     crate::runtime::required(
         input.tagging.as_ref(),

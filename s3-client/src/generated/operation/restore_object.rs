@@ -9,6 +9,22 @@ pub struct RestoreObjectInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Key of the archived object to restore.
+    ///
+    /// Sent in the URI path as `{Key}`. Required.
+    pub key: ::std::option::Option<::std::string::String>,
+    /// Version of the object to restore; defaults to the current version.
+    ///
+    /// Sent as the `versionId` query parameter.
+    pub version_id: ::std::option::Option<::std::string::String>,
+    /// How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
+    ///
+    /// The whole HTTP body.
+    pub restore_request: ::std::option::Option<crate::types::RestoreRequest>,
+    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
@@ -17,22 +33,6 @@ pub struct RestoreObjectInput {
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
     pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
-    /// Key of the archived object to restore.
-    ///
-    /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
-    /// How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
-    ///
-    /// The whole HTTP body.
-    pub restore_request: ::std::option::Option<crate::types::RestoreRequest>,
-    /// Version of the object to restore; defaults to the current version.
-    ///
-    /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
 }
 /// The result of a RestoreObject request. S3 answers 202 when a new restore starts and 200 when the object was already restored.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -137,6 +137,78 @@ impl RestoreObjectFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`RestoreObjectInput::key`]: Key of the archived object to restore.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`RestoreObjectInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`RestoreObjectInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`RestoreObjectInput::version_id`]: Version of the object to restore; defaults to the current version.
+    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.version_id = Some(value.into());
+        self
+    }
+    /// Replaces [`RestoreObjectInput::version_id`].
+    pub fn set_version_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.version_id = value;
+        self
+    }
+    /// The value of [`RestoreObjectInput::version_id`] set so far.
+    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.version_id
+    }
+    /// Sets [`RestoreObjectInput::restore_request`]: How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
+    pub fn restore_request(mut self, value: crate::types::RestoreRequest) -> Self {
+        self.input.restore_request = Some(value);
+        self
+    }
+    /// Replaces [`RestoreObjectInput::restore_request`].
+    pub fn set_restore_request(
+        mut self,
+        value: ::std::option::Option<crate::types::RestoreRequest>,
+    ) -> Self {
+        self.input.restore_request = value;
+        self
+    }
+    /// The value of [`RestoreObjectInput::restore_request`] set so far.
+    pub fn get_restore_request(
+        &self,
+    ) -> &::std::option::Option<crate::types::RestoreRequest> {
+        &self.input.restore_request
+    }
+    /// Sets [`RestoreObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`RestoreObjectInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`RestoreObjectInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Sets [`RestoreObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -177,78 +249,6 @@ impl RestoreObjectFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
-    }
-    /// Sets [`RestoreObjectInput::key`]: Key of the archived object to restore.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`RestoreObjectInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`RestoreObjectInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`RestoreObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`RestoreObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`RestoreObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`RestoreObjectInput::restore_request`]: How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
-    pub fn restore_request(mut self, value: crate::types::RestoreRequest) -> Self {
-        self.input.restore_request = Some(value);
-        self
-    }
-    /// Replaces [`RestoreObjectInput::restore_request`].
-    pub fn set_restore_request(
-        mut self,
-        value: ::std::option::Option<crate::types::RestoreRequest>,
-    ) -> Self {
-        self.input.restore_request = value;
-        self
-    }
-    /// The value of [`RestoreObjectInput::restore_request`] set so far.
-    pub fn get_restore_request(
-        &self,
-    ) -> &::std::option::Option<crate::types::RestoreRequest> {
-        &self.input.restore_request
-    }
-    /// Sets [`RestoreObjectInput::version_id`]: Version of the object to restore; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`RestoreObjectInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`RestoreObjectInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
     }
     /// Sends the request and waits for the `RestoreObject` response.
     pub async fn send(
@@ -291,17 +291,17 @@ fn serialize(
     )?;
     request.label("Key", value, true)?;
     request.query_flag("restore");
+    if let Some(value) = &input.version_id {
+        request.query("versionId", value.as_str());
+    }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
     if let Some(value) = &input.checksum_algorithm {
         request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
-    }
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.version_id {
-        request.query("versionId", value.as_str());
     }
     if let Some(value) = &input.restore_request {
         let mut writer = crate::runtime::XmlWriter::new();

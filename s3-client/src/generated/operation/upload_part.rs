@@ -13,6 +13,14 @@ pub struct UploadPartInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
+    /// Size of the part body in bytes.
+    ///
+    /// Travels as the `Content-Length` header.
+    pub content_length: ::std::option::Option<i64>,
+    /// Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
+    ///
+    /// Travels as the `Content-MD5` header.
+    pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
@@ -29,10 +37,6 @@ pub struct UploadPartInput {
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -45,30 +49,22 @@ pub struct UploadPartInput {
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
+    /// Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
     ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Size of the part body in bytes.
+    /// Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
     ///
-    /// Travels as the `Content-Length` header.
-    pub content_length: ::std::option::Option<i64>,
-    /// Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
     ///
-    /// Travels as the `Content-MD5` header.
-    pub content_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Key of the object being uploaded.
     ///
     /// Sent in the URI path as `{Key}`. Required.
@@ -77,10 +73,10 @@ pub struct UploadPartInput {
     ///
     /// Sent as the `partNumber` query parameter. Required.
     pub part_number: ::std::option::Option<i32>,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    /// ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
     ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Sent as the `uploadId` query parameter. Required.
+    pub upload_id: ::std::option::Option<::std::string::String>,
     /// SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -93,10 +89,14 @@ pub struct UploadPartInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
-    /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for UploadPartInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -104,40 +104,46 @@ impl ::std::fmt::Debug for UploadPartInput {
         f.debug_struct("UploadPartInput")
             .field("body", &self.body)
             .field("bucket", &self.bucket)
+            .field("content_length", &self.content_length)
+            .field("content_md5", &self.content_md5)
             .field("checksum_algorithm", &self.checksum_algorithm)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("content_length", &self.content_length)
-            .field("content_md5", &self.content_md5)
-            .field("expected_bucket_owner", &self.expected_bucket_owner)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
             .field("key", &self.key)
             .field("part_number", &self.part_number)
-            .field("request_payer", &self.request_payer)
+            .field("upload_id", &self.upload_id)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field(
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("upload_id", &self.upload_id)
+            .field("request_payer", &self.request_payer)
+            .field("expected_bucket_owner", &self.expected_bucket_owner)
             .finish()
     }
 }
 /// Response from `UploadPart`, identifying the stored part.
 #[derive(Default, Clone, PartialEq)]
 pub struct UploadPartOutput {
-    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
+    /// Entity tag of the stored part; keep it, with the part number, for `CompleteMultipartUpload`.
+    ///
+    /// Travels as the `ETag` header.
+    pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
@@ -150,10 +156,6 @@ pub struct UploadPartOutput {
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded MD5 checksum of the part as stored by S3.
-    ///
-    /// Travels as the `x-amz-checksum-md5` header.
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -166,26 +168,22 @@ pub struct UploadPartOutput {
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH128 checksum of the part as stored by S3.
+    /// Base64-encoded MD5 checksum of the part as stored by S3.
     ///
-    /// Travels as the `x-amz-checksum-xxhash128` header.
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
-    /// Base64-encoded XXH3 checksum of the part as stored by S3.
-    ///
-    /// Travels as the `x-amz-checksum-xxhash3` header.
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-checksum-md5` header.
+    pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
-    /// Entity tag of the stored part; keep it, with the part number, for `CompleteMultipartUpload`.
+    /// Base64-encoded XXH3 checksum of the part as stored by S3.
     ///
-    /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when the requester was charged for this request.
+    /// Travels as the `x-amz-checksum-xxhash3` header.
+    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    /// Base64-encoded XXH128 checksum of the part as stored by S3.
     ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// Travels as the `x-amz-checksum-xxhash128` header.
+    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -198,12 +196,14 @@ pub struct UploadPartOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` when the requester was charged for this request.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
@@ -213,26 +213,26 @@ impl ::std::fmt::Debug for UploadPartOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("UploadPartOutput")
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("server_side_encryption", &self.server_side_encryption)
+            .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
             .field("checksum_crc32c", &self.checksum_crc32c)
             .field("checksum_crc64nvme", &self.checksum_crc64nvme)
-            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
-            .field("checksum_xxhash128", &self.checksum_xxhash128)
-            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_md5", &self.checksum_md5)
             .field("checksum_xxhash64", &self.checksum_xxhash64)
-            .field("e_tag", &self.e_tag)
-            .field("request_charged", &self.request_charged)
+            .field("checksum_xxhash3", &self.checksum_xxhash3)
+            .field("checksum_xxhash128", &self.checksum_xxhash128)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_charged", &self.request_charged)
             .field("version_id", &self.version_id)
             .finish()
     }
@@ -318,6 +318,37 @@ impl UploadPartFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
+    /// Sets [`UploadPartInput::content_length`]: Size of the part body in bytes.
+    pub fn content_length(mut self, value: i64) -> Self {
+        self.input.content_length = Some(value);
+        self
+    }
+    /// Replaces [`UploadPartInput::content_length`].
+    pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.input.content_length = value;
+        self
+    }
+    /// The value of [`UploadPartInput::content_length`] set so far.
+    pub fn get_content_length(&self) -> &::std::option::Option<i64> {
+        &self.input.content_length
+    }
+    /// Sets [`UploadPartInput::content_md5`]: Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
+    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.content_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartInput::content_md5`].
+    pub fn set_content_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.content_md5 = value;
+        self
+    }
+    /// The value of [`UploadPartInput::content_md5`] set so far.
+    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.content_md5
+    }
     /// Sets [`UploadPartInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
@@ -393,23 +424,6 @@ impl UploadPartFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_crc64nvme
     }
-    /// Sets [`UploadPartInput::checksum_md5`]: Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartInput::checksum_md5`].
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_md5 = value;
-        self
-    }
-    /// The value of [`UploadPartInput::checksum_md5`] set so far.
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_md5
-    }
     /// Sets [`UploadPartInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
@@ -461,6 +475,59 @@ impl UploadPartFluentBuilder {
     pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha512
     }
+    /// Sets [`UploadPartInput::checksum_md5`]: Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
+    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartInput::checksum_md5`].
+    pub fn set_checksum_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_md5 = value;
+        self
+    }
+    /// The value of [`UploadPartInput::checksum_md5`] set so far.
+    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_md5
+    }
+    /// Sets [`UploadPartInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
+    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash64 = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartInput::checksum_xxhash64`].
+    pub fn set_checksum_xxhash64(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash64 = value;
+        self
+    }
+    /// The value of [`UploadPartInput::checksum_xxhash64`] set so far.
+    pub fn get_checksum_xxhash64(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash64
+    }
+    /// Sets [`UploadPartInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
+    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_xxhash3 = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartInput::checksum_xxhash3`].
+    pub fn set_checksum_xxhash3(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.checksum_xxhash3 = value;
+        self
+    }
+    /// The value of [`UploadPartInput::checksum_xxhash3`] set so far.
+    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_xxhash3
+    }
     /// Sets [`UploadPartInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
     pub fn checksum_xxhash128(
         mut self,
@@ -482,95 +549,6 @@ impl UploadPartFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash128
-    }
-    /// Sets [`UploadPartInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash3 = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartInput::checksum_xxhash3`].
-    pub fn set_checksum_xxhash3(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash3 = value;
-        self
-    }
-    /// The value of [`UploadPartInput::checksum_xxhash3`] set so far.
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash3
-    }
-    /// Sets [`UploadPartInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_xxhash64 = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartInput::checksum_xxhash64`].
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.checksum_xxhash64 = value;
-        self
-    }
-    /// The value of [`UploadPartInput::checksum_xxhash64`] set so far.
-    pub fn get_checksum_xxhash64(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_xxhash64
-    }
-    /// Sets [`UploadPartInput::content_length`]: Size of the part body in bytes.
-    pub fn content_length(mut self, value: i64) -> Self {
-        self.input.content_length = Some(value);
-        self
-    }
-    /// Replaces [`UploadPartInput::content_length`].
-    pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
-        self.input.content_length = value;
-        self
-    }
-    /// The value of [`UploadPartInput::content_length`] set so far.
-    pub fn get_content_length(&self) -> &::std::option::Option<i64> {
-        &self.input.content_length
-    }
-    /// Sets [`UploadPartInput::content_md5`]: Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.content_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartInput::content_md5`].
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.content_md5 = value;
-        self
-    }
-    /// The value of [`UploadPartInput::content_md5`] set so far.
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.content_md5
-    }
-    /// Sets [`UploadPartInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`UploadPartInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
     }
     /// Sets [`UploadPartInput::key`]: Key of the object being uploaded.
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
@@ -603,24 +581,22 @@ impl UploadPartFluentBuilder {
     pub fn get_part_number(&self) -> &::std::option::Option<i32> {
         &self.input.part_number
     }
-    /// Sets [`UploadPartInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
+    /// Sets [`UploadPartInput::upload_id`]: ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
+    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id = Some(value.into());
         self
     }
-    /// Replaces [`UploadPartInput::request_payer`].
-    pub fn set_request_payer(
+    /// Replaces [`UploadPartInput::upload_id`].
+    pub fn set_upload_id(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.request_payer = value;
+        self.input.upload_id = value;
         self
     }
-    /// The value of [`UploadPartInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
+    /// The value of [`UploadPartInput::upload_id`] set so far.
+    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id
     }
     /// Sets [`UploadPartInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
     pub fn sse_customer_algorithm(
@@ -683,22 +659,46 @@ impl UploadPartFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
-    /// Sets [`UploadPartInput::upload_id`]: ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id = Some(value.into());
+    /// Sets [`UploadPartInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
         self
     }
-    /// Replaces [`UploadPartInput::upload_id`].
-    pub fn set_upload_id(
+    /// Replaces [`UploadPartInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`UploadPartInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
+    /// Sets [`UploadPartInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    pub fn expected_bucket_owner(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.expected_bucket_owner = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartInput::expected_bucket_owner`].
+    pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.upload_id = value;
+        self.input.expected_bucket_owner = value;
         self
     }
-    /// The value of [`UploadPartInput::upload_id`] set so far.
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id
+    /// The value of [`UploadPartInput::expected_bucket_owner`] set so far.
+    pub fn get_expected_bucket_owner(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.expected_bucket_owner
     }
     /// Sends the request and waits for the `UploadPart` response.
     pub async fn send(
@@ -732,6 +732,12 @@ fn serialize(
     request.path("/");
     let value = crate::runtime::required(input.key.as_ref(), "UploadPartInput", "Key")?;
     request.label("Key", value, true)?;
+    if let Some(value) = &input.content_length {
+        request.header("content-length", &value.to_string())?;
+    }
+    if let Some(value) = &input.content_md5 {
+        request.header("content-md5", value.as_str())?;
+    }
     if let Some(value) = &input.checksum_algorithm {
         request.header("x-amz-sdk-checksum-algorithm", value.as_str())?;
     }
@@ -744,9 +750,6 @@ fn serialize(
     if let Some(value) = &input.checksum_crc64nvme {
         request.header("x-amz-checksum-crc64nvme", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_md5 {
-        request.header("x-amz-checksum-md5", value.as_str())?;
-    }
     if let Some(value) = &input.checksum_sha1 {
         request.header("x-amz-checksum-sha1", value.as_str())?;
     }
@@ -756,23 +759,17 @@ fn serialize(
     if let Some(value) = &input.checksum_sha512 {
         request.header("x-amz-checksum-sha512", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_xxhash128 {
-        request.header("x-amz-checksum-xxhash128", value.as_str())?;
-    }
-    if let Some(value) = &input.checksum_xxhash3 {
-        request.header("x-amz-checksum-xxhash3", value.as_str())?;
+    if let Some(value) = &input.checksum_md5 {
+        request.header("x-amz-checksum-md5", value.as_str())?;
     }
     if let Some(value) = &input.checksum_xxhash64 {
         request.header("x-amz-checksum-xxhash64", value.as_str())?;
     }
-    if let Some(value) = &input.content_length {
-        request.header("content-length", &value.to_string())?;
+    if let Some(value) = &input.checksum_xxhash3 {
+        request.header("x-amz-checksum-xxhash3", value.as_str())?;
     }
-    if let Some(value) = &input.content_md5 {
-        request.header("content-md5", value.as_str())?;
-    }
-    if let Some(value) = &input.expected_bucket_owner {
-        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    if let Some(value) = &input.checksum_xxhash128 {
+        request.header("x-amz-checksum-xxhash128", value.as_str())?;
     }
     let value = crate::runtime::required(
         input.part_number.as_ref(),
@@ -780,9 +777,12 @@ fn serialize(
         "PartNumber",
     )?;
     request.query("partNumber", &value.to_string());
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
+    let value = crate::runtime::required(
+        input.upload_id.as_ref(),
+        "UploadPartInput",
+        "UploadId",
+    )?;
+    request.query("uploadId", value.as_str());
     if let Some(value) = &input.sse_customer_algorithm {
         request
             .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
@@ -797,12 +797,12 @@ fn serialize(
     if let Some(value) = &input.sse_customer_key_md5 {
         request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
     }
-    let value = crate::runtime::required(
-        input.upload_id.as_ref(),
-        "UploadPartInput",
-        "UploadId",
-    )?;
-    request.query("uploadId", value.as_str());
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
+    if let Some(value) = &input.expected_bucket_owner {
+        request.header("x-amz-expected-bucket-owner", value.as_str())?;
+    }
     request.body(input.body);
     Ok(request)
 }
@@ -811,31 +811,31 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<UploadPartOutput, crate::error::ResponseError> {
     let mut output = UploadPartOutput::default();
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
+    output.e_tag = response.header_string("etag")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
     output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
     output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
     output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    output.e_tag = response.header_string("etag")?;
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
     output.sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
     output.sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
     output.ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     output.version_id = response.header_string("x-amz-version-id")?;
     Ok(output)
 }

@@ -37,26 +37,6 @@ pub struct UploadPartCopyInput {
     ///
     /// Travels as the `x-amz-copy-source-range` header.
     pub copy_source_range: ::std::option::Option<::std::string::String>,
-    /// Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
-    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
-    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
-    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
-    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    ///
-    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
-    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
-    ///
-    /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
-    /// Account ID you expect to own the source bucket; the request fails with HTTP 403 if it belongs to another account.
-    ///
-    /// Travels as the `x-amz-source-expected-bucket-owner` header.
-    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
     /// Key of the destination object being uploaded.
     ///
     /// Sent in the URI path as `{Key}`. Required.
@@ -65,10 +45,10 @@ pub struct UploadPartCopyInput {
     ///
     /// Sent as the `partNumber` query parameter. Required.
     pub part_number: ::std::option::Option<i32>,
-    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    /// ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
     ///
-    /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Sent as the `uploadId` query parameter. Required.
+    pub upload_id: ::std::option::Option<::std::string::String>,
     /// SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -81,10 +61,30 @@ pub struct UploadPartCopyInput {
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
-    /// ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
+    /// Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
     ///
-    /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
+    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
+    ///
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
+    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    ///
+    /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
+    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    ///
+    /// Travels as the `x-amz-request-payer` header.
+    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    /// Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
+    ///
+    /// Travels as the `x-amz-expected-bucket-owner` header.
+    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    /// Account ID you expect to own the source bucket; the request fails with HTTP 403 if it belongs to another account.
+    ///
+    /// Travels as the `x-amz-source-expected-bucket-owner` header.
+    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for UploadPartCopyInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -100,6 +100,15 @@ impl ::std::fmt::Debug for UploadPartCopyInput {
                 &self.copy_source_if_unmodified_since,
             )
             .field("copy_source_range", &self.copy_source_range)
+            .field("key", &self.key)
+            .field("part_number", &self.part_number)
+            .field("upload_id", &self.upload_id)
+            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
+            .field(
+                "sse_customer_key",
+                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
             .field(
                 "copy_source_sse_customer_algorithm",
                 &self.copy_source_sse_customer_algorithm,
@@ -112,40 +121,29 @@ impl ::std::fmt::Debug for UploadPartCopyInput {
                 "copy_source_sse_customer_key_md5",
                 &self.copy_source_sse_customer_key_md5,
             )
+            .field("request_payer", &self.request_payer)
             .field("expected_bucket_owner", &self.expected_bucket_owner)
             .field("expected_source_bucket_owner", &self.expected_source_bucket_owner)
-            .field("key", &self.key)
-            .field("part_number", &self.part_number)
-            .field("request_payer", &self.request_payer)
-            .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field(
-                "sse_customer_key",
-                &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
-            )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
-            .field("upload_id", &self.upload_id)
             .finish()
     }
 }
 /// Response from `UploadPartCopy`, describing the copied part.
 #[derive(Default, Clone, PartialEq)]
 pub struct UploadPartCopyOutput {
-    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
-    ///
-    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
-    /// Details of the copied part, including its `ETag` and checksums.
-    ///
-    /// The whole HTTP body.
-    pub copy_part_result: ::std::option::Option<crate::types::CopyPartResult>,
     /// Version of the source object that was copied, if the source bucket is versioned.
     ///
     /// Travels as the `x-amz-copy-source-version-id` header.
     pub copy_source_version_id: ::std::option::Option<::std::string::String>,
-    /// Set to `requester` when the requester was charged for this request.
+    /// Details of the copied part, including its `ETag` and checksums.
     ///
-    /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    /// The whole HTTP body.
+    pub copy_part_result: ::std::option::Option<crate::types::CopyPartResult>,
+    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    ///
+    /// Travels as the `x-amz-server-side-encryption` header.
+    pub server_side_encryption: ::std::option::Option<
+        crate::types::ServerSideEncryption,
+    >,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
@@ -158,12 +156,14 @@ pub struct UploadPartCopyOutput {
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
-    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
-    /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
+    pub bucket_key_enabled: ::std::option::Option<bool>,
+    /// Set to `requester` when the requester was charged for this request.
+    ///
+    /// Travels as the `x-amz-request-charged` header.
+    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
@@ -173,17 +173,17 @@ impl ::std::fmt::Debug for UploadPartCopyOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
         f.debug_struct("UploadPartCopyOutput")
-            .field("bucket_key_enabled", &self.bucket_key_enabled)
-            .field("copy_part_result", &self.copy_part_result)
             .field("copy_source_version_id", &self.copy_source_version_id)
-            .field("request_charged", &self.request_charged)
+            .field("copy_part_result", &self.copy_part_result)
+            .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
             .field("sse_customer_key_md5", &self.sse_customer_key_md5)
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("server_side_encryption", &self.server_side_encryption)
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .field("request_charged", &self.request_charged)
             .field("version_id", &self.version_id)
             .finish()
     }
@@ -379,6 +379,115 @@ impl UploadPartCopyFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_range
     }
+    /// Sets [`UploadPartCopyInput::key`]: Key of the destination object being uploaded.
+    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.key = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::key`].
+    pub fn set_key(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.key = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::key`] set so far.
+    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.key
+    }
+    /// Sets [`UploadPartCopyInput::part_number`]: Number of the part to write, from 1 to 10,000.
+    pub fn part_number(mut self, value: i32) -> Self {
+        self.input.part_number = Some(value);
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::part_number`].
+    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+        self.input.part_number = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::part_number`] set so far.
+    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+        &self.input.part_number
+    }
+    /// Sets [`UploadPartCopyInput::upload_id`]: ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
+    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.upload_id = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::upload_id`].
+    pub fn set_upload_id(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.upload_id = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::upload_id`] set so far.
+    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.upload_id
+    }
+    /// Sets [`UploadPartCopyInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
+    pub fn sse_customer_algorithm(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.sse_customer_algorithm = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::sse_customer_algorithm`].
+    pub fn set_sse_customer_algorithm(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.sse_customer_algorithm = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::sse_customer_algorithm`] set so far.
+    pub fn get_sse_customer_algorithm(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.sse_customer_algorithm
+    }
+    /// Sets [`UploadPartCopyInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+        self.input.sse_customer_key = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::sse_customer_key`].
+    pub fn set_sse_customer_key(
+        mut self,
+        value: ::std::option::Option<::bytes::Bytes>,
+    ) -> Self {
+        self.input.sse_customer_key = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::sse_customer_key`] set so far.
+    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+        &self.input.sse_customer_key
+    }
+    /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    pub fn sse_customer_key_md5(
+        mut self,
+        value: impl Into<::std::string::String>,
+    ) -> Self {
+        self.input.sse_customer_key_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::sse_customer_key_md5`].
+    pub fn set_sse_customer_key_md5(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.input.sse_customer_key_md5 = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::sse_customer_key_md5`] set so far.
+    pub fn get_sse_customer_key_md5(
+        &self,
+    ) -> &::std::option::Option<::std::string::String> {
+        &self.input.sse_customer_key_md5
+    }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_algorithm`]: Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
     pub fn copy_source_sse_customer_algorithm(
         mut self,
@@ -445,6 +554,25 @@ impl UploadPartCopyFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_key_md5
     }
+    /// Sets [`UploadPartCopyInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
+        self.input.request_payer = Some(value);
+        self
+    }
+    /// Replaces [`UploadPartCopyInput::request_payer`].
+    pub fn set_request_payer(
+        mut self,
+        value: ::std::option::Option<crate::types::RequestPayer>,
+    ) -> Self {
+        self.input.request_payer = value;
+        self
+    }
+    /// The value of [`UploadPartCopyInput::request_payer`] set so far.
+    pub fn get_request_payer(
+        &self,
+    ) -> &::std::option::Option<crate::types::RequestPayer> {
+        &self.input.request_payer
+    }
     /// Sets [`UploadPartCopyInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
     pub fn expected_bucket_owner(
         mut self,
@@ -488,134 +616,6 @@ impl UploadPartCopyFluentBuilder {
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_source_bucket_owner
-    }
-    /// Sets [`UploadPartCopyInput::key`]: Key of the destination object being uploaded.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`UploadPartCopyInput::part_number`]: Number of the part to write, from 1 to 10,000.
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.input.part_number = Some(value);
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::part_number`].
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.input.part_number = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::part_number`] set so far.
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
-        &self.input.part_number
-    }
-    /// Sets [`UploadPartCopyInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`UploadPartCopyInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::sse_customer_algorithm`].
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_algorithm = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::sse_customer_algorithm`] set so far.
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.sse_customer_algorithm
-    }
-    /// Sets [`UploadPartCopyInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::sse_customer_key`].
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
-        self.input.sse_customer_key = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
-        &self.input.sse_customer_key
-    }
-    /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::sse_customer_key_md5`].
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_key_md5 = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::sse_customer_key_md5`] set so far.
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.sse_customer_key_md5
-    }
-    /// Sets [`UploadPartCopyInput::upload_id`]: ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.upload_id = Some(value.into());
-        self
-    }
-    /// Replaces [`UploadPartCopyInput::upload_id`].
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.upload_id = value;
-        self
-    }
-    /// The value of [`UploadPartCopyInput::upload_id`] set so far.
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.upload_id
     }
     /// Sends the request and waits for the `UploadPartCopy` response.
     pub async fn send(
@@ -692,6 +692,32 @@ fn serialize(
     if let Some(value) = &input.copy_source_range {
         request.header("x-amz-copy-source-range", value.as_str())?;
     }
+    let value = crate::runtime::required(
+        input.part_number.as_ref(),
+        "UploadPartCopyInput",
+        "PartNumber",
+    )?;
+    request.query("partNumber", &value.to_string());
+    let value = crate::runtime::required(
+        input.upload_id.as_ref(),
+        "UploadPartCopyInput",
+        "UploadId",
+    )?;
+    request.query("uploadId", value.as_str());
+    if let Some(value) = &input.sse_customer_algorithm {
+        request
+            .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
+    }
+    if let Some(value) = &input.sse_customer_key {
+        request
+            .header(
+                "x-amz-server-side-encryption-customer-key",
+                &crate::runtime::base64(value),
+            )?;
+    }
+    if let Some(value) = &input.sse_customer_key_md5 {
+        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+    }
     if let Some(value) = &input.copy_source_sse_customer_algorithm {
         request
             .header(
@@ -713,41 +739,15 @@ fn serialize(
                 value.as_str(),
             )?;
     }
+    if let Some(value) = &input.request_payer {
+        request.header("x-amz-request-payer", value.as_str())?;
+    }
     if let Some(value) = &input.expected_bucket_owner {
         request.header("x-amz-expected-bucket-owner", value.as_str())?;
     }
     if let Some(value) = &input.expected_source_bucket_owner {
         request.header("x-amz-source-expected-bucket-owner", value.as_str())?;
     }
-    let value = crate::runtime::required(
-        input.part_number.as_ref(),
-        "UploadPartCopyInput",
-        "PartNumber",
-    )?;
-    request.query("partNumber", &value.to_string());
-    if let Some(value) = &input.request_payer {
-        request.header("x-amz-request-payer", value.as_str())?;
-    }
-    if let Some(value) = &input.sse_customer_algorithm {
-        request
-            .header("x-amz-server-side-encryption-customer-algorithm", value.as_str())?;
-    }
-    if let Some(value) = &input.sse_customer_key {
-        request
-            .header(
-                "x-amz-server-side-encryption-customer-key",
-                &crate::runtime::base64(value),
-            )?;
-    }
-    if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
-    }
-    let value = crate::runtime::required(
-        input.upload_id.as_ref(),
-        "UploadPartCopyInput",
-        "UploadId",
-    )?;
-    request.query("uploadId", value.as_str());
     Ok(request)
 }
 #[allow(clippy::field_reassign_with_default)]
@@ -755,27 +755,27 @@ fn deserialize(
     response: crate::runtime::Response,
 ) -> ::std::result::Result<UploadPartCopyOutput, crate::error::ResponseError> {
     let mut output = UploadPartCopyOutput::default();
-    output.bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.copy_source_version_id = response
+        .header_string("x-amz-copy-source-version-id")?;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         output.copy_part_result = Some(crate::types::de_copy_part_result(reader)?);
     }
-    output.copy_source_version_id = response
-        .header_string("x-amz-copy-source-version-id")?;
-    output.request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    output.server_side_encryption = response
+        .header_string("x-amz-server-side-encryption")?
+        .map(crate::types::ServerSideEncryption::from);
     output.sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
     output.sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
     output.ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
+    output.bucket_key_enabled = response
+        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
+    output.request_charged = response
+        .header_string("x-amz-request-charged")?
+        .map(crate::types::RequestCharged::from);
     output.version_id = response.header_string("x-amz-version-id")?;
     Ok(output)
 }
