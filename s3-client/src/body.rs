@@ -91,7 +91,10 @@ impl ByteStream {
     }
 
     /// A body that yields `stream`'s chunks, for wrappers such as checksum validation.
-    pub(crate) fn wrap(stream: impl Stream<Item = Result<Bytes, ByteStreamError>> + Send + 'static, length: Option<u64>) -> Self {
+    pub(crate) fn wrap(
+        stream: impl Stream<Item = Result<Bytes, ByteStreamError>> + Send + 'static,
+        length: Option<u64>,
+    ) -> Self {
         ByteStream {
             inner: Inner::Stream {
                 stream: Box::pin(stream),
@@ -124,6 +127,12 @@ impl ByteStream {
             Inner::Bytes(None) => None,
             Inner::Stream { .. } => None,
         }
+    }
+
+    /// The next chunk, or `None` at the end.
+    pub async fn next(&mut self) -> Option<Result<Bytes, ByteStreamError>> {
+        use futures_util::StreamExt;
+        StreamExt::next(self).await
     }
 
     /// Reads the whole body into memory.

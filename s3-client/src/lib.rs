@@ -16,6 +16,9 @@
 //! The typed API lives in [`operation`] (one module per operation) and [`types`]; the
 //! hand-written runtime (configuration, credentials, addressing, signing, HTTP, errors)
 //! drives every operation through one non-generic entry point.
+//!
+//! With the `serde` feature, every input and output (de)serialises with the model's
+//! member names, and [`Client::invoke_json`] sends any operation by name.
 
 #![deny(missing_docs)]
 
@@ -26,12 +29,12 @@ mod credentials;
 pub mod error;
 #[rustfmt::skip]
 mod generated;
+#[cfg(feature = "serde")]
+pub mod json;
 mod runtime;
 
 pub use client::Client;
-pub use config::{
-    Config, ConfigBuilder, RequestChecksumCalculation, ResponseChecksumValidation,
-};
+pub use config::{Config, ConfigBuilder, RequestChecksumCalculation, ResponseChecksumValidation};
 pub use credentials::{Credentials, ProfileError};
 pub use error::SdkError;
 pub use generated::{API_VERSION, operation, types};

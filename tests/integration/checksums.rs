@@ -160,7 +160,10 @@ async fn chosen_algorithms_and_supplied_checksums() {
             (vec!["x-amz-checksum-crc32"], Some(file_crc.as_str())),
         ]
     );
-    assert_eq!(requests[0].header("x-amz-sdk-checksum-algorithm"), Some("SHA256"));
+    assert_eq!(
+        requests[0].header("x-amz-sdk-checksum-algorithm"),
+        Some("SHA256")
+    );
     assert_eq!(requests[4].header("x-amz-sdk-checksum-algorithm"), None);
     assert_eq!(requests[5].body.len(), 300_000);
 }
@@ -187,17 +190,33 @@ async fn response_checksums_are_validated() {
     let parts = get().await.unwrap().body.collect().await.unwrap();
     assert_eq!(&parts[..], body.as_bytes());
     let requests = server.requests.lock().unwrap().clone();
-    assert!(requests
-        .iter()
-        .all(|r| r.header("x-amz-checksum-mode") == Some("ENABLED")));
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.header("x-amz-checksum-mode") == Some("ENABLED"))
+    );
 
     // Validation only when asked for.
-    let server = recorder(vec![http("200 OK", &[("x-amz-checksum-crc32", "AAAAAA==")], body)]).await;
+    let server = recorder(vec![http(
+        "200 OK",
+        &[("x-amz-checksum-crc32", "AAAAAA==")],
+        body,
+    )])
+    .await;
     let client = client_with(&server.endpoint, |c| {
         c.response_checksum_validation(ResponseChecksumValidation::WhenRequired)
     });
-    let unchecked = client.get_object().bucket("bkt").key("k").send().await.unwrap();
-    assert_eq!(&unchecked.body.collect().await.unwrap()[..], body.as_bytes());
+    let unchecked = client
+        .get_object()
+        .bucket("bkt")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        &unchecked.body.collect().await.unwrap()[..],
+        body.as_bytes()
+    );
     let asked = client
         .get_object()
         .bucket("bkt")

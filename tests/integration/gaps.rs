@@ -166,11 +166,20 @@ async fn analytics_configurations_on_the_wire() {
     assert_eq!(configs[0], analytics());
     assert_eq!(configs[1].id.as_deref(), Some("all"));
     assert_eq!(
-        (listed.is_truncated, listed.next_continuation_token.as_deref()),
+        (
+            listed.is_truncated,
+            listed.next_continuation_token.as_deref()
+        ),
         (Some(true), Some("next-tok"))
     );
 
-    let requests: Vec<_> = server.requests.lock().unwrap().iter().map(summary).collect();
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
     assert_eq!(
         requests,
         [
@@ -178,11 +187,28 @@ async fn analytics_configurations_on_the_wire() {
                 "PUT /bkt?analytics&id=report-1".to_string(),
                 None,
                 None,
-                format!("<AnalyticsConfiguration xmlns=\"{NS}\">{ANALYTICS_XML}</AnalyticsConfiguration>")
+                format!(
+                    "<AnalyticsConfiguration xmlns=\"{NS}\">{ANALYTICS_XML}</AnalyticsConfiguration>"
+                )
             ),
-            ("GET /bkt?analytics&id=report-1".to_string(), None, None, String::new()),
-            ("DELETE /bkt?analytics&id=report-1".to_string(), None, None, String::new()),
-            ("GET /bkt?analytics&continuation-token=tok".to_string(), None, None, String::new()),
+            (
+                "GET /bkt?analytics&id=report-1".to_string(),
+                None,
+                None,
+                String::new()
+            ),
+            (
+                "DELETE /bkt?analytics&id=report-1".to_string(),
+                None,
+                None,
+                String::new()
+            ),
+            (
+                "GET /bkt?analytics&continuation-token=tok".to_string(),
+                None,
+                None,
+                String::new()
+            ),
         ]
     );
 }
@@ -261,7 +287,13 @@ async fn metrics_configurations_on_the_wire() {
     );
     assert_eq!(listed.is_truncated, Some(false));
 
-    let requests: Vec<_> = server.requests.lock().unwrap().iter().map(summary).collect();
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
     assert_eq!(
         requests,
         [
@@ -269,10 +301,22 @@ async fn metrics_configurations_on_the_wire() {
                 "PUT /bkt?metrics&id=m-1".to_string(),
                 None,
                 None,
-                format!("<MetricsConfiguration xmlns=\"{NS}\">{METRICS_XML}</MetricsConfiguration>")
+                format!(
+                    "<MetricsConfiguration xmlns=\"{NS}\">{METRICS_XML}</MetricsConfiguration>"
+                )
             ),
-            ("GET /bkt?metrics&id=m-1".to_string(), None, None, String::new()),
-            ("DELETE /bkt?metrics&id=m-1".to_string(), None, None, String::new()),
+            (
+                "GET /bkt?metrics&id=m-1".to_string(),
+                None,
+                None,
+                String::new()
+            ),
+            (
+                "DELETE /bkt?metrics&id=m-1".to_string(),
+                None,
+                None,
+                String::new()
+            ),
             ("GET /bkt?metrics".to_string(), None, None, String::new()),
         ]
     );
@@ -301,7 +345,13 @@ async fn request_payment_on_the_wire() {
         .await
         .unwrap();
     assert_eq!(got.payer, Some(Payer::Requester));
-    let requests: Vec<_> = server.requests.lock().unwrap().iter().map(summary).collect();
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
     let body = format!(
         "<RequestPaymentConfiguration xmlns=\"{NS}\"><Payer>Requester</Payer></RequestPaymentConfiguration>"
     );
@@ -314,7 +364,12 @@ async fn request_payment_on_the_wire() {
                 Some("CRC32".to_string()),
                 body
             ),
-            ("GET /bkt?requestPayment".to_string(), None, None, String::new()),
+            (
+                "GET /bkt?requestPayment".to_string(),
+                None,
+                None,
+                String::new()
+            ),
         ]
     );
     // The value boto3 computes for the same body.
@@ -342,7 +397,13 @@ async fn delete_inventory_configuration_on_the_wire() {
         missing_id.to_string().contains("Id"),
         "the error names the member: {missing_id}"
     );
-    let requests: Vec<_> = server.requests.lock().unwrap().iter().map(summary).collect();
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
     assert_eq!(
         requests,
         [(

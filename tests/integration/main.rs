@@ -4,11 +4,13 @@
 
 mod checksums;
 mod codegen;
+mod coverage;
 mod errors;
 mod gaps;
 mod moto;
 mod objects;
 mod recorder;
+mod s3api;
 mod wire;
 
 use s3_client::Client;

@@ -1,6 +1,5 @@
 //! Every operation the local server implements, end to end, with signatures verified.
 
-use futures_util::StreamExt;
 use s3_client::primitives::{ByteStream, DateTime};
 use s3_client::types::{
     CompletedMultipartUpload, CompletedPart, Delete, MetadataDirective, ObjectIdentifier,

@@ -1,8 +1,8 @@
 //! Exact bytes on the wire, and the error paths no real server shows on demand, against
 //! the recording server.
 
-use s3_client::{Client, SdkError};
 use s3_client::primitives::ByteStream;
+use s3_client::{Client, SdkError};
 
 use crate::recorder::{client, client_for, http, recorder};
 
@@ -170,7 +170,10 @@ async fn delete_objects_sends_checksum_and_xml() {
         request.header("x-amz-checksum-crc32"),
         Some(crate::checksums::crc32(body.as_bytes()).as_str())
     );
-    assert_eq!(request.header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
+    assert_eq!(
+        request.header("x-amz-sdk-checksum-algorithm"),
+        Some("CRC32")
+    );
     assert_eq!(request.header("content-md5"), None);
     assert_eq!(out.deleted.unwrap()[0].key.as_deref(), Some("a&b"));
     let errors = out.errors.unwrap();
@@ -213,7 +216,6 @@ async fn an_error_document_in_a_200_response_is_an_error() {
         .unwrap_err();
     assert_eq!(err.meta().unwrap().code(), Some("SlowDownPlease"));
 }
-
 
 #[tokio::test]
 async fn transient_errors_are_retried() {

@@ -21,18 +21,17 @@ fn root() -> PathBuf {
 fn codegen(check: bool, model: Option<&str>) -> ExitCode {
     let root = root();
     let model = model.map_or_else(|| root.join("model"), PathBuf::from);
-    let files =
-        match codegen::read_model_dir(&model).and_then(|f| codegen::generate(&f)) {
-            Ok(files) => files,
-            Err(diagnostics) => {
-                eprintln!("{diagnostics}");
-                eprintln!(
-                    "codegen: the model has {} problem(s); nothing was written",
-                    diagnostics.0.len()
-                );
-                return ExitCode::FAILURE;
-            }
-        };
+    let files = match codegen::read_model_dir(&model).and_then(|f| codegen::generate(&f)) {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            eprintln!(
+                "codegen: the model has {} problem(s); nothing was written",
+                diagnostics.0.len()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let out = root.join("s3-client/src/generated");
     match codegen::sync::sync(&out, &files, check) {
         Ok(report) if check && !report.is_clean() => {
@@ -92,6 +91,8 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]");
+    eprintln!(
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]"
+    );
     ExitCode::from(2)
 }

@@ -52,7 +52,12 @@ fn install(root: &Path) -> Result<(), String> {
     }
     eprintln!("xtask test: installing {MOTO} into {}", venv.display());
     run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-    run(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", MOTO]))
+    run(Command::new(venv.join("bin/pip")).args([
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        MOTO,
+    ]))
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

@@ -133,8 +133,12 @@ pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
         " Reads [`{}`] from the XML element just entered.",
         s.rust_name
     );
+    // Attributes are read into a defaulted value, which clippy would rather see built whole.
+    let allow = (!s.members.iter().all(|m| m.binding != Binding::Attribute))
+        .then(|| quote!(#[allow(clippy::field_reassign_with_default)]));
     quote! {
         #[doc = #doc]
+        #allow
         pub(crate) fn #func(
             reader: &mut crate::runtime::XmlReader<'_>,
         ) -> ::std::result::Result<#name, crate::error::ResponseError> {

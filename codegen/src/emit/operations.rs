@@ -371,6 +371,7 @@ pub fn client(svc: &Service) -> TokenStream {
         }
     });
     let names = svc.operations.iter().map(|op| &op.name);
+    let json = json_dispatch(svc);
     quote! {
         impl crate::Client {
             #(#methods)*
@@ -378,6 +379,83 @@ pub fn client(svc: &Service) -> TokenStream {
             /// The names of every operation this client can send, as the model spells them.
             pub const fn operation_names() -> &'static [&'static str] {
                 &[#(#names),*]
+            }
+        }
+
+        #json
+    }
+}
+
+/// The field of a structure that holds a stream, if any.
+fn stream_field(s: Option<&Structure>) -> Option<proc_macro2::Ident> {
+    s?.members
+        .iter()
+        .find(|m| m.ty == Type::Stream)
+        .map(|m| ident(&m.field))
+}
+
+/// `Client::invoke_json_with_body`: every operation by name, with JSON in and out.
+fn json_dispatch(svc: &Service) -> TokenStream {
+    let arms = svc.operations.iter().map(|op| {
+        let key = op.name.to_ascii_lowercase();
+        let name = &op.name;
+        let method = ident(&op.method);
+        let module = ident(op.method.trim_start_matches("r#"));
+        let input_ty = svc
+            .structure(&op.input)
+            .map(|s| ident(&s.rust_name))
+            .unwrap_or_else(|| format_ident!("Missing"));
+        let dep = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
+        let body_in = stream_field(svc.structure(&op.input)).map(|f| {
+            quote! {
+                if let Some(body) = body {
+                    input.#f = body;
+                }
+            }
+        });
+        let mutable = body_in.as_ref().map(|_| quote!(mut));
+        let (out_mut, body_out) = match stream_field(svc.structure(&op.output)) {
+            Some(f) => (quote!(mut), quote!(Some(::std::mem::take(&mut output.#f)))),
+            None => (quote!(), quote!(None)),
+        };
+        quote! {
+            #key => {
+                let #mutable input: crate::operation::#module::#input_ty = crate::json::input(#name, input)?;
+                #body_in
+                #dep
+                let #out_mut output = self.#method().set_input(input).send().await.map_err(crate::json::JsonError::call)?;
+                let body = #body_out;
+                crate::json::output(#name, &output, body)
+            }
+        }
+    });
+    quote! {
+        #[cfg(feature = "serde")]
+        impl crate::Client {
+            /// Sends the operation named `operation` (`PutObject`, `put_object` or
+            /// `put-object`) with its input as JSON that uses the model's member names, as
+            /// boto3 and the AWS CLI do, and returns its output the same way.
+            pub async fn invoke_json(
+                &self,
+                operation: &str,
+                input: ::serde_json::Value,
+            ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+                self.invoke_json_with_body(operation, input, None).await
+            }
+
+            /// [`Self::invoke_json`] with the streamed body of operations that upload one
+            /// (`PutObject`, `UploadPart`); a streamed response body is in the output.
+            pub async fn invoke_json_with_body(
+                &self,
+                operation: &str,
+                input: ::serde_json::Value,
+                body: ::std::option::Option<crate::primitives::ByteStream>,
+            ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+                #[allow(unused_mut)]
+                match crate::json::operation_key(operation).as_str() {
+                    #(#arms)*
+                    _ => Err(crate::json::JsonError::UnknownOperation(operation.to_string())),
+                }
             }
         }
     }

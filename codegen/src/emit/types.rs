@@ -4,7 +4,43 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{deprecated, doc, field_type, ident, member_docs};
-use crate::ir::{Enum, Role, Service, Structure};
+use crate::ir::{Enum, Member, Role, Service, Structure, Type};
+
+/// The name serde's `rename_all = "PascalCase"` gives a field.
+fn serde_pascal(field: &str) -> String {
+    field
+        .trim_start_matches("r#")
+        .split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The serde attributes of a field: its model name where PascalCase does not give it, and
+/// the text form of timestamps and blobs; streams are not JSON.
+fn serde_field(m: &Member) -> TokenStream {
+    let mut attrs = Vec::new();
+    if serde_pascal(&m.field) != m.name {
+        let name = &m.name;
+        attrs.push(quote!(rename = #name));
+    }
+    match &m.ty {
+        Type::Timestamp(_) => attrs.push(quote!(with = "crate::json::timestamp")),
+        Type::Blob => attrs.push(quote!(with = "crate::json::blob")),
+        Type::Stream => attrs.push(quote!(skip)),
+        _ => {}
+    }
+    if attrs.is_empty() {
+        quote!()
+    } else {
+        quote!(#[cfg_attr(feature = "serde", serde(#(#attrs),*))])
+    }
+}
 
 /// The Rust definition of a structure, with its derives and `Debug`.
 pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
@@ -15,7 +51,12 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
         let ty = field_type(m, svc);
         let docs = member_docs(m);
         let dep = deprecated(&m.deprecated);
-        quote! { #docs #dep pub #field: #ty, }
+        let serde = if s.role == Role::Error {
+            quote!()
+        } else {
+            serde_field(m)
+        };
+        quote! { #docs #dep #serde pub #field: #ty, }
     });
     let meta = (s.role == Role::Error).then(|| {
         quote! {
@@ -32,9 +73,20 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
         derives.push(quote!(PartialEq));
     }
     let debug = s.sensitive.then(|| sensitive_debug(s));
+    // JSON with the model's member names, for `Client::invoke_json` and `s3api`.
+    let serde = (s.role != Role::Error).then(|| {
+        quote! {
+            #[cfg_attr(
+                feature = "serde",
+                derive(::serde::Serialize, ::serde::Deserialize),
+                serde(rename_all = "PascalCase", default, deny_unknown_fields)
+            )]
+        }
+    });
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #serde
         pub struct #name {
             #(#fields)*
             #meta
@@ -135,5 +187,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
                 f.write_str(self.as_str())
             }
         }
+
+        #[cfg(feature = "serde")]
+        crate::json::string_enum!(#name);
     }
 }

@@ -558,7 +558,10 @@ impl Lowering<'_> {
             }
         }
         if matches!(ty, Type::Blob)
-            && !matches!(binding, Binding::Payload | Binding::Element | Binding::Header)
+            && !matches!(
+                binding,
+                Binding::Payload | Binding::Element | Binding::Header
+            )
         {
             self.d.error(
                 &place,
@@ -813,16 +816,23 @@ impl Lowering<'_> {
         else {
             self.d.error(
                 place,
-                format!("url_encoding member {} must be an enum member of {}", u.member, input.name),
+                format!(
+                    "url_encoding member {} must be an enum member of {}",
+                    u.member, input.name
+                ),
             );
             return None;
         };
         let output = structures.iter().find(|s| s.name == output)?;
         // The response names the encoding it used in a member of the same name.
-        if !matches!(find(output, &u.member), Some(Member { ty: Type::Enum(e), .. }) if e == enum_type) {
+        if !matches!(find(output, &u.member), Some(Member { ty: Type::Enum(e), .. }) if e == enum_type)
+        {
             self.d.error(
                 place,
-                format!("url_encoding member {} must also be an output member of {} with the same enum", u.member, output.name),
+                format!(
+                    "url_encoding member {} must also be an output member of {} with the same enum",
+                    u.member, output.name
+                ),
             );
         }
         let mut decode = Vec::new();
@@ -858,7 +868,11 @@ impl Lowering<'_> {
                 ),
             }
         }
-        Some(UrlEncoding { field, enum_type, decode })
+        Some(UrlEncoding {
+            field,
+            enum_type,
+            decode,
+        })
     }
 }
 

@@ -648,3 +648,1117 @@ impl crate::Client {
         ]
     }
 }
+#[cfg(feature = "serde")]
+impl crate::Client {
+    /// Sends the operation named `operation` (`PutObject`, `put_object` or
+    /// `put-object`) with its input as JSON that uses the model's member names, as
+    /// boto3 and the AWS CLI do, and returns its output the same way.
+    pub async fn invoke_json(
+        &self,
+        operation: &str,
+        input: ::serde_json::Value,
+    ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+        self.invoke_json_with_body(operation, input, None).await
+    }
+    /// [`Self::invoke_json`] with the streamed body of operations that upload one
+    /// (`PutObject`, `UploadPart`); a streamed response body is in the output.
+    pub async fn invoke_json_with_body(
+        &self,
+        operation: &str,
+        input: ::serde_json::Value,
+        body: ::std::option::Option<crate::primitives::ByteStream>,
+    ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+        #[allow(unused_mut)]
+        match crate::json::operation_key(operation).as_str() {
+            "abortmultipartupload" => {
+                let input: crate::operation::abort_multipart_upload::AbortMultipartUploadInput = crate::json::input(
+                    "AbortMultipartUpload",
+                    input,
+                )?;
+                let output = self
+                    .abort_multipart_upload()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("AbortMultipartUpload", &output, body)
+            }
+            "completemultipartupload" => {
+                let input: crate::operation::complete_multipart_upload::CompleteMultipartUploadInput = crate::json::input(
+                    "CompleteMultipartUpload",
+                    input,
+                )?;
+                let output = self
+                    .complete_multipart_upload()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CompleteMultipartUpload", &output, body)
+            }
+            "copyobject" => {
+                let input: crate::operation::copy_object::CopyObjectInput = crate::json::input(
+                    "CopyObject",
+                    input,
+                )?;
+                let output = self
+                    .copy_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CopyObject", &output, body)
+            }
+            "createbucket" => {
+                let input: crate::operation::create_bucket::CreateBucketInput = crate::json::input(
+                    "CreateBucket",
+                    input,
+                )?;
+                let output = self
+                    .create_bucket()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CreateBucket", &output, body)
+            }
+            "createmultipartupload" => {
+                let input: crate::operation::create_multipart_upload::CreateMultipartUploadInput = crate::json::input(
+                    "CreateMultipartUpload",
+                    input,
+                )?;
+                let output = self
+                    .create_multipart_upload()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CreateMultipartUpload", &output, body)
+            }
+            "deletebucket" => {
+                let input: crate::operation::delete_bucket::DeleteBucketInput = crate::json::input(
+                    "DeleteBucket",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucket", &output, body)
+            }
+            "deletebucketanalyticsconfiguration" => {
+                let input: crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationInput = crate::json::input(
+                    "DeleteBucketAnalyticsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_analytics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketAnalyticsConfiguration", &output, body)
+            }
+            "deletebucketcors" => {
+                let input: crate::operation::delete_bucket_cors::DeleteBucketCorsInput = crate::json::input(
+                    "DeleteBucketCors",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_cors()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketCors", &output, body)
+            }
+            "deletebucketencryption" => {
+                let input: crate::operation::delete_bucket_encryption::DeleteBucketEncryptionInput = crate::json::input(
+                    "DeleteBucketEncryption",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_encryption()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketEncryption", &output, body)
+            }
+            "deletebucketinventoryconfiguration" => {
+                let input: crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationInput = crate::json::input(
+                    "DeleteBucketInventoryConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_inventory_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketInventoryConfiguration", &output, body)
+            }
+            "deletebucketlifecycle" => {
+                let input: crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleInput = crate::json::input(
+                    "DeleteBucketLifecycle",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_lifecycle()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketLifecycle", &output, body)
+            }
+            "deletebucketmetricsconfiguration" => {
+                let input: crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationInput = crate::json::input(
+                    "DeleteBucketMetricsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_metrics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketMetricsConfiguration", &output, body)
+            }
+            "deletebucketpolicy" => {
+                let input: crate::operation::delete_bucket_policy::DeleteBucketPolicyInput = crate::json::input(
+                    "DeleteBucketPolicy",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_policy()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketPolicy", &output, body)
+            }
+            "deletebucketreplication" => {
+                let input: crate::operation::delete_bucket_replication::DeleteBucketReplicationInput = crate::json::input(
+                    "DeleteBucketReplication",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_replication()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketReplication", &output, body)
+            }
+            "deletebuckettagging" => {
+                let input: crate::operation::delete_bucket_tagging::DeleteBucketTaggingInput = crate::json::input(
+                    "DeleteBucketTagging",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketTagging", &output, body)
+            }
+            "deletebucketwebsite" => {
+                let input: crate::operation::delete_bucket_website::DeleteBucketWebsiteInput = crate::json::input(
+                    "DeleteBucketWebsite",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_website()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketWebsite", &output, body)
+            }
+            "deleteobject" => {
+                let input: crate::operation::delete_object::DeleteObjectInput = crate::json::input(
+                    "DeleteObject",
+                    input,
+                )?;
+                let output = self
+                    .delete_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteObject", &output, body)
+            }
+            "deleteobjecttagging" => {
+                let input: crate::operation::delete_object_tagging::DeleteObjectTaggingInput = crate::json::input(
+                    "DeleteObjectTagging",
+                    input,
+                )?;
+                let output = self
+                    .delete_object_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteObjectTagging", &output, body)
+            }
+            "deleteobjects" => {
+                let input: crate::operation::delete_objects::DeleteObjectsInput = crate::json::input(
+                    "DeleteObjects",
+                    input,
+                )?;
+                let output = self
+                    .delete_objects()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteObjects", &output, body)
+            }
+            "getbucketaccelerateconfiguration" => {
+                let input: crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationInput = crate::json::input(
+                    "GetBucketAccelerateConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_accelerate_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketAccelerateConfiguration", &output, body)
+            }
+            "getbucketacl" => {
+                let input: crate::operation::get_bucket_acl::GetBucketAclInput = crate::json::input(
+                    "GetBucketAcl",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_acl()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketAcl", &output, body)
+            }
+            "getbucketanalyticsconfiguration" => {
+                let input: crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationInput = crate::json::input(
+                    "GetBucketAnalyticsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_analytics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketAnalyticsConfiguration", &output, body)
+            }
+            "getbucketcors" => {
+                let input: crate::operation::get_bucket_cors::GetBucketCorsInput = crate::json::input(
+                    "GetBucketCors",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_cors()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketCors", &output, body)
+            }
+            "getbucketencryption" => {
+                let input: crate::operation::get_bucket_encryption::GetBucketEncryptionInput = crate::json::input(
+                    "GetBucketEncryption",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_encryption()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketEncryption", &output, body)
+            }
+            "getbucketinventoryconfiguration" => {
+                let input: crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationInput = crate::json::input(
+                    "GetBucketInventoryConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_inventory_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketInventoryConfiguration", &output, body)
+            }
+            "getbucketlifecycle" => {
+                let input: crate::operation::get_bucket_lifecycle::GetBucketLifecycleInput = crate::json::input(
+                    "GetBucketLifecycle",
+                    input,
+                )?;
+                #[allow(deprecated)]
+                let output = self
+                    .get_bucket_lifecycle()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketLifecycle", &output, body)
+            }
+            "getbucketlifecycleconfiguration" => {
+                let input: crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationInput = crate::json::input(
+                    "GetBucketLifecycleConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_lifecycle_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketLifecycleConfiguration", &output, body)
+            }
+            "getbucketlocation" => {
+                let input: crate::operation::get_bucket_location::GetBucketLocationInput = crate::json::input(
+                    "GetBucketLocation",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_location()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketLocation", &output, body)
+            }
+            "getbucketlogging" => {
+                let input: crate::operation::get_bucket_logging::GetBucketLoggingInput = crate::json::input(
+                    "GetBucketLogging",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_logging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketLogging", &output, body)
+            }
+            "getbucketmetricsconfiguration" => {
+                let input: crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationInput = crate::json::input(
+                    "GetBucketMetricsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_metrics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketMetricsConfiguration", &output, body)
+            }
+            "getbucketnotification" => {
+                let input: crate::operation::get_bucket_notification::GetBucketNotificationInput = crate::json::input(
+                    "GetBucketNotification",
+                    input,
+                )?;
+                #[allow(deprecated)]
+                let output = self
+                    .get_bucket_notification()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketNotification", &output, body)
+            }
+            "getbucketnotificationconfiguration" => {
+                let input: crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationInput = crate::json::input(
+                    "GetBucketNotificationConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_notification_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketNotificationConfiguration", &output, body)
+            }
+            "getbucketpolicy" => {
+                let input: crate::operation::get_bucket_policy::GetBucketPolicyInput = crate::json::input(
+                    "GetBucketPolicy",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_policy()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketPolicy", &output, body)
+            }
+            "getbucketreplication" => {
+                let input: crate::operation::get_bucket_replication::GetBucketReplicationInput = crate::json::input(
+                    "GetBucketReplication",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_replication()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketReplication", &output, body)
+            }
+            "getbucketrequestpayment" => {
+                let input: crate::operation::get_bucket_request_payment::GetBucketRequestPaymentInput = crate::json::input(
+                    "GetBucketRequestPayment",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_request_payment()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketRequestPayment", &output, body)
+            }
+            "getbuckettagging" => {
+                let input: crate::operation::get_bucket_tagging::GetBucketTaggingInput = crate::json::input(
+                    "GetBucketTagging",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketTagging", &output, body)
+            }
+            "getbucketversioning" => {
+                let input: crate::operation::get_bucket_versioning::GetBucketVersioningInput = crate::json::input(
+                    "GetBucketVersioning",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_versioning()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketVersioning", &output, body)
+            }
+            "getbucketwebsite" => {
+                let input: crate::operation::get_bucket_website::GetBucketWebsiteInput = crate::json::input(
+                    "GetBucketWebsite",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_website()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketWebsite", &output, body)
+            }
+            "getobject" => {
+                let input: crate::operation::get_object::GetObjectInput = crate::json::input(
+                    "GetObject",
+                    input,
+                )?;
+                let mut output = self
+                    .get_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = Some(::std::mem::take(&mut output.body));
+                crate::json::output("GetObject", &output, body)
+            }
+            "getobjectacl" => {
+                let input: crate::operation::get_object_acl::GetObjectAclInput = crate::json::input(
+                    "GetObjectAcl",
+                    input,
+                )?;
+                let output = self
+                    .get_object_acl()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectAcl", &output, body)
+            }
+            "getobjecttagging" => {
+                let input: crate::operation::get_object_tagging::GetObjectTaggingInput = crate::json::input(
+                    "GetObjectTagging",
+                    input,
+                )?;
+                let output = self
+                    .get_object_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectTagging", &output, body)
+            }
+            "getobjecttorrent" => {
+                let input: crate::operation::get_object_torrent::GetObjectTorrentInput = crate::json::input(
+                    "GetObjectTorrent",
+                    input,
+                )?;
+                let mut output = self
+                    .get_object_torrent()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = Some(::std::mem::take(&mut output.body));
+                crate::json::output("GetObjectTorrent", &output, body)
+            }
+            "headbucket" => {
+                let input: crate::operation::head_bucket::HeadBucketInput = crate::json::input(
+                    "HeadBucket",
+                    input,
+                )?;
+                let output = self
+                    .head_bucket()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("HeadBucket", &output, body)
+            }
+            "headobject" => {
+                let input: crate::operation::head_object::HeadObjectInput = crate::json::input(
+                    "HeadObject",
+                    input,
+                )?;
+                let output = self
+                    .head_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("HeadObject", &output, body)
+            }
+            "listbucketanalyticsconfigurations" => {
+                let input: crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsInput = crate::json::input(
+                    "ListBucketAnalyticsConfigurations",
+                    input,
+                )?;
+                let output = self
+                    .list_bucket_analytics_configurations()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListBucketAnalyticsConfigurations", &output, body)
+            }
+            "listbucketinventoryconfigurations" => {
+                let input: crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsInput = crate::json::input(
+                    "ListBucketInventoryConfigurations",
+                    input,
+                )?;
+                let output = self
+                    .list_bucket_inventory_configurations()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListBucketInventoryConfigurations", &output, body)
+            }
+            "listbucketmetricsconfigurations" => {
+                let input: crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsInput = crate::json::input(
+                    "ListBucketMetricsConfigurations",
+                    input,
+                )?;
+                let output = self
+                    .list_bucket_metrics_configurations()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListBucketMetricsConfigurations", &output, body)
+            }
+            "listbuckets" => {
+                let input: crate::operation::list_buckets::ListBucketsInput = crate::json::input(
+                    "ListBuckets",
+                    input,
+                )?;
+                let output = self
+                    .list_buckets()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListBuckets", &output, body)
+            }
+            "listmultipartuploads" => {
+                let input: crate::operation::list_multipart_uploads::ListMultipartUploadsInput = crate::json::input(
+                    "ListMultipartUploads",
+                    input,
+                )?;
+                let output = self
+                    .list_multipart_uploads()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListMultipartUploads", &output, body)
+            }
+            "listobjectversions" => {
+                let input: crate::operation::list_object_versions::ListObjectVersionsInput = crate::json::input(
+                    "ListObjectVersions",
+                    input,
+                )?;
+                let output = self
+                    .list_object_versions()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListObjectVersions", &output, body)
+            }
+            "listobjects" => {
+                let input: crate::operation::list_objects::ListObjectsInput = crate::json::input(
+                    "ListObjects",
+                    input,
+                )?;
+                let output = self
+                    .list_objects()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListObjects", &output, body)
+            }
+            "listobjectsv2" => {
+                let input: crate::operation::list_objects_v2::ListObjectsV2Input = crate::json::input(
+                    "ListObjectsV2",
+                    input,
+                )?;
+                let output = self
+                    .list_objects_v2()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListObjectsV2", &output, body)
+            }
+            "listparts" => {
+                let input: crate::operation::list_parts::ListPartsInput = crate::json::input(
+                    "ListParts",
+                    input,
+                )?;
+                let output = self
+                    .list_parts()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListParts", &output, body)
+            }
+            "putbucketaccelerateconfiguration" => {
+                let input: crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationInput = crate::json::input(
+                    "PutBucketAccelerateConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_accelerate_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketAccelerateConfiguration", &output, body)
+            }
+            "putbucketacl" => {
+                let input: crate::operation::put_bucket_acl::PutBucketAclInput = crate::json::input(
+                    "PutBucketAcl",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_acl()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketAcl", &output, body)
+            }
+            "putbucketanalyticsconfiguration" => {
+                let input: crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationInput = crate::json::input(
+                    "PutBucketAnalyticsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_analytics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketAnalyticsConfiguration", &output, body)
+            }
+            "putbucketcors" => {
+                let input: crate::operation::put_bucket_cors::PutBucketCorsInput = crate::json::input(
+                    "PutBucketCors",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_cors()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketCors", &output, body)
+            }
+            "putbucketencryption" => {
+                let input: crate::operation::put_bucket_encryption::PutBucketEncryptionInput = crate::json::input(
+                    "PutBucketEncryption",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_encryption()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketEncryption", &output, body)
+            }
+            "putbucketinventoryconfiguration" => {
+                let input: crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationInput = crate::json::input(
+                    "PutBucketInventoryConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_inventory_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketInventoryConfiguration", &output, body)
+            }
+            "putbucketlifecycle" => {
+                let input: crate::operation::put_bucket_lifecycle::PutBucketLifecycleInput = crate::json::input(
+                    "PutBucketLifecycle",
+                    input,
+                )?;
+                #[allow(deprecated)]
+                let output = self
+                    .put_bucket_lifecycle()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketLifecycle", &output, body)
+            }
+            "putbucketlifecycleconfiguration" => {
+                let input: crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationInput = crate::json::input(
+                    "PutBucketLifecycleConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_lifecycle_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketLifecycleConfiguration", &output, body)
+            }
+            "putbucketlogging" => {
+                let input: crate::operation::put_bucket_logging::PutBucketLoggingInput = crate::json::input(
+                    "PutBucketLogging",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_logging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketLogging", &output, body)
+            }
+            "putbucketmetricsconfiguration" => {
+                let input: crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationInput = crate::json::input(
+                    "PutBucketMetricsConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_metrics_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketMetricsConfiguration", &output, body)
+            }
+            "putbucketnotification" => {
+                let input: crate::operation::put_bucket_notification::PutBucketNotificationInput = crate::json::input(
+                    "PutBucketNotification",
+                    input,
+                )?;
+                #[allow(deprecated)]
+                let output = self
+                    .put_bucket_notification()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketNotification", &output, body)
+            }
+            "putbucketnotificationconfiguration" => {
+                let input: crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationInput = crate::json::input(
+                    "PutBucketNotificationConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_notification_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketNotificationConfiguration", &output, body)
+            }
+            "putbucketpolicy" => {
+                let input: crate::operation::put_bucket_policy::PutBucketPolicyInput = crate::json::input(
+                    "PutBucketPolicy",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_policy()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketPolicy", &output, body)
+            }
+            "putbucketreplication" => {
+                let input: crate::operation::put_bucket_replication::PutBucketReplicationInput = crate::json::input(
+                    "PutBucketReplication",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_replication()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketReplication", &output, body)
+            }
+            "putbucketrequestpayment" => {
+                let input: crate::operation::put_bucket_request_payment::PutBucketRequestPaymentInput = crate::json::input(
+                    "PutBucketRequestPayment",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_request_payment()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketRequestPayment", &output, body)
+            }
+            "putbuckettagging" => {
+                let input: crate::operation::put_bucket_tagging::PutBucketTaggingInput = crate::json::input(
+                    "PutBucketTagging",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketTagging", &output, body)
+            }
+            "putbucketversioning" => {
+                let input: crate::operation::put_bucket_versioning::PutBucketVersioningInput = crate::json::input(
+                    "PutBucketVersioning",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_versioning()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketVersioning", &output, body)
+            }
+            "putbucketwebsite" => {
+                let input: crate::operation::put_bucket_website::PutBucketWebsiteInput = crate::json::input(
+                    "PutBucketWebsite",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_website()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketWebsite", &output, body)
+            }
+            "putobject" => {
+                let mut input: crate::operation::put_object::PutObjectInput = crate::json::input(
+                    "PutObject",
+                    input,
+                )?;
+                if let Some(body) = body {
+                    input.body = body;
+                }
+                let output = self
+                    .put_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObject", &output, body)
+            }
+            "putobjectacl" => {
+                let input: crate::operation::put_object_acl::PutObjectAclInput = crate::json::input(
+                    "PutObjectAcl",
+                    input,
+                )?;
+                let output = self
+                    .put_object_acl()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectAcl", &output, body)
+            }
+            "putobjecttagging" => {
+                let input: crate::operation::put_object_tagging::PutObjectTaggingInput = crate::json::input(
+                    "PutObjectTagging",
+                    input,
+                )?;
+                let output = self
+                    .put_object_tagging()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectTagging", &output, body)
+            }
+            "restoreobject" => {
+                let input: crate::operation::restore_object::RestoreObjectInput = crate::json::input(
+                    "RestoreObject",
+                    input,
+                )?;
+                let output = self
+                    .restore_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("RestoreObject", &output, body)
+            }
+            "uploadpart" => {
+                let mut input: crate::operation::upload_part::UploadPartInput = crate::json::input(
+                    "UploadPart",
+                    input,
+                )?;
+                if let Some(body) = body {
+                    input.body = body;
+                }
+                let output = self
+                    .upload_part()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("UploadPart", &output, body)
+            }
+            "uploadpartcopy" => {
+                let input: crate::operation::upload_part_copy::UploadPartCopyInput = crate::json::input(
+                    "UploadPartCopy",
+                    input,
+                )?;
+                let output = self
+                    .upload_part_copy()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("UploadPartCopy", &output, body)
+            }
+            _ => Err(crate::json::JsonError::UnknownOperation(operation.to_string())),
+        }
+    }
+}

@@ -46,6 +46,8 @@ impl ::std::fmt::Display for AnalyticsS3ExportFileFormat {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(AnalyticsS3ExportFileFormat);
 /// Whether a copied object keeps the source object's annotations or leaves them out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AnnotationDirective {
@@ -94,6 +96,8 @@ impl ::std::fmt::Display for AnnotationDirective {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(AnnotationDirective);
 /// The S3 Intelligent-Tiering archive access tier an object currently resides in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ArchiveStatus {
@@ -142,6 +146,8 @@ impl ::std::fmt::Display for ArchiveStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ArchiveStatus);
 /// Whether Transfer Acceleration is on (`Enabled`) or off (`Suspended`) for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketAccelerateStatus {
@@ -190,6 +196,8 @@ impl ::std::fmt::Display for BucketAccelerateStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketAccelerateStatus);
 /// Predefined access control list that can be applied to a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketCannedAcl {
@@ -246,6 +254,8 @@ impl ::std::fmt::Display for BucketCannedAcl {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketCannedAcl);
 /// Region identifier used to place a bucket; `us-east-1` is expressed by omitting the value, and `EU` is a legacy alias for `eu-west-1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketLocationConstraint {
@@ -477,6 +487,8 @@ impl ::std::fmt::Display for BucketLocationConstraint {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketLocationConstraint);
 /// The access a log delivery grant gives on access log objects: full control, read, or write.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketLogsPermission {
@@ -529,6 +541,8 @@ impl ::std::fmt::Display for BucketLogsPermission {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketLogsPermission);
 /// Namespace in which a bucket name must be unique: `global` across all accounts, or `account-regional` within one account and region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketNamespace {
@@ -577,6 +591,8 @@ impl ::std::fmt::Display for BucketNamespace {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketNamespace);
 /// Kind of bucket; `Directory` is used for directory buckets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketType {
@@ -621,6 +637,8 @@ impl ::std::fmt::Display for BucketType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketType);
 /// Whether versioning of a bucket is `Enabled` or `Suspended`; a bucket that was never versioned has neither.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BucketVersioningStatus {
@@ -669,6 +687,8 @@ impl ::std::fmt::Display for BucketVersioningStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketVersioningStatus);
 /// Algorithm used to compute an object's data integrity checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChecksumAlgorithm {
@@ -760,6 +780,8 @@ impl ::std::fmt::Display for ChecksumAlgorithm {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ChecksumAlgorithm);
 /// Whether S3 should include the object's stored checksums in the response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChecksumMode {
@@ -804,6 +826,8 @@ impl ::std::fmt::Display for ChecksumMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ChecksumMode);
 /// How an object checksum is computed: `FULL_OBJECT` over the whole content, or `COMPOSITE` from the checksums of individual parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ChecksumType {
@@ -852,6 +876,8 @@ impl ::std::fmt::Display for ChecksumType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ChecksumType);
 /// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CompressionType {
@@ -904,6 +930,8 @@ impl ::std::fmt::Display for CompressionType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(CompressionType);
 /// How data in a directory bucket is stored: within a single Availability Zone or a single Local Zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DataRedundancy {
@@ -952,6 +980,8 @@ impl ::std::fmt::Display for DataRedundancy {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(DataRedundancy);
 /// Whether delete markers are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeleteMarkerReplicationStatus {
@@ -1000,6 +1030,8 @@ impl ::std::fmt::Display for DeleteMarkerReplicationStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(DeleteMarkerReplicationStatus);
 /// Encoding S3 applies to object keys in a response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EncodingType {
@@ -1044,6 +1076,8 @@ impl ::std::fmt::Display for EncodingType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(EncodingType);
 /// An encryption type that can be blocked for a bucket: `SSE-C` for customer-provided keys, or `NONE` for none.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EncryptionType {
@@ -1092,6 +1126,8 @@ impl ::std::fmt::Display for EncryptionType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(EncryptionType);
 /// Bucket event types that can trigger a notification. A value ending in `*` matches every event of its group, such as all the ways an object can be created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Event {
@@ -1316,6 +1352,8 @@ impl ::std::fmt::Display for Event {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Event);
 /// Whether objects that existed before a rule was created are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExistingObjectReplicationStatus {
@@ -1364,6 +1402,8 @@ impl ::std::fmt::Display for ExistingObjectReplicationStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ExistingObjectReplicationStatus);
 /// Chooses whether a lifecycle rule is in effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpirationStatus {
@@ -1412,6 +1452,8 @@ impl ::std::fmt::Display for ExpirationStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ExpirationStatus);
 /// Chooses the query language of a select expression; only `SQL` exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExpressionType {
@@ -1456,6 +1498,8 @@ impl ::std::fmt::Display for ExpressionType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ExpressionType);
 /// Chooses how the first line of a CSV file is treated: `USE` reads it as column names that queries can refer to, `IGNORE` skips it, and `NONE` treats it as data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FileHeaderInfo {
@@ -1508,6 +1552,8 @@ impl ::std::fmt::Display for FileHeaderInfo {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(FileHeaderInfo);
 /// Which end of the object key a filter rule matches: `prefix` or `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FilterRuleName {
@@ -1556,6 +1602,8 @@ impl ::std::fmt::Display for FilterRuleName {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(FilterRuleName);
 /// An archive access tier of the S3 Intelligent-Tiering storage class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IntelligentTieringAccessTier {
@@ -1604,6 +1652,8 @@ impl ::std::fmt::Display for IntelligentTieringAccessTier {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(IntelligentTieringAccessTier);
 /// Chooses the file format of inventory reports: `CSV`, Apache `ORC`, or Apache `Parquet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InventoryFormat {
@@ -1656,6 +1706,8 @@ impl ::std::fmt::Display for InventoryFormat {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(InventoryFormat);
 /// How often an inventory report is produced: `Daily` or `Weekly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InventoryFrequency {
@@ -1704,6 +1756,8 @@ impl ::std::fmt::Display for InventoryFrequency {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(InventoryFrequency);
 /// Which object versions an inventory report lists: `All` versions, or only the `Current` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InventoryIncludedObjectVersions {
@@ -1752,6 +1806,8 @@ impl ::std::fmt::Display for InventoryIncludedObjectVersions {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(InventoryIncludedObjectVersions);
 /// Chooses an extra per-object metadata column to add to an inventory report, such as size, storage class, encryption status, or Object Lock settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InventoryOptionalField {
@@ -1888,6 +1944,8 @@ impl ::std::fmt::Display for InventoryOptionalField {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(InventoryOptionalField);
 /// Chooses the layout of JSON input: `DOCUMENT` for a single document that may span lines, or `LINES` for one JSON object per line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JsonType {
@@ -1936,6 +1994,8 @@ impl ::std::fmt::Display for JsonType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(JsonType);
 /// Kind of zone a directory bucket is placed in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LocationType {
@@ -1984,6 +2044,8 @@ impl ::std::fmt::Display for LocationType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(LocationType);
 /// Whether MFA delete should be turned on or off for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MfaDelete {
@@ -2032,6 +2094,8 @@ impl ::std::fmt::Display for MfaDelete {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(MfaDelete);
 /// Whether MFA delete is on for a bucket, as reported by `GetBucketVersioning`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MfaDeleteStatus {
@@ -2080,6 +2144,8 @@ impl ::std::fmt::Display for MfaDeleteStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(MfaDeleteStatus);
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MetadataDirective {
@@ -2128,6 +2194,8 @@ impl ::std::fmt::Display for MetadataDirective {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(MetadataDirective);
 /// Whether replication metrics are on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MetricsStatus {
@@ -2176,6 +2244,8 @@ impl ::std::fmt::Display for MetricsStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(MetricsStatus);
 /// Predefined access control list that can be applied to an object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectCannedAcl {
@@ -2252,6 +2322,8 @@ impl ::std::fmt::Display for ObjectCannedAcl {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectCannedAcl);
 /// Whether an event-based Object Lock hold is on or off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectLockEventHold {
@@ -2300,6 +2372,8 @@ impl ::std::fmt::Display for ObjectLockEventHold {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectLockEventHold);
 /// Whether an Object Lock legal hold is in effect; while `ON`, the object version cannot be deleted or overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectLockLegalHoldStatus {
@@ -2348,6 +2422,8 @@ impl ::std::fmt::Display for ObjectLockLegalHoldStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectLockLegalHoldStatus);
 /// Object Lock retention mode: `GOVERNANCE` can be bypassed by users with special permission, `COMPLIANCE` cannot be bypassed by anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectLockMode {
@@ -2396,6 +2472,8 @@ impl ::std::fmt::Display for ObjectLockMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectLockMode);
 /// Controls who owns newly written objects and whether ACLs are honored: `BucketOwnerEnforced` disables ACLs, `BucketOwnerPreferred` gives ownership to the bucket owner when the `bucket-owner-full-control` ACL is used, and `ObjectWriter` leaves the uploading account as owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectOwnership {
@@ -2448,6 +2526,8 @@ impl ::std::fmt::Display for ObjectOwnership {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectOwnership);
 /// Storage class of an object as reported in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectStorageClass {
@@ -2564,6 +2644,8 @@ impl ::std::fmt::Display for ObjectStorageClass {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectStorageClass);
 /// Storage class of an object version as reported in a version listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ObjectVersionStorageClass {
@@ -2608,6 +2690,8 @@ impl ::std::fmt::Display for ObjectVersionStorageClass {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectVersionStorageClass);
 /// Additional object attribute that can be requested in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OptionalObjectAttributes {
@@ -2652,6 +2736,8 @@ impl ::std::fmt::Display for OptionalObjectAttributes {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(OptionalObjectAttributes);
 /// Which account should own replicas; the only choice is `Destination`, the owner of the destination bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OwnerOverride {
@@ -2696,6 +2782,8 @@ impl ::std::fmt::Display for OwnerOverride {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(OwnerOverride);
 /// Which date partitions access log keys: `EventTime` for when the requests were made, or `DeliveryTime` for when the log was written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PartitionDateSource {
@@ -2744,6 +2832,8 @@ impl ::std::fmt::Display for PartitionDateSource {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(PartitionDateSource);
 /// Who pays for requests and data transfer out of a bucket: the requester or the bucket owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Payer {
@@ -2792,6 +2882,8 @@ impl ::std::fmt::Display for Payer {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Payer);
 /// Chooses the access an ACL grant gives: `READ` and `WRITE` apply to the data, `READ_ACP` and `WRITE_ACP` to the ACL itself, and `FULL_CONTROL` to all four.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Permission {
@@ -2852,6 +2944,8 @@ impl ::std::fmt::Display for Permission {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Permission);
 /// Whether a website redirect uses `http` or `https`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Protocol {
@@ -2900,6 +2994,8 @@ impl ::std::fmt::Display for Protocol {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Protocol);
 /// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum QuoteFields {
@@ -2948,6 +3044,8 @@ impl ::std::fmt::Display for QuoteFields {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(QuoteFields);
 /// Whether metadata changes to replicas are replicated back: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplicaModificationsStatus {
@@ -2996,6 +3094,8 @@ impl ::std::fmt::Display for ReplicaModificationsStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ReplicaModificationsStatus);
 /// Whether a replication rule is in effect: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplicationRuleStatus {
@@ -3044,6 +3144,8 @@ impl ::std::fmt::Display for ReplicationRuleStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ReplicationRuleStatus);
 /// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplicationStatus {
@@ -3104,6 +3206,8 @@ impl ::std::fmt::Display for ReplicationStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ReplicationStatus);
 /// Whether S3 Replication Time Control is on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ReplicationTimeStatus {
@@ -3152,6 +3256,8 @@ impl ::std::fmt::Display for ReplicationTimeStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ReplicationTimeStatus);
 /// Indicates that the requester was charged for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestCharged {
@@ -3196,6 +3302,8 @@ impl ::std::fmt::Display for RequestCharged {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(RequestCharged);
 /// Confirms that the requester agrees to pay for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RequestPayer {
@@ -3240,6 +3348,8 @@ impl ::std::fmt::Display for RequestPayer {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(RequestPayer);
 /// What a restore request does instead of a plain restore; `SELECT` runs a query against the archived object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RestoreRequestType {
@@ -3284,6 +3394,8 @@ impl ::std::fmt::Display for RestoreRequestType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(RestoreRequestType);
 /// Server-side encryption method used to protect stored data, such as `AES256` for S3-managed keys or `aws:kms` for KMS keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServerSideEncryption {
@@ -3344,6 +3456,8 @@ impl ::std::fmt::Display for ServerSideEncryption {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ServerSideEncryption);
 /// Whether SSE-KMS encrypted objects are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SseKmsEncryptedObjectsStatus {
@@ -3392,6 +3506,8 @@ impl ::std::fmt::Display for SseKmsEncryptedObjectsStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(SseKmsEncryptedObjectsStatus);
 /// Storage class that determines the cost, availability and retrieval characteristics of stored data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StorageClass {
@@ -3508,6 +3624,8 @@ impl ::std::fmt::Display for StorageClass {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(StorageClass);
 /// Chooses the layout version of storage class analysis export files; `V_1` is the only one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum StorageClassAnalysisSchemaVersion {
@@ -3552,6 +3670,8 @@ impl ::std::fmt::Display for StorageClassAnalysisSchemaVersion {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(StorageClassAnalysisSchemaVersion);
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TaggingDirective {
@@ -3600,6 +3720,8 @@ impl ::std::fmt::Display for TaggingDirective {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(TaggingDirective);
 /// Chooses how quickly archived data is retrieved: `Expedited` in minutes, `Standard` in hours, or `Bulk`, the slowest and cheapest. `Expedited` is not available for Glacier Deep Archive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Tier {
@@ -3652,6 +3774,8 @@ impl ::std::fmt::Display for Tier {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Tier);
 /// Chooses which small objects lifecycle rules skip by default: `all_storage_classes_128K` keeps objects under 128 KB from transitioning to any class, while `varies_by_storage_class` lets them move to the Glacier Flexible Retrieval and Glacier Deep Archive classes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransitionDefaultMinimumObjectSize {
@@ -3700,6 +3824,8 @@ impl ::std::fmt::Display for TransitionDefaultMinimumObjectSize {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(TransitionDefaultMinimumObjectSize);
 /// Chooses the storage class a lifecycle transition moves objects to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TransitionStorageClass {
@@ -3771,6 +3897,8 @@ impl ::std::fmt::Display for TransitionStorageClass {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(TransitionStorageClass);
 /// Chooses how a grantee is identified: `CanonicalUser` by canonical user ID, `AmazonCustomerByEmail` by email address, or `Group` by a predefined group URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
@@ -3823,20 +3951,37 @@ impl ::std::fmt::Display for Type {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
+crate::json::string_enum!(Type);
 /// Aborts multipart uploads still incomplete a number of days after they were started, deleting their stored parts.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AbortIncompleteMultipartUpload {
     /// Days after an upload was started before S3 aborts it if it is still incomplete.
     pub days_after_initiation: ::std::option::Option<i32>,
 }
 /// The Transfer Acceleration setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AccelerateConfiguration {
     /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
     pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
 }
 /// An access control list together with the owner of the bucket or object it applies to.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AccessControlPolicy {
     /// The permissions granted, one entry per grantee and permission.
     pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
@@ -3845,12 +3990,22 @@ pub struct AccessControlPolicy {
 }
 /// Changes who owns the replicas in cross-account replication.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AccessControlTranslation {
     /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner. Required.
     pub owner: ::std::option::Option<crate::types::OwnerOverride>,
 }
 /// Combines conditions for an analytics filter; an object must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AnalyticsAndOperator {
     /// Only objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -3859,6 +4014,11 @@ pub struct AnalyticsAndOperator {
 }
 /// A storage class analysis configuration: which objects to analyze and where to export the results.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AnalyticsConfiguration {
     /// Identifier of the configuration, unique among the bucket's analytics configurations. Required.
     pub id: ::std::option::Option<::std::string::String>,
@@ -3871,6 +4031,11 @@ pub struct AnalyticsConfiguration {
 }
 /// Where storage class analysis results are exported.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AnalyticsExportDestination {
     /// The bucket and format used for the exported files. Required.
     pub s3_bucket_destination: ::std::option::Option<
@@ -3879,6 +4044,11 @@ pub struct AnalyticsExportDestination {
 }
 /// Selects the objects a storage class analysis covers. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AnalyticsFilter {
     /// Only objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -3889,6 +4059,11 @@ pub struct AnalyticsFilter {
 }
 /// The bucket that receives storage class analysis exports, and their file format.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AnalyticsS3BucketDestination {
     /// File format of the exported results; only `CSV` is supported. Required.
     pub format: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
@@ -3901,6 +4076,11 @@ pub struct AnalyticsS3BucketDestination {
 }
 /// Encryption types that requests to a bucket are not allowed to use.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct BlockedEncryptionTypes {
     /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
     pub encryption_type: ::std::option::Option<
@@ -3909,10 +4089,16 @@ pub struct BlockedEncryptionTypes {
 }
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Bucket {
     /// Name of the bucket.
     pub name: ::std::option::Option<::std::string::String>,
     /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub creation_date: ::std::option::Option<crate::primitives::DateTime>,
     /// Region the bucket is located in.
     pub bucket_region: ::std::option::Option<::std::string::String>,
@@ -3933,6 +4119,11 @@ pub struct BucketAlreadyOwnedByYou {
 }
 /// Bucket type and redundancy settings for a directory bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct BucketInfo {
     /// How the bucket's data is replicated within its zone.
     pub data_redundancy: ::std::option::Option<crate::types::DataRedundancy>,
@@ -3941,26 +4132,48 @@ pub struct BucketInfo {
 }
 /// A bucket's lifecycle configuration: the set of rules S3 applies to its objects over time.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct BucketLifecycleConfiguration {
     /// The lifecycle rules, at most 1,000. Required.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
 }
 /// The access logging state of a bucket; empty means logging is off.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct BucketLoggingStatus {
     /// Where to deliver access logs; leave it out to turn logging off.
     pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
 }
 /// The cross-origin resource sharing (CORS) settings of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CorsConfiguration {
     /// The CORS rules, at most 100; S3 uses the first one that matches a request. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
     pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
 }
 /// One cross-origin access rule: which origins may use which methods and headers, and what browsers may read and cache.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CorsRule {
     /// Optional name for the rule, up to 255 characters.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
     pub allowed_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -3975,6 +4188,11 @@ pub struct CorsRule {
 }
 /// How to parse CSV input data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CsvInput {
     /// How to treat the first line of the file; defaults to `NONE`.
     pub file_header_info: ::std::option::Option<crate::types::FileHeaderInfo>,
@@ -3993,6 +4211,11 @@ pub struct CsvInput {
 }
 /// How to format query results as CSV.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CsvOutput {
     /// When to put quotes around output values; defaults to `ASNEEDED`.
     pub quote_fields: ::std::option::Option<crate::types::QuoteFields>,
@@ -4007,6 +4230,11 @@ pub struct CsvOutput {
 }
 /// Legacy-format settings for invoking a Lambda function on bucket events.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CloudFunctionConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -4022,46 +4250,76 @@ pub struct CloudFunctionConfiguration {
 }
 /// A group of keys that share a prefix up to the delimiter, returned in place of the individual keys.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CommonPrefix {
     /// The shared prefix, ending with the delimiter.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
 /// The list of parts to assemble, sent as the `CompleteMultipartUpload` XML body.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CompletedMultipartUpload {
     /// Parts making up the object, in ascending part-number order.
     pub parts: ::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>>,
 }
 /// One part to include when completing a multipart upload, identified by its part number and `ETag`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CompletedPart {
     /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Number of the part, from 1 to 10,000.
     pub part_number: ::std::option::Option<i32>,
 }
 /// What a website request must match for a routing rule to apply. When both fields are set, both must match.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Condition {
     /// Apply the rule only when serving the request would return this HTTP error code, such as `404`.
     pub http_error_code_returned_equals: ::std::option::Option<::std::string::String>,
@@ -4070,64 +4328,101 @@ pub struct Condition {
 }
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CopyObjectResult {
     /// Entity tag of the new object, reflecting its content.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Date and time the new object was created.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Result of an `UploadPartCopy`: the new part's `ETag`, modification time, and checksums.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CopyPartResult {
     /// Entity tag of the copied part; use it when completing the upload.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// When the part was created.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Base64-encoded CRC32 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the copied part.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Configuration sent in the body of a `CreateBucket` request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CreateBucketConfiguration {
     /// Region to create the bucket in; omit it for `us-east-1`.
     pub location_constraint: ::std::option::Option<
@@ -4142,6 +4437,11 @@ pub struct CreateBucketConfiguration {
 }
 /// The body of a DeleteObjects request: the objects to delete and whether to use quiet mode.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Delete {
     /// The objects to delete, at most 1,000. Required.
     pub objects: ::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>>,
@@ -4150,6 +4450,11 @@ pub struct Delete {
 }
 /// A delete marker in a version listing: the placeholder version a versioned bucket creates when an object is deleted without naming a version.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteMarkerEntry {
     /// Account that created the delete marker.
     pub owner: ::std::option::Option<crate::types::Owner>,
@@ -4160,16 +4465,27 @@ pub struct DeleteMarkerEntry {
     /// `true` if the delete marker is the current version, so the object currently appears deleted.
     pub is_latest: ::std::option::Option<bool>,
     /// When the delete marker was created.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
 }
 /// Setting for copying delete markers to the destination.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteMarkerReplication {
     /// Whether delete markers created in the source bucket are replicated.
     pub status: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
 }
 /// An object that a DeleteObjects request deleted successfully.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeletedObject {
     /// Key of the deleted object.
     pub key: ::std::option::Option<::std::string::String>,
@@ -4182,6 +4498,11 @@ pub struct DeletedObject {
 }
 /// Where a replication rule copies objects, and how the replicas are stored and owned there.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Destination {
     /// ARN of the bucket that receives the replicas. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
@@ -4204,12 +4525,19 @@ pub struct Destination {
 }
 /// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Encryption {
     /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`. Required.
     pub encryption_type: ::std::option::Option<crate::types::ServerSideEncryption>,
     /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
+    #[cfg_attr(feature = "serde", serde(rename = "KMSKeyId"))]
     pub kms_key_id: ::std::option::Option<::std::string::String>,
     /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
+    #[cfg_attr(feature = "serde", serde(rename = "KMSContext"))]
     pub kms_context: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Encryption {
@@ -4224,8 +4552,14 @@ impl ::std::fmt::Debug for Encryption {
 }
 /// Encryption settings for replicas in the destination bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct EncryptionConfiguration {
     /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
+    #[cfg_attr(feature = "serde", serde(rename = "ReplicaKmsKeyID"))]
     pub replica_kms_key_id: ::std::option::Option<::std::string::String>,
 }
 /// The encryption type in the request does not match the encryption type of the existing object.
@@ -4236,6 +4570,11 @@ pub struct EncryptionTypeMismatch {
 }
 /// An object that a DeleteObjects request could not delete, with the reason.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Error {
     /// Key of the object that could not be deleted.
     pub key: ::std::option::Option<::std::string::String>,
@@ -4248,21 +4587,41 @@ pub struct Error {
 }
 /// The page a static website serves on a 4xx error.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ErrorDocument {
     /// Key of the object to serve when an error occurs, such as `error.html`. Required.
     pub key: ::std::option::Option<::std::string::String>,
 }
 /// Turns on delivery of all the bucket's events to Amazon EventBridge. It has no settings: its presence is the switch.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct EventBridgeConfiguration {}
 /// Setting for replicating objects that were already in the source bucket when the rule was created.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ExistingObjectReplication {
     /// Whether existing objects are replicated. Required.
     pub status: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
 }
 /// One condition on object keys: the key must start or end with a given string.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct FilterRule {
     /// Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
     pub name: ::std::option::Option<crate::types::FilterRuleName>,
@@ -4271,12 +4630,22 @@ pub struct FilterRule {
 }
 /// Retrieval settings for restoring an object from an archive storage class.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GlacierJobParameters {
     /// Retrieval speed tier to use; faster tiers cost more. Required.
     pub tier: ::std::option::Option<crate::types::Tier>,
 }
 /// One permission given to one grantee in an access control list.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Grant {
     /// Who receives the permission.
     pub grantee: ::std::option::Option<crate::types::Grantee>,
@@ -4285,42 +4654,67 @@ pub struct Grant {
 }
 /// The recipient of an ACL grant: an account identified by canonical user ID or email address, or a predefined group identified by URI.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Grantee {
     /// Display name of the grantee's account; returned by S3 only, and being phased out.
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
     pub email_address: ::std::option::Option<::std::string::String>,
     /// Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// How the grantee is identified: by canonical user ID, email address or group URI.
     ///
     /// XML attribute `xsi:type`. Required.
     pub r#type: ::std::option::Option<crate::types::Type>,
     /// URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
+    #[cfg_attr(feature = "serde", serde(rename = "URI"))]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 /// The default page of a static website.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct IndexDocument {
     /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash. Required.
     pub suffix: ::std::option::Option<::std::string::String>,
 }
 /// The principal that started a multipart upload.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Initiator {
     /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the principal that started the upload, when available.
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 /// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InputSerialization {
     /// Settings for reading CSV data.
+    #[cfg_attr(feature = "serde", serde(rename = "CSV"))]
     pub csv: ::std::option::Option<crate::types::CsvInput>,
     /// How the input data is compressed; defaults to `NONE`. Compression applies only to CSV and JSON input.
     pub compression_type: ::std::option::Option<crate::types::CompressionType>,
     /// Settings for reading JSON data.
+    #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
     pub json: ::std::option::Option<crate::types::JsonInput>,
     /// Selects Apache Parquet as the input format.
     pub parquet: ::std::option::Option<crate::types::ParquetInput>,
@@ -4349,6 +4743,11 @@ pub struct InvalidWriteOffset {
 }
 /// An inventory configuration: which objects and fields to list, how often, and where to deliver the report.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventoryConfiguration {
     /// Where the inventory reports are written. Required.
     pub destination: ::std::option::Option<crate::types::InventoryDestination>,
@@ -4371,6 +4770,11 @@ pub struct InventoryConfiguration {
 }
 /// Where inventory reports are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventoryDestination {
     /// The bucket, format, and encryption used for the report files. Required.
     pub s3_bucket_destination: ::std::option::Option<
@@ -4379,20 +4783,37 @@ pub struct InventoryDestination {
 }
 /// Server-side encryption for inventory report files. Set one of the two members.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventoryEncryption {
     /// Encrypt the report files with S3-managed keys.
+    #[cfg_attr(feature = "serde", serde(rename = "SSES3"))]
     pub sses3: ::std::option::Option<crate::types::Sses3>,
     /// Encrypt the report files with a KMS key.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMS"))]
     pub ssekms: ::std::option::Option<crate::types::Ssekms>,
 }
 /// Selects the objects an inventory report lists.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventoryFilter {
     /// Only objects whose keys start with this prefix are listed. Required.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
 /// The bucket that receives inventory reports, with the file format and encryption of the reports.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventoryS3BucketDestination {
     /// Account ID expected to own the destination bucket; S3 checks it before delivering reports.
     pub account_id: ::std::option::Option<::std::string::String>,
@@ -4407,24 +4828,44 @@ pub struct InventoryS3BucketDestination {
 }
 /// How often S3 produces an inventory report.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct InventorySchedule {
     /// Report frequency, `Daily` or `Weekly`. Required.
     pub frequency: ::std::option::Option<crate::types::InventoryFrequency>,
 }
 /// How to parse JSON input data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct JsonInput {
     /// Whether the input is one JSON document or one JSON object per line.
     pub r#type: ::std::option::Option<crate::types::JsonType>,
 }
 /// How to format query results as JSON.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct JsonOutput {
     /// Character written after each record; defaults to a newline.
     pub record_delimiter: ::std::option::Option<::std::string::String>,
 }
 /// Invokes a Lambda function for selected bucket events. The function's resource policy must allow S3 to invoke it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LambdaFunctionConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -4437,14 +4878,25 @@ pub struct LambdaFunctionConfiguration {
 }
 /// A lifecycle configuration in the original prefix-based format, sent with the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LifecycleConfiguration {
     /// The lifecycle rules, each covering one key prefix. Required.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
 }
 /// When objects expire: on a fixed date, at an age in days, or, for delete markers, once no older versions remain. Give only one of these.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LifecycleExpiration {
     /// Date on which matching objects expire; must be midnight UTC.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub date: ::std::option::Option<crate::primitives::DateTime>,
     /// Age in days, counted from creation, at which matching objects expire; must be positive.
     pub days: ::std::option::Option<i32>,
@@ -4453,10 +4905,16 @@ pub struct LifecycleExpiration {
 }
 /// One lifecycle rule: which objects it selects and what S3 does with them as they age, such as moving them to cheaper storage or deleting them.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LifecycleRule {
     /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
     /// Unique name of the rule, up to 255 characters.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
     #[deprecated]
@@ -4482,6 +4940,11 @@ pub struct LifecycleRule {
 }
 /// A combination of filter conditions that an object must all meet for a lifecycle rule to apply to it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LifecycleRuleAndOperator {
     /// Key prefix the object's key must begin with.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4494,6 +4957,11 @@ pub struct LifecycleRuleAndOperator {
 }
 /// Selects the objects a lifecycle rule applies to. Set at most one member, using `And` to combine conditions; an empty filter matches every object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LifecycleRuleFilter {
     /// Only objects whose keys begin with this string match.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4508,6 +4976,11 @@ pub struct LifecycleRuleFilter {
 }
 /// Zone in which a directory bucket is created.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LocationInfo {
     /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
     pub r#type: ::std::option::Option<crate::types::LocationType>,
@@ -4516,6 +4989,11 @@ pub struct LocationInfo {
 }
 /// Where S3 delivers a bucket's server access logs and how the log objects are named.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct LoggingEnabled {
     /// Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself. Required.
     pub target_bucket: ::std::option::Option<::std::string::String>,
@@ -4530,6 +5008,11 @@ pub struct LoggingEnabled {
 }
 /// One item of user-defined metadata to store with an object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct MetadataEntry {
     /// Name of the metadata item.
     pub name: ::std::option::Option<::std::string::String>,
@@ -4538,6 +5021,11 @@ pub struct MetadataEntry {
 }
 /// Replication metrics settings for a destination.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Metrics {
     /// Whether replication metrics are on. Required.
     pub status: ::std::option::Option<crate::types::MetricsStatus>,
@@ -4546,6 +5034,11 @@ pub struct Metrics {
 }
 /// Combines conditions for a metrics filter; a request must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct MetricsAndOperator {
     /// Only requests for objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4556,6 +5049,11 @@ pub struct MetricsAndOperator {
 }
 /// A CloudWatch request metrics configuration: an ID and the objects whose requests it measures.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct MetricsConfiguration {
     /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch. Required.
     pub id: ::std::option::Option<::std::string::String>,
@@ -4564,6 +5062,11 @@ pub struct MetricsConfiguration {
 }
 /// Selects the requests a metrics configuration measures. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct MetricsFilter {
     /// Only requests for objects whose keys start with this prefix.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4576,12 +5079,18 @@ pub struct MetricsFilter {
 }
 /// A multipart upload that is still in progress, as reported by `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct MultipartUpload {
     /// ID of the multipart upload.
     pub upload_id: ::std::option::Option<::std::string::String>,
     /// Key of the object the upload will create.
     pub key: ::std::option::Option<::std::string::String>,
     /// When the upload was started.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub initiated: ::std::option::Option<crate::primitives::DateTime>,
     /// Storage class the completed object will use.
     pub storage_class: ::std::option::Option<crate::types::StorageClass>,
@@ -4616,6 +5125,11 @@ pub struct NoSuchUpload {
 }
 /// Permanently deletes noncurrent object versions a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct NoncurrentVersionExpiration {
     /// Days a version must have been noncurrent before S3 deletes it.
     pub noncurrent_days: ::std::option::Option<i32>,
@@ -4624,6 +5138,11 @@ pub struct NoncurrentVersionExpiration {
 }
 /// Moves noncurrent object versions to another storage class a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct NoncurrentVersionTransition {
     /// Days a version must have been noncurrent before it moves.
     pub noncurrent_days: ::std::option::Option<i32>,
@@ -4634,6 +5153,11 @@ pub struct NoncurrentVersionTransition {
 }
 /// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct NotificationConfiguration {
     /// SNS topics to publish event messages to, each with the events and key filter it applies to.
     pub topic_configurations: ::std::option::Option<
@@ -4654,6 +5178,11 @@ pub struct NotificationConfiguration {
 }
 /// A bucket's notification configuration in the legacy format, with at most one destination of each kind. Returned by `GetBucketNotification` and sent by `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct NotificationConfigurationDeprecated {
     /// The SNS topic that receives event messages, if any.
     pub topic_configuration: ::std::option::Option<
@@ -4670,16 +5199,27 @@ pub struct NotificationConfigurationDeprecated {
 }
 /// Selects, by object key, which objects' events are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct NotificationConfigurationFilter {
     /// Prefix and suffix rules the object key must match.
     pub key: ::std::option::Option<crate::types::S3KeyFilter>,
 }
 /// An object entry in a bucket listing.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Object {
     /// Key (name) of the object.
     pub key: ::std::option::Option<::std::string::String>,
     /// When the object was created or last overwritten.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
     pub e_tag: ::std::option::Option<::std::string::String>,
@@ -4706,6 +5246,11 @@ pub struct ObjectAlreadyInActiveTierError {
 }
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ObjectIdentifier {
     /// Key of the object to delete. Required.
     pub key: ::std::option::Option<::std::string::String>,
@@ -4714,6 +5259,7 @@ pub struct ObjectIdentifier {
     /// Delete the object only if its entity tag matches this value.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Delete the object only if its last-modified time equals this value.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Delete the object only if its size in bytes equals this value.
     pub size: ::std::option::Option<i64>,
@@ -4726,6 +5272,11 @@ pub struct ObjectNotInActiveTierError {
 }
 /// One version of an object in a version listing.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ObjectVersion {
     /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
     pub e_tag: ::std::option::Option<::std::string::String>,
@@ -4746,6 +5297,7 @@ pub struct ObjectVersion {
     /// `true` if this is the current version of the object.
     pub is_latest: ::std::option::Option<bool>,
     /// When this version was created.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Owner of this version.
     pub owner: ::std::option::Option<crate::types::Owner>,
@@ -4754,69 +5306,118 @@ pub struct ObjectVersion {
 }
 /// Where the results of a select restore request are written.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct OutputLocation {
     /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
     pub s3: ::std::option::Option<crate::types::S3Location>,
 }
 /// Describes the format of query results; set either the CSV or the JSON member.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct OutputSerialization {
     /// Write the results as CSV, with these settings.
+    #[cfg_attr(feature = "serde", serde(rename = "CSV"))]
     pub csv: ::std::option::Option<crate::types::CsvOutput>,
     /// Write the results as JSON, with these settings.
+    #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
     pub json: ::std::option::Option<crate::types::JsonOutput>,
 }
 /// The account that owns a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Owner {
     /// Display name of the owner; may be absent, as S3 is phasing out display names.
     pub display_name: ::std::option::Option<::std::string::String>,
     /// Canonical user ID of the owner.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
 }
 /// Marks the input as Apache Parquet; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ParquetInput {}
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Part {
     /// Number of the part, from 1 to 10,000.
     pub part_number: ::std::option::Option<i32>,
     /// When the part was uploaded.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Entity tag returned when the part was uploaded.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Size of the part in bytes.
     pub size: ::std::option::Option<i64>,
     /// Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
 /// Log object keys partitioned by source account, region, bucket and date.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PartitionedPrefix {
     /// Which date goes into the key: when the logged events happened or when the log was delivered.
     pub partition_date_source: ::std::option::Option<crate::types::PartitionDateSource>,
 }
 /// Sends messages for selected bucket events to an SQS queue. The queue's access policy must allow S3 to send to it; FIFO queues are not supported.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct QueueConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -4829,6 +5430,11 @@ pub struct QueueConfiguration {
 }
 /// Legacy-format settings for sending bucket events to an SQS queue.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct QueueConfigurationDeprecated {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -4842,6 +5448,11 @@ pub struct QueueConfigurationDeprecated {
 }
 /// Where a routing rule sends a matching request. Fields left out keep the value from the original request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Redirect {
     /// Host name to redirect to; the original host when absent.
     pub host_name: ::std::option::Option<::std::string::String>,
@@ -4856,6 +5467,11 @@ pub struct Redirect {
 }
 /// Sends every request to a bucket's website endpoint to another host instead of serving content.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RedirectAllRequestsTo {
     /// Host name to redirect to, such as `example.com`. Required.
     pub host_name: ::std::option::Option<::std::string::String>,
@@ -4864,12 +5480,22 @@ pub struct RedirectAllRequestsTo {
 }
 /// Setting for replicating metadata changes made to replicas back to their source objects.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicaModifications {
     /// Whether changes to replica metadata are replicated. Required.
     pub status: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
 }
 /// A bucket's replication setup: the IAM role S3 assumes and the rules saying which objects to copy and where.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationConfiguration {
     /// ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations. Required.
     pub role: ::std::option::Option<::std::string::String>,
@@ -4878,8 +5504,14 @@ pub struct ReplicationConfiguration {
 }
 /// One replication rule: which objects it selects, where their copies go, and what else is replicated along with them.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationRule {
     /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// Decides which rule applies when several rules with the same destination match an object; the higher number wins. Used with rules that have a `Filter`.
     pub priority: ::std::option::Option<i32>,
@@ -4907,6 +5539,11 @@ pub struct ReplicationRule {
 }
 /// Combines a key prefix and tags; an object must match all of them for the rule to apply.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationRuleAndOperator {
     /// Key prefix the objects must have.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4915,6 +5552,11 @@ pub struct ReplicationRuleAndOperator {
 }
 /// Selects the objects a replication rule applies to. Give exactly one of a prefix, a single tag, or `And` to combine several conditions; an empty filter selects every object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationRuleFilter {
     /// Key prefix the objects must have, such as `logs/`.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -4925,6 +5567,11 @@ pub struct ReplicationRuleFilter {
 }
 /// S3 Replication Time Control settings, which set a time target for replication.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationTime {
     /// Whether Replication Time Control is on. Required.
     pub status: ::std::option::Option<crate::types::ReplicationTimeStatus>,
@@ -4933,18 +5580,33 @@ pub struct ReplicationTime {
 }
 /// A duration used by replication time and metrics settings.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ReplicationTimeValue {
     /// Length in minutes; the only accepted value is `15`.
     pub minutes: ::std::option::Option<i32>,
 }
 /// The Requester Pays setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RequestPaymentConfiguration {
     /// Who pays for requests and downloads; `BucketOwner` is the default. Required.
     pub payer: ::std::option::Option<crate::types::Payer>,
 }
 /// How to restore an archived object, or, for a select request, the query to run against it and where to write the results.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RestoreRequest {
     /// Number of days the restored copy stays available before S3 removes it again. Leave it out for objects in an Intelligent-Tiering archive tier, which move back to a readable tier instead, and for select requests.
     pub days: ::std::option::Option<i32>,
@@ -4965,14 +5627,25 @@ pub struct RestoreRequest {
 }
 /// Progress of restoring a temporary copy of an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RestoreStatus {
     /// `true` while a restore of the object is still running.
     pub is_restore_in_progress: ::std::option::Option<bool>,
     /// When the restored temporary copy expires and is removed; set only once the restore has completed.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub restore_expiry_date: ::std::option::Option<crate::primitives::DateTime>,
 }
 /// A redirect applied to website requests that match a condition.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RoutingRule {
     /// What a request must match for the redirect to apply; all requests match when absent.
     pub condition: ::std::option::Option<crate::types::Condition>,
@@ -4981,10 +5654,16 @@ pub struct RoutingRule {
 }
 /// A lifecycle rule in the original format of the deprecated lifecycle operations, applying to every object under one key prefix.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Rule {
     /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
     /// Unique name of the rule, up to 255 characters.
+    #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
     /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket. Required.
     pub prefix: ::std::option::Option<::std::string::String>,
@@ -5007,12 +5686,22 @@ pub struct Rule {
 }
 /// Rules matching object keys by prefix and suffix; a key must satisfy all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct S3KeyFilter {
     /// The rules, at most one for the prefix and one for the suffix.
     pub filter_rules: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
 }
 /// A bucket and key prefix in S3 that receive the results of a restore request, with the settings to give the result objects.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct S3Location {
     /// Name of the bucket that receives the results; it must be in the same Region as the restored object. Required.
     pub bucket_name: ::std::option::Option<::std::string::String>,
@@ -5021,6 +5710,7 @@ pub struct S3Location {
     /// Server-side encryption to apply to the result objects.
     pub encryption: ::std::option::Option<crate::types::Encryption>,
     /// Canned access control list to apply to the result objects.
+    #[cfg_attr(feature = "serde", serde(rename = "CannedACL"))]
     pub canned_acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
     /// Explicit grants to apply to the result objects.
     pub access_control_list: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
@@ -5035,6 +5725,11 @@ pub struct S3Location {
 }
 /// Selects encryption with a KMS key (SSE-KMS) for inventory reports.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Ssekms {
     /// ID or ARN of the symmetric KMS key used to encrypt the report files. Required.
     pub key_id: ::std::option::Option<::std::string::String>,
@@ -5049,9 +5744,19 @@ impl ::std::fmt::Debug for Ssekms {
 }
 /// Selects encryption with S3-managed keys (SSE-S3) for inventory reports; it carries no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Sses3 {}
 /// The query and data formats for a select request against an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct SelectParameters {
     /// Format and compression of the archived object's data. Required.
     pub input_serialization: ::std::option::Option<crate::types::InputSerialization>,
@@ -5064,10 +5769,17 @@ pub struct SelectParameters {
 }
 /// The server-side encryption applied by default to new objects.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ServerSideEncryptionByDefault {
     /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEAlgorithm"))]
     pub sse_algorithm: ::std::option::Option<crate::types::ServerSideEncryption>,
     /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent. Only valid with a KMS algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "KMSMasterKeyID"))]
     pub kms_master_key_id: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
@@ -5084,6 +5796,11 @@ impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
 }
 /// Default encryption settings for new objects in a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ServerSideEncryptionConfiguration {
     /// The default encryption rules; in practice a single rule. Required.
     pub rules: ::std::option::Option<
@@ -5092,6 +5809,11 @@ pub struct ServerSideEncryptionConfiguration {
 }
 /// One default encryption rule of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ServerSideEncryptionRule {
     /// The encryption to apply to new objects that are uploaded without their own encryption settings.
     pub apply_server_side_encryption_by_default: ::std::option::Option<
@@ -5106,9 +5828,19 @@ pub struct ServerSideEncryptionRule {
 }
 /// Log object keys of the form prefix, then delivery date and time, then a unique string; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct SimplePrefix {}
 /// Settings that extend a replication rule to special kinds of source objects and changes.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct SourceSelectionCriteria {
     /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
     pub sse_kms_encrypted_objects: ::std::option::Option<
@@ -5119,18 +5851,33 @@ pub struct SourceSelectionCriteria {
 }
 /// Setting for replicating objects encrypted with AWS KMS keys (SSE-KMS).
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct SseKmsEncryptedObjects {
     /// Whether SSE-KMS encrypted objects are replicated. Required.
     pub status: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
 /// Settings of a storage class analysis.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct StorageClassAnalysis {
     /// Where and in what form to export the analysis results; without it results are only shown in the console.
     pub data_export: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
 }
 /// How storage class analysis results are exported to a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct StorageClassAnalysisDataExport {
     /// Layout version of the exported files; currently always `V_1`. Required.
     pub output_schema_version: ::std::option::Option<
@@ -5141,6 +5888,11 @@ pub struct StorageClassAnalysisDataExport {
 }
 /// A key-value pair used to label a resource.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Tag {
     /// Name of the tag. Required.
     pub key: ::std::option::Option<::std::string::String>,
@@ -5149,12 +5901,22 @@ pub struct Tag {
 }
 /// A set of tags, the key-value pairs attached to a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Tagging {
     /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Required.
     pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
 /// A permission granted on delivered access log objects.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct TargetGrant {
     /// The person or group receiving the permission.
     pub grantee: ::std::option::Option<crate::types::Grantee>,
@@ -5163,6 +5925,11 @@ pub struct TargetGrant {
 }
 /// How access log object keys are formed; set exactly one of the two formats.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct TargetObjectKeyFormat {
     /// Keys made of the target prefix followed by the delivery time and a unique string.
     pub simple_prefix: ::std::option::Option<crate::types::SimplePrefix>,
@@ -5177,6 +5944,11 @@ pub struct TooManyParts {
 }
 /// Publishes messages for selected bucket events to an SNS topic. The topic's access policy must allow S3 to publish to it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct TopicConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -5189,6 +5961,11 @@ pub struct TopicConfiguration {
 }
 /// Legacy-format settings for publishing bucket events to an SNS topic.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct TopicConfigurationDeprecated {
     /// Optional identifier for this configuration; S3 assigns one when absent.
     pub id: ::std::option::Option<::std::string::String>,
@@ -5202,8 +5979,14 @@ pub struct TopicConfigurationDeprecated {
 }
 /// Moves objects to another storage class on a given date or at a given age.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct Transition {
     /// Date on which matching objects move to the new storage class; must be midnight UTC.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub date: ::std::option::Option<crate::primitives::DateTime>,
     /// Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
     pub days: ::std::option::Option<i32>,
@@ -5212,14 +5995,25 @@ pub struct Transition {
 }
 /// The versioning state to set on a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct VersioningConfiguration {
     /// Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
+    #[cfg_attr(feature = "serde", serde(rename = "MFADelete"))]
     pub mfa_delete: ::std::option::Option<crate::types::MfaDelete>,
     /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
     pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
 }
 /// The static website settings of a bucket: either an index document with optional error document and routing rules, or a redirect of all requests.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct WebsiteConfiguration {
     /// Page to serve when a request results in a 4xx error.
     pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
@@ -6689,6 +7483,7 @@ pub(crate) fn ser_grantee(
     Ok(())
 }
 /// Reads [`Grantee`] from the XML element just entered.
+#[allow(clippy::field_reassign_with_default)]
 pub(crate) fn de_grantee(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> ::std::result::Result<Grantee, crate::error::ResponseError> {

@@ -188,7 +188,10 @@ pub(crate) async fn add_request_checksum(
 }
 
 /// The checksum of a body held in memory or in a file; `None` for a one-shot stream.
-async fn body_checksum(algorithm: Algorithm, body: &ByteStream) -> Result<Option<String>, BuildError> {
+async fn body_checksum(
+    algorithm: Algorithm,
+    body: &ByteStream,
+) -> Result<Option<String>, BuildError> {
     if let Some(bytes) = body.as_bytes() {
         return Ok(Some(algorithm.checksum(bytes)));
     }
@@ -197,7 +200,10 @@ async fn body_checksum(algorithm: Algorithm, body: &ByteStream) -> Result<Option
     };
     use tokio::io::AsyncReadExt;
     let fail = |e: std::io::Error| {
-        BuildError::new(format!("cannot read {} for its checksum: {e}", path.display()))
+        BuildError::new(format!(
+            "cannot read {} for its checksum: {e}",
+            path.display()
+        ))
     };
     let mut file = tokio::fs::File::open(path).await.map_err(fail)?;
     let mut hasher = algorithm.hasher();
@@ -292,7 +298,10 @@ mod tests {
         let data = b"hello world";
         assert_eq!(Algorithm::Crc32.checksum(data), "DUoRhQ==");
         assert_eq!(Algorithm::Crc32c.checksum(data), "yZRlqg==");
-        assert_eq!(Algorithm::Sha1.checksum(data), "Kq5sNclPz7QV2+lfQIuc6R7oRu0=");
+        assert_eq!(
+            Algorithm::Sha1.checksum(data),
+            "Kq5sNclPz7QV2+lfQIuc6R7oRu0="
+        );
         assert_eq!(
             Algorithm::Sha256.checksum(data),
             "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="

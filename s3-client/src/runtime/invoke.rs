@@ -7,8 +7,8 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 
 use super::{OperationSpec, Request, Response, XmlReader, checksum, signing};
-use crate::config::ResponseChecksumValidation;
 use crate::client::Client;
+use crate::config::ResponseChecksumValidation;
 use crate::error::{BuildError, DispatchError, ErrorMetadata, ResponseError};
 use crate::primitives::ByteStream;
 
@@ -84,8 +84,9 @@ pub(crate) async fn invoke(
     .map_err(Failure::Construction)?;
     // Response checksums: asked for by default where supported, as boto3 does.
     let validate = match spec.checksum_mode_header {
-        Some(h) if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported
-            && !headers.contains_key(h) =>
+        Some(h)
+            if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported
+                && !headers.contains_key(h) =>
         {
             headers.insert(h, HeaderValue::from_static("ENABLED"));
             true
@@ -161,7 +162,10 @@ pub(crate) async fn invoke(
                 && let Some((algorithm, expected)) =
                     checksum::response_checksum(&headers, spec.response_checksums, status)
             {
-                stream = ByteStream::wrap(checksum::Validated::new(stream, algorithm, expected), length);
+                stream = ByteStream::wrap(
+                    checksum::Validated::new(stream, algorithm, expected),
+                    length,
+                );
             }
             return Ok(Response {
                 status,
@@ -229,7 +233,9 @@ fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
         ),
     ];
     for (key, md5) in KEYS {
-        let Some(value) = headers.get(key) else { continue };
+        let Some(value) = headers.get(key) else {
+            continue;
+        };
         if headers.contains_key(md5) {
             continue;
         }

@@ -112,7 +112,9 @@ pub fn url_decode(value: &mut Option<String>) -> Result<(), ResponseError> {
         let plus = v.replace('+', " ");
         let decoded = percent_encoding::percent_decode_str(&plus)
             .decode_utf8()
-            .map_err(|_| ResponseError::new(format!("URL-encoded key `{v}` is not UTF-8 once decoded")))?;
+            .map_err(|_| {
+                ResponseError::new(format!("URL-encoded key `{v}` is not UTF-8 once decoded"))
+            })?;
         *v = decoded.into_owned();
     }
     Ok(())

@@ -32,11 +32,7 @@ fn grant_summary(grants: &[Grant]) -> Vec<(String, String)> {
             let who = g.grantee.as_ref().map_or(String::new(), |e| {
                 e.uri.clone().or_else(|| e.id.clone()).unwrap_or_default()
             });
-            let what = g
-                .permission
-                .as_ref()
-                .map_or("", |p| p.as_str())
-                .to_string();
+            let what = g.permission.as_ref().map_or("", |p| p.as_str()).to_string();
             (who, what)
         })
         .collect();
@@ -50,11 +46,13 @@ const ALL_USERS: &str = "http://acs.amazonaws.com/groups/global/AllUsers";
 async fn bucket_and_object_basics() {
     let (client, bucket) = bucket("basics").await;
     let listed = client.list_buckets().send().await.unwrap();
-    assert!(listed
-        .buckets
-        .unwrap_or_default()
-        .iter()
-        .any(|b| b.name.as_deref() == Some(bucket.as_str())));
+    assert!(
+        listed
+            .buckets
+            .unwrap_or_default()
+            .iter()
+            .any(|b| b.name.as_deref() == Some(bucket.as_str()))
+    );
     client.head_bucket().bucket(&bucket).send().await.unwrap();
     let location = client
         .get_bucket_location()
@@ -85,7 +83,10 @@ async fn bucket_and_object_basics() {
     assert_eq!(head.content_length, Some(5));
     assert_eq!(head.content_type.as_deref(), Some("text/plain"));
     assert_eq!(
-        head.metadata.unwrap_or_default().get("colour").map(String::as_str),
+        head.metadata
+            .unwrap_or_default()
+            .get("colour")
+            .map(String::as_str),
         Some("blue")
     );
     let got = client
@@ -158,10 +159,20 @@ async fn bucket_and_object_basics() {
         .send()
         .await
         .unwrap();
-    let empty = client.list_objects_v2().bucket(&bucket).send().await.unwrap();
+    let empty = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(empty.key_count, Some(0));
     client.delete_bucket().bucket(&bucket).send().await.unwrap();
-    let gone = client.head_bucket().bucket(&bucket).send().await.unwrap_err();
+    let gone = client
+        .head_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(gone.meta().map(|m| m.status()), Some(404));
 }
 
@@ -253,7 +264,10 @@ async fn multipart_upload_on_moto() {
         .iter()
         .map(|p| (p.part_number, p.size))
         .collect();
-    assert_eq!(sizes, [(Some(1), Some(part.len() as i64)), (Some(2), Some(1024))]);
+    assert_eq!(
+        sizes,
+        [(Some(1), Some(part.len() as i64)), (Some(2), Some(1024))]
+    );
     client
         .complete_multipart_upload()
         .bucket(&bucket)
@@ -353,8 +367,10 @@ async fn object_acls_both_ways() {
         .send()
         .await
         .unwrap();
-    assert!(grant_summary(&canned.grants.unwrap_or_default())
-        .contains(&(ALL_USERS.to_string(), "READ".to_string())));
+    assert!(
+        grant_summary(&canned.grants.unwrap_or_default())
+            .contains(&(ALL_USERS.to_string(), "READ".to_string()))
+    );
 }
 
 #[tokio::test]
@@ -536,7 +552,11 @@ async fn versions_and_delete_markers() {
     let markers = all.delete_markers.unwrap_or_default();
     assert_eq!(markers.len(), 1);
     assert_eq!(
-        (markers[0].key.as_deref(), markers[0].is_latest, &markers[0].version_id),
+        (
+            markers[0].key.as_deref(),
+            markers[0].is_latest,
+            &markers[0].version_id
+        ),
         (Some("doc"), Some(true), &marker.version_id)
     );
     let mut keys: Vec<_> = versions.iter().filter_map(|v| v.key.clone()).collect();

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `AbortMultipartUpload`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AbortMultipartUploadInput {
     /// Name of the bucket containing the multipart upload.
     ///
@@ -28,10 +33,16 @@ pub struct AbortMultipartUploadInput {
     /// Abort only if the upload was initiated at exactly this time; otherwise the request fails with a precondition error.
     ///
     /// Travels as the `x-amz-if-match-initiated-time` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub if_match_initiated_time: ::std::option::Option<crate::primitives::DateTime>,
 }
 /// Response from `AbortMultipartUpload`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct AbortMultipartUploadOutput {
     /// Set to `requester` when the requester was charged for this request.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `CompleteMultipartUpload`, listing the parts that make up the object.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CompleteMultipartUploadInput {
     /// Name of the bucket containing the multipart upload.
     ///
@@ -24,42 +29,52 @@ pub struct CompleteMultipartUploadInput {
     /// Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
     ///
@@ -88,14 +103,20 @@ pub struct CompleteMultipartUploadInput {
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for CompleteMultipartUploadInput {
@@ -133,6 +154,11 @@ impl ::std::fmt::Debug for CompleteMultipartUploadInput {
 }
 /// Response from `CompleteMultipartUpload`, describing the newly created object.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CompleteMultipartUploadOutput {
     /// URI identifying the newly created object.
     pub location: ::std::option::Option<::std::string::String>,
@@ -147,24 +173,34 @@ pub struct CompleteMultipartUploadOutput {
     /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
     pub e_tag: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
@@ -181,6 +217,7 @@ pub struct CompleteMultipartUploadOutput {
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///

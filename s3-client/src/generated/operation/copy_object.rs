@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// The parameters of a CopyObject request: the source object, the destination key and the settings for the new object.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CopyObjectInput {
     /// Canned access control list for the new object, since ACLs are not copied from the source. Buckets with ACLs disabled accept only `bucket-owner-full-control` or no ACL.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
     /// Name of the destination bucket.
     ///
@@ -48,6 +54,7 @@ pub struct CopyObjectInput {
     /// Copy only if the source object was modified after this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-modified-since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub copy_source_if_modified_since: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -58,6 +65,7 @@ pub struct CopyObjectInput {
     /// Copy only if the source object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-unmodified-since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub copy_source_if_unmodified_since: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -76,10 +84,12 @@ pub struct CopyObjectInput {
     /// Grantees allowed to read the new object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees allowed to change the new object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Complete the copy only if the destination key holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
     ///
@@ -128,22 +138,30 @@ pub struct CopyObjectInput {
     /// Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
     ///
@@ -152,14 +170,20 @@ pub struct CopyObjectInput {
     /// Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerAlgorithm"))]
     pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CopySourceSSECustomerKey", with = "crate::json::blob")
+    )]
     pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerKeyMD5"))]
     pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
@@ -176,6 +200,7 @@ pub struct CopyObjectInput {
     /// Date and time until which Object Lock retention protects the new object.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub object_lock_retain_until_date: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -289,6 +314,11 @@ impl ::std::fmt::Debug for CopyObjectInput {
 }
 /// The result of a CopyObject request, describing the newly created object.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CopyObjectOutput {
     /// Details of the new object: its entity tag, modification time and checksums.
     ///
@@ -315,18 +345,22 @@ pub struct CopyObjectOutput {
     /// Algorithm of the customer-provided key (SSE-C) the new object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key the new object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether the new object's KMS encryption uses an S3 Bucket Key.
     ///

@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// Input for the `CreateBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CreateBucketInput {
     /// Canned access control list to apply to the new bucket.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::BucketCannedAcl>,
     /// Name of the bucket to create.
     ///
@@ -30,6 +36,7 @@ pub struct CreateBucketInput {
     /// Grantees to give permission to read the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees to give permission to create, overwrite and delete objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
@@ -38,6 +45,7 @@ pub struct CreateBucketInput {
     /// Grantees to give permission to change the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Whether to enable S3 Object Lock on the new bucket; enabling it also turns on versioning.
     ///
@@ -54,6 +62,11 @@ pub struct CreateBucketInput {
 }
 /// Output of the `CreateBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CreateBucketOutput {
     /// Location of the new bucket as reported by S3, either a path such as `/bucket-name` or a URL.
     ///

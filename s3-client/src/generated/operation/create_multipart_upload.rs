@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// Request parameters for `CreateMultipartUpload`, including the settings of the object to be created.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CreateMultipartUploadInput {
     /// Canned ACL to apply to the object once the upload completes.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
     /// Name of the bucket to create the object in.
     ///
@@ -48,10 +54,12 @@ pub struct CreateMultipartUploadInput {
     /// Grantees allowed to read the object's ACL, as comma-separated `type=value` pairs.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees allowed to change the object's ACL, as comma-separated `type=value` pairs.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Key (name) of the object to create.
     ///
@@ -80,22 +88,30 @@ pub struct CreateMultipartUploadInput {
     /// Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
     ///
@@ -116,6 +132,7 @@ pub struct CreateMultipartUploadInput {
     /// Date and time until which Object Lock retention protects the object, in ISO 8601 format.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub object_lock_retain_until_date: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -208,10 +225,16 @@ impl ::std::fmt::Debug for CreateMultipartUploadInput {
 }
 /// Response from `CreateMultipartUpload`, carrying the ID of the new upload.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct CreateMultipartUploadOutput {
     /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
     ///
     /// Travels as the `x-amz-abort-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub abort_date: ::std::option::Option<crate::primitives::DateTime>,
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     ///
@@ -232,18 +255,22 @@ pub struct CreateMultipartUploadOutput {
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Base64-encoded JSON encryption context that will be used with KMS for the object.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `DeleteBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketInput {
     /// Name of the bucket to delete.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketInput {
 }
 /// The result of `DeleteBucket`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketOutput {}
 /// The errors `DeleteBucket` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketAnalyticsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketAnalyticsConfigurationInput {
     /// Name of the bucket to remove the storage class analysis configuration from.
     ///
@@ -20,6 +25,11 @@ pub struct DeleteBucketAnalyticsConfigurationInput {
 }
 /// The result of `DeleteBucketAnalyticsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketAnalyticsConfigurationOutput {}
 /// The errors `DeleteBucketAnalyticsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

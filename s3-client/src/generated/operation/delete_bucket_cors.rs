@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a DeleteBucketCors request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketCorsInput {
     /// Name of the bucket whose CORS rules to remove.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketCorsInput {
 }
 /// The result of `DeleteBucketCors`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketCorsOutput {}
 /// The errors `DeleteBucketCors` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketEncryption`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketEncryptionInput {
     /// Name of the bucket whose default encryption to reset.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketEncryptionInput {
 }
 /// The result of `DeleteBucketEncryption`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketEncryptionOutput {}
 /// The errors `DeleteBucketEncryption` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketInventoryConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketInventoryConfigurationInput {
     /// Name of the bucket to remove the inventory configuration from.
     ///
@@ -20,6 +25,11 @@ pub struct DeleteBucketInventoryConfigurationInput {
 }
 /// The result of `DeleteBucketInventoryConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketInventoryConfigurationOutput {}
 /// The errors `DeleteBucketInventoryConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketLifecycleInput {
     /// Name of the bucket whose lifecycle configuration to delete.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketLifecycleInput {
 }
 /// The result of `DeleteBucketLifecycle`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketLifecycleOutput {}
 /// The errors `DeleteBucketLifecycle` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketMetricsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketMetricsConfigurationInput {
     /// Name of the bucket to remove the request metrics configuration from.
     ///
@@ -20,6 +25,11 @@ pub struct DeleteBucketMetricsConfigurationInput {
 }
 /// The result of `DeleteBucketMetricsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketMetricsConfigurationOutput {}
 /// The errors `DeleteBucketMetricsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

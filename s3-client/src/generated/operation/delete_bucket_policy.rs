@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a DeleteBucketPolicy request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketPolicyInput {
     /// Name of the bucket whose policy to remove.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketPolicyInput {
 }
 /// The result of `DeleteBucketPolicy`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketPolicyOutput {}
 /// The errors `DeleteBucketPolicy` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketReplicationInput {
     /// Name of the bucket whose replication configuration to remove.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketReplicationInput {
 }
 /// The result of `DeleteBucketReplication`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketReplicationOutput {}
 /// The errors `DeleteBucketReplication` can return.
 #[derive(Debug, Clone, PartialEq)]

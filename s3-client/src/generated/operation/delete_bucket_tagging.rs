@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketTagging`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketTaggingInput {
     /// Name of the bucket whose tags to remove.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketTaggingInput {
 }
 /// The result of `DeleteBucketTagging`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketTaggingOutput {}
 /// The errors `DeleteBucketTagging` can return.
 #[derive(Debug, Clone, PartialEq)]

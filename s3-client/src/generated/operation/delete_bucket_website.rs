@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `DeleteBucketWebsite`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketWebsiteInput {
     /// Name of the bucket whose website configuration to remove.
     ///
@@ -16,6 +21,11 @@ pub struct DeleteBucketWebsiteInput {
 }
 /// The result of `DeleteBucketWebsite`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteBucketWebsiteOutput {}
 /// The errors `DeleteBucketWebsite` can return.
 #[derive(Debug, Clone, PartialEq)]

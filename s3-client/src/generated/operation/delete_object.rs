@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a DeleteObject request, selecting the object or version to delete.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectInput {
     /// Name of the bucket that holds the object to delete.
     ///
@@ -16,6 +21,7 @@ pub struct DeleteObjectInput {
     /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     ///
     /// Travels as the `x-amz-mfa` header.
+    #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
     pub mfa: ::std::option::Option<::std::string::String>,
     /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
     ///
@@ -40,6 +46,7 @@ pub struct DeleteObjectInput {
     /// Delete the object only if its last-modified time equals this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-if-match-last-modified-time` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub if_match_last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Delete the object only if its size in bytes equals this value; otherwise the request fails with 412 Precondition Failed.
     ///
@@ -48,6 +55,11 @@ pub struct DeleteObjectInput {
 }
 /// The result of a DeleteObject request, telling whether a delete marker was involved and which version was affected.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectOutput {
     /// Whether the request created a delete marker or permanently deleted a version that was a delete marker.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a DeleteObjectTagging request, selecting the object or version whose tags to remove.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectTaggingInput {
     /// Name of the bucket that holds the object.
     ///
@@ -24,6 +29,11 @@ pub struct DeleteObjectTaggingInput {
 }
 /// The result of a DeleteObjectTagging request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectTaggingOutput {
     /// Version ID of the object whose tags were removed.
     ///

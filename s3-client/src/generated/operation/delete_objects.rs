@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a DeleteObjects request: the bucket and the list of objects to delete.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectsInput {
     /// Name of the bucket that holds the objects to delete.
     ///
@@ -16,6 +21,7 @@ pub struct DeleteObjectsInput {
     /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     ///
     /// Travels as the `x-amz-mfa` header.
+    #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
     pub mfa: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
@@ -36,6 +42,11 @@ pub struct DeleteObjectsInput {
 }
 /// The result of a DeleteObjects request, listing the objects that were deleted and those that could not be.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct DeleteObjectsOutput {
     /// Objects that were deleted successfully; empty in quiet mode.
     pub deleted: ::std::option::Option<::std::vec::Vec<crate::types::DeletedObject>>,

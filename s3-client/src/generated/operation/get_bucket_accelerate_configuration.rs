@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAccelerateConfigurationInput {
     /// Name of the bucket whose acceleration status to return.
     ///
@@ -20,6 +25,11 @@ pub struct GetBucketAccelerateConfigurationInput {
 }
 /// Response from `GetBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAccelerateConfigurationOutput {
     /// Whether Transfer Acceleration is enabled or suspended; absent if it was never configured.
     pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetBucketAcl request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAclInput {
     /// Name of the bucket whose ACL to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketAclInput {
 }
 /// The result of a GetBucketAcl request: the bucket's owner and the grants on it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAclOutput {
     /// The account that owns the bucket.
     pub owner: ::std::option::Option<crate::types::Owner>,

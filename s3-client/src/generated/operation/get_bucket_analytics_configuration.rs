@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketAnalyticsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAnalyticsConfigurationInput {
     /// Name of the bucket whose storage class analysis configuration to read.
     ///
@@ -20,6 +25,11 @@ pub struct GetBucketAnalyticsConfigurationInput {
 }
 /// Response from `GetBucketAnalyticsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketAnalyticsConfigurationOutput {
     /// The requested storage class analysis configuration.
     ///

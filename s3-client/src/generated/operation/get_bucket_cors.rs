@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetBucketCors request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketCorsInput {
     /// Name of the bucket whose CORS rules to return.
     ///
@@ -16,8 +21,14 @@ pub struct GetBucketCorsInput {
 }
 /// The result of a GetBucketCors request: the bucket's CORS rules.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketCorsOutput {
     /// The CORS rules configured on the bucket, in the order S3 evaluates them.
+    #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
     pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
 }
 /// The errors `GetBucketCors` can return.

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketInventoryConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketInventoryConfigurationInput {
     /// Name of the bucket whose inventory configuration to read.
     ///
@@ -20,6 +25,11 @@ pub struct GetBucketInventoryConfigurationInput {
 }
 /// Response from `GetBucketInventoryConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketInventoryConfigurationOutput {
     /// The requested inventory configuration.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for the deprecated `GetBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLifecycleInput {
     /// Name of the bucket whose lifecycle rules to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketLifecycleInput {
 }
 /// The lifecycle rules returned by the deprecated `GetBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLifecycleOutput {
     /// The bucket's lifecycle rules in the original prefix-based format.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketLifecycleConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLifecycleConfigurationInput {
     /// Name of the bucket whose lifecycle configuration to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketLifecycleConfigurationInput {
 }
 /// A bucket's lifecycle configuration as returned by `GetBucketLifecycleConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// The bucket's lifecycle rules.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `GetBucketLocation` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLocationInput {
     /// Name of the bucket whose region is requested.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketLocationInput {
 }
 /// Output of the `GetBucketLocation` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLocationOutput {
     /// Region the bucket is located in; an empty or absent value means `us-east-1`, and the legacy value `EU` means `eu-west-1`.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketLogging`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLoggingInput {
     /// Name of the bucket whose logging settings to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketLoggingInput {
 }
 /// Response from `GetBucketLogging`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketLoggingOutput {
     /// Where and how access logs are delivered; absent when logging is disabled.
     pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,

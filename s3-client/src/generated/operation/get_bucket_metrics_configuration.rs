@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketMetricsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketMetricsConfigurationInput {
     /// Name of the bucket whose request metrics configuration to read.
     ///
@@ -20,6 +25,11 @@ pub struct GetBucketMetricsConfigurationInput {
 }
 /// Response from `GetBucketMetricsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketMetricsConfigurationOutput {
     /// The requested request metrics configuration.
     ///

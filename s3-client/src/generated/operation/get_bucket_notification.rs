@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for reading a bucket's notification configuration in the legacy format.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketNotificationInput {
     /// Name of the bucket whose notification configuration to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketNotificationInput {
 }
 /// The bucket's notification configuration in the legacy format, with at most one destination of each kind.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketNotificationOutput {
     /// The SNS topic that receives event messages, if any.
     pub topic_configuration: ::std::option::Option<

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for reading a bucket's notification configuration.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketNotificationConfigurationInput {
     /// Name of the bucket whose notification configuration to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketNotificationConfigurationInput {
 }
 /// The bucket's event notification configuration: the topics, queues and functions that receive events, and whether EventBridge does. Empty when notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketNotificationConfigurationOutput {
     /// SNS topics to publish event messages to, each with the events and key filter it applies to.
     pub topic_configurations: ::std::option::Option<

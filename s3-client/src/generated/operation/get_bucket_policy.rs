@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetBucketPolicy request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketPolicyInput {
     /// Name of the bucket whose policy to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketPolicyInput {
 }
 /// The result of a GetBucketPolicy request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketPolicyOutput {
     /// The bucket policy, as a JSON document.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketReplicationInput {
     /// Name of the bucket whose replication configuration to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketReplicationInput {
 }
 /// Response of `GetBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketReplicationOutput {
     /// The bucket's replication configuration.
     ///

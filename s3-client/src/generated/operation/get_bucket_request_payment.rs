@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketRequestPayment`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketRequestPaymentInput {
     /// Name of the bucket whose payment setting to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketRequestPaymentInput {
 }
 /// Response from `GetBucketRequestPayment`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketRequestPaymentOutput {
     /// Who pays for requests and data transfer out of the bucket.
     pub payer: ::std::option::Option<crate::types::Payer>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketTagging`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketTaggingInput {
     /// Name of the bucket whose tags to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketTaggingInput {
 }
 /// Response from `GetBucketTagging`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketTaggingOutput {
     /// The tags attached to the bucket. Required.
     pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketVersioningInput {
     /// Name of the bucket whose versioning state to return.
     ///
@@ -16,10 +21,16 @@ pub struct GetBucketVersioningInput {
 }
 /// Response from `GetBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketVersioningOutput {
     /// Whether versioning is enabled or suspended; absent if versioning was never enabled on the bucket.
     pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
     /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
+    #[cfg_attr(feature = "serde", serde(rename = "MFADelete"))]
     pub mfa_delete: ::std::option::Option<crate::types::MfaDeleteStatus>,
 }
 /// The errors `GetBucketVersioning` can return.

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `GetBucketWebsite`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketWebsiteInput {
     /// Name of the bucket whose website configuration to return.
     ///
@@ -16,6 +21,11 @@ pub struct GetBucketWebsiteInput {
 }
 /// Response from `GetBucketWebsite`, with the parts of the website configuration that are set.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetBucketWebsiteOutput {
     /// Host that every request to the website endpoint is redirected to, if the bucket is set up as a pure redirect.
     pub redirect_all_requests_to: ::std::option::Option<

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetObjectAcl request, selecting the object or version whose ACL to return.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectAclInput {
     /// Name of the bucket that holds the object.
     ///
@@ -28,6 +33,11 @@ pub struct GetObjectAclInput {
 }
 /// The result of a GetObjectAcl request: the object's owner and its list of grants.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectAclOutput {
     /// Owner of the object.
     pub owner: ::std::option::Option<crate::types::Owner>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetObjectTagging request, selecting the object or version whose tags to return.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectTaggingInput {
     /// Name of the bucket that holds the object.
     ///
@@ -28,6 +33,11 @@ pub struct GetObjectTaggingInput {
 }
 /// The result of a GetObjectTagging request: the object's tags.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectTaggingOutput {
     /// Version ID of the object whose tags were returned.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a GetObjectTorrent request, naming the object to get a torrent file for.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectTorrentInput {
     /// Name of the bucket that holds the object.
     ///
@@ -24,10 +29,16 @@ pub struct GetObjectTorrentInput {
 }
 /// The result of a GetObjectTorrent request: the torrent file as a stream.
 #[derive(Default, Debug)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct GetObjectTorrentOutput {
     /// Stream of the bencoded `.torrent` file describing the object.
     ///
     /// The whole HTTP body.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub body: crate::primitives::ByteStream,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `HeadBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct HeadBucketInput {
     /// Name of the bucket to check; an access point alias or ARN may also be used.
     ///
@@ -16,6 +21,11 @@ pub struct HeadBucketInput {
 }
 /// Output of the `HeadBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct HeadBucketOutput {
     /// Amazon Resource Name (ARN) of the bucket.
     ///

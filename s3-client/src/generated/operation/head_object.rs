@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a HeadObject request, selecting the object or version whose metadata to return.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct HeadObjectInput {
     /// Name of the bucket that holds the object.
     ///
@@ -16,6 +21,7 @@ pub struct HeadObjectInput {
     /// Return metadata only if the object was modified after this time; otherwise S3 responds with 304 Not Modified.
     ///
     /// Travels as the `If-Modified-Since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub if_modified_since: ::std::option::Option<crate::primitives::DateTime>,
     /// Return metadata only if the object's entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
     ///
@@ -24,6 +30,7 @@ pub struct HeadObjectInput {
     /// Return metadata only if the object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-Unmodified-Since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub if_unmodified_since: ::std::option::Option<crate::primitives::DateTime>,
     /// Key of the object whose metadata to return.
     ///
@@ -56,6 +63,7 @@ pub struct HeadObjectInput {
     /// Overrides `Expires` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-expires` query parameter.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub response_expires: ::std::option::Option<crate::primitives::DateTime>,
     /// Version of the object to describe; defaults to the current version.
     ///
@@ -64,14 +72,20 @@ pub struct HeadObjectInput {
     /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
@@ -123,6 +137,11 @@ impl ::std::fmt::Debug for HeadObjectInput {
 }
 /// The result of a HeadObject request: the object's metadata, without its data.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct HeadObjectOutput {
     /// Whether the key or version addressed by the request is a delete marker.
     ///
@@ -147,6 +166,7 @@ pub struct HeadObjectOutput {
     /// Date and time the object was last written.
     ///
     /// Travels as the `Last-Modified` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
     /// Size of the object in bytes, or of the requested range or part.
     ///
@@ -155,42 +175,52 @@ pub struct HeadObjectOutput {
     /// Base64-encoded CRC32 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     ///
@@ -255,14 +285,17 @@ pub struct HeadObjectOutput {
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     ///
@@ -295,6 +328,7 @@ pub struct HeadObjectOutput {
     /// Date and time at which the object's Object Lock retention expires.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub object_lock_retain_until_date: ::std::option::Option<
         crate::primitives::DateTime,
     >,

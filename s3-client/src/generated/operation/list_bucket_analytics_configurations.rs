@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `ListBucketAnalyticsConfigurations`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketAnalyticsConfigurationsInput {
     /// Name of the bucket whose storage class analysis configurations to list.
     ///
@@ -20,6 +25,11 @@ pub struct ListBucketAnalyticsConfigurationsInput {
 }
 /// Response from `ListBucketAnalyticsConfigurations`: one page of the bucket's storage class analysis configurations.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketAnalyticsConfigurationsOutput {
     /// `true` if more configurations are available beyond this page.
     pub is_truncated: ::std::option::Option<bool>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `ListBucketInventoryConfigurations`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketInventoryConfigurationsInput {
     /// Name of the bucket whose inventory configurations to list.
     ///
@@ -20,6 +25,11 @@ pub struct ListBucketInventoryConfigurationsInput {
 }
 /// Response from `ListBucketInventoryConfigurations`: one page of the bucket's inventory configurations.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketInventoryConfigurationsOutput {
     /// The continuation token sent with the request, if any.
     pub continuation_token: ::std::option::Option<::std::string::String>,

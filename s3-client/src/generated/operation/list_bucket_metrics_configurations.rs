@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `ListBucketMetricsConfigurations`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketMetricsConfigurationsInput {
     /// Name of the bucket whose request metrics configurations to list.
     ///
@@ -20,6 +25,11 @@ pub struct ListBucketMetricsConfigurationsInput {
 }
 /// Response from `ListBucketMetricsConfigurations`: one page of the bucket's request metrics configurations.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// `true` if more configurations are available beyond this page.
     pub is_truncated: ::std::option::Option<bool>,

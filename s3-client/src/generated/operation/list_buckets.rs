@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketsInput {
     /// Maximum number of buckets to return in one response, from 1 to 10,000.
     ///
@@ -24,6 +29,11 @@ pub struct ListBucketsInput {
 }
 /// Output of the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListBucketsOutput {
     /// The buckets in this page of results.
     pub buckets: ::std::option::Option<::std::vec::Vec<crate::types::Bucket>>,

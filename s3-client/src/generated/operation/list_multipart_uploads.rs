@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListMultipartUploadsInput {
     /// Name of the bucket whose in-progress uploads to list.
     ///
@@ -44,6 +49,11 @@ pub struct ListMultipartUploadsInput {
 }
 /// One page of results from `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListMultipartUploadsOutput {
     /// Name of the bucket that was listed.
     pub bucket: ::std::option::Option<::std::string::String>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `ListObjectVersions` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectVersionsInput {
     /// Name of the bucket whose object versions to list.
     ///
@@ -50,6 +55,11 @@ pub struct ListObjectVersionsInput {
 }
 /// Output of the `ListObjectVersions` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectVersionsOutput {
     /// `true` if more results are available beyond this response.
     pub is_truncated: ::std::option::Option<bool>,

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `ListObjects` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectsInput {
     /// Name of the bucket to list.
     ///
@@ -46,6 +51,11 @@ pub struct ListObjectsInput {
 }
 /// Output of the `ListObjects` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectsOutput {
     /// `true` if more results are available beyond this response.
     pub is_truncated: ::std::option::Option<bool>,

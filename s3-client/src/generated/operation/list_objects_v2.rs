@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Input for the `ListObjectsV2` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectsV2Input {
     /// Name of the bucket to list.
     ///
@@ -54,6 +59,11 @@ pub struct ListObjectsV2Input {
 }
 /// Output of the `ListObjectsV2` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListObjectsV2Output {
     /// `true` if more results are available beyond this response.
     pub is_truncated: ::std::option::Option<bool>,

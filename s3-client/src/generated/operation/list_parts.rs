@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `ListParts`.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListPartsInput {
     /// Name of the bucket containing the multipart upload.
     ///
@@ -36,14 +41,20 @@ pub struct ListPartsInput {
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ListPartsInput {
@@ -68,10 +79,16 @@ impl ::std::fmt::Debug for ListPartsInput {
 }
 /// One page of results from `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct ListPartsOutput {
     /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
     ///
     /// Travels as the `x-amz-abort-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub abort_date: ::std::option::Option<crate::primitives::DateTime>,
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     ///

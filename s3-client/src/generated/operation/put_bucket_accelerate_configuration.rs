@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAccelerateConfigurationInput {
     /// Name of the bucket to configure; it must be DNS-compatible and contain no dots.
     ///
@@ -26,6 +31,11 @@ pub struct PutBucketAccelerateConfigurationInput {
 }
 /// The result of `PutBucketAccelerateConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAccelerateConfigurationOutput {}
 /// The errors `PutBucketAccelerateConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// The parameters of a PutBucketAcl request: the bucket and its new ACL, given in exactly one of three forms.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAclInput {
     /// Canned access control list to apply to the bucket, instead of grant headers or a policy document.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::BucketCannedAcl>,
     /// The complete ACL to apply, with owner and grants, instead of a canned ACL or grant headers.
     ///
@@ -20,6 +26,7 @@ pub struct PutBucketAclInput {
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -36,6 +43,7 @@ pub struct PutBucketAclInput {
     /// Grantees allowed to read the bucket's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees allowed to create, overwrite and delete objects in the bucket, in the same list format as `GrantFullControl`.
     ///
@@ -44,6 +52,7 @@ pub struct PutBucketAclInput {
     /// Grantees allowed to change the bucket's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
@@ -52,6 +61,11 @@ pub struct PutBucketAclInput {
 }
 /// The result of `PutBucketAcl`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAclOutput {}
 /// The errors `PutBucketAcl` can return.
 #[derive(Debug, Clone, PartialEq)]

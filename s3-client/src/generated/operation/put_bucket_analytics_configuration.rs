@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketAnalyticsConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAnalyticsConfigurationInput {
     /// Name of the bucket to store the storage class analysis configuration on.
     ///
@@ -26,6 +31,11 @@ pub struct PutBucketAnalyticsConfigurationInput {
 }
 /// The result of `PutBucketAnalyticsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketAnalyticsConfigurationOutput {}
 /// The errors `PutBucketAnalyticsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

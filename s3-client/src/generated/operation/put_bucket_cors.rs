@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a PutBucketCors request: the bucket and its new CORS configuration.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketCorsInput {
     /// Name of the bucket whose CORS rules to set.
     ///
@@ -12,10 +17,12 @@ pub struct PutBucketCorsInput {
     /// The CORS rules to set, replacing any existing ones.
     ///
     /// The whole HTTP body. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "CORSConfiguration"))]
     pub cors_configuration: ::std::option::Option<crate::types::CorsConfiguration>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -28,6 +35,11 @@ pub struct PutBucketCorsInput {
 }
 /// The result of `PutBucketCors`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketCorsOutput {}
 /// The errors `PutBucketCors` can return.
 #[derive(Debug, Clone, PartialEq)]

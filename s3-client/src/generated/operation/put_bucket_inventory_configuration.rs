@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketInventoryConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketInventoryConfigurationInput {
     /// Name of the bucket to store the inventory configuration on.
     ///
@@ -26,6 +31,11 @@ pub struct PutBucketInventoryConfigurationInput {
 }
 /// The result of `PutBucketInventoryConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketInventoryConfigurationOutput {}
 /// The errors `PutBucketInventoryConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketLifecycleInput {
     /// Name of the bucket to set the lifecycle rules on.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketLifecycleInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -30,6 +36,11 @@ pub struct PutBucketLifecycleInput {
 }
 /// The result of `PutBucketLifecycle`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketLifecycleOutput {}
 /// The errors `PutBucketLifecycle` can return.
 #[derive(Debug, Clone, PartialEq)]

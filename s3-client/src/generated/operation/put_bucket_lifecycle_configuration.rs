@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketLifecycleConfiguration`: the bucket and its complete new set of rules.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketLifecycleConfigurationInput {
     /// Name of the bucket to set the lifecycle configuration on.
     ///
@@ -32,6 +37,11 @@ pub struct PutBucketLifecycleConfigurationInput {
 }
 /// Response of `PutBucketLifecycleConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketLifecycleConfigurationOutput {
     /// The default minimum transition size now in effect for the bucket.
     ///

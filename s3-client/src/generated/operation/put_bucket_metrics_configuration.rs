@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketMetricsConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketMetricsConfigurationInput {
     /// Name of the bucket to store the request metrics configuration on.
     ///
@@ -24,6 +29,11 @@ pub struct PutBucketMetricsConfigurationInput {
 }
 /// The result of `PutBucketMetricsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketMetricsConfigurationOutput {}
 /// The errors `PutBucketMetricsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

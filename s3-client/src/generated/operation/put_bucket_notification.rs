@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for the deprecated `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketNotificationInput {
     /// Name of the bucket whose notification configuration to replace.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketNotificationInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
     ///
@@ -30,6 +36,11 @@ pub struct PutBucketNotificationInput {
 }
 /// The result of `PutBucketNotification`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketNotificationOutput {}
 /// The errors `PutBucketNotification` can return.
 #[derive(Debug, Clone, PartialEq)]

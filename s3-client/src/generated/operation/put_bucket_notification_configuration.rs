@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketNotificationConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketNotificationConfigurationInput {
     /// Name of the bucket whose notification configuration to replace.
     ///
@@ -26,6 +31,11 @@ pub struct PutBucketNotificationConfigurationInput {
 }
 /// The result of `PutBucketNotificationConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketNotificationConfigurationOutput {}
 /// The errors `PutBucketNotificationConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a PutBucketPolicy request: the bucket and the policy to attach to it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketPolicyInput {
     /// Name of the bucket to attach the policy to.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketPolicyInput {
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -32,6 +38,11 @@ pub struct PutBucketPolicyInput {
 }
 /// The result of `PutBucketPolicy`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketPolicyOutput {}
 /// The errors `PutBucketPolicy` can return.
 #[derive(Debug, Clone, PartialEq)]

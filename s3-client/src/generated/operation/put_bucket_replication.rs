@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketReplicationInput {
     /// Name of the source bucket to configure replication for.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketReplicationInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
     ///
@@ -34,6 +40,11 @@ pub struct PutBucketReplicationInput {
 }
 /// The result of `PutBucketReplication`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketReplicationOutput {}
 /// The errors `PutBucketReplication` can return.
 #[derive(Debug, Clone, PartialEq)]

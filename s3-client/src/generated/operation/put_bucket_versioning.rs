@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketVersioningInput {
     /// Name of the bucket whose versioning state to change.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketVersioningInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -20,6 +26,7 @@ pub struct PutBucketVersioningInput {
     /// Serial number of the root account's MFA device, a space, and the code it currently shows; required to change MFA delete and whenever MFA delete is enabled.
     ///
     /// Travels as the `x-amz-mfa` header.
+    #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
     pub mfa: ::std::option::Option<::std::string::String>,
     /// The versioning state, and optionally the MFA delete state, to apply.
     ///
@@ -34,6 +41,11 @@ pub struct PutBucketVersioningInput {
 }
 /// The result of `PutBucketVersioning`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketVersioningOutput {}
 /// The errors `PutBucketVersioning` can return.
 #[derive(Debug, Clone, PartialEq)]

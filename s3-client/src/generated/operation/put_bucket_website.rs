@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `PutBucketWebsite`.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketWebsiteInput {
     /// Name of the bucket to serve as a website.
     ///
@@ -12,6 +17,7 @@ pub struct PutBucketWebsiteInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -28,6 +34,11 @@ pub struct PutBucketWebsiteInput {
 }
 /// The result of `PutBucketWebsite`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutBucketWebsiteOutput {}
 /// The errors `PutBucketWebsite` can return.
 #[derive(Debug, Clone, PartialEq)]

@@ -4,14 +4,21 @@
 #![allow(deprecated)]
 /// The parameters of a PutObject request: the data, its key, and the metadata, access, encryption and locking settings to store with it.
 #[derive(Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectInput {
     /// Canned access control list to apply to the object. Buckets with ACLs disabled, the default for new buckets, accept only `bucket-owner-full-control` or no ACL.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
     /// The object data to upload.
     ///
     /// The whole HTTP body.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub body: crate::primitives::ByteStream,
     /// Name of the bucket to store the object in.
     ///
@@ -40,6 +47,7 @@ pub struct PutObjectInput {
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Media type of the object, such as `image/png`; S3 uses `binary/octet-stream` when none is given.
     ///
@@ -52,42 +60,52 @@ pub struct PutObjectInput {
     /// Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Date and time after which caches should consider the object stale, as an HTTP date string.
     ///
@@ -112,10 +130,12 @@ pub struct PutObjectInput {
     /// Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Key under which to store the object.
     ///
@@ -148,22 +168,30 @@ pub struct PutObjectInput {
     /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
     ///
@@ -184,6 +212,7 @@ pub struct PutObjectInput {
     /// Date and time until which Object Lock retention protects the object.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub object_lock_retain_until_date: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -283,6 +312,11 @@ impl ::std::fmt::Debug for PutObjectInput {
 }
 /// The result of a PutObject request, describing the stored object's entity tag, version, checksums and encryption.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectOutput {
     /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     ///
@@ -295,42 +329,52 @@ pub struct PutObjectOutput {
     /// Base64-encoded CRC32 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH64 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     ///
@@ -349,18 +393,22 @@ pub struct PutObjectOutput {
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
     pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     ///

@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// The parameters of a PutObjectAcl request: the object or version, and the new ACL as a canned ACL, grant lists or a full policy.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectAclInput {
     /// Canned access control list to apply to the object, replacing its current ACL. Cannot be combined with explicit grants.
     ///
     /// Travels as the `x-amz-acl` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
     pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
     /// Complete ACL to apply, with owner and grants, as an alternative to a canned ACL or grant lists.
     ///
@@ -20,6 +26,7 @@ pub struct PutObjectAclInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -36,6 +43,7 @@ pub struct PutObjectAclInput {
     /// Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
     pub grant_read_acp: ::std::option::Option<::std::string::String>,
     /// Grantees to give the `WRITE` permission, in the same list format as `GrantFullControl`; this permission only has meaning on buckets and grants nothing on an object.
     ///
@@ -44,6 +52,7 @@ pub struct PutObjectAclInput {
     /// Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
+    #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
     pub grant_write_acp: ::std::option::Option<::std::string::String>,
     /// Key of the object whose ACL to replace.
     ///
@@ -64,6 +73,11 @@ pub struct PutObjectAclInput {
 }
 /// The result of a PutObjectAcl request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectAclOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///

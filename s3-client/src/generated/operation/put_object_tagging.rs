@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a PutObjectTagging request: the object or version, and the tag set that replaces its current tags.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectTaggingInput {
     /// Name of the bucket that holds the object.
     ///
@@ -20,6 +25,7 @@ pub struct PutObjectTaggingInput {
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
@@ -40,6 +46,11 @@ pub struct PutObjectTaggingInput {
 }
 /// The result of a PutObjectTagging request.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct PutObjectTaggingOutput {
     /// Version ID of the object whose tags were replaced.
     ///

@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// The parameters of a RestoreObject request: the archived object or version, and how to restore it.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RestoreObjectInput {
     /// Name of the bucket that holds the archived object.
     ///
@@ -36,6 +41,11 @@ pub struct RestoreObjectInput {
 }
 /// The result of a RestoreObject request. S3 answers 202 when a new restore starts and 200 when the object was already restored.
 #[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct RestoreObjectOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///

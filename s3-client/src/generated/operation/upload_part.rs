@@ -4,10 +4,16 @@
 #![allow(deprecated)]
 /// Request parameters for `UploadPart`, including the part data.
 #[derive(Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct UploadPartInput {
     /// The data of this part.
     ///
     /// The whole HTTP body.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub body: crate::primitives::ByteStream,
     /// Name of the bucket containing the multipart upload.
     ///
@@ -20,6 +26,7 @@ pub struct UploadPartInput {
     /// Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
     ///
     /// Travels as the `Content-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
     pub content_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
     ///
@@ -28,42 +35,52 @@ pub struct UploadPartInput {
     /// Base64-encoded CRC32 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// Key of the object being uploaded.
     ///
@@ -80,14 +97,20 @@ pub struct UploadPartInput {
     /// SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
@@ -133,6 +156,11 @@ impl ::std::fmt::Debug for UploadPartInput {
 }
 /// Response from `UploadPart`, identifying the stored part.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct UploadPartOutput {
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
@@ -147,54 +175,67 @@ pub struct UploadPartOutput {
     /// Base64-encoded CRC32 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
     pub checksum_crc32c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
     pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-256 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
     pub checksum_sha256: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-512 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
     pub checksum_sha512: ::std::option::Option<::std::string::String>,
     /// Base64-encoded MD5 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
     pub checksum_md5: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH64 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
     pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH3 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
     pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
     /// Base64-encoded XXH128 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///

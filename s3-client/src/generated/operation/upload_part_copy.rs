@@ -4,6 +4,11 @@
 #![allow(deprecated)]
 /// Request parameters for `UploadPartCopy`, naming the copy source and the destination part.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct UploadPartCopyInput {
     /// Name of the destination bucket containing the multipart upload.
     ///
@@ -20,6 +25,7 @@ pub struct UploadPartCopyInput {
     /// Copy only if the source object was modified after this time.
     ///
     /// Travels as the `x-amz-copy-source-if-modified-since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub copy_source_if_modified_since: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -30,6 +36,7 @@ pub struct UploadPartCopyInput {
     /// Copy only if the source object has not been modified since this time.
     ///
     /// Travels as the `x-amz-copy-source-if-unmodified-since` header.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub copy_source_if_unmodified_since: ::std::option::Option<
         crate::primitives::DateTime,
     >,
@@ -52,26 +59,38 @@ pub struct UploadPartCopyInput {
     /// SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SSECustomerKey", with = "crate::json::blob")
+    )]
     pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerAlgorithm"))]
     pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CopySourceSSECustomerKey", with = "crate::json::blob")
+    )]
     pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerKeyMD5"))]
     pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
@@ -129,6 +148,11 @@ impl ::std::fmt::Debug for UploadPartCopyInput {
 }
 /// Response from `UploadPartCopy`, describing the copied part.
 #[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
 pub struct UploadPartCopyOutput {
     /// Version of the source object that was copied, if the source bucket is versioned.
     ///
@@ -147,14 +171,17 @@ pub struct UploadPartCopyOutput {
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
     pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
     pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
     pub ssekms_key_id: ::std::option::Option<::std::string::String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
