@@ -376,3 +376,80 @@ async fn conditional_gets_and_unmodeled_errors() {
         ("DELETE", "/b")
     );
 }
+
+#[tokio::test]
+async fn listings_ask_for_url_encoding_and_decode_it() {
+    // What S3 sends for keys `a b+c`, `ctl\u{1}` and `ü/x` with encoding-type=url.
+    let v2 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bkt</Name><Prefix>a+b%2F</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>%2F</Delimiter><IsTruncated>false</IsTruncated><EncodingType>url</EncodingType><Contents><Key>a+b%2Bc</Key><Size>1</Size></Contents><Contents><Key>ctl%01</Key><Size>1</Size></Contents><CommonPrefixes><Prefix>%C3%BC%2F</Prefix></CommonPrefixes></ListBucketResult>";
+    let versions = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bkt</Name><KeyMarker>a+b</KeyMarker><NextKeyMarker>ctl%01</NextKeyMarker><IsTruncated>true</IsTruncated><EncodingType>url</EncodingType><Version><Key>a+b%2Bc</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest></Version><DeleteMarker><Key>ctl%01</Key><VersionId>v2</VersionId><IsLatest>true</IsLatest></DeleteMarker></ListVersionsResult>";
+    let server = recorder(vec![
+        http("200 OK", &[], v2),
+        http("200 OK", &[], v2),
+        http("200 OK", &[], versions),
+    ])
+    .await;
+    let client = client(&server.endpoint);
+    let decoded = client
+        .list_objects_v2()
+        .bucket("bkt")
+        .prefix("a b/")
+        .delimiter("/")
+        .send()
+        .await
+        .unwrap();
+    let keys: Vec<_> = decoded
+        .contents
+        .unwrap()
+        .into_iter()
+        .filter_map(|o| o.key)
+        .collect();
+    assert_eq!(keys, ["a b+c", "ctl\u{1}"]);
+    assert_eq!(
+        (decoded.prefix.as_deref(), decoded.delimiter.as_deref()),
+        (Some("a b/"), Some("/"))
+    );
+    assert_eq!(
+        decoded.common_prefixes.unwrap()[0].prefix.as_deref(),
+        Some("ü/")
+    );
+    // A caller who asks for the encoding gets the encoded text, as in boto3.
+    let raw = client
+        .list_objects_v2()
+        .bucket("bkt")
+        .encoding_type(s3_client::types::EncodingType::Url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.contents.unwrap()[0].key.as_deref(), Some("a+b%2Bc"));
+    let listed = client
+        .list_object_versions()
+        .bucket("bkt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            listed.key_marker.as_deref(),
+            listed.next_key_marker.as_deref(),
+            listed.versions.unwrap()[0].key.as_deref(),
+            listed.delete_markers.unwrap()[0].key.as_deref(),
+        ),
+        (Some("a b"), Some("ctl\u{1}"), Some("a b+c"), Some("ctl\u{1}"))
+    );
+    let targets: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.target.clone())
+        .collect();
+    // The parameters boto3 sends, in sorted order.
+    assert_eq!(
+        targets,
+        [
+            "/bkt?list-type=2&delimiter=%2F&encoding-type=url&prefix=a%20b%2F",
+            "/bkt?list-type=2&encoding-type=url",
+            "/bkt?versions&encoding-type=url",
+        ]
+    );
+}
