@@ -434,7 +434,12 @@ async fn listings_ask_for_url_encoding_and_decode_it() {
             listed.versions.unwrap()[0].key.as_deref(),
             listed.delete_markers.unwrap()[0].key.as_deref(),
         ),
-        (Some("a b"), Some("ctl\u{1}"), Some("a b+c"), Some("ctl\u{1}"))
+        (
+            Some("a b"),
+            Some("ctl\u{1}"),
+            Some("a b+c"),
+            Some("ctl\u{1}")
+        )
     );
     let targets: Vec<_> = server
         .requests

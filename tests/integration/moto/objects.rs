@@ -68,6 +68,7 @@ async fn bucket_and_object_basics() {
         .bucket(&bucket)
         .key("dir/a.txt")
         .content_type("text/plain")
+        .expires("Wed, 21 Oct 2026 07:28:00 GMT")
         .metadata("colour", "blue")
         .body(ByteStream::from_static(b"alpha"))
         .send()
@@ -82,6 +83,24 @@ async fn bucket_and_object_basics() {
         .unwrap();
     assert_eq!(head.content_length, Some(5));
     assert_eq!(head.content_type.as_deref(), Some("text/plain"));
+    // Expires travels as the HTTP date it was given; Last-Modified is an HTTP date in
+    // headers and ISO 8601 in listings, and both read as the same instant.
+    assert_eq!(
+        head.expires.as_deref(),
+        Some("Wed, 21 Oct 2026 07:28:00 GMT")
+    );
+    let listed = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let listed_modified = listed.contents.unwrap_or_default()[0].last_modified;
+    assert!(head.last_modified.is_some());
+    assert_eq!(
+        head.last_modified.map(|t| t.secs()),
+        listed_modified.map(|t| t.secs())
+    );
     assert_eq!(
         head.metadata
             .unwrap_or_default()
