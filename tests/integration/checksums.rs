@@ -255,4 +255,9 @@ async fn sse_c_keys_are_encoded_with_their_md5() {
         request.header("x-amz-server-side-encryption-customer-key-md5"),
         Some(b64(&md5::Md5::digest(key)).as_str())
     );
+    // What boto3 sends for the same key (32 bytes of `B`).
+    assert_eq!(
+        request.header("x-amz-server-side-encryption-customer-key-md5"),
+        Some("8NB6psqPvuXCjIqE3J2m5Q==")
+    );
 }
