@@ -51,8 +51,34 @@ pub struct Operation {
     /// Listings whose keys S3 can send URL-encoded.
     #[serde(default)]
     pub url_encoding: Option<UrlEncoding>,
+    /// How to page through the operation's results.
+    #[serde(default)]
+    pub paginator: Option<Paginator>,
     /// What the operation does.
     pub docs: String,
+}
+
+/// A paginator, as botocore describes one: the output tokens of one page are the input
+/// tokens of the next, while `more_results` says there is more.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Paginator {
+    /// Input members that say where a page starts.
+    pub input_token: Vec<String>,
+    /// Output members giving the next page's `input_token`, in the same order.
+    pub output_token: Vec<String>,
+    /// Output member whose last item gives the first token when the server leaves the
+    /// first output token out (`Contents.Key` for ListObjects without a delimiter).
+    #[serde(default)]
+    pub fallback_token: Option<String>,
+    /// Output boolean member: another page follows. Without it, a token does.
+    #[serde(default)]
+    pub more_results: Option<String>,
+    /// Input member that sets the page size.
+    #[serde(default)]
+    pub limit_key: Option<String>,
+    /// Output list members holding the results; the first is the main one.
+    pub result_keys: Vec<String>,
 }
 
 /// URL-encoded listings: the client asks for `url` encoding unless the caller chose one,

@@ -448,7 +448,7 @@ async fn listings_ask_for_url_encoding_and_decode_it() {
         .iter()
         .map(|r| r.target.clone())
         .collect();
-    // The parameters boto3 sends, in sorted order.
+    // The parameters boto3 sends, in model member order (boto3 adds encoding-type last).
     assert_eq!(
         targets,
         [
@@ -457,4 +457,65 @@ async fn listings_ask_for_url_encoding_and_decode_it() {
             "/bkt?versions&encoding-type=url",
         ]
     );
+}
+
+#[tokio::test]
+async fn a_repeated_token_ends_the_paginator_with_an_error() {
+    use futures_util::StreamExt;
+    let page = |token: &str| {
+        format!(
+            "<ListBucketResult><Name>bkt</Name><IsTruncated>true</IsTruncated><NextContinuationToken>{token}</NextContinuationToken><Contents><Key>k-{token}</Key></Contents></ListBucketResult>"
+        )
+    };
+    // a, b, then a again: the server would loop forever.
+    let server = recorder(vec![
+        http("200 OK", &[], &page("a")),
+        http("200 OK", &[], &page("b")),
+        http("200 OK", &[], &page("a")),
+    ])
+    .await;
+    let client = client(&server.endpoint);
+    let results: Vec<_> = client
+        .list_objects_v2()
+        .bucket("bkt")
+        .into_paginator()
+        .send()
+        .take(10)
+        .collect()
+        .await;
+    assert_eq!(results.len(), 4, "three pages and one error, then the end");
+    assert!(results[..3].iter().all(Result::is_ok));
+    let err = results[3].as_ref().unwrap_err().to_string();
+    assert!(err.contains("twice"), "{err}");
+    let targets: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.target.clone())
+        .collect();
+    assert_eq!(
+        targets,
+        [
+            "/bkt?list-type=2&encoding-type=url",
+            "/bkt?list-type=2&encoding-type=url&continuation-token=a",
+            "/bkt?list-type=2&encoding-type=url&continuation-token=b",
+        ]
+    );
+}
+
+#[test]
+fn operation_futures_can_be_spawned() {
+    // Every `send()` future is `Send`, so it can run on any tokio worker.
+    fn spawnable<T: Send>(_: &T) {}
+    let client = client("http://127.0.0.1:9");
+    let put = client
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .body(ByteStream::from_static(b"x"))
+        .send();
+    spawnable(&put);
+    let pages = client.list_objects_v2().bucket("b").into_paginator().send();
+    spawnable(&pages);
 }

@@ -250,6 +250,7 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
     let mode_header = option(&op.checksum_mode_header);
     let response_checksums = &op.response_checksums;
     let (send_body, url_decode) = url_encoding(op, &output_ty);
+    let paginator = paginator(op, &names, &input_ty, &output_ty, svc);
     quote! {
         #errors
 
@@ -299,7 +300,157 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
         #url_decode
 
+        #paginator
+
         #deserialize
+    }
+}
+
+/// `into_paginator()` and the paginator type of an operation that pages.
+fn paginator(
+    op: &Operation,
+    names: &OperationNames,
+    input_ty: &proc_macro2::Ident,
+    output_ty: &proc_macro2::Ident,
+    svc: &Service,
+) -> TokenStream {
+    let Some(p) = &op.paginator else {
+        return quote!();
+    };
+    let builder = &names.builder;
+    let error = &names.error;
+    let paginator = format_ident!("{}Paginator", op.name);
+    let method = ident(&op.method);
+    let op_name = &op.name;
+    let Some((main_field, _)) = p.results.first() else {
+        return quote!();
+    };
+    let main = ident(main_field);
+    let page_size = p.limit.as_ref().map(|limit| {
+        let limit = ident(limit);
+        quote! {
+            /// How many results each page holds at most (S3's default is 1,000).
+            pub fn page_size(mut self, size: i32) -> Self {
+                self.input.#limit = Some(size);
+                self
+            }
+        }
+    });
+    let item_streams = p.results.iter().map(|(field, item)| {
+        let f = ident(field);
+        let item = rust_type(item, svc);
+        let doc = format!(" The `{}` of every page, one by one.", field.trim_start_matches("r#"));
+        quote! {
+            #[doc = #doc]
+            pub fn #f(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::error::SdkError<#error>>> + Send {
+                crate::runtime::paginate_items(self.send(), |page| page.#f)
+            }
+        }
+    });
+    let main_item = p.results.first().map(|(_, item)| rust_type(item, svc));
+    let main_doc = format!(
+        " The `{}` of every page, one by one (the main result).",
+        main_field.trim_start_matches("r#")
+    );
+    let set_tokens = p.tokens.iter().map(|(i, o, ty)| {
+        let (i, o) = (ident(i), ident(o));
+        match ty {
+            Type::Integer | Type::Long => quote!(next.#i = output.#o;),
+            _ => quote!(next.#i = output.#o.clone();),
+        }
+    });
+    let fallback = p.fallback.as_ref().map(|(list, item)| {
+        let (list, item) = (ident(list), ident(item));
+        let first = ident(&p.tokens[0].0);
+        quote! {
+            if next.#first.is_none() {
+                next.#first = output.#list.as_ref().and_then(|items| items.last()).and_then(|last| last.#item.clone());
+            }
+        }
+    });
+    let more = p.more_results.as_ref().map(|m| {
+        let m = ident(m);
+        quote! {
+            if output.#m != Some(true) {
+                return None;
+            }
+        }
+    });
+    let token_fields: Vec<_> = p.tokens.iter().map(|(i, _, _)| ident(i)).collect();
+    let doc = format!(
+        " Pages through `{op_name}` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping."
+    );
+    quote! {
+        impl #builder {
+            /// Pages through every result from this request on.
+            pub fn into_paginator(self) -> #paginator {
+                #paginator { client: self.client, input: self.input, max_items: None }
+            }
+        }
+
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub struct #paginator {
+            client: crate::Client,
+            input: #input_ty,
+            max_items: ::std::option::Option<usize>,
+        }
+
+        impl #paginator {
+            #page_size
+
+            /// Stops once this many main results have been returned in all.
+            pub fn max_items(mut self, count: usize) -> Self {
+                self.max_items = Some(count);
+                self
+            }
+
+            /// The pages, one by one.
+            pub fn send(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#output_ty, crate::error::SdkError<#error>>> + Send {
+                let client = self.client;
+                let fetch = move |input: #input_ty| {
+                    let client = client.clone();
+                    async move { client.#method().set_input(input).send().await }
+                };
+                crate::runtime::paginate(
+                    self.input,
+                    fetch,
+                    crate::runtime::Pages { next: next_page, truncate: truncate_page, max_items: self.max_items },
+                )
+            }
+
+            #[doc = #main_doc]
+            pub fn items(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#main_item, crate::error::SdkError<#error>>> + Send {
+                self.#main()
+            }
+
+            #(#item_streams)*
+        }
+
+        /// The input of the page after `output`, and the tokens that identify it.
+        fn next_page(input: &#input_ty, output: &#output_ty) -> ::std::option::Option<(#input_ty, ::std::string::String)> {
+            #more
+            let mut next = input.clone();
+            #(#set_tokens)*
+            #fallback
+            // No token at all means there is no next page.
+            let has_token = #(next.#token_fields.is_some())||*;
+            has_token.then(|| {
+                let token = format!("{:?}", (#(&next.#token_fields),*));
+                (next, token)
+            })
+        }
+
+        /// Cuts a page's main results to `limit`; returns how many it keeps.
+        fn truncate_page(output: &mut #output_ty, limit: usize) -> usize {
+            match &mut output.#main {
+                Some(items) => {
+                    items.truncate(limit);
+                    items.len()
+                }
+                None => 0,
+            }
+        }
     }
 }
 
@@ -371,6 +522,11 @@ pub fn client(svc: &Service) -> TokenStream {
         }
     });
     let names = svc.operations.iter().map(|op| &op.name);
+    let paginated = svc
+        .operations
+        .iter()
+        .filter(|op| op.paginator.is_some())
+        .map(|op| op.method.trim_start_matches("r#"));
     let json = json_dispatch(svc);
     quote! {
         impl crate::Client {
@@ -379,6 +535,17 @@ pub fn client(svc: &Service) -> TokenStream {
             /// The names of every operation this client can send, as the model spells them.
             pub const fn operation_names() -> &'static [&'static str] {
                 &[#(#names),*]
+            }
+
+            /// The operations that have a paginator, by method name (`list_objects_v2`).
+            pub const fn paginator_names() -> &'static [&'static str] {
+                &[#(#paginated),*]
+            }
+
+            /// Whether the operation `name` (`list_objects_v2`) has a paginator, as boto3's
+            /// `can_paginate`.
+            pub fn can_paginate(name: &str) -> bool {
+                Self::paginator_names().contains(&name)
             }
         }
 

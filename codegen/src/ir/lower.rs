@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::names;
 use super::{
-    Binding, Enum, Label, Member, Operation, PathPart, Role, Service, Structure, TimestampFormat,
-    Type, UrlEncoding,
+    Binding, Enum, Label, Member, Operation, Paginator, PathPart, Role, Service, Structure,
+    TimestampFormat, Type, UrlEncoding,
 };
 use crate::diag::{self, Diagnostics};
 use crate::model::{self, Location, ShapeKind};
@@ -777,6 +777,10 @@ impl Lowering<'_> {
             .url_encoding
             .as_ref()
             .and_then(|u| self.url_encoding(&place, u, input, structures, &output));
+        let paginator = op
+            .paginator
+            .as_ref()
+            .and_then(|p| self.paginator(&place, p, input, structures, &output));
         Some(Operation {
             name: name.into(),
             method: names::field(name),
@@ -792,8 +796,103 @@ impl Lowering<'_> {
             checksum_mode_header,
             response_checksums: checksum.response_algorithms,
             url_encoding,
+            paginator,
             docs: op.docs.clone(),
             deprecated: deprecation(&op.deprecated),
+        })
+    }
+
+    /// Resolves a paginator against the operation's input and output.
+    fn paginator(
+        &mut self,
+        place: &str,
+        p: &model::Paginator,
+        input: &Structure,
+        structures: &[Structure],
+        output: &str,
+    ) -> Option<Paginator> {
+        let output = structures.iter().find(|s| s.name == output)?;
+        let find = |s: &Structure, name: &str| s.members.iter().find(|m| m.name == name).cloned();
+        let problems = std::cell::RefCell::new(Vec::new());
+        let field =
+            |s: &Structure, name: &str, want: &str, ok: &dyn Fn(&Type) -> bool| match find(s, name)
+            {
+                Some(m) if ok(&m.ty) => Some(m),
+                _ => {
+                    problems.borrow_mut().push(format!(
+                        "paginator: `{name}` must be {want} member of {}",
+                        s.name
+                    ));
+                    None
+                }
+            };
+        let scalar = |t: &Type| matches!(t, Type::String | Type::Integer | Type::Long);
+        let list = |t: &Type| matches!(t, Type::List { .. });
+        if p.input_token.len() != p.output_token.len() || p.input_token.is_empty() {
+            problems.borrow_mut().push(
+                "paginator: `input_token` and `output_token` must pair up, one or more of each"
+                    .to_string(),
+            );
+        }
+        let mut tokens = Vec::new();
+        for (i, o) in p.input_token.iter().zip(&p.output_token) {
+            let (Some(im), Some(om)) = (
+                field(input, i, "a string or number", &scalar),
+                field(output, o, "a string or number", &scalar),
+            ) else {
+                continue;
+            };
+            if im.ty != om.ty {
+                problems.borrow_mut().push(format!(
+                    "paginator: `{i}` and `{o}` must have the same type"
+                ));
+            }
+            tokens.push((im.field, om.field, om.ty));
+        }
+        let more_results = p
+            .more_results
+            .as_ref()
+            .and_then(|m| field(output, m, "a boolean", &|t| *t == Type::Boolean).map(|m| m.field));
+        let limit = p
+            .limit_key
+            .as_ref()
+            .and_then(|m| field(input, m, "an integer", &|t| *t == Type::Integer).map(|m| m.field));
+        let mut results = Vec::new();
+        for key in &p.result_keys {
+            if let Some(m) = field(output, key, "a list", &list)
+                && let Type::List { item, .. } = m.ty
+            {
+                results.push((m.field, *item));
+            }
+        }
+        if results.is_empty() {
+            problems
+                .borrow_mut()
+                .push("paginator: `result_keys` must name at least one list".to_string());
+        }
+        let fallback = p.fallback_token.as_ref().and_then(|path| {
+            let resolved = path.split_once('.').and_then(|(list, member)| {
+                let m = find(output, list)?;
+                let Type::List { item, .. } = &m.ty else { return None };
+                let Type::Structure(s) = item.as_ref() else { return None };
+                let s = structures.iter().find(|x| &x.name == s)?;
+                let item = find(s, member).filter(|x| x.ty == Type::String)?;
+                Some((m.field, item.field))
+            });
+            if resolved.is_none() {
+                problems.borrow_mut().push(format!("paginator: `fallback_token` `{path}` must be `List.Member` naming a string member of each item of an output list"));
+            }
+            resolved
+        });
+        for problem in problems.into_inner() {
+            self.d.error(place, problem);
+        }
+        Some(Paginator {
+            tokens,
+            fallback,
+            more_results,
+            limit,
+            results,
         })
     }
 

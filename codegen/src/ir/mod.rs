@@ -73,10 +73,27 @@ pub struct Operation {
     pub response_checksums: Vec<String>,
     /// URL-encoded listing support.
     pub url_encoding: Option<UrlEncoding>,
+    /// How to page through results.
+    pub paginator: Option<Paginator>,
     /// Documentation.
     pub docs: String,
     /// Deprecation message, when deprecated.
     pub deprecated: Option<String>,
+}
+
+/// A resolved paginator: Rust fields of the members involved.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// `(input field, output field, type)` token pairs.
+    pub tokens: Vec<(String, String, Type)>,
+    /// `(list field, item field)` whose last item stands in for the first output token.
+    pub fallback: Option<(String, String)>,
+    /// Output field saying another page follows.
+    pub more_results: Option<String>,
+    /// Input field setting the page size.
+    pub limit: Option<String>,
+    /// `(output field, item type)` of each result list; the first is the main one.
+    pub results: Vec<(String, Type)>,
 }
 
 /// How a listing asks for and decodes URL-encoded keys.

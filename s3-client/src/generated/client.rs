@@ -647,6 +647,22 @@ impl crate::Client {
             "UploadPartCopy",
         ]
     }
+    /// The operations that have a paginator, by method name (`list_objects_v2`).
+    pub const fn paginator_names() -> &'static [&'static str] {
+        &[
+            "list_buckets",
+            "list_multipart_uploads",
+            "list_object_versions",
+            "list_objects",
+            "list_objects_v2",
+            "list_parts",
+        ]
+    }
+    /// Whether the operation `name` (`list_objects_v2`) has a paginator, as boto3's
+    /// `can_paginate`.
+    pub fn can_paginate(name: &str) -> bool {
+        Self::paginator_names().contains(&name)
+    }
 }
 #[cfg(feature = "serde")]
 impl crate::Client {

@@ -5,6 +5,7 @@
 //! that support flexible checksums by default (`when_supported`), CRC32 unless the caller
 //! chose an algorithm, and never when the caller supplied a checksum or Content-MD5.
 
+use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -130,12 +131,22 @@ pub(crate) struct RequestRule {
     pub algorithm_header: Option<&'static str>,
 }
 
+/// What a checksum can be computed from: the bytes in memory, or the file a body streams
+/// from. Owned, because a body stream need not be `Sync` and must not cross an await by
+/// reference.
+pub(crate) type BodySource = (Option<Bytes>, Option<PathBuf>);
+
+/// The checksum sources of `body`.
+pub(crate) fn source(body: &ByteStream) -> BodySource {
+    (body.as_bytes().cloned(), body.path().map(Path::to_path_buf))
+}
+
 /// Decides the checksum a request carries, computes it over `body` and adds its headers.
 pub(crate) async fn add_request_checksum(
     rule: &RequestRule,
     mode: RequestChecksumCalculation,
     headers: &mut HeaderMap,
-    body: &ByteStream,
+    source: BodySource,
 ) -> Result<(), BuildError> {
     if VALUE_HEADERS.iter().any(|h| headers.contains_key(*h)) {
         return Ok(());
@@ -163,7 +174,7 @@ pub(crate) async fn add_request_checksum(
         (None, RequestChecksumCalculation::WhenRequired) if rule.required => Algorithm::Crc32,
         (None, _) => return Ok(()),
     };
-    let Some(value) = body_checksum(algorithm, body).await? else {
+    let Some(value) = body_checksum(algorithm, source).await? else {
         // A one-shot stream cannot be read twice; S3 takes it without a checksum unless
         // the operation requires one.
         if rule.required {
@@ -190,12 +201,12 @@ pub(crate) async fn add_request_checksum(
 /// The checksum of a body held in memory or in a file; `None` for a one-shot stream.
 async fn body_checksum(
     algorithm: Algorithm,
-    body: &ByteStream,
+    (bytes, path): BodySource,
 ) -> Result<Option<String>, BuildError> {
-    if let Some(bytes) = body.as_bytes() {
-        return Ok(Some(algorithm.checksum(bytes)));
+    if let Some(bytes) = bytes {
+        return Ok(Some(algorithm.checksum(&bytes)));
     }
-    let Some(path) = body.path() else {
+    let Some(path) = path else {
         return Ok(None);
     };
     use tokio::io::AsyncReadExt;
@@ -205,7 +216,7 @@ async fn body_checksum(
             path.display()
         ))
     };
-    let mut file = tokio::fs::File::open(path).await.map_err(fail)?;
+    let mut file = tokio::fs::File::open(&path).await.map_err(fail)?;
     let mut hasher = algorithm.hasher();
     let mut buf = vec![0; 256 * 1024];
     loop {

@@ -78,7 +78,7 @@ pub(crate) async fn invoke(
         },
         config.request_checksum_calculation,
         &mut headers,
-        &body,
+        checksum::source(&body),
     )
     .await
     .map_err(Failure::Construction)?;

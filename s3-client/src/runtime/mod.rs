@@ -7,12 +7,14 @@
 mod checksum;
 mod endpoint;
 mod invoke;
+mod paginate;
 mod request;
 mod response;
 mod signing;
 mod xml;
 
 pub(crate) use endpoint::Endpoint;
+pub use paginate::{Pages, paginate, paginate_items};
 pub use request::Request;
 pub use response::Response;
 pub use xml::{XmlReader, XmlWriter};

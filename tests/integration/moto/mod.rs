@@ -5,6 +5,7 @@
 mod bucket_config;
 mod notifications;
 mod objects;
+mod paginators;
 
 use s3_client::Client;
 

@@ -204,6 +204,105 @@ fn serialize(
     }
     Ok(request)
 }
+impl ListBucketsFluentBuilder {
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListBucketsPaginator {
+        ListBucketsPaginator {
+            client: self.client,
+            input: self.input,
+            max_items: None,
+        }
+    }
+}
+/// Pages through `ListBuckets` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
+#[derive(Debug)]
+pub struct ListBucketsPaginator {
+    client: crate::Client,
+    input: ListBucketsInput,
+    max_items: ::std::option::Option<usize>,
+}
+impl ListBucketsPaginator {
+    /// How many results each page holds at most (S3's default is 1,000).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.max_buckets = Some(size);
+        self
+    }
+    /// Stops once this many main results have been returned in all.
+    pub fn max_items(mut self, count: usize) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+    /// The pages, one by one.
+    pub fn send(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ListBucketsOutput,
+            crate::error::SdkError<ListBucketsError>,
+        >,
+    > + Send {
+        let client = self.client;
+        let fetch = move |input: ListBucketsInput| {
+            let client = client.clone();
+            async move { client.list_buckets().set_input(input).send().await }
+        };
+        crate::runtime::paginate(
+            self.input,
+            fetch,
+            crate::runtime::Pages {
+                next: next_page,
+                truncate: truncate_page,
+                max_items: self.max_items,
+            },
+        )
+    }
+    /// The `buckets` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Bucket,
+            crate::error::SdkError<ListBucketsError>,
+        >,
+    > + Send {
+        self.buckets()
+    }
+    /// The `buckets` of every page, one by one.
+    pub fn buckets(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Bucket,
+            crate::error::SdkError<ListBucketsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.buckets)
+    }
+}
+/// The input of the page after `output`, and the tokens that identify it.
+fn next_page(
+    input: &ListBucketsInput,
+    output: &ListBucketsOutput,
+) -> ::std::option::Option<(ListBucketsInput, ::std::string::String)> {
+    let mut next = input.clone();
+    next.continuation_token = output.continuation_token.clone();
+    let has_token = next.continuation_token.is_some();
+    has_token
+        .then(|| {
+            let token = format!("{:?}", (& next.continuation_token));
+            (next, token)
+        })
+}
+/// Cuts a page's main results to `limit`; returns how many it keeps.
+fn truncate_page(output: &mut ListBucketsOutput, limit: usize) -> usize {
+    match &mut output.buckets {
+        Some(items) => {
+            items.truncate(limit);
+            items.len()
+        }
+        None => 0,
+    }
+}
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,

@@ -355,6 +355,120 @@ fn serialize(
     }
     Ok(request)
 }
+impl ListMultipartUploadsFluentBuilder {
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListMultipartUploadsPaginator {
+        ListMultipartUploadsPaginator {
+            client: self.client,
+            input: self.input,
+            max_items: None,
+        }
+    }
+}
+/// Pages through `ListMultipartUploads` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
+#[derive(Debug)]
+pub struct ListMultipartUploadsPaginator {
+    client: crate::Client,
+    input: ListMultipartUploadsInput,
+    max_items: ::std::option::Option<usize>,
+}
+impl ListMultipartUploadsPaginator {
+    /// How many results each page holds at most (S3's default is 1,000).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.max_uploads = Some(size);
+        self
+    }
+    /// Stops once this many main results have been returned in all.
+    pub fn max_items(mut self, count: usize) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+    /// The pages, one by one.
+    pub fn send(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ListMultipartUploadsOutput,
+            crate::error::SdkError<ListMultipartUploadsError>,
+        >,
+    > + Send {
+        let client = self.client;
+        let fetch = move |input: ListMultipartUploadsInput| {
+            let client = client.clone();
+            async move { client.list_multipart_uploads().set_input(input).send().await }
+        };
+        crate::runtime::paginate(
+            self.input,
+            fetch,
+            crate::runtime::Pages {
+                next: next_page,
+                truncate: truncate_page,
+                max_items: self.max_items,
+            },
+        )
+    }
+    /// The `uploads` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::MultipartUpload,
+            crate::error::SdkError<ListMultipartUploadsError>,
+        >,
+    > + Send {
+        self.uploads()
+    }
+    /// The `uploads` of every page, one by one.
+    pub fn uploads(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::MultipartUpload,
+            crate::error::SdkError<ListMultipartUploadsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.uploads)
+    }
+    /// The `common_prefixes` of every page, one by one.
+    pub fn common_prefixes(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::CommonPrefix,
+            crate::error::SdkError<ListMultipartUploadsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+/// The input of the page after `output`, and the tokens that identify it.
+fn next_page(
+    input: &ListMultipartUploadsInput,
+    output: &ListMultipartUploadsOutput,
+) -> ::std::option::Option<(ListMultipartUploadsInput, ::std::string::String)> {
+    if output.is_truncated != Some(true) {
+        return None;
+    }
+    let mut next = input.clone();
+    next.key_marker = output.next_key_marker.clone();
+    next.upload_id_marker = output.next_upload_id_marker.clone();
+    let has_token = next.key_marker.is_some() || next.upload_id_marker.is_some();
+    has_token
+        .then(|| {
+            let token = format!("{:?}", (& next.key_marker, & next.upload_id_marker));
+            (next, token)
+        })
+}
+/// Cuts a page's main results to `limit`; returns how many it keeps.
+fn truncate_page(output: &mut ListMultipartUploadsOutput, limit: usize) -> usize {
+    match &mut output.uploads {
+        Some(items) => {
+            items.truncate(limit);
+            items.len()
+        }
+        None => 0,
+    }
+}
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,

@@ -440,6 +440,131 @@ fn url_decode(
     }
     Ok(())
 }
+impl ListObjectVersionsFluentBuilder {
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListObjectVersionsPaginator {
+        ListObjectVersionsPaginator {
+            client: self.client,
+            input: self.input,
+            max_items: None,
+        }
+    }
+}
+/// Pages through `ListObjectVersions` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
+#[derive(Debug)]
+pub struct ListObjectVersionsPaginator {
+    client: crate::Client,
+    input: ListObjectVersionsInput,
+    max_items: ::std::option::Option<usize>,
+}
+impl ListObjectVersionsPaginator {
+    /// How many results each page holds at most (S3's default is 1,000).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.max_keys = Some(size);
+        self
+    }
+    /// Stops once this many main results have been returned in all.
+    pub fn max_items(mut self, count: usize) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+    /// The pages, one by one.
+    pub fn send(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ListObjectVersionsOutput,
+            crate::error::SdkError<ListObjectVersionsError>,
+        >,
+    > + Send {
+        let client = self.client;
+        let fetch = move |input: ListObjectVersionsInput| {
+            let client = client.clone();
+            async move { client.list_object_versions().set_input(input).send().await }
+        };
+        crate::runtime::paginate(
+            self.input,
+            fetch,
+            crate::runtime::Pages {
+                next: next_page,
+                truncate: truncate_page,
+                max_items: self.max_items,
+            },
+        )
+    }
+    /// The `versions` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::ObjectVersion,
+            crate::error::SdkError<ListObjectVersionsError>,
+        >,
+    > + Send {
+        self.versions()
+    }
+    /// The `versions` of every page, one by one.
+    pub fn versions(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::ObjectVersion,
+            crate::error::SdkError<ListObjectVersionsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.versions)
+    }
+    /// The `delete_markers` of every page, one by one.
+    pub fn delete_markers(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::DeleteMarkerEntry,
+            crate::error::SdkError<ListObjectVersionsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.delete_markers)
+    }
+    /// The `common_prefixes` of every page, one by one.
+    pub fn common_prefixes(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::CommonPrefix,
+            crate::error::SdkError<ListObjectVersionsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+/// The input of the page after `output`, and the tokens that identify it.
+fn next_page(
+    input: &ListObjectVersionsInput,
+    output: &ListObjectVersionsOutput,
+) -> ::std::option::Option<(ListObjectVersionsInput, ::std::string::String)> {
+    if output.is_truncated != Some(true) {
+        return None;
+    }
+    let mut next = input.clone();
+    next.key_marker = output.next_key_marker.clone();
+    next.version_id_marker = output.next_version_id_marker.clone();
+    let has_token = next.key_marker.is_some() || next.version_id_marker.is_some();
+    has_token
+        .then(|| {
+            let token = format!("{:?}", (& next.key_marker, & next.version_id_marker));
+            (next, token)
+        })
+}
+/// Cuts a page's main results to `limit`; returns how many it keeps.
+fn truncate_page(output: &mut ListObjectVersionsOutput, limit: usize) -> usize {
+    match &mut output.versions {
+        Some(items) => {
+            items.truncate(limit);
+            items.len()
+        }
+        None => 0,
+    }
+}
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,

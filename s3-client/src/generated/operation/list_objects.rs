@@ -424,6 +424,126 @@ fn url_decode(
     }
     Ok(())
 }
+impl ListObjectsFluentBuilder {
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListObjectsPaginator {
+        ListObjectsPaginator {
+            client: self.client,
+            input: self.input,
+            max_items: None,
+        }
+    }
+}
+/// Pages through `ListObjects` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
+#[derive(Debug)]
+pub struct ListObjectsPaginator {
+    client: crate::Client,
+    input: ListObjectsInput,
+    max_items: ::std::option::Option<usize>,
+}
+impl ListObjectsPaginator {
+    /// How many results each page holds at most (S3's default is 1,000).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.max_keys = Some(size);
+        self
+    }
+    /// Stops once this many main results have been returned in all.
+    pub fn max_items(mut self, count: usize) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+    /// The pages, one by one.
+    pub fn send(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ListObjectsOutput,
+            crate::error::SdkError<ListObjectsError>,
+        >,
+    > + Send {
+        let client = self.client;
+        let fetch = move |input: ListObjectsInput| {
+            let client = client.clone();
+            async move { client.list_objects().set_input(input).send().await }
+        };
+        crate::runtime::paginate(
+            self.input,
+            fetch,
+            crate::runtime::Pages {
+                next: next_page,
+                truncate: truncate_page,
+                max_items: self.max_items,
+            },
+        )
+    }
+    /// The `contents` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Object,
+            crate::error::SdkError<ListObjectsError>,
+        >,
+    > + Send {
+        self.contents()
+    }
+    /// The `contents` of every page, one by one.
+    pub fn contents(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Object,
+            crate::error::SdkError<ListObjectsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.contents)
+    }
+    /// The `common_prefixes` of every page, one by one.
+    pub fn common_prefixes(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::CommonPrefix,
+            crate::error::SdkError<ListObjectsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+/// The input of the page after `output`, and the tokens that identify it.
+fn next_page(
+    input: &ListObjectsInput,
+    output: &ListObjectsOutput,
+) -> ::std::option::Option<(ListObjectsInput, ::std::string::String)> {
+    if output.is_truncated != Some(true) {
+        return None;
+    }
+    let mut next = input.clone();
+    next.marker = output.next_marker.clone();
+    if next.marker.is_none() {
+        next.marker = output
+            .contents
+            .as_ref()
+            .and_then(|items| items.last())
+            .and_then(|last| last.key.clone());
+    }
+    let has_token = next.marker.is_some();
+    has_token
+        .then(|| {
+            let token = format!("{:?}", (& next.marker));
+            (next, token)
+        })
+}
+/// Cuts a page's main results to `limit`; returns how many it keeps.
+fn truncate_page(output: &mut ListObjectsOutput, limit: usize) -> usize {
+    match &mut output.contents {
+        Some(items) => {
+            items.truncate(limit);
+            items.len()
+        }
+        None => 0,
+    }
+}
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,

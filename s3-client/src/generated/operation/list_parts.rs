@@ -423,6 +423,108 @@ fn serialize(
     }
     Ok(request)
 }
+impl ListPartsFluentBuilder {
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListPartsPaginator {
+        ListPartsPaginator {
+            client: self.client,
+            input: self.input,
+            max_items: None,
+        }
+    }
+}
+/// Pages through `ListParts` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
+#[derive(Debug)]
+pub struct ListPartsPaginator {
+    client: crate::Client,
+    input: ListPartsInput,
+    max_items: ::std::option::Option<usize>,
+}
+impl ListPartsPaginator {
+    /// How many results each page holds at most (S3's default is 1,000).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.input.max_parts = Some(size);
+        self
+    }
+    /// Stops once this many main results have been returned in all.
+    pub fn max_items(mut self, count: usize) -> Self {
+        self.max_items = Some(count);
+        self
+    }
+    /// The pages, one by one.
+    pub fn send(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            ListPartsOutput,
+            crate::error::SdkError<ListPartsError>,
+        >,
+    > + Send {
+        let client = self.client;
+        let fetch = move |input: ListPartsInput| {
+            let client = client.clone();
+            async move { client.list_parts().set_input(input).send().await }
+        };
+        crate::runtime::paginate(
+            self.input,
+            fetch,
+            crate::runtime::Pages {
+                next: next_page,
+                truncate: truncate_page,
+                max_items: self.max_items,
+            },
+        )
+    }
+    /// The `parts` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Part,
+            crate::error::SdkError<ListPartsError>,
+        >,
+    > + Send {
+        self.parts()
+    }
+    /// The `parts` of every page, one by one.
+    pub fn parts(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = ::std::result::Result<
+            crate::types::Part,
+            crate::error::SdkError<ListPartsError>,
+        >,
+    > + Send {
+        crate::runtime::paginate_items(self.send(), |page| page.parts)
+    }
+}
+/// The input of the page after `output`, and the tokens that identify it.
+fn next_page(
+    input: &ListPartsInput,
+    output: &ListPartsOutput,
+) -> ::std::option::Option<(ListPartsInput, ::std::string::String)> {
+    if output.is_truncated != Some(true) {
+        return None;
+    }
+    let mut next = input.clone();
+    next.part_number_marker = output.next_part_number_marker;
+    let has_token = next.part_number_marker.is_some();
+    has_token
+        .then(|| {
+            let token = format!("{:?}", (& next.part_number_marker));
+            (next, token)
+        })
+}
+/// Cuts a page's main results to `limit`; returns how many it keeps.
+fn truncate_page(output: &mut ListPartsOutput, limit: usize) -> usize {
+    match &mut output.parts {
+        Some(items) => {
+            items.truncate(limit);
+            items.len()
+        }
+        None => 0,
+    }
+}
 #[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
