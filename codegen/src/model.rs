@@ -54,6 +54,10 @@ pub struct Operation {
     /// How to page through the operation's results.
     #[serde(default)]
     pub paginator: Option<Paginator>,
+    /// Waiters that poll this operation until a state is reached, by name; each is a
+    /// [`Waiter`], read during lowering so that errors name the waiter.
+    #[serde(default)]
+    pub waiters: serde_json::Map<String, serde_json::Value>,
     /// What the operation does.
     pub docs: String,
 }
@@ -79,6 +83,41 @@ pub struct Paginator {
     pub limit_key: Option<String>,
     /// Output list members holding the results; the first is the main one.
     pub result_keys: Vec<String>,
+}
+
+/// A waiter: the operation is sent every `delay` seconds, up to `max_attempts` times,
+/// until an acceptor matches with `success` or `failure`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiter {
+    /// Seconds between attempts.
+    pub delay: u64,
+    /// Attempts before giving up.
+    pub max_attempts: u32,
+    /// Checked in order against each response; the first that matches decides.
+    pub acceptors: Vec<Acceptor>,
+    /// What the waiter waits for.
+    pub docs: String,
+}
+
+/// One acceptor: a state and exactly one matcher.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acceptor {
+    /// `success`, `failure` or `retry`.
+    pub state: String,
+    /// Matches a response with this HTTP status (a successful response counts as 200).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Matches an error response with this error code.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Matches a successful response whose output member `path` equals `expected`.
+    #[serde(default)]
+    pub path: Option<String>,
+    /// The value `path` must have, as text.
+    #[serde(default)]
+    pub expected: Option<String>,
 }
 
 /// URL-encoded listings: the client asks for `url` encoding unless the caller chose one,

@@ -239,3 +239,71 @@ impl<E> SdkError<E> {
         }
     }
 }
+
+/// How a wait ended without success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaiterErrorKind {
+    /// The attempts or the time allowed ran out.
+    TimedOut,
+    /// A failure acceptor matched: the state can no longer be reached.
+    Failure,
+    /// An error no acceptor expects (a transport failure, say).
+    Unexpected,
+}
+
+/// A waiter that did not reach its state: which waiter, after how many attempts, and the
+/// last response.
+#[derive(Debug)]
+pub struct WaiterError {
+    pub(crate) kind: WaiterErrorKind,
+    pub(crate) waiter: &'static str,
+    pub(crate) attempts: u32,
+    pub(crate) elapsed: std::time::Duration,
+    pub(crate) last: String,
+    pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl WaiterError {
+    /// Why the wait ended.
+    pub fn kind(&self) -> WaiterErrorKind {
+        self.kind
+    }
+
+    /// The waiter's name, as the model gives it (`ObjectExists`).
+    pub fn waiter(&self) -> &str {
+        self.waiter
+    }
+
+    /// How many requests were sent.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The last response, described.
+    pub fn last_response(&self) -> &str {
+        &self.last
+    }
+}
+
+impl std::fmt::Display for WaiterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.kind {
+            WaiterErrorKind::TimedOut => "gave up",
+            WaiterErrorKind::Failure => "reached a failure state",
+            WaiterErrorKind::Unexpected => "stopped on an unexpected error",
+        };
+        write!(
+            f,
+            "waiter {} {what} after {} attempt(s) in {:.1?}; last response: {}",
+            self.waiter, self.attempts, self.elapsed, self.last
+        )
+    }
+}
+
+impl std::error::Error for WaiterError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

@@ -11,6 +11,7 @@ mod moto;
 mod objects;
 mod recorder;
 mod s3api;
+mod waiters;
 mod wire;
 
 use s3_client::Client;

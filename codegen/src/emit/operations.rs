@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{de, deprecated, doc, first_sentence, ident, rust_type, ser};
-use crate::ir::{Operation, Service, Structure, Type};
+use crate::ir::{AcceptorState, Matcher, Operation, Service, Structure, Type, Waiter};
 
 /// Rust names derived from an operation name.
 pub struct OperationNames {
@@ -251,6 +251,11 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
     let response_checksums = &op.response_checksums;
     let (send_body, url_decode) = url_encoding(op, &output_ty);
     let paginator = paginator(op, &names, &input_ty, &output_ty, svc);
+    let waiters: Vec<TokenStream> = op
+        .waiters
+        .iter()
+        .map(|w| waiter(op, w, &names, input, &output_ty, svc))
+        .collect();
     quote! {
         #errors
 
@@ -302,7 +307,124 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
         #paginator
 
+        #(#waiters)*
+
         #deserialize
+    }
+}
+
+/// The type behind `Client::wait_until_<waiter>()`: the operation's input setters, the
+/// limits, and `wait()`.
+fn waiter(
+    op: &Operation,
+    w: &Waiter,
+    names: &OperationNames,
+    input: &Structure,
+    output_ty: &proc_macro2::Ident,
+    svc: &Service,
+) -> TokenStream {
+    let ty = format_ident!("{}Waiter", w.name);
+    let input_ty = ident(&input.rust_name);
+    let error = &names.error;
+    let method = ident(&op.method);
+    let name = &w.name;
+    let classify = format_ident!("classify_{}", w.method.trim_start_matches("r#"));
+    let setters = setters(input, svc);
+    let delay = proc_macro2::Literal::u64_unsuffixed(w.delay);
+    let attempts = proc_macro2::Literal::u32_unsuffixed(w.max_attempts);
+    let checks = w.acceptors.iter().map(|a| {
+        let state = match a.state {
+            AcceptorState::Success => quote!(Success),
+            AcceptorState::Failure => quote!(Failure),
+            AcceptorState::Retry => quote!(Retry),
+        };
+        let test = match &a.matcher {
+            Matcher::Status(code) => {
+                let code = proc_macro2::Literal::u16_unsuffixed(*code);
+                quote!(crate::runtime::status_of(result) == Some(#code))
+            }
+            Matcher::Error(code) => quote!(crate::runtime::error_code_of(result) == Some(#code)),
+            Matcher::Path {
+                field,
+                is_string,
+                expected,
+            } => {
+                let f = ident(field);
+                let text = if *is_string {
+                    quote!(o.#f.as_deref())
+                } else {
+                    quote!(o.#f.as_ref().map(|v| v.to_string()).as_deref())
+                };
+                quote!(result.as_ref().is_ok_and(|o| #text == Some(#expected)))
+            }
+        };
+        quote! {
+            if #test {
+                return Some(crate::runtime::AcceptorState::#state);
+            }
+        }
+    });
+    let doc = doc(&w.docs);
+    let wait_doc = format!(
+        " Sends `{}` every delay (default {delay} s) until the state is reached, at most {attempts} times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.",
+        op.name
+    );
+    let classify_doc = format!(
+        " Matches a `{}` result against the `{name}` acceptors, in order.",
+        op.name
+    );
+    quote! {
+        #doc
+        #[derive(Debug)]
+        pub struct #ty {
+            client: crate::Client,
+            input: #input_ty,
+            delay: ::std::time::Duration,
+            max_attempts: u32,
+        }
+
+        impl #ty {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self {
+                    client,
+                    input: ::std::default::Default::default(),
+                    delay: ::std::time::Duration::from_secs(#delay),
+                    max_attempts: #attempts,
+                }
+            }
+
+            #(#setters)*
+
+            /// Time between attempts.
+            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
+                self.delay = delay;
+                self
+            }
+
+            /// Attempts before giving up (at least 1).
+            pub fn max_attempts(mut self, attempts: u32) -> Self {
+                self.max_attempts = attempts.max(1);
+                self
+            }
+
+            #[doc = #wait_doc]
+            pub async fn wait(self, max_wait: ::std::time::Duration) -> ::std::result::Result<::std::option::Option<#output_ty>, crate::error::WaiterError> {
+                let limits = crate::runtime::Waiting {
+                    name: #name,
+                    delay: self.delay,
+                    max_attempts: self.max_attempts,
+                    max_wait,
+                };
+                let (client, input) = (self.client, self.input);
+                crate::runtime::wait(limits, || client.#method().set_input(input.clone()).send(), #classify).await
+            }
+        }
+
+        #[doc = #classify_doc]
+        fn #classify(result: &::std::result::Result<#output_ty, crate::error::SdkError<#error>>) -> ::std::option::Option<crate::runtime::AcceptorState> {
+            #(#checks)*
+            None
+        }
     }
 }
 
@@ -521,6 +643,25 @@ pub fn client(svc: &Service) -> TokenStream {
             }
         }
     });
+    let waiter_methods = svc.operations.iter().flat_map(|op| {
+        let module = ident(op.method.trim_start_matches("r#"));
+        op.waiters.iter().map(move |w| {
+            let m = format_ident!("wait_until_{}", w.method.trim_start_matches("r#"));
+            let ty = format_ident!("{}Waiter", w.name);
+            let docs = doc(&w.docs);
+            quote! {
+                #docs
+                pub fn #m(&self) -> crate::operation::#module::#ty {
+                    crate::operation::#module::#ty::new(self.clone())
+                }
+            }
+        })
+    });
+    let waiter_names = svc.operations.iter().flat_map(|op| {
+        op.waiters
+            .iter()
+            .map(|w| w.method.trim_start_matches("r#").to_string())
+    });
     let names = svc.operations.iter().map(|op| &op.name);
     let paginated = svc
         .operations
@@ -547,6 +688,13 @@ pub fn client(svc: &Service) -> TokenStream {
             pub fn can_paginate(name: &str) -> bool {
                 Self::paginator_names().contains(&name)
             }
+
+            /// The waiters, by name (`object_exists`), as boto3's `waiter_names`.
+            pub const fn waiter_names() -> &'static [&'static str] {
+                &[#(#waiter_names),*]
+            }
+
+            #(#waiter_methods)*
         }
 
         #json

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::names;
 use super::{
-    Binding, Enum, Label, Member, Operation, Paginator, PathPart, Role, Service, Structure,
-    TimestampFormat, Type, UrlEncoding,
+    Acceptor, AcceptorState, Binding, Enum, Label, Matcher, Member, Operation, Paginator, PathPart,
+    Role, Service, Structure, TimestampFormat, Type, UrlEncoding, Waiter,
 };
 use crate::diag::{self, Diagnostics};
 use crate::model::{self, Location, ShapeKind};
@@ -781,6 +781,7 @@ impl Lowering<'_> {
             .paginator
             .as_ref()
             .and_then(|p| self.paginator(&place, p, input, structures, &output));
+        let waiters = self.waiters(name, op, structures, &output);
         Some(Operation {
             name: name.into(),
             method: names::field(name),
@@ -797,9 +798,110 @@ impl Lowering<'_> {
             response_checksums: checksum.response_algorithms,
             url_encoding,
             paginator,
+            waiters,
             docs: op.docs.clone(),
             deprecated: deprecation(&op.deprecated),
         })
+    }
+
+    /// Reads and checks an operation's waiters.
+    fn waiters(
+        &mut self,
+        op_name: &str,
+        op: &model::Operation,
+        structures: &[Structure],
+        output: &str,
+    ) -> Vec<Waiter> {
+        let output = structures.iter().find(|s| s.name == output);
+        let mut waiters = Vec::new();
+        for (name, value) in &op.waiters {
+            let place = format!("operation {op_name}, waiter {name}");
+            let w = match serde_json::from_value::<model::Waiter>(value.clone()) {
+                Ok(w) => w,
+                Err(e) => {
+                    self.d.error(&place, e.to_string());
+                    continue;
+                }
+            };
+            self.docs(&place, &w.docs);
+            if !names::is_identifier(name) {
+                self.d.error(&place, "waiter names must be identifiers");
+            }
+            if w.max_attempts == 0 {
+                self.d.error(&place, "`max_attempts` must be at least 1");
+            }
+            let mut acceptors = Vec::new();
+            for (i, a) in w.acceptors.iter().enumerate() {
+                let at = format!("{place}, acceptor {i}");
+                let state = match a.state.as_str() {
+                    "success" => AcceptorState::Success,
+                    "failure" => AcceptorState::Failure,
+                    "retry" => AcceptorState::Retry,
+                    other => {
+                        self.d.error(
+                            &at,
+                            format!("state `{other}` must be success, failure or retry"),
+                        );
+                        continue;
+                    }
+                };
+                let matcher = match (a.status, &a.error, &a.path, &a.expected) {
+                    (Some(s), None, None, None) => Matcher::Status(s),
+                    (None, Some(e), None, None) => Matcher::Error(e.clone()),
+                    (None, None, Some(path), Some(expected)) => {
+                        let member =
+                            output.and_then(|o| o.members.iter().find(|m| &m.name == path));
+                        match member {
+                            Some(m)
+                                if matches!(
+                                    m.ty,
+                                    Type::String
+                                        | Type::Enum(_)
+                                        | Type::Boolean
+                                        | Type::Integer
+                                        | Type::Long
+                                ) =>
+                            {
+                                Matcher::Path {
+                                    field: m.field.clone(),
+                                    is_string: m.ty == Type::String,
+                                    expected: expected.clone(),
+                                }
+                            }
+                            _ => {
+                                self.d.error(
+                                    &at,
+                                    format!(
+                                        "`path` {path} must name a scalar member of the output"
+                                    ),
+                                );
+                                continue;
+                            }
+                        }
+                    }
+                    _ => {
+                        self.d.error(
+                            &at,
+                            "give exactly one of `status`, `error`, or `path` with `expected`",
+                        );
+                        continue;
+                    }
+                };
+                acceptors.push(Acceptor { state, matcher });
+            }
+            if !acceptors.iter().any(|a| a.state == AcceptorState::Success) {
+                self.d.error(&place, "no acceptor leads to success");
+            }
+            waiters.push(Waiter {
+                name: name.clone(),
+                method: names::field(name),
+                delay: w.delay,
+                max_attempts: w.max_attempts,
+                acceptors,
+                docs: w.docs.clone(),
+            });
+        }
+        waiters
     }
 
     /// Resolves a paginator against the operation's input and output.

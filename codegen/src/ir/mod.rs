@@ -75,10 +75,68 @@ pub struct Operation {
     pub url_encoding: Option<UrlEncoding>,
     /// How to page through results.
     pub paginator: Option<Paginator>,
+    /// Waiters that poll this operation.
+    pub waiters: Vec<Waiter>,
     /// Documentation.
     pub docs: String,
     /// Deprecation message, when deprecated.
     pub deprecated: Option<String>,
+}
+
+/// A waiter on an operation.
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// Model name, e.g. `ObjectExists`.
+    pub name: String,
+    /// Snake-case name, e.g. `object_exists`.
+    pub method: String,
+    /// Seconds between attempts.
+    pub delay: u64,
+    /// Attempts before giving up.
+    pub max_attempts: u32,
+    /// Acceptors in order.
+    pub acceptors: Vec<Acceptor>,
+    /// What it waits for.
+    pub docs: String,
+}
+
+/// What an acceptor decides when it matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcceptorState {
+    /// The wait is over: success.
+    Success,
+    /// The wait is over: the state can no longer be reached.
+    Failure,
+    /// Try again.
+    Retry,
+}
+
+/// An acceptor: a matcher and the state it leads to.
+#[derive(Debug, Clone)]
+pub struct Acceptor {
+    /// The resulting state.
+    pub state: AcceptorState,
+    /// What it matches.
+    pub matcher: Matcher,
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    /// An HTTP status (a successful response counts as 200).
+    Status(u16),
+    /// An error code.
+    Error(String),
+    /// An output field (Rust name) whose text equals the value.
+    Path {
+        /// Rust field of the output member.
+        field: String,
+        /// Whether the member is a string (compared as text) or an enum/number/boolean
+        /// (compared through its text form).
+        is_string: bool,
+        /// The expected text.
+        expected: String,
+    },
 }
 
 /// A resolved paginator: Rust fields of the members involved.

@@ -663,6 +663,34 @@ impl crate::Client {
     pub fn can_paginate(name: &str) -> bool {
         Self::paginator_names().contains(&name)
     }
+    /// The waiters, by name (`object_exists`), as boto3's `waiter_names`.
+    pub const fn waiter_names() -> &'static [&'static str] {
+        &["bucket_exists", "bucket_not_exists", "object_exists", "object_not_exists"]
+    }
+    /// Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
+    pub fn wait_until_bucket_exists(
+        &self,
+    ) -> crate::operation::head_bucket::BucketExistsWaiter {
+        crate::operation::head_bucket::BucketExistsWaiter::new(self.clone())
+    }
+    /// Waits until the bucket no longer exists.
+    pub fn wait_until_bucket_not_exists(
+        &self,
+    ) -> crate::operation::head_bucket::BucketNotExistsWaiter {
+        crate::operation::head_bucket::BucketNotExistsWaiter::new(self.clone())
+    }
+    /// Waits until the object exists.
+    pub fn wait_until_object_exists(
+        &self,
+    ) -> crate::operation::head_object::ObjectExistsWaiter {
+        crate::operation::head_object::ObjectExistsWaiter::new(self.clone())
+    }
+    /// Waits until the object no longer exists.
+    pub fn wait_until_object_not_exists(
+        &self,
+    ) -> crate::operation::head_object::ObjectNotExistsWaiter {
+        crate::operation::head_object::ObjectNotExistsWaiter::new(self.clone())
+    }
 }
 #[cfg(feature = "serde")]
 impl crate::Client {

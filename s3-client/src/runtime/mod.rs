@@ -11,12 +11,18 @@ mod paginate;
 mod request;
 mod response;
 mod signing;
+mod wait;
 mod xml;
 
 pub(crate) use endpoint::Endpoint;
 pub use paginate::{Pages, paginate, paginate_items};
 pub use request::Request;
 pub use response::Response;
+#[allow(
+    unused_imports,
+    reason = "error_code_of serves error acceptors, which S3's waiters lack"
+)]
+pub use wait::{AcceptorState, Waiting, error_code_of, status_of, wait};
 pub use xml::{XmlReader, XmlWriter};
 
 use crate::client::Client;
