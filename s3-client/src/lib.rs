@@ -31,6 +31,7 @@ pub mod error;
 mod generated;
 #[cfg(feature = "serde")]
 pub mod json;
+pub mod presigning;
 mod runtime;
 
 pub use client::Client;

@@ -9,6 +9,7 @@ mod errors;
 mod gaps;
 mod moto;
 mod objects;
+mod presigning;
 mod recorder;
 mod s3api;
 mod waiters;

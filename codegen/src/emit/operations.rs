@@ -284,6 +284,16 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
             #(#setters)*
 
+            /// Presigns this request instead of sending it: a URL and headers that a
+            /// client without credentials can use until it expires. Only invalid input or
+            /// missing credentials fail; nothing is sent. See [`crate::presigning`].
+            pub fn presigned(
+                self,
+                config: crate::presigning::PresigningConfig,
+            ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::BuildError> {
+                crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+            }
+
             #[doc = #send_doc]
             pub async fn send(self) -> ::std::result::Result<#output_ty, crate::error::SdkError<#error>> {
                 #send_body

@@ -10,7 +10,7 @@ mod invoke;
 mod paginate;
 mod request;
 mod response;
-mod signing;
+pub(crate) mod signing;
 mod wait;
 mod xml;
 
@@ -132,4 +132,16 @@ pub fn url_decode(value: &mut Option<String>) -> Result<(), ResponseError> {
 pub fn base64(value: &[u8]) -> String {
     use ::base64::Engine;
     ::base64::engine::general_purpose::STANDARD.encode(value)
+}
+
+/// Presigns an operation's request instead of sending it.
+pub fn presign(
+    client: &Client,
+    spec: &'static OperationSpec,
+    request: Result<Request, BuildError>,
+    config: crate::presigning::PresigningConfig,
+) -> Result<crate::presigning::PresignedRequest, BuildError> {
+    request
+        .and_then(|r| crate::presigning::presign(client, spec.method, r, config))
+        .map_err(|e| e.in_operation(spec.name))
 }

@@ -1,10 +1,11 @@
-//! SigV4 header signing with aws-sigv4.
+//! SigV4 with aws-sigv4: signed headers for requests sent now, signed query parameters for
+//! presigned URLs, and the signature of a POST policy.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
-    UriPathNormalizationMode, sign,
+    PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SignatureLocation,
+    SigningSettings, UriPathNormalizationMode, sign,
 };
 use aws_sigv4::sign::v4;
 use aws_smithy_runtime_api::client::identity::Identity;
@@ -25,44 +26,146 @@ pub(crate) fn sign_request(
     region: &str,
     service: &str,
 ) -> Result<(), BuildError> {
-    let mut settings = SigningSettings::default();
-    // S3 checks the path exactly as sent: encoded once and never normalised.
-    settings.percent_encoding_mode = PercentEncodingMode::Single;
-    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    let mut settings = s3_settings();
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    let identity: Identity = credentials.clone().into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(service)
-        .time(SystemTime::now())
-        .settings(settings)
-        .build()
-        .map_err(|e| BuildError::new(format!("cannot sign: {e}")))?
-        .into();
-    let mut pairs = Vec::with_capacity(headers.len());
-    for (name, value) in headers.iter() {
-        let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
-            BuildError::new(format!("header `{name}` is not UTF-8 and cannot be signed"))
-        })?;
-        pairs.push((name.as_str(), value));
-    }
     let body = match body {
         Some(bytes) => SignableBody::Bytes(bytes),
         None => SignableBody::UnsignedPayload,
     };
-    let signable = SignableRequest::new(method, url, pairs.into_iter(), body)
-        .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?;
-    let (instructions, _signature) = sign(signable, &params)
-        .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?
-        .into_parts();
-    let (new_headers, _params) = instructions.into_parts();
-    for header in new_headers {
-        let name = HeaderName::from_bytes(header.name().as_bytes())
-            .map_err(|e| BuildError::new(format!("signing produced a bad header name: {e}")))?;
-        let value = HeaderValue::from_str(header.value())
-            .map_err(|e| BuildError::new(format!("signing produced a bad header value: {e}")))?;
+    let signer = Signer {
+        credentials,
+        region,
+        service,
+        time: SystemTime::now(),
+    };
+    let (new_headers, _params) = signer.sign(method, url, headers, body, settings)?;
+    for (name, value) in new_headers {
         headers.insert(name, value);
     }
     Ok(())
+}
+
+/// Presigns a request: the URL with the signature in its query, valid for `expires_in`
+/// from `time`. The payload is `UNSIGNED-PAYLOAD`, as S3 expects of presigned URLs.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn presign_url(
+    method: &str,
+    url: &str,
+    headers: &HeaderMap,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+    expires_in: Duration,
+) -> Result<String, BuildError> {
+    let mut settings = s3_settings();
+    settings.signature_location = SignatureLocation::QueryParams;
+    settings.expires_in = Some(expires_in);
+    settings.payload_checksum_kind = PayloadChecksumKind::NoHeader;
+    let signer = Signer {
+        credentials,
+        region,
+        service,
+        time,
+    };
+    let (_headers, params) = signer.sign(
+        method,
+        url,
+        headers,
+        SignableBody::UnsignedPayload,
+        settings,
+    )?;
+    let mut url = url.to_string();
+    for (i, (name, value)) in params.iter().enumerate() {
+        let first = i == 0 && !url.contains('?');
+        url.push(if first { '?' } else { '&' });
+        url.push_str(name);
+        url.push('=');
+        url.extend(percent_encoding::utf8_percent_encode(
+            value,
+            super::request::UNRESERVED,
+        ));
+    }
+    Ok(url)
+}
+
+/// The SigV4 signature of a base64 POST policy: HMAC-SHA256 with the day's signing key.
+pub(crate) fn sign_policy(
+    policy_base64: &str,
+    credentials: &Credentials,
+    region: &str,
+    service: &str,
+    time: SystemTime,
+) -> String {
+    let key = v4::generate_signing_key(credentials.secret_access_key(), time, region, service);
+    v4::calculate_signature(key, policy_base64.as_bytes())
+}
+
+/// S3's signing rules: the path is encoded once and never normalised.
+fn s3_settings() -> SigningSettings {
+    let mut settings = SigningSettings::default();
+    settings.percent_encoding_mode = PercentEncodingMode::Single;
+    settings.uri_path_normalization_mode = UriPathNormalizationMode::Disabled;
+    settings
+}
+
+/// What signing adds: headers, and query parameters (for presigned URLs).
+type Signed = (Vec<(HeaderName, HeaderValue)>, Vec<(String, String)>);
+
+/// Who signs, where, and when.
+struct Signer<'a> {
+    credentials: &'a Credentials,
+    region: &'a str,
+    service: &'a str,
+    time: SystemTime,
+}
+
+impl Signer<'_> {
+    /// Signs, returning the headers and query parameters to add.
+    fn sign(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &HeaderMap,
+        body: SignableBody<'_>,
+        settings: SigningSettings,
+    ) -> Result<Signed, BuildError> {
+        let identity: Identity = self.credentials.clone().into();
+        let params = v4::SigningParams::builder()
+            .identity(&identity)
+            .region(self.region)
+            .name(self.service)
+            .time(self.time)
+            .settings(settings)
+            .build()
+            .map_err(|e| BuildError::new(format!("cannot sign: {e}")))?
+            .into();
+        let mut pairs = Vec::with_capacity(headers.len());
+        for (name, value) in headers.iter() {
+            let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
+                BuildError::new(format!("header `{name}` is not UTF-8 and cannot be signed"))
+            })?;
+            pairs.push((name.as_str(), value));
+        }
+        let signable = SignableRequest::new(method, url, pairs.into_iter(), body)
+            .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?;
+        let (instructions, _signature) = sign(signable, &params)
+            .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?
+            .into_parts();
+        let (new_headers, new_params) = instructions.into_parts();
+        let mut out = Vec::with_capacity(new_headers.len());
+        for header in new_headers {
+            let name = HeaderName::from_bytes(header.name().as_bytes())
+                .map_err(|e| BuildError::new(format!("signing produced a bad header name: {e}")))?;
+            let value = HeaderValue::from_str(header.value()).map_err(|e| {
+                BuildError::new(format!("signing produced a bad header value: {e}"))
+            })?;
+            out.push((name, value));
+        }
+        let params = new_params
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.into_owned()))
+            .collect();
+        Ok((out, params))
+    }
 }

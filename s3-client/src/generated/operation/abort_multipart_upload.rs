@@ -239,6 +239,18 @@ impl AbortMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.if_match_initiated_time
     }
+    /// Presigns this request instead of sending it: a URL and headers that a
+    /// client without credentials can use until it expires. Only invalid input or
+    /// missing credentials fail; nothing is sent. See [`crate::presigning`].
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> ::std::result::Result<
+        crate::presigning::PresignedRequest,
+        crate::error::BuildError,
+    > {
+        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+    }
     /// Sends the request and waits for the `AbortMultipartUpload` response.
     pub async fn send(
         self,

@@ -733,6 +733,18 @@ impl CompleteMultipartUploadFluentBuilder {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
+    /// Presigns this request instead of sending it: a URL and headers that a
+    /// client without credentials can use until it expires. Only invalid input or
+    /// missing credentials fail; nothing is sent. See [`crate::presigning`].
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> ::std::result::Result<
+        crate::presigning::PresignedRequest,
+        crate::error::BuildError,
+    > {
+        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+    }
     /// Sends the request and waits for the `CompleteMultipartUpload` response.
     pub async fn send(
         self,
