@@ -31,6 +31,18 @@ pub struct Recorder {
     task: tokio::task::JoinHandle<()>,
 }
 
+impl Recorder {
+    /// The request targets (path and query) received so far, in order.
+    pub fn targets(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.target.clone())
+            .collect()
+    }
+}
+
 impl Drop for Recorder {
     fn drop(&mut self) {
         self.task.abort();

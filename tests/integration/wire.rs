@@ -441,13 +441,7 @@ async fn listings_ask_for_url_encoding_and_decode_it() {
             Some("ctl\u{1}")
         )
     );
-    let targets: Vec<_> = server
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let targets = server.targets();
     // The parameters boto3 sends, in model member order (boto3 adds encoding-type last).
     assert_eq!(
         targets,
@@ -487,13 +481,7 @@ async fn a_repeated_token_ends_the_paginator_with_an_error() {
     assert!(results[..3].iter().all(Result::is_ok));
     let err = results[3].as_ref().unwrap_err().to_string();
     assert!(err.contains("twice"), "{err}");
-    let targets: Vec<_> = server
-        .requests
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|r| r.target.clone())
-        .collect();
+    let targets = server.targets();
     assert_eq!(
         targets,
         [
@@ -518,4 +506,33 @@ fn operation_futures_can_be_spawned() {
     spawnable(&put);
     let pages = client.list_objects_v2().bucket("b").into_paginator().send();
     spawnable(&pages);
+}
+
+#[tokio::test]
+async fn list_objects_pages_on_the_last_key_without_next_marker() {
+    use futures_util::TryStreamExt;
+    // Without a delimiter S3 may leave NextMarker out: the last key is the next marker.
+    let page1 = "<ListBucketResult><Name>bkt</Name><IsTruncated>true</IsTruncated><Contents><Key>a</Key></Contents><Contents><Key>b c</Key></Contents></ListBucketResult>";
+    let page2 = "<ListBucketResult><Name>bkt</Name><IsTruncated>false</IsTruncated><Contents><Key>d</Key></Contents></ListBucketResult>";
+    let server = recorder(vec![http("200 OK", &[], page1), http("200 OK", &[], page2)]).await;
+    let client = client(&server.endpoint);
+    let keys: Vec<String> = client
+        .list_objects()
+        .bucket("bkt")
+        .into_paginator()
+        .page_size(2)
+        .items()
+        .map_ok(|o| o.key.unwrap_or_default())
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(keys, ["a", "b c", "d"]);
+    let targets = server.targets();
+    assert_eq!(
+        targets,
+        [
+            "/bkt?encoding-type=url&max-keys=2",
+            "/bkt?encoding-type=url&marker=b%20c&max-keys=2",
+        ]
+    );
 }
