@@ -83,11 +83,14 @@ impl ByteStream {
         let file = tokio::fs::File::open(path.as_ref()).await?;
         let length = file.metadata().await?.len();
         let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024);
-        let mut body = Self::from_stream(stream, Some(length));
-        if let Inner::Stream { path: p, .. } = &mut body.inner {
-            *p = Some(path.as_ref().to_path_buf());
-        }
-        Ok(body)
+        use futures_util::TryStreamExt;
+        Ok(ByteStream {
+            inner: Inner::Stream {
+                stream: Box::pin(stream.map_err(ByteStreamError::new)),
+                length: Some(length),
+                path: Some(path.as_ref().to_path_buf()),
+            },
+        })
     }
 
     /// A body that yields `stream`'s chunks, for wrappers such as checksum validation.

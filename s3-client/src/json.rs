@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::{BuildError, ErrorMetadata, SdkError};
+use crate::error::{ErrorMetadata, SdkError};
 use crate::primitives::ByteStream;
 
 /// The answer of [`Client::invoke_json`](crate::Client::invoke_json).
@@ -202,15 +202,5 @@ pub(crate) mod blob {
             .decode(text.as_bytes())
             .map(|b| Some(Bytes::from(b)))
             .map_err(|_| serde::de::Error::custom(format!("`{text}` is not base64")))
-    }
-}
-
-impl From<BuildError> for JsonError {
-    fn from(e: BuildError) -> Self {
-        JsonError::Call {
-            meta: None,
-            construction: true,
-            source: Box::new(e),
-        }
     }
 }

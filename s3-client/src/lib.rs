@@ -46,3 +46,8 @@ pub mod primitives {
     pub use aws_smithy_types::DateTime;
     pub use aws_smithy_types::date_time::Format as DateTimeFormat;
 }
+
+/// The README's examples, compiled as doctests so that it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -90,6 +90,21 @@ impl PresignedRequest {
     }
 }
 
+/// The client's credentials, which presigning needs, and the URL `request` goes to.
+fn signer<'a>(
+    client: &'a Client,
+    request: &crate::runtime::Request,
+) -> Result<(&'a crate::Credentials, String), BuildError> {
+    let inner = &client.inner;
+    let credentials =
+        inner.config.credentials.as_ref().ok_or_else(|| {
+            BuildError::new("presigning needs credentials, and the client has none")
+        })?;
+    let endpoint = inner.endpoint.as_ref().map_err(Clone::clone)?;
+    let url = endpoint.url(request.bucket.as_deref(), &request.path, &request.query);
+    Ok((credentials, url))
+}
+
 /// Presigns an operation's request (called by every generated `presigned()`).
 pub(crate) fn presign(
     client: &Client,
@@ -237,14 +252,10 @@ impl PresignedPostBuilder {
     pub fn build(self) -> Result<PresignedPost, BuildError> {
         PresigningConfig::expires_in(self.expires_in)
             .map_err(|e| BuildError::new(e.to_string()))?;
-        let inner = &self.client.inner;
-        let credentials = inner.config.credentials.as_ref().ok_or_else(|| {
-            BuildError::new("presigning needs credentials, and the client has none")
-        })?;
         let mut request = crate::runtime::Request::new();
         request.bucket(&self.bucket)?;
-        let endpoint = inner.endpoint.as_ref().map_err(Clone::clone)?;
-        let url = endpoint.url(request.bucket.as_deref(), "", &[]);
+        let (credentials, url) = signer(&self.client, &request)?;
+        let inner = &self.client.inner;
 
         // Whole seconds: `x-amz-date` has no room for fractions.
         let now = self.start_time.unwrap_or_else(SystemTime::now);

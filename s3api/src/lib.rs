@@ -3,6 +3,8 @@
 //! Exit codes follow the AWS CLI: 0 success, 2 bad usage or input (nothing was sent), 254
 //! an error from S3, 255 any other failure.
 
+#![deny(missing_docs)]
+
 use std::io::Write;
 use std::path::PathBuf;
 

@@ -61,6 +61,14 @@ pub fn first_sentence(text: &str) -> String {
     }
 }
 
+/// An `Option<&str>` literal: `Some("...")` or `None`.
+pub fn option_str(value: &Option<String>) -> TokenStream {
+    match value {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
 /// The Rust type of a member value (without the `Option` around it).
 pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
     match ty {

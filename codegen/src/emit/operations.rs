@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{de, deprecated, doc, first_sentence, ident, rust_type, ser};
+use super::{de, deprecated, doc, first_sentence, ident, option_str, rust_type, ser};
 use crate::ir::{AcceptorState, Matcher, Operation, Service, Structure, Type, Waiter};
 
 /// Rust names derived from an operation name.
@@ -242,20 +242,12 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         op.method
     );
     let send_doc = format!(" Sends the request and waits for the `{op_name}` response.");
-    let option = |v: &Option<String>| match v {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    };
-    let algorithm_header = option(&op.checksum_algorithm_header);
-    let mode_header = option(&op.checksum_mode_header);
+    let algorithm_header = option_str(&op.checksum_algorithm_header);
+    let mode_header = option_str(&op.checksum_mode_header);
     let response_checksums = &op.response_checksums;
     let (send_body, url_decode) = url_encoding(op, &output_ty);
     let paginator = paginator(op, &names, &input_ty, &output_ty, svc);
-    let waiters: Vec<TokenStream> = op
-        .waiters
-        .iter()
-        .map(|w| waiter(op, w, &names, input, &output_ty, svc))
-        .collect();
+    let waiters = waiters(op, &names, input, &output_ty, svc);
     quote! {
         #errors
 
@@ -317,29 +309,106 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
         #paginator
 
-        #(#waiters)*
+        #waiters
 
         #deserialize
     }
 }
 
-/// The type behind `Client::wait_until_<waiter>()`: the operation's input setters, the
-/// limits, and `wait()`.
-fn waiter(
+/// The name of the waiter type of an operation with waiters (`HeadObjectWaiter`).
+fn waiter_type(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Waiter", crate::ir::names::type_name(&op.name))
+}
+
+/// The static describing one waiter (`OBJECT_EXISTS`).
+fn waiter_static(w: &Waiter) -> proc_macro2::Ident {
+    format_ident!("{}", w.method.trim_start_matches("r#").to_ascii_uppercase())
+}
+
+/// The waiter type of an operation (one for all its waiters: the input setters, the
+/// limits, and `wait()`), and each waiter's acceptors as a static.
+fn waiters(
     op: &Operation,
-    w: &Waiter,
     names: &OperationNames,
     input: &Structure,
     output_ty: &proc_macro2::Ident,
     svc: &Service,
 ) -> TokenStream {
-    let ty = format_ident!("{}Waiter", w.name);
+    if op.waiters.is_empty() {
+        return quote!();
+    }
+    let ty = waiter_type(op);
     let input_ty = ident(&input.rust_name);
     let error = &names.error;
     let method = ident(&op.method);
-    let name = &w.name;
-    let classify = format_ident!("classify_{}", w.method.trim_start_matches("r#"));
     let setters = setters(input, svc);
+    let def = quote!(crate::runtime::WaiterDef<#output_ty, #error>);
+    let result = quote!(::std::result::Result<#output_ty, crate::error::SdkError<#error>>);
+    let defs = op.waiters.iter().map(|w| waiter_def(w, &result, &def));
+    let doc = format!(
+        " Polls `{}` until a waiter's state is reached; made by the client's `wait_until_...` methods.",
+        op.name
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub struct #ty {
+            client: crate::Client,
+            input: #input_ty,
+            waiter: &'static #def,
+            delay: ::std::time::Duration,
+            max_attempts: u32,
+        }
+
+        impl #ty {
+            pub(crate) fn new(client: crate::Client, waiter: &'static #def) -> Self {
+                Self {
+                    client,
+                    input: ::std::default::Default::default(),
+                    waiter,
+                    delay: waiter.delay,
+                    max_attempts: waiter.max_attempts,
+                }
+            }
+
+            #(#setters)*
+
+            /// Time between attempts (the waiter's default otherwise).
+            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
+                self.delay = delay;
+                self
+            }
+
+            /// Attempts before giving up (at least 1; the waiter's default otherwise).
+            pub fn max_attempts(mut self, attempts: u32) -> Self {
+                self.max_attempts = attempts.max(1);
+                self
+            }
+
+            /// Sends the request every delay until the state is reached, at most
+            /// `max_attempts` times and within `max_wait`. Returns the last output when a
+            /// successful response ended the wait.
+            pub async fn wait(self, max_wait: ::std::time::Duration) -> ::std::result::Result<::std::option::Option<#output_ty>, crate::error::WaiterError> {
+                let limits = crate::runtime::Waiting {
+                    name: self.waiter.name,
+                    delay: self.delay,
+                    max_attempts: self.max_attempts,
+                    max_wait,
+                };
+                let (client, input) = (self.client, self.input);
+                crate::runtime::wait(limits, || client.#method().set_input(input.clone()).send(), self.waiter.classify).await
+            }
+        }
+
+        #(#defs)*
+    }
+}
+
+/// One waiter: its defaults, and its acceptors as a function.
+fn waiter_def(w: &Waiter, result: &TokenStream, def: &TokenStream) -> TokenStream {
+    let name = &w.name;
+    let statik = waiter_static(w);
+    let classify = format_ident!("classify_{}", w.method.trim_start_matches("r#"));
     let delay = proc_macro2::Literal::u64_unsuffixed(w.delay);
     let attempts = proc_macro2::Literal::u32_unsuffixed(w.max_attempts);
     let checks = w.acceptors.iter().map(|a| {
@@ -374,64 +443,19 @@ fn waiter(
             }
         }
     });
-    let doc = doc(&w.docs);
-    let wait_doc = format!(
-        " Sends `{}` every delay (default {delay} s) until the state is reached, at most {attempts} times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.",
-        op.name
-    );
-    let classify_doc = format!(
-        " Matches a `{}` result against the `{name}` acceptors, in order.",
-        op.name
-    );
+    let doc = format!(" The `{name}` waiter. {}", w.docs);
+    let classify_doc = format!(" Matches a result against the `{name}` acceptors, in order.");
     quote! {
-        #doc
-        #[derive(Debug)]
-        pub struct #ty {
-            client: crate::Client,
-            input: #input_ty,
-            delay: ::std::time::Duration,
-            max_attempts: u32,
-        }
-
-        impl #ty {
-            pub(crate) fn new(client: crate::Client) -> Self {
-                Self {
-                    client,
-                    input: ::std::default::Default::default(),
-                    delay: ::std::time::Duration::from_secs(#delay),
-                    max_attempts: #attempts,
-                }
-            }
-
-            #(#setters)*
-
-            /// Time between attempts.
-            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-                self.delay = delay;
-                self
-            }
-
-            /// Attempts before giving up (at least 1).
-            pub fn max_attempts(mut self, attempts: u32) -> Self {
-                self.max_attempts = attempts.max(1);
-                self
-            }
-
-            #[doc = #wait_doc]
-            pub async fn wait(self, max_wait: ::std::time::Duration) -> ::std::result::Result<::std::option::Option<#output_ty>, crate::error::WaiterError> {
-                let limits = crate::runtime::Waiting {
-                    name: #name,
-                    delay: self.delay,
-                    max_attempts: self.max_attempts,
-                    max_wait,
-                };
-                let (client, input) = (self.client, self.input);
-                crate::runtime::wait(limits, || client.#method().set_input(input.clone()).send(), #classify).await
-            }
-        }
+        #[doc = #doc]
+        pub(crate) static #statik: #def = crate::runtime::WaiterDef {
+            name: #name,
+            delay: ::std::time::Duration::from_secs(#delay),
+            max_attempts: #attempts,
+            classify: #classify,
+        };
 
         #[doc = #classify_doc]
-        fn #classify(result: &::std::result::Result<#output_ty, crate::error::SdkError<#error>>) -> ::std::option::Option<crate::runtime::AcceptorState> {
+        fn #classify(result: &#result) -> ::std::option::Option<crate::runtime::AcceptorState> {
             #(#checks)*
             None
         }
@@ -454,9 +478,10 @@ fn paginator(
     let paginator = format_ident!("{}Paginator", op.name);
     let method = ident(&op.method);
     let op_name = &op.name;
-    let Some((main_field, _)) = p.results.first() else {
+    let Some((main_field, main_item)) = p.results.first() else {
         return quote!();
     };
+    let main_item = rust_type(main_item, svc);
     let main = ident(main_field);
     let page_size = p.limit.as_ref().map(|limit| {
         let limit = ident(limit);
@@ -474,12 +499,11 @@ fn paginator(
         let doc = format!(" The `{}` of every page, one by one.", field.trim_start_matches("r#"));
         quote! {
             #[doc = #doc]
-            pub fn #f(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::error::SdkError<#error>>> + Send {
+            pub fn #f(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::error::SdkError<#error>>> + Send + Unpin {
                 crate::runtime::paginate_items(self.send(), |page| page.#f)
             }
         }
     });
-    let main_item = p.results.first().map(|(_, item)| rust_type(item, svc));
     let main_doc = format!(
         " The `{}` of every page, one by one (the main result).",
         main_field.trim_start_matches("r#")
@@ -491,9 +515,8 @@ fn paginator(
             _ => quote!(next.#i = output.#o.clone();),
         }
     });
-    let fallback = p.fallback.as_ref().map(|(list, item)| {
-        let (list, item) = (ident(list), ident(item));
-        let first = ident(&p.tokens[0].0);
+    let fallback = p.fallback.as_ref().zip(p.tokens.first()).map(|((list, item), (first, _, _))| {
+        let (list, item, first) = (ident(list), ident(item), ident(first));
         quote! {
             if next.#first.is_none() {
                 next.#first = output.#list.as_ref().and_then(|items| items.last()).and_then(|last| last.#item.clone());
@@ -538,7 +561,7 @@ fn paginator(
             }
 
             /// The pages, one by one.
-            pub fn send(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#output_ty, crate::error::SdkError<#error>>> + Send {
+            pub fn send(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#output_ty, crate::error::SdkError<#error>>> + Send + Unpin {
                 let client = self.client;
                 let fetch = move |input: #input_ty| {
                     let client = client.clone();
@@ -552,7 +575,7 @@ fn paginator(
             }
 
             #[doc = #main_doc]
-            pub fn items(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#main_item, crate::error::SdkError<#error>>> + Send {
+            pub fn items(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#main_item, crate::error::SdkError<#error>>> + Send + Unpin {
                 self.#main()
             }
 
@@ -655,14 +678,15 @@ pub fn client(svc: &Service) -> TokenStream {
     });
     let waiter_methods = svc.operations.iter().flat_map(|op| {
         let module = ident(op.method.trim_start_matches("r#"));
+        let ty = waiter_type(op);
         op.waiters.iter().map(move |w| {
             let m = format_ident!("wait_until_{}", w.method.trim_start_matches("r#"));
-            let ty = format_ident!("{}Waiter", w.name);
+            let statik = waiter_static(w);
             let docs = doc(&w.docs);
             quote! {
                 #docs
                 pub fn #m(&self) -> crate::operation::#module::#ty {
-                    crate::operation::#module::#ty::new(self.clone())
+                    crate::operation::#module::#ty::new(self.clone(), &crate::operation::#module::#statik)
                 }
             }
         })
@@ -776,7 +800,6 @@ fn json_dispatch(svc: &Service) -> TokenStream {
                 input: ::serde_json::Value,
                 body: ::std::option::Option<crate::primitives::ByteStream>,
             ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
-                #[allow(unused_mut)]
                 match crate::json::operation_key(operation).as_str() {
                     #(#arms)*
                     _ => Err(crate::json::JsonError::UnknownOperation(operation.to_string())),

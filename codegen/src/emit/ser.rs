@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{ident, timestamp_format};
+use super::{ident, option_str, timestamp_format};
 use crate::ir::{Binding, Member, Operation, PathPart, Service, Structure, Type};
 
 /// Name of the XML writer function of a structure.
@@ -138,10 +138,7 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
                         let s = svc.structure(shape);
                         let writer = s.map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
                         let wire = &m.wire_name;
-                        let ns = match &m.xml_namespace {
-                            Some(ns) => quote!(Some(#ns)),
-                            None => quote!(None),
-                        };
+                        let ns = option_str(&m.xml_namespace);
                         quote! {
                             #required
                             if let Some(value) = &input.#field {
@@ -238,10 +235,7 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
                         .structure(shape)
                         .map(writer_fn)
                         .unwrap_or_else(|| format_ident!("missing"));
-                    let ns = match &m.xml_namespace {
-                        Some(ns) => quote!(Some(#ns)),
-                        None => quote!(None),
-                    };
+                    let ns = option_str(&m.xml_namespace);
                     quote!(#w(writer, #wire, value, #ns)?;)
                 }
                 ty => write_value(ty, quote!(#wire), quote!(value), svc),

@@ -696,7 +696,7 @@ impl Lowering<'_> {
                 Some(l) => (l, true),
                 None => (label, false),
             };
-            match input.members.iter().find(|m| m.name == label) {
+            match member(input, label) {
                 Some(m) if m.binding == Binding::Label => {
                     used.insert(label.to_string());
                     parts.push(PathPart::Label(Label {
@@ -750,9 +750,9 @@ impl Lowering<'_> {
         }
 
         // Checksum members travel as headers; the runtime reads them there.
-        let mut checksum_header = |member: &Option<String>| {
-            let m = member.as_ref()?;
-            match input.members.iter().find(|x| &x.name == m) {
+        let mut checksum_header = |name: &Option<String>| {
+            let m = name.as_ref()?;
+            match member(input, m) {
                 Some(x) if x.binding == Binding::Header => Some(x.wire_name.to_ascii_lowercase()),
                 Some(_) => {
                     self.d.error(
@@ -849,8 +849,7 @@ impl Lowering<'_> {
                     (Some(s), None, None, None) => Matcher::Status(s),
                     (None, Some(e), None, None) => Matcher::Error(e.clone()),
                     (None, None, Some(path), Some(expected)) => {
-                        let member =
-                            output.and_then(|o| o.members.iter().find(|m| &m.name == path));
+                        let member = output.and_then(|o| member(o, path));
                         match member {
                             Some(m)
                                 if matches!(
@@ -914,20 +913,19 @@ impl Lowering<'_> {
         output: &str,
     ) -> Option<Paginator> {
         let output = structures.iter().find(|s| s.name == output)?;
-        let find = |s: &Structure, name: &str| s.members.iter().find(|m| m.name == name).cloned();
         let problems = std::cell::RefCell::new(Vec::new());
-        let field =
-            |s: &Structure, name: &str, want: &str, ok: &dyn Fn(&Type) -> bool| match find(s, name)
-            {
-                Some(m) if ok(&m.ty) => Some(m),
-                _ => {
-                    problems.borrow_mut().push(format!(
-                        "paginator: `{name}` must be {want} member of {}",
-                        s.name
-                    ));
-                    None
-                }
-            };
+        let field = |s: &Structure, name: &str, want: &str, ok: &dyn Fn(&Type) -> bool| match member(
+            s, name,
+        ) {
+            Some(m) if ok(&m.ty) => Some(m.clone()),
+            _ => {
+                problems.borrow_mut().push(format!(
+                    "paginator: `{name}` must be {want} member of {}",
+                    s.name
+                ));
+                None
+            }
+        };
         let scalar = |t: &Type| matches!(t, Type::String | Type::Integer | Type::Long);
         let list = |t: &Type| matches!(t, Type::List { .. });
         if p.input_token.len() != p.output_token.len() || p.input_token.is_empty() {
@@ -973,14 +971,7 @@ impl Lowering<'_> {
                 .push("paginator: `result_keys` must name at least one list".to_string());
         }
         let fallback = p.fallback_token.as_ref().and_then(|path| {
-            let resolved = path.split_once('.').and_then(|(list, member)| {
-                let m = find(output, list)?;
-                let Type::List { item, .. } = &m.ty else { return None };
-                let Type::Structure(s) = item.as_ref() else { return None };
-                let s = structures.iter().find(|x| &x.name == s)?;
-                let item = find(s, member).filter(|x| x.ty == Type::String)?;
-                Some((m.field, item.field))
-            });
+            let resolved = list_item_string(output, path, structures);
             if resolved.is_none() {
                 problems.borrow_mut().push(format!("paginator: `fallback_token` `{path}` must be `List.Member` naming a string member of each item of an output list"));
             }
@@ -1007,13 +998,11 @@ impl Lowering<'_> {
         structures: &[Structure],
         output: &str,
     ) -> Option<UrlEncoding> {
-        let find = |s: &Structure, name: &str| s.members.iter().find(|m| m.name == name).cloned();
-        let member = find(input, &u.member);
         let Some(Member {
             ty: Type::Enum(enum_type),
             field,
             ..
-        }) = member
+        }) = member(input, &u.member).cloned()
         else {
             self.d.error(
                 place,
@@ -1026,7 +1015,7 @@ impl Lowering<'_> {
         };
         let output = structures.iter().find(|s| s.name == output)?;
         // The response names the encoding it used in a member of the same name.
-        if !matches!(find(output, &u.member), Some(Member { ty: Type::Enum(e), .. }) if e == enum_type)
+        if !matches!(member(output, &u.member), Some(Member { ty: Type::Enum(e), .. }) if *e == enum_type)
         {
             self.d.error(
                 place,
@@ -1038,25 +1027,12 @@ impl Lowering<'_> {
         }
         let mut decode = Vec::new();
         for path in &u.decode {
-            let (head, tail) = match path.split_once('.') {
-                Some((h, t)) => (h, Some(t)),
-                None => (path.as_str(), None),
-            };
-            let resolved = match (find(output, head), tail) {
-                (Some(m), None) if m.ty == Type::String => Some((m.field, None)),
-                (Some(m), Some(tail)) => match &m.ty {
-                    Type::List { item, .. } => match item.as_ref() {
-                        Type::Structure(s) => structures
-                            .iter()
-                            .find(|x| &x.name == s)
-                            .and_then(|s| find(s, tail))
-                            .filter(|x| x.ty == Type::String)
-                            .map(|x| (m.field.clone(), Some(x.field))),
-                        _ => None,
-                    },
-                    _ => None,
-                },
-                _ => None,
+            let resolved = if path.contains('.') {
+                list_item_string(output, path, structures).map(|(list, item)| (list, Some(item)))
+            } else {
+                member(output, path)
+                    .filter(|m| m.ty == Type::String)
+                    .map(|m| (m.field.clone(), None))
             };
             match resolved {
                 Some(r) => decode.push(r),
@@ -1075,6 +1051,31 @@ impl Lowering<'_> {
             decode,
         })
     }
+}
+
+/// The member `name` of `s`.
+fn member<'a>(s: &'a Structure, name: &str) -> Option<&'a Member> {
+    s.members.iter().find(|m| m.name == name)
+}
+
+/// Resolves `List.Member`: a list member of `s` whose items are structures, and a string
+/// member of those items. Returns both Rust fields.
+fn list_item_string(
+    s: &Structure,
+    path: &str,
+    structures: &[Structure],
+) -> Option<(String, String)> {
+    let (list, item_member) = path.split_once('.')?;
+    let list = member(s, list)?;
+    let Type::List { item, .. } = &list.ty else {
+        return None;
+    };
+    let Type::Structure(item) = item.as_ref() else {
+        return None;
+    };
+    let item = structures.iter().find(|x| &x.name == item)?;
+    let field = member(item, item_member).filter(|m| m.ty == Type::String)?;
+    Some((list.field.clone(), field.field.clone()))
 }
 
 /// Marks the structures that are written as request XML and those read from response XML:

@@ -670,26 +670,38 @@ impl crate::Client {
     /// Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
     pub fn wait_until_bucket_exists(
         &self,
-    ) -> crate::operation::head_bucket::BucketExistsWaiter {
-        crate::operation::head_bucket::BucketExistsWaiter::new(self.clone())
+    ) -> crate::operation::head_bucket::HeadBucketWaiter {
+        crate::operation::head_bucket::HeadBucketWaiter::new(
+            self.clone(),
+            &crate::operation::head_bucket::BUCKET_EXISTS,
+        )
     }
     /// Waits until the bucket no longer exists.
     pub fn wait_until_bucket_not_exists(
         &self,
-    ) -> crate::operation::head_bucket::BucketNotExistsWaiter {
-        crate::operation::head_bucket::BucketNotExistsWaiter::new(self.clone())
+    ) -> crate::operation::head_bucket::HeadBucketWaiter {
+        crate::operation::head_bucket::HeadBucketWaiter::new(
+            self.clone(),
+            &crate::operation::head_bucket::BUCKET_NOT_EXISTS,
+        )
     }
     /// Waits until the object exists.
     pub fn wait_until_object_exists(
         &self,
-    ) -> crate::operation::head_object::ObjectExistsWaiter {
-        crate::operation::head_object::ObjectExistsWaiter::new(self.clone())
+    ) -> crate::operation::head_object::HeadObjectWaiter {
+        crate::operation::head_object::HeadObjectWaiter::new(
+            self.clone(),
+            &crate::operation::head_object::OBJECT_EXISTS,
+        )
     }
     /// Waits until the object no longer exists.
     pub fn wait_until_object_not_exists(
         &self,
-    ) -> crate::operation::head_object::ObjectNotExistsWaiter {
-        crate::operation::head_object::ObjectNotExistsWaiter::new(self.clone())
+    ) -> crate::operation::head_object::HeadObjectWaiter {
+        crate::operation::head_object::HeadObjectWaiter::new(
+            self.clone(),
+            &crate::operation::head_object::OBJECT_NOT_EXISTS,
+        )
     }
 }
 #[cfg(feature = "serde")]
@@ -712,7 +724,6 @@ impl crate::Client {
         input: ::serde_json::Value,
         body: ::std::option::Option<crate::primitives::ByteStream>,
     ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
-        #[allow(unused_mut)]
         match crate::json::operation_key(operation).as_str() {
             "abortmultipartupload" => {
                 let input: crate::operation::abort_multipart_upload::AbortMultipartUploadInput = crate::json::input(

@@ -33,27 +33,39 @@ pub(crate) enum Algorithm {
     Md5,
 }
 
-/// The request headers that carry a checksum value; a caller who set one keeps it.
-const VALUE_HEADERS: &[&str] = &[
-    "content-md5",
-    "x-amz-checksum-crc32",
-    "x-amz-checksum-crc32c",
-    "x-amz-checksum-crc64nvme",
-    "x-amz-checksum-sha1",
-    "x-amz-checksum-sha256",
-];
-
 impl Algorithm {
+    /// Every algorithm, so every header that can carry a checksum value.
+    const ALL: [Algorithm; 6] = [
+        Algorithm::Crc32,
+        Algorithm::Crc32c,
+        Algorithm::Crc64Nvme,
+        Algorithm::Sha1,
+        Algorithm::Sha256,
+        Algorithm::Md5,
+    ];
+
+    /// What the client computes when the request names no algorithm, as boto3 does.
+    pub(crate) const DEFAULT: Algorithm = Algorithm::Crc32;
+
+    /// The name S3 gives the algorithm.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Algorithm::Crc32 => "CRC32",
+            Algorithm::Crc32c => "CRC32C",
+            Algorithm::Crc64Nvme => "CRC64NVME",
+            Algorithm::Sha1 => "SHA1",
+            Algorithm::Sha256 => "SHA256",
+            Algorithm::Md5 => "MD5",
+        }
+    }
+
     /// The algorithm named as S3 names it (`CRC32`, `SHA256`...).
+    /// `Md5` is not one: it only ever travels as `Content-MD5`.
     pub(crate) fn from_name(name: &str) -> Option<Algorithm> {
-        Some(match name.to_ascii_uppercase().as_str() {
-            "CRC32" => Algorithm::Crc32,
-            "CRC32C" => Algorithm::Crc32c,
-            "CRC64NVME" => Algorithm::Crc64Nvme,
-            "SHA1" => Algorithm::Sha1,
-            "SHA256" => Algorithm::Sha256,
-            _ => return None,
-        })
+        Self::ALL
+            .into_iter()
+            .filter(|a| *a != Algorithm::Md5)
+            .find(|a| a.name().eq_ignore_ascii_case(name))
     }
 
     /// The header that carries a checksum of this algorithm.
@@ -148,7 +160,11 @@ pub(crate) async fn add_request_checksum(
     headers: &mut HeaderMap,
     source: BodySource,
 ) -> Result<(), BuildError> {
-    if VALUE_HEADERS.iter().any(|h| headers.contains_key(*h)) {
+    // A checksum value the caller set is sent as given.
+    if Algorithm::ALL
+        .iter()
+        .any(|a| headers.contains_key(a.header()))
+    {
         return Ok(());
     }
     let chosen = match rule.algorithm_header.and_then(|h| headers.get(h)) {
@@ -169,9 +185,9 @@ pub(crate) async fn add_request_checksum(
         (None, RequestChecksumCalculation::WhenSupported)
             if rule.required || rule.algorithm_header.is_some() =>
         {
-            Algorithm::Crc32
+            Algorithm::DEFAULT
         }
-        (None, RequestChecksumCalculation::WhenRequired) if rule.required => Algorithm::Crc32,
+        (None, RequestChecksumCalculation::WhenRequired) if rule.required => Algorithm::DEFAULT,
         (None, _) => return Ok(()),
     };
     let Some(value) = body_checksum(algorithm, source).await? else {
@@ -193,7 +209,7 @@ pub(crate) async fn add_request_checksum(
         && chosen.is_none()
         && let Some(h) = rule.algorithm_header
     {
-        headers.insert(h, HeaderValue::from_static("CRC32"));
+        headers.insert(h, HeaderValue::from_static(algorithm.name()));
     }
     Ok(())
 }
@@ -246,6 +262,22 @@ pub(crate) fn response_checksum(
     })
 }
 
+/// Whether the checksum computed over a body is the one S3 sent.
+pub(crate) fn compare(
+    algorithm: Algorithm,
+    expected: String,
+    actual: String,
+) -> Result<(), ChecksumMismatch> {
+    if actual == expected {
+        return Ok(());
+    }
+    Err(ChecksumMismatch {
+        header: algorithm.header(),
+        expected,
+        actual,
+    })
+}
+
 /// A response body checked against the checksum S3 sent, as it streams by: the last
 /// chunk is followed by an error instead of the end when they differ.
 pub(crate) struct Validated {
@@ -278,21 +310,16 @@ impl Stream for Validated {
                 }
                 Poll::Ready(Some(Ok(chunk)))
             }
-            Poll::Ready(None) => {
-                let Some(hasher) = this.hasher.take() else {
-                    return Poll::Ready(None);
-                };
-                let actual = hasher.finish();
-                if actual == this.expected {
-                    Poll::Ready(None)
-                } else {
-                    Poll::Ready(Some(Err(ByteStreamError::new(ChecksumMismatch {
-                        header: this.algorithm.header(),
-                        expected: std::mem::take(&mut this.expected),
-                        actual,
-                    }))))
+            Poll::Ready(None) => match this.hasher.take() {
+                None => Poll::Ready(None),
+                Some(hasher) => {
+                    let expected = std::mem::take(&mut this.expected);
+                    match compare(this.algorithm, expected, hasher.finish()) {
+                        Ok(()) => Poll::Ready(None),
+                        Err(mismatch) => Poll::Ready(Some(Err(ByteStreamError::new(mismatch)))),
+                    }
                 }
-            }
+            },
             other => other,
         }
     }

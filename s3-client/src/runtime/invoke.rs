@@ -155,13 +155,13 @@ pub(crate) async fn invoke(
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        let expected = validate
+            .then(|| checksum::response_checksum(&headers, spec.response_checksums, status))
+            .flatten();
         if (200..300).contains(&status) && spec.streaming_output {
             let length = response.content_length();
             let mut stream = ByteStream::from_stream(response.bytes_stream(), length);
-            if validate
-                && let Some((algorithm, expected)) =
-                    checksum::response_checksum(&headers, spec.response_checksums, status)
-            {
+            if let Some((algorithm, expected)) = expected {
                 stream = ByteStream::wrap(
                     checksum::Validated::new(stream, algorithm, expected),
                     length,
@@ -185,16 +185,11 @@ pub(crate) async fn invoke(
         // CopyObject, UploadPartCopy): an `<Error>` document is an error whatever the status.
         let error_document = is_error_document(&body);
         if (200..300).contains(&status) && !error_document {
-            if validate
-                && let Some((algorithm, expected)) =
-                    checksum::response_checksum(&headers, spec.response_checksums, status)
-                && algorithm.checksum(&body) != expected
+            if let Some((algorithm, expected)) = expected
+                && let Err(mismatch) =
+                    checksum::compare(algorithm, expected, algorithm.checksum(&body))
             {
-                return Err(Failure::Response(ResponseError::new(format!(
-                    "checksum mismatch: S3 sent {} `{expected}`, the body received has `{}`",
-                    algorithm.header(),
-                    algorithm.checksum(&body)
-                ))));
+                return Err(Failure::Response(ResponseError::new(mismatch.to_string())));
             }
             return Ok(Response {
                 status,

@@ -22,7 +22,7 @@ pub use response::Response;
     unused_imports,
     reason = "error_code_of serves error acceptors, which S3's waiters lack"
 )]
-pub use wait::{AcceptorState, Waiting, error_code_of, status_of, wait};
+pub use wait::{AcceptorState, WaiterDef, Waiting, error_code_of, status_of, wait};
 pub use xml::{XmlReader, XmlWriter};
 
 use crate::client::Client;

@@ -30,12 +30,12 @@ struct State<I, F> {
 }
 
 /// The pages of a paginated operation, starting with `first`, fetched one at a time as
-/// the stream is read.
+/// the stream is read. Boxed, so that callers can use it without pinning it first.
 pub fn paginate<I, O, E, F, Fut>(
     first: I,
     fetch: F,
     pages: Pages<I, O>,
-) -> impl Stream<Item = Result<O, SdkError<E>>> + Send
+) -> impl Stream<Item = Result<O, SdkError<E>>> + Send + Unpin
 where
     I: Clone + Send + 'static,
     O: Send + 'static,
@@ -50,7 +50,7 @@ where
         remaining: pages.max_items,
         repeated: None,
     };
-    stream::unfold(state, move |mut st| async move {
+    Box::pin(stream::unfold(state, move |mut st| async move {
         if let Some(token) = st.repeated.take() {
             let e = ResponseError::new(format!(
                 "paginator: the server sent the token {token} twice; stopping instead of looping forever"
@@ -78,14 +78,14 @@ where
                 Some((Ok(page), st))
             }
         }
-    })
+    }))
 }
 
 /// The items `take` finds in each page, one by one; an error ends the stream after it.
 pub fn paginate_items<O, T, E>(
-    pages: impl Stream<Item = Result<O, SdkError<E>>> + Send,
+    pages: impl Stream<Item = Result<O, SdkError<E>>> + Send + Unpin,
     take: fn(O) -> Option<Vec<T>>,
-) -> impl Stream<Item = Result<T, SdkError<E>>> + Send
+) -> impl Stream<Item = Result<T, SdkError<E>>> + Send + Unpin
 where
     T: Send,
     E: Send,

@@ -21,7 +21,29 @@ pub enum AcceptorState {
     Retry,
 }
 
-/// One waiter's limits.
+/// A waiter as the model describes it: its name, defaults and acceptors.
+pub struct WaiterDef<O, E> {
+    /// The waiter's model name.
+    pub name: &'static str,
+    /// Default time between attempts.
+    pub delay: Duration,
+    /// Default attempts before giving up.
+    pub max_attempts: u32,
+    /// Matches a result against the acceptors, in order.
+    pub classify: fn(&Result<O, SdkError<E>>) -> Option<AcceptorState>,
+}
+
+impl<O, E> std::fmt::Debug for WaiterDef<O, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaiterDef")
+            .field("name", &self.name)
+            .field("delay", &self.delay)
+            .field("max_attempts", &self.max_attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One wait's limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Waiting {
     /// The waiter's model name.

@@ -205,21 +205,26 @@ fn serialize(
     }
     Ok(request)
 }
-/// Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
+/// Polls `HeadBucket` until a waiter's state is reached; made by the client's `wait_until_...` methods.
 #[derive(Debug)]
-pub struct BucketExistsWaiter {
+pub struct HeadBucketWaiter {
     client: crate::Client,
     input: HeadBucketInput,
+    waiter: &'static crate::runtime::WaiterDef<HeadBucketOutput, HeadBucketError>,
     delay: ::std::time::Duration,
     max_attempts: u32,
 }
-impl BucketExistsWaiter {
-    pub(crate) fn new(client: crate::Client) -> Self {
+impl HeadBucketWaiter {
+    pub(crate) fn new(
+        client: crate::Client,
+        waiter: &'static crate::runtime::WaiterDef<HeadBucketOutput, HeadBucketError>,
+    ) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
-            delay: ::std::time::Duration::from_secs(5),
-            max_attempts: 20,
+            waiter,
+            delay: waiter.delay,
+            max_attempts: waiter.max_attempts,
         }
     }
     /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
@@ -261,17 +266,19 @@ impl BucketExistsWaiter {
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
-    /// Time between attempts.
+    /// Time between attempts (the waiter's default otherwise).
     pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
         self.delay = delay;
         self
     }
-    /// Attempts before giving up (at least 1).
+    /// Attempts before giving up (at least 1; the waiter's default otherwise).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
-    /// Sends `HeadBucket` every delay (default 5 s) until the state is reached, at most 20 times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.
+    /// Sends the request every delay until the state is reached, at most
+    /// `max_attempts` times and within `max_wait`. Returns the last output when a
+    /// successful response ended the wait.
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -280,7 +287,7 @@ impl BucketExistsWaiter {
         crate::error::WaiterError,
     > {
         let limits = crate::runtime::Waiting {
-            name: "BucketExists",
+            name: self.waiter.name,
             delay: self.delay,
             max_attempts: self.max_attempts,
             max_wait,
@@ -289,12 +296,22 @@ impl BucketExistsWaiter {
         crate::runtime::wait(
                 limits,
                 || client.head_bucket().set_input(input.clone()).send(),
-                classify_bucket_exists,
+                self.waiter.classify,
             )
             .await
     }
 }
-/// Matches a `HeadBucket` result against the `BucketExists` acceptors, in order.
+/// The `BucketExists` waiter. Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
+pub(crate) static BUCKET_EXISTS: crate::runtime::WaiterDef<
+    HeadBucketOutput,
+    HeadBucketError,
+> = crate::runtime::WaiterDef {
+    name: "BucketExists",
+    delay: ::std::time::Duration::from_secs(5),
+    max_attempts: 20,
+    classify: classify_bucket_exists,
+};
+/// Matches a result against the `BucketExists` acceptors, in order.
 fn classify_bucket_exists(
     result: &::std::result::Result<
         HeadBucketOutput,
@@ -315,96 +332,17 @@ fn classify_bucket_exists(
     }
     None
 }
-/// Waits until the bucket no longer exists.
-#[derive(Debug)]
-pub struct BucketNotExistsWaiter {
-    client: crate::Client,
-    input: HeadBucketInput,
-    delay: ::std::time::Duration,
-    max_attempts: u32,
-}
-impl BucketNotExistsWaiter {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: ::std::default::Default::default(),
-            delay: ::std::time::Duration::from_secs(5),
-            max_attempts: 20,
-        }
-    }
-    /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadBucketInput::bucket`].
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`HeadBucketInput::bucket`] set so far.
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.bucket
-    }
-    /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadBucketInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
-    /// Time between attempts.
-    pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.delay = delay;
-        self
-    }
-    /// Attempts before giving up (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-    /// Sends `HeadBucket` every delay (default 5 s) until the state is reached, at most 20 times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.
-    pub async fn wait(
-        self,
-        max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
-        ::std::option::Option<HeadBucketOutput>,
-        crate::error::WaiterError,
-    > {
-        let limits = crate::runtime::Waiting {
-            name: "BucketNotExists",
-            delay: self.delay,
-            max_attempts: self.max_attempts,
-            max_wait,
-        };
-        let (client, input) = (self.client, self.input);
-        crate::runtime::wait(
-                limits,
-                || client.head_bucket().set_input(input.clone()).send(),
-                classify_bucket_not_exists,
-            )
-            .await
-    }
-}
-/// Matches a `HeadBucket` result against the `BucketNotExists` acceptors, in order.
+/// The `BucketNotExists` waiter. Waits until the bucket no longer exists.
+pub(crate) static BUCKET_NOT_EXISTS: crate::runtime::WaiterDef<
+    HeadBucketOutput,
+    HeadBucketError,
+> = crate::runtime::WaiterDef {
+    name: "BucketNotExists",
+    delay: ::std::time::Duration::from_secs(5),
+    max_attempts: 20,
+    classify: classify_bucket_not_exists,
+};
+/// Matches a result against the `BucketNotExists` acceptors, in order.
 fn classify_bucket_not_exists(
     result: &::std::result::Result<
         HeadBucketOutput,

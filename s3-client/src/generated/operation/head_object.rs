@@ -1018,21 +1018,26 @@ fn serialize(
     }
     Ok(request)
 }
-/// Waits until the object exists.
+/// Polls `HeadObject` until a waiter's state is reached; made by the client's `wait_until_...` methods.
 #[derive(Debug)]
-pub struct ObjectExistsWaiter {
+pub struct HeadObjectWaiter {
     client: crate::Client,
     input: HeadObjectInput,
+    waiter: &'static crate::runtime::WaiterDef<HeadObjectOutput, HeadObjectError>,
     delay: ::std::time::Duration,
     max_attempts: u32,
 }
-impl ObjectExistsWaiter {
-    pub(crate) fn new(client: crate::Client) -> Self {
+impl HeadObjectWaiter {
+    pub(crate) fn new(
+        client: crate::Client,
+        waiter: &'static crate::runtime::WaiterDef<HeadObjectOutput, HeadObjectError>,
+    ) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
-            delay: ::std::time::Duration::from_secs(5),
-            max_attempts: 20,
+            waiter,
+            delay: waiter.delay,
+            max_attempts: waiter.max_attempts,
         }
     }
     /// Sets [`HeadObjectInput::bucket`]: Name of the bucket that holds the object.
@@ -1439,17 +1444,19 @@ impl ObjectExistsWaiter {
     ) -> &::std::option::Option<crate::types::ChecksumMode> {
         &self.input.checksum_mode
     }
-    /// Time between attempts.
+    /// Time between attempts (the waiter's default otherwise).
     pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
         self.delay = delay;
         self
     }
-    /// Attempts before giving up (at least 1).
+    /// Attempts before giving up (at least 1; the waiter's default otherwise).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
-    /// Sends `HeadObject` every delay (default 5 s) until the state is reached, at most 20 times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.
+    /// Sends the request every delay until the state is reached, at most
+    /// `max_attempts` times and within `max_wait`. Returns the last output when a
+    /// successful response ended the wait.
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1458,7 +1465,7 @@ impl ObjectExistsWaiter {
         crate::error::WaiterError,
     > {
         let limits = crate::runtime::Waiting {
-            name: "ObjectExists",
+            name: self.waiter.name,
             delay: self.delay,
             max_attempts: self.max_attempts,
             max_wait,
@@ -1467,12 +1474,22 @@ impl ObjectExistsWaiter {
         crate::runtime::wait(
                 limits,
                 || client.head_object().set_input(input.clone()).send(),
-                classify_object_exists,
+                self.waiter.classify,
             )
             .await
     }
 }
-/// Matches a `HeadObject` result against the `ObjectExists` acceptors, in order.
+/// The `ObjectExists` waiter. Waits until the object exists.
+pub(crate) static OBJECT_EXISTS: crate::runtime::WaiterDef<
+    HeadObjectOutput,
+    HeadObjectError,
+> = crate::runtime::WaiterDef {
+    name: "ObjectExists",
+    delay: ::std::time::Duration::from_secs(5),
+    max_attempts: 20,
+    classify: classify_object_exists,
+};
+/// Matches a result against the `ObjectExists` acceptors, in order.
 fn classify_object_exists(
     result: &::std::result::Result<
         HeadObjectOutput,
@@ -1487,461 +1504,17 @@ fn classify_object_exists(
     }
     None
 }
-/// Waits until the object no longer exists.
-#[derive(Debug)]
-pub struct ObjectNotExistsWaiter {
-    client: crate::Client,
-    input: HeadObjectInput,
-    delay: ::std::time::Duration,
-    max_attempts: u32,
-}
-impl ObjectNotExistsWaiter {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: ::std::default::Default::default(),
-            delay: ::std::time::Duration::from_secs(5),
-            max_attempts: 20,
-        }
-    }
-    /// Sets [`HeadObjectInput::bucket`]: Name of the bucket that holds the object.
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::bucket`].
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::bucket`] set so far.
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.bucket
-    }
-    /// Sets [`HeadObjectInput::if_match`]: Return metadata only if the object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_match`].
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.if_match = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_match`] set so far.
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.if_match
-    }
-    /// Sets [`HeadObjectInput::if_modified_since`]: Return metadata only if the object was modified after this time; otherwise S3 responds with 304 Not Modified.
-    pub fn if_modified_since(mut self, value: crate::primitives::DateTime) -> Self {
-        self.input.if_modified_since = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_modified_since`].
-    pub fn set_if_modified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.if_modified_since = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_modified_since`] set so far.
-    pub fn get_if_modified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.if_modified_since
-    }
-    /// Sets [`HeadObjectInput::if_none_match`]: Return metadata only if the object's entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_none_match`].
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.if_none_match = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_none_match`] set so far.
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.if_none_match
-    }
-    /// Sets [`HeadObjectInput::if_unmodified_since`]: Return metadata only if the object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
-    pub fn if_unmodified_since(mut self, value: crate::primitives::DateTime) -> Self {
-        self.input.if_unmodified_since = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_unmodified_since`].
-    pub fn set_if_unmodified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.if_unmodified_since = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_unmodified_since`] set so far.
-    pub fn get_if_unmodified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.if_unmodified_since
-    }
-    /// Sets [`HeadObjectInput::key`]: Key of the object whose metadata to return.
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::key`].
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::key`] set so far.
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.key
-    }
-    /// Sets [`HeadObjectInput::range`]: Byte range to describe, such as `bytes=0-1023`; the returned length and range then refer to that range.
-    pub fn range(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.range = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::range`].
-    pub fn set_range(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.range = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::range`] set so far.
-    pub fn get_range(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.range
-    }
-    /// Sets [`HeadObjectInput::response_cache_control`]: Overrides `CacheControl` in this response only; not allowed for anonymous requests.
-    pub fn response_cache_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.response_cache_control = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_cache_control`].
-    pub fn set_response_cache_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.response_cache_control = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_cache_control`] set so far.
-    pub fn get_response_cache_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.response_cache_control
-    }
-    /// Sets [`HeadObjectInput::response_content_disposition`]: Overrides `ContentDisposition` in this response only; not allowed for anonymous requests.
-    pub fn response_content_disposition(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_disposition = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_disposition`].
-    pub fn set_response_content_disposition(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_disposition = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_disposition`] set so far.
-    pub fn get_response_content_disposition(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.response_content_disposition
-    }
-    /// Sets [`HeadObjectInput::response_content_encoding`]: Overrides `ContentEncoding` in this response only; not allowed for anonymous requests.
-    pub fn response_content_encoding(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_encoding = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_encoding`].
-    pub fn set_response_content_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_encoding = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_encoding`] set so far.
-    pub fn get_response_content_encoding(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.response_content_encoding
-    }
-    /// Sets [`HeadObjectInput::response_content_language`]: Overrides `ContentLanguage` in this response only; not allowed for anonymous requests.
-    pub fn response_content_language(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_language = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_language`].
-    pub fn set_response_content_language(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_language = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_language`] set so far.
-    pub fn get_response_content_language(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.response_content_language
-    }
-    /// Sets [`HeadObjectInput::response_content_type`]: Overrides `ContentType` in this response only; not allowed for anonymous requests.
-    pub fn response_content_type(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_type = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_type`].
-    pub fn set_response_content_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.response_content_type = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_type`] set so far.
-    pub fn get_response_content_type(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.response_content_type
-    }
-    /// Sets [`HeadObjectInput::response_expires`]: Overrides `Expires` in this response only; not allowed for anonymous requests.
-    pub fn response_expires(mut self, value: crate::primitives::DateTime) -> Self {
-        self.input.response_expires = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_expires`].
-    pub fn set_response_expires(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
-        self.input.response_expires = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_expires`] set so far.
-    pub fn get_response_expires(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
-        &self.input.response_expires
-    }
-    /// Sets [`HeadObjectInput::version_id`]: Version of the object to describe; defaults to the current version.
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::version_id`].
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::version_id`] set so far.
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.version_id
-    }
-    /// Sets [`HeadObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_algorithm`].
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_algorithm = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_algorithm`] set so far.
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.sse_customer_algorithm
-    }
-    /// Sets [`HeadObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_key`].
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
-        self.input.sse_customer_key = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_key`] set so far.
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
-        &self.input.sse_customer_key
-    }
-    /// Sets [`HeadObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_key_md5`].
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.sse_customer_key_md5 = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_key_md5`] set so far.
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.sse_customer_key_md5
-    }
-    /// Sets [`HeadObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::request_payer`].
-    pub fn set_request_payer(
-        mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::request_payer`] set so far.
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`HeadObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.input.part_number = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::part_number`].
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
-        self.input.part_number = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::part_number`] set so far.
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
-        &self.input.part_number
-    }
-    /// Sets [`HeadObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::expected_bucket_owner`].
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::expected_bucket_owner`] set so far.
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
-        &self.input.expected_bucket_owner
-    }
-    /// Sets [`HeadObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
-    pub fn checksum_mode(mut self, value: crate::types::ChecksumMode) -> Self {
-        self.input.checksum_mode = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::checksum_mode`].
-    pub fn set_checksum_mode(
-        mut self,
-        value: ::std::option::Option<crate::types::ChecksumMode>,
-    ) -> Self {
-        self.input.checksum_mode = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::checksum_mode`] set so far.
-    pub fn get_checksum_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumMode> {
-        &self.input.checksum_mode
-    }
-    /// Time between attempts.
-    pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.delay = delay;
-        self
-    }
-    /// Attempts before giving up (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-    /// Sends `HeadObject` every delay (default 5 s) until the state is reached, at most 20 times (by default) and within `max_wait`. Returns the last output when a successful response ended the wait.
-    pub async fn wait(
-        self,
-        max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
-        ::std::option::Option<HeadObjectOutput>,
-        crate::error::WaiterError,
-    > {
-        let limits = crate::runtime::Waiting {
-            name: "ObjectNotExists",
-            delay: self.delay,
-            max_attempts: self.max_attempts,
-            max_wait,
-        };
-        let (client, input) = (self.client, self.input);
-        crate::runtime::wait(
-                limits,
-                || client.head_object().set_input(input.clone()).send(),
-                classify_object_not_exists,
-            )
-            .await
-    }
-}
-/// Matches a `HeadObject` result against the `ObjectNotExists` acceptors, in order.
+/// The `ObjectNotExists` waiter. Waits until the object no longer exists.
+pub(crate) static OBJECT_NOT_EXISTS: crate::runtime::WaiterDef<
+    HeadObjectOutput,
+    HeadObjectError,
+> = crate::runtime::WaiterDef {
+    name: "ObjectNotExists",
+    delay: ::std::time::Duration::from_secs(5),
+    max_attempts: 20,
+    classify: classify_object_not_exists,
+};
+/// Matches a result against the `ObjectNotExists` acceptors, in order.
 fn classify_object_not_exists(
     result: &::std::result::Result<
         HeadObjectOutput,

@@ -252,7 +252,7 @@ impl ListBucketsPaginator {
             ListBucketsOutput,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListBucketsInput| {
             let client = client.clone();
@@ -276,7 +276,7 @@ impl ListBucketsPaginator {
             crate::types::Bucket,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.buckets()
     }
     /// The `buckets` of every page, one by one.
@@ -287,7 +287,7 @@ impl ListBucketsPaginator {
             crate::types::Bucket,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.buckets)
     }
 }

@@ -403,7 +403,7 @@ impl ListMultipartUploadsPaginator {
             ListMultipartUploadsOutput,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListMultipartUploadsInput| {
             let client = client.clone();
@@ -427,7 +427,7 @@ impl ListMultipartUploadsPaginator {
             crate::types::MultipartUpload,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.uploads()
     }
     /// The `uploads` of every page, one by one.
@@ -438,7 +438,7 @@ impl ListMultipartUploadsPaginator {
             crate::types::MultipartUpload,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.uploads)
     }
     /// The `common_prefixes` of every page, one by one.
@@ -449,7 +449,7 @@ impl ListMultipartUploadsPaginator {
             crate::types::CommonPrefix,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

@@ -488,7 +488,7 @@ impl ListObjectVersionsPaginator {
             ListObjectVersionsOutput,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListObjectVersionsInput| {
             let client = client.clone();
@@ -512,7 +512,7 @@ impl ListObjectVersionsPaginator {
             crate::types::ObjectVersion,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.versions()
     }
     /// The `versions` of every page, one by one.
@@ -523,7 +523,7 @@ impl ListObjectVersionsPaginator {
             crate::types::ObjectVersion,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.versions)
     }
     /// The `delete_markers` of every page, one by one.
@@ -534,7 +534,7 @@ impl ListObjectVersionsPaginator {
             crate::types::DeleteMarkerEntry,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.delete_markers)
     }
     /// The `common_prefixes` of every page, one by one.
@@ -545,7 +545,7 @@ impl ListObjectVersionsPaginator {
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

@@ -472,7 +472,7 @@ impl ListObjectsPaginator {
             ListObjectsOutput,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListObjectsInput| {
             let client = client.clone();
@@ -496,7 +496,7 @@ impl ListObjectsPaginator {
             crate::types::Object,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.contents()
     }
     /// The `contents` of every page, one by one.
@@ -507,7 +507,7 @@ impl ListObjectsPaginator {
             crate::types::Object,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
     /// The `common_prefixes` of every page, one by one.
@@ -518,7 +518,7 @@ impl ListObjectsPaginator {
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

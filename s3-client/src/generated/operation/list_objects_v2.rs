@@ -526,7 +526,7 @@ impl ListObjectsV2Paginator {
             ListObjectsV2Output,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListObjectsV2Input| {
             let client = client.clone();
@@ -550,7 +550,7 @@ impl ListObjectsV2Paginator {
             crate::types::Object,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.contents()
     }
     /// The `contents` of every page, one by one.
@@ -561,7 +561,7 @@ impl ListObjectsV2Paginator {
             crate::types::Object,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
     /// The `common_prefixes` of every page, one by one.
@@ -572,7 +572,7 @@ impl ListObjectsV2Paginator {
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

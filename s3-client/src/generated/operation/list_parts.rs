@@ -471,7 +471,7 @@ impl ListPartsPaginator {
             ListPartsOutput,
             crate::error::SdkError<ListPartsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         let client = self.client;
         let fetch = move |input: ListPartsInput| {
             let client = client.clone();
@@ -495,7 +495,7 @@ impl ListPartsPaginator {
             crate::types::Part,
             crate::error::SdkError<ListPartsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         self.parts()
     }
     /// The `parts` of every page, one by one.
@@ -506,7 +506,7 @@ impl ListPartsPaginator {
             crate::types::Part,
             crate::error::SdkError<ListPartsError>,
         >,
-    > + Send {
+    > + Send + Unpin {
         crate::runtime::paginate_items(self.send(), |page| page.parts)
     }
 }
