@@ -58,6 +58,10 @@ pub struct Operation {
     /// [`Waiter`], read during lowering so that errors name the waiter.
     #[serde(default)]
     pub waiters: serde_json::Map<String, serde_json::Value>,
+    /// The server may work on the request for minutes before or while it answers
+    /// (server-side copies, assembling a multipart upload).
+    #[serde(default)]
+    pub long_running: bool,
     /// What the operation does.
     pub docs: String,
 }
@@ -284,9 +288,13 @@ pub struct Member {
     /// XML namespace URI declared on this member's element.
     #[serde(default)]
     pub xml_namespace: Option<String>,
-    /// A secret: never shown by `Debug`.
+    /// A secret: never shown by `Debug`, never in an error message.
     #[serde(default)]
     pub sensitive: bool,
+    /// A header naming a source object as `bucket/key[?versionId=...]`, which the client
+    /// percent-encodes as boto3 does; the builder also gets a setter taking the parts.
+    #[serde(default)]
+    pub copy_source: bool,
     /// Set when the member is deprecated.
     #[serde(default)]
     pub deprecated: Option<Deprecation>,

@@ -1,4 +1,4 @@
-//! `ByteStream`: request and response bodies, in memory or streamed.
+//! `ByteStream`: request and response bodies, in memory, read from a file, or streamed.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,29 +23,63 @@ impl ByteStreamError {
             source: source.into(),
         }
     }
+
+    /// The error that ended the stream.
+    pub fn inner(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        self.source.as_ref()
+    }
 }
 
 type BoxStream = Pin<Box<dyn Stream<Item = Result<Bytes, ByteStreamError>> + Send>>;
 
+/// A body's chunks with plain boxed errors, as the transport takes them.
+pub(crate) type Chunks =
+    Pin<Box<dyn Stream<Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>> + Send>>;
+
+/// How much of a file a body covers, from its offset (see [`ByteStream::read_from`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    /// Exactly this many bytes; building the body fails if the file is shorter.
+    Exact(u64),
+    /// At most this many bytes: the rest of the file when it is shorter.
+    UpTo(u64),
+}
+
+/// A part of a file: where it is, and which bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct FileSlice {
+    pub(crate) path: PathBuf,
+    pub(crate) offset: u64,
+    pub(crate) length: u64,
+}
+
 enum Inner {
     /// All of the body, in memory (taken once it has been yielded).
     Bytes(Option<Bytes>),
-    /// Chunks produced on demand, with the total length when known, and the file they
-    /// come from, which can be read again for a checksum.
+    /// A slice of a file, opened when first read; it can be read again from the start.
+    File {
+        slice: FileSlice,
+        chunks: Option<BoxStream>,
+    },
+    /// Chunks produced on demand, with the total length when known. It can be read once.
     Stream {
         stream: BoxStream,
         length: Option<u64>,
-        path: Option<PathBuf>,
     },
 }
 
-/// A body: bytes in memory, or a stream of chunks that is never held whole.
+/// A body: bytes in memory, a file read in chunks as it is sent, or a stream of chunks
+/// that is never held whole.
 ///
 /// It is a [`Stream`] of [`Bytes`] chunks; [`ByteStream::collect`] gathers it when the
-/// caller does want it in memory.
+/// caller does want it in memory. Bodies in memory and from files can be sent again when
+/// a request is retried; a one-shot stream cannot.
 pub struct ByteStream {
     inner: Inner,
 }
+
+/// Bytes read from a file per chunk.
+const FILE_CHUNK: u64 = 128 * 1024;
 
 impl ByteStream {
     /// A body of `bytes`, held in memory.
@@ -61,7 +95,8 @@ impl ByteStream {
     }
 
     /// A body read from `stream` as it is sent; `length`, when known, becomes the
-    /// `Content-Length` that S3 needs for uploads.
+    /// `Content-Length` that S3 needs for uploads. It is read once, so a request with
+    /// it is never retried.
     pub fn from_stream<S, E>(stream: S, length: Option<u64>) -> Self
     where
         S: Stream<Item = Result<Bytes, E>> + Send + 'static,
@@ -72,25 +107,21 @@ impl ByteStream {
             inner: Inner::Stream {
                 stream: Box::pin(stream.map_err(ByteStreamError::new)),
                 length,
-                path: None,
             },
         }
     }
 
     /// A body streamed from the file at `path`, with its length; the file is read in
-    /// chunks as the request is sent, never into memory whole.
+    /// chunks as the request is sent, never into memory whole, and read again from the
+    /// start if the request is retried.
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
-        let file = tokio::fs::File::open(path.as_ref()).await?;
-        let length = file.metadata().await?.len();
-        let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024);
-        use futures_util::TryStreamExt;
-        Ok(ByteStream {
-            inner: Inner::Stream {
-                stream: Box::pin(stream.map_err(ByteStreamError::new)),
-                length: Some(length),
-                path: Some(path.as_ref().to_path_buf()),
-            },
-        })
+        Self::read_from().path(path).build().await
+    }
+
+    /// A body from part of a file: `ByteStream::read_from().path(p).offset(o)
+    /// .length(Length::Exact(n)).build().await`, as aws-sdk-s3 spells it.
+    pub fn read_from() -> FsBuilder {
+        FsBuilder::default()
     }
 
     /// A body that yields `stream`'s chunks, for wrappers such as checksum validation.
@@ -102,16 +133,31 @@ impl ByteStream {
             inner: Inner::Stream {
                 stream: Box::pin(stream),
                 length,
-                path: None,
             },
         }
     }
 
-    /// The file a streamed body is read from, when it is one.
-    pub(crate) fn path(&self) -> Option<&Path> {
+    /// The file slice a body is read from, when it is one.
+    pub(crate) fn file(&self) -> Option<&FileSlice> {
         match &self.inner {
-            Inner::Stream { path, .. } => path.as_deref(),
-            Inner::Bytes(_) => None,
+            Inner::File { slice, .. } => Some(slice),
+            _ => None,
+        }
+    }
+
+    /// The same body again, from its start, when it can be read twice: bytes in memory
+    /// or a file (reopened).
+    pub(crate) fn replay(&self) -> Option<ByteStream> {
+        match &self.inner {
+            Inner::Bytes(Some(b)) => Some(ByteStream::new(b.clone())),
+            Inner::Bytes(None) => Some(ByteStream::default()),
+            Inner::File { slice, .. } => Some(ByteStream {
+                inner: Inner::File {
+                    slice: slice.clone(),
+                    chunks: None,
+                },
+            }),
+            Inner::Stream { .. } => None,
         }
     }
 
@@ -119,6 +165,7 @@ impl ByteStream {
     pub fn content_length(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(b) => Some(b.as_ref().map_or(0, |b| b.len() as u64)),
+            Inner::File { slice, .. } => Some(slice.length),
             Inner::Stream { length, .. } => *length,
         }
     }
@@ -127,8 +174,7 @@ impl ByteStream {
     pub(crate) fn as_bytes(&self) -> Option<&Bytes> {
         match &self.inner {
             Inner::Bytes(Some(b)) => Some(b),
-            Inner::Bytes(None) => None,
-            Inner::Stream { .. } => None,
+            _ => None,
         }
     }
 
@@ -140,29 +186,158 @@ impl ByteStream {
 
     /// Reads the whole body into memory.
     pub async fn collect(self) -> Result<Bytes, ByteStreamError> {
-        use futures_util::StreamExt;
-        match self.inner {
-            Inner::Bytes(b) => Ok(b.unwrap_or_default()),
-            Inner::Stream {
-                mut stream, length, ..
-            } => {
-                let capacity = length.unwrap_or(0).min(64 * 1024 * 1024) as usize;
-                let mut buf = bytes::BytesMut::with_capacity(capacity);
-                while let Some(chunk) = stream.next().await {
-                    buf.extend_from_slice(&chunk?);
-                }
-                Ok(buf.freeze())
-            }
+        if let Inner::Bytes(b) = self.inner {
+            return Ok(b.unwrap_or_default());
         }
+        let capacity = self.content_length().unwrap_or(0).min(64 * 1024 * 1024) as usize;
+        let mut buf = bytes::BytesMut::with_capacity(capacity);
+        let mut stream = self;
+        while let Some(chunk) = stream.next().await {
+            buf.extend_from_slice(&chunk?);
+        }
+        Ok(buf.freeze())
     }
 
-    /// The body in the form reqwest sends.
-    pub(crate) fn into_reqwest(self) -> reqwest::Body {
-        match self.inner {
-            Inner::Bytes(b) => reqwest::Body::from(b.unwrap_or_default()),
-            Inner::Stream { stream, .. } => reqwest::Body::wrap_stream(stream),
-        }
+    /// The chunks as a plain stream with boxed errors, and the length when known: what
+    /// the transport sends.
+    pub(crate) fn into_chunks(self) -> (Chunks, Option<u64>) {
+        use futures_util::TryStreamExt;
+        let length = self.content_length();
+        (Box::pin(self.map_err(|e| e.source)), length)
     }
+}
+
+/// Builds a body from part of a file; made by [`ByteStream::read_from`].
+#[derive(Debug, Default, Clone)]
+pub struct FsBuilder {
+    path: Option<PathBuf>,
+    offset: u64,
+    length: Option<Length>,
+}
+
+impl FsBuilder {
+    /// The file to read.
+    pub fn path(mut self, path: impl AsRef<Path>) -> Self {
+        self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Where in the file the body starts (default 0).
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = offset;
+        self
+    }
+
+    /// How many bytes from the offset (default: to the end of the file).
+    pub fn length(mut self, length: Length) -> Self {
+        self.length = Some(length);
+        self
+    }
+
+    /// Checks the file and its size; the file is read only when the body is sent.
+    pub async fn build(self) -> std::io::Result<ByteStream> {
+        let path = self.path.ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "ByteStream::read_from() needs a path",
+            )
+        })?;
+        let size = tokio::fs::metadata(&path).await?.len();
+        let available = size.saturating_sub(self.offset);
+        if self.offset > size {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "offset {} is past the end of {} ({size} bytes)",
+                    self.offset,
+                    path.display()
+                ),
+            ));
+        }
+        let length = match self.length {
+            None => available,
+            Some(Length::UpTo(n)) => n.min(available),
+            Some(Length::Exact(n)) if n <= available => n,
+            Some(Length::Exact(n)) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{} has {available} bytes from offset {}, not the {n} asked for",
+                        path.display(),
+                        self.offset
+                    ),
+                ));
+            }
+        };
+        Ok(ByteStream {
+            inner: Inner::File {
+                slice: FileSlice {
+                    path,
+                    offset: self.offset,
+                    length,
+                },
+                chunks: None,
+            },
+        })
+    }
+}
+
+/// Reads a file slice chunk by chunk, opening the file on the first read. A file that
+/// turns out shorter than the slice is an error, never a short body.
+fn file_chunks(slice: FileSlice) -> BoxStream {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    struct State {
+        file: Option<tokio::fs::File>,
+        slice: FileSlice,
+        remaining: u64,
+    }
+    let remaining = slice.length;
+    let state = State {
+        file: None,
+        slice,
+        remaining,
+    };
+    Box::pin(futures_util::stream::try_unfold(
+        state,
+        |mut st| async move {
+            if st.remaining == 0 {
+                return Ok(None);
+            }
+            let fail = |e: std::io::Error, path: &Path| {
+                ByteStreamError::new(format!("cannot read {}: {e}", path.display()))
+            };
+            let file = match &mut st.file {
+                Some(f) => f,
+                None => {
+                    let mut f = tokio::fs::File::open(&st.slice.path)
+                        .await
+                        .map_err(|e| fail(e, &st.slice.path))?;
+                    if st.slice.offset > 0 {
+                        f.seek(std::io::SeekFrom::Start(st.slice.offset))
+                            .await
+                            .map_err(|e| fail(e, &st.slice.path))?;
+                    }
+                    st.file.insert(f)
+                }
+            };
+            let mut buf = vec![0; st.remaining.min(FILE_CHUNK) as usize];
+            let n = file
+                .read(&mut buf)
+                .await
+                .map_err(|e| fail(e, &st.slice.path))?;
+            if n == 0 {
+                return Err(ByteStreamError::new(format!(
+                    "{} ended {} bytes before the {} the body was built with",
+                    st.slice.path.display(),
+                    st.remaining,
+                    st.slice.length
+                )));
+            }
+            buf.truncate(n);
+            st.remaining -= n as u64;
+            Ok(Some((Bytes::from(buf), st)))
+        },
+    ))
 }
 
 impl Default for ByteStream {
@@ -179,6 +354,13 @@ impl fmt::Debug for ByteStream {
                 "ByteStream({} bytes in memory)",
                 b.as_ref().map_or(0, Bytes::len)
             ),
+            Inner::File { slice, .. } => write!(
+                f,
+                "ByteStream({} bytes of {} from offset {})",
+                slice.length,
+                slice.path.display(),
+                slice.offset
+            ),
             Inner::Stream {
                 length: Some(n), ..
             } => write!(f, "ByteStream(stream of {n} bytes)"),
@@ -193,6 +375,10 @@ impl Stream for ByteStream {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         match &mut self.inner {
             Inner::Bytes(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(Ok)),
+            Inner::File { slice, chunks } => chunks
+                .get_or_insert_with(|| file_chunks(slice.clone()))
+                .as_mut()
+                .poll_next(cx),
             Inner::Stream { stream, .. } => stream.as_mut().poll_next(cx),
         }
     }
@@ -201,6 +387,7 @@ impl Stream for ByteStream {
         match &self.inner {
             Inner::Bytes(Some(_)) => (1, Some(1)),
             Inner::Bytes(None) => (0, Some(0)),
+            Inner::File { .. } => (0, None),
             Inner::Stream { stream, .. } => stream.size_hint(),
         }
     }
@@ -233,5 +420,53 @@ impl From<&'static str> for ByteStream {
 impl From<String> for ByteStream {
     fn from(text: String) -> Self {
         Self::new(Bytes::from(text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn file_slices_read_and_replay() {
+        let path = std::env::temp_dir().join(format!("s3-client-body-{}", std::process::id()));
+        std::fs::write(&path, b"0123456789").unwrap();
+        let body = ByteStream::read_from()
+            .path(&path)
+            .offset(2)
+            .length(Length::Exact(5))
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(body.content_length(), Some(5));
+        let again = body.replay().unwrap();
+        assert_eq!(&body.collect().await.unwrap()[..], b"23456");
+        assert_eq!(&again.collect().await.unwrap()[..], b"23456");
+        let tail = ByteStream::read_from()
+            .path(&path)
+            .offset(8)
+            .length(Length::UpTo(100))
+            .build()
+            .await
+            .unwrap();
+        assert_eq!(&tail.collect().await.unwrap()[..], b"89");
+        let too_long = ByteStream::read_from()
+            .path(&path)
+            .offset(8)
+            .length(Length::Exact(3))
+            .build()
+            .await;
+        assert!(too_long.is_err());
+        // A file that shrinks after the body was built is an error, not a short body.
+        let body = ByteStream::from_path(&path).await.unwrap();
+        std::fs::write(&path, b"01").unwrap();
+        let err = body.collect().await.unwrap_err();
+        assert!(err.to_string().contains("ended 8 bytes before"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        let stream = ByteStream::from_stream(
+            futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"x"))]),
+            Some(1),
+        );
+        assert!(stream.replay().is_none());
     }
 }

@@ -1,51 +1,28 @@
-//! The client: configuration plus one HTTP connection pool, shared by clones.
+//! The client: a handle on the runtime (configuration, connection pool, what the client
+//! learns as it goes), shared by clones.
 
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::credentials::ProfileError;
-use crate::error::BuildError;
-use crate::runtime::Endpoint;
+use crate::runtime::Handle;
 
-/// The S3 client. Cheap to clone: clones share configuration and connection pool.
+/// The S3 client. Cheap to clone: clones share configuration, connection pool, retry
+/// quota and the bucket regions learnt from redirects.
 ///
 /// Every operation is a method returning a fluent builder, e.g.
 /// `client.get_object().bucket("b").key("k").send().await`.
 #[derive(Clone, Debug)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) config: Config,
-    /// The HTTP client, or why it could not be built (reported on the first request).
-    pub(crate) http: Result<reqwest::Client, String>,
-    /// Where requests go, or why the configured endpoint is unusable (reported on the
-    /// first request, before anything is sent).
-    pub(crate) endpoint: Result<Endpoint, BuildError>,
+    handle: Arc<Handle>,
 }
 
 impl Client {
-    /// A client for `config`.
+    /// A client for `config`. Nothing is opened until the first request; root
+    /// certificates are read on the first HTTPS connection of the process.
     pub fn new(config: Config) -> Self {
-        let mut builder = reqwest::Client::builder();
-        if let Some(t) = config.connect_timeout {
-            builder = builder.connect_timeout(t);
-        }
-        if let Some(t) = config.timeout {
-            builder = builder.timeout(t);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"));
-        let endpoint = Endpoint::new(&config);
         Client {
-            inner: Arc::new(Inner {
-                config,
-                http,
-                endpoint,
-            }),
+            handle: Arc::new(Handle::new(config, crate::generated::SIGNING_NAME)),
         }
     }
 
@@ -56,6 +33,11 @@ impl Client {
 
     /// The client's configuration.
     pub fn config(&self) -> &Config {
-        &self.inner.config
+        &self.handle.config
+    }
+
+    /// The runtime handle generated code sends with.
+    pub(crate) fn handle(&self) -> &Handle {
+        &self.handle
     }
 }

@@ -1,9 +1,7 @@
-//! Credentials and the shared AWS configuration: environment variables and profile files.
+//! Credentials and the shared AWS settings: environment variables and profile files.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-
-use crate::config::{Config, ConfigBuilder};
 
 /// An access key, secret key and optional session token. `Debug` never shows the secrets.
 pub type Credentials = aws_credential_types::Credentials;
@@ -77,8 +75,34 @@ fn read_profile(
     }
 }
 
-/// Resolves a configuration from environment variables (read through `env`) and profiles.
-pub(crate) fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ProfileError> {
+/// What the environment and the shared profile files say, before it becomes a
+/// configuration: each value as written, environment variables first.
+#[derive(Debug, Default)]
+pub(crate) struct SharedSettings {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) credentials: Option<Credentials>,
+    /// `AWS_MAX_ATTEMPTS` or the profile's `max_attempts`, and where it came from.
+    pub(crate) max_attempts: Option<(String, &'static str)>,
+    /// `AWS_RETRY_MODE` or the profile's `retry_mode`, and where it came from.
+    pub(crate) retry_mode: Option<(String, &'static str)>,
+    pub(crate) path_style: bool,
+}
+
+impl ProfileError {
+    /// A setting whose value cannot be used.
+    pub(crate) fn setting(source: &str, message: String) -> Self {
+        ProfileError {
+            file: source.to_string(),
+            message,
+        }
+    }
+}
+
+/// Reads environment variables (through `env`) and the profile files they point to.
+pub(crate) fn resolve(
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<SharedSettings, ProfileError> {
     let profile = env("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
     let aws_dir = home().map(|h| h.join(".aws"));
     let creds_path = env("AWS_SHARED_CREDENTIALS_FILE")
@@ -95,20 +119,11 @@ pub(crate) fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Pr
             .or_else(|| from_config.get(key))
             .cloned()
     };
-
-    let mut builder = ConfigBuilder::default();
-    if let Some(region) = env("AWS_REGION")
-        .or_else(|| env("AWS_DEFAULT_REGION"))
-        .or_else(|| from_config.get("region").cloned())
-    {
-        builder = builder.region(region);
-    }
-    if let Some(url) = env("AWS_ENDPOINT_URL_S3")
-        .or_else(|| env("AWS_ENDPOINT_URL"))
-        .or_else(|| from_config.get("endpoint_url").cloned())
-    {
-        builder = builder.endpoint_url(url);
-    }
+    let either = |var: &str, key: &str, var_source: &'static str, key_source: &'static str| {
+        env(var)
+            .map(|v| (v, var_source))
+            .or_else(|| from_config.get(key).map(|v| (v.clone(), key_source)))
+    };
     let credentials = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
         (Some(id), Some(secret)) => Some(Credentials::new(
             id,
@@ -131,22 +146,28 @@ pub(crate) fn resolve(env: &dyn Fn(&str) -> Option<String>) -> Result<Config, Pr
             _ => None,
         },
     };
-    if let Some(c) = credentials {
-        builder = builder.credentials(c);
-    }
-    if let Some(attempts) =
-        env("AWS_MAX_ATTEMPTS").or_else(|| from_config.get("max_attempts").cloned())
-    {
-        let n = attempts.parse::<u32>().map_err(|_| ProfileError {
-            file: "AWS_MAX_ATTEMPTS / max_attempts".into(),
-            message: format!("`{attempts}` is not a whole number"),
-        })?;
-        builder = builder.max_attempts(n);
-    }
-    if from_config.get("addressing_style").map(String::as_str) == Some("path") {
-        builder = builder.force_path_style(true);
-    }
-    Ok(builder.build())
+    Ok(SharedSettings {
+        region: env("AWS_REGION")
+            .or_else(|| env("AWS_DEFAULT_REGION"))
+            .or_else(|| from_config.get("region").cloned()),
+        endpoint_url: env("AWS_ENDPOINT_URL_S3")
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .or_else(|| from_config.get("endpoint_url").cloned()),
+        credentials,
+        max_attempts: either(
+            "AWS_MAX_ATTEMPTS",
+            "max_attempts",
+            "AWS_MAX_ATTEMPTS",
+            "profile max_attempts",
+        ),
+        retry_mode: either(
+            "AWS_RETRY_MODE",
+            "retry_mode",
+            "AWS_RETRY_MODE",
+            "profile retry_mode",
+        ),
+        path_style: from_config.get("addressing_style").map(String::as_str) == Some("path"),
+    })
 }
 
 #[cfg(test)]
@@ -177,9 +198,9 @@ mod tests {
 
         let m = vars(&[("AWS_PROFILE", "work")]);
         let c = resolve(&|k| m.get(k).cloned()).unwrap();
-        assert_eq!(c.region, "ap-south-1");
+        assert_eq!(c.region.as_deref(), Some("ap-south-1"));
         assert_eq!(c.endpoint_url.as_deref(), Some("http://127.0.0.1:9000"));
-        assert!(c.force_path_style);
+        assert!(c.path_style);
         let cr = c.credentials.unwrap();
         assert_eq!((cr.access_key_id(), cr.session_token()), ("W", Some("T")));
 
@@ -189,7 +210,7 @@ mod tests {
             ("AWS_REGION", "us-west-2"),
         ]);
         let c = resolve(&|k| m.get(k).cloned()).unwrap();
-        assert_eq!(c.region, "us-west-2");
+        assert_eq!(c.region.as_deref(), Some("us-west-2"));
         assert_eq!(c.credentials.as_ref().unwrap().access_key_id(), "E");
         assert!(
             !format!("{c:?}").contains("ES"),
@@ -198,7 +219,7 @@ mod tests {
 
         let m = vars(&[]);
         let c = resolve(&|k| m.get(k).cloned()).unwrap();
-        assert_eq!(c.region, "eu-west-1");
+        assert_eq!(c.region.as_deref(), Some("eu-west-1"));
         assert_eq!(c.credentials.unwrap().access_key_id(), "D");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -81,29 +81,90 @@ pub struct ChecksumMismatch {
     pub(crate) actual: String,
 }
 
+/// What kind of transport failure a [`DispatchError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DispatchErrorKind {
+    /// No connection could be opened (refused, unresolvable, TLS failed); nothing was sent.
+    Connect,
+    /// Opening a connection took longer than the connect timeout.
+    ConnectTimeout,
+    /// The server did not answer within the attempt or operation timeout.
+    Timeout,
+    /// A request or response body moved too little for too long (stalled-stream
+    /// protection).
+    Stalled,
+    /// The connection broke while the request was sent or the response read.
+    Io,
+}
+
 /// The request could not be sent or its response not received (connection, timeout, I/O).
-#[derive(Debug, thiserror::Error)]
-#[error("request failed to complete: {source}")]
+#[derive(Debug)]
 pub struct DispatchError {
-    #[source]
+    kind: DispatchErrorKind,
     source: Box<dyn std::error::Error + Send + Sync>,
-    timeout: bool,
+    note: Option<String>,
 }
 
 impl DispatchError {
     pub(crate) fn new(
+        kind: DispatchErrorKind,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-        timeout: bool,
     ) -> Self {
         DispatchError {
+            kind,
             source: source.into(),
-            timeout,
+            note: None,
         }
     }
 
-    /// Whether the request timed out.
+    pub(crate) fn with_note(mut self, note: String) -> Self {
+        self.note = Some(note);
+        self
+    }
+
+    /// What kind of failure it is.
+    pub fn kind(&self) -> DispatchErrorKind {
+        self.kind
+    }
+
+    /// Whether a time limit ran out: connecting, waiting for the server, or a stalled body.
     pub fn is_timeout(&self) -> bool {
-        self.timeout
+        matches!(
+            self.kind,
+            DispatchErrorKind::ConnectTimeout
+                | DispatchErrorKind::Timeout
+                | DispatchErrorKind::Stalled
+        )
+    }
+
+    /// Whether no connection could be opened, so nothing was sent.
+    pub fn is_connect(&self) -> bool {
+        matches!(
+            self.kind,
+            DispatchErrorKind::Connect | DispatchErrorKind::ConnectTimeout
+        )
+    }
+
+    /// What the client adds: why it did not retry, or after how many attempts it gave up.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+}
+
+impl fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "request failed to complete: {}", self.source)?;
+        if let Some(note) = &self.note {
+            write!(f, " ({note})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DispatchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
     }
 }
 
@@ -116,6 +177,17 @@ pub struct ErrorMetadata {
     pub(crate) request_id: Option<String>,
     pub(crate) extended_request_id: Option<String>,
     pub(crate) bodiless: bool,
+    /// Rarely present, so kept out of line: errors stay small.
+    pub(crate) extra: Option<Box<ErrorExtra>>,
+}
+
+/// The less common facts of an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ErrorExtra {
+    /// The region an error document names (`<Region>`), for region redirects.
+    pub(crate) region: Option<String>,
+    /// What the client adds: why it did not retry, or after how many attempts it gave up.
+    pub(crate) note: Option<String>,
 }
 
 impl ErrorMetadata {
@@ -149,6 +221,28 @@ impl ErrorMetadata {
     pub fn is_bodiless(&self) -> bool {
         self.bodiless
     }
+
+    /// What the client adds: why it did not retry, or after how many attempts it gave up.
+    pub fn note(&self) -> Option<&str> {
+        self.extra.as_ref()?.note.as_deref()
+    }
+
+    /// The region the error document names, if any.
+    pub(crate) fn region(&self) -> Option<&str> {
+        self.extra.as_ref()?.region.as_deref()
+    }
+
+    fn extra(&mut self) -> &mut ErrorExtra {
+        self.extra.get_or_insert_with(Default::default)
+    }
+
+    pub(crate) fn set_note(&mut self, note: String) {
+        self.extra().note = Some(note);
+    }
+
+    pub(crate) fn set_region(&mut self, region: String) {
+        self.extra().region = Some(region);
+    }
 }
 
 impl fmt::Display for ErrorMetadata {
@@ -164,6 +258,9 @@ impl fmt::Display for ErrorMetadata {
         }
         if let Some(id) = self.request_id() {
             write!(f, " [request id {id}]")?;
+        }
+        if let Some(note) = self.note() {
+            write!(f, " ({note})")?;
         }
         Ok(())
     }

@@ -36,7 +36,7 @@ pub enum JsonError {
     #[error("{source}")]
     Call {
         /// The error S3 sent, when it sent one.
-        meta: Option<ErrorMetadata>,
+        meta: Option<Box<ErrorMetadata>>,
         /// The input was refused before anything was sent.
         construction: bool,
         /// The underlying error.
@@ -57,7 +57,7 @@ impl JsonError {
     /// Wraps an operation's error, keeping what S3 said.
     pub(crate) fn call<E: std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> Self {
         JsonError::Call {
-            meta: e.meta().cloned(),
+            meta: e.meta().cloned().map(Box::new),
             construction: matches!(e, SdkError::Construction(_)),
             source: Box::new(e),
         }

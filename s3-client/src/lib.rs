@@ -35,14 +35,17 @@ pub mod presigning;
 mod runtime;
 
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, RequestChecksumCalculation, ResponseChecksumValidation};
+pub use config::{
+    Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_SIZE, RequestChecksumCalculation,
+    ResponseChecksumValidation, RetryConfig, RetryMode, StalledStreamProtection, TimeoutConfig,
+};
 pub use credentials::{Credentials, ProfileError};
 pub use error::SdkError;
 pub use generated::{API_VERSION, operation, types};
 
 /// Values that are not specific to one operation: bodies and timestamps.
 pub mod primitives {
-    pub use crate::body::{ByteStream, ByteStreamError};
+    pub use crate::body::{ByteStream, ByteStreamError, FsBuilder, Length};
     pub use aws_smithy_types::DateTime;
     pub use aws_smithy_types::date_time::Format as DateTimeFormat;
 }

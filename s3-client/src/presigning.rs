@@ -18,123 +18,14 @@
 use std::time::{Duration, SystemTime};
 
 use base64::Engine;
-use http::HeaderMap;
 
 use crate::client::Client;
 use crate::error::BuildError;
 use crate::runtime::signing;
 
-/// S3 accepts presigned requests valid for at most seven days.
-pub const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
-
-/// An expiry outside what S3 accepts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("presigned requests expire between 1 second and 7 days ({max} s) after signing; got {got:?}", max = MAX_EXPIRY.as_secs())]
-pub struct PresigningConfigError {
-    got: Duration,
-}
-
-/// How long a presigned request stays valid, and from when.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PresigningConfig {
-    expires_in: Duration,
-    start_time: Option<SystemTime>,
-}
-
-impl PresigningConfig {
-    /// Valid for `expires_in` from now: at least 1 second, at most 7 days.
-    pub fn expires_in(expires_in: Duration) -> Result<Self, PresigningConfigError> {
-        if expires_in < Duration::from_secs(1) || expires_in > MAX_EXPIRY {
-            return Err(PresigningConfigError { got: expires_in });
-        }
-        Ok(PresigningConfig {
-            expires_in,
-            start_time: None,
-        })
-    }
-
-    /// Signs as of `time` instead of now (the validity counts from it).
-    pub fn start_time(mut self, time: SystemTime) -> Self {
-        self.start_time = Some(time);
-        self
-    }
-
-    /// How long the request stays valid.
-    pub fn expiry(&self) -> Duration {
-        self.expires_in
-    }
-}
-
-/// A presigned request: send `method` to `uri` with `headers`, no credentials needed.
-#[derive(Debug, Clone)]
-pub struct PresignedRequest {
-    pub(crate) method: &'static str,
-    pub(crate) uri: String,
-    pub(crate) headers: HeaderMap,
-}
-
-impl PresignedRequest {
-    /// The HTTP method.
-    pub fn method(&self) -> &str {
-        self.method
-    }
-
-    /// The URL, with the signature in its query.
-    pub fn uri(&self) -> &str {
-        &self.uri
-    }
-
-    /// Headers the request was signed with; they must be sent as they are.
-    pub fn headers(&self) -> &HeaderMap {
-        &self.headers
-    }
-}
-
-/// The client's credentials, which presigning needs, and the URL `request` goes to.
-fn signer<'a>(
-    client: &'a Client,
-    request: &crate::runtime::Request,
-) -> Result<(&'a crate::Credentials, String), BuildError> {
-    let inner = &client.inner;
-    let credentials =
-        inner.config.credentials.as_ref().ok_or_else(|| {
-            BuildError::new("presigning needs credentials, and the client has none")
-        })?;
-    let endpoint = inner.endpoint.as_ref().map_err(Clone::clone)?;
-    let url = endpoint.url(request.bucket.as_deref(), &request.path, &request.query);
-    Ok((credentials, url))
-}
-
-/// Presigns an operation's request (called by every generated `presigned()`).
-pub(crate) fn presign(
-    client: &Client,
-    method: &'static str,
-    request: crate::runtime::Request,
-    config: PresigningConfig,
-) -> Result<PresignedRequest, BuildError> {
-    let inner = &client.inner;
-    let credentials =
-        inner.config.credentials.as_ref().ok_or_else(|| {
-            BuildError::new("presigning needs credentials, and the client has none")
-        })?;
-    let endpoint = inner.endpoint.as_ref().map_err(Clone::clone)?;
-    let url = endpoint.url(request.bucket.as_deref(), &request.path, &request.query);
-    let uri = signing::presign_url(
-        method,
-        &url,
-        &request.headers,
-        credentials,
-        &inner.config.region,
-        crate::generated::SIGNING_NAME,
-        config.start_time.unwrap_or_else(SystemTime::now),
-        config.expires_in,
-    )?;
-    Ok(PresignedRequest {
-        method,
-        uri,
-        headers: request.headers,
-    })
-}
+pub use crate::runtime::presign::{
+    MAX_EXPIRY, PresignedRequest, PresigningConfig, PresigningConfigError,
+};
 
 /// One condition of a POST policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -214,13 +105,12 @@ impl PresignedPostBuilder {
         }
     }
 
-    /// Adds a form field and a condition that it has exactly this value, as boto3 does for
-    /// `Fields` (`acl`, `Content-Type`, `x-amz-meta-...`, `success_action_status`).
+    /// Adds a prefilled form field (`acl`, `Content-Type`, `x-amz-meta-...`,
+    /// `success_action_status`), as boto3's `Fields`. It is not part of the policy: S3
+    /// accepts the form only if a condition covers every field, so add one with
+    /// [`PresignedPostBuilder::condition`], as boto3 expects `Conditions` to.
     pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        let (name, value) = (name.into(), value.into());
-        self.conditions
-            .push(Condition::Equals(name.clone(), value.clone()));
-        self.fields.push((name, value));
+        self.fields.push((name.into(), value.into()));
         self
     }
 
@@ -254,11 +144,11 @@ impl PresignedPostBuilder {
             .map_err(|e| BuildError::new(e.to_string()))?;
         let mut request = crate::runtime::Request::new();
         request.bucket(&self.bucket)?;
-        let (credentials, url) = signer(&self.client, &request)?;
-        let inner = &self.client.inner;
+        let handle = self.client.handle();
+        let (credentials, url, region) = handle.signing_target(&request)?;
 
         // Whole seconds: `x-amz-date` has no room for fractions.
-        let now = self.start_time.unwrap_or_else(SystemTime::now);
+        let now = self.start_time.unwrap_or_else(|| handle.now());
         let since_epoch = now
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_err(|_| BuildError::new("the signing time is before 1970"))?;
@@ -271,8 +161,8 @@ impl PresignedPostBuilder {
         let iso = fmt(stamp)?; // 2026-11-24T07:00:00Z
         let amz_date: String = iso.chars().filter(|c| *c != '-' && *c != ':').collect();
         let day = &amz_date[..8];
-        let region = &inner.config.region;
-        let service = crate::generated::SIGNING_NAME;
+        let region = &region;
+        let service = handle.signing_name;
         let credential = format!(
             "{}/{day}/{region}/{service}/aws4_request",
             credentials.access_key_id()
@@ -334,15 +224,6 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn expiry_limits_are_s3s() {
-        assert!(PresigningConfig::expires_in(Duration::from_secs(1)).is_ok());
-        assert!(PresigningConfig::expires_in(MAX_EXPIRY).is_ok());
-        let err = PresigningConfig::expires_in(MAX_EXPIRY + Duration::from_secs(1)).unwrap_err();
-        assert!(err.to_string().contains("7 days"), "{err}");
-        assert!(PresigningConfig::expires_in(Duration::from_millis(999)).is_err());
-    }
 
     #[test]
     fn conditions_as_json() {

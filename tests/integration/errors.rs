@@ -115,14 +115,44 @@ async fn bad_input_fails_before_sending() {
         "{err}"
     );
 
+    for bucket in [".", ".."] {
+        let err = client
+            .get_object()
+            .bucket(bucket)
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+        assert!(err.to_string().contains("not `.` or `..`"), "{err}");
+    }
+
     let err = client
-        .get_object()
+        .upload_part()
         .bucket("b")
-        .key("a/../b")
+        .key("k")
+        .upload_id("")
+        .part_number(1)
         .send()
         .await
         .unwrap_err();
-    assert!(err.to_string().contains("`..` path segment"), "{err}");
+    let SdkError::Construction(build) = &err else {
+        panic!("expected a construction error, got {err:?}")
+    };
+    assert_eq!(build.member_name(), Some("UploadPartInput.UploadId"));
+    assert!(err.to_string().contains("must not be empty"), "{err}");
+
+    // Non-ASCII metadata is refused, as botocore refuses it.
+    let err = client
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .metadata("x", "\u{e9}")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(err.to_string().contains("non-ASCII character"), "{err}");
 
     let err = client
         .put_object()

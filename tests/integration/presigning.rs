@@ -239,8 +239,18 @@ async fn presigned_post_uploads_within_the_policy() {
     let form_for = |key: &str| {
         client
             .generate_presigned_post("forms", key)
+            // Fields are form fields only, as in boto3; the policy covers them through
+            // the conditions the caller gives.
             .field("Content-Type", "text/plain")
             .field("x-amz-meta-source", "browser")
+            .condition(Condition::Equals(
+                "Content-Type".into(),
+                "text/plain".into(),
+            ))
+            .condition(Condition::Equals(
+                "x-amz-meta-source".into(),
+                "browser".into(),
+            ))
             .condition(Condition::StartsWith(
                 "success_action_status".into(),
                 "2".into(),
@@ -262,6 +272,14 @@ async fn presigned_post_uploads_within_the_policy() {
     assert!(signed.fields.iter().any(|(n, _)| n == "x-amz-signature"));
     let status = post(&signed.url, &signed.fields, "hello.txt", b"hello form").await;
     assert_eq!(status, 201);
+    // A field no condition covers is refused, as S3 refuses it.
+    let uncovered = client
+        .generate_presigned_post("forms", "uploads/uncovered.txt")
+        .field("Content-Type", "text/plain")
+        .build()
+        .unwrap();
+    let status = post(&uncovered.url, &uncovered.fields, "u.txt", b"u").await;
+    assert!((400..500).contains(&status), "{status}");
     let stored = client
         .get_object()
         .bucket("forms")

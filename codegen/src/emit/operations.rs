@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{de, deprecated, doc, first_sentence, ident, option_str, rust_type, ser};
-use crate::ir::{AcceptorState, Matcher, Operation, Service, Structure, Type, Waiter};
+use crate::ir::{AcceptorState, Matcher, Operation, OutputKind, Service, Structure, Type, Waiter};
 
 /// Rust names derived from an operation name.
 pub struct OperationNames {
@@ -81,6 +81,19 @@ fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
                 }
             };
             let doc = format!(" {verb} {target}: {summary}");
+            let parts = m.copy_source.then(|| {
+                let from = format_ident!("{}_from", plain);
+                let from_doc = format!(
+                    " Sets {target} from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded."
+                );
+                quote! {
+                    #[doc = #from_doc]
+                    pub fn #from(mut self, bucket: &str, key: &str, version_id: ::std::option::Option<&str>) -> Self {
+                        self.input.#field = Some(crate::runtime::copy_source(bucket, key, version_id));
+                        self
+                    }
+                }
+            });
             quote! {
                 #[doc = #doc]
                 #dep
@@ -88,6 +101,7 @@ fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
                     #body
                     self
                 }
+                #parts
                 #[doc = #set_doc]
                 #dep
                 pub fn #set(mut self, value: #full) -> Self {
@@ -230,9 +244,15 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
     let input_ty = ident(&input.rust_name);
     let output_ty = ident(&output.rust_name);
     let op_name = &op.name;
-    let http_method = &op.http_method;
+    let http_method = format_ident!("{}", op.http_method);
     let checksum_required = op.checksum_required;
-    let streaming_output = output.streaming;
+    let long_running = op.long_running;
+    let output_kind = match op.output_kind {
+        OutputKind::Empty => quote!(Empty),
+        OutputKind::Xml => quote!(Xml),
+        OutputKind::Text => quote!(Text),
+        OutputKind::Stream => quote!(Stream),
+    };
     let setters = setters(input, svc);
     let serialize = ser::request(op, input, svc);
     let deserialize = de::response(output, svc);
@@ -243,8 +263,18 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
     );
     let send_doc = format!(" Sends the request and waits for the `{op_name}` response.");
     let algorithm_header = option_str(&op.checksum_algorithm_header);
-    let mode_header = option_str(&op.checksum_mode_header);
-    let response_checksums = &op.response_checksums;
+    let response_checksum = match &op.checksum_mode_header {
+        Some(mode_header) => {
+            let algorithms = op.response_checksums.iter().map(|a| format_ident!("{a}"));
+            quote! {
+                Some(crate::runtime::ResponseChecksum {
+                    mode_header: #mode_header,
+                    algorithms: &[#(crate::runtime::ChecksumAlgorithm::#algorithms),*],
+                })
+            }
+        }
+        None => quote!(None),
+    };
     let (send_body, url_decode) = url_encoding(op, &output_ty);
     let paginator = paginator(op, &names, &input_ty, &output_ty, svc);
     let waiters = waiters(op, &names, input, &output_ty, svc);
@@ -256,11 +286,19 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         pub struct #builder {
             client: crate::Client,
             input: #input_ty,
+            config_override: ::std::option::Option<crate::ConfigBuilder>,
         }
 
         impl #builder {
             pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client, input: ::std::default::Default::default() }
+                Self { client, input: ::std::default::Default::default(), config_override: None }
+            }
+
+            /// Changes settings for this request only: whatever `config` sets (timeouts,
+            /// retries, region, checksums...) replaces the client's value.
+            pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+                self.config_override = Some(config.into());
+                self
             }
 
             /// The input built so far.
@@ -283,7 +321,7 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
                 self,
                 config: crate::presigning::PresigningConfig,
             ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::BuildError> {
-                crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+                crate::runtime::presign(self.client.handle(), &SPEC, serialize(self.input), config)
             }
 
             #[doc = #send_doc]
@@ -295,12 +333,14 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         /// How the runtime sends this operation.
         static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
             name: #op_name,
-            method: #http_method,
-            checksum_required: #checksum_required,
-            checksum_algorithm_header: #algorithm_header,
-            checksum_mode_header: #mode_header,
-            response_checksums: &[#(#response_checksums),*],
-            streaming_output: #streaming_output,
+            method: ::http::Method::#http_method,
+            request_checksum: crate::runtime::RequestChecksum {
+                required: #checksum_required,
+                algorithm_header: #algorithm_header,
+            },
+            response_checksum: #response_checksum,
+            output: crate::runtime::OutputKind::#output_kind,
+            long_running: #long_running,
         };
 
         #serialize
@@ -539,7 +579,7 @@ fn paginator(
         impl #builder {
             /// Pages through every result from this request on.
             pub fn into_paginator(self) -> #paginator {
-                #paginator { client: self.client, input: self.input, max_items: None }
+                #paginator { client: self.client, input: self.input, config_override: self.config_override, max_items: None }
             }
         }
 
@@ -548,6 +588,7 @@ fn paginator(
         pub struct #paginator {
             client: crate::Client,
             input: #input_ty,
+            config_override: ::std::option::Option<crate::ConfigBuilder>,
             max_items: ::std::option::Option<usize>,
         }
 
@@ -562,10 +603,11 @@ fn paginator(
 
             /// The pages, one by one.
             pub fn send(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#output_ty, crate::error::SdkError<#error>>> + Send + Unpin {
-                let client = self.client;
+                let (client, config_override) = (self.client, self.config_override);
                 let fetch = move |input: #input_ty| {
-                    let client = client.clone();
-                    async move { client.#method().set_input(input).send().await }
+                    let mut request = client.#method().set_input(input);
+                    request.config_override = config_override.clone();
+                    request.send()
                 };
                 crate::runtime::paginate(
                     self.input,
@@ -616,7 +658,7 @@ fn paginator(
 /// the encoded text they asked for.
 fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     let plain = quote! {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize).await
+        crate::runtime::send(self.client.handle(), &SPEC, serialize(self.input), deserialize, self.config_override.as_ref()).await
     };
     let Some(u) = &op.url_encoding else {
         return (plain, quote!());
@@ -643,7 +685,7 @@ fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream,
         if decode {
             input.#field = Some(crate::types::#enum_ty::from("url"));
         }
-        let mut output = crate::runtime::send(&self.client, &SPEC, serialize(input), deserialize).await?;
+        let mut output = crate::runtime::send(self.client.handle(), &SPEC, serialize(input), deserialize, self.config_override.as_ref()).await?;
         // Only what the server says it encoded is decoded (some stores ignore the request).
         if decode && output.#field.as_ref().is_some_and(|e| e.as_str() == "url") {
             url_decode(&mut output).map_err(crate::error::SdkError::Response)?;

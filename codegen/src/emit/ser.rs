@@ -39,7 +39,14 @@ fn text(ty: &Type, v: TokenStream) -> TokenStream {
 fn with_value(m: &Member, holder: TokenStream, owner: &str, body: TokenStream) -> TokenStream {
     let field = ident(&m.field);
     let name = &m.name;
-    if m.required {
+    // Text that travels in the query or a header must not be empty either.
+    let text = m.ty == Type::String && matches!(m.binding, Binding::Query | Binding::Header);
+    if m.required && text {
+        quote! {
+            let value = crate::runtime::required_text(#holder.#field.as_ref(), #owner, #name)?;
+            #body
+        }
+    } else if m.required {
         quote! {
             let value = crate::runtime::required(#holder.#field.as_ref(), #owner, #name)?;
             #body
@@ -64,7 +71,14 @@ fn bind(m: &Member, owner: &str) -> TokenStream {
         }
         Binding::Header => {
             let t = text(&m.ty, quote!(value));
-            quote!(request.header(#lower, #t)?;)
+            let set = if m.sensitive {
+                quote!(secret_header)
+            } else if m.copy_source {
+                quote!(copy_source_header)
+            } else {
+                quote!(header)
+            };
+            quote!(request.#set(#lower, #t)?;)
         }
         Binding::PrefixHeaders => quote!(request.prefix_headers(#lower, value)?;),
         _ => return quote!(),

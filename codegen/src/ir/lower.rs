@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::names;
 use super::{
-    Acceptor, AcceptorState, Binding, Enum, Label, Matcher, Member, Operation, Paginator, PathPart,
-    Role, Service, Structure, TimestampFormat, Type, UrlEncoding, Waiter,
+    Acceptor, AcceptorState, Binding, Enum, Label, Matcher, Member, Operation, OutputKind,
+    Paginator, PathPart, Role, Service, Structure, TimestampFormat, Type, UrlEncoding, Waiter,
 };
 use crate::diag::{self, Diagnostics};
 use crate::model::{self, Location, ShapeKind};
@@ -568,6 +568,10 @@ impl Lowering<'_> {
                 "a blob travels as a payload, a header (base64) or an XML element",
             );
         }
+        if m.copy_source && !(binding == Binding::Header && ty == Type::String) {
+            self.d
+                .error(&place, "`copy_source` applies to string headers only");
+        }
         let wire_name = m.name.clone().unwrap_or_else(|| name.to_string());
         Some(Member {
             name: name.into(),
@@ -577,6 +581,7 @@ impl Lowering<'_> {
             wire_name,
             required: m.required,
             sensitive: m.sensitive,
+            copy_source: m.copy_source,
             docs: m.docs.clone(),
             deprecated: deprecation(&m.deprecated),
             xml_namespace: m.xml_namespace.clone(),
@@ -782,6 +787,24 @@ impl Lowering<'_> {
             .as_ref()
             .and_then(|p| self.paginator(&place, p, input, structures, &output));
         let waiters = self.waiters(name, op, structures, &output);
+        let mut response_checksums = Vec::new();
+        for algorithm in &checksum.response_algorithms {
+            if CHECKSUM_ALGORITHMS.contains(&algorithm.as_str()) {
+                response_checksums.push(names::type_name(algorithm));
+            } else {
+                self.d.error(
+                    &place,
+                    format!(
+                        "unknown checksum algorithm `{algorithm}` (known: {})",
+                        CHECKSUM_ALGORITHMS.join(", ")
+                    ),
+                );
+            }
+        }
+        let output_kind = structures
+            .iter()
+            .find(|s| s.name == output)
+            .map_or(OutputKind::Empty, output_kind);
         Some(Operation {
             name: name.into(),
             method: names::field(name),
@@ -795,7 +818,9 @@ impl Lowering<'_> {
             checksum_required: checksum.required,
             checksum_algorithm_header,
             checksum_mode_header,
-            response_checksums: checksum.response_algorithms,
+            response_checksums,
+            output_kind,
+            long_running: op.long_running,
             url_encoding,
             paginator,
             waiters,
@@ -1054,6 +1079,40 @@ impl Lowering<'_> {
 }
 
 /// The member `name` of `s`.
+/// The checksum algorithms the model may name.
+const CHECKSUM_ALGORITHMS: &[&str] = &[
+    "CRC32",
+    "CRC32C",
+    "CRC64NVME",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "MD5",
+    "XXHASH64",
+    "XXHASH3",
+    "XXHASH128",
+];
+
+/// What an output structure's body is: a stream, a text or blob payload, an XML document
+/// (members in the body, or a structure payload), or nothing.
+fn output_kind(output: &Structure) -> OutputKind {
+    let body = |m: &&Member| {
+        matches!(
+            m.binding,
+            Binding::Element | Binding::Root | Binding::Attribute | Binding::Payload
+        )
+    };
+    let mut kind = OutputKind::Empty;
+    for m in output.members.iter().filter(body) {
+        kind = match (&m.ty, m.binding) {
+            (Type::Stream, _) => return OutputKind::Stream,
+            (Type::Blob | Type::String, Binding::Payload) => OutputKind::Text,
+            _ => OutputKind::Xml,
+        };
+    }
+    kind
+}
+
 fn member<'a>(s: &'a Structure, name: &str) -> Option<&'a Member> {
     s.members.iter().find(|m| m.name == name)
 }

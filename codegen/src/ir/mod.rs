@@ -69,8 +69,13 @@ pub struct Operation {
     pub checksum_algorithm_header: Option<String>,
     /// Header of the member asking for response checksums.
     pub checksum_mode_header: Option<String>,
-    /// Algorithms S3 may use for response checksums, in order of preference.
+    /// Algorithms S3 may use for response checksums, in order of preference, as the
+    /// runtime's `ChecksumAlgorithm` variants (`Crc64nvme`).
     pub response_checksums: Vec<String>,
+    /// What a successful response's body is.
+    pub output_kind: OutputKind,
+    /// The server may take minutes to answer.
+    pub long_running: bool,
     /// URL-encoded listing support.
     pub url_encoding: Option<UrlEncoding>,
     /// How to page through results.
@@ -81,6 +86,19 @@ pub struct Operation {
     pub docs: String,
     /// Deprecation message, when deprecated.
     pub deprecated: Option<String>,
+}
+
+/// What the body of a successful response is, for the runtime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Nothing the client reads: the output is in the headers.
+    Empty,
+    /// An XML document.
+    Xml,
+    /// A text or blob payload held in memory.
+    Text,
+    /// A streamed payload.
+    Stream,
 }
 
 /// A waiter on an operation.
@@ -245,8 +263,10 @@ pub struct Member {
     pub wire_name: String,
     /// Must be set before sending.
     pub required: bool,
-    /// Never shown by `Debug`.
+    /// Never shown by `Debug`, never in an error message.
     pub sensitive: bool,
+    /// A header naming a source object, encoded as boto3 encodes `CopySource`.
+    pub copy_source: bool,
     /// Documentation.
     pub docs: String,
     /// Deprecation message, when deprecated.

@@ -5,7 +5,6 @@
 //! that support flexible checksums by default (`when_supported`), CRC32 unless the caller
 //! chose an algorithm, and never when the caller supplied a checksum or Content-MD5.
 
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -17,31 +16,52 @@ use md5::Md5;
 use sha1::Sha1;
 use sha2::Sha256;
 
+use crate::body::FileSlice;
 use crate::config::RequestChecksumCalculation;
 use crate::error::{BuildError, ChecksumMismatch};
 use crate::primitives::{ByteStream, ByteStreamError};
 
-/// A checksum algorithm S3 understands.
+/// A checksum algorithm S3 knows, as the model names them (the variant is the name in
+/// upper camel case: `CRC64NVME` is `Crc64nvme`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Algorithm {
+pub enum ChecksumAlgorithm {
+    /// CRC-32 (ISO-HDLC), S3's default.
     Crc32,
+    /// CRC-32C (Castagnoli).
     Crc32c,
-    Crc64Nvme,
+    /// CRC-64/NVME.
+    Crc64nvme,
+    /// SHA-1.
     Sha1,
+    /// SHA-256.
     Sha256,
-    /// Only for `Content-MD5`, never an `x-amz-checksum-*` header.
+    /// SHA-512 (not computed by this client yet).
+    Sha512,
+    /// MD5 as a flexible checksum (not computed by this client yet).
     Md5,
+    /// XXH64 (not computed by this client yet).
+    Xxhash64,
+    /// XXH3 (not computed by this client yet).
+    Xxhash3,
+    /// XXH128 (not computed by this client yet).
+    Xxhash128,
 }
+
+use ChecksumAlgorithm as Algorithm;
 
 impl Algorithm {
     /// Every algorithm, so every header that can carry a checksum value.
-    const ALL: [Algorithm; 6] = [
+    const ALL: [Algorithm; 10] = [
         Algorithm::Crc32,
         Algorithm::Crc32c,
-        Algorithm::Crc64Nvme,
+        Algorithm::Crc64nvme,
         Algorithm::Sha1,
         Algorithm::Sha256,
+        Algorithm::Sha512,
         Algorithm::Md5,
+        Algorithm::Xxhash64,
+        Algorithm::Xxhash3,
+        Algorithm::Xxhash128,
     ];
 
     /// What the client computes when the request names no algorithm, as boto3 does.
@@ -52,19 +72,21 @@ impl Algorithm {
         match self {
             Algorithm::Crc32 => "CRC32",
             Algorithm::Crc32c => "CRC32C",
-            Algorithm::Crc64Nvme => "CRC64NVME",
+            Algorithm::Crc64nvme => "CRC64NVME",
             Algorithm::Sha1 => "SHA1",
             Algorithm::Sha256 => "SHA256",
+            Algorithm::Sha512 => "SHA512",
             Algorithm::Md5 => "MD5",
+            Algorithm::Xxhash64 => "XXHASH64",
+            Algorithm::Xxhash3 => "XXHASH3",
+            Algorithm::Xxhash128 => "XXHASH128",
         }
     }
 
     /// The algorithm named as S3 names it (`CRC32`, `SHA256`...).
-    /// `Md5` is not one: it only ever travels as `Content-MD5`.
     pub(crate) fn from_name(name: &str) -> Option<Algorithm> {
         Self::ALL
             .into_iter()
-            .filter(|a| *a != Algorithm::Md5)
             .find(|a| a.name().eq_ignore_ascii_case(name))
     }
 
@@ -73,31 +95,46 @@ impl Algorithm {
         match self {
             Algorithm::Crc32 => "x-amz-checksum-crc32",
             Algorithm::Crc32c => "x-amz-checksum-crc32c",
-            Algorithm::Crc64Nvme => "x-amz-checksum-crc64nvme",
+            Algorithm::Crc64nvme => "x-amz-checksum-crc64nvme",
             Algorithm::Sha1 => "x-amz-checksum-sha1",
             Algorithm::Sha256 => "x-amz-checksum-sha256",
-            Algorithm::Md5 => "content-md5",
+            Algorithm::Sha512 => "x-amz-checksum-sha512",
+            Algorithm::Md5 => "x-amz-checksum-md5",
+            Algorithm::Xxhash64 => "x-amz-checksum-xxhash64",
+            Algorithm::Xxhash3 => "x-amz-checksum-xxhash3",
+            Algorithm::Xxhash128 => "x-amz-checksum-xxhash128",
         }
     }
 
-    pub(crate) fn hasher(self) -> Hasher {
-        match self {
+    /// A running checksum, for the algorithms this client computes.
+    pub(crate) fn hasher(self) -> Option<Hasher> {
+        Some(match self {
             Algorithm::Crc32 => Hasher::Crc32(crc32fast::Hasher::new()),
             Algorithm::Crc32c => Hasher::Crc32c(0),
-            Algorithm::Crc64Nvme => Hasher::Crc64Nvme(crc64fast_nvme::Digest::new()),
+            Algorithm::Crc64nvme => Hasher::Crc64Nvme(crc64fast_nvme::Digest::new()),
             Algorithm::Sha1 => Hasher::Sha1(sha1::Digest::new()),
             Algorithm::Sha256 => Hasher::Sha256(sha2::Digest::new()),
-            Algorithm::Md5 => Hasher::Md5(md5::Digest::new()),
-        }
+            _ => return None,
+        })
     }
 
-    /// The base64 checksum of `data`.
-    pub(crate) fn checksum(self, data: &[u8]) -> String {
-        let mut h = self.hasher();
+    /// The base64 checksum of `data`, for the algorithms this client computes.
+    pub(crate) fn checksum(self, data: &[u8]) -> Option<String> {
+        let mut h = self.hasher()?;
         h.update(data);
-        h.finish()
+        Some(h.finish())
     }
 }
+
+/// The base64 MD5 of `data`, as `Content-MD5` and SSE-C key digests carry it.
+pub(crate) fn md5_base64(data: &[u8]) -> String {
+    let mut h = Hasher::Md5(md5::Digest::new());
+    h.update(data);
+    h.finish()
+}
+
+/// The header of a request's own MD5 digest.
+const CONTENT_MD5: &str = "content-md5";
 
 /// A running checksum.
 pub(crate) enum Hasher {
@@ -136,31 +173,42 @@ impl Hasher {
 }
 
 /// What an operation says about request checksums.
-pub(crate) struct RequestRule {
+#[derive(Debug, Clone, Copy)]
+pub struct RequestChecksum {
     /// S3 refuses the request without an integrity header.
     pub required: bool,
     /// Header naming the caller's algorithm, when the operation has flexible checksums.
     pub algorithm_header: Option<&'static str>,
 }
 
-/// What a checksum can be computed from: the bytes in memory, or the file a body streams
-/// from. Owned, because a body stream need not be `Sync` and must not cross an await by
-/// reference.
-pub(crate) type BodySource = (Option<Bytes>, Option<PathBuf>);
+/// What an operation says about response checksums.
+#[derive(Debug, Clone, Copy)]
+pub struct ResponseChecksum {
+    /// Header asking S3 to send them.
+    pub mode_header: &'static str,
+    /// Algorithms S3 may send, in order of preference.
+    pub algorithms: &'static [Algorithm],
+}
+
+/// What a checksum can be computed from: the bytes in memory, or the file slice a body
+/// streams from. Owned, because a body stream need not be `Sync` and must not cross an
+/// await by reference.
+pub(crate) type BodySource = (Option<Bytes>, Option<FileSlice>);
 
 /// The checksum sources of `body`.
 pub(crate) fn source(body: &ByteStream) -> BodySource {
-    (body.as_bytes().cloned(), body.path().map(Path::to_path_buf))
+    (body.as_bytes().cloned(), body.file().cloned())
 }
 
 /// Decides the checksum a request carries, computes it over `body` and adds its headers.
 pub(crate) async fn add_request_checksum(
-    rule: &RequestRule,
+    rule: &RequestChecksum,
     mode: RequestChecksumCalculation,
     headers: &mut HeaderMap,
     source: BodySource,
 ) -> Result<(), BuildError> {
-    // A checksum value the caller set is sent as given.
+    // A checksum value the caller set is sent as given. A caller's Content-MD5 does not
+    // stop the flexible checksum (boto3 sends both), except in Content-MD5 mode.
     if Algorithm::ALL
         .iter()
         .any(|a| headers.contains_key(a.header()))
@@ -170,25 +218,41 @@ pub(crate) async fn add_request_checksum(
     let chosen = match rule.algorithm_header.and_then(|h| headers.get(h)) {
         Some(value) => {
             let name = value.to_str().unwrap_or_default();
-            Some(Algorithm::from_name(name).ok_or_else(|| {
-                BuildError::new(format!(
-                    "unsupported checksum algorithm `{name}`: this client computes CRC32, CRC32C, CRC64NVME, SHA1 and SHA256"
-                ))
+            let known = Algorithm::from_name(name).filter(|a| a.hasher().is_some());
+            Some(known.ok_or_else(|| {
+                BuildError::member(
+                    "ChecksumAlgorithm",
+                    format!(
+                        "unsupported checksum algorithm `{name}`: this client computes CRC32, CRC32C, CRC64NVME, SHA1 and SHA256"
+                    ),
+                )
             })?)
         }
         None => None,
     };
-    let algorithm = match (chosen, mode) {
-        (Some(a), _) => a,
-        (None, RequestChecksumCalculation::ContentMd5) if rule.required => Algorithm::Md5,
-        (None, RequestChecksumCalculation::ContentMd5) => return Ok(()),
+    let md5_only = |required: bool| {
+        if required && !headers.contains_key(CONTENT_MD5) {
+            Some(None)
+        } else {
+            None
+        }
+    };
+    // `Some(None)`: Content-MD5; `Some(Some(a))`: a flexible checksum; `None`: nothing.
+    let wanted: Option<Option<Algorithm>> = match (chosen, mode) {
+        (Some(a), _) => Some(Some(a)),
+        (None, RequestChecksumCalculation::ContentMd5) => md5_only(rule.required),
         (None, RequestChecksumCalculation::WhenSupported)
             if rule.required || rule.algorithm_header.is_some() =>
         {
-            Algorithm::DEFAULT
+            Some(Some(Algorithm::DEFAULT))
         }
-        (None, RequestChecksumCalculation::WhenRequired) if rule.required => Algorithm::DEFAULT,
-        (None, _) => return Ok(()),
+        (None, RequestChecksumCalculation::WhenRequired) if rule.required => {
+            Some(Some(Algorithm::DEFAULT))
+        }
+        (None, _) => None,
+    };
+    let Some(algorithm) = wanted else {
+        return Ok(());
     };
     let Some(value) = body_checksum(algorithm, source).await? else {
         // A one-shot stream cannot be read twice; S3 takes it without a checksum unless
@@ -204,9 +268,12 @@ pub(crate) async fn add_request_checksum(
         HeaderValue::from_str(v)
             .map_err(|_| BuildError::new(format!("checksum `{v}` is not a valid header value")))
     };
+    let Some(algorithm) = algorithm else {
+        headers.insert(CONTENT_MD5, header(&value)?);
+        return Ok(());
+    };
     headers.insert(algorithm.header(), header(&value)?);
-    if algorithm != Algorithm::Md5
-        && chosen.is_none()
+    if chosen.is_none()
         && let Some(h) = rule.algorithm_header
     {
         headers.insert(h, HeaderValue::from_static(algorithm.name()));
@@ -214,33 +281,52 @@ pub(crate) async fn add_request_checksum(
     Ok(())
 }
 
-/// The checksum of a body held in memory or in a file; `None` for a one-shot stream.
+/// The checksum (`None` as algorithm: the MD5) of a body held in memory or in a file;
+/// `None` for a one-shot stream.
 async fn body_checksum(
-    algorithm: Algorithm,
-    (bytes, path): BodySource,
+    algorithm: Option<Algorithm>,
+    (bytes, file): BodySource,
 ) -> Result<Option<String>, BuildError> {
+    let mut hasher = match algorithm {
+        Some(a) => a.hasher().ok_or_else(|| {
+            BuildError::new(format!(
+                "the {} checksum is not computed by this client",
+                a.name()
+            ))
+        })?,
+        None => Hasher::Md5(md5::Digest::new()),
+    };
     if let Some(bytes) = bytes {
-        return Ok(Some(algorithm.checksum(&bytes)));
+        hasher.update(&bytes);
+        return Ok(Some(hasher.finish()));
     }
-    let Some(path) = path else {
+    let Some(file) = file else {
         return Ok(None);
     };
-    use tokio::io::AsyncReadExt;
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
     let fail = |e: std::io::Error| {
         BuildError::new(format!(
             "cannot read {} for its checksum: {e}",
-            path.display()
+            file.path.display()
         ))
     };
-    let mut file = tokio::fs::File::open(&path).await.map_err(fail)?;
-    let mut hasher = algorithm.hasher();
+    let mut f = tokio::fs::File::open(&file.path).await.map_err(fail)?;
+    f.seek(std::io::SeekFrom::Start(file.offset))
+        .await
+        .map_err(fail)?;
+    let mut remaining = file.length;
     let mut buf = vec![0; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf).await.map_err(fail)?;
+    while remaining > 0 {
+        let want = remaining.min(buf.len() as u64) as usize;
+        let n = f.read(&mut buf[..want]).await.map_err(fail)?;
         if n == 0 {
-            break;
+            return Err(BuildError::new(format!(
+                "{} is shorter than the body built from it",
+                file.path.display()
+            )));
         }
         hasher.update(&buf[..n]);
+        remaining -= n as u64;
     }
     Ok(Some(hasher.finish()))
 }
@@ -249,14 +335,14 @@ async fn body_checksum(
 /// `None` when there is nothing to check: a range, or a checksum of parts (`...-3`).
 pub(crate) fn response_checksum(
     headers: &HeaderMap,
-    algorithms: &[&str],
+    algorithms: &[Algorithm],
     status: u16,
 ) -> Option<(Algorithm, String)> {
     if status == 206 || headers.contains_key(http::header::CONTENT_RANGE) {
         return None;
     }
-    algorithms.iter().find_map(|name| {
-        let algorithm = Algorithm::from_name(name)?;
+    algorithms.iter().find_map(|&algorithm| {
+        algorithm.hasher()?;
         let value = headers.get(algorithm.header())?.to_str().ok()?;
         (!value.contains('-')).then(|| (algorithm, value.to_string()))
     })
@@ -291,7 +377,7 @@ impl Validated {
     pub(crate) fn new(inner: ByteStream, algorithm: Algorithm, expected: String) -> Self {
         Validated {
             inner,
-            hasher: Some(algorithm.hasher()),
+            hasher: algorithm.hasher(),
             algorithm,
             expected,
         }
@@ -334,19 +420,17 @@ mod tests {
         // Computed independently: Python's zlib and hashlib, and a bitwise CRC for
         // CRC32C (0x82F63B78) and CRC64NVME (0x9A6C9329AC4BC9B5, check 0xAE8B14860A799888).
         let data = b"hello world";
-        assert_eq!(Algorithm::Crc32.checksum(data), "DUoRhQ==");
-        assert_eq!(Algorithm::Crc32c.checksum(data), "yZRlqg==");
+        let sum = |a: Algorithm| a.checksum(data).unwrap();
+        assert_eq!(sum(Algorithm::Crc32), "DUoRhQ==");
+        assert_eq!(sum(Algorithm::Crc32c), "yZRlqg==");
+        assert_eq!(sum(Algorithm::Sha1), "Kq5sNclPz7QV2+lfQIuc6R7oRu0=");
         assert_eq!(
-            Algorithm::Sha1.checksum(data),
-            "Kq5sNclPz7QV2+lfQIuc6R7oRu0="
-        );
-        assert_eq!(
-            Algorithm::Sha256.checksum(data),
+            sum(Algorithm::Sha256),
             "uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="
         );
-        assert_eq!(Algorithm::Md5.checksum(data), "XrY7u+Ae7tCTyyK7j1rNww==");
-        assert_eq!(Algorithm::Crc64Nvme.checksum(data), "jSnVw/bqjr4=");
+        assert_eq!(md5_base64(data), "XrY7u+Ae7tCTyyK7j1rNww==");
+        assert_eq!(sum(Algorithm::Crc64nvme), "jSnVw/bqjr4=");
         assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
-        assert_eq!(Algorithm::from_name("MD5"), None);
+        assert_eq!(Algorithm::Xxhash3.checksum(data), None);
     }
 }

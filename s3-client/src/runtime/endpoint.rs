@@ -1,5 +1,7 @@
 //! Addressing: which URL a request goes to, virtual-hosted or path style.
 
+use std::net::IpAddr;
+
 use crate::config::Config;
 use crate::error::BuildError;
 
@@ -15,12 +17,13 @@ fn dns_compatible(bucket: &str) -> bool {
 }
 
 /// Where requests go, worked out once per client from its configuration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Endpoint {
     /// `http` or `https`.
     scheme: String,
-    /// Host, with the port when one is given.
-    host: String,
+    /// Host, with the port when one is given; `None` for AWS, whose host depends on the
+    /// region of each request.
+    host: Option<String>,
     /// Path of the endpoint URL, without a trailing `/`.
     base_path: String,
     /// Buckets always go in the path: asked for, or an IP / `localhost` endpoint where
@@ -29,60 +32,97 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// The endpoint of `config`: its custom URL, or the AWS regional endpoint.
+    /// The endpoint of `config`: its custom URL, or the AWS regional endpoints.
     pub(crate) fn new(config: &Config) -> Result<Endpoint, BuildError> {
         let Some(endpoint) = &config.endpoint_url else {
             return Ok(Endpoint {
                 scheme: "https".to_string(),
-                host: format!("s3.{}.amazonaws.com", config.region),
+                host: None,
                 base_path: String::new(),
                 path_style: config.force_path_style,
             });
         };
-        let parsed = reqwest::Url::parse(endpoint)
-            .map_err(|e| BuildError::new(format!("invalid endpoint URL {endpoint:?}: {e}")))?;
-        let ip_or_local = match parsed.host() {
-            Some(url::Host::Domain(name)) => name == "localhost",
-            Some(_) => true,
-            None => {
-                return Err(BuildError::new(format!(
-                    "endpoint URL {endpoint:?} has no host"
+        let invalid =
+            |why: &str| BuildError::new(format!("invalid endpoint URL {endpoint:?}: {why}"));
+        let uri: http::Uri = endpoint
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+        let scheme = match uri.scheme_str() {
+            Some(s @ ("http" | "https")) => s.to_string(),
+            Some(other) => {
+                return Err(invalid(&format!(
+                    "the scheme `{other}` is not http or https"
                 )));
             }
+            None => return Err(invalid("it needs a scheme, such as https://")),
         };
-        let host = parsed.host_str().unwrap_or_default();
-        let host = match parsed.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_string(),
+        let Some(authority) = uri.authority() else {
+            return Err(invalid("it has no host"));
         };
+        if authority.as_str().contains('@') {
+            return Err(invalid("credentials do not belong in the endpoint URL"));
+        }
+        if uri.query().is_some() {
+            return Err(invalid("an endpoint URL has no query"));
+        }
+        let host = authority.host();
+        let bare = host.trim_start_matches('[').trim_end_matches(']');
+        let ip_or_local = bare.parse::<IpAddr>().is_ok() || bare.eq_ignore_ascii_case("localhost");
         Ok(Endpoint {
-            scheme: parsed.scheme().to_string(),
-            host,
-            base_path: parsed.path().trim_end_matches('/').to_string(),
+            scheme,
+            host: Some(authority.as_str().to_string()),
+            base_path: uri.path().trim_end_matches('/').to_string(),
             path_style: config.force_path_style || ip_or_local,
         })
     }
 
-    /// The full URL of a request: endpoint, bucket (in the host or the path), path and query.
-    pub(crate) fn url(&self, bucket: Option<&str>, path: &str, query: &[String]) -> String {
+    /// The full URL of a request for `region`: endpoint, bucket (in the host or the path),
+    /// path and query.
+    pub(crate) fn url(
+        &self,
+        region: &str,
+        bucket: Option<&str>,
+        path: &str,
+        query: &[String],
+    ) -> String {
+        let aws_host;
+        let host = match &self.host {
+            Some(h) => h.as_str(),
+            None => {
+                aws_host = format!("s3.{region}.amazonaws.com");
+                aws_host.as_str()
+            }
+        };
         let Endpoint {
             scheme,
-            host,
             base_path,
             path_style,
+            ..
         } = self;
         let virtual_host = matches!(bucket, Some(b) if !path_style && dns_compatible(b));
         let mut url = String::with_capacity(64 + path.len());
+        url.push_str(scheme);
+        url.push_str("://");
         match bucket {
-            Some(b) if virtual_host => url.push_str(&format!("{scheme}://{b}.{host}{base_path}")),
+            Some(b) if virtual_host => {
+                url.push_str(b);
+                url.push('.');
+                url.push_str(host);
+                url.push_str(base_path);
+            }
             Some(b) => {
-                url.push_str(&format!("{scheme}://{host}{base_path}/"));
+                url.push_str(host);
+                url.push_str(base_path);
+                url.push('/');
                 url.extend(percent_encoding::utf8_percent_encode(
                     b,
                     super::request::UNRESERVED,
                 ));
             }
-            None => url.push_str(&format!("{scheme}://{host}{base_path}")),
+            None => {
+                url.push_str(host);
+                url.push_str(base_path);
+            }
         }
         if !path.is_empty() {
             url.push_str(path);
@@ -108,7 +148,7 @@ mod tests {
         path: &str,
         query: &[String],
     ) -> Result<String, BuildError> {
-        Endpoint::new(config).map(|e| e.url(bucket, path, query))
+        Endpoint::new(config).map(|e| e.url(config.region(), bucket, path, query))
     }
 
     fn cfg(endpoint: Option<&str>, path_style: bool) -> Config {
@@ -136,6 +176,12 @@ mod tests {
             url(&aws, None, "", &[]).unwrap(),
             "https://s3.eu-west-1.amazonaws.com/"
         );
+        // The region of one request picks its host.
+        let e = Endpoint::new(&aws).unwrap();
+        assert_eq!(
+            e.url("ap-south-1", Some("my-bucket"), "/k", &[]),
+            "https://my-bucket.s3.ap-south-1.amazonaws.com/k"
+        );
         // Not a host label: path style.
         assert_eq!(
             url(&aws, Some("My_Bucket"), "/k", &[]).unwrap(),
@@ -156,19 +202,36 @@ mod tests {
             "http://127.0.0.1:9000/bkt//k"
         );
         assert_eq!(
+            url(&local, Some("bkt"), "/a/../b/./c", &[]).unwrap(),
+            "http://127.0.0.1:9000/bkt/a/../b/./c"
+        );
+        assert_eq!(
             url(&local, None, "", &[]).unwrap(),
             "http://127.0.0.1:9000/"
+        );
+        let v6 = cfg(Some("http://[::1]:9000"), false);
+        assert_eq!(
+            url(&v6, Some("bkt"), "/k", &[]).unwrap(),
+            "http://[::1]:9000/bkt/k"
         );
         let named = cfg(Some("http://localhost:9000/"), false);
         assert_eq!(
             url(&named, Some("bkt"), "", &[]).unwrap(),
             "http://localhost:9000/bkt"
         );
-        let minio = cfg(Some("https://store.example.com"), false);
+        let minio = cfg(Some("https://store.example.com/base/"), false);
         assert_eq!(
             url(&minio, Some("bkt"), "/k", &["a=1".into()]).unwrap(),
-            "https://bkt.store.example.com/k?a=1"
+            "https://bkt.store.example.com/base/k?a=1"
         );
-        assert!(url(&cfg(Some("not a url"), false), None, "", &[]).is_err());
+        for bad in [
+            "not a url",
+            "ftp://x",
+            "127.0.0.1:9000",
+            "http://u:p@host",
+            "http://h/?q",
+        ] {
+            assert!(url(&cfg(Some(bad), false), None, "", &[]).is_err(), "{bad}");
+        }
     }
 }

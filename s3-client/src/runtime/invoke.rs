@@ -1,354 +1,246 @@
-//! The one non-generic path every operation takes: address, sign, send, retry, and sort
-//! the response into success or error.
+//! The driver every operation goes through: prepare the request once, then attempt,
+//! classify and retry until an answer, a permanent error, or a limit.
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::{HeaderMap, HeaderValue};
+use tracing::Instrument;
 
-use super::{OperationSpec, Request, Response, XmlReader, checksum, signing};
-use crate::client::Client;
-use crate::config::ResponseChecksumValidation;
-use crate::error::{BuildError, DispatchError, ErrorMetadata, ResponseError};
+use super::attempt::{Attempted, Failed, Failure, Operation};
+use super::prepare::prepare;
+use super::retry::{RetryKind, SUCCESS_REFILL, backoff};
+use super::{Handle, OperationSpec, Request, Response};
+use crate::config::{ConfigBuilder, RetryMode};
 use crate::primitives::ByteStream;
 
-/// Why an operation did not produce a response to deserialise.
-pub(crate) enum Failure {
-    Construction(BuildError),
-    Dispatch(DispatchError),
-    Response(ResponseError),
-    Service {
-        meta: Box<ErrorMetadata>,
-        body: Bytes,
-    },
-}
-
-/// Error codes worth another try.
-const RETRYABLE_CODES: &[&str] = &[
-    "SlowDown",
-    "RequestTimeout",
-    "InternalError",
-    "ServiceUnavailable",
-    "Throttling",
-    "RequestTimeTooSkewed",
-];
-
-fn retryable_status(status: u16) -> bool {
-    matches!(status, 429 | 500 | 502 | 503 | 504)
-}
-
-fn backoff(attempt: u32) -> Duration {
-    // 50 ms, 100 ms, 200 ms... capped at 5 s, with a little jitter from the clock.
-    let base = 50u64.saturating_mul(1 << attempt.min(7)).min(5_000);
-    let jitter = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::from(d.subsec_nanos()) % 50);
-    Duration::from_millis(base + jitter)
-}
-
+/// Sends `request` for `spec`, retrying as the configuration says.
 pub(crate) async fn invoke(
-    client: &Client,
-    spec: &OperationSpec,
+    handle: &Handle,
+    spec: &'static OperationSpec,
     request: Request,
+    overrides: Option<&ConfigBuilder>,
 ) -> Result<Response, Failure> {
-    let inner = &client.inner;
-    let http = inner
-        .http
-        .as_ref()
-        .map_err(|e| Failure::Dispatch(DispatchError::new(e.clone(), false)))?;
-    let config = &inner.config;
-    let Request {
-        bucket,
-        path,
-        query,
-        mut headers,
-        body,
-    } = request;
+    let span = tracing::debug_span!(
+        "s3_operation",
+        operation = spec.name,
+        bucket = request.bucket.as_deref().unwrap_or(""),
+        method = spec.method.as_str(),
+    );
+    drive(handle, spec, request, overrides)
+        .instrument(span)
+        .await
+}
 
-    if let Some(len) = body.content_length()
-        && !headers.contains_key(http::header::CONTENT_LENGTH)
-    {
-        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(len));
-    }
-    sse_customer_key_md5(&mut headers).map_err(Failure::Construction)?;
-    checksum::add_request_checksum(
-        &checksum::RequestRule {
-            required: spec.checksum_required,
-            algorithm_header: spec.checksum_algorithm_header,
-        },
-        config.request_checksum_calculation,
-        &mut headers,
-        checksum::source(&body),
-    )
-    .await
-    .map_err(Failure::Construction)?;
-    // Response checksums: asked for by default where supported, as boto3 does.
-    let validate = match spec.checksum_mode_header {
-        Some(h)
-            if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported
-                && !headers.contains_key(h) =>
-        {
-            headers.insert(h, HeaderValue::from_static("ENABLED"));
-            true
+/// The body of each attempt: the same bytes or file again, or a one-shot stream once.
+struct Bodies {
+    template: Option<ByteStream>,
+    once: Option<ByteStream>,
+}
+
+impl Bodies {
+    fn new(body: ByteStream) -> Self {
+        match body.replay() {
+            Some(_) => Bodies {
+                template: Some(body),
+                once: None,
+            },
+            None => Bodies {
+                template: None,
+                once: Some(body),
+            },
         }
-        Some(h) => headers
-            .get(h)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"ENABLED")),
-        None => false,
-    };
+    }
 
-    let endpoint = inner
-        .endpoint
-        .as_ref()
-        .map_err(|e| Failure::Construction(e.clone()))?;
-    let url = endpoint.url(bucket.as_deref(), &path, &query);
-    let method = reqwest::Method::from_bytes(spec.method.as_bytes()).map_err(|_| {
-        Failure::Construction(BuildError::new(format!("bad HTTP method {}", spec.method)))
-    })?;
-    let replayable = body.as_bytes().cloned();
-    let mut body = Some(body);
+    fn next(&mut self) -> ByteStream {
+        match &self.template {
+            Some(t) => t.replay().unwrap_or_default(),
+            None => self.once.take().unwrap_or_default(),
+        }
+    }
+
+    fn replayable(&self) -> bool {
+        self.template.is_some()
+    }
+}
+
+async fn drive(
+    handle: &Handle,
+    spec: &'static OperationSpec,
+    request: Request,
+    overrides: Option<&ConfigBuilder>,
+) -> Result<Response, Failure> {
+    let config = handle.config_for(overrides);
+    let endpoint = handle
+        .endpoint_for(&config)
+        .map_err(Failure::Construction)?;
+    let (prepared, body) = prepare(spec, request, &config)
+        .await
+        .map_err(Failure::Construction)?;
+    let op = Operation {
+        handle,
+        spec,
+        config: &config,
+        endpoint: &endpoint,
+        prepared: &prepared,
+    };
+    let retry = &config.retry;
+    let mut bodies = Bodies::new(body);
+    let mut waited = Duration::ZERO;
+    let mut spent = 0;
+    let mut redirected = false;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        // A streamed body is sent once; only in-memory bodies are resent.
-        let this_body = match (&replayable, body.take()) {
-            (_, Some(b)) => b,
-            (Some(bytes), None) => ByteStream::new(bytes.clone()),
-            (None, None) => {
-                return Err(Failure::Construction(BuildError::new(
-                    "a streamed body cannot be sent twice",
-                )));
+        if retry.mode == RetryMode::Adaptive {
+            let delay = handle.limiter.before_send(handle.elapsed_secs());
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
             }
-        };
-        let mut headers = headers.clone();
-        if let Some(credentials) = &config.credentials {
-            signing::sign_request(
-                spec.method,
-                &url,
-                &mut headers,
-                replayable.as_deref(),
-                credentials,
-                &config.region,
-                crate::generated::SIGNING_NAME,
-            )
-            .map_err(Failure::Construction)?;
         }
-        tracing::debug!(operation = spec.name, method = spec.method, url = %url, attempt, "sending request");
-        let sent = http
-            .request(method.clone(), &url)
-            .headers(headers)
-            .body(this_body.into_reqwest())
-            .send()
+        let remaining = config.timeouts.operation.map(|t| t.saturating_sub(waited));
+        let budget = match (op.attempt_budget(), remaining) {
+            (Some(a), Some(r)) => Some(a.min(r)),
+            (a, r) => a.or(r),
+        };
+        let span = tracing::debug_span!(
+            "attempt",
+            attempt,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty
+        );
+        let started = tokio::time::Instant::now();
+        let Attempted { result, waited: w } = op
+            .attempt(attempt, bodies.next(), budget)
+            .instrument(span.clone())
             .await;
-        let can_retry = attempt < config.max_attempts && replayable.is_some();
-        let response = match sent {
-            Ok(r) => r,
-            Err(e) if can_retry && (e.is_connect() || e.is_timeout() || e.is_request()) => {
-                tracing::debug!(operation = spec.name, error = %e, "retrying after a transport error");
-                tokio::time::sleep(backoff(attempt)).await;
+        waited += w;
+        let latency = started.elapsed();
+        let failed = match result {
+            Ok(response) => {
+                span.in_scope(|| tracing::debug!(?latency, "attempt succeeded"));
+                handle
+                    .quota
+                    .release(if spent > 0 { spent } else { SUCCESS_REFILL });
+                if retry.mode == RetryMode::Adaptive {
+                    handle.limiter.after_response(handle.elapsed_secs(), false);
+                }
+                return Ok(response);
+            }
+            Err(failed) => failed,
+        };
+        if retry.mode == RetryMode::Adaptive {
+            let throttled = failed.kind == RetryKind::Throttling;
+            handle
+                .limiter
+                .after_response(handle.elapsed_secs(), throttled);
+        }
+        match decide(&op, &failed, attempt, bodies.replayable(), &mut redirected) {
+            Decision::Redirect(region) => {
+                span.in_scope(|| {
+                    tracing::debug!(
+                        ?latency,
+                        region,
+                        "region redirect: signing again for the bucket's region"
+                    )
+                });
+                if let Some(bucket) = &prepared.bucket {
+                    handle.regions.learn(bucket, &region);
+                }
+                attempt -= 1;
                 continue;
             }
-            Err(e) => {
-                let timeout = e.is_timeout();
-                return Err(Failure::Dispatch(DispatchError::new(e, timeout)));
+            Decision::Stop(note) => {
+                span.in_scope(|| tracing::debug!(?latency, kind = ?failed.kind, note = note.as_deref().unwrap_or(""), "attempt failed; not retrying"));
+                return Err(match note {
+                    Some(note) => failed.failure.with_note(note),
+                    None => failed.failure,
+                });
             }
-        };
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let expected = validate
-            .then(|| checksum::response_checksum(&headers, spec.response_checksums, status))
-            .flatten();
-        if (200..300).contains(&status) && spec.streaming_output {
-            let length = response.content_length();
-            let mut stream = ByteStream::from_stream(response.bytes_stream(), length);
-            if let Some((algorithm, expected)) = expected {
-                stream = ByteStream::wrap(
-                    checksum::Validated::new(stream, algorithm, expected),
-                    length,
+            Decision::Retry => {}
+        }
+        if failed.kind == RetryKind::ClockSkew
+            && let Some(server) = failed.server_time
+        {
+            handle.correct_clock(server);
+        }
+        let cost = failed.kind.cost();
+        if retry.quota {
+            if !handle.quota.acquire(cost) {
+                let note = format!(
+                    "not retried: the client's retry quota is spent after a burst of failures ({} tokens left)",
+                    handle.quota.available()
                 );
+                return Err(failed.failure.with_note(note));
             }
-            return Ok(Response {
-                status,
-                headers,
-                body: Bytes::new(),
-                stream: Some(stream),
-            });
+            spent += cost;
         }
-        let body = match response.bytes().await {
-            Ok(b) => b,
-            Err(e) => {
-                let timeout = e.is_timeout();
-                return Err(Failure::Dispatch(DispatchError::new(e, timeout)));
-            }
-        };
-        // S3 may answer 200 OK and report the failure in the body (CompleteMultipartUpload,
-        // CopyObject, UploadPartCopy): an `<Error>` document is an error whatever the status.
-        let error_document = is_error_document(&body);
-        if (200..300).contains(&status) && !error_document {
-            if let Some((algorithm, expected)) = expected
-                && let Err(mismatch) =
-                    checksum::compare(algorithm, expected, algorithm.checksum(&body))
-            {
-                return Err(Failure::Response(ResponseError::new(mismatch.to_string())));
-            }
-            return Ok(Response {
-                status,
-                headers,
-                body,
-                stream: None,
-            });
-        }
-        let meta = error_metadata(status, &headers, &body, spec.method == "HEAD")
-            .map_err(Failure::Response)?;
-        let retry =
-            retryable_status(status) || meta.code().is_some_and(|c| RETRYABLE_CODES.contains(&c));
-        if retry && can_retry {
-            tracing::debug!(operation = spec.name, status, code = ?meta.code(), "retrying after a transient error");
-            tokio::time::sleep(backoff(attempt)).await;
-            continue;
-        }
-        return Err(Failure::Service {
-            meta: Box::new(meta),
-            body,
-        });
-    }
-}
-
-/// Adds the MD5 of each SSE-C key the caller gave without one, as boto3 does.
-fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
-    use base64::Engine;
-    const KEYS: [(&str, &str); 2] = [
-        (
-            "x-amz-server-side-encryption-customer-key",
-            "x-amz-server-side-encryption-customer-key-md5",
-        ),
-        (
-            "x-amz-copy-source-server-side-encryption-customer-key",
-            "x-amz-copy-source-server-side-encryption-customer-key-md5",
-        ),
-    ];
-    for (key, md5) in KEYS {
-        let Some(value) = headers.get(key) else {
-            continue;
-        };
-        if headers.contains_key(md5) {
-            continue;
-        }
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(value.as_bytes())
-            .map_err(|_| BuildError::new(format!("the {key} header is not base64")))?;
-        let digest = checksum::Algorithm::Md5.checksum(&raw);
-        let value = HeaderValue::from_str(&digest)
-            .map_err(|_| BuildError::new("unreachable: base64 is a valid header value"))?;
-        headers.insert(md5, value);
-    }
-    Ok(())
-}
-
-fn is_error_document(body: &[u8]) -> bool {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return false;
-    }
-    matches!(XmlReader::new(body).root(), Ok(b"Error"))
-}
-
-/// Reads status, code, message and request ids from an error response.
-fn error_metadata(
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    head: bool,
-) -> Result<ErrorMetadata, ResponseError> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let mut meta = ErrorMetadata {
-        status,
-        request_id: header("x-amz-request-id"),
-        extended_request_id: header("x-amz-id-2"),
-        ..ErrorMetadata::default()
-    };
-    if head || body.iter().all(u8::is_ascii_whitespace) {
-        meta.bodiless = true;
-        meta.code = Some(
-            match status {
-                304 => "NotModified",
-                400 => "BadRequest",
-                403 => "Forbidden",
-                404 => "NotFound",
-                405 => "MethodNotAllowed",
-                409 => "Conflict",
-                412 => "PreconditionFailed",
-                416 => "InvalidRange",
-                500 => "InternalError",
-                503 => "ServiceUnavailable",
-                other => {
-                    return Ok(ErrorMetadata {
-                        code: Some(other.to_string()),
-                        ..meta
-                    });
-                }
-            }
-            .to_string(),
+        let delay = backoff(
+            attempt,
+            retry.initial_backoff,
+            retry.max_backoff,
+            failed.retry_after,
+            (retry.jitter)(),
         );
-        return Ok(meta);
+        if let Some(limit) = config.timeouts.operation
+            && waited + delay >= limit
+        {
+            let note = format!(
+                "not retried: the operation timeout of {limit:?} would pass during the {delay:?} backoff"
+            );
+            return Err(failed.failure.with_note(note));
+        }
+        span.in_scope(
+            || tracing::debug!(?latency, kind = ?failed.kind, ?delay, "attempt failed; retrying"),
+        );
+        tokio::time::sleep(delay).await;
+        waited += delay;
     }
-    let mut reader = XmlReader::new(body);
-    match reader.root() {
-        Ok(b"Error") => {}
-        // Not an S3 error document (a proxy's HTML page, say): keep the status, say so.
-        _ => {
-            meta.message = Some(format!(
-                "HTTP {status} with a body that is not an S3 error document"
+}
+
+/// What to do after a failed attempt.
+enum Decision {
+    /// Sign again for the bucket's region and resend at once (once per operation).
+    Redirect(String),
+    /// Retry after the backoff.
+    Retry,
+    /// Return the failure, with a note saying why there is no retry when that helps.
+    Stop(Option<String>),
+}
+
+const ONE_SHOT: &str = "not retried: the body is a one-shot stream, which cannot be sent twice (send it from memory or a file to make the request retryable)";
+
+fn decide(
+    op: &Operation<'_>,
+    failed: &Failed,
+    attempt: u32,
+    replayable: bool,
+    redirected: &mut bool,
+) -> Decision {
+    if let Some(region) = &failed.region
+        && op.prepared.bucket.is_some()
+        && !*redirected
+    {
+        *redirected = true;
+        if !replayable {
+            return Decision::Stop(Some(format!("the bucket is in {region}; {ONE_SHOT}")));
+        }
+        return Decision::Redirect(region.clone());
+    }
+    match failed.kind {
+        RetryKind::Permanent => return Decision::Stop(None),
+        RetryKind::ClockSkew if failed.server_time.is_none() => {
+            return Decision::Stop(Some(
+                "not retried: the clock seems skewed, but the answer has no Date to correct it by"
+                    .into(),
             ));
-            return Ok(meta);
         }
+        _ => {}
     }
-    while let Some(name) = reader.next_child()? {
-        match name {
-            b"Code" => meta.code = Some(reader.string()?),
-            b"Message" => meta.message = Some(reader.string()?),
-            b"RequestId" => meta.request_id = Some(reader.string()?),
-            b"HostId" => meta.extended_request_id = Some(reader.string()?),
-            _ => reader.skip()?,
-        }
+    let max = op.config.retry.max_attempts;
+    if attempt >= max {
+        return Decision::Stop((max > 1).then(|| format!("gave up after {attempt} attempts")));
     }
-    Ok(meta)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn error_documents() {
-        let body = b"<?xml version=\"1.0\"?>\n<Error><Code>NoSuchKey</Code><Message>gone</Message><Key>k</Key><RequestId>R1</RequestId><HostId>H1</HostId></Error>";
-        assert!(is_error_document(body));
-        let meta = error_metadata(404, &HeaderMap::new(), body, false).unwrap();
-        assert_eq!(
-            (
-                meta.code(),
-                meta.message(),
-                meta.request_id(),
-                meta.extended_request_id()
-            ),
-            (Some("NoSuchKey"), Some("gone"), Some("R1"), Some("H1"))
-        );
-        assert!(!is_error_document(b"<CompleteMultipartUploadResult/>"));
-        assert!(!is_error_document(b"   "));
-        let head = error_metadata(404, &HeaderMap::new(), b"", true).unwrap();
-        assert_eq!((head.code(), head.is_bodiless()), (Some("NotFound"), true));
-        let html = error_metadata(
-            502,
-            &HeaderMap::new(),
-            b"<html><body>bad gateway</body></html>",
-            false,
-        )
-        .unwrap();
-        assert_eq!(html.code(), None);
-        assert!(error_metadata(500, &HeaderMap::new(), b"<Error><Code>x</Error>", false).is_err());
+    if !replayable {
+        return Decision::Stop(Some(ONE_SHOT.into()));
     }
+    Decision::Retry
 }

@@ -1,20 +1,41 @@
 //! The hand-written runtime that every generated operation calls into.
 //!
 //! A generated `send()` hands a static [`OperationSpec`], its serialised [`Request`] and
-//! its deserialiser to [`send`]; [`invoke`] does the rest (addressing, signing, sending,
-//! retrying, error parsing) without being generic, so it is compiled once.
+//! its deserialiser to [`send`]; the request path is a pipeline of small stages, compiled
+//! once because nothing in it is generic:
+//!
+//! 1. `prepare`: checksums (`checksum`), SSE-C digests, content length, identity;
+//! 2. per attempt (`attempt`): address (`endpoint`, `region`), sign (`signing`), send
+//!    (`http`, the one module that knows the HTTP library) under the attempt's deadline
+//!    and stalled-stream protection (`stall`), and read the answer within its limits
+//!    (`read`);
+//! 3. `invoke`: classify the outcome and retry (`retry`, `rate_limit`).
+//!
+//! The runtime never reads the generated code or the public facade: `Client` wraps a
+//! [`Handle`], and generated code calls in with it.
 
+mod attempt;
 mod checksum;
 mod endpoint;
+mod handle;
+mod http;
 mod invoke;
 mod paginate;
+mod prepare;
+pub(crate) mod presign;
+mod rate_limit;
+mod read;
+mod region;
 mod request;
 mod response;
+pub(crate) mod retry;
 pub(crate) mod signing;
+mod stall;
 mod wait;
 mod xml;
 
-pub(crate) use endpoint::Endpoint;
+pub use checksum::{ChecksumAlgorithm, RequestChecksum, ResponseChecksum};
+pub use handle::Handle;
 pub use paginate::{Pages, paginate, paginate_items};
 pub use request::Request;
 pub use response::Response;
@@ -25,9 +46,24 @@ pub use response::Response;
 pub use wait::{AcceptorState, WaiterDef, Waiting, error_code_of, status_of, wait};
 pub use xml::{XmlReader, XmlWriter};
 
-use crate::client::Client;
+use crate::config::ConfigBuilder;
 use crate::error::{BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError};
 use crate::primitives::{DateTime, DateTimeFormat};
+use attempt::Failure;
+
+/// What the body of a successful response is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// Nothing the client reads: the output is in the headers (PutObject, HeadObject).
+    Empty,
+    /// An XML document that must be there and complete (an empty or cut-off one is
+    /// retried).
+    Xml,
+    /// Text or bytes held in memory (GetBucketPolicy).
+    Text,
+    /// Handed to the caller as a stream (GetObject).
+    Stream,
+}
 
 /// The static facts about an operation that the runtime needs.
 #[derive(Debug)]
@@ -35,18 +71,16 @@ pub struct OperationSpec {
     /// Model name, for messages.
     pub name: &'static str,
     /// HTTP method.
-    pub method: &'static str,
-    /// S3 refuses the request without an integrity header.
-    pub checksum_required: bool,
-    /// Header of the member naming the request checksum algorithm, for operations with
-    /// flexible checksums.
-    pub checksum_algorithm_header: Option<&'static str>,
-    /// Header of the member asking S3 for response checksums.
-    pub checksum_mode_header: Option<&'static str>,
-    /// Response checksum algorithms, in order of preference.
-    pub response_checksums: &'static [&'static str],
-    /// The success response body is handed to the caller as a stream.
-    pub streaming_output: bool,
+    pub method: ::http::Method,
+    /// Request checksum rules.
+    pub request_checksum: RequestChecksum,
+    /// Response checksum rules, for operations that can return checksums.
+    pub response_checksum: Option<ResponseChecksum>,
+    /// What a successful response's body is.
+    pub output: OutputKind,
+    /// The server may work on the request for minutes, answering late or staying silent
+    /// in its body (CopyObject, UploadPartCopy, CompleteMultipartUpload).
+    pub long_running: bool,
 }
 
 /// Maps an S3 error response to an operation's typed error.
@@ -57,20 +91,19 @@ pub trait OperationError: Sized {
 
 /// Sends one operation: the only generic function between generated code and the runtime.
 pub async fn send<O, E: OperationError>(
-    client: &Client,
+    handle: &Handle,
     spec: &'static OperationSpec,
     request: Result<Request, BuildError>,
     deserialize: fn(Response) -> Result<O, ResponseError>,
+    overrides: Option<&ConfigBuilder>,
 ) -> Result<O, SdkError<E>> {
     let request = request.map_err(|e| SdkError::Construction(e.in_operation(spec.name)))?;
-    match invoke::invoke(client, spec, request).await {
+    match invoke::invoke(handle, spec, request, overrides).await {
         Ok(response) => deserialize(response).map_err(SdkError::Response),
-        Err(invoke::Failure::Construction(e)) => {
-            Err(SdkError::Construction(e.in_operation(spec.name)))
-        }
-        Err(invoke::Failure::Dispatch(e)) => Err(SdkError::Dispatch(e)),
-        Err(invoke::Failure::Response(e)) => Err(SdkError::Response(e)),
-        Err(invoke::Failure::Service { meta, body }) => {
+        Err(Failure::Construction(e)) => Err(SdkError::Construction(e.in_operation(spec.name))),
+        Err(Failure::Dispatch(e)) => Err(SdkError::Dispatch(e)),
+        Err(Failure::Response(e)) => Err(SdkError::Response(e)),
+        Err(Failure::Service { meta, body }) => {
             let err = E::from_service((*meta).clone(), &body).map_err(SdkError::Response)?;
             Err(SdkError::Service(ServiceError::new(err, *meta)))
         }
@@ -134,14 +167,42 @@ pub fn base64(value: &[u8]) -> String {
     ::base64::engine::general_purpose::STANDARD.encode(value)
 }
 
+/// The value of a required text member, which must not be empty either: an empty
+/// `UploadId` would go out as `uploadId=`.
+pub fn required_text<'a>(
+    value: Option<&'a String>,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a String, BuildError> {
+    let value = required(value, shape, member)?;
+    if value.is_empty() {
+        return Err(BuildError::member(
+            format!("{shape}.{member}"),
+            format!("required member `{member}` of `{shape}` must not be empty"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A copy source from its parts, in the form [`Request::copy_source_header`] encodes:
+/// `bucket/key`, then `?versionId=` and the version when there is one.
+pub fn copy_source(bucket: &str, key: &str, version_id: Option<&str>) -> String {
+    let mut source = format!("{bucket}/{key}");
+    if let Some(v) = version_id {
+        source.push_str("?versionId=");
+        source.push_str(v);
+    }
+    source
+}
+
 /// Presigns an operation's request instead of sending it.
 pub fn presign(
-    client: &Client,
+    handle: &Handle,
     spec: &'static OperationSpec,
     request: Result<Request, BuildError>,
-    config: crate::presigning::PresigningConfig,
-) -> Result<crate::presigning::PresignedRequest, BuildError> {
+    config: presign::PresigningConfig,
+) -> Result<presign::PresignedRequest, BuildError> {
     request
-        .and_then(|r| crate::presigning::presign(client, spec.method, r, config))
+        .and_then(|r| presign::presign(handle, spec, r, config))
         .map_err(|e| e.in_operation(spec.name))
 }

@@ -14,9 +14,11 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::credentials::Credentials;
 use crate::error::BuildError;
 
-/// Signs a request for S3: adds `authorization`, `x-amz-date`, `x-amz-content-sha256`
-/// (the payload's SHA-256 when `body` is in memory, `UNSIGNED-PAYLOAD` for a stream) and
-/// `x-amz-security-token` when there is a session token.
+/// Signs a request for S3 as of `time`: adds `authorization`, `x-amz-date`,
+/// `x-amz-content-sha256` (the payload's SHA-256 when `body` is in memory,
+/// `UNSIGNED-PAYLOAD` for a stream) and `x-amz-security-token` when there is a session
+/// token. The secrets among them are marked sensitive, so `Debug` never shows them.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sign_request(
     method: &str,
     url: &str,
@@ -25,6 +27,7 @@ pub(crate) fn sign_request(
     credentials: &Credentials,
     region: &str,
     service: &str,
+    time: SystemTime,
 ) -> Result<(), BuildError> {
     let mut settings = s3_settings();
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
@@ -36,10 +39,13 @@ pub(crate) fn sign_request(
         credentials,
         region,
         service,
-        time: SystemTime::now(),
+        time,
     };
     let (new_headers, _params) = signer.sign(method, url, headers, body, settings)?;
-    for (name, value) in new_headers {
+    for (name, mut value) in new_headers {
+        if name == http::header::AUTHORIZATION || name.as_str() == "x-amz-security-token" {
+            value.set_sensitive(true);
+        }
         headers.insert(name, value);
     }
     Ok(())
@@ -149,7 +155,13 @@ impl Signer<'_> {
         }
         let signable = SignableRequest::new(method, url, pairs.into_iter(), body)
             .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?;
-        let (instructions, _signature) = sign(signable, &params)
+        // aws-sigv4 traces the request it signs, header values included: SSE-C keys must
+        // not reach anyone's logs, so its events go nowhere.
+        let signed =
+            tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+                sign(signable, &params)
+            });
+        let (instructions, _signature) = signed
             .map_err(|e| BuildError::new(format!("cannot sign {url}: {e}")))?
             .into_parts();
         let (new_headers, new_params) = instructions.into_parts();

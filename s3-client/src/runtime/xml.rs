@@ -250,10 +250,45 @@ pub fn parse_timestamp(text: &str, format: DateTimeFormat) -> Result<DateTime, S
         .map_err(|e| format!("`{text}` is not a valid timestamp: {e}"))
 }
 
-/// Builds an XML document in memory.
+/// Appends `text` escaped as boto3 (ElementTree) escapes element text: `&`, `<` and `>`,
+/// plus CR and LF as character references, as botocore does for DeleteObjects, so that
+/// an XML parser's line-end normalisation cannot change them.
+fn escape_text(buf: &mut Vec<u8>, text: &str) {
+    for b in text.bytes() {
+        match b {
+            b'&' => buf.extend_from_slice(b"&amp;"),
+            b'<' => buf.extend_from_slice(b"&lt;"),
+            b'>' => buf.extend_from_slice(b"&gt;"),
+            b'\r' => buf.extend_from_slice(b"&#xD;"),
+            b'\n' => buf.extend_from_slice(b"&#xA;"),
+            _ => buf.push(b),
+        }
+    }
+}
+
+/// Appends an attribute value escaped as ElementTree escapes one.
+fn escape_attribute(buf: &mut Vec<u8>, text: &str) {
+    for b in text.bytes() {
+        match b {
+            b'&' => buf.extend_from_slice(b"&amp;"),
+            b'<' => buf.extend_from_slice(b"&lt;"),
+            b'>' => buf.extend_from_slice(b"&gt;"),
+            b'"' => buf.extend_from_slice(b"&quot;"),
+            b'\r' => buf.extend_from_slice(b"&#13;"),
+            b'\n' => buf.extend_from_slice(b"&#10;"),
+            b'\t' => buf.extend_from_slice(b"&#09;"),
+            _ => buf.push(b),
+        }
+    }
+}
+
+/// Builds an XML document in memory, byte for byte as boto3 writes the same document:
+/// no declaration, an element with nothing in it as `<Name />`.
 #[derive(Debug, Default)]
 pub struct XmlWriter {
     buf: Vec<u8>,
+    /// Where the `>` of the start tag last closed is, while nothing follows it yet.
+    open_end: Option<usize>,
 }
 
 impl XmlWriter {
@@ -264,6 +299,7 @@ impl XmlWriter {
 
     /// Opens `<name`; attributes may follow before [`XmlWriter::close_start`].
     pub fn open(&mut self, name: &str) {
+        self.open_end = None;
         self.buf.push(b'<');
         self.buf.extend_from_slice(name.as_bytes());
     }
@@ -273,29 +309,35 @@ impl XmlWriter {
         self.buf.push(b' ');
         self.buf.extend_from_slice(name.as_bytes());
         self.buf.extend_from_slice(b"=\"");
-        self.buf
-            .extend_from_slice(quick_xml::escape::escape(value).as_bytes());
+        escape_attribute(&mut self.buf, value);
         self.buf.push(b'"');
     }
 
     /// Ends the start tag opened with [`XmlWriter::open`].
     pub fn close_start(&mut self) {
+        self.open_end = Some(self.buf.len());
         self.buf.push(b'>');
     }
 
-    /// Writes `</name>`.
+    /// Writes `</name>`, or turns the start tag into `<name />` when nothing came between.
     pub fn end(&mut self, name: &str) {
+        if let Some(at) = self.open_end.take()
+            && at + 1 == self.buf.len()
+        {
+            self.buf.truncate(at);
+            self.buf.extend_from_slice(b" />");
+            return;
+        }
         self.buf.extend_from_slice(b"</");
         self.buf.extend_from_slice(name.as_bytes());
         self.buf.push(b'>');
     }
 
-    /// Writes `<name>text</name>` with the text escaped.
+    /// Writes `<name>text</name>` with the text escaped (`<name />` when it is empty).
     pub fn element(&mut self, name: &str, text: &str) {
         self.open(name);
         self.close_start();
-        self.buf
-            .extend_from_slice(quick_xml::escape::escape(text).as_bytes());
+        escape_text(&mut self.buf, text);
         self.end(name);
     }
 
@@ -322,6 +364,23 @@ impl XmlWriter {
     /// The finished document.
     pub fn finish(self) -> Vec<u8> {
         self.buf
+    }
+}
+
+/// Whether `body` is one well-formed XML element and nothing else but whitespace: what
+/// a response that must carry an XML document is checked against before it is accepted.
+pub(crate) fn is_complete_document(body: &[u8]) -> bool {
+    let mut reader = XmlReader::new(body);
+    if reader.root().is_err() || reader.skip().is_err() {
+        return false;
+    }
+    loop {
+        match reader.reader.read_event() {
+            Ok(Event::Eof) => return true,
+            Ok(Event::Text(t)) if t.iter().all(u8::is_ascii_whitespace) => {}
+            Ok(Event::Comment(_)) => {}
+            _ => return false,
+        }
     }
 }
 
@@ -365,16 +424,42 @@ mod tests {
     }
 
     #[test]
-    fn writes_escaped() {
+    fn writes_as_boto3_does() {
+        // What boto3 1.44.8 sends for DeleteObjects with these keys.
         let mut w = XmlWriter::new();
-        w.open("D");
-        w.attribute("xmlns", "u");
+        w.open("Delete");
+        w.attribute("xmlns", "http://s3.amazonaws.com/doc/2006-03-01/");
         w.close_start();
-        w.element("K", "a<b&\"c\"");
-        w.end("D");
+        w.open("Object");
+        w.close_start();
+        w.element("Key", "a\r\nb\tc\"d'e<>&");
+        w.end("Object");
+        w.open("Object");
+        w.close_start();
+        w.element("Key", "x");
+        w.element("VersionId", "");
+        w.end("Object");
+        w.open("Empty");
+        w.close_start();
+        w.end("Empty");
+        w.boolean("Quiet", true);
+        w.end("Delete");
         assert_eq!(
-            w.finish(),
-            br#"<D xmlns="u"><K>a&lt;b&amp;&quot;c&quot;</K></D>"#
+            String::from_utf8(w.finish()).unwrap(),
+            "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a&#xD;&#xA;b\tc\"d'e&lt;&gt;&amp;</Key></Object><Object><Key>x</Key><VersionId /></Object><Empty /><Quiet>true</Quiet></Delete>"
         );
+    }
+
+    #[test]
+    fn complete_documents() {
+        assert!(is_complete_document(
+            b"<?xml version=\"1.0\"?>\n<R><A>1</A></R>\n"
+        ));
+        assert!(is_complete_document(b"   <R/>"));
+        assert!(!is_complete_document(b""));
+        assert!(!is_complete_document(b"     "));
+        assert!(!is_complete_document(b"<R><A>1</A>"));
+        assert!(!is_complete_document(b"<R></R><S/>"));
+        assert!(!is_complete_document(b"<html>oops"));
     }
 }

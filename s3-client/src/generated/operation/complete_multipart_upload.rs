@@ -148,7 +148,10 @@ impl ::std::fmt::Debug for CompleteMultipartUploadInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .finish()
     }
 }
@@ -292,13 +295,21 @@ impl crate::runtime::OperationError for CompleteMultipartUploadError {
 pub struct CompleteMultipartUploadFluentBuilder {
     client: crate::Client,
     input: CompleteMultipartUploadInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl CompleteMultipartUploadFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &CompleteMultipartUploadInput {
@@ -743,7 +754,12 @@ impl CompleteMultipartUploadFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `CompleteMultipartUpload` response.
     pub async fn send(
@@ -752,19 +768,27 @@ impl CompleteMultipartUploadFluentBuilder {
         CompleteMultipartUploadOutput,
         crate::error::SdkError<CompleteMultipartUploadError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "CompleteMultipartUpload",
-    method: "POST",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::POST,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: true,
 };
 fn serialize(
     input: CompleteMultipartUploadInput,
@@ -785,7 +809,7 @@ fn serialize(
         "Key",
     )?;
     request.label("Key", value, true)?;
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.upload_id.as_ref(),
         "CompleteMultipartUploadInput",
         "UploadId",
@@ -845,13 +869,17 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.multipart_upload {
         let mut writer = crate::runtime::XmlWriter::new();

@@ -43,7 +43,7 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `Content-Type` header.
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// The object to copy, as URL-encoded `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID to copy a specific version.
+    /// The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID. Give it as it is: the client percent-encodes the bucket and key as boto3 does.
     ///
     /// Travels as the `x-amz-copy-source` header. Required.
     pub copy_source: ::std::option::Option<::std::string::String>,
@@ -271,7 +271,10 @@ impl ::std::fmt::Debug for CopyObjectInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -291,7 +294,10 @@ impl ::std::fmt::Debug for CopyObjectInput {
             )
             .field(
                 "copy_source_sse_customer_key_md5",
-                &self.copy_source_sse_customer_key_md5,
+                &self
+                    .copy_source_sse_customer_key_md5
+                    .as_ref()
+                    .map(|_| "*** redacted ***"),
             )
             .field("request_payer", &self.request_payer)
             .field("tagging", &self.tagging)
@@ -381,7 +387,10 @@ impl ::std::fmt::Debug for CopyObjectOutput {
             .field("version_id", &self.version_id)
             .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -452,13 +461,21 @@ impl crate::runtime::OperationError for CopyObjectError {
 pub struct CopyObjectFluentBuilder {
     client: crate::Client,
     input: CopyObjectInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl CopyObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &CopyObjectInput {
@@ -612,9 +629,21 @@ impl CopyObjectFluentBuilder {
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
     }
-    /// Sets [`CopyObjectInput::copy_source`]: The object to copy, as URL-encoded `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID to copy a specific version.
+    /// Sets [`CopyObjectInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
     pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.copy_source = Some(value.into());
+        self
+    }
+    /// Sets [`CopyObjectInput::copy_source`] from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded.
+    pub fn copy_source_from(
+        mut self,
+        bucket: &str,
+        key: &str,
+        version_id: ::std::option::Option<&str>,
+    ) -> Self {
+        self.input.copy_source = Some(
+            crate::runtime::copy_source(bucket, key, version_id),
+        );
         self
     }
     /// Replaces [`CopyObjectInput::copy_source`].
@@ -1404,7 +1433,12 @@ impl CopyObjectFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `CopyObject` response.
     pub async fn send(
@@ -1413,19 +1447,27 @@ impl CopyObjectFluentBuilder {
         CopyObjectOutput,
         crate::error::SdkError<CopyObjectError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "CopyObject",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: true,
 };
 fn serialize(
     input: CopyObjectInput,
@@ -1459,12 +1501,12 @@ fn serialize(
     if let Some(value) = &input.content_type {
         request.header("content-type", value.as_str())?;
     }
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.copy_source.as_ref(),
         "CopyObjectInput",
         "CopySource",
     )?;
-    request.header("x-amz-copy-source", value.as_str())?;
+    request.copy_source_header("x-amz-copy-source", value.as_str())?;
     if let Some(value) = &input.copy_source_if_match {
         request.header("x-amz-copy-source-if-match", value.as_str())?;
     }
@@ -1539,19 +1581,27 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_key_id {
-        request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-aws-kms-key-id",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
+        request.secret_header("x-amz-server-side-encryption-context", value.as_str())?;
     }
     if let Some(value) = &input.bucket_key_enabled {
         request
@@ -1569,14 +1619,14 @@ fn serialize(
     }
     if let Some(value) = &input.copy_source_sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-copy-source-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.copy_source_sse_customer_key_md5 {
         request
-            .header(
+            .secret_header(
                 "x-amz-copy-source-server-side-encryption-customer-key-md5",
                 value.as_str(),
             )?;

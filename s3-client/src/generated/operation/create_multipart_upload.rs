@@ -193,7 +193,10 @@ impl ::std::fmt::Debug for CreateMultipartUploadInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -304,7 +307,10 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
             .field("upload_id", &self.upload_id)
             .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -354,13 +360,21 @@ impl crate::runtime::OperationError for CreateMultipartUploadError {
 pub struct CreateMultipartUploadFluentBuilder {
     client: crate::Client,
     input: CreateMultipartUploadInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl CreateMultipartUploadFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &CreateMultipartUploadInput {
@@ -1038,7 +1052,12 @@ impl CreateMultipartUploadFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `CreateMultipartUpload` response.
     pub async fn send(
@@ -1047,19 +1066,27 @@ impl CreateMultipartUploadFluentBuilder {
         CreateMultipartUploadOutput,
         crate::error::SdkError<CreateMultipartUploadError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "CreateMultipartUpload",
-    method: "POST",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::POST,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: CreateMultipartUploadInput,
@@ -1132,19 +1159,27 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_key_id {
-        request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-aws-kms-key-id",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
+        request.secret_header("x-amz-server-side-encryption-context", value.as_str())?;
     }
     if let Some(value) = &input.bucket_key_enabled {
         request

@@ -64,13 +64,21 @@ impl crate::runtime::OperationError for DeleteBucketAnalyticsConfigurationError 
 pub struct DeleteBucketAnalyticsConfigurationFluentBuilder {
     client: crate::Client,
     input: DeleteBucketAnalyticsConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl DeleteBucketAnalyticsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &DeleteBucketAnalyticsConfigurationInput {
@@ -147,7 +155,12 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `DeleteBucketAnalyticsConfiguration` response.
     pub async fn send(
@@ -156,19 +169,27 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         DeleteBucketAnalyticsConfigurationOutput,
         crate::error::SdkError<DeleteBucketAnalyticsConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "DeleteBucketAnalyticsConfiguration",
-    method: "DELETE",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::DELETE,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: DeleteBucketAnalyticsConfigurationInput,
@@ -183,7 +204,7 @@ fn serialize(
             )?,
         )?;
     request.query_flag("analytics");
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.id.as_ref(),
         "DeleteBucketAnalyticsConfigurationInput",
         "Id",

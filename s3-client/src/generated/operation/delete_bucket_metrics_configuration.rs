@@ -64,13 +64,21 @@ impl crate::runtime::OperationError for DeleteBucketMetricsConfigurationError {
 pub struct DeleteBucketMetricsConfigurationFluentBuilder {
     client: crate::Client,
     input: DeleteBucketMetricsConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl DeleteBucketMetricsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &DeleteBucketMetricsConfigurationInput {
@@ -147,7 +155,12 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `DeleteBucketMetricsConfiguration` response.
     pub async fn send(
@@ -156,19 +169,27 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         DeleteBucketMetricsConfigurationOutput,
         crate::error::SdkError<DeleteBucketMetricsConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "DeleteBucketMetricsConfiguration",
-    method: "DELETE",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::DELETE,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: DeleteBucketMetricsConfigurationInput,
@@ -183,7 +204,7 @@ fn serialize(
             )?,
         )?;
     request.query_flag("metrics");
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.id.as_ref(),
         "DeleteBucketMetricsConfigurationInput",
         "Id",

@@ -60,13 +60,21 @@ impl crate::runtime::OperationError for DeleteBucketTaggingError {
 pub struct DeleteBucketTaggingFluentBuilder {
     client: crate::Client,
     input: DeleteBucketTaggingInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl DeleteBucketTaggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &DeleteBucketTaggingInput {
@@ -126,7 +134,12 @@ impl DeleteBucketTaggingFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `DeleteBucketTagging` response.
     pub async fn send(
@@ -135,19 +148,27 @@ impl DeleteBucketTaggingFluentBuilder {
         DeleteBucketTaggingOutput,
         crate::error::SdkError<DeleteBucketTaggingError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "DeleteBucketTagging",
-    method: "DELETE",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::DELETE,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: DeleteBucketTaggingInput,

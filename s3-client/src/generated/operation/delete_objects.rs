@@ -90,13 +90,21 @@ impl crate::runtime::OperationError for DeleteObjectsError {
 pub struct DeleteObjectsFluentBuilder {
     client: crate::Client,
     input: DeleteObjectsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl DeleteObjectsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &DeleteObjectsInput {
@@ -245,7 +253,12 @@ impl DeleteObjectsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `DeleteObjects` response.
     pub async fn send(
@@ -254,19 +267,27 @@ impl DeleteObjectsFluentBuilder {
         DeleteObjectsOutput,
         crate::error::SdkError<DeleteObjectsError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "DeleteObjects",
-    method: "POST",
-    checksum_required: true,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::POST,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: true,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: DeleteObjectsInput,

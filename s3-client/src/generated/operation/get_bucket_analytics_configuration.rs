@@ -71,13 +71,21 @@ impl crate::runtime::OperationError for GetBucketAnalyticsConfigurationError {
 pub struct GetBucketAnalyticsConfigurationFluentBuilder {
     client: crate::Client,
     input: GetBucketAnalyticsConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl GetBucketAnalyticsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &GetBucketAnalyticsConfigurationInput {
@@ -154,7 +162,12 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `GetBucketAnalyticsConfiguration` response.
     pub async fn send(
@@ -163,19 +176,27 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         GetBucketAnalyticsConfigurationOutput,
         crate::error::SdkError<GetBucketAnalyticsConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "GetBucketAnalyticsConfiguration",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: GetBucketAnalyticsConfigurationInput,
@@ -190,7 +211,7 @@ fn serialize(
             )?,
         )?;
     request.query_flag("analytics");
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.id.as_ref(),
         "GetBucketAnalyticsConfigurationInput",
         "Id",

@@ -127,7 +127,10 @@ impl ::std::fmt::Debug for GetObjectInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field("request_payer", &self.request_payer)
             .field("part_number", &self.part_number)
             .field("expected_bucket_owner", &self.expected_bucket_owner)
@@ -388,7 +391,10 @@ impl ::std::fmt::Debug for GetObjectOutput {
             .field("server_side_encryption", &self.server_side_encryption)
             .field("metadata", &self.metadata)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -490,13 +496,21 @@ impl crate::runtime::OperationError for GetObjectError {
 pub struct GetObjectFluentBuilder {
     client: crate::Client,
     input: GetObjectInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl GetObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &GetObjectInput {
@@ -921,36 +935,52 @@ impl GetObjectFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `GetObject` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<GetObjectOutput, crate::error::SdkError<GetObjectError>> {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "GetObject",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: Some("x-amz-checksum-mode"),
-    response_checksums: &[
-        "CRC64NVME",
-        "CRC32",
-        "CRC32C",
-        "SHA256",
-        "SHA1",
-        "SHA512",
-        "MD5",
-        "XXHASH64",
-        "XXHASH3",
-        "XXHASH128",
-    ],
-    streaming_output: true,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: Some(crate::runtime::ResponseChecksum {
+        mode_header: "x-amz-checksum-mode",
+        algorithms: &[
+            crate::runtime::ChecksumAlgorithm::Crc64nvme,
+            crate::runtime::ChecksumAlgorithm::Crc32,
+            crate::runtime::ChecksumAlgorithm::Crc32c,
+            crate::runtime::ChecksumAlgorithm::Sha256,
+            crate::runtime::ChecksumAlgorithm::Sha1,
+            crate::runtime::ChecksumAlgorithm::Sha512,
+            crate::runtime::ChecksumAlgorithm::Md5,
+            crate::runtime::ChecksumAlgorithm::Xxhash64,
+            crate::runtime::ChecksumAlgorithm::Xxhash3,
+            crate::runtime::ChecksumAlgorithm::Xxhash128,
+        ],
+    }),
+    output: crate::runtime::OutputKind::Stream,
+    long_running: false,
 };
 fn serialize(
     input: GetObjectInput,
@@ -1026,13 +1056,17 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;

@@ -78,13 +78,21 @@ impl crate::runtime::OperationError for GetObjectTorrentError {
 pub struct GetObjectTorrentFluentBuilder {
     client: crate::Client,
     input: GetObjectTorrentInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl GetObjectTorrentFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &GetObjectTorrentInput {
@@ -180,7 +188,12 @@ impl GetObjectTorrentFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `GetObjectTorrent` response.
     pub async fn send(
@@ -189,19 +202,27 @@ impl GetObjectTorrentFluentBuilder {
         GetObjectTorrentOutput,
         crate::error::SdkError<GetObjectTorrentError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "GetObjectTorrent",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: true,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Stream,
+    long_running: false,
 };
 fn serialize(
     input: GetObjectTorrentInput,

@@ -127,7 +127,10 @@ impl ::std::fmt::Debug for HeadObjectInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field("request_payer", &self.request_payer)
             .field("part_number", &self.part_number)
             .field("expected_bucket_owner", &self.expected_bucket_owner)
@@ -387,7 +390,10 @@ impl ::std::fmt::Debug for HeadObjectOutput {
             .field("server_side_encryption", &self.server_side_encryption)
             .field("metadata", &self.metadata)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -468,13 +474,21 @@ impl crate::runtime::OperationError for HeadObjectError {
 pub struct HeadObjectFluentBuilder {
     client: crate::Client,
     input: HeadObjectInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl HeadObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &HeadObjectInput {
@@ -899,7 +913,12 @@ impl HeadObjectFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `HeadObject` response.
     pub async fn send(
@@ -908,19 +927,27 @@ impl HeadObjectFluentBuilder {
         HeadObjectOutput,
         crate::error::SdkError<HeadObjectError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "HeadObject",
-    method: "HEAD",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::HEAD,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: HeadObjectInput,
@@ -996,13 +1023,17 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.request_payer {
         request.header("x-amz-request-payer", value.as_str())?;

@@ -77,13 +77,21 @@ impl crate::runtime::OperationError for ListBucketsError {
 pub struct ListBucketsFluentBuilder {
     client: crate::Client,
     input: ListBucketsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListBucketsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListBucketsInput {
@@ -174,7 +182,12 @@ impl ListBucketsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListBuckets` response.
     pub async fn send(
@@ -183,19 +196,27 @@ impl ListBucketsFluentBuilder {
         ListBucketsOutput,
         crate::error::SdkError<ListBucketsError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListBuckets",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListBucketsInput,
@@ -222,6 +243,7 @@ impl ListBucketsFluentBuilder {
         ListBucketsPaginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -231,6 +253,7 @@ impl ListBucketsFluentBuilder {
 pub struct ListBucketsPaginator {
     client: crate::Client,
     input: ListBucketsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListBucketsPaginator {
@@ -253,10 +276,11 @@ impl ListBucketsPaginator {
             crate::error::SdkError<ListBucketsError>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListBucketsInput| {
-            let client = client.clone();
-            async move { client.list_buckets().set_input(input).send().await }
+            let mut request = client.list_buckets().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

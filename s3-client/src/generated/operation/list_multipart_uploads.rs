@@ -119,13 +119,21 @@ impl crate::runtime::OperationError for ListMultipartUploadsError {
 pub struct ListMultipartUploadsFluentBuilder {
     client: crate::Client,
     input: ListMultipartUploadsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListMultipartUploadsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListMultipartUploadsInput {
@@ -305,7 +313,12 @@ impl ListMultipartUploadsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListMultipartUploads` response.
     pub async fn send(
@@ -314,19 +327,27 @@ impl ListMultipartUploadsFluentBuilder {
         ListMultipartUploadsOutput,
         crate::error::SdkError<ListMultipartUploadsError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListMultipartUploads",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListMultipartUploadsInput,
@@ -373,6 +394,7 @@ impl ListMultipartUploadsFluentBuilder {
         ListMultipartUploadsPaginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -382,6 +404,7 @@ impl ListMultipartUploadsFluentBuilder {
 pub struct ListMultipartUploadsPaginator {
     client: crate::Client,
     input: ListMultipartUploadsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListMultipartUploadsPaginator {
@@ -404,10 +427,11 @@ impl ListMultipartUploadsPaginator {
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListMultipartUploadsInput| {
-            let client = client.clone();
-            async move { client.list_multipart_uploads().set_input(input).send().await }
+            let mut request = client.list_multipart_uploads().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

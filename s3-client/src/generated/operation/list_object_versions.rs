@@ -129,13 +129,21 @@ impl crate::runtime::OperationError for ListObjectVersionsError {
 pub struct ListObjectVersionsFluentBuilder {
     client: crate::Client,
     input: ListObjectVersionsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListObjectVersionsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListObjectVersionsInput {
@@ -346,7 +354,12 @@ impl ListObjectVersionsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListObjectVersions` response.
     pub async fn send(
@@ -361,10 +374,11 @@ impl ListObjectVersionsFluentBuilder {
             input.encoding_type = Some(crate::types::EncodingType::from("url"));
         }
         let mut output = crate::runtime::send(
-                &self.client,
+                self.client.handle(),
                 &SPEC,
                 serialize(input),
                 deserialize,
+                self.config_override.as_ref(),
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
@@ -376,12 +390,14 @@ impl ListObjectVersionsFluentBuilder {
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListObjectVersions",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListObjectVersionsInput,
@@ -458,6 +474,7 @@ impl ListObjectVersionsFluentBuilder {
         ListObjectVersionsPaginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -467,6 +484,7 @@ impl ListObjectVersionsFluentBuilder {
 pub struct ListObjectVersionsPaginator {
     client: crate::Client,
     input: ListObjectVersionsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListObjectVersionsPaginator {
@@ -489,10 +507,11 @@ impl ListObjectVersionsPaginator {
             crate::error::SdkError<ListObjectVersionsError>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectVersionsInput| {
-            let client = client.clone();
-            async move { client.list_object_versions().set_input(input).send().await }
+            let mut request = client.list_object_versions().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

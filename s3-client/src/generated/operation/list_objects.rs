@@ -139,13 +139,21 @@ impl crate::runtime::OperationError for ListObjectsError {
 pub struct ListObjectsFluentBuilder {
     client: crate::Client,
     input: ListObjectsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListObjectsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListObjectsInput {
@@ -337,7 +345,12 @@ impl ListObjectsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListObjects` response.
     pub async fn send(
@@ -352,10 +365,11 @@ impl ListObjectsFluentBuilder {
             input.encoding_type = Some(crate::types::EncodingType::from("url"));
         }
         let mut output = crate::runtime::send(
-                &self.client,
+                self.client.handle(),
                 &SPEC,
                 serialize(input),
                 deserialize,
+                self.config_override.as_ref(),
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
@@ -367,12 +381,14 @@ impl ListObjectsFluentBuilder {
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListObjects",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListObjectsInput,
@@ -442,6 +458,7 @@ impl ListObjectsFluentBuilder {
         ListObjectsPaginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -451,6 +468,7 @@ impl ListObjectsFluentBuilder {
 pub struct ListObjectsPaginator {
     client: crate::Client,
     input: ListObjectsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListObjectsPaginator {
@@ -473,10 +491,11 @@ impl ListObjectsPaginator {
             crate::error::SdkError<ListObjectsError>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsInput| {
-            let client = client.clone();
-            async move { client.list_objects().set_input(input).send().await }
+            let mut request = client.list_objects().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

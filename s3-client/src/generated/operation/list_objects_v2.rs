@@ -151,13 +151,21 @@ impl crate::runtime::OperationError for ListObjectsV2Error {
 pub struct ListObjectsV2FluentBuilder {
     client: crate::Client,
     input: ListObjectsV2Input,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListObjectsV2FluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListObjectsV2Input {
@@ -385,7 +393,12 @@ impl ListObjectsV2FluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListObjectsV2` response.
     pub async fn send(
@@ -400,10 +413,11 @@ impl ListObjectsV2FluentBuilder {
             input.encoding_type = Some(crate::types::EncodingType::from("url"));
         }
         let mut output = crate::runtime::send(
-                &self.client,
+                self.client.handle(),
                 &SPEC,
                 serialize(input),
                 deserialize,
+                self.config_override.as_ref(),
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
@@ -415,12 +429,14 @@ impl ListObjectsV2FluentBuilder {
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListObjectsV2",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListObjectsV2Input,
@@ -496,6 +512,7 @@ impl ListObjectsV2FluentBuilder {
         ListObjectsV2Paginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -505,6 +522,7 @@ impl ListObjectsV2FluentBuilder {
 pub struct ListObjectsV2Paginator {
     client: crate::Client,
     input: ListObjectsV2Input,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListObjectsV2Paginator {
@@ -527,10 +545,11 @@ impl ListObjectsV2Paginator {
             crate::error::SdkError<ListObjectsV2Error>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsV2Input| {
-            let client = client.clone();
-            async move { client.list_objects_v2().set_input(input).send().await }
+            let mut request = client.list_objects_v2().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

@@ -73,7 +73,10 @@ impl ::std::fmt::Debug for ListPartsInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .finish()
     }
 }
@@ -162,13 +165,21 @@ impl crate::runtime::OperationError for ListPartsError {
 pub struct ListPartsFluentBuilder {
     client: crate::Client,
     input: ListPartsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl ListPartsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &ListPartsInput {
@@ -370,25 +381,38 @@ impl ListPartsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `ListParts` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<ListPartsOutput, crate::error::SdkError<ListPartsError>> {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "ListParts",
-    method: "GET",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::GET,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: false,
 };
 fn serialize(
     input: ListPartsInput,
@@ -407,7 +431,7 @@ fn serialize(
     if let Some(value) = &input.part_number_marker {
         request.query("part-number-marker", &value.to_string());
     }
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.upload_id.as_ref(),
         "ListPartsInput",
         "UploadId",
@@ -425,13 +449,17 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     Ok(request)
 }
@@ -441,6 +469,7 @@ impl ListPartsFluentBuilder {
         ListPartsPaginator {
             client: self.client,
             input: self.input,
+            config_override: self.config_override,
             max_items: None,
         }
     }
@@ -450,6 +479,7 @@ impl ListPartsFluentBuilder {
 pub struct ListPartsPaginator {
     client: crate::Client,
     input: ListPartsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
     max_items: ::std::option::Option<usize>,
 }
 impl ListPartsPaginator {
@@ -472,10 +502,11 @@ impl ListPartsPaginator {
             crate::error::SdkError<ListPartsError>,
         >,
     > + Send + Unpin {
-        let client = self.client;
+        let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListPartsInput| {
-            let client = client.clone();
-            async move { client.list_parts().set_input(input).send().await }
+            let mut request = client.list_parts().set_input(input);
+            request.config_override = config_override.clone();
+            request.send()
         };
         crate::runtime::paginate(
             self.input,

@@ -70,13 +70,21 @@ impl crate::runtime::OperationError for PutBucketAccelerateConfigurationError {
 pub struct PutBucketAccelerateConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketAccelerateConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutBucketAccelerateConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutBucketAccelerateConfigurationInput {
@@ -177,7 +185,12 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutBucketAccelerateConfiguration` response.
     pub async fn send(
@@ -186,19 +199,27 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         PutBucketAccelerateConfigurationOutput,
         crate::error::SdkError<PutBucketAccelerateConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutBucketAccelerateConfiguration",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutBucketAccelerateConfigurationInput,

@@ -74,13 +74,21 @@ impl crate::runtime::OperationError for PutBucketCorsError {
 pub struct PutBucketCorsFluentBuilder {
     client: crate::Client,
     input: PutBucketCorsInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutBucketCorsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutBucketCorsInput {
@@ -195,7 +203,12 @@ impl PutBucketCorsFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutBucketCors` response.
     pub async fn send(
@@ -204,19 +217,27 @@ impl PutBucketCorsFluentBuilder {
         PutBucketCorsOutput,
         crate::error::SdkError<PutBucketCorsError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutBucketCors",
-    method: "PUT",
-    checksum_required: true,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: true,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutBucketCorsInput,

@@ -70,13 +70,21 @@ impl crate::runtime::OperationError for PutBucketInventoryConfigurationError {
 pub struct PutBucketInventoryConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketInventoryConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutBucketInventoryConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutBucketInventoryConfigurationInput {
@@ -175,7 +183,12 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutBucketInventoryConfiguration` response.
     pub async fn send(
@@ -184,19 +197,27 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         PutBucketInventoryConfigurationOutput,
         crate::error::SdkError<PutBucketInventoryConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutBucketInventoryConfiguration",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutBucketInventoryConfigurationInput,
@@ -211,7 +232,7 @@ fn serialize(
             )?,
         )?;
     request.query_flag("inventory");
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.id.as_ref(),
         "PutBucketInventoryConfigurationInput",
         "Id",

@@ -73,13 +73,21 @@ impl crate::runtime::OperationError for PutBucketLoggingError {
 pub struct PutBucketLoggingFluentBuilder {
     client: crate::Client,
     input: PutBucketLoggingInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutBucketLoggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutBucketLoggingInput {
@@ -197,7 +205,12 @@ impl PutBucketLoggingFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutBucketLogging` response.
     pub async fn send(
@@ -206,19 +219,27 @@ impl PutBucketLoggingFluentBuilder {
         PutBucketLoggingOutput,
         crate::error::SdkError<PutBucketLoggingError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutBucketLogging",
-    method: "PUT",
-    checksum_required: true,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: true,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutBucketLoggingInput,

@@ -70,13 +70,21 @@ impl crate::runtime::OperationError for PutBucketNotificationConfigurationError 
 pub struct PutBucketNotificationConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketNotificationConfigurationInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutBucketNotificationConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutBucketNotificationConfigurationInput {
@@ -175,7 +183,12 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutBucketNotificationConfiguration` response.
     pub async fn send(
@@ -184,19 +197,27 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         PutBucketNotificationConfigurationOutput,
         crate::error::SdkError<PutBucketNotificationConfigurationError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutBucketNotificationConfiguration",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutBucketNotificationConfigurationInput,

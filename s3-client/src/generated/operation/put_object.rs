@@ -282,7 +282,10 @@ impl ::std::fmt::Debug for PutObjectInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -443,7 +446,10 @@ impl ::std::fmt::Debug for PutObjectOutput {
             .field("server_side_encryption", &self.server_side_encryption)
             .field("version_id", &self.version_id)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -555,13 +561,21 @@ impl crate::runtime::OperationError for PutObjectError {
 pub struct PutObjectFluentBuilder {
     client: crate::Client,
     input: PutObjectInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl PutObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &PutObjectInput {
@@ -1495,25 +1509,38 @@ impl PutObjectFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `PutObject` response.
     pub async fn send(
         self,
     ) -> ::std::result::Result<PutObjectOutput, crate::error::SdkError<PutObjectError>> {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "PutObject",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: PutObjectInput,
@@ -1625,19 +1652,27 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_key_id {
-        request.header("x-amz-server-side-encryption-aws-kms-key-id", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-aws-kms-key-id",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.ssekms_encryption_context {
-        request.header("x-amz-server-side-encryption-context", value.as_str())?;
+        request.secret_header("x-amz-server-side-encryption-context", value.as_str())?;
     }
     if let Some(value) = &input.bucket_key_enabled {
         request

@@ -113,13 +113,21 @@ impl crate::runtime::OperationError for RestoreObjectError {
 pub struct RestoreObjectFluentBuilder {
     client: crate::Client,
     input: RestoreObjectInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl RestoreObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &RestoreObjectInput {
@@ -270,7 +278,12 @@ impl RestoreObjectFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `RestoreObject` response.
     pub async fn send(
@@ -279,19 +292,27 @@ impl RestoreObjectFluentBuilder {
         RestoreObjectOutput,
         crate::error::SdkError<RestoreObjectError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "RestoreObject",
-    method: "POST",
-    checksum_required: false,
-    checksum_algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::POST,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: Some("x-amz-sdk-checksum-algorithm"),
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Empty,
+    long_running: false,
 };
 fn serialize(
     input: RestoreObjectInput,

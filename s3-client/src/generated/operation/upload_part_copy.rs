@@ -14,7 +14,7 @@ pub struct UploadPartCopyInput {
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
     pub bucket: ::std::option::Option<::std::string::String>,
-    /// Source object to copy from, as `bucket/key` (URL-encoded), optionally followed by `?versionId=` and a version ID; an access point ARN may be used in place of the bucket.
+    /// The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID. Give it as it is: the client percent-encodes the bucket and key as boto3 does.
     ///
     /// Travels as the `x-amz-copy-source` header. Required.
     pub copy_source: ::std::option::Option<::std::string::String>,
@@ -127,7 +127,10 @@ impl ::std::fmt::Debug for UploadPartCopyInput {
                 "sse_customer_key",
                 &self.sse_customer_key.as_ref().map(|_| "*** redacted ***"),
             )
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "copy_source_sse_customer_algorithm",
                 &self.copy_source_sse_customer_algorithm,
@@ -138,7 +141,10 @@ impl ::std::fmt::Debug for UploadPartCopyInput {
             )
             .field(
                 "copy_source_sse_customer_key_md5",
-                &self.copy_source_sse_customer_key_md5,
+                &self
+                    .copy_source_sse_customer_key_md5
+                    .as_ref()
+                    .map(|_| "*** redacted ***"),
             )
             .field("request_payer", &self.request_payer)
             .field("expected_bucket_owner", &self.expected_bucket_owner)
@@ -204,7 +210,10 @@ impl ::std::fmt::Debug for UploadPartCopyOutput {
             .field("copy_part_result", &self.copy_part_result)
             .field("server_side_encryption", &self.server_side_encryption)
             .field("sse_customer_algorithm", &self.sse_customer_algorithm)
-            .field("sse_customer_key_md5", &self.sse_customer_key_md5)
+            .field(
+                "sse_customer_key_md5",
+                &self.sse_customer_key_md5.as_ref().map(|_| "*** redacted ***"),
+            )
             .field(
                 "ssekms_key_id",
                 &self.ssekms_key_id.as_ref().map(|_| "*** redacted ***"),
@@ -248,13 +257,21 @@ impl crate::runtime::OperationError for UploadPartCopyError {
 pub struct UploadPartCopyFluentBuilder {
     client: crate::Client,
     input: UploadPartCopyInput,
+    config_override: ::std::option::Option<crate::ConfigBuilder>,
 }
 impl UploadPartCopyFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
             input: ::std::default::Default::default(),
+            config_override: None,
         }
+    }
+    /// Changes settings for this request only: whatever `config` sets (timeouts,
+    /// retries, region, checksums...) replaces the client's value.
+    pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
+        self.config_override = Some(config.into());
+        self
     }
     /// The input built so far.
     pub fn as_input(&self) -> &UploadPartCopyInput {
@@ -282,9 +299,21 @@ impl UploadPartCopyFluentBuilder {
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
-    /// Sets [`UploadPartCopyInput::copy_source`]: Source object to copy from, as `bucket/key` (URL-encoded), optionally followed by `?versionId=` and a version ID; an access point ARN may be used in place of the bucket.
+    /// Sets [`UploadPartCopyInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
     pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.copy_source = Some(value.into());
+        self
+    }
+    /// Sets [`UploadPartCopyInput::copy_source`] from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded.
+    pub fn copy_source_from(
+        mut self,
+        bucket: &str,
+        key: &str,
+        version_id: ::std::option::Option<&str>,
+    ) -> Self {
+        self.input.copy_source = Some(
+            crate::runtime::copy_source(bucket, key, version_id),
+        );
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source`].
@@ -654,7 +683,12 @@ impl UploadPartCopyFluentBuilder {
         crate::presigning::PresignedRequest,
         crate::error::BuildError,
     > {
-        crate::runtime::presign(&self.client, &SPEC, serialize(self.input), config)
+        crate::runtime::presign(
+            self.client.handle(),
+            &SPEC,
+            serialize(self.input),
+            config,
+        )
     }
     /// Sends the request and waits for the `UploadPartCopy` response.
     pub async fn send(
@@ -663,19 +697,27 @@ impl UploadPartCopyFluentBuilder {
         UploadPartCopyOutput,
         crate::error::SdkError<UploadPartCopyError>,
     > {
-        crate::runtime::send(&self.client, &SPEC, serialize(self.input), deserialize)
+        crate::runtime::send(
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                deserialize,
+                self.config_override.as_ref(),
+            )
             .await
     }
 }
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "UploadPartCopy",
-    method: "PUT",
-    checksum_required: false,
-    checksum_algorithm_header: None,
-    checksum_mode_header: None,
-    response_checksums: &[],
-    streaming_output: false,
+    method: ::http::Method::PUT,
+    request_checksum: crate::runtime::RequestChecksum {
+        required: false,
+        algorithm_header: None,
+    },
+    response_checksum: None,
+    output: crate::runtime::OutputKind::Xml,
+    long_running: true,
 };
 fn serialize(
     input: UploadPartCopyInput,
@@ -696,12 +738,12 @@ fn serialize(
         "Key",
     )?;
     request.label("Key", value, true)?;
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.copy_source.as_ref(),
         "UploadPartCopyInput",
         "CopySource",
     )?;
-    request.header("x-amz-copy-source", value.as_str())?;
+    request.copy_source_header("x-amz-copy-source", value.as_str())?;
     if let Some(value) = &input.copy_source_if_match {
         request.header("x-amz-copy-source-if-match", value.as_str())?;
     }
@@ -737,7 +779,7 @@ fn serialize(
         "PartNumber",
     )?;
     request.query("partNumber", &value.to_string());
-    let value = crate::runtime::required(
+    let value = crate::runtime::required_text(
         input.upload_id.as_ref(),
         "UploadPartCopyInput",
         "UploadId",
@@ -749,13 +791,17 @@ fn serialize(
     }
     if let Some(value) = &input.sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.sse_customer_key_md5 {
-        request.header("x-amz-server-side-encryption-customer-key-md5", value.as_str())?;
+        request
+            .secret_header(
+                "x-amz-server-side-encryption-customer-key-md5",
+                value.as_str(),
+            )?;
     }
     if let Some(value) = &input.copy_source_sse_customer_algorithm {
         request
@@ -766,14 +812,14 @@ fn serialize(
     }
     if let Some(value) = &input.copy_source_sse_customer_key {
         request
-            .header(
+            .secret_header(
                 "x-amz-copy-source-server-side-encryption-customer-key",
                 &crate::runtime::base64(value),
             )?;
     }
     if let Some(value) = &input.copy_source_sse_customer_key_md5 {
         request
-            .header(
+            .secret_header(
                 "x-amz-copy-source-server-side-encryption-customer-key-md5",
                 value.as_str(),
             )?;

@@ -1,0 +1,162 @@
+//! What a client shares between its requests: configuration, the transport and its
+//! connection pool, and what it learns as it goes (bucket regions, clock skew, the retry
+//! quota, the adaptive rate limit). `Client` wraps one in an `Arc`.
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use super::Request;
+use super::endpoint::Endpoint;
+use super::http::Transport;
+use super::rate_limit::RateLimiter;
+use super::region::BucketRegions;
+use super::retry::RetryQuota;
+use crate::config::{Config, ConfigBuilder};
+use crate::credentials::Credentials;
+use crate::error::BuildError;
+
+/// The runtime state of one client.
+#[derive(Debug)]
+pub struct Handle {
+    pub(crate) config: Config,
+    /// Where requests go, or why the configured endpoint is unusable (reported on the
+    /// first request, before anything is sent).
+    endpoint: Result<Endpoint, BuildError>,
+    pub(crate) transport: Transport,
+    /// The SigV4 service name requests are signed for.
+    pub(crate) signing_name: &'static str,
+    pub(crate) regions: BucketRegions,
+    pub(crate) quota: RetryQuota,
+    pub(crate) limiter: RateLimiter,
+    /// How far the server's clock is ahead of ours, in milliseconds, once a clock-skew
+    /// error has told us.
+    skew_ms: AtomicI64,
+    /// When the client was made: the adaptive rate limiter's time origin.
+    origin: tokio::time::Instant,
+}
+
+impl Handle {
+    pub(crate) fn new(config: Config, signing_name: &'static str) -> Handle {
+        Handle {
+            endpoint: Endpoint::new(&config),
+            transport: Transport::new(config.timeouts.connect),
+            config,
+            signing_name,
+            regions: BucketRegions::default(),
+            quota: RetryQuota::new(),
+            limiter: RateLimiter::new(),
+            skew_ms: AtomicI64::new(0),
+            origin: tokio::time::Instant::now(),
+        }
+    }
+
+    /// The configuration one request runs with: the client's, or it with `changes`.
+    pub(crate) fn config_for<'a>(&'a self, changes: Option<&ConfigBuilder>) -> Cow<'a, Config> {
+        match changes {
+            None => Cow::Borrowed(&self.config),
+            Some(c) => Cow::Owned(self.config.with_overrides(c)),
+        }
+    }
+
+    /// The endpoint for `config`: the client's own unless an override moved it.
+    pub(crate) fn endpoint_for(&self, config: &Config) -> Result<Cow<'_, Endpoint>, BuildError> {
+        let own = self.endpoint.as_ref().map_err(Clone::clone);
+        let same = config.endpoint_url == self.config.endpoint_url
+            && config.force_path_style == self.config.force_path_style;
+        if same {
+            own.map(Cow::Borrowed)
+        } else {
+            Endpoint::new(config).map(Cow::Owned)
+        }
+    }
+
+    /// The region to sign for, and send to, for `bucket`: the one learnt from a region
+    /// redirect, or the configured one.
+    pub(crate) fn region_for(&self, config: &Config, bucket: Option<&str>) -> String {
+        bucket
+            .and_then(|b| self.regions.get(b))
+            .unwrap_or_else(|| config.region.clone())
+    }
+
+    /// The time to sign with: ours, corrected by the skew a server reported.
+    pub(crate) fn now(&self) -> SystemTime {
+        let skew = self.skew_ms.load(Ordering::Relaxed);
+        let now = SystemTime::now();
+        if skew >= 0 {
+            now + Duration::from_millis(skew.unsigned_abs())
+        } else {
+            now.checked_sub(Duration::from_millis(skew.unsigned_abs()))
+                .unwrap_or(now)
+        }
+    }
+
+    /// Corrects the signing clock to the server's `server_time`, seen now.
+    pub(crate) fn correct_clock(&self, server_time: SystemTime) {
+        let local = SystemTime::now();
+        let skew = match server_time.duration_since(local) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).unwrap_or(i64::MAX),
+        };
+        self.skew_ms.store(skew, Ordering::Relaxed);
+    }
+
+    /// Seconds since the client was made, for the adaptive rate limiter.
+    pub(crate) fn elapsed_secs(&self) -> f64 {
+        self.origin.elapsed().as_secs_f64()
+    }
+
+    /// What presigning needs: the credentials, the URL of `request`, and its region.
+    pub(crate) fn signing_target(
+        &self,
+        request: &Request,
+    ) -> Result<(&Credentials, String, String), BuildError> {
+        let credentials = self.config.credentials.as_ref().ok_or_else(|| {
+            BuildError::new("presigning needs credentials, and the client has none")
+        })?;
+        let endpoint = self.endpoint.as_ref().map_err(Clone::clone)?;
+        let region = self.region_for(&self.config, request.bucket.as_deref());
+        let url = endpoint.url(
+            &region,
+            request.bucket.as_deref(),
+            &request.path,
+            &request.query,
+        );
+        Ok((credentials, url, region))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn clock_corrections() {
+        let h = Handle::new(Config::builder().build(), "s3");
+        let ahead = SystemTime::now() + Duration::from_secs(3600);
+        h.correct_clock(ahead);
+        let diff = h.now().duration_since(SystemTime::now()).unwrap();
+        assert!(
+            diff > Duration::from_secs(3590) && diff <= Duration::from_secs(3600),
+            "{diff:?}"
+        );
+        h.correct_clock(SystemTime::now() - Duration::from_secs(600));
+        let behind = SystemTime::now().duration_since(h.now()).unwrap();
+        assert!(behind > Duration::from_secs(590), "{behind:?}");
+    }
+
+    #[tokio::test]
+    async fn overrides_move_the_endpoint_only_when_asked() {
+        let h = Handle::new(
+            Config::builder().endpoint_url("http://127.0.0.1:1").build(),
+            "s3",
+        );
+        let same = h.config_for(Some(&Config::builder().max_attempts(1)));
+        assert!(matches!(h.endpoint_for(&same).unwrap(), Cow::Borrowed(_)));
+        let moved = h.config_for(Some(&Config::builder().endpoint_url("http://127.0.0.1:2")));
+        assert!(matches!(h.endpoint_for(&moved).unwrap(), Cow::Owned(_)));
+        h.regions.learn("b", "eu-west-1");
+        assert_eq!(h.region_for(&h.config, Some("b")), "eu-west-1");
+        assert_eq!(h.region_for(&h.config, Some("c")), "us-east-1");
+    }
+}

@@ -1,0 +1,190 @@
+//! The first stage: the request an operation's serialiser built, completed into what goes
+//! on the wire once per operation (checksums, SSE-C digests, content length, the client's
+//! identity); each attempt then only adds its own headers and signs.
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
+
+use super::checksum::{self, md5_base64};
+use super::{OperationSpec, Request};
+use crate::config::{Config, ResponseChecksumValidation};
+use crate::error::BuildError;
+use crate::primitives::ByteStream;
+
+/// A request ready for its attempts.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) bucket: Option<String>,
+    pub(crate) path: String,
+    pub(crate) query: Vec<String>,
+    pub(crate) headers: HeaderMap,
+    /// Check the response body against the checksum S3 sends with it.
+    pub(crate) validate_response: bool,
+}
+
+/// `User-Agent`: this crate and its version.
+const USER_AGENT: &str = concat!("s3-client/", env!("CARGO_PKG_VERSION"), " lang/rust");
+
+/// Completes `request` for `spec` under `config`; the body comes back apart, for the
+/// attempts to send.
+pub(crate) async fn prepare(
+    spec: &OperationSpec,
+    request: Request,
+    config: &Config,
+) -> Result<(Prepared, ByteStream), BuildError> {
+    let Request {
+        bucket,
+        path,
+        query,
+        mut headers,
+        body,
+    } = request;
+    sse_customer_key_md5(&mut headers)?;
+    checksum::add_request_checksum(
+        &spec.request_checksum,
+        config.request_checksum_calculation,
+        &mut headers,
+        checksum::source(&body),
+    )
+    .await?;
+    let validate_response = response_checksum_mode(spec, config, &mut headers);
+    if let Some(length) = content_length(&spec.method, body.content_length()) {
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    headers.insert(
+        http::header::USER_AGENT,
+        HeaderValue::from_static(USER_AGENT),
+    );
+    headers.insert(
+        HeaderName::from_static("amz-sdk-invocation-id"),
+        HeaderValue::from_str(&invocation_id())
+            .map_err(|_| BuildError::new("unreachable: an invocation id is hex"))?,
+    );
+    let prepared = Prepared {
+        bucket,
+        path,
+        query,
+        headers,
+        validate_response,
+    };
+    Ok((prepared, body))
+}
+
+/// The `Content-Length` a request carries: its body's length, except that bodiless GET,
+/// HEAD and OPTIONS requests carry none, as botocore sends them.
+fn content_length(method: &Method, length: Option<u64>) -> Option<u64> {
+    let bodiless = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    match length {
+        Some(0) if bodiless => None,
+        other => other,
+    }
+}
+
+/// Asks for response checksums where the operation supports them and the configuration
+/// wants them (as boto3 does); whether the response is then checked.
+fn response_checksum_mode(spec: &OperationSpec, config: &Config, headers: &mut HeaderMap) -> bool {
+    let Some(rule) = spec.response_checksum else {
+        return false;
+    };
+    if let Some(v) = headers.get(rule.mode_header) {
+        return v.as_bytes().eq_ignore_ascii_case(b"ENABLED");
+    }
+    if config.response_checksum_validation == ResponseChecksumValidation::WhenSupported {
+        headers.insert(rule.mode_header, HeaderValue::from_static("ENABLED"));
+        return true;
+    }
+    false
+}
+
+/// Adds the MD5 of each SSE-C key the caller gave without one, as boto3 does.
+fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
+    use base64::Engine;
+    const KEYS: [(&str, &str); 2] = [
+        (
+            "x-amz-server-side-encryption-customer-key",
+            "x-amz-server-side-encryption-customer-key-md5",
+        ),
+        (
+            "x-amz-copy-source-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key-md5",
+        ),
+    ];
+    for (key, md5) in KEYS {
+        let Some(value) = headers.get(key) else {
+            continue;
+        };
+        if headers.contains_key(md5) {
+            continue;
+        }
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(value.as_bytes())
+            .map_err(|_| BuildError::new(format!("the {key} header is not base64")))?;
+        let mut value = HeaderValue::from_str(&md5_base64(&raw))
+            .map_err(|_| BuildError::new("unreachable: base64 is a valid header value"))?;
+        value.set_sensitive(true);
+        headers.insert(md5, value);
+    }
+    Ok(())
+}
+
+/// A random version-4 UUID, as `amz-sdk-invocation-id` carries one per operation (the
+/// same on every attempt, so the server can tell retries apart from new requests).
+fn invocation_id() -> String {
+    let mut bytes = [0u8; 16];
+    for chunk in bytes.chunks_mut(8) {
+        let random = (super::retry::random_unit() * (1u64 << 53) as f64) as u64;
+        let mixed = random.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (random << 11);
+        chunk.copy_from_slice(&mixed.to_le_bytes());
+    }
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_length_only_where_boto3_sends_one() {
+        assert_eq!(content_length(&Method::GET, Some(0)), None);
+        assert_eq!(content_length(&Method::HEAD, Some(0)), None);
+        assert_eq!(content_length(&Method::GET, Some(3)), Some(3));
+        assert_eq!(content_length(&Method::PUT, Some(0)), Some(0));
+        assert_eq!(content_length(&Method::DELETE, Some(0)), Some(0));
+        assert_eq!(content_length(&Method::POST, Some(10)), Some(10));
+        assert_eq!(content_length(&Method::PUT, None), None);
+    }
+
+    #[test]
+    fn invocation_ids_are_uuids() {
+        let a = invocation_id();
+        let b = invocation_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!("89ab".contains(&a[19..20]), "{a}");
+    }
+
+    #[test]
+    fn sse_c_digests_are_added_and_secret() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-amz-server-side-encryption-customer-key",
+            HeaderValue::from_static("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+        );
+        sse_customer_key_md5(&mut h).unwrap();
+        let md5 = h
+            .get("x-amz-server-side-encryption-customer-key-md5")
+            .unwrap();
+        assert!(md5.is_sensitive());
+        assert!(!format!("{h:?}").contains(md5.to_str().unwrap()));
+    }
+}
