@@ -87,10 +87,10 @@ impl RetryConfig {
         RetryConfig {
             mode: RetryMode::Standard,
             max_attempts: 3,
-            initial_backoff: crate::runtime::retry::BASE_DELAY,
-            max_backoff: crate::runtime::retry::MAX_DELAY,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
             quota: true,
-            jitter: crate::runtime::retry::random_unit,
+            jitter: crate::random::unit,
         }
     }
 

@@ -32,6 +32,7 @@ mod generated;
 #[cfg(feature = "serde")]
 pub mod json;
 pub mod presigning;
+mod random;
 mod runtime;
 
 pub use client::Client;

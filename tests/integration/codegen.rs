@@ -82,6 +82,19 @@ fn bad_models_are_reported_with_their_place() {
             Box::new(|m| m["operations"]["GetThing"]["errors"] = serde_json::json!(["Thing"])),
             "error: operation GetThing: error Thing is not an error shape",
         ),
+        (
+            Box::new(|m| {
+                m["shapes"]["PutThingInput"]["members"]["Count"]["copy_source"] = true.into()
+            }),
+            "error: shape PutThingInput, member Count: `copy_source` applies to string headers only",
+        ),
+        (
+            Box::new(|m| {
+                m["operations"]["GetThing"]["checksum"] =
+                    serde_json::json!({"response_algorithms": ["CRC33"]})
+            }),
+            "error: operation GetThing: unknown checksum algorithm `CRC33`",
+        ),
     ];
     for (edit, expected) in cases {
         let report = diagnostics(edit);

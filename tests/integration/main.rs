@@ -11,6 +11,7 @@ mod moto;
 mod objects;
 mod presigning;
 mod recorder;
+mod reliability;
 mod s3api;
 mod waiters;
 mod wire;

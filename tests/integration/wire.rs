@@ -18,6 +18,10 @@ async fn keys_are_encoded_exactly_on_the_wire() {
         ("ünï/日本", "/bkt/%C3%BCn%C3%AF/%E6%97%A5%E6%9C%AC"),
         ("tilde~-_.", "/bkt/tilde~-_."),
         ("...", "/bkt/..."),
+        // Dot segments go out as they are, as boto3 sends them.
+        ("a/../b/./c", "/bkt/a/../b/./c"),
+        ("..", "/bkt/.."),
+        (".", "/bkt/."),
     ];
     for (key, _) in cases {
         client
@@ -535,4 +539,178 @@ async fn list_objects_pages_on_the_last_key_without_next_marker() {
             "/bkt?encoding-type=url&marker=b%20c&max-keys=2",
         ]
     );
+}
+
+#[tokio::test]
+async fn content_length_only_where_boto3_sends_one() {
+    let server = recorder(vec![http("200 OK", &[("etag", "\"x\"")], "")]).await;
+    let client = client_for(&server);
+    client
+        .get_object()
+        .bucket("bkt")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    client
+        .head_object()
+        .bucket("bkt")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    client
+        .delete_object()
+        .bucket("bkt")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    client.create_bucket().bucket("bkt").send().await.unwrap();
+    client
+        .put_object()
+        .bucket("bkt")
+        .key("k")
+        .body(ByteStream::from("abc"))
+        .send()
+        .await
+        .unwrap();
+    let lengths: Vec<_> = server
+        .received()
+        .iter()
+        .map(|r| {
+            (
+                r.method.clone(),
+                r.header("content-length").map(str::to_string),
+            )
+        })
+        .collect();
+    let expected = [
+        ("GET", None),
+        ("HEAD", None),
+        ("DELETE", Some("0")),
+        ("PUT", Some("0")),
+        ("PUT", Some("3")),
+    ];
+    for ((method, length), (m, l)) in lengths.iter().zip(expected) {
+        assert_eq!((method.as_str(), length.as_deref()), (m, l));
+    }
+    // Every request names the client.
+    for r in server.received() {
+        let agent = r.header("user-agent").unwrap();
+        assert!(agent.starts_with("s3-client/0."), "{agent}");
+    }
+}
+
+#[tokio::test]
+async fn copy_sources_are_encoded_as_boto3_encodes_them() {
+    let result = "<CopyObjectResult><ETag>\"c\"</ETag></CopyObjectResult>";
+    let server = recorder(vec![http("200 OK", &[], result)]).await;
+    let client = client_for(&server);
+    // The header values are what boto3 1.44.8 sends for the same CopySource.
+    let cases = [
+        (
+            "src/a key/ü+x?versionId=v1",
+            "src/a%20key/%C3%BC%2Bx?versionId=v1",
+        ),
+        (
+            "src/a key/ü+x?versionId=v 1",
+            "src/a%20key/%C3%BC%2Bx%3FversionId%3Dv%201",
+        ),
+        ("src/plain/key", "src/plain/key"),
+    ];
+    for (source, _) in cases {
+        client
+            .copy_object()
+            .bucket("bkt")
+            .key("k")
+            .copy_source(source)
+            .send()
+            .await
+            .unwrap();
+    }
+    // The typed form: bucket, key and version id, as boto3's dict form.
+    client
+        .copy_object()
+        .bucket("bkt")
+        .key("k")
+        .copy_source_from("src", "a b/ü?x", Some("v/1"))
+        .send()
+        .await
+        .unwrap();
+    client
+        .upload_part_copy()
+        .bucket("bkt")
+        .key("k")
+        .upload_id("u")
+        .part_number(1)
+        .copy_source_from("src", "dir/é.bin", None)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sent: Vec<_> = server
+        .received()
+        .iter()
+        .map(|r| r.header("x-amz-copy-source").unwrap().to_string())
+        .collect();
+    let mut expected: Vec<&str> = cases.iter().map(|(_, e)| *e).collect();
+    expected.push("src/a%20b/%C3%BC%3Fx?versionId=v/1");
+    expected.push("src/dir/%C3%A9.bin");
+    assert_eq!(sent, expected);
+}
+
+#[tokio::test]
+async fn delete_objects_xml_is_byte_identical_to_boto3() {
+    let result = "<DeleteResult></DeleteResult>";
+    let server = recorder(vec![http("200 OK", &[], result)]).await;
+    let client = client_for(&server);
+    use s3_client::types::{Delete, ObjectIdentifier};
+    client
+        .delete_objects()
+        .bucket("b")
+        .delete(Delete {
+            objects: Some(vec![
+                ObjectIdentifier {
+                    key: Some("a\r\nb\tc\"d'e<>&".into()),
+                    ..Default::default()
+                },
+                ObjectIdentifier {
+                    key: Some("x".into()),
+                    version_id: Some(String::new()),
+                    ..Default::default()
+                },
+            ]),
+            quiet: Some(true),
+        })
+        .send()
+        .await
+        .unwrap();
+    let r = &server.received()[0];
+    // What boto3 1.44.8 sends for the same call: CR and LF as character references (an
+    // XML parser would otherwise turn CR LF into LF, another key), quotes as they are,
+    // an empty value as `<VersionId />`.
+    assert_eq!(
+        String::from_utf8(r.body.clone()).unwrap(),
+        "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Object><Key>a&#xD;&#xA;b\tc\"d'e&lt;&gt;&amp;</Key></Object><Object><Key>x</Key><VersionId /></Object><Quiet>true</Quiet></Delete>"
+    );
+}
+
+#[tokio::test]
+async fn a_callers_content_md5_does_not_stop_the_default_crc32() {
+    let server = recorder(vec![http("200 OK", &[("etag", "\"x\"")], "")]).await;
+    let client = client_for(&server);
+    client
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .content_md5("iW/ExleVBHpZKzdCL4WhMA==")
+        .body(ByteStream::from("hi"))
+        .send()
+        .await
+        .unwrap();
+    let r = &server.received()[0];
+    // boto3 sends both for the same call.
+    assert_eq!(r.header("content-md5"), Some("iW/ExleVBHpZKzdCL4WhMA=="));
+    assert_eq!(r.header("x-amz-checksum-crc32"), Some("2JMqrA=="));
+    assert_eq!(r.header("x-amz-sdk-checksum-algorithm"), Some("CRC32"));
 }

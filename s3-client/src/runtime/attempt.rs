@@ -128,16 +128,20 @@ impl Operation<'_> {
         }
     }
 
-    /// Sends attempt number `attempt` with `body`, waiting at most `budget` for the server.
+    /// Sends attempt number `attempt` with `body`, waiting at most `budget` for the server;
+    /// records the status and request id on `span`.
     pub(crate) async fn attempt(
         &self,
         attempt: u32,
         body: ByteStream,
         budget: Option<Duration>,
+        span: &tracing::Span,
     ) -> Attempted {
         let begun = Instant::now();
-        let upload = Arc::new(Upload::new());
-        let result = self.exchange(attempt, body, budget, &upload, begun).await;
+        let upload = Arc::new(Upload::new(self.stall_rules().0));
+        let result = self
+            .exchange(attempt, body, budget, &upload, begun, span)
+            .await;
         Attempted {
             result,
             waited: upload.waited(begun, Instant::now()),
@@ -151,6 +155,7 @@ impl Operation<'_> {
         budget: Option<Duration>,
         upload: &Arc<Upload>,
         begun: Instant,
+        span: &tracing::Span,
     ) -> Result<Response, Failed> {
         let p = self.prepared;
         let region = self.handle.region_for(self.config, p.bucket.as_deref());
@@ -186,7 +191,7 @@ impl Operation<'_> {
             )
             .map_err(construction)?;
         }
-        let (upload_rule, download_rule) = self.stall_rules();
+        let (_, download_rule) = self.stall_rules();
         let body = match payload {
             Some(bytes) => RequestBody::full(bytes),
             None => {
@@ -202,7 +207,7 @@ impl Operation<'_> {
 
         let sent = tokio::select! {
             sent = self.handle.transport.send(request) => Ok(sent),
-            expired = upload.watch(begun, budget, upload_rule) => Err(expired),
+            expired = upload.watch(begun, budget) => Err(expired),
         };
         let response = match sent {
             Ok(Ok(response)) => response,
@@ -237,7 +242,6 @@ impl Operation<'_> {
         let (parts, body) = response.into_parts();
         let status = parts.status.as_u16();
         let headers = parts.headers;
-        let span = tracing::Span::current();
         span.record("status", status);
         if let Some(id) = headers
             .get("x-amz-request-id")

@@ -193,6 +193,9 @@ impl ResponseBody {
     }
 }
 
+/// How much of an in-memory body is handed to the transport at a time.
+const FULL_BODY_SLICE: usize = 64 * 1024;
+
 /// Observes a request body as the transport pulls it (stalled-stream protection).
 pub(crate) trait BodyObserver: Send + Sync {
     /// The transport asked for the first chunk.
@@ -208,32 +211,38 @@ pub(crate) struct RequestBody {
     data: BodyData,
     observer: Option<Arc<dyn BodyObserver>>,
     started: bool,
+    finished: bool,
 }
 
 enum BodyData {
     Full(Option<Bytes>),
     Stream {
         stream: BodyStream,
-        length: Option<u64>,
+        /// Bytes still to come, when the length is known.
+        remaining: Option<u64>,
     },
 }
 
 impl RequestBody {
     /// A body held in memory.
     pub(crate) fn full(bytes: Bytes) -> Self {
-        RequestBody {
-            data: BodyData::Full((!bytes.is_empty()).then_some(bytes)),
-            observer: None,
-            started: false,
-        }
+        Self::new(BodyData::Full((!bytes.is_empty()).then_some(bytes)))
     }
 
     /// A body streamed from `stream`, `length` bytes long when known.
     pub(crate) fn stream(stream: BodyStream, length: Option<u64>) -> Self {
+        Self::new(BodyData::Stream {
+            stream,
+            remaining: length,
+        })
+    }
+
+    fn new(data: BodyData) -> Self {
         RequestBody {
-            data: BodyData::Stream { stream, length },
+            data,
             observer: None,
             started: false,
+            finished: false,
         }
     }
 
@@ -241,6 +250,14 @@ impl RequestBody {
     pub(crate) fn observed(mut self, observer: Arc<dyn BodyObserver>) -> Self {
         self.observer = Some(observer);
         self
+    }
+
+    /// Whether everything has been handed over (hyper may not ask again once it knows).
+    fn exhausted(&self) -> bool {
+        match &self.data {
+            BodyData::Full(bytes) => bytes.is_none(),
+            BodyData::Stream { remaining, .. } => *remaining == Some(0),
+        }
     }
 }
 
@@ -260,24 +277,46 @@ impl Body for RequestBody {
             }
         }
         let next = match &mut this.data {
-            BodyData::Full(bytes) => Poll::Ready(bytes.take().map(Ok)),
-            BodyData::Stream { stream, .. } => stream.as_mut().poll_next(cx),
+            // Handed over a slice at a time, so that what the transport takes follows what
+            // the connection accepts (stalled-stream protection measures it).
+            BodyData::Full(bytes) => {
+                let chunk = bytes
+                    .as_mut()
+                    .map(|b| b.split_to(b.len().min(FULL_BODY_SLICE)));
+                if bytes.as_ref().is_some_and(Bytes::is_empty) {
+                    *bytes = None;
+                }
+                Poll::Ready(chunk.map(Ok))
+            }
+            BodyData::Stream { stream, remaining } => {
+                let next = stream.as_mut().poll_next(cx);
+                if let (Poll::Ready(Some(Ok(chunk))), Some(left)) = (&next, remaining.as_mut()) {
+                    *left = left.saturating_sub(chunk.len() as u64);
+                }
+                next
+            }
         };
-        if let Some(o) = &this.observer {
-            match &next {
-                Poll::Ready(Some(Ok(chunk))) => o.sent(chunk.len()),
-                Poll::Ready(None) => o.finished(),
-                _ => {}
+        let done = match &next {
+            Poll::Ready(Some(Ok(chunk))) => {
+                if let Some(o) = &this.observer {
+                    o.sent(chunk.len());
+                }
+                this.exhausted()
+            }
+            Poll::Ready(None) => true,
+            _ => false,
+        };
+        if done && !this.finished {
+            this.finished = true;
+            if let Some(o) = &this.observer {
+                o.finished();
             }
         }
         next.map(|item| item.map(|chunk| chunk.map(Frame::data)))
     }
 
     fn is_end_stream(&self) -> bool {
-        match &self.data {
-            BodyData::Full(bytes) => bytes.is_none(),
-            BodyData::Stream { length, .. } => *length == Some(0),
-        }
+        self.exhausted()
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -286,9 +325,11 @@ impl Body for RequestBody {
                 SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64))
             }
             BodyData::Stream {
-                length: Some(n), ..
+                remaining: Some(n), ..
             } => SizeHint::with_exact(*n),
-            BodyData::Stream { length: None, .. } => SizeHint::default(),
+            BodyData::Stream {
+                remaining: None, ..
+            } => SizeHint::default(),
         }
     }
 }

@@ -9,7 +9,8 @@
 //!    (`http`, the one module that knows the HTTP library) under the attempt's deadline
 //!    and stalled-stream protection (`stall`), and read the answer within its limits
 //!    (`read`);
-//! 3. `invoke`: classify the outcome and retry (`retry`, `rate_limit`).
+//! 3. `invoke` drives the attempts; `policy` decides what follows each one, with the
+//!    rules of `retry` (classify, backoff, quota) and `rate_limit` (adaptive mode).
 //!
 //! The runtime never reads the generated code or the public facade: `Client` wraps a
 //! [`Handle`], and generated code calls in with it.
@@ -21,6 +22,7 @@ mod handle;
 mod http;
 mod invoke;
 mod paginate;
+mod policy;
 mod prepare;
 pub(crate) mod presign;
 mod rate_limit;
@@ -28,7 +30,7 @@ mod read;
 mod region;
 mod request;
 mod response;
-pub(crate) mod retry;
+mod retry;
 pub(crate) mod signing;
 mod stall;
 mod wait;

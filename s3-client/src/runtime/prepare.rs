@@ -131,7 +131,7 @@ fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
 fn invocation_id() -> String {
     let mut bytes = [0u8; 16];
     for chunk in bytes.chunks_mut(8) {
-        let random = (super::retry::random_unit() * (1u64 << 53) as f64) as u64;
+        let random = (crate::random::unit() * (1u64 << 53) as f64) as u64;
         let mixed = random.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (random << 11);
         chunk.copy_from_slice(&mixed.to_le_bytes());
     }

@@ -114,10 +114,6 @@ pub(crate) fn classify(outcome: Outcome<'_>) -> RetryKind {
     }
 }
 
-/// The first backoff, doubled on each retry.
-pub(crate) const BASE_DELAY: Duration = Duration::from_secs(1);
-/// The longest backoff.
-pub(crate) const MAX_DELAY: Duration = Duration::from_secs(20);
 /// How far beyond the computed backoff an `x-amz-retry-after` may push the wait.
 pub(crate) const MAX_RETRY_AFTER_EXTRA: Duration = Duration::from_secs(5);
 
@@ -193,15 +189,6 @@ impl RetryQuota {
     }
 }
 
-/// A number in `[0, 1)` from the standard library's randomly seeded hasher: enough for
-/// jitter, without a dependency.
-pub(crate) fn random_unit() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(0x5eed);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,7 +233,7 @@ mod tests {
     #[test]
     fn backoff_is_full_jitter_exponential_and_capped() {
         let s = Duration::from_secs;
-        let b = |retry, random| backoff(retry, BASE_DELAY, MAX_DELAY, None, random);
+        let b = |retry, random| backoff(retry, s(1), s(20), None, random);
         assert_eq!(b(1, 0.5), Duration::from_millis(500));
         assert_eq!(b(2, 0.5), s(1));
         assert_eq!(b(3, 1.0), s(4));
@@ -255,9 +242,7 @@ mod tests {
         assert_eq!(b(60, 1.0), s(20));
         assert_eq!(b(3, 0.0), Duration::ZERO);
         // x-amz-retry-after raises the wait, at most 5 s past the backoff.
-        let ra = |retry, asked: Duration, random| {
-            backoff(retry, BASE_DELAY, MAX_DELAY, Some(asked), random)
-        };
+        let ra = |retry, asked: Duration, random| backoff(retry, s(1), s(20), Some(asked), random);
         assert_eq!(ra(1, s(3), 0.0), s(3));
         assert_eq!(ra(1, s(30), 0.0), s(5));
         assert_eq!(ra(1, s(30), 1.0), s(6));
@@ -279,12 +264,5 @@ mod tests {
         assert!(q.acquire(RETRY_COST));
         q.release(QUOTA * 2);
         assert_eq!(q.available(), QUOTA);
-    }
-
-    #[test]
-    fn random_numbers_are_in_range_and_vary() {
-        let xs: Vec<f64> = (0..32).map(|_| random_unit()).collect();
-        assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
-        assert!(xs.windows(2).any(|w| w[0] != w[1]));
     }
 }

@@ -66,40 +66,92 @@ impl std::fmt::Display for BodyError {
 
 impl std::error::Error for BodyError {}
 
-/// Counts what moved in the current window.
+/// Bins per window: a stall is seen at most a tenth of a window after it is complete.
+const BINS: usize = 10;
+
+/// Counts what moved in the trailing window, in bins of a tenth of it.
 #[derive(Debug)]
 struct Window {
-    start: Instant,
-    bytes: u64,
+    /// Bytes per bin; `current` is the bin being filled, the other `BINS` are complete.
+    bins: [u64; BINS + 1],
+    current: usize,
+    /// When the current bin started.
+    bin_start: Instant,
+    /// Complete bins seen so far, up to `BINS`.
+    complete: usize,
 }
 
 impl Window {
     fn new(now: Instant) -> Self {
         Window {
-            start: now,
-            bytes: 0,
+            bins: [0; BINS + 1],
+            current: 0,
+            bin_start: now,
+            complete: 0,
         }
     }
 
-    /// Closes the window if it has run its length: an error when too little moved in it.
+    fn bin_len(rule: StallRule) -> Duration {
+        (rule.window / BINS as u32).max(Duration::from_millis(1))
+    }
+
+    fn add(&mut self, n: u64) {
+        self.bins[self.current] += n;
+    }
+
+    /// Moves on to the bin `now` falls in.
+    fn advance(&mut self, now: Instant, rule: StallRule) {
+        let len = Self::bin_len(rule);
+        let mut steps = 0;
+        while now >= self.bin_start + len {
+            steps += 1;
+            if steps > BINS + 1 {
+                // A long quiet gap: every bin is empty; skip to the bin `now` is in.
+                let gaps = now.saturating_duration_since(self.bin_start).as_nanos()
+                    / len.as_nanos().max(1);
+                self.bin_start += len * u32::try_from(gaps).unwrap_or(u32::MAX);
+                continue;
+            }
+            self.current = (self.current + 1) % (BINS + 1);
+            self.bins[self.current] = 0;
+            self.bin_start += len;
+            self.complete = (self.complete + 1).min(BINS);
+        }
+    }
+
+    /// When the current bin ends: the next moment a stall can be seen.
+    fn next_check(&self, rule: StallRule) -> Instant {
+        self.bin_start + Self::bin_len(rule)
+    }
+
+    /// Shifts the bins by time that does not count (a reader away).
+    fn pause(&mut self, away: Duration) {
+        self.bin_start += away;
+    }
+
+    /// An error when, over the last complete window, too little moved.
     fn roll(
         &mut self,
         now: Instant,
         rule: StallRule,
         direction: &'static str,
     ) -> Result<(), Stalled> {
-        if now < self.start + rule.window {
+        self.advance(now, rule);
+        if self.complete < BINS {
             return Ok(());
         }
-        if self.bytes < rule.min_bytes {
+        let moved: u64 = (0..=BINS)
+            .filter(|i| *i != self.current)
+            .map(|i| self.bins[i])
+            .sum();
+        if moved < rule.min_bytes {
             return Err(Stalled {
                 direction,
-                moved: self.bytes,
+                moved,
                 window: rule.window,
                 min: rule.min_bytes,
             });
         }
-        *self = Window::new(now);
         Ok(())
     }
 }
@@ -135,11 +187,12 @@ impl GuardedBody {
         };
         let now = Instant::now();
         if let Some(away) = self.away_since.take() {
-            self.window.start += now.saturating_duration_since(away);
+            self.window.pause(now.saturating_duration_since(away));
         }
         match self.body.poll_chunk(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                self.window.bytes += chunk.len() as u64;
+                self.window.advance(now, rule);
+                self.window.add(chunk.len() as u64);
                 if let Err(s) = self.window.roll(now, rule, "response body") {
                     return Poll::Ready(Some(Err(BodyError::Stalled(s))));
                 }
@@ -154,7 +207,7 @@ impl GuardedBody {
                     if let Err(s) = self.window.roll(Instant::now(), rule, "response body") {
                         return Poll::Ready(Some(Err(BodyError::Stalled(s))));
                     }
-                    let deadline = self.window.start + rule.window;
+                    let deadline = self.window.next_check(rule);
                     let timer = self
                         .timer
                         .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
@@ -227,7 +280,8 @@ pub(crate) enum Expired {
 #[derive(Debug)]
 pub(crate) struct Upload {
     state: Mutex<UploadState>,
-    finished: Notify,
+    /// Signalled when the body starts and when it is all sent.
+    changed: Notify,
 }
 
 #[derive(Debug)]
@@ -235,17 +289,20 @@ struct UploadState {
     started: Option<Instant>,
     finished: Option<Instant>,
     window: Window,
+    rule: Option<StallRule>,
 }
 
 impl Upload {
-    pub(crate) fn new() -> Self {
+    /// An upload judged by `rule`, when stalled-stream protection is on.
+    pub(crate) fn new(rule: Option<StallRule>) -> Self {
         Upload {
             state: Mutex::new(UploadState {
                 started: None,
                 finished: None,
                 window: Window::new(Instant::now()),
+                rule,
             }),
-            finished: Notify::new(),
+            changed: Notify::new(),
         }
     }
 
@@ -269,20 +326,15 @@ impl Upload {
 
     /// Resolves when the attempt has waited `budget` for the server (never, without one),
     /// or the body stalls under `rule`.
-    pub(crate) async fn watch(
-        &self,
-        begun: Instant,
-        budget: Option<Duration>,
-        rule: Option<StallRule>,
-    ) -> Expired {
+    pub(crate) async fn watch(&self, begun: Instant, budget: Option<Duration>) -> Expired {
         loop {
             let now = Instant::now();
             let (sending, window_end) = self.with(|st| {
                 let sending = st.started.is_some() && st.finished.is_none();
-                match rule {
+                match st.rule {
                     Some(rule) if sending => match st.window.roll(now, rule, "request body") {
                         Err(s) => (sending, Some(Err(s))),
-                        Ok(()) => (sending, Some(Ok(st.window.start + rule.window))),
+                        Ok(()) => (sending, Some(Ok(st.window.next_check(rule)))),
                     },
                     _ => (sending, None),
                 }
@@ -307,9 +359,9 @@ impl Upload {
             match next {
                 Some(at) => tokio::select! {
                     () = tokio::time::sleep_until(at) => {}
-                    () = self.finished.notified() => {}
+                    () = self.changed.notified() => {}
                 },
-                None => self.finished.notified().await,
+                None => self.changed.notified().await,
             }
         }
     }
@@ -322,16 +374,24 @@ impl BodyObserver for Upload {
             st.started = Some(now);
             st.window = Window::new(now);
         });
+        // The watchdog switches from the deadline to watching the body.
+        self.changed.notify_one();
     }
 
     fn sent(&self, n: usize) {
-        self.with(|st| st.window.bytes += n as u64);
+        let now = Instant::now();
+        self.with(|st| {
+            if let Some(rule) = st.rule {
+                st.window.advance(now, rule);
+            }
+            st.window.add(n as u64);
+        });
     }
 
     fn finished(&self) {
         let now = Instant::now();
         self.with(|st| st.finished = Some(now));
-        self.finished.notify_one();
+        self.changed.notify_one();
     }
 }
 
@@ -347,33 +407,54 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn windows_judge_what_moved() {
+    async fn windows_judge_the_trailing_period() {
         let rule = StallRule::new(1, Duration::from_secs(20));
         let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
         let mut w = Window::new(t0);
-        w.bytes = 19;
-        assert!(w.roll(t0 + Duration::from_secs(19), rule, "x").is_ok());
-        let err = w.roll(t0 + Duration::from_secs(20), rule, "x").unwrap_err();
-        assert_eq!((err.moved, err.min), (19, 20));
-        w.bytes = 20;
-        assert!(w.roll(t0 + Duration::from_secs(20), rule, "x").is_ok());
-        assert_eq!((w.start, w.bytes), (t0 + Duration::from_secs(20), 0));
+        w.add(100);
+        // A full window has not passed yet: nothing to judge.
+        assert!(w.roll(at(19), rule, "x").is_ok());
+        // The last complete window, [0, 20), holds the 100 bytes.
+        assert!(w.roll(at(21), rule, "x").is_ok());
+        // [2, 22) holds nothing: stalled one bin after the window closed.
+        let err = w.roll(at(22), rule, "x").unwrap_err();
+        assert_eq!((err.moved, err.min), (0, 20));
+
+        // A slow trickle below the rate is a stall; one at the rate is not.
+        let mut slow = Window::new(t0);
+        let mut fast = Window::new(t0);
+        for s in 0..60 {
+            slow.advance(at(s), rule);
+            fast.advance(at(s), rule);
+            if s % 4 == 0 {
+                slow.add(3);
+            }
+            fast.add(1);
+            assert!(fast.roll(at(s), rule, "x").is_ok(), "{s}");
+        }
+        assert!(slow.roll(at(60), rule, "x").is_err());
+        // Time away does not count: after an hour paused, the window starts again.
+        let mut away = Window::new(t0);
+        away.add(100);
+        away.pause(Duration::from_secs(3600));
+        assert!(away.roll(at(3610), rule, "x").is_ok());
     }
 
     #[tokio::test(start_paused = true)]
     async fn upload_watchdog() {
         let rule = Some(StallRule::new(1, Duration::from_secs(20)));
         // No body: the budget runs from the start.
-        let up = Upload::new();
+        let up = Upload::new(rule);
         let begun = Instant::now();
         assert!(matches!(
-            up.watch(begun, Some(Duration::from_secs(60)), rule).await,
+            up.watch(begun, Some(Duration::from_secs(60))).await,
             Expired::Timeout(_)
         ));
         assert_eq!(begun.elapsed(), Duration::from_secs(60));
 
         // A body that keeps moving for 100 s is not counted; the budget starts after it.
-        let up = std::sync::Arc::new(Upload::new());
+        let up = std::sync::Arc::new(Upload::new(rule));
         let begun = Instant::now();
         let feeder = {
             let up = up.clone();
@@ -386,17 +467,17 @@ mod tests {
                 up.finished();
             })
         };
-        let expired = up.watch(begun, Some(Duration::from_secs(5)), rule).await;
+        let expired = up.watch(begun, Some(Duration::from_secs(5))).await;
         feeder.await.unwrap();
         assert!(matches!(expired, Expired::Timeout(_)));
         assert_eq!(begun.elapsed(), Duration::from_secs(105));
 
-        // A body that stops moving stalls at the end of its window.
-        let up = Upload::new();
+        // A body that stops moving stalls once a window has passed without enough.
+        let up = Upload::new(rule);
         let begun = Instant::now();
         up.started();
         up.sent(5);
-        match up.watch(begun, Some(Duration::from_secs(60)), rule).await {
+        match up.watch(begun, Some(Duration::from_secs(60))).await {
             Expired::Stalled(s) => assert_eq!((s.moved, s.direction), (5, "request body")),
             other => panic!("{other:?}"),
         }
