@@ -250,35 +250,28 @@ pub fn parse_timestamp(text: &str, format: DateTimeFormat) -> Result<DateTime, S
         .map_err(|e| format!("`{text}` is not a valid timestamp: {e}"))
 }
 
-/// Appends `text` escaped as boto3 (ElementTree) escapes element text: `&`, `<` and `>`,
-/// plus CR and LF as character references, as botocore does for DeleteObjects, so that
-/// an XML parser's line-end normalisation cannot change them.
-fn escape_text(buf: &mut Vec<u8>, text: &str) {
+/// Appends `text` escaped as boto3 (ElementTree) escapes it. In element text: `&`, `<`
+/// and `>`, plus CR and LF as character references, as botocore does for DeleteObjects,
+/// so that an XML parser's line-end normalisation cannot change them. In an attribute,
+/// also `"` and tabs.
+fn escape(buf: &mut Vec<u8>, text: &str, attribute: bool) {
     for b in text.bytes() {
-        match b {
-            b'&' => buf.extend_from_slice(b"&amp;"),
-            b'<' => buf.extend_from_slice(b"&lt;"),
-            b'>' => buf.extend_from_slice(b"&gt;"),
-            b'\r' => buf.extend_from_slice(b"&#xD;"),
-            b'\n' => buf.extend_from_slice(b"&#xA;"),
-            _ => buf.push(b),
-        }
-    }
-}
-
-/// Appends an attribute value escaped as ElementTree escapes one.
-fn escape_attribute(buf: &mut Vec<u8>, text: &str) {
-    for b in text.bytes() {
-        match b {
-            b'&' => buf.extend_from_slice(b"&amp;"),
-            b'<' => buf.extend_from_slice(b"&lt;"),
-            b'>' => buf.extend_from_slice(b"&gt;"),
-            b'"' => buf.extend_from_slice(b"&quot;"),
-            b'\r' => buf.extend_from_slice(b"&#13;"),
-            b'\n' => buf.extend_from_slice(b"&#10;"),
-            b'\t' => buf.extend_from_slice(b"&#09;"),
-            _ => buf.push(b),
-        }
+        let reference: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'\r' if attribute => b"&#13;",
+            b'\n' if attribute => b"&#10;",
+            b'\r' => b"&#xD;",
+            b'\n' => b"&#xA;",
+            b'"' if attribute => b"&quot;",
+            b'\t' if attribute => b"&#09;",
+            _ => {
+                buf.push(b);
+                continue;
+            }
+        };
+        buf.extend_from_slice(reference);
     }
 }
 
@@ -309,7 +302,7 @@ impl XmlWriter {
         self.buf.push(b' ');
         self.buf.extend_from_slice(name.as_bytes());
         self.buf.extend_from_slice(b"=\"");
-        escape_attribute(&mut self.buf, value);
+        escape(&mut self.buf, value, true);
         self.buf.push(b'"');
     }
 
@@ -337,7 +330,7 @@ impl XmlWriter {
     pub fn element(&mut self, name: &str, text: &str) {
         self.open(name);
         self.close_start();
-        escape_text(&mut self.buf, text);
+        escape(&mut self.buf, text, false);
         self.end(name);
     }
 

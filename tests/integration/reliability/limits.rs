@@ -4,7 +4,7 @@
 
 use s3_client::SdkError;
 
-use super::{error_doc, no_backoff};
+use super::{error_doc, get, no_backoff};
 use crate::recorder::{Plan, Step, client_with, ok, response, serve};
 
 /// A 200 MB listing, declared up front.
@@ -88,13 +88,7 @@ async fn a_huge_error_body_is_cut_and_the_status_still_decides() {
     })
     .await;
     let client = client_with(&server.endpoint, no_backoff);
-    let err = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap_err();
+    let err = get(&client).await.unwrap_err();
     let meta = err.meta().unwrap();
     // What could be read of the document is kept; the status makes it transient.
     assert_eq!((meta.status(), meta.code()), (500, Some("InternalError")));
@@ -117,13 +111,7 @@ async fn a_streamed_body_has_no_limit() {
     })
     .await;
     let client = client_with(&server.endpoint, |c| c.max_response_size(1 << 20));
-    let mut object = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap();
+    let mut object = get(&client).await.unwrap();
     let mut total = 0usize;
     while let Some(chunk) = object.body.next().await {
         total += chunk.unwrap().len();

@@ -41,3 +41,13 @@ pub fn secs(start: tokio::time::Instant) -> f64 {
 }
 
 pub const SECOND: Duration = Duration::from_secs(1);
+
+/// GetObject of `b/k`, the request most of these tests send.
+pub async fn get(
+    client: &s3_client::Client,
+) -> Result<
+    s3_client::operation::get_object::GetObjectOutput,
+    s3_client::SdkError<s3_client::operation::get_object::GetObjectError>,
+> {
+    client.get_object().bucket("b").key("k").send().await
+}

@@ -9,7 +9,7 @@ use s3_client::primitives::ByteStream;
 use s3_client::{RetryConfig, SdkError, StalledStreamProtection, TimeoutConfig};
 use tokio::time::Instant;
 
-use super::{SECOND, no_backoff, secs};
+use super::{SECOND, get, no_backoff, secs};
 use crate::recorder::{Plan, Read, Step, client_with, ok, response, serve};
 
 #[tokio::test(start_paused = true)]
@@ -54,13 +54,7 @@ async fn the_operation_timeout_caps_all_attempts() {
         .operation_timeout(Some(25 * SECOND))
     });
     let start = Instant::now();
-    let err = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap_err();
+    let err = get(&client).await.unwrap_err();
     // 10 s, 10 s, then the 5 s the operation has left.
     assert_eq!(secs(start), 25.0);
     assert_eq!(server.received().len(), 3);
@@ -80,13 +74,7 @@ async fn a_download_that_stops_fails_with_a_stall() {
     })
     .await;
     let client = client_with(&server.endpoint, |c| c);
-    let mut object = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap();
+    let mut object = get(&client).await.unwrap();
     let start = Instant::now();
     let first = object.body.next().await.unwrap().unwrap();
     assert_eq!(first.len(), 100);
@@ -103,13 +91,7 @@ async fn a_download_that_stops_fails_with_a_stall() {
 async fn a_slow_reader_is_not_a_stalled_server() {
     let server = serve(|_, _| Plan::reply(ok("200 OK", &[], &[b'y'; 3000]))).await;
     let client = client_with(&server.endpoint, |c| c);
-    let mut object = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap();
+    let mut object = get(&client).await.unwrap();
     let mut got = 0;
     // The reader goes away for a minute between chunks; the server did nothing wrong.
     while let Some(chunk) = object.body.next().await {
@@ -140,13 +122,7 @@ async fn a_long_download_that_keeps_moving_is_never_cut_off() {
         )
     });
     let start = Instant::now();
-    let object = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap();
+    let object = get(&client).await.unwrap();
     let body = object.body.collect().await.unwrap();
     assert_eq!(body.len(), 30 * 1024);
     assert_eq!(secs(start), 300.0);
@@ -228,13 +204,7 @@ async fn stalled_stream_protection_can_be_turned_off() {
         c.stalled_stream_protection(StalledStreamProtection::disabled())
     });
     let start = Instant::now();
-    let object = client
-        .get_object()
-        .bucket("b")
-        .key("k")
-        .send()
-        .await
-        .unwrap();
+    let object = get(&client).await.unwrap();
     assert_eq!(&object.body.collect().await.unwrap()[..], b"1234567890");
     assert_eq!(secs(start), 600.0);
 }
