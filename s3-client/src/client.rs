@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::credentials::ProfileError;
+use crate::profile::ProfileError;
 use crate::runtime::Handle;
 
 /// The S3 client. Cheap to clone: clones share configuration, connection pool, retry

@@ -4,23 +4,46 @@
 //! Every setting has a default that is safe in production; see the README's
 //! "Reliability" section for the numbers and why.
 
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{self, Credentials, ProfileError};
+use crate::credentials::{
+    ChainConfig, Credentials, CredentialsSource, ProvideCredentials, SharedCredentialsProvider,
+};
+use crate::profile::{Env, ProfileError, ProfileFiles, parse_flag};
 
 /// How a client reaches S3. Built with [`Config::builder`] or read with [`Config::from_env`].
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) region: String,
     pub(crate) endpoint_url: Option<String>,
-    pub(crate) credentials: Option<Credentials>,
+    pub(crate) credentials: CredentialsSource,
     pub(crate) force_path_style: bool,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) accelerate: bool,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) stalled_streams: StalledStreamProtection,
     pub(crate) max_response_size: u64,
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
+    pub(crate) required_checksum: RequiredChecksum,
     pub(crate) response_checksum_validation: ResponseChecksumValidation,
+    pub(crate) tls: TlsSettings,
+    pub(crate) resolve: Vec<(String, SocketAddr)>,
+    pub(crate) store: Option<Arc<StoreProfile>>,
+}
+
+/// Which servers TLS trusts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct TlsSettings {
+    /// Extra root certificates: PEM files, and PEM text given directly.
+    pub(crate) ca_files: Vec<PathBuf>,
+    pub(crate) ca_pem: Vec<Vec<u8>>,
+    /// Accept any certificate: for a local test store only.
+    pub(crate) accept_invalid_certificates: bool,
 }
 
 /// Which requests carry an integrity checksum the client computes (boto3's
@@ -296,22 +319,49 @@ impl StalledStreamProtection {
 pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = 64 * 1024 * 1024;
 
 impl Config {
-    /// A builder with no settings: region `us-east-1`, AWS endpoints, anonymous requests,
-    /// and the reliability defaults.
+    /// A builder with no settings: region `us-east-1`, AWS endpoints, no credentials (give
+    /// them, read them with [`ConfigBuilder::from_env`], or ask for
+    /// [`ConfigBuilder::anonymous`] requests), and the reliability defaults.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::default()
     }
 
-    /// Reads the configuration the AWS CLI and SDKs read: `AWS_ACCESS_KEY_ID`,
-    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` / `AWS_DEFAULT_REGION`,
-    /// `AWS_ENDPOINT_URL_S3` / `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`,
-    /// and the profile named by `AWS_PROFILE` (default `default`) in `~/.aws/credentials`
-    /// and `~/.aws/config` (or the files named by `AWS_SHARED_CREDENTIALS_FILE` and
-    /// `AWS_CONFIG_FILE`). Environment variables win over profile files.
+    /// Reads the configuration the AWS CLI and SDKs read; see [`ConfigBuilder::from_env`].
     pub fn from_env() -> Result<Config, ProfileError> {
         ConfigBuilder::default()
             .from_env()
             .map(ConfigBuilder::build)
+    }
+
+    /// A builder holding every setting of this configuration, to change some of them.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        let c = self.clone();
+        ConfigBuilder {
+            region: Some(c.region),
+            endpoint_url: c.endpoint_url,
+            credentials: Some(c.credentials),
+            force_path_style: Some(c.force_path_style),
+            use_fips: Some(c.use_fips),
+            use_dual_stack: Some(c.use_dual_stack),
+            accelerate: Some(c.accelerate),
+            retry: Some(c.retry),
+            max_attempts: None,
+            timeouts: Some(c.timeouts),
+            connect_timeout: None,
+            attempt_timeout: None,
+            operation_timeout: None,
+            stalled_streams: Some(c.stalled_streams),
+            max_response_size: Some(c.max_response_size),
+            request_checksum_calculation: Some(c.request_checksum_calculation),
+            required_checksum: Some(c.required_checksum),
+            response_checksum_validation: Some(c.response_checksum_validation),
+            tls: Some(c.tls),
+            resolve: c.resolve,
+            store: c.store,
+            env_region: None,
+            env_endpoint_url: None,
+            env_path_style: None,
+        }
     }
 
     /// The region requests are signed for.
@@ -322,6 +372,37 @@ impl Config {
     /// The custom endpoint, if any.
     pub fn endpoint_url(&self) -> Option<&str> {
         self.endpoint_url.as_deref()
+    }
+
+    /// Where the credentials come from (`static credentials`, `the default credential
+    /// chain (profile `work`)`, `anonymous`...); never the credentials themselves.
+    pub fn credentials_source(&self) -> String {
+        self.credentials.describe()
+    }
+
+    /// The store profile, when one was chosen.
+    pub fn store(&self) -> Option<&StoreProfile> {
+        self.store.as_deref()
+    }
+
+    /// Whether requests go to FIPS endpoints.
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    /// Whether requests go to dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    /// Whether requests for buckets go to Transfer Acceleration endpoints.
+    pub fn accelerate(&self) -> bool {
+        self.accelerate
+    }
+
+    /// Whether bucket names go in the path rather than the host.
+    pub fn force_path_style(&self) -> bool {
+        self.force_path_style
     }
 
     /// The retry settings.
@@ -339,50 +420,21 @@ impl Config {
         &self.stalled_streams
     }
 
+    /// Which requests carry a computed checksum.
+    pub fn request_checksum_calculation(&self) -> RequestChecksumCalculation {
+        self.request_checksum_calculation
+    }
+
+    /// When response checksums are checked.
+    pub fn response_checksum_validation(&self) -> ResponseChecksumValidation {
+        self.response_checksum_validation
+    }
+
     /// This configuration with the settings `changes` sets replacing its own (what a
     /// fluent builder's `config_override` does for one request).
     pub fn with_overrides(&self, changes: &ConfigBuilder) -> Config {
         let mut c = self.clone();
-        let b = changes;
-        if let Some(v) = &b.region {
-            c.region = v.clone();
-        }
-        if let Some(v) = &b.endpoint_url {
-            c.endpoint_url = Some(v.clone());
-        }
-        if let Some(v) = &b.credentials {
-            c.credentials = Some(v.clone());
-        }
-        if let Some(v) = b.force_path_style {
-            c.force_path_style = v;
-        }
-        if let Some(v) = b.retry {
-            c.retry = v;
-        }
-        if let Some(v) = b.max_attempts {
-            c.retry.max_attempts = v;
-        }
-        if let Some(v) = b.timeouts {
-            c.timeouts = v;
-        }
-        if let Some(v) = b.attempt_timeout {
-            c.timeouts.attempt = v;
-        }
-        if let Some(v) = b.operation_timeout {
-            c.timeouts.operation = v;
-        }
-        if let Some(v) = b.stalled_streams {
-            c.stalled_streams = v;
-        }
-        if let Some(v) = b.max_response_size {
-            c.max_response_size = v;
-        }
-        if let Some(v) = b.request_checksum_calculation {
-            c.request_checksum_calculation = v;
-        }
-        if let Some(v) = b.response_checksum_validation {
-            c.response_checksum_validation = v;
-        }
+        changes.apply(&mut c);
         c
     }
 }
@@ -393,8 +445,11 @@ impl Config {
 pub struct ConfigBuilder {
     region: Option<String>,
     endpoint_url: Option<String>,
-    credentials: Option<Credentials>,
+    credentials: Option<CredentialsSource>,
     force_path_style: Option<bool>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    accelerate: Option<bool>,
     retry: Option<RetryConfig>,
     max_attempts: Option<u32>,
     timeouts: Option<TimeoutConfig>,
@@ -404,64 +459,195 @@ pub struct ConfigBuilder {
     stalled_streams: Option<StalledStreamProtection>,
     max_response_size: Option<u64>,
     request_checksum_calculation: Option<RequestChecksumCalculation>,
+    required_checksum: Option<RequiredChecksum>,
     response_checksum_validation: Option<ResponseChecksumValidation>,
+    tls: Option<TlsSettings>,
+    resolve: Vec<(String, SocketAddr)>,
+    store: Option<Arc<StoreProfile>>,
+    /// What the environment said about where to send: below a store's settings, which
+    /// are below what is set explicitly.
+    env_region: Option<String>,
+    env_endpoint_url: Option<String>,
+    env_path_style: Option<bool>,
 }
 
+/// A setting read from the environment or the profile: the value and where it came from.
+type Setting = Option<(String, &'static str)>;
+
 impl ConfigBuilder {
-    /// Reads the environment and profile files as [`Config::from_env`] does, into this
-    /// builder; settings given after this call override them.
+    /// Reads the configuration the AWS CLI and SDKs read, into this builder; settings
+    /// given after this call override it. Environment variables win over the profile:
+    ///
+    /// - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, profile `region`;
+    /// - endpoint: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, profile `endpoint_url`
+    ///   (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` ignores them);
+    /// - credentials: the default chain (environment, web identity, profile, container,
+    ///   instance metadata), resolved on the first request;
+    /// - the profile: `AWS_PROFILE` (default `default`) in `~/.aws/config` and
+    ///   `~/.aws/credentials`, or the files `AWS_CONFIG_FILE` and
+    ///   `AWS_SHARED_CREDENTIALS_FILE` name; a named profile that is not there is an error;
+    /// - `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` (profile `max_attempts`, `retry_mode`);
+    /// - `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` (profile
+    ///   `use_fips_endpoint`, `use_dualstack_endpoint`), profile `s3 =
+    ///   use_accelerate_endpoint`, `addressing_style`;
+    /// - `AWS_REQUEST_CHECKSUM_CALCULATION`, `AWS_RESPONSE_CHECKSUM_VALIDATION`
+    ///   (`when_supported` or `when_required`);
+    /// - `AWS_CA_BUNDLE` (profile `ca_bundle`): extra root certificates;
+    /// - `S3_STORE` (profile `s3_store`): a store profile by name.
     #[allow(
         clippy::wrong_self_convention,
         reason = "`Config::builder().from_env()` reads as the AWS SDKs' loaders do"
     )]
     pub fn from_env(self) -> Result<Self, ProfileError> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        self.apply_settings(credentials::resolve(&env)?)
+        self.apply_env(Env::from_process())
     }
 
-    fn apply_settings(mut self, s: credentials::SharedSettings) -> Result<Self, ProfileError> {
-        if let Some(region) = s.region {
-            self = self.region(region);
+    /// As [`ConfigBuilder::from_env`], with these variables standing for the process
+    /// environment (`HOME` among them, for the profile files): for tests, `.env` files,
+    /// or a configuration kept apart from the process's.
+    pub fn from_env_vars<K: AsRef<str>, V: AsRef<str>>(
+        self,
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<Self, ProfileError> {
+        self.apply_env(Env::from_vars(vars))
+    }
+
+    pub(crate) fn apply_env(mut self, env: Env) -> Result<Self, ProfileError> {
+        let files = Arc::new(ProfileFiles::load(&env)?);
+        let chain = ChainConfig::new(env.clone(), files.clone(), None)?;
+        let profile = files.profile(&chain.profile).cloned().unwrap_or_default();
+        let profile_source: &'static str = "profile";
+        let pick = |var: &[&'static str], key: &str| -> Setting {
+            var.iter()
+                .find_map(|v| env.get(v).map(|x| (x.to_string(), *v)))
+                .or_else(|| profile.get(key).map(|x| (x.clone(), profile_source)))
+        };
+        let flag = |var: &[&'static str], key: &str| -> Result<Option<bool>, ProfileError> {
+            pick(var, key)
+                .map(|(v, source)| parse_flag(if source == "profile" { key } else { source }, &v))
+                .transpose()
+        };
+        if let Some((region, _)) = pick(&["AWS_REGION", "AWS_DEFAULT_REGION"], "region") {
+            self.env_region = Some(region);
         }
-        if let Some(url) = s.endpoint_url {
-            self = self.endpoint_url(url);
+        let ignore_endpoints = flag(
+            &["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"],
+            "ignore_configured_endpoint_urls",
+        )?
+        .unwrap_or(false);
+        if !ignore_endpoints
+            && let Some((url, _)) =
+                pick(&["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"], "endpoint_url")
+        {
+            self.env_endpoint_url = Some(url);
         }
-        if let Some(c) = s.credentials {
-            self = self.credentials(c);
+        if let Some(style) = profile.get("addressing_style") {
+            match style.as_str() {
+                "path" => self.env_path_style = Some(true),
+                "virtual" | "auto" => {}
+                other => {
+                    return Err(ProfileError::new(
+                        "addressing_style",
+                        format!("`{other}` is not `path`, `virtual` or `auto`"),
+                    ));
+                }
+            }
         }
-        if s.path_style {
-            self = self.force_path_style(true);
+        if let Some(v) = flag(&["AWS_USE_FIPS_ENDPOINT"], "use_fips_endpoint")? {
+            self = self.use_fips(v);
         }
-        if s.retry_mode.is_none() && s.max_attempts.is_none() {
+        if let Some(v) = flag(&["AWS_USE_DUALSTACK_ENDPOINT"], "use_dualstack_endpoint")? {
+            self = self.use_dual_stack(v);
+        }
+        if let Some(v) = flag(&[], "use_accelerate_endpoint")? {
+            self = self.accelerate(v);
+        }
+        let mode = |(v, source): (String, &'static str)| -> Result<bool, ProfileError> {
+            match v.to_ascii_lowercase().as_str() {
+                "when_supported" => Ok(true),
+                "when_required" => Ok(false),
+                other => Err(ProfileError::new(
+                    source,
+                    format!("`{other}` is not `when_supported` or `when_required`"),
+                )),
+            }
+        };
+        if let Some(s) = pick(
+            &["AWS_REQUEST_CHECKSUM_CALCULATION"],
+            "request_checksum_calculation",
+        ) {
+            self = self.request_checksum_calculation(if mode(s)? {
+                RequestChecksumCalculation::WhenSupported
+            } else {
+                RequestChecksumCalculation::WhenRequired
+            });
+        }
+        if let Some(s) = pick(
+            &["AWS_RESPONSE_CHECKSUM_VALIDATION"],
+            "response_checksum_validation",
+        ) {
+            self = self.response_checksum_validation(if mode(s)? {
+                ResponseChecksumValidation::WhenSupported
+            } else {
+                ResponseChecksumValidation::WhenRequired
+            });
+        }
+        if let Some((bundle, source)) = pick(&["AWS_CA_BUNDLE"], "ca_bundle") {
+            if let Err(e) = std::fs::metadata(&bundle) {
+                return Err(ProfileError::new(
+                    source,
+                    format!("the CA bundle {bundle} cannot be read: {e}"),
+                ));
+            }
+            self = self.ca_bundle(bundle);
+        }
+        if let Some((name, source)) = pick(&["S3_STORE"], "s3_store") {
+            let store = Store::named(&name).ok_or_else(|| {
+                ProfileError::new(
+                    source,
+                    format!(
+                        "unknown store `{name}`; known stores: {}",
+                        Store::NAMES.join(", ")
+                    ),
+                )
+            })?;
+            self = self.store(store);
+        }
+        self = self.apply_retry_settings(
+            pick(&["AWS_RETRY_MODE"], "retry_mode"),
+            pick(&["AWS_MAX_ATTEMPTS"], "max_attempts"),
+        )?;
+        if self.credentials.is_none() {
+            self.credentials = Some(CredentialsSource::Chain(Box::new(chain)));
+        }
+        Ok(self)
+    }
+
+    fn apply_retry_settings(self, mode: Setting, attempts: Setting) -> Result<Self, ProfileError> {
+        if mode.is_none() && attempts.is_none() {
             return Ok(self);
         }
         let mut retry = self.retry.unwrap_or_default();
-        if let Some((mode, source)) = s.retry_mode {
-            retry = match mode.as_str() {
-                "standard" => RetryConfig {
-                    mode: RetryMode::Standard,
-                    ..retry
-                },
-                "adaptive" => RetryConfig {
-                    mode: RetryMode::Adaptive,
-                    ..retry
-                },
+        if let Some((mode, source)) = mode {
+            retry.mode = match mode.as_str() {
+                "standard" => RetryMode::Standard,
+                "adaptive" => RetryMode::Adaptive,
                 other => {
-                    return Err(ProfileError::setting(
+                    return Err(ProfileError::new(
                         source,
                         format!("retry mode `{other}` is not `standard` or `adaptive`"),
                     ));
                 }
             };
         }
-        if let Some((attempts, source)) = s.max_attempts {
+        if let Some((attempts, source)) = attempts {
             let n = attempts
                 .trim()
                 .parse::<u32>()
                 .ok()
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| {
-                    ProfileError::setting(
+                    ProfileError::new(
                         source,
                         format!("`{attempts}` is not a whole number of attempts (1 or more)"),
                     )
@@ -483,6 +669,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// The checksum operations that require one carry when the request names none
+    /// (default CRC32, as the AWS SDKs; `Content-MD5` or CRC32C for stores that want it).
+    pub fn required_checksum(mut self, checksum: RequiredChecksum) -> Self {
+        self.required_checksum = Some(checksum);
+        self
+    }
+
     /// The region to sign for and, without a custom endpoint, to send to.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -495,15 +688,52 @@ impl ConfigBuilder {
         self
     }
 
-    /// The credentials to sign with; without them requests are sent unsigned.
+    /// Fixed credentials to sign with.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(CredentialsSource::fixed(credentials));
+        self
+    }
+
+    /// A provider of credentials (any aws-credential-types provider, as aws-sdk-s3 takes),
+    /// asked on the first request and again before its credentials expire.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(CredentialsSource::Provider(
+            SharedCredentialsProvider::new(provider),
+            "a credentials provider",
+        ));
+        self
+    }
+
+    /// Unsigned requests, for public buckets (the AWS CLI's `--no-sign-request`). Without
+    /// this, a configuration with no credentials fails its requests with an error that
+    /// says how to give some.
+    pub fn anonymous(mut self) -> Self {
+        self.credentials = Some(CredentialsSource::Anonymous);
         self
     }
 
     /// Always put the bucket in the path (`host/bucket/key`) instead of the host name.
     pub fn force_path_style(mut self, force: bool) -> Self {
         self.force_path_style = Some(force);
+        self
+    }
+
+    /// FIPS 140 endpoints (`s3-fips.<region>.amazonaws.com`), where the partition has them.
+    pub fn use_fips(mut self, fips: bool) -> Self {
+        self.use_fips = Some(fips);
+        self
+    }
+
+    /// Dual-stack endpoints (`s3.dualstack.<region>.amazonaws.com`), reachable over IPv6.
+    pub fn use_dual_stack(mut self, dual_stack: bool) -> Self {
+        self.use_dual_stack = Some(dual_stack);
+        self
+    }
+
+    /// S3 Transfer Acceleration endpoints (`<bucket>.s3-accelerate.amazonaws.com`) for
+    /// requests on a bucket with acceleration on.
+    pub fn accelerate(mut self, accelerate: bool) -> Self {
+        self.accelerate = Some(accelerate);
         self
     }
 
@@ -561,76 +791,255 @@ impl ConfigBuilder {
         self
     }
 
+    fn tls_mut(&mut self) -> &mut TlsSettings {
+        self.tls.get_or_insert_with(TlsSettings::default)
+    }
+
+    /// Trusts the root certificates in the PEM file at `path` as well as the system's
+    /// (`AWS_CA_BUNDLE`); it is read when the first HTTPS connection opens, and a bad file
+    /// fails that request with an error naming it.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tls_mut().ca_files.push(path.into());
+        self
+    }
+
+    /// Trusts the root certificates in `pem` as well as the system's.
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls_mut().ca_pem.push(pem.into());
+        self
+    }
+
+    /// **Accepts any TLS certificate, so anyone on the network path can read and change
+    /// the traffic.** Only for a local test store with a self-signed certificate; never
+    /// for anything that matters. Off by default; prefer [`ConfigBuilder::ca_bundle`].
+    pub fn accept_invalid_certificates(mut self, accept: bool) -> Self {
+        self.tls_mut().accept_invalid_certificates = accept;
+        self
+    }
+
+    /// Connects to `addr` for the host name `host` instead of resolving it, as curl's
+    /// `--resolve` (a pinned endpoint, a test of an AWS host name against a local server);
+    /// `addr`'s port is used unless the URL names one.
+    pub fn resolve(mut self, host: impl Into<String>, addr: SocketAddr) -> Self {
+        self.resolve.push((host.into(), addr));
+        self
+    }
+
+    /// The settings of an S3-compatible store (see [`Store`]): endpoint, region,
+    /// addressing, the checksums it accepts, and the operations it lacks. The store's
+    /// settings win over the environment's (`from_env`); settings given explicitly on
+    /// this builder win over the store's.
+    pub fn store(mut self, store: impl Into<StoreProfile>) -> Self {
+        self.store = Some(Arc::new(store.into()));
+        self
+    }
+
+    /// Whether this builder gives credentials (so an override needs its own).
+    pub(crate) fn sets_credentials(&self) -> bool {
+        self.credentials.is_some()
+    }
+
+    /// Writes every setting this builder has onto `c`: what the environment said, then
+    /// the store's settings, then what was set explicitly.
+    fn apply(&self, c: &mut Config) {
+        if let Some(v) = &self.env_region {
+            c.region = v.clone();
+        }
+        if let Some(v) = &self.env_endpoint_url {
+            c.endpoint_url = Some(v.clone());
+        }
+        if let Some(v) = self.env_path_style {
+            c.force_path_style = v;
+        }
+        if let Some(store) = &self.store {
+            store.apply(c);
+            c.store = Some(store.clone());
+        }
+        if let Some(v) = &self.region {
+            c.region = v.clone();
+        }
+        if let Some(v) = &self.endpoint_url {
+            c.endpoint_url = Some(v.clone());
+        }
+        if let Some(v) = &self.credentials {
+            c.credentials = v.clone();
+        }
+        let set = |target: &mut bool, v: Option<bool>| {
+            if let Some(v) = v {
+                *target = v;
+            }
+        };
+        set(&mut c.force_path_style, self.force_path_style);
+        set(&mut c.use_fips, self.use_fips);
+        set(&mut c.use_dual_stack, self.use_dual_stack);
+        set(&mut c.accelerate, self.accelerate);
+        if let Some(v) = self.retry {
+            c.retry = v;
+        }
+        if let Some(v) = self.max_attempts {
+            c.retry.max_attempts = v;
+        }
+        if let Some(v) = self.timeouts {
+            c.timeouts = v;
+        }
+        if let Some(v) = self.connect_timeout {
+            c.timeouts.connect = v;
+        }
+        if let Some(v) = self.attempt_timeout {
+            c.timeouts.attempt = v;
+        }
+        if let Some(v) = self.operation_timeout {
+            c.timeouts.operation = v;
+        }
+        if let Some(v) = self.stalled_streams {
+            c.stalled_streams = v;
+        }
+        if let Some(v) = self.max_response_size {
+            c.max_response_size = v;
+        }
+        if let Some(v) = self.request_checksum_calculation {
+            c.request_checksum_calculation = v;
+        }
+        if let Some(v) = self.required_checksum {
+            c.required_checksum = v;
+        }
+        if let Some(v) = self.response_checksum_validation {
+            c.response_checksum_validation = v;
+        }
+        if let Some(v) = &self.tls {
+            c.tls = v.clone();
+        }
+        c.resolve.extend(self.resolve.iter().cloned());
+        // STS and SSO calls of the default chain go to the configuration's region.
+        let region = c.region.clone();
+        if let CredentialsSource::Chain(chain) = &mut c.credentials {
+            chain.region = Some(region);
+        }
+    }
+
     /// The finished configuration.
     pub fn build(self) -> Config {
-        let base = Config {
+        let mut config = Config {
             region: "us-east-1".to_string(),
             endpoint_url: None,
-            credentials: None,
+            credentials: CredentialsSource::Unset,
             force_path_style: false,
+            use_fips: false,
+            use_dual_stack: false,
+            accelerate: false,
             retry: RetryConfig::standard(),
             timeouts: TimeoutConfig::default(),
             stalled_streams: StalledStreamProtection::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             request_checksum_calculation: RequestChecksumCalculation::default(),
+            required_checksum: RequiredChecksum::default(),
             response_checksum_validation: ResponseChecksumValidation::default(),
+            tls: TlsSettings::default(),
+            resolve: Vec::new(),
+            store: None,
         };
-        let mut config = base.with_overrides(&self);
-        if let Some(t) = self.connect_timeout {
-            config.timeouts.connect = t;
-        }
+        self.apply(&mut config);
         config
     }
 }
+
+pub use crate::store::{RequiredChecksum, Store, StoreProfile};
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn from(pairs: &[(&str, &str)]) -> Result<Config, ProfileError> {
+        ConfigBuilder::default()
+            .apply_env(Env::from_pairs(
+                pairs.iter().copied().chain([("HOME", "/nonexistent")]),
+            ))
+            .map(ConfigBuilder::build)
+    }
+
     #[test]
     fn environment_settings_and_overrides() {
-        let settings = credentials::SharedSettings {
-            region: Some("eu-west-1".into()),
-            retry_mode: Some(("adaptive".into(), "AWS_RETRY_MODE")),
-            max_attempts: Some(("5".into(), "AWS_MAX_ATTEMPTS")),
-            ..Default::default()
-        };
-        let c = ConfigBuilder::default()
-            .apply_settings(settings)
-            .unwrap()
-            .attempt_timeout(Some(Duration::from_secs(5)))
-            .build();
+        let c = from(&[
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_RETRY_MODE", "adaptive"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_REQUEST_CHECKSUM_CALCULATION", "WHEN_REQUIRED"),
+        ])
+        .unwrap();
         assert_eq!(c.region(), "eu-west-1");
         assert_eq!(
             (c.retry.mode, c.retry.max_attempts),
             (RetryMode::Adaptive, 5)
         );
-        assert_eq!(c.timeouts.attempt, Some(Duration::from_secs(5)));
+        assert!(c.use_fips());
+        assert_eq!(
+            c.request_checksum_calculation(),
+            RequestChecksumCalculation::WhenRequired
+        );
+        assert_eq!(
+            c.credentials_source(),
+            "the default credential chain (profile `default`)"
+        );
         assert_eq!(c.timeouts.connect, Duration::from_millis(3100));
 
-        for (mode, attempts, wrong) in [
-            ("legacy", "3", "legacy"),
-            ("standard", "zero", "zero"),
-            ("standard", "0", "`0`"),
+        for (var, value, says) in [
+            ("AWS_RETRY_MODE", "legacy", "legacy"),
+            ("AWS_MAX_ATTEMPTS", "zero", "zero"),
+            ("AWS_MAX_ATTEMPTS", "0", "`0`"),
+            (
+                "AWS_USE_DUALSTACK_ENDPOINT",
+                "yes",
+                "AWS_USE_DUALSTACK_ENDPOINT: `yes`",
+            ),
+            (
+                "AWS_PROFILE",
+                "nope",
+                "profile `nope`: not found in /nonexistent/.aws/config and /nonexistent/.aws/credentials",
+            ),
+            (
+                "AWS_CA_BUNDLE",
+                "/nonexistent/ca.pem",
+                "the CA bundle /nonexistent/ca.pem cannot be read",
+            ),
+            ("S3_STORE", "floppy", "unknown store `floppy`"),
         ] {
-            let settings = credentials::SharedSettings {
-                retry_mode: Some((mode.into(), "AWS_RETRY_MODE")),
-                max_attempts: Some((attempts.into(), "AWS_MAX_ATTEMPTS")),
-                ..Default::default()
-            };
-            let err = ConfigBuilder::default()
-                .apply_settings(settings)
-                .unwrap_err();
-            assert!(err.to_string().contains(wrong), "{err}");
+            let err = from(&[(var, value)]).unwrap_err();
+            assert!(err.to_string().contains(says), "{var}={value}: {err}");
         }
 
-        // An override changes only what it sets.
+        // An override changes only what it sets; a builder from the config changes only
+        // what is set on it after.
+        let c = from(&[("AWS_REGION", "eu-west-1"), ("AWS_RETRY_MODE", "adaptive")]).unwrap();
         let o = c.with_overrides(&Config::builder().max_attempts(1).operation_timeout(None));
         assert_eq!(
             (o.retry.max_attempts, o.retry.mode, o.region()),
             (1, RetryMode::Adaptive, "eu-west-1")
         );
         assert_eq!(o.timeouts.operation, None);
-        assert_eq!(o.timeouts.attempt, Some(Duration::from_secs(5)));
+        let b = c
+            .to_builder()
+            .endpoint_url("http://127.0.0.1:9000")
+            .force_path_style(true)
+            .build();
+        assert_eq!(
+            (b.region(), b.endpoint_url(), b.force_path_style()),
+            ("eu-west-1", Some("http://127.0.0.1:9000"), true)
+        );
+        assert_eq!(b.credentials_source(), c.credentials_source());
+        // Explicit settings after from_env win.
+        let c = Config::builder()
+            .apply_env(Env::from_pairs([
+                ("AWS_REGION", "eu-west-1"),
+                ("HOME", "/nonexistent"),
+            ]))
+            .unwrap()
+            .region("ap-south-1")
+            .anonymous()
+            .build();
+        assert_eq!(
+            (c.region(), c.credentials_source().as_str()),
+            ("ap-south-1", "anonymous (unsigned requests)")
+        );
     }
 }

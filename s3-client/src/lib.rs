@@ -27,6 +27,7 @@ mod client;
 mod config;
 mod credentials;
 pub mod error;
+mod profile;
 #[rustfmt::skip]
 mod generated;
 #[cfg(feature = "serde")]
@@ -34,13 +35,24 @@ pub mod json;
 pub mod presigning;
 mod random;
 mod runtime;
+mod store;
 
 pub use client::Client;
 pub use config::{
-    Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_SIZE, RequestChecksumCalculation,
-    ResponseChecksumValidation, RetryConfig, RetryMode, StalledStreamProtection, TimeoutConfig,
+    Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_SIZE, RequestChecksumCalculation, RequiredChecksum,
+    ResponseChecksumValidation, RetryConfig, RetryMode, StalledStreamProtection, Store,
+    StoreProfile, TimeoutConfig,
 };
-pub use credentials::{Credentials, ProfileError};
+pub use credentials::Credentials;
+pub use profile::ProfileError;
+
+/// Credentials providers: the trait (aws-credential-types', so providers written for
+/// aws-sdk-s3 work here), its shared form and errors.
+pub mod credentials_provider {
+    pub use crate::credentials::{
+        CredentialsError, ProvideCredentials, SharedCredentialsProvider, future,
+    };
+}
 pub use error::SdkError;
 pub use generated::{API_VERSION, operation, types};
 

@@ -10,7 +10,7 @@
 //!     .get_object()
 //!     .bucket("b")
 //!     .key("k")
-//!     .presigned(PresigningConfig::expires_in(Duration::from_secs(600))?)?;
+//!     .presigned(PresigningConfig::expires_in(Duration::from_secs(600))?).await?;
 //! println!("{} {}", get.method(), get.uri());
 //! # Ok(()) }
 //! ```
@@ -139,13 +139,13 @@ impl PresignedPostBuilder {
 
     /// Signs the policy. A key ending in `${filename}` takes the uploaded file's name, so
     /// the policy only fixes what comes before it.
-    pub fn build(self) -> Result<PresignedPost, BuildError> {
+    pub async fn build(self) -> Result<PresignedPost, BuildError> {
         PresigningConfig::expires_in(self.expires_in)
             .map_err(|e| BuildError::new(e.to_string()))?;
         let mut request = crate::runtime::Request::new();
         request.bucket(&self.bucket)?;
         let handle = self.client.handle();
-        let (credentials, url, region) = handle.signing_target(&request)?;
+        let (credentials, url, region) = handle.signing_target("PostObject", &request).await?;
 
         // Whole seconds: `x-amz-date` has no room for fractions.
         let now = self.start_time.unwrap_or_else(|| handle.now());
@@ -200,7 +200,7 @@ impl PresignedPostBuilder {
                 .join(",")
         );
         let policy = base64::engine::general_purpose::STANDARD.encode(policy);
-        let signature = signing::sign_policy(&policy, credentials, region, service, time);
+        let signature = signing::sign_policy(&policy, &credentials, region, service, time);
         fields.insert(0, ("key".to_string(), self.key));
         fields.extend(signed);
         fields.push(("policy".to_string(), policy));

@@ -36,6 +36,7 @@ async fn presigned_urls_work_without_credentials() {
         .key("dir/a file.txt")
         .content_type("text/plain")
         .presigned(minutes(10))
+        .await
         .unwrap();
     assert_eq!(put.method(), "PUT");
     assert!(put.uri().contains("X-Amz-Signature="), "{}", put.uri());
@@ -47,6 +48,7 @@ async fn presigned_urls_work_without_credentials() {
         .bucket("presign")
         .key("dir/a file.txt")
         .presigned(minutes(10))
+        .await
         .unwrap();
     assert_eq!(send(&get, None).await, (200, b"presigned body".to_vec()));
     let head = client
@@ -54,6 +56,7 @@ async fn presigned_urls_work_without_credentials() {
         .bucket("presign")
         .key("dir/a file.txt")
         .presigned(minutes(10))
+        .await
         .unwrap();
     assert_eq!(send(&head, None).await.0, 200);
     let stored = client
@@ -70,6 +73,7 @@ async fn presigned_urls_work_without_credentials() {
         .bucket("presign")
         .key("dir/a file.txt")
         .presigned(minutes(10))
+        .await
         .unwrap();
     assert_eq!(send(&delete, None).await.0, 204);
     assert_eq!(send(&get, None).await.0, 404);
@@ -91,6 +95,7 @@ async fn presigned_urls_work_without_credentials() {
         .upload_id(&upload_id)
         .part_number(1)
         .presigned(minutes(10))
+        .await
         .unwrap();
     let http = reqwest::Client::new();
     let answer = http
@@ -142,21 +147,22 @@ async fn expired_or_tampered_urls_are_refused() {
         .send()
         .await
         .unwrap();
-    let get = |config| {
+    let get = async |config| {
         client
             .get_object()
             .bucket("refused")
             .key("k")
             .presigned(config)
+            .await
             .unwrap()
     };
     // Signed two minutes ago, valid for one second.
     let expired = PresigningConfig::expires_in(Duration::from_secs(1))
         .unwrap()
         .start_time(SystemTime::now() - Duration::from_secs(120));
-    assert_eq!(send(&get(expired), None).await.0, 403);
+    assert_eq!(send(&get(expired).await, None).await.0, 403);
 
-    let good = get(minutes(5));
+    let good = get(minutes(5)).await;
     assert_eq!(send(&good, None).await.0, 200);
     // Another signature, another key, another method: all refused.
     let uri = good.uri().to_string();
@@ -193,6 +199,7 @@ async fn expired_or_tampered_urls_are_refused() {
         .bucket("b")
         .key("k")
         .presigned(minutes(1))
+        .await
         .unwrap_err();
     assert!(err.to_string().contains("credentials"), "{err}");
 }
@@ -236,7 +243,7 @@ async fn post(url: &str, fields: &[(String, String)], filename: &str, file: &[u8
 #[tokio::test]
 async fn presigned_post_uploads_within_the_policy() {
     let (_server, client) = setup("forms").await;
-    let form_for = |key: &str| {
+    let form_for = async |key: &str| {
         client
             .generate_presigned_post("forms", key)
             // Fields are form fields only, as in boto3; the policy covers them through
@@ -258,9 +265,10 @@ async fn presigned_post_uploads_within_the_policy() {
             .content_length_range(1, 100)
             .expires_in(Duration::from_secs(300))
             .build()
+            .await
             .unwrap()
     };
-    let mut signed = form_for("uploads/hello.txt");
+    let mut signed = form_for("uploads/hello.txt").await;
     signed
         .fields
         .push(("success_action_status".into(), "201".into()));
@@ -277,6 +285,7 @@ async fn presigned_post_uploads_within_the_policy() {
         .generate_presigned_post("forms", "uploads/uncovered.txt")
         .field("Content-Type", "text/plain")
         .build()
+        .await
         .unwrap();
     let status = post(&uncovered.url, &uncovered.fields, "u.txt", b"u").await;
     assert!((400..500).contains(&status), "{status}");
@@ -313,7 +322,7 @@ async fn presigned_post_uploads_within_the_policy() {
     let status = post(&signed.url, &changed, "evil.html", b"<script>").await;
     assert!((400..500).contains(&status), "{status}");
     // A key outside the signed prefix (`${filename}` keys sign only the prefix).
-    let mut prefixed = form_for("uploads/${filename}");
+    let mut prefixed = form_for("uploads/${filename}").await;
     prefixed
         .fields
         .push(("success_action_status".into(), "201".into()));
@@ -341,6 +350,7 @@ async fn presigned_post_uploads_within_the_policy() {
         .expires_in(Duration::from_secs(1))
         .start_time(SystemTime::now() - Duration::from_secs(120))
         .build()
+        .await
         .unwrap();
     let status = post(&expired.url, &expired.fields, "late.txt", b"late").await;
     assert!((400..500).contains(&status), "{status}");
@@ -354,6 +364,7 @@ async fn presigned_post_file_names_on_moto() {
     let signed = client
         .generate_presigned_post(&bucket, "uploads/${filename}")
         .build()
+        .await
         .unwrap();
     let status = post(&signed.url, &signed.fields, "named.txt", b"by name").await;
     assert!((200..300).contains(&status), "{status}");

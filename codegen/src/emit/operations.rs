@@ -316,12 +316,12 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
 
             /// Presigns this request instead of sending it: a URL and headers that a
             /// client without credentials can use until it expires. Only invalid input or
-            /// missing credentials fail; nothing is sent. See [`crate::presigning`].
-            pub fn presigned(
+            /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+            pub async fn presigned(
                 self,
                 config: crate::presigning::PresigningConfig,
             ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::BuildError> {
-                crate::runtime::presign(self.client.handle(), &SPEC, serialize(self.input), config)
+                crate::runtime::presign(self.client.handle(), &SPEC, serialize(self.input), config).await
             }
 
             #[doc = #send_doc]

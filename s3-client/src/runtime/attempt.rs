@@ -90,6 +90,8 @@ pub(crate) struct Operation<'a> {
     pub(crate) config: &'a Config,
     pub(crate) endpoint: &'a Endpoint,
     pub(crate) prepared: &'a Prepared,
+    /// Sign with the client's cached credentials (not a request override's).
+    pub(crate) own_credentials: bool,
 }
 
 /// What one attempt ended with, and how long it waited for the server.
@@ -158,12 +160,19 @@ impl Operation<'_> {
         span: &tracing::Span,
     ) -> Result<Response, Failed> {
         let p = self.prepared;
+        let construction =
+            |e: BuildError| Failed::new(Failure::Construction(e), RetryKind::Permanent);
         let region = self.handle.region_for(self.config, p.bucket.as_deref());
         let url = self
             .endpoint
-            .url(&region, p.bucket.as_deref(), &p.path, &p.query);
-        let construction =
-            |e: BuildError| Failed::new(Failure::Construction(e), RetryKind::Permanent);
+            .url(
+                self.spec.name,
+                &region,
+                p.bucket.as_deref(),
+                &p.path,
+                &p.query,
+            )
+            .map_err(construction)?;
         let uri: http::Uri = url.parse().map_err(|e| {
             construction(BuildError::new(format!(
                 "the request URL {url} is not valid: {e}"
@@ -178,7 +187,12 @@ impl Operation<'_> {
             })?,
         );
         let payload = body.as_bytes().cloned();
-        if let Some(credentials) = &self.config.credentials {
+        let credentials = self
+            .handle
+            .credentials(self.config, self.own_credentials)
+            .await
+            .map_err(construction)?;
+        if let Some(credentials) = &credentials {
             signing::sign_request(
                 self.spec.method.as_str(),
                 &url,

@@ -17,7 +17,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 
 use crate::body::FileSlice;
-use crate::config::RequestChecksumCalculation;
+use crate::config::{RequestChecksumCalculation, RequiredChecksum};
 use crate::error::{BuildError, ChecksumMismatch};
 use crate::primitives::{ByteStream, ByteStreamError};
 
@@ -204,6 +204,7 @@ pub(crate) fn source(body: &ByteStream) -> BodySource {
 pub(crate) async fn add_request_checksum(
     rule: &RequestChecksum,
     mode: RequestChecksumCalculation,
+    required: RequiredChecksum,
     headers: &mut HeaderMap,
     source: BodySource,
 ) -> Result<(), BuildError> {
@@ -237,18 +238,23 @@ pub(crate) async fn add_request_checksum(
             None
         }
     };
+    // What an operation that requires a checksum carries.
+    let for_required = match required {
+        RequiredChecksum::Crc32 => Some(Algorithm::Crc32),
+        RequiredChecksum::Crc32c => Some(Algorithm::Crc32c),
+        RequiredChecksum::Sha256 => Some(Algorithm::Sha256),
+        RequiredChecksum::ContentMd5 => None,
+    };
     // `Some(None)`: Content-MD5; `Some(Some(a))`: a flexible checksum; `None`: nothing.
     let wanted: Option<Option<Algorithm>> = match (chosen, mode) {
         (Some(a), _) => Some(Some(a)),
         (None, RequestChecksumCalculation::ContentMd5) => md5_only(rule.required),
-        (None, RequestChecksumCalculation::WhenSupported)
-            if rule.required || rule.algorithm_header.is_some() =>
-        {
+        (None, _) if rule.required && for_required.is_none() => md5_only(true),
+        (None, RequestChecksumCalculation::WhenSupported) if rule.required => Some(for_required),
+        (None, RequestChecksumCalculation::WhenSupported) if rule.algorithm_header.is_some() => {
             Some(Some(Algorithm::DEFAULT))
         }
-        (None, RequestChecksumCalculation::WhenRequired) if rule.required => {
-            Some(Some(Algorithm::DEFAULT))
-        }
+        (None, RequestChecksumCalculation::WhenRequired) if rule.required => Some(for_required),
         (None, _) => None,
     };
     let Some(algorithm) = wanted else {

@@ -16,6 +16,109 @@ fn dns_compatible(bucket: &str) -> bool {
         && b[b.len() - 1] != b'-'
 }
 
+/// A partition of AWS: the regions it holds (by name prefix), its DNS suffix, and which
+/// S3 endpoint variants it offers.
+struct Partition {
+    name: &'static str,
+    region_prefix: &'static str,
+    dns_suffix: &'static str,
+    fips: bool,
+    dual_stack: bool,
+    accelerate: bool,
+}
+
+/// AWS's partitions, most specific prefix first; the last one holds every other region.
+const PARTITIONS: &[Partition] = &[
+    Partition {
+        name: "aws-cn",
+        region_prefix: "cn-",
+        dns_suffix: "amazonaws.com.cn",
+        fips: false,
+        dual_stack: true,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-us-gov",
+        region_prefix: "us-gov-",
+        dns_suffix: "amazonaws.com",
+        fips: true,
+        dual_stack: true,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-iso",
+        region_prefix: "us-iso-",
+        dns_suffix: "c2s.ic.gov",
+        fips: true,
+        dual_stack: false,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-iso-b",
+        region_prefix: "us-isob-",
+        dns_suffix: "sc2s.sgov.gov",
+        fips: true,
+        dual_stack: false,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-iso-e",
+        region_prefix: "eu-isoe-",
+        dns_suffix: "cloud.adc-e.uk",
+        fips: true,
+        dual_stack: false,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-iso-f",
+        region_prefix: "us-isof-",
+        dns_suffix: "csp.hci.ic.gov",
+        fips: true,
+        dual_stack: false,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws-eusc",
+        region_prefix: "eusc-",
+        dns_suffix: "amazonaws.eu",
+        fips: false,
+        dual_stack: false,
+        accelerate: false,
+    },
+    Partition {
+        name: "aws",
+        region_prefix: "",
+        dns_suffix: "amazonaws.com",
+        fips: true,
+        dual_stack: true,
+        accelerate: true,
+    },
+];
+
+/// Operations S3 Transfer Acceleration does not serve (botocore sends them to the
+/// regional endpoint).
+const NOT_ACCELERATED: [&str; 3] = ["ListBuckets", "CreateBucket", "DeleteBucket"];
+
+fn partition(region: &str) -> &'static Partition {
+    PARTITIONS
+        .iter()
+        .find(|p| region.starts_with(p.region_prefix))
+        .unwrap_or(&PARTITIONS[PARTITIONS.len() - 1])
+}
+
+/// The regional host of an AWS service (`sts.cn-north-1.amazonaws.com.cn`).
+pub(crate) fn aws_host(service: &str, region: &str) -> String {
+    format!("{service}.{region}.{}", partition(region).dns_suffix)
+}
+
+/// Which AWS endpoint variant requests use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Variant {
+    fips: bool,
+    dual_stack: bool,
+    accelerate: bool,
+}
+
 /// Where requests go, worked out once per client from its configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Endpoint {
@@ -29,19 +132,52 @@ pub(crate) struct Endpoint {
     /// Buckets always go in the path: asked for, or an IP / `localhost` endpoint where
     /// bucket host names cannot resolve.
     path_style: bool,
+    variant: Variant,
 }
 
 impl Endpoint {
     /// The endpoint of `config`: its custom URL, or the AWS regional endpoints.
     pub(crate) fn new(config: &Config) -> Result<Endpoint, BuildError> {
+        let variant = Variant {
+            fips: config.use_fips,
+            dual_stack: config.use_dual_stack,
+            accelerate: config.accelerate,
+        };
         let Some(endpoint) = &config.endpoint_url else {
+            let p = partition(&config.region);
+            let unavailable = |what: &str| {
+                BuildError::new(format!(
+                    "{what} endpoints are not available in {} (region {})",
+                    p.name, config.region
+                ))
+            };
+            if variant.fips && !p.fips {
+                return Err(unavailable("FIPS"));
+            }
+            if variant.dual_stack && !p.dual_stack {
+                return Err(unavailable("dual-stack"));
+            }
+            if variant.accelerate && !p.accelerate {
+                return Err(unavailable("Transfer Acceleration"));
+            }
+            if variant.accelerate && variant.fips {
+                return Err(BuildError::new(
+                    "Transfer Acceleration has no FIPS endpoints",
+                ));
+            }
             return Ok(Endpoint {
                 scheme: "https".to_string(),
                 host: None,
                 base_path: String::new(),
                 path_style: config.force_path_style,
+                variant,
             });
         };
+        if variant != Variant::default() {
+            return Err(BuildError::new(format!(
+                "FIPS, dual-stack and accelerate endpoints are AWS's; the custom endpoint {endpoint:?} cannot be combined with them"
+            )));
+        }
         let invalid =
             |why: &str| BuildError::new(format!("invalid endpoint URL {endpoint:?}: {why}"));
         let uri: http::Uri = endpoint
@@ -73,25 +209,39 @@ impl Endpoint {
             host: Some(authority.as_str().to_string()),
             base_path: uri.path().trim_end_matches('/').to_string(),
             path_style: config.force_path_style || ip_or_local,
+            variant,
         })
     }
 
-    /// The full URL of a request for `region`: endpoint, bucket (in the host or the path),
-    /// path and query.
+    /// The AWS host for `region`, and whether the bucket must be in it (accelerate).
+    fn aws_host(&self, region: &str, operation: &str) -> (String, bool) {
+        let p = partition(region);
+        let Variant {
+            fips,
+            dual_stack,
+            accelerate,
+        } = self.variant;
+        let dual = if dual_stack { ".dualstack" } else { "" };
+        if accelerate && !NOT_ACCELERATED.contains(&operation) {
+            return (format!("s3-accelerate{dual}.{}", p.dns_suffix), true);
+        }
+        let service = if fips { "s3-fips" } else { "s3" };
+        (format!("{service}{dual}.{region}.{}", p.dns_suffix), false)
+    }
+
+    /// The full URL of `operation`'s request for `region`: endpoint, bucket (in the host or
+    /// the path), path and query.
     pub(crate) fn url(
         &self,
+        operation: &str,
         region: &str,
         bucket: Option<&str>,
         path: &str,
         query: &[String],
-    ) -> String {
-        let aws_host;
-        let host = match &self.host {
-            Some(h) => h.as_str(),
-            None => {
-                aws_host = format!("s3.{region}.amazonaws.com");
-                aws_host.as_str()
-            }
+    ) -> Result<String, BuildError> {
+        let (host, in_host) = match &self.host {
+            Some(h) => (h.clone(), false),
+            None => self.aws_host(region, operation),
         };
         let Endpoint {
             scheme,
@@ -99,7 +249,17 @@ impl Endpoint {
             path_style,
             ..
         } = self;
-        let virtual_host = matches!(bucket, Some(b) if !path_style && dns_compatible(b));
+        let virtual_host =
+            matches!(bucket, Some(b) if (!path_style || in_host) && dns_compatible(b));
+        if in_host && bucket.is_some() && !virtual_host {
+            return Err(BuildError::member(
+                "Bucket",
+                format!(
+                    "Transfer Acceleration needs a bucket name that can be a host name (no dots, no upper case), not {:?}",
+                    bucket.unwrap_or_default()
+                ),
+            ));
+        }
         let mut url = String::with_capacity(64 + path.len());
         url.push_str(scheme);
         url.push_str("://");
@@ -107,11 +267,11 @@ impl Endpoint {
             Some(b) if virtual_host => {
                 url.push_str(b);
                 url.push('.');
-                url.push_str(host);
+                url.push_str(&host);
                 url.push_str(base_path);
             }
             Some(b) => {
-                url.push_str(host);
+                url.push_str(&host);
                 url.push_str(base_path);
                 url.push('/');
                 url.extend(percent_encoding::utf8_percent_encode(
@@ -120,7 +280,7 @@ impl Endpoint {
                 ));
             }
             None => {
-                url.push_str(host);
+                url.push_str(&host);
                 url.push_str(base_path);
             }
         }
@@ -133,7 +293,7 @@ impl Endpoint {
             url.push(if i == 0 { '?' } else { '&' });
             url.push_str(pair);
         }
-        url
+        Ok(url)
     }
 }
 
@@ -148,7 +308,7 @@ mod tests {
         path: &str,
         query: &[String],
     ) -> Result<String, BuildError> {
-        Endpoint::new(config).map(|e| e.url(config.region(), bucket, path, query))
+        Endpoint::new(config)?.url("GetObject", config.region(), bucket, path, query)
     }
 
     fn cfg(endpoint: Option<&str>, path_style: bool) -> Config {
@@ -179,7 +339,8 @@ mod tests {
         // The region of one request picks its host.
         let e = Endpoint::new(&aws).unwrap();
         assert_eq!(
-            e.url("ap-south-1", Some("my-bucket"), "/k", &[]),
+            e.url("GetObject", "ap-south-1", Some("my-bucket"), "/k", &[])
+                .unwrap(),
             "https://my-bucket.s3.ap-south-1.amazonaws.com/k"
         );
         // Not a host label: path style.
@@ -233,5 +394,158 @@ mod tests {
         ] {
             assert!(url(&cfg(Some(bad), false), None, "", &[]).is_err(), "{bad}");
         }
+    }
+
+    fn aws(
+        region: &str,
+        fips: bool,
+        dual_stack: bool,
+        accelerate: bool,
+    ) -> Result<Endpoint, BuildError> {
+        let mut c = Config::builder().region(region).build();
+        c.use_fips = fips;
+        c.use_dual_stack = dual_stack;
+        c.accelerate = accelerate;
+        Endpoint::new(&c)
+    }
+
+    #[test]
+    fn partitions_and_variants() {
+        let cases = [
+            // region, fips, dual-stack, accelerate, host of a GetObject on "bkt"
+            (
+                "eu-west-1",
+                false,
+                false,
+                false,
+                "bkt.s3.eu-west-1.amazonaws.com",
+            ),
+            (
+                "us-east-1",
+                true,
+                false,
+                false,
+                "bkt.s3-fips.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-east-1",
+                false,
+                true,
+                false,
+                "bkt.s3.dualstack.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-east-1",
+                true,
+                true,
+                false,
+                "bkt.s3-fips.dualstack.us-east-1.amazonaws.com",
+            ),
+            (
+                "us-west-2",
+                false,
+                false,
+                true,
+                "bkt.s3-accelerate.amazonaws.com",
+            ),
+            (
+                "us-west-2",
+                false,
+                true,
+                true,
+                "bkt.s3-accelerate.dualstack.amazonaws.com",
+            ),
+            (
+                "cn-north-1",
+                false,
+                false,
+                false,
+                "bkt.s3.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-northwest-1",
+                false,
+                true,
+                false,
+                "bkt.s3.dualstack.cn-northwest-1.amazonaws.com.cn",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                false,
+                false,
+                "bkt.s3-fips.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "us-iso-east-1",
+                false,
+                false,
+                false,
+                "bkt.s3.us-iso-east-1.c2s.ic.gov",
+            ),
+            (
+                "us-isob-east-1",
+                false,
+                false,
+                false,
+                "bkt.s3.us-isob-east-1.sc2s.sgov.gov",
+            ),
+        ];
+        for (region, fips, dual, accel, host) in cases {
+            let e = aws(region, fips, dual, accel).unwrap();
+            let url = e.url("GetObject", region, Some("bkt"), "/k", &[]).unwrap();
+            assert_eq!(
+                url,
+                format!("https://{host}/k"),
+                "{region} fips={fips} dual={dual} accel={accel}"
+            );
+        }
+        // Not offered in the partition: an error that says so.
+        for (region, fips, dual, accel, says) in [
+            (
+                "cn-north-1",
+                true,
+                false,
+                false,
+                "FIPS endpoints are not available in aws-cn",
+            ),
+            (
+                "cn-north-1",
+                false,
+                false,
+                true,
+                "Transfer Acceleration endpoints are not available in aws-cn",
+            ),
+            (
+                "us-iso-east-1",
+                false,
+                true,
+                false,
+                "dual-stack endpoints are not available in aws-iso",
+            ),
+            ("us-east-1", true, false, true, "no FIPS endpoints"),
+        ] {
+            let err = aws(region, fips, dual, accel).unwrap_err();
+            assert!(err.message().contains(says), "{err}");
+        }
+        // Accelerate: not for bucket creation or listing buckets, and only DNS-style names.
+        let e = aws("us-west-2", false, false, true).unwrap();
+        assert_eq!(
+            e.url("CreateBucket", "us-west-2", Some("bkt"), "", &[])
+                .unwrap(),
+            "https://bkt.s3.us-west-2.amazonaws.com/"
+        );
+        assert!(
+            e.url("GetObject", "us-west-2", Some("a.b.c"), "/k", &[])
+                .is_err()
+        );
+        assert_eq!(
+            aws_host("sts", "cn-north-1"),
+            "sts.cn-north-1.amazonaws.com.cn"
+        );
+        // A custom endpoint cannot be combined with the AWS variants.
+        let mut c = cfg(Some("http://127.0.0.1:9000"), false);
+        c.use_fips = true;
+        assert!(Endpoint::new(&c).is_err());
     }
 }

@@ -8,7 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use super::Request;
 use super::endpoint::Endpoint;
-use super::http::Transport;
+use super::http::{Settings, Transport};
+use super::identity::Resolver;
 use super::rate_limit::RateLimiter;
 use super::region::BucketRegions;
 use super::retry::RetryQuota;
@@ -34,13 +35,21 @@ pub struct Handle {
     skew_ms: AtomicI64,
     /// When the client was made: the adaptive rate limiter's time origin.
     origin: tokio::time::Instant,
+    /// The client's credentials, cached and refreshed.
+    identity: Resolver,
 }
 
 impl Handle {
     pub(crate) fn new(config: Config, signing_name: &'static str) -> Handle {
+        let transport = Transport::with_settings(&Settings {
+            connect_timeout: config.timeouts.connect,
+            tls: config.tls.clone(),
+            resolve: config.resolve.clone(),
+        });
         Handle {
             endpoint: Endpoint::new(&config),
-            transport: Transport::new(config.timeouts.connect),
+            identity: Resolver::new(&config.credentials, &transport),
+            transport,
             config,
             signing_name,
             regions: BucketRegions::default(),
@@ -106,22 +115,39 @@ impl Handle {
         self.origin.elapsed().as_secs_f64()
     }
 
-    /// What presigning needs: the credentials, the URL of `request`, and its region.
-    pub(crate) fn signing_target(
+    /// The credentials to sign with under `config` (`None`: unsigned): the client's,
+    /// cached, unless `own` is false because a request override gave others.
+    pub(crate) async fn credentials(
         &self,
+        config: &Config,
+        own: bool,
+    ) -> Result<Option<Credentials>, BuildError> {
+        if own {
+            self.identity.credentials().await
+        } else {
+            Resolver::once(&config.credentials, &self.transport).await
+        }
+    }
+
+    /// What presigning needs: the credentials, the URL of `request` for `operation`, and
+    /// its region.
+    pub(crate) async fn signing_target(
+        &self,
+        operation: &str,
         request: &Request,
-    ) -> Result<(&Credentials, String, String), BuildError> {
-        let credentials = self.config.credentials.as_ref().ok_or_else(|| {
-            BuildError::new("presigning needs credentials, and the client has none")
+    ) -> Result<(Credentials, String, String), BuildError> {
+        let credentials = self.identity.credentials().await?.ok_or_else(|| {
+            BuildError::new("presigning needs credentials, and the client sends unsigned requests")
         })?;
         let endpoint = self.endpoint.as_ref().map_err(Clone::clone)?;
         let region = self.region_for(&self.config, request.bucket.as_deref());
         let url = endpoint.url(
+            operation,
             &region,
             request.bucket.as_deref(),
             &request.path,
             &request.query,
-        );
+        )?;
         Ok((credentials, url, region))
     }
 }

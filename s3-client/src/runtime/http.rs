@@ -8,6 +8,7 @@
 
 use std::future::Future;
 use std::io;
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
@@ -18,12 +19,15 @@ use http::Uri;
 use http_body::{Body, Frame, SizeHint};
 use hyper::rt::{Read, ReadBufCursor, Write};
 use hyper_util::client::legacy::Client as Pool;
+use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
+
+use crate::config::TlsSettings;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -96,22 +100,47 @@ impl std::fmt::Debug for Transport {
     }
 }
 
+/// How connections are made: what the configuration says about TLS, name resolution
+/// and connecting.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) tls: TlsSettings,
+    /// Host names that resolve to a fixed address, as curl's `--resolve`.
+    pub(crate) resolve: Vec<(String, SocketAddr)>,
+}
+
 impl Transport {
-    /// A transport whose connections open within `connect_timeout`, with proxies from
-    /// the environment.
+    /// A transport whose connections open within `connect_timeout`, with the system's
+    /// roots and proxies from the environment.
+    #[cfg(test)]
     pub(crate) fn new(connect_timeout: Duration) -> Transport {
-        Self::with_proxies(connect_timeout, Matcher::from_env())
+        Self::with_settings(&Settings {
+            connect_timeout,
+            ..Settings::default()
+        })
     }
 
-    fn with_proxies(connect_timeout: Duration, proxies: Matcher) -> Transport {
-        let mut tcp = HttpConnector::new();
+    /// A transport made as `settings` say, with proxies from the environment.
+    pub(crate) fn with_settings(settings: &Settings) -> Transport {
+        let resolver = Resolver {
+            fixed: Arc::new(settings.resolve.clone()),
+            system: GaiResolver::new(),
+        };
+        let mut tcp = HttpConnector::new_with_resolver(resolver);
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
-        let proxies = Arc::new(proxies);
+        let proxies = Arc::new(Matcher::from_env());
+        let tls = if settings.tls == TlsSettings::default() {
+            Tls::System
+        } else {
+            Tls::Own(Arc::new((settings.tls.clone(), OnceLock::new())))
+        };
         let connector = Connector {
             tcp,
             proxies: proxies.clone(),
-            connect_timeout,
+            connect_timeout: settings.connect_timeout,
+            tls,
         };
         let pool = Pool::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(90))
@@ -338,9 +367,69 @@ impl Body for RequestBody {
 /// HTTPS behind a proxy; TLS on top for `https`.
 #[derive(Clone)]
 struct Connector {
-    tcp: HttpConnector,
+    tcp: HttpConnector<Resolver>,
     proxies: Arc<Matcher>,
     connect_timeout: Duration,
+    tls: Tls,
+}
+
+/// The TLS configuration a connector uses: the process-wide one with the system's roots,
+/// or its own (extra roots, or no verification), built on first use.
+#[derive(Clone)]
+enum Tls {
+    System,
+    Own(Arc<OwnTls>),
+}
+
+/// Settings, and the TLS configuration built from them on first use.
+type OwnTls = (TlsSettings, OnceLock<Result<Arc<rustls::ClientConfig>, String>>);
+
+impl Tls {
+    fn config(&self) -> Result<Arc<rustls::ClientConfig>, BoxError> {
+        match self {
+            Tls::System => tls_config(),
+            Tls::Own(own) => {
+                let (settings, built) = &**own;
+                built
+                    .get_or_init(|| own_tls_config(settings))
+                    .clone()
+                    .map_err(BoxError::from)
+            }
+        }
+    }
+}
+
+/// Resolves host names: fixed answers first, the system's resolver otherwise.
+#[derive(Clone)]
+struct Resolver {
+    fixed: Arc<Vec<(String, SocketAddr)>>,
+    system: GaiResolver,
+}
+
+impl tower_service::Service<Name> for Resolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let fixed = self
+            .fixed
+            .iter()
+            .find(|(host, _)| host.eq_ignore_ascii_case(name.as_str()))
+            .map(|(_, addr)| *addr);
+        let mut system = self.system.clone();
+        Box::pin(async move {
+            if let Some(addr) = fixed {
+                return Ok(vec![addr].into_iter());
+            }
+            let addrs = tower_service::Service::call(&mut system, name).await?;
+            Ok(addrs.collect::<Vec<_>>().into_iter())
+        })
+    }
 }
 
 impl tower_service::Service<Uri> for Connector {
@@ -386,7 +475,7 @@ impl Connector {
         let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
         let name = rustls::pki_types::ServerName::try_from(host.to_string())
             .map_err(|e| format!("`{host}` cannot be a TLS server name: {e}"))?;
-        let config = tls_config()?;
+        let config = self.tls.config()?;
         let tls = tokio_rustls::TlsConnector::from(config)
             .connect(name, tcp)
             .await?;
@@ -420,6 +509,100 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, BoxError> {
         })
         .clone()
         .map_err(BoxError::from)
+}
+
+/// The TLS settings for extra roots (on top of the system's, when it has any) or for no
+/// verification at all.
+fn own_tls_config(settings: &TlsSettings) -> Result<Arc<rustls::ClientConfig>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?;
+    let mut config = if settings.accept_invalid_certificates {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+            .with_no_client_auth()
+    } else {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+        let mut add = |pem: &[u8], what: &str| -> Result<(), String> {
+            let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(pem)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("{what}: not a PEM certificate bundle: {e}"))?;
+            if certs.is_empty() {
+                return Err(format!("{what}: no certificates in it"));
+            }
+            let (added, _) = roots.add_parsable_certificates(certs);
+            if added == 0 {
+                return Err(format!("{what}: none of its certificates can be a root"));
+            }
+            Ok(())
+        };
+        for file in &settings.ca_files {
+            let what = format!("CA bundle {}", file.display());
+            let pem = std::fs::read(file).map_err(|e| format!("{what}: {e}"))?;
+            add(&pem, &what)?;
+        }
+        for pem in &settings.ca_pem {
+            add(pem, "root certificate")?;
+        }
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// Accepts any server certificate (signatures are still checked): what
+/// `accept_invalid_certificates(true)` asks for, and only that.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &rustls::pki_types::CertificateDer<'_>,
+        _: &[rustls::pki_types::CertificateDer<'_>],
+        _: &rustls::pki_types::ServerName<'_>,
+        _: &[u8],
+        _: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// An open connection: plain TCP (to the server or to a proxy) or TLS.

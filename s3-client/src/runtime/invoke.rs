@@ -79,6 +79,7 @@ async fn drive(
         config: &config,
         endpoint: &endpoint,
         prepared: &prepared,
+        own_credentials: overrides.is_none_or(|o| !o.sets_credentials()),
     };
     let mut bodies = Bodies::new(body);
     let mut retries = Retries::new(&op);

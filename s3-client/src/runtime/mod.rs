@@ -20,6 +20,7 @@ mod checksum;
 mod endpoint;
 mod handle;
 mod http;
+mod identity;
 mod invoke;
 mod paginate;
 mod policy;
@@ -198,13 +199,14 @@ pub fn copy_source(bucket: &str, key: &str, version_id: Option<&str>) -> String 
 }
 
 /// Presigns an operation's request instead of sending it.
-pub fn presign(
+pub async fn presign(
     handle: &Handle,
     spec: &'static OperationSpec,
     request: Result<Request, BuildError>,
     config: presign::PresigningConfig,
 ) -> Result<presign::PresignedRequest, BuildError> {
-    request
-        .and_then(|r| presign::presign(handle, spec, r, config))
+    let request = request.map_err(|e| e.in_operation(spec.name))?;
+    presign::presign(handle, spec, request, config)
+        .await
         .map_err(|e| e.in_operation(spec.name))
 }

@@ -38,10 +38,19 @@ pub(crate) async fn prepare(
         mut headers,
         body,
     } = request;
+    if let Some(store) = &config.store
+        && !store.supports(spec.name)
+    {
+        return Err(BuildError::new(format!(
+            "{} does not implement {}, so nothing was sent (its store profile says so; a custom `StoreProfile` can change that)",
+            store.name, spec.name
+        )));
+    }
     sse_customer_key_md5(&mut headers)?;
     checksum::add_request_checksum(
         &spec.request_checksum,
         config.request_checksum_calculation,
+        config.required_checksum,
         &mut headers,
         checksum::source(&body),
     )

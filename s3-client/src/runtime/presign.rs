@@ -109,18 +109,18 @@ impl fmt::Debug for PresignedRequest {
 }
 
 /// Presigns an operation's request (called by every generated `presigned()`).
-pub(crate) fn presign(
+pub(crate) async fn presign(
     handle: &Handle,
     spec: &'static OperationSpec,
     request: Request,
     config: PresigningConfig,
 ) -> Result<PresignedRequest, BuildError> {
-    let (credentials, url, region) = handle.signing_target(&request)?;
+    let (credentials, url, region) = handle.signing_target(spec.name, &request).await?;
     let uri = signing::presign_url(
         spec.method.as_str(),
         &url,
         &request.headers,
-        credentials,
+        &credentials,
         &region,
         handle.signing_name,
         config.start_time.unwrap_or_else(|| handle.now()),

@@ -143,6 +143,7 @@ async fn secrets_reach_no_log_no_debug_and_no_error() {
         .sse_customer_algorithm("AES256")
         .sse_customer_key(key.to_vec())
         .presigned(PresigningConfig::expires_in(Duration::from_secs(60)).unwrap())
+        .await
         .unwrap();
     let signature = presigned
         .uri()

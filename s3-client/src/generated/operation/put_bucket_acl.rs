@@ -331,8 +331,8 @@ impl PutBucketAclFluentBuilder {
     }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
-    /// missing credentials fail; nothing is sent. See [`crate::presigning`].
-    pub fn presigned(
+    /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
     ) -> ::std::result::Result<
@@ -340,11 +340,12 @@ impl PutBucketAclFluentBuilder {
         crate::error::BuildError,
     > {
         crate::runtime::presign(
-            self.client.handle(),
-            &SPEC,
-            serialize(self.input),
-            config,
-        )
+                self.client.handle(),
+                &SPEC,
+                serialize(self.input),
+                config,
+            )
+            .await
     }
     /// Sends the request and waits for the `PutBucketAcl` response.
     pub async fn send(
