@@ -5,6 +5,7 @@
 mod checksums;
 mod codegen;
 mod coverage;
+mod credentials;
 mod errors;
 mod gaps;
 mod moto;
@@ -13,6 +14,7 @@ mod presigning;
 mod recorder;
 mod reliability;
 mod s3api;
+mod stores;
 mod waiters;
 mod wire;
 

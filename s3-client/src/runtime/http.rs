@@ -382,7 +382,10 @@ enum Tls {
 }
 
 /// Settings, and the TLS configuration built from them on first use.
-type OwnTls = (TlsSettings, OnceLock<Result<Arc<rustls::ClientConfig>, String>>);
+type OwnTls = (
+    TlsSettings,
+    OnceLock<Result<Arc<rustls::ClientConfig>, String>>,
+);
 
 impl Tls {
     fn config(&self) -> Result<Arc<rustls::ClientConfig>, BoxError> {

@@ -69,8 +69,9 @@ fn resolve<'a>(
     chain: &'a mut Vec<String>,
 ) -> Resolving<'a> {
     Box::pin(async move {
-        let cycle = chain.contains(&name);
-        chain.push(format!("`{name}`"));
+        let shown = format!("`{name}`");
+        let cycle = chain.contains(&shown);
+        chain.push(shown);
         if cycle {
             return Err(invalid(chain, "source_profile loops back"));
         }
