@@ -129,9 +129,12 @@ async fn on_the_wire(
     server.received().remove(0)
 }
 
+/// Settings applied to a configuration builder.
+type Settings = fn(ConfigBuilder) -> ConfigBuilder;
+
 #[tokio::test]
 async fn aws_partitions_and_endpoint_variants_on_the_wire() {
-    let cases: &[(&str, &str, fn(ConfigBuilder) -> ConfigBuilder)] = &[
+    let cases: &[(&str, &str, Settings)] = &[
         ("eu-west-1", "bkt.s3.eu-west-1.amazonaws.com", |c| c),
         ("us-east-1", "bkt.s3-fips.us-east-1.amazonaws.com", |c| {
             c.use_fips(true)
