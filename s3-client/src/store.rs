@@ -391,11 +391,10 @@ const GARAGE: Row = Row {
         NOTIFICATIONS,
         BUCKET_TAGGING,
         OBJECT_TAGGING,
-        BUCKET_ACL,
         OBJECT_ACL,
         POLICY,
         ENCRYPTION,
-        &["ListObjectVersions", "PutBucketVersioning"],
+        &["PutBucketAcl", "ListObjectVersions", "PutBucketVersioning"],
     ],
     ..row("Garage")
 };

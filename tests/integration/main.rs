@@ -8,6 +8,7 @@ mod coverage;
 mod credentials;
 mod errors;
 mod gaps;
+mod garage;
 mod moto;
 mod objects;
 mod presigning;

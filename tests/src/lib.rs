@@ -113,6 +113,63 @@ pub fn moto_client() -> Client {
     )
 }
 
+/// The Garage cluster that `cargo xtask test` runs beside the tests: each node's S3
+/// endpoint and PID, the access key, and the region.
+pub struct Garage {
+    pub endpoints: Vec<String>,
+    pub pids: Vec<u32>,
+    pub key_id: String,
+    pub secret: String,
+    pub region: String,
+}
+
+impl Garage {
+    /// The cluster, from the variables `cargo xtask test` sets. Panics, failing the test
+    /// rather than skipping it, when there is none.
+    pub fn from_env() -> Garage {
+        let var = |name: &str| {
+            std::env::var(name).unwrap_or_else(|_| {
+                panic!("{name} is not set: run the suite with `cargo xtask test`, which starts the Garage cluster")
+            })
+        };
+        Garage {
+            endpoints: var("S3_CLIENT_GARAGE_ENDPOINTS")
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+            pids: var("S3_CLIENT_GARAGE_PIDS")
+                .split(',')
+                .filter_map(|p| p.parse().ok())
+                .collect(),
+            key_id: var("S3_CLIENT_GARAGE_KEY_ID"),
+            secret: var("S3_CLIENT_GARAGE_SECRET"),
+            region: var("S3_CLIENT_GARAGE_REGION"),
+        }
+    }
+
+    /// The configuration of a client for node `node` (from 0), with the Garage store
+    /// profile.
+    pub fn config(&self, node: usize) -> s3_client::ConfigBuilder {
+        Config::builder()
+            .store(s3_client::Store::Garage {
+                endpoint: self.endpoints[node].clone(),
+                region: self.region.clone(),
+            })
+            .credentials(Credentials::new(
+                &self.key_id,
+                &self.secret,
+                None,
+                None,
+                "garage",
+            ))
+    }
+
+    /// A client for the first node.
+    pub fn client(&self) -> Client {
+        Client::new(self.config(0).build())
+    }
+}
+
 /// A bucket name no other test uses on a shared server.
 pub fn unique_bucket(prefix: &str) -> String {
     format!(

@@ -2,14 +2,16 @@
 //! - `cargo xtask codegen` regenerates `s3-client/src/generated/` from `model/`
 //!   (`--model DIR` reads another model directory); `--check` changes nothing and fails
 //!   when the committed code is stale.
-//! - `cargo xtask test [ARGS]` runs `cargo test --workspace ARGS` with a moto server: it
-//!   installs moto into `.venv` once, starts it on a free loopback port, and stops it by
-//!   PID whatever the tests do.
+//! - `cargo xtask test [ARGS]` runs `cargo test --workspace ARGS` with a moto server and a
+//!   three-node Garage cluster: it installs them once (moto into `.venv`, Garage into
+//!   `target/tools`), starts them on free loopback ports, and stops them by PID whatever
+//!   the tests do.
 
+mod garage;
 mod moto;
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -85,8 +87,53 @@ fn main() -> ExitCode {
             }
             usage()
         }
-        ["test", rest @ ..] => moto::test(&root(), rest),
+        ["test", rest @ ..] => test(&root(), rest),
         _ => usage(),
+    }
+}
+
+/// `cargo test --workspace` with the servers the tests talk to.
+fn test(root: &Path, args: &[&str]) -> ExitCode {
+    let moto = match moto::start_server(root) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("xtask test: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!(
+        "xtask test: moto server (pid {}) on {}",
+        moto.child.id(),
+        moto.endpoint
+    );
+    let garage = match garage::start(root) {
+        Ok(cluster) => cluster,
+        Err(e) => {
+            eprintln!("xtask test: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pids: Vec<String> = garage.pids().iter().map(u32::to_string).collect();
+    let status = Command::new(env!("CARGO"))
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .args(args)
+        .env("S3_CLIENT_MOTO_ENDPOINT", &moto.endpoint)
+        .env("S3_CLIENT_GARAGE_ENDPOINTS", garage.endpoints.join(","))
+        .env("S3_CLIENT_GARAGE_PIDS", pids.join(","))
+        .env("S3_CLIENT_GARAGE_KEY_ID", garage::KEY_ID)
+        .env("S3_CLIENT_GARAGE_SECRET", garage::SECRET)
+        .env("S3_CLIENT_GARAGE_REGION", garage::REGION)
+        .status();
+    drop(garage);
+    drop(moto);
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("xtask test: cannot run cargo test: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

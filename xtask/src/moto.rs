@@ -1,4 +1,4 @@
-//! `cargo xtask test`: the whole test suite, with a moto server running beside it.
+//! The moto server of `cargo xtask test`.
 //!
 //! moto (from PyPI) is installed once into `.venv` at the workspace root and reused. The
 //! server gets a free loopback port, the tests find it through `S3_CLIENT_MOTO_ENDPOINT`,
@@ -6,7 +6,7 @@
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The moto release the suite is written against.
@@ -14,34 +14,10 @@ const MOTO: &str = "moto[server]==5.2.5";
 /// How long the server may take to accept connections.
 const STARTUP: Duration = Duration::from_secs(60);
 
-pub fn test(root: &Path, args: &[&str]) -> ExitCode {
-    let server = match install(root).and_then(|()| start(root)) {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!("xtask test: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    eprintln!(
-        "xtask test: moto server (pid {}) on {}",
-        server.child.id(),
-        server.endpoint
-    );
-    let status = Command::new(env!("CARGO"))
-        .current_dir(root)
-        .args(["test", "--workspace"])
-        .args(args)
-        .env("S3_CLIENT_MOTO_ENDPOINT", &server.endpoint)
-        .status();
-    drop(server);
-    match status {
-        Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(_) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("xtask test: cannot run cargo test: {e}");
-            ExitCode::FAILURE
-        }
-    }
+/// Installs moto if needed and starts it.
+pub fn start_server(root: &Path) -> Result<Server, String> {
+    install(root)?;
+    start(root)
 }
 
 /// Creates `.venv` with moto unless it is already there.
@@ -70,9 +46,9 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 }
 
 /// A running moto server, stopped when dropped.
-struct Server {
-    child: Child,
-    endpoint: String,
+pub struct Server {
+    pub child: Child,
+    pub endpoint: String,
 }
 
 impl Drop for Server {
