@@ -19,12 +19,96 @@ pub const EXIT_SERVICE: u8 = 254;
 /// Anything else went wrong (transport, files).
 pub const EXIT_OTHER: u8 = 255;
 
-const USAGE: &str = "usage: s3api <operation> [--cli-input-json JSON|FILE|file://FILE] [--body FILE] [--outfile FILE]
+const USAGE: &str = "usage: s3api [GLOBAL OPTIONS] <operation> [--cli-input-json JSON|FILE|file://FILE] [--body FILE] [--outfile FILE]
 
 <operation> is any S3 operation, as put-object, put_object or PutObject.
 The input is JSON with the member names boto3 uses; the output is printed as JSON.
 --body FILE     the body to upload (PutObject, UploadPart)
---outfile FILE  where to write a downloaded body (GetObject, GetObjectTorrent)";
+--outfile FILE  where to write a downloaded body (GetObject, GetObjectTorrent)
+
+Global options, as the AWS CLI's (the environment and profile files give the rest):
+--endpoint-url URL   --region REGION   --profile NAME   --store NAME (S3_STORE)
+--no-sign-request    unsigned requests, for public buckets
+--ca-bundle FILE     trust these root certificates too (AWS_CA_BUNDLE)
+--no-verify-ssl      accept any TLS certificate (a local test store only)";
+
+/// The AWS CLI's global options that choose where and how to connect.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct GlobalOptions {
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--store`: a store profile by name.
+    pub store: Option<String>,
+    /// `--no-sign-request`.
+    pub no_sign_request: bool,
+    /// `--ca-bundle`.
+    pub ca_bundle: Option<PathBuf>,
+    /// `--no-verify-ssl`.
+    pub no_verify_ssl: bool,
+}
+
+impl GlobalOptions {
+    /// Takes the global options out of `args`, leaving the command's own.
+    pub fn split(args: &[String]) -> Result<(GlobalOptions, Vec<String>), String> {
+        let mut options = GlobalOptions::default();
+        let mut rest = Vec::new();
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            let mut value = |flag: &str| {
+                it.next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs a value"))
+            };
+            match arg.as_str() {
+                "--endpoint-url" => options.endpoint_url = Some(value(arg)?),
+                "--region" => options.region = Some(value(arg)?),
+                "--profile" => options.profile = Some(value(arg)?),
+                "--store" => options.store = Some(value(arg)?),
+                "--ca-bundle" => options.ca_bundle = Some(PathBuf::from(value(arg)?)),
+                "--no-sign-request" => options.no_sign_request = true,
+                "--no-verify-ssl" => options.no_verify_ssl = true,
+                _ => rest.push(arg.clone()),
+            }
+        }
+        Ok((options, rest))
+    }
+
+    /// The configuration: the environment `vars` (and the profile files they point to),
+    /// then these options over them.
+    pub fn config(
+        &self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<s3_client::Config, s3_client::ProfileError> {
+        let mut vars: Vec<(String, String)> = vars.into_iter().collect();
+        if let Some(p) = &self.profile {
+            vars.push(("AWS_PROFILE".into(), p.clone()));
+        }
+        if let Some(s) = &self.store {
+            vars.push(("S3_STORE".into(), s.clone()));
+        }
+        let mut b = s3_client::Config::builder().from_env_vars(vars)?;
+        if let Some(url) = &self.endpoint_url {
+            b = b.endpoint_url(url);
+        }
+        if let Some(r) = &self.region {
+            b = b.region(r);
+        }
+        if self.no_sign_request {
+            b = b.anonymous();
+        }
+        if let Some(ca) = &self.ca_bundle {
+            b = b.ca_bundle(ca);
+        }
+        if self.no_verify_ssl {
+            b = b.accept_invalid_certificates(true);
+        }
+        Ok(b.build())
+    }
+}
 
 /// Parsed command line.
 struct Args {

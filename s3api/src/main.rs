@@ -6,14 +6,25 @@
 //! ```
 //!
 //! The endpoint, region and credentials come from the usual AWS environment variables and
-//! profile files.
+//! profile files, and from the AWS CLI's global options (`--endpoint-url`, `--region`,
+//! `--profile`, `--no-sign-request`, `--ca-bundle`, `--no-verify-ssl`) and `--store`.
 
 use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let client = s3_client::Client::from_env().map_err(|e| e.to_string());
+    let (options, args) = match s3api::GlobalOptions::split(&args) {
+        Ok(split) => split,
+        Err(e) => {
+            eprintln!("s3api: {e}");
+            return ExitCode::from(s3api::EXIT_USAGE);
+        }
+    };
+    let client = options
+        .config(std::env::vars())
+        .map(s3_client::Client::new)
+        .map_err(|e| e.to_string());
     let code = s3api::run(
         client,
         &args,

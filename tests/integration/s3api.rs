@@ -210,3 +210,36 @@ async fn bad_input_exits_2_and_sends_nothing() {
     }
     assert!(server.requests.lock().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn global_options_choose_where_and_how() {
+    let args: Vec<String> = [
+        "--endpoint-url",
+        "http://127.0.0.1:9000",
+        "--region",
+        "eu-west-1",
+        "list-buckets",
+        "--no-sign-request",
+        "--store",
+        "minio",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (options, rest) = s3api::GlobalOptions::split(&args).unwrap();
+    assert_eq!(rest, ["list-buckets"]);
+    let home = std::env::temp_dir().display().to_string();
+    let config = options
+        .config([("HOME".to_string(), home.clone())])
+        .unwrap();
+    assert_eq!(
+        (config.endpoint_url(), config.region()),
+        (Some("http://127.0.0.1:9000"), "eu-west-1")
+    );
+    assert_eq!(config.credentials_source(), "anonymous (unsigned requests)");
+    assert_eq!(config.store().unwrap().name, "MinIO");
+    // A profile that is not there is an error naming it.
+    let (options, _) = s3api::GlobalOptions::split(&["--profile".into(), "ghost".into()]).unwrap();
+    let err = options.config([("HOME".to_string(), home)]).unwrap_err();
+    assert!(err.to_string().contains("profile `ghost`"), "{err}");
+}
