@@ -330,16 +330,24 @@ const fn row(name: &'static str) -> Row {
     }
 }
 
+/// A store that takes `Content-MD5` and none of the flexible checksum headers or
+/// aws-chunked uploads, and sends no response checksums.
+const fn md5_only(name: &'static str) -> Row {
+    Row {
+        request_checksums: ContentMd5,
+        required_checksum: RequiredChecksum::ContentMd5,
+        response_checksums: ResponseWhenRequired,
+        aws_chunked: false,
+        ..row(name)
+    }
+}
+
 const AWS: Row = Row {
     path_style: false,
     unsupported: &[],
     ..row("Amazon S3")
 };
 const R2: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
     unsupported: &[
         ANALYTICS,
         INVENTORY,
@@ -361,7 +369,7 @@ const R2: Row = Row {
         WEBSITE,
         &["PutBucketEncryption"],
     ],
-    ..row("Cloudflare R2")
+    ..md5_only("Cloudflare R2")
 };
 const MINIO: Row = Row {
     unsupported: &[
@@ -399,12 +407,8 @@ const GARAGE: Row = Row {
     ..row("Garage")
 };
 const CEPH: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
     unsupported: &[ANALYTICS, INVENTORY, METRICS, ACCELERATE],
-    ..row("Ceph RGW")
+    ..md5_only("Ceph RGW")
 };
 const SEAWEED: Row = row("SeaweedFS");
 const RUSTFS: Row = Row {
@@ -420,10 +424,6 @@ const RUSTFS: Row = Row {
     ..row("RustFS")
 };
 const B2: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
     unsupported: &[
         ANALYTICS,
         INVENTORY,
@@ -441,22 +441,10 @@ const B2: Row = Row {
         LIFECYCLE,
         LOGGING,
     ],
-    ..row("Backblaze B2")
+    ..md5_only("Backblaze B2")
 };
-const WASABI: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
-    ..row("Wasabi")
-};
-const GCS: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
-    ..row("Google Cloud Storage (XML API)")
-};
+const WASABI: Row = md5_only("Wasabi");
+const GCS: Row = md5_only("Google Cloud Storage (XML API)");
 const OCI: Row = Row {
     request_checksums: WhenRequired,
     required_checksum: RequiredChecksum::Crc32c,
@@ -486,10 +474,6 @@ const OCI: Row = Row {
 };
 const ALIBABA: Row = Row {
     path_style: false,
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
     unsupported: &[
         ANALYTICS,
         INVENTORY,
@@ -509,30 +493,18 @@ const ALIBABA: Row = Row {
         ENCRYPTION,
         &["ListMultipartUploads"],
     ],
-    ..row("Alibaba Cloud OSS")
+    ..md5_only("Alibaba Cloud OSS")
 };
 const TENCENT: Row = Row {
     path_style: false,
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
-    ..row("Tencent Cloud COS")
+    ..md5_only("Tencent Cloud COS")
 };
 const HUAWEI: Row = Row {
     path_style: false,
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
-    ..row("Huawei Cloud OBS")
+    ..md5_only("Huawei Cloud OBS")
 };
 
 const SWIFT: Row = Row {
-    request_checksums: ContentMd5,
-    required_checksum: RequiredChecksum::ContentMd5,
-    response_checksums: ResponseWhenRequired,
-    aws_chunked: false,
     unsupported: &[
         ANALYTICS,
         INVENTORY,
@@ -554,7 +526,7 @@ const SWIFT: Row = Row {
             "PutBucketLogging",
         ],
     ],
-    ..row("OpenStack Swift")
+    ..md5_only("OpenStack Swift")
 };
 
 impl Store {

@@ -69,7 +69,7 @@ impl ProvideCredentials for DefaultChain {
 }
 
 /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
-fn environment(c: &ChainConfig) -> Found {
+pub(crate) fn environment(c: &ChainConfig) -> Found {
     match (
         c.env.get("AWS_ACCESS_KEY_ID"),
         c.env.get("AWS_SECRET_ACCESS_KEY"),

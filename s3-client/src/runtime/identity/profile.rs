@@ -136,19 +136,7 @@ async fn credential_source(
     chain: &[String],
 ) -> Result<Credentials, CredentialsError> {
     let found = match source {
-        "Environment" => match (
-            c.env.get("AWS_ACCESS_KEY_ID"),
-            c.env.get("AWS_SECRET_ACCESS_KEY"),
-        ) {
-            (Some(id), Some(secret)) => Found::Yes(Credentials::new(
-                id,
-                secret,
-                c.env.get("AWS_SESSION_TOKEN").map(str::to_string),
-                None,
-                "environment",
-            )),
-            _ => Found::No("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into()),
-        },
+        "Environment" => super::chain::environment(c),
         "EcsContainer" => container::credentials(c, t).await?,
         "Ec2InstanceMetadata" => imds::credentials(c, t).await?,
         other => {
