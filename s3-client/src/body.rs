@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use bytes::Bytes;
 use futures_core::Stream;
 
@@ -53,6 +56,36 @@ pub(crate) struct FileSlice {
     pub(crate) length: u64,
 }
 
+impl FileSlice {
+    /// Reads the slice through `f`, a buffer at a time (for checksums). A file that
+    /// turns out shorter than the slice is an error.
+    pub(crate) async fn read_each(&self, mut f: impl FnMut(&[u8])) -> std::io::Result<()> {
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let mut file = tokio::fs::File::open(&self.path).await?;
+        file.seek(std::io::SeekFrom::Start(self.offset)).await?;
+        let mut remaining = self.length;
+        let mut buf = vec![0; 256 * 1024];
+        while remaining > 0 {
+            let want = remaining.min(buf.len() as u64) as usize;
+            let n = file.read(&mut buf[..want]).await?;
+            if n == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    format!(
+                        "{} ended {remaining} bytes before the end of the {} bytes from offset {}: did it shrink?",
+                        self.path.display(),
+                        self.length,
+                        self.offset
+                    ),
+                ));
+            }
+            f(&buf[..n]);
+            remaining -= n as u64;
+        }
+        Ok(())
+    }
+}
+
 enum Inner {
     /// All of the body, in memory (taken once it has been yielded).
     Bytes(Option<Bytes>),
@@ -76,6 +109,37 @@ enum Inner {
 /// a request is retried; a one-shot stream cannot.
 pub struct ByteStream {
     inner: Inner,
+    meter: Option<Meter>,
+}
+
+/// Counts the bytes a body yields, for progress: `observe` hears of every chunk, and of
+/// the bytes an earlier attempt had sent (negative) when the body is sent again.
+#[derive(Clone)]
+pub(crate) struct Meter {
+    observe: Arc<dyn Fn(i64) + Send + Sync>,
+    sent: Arc<AtomicU64>,
+}
+
+impl Meter {
+    pub(crate) fn new(observe: Arc<dyn Fn(i64) + Send + Sync>) -> Self {
+        Meter {
+            observe,
+            sent: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    fn chunk(&self, n: usize) {
+        self.sent.fetch_add(n as u64, Ordering::Relaxed);
+        (self.observe)(n as i64);
+    }
+
+    /// A new attempt starts from nothing sent.
+    fn restart(&self) {
+        let undone = self.sent.swap(0, Ordering::Relaxed);
+        if undone > 0 {
+            (self.observe)(-(undone as i64));
+        }
+    }
 }
 
 /// Bytes read from a file per chunk.
@@ -86,6 +150,7 @@ impl ByteStream {
     pub fn new(bytes: Bytes) -> Self {
         ByteStream {
             inner: Inner::Bytes(Some(bytes)),
+            meter: None,
         }
     }
 
@@ -108,6 +173,7 @@ impl ByteStream {
                 stream: Box::pin(stream.map_err(ByteStreamError::new)),
                 length,
             },
+            meter: None,
         }
     }
 
@@ -134,6 +200,7 @@ impl ByteStream {
                 stream: Box::pin(stream),
                 length,
             },
+            meter: None,
         }
     }
 
@@ -148,17 +215,27 @@ impl ByteStream {
     /// The same body again, from its start, when it can be read twice: bytes in memory
     /// or a file (reopened).
     pub(crate) fn replay(&self) -> Option<ByteStream> {
-        match &self.inner {
-            Inner::Bytes(Some(b)) => Some(ByteStream::new(b.clone())),
-            Inner::Bytes(None) => Some(ByteStream::default()),
-            Inner::File { slice, .. } => Some(ByteStream {
-                inner: Inner::File {
-                    slice: slice.clone(),
-                    chunks: None,
-                },
-            }),
-            Inner::Stream { .. } => None,
+        let inner = match &self.inner {
+            Inner::Bytes(b) => Inner::Bytes(Some(b.clone().unwrap_or_default())),
+            Inner::File { slice, .. } => Inner::File {
+                slice: slice.clone(),
+                chunks: None,
+            },
+            Inner::Stream { .. } => return None,
+        };
+        if let Some(m) = &self.meter {
+            m.restart();
         }
+        Some(ByteStream {
+            inner,
+            meter: self.meter.clone(),
+        })
+    }
+
+    /// The same body, counted by `meter` as it is read.
+    pub(crate) fn metered(mut self, meter: Meter) -> Self {
+        self.meter = Some(meter);
+        self
     }
 
     /// The length in bytes, when it is known before reading.
@@ -278,6 +355,7 @@ impl FsBuilder {
                 },
                 chunks: None,
             },
+            meter: None,
         })
     }
 }
@@ -373,14 +451,19 @@ impl Stream for ByteStream {
     type Item = Result<Bytes, ByteStreamError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        match &mut self.inner {
+        let this = &mut *self;
+        let next = match &mut this.inner {
             Inner::Bytes(b) => Poll::Ready(b.take().filter(|b| !b.is_empty()).map(Ok)),
             Inner::File { slice, chunks } => chunks
                 .get_or_insert_with(|| file_chunks(slice.clone()))
                 .as_mut()
                 .poll_next(cx),
             Inner::Stream { stream, .. } => stream.as_mut().poll_next(cx),
+        };
+        if let (Some(meter), Poll::Ready(Some(Ok(chunk)))) = (&this.meter, &next) {
+            meter.chunk(chunk.len());
         }
+        next
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

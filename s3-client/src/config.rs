@@ -943,7 +943,7 @@ impl ConfigBuilder {
     }
 }
 
-pub use crate::store::{RequiredChecksum, Store, StoreProfile};
+pub use crate::store::{MultipartChecksum, RequiredChecksum, Store, StoreProfile};
 
 #[cfg(test)]
 mod tests {

@@ -36,12 +36,13 @@ pub mod presigning;
 mod random;
 mod runtime;
 mod store;
+pub mod transfer;
 
 pub use client::Client;
 pub use config::{
-    Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_SIZE, RequestChecksumCalculation, RequiredChecksum,
-    ResponseChecksumValidation, RetryConfig, RetryMode, StalledStreamProtection, Store,
-    StoreProfile, TimeoutConfig,
+    Config, ConfigBuilder, DEFAULT_MAX_RESPONSE_SIZE, MultipartChecksum,
+    RequestChecksumCalculation, RequiredChecksum, ResponseChecksumValidation, RetryConfig,
+    RetryMode, StalledStreamProtection, Store, StoreProfile, TimeoutConfig,
 };
 pub use credentials::Credentials;
 pub use profile::ProfileError;

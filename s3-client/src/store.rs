@@ -33,6 +33,24 @@ pub enum RequiredChecksum {
     ContentMd5,
 }
 
+/// The checksums the transfer manager gives a multipart upload: on every part, and for
+/// the whole object at completion.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MultipartChecksum {
+    /// CRC64NVME on each part and a full-object CRC64NVME (combined from the parts'
+    /// without reading the data again) checked by the store at completion: what S3 does
+    /// by default since 2025.
+    #[default]
+    FullObjectCrc64nvme,
+    /// CRC32 on each part and the composite checksum (a checksum of the parts'
+    /// checksums), for stores without full-object checksums.
+    CompositeCrc32,
+    /// `Content-MD5` on each part, for stores without flexible checksums.
+    ContentMd5,
+    /// No checksums beyond what the request path adds by itself.
+    Off,
+}
+
 /// What a store needs. The named stores of [`Store`] turn into one; a custom one starts
 /// from [`StoreProfile::new`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,6 +69,8 @@ pub struct StoreProfile {
     pub required_checksum: RequiredChecksum,
     /// Whether GetObject asks for (`x-amz-checksum-mode`) and checks response checksums.
     pub response_checksums: ResponseChecksumValidation,
+    /// The checksums the transfer manager gives multipart uploads.
+    pub multipart_checksum: MultipartChecksum,
     /// Whether the store takes `aws-chunked` uploads with trailing checksums. The client
     /// sends none today; this is what a store accepts, for the upload paths that will.
     pub aws_chunked: bool,
@@ -70,6 +90,7 @@ impl StoreProfile {
             request_checksums: RequestChecksumCalculation::WhenSupported,
             required_checksum: RequiredChecksum::Crc32,
             response_checksums: ResponseChecksumValidation::WhenSupported,
+            multipart_checksum: MultipartChecksum::FullObjectCrc64nvme,
             aws_chunked: true,
             unsupported: Vec::new(),
         }
@@ -270,6 +291,7 @@ struct Row {
     request_checksums: RequestChecksumCalculation,
     required_checksum: RequiredChecksum,
     response_checksums: ResponseChecksumValidation,
+    multipart_checksum: MultipartChecksum,
     aws_chunked: bool,
     unsupported: &'static [&'static [&'static str]],
 }
@@ -325,6 +347,7 @@ const fn row(name: &'static str) -> Row {
         request_checksums: WhenSupported,
         required_checksum: RequiredChecksum::Crc32,
         response_checksums: ResponseWhenSupported,
+        multipart_checksum: MultipartChecksum::FullObjectCrc64nvme,
         aws_chunked: true,
         unsupported: AWS_ONLY,
     }
@@ -337,6 +360,7 @@ const fn md5_only(name: &'static str) -> Row {
         request_checksums: ContentMd5,
         required_checksum: RequiredChecksum::ContentMd5,
         response_checksums: ResponseWhenRequired,
+        multipart_checksum: MultipartChecksum::ContentMd5,
         aws_chunked: false,
         ..row(name)
     }
@@ -369,6 +393,9 @@ const R2: Row = Row {
         WEBSITE,
         &["PutBucketEncryption"],
     ],
+    // R2's checksum table: CRC32 is composite-only on multipart uploads, and full-object
+    // multipart checksums are refused (github.com/bitfoundation/bitplatform/pull/13363).
+    multipart_checksum: MultipartChecksum::CompositeCrc32,
     ..md5_only("Cloudflare R2")
 };
 const MINIO: Row = Row {
@@ -410,7 +437,11 @@ const CEPH: Row = Row {
     unsupported: &[ANALYTICS, INVENTORY, METRICS, ACCELERATE],
     ..md5_only("Ceph RGW")
 };
-const SEAWEED: Row = row("SeaweedFS");
+// Full-object multipart checksums are not documented for SeaweedFS: composite CRC32.
+const SEAWEED: Row = Row {
+    multipart_checksum: MultipartChecksum::CompositeCrc32,
+    ..row("SeaweedFS")
+};
 const RUSTFS: Row = Row {
     unsupported: &[
         ANALYTICS,
@@ -449,6 +480,7 @@ const OCI: Row = Row {
     request_checksums: WhenRequired,
     required_checksum: RequiredChecksum::Crc32c,
     response_checksums: ResponseWhenRequired,
+    multipart_checksum: MultipartChecksum::ContentMd5,
     aws_chunked: false,
     unsupported: &[
         ANALYTICS,
@@ -588,6 +620,7 @@ impl From<&Row> for StoreProfile {
             request_checksums: r.request_checksums,
             required_checksum: r.required_checksum,
             response_checksums: r.response_checksums,
+            multipart_checksum: r.multipart_checksum,
             aws_chunked: r.aws_chunked,
             unsupported: r
                 .unsupported

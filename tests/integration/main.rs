@@ -7,6 +7,7 @@ mod codegen;
 mod coverage;
 mod credentials;
 mod errors;
+mod faults;
 mod gaps;
 mod garage;
 mod moto;
@@ -16,6 +17,7 @@ mod recorder;
 mod reliability;
 mod s3api;
 mod stores;
+mod transfer;
 mod waiters;
 mod wire;
 

@@ -9,8 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The moto release the suite is written against.
-const MOTO: &str = "moto[server]==5.2.5";
+/// The moto release the suite is written against, and awscrt, without which moto
+/// computes CRC64NVME checksums as CRC32.
+const PACKAGES: &[&str] = &["moto[server]==5.2.5", "awscrt==0.38.1"];
 /// How long the server may take to accept connections.
 const STARTUP: Duration = Duration::from_secs(60);
 
@@ -23,17 +24,26 @@ pub fn start_server(root: &Path) -> Result<Server, String> {
 /// Creates `.venv` with moto unless it is already there.
 fn install(root: &Path) -> Result<(), String> {
     let venv = root.join(".venv");
-    if venv.join("bin/moto_server").exists() {
+    // What was installed, so that a change of versions installs again.
+    let stamp = venv.join("s3-client-packages");
+    let wanted = PACKAGES.join("\n");
+    if venv.join("bin/moto_server").exists()
+        && std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted)
+    {
         return Ok(());
     }
-    eprintln!("xtask test: installing {MOTO} into {}", venv.display());
-    run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
-    run(Command::new(venv.join("bin/pip")).args([
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        MOTO,
-    ]))
+    eprintln!(
+        "xtask test: installing {} into {}",
+        PACKAGES.join(", "),
+        venv.display()
+    );
+    if !venv.join("bin/pip").exists() {
+        run(Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
+    }
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(PACKAGES))?;
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

@@ -109,9 +109,9 @@ impl Algorithm {
     /// A running checksum, for the algorithms this client computes.
     pub(crate) fn hasher(self) -> Option<Hasher> {
         Some(match self {
-            Algorithm::Crc32 => Hasher::Crc32(crc32fast::Hasher::new()),
-            Algorithm::Crc32c => Hasher::Crc32c(0),
-            Algorithm::Crc64nvme => Hasher::Crc64Nvme(crc64fast_nvme::Digest::new()),
+            Algorithm::Crc32 => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc32IsoHdlc),
+            Algorithm::Crc32c => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc32Iscsi),
+            Algorithm::Crc64nvme => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc64Nvme),
             Algorithm::Sha1 => Hasher::Sha1(sha1::Digest::new()),
             Algorithm::Sha256 => Hasher::Sha256(sha2::Digest::new()),
             _ => return None,
@@ -138,37 +138,94 @@ const CONTENT_MD5: &str = "content-md5";
 
 /// A running checksum.
 pub(crate) enum Hasher {
-    Crc32(crc32fast::Hasher),
-    Crc32c(u32),
-    Crc64Nvme(crc64fast_nvme::Digest),
+    Crc(Algorithm, crc_fast::Digest),
     Sha1(Sha1),
     Sha256(Sha256),
     Md5(Md5),
 }
 
 impl Hasher {
+    fn crc(algorithm: Algorithm, crc: crc_fast::CrcAlgorithm) -> Hasher {
+        Hasher::Crc(algorithm, crc_fast::Digest::new(crc))
+    }
+
     pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
-            Hasher::Crc32(h) => h.update(data),
-            Hasher::Crc32c(c) => *c = crc32c::crc32c_append(*c, data),
-            Hasher::Crc64Nvme(h) => h.write(data),
+            Hasher::Crc(_, h) => h.update(data),
             Hasher::Sha1(h) => sha1::Digest::update(h, data),
             Hasher::Sha256(h) => sha2::Digest::update(h, data),
             Hasher::Md5(h) => md5::Digest::update(h, data),
         }
     }
 
+    /// The CRC so far, as a number (so that CRCs of neighbouring pieces combine), for
+    /// the CRC algorithms.
+    pub(crate) fn crc_value(&self) -> Option<Crc> {
+        match self {
+            Hasher::Crc(algorithm, h) => Some(Crc {
+                algorithm: *algorithm,
+                value: h.finalize(),
+                length: h.get_amount(),
+            }),
+            _ => None,
+        }
+    }
+
     /// The checksum, base64-encoded as it travels.
     pub(crate) fn finish(self) -> String {
-        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
         match self {
-            Hasher::Crc32(h) => b64(&h.finalize().to_be_bytes()),
-            Hasher::Crc32c(c) => b64(&c.to_be_bytes()),
-            Hasher::Crc64Nvme(h) => b64(&h.sum64().to_be_bytes()),
-            Hasher::Sha1(h) => b64(&sha1::Digest::finalize(h)),
-            Hasher::Sha256(h) => b64(&sha2::Digest::finalize(h)),
-            Hasher::Md5(h) => b64(&md5::Digest::finalize(h)),
+            Hasher::Crc(algorithm, h) => crc_base64(algorithm, h.finalize()),
+            Hasher::Sha1(h) => base64(&sha1::Digest::finalize(h)),
+            Hasher::Sha256(h) => base64(&sha2::Digest::finalize(h)),
+            Hasher::Md5(h) => base64(&md5::Digest::finalize(h)),
         }
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A CRC as a value with the length of the data it covers: what is needed to extend it
+/// by the CRC of the data that follows, without reading either again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Crc {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) value: u64,
+    pub(crate) length: u64,
+}
+
+impl Crc {
+    /// The CRC of no data.
+    pub(crate) fn empty(algorithm: Algorithm) -> Option<Crc> {
+        algorithm.hasher()?.crc_value()
+    }
+
+    /// The CRC of this data followed by `next`'s.
+    pub(crate) fn then(self, next: Crc) -> Crc {
+        let crc = match self.algorithm {
+            Algorithm::Crc32 => crc_fast::CrcAlgorithm::Crc32IsoHdlc,
+            Algorithm::Crc32c => crc_fast::CrcAlgorithm::Crc32Iscsi,
+            _ => crc_fast::CrcAlgorithm::Crc64Nvme,
+        };
+        Crc {
+            algorithm: self.algorithm,
+            value: crc_fast::checksum_combine(crc, self.value, next.value, next.length),
+            length: self.length + next.length,
+        }
+    }
+
+    /// Base64, as the checksum headers carry it.
+    pub(crate) fn to_base64(self) -> String {
+        crc_base64(self.algorithm, self.value)
+    }
+}
+
+/// A CRC value in base64: four big-endian bytes for the 32-bit CRCs, eight for CRC64.
+fn crc_base64(algorithm: Algorithm, value: u64) -> String {
+    match algorithm {
+        Algorithm::Crc64nvme => base64(&value.to_be_bytes()),
+        _ => base64(&(value as u32).to_be_bytes()),
     }
 }
 
@@ -309,31 +366,14 @@ async fn body_checksum(
     let Some(file) = file else {
         return Ok(None);
     };
-    use tokio::io::{AsyncReadExt, AsyncSeekExt};
-    let fail = |e: std::io::Error| {
-        BuildError::new(format!(
-            "cannot read {} for its checksum: {e}",
-            file.path.display()
-        ))
-    };
-    let mut f = tokio::fs::File::open(&file.path).await.map_err(fail)?;
-    f.seek(std::io::SeekFrom::Start(file.offset))
+    file.read_each(|data| hasher.update(data))
         .await
-        .map_err(fail)?;
-    let mut remaining = file.length;
-    let mut buf = vec![0; 256 * 1024];
-    while remaining > 0 {
-        let want = remaining.min(buf.len() as u64) as usize;
-        let n = f.read(&mut buf[..want]).await.map_err(fail)?;
-        if n == 0 {
-            return Err(BuildError::new(format!(
-                "{} is shorter than the body built from it",
+        .map_err(|e| {
+            BuildError::new(format!(
+                "cannot read {} for its checksum: {e}",
                 file.path.display()
-            )));
-        }
-        hasher.update(&buf[..n]);
-        remaining -= n as u64;
-    }
+            ))
+        })?;
     Ok(Some(hasher.finish()))
 }
 
@@ -438,5 +478,23 @@ mod tests {
         assert_eq!(sum(Algorithm::Crc64nvme), "jSnVw/bqjr4=");
         assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
         assert_eq!(Algorithm::Xxhash3.checksum(data), None);
+    }
+
+    #[test]
+    fn crcs_of_pieces_combine_into_the_crc_of_the_whole() {
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        for algorithm in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64nvme] {
+            let crc_of = |piece: &[u8]| {
+                let mut h = algorithm.hasher().unwrap();
+                h.update(piece);
+                h.crc_value().unwrap()
+            };
+            let mut combined = Crc::empty(algorithm).unwrap();
+            for piece in data.chunks(33_333) {
+                combined = combined.then(crc_of(piece));
+            }
+            assert_eq!(combined.length, data.len() as u64);
+            assert_eq!(combined.to_base64(), algorithm.checksum(&data).unwrap());
+        }
     }
 }

@@ -16,7 +16,7 @@
 //! [`Handle`], and generated code calls in with it.
 
 mod attempt;
-mod checksum;
+pub(crate) mod checksum;
 mod endpoint;
 mod handle;
 mod http;

@@ -1,0 +1,592 @@
+//! Downloads: an object into a file (ranges in parallel, written at their offsets into a
+//! temporary file renamed into place) or into any writer (ranges in parallel, written in
+//! order), every range pinned to the first response's ETag, and the whole object's CRC
+//! checked when S3 holds one.
+
+use std::path::{Path, PathBuf};
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use super::digest::combine;
+use super::upload::{ObjectChecksum, checksum_of, s3_url, target};
+use super::{Ctx, TransferConfig, TransferError, TransferErrorKind, TransferHandle};
+use super::{plan::Plan, pool::Pool, transfer_settings};
+use crate::Client;
+use crate::config::ResponseChecksumValidation;
+use crate::operation::get_object::{GetObjectError, GetObjectInput};
+use crate::operation::head_object::HeadObjectInput;
+use crate::runtime::checksum::{ChecksumAlgorithm as Algorithm, Crc};
+use crate::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType};
+
+/// What a download fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DownloadOutput {
+    /// The bucket.
+    pub bucket: String,
+    /// The key.
+    pub key: String,
+    /// Bytes downloaded.
+    pub size: u64,
+    /// The ETag every range was pinned to.
+    pub e_tag: Option<String>,
+    /// The version, in a versioned bucket.
+    pub version_id: Option<String>,
+    /// The checksum S3 holds for the object, when it sent one.
+    pub checksum: Option<ObjectChecksum>,
+    /// Whether the data was checked against that checksum (composite checksums and
+    /// SHA checksums of multipart downloads cannot be).
+    pub checksum_verified: bool,
+    /// Ranged requests made (1 for an object that fits one part).
+    pub parts: u64,
+}
+
+/// Downloads into a file; made by [`Client::download_file`].
+#[derive(Debug)]
+pub struct DownloadFile {
+    client: Client,
+    path: PathBuf,
+    get: GetObjectInput,
+    settings: TransferConfig,
+    known: Option<Known>,
+}
+
+/// Downloads into a writer; made by [`Client::download`].
+pub struct Download<W> {
+    client: Client,
+    writer: W,
+    get: GetObjectInput,
+    settings: TransferConfig,
+}
+
+/// What a listing already says of an object, so that no HeadObject is needed.
+#[derive(Debug, Clone)]
+pub(crate) struct Known {
+    pub(crate) size: u64,
+    pub(crate) e_tag: String,
+}
+
+macro_rules! object_source {
+    ($builder:ident $(<$w:ident>)?) => {
+        impl$(<$w>)? $builder$(<$w>)? {
+            /// The bucket to download from.
+            pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
+                self.get.bucket = Some(bucket.into());
+                self
+            }
+            /// The key to download.
+            pub fn key(mut self, key: impl Into<String>) -> Self {
+                self.get.key = Some(key.into());
+                self
+            }
+            /// A version other than the current one.
+            pub fn version_id(mut self, version: impl Into<String>) -> Self {
+                self.get.version_id = Some(version.into());
+                self
+            }
+            /// Any other `GetObject` setting (SSE-C key, requester pays, conditions):
+            /// every request of the download carries it. The range is the transfer's own.
+            pub fn with_input(mut self, f: impl FnOnce(&mut GetObjectInput)) -> Self {
+                f(&mut self.get);
+                self
+            }
+        }
+    };
+}
+object_source!(DownloadFile);
+object_source!(Download<W>);
+transfer_settings!(DownloadFile);
+
+impl<W> Download<W> {
+    /// All the transfer settings at once.
+    pub fn transfer_config(mut self, config: TransferConfig) -> Self {
+        self.settings = config;
+        self
+    }
+    /// Bytes per ranged request, and so per buffer held in memory.
+    pub fn part_size(mut self, bytes: u64) -> Self {
+        self.settings.part_size = bytes;
+        self
+    }
+    /// Ranged requests in flight at once.
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.settings.concurrency = requests;
+        self
+    }
+}
+
+impl<W> std::fmt::Debug for Download<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("get", &self.get)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DownloadFile {
+    pub(crate) fn new(client: Client, path: &Path) -> Self {
+        DownloadFile {
+            client,
+            path: path.to_path_buf(),
+            get: GetObjectInput::default(),
+            settings: TransferConfig::default(),
+            known: None,
+        }
+    }
+
+    /// The size and ETag a listing gave, instead of asking S3 first.
+    pub(crate) fn known(mut self, known: Known) -> Self {
+        self.known = Some(known);
+        self
+    }
+
+    /// Starts the download.
+    pub fn start(self) -> TransferHandle<DownloadOutput> {
+        let ctx = Ctx::new(self.client.clone(), self.settings.clone());
+        let work = self.run_in(ctx.clone());
+        TransferHandle::spawn(&ctx, work)
+    }
+
+    /// Downloads and waits for the outcome.
+    pub async fn send(self) -> Result<DownloadOutput, TransferError> {
+        self.start().await
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn object_url(&self) -> String {
+        s3_url(&self.get.bucket, &self.get.key)
+    }
+
+    /// The download as one object of a batch.
+    pub(crate) async fn run_in(self, ctx: Ctx) -> Result<DownloadOutput, TransferError> {
+        download_file(ctx, self.path, self.get, self.known).await
+    }
+}
+
+impl<W: AsyncWrite + Send + Unpin + 'static> Download<W> {
+    pub(crate) fn new(client: Client, writer: W) -> Self {
+        Download {
+            client,
+            writer,
+            get: GetObjectInput::default(),
+            settings: TransferConfig::default(),
+        }
+    }
+
+    /// Starts the download.
+    pub fn start(self) -> TransferHandle<DownloadOutput> {
+        let ctx = Ctx::new(self.client, self.settings);
+        let work = download_to_writer(ctx.clone(), self.writer, self.get);
+        TransferHandle::spawn(&ctx, work)
+    }
+
+    /// Downloads and waits for the outcome.
+    pub async fn send(self) -> Result<DownloadOutput, TransferError> {
+        self.start().await
+    }
+}
+
+/// The object being downloaded: what every request repeats, and what the first answer
+/// said of it.
+struct Object {
+    get: GetObjectInput,
+    bucket: String,
+    key: String,
+    size: u64,
+    e_tag: String,
+    version_id: Option<String>,
+    checksum: Option<ObjectChecksum>,
+}
+
+impl Object {
+    /// Asks S3 for the size, ETag and checksum (or takes them from a listing).
+    async fn find(
+        ctx: &Ctx,
+        mut get: GetObjectInput,
+        known: Option<Known>,
+    ) -> Result<Object, TransferError> {
+        let (bucket, key) = target(&get.bucket, &get.key)?;
+        ctx.config.validate()?;
+        get.range = None;
+        get.part_number = None;
+        if ctx.client.config().response_checksum_validation()
+            == ResponseChecksumValidation::WhenSupported
+        {
+            get.checksum_mode.get_or_insert(ChecksumMode::Enabled);
+        }
+        if let Some(known) = known {
+            return Ok(Object {
+                get,
+                bucket,
+                key,
+                size: known.size,
+                e_tag: known.e_tag,
+                version_id: None,
+                checksum: None,
+            });
+        }
+        let out = ctx
+            .cancellable(ctx.client.head_object().set_input(head_input(&get)).send())
+            .await?
+            .map_err(|e| TransferError::request("HeadObject", e))?;
+        let size = out
+            .content_length
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| TransferError::bad_response("HeadObject returned no Content-Length"))?;
+        let e_tag = out
+            .e_tag
+            .clone()
+            .ok_or_else(|| TransferError::bad_response("HeadObject returned no ETag"))?;
+        Ok(Object {
+            get,
+            bucket,
+            key,
+            size,
+            e_tag,
+            version_id: out.version_id.clone(),
+            checksum: checksum_of!(out),
+        })
+    }
+
+    /// The CRC algorithm to check the whole object with: a full-object CRC S3 holds.
+    fn crc_to_check(&self) -> Option<Algorithm> {
+        let c = self.checksum.as_ref()?;
+        let full = match &c.checksum_type {
+            Some(ChecksumType::FullObject) => true,
+            Some(_) => false,
+            None => !c.value.contains('-'),
+        };
+        if !full {
+            return None;
+        }
+        match c.algorithm {
+            ChecksumAlgorithm::Crc32 => Some(Algorithm::Crc32),
+            ChecksumAlgorithm::Crc32c => Some(Algorithm::Crc32c),
+            ChecksumAlgorithm::Crc64nvme => Some(Algorithm::Crc64nvme),
+            _ => None,
+        }
+    }
+
+    /// Bytes `offset..offset + length` into `sink`, resuming after a body that breaks
+    /// off (up to the client's attempt count); the CRC of those bytes when asked for.
+    async fn fetch(
+        &self,
+        ctx: &Ctx,
+        offset: u64,
+        length: u64,
+        sink: &mut Sink,
+        crc: Option<Algorithm>,
+    ) -> Result<Option<Crc>, TransferError> {
+        let mut hasher = crc.and_then(Algorithm::hasher);
+        let mut got = 0u64;
+        let mut breaks = 0u32;
+        let max_breaks = ctx.client.config().retry_config().max_attempts();
+        while got < length {
+            let mut get = self.get.clone();
+            get.if_match = Some(self.e_tag.clone());
+            if offset + got > 0 || length < self.size {
+                get.range = Some(format!("bytes={}-{}", offset + got, offset + length - 1));
+            }
+            let out = ctx
+                .client
+                .get_object()
+                .set_input(get)
+                .send()
+                .await
+                .map_err(|e| self.get_error(e))?;
+            let mut body = out.body.metered(ctx.tracker.meter());
+            let broke = loop {
+                match body.next().await {
+                    Some(Ok(chunk)) => {
+                        if got + chunk.len() as u64 > length {
+                            return Err(TransferError::bad_response(format!(
+                                "GetObject sent more than the {length} bytes asked for from offset {offset}"
+                            )));
+                        }
+                        if let Some(h) = &mut hasher {
+                            h.update(&chunk);
+                        }
+                        got += chunk.len() as u64;
+                        sink.put(chunk).await?;
+                    }
+                    Some(Err(e)) => break Some(e.to_string()),
+                    None if got < length => {
+                        break Some(format!("the body ended after {got} of {length} bytes"));
+                    }
+                    None => break None,
+                }
+            };
+            if let Some(why) = broke {
+                breaks += 1;
+                if breaks >= max_breaks {
+                    return Err(TransferError::new(TransferErrorKind::Body(
+                        format!(
+                            "reading bytes {offset}-{} of s3://{}/{} broke off {breaks} times; last: {why}",
+                            offset + length - 1,
+                            self.bucket,
+                            self.key
+                        )
+                        .into(),
+                    )));
+                }
+                tracing::debug!(breaks, %why, "download body broke off; resuming the range");
+            }
+        }
+        Ok(hasher.and_then(|h| h.crc_value()))
+    }
+
+    fn get_error(&self, e: crate::error::SdkError<GetObjectError>) -> TransferError {
+        if e.meta().is_some_and(|m| m.status() == 412) {
+            return TransferError::new(TransferErrorKind::ObjectChanged {
+                e_tag: self.e_tag.clone(),
+            });
+        }
+        TransferError::request("GetObject", e)
+    }
+
+    /// Compares the CRC of everything with the one S3 holds.
+    fn check(&self, whole: Option<Crc>) -> Result<bool, TransferError> {
+        let (Some(whole), Some(expected)) = (whole, &self.checksum) else {
+            return Ok(false);
+        };
+        let actual = whole.to_base64();
+        if actual != expected.value {
+            return Err(TransferError::new(TransferErrorKind::ChecksumMismatch {
+                algorithm: whole.algorithm.name(),
+                expected: expected.value.clone(),
+                actual,
+            }));
+        }
+        Ok(true)
+    }
+
+    fn output(&self, verified: bool, parts: u64) -> DownloadOutput {
+        DownloadOutput {
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+            size: self.size,
+            e_tag: Some(self.e_tag.clone()),
+            version_id: self.version_id.clone(),
+            checksum: self.checksum.clone(),
+            checksum_verified: verified,
+            parts,
+        }
+    }
+}
+
+/// Where a range's bytes go: a file positioned at the range's offset, or memory.
+enum Sink {
+    File(tokio::fs::File, PathBuf),
+    Memory(BytesMut),
+}
+
+impl Sink {
+    /// What a memory sink holds (nothing, for a file).
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Sink::Memory(buf) => buf.freeze(),
+            Sink::File(..) => Bytes::new(),
+        }
+    }
+
+    async fn put(&mut self, chunk: Bytes) -> Result<(), TransferError> {
+        match self {
+            Sink::File(f, path) => f
+                .write_all(&chunk)
+                .await
+                .map_err(|e| TransferError::file(path, e)),
+            Sink::Memory(buf) => {
+                buf.extend_from_slice(&chunk);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// HeadObject's input for the object a GetObject input names.
+fn head_input(get: &GetObjectInput) -> HeadObjectInput {
+    HeadObjectInput {
+        bucket: get.bucket.clone(),
+        if_match: get.if_match.clone(),
+        if_modified_since: get.if_modified_since,
+        if_none_match: get.if_none_match.clone(),
+        if_unmodified_since: get.if_unmodified_since,
+        key: get.key.clone(),
+        version_id: get.version_id.clone(),
+        sse_customer_algorithm: get.sse_customer_algorithm.clone(),
+        sse_customer_key: get.sse_customer_key.clone(),
+        sse_customer_key_md5: get.sse_customer_key_md5.clone(),
+        request_payer: get.request_payer.clone(),
+        expected_bucket_owner: get.expected_bucket_owner.clone(),
+        checksum_mode: get.checksum_mode.clone(),
+        ..Default::default()
+    }
+}
+
+/// A temporary file beside `path`, removed unless it is renamed into place.
+struct Partial {
+    temp: PathBuf,
+    kept: bool,
+}
+
+impl Partial {
+    async fn create(path: &Path, size: u64) -> Result<Partial, TransferError> {
+        let name = path
+            .file_name()
+            .ok_or_else(|| {
+                TransferError::invalid(format!("{} does not name a file", path.display()))
+            })?
+            .to_string_lossy();
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            tokio::fs::create_dir_all(dir)
+                .await
+                .map_err(|e| TransferError::file(dir, e))?;
+        }
+        let unique = (crate::random::unit() * (1u64 << 52) as f64) as u64;
+        let temp = path.with_file_name(format!(".{name}.{unique:013x}.part"));
+        let file = tokio::fs::File::create(&temp)
+            .await
+            .map_err(|e| TransferError::file(&temp, e))?;
+        let partial = Partial { temp, kept: false };
+        file.set_len(size)
+            .await
+            .map_err(|e| TransferError::file(&partial.temp, e))?;
+        Ok(partial)
+    }
+
+    async fn open_at(&self, offset: u64) -> Result<Sink, TransferError> {
+        use tokio::io::AsyncSeekExt;
+        let fail = |e| TransferError::file(&self.temp, e);
+        let mut f = tokio::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.temp)
+            .await
+            .map_err(fail)?;
+        f.seek(std::io::SeekFrom::Start(offset))
+            .await
+            .map_err(fail)?;
+        Ok(Sink::File(f, self.temp.clone()))
+    }
+
+    async fn finish(mut self, path: &Path) -> Result<(), TransferError> {
+        tokio::fs::rename(&self.temp, path)
+            .await
+            .map_err(|e| TransferError::file(path, e))?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+    }
+}
+
+async fn download_file(
+    ctx: Ctx,
+    path: PathBuf,
+    get: GetObjectInput,
+    known: Option<Known>,
+) -> Result<DownloadOutput, TransferError> {
+    let object = std::sync::Arc::new(Object::find(&ctx, get, known).await?);
+    ctx.tracker.set_total_bytes(object.size);
+    let plan = Plan::new(object.size, ctx.config.part_size)?;
+    ctx.tracker.set_total_parts(plan.count);
+    let partial = Partial::create(&path, object.size).await?;
+    let crc = object.crc_to_check();
+    let mut pool = Pool::new(&ctx);
+    if object.size > 0 {
+        for (number, offset, length) in plan.parts() {
+            let (ctx, object) = (ctx.clone(), object.clone());
+            let mut sink = partial.open_at(offset).await?;
+            pool.run(async move {
+                let crc = object.fetch(&ctx, offset, length, &mut sink, crc).await?;
+                if let Sink::File(f, temp) = &mut sink {
+                    f.flush().await.map_err(|e| TransferError::file(temp, e))?;
+                }
+                ctx.tracker.part_done();
+                Ok((number, crc))
+            })
+            .await?;
+        }
+    }
+    let mut ranges = pool.finish().await?;
+    ranges.sort_by_key(|r| r.0);
+    let verified = object.check(combine(crc, ranges.into_iter().map(|r| r.1)))?;
+    partial.finish(&path).await?;
+    Ok(object.output(verified, plan.count))
+}
+
+async fn download_to_writer<W: AsyncWrite + Send + Unpin + 'static>(
+    ctx: Ctx,
+    mut writer: W,
+    get: GetObjectInput,
+) -> Result<DownloadOutput, TransferError> {
+    let object = std::sync::Arc::new(Object::find(&ctx, get, None).await?);
+    ctx.tracker.set_total_bytes(object.size);
+    let plan = Plan::new(object.size, ctx.config.part_size)?;
+    ctx.tracker.set_total_parts(plan.count);
+    let crc = object.crc_to_check();
+    let fetch = |offset: u64, length: u64| {
+        let (ctx, object) = (ctx.clone(), object.clone());
+        tokio::spawn(async move {
+            let _permit = ctx.permits.clone().acquire_owned().await;
+            let mut sink = Sink::Memory(BytesMut::with_capacity(length as usize));
+            let crc = object.fetch(&ctx, offset, length, &mut sink, crc).await?;
+            ctx.tracker.part_done();
+            Ok::<_, TransferError>((sink.into_bytes(), crc))
+        })
+    };
+    // Ranges are fetched `concurrency` ahead and written in order, so memory holds at
+    // most that many parts.
+    let write_all = async {
+        let mut pending = std::collections::VecDeque::new();
+        let mut ranges = plan.parts().filter(|&(_, _, length)| length > 0);
+        let mut crcs = Vec::new();
+        loop {
+            while pending.len() < ctx.config.concurrency {
+                let Some((_, offset, length)) = ranges.next() else {
+                    break;
+                };
+                pending.push_back(AbortOnDrop(fetch(offset, length)));
+            }
+            let Some(mut next) = pending.pop_front() else {
+                break;
+            };
+            let (bytes, crc) = (&mut next.0)
+                .await
+                .map_err(|e| TransferError::new(TransferErrorKind::Task(e.to_string())))??;
+            writer
+                .write_all(&bytes)
+                .await
+                .map_err(|e| TransferError::new(TransferErrorKind::Body(Box::new(e))))?;
+            crcs.push(crc);
+        }
+        writer
+            .flush()
+            .await
+            .map_err(|e| TransferError::new(TransferErrorKind::Body(Box::new(e))))?;
+        Ok::<_, TransferError>(crcs)
+    };
+    let crcs = ctx.cancellable(write_all).await??;
+    let verified = object.check(combine(crc, crcs))?;
+    Ok(object.output(verified, plan.count))
+}
+
+/// A spawned fetch that stops when the download that wanted it is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
