@@ -15,6 +15,7 @@ mod objects;
 mod presigning;
 mod recorder;
 mod reliability;
+mod s3_cli;
 mod s3api;
 mod stores;
 mod transfer;

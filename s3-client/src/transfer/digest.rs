@@ -29,9 +29,13 @@ impl PartDigest {
 
     /// The MD5 as S3 writes it in a part's ETag.
     pub(crate) fn md5_hex(&self) -> Option<String> {
-        self.md5
-            .map(|m| m.iter().map(|b| format!("{b:02x}")).collect())
+        self.md5.map(|m| hex(&m))
     }
+}
+
+/// Lower-case hex, as S3 writes MD5s in ETags.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The CRC a multipart checksum uses on each part.

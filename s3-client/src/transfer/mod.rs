@@ -21,6 +21,7 @@ mod copy;
 mod digest;
 mod download;
 mod error;
+mod etag;
 mod multipart;
 mod plan;
 mod pool;
@@ -41,6 +42,7 @@ pub use batch::{
 pub use copy::{Copy, CopyOutput};
 pub use download::{Download, DownloadFile, DownloadOutput};
 pub use error::{Cleanup, TransferError, TransferErrorKind};
+pub use etag::file_matches_e_tag;
 pub use plan::{MAX_PART_SIZE, MAX_PARTS, MIN_PART_SIZE};
 pub use progress::{Progress, TransferHandle};
 pub use upload::{ObjectChecksum, Upload, UploadFile, UploadOutput};

@@ -447,21 +447,45 @@ async fn put_whole(
 struct PartReader {
     body: ByteStream,
     leftover: Option<Bytes>,
+    /// The body has ended; it is not read again.
+    ended: bool,
 }
 
 impl PartReader {
+    fn new(body: ByteStream) -> Self {
+        PartReader {
+            body,
+            leftover: None,
+            ended: false,
+        }
+    }
+
+    /// The next chunk of the body, `None` at its end.
+    async fn chunk(&mut self) -> Result<Option<Bytes>, TransferError> {
+        if let Some(c) = self.leftover.take() {
+            return Ok(Some(c));
+        }
+        if self.ended {
+            return Ok(None);
+        }
+        match self.body.next().await {
+            Some(chunk) => chunk
+                .map(Some)
+                .map_err(|e| TransferError::new(TransferErrorKind::Body(Box::new(e)))),
+            None => {
+                self.ended = true;
+                Ok(None)
+            }
+        }
+    }
+
     /// Up to `size` bytes; fewer only at the end of the body.
     async fn next_part(&mut self, size: u64) -> Result<Bytes, TransferError> {
         let size = size as usize;
         let mut buf = BytesMut::new();
         while buf.len() < size {
-            let mut chunk = match self.leftover.take() {
-                Some(c) => c,
-                None => match self.body.next().await {
-                    Some(chunk) => chunk
-                        .map_err(|e| TransferError::new(TransferErrorKind::Body(Box::new(e))))?,
-                    None => break,
-                },
+            let Some(mut chunk) = self.chunk().await? else {
+                break;
             };
             if buf.is_empty() && chunk.len() == size {
                 return Ok(chunk);
@@ -480,18 +504,16 @@ impl PartReader {
 
     /// Whether the body has ended (a chunk read to find out is kept for the next part).
     async fn at_end(&mut self) -> Result<bool, TransferError> {
-        while self.leftover.as_ref().is_none_or(Bytes::is_empty) {
-            match self.body.next().await {
+        loop {
+            match self.chunk().await? {
                 None => return Ok(true),
-                Some(chunk) => {
-                    self.leftover =
-                        Some(chunk.map_err(|e| {
-                            TransferError::new(TransferErrorKind::Body(Box::new(e)))
-                        })?)
+                Some(c) if c.is_empty() => continue,
+                Some(c) => {
+                    self.leftover = Some(c);
+                    return Ok(false);
                 }
             }
         }
-        Ok(false)
     }
 }
 
@@ -504,10 +526,7 @@ async fn upload_stream(ctx: Ctx, mut put: PutObjectInput) -> Result<UploadOutput
         ctx.tracker.set_total_bytes(n);
     }
     let part_size = ctx.config.part_size;
-    let mut reader = PartReader {
-        body,
-        leftover: None,
-    };
+    let mut reader = PartReader::new(body);
     // The first part decides: a body that fits in one part goes as one PutObject.
     let mut pool = Pool::new(&ctx);
     let permit = pool.reserve().await?;
