@@ -32,12 +32,13 @@ pub(crate) struct Options {
     pub(crate) part_size: Option<u64>,
     pub(crate) concurrency: Option<usize>,
     pub(crate) expected_size: Option<u64>,
+    pub(crate) page_size: Option<i32>,
 }
 
 /// Which options each command takes, so that a misspelt or misplaced one is an error.
-fn allowed(command: &str) -> Option<&'static [&'static str]> {
+fn allowed(command: &str) -> Option<(&'static [&'static str], &'static [&'static str])> {
+    // What every transfer command takes; `cp`/`mv` and `sync` add their own.
     const TRANSFER: &[&str] = &[
-        "--recursive",
         "--dryrun",
         "--quiet",
         "--only-show-errors",
@@ -50,39 +51,36 @@ fn allowed(command: &str) -> Option<&'static [&'static str]> {
         "--metadata",
         "--part-size",
         "--concurrency",
-        "--expected-size",
     ];
-    const SYNC: &[&str] = &[
-        "--dryrun",
-        "--quiet",
-        "--only-show-errors",
-        "--no-progress",
-        "--exclude",
-        "--include",
-        "--delete",
-        "--size-only",
-        "--content-type",
-        "--no-guess-mime-type",
-        "--storage-class",
-        "--metadata",
-        "--part-size",
-        "--concurrency",
-    ];
+    const COPY: &[&str] = &["--recursive", "--expected-size"];
+    const SYNC: &[&str] = &["--delete", "--size-only"];
+    const NONE: &[&str] = &[];
     Some(match command {
-        "ls" => &["--recursive", "--human-readable", "--summarize"],
-        "cp" | "mv" => TRANSFER,
-        "sync" => SYNC,
-        "rm" => &[
-            "--recursive",
-            "--dryrun",
-            "--quiet",
-            "--only-show-errors",
-            "--exclude",
-            "--include",
-        ],
-        "mb" => &[],
-        "rb" => &["--force"],
-        "presign" => &["--expires-in"],
+        "ls" => (
+            &[
+                "--recursive",
+                "--human-readable",
+                "--summarize",
+                "--page-size",
+            ],
+            NONE,
+        ),
+        "cp" | "mv" => (TRANSFER, COPY),
+        "sync" => (TRANSFER, SYNC),
+        "rm" => (
+            &[
+                "--recursive",
+                "--dryrun",
+                "--quiet",
+                "--only-show-errors",
+                "--exclude",
+                "--include",
+            ],
+            NONE,
+        ),
+        "mb" => (NONE, NONE),
+        "rb" => (&["--force"], NONE),
+        "presign" => (&["--expires-in"], NONE),
         _ => return None,
     })
 }
@@ -115,7 +113,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
             command.paths.push(arg.clone());
             continue;
         }
-        if !allowed.contains(&arg.as_str()) {
+        if !allowed.0.contains(&arg.as_str()) && !allowed.1.contains(&arg.as_str()) {
             return Err(format!("`{name}` has no option {arg}"));
         }
         let mut value = || {
@@ -144,6 +142,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, String> {
             "--part-size" => o.part_size = Some(size(arg, &value()?)?),
             "--concurrency" => o.concurrency = Some(number(arg, &value()?)? as usize),
             "--expected-size" => o.expected_size = Some(size(arg, &value()?)?),
+            "--page-size" => o.page_size = Some(number(arg, &value()?)?.clamp(1, 1000) as i32),
             _ => return Err(format!("`{name}` has no option {arg}")),
         }
     }

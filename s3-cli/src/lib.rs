@@ -49,7 +49,7 @@ pub mod exit {
 
 const USAGE: &str = "usage: s3 [GLOBAL OPTIONS] <command> <paths> [options]
 
-  ls [s3://bucket[/prefix]] [--recursive] [--human-readable] [--summarize]
+  ls [s3://bucket[/prefix]] [--recursive] [--human-readable] [--summarize] [--page-size N]
   cp <from> <to> [--recursive] [--exclude P] [--include P] [--dryrun]
   mv <from> <to> [--recursive] [--exclude P] [--include P] [--dryrun]
   sync <from> <to> [--delete] [--exclude P] [--include P] [--size-only] [--dryrun]

@@ -19,6 +19,12 @@ pub(crate) async fn objects(cli: &Cli, bucket: &str, prefix: &str) -> Result<Vec
         .map_err(|e| Failure::Service(format!("cannot list s3://{bucket}/{prefix}: {e}")))
 }
 
+/// What a listing says of an object: its size and ETag.
+pub(crate) fn listed(obj: &Object) -> Option<(u64, Option<String>)> {
+    let size = u64::try_from(obj.size?).ok()?;
+    Some((size, obj.e_tag.clone()))
+}
+
 /// The part of `key` under `prefix` (`prefix` ends in `/` or is empty).
 pub(crate) fn relative<'k>(key: &'k str, prefix: &str) -> &'k str {
     key.strip_prefix(prefix).unwrap_or(key)

@@ -49,7 +49,11 @@ pub(crate) async fn ls(cli: &Cli, c: &Command) -> Outcome {
     } else {
         &key[..key.rfind('/').map_or(0, |i| i + 1)]
     };
-    let mut pages = request.into_paginator().send();
+    let mut paginator = request.into_paginator();
+    if let Some(n) = o.page_size {
+        paginator = paginator.page_size(n);
+    }
+    let mut pages = paginator.send();
     while let Some(page) = pages
         .try_next()
         .await

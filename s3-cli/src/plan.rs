@@ -19,8 +19,10 @@ pub(crate) struct Op {
     pub(crate) job: Job,
     /// Its size, when known before it runs.
     pub(crate) size: Option<u64>,
-    /// What to remove once it has succeeded (the source of a move).
-    pub(crate) then_remove: Option<Target>,
+    /// What it reads from.
+    pub(crate) origin: Target,
+    /// Whether `origin` is removed once it has succeeded (a move).
+    pub(crate) remove_origin: bool,
 }
 
 /// Something to delete.
@@ -88,19 +90,36 @@ pub(crate) fn upload(
         destination: url(bucket, key),
         job: Job::Upload(up),
         size: Some(size),
-        then_remove: None,
+        origin: Target::Local(path.to_path_buf()),
+        remove_origin: false,
     }
 }
 
-/// A download of `bucket`/`key` to `path`.
-pub(crate) fn download(cli: &Cli, bucket: &str, key: &str, path: &Path, size: Option<u64>) -> Op {
+/// A download of `bucket`/`key` to `path`; `listed` is what a listing said of it (size
+/// and ETag), which spares small objects a HeadObject.
+pub(crate) fn download(
+    cli: &Cli,
+    bucket: &str,
+    key: &str,
+    path: &Path,
+    listed: Option<(u64, Option<String>)>,
+) -> Op {
+    let mut job = cli.client.download_file(path).bucket(bucket).key(key);
+    let size = listed.as_ref().map(|l| l.0);
+    if let Some((size, e_tag)) = listed {
+        job = job.listed(size, e_tag);
+    }
     Op {
         verb: "download",
         source: url(bucket, key),
         destination: show(path),
-        job: Job::Download(cli.client.download_file(path).bucket(bucket).key(key)),
+        job: Job::Download(job),
         size,
-        then_remove: None,
+        origin: Target::Object {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+        },
+        remove_origin: false,
     }
 }
 
@@ -135,15 +154,19 @@ pub(crate) fn copy(
         destination: url(to.0, to.1),
         job: Job::Copy(job),
         size,
-        then_remove: None,
+        origin: Target::Object {
+            bucket: from.0.to_string(),
+            key: from.1.to_string(),
+        },
+        remove_origin: false,
     }
 }
 
 impl Op {
-    /// The same transfer as a move: the source goes once the copy is made.
-    pub(crate) fn moving(mut self, source: Target) -> Op {
+    /// The same transfer as a move: the origin goes once the copy is made.
+    pub(crate) fn moving(mut self) -> Op {
         self.verb = "move";
-        self.then_remove = Some(source);
+        self.remove_origin = true;
         self
     }
 }

@@ -11,9 +11,9 @@ use s3_client::transfer::{JobReport, local_path};
 use tokio::io::AsyncReadExt;
 
 use crate::args::{Command, Options};
-use crate::listing::{delete_keys, objects, relative};
+use crate::listing::{delete_keys, listed, objects, relative};
 use crate::location::{Location, as_dir, base_name, show, url};
-use crate::plan::{self, Plan, Target};
+use crate::plan::{self, Op, Plan, Target};
 use crate::ui::TICK;
 use crate::{Cli, Failure, Outcome, exit};
 
@@ -42,22 +42,19 @@ pub(crate) async fn copy(cli: &Cli, c: &Command, moving: bool) -> Outcome {
         }
         _ => {}
     }
-    let plan = if o.recursive {
-        plan_tree(cli, o, &from, &to, moving).await?
+    let mut plan = if o.recursive {
+        plan_tree(cli, o, &from, &to).await?
     } else {
-        plan_one(cli, o, &from, &to, moving).await?
+        plan_one(cli, o, &from, &to).await?
     };
+    if moving {
+        plan.ops = plan.ops.into_iter().map(Op::moving).collect();
+    }
     execute(cli, o, plan).await
 }
 
 /// One object or file.
-async fn plan_one(
-    cli: &Cli,
-    o: &Options,
-    from: &Location,
-    to: &Location,
-    moving: bool,
-) -> Result<Plan, Failure> {
+async fn plan_one(cli: &Cli, o: &Options, from: &Location, to: &Location) -> Result<Plan, Failure> {
     let mut plan = Plan::default();
     let op = match (from, to) {
         (Location::Local(path), Location::S3 { bucket, key }) => {
@@ -84,12 +81,7 @@ async fn plan_one(
             } else {
                 key.clone()
             };
-            let op = plan::upload(cli, o, path, bucket, &key, meta.len());
-            if moving {
-                op.moving(Target::Local(path.clone()))
-            } else {
-                op
-            }
+            plan::upload(cli, o, path, bucket, &key, meta.len())
         }
         (Location::S3 { bucket, key }, Location::Local(path)) => {
             if key.is_empty() || key.ends_with('/') {
@@ -99,15 +91,7 @@ async fn plan_one(
                 )));
             }
             let path = into_dir(path, base_name(key)).await;
-            let op = plan::download(cli, bucket, key, &path, None);
-            if moving {
-                op.moving(Target::Object {
-                    bucket: bucket.clone(),
-                    key: key.clone(),
-                })
-            } else {
-                op
-            }
+            plan::download(cli, bucket, key, &path, None)
         }
         (
             Location::S3 { bucket, key },
@@ -127,15 +111,7 @@ async fn plan_one(
             } else {
                 to_key.clone()
             };
-            let op = plan::copy(cli, o, (bucket, key), (to_bucket, &to_key), None);
-            if moving {
-                op.moving(Target::Object {
-                    bucket: bucket.clone(),
-                    key: key.clone(),
-                })
-            } else {
-                op
-            }
+            plan::copy(cli, o, (bucket, key), (to_bucket, &to_key), None)
         }
         _ => return Ok(plan),
     };
@@ -160,7 +136,6 @@ async fn plan_tree(
     o: &Options,
     from: &Location,
     to: &Location,
-    moving: bool,
 ) -> Result<Plan, Failure> {
     let mut plan = Plan::default();
     match (from, to) {
@@ -177,17 +152,13 @@ async fn plan_tree(
                     &format!("{prefix}{}", f.relative),
                     f.size,
                 );
-                plan.ops.push(if moving {
-                    op.moving(Target::Local(f.path.clone()))
-                } else {
-                    op
-                });
+                plan.ops.push(op);
             }
         }
         (Location::S3 { bucket, key }, Location::Local(dir)) => {
             let prefix = as_dir(key);
             for obj in objects(cli, bucket, &prefix).await? {
-                let Some(k) = obj.key else { continue };
+                let Some(k) = obj.key.clone() else { continue };
                 let rel = relative(&k, &prefix);
                 if k.ends_with('/') || !o.filters.keeps(rel) {
                     continue;
@@ -199,16 +170,8 @@ async fn plan_tree(
                         continue;
                     }
                 };
-                let size = obj.size.and_then(|s| u64::try_from(s).ok());
-                let op = plan::download(cli, bucket, &k, &path, size);
-                plan.ops.push(if moving {
-                    op.moving(Target::Object {
-                        bucket: bucket.clone(),
-                        key: k.clone(),
-                    })
-                } else {
-                    op
-                });
+                plan.ops
+                    .push(plan::download(cli, bucket, &k, &path, listed(&obj)));
             }
         }
         (
@@ -233,14 +196,7 @@ async fn plan_tree(
                     (to_bucket, &format!("{to_prefix}{rel}")),
                     size,
                 );
-                plan.ops.push(if moving {
-                    op.moving(Target::Object {
-                        bucket: bucket.clone(),
-                        key: k.clone(),
-                    })
-                } else {
-                    op
-                });
+                plan.ops.push(op);
             }
         }
         _ => {}
@@ -280,7 +236,7 @@ pub(crate) async fn execute(cli: &Cli, o: &Options, plan: Plan) -> Outcome {
         let ops: Arc<Vec<(&'static str, Option<Target>)>> = Arc::new(
             plan.ops
                 .iter()
-                .map(|op| (op.verb, op.then_remove.clone()))
+                .map(|op| (op.verb, op.remove_origin.then(|| op.origin.clone())))
                 .collect(),
         );
         let jobs: Vec<_> = plan.ops.into_iter().map(|op| op.job).collect();

@@ -11,7 +11,7 @@ use s3_client::transfer::{LocalFile, file_matches_e_tag, local_files, local_path
 use s3_client::types::Object;
 
 use crate::args::{Command, Options};
-use crate::listing::{objects, relative};
+use crate::listing::{listed, objects, relative};
 use crate::location::{Location, as_dir};
 use crate::plan::{self, Plan, Target};
 use crate::run::execute;
@@ -81,14 +81,9 @@ pub(crate) async fn sync(cli: &Cli, c: &Command) -> Outcome {
                     Some(f) => differs(f, obj, o, part_size, Direction::Down).await,
                 };
                 if changed {
-                    let size = obj.size.and_then(|s| u64::try_from(s).ok());
-                    plan.ops.push(plan::download(
-                        cli,
-                        bucket,
-                        &format!("{prefix}{rel}"),
-                        &path,
-                        size,
-                    ));
+                    let key = format!("{prefix}{rel}");
+                    plan.ops
+                        .push(plan::download(cli, bucket, &key, &path, listed(obj)));
                 }
             }
             if o.delete {

@@ -11,6 +11,8 @@ use s3_client::{Client, Config, Credentials};
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 
+pub mod throttle;
+
 /// Access key the local server accepts.
 pub const ACCESS_KEY: &str = "AKIDLOCALTEST";
 /// Secret key the local server accepts.
@@ -34,19 +36,37 @@ impl LocalS3 {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
+        Self::serve(root, 0, None).await
+    }
+
+    /// Starts a server keeping its files under `root`, on `port` of 127.0.0.1 (0: a free
+    /// one), each connection limited to `cap` bytes per second each way when given (as
+    /// S3 limits each connection), on the current tokio runtime.
+    pub async fn serve(root: PathBuf, port: u16, cap: Option<u64>) -> io::Result<Self> {
         std::fs::create_dir_all(&root)?;
         let fs = s3s_fs::FileSystem::new(&root).map_err(|e| io::Error::other(format!("{e:?}")))?;
         let mut builder = S3ServiceBuilder::new(fs);
         builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
         let service = builder.build();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {
             let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             while let Ok((socket, _)) = listener.accept().await {
-                let conn = http
-                    .serve_connection(TokioIo::new(socket), service.clone())
-                    .into_owned();
+                let conn = match cap {
+                    Some(rate) => http
+                        .serve_connection(
+                            TokioIo::new(throttle::Capped::new(socket, rate)),
+                            service.clone(),
+                        )
+                        .into_owned(),
+                    None => http
+                        .serve_connection(
+                            TokioIo::new(throttle::Capped::unlimited(socket)),
+                            service.clone(),
+                        )
+                        .into_owned(),
+                };
                 tokio::spawn(async move {
                     let _ = conn.await;
                 });

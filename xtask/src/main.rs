@@ -6,7 +6,10 @@
 //!   three-node Garage cluster: it installs them once (moto into `.venv`, Garage into
 //!   `target/tools`), starts them on free loopback ports, and stops them by PID whatever
 //!   the tests do.
+//! - `cargo xtask bench [--repeat N]` runs the transfer benchmark (see `bench.rs`): `s3`
+//!   beside a plain signed stream and the AWS CLI, in one run, with a table of ratios.
 
+mod bench;
 mod garage;
 mod moto;
 
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
             usage()
         }
         ["test", rest @ ..] => test(&root(), rest),
+        ["bench", rest @ ..] => bench::run(&root(), rest),
         _ => usage(),
     }
 }
@@ -139,7 +143,7 @@ fn test(root: &Path, args: &[&str]) -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]"
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--repeat N]"
     );
     ExitCode::from(2)
 }

@@ -326,8 +326,10 @@ impl Operation<'_> {
             ));
             Failed::new(Failure::Response(e), RetryKind::Permanent)
         };
+        // A HEAD answer's Content-Length is the object's size; it carries no body.
         let declared = headers
             .get(http::header::CONTENT_LENGTH)
+            .filter(|_| self.spec.method != http::Method::HEAD)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit) {

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::download::Known;
 use super::progress::Tracker;
+use super::upload::required_bucket;
 use super::{Copy, CopyOutput, DownloadFile, DownloadOutput, UploadFile, UploadOutput};
-use super::{Ctx, Progress, TransferConfig, TransferError, TransferHandle, transfer_settings};
+use super::{Ctx, Progress, TransferConfig, TransferError, TransferHandle};
+use super::{transfer_settings, upload_settings};
 use crate::Client;
 use crate::operation::put_object::PutObjectInput;
 
@@ -167,6 +168,7 @@ pub struct Batch {
 }
 
 transfer_settings!(Batch);
+upload_settings!(Batch);
 
 impl std::fmt::Debug for Batch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -418,58 +420,89 @@ pub fn local_path(dir: &Path, relative: &str) -> Result<PathBuf, String> {
 type PathFilter = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 type PutCustomizer = Arc<dyn Fn(&LocalFile, &mut PutObjectInput) + Send + Sync>;
 
-/// Uploads a directory; made by [`Client::upload_dir`].
-pub struct UploadDir {
-    client: Client,
+/// What a directory transfer names: the directory, the bucket and prefix, the filter.
+struct Tree {
     dir: PathBuf,
     bucket: Option<String>,
     prefix: String,
     filter: Option<PathFilter>,
+}
+
+impl Tree {
+    fn new(dir: &Path) -> Tree {
+        Tree {
+            dir: dir.to_path_buf(),
+            bucket: None,
+            prefix: String::new(),
+            filter: None,
+        }
+    }
+
+    /// Whether the path under the directory (`a/b.txt`) is transferred.
+    fn keeps(&self, relative: &str) -> bool {
+        self.filter.as_ref().is_none_or(|keep| keep(relative))
+    }
+}
+
+/// The builder methods both directory transfers have.
+macro_rules! tree_builder {
+    ($builder:ident) => {
+        impl std::fmt::Debug for $builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($builder))
+                    .field("dir", &self.tree.dir)
+                    .field("bucket", &self.tree.bucket)
+                    .field("prefix", &self.tree.prefix)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl $builder {
+            /// The bucket.
+            pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
+                self.tree.bucket = Some(bucket.into());
+                self
+            }
+
+            /// The keys' prefix: an upload puts it before each file's path under the
+            /// directory (add the `/` yourself); a download takes the keys that start
+            /// with it, each to its path after the prefix.
+            pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
+                self.tree.prefix = prefix.into();
+                self
+            }
+
+            /// Transfers only what `keep` accepts of the paths under the directory
+            /// (`a/b.txt`; for a download, the key after the prefix).
+            pub fn filter(mut self, keep: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+                self.tree.filter = Some(Arc::new(keep));
+                self
+            }
+        }
+
+        transfer_settings!($builder);
+    };
+}
+
+/// Uploads a directory; made by [`Client::upload_dir`].
+pub struct UploadDir {
+    client: Client,
+    tree: Tree,
     customize: Option<PutCustomizer>,
     settings: TransferConfig,
 }
 
-transfer_settings!(UploadDir);
-
-impl std::fmt::Debug for UploadDir {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UploadDir")
-            .field("dir", &self.dir)
-            .field("bucket", &self.bucket)
-            .field("prefix", &self.prefix)
-            .finish_non_exhaustive()
-    }
-}
+tree_builder!(UploadDir);
+upload_settings!(UploadDir);
 
 impl UploadDir {
     pub(crate) fn new(client: Client, dir: &Path) -> Self {
         UploadDir {
             client,
-            dir: dir.to_path_buf(),
-            bucket: None,
-            prefix: String::new(),
-            filter: None,
+            tree: Tree::new(dir),
             customize: None,
             settings: TransferConfig::default(),
         }
-    }
-
-    /// The bucket to upload to.
-    pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.bucket = Some(bucket.into());
-        self
-    }
-
-    /// Put before every file's relative path to make its key (add the `/` yourself).
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        self
-    }
-
-    /// Uploads only the files whose relative path (`a/b.txt`) `keep` accepts.
-    pub fn filter(mut self, keep: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
-        self.filter = Some(Arc::new(keep));
-        self
     }
 
     /// Sets `PutObject` settings per file (a content type from its name, say).
@@ -483,23 +516,22 @@ impl UploadDir {
 
     /// Walks the directory and makes the batch, to start or to add callbacks to.
     pub async fn into_batch(self) -> Result<Batch, TransferError> {
-        let bucket = self.bucket.clone().ok_or_else(|| {
-            TransferError::invalid("the bucket is required: set it with .bucket()")
-        })?;
-        let meta = tokio::fs::metadata(&self.dir)
+        let tree = &self.tree;
+        let bucket = required_bucket(&tree.bucket)?;
+        let meta = tokio::fs::metadata(&tree.dir)
             .await
-            .map_err(|e| TransferError::file(&self.dir, e))?;
+            .map_err(|e| TransferError::file(&tree.dir, e))?;
         if !meta.is_dir() {
             return Err(TransferError::invalid(format!(
                 "{} is not a directory",
-                self.dir.display()
+                tree.dir.display()
             )));
         }
-        let (files, skipped) = local_files(&self.dir).await;
-        let files: Vec<LocalFile> = match &self.filter {
-            Some(keep) => files.into_iter().filter(|f| keep(&f.relative)).collect(),
-            None => files,
-        };
+        let (files, skipped) = local_files(&tree.dir).await;
+        let files: Vec<LocalFile> = files
+            .into_iter()
+            .filter(|f| tree.keeps(&f.relative))
+            .collect();
         let total = files.iter().map(|f| f.size).sum();
         let jobs = files
             .iter()
@@ -508,14 +540,15 @@ impl UploadDir {
                     .client
                     .upload_file(&f.path)
                     .bucket(&bucket)
-                    .key(format!("{}{}", self.prefix, f.relative));
+                    .key(format!("{}{}", tree.prefix, f.relative));
                 if let Some(customize) = &self.customize {
                     upload = upload.with_input(|put| customize(f, put));
                 }
                 Job::Upload(upload)
             })
             .collect();
-        let mut batch = Batch::new(self.client, jobs).transfer_config(self.settings);
+        let mut batch =
+            Batch::new(self.client.clone(), jobs).transfer_config(self.settings.clone());
         batch.total_bytes = Some(total);
         batch.skipped = skipped;
         Ok(batch)
@@ -530,67 +563,31 @@ impl UploadDir {
 /// Downloads the objects under a prefix; made by [`Client::download_dir`].
 pub struct DownloadDir {
     client: Client,
-    dir: PathBuf,
-    bucket: Option<String>,
-    prefix: String,
-    filter: Option<PathFilter>,
+    tree: Tree,
     settings: TransferConfig,
 }
 
-transfer_settings!(DownloadDir);
-
-impl std::fmt::Debug for DownloadDir {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DownloadDir")
-            .field("dir", &self.dir)
-            .field("bucket", &self.bucket)
-            .field("prefix", &self.prefix)
-            .finish_non_exhaustive()
-    }
-}
+tree_builder!(DownloadDir);
 
 impl DownloadDir {
     pub(crate) fn new(client: Client, dir: &Path) -> Self {
         DownloadDir {
             client,
-            dir: dir.to_path_buf(),
-            bucket: None,
-            prefix: String::new(),
-            filter: None,
+            tree: Tree::new(dir),
             settings: TransferConfig::default(),
         }
-    }
-
-    /// The bucket to download from.
-    pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
-        self.bucket = Some(bucket.into());
-        self
-    }
-
-    /// Downloads the keys that start with `prefix`, each to its path under the
-    /// directory after the prefix.
-    pub fn prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.prefix = prefix.into();
-        self
-    }
-
-    /// Downloads only the objects whose key after the prefix `keep` accepts.
-    pub fn filter(mut self, keep: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
-        self.filter = Some(Arc::new(keep));
-        self
     }
 
     /// Lists the objects and makes the batch, to start or to add callbacks to.
     pub async fn into_batch(self) -> Result<Batch, TransferError> {
         use futures_util::TryStreamExt;
-        let bucket = self.bucket.clone().ok_or_else(|| {
-            TransferError::invalid("the bucket is required: set it with .bucket()")
-        })?;
+        let tree = &self.tree;
+        let bucket = required_bucket(&tree.bucket)?;
         let objects: Vec<crate::types::Object> = self
             .client
             .list_objects_v2()
             .bucket(&bucket)
-            .prefix(&self.prefix)
+            .prefix(&tree.prefix)
             .into_paginator()
             .items()
             .try_collect()
@@ -605,11 +602,11 @@ impl DownloadDir {
             if key.ends_with('/') {
                 continue;
             }
-            let relative = key[self.prefix.len().min(key.len())..].trim_start_matches('/');
-            if self.filter.as_ref().is_some_and(|keep| !keep(relative)) {
+            let relative = key[tree.prefix.len().min(key.len())..].trim_start_matches('/');
+            if !tree.keeps(relative) {
                 continue;
             }
-            let path = match local_path(&self.dir, relative) {
+            let path = match local_path(&tree.dir, relative) {
                 Ok(p) => p,
                 Err(why) => {
                     skipped.push((format!("s3://{bucket}/{key}"), why));
@@ -618,13 +615,16 @@ impl DownloadDir {
             };
             let size = object.size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
             total += size;
-            let mut download = self.client.download_file(path).bucket(&bucket).key(&key);
-            if let Some(e_tag) = object.e_tag {
-                download = download.known(Known { size, e_tag });
-            }
+            let download = self
+                .client
+                .download_file(path)
+                .bucket(&bucket)
+                .key(&key)
+                .listed(size, object.e_tag);
             jobs.push(Job::Download(download));
         }
-        let mut batch = Batch::new(self.client, jobs).transfer_config(self.settings);
+        let mut batch =
+            Batch::new(self.client.clone(), jobs).transfer_config(self.settings.clone());
         batch.total_bytes = Some(total);
         batch.skipped = skipped;
         Ok(batch)

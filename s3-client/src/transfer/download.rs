@@ -14,9 +14,10 @@ use super::{Ctx, TransferConfig, TransferError, TransferErrorKind, TransferHandl
 use super::{plan::Plan, pool::Pool, transfer_settings};
 use crate::Client;
 use crate::config::ResponseChecksumValidation;
+use crate::error::ChecksumMismatch;
 use crate::operation::get_object::{GetObjectError, GetObjectInput};
 use crate::operation::head_object::HeadObjectInput;
-use crate::runtime::checksum::{ChecksumAlgorithm as Algorithm, Crc};
+use crate::runtime::checksum::{ChecksumAlgorithm as Algorithm, Crc, Hasher};
 use crate::types::{ChecksumAlgorithm, ChecksumMode, ChecksumType};
 
 /// What a download fetched.
@@ -60,11 +61,11 @@ pub struct Download<W> {
     settings: TransferConfig,
 }
 
-/// What a listing already says of an object, so that no HeadObject is needed.
+/// What a listing already says of an object.
 #[derive(Debug, Clone)]
 pub(crate) struct Known {
     pub(crate) size: u64,
-    pub(crate) e_tag: String,
+    pub(crate) e_tag: Option<String>,
 }
 
 macro_rules! object_source {
@@ -97,24 +98,7 @@ macro_rules! object_source {
 object_source!(DownloadFile);
 object_source!(Download<W>);
 transfer_settings!(DownloadFile);
-
-impl<W> Download<W> {
-    /// All the transfer settings at once.
-    pub fn transfer_config(mut self, config: TransferConfig) -> Self {
-        self.settings = config;
-        self
-    }
-    /// Bytes per ranged request, and so per buffer held in memory.
-    pub fn part_size(mut self, bytes: u64) -> Self {
-        self.settings.part_size = bytes;
-        self
-    }
-    /// Ranged requests in flight at once.
-    pub fn concurrency(mut self, requests: usize) -> Self {
-        self.settings.concurrency = requests;
-        self
-    }
-}
+transfer_settings!(Download<W>);
 
 impl<W> std::fmt::Debug for Download<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -136,9 +120,12 @@ impl DownloadFile {
         }
     }
 
-    /// The size and ETag a listing gave, instead of asking S3 first.
-    pub(crate) fn known(mut self, known: Known) -> Self {
-        self.known = Some(known);
+    /// The size (and ETag, when it has one) a listing gave for the object: an object
+    /// that fits one part is then fetched with one GetObject and no HeadObject first,
+    /// as the AWS CLI does in recursive downloads. The size and ETag that count are the
+    /// GetObject answer's.
+    pub fn listed(mut self, size: u64, e_tag: Option<String>) -> Self {
+        self.known = Some(Known { size, e_tag });
         self
     }
 
@@ -198,13 +185,16 @@ struct Object {
     bucket: String,
     key: String,
     size: u64,
-    e_tag: String,
+    /// What every range is pinned to with `If-Match` (unknown only for an object listed
+    /// without one, until its GetObject answers).
+    e_tag: Option<String>,
     version_id: Option<String>,
     checksum: Option<ObjectChecksum>,
 }
 
 impl Object {
-    /// Asks S3 for the size, ETag and checksum (or takes them from a listing).
+    /// The object's size, ETag and checksum: from a listing when it fits one part, else
+    /// from HeadObject.
     async fn find(
         ctx: &Ctx,
         mut get: GetObjectInput,
@@ -219,7 +209,7 @@ impl Object {
         {
             get.checksum_mode.get_or_insert(ChecksumMode::Enabled);
         }
-        if let Some(known) = known {
+        if let Some(known) = known.filter(|k| k.size <= ctx.config.part_size) {
             return Ok(Object {
                 get,
                 bucket,
@@ -247,10 +237,50 @@ impl Object {
             bucket,
             key,
             size,
-            e_tag,
+            e_tag: Some(e_tag),
             version_id: out.version_id.clone(),
             checksum: checksum_of!(out),
         })
+    }
+
+    /// The whole object in one GetObject, learning its size, ETag and checksum from the
+    /// answer; a body that breaks off is resumed with ranges pinned to that ETag.
+    async fn fetch_whole(
+        &mut self,
+        ctx: &Ctx,
+        sink: &mut Sink,
+    ) -> Result<Option<Crc>, TransferError> {
+        let mut get = self.get.clone();
+        get.if_match = self.e_tag.clone();
+        let out = ctx
+            .client
+            .get_object()
+            .set_input(get)
+            .send()
+            .await
+            .map_err(|e| self.get_error(e))?;
+        self.size = out
+            .content_length
+            .and_then(|n| u64::try_from(n).ok())
+            .ok_or_else(|| TransferError::bad_response("GetObject returned no Content-Length"))?;
+        ctx.tracker.set_total_bytes(self.size);
+        if out.e_tag.is_some() {
+            self.e_tag = out.e_tag.clone();
+        }
+        self.version_id = out.version_id.clone();
+        self.checksum = self.checksum.take().or_else(|| checksum_of!(out));
+        let crc = self.crc_to_check();
+        let mut hasher = crc.and_then(Algorithm::hasher);
+        let mut got = 0;
+        let mut body = out.body.metered(ctx.tracker.meter());
+        let broke = drain(&mut body, sink, &mut hasher, &mut got, self.size).await?;
+        let first = hasher.and_then(|h| h.crc_value());
+        let Some(why) = broke else {
+            return Ok(first);
+        };
+        tracing::debug!(%why, "download body broke off; resuming the rest");
+        let rest = self.fetch(ctx, got, self.size - got, sink, crc, 1).await?;
+        Ok(combine(crc, [first, rest]))
     }
 
     /// The CRC algorithm to check the whole object with: a full-object CRC S3 holds.
@@ -273,7 +303,8 @@ impl Object {
     }
 
     /// Bytes `offset..offset + length` into `sink`, resuming after a body that breaks
-    /// off (up to the client's attempt count); the CRC of those bytes when asked for.
+    /// off (up to the client's attempt count, `breaks` of them spent already); the CRC
+    /// of those bytes when asked for.
     async fn fetch(
         &self,
         ctx: &Ctx,
@@ -281,17 +312,15 @@ impl Object {
         length: u64,
         sink: &mut Sink,
         crc: Option<Algorithm>,
+        mut breaks: u32,
     ) -> Result<Option<Crc>, TransferError> {
         let mut hasher = crc.and_then(Algorithm::hasher);
         let mut got = 0u64;
-        let mut breaks = 0u32;
         let max_breaks = ctx.client.config().retry_config().max_attempts();
         while got < length {
             let mut get = self.get.clone();
-            get.if_match = Some(self.e_tag.clone());
-            if offset + got > 0 || length < self.size {
-                get.range = Some(format!("bytes={}-{}", offset + got, offset + length - 1));
-            }
+            get.if_match = self.e_tag.clone();
+            get.range = Some(format!("bytes={}-{}", offset + got, offset + length - 1));
             let out = ctx
                 .client
                 .get_object()
@@ -300,51 +329,33 @@ impl Object {
                 .await
                 .map_err(|e| self.get_error(e))?;
             let mut body = out.body.metered(ctx.tracker.meter());
-            let broke = loop {
-                match body.next().await {
-                    Some(Ok(chunk)) => {
-                        if got + chunk.len() as u64 > length {
-                            return Err(TransferError::bad_response(format!(
-                                "GetObject sent more than the {length} bytes asked for from offset {offset}"
-                            )));
-                        }
-                        if let Some(h) = &mut hasher {
-                            h.update(&chunk);
-                        }
-                        got += chunk.len() as u64;
-                        sink.put(chunk).await?;
-                    }
-                    Some(Err(e)) => break Some(e.to_string()),
-                    None if got < length => {
-                        break Some(format!("the body ended after {got} of {length} bytes"));
-                    }
-                    None => break None,
-                }
+            let Some(why) = drain(&mut body, sink, &mut hasher, &mut got, length).await? else {
+                continue;
             };
-            if let Some(why) = broke {
-                breaks += 1;
-                if breaks >= max_breaks {
-                    return Err(TransferError::new(TransferErrorKind::Body(
-                        format!(
-                            "reading bytes {offset}-{} of s3://{}/{} broke off {breaks} times; last: {why}",
-                            offset + length - 1,
-                            self.bucket,
-                            self.key
-                        )
-                        .into(),
-                    )));
-                }
-                tracing::debug!(breaks, %why, "download body broke off; resuming the range");
+            breaks += 1;
+            if breaks >= max_breaks {
+                return Err(TransferError::new(TransferErrorKind::Body(
+                    format!(
+                        "reading bytes {offset}-{} of s3://{}/{} broke off {breaks} times; last: {why}",
+                        offset + length - 1,
+                        self.bucket,
+                        self.key
+                    )
+                    .into(),
+                )));
             }
+            tracing::debug!(breaks, %why, "download body broke off; resuming the range");
         }
         Ok(hasher.and_then(|h| h.crc_value()))
     }
 
     fn get_error(&self, e: crate::error::SdkError<GetObjectError>) -> TransferError {
-        if e.meta().is_some_and(|m| m.status() == 412) {
-            return TransferError::new(TransferErrorKind::ObjectChanged {
-                e_tag: self.e_tag.clone(),
-            });
+        if let Some(e_tag) = self
+            .e_tag
+            .clone()
+            .filter(|_| e.meta().is_some_and(|m| m.status() == 412))
+        {
+            return TransferError::new(TransferErrorKind::ObjectChanged { e_tag });
         }
         TransferError::request("GetObject", e)
     }
@@ -370,7 +381,7 @@ impl Object {
             bucket: self.bucket.clone(),
             key: self.key.clone(),
             size: self.size,
-            e_tag: Some(self.e_tag.clone()),
+            e_tag: self.e_tag.clone(),
             version_id: self.version_id.clone(),
             checksum: self.checksum.clone(),
             checksum_verified: verified,
@@ -386,6 +397,13 @@ enum Sink {
 }
 
 impl Sink {
+    async fn flush(&mut self) -> Result<(), TransferError> {
+        match self {
+            Sink::File(f, path) => f.flush().await.map_err(|e| TransferError::file(path, e)),
+            Sink::Memory(_) => Ok(()),
+        }
+    }
+
     /// What a memory sink holds (nothing, for a file).
     fn into_bytes(self) -> Bytes {
         match self {
@@ -404,6 +422,50 @@ impl Sink {
                 buf.extend_from_slice(&chunk);
                 Ok(())
             }
+        }
+    }
+}
+
+/// Reads `body` into `sink` (counting into `got`, hashing into `hasher`) until it ends;
+/// why it broke off before `length` bytes, if it did. A checksum mismatch found by the
+/// request path is an error of its own, not a break to resume.
+async fn drain(
+    body: &mut crate::primitives::ByteStream,
+    sink: &mut Sink,
+    hasher: &mut Option<Hasher>,
+    got: &mut u64,
+    length: u64,
+) -> Result<Option<String>, TransferError> {
+    loop {
+        match body.next().await {
+            Some(Ok(chunk)) => {
+                if *got + chunk.len() as u64 > length {
+                    return Err(TransferError::bad_response(format!(
+                        "GetObject sent more than the {length} bytes asked for"
+                    )));
+                }
+                if let Some(h) = hasher {
+                    h.update(&chunk);
+                }
+                *got += chunk.len() as u64;
+                sink.put(chunk).await?;
+            }
+            Some(Err(e)) => {
+                if let Some(m) = e.inner().downcast_ref::<ChecksumMismatch>() {
+                    return Err(TransferError::new(TransferErrorKind::ChecksumMismatch {
+                        algorithm: m.header.trim_start_matches("x-amz-checksum-"),
+                        expected: m.expected.clone(),
+                        actual: m.actual.clone(),
+                    }));
+                }
+                return Ok(Some(e.to_string()));
+            }
+            None if *got < length => {
+                return Ok(Some(format!(
+                    "the body ended after {got} of {length} bytes"
+                )));
+            }
+            None => return Ok(None),
         }
     }
 }
@@ -435,7 +497,9 @@ struct Partial {
 }
 
 impl Partial {
-    async fn create(path: &Path, size: u64) -> Result<Partial, TransferError> {
+    /// A temporary file, sized to `size` when the parts are to be written at their
+    /// offsets.
+    async fn create(path: &Path, size: Option<u64>) -> Result<Partial, TransferError> {
         let name = path
             .file_name()
             .ok_or_else(|| {
@@ -454,9 +518,11 @@ impl Partial {
             .await
             .map_err(|e| TransferError::file(&temp, e))?;
         let partial = Partial { temp, kept: false };
-        file.set_len(size)
-            .await
-            .map_err(|e| TransferError::file(&partial.temp, e))?;
+        if let Some(size) = size {
+            file.set_len(size)
+                .await
+                .map_err(|e| TransferError::file(&partial.temp, e))?;
+        }
         Ok(partial)
     }
 
@@ -497,27 +563,39 @@ async fn download_file(
     get: GetObjectInput,
     known: Option<Known>,
 ) -> Result<DownloadOutput, TransferError> {
-    let object = std::sync::Arc::new(Object::find(&ctx, get, known).await?);
+    let mut object = Object::find(&ctx, get, known).await?;
     ctx.tracker.set_total_bytes(object.size);
+    if object.size <= ctx.config.part_size {
+        ctx.tracker.set_total_parts(1);
+        let partial = Partial::create(&path, None).await?;
+        let mut sink = partial.open_at(0).await?;
+        let crc = ctx
+            .cancellable(object.fetch_whole(&ctx, &mut sink))
+            .await??;
+        sink.flush().await?;
+        ctx.tracker.part_done();
+        let verified = object.check(crc)?;
+        partial.finish(&path).await?;
+        return Ok(object.output(verified, 1));
+    }
+    let object = std::sync::Arc::new(object);
     let plan = Plan::new(object.size, ctx.config.part_size)?;
     ctx.tracker.set_total_parts(plan.count);
-    let partial = Partial::create(&path, object.size).await?;
+    let partial = Partial::create(&path, Some(object.size)).await?;
     let crc = object.crc_to_check();
     let mut pool = Pool::new(&ctx);
-    if object.size > 0 {
-        for (number, offset, length) in plan.parts() {
-            let (ctx, object) = (ctx.clone(), object.clone());
-            let mut sink = partial.open_at(offset).await?;
-            pool.run(async move {
-                let crc = object.fetch(&ctx, offset, length, &mut sink, crc).await?;
-                if let Sink::File(f, temp) = &mut sink {
-                    f.flush().await.map_err(|e| TransferError::file(temp, e))?;
-                }
-                ctx.tracker.part_done();
-                Ok((number, crc))
-            })
-            .await?;
-        }
+    for (number, offset, length) in plan.parts() {
+        let (ctx, object) = (ctx.clone(), object.clone());
+        let mut sink = partial.open_at(offset).await?;
+        pool.run(async move {
+            let crc = object
+                .fetch(&ctx, offset, length, &mut sink, crc, 0)
+                .await?;
+            sink.flush().await?;
+            ctx.tracker.part_done();
+            Ok((number, crc))
+        })
+        .await?;
     }
     let mut ranges = pool.finish().await?;
     ranges.sort_by_key(|r| r.0);
@@ -541,7 +619,9 @@ async fn download_to_writer<W: AsyncWrite + Send + Unpin + 'static>(
         tokio::spawn(async move {
             let _permit = ctx.permits.clone().acquire_owned().await;
             let mut sink = Sink::Memory(BytesMut::with_capacity(length as usize));
-            let crc = object.fetch(&ctx, offset, length, &mut sink, crc).await?;
+            let crc = object
+                .fetch(&ctx, offset, length, &mut sink, crc, 0)
+                .await?;
             ctx.tracker.part_done();
             Ok::<_, TransferError>((sink.into_bytes(), crc))
         })

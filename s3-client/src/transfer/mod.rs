@@ -178,8 +178,8 @@ impl Ctx {
 
 /// Setters for the [`TransferConfig`] of a transfer builder.
 macro_rules! transfer_settings {
-    ($builder:ident) => {
-        impl $builder {
+    ($builder:ident $(<$g:ident>)?) => {
+        impl$(<$g>)? $builder$(<$g>)? {
             /// All the transfer settings at once.
             pub fn transfer_config(mut self, config: $crate::transfer::TransferConfig) -> Self {
                 self.settings = config;
@@ -195,6 +195,14 @@ macro_rules! transfer_settings {
                 self.settings.concurrency = requests;
                 self
             }
+        }
+    };
+}
+
+/// The settings only uploads have.
+macro_rules! upload_settings {
+    ($builder:ident) => {
+        impl $builder {
             /// The size from which uploads go in parts (see [`TransferConfig::multipart_threshold`](crate::transfer::TransferConfig::multipart_threshold)).
             pub fn multipart_threshold(mut self, bytes: u64) -> Self {
                 self.settings.multipart_threshold = bytes;
@@ -208,6 +216,8 @@ macro_rules! transfer_settings {
         }
     };
 }
+pub(crate) use upload_settings;
+
 pub(crate) use transfer_settings;
 
 impl Client {

@@ -13,7 +13,7 @@ use super::plan::{MAX_PARTS, Plan};
 use super::pool::Pool;
 use super::{
     Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, TransferHandle,
-    transfer_settings,
+    transfer_settings, upload_settings,
 };
 use crate::Client;
 use crate::operation::put_object::PutObjectInput;
@@ -163,6 +163,8 @@ object_settings!(UploadFile);
 object_settings!(Upload);
 transfer_settings!(UploadFile);
 transfer_settings!(Upload);
+upload_settings!(UploadFile);
+upload_settings!(Upload);
 
 impl UploadFile {
     pub(crate) fn new(client: Client, path: &Path) -> Self {
@@ -244,15 +246,20 @@ pub(crate) fn s3_url(bucket: &Option<String>, key: &Option<String>) -> String {
     )
 }
 
-/// The bucket and key, which every transfer needs before anything is sent.
+/// The bucket, which every transfer needs before anything is sent.
+pub(crate) fn required_bucket(bucket: &Option<String>) -> Result<String, TransferError> {
+    bucket
+        .clone()
+        .filter(|b| !b.is_empty())
+        .ok_or_else(|| TransferError::invalid("the bucket is required: set it with .bucket()"))
+}
+
+/// The bucket and key, which every transfer of one object needs.
 pub(crate) fn target(
     bucket: &Option<String>,
     key: &Option<String>,
 ) -> Result<(String, String), TransferError> {
-    let bucket = bucket
-        .clone()
-        .filter(|b| !b.is_empty())
-        .ok_or_else(|| TransferError::invalid("the bucket is required: set it with .bucket()"))?;
+    let bucket = required_bucket(bucket)?;
     let key = key
         .clone()
         .filter(|k| !k.is_empty())

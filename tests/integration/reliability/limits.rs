@@ -127,3 +127,26 @@ async fn a_small_answer_is_read_as_before() {
     });
     client.list_objects_v2().bucket("b").send().await.unwrap();
 }
+
+/// A HEAD answer declares the object's size and carries no body: no limit applies.
+#[tokio::test(start_paused = true)]
+async fn a_head_of_a_huge_object_is_not_taken_for_a_huge_body() {
+    let server = serve(|_, _| {
+        Plan::reply(response(
+            "200 OK",
+            &[("etag", "\"abc\"")],
+            Some(5 << 40),
+            b"",
+        ))
+    })
+    .await;
+    let client = client_with(&server.endpoint, no_backoff);
+    let head = client
+        .head_object()
+        .bucket("b")
+        .key("k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.content_length, Some(5 << 40));
+}

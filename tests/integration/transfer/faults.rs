@@ -4,13 +4,15 @@
 //! and an object that changes mid-download fails instead of mixing versions.
 
 use std::future::Future;
+use std::path::Path;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use s3_client::transfer::{Cleanup, TransferErrorKind};
+
+use s3_client::transfer::{Cleanup, TransferConfig, TransferErrorKind, UploadOutput};
 use s3_client::{Client, RetryConfig};
 
 use super::{MIB, Scratch, SharedBuf, read_object, small_parts, uploads_in_progress};
@@ -92,14 +94,7 @@ async fn a_part_that_fails_once_is_retried() {
 #[tokio::test]
 async fn a_part_that_always_fails_aborts_the_upload_and_says_so() {
     let (direct, bucket, upstream) = moto("abort-part").await;
-    let proxy = FaultProxy::start(&upstream, |method, target| {
-        if method == "PUT" && target.contains("partNumber=2&") {
-            Fault::Status(500, "InternalError")
-        } else {
-            Fault::Forward
-        }
-    })
-    .await;
+    let proxy = FaultProxy::start(&upstream, failing_part(2)).await;
     let client = through(&direct, &proxy);
     let scratch = Scratch::new("abort-part");
     let (path, _) = scratch.file("f", 15 * MIB + 1, 8);
@@ -136,29 +131,35 @@ async fn a_part_that_always_fails_aborts_the_upload_and_says_so() {
     );
 }
 
-/// Against moto, whose ListParts gives each part's ETag and checksum (s3s-fs lists
-/// neither, so a resume there sends every part again).
-#[tokio::test]
-async fn an_interrupted_upload_resumes_without_resending_its_parts() {
-    let (direct, bucket, upstream) = moto("resume").await;
-    let proxy = FaultProxy::start(&upstream, |method, target| {
-        if method == "PUT" && target.contains("partNumber=3&") {
+/// A rule that fails every attempt at part `n` with a 500.
+fn failing_part(n: u32) -> impl Fn(&str, &str) -> Fault + Send + Sync + 'static {
+    let part = format!("partNumber={n}&");
+    move |method, target| {
+        if method == "PUT" && target.contains(&part) {
             Fault::Status(500, "InternalError")
         } else {
             Fault::Forward
         }
-    })
-    .await;
-    let scratch = Scratch::new("resume");
-    let (path, bytes) = scratch.file("f", 15 * MIB + 5, 9);
-    let mut settings = small_parts();
-    settings.concurrency = 1;
-    settings.abort_on_failure = false;
-    let err = through(&direct, &proxy)
-        .upload_file(&path)
-        .bucket(&bucket)
+    }
+}
+
+/// One part at a time, and the upload kept when it fails.
+fn resumable() -> TransferConfig {
+    TransferConfig {
+        concurrency: 1,
+        abort_on_failure: false,
+        ..small_parts()
+    }
+}
+
+/// Uploads `path` through a proxy that fails part `n`; the upload id it leaves.
+async fn interrupted(direct: &Client, upstream: &str, bucket: &str, path: &Path, n: u32) -> String {
+    let proxy = FaultProxy::start(upstream, failing_part(n)).await;
+    let err = through(direct, &proxy)
+        .upload_file(path)
+        .bucket(bucket)
         .key("k")
-        .transfer_config(settings.clone())
+        .transfer_config(resumable())
         .send()
         .await
         .unwrap_err();
@@ -166,27 +167,47 @@ async fn an_interrupted_upload_resumes_without_resending_its_parts() {
         panic!("the upload should be kept: {err}");
     };
     assert!(err.to_string().contains("can be resumed"), "{err}");
-    assert_eq!(uploads_in_progress(&direct, &bucket).await, 1);
+    upload_id
+}
 
-    let counting = FaultProxy::start(&upstream, |_, _| Fault::Forward).await;
-    let out = through(&direct, &counting)
-        .upload_file(&path)
-        .bucket(&bucket)
+/// Resumes `upload_id` through a proxy that counts what is sent.
+async fn resumed(
+    direct: &Client,
+    upstream: &str,
+    bucket: &str,
+    path: &Path,
+    upload_id: &str,
+) -> (UploadOutput, FaultProxy) {
+    let counting = FaultProxy::start(upstream, |_, _| Fault::Forward).await;
+    let out = through(direct, &counting)
+        .upload_file(path)
+        .bucket(bucket)
         .key("k")
-        .transfer_config(settings)
-        .resume(&upload_id)
+        .transfer_config(resumable())
+        .resume(upload_id)
         .send()
         .await
         .unwrap();
+    (out, counting)
+}
+
+/// Against moto, whose ListParts gives each part's ETag and checksum (s3s-fs lists
+/// neither, so a resume there sends every part again).
+#[tokio::test]
+async fn an_interrupted_upload_resumes_without_resending_its_parts() {
+    let (direct, bucket, upstream) = moto("resume").await;
+    let scratch = Scratch::new("resume");
+    let (path, bytes) = scratch.file("f", 15 * MIB + 5, 9);
+    let upload_id = interrupted(&direct, &upstream, &bucket, &path, 3).await;
+    assert_eq!(uploads_in_progress(&direct, &bucket).await, 1);
+
+    let (out, counting) = resumed(&direct, &upstream, &bucket, &path, &upload_id).await;
     assert_eq!(out.upload_id.as_deref(), Some(upload_id.as_str()));
     assert_eq!(out.parts, 4);
     // Parts 1 and 2 were there with the same size and checksum: only 3 and 4 went again.
     for (part, sent) in [(1, 0), (2, 0), (3, 1), (4, 1)] {
-        assert_eq!(
-            counting.count("PUT", &format!("partNumber={part}&")),
-            sent,
-            "part {part}"
-        );
+        let count = counting.count("PUT", &format!("partNumber={part}&"));
+        assert_eq!(count, sent, "part {part}");
     }
     assert_eq!(read_object(&direct, &bucket, "k").await, bytes);
     assert_eq!(uploads_in_progress(&direct, &bucket).await, 0);
@@ -195,40 +216,12 @@ async fn an_interrupted_upload_resumes_without_resending_its_parts() {
 #[tokio::test]
 async fn a_changed_file_is_not_taken_for_the_parts_already_uploaded() {
     let (direct, bucket, upstream) = moto("resume-changed").await;
-    let proxy = FaultProxy::start(&upstream, |method, target| {
-        if method == "PUT" && target.contains("partNumber=2&") {
-            Fault::Status(500, "InternalError")
-        } else {
-            Fault::Forward
-        }
-    })
-    .await;
     let scratch = Scratch::new("resume-changed");
     let (path, _) = scratch.file("f", 10 * MIB + 5, 10);
-    let mut settings = small_parts();
-    settings.concurrency = 1;
-    settings.abort_on_failure = false;
-    let err = through(&direct, &proxy)
-        .upload_file(&path)
-        .bucket(&bucket)
-        .key("k")
-        .transfer_config(settings.clone())
-        .send()
-        .await
-        .unwrap_err();
-    let upload_id = err.upload_id().unwrap().to_string();
+    let upload_id = interrupted(&direct, &upstream, &bucket, &path, 2).await;
     // The file changes before the resume: same size, other bytes.
     let (_, changed) = scratch.file("f", 10 * MIB + 5, 11);
-    let counting = FaultProxy::start(&upstream, |_, _| Fault::Forward).await;
-    through(&direct, &counting)
-        .upload_file(&path)
-        .bucket(&bucket)
-        .key("k")
-        .transfer_config(settings)
-        .resume(&upload_id)
-        .send()
-        .await
-        .unwrap();
+    let (_, counting) = resumed(&direct, &upstream, &bucket, &path, &upload_id).await;
     assert_eq!(counting.count("PUT", "partNumber=1&"), 1);
     assert_eq!(read_object(&direct, &bucket, "k").await, changed);
 }

@@ -2,6 +2,7 @@
 //! moto and Garage; faults injected in front of s3s-fs (a part that fails once or always,
 //! a download that breaks off, cancellation, resume); an object that changes mid-download.
 
+mod big;
 mod copies;
 mod dirs;
 mod faults;

@@ -1,0 +1,61 @@
+//! Uploads a file with the transfer manager, downloads it again, and prints the peak
+//! resident memory of the whole round trip: run as its own process by the memory test
+//! (and usable by hand), so that nothing else in the process counts.
+//!
+//! ```text
+//! transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]
+//! ```
+//! prints `peak_rss_kib=<n>` and `verified=<true|false>` (the download was checked
+//! against the object's full CRC64NVME).
+
+use s3_client::transfer::TransferConfig;
+use s3_client::{Client, Config, Credentials};
+use s3_client_tests::{ACCESS_KEY, SECRET_KEY};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [endpoint, bucket, file, download, rest @ ..] = args.as_slice() else {
+        return Err("usage: transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]".into());
+    };
+    let mut settings = TransferConfig::default();
+    if let Some(p) = rest.first() {
+        settings.part_size = p.parse()?;
+        settings.multipart_threshold = settings.part_size;
+    }
+    if let Some(c) = rest.get(1) {
+        settings.concurrency = c.parse()?;
+    }
+    let client = Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .endpoint_url(endpoint)
+            .credentials(Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "probe",
+            ))
+            .build(),
+    );
+    client
+        .upload_file(file)
+        .bucket(bucket)
+        .key("probe")
+        .transfer_config(settings.clone())
+        .send()
+        .await?;
+    let down = client
+        .download_file(download)
+        .bucket(bucket)
+        .key("probe")
+        .transfer_config(settings)
+        .send()
+        .await?;
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let peak = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .ok_or("no VmHWM in /proc/self/status")?;
+    println!("peak_rss_kib={peak}");
+    println!("verified={}", down.checksum_verified);
+    Ok(())
+}
