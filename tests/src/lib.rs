@@ -53,6 +53,9 @@ impl LocalS3 {
         let task = tokio::spawn(async move {
             let http = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             while let Ok((socket, _)) = listener.accept().await {
+                // As servers that answer in pieces (headers, then body) must, or every
+                // small answer waits out the peer's delayed ACK.
+                let _ = socket.set_nodelay(true);
                 let conn = match cap {
                     Some(rate) => http
                         .serve_connection(

@@ -63,11 +63,18 @@ impl Run {
 
 /// Runs `cmd` to its end and measures it; stderr goes to `log`.
 fn measure(cmd: &mut Command, log: &Path) -> Result<Run, String> {
+    measure_output(cmd, log).map(|(run, _)| run)
+}
+
+/// Runs `cmd` to its end and measures it; what it printed on stdout comes second.
+fn measure_output(cmd: &mut Command, log: &Path) -> Result<(Run, String), String> {
     let what = format!("{cmd:?}");
     let err = std::fs::File::create(log).map_err(|e| format!("{}: {e}", log.display()))?;
+    let out_path = log.with_extension("out");
+    let out = std::fs::File::create(&out_path).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let child = cmd
-        .stdout(Stdio::null())
+        .stdout(out)
         .stderr(err)
         .spawn()
         .map_err(|e| format!("cannot start {what}: {e}"))?;
@@ -77,7 +84,8 @@ fn measure(cmd: &mut Command, log: &Path) -> Result<Run, String> {
         let log = std::fs::read_to_string(log).unwrap_or_default();
         return Err(format!("{what} failed ({status}): {log}"));
     }
-    Ok(Run { time, rss_kib })
+    let printed = std::fs::read_to_string(&out_path).unwrap_or_default();
+    Ok((Run { time, rss_kib }, printed))
 }
 
 /// Waits for the child `pid` and returns its exit status and peak RSS (KiB), from
@@ -170,6 +178,7 @@ fn cargo_build(root: &Path) -> Result<(), String> {
             "s3-client-tests",
         ])
         .args(["--bin", "s3", "--bin", "local-s3", "--bin", "plain-stream"])
+        .args(["--bin", "transfer-probe"])
         .status()
         .map_err(|e| format!("cannot run cargo build: {e}"))?;
     status
@@ -327,6 +336,20 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
             ],
         )
     })?;
+    let one = ["--part-size", "5GiB"];
+    let ours_one_up = best(repeat, &log, || {
+        let mut c = ours(&e, &["cp", &path(&big), "s3://bench/ours-one"]);
+        c.args(one);
+        c
+    })?;
+    let ours_one_down = best(repeat, &log, || {
+        let mut c = ours(
+            &e,
+            &["cp", "s3://bench/ours-one", &path(&down("ours.down"))],
+        );
+        c.args(one);
+        c
+    })?;
     let aws_up = best(repeat, &log, || {
         awscli(&["s3", "cp", &path(&big), "s3://bench/aws-big"])
     })?;
@@ -341,12 +364,37 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
     let mut scaling = Vec::new();
     for c in ["1", "4", "8", "16"] {
         let key = format!("s3://bench/capped-{c}");
-        let up = best(1, &log, || {
-            ours(
+        // The upload through the library, to time the parts apart from the completion.
+        let mut probe = Command::new(bin.join("transfer-probe"));
+        probe
+            .args(["--phases", &capped.endpoint, "bench"])
+            .arg(&big);
+        probe.args([(8 * MIB).to_string().as_str(), c]);
+        let (up, printed) = measure_output(&mut probe, &log)?;
+        let phase = |name: &str| {
+            let seconds = printed
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0);
+            Run {
+                time: Duration::from_secs_f64(seconds),
+                ..up
+            }
+        };
+        let (parts, assembled) = (phase("parts_s="), phase("total_s="));
+        eprintln!(
+            "xtask bench: capped upload, concurrency {c}: parts {:?}, with completion {:?}",
+            parts.time, assembled.time
+        );
+        // The object the download reads, uploaded by the command.
+        measure(
+            &mut ours(
                 &capped.endpoint,
                 &["cp", &path(&big), &key, "--concurrency", c],
-            )
-        })?;
+            ),
+            &log,
+        )?;
         let target = down("capped.down");
         let dl = best(1, &log, || {
             ours(
@@ -355,7 +403,7 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
             )
         })?;
         let _ = std::fs::remove_file(target);
-        scaling.push((c, up, dl));
+        scaling.push((c, parts, assembled, dl));
     }
 
     eprintln!("xtask bench: 1,000 small files");
@@ -438,9 +486,22 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
         "| | `s3 cp` | plain stream | `aws s3 cp` | `s3` / plain | `s3` / `aws` | peak RSS `s3` | peak RSS `aws` |"
     );
     let _ = writeln!(t, "|---|---|---|---|---|---|---|---|");
+    for (what, o, p) in [
+        ("up, one stream", &ours_one_up, &plain_up),
+        ("down, one stream", &ours_one_down, &plain_down),
+    ] {
+        let _ = writeln!(
+            t,
+            "| {what} | {} | {} | | {:.2}x | | {} | |",
+            mbs(o, BIG),
+            mbs(p, BIG),
+            p.time.as_secs_f64() / o.time.as_secs_f64(),
+            rss(o)
+        );
+    }
     for (what, o, p, a) in [
-        ("up", &ours_up, &plain_up, &aws_up),
-        ("down", &ours_down, &plain_down, &aws_down),
+        ("up, parts", &ours_up, &plain_up, &aws_up),
+        ("down, ranges", &ours_down, &plain_down, &aws_down),
     ] {
         let _ = writeln!(
             t,
@@ -456,7 +517,7 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
     }
     let _ = writeln!(
         t,
-        "\n`s3` with CRC64NVME checksums on every part and the whole object, concurrency {CONCURRENCY}, 8 MiB parts; the plain stream is one request with no checksum. Memory bound for `s3`: concurrency x part size + 32 MiB = {} MiB.\n",
+        "\n\"One stream\" is `s3 cp --part-size 5GiB`: one PutObject with its CRC64NVME (the file is read once for it, then streamed), or one GetObject checked as it streams. \"Parts\" and \"ranges\" are the defaults: 8 MiB parts, each with its CRC64NVME and the whole object's at completion, concurrency {CONCURRENCY}. The plain stream is one request with no checksum. The memory bound for `s3` is concurrency x part size + 32 MiB = {} MiB.\n",
         10 * 8 + 32
     );
     let _ = writeln!(
@@ -466,24 +527,29 @@ fn bench(root: &Path, repeat: u32) -> Result<String, String> {
     );
     let _ = writeln!(
         t,
-        "| `--concurrency` | up | speed-up | down | speed-up | peak RSS |"
+        "| concurrency | up, parts | speed-up | up, with completion | down | speed-up | peak RSS |"
     );
-    let _ = writeln!(t, "|---|---|---|---|---|---|");
+    let _ = writeln!(t, "|---|---|---|---|---|---|---|");
     let (base_up, base_down) = (
         scaling[0].1.time.as_secs_f64(),
-        scaling[0].2.time.as_secs_f64(),
+        scaling[0].3.time.as_secs_f64(),
     );
-    for (c, up, dl) in &scaling {
+    for (c, up, assembled, dl) in &scaling {
         let _ = writeln!(
             t,
-            "| {c} | {} | {:.1}x | {} | {:.1}x | {} |",
+            "| {c} | {} | {:.1}x | {} | {} | {:.1}x | {} |",
             mbs(up, BIG),
             base_up / up.time.as_secs_f64(),
+            mbs(assembled, BIG),
             mbs(dl, BIG),
             base_down / dl.time.as_secs_f64(),
             rss(up.max_rss(dl))
         );
     }
+    let _ = writeln!(
+        t,
+        "\n\"Up, parts\" runs until the last part is sent (from the transfer's progress, through the library); \"with completion\" adds CompleteMultipartUpload, which s3s-fs answers by reading, hashing and writing the whole object again, serially (S3 assembles an object without copying it). Downloads are `s3 cp`, the whole process."
+    );
     let _ = writeln!(
         t,
         "\n### 1,000 files of 4-64 KiB ({:.1} MiB)\n",

@@ -4,9 +4,13 @@
 //!
 //! ```text
 //! transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]
+//! transfer-probe --phases <endpoint> <bucket> <file> <part-size> <concurrency>
 //! ```
-//! prints `peak_rss_kib=<n>` and `verified=<true|false>` (the download was checked
-//! against the object's full CRC64NVME).
+//! The first prints `peak_rss_kib=<n>` and `verified=<true|false>` (the download was
+//! checked against the object's full CRC64NVME). The second uploads only and prints
+//! `parts_s=<seconds until the last part was sent>` and `total_s=<seconds with the
+//! completion>`: what the benchmark needs to tell the client's scaling from the time a
+//! store spends assembling the object.
 
 use s3_client::transfer::TransferConfig;
 use s3_client::{Client, Config, Credentials};
@@ -15,6 +19,18 @@ use s3_client_tests::{ACCESS_KEY, SECRET_KEY};
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, endpoint, bucket, file, part_size, concurrency] = args.as_slice()
+        && flag == "--phases"
+    {
+        return phases(
+            endpoint,
+            bucket,
+            file,
+            part_size.parse()?,
+            concurrency.parse()?,
+        )
+        .await;
+    }
     let [endpoint, bucket, file, download, rest @ ..] = args.as_slice() else {
         return Err("usage: transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]".into());
     };
@@ -57,5 +73,50 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("no VmHWM in /proc/self/status")?;
     println!("peak_rss_kib={peak}");
     println!("verified={}", down.checksum_verified);
+    Ok(())
+}
+
+fn client(endpoint: &str) -> Client {
+    Client::new(
+        Config::builder()
+            .region("us-east-1")
+            .endpoint_url(endpoint)
+            .credentials(Credentials::new(
+                ACCESS_KEY, SECRET_KEY, None, None, "probe",
+            ))
+            .build(),
+    )
+}
+
+/// Uploads `file` and times the parts apart from the completion.
+async fn phases(
+    endpoint: &str,
+    bucket: &str,
+    file: &str,
+    part_size: u64,
+    concurrency: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use futures_util::StreamExt;
+    let started = std::time::Instant::now();
+    let mut upload = client(endpoint)
+        .upload_file(file)
+        .bucket(bucket)
+        .key("phases")
+        .part_size(part_size)
+        .multipart_threshold(part_size)
+        .concurrency(concurrency)
+        .start();
+    let mut updates = upload.progress_updates();
+    let mut parts_done = None;
+    while let Some(p) = updates.next().await {
+        if parts_done.is_none() && p.total_parts.is_some_and(|t| p.parts >= t) {
+            parts_done = Some(started.elapsed());
+        }
+    }
+    (&mut upload).await?;
+    let total = started.elapsed();
+    let parts = parts_done.unwrap_or(total);
+    println!("parts_s={:.3}", parts.as_secs_f64());
+    println!("total_s={:.3}", total.as_secs_f64());
     Ok(())
 }
