@@ -491,20 +491,11 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
     }
 }
 
-/// Resident memory of this process, from /proc (Linux).
-fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
-
+/// A 256 MiB PutObject from a file and GetObject as a stream, in a process of its own
+/// (transfer-probe) so that only the client's memory counts: neither is held in memory.
 #[tokio::test]
 async fn large_objects_stream_without_buffering() {
-    let (server, client) = setup("stream").await;
+    let (server, _client) = setup("stream").await;
     const SIZE: u64 = 256 * 1024 * 1024;
     let path = server.root().join("upload-source.bin");
     {
@@ -515,46 +506,31 @@ async fn large_objects_stream_without_buffering() {
             file.write_all(&chunk).unwrap();
         }
     }
-    let before = rss_bytes();
-    let body = ByteStream::from_path(&path).await.unwrap();
-    assert_eq!(body.content_length(), Some(SIZE));
-    client
-        .put_object()
-        .bucket("stream")
-        .key("big.bin")
-        .body(body)
-        .send()
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_transfer-probe"))
+        .args(["--stream", &server.endpoint(), "stream"])
+        .arg(&path)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(600), run)
         .await
+        .expect("the probe finishes")
         .unwrap();
-
-    let got = client
-        .get_object()
-        .bucket("stream")
-        .key("big.bin")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(got.content_length, Some(SIZE as i64));
-    let mut body = got.body;
-    let mut total = 0u64;
-    let mut chunks = 0u32;
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.unwrap();
-        assert!(
-            chunk
-                .iter()
-                .enumerate()
-                .all(|(i, b)| *b == ((total + i as u64) % (1024 * 1024) % 251) as u8)
-        );
-        total += chunk.len() as u64;
-        chunks += 1;
-    }
-    let grown = rss_bytes().saturating_sub(before);
-    assert_eq!(total, SIZE);
-    assert!(chunks > 16, "the body arrived in {chunks} chunks");
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        grown < SIZE / 4,
-        "memory grew by {grown} bytes moving {SIZE} bytes"
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    let value = |name: &str| -> u64 {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {stdout}"))
+    };
+    assert_eq!(value("bytes"), SIZE);
+    assert!(value("chunks") > 16, "{stdout}");
+    let peak = value("peak_rss_kib") * 1024;
+    assert!(peak < SIZE / 4, "peak RSS {peak} bytes moving {SIZE} bytes");
     std::fs::remove_file(&path).unwrap();
 }

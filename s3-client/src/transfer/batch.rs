@@ -192,6 +192,23 @@ impl Batch {
         }
     }
 
+    /// The batch of a directory transfer: its jobs, settings, total and what the walk
+    /// skipped.
+    fn of_tree(
+        client: &Client,
+        jobs: Vec<Job>,
+        settings: &TransferConfig,
+        total: u64,
+        skipped: Vec<(String, String)>,
+    ) -> Self {
+        Batch {
+            settings: settings.clone(),
+            total_bytes: Some(total),
+            skipped,
+            ..Batch::new(client.clone(), jobs)
+        }
+    }
+
     /// The bytes of all the jobs, when known, so that the overall progress has a total
     /// from the start (otherwise it grows as jobs learn their sizes).
     pub fn total_bytes(mut self, bytes: u64) -> Self {
@@ -547,11 +564,13 @@ impl UploadDir {
                 Job::Upload(upload)
             })
             .collect();
-        let mut batch =
-            Batch::new(self.client.clone(), jobs).transfer_config(self.settings.clone());
-        batch.total_bytes = Some(total);
-        batch.skipped = skipped;
-        Ok(batch)
+        Ok(Batch::of_tree(
+            &self.client,
+            jobs,
+            &self.settings,
+            total,
+            skipped,
+        ))
     }
 
     /// Uploads every file and waits for all of them.
@@ -623,11 +642,13 @@ impl DownloadDir {
                 .listed(size, object.e_tag);
             jobs.push(Job::Download(download));
         }
-        let mut batch =
-            Batch::new(self.client.clone(), jobs).transfer_config(self.settings.clone());
-        batch.total_bytes = Some(total);
-        batch.skipped = skipped;
-        Ok(batch)
+        Ok(Batch::of_tree(
+            &self.client,
+            jobs,
+            &self.settings,
+            total,
+            skipped,
+        ))
     }
 
     /// Downloads every object and waits for all of them.

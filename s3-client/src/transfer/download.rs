@@ -250,15 +250,7 @@ impl Object {
         ctx: &Ctx,
         sink: &mut Sink,
     ) -> Result<Option<Crc>, TransferError> {
-        let mut get = self.get.clone();
-        get.if_match = self.e_tag.clone();
-        let out = ctx
-            .client
-            .get_object()
-            .set_input(get)
-            .send()
-            .await
-            .map_err(|e| self.get_error(e))?;
+        let out = self.get_pinned(ctx, None).await?;
         self.size = out
             .content_length
             .and_then(|n| u64::try_from(n).ok())
@@ -318,16 +310,8 @@ impl Object {
         let mut got = 0u64;
         let max_breaks = ctx.client.config().retry_config().max_attempts();
         while got < length {
-            let mut get = self.get.clone();
-            get.if_match = self.e_tag.clone();
-            get.range = Some(format!("bytes={}-{}", offset + got, offset + length - 1));
-            let out = ctx
-                .client
-                .get_object()
-                .set_input(get)
-                .send()
-                .await
-                .map_err(|e| self.get_error(e))?;
+            let range = format!("bytes={}-{}", offset + got, offset + length - 1);
+            let out = self.get_pinned(ctx, Some(range)).await?;
             let mut body = out.body.metered(ctx.tracker.meter());
             let Some(why) = drain(&mut body, sink, &mut hasher, &mut got, length).await? else {
                 continue;
@@ -347,6 +331,24 @@ impl Object {
             tracing::debug!(breaks, %why, "download body broke off; resuming the range");
         }
         Ok(hasher.and_then(|h| h.crc_value()))
+    }
+
+    /// GetObject of `range` (or the whole object), pinned with `If-Match` to the ETag
+    /// known so far.
+    async fn get_pinned(
+        &self,
+        ctx: &Ctx,
+        range: Option<String>,
+    ) -> Result<crate::operation::get_object::GetObjectOutput, TransferError> {
+        let mut get = self.get.clone();
+        get.if_match = self.e_tag.clone();
+        get.range = range;
+        ctx.client
+            .get_object()
+            .set_input(get)
+            .send()
+            .await
+            .map_err(|e| self.get_error(e))
     }
 
     fn get_error(&self, e: crate::error::SdkError<GetObjectError>) -> TransferError {

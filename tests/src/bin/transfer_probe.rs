@@ -5,12 +5,15 @@
 //! ```text
 //! transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]
 //! transfer-probe --phases <endpoint> <bucket> <file> <part-size> <concurrency>
+//! transfer-probe --stream <endpoint> <bucket> <file>
 //! ```
 //! The first prints `peak_rss_kib=<n>` and `verified=<true|false>` (the download was
 //! checked against the object's full CRC64NVME). The second uploads only and prints
 //! `parts_s=<seconds until the last part was sent>` and `total_s=<seconds with the
 //! completion>`: what the benchmark needs to tell the client's scaling from the time a
-//! store spends assembling the object.
+//! store spends assembling the object. The third sends the file with one PutObject
+//! (`ByteStream::from_path`), reads it back with one GetObject as a stream compared with
+//! the file chunk by chunk, and prints `bytes=`, `chunks=` and `peak_rss_kib=`.
 
 use s3_client::transfer::TransferConfig;
 use s3_client::{Client, Config, Credentials};
@@ -31,6 +34,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .await;
     }
+    if let [flag, endpoint, bucket, file] = args.as_slice()
+        && flag == "--stream"
+    {
+        return stream(endpoint, bucket, file).await;
+    }
     let [endpoint, bucket, file, download, rest @ ..] = args.as_slice() else {
         return Err("usage: transfer-probe <endpoint> <bucket> <file> <download-to> [part-size] [concurrency]".into());
     };
@@ -42,15 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(c) = rest.get(1) {
         settings.concurrency = c.parse()?;
     }
-    let client = Client::new(
-        Config::builder()
-            .region("us-east-1")
-            .endpoint_url(endpoint)
-            .credentials(Credentials::new(
-                ACCESS_KEY, SECRET_KEY, None, None, "probe",
-            ))
-            .build(),
-    );
+    let client = client(endpoint);
     client
         .upload_file(file)
         .bucket(bucket)
@@ -65,14 +65,59 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .transfer_config(settings)
         .send()
         .await?;
+    println!("peak_rss_kib={}", peak_rss_kib()?);
+    println!("verified={}", down.checksum_verified);
+    Ok(())
+}
+
+/// The peak resident memory of this process so far (Linux).
+fn peak_rss_kib() -> Result<u64, Box<dyn std::error::Error>> {
     let status = std::fs::read_to_string("/proc/self/status")?;
-    let peak = status
+    Ok(status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .ok_or("no VmHWM in /proc/self/status")?;
-    println!("peak_rss_kib={peak}");
-    println!("verified={}", down.checksum_verified);
+        .ok_or("no VmHWM in /proc/self/status")?)
+}
+
+async fn stream(
+    endpoint: &str,
+    bucket: &str,
+    file: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::Read;
+    let client = client(endpoint);
+    let body = s3_client::primitives::ByteStream::from_path(file).await?;
+    client
+        .put_object()
+        .bucket(bucket)
+        .key("stream")
+        .body(body)
+        .send()
+        .await?;
+    let mut got = client
+        .get_object()
+        .bucket(bucket)
+        .key("stream")
+        .send()
+        .await?
+        .body;
+    let mut local = std::fs::File::open(file)?;
+    let (mut bytes, mut chunks) = (0u64, 0u64);
+    let mut expected = Vec::new();
+    while let Some(chunk) = got.next().await {
+        let chunk = chunk?;
+        expected.resize(chunk.len(), 0);
+        local.read_exact(&mut expected)?;
+        if chunk[..] != expected[..] {
+            return Err(format!("bytes from {bytes} differ from the file").into());
+        }
+        bytes += chunk.len() as u64;
+        chunks += 1;
+    }
+    println!("bytes={bytes}");
+    println!("chunks={chunks}");
+    println!("peak_rss_kib={}", peak_rss_kib()?);
     Ok(())
 }
 
