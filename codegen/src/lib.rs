@@ -95,6 +95,17 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
     {
         types.push(emit::types::structure(s, &svc));
     }
+    let builders = svc
+        .structures
+        .iter()
+        .filter(|s| s.role == Role::Shared)
+        .map(|s| emit::types::builder(s, &svc));
+    types.push(quote! {
+        /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
+        pub mod builders {
+            #(#builders)*
+        }
+    });
     for s in &svc.structures {
         if s.serialized {
             types.push(emit::ser::writer(s, &svc));

@@ -136,3 +136,84 @@ fn committed_generated_code_is_current() {
         77
     );
 }
+
+/// Every member and operation name of the model (and of botocore's own model, where
+/// `../shared/reference/s3` is present) gets the Rust name botocore's `xform_name` gives
+/// it, asked of the botocore that `cargo xtask test` installs with moto.
+#[test]
+fn rust_names_are_botocores() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    let collect = |names: &mut std::collections::BTreeSet<String>, doc: &serde_json::Value| {
+        for section in ["operations", "shapes"] {
+            for (name, value) in doc[section].as_object().into_iter().flatten() {
+                if section == "operations" {
+                    names.insert(name.clone());
+                }
+                for member in value["members"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|m| m.0)
+                {
+                    names.insert(member.clone());
+                }
+            }
+        }
+    };
+    for (_, text) in codegen::read_model_dir(&root.join("model")).unwrap() {
+        collect(&mut names, &serde_json::from_str(&text).unwrap());
+    }
+    let model_names = names.len();
+    let reference = root.join("../shared/reference/s3/service-2.json");
+    if let Ok(text) = std::fs::read_to_string(&reference) {
+        collect(&mut names, &serde_json::from_str(&text).unwrap());
+    }
+    assert!(model_names > 400, "only {model_names} names in the model");
+
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run the tests with `cargo xtask test`, which installs botocore",
+        python.display()
+    );
+    let list: Vec<&String> = names.iter().collect();
+    let out = std::process::Command::new(&python)
+        .args([
+            "-c",
+            "import json, sys; from botocore import xform_name; \
+             print(json.dumps([xform_name(n) for n in json.load(sys.stdin)]))",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(serde_json::to_string(&list).unwrap().as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success(), "botocore's xform_name failed");
+    let theirs: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(theirs.len(), list.len());
+    let differ: Vec<String> = list
+        .iter()
+        .zip(&theirs)
+        .filter(|(name, want)| codegen::ir::names::snake_case(name) != **want)
+        .map(|(name, want)| {
+            format!(
+                "{name}: ours {}, botocore {want}",
+                codegen::ir::names::snake_case(name)
+            )
+        })
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} names differ: {differ:#?}",
+        differ.len()
+    );
+}

@@ -12,6 +12,7 @@ mod gaps;
 mod garage;
 mod moto;
 mod objects;
+mod porting;
 mod presigning;
 mod recorder;
 mod reliability;

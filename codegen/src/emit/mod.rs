@@ -3,6 +3,7 @@
 pub mod de;
 pub mod operations;
 pub mod ser;
+pub mod setters;
 pub mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};

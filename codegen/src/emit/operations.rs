@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{de, deprecated, doc, first_sentence, ident, option_str, rust_type, ser};
+use super::{de, deprecated, doc, ident, option_str, rust_type, ser};
 use crate::ir::{AcceptorState, Matcher, Operation, OutputKind, Service, Structure, Type, Waiter};
 
 /// Rust names derived from an operation name.
@@ -23,99 +23,6 @@ impl OperationNames {
             error: format_ident!("{base}Error"),
         }
     }
-}
-
-/// The fluent builder's methods for each input member: one that sets (or, for lists and
-/// maps, adds to) the value, `set_` that replaces it, and `get_`.
-fn setters(input: &Structure, svc: &Service) -> Vec<TokenStream> {
-    input
-        .members
-        .iter()
-        .map(|m| {
-            let field = ident(&m.field);
-            let plain = m.field.trim_start_matches("r#");
-            let set = format_ident!("set_{}", plain);
-            let get = format_ident!("get_{}", plain);
-            let target = format!("[`{}::{}`]", input.rust_name, plain);
-            let summary = first_sentence(&m.docs);
-            let set_doc = format!(" Replaces {target}.");
-            let get_doc = format!(" The value of {target} set so far.");
-            let full = super::field_type(m, svc);
-            let dep = deprecated(&m.deprecated);
-            let (verb, params, body) = match &m.ty {
-                Type::List { item, .. } => {
-                    let item = rust_type(item, svc);
-                    (
-                        "Appends one item to",
-                        quote!(item: #item),
-                        quote!(self.input.#field.get_or_insert_with(::std::vec::Vec::new).push(item);),
-                    )
-                }
-                Type::Map => (
-                    "Adds one entry to",
-                    quote!(key: impl Into<::std::string::String>, value: impl Into<::std::string::String>),
-                    quote! {
-                        self.input.#field
-                            .get_or_insert_with(::std::collections::HashMap::new)
-                            .insert(key.into(), value.into());
-                    },
-                ),
-                Type::String => (
-                    "Sets",
-                    quote!(value: impl Into<::std::string::String>),
-                    quote!(self.input.#field = Some(value.into());),
-                ),
-                Type::Blob => (
-                    "Sets",
-                    quote!(value: impl Into<::bytes::Bytes>),
-                    quote!(self.input.#field = Some(value.into());),
-                ),
-                Type::Stream => (
-                    "Sets",
-                    quote!(value: crate::primitives::ByteStream),
-                    quote!(self.input.#field = value;),
-                ),
-                ty => {
-                    let t = rust_type(ty, svc);
-                    ("Sets", quote!(value: #t), quote!(self.input.#field = Some(value);))
-                }
-            };
-            let doc = format!(" {verb} {target}: {summary}");
-            let parts = m.copy_source.then(|| {
-                let from = format_ident!("{}_from", plain);
-                let from_doc = format!(
-                    " Sets {target} from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded."
-                );
-                quote! {
-                    #[doc = #from_doc]
-                    pub fn #from(mut self, bucket: &str, key: &str, version_id: ::std::option::Option<&str>) -> Self {
-                        self.input.#field = Some(crate::runtime::copy_source(bucket, key, version_id));
-                        self
-                    }
-                }
-            });
-            quote! {
-                #[doc = #doc]
-                #dep
-                pub fn #field(mut self, #params) -> Self {
-                    #body
-                    self
-                }
-                #parts
-                #[doc = #set_doc]
-                #dep
-                pub fn #set(mut self, value: #full) -> Self {
-                    self.input.#field = value;
-                    self
-                }
-                #[doc = #get_doc]
-                #dep
-                pub fn #get(&self) -> &#full {
-                    &self.input.#field
-                }
-            }
-        })
-        .collect()
 }
 
 /// The error enum of an operation and its mapping from S3's error codes.
@@ -253,7 +160,7 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         OutputKind::Text => quote!(Text),
         OutputKind::Stream => quote!(Stream),
     };
-    let setters = setters(input, svc);
+    let setters = super::setters::setters(input, svc, &quote!(input), &input.rust_name);
     let serialize = ser::request(op, input, svc);
     let deserialize = de::response(output, svc);
     let errors = error_enum(op, svc);
@@ -381,7 +288,7 @@ fn waiters(
     let input_ty = ident(&input.rust_name);
     let error = &names.error;
     let method = ident(&op.method);
-    let setters = setters(input, svc);
+    let setters = super::setters::setters(input, svc, &quote!(input), &input.rust_name);
     let def = quote!(crate::runtime::WaiterDef<#output_ty, #error>);
     let result = quote!(::std::result::Result<#output_ty, crate::error::SdkError<#error>>);
     let defs = op.waiters.iter().map(|w| waiter_def(w, &result, &def));

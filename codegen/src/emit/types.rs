@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{deprecated, doc, field_type, ident, member_docs};
+use super::{deprecated, doc, field_type, ident, member_docs, rust_type};
 use crate::ir::{Enum, Member, Role, Service, Structure, Type};
 
 /// The name serde's `rename_all = "PascalCase"` gives a field.
@@ -73,6 +73,7 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
         derives.push(quote!(PartialEq));
     }
     let debug = s.sensitive.then(|| sensitive_debug(s));
+    let accessors = matches!(s.role, Role::Output | Role::Shared).then(|| accessors(s, svc));
     // JSON with the model's member names, for `Client::invoke_json` and `s3api`.
     let serde = (s.role != Role::Error).then(|| {
         quote! {
@@ -92,6 +93,7 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
             #meta
         }
         #debug
+        #accessors
     }
 }
 
@@ -190,5 +192,146 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 
         #[cfg(feature = "serde")]
         crate::json::string_enum!(#name);
+    }
+}
+
+/// Read accessors, as aws-sdk-s3 has them beside the public fields: strings as `&str`,
+/// lists as slices (empty when absent), numbers and flags by value, the rest by
+/// reference. A required member of a nested type is read without the `Option`.
+pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
+    let required_plain = s.role == Role::Shared;
+    let methods = s.members.iter().map(|m| {
+        let field = ident(&m.field);
+        let dep = deprecated(&m.deprecated);
+        let summary = super::first_sentence(&m.docs);
+        let required = required_plain && m.required;
+        let (ret, body, note) = match &m.ty {
+            Type::String if required => (
+                quote!(&str),
+                quote!(self.#field.as_deref().unwrap_or_default()),
+                "",
+            ),
+            Type::String => (
+                quote!(::std::option::Option<&str>),
+                quote!(self.#field.as_deref()),
+                "",
+            ),
+            Type::List { item, .. } => {
+                let item = rust_type(item, svc);
+                (
+                    quote!(&[#item]),
+                    quote!(self.#field.as_deref().unwrap_or_default()),
+                    " Empty when absent.",
+                )
+            }
+            Type::Integer | Type::Long | Type::Boolean => {
+                let t = rust_type(&m.ty, svc);
+                if required {
+                    (quote!(#t), quote!(self.#field.unwrap_or_default()), "")
+                } else {
+                    (quote!(::std::option::Option<#t>), quote!(self.#field), "")
+                }
+            }
+            Type::Stream => {
+                let t = rust_type(&m.ty, svc);
+                (quote!(&#t), quote!(&self.#field), "")
+            }
+            ty => {
+                let t = rust_type(ty, svc);
+                (
+                    quote!(::std::option::Option<&#t>),
+                    quote!(self.#field.as_ref()),
+                    "",
+                )
+            }
+        };
+        let text = format!(" {summary}{note}");
+        quote! {
+            #[doc = #text]
+            #dep
+            #[inline]
+            pub fn #field(&self) -> #ret {
+                #body
+            }
+        }
+    });
+    let name = ident(&s.rust_name);
+    let builder = (s.role == Role::Shared).then(|| {
+        let b = builder_name(s);
+        let text = format!(" A builder for [`{}`].", s.rust_name);
+        quote! {
+            #[doc = #text]
+            #[inline]
+            pub fn builder() -> crate::types::builders::#b {
+                ::std::default::Default::default()
+            }
+        }
+    });
+    quote! {
+        impl #name {
+            #builder
+            #(#methods)*
+        }
+    }
+}
+
+fn builder_name(s: &Structure) -> proc_macro2::Ident {
+    quote::format_ident!("{}Builder", s.rust_name)
+}
+
+/// The builder of a nested type, as aws-sdk-s3 has one: the member setters of fluent
+/// builders, and `build()`, which returns the value, or where the type has required
+/// members a `Result` whose error names the first one missing.
+pub fn builder(s: &Structure, svc: &Service) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let b = builder_name(s);
+    let owner = format!("crate::types::{}", s.rust_name);
+    let setters = super::setters::setters(s, svc, &quote!(inner), &owner);
+    let doc = format!(" Builds a [`{0}`]({owner}).", s.rust_name);
+    let required: Vec<_> = s
+        .members
+        .iter()
+        .filter(|m| m.required && m.ty != Type::Stream)
+        .collect();
+    let build = if required.is_empty() {
+        quote! {
+            /// The value built.
+            #[inline]
+            pub fn build(self) -> crate::types::#name {
+                self.inner
+            }
+        }
+    } else {
+        let shape = &s.name;
+        let checks = required.iter().map(|m| {
+            let field = ident(&m.field);
+            let member = &m.name;
+            quote!(crate::runtime::required(self.inner.#field.as_ref(), #shape, #member)?;)
+        });
+        quote! {
+            /// The value built, or an error naming the first required member not set.
+            #[inline]
+            pub fn build(self) -> ::std::result::Result<crate::types::#name, crate::error::BuildError> {
+                #(#checks)*
+                Ok(self.inner)
+            }
+        }
+    };
+    let mut derives = vec![quote!(Default), quote!(Debug)];
+    if !s.streaming {
+        derives.push(quote!(Clone));
+        derives.push(quote!(PartialEq));
+    }
+    quote! {
+        #[doc = #doc]
+        #[derive(#(#derives),*)]
+        pub struct #b {
+            inner: crate::types::#name,
+        }
+
+        impl #b {
+            #(#setters)*
+            #build
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Rust names for model names: fields, types, methods and enum variants.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToUpperCamelCase;
 
 /// Words Rust reserves; a field with one of these names becomes a raw identifier.
 const KEYWORDS: &[&str] = &[
@@ -14,10 +14,12 @@ const KEYWORDS: &[&str] = &[
 /// Names that cannot be raw identifiers either.
 const UNRAWABLE: &[&str] = &["crate", "self", "super", "Self"];
 
-/// The Rust field (or method) name for a model member or operation name: snake case, with
-/// keywords escaped as raw identifiers (`Type` becomes `r#type`).
+/// The Rust field (or method) name for a model member or operation name: snake case as
+/// boto3 spells it (botocore's `xform_name`, which aws-sdk-s3 agrees with:
+/// `ChecksumCRC32C` becomes `checksum_crc32_c`), with keywords escaped as raw identifiers
+/// (`Type` becomes `r#type`).
 pub fn field(name: &str) -> String {
-    let snake = name.to_snake_case();
+    let snake = snake_case(name);
     if UNRAWABLE.contains(&snake.as_str()) {
         format!("{snake}_")
     } else if KEYWORDS.contains(&snake.as_str()) {
@@ -25,6 +27,68 @@ pub fn field(name: &str) -> String {
     } else {
         snake
     }
+}
+
+/// botocore's `xform_name`: a plural acronym at the end becomes a word of its own
+/// (`ARNs` -> `_arns`), then a separator goes before each capitalised word (`[A-Z][a-z]+`)
+/// that follows any character, and between a lowercase letter or digit and a capital.
+/// Names that already hold an underscore are kept as they are.
+pub fn snake_case(name: &str) -> String {
+    if name.contains('_') {
+        return name.to_string();
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let mut base = chars.clone();
+    // `[A-Z]{2,}s$`: the run of capitals before a final `s`.
+    if let Some((&'s', head)) = chars.split_last() {
+        let run = head
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        if run >= 2 {
+            let start = head.len() - run;
+            base = chars[..start].to_vec();
+            base.push('_');
+            base.extend(chars[start..].iter().map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    // `(.)([A-Z][a-z]+)` -> `\1_\2`, left to right without overlaps.
+    let mut first = Vec::with_capacity(base.len() + 8);
+    let mut i = 0;
+    while i < base.len() {
+        let word = base.get(i + 1).is_some_and(char::is_ascii_uppercase)
+            && base.get(i + 2).is_some_and(char::is_ascii_lowercase);
+        if word {
+            let end = (i + 2..base.len())
+                .find(|&j| !base[j].is_ascii_lowercase())
+                .unwrap_or(base.len());
+            first.push(base[i]);
+            first.push('_');
+            first.extend_from_slice(&base[i + 1..end]);
+            i = end;
+        } else {
+            first.push(base[i]);
+            i += 1;
+        }
+    }
+    // `([a-z0-9])([A-Z])` -> `\1_\2`, then lowercase.
+    let mut out = String::with_capacity(first.len() + 8);
+    let mut i = 0;
+    while i < first.len() {
+        let c = first[i];
+        let next_capital = first.get(i + 1).is_some_and(char::is_ascii_uppercase);
+        if (c.is_ascii_lowercase() || c.is_ascii_digit()) && next_capital {
+            out.push(c);
+            out.push('_');
+            out.push(first[i + 1].to_ascii_lowercase());
+            i += 2;
+        } else {
+            out.push(c.to_ascii_lowercase());
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The Rust type name for a shape name (`SSEKMS` becomes `Ssekms`, as in aws-sdk-s3).
@@ -65,8 +129,13 @@ mod tests {
             ("SSECustomerKeyMD5", "sse_customer_key_md5"),
             ("ContentMD5", "content_md5"),
             ("ChecksumCRC32", "checksum_crc32"),
-            ("ChecksumCRC32C", "checksum_crc32c"),
-            ("ChecksumCRC64NVME", "checksum_crc64nvme"),
+            ("ChecksumCRC32C", "checksum_crc32_c"),
+            ("ChecksumCRC64NVME", "checksum_crc64_nvme"),
+            ("S3BucketDestination", "s3_bucket_destination"),
+            ("IDs", "_ids"),
+            ("TopicARNs", "topic_arns"),
+            ("HTTPSRedirect", "https_redirect"),
+            ("Key_Marker", "Key_Marker"),
             ("ChecksumSHA256", "checksum_sha256"),
             ("ETag", "e_tag"),
             ("VersionId", "version_id"),

@@ -3964,6 +3964,18 @@ pub struct AbortIncompleteMultipartUpload {
     /// Days after an upload was started before S3 aborts it if it is still incomplete.
     pub days_after_initiation: ::std::option::Option<i32>,
 }
+impl AbortIncompleteMultipartUpload {
+    /// A builder for [`AbortIncompleteMultipartUpload`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AbortIncompleteMultipartUploadBuilder {
+        ::std::default::Default::default()
+    }
+    /// Days after an upload was started before S3 aborts it if it is still incomplete.
+    #[inline]
+    pub fn days_after_initiation(&self) -> ::std::option::Option<i32> {
+        self.days_after_initiation
+    }
+}
 /// The Transfer Acceleration setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -3974,6 +3986,20 @@ pub struct AbortIncompleteMultipartUpload {
 pub struct AccelerateConfiguration {
     /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
     pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
+}
+impl AccelerateConfiguration {
+    /// A builder for [`AccelerateConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AccelerateConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketAccelerateStatus> {
+        self.status.as_ref()
+    }
 }
 /// An access control list together with the owner of the bucket or object it applies to.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -3988,6 +4014,23 @@ pub struct AccessControlPolicy {
     /// The account that owns the bucket or object.
     pub owner: ::std::option::Option<crate::types::Owner>,
 }
+impl AccessControlPolicy {
+    /// A builder for [`AccessControlPolicy`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AccessControlPolicyBuilder {
+        ::std::default::Default::default()
+    }
+    /// The permissions granted, one entry per grantee and permission. Empty when absent.
+    #[inline]
+    pub fn grants(&self) -> &[crate::types::Grant] {
+        self.grants.as_deref().unwrap_or_default()
+    }
+    /// The account that owns the bucket or object.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+}
 /// Changes who owns the replicas in cross-account replication.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -3998,6 +4041,18 @@ pub struct AccessControlPolicy {
 pub struct AccessControlTranslation {
     /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner. Required.
     pub owner: ::std::option::Option<crate::types::OwnerOverride>,
+}
+impl AccessControlTranslation {
+    /// A builder for [`AccessControlTranslation`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AccessControlTranslationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::OwnerOverride> {
+        self.owner.as_ref()
+    }
 }
 /// Combines conditions for an analytics filter; an object must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4011,6 +4066,23 @@ pub struct AnalyticsAndOperator {
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Only objects carrying all of these tags.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+impl AnalyticsAndOperator {
+    /// A builder for [`AnalyticsAndOperator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnalyticsAndOperatorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only objects carrying all of these tags. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// A storage class analysis configuration: which objects to analyze and where to export the results.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4029,6 +4101,30 @@ pub struct AnalyticsConfiguration {
         crate::types::StorageClassAnalysis,
     >,
 }
+impl AnalyticsConfiguration {
+    /// A builder for [`AnalyticsConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnalyticsConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Identifier of the configuration, unique among the bucket's analytics configurations.
+    #[inline]
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
+    #[inline]
+    pub fn filter(&self) -> ::std::option::Option<&crate::types::AnalyticsFilter> {
+        self.filter.as_ref()
+    }
+    /// What the analysis produces, including an optional export of its daily results.
+    #[inline]
+    pub fn storage_class_analysis(
+        &self,
+    ) -> ::std::option::Option<&crate::types::StorageClassAnalysis> {
+        self.storage_class_analysis.as_ref()
+    }
+}
 /// Where storage class analysis results are exported.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4041,6 +4137,20 @@ pub struct AnalyticsExportDestination {
     pub s3_bucket_destination: ::std::option::Option<
         crate::types::AnalyticsS3BucketDestination,
     >,
+}
+impl AnalyticsExportDestination {
+    /// A builder for [`AnalyticsExportDestination`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnalyticsExportDestinationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The bucket and format used for the exported files.
+    #[inline]
+    pub fn s3_bucket_destination(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AnalyticsS3BucketDestination> {
+        self.s3_bucket_destination.as_ref()
+    }
 }
 /// Selects the objects a storage class analysis covers. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4056,6 +4166,28 @@ pub struct AnalyticsFilter {
     pub tag: ::std::option::Option<crate::types::Tag>,
     /// Only objects meeting all of several conditions: a prefix and one or more tags.
     pub and: ::std::option::Option<crate::types::AnalyticsAndOperator>,
+}
+impl AnalyticsFilter {
+    /// A builder for [`AnalyticsFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnalyticsFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only objects carrying this tag.
+    #[inline]
+    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+        self.tag.as_ref()
+    }
+    /// Only objects meeting all of several conditions: a prefix and one or more tags.
+    #[inline]
+    pub fn and(&self) -> ::std::option::Option<&crate::types::AnalyticsAndOperator> {
+        self.and.as_ref()
+    }
 }
 /// The bucket that receives storage class analysis exports, and their file format.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4074,6 +4206,35 @@ pub struct AnalyticsS3BucketDestination {
     /// Key prefix added to the names of the exported files in the destination bucket.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
+impl AnalyticsS3BucketDestination {
+    /// A builder for [`AnalyticsS3BucketDestination`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnalyticsS3BucketDestinationBuilder {
+        ::std::default::Default::default()
+    }
+    /// File format of the exported results; only `CSV` is supported.
+    #[inline]
+    pub fn format(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AnalyticsS3ExportFileFormat> {
+        self.format.as_ref()
+    }
+    /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
+    #[inline]
+    pub fn bucket_account_id(&self) -> ::std::option::Option<&str> {
+        self.bucket_account_id.as_deref()
+    }
+    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
+    #[inline]
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+    /// Key prefix added to the names of the exported files in the destination bucket.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+}
 /// Encryption types that requests to a bucket are not allowed to use.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4086,6 +4247,18 @@ pub struct BlockedEncryptionTypes {
     pub encryption_type: ::std::option::Option<
         ::std::vec::Vec<crate::types::EncryptionType>,
     >,
+}
+impl BlockedEncryptionTypes {
+    /// A builder for [`BlockedEncryptionTypes`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::BlockedEncryptionTypesBuilder {
+        ::std::default::Default::default()
+    }
+    /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing. Empty when absent.
+    #[inline]
+    pub fn encryption_type(&self) -> &[crate::types::EncryptionType] {
+        self.encryption_type.as_deref().unwrap_or_default()
+    }
 }
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4104,6 +4277,33 @@ pub struct Bucket {
     pub bucket_region: ::std::option::Option<::std::string::String>,
     /// Amazon Resource Name (ARN) of the bucket.
     pub bucket_arn: ::std::option::Option<::std::string::String>,
+}
+impl Bucket {
+    /// A builder for [`Bucket`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::BucketBuilder {
+        ::std::default::Default::default()
+    }
+    /// Name of the bucket.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
+    /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
+    #[inline]
+    pub fn creation_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.creation_date.as_ref()
+    }
+    /// Region the bucket is located in.
+    #[inline]
+    pub fn bucket_region(&self) -> ::std::option::Option<&str> {
+        self.bucket_region.as_deref()
+    }
+    /// Amazon Resource Name (ARN) of the bucket.
+    #[inline]
+    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+        self.bucket_arn.as_deref()
+    }
 }
 /// The requested bucket name is already taken by another account; choose a different name.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4130,6 +4330,25 @@ pub struct BucketInfo {
     /// Type of bucket to create.
     pub r#type: ::std::option::Option<crate::types::BucketType>,
 }
+impl BucketInfo {
+    /// A builder for [`BucketInfo`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::BucketInfoBuilder {
+        ::std::default::Default::default()
+    }
+    /// How the bucket's data is replicated within its zone.
+    #[inline]
+    pub fn data_redundancy(
+        &self,
+    ) -> ::std::option::Option<&crate::types::DataRedundancy> {
+        self.data_redundancy.as_ref()
+    }
+    /// Type of bucket to create.
+    #[inline]
+    pub fn r#type(&self) -> ::std::option::Option<&crate::types::BucketType> {
+        self.r#type.as_ref()
+    }
+}
 /// A bucket's lifecycle configuration: the set of rules S3 applies to its objects over time.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4140,6 +4359,18 @@ pub struct BucketInfo {
 pub struct BucketLifecycleConfiguration {
     /// The lifecycle rules, at most 1,000. Required.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+}
+impl BucketLifecycleConfiguration {
+    /// A builder for [`BucketLifecycleConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::BucketLifecycleConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The lifecycle rules, at most 1,000. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::LifecycleRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
 }
 /// The access logging state of a bucket; empty means logging is off.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4152,6 +4383,20 @@ pub struct BucketLoggingStatus {
     /// Where to deliver access logs; leave it out to turn logging off.
     pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
 }
+impl BucketLoggingStatus {
+    /// A builder for [`BucketLoggingStatus`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::BucketLoggingStatusBuilder {
+        ::std::default::Default::default()
+    }
+    /// Where to deliver access logs; leave it out to turn logging off.
+    #[inline]
+    pub fn logging_enabled(
+        &self,
+    ) -> ::std::option::Option<&crate::types::LoggingEnabled> {
+        self.logging_enabled.as_ref()
+    }
+}
 /// The cross-origin resource sharing (CORS) settings of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4163,6 +4408,18 @@ pub struct CorsConfiguration {
     /// The CORS rules, at most 100; S3 uses the first one that matches a request. Required.
     #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
     pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+}
+impl CorsConfiguration {
+    /// A builder for [`CorsConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CorsConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The CORS rules, at most 100; S3 uses the first one that matches a request. Empty when absent.
+    #[inline]
+    pub fn cors_rules(&self) -> &[crate::types::CorsRule] {
+        self.cors_rules.as_deref().unwrap_or_default()
+    }
 }
 /// One cross-origin access rule: which origins may use which methods and headers, and what browsers may read and cache.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4185,6 +4442,43 @@ pub struct CorsRule {
     pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
     pub max_age_seconds: ::std::option::Option<i32>,
+}
+impl CorsRule {
+    /// A builder for [`CorsRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CorsRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional name for the rule, up to 255 characters.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard. Empty when absent.
+    #[inline]
+    pub fn allowed_headers(&self) -> &[::std::string::String] {
+        self.allowed_headers.as_deref().unwrap_or_default()
+    }
+    /// HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`. Empty when absent.
+    #[inline]
+    pub fn allowed_methods(&self) -> &[::std::string::String] {
+        self.allowed_methods.as_deref().unwrap_or_default()
+    }
+    /// Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins. Empty when absent.
+    #[inline]
+    pub fn allowed_origins(&self) -> &[::std::string::String] {
+        self.allowed_origins.as_deref().unwrap_or_default()
+    }
+    /// Response headers that scripts in the browser may read, such as `ETag`. Empty when absent.
+    #[inline]
+    pub fn expose_headers(&self) -> &[::std::string::String] {
+        self.expose_headers.as_deref().unwrap_or_default()
+    }
+    /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
+    #[inline]
+    pub fn max_age_seconds(&self) -> ::std::option::Option<i32> {
+        self.max_age_seconds
+    }
 }
 /// How to parse CSV input data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4209,6 +4503,50 @@ pub struct CsvInput {
     /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
     pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
 }
+impl CsvInput {
+    /// A builder for [`CsvInput`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CsvInputBuilder {
+        ::std::default::Default::default()
+    }
+    /// How to treat the first line of the file; defaults to `NONE`.
+    #[inline]
+    pub fn file_header_info(
+        &self,
+    ) -> ::std::option::Option<&crate::types::FileHeaderInfo> {
+        self.file_header_info.as_ref()
+    }
+    /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
+    #[inline]
+    pub fn comments(&self) -> ::std::option::Option<&str> {
+        self.comments.as_deref()
+    }
+    /// Single character that escapes a quote character inside a quoted value.
+    #[inline]
+    pub fn quote_escape_character(&self) -> ::std::option::Option<&str> {
+        self.quote_escape_character.as_deref()
+    }
+    /// Character that separates records; defaults to a newline.
+    #[inline]
+    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+        self.record_delimiter.as_deref()
+    }
+    /// Character that separates fields within a record; defaults to a comma.
+    #[inline]
+    pub fn field_delimiter(&self) -> ::std::option::Option<&str> {
+        self.field_delimiter.as_deref()
+    }
+    /// Character used to quote values that contain delimiters; defaults to a double quote.
+    #[inline]
+    pub fn quote_character(&self) -> ::std::option::Option<&str> {
+        self.quote_character.as_deref()
+    }
+    /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
+    #[inline]
+    pub fn allow_quoted_record_delimiter(&self) -> ::std::option::Option<bool> {
+        self.allow_quoted_record_delimiter
+    }
+}
 /// How to format query results as CSV.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4227,6 +4565,38 @@ pub struct CsvOutput {
     pub field_delimiter: ::std::option::Option<::std::string::String>,
     /// Character used to quote values; defaults to a double quote.
     pub quote_character: ::std::option::Option<::std::string::String>,
+}
+impl CsvOutput {
+    /// A builder for [`CsvOutput`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CsvOutputBuilder {
+        ::std::default::Default::default()
+    }
+    /// When to put quotes around output values; defaults to `ASNEEDED`.
+    #[inline]
+    pub fn quote_fields(&self) -> ::std::option::Option<&crate::types::QuoteFields> {
+        self.quote_fields.as_ref()
+    }
+    /// Single character used to escape a quote character inside a quoted value.
+    #[inline]
+    pub fn quote_escape_character(&self) -> ::std::option::Option<&str> {
+        self.quote_escape_character.as_deref()
+    }
+    /// Character written between records; defaults to a newline.
+    #[inline]
+    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+        self.record_delimiter.as_deref()
+    }
+    /// Character written between fields; defaults to a comma.
+    #[inline]
+    pub fn field_delimiter(&self) -> ::std::option::Option<&str> {
+        self.field_delimiter.as_deref()
+    }
+    /// Character used to quote values; defaults to a double quote.
+    #[inline]
+    pub fn quote_character(&self) -> ::std::option::Option<&str> {
+        self.quote_character.as_deref()
+    }
 }
 /// Legacy-format settings for invoking a Lambda function on bucket events.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4248,6 +4618,39 @@ pub struct CloudFunctionConfiguration {
     /// ARN of the IAM role S3 assumes to invoke the function.
     pub invocation_role: ::std::option::Option<::std::string::String>,
 }
+impl CloudFunctionConfiguration {
+    /// A builder for [`CloudFunctionConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CloudFunctionConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// A single bucket event that invokes the function; replaced by `Events`.
+    #[deprecated]
+    #[inline]
+    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+        self.event.as_ref()
+    }
+    /// Bucket events that invoke the function. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// ARN of the Lambda function to invoke.
+    #[inline]
+    pub fn cloud_function(&self) -> ::std::option::Option<&str> {
+        self.cloud_function.as_deref()
+    }
+    /// ARN of the IAM role S3 assumes to invoke the function.
+    #[inline]
+    pub fn invocation_role(&self) -> ::std::option::Option<&str> {
+        self.invocation_role.as_deref()
+    }
+}
 /// A group of keys that share a prefix up to the delimiter, returned in place of the individual keys.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4259,6 +4662,18 @@ pub struct CommonPrefix {
     /// The shared prefix, ending with the delimiter.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
+impl CommonPrefix {
+    /// A builder for [`CommonPrefix`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CommonPrefixBuilder {
+        ::std::default::Default::default()
+    }
+    /// The shared prefix, ending with the delimiter.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+}
 /// The list of parts to assemble, sent as the `CompleteMultipartUpload` XML body.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4269,6 +4684,18 @@ pub struct CommonPrefix {
 pub struct CompletedMultipartUpload {
     /// Parts making up the object, in ascending part-number order.
     pub parts: ::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>>,
+}
+impl CompletedMultipartUpload {
+    /// A builder for [`CompletedMultipartUpload`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CompletedMultipartUploadBuilder {
+        ::std::default::Default::default()
+    }
+    /// Parts making up the object, in ascending part-number order. Empty when absent.
+    #[inline]
+    pub fn parts(&self) -> &[crate::types::CompletedPart] {
+        self.parts.as_deref().unwrap_or_default()
+    }
 }
 /// One part to include when completing a multipart upload, identified by its part number and `ETag`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4285,10 +4712,10 @@ pub struct CompletedPart {
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
@@ -4313,6 +4740,73 @@ pub struct CompletedPart {
     /// Number of the part, from 1 to 10,000.
     pub part_number: ::std::option::Option<i32>,
 }
+impl CompletedPart {
+    /// A builder for [`CompletedPart`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CompletedPartBuilder {
+        ::std::default::Default::default()
+    }
+    /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// Number of the part, from 1 to 10,000.
+    #[inline]
+    pub fn part_number(&self) -> ::std::option::Option<i32> {
+        self.part_number
+    }
+}
 /// What a website request must match for a routing rule to apply. When both fields are set, both must match.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4325,6 +4819,23 @@ pub struct Condition {
     pub http_error_code_returned_equals: ::std::option::Option<::std::string::String>,
     /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
     pub key_prefix_equals: ::std::option::Option<::std::string::String>,
+}
+impl Condition {
+    /// A builder for [`Condition`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ConditionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Apply the rule only when serving the request would return this HTTP error code, such as `404`.
+    #[inline]
+    pub fn http_error_code_returned_equals(&self) -> ::std::option::Option<&str> {
+        self.http_error_code_returned_equals.as_deref()
+    }
+    /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
+    #[inline]
+    pub fn key_prefix_equals(&self) -> ::std::option::Option<&str> {
+        self.key_prefix_equals.as_deref()
+    }
 }
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4346,10 +4857,10 @@ pub struct CopyObjectResult {
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
@@ -4372,6 +4883,78 @@ pub struct CopyObjectResult {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
+impl CopyObjectResult {
+    /// A builder for [`CopyObjectResult`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CopyObjectResultBuilder {
+        ::std::default::Default::default()
+    }
+    /// Entity tag of the new object, reflecting its content.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Date and time the new object was created.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+}
 /// Result of an `UploadPartCopy`: the new part's `ETag`, modification time, and checksums.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4390,10 +4973,10 @@ pub struct CopyPartResult {
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
@@ -4416,6 +4999,73 @@ pub struct CopyPartResult {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
+impl CopyPartResult {
+    /// A builder for [`CopyPartResult`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CopyPartResultBuilder {
+        ::std::default::Default::default()
+    }
+    /// Entity tag of the copied part; use it when completing the upload.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// When the part was created.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Base64-encoded CRC32 checksum of the copied part.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the copied part.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the copied part.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the copied part.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the copied part.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the copied part.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the copied part.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the copied part.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the copied part.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the copied part.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+}
 /// Configuration sent in the body of a `CreateBucket` request.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4435,6 +5085,35 @@ pub struct CreateBucketConfiguration {
     /// Tags to attach to the bucket when it is created.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
+impl CreateBucketConfiguration {
+    /// A builder for [`CreateBucketConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::CreateBucketConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Region to create the bucket in; omit it for `us-east-1`.
+    #[inline]
+    pub fn location_constraint(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketLocationConstraint> {
+        self.location_constraint.as_ref()
+    }
+    /// For directory buckets, the Availability Zone or Local Zone to create the bucket in.
+    #[inline]
+    pub fn location(&self) -> ::std::option::Option<&crate::types::LocationInfo> {
+        self.location.as_ref()
+    }
+    /// For directory buckets, the bucket type and data redundancy to use.
+    #[inline]
+    pub fn bucket(&self) -> ::std::option::Option<&crate::types::BucketInfo> {
+        self.bucket.as_ref()
+    }
+    /// Tags to attach to the bucket when it is created. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
 /// The body of a DeleteObjects request: the objects to delete and whether to use quiet mode.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4447,6 +5126,23 @@ pub struct Delete {
     pub objects: ::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>>,
     /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
     pub quiet: ::std::option::Option<bool>,
+}
+impl Delete {
+    /// A builder for [`Delete`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DeleteBuilder {
+        ::std::default::Default::default()
+    }
+    /// The objects to delete, at most 1,000. Empty when absent.
+    #[inline]
+    pub fn objects(&self) -> &[crate::types::ObjectIdentifier] {
+        self.objects.as_deref().unwrap_or_default()
+    }
+    /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
+    #[inline]
+    pub fn quiet(&self) -> ::std::option::Option<bool> {
+        self.quiet
+    }
 }
 /// A delete marker in a version listing: the placeholder version a versioned bucket creates when an object is deleted without naming a version.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4468,6 +5164,38 @@ pub struct DeleteMarkerEntry {
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
 }
+impl DeleteMarkerEntry {
+    /// A builder for [`DeleteMarkerEntry`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DeleteMarkerEntryBuilder {
+        ::std::default::Default::default()
+    }
+    /// Account that created the delete marker.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Key (name) of the object the delete marker belongs to.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// Version ID of the delete marker itself.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// `true` if the delete marker is the current version, so the object currently appears deleted.
+    #[inline]
+    pub fn is_latest(&self) -> ::std::option::Option<bool> {
+        self.is_latest
+    }
+    /// When the delete marker was created.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+}
 /// Setting for copying delete markers to the destination.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4478,6 +5206,20 @@ pub struct DeleteMarkerEntry {
 pub struct DeleteMarkerReplication {
     /// Whether delete markers created in the source bucket are replicated.
     pub status: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
+}
+impl DeleteMarkerReplication {
+    /// A builder for [`DeleteMarkerReplication`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DeleteMarkerReplicationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether delete markers created in the source bucket are replicated.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::DeleteMarkerReplicationStatus> {
+        self.status.as_ref()
+    }
 }
 /// An object that a DeleteObjects request deleted successfully.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4495,6 +5237,33 @@ pub struct DeletedObject {
     pub delete_marker: ::std::option::Option<bool>,
     /// Version ID of the delete marker that was created or removed.
     pub delete_marker_version_id: ::std::option::Option<::std::string::String>,
+}
+impl DeletedObject {
+    /// A builder for [`DeletedObject`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DeletedObjectBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key of the deleted object.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// Version ID of the deleted version, if one was specified.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
+    #[inline]
+    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+        self.delete_marker
+    }
+    /// Version ID of the delete marker that was created or removed.
+    #[inline]
+    pub fn delete_marker_version_id(&self) -> ::std::option::Option<&str> {
+        self.delete_marker_version_id.as_deref()
+    }
 }
 /// Where a replication rule copies objects, and how the replicas are stored and owned there.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4523,6 +5292,54 @@ pub struct Destination {
     /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
     pub metrics: ::std::option::Option<crate::types::Metrics>,
 }
+impl Destination {
+    /// A builder for [`Destination`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DestinationBuilder {
+        ::std::default::Default::default()
+    }
+    /// ARN of the bucket that receives the replicas.
+    #[inline]
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+    /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
+    #[inline]
+    pub fn account(&self) -> ::std::option::Option<&str> {
+        self.account.as_deref()
+    }
+    /// Storage class for the replicas; by default they keep the storage class of the source object.
+    #[inline]
+    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
+    #[inline]
+    pub fn access_control_translation(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AccessControlTranslation> {
+        self.access_control_translation.as_ref()
+    }
+    /// How replicas of SSE-KMS encrypted objects are encrypted in the destination.
+    #[inline]
+    pub fn encryption_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+        self.encryption_configuration.as_ref()
+    }
+    /// Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
+    #[inline]
+    pub fn replication_time(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicationTime> {
+        self.replication_time.as_ref()
+    }
+    /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
+    #[inline]
+    pub fn metrics(&self) -> ::std::option::Option<&crate::types::Metrics> {
+        self.metrics.as_ref()
+    }
+}
 /// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -4550,6 +5367,30 @@ impl ::std::fmt::Debug for Encryption {
             .finish()
     }
 }
+impl Encryption {
+    /// A builder for [`Encryption`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::EncryptionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn encryption_type(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.encryption_type.as_ref()
+    }
+    /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
+    #[inline]
+    pub fn kms_key_id(&self) -> ::std::option::Option<&str> {
+        self.kms_key_id.as_deref()
+    }
+    /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
+    #[inline]
+    pub fn kms_context(&self) -> ::std::option::Option<&str> {
+        self.kms_context.as_deref()
+    }
+}
 /// Encryption settings for replicas in the destination bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4561,6 +5402,18 @@ pub struct EncryptionConfiguration {
     /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
     #[cfg_attr(feature = "serde", serde(rename = "ReplicaKmsKeyID"))]
     pub replica_kms_key_id: ::std::option::Option<::std::string::String>,
+}
+impl EncryptionConfiguration {
+    /// A builder for [`EncryptionConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::EncryptionConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
+    #[inline]
+    pub fn replica_kms_key_id(&self) -> ::std::option::Option<&str> {
+        self.replica_kms_key_id.as_deref()
+    }
 }
 /// The encryption type in the request does not match the encryption type of the existing object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4585,6 +5438,33 @@ pub struct Error {
     /// Human-readable description of the error.
     pub message: ::std::option::Option<::std::string::String>,
 }
+impl Error {
+    /// A builder for [`Error`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ErrorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key of the object that could not be deleted.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// Version ID of the object that could not be deleted, if one was specified.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Error code explaining why the deletion failed, such as `AccessDenied`.
+    #[inline]
+    pub fn code(&self) -> ::std::option::Option<&str> {
+        self.code.as_deref()
+    }
+    /// Human-readable description of the error.
+    #[inline]
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.message.as_deref()
+    }
+}
 /// The page a static website serves on a 4xx error.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4596,6 +5476,18 @@ pub struct ErrorDocument {
     /// Key of the object to serve when an error occurs, such as `error.html`. Required.
     pub key: ::std::option::Option<::std::string::String>,
 }
+impl ErrorDocument {
+    /// A builder for [`ErrorDocument`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ErrorDocumentBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key of the object to serve when an error occurs, such as `error.html`.
+    #[inline]
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or_default()
+    }
+}
 /// Turns on delivery of all the bucket's events to Amazon EventBridge. It has no settings: its presence is the switch.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4604,6 +5496,13 @@ pub struct ErrorDocument {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct EventBridgeConfiguration {}
+impl EventBridgeConfiguration {
+    /// A builder for [`EventBridgeConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::EventBridgeConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+}
 /// Setting for replicating objects that were already in the source bucket when the rule was created.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4614,6 +5513,20 @@ pub struct EventBridgeConfiguration {}
 pub struct ExistingObjectReplication {
     /// Whether existing objects are replicated. Required.
     pub status: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
+}
+impl ExistingObjectReplication {
+    /// A builder for [`ExistingObjectReplication`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ExistingObjectReplicationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether existing objects are replicated.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ExistingObjectReplicationStatus> {
+        self.status.as_ref()
+    }
 }
 /// One condition on object keys: the key must start or end with a given string.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4628,6 +5541,23 @@ pub struct FilterRule {
     /// The text the key must start or end with, such as `images/` or `.jpg`.
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl FilterRule {
+    /// A builder for [`FilterRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::FilterRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&crate::types::FilterRuleName> {
+        self.name.as_ref()
+    }
+    /// The text the key must start or end with, such as `images/` or `.jpg`.
+    #[inline]
+    pub fn value(&self) -> ::std::option::Option<&str> {
+        self.value.as_deref()
+    }
+}
 /// Retrieval settings for restoring an object from an archive storage class.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4638,6 +5568,18 @@ pub struct FilterRule {
 pub struct GlacierJobParameters {
     /// Retrieval speed tier to use; faster tiers cost more. Required.
     pub tier: ::std::option::Option<crate::types::Tier>,
+}
+impl GlacierJobParameters {
+    /// A builder for [`GlacierJobParameters`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::GlacierJobParametersBuilder {
+        ::std::default::Default::default()
+    }
+    /// Retrieval speed tier to use; faster tiers cost more.
+    #[inline]
+    pub fn tier(&self) -> ::std::option::Option<&crate::types::Tier> {
+        self.tier.as_ref()
+    }
 }
 /// One permission given to one grantee in an access control list.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4651,6 +5593,23 @@ pub struct Grant {
     pub grantee: ::std::option::Option<crate::types::Grantee>,
     /// The permission given.
     pub permission: ::std::option::Option<crate::types::Permission>,
+}
+impl Grant {
+    /// A builder for [`Grant`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::GrantBuilder {
+        ::std::default::Default::default()
+    }
+    /// Who receives the permission.
+    #[inline]
+    pub fn grantee(&self) -> ::std::option::Option<&crate::types::Grantee> {
+        self.grantee.as_ref()
+    }
+    /// The permission given.
+    #[inline]
+    pub fn permission(&self) -> ::std::option::Option<&crate::types::Permission> {
+        self.permission.as_ref()
+    }
 }
 /// The recipient of an ACL grant: an account identified by canonical user ID or email address, or a predefined group identified by URI.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4675,6 +5634,38 @@ pub struct Grantee {
     #[cfg_attr(feature = "serde", serde(rename = "URI"))]
     pub uri: ::std::option::Option<::std::string::String>,
 }
+impl Grantee {
+    /// A builder for [`Grantee`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::GranteeBuilder {
+        ::std::default::Default::default()
+    }
+    /// Display name of the grantee's account; returned by S3 only, and being phased out.
+    #[inline]
+    pub fn display_name(&self) -> ::std::option::Option<&str> {
+        self.display_name.as_deref()
+    }
+    /// Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
+    #[inline]
+    pub fn email_address(&self) -> ::std::option::Option<&str> {
+        self.email_address.as_deref()
+    }
+    /// Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// How the grantee is identified: by canonical user ID, email address or group URI.
+    #[inline]
+    pub fn r#type(&self) -> ::std::option::Option<&crate::types::Type> {
+        self.r#type.as_ref()
+    }
+    /// URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
+    #[inline]
+    pub fn uri(&self) -> ::std::option::Option<&str> {
+        self.uri.as_deref()
+    }
+}
 /// The default page of a static website.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4685,6 +5676,18 @@ pub struct Grantee {
 pub struct IndexDocument {
     /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash. Required.
     pub suffix: ::std::option::Option<::std::string::String>,
+}
+impl IndexDocument {
+    /// A builder for [`IndexDocument`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::IndexDocumentBuilder {
+        ::std::default::Default::default()
+    }
+    /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash.
+    #[inline]
+    pub fn suffix(&self) -> &str {
+        self.suffix.as_deref().unwrap_or_default()
+    }
 }
 /// The principal that started a multipart upload.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4699,6 +5702,23 @@ pub struct Initiator {
     pub id: ::std::option::Option<::std::string::String>,
     /// Display name of the principal that started the upload, when available.
     pub display_name: ::std::option::Option<::std::string::String>,
+}
+impl Initiator {
+    /// A builder for [`Initiator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InitiatorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Display name of the principal that started the upload, when available.
+    #[inline]
+    pub fn display_name(&self) -> ::std::option::Option<&str> {
+        self.display_name.as_deref()
+    }
 }
 /// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4718,6 +5738,35 @@ pub struct InputSerialization {
     pub json: ::std::option::Option<crate::types::JsonInput>,
     /// Selects Apache Parquet as the input format.
     pub parquet: ::std::option::Option<crate::types::ParquetInput>,
+}
+impl InputSerialization {
+    /// A builder for [`InputSerialization`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InputSerializationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Settings for reading CSV data.
+    #[inline]
+    pub fn csv(&self) -> ::std::option::Option<&crate::types::CsvInput> {
+        self.csv.as_ref()
+    }
+    /// How the input data is compressed; defaults to `NONE`.
+    #[inline]
+    pub fn compression_type(
+        &self,
+    ) -> ::std::option::Option<&crate::types::CompressionType> {
+        self.compression_type.as_ref()
+    }
+    /// Settings for reading JSON data.
+    #[inline]
+    pub fn json(&self) -> ::std::option::Option<&crate::types::JsonInput> {
+        self.json.as_ref()
+    }
+    /// Selects Apache Parquet as the input format.
+    #[inline]
+    pub fn parquet(&self) -> ::std::option::Option<&crate::types::ParquetInput> {
+        self.parquet.as_ref()
+    }
 }
 /// The object is archived and cannot be read until it has been restored.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4768,6 +5817,52 @@ pub struct InventoryConfiguration {
     /// How often a new report is produced. Required.
     pub schedule: ::std::option::Option<crate::types::InventorySchedule>,
 }
+impl InventoryConfiguration {
+    /// A builder for [`InventoryConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Where the inventory reports are written.
+    #[inline]
+    pub fn destination(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InventoryDestination> {
+        self.destination.as_ref()
+    }
+    /// Whether reports are produced; `false` keeps the configuration but pauses delivery.
+    #[inline]
+    pub fn is_enabled(&self) -> bool {
+        self.is_enabled.unwrap_or_default()
+    }
+    /// Limits the report to objects whose keys start with a prefix; without it all objects are listed.
+    #[inline]
+    pub fn filter(&self) -> ::std::option::Option<&crate::types::InventoryFilter> {
+        self.filter.as_ref()
+    }
+    /// Identifier of the configuration, unique among the bucket's inventory configurations.
+    #[inline]
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// Whether the report lists every object version or only the current ones.
+    #[inline]
+    pub fn included_object_versions(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InventoryIncludedObjectVersions> {
+        self.included_object_versions.as_ref()
+    }
+    /// Extra metadata columns to include for each object, beyond the key and the version fields that are always present. Empty when absent.
+    #[inline]
+    pub fn optional_fields(&self) -> &[crate::types::InventoryOptionalField] {
+        self.optional_fields.as_deref().unwrap_or_default()
+    }
+    /// How often a new report is produced.
+    #[inline]
+    pub fn schedule(&self) -> ::std::option::Option<&crate::types::InventorySchedule> {
+        self.schedule.as_ref()
+    }
+}
 /// Where inventory reports are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4780,6 +5875,20 @@ pub struct InventoryDestination {
     pub s3_bucket_destination: ::std::option::Option<
         crate::types::InventoryS3BucketDestination,
     >,
+}
+impl InventoryDestination {
+    /// A builder for [`InventoryDestination`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryDestinationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The bucket, format, and encryption used for the report files.
+    #[inline]
+    pub fn s3_bucket_destination(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InventoryS3BucketDestination> {
+        self.s3_bucket_destination.as_ref()
+    }
 }
 /// Server-side encryption for inventory report files. Set one of the two members.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4796,6 +5905,23 @@ pub struct InventoryEncryption {
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMS"))]
     pub ssekms: ::std::option::Option<crate::types::Ssekms>,
 }
+impl InventoryEncryption {
+    /// A builder for [`InventoryEncryption`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryEncryptionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Encrypt the report files with S3-managed keys.
+    #[inline]
+    pub fn sses3(&self) -> ::std::option::Option<&crate::types::Sses3> {
+        self.sses3.as_ref()
+    }
+    /// Encrypt the report files with a KMS key.
+    #[inline]
+    pub fn ssekms(&self) -> ::std::option::Option<&crate::types::Ssekms> {
+        self.ssekms.as_ref()
+    }
+}
 /// Selects the objects an inventory report lists.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4806,6 +5932,18 @@ pub struct InventoryEncryption {
 pub struct InventoryFilter {
     /// Only objects whose keys start with this prefix are listed. Required.
     pub prefix: ::std::option::Option<::std::string::String>,
+}
+impl InventoryFilter {
+    /// A builder for [`InventoryFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only objects whose keys start with this prefix are listed.
+    #[inline]
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or_default()
+    }
 }
 /// The bucket that receives inventory reports, with the file format and encryption of the reports.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4826,6 +5964,40 @@ pub struct InventoryS3BucketDestination {
     /// Server-side encryption to apply to the report files; none is requested when absent.
     pub encryption: ::std::option::Option<crate::types::InventoryEncryption>,
 }
+impl InventoryS3BucketDestination {
+    /// A builder for [`InventoryS3BucketDestination`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryS3BucketDestinationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Account ID expected to own the destination bucket; S3 checks it before delivering reports.
+    #[inline]
+    pub fn account_id(&self) -> ::std::option::Option<&str> {
+        self.account_id.as_deref()
+    }
+    /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
+    #[inline]
+    pub fn bucket(&self) -> &str {
+        self.bucket.as_deref().unwrap_or_default()
+    }
+    /// File format of the reports: `CSV`, `ORC`, or `Parquet`.
+    #[inline]
+    pub fn format(&self) -> ::std::option::Option<&crate::types::InventoryFormat> {
+        self.format.as_ref()
+    }
+    /// Key prefix added to the names of the report files in the destination bucket.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Server-side encryption to apply to the report files; none is requested when absent.
+    #[inline]
+    pub fn encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InventoryEncryption> {
+        self.encryption.as_ref()
+    }
+}
 /// How often S3 produces an inventory report.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4836,6 +6008,18 @@ pub struct InventoryS3BucketDestination {
 pub struct InventorySchedule {
     /// Report frequency, `Daily` or `Weekly`. Required.
     pub frequency: ::std::option::Option<crate::types::InventoryFrequency>,
+}
+impl InventorySchedule {
+    /// A builder for [`InventorySchedule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::InventoryScheduleBuilder {
+        ::std::default::Default::default()
+    }
+    /// Report frequency, `Daily` or `Weekly`.
+    #[inline]
+    pub fn frequency(&self) -> ::std::option::Option<&crate::types::InventoryFrequency> {
+        self.frequency.as_ref()
+    }
 }
 /// How to parse JSON input data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4848,6 +6032,18 @@ pub struct JsonInput {
     /// Whether the input is one JSON document or one JSON object per line.
     pub r#type: ::std::option::Option<crate::types::JsonType>,
 }
+impl JsonInput {
+    /// A builder for [`JsonInput`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::JsonInputBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether the input is one JSON document or one JSON object per line.
+    #[inline]
+    pub fn r#type(&self) -> ::std::option::Option<&crate::types::JsonType> {
+        self.r#type.as_ref()
+    }
+}
 /// How to format query results as JSON.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4858,6 +6054,18 @@ pub struct JsonInput {
 pub struct JsonOutput {
     /// Character written after each record; defaults to a newline.
     pub record_delimiter: ::std::option::Option<::std::string::String>,
+}
+impl JsonOutput {
+    /// A builder for [`JsonOutput`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::JsonOutputBuilder {
+        ::std::default::Default::default()
+    }
+    /// Character written after each record; defaults to a newline.
+    #[inline]
+    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+        self.record_delimiter.as_deref()
+    }
 }
 /// Invokes a Lambda function for selected bucket events. The function's resource policy must allow S3 to invoke it.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4876,6 +6084,35 @@ pub struct LambdaFunctionConfiguration {
     /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
+impl LambdaFunctionConfiguration {
+    /// A builder for [`LambdaFunctionConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LambdaFunctionConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// ARN of the Lambda function S3 invokes, asynchronously, for each matching event.
+    #[inline]
+    pub fn lambda_function_arn(&self) -> &str {
+        self.lambda_function_arn.as_deref().unwrap_or_default()
+    }
+    /// Bucket events that invoke the function, such as `s3:ObjectCreated:Put`. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
+    #[inline]
+    pub fn filter(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+        self.filter.as_ref()
+    }
+}
 /// A lifecycle configuration in the original prefix-based format, sent with the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4886,6 +6123,18 @@ pub struct LambdaFunctionConfiguration {
 pub struct LifecycleConfiguration {
     /// The lifecycle rules, each covering one key prefix. Required.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
+}
+impl LifecycleConfiguration {
+    /// A builder for [`LifecycleConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LifecycleConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The lifecycle rules, each covering one key prefix. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::Rule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
 }
 /// When objects expire: on a fixed date, at an age in days, or, for delete markers, once no older versions remain. Give only one of these.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4902,6 +6151,28 @@ pub struct LifecycleExpiration {
     pub days: ::std::option::Option<i32>,
     /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
     pub expired_object_delete_marker: ::std::option::Option<bool>,
+}
+impl LifecycleExpiration {
+    /// A builder for [`LifecycleExpiration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LifecycleExpirationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Date on which matching objects expire; must be midnight UTC.
+    #[inline]
+    pub fn date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.date.as_ref()
+    }
+    /// Age in days, counted from creation, at which matching objects expire; must be positive.
+    #[inline]
+    pub fn days(&self) -> ::std::option::Option<i32> {
+        self.days
+    }
+    /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
+    #[inline]
+    pub fn expired_object_delete_marker(&self) -> ::std::option::Option<bool> {
+        self.expired_object_delete_marker
+    }
 }
 /// One lifecycle rule: which objects it selects and what S3 does with them as they age, such as moving them to cheaper storage or deleting them.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4938,6 +6209,67 @@ pub struct LifecycleRule {
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
+impl LifecycleRule {
+    /// A builder for [`LifecycleRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LifecycleRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+    #[inline]
+    pub fn expiration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::LifecycleExpiration> {
+        self.expiration.as_ref()
+    }
+    /// Unique name of the rule, up to 255 characters.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
+    #[deprecated]
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
+    #[inline]
+    pub fn filter(&self) -> ::std::option::Option<&crate::types::LifecycleRuleFilter> {
+        self.filter.as_ref()
+    }
+    /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
+    #[inline]
+    pub fn status(&self) -> ::std::option::Option<&crate::types::ExpirationStatus> {
+        self.status.as_ref()
+    }
+    /// Moves of current versions of matching objects to other storage classes, each at its own age or date. Empty when absent.
+    #[inline]
+    pub fn transitions(&self) -> &[crate::types::Transition] {
+        self.transitions.as_deref().unwrap_or_default()
+    }
+    /// Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets. Empty when absent.
+    #[inline]
+    pub fn noncurrent_version_transitions(
+        &self,
+    ) -> &[crate::types::NoncurrentVersionTransition] {
+        self.noncurrent_version_transitions.as_deref().unwrap_or_default()
+    }
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    #[inline]
+    pub fn noncurrent_version_expiration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NoncurrentVersionExpiration> {
+        self.noncurrent_version_expiration.as_ref()
+    }
+    /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
+    #[inline]
+    pub fn abort_incomplete_multipart_upload(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AbortIncompleteMultipartUpload> {
+        self.abort_incomplete_multipart_upload.as_ref()
+    }
+}
 /// A combination of filter conditions that an object must all meet for a lifecycle rule to apply to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4954,6 +6286,33 @@ pub struct LifecycleRuleAndOperator {
     pub object_size_greater_than: ::std::option::Option<i64>,
     /// The object must be smaller than this many bytes.
     pub object_size_less_than: ::std::option::Option<i64>,
+}
+impl LifecycleRuleAndOperator {
+    /// A builder for [`LifecycleRuleAndOperator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LifecycleRuleAndOperatorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key prefix the object's key must begin with.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Tags the object must all carry, each with the given value. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// The object must be larger than this many bytes.
+    #[inline]
+    pub fn object_size_greater_than(&self) -> ::std::option::Option<i64> {
+        self.object_size_greater_than
+    }
+    /// The object must be smaller than this many bytes.
+    #[inline]
+    pub fn object_size_less_than(&self) -> ::std::option::Option<i64> {
+        self.object_size_less_than
+    }
 }
 /// Selects the objects a lifecycle rule applies to. Set at most one member, using `And` to combine conditions; an empty filter matches every object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -4974,6 +6333,38 @@ pub struct LifecycleRuleFilter {
     /// Several conditions an object must all meet to match.
     pub and: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
 }
+impl LifecycleRuleFilter {
+    /// A builder for [`LifecycleRuleFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LifecycleRuleFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only objects whose keys begin with this string match.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only objects carrying this tag with this value match.
+    #[inline]
+    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+        self.tag.as_ref()
+    }
+    /// Only objects larger than this many bytes match.
+    #[inline]
+    pub fn object_size_greater_than(&self) -> ::std::option::Option<i64> {
+        self.object_size_greater_than
+    }
+    /// Only objects smaller than this many bytes match.
+    #[inline]
+    pub fn object_size_less_than(&self) -> ::std::option::Option<i64> {
+        self.object_size_less_than
+    }
+    /// Several conditions an object must all meet to match.
+    #[inline]
+    pub fn and(&self) -> ::std::option::Option<&crate::types::LifecycleRuleAndOperator> {
+        self.and.as_ref()
+    }
+}
 /// Zone in which a directory bucket is created.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -4986,6 +6377,23 @@ pub struct LocationInfo {
     pub r#type: ::std::option::Option<crate::types::LocationType>,
     /// ID of the zone, such as `usw2-az1`.
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl LocationInfo {
+    /// A builder for [`LocationInfo`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LocationInfoBuilder {
+        ::std::default::Default::default()
+    }
+    /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
+    #[inline]
+    pub fn r#type(&self) -> ::std::option::Option<&crate::types::LocationType> {
+        self.r#type.as_ref()
+    }
+    /// ID of the zone, such as `usw2-az1`.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
 }
 /// Where S3 delivers a bucket's server access logs and how the log objects are named.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5006,6 +6414,35 @@ pub struct LoggingEnabled {
         crate::types::TargetObjectKeyFormat,
     >,
 }
+impl LoggingEnabled {
+    /// A builder for [`LoggingEnabled`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::LoggingEnabledBuilder {
+        ::std::default::Default::default()
+    }
+    /// Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself.
+    #[inline]
+    pub fn target_bucket(&self) -> &str {
+        self.target_bucket.as_deref().unwrap_or_default()
+    }
+    /// Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead. Empty when absent.
+    #[inline]
+    pub fn target_grants(&self) -> &[crate::types::TargetGrant] {
+        self.target_grants.as_deref().unwrap_or_default()
+    }
+    /// Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket.
+    #[inline]
+    pub fn target_prefix(&self) -> &str {
+        self.target_prefix.as_deref().unwrap_or_default()
+    }
+    /// How log object keys are built after the prefix; simple keys are used when absent.
+    #[inline]
+    pub fn target_object_key_format(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TargetObjectKeyFormat> {
+        self.target_object_key_format.as_ref()
+    }
+}
 /// One item of user-defined metadata to store with an object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5019,6 +6456,23 @@ pub struct MetadataEntry {
     /// Value of the metadata item.
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl MetadataEntry {
+    /// A builder for [`MetadataEntry`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MetadataEntryBuilder {
+        ::std::default::Default::default()
+    }
+    /// Name of the metadata item.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
+    /// Value of the metadata item.
+    #[inline]
+    pub fn value(&self) -> ::std::option::Option<&str> {
+        self.value.as_deref()
+    }
+}
 /// Replication metrics settings for a destination.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5031,6 +6485,25 @@ pub struct Metrics {
     pub status: ::std::option::Option<crate::types::MetricsStatus>,
     /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
     pub event_threshold: ::std::option::Option<crate::types::ReplicationTimeValue>,
+}
+impl Metrics {
+    /// A builder for [`Metrics`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MetricsBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether replication metrics are on.
+    #[inline]
+    pub fn status(&self) -> ::std::option::Option<&crate::types::MetricsStatus> {
+        self.status.as_ref()
+    }
+    /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
+    #[inline]
+    pub fn event_threshold(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicationTimeValue> {
+        self.event_threshold.as_ref()
+    }
 }
 /// Combines conditions for a metrics filter; a request must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5047,6 +6520,28 @@ pub struct MetricsAndOperator {
     /// Only requests made through the access point with this ARN.
     pub access_point_arn: ::std::option::Option<::std::string::String>,
 }
+impl MetricsAndOperator {
+    /// A builder for [`MetricsAndOperator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MetricsAndOperatorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only requests for objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only requests for objects carrying all of these tags. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+    /// Only requests made through the access point with this ARN.
+    #[inline]
+    pub fn access_point_arn(&self) -> ::std::option::Option<&str> {
+        self.access_point_arn.as_deref()
+    }
+}
 /// A CloudWatch request metrics configuration: an ID and the objects whose requests it measures.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5059,6 +6554,23 @@ pub struct MetricsConfiguration {
     pub id: ::std::option::Option<::std::string::String>,
     /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
     pub filter: ::std::option::Option<crate::types::MetricsFilter>,
+}
+impl MetricsConfiguration {
+    /// A builder for [`MetricsConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MetricsConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch.
+    #[inline]
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
+    #[inline]
+    pub fn filter(&self) -> ::std::option::Option<&crate::types::MetricsFilter> {
+        self.filter.as_ref()
+    }
 }
 /// Selects the requests a metrics configuration measures. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5076,6 +6588,33 @@ pub struct MetricsFilter {
     pub access_point_arn: ::std::option::Option<::std::string::String>,
     /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
     pub and: ::std::option::Option<crate::types::MetricsAndOperator>,
+}
+impl MetricsFilter {
+    /// A builder for [`MetricsFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MetricsFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Only requests for objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only requests for objects carrying this tag.
+    #[inline]
+    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+        self.tag.as_ref()
+    }
+    /// Only requests made through the access point with this ARN.
+    #[inline]
+    pub fn access_point_arn(&self) -> ::std::option::Option<&str> {
+        self.access_point_arn.as_deref()
+    }
+    /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
+    #[inline]
+    pub fn and(&self) -> ::std::option::Option<&crate::types::MetricsAndOperator> {
+        self.and.as_ref()
+    }
 }
 /// A multipart upload that is still in progress, as reported by `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5104,6 +6643,60 @@ pub struct MultipartUpload {
     pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
     pub version_id: ::std::option::Option<::std::string::String>,
+}
+impl MultipartUpload {
+    /// A builder for [`MultipartUpload`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::MultipartUploadBuilder {
+        ::std::default::Default::default()
+    }
+    /// ID of the multipart upload.
+    #[inline]
+    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+        self.upload_id.as_deref()
+    }
+    /// Key of the object the upload will create.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// When the upload was started.
+    #[inline]
+    pub fn initiated(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.initiated.as_ref()
+    }
+    /// Storage class the completed object will use.
+    #[inline]
+    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Owner of the object being uploaded.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Principal that started the upload.
+    #[inline]
+    pub fn initiator(&self) -> ::std::option::Option<&crate::types::Initiator> {
+        self.initiator.as_ref()
+    }
+    /// Checksum algorithm chosen for the upload.
+    #[inline]
+    pub fn checksum_algorithm(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+        self.checksum_algorithm.as_ref()
+    }
+    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Version ID associated with the upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
 }
 /// The specified bucket does not exist.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5136,6 +6729,23 @@ pub struct NoncurrentVersionExpiration {
     /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
     pub newer_noncurrent_versions: ::std::option::Option<i32>,
 }
+impl NoncurrentVersionExpiration {
+    /// A builder for [`NoncurrentVersionExpiration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::NoncurrentVersionExpirationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Days a version must have been noncurrent before S3 deletes it.
+    #[inline]
+    pub fn noncurrent_days(&self) -> ::std::option::Option<i32> {
+        self.noncurrent_days
+    }
+    /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
+    #[inline]
+    pub fn newer_noncurrent_versions(&self) -> ::std::option::Option<i32> {
+        self.newer_noncurrent_versions
+    }
+}
 /// Moves noncurrent object versions to another storage class a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5150,6 +6760,30 @@ pub struct NoncurrentVersionTransition {
     pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
     /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
     pub newer_noncurrent_versions: ::std::option::Option<i32>,
+}
+impl NoncurrentVersionTransition {
+    /// A builder for [`NoncurrentVersionTransition`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::NoncurrentVersionTransitionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Days a version must have been noncurrent before it moves.
+    #[inline]
+    pub fn noncurrent_days(&self) -> ::std::option::Option<i32> {
+        self.noncurrent_days
+    }
+    /// Storage class to move the noncurrent versions to.
+    #[inline]
+    pub fn storage_class(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransitionStorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
+    #[inline]
+    pub fn newer_noncurrent_versions(&self) -> ::std::option::Option<i32> {
+        self.newer_noncurrent_versions
+    }
 }
 /// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5176,6 +6810,37 @@ pub struct NotificationConfiguration {
         crate::types::EventBridgeConfiguration,
     >,
 }
+impl NotificationConfiguration {
+    /// A builder for [`NotificationConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::NotificationConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// SNS topics to publish event messages to, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn topic_configurations(&self) -> &[crate::types::TopicConfiguration] {
+        self.topic_configurations.as_deref().unwrap_or_default()
+    }
+    /// SQS queues to send event messages to, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn queue_configurations(&self) -> &[crate::types::QueueConfiguration] {
+        self.queue_configurations.as_deref().unwrap_or_default()
+    }
+    /// Lambda functions to invoke for events, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn lambda_function_configurations(
+        &self,
+    ) -> &[crate::types::LambdaFunctionConfiguration] {
+        self.lambda_function_configurations.as_deref().unwrap_or_default()
+    }
+    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+    #[inline]
+    pub fn event_bridge_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::EventBridgeConfiguration> {
+        self.event_bridge_configuration.as_ref()
+    }
+}
 /// A bucket's notification configuration in the legacy format, with at most one destination of each kind. Returned by `GetBucketNotification` and sent by `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5197,6 +6862,34 @@ pub struct NotificationConfigurationDeprecated {
         crate::types::CloudFunctionConfiguration,
     >,
 }
+impl NotificationConfigurationDeprecated {
+    /// A builder for [`NotificationConfigurationDeprecated`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::NotificationConfigurationDeprecatedBuilder {
+        ::std::default::Default::default()
+    }
+    /// The SNS topic that receives event messages, if any.
+    #[inline]
+    pub fn topic_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TopicConfigurationDeprecated> {
+        self.topic_configuration.as_ref()
+    }
+    /// The SQS queue that receives event messages, if any.
+    #[inline]
+    pub fn queue_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::QueueConfigurationDeprecated> {
+        self.queue_configuration.as_ref()
+    }
+    /// The Lambda function invoked for events, if any.
+    #[inline]
+    pub fn cloud_function_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::CloudFunctionConfiguration> {
+        self.cloud_function_configuration.as_ref()
+    }
+}
 /// Selects, by object key, which objects' events are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5207,6 +6900,18 @@ pub struct NotificationConfigurationDeprecated {
 pub struct NotificationConfigurationFilter {
     /// Prefix and suffix rules the object key must match.
     pub key: ::std::option::Option<crate::types::S3KeyFilter>,
+}
+impl NotificationConfigurationFilter {
+    /// A builder for [`NotificationConfigurationFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::NotificationConfigurationFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Prefix and suffix rules the object key must match.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&crate::types::S3KeyFilter> {
+        self.key.as_ref()
+    }
 }
 /// An object entry in a bucket listing.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5238,6 +6943,60 @@ pub struct Object {
     /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
     pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
 }
+impl Object {
+    /// A builder for [`Object`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key (name) of the object.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// When the object was created or last overwritten.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Algorithms used to compute checksums stored with the object. Empty when absent.
+    #[inline]
+    pub fn checksum_algorithm(&self) -> &[crate::types::ChecksumAlgorithm] {
+        self.checksum_algorithm.as_deref().unwrap_or_default()
+    }
+    /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Size of the object in bytes.
+    #[inline]
+    pub fn size(&self) -> ::std::option::Option<i64> {
+        self.size
+    }
+    /// Storage class the object is stored in.
+    #[inline]
+    pub fn storage_class(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObjectStorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
+    #[inline]
+    pub fn restore_status(&self) -> ::std::option::Option<&crate::types::RestoreStatus> {
+        self.restore_status.as_ref()
+    }
+}
 /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectAlreadyInActiveTierError {
@@ -5263,6 +7022,40 @@ pub struct ObjectIdentifier {
     pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
     /// Delete the object only if its size in bytes equals this value.
     pub size: ::std::option::Option<i64>,
+}
+impl ObjectIdentifier {
+    /// A builder for [`ObjectIdentifier`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectIdentifierBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key of the object to delete.
+    #[inline]
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or_default()
+    }
+    /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Delete the object only if its entity tag matches this value.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Delete the object only if its last-modified time equals this value.
+    #[inline]
+    pub fn last_modified_time(
+        &self,
+    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified_time.as_ref()
+    }
+    /// Delete the object only if its size in bytes equals this value.
+    #[inline]
+    pub fn size(&self) -> ::std::option::Option<i64> {
+        self.size
+    }
 }
 /// The source object of a copy is archived and must be restored before it can be copied.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5304,6 +7097,70 @@ pub struct ObjectVersion {
     /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
     pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
 }
+impl ObjectVersion {
+    /// A builder for [`ObjectVersion`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectVersionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Algorithms used to compute checksums stored with this version. Empty when absent.
+    #[inline]
+    pub fn checksum_algorithm(&self) -> &[crate::types::ChecksumAlgorithm] {
+        self.checksum_algorithm.as_deref().unwrap_or_default()
+    }
+    /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Size of this version in bytes.
+    #[inline]
+    pub fn size(&self) -> ::std::option::Option<i64> {
+        self.size
+    }
+    /// Storage class this version is stored in.
+    #[inline]
+    pub fn storage_class(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObjectVersionStorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Key (name) of the object.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// `true` if this is the current version of the object.
+    #[inline]
+    pub fn is_latest(&self) -> ::std::option::Option<bool> {
+        self.is_latest
+    }
+    /// When this version was created.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Owner of this version.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
+    #[inline]
+    pub fn restore_status(&self) -> ::std::option::Option<&crate::types::RestoreStatus> {
+        self.restore_status.as_ref()
+    }
+}
 /// Where the results of a select restore request are written.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5314,6 +7171,18 @@ pub struct ObjectVersion {
 pub struct OutputLocation {
     /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
     pub s3: ::std::option::Option<crate::types::S3Location>,
+}
+impl OutputLocation {
+    /// A builder for [`OutputLocation`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::OutputLocationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
+    #[inline]
+    pub fn s3(&self) -> ::std::option::Option<&crate::types::S3Location> {
+        self.s3.as_ref()
+    }
 }
 /// Describes the format of query results; set either the CSV or the JSON member.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5330,6 +7199,23 @@ pub struct OutputSerialization {
     #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
     pub json: ::std::option::Option<crate::types::JsonOutput>,
 }
+impl OutputSerialization {
+    /// A builder for [`OutputSerialization`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::OutputSerializationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Write the results as CSV, with these settings.
+    #[inline]
+    pub fn csv(&self) -> ::std::option::Option<&crate::types::CsvOutput> {
+        self.csv.as_ref()
+    }
+    /// Write the results as JSON, with these settings.
+    #[inline]
+    pub fn json(&self) -> ::std::option::Option<&crate::types::JsonOutput> {
+        self.json.as_ref()
+    }
+}
 /// The account that owns a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5344,6 +7230,23 @@ pub struct Owner {
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: ::std::option::Option<::std::string::String>,
 }
+impl Owner {
+    /// A builder for [`Owner`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::OwnerBuilder {
+        ::std::default::Default::default()
+    }
+    /// Display name of the owner; may be absent, as S3 is phasing out display names.
+    #[inline]
+    pub fn display_name(&self) -> ::std::option::Option<&str> {
+        self.display_name.as_deref()
+    }
+    /// Canonical user ID of the owner.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+}
 /// Marks the input as Apache Parquet; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5352,6 +7255,13 @@ pub struct Owner {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct ParquetInput {}
+impl ParquetInput {
+    /// A builder for [`ParquetInput`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ParquetInputBuilder {
+        ::std::default::Default::default()
+    }
+}
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5374,10 +7284,10 @@ pub struct Part {
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
@@ -5400,6 +7310,83 @@ pub struct Part {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
 }
+impl Part {
+    /// A builder for [`Part`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::PartBuilder {
+        ::std::default::Default::default()
+    }
+    /// Number of the part, from 1 to 10,000.
+    #[inline]
+    pub fn part_number(&self) -> ::std::option::Option<i32> {
+        self.part_number
+    }
+    /// When the part was uploaded.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Entity tag returned when the part was uploaded.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Size of the part in bytes.
+    #[inline]
+    pub fn size(&self) -> ::std::option::Option<i64> {
+        self.size
+    }
+    /// Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+}
 /// Log object keys partitioned by source account, region, bucket and date.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5410,6 +7397,20 @@ pub struct Part {
 pub struct PartitionedPrefix {
     /// Which date goes into the key: when the logged events happened or when the log was delivered.
     pub partition_date_source: ::std::option::Option<crate::types::PartitionDateSource>,
+}
+impl PartitionedPrefix {
+    /// A builder for [`PartitionedPrefix`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::PartitionedPrefixBuilder {
+        ::std::default::Default::default()
+    }
+    /// Which date goes into the key: when the logged events happened or when the log was delivered.
+    #[inline]
+    pub fn partition_date_source(
+        &self,
+    ) -> ::std::option::Option<&crate::types::PartitionDateSource> {
+        self.partition_date_source.as_ref()
+    }
 }
 /// Sends messages for selected bucket events to an SQS queue. The queue's access policy must allow S3 to send to it; FIFO queues are not supported.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5428,6 +7429,35 @@ pub struct QueueConfiguration {
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
+impl QueueConfiguration {
+    /// A builder for [`QueueConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::QueueConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// ARN of the SQS queue S3 sends event messages to.
+    #[inline]
+    pub fn queue_arn(&self) -> &str {
+        self.queue_arn.as_deref().unwrap_or_default()
+    }
+    /// Bucket events that trigger a message, such as `s3:ObjectRemoved:*`. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    #[inline]
+    pub fn filter(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+        self.filter.as_ref()
+    }
+}
 /// Legacy-format settings for sending bucket events to an SQS queue.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5445,6 +7475,34 @@ pub struct QueueConfigurationDeprecated {
     pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
     /// ARN of the SQS queue S3 sends event messages to.
     pub queue: ::std::option::Option<::std::string::String>,
+}
+impl QueueConfigurationDeprecated {
+    /// A builder for [`QueueConfigurationDeprecated`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::QueueConfigurationDeprecatedBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// A single bucket event that triggers a message to the queue; replaced by `Events`.
+    #[deprecated]
+    #[inline]
+    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+        self.event.as_ref()
+    }
+    /// Bucket events that trigger a message to the queue. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// ARN of the SQS queue S3 sends event messages to.
+    #[inline]
+    pub fn queue(&self) -> ::std::option::Option<&str> {
+        self.queue.as_deref()
+    }
 }
 /// Where a routing rule sends a matching request. Fields left out keep the value from the original request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5465,6 +7523,38 @@ pub struct Redirect {
     /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
     pub replace_key_with: ::std::option::Option<::std::string::String>,
 }
+impl Redirect {
+    /// A builder for [`Redirect`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RedirectBuilder {
+        ::std::default::Default::default()
+    }
+    /// Host name to redirect to; the original host when absent.
+    #[inline]
+    pub fn host_name(&self) -> ::std::option::Option<&str> {
+        self.host_name.as_deref()
+    }
+    /// HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
+    #[inline]
+    pub fn http_redirect_code(&self) -> ::std::option::Option<&str> {
+        self.http_redirect_code.as_deref()
+    }
+    /// Protocol to use in the redirect; the protocol of the original request when absent.
+    #[inline]
+    pub fn protocol(&self) -> ::std::option::Option<&crate::types::Protocol> {
+        self.protocol.as_ref()
+    }
+    /// Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
+    #[inline]
+    pub fn replace_key_prefix_with(&self) -> ::std::option::Option<&str> {
+        self.replace_key_prefix_with.as_deref()
+    }
+    /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
+    #[inline]
+    pub fn replace_key_with(&self) -> ::std::option::Option<&str> {
+        self.replace_key_with.as_deref()
+    }
+}
 /// Sends every request to a bucket's website endpoint to another host instead of serving content.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5478,6 +7568,23 @@ pub struct RedirectAllRequestsTo {
     /// Protocol to use in the redirect; the protocol of the original request when absent.
     pub protocol: ::std::option::Option<crate::types::Protocol>,
 }
+impl RedirectAllRequestsTo {
+    /// A builder for [`RedirectAllRequestsTo`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RedirectAllRequestsToBuilder {
+        ::std::default::Default::default()
+    }
+    /// Host name to redirect to, such as `example.com`.
+    #[inline]
+    pub fn host_name(&self) -> &str {
+        self.host_name.as_deref().unwrap_or_default()
+    }
+    /// Protocol to use in the redirect; the protocol of the original request when absent.
+    #[inline]
+    pub fn protocol(&self) -> ::std::option::Option<&crate::types::Protocol> {
+        self.protocol.as_ref()
+    }
+}
 /// Setting for replicating metadata changes made to replicas back to their source objects.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5488,6 +7595,20 @@ pub struct RedirectAllRequestsTo {
 pub struct ReplicaModifications {
     /// Whether changes to replica metadata are replicated. Required.
     pub status: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
+}
+impl ReplicaModifications {
+    /// A builder for [`ReplicaModifications`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicaModificationsBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether changes to replica metadata are replicated.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicaModificationsStatus> {
+        self.status.as_ref()
+    }
 }
 /// A bucket's replication setup: the IAM role S3 assumes and the rules saying which objects to copy and where.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5501,6 +7622,23 @@ pub struct ReplicationConfiguration {
     pub role: ::std::option::Option<::std::string::String>,
     /// The replication rules, at least one and at most 1,000. When several rules match the same object for the same destination, `Priority` decides which applies. Required.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>>,
+}
+impl ReplicationConfiguration {
+    /// A builder for [`ReplicationConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations.
+    #[inline]
+    pub fn role(&self) -> &str {
+        self.role.as_deref().unwrap_or_default()
+    }
+    /// The replication rules, at least one and at most 1,000. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::ReplicationRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
 }
 /// One replication rule: which objects it selects, where their copies go, and what else is replicated along with them.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5537,6 +7675,65 @@ pub struct ReplicationRule {
         crate::types::DeleteMarkerReplication,
     >,
 }
+impl ReplicationRule {
+    /// A builder for [`ReplicationRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Decides which rule applies when several rules with the same destination match an object; the higher number wins.
+    #[inline]
+    pub fn priority(&self) -> ::std::option::Option<i32> {
+        self.priority
+    }
+    /// Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
+    #[deprecated]
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
+    #[inline]
+    pub fn filter(&self) -> ::std::option::Option<&crate::types::ReplicationRuleFilter> {
+        self.filter.as_ref()
+    }
+    /// Whether the rule is in effect.
+    #[inline]
+    pub fn status(&self) -> ::std::option::Option<&crate::types::ReplicationRuleStatus> {
+        self.status.as_ref()
+    }
+    /// Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
+    #[inline]
+    pub fn source_selection_criteria(
+        &self,
+    ) -> ::std::option::Option<&crate::types::SourceSelectionCriteria> {
+        self.source_selection_criteria.as_ref()
+    }
+    /// Whether objects that were in the bucket before the rule was added are replicated too.
+    #[inline]
+    pub fn existing_object_replication(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ExistingObjectReplication> {
+        self.existing_object_replication.as_ref()
+    }
+    /// The bucket that receives the replicas, and how the replicas are stored there.
+    #[inline]
+    pub fn destination(&self) -> ::std::option::Option<&crate::types::Destination> {
+        self.destination.as_ref()
+    }
+    /// Whether delete markers are replicated; not supported for rules that filter by tag.
+    #[inline]
+    pub fn delete_marker_replication(
+        &self,
+    ) -> ::std::option::Option<&crate::types::DeleteMarkerReplication> {
+        self.delete_marker_replication.as_ref()
+    }
+}
 /// Combines a key prefix and tags; an object must match all of them for the rule to apply.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5549,6 +7746,23 @@ pub struct ReplicationRuleAndOperator {
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Tags the objects must all carry.
     pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+impl ReplicationRuleAndOperator {
+    /// A builder for [`ReplicationRuleAndOperator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationRuleAndOperatorBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key prefix the objects must have.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Tags the objects must all carry. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
 }
 /// Selects the objects a replication rule applies to. Give exactly one of a prefix, a single tag, or `And` to combine several conditions; an empty filter selects every object.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5565,6 +7779,30 @@ pub struct ReplicationRuleFilter {
     /// A prefix and tags that an object must all match.
     pub and: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
 }
+impl ReplicationRuleFilter {
+    /// A builder for [`ReplicationRuleFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationRuleFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// Key prefix the objects must have, such as `logs/`.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Tag the objects must carry, matched on both key and value.
+    #[inline]
+    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+        self.tag.as_ref()
+    }
+    /// A prefix and tags that an object must all match.
+    #[inline]
+    pub fn and(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicationRuleAndOperator> {
+        self.and.as_ref()
+    }
+}
 /// S3 Replication Time Control settings, which set a time target for replication.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5578,6 +7816,23 @@ pub struct ReplicationTime {
     /// The time by which objects should be replicated; must be 15 minutes. Required.
     pub time: ::std::option::Option<crate::types::ReplicationTimeValue>,
 }
+impl ReplicationTime {
+    /// A builder for [`ReplicationTime`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationTimeBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether Replication Time Control is on.
+    #[inline]
+    pub fn status(&self) -> ::std::option::Option<&crate::types::ReplicationTimeStatus> {
+        self.status.as_ref()
+    }
+    /// The time by which objects should be replicated; must be 15 minutes.
+    #[inline]
+    pub fn time(&self) -> ::std::option::Option<&crate::types::ReplicationTimeValue> {
+        self.time.as_ref()
+    }
+}
 /// A duration used by replication time and metrics settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5589,6 +7844,18 @@ pub struct ReplicationTimeValue {
     /// Length in minutes; the only accepted value is `15`.
     pub minutes: ::std::option::Option<i32>,
 }
+impl ReplicationTimeValue {
+    /// A builder for [`ReplicationTimeValue`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ReplicationTimeValueBuilder {
+        ::std::default::Default::default()
+    }
+    /// Length in minutes; the only accepted value is `15`.
+    #[inline]
+    pub fn minutes(&self) -> ::std::option::Option<i32> {
+        self.minutes
+    }
+}
 /// The Requester Pays setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5599,6 +7866,18 @@ pub struct ReplicationTimeValue {
 pub struct RequestPaymentConfiguration {
     /// Who pays for requests and downloads; `BucketOwner` is the default. Required.
     pub payer: ::std::option::Option<crate::types::Payer>,
+}
+impl RequestPaymentConfiguration {
+    /// A builder for [`RequestPaymentConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RequestPaymentConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Who pays for requests and downloads; `BucketOwner` is the default.
+    #[inline]
+    pub fn payer(&self) -> ::std::option::Option<&crate::types::Payer> {
+        self.payer.as_ref()
+    }
 }
 /// How to restore an archived object, or, for a select request, the query to run against it and where to write the results.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5625,6 +7904,54 @@ pub struct RestoreRequest {
     /// Where to write the results of a select request.
     pub output_location: ::std::option::Option<crate::types::OutputLocation>,
 }
+impl RestoreRequest {
+    /// A builder for [`RestoreRequest`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RestoreRequestBuilder {
+        ::std::default::Default::default()
+    }
+    /// Number of days the restored copy stays available before S3 removes it again.
+    #[inline]
+    pub fn days(&self) -> ::std::option::Option<i32> {
+        self.days
+    }
+    /// Retrieval settings for the restore, chiefly its speed tier.
+    #[inline]
+    pub fn glacier_job_parameters(
+        &self,
+    ) -> ::std::option::Option<&crate::types::GlacierJobParameters> {
+        self.glacier_job_parameters.as_ref()
+    }
+    /// Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
+    #[inline]
+    pub fn r#type(&self) -> ::std::option::Option<&crate::types::RestoreRequestType> {
+        self.r#type.as_ref()
+    }
+    /// Retrieval speed tier for a select request; defaults to `Standard`.
+    #[inline]
+    pub fn tier(&self) -> ::std::option::Option<&crate::types::Tier> {
+        self.tier.as_ref()
+    }
+    /// Free-form description of the restore job.
+    #[inline]
+    pub fn description(&self) -> ::std::option::Option<&str> {
+        self.description.as_deref()
+    }
+    /// The query to run and the data formats to use, for a select request.
+    #[inline]
+    pub fn select_parameters(
+        &self,
+    ) -> ::std::option::Option<&crate::types::SelectParameters> {
+        self.select_parameters.as_ref()
+    }
+    /// Where to write the results of a select request.
+    #[inline]
+    pub fn output_location(
+        &self,
+    ) -> ::std::option::Option<&crate::types::OutputLocation> {
+        self.output_location.as_ref()
+    }
+}
 /// Progress of restoring a temporary copy of an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5639,6 +7966,25 @@ pub struct RestoreStatus {
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub restore_expiry_date: ::std::option::Option<crate::primitives::DateTime>,
 }
+impl RestoreStatus {
+    /// A builder for [`RestoreStatus`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RestoreStatusBuilder {
+        ::std::default::Default::default()
+    }
+    /// `true` while a restore of the object is still running.
+    #[inline]
+    pub fn is_restore_in_progress(&self) -> ::std::option::Option<bool> {
+        self.is_restore_in_progress
+    }
+    /// When the restored temporary copy expires and is removed; set only once the restore has completed.
+    #[inline]
+    pub fn restore_expiry_date(
+        &self,
+    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.restore_expiry_date.as_ref()
+    }
+}
 /// A redirect applied to website requests that match a condition.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5651,6 +7997,23 @@ pub struct RoutingRule {
     pub condition: ::std::option::Option<crate::types::Condition>,
     /// Where to send matching requests. Required.
     pub redirect: ::std::option::Option<crate::types::Redirect>,
+}
+impl RoutingRule {
+    /// A builder for [`RoutingRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RoutingRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// What a request must match for the redirect to apply; all requests match when absent.
+    #[inline]
+    pub fn condition(&self) -> ::std::option::Option<&crate::types::Condition> {
+        self.condition.as_ref()
+    }
+    /// Where to send matching requests.
+    #[inline]
+    pub fn redirect(&self) -> ::std::option::Option<&crate::types::Redirect> {
+        self.redirect.as_ref()
+    }
 }
 /// A lifecycle rule in the original format of the deprecated lifecycle operations, applying to every object under one key prefix.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5684,6 +8047,61 @@ pub struct Rule {
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
+impl Rule {
+    /// A builder for [`Rule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::RuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+    #[inline]
+    pub fn expiration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::LifecycleExpiration> {
+        self.expiration.as_ref()
+    }
+    /// Unique name of the rule, up to 255 characters.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket.
+    #[inline]
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or_default()
+    }
+    /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
+    #[inline]
+    pub fn status(&self) -> ::std::option::Option<&crate::types::ExpirationStatus> {
+        self.status.as_ref()
+    }
+    /// When matching objects move to another storage class.
+    #[inline]
+    pub fn transition(&self) -> ::std::option::Option<&crate::types::Transition> {
+        self.transition.as_ref()
+    }
+    /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
+    #[inline]
+    pub fn noncurrent_version_transition(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NoncurrentVersionTransition> {
+        self.noncurrent_version_transition.as_ref()
+    }
+    /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+    #[inline]
+    pub fn noncurrent_version_expiration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NoncurrentVersionExpiration> {
+        self.noncurrent_version_expiration.as_ref()
+    }
+    /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
+    #[inline]
+    pub fn abort_incomplete_multipart_upload(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AbortIncompleteMultipartUpload> {
+        self.abort_incomplete_multipart_upload.as_ref()
+    }
+}
 /// Rules matching object keys by prefix and suffix; a key must satisfy all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5694,6 +8112,18 @@ pub struct Rule {
 pub struct S3KeyFilter {
     /// The rules, at most one for the prefix and one for the suffix.
     pub filter_rules: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
+}
+impl S3KeyFilter {
+    /// A builder for [`S3KeyFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::S3KeyFilterBuilder {
+        ::std::default::Default::default()
+    }
+    /// The rules, at most one for the prefix and one for the suffix. Empty when absent.
+    #[inline]
+    pub fn filter_rules(&self) -> &[crate::types::FilterRule] {
+        self.filter_rules.as_deref().unwrap_or_default()
+    }
 }
 /// A bucket and key prefix in S3 that receive the results of a restore request, with the settings to give the result objects.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5723,6 +8153,53 @@ pub struct S3Location {
     /// Storage class for the result objects.
     pub storage_class: ::std::option::Option<crate::types::StorageClass>,
 }
+impl S3Location {
+    /// A builder for [`S3Location`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::S3LocationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Name of the bucket that receives the results; it must be in the same Region as the restored object.
+    #[inline]
+    pub fn bucket_name(&self) -> &str {
+        self.bucket_name.as_deref().unwrap_or_default()
+    }
+    /// Key prefix added to the names of the result objects.
+    #[inline]
+    pub fn prefix(&self) -> &str {
+        self.prefix.as_deref().unwrap_or_default()
+    }
+    /// Server-side encryption to apply to the result objects.
+    #[inline]
+    pub fn encryption(&self) -> ::std::option::Option<&crate::types::Encryption> {
+        self.encryption.as_ref()
+    }
+    /// Canned access control list to apply to the result objects.
+    #[inline]
+    pub fn canned_acl(&self) -> ::std::option::Option<&crate::types::ObjectCannedAcl> {
+        self.canned_acl.as_ref()
+    }
+    /// Explicit grants to apply to the result objects. Empty when absent.
+    #[inline]
+    pub fn access_control_list(&self) -> &[crate::types::Grant] {
+        self.access_control_list.as_deref().unwrap_or_default()
+    }
+    /// Tags to attach to the result objects.
+    #[inline]
+    pub fn tagging(&self) -> ::std::option::Option<&crate::types::Tagging> {
+        self.tagging.as_ref()
+    }
+    /// User-defined metadata to store with the result objects. Empty when absent.
+    #[inline]
+    pub fn user_metadata(&self) -> &[crate::types::MetadataEntry] {
+        self.user_metadata.as_deref().unwrap_or_default()
+    }
+    /// Storage class for the result objects.
+    #[inline]
+    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+        self.storage_class.as_ref()
+    }
+}
 /// Selects encryption with a KMS key (SSE-KMS) for inventory reports.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -5742,6 +8219,18 @@ impl ::std::fmt::Debug for Ssekms {
             .finish()
     }
 }
+impl Ssekms {
+    /// A builder for [`Ssekms`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SsekmsBuilder {
+        ::std::default::Default::default()
+    }
+    /// ID or ARN of the symmetric KMS key used to encrypt the report files.
+    #[inline]
+    pub fn key_id(&self) -> &str {
+        self.key_id.as_deref().unwrap_or_default()
+    }
+}
 /// Selects encryption with S3-managed keys (SSE-S3) for inventory reports; it carries no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5750,6 +8239,13 @@ impl ::std::fmt::Debug for Ssekms {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct Sses3 {}
+impl Sses3 {
+    /// A builder for [`Sses3`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::Sses3Builder {
+        ::std::default::Default::default()
+    }
+}
 /// The query and data formats for a select request against an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5766,6 +8262,39 @@ pub struct SelectParameters {
     pub expression: ::std::option::Option<::std::string::String>,
     /// Format in which to write the query results. Required.
     pub output_serialization: ::std::option::Option<crate::types::OutputSerialization>,
+}
+impl SelectParameters {
+    /// A builder for [`SelectParameters`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SelectParametersBuilder {
+        ::std::default::Default::default()
+    }
+    /// Format and compression of the archived object's data.
+    #[inline]
+    pub fn input_serialization(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InputSerialization> {
+        self.input_serialization.as_ref()
+    }
+    /// Language of the query; only `SQL` is supported.
+    #[inline]
+    pub fn expression_type(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ExpressionType> {
+        self.expression_type.as_ref()
+    }
+    /// The SQL query to run against the object's data.
+    #[inline]
+    pub fn expression(&self) -> &str {
+        self.expression.as_deref().unwrap_or_default()
+    }
+    /// Format in which to write the query results.
+    #[inline]
+    pub fn output_serialization(
+        &self,
+    ) -> ::std::option::Option<&crate::types::OutputSerialization> {
+        self.output_serialization.as_ref()
+    }
 }
 /// The server-side encryption applied by default to new objects.
 #[derive(Default, Clone, PartialEq)]
@@ -5794,6 +8323,25 @@ impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
             .finish()
     }
 }
+impl ServerSideEncryptionByDefault {
+    /// A builder for [`ServerSideEncryptionByDefault`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ServerSideEncryptionByDefaultBuilder {
+        ::std::default::Default::default()
+    }
+    /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS.
+    #[inline]
+    pub fn sse_algorithm(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.sse_algorithm.as_ref()
+    }
+    /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent.
+    #[inline]
+    pub fn kms_master_key_id(&self) -> ::std::option::Option<&str> {
+        self.kms_master_key_id.as_deref()
+    }
+}
 /// Default encryption settings for new objects in a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5806,6 +8354,18 @@ pub struct ServerSideEncryptionConfiguration {
     pub rules: ::std::option::Option<
         ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
     >,
+}
+impl ServerSideEncryptionConfiguration {
+    /// A builder for [`ServerSideEncryptionConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ServerSideEncryptionConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// The default encryption rules; in practice a single rule. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::ServerSideEncryptionRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
 }
 /// One default encryption rule of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5826,6 +8386,32 @@ pub struct ServerSideEncryptionRule {
         crate::types::BlockedEncryptionTypes,
     >,
 }
+impl ServerSideEncryptionRule {
+    /// A builder for [`ServerSideEncryptionRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ServerSideEncryptionRuleBuilder {
+        ::std::default::Default::default()
+    }
+    /// The encryption to apply to new objects that are uploaded without their own encryption settings.
+    #[inline]
+    pub fn apply_server_side_encryption_by_default(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryptionByDefault> {
+        self.apply_server_side_encryption_by_default.as_ref()
+    }
+    /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Encryption types that uploads to the bucket may not use, such as SSE-C.
+    #[inline]
+    pub fn blocked_encryption_types(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BlockedEncryptionTypes> {
+        self.blocked_encryption_types.as_ref()
+    }
+}
 /// Log object keys of the form prefix, then delivery date and time, then a unique string; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5834,6 +8420,13 @@ pub struct ServerSideEncryptionRule {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct SimplePrefix {}
+impl SimplePrefix {
+    /// A builder for [`SimplePrefix`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SimplePrefixBuilder {
+        ::std::default::Default::default()
+    }
+}
 /// Settings that extend a replication rule to special kinds of source objects and changes.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5849,6 +8442,27 @@ pub struct SourceSelectionCriteria {
     /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
     pub replica_modifications: ::std::option::Option<crate::types::ReplicaModifications>,
 }
+impl SourceSelectionCriteria {
+    /// A builder for [`SourceSelectionCriteria`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SourceSelectionCriteriaBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
+    #[inline]
+    pub fn sse_kms_encrypted_objects(
+        &self,
+    ) -> ::std::option::Option<&crate::types::SseKmsEncryptedObjects> {
+        self.sse_kms_encrypted_objects.as_ref()
+    }
+    /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
+    #[inline]
+    pub fn replica_modifications(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicaModifications> {
+        self.replica_modifications.as_ref()
+    }
+}
 /// Setting for replicating objects encrypted with AWS KMS keys (SSE-KMS).
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5860,6 +8474,20 @@ pub struct SseKmsEncryptedObjects {
     /// Whether SSE-KMS encrypted objects are replicated. Required.
     pub status: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
+impl SseKmsEncryptedObjects {
+    /// A builder for [`SseKmsEncryptedObjects`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SseKmsEncryptedObjectsBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether SSE-KMS encrypted objects are replicated.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::SseKmsEncryptedObjectsStatus> {
+        self.status.as_ref()
+    }
+}
 /// Settings of a storage class analysis.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5870,6 +8498,20 @@ pub struct SseKmsEncryptedObjects {
 pub struct StorageClassAnalysis {
     /// Where and in what form to export the analysis results; without it results are only shown in the console.
     pub data_export: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
+}
+impl StorageClassAnalysis {
+    /// A builder for [`StorageClassAnalysis`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::StorageClassAnalysisBuilder {
+        ::std::default::Default::default()
+    }
+    /// Where and in what form to export the analysis results; without it results are only shown in the console.
+    #[inline]
+    pub fn data_export(
+        &self,
+    ) -> ::std::option::Option<&crate::types::StorageClassAnalysisDataExport> {
+        self.data_export.as_ref()
+    }
 }
 /// How storage class analysis results are exported to a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5886,6 +8528,27 @@ pub struct StorageClassAnalysisDataExport {
     /// Where the exported files are written. Required.
     pub destination: ::std::option::Option<crate::types::AnalyticsExportDestination>,
 }
+impl StorageClassAnalysisDataExport {
+    /// A builder for [`StorageClassAnalysisDataExport`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::StorageClassAnalysisDataExportBuilder {
+        ::std::default::Default::default()
+    }
+    /// Layout version of the exported files; currently always `V_1`.
+    #[inline]
+    pub fn output_schema_version(
+        &self,
+    ) -> ::std::option::Option<&crate::types::StorageClassAnalysisSchemaVersion> {
+        self.output_schema_version.as_ref()
+    }
+    /// Where the exported files are written.
+    #[inline]
+    pub fn destination(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AnalyticsExportDestination> {
+        self.destination.as_ref()
+    }
+}
 /// A key-value pair used to label a resource.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5899,6 +8562,23 @@ pub struct Tag {
     /// Value of the tag. Required.
     pub value: ::std::option::Option<::std::string::String>,
 }
+impl Tag {
+    /// A builder for [`Tag`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TagBuilder {
+        ::std::default::Default::default()
+    }
+    /// Name of the tag.
+    #[inline]
+    pub fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or_default()
+    }
+    /// Value of the tag.
+    #[inline]
+    pub fn value(&self) -> &str {
+        self.value.as_deref().unwrap_or_default()
+    }
+}
 /// A set of tags, the key-value pairs attached to a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5909,6 +8589,18 @@ pub struct Tag {
 pub struct Tagging {
     /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Required.
     pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+}
+impl Tagging {
+    /// A builder for [`Tagging`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TaggingBuilder {
+        ::std::default::Default::default()
+    }
+    /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Empty when absent.
+    #[inline]
+    pub fn tag_set(&self) -> &[crate::types::Tag] {
+        self.tag_set.as_deref().unwrap_or_default()
+    }
 }
 /// A permission granted on delivered access log objects.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5923,6 +8615,25 @@ pub struct TargetGrant {
     /// The access the grantee gets to the log objects.
     pub permission: ::std::option::Option<crate::types::BucketLogsPermission>,
 }
+impl TargetGrant {
+    /// A builder for [`TargetGrant`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TargetGrantBuilder {
+        ::std::default::Default::default()
+    }
+    /// The person or group receiving the permission.
+    #[inline]
+    pub fn grantee(&self) -> ::std::option::Option<&crate::types::Grantee> {
+        self.grantee.as_ref()
+    }
+    /// The access the grantee gets to the log objects.
+    #[inline]
+    pub fn permission(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketLogsPermission> {
+        self.permission.as_ref()
+    }
+}
 /// How access log object keys are formed; set exactly one of the two formats.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5935,6 +8646,25 @@ pub struct TargetObjectKeyFormat {
     pub simple_prefix: ::std::option::Option<crate::types::SimplePrefix>,
     /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
     pub partitioned_prefix: ::std::option::Option<crate::types::PartitionedPrefix>,
+}
+impl TargetObjectKeyFormat {
+    /// A builder for [`TargetObjectKeyFormat`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TargetObjectKeyFormatBuilder {
+        ::std::default::Default::default()
+    }
+    /// Keys made of the target prefix followed by the delivery time and a unique string.
+    #[inline]
+    pub fn simple_prefix(&self) -> ::std::option::Option<&crate::types::SimplePrefix> {
+        self.simple_prefix.as_ref()
+    }
+    /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
+    #[inline]
+    pub fn partitioned_prefix(
+        &self,
+    ) -> ::std::option::Option<&crate::types::PartitionedPrefix> {
+        self.partitioned_prefix.as_ref()
+    }
 }
 /// The write would give the object more parts than S3 allows.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -5959,6 +8689,35 @@ pub struct TopicConfiguration {
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
 }
+impl TopicConfiguration {
+    /// A builder for [`TopicConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TopicConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// ARN of the SNS topic S3 publishes event messages to.
+    #[inline]
+    pub fn topic_arn(&self) -> &str {
+        self.topic_arn.as_deref().unwrap_or_default()
+    }
+    /// Bucket events that trigger a message, such as `s3:ObjectCreated:*`. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+    #[inline]
+    pub fn filter(
+        &self,
+    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+        self.filter.as_ref()
+    }
+}
 /// Legacy-format settings for publishing bucket events to an SNS topic.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5977,6 +8736,34 @@ pub struct TopicConfigurationDeprecated {
     /// ARN of the SNS topic S3 publishes event messages to.
     pub topic: ::std::option::Option<::std::string::String>,
 }
+impl TopicConfigurationDeprecated {
+    /// A builder for [`TopicConfigurationDeprecated`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TopicConfigurationDeprecatedBuilder {
+        ::std::default::Default::default()
+    }
+    /// Optional identifier for this configuration; S3 assigns one when absent.
+    #[inline]
+    pub fn id(&self) -> ::std::option::Option<&str> {
+        self.id.as_deref()
+    }
+    /// Bucket events that trigger a message to the topic. Empty when absent.
+    #[inline]
+    pub fn events(&self) -> &[crate::types::Event] {
+        self.events.as_deref().unwrap_or_default()
+    }
+    /// A single bucket event that triggers a message to the topic; replaced by `Events`.
+    #[deprecated]
+    #[inline]
+    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+        self.event.as_ref()
+    }
+    /// ARN of the SNS topic S3 publishes event messages to.
+    #[inline]
+    pub fn topic(&self) -> ::std::option::Option<&str> {
+        self.topic.as_deref()
+    }
+}
 /// Moves objects to another storage class on a given date or at a given age.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5993,6 +8780,30 @@ pub struct Transition {
     /// Storage class to move the objects to.
     pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
 }
+impl Transition {
+    /// A builder for [`Transition`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TransitionBuilder {
+        ::std::default::Default::default()
+    }
+    /// Date on which matching objects move to the new storage class; must be midnight UTC.
+    #[inline]
+    pub fn date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.date.as_ref()
+    }
+    /// Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
+    #[inline]
+    pub fn days(&self) -> ::std::option::Option<i32> {
+        self.days
+    }
+    /// Storage class to move the objects to.
+    #[inline]
+    pub fn storage_class(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransitionStorageClass> {
+        self.storage_class.as_ref()
+    }
+}
 /// The versioning state to set on a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -6006,6 +8817,25 @@ pub struct VersioningConfiguration {
     pub mfa_delete: ::std::option::Option<crate::types::MfaDelete>,
     /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
     pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
+}
+impl VersioningConfiguration {
+    /// A builder for [`VersioningConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::VersioningConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
+    #[inline]
+    pub fn mfa_delete(&self) -> ::std::option::Option<&crate::types::MfaDelete> {
+        self.mfa_delete.as_ref()
+    }
+    /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketVersioningStatus> {
+        self.status.as_ref()
+    }
 }
 /// The static website settings of a bucket: either an index document with optional error document and routing rules, or a redirect of all requests.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -6025,6 +8855,10287 @@ pub struct WebsiteConfiguration {
     >,
     /// Conditional redirect rules, applied in order; the first matching rule wins.
     pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+}
+impl WebsiteConfiguration {
+    /// A builder for [`WebsiteConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::WebsiteConfigurationBuilder {
+        ::std::default::Default::default()
+    }
+    /// Page to serve when a request results in a 4xx error.
+    #[inline]
+    pub fn error_document(&self) -> ::std::option::Option<&crate::types::ErrorDocument> {
+        self.error_document.as_ref()
+    }
+    /// Page to serve for the site root and folder paths; required unless all requests are redirected.
+    #[inline]
+    pub fn index_document(&self) -> ::std::option::Option<&crate::types::IndexDocument> {
+        self.index_document.as_ref()
+    }
+    /// Redirects every request to another host; when set, no other website settings may be given.
+    #[inline]
+    pub fn redirect_all_requests_to(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RedirectAllRequestsTo> {
+        self.redirect_all_requests_to.as_ref()
+    }
+    /// Conditional redirect rules, applied in order; the first matching rule wins. Empty when absent.
+    #[inline]
+    pub fn routing_rules(&self) -> &[crate::types::RoutingRule] {
+        self.routing_rules.as_deref().unwrap_or_default()
+    }
+}
+/// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
+pub mod builders {
+    /// Builds a [`AbortIncompleteMultipartUpload`](crate::types::AbortIncompleteMultipartUpload).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AbortIncompleteMultipartUploadBuilder {
+        inner: crate::types::AbortIncompleteMultipartUpload,
+    }
+    impl AbortIncompleteMultipartUploadBuilder {
+        /// Sets [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`]: Days after an upload was started before S3 aborts it if it is still incomplete.
+        #[inline]
+        pub fn days_after_initiation(mut self, value: i32) -> Self {
+            self.inner.days_after_initiation = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`].
+        #[inline]
+        pub fn set_days_after_initiation(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.inner.days_after_initiation = value;
+            self
+        }
+        /// The value of [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`] set so far.
+        #[inline]
+        pub fn get_days_after_initiation(&self) -> &::std::option::Option<i32> {
+            &self.inner.days_after_initiation
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::AbortIncompleteMultipartUpload {
+            self.inner
+        }
+    }
+    /// Builds a [`AccelerateConfiguration`](crate::types::AccelerateConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AccelerateConfigurationBuilder {
+        inner: crate::types::AccelerateConfiguration,
+    }
+    impl AccelerateConfigurationBuilder {
+        /// Sets [`crate::types::AccelerateConfiguration::status`]: Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
+        #[inline]
+        pub fn status(mut self, value: crate::types::BucketAccelerateStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AccelerateConfiguration::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketAccelerateStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::AccelerateConfiguration::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::BucketAccelerateStatus> {
+            &self.inner.status
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::AccelerateConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`AccessControlPolicy`](crate::types::AccessControlPolicy).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AccessControlPolicyBuilder {
+        inner: crate::types::AccessControlPolicy,
+    }
+    impl AccessControlPolicyBuilder {
+        /// Appends one item to [`crate::types::AccessControlPolicy::grants`]: The permissions granted, one entry per grantee and permission.
+        #[inline]
+        pub fn grants(mut self, item: crate::types::Grant) -> Self {
+            self.inner.grants.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::AccessControlPolicy::grants`].
+        #[inline]
+        pub fn set_grants(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+        ) -> Self {
+            self.inner.grants = value;
+            self
+        }
+        /// The value of [`crate::types::AccessControlPolicy::grants`] set so far.
+        #[inline]
+        pub fn get_grants(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Grant>> {
+            &self.inner.grants
+        }
+        /// Sets [`crate::types::AccessControlPolicy::owner`]: The account that owns the bucket or object.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::Owner) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AccessControlPolicy::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::Owner>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::AccessControlPolicy::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+            &self.inner.owner
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::AccessControlPolicy {
+            self.inner
+        }
+    }
+    /// Builds a [`AccessControlTranslation`](crate::types::AccessControlTranslation).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AccessControlTranslationBuilder {
+        inner: crate::types::AccessControlTranslation,
+    }
+    impl AccessControlTranslationBuilder {
+        /// Sets [`crate::types::AccessControlTranslation::owner`]: Who should own the replicas; `Destination` makes the destination bucket's owner the owner.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::OwnerOverride) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AccessControlTranslation::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::OwnerOverride>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::AccessControlTranslation::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::OwnerOverride> {
+            &self.inner.owner
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AccessControlTranslation,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.owner.as_ref(),
+                "AccessControlTranslation",
+                "Owner",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`AnalyticsAndOperator`](crate::types::AnalyticsAndOperator).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AnalyticsAndOperatorBuilder {
+        inner: crate::types::AnalyticsAndOperator,
+    }
+    impl AnalyticsAndOperatorBuilder {
+        /// Sets [`crate::types::AnalyticsAndOperator::prefix`]: Only objects whose keys start with this prefix.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsAndOperator::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsAndOperator::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Appends one item to [`crate::types::AnalyticsAndOperator::tags`]: Only objects carrying all of these tags.
+        #[inline]
+        pub fn tags(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsAndOperator::tags`].
+        #[inline]
+        pub fn set_tags(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tags = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsAndOperator::tags`] set so far.
+        #[inline]
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tags
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::AnalyticsAndOperator {
+            self.inner
+        }
+    }
+    /// Builds a [`AnalyticsConfiguration`](crate::types::AnalyticsConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AnalyticsConfigurationBuilder {
+        inner: crate::types::AnalyticsConfiguration,
+    }
+    impl AnalyticsConfigurationBuilder {
+        /// Sets [`crate::types::AnalyticsConfiguration::id`]: Identifier of the configuration, unique among the bucket's analytics configurations.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::AnalyticsConfiguration::filter`]: Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
+        #[inline]
+        pub fn filter(mut self, value: crate::types::AnalyticsFilter) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::AnalyticsFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::AnalyticsFilter> {
+            &self.inner.filter
+        }
+        /// Sets [`crate::types::AnalyticsConfiguration::storage_class_analysis`]: What the analysis produces, including an optional export of its daily results.
+        #[inline]
+        pub fn storage_class_analysis(
+            mut self,
+            value: crate::types::StorageClassAnalysis,
+        ) -> Self {
+            self.inner.storage_class_analysis = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsConfiguration::storage_class_analysis`].
+        #[inline]
+        pub fn set_storage_class_analysis(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClassAnalysis>,
+        ) -> Self {
+            self.inner.storage_class_analysis = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsConfiguration::storage_class_analysis`] set so far.
+        #[inline]
+        pub fn get_storage_class_analysis(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClassAnalysis> {
+            &self.inner.storage_class_analysis
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AnalyticsConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.id.as_ref(),
+                "AnalyticsConfiguration",
+                "Id",
+            )?;
+            crate::runtime::required(
+                self.inner.storage_class_analysis.as_ref(),
+                "AnalyticsConfiguration",
+                "StorageClassAnalysis",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`AnalyticsExportDestination`](crate::types::AnalyticsExportDestination).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AnalyticsExportDestinationBuilder {
+        inner: crate::types::AnalyticsExportDestination,
+    }
+    impl AnalyticsExportDestinationBuilder {
+        /// Sets [`crate::types::AnalyticsExportDestination::s3_bucket_destination`]: The bucket and format used for the exported files.
+        #[inline]
+        pub fn s3_bucket_destination(
+            mut self,
+            value: crate::types::AnalyticsS3BucketDestination,
+        ) -> Self {
+            self.inner.s3_bucket_destination = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsExportDestination::s3_bucket_destination`].
+        #[inline]
+        pub fn set_s3_bucket_destination(
+            mut self,
+            value: ::std::option::Option<crate::types::AnalyticsS3BucketDestination>,
+        ) -> Self {
+            self.inner.s3_bucket_destination = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsExportDestination::s3_bucket_destination`] set so far.
+        #[inline]
+        pub fn get_s3_bucket_destination(
+            &self,
+        ) -> &::std::option::Option<crate::types::AnalyticsS3BucketDestination> {
+            &self.inner.s3_bucket_destination
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AnalyticsExportDestination,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.s3_bucket_destination.as_ref(),
+                "AnalyticsExportDestination",
+                "S3BucketDestination",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`AnalyticsFilter`](crate::types::AnalyticsFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AnalyticsFilterBuilder {
+        inner: crate::types::AnalyticsFilter,
+    }
+    impl AnalyticsFilterBuilder {
+        /// Sets [`crate::types::AnalyticsFilter::prefix`]: Only objects whose keys start with this prefix.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsFilter::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsFilter::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::AnalyticsFilter::tag`]: Only objects carrying this tag.
+        #[inline]
+        pub fn tag(mut self, value: crate::types::Tag) -> Self {
+            self.inner.tag = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsFilter::tag`].
+        #[inline]
+        pub fn set_tag(
+            mut self,
+            value: ::std::option::Option<crate::types::Tag>,
+        ) -> Self {
+            self.inner.tag = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsFilter::tag`] set so far.
+        #[inline]
+        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+            &self.inner.tag
+        }
+        /// Sets [`crate::types::AnalyticsFilter::and`]: Only objects meeting all of several conditions: a prefix and one or more tags.
+        #[inline]
+        pub fn and(mut self, value: crate::types::AnalyticsAndOperator) -> Self {
+            self.inner.and = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsFilter::and`].
+        #[inline]
+        pub fn set_and(
+            mut self,
+            value: ::std::option::Option<crate::types::AnalyticsAndOperator>,
+        ) -> Self {
+            self.inner.and = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsFilter::and`] set so far.
+        #[inline]
+        pub fn get_and(
+            &self,
+        ) -> &::std::option::Option<crate::types::AnalyticsAndOperator> {
+            &self.inner.and
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::AnalyticsFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`AnalyticsS3BucketDestination`](crate::types::AnalyticsS3BucketDestination).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct AnalyticsS3BucketDestinationBuilder {
+        inner: crate::types::AnalyticsS3BucketDestination,
+    }
+    impl AnalyticsS3BucketDestinationBuilder {
+        /// Sets [`crate::types::AnalyticsS3BucketDestination::format`]: File format of the exported results; only `CSV` is supported.
+        #[inline]
+        pub fn format(
+            mut self,
+            value: crate::types::AnalyticsS3ExportFileFormat,
+        ) -> Self {
+            self.inner.format = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsS3BucketDestination::format`].
+        #[inline]
+        pub fn set_format(
+            mut self,
+            value: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
+        ) -> Self {
+            self.inner.format = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsS3BucketDestination::format`] set so far.
+        #[inline]
+        pub fn get_format(
+            &self,
+        ) -> &::std::option::Option<crate::types::AnalyticsS3ExportFileFormat> {
+            &self.inner.format
+        }
+        /// Sets [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`]: Account ID expected to own the destination bucket; S3 checks it before writing exports.
+        #[inline]
+        pub fn bucket_account_id(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket_account_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`].
+        #[inline]
+        pub fn set_bucket_account_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket_account_id = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`] set so far.
+        #[inline]
+        pub fn get_bucket_account_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket_account_id
+        }
+        /// Sets [`crate::types::AnalyticsS3BucketDestination::bucket`]: ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
+        #[inline]
+        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsS3BucketDestination::bucket`].
+        #[inline]
+        pub fn set_bucket(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsS3BucketDestination::bucket`] set so far.
+        #[inline]
+        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket
+        }
+        /// Sets [`crate::types::AnalyticsS3BucketDestination::prefix`]: Key prefix added to the names of the exported files in the destination bucket.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::AnalyticsS3BucketDestination::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::AnalyticsS3BucketDestination::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::AnalyticsS3BucketDestination,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.format.as_ref(),
+                "AnalyticsS3BucketDestination",
+                "Format",
+            )?;
+            crate::runtime::required(
+                self.inner.bucket.as_ref(),
+                "AnalyticsS3BucketDestination",
+                "Bucket",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`BlockedEncryptionTypes`](crate::types::BlockedEncryptionTypes).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct BlockedEncryptionTypesBuilder {
+        inner: crate::types::BlockedEncryptionTypes,
+    }
+    impl BlockedEncryptionTypesBuilder {
+        /// Appends one item to [`crate::types::BlockedEncryptionTypes::encryption_type`]: The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
+        #[inline]
+        pub fn encryption_type(mut self, item: crate::types::EncryptionType) -> Self {
+            self.inner
+                .encryption_type
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::BlockedEncryptionTypes::encryption_type`].
+        #[inline]
+        pub fn set_encryption_type(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::EncryptionType>>,
+        ) -> Self {
+            self.inner.encryption_type = value;
+            self
+        }
+        /// The value of [`crate::types::BlockedEncryptionTypes::encryption_type`] set so far.
+        #[inline]
+        pub fn get_encryption_type(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::EncryptionType>> {
+            &self.inner.encryption_type
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::BlockedEncryptionTypes {
+            self.inner
+        }
+    }
+    /// Builds a [`Bucket`](crate::types::Bucket).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct BucketBuilder {
+        inner: crate::types::Bucket,
+    }
+    impl BucketBuilder {
+        /// Sets [`crate::types::Bucket::name`]: Name of the bucket.
+        #[inline]
+        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Bucket::name`].
+        #[inline]
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.name = value;
+            self
+        }
+        /// The value of [`crate::types::Bucket::name`] set so far.
+        #[inline]
+        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.name
+        }
+        /// Sets [`crate::types::Bucket::creation_date`]: When the bucket was created; this can change if the bucket's configuration is modified in some ways.
+        #[inline]
+        pub fn creation_date(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.creation_date = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Bucket::creation_date`].
+        #[inline]
+        pub fn set_creation_date(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.creation_date = value;
+            self
+        }
+        /// The value of [`crate::types::Bucket::creation_date`] set so far.
+        #[inline]
+        pub fn get_creation_date(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.creation_date
+        }
+        /// Sets [`crate::types::Bucket::bucket_region`]: Region the bucket is located in.
+        #[inline]
+        pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket_region = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Bucket::bucket_region`].
+        #[inline]
+        pub fn set_bucket_region(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket_region = value;
+            self
+        }
+        /// The value of [`crate::types::Bucket::bucket_region`] set so far.
+        #[inline]
+        pub fn get_bucket_region(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket_region
+        }
+        /// Sets [`crate::types::Bucket::bucket_arn`]: Amazon Resource Name (ARN) of the bucket.
+        #[inline]
+        pub fn bucket_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Bucket::bucket_arn`].
+        #[inline]
+        pub fn set_bucket_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket_arn = value;
+            self
+        }
+        /// The value of [`crate::types::Bucket::bucket_arn`] set so far.
+        #[inline]
+        pub fn get_bucket_arn(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket_arn
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Bucket {
+            self.inner
+        }
+    }
+    /// Builds a [`BucketInfo`](crate::types::BucketInfo).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct BucketInfoBuilder {
+        inner: crate::types::BucketInfo,
+    }
+    impl BucketInfoBuilder {
+        /// Sets [`crate::types::BucketInfo::data_redundancy`]: How the bucket's data is replicated within its zone.
+        #[inline]
+        pub fn data_redundancy(mut self, value: crate::types::DataRedundancy) -> Self {
+            self.inner.data_redundancy = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::BucketInfo::data_redundancy`].
+        #[inline]
+        pub fn set_data_redundancy(
+            mut self,
+            value: ::std::option::Option<crate::types::DataRedundancy>,
+        ) -> Self {
+            self.inner.data_redundancy = value;
+            self
+        }
+        /// The value of [`crate::types::BucketInfo::data_redundancy`] set so far.
+        #[inline]
+        pub fn get_data_redundancy(
+            &self,
+        ) -> &::std::option::Option<crate::types::DataRedundancy> {
+            &self.inner.data_redundancy
+        }
+        /// Sets [`crate::types::BucketInfo::type`]: Type of bucket to create.
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::BucketType) -> Self {
+            self.inner.r#type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::BucketInfo::type`].
+        #[inline]
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketType>,
+        ) -> Self {
+            self.inner.r#type = value;
+            self
+        }
+        /// The value of [`crate::types::BucketInfo::type`] set so far.
+        #[inline]
+        pub fn get_type(&self) -> &::std::option::Option<crate::types::BucketType> {
+            &self.inner.r#type
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::BucketInfo {
+            self.inner
+        }
+    }
+    /// Builds a [`BucketLifecycleConfiguration`](crate::types::BucketLifecycleConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct BucketLifecycleConfigurationBuilder {
+        inner: crate::types::BucketLifecycleConfiguration,
+    }
+    impl BucketLifecycleConfigurationBuilder {
+        /// Appends one item to [`crate::types::BucketLifecycleConfiguration::rules`]: The lifecycle rules, at most 1,000.
+        #[inline]
+        pub fn rules(mut self, item: crate::types::LifecycleRule) -> Self {
+            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::BucketLifecycleConfiguration::rules`].
+        #[inline]
+        pub fn set_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+        ) -> Self {
+            self.inner.rules = value;
+            self
+        }
+        /// The value of [`crate::types::BucketLifecycleConfiguration::rules`] set so far.
+        #[inline]
+        pub fn get_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>> {
+            &self.inner.rules
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::BucketLifecycleConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.rules.as_ref(),
+                "BucketLifecycleConfiguration",
+                "Rules",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`BucketLoggingStatus`](crate::types::BucketLoggingStatus).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct BucketLoggingStatusBuilder {
+        inner: crate::types::BucketLoggingStatus,
+    }
+    impl BucketLoggingStatusBuilder {
+        /// Sets [`crate::types::BucketLoggingStatus::logging_enabled`]: Where to deliver access logs; leave it out to turn logging off.
+        #[inline]
+        pub fn logging_enabled(mut self, value: crate::types::LoggingEnabled) -> Self {
+            self.inner.logging_enabled = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::BucketLoggingStatus::logging_enabled`].
+        #[inline]
+        pub fn set_logging_enabled(
+            mut self,
+            value: ::std::option::Option<crate::types::LoggingEnabled>,
+        ) -> Self {
+            self.inner.logging_enabled = value;
+            self
+        }
+        /// The value of [`crate::types::BucketLoggingStatus::logging_enabled`] set so far.
+        #[inline]
+        pub fn get_logging_enabled(
+            &self,
+        ) -> &::std::option::Option<crate::types::LoggingEnabled> {
+            &self.inner.logging_enabled
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::BucketLoggingStatus {
+            self.inner
+        }
+    }
+    /// Builds a [`CorsConfiguration`](crate::types::CorsConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CorsConfigurationBuilder {
+        inner: crate::types::CorsConfiguration,
+    }
+    impl CorsConfigurationBuilder {
+        /// Appends one item to [`crate::types::CorsConfiguration::cors_rules`]: The CORS rules, at most 100; S3 uses the first one that matches a request.
+        #[inline]
+        pub fn cors_rules(mut self, item: crate::types::CorsRule) -> Self {
+            self.inner.cors_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::CorsConfiguration::cors_rules`].
+        #[inline]
+        pub fn set_cors_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+        ) -> Self {
+            self.inner.cors_rules = value;
+            self
+        }
+        /// The value of [`crate::types::CorsConfiguration::cors_rules`] set so far.
+        #[inline]
+        pub fn get_cors_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::CorsRule>> {
+            &self.inner.cors_rules
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::CorsConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.cors_rules.as_ref(),
+                "CORSConfiguration",
+                "CORSRules",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`CorsRule`](crate::types::CorsRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CorsRuleBuilder {
+        inner: crate::types::CorsRule,
+    }
+    impl CorsRuleBuilder {
+        /// Sets [`crate::types::CorsRule::id`]: Optional name for the rule, up to 255 characters.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Appends one item to [`crate::types::CorsRule::allowed_headers`]: Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
+        #[inline]
+        pub fn allowed_headers(mut self, item: ::std::string::String) -> Self {
+            self.inner
+                .allowed_headers
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::allowed_headers`].
+        #[inline]
+        pub fn set_allowed_headers(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner.allowed_headers = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::allowed_headers`] set so far.
+        #[inline]
+        pub fn get_allowed_headers(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+            &self.inner.allowed_headers
+        }
+        /// Appends one item to [`crate::types::CorsRule::allowed_methods`]: HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`.
+        #[inline]
+        pub fn allowed_methods(mut self, item: ::std::string::String) -> Self {
+            self.inner
+                .allowed_methods
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::allowed_methods`].
+        #[inline]
+        pub fn set_allowed_methods(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner.allowed_methods = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::allowed_methods`] set so far.
+        #[inline]
+        pub fn get_allowed_methods(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+            &self.inner.allowed_methods
+        }
+        /// Appends one item to [`crate::types::CorsRule::allowed_origins`]: Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins.
+        #[inline]
+        pub fn allowed_origins(mut self, item: ::std::string::String) -> Self {
+            self.inner
+                .allowed_origins
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::allowed_origins`].
+        #[inline]
+        pub fn set_allowed_origins(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner.allowed_origins = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::allowed_origins`] set so far.
+        #[inline]
+        pub fn get_allowed_origins(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+            &self.inner.allowed_origins
+        }
+        /// Appends one item to [`crate::types::CorsRule::expose_headers`]: Response headers that scripts in the browser may read, such as `ETag`.
+        #[inline]
+        pub fn expose_headers(mut self, item: ::std::string::String) -> Self {
+            self.inner
+                .expose_headers
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::expose_headers`].
+        #[inline]
+        pub fn set_expose_headers(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.inner.expose_headers = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::expose_headers`] set so far.
+        #[inline]
+        pub fn get_expose_headers(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+            &self.inner.expose_headers
+        }
+        /// Sets [`crate::types::CorsRule::max_age_seconds`]: How long, in seconds, a browser may cache the answer to a preflight request for this rule.
+        #[inline]
+        pub fn max_age_seconds(mut self, value: i32) -> Self {
+            self.inner.max_age_seconds = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CorsRule::max_age_seconds`].
+        #[inline]
+        pub fn set_max_age_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.max_age_seconds = value;
+            self
+        }
+        /// The value of [`crate::types::CorsRule::max_age_seconds`] set so far.
+        #[inline]
+        pub fn get_max_age_seconds(&self) -> &::std::option::Option<i32> {
+            &self.inner.max_age_seconds
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::CorsRule, crate::error::BuildError> {
+            crate::runtime::required(
+                self.inner.allowed_methods.as_ref(),
+                "CORSRule",
+                "AllowedMethods",
+            )?;
+            crate::runtime::required(
+                self.inner.allowed_origins.as_ref(),
+                "CORSRule",
+                "AllowedOrigins",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`CsvInput`](crate::types::CsvInput).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CsvInputBuilder {
+        inner: crate::types::CsvInput,
+    }
+    impl CsvInputBuilder {
+        /// Sets [`crate::types::CsvInput::file_header_info`]: How to treat the first line of the file; defaults to `NONE`.
+        #[inline]
+        pub fn file_header_info(mut self, value: crate::types::FileHeaderInfo) -> Self {
+            self.inner.file_header_info = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::file_header_info`].
+        #[inline]
+        pub fn set_file_header_info(
+            mut self,
+            value: ::std::option::Option<crate::types::FileHeaderInfo>,
+        ) -> Self {
+            self.inner.file_header_info = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::file_header_info`] set so far.
+        #[inline]
+        pub fn get_file_header_info(
+            &self,
+        ) -> &::std::option::Option<crate::types::FileHeaderInfo> {
+            &self.inner.file_header_info
+        }
+        /// Sets [`crate::types::CsvInput::comments`]: Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
+        #[inline]
+        pub fn comments(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.comments = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::comments`].
+        #[inline]
+        pub fn set_comments(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.comments = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::comments`] set so far.
+        #[inline]
+        pub fn get_comments(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.comments
+        }
+        /// Sets [`crate::types::CsvInput::quote_escape_character`]: Single character that escapes a quote character inside a quoted value.
+        #[inline]
+        pub fn quote_escape_character(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_escape_character = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::quote_escape_character`].
+        #[inline]
+        pub fn set_quote_escape_character(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_escape_character = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::quote_escape_character`] set so far.
+        #[inline]
+        pub fn get_quote_escape_character(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.quote_escape_character
+        }
+        /// Sets [`crate::types::CsvInput::record_delimiter`]: Character that separates records; defaults to a newline.
+        #[inline]
+        pub fn record_delimiter(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::record_delimiter`].
+        #[inline]
+        pub fn set_record_delimiter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::record_delimiter`] set so far.
+        #[inline]
+        pub fn get_record_delimiter(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.record_delimiter
+        }
+        /// Sets [`crate::types::CsvInput::field_delimiter`]: Character that separates fields within a record; defaults to a comma.
+        #[inline]
+        pub fn field_delimiter(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.field_delimiter = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::field_delimiter`].
+        #[inline]
+        pub fn set_field_delimiter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.field_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::field_delimiter`] set so far.
+        #[inline]
+        pub fn get_field_delimiter(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.field_delimiter
+        }
+        /// Sets [`crate::types::CsvInput::quote_character`]: Character used to quote values that contain delimiters; defaults to a double quote.
+        #[inline]
+        pub fn quote_character(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_character = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::quote_character`].
+        #[inline]
+        pub fn set_quote_character(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_character = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::quote_character`] set so far.
+        #[inline]
+        pub fn get_quote_character(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.quote_character
+        }
+        /// Sets [`crate::types::CsvInput::allow_quoted_record_delimiter`]: Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
+        #[inline]
+        pub fn allow_quoted_record_delimiter(mut self, value: bool) -> Self {
+            self.inner.allow_quoted_record_delimiter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CsvInput::allow_quoted_record_delimiter`].
+        #[inline]
+        pub fn set_allow_quoted_record_delimiter(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.inner.allow_quoted_record_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::CsvInput::allow_quoted_record_delimiter`] set so far.
+        #[inline]
+        pub fn get_allow_quoted_record_delimiter(&self) -> &::std::option::Option<bool> {
+            &self.inner.allow_quoted_record_delimiter
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CsvInput {
+            self.inner
+        }
+    }
+    /// Builds a [`CsvOutput`](crate::types::CsvOutput).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CsvOutputBuilder {
+        inner: crate::types::CsvOutput,
+    }
+    impl CsvOutputBuilder {
+        /// Sets [`crate::types::CsvOutput::quote_fields`]: When to put quotes around output values; defaults to `ASNEEDED`.
+        #[inline]
+        pub fn quote_fields(mut self, value: crate::types::QuoteFields) -> Self {
+            self.inner.quote_fields = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CsvOutput::quote_fields`].
+        #[inline]
+        pub fn set_quote_fields(
+            mut self,
+            value: ::std::option::Option<crate::types::QuoteFields>,
+        ) -> Self {
+            self.inner.quote_fields = value;
+            self
+        }
+        /// The value of [`crate::types::CsvOutput::quote_fields`] set so far.
+        #[inline]
+        pub fn get_quote_fields(
+            &self,
+        ) -> &::std::option::Option<crate::types::QuoteFields> {
+            &self.inner.quote_fields
+        }
+        /// Sets [`crate::types::CsvOutput::quote_escape_character`]: Single character used to escape a quote character inside a quoted value.
+        #[inline]
+        pub fn quote_escape_character(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_escape_character = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvOutput::quote_escape_character`].
+        #[inline]
+        pub fn set_quote_escape_character(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_escape_character = value;
+            self
+        }
+        /// The value of [`crate::types::CsvOutput::quote_escape_character`] set so far.
+        #[inline]
+        pub fn get_quote_escape_character(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.quote_escape_character
+        }
+        /// Sets [`crate::types::CsvOutput::record_delimiter`]: Character written between records; defaults to a newline.
+        #[inline]
+        pub fn record_delimiter(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvOutput::record_delimiter`].
+        #[inline]
+        pub fn set_record_delimiter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::CsvOutput::record_delimiter`] set so far.
+        #[inline]
+        pub fn get_record_delimiter(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.record_delimiter
+        }
+        /// Sets [`crate::types::CsvOutput::field_delimiter`]: Character written between fields; defaults to a comma.
+        #[inline]
+        pub fn field_delimiter(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.field_delimiter = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvOutput::field_delimiter`].
+        #[inline]
+        pub fn set_field_delimiter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.field_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::CsvOutput::field_delimiter`] set so far.
+        #[inline]
+        pub fn get_field_delimiter(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.field_delimiter
+        }
+        /// Sets [`crate::types::CsvOutput::quote_character`]: Character used to quote values; defaults to a double quote.
+        #[inline]
+        pub fn quote_character(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_character = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CsvOutput::quote_character`].
+        #[inline]
+        pub fn set_quote_character(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.quote_character = value;
+            self
+        }
+        /// The value of [`crate::types::CsvOutput::quote_character`] set so far.
+        #[inline]
+        pub fn get_quote_character(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.quote_character
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CsvOutput {
+            self.inner
+        }
+    }
+    /// Builds a [`CloudFunctionConfiguration`](crate::types::CloudFunctionConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CloudFunctionConfigurationBuilder {
+        inner: crate::types::CloudFunctionConfiguration,
+    }
+    impl CloudFunctionConfigurationBuilder {
+        /// Sets [`crate::types::CloudFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CloudFunctionConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::CloudFunctionConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::CloudFunctionConfiguration::event`]: A single bucket event that invokes the function; replaced by `Events`.
+        #[deprecated]
+        #[inline]
+        pub fn event(mut self, value: crate::types::Event) -> Self {
+            self.inner.event = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CloudFunctionConfiguration::event`].
+        #[deprecated]
+        #[inline]
+        pub fn set_event(
+            mut self,
+            value: ::std::option::Option<crate::types::Event>,
+        ) -> Self {
+            self.inner.event = value;
+            self
+        }
+        /// The value of [`crate::types::CloudFunctionConfiguration::event`] set so far.
+        #[deprecated]
+        #[inline]
+        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+            &self.inner.event
+        }
+        /// Appends one item to [`crate::types::CloudFunctionConfiguration::events`]: Bucket events that invoke the function.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::CloudFunctionConfiguration::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::CloudFunctionConfiguration::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::CloudFunctionConfiguration::cloud_function`]: ARN of the Lambda function to invoke.
+        #[inline]
+        pub fn cloud_function(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.cloud_function = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CloudFunctionConfiguration::cloud_function`].
+        #[inline]
+        pub fn set_cloud_function(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.cloud_function = value;
+            self
+        }
+        /// The value of [`crate::types::CloudFunctionConfiguration::cloud_function`] set so far.
+        #[inline]
+        pub fn get_cloud_function(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.cloud_function
+        }
+        /// Sets [`crate::types::CloudFunctionConfiguration::invocation_role`]: ARN of the IAM role S3 assumes to invoke the function.
+        #[inline]
+        pub fn invocation_role(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.invocation_role = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CloudFunctionConfiguration::invocation_role`].
+        #[inline]
+        pub fn set_invocation_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.invocation_role = value;
+            self
+        }
+        /// The value of [`crate::types::CloudFunctionConfiguration::invocation_role`] set so far.
+        #[inline]
+        pub fn get_invocation_role(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.invocation_role
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CloudFunctionConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`CommonPrefix`](crate::types::CommonPrefix).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CommonPrefixBuilder {
+        inner: crate::types::CommonPrefix,
+    }
+    impl CommonPrefixBuilder {
+        /// Sets [`crate::types::CommonPrefix::prefix`]: The shared prefix, ending with the delimiter.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CommonPrefix::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::CommonPrefix::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CommonPrefix {
+            self.inner
+        }
+    }
+    /// Builds a [`CompletedMultipartUpload`](crate::types::CompletedMultipartUpload).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CompletedMultipartUploadBuilder {
+        inner: crate::types::CompletedMultipartUpload,
+    }
+    impl CompletedMultipartUploadBuilder {
+        /// Appends one item to [`crate::types::CompletedMultipartUpload::parts`]: Parts making up the object, in ascending part-number order.
+        #[inline]
+        pub fn parts(mut self, item: crate::types::CompletedPart) -> Self {
+            self.inner.parts.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::CompletedMultipartUpload::parts`].
+        #[inline]
+        pub fn set_parts(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>>,
+        ) -> Self {
+            self.inner.parts = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedMultipartUpload::parts`] set so far.
+        #[inline]
+        pub fn get_parts(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>> {
+            &self.inner.parts
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CompletedMultipartUpload {
+            self.inner
+        }
+    }
+    /// Builds a [`CompletedPart`](crate::types::CompletedPart).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CompletedPartBuilder {
+        inner: crate::types::CompletedPart,
+    }
+    impl CompletedPartBuilder {
+        /// Sets [`crate::types::CompletedPart::e_tag`]: The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_crc32`]: Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_crc32(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_crc32`].
+        #[inline]
+        pub fn set_checksum_crc32(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_crc32`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_crc32_c(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_crc32_c`].
+        #[inline]
+        pub fn set_checksum_crc32_c(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_crc32_c`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32_c(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32_c
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_crc64_nvme(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_crc64_nvme`].
+        #[inline]
+        pub fn set_checksum_crc64_nvme(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_crc64_nvme`] set so far.
+        #[inline]
+        pub fn get_checksum_crc64_nvme(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc64_nvme
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_sha1 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_sha1`].
+        #[inline]
+        pub fn set_checksum_sha1(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha1 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_sha1`] set so far.
+        #[inline]
+        pub fn get_checksum_sha1(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha1
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_sha256(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_sha256`].
+        #[inline]
+        pub fn set_checksum_sha256(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_sha256`] set so far.
+        #[inline]
+        pub fn get_checksum_sha256(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha256
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_sha512(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_sha512`].
+        #[inline]
+        pub fn set_checksum_sha512(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_sha512`] set so far.
+        #[inline]
+        pub fn get_checksum_sha512(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha512
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_md5`]: Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_md5 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_md5`].
+        #[inline]
+        pub fn set_checksum_md5(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_md5 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_md5`] set so far.
+        #[inline]
+        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_md5
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_xxhash64(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_xxhash64`].
+        #[inline]
+        pub fn set_checksum_xxhash64(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_xxhash64`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash64(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash64
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_xxhash3(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_xxhash3`].
+        #[inline]
+        pub fn set_checksum_xxhash3(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_xxhash3`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash3(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash3
+        }
+        /// Sets [`crate::types::CompletedPart::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
+        #[inline]
+        pub fn checksum_xxhash128(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::checksum_xxhash128`].
+        #[inline]
+        pub fn set_checksum_xxhash128(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::checksum_xxhash128`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash128(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash128
+        }
+        /// Sets [`crate::types::CompletedPart::part_number`]: Number of the part, from 1 to 10,000.
+        #[inline]
+        pub fn part_number(mut self, value: i32) -> Self {
+            self.inner.part_number = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CompletedPart::part_number`].
+        #[inline]
+        pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.part_number = value;
+            self
+        }
+        /// The value of [`crate::types::CompletedPart::part_number`] set so far.
+        #[inline]
+        pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+            &self.inner.part_number
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CompletedPart {
+            self.inner
+        }
+    }
+    /// Builds a [`Condition`](crate::types::Condition).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ConditionBuilder {
+        inner: crate::types::Condition,
+    }
+    impl ConditionBuilder {
+        /// Sets [`crate::types::Condition::http_error_code_returned_equals`]: Apply the rule only when serving the request would return this HTTP error code, such as `404`.
+        #[inline]
+        pub fn http_error_code_returned_equals(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.http_error_code_returned_equals = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Condition::http_error_code_returned_equals`].
+        #[inline]
+        pub fn set_http_error_code_returned_equals(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.http_error_code_returned_equals = value;
+            self
+        }
+        /// The value of [`crate::types::Condition::http_error_code_returned_equals`] set so far.
+        #[inline]
+        pub fn get_http_error_code_returned_equals(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.http_error_code_returned_equals
+        }
+        /// Sets [`crate::types::Condition::key_prefix_equals`]: Apply the rule only to requested keys that start with this prefix, such as `docs/`.
+        #[inline]
+        pub fn key_prefix_equals(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.key_prefix_equals = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Condition::key_prefix_equals`].
+        #[inline]
+        pub fn set_key_prefix_equals(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key_prefix_equals = value;
+            self
+        }
+        /// The value of [`crate::types::Condition::key_prefix_equals`] set so far.
+        #[inline]
+        pub fn get_key_prefix_equals(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key_prefix_equals
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Condition {
+            self.inner
+        }
+    }
+    /// Builds a [`CopyObjectResult`](crate::types::CopyObjectResult).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CopyObjectResultBuilder {
+        inner: crate::types::CopyObjectResult,
+    }
+    impl CopyObjectResultBuilder {
+        /// Sets [`crate::types::CopyObjectResult::e_tag`]: Entity tag of the new object, reflecting its content.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Sets [`crate::types::CopyObjectResult::last_modified`]: Date and time the new object was created.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_type`]: Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+        #[inline]
+        pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+            self.inner.checksum_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_type`].
+        #[inline]
+        pub fn set_checksum_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ChecksumType>,
+        ) -> Self {
+            self.inner.checksum_type = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_type`] set so far.
+        #[inline]
+        pub fn get_checksum_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ChecksumType> {
+            &self.inner.checksum_type
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_crc32`]: Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_crc32(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_crc32`].
+        #[inline]
+        pub fn set_checksum_crc32(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_crc32`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_crc32_c(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_crc32_c`].
+        #[inline]
+        pub fn set_checksum_crc32_c(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_crc32_c`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32_c(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32_c
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_crc64_nvme(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_crc64_nvme`].
+        #[inline]
+        pub fn set_checksum_crc64_nvme(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_crc64_nvme`] set so far.
+        #[inline]
+        pub fn get_checksum_crc64_nvme(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc64_nvme
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_sha1`]: Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_sha1 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_sha1`].
+        #[inline]
+        pub fn set_checksum_sha1(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha1 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_sha1`] set so far.
+        #[inline]
+        pub fn get_checksum_sha1(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha1
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_sha256`]: Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_sha256(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_sha256`].
+        #[inline]
+        pub fn set_checksum_sha256(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_sha256`] set so far.
+        #[inline]
+        pub fn get_checksum_sha256(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha256
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_sha512`]: Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_sha512(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_sha512`].
+        #[inline]
+        pub fn set_checksum_sha512(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_sha512`] set so far.
+        #[inline]
+        pub fn get_checksum_sha512(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha512
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_md5`]: Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_md5 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_md5`].
+        #[inline]
+        pub fn set_checksum_md5(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_md5 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_md5`] set so far.
+        #[inline]
+        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_md5
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_xxhash64(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash64`].
+        #[inline]
+        pub fn set_checksum_xxhash64(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_xxhash64`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash64(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash64
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_xxhash3(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash3`].
+        #[inline]
+        pub fn set_checksum_xxhash3(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_xxhash3`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash3(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash3
+        }
+        /// Sets [`crate::types::CopyObjectResult::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
+        #[inline]
+        pub fn checksum_xxhash128(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash128`].
+        #[inline]
+        pub fn set_checksum_xxhash128(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyObjectResult::checksum_xxhash128`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash128(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash128
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CopyObjectResult {
+            self.inner
+        }
+    }
+    /// Builds a [`CopyPartResult`](crate::types::CopyPartResult).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CopyPartResultBuilder {
+        inner: crate::types::CopyPartResult,
+    }
+    impl CopyPartResultBuilder {
+        /// Sets [`crate::types::CopyPartResult::e_tag`]: Entity tag of the copied part; use it when completing the upload.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Sets [`crate::types::CopyPartResult::last_modified`]: When the part was created.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_crc32`]: Base64-encoded CRC32 checksum of the copied part.
+        #[inline]
+        pub fn checksum_crc32(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_crc32`].
+        #[inline]
+        pub fn set_checksum_crc32(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_crc32`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the copied part.
+        #[inline]
+        pub fn checksum_crc32_c(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_crc32_c`].
+        #[inline]
+        pub fn set_checksum_crc32_c(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_crc32_c`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32_c(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32_c
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the copied part.
+        #[inline]
+        pub fn checksum_crc64_nvme(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_crc64_nvme`].
+        #[inline]
+        pub fn set_checksum_crc64_nvme(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_crc64_nvme`] set so far.
+        #[inline]
+        pub fn get_checksum_crc64_nvme(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc64_nvme
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_sha1`]: Base64-encoded SHA-1 checksum of the copied part.
+        #[inline]
+        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_sha1 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_sha1`].
+        #[inline]
+        pub fn set_checksum_sha1(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha1 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_sha1`] set so far.
+        #[inline]
+        pub fn get_checksum_sha1(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha1
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_sha256`]: Base64-encoded SHA-256 checksum of the copied part.
+        #[inline]
+        pub fn checksum_sha256(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_sha256`].
+        #[inline]
+        pub fn set_checksum_sha256(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_sha256`] set so far.
+        #[inline]
+        pub fn get_checksum_sha256(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha256
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_sha512`]: Base64-encoded SHA-512 checksum of the copied part.
+        #[inline]
+        pub fn checksum_sha512(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_sha512`].
+        #[inline]
+        pub fn set_checksum_sha512(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_sha512`] set so far.
+        #[inline]
+        pub fn get_checksum_sha512(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha512
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_md5`]: Base64-encoded MD5 checksum of the copied part.
+        #[inline]
+        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_md5 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_md5`].
+        #[inline]
+        pub fn set_checksum_md5(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_md5 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_md5`] set so far.
+        #[inline]
+        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_md5
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the copied part.
+        #[inline]
+        pub fn checksum_xxhash64(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_xxhash64`].
+        #[inline]
+        pub fn set_checksum_xxhash64(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_xxhash64`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash64(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash64
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the copied part.
+        #[inline]
+        pub fn checksum_xxhash3(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_xxhash3`].
+        #[inline]
+        pub fn set_checksum_xxhash3(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_xxhash3`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash3(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash3
+        }
+        /// Sets [`crate::types::CopyPartResult::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the copied part.
+        #[inline]
+        pub fn checksum_xxhash128(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::CopyPartResult::checksum_xxhash128`].
+        #[inline]
+        pub fn set_checksum_xxhash128(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = value;
+            self
+        }
+        /// The value of [`crate::types::CopyPartResult::checksum_xxhash128`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash128(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash128
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CopyPartResult {
+            self.inner
+        }
+    }
+    /// Builds a [`CreateBucketConfiguration`](crate::types::CreateBucketConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct CreateBucketConfigurationBuilder {
+        inner: crate::types::CreateBucketConfiguration,
+    }
+    impl CreateBucketConfigurationBuilder {
+        /// Sets [`crate::types::CreateBucketConfiguration::location_constraint`]: Region to create the bucket in; omit it for `us-east-1`.
+        #[inline]
+        pub fn location_constraint(
+            mut self,
+            value: crate::types::BucketLocationConstraint,
+        ) -> Self {
+            self.inner.location_constraint = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CreateBucketConfiguration::location_constraint`].
+        #[inline]
+        pub fn set_location_constraint(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketLocationConstraint>,
+        ) -> Self {
+            self.inner.location_constraint = value;
+            self
+        }
+        /// The value of [`crate::types::CreateBucketConfiguration::location_constraint`] set so far.
+        #[inline]
+        pub fn get_location_constraint(
+            &self,
+        ) -> &::std::option::Option<crate::types::BucketLocationConstraint> {
+            &self.inner.location_constraint
+        }
+        /// Sets [`crate::types::CreateBucketConfiguration::location`]: For directory buckets, the Availability Zone or Local Zone to create the bucket in.
+        #[inline]
+        pub fn location(mut self, value: crate::types::LocationInfo) -> Self {
+            self.inner.location = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CreateBucketConfiguration::location`].
+        #[inline]
+        pub fn set_location(
+            mut self,
+            value: ::std::option::Option<crate::types::LocationInfo>,
+        ) -> Self {
+            self.inner.location = value;
+            self
+        }
+        /// The value of [`crate::types::CreateBucketConfiguration::location`] set so far.
+        #[inline]
+        pub fn get_location(
+            &self,
+        ) -> &::std::option::Option<crate::types::LocationInfo> {
+            &self.inner.location
+        }
+        /// Sets [`crate::types::CreateBucketConfiguration::bucket`]: For directory buckets, the bucket type and data redundancy to use.
+        #[inline]
+        pub fn bucket(mut self, value: crate::types::BucketInfo) -> Self {
+            self.inner.bucket = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::CreateBucketConfiguration::bucket`].
+        #[inline]
+        pub fn set_bucket(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketInfo>,
+        ) -> Self {
+            self.inner.bucket = value;
+            self
+        }
+        /// The value of [`crate::types::CreateBucketConfiguration::bucket`] set so far.
+        #[inline]
+        pub fn get_bucket(&self) -> &::std::option::Option<crate::types::BucketInfo> {
+            &self.inner.bucket
+        }
+        /// Appends one item to [`crate::types::CreateBucketConfiguration::tags`]: Tags to attach to the bucket when it is created.
+        #[inline]
+        pub fn tags(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::CreateBucketConfiguration::tags`].
+        #[inline]
+        pub fn set_tags(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tags = value;
+            self
+        }
+        /// The value of [`crate::types::CreateBucketConfiguration::tags`] set so far.
+        #[inline]
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tags
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::CreateBucketConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`Delete`](crate::types::Delete).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct DeleteBuilder {
+        inner: crate::types::Delete,
+    }
+    impl DeleteBuilder {
+        /// Appends one item to [`crate::types::Delete::objects`]: The objects to delete, at most 1,000.
+        #[inline]
+        pub fn objects(mut self, item: crate::types::ObjectIdentifier) -> Self {
+            self.inner.objects.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::Delete::objects`].
+        #[inline]
+        pub fn set_objects(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>>,
+        ) -> Self {
+            self.inner.objects = value;
+            self
+        }
+        /// The value of [`crate::types::Delete::objects`] set so far.
+        #[inline]
+        pub fn get_objects(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>> {
+            &self.inner.objects
+        }
+        /// Sets [`crate::types::Delete::quiet`]: If true, the response lists only the objects that could not be deleted, leaving out the successes.
+        #[inline]
+        pub fn quiet(mut self, value: bool) -> Self {
+            self.inner.quiet = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Delete::quiet`].
+        #[inline]
+        pub fn set_quiet(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner.quiet = value;
+            self
+        }
+        /// The value of [`crate::types::Delete::quiet`] set so far.
+        #[inline]
+        pub fn get_quiet(&self) -> &::std::option::Option<bool> {
+            &self.inner.quiet
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Delete, crate::error::BuildError> {
+            crate::runtime::required(self.inner.objects.as_ref(), "Delete", "Objects")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`DeleteMarkerEntry`](crate::types::DeleteMarkerEntry).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct DeleteMarkerEntryBuilder {
+        inner: crate::types::DeleteMarkerEntry,
+    }
+    impl DeleteMarkerEntryBuilder {
+        /// Sets [`crate::types::DeleteMarkerEntry::owner`]: Account that created the delete marker.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::Owner) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerEntry::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::Owner>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerEntry::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+            &self.inner.owner
+        }
+        /// Sets [`crate::types::DeleteMarkerEntry::key`]: Key (name) of the object the delete marker belongs to.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerEntry::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerEntry::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::DeleteMarkerEntry::version_id`]: Version ID of the delete marker itself.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerEntry::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerEntry::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// Sets [`crate::types::DeleteMarkerEntry::is_latest`]: `true` if the delete marker is the current version, so the object currently appears deleted.
+        #[inline]
+        pub fn is_latest(mut self, value: bool) -> Self {
+            self.inner.is_latest = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerEntry::is_latest`].
+        #[inline]
+        pub fn set_is_latest(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner.is_latest = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerEntry::is_latest`] set so far.
+        #[inline]
+        pub fn get_is_latest(&self) -> &::std::option::Option<bool> {
+            &self.inner.is_latest
+        }
+        /// Sets [`crate::types::DeleteMarkerEntry::last_modified`]: When the delete marker was created.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerEntry::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerEntry::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::DeleteMarkerEntry {
+            self.inner
+        }
+    }
+    /// Builds a [`DeleteMarkerReplication`](crate::types::DeleteMarkerReplication).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct DeleteMarkerReplicationBuilder {
+        inner: crate::types::DeleteMarkerReplication,
+    }
+    impl DeleteMarkerReplicationBuilder {
+        /// Sets [`crate::types::DeleteMarkerReplication::status`]: Whether delete markers created in the source bucket are replicated.
+        #[inline]
+        pub fn status(
+            mut self,
+            value: crate::types::DeleteMarkerReplicationStatus,
+        ) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::DeleteMarkerReplication::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::DeleteMarkerReplication::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::DeleteMarkerReplicationStatus> {
+            &self.inner.status
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::DeleteMarkerReplication {
+            self.inner
+        }
+    }
+    /// Builds a [`DeletedObject`](crate::types::DeletedObject).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct DeletedObjectBuilder {
+        inner: crate::types::DeletedObject,
+    }
+    impl DeletedObjectBuilder {
+        /// Sets [`crate::types::DeletedObject::key`]: Key of the deleted object.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::DeletedObject::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::DeletedObject::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::DeletedObject::version_id`]: Version ID of the deleted version, if one was specified.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::DeletedObject::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::DeletedObject::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// Sets [`crate::types::DeletedObject::delete_marker`]: Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
+        #[inline]
+        pub fn delete_marker(mut self, value: bool) -> Self {
+            self.inner.delete_marker = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::DeletedObject::delete_marker`].
+        #[inline]
+        pub fn set_delete_marker(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner.delete_marker = value;
+            self
+        }
+        /// The value of [`crate::types::DeletedObject::delete_marker`] set so far.
+        #[inline]
+        pub fn get_delete_marker(&self) -> &::std::option::Option<bool> {
+            &self.inner.delete_marker
+        }
+        /// Sets [`crate::types::DeletedObject::delete_marker_version_id`]: Version ID of the delete marker that was created or removed.
+        #[inline]
+        pub fn delete_marker_version_id(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.delete_marker_version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::DeletedObject::delete_marker_version_id`].
+        #[inline]
+        pub fn set_delete_marker_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.delete_marker_version_id = value;
+            self
+        }
+        /// The value of [`crate::types::DeletedObject::delete_marker_version_id`] set so far.
+        #[inline]
+        pub fn get_delete_marker_version_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.delete_marker_version_id
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::DeletedObject {
+            self.inner
+        }
+    }
+    /// Builds a [`Destination`](crate::types::Destination).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct DestinationBuilder {
+        inner: crate::types::Destination,
+    }
+    impl DestinationBuilder {
+        /// Sets [`crate::types::Destination::bucket`]: ARN of the bucket that receives the replicas.
+        #[inline]
+        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Destination::bucket`].
+        #[inline]
+        pub fn set_bucket(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::bucket`] set so far.
+        #[inline]
+        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket
+        }
+        /// Sets [`crate::types::Destination::account`]: Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
+        #[inline]
+        pub fn account(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.account = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Destination::account`].
+        #[inline]
+        pub fn set_account(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.account = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::account`] set so far.
+        #[inline]
+        pub fn get_account(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.account
+        }
+        /// Sets [`crate::types::Destination::storage_class`]: Storage class for the replicas; by default they keep the storage class of the source object.
+        #[inline]
+        pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Destination::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClass> {
+            &self.inner.storage_class
+        }
+        /// Sets [`crate::types::Destination::access_control_translation`]: Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
+        #[inline]
+        pub fn access_control_translation(
+            mut self,
+            value: crate::types::AccessControlTranslation,
+        ) -> Self {
+            self.inner.access_control_translation = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Destination::access_control_translation`].
+        #[inline]
+        pub fn set_access_control_translation(
+            mut self,
+            value: ::std::option::Option<crate::types::AccessControlTranslation>,
+        ) -> Self {
+            self.inner.access_control_translation = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::access_control_translation`] set so far.
+        #[inline]
+        pub fn get_access_control_translation(
+            &self,
+        ) -> &::std::option::Option<crate::types::AccessControlTranslation> {
+            &self.inner.access_control_translation
+        }
+        /// Sets [`crate::types::Destination::encryption_configuration`]: How replicas of SSE-KMS encrypted objects are encrypted in the destination.
+        #[inline]
+        pub fn encryption_configuration(
+            mut self,
+            value: crate::types::EncryptionConfiguration,
+        ) -> Self {
+            self.inner.encryption_configuration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Destination::encryption_configuration`].
+        #[inline]
+        pub fn set_encryption_configuration(
+            mut self,
+            value: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        ) -> Self {
+            self.inner.encryption_configuration = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::encryption_configuration`] set so far.
+        #[inline]
+        pub fn get_encryption_configuration(
+            &self,
+        ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+            &self.inner.encryption_configuration
+        }
+        /// Sets [`crate::types::Destination::replication_time`]: Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
+        #[inline]
+        pub fn replication_time(mut self, value: crate::types::ReplicationTime) -> Self {
+            self.inner.replication_time = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Destination::replication_time`].
+        #[inline]
+        pub fn set_replication_time(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationTime>,
+        ) -> Self {
+            self.inner.replication_time = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::replication_time`] set so far.
+        #[inline]
+        pub fn get_replication_time(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationTime> {
+            &self.inner.replication_time
+        }
+        /// Sets [`crate::types::Destination::metrics`]: Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
+        #[inline]
+        pub fn metrics(mut self, value: crate::types::Metrics) -> Self {
+            self.inner.metrics = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Destination::metrics`].
+        #[inline]
+        pub fn set_metrics(
+            mut self,
+            value: ::std::option::Option<crate::types::Metrics>,
+        ) -> Self {
+            self.inner.metrics = value;
+            self
+        }
+        /// The value of [`crate::types::Destination::metrics`] set so far.
+        #[inline]
+        pub fn get_metrics(&self) -> &::std::option::Option<crate::types::Metrics> {
+            &self.inner.metrics
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Destination, crate::error::BuildError> {
+            crate::runtime::required(
+                self.inner.bucket.as_ref(),
+                "Destination",
+                "Bucket",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Encryption`](crate::types::Encryption).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct EncryptionBuilder {
+        inner: crate::types::Encryption,
+    }
+    impl EncryptionBuilder {
+        /// Sets [`crate::types::Encryption::encryption_type`]: Server-side encryption algorithm to use, such as `AES256` or `aws:kms`.
+        #[inline]
+        pub fn encryption_type(
+            mut self,
+            value: crate::types::ServerSideEncryption,
+        ) -> Self {
+            self.inner.encryption_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Encryption::encryption_type`].
+        #[inline]
+        pub fn set_encryption_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ServerSideEncryption>,
+        ) -> Self {
+            self.inner.encryption_type = value;
+            self
+        }
+        /// The value of [`crate::types::Encryption::encryption_type`] set so far.
+        #[inline]
+        pub fn get_encryption_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+            &self.inner.encryption_type
+        }
+        /// Sets [`crate::types::Encryption::kms_key_id`]: ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
+        #[inline]
+        pub fn kms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.kms_key_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Encryption::kms_key_id`].
+        #[inline]
+        pub fn set_kms_key_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.kms_key_id = value;
+            self
+        }
+        /// The value of [`crate::types::Encryption::kms_key_id`] set so far.
+        #[inline]
+        pub fn get_kms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.kms_key_id
+        }
+        /// Sets [`crate::types::Encryption::kms_context`]: Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
+        #[inline]
+        pub fn kms_context(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.kms_context = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Encryption::kms_context`].
+        #[inline]
+        pub fn set_kms_context(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.kms_context = value;
+            self
+        }
+        /// The value of [`crate::types::Encryption::kms_context`] set so far.
+        #[inline]
+        pub fn get_kms_context(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.kms_context
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Encryption, crate::error::BuildError> {
+            crate::runtime::required(
+                self.inner.encryption_type.as_ref(),
+                "Encryption",
+                "EncryptionType",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`EncryptionConfiguration`](crate::types::EncryptionConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct EncryptionConfigurationBuilder {
+        inner: crate::types::EncryptionConfiguration,
+    }
+    impl EncryptionConfigurationBuilder {
+        /// Sets [`crate::types::EncryptionConfiguration::replica_kms_key_id`]: ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
+        #[inline]
+        pub fn replica_kms_key_id(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.replica_kms_key_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::EncryptionConfiguration::replica_kms_key_id`].
+        #[inline]
+        pub fn set_replica_kms_key_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.replica_kms_key_id = value;
+            self
+        }
+        /// The value of [`crate::types::EncryptionConfiguration::replica_kms_key_id`] set so far.
+        #[inline]
+        pub fn get_replica_kms_key_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.replica_kms_key_id
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::EncryptionConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`Error`](crate::types::Error).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ErrorBuilder {
+        inner: crate::types::Error,
+    }
+    impl ErrorBuilder {
+        /// Sets [`crate::types::Error::key`]: Key of the object that could not be deleted.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Error::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::Error::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::Error::version_id`]: Version ID of the object that could not be deleted, if one was specified.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Error::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::Error::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// Sets [`crate::types::Error::code`]: Error code explaining why the deletion failed, such as `AccessDenied`.
+        #[inline]
+        pub fn code(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.code = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Error::code`].
+        #[inline]
+        pub fn set_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.code = value;
+            self
+        }
+        /// The value of [`crate::types::Error::code`] set so far.
+        #[inline]
+        pub fn get_code(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.code
+        }
+        /// Sets [`crate::types::Error::message`]: Human-readable description of the error.
+        #[inline]
+        pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.message = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Error::message`].
+        #[inline]
+        pub fn set_message(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.message = value;
+            self
+        }
+        /// The value of [`crate::types::Error::message`] set so far.
+        #[inline]
+        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.message
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Error {
+            self.inner
+        }
+    }
+    /// Builds a [`ErrorDocument`](crate::types::ErrorDocument).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ErrorDocumentBuilder {
+        inner: crate::types::ErrorDocument,
+    }
+    impl ErrorDocumentBuilder {
+        /// Sets [`crate::types::ErrorDocument::key`]: Key of the object to serve when an error occurs, such as `error.html`.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ErrorDocument::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::ErrorDocument::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ErrorDocument,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(self.inner.key.as_ref(), "ErrorDocument", "Key")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`EventBridgeConfiguration`](crate::types::EventBridgeConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct EventBridgeConfigurationBuilder {
+        inner: crate::types::EventBridgeConfiguration,
+    }
+    impl EventBridgeConfigurationBuilder {
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::EventBridgeConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`ExistingObjectReplication`](crate::types::ExistingObjectReplication).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ExistingObjectReplicationBuilder {
+        inner: crate::types::ExistingObjectReplication,
+    }
+    impl ExistingObjectReplicationBuilder {
+        /// Sets [`crate::types::ExistingObjectReplication::status`]: Whether existing objects are replicated.
+        #[inline]
+        pub fn status(
+            mut self,
+            value: crate::types::ExistingObjectReplicationStatus,
+        ) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ExistingObjectReplication::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::ExistingObjectReplication::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ExistingObjectReplicationStatus> {
+            &self.inner.status
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ExistingObjectReplication,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "ExistingObjectReplication",
+                "Status",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`FilterRule`](crate::types::FilterRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct FilterRuleBuilder {
+        inner: crate::types::FilterRule,
+    }
+    impl FilterRuleBuilder {
+        /// Sets [`crate::types::FilterRule::name`]: Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
+        #[inline]
+        pub fn name(mut self, value: crate::types::FilterRuleName) -> Self {
+            self.inner.name = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::FilterRule::name`].
+        #[inline]
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<crate::types::FilterRuleName>,
+        ) -> Self {
+            self.inner.name = value;
+            self
+        }
+        /// The value of [`crate::types::FilterRule::name`] set so far.
+        #[inline]
+        pub fn get_name(&self) -> &::std::option::Option<crate::types::FilterRuleName> {
+            &self.inner.name
+        }
+        /// Sets [`crate::types::FilterRule::value`]: The text the key must start or end with, such as `images/` or `.jpg`.
+        #[inline]
+        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.value = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::FilterRule::value`].
+        #[inline]
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.value = value;
+            self
+        }
+        /// The value of [`crate::types::FilterRule::value`] set so far.
+        #[inline]
+        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.value
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::FilterRule {
+            self.inner
+        }
+    }
+    /// Builds a [`GlacierJobParameters`](crate::types::GlacierJobParameters).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct GlacierJobParametersBuilder {
+        inner: crate::types::GlacierJobParameters,
+    }
+    impl GlacierJobParametersBuilder {
+        /// Sets [`crate::types::GlacierJobParameters::tier`]: Retrieval speed tier to use; faster tiers cost more.
+        #[inline]
+        pub fn tier(mut self, value: crate::types::Tier) -> Self {
+            self.inner.tier = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::GlacierJobParameters::tier`].
+        #[inline]
+        pub fn set_tier(
+            mut self,
+            value: ::std::option::Option<crate::types::Tier>,
+        ) -> Self {
+            self.inner.tier = value;
+            self
+        }
+        /// The value of [`crate::types::GlacierJobParameters::tier`] set so far.
+        #[inline]
+        pub fn get_tier(&self) -> &::std::option::Option<crate::types::Tier> {
+            &self.inner.tier
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::GlacierJobParameters,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.tier.as_ref(),
+                "GlacierJobParameters",
+                "Tier",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Grant`](crate::types::Grant).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct GrantBuilder {
+        inner: crate::types::Grant,
+    }
+    impl GrantBuilder {
+        /// Sets [`crate::types::Grant::grantee`]: Who receives the permission.
+        #[inline]
+        pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
+            self.inner.grantee = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Grant::grantee`].
+        #[inline]
+        pub fn set_grantee(
+            mut self,
+            value: ::std::option::Option<crate::types::Grantee>,
+        ) -> Self {
+            self.inner.grantee = value;
+            self
+        }
+        /// The value of [`crate::types::Grant::grantee`] set so far.
+        #[inline]
+        pub fn get_grantee(&self) -> &::std::option::Option<crate::types::Grantee> {
+            &self.inner.grantee
+        }
+        /// Sets [`crate::types::Grant::permission`]: The permission given.
+        #[inline]
+        pub fn permission(mut self, value: crate::types::Permission) -> Self {
+            self.inner.permission = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Grant::permission`].
+        #[inline]
+        pub fn set_permission(
+            mut self,
+            value: ::std::option::Option<crate::types::Permission>,
+        ) -> Self {
+            self.inner.permission = value;
+            self
+        }
+        /// The value of [`crate::types::Grant::permission`] set so far.
+        #[inline]
+        pub fn get_permission(
+            &self,
+        ) -> &::std::option::Option<crate::types::Permission> {
+            &self.inner.permission
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Grant {
+            self.inner
+        }
+    }
+    /// Builds a [`Grantee`](crate::types::Grantee).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct GranteeBuilder {
+        inner: crate::types::Grantee,
+    }
+    impl GranteeBuilder {
+        /// Sets [`crate::types::Grantee::display_name`]: Display name of the grantee's account; returned by S3 only, and being phased out.
+        #[inline]
+        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.display_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Grantee::display_name`].
+        #[inline]
+        pub fn set_display_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.display_name = value;
+            self
+        }
+        /// The value of [`crate::types::Grantee::display_name`] set so far.
+        #[inline]
+        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.display_name
+        }
+        /// Sets [`crate::types::Grantee::email_address`]: Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
+        #[inline]
+        pub fn email_address(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.email_address = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Grantee::email_address`].
+        #[inline]
+        pub fn set_email_address(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.email_address = value;
+            self
+        }
+        /// The value of [`crate::types::Grantee::email_address`] set so far.
+        #[inline]
+        pub fn get_email_address(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.email_address
+        }
+        /// Sets [`crate::types::Grantee::id`]: Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Grantee::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::Grantee::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::Grantee::type`]: How the grantee is identified: by canonical user ID, email address or group URI.
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::Type) -> Self {
+            self.inner.r#type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Grantee::type`].
+        #[inline]
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<crate::types::Type>,
+        ) -> Self {
+            self.inner.r#type = value;
+            self
+        }
+        /// The value of [`crate::types::Grantee::type`] set so far.
+        #[inline]
+        pub fn get_type(&self) -> &::std::option::Option<crate::types::Type> {
+            &self.inner.r#type
+        }
+        /// Sets [`crate::types::Grantee::uri`]: URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
+        #[inline]
+        pub fn uri(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.uri = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Grantee::uri`].
+        #[inline]
+        pub fn set_uri(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.uri = value;
+            self
+        }
+        /// The value of [`crate::types::Grantee::uri`] set so far.
+        #[inline]
+        pub fn get_uri(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.uri
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Grantee, crate::error::BuildError> {
+            crate::runtime::required(self.inner.r#type.as_ref(), "Grantee", "Type")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`IndexDocument`](crate::types::IndexDocument).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct IndexDocumentBuilder {
+        inner: crate::types::IndexDocument,
+    }
+    impl IndexDocumentBuilder {
+        /// Sets [`crate::types::IndexDocument::suffix`]: Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash.
+        #[inline]
+        pub fn suffix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.suffix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::IndexDocument::suffix`].
+        #[inline]
+        pub fn set_suffix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.suffix = value;
+            self
+        }
+        /// The value of [`crate::types::IndexDocument::suffix`] set so far.
+        #[inline]
+        pub fn get_suffix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.suffix
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::IndexDocument,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.suffix.as_ref(),
+                "IndexDocument",
+                "Suffix",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Initiator`](crate::types::Initiator).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InitiatorBuilder {
+        inner: crate::types::Initiator,
+    }
+    impl InitiatorBuilder {
+        /// Sets [`crate::types::Initiator::id`]: Canonical user ID, or IAM user ARN, of the principal that started the upload.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Initiator::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::Initiator::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::Initiator::display_name`]: Display name of the principal that started the upload, when available.
+        #[inline]
+        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.display_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Initiator::display_name`].
+        #[inline]
+        pub fn set_display_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.display_name = value;
+            self
+        }
+        /// The value of [`crate::types::Initiator::display_name`] set so far.
+        #[inline]
+        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.display_name
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Initiator {
+            self.inner
+        }
+    }
+    /// Builds a [`InputSerialization`](crate::types::InputSerialization).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InputSerializationBuilder {
+        inner: crate::types::InputSerialization,
+    }
+    impl InputSerializationBuilder {
+        /// Sets [`crate::types::InputSerialization::csv`]: Settings for reading CSV data.
+        #[inline]
+        pub fn csv(mut self, value: crate::types::CsvInput) -> Self {
+            self.inner.csv = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InputSerialization::csv`].
+        #[inline]
+        pub fn set_csv(
+            mut self,
+            value: ::std::option::Option<crate::types::CsvInput>,
+        ) -> Self {
+            self.inner.csv = value;
+            self
+        }
+        /// The value of [`crate::types::InputSerialization::csv`] set so far.
+        #[inline]
+        pub fn get_csv(&self) -> &::std::option::Option<crate::types::CsvInput> {
+            &self.inner.csv
+        }
+        /// Sets [`crate::types::InputSerialization::compression_type`]: How the input data is compressed; defaults to `NONE`.
+        #[inline]
+        pub fn compression_type(mut self, value: crate::types::CompressionType) -> Self {
+            self.inner.compression_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InputSerialization::compression_type`].
+        #[inline]
+        pub fn set_compression_type(
+            mut self,
+            value: ::std::option::Option<crate::types::CompressionType>,
+        ) -> Self {
+            self.inner.compression_type = value;
+            self
+        }
+        /// The value of [`crate::types::InputSerialization::compression_type`] set so far.
+        #[inline]
+        pub fn get_compression_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::CompressionType> {
+            &self.inner.compression_type
+        }
+        /// Sets [`crate::types::InputSerialization::json`]: Settings for reading JSON data.
+        #[inline]
+        pub fn json(mut self, value: crate::types::JsonInput) -> Self {
+            self.inner.json = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InputSerialization::json`].
+        #[inline]
+        pub fn set_json(
+            mut self,
+            value: ::std::option::Option<crate::types::JsonInput>,
+        ) -> Self {
+            self.inner.json = value;
+            self
+        }
+        /// The value of [`crate::types::InputSerialization::json`] set so far.
+        #[inline]
+        pub fn get_json(&self) -> &::std::option::Option<crate::types::JsonInput> {
+            &self.inner.json
+        }
+        /// Sets [`crate::types::InputSerialization::parquet`]: Selects Apache Parquet as the input format.
+        #[inline]
+        pub fn parquet(mut self, value: crate::types::ParquetInput) -> Self {
+            self.inner.parquet = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InputSerialization::parquet`].
+        #[inline]
+        pub fn set_parquet(
+            mut self,
+            value: ::std::option::Option<crate::types::ParquetInput>,
+        ) -> Self {
+            self.inner.parquet = value;
+            self
+        }
+        /// The value of [`crate::types::InputSerialization::parquet`] set so far.
+        #[inline]
+        pub fn get_parquet(&self) -> &::std::option::Option<crate::types::ParquetInput> {
+            &self.inner.parquet
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::InputSerialization {
+            self.inner
+        }
+    }
+    /// Builds a [`InventoryConfiguration`](crate::types::InventoryConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryConfigurationBuilder {
+        inner: crate::types::InventoryConfiguration,
+    }
+    impl InventoryConfigurationBuilder {
+        /// Sets [`crate::types::InventoryConfiguration::destination`]: Where the inventory reports are written.
+        #[inline]
+        pub fn destination(mut self, value: crate::types::InventoryDestination) -> Self {
+            self.inner.destination = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::destination`].
+        #[inline]
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryDestination>,
+        ) -> Self {
+            self.inner.destination = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::destination`] set so far.
+        #[inline]
+        pub fn get_destination(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryDestination> {
+            &self.inner.destination
+        }
+        /// Sets [`crate::types::InventoryConfiguration::is_enabled`]: Whether reports are produced; `false` keeps the configuration but pauses delivery.
+        #[inline]
+        pub fn is_enabled(mut self, value: bool) -> Self {
+            self.inner.is_enabled = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::is_enabled`].
+        #[inline]
+        pub fn set_is_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner.is_enabled = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::is_enabled`] set so far.
+        #[inline]
+        pub fn get_is_enabled(&self) -> &::std::option::Option<bool> {
+            &self.inner.is_enabled
+        }
+        /// Sets [`crate::types::InventoryConfiguration::filter`]: Limits the report to objects whose keys start with a prefix; without it all objects are listed.
+        #[inline]
+        pub fn filter(mut self, value: crate::types::InventoryFilter) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryFilter> {
+            &self.inner.filter
+        }
+        /// Sets [`crate::types::InventoryConfiguration::id`]: Identifier of the configuration, unique among the bucket's inventory configurations.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::InventoryConfiguration::included_object_versions`]: Whether the report lists every object version or only the current ones.
+        #[inline]
+        pub fn included_object_versions(
+            mut self,
+            value: crate::types::InventoryIncludedObjectVersions,
+        ) -> Self {
+            self.inner.included_object_versions = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::included_object_versions`].
+        #[inline]
+        pub fn set_included_object_versions(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryIncludedObjectVersions>,
+        ) -> Self {
+            self.inner.included_object_versions = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::included_object_versions`] set so far.
+        #[inline]
+        pub fn get_included_object_versions(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryIncludedObjectVersions> {
+            &self.inner.included_object_versions
+        }
+        /// Appends one item to [`crate::types::InventoryConfiguration::optional_fields`]: Extra metadata columns to include for each object, beyond the key and the version fields that are always present.
+        #[inline]
+        pub fn optional_fields(
+            mut self,
+            item: crate::types::InventoryOptionalField,
+        ) -> Self {
+            self.inner
+                .optional_fields
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::optional_fields`].
+        #[inline]
+        pub fn set_optional_fields(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::InventoryOptionalField>,
+            >,
+        ) -> Self {
+            self.inner.optional_fields = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::optional_fields`] set so far.
+        #[inline]
+        pub fn get_optional_fields(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::InventoryOptionalField>,
+        > {
+            &self.inner.optional_fields
+        }
+        /// Sets [`crate::types::InventoryConfiguration::schedule`]: How often a new report is produced.
+        #[inline]
+        pub fn schedule(mut self, value: crate::types::InventorySchedule) -> Self {
+            self.inner.schedule = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryConfiguration::schedule`].
+        #[inline]
+        pub fn set_schedule(
+            mut self,
+            value: ::std::option::Option<crate::types::InventorySchedule>,
+        ) -> Self {
+            self.inner.schedule = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryConfiguration::schedule`] set so far.
+        #[inline]
+        pub fn get_schedule(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventorySchedule> {
+            &self.inner.schedule
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::InventoryConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.destination.as_ref(),
+                "InventoryConfiguration",
+                "Destination",
+            )?;
+            crate::runtime::required(
+                self.inner.is_enabled.as_ref(),
+                "InventoryConfiguration",
+                "IsEnabled",
+            )?;
+            crate::runtime::required(
+                self.inner.id.as_ref(),
+                "InventoryConfiguration",
+                "Id",
+            )?;
+            crate::runtime::required(
+                self.inner.included_object_versions.as_ref(),
+                "InventoryConfiguration",
+                "IncludedObjectVersions",
+            )?;
+            crate::runtime::required(
+                self.inner.schedule.as_ref(),
+                "InventoryConfiguration",
+                "Schedule",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`InventoryDestination`](crate::types::InventoryDestination).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryDestinationBuilder {
+        inner: crate::types::InventoryDestination,
+    }
+    impl InventoryDestinationBuilder {
+        /// Sets [`crate::types::InventoryDestination::s3_bucket_destination`]: The bucket, format, and encryption used for the report files.
+        #[inline]
+        pub fn s3_bucket_destination(
+            mut self,
+            value: crate::types::InventoryS3BucketDestination,
+        ) -> Self {
+            self.inner.s3_bucket_destination = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryDestination::s3_bucket_destination`].
+        #[inline]
+        pub fn set_s3_bucket_destination(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryS3BucketDestination>,
+        ) -> Self {
+            self.inner.s3_bucket_destination = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryDestination::s3_bucket_destination`] set so far.
+        #[inline]
+        pub fn get_s3_bucket_destination(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryS3BucketDestination> {
+            &self.inner.s3_bucket_destination
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::InventoryDestination,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.s3_bucket_destination.as_ref(),
+                "InventoryDestination",
+                "S3BucketDestination",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`InventoryEncryption`](crate::types::InventoryEncryption).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryEncryptionBuilder {
+        inner: crate::types::InventoryEncryption,
+    }
+    impl InventoryEncryptionBuilder {
+        /// Sets [`crate::types::InventoryEncryption::sses3`]: Encrypt the report files with S3-managed keys.
+        #[inline]
+        pub fn sses3(mut self, value: crate::types::Sses3) -> Self {
+            self.inner.sses3 = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryEncryption::sses3`].
+        #[inline]
+        pub fn set_sses3(
+            mut self,
+            value: ::std::option::Option<crate::types::Sses3>,
+        ) -> Self {
+            self.inner.sses3 = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryEncryption::sses3`] set so far.
+        #[inline]
+        pub fn get_sses3(&self) -> &::std::option::Option<crate::types::Sses3> {
+            &self.inner.sses3
+        }
+        /// Sets [`crate::types::InventoryEncryption::ssekms`]: Encrypt the report files with a KMS key.
+        #[inline]
+        pub fn ssekms(mut self, value: crate::types::Ssekms) -> Self {
+            self.inner.ssekms = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryEncryption::ssekms`].
+        #[inline]
+        pub fn set_ssekms(
+            mut self,
+            value: ::std::option::Option<crate::types::Ssekms>,
+        ) -> Self {
+            self.inner.ssekms = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryEncryption::ssekms`] set so far.
+        #[inline]
+        pub fn get_ssekms(&self) -> &::std::option::Option<crate::types::Ssekms> {
+            &self.inner.ssekms
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::InventoryEncryption {
+            self.inner
+        }
+    }
+    /// Builds a [`InventoryFilter`](crate::types::InventoryFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryFilterBuilder {
+        inner: crate::types::InventoryFilter,
+    }
+    impl InventoryFilterBuilder {
+        /// Sets [`crate::types::InventoryFilter::prefix`]: Only objects whose keys start with this prefix are listed.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::InventoryFilter::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryFilter::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::InventoryFilter,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.prefix.as_ref(),
+                "InventoryFilter",
+                "Prefix",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`InventoryS3BucketDestination`](crate::types::InventoryS3BucketDestination).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryS3BucketDestinationBuilder {
+        inner: crate::types::InventoryS3BucketDestination,
+    }
+    impl InventoryS3BucketDestinationBuilder {
+        /// Sets [`crate::types::InventoryS3BucketDestination::account_id`]: Account ID expected to own the destination bucket; S3 checks it before delivering reports.
+        #[inline]
+        pub fn account_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.account_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::InventoryS3BucketDestination::account_id`].
+        #[inline]
+        pub fn set_account_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.account_id = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryS3BucketDestination::account_id`] set so far.
+        #[inline]
+        pub fn get_account_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.account_id
+        }
+        /// Sets [`crate::types::InventoryS3BucketDestination::bucket`]: ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
+        #[inline]
+        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::InventoryS3BucketDestination::bucket`].
+        #[inline]
+        pub fn set_bucket(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryS3BucketDestination::bucket`] set so far.
+        #[inline]
+        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket
+        }
+        /// Sets [`crate::types::InventoryS3BucketDestination::format`]: File format of the reports: `CSV`, `ORC`, or `Parquet`.
+        #[inline]
+        pub fn format(mut self, value: crate::types::InventoryFormat) -> Self {
+            self.inner.format = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryS3BucketDestination::format`].
+        #[inline]
+        pub fn set_format(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryFormat>,
+        ) -> Self {
+            self.inner.format = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryS3BucketDestination::format`] set so far.
+        #[inline]
+        pub fn get_format(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryFormat> {
+            &self.inner.format
+        }
+        /// Sets [`crate::types::InventoryS3BucketDestination::prefix`]: Key prefix added to the names of the report files in the destination bucket.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::InventoryS3BucketDestination::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryS3BucketDestination::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::InventoryS3BucketDestination::encryption`]: Server-side encryption to apply to the report files; none is requested when absent.
+        #[inline]
+        pub fn encryption(mut self, value: crate::types::InventoryEncryption) -> Self {
+            self.inner.encryption = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventoryS3BucketDestination::encryption`].
+        #[inline]
+        pub fn set_encryption(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryEncryption>,
+        ) -> Self {
+            self.inner.encryption = value;
+            self
+        }
+        /// The value of [`crate::types::InventoryS3BucketDestination::encryption`] set so far.
+        #[inline]
+        pub fn get_encryption(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryEncryption> {
+            &self.inner.encryption
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::InventoryS3BucketDestination,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.bucket.as_ref(),
+                "InventoryS3BucketDestination",
+                "Bucket",
+            )?;
+            crate::runtime::required(
+                self.inner.format.as_ref(),
+                "InventoryS3BucketDestination",
+                "Format",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`InventorySchedule`](crate::types::InventorySchedule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct InventoryScheduleBuilder {
+        inner: crate::types::InventorySchedule,
+    }
+    impl InventoryScheduleBuilder {
+        /// Sets [`crate::types::InventorySchedule::frequency`]: Report frequency, `Daily` or `Weekly`.
+        #[inline]
+        pub fn frequency(mut self, value: crate::types::InventoryFrequency) -> Self {
+            self.inner.frequency = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::InventorySchedule::frequency`].
+        #[inline]
+        pub fn set_frequency(
+            mut self,
+            value: ::std::option::Option<crate::types::InventoryFrequency>,
+        ) -> Self {
+            self.inner.frequency = value;
+            self
+        }
+        /// The value of [`crate::types::InventorySchedule::frequency`] set so far.
+        #[inline]
+        pub fn get_frequency(
+            &self,
+        ) -> &::std::option::Option<crate::types::InventoryFrequency> {
+            &self.inner.frequency
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::InventorySchedule,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.frequency.as_ref(),
+                "InventorySchedule",
+                "Frequency",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`JsonInput`](crate::types::JsonInput).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct JsonInputBuilder {
+        inner: crate::types::JsonInput,
+    }
+    impl JsonInputBuilder {
+        /// Sets [`crate::types::JsonInput::type`]: Whether the input is one JSON document or one JSON object per line.
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::JsonType) -> Self {
+            self.inner.r#type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::JsonInput::type`].
+        #[inline]
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<crate::types::JsonType>,
+        ) -> Self {
+            self.inner.r#type = value;
+            self
+        }
+        /// The value of [`crate::types::JsonInput::type`] set so far.
+        #[inline]
+        pub fn get_type(&self) -> &::std::option::Option<crate::types::JsonType> {
+            &self.inner.r#type
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::JsonInput {
+            self.inner
+        }
+    }
+    /// Builds a [`JsonOutput`](crate::types::JsonOutput).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct JsonOutputBuilder {
+        inner: crate::types::JsonOutput,
+    }
+    impl JsonOutputBuilder {
+        /// Sets [`crate::types::JsonOutput::record_delimiter`]: Character written after each record; defaults to a newline.
+        #[inline]
+        pub fn record_delimiter(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::JsonOutput::record_delimiter`].
+        #[inline]
+        pub fn set_record_delimiter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.record_delimiter = value;
+            self
+        }
+        /// The value of [`crate::types::JsonOutput::record_delimiter`] set so far.
+        #[inline]
+        pub fn get_record_delimiter(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.record_delimiter
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::JsonOutput {
+            self.inner
+        }
+    }
+    /// Builds a [`LambdaFunctionConfiguration`](crate::types::LambdaFunctionConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LambdaFunctionConfigurationBuilder {
+        inner: crate::types::LambdaFunctionConfiguration,
+    }
+    impl LambdaFunctionConfigurationBuilder {
+        /// Sets [`crate::types::LambdaFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LambdaFunctionConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::LambdaFunctionConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`]: ARN of the Lambda function S3 invokes, asynchronously, for each matching event.
+        #[inline]
+        pub fn lambda_function_arn(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.lambda_function_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`].
+        #[inline]
+        pub fn set_lambda_function_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.lambda_function_arn = value;
+            self
+        }
+        /// The value of [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`] set so far.
+        #[inline]
+        pub fn get_lambda_function_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.lambda_function_arn
+        }
+        /// Appends one item to [`crate::types::LambdaFunctionConfiguration::events`]: Bucket events that invoke the function, such as `s3:ObjectCreated:Put`.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::LambdaFunctionConfiguration::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::LambdaFunctionConfiguration::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::LambdaFunctionConfiguration::filter`]: Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
+        #[inline]
+        pub fn filter(
+            mut self,
+            value: crate::types::NotificationConfigurationFilter,
+        ) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LambdaFunctionConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::LambdaFunctionConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+            &self.inner.filter
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::LambdaFunctionConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.lambda_function_arn.as_ref(),
+                "LambdaFunctionConfiguration",
+                "LambdaFunctionArn",
+            )?;
+            crate::runtime::required(
+                self.inner.events.as_ref(),
+                "LambdaFunctionConfiguration",
+                "Events",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`LifecycleConfiguration`](crate::types::LifecycleConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LifecycleConfigurationBuilder {
+        inner: crate::types::LifecycleConfiguration,
+    }
+    impl LifecycleConfigurationBuilder {
+        /// Appends one item to [`crate::types::LifecycleConfiguration::rules`]: The lifecycle rules, each covering one key prefix.
+        #[inline]
+        pub fn rules(mut self, item: crate::types::Rule) -> Self {
+            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleConfiguration::rules`].
+        #[inline]
+        pub fn set_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
+        ) -> Self {
+            self.inner.rules = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleConfiguration::rules`] set so far.
+        #[inline]
+        pub fn get_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Rule>> {
+            &self.inner.rules
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::LifecycleConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.rules.as_ref(),
+                "LifecycleConfiguration",
+                "Rules",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`LifecycleExpiration`](crate::types::LifecycleExpiration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LifecycleExpirationBuilder {
+        inner: crate::types::LifecycleExpiration,
+    }
+    impl LifecycleExpirationBuilder {
+        /// Sets [`crate::types::LifecycleExpiration::date`]: Date on which matching objects expire; must be midnight UTC.
+        #[inline]
+        pub fn date(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.date = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleExpiration::date`].
+        #[inline]
+        pub fn set_date(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.date = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleExpiration::date`] set so far.
+        #[inline]
+        pub fn get_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.date
+        }
+        /// Sets [`crate::types::LifecycleExpiration::days`]: Age in days, counted from creation, at which matching objects expire; must be positive.
+        #[inline]
+        pub fn days(mut self, value: i32) -> Self {
+            self.inner.days = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleExpiration::days`].
+        #[inline]
+        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.days = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleExpiration::days`] set so far.
+        #[inline]
+        pub fn get_days(&self) -> &::std::option::Option<i32> {
+            &self.inner.days
+        }
+        /// Sets [`crate::types::LifecycleExpiration::expired_object_delete_marker`]: Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
+        #[inline]
+        pub fn expired_object_delete_marker(mut self, value: bool) -> Self {
+            self.inner.expired_object_delete_marker = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleExpiration::expired_object_delete_marker`].
+        #[inline]
+        pub fn set_expired_object_delete_marker(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.inner.expired_object_delete_marker = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleExpiration::expired_object_delete_marker`] set so far.
+        #[inline]
+        pub fn get_expired_object_delete_marker(&self) -> &::std::option::Option<bool> {
+            &self.inner.expired_object_delete_marker
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::LifecycleExpiration {
+            self.inner
+        }
+    }
+    /// Builds a [`LifecycleRule`](crate::types::LifecycleRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LifecycleRuleBuilder {
+        inner: crate::types::LifecycleRule,
+    }
+    impl LifecycleRuleBuilder {
+        /// Sets [`crate::types::LifecycleRule::expiration`]: When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+        #[inline]
+        pub fn expiration(mut self, value: crate::types::LifecycleExpiration) -> Self {
+            self.inner.expiration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::expiration`].
+        #[inline]
+        pub fn set_expiration(
+            mut self,
+            value: ::std::option::Option<crate::types::LifecycleExpiration>,
+        ) -> Self {
+            self.inner.expiration = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::expiration`] set so far.
+        #[inline]
+        pub fn get_expiration(
+            &self,
+        ) -> &::std::option::Option<crate::types::LifecycleExpiration> {
+            &self.inner.expiration
+        }
+        /// Sets [`crate::types::LifecycleRule::id`]: Unique name of the rule, up to 255 characters.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::LifecycleRule::prefix`]: Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
+        #[deprecated]
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::prefix`].
+        #[deprecated]
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::prefix`] set so far.
+        #[deprecated]
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::LifecycleRule::filter`]: Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
+        #[inline]
+        pub fn filter(mut self, value: crate::types::LifecycleRuleFilter) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::LifecycleRuleFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::LifecycleRuleFilter> {
+            &self.inner.filter
+        }
+        /// Sets [`crate::types::LifecycleRule::status`]: Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
+        #[inline]
+        pub fn status(mut self, value: crate::types::ExpirationStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ExpirationStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ExpirationStatus> {
+            &self.inner.status
+        }
+        /// Appends one item to [`crate::types::LifecycleRule::transitions`]: Moves of current versions of matching objects to other storage classes, each at its own age or date.
+        #[inline]
+        pub fn transitions(mut self, item: crate::types::Transition) -> Self {
+            self.inner.transitions.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::transitions`].
+        #[inline]
+        pub fn set_transitions(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Transition>>,
+        ) -> Self {
+            self.inner.transitions = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::transitions`] set so far.
+        #[inline]
+        pub fn get_transitions(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Transition>> {
+            &self.inner.transitions
+        }
+        /// Appends one item to [`crate::types::LifecycleRule::noncurrent_version_transitions`]: Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
+        #[inline]
+        pub fn noncurrent_version_transitions(
+            mut self,
+            item: crate::types::NoncurrentVersionTransition,
+        ) -> Self {
+            self.inner
+                .noncurrent_version_transitions
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::noncurrent_version_transitions`].
+        #[inline]
+        pub fn set_noncurrent_version_transitions(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
+            >,
+        ) -> Self {
+            self.inner.noncurrent_version_transitions = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::noncurrent_version_transitions`] set so far.
+        #[inline]
+        pub fn get_noncurrent_version_transitions(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
+        > {
+            &self.inner.noncurrent_version_transitions
+        }
+        /// Sets [`crate::types::LifecycleRule::noncurrent_version_expiration`]: When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+        #[inline]
+        pub fn noncurrent_version_expiration(
+            mut self,
+            value: crate::types::NoncurrentVersionExpiration,
+        ) -> Self {
+            self.inner.noncurrent_version_expiration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::noncurrent_version_expiration`].
+        #[inline]
+        pub fn set_noncurrent_version_expiration(
+            mut self,
+            value: ::std::option::Option<crate::types::NoncurrentVersionExpiration>,
+        ) -> Self {
+            self.inner.noncurrent_version_expiration = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::noncurrent_version_expiration`] set so far.
+        #[inline]
+        pub fn get_noncurrent_version_expiration(
+            &self,
+        ) -> &::std::option::Option<crate::types::NoncurrentVersionExpiration> {
+            &self.inner.noncurrent_version_expiration
+        }
+        /// Sets [`crate::types::LifecycleRule::abort_incomplete_multipart_upload`]: How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
+        #[inline]
+        pub fn abort_incomplete_multipart_upload(
+            mut self,
+            value: crate::types::AbortIncompleteMultipartUpload,
+        ) -> Self {
+            self.inner.abort_incomplete_multipart_upload = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRule::abort_incomplete_multipart_upload`].
+        #[inline]
+        pub fn set_abort_incomplete_multipart_upload(
+            mut self,
+            value: ::std::option::Option<crate::types::AbortIncompleteMultipartUpload>,
+        ) -> Self {
+            self.inner.abort_incomplete_multipart_upload = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRule::abort_incomplete_multipart_upload`] set so far.
+        #[inline]
+        pub fn get_abort_incomplete_multipart_upload(
+            &self,
+        ) -> &::std::option::Option<crate::types::AbortIncompleteMultipartUpload> {
+            &self.inner.abort_incomplete_multipart_upload
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::LifecycleRule,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "LifecycleRule",
+                "Status",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`LifecycleRuleAndOperator`](crate::types::LifecycleRuleAndOperator).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LifecycleRuleAndOperatorBuilder {
+        inner: crate::types::LifecycleRuleAndOperator,
+    }
+    impl LifecycleRuleAndOperatorBuilder {
+        /// Sets [`crate::types::LifecycleRuleAndOperator::prefix`]: Key prefix the object's key must begin with.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleAndOperator::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleAndOperator::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Appends one item to [`crate::types::LifecycleRuleAndOperator::tags`]: Tags the object must all carry, each with the given value.
+        #[inline]
+        pub fn tags(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleAndOperator::tags`].
+        #[inline]
+        pub fn set_tags(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tags = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleAndOperator::tags`] set so far.
+        #[inline]
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tags
+        }
+        /// Sets [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`]: The object must be larger than this many bytes.
+        #[inline]
+        pub fn object_size_greater_than(mut self, value: i64) -> Self {
+            self.inner.object_size_greater_than = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`].
+        #[inline]
+        pub fn set_object_size_greater_than(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.inner.object_size_greater_than = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`] set so far.
+        #[inline]
+        pub fn get_object_size_greater_than(&self) -> &::std::option::Option<i64> {
+            &self.inner.object_size_greater_than
+        }
+        /// Sets [`crate::types::LifecycleRuleAndOperator::object_size_less_than`]: The object must be smaller than this many bytes.
+        #[inline]
+        pub fn object_size_less_than(mut self, value: i64) -> Self {
+            self.inner.object_size_less_than = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleAndOperator::object_size_less_than`].
+        #[inline]
+        pub fn set_object_size_less_than(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.inner.object_size_less_than = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleAndOperator::object_size_less_than`] set so far.
+        #[inline]
+        pub fn get_object_size_less_than(&self) -> &::std::option::Option<i64> {
+            &self.inner.object_size_less_than
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::LifecycleRuleAndOperator {
+            self.inner
+        }
+    }
+    /// Builds a [`LifecycleRuleFilter`](crate::types::LifecycleRuleFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LifecycleRuleFilterBuilder {
+        inner: crate::types::LifecycleRuleFilter,
+    }
+    impl LifecycleRuleFilterBuilder {
+        /// Sets [`crate::types::LifecycleRuleFilter::prefix`]: Only objects whose keys begin with this string match.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleFilter::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleFilter::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::LifecycleRuleFilter::tag`]: Only objects carrying this tag with this value match.
+        #[inline]
+        pub fn tag(mut self, value: crate::types::Tag) -> Self {
+            self.inner.tag = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleFilter::tag`].
+        #[inline]
+        pub fn set_tag(
+            mut self,
+            value: ::std::option::Option<crate::types::Tag>,
+        ) -> Self {
+            self.inner.tag = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleFilter::tag`] set so far.
+        #[inline]
+        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+            &self.inner.tag
+        }
+        /// Sets [`crate::types::LifecycleRuleFilter::object_size_greater_than`]: Only objects larger than this many bytes match.
+        #[inline]
+        pub fn object_size_greater_than(mut self, value: i64) -> Self {
+            self.inner.object_size_greater_than = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleFilter::object_size_greater_than`].
+        #[inline]
+        pub fn set_object_size_greater_than(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.inner.object_size_greater_than = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleFilter::object_size_greater_than`] set so far.
+        #[inline]
+        pub fn get_object_size_greater_than(&self) -> &::std::option::Option<i64> {
+            &self.inner.object_size_greater_than
+        }
+        /// Sets [`crate::types::LifecycleRuleFilter::object_size_less_than`]: Only objects smaller than this many bytes match.
+        #[inline]
+        pub fn object_size_less_than(mut self, value: i64) -> Self {
+            self.inner.object_size_less_than = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleFilter::object_size_less_than`].
+        #[inline]
+        pub fn set_object_size_less_than(
+            mut self,
+            value: ::std::option::Option<i64>,
+        ) -> Self {
+            self.inner.object_size_less_than = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleFilter::object_size_less_than`] set so far.
+        #[inline]
+        pub fn get_object_size_less_than(&self) -> &::std::option::Option<i64> {
+            &self.inner.object_size_less_than
+        }
+        /// Sets [`crate::types::LifecycleRuleFilter::and`]: Several conditions an object must all meet to match.
+        #[inline]
+        pub fn and(mut self, value: crate::types::LifecycleRuleAndOperator) -> Self {
+            self.inner.and = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LifecycleRuleFilter::and`].
+        #[inline]
+        pub fn set_and(
+            mut self,
+            value: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
+        ) -> Self {
+            self.inner.and = value;
+            self
+        }
+        /// The value of [`crate::types::LifecycleRuleFilter::and`] set so far.
+        #[inline]
+        pub fn get_and(
+            &self,
+        ) -> &::std::option::Option<crate::types::LifecycleRuleAndOperator> {
+            &self.inner.and
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::LifecycleRuleFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`LocationInfo`](crate::types::LocationInfo).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LocationInfoBuilder {
+        inner: crate::types::LocationInfo,
+    }
+    impl LocationInfoBuilder {
+        /// Sets [`crate::types::LocationInfo::type`]: Kind of zone, such as `AvailabilityZone` or `LocalZone`.
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::LocationType) -> Self {
+            self.inner.r#type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LocationInfo::type`].
+        #[inline]
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<crate::types::LocationType>,
+        ) -> Self {
+            self.inner.r#type = value;
+            self
+        }
+        /// The value of [`crate::types::LocationInfo::type`] set so far.
+        #[inline]
+        pub fn get_type(&self) -> &::std::option::Option<crate::types::LocationType> {
+            &self.inner.r#type
+        }
+        /// Sets [`crate::types::LocationInfo::name`]: ID of the zone, such as `usw2-az1`.
+        #[inline]
+        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LocationInfo::name`].
+        #[inline]
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.name = value;
+            self
+        }
+        /// The value of [`crate::types::LocationInfo::name`] set so far.
+        #[inline]
+        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.name
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::LocationInfo {
+            self.inner
+        }
+    }
+    /// Builds a [`LoggingEnabled`](crate::types::LoggingEnabled).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct LoggingEnabledBuilder {
+        inner: crate::types::LoggingEnabled,
+    }
+    impl LoggingEnabledBuilder {
+        /// Sets [`crate::types::LoggingEnabled::target_bucket`]: Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself.
+        #[inline]
+        pub fn target_bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.target_bucket = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LoggingEnabled::target_bucket`].
+        #[inline]
+        pub fn set_target_bucket(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.target_bucket = value;
+            self
+        }
+        /// The value of [`crate::types::LoggingEnabled::target_bucket`] set so far.
+        #[inline]
+        pub fn get_target_bucket(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.target_bucket
+        }
+        /// Appends one item to [`crate::types::LoggingEnabled::target_grants`]: Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead.
+        #[inline]
+        pub fn target_grants(mut self, item: crate::types::TargetGrant) -> Self {
+            self.inner.target_grants.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::LoggingEnabled::target_grants`].
+        #[inline]
+        pub fn set_target_grants(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>>,
+        ) -> Self {
+            self.inner.target_grants = value;
+            self
+        }
+        /// The value of [`crate::types::LoggingEnabled::target_grants`] set so far.
+        #[inline]
+        pub fn get_target_grants(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>> {
+            &self.inner.target_grants
+        }
+        /// Sets [`crate::types::LoggingEnabled::target_prefix`]: Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket.
+        #[inline]
+        pub fn target_prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.target_prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::LoggingEnabled::target_prefix`].
+        #[inline]
+        pub fn set_target_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.target_prefix = value;
+            self
+        }
+        /// The value of [`crate::types::LoggingEnabled::target_prefix`] set so far.
+        #[inline]
+        pub fn get_target_prefix(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.target_prefix
+        }
+        /// Sets [`crate::types::LoggingEnabled::target_object_key_format`]: How log object keys are built after the prefix; simple keys are used when absent.
+        #[inline]
+        pub fn target_object_key_format(
+            mut self,
+            value: crate::types::TargetObjectKeyFormat,
+        ) -> Self {
+            self.inner.target_object_key_format = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::LoggingEnabled::target_object_key_format`].
+        #[inline]
+        pub fn set_target_object_key_format(
+            mut self,
+            value: ::std::option::Option<crate::types::TargetObjectKeyFormat>,
+        ) -> Self {
+            self.inner.target_object_key_format = value;
+            self
+        }
+        /// The value of [`crate::types::LoggingEnabled::target_object_key_format`] set so far.
+        #[inline]
+        pub fn get_target_object_key_format(
+            &self,
+        ) -> &::std::option::Option<crate::types::TargetObjectKeyFormat> {
+            &self.inner.target_object_key_format
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::LoggingEnabled,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.target_bucket.as_ref(),
+                "LoggingEnabled",
+                "TargetBucket",
+            )?;
+            crate::runtime::required(
+                self.inner.target_prefix.as_ref(),
+                "LoggingEnabled",
+                "TargetPrefix",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`MetadataEntry`](crate::types::MetadataEntry).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MetadataEntryBuilder {
+        inner: crate::types::MetadataEntry,
+    }
+    impl MetadataEntryBuilder {
+        /// Sets [`crate::types::MetadataEntry::name`]: Name of the metadata item.
+        #[inline]
+        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetadataEntry::name`].
+        #[inline]
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.name = value;
+            self
+        }
+        /// The value of [`crate::types::MetadataEntry::name`] set so far.
+        #[inline]
+        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.name
+        }
+        /// Sets [`crate::types::MetadataEntry::value`]: Value of the metadata item.
+        #[inline]
+        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.value = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetadataEntry::value`].
+        #[inline]
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.value = value;
+            self
+        }
+        /// The value of [`crate::types::MetadataEntry::value`] set so far.
+        #[inline]
+        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.value
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::MetadataEntry {
+            self.inner
+        }
+    }
+    /// Builds a [`Metrics`](crate::types::Metrics).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MetricsBuilder {
+        inner: crate::types::Metrics,
+    }
+    impl MetricsBuilder {
+        /// Sets [`crate::types::Metrics::status`]: Whether replication metrics are on.
+        #[inline]
+        pub fn status(mut self, value: crate::types::MetricsStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Metrics::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::MetricsStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::Metrics::status`] set so far.
+        #[inline]
+        pub fn get_status(&self) -> &::std::option::Option<crate::types::MetricsStatus> {
+            &self.inner.status
+        }
+        /// Sets [`crate::types::Metrics::event_threshold`]: How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
+        #[inline]
+        pub fn event_threshold(
+            mut self,
+            value: crate::types::ReplicationTimeValue,
+        ) -> Self {
+            self.inner.event_threshold = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Metrics::event_threshold`].
+        #[inline]
+        pub fn set_event_threshold(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationTimeValue>,
+        ) -> Self {
+            self.inner.event_threshold = value;
+            self
+        }
+        /// The value of [`crate::types::Metrics::event_threshold`] set so far.
+        #[inline]
+        pub fn get_event_threshold(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationTimeValue> {
+            &self.inner.event_threshold
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Metrics, crate::error::BuildError> {
+            crate::runtime::required(self.inner.status.as_ref(), "Metrics", "Status")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`MetricsAndOperator`](crate::types::MetricsAndOperator).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MetricsAndOperatorBuilder {
+        inner: crate::types::MetricsAndOperator,
+    }
+    impl MetricsAndOperatorBuilder {
+        /// Sets [`crate::types::MetricsAndOperator::prefix`]: Only requests for objects whose keys start with this prefix.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetricsAndOperator::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsAndOperator::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Appends one item to [`crate::types::MetricsAndOperator::tags`]: Only requests for objects carrying all of these tags.
+        #[inline]
+        pub fn tags(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::MetricsAndOperator::tags`].
+        #[inline]
+        pub fn set_tags(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tags = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsAndOperator::tags`] set so far.
+        #[inline]
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tags
+        }
+        /// Sets [`crate::types::MetricsAndOperator::access_point_arn`]: Only requests made through the access point with this ARN.
+        #[inline]
+        pub fn access_point_arn(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.access_point_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetricsAndOperator::access_point_arn`].
+        #[inline]
+        pub fn set_access_point_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.access_point_arn = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsAndOperator::access_point_arn`] set so far.
+        #[inline]
+        pub fn get_access_point_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.access_point_arn
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::MetricsAndOperator {
+            self.inner
+        }
+    }
+    /// Builds a [`MetricsConfiguration`](crate::types::MetricsConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MetricsConfigurationBuilder {
+        inner: crate::types::MetricsConfiguration,
+    }
+    impl MetricsConfigurationBuilder {
+        /// Sets [`crate::types::MetricsConfiguration::id`]: Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetricsConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::MetricsConfiguration::filter`]: Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
+        #[inline]
+        pub fn filter(mut self, value: crate::types::MetricsFilter) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MetricsConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::MetricsFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(&self) -> &::std::option::Option<crate::types::MetricsFilter> {
+            &self.inner.filter
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::MetricsConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.id.as_ref(),
+                "MetricsConfiguration",
+                "Id",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`MetricsFilter`](crate::types::MetricsFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MetricsFilterBuilder {
+        inner: crate::types::MetricsFilter,
+    }
+    impl MetricsFilterBuilder {
+        /// Sets [`crate::types::MetricsFilter::prefix`]: Only requests for objects whose keys start with this prefix.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetricsFilter::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsFilter::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::MetricsFilter::tag`]: Only requests for objects carrying this tag.
+        #[inline]
+        pub fn tag(mut self, value: crate::types::Tag) -> Self {
+            self.inner.tag = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MetricsFilter::tag`].
+        #[inline]
+        pub fn set_tag(
+            mut self,
+            value: ::std::option::Option<crate::types::Tag>,
+        ) -> Self {
+            self.inner.tag = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsFilter::tag`] set so far.
+        #[inline]
+        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+            &self.inner.tag
+        }
+        /// Sets [`crate::types::MetricsFilter::access_point_arn`]: Only requests made through the access point with this ARN.
+        #[inline]
+        pub fn access_point_arn(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.access_point_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MetricsFilter::access_point_arn`].
+        #[inline]
+        pub fn set_access_point_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.access_point_arn = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsFilter::access_point_arn`] set so far.
+        #[inline]
+        pub fn get_access_point_arn(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.access_point_arn
+        }
+        /// Sets [`crate::types::MetricsFilter::and`]: Only requests meeting all of several conditions: a prefix, tags, and an access point.
+        #[inline]
+        pub fn and(mut self, value: crate::types::MetricsAndOperator) -> Self {
+            self.inner.and = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MetricsFilter::and`].
+        #[inline]
+        pub fn set_and(
+            mut self,
+            value: ::std::option::Option<crate::types::MetricsAndOperator>,
+        ) -> Self {
+            self.inner.and = value;
+            self
+        }
+        /// The value of [`crate::types::MetricsFilter::and`] set so far.
+        #[inline]
+        pub fn get_and(
+            &self,
+        ) -> &::std::option::Option<crate::types::MetricsAndOperator> {
+            &self.inner.and
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::MetricsFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`MultipartUpload`](crate::types::MultipartUpload).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct MultipartUploadBuilder {
+        inner: crate::types::MultipartUpload,
+    }
+    impl MultipartUploadBuilder {
+        /// Sets [`crate::types::MultipartUpload::upload_id`]: ID of the multipart upload.
+        #[inline]
+        pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.upload_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::upload_id`].
+        #[inline]
+        pub fn set_upload_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.upload_id = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::upload_id`] set so far.
+        #[inline]
+        pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.upload_id
+        }
+        /// Sets [`crate::types::MultipartUpload::key`]: Key of the object the upload will create.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::MultipartUpload::initiated`]: When the upload was started.
+        #[inline]
+        pub fn initiated(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.initiated = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::initiated`].
+        #[inline]
+        pub fn set_initiated(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.initiated = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::initiated`] set so far.
+        #[inline]
+        pub fn get_initiated(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.initiated
+        }
+        /// Sets [`crate::types::MultipartUpload::storage_class`]: Storage class the completed object will use.
+        #[inline]
+        pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClass> {
+            &self.inner.storage_class
+        }
+        /// Sets [`crate::types::MultipartUpload::owner`]: Owner of the object being uploaded.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::Owner) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::Owner>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+            &self.inner.owner
+        }
+        /// Sets [`crate::types::MultipartUpload::initiator`]: Principal that started the upload.
+        #[inline]
+        pub fn initiator(mut self, value: crate::types::Initiator) -> Self {
+            self.inner.initiator = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::initiator`].
+        #[inline]
+        pub fn set_initiator(
+            mut self,
+            value: ::std::option::Option<crate::types::Initiator>,
+        ) -> Self {
+            self.inner.initiator = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::initiator`] set so far.
+        #[inline]
+        pub fn get_initiator(&self) -> &::std::option::Option<crate::types::Initiator> {
+            &self.inner.initiator
+        }
+        /// Sets [`crate::types::MultipartUpload::checksum_algorithm`]: Checksum algorithm chosen for the upload.
+        #[inline]
+        pub fn checksum_algorithm(
+            mut self,
+            value: crate::types::ChecksumAlgorithm,
+        ) -> Self {
+            self.inner.checksum_algorithm = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::checksum_algorithm`].
+        #[inline]
+        pub fn set_checksum_algorithm(
+            mut self,
+            value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        ) -> Self {
+            self.inner.checksum_algorithm = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::checksum_algorithm`] set so far.
+        #[inline]
+        pub fn get_checksum_algorithm(
+            &self,
+        ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+            &self.inner.checksum_algorithm
+        }
+        /// Sets [`crate::types::MultipartUpload::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
+        #[inline]
+        pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+            self.inner.checksum_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::checksum_type`].
+        #[inline]
+        pub fn set_checksum_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ChecksumType>,
+        ) -> Self {
+            self.inner.checksum_type = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::checksum_type`] set so far.
+        #[inline]
+        pub fn get_checksum_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ChecksumType> {
+            &self.inner.checksum_type
+        }
+        /// Sets [`crate::types::MultipartUpload::version_id`]: Version ID associated with the upload's object, if one was assigned.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::MultipartUpload::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::MultipartUpload::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::MultipartUpload {
+            self.inner
+        }
+    }
+    /// Builds a [`NoncurrentVersionExpiration`](crate::types::NoncurrentVersionExpiration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct NoncurrentVersionExpirationBuilder {
+        inner: crate::types::NoncurrentVersionExpiration,
+    }
+    impl NoncurrentVersionExpirationBuilder {
+        /// Sets [`crate::types::NoncurrentVersionExpiration::noncurrent_days`]: Days a version must have been noncurrent before S3 deletes it.
+        #[inline]
+        pub fn noncurrent_days(mut self, value: i32) -> Self {
+            self.inner.noncurrent_days = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NoncurrentVersionExpiration::noncurrent_days`].
+        #[inline]
+        pub fn set_noncurrent_days(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.noncurrent_days = value;
+            self
+        }
+        /// The value of [`crate::types::NoncurrentVersionExpiration::noncurrent_days`] set so far.
+        #[inline]
+        pub fn get_noncurrent_days(&self) -> &::std::option::Option<i32> {
+            &self.inner.noncurrent_days
+        }
+        /// Sets [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`]: How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
+        #[inline]
+        pub fn newer_noncurrent_versions(mut self, value: i32) -> Self {
+            self.inner.newer_noncurrent_versions = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`].
+        #[inline]
+        pub fn set_newer_noncurrent_versions(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.inner.newer_noncurrent_versions = value;
+            self
+        }
+        /// The value of [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`] set so far.
+        #[inline]
+        pub fn get_newer_noncurrent_versions(&self) -> &::std::option::Option<i32> {
+            &self.inner.newer_noncurrent_versions
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::NoncurrentVersionExpiration {
+            self.inner
+        }
+    }
+    /// Builds a [`NoncurrentVersionTransition`](crate::types::NoncurrentVersionTransition).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct NoncurrentVersionTransitionBuilder {
+        inner: crate::types::NoncurrentVersionTransition,
+    }
+    impl NoncurrentVersionTransitionBuilder {
+        /// Sets [`crate::types::NoncurrentVersionTransition::noncurrent_days`]: Days a version must have been noncurrent before it moves.
+        #[inline]
+        pub fn noncurrent_days(mut self, value: i32) -> Self {
+            self.inner.noncurrent_days = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NoncurrentVersionTransition::noncurrent_days`].
+        #[inline]
+        pub fn set_noncurrent_days(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.noncurrent_days = value;
+            self
+        }
+        /// The value of [`crate::types::NoncurrentVersionTransition::noncurrent_days`] set so far.
+        #[inline]
+        pub fn get_noncurrent_days(&self) -> &::std::option::Option<i32> {
+            &self.inner.noncurrent_days
+        }
+        /// Sets [`crate::types::NoncurrentVersionTransition::storage_class`]: Storage class to move the noncurrent versions to.
+        #[inline]
+        pub fn storage_class(
+            mut self,
+            value: crate::types::TransitionStorageClass,
+        ) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NoncurrentVersionTransition::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::TransitionStorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::NoncurrentVersionTransition::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::TransitionStorageClass> {
+            &self.inner.storage_class
+        }
+        /// Sets [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`]: How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
+        #[inline]
+        pub fn newer_noncurrent_versions(mut self, value: i32) -> Self {
+            self.inner.newer_noncurrent_versions = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`].
+        #[inline]
+        pub fn set_newer_noncurrent_versions(
+            mut self,
+            value: ::std::option::Option<i32>,
+        ) -> Self {
+            self.inner.newer_noncurrent_versions = value;
+            self
+        }
+        /// The value of [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`] set so far.
+        #[inline]
+        pub fn get_newer_noncurrent_versions(&self) -> &::std::option::Option<i32> {
+            &self.inner.newer_noncurrent_versions
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::NoncurrentVersionTransition {
+            self.inner
+        }
+    }
+    /// Builds a [`NotificationConfiguration`](crate::types::NotificationConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct NotificationConfigurationBuilder {
+        inner: crate::types::NotificationConfiguration,
+    }
+    impl NotificationConfigurationBuilder {
+        /// Appends one item to [`crate::types::NotificationConfiguration::topic_configurations`]: SNS topics to publish event messages to, each with the events and key filter it applies to.
+        #[inline]
+        pub fn topic_configurations(
+            mut self,
+            item: crate::types::TopicConfiguration,
+        ) -> Self {
+            self.inner
+                .topic_configurations
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfiguration::topic_configurations`].
+        #[inline]
+        pub fn set_topic_configurations(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::TopicConfiguration>,
+            >,
+        ) -> Self {
+            self.inner.topic_configurations = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfiguration::topic_configurations`] set so far.
+        #[inline]
+        pub fn get_topic_configurations(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::TopicConfiguration>> {
+            &self.inner.topic_configurations
+        }
+        /// Appends one item to [`crate::types::NotificationConfiguration::queue_configurations`]: SQS queues to send event messages to, each with the events and key filter it applies to.
+        #[inline]
+        pub fn queue_configurations(
+            mut self,
+            item: crate::types::QueueConfiguration,
+        ) -> Self {
+            self.inner
+                .queue_configurations
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfiguration::queue_configurations`].
+        #[inline]
+        pub fn set_queue_configurations(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::QueueConfiguration>,
+            >,
+        ) -> Self {
+            self.inner.queue_configurations = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfiguration::queue_configurations`] set so far.
+        #[inline]
+        pub fn get_queue_configurations(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::QueueConfiguration>> {
+            &self.inner.queue_configurations
+        }
+        /// Appends one item to [`crate::types::NotificationConfiguration::lambda_function_configurations`]: Lambda functions to invoke for events, each with the events and key filter it applies to.
+        #[inline]
+        pub fn lambda_function_configurations(
+            mut self,
+            item: crate::types::LambdaFunctionConfiguration,
+        ) -> Self {
+            self.inner
+                .lambda_function_configurations
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfiguration::lambda_function_configurations`].
+        #[inline]
+        pub fn set_lambda_function_configurations(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+            >,
+        ) -> Self {
+            self.inner.lambda_function_configurations = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfiguration::lambda_function_configurations`] set so far.
+        #[inline]
+        pub fn get_lambda_function_configurations(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+        > {
+            &self.inner.lambda_function_configurations
+        }
+        /// Sets [`crate::types::NotificationConfiguration::event_bridge_configuration`]: When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+        #[inline]
+        pub fn event_bridge_configuration(
+            mut self,
+            value: crate::types::EventBridgeConfiguration,
+        ) -> Self {
+            self.inner.event_bridge_configuration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfiguration::event_bridge_configuration`].
+        #[inline]
+        pub fn set_event_bridge_configuration(
+            mut self,
+            value: ::std::option::Option<crate::types::EventBridgeConfiguration>,
+        ) -> Self {
+            self.inner.event_bridge_configuration = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfiguration::event_bridge_configuration`] set so far.
+        #[inline]
+        pub fn get_event_bridge_configuration(
+            &self,
+        ) -> &::std::option::Option<crate::types::EventBridgeConfiguration> {
+            &self.inner.event_bridge_configuration
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::NotificationConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`NotificationConfigurationDeprecated`](crate::types::NotificationConfigurationDeprecated).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct NotificationConfigurationDeprecatedBuilder {
+        inner: crate::types::NotificationConfigurationDeprecated,
+    }
+    impl NotificationConfigurationDeprecatedBuilder {
+        /// Sets [`crate::types::NotificationConfigurationDeprecated::topic_configuration`]: The SNS topic that receives event messages, if any.
+        #[inline]
+        pub fn topic_configuration(
+            mut self,
+            value: crate::types::TopicConfigurationDeprecated,
+        ) -> Self {
+            self.inner.topic_configuration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfigurationDeprecated::topic_configuration`].
+        #[inline]
+        pub fn set_topic_configuration(
+            mut self,
+            value: ::std::option::Option<crate::types::TopicConfigurationDeprecated>,
+        ) -> Self {
+            self.inner.topic_configuration = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfigurationDeprecated::topic_configuration`] set so far.
+        #[inline]
+        pub fn get_topic_configuration(
+            &self,
+        ) -> &::std::option::Option<crate::types::TopicConfigurationDeprecated> {
+            &self.inner.topic_configuration
+        }
+        /// Sets [`crate::types::NotificationConfigurationDeprecated::queue_configuration`]: The SQS queue that receives event messages, if any.
+        #[inline]
+        pub fn queue_configuration(
+            mut self,
+            value: crate::types::QueueConfigurationDeprecated,
+        ) -> Self {
+            self.inner.queue_configuration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfigurationDeprecated::queue_configuration`].
+        #[inline]
+        pub fn set_queue_configuration(
+            mut self,
+            value: ::std::option::Option<crate::types::QueueConfigurationDeprecated>,
+        ) -> Self {
+            self.inner.queue_configuration = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfigurationDeprecated::queue_configuration`] set so far.
+        #[inline]
+        pub fn get_queue_configuration(
+            &self,
+        ) -> &::std::option::Option<crate::types::QueueConfigurationDeprecated> {
+            &self.inner.queue_configuration
+        }
+        /// Sets [`crate::types::NotificationConfigurationDeprecated::cloud_function_configuration`]: The Lambda function invoked for events, if any.
+        #[inline]
+        pub fn cloud_function_configuration(
+            mut self,
+            value: crate::types::CloudFunctionConfiguration,
+        ) -> Self {
+            self.inner.cloud_function_configuration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfigurationDeprecated::cloud_function_configuration`].
+        #[inline]
+        pub fn set_cloud_function_configuration(
+            mut self,
+            value: ::std::option::Option<crate::types::CloudFunctionConfiguration>,
+        ) -> Self {
+            self.inner.cloud_function_configuration = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfigurationDeprecated::cloud_function_configuration`] set so far.
+        #[inline]
+        pub fn get_cloud_function_configuration(
+            &self,
+        ) -> &::std::option::Option<crate::types::CloudFunctionConfiguration> {
+            &self.inner.cloud_function_configuration
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::NotificationConfigurationDeprecated {
+            self.inner
+        }
+    }
+    /// Builds a [`NotificationConfigurationFilter`](crate::types::NotificationConfigurationFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct NotificationConfigurationFilterBuilder {
+        inner: crate::types::NotificationConfigurationFilter,
+    }
+    impl NotificationConfigurationFilterBuilder {
+        /// Sets [`crate::types::NotificationConfigurationFilter::key`]: Prefix and suffix rules the object key must match.
+        #[inline]
+        pub fn key(mut self, value: crate::types::S3KeyFilter) -> Self {
+            self.inner.key = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::NotificationConfigurationFilter::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<crate::types::S3KeyFilter>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::NotificationConfigurationFilter::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<crate::types::S3KeyFilter> {
+            &self.inner.key
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::NotificationConfigurationFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`Object`](crate::types::Object).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ObjectBuilder {
+        inner: crate::types::Object,
+    }
+    impl ObjectBuilder {
+        /// Sets [`crate::types::Object::key`]: Key (name) of the object.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Object::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::Object::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::Object::last_modified`]: When the object was created or last overwritten.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::Object::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// Sets [`crate::types::Object::e_tag`]: Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Object::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::Object::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Appends one item to [`crate::types::Object::checksum_algorithm`]: Algorithms used to compute checksums stored with the object.
+        #[inline]
+        pub fn checksum_algorithm(
+            mut self,
+            item: crate::types::ChecksumAlgorithm,
+        ) -> Self {
+            self.inner
+                .checksum_algorithm
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::Object::checksum_algorithm`].
+        #[inline]
+        pub fn set_checksum_algorithm(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
+            >,
+        ) -> Self {
+            self.inner.checksum_algorithm = value;
+            self
+        }
+        /// The value of [`crate::types::Object::checksum_algorithm`] set so far.
+        #[inline]
+        pub fn get_checksum_algorithm(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ChecksumAlgorithm>> {
+            &self.inner.checksum_algorithm
+        }
+        /// Sets [`crate::types::Object::checksum_type`]: Whether the stored checksum covers the full object or is a composite of per-part checksums.
+        #[inline]
+        pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+            self.inner.checksum_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::checksum_type`].
+        #[inline]
+        pub fn set_checksum_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ChecksumType>,
+        ) -> Self {
+            self.inner.checksum_type = value;
+            self
+        }
+        /// The value of [`crate::types::Object::checksum_type`] set so far.
+        #[inline]
+        pub fn get_checksum_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ChecksumType> {
+            &self.inner.checksum_type
+        }
+        /// Sets [`crate::types::Object::size`]: Size of the object in bytes.
+        #[inline]
+        pub fn size(mut self, value: i64) -> Self {
+            self.inner.size = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::size`].
+        #[inline]
+        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.inner.size = value;
+            self
+        }
+        /// The value of [`crate::types::Object::size`] set so far.
+        #[inline]
+        pub fn get_size(&self) -> &::std::option::Option<i64> {
+            &self.inner.size
+        }
+        /// Sets [`crate::types::Object::storage_class`]: Storage class the object is stored in.
+        #[inline]
+        pub fn storage_class(mut self, value: crate::types::ObjectStorageClass) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::ObjectStorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::Object::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::ObjectStorageClass> {
+            &self.inner.storage_class
+        }
+        /// Sets [`crate::types::Object::owner`]: Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::Owner) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::Owner>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::Object::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+            &self.inner.owner
+        }
+        /// Sets [`crate::types::Object::restore_status`]: Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
+        #[inline]
+        pub fn restore_status(mut self, value: crate::types::RestoreStatus) -> Self {
+            self.inner.restore_status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Object::restore_status`].
+        #[inline]
+        pub fn set_restore_status(
+            mut self,
+            value: ::std::option::Option<crate::types::RestoreStatus>,
+        ) -> Self {
+            self.inner.restore_status = value;
+            self
+        }
+        /// The value of [`crate::types::Object::restore_status`] set so far.
+        #[inline]
+        pub fn get_restore_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::RestoreStatus> {
+            &self.inner.restore_status
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Object {
+            self.inner
+        }
+    }
+    /// Builds a [`ObjectIdentifier`](crate::types::ObjectIdentifier).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ObjectIdentifierBuilder {
+        inner: crate::types::ObjectIdentifier,
+    }
+    impl ObjectIdentifierBuilder {
+        /// Sets [`crate::types::ObjectIdentifier::key`]: Key of the object to delete.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectIdentifier::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectIdentifier::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::ObjectIdentifier::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectIdentifier::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectIdentifier::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// Sets [`crate::types::ObjectIdentifier::e_tag`]: Delete the object only if its entity tag matches this value.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectIdentifier::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectIdentifier::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Sets [`crate::types::ObjectIdentifier::last_modified_time`]: Delete the object only if its last-modified time equals this value.
+        #[inline]
+        pub fn last_modified_time(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified_time = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectIdentifier::last_modified_time`].
+        #[inline]
+        pub fn set_last_modified_time(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified_time = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectIdentifier::last_modified_time`] set so far.
+        #[inline]
+        pub fn get_last_modified_time(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified_time
+        }
+        /// Sets [`crate::types::ObjectIdentifier::size`]: Delete the object only if its size in bytes equals this value.
+        #[inline]
+        pub fn size(mut self, value: i64) -> Self {
+            self.inner.size = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectIdentifier::size`].
+        #[inline]
+        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.inner.size = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectIdentifier::size`] set so far.
+        #[inline]
+        pub fn get_size(&self) -> &::std::option::Option<i64> {
+            &self.inner.size
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ObjectIdentifier,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.key.as_ref(),
+                "ObjectIdentifier",
+                "Key",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ObjectVersion`](crate::types::ObjectVersion).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ObjectVersionBuilder {
+        inner: crate::types::ObjectVersion,
+    }
+    impl ObjectVersionBuilder {
+        /// Sets [`crate::types::ObjectVersion::e_tag`]: Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Appends one item to [`crate::types::ObjectVersion::checksum_algorithm`]: Algorithms used to compute checksums stored with this version.
+        #[inline]
+        pub fn checksum_algorithm(
+            mut self,
+            item: crate::types::ChecksumAlgorithm,
+        ) -> Self {
+            self.inner
+                .checksum_algorithm
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::checksum_algorithm`].
+        #[inline]
+        pub fn set_checksum_algorithm(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
+            >,
+        ) -> Self {
+            self.inner.checksum_algorithm = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::checksum_algorithm`] set so far.
+        #[inline]
+        pub fn get_checksum_algorithm(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ChecksumAlgorithm>> {
+            &self.inner.checksum_algorithm
+        }
+        /// Sets [`crate::types::ObjectVersion::checksum_type`]: Whether the stored checksum covers the full object or is a composite of per-part checksums.
+        #[inline]
+        pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+            self.inner.checksum_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::checksum_type`].
+        #[inline]
+        pub fn set_checksum_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ChecksumType>,
+        ) -> Self {
+            self.inner.checksum_type = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::checksum_type`] set so far.
+        #[inline]
+        pub fn get_checksum_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ChecksumType> {
+            &self.inner.checksum_type
+        }
+        /// Sets [`crate::types::ObjectVersion::size`]: Size of this version in bytes.
+        #[inline]
+        pub fn size(mut self, value: i64) -> Self {
+            self.inner.size = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::size`].
+        #[inline]
+        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.inner.size = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::size`] set so far.
+        #[inline]
+        pub fn get_size(&self) -> &::std::option::Option<i64> {
+            &self.inner.size
+        }
+        /// Sets [`crate::types::ObjectVersion::storage_class`]: Storage class this version is stored in.
+        #[inline]
+        pub fn storage_class(
+            mut self,
+            value: crate::types::ObjectVersionStorageClass,
+        ) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::ObjectVersionStorageClass> {
+            &self.inner.storage_class
+        }
+        /// Sets [`crate::types::ObjectVersion::key`]: Key (name) of the object.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::ObjectVersion::version_id`]: ID of this version; `null` for an object stored before versioning was enabled on the bucket.
+        #[inline]
+        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.version_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::version_id`].
+        #[inline]
+        pub fn set_version_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.version_id = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::version_id`] set so far.
+        #[inline]
+        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.version_id
+        }
+        /// Sets [`crate::types::ObjectVersion::is_latest`]: `true` if this is the current version of the object.
+        #[inline]
+        pub fn is_latest(mut self, value: bool) -> Self {
+            self.inner.is_latest = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::is_latest`].
+        #[inline]
+        pub fn set_is_latest(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.inner.is_latest = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::is_latest`] set so far.
+        #[inline]
+        pub fn get_is_latest(&self) -> &::std::option::Option<bool> {
+            &self.inner.is_latest
+        }
+        /// Sets [`crate::types::ObjectVersion::last_modified`]: When this version was created.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// Sets [`crate::types::ObjectVersion::owner`]: Owner of this version.
+        #[inline]
+        pub fn owner(mut self, value: crate::types::Owner) -> Self {
+            self.inner.owner = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::owner`].
+        #[inline]
+        pub fn set_owner(
+            mut self,
+            value: ::std::option::Option<crate::types::Owner>,
+        ) -> Self {
+            self.inner.owner = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::owner`] set so far.
+        #[inline]
+        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+            &self.inner.owner
+        }
+        /// Sets [`crate::types::ObjectVersion::restore_status`]: Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
+        #[inline]
+        pub fn restore_status(mut self, value: crate::types::RestoreStatus) -> Self {
+            self.inner.restore_status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ObjectVersion::restore_status`].
+        #[inline]
+        pub fn set_restore_status(
+            mut self,
+            value: ::std::option::Option<crate::types::RestoreStatus>,
+        ) -> Self {
+            self.inner.restore_status = value;
+            self
+        }
+        /// The value of [`crate::types::ObjectVersion::restore_status`] set so far.
+        #[inline]
+        pub fn get_restore_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::RestoreStatus> {
+            &self.inner.restore_status
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ObjectVersion {
+            self.inner
+        }
+    }
+    /// Builds a [`OutputLocation`](crate::types::OutputLocation).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct OutputLocationBuilder {
+        inner: crate::types::OutputLocation,
+    }
+    impl OutputLocationBuilder {
+        /// Sets [`crate::types::OutputLocation::s3`]: The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
+        #[inline]
+        pub fn s3(mut self, value: crate::types::S3Location) -> Self {
+            self.inner.s3 = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::OutputLocation::s3`].
+        #[inline]
+        pub fn set_s3(
+            mut self,
+            value: ::std::option::Option<crate::types::S3Location>,
+        ) -> Self {
+            self.inner.s3 = value;
+            self
+        }
+        /// The value of [`crate::types::OutputLocation::s3`] set so far.
+        #[inline]
+        pub fn get_s3(&self) -> &::std::option::Option<crate::types::S3Location> {
+            &self.inner.s3
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::OutputLocation {
+            self.inner
+        }
+    }
+    /// Builds a [`OutputSerialization`](crate::types::OutputSerialization).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct OutputSerializationBuilder {
+        inner: crate::types::OutputSerialization,
+    }
+    impl OutputSerializationBuilder {
+        /// Sets [`crate::types::OutputSerialization::csv`]: Write the results as CSV, with these settings.
+        #[inline]
+        pub fn csv(mut self, value: crate::types::CsvOutput) -> Self {
+            self.inner.csv = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::OutputSerialization::csv`].
+        #[inline]
+        pub fn set_csv(
+            mut self,
+            value: ::std::option::Option<crate::types::CsvOutput>,
+        ) -> Self {
+            self.inner.csv = value;
+            self
+        }
+        /// The value of [`crate::types::OutputSerialization::csv`] set so far.
+        #[inline]
+        pub fn get_csv(&self) -> &::std::option::Option<crate::types::CsvOutput> {
+            &self.inner.csv
+        }
+        /// Sets [`crate::types::OutputSerialization::json`]: Write the results as JSON, with these settings.
+        #[inline]
+        pub fn json(mut self, value: crate::types::JsonOutput) -> Self {
+            self.inner.json = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::OutputSerialization::json`].
+        #[inline]
+        pub fn set_json(
+            mut self,
+            value: ::std::option::Option<crate::types::JsonOutput>,
+        ) -> Self {
+            self.inner.json = value;
+            self
+        }
+        /// The value of [`crate::types::OutputSerialization::json`] set so far.
+        #[inline]
+        pub fn get_json(&self) -> &::std::option::Option<crate::types::JsonOutput> {
+            &self.inner.json
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::OutputSerialization {
+            self.inner
+        }
+    }
+    /// Builds a [`Owner`](crate::types::Owner).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct OwnerBuilder {
+        inner: crate::types::Owner,
+    }
+    impl OwnerBuilder {
+        /// Sets [`crate::types::Owner::display_name`]: Display name of the owner; may be absent, as S3 is phasing out display names.
+        #[inline]
+        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.display_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Owner::display_name`].
+        #[inline]
+        pub fn set_display_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.display_name = value;
+            self
+        }
+        /// The value of [`crate::types::Owner::display_name`] set so far.
+        #[inline]
+        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.display_name
+        }
+        /// Sets [`crate::types::Owner::id`]: Canonical user ID of the owner.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Owner::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::Owner::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Owner {
+            self.inner
+        }
+    }
+    /// Builds a [`ParquetInput`](crate::types::ParquetInput).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ParquetInputBuilder {
+        inner: crate::types::ParquetInput,
+    }
+    impl ParquetInputBuilder {
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ParquetInput {
+            self.inner
+        }
+    }
+    /// Builds a [`Part`](crate::types::Part).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct PartBuilder {
+        inner: crate::types::Part,
+    }
+    impl PartBuilder {
+        /// Sets [`crate::types::Part::part_number`]: Number of the part, from 1 to 10,000.
+        #[inline]
+        pub fn part_number(mut self, value: i32) -> Self {
+            self.inner.part_number = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Part::part_number`].
+        #[inline]
+        pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.part_number = value;
+            self
+        }
+        /// The value of [`crate::types::Part::part_number`] set so far.
+        #[inline]
+        pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+            &self.inner.part_number
+        }
+        /// Sets [`crate::types::Part::last_modified`]: When the part was uploaded.
+        #[inline]
+        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.last_modified = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Part::last_modified`].
+        #[inline]
+        pub fn set_last_modified(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.last_modified = value;
+            self
+        }
+        /// The value of [`crate::types::Part::last_modified`] set so far.
+        #[inline]
+        pub fn get_last_modified(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.last_modified
+        }
+        /// Sets [`crate::types::Part::e_tag`]: Entity tag returned when the part was uploaded.
+        #[inline]
+        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.e_tag = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::e_tag`].
+        #[inline]
+        pub fn set_e_tag(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.e_tag = value;
+            self
+        }
+        /// The value of [`crate::types::Part::e_tag`] set so far.
+        #[inline]
+        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.e_tag
+        }
+        /// Sets [`crate::types::Part::size`]: Size of the part in bytes.
+        #[inline]
+        pub fn size(mut self, value: i64) -> Self {
+            self.inner.size = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Part::size`].
+        #[inline]
+        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.inner.size = value;
+            self
+        }
+        /// The value of [`crate::types::Part::size`] set so far.
+        #[inline]
+        pub fn get_size(&self) -> &::std::option::Option<i64> {
+            &self.inner.size
+        }
+        /// Sets [`crate::types::Part::checksum_crc32`]: Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_crc32(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_crc32`].
+        #[inline]
+        pub fn set_checksum_crc32(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_crc32`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32
+        }
+        /// Sets [`crate::types::Part::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_crc32_c(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_crc32_c`].
+        #[inline]
+        pub fn set_checksum_crc32_c(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc32_c = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_crc32_c`] set so far.
+        #[inline]
+        pub fn get_checksum_crc32_c(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc32_c
+        }
+        /// Sets [`crate::types::Part::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_crc64_nvme(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_crc64_nvme`].
+        #[inline]
+        pub fn set_checksum_crc64_nvme(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_crc64_nvme = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_crc64_nvme`] set so far.
+        #[inline]
+        pub fn get_checksum_crc64_nvme(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_crc64_nvme
+        }
+        /// Sets [`crate::types::Part::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_sha1 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_sha1`].
+        #[inline]
+        pub fn set_checksum_sha1(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha1 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_sha1`] set so far.
+        #[inline]
+        pub fn get_checksum_sha1(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha1
+        }
+        /// Sets [`crate::types::Part::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_sha256(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_sha256`].
+        #[inline]
+        pub fn set_checksum_sha256(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha256 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_sha256`] set so far.
+        #[inline]
+        pub fn get_checksum_sha256(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha256
+        }
+        /// Sets [`crate::types::Part::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_sha512(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_sha512`].
+        #[inline]
+        pub fn set_checksum_sha512(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_sha512 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_sha512`] set so far.
+        #[inline]
+        pub fn get_checksum_sha512(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_sha512
+        }
+        /// Sets [`crate::types::Part::checksum_md5`]: Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.checksum_md5 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_md5`].
+        #[inline]
+        pub fn set_checksum_md5(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_md5 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_md5`] set so far.
+        #[inline]
+        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_md5
+        }
+        /// Sets [`crate::types::Part::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_xxhash64(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_xxhash64`].
+        #[inline]
+        pub fn set_checksum_xxhash64(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash64 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_xxhash64`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash64(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash64
+        }
+        /// Sets [`crate::types::Part::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_xxhash3(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_xxhash3`].
+        #[inline]
+        pub fn set_checksum_xxhash3(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash3 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_xxhash3`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash3(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash3
+        }
+        /// Sets [`crate::types::Part::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
+        #[inline]
+        pub fn checksum_xxhash128(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Part::checksum_xxhash128`].
+        #[inline]
+        pub fn set_checksum_xxhash128(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.checksum_xxhash128 = value;
+            self
+        }
+        /// The value of [`crate::types::Part::checksum_xxhash128`] set so far.
+        #[inline]
+        pub fn get_checksum_xxhash128(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.checksum_xxhash128
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Part {
+            self.inner
+        }
+    }
+    /// Builds a [`PartitionedPrefix`](crate::types::PartitionedPrefix).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct PartitionedPrefixBuilder {
+        inner: crate::types::PartitionedPrefix,
+    }
+    impl PartitionedPrefixBuilder {
+        /// Sets [`crate::types::PartitionedPrefix::partition_date_source`]: Which date goes into the key: when the logged events happened or when the log was delivered.
+        #[inline]
+        pub fn partition_date_source(
+            mut self,
+            value: crate::types::PartitionDateSource,
+        ) -> Self {
+            self.inner.partition_date_source = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::PartitionedPrefix::partition_date_source`].
+        #[inline]
+        pub fn set_partition_date_source(
+            mut self,
+            value: ::std::option::Option<crate::types::PartitionDateSource>,
+        ) -> Self {
+            self.inner.partition_date_source = value;
+            self
+        }
+        /// The value of [`crate::types::PartitionedPrefix::partition_date_source`] set so far.
+        #[inline]
+        pub fn get_partition_date_source(
+            &self,
+        ) -> &::std::option::Option<crate::types::PartitionDateSource> {
+            &self.inner.partition_date_source
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::PartitionedPrefix {
+            self.inner
+        }
+    }
+    /// Builds a [`QueueConfiguration`](crate::types::QueueConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct QueueConfigurationBuilder {
+        inner: crate::types::QueueConfiguration,
+    }
+    impl QueueConfigurationBuilder {
+        /// Sets [`crate::types::QueueConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::QueueConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::QueueConfiguration::queue_arn`]: ARN of the SQS queue S3 sends event messages to.
+        #[inline]
+        pub fn queue_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.queue_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::QueueConfiguration::queue_arn`].
+        #[inline]
+        pub fn set_queue_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.queue_arn = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfiguration::queue_arn`] set so far.
+        #[inline]
+        pub fn get_queue_arn(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.queue_arn
+        }
+        /// Appends one item to [`crate::types::QueueConfiguration::events`]: Bucket events that trigger a message, such as `s3:ObjectRemoved:*`.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::QueueConfiguration::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfiguration::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::QueueConfiguration::filter`]: Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+        #[inline]
+        pub fn filter(
+            mut self,
+            value: crate::types::NotificationConfigurationFilter,
+        ) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::QueueConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+            &self.inner.filter
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::QueueConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.queue_arn.as_ref(),
+                "QueueConfiguration",
+                "QueueArn",
+            )?;
+            crate::runtime::required(
+                self.inner.events.as_ref(),
+                "QueueConfiguration",
+                "Events",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`QueueConfigurationDeprecated`](crate::types::QueueConfigurationDeprecated).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct QueueConfigurationDeprecatedBuilder {
+        inner: crate::types::QueueConfigurationDeprecated,
+    }
+    impl QueueConfigurationDeprecatedBuilder {
+        /// Sets [`crate::types::QueueConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::QueueConfigurationDeprecated::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfigurationDeprecated::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::QueueConfigurationDeprecated::event`]: A single bucket event that triggers a message to the queue; replaced by `Events`.
+        #[deprecated]
+        #[inline]
+        pub fn event(mut self, value: crate::types::Event) -> Self {
+            self.inner.event = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::QueueConfigurationDeprecated::event`].
+        #[deprecated]
+        #[inline]
+        pub fn set_event(
+            mut self,
+            value: ::std::option::Option<crate::types::Event>,
+        ) -> Self {
+            self.inner.event = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfigurationDeprecated::event`] set so far.
+        #[deprecated]
+        #[inline]
+        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+            &self.inner.event
+        }
+        /// Appends one item to [`crate::types::QueueConfigurationDeprecated::events`]: Bucket events that trigger a message to the queue.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::QueueConfigurationDeprecated::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfigurationDeprecated::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::QueueConfigurationDeprecated::queue`]: ARN of the SQS queue S3 sends event messages to.
+        #[inline]
+        pub fn queue(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.queue = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::QueueConfigurationDeprecated::queue`].
+        #[inline]
+        pub fn set_queue(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.queue = value;
+            self
+        }
+        /// The value of [`crate::types::QueueConfigurationDeprecated::queue`] set so far.
+        #[inline]
+        pub fn get_queue(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.queue
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::QueueConfigurationDeprecated {
+            self.inner
+        }
+    }
+    /// Builds a [`Redirect`](crate::types::Redirect).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RedirectBuilder {
+        inner: crate::types::Redirect,
+    }
+    impl RedirectBuilder {
+        /// Sets [`crate::types::Redirect::host_name`]: Host name to redirect to; the original host when absent.
+        #[inline]
+        pub fn host_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.host_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Redirect::host_name`].
+        #[inline]
+        pub fn set_host_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.host_name = value;
+            self
+        }
+        /// The value of [`crate::types::Redirect::host_name`] set so far.
+        #[inline]
+        pub fn get_host_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.host_name
+        }
+        /// Sets [`crate::types::Redirect::http_redirect_code`]: HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
+        #[inline]
+        pub fn http_redirect_code(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.http_redirect_code = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Redirect::http_redirect_code`].
+        #[inline]
+        pub fn set_http_redirect_code(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.http_redirect_code = value;
+            self
+        }
+        /// The value of [`crate::types::Redirect::http_redirect_code`] set so far.
+        #[inline]
+        pub fn get_http_redirect_code(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.http_redirect_code
+        }
+        /// Sets [`crate::types::Redirect::protocol`]: Protocol to use in the redirect; the protocol of the original request when absent.
+        #[inline]
+        pub fn protocol(mut self, value: crate::types::Protocol) -> Self {
+            self.inner.protocol = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Redirect::protocol`].
+        #[inline]
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<crate::types::Protocol>,
+        ) -> Self {
+            self.inner.protocol = value;
+            self
+        }
+        /// The value of [`crate::types::Redirect::protocol`] set so far.
+        #[inline]
+        pub fn get_protocol(&self) -> &::std::option::Option<crate::types::Protocol> {
+            &self.inner.protocol
+        }
+        /// Sets [`crate::types::Redirect::replace_key_prefix_with`]: Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
+        #[inline]
+        pub fn replace_key_prefix_with(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.replace_key_prefix_with = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Redirect::replace_key_prefix_with`].
+        #[inline]
+        pub fn set_replace_key_prefix_with(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.replace_key_prefix_with = value;
+            self
+        }
+        /// The value of [`crate::types::Redirect::replace_key_prefix_with`] set so far.
+        #[inline]
+        pub fn get_replace_key_prefix_with(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.replace_key_prefix_with
+        }
+        /// Sets [`crate::types::Redirect::replace_key_with`]: Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
+        #[inline]
+        pub fn replace_key_with(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.replace_key_with = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Redirect::replace_key_with`].
+        #[inline]
+        pub fn set_replace_key_with(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.replace_key_with = value;
+            self
+        }
+        /// The value of [`crate::types::Redirect::replace_key_with`] set so far.
+        #[inline]
+        pub fn get_replace_key_with(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.replace_key_with
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Redirect {
+            self.inner
+        }
+    }
+    /// Builds a [`RedirectAllRequestsTo`](crate::types::RedirectAllRequestsTo).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RedirectAllRequestsToBuilder {
+        inner: crate::types::RedirectAllRequestsTo,
+    }
+    impl RedirectAllRequestsToBuilder {
+        /// Sets [`crate::types::RedirectAllRequestsTo::host_name`]: Host name to redirect to, such as `example.com`.
+        #[inline]
+        pub fn host_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.host_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::RedirectAllRequestsTo::host_name`].
+        #[inline]
+        pub fn set_host_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.host_name = value;
+            self
+        }
+        /// The value of [`crate::types::RedirectAllRequestsTo::host_name`] set so far.
+        #[inline]
+        pub fn get_host_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.host_name
+        }
+        /// Sets [`crate::types::RedirectAllRequestsTo::protocol`]: Protocol to use in the redirect; the protocol of the original request when absent.
+        #[inline]
+        pub fn protocol(mut self, value: crate::types::Protocol) -> Self {
+            self.inner.protocol = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RedirectAllRequestsTo::protocol`].
+        #[inline]
+        pub fn set_protocol(
+            mut self,
+            value: ::std::option::Option<crate::types::Protocol>,
+        ) -> Self {
+            self.inner.protocol = value;
+            self
+        }
+        /// The value of [`crate::types::RedirectAllRequestsTo::protocol`] set so far.
+        #[inline]
+        pub fn get_protocol(&self) -> &::std::option::Option<crate::types::Protocol> {
+            &self.inner.protocol
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::RedirectAllRequestsTo,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.host_name.as_ref(),
+                "RedirectAllRequestsTo",
+                "HostName",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ReplicaModifications`](crate::types::ReplicaModifications).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicaModificationsBuilder {
+        inner: crate::types::ReplicaModifications,
+    }
+    impl ReplicaModificationsBuilder {
+        /// Sets [`crate::types::ReplicaModifications::status`]: Whether changes to replica metadata are replicated.
+        #[inline]
+        pub fn status(
+            mut self,
+            value: crate::types::ReplicaModificationsStatus,
+        ) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicaModifications::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicaModifications::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicaModificationsStatus> {
+            &self.inner.status
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ReplicaModifications,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "ReplicaModifications",
+                "Status",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ReplicationConfiguration`](crate::types::ReplicationConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationConfigurationBuilder {
+        inner: crate::types::ReplicationConfiguration,
+    }
+    impl ReplicationConfigurationBuilder {
+        /// Sets [`crate::types::ReplicationConfiguration::role`]: ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations.
+        #[inline]
+        pub fn role(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.role = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ReplicationConfiguration::role`].
+        #[inline]
+        pub fn set_role(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.role = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationConfiguration::role`] set so far.
+        #[inline]
+        pub fn get_role(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.role
+        }
+        /// Appends one item to [`crate::types::ReplicationConfiguration::rules`]: The replication rules, at least one and at most 1,000.
+        #[inline]
+        pub fn rules(mut self, item: crate::types::ReplicationRule) -> Self {
+            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationConfiguration::rules`].
+        #[inline]
+        pub fn set_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>>,
+        ) -> Self {
+            self.inner.rules = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationConfiguration::rules`] set so far.
+        #[inline]
+        pub fn get_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>> {
+            &self.inner.rules
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ReplicationConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.role.as_ref(),
+                "ReplicationConfiguration",
+                "Role",
+            )?;
+            crate::runtime::required(
+                self.inner.rules.as_ref(),
+                "ReplicationConfiguration",
+                "Rules",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ReplicationRule`](crate::types::ReplicationRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationRuleBuilder {
+        inner: crate::types::ReplicationRule,
+    }
+    impl ReplicationRuleBuilder {
+        /// Sets [`crate::types::ReplicationRule::id`]: Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::ReplicationRule::priority`]: Decides which rule applies when several rules with the same destination match an object; the higher number wins.
+        #[inline]
+        pub fn priority(mut self, value: i32) -> Self {
+            self.inner.priority = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::priority`].
+        #[inline]
+        pub fn set_priority(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.priority = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::priority`] set so far.
+        #[inline]
+        pub fn get_priority(&self) -> &::std::option::Option<i32> {
+            &self.inner.priority
+        }
+        /// Sets [`crate::types::ReplicationRule::prefix`]: Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
+        #[deprecated]
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::prefix`].
+        #[deprecated]
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::prefix`] set so far.
+        #[deprecated]
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::ReplicationRule::filter`]: Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
+        #[inline]
+        pub fn filter(mut self, value: crate::types::ReplicationRuleFilter) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationRuleFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationRuleFilter> {
+            &self.inner.filter
+        }
+        /// Sets [`crate::types::ReplicationRule::status`]: Whether the rule is in effect.
+        #[inline]
+        pub fn status(mut self, value: crate::types::ReplicationRuleStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationRuleStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationRuleStatus> {
+            &self.inner.status
+        }
+        /// Sets [`crate::types::ReplicationRule::source_selection_criteria`]: Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
+        #[inline]
+        pub fn source_selection_criteria(
+            mut self,
+            value: crate::types::SourceSelectionCriteria,
+        ) -> Self {
+            self.inner.source_selection_criteria = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::source_selection_criteria`].
+        #[inline]
+        pub fn set_source_selection_criteria(
+            mut self,
+            value: ::std::option::Option<crate::types::SourceSelectionCriteria>,
+        ) -> Self {
+            self.inner.source_selection_criteria = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::source_selection_criteria`] set so far.
+        #[inline]
+        pub fn get_source_selection_criteria(
+            &self,
+        ) -> &::std::option::Option<crate::types::SourceSelectionCriteria> {
+            &self.inner.source_selection_criteria
+        }
+        /// Sets [`crate::types::ReplicationRule::existing_object_replication`]: Whether objects that were in the bucket before the rule was added are replicated too.
+        #[inline]
+        pub fn existing_object_replication(
+            mut self,
+            value: crate::types::ExistingObjectReplication,
+        ) -> Self {
+            self.inner.existing_object_replication = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::existing_object_replication`].
+        #[inline]
+        pub fn set_existing_object_replication(
+            mut self,
+            value: ::std::option::Option<crate::types::ExistingObjectReplication>,
+        ) -> Self {
+            self.inner.existing_object_replication = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::existing_object_replication`] set so far.
+        #[inline]
+        pub fn get_existing_object_replication(
+            &self,
+        ) -> &::std::option::Option<crate::types::ExistingObjectReplication> {
+            &self.inner.existing_object_replication
+        }
+        /// Sets [`crate::types::ReplicationRule::destination`]: The bucket that receives the replicas, and how the replicas are stored there.
+        #[inline]
+        pub fn destination(mut self, value: crate::types::Destination) -> Self {
+            self.inner.destination = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::destination`].
+        #[inline]
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<crate::types::Destination>,
+        ) -> Self {
+            self.inner.destination = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::destination`] set so far.
+        #[inline]
+        pub fn get_destination(
+            &self,
+        ) -> &::std::option::Option<crate::types::Destination> {
+            &self.inner.destination
+        }
+        /// Sets [`crate::types::ReplicationRule::delete_marker_replication`]: Whether delete markers are replicated; not supported for rules that filter by tag.
+        #[inline]
+        pub fn delete_marker_replication(
+            mut self,
+            value: crate::types::DeleteMarkerReplication,
+        ) -> Self {
+            self.inner.delete_marker_replication = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRule::delete_marker_replication`].
+        #[inline]
+        pub fn set_delete_marker_replication(
+            mut self,
+            value: ::std::option::Option<crate::types::DeleteMarkerReplication>,
+        ) -> Self {
+            self.inner.delete_marker_replication = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRule::delete_marker_replication`] set so far.
+        #[inline]
+        pub fn get_delete_marker_replication(
+            &self,
+        ) -> &::std::option::Option<crate::types::DeleteMarkerReplication> {
+            &self.inner.delete_marker_replication
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ReplicationRule,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "ReplicationRule",
+                "Status",
+            )?;
+            crate::runtime::required(
+                self.inner.destination.as_ref(),
+                "ReplicationRule",
+                "Destination",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ReplicationRuleAndOperator`](crate::types::ReplicationRuleAndOperator).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationRuleAndOperatorBuilder {
+        inner: crate::types::ReplicationRuleAndOperator,
+    }
+    impl ReplicationRuleAndOperatorBuilder {
+        /// Sets [`crate::types::ReplicationRuleAndOperator::prefix`]: Key prefix the objects must have.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRuleAndOperator::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRuleAndOperator::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Appends one item to [`crate::types::ReplicationRuleAndOperator::tags`]: Tags the objects must all carry.
+        #[inline]
+        pub fn tags(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRuleAndOperator::tags`].
+        #[inline]
+        pub fn set_tags(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tags = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRuleAndOperator::tags`] set so far.
+        #[inline]
+        pub fn get_tags(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tags
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ReplicationRuleAndOperator {
+            self.inner
+        }
+    }
+    /// Builds a [`ReplicationRuleFilter`](crate::types::ReplicationRuleFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationRuleFilterBuilder {
+        inner: crate::types::ReplicationRuleFilter,
+    }
+    impl ReplicationRuleFilterBuilder {
+        /// Sets [`crate::types::ReplicationRuleFilter::prefix`]: Key prefix the objects must have, such as `logs/`.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRuleFilter::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRuleFilter::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::ReplicationRuleFilter::tag`]: Tag the objects must carry, matched on both key and value.
+        #[inline]
+        pub fn tag(mut self, value: crate::types::Tag) -> Self {
+            self.inner.tag = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRuleFilter::tag`].
+        #[inline]
+        pub fn set_tag(
+            mut self,
+            value: ::std::option::Option<crate::types::Tag>,
+        ) -> Self {
+            self.inner.tag = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRuleFilter::tag`] set so far.
+        #[inline]
+        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+            &self.inner.tag
+        }
+        /// Sets [`crate::types::ReplicationRuleFilter::and`]: A prefix and tags that an object must all match.
+        #[inline]
+        pub fn and(mut self, value: crate::types::ReplicationRuleAndOperator) -> Self {
+            self.inner.and = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationRuleFilter::and`].
+        #[inline]
+        pub fn set_and(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
+        ) -> Self {
+            self.inner.and = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationRuleFilter::and`] set so far.
+        #[inline]
+        pub fn get_and(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationRuleAndOperator> {
+            &self.inner.and
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ReplicationRuleFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`ReplicationTime`](crate::types::ReplicationTime).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationTimeBuilder {
+        inner: crate::types::ReplicationTime,
+    }
+    impl ReplicationTimeBuilder {
+        /// Sets [`crate::types::ReplicationTime::status`]: Whether Replication Time Control is on.
+        #[inline]
+        pub fn status(mut self, value: crate::types::ReplicationTimeStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationTime::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationTimeStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationTime::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationTimeStatus> {
+            &self.inner.status
+        }
+        /// Sets [`crate::types::ReplicationTime::time`]: The time by which objects should be replicated; must be 15 minutes.
+        #[inline]
+        pub fn time(mut self, value: crate::types::ReplicationTimeValue) -> Self {
+            self.inner.time = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationTime::time`].
+        #[inline]
+        pub fn set_time(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicationTimeValue>,
+        ) -> Self {
+            self.inner.time = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationTime::time`] set so far.
+        #[inline]
+        pub fn get_time(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicationTimeValue> {
+            &self.inner.time
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ReplicationTime,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "ReplicationTime",
+                "Status",
+            )?;
+            crate::runtime::required(
+                self.inner.time.as_ref(),
+                "ReplicationTime",
+                "Time",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ReplicationTimeValue`](crate::types::ReplicationTimeValue).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ReplicationTimeValueBuilder {
+        inner: crate::types::ReplicationTimeValue,
+    }
+    impl ReplicationTimeValueBuilder {
+        /// Sets [`crate::types::ReplicationTimeValue::minutes`]: Length in minutes; the only accepted value is `15`.
+        #[inline]
+        pub fn minutes(mut self, value: i32) -> Self {
+            self.inner.minutes = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ReplicationTimeValue::minutes`].
+        #[inline]
+        pub fn set_minutes(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.minutes = value;
+            self
+        }
+        /// The value of [`crate::types::ReplicationTimeValue::minutes`] set so far.
+        #[inline]
+        pub fn get_minutes(&self) -> &::std::option::Option<i32> {
+            &self.inner.minutes
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ReplicationTimeValue {
+            self.inner
+        }
+    }
+    /// Builds a [`RequestPaymentConfiguration`](crate::types::RequestPaymentConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RequestPaymentConfigurationBuilder {
+        inner: crate::types::RequestPaymentConfiguration,
+    }
+    impl RequestPaymentConfigurationBuilder {
+        /// Sets [`crate::types::RequestPaymentConfiguration::payer`]: Who pays for requests and downloads; `BucketOwner` is the default.
+        #[inline]
+        pub fn payer(mut self, value: crate::types::Payer) -> Self {
+            self.inner.payer = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RequestPaymentConfiguration::payer`].
+        #[inline]
+        pub fn set_payer(
+            mut self,
+            value: ::std::option::Option<crate::types::Payer>,
+        ) -> Self {
+            self.inner.payer = value;
+            self
+        }
+        /// The value of [`crate::types::RequestPaymentConfiguration::payer`] set so far.
+        #[inline]
+        pub fn get_payer(&self) -> &::std::option::Option<crate::types::Payer> {
+            &self.inner.payer
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::RequestPaymentConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.payer.as_ref(),
+                "RequestPaymentConfiguration",
+                "Payer",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`RestoreRequest`](crate::types::RestoreRequest).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RestoreRequestBuilder {
+        inner: crate::types::RestoreRequest,
+    }
+    impl RestoreRequestBuilder {
+        /// Sets [`crate::types::RestoreRequest::days`]: Number of days the restored copy stays available before S3 removes it again.
+        #[inline]
+        pub fn days(mut self, value: i32) -> Self {
+            self.inner.days = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::days`].
+        #[inline]
+        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.days = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::days`] set so far.
+        #[inline]
+        pub fn get_days(&self) -> &::std::option::Option<i32> {
+            &self.inner.days
+        }
+        /// Sets [`crate::types::RestoreRequest::glacier_job_parameters`]: Retrieval settings for the restore, chiefly its speed tier.
+        #[inline]
+        pub fn glacier_job_parameters(
+            mut self,
+            value: crate::types::GlacierJobParameters,
+        ) -> Self {
+            self.inner.glacier_job_parameters = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::glacier_job_parameters`].
+        #[inline]
+        pub fn set_glacier_job_parameters(
+            mut self,
+            value: ::std::option::Option<crate::types::GlacierJobParameters>,
+        ) -> Self {
+            self.inner.glacier_job_parameters = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::glacier_job_parameters`] set so far.
+        #[inline]
+        pub fn get_glacier_job_parameters(
+            &self,
+        ) -> &::std::option::Option<crate::types::GlacierJobParameters> {
+            &self.inner.glacier_job_parameters
+        }
+        /// Sets [`crate::types::RestoreRequest::type`]: Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
+        #[inline]
+        pub fn r#type(mut self, value: crate::types::RestoreRequestType) -> Self {
+            self.inner.r#type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::type`].
+        #[inline]
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<crate::types::RestoreRequestType>,
+        ) -> Self {
+            self.inner.r#type = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::type`] set so far.
+        #[inline]
+        pub fn get_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::RestoreRequestType> {
+            &self.inner.r#type
+        }
+        /// Sets [`crate::types::RestoreRequest::tier`]: Retrieval speed tier for a select request; defaults to `Standard`.
+        #[inline]
+        pub fn tier(mut self, value: crate::types::Tier) -> Self {
+            self.inner.tier = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::tier`].
+        #[inline]
+        pub fn set_tier(
+            mut self,
+            value: ::std::option::Option<crate::types::Tier>,
+        ) -> Self {
+            self.inner.tier = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::tier`] set so far.
+        #[inline]
+        pub fn get_tier(&self) -> &::std::option::Option<crate::types::Tier> {
+            &self.inner.tier
+        }
+        /// Sets [`crate::types::RestoreRequest::description`]: Free-form description of the restore job.
+        #[inline]
+        pub fn description(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.description = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::description`].
+        #[inline]
+        pub fn set_description(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.description = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::description`] set so far.
+        #[inline]
+        pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.description
+        }
+        /// Sets [`crate::types::RestoreRequest::select_parameters`]: The query to run and the data formats to use, for a select request.
+        #[inline]
+        pub fn select_parameters(
+            mut self,
+            value: crate::types::SelectParameters,
+        ) -> Self {
+            self.inner.select_parameters = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::select_parameters`].
+        #[inline]
+        pub fn set_select_parameters(
+            mut self,
+            value: ::std::option::Option<crate::types::SelectParameters>,
+        ) -> Self {
+            self.inner.select_parameters = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::select_parameters`] set so far.
+        #[inline]
+        pub fn get_select_parameters(
+            &self,
+        ) -> &::std::option::Option<crate::types::SelectParameters> {
+            &self.inner.select_parameters
+        }
+        /// Sets [`crate::types::RestoreRequest::output_location`]: Where to write the results of a select request.
+        #[inline]
+        pub fn output_location(mut self, value: crate::types::OutputLocation) -> Self {
+            self.inner.output_location = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreRequest::output_location`].
+        #[inline]
+        pub fn set_output_location(
+            mut self,
+            value: ::std::option::Option<crate::types::OutputLocation>,
+        ) -> Self {
+            self.inner.output_location = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreRequest::output_location`] set so far.
+        #[inline]
+        pub fn get_output_location(
+            &self,
+        ) -> &::std::option::Option<crate::types::OutputLocation> {
+            &self.inner.output_location
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::RestoreRequest {
+            self.inner
+        }
+    }
+    /// Builds a [`RestoreStatus`](crate::types::RestoreStatus).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RestoreStatusBuilder {
+        inner: crate::types::RestoreStatus,
+    }
+    impl RestoreStatusBuilder {
+        /// Sets [`crate::types::RestoreStatus::is_restore_in_progress`]: `true` while a restore of the object is still running.
+        #[inline]
+        pub fn is_restore_in_progress(mut self, value: bool) -> Self {
+            self.inner.is_restore_in_progress = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreStatus::is_restore_in_progress`].
+        #[inline]
+        pub fn set_is_restore_in_progress(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.inner.is_restore_in_progress = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreStatus::is_restore_in_progress`] set so far.
+        #[inline]
+        pub fn get_is_restore_in_progress(&self) -> &::std::option::Option<bool> {
+            &self.inner.is_restore_in_progress
+        }
+        /// Sets [`crate::types::RestoreStatus::restore_expiry_date`]: When the restored temporary copy expires and is removed; set only once the restore has completed.
+        #[inline]
+        pub fn restore_expiry_date(
+            mut self,
+            value: crate::primitives::DateTime,
+        ) -> Self {
+            self.inner.restore_expiry_date = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RestoreStatus::restore_expiry_date`].
+        #[inline]
+        pub fn set_restore_expiry_date(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.restore_expiry_date = value;
+            self
+        }
+        /// The value of [`crate::types::RestoreStatus::restore_expiry_date`] set so far.
+        #[inline]
+        pub fn get_restore_expiry_date(
+            &self,
+        ) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.restore_expiry_date
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::RestoreStatus {
+            self.inner
+        }
+    }
+    /// Builds a [`RoutingRule`](crate::types::RoutingRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RoutingRuleBuilder {
+        inner: crate::types::RoutingRule,
+    }
+    impl RoutingRuleBuilder {
+        /// Sets [`crate::types::RoutingRule::condition`]: What a request must match for the redirect to apply; all requests match when absent.
+        #[inline]
+        pub fn condition(mut self, value: crate::types::Condition) -> Self {
+            self.inner.condition = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RoutingRule::condition`].
+        #[inline]
+        pub fn set_condition(
+            mut self,
+            value: ::std::option::Option<crate::types::Condition>,
+        ) -> Self {
+            self.inner.condition = value;
+            self
+        }
+        /// The value of [`crate::types::RoutingRule::condition`] set so far.
+        #[inline]
+        pub fn get_condition(&self) -> &::std::option::Option<crate::types::Condition> {
+            &self.inner.condition
+        }
+        /// Sets [`crate::types::RoutingRule::redirect`]: Where to send matching requests.
+        #[inline]
+        pub fn redirect(mut self, value: crate::types::Redirect) -> Self {
+            self.inner.redirect = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::RoutingRule::redirect`].
+        #[inline]
+        pub fn set_redirect(
+            mut self,
+            value: ::std::option::Option<crate::types::Redirect>,
+        ) -> Self {
+            self.inner.redirect = value;
+            self
+        }
+        /// The value of [`crate::types::RoutingRule::redirect`] set so far.
+        #[inline]
+        pub fn get_redirect(&self) -> &::std::option::Option<crate::types::Redirect> {
+            &self.inner.redirect
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::RoutingRule, crate::error::BuildError> {
+            crate::runtime::required(
+                self.inner.redirect.as_ref(),
+                "RoutingRule",
+                "Redirect",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Rule`](crate::types::Rule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct RuleBuilder {
+        inner: crate::types::Rule,
+    }
+    impl RuleBuilder {
+        /// Sets [`crate::types::Rule::expiration`]: When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
+        #[inline]
+        pub fn expiration(mut self, value: crate::types::LifecycleExpiration) -> Self {
+            self.inner.expiration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::expiration`].
+        #[inline]
+        pub fn set_expiration(
+            mut self,
+            value: ::std::option::Option<crate::types::LifecycleExpiration>,
+        ) -> Self {
+            self.inner.expiration = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::expiration`] set so far.
+        #[inline]
+        pub fn get_expiration(
+            &self,
+        ) -> &::std::option::Option<crate::types::LifecycleExpiration> {
+            &self.inner.expiration
+        }
+        /// Sets [`crate::types::Rule::id`]: Unique name of the rule, up to 255 characters.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Rule::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::Rule::prefix`]: Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Rule::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::Rule::status`]: Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
+        #[inline]
+        pub fn status(mut self, value: crate::types::ExpirationStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::ExpirationStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::ExpirationStatus> {
+            &self.inner.status
+        }
+        /// Sets [`crate::types::Rule::transition`]: When matching objects move to another storage class.
+        #[inline]
+        pub fn transition(mut self, value: crate::types::Transition) -> Self {
+            self.inner.transition = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::transition`].
+        #[inline]
+        pub fn set_transition(
+            mut self,
+            value: ::std::option::Option<crate::types::Transition>,
+        ) -> Self {
+            self.inner.transition = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::transition`] set so far.
+        #[inline]
+        pub fn get_transition(
+            &self,
+        ) -> &::std::option::Option<crate::types::Transition> {
+            &self.inner.transition
+        }
+        /// Sets [`crate::types::Rule::noncurrent_version_transition`]: When noncurrent versions of matching objects move to another storage class, for versioned buckets.
+        #[inline]
+        pub fn noncurrent_version_transition(
+            mut self,
+            value: crate::types::NoncurrentVersionTransition,
+        ) -> Self {
+            self.inner.noncurrent_version_transition = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::noncurrent_version_transition`].
+        #[inline]
+        pub fn set_noncurrent_version_transition(
+            mut self,
+            value: ::std::option::Option<crate::types::NoncurrentVersionTransition>,
+        ) -> Self {
+            self.inner.noncurrent_version_transition = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::noncurrent_version_transition`] set so far.
+        #[inline]
+        pub fn get_noncurrent_version_transition(
+            &self,
+        ) -> &::std::option::Option<crate::types::NoncurrentVersionTransition> {
+            &self.inner.noncurrent_version_transition
+        }
+        /// Sets [`crate::types::Rule::noncurrent_version_expiration`]: When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
+        #[inline]
+        pub fn noncurrent_version_expiration(
+            mut self,
+            value: crate::types::NoncurrentVersionExpiration,
+        ) -> Self {
+            self.inner.noncurrent_version_expiration = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::noncurrent_version_expiration`].
+        #[inline]
+        pub fn set_noncurrent_version_expiration(
+            mut self,
+            value: ::std::option::Option<crate::types::NoncurrentVersionExpiration>,
+        ) -> Self {
+            self.inner.noncurrent_version_expiration = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::noncurrent_version_expiration`] set so far.
+        #[inline]
+        pub fn get_noncurrent_version_expiration(
+            &self,
+        ) -> &::std::option::Option<crate::types::NoncurrentVersionExpiration> {
+            &self.inner.noncurrent_version_expiration
+        }
+        /// Sets [`crate::types::Rule::abort_incomplete_multipart_upload`]: How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
+        #[inline]
+        pub fn abort_incomplete_multipart_upload(
+            mut self,
+            value: crate::types::AbortIncompleteMultipartUpload,
+        ) -> Self {
+            self.inner.abort_incomplete_multipart_upload = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Rule::abort_incomplete_multipart_upload`].
+        #[inline]
+        pub fn set_abort_incomplete_multipart_upload(
+            mut self,
+            value: ::std::option::Option<crate::types::AbortIncompleteMultipartUpload>,
+        ) -> Self {
+            self.inner.abort_incomplete_multipart_upload = value;
+            self
+        }
+        /// The value of [`crate::types::Rule::abort_incomplete_multipart_upload`] set so far.
+        #[inline]
+        pub fn get_abort_incomplete_multipart_upload(
+            &self,
+        ) -> &::std::option::Option<crate::types::AbortIncompleteMultipartUpload> {
+            &self.inner.abort_incomplete_multipart_upload
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Rule, crate::error::BuildError> {
+            crate::runtime::required(self.inner.prefix.as_ref(), "Rule", "Prefix")?;
+            crate::runtime::required(self.inner.status.as_ref(), "Rule", "Status")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`S3KeyFilter`](crate::types::S3KeyFilter).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct S3KeyFilterBuilder {
+        inner: crate::types::S3KeyFilter,
+    }
+    impl S3KeyFilterBuilder {
+        /// Appends one item to [`crate::types::S3KeyFilter::filter_rules`]: The rules, at most one for the prefix and one for the suffix.
+        #[inline]
+        pub fn filter_rules(mut self, item: crate::types::FilterRule) -> Self {
+            self.inner.filter_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::S3KeyFilter::filter_rules`].
+        #[inline]
+        pub fn set_filter_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
+        ) -> Self {
+            self.inner.filter_rules = value;
+            self
+        }
+        /// The value of [`crate::types::S3KeyFilter::filter_rules`] set so far.
+        #[inline]
+        pub fn get_filter_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::FilterRule>> {
+            &self.inner.filter_rules
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::S3KeyFilter {
+            self.inner
+        }
+    }
+    /// Builds a [`S3Location`](crate::types::S3Location).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct S3LocationBuilder {
+        inner: crate::types::S3Location,
+    }
+    impl S3LocationBuilder {
+        /// Sets [`crate::types::S3Location::bucket_name`]: Name of the bucket that receives the results; it must be in the same Region as the restored object.
+        #[inline]
+        pub fn bucket_name(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.bucket_name = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::S3Location::bucket_name`].
+        #[inline]
+        pub fn set_bucket_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.bucket_name = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::bucket_name`] set so far.
+        #[inline]
+        pub fn get_bucket_name(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.bucket_name
+        }
+        /// Sets [`crate::types::S3Location::prefix`]: Key prefix added to the names of the result objects.
+        #[inline]
+        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.prefix = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::S3Location::prefix`].
+        #[inline]
+        pub fn set_prefix(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.prefix = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::prefix`] set so far.
+        #[inline]
+        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.prefix
+        }
+        /// Sets [`crate::types::S3Location::encryption`]: Server-side encryption to apply to the result objects.
+        #[inline]
+        pub fn encryption(mut self, value: crate::types::Encryption) -> Self {
+            self.inner.encryption = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::encryption`].
+        #[inline]
+        pub fn set_encryption(
+            mut self,
+            value: ::std::option::Option<crate::types::Encryption>,
+        ) -> Self {
+            self.inner.encryption = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::encryption`] set so far.
+        #[inline]
+        pub fn get_encryption(
+            &self,
+        ) -> &::std::option::Option<crate::types::Encryption> {
+            &self.inner.encryption
+        }
+        /// Sets [`crate::types::S3Location::canned_acl`]: Canned access control list to apply to the result objects.
+        #[inline]
+        pub fn canned_acl(mut self, value: crate::types::ObjectCannedAcl) -> Self {
+            self.inner.canned_acl = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::canned_acl`].
+        #[inline]
+        pub fn set_canned_acl(
+            mut self,
+            value: ::std::option::Option<crate::types::ObjectCannedAcl>,
+        ) -> Self {
+            self.inner.canned_acl = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::canned_acl`] set so far.
+        #[inline]
+        pub fn get_canned_acl(
+            &self,
+        ) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+            &self.inner.canned_acl
+        }
+        /// Appends one item to [`crate::types::S3Location::access_control_list`]: Explicit grants to apply to the result objects.
+        #[inline]
+        pub fn access_control_list(mut self, item: crate::types::Grant) -> Self {
+            self.inner
+                .access_control_list
+                .get_or_insert_with(::std::vec::Vec::new)
+                .push(item);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::access_control_list`].
+        #[inline]
+        pub fn set_access_control_list(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+        ) -> Self {
+            self.inner.access_control_list = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::access_control_list`] set so far.
+        #[inline]
+        pub fn get_access_control_list(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Grant>> {
+            &self.inner.access_control_list
+        }
+        /// Sets [`crate::types::S3Location::tagging`]: Tags to attach to the result objects.
+        #[inline]
+        pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
+            self.inner.tagging = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::tagging`].
+        #[inline]
+        pub fn set_tagging(
+            mut self,
+            value: ::std::option::Option<crate::types::Tagging>,
+        ) -> Self {
+            self.inner.tagging = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::tagging`] set so far.
+        #[inline]
+        pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+            &self.inner.tagging
+        }
+        /// Appends one item to [`crate::types::S3Location::user_metadata`]: User-defined metadata to store with the result objects.
+        #[inline]
+        pub fn user_metadata(mut self, item: crate::types::MetadataEntry) -> Self {
+            self.inner.user_metadata.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::user_metadata`].
+        #[inline]
+        pub fn set_user_metadata(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::MetadataEntry>>,
+        ) -> Self {
+            self.inner.user_metadata = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::user_metadata`] set so far.
+        #[inline]
+        pub fn get_user_metadata(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::MetadataEntry>> {
+            &self.inner.user_metadata
+        }
+        /// Sets [`crate::types::S3Location::storage_class`]: Storage class for the result objects.
+        #[inline]
+        pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::S3Location::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::S3Location::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClass> {
+            &self.inner.storage_class
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::S3Location, crate::error::BuildError> {
+            crate::runtime::required(
+                self.inner.bucket_name.as_ref(),
+                "S3Location",
+                "BucketName",
+            )?;
+            crate::runtime::required(
+                self.inner.prefix.as_ref(),
+                "S3Location",
+                "Prefix",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Ssekms`](crate::types::Ssekms).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct SsekmsBuilder {
+        inner: crate::types::Ssekms,
+    }
+    impl SsekmsBuilder {
+        /// Sets [`crate::types::Ssekms::key_id`]: ID or ARN of the symmetric KMS key used to encrypt the report files.
+        #[inline]
+        pub fn key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Ssekms::key_id`].
+        #[inline]
+        pub fn set_key_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key_id = value;
+            self
+        }
+        /// The value of [`crate::types::Ssekms::key_id`] set so far.
+        #[inline]
+        pub fn get_key_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key_id
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Ssekms, crate::error::BuildError> {
+            crate::runtime::required(self.inner.key_id.as_ref(), "SSEKMS", "KeyId")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Sses3`](crate::types::Sses3).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct Sses3Builder {
+        inner: crate::types::Sses3,
+    }
+    impl Sses3Builder {
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Sses3 {
+            self.inner
+        }
+    }
+    /// Builds a [`SelectParameters`](crate::types::SelectParameters).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct SelectParametersBuilder {
+        inner: crate::types::SelectParameters,
+    }
+    impl SelectParametersBuilder {
+        /// Sets [`crate::types::SelectParameters::input_serialization`]: Format and compression of the archived object's data.
+        #[inline]
+        pub fn input_serialization(
+            mut self,
+            value: crate::types::InputSerialization,
+        ) -> Self {
+            self.inner.input_serialization = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SelectParameters::input_serialization`].
+        #[inline]
+        pub fn set_input_serialization(
+            mut self,
+            value: ::std::option::Option<crate::types::InputSerialization>,
+        ) -> Self {
+            self.inner.input_serialization = value;
+            self
+        }
+        /// The value of [`crate::types::SelectParameters::input_serialization`] set so far.
+        #[inline]
+        pub fn get_input_serialization(
+            &self,
+        ) -> &::std::option::Option<crate::types::InputSerialization> {
+            &self.inner.input_serialization
+        }
+        /// Sets [`crate::types::SelectParameters::expression_type`]: Language of the query; only `SQL` is supported.
+        #[inline]
+        pub fn expression_type(mut self, value: crate::types::ExpressionType) -> Self {
+            self.inner.expression_type = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SelectParameters::expression_type`].
+        #[inline]
+        pub fn set_expression_type(
+            mut self,
+            value: ::std::option::Option<crate::types::ExpressionType>,
+        ) -> Self {
+            self.inner.expression_type = value;
+            self
+        }
+        /// The value of [`crate::types::SelectParameters::expression_type`] set so far.
+        #[inline]
+        pub fn get_expression_type(
+            &self,
+        ) -> &::std::option::Option<crate::types::ExpressionType> {
+            &self.inner.expression_type
+        }
+        /// Sets [`crate::types::SelectParameters::expression`]: The SQL query to run against the object's data.
+        #[inline]
+        pub fn expression(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.expression = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::SelectParameters::expression`].
+        #[inline]
+        pub fn set_expression(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.expression = value;
+            self
+        }
+        /// The value of [`crate::types::SelectParameters::expression`] set so far.
+        #[inline]
+        pub fn get_expression(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.expression
+        }
+        /// Sets [`crate::types::SelectParameters::output_serialization`]: Format in which to write the query results.
+        #[inline]
+        pub fn output_serialization(
+            mut self,
+            value: crate::types::OutputSerialization,
+        ) -> Self {
+            self.inner.output_serialization = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SelectParameters::output_serialization`].
+        #[inline]
+        pub fn set_output_serialization(
+            mut self,
+            value: ::std::option::Option<crate::types::OutputSerialization>,
+        ) -> Self {
+            self.inner.output_serialization = value;
+            self
+        }
+        /// The value of [`crate::types::SelectParameters::output_serialization`] set so far.
+        #[inline]
+        pub fn get_output_serialization(
+            &self,
+        ) -> &::std::option::Option<crate::types::OutputSerialization> {
+            &self.inner.output_serialization
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::SelectParameters,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.input_serialization.as_ref(),
+                "SelectParameters",
+                "InputSerialization",
+            )?;
+            crate::runtime::required(
+                self.inner.expression_type.as_ref(),
+                "SelectParameters",
+                "ExpressionType",
+            )?;
+            crate::runtime::required(
+                self.inner.expression.as_ref(),
+                "SelectParameters",
+                "Expression",
+            )?;
+            crate::runtime::required(
+                self.inner.output_serialization.as_ref(),
+                "SelectParameters",
+                "OutputSerialization",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ServerSideEncryptionByDefault`](crate::types::ServerSideEncryptionByDefault).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ServerSideEncryptionByDefaultBuilder {
+        inner: crate::types::ServerSideEncryptionByDefault,
+    }
+    impl ServerSideEncryptionByDefaultBuilder {
+        /// Sets [`crate::types::ServerSideEncryptionByDefault::sse_algorithm`]: Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS.
+        #[inline]
+        pub fn sse_algorithm(
+            mut self,
+            value: crate::types::ServerSideEncryption,
+        ) -> Self {
+            self.inner.sse_algorithm = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionByDefault::sse_algorithm`].
+        #[inline]
+        pub fn set_sse_algorithm(
+            mut self,
+            value: ::std::option::Option<crate::types::ServerSideEncryption>,
+        ) -> Self {
+            self.inner.sse_algorithm = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionByDefault::sse_algorithm`] set so far.
+        #[inline]
+        pub fn get_sse_algorithm(
+            &self,
+        ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+            &self.inner.sse_algorithm
+        }
+        /// Sets [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`]: ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent.
+        #[inline]
+        pub fn kms_master_key_id(
+            mut self,
+            value: impl Into<::std::string::String>,
+        ) -> Self {
+            self.inner.kms_master_key_id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`].
+        #[inline]
+        pub fn set_kms_master_key_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.kms_master_key_id = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`] set so far.
+        #[inline]
+        pub fn get_kms_master_key_id(
+            &self,
+        ) -> &::std::option::Option<::std::string::String> {
+            &self.inner.kms_master_key_id
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ServerSideEncryptionByDefault,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.sse_algorithm.as_ref(),
+                "ServerSideEncryptionByDefault",
+                "SSEAlgorithm",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ServerSideEncryptionConfiguration`](crate::types::ServerSideEncryptionConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ServerSideEncryptionConfigurationBuilder {
+        inner: crate::types::ServerSideEncryptionConfiguration,
+    }
+    impl ServerSideEncryptionConfigurationBuilder {
+        /// Appends one item to [`crate::types::ServerSideEncryptionConfiguration::rules`]: The default encryption rules; in practice a single rule.
+        #[inline]
+        pub fn rules(mut self, item: crate::types::ServerSideEncryptionRule) -> Self {
+            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionConfiguration::rules`].
+        #[inline]
+        pub fn set_rules(
+            mut self,
+            value: ::std::option::Option<
+                ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
+            >,
+        ) -> Self {
+            self.inner.rules = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionConfiguration::rules`] set so far.
+        #[inline]
+        pub fn get_rules(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
+        > {
+            &self.inner.rules
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::ServerSideEncryptionConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.rules.as_ref(),
+                "ServerSideEncryptionConfiguration",
+                "Rules",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`ServerSideEncryptionRule`](crate::types::ServerSideEncryptionRule).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct ServerSideEncryptionRuleBuilder {
+        inner: crate::types::ServerSideEncryptionRule,
+    }
+    impl ServerSideEncryptionRuleBuilder {
+        /// Sets [`crate::types::ServerSideEncryptionRule::apply_server_side_encryption_by_default`]: The encryption to apply to new objects that are uploaded without their own encryption settings.
+        #[inline]
+        pub fn apply_server_side_encryption_by_default(
+            mut self,
+            value: crate::types::ServerSideEncryptionByDefault,
+        ) -> Self {
+            self.inner.apply_server_side_encryption_by_default = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionRule::apply_server_side_encryption_by_default`].
+        #[inline]
+        pub fn set_apply_server_side_encryption_by_default(
+            mut self,
+            value: ::std::option::Option<crate::types::ServerSideEncryptionByDefault>,
+        ) -> Self {
+            self.inner.apply_server_side_encryption_by_default = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionRule::apply_server_side_encryption_by_default`] set so far.
+        #[inline]
+        pub fn get_apply_server_side_encryption_by_default(
+            &self,
+        ) -> &::std::option::Option<crate::types::ServerSideEncryptionByDefault> {
+            &self.inner.apply_server_side_encryption_by_default
+        }
+        /// Sets [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`]: Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
+        #[inline]
+        pub fn bucket_key_enabled(mut self, value: bool) -> Self {
+            self.inner.bucket_key_enabled = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`].
+        #[inline]
+        pub fn set_bucket_key_enabled(
+            mut self,
+            value: ::std::option::Option<bool>,
+        ) -> Self {
+            self.inner.bucket_key_enabled = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`] set so far.
+        #[inline]
+        pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+            &self.inner.bucket_key_enabled
+        }
+        /// Sets [`crate::types::ServerSideEncryptionRule::blocked_encryption_types`]: Encryption types that uploads to the bucket may not use, such as SSE-C.
+        #[inline]
+        pub fn blocked_encryption_types(
+            mut self,
+            value: crate::types::BlockedEncryptionTypes,
+        ) -> Self {
+            self.inner.blocked_encryption_types = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::ServerSideEncryptionRule::blocked_encryption_types`].
+        #[inline]
+        pub fn set_blocked_encryption_types(
+            mut self,
+            value: ::std::option::Option<crate::types::BlockedEncryptionTypes>,
+        ) -> Self {
+            self.inner.blocked_encryption_types = value;
+            self
+        }
+        /// The value of [`crate::types::ServerSideEncryptionRule::blocked_encryption_types`] set so far.
+        #[inline]
+        pub fn get_blocked_encryption_types(
+            &self,
+        ) -> &::std::option::Option<crate::types::BlockedEncryptionTypes> {
+            &self.inner.blocked_encryption_types
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::ServerSideEncryptionRule {
+            self.inner
+        }
+    }
+    /// Builds a [`SimplePrefix`](crate::types::SimplePrefix).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct SimplePrefixBuilder {
+        inner: crate::types::SimplePrefix,
+    }
+    impl SimplePrefixBuilder {
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::SimplePrefix {
+            self.inner
+        }
+    }
+    /// Builds a [`SourceSelectionCriteria`](crate::types::SourceSelectionCriteria).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct SourceSelectionCriteriaBuilder {
+        inner: crate::types::SourceSelectionCriteria,
+    }
+    impl SourceSelectionCriteriaBuilder {
+        /// Sets [`crate::types::SourceSelectionCriteria::sse_kms_encrypted_objects`]: Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
+        #[inline]
+        pub fn sse_kms_encrypted_objects(
+            mut self,
+            value: crate::types::SseKmsEncryptedObjects,
+        ) -> Self {
+            self.inner.sse_kms_encrypted_objects = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SourceSelectionCriteria::sse_kms_encrypted_objects`].
+        #[inline]
+        pub fn set_sse_kms_encrypted_objects(
+            mut self,
+            value: ::std::option::Option<crate::types::SseKmsEncryptedObjects>,
+        ) -> Self {
+            self.inner.sse_kms_encrypted_objects = value;
+            self
+        }
+        /// The value of [`crate::types::SourceSelectionCriteria::sse_kms_encrypted_objects`] set so far.
+        #[inline]
+        pub fn get_sse_kms_encrypted_objects(
+            &self,
+        ) -> &::std::option::Option<crate::types::SseKmsEncryptedObjects> {
+            &self.inner.sse_kms_encrypted_objects
+        }
+        /// Sets [`crate::types::SourceSelectionCriteria::replica_modifications`]: Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
+        #[inline]
+        pub fn replica_modifications(
+            mut self,
+            value: crate::types::ReplicaModifications,
+        ) -> Self {
+            self.inner.replica_modifications = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SourceSelectionCriteria::replica_modifications`].
+        #[inline]
+        pub fn set_replica_modifications(
+            mut self,
+            value: ::std::option::Option<crate::types::ReplicaModifications>,
+        ) -> Self {
+            self.inner.replica_modifications = value;
+            self
+        }
+        /// The value of [`crate::types::SourceSelectionCriteria::replica_modifications`] set so far.
+        #[inline]
+        pub fn get_replica_modifications(
+            &self,
+        ) -> &::std::option::Option<crate::types::ReplicaModifications> {
+            &self.inner.replica_modifications
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::SourceSelectionCriteria {
+            self.inner
+        }
+    }
+    /// Builds a [`SseKmsEncryptedObjects`](crate::types::SseKmsEncryptedObjects).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct SseKmsEncryptedObjectsBuilder {
+        inner: crate::types::SseKmsEncryptedObjects,
+    }
+    impl SseKmsEncryptedObjectsBuilder {
+        /// Sets [`crate::types::SseKmsEncryptedObjects::status`]: Whether SSE-KMS encrypted objects are replicated.
+        #[inline]
+        pub fn status(
+            mut self,
+            value: crate::types::SseKmsEncryptedObjectsStatus,
+        ) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::SseKmsEncryptedObjects::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::SseKmsEncryptedObjects::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus> {
+            &self.inner.status
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::SseKmsEncryptedObjects,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.status.as_ref(),
+                "SseKmsEncryptedObjects",
+                "Status",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`StorageClassAnalysis`](crate::types::StorageClassAnalysis).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct StorageClassAnalysisBuilder {
+        inner: crate::types::StorageClassAnalysis,
+    }
+    impl StorageClassAnalysisBuilder {
+        /// Sets [`crate::types::StorageClassAnalysis::data_export`]: Where and in what form to export the analysis results; without it results are only shown in the console.
+        #[inline]
+        pub fn data_export(
+            mut self,
+            value: crate::types::StorageClassAnalysisDataExport,
+        ) -> Self {
+            self.inner.data_export = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::StorageClassAnalysis::data_export`].
+        #[inline]
+        pub fn set_data_export(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
+        ) -> Self {
+            self.inner.data_export = value;
+            self
+        }
+        /// The value of [`crate::types::StorageClassAnalysis::data_export`] set so far.
+        #[inline]
+        pub fn get_data_export(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClassAnalysisDataExport> {
+            &self.inner.data_export
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::StorageClassAnalysis {
+            self.inner
+        }
+    }
+    /// Builds a [`StorageClassAnalysisDataExport`](crate::types::StorageClassAnalysisDataExport).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct StorageClassAnalysisDataExportBuilder {
+        inner: crate::types::StorageClassAnalysisDataExport,
+    }
+    impl StorageClassAnalysisDataExportBuilder {
+        /// Sets [`crate::types::StorageClassAnalysisDataExport::output_schema_version`]: Layout version of the exported files; currently always `V_1`.
+        #[inline]
+        pub fn output_schema_version(
+            mut self,
+            value: crate::types::StorageClassAnalysisSchemaVersion,
+        ) -> Self {
+            self.inner.output_schema_version = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::StorageClassAnalysisDataExport::output_schema_version`].
+        #[inline]
+        pub fn set_output_schema_version(
+            mut self,
+            value: ::std::option::Option<crate::types::StorageClassAnalysisSchemaVersion>,
+        ) -> Self {
+            self.inner.output_schema_version = value;
+            self
+        }
+        /// The value of [`crate::types::StorageClassAnalysisDataExport::output_schema_version`] set so far.
+        #[inline]
+        pub fn get_output_schema_version(
+            &self,
+        ) -> &::std::option::Option<crate::types::StorageClassAnalysisSchemaVersion> {
+            &self.inner.output_schema_version
+        }
+        /// Sets [`crate::types::StorageClassAnalysisDataExport::destination`]: Where the exported files are written.
+        #[inline]
+        pub fn destination(
+            mut self,
+            value: crate::types::AnalyticsExportDestination,
+        ) -> Self {
+            self.inner.destination = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::StorageClassAnalysisDataExport::destination`].
+        #[inline]
+        pub fn set_destination(
+            mut self,
+            value: ::std::option::Option<crate::types::AnalyticsExportDestination>,
+        ) -> Self {
+            self.inner.destination = value;
+            self
+        }
+        /// The value of [`crate::types::StorageClassAnalysisDataExport::destination`] set so far.
+        #[inline]
+        pub fn get_destination(
+            &self,
+        ) -> &::std::option::Option<crate::types::AnalyticsExportDestination> {
+            &self.inner.destination
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::StorageClassAnalysisDataExport,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.output_schema_version.as_ref(),
+                "StorageClassAnalysisDataExport",
+                "OutputSchemaVersion",
+            )?;
+            crate::runtime::required(
+                self.inner.destination.as_ref(),
+                "StorageClassAnalysisDataExport",
+                "Destination",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Tag`](crate::types::Tag).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TagBuilder {
+        inner: crate::types::Tag,
+    }
+    impl TagBuilder {
+        /// Sets [`crate::types::Tag::key`]: Name of the tag.
+        #[inline]
+        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.key = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Tag::key`].
+        #[inline]
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.key = value;
+            self
+        }
+        /// The value of [`crate::types::Tag::key`] set so far.
+        #[inline]
+        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.key
+        }
+        /// Sets [`crate::types::Tag::value`]: Value of the tag.
+        #[inline]
+        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.value = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::Tag::value`].
+        #[inline]
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.value = value;
+            self
+        }
+        /// The value of [`crate::types::Tag::value`] set so far.
+        #[inline]
+        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.value
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Tag, crate::error::BuildError> {
+            crate::runtime::required(self.inner.key.as_ref(), "Tag", "Key")?;
+            crate::runtime::required(self.inner.value.as_ref(), "Tag", "Value")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`Tagging`](crate::types::Tagging).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TaggingBuilder {
+        inner: crate::types::Tagging,
+    }
+    impl TaggingBuilder {
+        /// Appends one item to [`crate::types::Tagging::tag_set`]: The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50.
+        #[inline]
+        pub fn tag_set(mut self, item: crate::types::Tag) -> Self {
+            self.inner.tag_set.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::Tagging::tag_set`].
+        #[inline]
+        pub fn set_tag_set(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+        ) -> Self {
+            self.inner.tag_set = value;
+            self
+        }
+        /// The value of [`crate::types::Tagging::tag_set`] set so far.
+        #[inline]
+        pub fn get_tag_set(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+            &self.inner.tag_set
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<crate::types::Tagging, crate::error::BuildError> {
+            crate::runtime::required(self.inner.tag_set.as_ref(), "Tagging", "TagSet")?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`TargetGrant`](crate::types::TargetGrant).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TargetGrantBuilder {
+        inner: crate::types::TargetGrant,
+    }
+    impl TargetGrantBuilder {
+        /// Sets [`crate::types::TargetGrant::grantee`]: The person or group receiving the permission.
+        #[inline]
+        pub fn grantee(mut self, value: crate::types::Grantee) -> Self {
+            self.inner.grantee = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TargetGrant::grantee`].
+        #[inline]
+        pub fn set_grantee(
+            mut self,
+            value: ::std::option::Option<crate::types::Grantee>,
+        ) -> Self {
+            self.inner.grantee = value;
+            self
+        }
+        /// The value of [`crate::types::TargetGrant::grantee`] set so far.
+        #[inline]
+        pub fn get_grantee(&self) -> &::std::option::Option<crate::types::Grantee> {
+            &self.inner.grantee
+        }
+        /// Sets [`crate::types::TargetGrant::permission`]: The access the grantee gets to the log objects.
+        #[inline]
+        pub fn permission(mut self, value: crate::types::BucketLogsPermission) -> Self {
+            self.inner.permission = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TargetGrant::permission`].
+        #[inline]
+        pub fn set_permission(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketLogsPermission>,
+        ) -> Self {
+            self.inner.permission = value;
+            self
+        }
+        /// The value of [`crate::types::TargetGrant::permission`] set so far.
+        #[inline]
+        pub fn get_permission(
+            &self,
+        ) -> &::std::option::Option<crate::types::BucketLogsPermission> {
+            &self.inner.permission
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::TargetGrant {
+            self.inner
+        }
+    }
+    /// Builds a [`TargetObjectKeyFormat`](crate::types::TargetObjectKeyFormat).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TargetObjectKeyFormatBuilder {
+        inner: crate::types::TargetObjectKeyFormat,
+    }
+    impl TargetObjectKeyFormatBuilder {
+        /// Sets [`crate::types::TargetObjectKeyFormat::simple_prefix`]: Keys made of the target prefix followed by the delivery time and a unique string.
+        #[inline]
+        pub fn simple_prefix(mut self, value: crate::types::SimplePrefix) -> Self {
+            self.inner.simple_prefix = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TargetObjectKeyFormat::simple_prefix`].
+        #[inline]
+        pub fn set_simple_prefix(
+            mut self,
+            value: ::std::option::Option<crate::types::SimplePrefix>,
+        ) -> Self {
+            self.inner.simple_prefix = value;
+            self
+        }
+        /// The value of [`crate::types::TargetObjectKeyFormat::simple_prefix`] set so far.
+        #[inline]
+        pub fn get_simple_prefix(
+            &self,
+        ) -> &::std::option::Option<crate::types::SimplePrefix> {
+            &self.inner.simple_prefix
+        }
+        /// Sets [`crate::types::TargetObjectKeyFormat::partitioned_prefix`]: Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
+        #[inline]
+        pub fn partitioned_prefix(
+            mut self,
+            value: crate::types::PartitionedPrefix,
+        ) -> Self {
+            self.inner.partitioned_prefix = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TargetObjectKeyFormat::partitioned_prefix`].
+        #[inline]
+        pub fn set_partitioned_prefix(
+            mut self,
+            value: ::std::option::Option<crate::types::PartitionedPrefix>,
+        ) -> Self {
+            self.inner.partitioned_prefix = value;
+            self
+        }
+        /// The value of [`crate::types::TargetObjectKeyFormat::partitioned_prefix`] set so far.
+        #[inline]
+        pub fn get_partitioned_prefix(
+            &self,
+        ) -> &::std::option::Option<crate::types::PartitionedPrefix> {
+            &self.inner.partitioned_prefix
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::TargetObjectKeyFormat {
+            self.inner
+        }
+    }
+    /// Builds a [`TopicConfiguration`](crate::types::TopicConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TopicConfigurationBuilder {
+        inner: crate::types::TopicConfiguration,
+    }
+    impl TopicConfigurationBuilder {
+        /// Sets [`crate::types::TopicConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::TopicConfiguration::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfiguration::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Sets [`crate::types::TopicConfiguration::topic_arn`]: ARN of the SNS topic S3 publishes event messages to.
+        #[inline]
+        pub fn topic_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.topic_arn = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::TopicConfiguration::topic_arn`].
+        #[inline]
+        pub fn set_topic_arn(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.topic_arn = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfiguration::topic_arn`] set so far.
+        #[inline]
+        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.topic_arn
+        }
+        /// Appends one item to [`crate::types::TopicConfiguration::events`]: Bucket events that trigger a message, such as `s3:ObjectCreated:*`.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::TopicConfiguration::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfiguration::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::TopicConfiguration::filter`]: Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
+        #[inline]
+        pub fn filter(
+            mut self,
+            value: crate::types::NotificationConfigurationFilter,
+        ) -> Self {
+            self.inner.filter = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TopicConfiguration::filter`].
+        #[inline]
+        pub fn set_filter(
+            mut self,
+            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+        ) -> Self {
+            self.inner.filter = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfiguration::filter`] set so far.
+        #[inline]
+        pub fn get_filter(
+            &self,
+        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+            &self.inner.filter
+        }
+        /// The value built, or an error naming the first required member not set.
+        #[inline]
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::types::TopicConfiguration,
+            crate::error::BuildError,
+        > {
+            crate::runtime::required(
+                self.inner.topic_arn.as_ref(),
+                "TopicConfiguration",
+                "TopicArn",
+            )?;
+            crate::runtime::required(
+                self.inner.events.as_ref(),
+                "TopicConfiguration",
+                "Events",
+            )?;
+            Ok(self.inner)
+        }
+    }
+    /// Builds a [`TopicConfigurationDeprecated`](crate::types::TopicConfigurationDeprecated).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TopicConfigurationDeprecatedBuilder {
+        inner: crate::types::TopicConfigurationDeprecated,
+    }
+    impl TopicConfigurationDeprecatedBuilder {
+        /// Sets [`crate::types::TopicConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
+        #[inline]
+        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.id = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::TopicConfigurationDeprecated::id`].
+        #[inline]
+        pub fn set_id(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.id = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfigurationDeprecated::id`] set so far.
+        #[inline]
+        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.id
+        }
+        /// Appends one item to [`crate::types::TopicConfigurationDeprecated::events`]: Bucket events that trigger a message to the topic.
+        #[inline]
+        pub fn events(mut self, item: crate::types::Event) -> Self {
+            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::TopicConfigurationDeprecated::events`].
+        #[inline]
+        pub fn set_events(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+        ) -> Self {
+            self.inner.events = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfigurationDeprecated::events`] set so far.
+        #[inline]
+        pub fn get_events(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+            &self.inner.events
+        }
+        /// Sets [`crate::types::TopicConfigurationDeprecated::event`]: A single bucket event that triggers a message to the topic; replaced by `Events`.
+        #[deprecated]
+        #[inline]
+        pub fn event(mut self, value: crate::types::Event) -> Self {
+            self.inner.event = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::TopicConfigurationDeprecated::event`].
+        #[deprecated]
+        #[inline]
+        pub fn set_event(
+            mut self,
+            value: ::std::option::Option<crate::types::Event>,
+        ) -> Self {
+            self.inner.event = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfigurationDeprecated::event`] set so far.
+        #[deprecated]
+        #[inline]
+        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+            &self.inner.event
+        }
+        /// Sets [`crate::types::TopicConfigurationDeprecated::topic`]: ARN of the SNS topic S3 publishes event messages to.
+        #[inline]
+        pub fn topic(mut self, value: impl Into<::std::string::String>) -> Self {
+            self.inner.topic = Some(value.into());
+            self
+        }
+        /// Replaces [`crate::types::TopicConfigurationDeprecated::topic`].
+        #[inline]
+        pub fn set_topic(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.inner.topic = value;
+            self
+        }
+        /// The value of [`crate::types::TopicConfigurationDeprecated::topic`] set so far.
+        #[inline]
+        pub fn get_topic(&self) -> &::std::option::Option<::std::string::String> {
+            &self.inner.topic
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::TopicConfigurationDeprecated {
+            self.inner
+        }
+    }
+    /// Builds a [`Transition`](crate::types::Transition).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct TransitionBuilder {
+        inner: crate::types::Transition,
+    }
+    impl TransitionBuilder {
+        /// Sets [`crate::types::Transition::date`]: Date on which matching objects move to the new storage class; must be midnight UTC.
+        #[inline]
+        pub fn date(mut self, value: crate::primitives::DateTime) -> Self {
+            self.inner.date = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Transition::date`].
+        #[inline]
+        pub fn set_date(
+            mut self,
+            value: ::std::option::Option<crate::primitives::DateTime>,
+        ) -> Self {
+            self.inner.date = value;
+            self
+        }
+        /// The value of [`crate::types::Transition::date`] set so far.
+        #[inline]
+        pub fn get_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+            &self.inner.date
+        }
+        /// Sets [`crate::types::Transition::days`]: Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
+        #[inline]
+        pub fn days(mut self, value: i32) -> Self {
+            self.inner.days = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Transition::days`].
+        #[inline]
+        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+            self.inner.days = value;
+            self
+        }
+        /// The value of [`crate::types::Transition::days`] set so far.
+        #[inline]
+        pub fn get_days(&self) -> &::std::option::Option<i32> {
+            &self.inner.days
+        }
+        /// Sets [`crate::types::Transition::storage_class`]: Storage class to move the objects to.
+        #[inline]
+        pub fn storage_class(
+            mut self,
+            value: crate::types::TransitionStorageClass,
+        ) -> Self {
+            self.inner.storage_class = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::Transition::storage_class`].
+        #[inline]
+        pub fn set_storage_class(
+            mut self,
+            value: ::std::option::Option<crate::types::TransitionStorageClass>,
+        ) -> Self {
+            self.inner.storage_class = value;
+            self
+        }
+        /// The value of [`crate::types::Transition::storage_class`] set so far.
+        #[inline]
+        pub fn get_storage_class(
+            &self,
+        ) -> &::std::option::Option<crate::types::TransitionStorageClass> {
+            &self.inner.storage_class
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::Transition {
+            self.inner
+        }
+    }
+    /// Builds a [`VersioningConfiguration`](crate::types::VersioningConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct VersioningConfigurationBuilder {
+        inner: crate::types::VersioningConfiguration,
+    }
+    impl VersioningConfigurationBuilder {
+        /// Sets [`crate::types::VersioningConfiguration::mfa_delete`]: Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
+        #[inline]
+        pub fn mfa_delete(mut self, value: crate::types::MfaDelete) -> Self {
+            self.inner.mfa_delete = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::VersioningConfiguration::mfa_delete`].
+        #[inline]
+        pub fn set_mfa_delete(
+            mut self,
+            value: ::std::option::Option<crate::types::MfaDelete>,
+        ) -> Self {
+            self.inner.mfa_delete = value;
+            self
+        }
+        /// The value of [`crate::types::VersioningConfiguration::mfa_delete`] set so far.
+        #[inline]
+        pub fn get_mfa_delete(&self) -> &::std::option::Option<crate::types::MfaDelete> {
+            &self.inner.mfa_delete
+        }
+        /// Sets [`crate::types::VersioningConfiguration::status`]: Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
+        #[inline]
+        pub fn status(mut self, value: crate::types::BucketVersioningStatus) -> Self {
+            self.inner.status = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::VersioningConfiguration::status`].
+        #[inline]
+        pub fn set_status(
+            mut self,
+            value: ::std::option::Option<crate::types::BucketVersioningStatus>,
+        ) -> Self {
+            self.inner.status = value;
+            self
+        }
+        /// The value of [`crate::types::VersioningConfiguration::status`] set so far.
+        #[inline]
+        pub fn get_status(
+            &self,
+        ) -> &::std::option::Option<crate::types::BucketVersioningStatus> {
+            &self.inner.status
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::VersioningConfiguration {
+            self.inner
+        }
+    }
+    /// Builds a [`WebsiteConfiguration`](crate::types::WebsiteConfiguration).
+    #[derive(Default, Debug, Clone, PartialEq)]
+    pub struct WebsiteConfigurationBuilder {
+        inner: crate::types::WebsiteConfiguration,
+    }
+    impl WebsiteConfigurationBuilder {
+        /// Sets [`crate::types::WebsiteConfiguration::error_document`]: Page to serve when a request results in a 4xx error.
+        #[inline]
+        pub fn error_document(mut self, value: crate::types::ErrorDocument) -> Self {
+            self.inner.error_document = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::WebsiteConfiguration::error_document`].
+        #[inline]
+        pub fn set_error_document(
+            mut self,
+            value: ::std::option::Option<crate::types::ErrorDocument>,
+        ) -> Self {
+            self.inner.error_document = value;
+            self
+        }
+        /// The value of [`crate::types::WebsiteConfiguration::error_document`] set so far.
+        #[inline]
+        pub fn get_error_document(
+            &self,
+        ) -> &::std::option::Option<crate::types::ErrorDocument> {
+            &self.inner.error_document
+        }
+        /// Sets [`crate::types::WebsiteConfiguration::index_document`]: Page to serve for the site root and folder paths; required unless all requests are redirected.
+        #[inline]
+        pub fn index_document(mut self, value: crate::types::IndexDocument) -> Self {
+            self.inner.index_document = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::WebsiteConfiguration::index_document`].
+        #[inline]
+        pub fn set_index_document(
+            mut self,
+            value: ::std::option::Option<crate::types::IndexDocument>,
+        ) -> Self {
+            self.inner.index_document = value;
+            self
+        }
+        /// The value of [`crate::types::WebsiteConfiguration::index_document`] set so far.
+        #[inline]
+        pub fn get_index_document(
+            &self,
+        ) -> &::std::option::Option<crate::types::IndexDocument> {
+            &self.inner.index_document
+        }
+        /// Sets [`crate::types::WebsiteConfiguration::redirect_all_requests_to`]: Redirects every request to another host; when set, no other website settings may be given.
+        #[inline]
+        pub fn redirect_all_requests_to(
+            mut self,
+            value: crate::types::RedirectAllRequestsTo,
+        ) -> Self {
+            self.inner.redirect_all_requests_to = Some(value);
+            self
+        }
+        /// Replaces [`crate::types::WebsiteConfiguration::redirect_all_requests_to`].
+        #[inline]
+        pub fn set_redirect_all_requests_to(
+            mut self,
+            value: ::std::option::Option<crate::types::RedirectAllRequestsTo>,
+        ) -> Self {
+            self.inner.redirect_all_requests_to = value;
+            self
+        }
+        /// The value of [`crate::types::WebsiteConfiguration::redirect_all_requests_to`] set so far.
+        #[inline]
+        pub fn get_redirect_all_requests_to(
+            &self,
+        ) -> &::std::option::Option<crate::types::RedirectAllRequestsTo> {
+            &self.inner.redirect_all_requests_to
+        }
+        /// Appends one item to [`crate::types::WebsiteConfiguration::routing_rules`]: Conditional redirect rules, applied in order; the first matching rule wins.
+        #[inline]
+        pub fn routing_rules(mut self, item: crate::types::RoutingRule) -> Self {
+            self.inner.routing_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self
+        }
+        /// Replaces [`crate::types::WebsiteConfiguration::routing_rules`].
+        #[inline]
+        pub fn set_routing_rules(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+        ) -> Self {
+            self.inner.routing_rules = value;
+            self
+        }
+        /// The value of [`crate::types::WebsiteConfiguration::routing_rules`] set so far.
+        #[inline]
+        pub fn get_routing_rules(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>> {
+            &self.inner.routing_rules
+        }
+        /// The value built.
+        #[inline]
+        pub fn build(self) -> crate::types::WebsiteConfiguration {
+            self.inner
+        }
+    }
 }
 /// Writes [`AbortIncompleteMultipartUpload`] as the XML element `name`.
 pub(crate) fn ser_abort_incomplete_multipart_upload(
@@ -6810,10 +19921,10 @@ pub(crate) fn ser_completed_part(
     if let Some(value) = &value_of.checksum_crc32 {
         writer.element("ChecksumCRC32", value);
     }
-    if let Some(value) = &value_of.checksum_crc32c {
+    if let Some(value) = &value_of.checksum_crc32_c {
         writer.element("ChecksumCRC32C", value);
     }
-    if let Some(value) = &value_of.checksum_crc64nvme {
+    if let Some(value) = &value_of.checksum_crc64_nvme {
         writer.element("ChecksumCRC64NVME", value);
     }
     if let Some(value) = &value_of.checksum_sha1 {
@@ -6903,8 +20014,8 @@ pub(crate) fn de_copy_object_result(
                 );
             }
             b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
             b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
             b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
             b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
@@ -6932,8 +20043,8 @@ pub(crate) fn de_copy_part_result(
                 );
             }
             b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
             b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
             b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
             b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
@@ -9169,8 +22280,8 @@ pub(crate) fn de_part(
             b"ETag" => value.e_tag = Some(reader.string()?),
             b"Size" => value.size = Some(reader.number()?),
             b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64nvme = Some(reader.string()?),
+            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
             b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
             b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
             b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),

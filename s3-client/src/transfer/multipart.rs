@@ -133,7 +133,7 @@ impl Multipart {
         request = match self.checksum {
             MultipartChecksum::FullObjectCrc64nvme => request
                 .checksum_algorithm(ChecksumAlgorithm::Crc64nvme)
-                .set_checksum_crc64nvme(crc),
+                .set_checksum_crc64_nvme(crc),
             MultipartChecksum::CompositeCrc32 => request
                 .checksum_algorithm(ChecksumAlgorithm::Crc32)
                 .set_checksum_crc32(crc),
@@ -179,7 +179,7 @@ impl Multipart {
                     ..Default::default()
                 };
                 match self.checksum {
-                    MultipartChecksum::FullObjectCrc64nvme => part.checksum_crc64nvme = crc,
+                    MultipartChecksum::FullObjectCrc64nvme => part.checksum_crc64_nvme = crc,
                     MultipartChecksum::CompositeCrc32 => part.checksum_crc32 = crc,
                     _ => {}
                 }
@@ -209,7 +209,7 @@ impl Multipart {
             );
             if let Some(whole) = whole {
                 request = request
-                    .checksum_crc64nvme(whole.to_base64())
+                    .checksum_crc64_nvme(whole.to_base64())
                     .checksum_type(ChecksumType::FullObject);
             }
         }
@@ -293,7 +293,7 @@ pub(crate) fn same_part(listed: &Part, size: u64, digest: &PartDigest) -> bool {
     }
     let crc = digest.crc.map(Crc::to_base64);
     let listed_crc = match digest.crc.map(|c| c.algorithm) {
-        Some(crate::runtime::ChecksumAlgorithm::Crc64nvme) => listed.checksum_crc64nvme.as_ref(),
+        Some(crate::runtime::ChecksumAlgorithm::Crc64nvme) => listed.checksum_crc64_nvme.as_ref(),
         Some(crate::runtime::ChecksumAlgorithm::Crc32) => listed.checksum_crc32.as_ref(),
         _ => None,
     };

@@ -54,7 +54,7 @@ macro_rules! checksum_of {
             [
                 (
                     $crate::types::ChecksumAlgorithm::Crc64nvme,
-                    &$out.checksum_crc64nvme,
+                    &$out.checksum_crc64_nvme,
                 ),
                 (
                     $crate::types::ChecksumAlgorithm::Crc32,
@@ -62,7 +62,7 @@ macro_rules! checksum_of {
                 ),
                 (
                     $crate::types::ChecksumAlgorithm::Crc32c,
-                    &$out.checksum_crc32c,
+                    &$out.checksum_crc32_c,
                 ),
                 ($crate::types::ChecksumAlgorithm::Sha1, &$out.checksum_sha1),
                 (
@@ -417,8 +417,8 @@ async fn put_whole(
     let caller_chose = put.checksum_algorithm.is_some()
         || put.content_md5.is_some()
         || put.checksum_crc32.is_some()
-        || put.checksum_crc32c.is_some()
-        || put.checksum_crc64nvme.is_some()
+        || put.checksum_crc32_c.is_some()
+        || put.checksum_crc64_nvme.is_some()
         || put.checksum_sha1.is_some()
         || put.checksum_sha256.is_some();
     if !caller_chose {

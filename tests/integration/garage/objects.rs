@@ -447,10 +447,10 @@ async fn checksums_are_sent_and_checked() {
             .unwrap();
         let sent = [
             &got.checksum_crc32,
-            &got.checksum_crc32c,
+            &got.checksum_crc32_c,
             &got.checksum_sha256,
             &got.checksum_sha1,
-            &got.checksum_crc64nvme,
+            &got.checksum_crc64_nvme,
         ];
         assert!(
             sent.iter().any(|c| c.is_some()),

@@ -65,7 +65,7 @@ async fn round_trip(client: &Client, bucket: &str, name: &str) {
     // The store holds the full-object CRC64NVME the client combined from the parts, and
     // the download was checked against it.
     let c = head
-        .checksum_crc64nvme
+        .checksum_crc64_nvme
         .clone()
         .unwrap_or_else(|| panic!("{name} keeps no CRC64NVME: {head:?}"));
     assert_eq!(got.checksum.as_ref().map(|c| &c.value), Some(&c));

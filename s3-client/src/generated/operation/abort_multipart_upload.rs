@@ -53,6 +53,20 @@ pub struct AbortMultipartUploadOutput {
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
+impl AbortMultipartUploadOutput {
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Version ID associated with the aborted upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `AbortMultipartUpload` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AbortMultipartUploadError {
@@ -134,11 +148,13 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// Sets [`AbortMultipartUploadInput::bucket`]: Name of the bucket containing the multipart upload.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -147,15 +163,18 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`AbortMultipartUploadInput::key`]: Key of the object the multipart upload will create.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -164,15 +183,18 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`AbortMultipartUploadInput::upload_id`]: ID of the multipart upload to abort.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::upload_id`].
+    #[inline]
     pub fn set_upload_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -181,15 +203,18 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::upload_id`] set so far.
+    #[inline]
     pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id
     }
     /// Sets [`AbortMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`AbortMultipartUploadInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -198,12 +223,14 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`AbortMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -212,6 +239,7 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`AbortMultipartUploadInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -220,12 +248,14 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`AbortMultipartUploadInput::if_match_initiated_time`]: Abort only if the upload was initiated at exactly this time; otherwise the request fails with a precondition error.
+    #[inline]
     pub fn if_match_initiated_time(
         mut self,
         value: crate::primitives::DateTime,
@@ -234,6 +264,7 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`AbortMultipartUploadInput::if_match_initiated_time`].
+    #[inline]
     pub fn set_if_match_initiated_time(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -242,6 +273,7 @@ impl AbortMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`AbortMultipartUploadInput::if_match_initiated_time`] set so far.
+    #[inline]
     pub fn get_if_match_initiated_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {

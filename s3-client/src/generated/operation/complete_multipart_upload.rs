@@ -35,12 +35,12 @@ pub struct CompleteMultipartUploadInput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -128,8 +128,8 @@ impl ::std::fmt::Debug for CompleteMultipartUploadInput {
             .field("multipart_upload", &self.multipart_upload)
             .field("upload_id", &self.upload_id)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -180,10 +180,10 @@ pub struct CompleteMultipartUploadOutput {
     pub checksum_crc32: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
     pub checksum_sha1: ::std::option::Option<::std::string::String>,
@@ -241,8 +241,8 @@ impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
             .field("expiration", &self.expiration)
             .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -260,6 +260,117 @@ impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
             .field("bucket_key_enabled", &self.bucket_key_enabled)
             .field("request_charged", &self.request_charged)
             .finish()
+    }
+}
+impl CompleteMultipartUploadOutput {
+    /// URI identifying the newly created object.
+    #[inline]
+    pub fn location(&self) -> ::std::option::Option<&str> {
+        self.location.as_deref()
+    }
+    /// Name of the bucket holding the new object.
+    #[inline]
+    pub fn bucket(&self) -> ::std::option::Option<&str> {
+        self.bucket.as_deref()
+    }
+    /// Key of the new object.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// If a lifecycle expiration rule applies to the object, the `expiry-date` and `rule-id` of that rule.
+    #[inline]
+    pub fn expiration(&self) -> ::std::option::Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Base64-encoded CRC32 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// Version ID of the new object, if the bucket has versioning enabled.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
     }
 }
 /// The errors `CompleteMultipartUpload` can return.
@@ -321,11 +432,13 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Sets [`CompleteMultipartUploadInput::bucket`]: Name of the bucket containing the multipart upload.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -334,15 +447,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`CompleteMultipartUploadInput::key`]: Key of the object the multipart upload will create.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -351,10 +467,12 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`CompleteMultipartUploadInput::multipart_upload`]: The parts to combine, each with its part number and `ETag`, in ascending part-number order.
+    #[inline]
     pub fn multipart_upload(
         mut self,
         value: crate::types::CompletedMultipartUpload,
@@ -363,6 +481,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::multipart_upload`].
+    #[inline]
     pub fn set_multipart_upload(
         mut self,
         value: ::std::option::Option<crate::types::CompletedMultipartUpload>,
@@ -371,17 +490,20 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::multipart_upload`] set so far.
+    #[inline]
     pub fn get_multipart_upload(
         &self,
     ) -> &::std::option::Option<crate::types::CompletedMultipartUpload> {
         &self.input.multipart_upload
     }
     /// Sets [`CompleteMultipartUploadInput::upload_id`]: ID of the multipart upload to complete.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::upload_id`].
+    #[inline]
     pub fn set_upload_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -390,15 +512,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::upload_id`] set so far.
+    #[inline]
     pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_crc32`]: Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_crc32`].
+    #[inline]
     pub fn set_checksum_crc32(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -407,54 +532,63 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_crc32`] set so far.
+    #[inline]
     pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_crc32
     }
-    /// Sets [`CompleteMultipartUploadInput::checksum_crc32c`]: Base64-encoded CRC32C checksum you expect for the completed object; the request fails if S3 computes a different value.
-    pub fn checksum_crc32c(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_crc32c = Some(value.into());
+    /// Sets [`CompleteMultipartUploadInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
+    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_crc32_c = Some(value.into());
         self
     }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_crc32c`].
-    pub fn set_checksum_crc32c(
+    /// Replaces [`CompleteMultipartUploadInput::checksum_crc32_c`].
+    #[inline]
+    pub fn set_checksum_crc32_c(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc32c = value;
+        self.input.checksum_crc32_c = value;
         self
     }
-    /// The value of [`CompleteMultipartUploadInput::checksum_crc32c`] set so far.
-    pub fn get_checksum_crc32c(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc32c
+    /// The value of [`CompleteMultipartUploadInput::checksum_crc32_c`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_crc32_c
     }
-    /// Sets [`CompleteMultipartUploadInput::checksum_crc64nvme`]: Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
-    pub fn checksum_crc64nvme(
+    /// Sets [`CompleteMultipartUploadInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
+    pub fn checksum_crc64_nvme(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = Some(value.into());
+        self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// Replaces [`CompleteMultipartUploadInput::checksum_crc64nvme`].
-    pub fn set_checksum_crc64nvme(
+    /// Replaces [`CompleteMultipartUploadInput::checksum_crc64_nvme`].
+    #[inline]
+    pub fn set_checksum_crc64_nvme(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = value;
+        self.input.checksum_crc64_nvme = value;
         self
     }
-    /// The value of [`CompleteMultipartUploadInput::checksum_crc64nvme`] set so far.
-    pub fn get_checksum_crc64nvme(
+    /// The value of [`CompleteMultipartUploadInput::checksum_crc64_nvme`] set so far.
+    #[inline]
+    pub fn get_checksum_crc64_nvme(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc64nvme
+        &self.input.checksum_crc64_nvme
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha1`]: Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha1`].
+    #[inline]
     pub fn set_checksum_sha1(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -463,15 +597,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha1`] set so far.
+    #[inline]
     pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha1
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha256`]: Base64-encoded SHA-256 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha256`].
+    #[inline]
     pub fn set_checksum_sha256(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -480,15 +617,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha256`] set so far.
+    #[inline]
     pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha256
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha512`]: Base64-encoded SHA-512 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha512`].
+    #[inline]
     pub fn set_checksum_sha512(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -497,15 +637,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha512`] set so far.
+    #[inline]
     pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha512
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_md5`]: Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_md5`].
+    #[inline]
     pub fn set_checksum_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -514,15 +657,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_md5`] set so far.
+    #[inline]
     pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_md5
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash64`].
+    #[inline]
     pub fn set_checksum_xxhash64(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -531,17 +677,20 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash64`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash64(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash3`].
+    #[inline]
     pub fn set_checksum_xxhash3(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -550,10 +699,12 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash3`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
+    #[inline]
     pub fn checksum_xxhash128(
         mut self,
         value: impl Into<::std::string::String>,
@@ -562,6 +713,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash128`].
+    #[inline]
     pub fn set_checksum_xxhash128(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -570,17 +722,20 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash128`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash128(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
+    #[inline]
     pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
         self.input.checksum_type = Some(value);
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_type`].
+    #[inline]
     pub fn set_checksum_type(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumType>,
@@ -589,31 +744,37 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_type`] set so far.
+    #[inline]
     pub fn get_checksum_type(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumType> {
         &self.input.checksum_type
     }
     /// Sets [`CompleteMultipartUploadInput::mpu_object_size`]: Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
+    #[inline]
     pub fn mpu_object_size(mut self, value: i64) -> Self {
         self.input.mpu_object_size = Some(value);
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::mpu_object_size`].
+    #[inline]
     pub fn set_mpu_object_size(mut self, value: ::std::option::Option<i64>) -> Self {
         self.input.mpu_object_size = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::mpu_object_size`] set so far.
+    #[inline]
     pub fn get_mpu_object_size(&self) -> &::std::option::Option<i64> {
         &self.input.mpu_object_size
     }
     /// Sets [`CompleteMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -622,12 +783,14 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CompleteMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -636,6 +799,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -644,17 +808,20 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CompleteMultipartUploadInput::if_match`]: Complete only if the object currently stored at the key has this `ETag`; otherwise the request fails.
+    #[inline]
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::if_match`].
+    #[inline]
     pub fn set_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -663,15 +830,18 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::if_match`] set so far.
+    #[inline]
     pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_match
     }
     /// Sets [`CompleteMultipartUploadInput::if_none_match`]: Set to `*` to complete only if no object exists at the key yet, preventing an overwrite.
+    #[inline]
     pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::if_none_match`].
+    #[inline]
     pub fn set_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -680,10 +850,12 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::if_none_match`] set so far.
+    #[inline]
     pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_none_match
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -692,6 +864,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -700,17 +873,20 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -719,10 +895,12 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -731,6 +909,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -739,6 +918,7 @@ impl CompleteMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -819,10 +999,10 @@ fn serialize(
     if let Some(value) = &input.checksum_crc32 {
         request.header("x-amz-checksum-crc32", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc32c {
+    if let Some(value) = &input.checksum_crc32_c {
         request.header("x-amz-checksum-crc32c", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc64nvme {
+    if let Some(value) = &input.checksum_crc64_nvme {
         request.header("x-amz-checksum-crc64nvme", value.as_str())?;
     }
     if let Some(value) = &input.checksum_sha1 {
@@ -921,9 +1101,9 @@ fn deserialize(
                 b"Key" => output.key = Some(reader.string()?),
                 b"ETag" => output.e_tag = Some(reader.string()?),
                 b"ChecksumCRC32" => output.checksum_crc32 = Some(reader.string()?),
-                b"ChecksumCRC32C" => output.checksum_crc32c = Some(reader.string()?),
+                b"ChecksumCRC32C" => output.checksum_crc32_c = Some(reader.string()?),
                 b"ChecksumCRC64NVME" => {
-                    output.checksum_crc64nvme = Some(reader.string()?);
+                    output.checksum_crc64_nvme = Some(reader.string()?);
                 }
                 b"ChecksumSHA1" => output.checksum_sha1 = Some(reader.string()?),
                 b"ChecksumSHA256" => output.checksum_sha256 = Some(reader.string()?),

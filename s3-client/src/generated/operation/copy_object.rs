@@ -404,6 +404,69 @@ impl ::std::fmt::Debug for CopyObjectOutput {
             .finish()
     }
 }
+impl CopyObjectOutput {
+    /// Details of the new object: its entity tag, modification time and checksums.
+    #[inline]
+    pub fn copy_object_result(
+        &self,
+    ) -> ::std::option::Option<&crate::types::CopyObjectResult> {
+        self.copy_object_result.as_ref()
+    }
+    /// When a lifecycle expiration rule applies to the new object, the expiry date and the ID of the rule, URL-encoded.
+    #[inline]
+    pub fn expiration(&self) -> ::std::option::Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// Version ID of the source object that was copied.
+    #[inline]
+    pub fn copy_source_version_id(&self) -> ::std::option::Option<&str> {
+        self.copy_source_version_id.as_deref()
+    }
+    /// Version ID of the new object, if versioning is enabled on the destination bucket.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Server-side encryption algorithm the new object is stored with, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// Algorithm of the customer-provided key (SSE-C) the new object is encrypted with, if any.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key the new object is encrypted with, if it uses KMS encryption.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
+    #[inline]
+    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+        self.ssekms_encryption_context.as_deref()
+    }
+    /// Whether the new object's KMS encryption uses an S3 Bucket Key.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `CopyObject` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CopyObjectError {
@@ -487,11 +550,13 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Sets [`CopyObjectInput::acl`]: Canned access control list for the new object, since ACLs are not copied from the source.
+    #[inline]
     pub fn acl(mut self, value: crate::types::ObjectCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::ObjectCannedAcl>,
@@ -500,15 +565,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CopyObjectInput::bucket`]: Name of the destination bucket.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -517,15 +585,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`CopyObjectInput::cache_control`]: Caching directives for the new object; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::cache_control`].
+    #[inline]
     pub fn set_cache_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -534,15 +605,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::cache_control`] set so far.
+    #[inline]
     pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.cache_control
     }
     /// Sets [`CopyObjectInput::checksum_algorithm`]: Algorithm S3 should use to compute the checksum stored with the new object.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -551,12 +625,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`CopyObjectInput::content_disposition`]: Presentation information for the new object, such as `attachment`; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn content_disposition(
         mut self,
         value: impl Into<::std::string::String>,
@@ -565,6 +641,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::content_disposition`].
+    #[inline]
     pub fn set_content_disposition(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -573,17 +650,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::content_disposition`] set so far.
+    #[inline]
     pub fn get_content_disposition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.content_disposition
     }
     /// Sets [`CopyObjectInput::content_encoding`]: Content codings applied to the new object's data, such as `gzip`; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_encoding`].
+    #[inline]
     pub fn set_content_encoding(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -592,15 +672,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::content_encoding`] set so far.
+    #[inline]
     pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_encoding
     }
     /// Sets [`CopyObjectInput::content_language`]: Natural language of the new object's content, such as `en-US`; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_language`].
+    #[inline]
     pub fn set_content_language(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -609,15 +692,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::content_language`] set so far.
+    #[inline]
     pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_language
     }
     /// Sets [`CopyObjectInput::content_type`]: Media type of the new object, such as `image/png`; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_type`].
+    #[inline]
     pub fn set_content_type(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -626,10 +712,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::content_type`] set so far.
+    #[inline]
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
     }
     /// Sets [`CopyObjectInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
+    #[inline]
     pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.copy_source = Some(value.into());
         self
@@ -647,6 +735,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source`].
+    #[inline]
     pub fn set_copy_source(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -655,10 +744,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source`] set so far.
+    #[inline]
     pub fn get_copy_source(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source
     }
     /// Sets [`CopyObjectInput::copy_source_if_match`]: Copy only if the source object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn copy_source_if_match(
         mut self,
         value: impl Into<::std::string::String>,
@@ -667,6 +758,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_match`].
+    #[inline]
     pub fn set_copy_source_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -675,12 +767,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_match`] set so far.
+    #[inline]
     pub fn get_copy_source_if_match(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_if_match
     }
     /// Sets [`CopyObjectInput::copy_source_if_modified_since`]: Copy only if the source object was modified after this time; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn copy_source_if_modified_since(
         mut self,
         value: crate::primitives::DateTime,
@@ -689,6 +783,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_modified_since`].
+    #[inline]
     pub fn set_copy_source_if_modified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -697,12 +792,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_modified_since`] set so far.
+    #[inline]
     pub fn get_copy_source_if_modified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.copy_source_if_modified_since
     }
     /// Sets [`CopyObjectInput::copy_source_if_none_match`]: Copy only if the source object's entity tag differs from this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn copy_source_if_none_match(
         mut self,
         value: impl Into<::std::string::String>,
@@ -711,6 +808,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_none_match`].
+    #[inline]
     pub fn set_copy_source_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -719,12 +817,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_none_match`] set so far.
+    #[inline]
     pub fn get_copy_source_if_none_match(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_if_none_match
     }
     /// Sets [`CopyObjectInput::copy_source_if_unmodified_since`]: Copy only if the source object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn copy_source_if_unmodified_since(
         mut self,
         value: crate::primitives::DateTime,
@@ -733,6 +833,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_unmodified_since`].
+    #[inline]
     pub fn set_copy_source_if_unmodified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -741,17 +842,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_unmodified_since`] set so far.
+    #[inline]
     pub fn get_copy_source_if_unmodified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.copy_source_if_unmodified_since
     }
     /// Sets [`CopyObjectInput::expires`]: Expiry date for the new object, as an HTTP date string; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::expires`].
+    #[inline]
     pub fn set_expires(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -760,10 +864,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::expires`] set so far.
+    #[inline]
     pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.expires
     }
     /// Sets [`CopyObjectInput::grant_full_control`]: Grantees to give full control of the new object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -772,6 +878,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -780,17 +887,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`CopyObjectInput::grant_read`]: Grantees allowed to read the new object's data and metadata, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -799,15 +909,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`CopyObjectInput::grant_read_acp`]: Grantees allowed to read the new object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -816,15 +929,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CopyObjectInput::grant_write_acp`]: Grantees allowed to change the new object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -833,15 +949,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CopyObjectInput::if_match`]: Complete the copy only if the destination key holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
+    #[inline]
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::if_match`].
+    #[inline]
     pub fn set_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -850,15 +969,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::if_match`] set so far.
+    #[inline]
     pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_match
     }
     /// Sets [`CopyObjectInput::if_none_match`]: Set to `*` to complete the copy only if no object exists at the destination key; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::if_none_match`].
+    #[inline]
     pub fn set_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -867,15 +989,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::if_none_match`] set so far.
+    #[inline]
     pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_none_match
     }
     /// Sets [`CopyObjectInput::key`]: Key to give the new object in the destination bucket.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -884,10 +1009,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Adds one entry to [`CopyObjectInput::metadata`]: User-defined metadata for the new object; applied only when `MetadataDirective` is `REPLACE`.
+    #[inline]
     pub fn metadata(
         mut self,
         key: impl Into<::std::string::String>,
@@ -900,6 +1027,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::metadata`].
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: ::std::option::Option<
@@ -910,6 +1038,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::metadata`] set so far.
+    #[inline]
     pub fn get_metadata(
         &self,
     ) -> &::std::option::Option<
@@ -918,11 +1047,13 @@ impl CopyObjectFluentBuilder {
         &self.input.metadata
     }
     /// Sets [`CopyObjectInput::metadata_directive`]: Whether the new object keeps the source object's metadata (`COPY`, the default) or takes the metadata given in this request (`REPLACE`).
+    #[inline]
     pub fn metadata_directive(mut self, value: crate::types::MetadataDirective) -> Self {
         self.input.metadata_directive = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::metadata_directive`].
+    #[inline]
     pub fn set_metadata_directive(
         mut self,
         value: ::std::option::Option<crate::types::MetadataDirective>,
@@ -931,17 +1062,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::metadata_directive`] set so far.
+    #[inline]
     pub fn get_metadata_directive(
         &self,
     ) -> &::std::option::Option<crate::types::MetadataDirective> {
         &self.input.metadata_directive
     }
     /// Sets [`CopyObjectInput::tagging_directive`]: Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
+    #[inline]
     pub fn tagging_directive(mut self, value: crate::types::TaggingDirective) -> Self {
         self.input.tagging_directive = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::tagging_directive`].
+    #[inline]
     pub fn set_tagging_directive(
         mut self,
         value: ::std::option::Option<crate::types::TaggingDirective>,
@@ -950,12 +1084,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::tagging_directive`] set so far.
+    #[inline]
     pub fn get_tagging_directive(
         &self,
     ) -> &::std::option::Option<crate::types::TaggingDirective> {
         &self.input.tagging_directive
     }
     /// Sets [`CopyObjectInput::annotation_directive`]: Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
+    #[inline]
     pub fn annotation_directive(
         mut self,
         value: crate::types::AnnotationDirective,
@@ -964,6 +1100,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::annotation_directive`].
+    #[inline]
     pub fn set_annotation_directive(
         mut self,
         value: ::std::option::Option<crate::types::AnnotationDirective>,
@@ -972,12 +1109,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::annotation_directive`] set so far.
+    #[inline]
     pub fn get_annotation_directive(
         &self,
     ) -> &::std::option::Option<crate::types::AnnotationDirective> {
         &self.input.annotation_directive
     }
     /// Sets [`CopyObjectInput::server_side_encryption`]: Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
+    #[inline]
     pub fn server_side_encryption(
         mut self,
         value: crate::types::ServerSideEncryption,
@@ -986,6 +1125,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::server_side_encryption`].
+    #[inline]
     pub fn set_server_side_encryption(
         mut self,
         value: ::std::option::Option<crate::types::ServerSideEncryption>,
@@ -994,17 +1134,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::server_side_encryption`] set so far.
+    #[inline]
     pub fn get_server_side_encryption(
         &self,
     ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`CopyObjectInput::storage_class`]: Storage class for the new object; defaults to `STANDARD`.
+    #[inline]
     pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
         self.input.storage_class = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::storage_class`].
+    #[inline]
     pub fn set_storage_class(
         mut self,
         value: ::std::option::Option<crate::types::StorageClass>,
@@ -1013,12 +1156,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::storage_class`] set so far.
+    #[inline]
     pub fn get_storage_class(
         &self,
     ) -> &::std::option::Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`CopyObjectInput::website_redirect_location`]: When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
+    #[inline]
     pub fn website_redirect_location(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1027,6 +1172,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::website_redirect_location`].
+    #[inline]
     pub fn set_website_redirect_location(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1035,12 +1181,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::website_redirect_location`] set so far.
+    #[inline]
     pub fn get_website_redirect_location(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.website_redirect_location
     }
     /// Sets [`CopyObjectInput::sse_customer_algorithm`]: Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1049,6 +1197,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1057,17 +1206,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CopyObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -1076,10 +1228,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CopyObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1088,6 +1242,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1096,17 +1251,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`CopyObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
+    #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::ssekms_key_id`].
+    #[inline]
     pub fn set_ssekms_key_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1115,10 +1273,12 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::ssekms_key_id`] set so far.
+    #[inline]
     pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`CopyObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
+    #[inline]
     pub fn ssekms_encryption_context(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1127,6 +1287,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::ssekms_encryption_context`].
+    #[inline]
     pub fn set_ssekms_encryption_context(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1135,26 +1296,31 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::ssekms_encryption_context`] set so far.
+    #[inline]
     pub fn get_ssekms_encryption_context(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`CopyObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
+    #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.input.bucket_key_enabled = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::bucket_key_enabled`].
+    #[inline]
     pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`CopyObjectInput::bucket_key_enabled`] set so far.
+    #[inline]
     pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_algorithm`]: Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
+    #[inline]
     pub fn copy_source_sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1163,6 +1329,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_sse_customer_algorithm`].
+    #[inline]
     pub fn set_copy_source_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1171,12 +1338,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_algorithm
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn copy_source_sse_customer_key(
         mut self,
         value: impl Into<::bytes::Bytes>,
@@ -1185,6 +1354,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_sse_customer_key`].
+    #[inline]
     pub fn set_copy_source_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -1193,12 +1363,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_key`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_key(
         &self,
     ) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.copy_source_sse_customer_key
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn copy_source_sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1207,6 +1379,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_sse_customer_key_md5`].
+    #[inline]
     pub fn set_copy_source_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1215,17 +1388,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_key_md5
     }
     /// Sets [`CopyObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -1234,17 +1410,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CopyObjectInput::tagging`]: Tags for the new object in URL query form, such as `k1=v1&k2=v2`; applied only when `TaggingDirective` is `REPLACE`.
+    #[inline]
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::tagging`].
+    #[inline]
     pub fn set_tagging(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1253,15 +1432,18 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::tagging`] set so far.
+    #[inline]
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
     /// Sets [`CopyObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    #[inline]
     pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
         self.input.object_lock_mode = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_mode`].
+    #[inline]
     pub fn set_object_lock_mode(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockMode>,
@@ -1270,12 +1452,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_mode`] set so far.
+    #[inline]
     pub fn get_object_lock_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`CopyObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the new object.
+    #[inline]
     pub fn object_lock_retain_until_date(
         mut self,
         value: crate::primitives::DateTime,
@@ -1284,6 +1468,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_retain_until_date`].
+    #[inline]
     pub fn set_object_lock_retain_until_date(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -1292,12 +1477,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_retain_until_date`] set so far.
+    #[inline]
     pub fn get_object_lock_retain_until_date(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`CopyObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
+    #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
         value: crate::types::ObjectLockLegalHoldStatus,
@@ -1306,6 +1493,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_legal_hold_status`].
+    #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
@@ -1314,12 +1502,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_legal_hold_status`] set so far.
+    #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the new object.
+    #[inline]
     pub fn object_lock_event_hold(
         mut self,
         value: crate::types::ObjectLockEventHold,
@@ -1328,6 +1518,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_event_hold`].
+    #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockEventHold>,
@@ -1336,17 +1527,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_event_hold`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
+    #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_days = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_days`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
         value: ::std::option::Option<i32>,
@@ -1355,17 +1549,20 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_event_hold_duration_days`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_days(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
+    #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_years = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_event_hold_duration_years`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
         value: ::std::option::Option<i32>,
@@ -1374,12 +1571,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::object_lock_event_hold_duration_years`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_years(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`CopyObjectInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1388,6 +1587,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1396,12 +1596,14 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CopyObjectInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_source_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1410,6 +1612,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// Replaces [`CopyObjectInput::expected_source_bucket_owner`].
+    #[inline]
     pub fn set_expected_source_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1418,6 +1621,7 @@ impl CopyObjectFluentBuilder {
         self
     }
     /// The value of [`CopyObjectInput::expected_source_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_source_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -77,6 +77,18 @@ pub struct CreateBucketOutput {
     /// Travels as the `x-amz-bucket-arn` header.
     pub bucket_arn: ::std::option::Option<::std::string::String>,
 }
+impl CreateBucketOutput {
+    /// Location of the new bucket as reported by S3, either a path such as `/bucket-name` or a URL.
+    #[inline]
+    pub fn location(&self) -> ::std::option::Option<&str> {
+        self.location.as_deref()
+    }
+    /// Amazon Resource Name (ARN) of the new bucket.
+    #[inline]
+    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+        self.bucket_arn.as_deref()
+    }
+}
 /// The errors `CreateBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateBucketError {
@@ -170,11 +182,13 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// Sets [`CreateBucketInput::acl`]: Canned access control list to apply to the new bucket.
+    #[inline]
     pub fn acl(mut self, value: crate::types::BucketCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`CreateBucketInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::BucketCannedAcl>,
@@ -183,15 +197,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::BucketCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CreateBucketInput::bucket`]: Name of the bucket to create.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -200,10 +217,12 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`CreateBucketInput::create_bucket_configuration`]: Optional settings for the new bucket, such as its region; may be omitted when creating a bucket in `us-east-1`.
+    #[inline]
     pub fn create_bucket_configuration(
         mut self,
         value: crate::types::CreateBucketConfiguration,
@@ -212,6 +231,7 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// Replaces [`CreateBucketInput::create_bucket_configuration`].
+    #[inline]
     pub fn set_create_bucket_configuration(
         mut self,
         value: ::std::option::Option<crate::types::CreateBucketConfiguration>,
@@ -220,12 +240,14 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::create_bucket_configuration`] set so far.
+    #[inline]
     pub fn get_create_bucket_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::CreateBucketConfiguration> {
         &self.input.create_bucket_configuration
     }
     /// Sets [`CreateBucketInput::grant_full_control`]: Grantees to give read, write, and ACL read and write permissions on the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -234,6 +256,7 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// Replaces [`CreateBucketInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -242,17 +265,20 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`CreateBucketInput::grant_read`]: Grantees to give permission to list the objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -261,15 +287,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`CreateBucketInput::grant_read_acp`]: Grantees to give permission to read the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -278,15 +307,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CreateBucketInput::grant_write`]: Grantees to give permission to create, overwrite and delete objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
+    #[inline]
     pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_write`].
+    #[inline]
     pub fn set_grant_write(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -295,15 +327,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::grant_write`] set so far.
+    #[inline]
     pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write
     }
     /// Sets [`CreateBucketInput::grant_write_acp`]: Grantees to give permission to change the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -312,15 +347,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CreateBucketInput::object_lock_enabled_for_bucket`]: Whether to enable S3 Object Lock on the new bucket; enabling it also turns on versioning.
+    #[inline]
     pub fn object_lock_enabled_for_bucket(mut self, value: bool) -> Self {
         self.input.object_lock_enabled_for_bucket = Some(value);
         self
     }
     /// Replaces [`CreateBucketInput::object_lock_enabled_for_bucket`].
+    #[inline]
     pub fn set_object_lock_enabled_for_bucket(
         mut self,
         value: ::std::option::Option<bool>,
@@ -329,15 +367,18 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::object_lock_enabled_for_bucket`] set so far.
+    #[inline]
     pub fn get_object_lock_enabled_for_bucket(&self) -> &::std::option::Option<bool> {
         &self.input.object_lock_enabled_for_bucket
     }
     /// Sets [`CreateBucketInput::object_ownership`]: Object ownership setting for the bucket, which controls whether ACLs are used; new buckets default to `BucketOwnerEnforced`, which disables ACLs.
+    #[inline]
     pub fn object_ownership(mut self, value: crate::types::ObjectOwnership) -> Self {
         self.input.object_ownership = Some(value);
         self
     }
     /// Replaces [`CreateBucketInput::object_ownership`].
+    #[inline]
     pub fn set_object_ownership(
         mut self,
         value: ::std::option::Option<crate::types::ObjectOwnership>,
@@ -346,17 +387,20 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::object_ownership`] set so far.
+    #[inline]
     pub fn get_object_ownership(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectOwnership> {
         &self.input.object_ownership
     }
     /// Sets [`CreateBucketInput::bucket_namespace`]: Namespace in which the bucket name is reserved.
+    #[inline]
     pub fn bucket_namespace(mut self, value: crate::types::BucketNamespace) -> Self {
         self.input.bucket_namespace = Some(value);
         self
     }
     /// Replaces [`CreateBucketInput::bucket_namespace`].
+    #[inline]
     pub fn set_bucket_namespace(
         mut self,
         value: ::std::option::Option<crate::types::BucketNamespace>,
@@ -365,6 +409,7 @@ impl CreateBucketFluentBuilder {
         self
     }
     /// The value of [`CreateBucketInput::bucket_namespace`] set so far.
+    #[inline]
     pub fn get_bucket_namespace(
         &self,
     ) -> &::std::option::Option<crate::types::BucketNamespace> {

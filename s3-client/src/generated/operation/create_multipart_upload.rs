@@ -327,6 +327,89 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
             .finish()
     }
 }
+impl CreateMultipartUploadOutput {
+    /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
+    #[inline]
+    pub fn abort_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.abort_date.as_ref()
+    }
+    /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
+    #[inline]
+    pub fn abort_rule_id(&self) -> ::std::option::Option<&str> {
+        self.abort_rule_id.as_deref()
+    }
+    /// Name of the bucket the upload was started in.
+    #[inline]
+    pub fn bucket(&self) -> ::std::option::Option<&str> {
+        self.bucket.as_deref()
+    }
+    /// Key of the object the multipart upload will create.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// ID of the new multipart upload; pass it to every later part, list, complete, or abort request.
+    #[inline]
+    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+        self.upload_id.as_deref()
+    }
+    /// Server-side encryption algorithm that will be used to store the object, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// When SSE-C is in use, confirms the encryption algorithm applied.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// Base64-encoded JSON encryption context that will be used with KMS for the object.
+    #[inline]
+    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+        self.ssekms_encryption_context.as_deref()
+    }
+    /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Checksum algorithm chosen for this upload.
+    #[inline]
+    pub fn checksum_algorithm(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+        self.checksum_algorithm.as_ref()
+    }
+    /// Checksum type the completed object will use, `COMPOSITE` or `FULL_OBJECT`.
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Version ID associated with the upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `CreateMultipartUpload` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateMultipartUploadError {
@@ -386,11 +469,13 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Sets [`CreateMultipartUploadInput::acl`]: Canned ACL to apply to the object once the upload completes.
+    #[inline]
     pub fn acl(mut self, value: crate::types::ObjectCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::ObjectCannedAcl>,
@@ -399,15 +484,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CreateMultipartUploadInput::bucket`]: Name of the bucket to create the object in.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -416,15 +504,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`CreateMultipartUploadInput::cache_control`]: Caching directives to store with the object and return when it is downloaded.
+    #[inline]
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::cache_control`].
+    #[inline]
     pub fn set_cache_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -433,10 +524,12 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::cache_control`] set so far.
+    #[inline]
     pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.cache_control
     }
     /// Sets [`CreateMultipartUploadInput::content_disposition`]: Presentation information, such as a download file name, to store with the object.
+    #[inline]
     pub fn content_disposition(
         mut self,
         value: impl Into<::std::string::String>,
@@ -445,6 +538,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_disposition`].
+    #[inline]
     pub fn set_content_disposition(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -453,17 +547,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_disposition`] set so far.
+    #[inline]
     pub fn get_content_disposition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.content_disposition
     }
     /// Sets [`CreateMultipartUploadInput::content_encoding`]: Content codings applied to the object data, such as `gzip`, stored with the object.
+    #[inline]
     pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_encoding`].
+    #[inline]
     pub fn set_content_encoding(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -472,15 +569,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_encoding`] set so far.
+    #[inline]
     pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_encoding
     }
     /// Sets [`CreateMultipartUploadInput::content_language`]: Language of the object content, stored as metadata.
+    #[inline]
     pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_language`].
+    #[inline]
     pub fn set_content_language(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -489,15 +589,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_language`] set so far.
+    #[inline]
     pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_language
     }
     /// Sets [`CreateMultipartUploadInput::content_type`]: MIME type of the object, stored as metadata.
+    #[inline]
     pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_type`].
+    #[inline]
     pub fn set_content_type(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -506,15 +609,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_type`] set so far.
+    #[inline]
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
     }
     /// Sets [`CreateMultipartUploadInput::expires`]: HTTP date after which caches should treat the object as stale, stored as metadata.
+    #[inline]
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::expires`].
+    #[inline]
     pub fn set_expires(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -523,10 +629,12 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::expires`] set so far.
+    #[inline]
     pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.expires
     }
     /// Sets [`CreateMultipartUploadInput::grant_full_control`]: Grantees given read, read-ACP, and write-ACP access to the object, as comma-separated `type=value` pairs such as `id=...` or `uri=...`.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -535,6 +643,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -543,17 +652,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`CreateMultipartUploadInput::grant_read`]: Grantees allowed to read the object data and metadata, as comma-separated `type=value` pairs.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -562,15 +674,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`CreateMultipartUploadInput::grant_read_acp`]: Grantees allowed to read the object's ACL, as comma-separated `type=value` pairs.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -579,15 +694,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CreateMultipartUploadInput::grant_write_acp`]: Grantees allowed to change the object's ACL, as comma-separated `type=value` pairs.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -596,15 +714,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CreateMultipartUploadInput::key`]: Key (name) of the object to create.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -613,10 +734,12 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Adds one entry to [`CreateMultipartUploadInput::metadata`]: User-defined metadata key-value pairs to store with the object.
+    #[inline]
     pub fn metadata(
         mut self,
         key: impl Into<::std::string::String>,
@@ -629,6 +752,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::metadata`].
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: ::std::option::Option<
@@ -639,6 +763,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::metadata`] set so far.
+    #[inline]
     pub fn get_metadata(
         &self,
     ) -> &::std::option::Option<
@@ -647,6 +772,7 @@ impl CreateMultipartUploadFluentBuilder {
         &self.input.metadata
     }
     /// Sets [`CreateMultipartUploadInput::server_side_encryption`]: Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
+    #[inline]
     pub fn server_side_encryption(
         mut self,
         value: crate::types::ServerSideEncryption,
@@ -655,6 +781,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::server_side_encryption`].
+    #[inline]
     pub fn set_server_side_encryption(
         mut self,
         value: ::std::option::Option<crate::types::ServerSideEncryption>,
@@ -663,17 +790,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::server_side_encryption`] set so far.
+    #[inline]
     pub fn get_server_side_encryption(
         &self,
     ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`CreateMultipartUploadInput::storage_class`]: Storage class for the object; defaults to `STANDARD`.
+    #[inline]
     pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
         self.input.storage_class = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::storage_class`].
+    #[inline]
     pub fn set_storage_class(
         mut self,
         value: ::std::option::Option<crate::types::StorageClass>,
@@ -682,12 +812,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::storage_class`] set so far.
+    #[inline]
     pub fn get_storage_class(
         &self,
     ) -> &::std::option::Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`CreateMultipartUploadInput::website_redirect_location`]: If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
+    #[inline]
     pub fn website_redirect_location(
         mut self,
         value: impl Into<::std::string::String>,
@@ -696,6 +828,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::website_redirect_location`].
+    #[inline]
     pub fn set_website_redirect_location(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -704,12 +837,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::website_redirect_location`] set so far.
+    #[inline]
     pub fn get_website_redirect_location(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.website_redirect_location
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_algorithm`]: Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -718,6 +853,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -726,17 +862,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -745,10 +884,12 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -757,6 +898,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -765,17 +907,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`CreateMultipartUploadInput::ssekms_key_id`]: ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
+    #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::ssekms_key_id`].
+    #[inline]
     pub fn set_ssekms_key_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -784,10 +929,12 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::ssekms_key_id`] set so far.
+    #[inline]
     pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`CreateMultipartUploadInput::ssekms_encryption_context`]: Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
+    #[inline]
     pub fn ssekms_encryption_context(
         mut self,
         value: impl Into<::std::string::String>,
@@ -796,6 +943,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::ssekms_encryption_context`].
+    #[inline]
     pub fn set_ssekms_encryption_context(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -804,31 +952,37 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::ssekms_encryption_context`] set so far.
+    #[inline]
     pub fn get_ssekms_encryption_context(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`CreateMultipartUploadInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
+    #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.input.bucket_key_enabled = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::bucket_key_enabled`].
+    #[inline]
     pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::bucket_key_enabled`] set so far.
+    #[inline]
     pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`CreateMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -837,17 +991,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CreateMultipartUploadInput::tagging`]: Tags for the object, encoded as URL query parameters such as `key1=value1&key2=value2`.
+    #[inline]
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::tagging`].
+    #[inline]
     pub fn set_tagging(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -856,15 +1013,18 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::tagging`] set so far.
+    #[inline]
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
+    #[inline]
     pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
         self.input.object_lock_mode = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_mode`].
+    #[inline]
     pub fn set_object_lock_mode(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockMode>,
@@ -873,12 +1033,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_mode`] set so far.
+    #[inline]
     pub fn get_object_lock_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object, in ISO 8601 format.
+    #[inline]
     pub fn object_lock_retain_until_date(
         mut self,
         value: crate::primitives::DateTime,
@@ -887,6 +1049,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_retain_until_date`].
+    #[inline]
     pub fn set_object_lock_retain_until_date(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -895,12 +1058,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_retain_until_date`] set so far.
+    #[inline]
     pub fn get_object_lock_retain_until_date(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
+    #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
         value: crate::types::ObjectLockLegalHoldStatus,
@@ -909,6 +1074,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_legal_hold_status`].
+    #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
@@ -917,12 +1083,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_legal_hold_status`] set so far.
+    #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold`]: Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
+    #[inline]
     pub fn object_lock_event_hold(
         mut self,
         value: crate::types::ObjectLockEventHold,
@@ -931,6 +1099,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold`].
+    #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockEventHold>,
@@ -939,17 +1108,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_event_hold`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`]: Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
+    #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_days = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
         value: ::std::option::Option<i32>,
@@ -958,17 +1130,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_days(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`]: Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
+    #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_years = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
         value: ::std::option::Option<i32>,
@@ -977,12 +1152,14 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_years(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`CreateMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -991,6 +1168,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// Replaces [`CreateMultipartUploadInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -999,17 +1177,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CreateMultipartUploadInput::checksum_algorithm`]: Checksum algorithm the parts of this upload will use for integrity checking.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -1018,17 +1199,20 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`CreateMultipartUploadInput::checksum_type`]: Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
+    #[inline]
     pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
         self.input.checksum_type = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::checksum_type`].
+    #[inline]
     pub fn set_checksum_type(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumType>,
@@ -1037,6 +1221,7 @@ impl CreateMultipartUploadFluentBuilder {
         self
     }
     /// The value of [`CreateMultipartUploadInput::checksum_type`] set so far.
+    #[inline]
     pub fn get_checksum_type(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumType> {

@@ -27,6 +27,7 @@ pub struct DeleteBucketInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketOutput {}
+impl DeleteBucketOutput {}
 /// The errors `DeleteBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketError {
@@ -86,11 +87,13 @@ impl DeleteBucketFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketInput::bucket`]: Name of the bucket to delete.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -99,10 +102,12 @@ impl DeleteBucketFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -111,6 +116,7 @@ impl DeleteBucketFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -119,6 +125,7 @@ impl DeleteBucketFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

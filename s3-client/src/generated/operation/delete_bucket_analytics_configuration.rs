@@ -31,6 +31,7 @@ pub struct DeleteBucketAnalyticsConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketAnalyticsConfigurationOutput {}
+impl DeleteBucketAnalyticsConfigurationOutput {}
 /// The errors `DeleteBucketAnalyticsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketAnalyticsConfigurationError {
@@ -90,11 +91,13 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to remove the storage class analysis configuration from.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -103,15 +106,18 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::id`]: ID of the storage class analysis configuration to remove.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -120,10 +126,12 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -132,6 +140,7 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -140,6 +149,7 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

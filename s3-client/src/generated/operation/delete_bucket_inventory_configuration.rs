@@ -31,6 +31,7 @@ pub struct DeleteBucketInventoryConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketInventoryConfigurationOutput {}
+impl DeleteBucketInventoryConfigurationOutput {}
 /// The errors `DeleteBucketInventoryConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketInventoryConfigurationError {
@@ -90,11 +91,13 @@ impl DeleteBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketInventoryConfigurationInput::bucket`]: Name of the bucket to remove the inventory configuration from.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketInventoryConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -103,15 +106,18 @@ impl DeleteBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketInventoryConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketInventoryConfigurationInput::id`]: ID of the inventory configuration to remove.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketInventoryConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -120,10 +126,12 @@ impl DeleteBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketInventoryConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`DeleteBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -132,6 +140,7 @@ impl DeleteBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketInventoryConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -140,6 +149,7 @@ impl DeleteBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

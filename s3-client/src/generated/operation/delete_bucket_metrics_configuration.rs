@@ -31,6 +31,7 @@ pub struct DeleteBucketMetricsConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketMetricsConfigurationOutput {}
+impl DeleteBucketMetricsConfigurationOutput {}
 /// The errors `DeleteBucketMetricsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketMetricsConfigurationError {
@@ -90,11 +91,13 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketMetricsConfigurationInput::bucket`]: Name of the bucket to remove the request metrics configuration from.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketMetricsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -103,15 +106,18 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketMetricsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketMetricsConfigurationInput::id`]: ID of the request metrics configuration to remove.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketMetricsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -120,10 +126,12 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketMetricsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`DeleteBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -132,6 +140,7 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketMetricsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -140,6 +149,7 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

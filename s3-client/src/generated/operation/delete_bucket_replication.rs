@@ -27,6 +27,7 @@ pub struct DeleteBucketReplicationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketReplicationOutput {}
+impl DeleteBucketReplicationOutput {}
 /// The errors `DeleteBucketReplication` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketReplicationError {
@@ -86,11 +87,13 @@ impl DeleteBucketReplicationFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketReplicationInput::bucket`]: Name of the bucket whose replication configuration to remove.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketReplicationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -99,10 +102,12 @@ impl DeleteBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketReplicationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketReplicationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -111,6 +116,7 @@ impl DeleteBucketReplicationFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketReplicationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -119,6 +125,7 @@ impl DeleteBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketReplicationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

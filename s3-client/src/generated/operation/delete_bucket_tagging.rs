@@ -27,6 +27,7 @@ pub struct DeleteBucketTaggingInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketTaggingOutput {}
+impl DeleteBucketTaggingOutput {}
 /// The errors `DeleteBucketTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketTaggingError {
@@ -86,11 +87,13 @@ impl DeleteBucketTaggingFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketTaggingInput::bucket`]: Name of the bucket whose tags to remove.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -99,10 +102,12 @@ impl DeleteBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -111,6 +116,7 @@ impl DeleteBucketTaggingFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -119,6 +125,7 @@ impl DeleteBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -27,6 +27,7 @@ pub struct DeleteBucketWebsiteInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct DeleteBucketWebsiteOutput {}
+impl DeleteBucketWebsiteOutput {}
 /// The errors `DeleteBucketWebsite` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBucketWebsiteError {
@@ -86,11 +87,13 @@ impl DeleteBucketWebsiteFluentBuilder {
         self
     }
     /// Sets [`DeleteBucketWebsiteInput::bucket`]: Name of the bucket whose website configuration to remove.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketWebsiteInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -99,10 +102,12 @@ impl DeleteBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketWebsiteInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketWebsiteInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -111,6 +116,7 @@ impl DeleteBucketWebsiteFluentBuilder {
         self
     }
     /// Replaces [`DeleteBucketWebsiteInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -119,6 +125,7 @@ impl DeleteBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`DeleteBucketWebsiteInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -74,6 +74,25 @@ pub struct DeleteObjectOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl DeleteObjectOutput {
+    /// Whether the request created a delete marker or permanently deleted a version that was a delete marker.
+    #[inline]
+    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+        self.delete_marker
+    }
+    /// Version ID of the version deleted, or of the delete marker created by the request.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `DeleteObject` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteObjectError {
@@ -133,11 +152,13 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// Sets [`DeleteObjectInput::bucket`]: Name of the bucket that holds the object to delete.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -146,15 +167,18 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteObjectInput::key`]: Key of the object to delete.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -163,15 +187,18 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`DeleteObjectInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
+    #[inline]
     pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::mfa`].
+    #[inline]
     pub fn set_mfa(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -180,15 +207,18 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::mfa`] set so far.
+    #[inline]
     pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.mfa
     }
     /// Sets [`DeleteObjectInput::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -197,15 +227,18 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`DeleteObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`DeleteObjectInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -214,17 +247,20 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`DeleteObjectInput::bypass_governance_retention`]: Delete even if Object Lock governance-mode retention protects the object; requires the `s3:BypassGovernanceRetention` permission.
+    #[inline]
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
         self.input.bypass_governance_retention = Some(value);
         self
     }
     /// Replaces [`DeleteObjectInput::bypass_governance_retention`].
+    #[inline]
     pub fn set_bypass_governance_retention(
         mut self,
         value: ::std::option::Option<bool>,
@@ -233,10 +269,12 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::bypass_governance_retention`] set so far.
+    #[inline]
     pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
         &self.input.bypass_governance_retention
     }
     /// Sets [`DeleteObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -245,6 +283,7 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// Replaces [`DeleteObjectInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -253,17 +292,20 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`DeleteObjectInput::if_match`]: Delete the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::if_match`].
+    #[inline]
     pub fn set_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -272,10 +314,12 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::if_match`] set so far.
+    #[inline]
     pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_match
     }
     /// Sets [`DeleteObjectInput::if_match_last_modified_time`]: Delete the object only if its last-modified time equals this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_match_last_modified_time(
         mut self,
         value: crate::primitives::DateTime,
@@ -284,6 +328,7 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// Replaces [`DeleteObjectInput::if_match_last_modified_time`].
+    #[inline]
     pub fn set_if_match_last_modified_time(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -292,22 +337,26 @@ impl DeleteObjectFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectInput::if_match_last_modified_time`] set so far.
+    #[inline]
     pub fn get_if_match_last_modified_time(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.if_match_last_modified_time
     }
     /// Sets [`DeleteObjectInput::if_match_size`]: Delete the object only if its size in bytes equals this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_match_size(mut self, value: i64) -> Self {
         self.input.if_match_size = Some(value);
         self
     }
     /// Replaces [`DeleteObjectInput::if_match_size`].
+    #[inline]
     pub fn set_if_match_size(mut self, value: ::std::option::Option<i64>) -> Self {
         self.input.if_match_size = value;
         self
     }
     /// The value of [`DeleteObjectInput::if_match_size`] set so far.
+    #[inline]
     pub fn get_if_match_size(&self) -> &::std::option::Option<i64> {
         &self.input.if_match_size
     }

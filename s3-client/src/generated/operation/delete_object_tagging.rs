@@ -40,6 +40,13 @@ pub struct DeleteObjectTaggingOutput {
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
+impl DeleteObjectTaggingOutput {
+    /// Version ID of the object whose tags were removed.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `DeleteObjectTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteObjectTaggingError {
@@ -99,11 +106,13 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// Sets [`DeleteObjectTaggingInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -112,15 +121,18 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteObjectTaggingInput::key`]: Key of the object whose tags to remove.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectTaggingInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -129,15 +141,18 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectTaggingInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`DeleteObjectTaggingInput::version_id`]: Version of the object whose tags to remove; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectTaggingInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -146,10 +161,12 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectTaggingInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`DeleteObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -158,6 +175,7 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// Replaces [`DeleteObjectTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -166,6 +184,7 @@ impl DeleteObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

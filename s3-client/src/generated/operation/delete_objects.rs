@@ -57,6 +57,25 @@ pub struct DeleteObjectsOutput {
     /// Objects that could not be deleted, each with an error code and message.
     pub errors: ::std::option::Option<::std::vec::Vec<crate::types::Error>>,
 }
+impl DeleteObjectsOutput {
+    /// Objects that were deleted successfully; empty in quiet mode. Empty when absent.
+    #[inline]
+    pub fn deleted(&self) -> &[crate::types::DeletedObject] {
+        self.deleted.as_deref().unwrap_or_default()
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Objects that could not be deleted, each with an error code and message. Empty when absent.
+    #[inline]
+    pub fn errors(&self) -> &[crate::types::Error] {
+        self.errors.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `DeleteObjects` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteObjectsError {
@@ -116,11 +135,13 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// Sets [`DeleteObjectsInput::bucket`]: Name of the bucket that holds the objects to delete.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -129,15 +150,18 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`DeleteObjectsInput::delete`]: The objects to delete and the quiet-mode setting.
+    #[inline]
     pub fn delete(mut self, value: crate::types::Delete) -> Self {
         self.input.delete = Some(value);
         self
     }
     /// Replaces [`DeleteObjectsInput::delete`].
+    #[inline]
     pub fn set_delete(
         mut self,
         value: ::std::option::Option<crate::types::Delete>,
@@ -146,15 +170,18 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::delete`] set so far.
+    #[inline]
     pub fn get_delete(&self) -> &::std::option::Option<crate::types::Delete> {
         &self.input.delete
     }
     /// Sets [`DeleteObjectsInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
+    #[inline]
     pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectsInput::mfa`].
+    #[inline]
     pub fn set_mfa(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -163,15 +190,18 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::mfa`] set so far.
+    #[inline]
     pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.mfa
     }
     /// Sets [`DeleteObjectsInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`DeleteObjectsInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -180,17 +210,20 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`DeleteObjectsInput::bypass_governance_retention`]: Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
+    #[inline]
     pub fn bypass_governance_retention(mut self, value: bool) -> Self {
         self.input.bypass_governance_retention = Some(value);
         self
     }
     /// Replaces [`DeleteObjectsInput::bypass_governance_retention`].
+    #[inline]
     pub fn set_bypass_governance_retention(
         mut self,
         value: ::std::option::Option<bool>,
@@ -199,10 +232,12 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::bypass_governance_retention`] set so far.
+    #[inline]
     pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
         &self.input.bypass_governance_retention
     }
     /// Sets [`DeleteObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -211,6 +246,7 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// Replaces [`DeleteObjectsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -219,17 +255,20 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`DeleteObjectsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`DeleteObjectsInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -238,6 +277,7 @@ impl DeleteObjectsFluentBuilder {
         self
     }
     /// The value of [`DeleteObjectsInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {

@@ -38,6 +38,22 @@ pub struct GetBucketAccelerateConfigurationOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl GetBucketAccelerateConfigurationOutput {
+    /// Whether Transfer Acceleration is enabled or suspended; absent if it was never configured.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketAccelerateStatus> {
+        self.status.as_ref()
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `GetBucketAccelerateConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketAccelerateConfigurationError {
@@ -97,11 +113,13 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketAccelerateConfigurationInput::bucket`]: Name of the bucket whose acceleration status to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAccelerateConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -110,10 +128,12 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAccelerateConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketAccelerateConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -122,6 +142,7 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketAccelerateConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -130,17 +151,20 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAccelerateConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`GetBucketAccelerateConfigurationInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`GetBucketAccelerateConfigurationInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -149,6 +173,7 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAccelerateConfigurationInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {

@@ -32,6 +32,18 @@ pub struct GetBucketAclOutput {
     /// The permissions granted on the bucket, one entry per grantee and permission.
     pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
 }
+impl GetBucketAclOutput {
+    /// The account that owns the bucket.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// The permissions granted on the bucket, one entry per grantee and permission. Empty when absent.
+    #[inline]
+    pub fn grants(&self) -> &[crate::types::Grant] {
+        self.grants.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetBucketAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketAclError {
@@ -91,11 +103,13 @@ impl GetBucketAclFluentBuilder {
         self
     }
     /// Sets [`GetBucketAclInput::bucket`]: Name of the bucket whose ACL to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAclInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -104,10 +118,12 @@ impl GetBucketAclFluentBuilder {
         self
     }
     /// The value of [`GetBucketAclInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -116,6 +132,7 @@ impl GetBucketAclFluentBuilder {
         self
     }
     /// Replaces [`GetBucketAclInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -124,6 +141,7 @@ impl GetBucketAclFluentBuilder {
         self
     }
     /// The value of [`GetBucketAclInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -38,6 +38,15 @@ pub struct GetBucketAnalyticsConfigurationOutput {
         crate::types::AnalyticsConfiguration,
     >,
 }
+impl GetBucketAnalyticsConfigurationOutput {
+    /// The requested storage class analysis configuration.
+    #[inline]
+    pub fn analytics_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::AnalyticsConfiguration> {
+        self.analytics_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketAnalyticsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketAnalyticsConfigurationError {
@@ -97,11 +106,13 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket whose storage class analysis configuration to read.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAnalyticsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -110,15 +121,18 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAnalyticsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketAnalyticsConfigurationInput::id`]: ID of the storage class analysis configuration to read.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAnalyticsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -127,10 +141,12 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAnalyticsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`GetBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -139,6 +155,7 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketAnalyticsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -147,6 +164,7 @@ impl GetBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketAnalyticsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -31,6 +31,13 @@ pub struct GetBucketCorsOutput {
     #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
     pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
 }
+impl GetBucketCorsOutput {
+    /// The CORS rules configured on the bucket, in the order S3 evaluates them. Empty when absent.
+    #[inline]
+    pub fn cors_rules(&self) -> &[crate::types::CorsRule] {
+        self.cors_rules.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetBucketCors` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketCorsError {
@@ -90,11 +97,13 @@ impl GetBucketCorsFluentBuilder {
         self
     }
     /// Sets [`GetBucketCorsInput::bucket`]: Name of the bucket whose CORS rules to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketCorsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -103,10 +112,12 @@ impl GetBucketCorsFluentBuilder {
         self
     }
     /// The value of [`GetBucketCorsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketCorsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -115,6 +126,7 @@ impl GetBucketCorsFluentBuilder {
         self
     }
     /// Replaces [`GetBucketCorsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -123,6 +135,7 @@ impl GetBucketCorsFluentBuilder {
         self
     }
     /// The value of [`GetBucketCorsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -34,6 +34,15 @@ pub struct GetBucketEncryptionOutput {
         crate::types::ServerSideEncryptionConfiguration,
     >,
 }
+impl GetBucketEncryptionOutput {
+    /// The bucket's default encryption rules.
+    #[inline]
+    pub fn server_side_encryption_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryptionConfiguration> {
+        self.server_side_encryption_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketEncryption` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketEncryptionError {
@@ -93,11 +102,13 @@ impl GetBucketEncryptionFluentBuilder {
         self
     }
     /// Sets [`GetBucketEncryptionInput::bucket`]: Name of the bucket whose default encryption to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketEncryptionInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -106,10 +117,12 @@ impl GetBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`GetBucketEncryptionInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketEncryptionInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -118,6 +131,7 @@ impl GetBucketEncryptionFluentBuilder {
         self
     }
     /// Replaces [`GetBucketEncryptionInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,6 +140,7 @@ impl GetBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`GetBucketEncryptionInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -38,6 +38,15 @@ pub struct GetBucketInventoryConfigurationOutput {
         crate::types::InventoryConfiguration,
     >,
 }
+impl GetBucketInventoryConfigurationOutput {
+    /// The requested inventory configuration.
+    #[inline]
+    pub fn inventory_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::InventoryConfiguration> {
+        self.inventory_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketInventoryConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketInventoryConfigurationError {
@@ -97,11 +106,13 @@ impl GetBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketInventoryConfigurationInput::bucket`]: Name of the bucket whose inventory configuration to read.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -110,15 +121,18 @@ impl GetBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketInventoryConfigurationInput::id`]: ID of the inventory configuration to read.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -127,10 +141,12 @@ impl GetBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`GetBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -139,6 +155,7 @@ impl GetBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -147,6 +164,7 @@ impl GetBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

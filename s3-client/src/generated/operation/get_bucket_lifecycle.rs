@@ -30,6 +30,13 @@ pub struct GetBucketLifecycleOutput {
     /// The bucket's lifecycle rules in the original prefix-based format.
     pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
 }
+impl GetBucketLifecycleOutput {
+    /// The bucket's lifecycle rules in the original prefix-based format. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::Rule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetBucketLifecycle` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketLifecycleError {
@@ -89,11 +96,13 @@ impl GetBucketLifecycleFluentBuilder {
         self
     }
     /// Sets [`GetBucketLifecycleInput::bucket`]: Name of the bucket whose lifecycle rules to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -102,10 +111,12 @@ impl GetBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`GetBucketLifecycleInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -114,6 +125,7 @@ impl GetBucketLifecycleFluentBuilder {
         self
     }
     /// Replaces [`GetBucketLifecycleInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -122,6 +134,7 @@ impl GetBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`GetBucketLifecycleInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

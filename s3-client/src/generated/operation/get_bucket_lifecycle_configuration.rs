@@ -36,6 +36,20 @@ pub struct GetBucketLifecycleConfigurationOutput {
         crate::types::TransitionDefaultMinimumObjectSize,
     >,
 }
+impl GetBucketLifecycleConfigurationOutput {
+    /// The bucket's lifecycle rules. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::LifecycleRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
+    /// The bucket's default rule for which small objects are kept from transitioning to other storage classes.
+    #[inline]
+    pub fn transition_default_minimum_object_size(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransitionDefaultMinimumObjectSize> {
+        self.transition_default_minimum_object_size.as_ref()
+    }
+}
 /// The errors `GetBucketLifecycleConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketLifecycleConfigurationError {
@@ -95,11 +109,13 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketLifecycleConfigurationInput::bucket`]: Name of the bucket whose lifecycle configuration to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -108,10 +124,12 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketLifecycleConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -120,6 +138,7 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -128,6 +147,7 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -34,6 +34,15 @@ pub struct GetBucketLocationOutput {
         crate::types::BucketLocationConstraint,
     >,
 }
+impl GetBucketLocationOutput {
+    /// Region the bucket is located in; an empty or absent value means `us-east-1`, and the legacy value `EU` means `eu-west-1`.
+    #[inline]
+    pub fn location_constraint(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketLocationConstraint> {
+        self.location_constraint.as_ref()
+    }
+}
 /// The errors `GetBucketLocation` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketLocationError {
@@ -93,11 +102,13 @@ impl GetBucketLocationFluentBuilder {
         self
     }
     /// Sets [`GetBucketLocationInput::bucket`]: Name of the bucket whose region is requested.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLocationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -106,10 +117,12 @@ impl GetBucketLocationFluentBuilder {
         self
     }
     /// The value of [`GetBucketLocationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLocationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -118,6 +131,7 @@ impl GetBucketLocationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketLocationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,6 +140,7 @@ impl GetBucketLocationFluentBuilder {
         self
     }
     /// The value of [`GetBucketLocationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

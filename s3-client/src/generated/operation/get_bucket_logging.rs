@@ -30,6 +30,15 @@ pub struct GetBucketLoggingOutput {
     /// Where and how access logs are delivered; absent when logging is disabled.
     pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
 }
+impl GetBucketLoggingOutput {
+    /// Where and how access logs are delivered; absent when logging is disabled.
+    #[inline]
+    pub fn logging_enabled(
+        &self,
+    ) -> ::std::option::Option<&crate::types::LoggingEnabled> {
+        self.logging_enabled.as_ref()
+    }
+}
 /// The errors `GetBucketLogging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketLoggingError {
@@ -89,11 +98,13 @@ impl GetBucketLoggingFluentBuilder {
         self
     }
     /// Sets [`GetBucketLoggingInput::bucket`]: Name of the bucket whose logging settings to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLoggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -102,10 +113,12 @@ impl GetBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`GetBucketLoggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLoggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -114,6 +127,7 @@ impl GetBucketLoggingFluentBuilder {
         self
     }
     /// Replaces [`GetBucketLoggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -122,6 +136,7 @@ impl GetBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`GetBucketLoggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -36,6 +36,15 @@ pub struct GetBucketMetricsConfigurationOutput {
     /// The whole HTTP body.
     pub metrics_configuration: ::std::option::Option<crate::types::MetricsConfiguration>,
 }
+impl GetBucketMetricsConfigurationOutput {
+    /// The requested request metrics configuration.
+    #[inline]
+    pub fn metrics_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::MetricsConfiguration> {
+        self.metrics_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketMetricsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketMetricsConfigurationError {
@@ -95,11 +104,13 @@ impl GetBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketMetricsConfigurationInput::bucket`]: Name of the bucket whose request metrics configuration to read.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -108,15 +119,18 @@ impl GetBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketMetricsConfigurationInput::id`]: ID of the request metrics configuration to read.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -125,10 +139,12 @@ impl GetBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`GetBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -137,6 +153,7 @@ impl GetBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -145,6 +162,7 @@ impl GetBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

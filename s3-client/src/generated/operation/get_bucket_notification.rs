@@ -40,6 +40,29 @@ pub struct GetBucketNotificationOutput {
         crate::types::CloudFunctionConfiguration,
     >,
 }
+impl GetBucketNotificationOutput {
+    /// The SNS topic that receives event messages, if any.
+    #[inline]
+    pub fn topic_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TopicConfigurationDeprecated> {
+        self.topic_configuration.as_ref()
+    }
+    /// The SQS queue that receives event messages, if any.
+    #[inline]
+    pub fn queue_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::QueueConfigurationDeprecated> {
+        self.queue_configuration.as_ref()
+    }
+    /// The Lambda function invoked for events, if any.
+    #[inline]
+    pub fn cloud_function_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::CloudFunctionConfiguration> {
+        self.cloud_function_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketNotification` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketNotificationError {
@@ -99,11 +122,13 @@ impl GetBucketNotificationFluentBuilder {
         self
     }
     /// Sets [`GetBucketNotificationInput::bucket`]: Name of the bucket whose notification configuration to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -112,10 +137,12 @@ impl GetBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`GetBucketNotificationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketNotificationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -124,6 +151,7 @@ impl GetBucketNotificationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketNotificationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -132,6 +160,7 @@ impl GetBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`GetBucketNotificationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -44,6 +44,32 @@ pub struct GetBucketNotificationConfigurationOutput {
         crate::types::EventBridgeConfiguration,
     >,
 }
+impl GetBucketNotificationConfigurationOutput {
+    /// SNS topics to publish event messages to, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn topic_configurations(&self) -> &[crate::types::TopicConfiguration] {
+        self.topic_configurations.as_deref().unwrap_or_default()
+    }
+    /// SQS queues to send event messages to, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn queue_configurations(&self) -> &[crate::types::QueueConfiguration] {
+        self.queue_configurations.as_deref().unwrap_or_default()
+    }
+    /// Lambda functions to invoke for events, each with the events and key filter it applies to. Empty when absent.
+    #[inline]
+    pub fn lambda_function_configurations(
+        &self,
+    ) -> &[crate::types::LambdaFunctionConfiguration] {
+        self.lambda_function_configurations.as_deref().unwrap_or_default()
+    }
+    /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
+    #[inline]
+    pub fn event_bridge_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::EventBridgeConfiguration> {
+        self.event_bridge_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketNotificationConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketNotificationConfigurationError {
@@ -103,11 +129,13 @@ impl GetBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// Sets [`GetBucketNotificationConfigurationInput::bucket`]: Name of the bucket whose notification configuration to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -116,10 +144,12 @@ impl GetBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketNotificationConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -128,6 +158,7 @@ impl GetBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketNotificationConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -136,6 +167,7 @@ impl GetBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`GetBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

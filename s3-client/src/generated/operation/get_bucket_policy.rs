@@ -32,6 +32,13 @@ pub struct GetBucketPolicyOutput {
     /// The whole HTTP body.
     pub policy: ::std::option::Option<::std::string::String>,
 }
+impl GetBucketPolicyOutput {
+    /// The bucket policy, as a JSON document.
+    #[inline]
+    pub fn policy(&self) -> ::std::option::Option<&str> {
+        self.policy.as_deref()
+    }
+}
 /// The errors `GetBucketPolicy` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketPolicyError {
@@ -91,11 +98,13 @@ impl GetBucketPolicyFluentBuilder {
         self
     }
     /// Sets [`GetBucketPolicyInput::bucket`]: Name of the bucket whose policy to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketPolicyInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -104,10 +113,12 @@ impl GetBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`GetBucketPolicyInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketPolicyInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -116,6 +127,7 @@ impl GetBucketPolicyFluentBuilder {
         self
     }
     /// Replaces [`GetBucketPolicyInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -124,6 +136,7 @@ impl GetBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`GetBucketPolicyInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

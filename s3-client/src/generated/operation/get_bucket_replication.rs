@@ -34,6 +34,15 @@ pub struct GetBucketReplicationOutput {
         crate::types::ReplicationConfiguration,
     >,
 }
+impl GetBucketReplicationOutput {
+    /// The bucket's replication configuration.
+    #[inline]
+    pub fn replication_configuration(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicationConfiguration> {
+        self.replication_configuration.as_ref()
+    }
+}
 /// The errors `GetBucketReplication` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketReplicationError {
@@ -93,11 +102,13 @@ impl GetBucketReplicationFluentBuilder {
         self
     }
     /// Sets [`GetBucketReplicationInput::bucket`]: Name of the bucket whose replication configuration to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketReplicationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -106,10 +117,12 @@ impl GetBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`GetBucketReplicationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketReplicationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -118,6 +131,7 @@ impl GetBucketReplicationFluentBuilder {
         self
     }
     /// Replaces [`GetBucketReplicationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,6 +140,7 @@ impl GetBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`GetBucketReplicationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

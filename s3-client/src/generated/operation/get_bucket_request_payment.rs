@@ -30,6 +30,13 @@ pub struct GetBucketRequestPaymentOutput {
     /// Who pays for requests and data transfer out of the bucket.
     pub payer: ::std::option::Option<crate::types::Payer>,
 }
+impl GetBucketRequestPaymentOutput {
+    /// Who pays for requests and data transfer out of the bucket.
+    #[inline]
+    pub fn payer(&self) -> ::std::option::Option<&crate::types::Payer> {
+        self.payer.as_ref()
+    }
+}
 /// The errors `GetBucketRequestPayment` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketRequestPaymentError {
@@ -89,11 +96,13 @@ impl GetBucketRequestPaymentFluentBuilder {
         self
     }
     /// Sets [`GetBucketRequestPaymentInput::bucket`]: Name of the bucket whose payment setting to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketRequestPaymentInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -102,10 +111,12 @@ impl GetBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`GetBucketRequestPaymentInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketRequestPaymentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -114,6 +125,7 @@ impl GetBucketRequestPaymentFluentBuilder {
         self
     }
     /// Replaces [`GetBucketRequestPaymentInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -122,6 +134,7 @@ impl GetBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`GetBucketRequestPaymentInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

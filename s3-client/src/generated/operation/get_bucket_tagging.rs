@@ -30,6 +30,13 @@ pub struct GetBucketTaggingOutput {
     /// The tags attached to the bucket. Required.
     pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
+impl GetBucketTaggingOutput {
+    /// The tags attached to the bucket. Empty when absent.
+    #[inline]
+    pub fn tag_set(&self) -> &[crate::types::Tag] {
+        self.tag_set.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetBucketTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketTaggingError {
@@ -89,11 +96,13 @@ impl GetBucketTaggingFluentBuilder {
         self
     }
     /// Sets [`GetBucketTaggingInput::bucket`]: Name of the bucket whose tags to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -102,10 +111,12 @@ impl GetBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`GetBucketTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -114,6 +125,7 @@ impl GetBucketTaggingFluentBuilder {
         self
     }
     /// Replaces [`GetBucketTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -122,6 +134,7 @@ impl GetBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`GetBucketTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -33,6 +33,20 @@ pub struct GetBucketVersioningOutput {
     #[cfg_attr(feature = "serde", serde(rename = "MFADelete"))]
     pub mfa_delete: ::std::option::Option<crate::types::MfaDeleteStatus>,
 }
+impl GetBucketVersioningOutput {
+    /// Whether versioning is enabled or suspended; absent if versioning was never enabled on the bucket.
+    #[inline]
+    pub fn status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::BucketVersioningStatus> {
+        self.status.as_ref()
+    }
+    /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
+    #[inline]
+    pub fn mfa_delete(&self) -> ::std::option::Option<&crate::types::MfaDeleteStatus> {
+        self.mfa_delete.as_ref()
+    }
+}
 /// The errors `GetBucketVersioning` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketVersioningError {
@@ -92,11 +106,13 @@ impl GetBucketVersioningFluentBuilder {
         self
     }
     /// Sets [`GetBucketVersioningInput::bucket`]: Name of the bucket whose versioning state to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketVersioningInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -105,10 +121,12 @@ impl GetBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`GetBucketVersioningInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketVersioningInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -117,6 +135,7 @@ impl GetBucketVersioningFluentBuilder {
         self
     }
     /// Replaces [`GetBucketVersioningInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -125,6 +144,7 @@ impl GetBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`GetBucketVersioningInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

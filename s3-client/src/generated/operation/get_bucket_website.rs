@@ -38,6 +38,30 @@ pub struct GetBucketWebsiteOutput {
     /// Conditional redirect rules, applied in order.
     pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
 }
+impl GetBucketWebsiteOutput {
+    /// Host that every request to the website endpoint is redirected to, if the bucket is set up as a pure redirect.
+    #[inline]
+    pub fn redirect_all_requests_to(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RedirectAllRequestsTo> {
+        self.redirect_all_requests_to.as_ref()
+    }
+    /// The page served for requests to the site root or to a folder.
+    #[inline]
+    pub fn index_document(&self) -> ::std::option::Option<&crate::types::IndexDocument> {
+        self.index_document.as_ref()
+    }
+    /// The object served when a request results in a 4xx error.
+    #[inline]
+    pub fn error_document(&self) -> ::std::option::Option<&crate::types::ErrorDocument> {
+        self.error_document.as_ref()
+    }
+    /// Conditional redirect rules, applied in order. Empty when absent.
+    #[inline]
+    pub fn routing_rules(&self) -> &[crate::types::RoutingRule] {
+        self.routing_rules.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetBucketWebsite` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBucketWebsiteError {
@@ -97,11 +121,13 @@ impl GetBucketWebsiteFluentBuilder {
         self
     }
     /// Sets [`GetBucketWebsiteInput::bucket`]: Name of the bucket whose website configuration to return.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketWebsiteInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -110,10 +136,12 @@ impl GetBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`GetBucketWebsiteInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketWebsiteInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -122,6 +150,7 @@ impl GetBucketWebsiteFluentBuilder {
         self
     }
     /// Replaces [`GetBucketWebsiteInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -130,6 +159,7 @@ impl GetBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`GetBucketWebsiteInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

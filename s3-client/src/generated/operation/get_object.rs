@@ -189,12 +189,12 @@ pub struct GetObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -368,8 +368,8 @@ impl ::std::fmt::Debug for GetObjectOutput {
             .field("content_length", &self.content_length)
             .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -418,6 +418,256 @@ impl ::std::fmt::Debug for GetObjectOutput {
                 &self.object_lock_event_hold_duration_years,
             )
             .finish()
+    }
+}
+impl GetObjectOutput {
+    /// Stream of the object's data, or of the requested range or part.
+    #[inline]
+    pub fn body(&self) -> &crate::primitives::ByteStream {
+        &self.body
+    }
+    /// Whether the key or version addressed by the request is a delete marker.
+    #[inline]
+    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+        self.delete_marker
+    }
+    /// Indicates that byte-range requests are supported for the object; the value is `bytes`.
+    #[inline]
+    pub fn accept_ranges(&self) -> ::std::option::Option<&str> {
+        self.accept_ranges.as_deref()
+    }
+    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
+    #[inline]
+    pub fn expiration(&self) -> ::std::option::Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// State of an archive restore: whether one is in progress and, once done, when the restored copy expires.
+    #[inline]
+    pub fn restore(&self) -> ::std::option::Option<&str> {
+        self.restore.as_deref()
+    }
+    /// Date and time the object was last written.
+    #[inline]
+    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Size of the returned body in bytes, which for a range or part request is the size of that range or part.
+    #[inline]
+    pub fn content_length(&self) -> ::std::option::Option<i64> {
+        self.content_length
+    }
+    /// Entity tag of the object, which changes whenever its content changes.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Base64-encoded CRC32 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXHASH64 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Number of user-defined metadata entries that were not returned because they cannot be represented as HTTP headers.
+    #[inline]
+    pub fn missing_meta(&self) -> ::std::option::Option<i32> {
+        self.missing_meta
+    }
+    /// Version ID of the returned object, if versioning is or was enabled on the bucket.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// The object's caching directives, as stored or as overridden by `ResponseCacheControl`.
+    #[inline]
+    pub fn cache_control(&self) -> ::std::option::Option<&str> {
+        self.cache_control.as_deref()
+    }
+    /// The object's presentation information, as stored or as overridden by `ResponseContentDisposition`.
+    #[inline]
+    pub fn content_disposition(&self) -> ::std::option::Option<&str> {
+        self.content_disposition.as_deref()
+    }
+    /// Content codings applied to the object data, as stored or as overridden by `ResponseContentEncoding`.
+    #[inline]
+    pub fn content_encoding(&self) -> ::std::option::Option<&str> {
+        self.content_encoding.as_deref()
+    }
+    /// The object's content language, as stored or as overridden by `ResponseContentLanguage`.
+    #[inline]
+    pub fn content_language(&self) -> ::std::option::Option<&str> {
+        self.content_language.as_deref()
+    }
+    /// The byte range returned and the object's total size, such as `bytes 0-1023/4096`; present for range and part requests.
+    #[inline]
+    pub fn content_range(&self) -> ::std::option::Option<&str> {
+        self.content_range.as_deref()
+    }
+    /// The object's media type, as stored or as overridden by `ResponseContentType`.
+    #[inline]
+    pub fn content_type(&self) -> ::std::option::Option<&str> {
+        self.content_type.as_deref()
+    }
+    /// The object's expiry date, as stored or overridden; kept as a string because stored values are not always valid dates.
+    #[inline]
+    pub fn expires(&self) -> ::std::option::Option<&str> {
+        self.expires.as_deref()
+    }
+    /// Redirect target stored with the object for static website hosting.
+    #[inline]
+    pub fn website_redirect_location(&self) -> ::std::option::Option<&str> {
+        self.website_redirect_location.as_deref()
+    }
+    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// User-defined metadata stored with the object.
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> ::std::option::Option<
+        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
+    > {
+        self.metadata.as_ref()
+    }
+    /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// Whether the object's KMS encryption uses an S3 Bucket Key.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Storage class of the object; omitted when it is `STANDARD`.
+    #[inline]
+    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Replication status of the object, present when a replication rule applies to it or it is itself a replica.
+    #[inline]
+    pub fn replication_status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ReplicationStatus> {
+        self.replication_status.as_ref()
+    }
+    /// Number of parts in a multipart-uploaded object; returned when a part number is requested.
+    #[inline]
+    pub fn parts_count(&self) -> ::std::option::Option<i32> {
+        self.parts_count
+    }
+    /// Number of tags on the object, if it has any.
+    #[inline]
+    pub fn tag_count(&self) -> ::std::option::Option<i32> {
+        self.tag_count
+    }
+    /// Object Lock retention mode in effect on the object, if any.
+    #[inline]
+    pub fn object_lock_mode(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObjectLockMode> {
+        self.object_lock_mode.as_ref()
+    }
+    /// Date and time at which the object's Object Lock retention expires.
+    #[inline]
+    pub fn object_lock_retain_until_date(
+        &self,
+    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.object_lock_retain_until_date.as_ref()
+    }
+    /// Whether an Object Lock legal hold is in effect on the object.
+    #[inline]
+    pub fn object_lock_legal_hold_status(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObjectLockLegalHoldStatus> {
+        self.object_lock_legal_hold_status.as_ref()
+    }
+    /// Whether an Object Lock event hold is in effect on the object.
+    #[inline]
+    pub fn object_lock_event_hold(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ObjectLockEventHold> {
+        self.object_lock_event_hold.as_ref()
+    }
+    /// Retention duration associated with the object's Object Lock event hold, in days.
+    #[inline]
+    pub fn object_lock_event_hold_duration_days(&self) -> ::std::option::Option<i32> {
+        self.object_lock_event_hold_duration_days
+    }
+    /// Retention duration associated with the object's Object Lock event hold, in years.
+    #[inline]
+    pub fn object_lock_event_hold_duration_years(&self) -> ::std::option::Option<i32> {
+        self.object_lock_event_hold_duration_years
     }
 }
 /// The errors `GetObject` can return.
@@ -522,11 +772,13 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Sets [`GetObjectInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -535,15 +787,18 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectInput::if_match`]: Return the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::if_match`].
+    #[inline]
     pub fn set_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -552,15 +807,18 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::if_match`] set so far.
+    #[inline]
     pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_match
     }
     /// Sets [`GetObjectInput::if_modified_since`]: Return the object only if it was modified after this time; otherwise S3 responds with 304 Not Modified.
+    #[inline]
     pub fn if_modified_since(mut self, value: crate::primitives::DateTime) -> Self {
         self.input.if_modified_since = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::if_modified_since`].
+    #[inline]
     pub fn set_if_modified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -569,17 +827,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::if_modified_since`] set so far.
+    #[inline]
     pub fn get_if_modified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.if_modified_since
     }
     /// Sets [`GetObjectInput::if_none_match`]: Return the object only if its entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
+    #[inline]
     pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::if_none_match`].
+    #[inline]
     pub fn set_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -588,15 +849,18 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::if_none_match`] set so far.
+    #[inline]
     pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_none_match
     }
     /// Sets [`GetObjectInput::if_unmodified_since`]: Return the object only if it has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_unmodified_since(mut self, value: crate::primitives::DateTime) -> Self {
         self.input.if_unmodified_since = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::if_unmodified_since`].
+    #[inline]
     pub fn set_if_unmodified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -605,17 +869,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::if_unmodified_since`] set so far.
+    #[inline]
     pub fn get_if_unmodified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.if_unmodified_since
     }
     /// Sets [`GetObjectInput::key`]: Key of the object to retrieve.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -624,15 +891,18 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`GetObjectInput::range`]: Byte range of the object to return, such as `bytes=0-1023`; only a single range is supported.
+    #[inline]
     pub fn range(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.range = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::range`].
+    #[inline]
     pub fn set_range(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -641,10 +911,12 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::range`] set so far.
+    #[inline]
     pub fn get_range(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.range
     }
     /// Sets [`GetObjectInput::response_cache_control`]: Overrides `CacheControl` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_cache_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -653,6 +925,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::response_cache_control`].
+    #[inline]
     pub fn set_response_cache_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -661,12 +934,14 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_cache_control`] set so far.
+    #[inline]
     pub fn get_response_cache_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.response_cache_control
     }
     /// Sets [`GetObjectInput::response_content_disposition`]: Overrides `ContentDisposition` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_content_disposition(
         mut self,
         value: impl Into<::std::string::String>,
@@ -675,6 +950,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::response_content_disposition`].
+    #[inline]
     pub fn set_response_content_disposition(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -683,12 +959,14 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_content_disposition`] set so far.
+    #[inline]
     pub fn get_response_content_disposition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.response_content_disposition
     }
     /// Sets [`GetObjectInput::response_content_encoding`]: Overrides `ContentEncoding` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_content_encoding(
         mut self,
         value: impl Into<::std::string::String>,
@@ -697,6 +975,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::response_content_encoding`].
+    #[inline]
     pub fn set_response_content_encoding(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -705,12 +984,14 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_content_encoding`] set so far.
+    #[inline]
     pub fn get_response_content_encoding(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.response_content_encoding
     }
     /// Sets [`GetObjectInput::response_content_language`]: Overrides `ContentLanguage` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_content_language(
         mut self,
         value: impl Into<::std::string::String>,
@@ -719,6 +1000,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::response_content_language`].
+    #[inline]
     pub fn set_response_content_language(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -727,12 +1009,14 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_content_language`] set so far.
+    #[inline]
     pub fn get_response_content_language(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.response_content_language
     }
     /// Sets [`GetObjectInput::response_content_type`]: Overrides `ContentType` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_content_type(
         mut self,
         value: impl Into<::std::string::String>,
@@ -741,6 +1025,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::response_content_type`].
+    #[inline]
     pub fn set_response_content_type(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -749,17 +1034,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_content_type`] set so far.
+    #[inline]
     pub fn get_response_content_type(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.response_content_type
     }
     /// Sets [`GetObjectInput::response_expires`]: Overrides `Expires` in this response only; not allowed for anonymous requests.
+    #[inline]
     pub fn response_expires(mut self, value: crate::primitives::DateTime) -> Self {
         self.input.response_expires = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::response_expires`].
+    #[inline]
     pub fn set_response_expires(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -768,17 +1056,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::response_expires`] set so far.
+    #[inline]
     pub fn get_response_expires(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.response_expires
     }
     /// Sets [`GetObjectInput::version_id`]: Version of the object to read; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -787,10 +1078,12 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -799,6 +1092,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -807,17 +1101,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`GetObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -826,10 +1123,12 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`GetObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -838,6 +1137,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -846,17 +1146,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`GetObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -865,26 +1168,31 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`GetObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to return; works like a range request for that part.
+    #[inline]
     pub fn part_number(mut self, value: i32) -> Self {
         self.input.part_number = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::part_number`].
+    #[inline]
     pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`GetObjectInput::part_number`] set so far.
+    #[inline]
     pub fn get_part_number(&self) -> &::std::option::Option<i32> {
         &self.input.part_number
     }
     /// Sets [`GetObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -893,6 +1201,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// Replaces [`GetObjectInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -901,17 +1210,20 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`GetObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
+    #[inline]
     pub fn checksum_mode(mut self, value: crate::types::ChecksumMode) -> Self {
         self.input.checksum_mode = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::checksum_mode`].
+    #[inline]
     pub fn set_checksum_mode(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumMode>,
@@ -920,6 +1232,7 @@ impl GetObjectFluentBuilder {
         self
     }
     /// The value of [`GetObjectInput::checksum_mode`] set so far.
+    #[inline]
     pub fn get_checksum_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumMode> {
@@ -1098,8 +1411,8 @@ fn deserialize(
     output.content_length = response.header_number("content-length")?;
     output.e_tag = response.header_string("etag")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;

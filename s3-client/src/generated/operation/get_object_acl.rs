@@ -48,6 +48,25 @@ pub struct GetObjectAclOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl GetObjectAclOutput {
+    /// Owner of the object.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Grants in the object's ACL, each giving one permission to one grantee. Empty when absent.
+    #[inline]
+    pub fn grants(&self) -> &[crate::types::Grant] {
+        self.grants.as_deref().unwrap_or_default()
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `GetObjectAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetObjectAclError {
@@ -129,11 +148,13 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// Sets [`GetObjectAclInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -142,15 +163,18 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// The value of [`GetObjectAclInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectAclInput::key`]: Key of the object whose ACL to return.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -159,15 +183,18 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// The value of [`GetObjectAclInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`GetObjectAclInput::version_id`]: Version of the object whose ACL to return; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -176,15 +203,18 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// The value of [`GetObjectAclInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`GetObjectAclInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -193,12 +223,14 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// The value of [`GetObjectAclInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`GetObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -207,6 +239,7 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// Replaces [`GetObjectAclInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -215,6 +248,7 @@ impl GetObjectAclFluentBuilder {
         self
     }
     /// The value of [`GetObjectAclInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

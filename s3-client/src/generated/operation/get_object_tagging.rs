@@ -46,6 +46,18 @@ pub struct GetObjectTaggingOutput {
     /// The tags attached to the object, as key-value pairs; empty when it has none. Required.
     pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
 }
+impl GetObjectTaggingOutput {
+    /// Version ID of the object whose tags were returned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// The tags attached to the object, as key-value pairs; empty when it has none. Empty when absent.
+    #[inline]
+    pub fn tag_set(&self) -> &[crate::types::Tag] {
+        self.tag_set.as_deref().unwrap_or_default()
+    }
+}
 /// The errors `GetObjectTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetObjectTaggingError {
@@ -105,11 +117,13 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// Sets [`GetObjectTaggingInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -118,15 +132,18 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`GetObjectTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectTaggingInput::key`]: Key of the object whose tags to return.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -135,15 +152,18 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`GetObjectTaggingInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`GetObjectTaggingInput::version_id`]: Version of the object whose tags to return; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -152,10 +172,12 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`GetObjectTaggingInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -164,6 +186,7 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// Replaces [`GetObjectTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -172,17 +195,20 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`GetObjectTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`GetObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`GetObjectTaggingInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -191,6 +217,7 @@ impl GetObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`GetObjectTaggingInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {

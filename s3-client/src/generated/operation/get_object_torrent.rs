@@ -45,6 +45,20 @@ pub struct GetObjectTorrentOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl GetObjectTorrentOutput {
+    /// Stream of the bencoded `.torrent` file describing the object.
+    #[inline]
+    pub fn body(&self) -> &crate::primitives::ByteStream {
+        &self.body
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `GetObjectTorrent` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetObjectTorrentError {
@@ -104,11 +118,13 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// Sets [`GetObjectTorrentInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTorrentInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -117,15 +133,18 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// The value of [`GetObjectTorrentInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectTorrentInput::key`]: Key of the object to get a torrent file for.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTorrentInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -134,15 +153,18 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// The value of [`GetObjectTorrentInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`GetObjectTorrentInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`GetObjectTorrentInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -151,12 +173,14 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// The value of [`GetObjectTorrentInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`GetObjectTorrentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -165,6 +189,7 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// Replaces [`GetObjectTorrentInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -173,6 +198,7 @@ impl GetObjectTorrentFluentBuilder {
         self
     }
     /// The value of [`GetObjectTorrentInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

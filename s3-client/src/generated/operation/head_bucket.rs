@@ -48,6 +48,35 @@ pub struct HeadBucketOutput {
     /// Travels as the `x-amz-access-point-alias` header.
     pub access_point_alias: ::std::option::Option<bool>,
 }
+impl HeadBucketOutput {
+    /// Amazon Resource Name (ARN) of the bucket.
+    #[inline]
+    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+        self.bucket_arn.as_deref()
+    }
+    /// For directory buckets, the kind of zone the bucket is located in.
+    #[inline]
+    pub fn bucket_location_type(
+        &self,
+    ) -> ::std::option::Option<&crate::types::LocationType> {
+        self.bucket_location_type.as_ref()
+    }
+    /// For directory buckets, the ID of the Availability Zone or Local Zone the bucket is in, such as `usw2-az1`.
+    #[inline]
+    pub fn bucket_location_name(&self) -> ::std::option::Option<&str> {
+        self.bucket_location_name.as_deref()
+    }
+    /// Region the bucket is located in, such as `eu-west-1`.
+    #[inline]
+    pub fn bucket_region(&self) -> ::std::option::Option<&str> {
+        self.bucket_region.as_deref()
+    }
+    /// `true` if the bucket name in the request was an access point alias.
+    #[inline]
+    pub fn access_point_alias(&self) -> ::std::option::Option<bool> {
+        self.access_point_alias
+    }
+}
 /// The errors `HeadBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeadBucketError {
@@ -129,11 +158,13 @@ impl HeadBucketFluentBuilder {
         self
     }
     /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -142,10 +173,12 @@ impl HeadBucketFluentBuilder {
         self
     }
     /// The value of [`HeadBucketInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -154,6 +187,7 @@ impl HeadBucketFluentBuilder {
         self
     }
     /// Replaces [`HeadBucketInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -162,6 +196,7 @@ impl HeadBucketFluentBuilder {
         self
     }
     /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -250,11 +285,13 @@ impl HeadBucketWaiter {
         }
     }
     /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -263,10 +300,12 @@ impl HeadBucketWaiter {
         self
     }
     /// The value of [`HeadBucketInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -275,6 +314,7 @@ impl HeadBucketWaiter {
         self
     }
     /// Replaces [`HeadBucketInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -283,6 +323,7 @@ impl HeadBucketWaiter {
         self
     }
     /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

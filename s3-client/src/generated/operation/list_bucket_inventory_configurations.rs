@@ -42,6 +42,30 @@ pub struct ListBucketInventoryConfigurationsOutput {
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
     pub next_continuation_token: ::std::option::Option<::std::string::String>,
 }
+impl ListBucketInventoryConfigurationsOutput {
+    /// The continuation token sent with the request, if any.
+    #[inline]
+    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+        self.continuation_token.as_deref()
+    }
+    /// The inventory configurations on this page. Empty when absent.
+    #[inline]
+    pub fn inventory_configuration_list(
+        &self,
+    ) -> &[crate::types::InventoryConfiguration] {
+        self.inventory_configuration_list.as_deref().unwrap_or_default()
+    }
+    /// `true` if more configurations are available beyond this page.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
+    #[inline]
+    pub fn next_continuation_token(&self) -> ::std::option::Option<&str> {
+        self.next_continuation_token.as_deref()
+    }
+}
 /// The errors `ListBucketInventoryConfigurations` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListBucketInventoryConfigurationsError {
@@ -101,11 +125,13 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// Sets [`ListBucketInventoryConfigurationsInput::bucket`]: Name of the bucket whose inventory configurations to list.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListBucketInventoryConfigurationsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -114,10 +140,12 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// The value of [`ListBucketInventoryConfigurationsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListBucketInventoryConfigurationsInput::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page; omit it for the first page.
+    #[inline]
     pub fn continuation_token(
         mut self,
         value: impl Into<::std::string::String>,
@@ -126,6 +154,7 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// Replaces [`ListBucketInventoryConfigurationsInput::continuation_token`].
+    #[inline]
     pub fn set_continuation_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -134,12 +163,14 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// The value of [`ListBucketInventoryConfigurationsInput::continuation_token`] set so far.
+    #[inline]
     pub fn get_continuation_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.continuation_token
     }
     /// Sets [`ListBucketInventoryConfigurationsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -148,6 +179,7 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// Replaces [`ListBucketInventoryConfigurationsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -156,6 +188,7 @@ impl ListBucketInventoryConfigurationsFluentBuilder {
         self
     }
     /// The value of [`ListBucketInventoryConfigurationsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

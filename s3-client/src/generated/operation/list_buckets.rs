@@ -44,6 +44,28 @@ pub struct ListBucketsOutput {
     /// The name prefix sent with the request, if any.
     pub prefix: ::std::option::Option<::std::string::String>,
 }
+impl ListBucketsOutput {
+    /// The buckets in this page of results. Empty when absent.
+    #[inline]
+    pub fn buckets(&self) -> &[crate::types::Bucket] {
+        self.buckets.as_deref().unwrap_or_default()
+    }
+    /// The account that owns the listed buckets.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Token to pass in the next request to get more buckets; absent when there are no more results.
+    #[inline]
+    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+        self.continuation_token.as_deref()
+    }
+    /// The name prefix sent with the request, if any.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+}
 /// The errors `ListBuckets` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListBucketsError {
@@ -103,20 +125,24 @@ impl ListBucketsFluentBuilder {
         self
     }
     /// Sets [`ListBucketsInput::max_buckets`]: Maximum number of buckets to return in one response, from 1 to 10,000.
+    #[inline]
     pub fn max_buckets(mut self, value: i32) -> Self {
         self.input.max_buckets = Some(value);
         self
     }
     /// Replaces [`ListBucketsInput::max_buckets`].
+    #[inline]
     pub fn set_max_buckets(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_buckets = value;
         self
     }
     /// The value of [`ListBucketsInput::max_buckets`] set so far.
+    #[inline]
     pub fn get_max_buckets(&self) -> &::std::option::Option<i32> {
         &self.input.max_buckets
     }
     /// Sets [`ListBucketsInput::continuation_token`]: Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
+    #[inline]
     pub fn continuation_token(
         mut self,
         value: impl Into<::std::string::String>,
@@ -125,6 +151,7 @@ impl ListBucketsFluentBuilder {
         self
     }
     /// Replaces [`ListBucketsInput::continuation_token`].
+    #[inline]
     pub fn set_continuation_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -133,17 +160,20 @@ impl ListBucketsFluentBuilder {
         self
     }
     /// The value of [`ListBucketsInput::continuation_token`] set so far.
+    #[inline]
     pub fn get_continuation_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.continuation_token
     }
     /// Sets [`ListBucketsInput::prefix`]: Only buckets whose names begin with this string are returned.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListBucketsInput::prefix`].
+    #[inline]
     pub fn set_prefix(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -152,15 +182,18 @@ impl ListBucketsFluentBuilder {
         self
     }
     /// The value of [`ListBucketsInput::prefix`] set so far.
+    #[inline]
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
     /// Sets [`ListBucketsInput::bucket_region`]: Only buckets located in this region, for example `us-west-2`, are returned.
+    #[inline]
     pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket_region = Some(value.into());
         self
     }
     /// Replaces [`ListBucketsInput::bucket_region`].
+    #[inline]
     pub fn set_bucket_region(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -169,6 +202,7 @@ impl ListBucketsFluentBuilder {
         self
     }
     /// The value of [`ListBucketsInput::bucket_region`] set so far.
+    #[inline]
     pub fn get_bucket_region(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket_region
     }

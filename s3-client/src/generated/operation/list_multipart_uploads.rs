@@ -86,6 +86,75 @@ pub struct ListMultipartUploadsOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl ListMultipartUploadsOutput {
+    /// Name of the bucket that was listed.
+    #[inline]
+    pub fn bucket(&self) -> ::std::option::Option<&str> {
+        self.bucket.as_deref()
+    }
+    /// Key marker the listing started after, as given in the request.
+    #[inline]
+    pub fn key_marker(&self) -> ::std::option::Option<&str> {
+        self.key_marker.as_deref()
+    }
+    /// Upload ID marker the listing started after, as given in the request.
+    #[inline]
+    pub fn upload_id_marker(&self) -> ::std::option::Option<&str> {
+        self.upload_id_marker.as_deref()
+    }
+    /// Value to pass as `KeyMarker` to fetch the next page when the listing is truncated.
+    #[inline]
+    pub fn next_key_marker(&self) -> ::std::option::Option<&str> {
+        self.next_key_marker.as_deref()
+    }
+    /// Key prefix the listing was limited to, if any.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Delimiter used to group keys, as given in the request.
+    #[inline]
+    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+        self.delimiter.as_deref()
+    }
+    /// Value to pass as `UploadIdMarker` to fetch the next page when the listing is truncated.
+    #[inline]
+    pub fn next_upload_id_marker(&self) -> ::std::option::Option<&str> {
+        self.next_upload_id_marker.as_deref()
+    }
+    /// Maximum number of uploads this response could contain.
+    #[inline]
+    pub fn max_uploads(&self) -> ::std::option::Option<i32> {
+        self.max_uploads
+    }
+    /// Whether more uploads remain beyond this page.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// The in-progress multipart uploads on this page. Empty when absent.
+    #[inline]
+    pub fn uploads(&self) -> &[crate::types::MultipartUpload] {
+        self.uploads.as_deref().unwrap_or_default()
+    }
+    /// Key prefixes rolled up by `Delimiter`; uploads under each prefix are not listed individually. Empty when absent.
+    #[inline]
+    pub fn common_prefixes(&self) -> &[crate::types::CommonPrefix] {
+        self.common_prefixes.as_deref().unwrap_or_default()
+    }
+    /// Encoding applied to keys in the response (`url`) if it was requested; decode the keys before use.
+    #[inline]
+    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+        self.encoding_type.as_ref()
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `ListMultipartUploads` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMultipartUploadsError {
@@ -145,11 +214,13 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// Sets [`ListMultipartUploadsInput::bucket`]: Name of the bucket whose in-progress uploads to list.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -158,15 +229,18 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListMultipartUploadsInput::delimiter`]: Character used to group keys: keys sharing a prefix up to the first delimiter after `Prefix` are rolled up into one `CommonPrefixes` entry.
+    #[inline]
     pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::delimiter`].
+    #[inline]
     pub fn set_delimiter(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -175,15 +249,18 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::delimiter`] set so far.
+    #[inline]
     pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.delimiter
     }
     /// Sets [`ListMultipartUploadsInput::encoding_type`]: Set to `url` to have S3 URL-encode keys in the response, useful for keys with characters not allowed in XML.
+    #[inline]
     pub fn encoding_type(mut self, value: crate::types::EncodingType) -> Self {
         self.input.encoding_type = Some(value);
         self
     }
     /// Replaces [`ListMultipartUploadsInput::encoding_type`].
+    #[inline]
     pub fn set_encoding_type(
         mut self,
         value: ::std::option::Option<crate::types::EncodingType>,
@@ -192,17 +269,20 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::encoding_type`] set so far.
+    #[inline]
     pub fn get_encoding_type(
         &self,
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListMultipartUploadsInput::key_marker`]: List uploads for keys after this key; together with `UploadIdMarker`, resumes from a previous page.
+    #[inline]
     pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key_marker = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::key_marker`].
+    #[inline]
     pub fn set_key_marker(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -211,29 +291,35 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::key_marker`] set so far.
+    #[inline]
     pub fn get_key_marker(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key_marker
     }
     /// Sets [`ListMultipartUploadsInput::max_uploads`]: Maximum number of uploads to return, from 1 to 1,000; defaults to 1,000.
+    #[inline]
     pub fn max_uploads(mut self, value: i32) -> Self {
         self.input.max_uploads = Some(value);
         self
     }
     /// Replaces [`ListMultipartUploadsInput::max_uploads`].
+    #[inline]
     pub fn set_max_uploads(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_uploads = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::max_uploads`] set so far.
+    #[inline]
     pub fn get_max_uploads(&self) -> &::std::option::Option<i32> {
         &self.input.max_uploads
     }
     /// Sets [`ListMultipartUploadsInput::prefix`]: Only list uploads for keys that start with this prefix.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::prefix`].
+    #[inline]
     pub fn set_prefix(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -242,15 +328,18 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::prefix`] set so far.
+    #[inline]
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
     /// Sets [`ListMultipartUploadsInput::upload_id_marker`]: With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
+    #[inline]
     pub fn upload_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id_marker = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::upload_id_marker`].
+    #[inline]
     pub fn set_upload_id_marker(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -259,10 +348,12 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::upload_id_marker`] set so far.
+    #[inline]
     pub fn get_upload_id_marker(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id_marker
     }
     /// Sets [`ListMultipartUploadsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -271,6 +362,7 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// Replaces [`ListMultipartUploadsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -279,17 +371,20 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListMultipartUploadsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`ListMultipartUploadsInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -298,6 +393,7 @@ impl ListMultipartUploadsFluentBuilder {
         self
     }
     /// The value of [`ListMultipartUploadsInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {

@@ -96,6 +96,80 @@ pub struct ListObjectVersionsOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl ListObjectVersionsOutput {
+    /// `true` if more results are available beyond this response.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// The key marker sent with the request, if any.
+    #[inline]
+    pub fn key_marker(&self) -> ::std::option::Option<&str> {
+        self.key_marker.as_deref()
+    }
+    /// The version ID marker sent with the request, if any.
+    #[inline]
+    pub fn version_id_marker(&self) -> ::std::option::Option<&str> {
+        self.version_id_marker.as_deref()
+    }
+    /// Key to pass as `KeyMarker` to get the next page; present only when `IsTruncated` is `true`.
+    #[inline]
+    pub fn next_key_marker(&self) -> ::std::option::Option<&str> {
+        self.next_key_marker.as_deref()
+    }
+    /// Version ID to pass as `VersionIdMarker` to get the next page; present only when `IsTruncated` is `true`.
+    #[inline]
+    pub fn next_version_id_marker(&self) -> ::std::option::Option<&str> {
+        self.next_version_id_marker.as_deref()
+    }
+    /// The object versions in this page of results. Empty when absent.
+    #[inline]
+    pub fn versions(&self) -> &[crate::types::ObjectVersion] {
+        self.versions.as_deref().unwrap_or_default()
+    }
+    /// The delete markers in this page of results. Empty when absent.
+    #[inline]
+    pub fn delete_markers(&self) -> &[crate::types::DeleteMarkerEntry] {
+        self.delete_markers.as_deref().unwrap_or_default()
+    }
+    /// Name of the bucket that was listed.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
+    /// The key prefix sent with the request, if any.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// The delimiter sent with the request, if any.
+    #[inline]
+    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+        self.delimiter.as_deref()
+    }
+    /// Maximum number of entries the response could contain, as applied by S3.
+    #[inline]
+    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+        self.max_keys
+    }
+    /// Key groupings produced by the delimiter; each entry counts as one entry toward the `MaxKeys` limit. Empty when absent.
+    #[inline]
+    pub fn common_prefixes(&self) -> &[crate::types::CommonPrefix] {
+        self.common_prefixes.as_deref().unwrap_or_default()
+    }
+    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
+    #[inline]
+    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+        self.encoding_type.as_ref()
+    }
+    /// Present with value `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `ListObjectVersions` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListObjectVersionsError {
@@ -155,11 +229,13 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// Sets [`ListObjectVersionsInput::bucket`]: Name of the bucket whose object versions to list.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -168,15 +244,18 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectVersionsInput::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
+    #[inline]
     pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::delimiter`].
+    #[inline]
     pub fn set_delimiter(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -185,15 +264,18 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::delimiter`] set so far.
+    #[inline]
     pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectVersionsInput::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
+    #[inline]
     pub fn encoding_type(mut self, value: crate::types::EncodingType) -> Self {
         self.input.encoding_type = Some(value);
         self
     }
     /// Replaces [`ListObjectVersionsInput::encoding_type`].
+    #[inline]
     pub fn set_encoding_type(
         mut self,
         value: ::std::option::Option<crate::types::EncodingType>,
@@ -202,17 +284,20 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::encoding_type`] set so far.
+    #[inline]
     pub fn get_encoding_type(
         &self,
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectVersionsInput::key_marker`]: Key at which to resume the listing; alone it skips every version of this key, and with `VersionIdMarker` it continues within them.
+    #[inline]
     pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key_marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::key_marker`].
+    #[inline]
     pub fn set_key_marker(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -221,29 +306,35 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::key_marker`] set so far.
+    #[inline]
     pub fn get_key_marker(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key_marker
     }
     /// Sets [`ListObjectVersionsInput::max_keys`]: Maximum number of entries to return in one response, counting versions, delete markers and common prefixes; S3 never returns more than 1,000, which is also the default.
+    #[inline]
     pub fn max_keys(mut self, value: i32) -> Self {
         self.input.max_keys = Some(value);
         self
     }
     /// Replaces [`ListObjectVersionsInput::max_keys`].
+    #[inline]
     pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::max_keys`] set so far.
+    #[inline]
     pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectVersionsInput::prefix`]: Only versions of keys that begin with this string are returned.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::prefix`].
+    #[inline]
     pub fn set_prefix(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -252,15 +343,18 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::prefix`] set so far.
+    #[inline]
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectVersionsInput::version_id_marker`]: Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
+    #[inline]
     pub fn version_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id_marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::version_id_marker`].
+    #[inline]
     pub fn set_version_id_marker(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -269,12 +363,14 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::version_id_marker`] set so far.
+    #[inline]
     pub fn get_version_id_marker(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id_marker
     }
     /// Sets [`ListObjectVersionsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -283,6 +379,7 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// Replaces [`ListObjectVersionsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -291,17 +388,20 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListObjectVersionsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`ListObjectVersionsInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -310,12 +410,14 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Appends one item to [`ListObjectVersionsInput::optional_object_attributes`]: Extra object attributes to include in each listed version, such as `RestoreStatus`; they are omitted unless requested.
+    #[inline]
     pub fn optional_object_attributes(
         mut self,
         item: crate::types::OptionalObjectAttributes,
@@ -327,6 +429,7 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// Replaces [`ListObjectVersionsInput::optional_object_attributes`].
+    #[inline]
     pub fn set_optional_object_attributes(
         mut self,
         value: ::std::option::Option<
@@ -337,6 +440,7 @@ impl ListObjectVersionsFluentBuilder {
         self
     }
     /// The value of [`ListObjectVersionsInput::optional_object_attributes`] set so far.
+    #[inline]
     pub fn get_optional_object_attributes(
         &self,
     ) -> &::std::option::Option<

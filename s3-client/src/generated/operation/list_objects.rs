@@ -84,6 +84,65 @@ pub struct ListObjectsOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl ListObjectsOutput {
+    /// `true` if more results are available beyond this response.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// The marker sent with the request, if any.
+    #[inline]
+    pub fn marker(&self) -> ::std::option::Option<&str> {
+        self.marker.as_deref()
+    }
+    /// Marker to use for the next request; only returned when a delimiter was given, otherwise use the last key in `Contents`.
+    #[inline]
+    pub fn next_marker(&self) -> ::std::option::Option<&str> {
+        self.next_marker.as_deref()
+    }
+    /// The objects in this page of results, one entry per key. Empty when absent.
+    #[inline]
+    pub fn contents(&self) -> &[crate::types::Object] {
+        self.contents.as_deref().unwrap_or_default()
+    }
+    /// Name of the bucket that was listed.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
+    /// The key prefix sent with the request, if any.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// The delimiter sent with the request, if any.
+    #[inline]
+    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+        self.delimiter.as_deref()
+    }
+    /// Maximum number of keys the response could contain, as applied by S3.
+    #[inline]
+    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+        self.max_keys
+    }
+    /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit. Empty when absent.
+    #[inline]
+    pub fn common_prefixes(&self) -> &[crate::types::CommonPrefix] {
+        self.common_prefixes.as_deref().unwrap_or_default()
+    }
+    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
+    #[inline]
+    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+        self.encoding_type.as_ref()
+    }
+    /// Present with value `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `ListObjects` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListObjectsError {
@@ -165,11 +224,13 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// Sets [`ListObjectsInput::bucket`]: Name of the bucket to list.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -178,15 +239,18 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectsInput::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
+    #[inline]
     pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::delimiter`].
+    #[inline]
     pub fn set_delimiter(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -195,15 +259,18 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::delimiter`] set so far.
+    #[inline]
     pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectsInput::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
+    #[inline]
     pub fn encoding_type(mut self, value: crate::types::EncodingType) -> Self {
         self.input.encoding_type = Some(value);
         self
     }
     /// Replaces [`ListObjectsInput::encoding_type`].
+    #[inline]
     pub fn set_encoding_type(
         mut self,
         value: ::std::option::Option<crate::types::EncodingType>,
@@ -212,17 +279,20 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::encoding_type`] set so far.
+    #[inline]
     pub fn get_encoding_type(
         &self,
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectsInput::marker`]: Key after which the listing starts, in lexicographic order; use the previous page's `NextMarker` or last key to continue.
+    #[inline]
     pub fn marker(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::marker`].
+    #[inline]
     pub fn set_marker(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -231,29 +301,35 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::marker`] set so far.
+    #[inline]
     pub fn get_marker(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.marker
     }
     /// Sets [`ListObjectsInput::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
+    #[inline]
     pub fn max_keys(mut self, value: i32) -> Self {
         self.input.max_keys = Some(value);
         self
     }
     /// Replaces [`ListObjectsInput::max_keys`].
+    #[inline]
     pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectsInput::max_keys`] set so far.
+    #[inline]
     pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectsInput::prefix`]: Only keys that begin with this string are returned.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::prefix`].
+    #[inline]
     pub fn set_prefix(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -262,15 +338,18 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::prefix`] set so far.
+    #[inline]
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`ListObjectsInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -279,12 +358,14 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -293,6 +374,7 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// Replaces [`ListObjectsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -301,12 +383,14 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Appends one item to [`ListObjectsInput::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
+    #[inline]
     pub fn optional_object_attributes(
         mut self,
         item: crate::types::OptionalObjectAttributes,
@@ -318,6 +402,7 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// Replaces [`ListObjectsInput::optional_object_attributes`].
+    #[inline]
     pub fn set_optional_object_attributes(
         mut self,
         value: ::std::option::Option<
@@ -328,6 +413,7 @@ impl ListObjectsFluentBuilder {
         self
     }
     /// The value of [`ListObjectsInput::optional_object_attributes`] set so far.
+    #[inline]
     pub fn get_optional_object_attributes(
         &self,
     ) -> &::std::option::Option<

@@ -96,6 +96,75 @@ pub struct ListObjectsV2Output {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl ListObjectsV2Output {
+    /// `true` if more results are available beyond this response.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// The objects in this page of results, one entry per key. Empty when absent.
+    #[inline]
+    pub fn contents(&self) -> &[crate::types::Object] {
+        self.contents.as_deref().unwrap_or_default()
+    }
+    /// Name of the bucket that was listed.
+    #[inline]
+    pub fn name(&self) -> ::std::option::Option<&str> {
+        self.name.as_deref()
+    }
+    /// The key prefix sent with the request, if any.
+    #[inline]
+    pub fn prefix(&self) -> ::std::option::Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// The delimiter sent with the request, if any.
+    #[inline]
+    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+        self.delimiter.as_deref()
+    }
+    /// Maximum number of keys the response could contain, as applied by S3.
+    #[inline]
+    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+        self.max_keys
+    }
+    /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit. Empty when absent.
+    #[inline]
+    pub fn common_prefixes(&self) -> &[crate::types::CommonPrefix] {
+        self.common_prefixes.as_deref().unwrap_or_default()
+    }
+    /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
+    #[inline]
+    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+        self.encoding_type.as_ref()
+    }
+    /// Number of keys returned in this response, counting both objects and common prefixes; never more than `MaxKeys`.
+    #[inline]
+    pub fn key_count(&self) -> ::std::option::Option<i32> {
+        self.key_count
+    }
+    /// The continuation token sent with the request, if any.
+    #[inline]
+    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+        self.continuation_token.as_deref()
+    }
+    /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
+    #[inline]
+    pub fn next_continuation_token(&self) -> ::std::option::Option<&str> {
+        self.next_continuation_token.as_deref()
+    }
+    /// The start-after key sent with the request, if any.
+    #[inline]
+    pub fn start_after(&self) -> ::std::option::Option<&str> {
+        self.start_after.as_deref()
+    }
+    /// Present with value `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `ListObjectsV2` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListObjectsV2Error {
@@ -177,11 +246,13 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// Sets [`ListObjectsV2Input::bucket`]: Name of the bucket to list.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -190,15 +261,18 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectsV2Input::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
+    #[inline]
     pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::delimiter`].
+    #[inline]
     pub fn set_delimiter(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -207,15 +281,18 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::delimiter`] set so far.
+    #[inline]
     pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectsV2Input::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
+    #[inline]
     pub fn encoding_type(mut self, value: crate::types::EncodingType) -> Self {
         self.input.encoding_type = Some(value);
         self
     }
     /// Replaces [`ListObjectsV2Input::encoding_type`].
+    #[inline]
     pub fn set_encoding_type(
         mut self,
         value: ::std::option::Option<crate::types::EncodingType>,
@@ -224,31 +301,37 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::encoding_type`] set so far.
+    #[inline]
     pub fn get_encoding_type(
         &self,
     ) -> &::std::option::Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectsV2Input::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
+    #[inline]
     pub fn max_keys(mut self, value: i32) -> Self {
         self.input.max_keys = Some(value);
         self
     }
     /// Replaces [`ListObjectsV2Input::max_keys`].
+    #[inline]
     pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectsV2Input::max_keys`] set so far.
+    #[inline]
     pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectsV2Input::prefix`]: Only keys that begin with this string are returned.
+    #[inline]
     pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::prefix`].
+    #[inline]
     pub fn set_prefix(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -257,10 +340,12 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::prefix`] set so far.
+    #[inline]
     pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectsV2Input::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
+    #[inline]
     pub fn continuation_token(
         mut self,
         value: impl Into<::std::string::String>,
@@ -269,6 +354,7 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// Replaces [`ListObjectsV2Input::continuation_token`].
+    #[inline]
     pub fn set_continuation_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -277,31 +363,37 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::continuation_token`] set so far.
+    #[inline]
     pub fn get_continuation_token(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.continuation_token
     }
     /// Sets [`ListObjectsV2Input::fetch_owner`]: Set to `true` to include the owner of each object in the results; owners are omitted by default.
+    #[inline]
     pub fn fetch_owner(mut self, value: bool) -> Self {
         self.input.fetch_owner = Some(value);
         self
     }
     /// Replaces [`ListObjectsV2Input::fetch_owner`].
+    #[inline]
     pub fn set_fetch_owner(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.fetch_owner = value;
         self
     }
     /// The value of [`ListObjectsV2Input::fetch_owner`] set so far.
+    #[inline]
     pub fn get_fetch_owner(&self) -> &::std::option::Option<bool> {
         &self.input.fetch_owner
     }
     /// Sets [`ListObjectsV2Input::start_after`]: Key after which the listing starts, in lexicographic order; it need not be an existing key.
+    #[inline]
     pub fn start_after(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.start_after = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::start_after`].
+    #[inline]
     pub fn set_start_after(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -310,15 +402,18 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::start_after`] set so far.
+    #[inline]
     pub fn get_start_after(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.start_after
     }
     /// Sets [`ListObjectsV2Input::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`ListObjectsV2Input::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -327,12 +422,14 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListObjectsV2Input::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -341,6 +438,7 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// Replaces [`ListObjectsV2Input::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -349,12 +447,14 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Appends one item to [`ListObjectsV2Input::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
+    #[inline]
     pub fn optional_object_attributes(
         mut self,
         item: crate::types::OptionalObjectAttributes,
@@ -366,6 +466,7 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// Replaces [`ListObjectsV2Input::optional_object_attributes`].
+    #[inline]
     pub fn set_optional_object_attributes(
         mut self,
         value: ::std::option::Option<
@@ -376,6 +477,7 @@ impl ListObjectsV2FluentBuilder {
         self
     }
     /// The value of [`ListObjectsV2Input::optional_object_attributes`] set so far.
+    #[inline]
     pub fn get_optional_object_attributes(
         &self,
     ) -> &::std::option::Option<

@@ -132,6 +132,97 @@ pub struct ListPartsOutput {
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
+impl ListPartsOutput {
+    /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
+    #[inline]
+    pub fn abort_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+        self.abort_date.as_ref()
+    }
+    /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
+    #[inline]
+    pub fn abort_rule_id(&self) -> ::std::option::Option<&str> {
+        self.abort_rule_id.as_deref()
+    }
+    /// Name of the bucket containing the multipart upload.
+    #[inline]
+    pub fn bucket(&self) -> ::std::option::Option<&str> {
+        self.bucket.as_deref()
+    }
+    /// Key of the object the multipart upload will create.
+    #[inline]
+    pub fn key(&self) -> ::std::option::Option<&str> {
+        self.key.as_deref()
+    }
+    /// ID of the multipart upload, as returned by `CreateMultipartUpload`.
+    #[inline]
+    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+        self.upload_id.as_deref()
+    }
+    /// Part-number marker this page starts after, as given in the request.
+    #[inline]
+    pub fn part_number_marker(&self) -> ::std::option::Option<i32> {
+        self.part_number_marker
+    }
+    /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
+    #[inline]
+    pub fn next_part_number_marker(&self) -> ::std::option::Option<i32> {
+        self.next_part_number_marker
+    }
+    /// Maximum number of parts this response could contain.
+    #[inline]
+    pub fn max_parts(&self) -> ::std::option::Option<i32> {
+        self.max_parts
+    }
+    /// Whether more parts remain beyond this page.
+    #[inline]
+    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+        self.is_truncated
+    }
+    /// The parts on this page, in ascending part-number order. Empty when absent.
+    #[inline]
+    pub fn parts(&self) -> &[crate::types::Part] {
+        self.parts.as_deref().unwrap_or_default()
+    }
+    /// Principal that started the multipart upload.
+    #[inline]
+    pub fn initiator(&self) -> ::std::option::Option<&crate::types::Initiator> {
+        self.initiator.as_ref()
+    }
+    /// Owner of the object being uploaded.
+    #[inline]
+    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+        self.owner.as_ref()
+    }
+    /// Storage class the completed object will use.
+    #[inline]
+    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+        self.storage_class.as_ref()
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Checksum algorithm chosen for the upload.
+    #[inline]
+    pub fn checksum_algorithm(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+        self.checksum_algorithm.as_ref()
+    }
+    /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Version ID associated with the upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `ListParts` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPartsError {
@@ -191,11 +282,13 @@ impl ListPartsFluentBuilder {
         self
     }
     /// Sets [`ListPartsInput::bucket`]: Name of the bucket containing the multipart upload.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -204,15 +297,18 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`ListPartsInput::key`]: Key of the object the multipart upload will create.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -221,43 +317,52 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`ListPartsInput::max_parts`]: Maximum number of parts to return; S3 returns at most 1,000, which is also the default.
+    #[inline]
     pub fn max_parts(mut self, value: i32) -> Self {
         self.input.max_parts = Some(value);
         self
     }
     /// Replaces [`ListPartsInput::max_parts`].
+    #[inline]
     pub fn set_max_parts(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.max_parts = value;
         self
     }
     /// The value of [`ListPartsInput::max_parts`] set so far.
+    #[inline]
     pub fn get_max_parts(&self) -> &::std::option::Option<i32> {
         &self.input.max_parts
     }
     /// Sets [`ListPartsInput::part_number_marker`]: List only parts numbered above this value; pass the previous page's `NextPartNumberMarker` to continue.
+    #[inline]
     pub fn part_number_marker(mut self, value: i32) -> Self {
         self.input.part_number_marker = Some(value);
         self
     }
     /// Replaces [`ListPartsInput::part_number_marker`].
+    #[inline]
     pub fn set_part_number_marker(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.part_number_marker = value;
         self
     }
     /// The value of [`ListPartsInput::part_number_marker`] set so far.
+    #[inline]
     pub fn get_part_number_marker(&self) -> &::std::option::Option<i32> {
         &self.input.part_number_marker
     }
     /// Sets [`ListPartsInput::upload_id`]: ID of the multipart upload whose parts to list.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::upload_id`].
+    #[inline]
     pub fn set_upload_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -266,15 +371,18 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::upload_id`] set so far.
+    #[inline]
     pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id
     }
     /// Sets [`ListPartsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`ListPartsInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -283,12 +391,14 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListPartsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -297,6 +407,7 @@ impl ListPartsFluentBuilder {
         self
     }
     /// Replaces [`ListPartsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -305,12 +416,14 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListPartsInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -319,6 +432,7 @@ impl ListPartsFluentBuilder {
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -327,17 +441,20 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`ListPartsInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -346,10 +463,12 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`ListPartsInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -358,6 +477,7 @@ impl ListPartsFluentBuilder {
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -366,6 +486,7 @@ impl ListPartsFluentBuilder {
         self
     }
     /// The value of [`ListPartsInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -37,6 +37,7 @@ pub struct PutBucketAccelerateConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketAccelerateConfigurationOutput {}
+impl PutBucketAccelerateConfigurationOutput {}
 /// The errors `PutBucketAccelerateConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketAccelerateConfigurationError {
@@ -96,11 +97,13 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::bucket`]: Name of the bucket to configure; it must be DNS-compatible and contain no dots.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -109,10 +112,12 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::accelerate_configuration`]: The acceleration state to set.
+    #[inline]
     pub fn accelerate_configuration(
         mut self,
         value: crate::types::AccelerateConfiguration,
@@ -121,6 +126,7 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::accelerate_configuration`].
+    #[inline]
     pub fn set_accelerate_configuration(
         mut self,
         value: ::std::option::Option<crate::types::AccelerateConfiguration>,
@@ -129,12 +135,14 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::accelerate_configuration`] set so far.
+    #[inline]
     pub fn get_accelerate_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::AccelerateConfiguration> {
         &self.input.accelerate_configuration
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -143,6 +151,7 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -151,17 +160,20 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -170,6 +182,7 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {

@@ -67,6 +67,7 @@ pub struct PutBucketAclInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketAclOutput {}
+impl PutBucketAclOutput {}
 /// The errors `PutBucketAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketAclError {
@@ -126,11 +127,13 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// Sets [`PutBucketAclInput::acl`]: Canned access control list to apply to the bucket, instead of grant headers or a policy document.
+    #[inline]
     pub fn acl(mut self, value: crate::types::BucketCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`PutBucketAclInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::BucketCannedAcl>,
@@ -139,10 +142,12 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::BucketCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutBucketAclInput::access_control_policy`]: The complete ACL to apply, with owner and grants, instead of a canned ACL or grant headers.
+    #[inline]
     pub fn access_control_policy(
         mut self,
         value: crate::types::AccessControlPolicy,
@@ -151,6 +156,7 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAclInput::access_control_policy`].
+    #[inline]
     pub fn set_access_control_policy(
         mut self,
         value: ::std::option::Option<crate::types::AccessControlPolicy>,
@@ -159,17 +165,20 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::access_control_policy`] set so far.
+    #[inline]
     pub fn get_access_control_policy(
         &self,
     ) -> &::std::option::Option<crate::types::AccessControlPolicy> {
         &self.input.access_control_policy
     }
     /// Sets [`PutBucketAclInput::bucket`]: Name of the bucket whose ACL to set.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -178,15 +187,18 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -195,15 +207,18 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketAclInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -212,12 +227,14 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketAclInput::grant_full_control`]: Grantees to give full control of the bucket (read, write, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -226,6 +243,7 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAclInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -234,17 +252,20 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutBucketAclInput::grant_read`]: Grantees allowed to list the objects in the bucket, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -253,15 +274,18 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`PutBucketAclInput::grant_read_acp`]: Grantees allowed to read the bucket's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -270,15 +294,18 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutBucketAclInput::grant_write`]: Grantees allowed to create, overwrite and delete objects in the bucket, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_write`].
+    #[inline]
     pub fn set_grant_write(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -287,15 +314,18 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::grant_write`] set so far.
+    #[inline]
     pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write
     }
     /// Sets [`PutBucketAclInput::grant_write_acp`]: Grantees allowed to change the bucket's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -304,10 +334,12 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -316,6 +348,7 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAclInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -324,6 +357,7 @@ impl PutBucketAclFluentBuilder {
         self
     }
     /// The value of [`PutBucketAclInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

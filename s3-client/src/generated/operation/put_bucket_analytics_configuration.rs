@@ -37,6 +37,7 @@ pub struct PutBucketAnalyticsConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketAnalyticsConfigurationOutput {}
+impl PutBucketAnalyticsConfigurationOutput {}
 /// The errors `PutBucketAnalyticsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketAnalyticsConfigurationError {
@@ -96,11 +97,13 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to store the storage class analysis configuration on.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -109,15 +112,18 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,10 +132,12 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::analytics_configuration`]: The storage class analysis configuration to create or replace.
+    #[inline]
     pub fn analytics_configuration(
         mut self,
         value: crate::types::AnalyticsConfiguration,
@@ -138,6 +146,7 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::analytics_configuration`].
+    #[inline]
     pub fn set_analytics_configuration(
         mut self,
         value: ::std::option::Option<crate::types::AnalyticsConfiguration>,
@@ -146,12 +155,14 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::analytics_configuration`] set so far.
+    #[inline]
     pub fn get_analytics_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::AnalyticsConfiguration> {
         &self.input.analytics_configuration
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -160,6 +171,7 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -168,6 +180,7 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -41,6 +41,7 @@ pub struct PutBucketCorsInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketCorsOutput {}
+impl PutBucketCorsOutput {}
 /// The errors `PutBucketCors` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketCorsError {
@@ -100,11 +101,13 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// Sets [`PutBucketCorsInput::bucket`]: Name of the bucket whose CORS rules to set.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketCorsInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -113,15 +116,18 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// The value of [`PutBucketCorsInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketCorsInput::cors_configuration`]: The CORS rules to set, replacing any existing ones.
+    #[inline]
     pub fn cors_configuration(mut self, value: crate::types::CorsConfiguration) -> Self {
         self.input.cors_configuration = Some(value);
         self
     }
     /// Replaces [`PutBucketCorsInput::cors_configuration`].
+    #[inline]
     pub fn set_cors_configuration(
         mut self,
         value: ::std::option::Option<crate::types::CorsConfiguration>,
@@ -130,17 +136,20 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// The value of [`PutBucketCorsInput::cors_configuration`] set so far.
+    #[inline]
     pub fn get_cors_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::CorsConfiguration> {
         &self.input.cors_configuration
     }
     /// Sets [`PutBucketCorsInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketCorsInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -149,15 +158,18 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// The value of [`PutBucketCorsInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketCorsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketCorsInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -166,12 +178,14 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// The value of [`PutBucketCorsInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketCorsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -180,6 +194,7 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// Replaces [`PutBucketCorsInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -188,6 +203,7 @@ impl PutBucketCorsFluentBuilder {
         self
     }
     /// The value of [`PutBucketCorsInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -42,6 +42,7 @@ pub struct PutBucketEncryptionInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketEncryptionOutput {}
+impl PutBucketEncryptionOutput {}
 /// The errors `PutBucketEncryption` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketEncryptionError {
@@ -101,11 +102,13 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// Sets [`PutBucketEncryptionInput::bucket`]: Name of the bucket whose default encryption to set.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketEncryptionInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -114,15 +117,18 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`PutBucketEncryptionInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketEncryptionInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketEncryptionInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -131,15 +137,18 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`PutBucketEncryptionInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketEncryptionInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketEncryptionInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -148,12 +157,14 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`PutBucketEncryptionInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketEncryptionInput::server_side_encryption_configuration`]: The default encryption rules to apply, replacing the current ones.
+    #[inline]
     pub fn server_side_encryption_configuration(
         mut self,
         value: crate::types::ServerSideEncryptionConfiguration,
@@ -162,6 +173,7 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// Replaces [`PutBucketEncryptionInput::server_side_encryption_configuration`].
+    #[inline]
     pub fn set_server_side_encryption_configuration(
         mut self,
         value: ::std::option::Option<crate::types::ServerSideEncryptionConfiguration>,
@@ -170,12 +182,14 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`PutBucketEncryptionInput::server_side_encryption_configuration`] set so far.
+    #[inline]
     pub fn get_server_side_encryption_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ServerSideEncryptionConfiguration> {
         &self.input.server_side_encryption_configuration
     }
     /// Sets [`PutBucketEncryptionInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -184,6 +198,7 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// Replaces [`PutBucketEncryptionInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -192,6 +207,7 @@ impl PutBucketEncryptionFluentBuilder {
         self
     }
     /// The value of [`PutBucketEncryptionInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -37,6 +37,7 @@ pub struct PutBucketInventoryConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketInventoryConfigurationOutput {}
+impl PutBucketInventoryConfigurationOutput {}
 /// The errors `PutBucketInventoryConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketInventoryConfigurationError {
@@ -96,11 +97,13 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketInventoryConfigurationInput::bucket`]: Name of the bucket to store the inventory configuration on.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -109,15 +112,18 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketInventoryConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -126,10 +132,12 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`PutBucketInventoryConfigurationInput::inventory_configuration`]: The inventory configuration to create or replace.
+    #[inline]
     pub fn inventory_configuration(
         mut self,
         value: crate::types::InventoryConfiguration,
@@ -138,6 +146,7 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::inventory_configuration`].
+    #[inline]
     pub fn set_inventory_configuration(
         mut self,
         value: ::std::option::Option<crate::types::InventoryConfiguration>,
@@ -146,12 +155,14 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::inventory_configuration`] set so far.
+    #[inline]
     pub fn get_inventory_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::InventoryConfiguration> {
         &self.input.inventory_configuration
     }
     /// Sets [`PutBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -160,6 +171,7 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -168,6 +180,7 @@ impl PutBucketInventoryConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

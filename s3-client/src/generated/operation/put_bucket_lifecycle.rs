@@ -42,6 +42,7 @@ pub struct PutBucketLifecycleInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketLifecycleOutput {}
+impl PutBucketLifecycleOutput {}
 /// The errors `PutBucketLifecycle` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketLifecycleError {
@@ -101,11 +102,13 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// Sets [`PutBucketLifecycleInput::bucket`]: Name of the bucket to set the lifecycle rules on.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -114,15 +117,18 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketLifecycleInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -131,15 +137,18 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketLifecycleInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketLifecycleInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -148,12 +157,14 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketLifecycleInput::lifecycle_configuration`]: The new lifecycle rules; they replace the bucket's current configuration.
+    #[inline]
     pub fn lifecycle_configuration(
         mut self,
         value: crate::types::LifecycleConfiguration,
@@ -162,6 +173,7 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLifecycleInput::lifecycle_configuration`].
+    #[inline]
     pub fn set_lifecycle_configuration(
         mut self,
         value: ::std::option::Option<crate::types::LifecycleConfiguration>,
@@ -170,12 +182,14 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleInput::lifecycle_configuration`] set so far.
+    #[inline]
     pub fn get_lifecycle_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::LifecycleConfiguration> {
         &self.input.lifecycle_configuration
     }
     /// Sets [`PutBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -184,6 +198,7 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLifecycleInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -192,6 +207,7 @@ impl PutBucketLifecycleFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

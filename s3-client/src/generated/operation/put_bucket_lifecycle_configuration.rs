@@ -50,6 +50,15 @@ pub struct PutBucketLifecycleConfigurationOutput {
         crate::types::TransitionDefaultMinimumObjectSize,
     >,
 }
+impl PutBucketLifecycleConfigurationOutput {
+    /// The default minimum transition size now in effect for the bucket.
+    #[inline]
+    pub fn transition_default_minimum_object_size(
+        &self,
+    ) -> ::std::option::Option<&crate::types::TransitionDefaultMinimumObjectSize> {
+        self.transition_default_minimum_object_size.as_ref()
+    }
+}
 /// The errors `PutBucketLifecycleConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketLifecycleConfigurationError {
@@ -109,11 +118,13 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::bucket`]: Name of the bucket to set the lifecycle configuration on.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -122,15 +133,18 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -139,12 +153,14 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::lifecycle_configuration`]: The lifecycle rules to set; they replace the bucket's current configuration as a whole.
+    #[inline]
     pub fn lifecycle_configuration(
         mut self,
         value: crate::types::BucketLifecycleConfiguration,
@@ -153,6 +169,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::lifecycle_configuration`].
+    #[inline]
     pub fn set_lifecycle_configuration(
         mut self,
         value: ::std::option::Option<crate::types::BucketLifecycleConfiguration>,
@@ -161,12 +178,14 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::lifecycle_configuration`] set so far.
+    #[inline]
     pub fn get_lifecycle_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::BucketLifecycleConfiguration> {
         &self.input.lifecycle_configuration
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -175,6 +194,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -183,12 +203,14 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::transition_default_minimum_object_size`]: Default rule for which small objects are kept from transitioning; `all_storage_classes_128K` applies when absent.
+    #[inline]
     pub fn transition_default_minimum_object_size(
         mut self,
         value: crate::types::TransitionDefaultMinimumObjectSize,
@@ -197,6 +219,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::transition_default_minimum_object_size`].
+    #[inline]
     pub fn set_transition_default_minimum_object_size(
         mut self,
         value: ::std::option::Option<crate::types::TransitionDefaultMinimumObjectSize>,
@@ -205,6 +228,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::transition_default_minimum_object_size`] set so far.
+    #[inline]
     pub fn get_transition_default_minimum_object_size(
         &self,
     ) -> &::std::option::Option<crate::types::TransitionDefaultMinimumObjectSize> {

@@ -40,6 +40,7 @@ pub struct PutBucketLoggingInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketLoggingOutput {}
+impl PutBucketLoggingOutput {}
 /// The errors `PutBucketLogging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketLoggingError {
@@ -99,11 +100,13 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// Sets [`PutBucketLoggingInput::bucket`]: Name of the bucket whose access logging to configure.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLoggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -112,10 +115,12 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketLoggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketLoggingInput::bucket_logging_status`]: The logging settings to apply; leave logging settings out to turn logging off.
+    #[inline]
     pub fn bucket_logging_status(
         mut self,
         value: crate::types::BucketLoggingStatus,
@@ -124,6 +129,7 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLoggingInput::bucket_logging_status`].
+    #[inline]
     pub fn set_bucket_logging_status(
         mut self,
         value: ::std::option::Option<crate::types::BucketLoggingStatus>,
@@ -132,17 +138,20 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketLoggingInput::bucket_logging_status`] set so far.
+    #[inline]
     pub fn get_bucket_logging_status(
         &self,
     ) -> &::std::option::Option<crate::types::BucketLoggingStatus> {
         &self.input.bucket_logging_status
     }
     /// Sets [`PutBucketLoggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLoggingInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -151,15 +160,18 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketLoggingInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketLoggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketLoggingInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -168,12 +180,14 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketLoggingInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketLoggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -182,6 +196,7 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// Replaces [`PutBucketLoggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -190,6 +205,7 @@ impl PutBucketLoggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketLoggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

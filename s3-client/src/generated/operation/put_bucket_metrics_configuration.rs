@@ -35,6 +35,7 @@ pub struct PutBucketMetricsConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketMetricsConfigurationOutput {}
+impl PutBucketMetricsConfigurationOutput {}
 /// The errors `PutBucketMetricsConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketMetricsConfigurationError {
@@ -94,11 +95,13 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketMetricsConfigurationInput::bucket`]: Name of the bucket to store the request metrics configuration on.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -107,15 +110,18 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketMetricsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
+    #[inline]
     pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::id`].
+    #[inline]
     pub fn set_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -124,10 +130,12 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::id`] set so far.
+    #[inline]
     pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.id
     }
     /// Sets [`PutBucketMetricsConfigurationInput::metrics_configuration`]: The request metrics configuration to create or replace.
+    #[inline]
     pub fn metrics_configuration(
         mut self,
         value: crate::types::MetricsConfiguration,
@@ -136,6 +144,7 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::metrics_configuration`].
+    #[inline]
     pub fn set_metrics_configuration(
         mut self,
         value: ::std::option::Option<crate::types::MetricsConfiguration>,
@@ -144,12 +153,14 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::metrics_configuration`] set so far.
+    #[inline]
     pub fn get_metrics_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::MetricsConfiguration> {
         &self.input.metrics_configuration
     }
     /// Sets [`PutBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -158,6 +169,7 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -166,6 +178,7 @@ impl PutBucketMetricsConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

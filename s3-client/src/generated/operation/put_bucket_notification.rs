@@ -42,6 +42,7 @@ pub struct PutBucketNotificationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketNotificationOutput {}
+impl PutBucketNotificationOutput {}
 /// The errors `PutBucketNotification` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketNotificationError {
@@ -101,11 +102,13 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// Sets [`PutBucketNotificationInput::bucket`]: Name of the bucket whose notification configuration to replace.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -114,15 +117,18 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketNotificationInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -131,15 +137,18 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketNotificationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketNotificationInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -148,12 +157,14 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketNotificationInput::notification_configuration`]: The legacy-format notification configuration to store; it replaces the existing one.
+    #[inline]
     pub fn notification_configuration(
         mut self,
         value: crate::types::NotificationConfigurationDeprecated,
@@ -162,6 +173,7 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketNotificationInput::notification_configuration`].
+    #[inline]
     pub fn set_notification_configuration(
         mut self,
         value: ::std::option::Option<crate::types::NotificationConfigurationDeprecated>,
@@ -170,12 +182,14 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationInput::notification_configuration`] set so far.
+    #[inline]
     pub fn get_notification_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::NotificationConfigurationDeprecated> {
         &self.input.notification_configuration
     }
     /// Sets [`PutBucketNotificationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -184,6 +198,7 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketNotificationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -192,6 +207,7 @@ impl PutBucketNotificationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -37,6 +37,7 @@ pub struct PutBucketNotificationConfigurationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketNotificationConfigurationOutput {}
+impl PutBucketNotificationConfigurationOutput {}
 /// The errors `PutBucketNotificationConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketNotificationConfigurationError {
@@ -96,11 +97,13 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// Sets [`PutBucketNotificationConfigurationInput::bucket`]: Name of the bucket whose notification configuration to replace.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -109,10 +112,12 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketNotificationConfigurationInput::notification_configuration`]: The complete notification configuration to store; it replaces the existing one, and an empty configuration disables notifications.
+    #[inline]
     pub fn notification_configuration(
         mut self,
         value: crate::types::NotificationConfiguration,
@@ -121,6 +126,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::notification_configuration`].
+    #[inline]
     pub fn set_notification_configuration(
         mut self,
         value: ::std::option::Option<crate::types::NotificationConfiguration>,
@@ -129,12 +135,14 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::notification_configuration`] set so far.
+    #[inline]
     pub fn get_notification_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::NotificationConfiguration> {
         &self.input.notification_configuration
     }
     /// Sets [`PutBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -143,6 +151,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -151,17 +160,20 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketNotificationConfigurationInput::skip_destination_validation`]: Set to `true` to store the configuration without checking that the SNS, SQS and Lambda destinations exist and accept messages from S3; defaults to `false`.
+    #[inline]
     pub fn skip_destination_validation(mut self, value: bool) -> Self {
         self.input.skip_destination_validation = Some(value);
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::skip_destination_validation`].
+    #[inline]
     pub fn set_skip_destination_validation(
         mut self,
         value: ::std::option::Option<bool>,
@@ -170,6 +182,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::skip_destination_validation`] set so far.
+    #[inline]
     pub fn get_skip_destination_validation(&self) -> &::std::option::Option<bool> {
         &self.input.skip_destination_validation
     }

@@ -44,6 +44,7 @@ pub struct PutBucketPolicyInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketPolicyOutput {}
+impl PutBucketPolicyOutput {}
 /// The errors `PutBucketPolicy` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketPolicyError {
@@ -103,11 +104,13 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// Sets [`PutBucketPolicyInput::bucket`]: Name of the bucket to attach the policy to.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -116,15 +119,18 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketPolicyInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -133,15 +139,18 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketPolicyInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketPolicyInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -150,17 +159,20 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketPolicyInput::confirm_remove_self_bucket_access`]: Set to `true` to confirm that the new policy may take away your own permission to change the bucket's policy later; defaults to `false`.
+    #[inline]
     pub fn confirm_remove_self_bucket_access(mut self, value: bool) -> Self {
         self.input.confirm_remove_self_bucket_access = Some(value);
         self
     }
     /// Replaces [`PutBucketPolicyInput::confirm_remove_self_bucket_access`].
+    #[inline]
     pub fn set_confirm_remove_self_bucket_access(
         mut self,
         value: ::std::option::Option<bool>,
@@ -169,15 +181,18 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::confirm_remove_self_bucket_access`] set so far.
+    #[inline]
     pub fn get_confirm_remove_self_bucket_access(&self) -> &::std::option::Option<bool> {
         &self.input.confirm_remove_self_bucket_access
     }
     /// Sets [`PutBucketPolicyInput::policy`]: The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
+    #[inline]
     pub fn policy(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.policy = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::policy`].
+    #[inline]
     pub fn set_policy(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -186,10 +201,12 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::policy`] set so far.
+    #[inline]
     pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.policy
     }
     /// Sets [`PutBucketPolicyInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -198,6 +215,7 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// Replaces [`PutBucketPolicyInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -206,6 +224,7 @@ impl PutBucketPolicyFluentBuilder {
         self
     }
     /// The value of [`PutBucketPolicyInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

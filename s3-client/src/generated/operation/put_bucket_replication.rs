@@ -46,6 +46,7 @@ pub struct PutBucketReplicationInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketReplicationOutput {}
+impl PutBucketReplicationOutput {}
 /// The errors `PutBucketReplication` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketReplicationError {
@@ -105,11 +106,13 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// Sets [`PutBucketReplicationInput::bucket`]: Name of the source bucket to configure replication for.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -118,15 +121,18 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketReplicationInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -135,15 +141,18 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketReplicationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketReplicationInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -152,12 +161,14 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketReplicationInput::replication_configuration`]: The replication configuration to store; it replaces any existing one.
+    #[inline]
     pub fn replication_configuration(
         mut self,
         value: crate::types::ReplicationConfiguration,
@@ -166,6 +177,7 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketReplicationInput::replication_configuration`].
+    #[inline]
     pub fn set_replication_configuration(
         mut self,
         value: ::std::option::Option<crate::types::ReplicationConfiguration>,
@@ -174,17 +186,20 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::replication_configuration`] set so far.
+    #[inline]
     pub fn get_replication_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::ReplicationConfiguration> {
         &self.input.replication_configuration
     }
     /// Sets [`PutBucketReplicationInput::token`]: Token authorizing replication on a bucket with Object Lock enabled, for the cases where S3 asks for one; usually left out.
+    #[inline]
     pub fn token(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.token = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::token`].
+    #[inline]
     pub fn set_token(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -193,10 +208,12 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::token`] set so far.
+    #[inline]
     pub fn get_token(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.token
     }
     /// Sets [`PutBucketReplicationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -205,6 +222,7 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// Replaces [`PutBucketReplicationInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -213,6 +231,7 @@ impl PutBucketReplicationFluentBuilder {
         self
     }
     /// The value of [`PutBucketReplicationInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

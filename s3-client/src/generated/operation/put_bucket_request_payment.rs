@@ -42,6 +42,7 @@ pub struct PutBucketRequestPaymentInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketRequestPaymentOutput {}
+impl PutBucketRequestPaymentOutput {}
 /// The errors `PutBucketRequestPayment` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketRequestPaymentError {
@@ -101,11 +102,13 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// Sets [`PutBucketRequestPaymentInput::bucket`]: Name of the bucket whose payment setting to change.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketRequestPaymentInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -114,15 +117,18 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`PutBucketRequestPaymentInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketRequestPaymentInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketRequestPaymentInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -131,15 +137,18 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`PutBucketRequestPaymentInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketRequestPaymentInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketRequestPaymentInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -148,12 +157,14 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`PutBucketRequestPaymentInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketRequestPaymentInput::request_payment_configuration`]: The payment setting to apply.
+    #[inline]
     pub fn request_payment_configuration(
         mut self,
         value: crate::types::RequestPaymentConfiguration,
@@ -162,6 +173,7 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// Replaces [`PutBucketRequestPaymentInput::request_payment_configuration`].
+    #[inline]
     pub fn set_request_payment_configuration(
         mut self,
         value: ::std::option::Option<crate::types::RequestPaymentConfiguration>,
@@ -170,12 +182,14 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`PutBucketRequestPaymentInput::request_payment_configuration`] set so far.
+    #[inline]
     pub fn get_request_payment_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPaymentConfiguration> {
         &self.input.request_payment_configuration
     }
     /// Sets [`PutBucketRequestPaymentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -184,6 +198,7 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// Replaces [`PutBucketRequestPaymentInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -192,6 +207,7 @@ impl PutBucketRequestPaymentFluentBuilder {
         self
     }
     /// The value of [`PutBucketRequestPaymentInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -40,6 +40,7 @@ pub struct PutBucketTaggingInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketTaggingOutput {}
+impl PutBucketTaggingOutput {}
 /// The errors `PutBucketTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketTaggingError {
@@ -99,11 +100,13 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// Sets [`PutBucketTaggingInput::bucket`]: Name of the bucket to tag.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -112,15 +115,18 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketTaggingInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -129,15 +135,18 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketTaggingInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketTaggingInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -146,17 +155,20 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketTaggingInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketTaggingInput::tagging`]: The complete tag set to store on the bucket, replacing the current one.
+    #[inline]
     pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
         self.input.tagging = Some(value);
         self
     }
     /// Replaces [`PutBucketTaggingInput::tagging`].
+    #[inline]
     pub fn set_tagging(
         mut self,
         value: ::std::option::Option<crate::types::Tagging>,
@@ -165,10 +177,12 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketTaggingInput::tagging`] set so far.
+    #[inline]
     pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
         &self.input.tagging
     }
     /// Sets [`PutBucketTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -177,6 +191,7 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// Replaces [`PutBucketTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -185,6 +200,7 @@ impl PutBucketTaggingFluentBuilder {
         self
     }
     /// The value of [`PutBucketTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -47,6 +47,7 @@ pub struct PutBucketVersioningInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketVersioningOutput {}
+impl PutBucketVersioningOutput {}
 /// The errors `PutBucketVersioning` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketVersioningError {
@@ -106,11 +107,13 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// Sets [`PutBucketVersioningInput::bucket`]: Name of the bucket whose versioning state to change.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -119,15 +122,18 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketVersioningInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -136,15 +142,18 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketVersioningInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketVersioningInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -153,17 +162,20 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketVersioningInput::mfa`]: Serial number of the root account's MFA device, a space, and the code it currently shows; required to change MFA delete and whenever MFA delete is enabled.
+    #[inline]
     pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::mfa`].
+    #[inline]
     pub fn set_mfa(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -172,10 +184,12 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::mfa`] set so far.
+    #[inline]
     pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.mfa
     }
     /// Sets [`PutBucketVersioningInput::versioning_configuration`]: The versioning state, and optionally the MFA delete state, to apply.
+    #[inline]
     pub fn versioning_configuration(
         mut self,
         value: crate::types::VersioningConfiguration,
@@ -184,6 +198,7 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// Replaces [`PutBucketVersioningInput::versioning_configuration`].
+    #[inline]
     pub fn set_versioning_configuration(
         mut self,
         value: ::std::option::Option<crate::types::VersioningConfiguration>,
@@ -192,12 +207,14 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::versioning_configuration`] set so far.
+    #[inline]
     pub fn get_versioning_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::VersioningConfiguration> {
         &self.input.versioning_configuration
     }
     /// Sets [`PutBucketVersioningInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -206,6 +223,7 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// Replaces [`PutBucketVersioningInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -214,6 +232,7 @@ impl PutBucketVersioningFluentBuilder {
         self
     }
     /// The value of [`PutBucketVersioningInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

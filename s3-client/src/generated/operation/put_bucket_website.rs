@@ -40,6 +40,7 @@ pub struct PutBucketWebsiteInput {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct PutBucketWebsiteOutput {}
+impl PutBucketWebsiteOutput {}
 /// The errors `PutBucketWebsite` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutBucketWebsiteError {
@@ -99,11 +100,13 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// Sets [`PutBucketWebsiteInput::bucket`]: Name of the bucket to serve as a website.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketWebsiteInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -112,15 +115,18 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`PutBucketWebsiteInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketWebsiteInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketWebsiteInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -129,15 +135,18 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`PutBucketWebsiteInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketWebsiteInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutBucketWebsiteInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -146,12 +155,14 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`PutBucketWebsiteInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketWebsiteInput::website_configuration`]: The website configuration to apply, replacing any existing one.
+    #[inline]
     pub fn website_configuration(
         mut self,
         value: crate::types::WebsiteConfiguration,
@@ -160,6 +171,7 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// Replaces [`PutBucketWebsiteInput::website_configuration`].
+    #[inline]
     pub fn set_website_configuration(
         mut self,
         value: ::std::option::Option<crate::types::WebsiteConfiguration>,
@@ -168,12 +180,14 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`PutBucketWebsiteInput::website_configuration`] set so far.
+    #[inline]
     pub fn get_website_configuration(
         &self,
     ) -> &::std::option::Option<crate::types::WebsiteConfiguration> {
         &self.input.website_configuration
     }
     /// Sets [`PutBucketWebsiteInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -182,6 +196,7 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// Replaces [`PutBucketWebsiteInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -190,6 +205,7 @@ impl PutBucketWebsiteFluentBuilder {
         self
     }
     /// The value of [`PutBucketWebsiteInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

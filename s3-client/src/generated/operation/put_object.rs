@@ -66,12 +66,12 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -255,8 +255,8 @@ impl ::std::fmt::Debug for PutObjectInput {
             .field("content_type", &self.content_type)
             .field("checksum_algorithm", &self.checksum_algorithm)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -338,12 +338,12 @@ pub struct PutObjectOutput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -433,8 +433,8 @@ impl ::std::fmt::Debug for PutObjectOutput {
             .field("expiration", &self.expiration)
             .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -462,6 +462,122 @@ impl ::std::fmt::Debug for PutObjectOutput {
             .field("size", &self.size)
             .field("request_charged", &self.request_charged)
             .finish()
+    }
+}
+impl PutObjectOutput {
+    /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
+    #[inline]
+    pub fn expiration(&self) -> ::std::option::Option<&str> {
+        self.expiration.as_deref()
+    }
+    /// Entity tag of the stored object; for a plain upload without SSE-C or KMS encryption it is the hex MD5 digest of the data.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Base64-encoded CRC32 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXHASH64 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+    /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// Version ID assigned to the new object, if versioning is enabled on the bucket.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+    /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
+    #[inline]
+    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+        self.ssekms_encryption_context.as_deref()
+    }
+    /// Whether the object's KMS encryption uses an S3 Bucket Key.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Size of the object in bytes after the write; returned when appending to an object.
+    #[inline]
+    pub fn size(&self) -> ::std::option::Option<i64> {
+        self.size
+    }
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
     }
 }
 /// The errors `PutObject` can return.
@@ -587,11 +703,13 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Sets [`PutObjectInput::acl`]: Canned access control list to apply to the object.
+    #[inline]
     pub fn acl(mut self, value: crate::types::ObjectCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::ObjectCannedAcl>,
@@ -600,29 +718,35 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutObjectInput::body`]: The object data to upload.
+    #[inline]
     pub fn body(mut self, value: crate::primitives::ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// Replaces [`PutObjectInput::body`].
+    #[inline]
     pub fn set_body(mut self, value: crate::primitives::ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// The value of [`PutObjectInput::body`] set so far.
+    #[inline]
     pub fn get_body(&self) -> &crate::primitives::ByteStream {
         &self.input.body
     }
     /// Sets [`PutObjectInput::bucket`]: Name of the bucket to store the object in.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -631,15 +755,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectInput::cache_control`]: Caching directives to store with the object and serve when it is downloaded, such as `max-age=3600`.
+    #[inline]
     pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::cache_control`].
+    #[inline]
     pub fn set_cache_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -648,10 +775,12 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::cache_control`] set so far.
+    #[inline]
     pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.cache_control
     }
     /// Sets [`PutObjectInput::content_disposition`]: Presentation information to store with the object, such as `attachment` to make browsers download it rather than display it.
+    #[inline]
     pub fn content_disposition(
         mut self,
         value: impl Into<::std::string::String>,
@@ -660,6 +789,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::content_disposition`].
+    #[inline]
     pub fn set_content_disposition(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -668,17 +798,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::content_disposition`] set so far.
+    #[inline]
     pub fn get_content_disposition(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.content_disposition
     }
     /// Sets [`PutObjectInput::content_encoding`]: Content codings applied to the data, such as `gzip`, which a client must undo to get the media type given by `ContentType`.
+    #[inline]
     pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_encoding`].
+    #[inline]
     pub fn set_content_encoding(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -687,15 +820,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::content_encoding`] set so far.
+    #[inline]
     pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_encoding
     }
     /// Sets [`PutObjectInput::content_language`]: The natural language of the object's content, such as `en-US`.
+    #[inline]
     pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_language`].
+    #[inline]
     pub fn set_content_language(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -704,29 +840,35 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::content_language`] set so far.
+    #[inline]
     pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_language
     }
     /// Sets [`PutObjectInput::content_length`]: Size of the body in bytes; needed when it cannot be determined from the body itself.
+    #[inline]
     pub fn content_length(mut self, value: i64) -> Self {
         self.input.content_length = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::content_length`].
+    #[inline]
     pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
         self.input.content_length = value;
         self
     }
     /// The value of [`PutObjectInput::content_length`] set so far.
+    #[inline]
     pub fn get_content_length(&self) -> &::std::option::Option<i64> {
         &self.input.content_length
     }
     /// Sets [`PutObjectInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -735,15 +877,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectInput::content_type`]: Media type of the object, such as `image/png`; S3 uses `binary/octet-stream` when none is given.
+    #[inline]
     pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_type`].
+    #[inline]
     pub fn set_content_type(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -752,15 +897,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::content_type`] set so far.
+    #[inline]
     pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_type
     }
     /// Sets [`PutObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -769,17 +917,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_crc32`].
+    #[inline]
     pub fn set_checksum_crc32(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -788,54 +939,63 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_crc32`] set so far.
+    #[inline]
     pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_crc32
     }
-    /// Sets [`PutObjectInput::checksum_crc32c`]: Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_crc32c(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_crc32c = Some(value.into());
+    /// Sets [`PutObjectInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
+    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_crc32_c = Some(value.into());
         self
     }
-    /// Replaces [`PutObjectInput::checksum_crc32c`].
-    pub fn set_checksum_crc32c(
+    /// Replaces [`PutObjectInput::checksum_crc32_c`].
+    #[inline]
+    pub fn set_checksum_crc32_c(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc32c = value;
+        self.input.checksum_crc32_c = value;
         self
     }
-    /// The value of [`PutObjectInput::checksum_crc32c`] set so far.
-    pub fn get_checksum_crc32c(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc32c
+    /// The value of [`PutObjectInput::checksum_crc32_c`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_crc32_c
     }
-    /// Sets [`PutObjectInput::checksum_crc64nvme`]: Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
-    pub fn checksum_crc64nvme(
+    /// Sets [`PutObjectInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
+    pub fn checksum_crc64_nvme(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = Some(value.into());
+        self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// Replaces [`PutObjectInput::checksum_crc64nvme`].
-    pub fn set_checksum_crc64nvme(
+    /// Replaces [`PutObjectInput::checksum_crc64_nvme`].
+    #[inline]
+    pub fn set_checksum_crc64_nvme(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = value;
+        self.input.checksum_crc64_nvme = value;
         self
     }
-    /// The value of [`PutObjectInput::checksum_crc64nvme`] set so far.
-    pub fn get_checksum_crc64nvme(
+    /// The value of [`PutObjectInput::checksum_crc64_nvme`] set so far.
+    #[inline]
+    pub fn get_checksum_crc64_nvme(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc64nvme
+        &self.input.checksum_crc64_nvme
     }
     /// Sets [`PutObjectInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha1`].
+    #[inline]
     pub fn set_checksum_sha1(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -844,15 +1004,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_sha1`] set so far.
+    #[inline]
     pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha1
     }
     /// Sets [`PutObjectInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha256`].
+    #[inline]
     pub fn set_checksum_sha256(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -861,15 +1024,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_sha256`] set so far.
+    #[inline]
     pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha256
     }
     /// Sets [`PutObjectInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha512`].
+    #[inline]
     pub fn set_checksum_sha512(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -878,15 +1044,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_sha512`] set so far.
+    #[inline]
     pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha512
     }
     /// Sets [`PutObjectInput::checksum_md5`]: Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_md5`].
+    #[inline]
     pub fn set_checksum_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -895,15 +1064,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_md5`] set so far.
+    #[inline]
     pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_md5
     }
     /// Sets [`PutObjectInput::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash64`].
+    #[inline]
     pub fn set_checksum_xxhash64(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -912,17 +1084,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash64`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash64(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`PutObjectInput::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash3`].
+    #[inline]
     pub fn set_checksum_xxhash3(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -931,10 +1106,12 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash3`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`PutObjectInput::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
+    #[inline]
     pub fn checksum_xxhash128(
         mut self,
         value: impl Into<::std::string::String>,
@@ -943,6 +1120,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash128`].
+    #[inline]
     pub fn set_checksum_xxhash128(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -951,17 +1129,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash128`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash128(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`PutObjectInput::expires`]: Date and time after which caches should consider the object stale, as an HTTP date string.
+    #[inline]
     pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::expires`].
+    #[inline]
     pub fn set_expires(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -970,15 +1151,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::expires`] set so far.
+    #[inline]
     pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.expires
     }
     /// Sets [`PutObjectInput::if_match`]: Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
+    #[inline]
     pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::if_match`].
+    #[inline]
     pub fn set_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -987,15 +1171,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::if_match`] set so far.
+    #[inline]
     pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_match
     }
     /// Sets [`PutObjectInput::if_none_match`]: Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
+    #[inline]
     pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::if_none_match`].
+    #[inline]
     pub fn set_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1004,10 +1191,12 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::if_none_match`] set so far.
+    #[inline]
     pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.if_none_match
     }
     /// Sets [`PutObjectInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1016,6 +1205,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1024,17 +1214,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutObjectInput::grant_read`]: Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1043,15 +1236,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`PutObjectInput::grant_read_acp`]: Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1060,15 +1256,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutObjectInput::grant_write_acp`]: Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1077,15 +1276,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutObjectInput::key`]: Key under which to store the object.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1094,24 +1296,29 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`PutObjectInput::write_offset_bytes`]: Byte offset at which to append the body to the existing object; it must equal the object's current size.
+    #[inline]
     pub fn write_offset_bytes(mut self, value: i64) -> Self {
         self.input.write_offset_bytes = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::write_offset_bytes`].
+    #[inline]
     pub fn set_write_offset_bytes(mut self, value: ::std::option::Option<i64>) -> Self {
         self.input.write_offset_bytes = value;
         self
     }
     /// The value of [`PutObjectInput::write_offset_bytes`] set so far.
+    #[inline]
     pub fn get_write_offset_bytes(&self) -> &::std::option::Option<i64> {
         &self.input.write_offset_bytes
     }
     /// Adds one entry to [`PutObjectInput::metadata`]: User-defined metadata to store with the object, as name-value pairs; limited to 2 KB in total.
+    #[inline]
     pub fn metadata(
         mut self,
         key: impl Into<::std::string::String>,
@@ -1124,6 +1331,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::metadata`].
+    #[inline]
     pub fn set_metadata(
         mut self,
         value: ::std::option::Option<
@@ -1134,6 +1342,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::metadata`] set so far.
+    #[inline]
     pub fn get_metadata(
         &self,
     ) -> &::std::option::Option<
@@ -1142,6 +1351,7 @@ impl PutObjectFluentBuilder {
         &self.input.metadata
     }
     /// Sets [`PutObjectInput::server_side_encryption`]: Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
+    #[inline]
     pub fn server_side_encryption(
         mut self,
         value: crate::types::ServerSideEncryption,
@@ -1150,6 +1360,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::server_side_encryption`].
+    #[inline]
     pub fn set_server_side_encryption(
         mut self,
         value: ::std::option::Option<crate::types::ServerSideEncryption>,
@@ -1158,17 +1369,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::server_side_encryption`] set so far.
+    #[inline]
     pub fn get_server_side_encryption(
         &self,
     ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`PutObjectInput::storage_class`]: Storage class to store the object in; defaults to `STANDARD`.
+    #[inline]
     pub fn storage_class(mut self, value: crate::types::StorageClass) -> Self {
         self.input.storage_class = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::storage_class`].
+    #[inline]
     pub fn set_storage_class(
         mut self,
         value: ::std::option::Option<crate::types::StorageClass>,
@@ -1177,12 +1391,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::storage_class`] set so far.
+    #[inline]
     pub fn get_storage_class(
         &self,
     ) -> &::std::option::Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`PutObjectInput::website_redirect_location`]: When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
+    #[inline]
     pub fn website_redirect_location(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1191,6 +1407,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::website_redirect_location`].
+    #[inline]
     pub fn set_website_redirect_location(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1199,12 +1416,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::website_redirect_location`] set so far.
+    #[inline]
     pub fn get_website_redirect_location(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.website_redirect_location
     }
     /// Sets [`PutObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1213,6 +1432,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1221,17 +1441,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`PutObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -1240,10 +1463,12 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`PutObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1252,6 +1477,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1260,17 +1486,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`PutObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
+    #[inline]
     pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::ssekms_key_id`].
+    #[inline]
     pub fn set_ssekms_key_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1279,10 +1508,12 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::ssekms_key_id`] set so far.
+    #[inline]
     pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`PutObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
+    #[inline]
     pub fn ssekms_encryption_context(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1291,6 +1522,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::ssekms_encryption_context`].
+    #[inline]
     pub fn set_ssekms_encryption_context(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1299,31 +1531,37 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::ssekms_encryption_context`] set so far.
+    #[inline]
     pub fn get_ssekms_encryption_context(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`PutObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
+    #[inline]
     pub fn bucket_key_enabled(mut self, value: bool) -> Self {
         self.input.bucket_key_enabled = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::bucket_key_enabled`].
+    #[inline]
     pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`PutObjectInput::bucket_key_enabled`] set so far.
+    #[inline]
     pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`PutObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -1332,17 +1570,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`PutObjectInput::tagging`]: Tags for the object in URL query form, such as `k1=v1&k2=v2`.
+    #[inline]
     pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::tagging`].
+    #[inline]
     pub fn set_tagging(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1351,15 +1592,18 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::tagging`] set so far.
+    #[inline]
     pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.tagging
     }
     /// Sets [`PutObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
+    #[inline]
     pub fn object_lock_mode(mut self, value: crate::types::ObjectLockMode) -> Self {
         self.input.object_lock_mode = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::object_lock_mode`].
+    #[inline]
     pub fn set_object_lock_mode(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockMode>,
@@ -1368,12 +1612,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_mode`] set so far.
+    #[inline]
     pub fn get_object_lock_mode(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`PutObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object.
+    #[inline]
     pub fn object_lock_retain_until_date(
         mut self,
         value: crate::primitives::DateTime,
@@ -1382,6 +1628,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::object_lock_retain_until_date`].
+    #[inline]
     pub fn set_object_lock_retain_until_date(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -1390,12 +1637,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_retain_until_date`] set so far.
+    #[inline]
     pub fn get_object_lock_retain_until_date(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`PutObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
+    #[inline]
     pub fn object_lock_legal_hold_status(
         mut self,
         value: crate::types::ObjectLockLegalHoldStatus,
@@ -1404,6 +1653,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::object_lock_legal_hold_status`].
+    #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
@@ -1412,12 +1662,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_legal_hold_status`] set so far.
+    #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`PutObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the object.
+    #[inline]
     pub fn object_lock_event_hold(
         mut self,
         value: crate::types::ObjectLockEventHold,
@@ -1426,6 +1678,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::object_lock_event_hold`].
+    #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
         value: ::std::option::Option<crate::types::ObjectLockEventHold>,
@@ -1434,17 +1687,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_event_hold`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold(
         &self,
     ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`PutObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
+    #[inline]
     pub fn object_lock_event_hold_duration_days(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_days = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::object_lock_event_hold_duration_days`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
         value: ::std::option::Option<i32>,
@@ -1453,17 +1709,20 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_event_hold_duration_days`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_days(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`PutObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
+    #[inline]
     pub fn object_lock_event_hold_duration_years(mut self, value: i32) -> Self {
         self.input.object_lock_event_hold_duration_years = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::object_lock_event_hold_duration_years`].
+    #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
         value: ::std::option::Option<i32>,
@@ -1472,12 +1731,14 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::object_lock_event_hold_duration_years`] set so far.
+    #[inline]
     pub fn get_object_lock_event_hold_duration_years(
         &self,
     ) -> &::std::option::Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`PutObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -1486,6 +1747,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// Replaces [`PutObjectInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -1494,6 +1756,7 @@ impl PutObjectFluentBuilder {
         self
     }
     /// The value of [`PutObjectInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -1584,10 +1847,10 @@ fn serialize(
     if let Some(value) = &input.checksum_crc32 {
         request.header("x-amz-checksum-crc32", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc32c {
+    if let Some(value) = &input.checksum_crc32_c {
         request.header("x-amz-checksum-crc32c", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc64nvme {
+    if let Some(value) = &input.checksum_crc64_nvme {
         request.header("x-amz-checksum-crc64nvme", value.as_str())?;
     }
     if let Some(value) = &input.checksum_sha1 {
@@ -1729,8 +1992,8 @@ fn deserialize(
     output.expiration = response.header_string("x-amz-expiration")?;
     output.e_tag = response.header_string("etag")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;

@@ -84,6 +84,15 @@ pub struct PutObjectAclOutput {
     /// Travels as the `x-amz-request-charged` header.
     pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
 }
+impl PutObjectAclOutput {
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+}
 /// The errors `PutObjectAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutObjectAclError {
@@ -165,11 +174,13 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// Sets [`PutObjectAclInput::acl`]: Canned access control list to apply to the object, replacing its current ACL.
+    #[inline]
     pub fn acl(mut self, value: crate::types::ObjectCannedAcl) -> Self {
         self.input.acl = Some(value);
         self
     }
     /// Replaces [`PutObjectAclInput::acl`].
+    #[inline]
     pub fn set_acl(
         mut self,
         value: ::std::option::Option<crate::types::ObjectCannedAcl>,
@@ -178,10 +189,12 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::acl`] set so far.
+    #[inline]
     pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutObjectAclInput::access_control_policy`]: Complete ACL to apply, with owner and grants, as an alternative to a canned ACL or grant lists.
+    #[inline]
     pub fn access_control_policy(
         mut self,
         value: crate::types::AccessControlPolicy,
@@ -190,6 +203,7 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// Replaces [`PutObjectAclInput::access_control_policy`].
+    #[inline]
     pub fn set_access_control_policy(
         mut self,
         value: ::std::option::Option<crate::types::AccessControlPolicy>,
@@ -198,17 +212,20 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::access_control_policy`] set so far.
+    #[inline]
     pub fn get_access_control_policy(
         &self,
     ) -> &::std::option::Option<crate::types::AccessControlPolicy> {
         &self.input.access_control_policy
     }
     /// Sets [`PutObjectAclInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -217,15 +234,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -234,15 +254,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutObjectAclInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -251,12 +274,14 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectAclInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
+    #[inline]
     pub fn grant_full_control(
         mut self,
         value: impl Into<::std::string::String>,
@@ -265,6 +290,7 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// Replaces [`PutObjectAclInput::grant_full_control`].
+    #[inline]
     pub fn set_grant_full_control(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -273,17 +299,20 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::grant_full_control`] set so far.
+    #[inline]
     pub fn get_grant_full_control(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutObjectAclInput::grant_read`]: Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_read`].
+    #[inline]
     pub fn set_grant_read(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -292,15 +321,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::grant_read`] set so far.
+    #[inline]
     pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read
     }
     /// Sets [`PutObjectAclInput::grant_read_acp`]: Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_read_acp`].
+    #[inline]
     pub fn set_grant_read_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -309,15 +341,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::grant_read_acp`] set so far.
+    #[inline]
     pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutObjectAclInput::grant_write`]: Grantees to give the `WRITE` permission, in the same list format as `GrantFullControl`; this permission only has meaning on buckets and grants nothing on an object.
+    #[inline]
     pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_write`].
+    #[inline]
     pub fn set_grant_write(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -326,15 +361,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::grant_write`] set so far.
+    #[inline]
     pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write
     }
     /// Sets [`PutObjectAclInput::grant_write_acp`]: Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
+    #[inline]
     pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_write_acp`].
+    #[inline]
     pub fn set_grant_write_acp(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -343,15 +381,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::grant_write_acp`] set so far.
+    #[inline]
     pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutObjectAclInput::key`]: Key of the object whose ACL to replace.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -360,15 +401,18 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`PutObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`PutObjectAclInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -377,17 +421,20 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`PutObjectAclInput::version_id`]: Version of the object whose ACL to replace; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -396,10 +443,12 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`PutObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -408,6 +457,7 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// Replaces [`PutObjectAclInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -416,6 +466,7 @@ impl PutObjectAclFluentBuilder {
         self
     }
     /// The value of [`PutObjectAclInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

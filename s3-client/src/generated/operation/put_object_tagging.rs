@@ -57,6 +57,13 @@ pub struct PutObjectTaggingOutput {
     /// Travels as the `x-amz-version-id` header.
     pub version_id: ::std::option::Option<::std::string::String>,
 }
+impl PutObjectTaggingOutput {
+    /// Version ID of the object whose tags were replaced.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `PutObjectTagging` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutObjectTaggingError {
@@ -116,11 +123,13 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// Sets [`PutObjectTaggingInput::bucket`]: Name of the bucket that holds the object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -129,15 +138,18 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectTaggingInput::key`]: Key of the object to tag.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -146,15 +158,18 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`PutObjectTaggingInput::version_id`]: Version of the object to tag; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -163,15 +178,18 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`PutObjectTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -180,15 +198,18 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`PutObjectTaggingInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -197,17 +218,20 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectTaggingInput::tagging`]: The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
+    #[inline]
     pub fn tagging(mut self, value: crate::types::Tagging) -> Self {
         self.input.tagging = Some(value);
         self
     }
     /// Replaces [`PutObjectTaggingInput::tagging`].
+    #[inline]
     pub fn set_tagging(
         mut self,
         value: ::std::option::Option<crate::types::Tagging>,
@@ -216,10 +240,12 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::tagging`] set so far.
+    #[inline]
     pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
         &self.input.tagging
     }
     /// Sets [`PutObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -228,6 +254,7 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// Replaces [`PutObjectTaggingInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -236,17 +263,20 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`PutObjectTaggingInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -255,6 +285,7 @@ impl PutObjectTaggingFluentBuilder {
         self
     }
     /// The value of [`PutObjectTaggingInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {

@@ -56,6 +56,20 @@ pub struct RestoreObjectOutput {
     /// Travels as the `x-amz-restore-output-path` header.
     pub restore_output_path: ::std::option::Option<::std::string::String>,
 }
+impl RestoreObjectOutput {
+    /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// For a select request, the location within the output bucket where the query results are written.
+    #[inline]
+    pub fn restore_output_path(&self) -> ::std::option::Option<&str> {
+        self.restore_output_path.as_deref()
+    }
+}
 /// The errors `RestoreObject` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RestoreObjectError {
@@ -139,11 +153,13 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// Sets [`RestoreObjectInput::bucket`]: Name of the bucket that holds the archived object.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -152,15 +168,18 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`RestoreObjectInput::key`]: Key of the archived object to restore.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -169,15 +188,18 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`RestoreObjectInput::version_id`]: Version of the object to restore; defaults to the current version.
+    #[inline]
     pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::version_id`].
+    #[inline]
     pub fn set_version_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -186,15 +208,18 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::version_id`] set so far.
+    #[inline]
     pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.version_id
     }
     /// Sets [`RestoreObjectInput::restore_request`]: How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
+    #[inline]
     pub fn restore_request(mut self, value: crate::types::RestoreRequest) -> Self {
         self.input.restore_request = Some(value);
         self
     }
     /// Replaces [`RestoreObjectInput::restore_request`].
+    #[inline]
     pub fn set_restore_request(
         mut self,
         value: ::std::option::Option<crate::types::RestoreRequest>,
@@ -203,17 +228,20 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::restore_request`] set so far.
+    #[inline]
     pub fn get_restore_request(
         &self,
     ) -> &::std::option::Option<crate::types::RestoreRequest> {
         &self.input.restore_request
     }
     /// Sets [`RestoreObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`RestoreObjectInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -222,17 +250,20 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`RestoreObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`RestoreObjectInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -241,12 +272,14 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`RestoreObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -255,6 +288,7 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// Replaces [`RestoreObjectInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -263,6 +297,7 @@ impl RestoreObjectFluentBuilder {
         self
     }
     /// The value of [`RestoreObjectInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

@@ -41,12 +41,12 @@ pub struct UploadPartInput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -131,8 +131,8 @@ impl ::std::fmt::Debug for UploadPartInput {
             .field("content_md5", &self.content_md5)
             .field("checksum_algorithm", &self.checksum_algorithm)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -184,12 +184,12 @@ pub struct UploadPartOutput {
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
     /// Base64-encoded CRC64NVME checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
     /// Base64-encoded SHA-1 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
@@ -260,8 +260,8 @@ impl ::std::fmt::Debug for UploadPartOutput {
             .field("server_side_encryption", &self.server_side_encryption)
             .field("e_tag", &self.e_tag)
             .field("checksum_crc32", &self.checksum_crc32)
-            .field("checksum_crc32c", &self.checksum_crc32c)
-            .field("checksum_crc64nvme", &self.checksum_crc64nvme)
+            .field("checksum_crc32_c", &self.checksum_crc32_c)
+            .field("checksum_crc64_nvme", &self.checksum_crc64_nvme)
             .field("checksum_sha1", &self.checksum_sha1)
             .field("checksum_sha256", &self.checksum_sha256)
             .field("checksum_sha512", &self.checksum_sha512)
@@ -282,6 +282,102 @@ impl ::std::fmt::Debug for UploadPartOutput {
             .field("request_charged", &self.request_charged)
             .field("version_id", &self.version_id)
             .finish()
+    }
+}
+impl UploadPartOutput {
+    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// Entity tag of the stored part; keep it, with the part number, for `CompleteMultipartUpload`.
+    #[inline]
+    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Base64-encoded CRC32 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the part as stored by S3.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// When SSE-C is in use, confirms the encryption algorithm applied.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Version ID associated with the upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
     }
 }
 /// The errors `UploadPart` can return.
@@ -343,25 +439,30 @@ impl UploadPartFluentBuilder {
         self
     }
     /// Sets [`UploadPartInput::body`]: The data of this part.
+    #[inline]
     pub fn body(mut self, value: crate::primitives::ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// Replaces [`UploadPartInput::body`].
+    #[inline]
     pub fn set_body(mut self, value: crate::primitives::ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// The value of [`UploadPartInput::body`] set so far.
+    #[inline]
     pub fn get_body(&self) -> &crate::primitives::ByteStream {
         &self.input.body
     }
     /// Sets [`UploadPartInput::bucket`]: Name of the bucket containing the multipart upload.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -370,29 +471,35 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`UploadPartInput::content_length`]: Size of the part body in bytes.
+    #[inline]
     pub fn content_length(mut self, value: i64) -> Self {
         self.input.content_length = Some(value);
         self
     }
     /// Replaces [`UploadPartInput::content_length`].
+    #[inline]
     pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
         self.input.content_length = value;
         self
     }
     /// The value of [`UploadPartInput::content_length`] set so far.
+    #[inline]
     pub fn get_content_length(&self) -> &::std::option::Option<i64> {
         &self.input.content_length
     }
     /// Sets [`UploadPartInput::content_md5`]: Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
+    #[inline]
     pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::content_md5`].
+    #[inline]
     pub fn set_content_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -401,15 +508,18 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::content_md5`] set so far.
+    #[inline]
     pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.content_md5
     }
     /// Sets [`UploadPartInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
+    #[inline]
     pub fn checksum_algorithm(mut self, value: crate::types::ChecksumAlgorithm) -> Self {
         self.input.checksum_algorithm = Some(value);
         self
     }
     /// Replaces [`UploadPartInput::checksum_algorithm`].
+    #[inline]
     pub fn set_checksum_algorithm(
         mut self,
         value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
@@ -418,17 +528,20 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_algorithm`] set so far.
+    #[inline]
     pub fn get_checksum_algorithm(
         &self,
     ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`UploadPartInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_crc32`].
+    #[inline]
     pub fn set_checksum_crc32(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -437,54 +550,63 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_crc32`] set so far.
+    #[inline]
     pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_crc32
     }
-    /// Sets [`UploadPartInput::checksum_crc32c`]: Base64-encoded CRC32C checksum of the part body, verified by S3 on receipt.
-    pub fn checksum_crc32c(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.input.checksum_crc32c = Some(value.into());
+    /// Sets [`UploadPartInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part body, verified by S3 on receipt.
+    #[inline]
+    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.input.checksum_crc32_c = Some(value.into());
         self
     }
-    /// Replaces [`UploadPartInput::checksum_crc32c`].
-    pub fn set_checksum_crc32c(
+    /// Replaces [`UploadPartInput::checksum_crc32_c`].
+    #[inline]
+    pub fn set_checksum_crc32_c(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc32c = value;
+        self.input.checksum_crc32_c = value;
         self
     }
-    /// The value of [`UploadPartInput::checksum_crc32c`] set so far.
-    pub fn get_checksum_crc32c(&self) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc32c
+    /// The value of [`UploadPartInput::checksum_crc32_c`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+        &self.input.checksum_crc32_c
     }
-    /// Sets [`UploadPartInput::checksum_crc64nvme`]: Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
-    pub fn checksum_crc64nvme(
+    /// Sets [`UploadPartInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
+    #[inline]
+    pub fn checksum_crc64_nvme(
         mut self,
         value: impl Into<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = Some(value.into());
+        self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
-    /// Replaces [`UploadPartInput::checksum_crc64nvme`].
-    pub fn set_checksum_crc64nvme(
+    /// Replaces [`UploadPartInput::checksum_crc64_nvme`].
+    #[inline]
+    pub fn set_checksum_crc64_nvme(
         mut self,
         value: ::std::option::Option<::std::string::String>,
     ) -> Self {
-        self.input.checksum_crc64nvme = value;
+        self.input.checksum_crc64_nvme = value;
         self
     }
-    /// The value of [`UploadPartInput::checksum_crc64nvme`] set so far.
-    pub fn get_checksum_crc64nvme(
+    /// The value of [`UploadPartInput::checksum_crc64_nvme`] set so far.
+    #[inline]
+    pub fn get_checksum_crc64_nvme(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
-        &self.input.checksum_crc64nvme
+        &self.input.checksum_crc64_nvme
     }
     /// Sets [`UploadPartInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha1`].
+    #[inline]
     pub fn set_checksum_sha1(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -493,15 +615,18 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_sha1`] set so far.
+    #[inline]
     pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha1
     }
     /// Sets [`UploadPartInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha256`].
+    #[inline]
     pub fn set_checksum_sha256(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -510,15 +635,18 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_sha256`] set so far.
+    #[inline]
     pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha256
     }
     /// Sets [`UploadPartInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha512`].
+    #[inline]
     pub fn set_checksum_sha512(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -527,15 +655,18 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_sha512`] set so far.
+    #[inline]
     pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_sha512
     }
     /// Sets [`UploadPartInput::checksum_md5`]: Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_md5`].
+    #[inline]
     pub fn set_checksum_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -544,15 +675,18 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_md5`] set so far.
+    #[inline]
     pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_md5
     }
     /// Sets [`UploadPartInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash64`].
+    #[inline]
     pub fn set_checksum_xxhash64(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -561,17 +695,20 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash64`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash64(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`UploadPartInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash3`].
+    #[inline]
     pub fn set_checksum_xxhash3(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -580,10 +717,12 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash3`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`UploadPartInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
+    #[inline]
     pub fn checksum_xxhash128(
         mut self,
         value: impl Into<::std::string::String>,
@@ -592,6 +731,7 @@ impl UploadPartFluentBuilder {
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash128`].
+    #[inline]
     pub fn set_checksum_xxhash128(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -600,17 +740,20 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash128`] set so far.
+    #[inline]
     pub fn get_checksum_xxhash128(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`UploadPartInput::key`]: Key of the object being uploaded.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -619,29 +762,35 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`UploadPartInput::part_number`]: Number of this part, from 1 to 10,000; it sets the part's position in the final object.
+    #[inline]
     pub fn part_number(mut self, value: i32) -> Self {
         self.input.part_number = Some(value);
         self
     }
     /// Replaces [`UploadPartInput::part_number`].
+    #[inline]
     pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`UploadPartInput::part_number`] set so far.
+    #[inline]
     pub fn get_part_number(&self) -> &::std::option::Option<i32> {
         &self.input.part_number
     }
     /// Sets [`UploadPartInput::upload_id`]: ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::upload_id`].
+    #[inline]
     pub fn set_upload_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -650,10 +799,12 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::upload_id`] set so far.
+    #[inline]
     pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id
     }
     /// Sets [`UploadPartInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -662,6 +813,7 @@ impl UploadPartFluentBuilder {
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -670,17 +822,20 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`UploadPartInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -689,10 +844,12 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`UploadPartInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -701,6 +858,7 @@ impl UploadPartFluentBuilder {
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -709,17 +867,20 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`UploadPartInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`UploadPartInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -728,12 +889,14 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`UploadPartInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -742,6 +905,7 @@ impl UploadPartFluentBuilder {
         self
     }
     /// Replaces [`UploadPartInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -750,6 +914,7 @@ impl UploadPartFluentBuilder {
         self
     }
     /// The value of [`UploadPartInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
@@ -825,10 +990,10 @@ fn serialize(
     if let Some(value) = &input.checksum_crc32 {
         request.header("x-amz-checksum-crc32", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc32c {
+    if let Some(value) = &input.checksum_crc32_c {
         request.header("x-amz-checksum-crc32c", value.as_str())?;
     }
-    if let Some(value) = &input.checksum_crc64nvme {
+    if let Some(value) = &input.checksum_crc64_nvme {
         request.header("x-amz-checksum-crc64nvme", value.as_str())?;
     }
     if let Some(value) = &input.checksum_sha1 {
@@ -901,8 +1066,8 @@ fn deserialize(
         .map(crate::types::ServerSideEncryption::from);
     output.e_tag = response.header_string("etag")?;
     output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
     output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
     output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
     output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;

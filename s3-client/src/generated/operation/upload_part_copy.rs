@@ -224,6 +224,59 @@ impl ::std::fmt::Debug for UploadPartCopyOutput {
             .finish()
     }
 }
+impl UploadPartCopyOutput {
+    /// Version of the source object that was copied, if the source bucket is versioned.
+    #[inline]
+    pub fn copy_source_version_id(&self) -> ::std::option::Option<&str> {
+        self.copy_source_version_id.as_deref()
+    }
+    /// Details of the copied part, including its `ETag` and checksums.
+    #[inline]
+    pub fn copy_part_result(
+        &self,
+    ) -> ::std::option::Option<&crate::types::CopyPartResult> {
+        self.copy_part_result.as_ref()
+    }
+    /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
+    #[inline]
+    pub fn server_side_encryption(
+        &self,
+    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+        self.server_side_encryption.as_ref()
+    }
+    /// When SSE-C is in use, confirms the encryption algorithm applied.
+    #[inline]
+    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_algorithm.as_deref()
+    }
+    /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
+    #[inline]
+    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+        self.sse_customer_key_md5.as_deref()
+    }
+    /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
+    #[inline]
+    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+        self.ssekms_key_id.as_deref()
+    }
+    /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+        self.bucket_key_enabled
+    }
+    /// Set to `requester` when the requester was charged for this request.
+    #[inline]
+    pub fn request_charged(
+        &self,
+    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+        self.request_charged.as_ref()
+    }
+    /// Version ID associated with the upload's object, if one was assigned.
+    #[inline]
+    pub fn version_id(&self) -> ::std::option::Option<&str> {
+        self.version_id.as_deref()
+    }
+}
 /// The errors `UploadPartCopy` can return.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadPartCopyError {
@@ -283,11 +336,13 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Sets [`UploadPartCopyInput::bucket`]: Name of the destination bucket containing the multipart upload.
+    #[inline]
     pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::bucket`].
+    #[inline]
     pub fn set_bucket(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -296,10 +351,12 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::bucket`] set so far.
+    #[inline]
     pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.bucket
     }
     /// Sets [`UploadPartCopyInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
+    #[inline]
     pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.copy_source = Some(value.into());
         self
@@ -317,6 +374,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source`].
+    #[inline]
     pub fn set_copy_source(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -325,10 +383,12 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source`] set so far.
+    #[inline]
     pub fn get_copy_source(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_match`]: Copy only if the source object's `ETag` equals this value; otherwise the request fails with a precondition error.
+    #[inline]
     pub fn copy_source_if_match(
         mut self,
         value: impl Into<::std::string::String>,
@@ -337,6 +397,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_match`].
+    #[inline]
     pub fn set_copy_source_if_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -345,12 +406,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_match`] set so far.
+    #[inline]
     pub fn get_copy_source_if_match(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_if_match
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_modified_since`]: Copy only if the source object was modified after this time.
+    #[inline]
     pub fn copy_source_if_modified_since(
         mut self,
         value: crate::primitives::DateTime,
@@ -359,6 +422,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_modified_since`].
+    #[inline]
     pub fn set_copy_source_if_modified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -367,12 +431,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_modified_since`] set so far.
+    #[inline]
     pub fn get_copy_source_if_modified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.copy_source_if_modified_since
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_none_match`]: Copy only if the source object's `ETag` differs from this value.
+    #[inline]
     pub fn copy_source_if_none_match(
         mut self,
         value: impl Into<::std::string::String>,
@@ -381,6 +447,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_none_match`].
+    #[inline]
     pub fn set_copy_source_if_none_match(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -389,12 +456,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_none_match`] set so far.
+    #[inline]
     pub fn get_copy_source_if_none_match(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_if_none_match
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_unmodified_since`]: Copy only if the source object has not been modified since this time.
+    #[inline]
     pub fn copy_source_if_unmodified_since(
         mut self,
         value: crate::primitives::DateTime,
@@ -403,6 +472,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_unmodified_since`].
+    #[inline]
     pub fn set_copy_source_if_unmodified_since(
         mut self,
         value: ::std::option::Option<crate::primitives::DateTime>,
@@ -411,17 +481,20 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_unmodified_since`] set so far.
+    #[inline]
     pub fn get_copy_source_if_unmodified_since(
         &self,
     ) -> &::std::option::Option<crate::primitives::DateTime> {
         &self.input.copy_source_if_unmodified_since
     }
     /// Sets [`UploadPartCopyInput::copy_source_range`]: Byte range of the source to copy, as `bytes=first-last` with zero-based inclusive offsets; the whole source is copied when absent.
+    #[inline]
     pub fn copy_source_range(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.copy_source_range = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_range`].
+    #[inline]
     pub fn set_copy_source_range(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -430,17 +503,20 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_range`] set so far.
+    #[inline]
     pub fn get_copy_source_range(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_range
     }
     /// Sets [`UploadPartCopyInput::key`]: Key of the destination object being uploaded.
+    #[inline]
     pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::key`].
+    #[inline]
     pub fn set_key(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -449,29 +525,35 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::key`] set so far.
+    #[inline]
     pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.key
     }
     /// Sets [`UploadPartCopyInput::part_number`]: Number of the part to write, from 1 to 10,000.
+    #[inline]
     pub fn part_number(mut self, value: i32) -> Self {
         self.input.part_number = Some(value);
         self
     }
     /// Replaces [`UploadPartCopyInput::part_number`].
+    #[inline]
     pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`UploadPartCopyInput::part_number`] set so far.
+    #[inline]
     pub fn get_part_number(&self) -> &::std::option::Option<i32> {
         &self.input.part_number
     }
     /// Sets [`UploadPartCopyInput::upload_id`]: ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
+    #[inline]
     pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::upload_id`].
+    #[inline]
     pub fn set_upload_id(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -480,10 +562,12 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::upload_id`] set so far.
+    #[inline]
     pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
         &self.input.upload_id
     }
     /// Sets [`UploadPartCopyInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
+    #[inline]
     pub fn sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -492,6 +576,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_algorithm`].
+    #[inline]
     pub fn set_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -500,17 +585,20 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`UploadPartCopyInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_key`].
+    #[inline]
     pub fn set_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -519,10 +607,12 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_key`] set so far.
+    #[inline]
     pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -531,6 +621,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_key_md5`].
+    #[inline]
     pub fn set_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -539,12 +630,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_algorithm`]: Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
+    #[inline]
     pub fn copy_source_sse_customer_algorithm(
         mut self,
         value: impl Into<::std::string::String>,
@@ -553,6 +646,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_sse_customer_algorithm`].
+    #[inline]
     pub fn set_copy_source_sse_customer_algorithm(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -561,12 +655,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_algorithm`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_algorithm(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_algorithm
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
+    #[inline]
     pub fn copy_source_sse_customer_key(
         mut self,
         value: impl Into<::bytes::Bytes>,
@@ -575,6 +671,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_sse_customer_key`].
+    #[inline]
     pub fn set_copy_source_sse_customer_key(
         mut self,
         value: ::std::option::Option<::bytes::Bytes>,
@@ -583,12 +680,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_key`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_key(
         &self,
     ) -> &::std::option::Option<::bytes::Bytes> {
         &self.input.copy_source_sse_customer_key
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
+    #[inline]
     pub fn copy_source_sse_customer_key_md5(
         mut self,
         value: impl Into<::std::string::String>,
@@ -597,6 +696,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_sse_customer_key_md5`].
+    #[inline]
     pub fn set_copy_source_sse_customer_key_md5(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -605,17 +705,20 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_key_md5`] set so far.
+    #[inline]
     pub fn get_copy_source_sse_customer_key_md5(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.copy_source_sse_customer_key_md5
     }
     /// Sets [`UploadPartCopyInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
+    #[inline]
     pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
         self.input.request_payer = Some(value);
         self
     }
     /// Replaces [`UploadPartCopyInput::request_payer`].
+    #[inline]
     pub fn set_request_payer(
         mut self,
         value: ::std::option::Option<crate::types::RequestPayer>,
@@ -624,12 +727,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::request_payer`] set so far.
+    #[inline]
     pub fn get_request_payer(
         &self,
     ) -> &::std::option::Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`UploadPartCopyInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
+    #[inline]
     pub fn expected_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -638,6 +743,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::expected_bucket_owner`].
+    #[inline]
     pub fn set_expected_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -646,12 +752,14 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::expected_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`UploadPartCopyInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; the request fails with HTTP 403 if it belongs to another account.
+    #[inline]
     pub fn expected_source_bucket_owner(
         mut self,
         value: impl Into<::std::string::String>,
@@ -660,6 +768,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// Replaces [`UploadPartCopyInput::expected_source_bucket_owner`].
+    #[inline]
     pub fn set_expected_source_bucket_owner(
         mut self,
         value: ::std::option::Option<::std::string::String>,
@@ -668,6 +777,7 @@ impl UploadPartCopyFluentBuilder {
         self
     }
     /// The value of [`UploadPartCopyInput::expected_source_bucket_owner`] set so far.
+    #[inline]
     pub fn get_expected_source_bucket_owner(
         &self,
     ) -> &::std::option::Option<::std::string::String> {

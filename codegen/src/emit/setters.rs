@@ -1,0 +1,111 @@
+//! Builder methods for the members of a structure, shared by fluent builders, waiters and
+//! the builders of nested types.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{deprecated, first_sentence, ident, rust_type};
+use crate::ir::{Service, Structure, Type};
+
+/// A builder's methods for each member of `input`, kept in its field `holder`: one that
+/// sets (or, for lists and maps, adds to) the value, `set_` that replaces it, and `get_`.
+/// Fluent builders and waiters hold their input as `input`, builders of nested types
+/// their value as `inner`; `owner` is the path docs link the members to.
+pub fn setters(
+    input: &Structure,
+    svc: &Service,
+    holder: &TokenStream,
+    owner: &str,
+) -> Vec<TokenStream> {
+    input
+        .members
+        .iter()
+        .map(|m| {
+            let field = ident(&m.field);
+            let plain = m.field.trim_start_matches("r#");
+            let set = format_ident!("set_{}", plain);
+            let get = format_ident!("get_{}", plain);
+            let target = format!("[`{owner}::{plain}`]");
+            let summary = first_sentence(&m.docs);
+            let set_doc = format!(" Replaces {target}.");
+            let get_doc = format!(" The value of {target} set so far.");
+            let full = super::field_type(m, svc);
+            let dep = deprecated(&m.deprecated);
+            let (verb, params, body) = match &m.ty {
+                Type::List { item, .. } => {
+                    let item = rust_type(item, svc);
+                    (
+                        "Appends one item to",
+                        quote!(item: #item),
+                        quote!(self.#holder.#field.get_or_insert_with(::std::vec::Vec::new).push(item);),
+                    )
+                }
+                Type::Map => (
+                    "Adds one entry to",
+                    quote!(key: impl Into<::std::string::String>, value: impl Into<::std::string::String>),
+                    quote! {
+                        self.#holder.#field
+                            .get_or_insert_with(::std::collections::HashMap::new)
+                            .insert(key.into(), value.into());
+                    },
+                ),
+                Type::String => (
+                    "Sets",
+                    quote!(value: impl Into<::std::string::String>),
+                    quote!(self.#holder.#field = Some(value.into());),
+                ),
+                Type::Blob => (
+                    "Sets",
+                    quote!(value: impl Into<::bytes::Bytes>),
+                    quote!(self.#holder.#field = Some(value.into());),
+                ),
+                Type::Stream => (
+                    "Sets",
+                    quote!(value: crate::primitives::ByteStream),
+                    quote!(self.#holder.#field = value;),
+                ),
+                ty => {
+                    let t = rust_type(ty, svc);
+                    ("Sets", quote!(value: #t), quote!(self.#holder.#field = Some(value);))
+                }
+            };
+            let doc = format!(" {verb} {target}: {summary}");
+            let parts = m.copy_source.then(|| {
+                let from = format_ident!("{}_from", plain);
+                let from_doc = format!(
+                    " Sets {target} from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded."
+                );
+                quote! {
+                    #[doc = #from_doc]
+                    pub fn #from(mut self, bucket: &str, key: &str, version_id: ::std::option::Option<&str>) -> Self {
+                        self.#holder.#field = Some(crate::runtime::copy_source(bucket, key, version_id));
+                        self
+                    }
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                #dep
+                #[inline]
+                pub fn #field(mut self, #params) -> Self {
+                    #body
+                    self
+                }
+                #parts
+                #[doc = #set_doc]
+                #dep
+                #[inline]
+                pub fn #set(mut self, value: #full) -> Self {
+                    self.#holder.#field = value;
+                    self
+                }
+                #[doc = #get_doc]
+                #dep
+                #[inline]
+                pub fn #get(&self) -> &#full {
+                    &self.#holder.#field
+                }
+            }
+        })
+        .collect()
+}
