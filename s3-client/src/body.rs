@@ -261,6 +261,19 @@ impl ByteStream {
         StreamExt::next(self).await
     }
 
+    /// The next chunk, or `Ok(None)` at the end.
+    pub async fn try_next(&mut self) -> Result<Option<Bytes>, ByteStreamError> {
+        self.next().await.transpose()
+    }
+
+    /// The body as a [`tokio::io::AsyncBufRead`] (for `tokio::io::copy`, line readers...),
+    /// as aws-sdk-s3's `into_async_read`; a failure of the stream reads as an
+    /// `io::Error` holding the [`ByteStreamError`].
+    pub fn into_async_read(self) -> impl tokio::io::AsyncBufRead + Send + Unpin {
+        use futures_util::TryStreamExt;
+        tokio_util::io::StreamReader::new(Box::pin(self.map_err(std::io::Error::other)))
+    }
+
     /// Reads the whole body into memory.
     pub async fn collect(self) -> Result<Bytes, ByteStreamError> {
         if let Inner::Bytes(b) = self.inner {

@@ -133,3 +133,44 @@ fn member_names_are_boto3s() {
     assert_eq!(out.checksum_crc32_c(), Some("c"));
     assert_eq!(out.checksum_crc64_nvme(), Some("n"));
 }
+
+#[tokio::test]
+async fn bodies_read_as_aws_sdk_s3_reads_them() {
+    use tokio::io::AsyncBufReadExt;
+    let (_server, client) = setup("bodies").await;
+    let text = "first line\nsecond line\n".repeat(1000);
+    client
+        .put_object()
+        .bucket("bodies")
+        .key("lines.txt")
+        .body(ByteStream::from(text.clone()))
+        .send()
+        .await
+        .unwrap();
+    let get = || client.get_object().bucket("bodies").key("lines.txt").send();
+
+    // into_async_read(): a tokio AsyncBufRead, line by line.
+    let mut lines = get().await.unwrap().body.into_async_read().lines();
+    let mut count = 0;
+    while let Some(line) = lines.next_line().await.unwrap() {
+        assert!(line.ends_with(" line"), "{line}");
+        count += 1;
+        assert!(count <= 2000);
+    }
+    assert_eq!(count, 2000);
+
+    // try_next(): chunks until Ok(None).
+    let mut body = get().await.unwrap().body;
+    let mut total = 0;
+    while let Some(chunk) = body.try_next().await.unwrap() {
+        total += chunk.len();
+        assert!(total <= text.len());
+    }
+    assert_eq!(total, text.len());
+
+    // tokio::io::copy into a writer.
+    let mut reader = get().await.unwrap().body.into_async_read();
+    let mut out = Vec::new();
+    tokio::io::copy_buf(&mut reader, &mut out).await.unwrap();
+    assert_eq!(out, text.as_bytes());
+}
