@@ -337,6 +337,47 @@ impl<E> SdkError<E> {
     }
 }
 
+/// The status, code and message of an error, read the same way from every error type, as
+/// aws-sdk-s3's trait of this name reads them (`use s3_client::error::ProvideErrorMetadata`
+/// for `err.code()` on an [`SdkError`]).
+pub trait ProvideErrorMetadata {
+    /// What S3 said; empty for an error S3 did not send.
+    fn meta(&self) -> &ErrorMetadata;
+
+    /// The error code, e.g. `NoSuchKey`.
+    fn code(&self) -> Option<&str> {
+        self.meta().code()
+    }
+
+    /// The message S3 sent.
+    fn message(&self) -> Option<&str> {
+        self.meta().message()
+    }
+}
+
+/// The metadata of an error that S3 did not send (bad input, a failed connection).
+static NO_METADATA: ErrorMetadata = ErrorMetadata {
+    status: 0,
+    code: None,
+    message: None,
+    request_id: None,
+    extended_request_id: None,
+    bodiless: false,
+    extra: None,
+};
+
+impl<E> ProvideErrorMetadata for SdkError<E> {
+    fn meta(&self) -> &ErrorMetadata {
+        SdkError::meta(self).unwrap_or(&NO_METADATA)
+    }
+}
+
+impl<E> ProvideErrorMetadata for ServiceError<E> {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
 /// How a wait ended without success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaiterErrorKind {

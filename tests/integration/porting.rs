@@ -174,3 +174,28 @@ async fn bodies_read_as_aws_sdk_s3_reads_them() {
     tokio::io::copy_buf(&mut reader, &mut out).await.unwrap();
     assert_eq!(out, text.as_bytes());
 }
+
+#[tokio::test]
+async fn errors_read_through_provide_error_metadata() {
+    use s3_client::error::ProvideErrorMetadata;
+    let (_server, client) = setup("errs").await;
+    let err = client
+        .get_object()
+        .bucket("errs")
+        .key("missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("NoSuchKey"), "{err:?}");
+    let service = err.into_service_error().unwrap();
+    assert!(service.is_no_such_key());
+    assert_eq!(ProvideErrorMetadata::code(&service), Some("NoSuchKey"));
+
+    // An error S3 did not send has empty metadata.
+    let err = client.get_object().key("k").send().await.unwrap_err();
+    assert!(
+        matches!(err, s3_client::SdkError::Construction(_)),
+        "{err:?}"
+    );
+    assert_eq!((err.code(), err.message()), (None, None));
+}

@@ -129,6 +129,12 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
 
         impl ::std::error::Error for #error {}
 
+        impl crate::error::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                #error::meta(self)
+            }
+        }
+
         impl crate::runtime::OperationError for #error {
             fn from_service(
                 meta: crate::error::ErrorMetadata,

@@ -94,6 +94,11 @@ impl ::std::fmt::Display for AbortMultipartUploadError {
     }
 }
 impl ::std::error::Error for AbortMultipartUploadError {}
+impl crate::error::ProvideErrorMetadata for AbortMultipartUploadError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        AbortMultipartUploadError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for AbortMultipartUploadError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -393,6 +393,11 @@ impl ::std::fmt::Display for CompleteMultipartUploadError {
     }
 }
 impl ::std::error::Error for CompleteMultipartUploadError {}
+impl crate::error::ProvideErrorMetadata for CompleteMultipartUploadError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        CompleteMultipartUploadError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for CompleteMultipartUploadError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

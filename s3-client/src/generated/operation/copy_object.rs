@@ -494,6 +494,11 @@ impl ::std::fmt::Display for CopyObjectError {
     }
 }
 impl ::std::error::Error for CopyObjectError {}
+impl crate::error::ProvideErrorMetadata for CopyObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        CopyObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for CopyObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -123,6 +123,11 @@ impl ::std::fmt::Display for CreateBucketError {
     }
 }
 impl ::std::error::Error for CreateBucketError {}
+impl crate::error::ProvideErrorMetadata for CreateBucketError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        CreateBucketError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for CreateBucketError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

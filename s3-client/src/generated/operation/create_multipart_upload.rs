@@ -430,6 +430,11 @@ impl ::std::fmt::Display for CreateMultipartUploadError {
     }
 }
 impl ::std::error::Error for CreateMultipartUploadError {}
+impl crate::error::ProvideErrorMetadata for CreateMultipartUploadError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        CreateMultipartUploadError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for CreateMultipartUploadError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketError {
     }
 }
 impl ::std::error::Error for DeleteBucketError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -52,6 +52,11 @@ impl ::std::fmt::Display for DeleteBucketAnalyticsConfigurationError {
     }
 }
 impl ::std::error::Error for DeleteBucketAnalyticsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketAnalyticsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketAnalyticsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketAnalyticsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketCorsError {
     }
 }
 impl ::std::error::Error for DeleteBucketCorsError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketCorsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketCorsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketCorsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

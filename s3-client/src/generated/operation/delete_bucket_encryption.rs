@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketEncryptionError {
     }
 }
 impl ::std::error::Error for DeleteBucketEncryptionError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketEncryptionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketEncryptionError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketEncryptionError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

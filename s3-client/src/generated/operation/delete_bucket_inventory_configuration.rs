@@ -52,6 +52,11 @@ impl ::std::fmt::Display for DeleteBucketInventoryConfigurationError {
     }
 }
 impl ::std::error::Error for DeleteBucketInventoryConfigurationError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketInventoryConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketInventoryConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketInventoryConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

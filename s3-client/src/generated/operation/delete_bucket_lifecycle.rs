@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketLifecycleError {
     }
 }
 impl ::std::error::Error for DeleteBucketLifecycleError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketLifecycleError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketLifecycleError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketLifecycleError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -52,6 +52,11 @@ impl ::std::fmt::Display for DeleteBucketMetricsConfigurationError {
     }
 }
 impl ::std::error::Error for DeleteBucketMetricsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketMetricsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketMetricsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketMetricsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

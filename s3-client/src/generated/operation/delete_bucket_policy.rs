@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketPolicyError {
     }
 }
 impl ::std::error::Error for DeleteBucketPolicyError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketPolicyError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketPolicyError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketPolicyError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketReplicationError {
     }
 }
 impl ::std::error::Error for DeleteBucketReplicationError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketReplicationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketReplicationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketReplicationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

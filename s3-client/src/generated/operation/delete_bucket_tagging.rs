@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketTaggingError {
     }
 }
 impl ::std::error::Error for DeleteBucketTaggingError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -48,6 +48,11 @@ impl ::std::fmt::Display for DeleteBucketWebsiteError {
     }
 }
 impl ::std::error::Error for DeleteBucketWebsiteError {}
+impl crate::error::ProvideErrorMetadata for DeleteBucketWebsiteError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteBucketWebsiteError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteBucketWebsiteError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -113,6 +113,11 @@ impl ::std::fmt::Display for DeleteObjectError {
     }
 }
 impl ::std::error::Error for DeleteObjectError {}
+impl crate::error::ProvideErrorMetadata for DeleteObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

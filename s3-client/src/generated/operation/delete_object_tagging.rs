@@ -67,6 +67,11 @@ impl ::std::fmt::Display for DeleteObjectTaggingError {
     }
 }
 impl ::std::error::Error for DeleteObjectTaggingError {}
+impl crate::error::ProvideErrorMetadata for DeleteObjectTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteObjectTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteObjectTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -96,6 +96,11 @@ impl ::std::fmt::Display for DeleteObjectsError {
     }
 }
 impl ::std::error::Error for DeleteObjectsError {}
+impl crate::error::ProvideErrorMetadata for DeleteObjectsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        DeleteObjectsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for DeleteObjectsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

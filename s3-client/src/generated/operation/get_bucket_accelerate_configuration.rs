@@ -74,6 +74,11 @@ impl ::std::fmt::Display for GetBucketAccelerateConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketAccelerateConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketAccelerateConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketAccelerateConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketAccelerateConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -64,6 +64,11 @@ impl ::std::fmt::Display for GetBucketAclError {
     }
 }
 impl ::std::error::Error for GetBucketAclError {}
+impl crate::error::ProvideErrorMetadata for GetBucketAclError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketAclError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketAclError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

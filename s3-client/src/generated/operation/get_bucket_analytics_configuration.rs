@@ -67,6 +67,11 @@ impl ::std::fmt::Display for GetBucketAnalyticsConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketAnalyticsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketAnalyticsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketAnalyticsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketAnalyticsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -58,6 +58,11 @@ impl ::std::fmt::Display for GetBucketCorsError {
     }
 }
 impl ::std::error::Error for GetBucketCorsError {}
+impl crate::error::ProvideErrorMetadata for GetBucketCorsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketCorsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketCorsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -63,6 +63,11 @@ impl ::std::fmt::Display for GetBucketEncryptionError {
     }
 }
 impl ::std::error::Error for GetBucketEncryptionError {}
+impl crate::error::ProvideErrorMetadata for GetBucketEncryptionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketEncryptionError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketEncryptionError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -67,6 +67,11 @@ impl ::std::fmt::Display for GetBucketInventoryConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketInventoryConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketInventoryConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketInventoryConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketInventoryConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

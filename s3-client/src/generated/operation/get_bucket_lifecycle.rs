@@ -57,6 +57,11 @@ impl ::std::fmt::Display for GetBucketLifecycleError {
     }
 }
 impl ::std::error::Error for GetBucketLifecycleError {}
+impl crate::error::ProvideErrorMetadata for GetBucketLifecycleError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketLifecycleError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketLifecycleError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

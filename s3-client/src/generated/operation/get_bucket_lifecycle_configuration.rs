@@ -70,6 +70,11 @@ impl ::std::fmt::Display for GetBucketLifecycleConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketLifecycleConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketLifecycleConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketLifecycleConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketLifecycleConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

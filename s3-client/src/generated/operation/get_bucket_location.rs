@@ -63,6 +63,11 @@ impl ::std::fmt::Display for GetBucketLocationError {
     }
 }
 impl ::std::error::Error for GetBucketLocationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketLocationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketLocationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketLocationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

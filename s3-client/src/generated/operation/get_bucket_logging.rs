@@ -59,6 +59,11 @@ impl ::std::fmt::Display for GetBucketLoggingError {
     }
 }
 impl ::std::error::Error for GetBucketLoggingError {}
+impl crate::error::ProvideErrorMetadata for GetBucketLoggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketLoggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketLoggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

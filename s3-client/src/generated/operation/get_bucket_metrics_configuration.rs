@@ -65,6 +65,11 @@ impl ::std::fmt::Display for GetBucketMetricsConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketMetricsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketMetricsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketMetricsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketMetricsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

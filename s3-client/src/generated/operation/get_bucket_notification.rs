@@ -83,6 +83,11 @@ impl ::std::fmt::Display for GetBucketNotificationError {
     }
 }
 impl ::std::error::Error for GetBucketNotificationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketNotificationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketNotificationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketNotificationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -90,6 +90,11 @@ impl ::std::fmt::Display for GetBucketNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketNotificationConfigurationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketNotificationConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketNotificationConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketNotificationConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -59,6 +59,11 @@ impl ::std::fmt::Display for GetBucketPolicyError {
     }
 }
 impl ::std::error::Error for GetBucketPolicyError {}
+impl crate::error::ProvideErrorMetadata for GetBucketPolicyError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketPolicyError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketPolicyError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

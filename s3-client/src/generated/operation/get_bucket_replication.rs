@@ -63,6 +63,11 @@ impl ::std::fmt::Display for GetBucketReplicationError {
     }
 }
 impl ::std::error::Error for GetBucketReplicationError {}
+impl crate::error::ProvideErrorMetadata for GetBucketReplicationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketReplicationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketReplicationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -57,6 +57,11 @@ impl ::std::fmt::Display for GetBucketRequestPaymentError {
     }
 }
 impl ::std::error::Error for GetBucketRequestPaymentError {}
+impl crate::error::ProvideErrorMetadata for GetBucketRequestPaymentError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketRequestPaymentError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketRequestPaymentError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

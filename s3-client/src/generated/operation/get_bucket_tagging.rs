@@ -57,6 +57,11 @@ impl ::std::fmt::Display for GetBucketTaggingError {
     }
 }
 impl ::std::error::Error for GetBucketTaggingError {}
+impl crate::error::ProvideErrorMetadata for GetBucketTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -67,6 +67,11 @@ impl ::std::fmt::Display for GetBucketVersioningError {
     }
 }
 impl ::std::error::Error for GetBucketVersioningError {}
+impl crate::error::ProvideErrorMetadata for GetBucketVersioningError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketVersioningError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketVersioningError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -82,6 +82,11 @@ impl ::std::fmt::Display for GetBucketWebsiteError {
     }
 }
 impl ::std::error::Error for GetBucketWebsiteError {}
+impl crate::error::ProvideErrorMetadata for GetBucketWebsiteError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetBucketWebsiteError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetBucketWebsiteError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

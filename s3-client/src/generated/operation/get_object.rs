@@ -704,6 +704,11 @@ impl ::std::fmt::Display for GetObjectError {
     }
 }
 impl ::std::error::Error for GetObjectError {}
+impl crate::error::ProvideErrorMetadata for GetObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

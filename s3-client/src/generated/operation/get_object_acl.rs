@@ -94,6 +94,11 @@ impl ::std::fmt::Display for GetObjectAclError {
     }
 }
 impl ::std::error::Error for GetObjectAclError {}
+impl crate::error::ProvideErrorMetadata for GetObjectAclError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetObjectAclError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetObjectAclError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

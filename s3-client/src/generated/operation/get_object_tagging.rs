@@ -78,6 +78,11 @@ impl ::std::fmt::Display for GetObjectTaggingError {
     }
 }
 impl ::std::error::Error for GetObjectTaggingError {}
+impl crate::error::ProvideErrorMetadata for GetObjectTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetObjectTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetObjectTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -79,6 +79,11 @@ impl ::std::fmt::Display for GetObjectTorrentError {
     }
 }
 impl ::std::error::Error for GetObjectTorrentError {}
+impl crate::error::ProvideErrorMetadata for GetObjectTorrentError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        GetObjectTorrentError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for GetObjectTorrentError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

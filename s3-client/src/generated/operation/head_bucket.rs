@@ -104,6 +104,11 @@ impl ::std::fmt::Display for HeadBucketError {
     }
 }
 impl ::std::error::Error for HeadBucketError {}
+impl crate::error::ProvideErrorMetadata for HeadBucketError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        HeadBucketError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for HeadBucketError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

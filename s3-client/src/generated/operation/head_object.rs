@@ -696,6 +696,11 @@ impl ::std::fmt::Display for HeadObjectError {
     }
 }
 impl ::std::error::Error for HeadObjectError {}
+impl crate::error::ProvideErrorMetadata for HeadObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        HeadObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for HeadObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -86,6 +86,11 @@ impl ::std::fmt::Display for ListBucketAnalyticsConfigurationsError {
     }
 }
 impl ::std::error::Error for ListBucketAnalyticsConfigurationsError {}
+impl crate::error::ProvideErrorMetadata for ListBucketAnalyticsConfigurationsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListBucketAnalyticsConfigurationsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListBucketAnalyticsConfigurationsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

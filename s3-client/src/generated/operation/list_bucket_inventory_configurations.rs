@@ -86,6 +86,11 @@ impl ::std::fmt::Display for ListBucketInventoryConfigurationsError {
     }
 }
 impl ::std::error::Error for ListBucketInventoryConfigurationsError {}
+impl crate::error::ProvideErrorMetadata for ListBucketInventoryConfigurationsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListBucketInventoryConfigurationsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListBucketInventoryConfigurationsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

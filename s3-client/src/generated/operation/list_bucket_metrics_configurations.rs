@@ -84,6 +84,11 @@ impl ::std::fmt::Display for ListBucketMetricsConfigurationsError {
     }
 }
 impl ::std::error::Error for ListBucketMetricsConfigurationsError {}
+impl crate::error::ProvideErrorMetadata for ListBucketMetricsConfigurationsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListBucketMetricsConfigurationsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListBucketMetricsConfigurationsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

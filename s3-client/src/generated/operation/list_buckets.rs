@@ -86,6 +86,11 @@ impl ::std::fmt::Display for ListBucketsError {
     }
 }
 impl ::std::error::Error for ListBucketsError {}
+impl crate::error::ProvideErrorMetadata for ListBucketsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListBucketsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListBucketsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

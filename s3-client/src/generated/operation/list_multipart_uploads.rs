@@ -175,6 +175,11 @@ impl ::std::fmt::Display for ListMultipartUploadsError {
     }
 }
 impl ::std::error::Error for ListMultipartUploadsError {}
+impl crate::error::ProvideErrorMetadata for ListMultipartUploadsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListMultipartUploadsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListMultipartUploadsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

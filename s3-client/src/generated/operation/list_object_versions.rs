@@ -190,6 +190,11 @@ impl ::std::fmt::Display for ListObjectVersionsError {
     }
 }
 impl ::std::error::Error for ListObjectVersionsError {}
+impl crate::error::ProvideErrorMetadata for ListObjectVersionsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListObjectVersionsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListObjectVersionsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -170,6 +170,11 @@ impl ::std::fmt::Display for ListObjectsError {
     }
 }
 impl ::std::error::Error for ListObjectsError {}
+impl crate::error::ProvideErrorMetadata for ListObjectsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListObjectsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListObjectsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

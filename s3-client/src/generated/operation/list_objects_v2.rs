@@ -192,6 +192,11 @@ impl ::std::fmt::Display for ListObjectsV2Error {
     }
 }
 impl ::std::error::Error for ListObjectsV2Error {}
+impl crate::error::ProvideErrorMetadata for ListObjectsV2Error {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListObjectsV2Error::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListObjectsV2Error {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -243,6 +243,11 @@ impl ::std::fmt::Display for ListPartsError {
     }
 }
 impl ::std::error::Error for ListPartsError {}
+impl crate::error::ProvideErrorMetadata for ListPartsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        ListPartsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for ListPartsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

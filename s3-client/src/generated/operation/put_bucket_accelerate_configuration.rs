@@ -58,6 +58,11 @@ impl ::std::fmt::Display for PutBucketAccelerateConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketAccelerateConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketAccelerateConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketAccelerateConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketAccelerateConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

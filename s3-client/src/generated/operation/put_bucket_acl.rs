@@ -88,6 +88,11 @@ impl ::std::fmt::Display for PutBucketAclError {
     }
 }
 impl ::std::error::Error for PutBucketAclError {}
+impl crate::error::ProvideErrorMetadata for PutBucketAclError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketAclError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketAclError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -58,6 +58,11 @@ impl ::std::fmt::Display for PutBucketAnalyticsConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketAnalyticsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketAnalyticsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketAnalyticsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketAnalyticsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

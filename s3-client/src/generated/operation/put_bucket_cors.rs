@@ -62,6 +62,11 @@ impl ::std::fmt::Display for PutBucketCorsError {
     }
 }
 impl ::std::error::Error for PutBucketCorsError {}
+impl crate::error::ProvideErrorMetadata for PutBucketCorsError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketCorsError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketCorsError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

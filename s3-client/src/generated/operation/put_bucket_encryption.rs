@@ -63,6 +63,11 @@ impl ::std::fmt::Display for PutBucketEncryptionError {
     }
 }
 impl ::std::error::Error for PutBucketEncryptionError {}
+impl crate::error::ProvideErrorMetadata for PutBucketEncryptionError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketEncryptionError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketEncryptionError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -58,6 +58,11 @@ impl ::std::fmt::Display for PutBucketInventoryConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketInventoryConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketInventoryConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketInventoryConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketInventoryConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

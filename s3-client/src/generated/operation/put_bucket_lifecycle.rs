@@ -63,6 +63,11 @@ impl ::std::fmt::Display for PutBucketLifecycleError {
     }
 }
 impl ::std::error::Error for PutBucketLifecycleError {}
+impl crate::error::ProvideErrorMetadata for PutBucketLifecycleError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketLifecycleError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketLifecycleError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -79,6 +79,11 @@ impl ::std::fmt::Display for PutBucketLifecycleConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketLifecycleConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketLifecycleConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketLifecycleConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketLifecycleConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -61,6 +61,11 @@ impl ::std::fmt::Display for PutBucketLoggingError {
     }
 }
 impl ::std::error::Error for PutBucketLoggingError {}
+impl crate::error::ProvideErrorMetadata for PutBucketLoggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketLoggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketLoggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

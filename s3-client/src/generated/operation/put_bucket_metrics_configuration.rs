@@ -56,6 +56,11 @@ impl ::std::fmt::Display for PutBucketMetricsConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketMetricsConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketMetricsConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketMetricsConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketMetricsConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

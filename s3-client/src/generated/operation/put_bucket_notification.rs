@@ -63,6 +63,11 @@ impl ::std::fmt::Display for PutBucketNotificationError {
     }
 }
 impl ::std::error::Error for PutBucketNotificationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketNotificationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketNotificationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketNotificationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

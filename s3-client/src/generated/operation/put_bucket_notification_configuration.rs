@@ -58,6 +58,11 @@ impl ::std::fmt::Display for PutBucketNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketNotificationConfigurationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketNotificationConfigurationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketNotificationConfigurationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketNotificationConfigurationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -65,6 +65,11 @@ impl ::std::fmt::Display for PutBucketPolicyError {
     }
 }
 impl ::std::error::Error for PutBucketPolicyError {}
+impl crate::error::ProvideErrorMetadata for PutBucketPolicyError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketPolicyError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketPolicyError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

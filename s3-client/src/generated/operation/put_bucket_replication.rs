@@ -67,6 +67,11 @@ impl ::std::fmt::Display for PutBucketReplicationError {
     }
 }
 impl ::std::error::Error for PutBucketReplicationError {}
+impl crate::error::ProvideErrorMetadata for PutBucketReplicationError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketReplicationError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketReplicationError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -63,6 +63,11 @@ impl ::std::fmt::Display for PutBucketRequestPaymentError {
     }
 }
 impl ::std::error::Error for PutBucketRequestPaymentError {}
+impl crate::error::ProvideErrorMetadata for PutBucketRequestPaymentError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketRequestPaymentError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketRequestPaymentError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

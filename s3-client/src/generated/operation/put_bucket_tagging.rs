@@ -61,6 +61,11 @@ impl ::std::fmt::Display for PutBucketTaggingError {
     }
 }
 impl ::std::error::Error for PutBucketTaggingError {}
+impl crate::error::ProvideErrorMetadata for PutBucketTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -68,6 +68,11 @@ impl ::std::fmt::Display for PutBucketVersioningError {
     }
 }
 impl ::std::error::Error for PutBucketVersioningError {}
+impl crate::error::ProvideErrorMetadata for PutBucketVersioningError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketVersioningError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketVersioningError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

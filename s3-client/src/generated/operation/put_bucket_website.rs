@@ -61,6 +61,11 @@ impl ::std::fmt::Display for PutBucketWebsiteError {
     }
 }
 impl ::std::error::Error for PutBucketWebsiteError {}
+impl crate::error::ProvideErrorMetadata for PutBucketWebsiteError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutBucketWebsiteError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutBucketWebsiteError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -628,6 +628,11 @@ impl ::std::fmt::Display for PutObjectError {
     }
 }
 impl ::std::error::Error for PutObjectError {}
+impl crate::error::ProvideErrorMetadata for PutObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -120,6 +120,11 @@ impl ::std::fmt::Display for PutObjectAclError {
     }
 }
 impl ::std::error::Error for PutObjectAclError {}
+impl crate::error::ProvideErrorMetadata for PutObjectAclError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutObjectAclError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutObjectAclError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -84,6 +84,11 @@ impl ::std::fmt::Display for PutObjectTaggingError {
     }
 }
 impl ::std::error::Error for PutObjectTaggingError {}
+impl crate::error::ProvideErrorMetadata for PutObjectTaggingError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        PutObjectTaggingError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for PutObjectTaggingError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

@@ -97,6 +97,11 @@ impl ::std::fmt::Display for RestoreObjectError {
     }
 }
 impl ::std::error::Error for RestoreObjectError {}
+impl crate::error::ProvideErrorMetadata for RestoreObjectError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        RestoreObjectError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for RestoreObjectError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

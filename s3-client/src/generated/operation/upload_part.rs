@@ -400,6 +400,11 @@ impl ::std::fmt::Display for UploadPartError {
     }
 }
 impl ::std::error::Error for UploadPartError {}
+impl crate::error::ProvideErrorMetadata for UploadPartError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        UploadPartError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for UploadPartError {
     fn from_service(
         meta: crate::error::ErrorMetadata,

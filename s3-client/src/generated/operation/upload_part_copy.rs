@@ -297,6 +297,11 @@ impl ::std::fmt::Display for UploadPartCopyError {
     }
 }
 impl ::std::error::Error for UploadPartCopyError {}
+impl crate::error::ProvideErrorMetadata for UploadPartCopyError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        UploadPartCopyError::meta(self)
+    }
+}
 impl crate::runtime::OperationError for UploadPartCopyError {
     fn from_service(
         meta: crate::error::ErrorMetadata,
