@@ -40,3 +40,41 @@ pub async fn setup(bucket: &str) -> (LocalS3, Client) {
         .expect("create_bucket");
     (server, client)
 }
+
+/// What transfer-probe printed: `name=value` lines.
+pub struct ProbeReport(String);
+
+impl ProbeReport {
+    /// The number printed as `name=`.
+    pub fn value(&self, name: &str) -> u64 {
+        self.0
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {}", self.0))
+    }
+}
+
+/// Runs transfer-probe (a process of its own, so that only the client's memory counts)
+/// with `args`, for at most `limit`, and insists that it succeeds.
+pub async fn run_probe<I, S>(args: I, limit: std::time::Duration) -> ProbeReport
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<std::ffi::OsStr>,
+{
+    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_transfer-probe"))
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    let out = tokio::time::timeout(limit, run)
+        .await
+        .expect("the probe finishes")
+        .expect("the probe starts");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ProbeReport(stdout)
+}

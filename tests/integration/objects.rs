@@ -506,31 +506,17 @@ async fn large_objects_stream_without_buffering() {
             file.write_all(&chunk).unwrap();
         }
     }
-    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_transfer-probe"))
-        .args(["--stream", &server.endpoint(), "stream"])
-        .arg(&path)
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(600), run)
-        .await
-        .expect("the probe finishes")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let value = |name: &str| -> u64 {
-        stdout
-            .lines()
-            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or_else(|| panic!("no {name} in {stdout}"))
-    };
-    assert_eq!(value("bytes"), SIZE);
-    assert!(value("chunks") > 16, "{stdout}");
-    let peak = value("peak_rss_kib") * 1024;
+    let endpoint = server.endpoint();
+    let args = [
+        std::ffi::OsStr::new("--stream"),
+        endpoint.as_ref(),
+        "stream".as_ref(),
+        path.as_os_str(),
+    ];
+    let report = crate::run_probe(args, std::time::Duration::from_secs(600)).await;
+    assert_eq!(report.value("bytes"), SIZE);
+    assert!(report.value("chunks") > 16);
+    let peak = report.value("peak_rss_kib") * 1024;
     assert!(peak < SIZE / 4, "peak RSS {peak} bytes moving {SIZE} bytes");
     std::fs::remove_file(&path).unwrap();
 }

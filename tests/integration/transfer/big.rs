@@ -46,28 +46,19 @@ async fn a_gibibyte_round_trip_stays_within_its_memory_bound() {
     let (file, down) = (scratch.path("big.bin"), scratch.path("big.down"));
     write_big(&file, 128);
     let (part_size, concurrency) = (8 * MIB, 8u64);
-    let run = tokio::process::Command::new(env!("CARGO_BIN_EXE_transfer-probe"))
-        .args([&server.endpoint(), "big"])
-        .arg(&file)
-        .arg(&down)
-        .args([part_size.to_string(), concurrency.to_string()])
-        .kill_on_drop(true)
-        .output();
-    let out = tokio::time::timeout(std::time::Duration::from_secs(900), run)
+    let endpoint = server.endpoint();
+    let (part, conc) = (part_size.to_string(), concurrency.to_string());
+    let args = [
+        endpoint.as_ref(),
+        "big".as_ref(),
+        file.as_os_str(),
+        down.as_os_str(),
+        part.as_ref(),
+        conc.as_ref(),
+    ];
+    let peak_kib = crate::run_probe(args, std::time::Duration::from_secs(900))
         .await
-        .expect("the round trip finishes")
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let peak_kib: u64 = stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("peak_rss_kib="))
-        .and_then(|v| v.parse().ok())
-        .unwrap();
+        .value("peak_rss_kib");
     let bound = concurrency * part_size + 32 * MIB;
     assert!(
         peak_kib * 1024 < bound,
