@@ -76,6 +76,7 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
             pub mod operation;
             pub mod types;
             mod client;
+            pub(crate) mod errors;
             #service_doc
             pub const API_VERSION: &str = #api_version;
             /// The name requests are signed for (SigV4 service name).
@@ -83,6 +84,13 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
         },
     );
     put("client.rs".into(), emit::operations::client(&svc));
+    put("errors.rs".into(), {
+        let error = emit::operations::crate_error(&svc);
+        quote! {
+            #![doc = " The crate-level error, which every operation's error converts into."]
+            #error
+        }
+    });
 
     let mut types = Vec::new();
     for e in &svc.enums {
@@ -100,6 +108,17 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
         .iter()
         .filter(|s| s.role == Role::Shared)
         .map(|s| emit::types::builder(s, &svc));
+    let error_shapes = svc
+        .structures
+        .iter()
+        .filter(|s| s.role == Role::Error)
+        .map(|s| emit::ident(&s.rust_name));
+    types.push(quote! {
+        /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
+        pub mod error {
+            pub use super::{#(#error_shapes),*};
+        }
+    });
     types.push(quote! {
         /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
         pub mod builders {

@@ -42,6 +42,10 @@ pub struct Operation {
     /// Error structures the operation is documented to return.
     #[serde(default)]
     pub errors: Vec<String>,
+    /// Other error codes that one of `errors` stands for, code to error shape: a HEAD
+    /// request's 404 is `NotFound`, which is S3's `NoSuchKey` there.
+    #[serde(default)]
+    pub error_aliases: std::collections::BTreeMap<String, String>,
     /// Integrity checksum settings.
     #[serde(default)]
     pub checksum: Option<Checksum>,

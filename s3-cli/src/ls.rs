@@ -2,7 +2,6 @@
 //! with `--recursive` every key; sizes in bytes or `--human-readable`, and totals with
 //! `--summarize`. Times are UTC.
 
-use futures_util::TryStreamExt;
 use s3_client::primitives::{DateTime, DateTimeFormat};
 
 use crate::args::Command;

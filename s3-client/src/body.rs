@@ -275,7 +275,11 @@ impl ByteStream {
     }
 
     /// Reads the whole body into memory.
-    pub async fn collect(self) -> Result<Bytes, ByteStreamError> {
+    pub async fn collect(self) -> Result<AggregatedBytes, ByteStreamError> {
+        self.collect_bytes().await.map(AggregatedBytes)
+    }
+
+    async fn collect_bytes(self) -> Result<Bytes, ByteStreamError> {
         if let Inner::Bytes(b) = self.inner {
             return Ok(b.unwrap_or_default());
         }
@@ -294,6 +298,72 @@ impl ByteStream {
         use futures_util::TryStreamExt;
         let length = self.content_length();
         (Box::pin(self.map_err(|e| e.source)), length)
+    }
+}
+
+/// A whole body read into memory by [`ByteStream::collect`], as aws-sdk-s3's type of this
+/// name: `into_bytes()`, `to_vec()`, or the bytes themselves through `Deref`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AggregatedBytes(Bytes);
+
+impl AggregatedBytes {
+    /// The bytes, without copying them.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    /// A copy of the bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.0.to_vec()
+    }
+}
+
+impl std::ops::Deref for AggregatedBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl AsRef<[u8]> for AggregatedBytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<AggregatedBytes> for Bytes {
+    fn from(bytes: AggregatedBytes) -> Bytes {
+        bytes.0
+    }
+}
+
+impl PartialEq<[u8]> for AggregatedBytes {
+    fn eq(&self, other: &[u8]) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&[u8]> for AggregatedBytes {
+    fn eq(&self, other: &&[u8]) -> bool {
+        self.0 == *other
+    }
+}
+
+impl<const N: usize> PartialEq<&[u8; N]> for AggregatedBytes {
+    fn eq(&self, other: &&[u8; N]) -> bool {
+        self.0 == other[..]
+    }
+}
+
+impl PartialEq<Vec<u8>> for AggregatedBytes {
+    fn eq(&self, other: &Vec<u8>) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<Bytes> for AggregatedBytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        self.0 == other
     }
 }
 

@@ -18,9 +18,15 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client for `config`. Nothing is opened until the first request; root
+    /// A client for `config`: a [`Config`], or `&shared_config` as aws-sdk-s3's
+    /// `Client::new(&sdk_config)`. Nothing is opened until the first request; root
     /// certificates are read on the first HTTPS connection of the process.
-    pub fn new(config: Config) -> Self {
+    pub fn new(config: impl Into<Config>) -> Self {
+        Self::from_conf(config.into())
+    }
+
+    /// A client for `config`, as aws-sdk-s3's `Client::from_conf`.
+    pub fn from_conf(config: Config) -> Self {
         Client {
             handle: Arc::new(Handle::new(config, crate::generated::SIGNING_NAME)),
         }

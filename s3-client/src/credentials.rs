@@ -68,6 +68,9 @@ pub(crate) enum CredentialsSource {
     Provider(SharedCredentialsProvider, &'static str),
     /// The default chain.
     Chain(Box<ChainConfig>),
+    /// The configuration could not be read (a profile named but missing, a bad
+    /// setting): every request fails with this message.
+    Invalid(String),
 }
 
 impl CredentialsSource {
@@ -89,6 +92,7 @@ impl CredentialsSource {
             CredentialsSource::Chain(c) => {
                 format!("the default credential chain (profile `{}`)", c.profile)
             }
+            CredentialsSource::Invalid(why) => format!("none: {why}"),
         }
     }
 }

@@ -163,8 +163,9 @@ impl fmt::Display for DispatchError {
 }
 
 impl std::error::Error for DispatchError {
+    /// The cause under the transport failure, which Display already printed.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.source.as_ref())
+        self.source.source()
     }
 }
 
@@ -266,16 +267,89 @@ impl fmt::Display for ErrorMetadata {
     }
 }
 
-/// An error S3 returned, typed as the operation's error `E`, with its metadata.
+/// The HTTP response of an error S3 returned: status, headers and body, as aws-sdk-s3's
+/// `raw()` gives them.
+#[derive(Debug, Clone, Default)]
+pub struct RawResponse {
+    status: http::StatusCode,
+    headers: Headers,
+    body: bytes::Bytes,
+}
+
+impl RawResponse {
+    pub(crate) fn new(status: u16, headers: http::HeaderMap, body: bytes::Bytes) -> Self {
+        RawResponse {
+            status: http::StatusCode::from_u16(status).unwrap_or_default(),
+            headers: Headers(headers),
+            body,
+        }
+    }
+
+    /// The HTTP status (`raw().status().as_u16()`).
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &Headers {
+        &self.headers
+    }
+
+    /// The error document, as received (empty for a HEAD request).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+}
+
+/// Response headers, read by name as text (`headers().get("x-amz-request-id")`).
+#[derive(Debug, Clone, Default)]
+pub struct Headers(http::HeaderMap);
+
+impl Headers {
+    /// The first value of header `name` (any case), if it is present and text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Whether header `name` is present.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Every header as `(name, value)`, values that are not text left out.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+    }
+
+    /// How many header values there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// An error S3 returned, typed as the operation's error `E`, with its metadata and the
+/// HTTP response it came in.
 #[derive(Debug)]
 pub struct ServiceError<E> {
     err: E,
     meta: ErrorMetadata,
+    raw: Box<RawResponse>,
 }
 
 impl<E> ServiceError<E> {
-    pub(crate) fn new(err: E, meta: ErrorMetadata) -> Self {
-        ServiceError { err, meta }
+    pub(crate) fn new(err: E, meta: ErrorMetadata, raw: RawResponse) -> Self {
+        ServiceError {
+            err,
+            meta,
+            raw: Box::new(raw),
+        }
     }
 
     /// The typed error.
@@ -292,48 +366,181 @@ impl<E> ServiceError<E> {
     pub fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
+
+    /// The HTTP response: status, headers, body.
+    pub fn raw(&self) -> &RawResponse {
+        &self.raw
+    }
 }
 
-/// The error of every operation's `send()`.
-#[derive(Debug, thiserror::Error)]
+/// An error no variant of an operation's error enum names: a code its model does not
+/// list, or (from [`SdkError::into_service_error`]) a failure before S3 answered.
+#[derive(Debug, Clone)]
+pub struct Unhandled {
+    meta: ErrorMetadata,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Unhandled {
+    pub(crate) fn from_meta(meta: ErrorMetadata) -> Self {
+        Unhandled { meta, source: None }
+    }
+
+    /// What S3 said; empty when S3 did not answer.
+    pub fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+impl PartialEq for Unhandled {
+    fn eq(&self, other: &Self) -> bool {
+        self.meta == other.meta
+            && match (&self.source, &other.source) {
+                (None, None) => true,
+                (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.source {
+            Some(source) => fmt::Display::fmt(source, f),
+            None => fmt::Display::fmt(&self.meta, f),
+        }
+    }
+}
+
+impl std::error::Error for Unhandled {
+    /// The cause of the failure's own cause: Display already printed the failure.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref()?.source()
+    }
+}
+
+/// Makes an operation's error from a failure that is not one of its variants, as
+/// aws-smithy-types' trait of this name does; every operation error implements it.
+pub trait CreateUnhandledError {
+    /// The `Unhandled` variant for `source` (and what S3 said, if it answered).
+    fn create_unhandled_error(
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
+    ) -> Self;
+}
+
+impl CreateUnhandledError for Unhandled {
+    fn create_unhandled_error(
+        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
+    ) -> Self {
+        Unhandled {
+            meta: meta.unwrap_or_default(),
+            source: Some(source.into()),
+        }
+    }
+}
+
+/// The error of every operation's `send()`, with aws-sdk-s3's variant names.
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum SdkError<E> {
     /// The input was invalid; nothing was sent.
-    #[error("invalid request: {0}")]
-    Construction(#[source] BuildError),
-    /// The request could not be sent or the response not received.
-    #[error("dispatch failure: {0}")]
-    Dispatch(#[source] DispatchError),
+    ConstructionFailure(BuildError),
+    /// The request could not be sent or the response not received (timeouts included:
+    /// [`DispatchError::is_timeout`]).
+    DispatchFailure(DispatchError),
     /// A response arrived but could not be read.
-    #[error("{0}")]
-    Response(#[source] ResponseError),
+    ResponseError(ResponseError),
     /// S3 answered with an error.
-    #[error("service error: {}", .0.meta)]
-    Service(ServiceError<E>),
+    ServiceError(ServiceError<E>),
+}
+
+impl<E> fmt::Display for SdkError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SdkError::ConstructionFailure(e) => write!(f, "invalid request: {e}"),
+            SdkError::DispatchFailure(e) => write!(f, "dispatch failure: {e}"),
+            SdkError::ResponseError(e) => fmt::Display::fmt(e, f),
+            SdkError::ServiceError(e) => write!(f, "service error: {}", e.meta),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for SdkError<E> {
+    /// The cause of the failure Display printed, so each cause is printed once.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SdkError::ConstructionFailure(e) => e.source(),
+            SdkError::DispatchFailure(e) => e.source(),
+            SdkError::ResponseError(e) => e.source(),
+            SdkError::ServiceError(_) => None,
+        }
+    }
 }
 
 impl<E> SdkError<E> {
     /// The typed service error, if S3 returned one.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {
-            SdkError::Service(s) => Some(&s.err),
+            SdkError::ServiceError(s) => Some(&s.err),
             _ => None,
         }
     }
 
-    /// Takes the typed service error, if S3 returned one.
-    pub fn into_service_error(self) -> Option<E> {
-        match self {
-            SdkError::Service(s) => Some(s.err),
-            _ => None,
-        }
+    /// The operation's error: S3's typed error, or for a failure before S3 answered,
+    /// the `Unhandled` variant carrying that failure (as aws-sdk-s3 does).
+    pub fn into_service_error(self) -> E
+    where
+        E: CreateUnhandledError,
+    {
+        let source: Box<dyn std::error::Error + Send + Sync> = match self {
+            SdkError::ServiceError(s) => return s.err,
+            SdkError::ConstructionFailure(e) => Box::new(e),
+            SdkError::DispatchFailure(e) => Box::new(e),
+            SdkError::ResponseError(e) => Box::new(e),
+        };
+        E::create_unhandled_error(source, None)
     }
 
     /// Status, code, message and request ids, if S3 returned an error.
     pub fn meta(&self) -> Option<&ErrorMetadata> {
         match self {
-            SdkError::Service(s) => Some(&s.meta),
+            SdkError::ServiceError(s) => Some(&s.meta),
             _ => None,
         }
+    }
+
+    /// The HTTP response of an error S3 returned.
+    pub fn raw_response(&self) -> Option<&RawResponse> {
+        match self {
+            SdkError::ServiceError(s) => Some(&s.raw),
+            _ => None,
+        }
+    }
+}
+
+/// Prints an error and every cause under it on one line (`a: b: c`), as aws-sdk-s3's
+/// type of this name does: `println!("{}", DisplayErrorContext(&err))`.
+pub struct DisplayErrorContext<E>(pub E);
+
+impl<E: std::error::Error> fmt::Display for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut cause = self.0.source();
+        // Bounded: a cycle in a hand-written source() must not hang the caller.
+        for _ in 0..32 {
+            let Some(e) = cause else { break };
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
+}
+
+impl<E: std::error::Error> fmt::Debug for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self} ({:?})", self.0)
     }
 }
 

@@ -58,7 +58,7 @@ impl JsonError {
     pub(crate) fn call<E: std::error::Error + Send + Sync + 'static>(e: SdkError<E>) -> Self {
         JsonError::Call {
             meta: e.meta().cloned().map(Box::new),
-            construction: matches!(e, SdkError::Construction(_)),
+            construction: matches!(e, SdkError::ConstructionFailure(_)),
             source: Box::new(e),
         }
     }

@@ -24,7 +24,7 @@
 
 mod body;
 mod client;
-mod config;
+pub mod config;
 mod credentials;
 pub mod error;
 mod profile;
@@ -55,11 +55,17 @@ pub mod credentials_provider {
     };
 }
 pub use error::SdkError;
+pub use generated::errors::Error;
 pub use generated::{API_VERSION, operation, types};
+
+/// What paginators return: streams of pages and of items.
+pub mod pagination {
+    pub use crate::runtime::{ItemsPaginator, PaginationStream};
+}
 
 /// Values that are not specific to one operation: bodies and timestamps.
 pub mod primitives {
-    pub use crate::body::{ByteStream, ByteStreamError, FsBuilder, Length};
+    pub use crate::body::{AggregatedBytes, ByteStream, ByteStreamError, FsBuilder, Length};
     pub use aws_smithy_types::DateTime;
     pub use aws_smithy_types::date_time::Format as DateTimeFormat;
 }

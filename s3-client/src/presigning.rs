@@ -24,7 +24,7 @@ use crate::error::BuildError;
 use crate::runtime::signing;
 
 pub use crate::runtime::presign::{
-    MAX_EXPIRY, PresignedRequest, PresigningConfig, PresigningConfigError,
+    MAX_EXPIRY, PresignedRequest, PresigningConfig, PresigningConfigBuilder, PresigningConfigError,
 };
 
 /// One condition of a POST policy.

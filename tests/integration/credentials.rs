@@ -151,7 +151,7 @@ async fn no_credentials_is_an_error_listing_where_the_chain_looked() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     let text = err.to_string();
     for place in [
         "environment (AWS_ACCESS_KEY_ID not set)",

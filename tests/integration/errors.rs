@@ -24,7 +24,7 @@ async fn typed_service_errors() {
         .send()
         .await
         .unwrap_err();
-    let SdkError::Service(service) = &err else {
+    let SdkError::ServiceError(service) = &err else {
         panic!("expected a service error, got {err:?}")
     };
     assert!(service.err().is_no_such_key());
@@ -49,7 +49,7 @@ async fn typed_service_errors() {
         .send()
         .await
         .unwrap_err();
-    let typed = err.into_service_error().unwrap();
+    let typed = err.into_service_error();
     assert!(
         typed.is_bucket_already_owned_by_you() || typed.is_bucket_already_exists(),
         "{typed:?}"
@@ -89,7 +89,7 @@ async fn bad_input_fails_before_sending() {
             .build(),
     );
     let err = client.get_object().key("k").send().await.unwrap_err();
-    let SdkError::Construction(build) = &err else {
+    let SdkError::ConstructionFailure(build) = &err else {
         panic!("expected a construction error, got {err:?}")
     };
     assert_eq!(build.member_name(), Some("GetObjectInput.Bucket"));
@@ -109,7 +109,7 @@ async fn bad_input_fails_before_sending() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert!(
         err.to_string().contains("invalid bucket name \"bad/name\""),
         "{err}"
@@ -123,7 +123,7 @@ async fn bad_input_fails_before_sending() {
             .send()
             .await
             .unwrap_err();
-        assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+        assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
         assert!(err.to_string().contains("not `.` or `..`"), "{err}");
     }
 
@@ -136,7 +136,7 @@ async fn bad_input_fails_before_sending() {
         .send()
         .await
         .unwrap_err();
-    let SdkError::Construction(build) = &err else {
+    let SdkError::ConstructionFailure(build) = &err else {
         panic!("expected a construction error, got {err:?}")
     };
     assert_eq!(build.member_name(), Some("UploadPartInput.UploadId"));
@@ -151,7 +151,7 @@ async fn bad_input_fails_before_sending() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert!(err.to_string().contains("non-ASCII character"), "{err}");
 
     let err = client

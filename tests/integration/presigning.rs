@@ -17,7 +17,9 @@ fn minutes(n: u64) -> PresigningConfig {
 async fn send(p: &PresignedRequest, body: Option<Vec<u8>>) -> (u16, Vec<u8>) {
     let http = reqwest::Client::new();
     let method = reqwest::Method::from_bytes(p.method().as_bytes()).unwrap();
-    let mut request = http.request(method, p.uri()).headers(p.headers().clone());
+    let mut request = http
+        .request(method, p.uri())
+        .headers(p.header_map().clone());
     if let Some(body) = body {
         request = request.body(body);
     }
@@ -100,7 +102,7 @@ async fn presigned_urls_work_without_credentials() {
     let http = reqwest::Client::new();
     let answer = http
         .put(part.uri())
-        .headers(part.headers().clone())
+        .headers(part.header_map().clone())
         .body(b"only part".to_vec())
         .send()
         .await

@@ -53,7 +53,7 @@ async fn tls_trusts_extra_roots_and_nothing_it_should_not() {
         .send()
         .await
         .unwrap_err();
-    let SdkError::Dispatch(e) = &err else {
+    let SdkError::DispatchFailure(e) = &err else {
         panic!("{err:?}")
     };
     assert!(e.is_connect(), "{err}");
@@ -207,7 +207,7 @@ async fn aws_partitions_and_endpoint_variants_on_the_wire() {
             .build(),
     );
     let err = client.head_bucket().bucket("b").send().await.unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert!(
         err.to_string()
             .contains("FIPS endpoints are not available in aws-cn"),
@@ -274,7 +274,7 @@ async fn store_profiles_set_what_each_store_needs() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, SdkError::Construction(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert!(
         err.to_string()
             .contains("Cloudflare R2 does not implement GetBucketTagging"),

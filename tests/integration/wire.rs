@@ -262,7 +262,7 @@ async fn malformed_responses_are_errors_not_panics() {
         let server = recorder(vec![case.clone()]).await;
         let err = client_for(&server).list_buckets().send().await.unwrap_err();
         assert!(
-            matches!(err, SdkError::Response(_)),
+            matches!(err, SdkError::ResponseError(_)),
             "{case:?} gave {err:?}"
         );
     }
@@ -361,7 +361,7 @@ async fn conditional_gets_and_unmodeled_errors() {
     let err = client.delete_bucket().bucket("b").send().await.unwrap_err();
     let typed = err.as_service_error().unwrap();
     assert!(
-        matches!(typed, s3_client::operation::delete_bucket::DeleteBucketError::Unmodeled(m) if m.code() == Some("BucketNotEmpty") && m.status() == 409),
+        matches!(typed, s3_client::operation::delete_bucket::DeleteBucketError::Unhandled(u) if u.meta().code() == Some("BucketNotEmpty") && u.meta().status() == 409),
         "{typed:?}"
     );
     let requests = server.requests.lock().unwrap().clone();

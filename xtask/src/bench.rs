@@ -78,7 +78,9 @@ fn measure_output(cmd: &mut Command, log: &Path) -> Result<(Run, String), String
         .stderr(err)
         .spawn()
         .map_err(|e| format!("cannot start {what}: {e}"))?;
-    let (status, rss_kib) = wait_with_rusage(child.id())?;
+    let Usage {
+        status, rss_kib, ..
+    } = wait_with_rusage(child.id())?;
     let time = started.elapsed();
     if status != 0 {
         let log = std::fs::read_to_string(log).unwrap_or_default();
@@ -88,9 +90,17 @@ fn measure_output(cmd: &mut Command, log: &Path) -> Result<(Run, String), String
     Ok((Run { time, rss_kib }, printed))
 }
 
-/// Waits for the child `pid` and returns its exit status and peak RSS (KiB), from
-/// `wait4`, which reports the resources of that one process.
-fn wait_with_rusage(pid: u32) -> Result<(i32, u64), String> {
+/// What `wait4` reports of one finished child: exit status, peak RSS (KiB), and CPU time
+/// (user and system), its own and that of the children it waited for (a cargo build's
+/// rustc processes).
+pub(crate) struct Usage {
+    pub(crate) status: i32,
+    pub(crate) rss_kib: u64,
+    pub(crate) cpu: Duration,
+}
+
+/// Waits for the child `pid` and returns what it used.
+pub(crate) fn wait_with_rusage(pid: u32) -> Result<Usage, String> {
     let mut status = 0;
     // SAFETY: rusage is plain data that wait4 fills in; pid is our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -106,7 +116,14 @@ fn wait_with_rusage(pid: u32) -> Result<(i32, u64), String> {
     } else {
         -1
     };
-    Ok((code, usage.ru_maxrss.max(0) as u64))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    Ok(Usage {
+        status: code,
+        rss_kib: usage.ru_maxrss.max(0) as u64,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+    })
 }
 
 /// The best (fastest) of `n` runs of `make()`.

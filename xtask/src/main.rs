@@ -10,6 +10,7 @@
 //!   beside a plain signed stream and the AWS CLI, in one run, with a table of ratios.
 
 mod bench;
+mod build_cost;
 mod garage;
 mod moto;
 
@@ -92,6 +93,7 @@ fn main() -> ExitCode {
         }
         ["test", rest @ ..] => test(&root(), rest),
         ["bench", rest @ ..] => bench::run(&root(), rest),
+        ["build-cost", rest @ ..] => build_cost::run(&root(), rest),
         _ => usage(),
     }
 }
@@ -143,7 +145,7 @@ fn test(root: &Path, args: &[&str]) -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--repeat N]"
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--repeat N]\n       cargo xtask build-cost [--before REV]"
     );
     ExitCode::from(2)
 }

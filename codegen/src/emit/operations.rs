@@ -41,10 +41,15 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
     });
     let arms = errors.iter().map(|e| {
         let v = ident(&e.rust_name);
-        let code = &e.name;
+        let codes = std::iter::once(e.name.as_str()).chain(
+            op.error_aliases
+                .iter()
+                .filter(|(_, shape)| *shape == e.name)
+                .map(|(code, _)| code.as_str()),
+        );
         let reader = de::reader_fn(e);
         quote! {
-            Some(#code) => {
+            #(Some(#codes))|* => {
                 let mut error = crate::runtime::read_error(body, crate::types::#reader)?;
                 error.meta = meta;
                 Self::#v(error)
@@ -71,78 +76,231 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
         })
     });
     let docs = format!(" The errors `{}` can return.", op.name);
-    let is_fns = errors.iter().map(|e| {
-        let v = ident(&e.rust_name);
+    let is_fn = |code: &str, variant: &str, docs: String| {
+        let v = ident(variant);
         let is = format_ident!(
             "is_{}",
-            crate::ir::names::field(&e.name).trim_start_matches("r#")
+            crate::ir::names::field(code).trim_start_matches("r#")
         );
-        let d = format!(" Whether this is the `{}` error.", e.name);
         quote! {
-            #[doc = #d]
+            #[doc = #docs]
             pub fn #is(&self) -> bool {
                 matches!(self, Self::#v(_))
             }
         }
+    };
+    let is_fns = errors
+        .iter()
+        .map(|e| {
+            is_fn(
+                &e.name,
+                &e.rust_name,
+                format!(" Whether this is the `{}` error.", e.name),
+            )
+        })
+        .collect::<Vec<_>>();
+    let alias_fns = op.error_aliases.iter().filter_map(|(code, shape)| {
+        let e = errors.iter().find(|e| e.name == *shape)?;
+        Some(is_fn(
+            code,
+            &e.rust_name,
+            format!(
+                " Whether this is the `{code}` error, which `{}` reports as `{shape}`.",
+                op.name
+            ),
+        ))
     });
     let body_param = if errors.is_empty() {
         quote!(_body)
     } else {
         quote!(body)
     };
+    let unhandled = quote!(Self::Unhandled(crate::error::Unhandled::from_meta(meta)));
     let mapping = if errors.is_empty() {
-        quote!(Ok(Self::Unmodeled(meta)))
+        quote!(Ok(#unhandled))
     } else {
         quote! {
             Ok(match meta.code() {
                 #(#arms)*
                 #(#bodiless)*
-                _ => Self::Unmodeled(meta),
+                _ => #unhandled,
             })
         }
     };
+    let (display, source) = if errors.is_empty() {
+        (
+            quote!(let Self::Unhandled(e) = self; ::std::fmt::Display::fmt(e, f)),
+            quote!(let Self::Unhandled(e) = self; ::std::error::Error::source(e)),
+        )
+    } else {
+        (
+            quote!(match self {
+                Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                _ => ::std::fmt::Display::fmt(self.meta(), f),
+            }),
+            quote!(match self {
+                Self::Unhandled(e) => ::std::error::Error::source(e),
+                _ => None,
+            }),
+        )
+    };
     quote! {
-        #[doc = #docs]
+            #[doc = #docs]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #error {
+                #(#variants)*
+                #[doc = " An error this operation's model does not list (its code says which), or a"]
+                #[doc = " failure before S3 answered, from `SdkError::into_service_error`."]
+                Unhandled(crate::error::Unhandled),
+            }
+
+            impl #error {
+                /// The code, message and request ids S3 sent.
+                pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                    match self {
+                        #(#metas)*
+                        Self::Unhandled(e) => e.meta(),
+                    }
+                }
+                #(#is_fns)*
+                #(#alias_fns)*
+            }
+
+            impl ::std::fmt::Display for #error {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+    #display
+                }
+            }
+
+            impl ::std::error::Error for #error {
+                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    #source
+                }
+            }
+
+            impl crate::error::ProvideErrorMetadata for #error {
+                fn meta(&self) -> &crate::error::ErrorMetadata {
+                    #error::meta(self)
+                }
+            }
+
+            impl crate::error::CreateUnhandledError for #error {
+                fn create_unhandled_error(
+                    source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+                    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+                ) -> Self {
+                    Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
+                }
+            }
+
+            impl crate::runtime::OperationError for #error {
+                fn from_service(
+                    meta: crate::error::ErrorMetadata,
+                    #body_param: &[u8],
+                ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+                    #mapping
+                }
+            }
+        }
+}
+
+/// The crate-level error (`s3_client::Error`): every modeled error of every operation,
+/// and `Unhandled`, with a conversion from each operation's error and `SdkError`, so that
+/// `?` works in a function returning `Result<_, s3_client::Error>`.
+pub fn crate_error(svc: &Service) -> TokenStream {
+    let mut shapes: Vec<&Structure> = svc
+        .operations
+        .iter()
+        .flat_map(|op| op.errors.iter())
+        .filter_map(|e| svc.structure(e))
+        .collect();
+    shapes.sort_by(|a, b| a.name.cmp(&b.name));
+    shapes.dedup_by(|a, b| a.name == b.name);
+    let variants = shapes.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        let docs = doc(&e.docs);
+        quote!(#docs #v(crate::types::#v),)
+    });
+    let metas = shapes.iter().map(|e| {
+        let v = ident(&e.rust_name);
+        quote!(Self::#v(e) => &e.meta,)
+    });
+    let conversions = svc.operations.iter().map(|op| {
+        let names = OperationNames::of(op);
+        let module = ident(op.method.trim_start_matches("r#"));
+        let error = &names.error;
+        let arms = op.errors.iter().filter_map(|e| svc.structure(e)).map(|e| {
+            let v = ident(&e.rust_name);
+            quote!(#error::#v(e) => Error::#v(e),)
+        });
+        quote! {
+            impl From<crate::operation::#module::#error> for Error {
+                fn from(err: crate::operation::#module::#error) -> Self {
+                    use crate::operation::#module::#error;
+                    match err {
+                        #(#arms)*
+                        #error::Unhandled(e) => Error::Unhandled(e),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        /// Any error of any operation, for code that calls several of them and returns
+        /// one error type: every `SdkError<E>` and operation error converts into it.
         #[derive(Debug, Clone, PartialEq)]
-        pub enum #error {
+        #[non_exhaustive]
+        pub enum Error {
             #(#variants)*
-            #[doc = " An error this operation's model does not list; its code says which."]
-            Unmodeled(crate::error::ErrorMetadata),
+            /// An error no variant names, or a failure before S3 answered.
+            Unhandled(crate::error::Unhandled),
         }
 
-        impl #error {
-            /// The code, message and request ids S3 sent.
+        impl Error {
+            /// The code, message and request ids S3 sent (empty when it did not answer).
             pub fn meta(&self) -> &crate::error::ErrorMetadata {
                 match self {
                     #(#metas)*
-                    Self::Unmodeled(meta) => meta,
+                    Self::Unhandled(e) => e.meta(),
                 }
             }
-            #(#is_fns)*
         }
 
-        impl ::std::fmt::Display for #error {
+        impl ::std::fmt::Display for Error {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                ::std::fmt::Display::fmt(self.meta(), f)
+                match self {
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                    _ => ::std::fmt::Display::fmt(self.meta(), f),
+                }
             }
         }
 
-        impl ::std::error::Error for #error {}
+        impl ::std::error::Error for Error {
+            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    Self::Unhandled(e) => ::std::error::Error::source(e),
+                    _ => None,
+                }
+            }
+        }
 
-        impl crate::error::ProvideErrorMetadata for #error {
+        impl crate::error::ProvideErrorMetadata for Error {
             fn meta(&self) -> &crate::error::ErrorMetadata {
-                #error::meta(self)
+                Error::meta(self)
             }
         }
 
-        impl crate::runtime::OperationError for #error {
-            fn from_service(
-                meta: crate::error::ErrorMetadata,
-                #body_param: &[u8],
-            ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-                #mapping
+        impl<E> From<crate::error::SdkError<E>> for Error
+        where
+            E: crate::error::CreateUnhandledError + Into<Error>,
+        {
+            fn from(err: crate::error::SdkError<E>) -> Self {
+                err.into_service_error().into()
             }
         }
+
+        #(#conversions)*
     }
 }
 
@@ -452,7 +610,7 @@ fn paginator(
         let doc = format!(" The `{}` of every page, one by one.", field.trim_start_matches("r#"));
         quote! {
             #[doc = #doc]
-            pub fn #f(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::error::SdkError<#error>>> + Send + Unpin {
+            pub fn #f(self) -> crate::pagination::ItemsPaginator<::std::result::Result<#item, crate::error::SdkError<#error>>> {
                 crate::runtime::paginate_items(self.send(), |page| page.#f)
             }
         }
@@ -515,7 +673,7 @@ fn paginator(
             }
 
             /// The pages, one by one.
-            pub fn send(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#output_ty, crate::error::SdkError<#error>>> + Send + Unpin {
+            pub fn send(self) -> crate::pagination::PaginationStream<::std::result::Result<#output_ty, crate::error::SdkError<#error>>> {
                 let (client, config_override) = (self.client, self.config_override);
                 let fetch = move |input: #input_ty| {
                     let mut request = client.#method().set_input(input);
@@ -530,7 +688,7 @@ fn paginator(
             }
 
             #[doc = #main_doc]
-            pub fn items(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<#main_item, crate::error::SdkError<#error>>> + Send + Unpin {
+            pub fn items(self) -> crate::pagination::ItemsPaginator<::std::result::Result<#main_item, crate::error::SdkError<#error>>> {
                 self.#main()
             }
 
@@ -601,7 +759,7 @@ fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream,
         let mut output = crate::runtime::send(self.client.handle(), &SPEC, serialize(input), deserialize, self.config_override.as_ref()).await?;
         // Only what the server says it encoded is decoded (some stores ignore the request).
         if decode && output.#field.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
         }
         Ok(output)
     };

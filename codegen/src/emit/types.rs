@@ -74,6 +74,7 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
     }
     let debug = s.sensitive.then(|| sensitive_debug(s));
     let accessors = matches!(s.role, Role::Output | Role::Shared).then(|| accessors(s, svc));
+    let error_impls = (s.role == Role::Error).then(|| error_impls(s));
     // JSON with the model's member names, for `Client::invoke_json` and `s3api`.
     let serde = (s.role != Role::Error).then(|| {
         quote! {
@@ -94,6 +95,35 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
         }
         #debug
         #accessors
+        #error_impls
+    }
+}
+
+/// What an error shape is as an error: its metadata (code, message) read the aws-sdk-s3
+/// way, and `Display` as S3's code and message.
+fn error_impls(s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    quote! {
+        impl #name {
+            /// The message S3 sent.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                self.meta.message()
+            }
+        }
+
+        impl crate::error::ProvideErrorMetadata for #name {
+            fn meta(&self) -> &crate::error::ErrorMetadata {
+                &self.meta
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.meta, f)
+            }
+        }
+
+        impl ::std::error::Error for #name {}
     }
 }
 
@@ -142,6 +172,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #[doc = " A value this version of the crate does not know."]

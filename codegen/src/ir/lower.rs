@@ -218,6 +218,20 @@ impl Lowering<'_> {
             if errors.windows(2).any(|w| w[0] == w[1]) {
                 self.d.error(&place, "lists an error twice");
             }
+            for (code, target) in &op.error_aliases {
+                if !errors.contains(target) {
+                    self.d.error(
+                        &place,
+                        format!("error alias {code} names {target}, which is not in `errors`"),
+                    );
+                }
+                if errors.contains(code) {
+                    self.d.error(
+                        &place,
+                        format!("error alias {code} is itself listed in `errors`"),
+                    );
+                }
+            }
             ops.push((name.clone(), op, output, errors));
         }
 
@@ -573,9 +587,18 @@ impl Lowering<'_> {
                 .error(&place, "`copy_source` applies to string headers only");
         }
         let wire_name = m.name.clone().unwrap_or_else(|| name.to_string());
+        let field = names::field(name);
+        if names::RESERVED_LOCALS.contains(&field.as_str()) {
+            self.d.error(
+                &place,
+                format!(
+                    "the Rust field name `{field}` is one the generated readers use for themselves"
+                ),
+            );
+        }
         Some(Member {
             name: name.into(),
-            field: names::field(name),
+            field,
             ty,
             binding,
             wire_name,
@@ -824,6 +847,11 @@ impl Lowering<'_> {
             url_encoding,
             paginator,
             waiters,
+            error_aliases: op
+                .error_aliases
+                .iter()
+                .map(|(code, shape)| (code.clone(), shape.clone()))
+                .collect(),
             docs: op.docs.clone(),
             deprecated: deprecation(&op.deprecated),
         })

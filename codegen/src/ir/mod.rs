@@ -62,6 +62,8 @@ pub struct Operation {
     pub output: String,
     /// Error structures, sorted by name.
     pub errors: Vec<String>,
+    /// Other codes one of the errors stands for, as (code, error shape), sorted by code.
+    pub error_aliases: Vec<(String, String)>,
     /// An integrity header must be sent.
     pub checksum_required: bool,
     /// Header of the member choosing the request checksum algorithm, when the operation

@@ -118,6 +118,10 @@ pub fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Locals of the generated (de)serialisers, which read each member into a local named
+/// after its field: a member may not take one of these names.
+pub const RESERVED_LOCALS: [&str; 4] = ["reader", "element", "response", "text"];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 pub mod operation;
 pub mod types;
 mod client;
+pub(crate) mod errors;
 /// Generated from the Amazon S3 model (API version 2006-03-01).
 pub const API_VERSION: &str = "2006-03-01";
 /// The name requests are signed for (SigV4 service name).

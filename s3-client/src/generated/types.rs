@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 /// Chooses the file format of storage class analysis exports; only `CSV` is available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AnalyticsS3ExportFileFormat {
     /// `CSV`
     Csv,
@@ -50,6 +51,7 @@ impl ::std::fmt::Display for AnalyticsS3ExportFileFormat {
 crate::json::string_enum!(AnalyticsS3ExportFileFormat);
 /// Whether a copied object keeps the source object's annotations or leaves them out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AnnotationDirective {
     /// `COPY`
     Copy,
@@ -100,6 +102,7 @@ impl ::std::fmt::Display for AnnotationDirective {
 crate::json::string_enum!(AnnotationDirective);
 /// The S3 Intelligent-Tiering archive access tier an object currently resides in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ArchiveStatus {
     /// `ARCHIVE_ACCESS`
     ArchiveAccess,
@@ -150,6 +153,7 @@ impl ::std::fmt::Display for ArchiveStatus {
 crate::json::string_enum!(ArchiveStatus);
 /// Whether Transfer Acceleration is on (`Enabled`) or off (`Suspended`) for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketAccelerateStatus {
     /// `Enabled`
     Enabled,
@@ -200,6 +204,7 @@ impl ::std::fmt::Display for BucketAccelerateStatus {
 crate::json::string_enum!(BucketAccelerateStatus);
 /// Predefined access control list that can be applied to a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketCannedAcl {
     /// `private`
     Private,
@@ -258,6 +263,7 @@ impl ::std::fmt::Display for BucketCannedAcl {
 crate::json::string_enum!(BucketCannedAcl);
 /// Region identifier used to place a bucket; `us-east-1` is expressed by omitting the value, and `EU` is a legacy alias for `eu-west-1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketLocationConstraint {
     /// `af-south-1`
     AfSouth1,
@@ -491,6 +497,7 @@ impl ::std::fmt::Display for BucketLocationConstraint {
 crate::json::string_enum!(BucketLocationConstraint);
 /// The access a log delivery grant gives on access log objects: full control, read, or write.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketLogsPermission {
     /// `FULL_CONTROL`
     FullControl,
@@ -545,6 +552,7 @@ impl ::std::fmt::Display for BucketLogsPermission {
 crate::json::string_enum!(BucketLogsPermission);
 /// Namespace in which a bucket name must be unique: `global` across all accounts, or `account-regional` within one account and region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketNamespace {
     /// `account-regional`
     AccountRegional,
@@ -595,6 +603,7 @@ impl ::std::fmt::Display for BucketNamespace {
 crate::json::string_enum!(BucketNamespace);
 /// Kind of bucket; `Directory` is used for directory buckets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketType {
     /// `Directory`
     Directory,
@@ -641,6 +650,7 @@ impl ::std::fmt::Display for BucketType {
 crate::json::string_enum!(BucketType);
 /// Whether versioning of a bucket is `Enabled` or `Suspended`; a bucket that was never versioned has neither.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BucketVersioningStatus {
     /// `Enabled`
     Enabled,
@@ -691,6 +701,7 @@ impl ::std::fmt::Display for BucketVersioningStatus {
 crate::json::string_enum!(BucketVersioningStatus);
 /// Algorithm used to compute an object's data integrity checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChecksumAlgorithm {
     /// `CRC32`
     Crc32,
@@ -784,6 +795,7 @@ impl ::std::fmt::Display for ChecksumAlgorithm {
 crate::json::string_enum!(ChecksumAlgorithm);
 /// Whether S3 should include the object's stored checksums in the response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChecksumMode {
     /// `ENABLED`
     Enabled,
@@ -830,6 +842,7 @@ impl ::std::fmt::Display for ChecksumMode {
 crate::json::string_enum!(ChecksumMode);
 /// How an object checksum is computed: `FULL_OBJECT` over the whole content, or `COMPOSITE` from the checksums of individual parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ChecksumType {
     /// `COMPOSITE`
     Composite,
@@ -880,6 +893,7 @@ impl ::std::fmt::Display for ChecksumType {
 crate::json::string_enum!(ChecksumType);
 /// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CompressionType {
     /// `NONE`
     None,
@@ -934,6 +948,7 @@ impl ::std::fmt::Display for CompressionType {
 crate::json::string_enum!(CompressionType);
 /// How data in a directory bucket is stored: within a single Availability Zone or a single Local Zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DataRedundancy {
     /// `SingleAvailabilityZone`
     SingleAvailabilityZone,
@@ -984,6 +999,7 @@ impl ::std::fmt::Display for DataRedundancy {
 crate::json::string_enum!(DataRedundancy);
 /// Whether delete markers are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DeleteMarkerReplicationStatus {
     /// `Enabled`
     Enabled,
@@ -1034,6 +1050,7 @@ impl ::std::fmt::Display for DeleteMarkerReplicationStatus {
 crate::json::string_enum!(DeleteMarkerReplicationStatus);
 /// Encoding S3 applies to object keys in a response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EncodingType {
     /// `url`
     Url,
@@ -1080,6 +1097,7 @@ impl ::std::fmt::Display for EncodingType {
 crate::json::string_enum!(EncodingType);
 /// An encryption type that can be blocked for a bucket: `SSE-C` for customer-provided keys, or `NONE` for none.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum EncryptionType {
     /// `NONE`
     None,
@@ -1130,6 +1148,7 @@ impl ::std::fmt::Display for EncryptionType {
 crate::json::string_enum!(EncryptionType);
 /// Bucket event types that can trigger a notification. A value ending in `*` matches every event of its group, such as all the ways an object can be created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Event {
     /// `s3:ReducedRedundancyLostObject`
     S3ReducedRedundancyLostObject,
@@ -1356,6 +1375,7 @@ impl ::std::fmt::Display for Event {
 crate::json::string_enum!(Event);
 /// Whether objects that existed before a rule was created are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExistingObjectReplicationStatus {
     /// `Enabled`
     Enabled,
@@ -1406,6 +1426,7 @@ impl ::std::fmt::Display for ExistingObjectReplicationStatus {
 crate::json::string_enum!(ExistingObjectReplicationStatus);
 /// Chooses whether a lifecycle rule is in effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExpirationStatus {
     /// `Enabled`
     Enabled,
@@ -1456,6 +1477,7 @@ impl ::std::fmt::Display for ExpirationStatus {
 crate::json::string_enum!(ExpirationStatus);
 /// Chooses the query language of a select expression; only `SQL` exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ExpressionType {
     /// `SQL`
     Sql,
@@ -1502,6 +1524,7 @@ impl ::std::fmt::Display for ExpressionType {
 crate::json::string_enum!(ExpressionType);
 /// Chooses how the first line of a CSV file is treated: `USE` reads it as column names that queries can refer to, `IGNORE` skips it, and `NONE` treats it as data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FileHeaderInfo {
     /// `USE`
     Use,
@@ -1556,6 +1579,7 @@ impl ::std::fmt::Display for FileHeaderInfo {
 crate::json::string_enum!(FileHeaderInfo);
 /// Which end of the object key a filter rule matches: `prefix` or `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum FilterRuleName {
     /// `prefix`
     Prefix,
@@ -1606,6 +1630,7 @@ impl ::std::fmt::Display for FilterRuleName {
 crate::json::string_enum!(FilterRuleName);
 /// An archive access tier of the S3 Intelligent-Tiering storage class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntelligentTieringAccessTier {
     /// `ARCHIVE_ACCESS`
     ArchiveAccess,
@@ -1656,6 +1681,7 @@ impl ::std::fmt::Display for IntelligentTieringAccessTier {
 crate::json::string_enum!(IntelligentTieringAccessTier);
 /// Chooses the file format of inventory reports: `CSV`, Apache `ORC`, or Apache `Parquet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InventoryFormat {
     /// `CSV`
     Csv,
@@ -1710,6 +1736,7 @@ impl ::std::fmt::Display for InventoryFormat {
 crate::json::string_enum!(InventoryFormat);
 /// How often an inventory report is produced: `Daily` or `Weekly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InventoryFrequency {
     /// `Daily`
     Daily,
@@ -1760,6 +1787,7 @@ impl ::std::fmt::Display for InventoryFrequency {
 crate::json::string_enum!(InventoryFrequency);
 /// Which object versions an inventory report lists: `All` versions, or only the `Current` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InventoryIncludedObjectVersions {
     /// `All`
     All,
@@ -1810,6 +1838,7 @@ impl ::std::fmt::Display for InventoryIncludedObjectVersions {
 crate::json::string_enum!(InventoryIncludedObjectVersions);
 /// Chooses an extra per-object metadata column to add to an inventory report, such as size, storage class, encryption status, or Object Lock settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InventoryOptionalField {
     /// `Size`
     Size,
@@ -1948,6 +1977,7 @@ impl ::std::fmt::Display for InventoryOptionalField {
 crate::json::string_enum!(InventoryOptionalField);
 /// Chooses the layout of JSON input: `DOCUMENT` for a single document that may span lines, or `LINES` for one JSON object per line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum JsonType {
     /// `DOCUMENT`
     Document,
@@ -1998,6 +2028,7 @@ impl ::std::fmt::Display for JsonType {
 crate::json::string_enum!(JsonType);
 /// Kind of zone a directory bucket is placed in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum LocationType {
     /// `AvailabilityZone`
     AvailabilityZone,
@@ -2048,6 +2079,7 @@ impl ::std::fmt::Display for LocationType {
 crate::json::string_enum!(LocationType);
 /// Whether MFA delete should be turned on or off for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MfaDelete {
     /// `Enabled`
     Enabled,
@@ -2098,6 +2130,7 @@ impl ::std::fmt::Display for MfaDelete {
 crate::json::string_enum!(MfaDelete);
 /// Whether MFA delete is on for a bucket, as reported by `GetBucketVersioning`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MfaDeleteStatus {
     /// `Enabled`
     Enabled,
@@ -2148,6 +2181,7 @@ impl ::std::fmt::Display for MfaDeleteStatus {
 crate::json::string_enum!(MfaDeleteStatus);
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MetadataDirective {
     /// `COPY`
     Copy,
@@ -2198,6 +2232,7 @@ impl ::std::fmt::Display for MetadataDirective {
 crate::json::string_enum!(MetadataDirective);
 /// Whether replication metrics are on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MetricsStatus {
     /// `Enabled`
     Enabled,
@@ -2248,6 +2283,7 @@ impl ::std::fmt::Display for MetricsStatus {
 crate::json::string_enum!(MetricsStatus);
 /// Predefined access control list that can be applied to an object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectCannedAcl {
     /// `private`
     Private,
@@ -2326,6 +2362,7 @@ impl ::std::fmt::Display for ObjectCannedAcl {
 crate::json::string_enum!(ObjectCannedAcl);
 /// Whether an event-based Object Lock hold is on or off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectLockEventHold {
     /// `ON`
     On,
@@ -2376,6 +2413,7 @@ impl ::std::fmt::Display for ObjectLockEventHold {
 crate::json::string_enum!(ObjectLockEventHold);
 /// Whether an Object Lock legal hold is in effect; while `ON`, the object version cannot be deleted or overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectLockLegalHoldStatus {
     /// `ON`
     On,
@@ -2426,6 +2464,7 @@ impl ::std::fmt::Display for ObjectLockLegalHoldStatus {
 crate::json::string_enum!(ObjectLockLegalHoldStatus);
 /// Object Lock retention mode: `GOVERNANCE` can be bypassed by users with special permission, `COMPLIANCE` cannot be bypassed by anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectLockMode {
     /// `GOVERNANCE`
     Governance,
@@ -2476,6 +2515,7 @@ impl ::std::fmt::Display for ObjectLockMode {
 crate::json::string_enum!(ObjectLockMode);
 /// Controls who owns newly written objects and whether ACLs are honored: `BucketOwnerEnforced` disables ACLs, `BucketOwnerPreferred` gives ownership to the bucket owner when the `bucket-owner-full-control` ACL is used, and `ObjectWriter` leaves the uploading account as owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectOwnership {
     /// `BucketOwnerPreferred`
     BucketOwnerPreferred,
@@ -2530,6 +2570,7 @@ impl ::std::fmt::Display for ObjectOwnership {
 crate::json::string_enum!(ObjectOwnership);
 /// Storage class of an object as reported in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectStorageClass {
     /// `STANDARD`
     Standard,
@@ -2648,6 +2689,7 @@ impl ::std::fmt::Display for ObjectStorageClass {
 crate::json::string_enum!(ObjectStorageClass);
 /// Storage class of an object version as reported in a version listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ObjectVersionStorageClass {
     /// `STANDARD`
     Standard,
@@ -2694,6 +2736,7 @@ impl ::std::fmt::Display for ObjectVersionStorageClass {
 crate::json::string_enum!(ObjectVersionStorageClass);
 /// Additional object attribute that can be requested in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OptionalObjectAttributes {
     /// `RestoreStatus`
     RestoreStatus,
@@ -2740,6 +2783,7 @@ impl ::std::fmt::Display for OptionalObjectAttributes {
 crate::json::string_enum!(OptionalObjectAttributes);
 /// Which account should own replicas; the only choice is `Destination`, the owner of the destination bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OwnerOverride {
     /// `Destination`
     Destination,
@@ -2786,6 +2830,7 @@ impl ::std::fmt::Display for OwnerOverride {
 crate::json::string_enum!(OwnerOverride);
 /// Which date partitions access log keys: `EventTime` for when the requests were made, or `DeliveryTime` for when the log was written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PartitionDateSource {
     /// `EventTime`
     EventTime,
@@ -2836,6 +2881,7 @@ impl ::std::fmt::Display for PartitionDateSource {
 crate::json::string_enum!(PartitionDateSource);
 /// Who pays for requests and data transfer out of a bucket: the requester or the bucket owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Payer {
     /// `Requester`
     Requester,
@@ -2886,6 +2932,7 @@ impl ::std::fmt::Display for Payer {
 crate::json::string_enum!(Payer);
 /// Chooses the access an ACL grant gives: `READ` and `WRITE` apply to the data, `READ_ACP` and `WRITE_ACP` to the ACL itself, and `FULL_CONTROL` to all four.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Permission {
     /// `FULL_CONTROL`
     FullControl,
@@ -2948,6 +2995,7 @@ impl ::std::fmt::Display for Permission {
 crate::json::string_enum!(Permission);
 /// Whether a website redirect uses `http` or `https`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Protocol {
     /// `http`
     Http,
@@ -2998,6 +3046,7 @@ impl ::std::fmt::Display for Protocol {
 crate::json::string_enum!(Protocol);
 /// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum QuoteFields {
     /// `ALWAYS`
     Always,
@@ -3048,6 +3097,7 @@ impl ::std::fmt::Display for QuoteFields {
 crate::json::string_enum!(QuoteFields);
 /// Whether metadata changes to replicas are replicated back: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplicaModificationsStatus {
     /// `Enabled`
     Enabled,
@@ -3098,6 +3148,7 @@ impl ::std::fmt::Display for ReplicaModificationsStatus {
 crate::json::string_enum!(ReplicaModificationsStatus);
 /// Whether a replication rule is in effect: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplicationRuleStatus {
     /// `Enabled`
     Enabled,
@@ -3148,6 +3199,7 @@ impl ::std::fmt::Display for ReplicationRuleStatus {
 crate::json::string_enum!(ReplicationRuleStatus);
 /// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplicationStatus {
     /// `COMPLETE`
     Complete,
@@ -3210,6 +3262,7 @@ impl ::std::fmt::Display for ReplicationStatus {
 crate::json::string_enum!(ReplicationStatus);
 /// Whether S3 Replication Time Control is on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ReplicationTimeStatus {
     /// `Enabled`
     Enabled,
@@ -3260,6 +3313,7 @@ impl ::std::fmt::Display for ReplicationTimeStatus {
 crate::json::string_enum!(ReplicationTimeStatus);
 /// Indicates that the requester was charged for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RequestCharged {
     /// `requester`
     Requester,
@@ -3306,6 +3360,7 @@ impl ::std::fmt::Display for RequestCharged {
 crate::json::string_enum!(RequestCharged);
 /// Confirms that the requester agrees to pay for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RequestPayer {
     /// `requester`
     Requester,
@@ -3352,6 +3407,7 @@ impl ::std::fmt::Display for RequestPayer {
 crate::json::string_enum!(RequestPayer);
 /// What a restore request does instead of a plain restore; `SELECT` runs a query against the archived object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RestoreRequestType {
     /// `SELECT`
     Select,
@@ -3398,6 +3454,7 @@ impl ::std::fmt::Display for RestoreRequestType {
 crate::json::string_enum!(RestoreRequestType);
 /// Server-side encryption method used to protect stored data, such as `AES256` for S3-managed keys or `aws:kms` for KMS keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ServerSideEncryption {
     /// `AES256`
     Aes256,
@@ -3460,6 +3517,7 @@ impl ::std::fmt::Display for ServerSideEncryption {
 crate::json::string_enum!(ServerSideEncryption);
 /// Whether SSE-KMS encrypted objects are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SseKmsEncryptedObjectsStatus {
     /// `Enabled`
     Enabled,
@@ -3510,6 +3568,7 @@ impl ::std::fmt::Display for SseKmsEncryptedObjectsStatus {
 crate::json::string_enum!(SseKmsEncryptedObjectsStatus);
 /// Storage class that determines the cost, availability and retrieval characteristics of stored data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StorageClass {
     /// `STANDARD`
     Standard,
@@ -3628,6 +3687,7 @@ impl ::std::fmt::Display for StorageClass {
 crate::json::string_enum!(StorageClass);
 /// Chooses the layout version of storage class analysis export files; `V_1` is the only one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum StorageClassAnalysisSchemaVersion {
     /// `V_1`
     V1,
@@ -3674,6 +3734,7 @@ impl ::std::fmt::Display for StorageClassAnalysisSchemaVersion {
 crate::json::string_enum!(StorageClassAnalysisSchemaVersion);
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TaggingDirective {
     /// `COPY`
     Copy,
@@ -3724,6 +3785,7 @@ impl ::std::fmt::Display for TaggingDirective {
 crate::json::string_enum!(TaggingDirective);
 /// Chooses how quickly archived data is retrieved: `Expedited` in minutes, `Standard` in hours, or `Bulk`, the slowest and cheapest. `Expedited` is not available for Glacier Deep Archive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Tier {
     /// `Standard`
     Standard,
@@ -3778,6 +3840,7 @@ impl ::std::fmt::Display for Tier {
 crate::json::string_enum!(Tier);
 /// Chooses which small objects lifecycle rules skip by default: `all_storage_classes_128K` keeps objects under 128 KB from transitioning to any class, while `varies_by_storage_class` lets them move to the Glacier Flexible Retrieval and Glacier Deep Archive classes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransitionDefaultMinimumObjectSize {
     /// `varies_by_storage_class`
     VariesByStorageClass,
@@ -3828,6 +3891,7 @@ impl ::std::fmt::Display for TransitionDefaultMinimumObjectSize {
 crate::json::string_enum!(TransitionDefaultMinimumObjectSize);
 /// Chooses the storage class a lifecycle transition moves objects to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum TransitionStorageClass {
     /// `GLACIER`
     Glacier,
@@ -3901,6 +3965,7 @@ impl ::std::fmt::Display for TransitionStorageClass {
 crate::json::string_enum!(TransitionStorageClass);
 /// Chooses how a grantee is identified: `CanonicalUser` by canonical user ID, `AmazonCustomerByEmail` by email address, or `Group` by a predefined group URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Type {
     /// `CanonicalUser`
     CanonicalUser,
@@ -4311,12 +4376,46 @@ pub struct BucketAlreadyExists {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl BucketAlreadyExists {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for BucketAlreadyExists {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for BucketAlreadyExists {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for BucketAlreadyExists {}
 /// A bucket with this name already exists and is owned by you; in `us-east-1` S3 may report success instead for historical reasons.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl BucketAlreadyOwnedByYou {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for BucketAlreadyOwnedByYou {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for BucketAlreadyOwnedByYou {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for BucketAlreadyOwnedByYou {}
 /// Bucket type and redundancy settings for a directory bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5421,6 +5520,23 @@ pub struct EncryptionTypeMismatch {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl EncryptionTypeMismatch {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for EncryptionTypeMismatch {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for EncryptionTypeMismatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for EncryptionTypeMismatch {}
 /// An object that a DeleteObjects request could not delete, with the reason.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -5778,18 +5894,69 @@ pub struct InvalidObjectState {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl InvalidObjectState {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for InvalidObjectState {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for InvalidObjectState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for InvalidObjectState {}
 /// The request was malformed or combined parameters in a way S3 does not accept.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl InvalidRequest {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for InvalidRequest {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for InvalidRequest {}
 /// The write offset given for an append does not match the current size of the object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidWriteOffset {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl InvalidWriteOffset {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for InvalidWriteOffset {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for InvalidWriteOffset {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for InvalidWriteOffset {}
 /// An inventory configuration: which objects and fields to list, how often, and where to deliver the report.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -6704,18 +6871,69 @@ pub struct NoSuchBucket {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl NoSuchBucket {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for NoSuchBucket {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for NoSuchBucket {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for NoSuchBucket {}
 /// The requested key does not exist in the bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchKey {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl NoSuchKey {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for NoSuchKey {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for NoSuchKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for NoSuchKey {}
 /// Error returned when the given multipart upload does not exist, for example because it was already completed or aborted.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchUpload {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl NoSuchUpload {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for NoSuchUpload {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for NoSuchUpload {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for NoSuchUpload {}
 /// Permanently deletes noncurrent object versions a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -6785,6 +7003,29 @@ impl NoncurrentVersionTransition {
         self.newer_noncurrent_versions
     }
 }
+/// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NotFound {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: crate::error::ErrorMetadata,
+}
+impl NotFound {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for NotFound {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for NotFound {}
 /// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -7003,6 +7244,23 @@ pub struct ObjectAlreadyInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl ObjectAlreadyInActiveTierError {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for ObjectAlreadyInActiveTierError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for ObjectAlreadyInActiveTierError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for ObjectAlreadyInActiveTierError {}
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -7063,6 +7321,23 @@ pub struct ObjectNotInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl ObjectNotInActiveTierError {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for ObjectNotInActiveTierError {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for ObjectNotInActiveTierError {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for ObjectNotInActiveTierError {}
 /// One version of an object in a version listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -8672,6 +8947,23 @@ pub struct TooManyParts {
     /// The code, message and request ids S3 sent with the error.
     pub meta: crate::error::ErrorMetadata,
 }
+impl TooManyParts {
+    /// The message S3 sent.
+    pub fn message(&self) -> ::std::option::Option<&str> {
+        self.meta.message()
+    }
+}
+impl crate::error::ProvideErrorMetadata for TooManyParts {
+    fn meta(&self) -> &crate::error::ErrorMetadata {
+        &self.meta
+    }
+}
+impl ::std::fmt::Display for TooManyParts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+impl ::std::error::Error for TooManyParts {}
 /// Publishes messages for selected bucket events to an SNS topic. The topic's access policy must allow S3 to publish to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -8884,6 +9176,15 @@ impl WebsiteConfiguration {
     pub fn routing_rules(&self) -> &[crate::types::RoutingRule] {
         self.routing_rules.as_deref().unwrap_or_default()
     }
+}
+/// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
+pub mod error {
+    pub use super::{
+        BucketAlreadyExists, BucketAlreadyOwnedByYou, EncryptionTypeMismatch,
+        InvalidObjectState, InvalidRequest, InvalidWriteOffset, NoSuchBucket, NoSuchKey,
+        NoSuchUpload, NotFound, ObjectAlreadyInActiveTierError,
+        ObjectNotInActiveTierError, TooManyParts,
+    };
 }
 /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
 pub mod builders {
@@ -21898,6 +22199,17 @@ pub(crate) fn de_noncurrent_version_transition(
             }
             _ => reader.skip()?,
         }
+    }
+    Ok(value)
+}
+/// Reads [`NotFound`] from the XML element just entered.
+pub(crate) fn de_not_found(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> ::std::result::Result<NotFound, crate::error::ResponseError> {
+    #[allow(unused_mut)]
+    let mut value = NotFound::default();
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
     }
     Ok(value)
 }

@@ -20,7 +20,9 @@ use super::stall::{BodyError, Expired, GuardedBody, ReadError, StallRule, Upload
 use super::xml::is_complete_document;
 use super::{Handle, OperationSpec, OutputKind, Response};
 use crate::config::Config;
-use crate::error::{BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, ResponseError};
+use crate::error::{
+    BuildError, DispatchError, DispatchErrorKind, ErrorMetadata, RawResponse, ResponseError,
+};
 use crate::primitives::{ByteStream, ByteStreamError};
 
 /// Why an operation did not produce a response to deserialise.
@@ -31,7 +33,7 @@ pub(crate) enum Failure {
     Response(ResponseError),
     Service {
         meta: Box<ErrorMetadata>,
-        body: Bytes,
+        raw: Box<RawResponse>,
     },
 }
 
@@ -40,9 +42,9 @@ impl Failure {
     pub(crate) fn with_note(self, note: String) -> Failure {
         match self {
             Failure::Dispatch(e) => Failure::Dispatch(e.with_note(note)),
-            Failure::Service { mut meta, body } => {
+            Failure::Service { mut meta, raw } => {
                 meta.set_note(note);
-                Failure::Service { meta, body }
+                Failure::Service { meta, raw }
             }
             Failure::Response(e) => {
                 Failure::Response(ResponseError::new(format!("{} ({note})", e.message())))
@@ -388,7 +390,7 @@ impl Operation<'_> {
             kind,
             failure: Failure::Service {
                 meta: Box::new(meta),
-                body,
+                raw: Box::new(RawResponse::new(status, headers, body)),
             },
         }
     }

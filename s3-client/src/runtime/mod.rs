@@ -39,7 +39,7 @@ mod xml;
 
 pub use checksum::{ChecksumAlgorithm, RequestChecksum, ResponseChecksum};
 pub use handle::Handle;
-pub use paginate::{Pages, paginate, paginate_items};
+pub use paginate::{ItemsPaginator, Pages, PaginationStream, paginate, paginate_items};
 pub use request::Request;
 pub use response::Response;
 #[allow(
@@ -100,15 +100,18 @@ pub async fn send<O, E: OperationError>(
     deserialize: fn(Response) -> Result<O, ResponseError>,
     overrides: Option<&ConfigBuilder>,
 ) -> Result<O, SdkError<E>> {
-    let request = request.map_err(|e| SdkError::Construction(e.in_operation(spec.name)))?;
+    let request = request.map_err(|e| SdkError::ConstructionFailure(e.in_operation(spec.name)))?;
     match invoke::invoke(handle, spec, request, overrides).await {
-        Ok(response) => deserialize(response).map_err(SdkError::Response),
-        Err(Failure::Construction(e)) => Err(SdkError::Construction(e.in_operation(spec.name))),
-        Err(Failure::Dispatch(e)) => Err(SdkError::Dispatch(e)),
-        Err(Failure::Response(e)) => Err(SdkError::Response(e)),
-        Err(Failure::Service { meta, body }) => {
-            let err = E::from_service((*meta).clone(), &body).map_err(SdkError::Response)?;
-            Err(SdkError::Service(ServiceError::new(err, *meta)))
+        Ok(response) => deserialize(response).map_err(SdkError::ResponseError),
+        Err(Failure::Construction(e)) => {
+            Err(SdkError::ConstructionFailure(e.in_operation(spec.name)))
+        }
+        Err(Failure::Dispatch(e)) => Err(SdkError::DispatchFailure(e)),
+        Err(Failure::Response(e)) => Err(SdkError::ResponseError(e)),
+        Err(Failure::Service { meta, raw }) => {
+            let err =
+                E::from_service((*meta).clone(), raw.body()).map_err(SdkError::ResponseError)?;
+            Err(SdkError::ServiceError(ServiceError::new(err, *meta, *raw)))
         }
     }
 }

@@ -3,10 +3,13 @@
 //! server repeats itself.
 
 use std::collections::HashSet;
+use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 
 use crate::error::{ResponseError, SdkError};
 
@@ -29,13 +32,83 @@ struct State<I, F> {
     repeated: Option<String>,
 }
 
+/// The pages (or items) of a paginated operation, fetched one at a time as they are read:
+/// a `Stream`, with aws-sdk-s3's inherent `next().await`, `try_next()`, `collect()` and
+/// `try_collect()`, so that reading one needs no extra crate. Boxed, so that it can be
+/// used without pinning it first.
+pub struct PaginationStream<T>(Pin<Box<dyn Stream<Item = T> + Send>>);
+
+impl<T> PaginationStream<T> {
+    fn new(stream: impl Stream<Item = T> + Send + 'static) -> Self {
+        PaginationStream(Box::pin(stream))
+    }
+
+    /// The next page or item; `None` after the last.
+    pub async fn next(&mut self) -> Option<T> {
+        self.0.next().await
+    }
+
+    /// Every remaining page or item.
+    pub async fn collect<C: Default + Extend<T>>(self) -> C {
+        StreamExt::collect(self.0).await
+    }
+}
+
+impl<T, E> PaginationStream<Result<T, E>> {
+    /// The next page or item, or the error that ends the stream.
+    pub async fn try_next(&mut self) -> Result<Option<T>, E> {
+        self.0.next().await.transpose()
+    }
+
+    /// Every remaining page or item, or the first error.
+    pub async fn try_collect(mut self) -> Result<Vec<T>, E> {
+        let mut all = Vec::new();
+        while let Some(item) = self.try_next().await? {
+            all.push(item);
+        }
+        Ok(all)
+    }
+}
+
+impl<T> Stream for PaginationStream<T> {
+    type Item = T;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.0.as_mut().poll_next(cx)
+    }
+}
+
+impl<T> fmt::Debug for PaginationStream<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PaginationStream")
+    }
+}
+
+/// The items of every page, as aws-sdk-s3's items paginators: read it as a stream, or call
+/// `send()` for the [`PaginationStream`] aws-sdk-s3 code expects.
+#[derive(Debug)]
+pub struct ItemsPaginator<T>(PaginationStream<T>);
+
+impl<T> ItemsPaginator<T> {
+    /// The items, one by one.
+    pub fn send(self) -> PaginationStream<T> {
+        self.0
+    }
+}
+
+impl<T> Stream for ItemsPaginator<T> {
+    type Item = T;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        Pin::new(&mut self.0).poll_next(cx)
+    }
+}
+
 /// The pages of a paginated operation, starting with `first`, fetched one at a time as
-/// the stream is read. Boxed, so that callers can use it without pinning it first.
+/// the stream is read.
 pub fn paginate<I, O, E, F, Fut>(
     first: I,
     fetch: F,
     pages: Pages<I, O>,
-) -> impl Stream<Item = Result<O, SdkError<E>>> + Send + Unpin
+) -> PaginationStream<Result<O, SdkError<E>>>
 where
     I: Clone + Send + 'static,
     O: Send + 'static,
@@ -50,12 +123,12 @@ where
         remaining: pages.max_items,
         repeated: None,
     };
-    Box::pin(stream::unfold(state, move |mut st| async move {
+    PaginationStream::new(stream::unfold(state, move |mut st| async move {
         if let Some(token) = st.repeated.take() {
             let e = ResponseError::new(format!(
                 "paginator: the server sent the token {token} twice; stopping instead of looping forever"
             ));
-            return Some((Err(SdkError::Response(e)), st));
+            return Some((Err(SdkError::ResponseError(e)), st));
         }
         if st.remaining == Some(0) {
             return None;
@@ -83,19 +156,19 @@ where
 
 /// The items `take` finds in each page, one by one; an error ends the stream after it.
 pub fn paginate_items<O, T, E>(
-    pages: impl Stream<Item = Result<O, SdkError<E>>> + Send + Unpin,
+    pages: PaginationStream<Result<O, SdkError<E>>>,
     take: fn(O) -> Option<Vec<T>>,
-) -> impl Stream<Item = Result<T, SdkError<E>>> + Send + Unpin
+) -> ItemsPaginator<Result<T, SdkError<E>>>
 where
-    T: Send,
-    E: Send,
+    O: 'static,
+    T: Send + 'static,
+    E: Send + 'static,
 {
-    use futures_util::StreamExt;
-    pages.flat_map(move |page| {
+    ItemsPaginator(PaginationStream::new(pages.flat_map(move |page| {
         let items: Vec<Result<T, SdkError<E>>> = match page {
             Ok(page) => take(page).unwrap_or_default().into_iter().map(Ok).collect(),
             Err(e) => vec![Err(e)],
         };
         stream::iter(items)
-    })
+    })))
 }

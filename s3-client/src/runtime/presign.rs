@@ -12,11 +12,54 @@ use crate::error::BuildError;
 /// S3 accepts presigned requests valid for at most seven days.
 pub const MAX_EXPIRY: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
-/// An expiry outside what S3 accepts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("presigned requests expire between 1 second and 7 days ({max} s) after signing; got {got:?}", max = MAX_EXPIRY.as_secs())]
+/// An expiry outside what S3 accepts, or none given to the builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PresigningConfigError {
-    got: Duration,
+    got: Option<Duration>,
+}
+
+impl fmt::Display for PresigningConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let max = MAX_EXPIRY.as_secs();
+        match self.got {
+            Some(got) => write!(
+                f,
+                "presigned requests expire between 1 second and 7 days ({max} s) after signing; got {got:?}"
+            ),
+            None => f.write_str("a presigning config needs `expires_in` (1 second to 7 days)"),
+        }
+    }
+}
+
+impl std::error::Error for PresigningConfigError {}
+
+/// Builds a [`PresigningConfig`], as aws-sdk-s3's `PresigningConfig::builder()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PresigningConfigBuilder {
+    expires_in: Option<Duration>,
+    start_time: Option<SystemTime>,
+}
+
+impl PresigningConfigBuilder {
+    /// How long the request stays valid (required).
+    pub fn expires_in(mut self, expires_in: Duration) -> Self {
+        self.expires_in = Some(expires_in);
+        self
+    }
+
+    /// Signs as of `time` instead of now.
+    pub fn start_time(mut self, time: SystemTime) -> Self {
+        self.start_time = Some(time);
+        self
+    }
+
+    /// The config, or an error when the expiry is missing or out of range.
+    pub fn build(self) -> Result<PresigningConfig, PresigningConfigError> {
+        let expires_in = self.expires_in.ok_or(PresigningConfigError { got: None })?;
+        let mut config = PresigningConfig::expires_in(expires_in)?;
+        config.start_time = self.start_time;
+        Ok(config)
+    }
 }
 
 /// How long a presigned request stays valid, and from when.
@@ -30,12 +73,19 @@ impl PresigningConfig {
     /// Valid for `expires_in` from now: at least 1 second, at most 7 days.
     pub fn expires_in(expires_in: Duration) -> Result<Self, PresigningConfigError> {
         if expires_in < Duration::from_secs(1) || expires_in > MAX_EXPIRY {
-            return Err(PresigningConfigError { got: expires_in });
+            return Err(PresigningConfigError {
+                got: Some(expires_in),
+            });
         }
         Ok(PresigningConfig {
             expires_in,
             start_time: None,
         })
+    }
+
+    /// A builder, as aws-sdk-s3 has: `builder().expires_in(d).build()?`.
+    pub fn builder() -> PresigningConfigBuilder {
+        PresigningConfigBuilder::default()
     }
 
     /// Signs as of `time` instead of now (the validity counts from it).
@@ -72,8 +122,16 @@ impl PresignedRequest {
         &self.uri
     }
 
-    /// Headers the request was signed with; they must be sent as they are.
-    pub fn headers(&self) -> &HeaderMap {
+    /// Headers the request was signed with, as `(name, value)`; they must be sent as
+    /// they are.
+    pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+    }
+
+    /// The signed headers as an `http` header map, for HTTP clients that take one.
+    pub fn header_map(&self) -> &HeaderMap {
         &self.headers
     }
 }

@@ -146,13 +146,14 @@ mod tests {
     struct TestError;
 
     fn missing() -> Result<u8, SdkError<TestError>> {
-        Err(SdkError::Service(ServiceError::new(
+        Err(SdkError::ServiceError(ServiceError::new(
             TestError,
             ErrorMetadata {
                 status: 404,
                 code: Some("NotFound".into()),
                 ..Default::default()
             },
+            Default::default(),
         )))
     }
 
@@ -209,12 +210,13 @@ mod tests {
             || {
                 n += 1;
                 async {
-                    Err::<u8, _>(SdkError::Service(ServiceError::new(
+                    Err::<u8, _>(SdkError::ServiceError(ServiceError::new(
                         TestError,
                         ErrorMetadata {
                             status: 403,
                             ..Default::default()
                         },
+                        Default::default(),
                     )))
                 }
             },
@@ -230,7 +232,7 @@ mod tests {
         let err = wait(
             limits(10),
             || async {
-                Err::<u8, _>(SdkError::<TestError>::Response(
+                Err::<u8, _>(SdkError::<TestError>::ResponseError(
                     crate::error::ResponseError::new("garbled"),
                 ))
             },

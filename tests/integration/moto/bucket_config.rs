@@ -38,7 +38,7 @@ const KMS_KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd
 /// Asserts that `result` failed with the S3 error `code` and HTTP status 404.
 fn assert_not_found<T: Debug, E: Debug>(result: Result<T, SdkError<E>>, code: &str) {
     let err = result.expect_err("the configuration must be gone");
-    let SdkError::Service(service) = &err else {
+    let SdkError::ServiceError(service) = &err else {
         panic!("expected a service error {code}, got {err:?}")
     };
     assert_eq!(service.meta().code(), Some(code), "{err:?}");

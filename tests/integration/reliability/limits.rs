@@ -33,7 +33,7 @@ async fn a_buffered_answer_over_the_limit_is_refused() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(err, SdkError::Response(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
     assert!(
         err.to_string()
             .contains("larger than the 67108864-byte limit"),

@@ -27,7 +27,10 @@ async fn child(case: &str, target: &str) {
         // The tunnel opens, then TLS cannot start with a server that is no TLS server.
         "connect" => {
             let err = result.unwrap_err();
-            assert!(matches!(err, s3_client::SdkError::Dispatch(_)), "{err:?}");
+            assert!(
+                matches!(err, s3_client::SdkError::DispatchFailure(_)),
+                "{err:?}"
+            );
         }
         other => panic!("unknown case {other}"),
     }

@@ -133,7 +133,7 @@ async fn a_redirect_elsewhere_is_an_error_and_nothing_goes_there() {
             .send()
             .await
             .unwrap_err();
-        let SdkError::Service(e) = &err else {
+        let SdkError::ServiceError(e) = &err else {
             panic!("expected a service error, got {err:?}")
         };
         assert_eq!(e.meta().code(), Some(code));

@@ -387,7 +387,7 @@ async fn an_empty_or_cut_off_200_where_xml_is_due_is_retried() {
     let empty = serve(|_, _| Plan::reply(ok("200 OK", &[], b"   "))).await;
     let client = client_with(&empty.endpoint, no_backoff);
     let err = complete_upload(&client).send().await.unwrap_err();
-    assert!(matches!(err, SdkError::Response(_)), "{err:?}");
+    assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
     assert!(
         err.to_string()
             .contains("an empty body where an XML document was due"),

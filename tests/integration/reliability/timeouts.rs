@@ -24,7 +24,7 @@ async fn a_server_that_never_answers_times_out_each_attempt() {
         .send()
         .await
         .unwrap_err();
-    let SdkError::Dispatch(e) = &err else {
+    let SdkError::DispatchFailure(e) = &err else {
         panic!("expected a dispatch error, got {err:?}")
     };
     assert_eq!(e.kind(), DispatchErrorKind::Timeout);
@@ -147,7 +147,7 @@ async fn an_upload_the_server_stops_reading_fails_with_a_stall() {
         .send()
         .await
         .unwrap_err();
-    let SdkError::Dispatch(e) = &err else {
+    let SdkError::DispatchFailure(e) = &err else {
         panic!("expected a dispatch error, got {err:?}")
     };
     assert_eq!(e.kind(), DispatchErrorKind::Stalled);
@@ -254,7 +254,7 @@ async fn connecting_is_bounded_by_the_connect_timeout() {
     });
     let start = Instant::now();
     let err = client.head_bucket().bucket("b").send().await.unwrap_err();
-    let SdkError::Dispatch(e) = &err else {
+    let SdkError::DispatchFailure(e) = &err else {
         panic!("expected a dispatch error, got {err:?}")
     };
     assert_eq!(e.kind(), DispatchErrorKind::ConnectTimeout, "{err}");

@@ -69,18 +69,20 @@ impl AbortMultipartUploadOutput {
 }
 /// The errors `AbortMultipartUpload` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AbortMultipartUploadError {
     /// Error returned when the given multipart upload does not exist, for example because it was already completed or aborted.
     NoSuchUpload(crate::types::NoSuchUpload),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl AbortMultipartUploadError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::NoSuchUpload(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `NoSuchUpload` error.
@@ -90,13 +92,31 @@ impl AbortMultipartUploadError {
 }
 impl ::std::fmt::Display for AbortMultipartUploadError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for AbortMultipartUploadError {}
+impl ::std::error::Error for AbortMultipartUploadError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for AbortMultipartUploadError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         AbortMultipartUploadError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for AbortMultipartUploadError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for AbortMultipartUploadError {
@@ -117,7 +137,7 @@ impl crate::runtime::OperationError for AbortMultipartUploadError {
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
                     Self::NoSuchUpload(crate::types::NoSuchUpload { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

@@ -469,18 +469,20 @@ impl CopyObjectOutput {
 }
 /// The errors `CopyObject` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CopyObjectError {
     /// The source object of a copy is archived and must be restored before it can be copied.
     ObjectNotInActiveTierError(crate::types::ObjectNotInActiveTierError),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl CopyObjectError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::ObjectNotInActiveTierError(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `ObjectNotInActiveTierError` error.
@@ -490,13 +492,31 @@ impl CopyObjectError {
 }
 impl ::std::fmt::Display for CopyObjectError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for CopyObjectError {}
+impl ::std::error::Error for CopyObjectError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for CopyObjectError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         CopyObjectError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for CopyObjectError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CopyObjectError {
@@ -519,7 +539,7 @@ impl crate::runtime::OperationError for CopyObjectError {
                         meta,
                     })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

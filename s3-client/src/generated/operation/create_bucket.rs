@@ -91,13 +91,15 @@ impl CreateBucketOutput {
 }
 /// The errors `CreateBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateBucketError {
     /// The requested bucket name is already taken by another account; choose a different name.
     BucketAlreadyExists(crate::types::BucketAlreadyExists),
     /// A bucket with this name already exists and is owned by you; in `us-east-1` S3 may report success instead for historical reasons.
     BucketAlreadyOwnedByYou(crate::types::BucketAlreadyOwnedByYou),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl CreateBucketError {
     /// The code, message and request ids S3 sent.
@@ -105,7 +107,7 @@ impl CreateBucketError {
         match self {
             Self::BucketAlreadyExists(e) => &e.meta,
             Self::BucketAlreadyOwnedByYou(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `BucketAlreadyExists` error.
@@ -119,13 +121,31 @@ impl CreateBucketError {
 }
 impl ::std::fmt::Display for CreateBucketError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for CreateBucketError {}
+impl ::std::error::Error for CreateBucketError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for CreateBucketError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         CreateBucketError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for CreateBucketError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CreateBucketError {
@@ -151,7 +171,7 @@ impl crate::runtime::OperationError for CreateBucketError {
                     error.meta = meta;
                     Self::BucketAlreadyOwnedByYou(error)
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

@@ -56,27 +56,43 @@ impl GetBucketAccelerateConfigurationOutput {
 }
 /// The errors `GetBucketAccelerateConfiguration` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBucketAccelerateConfigurationError {
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl GetBucketAccelerateConfigurationError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
 }
 impl ::std::fmt::Display for GetBucketAccelerateConfigurationError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        let Self::Unhandled(e) = self;
+        ::std::fmt::Display::fmt(e, f)
     }
 }
-impl ::std::error::Error for GetBucketAccelerateConfigurationError {}
+impl ::std::error::Error for GetBucketAccelerateConfigurationError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        let Self::Unhandled(e) = self;
+        ::std::error::Error::source(e)
+    }
+}
 impl crate::error::ProvideErrorMetadata for GetBucketAccelerateConfigurationError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         GetBucketAccelerateConfigurationError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for GetBucketAccelerateConfigurationError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketAccelerateConfigurationError {
@@ -84,7 +100,7 @@ impl crate::runtime::OperationError for GetBucketAccelerateConfigurationError {
         meta: crate::error::ErrorMetadata,
         _body: &[u8],
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-        Ok(Self::Unmodeled(meta))
+        Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
 /// Builds and sends a `GetBucketAccelerateConfiguration` request; made by [`crate::Client::get_bucket_accelerate_configuration`].

@@ -672,13 +672,15 @@ impl GetObjectOutput {
 }
 /// The errors `GetObject` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetObjectError {
     /// The object is archived and cannot be read until it has been restored.
     InvalidObjectState(crate::types::InvalidObjectState),
     /// The requested key does not exist in the bucket.
     NoSuchKey(crate::types::NoSuchKey),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl GetObjectError {
     /// The code, message and request ids S3 sent.
@@ -686,7 +688,7 @@ impl GetObjectError {
         match self {
             Self::InvalidObjectState(e) => &e.meta,
             Self::NoSuchKey(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `InvalidObjectState` error.
@@ -700,13 +702,31 @@ impl GetObjectError {
 }
 impl ::std::fmt::Display for GetObjectError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for GetObjectError {}
+impl ::std::error::Error for GetObjectError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for GetObjectError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         GetObjectError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for GetObjectError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetObjectError {
@@ -741,7 +761,7 @@ impl crate::runtime::OperationError for GetObjectError {
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
                     Self::NoSuchKey(crate::types::NoSuchKey { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

@@ -79,34 +79,58 @@ impl HeadBucketOutput {
 }
 /// The errors `HeadBucket` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HeadBucketError {
-    /// The specified bucket does not exist.
-    NoSuchBucket(crate::types::NoSuchBucket),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.
+    NotFound(crate::types::NotFound),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl HeadBucketError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::NoSuchBucket(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::NotFound(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
-    /// Whether this is the `NoSuchBucket` error.
+    /// Whether this is the `NotFound` error.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound(_))
+    }
+    /// Whether this is the `NoSuchBucket` error, which `HeadBucket` reports as `NotFound`.
     pub fn is_no_such_bucket(&self) -> bool {
-        matches!(self, Self::NoSuchBucket(_))
+        matches!(self, Self::NotFound(_))
     }
 }
 impl ::std::fmt::Display for HeadBucketError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for HeadBucketError {}
+impl ::std::error::Error for HeadBucketError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for HeadBucketError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         HeadBucketError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for HeadBucketError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for HeadBucketError {
@@ -116,18 +140,18 @@ impl crate::runtime::OperationError for HeadBucketError {
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
         Ok(
             match meta.code() {
-                Some("NoSuchBucket") => {
+                Some("NotFound") | Some("NoSuchBucket") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_bucket,
+                        crate::types::de_not_found,
                     )?;
                     error.meta = meta;
-                    Self::NoSuchBucket(error)
+                    Self::NotFound(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchBucket(crate::types::NoSuchBucket { meta })
+                    Self::NotFound(crate::types::NotFound { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

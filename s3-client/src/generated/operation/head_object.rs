@@ -671,34 +671,58 @@ impl HeadObjectOutput {
 }
 /// The errors `HeadObject` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum HeadObjectError {
-    /// The requested key does not exist in the bucket.
-    NoSuchKey(crate::types::NoSuchKey),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.
+    NotFound(crate::types::NotFound),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl HeadObjectError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::NoSuchKey(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::NotFound(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
-    /// Whether this is the `NoSuchKey` error.
+    /// Whether this is the `NotFound` error.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound(_))
+    }
+    /// Whether this is the `NoSuchKey` error, which `HeadObject` reports as `NotFound`.
     pub fn is_no_such_key(&self) -> bool {
-        matches!(self, Self::NoSuchKey(_))
+        matches!(self, Self::NotFound(_))
     }
 }
 impl ::std::fmt::Display for HeadObjectError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for HeadObjectError {}
+impl ::std::error::Error for HeadObjectError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for HeadObjectError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         HeadObjectError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for HeadObjectError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for HeadObjectError {
@@ -708,18 +732,18 @@ impl crate::runtime::OperationError for HeadObjectError {
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
         Ok(
             match meta.code() {
-                Some("NoSuchKey") => {
+                Some("NotFound") | Some("NoSuchKey") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_key,
+                        crate::types::de_not_found,
                     )?;
                     error.meta = meta;
-                    Self::NoSuchKey(error)
+                    Self::NotFound(error)
                 }
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
-                    Self::NoSuchKey(crate::types::NoSuchKey { meta })
+                    Self::NotFound(crate::types::NotFound { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

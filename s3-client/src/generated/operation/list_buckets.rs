@@ -68,27 +68,43 @@ impl ListBucketsOutput {
 }
 /// The errors `ListBuckets` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListBucketsError {
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListBucketsError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
 }
 impl ::std::fmt::Display for ListBucketsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        let Self::Unhandled(e) = self;
+        ::std::fmt::Display::fmt(e, f)
     }
 }
-impl ::std::error::Error for ListBucketsError {}
+impl ::std::error::Error for ListBucketsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        let Self::Unhandled(e) = self;
+        ::std::error::Error::source(e)
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListBucketsError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListBucketsError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListBucketsError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListBucketsError {
@@ -96,7 +112,7 @@ impl crate::runtime::OperationError for ListBucketsError {
         meta: crate::error::ErrorMetadata,
         _body: &[u8],
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-        Ok(Self::Unmodeled(meta))
+        Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
 /// Builds and sends a `ListBuckets` request; made by [`crate::Client::list_buckets`].
@@ -310,12 +326,12 @@ impl ListBucketsPaginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
             ListBucketsOutput,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send + Unpin {
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListBucketsInput| {
             let mut request = client.list_buckets().set_input(input);
@@ -335,23 +351,23 @@ impl ListBucketsPaginator {
     /// The `buckets` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Bucket,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send + Unpin {
+    > {
         self.buckets()
     }
     /// The `buckets` of every page, one by one.
     pub fn buckets(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Bucket,
             crate::error::SdkError<ListBucketsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.buckets)
     }
 }

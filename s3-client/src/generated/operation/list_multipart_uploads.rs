@@ -157,27 +157,43 @@ impl ListMultipartUploadsOutput {
 }
 /// The errors `ListMultipartUploads` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMultipartUploadsError {
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListMultipartUploadsError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
 }
 impl ::std::fmt::Display for ListMultipartUploadsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        let Self::Unhandled(e) = self;
+        ::std::fmt::Display::fmt(e, f)
     }
 }
-impl ::std::error::Error for ListMultipartUploadsError {}
+impl ::std::error::Error for ListMultipartUploadsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        let Self::Unhandled(e) = self;
+        ::std::error::Error::source(e)
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListMultipartUploadsError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListMultipartUploadsError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListMultipartUploadsError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListMultipartUploadsError {
@@ -185,7 +201,7 @@ impl crate::runtime::OperationError for ListMultipartUploadsError {
         meta: crate::error::ErrorMetadata,
         _body: &[u8],
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-        Ok(Self::Unmodeled(meta))
+        Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
 /// Builds and sends a `ListMultipartUploads` request; made by [`crate::Client::list_multipart_uploads`].
@@ -523,12 +539,12 @@ impl ListMultipartUploadsPaginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
             ListMultipartUploadsOutput,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send + Unpin {
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListMultipartUploadsInput| {
             let mut request = client.list_multipart_uploads().set_input(input);
@@ -548,34 +564,34 @@ impl ListMultipartUploadsPaginator {
     /// The `uploads` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::MultipartUpload,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send + Unpin {
+    > {
         self.uploads()
     }
     /// The `uploads` of every page, one by one.
     pub fn uploads(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::MultipartUpload,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.uploads)
     }
     /// The `common_prefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::CommonPrefix,
             crate::error::SdkError<ListMultipartUploadsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

@@ -172,27 +172,43 @@ impl ListObjectVersionsOutput {
 }
 /// The errors `ListObjectVersions` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListObjectVersionsError {
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListObjectVersionsError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
 }
 impl ::std::fmt::Display for ListObjectVersionsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        let Self::Unhandled(e) = self;
+        ::std::fmt::Display::fmt(e, f)
     }
 }
-impl ::std::error::Error for ListObjectVersionsError {}
+impl ::std::error::Error for ListObjectVersionsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        let Self::Unhandled(e) = self;
+        ::std::error::Error::source(e)
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListObjectVersionsError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListObjectVersionsError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListObjectVersionsError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectVersionsError {
@@ -200,7 +216,7 @@ impl crate::runtime::OperationError for ListObjectVersionsError {
         meta: crate::error::ErrorMetadata,
         _body: &[u8],
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-        Ok(Self::Unmodeled(meta))
+        Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
 /// Builds and sends a `ListObjectVersions` request; made by [`crate::Client::list_object_versions`].
@@ -492,7 +508,7 @@ impl ListObjectVersionsFluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -611,12 +627,12 @@ impl ListObjectVersionsPaginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
             ListObjectVersionsOutput,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send + Unpin {
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectVersionsInput| {
             let mut request = client.list_object_versions().set_input(input);
@@ -636,45 +652,45 @@ impl ListObjectVersionsPaginator {
     /// The `versions` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::ObjectVersion,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send + Unpin {
+    > {
         self.versions()
     }
     /// The `versions` of every page, one by one.
     pub fn versions(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::ObjectVersion,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.versions)
     }
     /// The `delete_markers` of every page, one by one.
     pub fn delete_markers(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::DeleteMarkerEntry,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.delete_markers)
     }
     /// The `common_prefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectVersionsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

@@ -145,18 +145,20 @@ impl ListObjectsOutput {
 }
 /// The errors `ListObjects` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListObjectsError {
     /// The specified bucket does not exist.
     NoSuchBucket(crate::types::NoSuchBucket),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListObjectsError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::NoSuchBucket(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `NoSuchBucket` error.
@@ -166,13 +168,31 @@ impl ListObjectsError {
 }
 impl ::std::fmt::Display for ListObjectsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for ListObjectsError {}
+impl ::std::error::Error for ListObjectsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListObjectsError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListObjectsError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListObjectsError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectsError {
@@ -193,7 +213,7 @@ impl crate::runtime::OperationError for ListObjectsError {
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
                     Self::NoSuchBucket(crate::types::NoSuchBucket { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }
@@ -465,7 +485,7 @@ impl ListObjectsFluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -577,12 +597,12 @@ impl ListObjectsPaginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
             ListObjectsOutput,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send + Unpin {
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsInput| {
             let mut request = client.list_objects().set_input(input);
@@ -602,34 +622,34 @@ impl ListObjectsPaginator {
     /// The `contents` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Object,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send + Unpin {
+    > {
         self.contents()
     }
     /// The `contents` of every page, one by one.
     pub fn contents(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Object,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
     /// The `common_prefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectsError>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

@@ -167,18 +167,20 @@ impl ListObjectsV2Output {
 }
 /// The errors `ListObjectsV2` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListObjectsV2Error {
     /// The specified bucket does not exist.
     NoSuchBucket(crate::types::NoSuchBucket),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListObjectsV2Error {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::NoSuchBucket(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `NoSuchBucket` error.
@@ -188,13 +190,31 @@ impl ListObjectsV2Error {
 }
 impl ::std::fmt::Display for ListObjectsV2Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for ListObjectsV2Error {}
+impl ::std::error::Error for ListObjectsV2Error {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListObjectsV2Error {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListObjectsV2Error::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListObjectsV2Error {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectsV2Error {
@@ -215,7 +235,7 @@ impl crate::runtime::OperationError for ListObjectsV2Error {
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
                     Self::NoSuchBucket(crate::types::NoSuchBucket { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }
@@ -529,7 +549,7 @@ impl ListObjectsV2FluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::Response)?;
+            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -647,12 +667,12 @@ impl ListObjectsV2Paginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<
             ListObjectsV2Output,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send + Unpin {
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsV2Input| {
             let mut request = client.list_objects_v2().set_input(input);
@@ -672,34 +692,34 @@ impl ListObjectsV2Paginator {
     /// The `contents` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Object,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send + Unpin {
+    > {
         self.contents()
     }
     /// The `contents` of every page, one by one.
     pub fn contents(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::Object,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
     /// The `common_prefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<
             crate::types::CommonPrefix,
             crate::error::SdkError<ListObjectsV2Error>,
         >,
-    > + Send + Unpin {
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
 }

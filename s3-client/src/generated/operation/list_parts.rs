@@ -225,27 +225,43 @@ impl ListPartsOutput {
 }
 /// The errors `ListParts` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPartsError {
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl ListPartsError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
 }
 impl ::std::fmt::Display for ListPartsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        let Self::Unhandled(e) = self;
+        ::std::fmt::Display::fmt(e, f)
     }
 }
-impl ::std::error::Error for ListPartsError {}
+impl ::std::error::Error for ListPartsError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        let Self::Unhandled(e) = self;
+        ::std::error::Error::source(e)
+    }
+}
 impl crate::error::ProvideErrorMetadata for ListPartsError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         ListPartsError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for ListPartsError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListPartsError {
@@ -253,7 +269,7 @@ impl crate::runtime::OperationError for ListPartsError {
         meta: crate::error::ErrorMetadata,
         _body: &[u8],
     ) -> ::std::result::Result<Self, crate::error::ResponseError> {
-        Ok(Self::Unmodeled(meta))
+        Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
 /// Builds and sends a `ListParts` request; made by [`crate::Client::list_parts`].
@@ -623,12 +639,9 @@ impl ListPartsPaginator {
     /// The pages, one by one.
     pub fn send(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            ListPartsOutput,
-            crate::error::SdkError<ListPartsError>,
-        >,
-    > + Send + Unpin {
+    ) -> crate::pagination::PaginationStream<
+        ::std::result::Result<ListPartsOutput, crate::error::SdkError<ListPartsError>>,
+    > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListPartsInput| {
             let mut request = client.list_parts().set_input(input);
@@ -648,23 +661,17 @@ impl ListPartsPaginator {
     /// The `parts` of every page, one by one (the main result).
     pub fn items(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            crate::types::Part,
-            crate::error::SdkError<ListPartsError>,
-        >,
-    > + Send + Unpin {
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<crate::types::Part, crate::error::SdkError<ListPartsError>>,
+    > {
         self.parts()
     }
     /// The `parts` of every page, one by one.
     pub fn parts(
         self,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            crate::types::Part,
-            crate::error::SdkError<ListPartsError>,
-        >,
-    > + Send + Unpin {
+    ) -> crate::pagination::ItemsPaginator<
+        ::std::result::Result<crate::types::Part, crate::error::SdkError<ListPartsError>>,
+    > {
         crate::runtime::paginate_items(self.send(), |page| page.parts)
     }
 }

@@ -582,6 +582,7 @@ impl PutObjectOutput {
 }
 /// The errors `PutObject` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutObjectError {
     /// The encryption type in the request does not match the encryption type of the existing object.
     EncryptionTypeMismatch(crate::types::EncryptionTypeMismatch),
@@ -591,8 +592,9 @@ pub enum PutObjectError {
     InvalidWriteOffset(crate::types::InvalidWriteOffset),
     /// The write would give the object more parts than S3 allows.
     TooManyParts(crate::types::TooManyParts),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl PutObjectError {
     /// The code, message and request ids S3 sent.
@@ -602,7 +604,7 @@ impl PutObjectError {
             Self::InvalidRequest(e) => &e.meta,
             Self::InvalidWriteOffset(e) => &e.meta,
             Self::TooManyParts(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `EncryptionTypeMismatch` error.
@@ -624,13 +626,31 @@ impl PutObjectError {
 }
 impl ::std::fmt::Display for PutObjectError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for PutObjectError {}
+impl ::std::error::Error for PutObjectError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for PutObjectError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         PutObjectError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for PutObjectError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutObjectError {
@@ -672,7 +692,7 @@ impl crate::runtime::OperationError for PutObjectError {
                     error.meta = meta;
                     Self::TooManyParts(error)
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

@@ -95,18 +95,20 @@ impl PutObjectAclOutput {
 }
 /// The errors `PutObjectAcl` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PutObjectAclError {
     /// The requested key does not exist in the bucket.
     NoSuchKey(crate::types::NoSuchKey),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl PutObjectAclError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::NoSuchKey(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `NoSuchKey` error.
@@ -116,13 +118,31 @@ impl PutObjectAclError {
 }
 impl ::std::fmt::Display for PutObjectAclError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for PutObjectAclError {}
+impl ::std::error::Error for PutObjectAclError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for PutObjectAclError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         PutObjectAclError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for PutObjectAclError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutObjectAclError {
@@ -143,7 +163,7 @@ impl crate::runtime::OperationError for PutObjectAclError {
                 _ if meta.is_bodiless() && meta.status() == 404u16 => {
                     Self::NoSuchKey(crate::types::NoSuchKey { meta })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

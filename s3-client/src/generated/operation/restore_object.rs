@@ -72,18 +72,20 @@ impl RestoreObjectOutput {
 }
 /// The errors `RestoreObject` can return.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RestoreObjectError {
     /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
     ObjectAlreadyInActiveTierError(crate::types::ObjectAlreadyInActiveTierError),
-    /// An error this operation's model does not list; its code says which.
-    Unmodeled(crate::error::ErrorMetadata),
+    /// An error this operation's model does not list (its code says which), or a
+    /// failure before S3 answered, from `SdkError::into_service_error`.
+    Unhandled(crate::error::Unhandled),
 }
 impl RestoreObjectError {
     /// The code, message and request ids S3 sent.
     pub fn meta(&self) -> &crate::error::ErrorMetadata {
         match self {
             Self::ObjectAlreadyInActiveTierError(e) => &e.meta,
-            Self::Unmodeled(meta) => meta,
+            Self::Unhandled(e) => e.meta(),
         }
     }
     /// Whether this is the `ObjectAlreadyInActiveTierError` error.
@@ -93,13 +95,31 @@ impl RestoreObjectError {
 }
 impl ::std::fmt::Display for RestoreObjectError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        ::std::fmt::Display::fmt(self.meta(), f)
+        match self {
+            Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            _ => ::std::fmt::Display::fmt(self.meta(), f),
+        }
     }
 }
-impl ::std::error::Error for RestoreObjectError {}
+impl ::std::error::Error for RestoreObjectError {
+    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+        match self {
+            Self::Unhandled(e) => ::std::error::Error::source(e),
+            _ => None,
+        }
+    }
+}
 impl crate::error::ProvideErrorMetadata for RestoreObjectError {
     fn meta(&self) -> &crate::error::ErrorMetadata {
         RestoreObjectError::meta(self)
+    }
+}
+impl crate::error::CreateUnhandledError for RestoreObjectError {
+    fn create_unhandled_error(
+        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+    ) -> Self {
+        Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for RestoreObjectError {
@@ -122,7 +142,7 @@ impl crate::runtime::OperationError for RestoreObjectError {
                         meta,
                     })
                 }
-                _ => Self::Unmodeled(meta),
+                _ => Self::Unhandled(crate::error::Unhandled::from_meta(meta)),
             },
         )
     }

@@ -42,6 +42,7 @@ pub(crate) struct Resolver {
 
 enum Source {
     Unset,
+    Invalid(String),
     Anonymous,
     Provider(SharedCredentialsProvider),
 }
@@ -60,6 +61,7 @@ impl Resolver {
     pub(crate) fn new(source: &CredentialsSource, transport: &Transport) -> Resolver {
         let source = match source {
             CredentialsSource::Unset => Source::Unset,
+            CredentialsSource::Invalid(why) => Source::Invalid(why.clone()),
             CredentialsSource::Anonymous => Source::Anonymous,
             CredentialsSource::Provider(p, _) => Source::Provider(p.clone()),
             CredentialsSource::Chain(config) => Source::Provider(SharedCredentialsProvider::new(
@@ -85,6 +87,11 @@ impl Resolver {
     pub(crate) async fn credentials(&self) -> Result<Option<Credentials>, BuildError> {
         let provider = match &self.source {
             Source::Unset => return Err(BuildError::new(UNSET)),
+            Source::Invalid(why) => {
+                return Err(BuildError::new(format!(
+                    "no credentials: the configuration could not be read: {why}"
+                )));
+            }
             Source::Anonymous => return Ok(None),
             Source::Provider(p) => p,
         };

@@ -9,10 +9,30 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::credentials::Credentials;
 use crate::credentials::{
-    ChainConfig, Credentials, CredentialsSource, ProvideCredentials, SharedCredentialsProvider,
+    ChainConfig, CredentialsSource, ProvideCredentials, SharedCredentialsProvider,
 };
 use crate::profile::{Env, ProfileError, ProfileFiles, parse_flag};
+
+mod loader;
+
+/// aws-sdk-s3's name for [`ConfigBuilder`].
+pub use ConfigBuilder as Builder;
+pub use loader::{
+    BehaviorVersion, ConfigLoader, IntoRegion, Region, RegionProviderChain, SdkConfig, defaults,
+    from_env, load_defaults, load_from_env, meta,
+};
+
+/// Retry settings, at aws-sdk-s3's path.
+pub mod retry {
+    pub use super::{RetryConfig, RetryMode};
+}
+
+/// Timeout settings, at aws-sdk-s3's path.
+pub mod timeout {
+    pub use super::TimeoutConfig;
+}
 
 /// How a client reaches S3. Built with [`Config::builder`] or read with [`Config::from_env`].
 #[derive(Clone, Debug)]
@@ -499,7 +519,7 @@ impl ConfigBuilder {
         reason = "`Config::builder().from_env()` reads as the AWS SDKs' loaders do"
     )]
     pub fn from_env(self) -> Result<Self, ProfileError> {
-        self.apply_env(Env::from_process())
+        self.apply_env(Env::from_process(), None)
     }
 
     /// As [`ConfigBuilder::from_env`], with these variables standing for the process
@@ -509,12 +529,17 @@ impl ConfigBuilder {
         self,
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Result<Self, ProfileError> {
-        self.apply_env(Env::from_vars(vars))
+        self.apply_env(Env::from_vars(vars), None)
     }
 
-    pub(crate) fn apply_env(mut self, env: Env) -> Result<Self, ProfileError> {
+    /// Reads `env` and the profile files it points to, with `profile` over `AWS_PROFILE`.
+    pub(crate) fn apply_env(
+        mut self,
+        env: Env,
+        profile: Option<&str>,
+    ) -> Result<Self, ProfileError> {
         let files = Arc::new(ProfileFiles::load(&env)?);
-        let chain = ChainConfig::new(env.clone(), files.clone(), None)?;
+        let chain = ChainConfig::new(env.clone(), files.clone(), profile)?;
         let profile = files.profile(&chain.profile).cloned().unwrap_or_default();
         let profile_source: &'static str = "profile";
         let pick = |var: &[&'static str], key: &str| -> Setting {
@@ -677,8 +702,20 @@ impl ConfigBuilder {
     }
 
     /// The region to sign for and, without a custom endpoint, to send to.
-    pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
+    pub fn region(mut self, region: impl IntoRegion) -> Self {
+        if let Some(region) = region.into_region() {
+            self.region = Some(region);
+        }
+        self
+    }
+
+    /// An empty builder, as `Config::builder()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepted for aws-sdk-s3's sake; see [`BehaviorVersion`].
+    pub fn behavior_version(self, _version: BehaviorVersion) -> Self {
         self
     }
 
@@ -951,9 +988,10 @@ mod tests {
 
     fn from(pairs: &[(&str, &str)]) -> Result<Config, ProfileError> {
         ConfigBuilder::default()
-            .apply_env(Env::from_pairs(
-                pairs.iter().copied().chain([("HOME", "/nonexistent")]),
-            ))
+            .apply_env(
+                Env::from_pairs(pairs.iter().copied().chain([("HOME", "/nonexistent")])),
+                None,
+            )
             .map(ConfigBuilder::build)
     }
 
@@ -1029,10 +1067,10 @@ mod tests {
         assert_eq!(b.credentials_source(), c.credentials_source());
         // Explicit settings after from_env win.
         let c = Config::builder()
-            .apply_env(Env::from_pairs([
-                ("AWS_REGION", "eu-west-1"),
-                ("HOME", "/nonexistent"),
-            ]))
+            .apply_env(
+                Env::from_pairs([("AWS_REGION", "eu-west-1"), ("HOME", "/nonexistent")]),
+                None,
+            )
             .unwrap()
             .region("ap-south-1")
             .anonymous()

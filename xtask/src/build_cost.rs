@@ -1,0 +1,293 @@
+//! `cargo xtask build-cost`: what a program that puts and gets one object costs to build
+//! from clean, on s3-client (this checkout, and optionally an earlier revision) and on
+//! aws-sdk-s3, each in a fresh target dir, in one run. A benchmark, not a test: it
+//! downloads aws-sdk-s3 from crates.io and takes several minutes.
+//!
+//! It also checks that the aws-sdk-s3 programs of `tests/porting/` compile against
+//! aws-sdk-s3 itself, so that the porting test ports real aws-sdk-s3 code.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::bench::{Usage, wait_with_rusage};
+
+/// The program, on s3-client: one put, one get. It compiles against every revision since
+/// the crate-root `Config`, `Credentials` and `ByteStream` paths settled.
+const S3_CLIENT_PROGRAM: &str = r#"use s3_client::primitives::ByteStream;
+use s3_client::{Client, Config, Credentials};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let endpoint = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9000".into());
+    let config = Config::builder()
+        .region("us-east-1")
+        .endpoint_url(endpoint)
+        .credentials(Credentials::new("key", "secret", None, None, "example"))
+        .build();
+    let client = Client::new(config);
+    client.put_object().bucket("b").key("k").body(ByteStream::from_static(b"hello")).send().await?;
+    let object = client.get_object().bucket("b").key("k").send().await?;
+    println!("{} bytes", object.body.collect().await?.len());
+    Ok(())
+}
+"#;
+
+/// The same program on aws-sdk-s3.
+const AWS_SDK_S3_PROGRAM: &str = r#"use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::{Client, Config};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let endpoint = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:9000".into());
+    let config = Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(endpoint)
+        .credentials_provider(Credentials::new("key", "secret", None, None, "example"))
+        .build();
+    let client = Client::from_conf(config);
+    client.put_object().bucket("b").key("k").body(ByteStream::from_static(b"hello")).send().await?;
+    let object = client.get_object().bucket("b").key("k").send().await?;
+    println!("{} bytes", object.body.collect().await?.into_bytes().len());
+    Ok(())
+}
+"#;
+
+const TOKIO: &str = r#"tokio = { version = "1", features = ["macros", "rt"] }"#;
+
+/// One program to build: its name, its dependency lines, its source.
+struct Variant {
+    name: String,
+    dependencies: String,
+    program: &'static str,
+}
+
+/// What one clean build cost.
+struct Cost {
+    name: String,
+    cpu: Duration,
+    wall: Duration,
+    crates: usize,
+}
+
+pub fn run(root: &Path, args: &[&str]) -> ExitCode {
+    let before = match args {
+        [] => None,
+        ["--before", rev] => Some(*rev),
+        _ => {
+            eprintln!("usage: cargo xtask build-cost [--before REV]");
+            return ExitCode::from(2);
+        }
+    };
+    match measure_all(root, before) {
+        Ok(table) => {
+            println!("{table}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("build-cost: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
+    let dir = root.join("target/build-cost");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut variants = Vec::new();
+    if let Some(rev) = before {
+        let src = dir.join("before-src");
+        let _ = std::fs::remove_dir_all(&src);
+        export_revision(root, rev, &src)?;
+        variants.push(Variant {
+            name: format!("s3-client at {rev}"),
+            dependencies: path_dependency(&src),
+            program: S3_CLIENT_PROGRAM,
+        });
+    }
+    variants.push(Variant {
+        name: "s3-client (this checkout)".into(),
+        dependencies: path_dependency(root),
+        program: S3_CLIENT_PROGRAM,
+    });
+    variants.push(Variant {
+        name: "aws-sdk-s3".into(),
+        dependencies: "aws-sdk-s3 = \"1\"\n".into(),
+        program: AWS_SDK_S3_PROGRAM,
+    });
+    let mut costs = Vec::new();
+    for (i, v) in variants.iter().enumerate() {
+        let project = dir.join(format!("program-{i}"));
+        costs.push(build(&project, v)?);
+    }
+    let porting = check_porting_programs(root, &dir)?;
+
+    let aws = costs.last().map(|c| c.cpu.as_secs_f64()).unwrap_or(1.0);
+    let mut table = String::from(
+        "| clean debug build of a put+get program | CPU-s | wall s | crates | vs aws-sdk-s3 |\n|---|---|---|---|---|\n",
+    );
+    for c in &costs {
+        let _ = writeln!(
+            table,
+            "| {} | {:.0} | {:.0} | {} | {:.2}x |",
+            c.name,
+            c.cpu.as_secs_f64(),
+            c.wall.as_secs_f64(),
+            c.crates,
+            c.cpu.as_secs_f64() / aws
+        );
+    }
+    let _ = writeln!(table, "\n{porting}");
+    Ok(table)
+}
+
+/// The crate at `src`, as a path dependency.
+fn path_dependency(src: &Path) -> String {
+    format!(
+        "s3-client = {{ path = \"{}\" }}\n",
+        src.join("s3-client").display()
+    )
+}
+
+/// Writes revision `rev` of the repository into `dest`.
+fn export_revision(root: &Path, rev: &str, dest: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dest).map_err(|e| e.to_string())?;
+    let archive = Command::new("git")
+        .args(["archive", "--format=tar", rev])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("git archive: {e}"))?;
+    let status = Command::new("tar")
+        .arg("-x")
+        .current_dir(dest)
+        .stdin(archive.stdout.ok_or("git archive gave no output")?)
+        .status()
+        .map_err(|e| format!("tar: {e}"))?;
+    if !status.success() {
+        return Err(format!("could not export {rev}"));
+    }
+    Ok(())
+}
+
+/// A fresh project for `v` in `project`, built from clean in a target dir of its own.
+fn build(project: &Path, v: &Variant) -> Result<Cost, String> {
+    let _ = std::fs::remove_dir_all(project);
+    std::fs::create_dir_all(project.join("src")).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"put-get\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{}{TOKIO}\n",
+        v.dependencies
+    );
+    write(&project.join("Cargo.toml"), &manifest)?;
+    write(&project.join("src/main.rs"), v.program)?;
+    // Resolve and download first, so that the build measures compiling only.
+    run_cargo(project, &["fetch"])?;
+    let started = Instant::now();
+    let child = cargo(project, &["build", "--offline"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    let Usage { status, cpu, .. } = wait_with_rusage(child.id())?;
+    let wall = started.elapsed();
+    if status != 0 {
+        return Err(format!(
+            "the {} program did not build (cd {} && cargo build)",
+            v.name,
+            project.display()
+        ));
+    }
+    Ok(Cost {
+        name: v.name.clone(),
+        cpu,
+        wall,
+        crates: crate_count(project)?,
+    })
+}
+
+/// The aws-sdk-s3 programs of `tests/porting/`, type-checked against aws-sdk-s3 and
+/// aws-config as they are written.
+fn check_porting_programs(root: &Path, dir: &Path) -> Result<String, String> {
+    let project = dir.join("porting-on-aws-sdk-s3");
+    let _ = std::fs::remove_dir_all(&project);
+    std::fs::create_dir_all(project.join("src")).map_err(|e| e.to_string())?;
+    let programs_dir = root.join("tests/porting");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&programs_dir)
+        .map_err(|e| format!("{}: {e}", programs_dir.display()))?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    programs.sort();
+    let mut lib = String::from("#![allow(dead_code, deprecated)]\n");
+    for p in &programs {
+        let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or("program");
+        let _ = writeln!(lib, "#[path = \"{}\"]\npub mod {name};", p.display());
+    }
+    write(&project.join("src/lib.rs"), &lib)?;
+    let manifest = "[package]\nname = \"porting-on-aws-sdk-s3\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\naws-sdk-s3 = \"1\"\naws-config = \"1\"\nbytes = \"1\"\ntokio = { version = \"1\", features = [\"fs\", \"io-util\"] }\n";
+    write(&project.join("Cargo.toml"), manifest)?;
+    run_cargo(&project, &["check", "--quiet"])?;
+    Ok(format!(
+        "The {} programs of tests/porting compile against aws-sdk-s3 and aws-config as written.",
+        programs.len()
+    ))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn cargo(project: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", project.join("target"))
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    cmd
+}
+
+fn run_cargo(project: &Path, args: &[&str]) -> Result<(), String> {
+    let out = cargo(project, args)
+        .output()
+        .map_err(|e| format!("cargo {}: {e}", args.join(" ")))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo {} in {} failed:\n{}",
+            args.join(" "),
+            project.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(())
+}
+
+/// How many packages the build compiles, the program's own included.
+fn crate_count(project: &Path) -> Result<usize, String> {
+    let out = cargo(
+        project,
+        &[
+            "tree",
+            "--offline",
+            "--prefix",
+            "none",
+            "-e",
+            "normal,build",
+        ],
+    )
+    .output()
+    .map_err(|e| format!("cargo tree: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut packages: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim_end_matches(" (*)").trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    packages.sort();
+    packages.dedup();
+    Ok(packages.len())
+}
