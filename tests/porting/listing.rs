@@ -43,17 +43,17 @@ pub async fn count_pages(
 }
 
 pub async fn all_keys(client: &Client, bucket: &str) -> Result<Vec<String>, aws_sdk_s3::Error> {
-    let objects = client
+    let pages = client
         .list_objects_v2()
         .bucket(bucket)
         .max_keys(2)
         .into_paginator()
-        .items()
         .send()
         .try_collect()
         .await?;
-    Ok(objects
+    Ok(pages
         .iter()
+        .flat_map(|page| page.contents())
         .filter_map(|o| o.key().map(str::to_string))
         .collect())
 }

@@ -1,5 +1,5 @@
 // A multipart upload from a file, part by part with `ByteStream::read_from()`, as the
-// awsdocs multipart example does.
+// awsdocs multipart example does, with the parts listed through the items paginator.
 
 use std::path::Path;
 
@@ -63,6 +63,17 @@ pub async fn upload_in_parts(
                 .build(),
         );
     }
+    let listed = client
+        .list_parts()
+        .bucket(bucket)
+        .key(key)
+        .upload_id(upload_id)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await?;
+    assert_eq!(listed.len(), upload_parts.len());
     let completed_multipart_upload: CompletedMultipartUpload = CompletedMultipartUpload::builder()
         .set_parts(Some(upload_parts))
         .build();
