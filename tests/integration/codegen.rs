@@ -95,6 +95,27 @@ fn bad_models_are_reported_with_their_place() {
             }),
             "error: operation GetThing: unknown checksum algorithm `CRC33`",
         ),
+        (
+            Box::new(|m| {
+                let colour = m["shapes"]["Colour"].clone();
+                m["shapes"]["Option"] = colour;
+            }),
+            "error: shape Option: the Rust name `Option` would shadow the `Option` the generated code uses",
+        ),
+        (
+            Box::new(|m| {
+                m["shapes"]["Thing"]["members"]["Reader"] =
+                    serde_json::json!({"type": "string", "docs": "x"})
+            }),
+            "error: shape Thing, member Reader: the Rust field name `reader` is one the generated readers use for themselves",
+        ),
+        (
+            Box::new(|m| {
+                m["operations"]["GetThing"]["error_aliases"] =
+                    serde_json::json!({"Gone": "Nothing"})
+            }),
+            "error: operation GetThing: error alias Gone names Nothing, which is not in `errors`",
+        ),
     ];
     for (edit, expected) in cases {
         let report = diagnostics(edit);

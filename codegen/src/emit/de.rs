@@ -64,56 +64,40 @@ fn shadowed(m: &Member, members: &[&Member]) -> bool {
         .any(|o| o.wire_name == m.wire_name && rank(o) < rank(m))
 }
 
-/// The match arms reading the XML child elements of a structure into `target`.
-fn element_arms(members: &[&Member], target: &TokenStream, svc: &Service) -> Vec<TokenStream> {
-    members
+/// The locals a structure's element members are read into, `None` until their element
+/// comes, and the loop over the child elements that fills them.
+fn read_elements(members: &[&Member], svc: &Service) -> (Vec<TokenStream>, TokenStream) {
+    let read: Vec<&Member> = members
         .iter()
+        .copied()
         .filter(|m| !shadowed(m, members))
-        .map(|m| {
-            let field = ident(&m.field);
-            let wire = proc_macro2::Literal::byte_string(m.wire_name.as_bytes());
-            match &m.ty {
-                Type::List { item, flattened: true, .. } => {
-                    let each = read_value(item, svc);
-                    quote!(#wire => #target.#field.get_or_insert_with(::std::vec::Vec::new).push(#each),)
-                }
-                ty => {
-                    let value = read_value(ty, svc);
-                    quote!(#wire => #target.#field = Some(#value),)
-                }
-            }
-        })
-        .collect()
-}
-
-/// `fn de_x(reader) -> Result<X, ResponseError>` reading a structure from its XML element.
-pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
-    let func = reader_fn(s);
-    let name = ident(&s.rust_name);
-    let target = quote!(value);
-    let attributes = s
-        .members
-        .iter()
-        .filter(|m| m.binding == Binding::Attribute)
-        .map(|m| {
-            let field = ident(&m.field);
-            let wire = &m.wire_name;
-            let convert = match &m.ty {
-                Type::Enum(e) => {
-                    let e = ident(e);
-                    quote!(.map(crate::types::#e::from))
-                }
-                _ => quote!(),
-            };
-            quote!(value.#field = reader.attribute(#wire)? #convert;)
-        });
-    let elements: Vec<&Member> = s
-        .members
-        .iter()
-        .filter(|m| m.binding == Binding::Element)
         .collect();
-    let arms = element_arms(&elements, &target, svc);
-    let children = if arms.is_empty() {
+    let locals = read
+        .iter()
+        .map(|m| {
+            let field = ident(&m.field);
+            quote!(let mut #field = None;)
+        })
+        .collect();
+    let arms = read.iter().map(|m| {
+        let field = ident(&m.field);
+        let wire = proc_macro2::Literal::byte_string(m.wire_name.as_bytes());
+        match &m.ty {
+            Type::List {
+                item,
+                flattened: true,
+                ..
+            } => {
+                let each = read_value(item, svc);
+                quote!(#wire => #field.get_or_insert_with(Vec::new).push(#each),)
+            }
+            ty => {
+                let value = read_value(ty, svc);
+                quote!(#wire => #field = Some(#value),)
+            }
+        }
+    });
+    let children = if read.is_empty() {
         quote! {
             while reader.next_child()?.is_some() {
                 reader.skip()?;
@@ -129,24 +113,63 @@ pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
             }
         }
     };
+    (locals, children)
+}
+
+/// The struct literal of `s` from the locals named after the members in `filled`; the
+/// rest, and an error's metadata, take their defaults.
+fn literal(s: &Structure, filled: &[&Member]) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let fields = filled.iter().map(|m| ident(&m.field));
+    let rest = (filled.len() < s.members.len() || s.role == crate::ir::Role::Error)
+        .then(|| quote!(..Default::default()));
+    quote!(#name { #(#fields,)* #rest })
+}
+
+/// `fn de_x(reader) -> Result<X, ResponseError>` reading a structure from its XML element.
+pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
+    let func = reader_fn(s);
+    let name = ident(&s.rust_name);
+    let attributes: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Attribute)
+        .collect();
+    let read_attributes = attributes.iter().map(|m| {
+        let field = ident(&m.field);
+        let wire = &m.wire_name;
+        let convert = match &m.ty {
+            Type::Enum(e) => {
+                let e = ident(e);
+                quote!(.map(crate::types::#e::from))
+            }
+            _ => quote!(),
+        };
+        quote!(let #field = reader.attribute(#wire)? #convert;)
+    });
+    let elements: Vec<&Member> = s
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Element)
+        .collect();
+    let (locals, children) = read_elements(&elements, svc);
+    let filled: Vec<&Member> = attributes
+        .iter()
+        .copied()
+        .chain(elements.iter().copied().filter(|m| !shadowed(m, &elements)))
+        .collect();
+    let value = literal(s, &filled);
     let doc = format!(
         " Reads [`{}`] from the XML element just entered.",
         s.rust_name
     );
-    // Attributes are read into a defaulted value, which clippy would rather see built whole.
-    let allow = (!s.members.iter().all(|m| m.binding != Binding::Attribute))
-        .then(|| quote!(#[allow(clippy::field_reassign_with_default)]));
     quote! {
         #[doc = #doc]
-        #allow
-        pub(crate) fn #func(
-            reader: &mut crate::runtime::XmlReader<'_>,
-        ) -> ::std::result::Result<#name, crate::error::ResponseError> {
-            #[allow(unused_mut)]
-            let mut value = #name::default();
-            #(#attributes)*
+        pub(crate) fn #func(reader: &mut crate::runtime::XmlReader<'_>) -> Result<#name, ResponseError> {
+            #(#read_attributes)*
+            #(#locals)*
             #children
-            Ok(value)
+            Ok(#value)
         }
     }
 }
@@ -179,39 +202,40 @@ fn header(ty: &Type, name: &str) -> TokenStream {
     }
 }
 
-/// `fn deserialize(response) -> Result<Output, ResponseError>` for an operation.
+/// `fn deserialize(response) -> Result<Output, ResponseError>` for an operation: each
+/// member read from its binding into a local, then the output built from them.
 pub fn response(output: &Structure, svc: &Service) -> TokenStream {
     let name = ident(&output.rust_name);
     let mut steps = Vec::new();
+    let mut filled = Vec::new();
     for m in &output.members {
         let field = ident(&m.field);
         let lower = m.wire_name.to_ascii_lowercase();
-        match m.binding {
+        let step = match m.binding {
             Binding::Header => {
                 let h = header(&m.ty, &lower);
-                steps.push(quote!(output.#field = #h;));
+                quote!(let #field = #h;)
             }
-            Binding::PrefixHeaders => {
-                steps.push(quote!(output.#field = response.prefix_headers(#lower)?;))
-            }
-            Binding::Status => {
-                steps.push(quote!(output.#field = Some(i32::from(response.status()));))
-            }
-            Binding::Payload => steps.push(match &m.ty {
-                Type::Stream => quote!(output.#field = response.take_body();),
-                Type::Blob => quote!(output.#field = Some(response.body_bytes());),
-                Type::String => quote!(output.#field = Some(response.body_string()?);),
+            Binding::PrefixHeaders => quote!(let #field = response.prefix_headers(#lower)?;),
+            Binding::Status => quote!(let #field = Some(i32::from(response.status()));),
+            Binding::Payload => match &m.ty {
+                Type::Stream => quote!(let #field = response.take_body();),
+                Type::Blob => quote!(let #field = Some(response.body_bytes());),
+                Type::String => quote!(let #field = Some(response.body_string()?);),
                 ty => {
                     let value = read_value(ty, svc);
                     quote! {
-                        if let Some(mut reader) = response.xml() {
-                            let reader = &mut reader;
-                            reader.root()?;
-                            output.#field = Some(#value);
-                        }
+                        let #field = match response.xml() {
+                            Some(mut reader) => {
+                                let reader = &mut reader;
+                                reader.root()?;
+                                Some(#value)
+                            }
+                            None => None,
+                        };
                     }
                 }
-            }),
+            },
             Binding::Root => {
                 let convert = match &m.ty {
                     Type::Enum(e) => {
@@ -220,18 +244,21 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
                     }
                     _ => quote!(text.into_owned()),
                 };
-                steps.push(quote! {
-                    if let Some(mut reader) = response.xml() {
-                        reader.root()?;
-                        let text = reader.text()?;
-                        if !text.is_empty() {
-                            output.#field = Some(#convert);
+                quote! {
+                    let #field = match response.xml() {
+                        Some(mut reader) => {
+                            reader.root()?;
+                            let text = reader.text()?;
+                            (!text.is_empty()).then(|| #convert)
                         }
-                    }
-                });
+                        None => None,
+                    };
+                }
             }
-            _ => {}
-        }
+            _ => continue,
+        };
+        steps.push(step);
+        filled.push(m);
     }
     let elements: Vec<&Member> = output
         .members
@@ -239,19 +266,16 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
         .filter(|m| m.binding == Binding::Element)
         .collect();
     if !elements.is_empty() {
-        let arms = element_arms(&elements, &quote!(output), svc);
+        let (locals, children) = read_elements(&elements, svc);
+        steps.extend(locals);
         steps.push(quote! {
             if let Some(mut reader) = response.xml() {
                 let reader = &mut reader;
                 reader.root()?;
-                while let Some(element) = reader.next_child()? {
-                    match element {
-                        #(#arms)*
-                        _ => reader.skip()?,
-                    }
-                }
+                #children
             }
         });
+        filled.extend(elements.iter().copied().filter(|m| !shadowed(m, &elements)));
     }
     let mutable = output
         .members
@@ -263,20 +287,11 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
     } else {
         quote!(response)
     };
-    let body = if output.members.is_empty() {
-        quote!(Ok(#name::default()))
-    } else {
-        quote! {
-            let mut output = #name::default();
-            #(#steps)*
-            Ok(output)
-        }
-    };
+    let value = literal(output, &filled);
     quote! {
-        // Members are filled one binding at a time, so the value starts as `default()`.
-        #[allow(clippy::field_reassign_with_default)]
-        fn deserialize(#mutable #unused: crate::runtime::Response) -> ::std::result::Result<#name, crate::error::ResponseError> {
-            #body
+        fn deserialize(#mutable #unused: crate::runtime::Response) -> Result<#name, ResponseError> {
+            #(#steps)*
+            Ok(#value)
         }
     }
 }

@@ -73,13 +73,13 @@ pub fn option_str(value: &Option<String>) -> TokenStream {
 /// The Rust type of a member value (without the `Option` around it).
 pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
     match ty {
-        Type::String => quote!(::std::string::String),
+        Type::String => quote!(String),
         Type::Integer => quote!(i32),
         Type::Long => quote!(i64),
         Type::Boolean => quote!(bool),
-        Type::Timestamp(_) => quote!(crate::primitives::DateTime),
-        Type::Blob => quote!(::bytes::Bytes),
-        Type::Stream => quote!(crate::primitives::ByteStream),
+        Type::Timestamp(_) => quote!(DateTime),
+        Type::Blob => quote!(Bytes),
+        Type::Stream => quote!(ByteStream),
         Type::Enum(name) => {
             let name = ident(name);
             quote!(crate::types::#name)
@@ -94,10 +94,10 @@ pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
         }
         Type::List { item, .. } => {
             let item = rust_type(item, svc);
-            quote!(::std::vec::Vec<#item>)
+            quote!(Vec<#item>)
         }
         Type::Map => {
-            quote!(::std::collections::HashMap<::std::string::String, ::std::string::String>)
+            quote!(HashMap<String, String>)
         }
     }
 }
@@ -108,16 +108,16 @@ pub fn field_type(member: &Member, svc: &Service) -> TokenStream {
     if member.ty == Type::Stream {
         ty
     } else {
-        quote!(::std::option::Option<#ty>)
+        quote!(Option<#ty>)
     }
 }
 
 /// The runtime's name for a timestamp format.
 pub fn timestamp_format(format: TimestampFormat) -> TokenStream {
     match format {
-        TimestampFormat::Iso8601 => quote!(crate::primitives::DateTimeFormat::DateTime),
-        TimestampFormat::HttpDate => quote!(crate::primitives::DateTimeFormat::HttpDate),
-        TimestampFormat::EpochSeconds => quote!(crate::primitives::DateTimeFormat::EpochSeconds),
+        TimestampFormat::Iso8601 => quote!(DateTimeFormat::DateTime),
+        TimestampFormat::HttpDate => quote!(DateTimeFormat::HttpDate),
+        TimestampFormat::EpochSeconds => quote!(DateTimeFormat::EpochSeconds),
     }
 }
 

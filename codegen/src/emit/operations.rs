@@ -157,7 +157,7 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
 
             impl #error {
                 /// The code, message and request ids S3 sent.
-                pub fn meta(&self) -> &crate::error::ErrorMetadata {
+                pub fn meta(&self) -> &ErrorMetadata {
                     match self {
                         #(#metas)*
                         Self::Unhandled(e) => e.meta(),
@@ -174,21 +174,21 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
             }
 
             impl ::std::error::Error for #error {
-                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
     #source
                 }
             }
 
             impl crate::error::ProvideErrorMetadata for #error {
-                fn meta(&self) -> &crate::error::ErrorMetadata {
+                fn meta(&self) -> &ErrorMetadata {
                     #error::meta(self)
                 }
             }
 
             impl crate::error::CreateUnhandledError for #error {
                 fn create_unhandled_error(
-                    source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-                    meta: ::std::option::Option<crate::error::ErrorMetadata>,
+                    source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+                    meta: Option<ErrorMetadata>,
                 ) -> Self {
                     Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
                 }
@@ -196,9 +196,9 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
 
             impl crate::runtime::OperationError for #error {
                 fn from_service(
-                    meta: crate::error::ErrorMetadata,
+                    meta: ErrorMetadata,
                     #body_param: &[u8],
-                ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+                ) -> Result<Self, ResponseError> {
                     #mapping
                 }
             }
@@ -259,7 +259,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
 
         impl Error {
             /// The code, message and request ids S3 sent (empty when it did not answer).
-            pub fn meta(&self) -> &crate::error::ErrorMetadata {
+            pub fn meta(&self) -> &ErrorMetadata {
                 match self {
                     #(#metas)*
                     Self::Unhandled(e) => e.meta(),
@@ -277,7 +277,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
         }
 
         impl ::std::error::Error for Error {
-            fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
                 match self {
                     Self::Unhandled(e) => ::std::error::Error::source(e),
                     _ => None,
@@ -286,16 +286,16 @@ pub fn crate_error(svc: &Service) -> TokenStream {
         }
 
         impl crate::error::ProvideErrorMetadata for Error {
-            fn meta(&self) -> &crate::error::ErrorMetadata {
+            fn meta(&self) -> &ErrorMetadata {
                 Error::meta(self)
             }
         }
 
-        impl<E> From<crate::error::SdkError<E>> for Error
+        impl<E> From<SdkError<E>> for Error
         where
             E: crate::error::CreateUnhandledError + Into<Error>,
         {
-            fn from(err: crate::error::SdkError<E>) -> Self {
+            fn from(err: SdkError<E>) -> Self {
                 err.into_service_error().into()
             }
         }
@@ -357,12 +357,12 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
         pub struct #builder {
             client: crate::Client,
             input: #input_ty,
-            config_override: ::std::option::Option<crate::ConfigBuilder>,
+            config_override: Option<crate::ConfigBuilder>,
         }
 
         impl #builder {
             pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client, input: ::std::default::Default::default(), config_override: None }
+                Self { client, input: Default::default(), config_override: None }
             }
 
             /// Changes settings for this request only: whatever `config` sets (timeouts,
@@ -391,12 +391,12 @@ pub fn operation(op: &Operation, svc: &Service) -> TokenStream {
             pub async fn presigned(
                 self,
                 config: crate::presigning::PresigningConfig,
-            ) -> ::std::result::Result<crate::presigning::PresignedRequest, crate::error::BuildError> {
+            ) -> Result<crate::presigning::PresignedRequest, BuildError> {
                 crate::runtime::presign(self.client.handle(), &SPEC, serialize(self.input), config).await
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> ::std::result::Result<#output_ty, crate::error::SdkError<#error>> {
+            pub async fn send(self) -> Result<#output_ty, SdkError<#error>> {
                 #send_body
             }
         }
@@ -454,7 +454,7 @@ fn waiters(
     let method = ident(&op.method);
     let setters = super::setters::setters(input, svc, &quote!(input), &input.rust_name);
     let def = quote!(crate::runtime::WaiterDef<#output_ty, #error>);
-    let result = quote!(::std::result::Result<#output_ty, crate::error::SdkError<#error>>);
+    let result = quote!(Result<#output_ty, SdkError<#error>>);
     let defs = op.waiters.iter().map(|w| waiter_def(w, &result, &def));
     let doc = format!(
         " Polls `{}` until a waiter's state is reached; made by the client's `wait_until_...` methods.",
@@ -475,7 +475,7 @@ fn waiters(
             pub(crate) fn new(client: crate::Client, waiter: &'static #def) -> Self {
                 Self {
                     client,
-                    input: ::std::default::Default::default(),
+                    input: Default::default(),
                     waiter,
                     delay: waiter.delay,
                     max_attempts: waiter.max_attempts,
@@ -499,7 +499,7 @@ fn waiters(
             /// Sends the request every delay until the state is reached, at most
             /// `max_attempts` times and within `max_wait`. Returns the last output when a
             /// successful response ended the wait.
-            pub async fn wait(self, max_wait: ::std::time::Duration) -> ::std::result::Result<::std::option::Option<#output_ty>, crate::error::WaiterError> {
+            pub async fn wait(self, max_wait: ::std::time::Duration) -> Result<Option<#output_ty>, crate::error::WaiterError> {
                 let limits = crate::runtime::Waiting {
                     name: self.waiter.name,
                     delay: self.delay,
@@ -566,7 +566,7 @@ fn waiter_def(w: &Waiter, result: &TokenStream, def: &TokenStream) -> TokenStrea
         };
 
         #[doc = #classify_doc]
-        fn #classify(result: &#result) -> ::std::option::Option<crate::runtime::AcceptorState> {
+        fn #classify(result: &#result) -> Option<crate::runtime::AcceptorState> {
             #(#checks)*
             None
         }
@@ -607,10 +607,13 @@ fn paginator(
     let item_streams = p.results.iter().map(|(field, item)| {
         let f = ident(field);
         let item = rust_type(item, svc);
-        let doc = format!(" The `{}` of every page, one by one.", field.trim_start_matches("r#"));
+        let doc = format!(
+            " The `{}` of every page, one by one.",
+            field.trim_start_matches("r#")
+        );
         quote! {
             #[doc = #doc]
-            pub fn #f(self) -> crate::pagination::ItemsPaginator<::std::result::Result<#item, crate::error::SdkError<#error>>> {
+            pub fn #f(self) -> crate::pagination::ItemsPaginator<Result<#item, SdkError<#error>>> {
                 crate::runtime::paginate_items(self.send(), |page| page.#f)
             }
         }
@@ -659,8 +662,8 @@ fn paginator(
         pub struct #paginator {
             client: crate::Client,
             input: #input_ty,
-            config_override: ::std::option::Option<crate::ConfigBuilder>,
-            max_items: ::std::option::Option<usize>,
+            config_override: Option<crate::ConfigBuilder>,
+            max_items: Option<usize>,
         }
 
         impl #paginator {
@@ -673,7 +676,7 @@ fn paginator(
             }
 
             /// The pages, one by one.
-            pub fn send(self) -> crate::pagination::PaginationStream<::std::result::Result<#output_ty, crate::error::SdkError<#error>>> {
+            pub fn send(self) -> crate::pagination::PaginationStream<Result<#output_ty, SdkError<#error>>> {
                 let (client, config_override) = (self.client, self.config_override);
                 let fetch = move |input: #input_ty| {
                     let mut request = client.#method().set_input(input);
@@ -688,7 +691,7 @@ fn paginator(
             }
 
             #[doc = #main_doc]
-            pub fn items(self) -> crate::pagination::ItemsPaginator<::std::result::Result<#main_item, crate::error::SdkError<#error>>> {
+            pub fn items(self) -> crate::pagination::ItemsPaginator<Result<#main_item, SdkError<#error>>> {
                 self.#main()
             }
 
@@ -696,7 +699,7 @@ fn paginator(
         }
 
         /// The input of the page after `output`, and the tokens that identify it.
-        fn next_page(input: &#input_ty, output: &#output_ty) -> ::std::option::Option<(#input_ty, ::std::string::String)> {
+        fn next_page(input: &#input_ty, output: &#output_ty) -> Option<(#input_ty, String)> {
             #more
             let mut next = input.clone();
             #(#set_tokens)*
@@ -759,13 +762,13 @@ fn url_encoding(op: &Operation, output_ty: &proc_macro2::Ident) -> (TokenStream,
         let mut output = crate::runtime::send(self.client.handle(), &SPEC, serialize(input), deserialize, self.config_override.as_ref()).await?;
         // Only what the server says it encoded is decoded (some stores ignore the request).
         if decode && output.#field.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
+            url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
     };
     let decoder = quote! {
         /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
-        fn url_decode(output: &mut #output_ty) -> ::std::result::Result<(), crate::error::ResponseError> {
+        fn url_decode(output: &mut #output_ty) -> Result<(), ResponseError> {
             #(#decodes)*
             Ok(())
         }
@@ -901,7 +904,7 @@ fn json_dispatch(svc: &Service) -> TokenStream {
                 &self,
                 operation: &str,
                 input: ::serde_json::Value,
-            ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+            ) -> Result<crate::json::JsonOutput, crate::json::JsonError> {
                 self.invoke_json_with_body(operation, input, None).await
             }
 
@@ -911,8 +914,8 @@ fn json_dispatch(svc: &Service) -> TokenStream {
                 &self,
                 operation: &str,
                 input: ::serde_json::Value,
-                body: ::std::option::Option<crate::primitives::ByteStream>,
-            ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+                body: Option<crate::primitives::ByteStream>,
+            ) -> Result<crate::json::JsonOutput, crate::json::JsonError> {
                 match crate::json::operation_key(operation).as_str() {
                     #(#arms)*
                     _ => Err(crate::json::JsonError::UnknownOperation(operation.to_string())),

@@ -28,7 +28,7 @@ fn text(ty: &Type, v: TokenStream) -> TokenStream {
         }
         Type::List { item, .. } => {
             let each = text(item, quote!(item));
-            quote!(&#v.iter().map(|item| #each).collect::<::std::vec::Vec<_>>().join(", "))
+            quote!(&#v.iter().map(|item| #each).collect::<Vec<_>>().join(", "))
         }
         _ => quote!(compile_error!("not a scalar")),
     }
@@ -139,13 +139,13 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
                     Type::Blob => quote! {
                         #required
                         if let Some(value) = input.#field {
-                            request.body(crate::primitives::ByteStream::from(value));
+                            request.body(ByteStream::from(value));
                         }
                     },
                     Type::String => quote! {
                         #required
                         if let Some(value) = input.#field {
-                            request.body(crate::primitives::ByteStream::from(value));
+                            request.body(ByteStream::from(value));
                         }
                     },
                     Type::Structure(shape) => {
@@ -170,7 +170,7 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
     }
     let name = ident(&input.rust_name);
     quote! {
-        fn serialize(input: #name) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+        fn serialize(input: #name) -> Result<crate::runtime::Request, BuildError> {
             let mut request = crate::runtime::Request::new();
             #(#steps)*
             #payload
@@ -275,8 +275,8 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
             writer: &mut crate::runtime::XmlWriter,
             name: &str,
             #value_of: &#name,
-            xmlns: ::std::option::Option<&str>,
-        ) -> ::std::result::Result<(), crate::error::BuildError> {
+            xmlns: Option<&str>,
+        ) -> Result<(), BuildError> {
             writer.open(name);
             if let Some(uri) = xmlns {
                 writer.attribute("xmlns", uri);

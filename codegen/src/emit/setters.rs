@@ -37,31 +37,31 @@ pub fn setters(
                     (
                         "Appends one item to",
                         quote!(item: #item),
-                        quote!(self.#holder.#field.get_or_insert_with(::std::vec::Vec::new).push(item);),
+                        quote!(self.#holder.#field.get_or_insert_with(Vec::new).push(item);),
                     )
                 }
                 Type::Map => (
                     "Adds one entry to",
-                    quote!(key: impl Into<::std::string::String>, value: impl Into<::std::string::String>),
+                    quote!(key: impl Into<String>, value: impl Into<String>),
                     quote! {
                         self.#holder.#field
-                            .get_or_insert_with(::std::collections::HashMap::new)
+                            .get_or_insert_with(HashMap::new)
                             .insert(key.into(), value.into());
                     },
                 ),
                 Type::String => (
                     "Sets",
-                    quote!(value: impl Into<::std::string::String>),
+                    quote!(value: impl Into<String>),
                     quote!(self.#holder.#field = Some(value.into());),
                 ),
                 Type::Blob => (
                     "Sets",
-                    quote!(value: impl Into<::bytes::Bytes>),
+                    quote!(value: impl Into<Bytes>),
                     quote!(self.#holder.#field = Some(value.into());),
                 ),
                 Type::Stream => (
                     "Sets",
-                    quote!(value: crate::primitives::ByteStream),
+                    quote!(value: ByteStream),
                     quote!(self.#holder.#field = value;),
                 ),
                 ty => {
@@ -77,7 +77,7 @@ pub fn setters(
                 );
                 quote! {
                     #[doc = #from_doc]
-                    pub fn #from(mut self, bucket: &str, key: &str, version_id: ::std::option::Option<&str>) -> Self {
+                    pub fn #from(mut self, bucket: &str, key: &str, version_id: Option<&str>) -> Self {
                         self.#holder.#field = Some(crate::runtime::copy_source(bucket, key, version_id));
                         self
                     }

@@ -61,7 +61,7 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
     let meta = (s.role == Role::Error).then(|| {
         quote! {
             #[doc = " The code, message and request ids S3 sent with the error."]
-            pub meta: crate::error::ErrorMetadata,
+            pub meta: ErrorMetadata,
         }
     });
     let mut derives = vec![quote!(Default)];
@@ -106,13 +106,13 @@ fn error_impls(s: &Structure) -> TokenStream {
     quote! {
         impl #name {
             /// The message S3 sent.
-            pub fn message(&self) -> ::std::option::Option<&str> {
+            pub fn message(&self) -> Option<&str> {
                 self.meta.message()
             }
         }
 
         impl crate::error::ProvideErrorMetadata for #name {
-            fn meta(&self) -> &crate::error::ErrorMetadata {
+            fn meta(&self) -> &ErrorMetadata {
                 &self.meta
             }
         }
@@ -176,7 +176,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
         pub enum #name {
             #(#variants)*
             #[doc = " A value this version of the crate does not know."]
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -194,7 +194,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#from_str)*
@@ -203,13 +203,13 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             }
         }
 
-        impl ::std::convert::From<::std::string::String> for #name {
-            fn from(value: ::std::string::String) -> Self {
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
                 Self::from(value.as_str())
             }
         }
 
-        impl ::std::convert::AsRef<str> for #name {
+        impl AsRef<str> for #name {
             fn as_ref(&self) -> &str {
                 self.as_str()
             }
@@ -242,11 +242,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
                 quote!(self.#field.as_deref().unwrap_or_default()),
                 "",
             ),
-            Type::String => (
-                quote!(::std::option::Option<&str>),
-                quote!(self.#field.as_deref()),
-                "",
-            ),
+            Type::String => (quote!(Option<&str>), quote!(self.#field.as_deref()), ""),
             Type::List { item, .. } => {
                 let item = rust_type(item, svc);
                 (
@@ -260,7 +256,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
                 if required {
                     (quote!(#t), quote!(self.#field.unwrap_or_default()), "")
                 } else {
-                    (quote!(::std::option::Option<#t>), quote!(self.#field), "")
+                    (quote!(Option<#t>), quote!(self.#field), "")
                 }
             }
             Type::Stream => {
@@ -269,11 +265,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
             }
             ty => {
                 let t = rust_type(ty, svc);
-                (
-                    quote!(::std::option::Option<&#t>),
-                    quote!(self.#field.as_ref()),
-                    "",
-                )
+                (quote!(Option<&#t>), quote!(self.#field.as_ref()), "")
             }
         };
         let text = format!(" {summary}{note}");
@@ -294,7 +286,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
             #[doc = #text]
             #[inline]
             pub fn builder() -> crate::types::builders::#b {
-                ::std::default::Default::default()
+                Default::default()
             }
         }
     });
@@ -342,7 +334,7 @@ pub fn builder(s: &Structure, svc: &Service) -> TokenStream {
         quote! {
             /// The value built, or an error naming the first required member not set.
             #[inline]
-            pub fn build(self) -> ::std::result::Result<crate::types::#name, crate::error::BuildError> {
+            pub fn build(self) -> Result<crate::types::#name, BuildError> {
                 #(#checks)*
                 Ok(self.inner)
             }

@@ -355,6 +355,7 @@ impl Lowering<'_> {
         if values.is_empty() {
             self.d.error(&place, "an enum needs at least one value");
         }
+        self.check_type_name(&place, name);
         Enum {
             name: name.into(),
             rust_name: names::type_name(name),
@@ -422,6 +423,7 @@ impl Lowering<'_> {
                 "an input member needs a binding (`in`); request XML travels only in a payload member",
             );
         }
+        self.check_type_name(&diag::shape(name), name);
         Structure {
             name: name.into(),
             rust_name: names::type_name(name),
@@ -670,6 +672,18 @@ impl Lowering<'_> {
                 }
             },
         })
+    }
+
+    /// A shape whose Rust name would shadow one the generated code writes plainly is an
+    /// error naming it.
+    fn check_type_name(&mut self, place: &str, name: &str) {
+        let rust = names::type_name(name);
+        if names::is_taken(&rust) {
+            self.d.error(
+                place,
+                format!("the Rust name `{rust}` would shadow the `{rust}` the generated code uses"),
+            );
+        }
     }
 
     fn lower_operation(

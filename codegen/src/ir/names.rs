@@ -122,6 +122,31 @@ pub fn is_identifier(name: &str) -> bool {
 /// after its field: a member may not take one of these names.
 pub const RESERVED_LOCALS: [&str; 4] = ["reader", "element", "response", "text"];
 
+/// Names the generated code writes plainly, and the path each file imports it from when
+/// it uses it, in the order of the `use` block: no model shape may take one of them (nor a prelude name, [`PRELUDE`]).
+pub const IMPORTED: [(&str, &str); 9] = [
+    ("Bytes", "bytes::Bytes"),
+    ("BuildError", "crate::error::BuildError"),
+    ("ErrorMetadata", "crate::error::ErrorMetadata"),
+    ("ResponseError", "crate::error::ResponseError"),
+    ("SdkError", "crate::error::SdkError"),
+    ("ByteStream", "crate::primitives::ByteStream"),
+    ("DateTime", "crate::primitives::DateTime"),
+    ("DateTimeFormat", "crate::primitives::DateTimeFormat"),
+    ("HashMap", "std::collections::HashMap"),
+];
+
+/// The prelude's names that the generated code writes plainly.
+pub const PRELUDE: [&str; 12] = [
+    "Option", "Some", "None", "String", "Vec", "Result", "Ok", "Err", "Box", "Default", "From",
+    "AsRef",
+];
+
+/// Whether `rust_name` would shadow a name the generated code writes plainly.
+pub fn is_taken(rust_name: &str) -> bool {
+    PRELUDE.contains(&rust_name) || IMPORTED.iter().any(|(name, _)| *name == rust_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

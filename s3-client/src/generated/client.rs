@@ -713,7 +713,7 @@ impl crate::Client {
         &self,
         operation: &str,
         input: ::serde_json::Value,
-    ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+    ) -> Result<crate::json::JsonOutput, crate::json::JsonError> {
         self.invoke_json_with_body(operation, input, None).await
     }
     /// [`Self::invoke_json`] with the streamed body of operations that upload one
@@ -722,8 +722,8 @@ impl crate::Client {
         &self,
         operation: &str,
         input: ::serde_json::Value,
-        body: ::std::option::Option<crate::primitives::ByteStream>,
-    ) -> ::std::result::Result<crate::json::JsonOutput, crate::json::JsonError> {
+        body: Option<crate::primitives::ByteStream>,
+    ) -> Result<crate::json::JsonOutput, crate::json::JsonError> {
         match crate::json::operation_key(operation).as_str() {
             "abortmultipartupload" => {
                 let input: crate::operation::abort_multipart_upload::AbortMultipartUploadInput = crate::json::input(

@@ -2,6 +2,11 @@
 
 //! Shapes shared between operations: nested structures, errors and enums.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
 /// Chooses the file format of storage class analysis exports; only `CSV` is available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -9,7 +14,7 @@ pub enum AnalyticsS3ExportFileFormat {
     /// `CSV`
     Csv,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl AnalyticsS3ExportFileFormat {
     /// The value as it travels on the wire.
@@ -24,7 +29,7 @@ impl AnalyticsS3ExportFileFormat {
         &["CSV"]
     }
 }
-impl ::std::convert::From<&str> for AnalyticsS3ExportFileFormat {
+impl From<&str> for AnalyticsS3ExportFileFormat {
     fn from(value: &str) -> Self {
         match value {
             "CSV" => Self::Csv,
@@ -32,12 +37,12 @@ impl ::std::convert::From<&str> for AnalyticsS3ExportFileFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for AnalyticsS3ExportFileFormat {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for AnalyticsS3ExportFileFormat {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for AnalyticsS3ExportFileFormat {
+impl AsRef<str> for AnalyticsS3ExportFileFormat {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -58,7 +63,7 @@ pub enum AnnotationDirective {
     /// `EXCLUDE`
     Exclude,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl AnnotationDirective {
     /// The value as it travels on the wire.
@@ -74,7 +79,7 @@ impl AnnotationDirective {
         &["COPY", "EXCLUDE"]
     }
 }
-impl ::std::convert::From<&str> for AnnotationDirective {
+impl From<&str> for AnnotationDirective {
     fn from(value: &str) -> Self {
         match value {
             "COPY" => Self::Copy,
@@ -83,12 +88,12 @@ impl ::std::convert::From<&str> for AnnotationDirective {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for AnnotationDirective {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for AnnotationDirective {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for AnnotationDirective {
+impl AsRef<str> for AnnotationDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -109,7 +114,7 @@ pub enum ArchiveStatus {
     /// `DEEP_ARCHIVE_ACCESS`
     DeepArchiveAccess,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ArchiveStatus {
     /// The value as it travels on the wire.
@@ -125,7 +130,7 @@ impl ArchiveStatus {
         &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
     }
 }
-impl ::std::convert::From<&str> for ArchiveStatus {
+impl From<&str> for ArchiveStatus {
     fn from(value: &str) -> Self {
         match value {
             "ARCHIVE_ACCESS" => Self::ArchiveAccess,
@@ -134,12 +139,12 @@ impl ::std::convert::From<&str> for ArchiveStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ArchiveStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ArchiveStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ArchiveStatus {
+impl AsRef<str> for ArchiveStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -160,7 +165,7 @@ pub enum BucketAccelerateStatus {
     /// `Suspended`
     Suspended,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketAccelerateStatus {
     /// The value as it travels on the wire.
@@ -176,7 +181,7 @@ impl BucketAccelerateStatus {
         &["Enabled", "Suspended"]
     }
 }
-impl ::std::convert::From<&str> for BucketAccelerateStatus {
+impl From<&str> for BucketAccelerateStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -185,12 +190,12 @@ impl ::std::convert::From<&str> for BucketAccelerateStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketAccelerateStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketAccelerateStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketAccelerateStatus {
+impl AsRef<str> for BucketAccelerateStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -215,7 +220,7 @@ pub enum BucketCannedAcl {
     /// `authenticated-read`
     AuthenticatedRead,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketCannedAcl {
     /// The value as it travels on the wire.
@@ -233,7 +238,7 @@ impl BucketCannedAcl {
         &["private", "public-read", "public-read-write", "authenticated-read"]
     }
 }
-impl ::std::convert::From<&str> for BucketCannedAcl {
+impl From<&str> for BucketCannedAcl {
     fn from(value: &str) -> Self {
         match value {
             "private" => Self::Private,
@@ -244,12 +249,12 @@ impl ::std::convert::From<&str> for BucketCannedAcl {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketCannedAcl {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketCannedAcl {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketCannedAcl {
+impl AsRef<str> for BucketCannedAcl {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -342,7 +347,7 @@ pub enum BucketLocationConstraint {
     /// `us-west-2`
     UsWest2,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketLocationConstraint {
     /// The value as it travels on the wire.
@@ -433,7 +438,7 @@ impl BucketLocationConstraint {
         ]
     }
 }
-impl ::std::convert::From<&str> for BucketLocationConstraint {
+impl From<&str> for BucketLocationConstraint {
     fn from(value: &str) -> Self {
         match value {
             "af-south-1" => Self::AfSouth1,
@@ -478,12 +483,12 @@ impl ::std::convert::From<&str> for BucketLocationConstraint {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketLocationConstraint {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketLocationConstraint {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketLocationConstraint {
+impl AsRef<str> for BucketLocationConstraint {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -506,7 +511,7 @@ pub enum BucketLogsPermission {
     /// `WRITE`
     Write,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketLogsPermission {
     /// The value as it travels on the wire.
@@ -523,7 +528,7 @@ impl BucketLogsPermission {
         &["FULL_CONTROL", "READ", "WRITE"]
     }
 }
-impl ::std::convert::From<&str> for BucketLogsPermission {
+impl From<&str> for BucketLogsPermission {
     fn from(value: &str) -> Self {
         match value {
             "FULL_CONTROL" => Self::FullControl,
@@ -533,12 +538,12 @@ impl ::std::convert::From<&str> for BucketLogsPermission {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketLogsPermission {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketLogsPermission {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketLogsPermission {
+impl AsRef<str> for BucketLogsPermission {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -559,7 +564,7 @@ pub enum BucketNamespace {
     /// `global`
     Global,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketNamespace {
     /// The value as it travels on the wire.
@@ -575,7 +580,7 @@ impl BucketNamespace {
         &["account-regional", "global"]
     }
 }
-impl ::std::convert::From<&str> for BucketNamespace {
+impl From<&str> for BucketNamespace {
     fn from(value: &str) -> Self {
         match value {
             "account-regional" => Self::AccountRegional,
@@ -584,12 +589,12 @@ impl ::std::convert::From<&str> for BucketNamespace {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketNamespace {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketNamespace {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketNamespace {
+impl AsRef<str> for BucketNamespace {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -608,7 +613,7 @@ pub enum BucketType {
     /// `Directory`
     Directory,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketType {
     /// The value as it travels on the wire.
@@ -623,7 +628,7 @@ impl BucketType {
         &["Directory"]
     }
 }
-impl ::std::convert::From<&str> for BucketType {
+impl From<&str> for BucketType {
     fn from(value: &str) -> Self {
         match value {
             "Directory" => Self::Directory,
@@ -631,12 +636,12 @@ impl ::std::convert::From<&str> for BucketType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketType {
+impl AsRef<str> for BucketType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -657,7 +662,7 @@ pub enum BucketVersioningStatus {
     /// `Suspended`
     Suspended,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl BucketVersioningStatus {
     /// The value as it travels on the wire.
@@ -673,7 +678,7 @@ impl BucketVersioningStatus {
         &["Enabled", "Suspended"]
     }
 }
-impl ::std::convert::From<&str> for BucketVersioningStatus {
+impl From<&str> for BucketVersioningStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -682,12 +687,12 @@ impl ::std::convert::From<&str> for BucketVersioningStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for BucketVersioningStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for BucketVersioningStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for BucketVersioningStatus {
+impl AsRef<str> for BucketVersioningStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -724,7 +729,7 @@ pub enum ChecksumAlgorithm {
     /// `XXHASH128`
     Xxhash128,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ChecksumAlgorithm {
     /// The value as it travels on the wire.
@@ -759,7 +764,7 @@ impl ChecksumAlgorithm {
         ]
     }
 }
-impl ::std::convert::From<&str> for ChecksumAlgorithm {
+impl From<&str> for ChecksumAlgorithm {
     fn from(value: &str) -> Self {
         match value {
             "CRC32" => Self::Crc32,
@@ -776,12 +781,12 @@ impl ::std::convert::From<&str> for ChecksumAlgorithm {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ChecksumAlgorithm {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ChecksumAlgorithm {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ChecksumAlgorithm {
+impl AsRef<str> for ChecksumAlgorithm {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -800,7 +805,7 @@ pub enum ChecksumMode {
     /// `ENABLED`
     Enabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ChecksumMode {
     /// The value as it travels on the wire.
@@ -815,7 +820,7 @@ impl ChecksumMode {
         &["ENABLED"]
     }
 }
-impl ::std::convert::From<&str> for ChecksumMode {
+impl From<&str> for ChecksumMode {
     fn from(value: &str) -> Self {
         match value {
             "ENABLED" => Self::Enabled,
@@ -823,12 +828,12 @@ impl ::std::convert::From<&str> for ChecksumMode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ChecksumMode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ChecksumMode {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ChecksumMode {
+impl AsRef<str> for ChecksumMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -849,7 +854,7 @@ pub enum ChecksumType {
     /// `FULL_OBJECT`
     FullObject,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ChecksumType {
     /// The value as it travels on the wire.
@@ -865,7 +870,7 @@ impl ChecksumType {
         &["COMPOSITE", "FULL_OBJECT"]
     }
 }
-impl ::std::convert::From<&str> for ChecksumType {
+impl From<&str> for ChecksumType {
     fn from(value: &str) -> Self {
         match value {
             "COMPOSITE" => Self::Composite,
@@ -874,12 +879,12 @@ impl ::std::convert::From<&str> for ChecksumType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ChecksumType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ChecksumType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ChecksumType {
+impl AsRef<str> for ChecksumType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -902,7 +907,7 @@ pub enum CompressionType {
     /// `BZIP2`
     Bzip2,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl CompressionType {
     /// The value as it travels on the wire.
@@ -919,7 +924,7 @@ impl CompressionType {
         &["NONE", "GZIP", "BZIP2"]
     }
 }
-impl ::std::convert::From<&str> for CompressionType {
+impl From<&str> for CompressionType {
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -929,12 +934,12 @@ impl ::std::convert::From<&str> for CompressionType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for CompressionType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for CompressionType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for CompressionType {
+impl AsRef<str> for CompressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -955,7 +960,7 @@ pub enum DataRedundancy {
     /// `SingleLocalZone`
     SingleLocalZone,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl DataRedundancy {
     /// The value as it travels on the wire.
@@ -971,7 +976,7 @@ impl DataRedundancy {
         &["SingleAvailabilityZone", "SingleLocalZone"]
     }
 }
-impl ::std::convert::From<&str> for DataRedundancy {
+impl From<&str> for DataRedundancy {
     fn from(value: &str) -> Self {
         match value {
             "SingleAvailabilityZone" => Self::SingleAvailabilityZone,
@@ -980,12 +985,12 @@ impl ::std::convert::From<&str> for DataRedundancy {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for DataRedundancy {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for DataRedundancy {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for DataRedundancy {
+impl AsRef<str> for DataRedundancy {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1006,7 +1011,7 @@ pub enum DeleteMarkerReplicationStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl DeleteMarkerReplicationStatus {
     /// The value as it travels on the wire.
@@ -1022,7 +1027,7 @@ impl DeleteMarkerReplicationStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for DeleteMarkerReplicationStatus {
+impl From<&str> for DeleteMarkerReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -1031,12 +1036,12 @@ impl ::std::convert::From<&str> for DeleteMarkerReplicationStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for DeleteMarkerReplicationStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for DeleteMarkerReplicationStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for DeleteMarkerReplicationStatus {
+impl AsRef<str> for DeleteMarkerReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1055,7 +1060,7 @@ pub enum EncodingType {
     /// `url`
     Url,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl EncodingType {
     /// The value as it travels on the wire.
@@ -1070,7 +1075,7 @@ impl EncodingType {
         &["url"]
     }
 }
-impl ::std::convert::From<&str> for EncodingType {
+impl From<&str> for EncodingType {
     fn from(value: &str) -> Self {
         match value {
             "url" => Self::Url,
@@ -1078,12 +1083,12 @@ impl ::std::convert::From<&str> for EncodingType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for EncodingType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for EncodingType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for EncodingType {
+impl AsRef<str> for EncodingType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1104,7 +1109,7 @@ pub enum EncryptionType {
     /// `SSE-C`
     SseC,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl EncryptionType {
     /// The value as it travels on the wire.
@@ -1120,7 +1125,7 @@ impl EncryptionType {
         &["NONE", "SSE-C"]
     }
 }
-impl ::std::convert::From<&str> for EncryptionType {
+impl From<&str> for EncryptionType {
     fn from(value: &str) -> Self {
         match value {
             "NONE" => Self::None,
@@ -1129,12 +1134,12 @@ impl ::std::convert::From<&str> for EncryptionType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for EncryptionType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for EncryptionType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for EncryptionType {
+impl AsRef<str> for EncryptionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1213,7 +1218,7 @@ pub enum Event {
     /// `s3:ObjectRetention:Put`
     S3ObjectRetentionPut,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Event {
     /// The value as it travels on the wire.
@@ -1304,7 +1309,7 @@ impl Event {
         ]
     }
 }
-impl ::std::convert::From<&str> for Event {
+impl From<&str> for Event {
     fn from(value: &str) -> Self {
         match value {
             "s3:ReducedRedundancyLostObject" => Self::S3ReducedRedundancyLostObject,
@@ -1356,12 +1361,12 @@ impl ::std::convert::From<&str> for Event {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Event {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Event {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Event {
+impl AsRef<str> for Event {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1382,7 +1387,7 @@ pub enum ExistingObjectReplicationStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExistingObjectReplicationStatus {
     /// The value as it travels on the wire.
@@ -1398,7 +1403,7 @@ impl ExistingObjectReplicationStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for ExistingObjectReplicationStatus {
+impl From<&str> for ExistingObjectReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -1407,12 +1412,12 @@ impl ::std::convert::From<&str> for ExistingObjectReplicationStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExistingObjectReplicationStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExistingObjectReplicationStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ExistingObjectReplicationStatus {
+impl AsRef<str> for ExistingObjectReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1433,7 +1438,7 @@ pub enum ExpirationStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExpirationStatus {
     /// The value as it travels on the wire.
@@ -1449,7 +1454,7 @@ impl ExpirationStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for ExpirationStatus {
+impl From<&str> for ExpirationStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -1458,12 +1463,12 @@ impl ::std::convert::From<&str> for ExpirationStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExpirationStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExpirationStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ExpirationStatus {
+impl AsRef<str> for ExpirationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1482,7 +1487,7 @@ pub enum ExpressionType {
     /// `SQL`
     Sql,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExpressionType {
     /// The value as it travels on the wire.
@@ -1497,7 +1502,7 @@ impl ExpressionType {
         &["SQL"]
     }
 }
-impl ::std::convert::From<&str> for ExpressionType {
+impl From<&str> for ExpressionType {
     fn from(value: &str) -> Self {
         match value {
             "SQL" => Self::Sql,
@@ -1505,12 +1510,12 @@ impl ::std::convert::From<&str> for ExpressionType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExpressionType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExpressionType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ExpressionType {
+impl AsRef<str> for ExpressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1533,7 +1538,7 @@ pub enum FileHeaderInfo {
     /// `NONE`
     None,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl FileHeaderInfo {
     /// The value as it travels on the wire.
@@ -1550,7 +1555,7 @@ impl FileHeaderInfo {
         &["USE", "IGNORE", "NONE"]
     }
 }
-impl ::std::convert::From<&str> for FileHeaderInfo {
+impl From<&str> for FileHeaderInfo {
     fn from(value: &str) -> Self {
         match value {
             "USE" => Self::Use,
@@ -1560,12 +1565,12 @@ impl ::std::convert::From<&str> for FileHeaderInfo {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for FileHeaderInfo {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FileHeaderInfo {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for FileHeaderInfo {
+impl AsRef<str> for FileHeaderInfo {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1586,7 +1591,7 @@ pub enum FilterRuleName {
     /// `suffix`
     Suffix,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl FilterRuleName {
     /// The value as it travels on the wire.
@@ -1602,7 +1607,7 @@ impl FilterRuleName {
         &["prefix", "suffix"]
     }
 }
-impl ::std::convert::From<&str> for FilterRuleName {
+impl From<&str> for FilterRuleName {
     fn from(value: &str) -> Self {
         match value {
             "prefix" => Self::Prefix,
@@ -1611,12 +1616,12 @@ impl ::std::convert::From<&str> for FilterRuleName {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for FilterRuleName {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for FilterRuleName {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for FilterRuleName {
+impl AsRef<str> for FilterRuleName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1637,7 +1642,7 @@ pub enum IntelligentTieringAccessTier {
     /// `DEEP_ARCHIVE_ACCESS`
     DeepArchiveAccess,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl IntelligentTieringAccessTier {
     /// The value as it travels on the wire.
@@ -1653,7 +1658,7 @@ impl IntelligentTieringAccessTier {
         &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
     }
 }
-impl ::std::convert::From<&str> for IntelligentTieringAccessTier {
+impl From<&str> for IntelligentTieringAccessTier {
     fn from(value: &str) -> Self {
         match value {
             "ARCHIVE_ACCESS" => Self::ArchiveAccess,
@@ -1662,12 +1667,12 @@ impl ::std::convert::From<&str> for IntelligentTieringAccessTier {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for IntelligentTieringAccessTier {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for IntelligentTieringAccessTier {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for IntelligentTieringAccessTier {
+impl AsRef<str> for IntelligentTieringAccessTier {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1690,7 +1695,7 @@ pub enum InventoryFormat {
     /// `Parquet`
     Parquet,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl InventoryFormat {
     /// The value as it travels on the wire.
@@ -1707,7 +1712,7 @@ impl InventoryFormat {
         &["CSV", "ORC", "Parquet"]
     }
 }
-impl ::std::convert::From<&str> for InventoryFormat {
+impl From<&str> for InventoryFormat {
     fn from(value: &str) -> Self {
         match value {
             "CSV" => Self::Csv,
@@ -1717,12 +1722,12 @@ impl ::std::convert::From<&str> for InventoryFormat {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InventoryFormat {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for InventoryFormat {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for InventoryFormat {
+impl AsRef<str> for InventoryFormat {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1743,7 +1748,7 @@ pub enum InventoryFrequency {
     /// `Weekly`
     Weekly,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl InventoryFrequency {
     /// The value as it travels on the wire.
@@ -1759,7 +1764,7 @@ impl InventoryFrequency {
         &["Daily", "Weekly"]
     }
 }
-impl ::std::convert::From<&str> for InventoryFrequency {
+impl From<&str> for InventoryFrequency {
     fn from(value: &str) -> Self {
         match value {
             "Daily" => Self::Daily,
@@ -1768,12 +1773,12 @@ impl ::std::convert::From<&str> for InventoryFrequency {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InventoryFrequency {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for InventoryFrequency {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for InventoryFrequency {
+impl AsRef<str> for InventoryFrequency {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1794,7 +1799,7 @@ pub enum InventoryIncludedObjectVersions {
     /// `Current`
     Current,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl InventoryIncludedObjectVersions {
     /// The value as it travels on the wire.
@@ -1810,7 +1815,7 @@ impl InventoryIncludedObjectVersions {
         &["All", "Current"]
     }
 }
-impl ::std::convert::From<&str> for InventoryIncludedObjectVersions {
+impl From<&str> for InventoryIncludedObjectVersions {
     fn from(value: &str) -> Self {
         match value {
             "All" => Self::All,
@@ -1819,12 +1824,12 @@ impl ::std::convert::From<&str> for InventoryIncludedObjectVersions {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InventoryIncludedObjectVersions {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for InventoryIncludedObjectVersions {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for InventoryIncludedObjectVersions {
+impl AsRef<str> for InventoryIncludedObjectVersions {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1879,7 +1884,7 @@ pub enum InventoryOptionalField {
     /// `IntelligentTieringReferenceDate`
     IntelligentTieringReferenceDate,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl InventoryOptionalField {
     /// The value as it travels on the wire.
@@ -1932,7 +1937,7 @@ impl InventoryOptionalField {
         ]
     }
 }
-impl ::std::convert::From<&str> for InventoryOptionalField {
+impl From<&str> for InventoryOptionalField {
     fn from(value: &str) -> Self {
         match value {
             "Size" => Self::Size,
@@ -1958,12 +1963,12 @@ impl ::std::convert::From<&str> for InventoryOptionalField {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InventoryOptionalField {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for InventoryOptionalField {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for InventoryOptionalField {
+impl AsRef<str> for InventoryOptionalField {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -1984,7 +1989,7 @@ pub enum JsonType {
     /// `LINES`
     Lines,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl JsonType {
     /// The value as it travels on the wire.
@@ -2000,7 +2005,7 @@ impl JsonType {
         &["DOCUMENT", "LINES"]
     }
 }
-impl ::std::convert::From<&str> for JsonType {
+impl From<&str> for JsonType {
     fn from(value: &str) -> Self {
         match value {
             "DOCUMENT" => Self::Document,
@@ -2009,12 +2014,12 @@ impl ::std::convert::From<&str> for JsonType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for JsonType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for JsonType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for JsonType {
+impl AsRef<str> for JsonType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2035,7 +2040,7 @@ pub enum LocationType {
     /// `LocalZone`
     LocalZone,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl LocationType {
     /// The value as it travels on the wire.
@@ -2051,7 +2056,7 @@ impl LocationType {
         &["AvailabilityZone", "LocalZone"]
     }
 }
-impl ::std::convert::From<&str> for LocationType {
+impl From<&str> for LocationType {
     fn from(value: &str) -> Self {
         match value {
             "AvailabilityZone" => Self::AvailabilityZone,
@@ -2060,12 +2065,12 @@ impl ::std::convert::From<&str> for LocationType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for LocationType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for LocationType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for LocationType {
+impl AsRef<str> for LocationType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2086,7 +2091,7 @@ pub enum MfaDelete {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MfaDelete {
     /// The value as it travels on the wire.
@@ -2102,7 +2107,7 @@ impl MfaDelete {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for MfaDelete {
+impl From<&str> for MfaDelete {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -2111,12 +2116,12 @@ impl ::std::convert::From<&str> for MfaDelete {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MfaDelete {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MfaDelete {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for MfaDelete {
+impl AsRef<str> for MfaDelete {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2137,7 +2142,7 @@ pub enum MfaDeleteStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MfaDeleteStatus {
     /// The value as it travels on the wire.
@@ -2153,7 +2158,7 @@ impl MfaDeleteStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for MfaDeleteStatus {
+impl From<&str> for MfaDeleteStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -2162,12 +2167,12 @@ impl ::std::convert::From<&str> for MfaDeleteStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MfaDeleteStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MfaDeleteStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for MfaDeleteStatus {
+impl AsRef<str> for MfaDeleteStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2188,7 +2193,7 @@ pub enum MetadataDirective {
     /// `REPLACE`
     Replace,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MetadataDirective {
     /// The value as it travels on the wire.
@@ -2204,7 +2209,7 @@ impl MetadataDirective {
         &["COPY", "REPLACE"]
     }
 }
-impl ::std::convert::From<&str> for MetadataDirective {
+impl From<&str> for MetadataDirective {
     fn from(value: &str) -> Self {
         match value {
             "COPY" => Self::Copy,
@@ -2213,12 +2218,12 @@ impl ::std::convert::From<&str> for MetadataDirective {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MetadataDirective {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MetadataDirective {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for MetadataDirective {
+impl AsRef<str> for MetadataDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2239,7 +2244,7 @@ pub enum MetricsStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MetricsStatus {
     /// The value as it travels on the wire.
@@ -2255,7 +2260,7 @@ impl MetricsStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for MetricsStatus {
+impl From<&str> for MetricsStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -2264,12 +2269,12 @@ impl ::std::convert::From<&str> for MetricsStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MetricsStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MetricsStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for MetricsStatus {
+impl AsRef<str> for MetricsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2300,7 +2305,7 @@ pub enum ObjectCannedAcl {
     /// `bucket-owner-full-control`
     BucketOwnerFullControl,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectCannedAcl {
     /// The value as it travels on the wire.
@@ -2329,7 +2334,7 @@ impl ObjectCannedAcl {
         ]
     }
 }
-impl ::std::convert::From<&str> for ObjectCannedAcl {
+impl From<&str> for ObjectCannedAcl {
     fn from(value: &str) -> Self {
         match value {
             "private" => Self::Private,
@@ -2343,12 +2348,12 @@ impl ::std::convert::From<&str> for ObjectCannedAcl {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectCannedAcl {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectCannedAcl {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectCannedAcl {
+impl AsRef<str> for ObjectCannedAcl {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2369,7 +2374,7 @@ pub enum ObjectLockEventHold {
     /// `OFF`
     Off,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectLockEventHold {
     /// The value as it travels on the wire.
@@ -2385,7 +2390,7 @@ impl ObjectLockEventHold {
         &["ON", "OFF"]
     }
 }
-impl ::std::convert::From<&str> for ObjectLockEventHold {
+impl From<&str> for ObjectLockEventHold {
     fn from(value: &str) -> Self {
         match value {
             "ON" => Self::On,
@@ -2394,12 +2399,12 @@ impl ::std::convert::From<&str> for ObjectLockEventHold {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectLockEventHold {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectLockEventHold {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectLockEventHold {
+impl AsRef<str> for ObjectLockEventHold {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2420,7 +2425,7 @@ pub enum ObjectLockLegalHoldStatus {
     /// `OFF`
     Off,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectLockLegalHoldStatus {
     /// The value as it travels on the wire.
@@ -2436,7 +2441,7 @@ impl ObjectLockLegalHoldStatus {
         &["ON", "OFF"]
     }
 }
-impl ::std::convert::From<&str> for ObjectLockLegalHoldStatus {
+impl From<&str> for ObjectLockLegalHoldStatus {
     fn from(value: &str) -> Self {
         match value {
             "ON" => Self::On,
@@ -2445,12 +2450,12 @@ impl ::std::convert::From<&str> for ObjectLockLegalHoldStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectLockLegalHoldStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectLockLegalHoldStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectLockLegalHoldStatus {
+impl AsRef<str> for ObjectLockLegalHoldStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2471,7 +2476,7 @@ pub enum ObjectLockMode {
     /// `COMPLIANCE`
     Compliance,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectLockMode {
     /// The value as it travels on the wire.
@@ -2487,7 +2492,7 @@ impl ObjectLockMode {
         &["GOVERNANCE", "COMPLIANCE"]
     }
 }
-impl ::std::convert::From<&str> for ObjectLockMode {
+impl From<&str> for ObjectLockMode {
     fn from(value: &str) -> Self {
         match value {
             "GOVERNANCE" => Self::Governance,
@@ -2496,12 +2501,12 @@ impl ::std::convert::From<&str> for ObjectLockMode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectLockMode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectLockMode {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectLockMode {
+impl AsRef<str> for ObjectLockMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2524,7 +2529,7 @@ pub enum ObjectOwnership {
     /// `BucketOwnerEnforced`
     BucketOwnerEnforced,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectOwnership {
     /// The value as it travels on the wire.
@@ -2541,7 +2546,7 @@ impl ObjectOwnership {
         &["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]
     }
 }
-impl ::std::convert::From<&str> for ObjectOwnership {
+impl From<&str> for ObjectOwnership {
     fn from(value: &str) -> Self {
         match value {
             "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
@@ -2551,12 +2556,12 @@ impl ::std::convert::From<&str> for ObjectOwnership {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectOwnership {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectOwnership {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectOwnership {
+impl AsRef<str> for ObjectOwnership {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2603,7 +2608,7 @@ pub enum ObjectStorageClass {
     /// `AWS_BACKUP_LOW_COST_WARM`
     AwsBackupLowCostWarm,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectStorageClass {
     /// The value as it travels on the wire.
@@ -2648,7 +2653,7 @@ impl ObjectStorageClass {
         ]
     }
 }
-impl ::std::convert::From<&str> for ObjectStorageClass {
+impl From<&str> for ObjectStorageClass {
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => Self::Standard,
@@ -2670,12 +2675,12 @@ impl ::std::convert::From<&str> for ObjectStorageClass {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectStorageClass {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectStorageClass {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectStorageClass {
+impl AsRef<str> for ObjectStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2694,7 +2699,7 @@ pub enum ObjectVersionStorageClass {
     /// `STANDARD`
     Standard,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ObjectVersionStorageClass {
     /// The value as it travels on the wire.
@@ -2709,7 +2714,7 @@ impl ObjectVersionStorageClass {
         &["STANDARD"]
     }
 }
-impl ::std::convert::From<&str> for ObjectVersionStorageClass {
+impl From<&str> for ObjectVersionStorageClass {
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => Self::Standard,
@@ -2717,12 +2722,12 @@ impl ::std::convert::From<&str> for ObjectVersionStorageClass {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ObjectVersionStorageClass {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ObjectVersionStorageClass {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ObjectVersionStorageClass {
+impl AsRef<str> for ObjectVersionStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2741,7 +2746,7 @@ pub enum OptionalObjectAttributes {
     /// `RestoreStatus`
     RestoreStatus,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl OptionalObjectAttributes {
     /// The value as it travels on the wire.
@@ -2756,7 +2761,7 @@ impl OptionalObjectAttributes {
         &["RestoreStatus"]
     }
 }
-impl ::std::convert::From<&str> for OptionalObjectAttributes {
+impl From<&str> for OptionalObjectAttributes {
     fn from(value: &str) -> Self {
         match value {
             "RestoreStatus" => Self::RestoreStatus,
@@ -2764,12 +2769,12 @@ impl ::std::convert::From<&str> for OptionalObjectAttributes {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OptionalObjectAttributes {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for OptionalObjectAttributes {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for OptionalObjectAttributes {
+impl AsRef<str> for OptionalObjectAttributes {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2788,7 +2793,7 @@ pub enum OwnerOverride {
     /// `Destination`
     Destination,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl OwnerOverride {
     /// The value as it travels on the wire.
@@ -2803,7 +2808,7 @@ impl OwnerOverride {
         &["Destination"]
     }
 }
-impl ::std::convert::From<&str> for OwnerOverride {
+impl From<&str> for OwnerOverride {
     fn from(value: &str) -> Self {
         match value {
             "Destination" => Self::Destination,
@@ -2811,12 +2816,12 @@ impl ::std::convert::From<&str> for OwnerOverride {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for OwnerOverride {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for OwnerOverride {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for OwnerOverride {
+impl AsRef<str> for OwnerOverride {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2837,7 +2842,7 @@ pub enum PartitionDateSource {
     /// `DeliveryTime`
     DeliveryTime,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl PartitionDateSource {
     /// The value as it travels on the wire.
@@ -2853,7 +2858,7 @@ impl PartitionDateSource {
         &["EventTime", "DeliveryTime"]
     }
 }
-impl ::std::convert::From<&str> for PartitionDateSource {
+impl From<&str> for PartitionDateSource {
     fn from(value: &str) -> Self {
         match value {
             "EventTime" => Self::EventTime,
@@ -2862,12 +2867,12 @@ impl ::std::convert::From<&str> for PartitionDateSource {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for PartitionDateSource {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for PartitionDateSource {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for PartitionDateSource {
+impl AsRef<str> for PartitionDateSource {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2888,7 +2893,7 @@ pub enum Payer {
     /// `BucketOwner`
     BucketOwner,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Payer {
     /// The value as it travels on the wire.
@@ -2904,7 +2909,7 @@ impl Payer {
         &["Requester", "BucketOwner"]
     }
 }
-impl ::std::convert::From<&str> for Payer {
+impl From<&str> for Payer {
     fn from(value: &str) -> Self {
         match value {
             "Requester" => Self::Requester,
@@ -2913,12 +2918,12 @@ impl ::std::convert::From<&str> for Payer {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Payer {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Payer {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Payer {
+impl AsRef<str> for Payer {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -2945,7 +2950,7 @@ pub enum Permission {
     /// `READ_ACP`
     ReadAcp,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Permission {
     /// The value as it travels on the wire.
@@ -2964,7 +2969,7 @@ impl Permission {
         &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]
     }
 }
-impl ::std::convert::From<&str> for Permission {
+impl From<&str> for Permission {
     fn from(value: &str) -> Self {
         match value {
             "FULL_CONTROL" => Self::FullControl,
@@ -2976,12 +2981,12 @@ impl ::std::convert::From<&str> for Permission {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Permission {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Permission {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Permission {
+impl AsRef<str> for Permission {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3002,7 +3007,7 @@ pub enum Protocol {
     /// `https`
     Https,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Protocol {
     /// The value as it travels on the wire.
@@ -3018,7 +3023,7 @@ impl Protocol {
         &["http", "https"]
     }
 }
-impl ::std::convert::From<&str> for Protocol {
+impl From<&str> for Protocol {
     fn from(value: &str) -> Self {
         match value {
             "http" => Self::Http,
@@ -3027,12 +3032,12 @@ impl ::std::convert::From<&str> for Protocol {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Protocol {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Protocol {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Protocol {
+impl AsRef<str> for Protocol {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3053,7 +3058,7 @@ pub enum QuoteFields {
     /// `ASNEEDED`
     Asneeded,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl QuoteFields {
     /// The value as it travels on the wire.
@@ -3069,7 +3074,7 @@ impl QuoteFields {
         &["ALWAYS", "ASNEEDED"]
     }
 }
-impl ::std::convert::From<&str> for QuoteFields {
+impl From<&str> for QuoteFields {
     fn from(value: &str) -> Self {
         match value {
             "ALWAYS" => Self::Always,
@@ -3078,12 +3083,12 @@ impl ::std::convert::From<&str> for QuoteFields {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for QuoteFields {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for QuoteFields {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for QuoteFields {
+impl AsRef<str> for QuoteFields {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3104,7 +3109,7 @@ pub enum ReplicaModificationsStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ReplicaModificationsStatus {
     /// The value as it travels on the wire.
@@ -3120,7 +3125,7 @@ impl ReplicaModificationsStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for ReplicaModificationsStatus {
+impl From<&str> for ReplicaModificationsStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -3129,12 +3134,12 @@ impl ::std::convert::From<&str> for ReplicaModificationsStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReplicaModificationsStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReplicaModificationsStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ReplicaModificationsStatus {
+impl AsRef<str> for ReplicaModificationsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3155,7 +3160,7 @@ pub enum ReplicationRuleStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ReplicationRuleStatus {
     /// The value as it travels on the wire.
@@ -3171,7 +3176,7 @@ impl ReplicationRuleStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for ReplicationRuleStatus {
+impl From<&str> for ReplicationRuleStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -3180,12 +3185,12 @@ impl ::std::convert::From<&str> for ReplicationRuleStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReplicationRuleStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReplicationRuleStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ReplicationRuleStatus {
+impl AsRef<str> for ReplicationRuleStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3212,7 +3217,7 @@ pub enum ReplicationStatus {
     /// `COMPLETED`
     Completed,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ReplicationStatus {
     /// The value as it travels on the wire.
@@ -3231,7 +3236,7 @@ impl ReplicationStatus {
         &["COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"]
     }
 }
-impl ::std::convert::From<&str> for ReplicationStatus {
+impl From<&str> for ReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
             "COMPLETE" => Self::Complete,
@@ -3243,12 +3248,12 @@ impl ::std::convert::From<&str> for ReplicationStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReplicationStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReplicationStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ReplicationStatus {
+impl AsRef<str> for ReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3269,7 +3274,7 @@ pub enum ReplicationTimeStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ReplicationTimeStatus {
     /// The value as it travels on the wire.
@@ -3285,7 +3290,7 @@ impl ReplicationTimeStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for ReplicationTimeStatus {
+impl From<&str> for ReplicationTimeStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -3294,12 +3299,12 @@ impl ::std::convert::From<&str> for ReplicationTimeStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ReplicationTimeStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ReplicationTimeStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ReplicationTimeStatus {
+impl AsRef<str> for ReplicationTimeStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3318,7 +3323,7 @@ pub enum RequestCharged {
     /// `requester`
     Requester,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl RequestCharged {
     /// The value as it travels on the wire.
@@ -3333,7 +3338,7 @@ impl RequestCharged {
         &["requester"]
     }
 }
-impl ::std::convert::From<&str> for RequestCharged {
+impl From<&str> for RequestCharged {
     fn from(value: &str) -> Self {
         match value {
             "requester" => Self::Requester,
@@ -3341,12 +3346,12 @@ impl ::std::convert::From<&str> for RequestCharged {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RequestCharged {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for RequestCharged {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for RequestCharged {
+impl AsRef<str> for RequestCharged {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3365,7 +3370,7 @@ pub enum RequestPayer {
     /// `requester`
     Requester,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl RequestPayer {
     /// The value as it travels on the wire.
@@ -3380,7 +3385,7 @@ impl RequestPayer {
         &["requester"]
     }
 }
-impl ::std::convert::From<&str> for RequestPayer {
+impl From<&str> for RequestPayer {
     fn from(value: &str) -> Self {
         match value {
             "requester" => Self::Requester,
@@ -3388,12 +3393,12 @@ impl ::std::convert::From<&str> for RequestPayer {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RequestPayer {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for RequestPayer {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for RequestPayer {
+impl AsRef<str> for RequestPayer {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3412,7 +3417,7 @@ pub enum RestoreRequestType {
     /// `SELECT`
     Select,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl RestoreRequestType {
     /// The value as it travels on the wire.
@@ -3427,7 +3432,7 @@ impl RestoreRequestType {
         &["SELECT"]
     }
 }
-impl ::std::convert::From<&str> for RestoreRequestType {
+impl From<&str> for RestoreRequestType {
     fn from(value: &str) -> Self {
         match value {
             "SELECT" => Self::Select,
@@ -3435,12 +3440,12 @@ impl ::std::convert::From<&str> for RestoreRequestType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for RestoreRequestType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for RestoreRequestType {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for RestoreRequestType {
+impl AsRef<str> for RestoreRequestType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3467,7 +3472,7 @@ pub enum ServerSideEncryption {
     /// `aws:kms:dsse`
     AwsKmsDsse,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ServerSideEncryption {
     /// The value as it travels on the wire.
@@ -3486,7 +3491,7 @@ impl ServerSideEncryption {
         &["AES256", "aws:fsx", "aws:backup", "aws:kms", "aws:kms:dsse"]
     }
 }
-impl ::std::convert::From<&str> for ServerSideEncryption {
+impl From<&str> for ServerSideEncryption {
     fn from(value: &str) -> Self {
         match value {
             "AES256" => Self::Aes256,
@@ -3498,12 +3503,12 @@ impl ::std::convert::From<&str> for ServerSideEncryption {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ServerSideEncryption {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ServerSideEncryption {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for ServerSideEncryption {
+impl AsRef<str> for ServerSideEncryption {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3524,7 +3529,7 @@ pub enum SseKmsEncryptedObjectsStatus {
     /// `Disabled`
     Disabled,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl SseKmsEncryptedObjectsStatus {
     /// The value as it travels on the wire.
@@ -3540,7 +3545,7 @@ impl SseKmsEncryptedObjectsStatus {
         &["Enabled", "Disabled"]
     }
 }
-impl ::std::convert::From<&str> for SseKmsEncryptedObjectsStatus {
+impl From<&str> for SseKmsEncryptedObjectsStatus {
     fn from(value: &str) -> Self {
         match value {
             "Enabled" => Self::Enabled,
@@ -3549,12 +3554,12 @@ impl ::std::convert::From<&str> for SseKmsEncryptedObjectsStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for SseKmsEncryptedObjectsStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for SseKmsEncryptedObjectsStatus {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for SseKmsEncryptedObjectsStatus {
+impl AsRef<str> for SseKmsEncryptedObjectsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3601,7 +3606,7 @@ pub enum StorageClass {
     /// `AWS_BACKUP_LOW_COST_WARM`
     AwsBackupLowCostWarm,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl StorageClass {
     /// The value as it travels on the wire.
@@ -3646,7 +3651,7 @@ impl StorageClass {
         ]
     }
 }
-impl ::std::convert::From<&str> for StorageClass {
+impl From<&str> for StorageClass {
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => Self::Standard,
@@ -3668,12 +3673,12 @@ impl ::std::convert::From<&str> for StorageClass {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for StorageClass {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for StorageClass {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for StorageClass {
+impl AsRef<str> for StorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3692,7 +3697,7 @@ pub enum StorageClassAnalysisSchemaVersion {
     /// `V_1`
     V1,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl StorageClassAnalysisSchemaVersion {
     /// The value as it travels on the wire.
@@ -3707,7 +3712,7 @@ impl StorageClassAnalysisSchemaVersion {
         &["V_1"]
     }
 }
-impl ::std::convert::From<&str> for StorageClassAnalysisSchemaVersion {
+impl From<&str> for StorageClassAnalysisSchemaVersion {
     fn from(value: &str) -> Self {
         match value {
             "V_1" => Self::V1,
@@ -3715,12 +3720,12 @@ impl ::std::convert::From<&str> for StorageClassAnalysisSchemaVersion {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for StorageClassAnalysisSchemaVersion {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for StorageClassAnalysisSchemaVersion {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for StorageClassAnalysisSchemaVersion {
+impl AsRef<str> for StorageClassAnalysisSchemaVersion {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3741,7 +3746,7 @@ pub enum TaggingDirective {
     /// `REPLACE`
     Replace,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl TaggingDirective {
     /// The value as it travels on the wire.
@@ -3757,7 +3762,7 @@ impl TaggingDirective {
         &["COPY", "REPLACE"]
     }
 }
-impl ::std::convert::From<&str> for TaggingDirective {
+impl From<&str> for TaggingDirective {
     fn from(value: &str) -> Self {
         match value {
             "COPY" => Self::Copy,
@@ -3766,12 +3771,12 @@ impl ::std::convert::From<&str> for TaggingDirective {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for TaggingDirective {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for TaggingDirective {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for TaggingDirective {
+impl AsRef<str> for TaggingDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3794,7 +3799,7 @@ pub enum Tier {
     /// `Expedited`
     Expedited,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Tier {
     /// The value as it travels on the wire.
@@ -3811,7 +3816,7 @@ impl Tier {
         &["Standard", "Bulk", "Expedited"]
     }
 }
-impl ::std::convert::From<&str> for Tier {
+impl From<&str> for Tier {
     fn from(value: &str) -> Self {
         match value {
             "Standard" => Self::Standard,
@@ -3821,12 +3826,12 @@ impl ::std::convert::From<&str> for Tier {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Tier {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Tier {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Tier {
+impl AsRef<str> for Tier {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3847,7 +3852,7 @@ pub enum TransitionDefaultMinimumObjectSize {
     /// `all_storage_classes_128K`
     AllStorageClasses128k,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl TransitionDefaultMinimumObjectSize {
     /// The value as it travels on the wire.
@@ -3863,7 +3868,7 @@ impl TransitionDefaultMinimumObjectSize {
         &["varies_by_storage_class", "all_storage_classes_128K"]
     }
 }
-impl ::std::convert::From<&str> for TransitionDefaultMinimumObjectSize {
+impl From<&str> for TransitionDefaultMinimumObjectSize {
     fn from(value: &str) -> Self {
         match value {
             "varies_by_storage_class" => Self::VariesByStorageClass,
@@ -3872,12 +3877,12 @@ impl ::std::convert::From<&str> for TransitionDefaultMinimumObjectSize {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for TransitionDefaultMinimumObjectSize {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for TransitionDefaultMinimumObjectSize {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for TransitionDefaultMinimumObjectSize {
+impl AsRef<str> for TransitionDefaultMinimumObjectSize {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3906,7 +3911,7 @@ pub enum TransitionStorageClass {
     /// `GLACIER_IR`
     GlacierIr,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl TransitionStorageClass {
     /// The value as it travels on the wire.
@@ -3933,7 +3938,7 @@ impl TransitionStorageClass {
         ]
     }
 }
-impl ::std::convert::From<&str> for TransitionStorageClass {
+impl From<&str> for TransitionStorageClass {
     fn from(value: &str) -> Self {
         match value {
             "GLACIER" => Self::Glacier,
@@ -3946,12 +3951,12 @@ impl ::std::convert::From<&str> for TransitionStorageClass {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for TransitionStorageClass {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for TransitionStorageClass {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for TransitionStorageClass {
+impl AsRef<str> for TransitionStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -3974,7 +3979,7 @@ pub enum Type {
     /// `Group`
     Group,
     /// A value this version of the crate does not know.
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Type {
     /// The value as it travels on the wire.
@@ -3991,7 +3996,7 @@ impl Type {
         &["CanonicalUser", "AmazonCustomerByEmail", "Group"]
     }
 }
-impl ::std::convert::From<&str> for Type {
+impl From<&str> for Type {
     fn from(value: &str) -> Self {
         match value {
             "CanonicalUser" => Self::CanonicalUser,
@@ -4001,12 +4006,12 @@ impl ::std::convert::From<&str> for Type {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Type {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Type {
+    fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-impl ::std::convert::AsRef<str> for Type {
+impl AsRef<str> for Type {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
@@ -4027,17 +4032,17 @@ crate::json::string_enum!(Type);
 )]
 pub struct AbortIncompleteMultipartUpload {
     /// Days after an upload was started before S3 aborts it if it is still incomplete.
-    pub days_after_initiation: ::std::option::Option<i32>,
+    pub days_after_initiation: Option<i32>,
 }
 impl AbortIncompleteMultipartUpload {
     /// A builder for [`AbortIncompleteMultipartUpload`].
     #[inline]
     pub fn builder() -> crate::types::builders::AbortIncompleteMultipartUploadBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Days after an upload was started before S3 aborts it if it is still incomplete.
     #[inline]
-    pub fn days_after_initiation(&self) -> ::std::option::Option<i32> {
+    pub fn days_after_initiation(&self) -> Option<i32> {
         self.days_after_initiation
     }
 }
@@ -4050,19 +4055,17 @@ impl AbortIncompleteMultipartUpload {
 )]
 pub struct AccelerateConfiguration {
     /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
-    pub status: ::std::option::Option<crate::types::BucketAccelerateStatus>,
+    pub status: Option<crate::types::BucketAccelerateStatus>,
 }
 impl AccelerateConfiguration {
     /// A builder for [`AccelerateConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::AccelerateConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::BucketAccelerateStatus> {
+    pub fn status(&self) -> Option<&crate::types::BucketAccelerateStatus> {
         self.status.as_ref()
     }
 }
@@ -4075,15 +4078,15 @@ impl AccelerateConfiguration {
 )]
 pub struct AccessControlPolicy {
     /// The permissions granted, one entry per grantee and permission.
-    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    pub grants: Option<Vec<crate::types::Grant>>,
     /// The account that owns the bucket or object.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
 }
 impl AccessControlPolicy {
     /// A builder for [`AccessControlPolicy`].
     #[inline]
     pub fn builder() -> crate::types::builders::AccessControlPolicyBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The permissions granted, one entry per grantee and permission. Empty when absent.
     #[inline]
@@ -4092,7 +4095,7 @@ impl AccessControlPolicy {
     }
     /// The account that owns the bucket or object.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
 }
@@ -4105,17 +4108,17 @@ impl AccessControlPolicy {
 )]
 pub struct AccessControlTranslation {
     /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner. Required.
-    pub owner: ::std::option::Option<crate::types::OwnerOverride>,
+    pub owner: Option<crate::types::OwnerOverride>,
 }
 impl AccessControlTranslation {
     /// A builder for [`AccessControlTranslation`].
     #[inline]
     pub fn builder() -> crate::types::builders::AccessControlTranslationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::OwnerOverride> {
+    pub fn owner(&self) -> Option<&crate::types::OwnerOverride> {
         self.owner.as_ref()
     }
 }
@@ -4128,19 +4131,19 @@ impl AccessControlTranslation {
 )]
 pub struct AnalyticsAndOperator {
     /// Only objects whose keys start with this prefix.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only objects carrying all of these tags.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl AnalyticsAndOperator {
     /// A builder for [`AnalyticsAndOperator`].
     #[inline]
     pub fn builder() -> crate::types::builders::AnalyticsAndOperatorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only objects whose keys start with this prefix.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Only objects carrying all of these tags. Empty when absent.
@@ -4158,19 +4161,17 @@ impl AnalyticsAndOperator {
 )]
 pub struct AnalyticsConfiguration {
     /// Identifier of the configuration, unique among the bucket's analytics configurations. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
-    pub filter: ::std::option::Option<crate::types::AnalyticsFilter>,
+    pub filter: Option<crate::types::AnalyticsFilter>,
     /// What the analysis produces, including an optional export of its daily results. Required.
-    pub storage_class_analysis: ::std::option::Option<
-        crate::types::StorageClassAnalysis,
-    >,
+    pub storage_class_analysis: Option<crate::types::StorageClassAnalysis>,
 }
 impl AnalyticsConfiguration {
     /// A builder for [`AnalyticsConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::AnalyticsConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Identifier of the configuration, unique among the bucket's analytics configurations.
     #[inline]
@@ -4179,14 +4180,12 @@ impl AnalyticsConfiguration {
     }
     /// Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
     #[inline]
-    pub fn filter(&self) -> ::std::option::Option<&crate::types::AnalyticsFilter> {
+    pub fn filter(&self) -> Option<&crate::types::AnalyticsFilter> {
         self.filter.as_ref()
     }
     /// What the analysis produces, including an optional export of its daily results.
     #[inline]
-    pub fn storage_class_analysis(
-        &self,
-    ) -> ::std::option::Option<&crate::types::StorageClassAnalysis> {
+    pub fn storage_class_analysis(&self) -> Option<&crate::types::StorageClassAnalysis> {
         self.storage_class_analysis.as_ref()
     }
 }
@@ -4199,21 +4198,19 @@ impl AnalyticsConfiguration {
 )]
 pub struct AnalyticsExportDestination {
     /// The bucket and format used for the exported files. Required.
-    pub s3_bucket_destination: ::std::option::Option<
-        crate::types::AnalyticsS3BucketDestination,
-    >,
+    pub s3_bucket_destination: Option<crate::types::AnalyticsS3BucketDestination>,
 }
 impl AnalyticsExportDestination {
     /// A builder for [`AnalyticsExportDestination`].
     #[inline]
     pub fn builder() -> crate::types::builders::AnalyticsExportDestinationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The bucket and format used for the exported files.
     #[inline]
     pub fn s3_bucket_destination(
         &self,
-    ) -> ::std::option::Option<&crate::types::AnalyticsS3BucketDestination> {
+    ) -> Option<&crate::types::AnalyticsS3BucketDestination> {
         self.s3_bucket_destination.as_ref()
     }
 }
@@ -4226,31 +4223,31 @@ impl AnalyticsExportDestination {
 )]
 pub struct AnalyticsFilter {
     /// Only objects whose keys start with this prefix.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only objects carrying this tag.
-    pub tag: ::std::option::Option<crate::types::Tag>,
+    pub tag: Option<crate::types::Tag>,
     /// Only objects meeting all of several conditions: a prefix and one or more tags.
-    pub and: ::std::option::Option<crate::types::AnalyticsAndOperator>,
+    pub and: Option<crate::types::AnalyticsAndOperator>,
 }
 impl AnalyticsFilter {
     /// A builder for [`AnalyticsFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::AnalyticsFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only objects whose keys start with this prefix.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Only objects carrying this tag.
     #[inline]
-    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+    pub fn tag(&self) -> Option<&crate::types::Tag> {
         self.tag.as_ref()
     }
     /// Only objects meeting all of several conditions: a prefix and one or more tags.
     #[inline]
-    pub fn and(&self) -> ::std::option::Option<&crate::types::AnalyticsAndOperator> {
+    pub fn and(&self) -> Option<&crate::types::AnalyticsAndOperator> {
         self.and.as_ref()
     }
 }
@@ -4263,30 +4260,28 @@ impl AnalyticsFilter {
 )]
 pub struct AnalyticsS3BucketDestination {
     /// File format of the exported results; only `CSV` is supported. Required.
-    pub format: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
+    pub format: Option<crate::types::AnalyticsS3ExportFileFormat>,
     /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
-    pub bucket_account_id: ::std::option::Option<::std::string::String>,
+    pub bucket_account_id: Option<String>,
     /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key prefix added to the names of the exported files in the destination bucket.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
 }
 impl AnalyticsS3BucketDestination {
     /// A builder for [`AnalyticsS3BucketDestination`].
     #[inline]
     pub fn builder() -> crate::types::builders::AnalyticsS3BucketDestinationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// File format of the exported results; only `CSV` is supported.
     #[inline]
-    pub fn format(
-        &self,
-    ) -> ::std::option::Option<&crate::types::AnalyticsS3ExportFileFormat> {
+    pub fn format(&self) -> Option<&crate::types::AnalyticsS3ExportFileFormat> {
         self.format.as_ref()
     }
     /// Account ID expected to own the destination bucket; S3 checks it before writing exports.
     #[inline]
-    pub fn bucket_account_id(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_account_id(&self) -> Option<&str> {
         self.bucket_account_id.as_deref()
     }
     /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
@@ -4296,7 +4291,7 @@ impl AnalyticsS3BucketDestination {
     }
     /// Key prefix added to the names of the exported files in the destination bucket.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
 }
@@ -4309,15 +4304,13 @@ impl AnalyticsS3BucketDestination {
 )]
 pub struct BlockedEncryptionTypes {
     /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
-    pub encryption_type: ::std::option::Option<
-        ::std::vec::Vec<crate::types::EncryptionType>,
-    >,
+    pub encryption_type: Option<Vec<crate::types::EncryptionType>>,
 }
 impl BlockedEncryptionTypes {
     /// A builder for [`BlockedEncryptionTypes`].
     #[inline]
     pub fn builder() -> crate::types::builders::BlockedEncryptionTypesBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing. Empty when absent.
     #[inline]
@@ -4334,39 +4327,39 @@ impl BlockedEncryptionTypes {
 )]
 pub struct Bucket {
     /// Name of the bucket.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub creation_date: Option<DateTime>,
     /// Region the bucket is located in.
-    pub bucket_region: ::std::option::Option<::std::string::String>,
+    pub bucket_region: Option<String>,
     /// Amazon Resource Name (ARN) of the bucket.
-    pub bucket_arn: ::std::option::Option<::std::string::String>,
+    pub bucket_arn: Option<String>,
 }
 impl Bucket {
     /// A builder for [`Bucket`].
     #[inline]
     pub fn builder() -> crate::types::builders::BucketBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Name of the bucket.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// When the bucket was created; this can change if the bucket's configuration is modified in some ways.
     #[inline]
-    pub fn creation_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn creation_date(&self) -> Option<&DateTime> {
         self.creation_date.as_ref()
     }
     /// Region the bucket is located in.
     #[inline]
-    pub fn bucket_region(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_region(&self) -> Option<&str> {
         self.bucket_region.as_deref()
     }
     /// Amazon Resource Name (ARN) of the bucket.
     #[inline]
-    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_arn(&self) -> Option<&str> {
         self.bucket_arn.as_deref()
     }
 }
@@ -4374,16 +4367,16 @@ impl Bucket {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketAlreadyExists {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl BucketAlreadyExists {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for BucketAlreadyExists {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -4397,16 +4390,16 @@ impl ::std::error::Error for BucketAlreadyExists {}
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl BucketAlreadyOwnedByYou {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for BucketAlreadyOwnedByYou {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -4425,26 +4418,24 @@ impl ::std::error::Error for BucketAlreadyOwnedByYou {}
 )]
 pub struct BucketInfo {
     /// How the bucket's data is replicated within its zone.
-    pub data_redundancy: ::std::option::Option<crate::types::DataRedundancy>,
+    pub data_redundancy: Option<crate::types::DataRedundancy>,
     /// Type of bucket to create.
-    pub r#type: ::std::option::Option<crate::types::BucketType>,
+    pub r#type: Option<crate::types::BucketType>,
 }
 impl BucketInfo {
     /// A builder for [`BucketInfo`].
     #[inline]
     pub fn builder() -> crate::types::builders::BucketInfoBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// How the bucket's data is replicated within its zone.
     #[inline]
-    pub fn data_redundancy(
-        &self,
-    ) -> ::std::option::Option<&crate::types::DataRedundancy> {
+    pub fn data_redundancy(&self) -> Option<&crate::types::DataRedundancy> {
         self.data_redundancy.as_ref()
     }
     /// Type of bucket to create.
     #[inline]
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::BucketType> {
+    pub fn r#type(&self) -> Option<&crate::types::BucketType> {
         self.r#type.as_ref()
     }
 }
@@ -4457,13 +4448,13 @@ impl BucketInfo {
 )]
 pub struct BucketLifecycleConfiguration {
     /// The lifecycle rules, at most 1,000. Required.
-    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+    pub rules: Option<Vec<crate::types::LifecycleRule>>,
 }
 impl BucketLifecycleConfiguration {
     /// A builder for [`BucketLifecycleConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::BucketLifecycleConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The lifecycle rules, at most 1,000. Empty when absent.
     #[inline]
@@ -4480,19 +4471,17 @@ impl BucketLifecycleConfiguration {
 )]
 pub struct BucketLoggingStatus {
     /// Where to deliver access logs; leave it out to turn logging off.
-    pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
+    pub logging_enabled: Option<crate::types::LoggingEnabled>,
 }
 impl BucketLoggingStatus {
     /// A builder for [`BucketLoggingStatus`].
     #[inline]
     pub fn builder() -> crate::types::builders::BucketLoggingStatusBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Where to deliver access logs; leave it out to turn logging off.
     #[inline]
-    pub fn logging_enabled(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingEnabled> {
+    pub fn logging_enabled(&self) -> Option<&crate::types::LoggingEnabled> {
         self.logging_enabled.as_ref()
     }
 }
@@ -4506,13 +4495,13 @@ impl BucketLoggingStatus {
 pub struct CorsConfiguration {
     /// The CORS rules, at most 100; S3 uses the first one that matches a request. Required.
     #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
-    pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+    pub cors_rules: Option<Vec<crate::types::CorsRule>>,
 }
 impl CorsConfiguration {
     /// A builder for [`CorsConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::CorsConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The CORS rules, at most 100; S3 uses the first one that matches a request. Empty when absent.
     #[inline]
@@ -4530,52 +4519,52 @@ impl CorsConfiguration {
 pub struct CorsRule {
     /// Optional name for the rule, up to 255 characters.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
-    pub allowed_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub allowed_headers: Option<Vec<String>>,
     /// HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`. Required.
-    pub allowed_methods: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub allowed_methods: Option<Vec<String>>,
     /// Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins. Required.
-    pub allowed_origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub allowed_origins: Option<Vec<String>>,
     /// Response headers that scripts in the browser may read, such as `ETag`.
-    pub expose_headers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub expose_headers: Option<Vec<String>>,
     /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
-    pub max_age_seconds: ::std::option::Option<i32>,
+    pub max_age_seconds: Option<i32>,
 }
 impl CorsRule {
     /// A builder for [`CorsRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::CorsRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional name for the rule, up to 255 characters.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard. Empty when absent.
     #[inline]
-    pub fn allowed_headers(&self) -> &[::std::string::String] {
+    pub fn allowed_headers(&self) -> &[String] {
         self.allowed_headers.as_deref().unwrap_or_default()
     }
     /// HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`. Empty when absent.
     #[inline]
-    pub fn allowed_methods(&self) -> &[::std::string::String] {
+    pub fn allowed_methods(&self) -> &[String] {
         self.allowed_methods.as_deref().unwrap_or_default()
     }
     /// Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins. Empty when absent.
     #[inline]
-    pub fn allowed_origins(&self) -> &[::std::string::String] {
+    pub fn allowed_origins(&self) -> &[String] {
         self.allowed_origins.as_deref().unwrap_or_default()
     }
     /// Response headers that scripts in the browser may read, such as `ETag`. Empty when absent.
     #[inline]
-    pub fn expose_headers(&self) -> &[::std::string::String] {
+    pub fn expose_headers(&self) -> &[String] {
         self.expose_headers.as_deref().unwrap_or_default()
     }
     /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
     #[inline]
-    pub fn max_age_seconds(&self) -> ::std::option::Option<i32> {
+    pub fn max_age_seconds(&self) -> Option<i32> {
         self.max_age_seconds
     }
 }
@@ -4588,61 +4577,59 @@ impl CorsRule {
 )]
 pub struct CsvInput {
     /// How to treat the first line of the file; defaults to `NONE`.
-    pub file_header_info: ::std::option::Option<crate::types::FileHeaderInfo>,
+    pub file_header_info: Option<crate::types::FileHeaderInfo>,
     /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
-    pub comments: ::std::option::Option<::std::string::String>,
+    pub comments: Option<String>,
     /// Single character that escapes a quote character inside a quoted value.
-    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    pub quote_escape_character: Option<String>,
     /// Character that separates records; defaults to a newline.
-    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    pub record_delimiter: Option<String>,
     /// Character that separates fields within a record; defaults to a comma.
-    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    pub field_delimiter: Option<String>,
     /// Character used to quote values that contain delimiters; defaults to a double quote.
-    pub quote_character: ::std::option::Option<::std::string::String>,
+    pub quote_character: Option<String>,
     /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
-    pub allow_quoted_record_delimiter: ::std::option::Option<bool>,
+    pub allow_quoted_record_delimiter: Option<bool>,
 }
 impl CsvInput {
     /// A builder for [`CsvInput`].
     #[inline]
     pub fn builder() -> crate::types::builders::CsvInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// How to treat the first line of the file; defaults to `NONE`.
     #[inline]
-    pub fn file_header_info(
-        &self,
-    ) -> ::std::option::Option<&crate::types::FileHeaderInfo> {
+    pub fn file_header_info(&self) -> Option<&crate::types::FileHeaderInfo> {
         self.file_header_info.as_ref()
     }
     /// Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
     #[inline]
-    pub fn comments(&self) -> ::std::option::Option<&str> {
+    pub fn comments(&self) -> Option<&str> {
         self.comments.as_deref()
     }
     /// Single character that escapes a quote character inside a quoted value.
     #[inline]
-    pub fn quote_escape_character(&self) -> ::std::option::Option<&str> {
+    pub fn quote_escape_character(&self) -> Option<&str> {
         self.quote_escape_character.as_deref()
     }
     /// Character that separates records; defaults to a newline.
     #[inline]
-    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn record_delimiter(&self) -> Option<&str> {
         self.record_delimiter.as_deref()
     }
     /// Character that separates fields within a record; defaults to a comma.
     #[inline]
-    pub fn field_delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn field_delimiter(&self) -> Option<&str> {
         self.field_delimiter.as_deref()
     }
     /// Character used to quote values that contain delimiters; defaults to a double quote.
     #[inline]
-    pub fn quote_character(&self) -> ::std::option::Option<&str> {
+    pub fn quote_character(&self) -> Option<&str> {
         self.quote_character.as_deref()
     }
     /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
     #[inline]
-    pub fn allow_quoted_record_delimiter(&self) -> ::std::option::Option<bool> {
+    pub fn allow_quoted_record_delimiter(&self) -> Option<bool> {
         self.allow_quoted_record_delimiter
     }
 }
@@ -4655,45 +4642,45 @@ impl CsvInput {
 )]
 pub struct CsvOutput {
     /// When to put quotes around output values; defaults to `ASNEEDED`.
-    pub quote_fields: ::std::option::Option<crate::types::QuoteFields>,
+    pub quote_fields: Option<crate::types::QuoteFields>,
     /// Single character used to escape a quote character inside a quoted value.
-    pub quote_escape_character: ::std::option::Option<::std::string::String>,
+    pub quote_escape_character: Option<String>,
     /// Character written between records; defaults to a newline.
-    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    pub record_delimiter: Option<String>,
     /// Character written between fields; defaults to a comma.
-    pub field_delimiter: ::std::option::Option<::std::string::String>,
+    pub field_delimiter: Option<String>,
     /// Character used to quote values; defaults to a double quote.
-    pub quote_character: ::std::option::Option<::std::string::String>,
+    pub quote_character: Option<String>,
 }
 impl CsvOutput {
     /// A builder for [`CsvOutput`].
     #[inline]
     pub fn builder() -> crate::types::builders::CsvOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// When to put quotes around output values; defaults to `ASNEEDED`.
     #[inline]
-    pub fn quote_fields(&self) -> ::std::option::Option<&crate::types::QuoteFields> {
+    pub fn quote_fields(&self) -> Option<&crate::types::QuoteFields> {
         self.quote_fields.as_ref()
     }
     /// Single character used to escape a quote character inside a quoted value.
     #[inline]
-    pub fn quote_escape_character(&self) -> ::std::option::Option<&str> {
+    pub fn quote_escape_character(&self) -> Option<&str> {
         self.quote_escape_character.as_deref()
     }
     /// Character written between records; defaults to a newline.
     #[inline]
-    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn record_delimiter(&self) -> Option<&str> {
         self.record_delimiter.as_deref()
     }
     /// Character written between fields; defaults to a comma.
     #[inline]
-    pub fn field_delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn field_delimiter(&self) -> Option<&str> {
         self.field_delimiter.as_deref()
     }
     /// Character used to quote values; defaults to a double quote.
     #[inline]
-    pub fn quote_character(&self) -> ::std::option::Option<&str> {
+    pub fn quote_character(&self) -> Option<&str> {
         self.quote_character.as_deref()
     }
 }
@@ -4706,32 +4693,32 @@ impl CsvOutput {
 )]
 pub struct CloudFunctionConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A single bucket event that invokes the function; replaced by `Events`.
     #[deprecated]
-    pub event: ::std::option::Option<crate::types::Event>,
+    pub event: Option<crate::types::Event>,
     /// Bucket events that invoke the function.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// ARN of the Lambda function to invoke.
-    pub cloud_function: ::std::option::Option<::std::string::String>,
+    pub cloud_function: Option<String>,
     /// ARN of the IAM role S3 assumes to invoke the function.
-    pub invocation_role: ::std::option::Option<::std::string::String>,
+    pub invocation_role: Option<String>,
 }
 impl CloudFunctionConfiguration {
     /// A builder for [`CloudFunctionConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::CloudFunctionConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// A single bucket event that invokes the function; replaced by `Events`.
     #[deprecated]
     #[inline]
-    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+    pub fn event(&self) -> Option<&crate::types::Event> {
         self.event.as_ref()
     }
     /// Bucket events that invoke the function. Empty when absent.
@@ -4741,12 +4728,12 @@ impl CloudFunctionConfiguration {
     }
     /// ARN of the Lambda function to invoke.
     #[inline]
-    pub fn cloud_function(&self) -> ::std::option::Option<&str> {
+    pub fn cloud_function(&self) -> Option<&str> {
         self.cloud_function.as_deref()
     }
     /// ARN of the IAM role S3 assumes to invoke the function.
     #[inline]
-    pub fn invocation_role(&self) -> ::std::option::Option<&str> {
+    pub fn invocation_role(&self) -> Option<&str> {
         self.invocation_role.as_deref()
     }
 }
@@ -4759,17 +4746,17 @@ impl CloudFunctionConfiguration {
 )]
 pub struct CommonPrefix {
     /// The shared prefix, ending with the delimiter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
 }
 impl CommonPrefix {
     /// A builder for [`CommonPrefix`].
     #[inline]
     pub fn builder() -> crate::types::builders::CommonPrefixBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The shared prefix, ending with the delimiter.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
 }
@@ -4782,13 +4769,13 @@ impl CommonPrefix {
 )]
 pub struct CompletedMultipartUpload {
     /// Parts making up the object, in ascending part-number order.
-    pub parts: ::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>>,
+    pub parts: Option<Vec<crate::types::CompletedPart>>,
 }
 impl CompletedMultipartUpload {
     /// A builder for [`CompletedMultipartUpload`].
     #[inline]
     pub fn builder() -> crate::types::builders::CompletedMultipartUploadBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Parts making up the object, in ascending part-number order. Empty when absent.
     #[inline]
@@ -4805,104 +4792,104 @@ impl CompletedMultipartUpload {
 )]
 pub struct CompletedPart {
     /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Number of the part, from 1 to 10,000.
-    pub part_number: ::std::option::Option<i32>,
+    pub part_number: Option<i32>,
 }
 impl CompletedPart {
     /// A builder for [`CompletedPart`].
     #[inline]
     pub fn builder() -> crate::types::builders::CompletedPartBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
     /// Number of the part, from 1 to 10,000.
     #[inline]
-    pub fn part_number(&self) -> ::std::option::Option<i32> {
+    pub fn part_number(&self) -> Option<i32> {
         self.part_number
     }
 }
@@ -4915,24 +4902,24 @@ impl CompletedPart {
 )]
 pub struct Condition {
     /// Apply the rule only when serving the request would return this HTTP error code, such as `404`.
-    pub http_error_code_returned_equals: ::std::option::Option<::std::string::String>,
+    pub http_error_code_returned_equals: Option<String>,
     /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
-    pub key_prefix_equals: ::std::option::Option<::std::string::String>,
+    pub key_prefix_equals: Option<String>,
 }
 impl Condition {
     /// A builder for [`Condition`].
     #[inline]
     pub fn builder() -> crate::types::builders::ConditionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Apply the rule only when serving the request would return this HTTP error code, such as `404`.
     #[inline]
-    pub fn http_error_code_returned_equals(&self) -> ::std::option::Option<&str> {
+    pub fn http_error_code_returned_equals(&self) -> Option<&str> {
         self.http_error_code_returned_equals.as_deref()
     }
     /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
     #[inline]
-    pub fn key_prefix_equals(&self) -> ::std::option::Option<&str> {
+    pub fn key_prefix_equals(&self) -> Option<&str> {
         self.key_prefix_equals.as_deref()
     }
 }
@@ -4945,112 +4932,112 @@ impl Condition {
 )]
 pub struct CopyObjectResult {
     /// Entity tag of the new object, reflecting its content.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Date and time the new object was created.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
 }
 impl CopyObjectResult {
     /// A builder for [`CopyObjectResult`].
     #[inline]
     pub fn builder() -> crate::types::builders::CopyObjectResultBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Entity tag of the new object, reflecting its content.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Date and time the new object was created.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
 }
@@ -5063,105 +5050,105 @@ impl CopyObjectResult {
 )]
 pub struct CopyPartResult {
     /// Entity tag of the copied part; use it when completing the upload.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// When the part was created.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Base64-encoded CRC32 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the copied part.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
 }
 impl CopyPartResult {
     /// A builder for [`CopyPartResult`].
     #[inline]
     pub fn builder() -> crate::types::builders::CopyPartResultBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Entity tag of the copied part; use it when completing the upload.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// When the part was created.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Base64-encoded CRC32 checksum of the copied part.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the copied part.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the copied part.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the copied part.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the copied part.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the copied part.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the copied part.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXH64 checksum of the copied part.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXH3 checksum of the copied part.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXH128 checksum of the copied part.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
 }
@@ -5174,37 +5161,35 @@ impl CopyPartResult {
 )]
 pub struct CreateBucketConfiguration {
     /// Region to create the bucket in; omit it for `us-east-1`.
-    pub location_constraint: ::std::option::Option<
-        crate::types::BucketLocationConstraint,
-    >,
+    pub location_constraint: Option<crate::types::BucketLocationConstraint>,
     /// For directory buckets, the Availability Zone or Local Zone to create the bucket in.
-    pub location: ::std::option::Option<crate::types::LocationInfo>,
+    pub location: Option<crate::types::LocationInfo>,
     /// For directory buckets, the bucket type and data redundancy to use.
-    pub bucket: ::std::option::Option<crate::types::BucketInfo>,
+    pub bucket: Option<crate::types::BucketInfo>,
     /// Tags to attach to the bucket when it is created.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl CreateBucketConfiguration {
     /// A builder for [`CreateBucketConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::CreateBucketConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Region to create the bucket in; omit it for `us-east-1`.
     #[inline]
     pub fn location_constraint(
         &self,
-    ) -> ::std::option::Option<&crate::types::BucketLocationConstraint> {
+    ) -> Option<&crate::types::BucketLocationConstraint> {
         self.location_constraint.as_ref()
     }
     /// For directory buckets, the Availability Zone or Local Zone to create the bucket in.
     #[inline]
-    pub fn location(&self) -> ::std::option::Option<&crate::types::LocationInfo> {
+    pub fn location(&self) -> Option<&crate::types::LocationInfo> {
         self.location.as_ref()
     }
     /// For directory buckets, the bucket type and data redundancy to use.
     #[inline]
-    pub fn bucket(&self) -> ::std::option::Option<&crate::types::BucketInfo> {
+    pub fn bucket(&self) -> Option<&crate::types::BucketInfo> {
         self.bucket.as_ref()
     }
     /// Tags to attach to the bucket when it is created. Empty when absent.
@@ -5222,15 +5207,15 @@ impl CreateBucketConfiguration {
 )]
 pub struct Delete {
     /// The objects to delete, at most 1,000. Required.
-    pub objects: ::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>>,
+    pub objects: Option<Vec<crate::types::ObjectIdentifier>>,
     /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
-    pub quiet: ::std::option::Option<bool>,
+    pub quiet: Option<bool>,
 }
 impl Delete {
     /// A builder for [`Delete`].
     #[inline]
     pub fn builder() -> crate::types::builders::DeleteBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The objects to delete, at most 1,000. Empty when absent.
     #[inline]
@@ -5239,7 +5224,7 @@ impl Delete {
     }
     /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
     #[inline]
-    pub fn quiet(&self) -> ::std::option::Option<bool> {
+    pub fn quiet(&self) -> Option<bool> {
         self.quiet
     }
 }
@@ -5252,46 +5237,46 @@ impl Delete {
 )]
 pub struct DeleteMarkerEntry {
     /// Account that created the delete marker.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Key (name) of the object the delete marker belongs to.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version ID of the delete marker itself.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// `true` if the delete marker is the current version, so the object currently appears deleted.
-    pub is_latest: ::std::option::Option<bool>,
+    pub is_latest: Option<bool>,
     /// When the delete marker was created.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
 }
 impl DeleteMarkerEntry {
     /// A builder for [`DeleteMarkerEntry`].
     #[inline]
     pub fn builder() -> crate::types::builders::DeleteMarkerEntryBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Account that created the delete marker.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Key (name) of the object the delete marker belongs to.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// Version ID of the delete marker itself.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// `true` if the delete marker is the current version, so the object currently appears deleted.
     #[inline]
-    pub fn is_latest(&self) -> ::std::option::Option<bool> {
+    pub fn is_latest(&self) -> Option<bool> {
         self.is_latest
     }
     /// When the delete marker was created.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
 }
@@ -5304,19 +5289,17 @@ impl DeleteMarkerEntry {
 )]
 pub struct DeleteMarkerReplication {
     /// Whether delete markers created in the source bucket are replicated.
-    pub status: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
+    pub status: Option<crate::types::DeleteMarkerReplicationStatus>,
 }
 impl DeleteMarkerReplication {
     /// A builder for [`DeleteMarkerReplication`].
     #[inline]
     pub fn builder() -> crate::types::builders::DeleteMarkerReplicationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether delete markers created in the source bucket are replicated.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::DeleteMarkerReplicationStatus> {
+    pub fn status(&self) -> Option<&crate::types::DeleteMarkerReplicationStatus> {
         self.status.as_ref()
     }
 }
@@ -5329,38 +5312,38 @@ impl DeleteMarkerReplication {
 )]
 pub struct DeletedObject {
     /// Key of the deleted object.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version ID of the deleted version, if one was specified.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
-    pub delete_marker: ::std::option::Option<bool>,
+    pub delete_marker: Option<bool>,
     /// Version ID of the delete marker that was created or removed.
-    pub delete_marker_version_id: ::std::option::Option<::std::string::String>,
+    pub delete_marker_version_id: Option<String>,
 }
 impl DeletedObject {
     /// A builder for [`DeletedObject`].
     #[inline]
     pub fn builder() -> crate::types::builders::DeletedObjectBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key of the deleted object.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// Version ID of the deleted version, if one was specified.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
     #[inline]
-    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+    pub fn delete_marker(&self) -> Option<bool> {
         self.delete_marker
     }
     /// Version ID of the delete marker that was created or removed.
     #[inline]
-    pub fn delete_marker_version_id(&self) -> ::std::option::Option<&str> {
+    pub fn delete_marker_version_id(&self) -> Option<&str> {
         self.delete_marker_version_id.as_deref()
     }
 }
@@ -5373,29 +5356,25 @@ impl DeletedObject {
 )]
 pub struct Destination {
     /// ARN of the bucket that receives the replicas. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
-    pub account: ::std::option::Option<::std::string::String>,
+    pub account: Option<String>,
     /// Storage class for the replicas; by default they keep the storage class of the source object.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
-    pub access_control_translation: ::std::option::Option<
-        crate::types::AccessControlTranslation,
-    >,
+    pub access_control_translation: Option<crate::types::AccessControlTranslation>,
     /// How replicas of SSE-KMS encrypted objects are encrypted in the destination.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
     /// Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
-    pub replication_time: ::std::option::Option<crate::types::ReplicationTime>,
+    pub replication_time: Option<crate::types::ReplicationTime>,
     /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
-    pub metrics: ::std::option::Option<crate::types::Metrics>,
+    pub metrics: Option<crate::types::Metrics>,
 }
 impl Destination {
     /// A builder for [`Destination`].
     #[inline]
     pub fn builder() -> crate::types::builders::DestinationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// ARN of the bucket that receives the replicas.
     #[inline]
@@ -5404,38 +5383,36 @@ impl Destination {
     }
     /// Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
     #[inline]
-    pub fn account(&self) -> ::std::option::Option<&str> {
+    pub fn account(&self) -> Option<&str> {
         self.account.as_deref()
     }
     /// Storage class for the replicas; by default they keep the storage class of the source object.
     #[inline]
-    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::StorageClass> {
         self.storage_class.as_ref()
     }
     /// Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
     #[inline]
     pub fn access_control_translation(
         &self,
-    ) -> ::std::option::Option<&crate::types::AccessControlTranslation> {
+    ) -> Option<&crate::types::AccessControlTranslation> {
         self.access_control_translation.as_ref()
     }
     /// How replicas of SSE-KMS encrypted objects are encrypted in the destination.
     #[inline]
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
     #[inline]
-    pub fn replication_time(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicationTime> {
+    pub fn replication_time(&self) -> Option<&crate::types::ReplicationTime> {
         self.replication_time.as_ref()
     }
     /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
     #[inline]
-    pub fn metrics(&self) -> ::std::option::Option<&crate::types::Metrics> {
+    pub fn metrics(&self) -> Option<&crate::types::Metrics> {
         self.metrics.as_ref()
     }
 }
@@ -5448,13 +5425,13 @@ impl Destination {
 )]
 pub struct Encryption {
     /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`. Required.
-    pub encryption_type: ::std::option::Option<crate::types::ServerSideEncryption>,
+    pub encryption_type: Option<crate::types::ServerSideEncryption>,
     /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
     #[cfg_attr(feature = "serde", serde(rename = "KMSKeyId"))]
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
     #[cfg_attr(feature = "serde", serde(rename = "KMSContext"))]
-    pub kms_context: ::std::option::Option<::std::string::String>,
+    pub kms_context: Option<String>,
 }
 impl ::std::fmt::Debug for Encryption {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -5470,23 +5447,21 @@ impl Encryption {
     /// A builder for [`Encryption`].
     #[inline]
     pub fn builder() -> crate::types::builders::EncryptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Server-side encryption algorithm to use, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn encryption_type(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn encryption_type(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.encryption_type.as_ref()
     }
     /// ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
     #[inline]
-    pub fn kms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn kms_key_id(&self) -> Option<&str> {
         self.kms_key_id.as_deref()
     }
     /// Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
     #[inline]
-    pub fn kms_context(&self) -> ::std::option::Option<&str> {
+    pub fn kms_context(&self) -> Option<&str> {
         self.kms_context.as_deref()
     }
 }
@@ -5500,17 +5475,17 @@ impl Encryption {
 pub struct EncryptionConfiguration {
     /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
     #[cfg_attr(feature = "serde", serde(rename = "ReplicaKmsKeyID"))]
-    pub replica_kms_key_id: ::std::option::Option<::std::string::String>,
+    pub replica_kms_key_id: Option<String>,
 }
 impl EncryptionConfiguration {
     /// A builder for [`EncryptionConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::EncryptionConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
     #[inline]
-    pub fn replica_kms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn replica_kms_key_id(&self) -> Option<&str> {
         self.replica_kms_key_id.as_deref()
     }
 }
@@ -5518,16 +5493,16 @@ impl EncryptionConfiguration {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct EncryptionTypeMismatch {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl EncryptionTypeMismatch {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for EncryptionTypeMismatch {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -5546,38 +5521,38 @@ impl ::std::error::Error for EncryptionTypeMismatch {}
 )]
 pub struct Error {
     /// Key of the object that could not be deleted.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version ID of the object that could not be deleted, if one was specified.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Error code explaining why the deletion failed, such as `AccessDenied`.
-    pub code: ::std::option::Option<::std::string::String>,
+    pub code: Option<String>,
     /// Human-readable description of the error.
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
 }
 impl Error {
     /// A builder for [`Error`].
     #[inline]
     pub fn builder() -> crate::types::builders::ErrorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key of the object that could not be deleted.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// Version ID of the object that could not be deleted, if one was specified.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Error code explaining why the deletion failed, such as `AccessDenied`.
     #[inline]
-    pub fn code(&self) -> ::std::option::Option<&str> {
+    pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
     /// Human-readable description of the error.
     #[inline]
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
@@ -5590,13 +5565,13 @@ impl Error {
 )]
 pub struct ErrorDocument {
     /// Key of the object to serve when an error occurs, such as `error.html`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
 }
 impl ErrorDocument {
     /// A builder for [`ErrorDocument`].
     #[inline]
     pub fn builder() -> crate::types::builders::ErrorDocumentBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key of the object to serve when an error occurs, such as `error.html`.
     #[inline]
@@ -5616,7 +5591,7 @@ impl EventBridgeConfiguration {
     /// A builder for [`EventBridgeConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::EventBridgeConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Setting for replicating objects that were already in the source bucket when the rule was created.
@@ -5628,19 +5603,17 @@ impl EventBridgeConfiguration {
 )]
 pub struct ExistingObjectReplication {
     /// Whether existing objects are replicated. Required.
-    pub status: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
+    pub status: Option<crate::types::ExistingObjectReplicationStatus>,
 }
 impl ExistingObjectReplication {
     /// A builder for [`ExistingObjectReplication`].
     #[inline]
     pub fn builder() -> crate::types::builders::ExistingObjectReplicationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether existing objects are replicated.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ExistingObjectReplicationStatus> {
+    pub fn status(&self) -> Option<&crate::types::ExistingObjectReplicationStatus> {
         self.status.as_ref()
     }
 }
@@ -5653,24 +5626,24 @@ impl ExistingObjectReplication {
 )]
 pub struct FilterRule {
     /// Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
-    pub name: ::std::option::Option<crate::types::FilterRuleName>,
+    pub name: Option<crate::types::FilterRuleName>,
     /// The text the key must start or end with, such as `images/` or `.jpg`.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl FilterRule {
     /// A builder for [`FilterRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::FilterRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&crate::types::FilterRuleName> {
+    pub fn name(&self) -> Option<&crate::types::FilterRuleName> {
         self.name.as_ref()
     }
     /// The text the key must start or end with, such as `images/` or `.jpg`.
     #[inline]
-    pub fn value(&self) -> ::std::option::Option<&str> {
+    pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 }
@@ -5683,17 +5656,17 @@ impl FilterRule {
 )]
 pub struct GlacierJobParameters {
     /// Retrieval speed tier to use; faster tiers cost more. Required.
-    pub tier: ::std::option::Option<crate::types::Tier>,
+    pub tier: Option<crate::types::Tier>,
 }
 impl GlacierJobParameters {
     /// A builder for [`GlacierJobParameters`].
     #[inline]
     pub fn builder() -> crate::types::builders::GlacierJobParametersBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Retrieval speed tier to use; faster tiers cost more.
     #[inline]
-    pub fn tier(&self) -> ::std::option::Option<&crate::types::Tier> {
+    pub fn tier(&self) -> Option<&crate::types::Tier> {
         self.tier.as_ref()
     }
 }
@@ -5706,24 +5679,24 @@ impl GlacierJobParameters {
 )]
 pub struct Grant {
     /// Who receives the permission.
-    pub grantee: ::std::option::Option<crate::types::Grantee>,
+    pub grantee: Option<crate::types::Grantee>,
     /// The permission given.
-    pub permission: ::std::option::Option<crate::types::Permission>,
+    pub permission: Option<crate::types::Permission>,
 }
 impl Grant {
     /// A builder for [`Grant`].
     #[inline]
     pub fn builder() -> crate::types::builders::GrantBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Who receives the permission.
     #[inline]
-    pub fn grantee(&self) -> ::std::option::Option<&crate::types::Grantee> {
+    pub fn grantee(&self) -> Option<&crate::types::Grantee> {
         self.grantee.as_ref()
     }
     /// The permission given.
     #[inline]
-    pub fn permission(&self) -> ::std::option::Option<&crate::types::Permission> {
+    pub fn permission(&self) -> Option<&crate::types::Permission> {
         self.permission.as_ref()
     }
 }
@@ -5736,49 +5709,49 @@ impl Grant {
 )]
 pub struct Grantee {
     /// Display name of the grantee's account; returned by S3 only, and being phased out.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
-    pub email_address: ::std::option::Option<::std::string::String>,
+    pub email_address: Option<String>,
     /// Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// How the grantee is identified: by canonical user ID, email address or group URI.
     ///
     /// XML attribute `xsi:type`. Required.
-    pub r#type: ::std::option::Option<crate::types::Type>,
+    pub r#type: Option<crate::types::Type>,
     /// URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
     #[cfg_attr(feature = "serde", serde(rename = "URI"))]
-    pub uri: ::std::option::Option<::std::string::String>,
+    pub uri: Option<String>,
 }
 impl Grantee {
     /// A builder for [`Grantee`].
     #[inline]
     pub fn builder() -> crate::types::builders::GranteeBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Display name of the grantee's account; returned by S3 only, and being phased out.
     #[inline]
-    pub fn display_name(&self) -> ::std::option::Option<&str> {
+    pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
     #[inline]
-    pub fn email_address(&self) -> ::std::option::Option<&str> {
+    pub fn email_address(&self) -> Option<&str> {
         self.email_address.as_deref()
     }
     /// Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// How the grantee is identified: by canonical user ID, email address or group URI.
     #[inline]
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::Type> {
+    pub fn r#type(&self) -> Option<&crate::types::Type> {
         self.r#type.as_ref()
     }
     /// URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
     #[inline]
-    pub fn uri(&self) -> ::std::option::Option<&str> {
+    pub fn uri(&self) -> Option<&str> {
         self.uri.as_deref()
     }
 }
@@ -5791,13 +5764,13 @@ impl Grantee {
 )]
 pub struct IndexDocument {
     /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash. Required.
-    pub suffix: ::std::option::Option<::std::string::String>,
+    pub suffix: Option<String>,
 }
 impl IndexDocument {
     /// A builder for [`IndexDocument`].
     #[inline]
     pub fn builder() -> crate::types::builders::IndexDocumentBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash.
     #[inline]
@@ -5815,24 +5788,24 @@ impl IndexDocument {
 pub struct Initiator {
     /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Display name of the principal that started the upload, when available.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
 }
 impl Initiator {
     /// A builder for [`Initiator`].
     #[inline]
     pub fn builder() -> crate::types::builders::InitiatorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Canonical user ID, or IAM user ARN, of the principal that started the upload.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Display name of the principal that started the upload, when available.
     #[inline]
-    pub fn display_name(&self) -> ::std::option::Option<&str> {
+    pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
 }
@@ -5846,41 +5819,39 @@ impl Initiator {
 pub struct InputSerialization {
     /// Settings for reading CSV data.
     #[cfg_attr(feature = "serde", serde(rename = "CSV"))]
-    pub csv: ::std::option::Option<crate::types::CsvInput>,
+    pub csv: Option<crate::types::CsvInput>,
     /// How the input data is compressed; defaults to `NONE`. Compression applies only to CSV and JSON input.
-    pub compression_type: ::std::option::Option<crate::types::CompressionType>,
+    pub compression_type: Option<crate::types::CompressionType>,
     /// Settings for reading JSON data.
     #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
-    pub json: ::std::option::Option<crate::types::JsonInput>,
+    pub json: Option<crate::types::JsonInput>,
     /// Selects Apache Parquet as the input format.
-    pub parquet: ::std::option::Option<crate::types::ParquetInput>,
+    pub parquet: Option<crate::types::ParquetInput>,
 }
 impl InputSerialization {
     /// A builder for [`InputSerialization`].
     #[inline]
     pub fn builder() -> crate::types::builders::InputSerializationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Settings for reading CSV data.
     #[inline]
-    pub fn csv(&self) -> ::std::option::Option<&crate::types::CsvInput> {
+    pub fn csv(&self) -> Option<&crate::types::CsvInput> {
         self.csv.as_ref()
     }
     /// How the input data is compressed; defaults to `NONE`.
     #[inline]
-    pub fn compression_type(
-        &self,
-    ) -> ::std::option::Option<&crate::types::CompressionType> {
+    pub fn compression_type(&self) -> Option<&crate::types::CompressionType> {
         self.compression_type.as_ref()
     }
     /// Settings for reading JSON data.
     #[inline]
-    pub fn json(&self) -> ::std::option::Option<&crate::types::JsonInput> {
+    pub fn json(&self) -> Option<&crate::types::JsonInput> {
         self.json.as_ref()
     }
     /// Selects Apache Parquet as the input format.
     #[inline]
-    pub fn parquet(&self) -> ::std::option::Option<&crate::types::ParquetInput> {
+    pub fn parquet(&self) -> Option<&crate::types::ParquetInput> {
         self.parquet.as_ref()
     }
 }
@@ -5888,20 +5859,20 @@ impl InputSerialization {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidObjectState {
     /// Storage class the object is archived in.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// Intelligent-Tiering archive access tier the object is in, if applicable.
-    pub access_tier: ::std::option::Option<crate::types::IntelligentTieringAccessTier>,
+    pub access_tier: Option<crate::types::IntelligentTieringAccessTier>,
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl InvalidObjectState {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for InvalidObjectState {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -5915,16 +5886,16 @@ impl ::std::error::Error for InvalidObjectState {}
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl InvalidRequest {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for InvalidRequest {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -5938,16 +5909,16 @@ impl ::std::error::Error for InvalidRequest {}
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidWriteOffset {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl InvalidWriteOffset {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for InvalidWriteOffset {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -5966,35 +5937,29 @@ impl ::std::error::Error for InvalidWriteOffset {}
 )]
 pub struct InventoryConfiguration {
     /// Where the inventory reports are written. Required.
-    pub destination: ::std::option::Option<crate::types::InventoryDestination>,
+    pub destination: Option<crate::types::InventoryDestination>,
     /// Whether reports are produced; `false` keeps the configuration but pauses delivery. Required.
-    pub is_enabled: ::std::option::Option<bool>,
+    pub is_enabled: Option<bool>,
     /// Limits the report to objects whose keys start with a prefix; without it all objects are listed.
-    pub filter: ::std::option::Option<crate::types::InventoryFilter>,
+    pub filter: Option<crate::types::InventoryFilter>,
     /// Identifier of the configuration, unique among the bucket's inventory configurations. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Whether the report lists every object version or only the current ones. Required.
-    pub included_object_versions: ::std::option::Option<
-        crate::types::InventoryIncludedObjectVersions,
-    >,
+    pub included_object_versions: Option<crate::types::InventoryIncludedObjectVersions>,
     /// Extra metadata columns to include for each object, beyond the key and the version fields that are always present.
-    pub optional_fields: ::std::option::Option<
-        ::std::vec::Vec<crate::types::InventoryOptionalField>,
-    >,
+    pub optional_fields: Option<Vec<crate::types::InventoryOptionalField>>,
     /// How often a new report is produced. Required.
-    pub schedule: ::std::option::Option<crate::types::InventorySchedule>,
+    pub schedule: Option<crate::types::InventorySchedule>,
 }
 impl InventoryConfiguration {
     /// A builder for [`InventoryConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Where the inventory reports are written.
     #[inline]
-    pub fn destination(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InventoryDestination> {
+    pub fn destination(&self) -> Option<&crate::types::InventoryDestination> {
         self.destination.as_ref()
     }
     /// Whether reports are produced; `false` keeps the configuration but pauses delivery.
@@ -6004,7 +5969,7 @@ impl InventoryConfiguration {
     }
     /// Limits the report to objects whose keys start with a prefix; without it all objects are listed.
     #[inline]
-    pub fn filter(&self) -> ::std::option::Option<&crate::types::InventoryFilter> {
+    pub fn filter(&self) -> Option<&crate::types::InventoryFilter> {
         self.filter.as_ref()
     }
     /// Identifier of the configuration, unique among the bucket's inventory configurations.
@@ -6016,7 +5981,7 @@ impl InventoryConfiguration {
     #[inline]
     pub fn included_object_versions(
         &self,
-    ) -> ::std::option::Option<&crate::types::InventoryIncludedObjectVersions> {
+    ) -> Option<&crate::types::InventoryIncludedObjectVersions> {
         self.included_object_versions.as_ref()
     }
     /// Extra metadata columns to include for each object, beyond the key and the version fields that are always present. Empty when absent.
@@ -6026,7 +5991,7 @@ impl InventoryConfiguration {
     }
     /// How often a new report is produced.
     #[inline]
-    pub fn schedule(&self) -> ::std::option::Option<&crate::types::InventorySchedule> {
+    pub fn schedule(&self) -> Option<&crate::types::InventorySchedule> {
         self.schedule.as_ref()
     }
 }
@@ -6039,21 +6004,19 @@ impl InventoryConfiguration {
 )]
 pub struct InventoryDestination {
     /// The bucket, format, and encryption used for the report files. Required.
-    pub s3_bucket_destination: ::std::option::Option<
-        crate::types::InventoryS3BucketDestination,
-    >,
+    pub s3_bucket_destination: Option<crate::types::InventoryS3BucketDestination>,
 }
 impl InventoryDestination {
     /// A builder for [`InventoryDestination`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryDestinationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The bucket, format, and encryption used for the report files.
     #[inline]
     pub fn s3_bucket_destination(
         &self,
-    ) -> ::std::option::Option<&crate::types::InventoryS3BucketDestination> {
+    ) -> Option<&crate::types::InventoryS3BucketDestination> {
         self.s3_bucket_destination.as_ref()
     }
 }
@@ -6067,25 +6030,25 @@ impl InventoryDestination {
 pub struct InventoryEncryption {
     /// Encrypt the report files with S3-managed keys.
     #[cfg_attr(feature = "serde", serde(rename = "SSES3"))]
-    pub sses3: ::std::option::Option<crate::types::Sses3>,
+    pub sses3: Option<crate::types::Sses3>,
     /// Encrypt the report files with a KMS key.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMS"))]
-    pub ssekms: ::std::option::Option<crate::types::Ssekms>,
+    pub ssekms: Option<crate::types::Ssekms>,
 }
 impl InventoryEncryption {
     /// A builder for [`InventoryEncryption`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryEncryptionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Encrypt the report files with S3-managed keys.
     #[inline]
-    pub fn sses3(&self) -> ::std::option::Option<&crate::types::Sses3> {
+    pub fn sses3(&self) -> Option<&crate::types::Sses3> {
         self.sses3.as_ref()
     }
     /// Encrypt the report files with a KMS key.
     #[inline]
-    pub fn ssekms(&self) -> ::std::option::Option<&crate::types::Ssekms> {
+    pub fn ssekms(&self) -> Option<&crate::types::Ssekms> {
         self.ssekms.as_ref()
     }
 }
@@ -6098,13 +6061,13 @@ impl InventoryEncryption {
 )]
 pub struct InventoryFilter {
     /// Only objects whose keys start with this prefix are listed. Required.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
 }
 impl InventoryFilter {
     /// A builder for [`InventoryFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only objects whose keys start with this prefix are listed.
     #[inline]
@@ -6121,25 +6084,25 @@ impl InventoryFilter {
 )]
 pub struct InventoryS3BucketDestination {
     /// Account ID expected to own the destination bucket; S3 checks it before delivering reports.
-    pub account_id: ::std::option::Option<::std::string::String>,
+    pub account_id: Option<String>,
     /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`. It must be in the same Region as the source bucket and its policy must let S3 write to it. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// File format of the reports: `CSV`, `ORC`, or `Parquet`. Required.
-    pub format: ::std::option::Option<crate::types::InventoryFormat>,
+    pub format: Option<crate::types::InventoryFormat>,
     /// Key prefix added to the names of the report files in the destination bucket.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Server-side encryption to apply to the report files; none is requested when absent.
-    pub encryption: ::std::option::Option<crate::types::InventoryEncryption>,
+    pub encryption: Option<crate::types::InventoryEncryption>,
 }
 impl InventoryS3BucketDestination {
     /// A builder for [`InventoryS3BucketDestination`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryS3BucketDestinationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Account ID expected to own the destination bucket; S3 checks it before delivering reports.
     #[inline]
-    pub fn account_id(&self) -> ::std::option::Option<&str> {
+    pub fn account_id(&self) -> Option<&str> {
         self.account_id.as_deref()
     }
     /// ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
@@ -6149,19 +6112,17 @@ impl InventoryS3BucketDestination {
     }
     /// File format of the reports: `CSV`, `ORC`, or `Parquet`.
     #[inline]
-    pub fn format(&self) -> ::std::option::Option<&crate::types::InventoryFormat> {
+    pub fn format(&self) -> Option<&crate::types::InventoryFormat> {
         self.format.as_ref()
     }
     /// Key prefix added to the names of the report files in the destination bucket.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Server-side encryption to apply to the report files; none is requested when absent.
     #[inline]
-    pub fn encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InventoryEncryption> {
+    pub fn encryption(&self) -> Option<&crate::types::InventoryEncryption> {
         self.encryption.as_ref()
     }
 }
@@ -6174,17 +6135,17 @@ impl InventoryS3BucketDestination {
 )]
 pub struct InventorySchedule {
     /// Report frequency, `Daily` or `Weekly`. Required.
-    pub frequency: ::std::option::Option<crate::types::InventoryFrequency>,
+    pub frequency: Option<crate::types::InventoryFrequency>,
 }
 impl InventorySchedule {
     /// A builder for [`InventorySchedule`].
     #[inline]
     pub fn builder() -> crate::types::builders::InventoryScheduleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Report frequency, `Daily` or `Weekly`.
     #[inline]
-    pub fn frequency(&self) -> ::std::option::Option<&crate::types::InventoryFrequency> {
+    pub fn frequency(&self) -> Option<&crate::types::InventoryFrequency> {
         self.frequency.as_ref()
     }
 }
@@ -6197,17 +6158,17 @@ impl InventorySchedule {
 )]
 pub struct JsonInput {
     /// Whether the input is one JSON document or one JSON object per line.
-    pub r#type: ::std::option::Option<crate::types::JsonType>,
+    pub r#type: Option<crate::types::JsonType>,
 }
 impl JsonInput {
     /// A builder for [`JsonInput`].
     #[inline]
     pub fn builder() -> crate::types::builders::JsonInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether the input is one JSON document or one JSON object per line.
     #[inline]
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::JsonType> {
+    pub fn r#type(&self) -> Option<&crate::types::JsonType> {
         self.r#type.as_ref()
     }
 }
@@ -6220,17 +6181,17 @@ impl JsonInput {
 )]
 pub struct JsonOutput {
     /// Character written after each record; defaults to a newline.
-    pub record_delimiter: ::std::option::Option<::std::string::String>,
+    pub record_delimiter: Option<String>,
 }
 impl JsonOutput {
     /// A builder for [`JsonOutput`].
     #[inline]
     pub fn builder() -> crate::types::builders::JsonOutputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Character written after each record; defaults to a newline.
     #[inline]
-    pub fn record_delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn record_delimiter(&self) -> Option<&str> {
         self.record_delimiter.as_deref()
     }
 }
@@ -6243,23 +6204,23 @@ impl JsonOutput {
 )]
 pub struct LambdaFunctionConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// ARN of the Lambda function S3 invokes, asynchronously, for each matching event. Required.
-    pub lambda_function_arn: ::std::option::Option<::std::string::String>,
+    pub lambda_function_arn: Option<String>,
     /// Bucket events that invoke the function, such as `s3:ObjectCreated:Put`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 impl LambdaFunctionConfiguration {
     /// A builder for [`LambdaFunctionConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::LambdaFunctionConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// ARN of the Lambda function S3 invokes, asynchronously, for each matching event.
@@ -6274,9 +6235,7 @@ impl LambdaFunctionConfiguration {
     }
     /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
     #[inline]
-    pub fn filter(
-        &self,
-    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+    pub fn filter(&self) -> Option<&crate::types::NotificationConfigurationFilter> {
         self.filter.as_ref()
     }
 }
@@ -6289,13 +6248,13 @@ impl LambdaFunctionConfiguration {
 )]
 pub struct LifecycleConfiguration {
     /// The lifecycle rules, each covering one key prefix. Required.
-    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
+    pub rules: Option<Vec<crate::types::Rule>>,
 }
 impl LifecycleConfiguration {
     /// A builder for [`LifecycleConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::LifecycleConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The lifecycle rules, each covering one key prefix. Empty when absent.
     #[inline]
@@ -6313,31 +6272,31 @@ impl LifecycleConfiguration {
 pub struct LifecycleExpiration {
     /// Date on which matching objects expire; must be midnight UTC.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub date: ::std::option::Option<crate::primitives::DateTime>,
+    pub date: Option<DateTime>,
     /// Age in days, counted from creation, at which matching objects expire; must be positive.
-    pub days: ::std::option::Option<i32>,
+    pub days: Option<i32>,
     /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
-    pub expired_object_delete_marker: ::std::option::Option<bool>,
+    pub expired_object_delete_marker: Option<bool>,
 }
 impl LifecycleExpiration {
     /// A builder for [`LifecycleExpiration`].
     #[inline]
     pub fn builder() -> crate::types::builders::LifecycleExpirationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Date on which matching objects expire; must be midnight UTC.
     #[inline]
-    pub fn date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn date(&self) -> Option<&DateTime> {
         self.date.as_ref()
     }
     /// Age in days, counted from creation, at which matching objects expire; must be positive.
     #[inline]
-    pub fn days(&self) -> ::std::option::Option<i32> {
+    pub fn days(&self) -> Option<i32> {
         self.days
     }
     /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
     #[inline]
-    pub fn expired_object_delete_marker(&self) -> ::std::option::Option<bool> {
+    pub fn expired_object_delete_marker(&self) -> Option<bool> {
         self.expired_object_delete_marker
     }
 }
@@ -6350,29 +6309,27 @@ impl LifecycleExpiration {
 )]
 pub struct LifecycleRule {
     /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
-    pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
+    pub expiration: Option<crate::types::LifecycleExpiration>,
     /// Unique name of the rule, up to 255 characters.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
     #[deprecated]
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
-    pub filter: ::std::option::Option<crate::types::LifecycleRuleFilter>,
+    pub filter: Option<crate::types::LifecycleRuleFilter>,
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
-    pub status: ::std::option::Option<crate::types::ExpirationStatus>,
+    pub status: Option<crate::types::ExpirationStatus>,
     /// Moves of current versions of matching objects to other storage classes, each at its own age or date.
-    pub transitions: ::std::option::Option<::std::vec::Vec<crate::types::Transition>>,
+    pub transitions: Option<Vec<crate::types::Transition>>,
     /// Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
-    pub noncurrent_version_transitions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
+    pub noncurrent_version_transitions: Option<
+        Vec<crate::types::NoncurrentVersionTransition>,
     >,
     /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
-    pub noncurrent_version_expiration: ::std::option::Option<
-        crate::types::NoncurrentVersionExpiration,
-    >,
+    pub noncurrent_version_expiration: Option<crate::types::NoncurrentVersionExpiration>,
     /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
-    pub abort_incomplete_multipart_upload: ::std::option::Option<
+    pub abort_incomplete_multipart_upload: Option<
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
@@ -6380,34 +6337,32 @@ impl LifecycleRule {
     /// A builder for [`LifecycleRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::LifecycleRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     #[inline]
-    pub fn expiration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LifecycleExpiration> {
+    pub fn expiration(&self) -> Option<&crate::types::LifecycleExpiration> {
         self.expiration.as_ref()
     }
     /// Unique name of the rule, up to 255 characters.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
     #[deprecated]
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
     #[inline]
-    pub fn filter(&self) -> ::std::option::Option<&crate::types::LifecycleRuleFilter> {
+    pub fn filter(&self) -> Option<&crate::types::LifecycleRuleFilter> {
         self.filter.as_ref()
     }
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
     #[inline]
-    pub fn status(&self) -> ::std::option::Option<&crate::types::ExpirationStatus> {
+    pub fn status(&self) -> Option<&crate::types::ExpirationStatus> {
         self.status.as_ref()
     }
     /// Moves of current versions of matching objects to other storage classes, each at its own age or date. Empty when absent.
@@ -6426,14 +6381,14 @@ impl LifecycleRule {
     #[inline]
     pub fn noncurrent_version_expiration(
         &self,
-    ) -> ::std::option::Option<&crate::types::NoncurrentVersionExpiration> {
+    ) -> Option<&crate::types::NoncurrentVersionExpiration> {
         self.noncurrent_version_expiration.as_ref()
     }
     /// How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
     #[inline]
     pub fn abort_incomplete_multipart_upload(
         &self,
-    ) -> ::std::option::Option<&crate::types::AbortIncompleteMultipartUpload> {
+    ) -> Option<&crate::types::AbortIncompleteMultipartUpload> {
         self.abort_incomplete_multipart_upload.as_ref()
     }
 }
@@ -6446,23 +6401,23 @@ impl LifecycleRule {
 )]
 pub struct LifecycleRuleAndOperator {
     /// Key prefix the object's key must begin with.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Tags the object must all carry, each with the given value.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// The object must be larger than this many bytes.
-    pub object_size_greater_than: ::std::option::Option<i64>,
+    pub object_size_greater_than: Option<i64>,
     /// The object must be smaller than this many bytes.
-    pub object_size_less_than: ::std::option::Option<i64>,
+    pub object_size_less_than: Option<i64>,
 }
 impl LifecycleRuleAndOperator {
     /// A builder for [`LifecycleRuleAndOperator`].
     #[inline]
     pub fn builder() -> crate::types::builders::LifecycleRuleAndOperatorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key prefix the object's key must begin with.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Tags the object must all carry, each with the given value. Empty when absent.
@@ -6472,12 +6427,12 @@ impl LifecycleRuleAndOperator {
     }
     /// The object must be larger than this many bytes.
     #[inline]
-    pub fn object_size_greater_than(&self) -> ::std::option::Option<i64> {
+    pub fn object_size_greater_than(&self) -> Option<i64> {
         self.object_size_greater_than
     }
     /// The object must be smaller than this many bytes.
     #[inline]
-    pub fn object_size_less_than(&self) -> ::std::option::Option<i64> {
+    pub fn object_size_less_than(&self) -> Option<i64> {
         self.object_size_less_than
     }
 }
@@ -6490,45 +6445,45 @@ impl LifecycleRuleAndOperator {
 )]
 pub struct LifecycleRuleFilter {
     /// Only objects whose keys begin with this string match.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only objects carrying this tag with this value match.
-    pub tag: ::std::option::Option<crate::types::Tag>,
+    pub tag: Option<crate::types::Tag>,
     /// Only objects larger than this many bytes match.
-    pub object_size_greater_than: ::std::option::Option<i64>,
+    pub object_size_greater_than: Option<i64>,
     /// Only objects smaller than this many bytes match.
-    pub object_size_less_than: ::std::option::Option<i64>,
+    pub object_size_less_than: Option<i64>,
     /// Several conditions an object must all meet to match.
-    pub and: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
+    pub and: Option<crate::types::LifecycleRuleAndOperator>,
 }
 impl LifecycleRuleFilter {
     /// A builder for [`LifecycleRuleFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::LifecycleRuleFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only objects whose keys begin with this string match.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Only objects carrying this tag with this value match.
     #[inline]
-    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+    pub fn tag(&self) -> Option<&crate::types::Tag> {
         self.tag.as_ref()
     }
     /// Only objects larger than this many bytes match.
     #[inline]
-    pub fn object_size_greater_than(&self) -> ::std::option::Option<i64> {
+    pub fn object_size_greater_than(&self) -> Option<i64> {
         self.object_size_greater_than
     }
     /// Only objects smaller than this many bytes match.
     #[inline]
-    pub fn object_size_less_than(&self) -> ::std::option::Option<i64> {
+    pub fn object_size_less_than(&self) -> Option<i64> {
         self.object_size_less_than
     }
     /// Several conditions an object must all meet to match.
     #[inline]
-    pub fn and(&self) -> ::std::option::Option<&crate::types::LifecycleRuleAndOperator> {
+    pub fn and(&self) -> Option<&crate::types::LifecycleRuleAndOperator> {
         self.and.as_ref()
     }
 }
@@ -6541,24 +6496,24 @@ impl LifecycleRuleFilter {
 )]
 pub struct LocationInfo {
     /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
-    pub r#type: ::std::option::Option<crate::types::LocationType>,
+    pub r#type: Option<crate::types::LocationType>,
     /// ID of the zone, such as `usw2-az1`.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
 }
 impl LocationInfo {
     /// A builder for [`LocationInfo`].
     #[inline]
     pub fn builder() -> crate::types::builders::LocationInfoBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Kind of zone, such as `AvailabilityZone` or `LocalZone`.
     #[inline]
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::LocationType> {
+    pub fn r#type(&self) -> Option<&crate::types::LocationType> {
         self.r#type.as_ref()
     }
     /// ID of the zone, such as `usw2-az1`.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
 }
@@ -6571,21 +6526,19 @@ impl LocationInfo {
 )]
 pub struct LoggingEnabled {
     /// Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself. Required.
-    pub target_bucket: ::std::option::Option<::std::string::String>,
+    pub target_bucket: Option<String>,
     /// Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead.
-    pub target_grants: ::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>>,
+    pub target_grants: Option<Vec<crate::types::TargetGrant>>,
     /// Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket. Required.
-    pub target_prefix: ::std::option::Option<::std::string::String>,
+    pub target_prefix: Option<String>,
     /// How log object keys are built after the prefix; simple keys are used when absent.
-    pub target_object_key_format: ::std::option::Option<
-        crate::types::TargetObjectKeyFormat,
-    >,
+    pub target_object_key_format: Option<crate::types::TargetObjectKeyFormat>,
 }
 impl LoggingEnabled {
     /// A builder for [`LoggingEnabled`].
     #[inline]
     pub fn builder() -> crate::types::builders::LoggingEnabledBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself.
     #[inline]
@@ -6606,7 +6559,7 @@ impl LoggingEnabled {
     #[inline]
     pub fn target_object_key_format(
         &self,
-    ) -> ::std::option::Option<&crate::types::TargetObjectKeyFormat> {
+    ) -> Option<&crate::types::TargetObjectKeyFormat> {
         self.target_object_key_format.as_ref()
     }
 }
@@ -6619,24 +6572,24 @@ impl LoggingEnabled {
 )]
 pub struct MetadataEntry {
     /// Name of the metadata item.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// Value of the metadata item.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl MetadataEntry {
     /// A builder for [`MetadataEntry`].
     #[inline]
     pub fn builder() -> crate::types::builders::MetadataEntryBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Name of the metadata item.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// Value of the metadata item.
     #[inline]
-    pub fn value(&self) -> ::std::option::Option<&str> {
+    pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 }
@@ -6649,26 +6602,24 @@ impl MetadataEntry {
 )]
 pub struct Metrics {
     /// Whether replication metrics are on. Required.
-    pub status: ::std::option::Option<crate::types::MetricsStatus>,
+    pub status: Option<crate::types::MetricsStatus>,
     /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
-    pub event_threshold: ::std::option::Option<crate::types::ReplicationTimeValue>,
+    pub event_threshold: Option<crate::types::ReplicationTimeValue>,
 }
 impl Metrics {
     /// A builder for [`Metrics`].
     #[inline]
     pub fn builder() -> crate::types::builders::MetricsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether replication metrics are on.
     #[inline]
-    pub fn status(&self) -> ::std::option::Option<&crate::types::MetricsStatus> {
+    pub fn status(&self) -> Option<&crate::types::MetricsStatus> {
         self.status.as_ref()
     }
     /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
     #[inline]
-    pub fn event_threshold(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicationTimeValue> {
+    pub fn event_threshold(&self) -> Option<&crate::types::ReplicationTimeValue> {
         self.event_threshold.as_ref()
     }
 }
@@ -6681,21 +6632,21 @@ impl Metrics {
 )]
 pub struct MetricsAndOperator {
     /// Only requests for objects whose keys start with this prefix.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only requests for objects carrying all of these tags.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// Only requests made through the access point with this ARN.
-    pub access_point_arn: ::std::option::Option<::std::string::String>,
+    pub access_point_arn: Option<String>,
 }
 impl MetricsAndOperator {
     /// A builder for [`MetricsAndOperator`].
     #[inline]
     pub fn builder() -> crate::types::builders::MetricsAndOperatorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only requests for objects whose keys start with this prefix.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Only requests for objects carrying all of these tags. Empty when absent.
@@ -6705,7 +6656,7 @@ impl MetricsAndOperator {
     }
     /// Only requests made through the access point with this ARN.
     #[inline]
-    pub fn access_point_arn(&self) -> ::std::option::Option<&str> {
+    pub fn access_point_arn(&self) -> Option<&str> {
         self.access_point_arn.as_deref()
     }
 }
@@ -6718,15 +6669,15 @@ impl MetricsAndOperator {
 )]
 pub struct MetricsConfiguration {
     /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
-    pub filter: ::std::option::Option<crate::types::MetricsFilter>,
+    pub filter: Option<crate::types::MetricsFilter>,
 }
 impl MetricsConfiguration {
     /// A builder for [`MetricsConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::MetricsConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch.
     #[inline]
@@ -6735,7 +6686,7 @@ impl MetricsConfiguration {
     }
     /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
     #[inline]
-    pub fn filter(&self) -> ::std::option::Option<&crate::types::MetricsFilter> {
+    pub fn filter(&self) -> Option<&crate::types::MetricsFilter> {
         self.filter.as_ref()
     }
 }
@@ -6748,38 +6699,38 @@ impl MetricsConfiguration {
 )]
 pub struct MetricsFilter {
     /// Only requests for objects whose keys start with this prefix.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only requests for objects carrying this tag.
-    pub tag: ::std::option::Option<crate::types::Tag>,
+    pub tag: Option<crate::types::Tag>,
     /// Only requests made through the access point with this ARN.
-    pub access_point_arn: ::std::option::Option<::std::string::String>,
+    pub access_point_arn: Option<String>,
     /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
-    pub and: ::std::option::Option<crate::types::MetricsAndOperator>,
+    pub and: Option<crate::types::MetricsAndOperator>,
 }
 impl MetricsFilter {
     /// A builder for [`MetricsFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::MetricsFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Only requests for objects whose keys start with this prefix.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Only requests for objects carrying this tag.
     #[inline]
-    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+    pub fn tag(&self) -> Option<&crate::types::Tag> {
         self.tag.as_ref()
     }
     /// Only requests made through the access point with this ARN.
     #[inline]
-    pub fn access_point_arn(&self) -> ::std::option::Option<&str> {
+    pub fn access_point_arn(&self) -> Option<&str> {
         self.access_point_arn.as_deref()
     }
     /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
     #[inline]
-    pub fn and(&self) -> ::std::option::Option<&crate::types::MetricsAndOperator> {
+    pub fn and(&self) -> Option<&crate::types::MetricsAndOperator> {
         self.and.as_ref()
     }
 }
@@ -6792,76 +6743,74 @@ impl MetricsFilter {
 )]
 pub struct MultipartUpload {
     /// ID of the multipart upload.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Key of the object the upload will create.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// When the upload was started.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub initiated: ::std::option::Option<crate::primitives::DateTime>,
+    pub initiated: Option<DateTime>,
     /// Storage class the completed object will use.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// Owner of the object being uploaded.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Principal that started the upload.
-    pub initiator: ::std::option::Option<crate::types::Initiator>,
+    pub initiator: Option<crate::types::Initiator>,
     /// Checksum algorithm chosen for the upload.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl MultipartUpload {
     /// A builder for [`MultipartUpload`].
     #[inline]
     pub fn builder() -> crate::types::builders::MultipartUploadBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// ID of the multipart upload.
     #[inline]
-    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+    pub fn upload_id(&self) -> Option<&str> {
         self.upload_id.as_deref()
     }
     /// Key of the object the upload will create.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// When the upload was started.
     #[inline]
-    pub fn initiated(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn initiated(&self) -> Option<&DateTime> {
         self.initiated.as_ref()
     }
     /// Storage class the completed object will use.
     #[inline]
-    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::StorageClass> {
         self.storage_class.as_ref()
     }
     /// Owner of the object being uploaded.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Principal that started the upload.
     #[inline]
-    pub fn initiator(&self) -> ::std::option::Option<&crate::types::Initiator> {
+    pub fn initiator(&self) -> Option<&crate::types::Initiator> {
         self.initiator.as_ref()
     }
     /// Checksum algorithm chosen for the upload.
     #[inline]
-    pub fn checksum_algorithm(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+    pub fn checksum_algorithm(&self) -> Option<&crate::types::ChecksumAlgorithm> {
         self.checksum_algorithm.as_ref()
     }
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Version ID associated with the upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -6869,16 +6818,16 @@ impl MultipartUpload {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchBucket {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl NoSuchBucket {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for NoSuchBucket {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -6892,16 +6841,16 @@ impl ::std::error::Error for NoSuchBucket {}
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchKey {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl NoSuchKey {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for NoSuchKey {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -6915,16 +6864,16 @@ impl ::std::error::Error for NoSuchKey {}
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchUpload {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl NoSuchUpload {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for NoSuchUpload {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -6943,24 +6892,24 @@ impl ::std::error::Error for NoSuchUpload {}
 )]
 pub struct NoncurrentVersionExpiration {
     /// Days a version must have been noncurrent before S3 deletes it.
-    pub noncurrent_days: ::std::option::Option<i32>,
+    pub noncurrent_days: Option<i32>,
     /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
-    pub newer_noncurrent_versions: ::std::option::Option<i32>,
+    pub newer_noncurrent_versions: Option<i32>,
 }
 impl NoncurrentVersionExpiration {
     /// A builder for [`NoncurrentVersionExpiration`].
     #[inline]
     pub fn builder() -> crate::types::builders::NoncurrentVersionExpirationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Days a version must have been noncurrent before S3 deletes it.
     #[inline]
-    pub fn noncurrent_days(&self) -> ::std::option::Option<i32> {
+    pub fn noncurrent_days(&self) -> Option<i32> {
         self.noncurrent_days
     }
     /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
     #[inline]
-    pub fn newer_noncurrent_versions(&self) -> ::std::option::Option<i32> {
+    pub fn newer_noncurrent_versions(&self) -> Option<i32> {
         self.newer_noncurrent_versions
     }
 }
@@ -6973,33 +6922,31 @@ impl NoncurrentVersionExpiration {
 )]
 pub struct NoncurrentVersionTransition {
     /// Days a version must have been noncurrent before it moves.
-    pub noncurrent_days: ::std::option::Option<i32>,
+    pub noncurrent_days: Option<i32>,
     /// Storage class to move the noncurrent versions to.
-    pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
+    pub storage_class: Option<crate::types::TransitionStorageClass>,
     /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
-    pub newer_noncurrent_versions: ::std::option::Option<i32>,
+    pub newer_noncurrent_versions: Option<i32>,
 }
 impl NoncurrentVersionTransition {
     /// A builder for [`NoncurrentVersionTransition`].
     #[inline]
     pub fn builder() -> crate::types::builders::NoncurrentVersionTransitionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Days a version must have been noncurrent before it moves.
     #[inline]
-    pub fn noncurrent_days(&self) -> ::std::option::Option<i32> {
+    pub fn noncurrent_days(&self) -> Option<i32> {
         self.noncurrent_days
     }
     /// Storage class to move the noncurrent versions to.
     #[inline]
-    pub fn storage_class(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TransitionStorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::TransitionStorageClass> {
         self.storage_class.as_ref()
     }
     /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
     #[inline]
-    pub fn newer_noncurrent_versions(&self) -> ::std::option::Option<i32> {
+    pub fn newer_noncurrent_versions(&self) -> Option<i32> {
         self.newer_noncurrent_versions
     }
 }
@@ -7007,16 +6954,16 @@ impl NoncurrentVersionTransition {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotFound {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl NotFound {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for NotFound {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -7035,27 +6982,21 @@ impl ::std::error::Error for NotFound {}
 )]
 pub struct NotificationConfiguration {
     /// SNS topics to publish event messages to, each with the events and key filter it applies to.
-    pub topic_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::TopicConfiguration>,
-    >,
+    pub topic_configurations: Option<Vec<crate::types::TopicConfiguration>>,
     /// SQS queues to send event messages to, each with the events and key filter it applies to.
-    pub queue_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::QueueConfiguration>,
-    >,
+    pub queue_configurations: Option<Vec<crate::types::QueueConfiguration>>,
     /// Lambda functions to invoke for events, each with the events and key filter it applies to.
-    pub lambda_function_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    pub lambda_function_configurations: Option<
+        Vec<crate::types::LambdaFunctionConfiguration>,
     >,
     /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
-    pub event_bridge_configuration: ::std::option::Option<
-        crate::types::EventBridgeConfiguration,
-    >,
+    pub event_bridge_configuration: Option<crate::types::EventBridgeConfiguration>,
 }
 impl NotificationConfiguration {
     /// A builder for [`NotificationConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::NotificationConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// SNS topics to publish event messages to, each with the events and key filter it applies to. Empty when absent.
     #[inline]
@@ -7078,7 +7019,7 @@ impl NotificationConfiguration {
     #[inline]
     pub fn event_bridge_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EventBridgeConfiguration> {
+    ) -> Option<&crate::types::EventBridgeConfiguration> {
         self.event_bridge_configuration.as_ref()
     }
 }
@@ -7091,43 +7032,37 @@ impl NotificationConfiguration {
 )]
 pub struct NotificationConfigurationDeprecated {
     /// The SNS topic that receives event messages, if any.
-    pub topic_configuration: ::std::option::Option<
-        crate::types::TopicConfigurationDeprecated,
-    >,
+    pub topic_configuration: Option<crate::types::TopicConfigurationDeprecated>,
     /// The SQS queue that receives event messages, if any.
-    pub queue_configuration: ::std::option::Option<
-        crate::types::QueueConfigurationDeprecated,
-    >,
+    pub queue_configuration: Option<crate::types::QueueConfigurationDeprecated>,
     /// The Lambda function invoked for events, if any.
-    pub cloud_function_configuration: ::std::option::Option<
-        crate::types::CloudFunctionConfiguration,
-    >,
+    pub cloud_function_configuration: Option<crate::types::CloudFunctionConfiguration>,
 }
 impl NotificationConfigurationDeprecated {
     /// A builder for [`NotificationConfigurationDeprecated`].
     #[inline]
     pub fn builder() -> crate::types::builders::NotificationConfigurationDeprecatedBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The SNS topic that receives event messages, if any.
     #[inline]
     pub fn topic_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::TopicConfigurationDeprecated> {
+    ) -> Option<&crate::types::TopicConfigurationDeprecated> {
         self.topic_configuration.as_ref()
     }
     /// The SQS queue that receives event messages, if any.
     #[inline]
     pub fn queue_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::QueueConfigurationDeprecated> {
+    ) -> Option<&crate::types::QueueConfigurationDeprecated> {
         self.queue_configuration.as_ref()
     }
     /// The Lambda function invoked for events, if any.
     #[inline]
     pub fn cloud_function_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudFunctionConfiguration> {
+    ) -> Option<&crate::types::CloudFunctionConfiguration> {
         self.cloud_function_configuration.as_ref()
     }
 }
@@ -7140,17 +7075,17 @@ impl NotificationConfigurationDeprecated {
 )]
 pub struct NotificationConfigurationFilter {
     /// Prefix and suffix rules the object key must match.
-    pub key: ::std::option::Option<crate::types::S3KeyFilter>,
+    pub key: Option<crate::types::S3KeyFilter>,
 }
 impl NotificationConfigurationFilter {
     /// A builder for [`NotificationConfigurationFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::NotificationConfigurationFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Prefix and suffix rules the object key must match.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&crate::types::S3KeyFilter> {
+    pub fn key(&self) -> Option<&crate::types::S3KeyFilter> {
         self.key.as_ref()
     }
 }
@@ -7163,46 +7098,44 @@ impl NotificationConfigurationFilter {
 )]
 pub struct Object {
     /// Key (name) of the object.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// When the object was created or last overwritten.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Algorithms used to compute checksums stored with the object.
-    pub checksum_algorithm: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
-    >,
+    pub checksum_algorithm: Option<Vec<crate::types::ChecksumAlgorithm>>,
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Size of the object in bytes.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// Storage class the object is stored in.
-    pub storage_class: ::std::option::Option<crate::types::ObjectStorageClass>,
+    pub storage_class: Option<crate::types::ObjectStorageClass>,
     /// Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
-    pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
+    pub restore_status: Option<crate::types::RestoreStatus>,
 }
 impl Object {
     /// A builder for [`Object`].
     #[inline]
     pub fn builder() -> crate::types::builders::ObjectBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key (name) of the object.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// When the object was created or last overwritten.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Algorithms used to compute checksums stored with the object. Empty when absent.
@@ -7212,29 +7145,27 @@ impl Object {
     }
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Size of the object in bytes.
     #[inline]
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// Storage class the object is stored in.
     #[inline]
-    pub fn storage_class(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ObjectStorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::ObjectStorageClass> {
         self.storage_class.as_ref()
     }
     /// Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
     #[inline]
-    pub fn restore_status(&self) -> ::std::option::Option<&crate::types::RestoreStatus> {
+    pub fn restore_status(&self) -> Option<&crate::types::RestoreStatus> {
         self.restore_status.as_ref()
     }
 }
@@ -7242,16 +7173,16 @@ impl Object {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectAlreadyInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl ObjectAlreadyInActiveTierError {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for ObjectAlreadyInActiveTierError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -7270,22 +7201,22 @@ impl ::std::error::Error for ObjectAlreadyInActiveTierError {}
 )]
 pub struct ObjectIdentifier {
     /// Key of the object to delete. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Delete the object only if its entity tag matches this value.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Delete the object only if its last-modified time equals this value.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified_time: Option<DateTime>,
     /// Delete the object only if its size in bytes equals this value.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
 }
 impl ObjectIdentifier {
     /// A builder for [`ObjectIdentifier`].
     #[inline]
     pub fn builder() -> crate::types::builders::ObjectIdentifierBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key of the object to delete.
     #[inline]
@@ -7294,24 +7225,22 @@ impl ObjectIdentifier {
     }
     /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Delete the object only if its entity tag matches this value.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Delete the object only if its last-modified time equals this value.
     #[inline]
-    pub fn last_modified_time(
-        &self,
-    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified_time(&self) -> Option<&DateTime> {
         self.last_modified_time.as_ref()
     }
     /// Delete the object only if its size in bytes equals this value.
     #[inline]
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         self.size
     }
 }
@@ -7319,16 +7248,16 @@ impl ObjectIdentifier {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectNotInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl ObjectNotInActiveTierError {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for ObjectNotInActiveTierError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -7347,40 +7276,38 @@ impl ::std::error::Error for ObjectNotInActiveTierError {}
 )]
 pub struct ObjectVersion {
     /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Algorithms used to compute checksums stored with this version.
-    pub checksum_algorithm: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
-    >,
+    pub checksum_algorithm: Option<Vec<crate::types::ChecksumAlgorithm>>,
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Size of this version in bytes.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// Storage class this version is stored in.
-    pub storage_class: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
+    pub storage_class: Option<crate::types::ObjectVersionStorageClass>,
     /// Key (name) of the object.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// `true` if this is the current version of the object.
-    pub is_latest: ::std::option::Option<bool>,
+    pub is_latest: Option<bool>,
     /// When this version was created.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Owner of this version.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
-    pub restore_status: ::std::option::Option<crate::types::RestoreStatus>,
+    pub restore_status: Option<crate::types::RestoreStatus>,
 }
 impl ObjectVersion {
     /// A builder for [`ObjectVersion`].
     #[inline]
     pub fn builder() -> crate::types::builders::ObjectVersionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Algorithms used to compute checksums stored with this version. Empty when absent.
@@ -7390,49 +7317,47 @@ impl ObjectVersion {
     }
     /// Whether the stored checksum covers the full object or is a composite of per-part checksums.
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Size of this version in bytes.
     #[inline]
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// Storage class this version is stored in.
     #[inline]
-    pub fn storage_class(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ObjectVersionStorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::ObjectVersionStorageClass> {
         self.storage_class.as_ref()
     }
     /// Key (name) of the object.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// ID of this version; `null` for an object stored before versioning was enabled on the bucket.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// `true` if this is the current version of the object.
     #[inline]
-    pub fn is_latest(&self) -> ::std::option::Option<bool> {
+    pub fn is_latest(&self) -> Option<bool> {
         self.is_latest
     }
     /// When this version was created.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Owner of this version.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
     #[inline]
-    pub fn restore_status(&self) -> ::std::option::Option<&crate::types::RestoreStatus> {
+    pub fn restore_status(&self) -> Option<&crate::types::RestoreStatus> {
         self.restore_status.as_ref()
     }
 }
@@ -7445,17 +7370,17 @@ impl ObjectVersion {
 )]
 pub struct OutputLocation {
     /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
-    pub s3: ::std::option::Option<crate::types::S3Location>,
+    pub s3: Option<crate::types::S3Location>,
 }
 impl OutputLocation {
     /// A builder for [`OutputLocation`].
     #[inline]
     pub fn builder() -> crate::types::builders::OutputLocationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
     #[inline]
-    pub fn s3(&self) -> ::std::option::Option<&crate::types::S3Location> {
+    pub fn s3(&self) -> Option<&crate::types::S3Location> {
         self.s3.as_ref()
     }
 }
@@ -7469,25 +7394,25 @@ impl OutputLocation {
 pub struct OutputSerialization {
     /// Write the results as CSV, with these settings.
     #[cfg_attr(feature = "serde", serde(rename = "CSV"))]
-    pub csv: ::std::option::Option<crate::types::CsvOutput>,
+    pub csv: Option<crate::types::CsvOutput>,
     /// Write the results as JSON, with these settings.
     #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
-    pub json: ::std::option::Option<crate::types::JsonOutput>,
+    pub json: Option<crate::types::JsonOutput>,
 }
 impl OutputSerialization {
     /// A builder for [`OutputSerialization`].
     #[inline]
     pub fn builder() -> crate::types::builders::OutputSerializationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Write the results as CSV, with these settings.
     #[inline]
-    pub fn csv(&self) -> ::std::option::Option<&crate::types::CsvOutput> {
+    pub fn csv(&self) -> Option<&crate::types::CsvOutput> {
         self.csv.as_ref()
     }
     /// Write the results as JSON, with these settings.
     #[inline]
-    pub fn json(&self) -> ::std::option::Option<&crate::types::JsonOutput> {
+    pub fn json(&self) -> Option<&crate::types::JsonOutput> {
         self.json.as_ref()
     }
 }
@@ -7500,25 +7425,25 @@ impl OutputSerialization {
 )]
 pub struct Owner {
     /// Display name of the owner; may be absent, as S3 is phasing out display names.
-    pub display_name: ::std::option::Option<::std::string::String>,
+    pub display_name: Option<String>,
     /// Canonical user ID of the owner.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
 }
 impl Owner {
     /// A builder for [`Owner`].
     #[inline]
     pub fn builder() -> crate::types::builders::OwnerBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Display name of the owner; may be absent, as S3 is phasing out display names.
     #[inline]
-    pub fn display_name(&self) -> ::std::option::Option<&str> {
+    pub fn display_name(&self) -> Option<&str> {
         self.display_name.as_deref()
     }
     /// Canonical user ID of the owner.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 }
@@ -7534,7 +7459,7 @@ impl ParquetInput {
     /// A builder for [`ParquetInput`].
     #[inline]
     pub fn builder() -> crate::types::builders::ParquetInputBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
@@ -7546,119 +7471,119 @@ impl ParquetInput {
 )]
 pub struct Part {
     /// Number of the part, from 1 to 10,000.
-    pub part_number: ::std::option::Option<i32>,
+    pub part_number: Option<i32>,
     /// When the part was uploaded.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Entity tag returned when the part was uploaded.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Size of the part in bytes.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
 }
 impl Part {
     /// A builder for [`Part`].
     #[inline]
     pub fn builder() -> crate::types::builders::PartBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Number of the part, from 1 to 10,000.
     #[inline]
-    pub fn part_number(&self) -> ::std::option::Option<i32> {
+    pub fn part_number(&self) -> Option<i32> {
         self.part_number
     }
     /// When the part was uploaded.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Entity tag returned when the part was uploaded.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Size of the part in bytes.
     #[inline]
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
 }
@@ -7671,19 +7596,17 @@ impl Part {
 )]
 pub struct PartitionedPrefix {
     /// Which date goes into the key: when the logged events happened or when the log was delivered.
-    pub partition_date_source: ::std::option::Option<crate::types::PartitionDateSource>,
+    pub partition_date_source: Option<crate::types::PartitionDateSource>,
 }
 impl PartitionedPrefix {
     /// A builder for [`PartitionedPrefix`].
     #[inline]
     pub fn builder() -> crate::types::builders::PartitionedPrefixBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Which date goes into the key: when the logged events happened or when the log was delivered.
     #[inline]
-    pub fn partition_date_source(
-        &self,
-    ) -> ::std::option::Option<&crate::types::PartitionDateSource> {
+    pub fn partition_date_source(&self) -> Option<&crate::types::PartitionDateSource> {
         self.partition_date_source.as_ref()
     }
 }
@@ -7696,23 +7619,23 @@ impl PartitionedPrefix {
 )]
 pub struct QueueConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// ARN of the SQS queue S3 sends event messages to. Required.
-    pub queue_arn: ::std::option::Option<::std::string::String>,
+    pub queue_arn: Option<String>,
     /// Bucket events that trigger a message, such as `s3:ObjectRemoved:*`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 impl QueueConfiguration {
     /// A builder for [`QueueConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::QueueConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// ARN of the SQS queue S3 sends event messages to.
@@ -7727,9 +7650,7 @@ impl QueueConfiguration {
     }
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     #[inline]
-    pub fn filter(
-        &self,
-    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+    pub fn filter(&self) -> Option<&crate::types::NotificationConfigurationFilter> {
         self.filter.as_ref()
     }
 }
@@ -7742,30 +7663,30 @@ impl QueueConfiguration {
 )]
 pub struct QueueConfigurationDeprecated {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// A single bucket event that triggers a message to the queue; replaced by `Events`.
     #[deprecated]
-    pub event: ::std::option::Option<crate::types::Event>,
+    pub event: Option<crate::types::Event>,
     /// Bucket events that trigger a message to the queue.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// ARN of the SQS queue S3 sends event messages to.
-    pub queue: ::std::option::Option<::std::string::String>,
+    pub queue: Option<String>,
 }
 impl QueueConfigurationDeprecated {
     /// A builder for [`QueueConfigurationDeprecated`].
     #[inline]
     pub fn builder() -> crate::types::builders::QueueConfigurationDeprecatedBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// A single bucket event that triggers a message to the queue; replaced by `Events`.
     #[deprecated]
     #[inline]
-    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+    pub fn event(&self) -> Option<&crate::types::Event> {
         self.event.as_ref()
     }
     /// Bucket events that trigger a message to the queue. Empty when absent.
@@ -7775,7 +7696,7 @@ impl QueueConfigurationDeprecated {
     }
     /// ARN of the SQS queue S3 sends event messages to.
     #[inline]
-    pub fn queue(&self) -> ::std::option::Option<&str> {
+    pub fn queue(&self) -> Option<&str> {
         self.queue.as_deref()
     }
 }
@@ -7788,45 +7709,45 @@ impl QueueConfigurationDeprecated {
 )]
 pub struct Redirect {
     /// Host name to redirect to; the original host when absent.
-    pub host_name: ::std::option::Option<::std::string::String>,
+    pub host_name: Option<String>,
     /// HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
-    pub http_redirect_code: ::std::option::Option<::std::string::String>,
+    pub http_redirect_code: Option<String>,
     /// Protocol to use in the redirect; the protocol of the original request when absent.
-    pub protocol: ::std::option::Option<crate::types::Protocol>,
+    pub protocol: Option<crate::types::Protocol>,
     /// Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
-    pub replace_key_prefix_with: ::std::option::Option<::std::string::String>,
+    pub replace_key_prefix_with: Option<String>,
     /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
-    pub replace_key_with: ::std::option::Option<::std::string::String>,
+    pub replace_key_with: Option<String>,
 }
 impl Redirect {
     /// A builder for [`Redirect`].
     #[inline]
     pub fn builder() -> crate::types::builders::RedirectBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Host name to redirect to; the original host when absent.
     #[inline]
-    pub fn host_name(&self) -> ::std::option::Option<&str> {
+    pub fn host_name(&self) -> Option<&str> {
         self.host_name.as_deref()
     }
     /// HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
     #[inline]
-    pub fn http_redirect_code(&self) -> ::std::option::Option<&str> {
+    pub fn http_redirect_code(&self) -> Option<&str> {
         self.http_redirect_code.as_deref()
     }
     /// Protocol to use in the redirect; the protocol of the original request when absent.
     #[inline]
-    pub fn protocol(&self) -> ::std::option::Option<&crate::types::Protocol> {
+    pub fn protocol(&self) -> Option<&crate::types::Protocol> {
         self.protocol.as_ref()
     }
     /// Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
     #[inline]
-    pub fn replace_key_prefix_with(&self) -> ::std::option::Option<&str> {
+    pub fn replace_key_prefix_with(&self) -> Option<&str> {
         self.replace_key_prefix_with.as_deref()
     }
     /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
     #[inline]
-    pub fn replace_key_with(&self) -> ::std::option::Option<&str> {
+    pub fn replace_key_with(&self) -> Option<&str> {
         self.replace_key_with.as_deref()
     }
 }
@@ -7839,15 +7760,15 @@ impl Redirect {
 )]
 pub struct RedirectAllRequestsTo {
     /// Host name to redirect to, such as `example.com`. Required.
-    pub host_name: ::std::option::Option<::std::string::String>,
+    pub host_name: Option<String>,
     /// Protocol to use in the redirect; the protocol of the original request when absent.
-    pub protocol: ::std::option::Option<crate::types::Protocol>,
+    pub protocol: Option<crate::types::Protocol>,
 }
 impl RedirectAllRequestsTo {
     /// A builder for [`RedirectAllRequestsTo`].
     #[inline]
     pub fn builder() -> crate::types::builders::RedirectAllRequestsToBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Host name to redirect to, such as `example.com`.
     #[inline]
@@ -7856,7 +7777,7 @@ impl RedirectAllRequestsTo {
     }
     /// Protocol to use in the redirect; the protocol of the original request when absent.
     #[inline]
-    pub fn protocol(&self) -> ::std::option::Option<&crate::types::Protocol> {
+    pub fn protocol(&self) -> Option<&crate::types::Protocol> {
         self.protocol.as_ref()
     }
 }
@@ -7869,19 +7790,17 @@ impl RedirectAllRequestsTo {
 )]
 pub struct ReplicaModifications {
     /// Whether changes to replica metadata are replicated. Required.
-    pub status: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
+    pub status: Option<crate::types::ReplicaModificationsStatus>,
 }
 impl ReplicaModifications {
     /// A builder for [`ReplicaModifications`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicaModificationsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether changes to replica metadata are replicated.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicaModificationsStatus> {
+    pub fn status(&self) -> Option<&crate::types::ReplicaModificationsStatus> {
         self.status.as_ref()
     }
 }
@@ -7894,15 +7813,15 @@ impl ReplicaModifications {
 )]
 pub struct ReplicationConfiguration {
     /// ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations. Required.
-    pub role: ::std::option::Option<::std::string::String>,
+    pub role: Option<String>,
     /// The replication rules, at least one and at most 1,000. When several rules match the same object for the same destination, `Priority` decides which applies. Required.
-    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>>,
+    pub rules: Option<Vec<crate::types::ReplicationRule>>,
 }
 impl ReplicationConfiguration {
     /// A builder for [`ReplicationConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations.
     #[inline]
@@ -7925,87 +7844,81 @@ impl ReplicationConfiguration {
 pub struct ReplicationRule {
     /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Decides which rule applies when several rules with the same destination match an object; the higher number wins. Used with rules that have a `Filter`.
-    pub priority: ::std::option::Option<i32>,
+    pub priority: Option<i32>,
     /// Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
     #[deprecated]
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
-    pub filter: ::std::option::Option<crate::types::ReplicationRuleFilter>,
+    pub filter: Option<crate::types::ReplicationRuleFilter>,
     /// Whether the rule is in effect. Required.
-    pub status: ::std::option::Option<crate::types::ReplicationRuleStatus>,
+    pub status: Option<crate::types::ReplicationRuleStatus>,
     /// Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
-    pub source_selection_criteria: ::std::option::Option<
-        crate::types::SourceSelectionCriteria,
-    >,
+    pub source_selection_criteria: Option<crate::types::SourceSelectionCriteria>,
     /// Whether objects that were in the bucket before the rule was added are replicated too.
-    pub existing_object_replication: ::std::option::Option<
-        crate::types::ExistingObjectReplication,
-    >,
+    pub existing_object_replication: Option<crate::types::ExistingObjectReplication>,
     /// The bucket that receives the replicas, and how the replicas are stored there. Required.
-    pub destination: ::std::option::Option<crate::types::Destination>,
+    pub destination: Option<crate::types::Destination>,
     /// Whether delete markers are replicated; not supported for rules that filter by tag.
-    pub delete_marker_replication: ::std::option::Option<
-        crate::types::DeleteMarkerReplication,
-    >,
+    pub delete_marker_replication: Option<crate::types::DeleteMarkerReplication>,
 }
 impl ReplicationRule {
     /// A builder for [`ReplicationRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Decides which rule applies when several rules with the same destination match an object; the higher number wins.
     #[inline]
-    pub fn priority(&self) -> ::std::option::Option<i32> {
+    pub fn priority(&self) -> Option<i32> {
         self.priority
     }
     /// Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
     #[deprecated]
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
     #[inline]
-    pub fn filter(&self) -> ::std::option::Option<&crate::types::ReplicationRuleFilter> {
+    pub fn filter(&self) -> Option<&crate::types::ReplicationRuleFilter> {
         self.filter.as_ref()
     }
     /// Whether the rule is in effect.
     #[inline]
-    pub fn status(&self) -> ::std::option::Option<&crate::types::ReplicationRuleStatus> {
+    pub fn status(&self) -> Option<&crate::types::ReplicationRuleStatus> {
         self.status.as_ref()
     }
     /// Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
     #[inline]
     pub fn source_selection_criteria(
         &self,
-    ) -> ::std::option::Option<&crate::types::SourceSelectionCriteria> {
+    ) -> Option<&crate::types::SourceSelectionCriteria> {
         self.source_selection_criteria.as_ref()
     }
     /// Whether objects that were in the bucket before the rule was added are replicated too.
     #[inline]
     pub fn existing_object_replication(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExistingObjectReplication> {
+    ) -> Option<&crate::types::ExistingObjectReplication> {
         self.existing_object_replication.as_ref()
     }
     /// The bucket that receives the replicas, and how the replicas are stored there.
     #[inline]
-    pub fn destination(&self) -> ::std::option::Option<&crate::types::Destination> {
+    pub fn destination(&self) -> Option<&crate::types::Destination> {
         self.destination.as_ref()
     }
     /// Whether delete markers are replicated; not supported for rules that filter by tag.
     #[inline]
     pub fn delete_marker_replication(
         &self,
-    ) -> ::std::option::Option<&crate::types::DeleteMarkerReplication> {
+    ) -> Option<&crate::types::DeleteMarkerReplication> {
         self.delete_marker_replication.as_ref()
     }
 }
@@ -8018,19 +7931,19 @@ impl ReplicationRule {
 )]
 pub struct ReplicationRuleAndOperator {
     /// Key prefix the objects must have.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Tags the objects must all carry.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl ReplicationRuleAndOperator {
     /// A builder for [`ReplicationRuleAndOperator`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationRuleAndOperatorBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key prefix the objects must have.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Tags the objects must all carry. Empty when absent.
@@ -8048,33 +7961,31 @@ impl ReplicationRuleAndOperator {
 )]
 pub struct ReplicationRuleFilter {
     /// Key prefix the objects must have, such as `logs/`.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Tag the objects must carry, matched on both key and value.
-    pub tag: ::std::option::Option<crate::types::Tag>,
+    pub tag: Option<crate::types::Tag>,
     /// A prefix and tags that an object must all match.
-    pub and: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
+    pub and: Option<crate::types::ReplicationRuleAndOperator>,
 }
 impl ReplicationRuleFilter {
     /// A builder for [`ReplicationRuleFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationRuleFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Key prefix the objects must have, such as `logs/`.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Tag the objects must carry, matched on both key and value.
     #[inline]
-    pub fn tag(&self) -> ::std::option::Option<&crate::types::Tag> {
+    pub fn tag(&self) -> Option<&crate::types::Tag> {
         self.tag.as_ref()
     }
     /// A prefix and tags that an object must all match.
     #[inline]
-    pub fn and(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicationRuleAndOperator> {
+    pub fn and(&self) -> Option<&crate::types::ReplicationRuleAndOperator> {
         self.and.as_ref()
     }
 }
@@ -8087,24 +7998,24 @@ impl ReplicationRuleFilter {
 )]
 pub struct ReplicationTime {
     /// Whether Replication Time Control is on. Required.
-    pub status: ::std::option::Option<crate::types::ReplicationTimeStatus>,
+    pub status: Option<crate::types::ReplicationTimeStatus>,
     /// The time by which objects should be replicated; must be 15 minutes. Required.
-    pub time: ::std::option::Option<crate::types::ReplicationTimeValue>,
+    pub time: Option<crate::types::ReplicationTimeValue>,
 }
 impl ReplicationTime {
     /// A builder for [`ReplicationTime`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationTimeBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether Replication Time Control is on.
     #[inline]
-    pub fn status(&self) -> ::std::option::Option<&crate::types::ReplicationTimeStatus> {
+    pub fn status(&self) -> Option<&crate::types::ReplicationTimeStatus> {
         self.status.as_ref()
     }
     /// The time by which objects should be replicated; must be 15 minutes.
     #[inline]
-    pub fn time(&self) -> ::std::option::Option<&crate::types::ReplicationTimeValue> {
+    pub fn time(&self) -> Option<&crate::types::ReplicationTimeValue> {
         self.time.as_ref()
     }
 }
@@ -8117,17 +8028,17 @@ impl ReplicationTime {
 )]
 pub struct ReplicationTimeValue {
     /// Length in minutes; the only accepted value is `15`.
-    pub minutes: ::std::option::Option<i32>,
+    pub minutes: Option<i32>,
 }
 impl ReplicationTimeValue {
     /// A builder for [`ReplicationTimeValue`].
     #[inline]
     pub fn builder() -> crate::types::builders::ReplicationTimeValueBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Length in minutes; the only accepted value is `15`.
     #[inline]
-    pub fn minutes(&self) -> ::std::option::Option<i32> {
+    pub fn minutes(&self) -> Option<i32> {
         self.minutes
     }
 }
@@ -8140,17 +8051,17 @@ impl ReplicationTimeValue {
 )]
 pub struct RequestPaymentConfiguration {
     /// Who pays for requests and downloads; `BucketOwner` is the default. Required.
-    pub payer: ::std::option::Option<crate::types::Payer>,
+    pub payer: Option<crate::types::Payer>,
 }
 impl RequestPaymentConfiguration {
     /// A builder for [`RequestPaymentConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::RequestPaymentConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Who pays for requests and downloads; `BucketOwner` is the default.
     #[inline]
-    pub fn payer(&self) -> ::std::option::Option<&crate::types::Payer> {
+    pub fn payer(&self) -> Option<&crate::types::Payer> {
         self.payer.as_ref()
     }
 }
@@ -8163,67 +8074,59 @@ impl RequestPaymentConfiguration {
 )]
 pub struct RestoreRequest {
     /// Number of days the restored copy stays available before S3 removes it again. Leave it out for objects in an Intelligent-Tiering archive tier, which move back to a readable tier instead, and for select requests.
-    pub days: ::std::option::Option<i32>,
+    pub days: Option<i32>,
     /// Retrieval settings for the restore, chiefly its speed tier.
-    pub glacier_job_parameters: ::std::option::Option<
-        crate::types::GlacierJobParameters,
-    >,
+    pub glacier_job_parameters: Option<crate::types::GlacierJobParameters>,
     /// Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
-    pub r#type: ::std::option::Option<crate::types::RestoreRequestType>,
+    pub r#type: Option<crate::types::RestoreRequestType>,
     /// Retrieval speed tier for a select request; defaults to `Standard`.
-    pub tier: ::std::option::Option<crate::types::Tier>,
+    pub tier: Option<crate::types::Tier>,
     /// Free-form description of the restore job.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The query to run and the data formats to use, for a select request.
-    pub select_parameters: ::std::option::Option<crate::types::SelectParameters>,
+    pub select_parameters: Option<crate::types::SelectParameters>,
     /// Where to write the results of a select request.
-    pub output_location: ::std::option::Option<crate::types::OutputLocation>,
+    pub output_location: Option<crate::types::OutputLocation>,
 }
 impl RestoreRequest {
     /// A builder for [`RestoreRequest`].
     #[inline]
     pub fn builder() -> crate::types::builders::RestoreRequestBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Number of days the restored copy stays available before S3 removes it again.
     #[inline]
-    pub fn days(&self) -> ::std::option::Option<i32> {
+    pub fn days(&self) -> Option<i32> {
         self.days
     }
     /// Retrieval settings for the restore, chiefly its speed tier.
     #[inline]
-    pub fn glacier_job_parameters(
-        &self,
-    ) -> ::std::option::Option<&crate::types::GlacierJobParameters> {
+    pub fn glacier_job_parameters(&self) -> Option<&crate::types::GlacierJobParameters> {
         self.glacier_job_parameters.as_ref()
     }
     /// Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
     #[inline]
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::RestoreRequestType> {
+    pub fn r#type(&self) -> Option<&crate::types::RestoreRequestType> {
         self.r#type.as_ref()
     }
     /// Retrieval speed tier for a select request; defaults to `Standard`.
     #[inline]
-    pub fn tier(&self) -> ::std::option::Option<&crate::types::Tier> {
+    pub fn tier(&self) -> Option<&crate::types::Tier> {
         self.tier.as_ref()
     }
     /// Free-form description of the restore job.
     #[inline]
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The query to run and the data formats to use, for a select request.
     #[inline]
-    pub fn select_parameters(
-        &self,
-    ) -> ::std::option::Option<&crate::types::SelectParameters> {
+    pub fn select_parameters(&self) -> Option<&crate::types::SelectParameters> {
         self.select_parameters.as_ref()
     }
     /// Where to write the results of a select request.
     #[inline]
-    pub fn output_location(
-        &self,
-    ) -> ::std::option::Option<&crate::types::OutputLocation> {
+    pub fn output_location(&self) -> Option<&crate::types::OutputLocation> {
         self.output_location.as_ref()
     }
 }
@@ -8236,27 +8139,25 @@ impl RestoreRequest {
 )]
 pub struct RestoreStatus {
     /// `true` while a restore of the object is still running.
-    pub is_restore_in_progress: ::std::option::Option<bool>,
+    pub is_restore_in_progress: Option<bool>,
     /// When the restored temporary copy expires and is removed; set only once the restore has completed.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub restore_expiry_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub restore_expiry_date: Option<DateTime>,
 }
 impl RestoreStatus {
     /// A builder for [`RestoreStatus`].
     #[inline]
     pub fn builder() -> crate::types::builders::RestoreStatusBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// `true` while a restore of the object is still running.
     #[inline]
-    pub fn is_restore_in_progress(&self) -> ::std::option::Option<bool> {
+    pub fn is_restore_in_progress(&self) -> Option<bool> {
         self.is_restore_in_progress
     }
     /// When the restored temporary copy expires and is removed; set only once the restore has completed.
     #[inline]
-    pub fn restore_expiry_date(
-        &self,
-    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn restore_expiry_date(&self) -> Option<&DateTime> {
         self.restore_expiry_date.as_ref()
     }
 }
@@ -8269,24 +8170,24 @@ impl RestoreStatus {
 )]
 pub struct RoutingRule {
     /// What a request must match for the redirect to apply; all requests match when absent.
-    pub condition: ::std::option::Option<crate::types::Condition>,
+    pub condition: Option<crate::types::Condition>,
     /// Where to send matching requests. Required.
-    pub redirect: ::std::option::Option<crate::types::Redirect>,
+    pub redirect: Option<crate::types::Redirect>,
 }
 impl RoutingRule {
     /// A builder for [`RoutingRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::RoutingRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// What a request must match for the redirect to apply; all requests match when absent.
     #[inline]
-    pub fn condition(&self) -> ::std::option::Option<&crate::types::Condition> {
+    pub fn condition(&self) -> Option<&crate::types::Condition> {
         self.condition.as_ref()
     }
     /// Where to send matching requests.
     #[inline]
-    pub fn redirect(&self) -> ::std::option::Option<&crate::types::Redirect> {
+    pub fn redirect(&self) -> Option<&crate::types::Redirect> {
         self.redirect.as_ref()
     }
 }
@@ -8299,26 +8200,22 @@ impl RoutingRule {
 )]
 pub struct Rule {
     /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
-    pub expiration: ::std::option::Option<crate::types::LifecycleExpiration>,
+    pub expiration: Option<crate::types::LifecycleExpiration>,
     /// Unique name of the rule, up to 255 characters.
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket. Required.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action. Required.
-    pub status: ::std::option::Option<crate::types::ExpirationStatus>,
+    pub status: Option<crate::types::ExpirationStatus>,
     /// When matching objects move to another storage class.
-    pub transition: ::std::option::Option<crate::types::Transition>,
+    pub transition: Option<crate::types::Transition>,
     /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
-    pub noncurrent_version_transition: ::std::option::Option<
-        crate::types::NoncurrentVersionTransition,
-    >,
+    pub noncurrent_version_transition: Option<crate::types::NoncurrentVersionTransition>,
     /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
-    pub noncurrent_version_expiration: ::std::option::Option<
-        crate::types::NoncurrentVersionExpiration,
-    >,
+    pub noncurrent_version_expiration: Option<crate::types::NoncurrentVersionExpiration>,
     /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
-    pub abort_incomplete_multipart_upload: ::std::option::Option<
+    pub abort_incomplete_multipart_upload: Option<
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
@@ -8326,18 +8223,16 @@ impl Rule {
     /// A builder for [`Rule`].
     #[inline]
     pub fn builder() -> crate::types::builders::RuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     #[inline]
-    pub fn expiration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LifecycleExpiration> {
+    pub fn expiration(&self) -> Option<&crate::types::LifecycleExpiration> {
         self.expiration.as_ref()
     }
     /// Unique name of the rule, up to 255 characters.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket.
@@ -8347,33 +8242,33 @@ impl Rule {
     }
     /// Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
     #[inline]
-    pub fn status(&self) -> ::std::option::Option<&crate::types::ExpirationStatus> {
+    pub fn status(&self) -> Option<&crate::types::ExpirationStatus> {
         self.status.as_ref()
     }
     /// When matching objects move to another storage class.
     #[inline]
-    pub fn transition(&self) -> ::std::option::Option<&crate::types::Transition> {
+    pub fn transition(&self) -> Option<&crate::types::Transition> {
         self.transition.as_ref()
     }
     /// When noncurrent versions of matching objects move to another storage class, for versioned buckets.
     #[inline]
     pub fn noncurrent_version_transition(
         &self,
-    ) -> ::std::option::Option<&crate::types::NoncurrentVersionTransition> {
+    ) -> Option<&crate::types::NoncurrentVersionTransition> {
         self.noncurrent_version_transition.as_ref()
     }
     /// When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
     #[inline]
     pub fn noncurrent_version_expiration(
         &self,
-    ) -> ::std::option::Option<&crate::types::NoncurrentVersionExpiration> {
+    ) -> Option<&crate::types::NoncurrentVersionExpiration> {
         self.noncurrent_version_expiration.as_ref()
     }
     /// How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
     #[inline]
     pub fn abort_incomplete_multipart_upload(
         &self,
-    ) -> ::std::option::Option<&crate::types::AbortIncompleteMultipartUpload> {
+    ) -> Option<&crate::types::AbortIncompleteMultipartUpload> {
         self.abort_incomplete_multipart_upload.as_ref()
     }
 }
@@ -8386,13 +8281,13 @@ impl Rule {
 )]
 pub struct S3KeyFilter {
     /// The rules, at most one for the prefix and one for the suffix.
-    pub filter_rules: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
+    pub filter_rules: Option<Vec<crate::types::FilterRule>>,
 }
 impl S3KeyFilter {
     /// A builder for [`S3KeyFilter`].
     #[inline]
     pub fn builder() -> crate::types::builders::S3KeyFilterBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The rules, at most one for the prefix and one for the suffix. Empty when absent.
     #[inline]
@@ -8409,30 +8304,28 @@ impl S3KeyFilter {
 )]
 pub struct S3Location {
     /// Name of the bucket that receives the results; it must be in the same Region as the restored object. Required.
-    pub bucket_name: ::std::option::Option<::std::string::String>,
+    pub bucket_name: Option<String>,
     /// Key prefix added to the names of the result objects. Required.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Server-side encryption to apply to the result objects.
-    pub encryption: ::std::option::Option<crate::types::Encryption>,
+    pub encryption: Option<crate::types::Encryption>,
     /// Canned access control list to apply to the result objects.
     #[cfg_attr(feature = "serde", serde(rename = "CannedACL"))]
-    pub canned_acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    pub canned_acl: Option<crate::types::ObjectCannedAcl>,
     /// Explicit grants to apply to the result objects.
-    pub access_control_list: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    pub access_control_list: Option<Vec<crate::types::Grant>>,
     /// Tags to attach to the result objects.
-    pub tagging: ::std::option::Option<crate::types::Tagging>,
+    pub tagging: Option<crate::types::Tagging>,
     /// User-defined metadata to store with the result objects.
-    pub user_metadata: ::std::option::Option<
-        ::std::vec::Vec<crate::types::MetadataEntry>,
-    >,
+    pub user_metadata: Option<Vec<crate::types::MetadataEntry>>,
     /// Storage class for the result objects.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
 }
 impl S3Location {
     /// A builder for [`S3Location`].
     #[inline]
     pub fn builder() -> crate::types::builders::S3LocationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Name of the bucket that receives the results; it must be in the same Region as the restored object.
     #[inline]
@@ -8446,12 +8339,12 @@ impl S3Location {
     }
     /// Server-side encryption to apply to the result objects.
     #[inline]
-    pub fn encryption(&self) -> ::std::option::Option<&crate::types::Encryption> {
+    pub fn encryption(&self) -> Option<&crate::types::Encryption> {
         self.encryption.as_ref()
     }
     /// Canned access control list to apply to the result objects.
     #[inline]
-    pub fn canned_acl(&self) -> ::std::option::Option<&crate::types::ObjectCannedAcl> {
+    pub fn canned_acl(&self) -> Option<&crate::types::ObjectCannedAcl> {
         self.canned_acl.as_ref()
     }
     /// Explicit grants to apply to the result objects. Empty when absent.
@@ -8461,7 +8354,7 @@ impl S3Location {
     }
     /// Tags to attach to the result objects.
     #[inline]
-    pub fn tagging(&self) -> ::std::option::Option<&crate::types::Tagging> {
+    pub fn tagging(&self) -> Option<&crate::types::Tagging> {
         self.tagging.as_ref()
     }
     /// User-defined metadata to store with the result objects. Empty when absent.
@@ -8471,7 +8364,7 @@ impl S3Location {
     }
     /// Storage class for the result objects.
     #[inline]
-    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::StorageClass> {
         self.storage_class.as_ref()
     }
 }
@@ -8484,7 +8377,7 @@ impl S3Location {
 )]
 pub struct Ssekms {
     /// ID or ARN of the symmetric KMS key used to encrypt the report files. Required.
-    pub key_id: ::std::option::Option<::std::string::String>,
+    pub key_id: Option<String>,
 }
 impl ::std::fmt::Debug for Ssekms {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8498,7 +8391,7 @@ impl Ssekms {
     /// A builder for [`Ssekms`].
     #[inline]
     pub fn builder() -> crate::types::builders::SsekmsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// ID or ARN of the symmetric KMS key used to encrypt the report files.
     #[inline]
@@ -8518,7 +8411,7 @@ impl Sses3 {
     /// A builder for [`Sses3`].
     #[inline]
     pub fn builder() -> crate::types::builders::Sses3Builder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// The query and data formats for a select request against an archived object.
@@ -8530,32 +8423,28 @@ impl Sses3 {
 )]
 pub struct SelectParameters {
     /// Format and compression of the archived object's data. Required.
-    pub input_serialization: ::std::option::Option<crate::types::InputSerialization>,
+    pub input_serialization: Option<crate::types::InputSerialization>,
     /// Language of the query; only `SQL` is supported. Required.
-    pub expression_type: ::std::option::Option<crate::types::ExpressionType>,
+    pub expression_type: Option<crate::types::ExpressionType>,
     /// The SQL query to run against the object's data. Required.
-    pub expression: ::std::option::Option<::std::string::String>,
+    pub expression: Option<String>,
     /// Format in which to write the query results. Required.
-    pub output_serialization: ::std::option::Option<crate::types::OutputSerialization>,
+    pub output_serialization: Option<crate::types::OutputSerialization>,
 }
 impl SelectParameters {
     /// A builder for [`SelectParameters`].
     #[inline]
     pub fn builder() -> crate::types::builders::SelectParametersBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Format and compression of the archived object's data.
     #[inline]
-    pub fn input_serialization(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InputSerialization> {
+    pub fn input_serialization(&self) -> Option<&crate::types::InputSerialization> {
         self.input_serialization.as_ref()
     }
     /// Language of the query; only `SQL` is supported.
     #[inline]
-    pub fn expression_type(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ExpressionType> {
+    pub fn expression_type(&self) -> Option<&crate::types::ExpressionType> {
         self.expression_type.as_ref()
     }
     /// The SQL query to run against the object's data.
@@ -8565,9 +8454,7 @@ impl SelectParameters {
     }
     /// Format in which to write the query results.
     #[inline]
-    pub fn output_serialization(
-        &self,
-    ) -> ::std::option::Option<&crate::types::OutputSerialization> {
+    pub fn output_serialization(&self) -> Option<&crate::types::OutputSerialization> {
         self.output_serialization.as_ref()
     }
 }
@@ -8581,10 +8468,10 @@ impl SelectParameters {
 pub struct ServerSideEncryptionByDefault {
     /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS. Required.
     #[cfg_attr(feature = "serde", serde(rename = "SSEAlgorithm"))]
-    pub sse_algorithm: ::std::option::Option<crate::types::ServerSideEncryption>,
+    pub sse_algorithm: Option<crate::types::ServerSideEncryption>,
     /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent. Only valid with a KMS algorithm.
     #[cfg_attr(feature = "serde", serde(rename = "KMSMasterKeyID"))]
-    pub kms_master_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_master_key_id: Option<String>,
 }
 impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -8602,18 +8489,16 @@ impl ServerSideEncryptionByDefault {
     /// A builder for [`ServerSideEncryptionByDefault`].
     #[inline]
     pub fn builder() -> crate::types::builders::ServerSideEncryptionByDefaultBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS.
     #[inline]
-    pub fn sse_algorithm(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn sse_algorithm(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.sse_algorithm.as_ref()
     }
     /// ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent.
     #[inline]
-    pub fn kms_master_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn kms_master_key_id(&self) -> Option<&str> {
         self.kms_master_key_id.as_deref()
     }
 }
@@ -8626,15 +8511,13 @@ impl ServerSideEncryptionByDefault {
 )]
 pub struct ServerSideEncryptionConfiguration {
     /// The default encryption rules; in practice a single rule. Required.
-    pub rules: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
-    >,
+    pub rules: Option<Vec<crate::types::ServerSideEncryptionRule>>,
 }
 impl ServerSideEncryptionConfiguration {
     /// A builder for [`ServerSideEncryptionConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::ServerSideEncryptionConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The default encryption rules; in practice a single rule. Empty when absent.
     #[inline]
@@ -8651,39 +8534,37 @@ impl ServerSideEncryptionConfiguration {
 )]
 pub struct ServerSideEncryptionRule {
     /// The encryption to apply to new objects that are uploaded without their own encryption settings.
-    pub apply_server_side_encryption_by_default: ::std::option::Option<
+    pub apply_server_side_encryption_by_default: Option<
         crate::types::ServerSideEncryptionByDefault,
     >,
     /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Encryption types that uploads to the bucket may not use, such as SSE-C.
-    pub blocked_encryption_types: ::std::option::Option<
-        crate::types::BlockedEncryptionTypes,
-    >,
+    pub blocked_encryption_types: Option<crate::types::BlockedEncryptionTypes>,
 }
 impl ServerSideEncryptionRule {
     /// A builder for [`ServerSideEncryptionRule`].
     #[inline]
     pub fn builder() -> crate::types::builders::ServerSideEncryptionRuleBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The encryption to apply to new objects that are uploaded without their own encryption settings.
     #[inline]
     pub fn apply_server_side_encryption_by_default(
         &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryptionByDefault> {
+    ) -> Option<&crate::types::ServerSideEncryptionByDefault> {
         self.apply_server_side_encryption_by_default.as_ref()
     }
     /// Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Encryption types that uploads to the bucket may not use, such as SSE-C.
     #[inline]
     pub fn blocked_encryption_types(
         &self,
-    ) -> ::std::option::Option<&crate::types::BlockedEncryptionTypes> {
+    ) -> Option<&crate::types::BlockedEncryptionTypes> {
         self.blocked_encryption_types.as_ref()
     }
 }
@@ -8699,7 +8580,7 @@ impl SimplePrefix {
     /// A builder for [`SimplePrefix`].
     #[inline]
     pub fn builder() -> crate::types::builders::SimplePrefixBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
 }
 /// Settings that extend a replication rule to special kinds of source objects and changes.
@@ -8711,30 +8592,26 @@ impl SimplePrefix {
 )]
 pub struct SourceSelectionCriteria {
     /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
-    pub sse_kms_encrypted_objects: ::std::option::Option<
-        crate::types::SseKmsEncryptedObjects,
-    >,
+    pub sse_kms_encrypted_objects: Option<crate::types::SseKmsEncryptedObjects>,
     /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
-    pub replica_modifications: ::std::option::Option<crate::types::ReplicaModifications>,
+    pub replica_modifications: Option<crate::types::ReplicaModifications>,
 }
 impl SourceSelectionCriteria {
     /// A builder for [`SourceSelectionCriteria`].
     #[inline]
     pub fn builder() -> crate::types::builders::SourceSelectionCriteriaBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
     #[inline]
     pub fn sse_kms_encrypted_objects(
         &self,
-    ) -> ::std::option::Option<&crate::types::SseKmsEncryptedObjects> {
+    ) -> Option<&crate::types::SseKmsEncryptedObjects> {
         self.sse_kms_encrypted_objects.as_ref()
     }
     /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
     #[inline]
-    pub fn replica_modifications(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicaModifications> {
+    pub fn replica_modifications(&self) -> Option<&crate::types::ReplicaModifications> {
         self.replica_modifications.as_ref()
     }
 }
@@ -8747,19 +8624,17 @@ impl SourceSelectionCriteria {
 )]
 pub struct SseKmsEncryptedObjects {
     /// Whether SSE-KMS encrypted objects are replicated. Required.
-    pub status: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
+    pub status: Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
 impl SseKmsEncryptedObjects {
     /// A builder for [`SseKmsEncryptedObjects`].
     #[inline]
     pub fn builder() -> crate::types::builders::SseKmsEncryptedObjectsBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether SSE-KMS encrypted objects are replicated.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::SseKmsEncryptedObjectsStatus> {
+    pub fn status(&self) -> Option<&crate::types::SseKmsEncryptedObjectsStatus> {
         self.status.as_ref()
     }
 }
@@ -8772,19 +8647,17 @@ impl SseKmsEncryptedObjects {
 )]
 pub struct StorageClassAnalysis {
     /// Where and in what form to export the analysis results; without it results are only shown in the console.
-    pub data_export: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
+    pub data_export: Option<crate::types::StorageClassAnalysisDataExport>,
 }
 impl StorageClassAnalysis {
     /// A builder for [`StorageClassAnalysis`].
     #[inline]
     pub fn builder() -> crate::types::builders::StorageClassAnalysisBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Where and in what form to export the analysis results; without it results are only shown in the console.
     #[inline]
-    pub fn data_export(
-        &self,
-    ) -> ::std::option::Option<&crate::types::StorageClassAnalysisDataExport> {
+    pub fn data_export(&self) -> Option<&crate::types::StorageClassAnalysisDataExport> {
         self.data_export.as_ref()
     }
 }
@@ -8797,30 +8670,26 @@ impl StorageClassAnalysis {
 )]
 pub struct StorageClassAnalysisDataExport {
     /// Layout version of the exported files; currently always `V_1`. Required.
-    pub output_schema_version: ::std::option::Option<
-        crate::types::StorageClassAnalysisSchemaVersion,
-    >,
+    pub output_schema_version: Option<crate::types::StorageClassAnalysisSchemaVersion>,
     /// Where the exported files are written. Required.
-    pub destination: ::std::option::Option<crate::types::AnalyticsExportDestination>,
+    pub destination: Option<crate::types::AnalyticsExportDestination>,
 }
 impl StorageClassAnalysisDataExport {
     /// A builder for [`StorageClassAnalysisDataExport`].
     #[inline]
     pub fn builder() -> crate::types::builders::StorageClassAnalysisDataExportBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Layout version of the exported files; currently always `V_1`.
     #[inline]
     pub fn output_schema_version(
         &self,
-    ) -> ::std::option::Option<&crate::types::StorageClassAnalysisSchemaVersion> {
+    ) -> Option<&crate::types::StorageClassAnalysisSchemaVersion> {
         self.output_schema_version.as_ref()
     }
     /// Where the exported files are written.
     #[inline]
-    pub fn destination(
-        &self,
-    ) -> ::std::option::Option<&crate::types::AnalyticsExportDestination> {
+    pub fn destination(&self) -> Option<&crate::types::AnalyticsExportDestination> {
         self.destination.as_ref()
     }
 }
@@ -8833,15 +8702,15 @@ impl StorageClassAnalysisDataExport {
 )]
 pub struct Tag {
     /// Name of the tag. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Value of the tag. Required.
-    pub value: ::std::option::Option<::std::string::String>,
+    pub value: Option<String>,
 }
 impl Tag {
     /// A builder for [`Tag`].
     #[inline]
     pub fn builder() -> crate::types::builders::TagBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Name of the tag.
     #[inline]
@@ -8863,13 +8732,13 @@ impl Tag {
 )]
 pub struct Tagging {
     /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Required.
-    pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tag_set: Option<Vec<crate::types::Tag>>,
 }
 impl Tagging {
     /// A builder for [`Tagging`].
     #[inline]
     pub fn builder() -> crate::types::builders::TaggingBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Empty when absent.
     #[inline]
@@ -8886,26 +8755,24 @@ impl Tagging {
 )]
 pub struct TargetGrant {
     /// The person or group receiving the permission.
-    pub grantee: ::std::option::Option<crate::types::Grantee>,
+    pub grantee: Option<crate::types::Grantee>,
     /// The access the grantee gets to the log objects.
-    pub permission: ::std::option::Option<crate::types::BucketLogsPermission>,
+    pub permission: Option<crate::types::BucketLogsPermission>,
 }
 impl TargetGrant {
     /// A builder for [`TargetGrant`].
     #[inline]
     pub fn builder() -> crate::types::builders::TargetGrantBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// The person or group receiving the permission.
     #[inline]
-    pub fn grantee(&self) -> ::std::option::Option<&crate::types::Grantee> {
+    pub fn grantee(&self) -> Option<&crate::types::Grantee> {
         self.grantee.as_ref()
     }
     /// The access the grantee gets to the log objects.
     #[inline]
-    pub fn permission(
-        &self,
-    ) -> ::std::option::Option<&crate::types::BucketLogsPermission> {
+    pub fn permission(&self) -> Option<&crate::types::BucketLogsPermission> {
         self.permission.as_ref()
     }
 }
@@ -8918,26 +8785,24 @@ impl TargetGrant {
 )]
 pub struct TargetObjectKeyFormat {
     /// Keys made of the target prefix followed by the delivery time and a unique string.
-    pub simple_prefix: ::std::option::Option<crate::types::SimplePrefix>,
+    pub simple_prefix: Option<crate::types::SimplePrefix>,
     /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
-    pub partitioned_prefix: ::std::option::Option<crate::types::PartitionedPrefix>,
+    pub partitioned_prefix: Option<crate::types::PartitionedPrefix>,
 }
 impl TargetObjectKeyFormat {
     /// A builder for [`TargetObjectKeyFormat`].
     #[inline]
     pub fn builder() -> crate::types::builders::TargetObjectKeyFormatBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Keys made of the target prefix followed by the delivery time and a unique string.
     #[inline]
-    pub fn simple_prefix(&self) -> ::std::option::Option<&crate::types::SimplePrefix> {
+    pub fn simple_prefix(&self) -> Option<&crate::types::SimplePrefix> {
         self.simple_prefix.as_ref()
     }
     /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
     #[inline]
-    pub fn partitioned_prefix(
-        &self,
-    ) -> ::std::option::Option<&crate::types::PartitionedPrefix> {
+    pub fn partitioned_prefix(&self) -> Option<&crate::types::PartitionedPrefix> {
         self.partitioned_prefix.as_ref()
     }
 }
@@ -8945,16 +8810,16 @@ impl TargetObjectKeyFormat {
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TooManyParts {
     /// The code, message and request ids S3 sent with the error.
-    pub meta: crate::error::ErrorMetadata,
+    pub meta: ErrorMetadata,
 }
 impl TooManyParts {
     /// The message S3 sent.
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
 impl crate::error::ProvideErrorMetadata for TooManyParts {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
@@ -8973,23 +8838,23 @@ impl ::std::error::Error for TooManyParts {}
 )]
 pub struct TopicConfiguration {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// ARN of the SNS topic S3 publishes event messages to. Required.
-    pub topic_arn: ::std::option::Option<::std::string::String>,
+    pub topic_arn: Option<String>,
     /// Bucket events that trigger a message, such as `s3:ObjectCreated:*`. Required.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
-    pub filter: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+    pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
 impl TopicConfiguration {
     /// A builder for [`TopicConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::TopicConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// ARN of the SNS topic S3 publishes event messages to.
@@ -9004,9 +8869,7 @@ impl TopicConfiguration {
     }
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     #[inline]
-    pub fn filter(
-        &self,
-    ) -> ::std::option::Option<&crate::types::NotificationConfigurationFilter> {
+    pub fn filter(&self) -> Option<&crate::types::NotificationConfigurationFilter> {
         self.filter.as_ref()
     }
 }
@@ -9019,24 +8882,24 @@ impl TopicConfiguration {
 )]
 pub struct TopicConfigurationDeprecated {
     /// Optional identifier for this configuration; S3 assigns one when absent.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Bucket events that trigger a message to the topic.
-    pub events: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
+    pub events: Option<Vec<crate::types::Event>>,
     /// A single bucket event that triggers a message to the topic; replaced by `Events`.
     #[deprecated]
-    pub event: ::std::option::Option<crate::types::Event>,
+    pub event: Option<crate::types::Event>,
     /// ARN of the SNS topic S3 publishes event messages to.
-    pub topic: ::std::option::Option<::std::string::String>,
+    pub topic: Option<String>,
 }
 impl TopicConfigurationDeprecated {
     /// A builder for [`TopicConfigurationDeprecated`].
     #[inline]
     pub fn builder() -> crate::types::builders::TopicConfigurationDeprecatedBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
-    pub fn id(&self) -> ::std::option::Option<&str> {
+    pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
     /// Bucket events that trigger a message to the topic. Empty when absent.
@@ -9047,12 +8910,12 @@ impl TopicConfigurationDeprecated {
     /// A single bucket event that triggers a message to the topic; replaced by `Events`.
     #[deprecated]
     #[inline]
-    pub fn event(&self) -> ::std::option::Option<&crate::types::Event> {
+    pub fn event(&self) -> Option<&crate::types::Event> {
         self.event.as_ref()
     }
     /// ARN of the SNS topic S3 publishes event messages to.
     #[inline]
-    pub fn topic(&self) -> ::std::option::Option<&str> {
+    pub fn topic(&self) -> Option<&str> {
         self.topic.as_deref()
     }
 }
@@ -9066,33 +8929,31 @@ impl TopicConfigurationDeprecated {
 pub struct Transition {
     /// Date on which matching objects move to the new storage class; must be midnight UTC.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub date: ::std::option::Option<crate::primitives::DateTime>,
+    pub date: Option<DateTime>,
     /// Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
-    pub days: ::std::option::Option<i32>,
+    pub days: Option<i32>,
     /// Storage class to move the objects to.
-    pub storage_class: ::std::option::Option<crate::types::TransitionStorageClass>,
+    pub storage_class: Option<crate::types::TransitionStorageClass>,
 }
 impl Transition {
     /// A builder for [`Transition`].
     #[inline]
     pub fn builder() -> crate::types::builders::TransitionBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Date on which matching objects move to the new storage class; must be midnight UTC.
     #[inline]
-    pub fn date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn date(&self) -> Option<&DateTime> {
         self.date.as_ref()
     }
     /// Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
     #[inline]
-    pub fn days(&self) -> ::std::option::Option<i32> {
+    pub fn days(&self) -> Option<i32> {
         self.days
     }
     /// Storage class to move the objects to.
     #[inline]
-    pub fn storage_class(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TransitionStorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::TransitionStorageClass> {
         self.storage_class.as_ref()
     }
 }
@@ -9106,26 +8967,24 @@ impl Transition {
 pub struct VersioningConfiguration {
     /// Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
     #[cfg_attr(feature = "serde", serde(rename = "MFADelete"))]
-    pub mfa_delete: ::std::option::Option<crate::types::MfaDelete>,
+    pub mfa_delete: Option<crate::types::MfaDelete>,
     /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
-    pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
+    pub status: Option<crate::types::BucketVersioningStatus>,
 }
 impl VersioningConfiguration {
     /// A builder for [`VersioningConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::VersioningConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
     #[inline]
-    pub fn mfa_delete(&self) -> ::std::option::Option<&crate::types::MfaDelete> {
+    pub fn mfa_delete(&self) -> Option<&crate::types::MfaDelete> {
         self.mfa_delete.as_ref()
     }
     /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::BucketVersioningStatus> {
+    pub fn status(&self) -> Option<&crate::types::BucketVersioningStatus> {
         self.status.as_ref()
     }
 }
@@ -9138,37 +8997,35 @@ impl VersioningConfiguration {
 )]
 pub struct WebsiteConfiguration {
     /// Page to serve when a request results in a 4xx error.
-    pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
+    pub error_document: Option<crate::types::ErrorDocument>,
     /// Page to serve for the site root and folder paths; required unless all requests are redirected.
-    pub index_document: ::std::option::Option<crate::types::IndexDocument>,
+    pub index_document: Option<crate::types::IndexDocument>,
     /// Redirects every request to another host; when set, no other website settings may be given.
-    pub redirect_all_requests_to: ::std::option::Option<
-        crate::types::RedirectAllRequestsTo,
-    >,
+    pub redirect_all_requests_to: Option<crate::types::RedirectAllRequestsTo>,
     /// Conditional redirect rules, applied in order; the first matching rule wins.
-    pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+    pub routing_rules: Option<Vec<crate::types::RoutingRule>>,
 }
 impl WebsiteConfiguration {
     /// A builder for [`WebsiteConfiguration`].
     #[inline]
     pub fn builder() -> crate::types::builders::WebsiteConfigurationBuilder {
-        ::std::default::Default::default()
+        Default::default()
     }
     /// Page to serve when a request results in a 4xx error.
     #[inline]
-    pub fn error_document(&self) -> ::std::option::Option<&crate::types::ErrorDocument> {
+    pub fn error_document(&self) -> Option<&crate::types::ErrorDocument> {
         self.error_document.as_ref()
     }
     /// Page to serve for the site root and folder paths; required unless all requests are redirected.
     #[inline]
-    pub fn index_document(&self) -> ::std::option::Option<&crate::types::IndexDocument> {
+    pub fn index_document(&self) -> Option<&crate::types::IndexDocument> {
         self.index_document.as_ref()
     }
     /// Redirects every request to another host; when set, no other website settings may be given.
     #[inline]
     pub fn redirect_all_requests_to(
         &self,
-    ) -> ::std::option::Option<&crate::types::RedirectAllRequestsTo> {
+    ) -> Option<&crate::types::RedirectAllRequestsTo> {
         self.redirect_all_requests_to.as_ref()
     }
     /// Conditional redirect rules, applied in order; the first matching rule wins. Empty when absent.
@@ -9188,6 +9045,8 @@ pub mod error {
 }
 /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
 pub mod builders {
+    use crate::error::BuildError;
+    use crate::primitives::DateTime;
     /// Builds a [`AbortIncompleteMultipartUpload`](crate::types::AbortIncompleteMultipartUpload).
     #[derive(Default, Debug, Clone, PartialEq)]
     pub struct AbortIncompleteMultipartUploadBuilder {
@@ -9202,16 +9061,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`].
         #[inline]
-        pub fn set_days_after_initiation(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_days_after_initiation(mut self, value: Option<i32>) -> Self {
             self.inner.days_after_initiation = value;
             self
         }
         /// The value of [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`] set so far.
         #[inline]
-        pub fn get_days_after_initiation(&self) -> &::std::option::Option<i32> {
+        pub fn get_days_after_initiation(&self) -> &Option<i32> {
             &self.inner.days_after_initiation
         }
         /// The value built.
@@ -9236,16 +9092,14 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::BucketAccelerateStatus>,
+            value: Option<crate::types::BucketAccelerateStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::AccelerateConfiguration::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::BucketAccelerateStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::BucketAccelerateStatus> {
             &self.inner.status
         }
         /// The value built.
@@ -9263,23 +9117,18 @@ pub mod builders {
         /// Appends one item to [`crate::types::AccessControlPolicy::grants`]: The permissions granted, one entry per grantee and permission.
         #[inline]
         pub fn grants(mut self, item: crate::types::Grant) -> Self {
-            self.inner.grants.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.grants.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::AccessControlPolicy::grants`].
         #[inline]
-        pub fn set_grants(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
-        ) -> Self {
+        pub fn set_grants(mut self, value: Option<Vec<crate::types::Grant>>) -> Self {
             self.inner.grants = value;
             self
         }
         /// The value of [`crate::types::AccessControlPolicy::grants`] set so far.
         #[inline]
-        pub fn get_grants(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Grant>> {
+        pub fn get_grants(&self) -> &Option<Vec<crate::types::Grant>> {
             &self.inner.grants
         }
         /// Sets [`crate::types::AccessControlPolicy::owner`]: The account that owns the bucket or object.
@@ -9290,16 +9139,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::AccessControlPolicy::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::Owner>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::Owner>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::AccessControlPolicy::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+        pub fn get_owner(&self) -> &Option<crate::types::Owner> {
             &self.inner.owner
         }
         /// The value built.
@@ -9322,26 +9168,20 @@ pub mod builders {
         }
         /// Replaces [`crate::types::AccessControlTranslation::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::OwnerOverride>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::OwnerOverride>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::AccessControlTranslation::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::OwnerOverride> {
+        pub fn get_owner(&self) -> &Option<crate::types::OwnerOverride> {
             &self.inner.owner
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::AccessControlTranslation,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::AccessControlTranslation, BuildError> {
             crate::runtime::required(
                 self.inner.owner.as_ref(),
                 "AccessControlTranslation",
@@ -9358,44 +9198,36 @@ pub mod builders {
     impl AnalyticsAndOperatorBuilder {
         /// Sets [`crate::types::AnalyticsAndOperator::prefix`]: Only objects whose keys start with this prefix.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsAndOperator::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::AnalyticsAndOperator::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Appends one item to [`crate::types::AnalyticsAndOperator::tags`]: Only objects carrying all of these tags.
         #[inline]
         pub fn tags(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tags.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::AnalyticsAndOperator::tags`].
         #[inline]
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
         /// The value of [`crate::types::AnalyticsAndOperator::tags`] set so far.
         #[inline]
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tags
         }
         /// The value built.
@@ -9412,22 +9244,19 @@ pub mod builders {
     impl AnalyticsConfigurationBuilder {
         /// Sets [`crate::types::AnalyticsConfiguration::id`]: Identifier of the configuration, unique among the bucket's analytics configurations.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::AnalyticsConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::AnalyticsConfiguration::filter`]: Limits the analysis to objects matching a prefix, tags, or both; without it the whole bucket is analyzed.
@@ -9440,16 +9269,14 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::AnalyticsFilter>,
+            value: Option<crate::types::AnalyticsFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
         }
         /// The value of [`crate::types::AnalyticsConfiguration::filter`] set so far.
         #[inline]
-        pub fn get_filter(
-            &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsFilter> {
+        pub fn get_filter(&self) -> &Option<crate::types::AnalyticsFilter> {
             &self.inner.filter
         }
         /// Sets [`crate::types::AnalyticsConfiguration::storage_class_analysis`]: What the analysis produces, including an optional export of its daily results.
@@ -9465,7 +9292,7 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class_analysis(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClassAnalysis>,
+            value: Option<crate::types::StorageClassAnalysis>,
         ) -> Self {
             self.inner.storage_class_analysis = value;
             self
@@ -9474,17 +9301,12 @@ pub mod builders {
         #[inline]
         pub fn get_storage_class_analysis(
             &self,
-        ) -> &::std::option::Option<crate::types::StorageClassAnalysis> {
+        ) -> &Option<crate::types::StorageClassAnalysis> {
             &self.inner.storage_class_analysis
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::AnalyticsConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::AnalyticsConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.id.as_ref(),
                 "AnalyticsConfiguration",
@@ -9517,7 +9339,7 @@ pub mod builders {
         #[inline]
         pub fn set_s3_bucket_destination(
             mut self,
-            value: ::std::option::Option<crate::types::AnalyticsS3BucketDestination>,
+            value: Option<crate::types::AnalyticsS3BucketDestination>,
         ) -> Self {
             self.inner.s3_bucket_destination = value;
             self
@@ -9526,17 +9348,14 @@ pub mod builders {
         #[inline]
         pub fn get_s3_bucket_destination(
             &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsS3BucketDestination> {
+        ) -> &Option<crate::types::AnalyticsS3BucketDestination> {
             &self.inner.s3_bucket_destination
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::AnalyticsExportDestination,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::AnalyticsExportDestination, BuildError> {
             crate::runtime::required(
                 self.inner.s3_bucket_destination.as_ref(),
                 "AnalyticsExportDestination",
@@ -9553,22 +9372,19 @@ pub mod builders {
     impl AnalyticsFilterBuilder {
         /// Sets [`crate::types::AnalyticsFilter::prefix`]: Only objects whose keys start with this prefix.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsFilter::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::AnalyticsFilter::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::AnalyticsFilter::tag`]: Only objects carrying this tag.
@@ -9579,16 +9395,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::AnalyticsFilter::tag`].
         #[inline]
-        pub fn set_tag(
-            mut self,
-            value: ::std::option::Option<crate::types::Tag>,
-        ) -> Self {
+        pub fn set_tag(mut self, value: Option<crate::types::Tag>) -> Self {
             self.inner.tag = value;
             self
         }
         /// The value of [`crate::types::AnalyticsFilter::tag`] set so far.
         #[inline]
-        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+        pub fn get_tag(&self) -> &Option<crate::types::Tag> {
             &self.inner.tag
         }
         /// Sets [`crate::types::AnalyticsFilter::and`]: Only objects meeting all of several conditions: a prefix and one or more tags.
@@ -9601,16 +9414,14 @@ pub mod builders {
         #[inline]
         pub fn set_and(
             mut self,
-            value: ::std::option::Option<crate::types::AnalyticsAndOperator>,
+            value: Option<crate::types::AnalyticsAndOperator>,
         ) -> Self {
             self.inner.and = value;
             self
         }
         /// The value of [`crate::types::AnalyticsFilter::and`] set so far.
         #[inline]
-        pub fn get_and(
-            &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsAndOperator> {
+        pub fn get_and(&self) -> &Option<crate::types::AnalyticsAndOperator> {
             &self.inner.and
         }
         /// The value built.
@@ -9638,91 +9449,72 @@ pub mod builders {
         #[inline]
         pub fn set_format(
             mut self,
-            value: ::std::option::Option<crate::types::AnalyticsS3ExportFileFormat>,
+            value: Option<crate::types::AnalyticsS3ExportFileFormat>,
         ) -> Self {
             self.inner.format = value;
             self
         }
         /// The value of [`crate::types::AnalyticsS3BucketDestination::format`] set so far.
         #[inline]
-        pub fn get_format(
-            &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsS3ExportFileFormat> {
+        pub fn get_format(&self) -> &Option<crate::types::AnalyticsS3ExportFileFormat> {
             &self.inner.format
         }
         /// Sets [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`]: Account ID expected to own the destination bucket; S3 checks it before writing exports.
         #[inline]
-        pub fn bucket_account_id(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn bucket_account_id(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket_account_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`].
         #[inline]
-        pub fn set_bucket_account_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket_account_id(mut self, value: Option<String>) -> Self {
             self.inner.bucket_account_id = value;
             self
         }
         /// The value of [`crate::types::AnalyticsS3BucketDestination::bucket_account_id`] set so far.
         #[inline]
-        pub fn get_bucket_account_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket_account_id(&self) -> &Option<String> {
             &self.inner.bucket_account_id
         }
         /// Sets [`crate::types::AnalyticsS3BucketDestination::bucket`]: ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
         #[inline]
-        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsS3BucketDestination::bucket`].
         #[inline]
-        pub fn set_bucket(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket(mut self, value: Option<String>) -> Self {
             self.inner.bucket = value;
             self
         }
         /// The value of [`crate::types::AnalyticsS3BucketDestination::bucket`] set so far.
         #[inline]
-        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket(&self) -> &Option<String> {
             &self.inner.bucket
         }
         /// Sets [`crate::types::AnalyticsS3BucketDestination::prefix`]: Key prefix added to the names of the exported files in the destination bucket.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::AnalyticsS3BucketDestination::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::AnalyticsS3BucketDestination::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::AnalyticsS3BucketDestination,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::AnalyticsS3BucketDestination, BuildError> {
             crate::runtime::required(
                 self.inner.format.as_ref(),
                 "AnalyticsS3BucketDestination",
@@ -9745,26 +9537,21 @@ pub mod builders {
         /// Appends one item to [`crate::types::BlockedEncryptionTypes::encryption_type`]: The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
         #[inline]
         pub fn encryption_type(mut self, item: crate::types::EncryptionType) -> Self {
-            self.inner
-                .encryption_type
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.encryption_type.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::BlockedEncryptionTypes::encryption_type`].
         #[inline]
         pub fn set_encryption_type(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::EncryptionType>>,
+            value: Option<Vec<crate::types::EncryptionType>>,
         ) -> Self {
             self.inner.encryption_type = value;
             self
         }
         /// The value of [`crate::types::BlockedEncryptionTypes::encryption_type`] set so far.
         #[inline]
-        pub fn get_encryption_type(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::EncryptionType>> {
+        pub fn get_encryption_type(&self) -> &Option<Vec<crate::types::EncryptionType>> {
             &self.inner.encryption_type
         }
         /// The value built.
@@ -9781,86 +9568,70 @@ pub mod builders {
     impl BucketBuilder {
         /// Sets [`crate::types::Bucket::name`]: Name of the bucket.
         #[inline]
-        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn name(mut self, value: impl Into<String>) -> Self {
             self.inner.name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Bucket::name`].
         #[inline]
-        pub fn set_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, value: Option<String>) -> Self {
             self.inner.name = value;
             self
         }
         /// The value of [`crate::types::Bucket::name`] set so far.
         #[inline]
-        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_name(&self) -> &Option<String> {
             &self.inner.name
         }
         /// Sets [`crate::types::Bucket::creation_date`]: When the bucket was created; this can change if the bucket's configuration is modified in some ways.
         #[inline]
-        pub fn creation_date(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn creation_date(mut self, value: DateTime) -> Self {
             self.inner.creation_date = Some(value);
             self
         }
         /// Replaces [`crate::types::Bucket::creation_date`].
         #[inline]
-        pub fn set_creation_date(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_creation_date(mut self, value: Option<DateTime>) -> Self {
             self.inner.creation_date = value;
             self
         }
         /// The value of [`crate::types::Bucket::creation_date`] set so far.
         #[inline]
-        pub fn get_creation_date(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_creation_date(&self) -> &Option<DateTime> {
             &self.inner.creation_date
         }
         /// Sets [`crate::types::Bucket::bucket_region`]: Region the bucket is located in.
         #[inline]
-        pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket_region = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Bucket::bucket_region`].
         #[inline]
-        pub fn set_bucket_region(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket_region(mut self, value: Option<String>) -> Self {
             self.inner.bucket_region = value;
             self
         }
         /// The value of [`crate::types::Bucket::bucket_region`] set so far.
         #[inline]
-        pub fn get_bucket_region(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket_region(&self) -> &Option<String> {
             &self.inner.bucket_region
         }
         /// Sets [`crate::types::Bucket::bucket_arn`]: Amazon Resource Name (ARN) of the bucket.
         #[inline]
-        pub fn bucket_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Bucket::bucket_arn`].
         #[inline]
-        pub fn set_bucket_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket_arn(mut self, value: Option<String>) -> Self {
             self.inner.bucket_arn = value;
             self
         }
         /// The value of [`crate::types::Bucket::bucket_arn`] set so far.
         #[inline]
-        pub fn get_bucket_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket_arn(&self) -> &Option<String> {
             &self.inner.bucket_arn
         }
         /// The value built.
@@ -9885,16 +9656,14 @@ pub mod builders {
         #[inline]
         pub fn set_data_redundancy(
             mut self,
-            value: ::std::option::Option<crate::types::DataRedundancy>,
+            value: Option<crate::types::DataRedundancy>,
         ) -> Self {
             self.inner.data_redundancy = value;
             self
         }
         /// The value of [`crate::types::BucketInfo::data_redundancy`] set so far.
         #[inline]
-        pub fn get_data_redundancy(
-            &self,
-        ) -> &::std::option::Option<crate::types::DataRedundancy> {
+        pub fn get_data_redundancy(&self) -> &Option<crate::types::DataRedundancy> {
             &self.inner.data_redundancy
         }
         /// Sets [`crate::types::BucketInfo::type`]: Type of bucket to create.
@@ -9905,16 +9674,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::BucketInfo::type`].
         #[inline]
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<crate::types::BucketType>,
-        ) -> Self {
+        pub fn set_type(mut self, value: Option<crate::types::BucketType>) -> Self {
             self.inner.r#type = value;
             self
         }
         /// The value of [`crate::types::BucketInfo::type`] set so far.
         #[inline]
-        pub fn get_type(&self) -> &::std::option::Option<crate::types::BucketType> {
+        pub fn get_type(&self) -> &Option<crate::types::BucketType> {
             &self.inner.r#type
         }
         /// The value built.
@@ -9932,33 +9698,28 @@ pub mod builders {
         /// Appends one item to [`crate::types::BucketLifecycleConfiguration::rules`]: The lifecycle rules, at most 1,000.
         #[inline]
         pub fn rules(mut self, item: crate::types::LifecycleRule) -> Self {
-            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::BucketLifecycleConfiguration::rules`].
         #[inline]
         pub fn set_rules(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+            value: Option<Vec<crate::types::LifecycleRule>>,
         ) -> Self {
             self.inner.rules = value;
             self
         }
         /// The value of [`crate::types::BucketLifecycleConfiguration::rules`] set so far.
         #[inline]
-        pub fn get_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>> {
+        pub fn get_rules(&self) -> &Option<Vec<crate::types::LifecycleRule>> {
             &self.inner.rules
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::BucketLifecycleConfiguration,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::BucketLifecycleConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.rules.as_ref(),
                 "BucketLifecycleConfiguration",
@@ -9983,16 +9744,14 @@ pub mod builders {
         #[inline]
         pub fn set_logging_enabled(
             mut self,
-            value: ::std::option::Option<crate::types::LoggingEnabled>,
+            value: Option<crate::types::LoggingEnabled>,
         ) -> Self {
             self.inner.logging_enabled = value;
             self
         }
         /// The value of [`crate::types::BucketLoggingStatus::logging_enabled`] set so far.
         #[inline]
-        pub fn get_logging_enabled(
-            &self,
-        ) -> &::std::option::Option<crate::types::LoggingEnabled> {
+        pub fn get_logging_enabled(&self) -> &Option<crate::types::LoggingEnabled> {
             &self.inner.logging_enabled
         }
         /// The value built.
@@ -10010,33 +9769,26 @@ pub mod builders {
         /// Appends one item to [`crate::types::CorsConfiguration::cors_rules`]: The CORS rules, at most 100; S3 uses the first one that matches a request.
         #[inline]
         pub fn cors_rules(mut self, item: crate::types::CorsRule) -> Self {
-            self.inner.cors_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.cors_rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CorsConfiguration::cors_rules`].
         #[inline]
         pub fn set_cors_rules(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+            value: Option<Vec<crate::types::CorsRule>>,
         ) -> Self {
             self.inner.cors_rules = value;
             self
         }
         /// The value of [`crate::types::CorsConfiguration::cors_rules`] set so far.
         #[inline]
-        pub fn get_cors_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::CorsRule>> {
+        pub fn get_cors_rules(&self) -> &Option<Vec<crate::types::CorsRule>> {
             &self.inner.cors_rules
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::CorsConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::CorsConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.cors_rules.as_ref(),
                 "CORSConfiguration",
@@ -10053,122 +9805,87 @@ pub mod builders {
     impl CorsRuleBuilder {
         /// Sets [`crate::types::CorsRule::id`]: Optional name for the rule, up to 255 characters.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CorsRule::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::CorsRule::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Appends one item to [`crate::types::CorsRule::allowed_headers`]: Headers a preflight request may ask permission to send, such as `Content-Type`; each entry may contain one `*` wildcard.
         #[inline]
-        pub fn allowed_headers(mut self, item: ::std::string::String) -> Self {
-            self.inner
-                .allowed_headers
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+        pub fn allowed_headers(mut self, item: String) -> Self {
+            self.inner.allowed_headers.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CorsRule::allowed_headers`].
         #[inline]
-        pub fn set_allowed_headers(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_allowed_headers(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.allowed_headers = value;
             self
         }
         /// The value of [`crate::types::CorsRule::allowed_headers`] set so far.
         #[inline]
-        pub fn get_allowed_headers(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_allowed_headers(&self) -> &Option<Vec<String>> {
             &self.inner.allowed_headers
         }
         /// Appends one item to [`crate::types::CorsRule::allowed_methods`]: HTTP methods the allowed origins may use: any of `GET`, `PUT`, `POST`, `DELETE` and `HEAD`.
         #[inline]
-        pub fn allowed_methods(mut self, item: ::std::string::String) -> Self {
-            self.inner
-                .allowed_methods
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+        pub fn allowed_methods(mut self, item: String) -> Self {
+            self.inner.allowed_methods.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CorsRule::allowed_methods`].
         #[inline]
-        pub fn set_allowed_methods(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_allowed_methods(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.allowed_methods = value;
             self
         }
         /// The value of [`crate::types::CorsRule::allowed_methods`] set so far.
         #[inline]
-        pub fn get_allowed_methods(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_allowed_methods(&self) -> &Option<Vec<String>> {
             &self.inner.allowed_methods
         }
         /// Appends one item to [`crate::types::CorsRule::allowed_origins`]: Origins allowed to make cross-origin requests, such as `https://www.example.com`; each entry may contain one `*` wildcard, and `*` alone allows all origins.
         #[inline]
-        pub fn allowed_origins(mut self, item: ::std::string::String) -> Self {
-            self.inner
-                .allowed_origins
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+        pub fn allowed_origins(mut self, item: String) -> Self {
+            self.inner.allowed_origins.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CorsRule::allowed_origins`].
         #[inline]
-        pub fn set_allowed_origins(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_allowed_origins(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.allowed_origins = value;
             self
         }
         /// The value of [`crate::types::CorsRule::allowed_origins`] set so far.
         #[inline]
-        pub fn get_allowed_origins(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_allowed_origins(&self) -> &Option<Vec<String>> {
             &self.inner.allowed_origins
         }
         /// Appends one item to [`crate::types::CorsRule::expose_headers`]: Response headers that scripts in the browser may read, such as `ETag`.
         #[inline]
-        pub fn expose_headers(mut self, item: ::std::string::String) -> Self {
-            self.inner
-                .expose_headers
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+        pub fn expose_headers(mut self, item: String) -> Self {
+            self.inner.expose_headers.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CorsRule::expose_headers`].
         #[inline]
-        pub fn set_expose_headers(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
+        pub fn set_expose_headers(mut self, value: Option<Vec<String>>) -> Self {
             self.inner.expose_headers = value;
             self
         }
         /// The value of [`crate::types::CorsRule::expose_headers`] set so far.
         #[inline]
-        pub fn get_expose_headers(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+        pub fn get_expose_headers(&self) -> &Option<Vec<String>> {
             &self.inner.expose_headers
         }
         /// Sets [`crate::types::CorsRule::max_age_seconds`]: How long, in seconds, a browser may cache the answer to a preflight request for this rule.
@@ -10179,20 +9896,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::CorsRule::max_age_seconds`].
         #[inline]
-        pub fn set_max_age_seconds(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_max_age_seconds(mut self, value: Option<i32>) -> Self {
             self.inner.max_age_seconds = value;
             self
         }
         /// The value of [`crate::types::CorsRule::max_age_seconds`] set so far.
         #[inline]
-        pub fn get_max_age_seconds(&self) -> &::std::option::Option<i32> {
+        pub fn get_max_age_seconds(&self) -> &Option<i32> {
             &self.inner.max_age_seconds
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::CorsRule, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::CorsRule, BuildError> {
             crate::runtime::required(
                 self.inner.allowed_methods.as_ref(),
                 "CORSRule",
@@ -10222,136 +9937,99 @@ pub mod builders {
         #[inline]
         pub fn set_file_header_info(
             mut self,
-            value: ::std::option::Option<crate::types::FileHeaderInfo>,
+            value: Option<crate::types::FileHeaderInfo>,
         ) -> Self {
             self.inner.file_header_info = value;
             self
         }
         /// The value of [`crate::types::CsvInput::file_header_info`] set so far.
         #[inline]
-        pub fn get_file_header_info(
-            &self,
-        ) -> &::std::option::Option<crate::types::FileHeaderInfo> {
+        pub fn get_file_header_info(&self) -> &Option<crate::types::FileHeaderInfo> {
             &self.inner.file_header_info
         }
         /// Sets [`crate::types::CsvInput::comments`]: Single character that marks a line as a comment to skip when it starts the line; defaults to `#`.
         #[inline]
-        pub fn comments(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn comments(mut self, value: impl Into<String>) -> Self {
             self.inner.comments = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvInput::comments`].
         #[inline]
-        pub fn set_comments(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_comments(mut self, value: Option<String>) -> Self {
             self.inner.comments = value;
             self
         }
         /// The value of [`crate::types::CsvInput::comments`] set so far.
         #[inline]
-        pub fn get_comments(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_comments(&self) -> &Option<String> {
             &self.inner.comments
         }
         /// Sets [`crate::types::CsvInput::quote_escape_character`]: Single character that escapes a quote character inside a quoted value.
         #[inline]
-        pub fn quote_escape_character(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
             self.inner.quote_escape_character = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvInput::quote_escape_character`].
         #[inline]
-        pub fn set_quote_escape_character(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_quote_escape_character(mut self, value: Option<String>) -> Self {
             self.inner.quote_escape_character = value;
             self
         }
         /// The value of [`crate::types::CsvInput::quote_escape_character`] set so far.
         #[inline]
-        pub fn get_quote_escape_character(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_quote_escape_character(&self) -> &Option<String> {
             &self.inner.quote_escape_character
         }
         /// Sets [`crate::types::CsvInput::record_delimiter`]: Character that separates records; defaults to a newline.
         #[inline]
-        pub fn record_delimiter(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
             self.inner.record_delimiter = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvInput::record_delimiter`].
         #[inline]
-        pub fn set_record_delimiter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_record_delimiter(mut self, value: Option<String>) -> Self {
             self.inner.record_delimiter = value;
             self
         }
         /// The value of [`crate::types::CsvInput::record_delimiter`] set so far.
         #[inline]
-        pub fn get_record_delimiter(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_record_delimiter(&self) -> &Option<String> {
             &self.inner.record_delimiter
         }
         /// Sets [`crate::types::CsvInput::field_delimiter`]: Character that separates fields within a record; defaults to a comma.
         #[inline]
-        pub fn field_delimiter(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
             self.inner.field_delimiter = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvInput::field_delimiter`].
         #[inline]
-        pub fn set_field_delimiter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_field_delimiter(mut self, value: Option<String>) -> Self {
             self.inner.field_delimiter = value;
             self
         }
         /// The value of [`crate::types::CsvInput::field_delimiter`] set so far.
         #[inline]
-        pub fn get_field_delimiter(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_field_delimiter(&self) -> &Option<String> {
             &self.inner.field_delimiter
         }
         /// Sets [`crate::types::CsvInput::quote_character`]: Character used to quote values that contain delimiters; defaults to a double quote.
         #[inline]
-        pub fn quote_character(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn quote_character(mut self, value: impl Into<String>) -> Self {
             self.inner.quote_character = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvInput::quote_character`].
         #[inline]
-        pub fn set_quote_character(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_quote_character(mut self, value: Option<String>) -> Self {
             self.inner.quote_character = value;
             self
         }
         /// The value of [`crate::types::CsvInput::quote_character`] set so far.
         #[inline]
-        pub fn get_quote_character(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_quote_character(&self) -> &Option<String> {
             &self.inner.quote_character
         }
         /// Sets [`crate::types::CsvInput::allow_quoted_record_delimiter`]: Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
@@ -10362,16 +10040,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::CsvInput::allow_quoted_record_delimiter`].
         #[inline]
-        pub fn set_allow_quoted_record_delimiter(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_allow_quoted_record_delimiter(mut self, value: Option<bool>) -> Self {
             self.inner.allow_quoted_record_delimiter = value;
             self
         }
         /// The value of [`crate::types::CsvInput::allow_quoted_record_delimiter`] set so far.
         #[inline]
-        pub fn get_allow_quoted_record_delimiter(&self) -> &::std::option::Option<bool> {
+        pub fn get_allow_quoted_record_delimiter(&self) -> &Option<bool> {
             &self.inner.allow_quoted_record_delimiter
         }
         /// The value built.
@@ -10396,116 +10071,82 @@ pub mod builders {
         #[inline]
         pub fn set_quote_fields(
             mut self,
-            value: ::std::option::Option<crate::types::QuoteFields>,
+            value: Option<crate::types::QuoteFields>,
         ) -> Self {
             self.inner.quote_fields = value;
             self
         }
         /// The value of [`crate::types::CsvOutput::quote_fields`] set so far.
         #[inline]
-        pub fn get_quote_fields(
-            &self,
-        ) -> &::std::option::Option<crate::types::QuoteFields> {
+        pub fn get_quote_fields(&self) -> &Option<crate::types::QuoteFields> {
             &self.inner.quote_fields
         }
         /// Sets [`crate::types::CsvOutput::quote_escape_character`]: Single character used to escape a quote character inside a quoted value.
         #[inline]
-        pub fn quote_escape_character(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn quote_escape_character(mut self, value: impl Into<String>) -> Self {
             self.inner.quote_escape_character = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvOutput::quote_escape_character`].
         #[inline]
-        pub fn set_quote_escape_character(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_quote_escape_character(mut self, value: Option<String>) -> Self {
             self.inner.quote_escape_character = value;
             self
         }
         /// The value of [`crate::types::CsvOutput::quote_escape_character`] set so far.
         #[inline]
-        pub fn get_quote_escape_character(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_quote_escape_character(&self) -> &Option<String> {
             &self.inner.quote_escape_character
         }
         /// Sets [`crate::types::CsvOutput::record_delimiter`]: Character written between records; defaults to a newline.
         #[inline]
-        pub fn record_delimiter(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
             self.inner.record_delimiter = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvOutput::record_delimiter`].
         #[inline]
-        pub fn set_record_delimiter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_record_delimiter(mut self, value: Option<String>) -> Self {
             self.inner.record_delimiter = value;
             self
         }
         /// The value of [`crate::types::CsvOutput::record_delimiter`] set so far.
         #[inline]
-        pub fn get_record_delimiter(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_record_delimiter(&self) -> &Option<String> {
             &self.inner.record_delimiter
         }
         /// Sets [`crate::types::CsvOutput::field_delimiter`]: Character written between fields; defaults to a comma.
         #[inline]
-        pub fn field_delimiter(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn field_delimiter(mut self, value: impl Into<String>) -> Self {
             self.inner.field_delimiter = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvOutput::field_delimiter`].
         #[inline]
-        pub fn set_field_delimiter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_field_delimiter(mut self, value: Option<String>) -> Self {
             self.inner.field_delimiter = value;
             self
         }
         /// The value of [`crate::types::CsvOutput::field_delimiter`] set so far.
         #[inline]
-        pub fn get_field_delimiter(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_field_delimiter(&self) -> &Option<String> {
             &self.inner.field_delimiter
         }
         /// Sets [`crate::types::CsvOutput::quote_character`]: Character used to quote values; defaults to a double quote.
         #[inline]
-        pub fn quote_character(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn quote_character(mut self, value: impl Into<String>) -> Self {
             self.inner.quote_character = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CsvOutput::quote_character`].
         #[inline]
-        pub fn set_quote_character(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_quote_character(mut self, value: Option<String>) -> Self {
             self.inner.quote_character = value;
             self
         }
         /// The value of [`crate::types::CsvOutput::quote_character`] set so far.
         #[inline]
-        pub fn get_quote_character(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_quote_character(&self) -> &Option<String> {
             &self.inner.quote_character
         }
         /// The value built.
@@ -10522,22 +10163,19 @@ pub mod builders {
     impl CloudFunctionConfigurationBuilder {
         /// Sets [`crate::types::CloudFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CloudFunctionConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::CloudFunctionConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::CloudFunctionConfiguration::event`]: A single bucket event that invokes the function; replaced by `Events`.
@@ -10550,89 +10188,65 @@ pub mod builders {
         /// Replaces [`crate::types::CloudFunctionConfiguration::event`].
         #[deprecated]
         #[inline]
-        pub fn set_event(
-            mut self,
-            value: ::std::option::Option<crate::types::Event>,
-        ) -> Self {
+        pub fn set_event(mut self, value: Option<crate::types::Event>) -> Self {
             self.inner.event = value;
             self
         }
         /// The value of [`crate::types::CloudFunctionConfiguration::event`] set so far.
         #[deprecated]
         #[inline]
-        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+        pub fn get_event(&self) -> &Option<crate::types::Event> {
             &self.inner.event
         }
         /// Appends one item to [`crate::types::CloudFunctionConfiguration::events`]: Bucket events that invoke the function.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CloudFunctionConfiguration::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::CloudFunctionConfiguration::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::CloudFunctionConfiguration::cloud_function`]: ARN of the Lambda function to invoke.
         #[inline]
-        pub fn cloud_function(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn cloud_function(mut self, value: impl Into<String>) -> Self {
             self.inner.cloud_function = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CloudFunctionConfiguration::cloud_function`].
         #[inline]
-        pub fn set_cloud_function(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_cloud_function(mut self, value: Option<String>) -> Self {
             self.inner.cloud_function = value;
             self
         }
         /// The value of [`crate::types::CloudFunctionConfiguration::cloud_function`] set so far.
         #[inline]
-        pub fn get_cloud_function(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_cloud_function(&self) -> &Option<String> {
             &self.inner.cloud_function
         }
         /// Sets [`crate::types::CloudFunctionConfiguration::invocation_role`]: ARN of the IAM role S3 assumes to invoke the function.
         #[inline]
-        pub fn invocation_role(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn invocation_role(mut self, value: impl Into<String>) -> Self {
             self.inner.invocation_role = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CloudFunctionConfiguration::invocation_role`].
         #[inline]
-        pub fn set_invocation_role(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_invocation_role(mut self, value: Option<String>) -> Self {
             self.inner.invocation_role = value;
             self
         }
         /// The value of [`crate::types::CloudFunctionConfiguration::invocation_role`] set so far.
         #[inline]
-        pub fn get_invocation_role(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_invocation_role(&self) -> &Option<String> {
             &self.inner.invocation_role
         }
         /// The value built.
@@ -10649,22 +10263,19 @@ pub mod builders {
     impl CommonPrefixBuilder {
         /// Sets [`crate::types::CommonPrefix::prefix`]: The shared prefix, ending with the delimiter.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CommonPrefix::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::CommonPrefix::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// The value built.
@@ -10682,23 +10293,21 @@ pub mod builders {
         /// Appends one item to [`crate::types::CompletedMultipartUpload::parts`]: Parts making up the object, in ascending part-number order.
         #[inline]
         pub fn parts(mut self, item: crate::types::CompletedPart) -> Self {
-            self.inner.parts.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.parts.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CompletedMultipartUpload::parts`].
         #[inline]
         pub fn set_parts(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>>,
+            value: Option<Vec<crate::types::CompletedPart>>,
         ) -> Self {
             self.inner.parts = value;
             self
         }
         /// The value of [`crate::types::CompletedMultipartUpload::parts`] set so far.
         #[inline]
-        pub fn get_parts(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::CompletedPart>> {
+        pub fn get_parts(&self) -> &Option<Vec<crate::types::CompletedPart>> {
             &self.inner.parts
         }
         /// The value built.
@@ -10715,264 +10324,189 @@ pub mod builders {
     impl CompletedPartBuilder {
         /// Sets [`crate::types::CompletedPart::e_tag`]: The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Sets [`crate::types::CompletedPart::checksum_crc32`]: Base64-encoded CRC32 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_crc32(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_crc32`].
         #[inline]
-        pub fn set_checksum_crc32(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_crc32`] set so far.
         #[inline]
-        pub fn get_checksum_crc32(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32(&self) -> &Option<String> {
             &self.inner.checksum_crc32
         }
         /// Sets [`crate::types::CompletedPart::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_crc32_c(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32_c = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_crc32_c`].
         #[inline]
-        pub fn set_checksum_crc32_c(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32_c = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_crc32_c`] set so far.
         #[inline]
-        pub fn get_checksum_crc32_c(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32_c(&self) -> &Option<String> {
             &self.inner.checksum_crc32_c
         }
         /// Sets [`crate::types::CompletedPart::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_crc64_nvme(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc64_nvme = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_crc64_nvme`].
         #[inline]
-        pub fn set_checksum_crc64_nvme(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc64_nvme = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_crc64_nvme`] set so far.
         #[inline]
-        pub fn get_checksum_crc64_nvme(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
             &self.inner.checksum_crc64_nvme
         }
         /// Sets [`crate::types::CompletedPart::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha1 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_sha1`].
         #[inline]
-        pub fn set_checksum_sha1(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha1 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_sha1`] set so far.
         #[inline]
-        pub fn get_checksum_sha1(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha1(&self) -> &Option<String> {
             &self.inner.checksum_sha1
         }
         /// Sets [`crate::types::CompletedPart::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_sha256(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha256 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_sha256`].
         #[inline]
-        pub fn set_checksum_sha256(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha256 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_sha256`] set so far.
         #[inline]
-        pub fn get_checksum_sha256(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha256(&self) -> &Option<String> {
             &self.inner.checksum_sha256
         }
         /// Sets [`crate::types::CompletedPart::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_sha512(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha512 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_sha512`].
         #[inline]
-        pub fn set_checksum_sha512(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha512 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_sha512`] set so far.
         #[inline]
-        pub fn get_checksum_sha512(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha512(&self) -> &Option<String> {
             &self.inner.checksum_sha512
         }
         /// Sets [`crate::types::CompletedPart::checksum_md5`]: Base64-encoded MD5 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_md5 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_md5`].
         #[inline]
-        pub fn set_checksum_md5(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
             self.inner.checksum_md5 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_md5`] set so far.
         #[inline]
-        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_md5(&self) -> &Option<String> {
             &self.inner.checksum_md5
         }
         /// Sets [`crate::types::CompletedPart::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_xxhash64(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash64 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_xxhash64`].
         #[inline]
-        pub fn set_checksum_xxhash64(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash64 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_xxhash64`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash64(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash64(&self) -> &Option<String> {
             &self.inner.checksum_xxhash64
         }
         /// Sets [`crate::types::CompletedPart::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_xxhash3(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash3 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_xxhash3`].
         #[inline]
-        pub fn set_checksum_xxhash3(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash3 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_xxhash3`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash3(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash3(&self) -> &Option<String> {
             &self.inner.checksum_xxhash3
         }
         /// Sets [`crate::types::CompletedPart::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part, as returned when it was uploaded; must match the stored value when given.
         #[inline]
-        pub fn checksum_xxhash128(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash128 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CompletedPart::checksum_xxhash128`].
         #[inline]
-        pub fn set_checksum_xxhash128(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash128 = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::checksum_xxhash128`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash128(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash128(&self) -> &Option<String> {
             &self.inner.checksum_xxhash128
         }
         /// Sets [`crate::types::CompletedPart::part_number`]: Number of the part, from 1 to 10,000.
@@ -10983,13 +10517,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::CompletedPart::part_number`].
         #[inline]
-        pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_part_number(mut self, value: Option<i32>) -> Self {
             self.inner.part_number = value;
             self
         }
         /// The value of [`crate::types::CompletedPart::part_number`] set so far.
         #[inline]
-        pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+        pub fn get_part_number(&self) -> &Option<i32> {
             &self.inner.part_number
         }
         /// The value built.
@@ -11008,7 +10542,7 @@ pub mod builders {
         #[inline]
         pub fn http_error_code_returned_equals(
             mut self,
-            value: impl Into<::std::string::String>,
+            value: impl Into<String>,
         ) -> Self {
             self.inner.http_error_code_returned_equals = Some(value.into());
             self
@@ -11017,41 +10551,31 @@ pub mod builders {
         #[inline]
         pub fn set_http_error_code_returned_equals(
             mut self,
-            value: ::std::option::Option<::std::string::String>,
+            value: Option<String>,
         ) -> Self {
             self.inner.http_error_code_returned_equals = value;
             self
         }
         /// The value of [`crate::types::Condition::http_error_code_returned_equals`] set so far.
         #[inline]
-        pub fn get_http_error_code_returned_equals(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_http_error_code_returned_equals(&self) -> &Option<String> {
             &self.inner.http_error_code_returned_equals
         }
         /// Sets [`crate::types::Condition::key_prefix_equals`]: Apply the rule only to requested keys that start with this prefix, such as `docs/`.
         #[inline]
-        pub fn key_prefix_equals(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn key_prefix_equals(mut self, value: impl Into<String>) -> Self {
             self.inner.key_prefix_equals = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Condition::key_prefix_equals`].
         #[inline]
-        pub fn set_key_prefix_equals(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key_prefix_equals(mut self, value: Option<String>) -> Self {
             self.inner.key_prefix_equals = value;
             self
         }
         /// The value of [`crate::types::Condition::key_prefix_equals`] set so far.
         #[inline]
-        pub fn get_key_prefix_equals(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key_prefix_equals(&self) -> &Option<String> {
             &self.inner.key_prefix_equals
         }
         /// The value built.
@@ -11068,44 +10592,36 @@ pub mod builders {
     impl CopyObjectResultBuilder {
         /// Sets [`crate::types::CopyObjectResult::e_tag`]: Entity tag of the new object, reflecting its content.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Sets [`crate::types::CopyObjectResult::last_modified`]: Date and time the new object was created.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_type`]: Whether the new object's checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
@@ -11118,258 +10634,184 @@ pub mod builders {
         #[inline]
         pub fn set_checksum_type(
             mut self,
-            value: ::std::option::Option<crate::types::ChecksumType>,
+            value: Option<crate::types::ChecksumType>,
         ) -> Self {
             self.inner.checksum_type = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_type`] set so far.
         #[inline]
-        pub fn get_checksum_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::ChecksumType> {
+        pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
             &self.inner.checksum_type
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_crc32`]: Base64-encoded CRC32 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_crc32(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_crc32`].
         #[inline]
-        pub fn set_checksum_crc32(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_crc32`] set so far.
         #[inline]
-        pub fn get_checksum_crc32(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32(&self) -> &Option<String> {
             &self.inner.checksum_crc32
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_crc32_c(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32_c = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_crc32_c`].
         #[inline]
-        pub fn set_checksum_crc32_c(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32_c = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_crc32_c`] set so far.
         #[inline]
-        pub fn get_checksum_crc32_c(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32_c(&self) -> &Option<String> {
             &self.inner.checksum_crc32_c
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_crc64_nvme(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc64_nvme = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_crc64_nvme`].
         #[inline]
-        pub fn set_checksum_crc64_nvme(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc64_nvme = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_crc64_nvme`] set so far.
         #[inline]
-        pub fn get_checksum_crc64_nvme(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
             &self.inner.checksum_crc64_nvme
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_sha1`]: Base64-encoded SHA-1 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha1 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_sha1`].
         #[inline]
-        pub fn set_checksum_sha1(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha1 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_sha1`] set so far.
         #[inline]
-        pub fn get_checksum_sha1(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha1(&self) -> &Option<String> {
             &self.inner.checksum_sha1
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_sha256`]: Base64-encoded SHA-256 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_sha256(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha256 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_sha256`].
         #[inline]
-        pub fn set_checksum_sha256(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha256 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_sha256`] set so far.
         #[inline]
-        pub fn get_checksum_sha256(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha256(&self) -> &Option<String> {
             &self.inner.checksum_sha256
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_sha512`]: Base64-encoded SHA-512 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_sha512(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha512 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_sha512`].
         #[inline]
-        pub fn set_checksum_sha512(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha512 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_sha512`] set so far.
         #[inline]
-        pub fn get_checksum_sha512(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha512(&self) -> &Option<String> {
             &self.inner.checksum_sha512
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_md5`]: Base64-encoded MD5 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_md5 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_md5`].
         #[inline]
-        pub fn set_checksum_md5(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
             self.inner.checksum_md5 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_md5`] set so far.
         #[inline]
-        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_md5(&self) -> &Option<String> {
             &self.inner.checksum_md5
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_xxhash64(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash64 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash64`].
         #[inline]
-        pub fn set_checksum_xxhash64(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash64 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_xxhash64`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash64(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash64(&self) -> &Option<String> {
             &self.inner.checksum_xxhash64
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_xxhash3(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash3 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash3`].
         #[inline]
-        pub fn set_checksum_xxhash3(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash3 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_xxhash3`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash3(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash3(&self) -> &Option<String> {
             &self.inner.checksum_xxhash3
         }
         /// Sets [`crate::types::CopyObjectResult::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the new object, if it has one computed with this algorithm.
         #[inline]
-        pub fn checksum_xxhash128(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash128 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyObjectResult::checksum_xxhash128`].
         #[inline]
-        pub fn set_checksum_xxhash128(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash128 = value;
             self
         }
         /// The value of [`crate::types::CopyObjectResult::checksum_xxhash128`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash128(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash128(&self) -> &Option<String> {
             &self.inner.checksum_xxhash128
         }
         /// The value built.
@@ -11386,286 +10828,206 @@ pub mod builders {
     impl CopyPartResultBuilder {
         /// Sets [`crate::types::CopyPartResult::e_tag`]: Entity tag of the copied part; use it when completing the upload.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Sets [`crate::types::CopyPartResult::last_modified`]: When the part was created.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::CopyPartResult::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// Sets [`crate::types::CopyPartResult::checksum_crc32`]: Base64-encoded CRC32 checksum of the copied part.
         #[inline]
-        pub fn checksum_crc32(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_crc32`].
         #[inline]
-        pub fn set_checksum_crc32(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_crc32`] set so far.
         #[inline]
-        pub fn get_checksum_crc32(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32(&self) -> &Option<String> {
             &self.inner.checksum_crc32
         }
         /// Sets [`crate::types::CopyPartResult::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the copied part.
         #[inline]
-        pub fn checksum_crc32_c(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32_c = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_crc32_c`].
         #[inline]
-        pub fn set_checksum_crc32_c(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32_c = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_crc32_c`] set so far.
         #[inline]
-        pub fn get_checksum_crc32_c(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32_c(&self) -> &Option<String> {
             &self.inner.checksum_crc32_c
         }
         /// Sets [`crate::types::CopyPartResult::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the copied part.
         #[inline]
-        pub fn checksum_crc64_nvme(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc64_nvme = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_crc64_nvme`].
         #[inline]
-        pub fn set_checksum_crc64_nvme(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc64_nvme = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_crc64_nvme`] set so far.
         #[inline]
-        pub fn get_checksum_crc64_nvme(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
             &self.inner.checksum_crc64_nvme
         }
         /// Sets [`crate::types::CopyPartResult::checksum_sha1`]: Base64-encoded SHA-1 checksum of the copied part.
         #[inline]
-        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha1 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_sha1`].
         #[inline]
-        pub fn set_checksum_sha1(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha1 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_sha1`] set so far.
         #[inline]
-        pub fn get_checksum_sha1(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha1(&self) -> &Option<String> {
             &self.inner.checksum_sha1
         }
         /// Sets [`crate::types::CopyPartResult::checksum_sha256`]: Base64-encoded SHA-256 checksum of the copied part.
         #[inline]
-        pub fn checksum_sha256(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha256 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_sha256`].
         #[inline]
-        pub fn set_checksum_sha256(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha256 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_sha256`] set so far.
         #[inline]
-        pub fn get_checksum_sha256(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha256(&self) -> &Option<String> {
             &self.inner.checksum_sha256
         }
         /// Sets [`crate::types::CopyPartResult::checksum_sha512`]: Base64-encoded SHA-512 checksum of the copied part.
         #[inline]
-        pub fn checksum_sha512(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha512 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_sha512`].
         #[inline]
-        pub fn set_checksum_sha512(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha512 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_sha512`] set so far.
         #[inline]
-        pub fn get_checksum_sha512(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha512(&self) -> &Option<String> {
             &self.inner.checksum_sha512
         }
         /// Sets [`crate::types::CopyPartResult::checksum_md5`]: Base64-encoded MD5 checksum of the copied part.
         #[inline]
-        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_md5 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_md5`].
         #[inline]
-        pub fn set_checksum_md5(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
             self.inner.checksum_md5 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_md5`] set so far.
         #[inline]
-        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_md5(&self) -> &Option<String> {
             &self.inner.checksum_md5
         }
         /// Sets [`crate::types::CopyPartResult::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the copied part.
         #[inline]
-        pub fn checksum_xxhash64(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash64 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_xxhash64`].
         #[inline]
-        pub fn set_checksum_xxhash64(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash64 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_xxhash64`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash64(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash64(&self) -> &Option<String> {
             &self.inner.checksum_xxhash64
         }
         /// Sets [`crate::types::CopyPartResult::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the copied part.
         #[inline]
-        pub fn checksum_xxhash3(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash3 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_xxhash3`].
         #[inline]
-        pub fn set_checksum_xxhash3(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash3 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_xxhash3`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash3(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash3(&self) -> &Option<String> {
             &self.inner.checksum_xxhash3
         }
         /// Sets [`crate::types::CopyPartResult::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the copied part.
         #[inline]
-        pub fn checksum_xxhash128(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash128 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::CopyPartResult::checksum_xxhash128`].
         #[inline]
-        pub fn set_checksum_xxhash128(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash128 = value;
             self
         }
         /// The value of [`crate::types::CopyPartResult::checksum_xxhash128`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash128(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash128(&self) -> &Option<String> {
             &self.inner.checksum_xxhash128
         }
         /// The value built.
@@ -11693,7 +11055,7 @@ pub mod builders {
         #[inline]
         pub fn set_location_constraint(
             mut self,
-            value: ::std::option::Option<crate::types::BucketLocationConstraint>,
+            value: Option<crate::types::BucketLocationConstraint>,
         ) -> Self {
             self.inner.location_constraint = value;
             self
@@ -11702,7 +11064,7 @@ pub mod builders {
         #[inline]
         pub fn get_location_constraint(
             &self,
-        ) -> &::std::option::Option<crate::types::BucketLocationConstraint> {
+        ) -> &Option<crate::types::BucketLocationConstraint> {
             &self.inner.location_constraint
         }
         /// Sets [`crate::types::CreateBucketConfiguration::location`]: For directory buckets, the Availability Zone or Local Zone to create the bucket in.
@@ -11715,16 +11077,14 @@ pub mod builders {
         #[inline]
         pub fn set_location(
             mut self,
-            value: ::std::option::Option<crate::types::LocationInfo>,
+            value: Option<crate::types::LocationInfo>,
         ) -> Self {
             self.inner.location = value;
             self
         }
         /// The value of [`crate::types::CreateBucketConfiguration::location`] set so far.
         #[inline]
-        pub fn get_location(
-            &self,
-        ) -> &::std::option::Option<crate::types::LocationInfo> {
+        pub fn get_location(&self) -> &Option<crate::types::LocationInfo> {
             &self.inner.location
         }
         /// Sets [`crate::types::CreateBucketConfiguration::bucket`]: For directory buckets, the bucket type and data redundancy to use.
@@ -11735,38 +11095,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::CreateBucketConfiguration::bucket`].
         #[inline]
-        pub fn set_bucket(
-            mut self,
-            value: ::std::option::Option<crate::types::BucketInfo>,
-        ) -> Self {
+        pub fn set_bucket(mut self, value: Option<crate::types::BucketInfo>) -> Self {
             self.inner.bucket = value;
             self
         }
         /// The value of [`crate::types::CreateBucketConfiguration::bucket`] set so far.
         #[inline]
-        pub fn get_bucket(&self) -> &::std::option::Option<crate::types::BucketInfo> {
+        pub fn get_bucket(&self) -> &Option<crate::types::BucketInfo> {
             &self.inner.bucket
         }
         /// Appends one item to [`crate::types::CreateBucketConfiguration::tags`]: Tags to attach to the bucket when it is created.
         #[inline]
         pub fn tags(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tags.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::CreateBucketConfiguration::tags`].
         #[inline]
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
         /// The value of [`crate::types::CreateBucketConfiguration::tags`] set so far.
         #[inline]
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tags
         }
         /// The value built.
@@ -11784,23 +11136,21 @@ pub mod builders {
         /// Appends one item to [`crate::types::Delete::objects`]: The objects to delete, at most 1,000.
         #[inline]
         pub fn objects(mut self, item: crate::types::ObjectIdentifier) -> Self {
-            self.inner.objects.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.objects.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::Delete::objects`].
         #[inline]
         pub fn set_objects(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>>,
+            value: Option<Vec<crate::types::ObjectIdentifier>>,
         ) -> Self {
             self.inner.objects = value;
             self
         }
         /// The value of [`crate::types::Delete::objects`] set so far.
         #[inline]
-        pub fn get_objects(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ObjectIdentifier>> {
+        pub fn get_objects(&self) -> &Option<Vec<crate::types::ObjectIdentifier>> {
             &self.inner.objects
         }
         /// Sets [`crate::types::Delete::quiet`]: If true, the response lists only the objects that could not be deleted, leaving out the successes.
@@ -11811,20 +11161,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Delete::quiet`].
         #[inline]
-        pub fn set_quiet(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_quiet(mut self, value: Option<bool>) -> Self {
             self.inner.quiet = value;
             self
         }
         /// The value of [`crate::types::Delete::quiet`] set so far.
         #[inline]
-        pub fn get_quiet(&self) -> &::std::option::Option<bool> {
+        pub fn get_quiet(&self) -> &Option<bool> {
             &self.inner.quiet
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Delete, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Delete, BuildError> {
             crate::runtime::required(self.inner.objects.as_ref(), "Delete", "Objects")?;
             Ok(self.inner)
         }
@@ -11843,56 +11191,47 @@ pub mod builders {
         }
         /// Replaces [`crate::types::DeleteMarkerEntry::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::Owner>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::Owner>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::DeleteMarkerEntry::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+        pub fn get_owner(&self) -> &Option<crate::types::Owner> {
             &self.inner.owner
         }
         /// Sets [`crate::types::DeleteMarkerEntry::key`]: Key (name) of the object the delete marker belongs to.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::DeleteMarkerEntry::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::DeleteMarkerEntry::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::DeleteMarkerEntry::version_id`]: Version ID of the delete marker itself.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::DeleteMarkerEntry::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::DeleteMarkerEntry::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// Sets [`crate::types::DeleteMarkerEntry::is_latest`]: `true` if the delete marker is the current version, so the object currently appears deleted.
@@ -11903,35 +11242,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::DeleteMarkerEntry::is_latest`].
         #[inline]
-        pub fn set_is_latest(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_is_latest(mut self, value: Option<bool>) -> Self {
             self.inner.is_latest = value;
             self
         }
         /// The value of [`crate::types::DeleteMarkerEntry::is_latest`] set so far.
         #[inline]
-        pub fn get_is_latest(&self) -> &::std::option::Option<bool> {
+        pub fn get_is_latest(&self) -> &Option<bool> {
             &self.inner.is_latest
         }
         /// Sets [`crate::types::DeleteMarkerEntry::last_modified`]: When the delete marker was created.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::DeleteMarkerEntry::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::DeleteMarkerEntry::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// The value built.
@@ -11959,7 +11293,7 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::DeleteMarkerReplicationStatus>,
+            value: Option<crate::types::DeleteMarkerReplicationStatus>,
         ) -> Self {
             self.inner.status = value;
             self
@@ -11968,7 +11302,7 @@ pub mod builders {
         #[inline]
         pub fn get_status(
             &self,
-        ) -> &::std::option::Option<crate::types::DeleteMarkerReplicationStatus> {
+        ) -> &Option<crate::types::DeleteMarkerReplicationStatus> {
             &self.inner.status
         }
         /// The value built.
@@ -11985,42 +11319,36 @@ pub mod builders {
     impl DeletedObjectBuilder {
         /// Sets [`crate::types::DeletedObject::key`]: Key of the deleted object.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::DeletedObject::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::DeletedObject::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::DeletedObject::version_id`]: Version ID of the deleted version, if one was specified.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::DeletedObject::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::DeletedObject::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// Sets [`crate::types::DeletedObject::delete_marker`]: Whether the deletion created a delete marker or permanently removed a version that was a delete marker.
@@ -12031,38 +11359,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::DeletedObject::delete_marker`].
         #[inline]
-        pub fn set_delete_marker(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_delete_marker(mut self, value: Option<bool>) -> Self {
             self.inner.delete_marker = value;
             self
         }
         /// The value of [`crate::types::DeletedObject::delete_marker`] set so far.
         #[inline]
-        pub fn get_delete_marker(&self) -> &::std::option::Option<bool> {
+        pub fn get_delete_marker(&self) -> &Option<bool> {
             &self.inner.delete_marker
         }
         /// Sets [`crate::types::DeletedObject::delete_marker_version_id`]: Version ID of the delete marker that was created or removed.
         #[inline]
-        pub fn delete_marker_version_id(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn delete_marker_version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.delete_marker_version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::DeletedObject::delete_marker_version_id`].
         #[inline]
-        pub fn set_delete_marker_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_delete_marker_version_id(mut self, value: Option<String>) -> Self {
             self.inner.delete_marker_version_id = value;
             self
         }
         /// The value of [`crate::types::DeletedObject::delete_marker_version_id`] set so far.
         #[inline]
-        pub fn get_delete_marker_version_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_delete_marker_version_id(&self) -> &Option<String> {
             &self.inner.delete_marker_version_id
         }
         /// The value built.
@@ -12079,42 +11399,36 @@ pub mod builders {
     impl DestinationBuilder {
         /// Sets [`crate::types::Destination::bucket`]: ARN of the bucket that receives the replicas.
         #[inline]
-        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Destination::bucket`].
         #[inline]
-        pub fn set_bucket(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket(mut self, value: Option<String>) -> Self {
             self.inner.bucket = value;
             self
         }
         /// The value of [`crate::types::Destination::bucket`] set so far.
         #[inline]
-        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket(&self) -> &Option<String> {
             &self.inner.bucket
         }
         /// Sets [`crate::types::Destination::account`]: Account ID that owns the destination bucket; needed with `AccessControlTranslation` when it differs from the source bucket's owner.
         #[inline]
-        pub fn account(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn account(mut self, value: impl Into<String>) -> Self {
             self.inner.account = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Destination::account`].
         #[inline]
-        pub fn set_account(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_account(mut self, value: Option<String>) -> Self {
             self.inner.account = value;
             self
         }
         /// The value of [`crate::types::Destination::account`] set so far.
         #[inline]
-        pub fn get_account(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_account(&self) -> &Option<String> {
             &self.inner.account
         }
         /// Sets [`crate::types::Destination::storage_class`]: Storage class for the replicas; by default they keep the storage class of the source object.
@@ -12127,16 +11441,14 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClass>,
+            value: Option<crate::types::StorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
         }
         /// The value of [`crate::types::Destination::storage_class`] set so far.
         #[inline]
-        pub fn get_storage_class(
-            &self,
-        ) -> &::std::option::Option<crate::types::StorageClass> {
+        pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
             &self.inner.storage_class
         }
         /// Sets [`crate::types::Destination::access_control_translation`]: Gives ownership of the replicas to the destination bucket's owner, for replication across accounts.
@@ -12152,7 +11464,7 @@ pub mod builders {
         #[inline]
         pub fn set_access_control_translation(
             mut self,
-            value: ::std::option::Option<crate::types::AccessControlTranslation>,
+            value: Option<crate::types::AccessControlTranslation>,
         ) -> Self {
             self.inner.access_control_translation = value;
             self
@@ -12161,7 +11473,7 @@ pub mod builders {
         #[inline]
         pub fn get_access_control_translation(
             &self,
-        ) -> &::std::option::Option<crate::types::AccessControlTranslation> {
+        ) -> &Option<crate::types::AccessControlTranslation> {
             &self.inner.access_control_translation
         }
         /// Sets [`crate::types::Destination::encryption_configuration`]: How replicas of SSE-KMS encrypted objects are encrypted in the destination.
@@ -12177,7 +11489,7 @@ pub mod builders {
         #[inline]
         pub fn set_encryption_configuration(
             mut self,
-            value: ::std::option::Option<crate::types::EncryptionConfiguration>,
+            value: Option<crate::types::EncryptionConfiguration>,
         ) -> Self {
             self.inner.encryption_configuration = value;
             self
@@ -12186,7 +11498,7 @@ pub mod builders {
         #[inline]
         pub fn get_encryption_configuration(
             &self,
-        ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+        ) -> &Option<crate::types::EncryptionConfiguration> {
             &self.inner.encryption_configuration
         }
         /// Sets [`crate::types::Destination::replication_time`]: Turns on S3 Replication Time Control, which aims to replicate nearly every object within 15 minutes; requires `Metrics` to be enabled as well.
@@ -12199,16 +11511,14 @@ pub mod builders {
         #[inline]
         pub fn set_replication_time(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationTime>,
+            value: Option<crate::types::ReplicationTime>,
         ) -> Self {
             self.inner.replication_time = value;
             self
         }
         /// The value of [`crate::types::Destination::replication_time`] set so far.
         #[inline]
-        pub fn get_replication_time(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationTime> {
+        pub fn get_replication_time(&self) -> &Option<crate::types::ReplicationTime> {
             &self.inner.replication_time
         }
         /// Sets [`crate::types::Destination::metrics`]: Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
@@ -12219,23 +11529,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Destination::metrics`].
         #[inline]
-        pub fn set_metrics(
-            mut self,
-            value: ::std::option::Option<crate::types::Metrics>,
-        ) -> Self {
+        pub fn set_metrics(mut self, value: Option<crate::types::Metrics>) -> Self {
             self.inner.metrics = value;
             self
         }
         /// The value of [`crate::types::Destination::metrics`] set so far.
         #[inline]
-        pub fn get_metrics(&self) -> &::std::option::Option<crate::types::Metrics> {
+        pub fn get_metrics(&self) -> &Option<crate::types::Metrics> {
             &self.inner.metrics
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Destination, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Destination, BuildError> {
             crate::runtime::required(
                 self.inner.bucket.as_ref(),
                 "Destination",
@@ -12263,7 +11568,7 @@ pub mod builders {
         #[inline]
         pub fn set_encryption_type(
             mut self,
-            value: ::std::option::Option<crate::types::ServerSideEncryption>,
+            value: Option<crate::types::ServerSideEncryption>,
         ) -> Self {
             self.inner.encryption_type = value;
             self
@@ -12272,54 +11577,46 @@ pub mod builders {
         #[inline]
         pub fn get_encryption_type(
             &self,
-        ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+        ) -> &Option<crate::types::ServerSideEncryption> {
             &self.inner.encryption_type
         }
         /// Sets [`crate::types::Encryption::kms_key_id`]: ID or ARN of the KMS key to encrypt with, when the encryption type uses KMS; only symmetric keys are supported.
         #[inline]
-        pub fn kms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn kms_key_id(mut self, value: impl Into<String>) -> Self {
             self.inner.kms_key_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Encryption::kms_key_id`].
         #[inline]
-        pub fn set_kms_key_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_key_id(mut self, value: Option<String>) -> Self {
             self.inner.kms_key_id = value;
             self
         }
         /// The value of [`crate::types::Encryption::kms_key_id`] set so far.
         #[inline]
-        pub fn get_kms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_kms_key_id(&self) -> &Option<String> {
             &self.inner.kms_key_id
         }
         /// Sets [`crate::types::Encryption::kms_context`]: Encryption context to pass to KMS, as a base64-encoded JSON object of key-value pairs.
         #[inline]
-        pub fn kms_context(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn kms_context(mut self, value: impl Into<String>) -> Self {
             self.inner.kms_context = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Encryption::kms_context`].
         #[inline]
-        pub fn set_kms_context(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_context(mut self, value: Option<String>) -> Self {
             self.inner.kms_context = value;
             self
         }
         /// The value of [`crate::types::Encryption::kms_context`] set so far.
         #[inline]
-        pub fn get_kms_context(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_kms_context(&self) -> &Option<String> {
             &self.inner.kms_context
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Encryption, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Encryption, BuildError> {
             crate::runtime::required(
                 self.inner.encryption_type.as_ref(),
                 "Encryption",
@@ -12336,27 +11633,19 @@ pub mod builders {
     impl EncryptionConfigurationBuilder {
         /// Sets [`crate::types::EncryptionConfiguration::replica_kms_key_id`]: ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
         #[inline]
-        pub fn replica_kms_key_id(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn replica_kms_key_id(mut self, value: impl Into<String>) -> Self {
             self.inner.replica_kms_key_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::EncryptionConfiguration::replica_kms_key_id`].
         #[inline]
-        pub fn set_replica_kms_key_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replica_kms_key_id(mut self, value: Option<String>) -> Self {
             self.inner.replica_kms_key_id = value;
             self
         }
         /// The value of [`crate::types::EncryptionConfiguration::replica_kms_key_id`] set so far.
         #[inline]
-        pub fn get_replica_kms_key_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_replica_kms_key_id(&self) -> &Option<String> {
             &self.inner.replica_kms_key_id
         }
         /// The value built.
@@ -12373,82 +11662,70 @@ pub mod builders {
     impl ErrorBuilder {
         /// Sets [`crate::types::Error::key`]: Key of the object that could not be deleted.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Error::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::Error::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::Error::version_id`]: Version ID of the object that could not be deleted, if one was specified.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Error::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::Error::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// Sets [`crate::types::Error::code`]: Error code explaining why the deletion failed, such as `AccessDenied`.
         #[inline]
-        pub fn code(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn code(mut self, value: impl Into<String>) -> Self {
             self.inner.code = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Error::code`].
         #[inline]
-        pub fn set_code(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_code(mut self, value: Option<String>) -> Self {
             self.inner.code = value;
             self
         }
         /// The value of [`crate::types::Error::code`] set so far.
         #[inline]
-        pub fn get_code(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_code(&self) -> &Option<String> {
             &self.inner.code
         }
         /// Sets [`crate::types::Error::message`]: Human-readable description of the error.
         #[inline]
-        pub fn message(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn message(mut self, value: impl Into<String>) -> Self {
             self.inner.message = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Error::message`].
         #[inline]
-        pub fn set_message(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_message(mut self, value: Option<String>) -> Self {
             self.inner.message = value;
             self
         }
         /// The value of [`crate::types::Error::message`] set so far.
         #[inline]
-        pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_message(&self) -> &Option<String> {
             &self.inner.message
         }
         /// The value built.
@@ -12465,32 +11742,24 @@ pub mod builders {
     impl ErrorDocumentBuilder {
         /// Sets [`crate::types::ErrorDocument::key`]: Key of the object to serve when an error occurs, such as `error.html`.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ErrorDocument::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::ErrorDocument::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ErrorDocument,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::ErrorDocument, BuildError> {
             crate::runtime::required(self.inner.key.as_ref(), "ErrorDocument", "Key")?;
             Ok(self.inner)
         }
@@ -12526,7 +11795,7 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ExistingObjectReplicationStatus>,
+            value: Option<crate::types::ExistingObjectReplicationStatus>,
         ) -> Self {
             self.inner.status = value;
             self
@@ -12535,17 +11804,14 @@ pub mod builders {
         #[inline]
         pub fn get_status(
             &self,
-        ) -> &::std::option::Option<crate::types::ExistingObjectReplicationStatus> {
+        ) -> &Option<crate::types::ExistingObjectReplicationStatus> {
             &self.inner.status
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::ExistingObjectReplication,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::ExistingObjectReplication, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "ExistingObjectReplication",
@@ -12568,36 +11834,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::FilterRule::name`].
         #[inline]
-        pub fn set_name(
-            mut self,
-            value: ::std::option::Option<crate::types::FilterRuleName>,
-        ) -> Self {
+        pub fn set_name(mut self, value: Option<crate::types::FilterRuleName>) -> Self {
             self.inner.name = value;
             self
         }
         /// The value of [`crate::types::FilterRule::name`] set so far.
         #[inline]
-        pub fn get_name(&self) -> &::std::option::Option<crate::types::FilterRuleName> {
+        pub fn get_name(&self) -> &Option<crate::types::FilterRuleName> {
             &self.inner.name
         }
         /// Sets [`crate::types::FilterRule::value`]: The text the key must start or end with, such as `images/` or `.jpg`.
         #[inline]
-        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn value(mut self, value: impl Into<String>) -> Self {
             self.inner.value = Some(value.into());
             self
         }
         /// Replaces [`crate::types::FilterRule::value`].
         #[inline]
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<String>) -> Self {
             self.inner.value = value;
             self
         }
         /// The value of [`crate::types::FilterRule::value`] set so far.
         #[inline]
-        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_value(&self) -> &Option<String> {
             &self.inner.value
         }
         /// The value built.
@@ -12620,26 +11880,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::GlacierJobParameters::tier`].
         #[inline]
-        pub fn set_tier(
-            mut self,
-            value: ::std::option::Option<crate::types::Tier>,
-        ) -> Self {
+        pub fn set_tier(mut self, value: Option<crate::types::Tier>) -> Self {
             self.inner.tier = value;
             self
         }
         /// The value of [`crate::types::GlacierJobParameters::tier`] set so far.
         #[inline]
-        pub fn get_tier(&self) -> &::std::option::Option<crate::types::Tier> {
+        pub fn get_tier(&self) -> &Option<crate::types::Tier> {
             &self.inner.tier
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::GlacierJobParameters,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::GlacierJobParameters, BuildError> {
             crate::runtime::required(
                 self.inner.tier.as_ref(),
                 "GlacierJobParameters",
@@ -12662,16 +11914,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Grant::grantee`].
         #[inline]
-        pub fn set_grantee(
-            mut self,
-            value: ::std::option::Option<crate::types::Grantee>,
-        ) -> Self {
+        pub fn set_grantee(mut self, value: Option<crate::types::Grantee>) -> Self {
             self.inner.grantee = value;
             self
         }
         /// The value of [`crate::types::Grant::grantee`] set so far.
         #[inline]
-        pub fn get_grantee(&self) -> &::std::option::Option<crate::types::Grantee> {
+        pub fn get_grantee(&self) -> &Option<crate::types::Grantee> {
             &self.inner.grantee
         }
         /// Sets [`crate::types::Grant::permission`]: The permission given.
@@ -12684,16 +11933,14 @@ pub mod builders {
         #[inline]
         pub fn set_permission(
             mut self,
-            value: ::std::option::Option<crate::types::Permission>,
+            value: Option<crate::types::Permission>,
         ) -> Self {
             self.inner.permission = value;
             self
         }
         /// The value of [`crate::types::Grant::permission`] set so far.
         #[inline]
-        pub fn get_permission(
-            &self,
-        ) -> &::std::option::Option<crate::types::Permission> {
+        pub fn get_permission(&self) -> &Option<crate::types::Permission> {
             &self.inner.permission
         }
         /// The value built.
@@ -12710,64 +11957,53 @@ pub mod builders {
     impl GranteeBuilder {
         /// Sets [`crate::types::Grantee::display_name`]: Display name of the grantee's account; returned by S3 only, and being phased out.
         #[inline]
-        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
             self.inner.display_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Grantee::display_name`].
         #[inline]
-        pub fn set_display_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_display_name(mut self, value: Option<String>) -> Self {
             self.inner.display_name = value;
             self
         }
         /// The value of [`crate::types::Grantee::display_name`] set so far.
         #[inline]
-        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_display_name(&self) -> &Option<String> {
             &self.inner.display_name
         }
         /// Sets [`crate::types::Grantee::email_address`]: Email address of the grantee's account, for grantees of type `AmazonCustomerByEmail`; accepted only in some older Regions.
         #[inline]
-        pub fn email_address(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn email_address(mut self, value: impl Into<String>) -> Self {
             self.inner.email_address = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Grantee::email_address`].
         #[inline]
-        pub fn set_email_address(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_email_address(mut self, value: Option<String>) -> Self {
             self.inner.email_address = value;
             self
         }
         /// The value of [`crate::types::Grantee::email_address`] set so far.
         #[inline]
-        pub fn get_email_address(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_email_address(&self) -> &Option<String> {
             &self.inner.email_address
         }
         /// Sets [`crate::types::Grantee::id`]: Canonical user ID of the grantee, for grantees of type `CanonicalUser`.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Grantee::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::Grantee::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::Grantee::type`]: How the grantee is identified: by canonical user ID, email address or group URI.
@@ -12778,43 +12014,35 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Grantee::type`].
         #[inline]
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<crate::types::Type>,
-        ) -> Self {
+        pub fn set_type(mut self, value: Option<crate::types::Type>) -> Self {
             self.inner.r#type = value;
             self
         }
         /// The value of [`crate::types::Grantee::type`] set so far.
         #[inline]
-        pub fn get_type(&self) -> &::std::option::Option<crate::types::Type> {
+        pub fn get_type(&self) -> &Option<crate::types::Type> {
             &self.inner.r#type
         }
         /// Sets [`crate::types::Grantee::uri`]: URI of a predefined group, for grantees of type `Group`, such as `http://acs.amazonaws.com/groups/global/AllUsers` for everyone.
         #[inline]
-        pub fn uri(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn uri(mut self, value: impl Into<String>) -> Self {
             self.inner.uri = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Grantee::uri`].
         #[inline]
-        pub fn set_uri(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_uri(mut self, value: Option<String>) -> Self {
             self.inner.uri = value;
             self
         }
         /// The value of [`crate::types::Grantee::uri`] set so far.
         #[inline]
-        pub fn get_uri(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_uri(&self) -> &Option<String> {
             &self.inner.uri
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Grantee, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Grantee, BuildError> {
             crate::runtime::required(self.inner.r#type.as_ref(), "Grantee", "Type")?;
             Ok(self.inner)
         }
@@ -12827,32 +12055,24 @@ pub mod builders {
     impl IndexDocumentBuilder {
         /// Sets [`crate::types::IndexDocument::suffix`]: Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash.
         #[inline]
-        pub fn suffix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn suffix(mut self, value: impl Into<String>) -> Self {
             self.inner.suffix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::IndexDocument::suffix`].
         #[inline]
-        pub fn set_suffix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_suffix(mut self, value: Option<String>) -> Self {
             self.inner.suffix = value;
             self
         }
         /// The value of [`crate::types::IndexDocument::suffix`] set so far.
         #[inline]
-        pub fn get_suffix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_suffix(&self) -> &Option<String> {
             &self.inner.suffix
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::IndexDocument,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::IndexDocument, BuildError> {
             crate::runtime::required(
                 self.inner.suffix.as_ref(),
                 "IndexDocument",
@@ -12869,42 +12089,36 @@ pub mod builders {
     impl InitiatorBuilder {
         /// Sets [`crate::types::Initiator::id`]: Canonical user ID, or IAM user ARN, of the principal that started the upload.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Initiator::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::Initiator::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::Initiator::display_name`]: Display name of the principal that started the upload, when available.
         #[inline]
-        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
             self.inner.display_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Initiator::display_name`].
         #[inline]
-        pub fn set_display_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_display_name(mut self, value: Option<String>) -> Self {
             self.inner.display_name = value;
             self
         }
         /// The value of [`crate::types::Initiator::display_name`] set so far.
         #[inline]
-        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_display_name(&self) -> &Option<String> {
             &self.inner.display_name
         }
         /// The value built.
@@ -12927,16 +12141,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InputSerialization::csv`].
         #[inline]
-        pub fn set_csv(
-            mut self,
-            value: ::std::option::Option<crate::types::CsvInput>,
-        ) -> Self {
+        pub fn set_csv(mut self, value: Option<crate::types::CsvInput>) -> Self {
             self.inner.csv = value;
             self
         }
         /// The value of [`crate::types::InputSerialization::csv`] set so far.
         #[inline]
-        pub fn get_csv(&self) -> &::std::option::Option<crate::types::CsvInput> {
+        pub fn get_csv(&self) -> &Option<crate::types::CsvInput> {
             &self.inner.csv
         }
         /// Sets [`crate::types::InputSerialization::compression_type`]: How the input data is compressed; defaults to `NONE`.
@@ -12949,16 +12160,14 @@ pub mod builders {
         #[inline]
         pub fn set_compression_type(
             mut self,
-            value: ::std::option::Option<crate::types::CompressionType>,
+            value: Option<crate::types::CompressionType>,
         ) -> Self {
             self.inner.compression_type = value;
             self
         }
         /// The value of [`crate::types::InputSerialization::compression_type`] set so far.
         #[inline]
-        pub fn get_compression_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::CompressionType> {
+        pub fn get_compression_type(&self) -> &Option<crate::types::CompressionType> {
             &self.inner.compression_type
         }
         /// Sets [`crate::types::InputSerialization::json`]: Settings for reading JSON data.
@@ -12969,16 +12178,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InputSerialization::json`].
         #[inline]
-        pub fn set_json(
-            mut self,
-            value: ::std::option::Option<crate::types::JsonInput>,
-        ) -> Self {
+        pub fn set_json(mut self, value: Option<crate::types::JsonInput>) -> Self {
             self.inner.json = value;
             self
         }
         /// The value of [`crate::types::InputSerialization::json`] set so far.
         #[inline]
-        pub fn get_json(&self) -> &::std::option::Option<crate::types::JsonInput> {
+        pub fn get_json(&self) -> &Option<crate::types::JsonInput> {
             &self.inner.json
         }
         /// Sets [`crate::types::InputSerialization::parquet`]: Selects Apache Parquet as the input format.
@@ -12989,16 +12195,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InputSerialization::parquet`].
         #[inline]
-        pub fn set_parquet(
-            mut self,
-            value: ::std::option::Option<crate::types::ParquetInput>,
-        ) -> Self {
+        pub fn set_parquet(mut self, value: Option<crate::types::ParquetInput>) -> Self {
             self.inner.parquet = value;
             self
         }
         /// The value of [`crate::types::InputSerialization::parquet`] set so far.
         #[inline]
-        pub fn get_parquet(&self) -> &::std::option::Option<crate::types::ParquetInput> {
+        pub fn get_parquet(&self) -> &Option<crate::types::ParquetInput> {
             &self.inner.parquet
         }
         /// The value built.
@@ -13023,16 +12226,14 @@ pub mod builders {
         #[inline]
         pub fn set_destination(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryDestination>,
+            value: Option<crate::types::InventoryDestination>,
         ) -> Self {
             self.inner.destination = value;
             self
         }
         /// The value of [`crate::types::InventoryConfiguration::destination`] set so far.
         #[inline]
-        pub fn get_destination(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventoryDestination> {
+        pub fn get_destination(&self) -> &Option<crate::types::InventoryDestination> {
             &self.inner.destination
         }
         /// Sets [`crate::types::InventoryConfiguration::is_enabled`]: Whether reports are produced; `false` keeps the configuration but pauses delivery.
@@ -13043,13 +12244,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InventoryConfiguration::is_enabled`].
         #[inline]
-        pub fn set_is_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_is_enabled(mut self, value: Option<bool>) -> Self {
             self.inner.is_enabled = value;
             self
         }
         /// The value of [`crate::types::InventoryConfiguration::is_enabled`] set so far.
         #[inline]
-        pub fn get_is_enabled(&self) -> &::std::option::Option<bool> {
+        pub fn get_is_enabled(&self) -> &Option<bool> {
             &self.inner.is_enabled
         }
         /// Sets [`crate::types::InventoryConfiguration::filter`]: Limits the report to objects whose keys start with a prefix; without it all objects are listed.
@@ -13062,36 +12263,31 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryFilter>,
+            value: Option<crate::types::InventoryFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
         }
         /// The value of [`crate::types::InventoryConfiguration::filter`] set so far.
         #[inline]
-        pub fn get_filter(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventoryFilter> {
+        pub fn get_filter(&self) -> &Option<crate::types::InventoryFilter> {
             &self.inner.filter
         }
         /// Sets [`crate::types::InventoryConfiguration::id`]: Identifier of the configuration, unique among the bucket's inventory configurations.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::InventoryConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::InventoryConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::InventoryConfiguration::included_object_versions`]: Whether the report lists every object version or only the current ones.
@@ -13107,7 +12303,7 @@ pub mod builders {
         #[inline]
         pub fn set_included_object_versions(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryIncludedObjectVersions>,
+            value: Option<crate::types::InventoryIncludedObjectVersions>,
         ) -> Self {
             self.inner.included_object_versions = value;
             self
@@ -13116,7 +12312,7 @@ pub mod builders {
         #[inline]
         pub fn get_included_object_versions(
             &self,
-        ) -> &::std::option::Option<crate::types::InventoryIncludedObjectVersions> {
+        ) -> &Option<crate::types::InventoryIncludedObjectVersions> {
             &self.inner.included_object_versions
         }
         /// Appends one item to [`crate::types::InventoryConfiguration::optional_fields`]: Extra metadata columns to include for each object, beyond the key and the version fields that are always present.
@@ -13125,19 +12321,14 @@ pub mod builders {
             mut self,
             item: crate::types::InventoryOptionalField,
         ) -> Self {
-            self.inner
-                .optional_fields
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.optional_fields.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::InventoryConfiguration::optional_fields`].
         #[inline]
         pub fn set_optional_fields(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::InventoryOptionalField>,
-            >,
+            value: Option<Vec<crate::types::InventoryOptionalField>>,
         ) -> Self {
             self.inner.optional_fields = value;
             self
@@ -13146,9 +12337,7 @@ pub mod builders {
         #[inline]
         pub fn get_optional_fields(
             &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::InventoryOptionalField>,
-        > {
+        ) -> &Option<Vec<crate::types::InventoryOptionalField>> {
             &self.inner.optional_fields
         }
         /// Sets [`crate::types::InventoryConfiguration::schedule`]: How often a new report is produced.
@@ -13161,26 +12350,19 @@ pub mod builders {
         #[inline]
         pub fn set_schedule(
             mut self,
-            value: ::std::option::Option<crate::types::InventorySchedule>,
+            value: Option<crate::types::InventorySchedule>,
         ) -> Self {
             self.inner.schedule = value;
             self
         }
         /// The value of [`crate::types::InventoryConfiguration::schedule`] set so far.
         #[inline]
-        pub fn get_schedule(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventorySchedule> {
+        pub fn get_schedule(&self) -> &Option<crate::types::InventorySchedule> {
             &self.inner.schedule
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InventoryConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::InventoryConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.destination.as_ref(),
                 "InventoryConfiguration",
@@ -13228,7 +12410,7 @@ pub mod builders {
         #[inline]
         pub fn set_s3_bucket_destination(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryS3BucketDestination>,
+            value: Option<crate::types::InventoryS3BucketDestination>,
         ) -> Self {
             self.inner.s3_bucket_destination = value;
             self
@@ -13237,17 +12419,12 @@ pub mod builders {
         #[inline]
         pub fn get_s3_bucket_destination(
             &self,
-        ) -> &::std::option::Option<crate::types::InventoryS3BucketDestination> {
+        ) -> &Option<crate::types::InventoryS3BucketDestination> {
             &self.inner.s3_bucket_destination
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InventoryDestination,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::InventoryDestination, BuildError> {
             crate::runtime::required(
                 self.inner.s3_bucket_destination.as_ref(),
                 "InventoryDestination",
@@ -13270,16 +12447,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InventoryEncryption::sses3`].
         #[inline]
-        pub fn set_sses3(
-            mut self,
-            value: ::std::option::Option<crate::types::Sses3>,
-        ) -> Self {
+        pub fn set_sses3(mut self, value: Option<crate::types::Sses3>) -> Self {
             self.inner.sses3 = value;
             self
         }
         /// The value of [`crate::types::InventoryEncryption::sses3`] set so far.
         #[inline]
-        pub fn get_sses3(&self) -> &::std::option::Option<crate::types::Sses3> {
+        pub fn get_sses3(&self) -> &Option<crate::types::Sses3> {
             &self.inner.sses3
         }
         /// Sets [`crate::types::InventoryEncryption::ssekms`]: Encrypt the report files with a KMS key.
@@ -13290,16 +12464,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::InventoryEncryption::ssekms`].
         #[inline]
-        pub fn set_ssekms(
-            mut self,
-            value: ::std::option::Option<crate::types::Ssekms>,
-        ) -> Self {
+        pub fn set_ssekms(mut self, value: Option<crate::types::Ssekms>) -> Self {
             self.inner.ssekms = value;
             self
         }
         /// The value of [`crate::types::InventoryEncryption::ssekms`] set so far.
         #[inline]
-        pub fn get_ssekms(&self) -> &::std::option::Option<crate::types::Ssekms> {
+        pub fn get_ssekms(&self) -> &Option<crate::types::Ssekms> {
             &self.inner.ssekms
         }
         /// The value built.
@@ -13316,32 +12487,24 @@ pub mod builders {
     impl InventoryFilterBuilder {
         /// Sets [`crate::types::InventoryFilter::prefix`]: Only objects whose keys start with this prefix are listed.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::InventoryFilter::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::InventoryFilter::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InventoryFilter,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::InventoryFilter, BuildError> {
             crate::runtime::required(
                 self.inner.prefix.as_ref(),
                 "InventoryFilter",
@@ -13358,42 +12521,36 @@ pub mod builders {
     impl InventoryS3BucketDestinationBuilder {
         /// Sets [`crate::types::InventoryS3BucketDestination::account_id`]: Account ID expected to own the destination bucket; S3 checks it before delivering reports.
         #[inline]
-        pub fn account_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn account_id(mut self, value: impl Into<String>) -> Self {
             self.inner.account_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::InventoryS3BucketDestination::account_id`].
         #[inline]
-        pub fn set_account_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_account_id(mut self, value: Option<String>) -> Self {
             self.inner.account_id = value;
             self
         }
         /// The value of [`crate::types::InventoryS3BucketDestination::account_id`] set so far.
         #[inline]
-        pub fn get_account_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_account_id(&self) -> &Option<String> {
             &self.inner.account_id
         }
         /// Sets [`crate::types::InventoryS3BucketDestination::bucket`]: ARN of the destination bucket, such as `arn:aws:s3:::example-bucket`.
         #[inline]
-        pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket = Some(value.into());
             self
         }
         /// Replaces [`crate::types::InventoryS3BucketDestination::bucket`].
         #[inline]
-        pub fn set_bucket(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket(mut self, value: Option<String>) -> Self {
             self.inner.bucket = value;
             self
         }
         /// The value of [`crate::types::InventoryS3BucketDestination::bucket`] set so far.
         #[inline]
-        pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket(&self) -> &Option<String> {
             &self.inner.bucket
         }
         /// Sets [`crate::types::InventoryS3BucketDestination::format`]: File format of the reports: `CSV`, `ORC`, or `Parquet`.
@@ -13406,36 +12563,31 @@ pub mod builders {
         #[inline]
         pub fn set_format(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryFormat>,
+            value: Option<crate::types::InventoryFormat>,
         ) -> Self {
             self.inner.format = value;
             self
         }
         /// The value of [`crate::types::InventoryS3BucketDestination::format`] set so far.
         #[inline]
-        pub fn get_format(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventoryFormat> {
+        pub fn get_format(&self) -> &Option<crate::types::InventoryFormat> {
             &self.inner.format
         }
         /// Sets [`crate::types::InventoryS3BucketDestination::prefix`]: Key prefix added to the names of the report files in the destination bucket.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::InventoryS3BucketDestination::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::InventoryS3BucketDestination::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::InventoryS3BucketDestination::encryption`]: Server-side encryption to apply to the report files; none is requested when absent.
@@ -13448,26 +12600,21 @@ pub mod builders {
         #[inline]
         pub fn set_encryption(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryEncryption>,
+            value: Option<crate::types::InventoryEncryption>,
         ) -> Self {
             self.inner.encryption = value;
             self
         }
         /// The value of [`crate::types::InventoryS3BucketDestination::encryption`] set so far.
         #[inline]
-        pub fn get_encryption(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventoryEncryption> {
+        pub fn get_encryption(&self) -> &Option<crate::types::InventoryEncryption> {
             &self.inner.encryption
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::InventoryS3BucketDestination,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::InventoryS3BucketDestination, BuildError> {
             crate::runtime::required(
                 self.inner.bucket.as_ref(),
                 "InventoryS3BucketDestination",
@@ -13497,26 +12644,19 @@ pub mod builders {
         #[inline]
         pub fn set_frequency(
             mut self,
-            value: ::std::option::Option<crate::types::InventoryFrequency>,
+            value: Option<crate::types::InventoryFrequency>,
         ) -> Self {
             self.inner.frequency = value;
             self
         }
         /// The value of [`crate::types::InventorySchedule::frequency`] set so far.
         #[inline]
-        pub fn get_frequency(
-            &self,
-        ) -> &::std::option::Option<crate::types::InventoryFrequency> {
+        pub fn get_frequency(&self) -> &Option<crate::types::InventoryFrequency> {
             &self.inner.frequency
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::InventorySchedule,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::InventorySchedule, BuildError> {
             crate::runtime::required(
                 self.inner.frequency.as_ref(),
                 "InventorySchedule",
@@ -13539,16 +12679,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::JsonInput::type`].
         #[inline]
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<crate::types::JsonType>,
-        ) -> Self {
+        pub fn set_type(mut self, value: Option<crate::types::JsonType>) -> Self {
             self.inner.r#type = value;
             self
         }
         /// The value of [`crate::types::JsonInput::type`] set so far.
         #[inline]
-        pub fn get_type(&self) -> &::std::option::Option<crate::types::JsonType> {
+        pub fn get_type(&self) -> &Option<crate::types::JsonType> {
             &self.inner.r#type
         }
         /// The value built.
@@ -13565,27 +12702,19 @@ pub mod builders {
     impl JsonOutputBuilder {
         /// Sets [`crate::types::JsonOutput::record_delimiter`]: Character written after each record; defaults to a newline.
         #[inline]
-        pub fn record_delimiter(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn record_delimiter(mut self, value: impl Into<String>) -> Self {
             self.inner.record_delimiter = Some(value.into());
             self
         }
         /// Replaces [`crate::types::JsonOutput::record_delimiter`].
         #[inline]
-        pub fn set_record_delimiter(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_record_delimiter(mut self, value: Option<String>) -> Self {
             self.inner.record_delimiter = value;
             self
         }
         /// The value of [`crate::types::JsonOutput::record_delimiter`] set so far.
         #[inline]
-        pub fn get_record_delimiter(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_record_delimiter(&self) -> &Option<String> {
             &self.inner.record_delimiter
         }
         /// The value built.
@@ -13602,69 +12731,53 @@ pub mod builders {
     impl LambdaFunctionConfigurationBuilder {
         /// Sets [`crate::types::LambdaFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LambdaFunctionConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::LambdaFunctionConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`]: ARN of the Lambda function S3 invokes, asynchronously, for each matching event.
         #[inline]
-        pub fn lambda_function_arn(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn lambda_function_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.lambda_function_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`].
         #[inline]
-        pub fn set_lambda_function_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_lambda_function_arn(mut self, value: Option<String>) -> Self {
             self.inner.lambda_function_arn = value;
             self
         }
         /// The value of [`crate::types::LambdaFunctionConfiguration::lambda_function_arn`] set so far.
         #[inline]
-        pub fn get_lambda_function_arn(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_lambda_function_arn(&self) -> &Option<String> {
             &self.inner.lambda_function_arn
         }
         /// Appends one item to [`crate::types::LambdaFunctionConfiguration::events`]: Bucket events that invoke the function, such as `s3:ObjectCreated:Put`.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::LambdaFunctionConfiguration::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::LambdaFunctionConfiguration::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::LambdaFunctionConfiguration::filter`]: Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
@@ -13680,7 +12793,7 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+            value: Option<crate::types::NotificationConfigurationFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
@@ -13689,17 +12802,14 @@ pub mod builders {
         #[inline]
         pub fn get_filter(
             &self,
-        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+        ) -> &Option<crate::types::NotificationConfigurationFilter> {
             &self.inner.filter
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::LambdaFunctionConfiguration,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::LambdaFunctionConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.lambda_function_arn.as_ref(),
                 "LambdaFunctionConfiguration",
@@ -13722,33 +12832,23 @@ pub mod builders {
         /// Appends one item to [`crate::types::LifecycleConfiguration::rules`]: The lifecycle rules, each covering one key prefix.
         #[inline]
         pub fn rules(mut self, item: crate::types::Rule) -> Self {
-            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::LifecycleConfiguration::rules`].
         #[inline]
-        pub fn set_rules(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
-        ) -> Self {
+        pub fn set_rules(mut self, value: Option<Vec<crate::types::Rule>>) -> Self {
             self.inner.rules = value;
             self
         }
         /// The value of [`crate::types::LifecycleConfiguration::rules`] set so far.
         #[inline]
-        pub fn get_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Rule>> {
+        pub fn get_rules(&self) -> &Option<Vec<crate::types::Rule>> {
             &self.inner.rules
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::LifecycleConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::LifecycleConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.rules.as_ref(),
                 "LifecycleConfiguration",
@@ -13765,22 +12865,19 @@ pub mod builders {
     impl LifecycleExpirationBuilder {
         /// Sets [`crate::types::LifecycleExpiration::date`]: Date on which matching objects expire; must be midnight UTC.
         #[inline]
-        pub fn date(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn date(mut self, value: DateTime) -> Self {
             self.inner.date = Some(value);
             self
         }
         /// Replaces [`crate::types::LifecycleExpiration::date`].
         #[inline]
-        pub fn set_date(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_date(mut self, value: Option<DateTime>) -> Self {
             self.inner.date = value;
             self
         }
         /// The value of [`crate::types::LifecycleExpiration::date`] set so far.
         #[inline]
-        pub fn get_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_date(&self) -> &Option<DateTime> {
             &self.inner.date
         }
         /// Sets [`crate::types::LifecycleExpiration::days`]: Age in days, counted from creation, at which matching objects expire; must be positive.
@@ -13791,13 +12888,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleExpiration::days`].
         #[inline]
-        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_days(mut self, value: Option<i32>) -> Self {
             self.inner.days = value;
             self
         }
         /// The value of [`crate::types::LifecycleExpiration::days`] set so far.
         #[inline]
-        pub fn get_days(&self) -> &::std::option::Option<i32> {
+        pub fn get_days(&self) -> &Option<i32> {
             &self.inner.days
         }
         /// Sets [`crate::types::LifecycleExpiration::expired_object_delete_marker`]: Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
@@ -13808,16 +12905,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleExpiration::expired_object_delete_marker`].
         #[inline]
-        pub fn set_expired_object_delete_marker(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_expired_object_delete_marker(mut self, value: Option<bool>) -> Self {
             self.inner.expired_object_delete_marker = value;
             self
         }
         /// The value of [`crate::types::LifecycleExpiration::expired_object_delete_marker`] set so far.
         #[inline]
-        pub fn get_expired_object_delete_marker(&self) -> &::std::option::Option<bool> {
+        pub fn get_expired_object_delete_marker(&self) -> &Option<bool> {
             &self.inner.expired_object_delete_marker
         }
         /// The value built.
@@ -13842,59 +12936,51 @@ pub mod builders {
         #[inline]
         pub fn set_expiration(
             mut self,
-            value: ::std::option::Option<crate::types::LifecycleExpiration>,
+            value: Option<crate::types::LifecycleExpiration>,
         ) -> Self {
             self.inner.expiration = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::expiration`] set so far.
         #[inline]
-        pub fn get_expiration(
-            &self,
-        ) -> &::std::option::Option<crate::types::LifecycleExpiration> {
+        pub fn get_expiration(&self) -> &Option<crate::types::LifecycleExpiration> {
             &self.inner.expiration
         }
         /// Sets [`crate::types::LifecycleRule::id`]: Unique name of the rule, up to 255 characters.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LifecycleRule::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::LifecycleRule::prefix`]: Key prefix selecting the objects the rule applies to; superseded by the prefix in `Filter`.
         #[deprecated]
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LifecycleRule::prefix`].
         #[deprecated]
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::prefix`] set so far.
         #[deprecated]
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::LifecycleRule::filter`]: Selects the objects the rule applies to by prefix, tags, size or a combination; an empty filter selects every object in the bucket.
@@ -13907,16 +12993,14 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::LifecycleRuleFilter>,
+            value: Option<crate::types::LifecycleRuleFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::filter`] set so far.
         #[inline]
-        pub fn get_filter(
-            &self,
-        ) -> &::std::option::Option<crate::types::LifecycleRuleFilter> {
+        pub fn get_filter(&self) -> &Option<crate::types::LifecycleRuleFilter> {
             &self.inner.filter
         }
         /// Sets [`crate::types::LifecycleRule::status`]: Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
@@ -13929,38 +13013,34 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ExpirationStatus>,
+            value: Option<crate::types::ExpirationStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::ExpirationStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::ExpirationStatus> {
             &self.inner.status
         }
         /// Appends one item to [`crate::types::LifecycleRule::transitions`]: Moves of current versions of matching objects to other storage classes, each at its own age or date.
         #[inline]
         pub fn transitions(mut self, item: crate::types::Transition) -> Self {
-            self.inner.transitions.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.transitions.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::LifecycleRule::transitions`].
         #[inline]
         pub fn set_transitions(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Transition>>,
+            value: Option<Vec<crate::types::Transition>>,
         ) -> Self {
             self.inner.transitions = value;
             self
         }
         /// The value of [`crate::types::LifecycleRule::transitions`] set so far.
         #[inline]
-        pub fn get_transitions(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Transition>> {
+        pub fn get_transitions(&self) -> &Option<Vec<crate::types::Transition>> {
             &self.inner.transitions
         }
         /// Appends one item to [`crate::types::LifecycleRule::noncurrent_version_transitions`]: Moves of noncurrent versions of matching objects to other storage classes, for versioned buckets.
@@ -13971,7 +13051,7 @@ pub mod builders {
         ) -> Self {
             self.inner
                 .noncurrent_version_transitions
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item);
             self
         }
@@ -13979,9 +13059,7 @@ pub mod builders {
         #[inline]
         pub fn set_noncurrent_version_transitions(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
-            >,
+            value: Option<Vec<crate::types::NoncurrentVersionTransition>>,
         ) -> Self {
             self.inner.noncurrent_version_transitions = value;
             self
@@ -13990,9 +13068,7 @@ pub mod builders {
         #[inline]
         pub fn get_noncurrent_version_transitions(
             &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::NoncurrentVersionTransition>,
-        > {
+        ) -> &Option<Vec<crate::types::NoncurrentVersionTransition>> {
             &self.inner.noncurrent_version_transitions
         }
         /// Sets [`crate::types::LifecycleRule::noncurrent_version_expiration`]: When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
@@ -14008,7 +13084,7 @@ pub mod builders {
         #[inline]
         pub fn set_noncurrent_version_expiration(
             mut self,
-            value: ::std::option::Option<crate::types::NoncurrentVersionExpiration>,
+            value: Option<crate::types::NoncurrentVersionExpiration>,
         ) -> Self {
             self.inner.noncurrent_version_expiration = value;
             self
@@ -14017,7 +13093,7 @@ pub mod builders {
         #[inline]
         pub fn get_noncurrent_version_expiration(
             &self,
-        ) -> &::std::option::Option<crate::types::NoncurrentVersionExpiration> {
+        ) -> &Option<crate::types::NoncurrentVersionExpiration> {
             &self.inner.noncurrent_version_expiration
         }
         /// Sets [`crate::types::LifecycleRule::abort_incomplete_multipart_upload`]: How long matching multipart uploads may stay incomplete before S3 aborts them and deletes their parts; not allowed in rules that filter by tags.
@@ -14033,7 +13109,7 @@ pub mod builders {
         #[inline]
         pub fn set_abort_incomplete_multipart_upload(
             mut self,
-            value: ::std::option::Option<crate::types::AbortIncompleteMultipartUpload>,
+            value: Option<crate::types::AbortIncompleteMultipartUpload>,
         ) -> Self {
             self.inner.abort_incomplete_multipart_upload = value;
             self
@@ -14042,17 +13118,12 @@ pub mod builders {
         #[inline]
         pub fn get_abort_incomplete_multipart_upload(
             &self,
-        ) -> &::std::option::Option<crate::types::AbortIncompleteMultipartUpload> {
+        ) -> &Option<crate::types::AbortIncompleteMultipartUpload> {
             &self.inner.abort_incomplete_multipart_upload
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::LifecycleRule,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::LifecycleRule, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "LifecycleRule",
@@ -14069,44 +13140,36 @@ pub mod builders {
     impl LifecycleRuleAndOperatorBuilder {
         /// Sets [`crate::types::LifecycleRuleAndOperator::prefix`]: Key prefix the object's key must begin with.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LifecycleRuleAndOperator::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleAndOperator::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Appends one item to [`crate::types::LifecycleRuleAndOperator::tags`]: Tags the object must all carry, each with the given value.
         #[inline]
         pub fn tags(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tags.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::LifecycleRuleAndOperator::tags`].
         #[inline]
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleAndOperator::tags`] set so far.
         #[inline]
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tags
         }
         /// Sets [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`]: The object must be larger than this many bytes.
@@ -14117,16 +13180,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`].
         #[inline]
-        pub fn set_object_size_greater_than(
-            mut self,
-            value: ::std::option::Option<i64>,
-        ) -> Self {
+        pub fn set_object_size_greater_than(mut self, value: Option<i64>) -> Self {
             self.inner.object_size_greater_than = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleAndOperator::object_size_greater_than`] set so far.
         #[inline]
-        pub fn get_object_size_greater_than(&self) -> &::std::option::Option<i64> {
+        pub fn get_object_size_greater_than(&self) -> &Option<i64> {
             &self.inner.object_size_greater_than
         }
         /// Sets [`crate::types::LifecycleRuleAndOperator::object_size_less_than`]: The object must be smaller than this many bytes.
@@ -14137,16 +13197,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleRuleAndOperator::object_size_less_than`].
         #[inline]
-        pub fn set_object_size_less_than(
-            mut self,
-            value: ::std::option::Option<i64>,
-        ) -> Self {
+        pub fn set_object_size_less_than(mut self, value: Option<i64>) -> Self {
             self.inner.object_size_less_than = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleAndOperator::object_size_less_than`] set so far.
         #[inline]
-        pub fn get_object_size_less_than(&self) -> &::std::option::Option<i64> {
+        pub fn get_object_size_less_than(&self) -> &Option<i64> {
             &self.inner.object_size_less_than
         }
         /// The value built.
@@ -14163,22 +13220,19 @@ pub mod builders {
     impl LifecycleRuleFilterBuilder {
         /// Sets [`crate::types::LifecycleRuleFilter::prefix`]: Only objects whose keys begin with this string match.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LifecycleRuleFilter::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleFilter::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::LifecycleRuleFilter::tag`]: Only objects carrying this tag with this value match.
@@ -14189,16 +13243,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleRuleFilter::tag`].
         #[inline]
-        pub fn set_tag(
-            mut self,
-            value: ::std::option::Option<crate::types::Tag>,
-        ) -> Self {
+        pub fn set_tag(mut self, value: Option<crate::types::Tag>) -> Self {
             self.inner.tag = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleFilter::tag`] set so far.
         #[inline]
-        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+        pub fn get_tag(&self) -> &Option<crate::types::Tag> {
             &self.inner.tag
         }
         /// Sets [`crate::types::LifecycleRuleFilter::object_size_greater_than`]: Only objects larger than this many bytes match.
@@ -14209,16 +13260,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleRuleFilter::object_size_greater_than`].
         #[inline]
-        pub fn set_object_size_greater_than(
-            mut self,
-            value: ::std::option::Option<i64>,
-        ) -> Self {
+        pub fn set_object_size_greater_than(mut self, value: Option<i64>) -> Self {
             self.inner.object_size_greater_than = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleFilter::object_size_greater_than`] set so far.
         #[inline]
-        pub fn get_object_size_greater_than(&self) -> &::std::option::Option<i64> {
+        pub fn get_object_size_greater_than(&self) -> &Option<i64> {
             &self.inner.object_size_greater_than
         }
         /// Sets [`crate::types::LifecycleRuleFilter::object_size_less_than`]: Only objects smaller than this many bytes match.
@@ -14229,16 +13277,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LifecycleRuleFilter::object_size_less_than`].
         #[inline]
-        pub fn set_object_size_less_than(
-            mut self,
-            value: ::std::option::Option<i64>,
-        ) -> Self {
+        pub fn set_object_size_less_than(mut self, value: Option<i64>) -> Self {
             self.inner.object_size_less_than = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleFilter::object_size_less_than`] set so far.
         #[inline]
-        pub fn get_object_size_less_than(&self) -> &::std::option::Option<i64> {
+        pub fn get_object_size_less_than(&self) -> &Option<i64> {
             &self.inner.object_size_less_than
         }
         /// Sets [`crate::types::LifecycleRuleFilter::and`]: Several conditions an object must all meet to match.
@@ -14251,16 +13296,14 @@ pub mod builders {
         #[inline]
         pub fn set_and(
             mut self,
-            value: ::std::option::Option<crate::types::LifecycleRuleAndOperator>,
+            value: Option<crate::types::LifecycleRuleAndOperator>,
         ) -> Self {
             self.inner.and = value;
             self
         }
         /// The value of [`crate::types::LifecycleRuleFilter::and`] set so far.
         #[inline]
-        pub fn get_and(
-            &self,
-        ) -> &::std::option::Option<crate::types::LifecycleRuleAndOperator> {
+        pub fn get_and(&self) -> &Option<crate::types::LifecycleRuleAndOperator> {
             &self.inner.and
         }
         /// The value built.
@@ -14283,36 +13326,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::LocationInfo::type`].
         #[inline]
-        pub fn set_type(
-            mut self,
-            value: ::std::option::Option<crate::types::LocationType>,
-        ) -> Self {
+        pub fn set_type(mut self, value: Option<crate::types::LocationType>) -> Self {
             self.inner.r#type = value;
             self
         }
         /// The value of [`crate::types::LocationInfo::type`] set so far.
         #[inline]
-        pub fn get_type(&self) -> &::std::option::Option<crate::types::LocationType> {
+        pub fn get_type(&self) -> &Option<crate::types::LocationType> {
             &self.inner.r#type
         }
         /// Sets [`crate::types::LocationInfo::name`]: ID of the zone, such as `usw2-az1`.
         #[inline]
-        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn name(mut self, value: impl Into<String>) -> Self {
             self.inner.name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LocationInfo::name`].
         #[inline]
-        pub fn set_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, value: Option<String>) -> Self {
             self.inner.name = value;
             self
         }
         /// The value of [`crate::types::LocationInfo::name`] set so far.
         #[inline]
-        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_name(&self) -> &Option<String> {
             &self.inner.name
         }
         /// The value built.
@@ -14329,68 +13366,56 @@ pub mod builders {
     impl LoggingEnabledBuilder {
         /// Sets [`crate::types::LoggingEnabled::target_bucket`]: Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself.
         #[inline]
-        pub fn target_bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn target_bucket(mut self, value: impl Into<String>) -> Self {
             self.inner.target_bucket = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LoggingEnabled::target_bucket`].
         #[inline]
-        pub fn set_target_bucket(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_bucket(mut self, value: Option<String>) -> Self {
             self.inner.target_bucket = value;
             self
         }
         /// The value of [`crate::types::LoggingEnabled::target_bucket`] set so far.
         #[inline]
-        pub fn get_target_bucket(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_target_bucket(&self) -> &Option<String> {
             &self.inner.target_bucket
         }
         /// Appends one item to [`crate::types::LoggingEnabled::target_grants`]: Extra permissions on the delivered log objects; not supported when the target bucket has ACLs disabled, so use a bucket policy there instead.
         #[inline]
         pub fn target_grants(mut self, item: crate::types::TargetGrant) -> Self {
-            self.inner.target_grants.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.target_grants.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::LoggingEnabled::target_grants`].
         #[inline]
         pub fn set_target_grants(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>>,
+            value: Option<Vec<crate::types::TargetGrant>>,
         ) -> Self {
             self.inner.target_grants = value;
             self
         }
         /// The value of [`crate::types::LoggingEnabled::target_grants`] set so far.
         #[inline]
-        pub fn get_target_grants(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::TargetGrant>> {
+        pub fn get_target_grants(&self) -> &Option<Vec<crate::types::TargetGrant>> {
             &self.inner.target_grants
         }
         /// Sets [`crate::types::LoggingEnabled::target_prefix`]: Prefix added to the key of every log object, such as `logs/`, so that logs from several buckets can share one target bucket.
         #[inline]
-        pub fn target_prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn target_prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.target_prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::LoggingEnabled::target_prefix`].
         #[inline]
-        pub fn set_target_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_target_prefix(mut self, value: Option<String>) -> Self {
             self.inner.target_prefix = value;
             self
         }
         /// The value of [`crate::types::LoggingEnabled::target_prefix`] set so far.
         #[inline]
-        pub fn get_target_prefix(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_target_prefix(&self) -> &Option<String> {
             &self.inner.target_prefix
         }
         /// Sets [`crate::types::LoggingEnabled::target_object_key_format`]: How log object keys are built after the prefix; simple keys are used when absent.
@@ -14406,7 +13431,7 @@ pub mod builders {
         #[inline]
         pub fn set_target_object_key_format(
             mut self,
-            value: ::std::option::Option<crate::types::TargetObjectKeyFormat>,
+            value: Option<crate::types::TargetObjectKeyFormat>,
         ) -> Self {
             self.inner.target_object_key_format = value;
             self
@@ -14415,17 +13440,12 @@ pub mod builders {
         #[inline]
         pub fn get_target_object_key_format(
             &self,
-        ) -> &::std::option::Option<crate::types::TargetObjectKeyFormat> {
+        ) -> &Option<crate::types::TargetObjectKeyFormat> {
             &self.inner.target_object_key_format
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::LoggingEnabled,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::LoggingEnabled, BuildError> {
             crate::runtime::required(
                 self.inner.target_bucket.as_ref(),
                 "LoggingEnabled",
@@ -14447,42 +13467,36 @@ pub mod builders {
     impl MetadataEntryBuilder {
         /// Sets [`crate::types::MetadataEntry::name`]: Name of the metadata item.
         #[inline]
-        pub fn name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn name(mut self, value: impl Into<String>) -> Self {
             self.inner.name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetadataEntry::name`].
         #[inline]
-        pub fn set_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_name(mut self, value: Option<String>) -> Self {
             self.inner.name = value;
             self
         }
         /// The value of [`crate::types::MetadataEntry::name`] set so far.
         #[inline]
-        pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_name(&self) -> &Option<String> {
             &self.inner.name
         }
         /// Sets [`crate::types::MetadataEntry::value`]: Value of the metadata item.
         #[inline]
-        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn value(mut self, value: impl Into<String>) -> Self {
             self.inner.value = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetadataEntry::value`].
         #[inline]
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<String>) -> Self {
             self.inner.value = value;
             self
         }
         /// The value of [`crate::types::MetadataEntry::value`] set so far.
         #[inline]
-        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_value(&self) -> &Option<String> {
             &self.inner.value
         }
         /// The value built.
@@ -14505,16 +13519,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Metrics::status`].
         #[inline]
-        pub fn set_status(
-            mut self,
-            value: ::std::option::Option<crate::types::MetricsStatus>,
-        ) -> Self {
+        pub fn set_status(mut self, value: Option<crate::types::MetricsStatus>) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::Metrics::status`] set so far.
         #[inline]
-        pub fn get_status(&self) -> &::std::option::Option<crate::types::MetricsStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::MetricsStatus> {
             &self.inner.status
         }
         /// Sets [`crate::types::Metrics::event_threshold`]: How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
@@ -14530,7 +13541,7 @@ pub mod builders {
         #[inline]
         pub fn set_event_threshold(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationTimeValue>,
+            value: Option<crate::types::ReplicationTimeValue>,
         ) -> Self {
             self.inner.event_threshold = value;
             self
@@ -14539,14 +13550,12 @@ pub mod builders {
         #[inline]
         pub fn get_event_threshold(
             &self,
-        ) -> &::std::option::Option<crate::types::ReplicationTimeValue> {
+        ) -> &Option<crate::types::ReplicationTimeValue> {
             &self.inner.event_threshold
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Metrics, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Metrics, BuildError> {
             crate::runtime::required(self.inner.status.as_ref(), "Metrics", "Status")?;
             Ok(self.inner)
         }
@@ -14559,69 +13568,53 @@ pub mod builders {
     impl MetricsAndOperatorBuilder {
         /// Sets [`crate::types::MetricsAndOperator::prefix`]: Only requests for objects whose keys start with this prefix.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetricsAndOperator::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::MetricsAndOperator::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Appends one item to [`crate::types::MetricsAndOperator::tags`]: Only requests for objects carrying all of these tags.
         #[inline]
         pub fn tags(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tags.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::MetricsAndOperator::tags`].
         #[inline]
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
         /// The value of [`crate::types::MetricsAndOperator::tags`] set so far.
         #[inline]
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tags
         }
         /// Sets [`crate::types::MetricsAndOperator::access_point_arn`]: Only requests made through the access point with this ARN.
         #[inline]
-        pub fn access_point_arn(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.access_point_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetricsAndOperator::access_point_arn`].
         #[inline]
-        pub fn set_access_point_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_point_arn(mut self, value: Option<String>) -> Self {
             self.inner.access_point_arn = value;
             self
         }
         /// The value of [`crate::types::MetricsAndOperator::access_point_arn`] set so far.
         #[inline]
-        pub fn get_access_point_arn(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_access_point_arn(&self) -> &Option<String> {
             &self.inner.access_point_arn
         }
         /// The value built.
@@ -14638,22 +13631,19 @@ pub mod builders {
     impl MetricsConfigurationBuilder {
         /// Sets [`crate::types::MetricsConfiguration::id`]: Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetricsConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::MetricsConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::MetricsConfiguration::filter`]: Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
@@ -14664,26 +13654,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::MetricsConfiguration::filter`].
         #[inline]
-        pub fn set_filter(
-            mut self,
-            value: ::std::option::Option<crate::types::MetricsFilter>,
-        ) -> Self {
+        pub fn set_filter(mut self, value: Option<crate::types::MetricsFilter>) -> Self {
             self.inner.filter = value;
             self
         }
         /// The value of [`crate::types::MetricsConfiguration::filter`] set so far.
         #[inline]
-        pub fn get_filter(&self) -> &::std::option::Option<crate::types::MetricsFilter> {
+        pub fn get_filter(&self) -> &Option<crate::types::MetricsFilter> {
             &self.inner.filter
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::MetricsConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::MetricsConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.id.as_ref(),
                 "MetricsConfiguration",
@@ -14700,22 +13682,19 @@ pub mod builders {
     impl MetricsFilterBuilder {
         /// Sets [`crate::types::MetricsFilter::prefix`]: Only requests for objects whose keys start with this prefix.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetricsFilter::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::MetricsFilter::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::MetricsFilter::tag`]: Only requests for objects carrying this tag.
@@ -14726,41 +13705,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::MetricsFilter::tag`].
         #[inline]
-        pub fn set_tag(
-            mut self,
-            value: ::std::option::Option<crate::types::Tag>,
-        ) -> Self {
+        pub fn set_tag(mut self, value: Option<crate::types::Tag>) -> Self {
             self.inner.tag = value;
             self
         }
         /// The value of [`crate::types::MetricsFilter::tag`] set so far.
         #[inline]
-        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+        pub fn get_tag(&self) -> &Option<crate::types::Tag> {
             &self.inner.tag
         }
         /// Sets [`crate::types::MetricsFilter::access_point_arn`]: Only requests made through the access point with this ARN.
         #[inline]
-        pub fn access_point_arn(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn access_point_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.access_point_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MetricsFilter::access_point_arn`].
         #[inline]
-        pub fn set_access_point_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_access_point_arn(mut self, value: Option<String>) -> Self {
             self.inner.access_point_arn = value;
             self
         }
         /// The value of [`crate::types::MetricsFilter::access_point_arn`] set so far.
         #[inline]
-        pub fn get_access_point_arn(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_access_point_arn(&self) -> &Option<String> {
             &self.inner.access_point_arn
         }
         /// Sets [`crate::types::MetricsFilter::and`]: Only requests meeting all of several conditions: a prefix, tags, and an access point.
@@ -14773,16 +13741,14 @@ pub mod builders {
         #[inline]
         pub fn set_and(
             mut self,
-            value: ::std::option::Option<crate::types::MetricsAndOperator>,
+            value: Option<crate::types::MetricsAndOperator>,
         ) -> Self {
             self.inner.and = value;
             self
         }
         /// The value of [`crate::types::MetricsFilter::and`] set so far.
         #[inline]
-        pub fn get_and(
-            &self,
-        ) -> &::std::option::Option<crate::types::MetricsAndOperator> {
+        pub fn get_and(&self) -> &Option<crate::types::MetricsAndOperator> {
             &self.inner.and
         }
         /// The value built.
@@ -14799,64 +13765,53 @@ pub mod builders {
     impl MultipartUploadBuilder {
         /// Sets [`crate::types::MultipartUpload::upload_id`]: ID of the multipart upload.
         #[inline]
-        pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn upload_id(mut self, value: impl Into<String>) -> Self {
             self.inner.upload_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MultipartUpload::upload_id`].
         #[inline]
-        pub fn set_upload_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_upload_id(mut self, value: Option<String>) -> Self {
             self.inner.upload_id = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::upload_id`] set so far.
         #[inline]
-        pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_upload_id(&self) -> &Option<String> {
             &self.inner.upload_id
         }
         /// Sets [`crate::types::MultipartUpload::key`]: Key of the object the upload will create.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MultipartUpload::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::MultipartUpload::initiated`]: When the upload was started.
         #[inline]
-        pub fn initiated(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn initiated(mut self, value: DateTime) -> Self {
             self.inner.initiated = Some(value);
             self
         }
         /// Replaces [`crate::types::MultipartUpload::initiated`].
         #[inline]
-        pub fn set_initiated(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_initiated(mut self, value: Option<DateTime>) -> Self {
             self.inner.initiated = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::initiated`] set so far.
         #[inline]
-        pub fn get_initiated(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_initiated(&self) -> &Option<DateTime> {
             &self.inner.initiated
         }
         /// Sets [`crate::types::MultipartUpload::storage_class`]: Storage class the completed object will use.
@@ -14869,16 +13824,14 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClass>,
+            value: Option<crate::types::StorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::storage_class`] set so far.
         #[inline]
-        pub fn get_storage_class(
-            &self,
-        ) -> &::std::option::Option<crate::types::StorageClass> {
+        pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
             &self.inner.storage_class
         }
         /// Sets [`crate::types::MultipartUpload::owner`]: Owner of the object being uploaded.
@@ -14889,16 +13842,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::MultipartUpload::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::Owner>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::Owner>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+        pub fn get_owner(&self) -> &Option<crate::types::Owner> {
             &self.inner.owner
         }
         /// Sets [`crate::types::MultipartUpload::initiator`]: Principal that started the upload.
@@ -14909,16 +13859,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::MultipartUpload::initiator`].
         #[inline]
-        pub fn set_initiator(
-            mut self,
-            value: ::std::option::Option<crate::types::Initiator>,
-        ) -> Self {
+        pub fn set_initiator(mut self, value: Option<crate::types::Initiator>) -> Self {
             self.inner.initiator = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::initiator`] set so far.
         #[inline]
-        pub fn get_initiator(&self) -> &::std::option::Option<crate::types::Initiator> {
+        pub fn get_initiator(&self) -> &Option<crate::types::Initiator> {
             &self.inner.initiator
         }
         /// Sets [`crate::types::MultipartUpload::checksum_algorithm`]: Checksum algorithm chosen for the upload.
@@ -14934,7 +13881,7 @@ pub mod builders {
         #[inline]
         pub fn set_checksum_algorithm(
             mut self,
-            value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+            value: Option<crate::types::ChecksumAlgorithm>,
         ) -> Self {
             self.inner.checksum_algorithm = value;
             self
@@ -14943,7 +13890,7 @@ pub mod builders {
         #[inline]
         pub fn get_checksum_algorithm(
             &self,
-        ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+        ) -> &Option<crate::types::ChecksumAlgorithm> {
             &self.inner.checksum_algorithm
         }
         /// Sets [`crate::types::MultipartUpload::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
@@ -14956,36 +13903,31 @@ pub mod builders {
         #[inline]
         pub fn set_checksum_type(
             mut self,
-            value: ::std::option::Option<crate::types::ChecksumType>,
+            value: Option<crate::types::ChecksumType>,
         ) -> Self {
             self.inner.checksum_type = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::checksum_type`] set so far.
         #[inline]
-        pub fn get_checksum_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::ChecksumType> {
+        pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
             &self.inner.checksum_type
         }
         /// Sets [`crate::types::MultipartUpload::version_id`]: Version ID associated with the upload's object, if one was assigned.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::MultipartUpload::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::MultipartUpload::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// The value built.
@@ -15008,13 +13950,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::NoncurrentVersionExpiration::noncurrent_days`].
         #[inline]
-        pub fn set_noncurrent_days(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_noncurrent_days(mut self, value: Option<i32>) -> Self {
             self.inner.noncurrent_days = value;
             self
         }
         /// The value of [`crate::types::NoncurrentVersionExpiration::noncurrent_days`] set so far.
         #[inline]
-        pub fn get_noncurrent_days(&self) -> &::std::option::Option<i32> {
+        pub fn get_noncurrent_days(&self) -> &Option<i32> {
             &self.inner.noncurrent_days
         }
         /// Sets [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`]: How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
@@ -15025,16 +13967,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`].
         #[inline]
-        pub fn set_newer_noncurrent_versions(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_newer_noncurrent_versions(mut self, value: Option<i32>) -> Self {
             self.inner.newer_noncurrent_versions = value;
             self
         }
         /// The value of [`crate::types::NoncurrentVersionExpiration::newer_noncurrent_versions`] set so far.
         #[inline]
-        pub fn get_newer_noncurrent_versions(&self) -> &::std::option::Option<i32> {
+        pub fn get_newer_noncurrent_versions(&self) -> &Option<i32> {
             &self.inner.newer_noncurrent_versions
         }
         /// The value built.
@@ -15057,13 +13996,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::NoncurrentVersionTransition::noncurrent_days`].
         #[inline]
-        pub fn set_noncurrent_days(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_noncurrent_days(mut self, value: Option<i32>) -> Self {
             self.inner.noncurrent_days = value;
             self
         }
         /// The value of [`crate::types::NoncurrentVersionTransition::noncurrent_days`] set so far.
         #[inline]
-        pub fn get_noncurrent_days(&self) -> &::std::option::Option<i32> {
+        pub fn get_noncurrent_days(&self) -> &Option<i32> {
             &self.inner.noncurrent_days
         }
         /// Sets [`crate::types::NoncurrentVersionTransition::storage_class`]: Storage class to move the noncurrent versions to.
@@ -15079,7 +14018,7 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::TransitionStorageClass>,
+            value: Option<crate::types::TransitionStorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
@@ -15088,7 +14027,7 @@ pub mod builders {
         #[inline]
         pub fn get_storage_class(
             &self,
-        ) -> &::std::option::Option<crate::types::TransitionStorageClass> {
+        ) -> &Option<crate::types::TransitionStorageClass> {
             &self.inner.storage_class
         }
         /// Sets [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`]: How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
@@ -15099,16 +14038,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`].
         #[inline]
-        pub fn set_newer_noncurrent_versions(
-            mut self,
-            value: ::std::option::Option<i32>,
-        ) -> Self {
+        pub fn set_newer_noncurrent_versions(mut self, value: Option<i32>) -> Self {
             self.inner.newer_noncurrent_versions = value;
             self
         }
         /// The value of [`crate::types::NoncurrentVersionTransition::newer_noncurrent_versions`] set so far.
         #[inline]
-        pub fn get_newer_noncurrent_versions(&self) -> &::std::option::Option<i32> {
+        pub fn get_newer_noncurrent_versions(&self) -> &Option<i32> {
             &self.inner.newer_noncurrent_versions
         }
         /// The value built.
@@ -15129,19 +14065,14 @@ pub mod builders {
             mut self,
             item: crate::types::TopicConfiguration,
         ) -> Self {
-            self.inner
-                .topic_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.topic_configurations.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::NotificationConfiguration::topic_configurations`].
         #[inline]
         pub fn set_topic_configurations(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::TopicConfiguration>,
-            >,
+            value: Option<Vec<crate::types::TopicConfiguration>>,
         ) -> Self {
             self.inner.topic_configurations = value;
             self
@@ -15150,7 +14081,7 @@ pub mod builders {
         #[inline]
         pub fn get_topic_configurations(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::TopicConfiguration>> {
+        ) -> &Option<Vec<crate::types::TopicConfiguration>> {
             &self.inner.topic_configurations
         }
         /// Appends one item to [`crate::types::NotificationConfiguration::queue_configurations`]: SQS queues to send event messages to, each with the events and key filter it applies to.
@@ -15159,19 +14090,14 @@ pub mod builders {
             mut self,
             item: crate::types::QueueConfiguration,
         ) -> Self {
-            self.inner
-                .queue_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.queue_configurations.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::NotificationConfiguration::queue_configurations`].
         #[inline]
         pub fn set_queue_configurations(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::QueueConfiguration>,
-            >,
+            value: Option<Vec<crate::types::QueueConfiguration>>,
         ) -> Self {
             self.inner.queue_configurations = value;
             self
@@ -15180,7 +14106,7 @@ pub mod builders {
         #[inline]
         pub fn get_queue_configurations(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::QueueConfiguration>> {
+        ) -> &Option<Vec<crate::types::QueueConfiguration>> {
             &self.inner.queue_configurations
         }
         /// Appends one item to [`crate::types::NotificationConfiguration::lambda_function_configurations`]: Lambda functions to invoke for events, each with the events and key filter it applies to.
@@ -15191,7 +14117,7 @@ pub mod builders {
         ) -> Self {
             self.inner
                 .lambda_function_configurations
-                .get_or_insert_with(::std::vec::Vec::new)
+                .get_or_insert_with(Vec::new)
                 .push(item);
             self
         }
@@ -15199,9 +14125,7 @@ pub mod builders {
         #[inline]
         pub fn set_lambda_function_configurations(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
-            >,
+            value: Option<Vec<crate::types::LambdaFunctionConfiguration>>,
         ) -> Self {
             self.inner.lambda_function_configurations = value;
             self
@@ -15210,9 +14134,7 @@ pub mod builders {
         #[inline]
         pub fn get_lambda_function_configurations(
             &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
-        > {
+        ) -> &Option<Vec<crate::types::LambdaFunctionConfiguration>> {
             &self.inner.lambda_function_configurations
         }
         /// Sets [`crate::types::NotificationConfiguration::event_bridge_configuration`]: When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
@@ -15228,7 +14150,7 @@ pub mod builders {
         #[inline]
         pub fn set_event_bridge_configuration(
             mut self,
-            value: ::std::option::Option<crate::types::EventBridgeConfiguration>,
+            value: Option<crate::types::EventBridgeConfiguration>,
         ) -> Self {
             self.inner.event_bridge_configuration = value;
             self
@@ -15237,7 +14159,7 @@ pub mod builders {
         #[inline]
         pub fn get_event_bridge_configuration(
             &self,
-        ) -> &::std::option::Option<crate::types::EventBridgeConfiguration> {
+        ) -> &Option<crate::types::EventBridgeConfiguration> {
             &self.inner.event_bridge_configuration
         }
         /// The value built.
@@ -15265,7 +14187,7 @@ pub mod builders {
         #[inline]
         pub fn set_topic_configuration(
             mut self,
-            value: ::std::option::Option<crate::types::TopicConfigurationDeprecated>,
+            value: Option<crate::types::TopicConfigurationDeprecated>,
         ) -> Self {
             self.inner.topic_configuration = value;
             self
@@ -15274,7 +14196,7 @@ pub mod builders {
         #[inline]
         pub fn get_topic_configuration(
             &self,
-        ) -> &::std::option::Option<crate::types::TopicConfigurationDeprecated> {
+        ) -> &Option<crate::types::TopicConfigurationDeprecated> {
             &self.inner.topic_configuration
         }
         /// Sets [`crate::types::NotificationConfigurationDeprecated::queue_configuration`]: The SQS queue that receives event messages, if any.
@@ -15290,7 +14212,7 @@ pub mod builders {
         #[inline]
         pub fn set_queue_configuration(
             mut self,
-            value: ::std::option::Option<crate::types::QueueConfigurationDeprecated>,
+            value: Option<crate::types::QueueConfigurationDeprecated>,
         ) -> Self {
             self.inner.queue_configuration = value;
             self
@@ -15299,7 +14221,7 @@ pub mod builders {
         #[inline]
         pub fn get_queue_configuration(
             &self,
-        ) -> &::std::option::Option<crate::types::QueueConfigurationDeprecated> {
+        ) -> &Option<crate::types::QueueConfigurationDeprecated> {
             &self.inner.queue_configuration
         }
         /// Sets [`crate::types::NotificationConfigurationDeprecated::cloud_function_configuration`]: The Lambda function invoked for events, if any.
@@ -15315,7 +14237,7 @@ pub mod builders {
         #[inline]
         pub fn set_cloud_function_configuration(
             mut self,
-            value: ::std::option::Option<crate::types::CloudFunctionConfiguration>,
+            value: Option<crate::types::CloudFunctionConfiguration>,
         ) -> Self {
             self.inner.cloud_function_configuration = value;
             self
@@ -15324,7 +14246,7 @@ pub mod builders {
         #[inline]
         pub fn get_cloud_function_configuration(
             &self,
-        ) -> &::std::option::Option<crate::types::CloudFunctionConfiguration> {
+        ) -> &Option<crate::types::CloudFunctionConfiguration> {
             &self.inner.cloud_function_configuration
         }
         /// The value built.
@@ -15347,16 +14269,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::NotificationConfigurationFilter::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<crate::types::S3KeyFilter>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<crate::types::S3KeyFilter>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::NotificationConfigurationFilter::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<crate::types::S3KeyFilter> {
+        pub fn get_key(&self) -> &Option<crate::types::S3KeyFilter> {
             &self.inner.key
         }
         /// The value built.
@@ -15373,64 +14292,53 @@ pub mod builders {
     impl ObjectBuilder {
         /// Sets [`crate::types::Object::key`]: Key (name) of the object.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Object::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::Object::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::Object::last_modified`]: When the object was created or last overwritten.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::Object::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::Object::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// Sets [`crate::types::Object::e_tag`]: Entity tag of the object, a quoted string; it is the hex MD5 of the content only for objects uploaded in a single part without KMS encryption.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Object::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::Object::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Appends one item to [`crate::types::Object::checksum_algorithm`]: Algorithms used to compute checksums stored with the object.
@@ -15439,19 +14347,14 @@ pub mod builders {
             mut self,
             item: crate::types::ChecksumAlgorithm,
         ) -> Self {
-            self.inner
-                .checksum_algorithm
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.checksum_algorithm.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::Object::checksum_algorithm`].
         #[inline]
         pub fn set_checksum_algorithm(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
-            >,
+            value: Option<Vec<crate::types::ChecksumAlgorithm>>,
         ) -> Self {
             self.inner.checksum_algorithm = value;
             self
@@ -15460,7 +14363,7 @@ pub mod builders {
         #[inline]
         pub fn get_checksum_algorithm(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ChecksumAlgorithm>> {
+        ) -> &Option<Vec<crate::types::ChecksumAlgorithm>> {
             &self.inner.checksum_algorithm
         }
         /// Sets [`crate::types::Object::checksum_type`]: Whether the stored checksum covers the full object or is a composite of per-part checksums.
@@ -15473,16 +14376,14 @@ pub mod builders {
         #[inline]
         pub fn set_checksum_type(
             mut self,
-            value: ::std::option::Option<crate::types::ChecksumType>,
+            value: Option<crate::types::ChecksumType>,
         ) -> Self {
             self.inner.checksum_type = value;
             self
         }
         /// The value of [`crate::types::Object::checksum_type`] set so far.
         #[inline]
-        pub fn get_checksum_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::ChecksumType> {
+        pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
             &self.inner.checksum_type
         }
         /// Sets [`crate::types::Object::size`]: Size of the object in bytes.
@@ -15493,13 +14394,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Object::size`].
         #[inline]
-        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_size(mut self, value: Option<i64>) -> Self {
             self.inner.size = value;
             self
         }
         /// The value of [`crate::types::Object::size`] set so far.
         #[inline]
-        pub fn get_size(&self) -> &::std::option::Option<i64> {
+        pub fn get_size(&self) -> &Option<i64> {
             &self.inner.size
         }
         /// Sets [`crate::types::Object::storage_class`]: Storage class the object is stored in.
@@ -15512,16 +14413,14 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::ObjectStorageClass>,
+            value: Option<crate::types::ObjectStorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
         }
         /// The value of [`crate::types::Object::storage_class`] set so far.
         #[inline]
-        pub fn get_storage_class(
-            &self,
-        ) -> &::std::option::Option<crate::types::ObjectStorageClass> {
+        pub fn get_storage_class(&self) -> &Option<crate::types::ObjectStorageClass> {
             &self.inner.storage_class
         }
         /// Sets [`crate::types::Object::owner`]: Owner of the object; in `ListObjectsV2` it is returned only when `FetchOwner` is `true`.
@@ -15532,16 +14431,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Object::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::Owner>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::Owner>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::Object::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+        pub fn get_owner(&self) -> &Option<crate::types::Owner> {
             &self.inner.owner
         }
         /// Sets [`crate::types::Object::restore_status`]: Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
@@ -15554,16 +14450,14 @@ pub mod builders {
         #[inline]
         pub fn set_restore_status(
             mut self,
-            value: ::std::option::Option<crate::types::RestoreStatus>,
+            value: Option<crate::types::RestoreStatus>,
         ) -> Self {
             self.inner.restore_status = value;
             self
         }
         /// The value of [`crate::types::Object::restore_status`] set so far.
         #[inline]
-        pub fn get_restore_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::RestoreStatus> {
+        pub fn get_restore_status(&self) -> &Option<crate::types::RestoreStatus> {
             &self.inner.restore_status
         }
         /// The value built.
@@ -15580,84 +14474,70 @@ pub mod builders {
     impl ObjectIdentifierBuilder {
         /// Sets [`crate::types::ObjectIdentifier::key`]: Key of the object to delete.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectIdentifier::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::ObjectIdentifier::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::ObjectIdentifier::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectIdentifier::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::ObjectIdentifier::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// Sets [`crate::types::ObjectIdentifier::e_tag`]: Delete the object only if its entity tag matches this value.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectIdentifier::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::ObjectIdentifier::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Sets [`crate::types::ObjectIdentifier::last_modified_time`]: Delete the object only if its last-modified time equals this value.
         #[inline]
-        pub fn last_modified_time(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified_time(mut self, value: DateTime) -> Self {
             self.inner.last_modified_time = Some(value);
             self
         }
         /// Replaces [`crate::types::ObjectIdentifier::last_modified_time`].
         #[inline]
-        pub fn set_last_modified_time(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified_time(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified_time = value;
             self
         }
         /// The value of [`crate::types::ObjectIdentifier::last_modified_time`] set so far.
         #[inline]
-        pub fn get_last_modified_time(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified_time(&self) -> &Option<DateTime> {
             &self.inner.last_modified_time
         }
         /// Sets [`crate::types::ObjectIdentifier::size`]: Delete the object only if its size in bytes equals this value.
@@ -15668,23 +14548,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ObjectIdentifier::size`].
         #[inline]
-        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_size(mut self, value: Option<i64>) -> Self {
             self.inner.size = value;
             self
         }
         /// The value of [`crate::types::ObjectIdentifier::size`] set so far.
         #[inline]
-        pub fn get_size(&self) -> &::std::option::Option<i64> {
+        pub fn get_size(&self) -> &Option<i64> {
             &self.inner.size
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ObjectIdentifier,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::ObjectIdentifier, BuildError> {
             crate::runtime::required(
                 self.inner.key.as_ref(),
                 "ObjectIdentifier",
@@ -15701,22 +14576,19 @@ pub mod builders {
     impl ObjectVersionBuilder {
         /// Sets [`crate::types::ObjectVersion::e_tag`]: Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectVersion::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Appends one item to [`crate::types::ObjectVersion::checksum_algorithm`]: Algorithms used to compute checksums stored with this version.
@@ -15725,19 +14597,14 @@ pub mod builders {
             mut self,
             item: crate::types::ChecksumAlgorithm,
         ) -> Self {
-            self.inner
-                .checksum_algorithm
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.checksum_algorithm.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::ObjectVersion::checksum_algorithm`].
         #[inline]
         pub fn set_checksum_algorithm(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ChecksumAlgorithm>,
-            >,
+            value: Option<Vec<crate::types::ChecksumAlgorithm>>,
         ) -> Self {
             self.inner.checksum_algorithm = value;
             self
@@ -15746,7 +14613,7 @@ pub mod builders {
         #[inline]
         pub fn get_checksum_algorithm(
             &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ChecksumAlgorithm>> {
+        ) -> &Option<Vec<crate::types::ChecksumAlgorithm>> {
             &self.inner.checksum_algorithm
         }
         /// Sets [`crate::types::ObjectVersion::checksum_type`]: Whether the stored checksum covers the full object or is a composite of per-part checksums.
@@ -15759,16 +14626,14 @@ pub mod builders {
         #[inline]
         pub fn set_checksum_type(
             mut self,
-            value: ::std::option::Option<crate::types::ChecksumType>,
+            value: Option<crate::types::ChecksumType>,
         ) -> Self {
             self.inner.checksum_type = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::checksum_type`] set so far.
         #[inline]
-        pub fn get_checksum_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::ChecksumType> {
+        pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
             &self.inner.checksum_type
         }
         /// Sets [`crate::types::ObjectVersion::size`]: Size of this version in bytes.
@@ -15779,13 +14644,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ObjectVersion::size`].
         #[inline]
-        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_size(mut self, value: Option<i64>) -> Self {
             self.inner.size = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::size`] set so far.
         #[inline]
-        pub fn get_size(&self) -> &::std::option::Option<i64> {
+        pub fn get_size(&self) -> &Option<i64> {
             &self.inner.size
         }
         /// Sets [`crate::types::ObjectVersion::storage_class`]: Storage class this version is stored in.
@@ -15801,7 +14666,7 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::ObjectVersionStorageClass>,
+            value: Option<crate::types::ObjectVersionStorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
@@ -15810,47 +14675,41 @@ pub mod builders {
         #[inline]
         pub fn get_storage_class(
             &self,
-        ) -> &::std::option::Option<crate::types::ObjectVersionStorageClass> {
+        ) -> &Option<crate::types::ObjectVersionStorageClass> {
             &self.inner.storage_class
         }
         /// Sets [`crate::types::ObjectVersion::key`]: Key (name) of the object.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectVersion::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::ObjectVersion::version_id`]: ID of this version; `null` for an object stored before versioning was enabled on the bucket.
         #[inline]
-        pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn version_id(mut self, value: impl Into<String>) -> Self {
             self.inner.version_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ObjectVersion::version_id`].
         #[inline]
-        pub fn set_version_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_version_id(mut self, value: Option<String>) -> Self {
             self.inner.version_id = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::version_id`] set so far.
         #[inline]
-        pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_version_id(&self) -> &Option<String> {
             &self.inner.version_id
         }
         /// Sets [`crate::types::ObjectVersion::is_latest`]: `true` if this is the current version of the object.
@@ -15861,35 +14720,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ObjectVersion::is_latest`].
         #[inline]
-        pub fn set_is_latest(mut self, value: ::std::option::Option<bool>) -> Self {
+        pub fn set_is_latest(mut self, value: Option<bool>) -> Self {
             self.inner.is_latest = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::is_latest`] set so far.
         #[inline]
-        pub fn get_is_latest(&self) -> &::std::option::Option<bool> {
+        pub fn get_is_latest(&self) -> &Option<bool> {
             &self.inner.is_latest
         }
         /// Sets [`crate::types::ObjectVersion::last_modified`]: When this version was created.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::ObjectVersion::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// Sets [`crate::types::ObjectVersion::owner`]: Owner of this version.
@@ -15900,16 +14754,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ObjectVersion::owner`].
         #[inline]
-        pub fn set_owner(
-            mut self,
-            value: ::std::option::Option<crate::types::Owner>,
-        ) -> Self {
+        pub fn set_owner(mut self, value: Option<crate::types::Owner>) -> Self {
             self.inner.owner = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::owner`] set so far.
         #[inline]
-        pub fn get_owner(&self) -> &::std::option::Option<crate::types::Owner> {
+        pub fn get_owner(&self) -> &Option<crate::types::Owner> {
             &self.inner.owner
         }
         /// Sets [`crate::types::ObjectVersion::restore_status`]: Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
@@ -15922,16 +14773,14 @@ pub mod builders {
         #[inline]
         pub fn set_restore_status(
             mut self,
-            value: ::std::option::Option<crate::types::RestoreStatus>,
+            value: Option<crate::types::RestoreStatus>,
         ) -> Self {
             self.inner.restore_status = value;
             self
         }
         /// The value of [`crate::types::ObjectVersion::restore_status`] set so far.
         #[inline]
-        pub fn get_restore_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::RestoreStatus> {
+        pub fn get_restore_status(&self) -> &Option<crate::types::RestoreStatus> {
             &self.inner.restore_status
         }
         /// The value built.
@@ -15954,16 +14803,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::OutputLocation::s3`].
         #[inline]
-        pub fn set_s3(
-            mut self,
-            value: ::std::option::Option<crate::types::S3Location>,
-        ) -> Self {
+        pub fn set_s3(mut self, value: Option<crate::types::S3Location>) -> Self {
             self.inner.s3 = value;
             self
         }
         /// The value of [`crate::types::OutputLocation::s3`] set so far.
         #[inline]
-        pub fn get_s3(&self) -> &::std::option::Option<crate::types::S3Location> {
+        pub fn get_s3(&self) -> &Option<crate::types::S3Location> {
             &self.inner.s3
         }
         /// The value built.
@@ -15986,16 +14832,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::OutputSerialization::csv`].
         #[inline]
-        pub fn set_csv(
-            mut self,
-            value: ::std::option::Option<crate::types::CsvOutput>,
-        ) -> Self {
+        pub fn set_csv(mut self, value: Option<crate::types::CsvOutput>) -> Self {
             self.inner.csv = value;
             self
         }
         /// The value of [`crate::types::OutputSerialization::csv`] set so far.
         #[inline]
-        pub fn get_csv(&self) -> &::std::option::Option<crate::types::CsvOutput> {
+        pub fn get_csv(&self) -> &Option<crate::types::CsvOutput> {
             &self.inner.csv
         }
         /// Sets [`crate::types::OutputSerialization::json`]: Write the results as JSON, with these settings.
@@ -16006,16 +14849,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::OutputSerialization::json`].
         #[inline]
-        pub fn set_json(
-            mut self,
-            value: ::std::option::Option<crate::types::JsonOutput>,
-        ) -> Self {
+        pub fn set_json(mut self, value: Option<crate::types::JsonOutput>) -> Self {
             self.inner.json = value;
             self
         }
         /// The value of [`crate::types::OutputSerialization::json`] set so far.
         #[inline]
-        pub fn get_json(&self) -> &::std::option::Option<crate::types::JsonOutput> {
+        pub fn get_json(&self) -> &Option<crate::types::JsonOutput> {
             &self.inner.json
         }
         /// The value built.
@@ -16032,42 +14872,36 @@ pub mod builders {
     impl OwnerBuilder {
         /// Sets [`crate::types::Owner::display_name`]: Display name of the owner; may be absent, as S3 is phasing out display names.
         #[inline]
-        pub fn display_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn display_name(mut self, value: impl Into<String>) -> Self {
             self.inner.display_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Owner::display_name`].
         #[inline]
-        pub fn set_display_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_display_name(mut self, value: Option<String>) -> Self {
             self.inner.display_name = value;
             self
         }
         /// The value of [`crate::types::Owner::display_name`] set so far.
         #[inline]
-        pub fn get_display_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_display_name(&self) -> &Option<String> {
             &self.inner.display_name
         }
         /// Sets [`crate::types::Owner::id`]: Canonical user ID of the owner.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Owner::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::Owner::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// The value built.
@@ -16102,55 +14936,47 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Part::part_number`].
         #[inline]
-        pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_part_number(mut self, value: Option<i32>) -> Self {
             self.inner.part_number = value;
             self
         }
         /// The value of [`crate::types::Part::part_number`] set so far.
         #[inline]
-        pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+        pub fn get_part_number(&self) -> &Option<i32> {
             &self.inner.part_number
         }
         /// Sets [`crate::types::Part::last_modified`]: When the part was uploaded.
         #[inline]
-        pub fn last_modified(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn last_modified(mut self, value: DateTime) -> Self {
             self.inner.last_modified = Some(value);
             self
         }
         /// Replaces [`crate::types::Part::last_modified`].
         #[inline]
-        pub fn set_last_modified(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
             self.inner.last_modified = value;
             self
         }
         /// The value of [`crate::types::Part::last_modified`] set so far.
         #[inline]
-        pub fn get_last_modified(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_last_modified(&self) -> &Option<DateTime> {
             &self.inner.last_modified
         }
         /// Sets [`crate::types::Part::e_tag`]: Entity tag returned when the part was uploaded.
         #[inline]
-        pub fn e_tag(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn e_tag(mut self, value: impl Into<String>) -> Self {
             self.inner.e_tag = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::e_tag`].
         #[inline]
-        pub fn set_e_tag(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_e_tag(mut self, value: Option<String>) -> Self {
             self.inner.e_tag = value;
             self
         }
         /// The value of [`crate::types::Part::e_tag`] set so far.
         #[inline]
-        pub fn get_e_tag(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_e_tag(&self) -> &Option<String> {
             &self.inner.e_tag
         }
         /// Sets [`crate::types::Part::size`]: Size of the part in bytes.
@@ -16161,255 +14987,183 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Part::size`].
         #[inline]
-        pub fn set_size(mut self, value: ::std::option::Option<i64>) -> Self {
+        pub fn set_size(mut self, value: Option<i64>) -> Self {
             self.inner.size = value;
             self
         }
         /// The value of [`crate::types::Part::size`] set so far.
         #[inline]
-        pub fn get_size(&self) -> &::std::option::Option<i64> {
+        pub fn get_size(&self) -> &Option<i64> {
             &self.inner.size
         }
         /// Sets [`crate::types::Part::checksum_crc32`]: Base64-encoded CRC32 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_crc32(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_crc32`].
         #[inline]
-        pub fn set_checksum_crc32(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_crc32`] set so far.
         #[inline]
-        pub fn get_checksum_crc32(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32(&self) -> &Option<String> {
             &self.inner.checksum_crc32
         }
         /// Sets [`crate::types::Part::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_crc32_c(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc32_c = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_crc32_c`].
         #[inline]
-        pub fn set_checksum_crc32_c(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc32_c = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_crc32_c`] set so far.
         #[inline]
-        pub fn get_checksum_crc32_c(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc32_c(&self) -> &Option<String> {
             &self.inner.checksum_crc32_c
         }
         /// Sets [`crate::types::Part::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_crc64_nvme(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_crc64_nvme = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_crc64_nvme`].
         #[inline]
-        pub fn set_checksum_crc64_nvme(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
             self.inner.checksum_crc64_nvme = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_crc64_nvme`] set so far.
         #[inline]
-        pub fn get_checksum_crc64_nvme(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
             &self.inner.checksum_crc64_nvme
         }
         /// Sets [`crate::types::Part::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha1 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_sha1`].
         #[inline]
-        pub fn set_checksum_sha1(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha1 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_sha1`] set so far.
         #[inline]
-        pub fn get_checksum_sha1(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha1(&self) -> &Option<String> {
             &self.inner.checksum_sha1
         }
         /// Sets [`crate::types::Part::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_sha256(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha256 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_sha256`].
         #[inline]
-        pub fn set_checksum_sha256(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha256 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_sha256`] set so far.
         #[inline]
-        pub fn get_checksum_sha256(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha256(&self) -> &Option<String> {
             &self.inner.checksum_sha256
         }
         /// Sets [`crate::types::Part::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_sha512(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_sha512 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_sha512`].
         #[inline]
-        pub fn set_checksum_sha512(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
             self.inner.checksum_sha512 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_sha512`] set so far.
         #[inline]
-        pub fn get_checksum_sha512(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_sha512(&self) -> &Option<String> {
             &self.inner.checksum_sha512
         }
         /// Sets [`crate::types::Part::checksum_md5`]: Base64-encoded MD5 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_md5 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_md5`].
         #[inline]
-        pub fn set_checksum_md5(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
             self.inner.checksum_md5 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_md5`] set so far.
         #[inline]
-        pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_md5(&self) -> &Option<String> {
             &self.inner.checksum_md5
         }
         /// Sets [`crate::types::Part::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_xxhash64(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash64 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_xxhash64`].
         #[inline]
-        pub fn set_checksum_xxhash64(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash64 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_xxhash64`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash64(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash64(&self) -> &Option<String> {
             &self.inner.checksum_xxhash64
         }
         /// Sets [`crate::types::Part::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_xxhash3(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash3 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_xxhash3`].
         #[inline]
-        pub fn set_checksum_xxhash3(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash3 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_xxhash3`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash3(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash3(&self) -> &Option<String> {
             &self.inner.checksum_xxhash3
         }
         /// Sets [`crate::types::Part::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part, present if one was supplied or computed when it was uploaded.
         #[inline]
-        pub fn checksum_xxhash128(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
             self.inner.checksum_xxhash128 = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Part::checksum_xxhash128`].
         #[inline]
-        pub fn set_checksum_xxhash128(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
             self.inner.checksum_xxhash128 = value;
             self
         }
         /// The value of [`crate::types::Part::checksum_xxhash128`] set so far.
         #[inline]
-        pub fn get_checksum_xxhash128(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_checksum_xxhash128(&self) -> &Option<String> {
             &self.inner.checksum_xxhash128
         }
         /// The value built.
@@ -16437,7 +15191,7 @@ pub mod builders {
         #[inline]
         pub fn set_partition_date_source(
             mut self,
-            value: ::std::option::Option<crate::types::PartitionDateSource>,
+            value: Option<crate::types::PartitionDateSource>,
         ) -> Self {
             self.inner.partition_date_source = value;
             self
@@ -16446,7 +15200,7 @@ pub mod builders {
         #[inline]
         pub fn get_partition_date_source(
             &self,
-        ) -> &::std::option::Option<crate::types::PartitionDateSource> {
+        ) -> &Option<crate::types::PartitionDateSource> {
             &self.inner.partition_date_source
         }
         /// The value built.
@@ -16463,64 +15217,53 @@ pub mod builders {
     impl QueueConfigurationBuilder {
         /// Sets [`crate::types::QueueConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::QueueConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::QueueConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::QueueConfiguration::queue_arn`]: ARN of the SQS queue S3 sends event messages to.
         #[inline]
-        pub fn queue_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn queue_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.queue_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::QueueConfiguration::queue_arn`].
         #[inline]
-        pub fn set_queue_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_queue_arn(mut self, value: Option<String>) -> Self {
             self.inner.queue_arn = value;
             self
         }
         /// The value of [`crate::types::QueueConfiguration::queue_arn`] set so far.
         #[inline]
-        pub fn get_queue_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_queue_arn(&self) -> &Option<String> {
             &self.inner.queue_arn
         }
         /// Appends one item to [`crate::types::QueueConfiguration::events`]: Bucket events that trigger a message, such as `s3:ObjectRemoved:*`.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::QueueConfiguration::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::QueueConfiguration::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::QueueConfiguration::filter`]: Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
@@ -16536,7 +15279,7 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+            value: Option<crate::types::NotificationConfigurationFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
@@ -16545,17 +15288,12 @@ pub mod builders {
         #[inline]
         pub fn get_filter(
             &self,
-        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+        ) -> &Option<crate::types::NotificationConfigurationFilter> {
             &self.inner.filter
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::QueueConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::QueueConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.queue_arn.as_ref(),
                 "QueueConfiguration",
@@ -16577,22 +15315,19 @@ pub mod builders {
     impl QueueConfigurationDeprecatedBuilder {
         /// Sets [`crate::types::QueueConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::QueueConfigurationDeprecated::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::QueueConfigurationDeprecated::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::QueueConfigurationDeprecated::event`]: A single bucket event that triggers a message to the queue; replaced by `Events`.
@@ -16605,59 +15340,48 @@ pub mod builders {
         /// Replaces [`crate::types::QueueConfigurationDeprecated::event`].
         #[deprecated]
         #[inline]
-        pub fn set_event(
-            mut self,
-            value: ::std::option::Option<crate::types::Event>,
-        ) -> Self {
+        pub fn set_event(mut self, value: Option<crate::types::Event>) -> Self {
             self.inner.event = value;
             self
         }
         /// The value of [`crate::types::QueueConfigurationDeprecated::event`] set so far.
         #[deprecated]
         #[inline]
-        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+        pub fn get_event(&self) -> &Option<crate::types::Event> {
             &self.inner.event
         }
         /// Appends one item to [`crate::types::QueueConfigurationDeprecated::events`]: Bucket events that trigger a message to the queue.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::QueueConfigurationDeprecated::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::QueueConfigurationDeprecated::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::QueueConfigurationDeprecated::queue`]: ARN of the SQS queue S3 sends event messages to.
         #[inline]
-        pub fn queue(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn queue(mut self, value: impl Into<String>) -> Self {
             self.inner.queue = Some(value.into());
             self
         }
         /// Replaces [`crate::types::QueueConfigurationDeprecated::queue`].
         #[inline]
-        pub fn set_queue(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_queue(mut self, value: Option<String>) -> Self {
             self.inner.queue = value;
             self
         }
         /// The value of [`crate::types::QueueConfigurationDeprecated::queue`] set so far.
         #[inline]
-        pub fn get_queue(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_queue(&self) -> &Option<String> {
             &self.inner.queue
         }
         /// The value built.
@@ -16674,47 +15398,36 @@ pub mod builders {
     impl RedirectBuilder {
         /// Sets [`crate::types::Redirect::host_name`]: Host name to redirect to; the original host when absent.
         #[inline]
-        pub fn host_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn host_name(mut self, value: impl Into<String>) -> Self {
             self.inner.host_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Redirect::host_name`].
         #[inline]
-        pub fn set_host_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_host_name(mut self, value: Option<String>) -> Self {
             self.inner.host_name = value;
             self
         }
         /// The value of [`crate::types::Redirect::host_name`] set so far.
         #[inline]
-        pub fn get_host_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_host_name(&self) -> &Option<String> {
             &self.inner.host_name
         }
         /// Sets [`crate::types::Redirect::http_redirect_code`]: HTTP status code of the redirect response, such as `301` or `302`; `301` when absent.
         #[inline]
-        pub fn http_redirect_code(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn http_redirect_code(mut self, value: impl Into<String>) -> Self {
             self.inner.http_redirect_code = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Redirect::http_redirect_code`].
         #[inline]
-        pub fn set_http_redirect_code(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_http_redirect_code(mut self, value: Option<String>) -> Self {
             self.inner.http_redirect_code = value;
             self
         }
         /// The value of [`crate::types::Redirect::http_redirect_code`] set so far.
         #[inline]
-        pub fn get_http_redirect_code(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_http_redirect_code(&self) -> &Option<String> {
             &self.inner.http_redirect_code
         }
         /// Sets [`crate::types::Redirect::protocol`]: Protocol to use in the redirect; the protocol of the original request when absent.
@@ -16725,66 +15438,47 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Redirect::protocol`].
         #[inline]
-        pub fn set_protocol(
-            mut self,
-            value: ::std::option::Option<crate::types::Protocol>,
-        ) -> Self {
+        pub fn set_protocol(mut self, value: Option<crate::types::Protocol>) -> Self {
             self.inner.protocol = value;
             self
         }
         /// The value of [`crate::types::Redirect::protocol`] set so far.
         #[inline]
-        pub fn get_protocol(&self) -> &::std::option::Option<crate::types::Protocol> {
+        pub fn get_protocol(&self) -> &Option<crate::types::Protocol> {
             &self.inner.protocol
         }
         /// Sets [`crate::types::Redirect::replace_key_prefix_with`]: Replacement for the prefix matched by the condition, keeping the rest of the key; give this or a full replacement key, not both.
         #[inline]
-        pub fn replace_key_prefix_with(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn replace_key_prefix_with(mut self, value: impl Into<String>) -> Self {
             self.inner.replace_key_prefix_with = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Redirect::replace_key_prefix_with`].
         #[inline]
-        pub fn set_replace_key_prefix_with(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replace_key_prefix_with(mut self, value: Option<String>) -> Self {
             self.inner.replace_key_prefix_with = value;
             self
         }
         /// The value of [`crate::types::Redirect::replace_key_prefix_with`] set so far.
         #[inline]
-        pub fn get_replace_key_prefix_with(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_replace_key_prefix_with(&self) -> &Option<String> {
             &self.inner.replace_key_prefix_with
         }
         /// Sets [`crate::types::Redirect::replace_key_with`]: Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
         #[inline]
-        pub fn replace_key_with(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn replace_key_with(mut self, value: impl Into<String>) -> Self {
             self.inner.replace_key_with = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Redirect::replace_key_with`].
         #[inline]
-        pub fn set_replace_key_with(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_replace_key_with(mut self, value: Option<String>) -> Self {
             self.inner.replace_key_with = value;
             self
         }
         /// The value of [`crate::types::Redirect::replace_key_with`] set so far.
         #[inline]
-        pub fn get_replace_key_with(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_replace_key_with(&self) -> &Option<String> {
             &self.inner.replace_key_with
         }
         /// The value built.
@@ -16801,22 +15495,19 @@ pub mod builders {
     impl RedirectAllRequestsToBuilder {
         /// Sets [`crate::types::RedirectAllRequestsTo::host_name`]: Host name to redirect to, such as `example.com`.
         #[inline]
-        pub fn host_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn host_name(mut self, value: impl Into<String>) -> Self {
             self.inner.host_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::RedirectAllRequestsTo::host_name`].
         #[inline]
-        pub fn set_host_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_host_name(mut self, value: Option<String>) -> Self {
             self.inner.host_name = value;
             self
         }
         /// The value of [`crate::types::RedirectAllRequestsTo::host_name`] set so far.
         #[inline]
-        pub fn get_host_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_host_name(&self) -> &Option<String> {
             &self.inner.host_name
         }
         /// Sets [`crate::types::RedirectAllRequestsTo::protocol`]: Protocol to use in the redirect; the protocol of the original request when absent.
@@ -16827,26 +15518,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RedirectAllRequestsTo::protocol`].
         #[inline]
-        pub fn set_protocol(
-            mut self,
-            value: ::std::option::Option<crate::types::Protocol>,
-        ) -> Self {
+        pub fn set_protocol(mut self, value: Option<crate::types::Protocol>) -> Self {
             self.inner.protocol = value;
             self
         }
         /// The value of [`crate::types::RedirectAllRequestsTo::protocol`] set so far.
         #[inline]
-        pub fn get_protocol(&self) -> &::std::option::Option<crate::types::Protocol> {
+        pub fn get_protocol(&self) -> &Option<crate::types::Protocol> {
             &self.inner.protocol
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::RedirectAllRequestsTo,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::RedirectAllRequestsTo, BuildError> {
             crate::runtime::required(
                 self.inner.host_name.as_ref(),
                 "RedirectAllRequestsTo",
@@ -16874,26 +15557,19 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicaModificationsStatus>,
+            value: Option<crate::types::ReplicaModificationsStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::ReplicaModifications::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicaModificationsStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::ReplicaModificationsStatus> {
             &self.inner.status
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ReplicaModifications,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::ReplicaModifications, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "ReplicaModifications",
@@ -16910,54 +15586,46 @@ pub mod builders {
     impl ReplicationConfigurationBuilder {
         /// Sets [`crate::types::ReplicationConfiguration::role`]: ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations.
         #[inline]
-        pub fn role(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn role(mut self, value: impl Into<String>) -> Self {
             self.inner.role = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ReplicationConfiguration::role`].
         #[inline]
-        pub fn set_role(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_role(mut self, value: Option<String>) -> Self {
             self.inner.role = value;
             self
         }
         /// The value of [`crate::types::ReplicationConfiguration::role`] set so far.
         #[inline]
-        pub fn get_role(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_role(&self) -> &Option<String> {
             &self.inner.role
         }
         /// Appends one item to [`crate::types::ReplicationConfiguration::rules`]: The replication rules, at least one and at most 1,000.
         #[inline]
         pub fn rules(mut self, item: crate::types::ReplicationRule) -> Self {
-            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::ReplicationConfiguration::rules`].
         #[inline]
         pub fn set_rules(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>>,
+            value: Option<Vec<crate::types::ReplicationRule>>,
         ) -> Self {
             self.inner.rules = value;
             self
         }
         /// The value of [`crate::types::ReplicationConfiguration::rules`] set so far.
         #[inline]
-        pub fn get_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::ReplicationRule>> {
+        pub fn get_rules(&self) -> &Option<Vec<crate::types::ReplicationRule>> {
             &self.inner.rules
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::ReplicationConfiguration,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::ReplicationConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.role.as_ref(),
                 "ReplicationConfiguration",
@@ -16979,22 +15647,19 @@ pub mod builders {
     impl ReplicationRuleBuilder {
         /// Sets [`crate::types::ReplicationRule::id`]: Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ReplicationRule::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::ReplicationRule::priority`]: Decides which rule applies when several rules with the same destination match an object; the higher number wins.
@@ -17005,36 +15670,33 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ReplicationRule::priority`].
         #[inline]
-        pub fn set_priority(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_priority(mut self, value: Option<i32>) -> Self {
             self.inner.priority = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::priority`] set so far.
         #[inline]
-        pub fn get_priority(&self) -> &::std::option::Option<i32> {
+        pub fn get_priority(&self) -> &Option<i32> {
             &self.inner.priority
         }
         /// Sets [`crate::types::ReplicationRule::prefix`]: Key prefix of the objects the rule applies to, from the older rule format; use `Filter` instead.
         #[deprecated]
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ReplicationRule::prefix`].
         #[deprecated]
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::prefix`] set so far.
         #[deprecated]
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::ReplicationRule::filter`]: Selects the objects the rule applies to by key prefix, tags, or both; an empty filter selects every object.
@@ -17047,16 +15709,14 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationRuleFilter>,
+            value: Option<crate::types::ReplicationRuleFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::filter`] set so far.
         #[inline]
-        pub fn get_filter(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationRuleFilter> {
+        pub fn get_filter(&self) -> &Option<crate::types::ReplicationRuleFilter> {
             &self.inner.filter
         }
         /// Sets [`crate::types::ReplicationRule::status`]: Whether the rule is in effect.
@@ -17069,16 +15729,14 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationRuleStatus>,
+            value: Option<crate::types::ReplicationRuleStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationRuleStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::ReplicationRuleStatus> {
             &self.inner.status
         }
         /// Sets [`crate::types::ReplicationRule::source_selection_criteria`]: Extends the rule to special source objects: those encrypted with SSE-KMS, and metadata changes made to replicas.
@@ -17094,7 +15752,7 @@ pub mod builders {
         #[inline]
         pub fn set_source_selection_criteria(
             mut self,
-            value: ::std::option::Option<crate::types::SourceSelectionCriteria>,
+            value: Option<crate::types::SourceSelectionCriteria>,
         ) -> Self {
             self.inner.source_selection_criteria = value;
             self
@@ -17103,7 +15761,7 @@ pub mod builders {
         #[inline]
         pub fn get_source_selection_criteria(
             &self,
-        ) -> &::std::option::Option<crate::types::SourceSelectionCriteria> {
+        ) -> &Option<crate::types::SourceSelectionCriteria> {
             &self.inner.source_selection_criteria
         }
         /// Sets [`crate::types::ReplicationRule::existing_object_replication`]: Whether objects that were in the bucket before the rule was added are replicated too.
@@ -17119,7 +15777,7 @@ pub mod builders {
         #[inline]
         pub fn set_existing_object_replication(
             mut self,
-            value: ::std::option::Option<crate::types::ExistingObjectReplication>,
+            value: Option<crate::types::ExistingObjectReplication>,
         ) -> Self {
             self.inner.existing_object_replication = value;
             self
@@ -17128,7 +15786,7 @@ pub mod builders {
         #[inline]
         pub fn get_existing_object_replication(
             &self,
-        ) -> &::std::option::Option<crate::types::ExistingObjectReplication> {
+        ) -> &Option<crate::types::ExistingObjectReplication> {
             &self.inner.existing_object_replication
         }
         /// Sets [`crate::types::ReplicationRule::destination`]: The bucket that receives the replicas, and how the replicas are stored there.
@@ -17141,16 +15799,14 @@ pub mod builders {
         #[inline]
         pub fn set_destination(
             mut self,
-            value: ::std::option::Option<crate::types::Destination>,
+            value: Option<crate::types::Destination>,
         ) -> Self {
             self.inner.destination = value;
             self
         }
         /// The value of [`crate::types::ReplicationRule::destination`] set so far.
         #[inline]
-        pub fn get_destination(
-            &self,
-        ) -> &::std::option::Option<crate::types::Destination> {
+        pub fn get_destination(&self) -> &Option<crate::types::Destination> {
             &self.inner.destination
         }
         /// Sets [`crate::types::ReplicationRule::delete_marker_replication`]: Whether delete markers are replicated; not supported for rules that filter by tag.
@@ -17166,7 +15822,7 @@ pub mod builders {
         #[inline]
         pub fn set_delete_marker_replication(
             mut self,
-            value: ::std::option::Option<crate::types::DeleteMarkerReplication>,
+            value: Option<crate::types::DeleteMarkerReplication>,
         ) -> Self {
             self.inner.delete_marker_replication = value;
             self
@@ -17175,17 +15831,12 @@ pub mod builders {
         #[inline]
         pub fn get_delete_marker_replication(
             &self,
-        ) -> &::std::option::Option<crate::types::DeleteMarkerReplication> {
+        ) -> &Option<crate::types::DeleteMarkerReplication> {
             &self.inner.delete_marker_replication
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ReplicationRule,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::ReplicationRule, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "ReplicationRule",
@@ -17207,44 +15858,36 @@ pub mod builders {
     impl ReplicationRuleAndOperatorBuilder {
         /// Sets [`crate::types::ReplicationRuleAndOperator::prefix`]: Key prefix the objects must have.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ReplicationRuleAndOperator::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::ReplicationRuleAndOperator::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Appends one item to [`crate::types::ReplicationRuleAndOperator::tags`]: Tags the objects must all carry.
         #[inline]
         pub fn tags(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tags.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tags.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::ReplicationRuleAndOperator::tags`].
         #[inline]
-        pub fn set_tags(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tags = value;
             self
         }
         /// The value of [`crate::types::ReplicationRuleAndOperator::tags`] set so far.
         #[inline]
-        pub fn get_tags(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tags
         }
         /// The value built.
@@ -17261,22 +15904,19 @@ pub mod builders {
     impl ReplicationRuleFilterBuilder {
         /// Sets [`crate::types::ReplicationRuleFilter::prefix`]: Key prefix the objects must have, such as `logs/`.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ReplicationRuleFilter::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::ReplicationRuleFilter::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::ReplicationRuleFilter::tag`]: Tag the objects must carry, matched on both key and value.
@@ -17287,16 +15927,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ReplicationRuleFilter::tag`].
         #[inline]
-        pub fn set_tag(
-            mut self,
-            value: ::std::option::Option<crate::types::Tag>,
-        ) -> Self {
+        pub fn set_tag(mut self, value: Option<crate::types::Tag>) -> Self {
             self.inner.tag = value;
             self
         }
         /// The value of [`crate::types::ReplicationRuleFilter::tag`] set so far.
         #[inline]
-        pub fn get_tag(&self) -> &::std::option::Option<crate::types::Tag> {
+        pub fn get_tag(&self) -> &Option<crate::types::Tag> {
             &self.inner.tag
         }
         /// Sets [`crate::types::ReplicationRuleFilter::and`]: A prefix and tags that an object must all match.
@@ -17309,16 +15946,14 @@ pub mod builders {
         #[inline]
         pub fn set_and(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationRuleAndOperator>,
+            value: Option<crate::types::ReplicationRuleAndOperator>,
         ) -> Self {
             self.inner.and = value;
             self
         }
         /// The value of [`crate::types::ReplicationRuleFilter::and`] set so far.
         #[inline]
-        pub fn get_and(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationRuleAndOperator> {
+        pub fn get_and(&self) -> &Option<crate::types::ReplicationRuleAndOperator> {
             &self.inner.and
         }
         /// The value built.
@@ -17343,16 +15978,14 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationTimeStatus>,
+            value: Option<crate::types::ReplicationTimeStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::ReplicationTime::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationTimeStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::ReplicationTimeStatus> {
             &self.inner.status
         }
         /// Sets [`crate::types::ReplicationTime::time`]: The time by which objects should be replicated; must be 15 minutes.
@@ -17365,26 +15998,19 @@ pub mod builders {
         #[inline]
         pub fn set_time(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicationTimeValue>,
+            value: Option<crate::types::ReplicationTimeValue>,
         ) -> Self {
             self.inner.time = value;
             self
         }
         /// The value of [`crate::types::ReplicationTime::time`] set so far.
         #[inline]
-        pub fn get_time(
-            &self,
-        ) -> &::std::option::Option<crate::types::ReplicationTimeValue> {
+        pub fn get_time(&self) -> &Option<crate::types::ReplicationTimeValue> {
             &self.inner.time
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::ReplicationTime,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::ReplicationTime, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "ReplicationTime",
@@ -17412,13 +16038,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ReplicationTimeValue::minutes`].
         #[inline]
-        pub fn set_minutes(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_minutes(mut self, value: Option<i32>) -> Self {
             self.inner.minutes = value;
             self
         }
         /// The value of [`crate::types::ReplicationTimeValue::minutes`] set so far.
         #[inline]
-        pub fn get_minutes(&self) -> &::std::option::Option<i32> {
+        pub fn get_minutes(&self) -> &Option<i32> {
             &self.inner.minutes
         }
         /// The value built.
@@ -17441,26 +16067,20 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RequestPaymentConfiguration::payer`].
         #[inline]
-        pub fn set_payer(
-            mut self,
-            value: ::std::option::Option<crate::types::Payer>,
-        ) -> Self {
+        pub fn set_payer(mut self, value: Option<crate::types::Payer>) -> Self {
             self.inner.payer = value;
             self
         }
         /// The value of [`crate::types::RequestPaymentConfiguration::payer`] set so far.
         #[inline]
-        pub fn get_payer(&self) -> &::std::option::Option<crate::types::Payer> {
+        pub fn get_payer(&self) -> &Option<crate::types::Payer> {
             &self.inner.payer
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::RequestPaymentConfiguration,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::RequestPaymentConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.payer.as_ref(),
                 "RequestPaymentConfiguration",
@@ -17483,13 +16103,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RestoreRequest::days`].
         #[inline]
-        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_days(mut self, value: Option<i32>) -> Self {
             self.inner.days = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::days`] set so far.
         #[inline]
-        pub fn get_days(&self) -> &::std::option::Option<i32> {
+        pub fn get_days(&self) -> &Option<i32> {
             &self.inner.days
         }
         /// Sets [`crate::types::RestoreRequest::glacier_job_parameters`]: Retrieval settings for the restore, chiefly its speed tier.
@@ -17505,7 +16125,7 @@ pub mod builders {
         #[inline]
         pub fn set_glacier_job_parameters(
             mut self,
-            value: ::std::option::Option<crate::types::GlacierJobParameters>,
+            value: Option<crate::types::GlacierJobParameters>,
         ) -> Self {
             self.inner.glacier_job_parameters = value;
             self
@@ -17514,7 +16134,7 @@ pub mod builders {
         #[inline]
         pub fn get_glacier_job_parameters(
             &self,
-        ) -> &::std::option::Option<crate::types::GlacierJobParameters> {
+        ) -> &Option<crate::types::GlacierJobParameters> {
             &self.inner.glacier_job_parameters
         }
         /// Sets [`crate::types::RestoreRequest::type`]: Kind of restore; set to `SELECT` to run a query on the archived data instead of restoring a copy.
@@ -17527,16 +16147,14 @@ pub mod builders {
         #[inline]
         pub fn set_type(
             mut self,
-            value: ::std::option::Option<crate::types::RestoreRequestType>,
+            value: Option<crate::types::RestoreRequestType>,
         ) -> Self {
             self.inner.r#type = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::type`] set so far.
         #[inline]
-        pub fn get_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::RestoreRequestType> {
+        pub fn get_type(&self) -> &Option<crate::types::RestoreRequestType> {
             &self.inner.r#type
         }
         /// Sets [`crate::types::RestoreRequest::tier`]: Retrieval speed tier for a select request; defaults to `Standard`.
@@ -17547,36 +16165,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RestoreRequest::tier`].
         #[inline]
-        pub fn set_tier(
-            mut self,
-            value: ::std::option::Option<crate::types::Tier>,
-        ) -> Self {
+        pub fn set_tier(mut self, value: Option<crate::types::Tier>) -> Self {
             self.inner.tier = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::tier`] set so far.
         #[inline]
-        pub fn get_tier(&self) -> &::std::option::Option<crate::types::Tier> {
+        pub fn get_tier(&self) -> &Option<crate::types::Tier> {
             &self.inner.tier
         }
         /// Sets [`crate::types::RestoreRequest::description`]: Free-form description of the restore job.
         #[inline]
-        pub fn description(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn description(mut self, value: impl Into<String>) -> Self {
             self.inner.description = Some(value.into());
             self
         }
         /// Replaces [`crate::types::RestoreRequest::description`].
         #[inline]
-        pub fn set_description(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_description(mut self, value: Option<String>) -> Self {
             self.inner.description = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::description`] set so far.
         #[inline]
-        pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_description(&self) -> &Option<String> {
             &self.inner.description
         }
         /// Sets [`crate::types::RestoreRequest::select_parameters`]: The query to run and the data formats to use, for a select request.
@@ -17592,16 +16204,14 @@ pub mod builders {
         #[inline]
         pub fn set_select_parameters(
             mut self,
-            value: ::std::option::Option<crate::types::SelectParameters>,
+            value: Option<crate::types::SelectParameters>,
         ) -> Self {
             self.inner.select_parameters = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::select_parameters`] set so far.
         #[inline]
-        pub fn get_select_parameters(
-            &self,
-        ) -> &::std::option::Option<crate::types::SelectParameters> {
+        pub fn get_select_parameters(&self) -> &Option<crate::types::SelectParameters> {
             &self.inner.select_parameters
         }
         /// Sets [`crate::types::RestoreRequest::output_location`]: Where to write the results of a select request.
@@ -17614,16 +16224,14 @@ pub mod builders {
         #[inline]
         pub fn set_output_location(
             mut self,
-            value: ::std::option::Option<crate::types::OutputLocation>,
+            value: Option<crate::types::OutputLocation>,
         ) -> Self {
             self.inner.output_location = value;
             self
         }
         /// The value of [`crate::types::RestoreRequest::output_location`] set so far.
         #[inline]
-        pub fn get_output_location(
-            &self,
-        ) -> &::std::option::Option<crate::types::OutputLocation> {
+        pub fn get_output_location(&self) -> &Option<crate::types::OutputLocation> {
             &self.inner.output_location
         }
         /// The value built.
@@ -17646,41 +16254,30 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RestoreStatus::is_restore_in_progress`].
         #[inline]
-        pub fn set_is_restore_in_progress(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_is_restore_in_progress(mut self, value: Option<bool>) -> Self {
             self.inner.is_restore_in_progress = value;
             self
         }
         /// The value of [`crate::types::RestoreStatus::is_restore_in_progress`] set so far.
         #[inline]
-        pub fn get_is_restore_in_progress(&self) -> &::std::option::Option<bool> {
+        pub fn get_is_restore_in_progress(&self) -> &Option<bool> {
             &self.inner.is_restore_in_progress
         }
         /// Sets [`crate::types::RestoreStatus::restore_expiry_date`]: When the restored temporary copy expires and is removed; set only once the restore has completed.
         #[inline]
-        pub fn restore_expiry_date(
-            mut self,
-            value: crate::primitives::DateTime,
-        ) -> Self {
+        pub fn restore_expiry_date(mut self, value: DateTime) -> Self {
             self.inner.restore_expiry_date = Some(value);
             self
         }
         /// Replaces [`crate::types::RestoreStatus::restore_expiry_date`].
         #[inline]
-        pub fn set_restore_expiry_date(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_restore_expiry_date(mut self, value: Option<DateTime>) -> Self {
             self.inner.restore_expiry_date = value;
             self
         }
         /// The value of [`crate::types::RestoreStatus::restore_expiry_date`] set so far.
         #[inline]
-        pub fn get_restore_expiry_date(
-            &self,
-        ) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_restore_expiry_date(&self) -> &Option<DateTime> {
             &self.inner.restore_expiry_date
         }
         /// The value built.
@@ -17703,16 +16300,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RoutingRule::condition`].
         #[inline]
-        pub fn set_condition(
-            mut self,
-            value: ::std::option::Option<crate::types::Condition>,
-        ) -> Self {
+        pub fn set_condition(mut self, value: Option<crate::types::Condition>) -> Self {
             self.inner.condition = value;
             self
         }
         /// The value of [`crate::types::RoutingRule::condition`] set so far.
         #[inline]
-        pub fn get_condition(&self) -> &::std::option::Option<crate::types::Condition> {
+        pub fn get_condition(&self) -> &Option<crate::types::Condition> {
             &self.inner.condition
         }
         /// Sets [`crate::types::RoutingRule::redirect`]: Where to send matching requests.
@@ -17723,23 +16317,18 @@ pub mod builders {
         }
         /// Replaces [`crate::types::RoutingRule::redirect`].
         #[inline]
-        pub fn set_redirect(
-            mut self,
-            value: ::std::option::Option<crate::types::Redirect>,
-        ) -> Self {
+        pub fn set_redirect(mut self, value: Option<crate::types::Redirect>) -> Self {
             self.inner.redirect = value;
             self
         }
         /// The value of [`crate::types::RoutingRule::redirect`] set so far.
         #[inline]
-        pub fn get_redirect(&self) -> &::std::option::Option<crate::types::Redirect> {
+        pub fn get_redirect(&self) -> &Option<crate::types::Redirect> {
             &self.inner.redirect
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::RoutingRule, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::RoutingRule, BuildError> {
             crate::runtime::required(
                 self.inner.redirect.as_ref(),
                 "RoutingRule",
@@ -17764,56 +16353,48 @@ pub mod builders {
         #[inline]
         pub fn set_expiration(
             mut self,
-            value: ::std::option::Option<crate::types::LifecycleExpiration>,
+            value: Option<crate::types::LifecycleExpiration>,
         ) -> Self {
             self.inner.expiration = value;
             self
         }
         /// The value of [`crate::types::Rule::expiration`] set so far.
         #[inline]
-        pub fn get_expiration(
-            &self,
-        ) -> &::std::option::Option<crate::types::LifecycleExpiration> {
+        pub fn get_expiration(&self) -> &Option<crate::types::LifecycleExpiration> {
             &self.inner.expiration
         }
         /// Sets [`crate::types::Rule::id`]: Unique name of the rule, up to 255 characters.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Rule::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::Rule::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::Rule::prefix`]: Key prefix selecting the objects the rule applies to; an empty string selects every object in the bucket.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Rule::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::Rule::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::Rule::status`]: Whether the rule is in effect; a `Disabled` rule is kept but takes no action.
@@ -17826,16 +16407,14 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::ExpirationStatus>,
+            value: Option<crate::types::ExpirationStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::Rule::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::ExpirationStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::ExpirationStatus> {
             &self.inner.status
         }
         /// Sets [`crate::types::Rule::transition`]: When matching objects move to another storage class.
@@ -17848,16 +16427,14 @@ pub mod builders {
         #[inline]
         pub fn set_transition(
             mut self,
-            value: ::std::option::Option<crate::types::Transition>,
+            value: Option<crate::types::Transition>,
         ) -> Self {
             self.inner.transition = value;
             self
         }
         /// The value of [`crate::types::Rule::transition`] set so far.
         #[inline]
-        pub fn get_transition(
-            &self,
-        ) -> &::std::option::Option<crate::types::Transition> {
+        pub fn get_transition(&self) -> &Option<crate::types::Transition> {
             &self.inner.transition
         }
         /// Sets [`crate::types::Rule::noncurrent_version_transition`]: When noncurrent versions of matching objects move to another storage class, for versioned buckets.
@@ -17873,7 +16450,7 @@ pub mod builders {
         #[inline]
         pub fn set_noncurrent_version_transition(
             mut self,
-            value: ::std::option::Option<crate::types::NoncurrentVersionTransition>,
+            value: Option<crate::types::NoncurrentVersionTransition>,
         ) -> Self {
             self.inner.noncurrent_version_transition = value;
             self
@@ -17882,7 +16459,7 @@ pub mod builders {
         #[inline]
         pub fn get_noncurrent_version_transition(
             &self,
-        ) -> &::std::option::Option<crate::types::NoncurrentVersionTransition> {
+        ) -> &Option<crate::types::NoncurrentVersionTransition> {
             &self.inner.noncurrent_version_transition
         }
         /// Sets [`crate::types::Rule::noncurrent_version_expiration`]: When noncurrent versions of matching objects are permanently deleted, for versioned buckets.
@@ -17898,7 +16475,7 @@ pub mod builders {
         #[inline]
         pub fn set_noncurrent_version_expiration(
             mut self,
-            value: ::std::option::Option<crate::types::NoncurrentVersionExpiration>,
+            value: Option<crate::types::NoncurrentVersionExpiration>,
         ) -> Self {
             self.inner.noncurrent_version_expiration = value;
             self
@@ -17907,7 +16484,7 @@ pub mod builders {
         #[inline]
         pub fn get_noncurrent_version_expiration(
             &self,
-        ) -> &::std::option::Option<crate::types::NoncurrentVersionExpiration> {
+        ) -> &Option<crate::types::NoncurrentVersionExpiration> {
             &self.inner.noncurrent_version_expiration
         }
         /// Sets [`crate::types::Rule::abort_incomplete_multipart_upload`]: How long multipart uploads under the prefix may stay incomplete before S3 aborts them and deletes their parts.
@@ -17923,7 +16500,7 @@ pub mod builders {
         #[inline]
         pub fn set_abort_incomplete_multipart_upload(
             mut self,
-            value: ::std::option::Option<crate::types::AbortIncompleteMultipartUpload>,
+            value: Option<crate::types::AbortIncompleteMultipartUpload>,
         ) -> Self {
             self.inner.abort_incomplete_multipart_upload = value;
             self
@@ -17932,14 +16509,12 @@ pub mod builders {
         #[inline]
         pub fn get_abort_incomplete_multipart_upload(
             &self,
-        ) -> &::std::option::Option<crate::types::AbortIncompleteMultipartUpload> {
+        ) -> &Option<crate::types::AbortIncompleteMultipartUpload> {
             &self.inner.abort_incomplete_multipart_upload
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Rule, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Rule, BuildError> {
             crate::runtime::required(self.inner.prefix.as_ref(), "Rule", "Prefix")?;
             crate::runtime::required(self.inner.status.as_ref(), "Rule", "Status")?;
             Ok(self.inner)
@@ -17954,23 +16529,21 @@ pub mod builders {
         /// Appends one item to [`crate::types::S3KeyFilter::filter_rules`]: The rules, at most one for the prefix and one for the suffix.
         #[inline]
         pub fn filter_rules(mut self, item: crate::types::FilterRule) -> Self {
-            self.inner.filter_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.filter_rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::S3KeyFilter::filter_rules`].
         #[inline]
         pub fn set_filter_rules(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::FilterRule>>,
+            value: Option<Vec<crate::types::FilterRule>>,
         ) -> Self {
             self.inner.filter_rules = value;
             self
         }
         /// The value of [`crate::types::S3KeyFilter::filter_rules`] set so far.
         #[inline]
-        pub fn get_filter_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::FilterRule>> {
+        pub fn get_filter_rules(&self) -> &Option<Vec<crate::types::FilterRule>> {
             &self.inner.filter_rules
         }
         /// The value built.
@@ -17987,42 +16560,36 @@ pub mod builders {
     impl S3LocationBuilder {
         /// Sets [`crate::types::S3Location::bucket_name`]: Name of the bucket that receives the results; it must be in the same Region as the restored object.
         #[inline]
-        pub fn bucket_name(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn bucket_name(mut self, value: impl Into<String>) -> Self {
             self.inner.bucket_name = Some(value.into());
             self
         }
         /// Replaces [`crate::types::S3Location::bucket_name`].
         #[inline]
-        pub fn set_bucket_name(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_bucket_name(mut self, value: Option<String>) -> Self {
             self.inner.bucket_name = value;
             self
         }
         /// The value of [`crate::types::S3Location::bucket_name`] set so far.
         #[inline]
-        pub fn get_bucket_name(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_bucket_name(&self) -> &Option<String> {
             &self.inner.bucket_name
         }
         /// Sets [`crate::types::S3Location::prefix`]: Key prefix added to the names of the result objects.
         #[inline]
-        pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn prefix(mut self, value: impl Into<String>) -> Self {
             self.inner.prefix = Some(value.into());
             self
         }
         /// Replaces [`crate::types::S3Location::prefix`].
         #[inline]
-        pub fn set_prefix(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_prefix(mut self, value: Option<String>) -> Self {
             self.inner.prefix = value;
             self
         }
         /// The value of [`crate::types::S3Location::prefix`] set so far.
         #[inline]
-        pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_prefix(&self) -> &Option<String> {
             &self.inner.prefix
         }
         /// Sets [`crate::types::S3Location::encryption`]: Server-side encryption to apply to the result objects.
@@ -18035,16 +16602,14 @@ pub mod builders {
         #[inline]
         pub fn set_encryption(
             mut self,
-            value: ::std::option::Option<crate::types::Encryption>,
+            value: Option<crate::types::Encryption>,
         ) -> Self {
             self.inner.encryption = value;
             self
         }
         /// The value of [`crate::types::S3Location::encryption`] set so far.
         #[inline]
-        pub fn get_encryption(
-            &self,
-        ) -> &::std::option::Option<crate::types::Encryption> {
+        pub fn get_encryption(&self) -> &Option<crate::types::Encryption> {
             &self.inner.encryption
         }
         /// Sets [`crate::types::S3Location::canned_acl`]: Canned access control list to apply to the result objects.
@@ -18057,41 +16622,34 @@ pub mod builders {
         #[inline]
         pub fn set_canned_acl(
             mut self,
-            value: ::std::option::Option<crate::types::ObjectCannedAcl>,
+            value: Option<crate::types::ObjectCannedAcl>,
         ) -> Self {
             self.inner.canned_acl = value;
             self
         }
         /// The value of [`crate::types::S3Location::canned_acl`] set so far.
         #[inline]
-        pub fn get_canned_acl(
-            &self,
-        ) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+        pub fn get_canned_acl(&self) -> &Option<crate::types::ObjectCannedAcl> {
             &self.inner.canned_acl
         }
         /// Appends one item to [`crate::types::S3Location::access_control_list`]: Explicit grants to apply to the result objects.
         #[inline]
         pub fn access_control_list(mut self, item: crate::types::Grant) -> Self {
-            self.inner
-                .access_control_list
-                .get_or_insert_with(::std::vec::Vec::new)
-                .push(item);
+            self.inner.access_control_list.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::S3Location::access_control_list`].
         #[inline]
         pub fn set_access_control_list(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+            value: Option<Vec<crate::types::Grant>>,
         ) -> Self {
             self.inner.access_control_list = value;
             self
         }
         /// The value of [`crate::types::S3Location::access_control_list`] set so far.
         #[inline]
-        pub fn get_access_control_list(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Grant>> {
+        pub fn get_access_control_list(&self) -> &Option<Vec<crate::types::Grant>> {
             &self.inner.access_control_list
         }
         /// Sets [`crate::types::S3Location::tagging`]: Tags to attach to the result objects.
@@ -18102,38 +16660,33 @@ pub mod builders {
         }
         /// Replaces [`crate::types::S3Location::tagging`].
         #[inline]
-        pub fn set_tagging(
-            mut self,
-            value: ::std::option::Option<crate::types::Tagging>,
-        ) -> Self {
+        pub fn set_tagging(mut self, value: Option<crate::types::Tagging>) -> Self {
             self.inner.tagging = value;
             self
         }
         /// The value of [`crate::types::S3Location::tagging`] set so far.
         #[inline]
-        pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+        pub fn get_tagging(&self) -> &Option<crate::types::Tagging> {
             &self.inner.tagging
         }
         /// Appends one item to [`crate::types::S3Location::user_metadata`]: User-defined metadata to store with the result objects.
         #[inline]
         pub fn user_metadata(mut self, item: crate::types::MetadataEntry) -> Self {
-            self.inner.user_metadata.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.user_metadata.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::S3Location::user_metadata`].
         #[inline]
         pub fn set_user_metadata(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::MetadataEntry>>,
+            value: Option<Vec<crate::types::MetadataEntry>>,
         ) -> Self {
             self.inner.user_metadata = value;
             self
         }
         /// The value of [`crate::types::S3Location::user_metadata`] set so far.
         #[inline]
-        pub fn get_user_metadata(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::MetadataEntry>> {
+        pub fn get_user_metadata(&self) -> &Option<Vec<crate::types::MetadataEntry>> {
             &self.inner.user_metadata
         }
         /// Sets [`crate::types::S3Location::storage_class`]: Storage class for the result objects.
@@ -18146,23 +16699,19 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClass>,
+            value: Option<crate::types::StorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
         }
         /// The value of [`crate::types::S3Location::storage_class`] set so far.
         #[inline]
-        pub fn get_storage_class(
-            &self,
-        ) -> &::std::option::Option<crate::types::StorageClass> {
+        pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
             &self.inner.storage_class
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::S3Location, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::S3Location, BuildError> {
             crate::runtime::required(
                 self.inner.bucket_name.as_ref(),
                 "S3Location",
@@ -18184,29 +16733,24 @@ pub mod builders {
     impl SsekmsBuilder {
         /// Sets [`crate::types::Ssekms::key_id`]: ID or ARN of the symmetric KMS key used to encrypt the report files.
         #[inline]
-        pub fn key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key_id(mut self, value: impl Into<String>) -> Self {
             self.inner.key_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Ssekms::key_id`].
         #[inline]
-        pub fn set_key_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key_id(mut self, value: Option<String>) -> Self {
             self.inner.key_id = value;
             self
         }
         /// The value of [`crate::types::Ssekms::key_id`] set so far.
         #[inline]
-        pub fn get_key_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key_id(&self) -> &Option<String> {
             &self.inner.key_id
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Ssekms, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Ssekms, BuildError> {
             crate::runtime::required(self.inner.key_id.as_ref(), "SSEKMS", "KeyId")?;
             Ok(self.inner)
         }
@@ -18242,7 +16786,7 @@ pub mod builders {
         #[inline]
         pub fn set_input_serialization(
             mut self,
-            value: ::std::option::Option<crate::types::InputSerialization>,
+            value: Option<crate::types::InputSerialization>,
         ) -> Self {
             self.inner.input_serialization = value;
             self
@@ -18251,7 +16795,7 @@ pub mod builders {
         #[inline]
         pub fn get_input_serialization(
             &self,
-        ) -> &::std::option::Option<crate::types::InputSerialization> {
+        ) -> &Option<crate::types::InputSerialization> {
             &self.inner.input_serialization
         }
         /// Sets [`crate::types::SelectParameters::expression_type`]: Language of the query; only `SQL` is supported.
@@ -18264,36 +16808,31 @@ pub mod builders {
         #[inline]
         pub fn set_expression_type(
             mut self,
-            value: ::std::option::Option<crate::types::ExpressionType>,
+            value: Option<crate::types::ExpressionType>,
         ) -> Self {
             self.inner.expression_type = value;
             self
         }
         /// The value of [`crate::types::SelectParameters::expression_type`] set so far.
         #[inline]
-        pub fn get_expression_type(
-            &self,
-        ) -> &::std::option::Option<crate::types::ExpressionType> {
+        pub fn get_expression_type(&self) -> &Option<crate::types::ExpressionType> {
             &self.inner.expression_type
         }
         /// Sets [`crate::types::SelectParameters::expression`]: The SQL query to run against the object's data.
         #[inline]
-        pub fn expression(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn expression(mut self, value: impl Into<String>) -> Self {
             self.inner.expression = Some(value.into());
             self
         }
         /// Replaces [`crate::types::SelectParameters::expression`].
         #[inline]
-        pub fn set_expression(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_expression(mut self, value: Option<String>) -> Self {
             self.inner.expression = value;
             self
         }
         /// The value of [`crate::types::SelectParameters::expression`] set so far.
         #[inline]
-        pub fn get_expression(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_expression(&self) -> &Option<String> {
             &self.inner.expression
         }
         /// Sets [`crate::types::SelectParameters::output_serialization`]: Format in which to write the query results.
@@ -18309,7 +16848,7 @@ pub mod builders {
         #[inline]
         pub fn set_output_serialization(
             mut self,
-            value: ::std::option::Option<crate::types::OutputSerialization>,
+            value: Option<crate::types::OutputSerialization>,
         ) -> Self {
             self.inner.output_serialization = value;
             self
@@ -18318,17 +16857,12 @@ pub mod builders {
         #[inline]
         pub fn get_output_serialization(
             &self,
-        ) -> &::std::option::Option<crate::types::OutputSerialization> {
+        ) -> &Option<crate::types::OutputSerialization> {
             &self.inner.output_serialization
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::SelectParameters,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::SelectParameters, BuildError> {
             crate::runtime::required(
                 self.inner.input_serialization.as_ref(),
                 "SelectParameters",
@@ -18371,51 +16905,38 @@ pub mod builders {
         #[inline]
         pub fn set_sse_algorithm(
             mut self,
-            value: ::std::option::Option<crate::types::ServerSideEncryption>,
+            value: Option<crate::types::ServerSideEncryption>,
         ) -> Self {
             self.inner.sse_algorithm = value;
             self
         }
         /// The value of [`crate::types::ServerSideEncryptionByDefault::sse_algorithm`] set so far.
         #[inline]
-        pub fn get_sse_algorithm(
-            &self,
-        ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+        pub fn get_sse_algorithm(&self) -> &Option<crate::types::ServerSideEncryption> {
             &self.inner.sse_algorithm
         }
         /// Sets [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`]: ID, ARN or alias of the KMS key to use with `aws:kms` or `aws:kms:dsse`; the AWS managed key for S3 is used when absent.
         #[inline]
-        pub fn kms_master_key_id(
-            mut self,
-            value: impl Into<::std::string::String>,
-        ) -> Self {
+        pub fn kms_master_key_id(mut self, value: impl Into<String>) -> Self {
             self.inner.kms_master_key_id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`].
         #[inline]
-        pub fn set_kms_master_key_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_kms_master_key_id(mut self, value: Option<String>) -> Self {
             self.inner.kms_master_key_id = value;
             self
         }
         /// The value of [`crate::types::ServerSideEncryptionByDefault::kms_master_key_id`] set so far.
         #[inline]
-        pub fn get_kms_master_key_id(
-            &self,
-        ) -> &::std::option::Option<::std::string::String> {
+        pub fn get_kms_master_key_id(&self) -> &Option<String> {
             &self.inner.kms_master_key_id
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::ServerSideEncryptionByDefault,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::ServerSideEncryptionByDefault, BuildError> {
             crate::runtime::required(
                 self.inner.sse_algorithm.as_ref(),
                 "ServerSideEncryptionByDefault",
@@ -18433,37 +16954,28 @@ pub mod builders {
         /// Appends one item to [`crate::types::ServerSideEncryptionConfiguration::rules`]: The default encryption rules; in practice a single rule.
         #[inline]
         pub fn rules(mut self, item: crate::types::ServerSideEncryptionRule) -> Self {
-            self.inner.rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::ServerSideEncryptionConfiguration::rules`].
         #[inline]
         pub fn set_rules(
             mut self,
-            value: ::std::option::Option<
-                ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
-            >,
+            value: Option<Vec<crate::types::ServerSideEncryptionRule>>,
         ) -> Self {
             self.inner.rules = value;
             self
         }
         /// The value of [`crate::types::ServerSideEncryptionConfiguration::rules`] set so far.
         #[inline]
-        pub fn get_rules(
-            &self,
-        ) -> &::std::option::Option<
-            ::std::vec::Vec<crate::types::ServerSideEncryptionRule>,
-        > {
+        pub fn get_rules(&self) -> &Option<Vec<crate::types::ServerSideEncryptionRule>> {
             &self.inner.rules
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::ServerSideEncryptionConfiguration,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::ServerSideEncryptionConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.rules.as_ref(),
                 "ServerSideEncryptionConfiguration",
@@ -18491,7 +17003,7 @@ pub mod builders {
         #[inline]
         pub fn set_apply_server_side_encryption_by_default(
             mut self,
-            value: ::std::option::Option<crate::types::ServerSideEncryptionByDefault>,
+            value: Option<crate::types::ServerSideEncryptionByDefault>,
         ) -> Self {
             self.inner.apply_server_side_encryption_by_default = value;
             self
@@ -18500,7 +17012,7 @@ pub mod builders {
         #[inline]
         pub fn get_apply_server_side_encryption_by_default(
             &self,
-        ) -> &::std::option::Option<crate::types::ServerSideEncryptionByDefault> {
+        ) -> &Option<crate::types::ServerSideEncryptionByDefault> {
             &self.inner.apply_server_side_encryption_by_default
         }
         /// Sets [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`]: Whether new SSE-KMS objects use an S3 Bucket Key, which cuts the number of KMS calls and their cost; off by default.
@@ -18511,16 +17023,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`].
         #[inline]
-        pub fn set_bucket_key_enabled(
-            mut self,
-            value: ::std::option::Option<bool>,
-        ) -> Self {
+        pub fn set_bucket_key_enabled(mut self, value: Option<bool>) -> Self {
             self.inner.bucket_key_enabled = value;
             self
         }
         /// The value of [`crate::types::ServerSideEncryptionRule::bucket_key_enabled`] set so far.
         #[inline]
-        pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+        pub fn get_bucket_key_enabled(&self) -> &Option<bool> {
             &self.inner.bucket_key_enabled
         }
         /// Sets [`crate::types::ServerSideEncryptionRule::blocked_encryption_types`]: Encryption types that uploads to the bucket may not use, such as SSE-C.
@@ -18536,7 +17045,7 @@ pub mod builders {
         #[inline]
         pub fn set_blocked_encryption_types(
             mut self,
-            value: ::std::option::Option<crate::types::BlockedEncryptionTypes>,
+            value: Option<crate::types::BlockedEncryptionTypes>,
         ) -> Self {
             self.inner.blocked_encryption_types = value;
             self
@@ -18545,7 +17054,7 @@ pub mod builders {
         #[inline]
         pub fn get_blocked_encryption_types(
             &self,
-        ) -> &::std::option::Option<crate::types::BlockedEncryptionTypes> {
+        ) -> &Option<crate::types::BlockedEncryptionTypes> {
             &self.inner.blocked_encryption_types
         }
         /// The value built.
@@ -18585,7 +17094,7 @@ pub mod builders {
         #[inline]
         pub fn set_sse_kms_encrypted_objects(
             mut self,
-            value: ::std::option::Option<crate::types::SseKmsEncryptedObjects>,
+            value: Option<crate::types::SseKmsEncryptedObjects>,
         ) -> Self {
             self.inner.sse_kms_encrypted_objects = value;
             self
@@ -18594,7 +17103,7 @@ pub mod builders {
         #[inline]
         pub fn get_sse_kms_encrypted_objects(
             &self,
-        ) -> &::std::option::Option<crate::types::SseKmsEncryptedObjects> {
+        ) -> &Option<crate::types::SseKmsEncryptedObjects> {
             &self.inner.sse_kms_encrypted_objects
         }
         /// Sets [`crate::types::SourceSelectionCriteria::replica_modifications`]: Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
@@ -18610,7 +17119,7 @@ pub mod builders {
         #[inline]
         pub fn set_replica_modifications(
             mut self,
-            value: ::std::option::Option<crate::types::ReplicaModifications>,
+            value: Option<crate::types::ReplicaModifications>,
         ) -> Self {
             self.inner.replica_modifications = value;
             self
@@ -18619,7 +17128,7 @@ pub mod builders {
         #[inline]
         pub fn get_replica_modifications(
             &self,
-        ) -> &::std::option::Option<crate::types::ReplicaModifications> {
+        ) -> &Option<crate::types::ReplicaModifications> {
             &self.inner.replica_modifications
         }
         /// The value built.
@@ -18647,26 +17156,19 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus>,
+            value: Option<crate::types::SseKmsEncryptedObjectsStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::SseKmsEncryptedObjects::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::SseKmsEncryptedObjectsStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::SseKmsEncryptedObjectsStatus> {
             &self.inner.status
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::SseKmsEncryptedObjects,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::SseKmsEncryptedObjects, BuildError> {
             crate::runtime::required(
                 self.inner.status.as_ref(),
                 "SseKmsEncryptedObjects",
@@ -18694,7 +17196,7 @@ pub mod builders {
         #[inline]
         pub fn set_data_export(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClassAnalysisDataExport>,
+            value: Option<crate::types::StorageClassAnalysisDataExport>,
         ) -> Self {
             self.inner.data_export = value;
             self
@@ -18703,7 +17205,7 @@ pub mod builders {
         #[inline]
         pub fn get_data_export(
             &self,
-        ) -> &::std::option::Option<crate::types::StorageClassAnalysisDataExport> {
+        ) -> &Option<crate::types::StorageClassAnalysisDataExport> {
             &self.inner.data_export
         }
         /// The value built.
@@ -18731,7 +17233,7 @@ pub mod builders {
         #[inline]
         pub fn set_output_schema_version(
             mut self,
-            value: ::std::option::Option<crate::types::StorageClassAnalysisSchemaVersion>,
+            value: Option<crate::types::StorageClassAnalysisSchemaVersion>,
         ) -> Self {
             self.inner.output_schema_version = value;
             self
@@ -18740,7 +17242,7 @@ pub mod builders {
         #[inline]
         pub fn get_output_schema_version(
             &self,
-        ) -> &::std::option::Option<crate::types::StorageClassAnalysisSchemaVersion> {
+        ) -> &Option<crate::types::StorageClassAnalysisSchemaVersion> {
             &self.inner.output_schema_version
         }
         /// Sets [`crate::types::StorageClassAnalysisDataExport::destination`]: Where the exported files are written.
@@ -18756,7 +17258,7 @@ pub mod builders {
         #[inline]
         pub fn set_destination(
             mut self,
-            value: ::std::option::Option<crate::types::AnalyticsExportDestination>,
+            value: Option<crate::types::AnalyticsExportDestination>,
         ) -> Self {
             self.inner.destination = value;
             self
@@ -18765,17 +17267,14 @@ pub mod builders {
         #[inline]
         pub fn get_destination(
             &self,
-        ) -> &::std::option::Option<crate::types::AnalyticsExportDestination> {
+        ) -> &Option<crate::types::AnalyticsExportDestination> {
             &self.inner.destination
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
         pub fn build(
             self,
-        ) -> ::std::result::Result<
-            crate::types::StorageClassAnalysisDataExport,
-            crate::error::BuildError,
-        > {
+        ) -> Result<crate::types::StorageClassAnalysisDataExport, BuildError> {
             crate::runtime::required(
                 self.inner.output_schema_version.as_ref(),
                 "StorageClassAnalysisDataExport",
@@ -18797,49 +17296,41 @@ pub mod builders {
     impl TagBuilder {
         /// Sets [`crate::types::Tag::key`]: Name of the tag.
         #[inline]
-        pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn key(mut self, value: impl Into<String>) -> Self {
             self.inner.key = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Tag::key`].
         #[inline]
-        pub fn set_key(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_key(mut self, value: Option<String>) -> Self {
             self.inner.key = value;
             self
         }
         /// The value of [`crate::types::Tag::key`] set so far.
         #[inline]
-        pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_key(&self) -> &Option<String> {
             &self.inner.key
         }
         /// Sets [`crate::types::Tag::value`]: Value of the tag.
         #[inline]
-        pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn value(mut self, value: impl Into<String>) -> Self {
             self.inner.value = Some(value.into());
             self
         }
         /// Replaces [`crate::types::Tag::value`].
         #[inline]
-        pub fn set_value(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_value(mut self, value: Option<String>) -> Self {
             self.inner.value = value;
             self
         }
         /// The value of [`crate::types::Tag::value`] set so far.
         #[inline]
-        pub fn get_value(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_value(&self) -> &Option<String> {
             &self.inner.value
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Tag, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Tag, BuildError> {
             crate::runtime::required(self.inner.key.as_ref(), "Tag", "Key")?;
             crate::runtime::required(self.inner.value.as_ref(), "Tag", "Value")?;
             Ok(self.inner)
@@ -18854,30 +17345,23 @@ pub mod builders {
         /// Appends one item to [`crate::types::Tagging::tag_set`]: The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50.
         #[inline]
         pub fn tag_set(mut self, item: crate::types::Tag) -> Self {
-            self.inner.tag_set.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.tag_set.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::Tagging::tag_set`].
         #[inline]
-        pub fn set_tag_set(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-        ) -> Self {
+        pub fn set_tag_set(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
             self.inner.tag_set = value;
             self
         }
         /// The value of [`crate::types::Tagging::tag_set`] set so far.
         #[inline]
-        pub fn get_tag_set(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+        pub fn get_tag_set(&self) -> &Option<Vec<crate::types::Tag>> {
             &self.inner.tag_set
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<crate::types::Tagging, crate::error::BuildError> {
+        pub fn build(self) -> Result<crate::types::Tagging, BuildError> {
             crate::runtime::required(self.inner.tag_set.as_ref(), "Tagging", "TagSet")?;
             Ok(self.inner)
         }
@@ -18896,16 +17380,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::TargetGrant::grantee`].
         #[inline]
-        pub fn set_grantee(
-            mut self,
-            value: ::std::option::Option<crate::types::Grantee>,
-        ) -> Self {
+        pub fn set_grantee(mut self, value: Option<crate::types::Grantee>) -> Self {
             self.inner.grantee = value;
             self
         }
         /// The value of [`crate::types::TargetGrant::grantee`] set so far.
         #[inline]
-        pub fn get_grantee(&self) -> &::std::option::Option<crate::types::Grantee> {
+        pub fn get_grantee(&self) -> &Option<crate::types::Grantee> {
             &self.inner.grantee
         }
         /// Sets [`crate::types::TargetGrant::permission`]: The access the grantee gets to the log objects.
@@ -18918,16 +17399,14 @@ pub mod builders {
         #[inline]
         pub fn set_permission(
             mut self,
-            value: ::std::option::Option<crate::types::BucketLogsPermission>,
+            value: Option<crate::types::BucketLogsPermission>,
         ) -> Self {
             self.inner.permission = value;
             self
         }
         /// The value of [`crate::types::TargetGrant::permission`] set so far.
         #[inline]
-        pub fn get_permission(
-            &self,
-        ) -> &::std::option::Option<crate::types::BucketLogsPermission> {
+        pub fn get_permission(&self) -> &Option<crate::types::BucketLogsPermission> {
             &self.inner.permission
         }
         /// The value built.
@@ -18952,16 +17431,14 @@ pub mod builders {
         #[inline]
         pub fn set_simple_prefix(
             mut self,
-            value: ::std::option::Option<crate::types::SimplePrefix>,
+            value: Option<crate::types::SimplePrefix>,
         ) -> Self {
             self.inner.simple_prefix = value;
             self
         }
         /// The value of [`crate::types::TargetObjectKeyFormat::simple_prefix`] set so far.
         #[inline]
-        pub fn get_simple_prefix(
-            &self,
-        ) -> &::std::option::Option<crate::types::SimplePrefix> {
+        pub fn get_simple_prefix(&self) -> &Option<crate::types::SimplePrefix> {
             &self.inner.simple_prefix
         }
         /// Sets [`crate::types::TargetObjectKeyFormat::partitioned_prefix`]: Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
@@ -18977,7 +17454,7 @@ pub mod builders {
         #[inline]
         pub fn set_partitioned_prefix(
             mut self,
-            value: ::std::option::Option<crate::types::PartitionedPrefix>,
+            value: Option<crate::types::PartitionedPrefix>,
         ) -> Self {
             self.inner.partitioned_prefix = value;
             self
@@ -18986,7 +17463,7 @@ pub mod builders {
         #[inline]
         pub fn get_partitioned_prefix(
             &self,
-        ) -> &::std::option::Option<crate::types::PartitionedPrefix> {
+        ) -> &Option<crate::types::PartitionedPrefix> {
             &self.inner.partitioned_prefix
         }
         /// The value built.
@@ -19003,64 +17480,53 @@ pub mod builders {
     impl TopicConfigurationBuilder {
         /// Sets [`crate::types::TopicConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::TopicConfiguration::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::TopicConfiguration::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Sets [`crate::types::TopicConfiguration::topic_arn`]: ARN of the SNS topic S3 publishes event messages to.
         #[inline]
-        pub fn topic_arn(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn topic_arn(mut self, value: impl Into<String>) -> Self {
             self.inner.topic_arn = Some(value.into());
             self
         }
         /// Replaces [`crate::types::TopicConfiguration::topic_arn`].
         #[inline]
-        pub fn set_topic_arn(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic_arn(mut self, value: Option<String>) -> Self {
             self.inner.topic_arn = value;
             self
         }
         /// The value of [`crate::types::TopicConfiguration::topic_arn`] set so far.
         #[inline]
-        pub fn get_topic_arn(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_topic_arn(&self) -> &Option<String> {
             &self.inner.topic_arn
         }
         /// Appends one item to [`crate::types::TopicConfiguration::events`]: Bucket events that trigger a message, such as `s3:ObjectCreated:*`.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::TopicConfiguration::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::TopicConfiguration::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::TopicConfiguration::filter`]: Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
@@ -19076,7 +17542,7 @@ pub mod builders {
         #[inline]
         pub fn set_filter(
             mut self,
-            value: ::std::option::Option<crate::types::NotificationConfigurationFilter>,
+            value: Option<crate::types::NotificationConfigurationFilter>,
         ) -> Self {
             self.inner.filter = value;
             self
@@ -19085,17 +17551,12 @@ pub mod builders {
         #[inline]
         pub fn get_filter(
             &self,
-        ) -> &::std::option::Option<crate::types::NotificationConfigurationFilter> {
+        ) -> &Option<crate::types::NotificationConfigurationFilter> {
             &self.inner.filter
         }
         /// The value built, or an error naming the first required member not set.
         #[inline]
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::types::TopicConfiguration,
-            crate::error::BuildError,
-        > {
+        pub fn build(self) -> Result<crate::types::TopicConfiguration, BuildError> {
             crate::runtime::required(
                 self.inner.topic_arn.as_ref(),
                 "TopicConfiguration",
@@ -19117,44 +17578,36 @@ pub mod builders {
     impl TopicConfigurationDeprecatedBuilder {
         /// Sets [`crate::types::TopicConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
         #[inline]
-        pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn id(mut self, value: impl Into<String>) -> Self {
             self.inner.id = Some(value.into());
             self
         }
         /// Replaces [`crate::types::TopicConfigurationDeprecated::id`].
         #[inline]
-        pub fn set_id(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_id(mut self, value: Option<String>) -> Self {
             self.inner.id = value;
             self
         }
         /// The value of [`crate::types::TopicConfigurationDeprecated::id`] set so far.
         #[inline]
-        pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_id(&self) -> &Option<String> {
             &self.inner.id
         }
         /// Appends one item to [`crate::types::TopicConfigurationDeprecated::events`]: Bucket events that trigger a message to the topic.
         #[inline]
         pub fn events(mut self, item: crate::types::Event) -> Self {
-            self.inner.events.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.events.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::TopicConfigurationDeprecated::events`].
         #[inline]
-        pub fn set_events(
-            mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::Event>>,
-        ) -> Self {
+        pub fn set_events(mut self, value: Option<Vec<crate::types::Event>>) -> Self {
             self.inner.events = value;
             self
         }
         /// The value of [`crate::types::TopicConfigurationDeprecated::events`] set so far.
         #[inline]
-        pub fn get_events(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::Event>> {
+        pub fn get_events(&self) -> &Option<Vec<crate::types::Event>> {
             &self.inner.events
         }
         /// Sets [`crate::types::TopicConfigurationDeprecated::event`]: A single bucket event that triggers a message to the topic; replaced by `Events`.
@@ -19167,37 +17620,31 @@ pub mod builders {
         /// Replaces [`crate::types::TopicConfigurationDeprecated::event`].
         #[deprecated]
         #[inline]
-        pub fn set_event(
-            mut self,
-            value: ::std::option::Option<crate::types::Event>,
-        ) -> Self {
+        pub fn set_event(mut self, value: Option<crate::types::Event>) -> Self {
             self.inner.event = value;
             self
         }
         /// The value of [`crate::types::TopicConfigurationDeprecated::event`] set so far.
         #[deprecated]
         #[inline]
-        pub fn get_event(&self) -> &::std::option::Option<crate::types::Event> {
+        pub fn get_event(&self) -> &Option<crate::types::Event> {
             &self.inner.event
         }
         /// Sets [`crate::types::TopicConfigurationDeprecated::topic`]: ARN of the SNS topic S3 publishes event messages to.
         #[inline]
-        pub fn topic(mut self, value: impl Into<::std::string::String>) -> Self {
+        pub fn topic(mut self, value: impl Into<String>) -> Self {
             self.inner.topic = Some(value.into());
             self
         }
         /// Replaces [`crate::types::TopicConfigurationDeprecated::topic`].
         #[inline]
-        pub fn set_topic(
-            mut self,
-            value: ::std::option::Option<::std::string::String>,
-        ) -> Self {
+        pub fn set_topic(mut self, value: Option<String>) -> Self {
             self.inner.topic = value;
             self
         }
         /// The value of [`crate::types::TopicConfigurationDeprecated::topic`] set so far.
         #[inline]
-        pub fn get_topic(&self) -> &::std::option::Option<::std::string::String> {
+        pub fn get_topic(&self) -> &Option<String> {
             &self.inner.topic
         }
         /// The value built.
@@ -19214,22 +17661,19 @@ pub mod builders {
     impl TransitionBuilder {
         /// Sets [`crate::types::Transition::date`]: Date on which matching objects move to the new storage class; must be midnight UTC.
         #[inline]
-        pub fn date(mut self, value: crate::primitives::DateTime) -> Self {
+        pub fn date(mut self, value: DateTime) -> Self {
             self.inner.date = Some(value);
             self
         }
         /// Replaces [`crate::types::Transition::date`].
         #[inline]
-        pub fn set_date(
-            mut self,
-            value: ::std::option::Option<crate::primitives::DateTime>,
-        ) -> Self {
+        pub fn set_date(mut self, value: Option<DateTime>) -> Self {
             self.inner.date = value;
             self
         }
         /// The value of [`crate::types::Transition::date`] set so far.
         #[inline]
-        pub fn get_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+        pub fn get_date(&self) -> &Option<DateTime> {
             &self.inner.date
         }
         /// Sets [`crate::types::Transition::days`]: Age in days, counted from creation, at which matching objects move; some classes such as `STANDARD_IA` require at least 30.
@@ -19240,13 +17684,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::Transition::days`].
         #[inline]
-        pub fn set_days(mut self, value: ::std::option::Option<i32>) -> Self {
+        pub fn set_days(mut self, value: Option<i32>) -> Self {
             self.inner.days = value;
             self
         }
         /// The value of [`crate::types::Transition::days`] set so far.
         #[inline]
-        pub fn get_days(&self) -> &::std::option::Option<i32> {
+        pub fn get_days(&self) -> &Option<i32> {
             &self.inner.days
         }
         /// Sets [`crate::types::Transition::storage_class`]: Storage class to move the objects to.
@@ -19262,7 +17706,7 @@ pub mod builders {
         #[inline]
         pub fn set_storage_class(
             mut self,
-            value: ::std::option::Option<crate::types::TransitionStorageClass>,
+            value: Option<crate::types::TransitionStorageClass>,
         ) -> Self {
             self.inner.storage_class = value;
             self
@@ -19271,7 +17715,7 @@ pub mod builders {
         #[inline]
         pub fn get_storage_class(
             &self,
-        ) -> &::std::option::Option<crate::types::TransitionStorageClass> {
+        ) -> &Option<crate::types::TransitionStorageClass> {
             &self.inner.storage_class
         }
         /// The value built.
@@ -19294,16 +17738,13 @@ pub mod builders {
         }
         /// Replaces [`crate::types::VersioningConfiguration::mfa_delete`].
         #[inline]
-        pub fn set_mfa_delete(
-            mut self,
-            value: ::std::option::Option<crate::types::MfaDelete>,
-        ) -> Self {
+        pub fn set_mfa_delete(mut self, value: Option<crate::types::MfaDelete>) -> Self {
             self.inner.mfa_delete = value;
             self
         }
         /// The value of [`crate::types::VersioningConfiguration::mfa_delete`] set so far.
         #[inline]
-        pub fn get_mfa_delete(&self) -> &::std::option::Option<crate::types::MfaDelete> {
+        pub fn get_mfa_delete(&self) -> &Option<crate::types::MfaDelete> {
             &self.inner.mfa_delete
         }
         /// Sets [`crate::types::VersioningConfiguration::status`]: Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
@@ -19316,16 +17757,14 @@ pub mod builders {
         #[inline]
         pub fn set_status(
             mut self,
-            value: ::std::option::Option<crate::types::BucketVersioningStatus>,
+            value: Option<crate::types::BucketVersioningStatus>,
         ) -> Self {
             self.inner.status = value;
             self
         }
         /// The value of [`crate::types::VersioningConfiguration::status`] set so far.
         #[inline]
-        pub fn get_status(
-            &self,
-        ) -> &::std::option::Option<crate::types::BucketVersioningStatus> {
+        pub fn get_status(&self) -> &Option<crate::types::BucketVersioningStatus> {
             &self.inner.status
         }
         /// The value built.
@@ -19350,16 +17789,14 @@ pub mod builders {
         #[inline]
         pub fn set_error_document(
             mut self,
-            value: ::std::option::Option<crate::types::ErrorDocument>,
+            value: Option<crate::types::ErrorDocument>,
         ) -> Self {
             self.inner.error_document = value;
             self
         }
         /// The value of [`crate::types::WebsiteConfiguration::error_document`] set so far.
         #[inline]
-        pub fn get_error_document(
-            &self,
-        ) -> &::std::option::Option<crate::types::ErrorDocument> {
+        pub fn get_error_document(&self) -> &Option<crate::types::ErrorDocument> {
             &self.inner.error_document
         }
         /// Sets [`crate::types::WebsiteConfiguration::index_document`]: Page to serve for the site root and folder paths; required unless all requests are redirected.
@@ -19372,16 +17809,14 @@ pub mod builders {
         #[inline]
         pub fn set_index_document(
             mut self,
-            value: ::std::option::Option<crate::types::IndexDocument>,
+            value: Option<crate::types::IndexDocument>,
         ) -> Self {
             self.inner.index_document = value;
             self
         }
         /// The value of [`crate::types::WebsiteConfiguration::index_document`] set so far.
         #[inline]
-        pub fn get_index_document(
-            &self,
-        ) -> &::std::option::Option<crate::types::IndexDocument> {
+        pub fn get_index_document(&self) -> &Option<crate::types::IndexDocument> {
             &self.inner.index_document
         }
         /// Sets [`crate::types::WebsiteConfiguration::redirect_all_requests_to`]: Redirects every request to another host; when set, no other website settings may be given.
@@ -19397,7 +17832,7 @@ pub mod builders {
         #[inline]
         pub fn set_redirect_all_requests_to(
             mut self,
-            value: ::std::option::Option<crate::types::RedirectAllRequestsTo>,
+            value: Option<crate::types::RedirectAllRequestsTo>,
         ) -> Self {
             self.inner.redirect_all_requests_to = value;
             self
@@ -19406,29 +17841,27 @@ pub mod builders {
         #[inline]
         pub fn get_redirect_all_requests_to(
             &self,
-        ) -> &::std::option::Option<crate::types::RedirectAllRequestsTo> {
+        ) -> &Option<crate::types::RedirectAllRequestsTo> {
             &self.inner.redirect_all_requests_to
         }
         /// Appends one item to [`crate::types::WebsiteConfiguration::routing_rules`]: Conditional redirect rules, applied in order; the first matching rule wins.
         #[inline]
         pub fn routing_rules(mut self, item: crate::types::RoutingRule) -> Self {
-            self.inner.routing_rules.get_or_insert_with(::std::vec::Vec::new).push(item);
+            self.inner.routing_rules.get_or_insert_with(Vec::new).push(item);
             self
         }
         /// Replaces [`crate::types::WebsiteConfiguration::routing_rules`].
         #[inline]
         pub fn set_routing_rules(
             mut self,
-            value: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+            value: Option<Vec<crate::types::RoutingRule>>,
         ) -> Self {
             self.inner.routing_rules = value;
             self
         }
         /// The value of [`crate::types::WebsiteConfiguration::routing_rules`] set so far.
         #[inline]
-        pub fn get_routing_rules(
-            &self,
-        ) -> &::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>> {
+        pub fn get_routing_rules(&self) -> &Option<Vec<crate::types::RoutingRule>> {
             &self.inner.routing_rules
         }
         /// The value built.
@@ -19443,8 +17876,8 @@ pub(crate) fn ser_abort_incomplete_multipart_upload(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AbortIncompleteMultipartUpload,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19459,26 +17892,25 @@ pub(crate) fn ser_abort_incomplete_multipart_upload(
 /// Reads [`AbortIncompleteMultipartUpload`] from the XML element just entered.
 pub(crate) fn de_abort_incomplete_multipart_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AbortIncompleteMultipartUpload, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AbortIncompleteMultipartUpload::default();
+) -> Result<AbortIncompleteMultipartUpload, ResponseError> {
+    let mut days_after_initiation = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"DaysAfterInitiation" => {
-                value.days_after_initiation = Some(reader.number()?);
-            }
+            b"DaysAfterInitiation" => days_after_initiation = Some(reader.number()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AbortIncompleteMultipartUpload {
+        days_after_initiation,
+    })
 }
 /// Writes [`AccelerateConfiguration`] as the XML element `name`.
 pub(crate) fn ser_accelerate_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AccelerateConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19495,8 +17927,8 @@ pub(crate) fn ser_access_control_policy(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AccessControlPolicy,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19521,8 +17953,8 @@ pub(crate) fn ser_access_control_translation(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AccessControlTranslation,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19540,13 +17972,12 @@ pub(crate) fn ser_access_control_translation(
 /// Reads [`AccessControlTranslation`] from the XML element just entered.
 pub(crate) fn de_access_control_translation(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AccessControlTranslation, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AccessControlTranslation::default();
+) -> Result<AccessControlTranslation, ResponseError> {
+    let mut owner = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Owner" => {
-                value.owner = Some(
+                owner = Some(
                     reader
                         .text()
                         .map(|text| crate::types::OwnerOverride::from(text.as_ref()))?,
@@ -19555,15 +17986,15 @@ pub(crate) fn de_access_control_translation(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AccessControlTranslation { owner })
 }
 /// Writes [`AnalyticsAndOperator`] as the XML element `name`.
 pub(crate) fn ser_analytics_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AnalyticsAndOperator,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19583,30 +18014,30 @@ pub(crate) fn ser_analytics_and_operator(
 /// Reads [`AnalyticsAndOperator`] from the XML element just entered.
 pub(crate) fn de_analytics_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AnalyticsAndOperator, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AnalyticsAndOperator::default();
+) -> Result<AnalyticsAndOperator, ResponseError> {
+    let mut prefix = None;
+    let mut tags = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Tag" => {
-                value
-                    .tags
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::de_tag(reader)?)
+                tags.get_or_insert_with(Vec::new).push(crate::types::de_tag(reader)?)
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AnalyticsAndOperator {
+        prefix,
+        tags,
+    })
 }
 /// Writes [`AnalyticsConfiguration`] as the XML element `name`.
 pub(crate) fn ser_analytics_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AnalyticsConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19633,30 +18064,35 @@ pub(crate) fn ser_analytics_configuration(
 /// Reads [`AnalyticsConfiguration`] from the XML element just entered.
 pub(crate) fn de_analytics_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AnalyticsConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AnalyticsConfiguration::default();
+) -> Result<AnalyticsConfiguration, ResponseError> {
+    let mut id = None;
+    let mut filter = None;
+    let mut storage_class_analysis = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
-            b"Filter" => value.filter = Some(crate::types::de_analytics_filter(reader)?),
+            b"Id" => id = Some(reader.string()?),
+            b"Filter" => filter = Some(crate::types::de_analytics_filter(reader)?),
             b"StorageClassAnalysis" => {
-                value.storage_class_analysis = Some(
+                storage_class_analysis = Some(
                     crate::types::de_storage_class_analysis(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AnalyticsConfiguration {
+        id,
+        filter,
+        storage_class_analysis,
+    })
 }
 /// Writes [`AnalyticsExportDestination`] as the XML element `name`.
 pub(crate) fn ser_analytics_export_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AnalyticsExportDestination,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19674,28 +18110,29 @@ pub(crate) fn ser_analytics_export_destination(
 /// Reads [`AnalyticsExportDestination`] from the XML element just entered.
 pub(crate) fn de_analytics_export_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AnalyticsExportDestination, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AnalyticsExportDestination::default();
+) -> Result<AnalyticsExportDestination, ResponseError> {
+    let mut s3_bucket_destination = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"S3BucketDestination" => {
-                value.s3_bucket_destination = Some(
+                s3_bucket_destination = Some(
                     crate::types::de_analytics_s3_bucket_destination(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AnalyticsExportDestination {
+        s3_bucket_destination,
+    })
 }
 /// Writes [`AnalyticsFilter`] as the XML element `name`.
 pub(crate) fn ser_analytics_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AnalyticsFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19716,26 +18153,31 @@ pub(crate) fn ser_analytics_filter(
 /// Reads [`AnalyticsFilter`] from the XML element just entered.
 pub(crate) fn de_analytics_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AnalyticsFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AnalyticsFilter::default();
+) -> Result<AnalyticsFilter, ResponseError> {
+    let mut prefix = None;
+    let mut tag = None;
+    let mut and = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
-            b"And" => value.and = Some(crate::types::de_analytics_and_operator(reader)?),
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => tag = Some(crate::types::de_tag(reader)?),
+            b"And" => and = Some(crate::types::de_analytics_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AnalyticsFilter {
+        prefix,
+        tag,
+        and,
+    })
 }
 /// Writes [`AnalyticsS3BucketDestination`] as the XML element `name`.
 pub(crate) fn ser_analytics_s3_bucket_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &AnalyticsS3BucketDestination,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19765,13 +18207,15 @@ pub(crate) fn ser_analytics_s3_bucket_destination(
 /// Reads [`AnalyticsS3BucketDestination`] from the XML element just entered.
 pub(crate) fn de_analytics_s3_bucket_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<AnalyticsS3BucketDestination, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = AnalyticsS3BucketDestination::default();
+) -> Result<AnalyticsS3BucketDestination, ResponseError> {
+    let mut format = None;
+    let mut bucket_account_id = None;
+    let mut bucket = None;
+    let mut prefix = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Format" => {
-                value.format = Some(
+                format = Some(
                     reader
                         .text()
                         .map(|text| crate::types::AnalyticsS3ExportFileFormat::from(
@@ -19779,21 +18223,26 @@ pub(crate) fn de_analytics_s3_bucket_destination(
                         ))?,
                 );
             }
-            b"BucketAccountId" => value.bucket_account_id = Some(reader.string()?),
-            b"Bucket" => value.bucket = Some(reader.string()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"BucketAccountId" => bucket_account_id = Some(reader.string()?),
+            b"Bucket" => bucket = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(AnalyticsS3BucketDestination {
+        format,
+        bucket_account_id,
+        bucket,
+        prefix,
+    })
 }
 /// Writes [`BlockedEncryptionTypes`] as the XML element `name`.
 pub(crate) fn ser_blocked_encryption_types(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &BlockedEncryptionTypes,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19810,15 +18259,13 @@ pub(crate) fn ser_blocked_encryption_types(
 /// Reads [`BlockedEncryptionTypes`] from the XML element just entered.
 pub(crate) fn de_blocked_encryption_types(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<BlockedEncryptionTypes, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = BlockedEncryptionTypes::default();
+) -> Result<BlockedEncryptionTypes, ResponseError> {
+    let mut encryption_type = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"EncryptionType" => {
-                value
-                    .encryption_type
-                    .get_or_insert_with(::std::vec::Vec::new)
+                encryption_type
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -19830,58 +18277,65 @@ pub(crate) fn de_blocked_encryption_types(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(BlockedEncryptionTypes {
+        encryption_type,
+    })
 }
 /// Reads [`Bucket`] from the XML element just entered.
 pub(crate) fn de_bucket(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Bucket, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Bucket::default();
+) -> Result<Bucket, ResponseError> {
+    let mut name = None;
+    let mut creation_date = None;
+    let mut bucket_region = None;
+    let mut bucket_arn = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Name" => value.name = Some(reader.string()?),
+            b"Name" => name = Some(reader.string()?),
             b"CreationDate" => {
-                value.creation_date = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                creation_date = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
-            b"BucketRegion" => value.bucket_region = Some(reader.string()?),
-            b"BucketArn" => value.bucket_arn = Some(reader.string()?),
+            b"BucketRegion" => bucket_region = Some(reader.string()?),
+            b"BucketArn" => bucket_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Bucket {
+        name,
+        creation_date,
+        bucket_region,
+        bucket_arn,
+    })
 }
 /// Reads [`BucketAlreadyExists`] from the XML element just entered.
 pub(crate) fn de_bucket_already_exists(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<BucketAlreadyExists, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = BucketAlreadyExists::default();
+) -> Result<BucketAlreadyExists, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(BucketAlreadyExists {
+        ..Default::default()
+    })
 }
 /// Reads [`BucketAlreadyOwnedByYou`] from the XML element just entered.
 pub(crate) fn de_bucket_already_owned_by_you(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<BucketAlreadyOwnedByYou, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = BucketAlreadyOwnedByYou::default();
+) -> Result<BucketAlreadyOwnedByYou, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(BucketAlreadyOwnedByYou {
+        ..Default::default()
+    })
 }
 /// Writes [`BucketInfo`] as the XML element `name`.
 pub(crate) fn ser_bucket_info(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &BucketInfo,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19901,8 +18355,8 @@ pub(crate) fn ser_bucket_lifecycle_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &BucketLifecycleConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19924,8 +18378,8 @@ pub(crate) fn ser_bucket_logging_status(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &BucketLoggingStatus,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19942,8 +18396,8 @@ pub(crate) fn ser_cors_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CorsConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -19965,8 +18419,8 @@ pub(crate) fn ser_cors_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CorsRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20010,49 +18464,48 @@ pub(crate) fn ser_cors_rule(
 /// Reads [`CorsRule`] from the XML element just entered.
 pub(crate) fn de_cors_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<CorsRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = CorsRule::default();
+) -> Result<CorsRule, ResponseError> {
+    let mut id = None;
+    let mut allowed_headers = None;
+    let mut allowed_methods = None;
+    let mut allowed_origins = None;
+    let mut expose_headers = None;
+    let mut max_age_seconds = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ID" => value.id = Some(reader.string()?),
+            b"ID" => id = Some(reader.string()?),
             b"AllowedHeader" => {
-                value
-                    .allowed_headers
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(reader.string()?)
+                allowed_headers.get_or_insert_with(Vec::new).push(reader.string()?)
             }
             b"AllowedMethod" => {
-                value
-                    .allowed_methods
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(reader.string()?)
+                allowed_methods.get_or_insert_with(Vec::new).push(reader.string()?)
             }
             b"AllowedOrigin" => {
-                value
-                    .allowed_origins
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(reader.string()?)
+                allowed_origins.get_or_insert_with(Vec::new).push(reader.string()?)
             }
             b"ExposeHeader" => {
-                value
-                    .expose_headers
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(reader.string()?)
+                expose_headers.get_or_insert_with(Vec::new).push(reader.string()?)
             }
-            b"MaxAgeSeconds" => value.max_age_seconds = Some(reader.number()?),
+            b"MaxAgeSeconds" => max_age_seconds = Some(reader.number()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(CorsRule {
+        id,
+        allowed_headers,
+        allowed_methods,
+        allowed_origins,
+        expose_headers,
+        max_age_seconds,
+    })
 }
 /// Writes [`CsvInput`] as the XML element `name`.
 pub(crate) fn ser_csv_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CsvInput,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20087,8 +18540,8 @@ pub(crate) fn ser_csv_output(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CsvOutput,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20117,8 +18570,8 @@ pub(crate) fn ser_cloud_function_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CloudFunctionConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20147,50 +18600,56 @@ pub(crate) fn ser_cloud_function_configuration(
 /// Reads [`CloudFunctionConfiguration`] from the XML element just entered.
 pub(crate) fn de_cloud_function_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<CloudFunctionConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = CloudFunctionConfiguration::default();
+) -> Result<CloudFunctionConfiguration, ResponseError> {
+    let mut id = None;
+    let mut events = None;
+    let mut cloud_function = None;
+    let mut invocation_role = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"CloudFunction" => value.cloud_function = Some(reader.string()?),
-            b"InvocationRole" => value.invocation_role = Some(reader.string()?),
+            b"CloudFunction" => cloud_function = Some(reader.string()?),
+            b"InvocationRole" => invocation_role = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(CloudFunctionConfiguration {
+        id,
+        events,
+        cloud_function,
+        invocation_role,
+        ..Default::default()
+    })
 }
 /// Reads [`CommonPrefix`] from the XML element just entered.
 pub(crate) fn de_common_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<CommonPrefix, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = CommonPrefix::default();
+) -> Result<CommonPrefix, ResponseError> {
+    let mut prefix = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(CommonPrefix { prefix })
 }
 /// Writes [`CompletedMultipartUpload`] as the XML element `name`.
 pub(crate) fn ser_completed_multipart_upload(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CompletedMultipartUpload,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20209,8 +18668,8 @@ pub(crate) fn ser_completed_part(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CompletedPart,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20260,8 +18719,8 @@ pub(crate) fn ser_condition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Condition,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20279,92 +18738,139 @@ pub(crate) fn ser_condition(
 /// Reads [`Condition`] from the XML element just entered.
 pub(crate) fn de_condition(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Condition, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Condition::default();
+) -> Result<Condition, ResponseError> {
+    let mut http_error_code_returned_equals = None;
+    let mut key_prefix_equals = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"HttpErrorCodeReturnedEquals" => {
-                value.http_error_code_returned_equals = Some(reader.string()?);
+                http_error_code_returned_equals = Some(reader.string()?);
             }
-            b"KeyPrefixEquals" => value.key_prefix_equals = Some(reader.string()?),
+            b"KeyPrefixEquals" => key_prefix_equals = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Condition {
+        http_error_code_returned_equals,
+        key_prefix_equals,
+    })
 }
 /// Reads [`CopyObjectResult`] from the XML element just entered.
 pub(crate) fn de_copy_object_result(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<CopyObjectResult, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = CopyObjectResult::default();
+) -> Result<CopyObjectResult, ResponseError> {
+    let mut e_tag = None;
+    let mut last_modified = None;
+    let mut checksum_type = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"ETag" => e_tag = Some(reader.string()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
             b"ChecksumType" => {
-                value.checksum_type = Some(
+                checksum_type = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
+            b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(CopyObjectResult {
+        e_tag,
+        last_modified,
+        checksum_type,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+    })
 }
 /// Reads [`CopyPartResult`] from the XML element just entered.
 pub(crate) fn de_copy_part_result(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<CopyPartResult, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = CopyPartResult::default();
+) -> Result<CopyPartResult, ResponseError> {
+    let mut e_tag = None;
+    let mut last_modified = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"ETag" => e_tag = Some(reader.string()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
+            b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(CopyPartResult {
+        e_tag,
+        last_modified,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+    })
 }
 /// Writes [`CreateBucketConfiguration`] as the XML element `name`.
 pub(crate) fn ser_create_bucket_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &CreateBucketConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20395,8 +18901,8 @@ pub(crate) fn ser_delete(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Delete,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20419,32 +18925,39 @@ pub(crate) fn ser_delete(
 /// Reads [`DeleteMarkerEntry`] from the XML element just entered.
 pub(crate) fn de_delete_marker_entry(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<DeleteMarkerEntry, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = DeleteMarkerEntry::default();
+) -> Result<DeleteMarkerEntry, ResponseError> {
+    let mut owner = None;
+    let mut key = None;
+    let mut version_id = None;
+    let mut is_latest = None;
+    let mut last_modified = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"Key" => value.key = Some(reader.string()?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
-            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+            b"Key" => key = Some(reader.string()?),
+            b"VersionId" => version_id = Some(reader.string()?),
+            b"IsLatest" => is_latest = Some(reader.boolean()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(DeleteMarkerEntry {
+        owner,
+        key,
+        version_id,
+        is_latest,
+        last_modified,
+    })
 }
 /// Writes [`DeleteMarkerReplication`] as the XML element `name`.
 pub(crate) fn ser_delete_marker_replication(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &DeleteMarkerReplication,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20459,13 +18972,12 @@ pub(crate) fn ser_delete_marker_replication(
 /// Reads [`DeleteMarkerReplication`] from the XML element just entered.
 pub(crate) fn de_delete_marker_replication(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<DeleteMarkerReplication, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = DeleteMarkerReplication::default();
+) -> Result<DeleteMarkerReplication, ResponseError> {
+    let mut status = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::DeleteMarkerReplicationStatus::from(
@@ -20476,34 +18988,39 @@ pub(crate) fn de_delete_marker_replication(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(DeleteMarkerReplication { status })
 }
 /// Reads [`DeletedObject`] from the XML element just entered.
 pub(crate) fn de_deleted_object(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<DeletedObject, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = DeletedObject::default();
+) -> Result<DeletedObject, ResponseError> {
+    let mut key = None;
+    let mut version_id = None;
+    let mut delete_marker = None;
+    let mut delete_marker_version_id = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Key" => value.key = Some(reader.string()?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
-            b"DeleteMarker" => value.delete_marker = Some(reader.boolean()?),
-            b"DeleteMarkerVersionId" => {
-                value.delete_marker_version_id = Some(reader.string()?);
-            }
+            b"Key" => key = Some(reader.string()?),
+            b"VersionId" => version_id = Some(reader.string()?),
+            b"DeleteMarker" => delete_marker = Some(reader.boolean()?),
+            b"DeleteMarkerVersionId" => delete_marker_version_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(DeletedObject {
+        key,
+        version_id,
+        delete_marker,
+        delete_marker_version_id,
+    })
 }
 /// Writes [`Destination`] as the XML element `name`.
 pub(crate) fn ser_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Destination,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20539,46 +19056,59 @@ pub(crate) fn ser_destination(
 /// Reads [`Destination`] from the XML element just entered.
 pub(crate) fn de_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Destination, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Destination::default();
+) -> Result<Destination, ResponseError> {
+    let mut bucket = None;
+    let mut account = None;
+    let mut storage_class = None;
+    let mut access_control_translation = None;
+    let mut encryption_configuration = None;
+    let mut replication_time = None;
+    let mut metrics = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Bucket" => value.bucket = Some(reader.string()?),
-            b"Account" => value.account = Some(reader.string()?),
+            b"Bucket" => bucket = Some(reader.string()?),
+            b"Account" => account = Some(reader.string()?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
             b"AccessControlTranslation" => {
-                value.access_control_translation = Some(
+                access_control_translation = Some(
                     crate::types::de_access_control_translation(reader)?,
                 );
             }
             b"EncryptionConfiguration" => {
-                value.encryption_configuration = Some(
+                encryption_configuration = Some(
                     crate::types::de_encryption_configuration(reader)?,
                 );
             }
             b"ReplicationTime" => {
-                value.replication_time = Some(crate::types::de_replication_time(reader)?);
+                replication_time = Some(crate::types::de_replication_time(reader)?);
             }
-            b"Metrics" => value.metrics = Some(crate::types::de_metrics(reader)?),
+            b"Metrics" => metrics = Some(crate::types::de_metrics(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Destination {
+        bucket,
+        account,
+        storage_class,
+        access_control_translation,
+        encryption_configuration,
+        replication_time,
+        metrics,
+    })
 }
 /// Writes [`Encryption`] as the XML element `name`.
 pub(crate) fn ser_encryption(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Encryption,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20604,8 +19134,8 @@ pub(crate) fn ser_encryption_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &EncryptionConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20620,52 +19150,60 @@ pub(crate) fn ser_encryption_configuration(
 /// Reads [`EncryptionConfiguration`] from the XML element just entered.
 pub(crate) fn de_encryption_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<EncryptionConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = EncryptionConfiguration::default();
+) -> Result<EncryptionConfiguration, ResponseError> {
+    let mut replica_kms_key_id = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ReplicaKmsKeyID" => value.replica_kms_key_id = Some(reader.string()?),
+            b"ReplicaKmsKeyID" => replica_kms_key_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(EncryptionConfiguration {
+        replica_kms_key_id,
+    })
 }
 /// Reads [`EncryptionTypeMismatch`] from the XML element just entered.
 pub(crate) fn de_encryption_type_mismatch(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<EncryptionTypeMismatch, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = EncryptionTypeMismatch::default();
+) -> Result<EncryptionTypeMismatch, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(EncryptionTypeMismatch {
+        ..Default::default()
+    })
 }
 /// Reads [`Error`] from the XML element just entered.
 pub(crate) fn de_error(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Error, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Error::default();
+) -> Result<Error, ResponseError> {
+    let mut key = None;
+    let mut version_id = None;
+    let mut code = None;
+    let mut message = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Key" => value.key = Some(reader.string()?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
-            b"Code" => value.code = Some(reader.string()?),
-            b"Message" => value.message = Some(reader.string()?),
+            b"Key" => key = Some(reader.string()?),
+            b"VersionId" => version_id = Some(reader.string()?),
+            b"Code" => code = Some(reader.string()?),
+            b"Message" => message = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Error {
+        key,
+        version_id,
+        code,
+        message,
+    })
 }
 /// Writes [`ErrorDocument`] as the XML element `name`.
 pub(crate) fn ser_error_document(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ErrorDocument,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20679,24 +19217,23 @@ pub(crate) fn ser_error_document(
 /// Reads [`ErrorDocument`] from the XML element just entered.
 pub(crate) fn de_error_document(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ErrorDocument, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ErrorDocument::default();
+) -> Result<ErrorDocument, ResponseError> {
+    let mut key = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Key" => value.key = Some(reader.string()?),
+            b"Key" => key = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ErrorDocument { key })
 }
 /// Writes [`EventBridgeConfiguration`] as the XML element `name`.
 pub(crate) fn ser_event_bridge_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     _value_of: &EventBridgeConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20708,21 +19245,19 @@ pub(crate) fn ser_event_bridge_configuration(
 /// Reads [`EventBridgeConfiguration`] from the XML element just entered.
 pub(crate) fn de_event_bridge_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<EventBridgeConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = EventBridgeConfiguration::default();
+) -> Result<EventBridgeConfiguration, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(EventBridgeConfiguration {})
 }
 /// Writes [`ExistingObjectReplication`] as the XML element `name`.
 pub(crate) fn ser_existing_object_replication(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ExistingObjectReplication,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20740,13 +19275,12 @@ pub(crate) fn ser_existing_object_replication(
 /// Reads [`ExistingObjectReplication`] from the XML element just entered.
 pub(crate) fn de_existing_object_replication(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ExistingObjectReplication, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ExistingObjectReplication::default();
+) -> Result<ExistingObjectReplication, ResponseError> {
+    let mut status = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ExistingObjectReplicationStatus::from(
@@ -20757,15 +19291,17 @@ pub(crate) fn de_existing_object_replication(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ExistingObjectReplication {
+        status,
+    })
 }
 /// Writes [`FilterRule`] as the XML element `name`.
 pub(crate) fn ser_filter_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &FilterRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20783,31 +19319,31 @@ pub(crate) fn ser_filter_rule(
 /// Reads [`FilterRule`] from the XML element just entered.
 pub(crate) fn de_filter_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<FilterRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = FilterRule::default();
+) -> Result<FilterRule, ResponseError> {
+    let mut name = None;
+    let mut value = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Name" => {
-                value.name = Some(
+                name = Some(
                     reader
                         .text()
                         .map(|text| crate::types::FilterRuleName::from(text.as_ref()))?,
                 );
             }
-            b"Value" => value.value = Some(reader.string()?),
+            b"Value" => value = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(FilterRule { name, value })
 }
 /// Writes [`GlacierJobParameters`] as the XML element `name`.
 pub(crate) fn ser_glacier_job_parameters(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &GlacierJobParameters,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20827,8 +19363,8 @@ pub(crate) fn ser_grant(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Grant,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20846,14 +19382,14 @@ pub(crate) fn ser_grant(
 /// Reads [`Grant`] from the XML element just entered.
 pub(crate) fn de_grant(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Grant, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Grant::default();
+) -> Result<Grant, ResponseError> {
+    let mut grantee = None;
+    let mut permission = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Grantee" => value.grantee = Some(crate::types::de_grantee(reader)?),
+            b"Grantee" => grantee = Some(crate::types::de_grantee(reader)?),
             b"Permission" => {
-                value.permission = Some(
+                permission = Some(
                     reader
                         .text()
                         .map(|text| crate::types::Permission::from(text.as_ref()))?,
@@ -20862,15 +19398,15 @@ pub(crate) fn de_grant(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Grant { grantee, permission })
 }
 /// Writes [`Grantee`] as the XML element `name`.
 pub(crate) fn ser_grantee(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Grantee,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20895,31 +19431,38 @@ pub(crate) fn ser_grantee(
     Ok(())
 }
 /// Reads [`Grantee`] from the XML element just entered.
-#[allow(clippy::field_reassign_with_default)]
 pub(crate) fn de_grantee(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Grantee, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Grantee::default();
-    value.r#type = reader.attribute("xsi:type")?.map(crate::types::Type::from);
+) -> Result<Grantee, ResponseError> {
+    let r#type = reader.attribute("xsi:type")?.map(crate::types::Type::from);
+    let mut display_name = None;
+    let mut email_address = None;
+    let mut id = None;
+    let mut uri = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"DisplayName" => value.display_name = Some(reader.string()?),
-            b"EmailAddress" => value.email_address = Some(reader.string()?),
-            b"ID" => value.id = Some(reader.string()?),
-            b"URI" => value.uri = Some(reader.string()?),
+            b"DisplayName" => display_name = Some(reader.string()?),
+            b"EmailAddress" => email_address = Some(reader.string()?),
+            b"ID" => id = Some(reader.string()?),
+            b"URI" => uri = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Grantee {
+        r#type,
+        display_name,
+        email_address,
+        id,
+        uri,
+    })
 }
 /// Writes [`IndexDocument`] as the XML element `name`.
 pub(crate) fn ser_index_document(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &IndexDocument,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20937,39 +19480,38 @@ pub(crate) fn ser_index_document(
 /// Reads [`IndexDocument`] from the XML element just entered.
 pub(crate) fn de_index_document(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<IndexDocument, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = IndexDocument::default();
+) -> Result<IndexDocument, ResponseError> {
+    let mut suffix = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Suffix" => value.suffix = Some(reader.string()?),
+            b"Suffix" => suffix = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(IndexDocument { suffix })
 }
 /// Reads [`Initiator`] from the XML element just entered.
 pub(crate) fn de_initiator(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Initiator, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Initiator::default();
+) -> Result<Initiator, ResponseError> {
+    let mut id = None;
+    let mut display_name = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ID" => value.id = Some(reader.string()?),
-            b"DisplayName" => value.display_name = Some(reader.string()?),
+            b"ID" => id = Some(reader.string()?),
+            b"DisplayName" => display_name = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Initiator { id, display_name })
 }
 /// Writes [`InputSerialization`] as the XML element `name`.
 pub(crate) fn ser_input_serialization(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InputSerialization,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -20993,20 +19535,20 @@ pub(crate) fn ser_input_serialization(
 /// Reads [`InvalidObjectState`] from the XML element just entered.
 pub(crate) fn de_invalid_object_state(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InvalidObjectState, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InvalidObjectState::default();
+) -> Result<InvalidObjectState, ResponseError> {
+    let mut storage_class = None;
+    let mut access_tier = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
             b"AccessTier" => {
-                value.access_tier = Some(
+                access_tier = Some(
                     reader
                         .text()
                         .map(|text| crate::types::IntelligentTieringAccessTier::from(
@@ -21017,37 +19559,41 @@ pub(crate) fn de_invalid_object_state(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InvalidObjectState {
+        storage_class,
+        access_tier,
+        ..Default::default()
+    })
 }
 /// Reads [`InvalidRequest`] from the XML element just entered.
 pub(crate) fn de_invalid_request(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InvalidRequest, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InvalidRequest::default();
+) -> Result<InvalidRequest, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(InvalidRequest {
+        ..Default::default()
+    })
 }
 /// Reads [`InvalidWriteOffset`] from the XML element just entered.
 pub(crate) fn de_invalid_write_offset(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InvalidWriteOffset, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InvalidWriteOffset::default();
+) -> Result<InvalidWriteOffset, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(InvalidWriteOffset {
+        ..Default::default()
+    })
 }
 /// Writes [`InventoryConfiguration`] as the XML element `name`.
 pub(crate) fn ser_inventory_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventoryConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21100,19 +19646,24 @@ pub(crate) fn ser_inventory_configuration(
 /// Reads [`InventoryConfiguration`] from the XML element just entered.
 pub(crate) fn de_inventory_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventoryConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventoryConfiguration::default();
+) -> Result<InventoryConfiguration, ResponseError> {
+    let mut destination = None;
+    let mut is_enabled = None;
+    let mut filter = None;
+    let mut id = None;
+    let mut included_object_versions = None;
+    let mut optional_fields = None;
+    let mut schedule = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Destination" => {
-                value.destination = Some(crate::types::de_inventory_destination(reader)?);
+                destination = Some(crate::types::de_inventory_destination(reader)?);
             }
-            b"IsEnabled" => value.is_enabled = Some(reader.boolean()?),
-            b"Filter" => value.filter = Some(crate::types::de_inventory_filter(reader)?),
-            b"Id" => value.id = Some(reader.string()?),
+            b"IsEnabled" => is_enabled = Some(reader.boolean()?),
+            b"Filter" => filter = Some(crate::types::de_inventory_filter(reader)?),
+            b"Id" => id = Some(reader.string()?),
             b"IncludedObjectVersions" => {
-                value.included_object_versions = Some(
+                included_object_versions = Some(
                     reader
                         .text()
                         .map(|text| crate::types::InventoryIncludedObjectVersions::from(
@@ -21121,7 +19672,7 @@ pub(crate) fn de_inventory_configuration(
                 );
             }
             b"OptionalFields" => {
-                value.optional_fields = Some(
+                optional_fields = Some(
                     reader
                         .list(
                             b"Field",
@@ -21135,21 +19686,27 @@ pub(crate) fn de_inventory_configuration(
                         )?,
                 );
             }
-            b"Schedule" => {
-                value.schedule = Some(crate::types::de_inventory_schedule(reader)?);
-            }
+            b"Schedule" => schedule = Some(crate::types::de_inventory_schedule(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventoryConfiguration {
+        destination,
+        is_enabled,
+        filter,
+        id,
+        included_object_versions,
+        optional_fields,
+        schedule,
+    })
 }
 /// Writes [`InventoryDestination`] as the XML element `name`.
 pub(crate) fn ser_inventory_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventoryDestination,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21167,28 +19724,29 @@ pub(crate) fn ser_inventory_destination(
 /// Reads [`InventoryDestination`] from the XML element just entered.
 pub(crate) fn de_inventory_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventoryDestination, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventoryDestination::default();
+) -> Result<InventoryDestination, ResponseError> {
+    let mut s3_bucket_destination = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"S3BucketDestination" => {
-                value.s3_bucket_destination = Some(
+                s3_bucket_destination = Some(
                     crate::types::de_inventory_s3_bucket_destination(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventoryDestination {
+        s3_bucket_destination,
+    })
 }
 /// Writes [`InventoryEncryption`] as the XML element `name`.
 pub(crate) fn ser_inventory_encryption(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventoryEncryption,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21206,25 +19764,28 @@ pub(crate) fn ser_inventory_encryption(
 /// Reads [`InventoryEncryption`] from the XML element just entered.
 pub(crate) fn de_inventory_encryption(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventoryEncryption, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventoryEncryption::default();
+) -> Result<InventoryEncryption, ResponseError> {
+    let mut sses3 = None;
+    let mut ssekms = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"SSE-S3" => value.sses3 = Some(crate::types::de_sses3(reader)?),
-            b"SSE-KMS" => value.ssekms = Some(crate::types::de_ssekms(reader)?),
+            b"SSE-S3" => sses3 = Some(crate::types::de_sses3(reader)?),
+            b"SSE-KMS" => ssekms = Some(crate::types::de_ssekms(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventoryEncryption {
+        sses3,
+        ssekms,
+    })
 }
 /// Writes [`InventoryFilter`] as the XML element `name`.
 pub(crate) fn ser_inventory_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventoryFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21242,24 +19803,23 @@ pub(crate) fn ser_inventory_filter(
 /// Reads [`InventoryFilter`] from the XML element just entered.
 pub(crate) fn de_inventory_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventoryFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventoryFilter::default();
+) -> Result<InventoryFilter, ResponseError> {
+    let mut prefix = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventoryFilter { prefix })
 }
 /// Writes [`InventoryS3BucketDestination`] as the XML element `name`.
 pub(crate) fn ser_inventory_s3_bucket_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventoryS3BucketDestination,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21292,36 +19852,45 @@ pub(crate) fn ser_inventory_s3_bucket_destination(
 /// Reads [`InventoryS3BucketDestination`] from the XML element just entered.
 pub(crate) fn de_inventory_s3_bucket_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventoryS3BucketDestination, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventoryS3BucketDestination::default();
+) -> Result<InventoryS3BucketDestination, ResponseError> {
+    let mut account_id = None;
+    let mut bucket = None;
+    let mut format = None;
+    let mut prefix = None;
+    let mut encryption = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"AccountId" => value.account_id = Some(reader.string()?),
-            b"Bucket" => value.bucket = Some(reader.string()?),
+            b"AccountId" => account_id = Some(reader.string()?),
+            b"Bucket" => bucket = Some(reader.string()?),
             b"Format" => {
-                value.format = Some(
+                format = Some(
                     reader
                         .text()
                         .map(|text| crate::types::InventoryFormat::from(text.as_ref()))?,
                 );
             }
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Encryption" => {
-                value.encryption = Some(crate::types::de_inventory_encryption(reader)?);
+                encryption = Some(crate::types::de_inventory_encryption(reader)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventoryS3BucketDestination {
+        account_id,
+        bucket,
+        format,
+        prefix,
+        encryption,
+    })
 }
 /// Writes [`InventorySchedule`] as the XML element `name`.
 pub(crate) fn ser_inventory_schedule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &InventorySchedule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21339,13 +19908,12 @@ pub(crate) fn ser_inventory_schedule(
 /// Reads [`InventorySchedule`] from the XML element just entered.
 pub(crate) fn de_inventory_schedule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<InventorySchedule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = InventorySchedule::default();
+) -> Result<InventorySchedule, ResponseError> {
+    let mut frequency = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Frequency" => {
-                value.frequency = Some(
+                frequency = Some(
                     reader
                         .text()
                         .map(|text| crate::types::InventoryFrequency::from(
@@ -21356,15 +19924,15 @@ pub(crate) fn de_inventory_schedule(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(InventorySchedule { frequency })
 }
 /// Writes [`JsonInput`] as the XML element `name`.
 pub(crate) fn ser_json_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &JsonInput,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21381,8 +19949,8 @@ pub(crate) fn ser_json_output(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &JsonOutput,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21399,8 +19967,8 @@ pub(crate) fn ser_lambda_function_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LambdaFunctionConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21432,17 +20000,18 @@ pub(crate) fn ser_lambda_function_configuration(
 /// Reads [`LambdaFunctionConfiguration`] from the XML element just entered.
 pub(crate) fn de_lambda_function_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LambdaFunctionConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LambdaFunctionConfiguration::default();
+) -> Result<LambdaFunctionConfiguration, ResponseError> {
+    let mut id = None;
+    let mut lambda_function_arn = None;
+    let mut events = None;
+    let mut filter = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
-            b"CloudFunction" => value.lambda_function_arn = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
+            b"CloudFunction" => lambda_function_arn = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -21450,22 +20019,27 @@ pub(crate) fn de_lambda_function_configuration(
                     )
             }
             b"Filter" => {
-                value.filter = Some(
+                filter = Some(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LambdaFunctionConfiguration {
+        id,
+        lambda_function_arn,
+        events,
+        filter,
+    })
 }
 /// Writes [`LifecycleConfiguration`] as the XML element `name`.
 pub(crate) fn ser_lifecycle_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LifecycleConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21487,8 +20061,8 @@ pub(crate) fn ser_lifecycle_expiration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LifecycleExpiration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21498,10 +20072,7 @@ pub(crate) fn ser_lifecycle_expiration(
         writer
             .element(
                 "Date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
             );
     }
     if let Some(value) = &value_of.days {
@@ -21516,32 +20087,33 @@ pub(crate) fn ser_lifecycle_expiration(
 /// Reads [`LifecycleExpiration`] from the XML element just entered.
 pub(crate) fn de_lifecycle_expiration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LifecycleExpiration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LifecycleExpiration::default();
+) -> Result<LifecycleExpiration, ResponseError> {
+    let mut date = None;
+    let mut days = None;
+    let mut expired_object_delete_marker = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Date" => {
-                value.date = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
-            b"Days" => value.days = Some(reader.number()?),
+            b"Date" => date = Some(reader.timestamp(DateTimeFormat::DateTime)?),
+            b"Days" => days = Some(reader.number()?),
             b"ExpiredObjectDeleteMarker" => {
-                value.expired_object_delete_marker = Some(reader.boolean()?);
+                expired_object_delete_marker = Some(reader.boolean()?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LifecycleExpiration {
+        date,
+        days,
+        expired_object_delete_marker,
+    })
 }
 /// Writes [`LifecycleRule`] as the XML element `name`.
 pub(crate) fn ser_lifecycle_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LifecycleRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21602,60 +20174,73 @@ pub(crate) fn ser_lifecycle_rule(
 /// Reads [`LifecycleRule`] from the XML element just entered.
 pub(crate) fn de_lifecycle_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LifecycleRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LifecycleRule::default();
+) -> Result<LifecycleRule, ResponseError> {
+    let mut expiration = None;
+    let mut id = None;
+    let mut prefix = None;
+    let mut filter = None;
+    let mut status = None;
+    let mut transitions = None;
+    let mut noncurrent_version_transitions = None;
+    let mut noncurrent_version_expiration = None;
+    let mut abort_incomplete_multipart_upload = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Expiration" => {
-                value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
+                expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
             }
-            b"ID" => value.id = Some(reader.string()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Filter" => {
-                value.filter = Some(crate::types::de_lifecycle_rule_filter(reader)?);
-            }
+            b"ID" => id = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Filter" => filter = Some(crate::types::de_lifecycle_rule_filter(reader)?),
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ExpirationStatus::from(text.as_ref()))?,
                 );
             }
             b"Transition" => {
-                value
-                    .transitions
-                    .get_or_insert_with(::std::vec::Vec::new)
+                transitions
+                    .get_or_insert_with(Vec::new)
                     .push(crate::types::de_transition(reader)?)
             }
             b"NoncurrentVersionTransition" => {
-                value
-                    .noncurrent_version_transitions
-                    .get_or_insert_with(::std::vec::Vec::new)
+                noncurrent_version_transitions
+                    .get_or_insert_with(Vec::new)
                     .push(crate::types::de_noncurrent_version_transition(reader)?)
             }
             b"NoncurrentVersionExpiration" => {
-                value.noncurrent_version_expiration = Some(
+                noncurrent_version_expiration = Some(
                     crate::types::de_noncurrent_version_expiration(reader)?,
                 );
             }
             b"AbortIncompleteMultipartUpload" => {
-                value.abort_incomplete_multipart_upload = Some(
+                abort_incomplete_multipart_upload = Some(
                     crate::types::de_abort_incomplete_multipart_upload(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LifecycleRule {
+        expiration,
+        id,
+        prefix,
+        filter,
+        status,
+        transitions,
+        noncurrent_version_transitions,
+        noncurrent_version_expiration,
+        abort_incomplete_multipart_upload,
+    })
 }
 /// Writes [`LifecycleRuleAndOperator`] as the XML element `name`.
 pub(crate) fn ser_lifecycle_rule_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LifecycleRuleAndOperator,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21681,34 +20266,36 @@ pub(crate) fn ser_lifecycle_rule_and_operator(
 /// Reads [`LifecycleRuleAndOperator`] from the XML element just entered.
 pub(crate) fn de_lifecycle_rule_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LifecycleRuleAndOperator, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LifecycleRuleAndOperator::default();
+) -> Result<LifecycleRuleAndOperator, ResponseError> {
+    let mut prefix = None;
+    let mut tags = None;
+    let mut object_size_greater_than = None;
+    let mut object_size_less_than = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Tag" => {
-                value
-                    .tags
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::de_tag(reader)?)
+                tags.get_or_insert_with(Vec::new).push(crate::types::de_tag(reader)?)
             }
-            b"ObjectSizeGreaterThan" => {
-                value.object_size_greater_than = Some(reader.number()?);
-            }
-            b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
+            b"ObjectSizeGreaterThan" => object_size_greater_than = Some(reader.number()?),
+            b"ObjectSizeLessThan" => object_size_less_than = Some(reader.number()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LifecycleRuleAndOperator {
+        prefix,
+        tags,
+        object_size_greater_than,
+        object_size_less_than,
+    })
 }
 /// Writes [`LifecycleRuleFilter`] as the XML element `name`.
 pub(crate) fn ser_lifecycle_rule_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LifecycleRuleFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21735,32 +20322,37 @@ pub(crate) fn ser_lifecycle_rule_filter(
 /// Reads [`LifecycleRuleFilter`] from the XML element just entered.
 pub(crate) fn de_lifecycle_rule_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LifecycleRuleFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LifecycleRuleFilter::default();
+) -> Result<LifecycleRuleFilter, ResponseError> {
+    let mut prefix = None;
+    let mut tag = None;
+    let mut object_size_greater_than = None;
+    let mut object_size_less_than = None;
+    let mut and = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
-            b"ObjectSizeGreaterThan" => {
-                value.object_size_greater_than = Some(reader.number()?);
-            }
-            b"ObjectSizeLessThan" => value.object_size_less_than = Some(reader.number()?),
-            b"And" => {
-                value.and = Some(crate::types::de_lifecycle_rule_and_operator(reader)?);
-            }
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => tag = Some(crate::types::de_tag(reader)?),
+            b"ObjectSizeGreaterThan" => object_size_greater_than = Some(reader.number()?),
+            b"ObjectSizeLessThan" => object_size_less_than = Some(reader.number()?),
+            b"And" => and = Some(crate::types::de_lifecycle_rule_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LifecycleRuleFilter {
+        prefix,
+        tag,
+        object_size_greater_than,
+        object_size_less_than,
+        and,
+    })
 }
 /// Writes [`LocationInfo`] as the XML element `name`.
 pub(crate) fn ser_location_info(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LocationInfo,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21780,8 +20372,8 @@ pub(crate) fn ser_logging_enabled(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &LoggingEnabled,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21816,36 +20408,43 @@ pub(crate) fn ser_logging_enabled(
 /// Reads [`LoggingEnabled`] from the XML element just entered.
 pub(crate) fn de_logging_enabled(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<LoggingEnabled, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = LoggingEnabled::default();
+) -> Result<LoggingEnabled, ResponseError> {
+    let mut target_bucket = None;
+    let mut target_grants = None;
+    let mut target_prefix = None;
+    let mut target_object_key_format = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"TargetBucket" => value.target_bucket = Some(reader.string()?),
+            b"TargetBucket" => target_bucket = Some(reader.string()?),
             b"TargetGrants" => {
-                value.target_grants = Some(
+                target_grants = Some(
                     reader
                         .list(b"Grant", |reader| crate::types::de_target_grant(reader))?,
                 );
             }
-            b"TargetPrefix" => value.target_prefix = Some(reader.string()?),
+            b"TargetPrefix" => target_prefix = Some(reader.string()?),
             b"TargetObjectKeyFormat" => {
-                value.target_object_key_format = Some(
+                target_object_key_format = Some(
                     crate::types::de_target_object_key_format(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(LoggingEnabled {
+        target_bucket,
+        target_grants,
+        target_prefix,
+        target_object_key_format,
+    })
 }
 /// Writes [`MetadataEntry`] as the XML element `name`.
 pub(crate) fn ser_metadata_entry(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &MetadataEntry,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21865,8 +20464,8 @@ pub(crate) fn ser_metrics(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Metrics,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21883,35 +20482,33 @@ pub(crate) fn ser_metrics(
 /// Reads [`Metrics`] from the XML element just entered.
 pub(crate) fn de_metrics(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Metrics, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Metrics::default();
+) -> Result<Metrics, ResponseError> {
+    let mut status = None;
+    let mut event_threshold = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::MetricsStatus::from(text.as_ref()))?,
                 );
             }
             b"EventThreshold" => {
-                value.event_threshold = Some(
-                    crate::types::de_replication_time_value(reader)?,
-                );
+                event_threshold = Some(crate::types::de_replication_time_value(reader)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Metrics { status, event_threshold })
 }
 /// Writes [`MetricsAndOperator`] as the XML element `name`.
 pub(crate) fn ser_metrics_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &MetricsAndOperator,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21934,31 +20531,33 @@ pub(crate) fn ser_metrics_and_operator(
 /// Reads [`MetricsAndOperator`] from the XML element just entered.
 pub(crate) fn de_metrics_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<MetricsAndOperator, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = MetricsAndOperator::default();
+) -> Result<MetricsAndOperator, ResponseError> {
+    let mut prefix = None;
+    let mut tags = None;
+    let mut access_point_arn = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Tag" => {
-                value
-                    .tags
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::de_tag(reader)?)
+                tags.get_or_insert_with(Vec::new).push(crate::types::de_tag(reader)?)
             }
-            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
+            b"AccessPointArn" => access_point_arn = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(MetricsAndOperator {
+        prefix,
+        tags,
+        access_point_arn,
+    })
 }
 /// Writes [`MetricsConfiguration`] as the XML element `name`.
 pub(crate) fn ser_metrics_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &MetricsConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -21979,25 +20578,25 @@ pub(crate) fn ser_metrics_configuration(
 /// Reads [`MetricsConfiguration`] from the XML element just entered.
 pub(crate) fn de_metrics_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<MetricsConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = MetricsConfiguration::default();
+) -> Result<MetricsConfiguration, ResponseError> {
+    let mut id = None;
+    let mut filter = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
-            b"Filter" => value.filter = Some(crate::types::de_metrics_filter(reader)?),
+            b"Id" => id = Some(reader.string()?),
+            b"Filter" => filter = Some(crate::types::de_metrics_filter(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(MetricsConfiguration { id, filter })
 }
 /// Writes [`MetricsFilter`] as the XML element `name`.
 pub(crate) fn ser_metrics_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &MetricsFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22021,46 +20620,56 @@ pub(crate) fn ser_metrics_filter(
 /// Reads [`MetricsFilter`] from the XML element just entered.
 pub(crate) fn de_metrics_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<MetricsFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = MetricsFilter::default();
+) -> Result<MetricsFilter, ResponseError> {
+    let mut prefix = None;
+    let mut tag = None;
+    let mut access_point_arn = None;
+    let mut and = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
-            b"AccessPointArn" => value.access_point_arn = Some(reader.string()?),
-            b"And" => value.and = Some(crate::types::de_metrics_and_operator(reader)?),
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => tag = Some(crate::types::de_tag(reader)?),
+            b"AccessPointArn" => access_point_arn = Some(reader.string()?),
+            b"And" => and = Some(crate::types::de_metrics_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(MetricsFilter {
+        prefix,
+        tag,
+        access_point_arn,
+        and,
+    })
 }
 /// Reads [`MultipartUpload`] from the XML element just entered.
 pub(crate) fn de_multipart_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<MultipartUpload, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = MultipartUpload::default();
+) -> Result<MultipartUpload, ResponseError> {
+    let mut upload_id = None;
+    let mut key = None;
+    let mut initiated = None;
+    let mut storage_class = None;
+    let mut owner = None;
+    let mut initiator = None;
+    let mut checksum_algorithm = None;
+    let mut checksum_type = None;
+    let mut version_id = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"UploadId" => value.upload_id = Some(reader.string()?),
-            b"Key" => value.key = Some(reader.string()?),
-            b"Initiated" => {
-                value.initiated = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
+            b"UploadId" => upload_id = Some(reader.string()?),
+            b"Key" => key = Some(reader.string()?),
+            b"Initiated" => initiated = Some(reader.timestamp(DateTimeFormat::DateTime)?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                 );
             }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
-            b"Initiator" => value.initiator = Some(crate::types::de_initiator(reader)?),
+            b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+            b"Initiator" => initiator = Some(crate::types::de_initiator(reader)?),
             b"ChecksumAlgorithm" => {
-                value.checksum_algorithm = Some(
+                checksum_algorithm = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ChecksumAlgorithm::from(
@@ -22069,58 +20678,66 @@ pub(crate) fn de_multipart_upload(
                 );
             }
             b"ChecksumType" => {
-                value.checksum_type = Some(
+                checksum_type = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"VersionId" => value.version_id = Some(reader.string()?),
+            b"VersionId" => version_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(MultipartUpload {
+        upload_id,
+        key,
+        initiated,
+        storage_class,
+        owner,
+        initiator,
+        checksum_algorithm,
+        checksum_type,
+        version_id,
+    })
 }
 /// Reads [`NoSuchBucket`] from the XML element just entered.
 pub(crate) fn de_no_such_bucket(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NoSuchBucket, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NoSuchBucket::default();
+) -> Result<NoSuchBucket, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(NoSuchBucket {
+        ..Default::default()
+    })
 }
 /// Reads [`NoSuchKey`] from the XML element just entered.
 pub(crate) fn de_no_such_key(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NoSuchKey, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NoSuchKey::default();
+) -> Result<NoSuchKey, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(NoSuchKey { ..Default::default() })
 }
 /// Reads [`NoSuchUpload`] from the XML element just entered.
 pub(crate) fn de_no_such_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NoSuchUpload, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NoSuchUpload::default();
+) -> Result<NoSuchUpload, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(NoSuchUpload {
+        ..Default::default()
+    })
 }
 /// Writes [`NoncurrentVersionExpiration`] as the XML element `name`.
 pub(crate) fn ser_noncurrent_version_expiration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &NoncurrentVersionExpiration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22138,27 +20755,30 @@ pub(crate) fn ser_noncurrent_version_expiration(
 /// Reads [`NoncurrentVersionExpiration`] from the XML element just entered.
 pub(crate) fn de_noncurrent_version_expiration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NoncurrentVersionExpiration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NoncurrentVersionExpiration::default();
+) -> Result<NoncurrentVersionExpiration, ResponseError> {
+    let mut noncurrent_days = None;
+    let mut newer_noncurrent_versions = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
+            b"NoncurrentDays" => noncurrent_days = Some(reader.number()?),
             b"NewerNoncurrentVersions" => {
-                value.newer_noncurrent_versions = Some(reader.number()?);
+                newer_noncurrent_versions = Some(reader.number()?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(NoncurrentVersionExpiration {
+        noncurrent_days,
+        newer_noncurrent_versions,
+    })
 }
 /// Writes [`NoncurrentVersionTransition`] as the XML element `name`.
 pub(crate) fn ser_noncurrent_version_transition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &NoncurrentVersionTransition,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22179,14 +20799,15 @@ pub(crate) fn ser_noncurrent_version_transition(
 /// Reads [`NoncurrentVersionTransition`] from the XML element just entered.
 pub(crate) fn de_noncurrent_version_transition(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NoncurrentVersionTransition, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NoncurrentVersionTransition::default();
+) -> Result<NoncurrentVersionTransition, ResponseError> {
+    let mut noncurrent_days = None;
+    let mut storage_class = None;
+    let mut newer_noncurrent_versions = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"NoncurrentDays" => value.noncurrent_days = Some(reader.number()?),
+            b"NoncurrentDays" => noncurrent_days = Some(reader.number()?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::TransitionStorageClass::from(
@@ -22195,31 +20816,33 @@ pub(crate) fn de_noncurrent_version_transition(
                 );
             }
             b"NewerNoncurrentVersions" => {
-                value.newer_noncurrent_versions = Some(reader.number()?);
+                newer_noncurrent_versions = Some(reader.number()?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(NoncurrentVersionTransition {
+        noncurrent_days,
+        storage_class,
+        newer_noncurrent_versions,
+    })
 }
 /// Reads [`NotFound`] from the XML element just entered.
 pub(crate) fn de_not_found(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<NotFound, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = NotFound::default();
+) -> Result<NotFound, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(NotFound { ..Default::default() })
 }
 /// Writes [`NotificationConfiguration`] as the XML element `name`.
 pub(crate) fn ser_notification_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &NotificationConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22256,8 +20879,8 @@ pub(crate) fn ser_notification_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &NotificationConfigurationDeprecated,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22285,8 +20908,8 @@ pub(crate) fn ser_notification_configuration_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &NotificationConfigurationFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22301,39 +20924,41 @@ pub(crate) fn ser_notification_configuration_filter(
 /// Reads [`NotificationConfigurationFilter`] from the XML element just entered.
 pub(crate) fn de_notification_configuration_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<
-    NotificationConfigurationFilter,
-    crate::error::ResponseError,
-> {
-    #[allow(unused_mut)]
-    let mut value = NotificationConfigurationFilter::default();
+) -> Result<NotificationConfigurationFilter, ResponseError> {
+    let mut key = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"S3Key" => value.key = Some(crate::types::de_s3_key_filter(reader)?),
+            b"S3Key" => key = Some(crate::types::de_s3_key_filter(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(NotificationConfigurationFilter {
+        key,
+    })
 }
 /// Reads [`Object`] from the XML element just entered.
 pub(crate) fn de_object(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Object, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Object::default();
+) -> Result<Object, ResponseError> {
+    let mut key = None;
+    let mut last_modified = None;
+    let mut e_tag = None;
+    let mut checksum_algorithm = None;
+    let mut checksum_type = None;
+    let mut size = None;
+    let mut storage_class = None;
+    let mut owner = None;
+    let mut restore_status = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Key" => value.key = Some(reader.string()?),
+            b"Key" => key = Some(reader.string()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
-            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"ETag" => e_tag = Some(reader.string()?),
             b"ChecksumAlgorithm" => {
-                value
-                    .checksum_algorithm
-                    .get_or_insert_with(::std::vec::Vec::new)
+                checksum_algorithm
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -22343,15 +20968,15 @@ pub(crate) fn de_object(
                     )
             }
             b"ChecksumType" => {
-                value.checksum_type = Some(
+                checksum_type = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"Size" => value.size = Some(reader.number()?),
+            b"Size" => size = Some(reader.number()?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ObjectStorageClass::from(
@@ -22359,33 +20984,43 @@ pub(crate) fn de_object(
                         ))?,
                 );
             }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"Owner" => owner = Some(crate::types::de_owner(reader)?),
             b"RestoreStatus" => {
-                value.restore_status = Some(crate::types::de_restore_status(reader)?);
+                restore_status = Some(crate::types::de_restore_status(reader)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Object {
+        key,
+        last_modified,
+        e_tag,
+        checksum_algorithm,
+        checksum_type,
+        size,
+        storage_class,
+        owner,
+        restore_status,
+    })
 }
 /// Reads [`ObjectAlreadyInActiveTierError`] from the XML element just entered.
 pub(crate) fn de_object_already_in_active_tier_error(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ObjectAlreadyInActiveTierError, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ObjectAlreadyInActiveTierError::default();
+) -> Result<ObjectAlreadyInActiveTierError, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(ObjectAlreadyInActiveTierError {
+        ..Default::default()
+    })
 }
 /// Writes [`ObjectIdentifier`] as the XML element `name`.
 pub(crate) fn ser_object_identifier(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ObjectIdentifier,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22407,10 +21042,7 @@ pub(crate) fn ser_object_identifier(
         writer
             .element(
                 "LastModifiedTime",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             );
     }
     if let Some(value) = &value_of.size {
@@ -22422,27 +21054,35 @@ pub(crate) fn ser_object_identifier(
 /// Reads [`ObjectNotInActiveTierError`] from the XML element just entered.
 pub(crate) fn de_object_not_in_active_tier_error(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ObjectNotInActiveTierError, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ObjectNotInActiveTierError::default();
+) -> Result<ObjectNotInActiveTierError, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(ObjectNotInActiveTierError {
+        ..Default::default()
+    })
 }
 /// Reads [`ObjectVersion`] from the XML element just entered.
 pub(crate) fn de_object_version(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ObjectVersion, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ObjectVersion::default();
+) -> Result<ObjectVersion, ResponseError> {
+    let mut e_tag = None;
+    let mut checksum_algorithm = None;
+    let mut checksum_type = None;
+    let mut size = None;
+    let mut storage_class = None;
+    let mut key = None;
+    let mut version_id = None;
+    let mut is_latest = None;
+    let mut last_modified = None;
+    let mut owner = None;
+    let mut restore_status = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ETag" => value.e_tag = Some(reader.string()?),
+            b"ETag" => e_tag = Some(reader.string()?),
             b"ChecksumAlgorithm" => {
-                value
-                    .checksum_algorithm
-                    .get_or_insert_with(::std::vec::Vec::new)
+                checksum_algorithm
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -22452,15 +21092,15 @@ pub(crate) fn de_object_version(
                     )
             }
             b"ChecksumType" => {
-                value.checksum_type = Some(
+                checksum_type = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
                 );
             }
-            b"Size" => value.size = Some(reader.number()?),
+            b"Size" => size = Some(reader.number()?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ObjectVersionStorageClass::from(
@@ -22468,30 +21108,40 @@ pub(crate) fn de_object_version(
                         ))?,
                 );
             }
-            b"Key" => value.key = Some(reader.string()?),
-            b"VersionId" => value.version_id = Some(reader.string()?),
-            b"IsLatest" => value.is_latest = Some(reader.boolean()?),
+            b"Key" => key = Some(reader.string()?),
+            b"VersionId" => version_id = Some(reader.string()?),
+            b"IsLatest" => is_latest = Some(reader.boolean()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
-            b"Owner" => value.owner = Some(crate::types::de_owner(reader)?),
+            b"Owner" => owner = Some(crate::types::de_owner(reader)?),
             b"RestoreStatus" => {
-                value.restore_status = Some(crate::types::de_restore_status(reader)?);
+                restore_status = Some(crate::types::de_restore_status(reader)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ObjectVersion {
+        e_tag,
+        checksum_algorithm,
+        checksum_type,
+        size,
+        storage_class,
+        key,
+        version_id,
+        is_latest,
+        last_modified,
+        owner,
+        restore_status,
+    })
 }
 /// Writes [`OutputLocation`] as the XML element `name`.
 pub(crate) fn ser_output_location(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &OutputLocation,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22508,8 +21158,8 @@ pub(crate) fn ser_output_serialization(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &OutputSerialization,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22529,8 +21179,8 @@ pub(crate) fn ser_owner(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Owner,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22548,25 +21198,25 @@ pub(crate) fn ser_owner(
 /// Reads [`Owner`] from the XML element just entered.
 pub(crate) fn de_owner(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Owner, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Owner::default();
+) -> Result<Owner, ResponseError> {
+    let mut display_name = None;
+    let mut id = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"DisplayName" => value.display_name = Some(reader.string()?),
-            b"ID" => value.id = Some(reader.string()?),
+            b"DisplayName" => display_name = Some(reader.string()?),
+            b"ID" => id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Owner { display_name, id })
 }
 /// Writes [`ParquetInput`] as the XML element `name`.
 pub(crate) fn ser_parquet_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     _value_of: &ParquetInput,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22578,41 +21228,66 @@ pub(crate) fn ser_parquet_input(
 /// Reads [`Part`] from the XML element just entered.
 pub(crate) fn de_part(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Part, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Part::default();
+) -> Result<Part, ResponseError> {
+    let mut part_number = None;
+    let mut last_modified = None;
+    let mut e_tag = None;
+    let mut size = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"PartNumber" => value.part_number = Some(reader.number()?),
+            b"PartNumber" => part_number = Some(reader.number()?),
             b"LastModified" => {
-                value.last_modified = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
-            b"ETag" => value.e_tag = Some(reader.string()?),
-            b"Size" => value.size = Some(reader.number()?),
-            b"ChecksumCRC32" => value.checksum_crc32 = Some(reader.string()?),
-            b"ChecksumCRC32C" => value.checksum_crc32_c = Some(reader.string()?),
-            b"ChecksumCRC64NVME" => value.checksum_crc64_nvme = Some(reader.string()?),
-            b"ChecksumSHA1" => value.checksum_sha1 = Some(reader.string()?),
-            b"ChecksumSHA256" => value.checksum_sha256 = Some(reader.string()?),
-            b"ChecksumSHA512" => value.checksum_sha512 = Some(reader.string()?),
-            b"ChecksumMD5" => value.checksum_md5 = Some(reader.string()?),
-            b"ChecksumXXHASH64" => value.checksum_xxhash64 = Some(reader.string()?),
-            b"ChecksumXXHASH3" => value.checksum_xxhash3 = Some(reader.string()?),
-            b"ChecksumXXHASH128" => value.checksum_xxhash128 = Some(reader.string()?),
+            b"ETag" => e_tag = Some(reader.string()?),
+            b"Size" => size = Some(reader.number()?),
+            b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Part {
+        part_number,
+        last_modified,
+        e_tag,
+        size,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+    })
 }
 /// Writes [`PartitionedPrefix`] as the XML element `name`.
 pub(crate) fn ser_partitioned_prefix(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &PartitionedPrefix,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22627,13 +21302,12 @@ pub(crate) fn ser_partitioned_prefix(
 /// Reads [`PartitionedPrefix`] from the XML element just entered.
 pub(crate) fn de_partitioned_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<PartitionedPrefix, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = PartitionedPrefix::default();
+) -> Result<PartitionedPrefix, ResponseError> {
+    let mut partition_date_source = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"PartitionDateSource" => {
-                value.partition_date_source = Some(
+                partition_date_source = Some(
                     reader
                         .text()
                         .map(|text| crate::types::PartitionDateSource::from(
@@ -22644,15 +21318,17 @@ pub(crate) fn de_partitioned_prefix(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(PartitionedPrefix {
+        partition_date_source,
+    })
 }
 /// Writes [`QueueConfiguration`] as the XML element `name`.
 pub(crate) fn ser_queue_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &QueueConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22684,17 +21360,18 @@ pub(crate) fn ser_queue_configuration(
 /// Reads [`QueueConfiguration`] from the XML element just entered.
 pub(crate) fn de_queue_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<QueueConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = QueueConfiguration::default();
+) -> Result<QueueConfiguration, ResponseError> {
+    let mut id = None;
+    let mut queue_arn = None;
+    let mut events = None;
+    let mut filter = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
-            b"Queue" => value.queue_arn = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
+            b"Queue" => queue_arn = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -22702,22 +21379,27 @@ pub(crate) fn de_queue_configuration(
                     )
             }
             b"Filter" => {
-                value.filter = Some(
+                filter = Some(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(QueueConfiguration {
+        id,
+        queue_arn,
+        events,
+        filter,
+    })
 }
 /// Writes [`QueueConfigurationDeprecated`] as the XML element `name`.
 pub(crate) fn ser_queue_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &QueueConfigurationDeprecated,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22743,35 +21425,40 @@ pub(crate) fn ser_queue_configuration_deprecated(
 /// Reads [`QueueConfigurationDeprecated`] from the XML element just entered.
 pub(crate) fn de_queue_configuration_deprecated(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<QueueConfigurationDeprecated, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = QueueConfigurationDeprecated::default();
+) -> Result<QueueConfigurationDeprecated, ResponseError> {
+    let mut id = None;
+    let mut events = None;
+    let mut queue = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"Queue" => value.queue = Some(reader.string()?),
+            b"Queue" => queue = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(QueueConfigurationDeprecated {
+        id,
+        events,
+        queue,
+        ..Default::default()
+    })
 }
 /// Writes [`Redirect`] as the XML element `name`.
 pub(crate) fn ser_redirect(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Redirect,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22798,36 +21485,43 @@ pub(crate) fn ser_redirect(
 /// Reads [`Redirect`] from the XML element just entered.
 pub(crate) fn de_redirect(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Redirect, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Redirect::default();
+) -> Result<Redirect, ResponseError> {
+    let mut host_name = None;
+    let mut http_redirect_code = None;
+    let mut protocol = None;
+    let mut replace_key_prefix_with = None;
+    let mut replace_key_with = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"HostName" => value.host_name = Some(reader.string()?),
-            b"HttpRedirectCode" => value.http_redirect_code = Some(reader.string()?),
+            b"HostName" => host_name = Some(reader.string()?),
+            b"HttpRedirectCode" => http_redirect_code = Some(reader.string()?),
             b"Protocol" => {
-                value.protocol = Some(
+                protocol = Some(
                     reader
                         .text()
                         .map(|text| crate::types::Protocol::from(text.as_ref()))?,
                 );
             }
-            b"ReplaceKeyPrefixWith" => {
-                value.replace_key_prefix_with = Some(reader.string()?);
-            }
-            b"ReplaceKeyWith" => value.replace_key_with = Some(reader.string()?),
+            b"ReplaceKeyPrefixWith" => replace_key_prefix_with = Some(reader.string()?),
+            b"ReplaceKeyWith" => replace_key_with = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Redirect {
+        host_name,
+        http_redirect_code,
+        protocol,
+        replace_key_prefix_with,
+        replace_key_with,
+    })
 }
 /// Writes [`RedirectAllRequestsTo`] as the XML element `name`.
 pub(crate) fn ser_redirect_all_requests_to(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &RedirectAllRequestsTo,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22848,14 +21542,14 @@ pub(crate) fn ser_redirect_all_requests_to(
 /// Reads [`RedirectAllRequestsTo`] from the XML element just entered.
 pub(crate) fn de_redirect_all_requests_to(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<RedirectAllRequestsTo, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = RedirectAllRequestsTo::default();
+) -> Result<RedirectAllRequestsTo, ResponseError> {
+    let mut host_name = None;
+    let mut protocol = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"HostName" => value.host_name = Some(reader.string()?),
+            b"HostName" => host_name = Some(reader.string()?),
             b"Protocol" => {
-                value.protocol = Some(
+                protocol = Some(
                     reader
                         .text()
                         .map(|text| crate::types::Protocol::from(text.as_ref()))?,
@@ -22864,15 +21558,18 @@ pub(crate) fn de_redirect_all_requests_to(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(RedirectAllRequestsTo {
+        host_name,
+        protocol,
+    })
 }
 /// Writes [`ReplicaModifications`] as the XML element `name`.
 pub(crate) fn ser_replica_modifications(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicaModifications,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22890,13 +21587,12 @@ pub(crate) fn ser_replica_modifications(
 /// Reads [`ReplicaModifications`] from the XML element just entered.
 pub(crate) fn de_replica_modifications(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicaModifications, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicaModifications::default();
+) -> Result<ReplicaModifications, ResponseError> {
+    let mut status = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ReplicaModificationsStatus::from(
@@ -22907,15 +21603,15 @@ pub(crate) fn de_replica_modifications(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicaModifications { status })
 }
 /// Writes [`ReplicationConfiguration`] as the XML element `name`.
 pub(crate) fn ser_replication_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -22941,30 +21637,32 @@ pub(crate) fn ser_replication_configuration(
 /// Reads [`ReplicationConfiguration`] from the XML element just entered.
 pub(crate) fn de_replication_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationConfiguration::default();
+) -> Result<ReplicationConfiguration, ResponseError> {
+    let mut role = None;
+    let mut rules = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Role" => value.role = Some(reader.string()?),
+            b"Role" => role = Some(reader.string()?),
             b"Rule" => {
-                value
-                    .rules
-                    .get_or_insert_with(::std::vec::Vec::new)
+                rules
+                    .get_or_insert_with(Vec::new)
                     .push(crate::types::de_replication_rule(reader)?)
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationConfiguration {
+        role,
+        rules,
+    })
 }
 /// Writes [`ReplicationRule`] as the XML element `name`.
 pub(crate) fn ser_replication_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23014,19 +21712,24 @@ pub(crate) fn ser_replication_rule(
 /// Reads [`ReplicationRule`] from the XML element just entered.
 pub(crate) fn de_replication_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationRule::default();
+) -> Result<ReplicationRule, ResponseError> {
+    let mut id = None;
+    let mut priority = None;
+    let mut prefix = None;
+    let mut filter = None;
+    let mut status = None;
+    let mut source_selection_criteria = None;
+    let mut existing_object_replication = None;
+    let mut destination = None;
+    let mut delete_marker_replication = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"ID" => value.id = Some(reader.string()?),
-            b"Priority" => value.priority = Some(reader.number()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Filter" => {
-                value.filter = Some(crate::types::de_replication_rule_filter(reader)?);
-            }
+            b"ID" => id = Some(reader.string()?),
+            b"Priority" => priority = Some(reader.number()?),
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Filter" => filter = Some(crate::types::de_replication_rule_filter(reader)?),
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ReplicationRuleStatus::from(
@@ -23035,35 +21738,43 @@ pub(crate) fn de_replication_rule(
                 );
             }
             b"SourceSelectionCriteria" => {
-                value.source_selection_criteria = Some(
+                source_selection_criteria = Some(
                     crate::types::de_source_selection_criteria(reader)?,
                 );
             }
             b"ExistingObjectReplication" => {
-                value.existing_object_replication = Some(
+                existing_object_replication = Some(
                     crate::types::de_existing_object_replication(reader)?,
                 );
             }
-            b"Destination" => {
-                value.destination = Some(crate::types::de_destination(reader)?);
-            }
+            b"Destination" => destination = Some(crate::types::de_destination(reader)?),
             b"DeleteMarkerReplication" => {
-                value.delete_marker_replication = Some(
+                delete_marker_replication = Some(
                     crate::types::de_delete_marker_replication(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationRule {
+        id,
+        priority,
+        prefix,
+        filter,
+        status,
+        source_selection_criteria,
+        existing_object_replication,
+        destination,
+        delete_marker_replication,
+    })
 }
 /// Writes [`ReplicationRuleAndOperator`] as the XML element `name`.
 pub(crate) fn ser_replication_rule_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationRuleAndOperator,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23083,30 +21794,30 @@ pub(crate) fn ser_replication_rule_and_operator(
 /// Reads [`ReplicationRuleAndOperator`] from the XML element just entered.
 pub(crate) fn de_replication_rule_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationRuleAndOperator, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationRuleAndOperator::default();
+) -> Result<ReplicationRuleAndOperator, ResponseError> {
+    let mut prefix = None;
+    let mut tags = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Tag" => {
-                value
-                    .tags
-                    .get_or_insert_with(::std::vec::Vec::new)
-                    .push(crate::types::de_tag(reader)?)
+                tags.get_or_insert_with(Vec::new).push(crate::types::de_tag(reader)?)
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationRuleAndOperator {
+        prefix,
+        tags,
+    })
 }
 /// Writes [`ReplicationRuleFilter`] as the XML element `name`.
 pub(crate) fn ser_replication_rule_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationRuleFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23127,28 +21838,31 @@ pub(crate) fn ser_replication_rule_filter(
 /// Reads [`ReplicationRuleFilter`] from the XML element just entered.
 pub(crate) fn de_replication_rule_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationRuleFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationRuleFilter::default();
+) -> Result<ReplicationRuleFilter, ResponseError> {
+    let mut prefix = None;
+    let mut tag = None;
+    let mut and = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Prefix" => value.prefix = Some(reader.string()?),
-            b"Tag" => value.tag = Some(crate::types::de_tag(reader)?),
-            b"And" => {
-                value.and = Some(crate::types::de_replication_rule_and_operator(reader)?);
-            }
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => tag = Some(crate::types::de_tag(reader)?),
+            b"And" => and = Some(crate::types::de_replication_rule_and_operator(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationRuleFilter {
+        prefix,
+        tag,
+        and,
+    })
 }
 /// Writes [`ReplicationTime`] as the XML element `name`.
 pub(crate) fn ser_replication_time(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationTime,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23172,13 +21886,13 @@ pub(crate) fn ser_replication_time(
 /// Reads [`ReplicationTime`] from the XML element just entered.
 pub(crate) fn de_replication_time(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationTime, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationTime::default();
+) -> Result<ReplicationTime, ResponseError> {
+    let mut status = None;
+    let mut time = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ReplicationTimeStatus::from(
@@ -23186,21 +21900,19 @@ pub(crate) fn de_replication_time(
                         ))?,
                 );
             }
-            b"Time" => {
-                value.time = Some(crate::types::de_replication_time_value(reader)?);
-            }
+            b"Time" => time = Some(crate::types::de_replication_time_value(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationTime { status, time })
 }
 /// Writes [`ReplicationTimeValue`] as the XML element `name`.
 pub(crate) fn ser_replication_time_value(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ReplicationTimeValue,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23215,24 +21927,23 @@ pub(crate) fn ser_replication_time_value(
 /// Reads [`ReplicationTimeValue`] from the XML element just entered.
 pub(crate) fn de_replication_time_value(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ReplicationTimeValue, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ReplicationTimeValue::default();
+) -> Result<ReplicationTimeValue, ResponseError> {
+    let mut minutes = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Minutes" => value.minutes = Some(reader.number()?),
+            b"Minutes" => minutes = Some(reader.number()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ReplicationTimeValue { minutes })
 }
 /// Writes [`RequestPaymentConfiguration`] as the XML element `name`.
 pub(crate) fn ser_request_payment_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &RequestPaymentConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23252,8 +21963,8 @@ pub(crate) fn ser_restore_request(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &RestoreRequest,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23286,31 +21997,30 @@ pub(crate) fn ser_restore_request(
 /// Reads [`RestoreStatus`] from the XML element just entered.
 pub(crate) fn de_restore_status(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<RestoreStatus, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = RestoreStatus::default();
+) -> Result<RestoreStatus, ResponseError> {
+    let mut is_restore_in_progress = None;
+    let mut restore_expiry_date = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"IsRestoreInProgress" => {
-                value.is_restore_in_progress = Some(reader.boolean()?);
-            }
+            b"IsRestoreInProgress" => is_restore_in_progress = Some(reader.boolean()?),
             b"RestoreExpiryDate" => {
-                value.restore_expiry_date = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
+                restore_expiry_date = Some(reader.timestamp(DateTimeFormat::DateTime)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(RestoreStatus {
+        is_restore_in_progress,
+        restore_expiry_date,
+    })
 }
 /// Writes [`RoutingRule`] as the XML element `name`.
 pub(crate) fn ser_routing_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &RoutingRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23331,25 +22041,25 @@ pub(crate) fn ser_routing_rule(
 /// Reads [`RoutingRule`] from the XML element just entered.
 pub(crate) fn de_routing_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<RoutingRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = RoutingRule::default();
+) -> Result<RoutingRule, ResponseError> {
+    let mut condition = None;
+    let mut redirect = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Condition" => value.condition = Some(crate::types::de_condition(reader)?),
-            b"Redirect" => value.redirect = Some(crate::types::de_redirect(reader)?),
+            b"Condition" => condition = Some(crate::types::de_condition(reader)?),
+            b"Redirect" => redirect = Some(crate::types::de_redirect(reader)?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(RoutingRule { condition, redirect })
 }
 /// Writes [`Rule`] as the XML element `name`.
 pub(crate) fn ser_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Rule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23398,53 +22108,66 @@ pub(crate) fn ser_rule(
 /// Reads [`Rule`] from the XML element just entered.
 pub(crate) fn de_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Rule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Rule::default();
+) -> Result<Rule, ResponseError> {
+    let mut expiration = None;
+    let mut id = None;
+    let mut prefix = None;
+    let mut status = None;
+    let mut transition = None;
+    let mut noncurrent_version_transition = None;
+    let mut noncurrent_version_expiration = None;
+    let mut abort_incomplete_multipart_upload = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Expiration" => {
-                value.expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
+                expiration = Some(crate::types::de_lifecycle_expiration(reader)?);
             }
-            b"ID" => value.id = Some(reader.string()?),
-            b"Prefix" => value.prefix = Some(reader.string()?),
+            b"ID" => id = Some(reader.string()?),
+            b"Prefix" => prefix = Some(reader.string()?),
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ExpirationStatus::from(text.as_ref()))?,
                 );
             }
-            b"Transition" => {
-                value.transition = Some(crate::types::de_transition(reader)?);
-            }
+            b"Transition" => transition = Some(crate::types::de_transition(reader)?),
             b"NoncurrentVersionTransition" => {
-                value.noncurrent_version_transition = Some(
+                noncurrent_version_transition = Some(
                     crate::types::de_noncurrent_version_transition(reader)?,
                 );
             }
             b"NoncurrentVersionExpiration" => {
-                value.noncurrent_version_expiration = Some(
+                noncurrent_version_expiration = Some(
                     crate::types::de_noncurrent_version_expiration(reader)?,
                 );
             }
             b"AbortIncompleteMultipartUpload" => {
-                value.abort_incomplete_multipart_upload = Some(
+                abort_incomplete_multipart_upload = Some(
                     crate::types::de_abort_incomplete_multipart_upload(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Rule {
+        expiration,
+        id,
+        prefix,
+        status,
+        transition,
+        noncurrent_version_transition,
+        noncurrent_version_expiration,
+        abort_incomplete_multipart_upload,
+    })
 }
 /// Writes [`S3KeyFilter`] as the XML element `name`.
 pub(crate) fn ser_s3_key_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &S3KeyFilter,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23461,29 +22184,27 @@ pub(crate) fn ser_s3_key_filter(
 /// Reads [`S3KeyFilter`] from the XML element just entered.
 pub(crate) fn de_s3_key_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<S3KeyFilter, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = S3KeyFilter::default();
+) -> Result<S3KeyFilter, ResponseError> {
+    let mut filter_rules = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"FilterRule" => {
-                value
-                    .filter_rules
-                    .get_or_insert_with(::std::vec::Vec::new)
+                filter_rules
+                    .get_or_insert_with(Vec::new)
                     .push(crate::types::de_filter_rule(reader)?)
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(S3KeyFilter { filter_rules })
 }
 /// Writes [`S3Location`] as the XML element `name`.
 pub(crate) fn ser_s3_location(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &S3Location,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23537,8 +22258,8 @@ pub(crate) fn ser_ssekms(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Ssekms,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23552,24 +22273,23 @@ pub(crate) fn ser_ssekms(
 /// Reads [`Ssekms`] from the XML element just entered.
 pub(crate) fn de_ssekms(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Ssekms, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Ssekms::default();
+) -> Result<Ssekms, ResponseError> {
+    let mut key_id = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"KeyId" => value.key_id = Some(reader.string()?),
+            b"KeyId" => key_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Ssekms { key_id })
 }
 /// Writes [`Sses3`] as the XML element `name`.
 pub(crate) fn ser_sses3(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     _value_of: &Sses3,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23581,21 +22301,19 @@ pub(crate) fn ser_sses3(
 /// Reads [`Sses3`] from the XML element just entered.
 pub(crate) fn de_sses3(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Sses3, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Sses3::default();
+) -> Result<Sses3, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(Sses3 {})
 }
 /// Writes [`SelectParameters`] as the XML element `name`.
 pub(crate) fn ser_select_parameters(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &SelectParameters,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23633,8 +22351,8 @@ pub(crate) fn ser_server_side_encryption_by_default(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ServerSideEncryptionByDefault,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23655,13 +22373,13 @@ pub(crate) fn ser_server_side_encryption_by_default(
 /// Reads [`ServerSideEncryptionByDefault`] from the XML element just entered.
 pub(crate) fn de_server_side_encryption_by_default(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ServerSideEncryptionByDefault, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ServerSideEncryptionByDefault::default();
+) -> Result<ServerSideEncryptionByDefault, ResponseError> {
+    let mut sse_algorithm = None;
+    let mut kms_master_key_id = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"SSEAlgorithm" => {
-                value.sse_algorithm = Some(
+                sse_algorithm = Some(
                     reader
                         .text()
                         .map(|text| crate::types::ServerSideEncryption::from(
@@ -23669,19 +22387,22 @@ pub(crate) fn de_server_side_encryption_by_default(
                         ))?,
                 );
             }
-            b"KMSMasterKeyID" => value.kms_master_key_id = Some(reader.string()?),
+            b"KMSMasterKeyID" => kms_master_key_id = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ServerSideEncryptionByDefault {
+        sse_algorithm,
+        kms_master_key_id,
+    })
 }
 /// Writes [`ServerSideEncryptionConfiguration`] as the XML element `name`.
 pub(crate) fn ser_server_side_encryption_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ServerSideEncryptionConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23701,32 +22422,29 @@ pub(crate) fn ser_server_side_encryption_configuration(
 /// Reads [`ServerSideEncryptionConfiguration`] from the XML element just entered.
 pub(crate) fn de_server_side_encryption_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<
-    ServerSideEncryptionConfiguration,
-    crate::error::ResponseError,
-> {
-    #[allow(unused_mut)]
-    let mut value = ServerSideEncryptionConfiguration::default();
+) -> Result<ServerSideEncryptionConfiguration, ResponseError> {
+    let mut rules = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Rule" => {
-                value
-                    .rules
-                    .get_or_insert_with(::std::vec::Vec::new)
+                rules
+                    .get_or_insert_with(Vec::new)
                     .push(crate::types::de_server_side_encryption_rule(reader)?)
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ServerSideEncryptionConfiguration {
+        rules,
+    })
 }
 /// Writes [`ServerSideEncryptionRule`] as the XML element `name`.
 pub(crate) fn ser_server_side_encryption_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &ServerSideEncryptionRule,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23752,34 +22470,39 @@ pub(crate) fn ser_server_side_encryption_rule(
 /// Reads [`ServerSideEncryptionRule`] from the XML element just entered.
 pub(crate) fn de_server_side_encryption_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<ServerSideEncryptionRule, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = ServerSideEncryptionRule::default();
+) -> Result<ServerSideEncryptionRule, ResponseError> {
+    let mut apply_server_side_encryption_by_default = None;
+    let mut bucket_key_enabled = None;
+    let mut blocked_encryption_types = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"ApplyServerSideEncryptionByDefault" => {
-                value.apply_server_side_encryption_by_default = Some(
+                apply_server_side_encryption_by_default = Some(
                     crate::types::de_server_side_encryption_by_default(reader)?,
                 );
             }
-            b"BucketKeyEnabled" => value.bucket_key_enabled = Some(reader.boolean()?),
+            b"BucketKeyEnabled" => bucket_key_enabled = Some(reader.boolean()?),
             b"BlockedEncryptionTypes" => {
-                value.blocked_encryption_types = Some(
+                blocked_encryption_types = Some(
                     crate::types::de_blocked_encryption_types(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(ServerSideEncryptionRule {
+        apply_server_side_encryption_by_default,
+        bucket_key_enabled,
+        blocked_encryption_types,
+    })
 }
 /// Writes [`SimplePrefix`] as the XML element `name`.
 pub(crate) fn ser_simple_prefix(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     _value_of: &SimplePrefix,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23791,21 +22514,19 @@ pub(crate) fn ser_simple_prefix(
 /// Reads [`SimplePrefix`] from the XML element just entered.
 pub(crate) fn de_simple_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<SimplePrefix, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = SimplePrefix::default();
+) -> Result<SimplePrefix, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(SimplePrefix {})
 }
 /// Writes [`SourceSelectionCriteria`] as the XML element `name`.
 pub(crate) fn ser_source_selection_criteria(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &SourceSelectionCriteria,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23823,33 +22544,36 @@ pub(crate) fn ser_source_selection_criteria(
 /// Reads [`SourceSelectionCriteria`] from the XML element just entered.
 pub(crate) fn de_source_selection_criteria(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<SourceSelectionCriteria, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = SourceSelectionCriteria::default();
+) -> Result<SourceSelectionCriteria, ResponseError> {
+    let mut sse_kms_encrypted_objects = None;
+    let mut replica_modifications = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"SseKmsEncryptedObjects" => {
-                value.sse_kms_encrypted_objects = Some(
+                sse_kms_encrypted_objects = Some(
                     crate::types::de_sse_kms_encrypted_objects(reader)?,
                 );
             }
             b"ReplicaModifications" => {
-                value.replica_modifications = Some(
+                replica_modifications = Some(
                     crate::types::de_replica_modifications(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(SourceSelectionCriteria {
+        sse_kms_encrypted_objects,
+        replica_modifications,
+    })
 }
 /// Writes [`SseKmsEncryptedObjects`] as the XML element `name`.
 pub(crate) fn ser_sse_kms_encrypted_objects(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &SseKmsEncryptedObjects,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23867,13 +22591,12 @@ pub(crate) fn ser_sse_kms_encrypted_objects(
 /// Reads [`SseKmsEncryptedObjects`] from the XML element just entered.
 pub(crate) fn de_sse_kms_encrypted_objects(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<SseKmsEncryptedObjects, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = SseKmsEncryptedObjects::default();
+) -> Result<SseKmsEncryptedObjects, ResponseError> {
+    let mut status = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"Status" => {
-                value.status = Some(
+                status = Some(
                     reader
                         .text()
                         .map(|text| crate::types::SseKmsEncryptedObjectsStatus::from(
@@ -23884,15 +22607,15 @@ pub(crate) fn de_sse_kms_encrypted_objects(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(SseKmsEncryptedObjects { status })
 }
 /// Writes [`StorageClassAnalysis`] as the XML element `name`.
 pub(crate) fn ser_storage_class_analysis(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &StorageClassAnalysis,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23907,28 +22630,29 @@ pub(crate) fn ser_storage_class_analysis(
 /// Reads [`StorageClassAnalysis`] from the XML element just entered.
 pub(crate) fn de_storage_class_analysis(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<StorageClassAnalysis, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = StorageClassAnalysis::default();
+) -> Result<StorageClassAnalysis, ResponseError> {
+    let mut data_export = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"DataExport" => {
-                value.data_export = Some(
+                data_export = Some(
                     crate::types::de_storage_class_analysis_data_export(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(StorageClassAnalysis {
+        data_export,
+    })
 }
 /// Writes [`StorageClassAnalysisDataExport`] as the XML element `name`.
 pub(crate) fn ser_storage_class_analysis_data_export(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &StorageClassAnalysisDataExport,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23952,13 +22676,13 @@ pub(crate) fn ser_storage_class_analysis_data_export(
 /// Reads [`StorageClassAnalysisDataExport`] from the XML element just entered.
 pub(crate) fn de_storage_class_analysis_data_export(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<StorageClassAnalysisDataExport, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = StorageClassAnalysisDataExport::default();
+) -> Result<StorageClassAnalysisDataExport, ResponseError> {
+    let mut output_schema_version = None;
+    let mut destination = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"OutputSchemaVersion" => {
-                value.output_schema_version = Some(
+                output_schema_version = Some(
                     reader
                         .text()
                         .map(|text| crate::types::StorageClassAnalysisSchemaVersion::from(
@@ -23967,22 +22691,25 @@ pub(crate) fn de_storage_class_analysis_data_export(
                 );
             }
             b"Destination" => {
-                value.destination = Some(
+                destination = Some(
                     crate::types::de_analytics_export_destination(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(StorageClassAnalysisDataExport {
+        output_schema_version,
+        destination,
+    })
 }
 /// Writes [`Tag`] as the XML element `name`.
 pub(crate) fn ser_tag(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Tag,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -23998,25 +22725,25 @@ pub(crate) fn ser_tag(
 /// Reads [`Tag`] from the XML element just entered.
 pub(crate) fn de_tag(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Tag, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Tag::default();
+) -> Result<Tag, ResponseError> {
+    let mut key = None;
+    let mut value = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Key" => value.key = Some(reader.string()?),
-            b"Value" => value.value = Some(reader.string()?),
+            b"Key" => key = Some(reader.string()?),
+            b"Value" => value = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Tag { key, value })
 }
 /// Writes [`Tagging`] as the XML element `name`.
 pub(crate) fn ser_tagging(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Tagging,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24041,8 +22768,8 @@ pub(crate) fn ser_target_grant(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &TargetGrant,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24060,14 +22787,14 @@ pub(crate) fn ser_target_grant(
 /// Reads [`TargetGrant`] from the XML element just entered.
 pub(crate) fn de_target_grant(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<TargetGrant, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = TargetGrant::default();
+) -> Result<TargetGrant, ResponseError> {
+    let mut grantee = None;
+    let mut permission = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Grantee" => value.grantee = Some(crate::types::de_grantee(reader)?),
+            b"Grantee" => grantee = Some(crate::types::de_grantee(reader)?),
             b"Permission" => {
-                value.permission = Some(
+                permission = Some(
                     reader
                         .text()
                         .map(|text| crate::types::BucketLogsPermission::from(
@@ -24078,15 +22805,15 @@ pub(crate) fn de_target_grant(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(TargetGrant { grantee, permission })
 }
 /// Writes [`TargetObjectKeyFormat`] as the XML element `name`.
 pub(crate) fn ser_target_object_key_format(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &TargetObjectKeyFormat,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24104,42 +22831,43 @@ pub(crate) fn ser_target_object_key_format(
 /// Reads [`TargetObjectKeyFormat`] from the XML element just entered.
 pub(crate) fn de_target_object_key_format(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<TargetObjectKeyFormat, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = TargetObjectKeyFormat::default();
+) -> Result<TargetObjectKeyFormat, ResponseError> {
+    let mut simple_prefix = None;
+    let mut partitioned_prefix = None;
     while let Some(element) = reader.next_child()? {
         match element {
             b"SimplePrefix" => {
-                value.simple_prefix = Some(crate::types::de_simple_prefix(reader)?);
+                simple_prefix = Some(crate::types::de_simple_prefix(reader)?);
             }
             b"PartitionedPrefix" => {
-                value.partitioned_prefix = Some(
-                    crate::types::de_partitioned_prefix(reader)?,
-                );
+                partitioned_prefix = Some(crate::types::de_partitioned_prefix(reader)?);
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(TargetObjectKeyFormat {
+        simple_prefix,
+        partitioned_prefix,
+    })
 }
 /// Reads [`TooManyParts`] from the XML element just entered.
 pub(crate) fn de_too_many_parts(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<TooManyParts, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = TooManyParts::default();
+) -> Result<TooManyParts, ResponseError> {
     while reader.next_child()?.is_some() {
         reader.skip()?;
     }
-    Ok(value)
+    Ok(TooManyParts {
+        ..Default::default()
+    })
 }
 /// Writes [`TopicConfiguration`] as the XML element `name`.
 pub(crate) fn ser_topic_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &TopicConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24171,17 +22899,18 @@ pub(crate) fn ser_topic_configuration(
 /// Reads [`TopicConfiguration`] from the XML element just entered.
 pub(crate) fn de_topic_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<TopicConfiguration, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = TopicConfiguration::default();
+) -> Result<TopicConfiguration, ResponseError> {
+    let mut id = None;
+    let mut topic_arn = None;
+    let mut events = None;
+    let mut filter = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
-            b"Topic" => value.topic_arn = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
+            b"Topic" => topic_arn = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
@@ -24189,22 +22918,27 @@ pub(crate) fn de_topic_configuration(
                     )
             }
             b"Filter" => {
-                value.filter = Some(
+                filter = Some(
                     crate::types::de_notification_configuration_filter(reader)?,
                 );
             }
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(TopicConfiguration {
+        id,
+        topic_arn,
+        events,
+        filter,
+    })
 }
 /// Writes [`TopicConfigurationDeprecated`] as the XML element `name`.
 pub(crate) fn ser_topic_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &TopicConfigurationDeprecated,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24230,35 +22964,40 @@ pub(crate) fn ser_topic_configuration_deprecated(
 /// Reads [`TopicConfigurationDeprecated`] from the XML element just entered.
 pub(crate) fn de_topic_configuration_deprecated(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<TopicConfigurationDeprecated, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = TopicConfigurationDeprecated::default();
+) -> Result<TopicConfigurationDeprecated, ResponseError> {
+    let mut id = None;
+    let mut events = None;
+    let mut topic = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Id" => value.id = Some(reader.string()?),
+            b"Id" => id = Some(reader.string()?),
             b"Event" => {
-                value
-                    .events
-                    .get_or_insert_with(::std::vec::Vec::new)
+                events
+                    .get_or_insert_with(Vec::new)
                     .push(
                         reader
                             .text()
                             .map(|text| crate::types::Event::from(text.as_ref()))?,
                     )
             }
-            b"Topic" => value.topic = Some(reader.string()?),
+            b"Topic" => topic = Some(reader.string()?),
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(TopicConfigurationDeprecated {
+        id,
+        events,
+        topic,
+        ..Default::default()
+    })
 }
 /// Writes [`Transition`] as the XML element `name`.
 pub(crate) fn ser_transition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &Transition,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24268,10 +23007,7 @@ pub(crate) fn ser_transition(
         writer
             .element(
                 "Date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
             );
     }
     if let Some(value) = &value_of.days {
@@ -24286,19 +23022,16 @@ pub(crate) fn ser_transition(
 /// Reads [`Transition`] from the XML element just entered.
 pub(crate) fn de_transition(
     reader: &mut crate::runtime::XmlReader<'_>,
-) -> ::std::result::Result<Transition, crate::error::ResponseError> {
-    #[allow(unused_mut)]
-    let mut value = Transition::default();
+) -> Result<Transition, ResponseError> {
+    let mut date = None;
+    let mut days = None;
+    let mut storage_class = None;
     while let Some(element) = reader.next_child()? {
         match element {
-            b"Date" => {
-                value.date = Some(
-                    reader.timestamp(crate::primitives::DateTimeFormat::DateTime)?,
-                );
-            }
-            b"Days" => value.days = Some(reader.number()?),
+            b"Date" => date = Some(reader.timestamp(DateTimeFormat::DateTime)?),
+            b"Days" => days = Some(reader.number()?),
             b"StorageClass" => {
-                value.storage_class = Some(
+                storage_class = Some(
                     reader
                         .text()
                         .map(|text| crate::types::TransitionStorageClass::from(
@@ -24309,15 +23042,19 @@ pub(crate) fn de_transition(
             _ => reader.skip()?,
         }
     }
-    Ok(value)
+    Ok(Transition {
+        date,
+        days,
+        storage_class,
+    })
 }
 /// Writes [`VersioningConfiguration`] as the XML element `name`.
 pub(crate) fn ser_versioning_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &VersioningConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);
@@ -24337,8 +23074,8 @@ pub(crate) fn ser_website_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
     value_of: &WebsiteConfiguration,
-    xmlns: ::std::option::Option<&str>,
-) -> ::std::result::Result<(), crate::error::BuildError> {
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
     writer.open(name);
     if let Some(uri) = xmlns {
         writer.attribute("xmlns", uri);

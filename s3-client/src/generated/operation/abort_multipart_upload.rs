@@ -2,6 +2,12 @@
 
 //! Cancels a multipart upload and deletes the parts stored for it, ending their storage charges. A part upload still in flight may survive the abort, so abort again if `ListParts` still shows parts. Fails with `NoSuchUpload` if the upload does not exist.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
 /// Request parameters for `AbortMultipartUpload`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,28 +19,28 @@ pub struct AbortMultipartUploadInput {
     /// Name of the bucket containing the multipart upload.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object the multipart upload will create.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// ID of the multipart upload to abort.
     ///
     /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Abort only if the upload was initiated at exactly this time; otherwise the request fails with a precondition error.
     ///
     /// Travels as the `x-amz-if-match-initiated-time` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub if_match_initiated_time: ::std::option::Option<crate::primitives::DateTime>,
+    pub if_match_initiated_time: Option<DateTime>,
 }
 /// Response from `AbortMultipartUpload`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -47,23 +53,21 @@ pub struct AbortMultipartUploadOutput {
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Version ID associated with the aborted upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl AbortMultipartUploadOutput {
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Version ID associated with the aborted upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -79,7 +83,7 @@ pub enum AbortMultipartUploadError {
 }
 impl AbortMultipartUploadError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NoSuchUpload(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -99,7 +103,7 @@ impl ::std::fmt::Display for AbortMultipartUploadError {
     }
 }
 impl ::std::error::Error for AbortMultipartUploadError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -107,23 +111,20 @@ impl ::std::error::Error for AbortMultipartUploadError {
     }
 }
 impl crate::error::ProvideErrorMetadata for AbortMultipartUploadError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         AbortMultipartUploadError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for AbortMultipartUploadError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for AbortMultipartUploadError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NoSuchUpload") => {
@@ -147,13 +148,13 @@ impl crate::runtime::OperationError for AbortMultipartUploadError {
 pub struct AbortMultipartUploadFluentBuilder {
     client: crate::Client,
     input: AbortMultipartUploadInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl AbortMultipartUploadFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -174,62 +175,53 @@ impl AbortMultipartUploadFluentBuilder {
     }
     /// Sets [`AbortMultipartUploadInput::bucket`]: Name of the bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`AbortMultipartUploadInput::key`]: Key of the object the multipart upload will create.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`AbortMultipartUploadInput::upload_id`]: ID of the multipart upload to abort.
     #[inline]
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::upload_id`].
     #[inline]
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.input.upload_id = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::upload_id`] set so far.
     #[inline]
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id(&self) -> &Option<String> {
         &self.input.upload_id
     }
     /// Sets [`AbortMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -242,66 +234,48 @@ impl AbortMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`AbortMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`AbortMultipartUploadInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`AbortMultipartUploadInput::if_match_initiated_time`]: Abort only if the upload was initiated at exactly this time; otherwise the request fails with a precondition error.
     #[inline]
-    pub fn if_match_initiated_time(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn if_match_initiated_time(mut self, value: DateTime) -> Self {
         self.input.if_match_initiated_time = Some(value);
         self
     }
     /// Replaces [`AbortMultipartUploadInput::if_match_initiated_time`].
     #[inline]
-    pub fn set_if_match_initiated_time(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_if_match_initiated_time(mut self, value: Option<DateTime>) -> Self {
         self.input.if_match_initiated_time = value;
         self
     }
     /// The value of [`AbortMultipartUploadInput::if_match_initiated_time`] set so far.
     #[inline]
-    pub fn get_if_match_initiated_time(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_if_match_initiated_time(&self) -> &Option<DateTime> {
         &self.input.if_match_initiated_time
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -310,10 +284,7 @@ impl AbortMultipartUploadFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -325,10 +296,7 @@ impl AbortMultipartUploadFluentBuilder {
     /// Sends the request and waits for the `AbortMultipartUpload` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        AbortMultipartUploadOutput,
-        crate::error::SdkError<AbortMultipartUploadError>,
-    > {
+    ) -> Result<AbortMultipartUploadOutput, SdkError<AbortMultipartUploadError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -353,7 +321,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: AbortMultipartUploadInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -386,22 +354,20 @@ fn serialize(
         request
             .header(
                 "x-amz-if-match-initiated-time",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<AbortMultipartUploadOutput, crate::error::ResponseError> {
-    let mut output = AbortMultipartUploadOutput::default();
-    output.request_charged = response
+) -> Result<AbortMultipartUploadOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
-    Ok(output)
+    let version_id = response.header_string("x-amz-version-id")?;
+    Ok(AbortMultipartUploadOutput {
+        request_charged,
+        version_id,
+    })
 }

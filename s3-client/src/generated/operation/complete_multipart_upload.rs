@@ -2,6 +2,11 @@
 
 //! Assembles previously uploaded parts into the final object; the object does not exist until this succeeds. List the parts in ascending part-number order with the `ETag` each part upload returned. Parts left out of the list are discarded.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `CompleteMultipartUpload`, listing the parts that make up the object.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,98 +18,98 @@ pub struct CompleteMultipartUploadInput {
     /// Name of the bucket containing the multipart upload.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object the multipart upload will create.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// The parts to combine, each with its part number and `ETag`, in ascending part-number order.
     ///
     /// The whole HTTP body.
-    pub multipart_upload: ::std::option::Option<crate::types::CompletedMultipartUpload>,
+    pub multipart_upload: Option<crate::types::CompletedMultipartUpload>,
     /// ID of the multipart upload to complete.
     ///
     /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
     ///
     /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
     ///
     /// Travels as the `x-amz-mp-object-size` header.
-    pub mpu_object_size: ::std::option::Option<i64>,
+    pub mpu_object_size: Option<i64>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Complete only if the object currently stored at the key has this `ETag`; otherwise the request fails.
     ///
     /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
+    pub if_match: Option<String>,
     /// Set to `*` to complete only if no object exists at the key yet, preventing an overwrite.
     ///
     /// Travels as the `If-None-Match` header.
-    pub if_none_match: ::std::option::Option<::std::string::String>,
+    pub if_none_match: Option<String>,
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -112,12 +117,12 @@ pub struct CompleteMultipartUploadInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
 }
 impl ::std::fmt::Debug for CompleteMultipartUploadInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -164,72 +169,70 @@ impl ::std::fmt::Debug for CompleteMultipartUploadInput {
 )]
 pub struct CompleteMultipartUploadOutput {
     /// URI identifying the newly created object.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// Name of the bucket holding the new object.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the new object.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// If a lifecycle expiration rule applies to the object, the `expiry-date` and `rule-id` of that rule.
     ///
     /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: Option<String>,
     /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Base64-encoded CRC32 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Version ID of the new object, if the bucket has versioning enabled.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -265,111 +268,107 @@ impl ::std::fmt::Debug for CompleteMultipartUploadOutput {
 impl CompleteMultipartUploadOutput {
     /// URI identifying the newly created object.
     #[inline]
-    pub fn location(&self) -> ::std::option::Option<&str> {
+    pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
     /// Name of the bucket holding the new object.
     #[inline]
-    pub fn bucket(&self) -> ::std::option::Option<&str> {
+    pub fn bucket(&self) -> Option<&str> {
         self.bucket.as_deref()
     }
     /// Key of the new object.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// If a lifecycle expiration rule applies to the object, the `expiry-date` and `rule-id` of that rule.
     #[inline]
-    pub fn expiration(&self) -> ::std::option::Option<&str> {
+    pub fn expiration(&self) -> Option<&str> {
         self.expiration.as_deref()
     }
     /// Entity tag of the new object; for multipart objects it is not an MD5 of the data and usually ends with `-` and the part count.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Base64-encoded CRC32 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXH64 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXH3 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXH128 checksum of the object; for `COMPOSITE` checksums it is a checksum of the part checksums followed by `-` and the part count.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
     /// Whether the returned checksum covers the full object (`FULL_OBJECT`) or combines the part checksums (`COMPOSITE`).
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// Version ID of the new object, if the bucket has versioning enabled.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -383,7 +382,7 @@ pub enum CompleteMultipartUploadError {
 }
 impl CompleteMultipartUploadError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -396,29 +395,26 @@ impl ::std::fmt::Display for CompleteMultipartUploadError {
     }
 }
 impl ::std::error::Error for CompleteMultipartUploadError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for CompleteMultipartUploadError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         CompleteMultipartUploadError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for CompleteMultipartUploadError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CompleteMultipartUploadError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -427,13 +423,13 @@ impl crate::runtime::OperationError for CompleteMultipartUploadError {
 pub struct CompleteMultipartUploadFluentBuilder {
     client: crate::Client,
     input: CompleteMultipartUploadInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl CompleteMultipartUploadFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -454,42 +450,36 @@ impl CompleteMultipartUploadFluentBuilder {
     }
     /// Sets [`CompleteMultipartUploadInput::bucket`]: Name of the bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`CompleteMultipartUploadInput::key`]: Key of the object the multipart upload will create.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`CompleteMultipartUploadInput::multipart_upload`]: The parts to combine, each with its part number and `ETag`, in ascending part-number order.
@@ -505,7 +495,7 @@ impl CompleteMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_multipart_upload(
         mut self,
-        value: ::std::option::Option<crate::types::CompletedMultipartUpload>,
+        value: Option<crate::types::CompletedMultipartUpload>,
     ) -> Self {
         self.input.multipart_upload = value;
         self
@@ -514,239 +504,194 @@ impl CompleteMultipartUploadFluentBuilder {
     #[inline]
     pub fn get_multipart_upload(
         &self,
-    ) -> &::std::option::Option<crate::types::CompletedMultipartUpload> {
+    ) -> &Option<crate::types::CompletedMultipartUpload> {
         &self.input.multipart_upload
     }
     /// Sets [`CompleteMultipartUploadInput::upload_id`]: ID of the multipart upload to complete.
     #[inline]
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::upload_id`].
     #[inline]
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.input.upload_id = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::upload_id`] set so far.
     #[inline]
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id(&self) -> &Option<String> {
         &self.input.upload_id
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_crc32`]: Base64-encoded CRC32 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_crc32`].
     #[inline]
-    pub fn set_checksum_crc32(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_crc32`] set so far.
     #[inline]
-    pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32(&self) -> &Option<String> {
         &self.input.checksum_crc32
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32_c = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_crc32_c`].
     #[inline]
-    pub fn set_checksum_crc32_c(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32_c = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_crc32_c`] set so far.
     #[inline]
-    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32_c(&self) -> &Option<String> {
         &self.input.checksum_crc32_c
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_crc64_nvme(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_crc64_nvme`].
     #[inline]
-    pub fn set_checksum_crc64_nvme(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc64_nvme = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_crc64_nvme`] set so far.
     #[inline]
-    pub fn get_checksum_crc64_nvme(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
         &self.input.checksum_crc64_nvme
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha1`]: Base64-encoded SHA-1 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha1`].
     #[inline]
-    pub fn set_checksum_sha1(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha1 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha1`] set so far.
     #[inline]
-    pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha1(&self) -> &Option<String> {
         &self.input.checksum_sha1
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha256`]: Base64-encoded SHA-256 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha256`].
     #[inline]
-    pub fn set_checksum_sha256(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha256 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha256`] set so far.
     #[inline]
-    pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha256(&self) -> &Option<String> {
         &self.input.checksum_sha256
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_sha512`]: Base64-encoded SHA-512 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_sha512`].
     #[inline]
-    pub fn set_checksum_sha512(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha512 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_sha512`] set so far.
     #[inline]
-    pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha512(&self) -> &Option<String> {
         &self.input.checksum_sha512
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_md5`]: Base64-encoded MD5 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_md5`].
     #[inline]
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
         self.input.checksum_md5 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_md5`] set so far.
     #[inline]
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_md5(&self) -> &Option<String> {
         &self.input.checksum_md5
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash64`].
     #[inline]
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash64 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash64`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash64(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash64(&self) -> &Option<String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash3`].
     #[inline]
-    pub fn set_checksum_xxhash3(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash3 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash3`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash3(&self) -> &Option<String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum you expect for the completed object; the request fails if S3 computes a different value.
     #[inline]
-    pub fn checksum_xxhash128(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash128 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::checksum_xxhash128`].
     #[inline]
-    pub fn set_checksum_xxhash128(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash128 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_xxhash128`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash128(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash128(&self) -> &Option<String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`CompleteMultipartUploadInput::checksum_type`]: Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`; if given, it must match the type chosen when the upload was created.
@@ -759,16 +704,14 @@ impl CompleteMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_checksum_type(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumType>,
+        value: Option<crate::types::ChecksumType>,
     ) -> Self {
         self.input.checksum_type = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::checksum_type`] set so far.
     #[inline]
-    pub fn get_checksum_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumType> {
+    pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
         &self.input.checksum_type
     }
     /// Sets [`CompleteMultipartUploadInput::mpu_object_size`]: Expected total size of the final object in bytes; the request fails if the parts add up to a different size.
@@ -779,13 +722,13 @@ impl CompleteMultipartUploadFluentBuilder {
     }
     /// Replaces [`CompleteMultipartUploadInput::mpu_object_size`].
     #[inline]
-    pub fn set_mpu_object_size(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_mpu_object_size(mut self, value: Option<i64>) -> Self {
         self.input.mpu_object_size = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::mpu_object_size`] set so far.
     #[inline]
-    pub fn get_mpu_object_size(&self) -> &::std::option::Option<i64> {
+    pub fn get_mpu_object_size(&self) -> &Option<i64> {
         &self.input.mpu_object_size
     }
     /// Sets [`CompleteMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -798,151 +741,116 @@ impl CompleteMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CompleteMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CompleteMultipartUploadInput::if_match`]: Complete only if the object currently stored at the key has this `ETag`; otherwise the request fails.
     #[inline]
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::if_match`].
     #[inline]
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_match(mut self, value: Option<String>) -> Self {
         self.input.if_match = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::if_match`] set so far.
     #[inline]
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_match(&self) -> &Option<String> {
         &self.input.if_match
     }
     /// Sets [`CompleteMultipartUploadInput::if_none_match`]: Set to `*` to complete only if no object exists at the key yet, preventing an overwrite.
     #[inline]
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::if_none_match`].
     #[inline]
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.if_none_match = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::if_none_match`] set so far.
     #[inline]
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_none_match(&self) -> &Option<String> {
         &self.input.if_none_match
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CompleteMultipartUploadInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`CompleteMultipartUploadInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`CompleteMultipartUploadInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -951,10 +859,7 @@ impl CompleteMultipartUploadFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -966,10 +871,7 @@ impl CompleteMultipartUploadFluentBuilder {
     /// Sends the request and waits for the `CompleteMultipartUpload` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CompleteMultipartUploadOutput,
-        crate::error::SdkError<CompleteMultipartUploadError>,
-    > {
+    ) -> Result<CompleteMultipartUploadOutput, SdkError<CompleteMultipartUploadError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -994,7 +896,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: CompleteMultipartUploadInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1095,48 +997,57 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<CompleteMultipartUploadOutput, crate::error::ResponseError> {
-    let mut output = CompleteMultipartUploadOutput::default();
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.server_side_encryption = response
+) -> Result<CompleteMultipartUploadOutput, ResponseError> {
+    let expiration = response.header_string("x-amz-expiration")?;
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.ssekms_key_id = response
+    let version_id = response.header_string("x-amz-version-id")?;
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut location = None;
+    let mut bucket = None;
+    let mut key = None;
+    let mut e_tag = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
+    let mut checksum_type = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Location" => output.location = Some(reader.string()?),
-                b"Bucket" => output.bucket = Some(reader.string()?),
-                b"Key" => output.key = Some(reader.string()?),
-                b"ETag" => output.e_tag = Some(reader.string()?),
-                b"ChecksumCRC32" => output.checksum_crc32 = Some(reader.string()?),
-                b"ChecksumCRC32C" => output.checksum_crc32_c = Some(reader.string()?),
-                b"ChecksumCRC64NVME" => {
-                    output.checksum_crc64_nvme = Some(reader.string()?);
-                }
-                b"ChecksumSHA1" => output.checksum_sha1 = Some(reader.string()?),
-                b"ChecksumSHA256" => output.checksum_sha256 = Some(reader.string()?),
-                b"ChecksumSHA512" => output.checksum_sha512 = Some(reader.string()?),
-                b"ChecksumMD5" => output.checksum_md5 = Some(reader.string()?),
-                b"ChecksumXXHASH64" => output.checksum_xxhash64 = Some(reader.string()?),
-                b"ChecksumXXHASH3" => output.checksum_xxhash3 = Some(reader.string()?),
-                b"ChecksumXXHASH128" => {
-                    output.checksum_xxhash128 = Some(reader.string()?);
-                }
+                b"Location" => location = Some(reader.string()?),
+                b"Bucket" => bucket = Some(reader.string()?),
+                b"Key" => key = Some(reader.string()?),
+                b"ETag" => e_tag = Some(reader.string()?),
+                b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+                b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+                b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+                b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+                b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+                b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+                b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+                b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+                b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+                b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
                 b"ChecksumType" => {
-                    output.checksum_type = Some(
+                    checksum_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
@@ -1146,5 +1057,27 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(CompleteMultipartUploadOutput {
+        expiration,
+        server_side_encryption,
+        version_id,
+        ssekms_key_id,
+        bucket_key_enabled,
+        request_charged,
+        location,
+        bucket,
+        key,
+        e_tag,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+        checksum_type,
+    })
 }

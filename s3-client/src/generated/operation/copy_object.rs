@@ -2,6 +2,14 @@
 
 //! Copies an existing object to a new key, possibly in another bucket, entirely on the server side. Source objects larger than 5 GB must be copied with multipart upload; copying an object onto itself is how you change its metadata, storage class or encryption.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
+use std::collections::HashMap;
 /// The parameters of a CopyObject request: the source object, the destination key and the settings for the new object.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -14,132 +22,124 @@ pub struct CopyObjectInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    pub acl: Option<crate::types::ObjectCannedAcl>,
     /// Name of the destination bucket.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Caching directives for the new object; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Cache-Control` header.
-    pub cache_control: ::std::option::Option<::std::string::String>,
+    pub cache_control: Option<String>,
     /// Algorithm S3 should use to compute the checksum stored with the new object.
     ///
     /// Travels as the `x-amz-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Presentation information for the new object, such as `attachment`; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Content-Disposition` header.
-    pub content_disposition: ::std::option::Option<::std::string::String>,
+    pub content_disposition: Option<String>,
     /// Content codings applied to the new object's data, such as `gzip`; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Content-Encoding` header.
-    pub content_encoding: ::std::option::Option<::std::string::String>,
+    pub content_encoding: Option<String>,
     /// Natural language of the new object's content, such as `en-US`; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Content-Language` header.
-    pub content_language: ::std::option::Option<::std::string::String>,
+    pub content_language: Option<String>,
     /// Media type of the new object, such as `image/png`; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Content-Type` header.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID. Give it as it is: the client percent-encodes the bucket and key as boto3 does.
     ///
     /// Travels as the `x-amz-copy-source` header. Required.
-    pub copy_source: ::std::option::Option<::std::string::String>,
+    pub copy_source: Option<String>,
     /// Copy only if the source object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-match` header.
-    pub copy_source_if_match: ::std::option::Option<::std::string::String>,
+    pub copy_source_if_match: Option<String>,
     /// Copy only if the source object was modified after this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-modified-since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub copy_source_if_modified_since: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub copy_source_if_modified_since: Option<DateTime>,
     /// Copy only if the source object's entity tag differs from this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-none-match` header.
-    pub copy_source_if_none_match: ::std::option::Option<::std::string::String>,
+    pub copy_source_if_none_match: Option<String>,
     /// Copy only if the source object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-copy-source-if-unmodified-since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub copy_source_if_unmodified_since: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub copy_source_if_unmodified_since: Option<DateTime>,
     /// Expiry date for the new object, as an HTTP date string; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as the `Expires` header.
-    pub expires: ::std::option::Option<::std::string::String>,
+    pub expires: Option<String>,
     /// Grantees to give full control of the new object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees allowed to read the new object's data and metadata, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees allowed to read the new object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees allowed to change the new object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Complete the copy only if the destination key holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
     ///
     /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
+    pub if_match: Option<String>,
     /// Set to `*` to complete the copy only if no object exists at the destination key; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-None-Match` header.
-    pub if_none_match: ::std::option::Option<::std::string::String>,
+    pub if_none_match: Option<String>,
     /// Key to give the new object in the destination bucket.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// User-defined metadata for the new object; applied only when `MetadataDirective` is `REPLACE`.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
-    pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub metadata: Option<HashMap<String, String>>,
     /// Whether the new object keeps the source object's metadata (`COPY`, the default) or takes the metadata given in this request (`REPLACE`).
     ///
     /// Travels as the `x-amz-metadata-directive` header.
-    pub metadata_directive: ::std::option::Option<crate::types::MetadataDirective>,
+    pub metadata_directive: Option<crate::types::MetadataDirective>,
     /// Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
     ///
     /// Travels as the `x-amz-tagging-directive` header.
-    pub tagging_directive: ::std::option::Option<crate::types::TaggingDirective>,
+    pub tagging_directive: Option<crate::types::TaggingDirective>,
     /// Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
     ///
     /// Travels as the `x-amz-object-annotation-directive` header.
-    pub annotation_directive: ::std::option::Option<crate::types::AnnotationDirective>,
+    pub annotation_directive: Option<crate::types::AnnotationDirective>,
     /// Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Storage class for the new object; defaults to `STANDARD`. Copying an object onto itself with a different class changes its storage class.
     ///
     /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
     ///
     /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    pub website_redirect_location: Option<String>,
     /// Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -147,31 +147,31 @@ pub struct CopyObjectInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerAlgorithm"))]
-    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub copy_source_sse_customer_algorithm: Option<String>,
     /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
@@ -179,57 +179,53 @@ pub struct CopyObjectInput {
         feature = "serde",
         serde(rename = "CopySourceSSECustomerKey", with = "crate::json::blob")
     )]
-    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub copy_source_sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerKeyMD5"))]
-    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub copy_source_sse_customer_key_md5: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Tags for the new object in URL query form, such as `k1=v1&k2=v2`; applied only when `TaggingDirective` is `REPLACE`.
     ///
     /// Travels as the `x-amz-tagging` header.
-    pub tagging: ::std::option::Option<::std::string::String>,
+    pub tagging: Option<String>,
     /// Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
     ///
     /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    pub object_lock_mode: Option<crate::types::ObjectLockMode>,
     /// Date and time until which Object Lock retention protects the new object.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub object_lock_retain_until_date: Option<DateTime>,
     /// Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
     ///
     /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
+    pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// Whether to place an Object Lock event hold on the new object.
     ///
     /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    pub object_lock_event_hold: Option<crate::types::ObjectLockEventHold>,
     /// Retention duration associated with the Object Lock event hold, in days.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_days: Option<i32>,
     /// Retention duration associated with the Object Lock event hold, in years.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_years: Option<i32>,
     /// Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-source-expected-bucket-owner` header.
-    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_source_bucket_owner: Option<String>,
 }
 impl ::std::fmt::Debug for CopyObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -329,53 +325,51 @@ pub struct CopyObjectOutput {
     /// Details of the new object: its entity tag, modification time and checksums.
     ///
     /// The whole HTTP body.
-    pub copy_object_result: ::std::option::Option<crate::types::CopyObjectResult>,
+    pub copy_object_result: Option<crate::types::CopyObjectResult>,
     /// When a lifecycle expiration rule applies to the new object, the expiry date and the ID of the rule, URL-encoded.
     ///
     /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: Option<String>,
     /// Version ID of the source object that was copied.
     ///
     /// Travels as the `x-amz-copy-source-version-id` header.
-    pub copy_source_version_id: ::std::option::Option<::std::string::String>,
+    pub copy_source_version_id: Option<String>,
     /// Version ID of the new object, if versioning is enabled on the destination bucket.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Server-side encryption algorithm the new object is stored with, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Algorithm of the customer-provided key (SSE-C) the new object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key the new object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether the new object's KMS encryption uses an S3 Bucket Key.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for CopyObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -407,63 +401,57 @@ impl ::std::fmt::Debug for CopyObjectOutput {
 impl CopyObjectOutput {
     /// Details of the new object: its entity tag, modification time and checksums.
     #[inline]
-    pub fn copy_object_result(
-        &self,
-    ) -> ::std::option::Option<&crate::types::CopyObjectResult> {
+    pub fn copy_object_result(&self) -> Option<&crate::types::CopyObjectResult> {
         self.copy_object_result.as_ref()
     }
     /// When a lifecycle expiration rule applies to the new object, the expiry date and the ID of the rule, URL-encoded.
     #[inline]
-    pub fn expiration(&self) -> ::std::option::Option<&str> {
+    pub fn expiration(&self) -> Option<&str> {
         self.expiration.as_deref()
     }
     /// Version ID of the source object that was copied.
     #[inline]
-    pub fn copy_source_version_id(&self) -> ::std::option::Option<&str> {
+    pub fn copy_source_version_id(&self) -> Option<&str> {
         self.copy_source_version_id.as_deref()
     }
     /// Version ID of the new object, if versioning is enabled on the destination bucket.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Server-side encryption algorithm the new object is stored with, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// Algorithm of the customer-provided key (SSE-C) the new object is encrypted with, if any.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key the new object is encrypted with, if it uses KMS encryption.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// KMS encryption context used for the new object, as base64-encoded JSON of string key-value pairs.
     #[inline]
-    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_encryption_context(&self) -> Option<&str> {
         self.ssekms_encryption_context.as_deref()
     }
     /// Whether the new object's KMS encryption uses an S3 Bucket Key.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -479,7 +467,7 @@ pub enum CopyObjectError {
 }
 impl CopyObjectError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::ObjectNotInActiveTierError(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -499,7 +487,7 @@ impl ::std::fmt::Display for CopyObjectError {
     }
 }
 impl ::std::error::Error for CopyObjectError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -507,23 +495,20 @@ impl ::std::error::Error for CopyObjectError {
     }
 }
 impl crate::error::ProvideErrorMetadata for CopyObjectError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         CopyObjectError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for CopyObjectError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CopyObjectError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("ObjectNotInActiveTierError") => {
@@ -549,13 +534,13 @@ impl crate::runtime::OperationError for CopyObjectError {
 pub struct CopyObjectFluentBuilder {
     client: crate::Client,
     input: CopyObjectInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl CopyObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -582,56 +567,47 @@ impl CopyObjectFluentBuilder {
     }
     /// Replaces [`CopyObjectInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::ObjectCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`CopyObjectInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CopyObjectInput::bucket`]: Name of the destination bucket.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`CopyObjectInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`CopyObjectInput::cache_control`]: Caching directives for the new object; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::cache_control`].
     #[inline]
-    pub fn set_cache_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_control(mut self, value: Option<String>) -> Self {
         self.input.cache_control = value;
         self
     }
     /// The value of [`CopyObjectInput::cache_control`] set so far.
     #[inline]
-    pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cache_control(&self) -> &Option<String> {
         &self.input.cache_control
     }
     /// Sets [`CopyObjectInput::checksum_algorithm`]: Algorithm S3 should use to compute the checksum stored with the new object.
@@ -644,106 +620,87 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`CopyObjectInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`CopyObjectInput::content_disposition`]: Presentation information for the new object, such as `attachment`; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn content_disposition(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.input.content_disposition = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_disposition`].
     #[inline]
-    pub fn set_content_disposition(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_disposition(mut self, value: Option<String>) -> Self {
         self.input.content_disposition = value;
         self
     }
     /// The value of [`CopyObjectInput::content_disposition`] set so far.
     #[inline]
-    pub fn get_content_disposition(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_disposition(&self) -> &Option<String> {
         &self.input.content_disposition
     }
     /// Sets [`CopyObjectInput::content_encoding`]: Content codings applied to the new object's data, such as `gzip`; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_encoding`].
     #[inline]
-    pub fn set_content_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_encoding(mut self, value: Option<String>) -> Self {
         self.input.content_encoding = value;
         self
     }
     /// The value of [`CopyObjectInput::content_encoding`] set so far.
     #[inline]
-    pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_encoding(&self) -> &Option<String> {
         &self.input.content_encoding
     }
     /// Sets [`CopyObjectInput::content_language`]: Natural language of the new object's content, such as `en-US`; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_language`].
     #[inline]
-    pub fn set_content_language(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_language(mut self, value: Option<String>) -> Self {
         self.input.content_language = value;
         self
     }
     /// The value of [`CopyObjectInput::content_language`] set so far.
     #[inline]
-    pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_language(&self) -> &Option<String> {
         &self.input.content_language
     }
     /// Sets [`CopyObjectInput::content_type`]: Media type of the new object, such as `image/png`; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::content_type`].
     #[inline]
-    pub fn set_content_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_type(mut self, value: Option<String>) -> Self {
         self.input.content_type = value;
         self
     }
     /// The value of [`CopyObjectInput::content_type`] set so far.
     #[inline]
-    pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_type(&self) -> &Option<String> {
         &self.input.content_type
     }
     /// Sets [`CopyObjectInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
     #[inline]
-    pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source = Some(value.into());
         self
     }
@@ -752,7 +709,7 @@ impl CopyObjectFluentBuilder {
         mut self,
         bucket: &str,
         key: &str,
-        version_id: ::std::option::Option<&str>,
+        version_id: Option<&str>,
     ) -> Self {
         self.input.copy_source = Some(
             crate::runtime::copy_source(bucket, key, version_id),
@@ -761,99 +718,69 @@ impl CopyObjectFluentBuilder {
     }
     /// Replaces [`CopyObjectInput::copy_source`].
     #[inline]
-    pub fn set_copy_source(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source(mut self, value: Option<String>) -> Self {
         self.input.copy_source = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source`] set so far.
     #[inline]
-    pub fn get_copy_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source(&self) -> &Option<String> {
         &self.input.copy_source
     }
     /// Sets [`CopyObjectInput::copy_source_if_match`]: Copy only if the source object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn copy_source_if_match(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_if_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_match`].
     #[inline]
-    pub fn set_copy_source_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source_if_match(mut self, value: Option<String>) -> Self {
         self.input.copy_source_if_match = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_match`] set so far.
     #[inline]
-    pub fn get_copy_source_if_match(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_if_match(&self) -> &Option<String> {
         &self.input.copy_source_if_match
     }
     /// Sets [`CopyObjectInput::copy_source_if_modified_since`]: Copy only if the source object was modified after this time; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn copy_source_if_modified_since(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn copy_source_if_modified_since(mut self, value: DateTime) -> Self {
         self.input.copy_source_if_modified_since = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_modified_since`].
     #[inline]
-    pub fn set_copy_source_if_modified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_copy_source_if_modified_since(mut self, value: Option<DateTime>) -> Self {
         self.input.copy_source_if_modified_since = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_modified_since`] set so far.
     #[inline]
-    pub fn get_copy_source_if_modified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_copy_source_if_modified_since(&self) -> &Option<DateTime> {
         &self.input.copy_source_if_modified_since
     }
     /// Sets [`CopyObjectInput::copy_source_if_none_match`]: Copy only if the source object's entity tag differs from this value; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn copy_source_if_none_match(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_if_none_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_if_none_match`].
     #[inline]
-    pub fn set_copy_source_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.copy_source_if_none_match = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_none_match`] set so far.
     #[inline]
-    pub fn get_copy_source_if_none_match(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_if_none_match(&self) -> &Option<String> {
         &self.input.copy_source_if_none_match
     }
     /// Sets [`CopyObjectInput::copy_source_if_unmodified_since`]: Copy only if the source object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn copy_source_if_unmodified_since(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn copy_source_if_unmodified_since(mut self, value: DateTime) -> Self {
         self.input.copy_source_if_unmodified_since = Some(value);
         self
     }
@@ -861,214 +788,170 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_copy_source_if_unmodified_since(
         mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
+        value: Option<DateTime>,
     ) -> Self {
         self.input.copy_source_if_unmodified_since = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_if_unmodified_since`] set so far.
     #[inline]
-    pub fn get_copy_source_if_unmodified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_copy_source_if_unmodified_since(&self) -> &Option<DateTime> {
         &self.input.copy_source_if_unmodified_since
     }
     /// Sets [`CopyObjectInput::expires`]: Expiry date for the new object, as an HTTP date string; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn expires(mut self, value: impl Into<String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::expires`].
     #[inline]
-    pub fn set_expires(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expires(mut self, value: Option<String>) -> Self {
         self.input.expires = value;
         self
     }
     /// The value of [`CopyObjectInput::expires`] set so far.
     #[inline]
-    pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expires(&self) -> &Option<String> {
         &self.input.expires
     }
     /// Sets [`CopyObjectInput::grant_full_control`]: Grantees to give full control of the new object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`CopyObjectInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`CopyObjectInput::grant_read`]: Grantees allowed to read the new object's data and metadata, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`CopyObjectInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`CopyObjectInput::grant_read_acp`]: Grantees allowed to read the new object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`CopyObjectInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CopyObjectInput::grant_write_acp`]: Grantees allowed to change the new object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`CopyObjectInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CopyObjectInput::if_match`]: Complete the copy only if the destination key holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
     #[inline]
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::if_match`].
     #[inline]
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_match(mut self, value: Option<String>) -> Self {
         self.input.if_match = value;
         self
     }
     /// The value of [`CopyObjectInput::if_match`] set so far.
     #[inline]
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_match(&self) -> &Option<String> {
         &self.input.if_match
     }
     /// Sets [`CopyObjectInput::if_none_match`]: Set to `*` to complete the copy only if no object exists at the destination key; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::if_none_match`].
     #[inline]
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.if_none_match = value;
         self
     }
     /// The value of [`CopyObjectInput::if_none_match`] set so far.
     #[inline]
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_none_match(&self) -> &Option<String> {
         &self.input.if_none_match
     }
     /// Sets [`CopyObjectInput::key`]: Key to give the new object in the destination bucket.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`CopyObjectInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Adds one entry to [`CopyObjectInput::metadata`]: User-defined metadata for the new object; applied only when `MetadataDirective` is `REPLACE`.
     #[inline]
-    pub fn metadata(
-        mut self,
-        key: impl Into<::std::string::String>,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.input
             .metadata
-            .get_or_insert_with(::std::collections::HashMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Replaces [`CopyObjectInput::metadata`].
     #[inline]
-    pub fn set_metadata(
-        mut self,
-        value: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_metadata(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.metadata = value;
         self
     }
     /// The value of [`CopyObjectInput::metadata`] set so far.
     #[inline]
-    pub fn get_metadata(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_metadata(&self) -> &Option<HashMap<String, String>> {
         &self.input.metadata
     }
     /// Sets [`CopyObjectInput::metadata_directive`]: Whether the new object keeps the source object's metadata (`COPY`, the default) or takes the metadata given in this request (`REPLACE`).
@@ -1081,16 +964,14 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_metadata_directive(
         mut self,
-        value: ::std::option::Option<crate::types::MetadataDirective>,
+        value: Option<crate::types::MetadataDirective>,
     ) -> Self {
         self.input.metadata_directive = value;
         self
     }
     /// The value of [`CopyObjectInput::metadata_directive`] set so far.
     #[inline]
-    pub fn get_metadata_directive(
-        &self,
-    ) -> &::std::option::Option<crate::types::MetadataDirective> {
+    pub fn get_metadata_directive(&self) -> &Option<crate::types::MetadataDirective> {
         &self.input.metadata_directive
     }
     /// Sets [`CopyObjectInput::tagging_directive`]: Whether the new object keeps the source object's tags (`COPY`, the default) or takes the tags given in `Tagging` (`REPLACE`).
@@ -1103,16 +984,14 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_tagging_directive(
         mut self,
-        value: ::std::option::Option<crate::types::TaggingDirective>,
+        value: Option<crate::types::TaggingDirective>,
     ) -> Self {
         self.input.tagging_directive = value;
         self
     }
     /// The value of [`CopyObjectInput::tagging_directive`] set so far.
     #[inline]
-    pub fn get_tagging_directive(
-        &self,
-    ) -> &::std::option::Option<crate::types::TaggingDirective> {
+    pub fn get_tagging_directive(&self) -> &Option<crate::types::TaggingDirective> {
         &self.input.tagging_directive
     }
     /// Sets [`CopyObjectInput::annotation_directive`]: Whether the source object's annotations are copied to the new object (`COPY`) or left out (`EXCLUDE`).
@@ -1128,7 +1007,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_annotation_directive(
         mut self,
-        value: ::std::option::Option<crate::types::AnnotationDirective>,
+        value: Option<crate::types::AnnotationDirective>,
     ) -> Self {
         self.input.annotation_directive = value;
         self
@@ -1137,7 +1016,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn get_annotation_directive(
         &self,
-    ) -> &::std::option::Option<crate::types::AnnotationDirective> {
+    ) -> &Option<crate::types::AnnotationDirective> {
         &self.input.annotation_directive
     }
     /// Sets [`CopyObjectInput::server_side_encryption`]: Server-side encryption algorithm for the new object, such as `AES256` or `aws:kms`; defaults to the destination bucket's default encryption.
@@ -1153,7 +1032,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_server_side_encryption(
         mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
+        value: Option<crate::types::ServerSideEncryption>,
     ) -> Self {
         self.input.server_side_encryption = value;
         self
@@ -1162,7 +1041,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+    ) -> &Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`CopyObjectInput::storage_class`]: Storage class for the new object; defaults to `STANDARD`.
@@ -1175,156 +1054,116 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
+        value: Option<crate::types::StorageClass>,
     ) -> Self {
         self.input.storage_class = value;
         self
     }
     /// The value of [`CopyObjectInput::storage_class`] set so far.
     #[inline]
-    pub fn get_storage_class(
-        &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
+    pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`CopyObjectInput::website_redirect_location`]: When the destination bucket is hosted as a static website, redirects requests for the new object to this path or external address.
     #[inline]
-    pub fn website_redirect_location(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.input.website_redirect_location = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::website_redirect_location`].
     #[inline]
-    pub fn set_website_redirect_location(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_website_redirect_location(mut self, value: Option<String>) -> Self {
         self.input.website_redirect_location = value;
         self
     }
     /// The value of [`CopyObjectInput::website_redirect_location`] set so far.
     #[inline]
-    pub fn get_website_redirect_location(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_website_redirect_location(&self) -> &Option<String> {
         &self.input.website_redirect_location
     }
     /// Sets [`CopyObjectInput::sse_customer_algorithm`]: Algorithm for encrypting the new object with a customer-provided key (SSE-C); must be `AES256`.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CopyObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CopyObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`CopyObjectInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`CopyObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the new object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::ssekms_key_id`].
     #[inline]
-    pub fn set_ssekms_key_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_key_id(mut self, value: Option<String>) -> Self {
         self.input.ssekms_key_id = value;
         self
     }
     /// The value of [`CopyObjectInput::ssekms_key_id`] set so far.
     #[inline]
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_key_id(&self) -> &Option<String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`CopyObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the new object, as base64-encoded JSON of string key-value pairs.
     #[inline]
-    pub fn ssekms_encryption_context(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_encryption_context = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::ssekms_encryption_context`].
     #[inline]
-    pub fn set_ssekms_encryption_context(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_encryption_context(mut self, value: Option<String>) -> Self {
         self.input.ssekms_encryption_context = value;
         self
     }
     /// The value of [`CopyObjectInput::ssekms_encryption_context`] set so far.
     #[inline]
-    pub fn get_ssekms_encryption_context(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_encryption_context(&self) -> &Option<String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`CopyObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the new object, reducing calls to KMS.
@@ -1335,20 +1174,20 @@ impl CopyObjectFluentBuilder {
     }
     /// Replaces [`CopyObjectInput::bucket_key_enabled`].
     #[inline]
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_bucket_key_enabled(mut self, value: Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`CopyObjectInput::bucket_key_enabled`] set so far.
     #[inline]
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_bucket_key_enabled(&self) -> &Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_algorithm`]: Algorithm of the customer-provided key that encrypts the source object; must be `AES256`.
     #[inline]
     pub fn copy_source_sse_customer_algorithm(
         mut self,
-        value: impl Into<::std::string::String>,
+        value: impl Into<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_algorithm = Some(value.into());
         self
@@ -1357,49 +1196,36 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_copy_source_sse_customer_algorithm(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: Option<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_algorithm = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.copy_source_sse_customer_algorithm
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn copy_source_sse_customer_key(
-        mut self,
-        value: impl Into<::bytes::Bytes>,
-    ) -> Self {
+    pub fn copy_source_sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.copy_source_sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::copy_source_sse_customer_key`].
     #[inline]
-    pub fn set_copy_source_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_copy_source_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.copy_source_sse_customer_key = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_key`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_key(
-        &self,
-    ) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_copy_source_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.copy_source_sse_customer_key
     }
     /// Sets [`CopyObjectInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn copy_source_sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_sse_customer_key_md5 = Some(value.into());
         self
     }
@@ -1407,16 +1233,14 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_copy_source_sse_customer_key_md5(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: Option<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_key_md5 = value;
         self
     }
     /// The value of [`CopyObjectInput::copy_source_sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.copy_source_sse_customer_key_md5
     }
     /// Sets [`CopyObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -1429,36 +1253,31 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`CopyObjectInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CopyObjectInput::tagging`]: Tags for the new object in URL query form, such as `k1=v1&k2=v2`; applied only when `TaggingDirective` is `REPLACE`.
     #[inline]
-    pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::tagging`].
     #[inline]
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tagging(mut self, value: Option<String>) -> Self {
         self.input.tagging = value;
         self
     }
     /// The value of [`CopyObjectInput::tagging`] set so far.
     #[inline]
-    pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_tagging(&self) -> &Option<String> {
         &self.input.tagging
     }
     /// Sets [`CopyObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the new object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
@@ -1471,41 +1290,31 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_mode(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
+        value: Option<crate::types::ObjectLockMode>,
     ) -> Self {
         self.input.object_lock_mode = value;
         self
     }
     /// The value of [`CopyObjectInput::object_lock_mode`] set so far.
     #[inline]
-    pub fn get_object_lock_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+    pub fn get_object_lock_mode(&self) -> &Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`CopyObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the new object.
     #[inline]
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn object_lock_retain_until_date(mut self, value: DateTime) -> Self {
         self.input.object_lock_retain_until_date = Some(value);
         self
     }
     /// Replaces [`CopyObjectInput::object_lock_retain_until_date`].
     #[inline]
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_object_lock_retain_until_date(mut self, value: Option<DateTime>) -> Self {
         self.input.object_lock_retain_until_date = value;
         self
     }
     /// The value of [`CopyObjectInput::object_lock_retain_until_date`] set so far.
     #[inline]
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_object_lock_retain_until_date(&self) -> &Option<DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`CopyObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the new object, which blocks deletion until the hold is removed.
@@ -1521,7 +1330,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+        value: Option<crate::types::ObjectLockLegalHoldStatus>,
     ) -> Self {
         self.input.object_lock_legal_hold_status = value;
         self
@@ -1530,7 +1339,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+    ) -> &Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the new object.
@@ -1546,7 +1355,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: Option<crate::types::ObjectLockEventHold>,
     ) -> Self {
         self.input.object_lock_event_hold = value;
         self
@@ -1555,7 +1364,7 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn get_object_lock_event_hold(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+    ) -> &Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
@@ -1568,16 +1377,14 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_days = value;
         self
     }
     /// The value of [`CopyObjectInput::object_lock_event_hold_duration_days`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_days(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_days(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`CopyObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
@@ -1590,66 +1397,48 @@ impl CopyObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_years = value;
         self
     }
     /// The value of [`CopyObjectInput::object_lock_event_hold_duration_years`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_years(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_years(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`CopyObjectInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`CopyObjectInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CopyObjectInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_source_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_source_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`CopyObjectInput::expected_source_bucket_owner`].
     #[inline]
-    pub fn set_expected_source_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_source_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_source_bucket_owner = value;
         self
     }
     /// The value of [`CopyObjectInput::expected_source_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_source_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_source_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_source_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -1658,10 +1447,7 @@ impl CopyObjectFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -1671,12 +1457,7 @@ impl CopyObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CopyObject` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        CopyObjectOutput,
-        crate::error::SdkError<CopyObjectError>,
-    > {
+    pub async fn send(self) -> Result<CopyObjectOutput, SdkError<CopyObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -1699,9 +1480,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
 };
-fn serialize(
-    input: CopyObjectInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: CopyObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1744,10 +1523,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-if-modified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.copy_source_if_none_match {
@@ -1757,10 +1533,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-if-unmodified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.expires {
@@ -1874,10 +1647,7 @@ fn serialize(
         request
             .header(
                 "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
             )?;
     }
     if let Some(value) = &input.object_lock_legal_hold_status {
@@ -1902,35 +1672,47 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<CopyObjectOutput, crate::error::ResponseError> {
-    let mut output = CopyObjectOutput::default();
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.copy_object_result = Some(crate::types::de_copy_object_result(reader)?);
-    }
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.copy_source_version_id = response
-        .header_string("x-amz-copy-source-version-id")?;
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.server_side_encryption = response
+) -> Result<CopyObjectOutput, ResponseError> {
+    let copy_object_result = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_copy_object_result(reader)?)
+        }
+        None => None,
+    };
+    let expiration = response.header_string("x-amz-expiration")?;
+    let copy_source_version_id = response.header_string("x-amz-copy-source-version-id")?;
+    let version_id = response.header_string("x-amz-version-id")?;
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.sse_customer_algorithm = response
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.ssekms_encryption_context = response
+    let ssekms_encryption_context = response
         .header_string("x-amz-server-side-encryption-context")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    Ok(output)
+    Ok(CopyObjectOutput {
+        copy_object_result,
+        expiration,
+        copy_source_version_id,
+        version_id,
+        server_side_encryption,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        ssekms_encryption_context,
+        bucket_key_enabled,
+        request_charged,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Creates a new bucket; the name must be unique within its namespace and follow S3 naming rules. Outside `us-east-1`, the bucket is placed in the region given by the `LocationConstraint`, which must match the region the request is sent to.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `CreateBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -14,51 +18,49 @@ pub struct CreateBucketInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::BucketCannedAcl>,
+    pub acl: Option<crate::types::BucketCannedAcl>,
     /// Name of the bucket to create.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Optional settings for the new bucket, such as its region; may be omitted when creating a bucket in `us-east-1`.
     ///
     /// The whole HTTP body.
-    pub create_bucket_configuration: ::std::option::Option<
-        crate::types::CreateBucketConfiguration,
-    >,
+    pub create_bucket_configuration: Option<crate::types::CreateBucketConfiguration>,
     /// Grantees to give read, write, and ACL read and write permissions on the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees to give permission to list the objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees to give permission to read the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees to give permission to create, overwrite and delete objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-write` header.
-    pub grant_write: ::std::option::Option<::std::string::String>,
+    pub grant_write: Option<String>,
     /// Grantees to give permission to change the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Whether to enable S3 Object Lock on the new bucket; enabling it also turns on versioning.
     ///
     /// Travels as the `x-amz-bucket-object-lock-enabled` header.
-    pub object_lock_enabled_for_bucket: ::std::option::Option<bool>,
+    pub object_lock_enabled_for_bucket: Option<bool>,
     /// Object ownership setting for the bucket, which controls whether ACLs are used; new buckets default to `BucketOwnerEnforced`, which disables ACLs.
     ///
     /// Travels as the `x-amz-object-ownership` header.
-    pub object_ownership: ::std::option::Option<crate::types::ObjectOwnership>,
+    pub object_ownership: Option<crate::types::ObjectOwnership>,
     /// Namespace in which the bucket name is reserved.
     ///
     /// Travels as the `x-amz-bucket-namespace` header.
-    pub bucket_namespace: ::std::option::Option<crate::types::BucketNamespace>,
+    pub bucket_namespace: Option<crate::types::BucketNamespace>,
 }
 /// Output of the `CreateBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -71,21 +73,21 @@ pub struct CreateBucketOutput {
     /// Location of the new bucket as reported by S3, either a path such as `/bucket-name` or a URL.
     ///
     /// Travels as the `Location` header.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// Amazon Resource Name (ARN) of the new bucket.
     ///
     /// Travels as the `x-amz-bucket-arn` header.
-    pub bucket_arn: ::std::option::Option<::std::string::String>,
+    pub bucket_arn: Option<String>,
 }
 impl CreateBucketOutput {
     /// Location of the new bucket as reported by S3, either a path such as `/bucket-name` or a URL.
     #[inline]
-    pub fn location(&self) -> ::std::option::Option<&str> {
+    pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
     /// Amazon Resource Name (ARN) of the new bucket.
     #[inline]
-    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_arn(&self) -> Option<&str> {
         self.bucket_arn.as_deref()
     }
 }
@@ -103,7 +105,7 @@ pub enum CreateBucketError {
 }
 impl CreateBucketError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::BucketAlreadyExists(e) => &e.meta,
             Self::BucketAlreadyOwnedByYou(e) => &e.meta,
@@ -128,7 +130,7 @@ impl ::std::fmt::Display for CreateBucketError {
     }
 }
 impl ::std::error::Error for CreateBucketError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -136,23 +138,20 @@ impl ::std::error::Error for CreateBucketError {
     }
 }
 impl crate::error::ProvideErrorMetadata for CreateBucketError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         CreateBucketError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for CreateBucketError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CreateBucketError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("BucketAlreadyExists") => {
@@ -181,13 +180,13 @@ impl crate::runtime::OperationError for CreateBucketError {
 pub struct CreateBucketFluentBuilder {
     client: crate::Client,
     input: CreateBucketInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl CreateBucketFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -214,36 +213,30 @@ impl CreateBucketFluentBuilder {
     }
     /// Replaces [`CreateBucketInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::BucketCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::BucketCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`CreateBucketInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::BucketCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::BucketCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CreateBucketInput::bucket`]: Name of the bucket to create.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`CreateBucketInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`CreateBucketInput::create_bucket_configuration`]: Optional settings for the new bucket, such as its region; may be omitted when creating a bucket in `us-east-1`.
@@ -259,7 +252,7 @@ impl CreateBucketFluentBuilder {
     #[inline]
     pub fn set_create_bucket_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::CreateBucketConfiguration>,
+        value: Option<crate::types::CreateBucketConfiguration>,
     ) -> Self {
         self.input.create_bucket_configuration = value;
         self
@@ -268,112 +261,92 @@ impl CreateBucketFluentBuilder {
     #[inline]
     pub fn get_create_bucket_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::CreateBucketConfiguration> {
+    ) -> &Option<crate::types::CreateBucketConfiguration> {
         &self.input.create_bucket_configuration
     }
     /// Sets [`CreateBucketInput::grant_full_control`]: Grantees to give read, write, and ACL read and write permissions on the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`CreateBucketInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`CreateBucketInput::grant_read`]: Grantees to give permission to list the objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`CreateBucketInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`CreateBucketInput::grant_read_acp`]: Grantees to give permission to read the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`CreateBucketInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CreateBucketInput::grant_write`]: Grantees to give permission to create, overwrite and delete objects in the bucket, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     #[inline]
-    pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_write`].
     #[inline]
-    pub fn set_grant_write(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write(mut self, value: Option<String>) -> Self {
         self.input.grant_write = value;
         self
     }
     /// The value of [`CreateBucketInput::grant_write`] set so far.
     #[inline]
-    pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write(&self) -> &Option<String> {
         &self.input.grant_write
     }
     /// Sets [`CreateBucketInput::grant_write_acp`]: Grantees to give permission to change the bucket's ACL, as a comma-separated list of `id="..."`, `uri="..."` or `emailAddress="..."` entries.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateBucketInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`CreateBucketInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CreateBucketInput::object_lock_enabled_for_bucket`]: Whether to enable S3 Object Lock on the new bucket; enabling it also turns on versioning.
@@ -384,16 +357,13 @@ impl CreateBucketFluentBuilder {
     }
     /// Replaces [`CreateBucketInput::object_lock_enabled_for_bucket`].
     #[inline]
-    pub fn set_object_lock_enabled_for_bucket(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_object_lock_enabled_for_bucket(mut self, value: Option<bool>) -> Self {
         self.input.object_lock_enabled_for_bucket = value;
         self
     }
     /// The value of [`CreateBucketInput::object_lock_enabled_for_bucket`] set so far.
     #[inline]
-    pub fn get_object_lock_enabled_for_bucket(&self) -> &::std::option::Option<bool> {
+    pub fn get_object_lock_enabled_for_bucket(&self) -> &Option<bool> {
         &self.input.object_lock_enabled_for_bucket
     }
     /// Sets [`CreateBucketInput::object_ownership`]: Object ownership setting for the bucket, which controls whether ACLs are used; new buckets default to `BucketOwnerEnforced`, which disables ACLs.
@@ -406,16 +376,14 @@ impl CreateBucketFluentBuilder {
     #[inline]
     pub fn set_object_ownership(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectOwnership>,
+        value: Option<crate::types::ObjectOwnership>,
     ) -> Self {
         self.input.object_ownership = value;
         self
     }
     /// The value of [`CreateBucketInput::object_ownership`] set so far.
     #[inline]
-    pub fn get_object_ownership(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectOwnership> {
+    pub fn get_object_ownership(&self) -> &Option<crate::types::ObjectOwnership> {
         &self.input.object_ownership
     }
     /// Sets [`CreateBucketInput::bucket_namespace`]: Namespace in which the bucket name is reserved.
@@ -428,16 +396,14 @@ impl CreateBucketFluentBuilder {
     #[inline]
     pub fn set_bucket_namespace(
         mut self,
-        value: ::std::option::Option<crate::types::BucketNamespace>,
+        value: Option<crate::types::BucketNamespace>,
     ) -> Self {
         self.input.bucket_namespace = value;
         self
     }
     /// The value of [`CreateBucketInput::bucket_namespace`] set so far.
     #[inline]
-    pub fn get_bucket_namespace(
-        &self,
-    ) -> &::std::option::Option<crate::types::BucketNamespace> {
+    pub fn get_bucket_namespace(&self) -> &Option<crate::types::BucketNamespace> {
         &self.input.bucket_namespace
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -446,10 +412,7 @@ impl CreateBucketFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -459,12 +422,7 @@ impl CreateBucketFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CreateBucket` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        CreateBucketOutput,
-        crate::error::SdkError<CreateBucketError>,
-    > {
+    pub async fn send(self) -> Result<CreateBucketOutput, SdkError<CreateBucketError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -487,9 +445,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: CreateBucketInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: CreateBucketInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -542,12 +498,13 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<CreateBucketOutput, crate::error::ResponseError> {
-    let mut output = CreateBucketOutput::default();
-    output.location = response.header_string("location")?;
-    output.bucket_arn = response.header_string("x-amz-bucket-arn")?;
-    Ok(output)
+) -> Result<CreateBucketOutput, ResponseError> {
+    let location = response.header_string("location")?;
+    let bucket_arn = response.header_string("x-amz-bucket-arn")?;
+    Ok(CreateBucketOutput {
+        location,
+        bucket_arn,
+    })
 }

@@ -2,6 +2,14 @@
 
 //! Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use. Object settings such as metadata, storage class, encryption, ACL, and tags are fixed here, not at completion. Stored parts are billed until the upload is completed or aborted.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
+use std::collections::HashMap;
 /// Request parameters for `CreateMultipartUpload`, including the settings of the object to be created.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -14,82 +22,78 @@ pub struct CreateMultipartUploadInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    pub acl: Option<crate::types::ObjectCannedAcl>,
     /// Name of the bucket to create the object in.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Caching directives to store with the object and return when it is downloaded.
     ///
     /// Travels as the `Cache-Control` header.
-    pub cache_control: ::std::option::Option<::std::string::String>,
+    pub cache_control: Option<String>,
     /// Presentation information, such as a download file name, to store with the object.
     ///
     /// Travels as the `Content-Disposition` header.
-    pub content_disposition: ::std::option::Option<::std::string::String>,
+    pub content_disposition: Option<String>,
     /// Content codings applied to the object data, such as `gzip`, stored with the object.
     ///
     /// Travels as the `Content-Encoding` header.
-    pub content_encoding: ::std::option::Option<::std::string::String>,
+    pub content_encoding: Option<String>,
     /// Language of the object content, stored as metadata.
     ///
     /// Travels as the `Content-Language` header.
-    pub content_language: ::std::option::Option<::std::string::String>,
+    pub content_language: Option<String>,
     /// MIME type of the object, stored as metadata.
     ///
     /// Travels as the `Content-Type` header.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// HTTP date after which caches should treat the object as stale, stored as metadata.
     ///
     /// Travels as the `Expires` header.
-    pub expires: ::std::option::Option<::std::string::String>,
+    pub expires: Option<String>,
     /// Grantees given read, read-ACP, and write-ACP access to the object, as comma-separated `type=value` pairs such as `id=...` or `uri=...`.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees allowed to read the object data and metadata, as comma-separated `type=value` pairs.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees allowed to read the object's ACL, as comma-separated `type=value` pairs.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees allowed to change the object's ACL, as comma-separated `type=value` pairs.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Key (name) of the object to create.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// User-defined metadata key-value pairs to store with the object.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
-    pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub metadata: Option<HashMap<String, String>>,
     /// Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Storage class for the object; defaults to `STANDARD`.
     ///
     /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
     ///
     /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    pub website_redirect_location: Option<String>,
     /// Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -97,75 +101,71 @@ pub struct CreateMultipartUploadInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Tags for the object, encoded as URL query parameters such as `key1=value1&key2=value2`.
     ///
     /// Travels as the `x-amz-tagging` header.
-    pub tagging: ::std::option::Option<::std::string::String>,
+    pub tagging: Option<String>,
     /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
     ///
     /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    pub object_lock_mode: Option<crate::types::ObjectLockMode>,
     /// Date and time until which Object Lock retention protects the object, in ISO 8601 format.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub object_lock_retain_until_date: Option<DateTime>,
     /// Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
     ///
     /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
+    pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
     ///
     /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    pub object_lock_event_hold: Option<crate::types::ObjectLockEventHold>,
     /// Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_days: Option<i32>,
     /// Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_years: Option<i32>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Checksum algorithm the parts of this upload will use for integrity checking.
     ///
     /// Travels as the `x-amz-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
     ///
     /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
 }
 impl ::std::fmt::Debug for CreateMultipartUploadInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -238,63 +238,61 @@ pub struct CreateMultipartUploadOutput {
     ///
     /// Travels as the `x-amz-abort-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub abort_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub abort_date: Option<DateTime>,
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     ///
     /// Travels as the `x-amz-abort-rule-id` header.
-    pub abort_rule_id: ::std::option::Option<::std::string::String>,
+    pub abort_rule_id: Option<String>,
     /// Name of the bucket the upload was started in.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object the multipart upload will create.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// ID of the new multipart upload; pass it to every later part, list, complete, or abort request.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Server-side encryption algorithm that will be used to store the object, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Base64-encoded JSON encryption context that will be used with KMS for the object.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Checksum algorithm chosen for this upload.
     ///
     /// Travels as the `x-amz-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Checksum type the completed object will use, `COMPOSITE` or `FULL_OBJECT`.
     ///
     /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl ::std::fmt::Debug for CreateMultipartUploadOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -330,83 +328,77 @@ impl ::std::fmt::Debug for CreateMultipartUploadOutput {
 impl CreateMultipartUploadOutput {
     /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
     #[inline]
-    pub fn abort_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn abort_date(&self) -> Option<&DateTime> {
         self.abort_date.as_ref()
     }
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     #[inline]
-    pub fn abort_rule_id(&self) -> ::std::option::Option<&str> {
+    pub fn abort_rule_id(&self) -> Option<&str> {
         self.abort_rule_id.as_deref()
     }
     /// Name of the bucket the upload was started in.
     #[inline]
-    pub fn bucket(&self) -> ::std::option::Option<&str> {
+    pub fn bucket(&self) -> Option<&str> {
         self.bucket.as_deref()
     }
     /// Key of the object the multipart upload will create.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// ID of the new multipart upload; pass it to every later part, list, complete, or abort request.
     #[inline]
-    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+    pub fn upload_id(&self) -> Option<&str> {
         self.upload_id.as_deref()
     }
     /// Server-side encryption algorithm that will be used to store the object, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// Base64-encoded JSON encryption context that will be used with KMS for the object.
     #[inline]
-    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_encryption_context(&self) -> Option<&str> {
         self.ssekms_encryption_context.as_deref()
     }
     /// Whether the upload uses an S3 Bucket Key for SSE-KMS encryption.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Checksum algorithm chosen for this upload.
     #[inline]
-    pub fn checksum_algorithm(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+    pub fn checksum_algorithm(&self) -> Option<&crate::types::ChecksumAlgorithm> {
         self.checksum_algorithm.as_ref()
     }
     /// Checksum type the completed object will use, `COMPOSITE` or `FULL_OBJECT`.
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Version ID associated with the upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -420,7 +412,7 @@ pub enum CreateMultipartUploadError {
 }
 impl CreateMultipartUploadError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -433,29 +425,26 @@ impl ::std::fmt::Display for CreateMultipartUploadError {
     }
 }
 impl ::std::error::Error for CreateMultipartUploadError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for CreateMultipartUploadError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         CreateMultipartUploadError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for CreateMultipartUploadError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for CreateMultipartUploadError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -464,13 +453,13 @@ impl crate::runtime::OperationError for CreateMultipartUploadError {
 pub struct CreateMultipartUploadFluentBuilder {
     client: crate::Client,
     input: CreateMultipartUploadInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl CreateMultipartUploadFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -497,299 +486,237 @@ impl CreateMultipartUploadFluentBuilder {
     }
     /// Replaces [`CreateMultipartUploadInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::ObjectCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`CreateMultipartUploadInput::bucket`]: Name of the bucket to create the object in.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`CreateMultipartUploadInput::cache_control`]: Caching directives to store with the object and return when it is downloaded.
     #[inline]
-    pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::cache_control`].
     #[inline]
-    pub fn set_cache_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_control(mut self, value: Option<String>) -> Self {
         self.input.cache_control = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::cache_control`] set so far.
     #[inline]
-    pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cache_control(&self) -> &Option<String> {
         &self.input.cache_control
     }
     /// Sets [`CreateMultipartUploadInput::content_disposition`]: Presentation information, such as a download file name, to store with the object.
     #[inline]
-    pub fn content_disposition(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.input.content_disposition = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_disposition`].
     #[inline]
-    pub fn set_content_disposition(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_disposition(mut self, value: Option<String>) -> Self {
         self.input.content_disposition = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_disposition`] set so far.
     #[inline]
-    pub fn get_content_disposition(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_disposition(&self) -> &Option<String> {
         &self.input.content_disposition
     }
     /// Sets [`CreateMultipartUploadInput::content_encoding`]: Content codings applied to the object data, such as `gzip`, stored with the object.
     #[inline]
-    pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_encoding`].
     #[inline]
-    pub fn set_content_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_encoding(mut self, value: Option<String>) -> Self {
         self.input.content_encoding = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_encoding`] set so far.
     #[inline]
-    pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_encoding(&self) -> &Option<String> {
         &self.input.content_encoding
     }
     /// Sets [`CreateMultipartUploadInput::content_language`]: Language of the object content, stored as metadata.
     #[inline]
-    pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_language`].
     #[inline]
-    pub fn set_content_language(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_language(mut self, value: Option<String>) -> Self {
         self.input.content_language = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_language`] set so far.
     #[inline]
-    pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_language(&self) -> &Option<String> {
         &self.input.content_language
     }
     /// Sets [`CreateMultipartUploadInput::content_type`]: MIME type of the object, stored as metadata.
     #[inline]
-    pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::content_type`].
     #[inline]
-    pub fn set_content_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_type(mut self, value: Option<String>) -> Self {
         self.input.content_type = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::content_type`] set so far.
     #[inline]
-    pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_type(&self) -> &Option<String> {
         &self.input.content_type
     }
     /// Sets [`CreateMultipartUploadInput::expires`]: HTTP date after which caches should treat the object as stale, stored as metadata.
     #[inline]
-    pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn expires(mut self, value: impl Into<String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::expires`].
     #[inline]
-    pub fn set_expires(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expires(mut self, value: Option<String>) -> Self {
         self.input.expires = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::expires`] set so far.
     #[inline]
-    pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expires(&self) -> &Option<String> {
         &self.input.expires
     }
     /// Sets [`CreateMultipartUploadInput::grant_full_control`]: Grantees given read, read-ACP, and write-ACP access to the object, as comma-separated `type=value` pairs such as `id=...` or `uri=...`.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`CreateMultipartUploadInput::grant_read`]: Grantees allowed to read the object data and metadata, as comma-separated `type=value` pairs.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`CreateMultipartUploadInput::grant_read_acp`]: Grantees allowed to read the object's ACL, as comma-separated `type=value` pairs.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`CreateMultipartUploadInput::grant_write_acp`]: Grantees allowed to change the object's ACL, as comma-separated `type=value` pairs.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`CreateMultipartUploadInput::key`]: Key (name) of the object to create.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Adds one entry to [`CreateMultipartUploadInput::metadata`]: User-defined metadata key-value pairs to store with the object.
     #[inline]
-    pub fn metadata(
-        mut self,
-        key: impl Into<::std::string::String>,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.input
             .metadata
-            .get_or_insert_with(::std::collections::HashMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::metadata`].
     #[inline]
-    pub fn set_metadata(
-        mut self,
-        value: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_metadata(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.metadata = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::metadata`] set so far.
     #[inline]
-    pub fn get_metadata(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_metadata(&self) -> &Option<HashMap<String, String>> {
         &self.input.metadata
     }
     /// Sets [`CreateMultipartUploadInput::server_side_encryption`]: Server-side encryption to apply to the object, such as `AES256` or `aws:kms`; the bucket's default encryption applies when absent.
@@ -805,7 +732,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_server_side_encryption(
         mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
+        value: Option<crate::types::ServerSideEncryption>,
     ) -> Self {
         self.input.server_side_encryption = value;
         self
@@ -814,7 +741,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+    ) -> &Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`CreateMultipartUploadInput::storage_class`]: Storage class for the object; defaults to `STANDARD`.
@@ -827,156 +754,116 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
+        value: Option<crate::types::StorageClass>,
     ) -> Self {
         self.input.storage_class = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::storage_class`] set so far.
     #[inline]
-    pub fn get_storage_class(
-        &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
+    pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`CreateMultipartUploadInput::website_redirect_location`]: If the bucket serves a static website, requests for this object are redirected to this path in the bucket or to an external URL.
     #[inline]
-    pub fn website_redirect_location(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.input.website_redirect_location = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::website_redirect_location`].
     #[inline]
-    pub fn set_website_redirect_location(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_website_redirect_location(mut self, value: Option<String>) -> Self {
         self.input.website_redirect_location = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::website_redirect_location`] set so far.
     #[inline]
-    pub fn get_website_redirect_location(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_website_redirect_location(&self) -> &Option<String> {
         &self.input.website_redirect_location
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_algorithm`]: Algorithm for encrypting the object with a customer-provided key (SSE-C); must be `AES256`.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`CreateMultipartUploadInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`CreateMultipartUploadInput::ssekms_key_id`]: ID or ARN of the KMS key to use with `aws:kms` or `aws:kms:dsse` encryption; the AWS managed key for S3 is used when absent.
     #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::ssekms_key_id`].
     #[inline]
-    pub fn set_ssekms_key_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_key_id(mut self, value: Option<String>) -> Self {
         self.input.ssekms_key_id = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::ssekms_key_id`] set so far.
     #[inline]
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_key_id(&self) -> &Option<String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`CreateMultipartUploadInput::ssekms_encryption_context`]: Base64-encoded JSON of extra key-value pairs to use as the KMS encryption context for the object.
     #[inline]
-    pub fn ssekms_encryption_context(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_encryption_context = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::ssekms_encryption_context`].
     #[inline]
-    pub fn set_ssekms_encryption_context(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_encryption_context(mut self, value: Option<String>) -> Self {
         self.input.ssekms_encryption_context = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::ssekms_encryption_context`] set so far.
     #[inline]
-    pub fn get_ssekms_encryption_context(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_encryption_context(&self) -> &Option<String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`CreateMultipartUploadInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for SSE-KMS encryption of this object, which reduces KMS request costs; the bucket's setting applies when absent.
@@ -987,13 +874,13 @@ impl CreateMultipartUploadFluentBuilder {
     }
     /// Replaces [`CreateMultipartUploadInput::bucket_key_enabled`].
     #[inline]
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_bucket_key_enabled(mut self, value: Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::bucket_key_enabled`] set so far.
     #[inline]
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_bucket_key_enabled(&self) -> &Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`CreateMultipartUploadInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -1006,36 +893,31 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`CreateMultipartUploadInput::tagging`]: Tags for the object, encoded as URL query parameters such as `key1=value1&key2=value2`.
     #[inline]
-    pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::tagging`].
     #[inline]
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tagging(mut self, value: Option<String>) -> Self {
         self.input.tagging = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::tagging`] set so far.
     #[inline]
-    pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_tagging(&self) -> &Option<String> {
         &self.input.tagging
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`.
@@ -1048,41 +930,31 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_object_lock_mode(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
+        value: Option<crate::types::ObjectLockMode>,
     ) -> Self {
         self.input.object_lock_mode = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_mode`] set so far.
     #[inline]
-    pub fn get_object_lock_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+    pub fn get_object_lock_mode(&self) -> &Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object, in ISO 8601 format.
     #[inline]
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn object_lock_retain_until_date(mut self, value: DateTime) -> Self {
         self.input.object_lock_retain_until_date = Some(value);
         self
     }
     /// Replaces [`CreateMultipartUploadInput::object_lock_retain_until_date`].
     #[inline]
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_object_lock_retain_until_date(mut self, value: Option<DateTime>) -> Self {
         self.input.object_lock_retain_until_date = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_retain_until_date`] set so far.
     #[inline]
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_object_lock_retain_until_date(&self) -> &Option<DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object (`ON` or `OFF`).
@@ -1098,7 +970,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+        value: Option<crate::types::ObjectLockLegalHoldStatus>,
     ) -> Self {
         self.input.object_lock_legal_hold_status = value;
         self
@@ -1107,7 +979,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+    ) -> &Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold`]: Whether to place the object under an Object Lock event hold (`ON` or `OFF`), which keeps it protected until the hold is released.
@@ -1123,7 +995,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: Option<crate::types::ObjectLockEventHold>,
     ) -> Self {
         self.input.object_lock_event_hold = value;
         self
@@ -1132,7 +1004,7 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn get_object_lock_event_hold(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+    ) -> &Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`]: Retention period in days that applies once the event hold is released; give either this or the duration in years, not both.
@@ -1145,16 +1017,14 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_days = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_days`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_days(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_days(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`]: Retention period in years that applies once the event hold is released; give either this or the duration in days, not both.
@@ -1167,41 +1037,31 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_years = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::object_lock_event_hold_duration_years`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_years(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_years(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`CreateMultipartUploadInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`CreateMultipartUploadInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`CreateMultipartUploadInput::checksum_algorithm`]: Checksum algorithm the parts of this upload will use for integrity checking.
@@ -1214,16 +1074,14 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`CreateMultipartUploadInput::checksum_type`]: Whether the object checksum is computed over the full object (`FULL_OBJECT`) or combined from the part checksums (`COMPOSITE`).
@@ -1236,16 +1094,14 @@ impl CreateMultipartUploadFluentBuilder {
     #[inline]
     pub fn set_checksum_type(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumType>,
+        value: Option<crate::types::ChecksumType>,
     ) -> Self {
         self.input.checksum_type = value;
         self
     }
     /// The value of [`CreateMultipartUploadInput::checksum_type`] set so far.
     #[inline]
-    pub fn get_checksum_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumType> {
+    pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
         &self.input.checksum_type
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -1254,10 +1110,7 @@ impl CreateMultipartUploadFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -1269,10 +1122,7 @@ impl CreateMultipartUploadFluentBuilder {
     /// Sends the request and waits for the `CreateMultipartUpload` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        CreateMultipartUploadOutput,
-        crate::error::SdkError<CreateMultipartUploadError>,
-    > {
+    ) -> Result<CreateMultipartUploadOutput, SdkError<CreateMultipartUploadError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -1297,7 +1147,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: CreateMultipartUploadInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1408,10 +1258,7 @@ fn serialize(
         request
             .header(
                 "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
             )?;
     }
     if let Some(value) = &input.object_lock_legal_hold_status {
@@ -1439,51 +1286,65 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<CreateMultipartUploadOutput, crate::error::ResponseError> {
-    let mut output = CreateMultipartUploadOutput::default();
-    output.abort_date = response
-        .header_timestamp(
-            "x-amz-abort-date",
-            crate::primitives::DateTimeFormat::HttpDate,
-        )?;
-    output.abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
-    output.server_side_encryption = response
+) -> Result<CreateMultipartUploadOutput, ResponseError> {
+    let abort_date = response
+        .header_timestamp("x-amz-abort-date", DateTimeFormat::HttpDate)?;
+    let abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.sse_customer_algorithm = response
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.ssekms_encryption_context = response
+    let ssekms_encryption_context = response
         .header_string("x-amz-server-side-encryption-context")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.checksum_algorithm = response
+    let checksum_algorithm = response
         .header_string("x-amz-checksum-algorithm")?
         .map(crate::types::ChecksumAlgorithm::from);
-    output.checksum_type = response
+    let checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
+    let version_id = response.header_string("x-amz-version-id")?;
+    let mut bucket = None;
+    let mut key = None;
+    let mut upload_id = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Bucket" => output.bucket = Some(reader.string()?),
-                b"Key" => output.key = Some(reader.string()?),
-                b"UploadId" => output.upload_id = Some(reader.string()?),
+                b"Bucket" => bucket = Some(reader.string()?),
+                b"Key" => key = Some(reader.string()?),
+                b"UploadId" => upload_id = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(CreateMultipartUploadOutput {
+        abort_date,
+        abort_rule_id,
+        server_side_encryption,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        ssekms_encryption_context,
+        bucket_key_enabled,
+        request_charged,
+        checksum_algorithm,
+        checksum_type,
+        version_id,
+        bucket,
+        key,
+        upload_id,
+    })
 }

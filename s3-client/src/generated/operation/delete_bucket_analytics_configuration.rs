@@ -2,6 +2,10 @@
 
 //! Removes one storage class analysis configuration from a bucket, identified by its ID. Analysis for that filter stops and no further exports are written.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `DeleteBucketAnalyticsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,15 +17,15 @@ pub struct DeleteBucketAnalyticsConfigurationInput {
     /// Name of the bucket to remove the storage class analysis configuration from.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID of the storage class analysis configuration to remove.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `DeleteBucketAnalyticsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -42,7 +46,7 @@ pub enum DeleteBucketAnalyticsConfigurationError {
 }
 impl DeleteBucketAnalyticsConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -55,29 +59,26 @@ impl ::std::fmt::Display for DeleteBucketAnalyticsConfigurationError {
     }
 }
 impl ::std::error::Error for DeleteBucketAnalyticsConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for DeleteBucketAnalyticsConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         DeleteBucketAnalyticsConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for DeleteBucketAnalyticsConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for DeleteBucketAnalyticsConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -86,13 +87,13 @@ impl crate::runtime::OperationError for DeleteBucketAnalyticsConfigurationError 
 pub struct DeleteBucketAnalyticsConfigurationFluentBuilder {
     client: crate::Client,
     input: DeleteBucketAnalyticsConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl DeleteBucketAnalyticsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -113,67 +114,53 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to remove the storage class analysis configuration from.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::id`]: ID of the storage class analysis configuration to remove.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`DeleteBucketAnalyticsConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -182,10 +169,7 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -197,9 +181,9 @@ impl DeleteBucketAnalyticsConfigurationFluentBuilder {
     /// Sends the request and waits for the `DeleteBucketAnalyticsConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteBucketAnalyticsConfigurationOutput,
-        crate::error::SdkError<DeleteBucketAnalyticsConfigurationError>,
+        SdkError<DeleteBucketAnalyticsConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -225,7 +209,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: DeleteBucketAnalyticsConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -247,12 +231,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    DeleteBucketAnalyticsConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(DeleteBucketAnalyticsConfigurationOutput::default())
+) -> Result<DeleteBucketAnalyticsConfigurationOutput, ResponseError> {
+    Ok(DeleteBucketAnalyticsConfigurationOutput {
+    })
 }

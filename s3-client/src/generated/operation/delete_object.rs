@@ -2,6 +2,12 @@
 
 //! Deletes an object, or permanently deletes one version of it when a version ID is given. In a versioned bucket, deleting without a version ID only adds a delete marker; deleting a key that does not exist still succeeds.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
 /// The parameters of a DeleteObject request, selecting the object or version to delete.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,45 +19,45 @@ pub struct DeleteObjectInput {
     /// Name of the bucket that holds the object to delete.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object to delete.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     ///
     /// Travels as the `x-amz-mfa` header.
     #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
-    pub mfa: ::std::option::Option<::std::string::String>,
+    pub mfa: Option<String>,
     /// Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Delete even if Object Lock governance-mode retention protects the object; requires the `s3:BypassGovernanceRetention` permission.
     ///
     /// Travels as the `x-amz-bypass-governance-retention` header.
-    pub bypass_governance_retention: ::std::option::Option<bool>,
+    pub bypass_governance_retention: Option<bool>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Delete the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
+    pub if_match: Option<String>,
     /// Delete the object only if its last-modified time equals this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-if-match-last-modified-time` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub if_match_last_modified_time: ::std::option::Option<crate::primitives::DateTime>,
+    pub if_match_last_modified_time: Option<DateTime>,
     /// Delete the object only if its size in bytes equals this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `x-amz-if-match-size` header.
-    pub if_match_size: ::std::option::Option<i64>,
+    pub if_match_size: Option<i64>,
 }
 /// The result of a DeleteObject request, telling whether a delete marker was involved and which version was affected.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -64,32 +70,30 @@ pub struct DeleteObjectOutput {
     /// Whether the request created a delete marker or permanently deleted a version that was a delete marker.
     ///
     /// Travels as the `x-amz-delete-marker` header.
-    pub delete_marker: ::std::option::Option<bool>,
+    pub delete_marker: Option<bool>,
     /// Version ID of the version deleted, or of the delete marker created by the request.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl DeleteObjectOutput {
     /// Whether the request created a delete marker or permanently deleted a version that was a delete marker.
     #[inline]
-    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+    pub fn delete_marker(&self) -> Option<bool> {
         self.delete_marker
     }
     /// Version ID of the version deleted, or of the delete marker created by the request.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -103,7 +107,7 @@ pub enum DeleteObjectError {
 }
 impl DeleteObjectError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -116,29 +120,26 @@ impl ::std::fmt::Display for DeleteObjectError {
     }
 }
 impl ::std::error::Error for DeleteObjectError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for DeleteObjectError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         DeleteObjectError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for DeleteObjectError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for DeleteObjectError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -147,13 +148,13 @@ impl crate::runtime::OperationError for DeleteObjectError {
 pub struct DeleteObjectFluentBuilder {
     client: crate::Client,
     input: DeleteObjectInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl DeleteObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -174,82 +175,70 @@ impl DeleteObjectFluentBuilder {
     }
     /// Sets [`DeleteObjectInput::bucket`]: Name of the bucket that holds the object to delete.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`DeleteObjectInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`DeleteObjectInput::key`]: Key of the object to delete.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`DeleteObjectInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`DeleteObjectInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     #[inline]
-    pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::mfa`].
     #[inline]
-    pub fn set_mfa(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mfa(mut self, value: Option<String>) -> Self {
         self.input.mfa = value;
         self
     }
     /// The value of [`DeleteObjectInput::mfa`] set so far.
     #[inline]
-    pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mfa(&self) -> &Option<String> {
         &self.input.mfa
     }
     /// Sets [`DeleteObjectInput::version_id`]: Version to delete permanently; without it, the current object is deleted or, in a versioned bucket, hidden behind a new delete marker.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`DeleteObjectInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`DeleteObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -262,16 +251,14 @@ impl DeleteObjectFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`DeleteObjectInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`DeleteObjectInput::bypass_governance_retention`]: Delete even if Object Lock governance-mode retention protects the object; requires the `s3:BypassGovernanceRetention` permission.
@@ -282,86 +269,64 @@ impl DeleteObjectFluentBuilder {
     }
     /// Replaces [`DeleteObjectInput::bypass_governance_retention`].
     #[inline]
-    pub fn set_bypass_governance_retention(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_bypass_governance_retention(mut self, value: Option<bool>) -> Self {
         self.input.bypass_governance_retention = value;
         self
     }
     /// The value of [`DeleteObjectInput::bypass_governance_retention`] set so far.
     #[inline]
-    pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
+    pub fn get_bypass_governance_retention(&self) -> &Option<bool> {
         &self.input.bypass_governance_retention
     }
     /// Sets [`DeleteObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`DeleteObjectInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`DeleteObjectInput::if_match`]: Delete the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectInput::if_match`].
     #[inline]
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_match(mut self, value: Option<String>) -> Self {
         self.input.if_match = value;
         self
     }
     /// The value of [`DeleteObjectInput::if_match`] set so far.
     #[inline]
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_match(&self) -> &Option<String> {
         &self.input.if_match
     }
     /// Sets [`DeleteObjectInput::if_match_last_modified_time`]: Delete the object only if its last-modified time equals this value; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_match_last_modified_time(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn if_match_last_modified_time(mut self, value: DateTime) -> Self {
         self.input.if_match_last_modified_time = Some(value);
         self
     }
     /// Replaces [`DeleteObjectInput::if_match_last_modified_time`].
     #[inline]
-    pub fn set_if_match_last_modified_time(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_if_match_last_modified_time(mut self, value: Option<DateTime>) -> Self {
         self.input.if_match_last_modified_time = value;
         self
     }
     /// The value of [`DeleteObjectInput::if_match_last_modified_time`] set so far.
     #[inline]
-    pub fn get_if_match_last_modified_time(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_if_match_last_modified_time(&self) -> &Option<DateTime> {
         &self.input.if_match_last_modified_time
     }
     /// Sets [`DeleteObjectInput::if_match_size`]: Delete the object only if its size in bytes equals this value; otherwise the request fails with 412 Precondition Failed.
@@ -372,13 +337,13 @@ impl DeleteObjectFluentBuilder {
     }
     /// Replaces [`DeleteObjectInput::if_match_size`].
     #[inline]
-    pub fn set_if_match_size(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_if_match_size(mut self, value: Option<i64>) -> Self {
         self.input.if_match_size = value;
         self
     }
     /// The value of [`DeleteObjectInput::if_match_size`] set so far.
     #[inline]
-    pub fn get_if_match_size(&self) -> &::std::option::Option<i64> {
+    pub fn get_if_match_size(&self) -> &Option<i64> {
         &self.input.if_match_size
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -387,10 +352,7 @@ impl DeleteObjectFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -400,12 +362,7 @@ impl DeleteObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteObject` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        DeleteObjectOutput,
-        crate::error::SdkError<DeleteObjectError>,
-    > {
+    pub async fn send(self) -> Result<DeleteObjectOutput, SdkError<DeleteObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -428,9 +385,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: DeleteObjectInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: DeleteObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -473,10 +428,7 @@ fn serialize(
         request
             .header(
                 "x-amz-if-match-last-modified-time",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.if_match_size {
@@ -484,15 +436,17 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<DeleteObjectOutput, crate::error::ResponseError> {
-    let mut output = DeleteObjectOutput::default();
-    output.delete_marker = response.header_bool("x-amz-delete-marker")?;
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.request_charged = response
+) -> Result<DeleteObjectOutput, ResponseError> {
+    let delete_marker = response.header_bool("x-amz-delete-marker")?;
+    let version_id = response.header_string("x-amz-version-id")?;
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    Ok(output)
+    Ok(DeleteObjectOutput {
+        delete_marker,
+        version_id,
+        request_charged,
+    })
 }

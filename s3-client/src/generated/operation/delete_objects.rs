@@ -2,6 +2,10 @@
 
 //! Deletes up to 1,000 objects from a bucket in a single request. Each object succeeds or fails on its own, so check `Errors` in the response even when the request itself succeeds.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a DeleteObjects request: the bucket and the list of objects to delete.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,32 +17,32 @@ pub struct DeleteObjectsInput {
     /// Name of the bucket that holds the objects to delete.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// The objects to delete and the quiet-mode setting.
     ///
     /// The whole HTTP body. Required.
-    pub delete: ::std::option::Option<crate::types::Delete>,
+    pub delete: Option<crate::types::Delete>,
     /// Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     ///
     /// Travels as the `x-amz-mfa` header.
     #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
-    pub mfa: ::std::option::Option<::std::string::String>,
+    pub mfa: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
     ///
     /// Travels as the `x-amz-bypass-governance-retention` header.
-    pub bypass_governance_retention: ::std::option::Option<bool>,
+    pub bypass_governance_retention: Option<bool>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 /// The result of a DeleteObjects request, listing the objects that were deleted and those that could not be.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -49,13 +53,13 @@ pub struct DeleteObjectsInput {
 )]
 pub struct DeleteObjectsOutput {
     /// Objects that were deleted successfully; empty in quiet mode.
-    pub deleted: ::std::option::Option<::std::vec::Vec<crate::types::DeletedObject>>,
+    pub deleted: Option<Vec<crate::types::DeletedObject>>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Objects that could not be deleted, each with an error code and message.
-    pub errors: ::std::option::Option<::std::vec::Vec<crate::types::Error>>,
+    pub errors: Option<Vec<crate::types::Error>>,
 }
 impl DeleteObjectsOutput {
     /// Objects that were deleted successfully; empty in quiet mode. Empty when absent.
@@ -65,9 +69,7 @@ impl DeleteObjectsOutput {
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Objects that could not be deleted, each with an error code and message. Empty when absent.
@@ -86,7 +88,7 @@ pub enum DeleteObjectsError {
 }
 impl DeleteObjectsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -99,29 +101,26 @@ impl ::std::fmt::Display for DeleteObjectsError {
     }
 }
 impl ::std::error::Error for DeleteObjectsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for DeleteObjectsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         DeleteObjectsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for DeleteObjectsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for DeleteObjectsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -130,13 +129,13 @@ impl crate::runtime::OperationError for DeleteObjectsError {
 pub struct DeleteObjectsFluentBuilder {
     client: crate::Client,
     input: DeleteObjectsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl DeleteObjectsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -157,22 +156,19 @@ impl DeleteObjectsFluentBuilder {
     }
     /// Sets [`DeleteObjectsInput::bucket`]: Name of the bucket that holds the objects to delete.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`DeleteObjectsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`DeleteObjectsInput::delete`]: The objects to delete and the quiet-mode setting.
@@ -183,36 +179,30 @@ impl DeleteObjectsFluentBuilder {
     }
     /// Replaces [`DeleteObjectsInput::delete`].
     #[inline]
-    pub fn set_delete(
-        mut self,
-        value: ::std::option::Option<crate::types::Delete>,
-    ) -> Self {
+    pub fn set_delete(mut self, value: Option<crate::types::Delete>) -> Self {
         self.input.delete = value;
         self
     }
     /// The value of [`DeleteObjectsInput::delete`] set so far.
     #[inline]
-    pub fn get_delete(&self) -> &::std::option::Option<crate::types::Delete> {
+    pub fn get_delete(&self) -> &Option<crate::types::Delete> {
         &self.input.delete
     }
     /// Sets [`DeleteObjectsInput::mfa`]: Serial number and current code of your MFA device, separated by a space; required to permanently delete versions when MFA delete is enabled on the bucket.
     #[inline]
-    pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectsInput::mfa`].
     #[inline]
-    pub fn set_mfa(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mfa(mut self, value: Option<String>) -> Self {
         self.input.mfa = value;
         self
     }
     /// The value of [`DeleteObjectsInput::mfa`] set so far.
     #[inline]
-    pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mfa(&self) -> &Option<String> {
         &self.input.mfa
     }
     /// Sets [`DeleteObjectsInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -225,16 +215,14 @@ impl DeleteObjectsFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`DeleteObjectsInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`DeleteObjectsInput::bypass_governance_retention`]: Delete objects even if Object Lock governance-mode retention protects them; requires the `s3:BypassGovernanceRetention` permission.
@@ -245,41 +233,30 @@ impl DeleteObjectsFluentBuilder {
     }
     /// Replaces [`DeleteObjectsInput::bypass_governance_retention`].
     #[inline]
-    pub fn set_bypass_governance_retention(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_bypass_governance_retention(mut self, value: Option<bool>) -> Self {
         self.input.bypass_governance_retention = value;
         self
     }
     /// The value of [`DeleteObjectsInput::bypass_governance_retention`] set so far.
     #[inline]
-    pub fn get_bypass_governance_retention(&self) -> &::std::option::Option<bool> {
+    pub fn get_bypass_governance_retention(&self) -> &Option<bool> {
         &self.input.bypass_governance_retention
     }
     /// Sets [`DeleteObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`DeleteObjectsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`DeleteObjectsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`DeleteObjectsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -292,16 +269,14 @@ impl DeleteObjectsFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`DeleteObjectsInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -310,10 +285,7 @@ impl DeleteObjectsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -325,10 +297,7 @@ impl DeleteObjectsFluentBuilder {
     /// Sends the request and waits for the `DeleteObjects` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        DeleteObjectsOutput,
-        crate::error::SdkError<DeleteObjectsError>,
-    > {
+    ) -> Result<DeleteObjectsOutput, SdkError<DeleteObjectsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -351,9 +320,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: DeleteObjectsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: DeleteObjectsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -396,34 +363,36 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<DeleteObjectsOutput, crate::error::ResponseError> {
-    let mut output = DeleteObjectsOutput::default();
-    output.request_charged = response
+) -> Result<DeleteObjectsOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut deleted = None;
+    let mut errors = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Deleted" => {
-                    output
-                        .deleted
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    deleted
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_deleted_object(reader)?)
                 }
                 b"Error" => {
-                    output
-                        .errors
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    errors
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_error(reader)?)
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(DeleteObjectsOutput {
+        request_charged,
+        deleted,
+        errors,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns a bucket's access control list: its owner and the grants it holds. When ACLs are disabled on the bucket, the result only shows the owner with full control.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a GetBucketAcl request.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketAclInput {
     /// Name of the bucket whose ACL to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of a GetBucketAcl request: the bucket's owner and the grants on it.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,14 +32,14 @@ pub struct GetBucketAclInput {
 )]
 pub struct GetBucketAclOutput {
     /// The account that owns the bucket.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// The permissions granted on the bucket, one entry per grantee and permission.
-    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    pub grants: Option<Vec<crate::types::Grant>>,
 }
 impl GetBucketAclOutput {
     /// The account that owns the bucket.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// The permissions granted on the bucket, one entry per grantee and permission. Empty when absent.
@@ -54,7 +58,7 @@ pub enum GetBucketAclError {
 }
 impl GetBucketAclError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -67,29 +71,26 @@ impl ::std::fmt::Display for GetBucketAclError {
     }
 }
 impl ::std::error::Error for GetBucketAclError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketAclError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketAclError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketAclError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketAclError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -98,13 +99,13 @@ impl crate::runtime::OperationError for GetBucketAclError {
 pub struct GetBucketAclFluentBuilder {
     client: crate::Client,
     input: GetBucketAclInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketAclFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -125,47 +126,36 @@ impl GetBucketAclFluentBuilder {
     }
     /// Sets [`GetBucketAclInput::bucket`]: Name of the bucket whose ACL to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAclInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketAclInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketAclInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketAclInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -174,10 +164,7 @@ impl GetBucketAclFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -187,12 +174,7 @@ impl GetBucketAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketAcl` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        GetBucketAclOutput,
-        crate::error::SdkError<GetBucketAclError>,
-    > {
+    pub async fn send(self) -> Result<GetBucketAclOutput, SdkError<GetBucketAclError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -215,9 +197,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: GetBucketAclInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: GetBucketAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -233,19 +213,19 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketAclOutput, crate::error::ResponseError> {
-    let mut output = GetBucketAclOutput::default();
+) -> Result<GetBucketAclOutput, ResponseError> {
+    let mut owner = None;
+    let mut grants = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
+                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
                 b"AccessControlList" => {
-                    output.grants = Some(
+                    grants = Some(
                         reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
                     );
                 }
@@ -253,5 +233,8 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketAclOutput {
+        owner,
+        grants,
+    })
 }

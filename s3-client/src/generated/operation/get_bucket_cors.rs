@@ -2,6 +2,10 @@
 
 //! Returns the cross-origin resource sharing (CORS) rules of a bucket. Fails with `NoSuchCORSConfiguration` if the bucket has none.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a GetBucketCors request.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketCorsInput {
     /// Name of the bucket whose CORS rules to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of a GetBucketCors request: the bucket's CORS rules.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -29,7 +33,7 @@ pub struct GetBucketCorsInput {
 pub struct GetBucketCorsOutput {
     /// The CORS rules configured on the bucket, in the order S3 evaluates them.
     #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
-    pub cors_rules: ::std::option::Option<::std::vec::Vec<crate::types::CorsRule>>,
+    pub cors_rules: Option<Vec<crate::types::CorsRule>>,
 }
 impl GetBucketCorsOutput {
     /// The CORS rules configured on the bucket, in the order S3 evaluates them. Empty when absent.
@@ -48,7 +52,7 @@ pub enum GetBucketCorsError {
 }
 impl GetBucketCorsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -61,29 +65,26 @@ impl ::std::fmt::Display for GetBucketCorsError {
     }
 }
 impl ::std::error::Error for GetBucketCorsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketCorsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketCorsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketCorsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketCorsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -92,13 +93,13 @@ impl crate::runtime::OperationError for GetBucketCorsError {
 pub struct GetBucketCorsFluentBuilder {
     client: crate::Client,
     input: GetBucketCorsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketCorsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -119,47 +120,36 @@ impl GetBucketCorsFluentBuilder {
     }
     /// Sets [`GetBucketCorsInput::bucket`]: Name of the bucket whose CORS rules to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketCorsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketCorsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketCorsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketCorsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketCorsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -168,10 +158,7 @@ impl GetBucketCorsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -183,10 +170,7 @@ impl GetBucketCorsFluentBuilder {
     /// Sends the request and waits for the `GetBucketCors` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketCorsOutput,
-        crate::error::SdkError<GetBucketCorsError>,
-    > {
+    ) -> Result<GetBucketCorsOutput, SdkError<GetBucketCorsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -209,9 +193,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: GetBucketCorsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: GetBucketCorsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -227,25 +209,23 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketCorsOutput, crate::error::ResponseError> {
-    let mut output = GetBucketCorsOutput::default();
+) -> Result<GetBucketCorsOutput, ResponseError> {
+    let mut cors_rules = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"CORSRule" => {
-                    output
-                        .cors_rules
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    cors_rules
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_cors_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketCorsOutput { cors_rules })
 }

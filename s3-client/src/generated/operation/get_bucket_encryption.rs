@@ -2,6 +2,10 @@
 
 //! Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketEncryption`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketEncryptionInput {
     /// Name of the bucket whose default encryption to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketEncryption`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -30,7 +34,7 @@ pub struct GetBucketEncryptionOutput {
     /// The bucket's default encryption rules.
     ///
     /// The whole HTTP body.
-    pub server_side_encryption_configuration: ::std::option::Option<
+    pub server_side_encryption_configuration: Option<
         crate::types::ServerSideEncryptionConfiguration,
     >,
 }
@@ -39,7 +43,7 @@ impl GetBucketEncryptionOutput {
     #[inline]
     pub fn server_side_encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryptionConfiguration> {
+    ) -> Option<&crate::types::ServerSideEncryptionConfiguration> {
         self.server_side_encryption_configuration.as_ref()
     }
 }
@@ -53,7 +57,7 @@ pub enum GetBucketEncryptionError {
 }
 impl GetBucketEncryptionError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -66,29 +70,26 @@ impl ::std::fmt::Display for GetBucketEncryptionError {
     }
 }
 impl ::std::error::Error for GetBucketEncryptionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketEncryptionError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketEncryptionError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketEncryptionError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketEncryptionError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -97,13 +98,13 @@ impl crate::runtime::OperationError for GetBucketEncryptionError {
 pub struct GetBucketEncryptionFluentBuilder {
     client: crate::Client,
     input: GetBucketEncryptionInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketEncryptionFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -124,47 +125,36 @@ impl GetBucketEncryptionFluentBuilder {
     }
     /// Sets [`GetBucketEncryptionInput::bucket`]: Name of the bucket whose default encryption to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketEncryptionInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketEncryptionInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketEncryptionInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketEncryptionInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketEncryptionInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -173,10 +163,7 @@ impl GetBucketEncryptionFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -188,10 +175,7 @@ impl GetBucketEncryptionFluentBuilder {
     /// Sends the request and waits for the `GetBucketEncryption` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketEncryptionOutput,
-        crate::error::SdkError<GetBucketEncryptionError>,
-    > {
+    ) -> Result<GetBucketEncryptionOutput, SdkError<GetBucketEncryptionError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -216,7 +200,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketEncryptionInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -232,17 +216,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketEncryptionOutput, crate::error::ResponseError> {
-    let mut output = GetBucketEncryptionOutput::default();
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.server_side_encryption_configuration = Some(
-            crate::types::de_server_side_encryption_configuration(reader)?,
-        );
-    }
-    Ok(output)
+) -> Result<GetBucketEncryptionOutput, ResponseError> {
+    let server_side_encryption_configuration = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_server_side_encryption_configuration(reader)?)
+        }
+        None => None,
+    };
+    Ok(GetBucketEncryptionOutput {
+        server_side_encryption_configuration,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns one inventory configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no inventory configuration with that ID.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketInventoryConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,15 +17,15 @@ pub struct GetBucketInventoryConfigurationInput {
     /// Name of the bucket whose inventory configuration to read.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID of the inventory configuration to read.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketInventoryConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -34,16 +38,14 @@ pub struct GetBucketInventoryConfigurationOutput {
     /// The requested inventory configuration.
     ///
     /// The whole HTTP body.
-    pub inventory_configuration: ::std::option::Option<
-        crate::types::InventoryConfiguration,
-    >,
+    pub inventory_configuration: Option<crate::types::InventoryConfiguration>,
 }
 impl GetBucketInventoryConfigurationOutput {
     /// The requested inventory configuration.
     #[inline]
     pub fn inventory_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::InventoryConfiguration> {
+    ) -> Option<&crate::types::InventoryConfiguration> {
         self.inventory_configuration.as_ref()
     }
 }
@@ -57,7 +59,7 @@ pub enum GetBucketInventoryConfigurationError {
 }
 impl GetBucketInventoryConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -70,29 +72,26 @@ impl ::std::fmt::Display for GetBucketInventoryConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketInventoryConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketInventoryConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketInventoryConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketInventoryConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketInventoryConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -101,13 +100,13 @@ impl crate::runtime::OperationError for GetBucketInventoryConfigurationError {
 pub struct GetBucketInventoryConfigurationFluentBuilder {
     client: crate::Client,
     input: GetBucketInventoryConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketInventoryConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -128,67 +127,53 @@ impl GetBucketInventoryConfigurationFluentBuilder {
     }
     /// Sets [`GetBucketInventoryConfigurationInput::bucket`]: Name of the bucket whose inventory configuration to read.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketInventoryConfigurationInput::id`]: ID of the inventory configuration to read.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`GetBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketInventoryConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -197,10 +182,7 @@ impl GetBucketInventoryConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -212,9 +194,9 @@ impl GetBucketInventoryConfigurationFluentBuilder {
     /// Sends the request and waits for the `GetBucketInventoryConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetBucketInventoryConfigurationOutput,
-        crate::error::SdkError<GetBucketInventoryConfigurationError>,
+        SdkError<GetBucketInventoryConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -240,7 +222,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketInventoryConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -262,20 +244,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    GetBucketInventoryConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = GetBucketInventoryConfigurationOutput::default();
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.inventory_configuration = Some(
-            crate::types::de_inventory_configuration(reader)?,
-        );
-    }
-    Ok(output)
+) -> Result<GetBucketInventoryConfigurationOutput, ResponseError> {
+    let inventory_configuration = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_inventory_configuration(reader)?)
+        }
+        None => None,
+    };
+    Ok(GetBucketInventoryConfigurationOutput {
+        inventory_configuration,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns a bucket's lifecycle rules in the original format, where each rule selects objects by key prefix only. Replaced by `GetBucketLifecycleConfiguration`, which also understands rules that filter by tags or object size.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for the deprecated `GetBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketLifecycleInput {
     /// Name of the bucket whose lifecycle rules to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The lifecycle rules returned by the deprecated `GetBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,7 +32,7 @@ pub struct GetBucketLifecycleInput {
 )]
 pub struct GetBucketLifecycleOutput {
     /// The bucket's lifecycle rules in the original prefix-based format.
-    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::Rule>>,
+    pub rules: Option<Vec<crate::types::Rule>>,
 }
 impl GetBucketLifecycleOutput {
     /// The bucket's lifecycle rules in the original prefix-based format. Empty when absent.
@@ -47,7 +51,7 @@ pub enum GetBucketLifecycleError {
 }
 impl GetBucketLifecycleError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -60,29 +64,26 @@ impl ::std::fmt::Display for GetBucketLifecycleError {
     }
 }
 impl ::std::error::Error for GetBucketLifecycleError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketLifecycleError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketLifecycleError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLifecycleError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketLifecycleError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -91,13 +92,13 @@ impl crate::runtime::OperationError for GetBucketLifecycleError {
 pub struct GetBucketLifecycleFluentBuilder {
     client: crate::Client,
     input: GetBucketLifecycleInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketLifecycleFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -118,47 +119,36 @@ impl GetBucketLifecycleFluentBuilder {
     }
     /// Sets [`GetBucketLifecycleInput::bucket`]: Name of the bucket whose lifecycle rules to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketLifecycleInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketLifecycleInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -167,10 +157,7 @@ impl GetBucketLifecycleFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -182,10 +169,7 @@ impl GetBucketLifecycleFluentBuilder {
     /// Sends the request and waits for the `GetBucketLifecycle` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketLifecycleOutput,
-        crate::error::SdkError<GetBucketLifecycleError>,
-    > {
+    ) -> Result<GetBucketLifecycleOutput, SdkError<GetBucketLifecycleError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -210,7 +194,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketLifecycleInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -226,25 +210,23 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketLifecycleOutput, crate::error::ResponseError> {
-    let mut output = GetBucketLifecycleOutput::default();
+) -> Result<GetBucketLifecycleOutput, ResponseError> {
+    let mut rules = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Rule" => {
-                    output
-                        .rules
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    rules
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketLifecycleOutput { rules })
 }

@@ -2,6 +2,10 @@
 
 //! Returns the lifecycle rules set on a bucket, with their filters, transitions and expiration actions. Fails with the error code `NoSuchLifecycleConfiguration` when the bucket has no rules.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketLifecycleConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketLifecycleConfigurationInput {
     /// Name of the bucket whose lifecycle configuration to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// A bucket's lifecycle configuration as returned by `GetBucketLifecycleConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,11 +32,11 @@ pub struct GetBucketLifecycleConfigurationInput {
 )]
 pub struct GetBucketLifecycleConfigurationOutput {
     /// The bucket's lifecycle rules.
-    pub rules: ::std::option::Option<::std::vec::Vec<crate::types::LifecycleRule>>,
+    pub rules: Option<Vec<crate::types::LifecycleRule>>,
     /// The bucket's default rule for which small objects are kept from transitioning to other storage classes.
     ///
     /// Travels as the `x-amz-transition-default-minimum-object-size` header.
-    pub transition_default_minimum_object_size: ::std::option::Option<
+    pub transition_default_minimum_object_size: Option<
         crate::types::TransitionDefaultMinimumObjectSize,
     >,
 }
@@ -46,7 +50,7 @@ impl GetBucketLifecycleConfigurationOutput {
     #[inline]
     pub fn transition_default_minimum_object_size(
         &self,
-    ) -> ::std::option::Option<&crate::types::TransitionDefaultMinimumObjectSize> {
+    ) -> Option<&crate::types::TransitionDefaultMinimumObjectSize> {
         self.transition_default_minimum_object_size.as_ref()
     }
 }
@@ -60,7 +64,7 @@ pub enum GetBucketLifecycleConfigurationError {
 }
 impl GetBucketLifecycleConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -73,29 +77,26 @@ impl ::std::fmt::Display for GetBucketLifecycleConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketLifecycleConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketLifecycleConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketLifecycleConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLifecycleConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketLifecycleConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -104,13 +105,13 @@ impl crate::runtime::OperationError for GetBucketLifecycleConfigurationError {
 pub struct GetBucketLifecycleConfigurationFluentBuilder {
     client: crate::Client,
     input: GetBucketLifecycleConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketLifecycleConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -131,47 +132,36 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
     }
     /// Sets [`GetBucketLifecycleConfigurationInput::bucket`]: Name of the bucket whose lifecycle configuration to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketLifecycleConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -180,10 +170,7 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -195,9 +182,9 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
     /// Sends the request and waits for the `GetBucketLifecycleConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetBucketLifecycleConfigurationOutput,
-        crate::error::SdkError<GetBucketLifecycleConfigurationError>,
+        SdkError<GetBucketLifecycleConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -223,7 +210,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketLifecycleConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -239,31 +226,29 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    GetBucketLifecycleConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = GetBucketLifecycleConfigurationOutput::default();
-    output.transition_default_minimum_object_size = response
+) -> Result<GetBucketLifecycleConfigurationOutput, ResponseError> {
+    let transition_default_minimum_object_size = response
         .header_string("x-amz-transition-default-minimum-object-size")?
         .map(crate::types::TransitionDefaultMinimumObjectSize::from);
+    let mut rules = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Rule" => {
-                    output
-                        .rules
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    rules
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_lifecycle_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketLifecycleConfigurationOutput {
+        transition_default_minimum_object_size,
+        rules,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns the region a bucket was created in. An empty constraint means `us-east-1`; `HeadBucket` is often a simpler way to find a bucket's region.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `GetBucketLocation` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketLocationInput {
     /// Name of the bucket whose region is requested.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Output of the `GetBucketLocation` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -30,16 +34,14 @@ pub struct GetBucketLocationOutput {
     /// Region the bucket is located in; an empty or absent value means `us-east-1`, and the legacy value `EU` means `eu-west-1`.
     ///
     /// The body's `LocationConstraint` element.
-    pub location_constraint: ::std::option::Option<
-        crate::types::BucketLocationConstraint,
-    >,
+    pub location_constraint: Option<crate::types::BucketLocationConstraint>,
 }
 impl GetBucketLocationOutput {
     /// Region the bucket is located in; an empty or absent value means `us-east-1`, and the legacy value `EU` means `eu-west-1`.
     #[inline]
     pub fn location_constraint(
         &self,
-    ) -> ::std::option::Option<&crate::types::BucketLocationConstraint> {
+    ) -> Option<&crate::types::BucketLocationConstraint> {
         self.location_constraint.as_ref()
     }
 }
@@ -53,7 +55,7 @@ pub enum GetBucketLocationError {
 }
 impl GetBucketLocationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -66,29 +68,26 @@ impl ::std::fmt::Display for GetBucketLocationError {
     }
 }
 impl ::std::error::Error for GetBucketLocationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketLocationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketLocationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLocationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketLocationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -97,13 +96,13 @@ impl crate::runtime::OperationError for GetBucketLocationError {
 pub struct GetBucketLocationFluentBuilder {
     client: crate::Client,
     input: GetBucketLocationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketLocationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -124,47 +123,36 @@ impl GetBucketLocationFluentBuilder {
     }
     /// Sets [`GetBucketLocationInput::bucket`]: Name of the bucket whose region is requested.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLocationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketLocationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLocationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLocationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketLocationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -173,10 +161,7 @@ impl GetBucketLocationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -188,10 +173,7 @@ impl GetBucketLocationFluentBuilder {
     /// Sends the request and waits for the `GetBucketLocation` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketLocationOutput,
-        crate::error::SdkError<GetBucketLocationError>,
-    > {
+    ) -> Result<GetBucketLocationOutput, SdkError<GetBucketLocationError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -216,7 +198,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketLocationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -232,19 +214,19 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketLocationOutput, crate::error::ResponseError> {
-    let mut output = GetBucketLocationOutput::default();
-    if let Some(mut reader) = response.xml() {
-        reader.root()?;
-        let text = reader.text()?;
-        if !text.is_empty() {
-            output.location_constraint = Some(
-                crate::types::BucketLocationConstraint::from(text.as_ref()),
-            );
+) -> Result<GetBucketLocationOutput, ResponseError> {
+    let location_constraint = match response.xml() {
+        Some(mut reader) => {
+            reader.root()?;
+            let text = reader.text()?;
+            (!text.is_empty())
+                .then(|| crate::types::BucketLocationConstraint::from(text.as_ref()))
         }
-    }
-    Ok(output)
+        None => None,
+    };
+    Ok(GetBucketLocationOutput {
+        location_constraint,
+    })
 }

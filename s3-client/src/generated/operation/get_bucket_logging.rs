@@ -2,6 +2,10 @@
 
 //! Returns the server access logging settings of a bucket. The response has no logging settings when logging is disabled.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketLogging`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketLoggingInput {
     /// Name of the bucket whose logging settings to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketLogging`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,14 +32,12 @@ pub struct GetBucketLoggingInput {
 )]
 pub struct GetBucketLoggingOutput {
     /// Where and how access logs are delivered; absent when logging is disabled.
-    pub logging_enabled: ::std::option::Option<crate::types::LoggingEnabled>,
+    pub logging_enabled: Option<crate::types::LoggingEnabled>,
 }
 impl GetBucketLoggingOutput {
     /// Where and how access logs are delivered; absent when logging is disabled.
     #[inline]
-    pub fn logging_enabled(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingEnabled> {
+    pub fn logging_enabled(&self) -> Option<&crate::types::LoggingEnabled> {
         self.logging_enabled.as_ref()
     }
 }
@@ -49,7 +51,7 @@ pub enum GetBucketLoggingError {
 }
 impl GetBucketLoggingError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -62,29 +64,26 @@ impl ::std::fmt::Display for GetBucketLoggingError {
     }
 }
 impl ::std::error::Error for GetBucketLoggingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketLoggingError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketLoggingError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLoggingError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketLoggingError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -93,13 +92,13 @@ impl crate::runtime::OperationError for GetBucketLoggingError {
 pub struct GetBucketLoggingFluentBuilder {
     client: crate::Client,
     input: GetBucketLoggingInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketLoggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -120,47 +119,36 @@ impl GetBucketLoggingFluentBuilder {
     }
     /// Sets [`GetBucketLoggingInput::bucket`]: Name of the bucket whose logging settings to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLoggingInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketLoggingInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketLoggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketLoggingInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketLoggingInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -169,10 +157,7 @@ impl GetBucketLoggingFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -184,10 +169,7 @@ impl GetBucketLoggingFluentBuilder {
     /// Sends the request and waits for the `GetBucketLogging` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketLoggingOutput,
-        crate::error::SdkError<GetBucketLoggingError>,
-    > {
+    ) -> Result<GetBucketLoggingOutput, SdkError<GetBucketLoggingError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -212,7 +194,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketLoggingInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -228,24 +210,23 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketLoggingOutput, crate::error::ResponseError> {
-    let mut output = GetBucketLoggingOutput::default();
+) -> Result<GetBucketLoggingOutput, ResponseError> {
+    let mut logging_enabled = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"LoggingEnabled" => {
-                    output.logging_enabled = Some(
-                        crate::types::de_logging_enabled(reader)?,
-                    );
+                    logging_enabled = Some(crate::types::de_logging_enabled(reader)?);
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketLoggingOutput {
+        logging_enabled,
+    })
 }

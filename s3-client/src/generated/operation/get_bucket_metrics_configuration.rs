@@ -2,6 +2,10 @@
 
 //! Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketMetricsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,15 +17,15 @@ pub struct GetBucketMetricsConfigurationInput {
     /// Name of the bucket whose request metrics configuration to read.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID of the request metrics configuration to read.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketMetricsConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -34,14 +38,12 @@ pub struct GetBucketMetricsConfigurationOutput {
     /// The requested request metrics configuration.
     ///
     /// The whole HTTP body.
-    pub metrics_configuration: ::std::option::Option<crate::types::MetricsConfiguration>,
+    pub metrics_configuration: Option<crate::types::MetricsConfiguration>,
 }
 impl GetBucketMetricsConfigurationOutput {
     /// The requested request metrics configuration.
     #[inline]
-    pub fn metrics_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::MetricsConfiguration> {
+    pub fn metrics_configuration(&self) -> Option<&crate::types::MetricsConfiguration> {
         self.metrics_configuration.as_ref()
     }
 }
@@ -55,7 +57,7 @@ pub enum GetBucketMetricsConfigurationError {
 }
 impl GetBucketMetricsConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -68,29 +70,26 @@ impl ::std::fmt::Display for GetBucketMetricsConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketMetricsConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketMetricsConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketMetricsConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketMetricsConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketMetricsConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -99,13 +98,13 @@ impl crate::runtime::OperationError for GetBucketMetricsConfigurationError {
 pub struct GetBucketMetricsConfigurationFluentBuilder {
     client: crate::Client,
     input: GetBucketMetricsConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketMetricsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -126,67 +125,53 @@ impl GetBucketMetricsConfigurationFluentBuilder {
     }
     /// Sets [`GetBucketMetricsConfigurationInput::bucket`]: Name of the bucket whose request metrics configuration to read.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketMetricsConfigurationInput::id`]: ID of the request metrics configuration to read.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`GetBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketMetricsConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -195,10 +180,7 @@ impl GetBucketMetricsConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -210,9 +192,9 @@ impl GetBucketMetricsConfigurationFluentBuilder {
     /// Sends the request and waits for the `GetBucketMetricsConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetBucketMetricsConfigurationOutput,
-        crate::error::SdkError<GetBucketMetricsConfigurationError>,
+        SdkError<GetBucketMetricsConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -238,7 +220,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketMetricsConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -260,20 +242,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    GetBucketMetricsConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = GetBucketMetricsConfigurationOutput::default();
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.metrics_configuration = Some(
-            crate::types::de_metrics_configuration(reader)?,
-        );
-    }
-    Ok(output)
+) -> Result<GetBucketMetricsConfigurationOutput, ResponseError> {
+    let metrics_configuration = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_metrics_configuration(reader)?)
+        }
+        None => None,
+    };
+    Ok(GetBucketMetricsConfigurationOutput {
+        metrics_configuration,
+    })
 }

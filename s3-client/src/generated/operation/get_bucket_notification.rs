@@ -2,6 +2,10 @@
 
 //! Returns a bucket's event notification configuration in the legacy format, which holds at most one SNS topic, one SQS queue and one Lambda function. Replaced by `GetBucketNotificationConfiguration`, which returns the current format with key filters and any number of destinations.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for reading a bucket's notification configuration in the legacy format.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketNotificationInput {
     /// Name of the bucket whose notification configuration to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The bucket's notification configuration in the legacy format, with at most one destination of each kind.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,38 +32,32 @@ pub struct GetBucketNotificationInput {
 )]
 pub struct GetBucketNotificationOutput {
     /// The SNS topic that receives event messages, if any.
-    pub topic_configuration: ::std::option::Option<
-        crate::types::TopicConfigurationDeprecated,
-    >,
+    pub topic_configuration: Option<crate::types::TopicConfigurationDeprecated>,
     /// The SQS queue that receives event messages, if any.
-    pub queue_configuration: ::std::option::Option<
-        crate::types::QueueConfigurationDeprecated,
-    >,
+    pub queue_configuration: Option<crate::types::QueueConfigurationDeprecated>,
     /// The Lambda function invoked for events, if any.
-    pub cloud_function_configuration: ::std::option::Option<
-        crate::types::CloudFunctionConfiguration,
-    >,
+    pub cloud_function_configuration: Option<crate::types::CloudFunctionConfiguration>,
 }
 impl GetBucketNotificationOutput {
     /// The SNS topic that receives event messages, if any.
     #[inline]
     pub fn topic_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::TopicConfigurationDeprecated> {
+    ) -> Option<&crate::types::TopicConfigurationDeprecated> {
         self.topic_configuration.as_ref()
     }
     /// The SQS queue that receives event messages, if any.
     #[inline]
     pub fn queue_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::QueueConfigurationDeprecated> {
+    ) -> Option<&crate::types::QueueConfigurationDeprecated> {
         self.queue_configuration.as_ref()
     }
     /// The Lambda function invoked for events, if any.
     #[inline]
     pub fn cloud_function_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudFunctionConfiguration> {
+    ) -> Option<&crate::types::CloudFunctionConfiguration> {
         self.cloud_function_configuration.as_ref()
     }
 }
@@ -73,7 +71,7 @@ pub enum GetBucketNotificationError {
 }
 impl GetBucketNotificationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -86,29 +84,26 @@ impl ::std::fmt::Display for GetBucketNotificationError {
     }
 }
 impl ::std::error::Error for GetBucketNotificationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketNotificationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketNotificationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketNotificationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketNotificationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -117,13 +112,13 @@ impl crate::runtime::OperationError for GetBucketNotificationError {
 pub struct GetBucketNotificationFluentBuilder {
     client: crate::Client,
     input: GetBucketNotificationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketNotificationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -144,47 +139,36 @@ impl GetBucketNotificationFluentBuilder {
     }
     /// Sets [`GetBucketNotificationInput::bucket`]: Name of the bucket whose notification configuration to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketNotificationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketNotificationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketNotificationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -193,10 +177,7 @@ impl GetBucketNotificationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -208,10 +189,7 @@ impl GetBucketNotificationFluentBuilder {
     /// Sends the request and waits for the `GetBucketNotification` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketNotificationOutput,
-        crate::error::SdkError<GetBucketNotificationError>,
-    > {
+    ) -> Result<GetBucketNotificationOutput, SdkError<GetBucketNotificationError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -236,7 +214,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketNotificationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -252,28 +230,29 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketNotificationOutput, crate::error::ResponseError> {
-    let mut output = GetBucketNotificationOutput::default();
+) -> Result<GetBucketNotificationOutput, ResponseError> {
+    let mut topic_configuration = None;
+    let mut queue_configuration = None;
+    let mut cloud_function_configuration = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"TopicConfiguration" => {
-                    output.topic_configuration = Some(
+                    topic_configuration = Some(
                         crate::types::de_topic_configuration_deprecated(reader)?,
                     );
                 }
                 b"QueueConfiguration" => {
-                    output.queue_configuration = Some(
+                    queue_configuration = Some(
                         crate::types::de_queue_configuration_deprecated(reader)?,
                     );
                 }
                 b"CloudFunctionConfiguration" => {
-                    output.cloud_function_configuration = Some(
+                    cloud_function_configuration = Some(
                         crate::types::de_cloud_function_configuration(reader)?,
                     );
                 }
@@ -281,5 +260,9 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketNotificationOutput {
+        topic_configuration,
+        queue_configuration,
+        cloud_function_configuration,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge. A bucket without notifications returns an empty configuration.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for reading a bucket's notification configuration.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketNotificationConfigurationInput {
     /// Name of the bucket whose notification configuration to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The bucket's event notification configuration: the topics, queues and functions that receive events, and whether EventBridge does. Empty when notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,21 +32,15 @@ pub struct GetBucketNotificationConfigurationInput {
 )]
 pub struct GetBucketNotificationConfigurationOutput {
     /// SNS topics to publish event messages to, each with the events and key filter it applies to.
-    pub topic_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::TopicConfiguration>,
-    >,
+    pub topic_configurations: Option<Vec<crate::types::TopicConfiguration>>,
     /// SQS queues to send event messages to, each with the events and key filter it applies to.
-    pub queue_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::QueueConfiguration>,
-    >,
+    pub queue_configurations: Option<Vec<crate::types::QueueConfiguration>>,
     /// Lambda functions to invoke for events, each with the events and key filter it applies to.
-    pub lambda_function_configurations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LambdaFunctionConfiguration>,
+    pub lambda_function_configurations: Option<
+        Vec<crate::types::LambdaFunctionConfiguration>,
     >,
     /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
-    pub event_bridge_configuration: ::std::option::Option<
-        crate::types::EventBridgeConfiguration,
-    >,
+    pub event_bridge_configuration: Option<crate::types::EventBridgeConfiguration>,
 }
 impl GetBucketNotificationConfigurationOutput {
     /// SNS topics to publish event messages to, each with the events and key filter it applies to. Empty when absent.
@@ -66,7 +64,7 @@ impl GetBucketNotificationConfigurationOutput {
     #[inline]
     pub fn event_bridge_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EventBridgeConfiguration> {
+    ) -> Option<&crate::types::EventBridgeConfiguration> {
         self.event_bridge_configuration.as_ref()
     }
 }
@@ -80,7 +78,7 @@ pub enum GetBucketNotificationConfigurationError {
 }
 impl GetBucketNotificationConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -93,29 +91,26 @@ impl ::std::fmt::Display for GetBucketNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for GetBucketNotificationConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketNotificationConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketNotificationConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketNotificationConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketNotificationConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -124,13 +119,13 @@ impl crate::runtime::OperationError for GetBucketNotificationConfigurationError 
 pub struct GetBucketNotificationConfigurationFluentBuilder {
     client: crate::Client,
     input: GetBucketNotificationConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketNotificationConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -151,47 +146,36 @@ impl GetBucketNotificationConfigurationFluentBuilder {
     }
     /// Sets [`GetBucketNotificationConfigurationInput::bucket`]: Name of the bucket whose notification configuration to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketNotificationConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketNotificationConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -200,10 +184,7 @@ impl GetBucketNotificationConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -215,9 +196,9 @@ impl GetBucketNotificationConfigurationFluentBuilder {
     /// Sends the request and waits for the `GetBucketNotificationConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetBucketNotificationConfigurationOutput,
-        crate::error::SdkError<GetBucketNotificationConfigurationError>,
+        SdkError<GetBucketNotificationConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -243,7 +224,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketNotificationConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -259,39 +240,35 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    GetBucketNotificationConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = GetBucketNotificationConfigurationOutput::default();
+) -> Result<GetBucketNotificationConfigurationOutput, ResponseError> {
+    let mut topic_configurations = None;
+    let mut queue_configurations = None;
+    let mut lambda_function_configurations = None;
+    let mut event_bridge_configuration = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"TopicConfiguration" => {
-                    output
-                        .topic_configurations
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    topic_configurations
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_topic_configuration(reader)?)
                 }
                 b"QueueConfiguration" => {
-                    output
-                        .queue_configurations
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    queue_configurations
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_queue_configuration(reader)?)
                 }
                 b"CloudFunctionConfiguration" => {
-                    output
-                        .lambda_function_configurations
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    lambda_function_configurations
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_lambda_function_configuration(reader)?)
                 }
                 b"EventBridgeConfiguration" => {
-                    output.event_bridge_configuration = Some(
+                    event_bridge_configuration = Some(
                         crate::types::de_event_bridge_configuration(reader)?,
                     );
                 }
@@ -299,5 +276,10 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketNotificationConfigurationOutput {
+        topic_configurations,
+        queue_configurations,
+        lambda_function_configurations,
+        event_bridge_configuration,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations. Fails with `ReplicationConfigurationNotFoundError` when the bucket has none.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketReplicationInput {
     /// Name of the bucket whose replication configuration to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response of `GetBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -30,16 +34,14 @@ pub struct GetBucketReplicationOutput {
     /// The bucket's replication configuration.
     ///
     /// The whole HTTP body.
-    pub replication_configuration: ::std::option::Option<
-        crate::types::ReplicationConfiguration,
-    >,
+    pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
 }
 impl GetBucketReplicationOutput {
     /// The bucket's replication configuration.
     #[inline]
     pub fn replication_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::ReplicationConfiguration> {
+    ) -> Option<&crate::types::ReplicationConfiguration> {
         self.replication_configuration.as_ref()
     }
 }
@@ -53,7 +55,7 @@ pub enum GetBucketReplicationError {
 }
 impl GetBucketReplicationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -66,29 +68,26 @@ impl ::std::fmt::Display for GetBucketReplicationError {
     }
 }
 impl ::std::error::Error for GetBucketReplicationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketReplicationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketReplicationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketReplicationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketReplicationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -97,13 +96,13 @@ impl crate::runtime::OperationError for GetBucketReplicationError {
 pub struct GetBucketReplicationFluentBuilder {
     client: crate::Client,
     input: GetBucketReplicationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketReplicationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -124,47 +123,36 @@ impl GetBucketReplicationFluentBuilder {
     }
     /// Sets [`GetBucketReplicationInput::bucket`]: Name of the bucket whose replication configuration to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketReplicationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketReplicationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketReplicationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketReplicationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketReplicationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -173,10 +161,7 @@ impl GetBucketReplicationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -188,10 +173,7 @@ impl GetBucketReplicationFluentBuilder {
     /// Sends the request and waits for the `GetBucketReplication` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketReplicationOutput,
-        crate::error::SdkError<GetBucketReplicationError>,
-    > {
+    ) -> Result<GetBucketReplicationOutput, SdkError<GetBucketReplicationError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -216,7 +198,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketReplicationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -232,17 +214,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketReplicationOutput, crate::error::ResponseError> {
-    let mut output = GetBucketReplicationOutput::default();
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.replication_configuration = Some(
-            crate::types::de_replication_configuration(reader)?,
-        );
-    }
-    Ok(output)
+) -> Result<GetBucketReplicationOutput, ResponseError> {
+    let replication_configuration = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_replication_configuration(reader)?)
+        }
+        None => None,
+    };
+    Ok(GetBucketReplicationOutput {
+        replication_configuration,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns who pays for requests and data transfer out of a bucket: the bucket owner or the requester.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketRequestPayment`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketRequestPaymentInput {
     /// Name of the bucket whose payment setting to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketRequestPayment`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,12 +32,12 @@ pub struct GetBucketRequestPaymentInput {
 )]
 pub struct GetBucketRequestPaymentOutput {
     /// Who pays for requests and data transfer out of the bucket.
-    pub payer: ::std::option::Option<crate::types::Payer>,
+    pub payer: Option<crate::types::Payer>,
 }
 impl GetBucketRequestPaymentOutput {
     /// Who pays for requests and data transfer out of the bucket.
     #[inline]
-    pub fn payer(&self) -> ::std::option::Option<&crate::types::Payer> {
+    pub fn payer(&self) -> Option<&crate::types::Payer> {
         self.payer.as_ref()
     }
 }
@@ -47,7 +51,7 @@ pub enum GetBucketRequestPaymentError {
 }
 impl GetBucketRequestPaymentError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -60,29 +64,26 @@ impl ::std::fmt::Display for GetBucketRequestPaymentError {
     }
 }
 impl ::std::error::Error for GetBucketRequestPaymentError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketRequestPaymentError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketRequestPaymentError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketRequestPaymentError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketRequestPaymentError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -91,13 +92,13 @@ impl crate::runtime::OperationError for GetBucketRequestPaymentError {
 pub struct GetBucketRequestPaymentFluentBuilder {
     client: crate::Client,
     input: GetBucketRequestPaymentInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketRequestPaymentFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -118,47 +119,36 @@ impl GetBucketRequestPaymentFluentBuilder {
     }
     /// Sets [`GetBucketRequestPaymentInput::bucket`]: Name of the bucket whose payment setting to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketRequestPaymentInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketRequestPaymentInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketRequestPaymentInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketRequestPaymentInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketRequestPaymentInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -167,10 +157,7 @@ impl GetBucketRequestPaymentFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -182,10 +169,7 @@ impl GetBucketRequestPaymentFluentBuilder {
     /// Sends the request and waits for the `GetBucketRequestPayment` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketRequestPaymentOutput,
-        crate::error::SdkError<GetBucketRequestPaymentError>,
-    > {
+    ) -> Result<GetBucketRequestPaymentOutput, SdkError<GetBucketRequestPaymentError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -210,7 +194,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketRequestPaymentInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -226,18 +210,17 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketRequestPaymentOutput, crate::error::ResponseError> {
-    let mut output = GetBucketRequestPaymentOutput::default();
+) -> Result<GetBucketRequestPaymentOutput, ResponseError> {
+    let mut payer = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Payer" => {
-                    output.payer = Some(
+                    payer = Some(
                         reader
                             .text()
                             .map(|text| crate::types::Payer::from(text.as_ref()))?,
@@ -247,5 +230,7 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketRequestPaymentOutput {
+        payer,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns the versioning state of a bucket and whether MFA delete is enabled. A bucket that has never had versioning enabled returns no status.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketVersioningInput {
     /// Name of the bucket whose versioning state to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,22 +32,20 @@ pub struct GetBucketVersioningInput {
 )]
 pub struct GetBucketVersioningOutput {
     /// Whether versioning is enabled or suspended; absent if versioning was never enabled on the bucket.
-    pub status: ::std::option::Option<crate::types::BucketVersioningStatus>,
+    pub status: Option<crate::types::BucketVersioningStatus>,
     /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
     #[cfg_attr(feature = "serde", serde(rename = "MFADelete"))]
-    pub mfa_delete: ::std::option::Option<crate::types::MfaDeleteStatus>,
+    pub mfa_delete: Option<crate::types::MfaDeleteStatus>,
 }
 impl GetBucketVersioningOutput {
     /// Whether versioning is enabled or suspended; absent if versioning was never enabled on the bucket.
     #[inline]
-    pub fn status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::BucketVersioningStatus> {
+    pub fn status(&self) -> Option<&crate::types::BucketVersioningStatus> {
         self.status.as_ref()
     }
     /// Whether deleting versions and changing the versioning state require MFA; absent if MFA delete was never configured.
     #[inline]
-    pub fn mfa_delete(&self) -> ::std::option::Option<&crate::types::MfaDeleteStatus> {
+    pub fn mfa_delete(&self) -> Option<&crate::types::MfaDeleteStatus> {
         self.mfa_delete.as_ref()
     }
 }
@@ -57,7 +59,7 @@ pub enum GetBucketVersioningError {
 }
 impl GetBucketVersioningError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -70,29 +72,26 @@ impl ::std::fmt::Display for GetBucketVersioningError {
     }
 }
 impl ::std::error::Error for GetBucketVersioningError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketVersioningError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketVersioningError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketVersioningError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketVersioningError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -101,13 +100,13 @@ impl crate::runtime::OperationError for GetBucketVersioningError {
 pub struct GetBucketVersioningFluentBuilder {
     client: crate::Client,
     input: GetBucketVersioningInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketVersioningFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -128,47 +127,36 @@ impl GetBucketVersioningFluentBuilder {
     }
     /// Sets [`GetBucketVersioningInput::bucket`]: Name of the bucket whose versioning state to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketVersioningInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketVersioningInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketVersioningInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketVersioningInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketVersioningInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -177,10 +165,7 @@ impl GetBucketVersioningFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -192,10 +177,7 @@ impl GetBucketVersioningFluentBuilder {
     /// Sends the request and waits for the `GetBucketVersioning` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketVersioningOutput,
-        crate::error::SdkError<GetBucketVersioningError>,
-    > {
+    ) -> Result<GetBucketVersioningOutput, SdkError<GetBucketVersioningError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -220,7 +202,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketVersioningInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -236,18 +218,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketVersioningOutput, crate::error::ResponseError> {
-    let mut output = GetBucketVersioningOutput::default();
+) -> Result<GetBucketVersioningOutput, ResponseError> {
+    let mut status = None;
+    let mut mfa_delete = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Status" => {
-                    output.status = Some(
+                    status = Some(
                         reader
                             .text()
                             .map(|text| crate::types::BucketVersioningStatus::from(
@@ -256,7 +238,7 @@ fn deserialize(
                     );
                 }
                 b"MfaDelete" => {
-                    output.mfa_delete = Some(
+                    mfa_delete = Some(
                         reader
                             .text()
                             .map(|text| crate::types::MfaDeleteStatus::from(
@@ -268,5 +250,8 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketVersioningOutput {
+        status,
+        mfa_delete,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns the static website hosting configuration of a bucket. Fails with `NoSuchWebsiteConfiguration` when website hosting is not configured.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `GetBucketWebsite`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct GetBucketWebsiteInput {
     /// Name of the bucket whose website configuration to return.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `GetBucketWebsite`, with the parts of the website configuration that are set.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -28,32 +32,30 @@ pub struct GetBucketWebsiteInput {
 )]
 pub struct GetBucketWebsiteOutput {
     /// Host that every request to the website endpoint is redirected to, if the bucket is set up as a pure redirect.
-    pub redirect_all_requests_to: ::std::option::Option<
-        crate::types::RedirectAllRequestsTo,
-    >,
+    pub redirect_all_requests_to: Option<crate::types::RedirectAllRequestsTo>,
     /// The page served for requests to the site root or to a folder.
-    pub index_document: ::std::option::Option<crate::types::IndexDocument>,
+    pub index_document: Option<crate::types::IndexDocument>,
     /// The object served when a request results in a 4xx error.
-    pub error_document: ::std::option::Option<crate::types::ErrorDocument>,
+    pub error_document: Option<crate::types::ErrorDocument>,
     /// Conditional redirect rules, applied in order.
-    pub routing_rules: ::std::option::Option<::std::vec::Vec<crate::types::RoutingRule>>,
+    pub routing_rules: Option<Vec<crate::types::RoutingRule>>,
 }
 impl GetBucketWebsiteOutput {
     /// Host that every request to the website endpoint is redirected to, if the bucket is set up as a pure redirect.
     #[inline]
     pub fn redirect_all_requests_to(
         &self,
-    ) -> ::std::option::Option<&crate::types::RedirectAllRequestsTo> {
+    ) -> Option<&crate::types::RedirectAllRequestsTo> {
         self.redirect_all_requests_to.as_ref()
     }
     /// The page served for requests to the site root or to a folder.
     #[inline]
-    pub fn index_document(&self) -> ::std::option::Option<&crate::types::IndexDocument> {
+    pub fn index_document(&self) -> Option<&crate::types::IndexDocument> {
         self.index_document.as_ref()
     }
     /// The object served when a request results in a 4xx error.
     #[inline]
-    pub fn error_document(&self) -> ::std::option::Option<&crate::types::ErrorDocument> {
+    pub fn error_document(&self) -> Option<&crate::types::ErrorDocument> {
         self.error_document.as_ref()
     }
     /// Conditional redirect rules, applied in order. Empty when absent.
@@ -72,7 +74,7 @@ pub enum GetBucketWebsiteError {
 }
 impl GetBucketWebsiteError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -85,29 +87,26 @@ impl ::std::fmt::Display for GetBucketWebsiteError {
     }
 }
 impl ::std::error::Error for GetBucketWebsiteError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetBucketWebsiteError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetBucketWebsiteError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketWebsiteError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetBucketWebsiteError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -116,13 +115,13 @@ impl crate::runtime::OperationError for GetBucketWebsiteError {
 pub struct GetBucketWebsiteFluentBuilder {
     client: crate::Client,
     input: GetBucketWebsiteInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetBucketWebsiteFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -143,47 +142,36 @@ impl GetBucketWebsiteFluentBuilder {
     }
     /// Sets [`GetBucketWebsiteInput::bucket`]: Name of the bucket whose website configuration to return.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetBucketWebsiteInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetBucketWebsiteInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetBucketWebsiteInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetBucketWebsiteInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetBucketWebsiteInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -192,10 +180,7 @@ impl GetBucketWebsiteFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -207,10 +192,7 @@ impl GetBucketWebsiteFluentBuilder {
     /// Sends the request and waits for the `GetBucketWebsite` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetBucketWebsiteOutput,
-        crate::error::SdkError<GetBucketWebsiteError>,
-    > {
+    ) -> Result<GetBucketWebsiteOutput, SdkError<GetBucketWebsiteError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -235,7 +217,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetBucketWebsiteInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -251,33 +233,31 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetBucketWebsiteOutput, crate::error::ResponseError> {
-    let mut output = GetBucketWebsiteOutput::default();
+) -> Result<GetBucketWebsiteOutput, ResponseError> {
+    let mut redirect_all_requests_to = None;
+    let mut index_document = None;
+    let mut error_document = None;
+    let mut routing_rules = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"RedirectAllRequestsTo" => {
-                    output.redirect_all_requests_to = Some(
+                    redirect_all_requests_to = Some(
                         crate::types::de_redirect_all_requests_to(reader)?,
                     );
                 }
                 b"IndexDocument" => {
-                    output.index_document = Some(
-                        crate::types::de_index_document(reader)?,
-                    );
+                    index_document = Some(crate::types::de_index_document(reader)?);
                 }
                 b"ErrorDocument" => {
-                    output.error_document = Some(
-                        crate::types::de_error_document(reader)?,
-                    );
+                    error_document = Some(crate::types::de_error_document(reader)?);
                 }
                 b"RoutingRules" => {
-                    output.routing_rules = Some(
+                    routing_rules = Some(
                         reader
                             .list(
                                 b"RoutingRule",
@@ -289,5 +269,10 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetBucketWebsiteOutput {
+        redirect_all_requests_to,
+        index_document,
+        error_document,
+        routing_rules,
+    })
 }

@@ -2,6 +2,15 @@
 
 //! Retrieves an object's data as a stream, together with its metadata. Supports byte ranges, conditional requests and specific versions; objects in archival storage classes must be restored first or the request fails with `InvalidObjectState`.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::ByteStream;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
+use std::collections::HashMap;
 /// The parameters of a GetObject request: which object or version to read, plus optional range, conditions, encryption key and response overrides.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,67 +22,67 @@ pub struct GetObjectInput {
     /// Name of the bucket that holds the object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Return the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
+    pub if_match: Option<String>,
     /// Return the object only if it was modified after this time; otherwise S3 responds with 304 Not Modified.
     ///
     /// Travels as the `If-Modified-Since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub if_modified_since: ::std::option::Option<crate::primitives::DateTime>,
+    pub if_modified_since: Option<DateTime>,
     /// Return the object only if its entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
     ///
     /// Travels as the `If-None-Match` header.
-    pub if_none_match: ::std::option::Option<::std::string::String>,
+    pub if_none_match: Option<String>,
     /// Return the object only if it has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-Unmodified-Since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub if_unmodified_since: ::std::option::Option<crate::primitives::DateTime>,
+    pub if_unmodified_since: Option<DateTime>,
     /// Key of the object to retrieve.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Byte range of the object to return, such as `bytes=0-1023`; only a single range is supported.
     ///
     /// Travels as the `Range` header.
-    pub range: ::std::option::Option<::std::string::String>,
+    pub range: Option<String>,
     /// Overrides `CacheControl` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-cache-control` query parameter.
-    pub response_cache_control: ::std::option::Option<::std::string::String>,
+    pub response_cache_control: Option<String>,
     /// Overrides `ContentDisposition` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-content-disposition` query parameter.
-    pub response_content_disposition: ::std::option::Option<::std::string::String>,
+    pub response_content_disposition: Option<String>,
     /// Overrides `ContentEncoding` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-content-encoding` query parameter.
-    pub response_content_encoding: ::std::option::Option<::std::string::String>,
+    pub response_content_encoding: Option<String>,
     /// Overrides `ContentLanguage` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-content-language` query parameter.
-    pub response_content_language: ::std::option::Option<::std::string::String>,
+    pub response_content_language: Option<String>,
     /// Overrides `ContentType` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-content-type` query parameter.
-    pub response_content_type: ::std::option::Option<::std::string::String>,
+    pub response_content_type: Option<String>,
     /// Overrides `Expires` in this response only; not allowed for anonymous requests.
     ///
     /// Sent as the `response-expires` query parameter.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub response_expires: ::std::option::Option<crate::primitives::DateTime>,
+    pub response_expires: Option<DateTime>,
     /// Version of the object to read; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -81,28 +90,28 @@ pub struct GetObjectInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Part number, from 1 to 10,000, of a multipart-uploaded object to return; works like a range request for that part.
     ///
     /// Sent as the `partNumber` query parameter.
-    pub part_number: ::std::option::Option<i32>,
+    pub part_number: Option<i32>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `ENABLED` to have S3 return the object's stored checksums in the response.
     ///
     /// Travels as the `x-amz-checksum-mode` header.
-    pub checksum_mode: ::std::option::Option<crate::types::ChecksumMode>,
+    pub checksum_mode: Option<crate::types::ChecksumMode>,
 }
 impl ::std::fmt::Debug for GetObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -150,210 +159,202 @@ pub struct GetObjectOutput {
     ///
     /// The whole HTTP body.
     #[cfg_attr(feature = "serde", serde(skip))]
-    pub body: crate::primitives::ByteStream,
+    pub body: ByteStream,
     /// Whether the key or version addressed by the request is a delete marker.
     ///
     /// Travels as the `x-amz-delete-marker` header.
-    pub delete_marker: ::std::option::Option<bool>,
+    pub delete_marker: Option<bool>,
     /// Indicates that byte-range requests are supported for the object; the value is `bytes`.
     ///
     /// Travels as the `accept-ranges` header.
-    pub accept_ranges: ::std::option::Option<::std::string::String>,
+    pub accept_ranges: Option<String>,
     /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     ///
     /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: Option<String>,
     /// State of an archive restore: whether one is in progress and, once done, when the restored copy expires.
     ///
     /// Travels as the `x-amz-restore` header.
-    pub restore: ::std::option::Option<::std::string::String>,
+    pub restore: Option<String>,
     /// Date and time the object was last written.
     ///
     /// Travels as the `Last-Modified` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub last_modified: ::std::option::Option<crate::primitives::DateTime>,
+    pub last_modified: Option<DateTime>,
     /// Size of the returned body in bytes, which for a range or part request is the size of that range or part.
     ///
     /// Travels as the `Content-Length` header.
-    pub content_length: ::std::option::Option<i64>,
+    pub content_length: Option<i64>,
     /// Entity tag of the object, which changes whenever its content changes.
     ///
     /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Base64-encoded CRC32 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXHASH64 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     ///
     /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Number of user-defined metadata entries that were not returned because they cannot be represented as HTTP headers.
     ///
     /// Travels as the `x-amz-missing-meta` header.
-    pub missing_meta: ::std::option::Option<i32>,
+    pub missing_meta: Option<i32>,
     /// Version ID of the returned object, if versioning is or was enabled on the bucket.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// The object's caching directives, as stored or as overridden by `ResponseCacheControl`.
     ///
     /// Travels as the `Cache-Control` header.
-    pub cache_control: ::std::option::Option<::std::string::String>,
+    pub cache_control: Option<String>,
     /// The object's presentation information, as stored or as overridden by `ResponseContentDisposition`.
     ///
     /// Travels as the `Content-Disposition` header.
-    pub content_disposition: ::std::option::Option<::std::string::String>,
+    pub content_disposition: Option<String>,
     /// Content codings applied to the object data, as stored or as overridden by `ResponseContentEncoding`.
     ///
     /// Travels as the `Content-Encoding` header.
-    pub content_encoding: ::std::option::Option<::std::string::String>,
+    pub content_encoding: Option<String>,
     /// The object's content language, as stored or as overridden by `ResponseContentLanguage`.
     ///
     /// Travels as the `Content-Language` header.
-    pub content_language: ::std::option::Option<::std::string::String>,
+    pub content_language: Option<String>,
     /// The byte range returned and the object's total size, such as `bytes 0-1023/4096`; present for range and part requests.
     ///
     /// Travels as the `Content-Range` header.
-    pub content_range: ::std::option::Option<::std::string::String>,
+    pub content_range: Option<String>,
     /// The object's media type, as stored or as overridden by `ResponseContentType`.
     ///
     /// Travels as the `Content-Type` header.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// The object's expiry date, as stored or overridden; kept as a string because stored values are not always valid dates.
     ///
     /// Travels as the `Expires` header.
-    pub expires: ::std::option::Option<::std::string::String>,
+    pub expires: Option<String>,
     /// Redirect target stored with the object for static website hosting.
     ///
     /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    pub website_redirect_location: Option<String>,
     /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// User-defined metadata stored with the object.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
-    pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub metadata: Option<HashMap<String, String>>,
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Storage class of the object; omitted when it is `STANDARD`.
     ///
     /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Replication status of the object, present when a replication rule applies to it or it is itself a replica.
     ///
     /// Travels as the `x-amz-replication-status` header.
-    pub replication_status: ::std::option::Option<crate::types::ReplicationStatus>,
+    pub replication_status: Option<crate::types::ReplicationStatus>,
     /// Number of parts in a multipart-uploaded object; returned when a part number is requested.
     ///
     /// Travels as the `x-amz-mp-parts-count` header.
-    pub parts_count: ::std::option::Option<i32>,
+    pub parts_count: Option<i32>,
     /// Number of tags on the object, if it has any.
     ///
     /// Travels as the `x-amz-tagging-count` header.
-    pub tag_count: ::std::option::Option<i32>,
+    pub tag_count: Option<i32>,
     /// Object Lock retention mode in effect on the object, if any.
     ///
     /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    pub object_lock_mode: Option<crate::types::ObjectLockMode>,
     /// Date and time at which the object's Object Lock retention expires.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub object_lock_retain_until_date: Option<DateTime>,
     /// Whether an Object Lock legal hold is in effect on the object.
     ///
     /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
+    pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// Whether an Object Lock event hold is in effect on the object.
     ///
     /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    pub object_lock_event_hold: Option<crate::types::ObjectLockEventHold>,
     /// Retention duration associated with the object's Object Lock event hold, in days.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_days: Option<i32>,
     /// Retention duration associated with the object's Object Lock event hold, in years.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_years: Option<i32>,
 }
 impl ::std::fmt::Debug for GetObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -423,250 +424,234 @@ impl ::std::fmt::Debug for GetObjectOutput {
 impl GetObjectOutput {
     /// Stream of the object's data, or of the requested range or part.
     #[inline]
-    pub fn body(&self) -> &crate::primitives::ByteStream {
+    pub fn body(&self) -> &ByteStream {
         &self.body
     }
     /// Whether the key or version addressed by the request is a delete marker.
     #[inline]
-    pub fn delete_marker(&self) -> ::std::option::Option<bool> {
+    pub fn delete_marker(&self) -> Option<bool> {
         self.delete_marker
     }
     /// Indicates that byte-range requests are supported for the object; the value is `bytes`.
     #[inline]
-    pub fn accept_ranges(&self) -> ::std::option::Option<&str> {
+    pub fn accept_ranges(&self) -> Option<&str> {
         self.accept_ranges.as_deref()
     }
     /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     #[inline]
-    pub fn expiration(&self) -> ::std::option::Option<&str> {
+    pub fn expiration(&self) -> Option<&str> {
         self.expiration.as_deref()
     }
     /// State of an archive restore: whether one is in progress and, once done, when the restored copy expires.
     #[inline]
-    pub fn restore(&self) -> ::std::option::Option<&str> {
+    pub fn restore(&self) -> Option<&str> {
         self.restore.as_deref()
     }
     /// Date and time the object was last written.
     #[inline]
-    pub fn last_modified(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn last_modified(&self) -> Option<&DateTime> {
         self.last_modified.as_ref()
     }
     /// Size of the returned body in bytes, which for a range or part request is the size of that range or part.
     #[inline]
-    pub fn content_length(&self) -> ::std::option::Option<i64> {
+    pub fn content_length(&self) -> Option<i64> {
         self.content_length
     }
     /// Entity tag of the object, which changes whenever its content changes.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Base64-encoded CRC32 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXHASH64 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXHASH3 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXHASH128 checksum of the object; returned only when checksum mode is enabled and the object was stored with this algorithm.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Number of user-defined metadata entries that were not returned because they cannot be represented as HTTP headers.
     #[inline]
-    pub fn missing_meta(&self) -> ::std::option::Option<i32> {
+    pub fn missing_meta(&self) -> Option<i32> {
         self.missing_meta
     }
     /// Version ID of the returned object, if versioning is or was enabled on the bucket.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// The object's caching directives, as stored or as overridden by `ResponseCacheControl`.
     #[inline]
-    pub fn cache_control(&self) -> ::std::option::Option<&str> {
+    pub fn cache_control(&self) -> Option<&str> {
         self.cache_control.as_deref()
     }
     /// The object's presentation information, as stored or as overridden by `ResponseContentDisposition`.
     #[inline]
-    pub fn content_disposition(&self) -> ::std::option::Option<&str> {
+    pub fn content_disposition(&self) -> Option<&str> {
         self.content_disposition.as_deref()
     }
     /// Content codings applied to the object data, as stored or as overridden by `ResponseContentEncoding`.
     #[inline]
-    pub fn content_encoding(&self) -> ::std::option::Option<&str> {
+    pub fn content_encoding(&self) -> Option<&str> {
         self.content_encoding.as_deref()
     }
     /// The object's content language, as stored or as overridden by `ResponseContentLanguage`.
     #[inline]
-    pub fn content_language(&self) -> ::std::option::Option<&str> {
+    pub fn content_language(&self) -> Option<&str> {
         self.content_language.as_deref()
     }
     /// The byte range returned and the object's total size, such as `bytes 0-1023/4096`; present for range and part requests.
     #[inline]
-    pub fn content_range(&self) -> ::std::option::Option<&str> {
+    pub fn content_range(&self) -> Option<&str> {
         self.content_range.as_deref()
     }
     /// The object's media type, as stored or as overridden by `ResponseContentType`.
     #[inline]
-    pub fn content_type(&self) -> ::std::option::Option<&str> {
+    pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
     }
     /// The object's expiry date, as stored or overridden; kept as a string because stored values are not always valid dates.
     #[inline]
-    pub fn expires(&self) -> ::std::option::Option<&str> {
+    pub fn expires(&self) -> Option<&str> {
         self.expires.as_deref()
     }
     /// Redirect target stored with the object for static website hosting.
     #[inline]
-    pub fn website_redirect_location(&self) -> ::std::option::Option<&str> {
+    pub fn website_redirect_location(&self) -> Option<&str> {
         self.website_redirect_location.as_deref()
     }
     /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// User-defined metadata stored with the object.
     #[inline]
-    pub fn metadata(
-        &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn metadata(&self) -> Option<&HashMap<String, String>> {
         self.metadata.as_ref()
     }
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Storage class of the object; omitted when it is `STANDARD`.
     #[inline]
-    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::StorageClass> {
         self.storage_class.as_ref()
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Replication status of the object, present when a replication rule applies to it or it is itself a replica.
     #[inline]
-    pub fn replication_status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ReplicationStatus> {
+    pub fn replication_status(&self) -> Option<&crate::types::ReplicationStatus> {
         self.replication_status.as_ref()
     }
     /// Number of parts in a multipart-uploaded object; returned when a part number is requested.
     #[inline]
-    pub fn parts_count(&self) -> ::std::option::Option<i32> {
+    pub fn parts_count(&self) -> Option<i32> {
         self.parts_count
     }
     /// Number of tags on the object, if it has any.
     #[inline]
-    pub fn tag_count(&self) -> ::std::option::Option<i32> {
+    pub fn tag_count(&self) -> Option<i32> {
         self.tag_count
     }
     /// Object Lock retention mode in effect on the object, if any.
     #[inline]
-    pub fn object_lock_mode(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ObjectLockMode> {
+    pub fn object_lock_mode(&self) -> Option<&crate::types::ObjectLockMode> {
         self.object_lock_mode.as_ref()
     }
     /// Date and time at which the object's Object Lock retention expires.
     #[inline]
-    pub fn object_lock_retain_until_date(
-        &self,
-    ) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn object_lock_retain_until_date(&self) -> Option<&DateTime> {
         self.object_lock_retain_until_date.as_ref()
     }
     /// Whether an Object Lock legal hold is in effect on the object.
     #[inline]
     pub fn object_lock_legal_hold_status(
         &self,
-    ) -> ::std::option::Option<&crate::types::ObjectLockLegalHoldStatus> {
+    ) -> Option<&crate::types::ObjectLockLegalHoldStatus> {
         self.object_lock_legal_hold_status.as_ref()
     }
     /// Whether an Object Lock event hold is in effect on the object.
     #[inline]
-    pub fn object_lock_event_hold(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ObjectLockEventHold> {
+    pub fn object_lock_event_hold(&self) -> Option<&crate::types::ObjectLockEventHold> {
         self.object_lock_event_hold.as_ref()
     }
     /// Retention duration associated with the object's Object Lock event hold, in days.
     #[inline]
-    pub fn object_lock_event_hold_duration_days(&self) -> ::std::option::Option<i32> {
+    pub fn object_lock_event_hold_duration_days(&self) -> Option<i32> {
         self.object_lock_event_hold_duration_days
     }
     /// Retention duration associated with the object's Object Lock event hold, in years.
     #[inline]
-    pub fn object_lock_event_hold_duration_years(&self) -> ::std::option::Option<i32> {
+    pub fn object_lock_event_hold_duration_years(&self) -> Option<i32> {
         self.object_lock_event_hold_duration_years
     }
 }
@@ -684,7 +669,7 @@ pub enum GetObjectError {
 }
 impl GetObjectError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::InvalidObjectState(e) => &e.meta,
             Self::NoSuchKey(e) => &e.meta,
@@ -709,7 +694,7 @@ impl ::std::fmt::Display for GetObjectError {
     }
 }
 impl ::std::error::Error for GetObjectError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -717,23 +702,20 @@ impl ::std::error::Error for GetObjectError {
     }
 }
 impl crate::error::ProvideErrorMetadata for GetObjectError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetObjectError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetObjectError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("InvalidObjectState") => {
@@ -771,13 +753,13 @@ impl crate::runtime::OperationError for GetObjectError {
 pub struct GetObjectFluentBuilder {
     client: crate::Client,
     input: GetObjectInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -798,383 +780,291 @@ impl GetObjectFluentBuilder {
     }
     /// Sets [`GetObjectInput::bucket`]: Name of the bucket that holds the object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetObjectInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectInput::if_match`]: Return the object only if its entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::if_match`].
     #[inline]
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_match(mut self, value: Option<String>) -> Self {
         self.input.if_match = value;
         self
     }
     /// The value of [`GetObjectInput::if_match`] set so far.
     #[inline]
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_match(&self) -> &Option<String> {
         &self.input.if_match
     }
     /// Sets [`GetObjectInput::if_modified_since`]: Return the object only if it was modified after this time; otherwise S3 responds with 304 Not Modified.
     #[inline]
-    pub fn if_modified_since(mut self, value: crate::primitives::DateTime) -> Self {
+    pub fn if_modified_since(mut self, value: DateTime) -> Self {
         self.input.if_modified_since = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::if_modified_since`].
     #[inline]
-    pub fn set_if_modified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_if_modified_since(mut self, value: Option<DateTime>) -> Self {
         self.input.if_modified_since = value;
         self
     }
     /// The value of [`GetObjectInput::if_modified_since`] set so far.
     #[inline]
-    pub fn get_if_modified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_if_modified_since(&self) -> &Option<DateTime> {
         &self.input.if_modified_since
     }
     /// Sets [`GetObjectInput::if_none_match`]: Return the object only if its entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
     #[inline]
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::if_none_match`].
     #[inline]
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.if_none_match = value;
         self
     }
     /// The value of [`GetObjectInput::if_none_match`] set so far.
     #[inline]
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_none_match(&self) -> &Option<String> {
         &self.input.if_none_match
     }
     /// Sets [`GetObjectInput::if_unmodified_since`]: Return the object only if it has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_unmodified_since(mut self, value: crate::primitives::DateTime) -> Self {
+    pub fn if_unmodified_since(mut self, value: DateTime) -> Self {
         self.input.if_unmodified_since = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::if_unmodified_since`].
     #[inline]
-    pub fn set_if_unmodified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_if_unmodified_since(mut self, value: Option<DateTime>) -> Self {
         self.input.if_unmodified_since = value;
         self
     }
     /// The value of [`GetObjectInput::if_unmodified_since`] set so far.
     #[inline]
-    pub fn get_if_unmodified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_if_unmodified_since(&self) -> &Option<DateTime> {
         &self.input.if_unmodified_since
     }
     /// Sets [`GetObjectInput::key`]: Key of the object to retrieve.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`GetObjectInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`GetObjectInput::range`]: Byte range of the object to return, such as `bytes=0-1023`; only a single range is supported.
     #[inline]
-    pub fn range(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn range(mut self, value: impl Into<String>) -> Self {
         self.input.range = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::range`].
     #[inline]
-    pub fn set_range(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_range(mut self, value: Option<String>) -> Self {
         self.input.range = value;
         self
     }
     /// The value of [`GetObjectInput::range`] set so far.
     #[inline]
-    pub fn get_range(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_range(&self) -> &Option<String> {
         &self.input.range
     }
     /// Sets [`GetObjectInput::response_cache_control`]: Overrides `CacheControl` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_cache_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.response_cache_control = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::response_cache_control`].
     #[inline]
-    pub fn set_response_cache_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_response_cache_control(mut self, value: Option<String>) -> Self {
         self.input.response_cache_control = value;
         self
     }
     /// The value of [`GetObjectInput::response_cache_control`] set so far.
     #[inline]
-    pub fn get_response_cache_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_response_cache_control(&self) -> &Option<String> {
         &self.input.response_cache_control
     }
     /// Sets [`GetObjectInput::response_content_disposition`]: Overrides `ContentDisposition` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_content_disposition(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
         self.input.response_content_disposition = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::response_content_disposition`].
     #[inline]
-    pub fn set_response_content_disposition(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_response_content_disposition(mut self, value: Option<String>) -> Self {
         self.input.response_content_disposition = value;
         self
     }
     /// The value of [`GetObjectInput::response_content_disposition`] set so far.
     #[inline]
-    pub fn get_response_content_disposition(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_response_content_disposition(&self) -> &Option<String> {
         &self.input.response_content_disposition
     }
     /// Sets [`GetObjectInput::response_content_encoding`]: Overrides `ContentEncoding` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_content_encoding(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
         self.input.response_content_encoding = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::response_content_encoding`].
     #[inline]
-    pub fn set_response_content_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_response_content_encoding(mut self, value: Option<String>) -> Self {
         self.input.response_content_encoding = value;
         self
     }
     /// The value of [`GetObjectInput::response_content_encoding`] set so far.
     #[inline]
-    pub fn get_response_content_encoding(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_response_content_encoding(&self) -> &Option<String> {
         &self.input.response_content_encoding
     }
     /// Sets [`GetObjectInput::response_content_language`]: Overrides `ContentLanguage` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_content_language(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
         self.input.response_content_language = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::response_content_language`].
     #[inline]
-    pub fn set_response_content_language(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_response_content_language(mut self, value: Option<String>) -> Self {
         self.input.response_content_language = value;
         self
     }
     /// The value of [`GetObjectInput::response_content_language`] set so far.
     #[inline]
-    pub fn get_response_content_language(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_response_content_language(&self) -> &Option<String> {
         &self.input.response_content_language
     }
     /// Sets [`GetObjectInput::response_content_type`]: Overrides `ContentType` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_content_type(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
         self.input.response_content_type = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::response_content_type`].
     #[inline]
-    pub fn set_response_content_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_response_content_type(mut self, value: Option<String>) -> Self {
         self.input.response_content_type = value;
         self
     }
     /// The value of [`GetObjectInput::response_content_type`] set so far.
     #[inline]
-    pub fn get_response_content_type(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_response_content_type(&self) -> &Option<String> {
         &self.input.response_content_type
     }
     /// Sets [`GetObjectInput::response_expires`]: Overrides `Expires` in this response only; not allowed for anonymous requests.
     #[inline]
-    pub fn response_expires(mut self, value: crate::primitives::DateTime) -> Self {
+    pub fn response_expires(mut self, value: DateTime) -> Self {
         self.input.response_expires = Some(value);
         self
     }
     /// Replaces [`GetObjectInput::response_expires`].
     #[inline]
-    pub fn set_response_expires(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_response_expires(mut self, value: Option<DateTime>) -> Self {
         self.input.response_expires = value;
         self
     }
     /// The value of [`GetObjectInput::response_expires`] set so far.
     #[inline]
-    pub fn get_response_expires(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_response_expires(&self) -> &Option<DateTime> {
         &self.input.response_expires
     }
     /// Sets [`GetObjectInput::version_id`]: Version of the object to read; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`GetObjectInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`GetObjectInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`GetObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`GetObjectInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`GetObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`GetObjectInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`GetObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -1187,16 +1077,14 @@ impl GetObjectFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`GetObjectInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`GetObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to return; works like a range request for that part.
@@ -1207,38 +1095,30 @@ impl GetObjectFluentBuilder {
     }
     /// Replaces [`GetObjectInput::part_number`].
     #[inline]
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_part_number(mut self, value: Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`GetObjectInput::part_number`] set so far.
     #[inline]
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+    pub fn get_part_number(&self) -> &Option<i32> {
         &self.input.part_number
     }
     /// Sets [`GetObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetObjectInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetObjectInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`GetObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
@@ -1251,16 +1131,14 @@ impl GetObjectFluentBuilder {
     #[inline]
     pub fn set_checksum_mode(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumMode>,
+        value: Option<crate::types::ChecksumMode>,
     ) -> Self {
         self.input.checksum_mode = value;
         self
     }
     /// The value of [`GetObjectInput::checksum_mode`] set so far.
     #[inline]
-    pub fn get_checksum_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumMode> {
+    pub fn get_checksum_mode(&self) -> &Option<crate::types::ChecksumMode> {
         &self.input.checksum_mode
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -1269,10 +1147,7 @@ impl GetObjectFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -1282,9 +1157,7 @@ impl GetObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObject` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<GetObjectOutput, crate::error::SdkError<GetObjectError>> {
+    pub async fn send(self) -> Result<GetObjectOutput, SdkError<GetObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -1321,9 +1194,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Stream,
     long_running: false,
 };
-fn serialize(
-    input: GetObjectInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: GetObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1339,10 +1210,7 @@ fn serialize(
         request
             .header(
                 "if-modified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.if_none_match {
@@ -1352,10 +1220,7 @@ fn serialize(
         request
             .header(
                 "if-unmodified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.range {
@@ -1380,10 +1245,7 @@ fn serialize(
         request
             .query(
                 "response-expires",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             );
     }
     if let Some(value) = &input.version_id {
@@ -1421,84 +1283,129 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     mut response: crate::runtime::Response,
-) -> ::std::result::Result<GetObjectOutput, crate::error::ResponseError> {
-    let mut output = GetObjectOutput::default();
-    output.body = response.take_body();
-    output.delete_marker = response.header_bool("x-amz-delete-marker")?;
-    output.accept_ranges = response.header_string("accept-ranges")?;
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.restore = response.header_string("x-amz-restore")?;
-    output.last_modified = response
-        .header_timestamp("last-modified", crate::primitives::DateTimeFormat::HttpDate)?;
-    output.content_length = response.header_number("content-length")?;
-    output.e_tag = response.header_string("etag")?;
-    output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
-    output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
-    output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
-    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.checksum_type = response
+) -> Result<GetObjectOutput, ResponseError> {
+    let body = response.take_body();
+    let delete_marker = response.header_bool("x-amz-delete-marker")?;
+    let accept_ranges = response.header_string("accept-ranges")?;
+    let expiration = response.header_string("x-amz-expiration")?;
+    let restore = response.header_string("x-amz-restore")?;
+    let last_modified = response
+        .header_timestamp("last-modified", DateTimeFormat::HttpDate)?;
+    let content_length = response.header_number("content-length")?;
+    let e_tag = response.header_string("etag")?;
+    let checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
+    let checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    let checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    let checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
+    let checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
+    let checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
+    let checksum_md5 = response.header_string("x-amz-checksum-md5")?;
+    let checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    let checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    let checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
+    let checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.missing_meta = response.header_number("x-amz-missing-meta")?;
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.cache_control = response.header_string("cache-control")?;
-    output.content_disposition = response.header_string("content-disposition")?;
-    output.content_encoding = response.header_string("content-encoding")?;
-    output.content_language = response.header_string("content-language")?;
-    output.content_range = response.header_string("content-range")?;
-    output.content_type = response.header_string("content-type")?;
-    output.expires = response.header_string("expires")?;
-    output.website_redirect_location = response
+    let missing_meta = response.header_number("x-amz-missing-meta")?;
+    let version_id = response.header_string("x-amz-version-id")?;
+    let cache_control = response.header_string("cache-control")?;
+    let content_disposition = response.header_string("content-disposition")?;
+    let content_encoding = response.header_string("content-encoding")?;
+    let content_language = response.header_string("content-language")?;
+    let content_range = response.header_string("content-range")?;
+    let content_type = response.header_string("content-type")?;
+    let expires = response.header_string("expires")?;
+    let website_redirect_location = response
         .header_string("x-amz-website-redirect-location")?;
-    output.server_side_encryption = response
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.metadata = response.prefix_headers("x-amz-meta-")?;
-    output.sse_customer_algorithm = response
+    let metadata = response.prefix_headers("x-amz-meta-")?;
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.storage_class = response
+    let storage_class = response
         .header_string("x-amz-storage-class")?
         .map(crate::types::StorageClass::from);
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.replication_status = response
+    let replication_status = response
         .header_string("x-amz-replication-status")?
         .map(crate::types::ReplicationStatus::from);
-    output.parts_count = response.header_number("x-amz-mp-parts-count")?;
-    output.tag_count = response.header_number("x-amz-tagging-count")?;
-    output.object_lock_mode = response
+    let parts_count = response.header_number("x-amz-mp-parts-count")?;
+    let tag_count = response.header_number("x-amz-tagging-count")?;
+    let object_lock_mode = response
         .header_string("x-amz-object-lock-mode")?
         .map(crate::types::ObjectLockMode::from);
-    output.object_lock_retain_until_date = response
+    let object_lock_retain_until_date = response
         .header_timestamp(
             "x-amz-object-lock-retain-until-date",
-            crate::primitives::DateTimeFormat::DateTime,
+            DateTimeFormat::DateTime,
         )?;
-    output.object_lock_legal_hold_status = response
+    let object_lock_legal_hold_status = response
         .header_string("x-amz-object-lock-legal-hold")?
         .map(crate::types::ObjectLockLegalHoldStatus::from);
-    output.object_lock_event_hold = response
+    let object_lock_event_hold = response
         .header_string("x-amz-object-lock-event-hold")?
         .map(crate::types::ObjectLockEventHold::from);
-    output.object_lock_event_hold_duration_days = response
+    let object_lock_event_hold_duration_days = response
         .header_number("x-amz-object-lock-event-hold-duration-days")?;
-    output.object_lock_event_hold_duration_years = response
+    let object_lock_event_hold_duration_years = response
         .header_number("x-amz-object-lock-event-hold-duration-years")?;
-    Ok(output)
+    Ok(GetObjectOutput {
+        body,
+        delete_marker,
+        accept_ranges,
+        expiration,
+        restore,
+        last_modified,
+        content_length,
+        e_tag,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+        checksum_type,
+        missing_meta,
+        version_id,
+        cache_control,
+        content_disposition,
+        content_encoding,
+        content_language,
+        content_range,
+        content_type,
+        expires,
+        website_redirect_location,
+        server_side_encryption,
+        metadata,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        bucket_key_enabled,
+        storage_class,
+        request_charged,
+        replication_status,
+        parts_count,
+        tag_count,
+        object_lock_mode,
+        object_lock_retain_until_date,
+        object_lock_legal_hold_status,
+        object_lock_event_hold,
+        object_lock_event_hold_duration_days,
+        object_lock_event_hold_duration_years,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Returns the access control list of an object or one of its versions: the owner and the grants. When ACLs are disabled on the bucket by the bucket-owner-enforced ownership setting, the result always shows the bucket owner with full control.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a GetObjectAcl request, selecting the object or version whose ACL to return.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,23 +17,23 @@ pub struct GetObjectAclInput {
     /// Name of the bucket that holds the object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object whose ACL to return.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version of the object whose ACL to return; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of a GetObjectAcl request: the object's owner and its list of grants.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -40,18 +44,18 @@ pub struct GetObjectAclInput {
 )]
 pub struct GetObjectAclOutput {
     /// Owner of the object.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Grants in the object's ACL, each giving one permission to one grantee.
-    pub grants: ::std::option::Option<::std::vec::Vec<crate::types::Grant>>,
+    pub grants: Option<Vec<crate::types::Grant>>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl GetObjectAclOutput {
     /// Owner of the object.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Grants in the object's ACL, each giving one permission to one grantee. Empty when absent.
@@ -61,9 +65,7 @@ impl GetObjectAclOutput {
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -79,7 +81,7 @@ pub enum GetObjectAclError {
 }
 impl GetObjectAclError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NoSuchKey(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -99,7 +101,7 @@ impl ::std::fmt::Display for GetObjectAclError {
     }
 }
 impl ::std::error::Error for GetObjectAclError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -107,23 +109,20 @@ impl ::std::error::Error for GetObjectAclError {
     }
 }
 impl crate::error::ProvideErrorMetadata for GetObjectAclError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetObjectAclError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectAclError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetObjectAclError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NoSuchKey") => {
@@ -147,13 +146,13 @@ impl crate::runtime::OperationError for GetObjectAclError {
 pub struct GetObjectAclFluentBuilder {
     client: crate::Client,
     input: GetObjectAclInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetObjectAclFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -174,62 +173,53 @@ impl GetObjectAclFluentBuilder {
     }
     /// Sets [`GetObjectAclInput::bucket`]: Name of the bucket that holds the object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetObjectAclInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectAclInput::key`]: Key of the object whose ACL to return.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`GetObjectAclInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`GetObjectAclInput::version_id`]: Version of the object whose ACL to return; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`GetObjectAclInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -242,41 +232,31 @@ impl GetObjectAclFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`GetObjectAclInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`GetObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetObjectAclInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetObjectAclInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -285,10 +265,7 @@ impl GetObjectAclFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -298,12 +275,7 @@ impl GetObjectAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObjectAcl` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        GetObjectAclOutput,
-        crate::error::SdkError<GetObjectAclError>,
-    > {
+    pub async fn send(self) -> Result<GetObjectAclOutput, SdkError<GetObjectAclError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -326,9 +298,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: GetObjectAclInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: GetObjectAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -357,22 +327,22 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetObjectAclOutput, crate::error::ResponseError> {
-    let mut output = GetObjectAclOutput::default();
-    output.request_charged = response
+) -> Result<GetObjectAclOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut owner = None;
+    let mut grants = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
+                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
                 b"AccessControlList" => {
-                    output.grants = Some(
+                    grants = Some(
                         reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
                     );
                 }
@@ -380,5 +350,9 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetObjectAclOutput {
+        request_charged,
+        owner,
+        grants,
+    })
 }

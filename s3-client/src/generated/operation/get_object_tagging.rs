@@ -2,6 +2,10 @@
 
 //! Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a GetObjectTagging request, selecting the object or version whose tags to return.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,23 +17,23 @@ pub struct GetObjectTaggingInput {
     /// Name of the bucket that holds the object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object whose tags to return.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version of the object whose tags to return; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
 }
 /// The result of a GetObjectTagging request: the object's tags.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -42,14 +46,14 @@ pub struct GetObjectTaggingOutput {
     /// Version ID of the object whose tags were returned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// The tags attached to the object, as key-value pairs; empty when it has none. Required.
-    pub tag_set: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tag_set: Option<Vec<crate::types::Tag>>,
 }
 impl GetObjectTaggingOutput {
     /// Version ID of the object whose tags were returned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// The tags attached to the object, as key-value pairs; empty when it has none. Empty when absent.
@@ -68,7 +72,7 @@ pub enum GetObjectTaggingError {
 }
 impl GetObjectTaggingError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -81,29 +85,26 @@ impl ::std::fmt::Display for GetObjectTaggingError {
     }
 }
 impl ::std::error::Error for GetObjectTaggingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for GetObjectTaggingError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         GetObjectTaggingError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectTaggingError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for GetObjectTaggingError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -112,13 +113,13 @@ impl crate::runtime::OperationError for GetObjectTaggingError {
 pub struct GetObjectTaggingFluentBuilder {
     client: crate::Client,
     input: GetObjectTaggingInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl GetObjectTaggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -139,87 +140,70 @@ impl GetObjectTaggingFluentBuilder {
     }
     /// Sets [`GetObjectTaggingInput::bucket`]: Name of the bucket that holds the object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`GetObjectTaggingInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`GetObjectTaggingInput::key`]: Key of the object whose tags to return.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`GetObjectTaggingInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`GetObjectTaggingInput::version_id`]: Version of the object whose tags to return; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`GetObjectTaggingInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`GetObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`GetObjectTaggingInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`GetObjectTaggingInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`GetObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -232,16 +216,14 @@ impl GetObjectTaggingFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`GetObjectTaggingInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -250,10 +232,7 @@ impl GetObjectTaggingFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -265,10 +244,7 @@ impl GetObjectTaggingFluentBuilder {
     /// Sends the request and waits for the `GetObjectTagging` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetObjectTaggingOutput,
-        crate::error::SdkError<GetObjectTaggingError>,
-    > {
+    ) -> Result<GetObjectTaggingOutput, SdkError<GetObjectTaggingError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -293,7 +269,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: GetObjectTaggingInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -322,19 +298,18 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<GetObjectTaggingOutput, crate::error::ResponseError> {
-    let mut output = GetObjectTaggingOutput::default();
-    output.version_id = response.header_string("x-amz-version-id")?;
+) -> Result<GetObjectTaggingOutput, ResponseError> {
+    let version_id = response.header_string("x-amz-version-id")?;
+    let mut tag_set = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"TagSet" => {
-                    output.tag_set = Some(
+                    tag_set = Some(
                         reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
                     );
                 }
@@ -342,5 +317,8 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(GetObjectTaggingOutput {
+        version_id,
+        tag_set,
+    })
 }

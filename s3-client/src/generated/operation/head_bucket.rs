@@ -2,6 +2,10 @@
 
 //! Checks that a bucket exists and that you have permission to access it, and reports its region. Because the response has no body, failures surface only as HTTP status codes such as 403 or 404.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `HeadBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,11 +17,11 @@ pub struct HeadBucketInput {
     /// Name of the bucket to check; an access point alias or ARN may also be used.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Output of the `HeadBucket` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -30,50 +34,48 @@ pub struct HeadBucketOutput {
     /// Amazon Resource Name (ARN) of the bucket.
     ///
     /// Travels as the `x-amz-bucket-arn` header.
-    pub bucket_arn: ::std::option::Option<::std::string::String>,
+    pub bucket_arn: Option<String>,
     /// For directory buckets, the kind of zone the bucket is located in.
     ///
     /// Travels as the `x-amz-bucket-location-type` header.
-    pub bucket_location_type: ::std::option::Option<crate::types::LocationType>,
+    pub bucket_location_type: Option<crate::types::LocationType>,
     /// For directory buckets, the ID of the Availability Zone or Local Zone the bucket is in, such as `usw2-az1`.
     ///
     /// Travels as the `x-amz-bucket-location-name` header.
-    pub bucket_location_name: ::std::option::Option<::std::string::String>,
+    pub bucket_location_name: Option<String>,
     /// Region the bucket is located in, such as `eu-west-1`.
     ///
     /// Travels as the `x-amz-bucket-region` header.
-    pub bucket_region: ::std::option::Option<::std::string::String>,
+    pub bucket_region: Option<String>,
     /// `true` if the bucket name in the request was an access point alias.
     ///
     /// Travels as the `x-amz-access-point-alias` header.
-    pub access_point_alias: ::std::option::Option<bool>,
+    pub access_point_alias: Option<bool>,
 }
 impl HeadBucketOutput {
     /// Amazon Resource Name (ARN) of the bucket.
     #[inline]
-    pub fn bucket_arn(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_arn(&self) -> Option<&str> {
         self.bucket_arn.as_deref()
     }
     /// For directory buckets, the kind of zone the bucket is located in.
     #[inline]
-    pub fn bucket_location_type(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LocationType> {
+    pub fn bucket_location_type(&self) -> Option<&crate::types::LocationType> {
         self.bucket_location_type.as_ref()
     }
     /// For directory buckets, the ID of the Availability Zone or Local Zone the bucket is in, such as `usw2-az1`.
     #[inline]
-    pub fn bucket_location_name(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_location_name(&self) -> Option<&str> {
         self.bucket_location_name.as_deref()
     }
     /// Region the bucket is located in, such as `eu-west-1`.
     #[inline]
-    pub fn bucket_region(&self) -> ::std::option::Option<&str> {
+    pub fn bucket_region(&self) -> Option<&str> {
         self.bucket_region.as_deref()
     }
     /// `true` if the bucket name in the request was an access point alias.
     #[inline]
-    pub fn access_point_alias(&self) -> ::std::option::Option<bool> {
+    pub fn access_point_alias(&self) -> Option<bool> {
         self.access_point_alias
     }
 }
@@ -89,7 +91,7 @@ pub enum HeadBucketError {
 }
 impl HeadBucketError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NotFound(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -113,7 +115,7 @@ impl ::std::fmt::Display for HeadBucketError {
     }
 }
 impl ::std::error::Error for HeadBucketError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -121,23 +123,20 @@ impl ::std::error::Error for HeadBucketError {
     }
 }
 impl crate::error::ProvideErrorMetadata for HeadBucketError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         HeadBucketError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for HeadBucketError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for HeadBucketError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NotFound") | Some("NoSuchBucket") => {
@@ -161,13 +160,13 @@ impl crate::runtime::OperationError for HeadBucketError {
 pub struct HeadBucketFluentBuilder {
     client: crate::Client,
     input: HeadBucketInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl HeadBucketFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -188,47 +187,36 @@ impl HeadBucketFluentBuilder {
     }
     /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`HeadBucketInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -237,10 +225,7 @@ impl HeadBucketFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -250,12 +235,7 @@ impl HeadBucketFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `HeadBucket` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        HeadBucketOutput,
-        crate::error::SdkError<HeadBucketError>,
-    > {
+    pub async fn send(self) -> Result<HeadBucketOutput, SdkError<HeadBucketError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -278,9 +258,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: HeadBucketInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: HeadBucketInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -307,7 +285,7 @@ impl HeadBucketWaiter {
     ) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             waiter,
             delay: waiter.delay,
             max_attempts: waiter.max_attempts,
@@ -315,47 +293,36 @@ impl HeadBucketWaiter {
     }
     /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`HeadBucketInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`HeadBucketInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Time between attempts (the waiter's default otherwise).
@@ -374,10 +341,7 @@ impl HeadBucketWaiter {
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
-    ) -> ::std::result::Result<
-        ::std::option::Option<HeadBucketOutput>,
-        crate::error::WaiterError,
-    > {
+    ) -> Result<Option<HeadBucketOutput>, crate::error::WaiterError> {
         let limits = crate::runtime::Waiting {
             name: self.waiter.name,
             delay: self.delay,
@@ -405,11 +369,8 @@ pub(crate) static BUCKET_EXISTS: crate::runtime::WaiterDef<
 };
 /// Matches a result against the `BucketExists` acceptors, in order.
 fn classify_bucket_exists(
-    result: &::std::result::Result<
-        HeadBucketOutput,
-        crate::error::SdkError<HeadBucketError>,
-    >,
-) -> ::std::option::Option<crate::runtime::AcceptorState> {
+    result: &Result<HeadBucketOutput, SdkError<HeadBucketError>>,
+) -> Option<crate::runtime::AcceptorState> {
     if crate::runtime::status_of(result) == Some(200) {
         return Some(crate::runtime::AcceptorState::Success);
     }
@@ -436,27 +397,28 @@ pub(crate) static BUCKET_NOT_EXISTS: crate::runtime::WaiterDef<
 };
 /// Matches a result against the `BucketNotExists` acceptors, in order.
 fn classify_bucket_not_exists(
-    result: &::std::result::Result<
-        HeadBucketOutput,
-        crate::error::SdkError<HeadBucketError>,
-    >,
-) -> ::std::option::Option<crate::runtime::AcceptorState> {
+    result: &Result<HeadBucketOutput, SdkError<HeadBucketError>>,
+) -> Option<crate::runtime::AcceptorState> {
     if crate::runtime::status_of(result) == Some(404) {
         return Some(crate::runtime::AcceptorState::Success);
     }
     None
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<HeadBucketOutput, crate::error::ResponseError> {
-    let mut output = HeadBucketOutput::default();
-    output.bucket_arn = response.header_string("x-amz-bucket-arn")?;
-    output.bucket_location_type = response
+) -> Result<HeadBucketOutput, ResponseError> {
+    let bucket_arn = response.header_string("x-amz-bucket-arn")?;
+    let bucket_location_type = response
         .header_string("x-amz-bucket-location-type")?
         .map(crate::types::LocationType::from);
-    output.bucket_location_name = response.header_string("x-amz-bucket-location-name")?;
-    output.bucket_region = response.header_string("x-amz-bucket-region")?;
-    output.access_point_alias = response.header_bool("x-amz-access-point-alias")?;
-    Ok(output)
+    let bucket_location_name = response.header_string("x-amz-bucket-location-name")?;
+    let bucket_region = response.header_string("x-amz-bucket-region")?;
+    let access_point_alias = response.header_bool("x-amz-access-point-alias")?;
+    Ok(HeadBucketOutput {
+        bucket_arn,
+        bucket_location_type,
+        bucket_location_name,
+        bucket_region,
+        access_point_alias,
+    })
 }

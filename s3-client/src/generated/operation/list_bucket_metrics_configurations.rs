@@ -2,6 +2,10 @@
 
 //! Lists the CloudWatch request metrics configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `ListBucketMetricsConfigurations`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,15 +17,15 @@ pub struct ListBucketMetricsConfigurationsInput {
     /// Name of the bucket whose request metrics configurations to list.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page; omit it for the first page.
     ///
     /// Sent as the `continuation-token` query parameter.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// Response from `ListBucketMetricsConfigurations`: one page of the bucket's request metrics configurations.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -32,30 +36,28 @@ pub struct ListBucketMetricsConfigurationsInput {
 )]
 pub struct ListBucketMetricsConfigurationsOutput {
     /// `true` if more configurations are available beyond this page.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The continuation token sent with the request, if any.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
-    pub next_continuation_token: ::std::option::Option<::std::string::String>,
+    pub next_continuation_token: Option<String>,
     /// The request metrics configurations on this page.
-    pub metrics_configuration_list: ::std::option::Option<
-        ::std::vec::Vec<crate::types::MetricsConfiguration>,
-    >,
+    pub metrics_configuration_list: Option<Vec<crate::types::MetricsConfiguration>>,
 }
 impl ListBucketMetricsConfigurationsOutput {
     /// `true` if more configurations are available beyond this page.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The continuation token sent with the request, if any.
     #[inline]
-    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+    pub fn continuation_token(&self) -> Option<&str> {
         self.continuation_token.as_deref()
     }
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
     #[inline]
-    pub fn next_continuation_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_continuation_token(&self) -> Option<&str> {
         self.next_continuation_token.as_deref()
     }
     /// The request metrics configurations on this page. Empty when absent.
@@ -74,7 +76,7 @@ pub enum ListBucketMetricsConfigurationsError {
 }
 impl ListBucketMetricsConfigurationsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -87,29 +89,26 @@ impl ::std::fmt::Display for ListBucketMetricsConfigurationsError {
     }
 }
 impl ::std::error::Error for ListBucketMetricsConfigurationsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for ListBucketMetricsConfigurationsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListBucketMetricsConfigurationsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListBucketMetricsConfigurationsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListBucketMetricsConfigurationsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -118,13 +117,13 @@ impl crate::runtime::OperationError for ListBucketMetricsConfigurationsError {
 pub struct ListBucketMetricsConfigurationsFluentBuilder {
     client: crate::Client,
     input: ListBucketMetricsConfigurationsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListBucketMetricsConfigurationsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -145,72 +144,53 @@ impl ListBucketMetricsConfigurationsFluentBuilder {
     }
     /// Sets [`ListBucketMetricsConfigurationsInput::bucket`]: Name of the bucket whose request metrics configurations to list.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListBucketMetricsConfigurationsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListBucketMetricsConfigurationsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListBucketMetricsConfigurationsInput::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page; omit it for the first page.
     #[inline]
-    pub fn continuation_token(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
         self.input.continuation_token = Some(value.into());
         self
     }
     /// Replaces [`ListBucketMetricsConfigurationsInput::continuation_token`].
     #[inline]
-    pub fn set_continuation_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_continuation_token(mut self, value: Option<String>) -> Self {
         self.input.continuation_token = value;
         self
     }
     /// The value of [`ListBucketMetricsConfigurationsInput::continuation_token`] set so far.
     #[inline]
-    pub fn get_continuation_token(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_continuation_token(&self) -> &Option<String> {
         &self.input.continuation_token
     }
     /// Sets [`ListBucketMetricsConfigurationsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListBucketMetricsConfigurationsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListBucketMetricsConfigurationsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -219,10 +199,7 @@ impl ListBucketMetricsConfigurationsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -234,9 +211,9 @@ impl ListBucketMetricsConfigurationsFluentBuilder {
     /// Sends the request and waits for the `ListBucketMetricsConfigurations` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListBucketMetricsConfigurationsOutput,
-        crate::error::SdkError<ListBucketMetricsConfigurationsError>,
+        SdkError<ListBucketMetricsConfigurationsError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -262,7 +239,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: ListBucketMetricsConfigurationsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -281,35 +258,36 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    ListBucketMetricsConfigurationsOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = ListBucketMetricsConfigurationsOutput::default();
+) -> Result<ListBucketMetricsConfigurationsOutput, ResponseError> {
+    let mut is_truncated = None;
+    let mut continuation_token = None;
+    let mut next_continuation_token = None;
+    let mut metrics_configuration_list = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"ContinuationToken" => {
-                    output.continuation_token = Some(reader.string()?);
-                }
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
+                b"ContinuationToken" => continuation_token = Some(reader.string()?),
                 b"NextContinuationToken" => {
-                    output.next_continuation_token = Some(reader.string()?);
+                    next_continuation_token = Some(reader.string()?);
                 }
                 b"MetricsConfiguration" => {
-                    output
-                        .metrics_configuration_list
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    metrics_configuration_list
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_metrics_configuration(reader)?)
                 }
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(ListBucketMetricsConfigurationsOutput {
+        is_truncated,
+        continuation_token,
+        next_continuation_token,
+        metrics_configuration_list,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Lists the general purpose buckets owned by the account that signs the request. Results can be paginated with `MaxBuckets` and the returned continuation token, and filtered by name prefix or region.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,19 +17,19 @@ pub struct ListBucketsInput {
     /// Maximum number of buckets to return in one response, from 1 to 10,000.
     ///
     /// Sent as the `max-buckets` query parameter.
-    pub max_buckets: ::std::option::Option<i32>,
+    pub max_buckets: Option<i32>,
     /// Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
     ///
     /// Sent as the `continuation-token` query parameter.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// Only buckets whose names begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Only buckets located in this region, for example `us-west-2`, are returned.
     ///
     /// Sent as the `bucket-region` query parameter.
-    pub bucket_region: ::std::option::Option<::std::string::String>,
+    pub bucket_region: Option<String>,
 }
 /// Output of the `ListBuckets` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -36,13 +40,13 @@ pub struct ListBucketsInput {
 )]
 pub struct ListBucketsOutput {
     /// The buckets in this page of results.
-    pub buckets: ::std::option::Option<::std::vec::Vec<crate::types::Bucket>>,
+    pub buckets: Option<Vec<crate::types::Bucket>>,
     /// The account that owns the listed buckets.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Token to pass in the next request to get more buckets; absent when there are no more results.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// The name prefix sent with the request, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
 }
 impl ListBucketsOutput {
     /// The buckets in this page of results. Empty when absent.
@@ -52,17 +56,17 @@ impl ListBucketsOutput {
     }
     /// The account that owns the listed buckets.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Token to pass in the next request to get more buckets; absent when there are no more results.
     #[inline]
-    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+    pub fn continuation_token(&self) -> Option<&str> {
         self.continuation_token.as_deref()
     }
     /// The name prefix sent with the request, if any.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
 }
@@ -76,7 +80,7 @@ pub enum ListBucketsError {
 }
 impl ListBucketsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -89,29 +93,26 @@ impl ::std::fmt::Display for ListBucketsError {
     }
 }
 impl ::std::error::Error for ListBucketsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for ListBucketsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListBucketsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListBucketsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListBucketsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -120,13 +121,13 @@ impl crate::runtime::OperationError for ListBucketsError {
 pub struct ListBucketsFluentBuilder {
     client: crate::Client,
     input: ListBucketsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListBucketsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -153,78 +154,64 @@ impl ListBucketsFluentBuilder {
     }
     /// Replaces [`ListBucketsInput::max_buckets`].
     #[inline]
-    pub fn set_max_buckets(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_buckets(mut self, value: Option<i32>) -> Self {
         self.input.max_buckets = value;
         self
     }
     /// The value of [`ListBucketsInput::max_buckets`] set so far.
     #[inline]
-    pub fn get_max_buckets(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_buckets(&self) -> &Option<i32> {
         &self.input.max_buckets
     }
     /// Sets [`ListBucketsInput::continuation_token`]: Opaque token from a previous response's `ContinuationToken`, used to fetch the next page of buckets.
     #[inline]
-    pub fn continuation_token(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
         self.input.continuation_token = Some(value.into());
         self
     }
     /// Replaces [`ListBucketsInput::continuation_token`].
     #[inline]
-    pub fn set_continuation_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_continuation_token(mut self, value: Option<String>) -> Self {
         self.input.continuation_token = value;
         self
     }
     /// The value of [`ListBucketsInput::continuation_token`] set so far.
     #[inline]
-    pub fn get_continuation_token(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_continuation_token(&self) -> &Option<String> {
         &self.input.continuation_token
     }
     /// Sets [`ListBucketsInput::prefix`]: Only buckets whose names begin with this string are returned.
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListBucketsInput::prefix`].
     #[inline]
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.input.prefix = value;
         self
     }
     /// The value of [`ListBucketsInput::prefix`] set so far.
     #[inline]
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_prefix(&self) -> &Option<String> {
         &self.input.prefix
     }
     /// Sets [`ListBucketsInput::bucket_region`]: Only buckets located in this region, for example `us-west-2`, are returned.
     #[inline]
-    pub fn bucket_region(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket_region(mut self, value: impl Into<String>) -> Self {
         self.input.bucket_region = Some(value.into());
         self
     }
     /// Replaces [`ListBucketsInput::bucket_region`].
     #[inline]
-    pub fn set_bucket_region(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket_region(mut self, value: Option<String>) -> Self {
         self.input.bucket_region = value;
         self
     }
     /// The value of [`ListBucketsInput::bucket_region`] set so far.
     #[inline]
-    pub fn get_bucket_region(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket_region(&self) -> &Option<String> {
         &self.input.bucket_region
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -233,10 +220,7 @@ impl ListBucketsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -246,12 +230,7 @@ impl ListBucketsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListBuckets` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ListBucketsOutput,
-        crate::error::SdkError<ListBucketsError>,
-    > {
+    pub async fn send(self) -> Result<ListBucketsOutput, SdkError<ListBucketsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -274,9 +253,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: ListBucketsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: ListBucketsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request.path("/");
     if let Some(value) = &input.max_buckets {
@@ -309,8 +286,8 @@ impl ListBucketsFluentBuilder {
 pub struct ListBucketsPaginator {
     client: crate::Client,
     input: ListBucketsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListBucketsPaginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -327,10 +304,7 @@ impl ListBucketsPaginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<
-            ListBucketsOutput,
-            crate::error::SdkError<ListBucketsError>,
-        >,
+        Result<ListBucketsOutput, SdkError<ListBucketsError>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListBucketsInput| {
@@ -352,10 +326,7 @@ impl ListBucketsPaginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Bucket,
-            crate::error::SdkError<ListBucketsError>,
-        >,
+        Result<crate::types::Bucket, SdkError<ListBucketsError>>,
     > {
         self.buckets()
     }
@@ -363,10 +334,7 @@ impl ListBucketsPaginator {
     pub fn buckets(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Bucket,
-            crate::error::SdkError<ListBucketsError>,
-        >,
+        Result<crate::types::Bucket, SdkError<ListBucketsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.buckets)
     }
@@ -375,7 +343,7 @@ impl ListBucketsPaginator {
 fn next_page(
     input: &ListBucketsInput,
     output: &ListBucketsOutput,
-) -> ::std::option::Option<(ListBucketsInput, ::std::string::String)> {
+) -> Option<(ListBucketsInput, String)> {
     let mut next = input.clone();
     next.continuation_token = output.continuation_token.clone();
     let has_token = next.continuation_token.is_some();
@@ -395,29 +363,34 @@ fn truncate_page(output: &mut ListBucketsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListBucketsOutput, crate::error::ResponseError> {
-    let mut output = ListBucketsOutput::default();
+) -> Result<ListBucketsOutput, ResponseError> {
+    let mut buckets = None;
+    let mut owner = None;
+    let mut continuation_token = None;
+    let mut prefix = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
                 b"Buckets" => {
-                    output.buckets = Some(
+                    buckets = Some(
                         reader.list(b"Bucket", |reader| crate::types::de_bucket(reader))?,
                     );
                 }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
-                b"ContinuationToken" => {
-                    output.continuation_token = Some(reader.string()?);
-                }
-                b"Prefix" => output.prefix = Some(reader.string()?),
+                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+                b"ContinuationToken" => continuation_token = Some(reader.string()?),
+                b"Prefix" => prefix = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(ListBucketsOutput {
+        buckets,
+        owner,
+        continuation_token,
+        prefix,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Lists multipart uploads in a bucket that have been started but not yet completed or aborted. Results are sorted by key, then by initiation time, with at most 1,000 per page; page with `NextKeyMarker` and `NextUploadIdMarker`.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,39 +17,39 @@ pub struct ListMultipartUploadsInput {
     /// Name of the bucket whose in-progress uploads to list.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Character used to group keys: keys sharing a prefix up to the first delimiter after `Prefix` are rolled up into one `CommonPrefixes` entry.
     ///
     /// Sent as the `delimiter` query parameter.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Set to `url` to have S3 URL-encode keys in the response, useful for keys with characters not allowed in XML.
     ///
     /// Sent as the `encoding-type` query parameter.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// List uploads for keys after this key; together with `UploadIdMarker`, resumes from a previous page.
     ///
     /// Sent as the `key-marker` query parameter.
-    pub key_marker: ::std::option::Option<::std::string::String>,
+    pub key_marker: Option<String>,
     /// Maximum number of uploads to return, from 1 to 1,000; defaults to 1,000.
     ///
     /// Sent as the `max-uploads` query parameter.
-    pub max_uploads: ::std::option::Option<i32>,
+    pub max_uploads: Option<i32>,
     /// Only list uploads for keys that start with this prefix.
     ///
     /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
     ///
     /// Sent as the `upload-id-marker` query parameter.
-    pub upload_id_marker: ::std::option::Option<::std::string::String>,
+    pub upload_id_marker: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
 }
 /// One page of results from `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -56,80 +60,78 @@ pub struct ListMultipartUploadsInput {
 )]
 pub struct ListMultipartUploadsOutput {
     /// Name of the bucket that was listed.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key marker the listing started after, as given in the request.
-    pub key_marker: ::std::option::Option<::std::string::String>,
+    pub key_marker: Option<String>,
     /// Upload ID marker the listing started after, as given in the request.
-    pub upload_id_marker: ::std::option::Option<::std::string::String>,
+    pub upload_id_marker: Option<String>,
     /// Value to pass as `KeyMarker` to fetch the next page when the listing is truncated.
-    pub next_key_marker: ::std::option::Option<::std::string::String>,
+    pub next_key_marker: Option<String>,
     /// Key prefix the listing was limited to, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Delimiter used to group keys, as given in the request.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Value to pass as `UploadIdMarker` to fetch the next page when the listing is truncated.
-    pub next_upload_id_marker: ::std::option::Option<::std::string::String>,
+    pub next_upload_id_marker: Option<String>,
     /// Maximum number of uploads this response could contain.
-    pub max_uploads: ::std::option::Option<i32>,
+    pub max_uploads: Option<i32>,
     /// Whether more uploads remain beyond this page.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The in-progress multipart uploads on this page.
-    pub uploads: ::std::option::Option<::std::vec::Vec<crate::types::MultipartUpload>>,
+    pub uploads: Option<Vec<crate::types::MultipartUpload>>,
     /// Key prefixes rolled up by `Delimiter`; uploads under each prefix are not listed individually.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
+    pub common_prefixes: Option<Vec<crate::types::CommonPrefix>>,
     /// Encoding applied to keys in the response (`url`) if it was requested; decode the keys before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ListMultipartUploadsOutput {
     /// Name of the bucket that was listed.
     #[inline]
-    pub fn bucket(&self) -> ::std::option::Option<&str> {
+    pub fn bucket(&self) -> Option<&str> {
         self.bucket.as_deref()
     }
     /// Key marker the listing started after, as given in the request.
     #[inline]
-    pub fn key_marker(&self) -> ::std::option::Option<&str> {
+    pub fn key_marker(&self) -> Option<&str> {
         self.key_marker.as_deref()
     }
     /// Upload ID marker the listing started after, as given in the request.
     #[inline]
-    pub fn upload_id_marker(&self) -> ::std::option::Option<&str> {
+    pub fn upload_id_marker(&self) -> Option<&str> {
         self.upload_id_marker.as_deref()
     }
     /// Value to pass as `KeyMarker` to fetch the next page when the listing is truncated.
     #[inline]
-    pub fn next_key_marker(&self) -> ::std::option::Option<&str> {
+    pub fn next_key_marker(&self) -> Option<&str> {
         self.next_key_marker.as_deref()
     }
     /// Key prefix the listing was limited to, if any.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// Delimiter used to group keys, as given in the request.
     #[inline]
-    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn delimiter(&self) -> Option<&str> {
         self.delimiter.as_deref()
     }
     /// Value to pass as `UploadIdMarker` to fetch the next page when the listing is truncated.
     #[inline]
-    pub fn next_upload_id_marker(&self) -> ::std::option::Option<&str> {
+    pub fn next_upload_id_marker(&self) -> Option<&str> {
         self.next_upload_id_marker.as_deref()
     }
     /// Maximum number of uploads this response could contain.
     #[inline]
-    pub fn max_uploads(&self) -> ::std::option::Option<i32> {
+    pub fn max_uploads(&self) -> Option<i32> {
         self.max_uploads
     }
     /// Whether more uploads remain beyond this page.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The in-progress multipart uploads on this page. Empty when absent.
@@ -144,14 +146,12 @@ impl ListMultipartUploadsOutput {
     }
     /// Encoding applied to keys in the response (`url`) if it was requested; decode the keys before use.
     #[inline]
-    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+    pub fn encoding_type(&self) -> Option<&crate::types::EncodingType> {
         self.encoding_type.as_ref()
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -165,7 +165,7 @@ pub enum ListMultipartUploadsError {
 }
 impl ListMultipartUploadsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -178,29 +178,26 @@ impl ::std::fmt::Display for ListMultipartUploadsError {
     }
 }
 impl ::std::error::Error for ListMultipartUploadsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for ListMultipartUploadsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListMultipartUploadsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListMultipartUploadsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListMultipartUploadsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -209,13 +206,13 @@ impl crate::runtime::OperationError for ListMultipartUploadsError {
 pub struct ListMultipartUploadsFluentBuilder {
     client: crate::Client,
     input: ListMultipartUploadsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListMultipartUploadsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -236,42 +233,36 @@ impl ListMultipartUploadsFluentBuilder {
     }
     /// Sets [`ListMultipartUploadsInput::bucket`]: Name of the bucket whose in-progress uploads to list.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListMultipartUploadsInput::delimiter`]: Character used to group keys: keys sharing a prefix up to the first delimiter after `Prefix` are rolled up into one `CommonPrefixes` entry.
     #[inline]
-    pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::delimiter`].
     #[inline]
-    pub fn set_delimiter(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delimiter(mut self, value: Option<String>) -> Self {
         self.input.delimiter = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::delimiter`] set so far.
     #[inline]
-    pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delimiter(&self) -> &Option<String> {
         &self.input.delimiter
     }
     /// Sets [`ListMultipartUploadsInput::encoding_type`]: Set to `url` to have S3 URL-encode keys in the response, useful for keys with characters not allowed in XML.
@@ -284,36 +275,31 @@ impl ListMultipartUploadsFluentBuilder {
     #[inline]
     pub fn set_encoding_type(
         mut self,
-        value: ::std::option::Option<crate::types::EncodingType>,
+        value: Option<crate::types::EncodingType>,
     ) -> Self {
         self.input.encoding_type = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::encoding_type`] set so far.
     #[inline]
-    pub fn get_encoding_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::EncodingType> {
+    pub fn get_encoding_type(&self) -> &Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListMultipartUploadsInput::key_marker`]: List uploads for keys after this key; together with `UploadIdMarker`, resumes from a previous page.
     #[inline]
-    pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
         self.input.key_marker = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::key_marker`].
     #[inline]
-    pub fn set_key_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key_marker(mut self, value: Option<String>) -> Self {
         self.input.key_marker = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::key_marker`] set so far.
     #[inline]
-    pub fn get_key_marker(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key_marker(&self) -> &Option<String> {
         &self.input.key_marker
     }
     /// Sets [`ListMultipartUploadsInput::max_uploads`]: Maximum number of uploads to return, from 1 to 1,000; defaults to 1,000.
@@ -324,78 +310,64 @@ impl ListMultipartUploadsFluentBuilder {
     }
     /// Replaces [`ListMultipartUploadsInput::max_uploads`].
     #[inline]
-    pub fn set_max_uploads(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_uploads(mut self, value: Option<i32>) -> Self {
         self.input.max_uploads = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::max_uploads`] set so far.
     #[inline]
-    pub fn get_max_uploads(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_uploads(&self) -> &Option<i32> {
         &self.input.max_uploads
     }
     /// Sets [`ListMultipartUploadsInput::prefix`]: Only list uploads for keys that start with this prefix.
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::prefix`].
     #[inline]
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.input.prefix = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::prefix`] set so far.
     #[inline]
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_prefix(&self) -> &Option<String> {
         &self.input.prefix
     }
     /// Sets [`ListMultipartUploadsInput::upload_id_marker`]: With `KeyMarker`, also lists uploads for that key whose IDs sort after this one; ignored when `KeyMarker` is absent.
     #[inline]
-    pub fn upload_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id_marker(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id_marker = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::upload_id_marker`].
     #[inline]
-    pub fn set_upload_id_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id_marker(mut self, value: Option<String>) -> Self {
         self.input.upload_id_marker = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::upload_id_marker`] set so far.
     #[inline]
-    pub fn get_upload_id_marker(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id_marker(&self) -> &Option<String> {
         &self.input.upload_id_marker
     }
     /// Sets [`ListMultipartUploadsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListMultipartUploadsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListMultipartUploadsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -408,16 +380,14 @@ impl ListMultipartUploadsFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`ListMultipartUploadsInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -426,10 +396,7 @@ impl ListMultipartUploadsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -441,10 +408,7 @@ impl ListMultipartUploadsFluentBuilder {
     /// Sends the request and waits for the `ListMultipartUploads` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListMultipartUploadsOutput,
-        crate::error::SdkError<ListMultipartUploadsError>,
-    > {
+    ) -> Result<ListMultipartUploadsOutput, SdkError<ListMultipartUploadsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -469,7 +433,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: ListMultipartUploadsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -522,8 +486,8 @@ impl ListMultipartUploadsFluentBuilder {
 pub struct ListMultipartUploadsPaginator {
     client: crate::Client,
     input: ListMultipartUploadsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListMultipartUploadsPaginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -540,10 +504,7 @@ impl ListMultipartUploadsPaginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<
-            ListMultipartUploadsOutput,
-            crate::error::SdkError<ListMultipartUploadsError>,
-        >,
+        Result<ListMultipartUploadsOutput, SdkError<ListMultipartUploadsError>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListMultipartUploadsInput| {
@@ -565,10 +526,7 @@ impl ListMultipartUploadsPaginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::MultipartUpload,
-            crate::error::SdkError<ListMultipartUploadsError>,
-        >,
+        Result<crate::types::MultipartUpload, SdkError<ListMultipartUploadsError>>,
     > {
         self.uploads()
     }
@@ -576,10 +534,7 @@ impl ListMultipartUploadsPaginator {
     pub fn uploads(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::MultipartUpload,
-            crate::error::SdkError<ListMultipartUploadsError>,
-        >,
+        Result<crate::types::MultipartUpload, SdkError<ListMultipartUploadsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.uploads)
     }
@@ -587,10 +542,7 @@ impl ListMultipartUploadsPaginator {
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::CommonPrefix,
-            crate::error::SdkError<ListMultipartUploadsError>,
-        >,
+        Result<crate::types::CommonPrefix, SdkError<ListMultipartUploadsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
@@ -599,7 +551,7 @@ impl ListMultipartUploadsPaginator {
 fn next_page(
     input: &ListMultipartUploadsInput,
     output: &ListMultipartUploadsOutput,
-) -> ::std::option::Option<(ListMultipartUploadsInput, ::std::string::String)> {
+) -> Option<(ListMultipartUploadsInput, String)> {
     if output.is_truncated != Some(true) {
         return None;
     }
@@ -623,44 +575,50 @@ fn truncate_page(output: &mut ListMultipartUploadsOutput, limit: usize) -> usize
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListMultipartUploadsOutput, crate::error::ResponseError> {
-    let mut output = ListMultipartUploadsOutput::default();
-    output.request_charged = response
+) -> Result<ListMultipartUploadsOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut bucket = None;
+    let mut key_marker = None;
+    let mut upload_id_marker = None;
+    let mut next_key_marker = None;
+    let mut prefix = None;
+    let mut delimiter = None;
+    let mut next_upload_id_marker = None;
+    let mut max_uploads = None;
+    let mut is_truncated = None;
+    let mut uploads = None;
+    let mut common_prefixes = None;
+    let mut encoding_type = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Bucket" => output.bucket = Some(reader.string()?),
-                b"KeyMarker" => output.key_marker = Some(reader.string()?),
-                b"UploadIdMarker" => output.upload_id_marker = Some(reader.string()?),
-                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"Delimiter" => output.delimiter = Some(reader.string()?),
-                b"NextUploadIdMarker" => {
-                    output.next_upload_id_marker = Some(reader.string()?);
-                }
-                b"MaxUploads" => output.max_uploads = Some(reader.number()?),
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"Bucket" => bucket = Some(reader.string()?),
+                b"KeyMarker" => key_marker = Some(reader.string()?),
+                b"UploadIdMarker" => upload_id_marker = Some(reader.string()?),
+                b"NextKeyMarker" => next_key_marker = Some(reader.string()?),
+                b"Prefix" => prefix = Some(reader.string()?),
+                b"Delimiter" => delimiter = Some(reader.string()?),
+                b"NextUploadIdMarker" => next_upload_id_marker = Some(reader.string()?),
+                b"MaxUploads" => max_uploads = Some(reader.number()?),
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
                 b"Upload" => {
-                    output
-                        .uploads
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    uploads
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_multipart_upload(reader)?)
                 }
                 b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    common_prefixes
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
-                    output.encoding_type = Some(
+                    encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
@@ -670,5 +628,19 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(ListMultipartUploadsOutput {
+        request_charged,
+        bucket,
+        key_marker,
+        upload_id_marker,
+        next_key_marker,
+        prefix,
+        delimiter,
+        next_upload_id_marker,
+        max_uploads,
+        is_truncated,
+        uploads,
+        common_prefixes,
+        encoding_type,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call. Entries are sorted by key, newest version first within a key; when `IsTruncated` is `true`, pass `NextKeyMarker` and `NextVersionIdMarker` back to get the next page.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `ListObjectVersions` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,45 +17,43 @@ pub struct ListObjectVersionsInput {
     /// Name of the bucket whose object versions to list.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     ///
     /// Sent as the `delimiter` query parameter.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
     ///
     /// Sent as the `encoding-type` query parameter.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Key at which to resume the listing; alone it skips every version of this key, and with `VersionIdMarker` it continues within them.
     ///
     /// Sent as the `key-marker` query parameter.
-    pub key_marker: ::std::option::Option<::std::string::String>,
+    pub key_marker: Option<String>,
     /// Maximum number of entries to return in one response, counting versions, delete markers and common prefixes; S3 never returns more than 1,000, which is also the default.
     ///
     /// Sent as the `max-keys` query parameter.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Only versions of keys that begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
     ///
     /// Sent as the `version-id-marker` query parameter.
-    pub version_id_marker: ::std::option::Option<::std::string::String>,
+    pub version_id_marker: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Extra object attributes to include in each listed version, such as `RestoreStatus`; they are omitted unless requested.
     ///
     /// Travels as the `x-amz-optional-object-attributes` header.
-    pub optional_object_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    >,
+    pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 /// Output of the `ListObjectVersions` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -62,64 +64,60 @@ pub struct ListObjectVersionsInput {
 )]
 pub struct ListObjectVersionsOutput {
     /// `true` if more results are available beyond this response.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The key marker sent with the request, if any.
-    pub key_marker: ::std::option::Option<::std::string::String>,
+    pub key_marker: Option<String>,
     /// The version ID marker sent with the request, if any.
-    pub version_id_marker: ::std::option::Option<::std::string::String>,
+    pub version_id_marker: Option<String>,
     /// Key to pass as `KeyMarker` to get the next page; present only when `IsTruncated` is `true`.
-    pub next_key_marker: ::std::option::Option<::std::string::String>,
+    pub next_key_marker: Option<String>,
     /// Version ID to pass as `VersionIdMarker` to get the next page; present only when `IsTruncated` is `true`.
-    pub next_version_id_marker: ::std::option::Option<::std::string::String>,
+    pub next_version_id_marker: Option<String>,
     /// The object versions in this page of results.
-    pub versions: ::std::option::Option<::std::vec::Vec<crate::types::ObjectVersion>>,
+    pub versions: Option<Vec<crate::types::ObjectVersion>>,
     /// The delete markers in this page of results.
-    pub delete_markers: ::std::option::Option<
-        ::std::vec::Vec<crate::types::DeleteMarkerEntry>,
-    >,
+    pub delete_markers: Option<Vec<crate::types::DeleteMarkerEntry>>,
     /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The key prefix sent with the request, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Maximum number of entries the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Key groupings produced by the delimiter; each entry counts as one entry toward the `MaxKeys` limit.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
+    pub common_prefixes: Option<Vec<crate::types::CommonPrefix>>,
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ListObjectVersionsOutput {
     /// `true` if more results are available beyond this response.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The key marker sent with the request, if any.
     #[inline]
-    pub fn key_marker(&self) -> ::std::option::Option<&str> {
+    pub fn key_marker(&self) -> Option<&str> {
         self.key_marker.as_deref()
     }
     /// The version ID marker sent with the request, if any.
     #[inline]
-    pub fn version_id_marker(&self) -> ::std::option::Option<&str> {
+    pub fn version_id_marker(&self) -> Option<&str> {
         self.version_id_marker.as_deref()
     }
     /// Key to pass as `KeyMarker` to get the next page; present only when `IsTruncated` is `true`.
     #[inline]
-    pub fn next_key_marker(&self) -> ::std::option::Option<&str> {
+    pub fn next_key_marker(&self) -> Option<&str> {
         self.next_key_marker.as_deref()
     }
     /// Version ID to pass as `VersionIdMarker` to get the next page; present only when `IsTruncated` is `true`.
     #[inline]
-    pub fn next_version_id_marker(&self) -> ::std::option::Option<&str> {
+    pub fn next_version_id_marker(&self) -> Option<&str> {
         self.next_version_id_marker.as_deref()
     }
     /// The object versions in this page of results. Empty when absent.
@@ -134,22 +132,22 @@ impl ListObjectVersionsOutput {
     }
     /// Name of the bucket that was listed.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The key prefix sent with the request, if any.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// The delimiter sent with the request, if any.
     #[inline]
-    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn delimiter(&self) -> Option<&str> {
         self.delimiter.as_deref()
     }
     /// Maximum number of entries the response could contain, as applied by S3.
     #[inline]
-    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+    pub fn max_keys(&self) -> Option<i32> {
         self.max_keys
     }
     /// Key groupings produced by the delimiter; each entry counts as one entry toward the `MaxKeys` limit. Empty when absent.
@@ -159,14 +157,12 @@ impl ListObjectVersionsOutput {
     }
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
     #[inline]
-    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+    pub fn encoding_type(&self) -> Option<&crate::types::EncodingType> {
         self.encoding_type.as_ref()
     }
     /// Present with value `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -180,7 +176,7 @@ pub enum ListObjectVersionsError {
 }
 impl ListObjectVersionsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -193,29 +189,26 @@ impl ::std::fmt::Display for ListObjectVersionsError {
     }
 }
 impl ::std::error::Error for ListObjectVersionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for ListObjectVersionsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListObjectVersionsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectVersionsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectVersionsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -224,13 +217,13 @@ impl crate::runtime::OperationError for ListObjectVersionsError {
 pub struct ListObjectVersionsFluentBuilder {
     client: crate::Client,
     input: ListObjectVersionsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListObjectVersionsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -251,42 +244,36 @@ impl ListObjectVersionsFluentBuilder {
     }
     /// Sets [`ListObjectVersionsInput::bucket`]: Name of the bucket whose object versions to list.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectVersionsInput::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     #[inline]
-    pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::delimiter`].
     #[inline]
-    pub fn set_delimiter(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delimiter(mut self, value: Option<String>) -> Self {
         self.input.delimiter = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::delimiter`] set so far.
     #[inline]
-    pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delimiter(&self) -> &Option<String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectVersionsInput::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
@@ -299,36 +286,31 @@ impl ListObjectVersionsFluentBuilder {
     #[inline]
     pub fn set_encoding_type(
         mut self,
-        value: ::std::option::Option<crate::types::EncodingType>,
+        value: Option<crate::types::EncodingType>,
     ) -> Self {
         self.input.encoding_type = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::encoding_type`] set so far.
     #[inline]
-    pub fn get_encoding_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::EncodingType> {
+    pub fn get_encoding_type(&self) -> &Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectVersionsInput::key_marker`]: Key at which to resume the listing; alone it skips every version of this key, and with `VersionIdMarker` it continues within them.
     #[inline]
-    pub fn key_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key_marker(mut self, value: impl Into<String>) -> Self {
         self.input.key_marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::key_marker`].
     #[inline]
-    pub fn set_key_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key_marker(mut self, value: Option<String>) -> Self {
         self.input.key_marker = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::key_marker`] set so far.
     #[inline]
-    pub fn get_key_marker(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key_marker(&self) -> &Option<String> {
         &self.input.key_marker
     }
     /// Sets [`ListObjectVersionsInput::max_keys`]: Maximum number of entries to return in one response, counting versions, delete markers and common prefixes; S3 never returns more than 1,000, which is also the default.
@@ -339,80 +321,64 @@ impl ListObjectVersionsFluentBuilder {
     }
     /// Replaces [`ListObjectVersionsInput::max_keys`].
     #[inline]
-    pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_keys(mut self, value: Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::max_keys`] set so far.
     #[inline]
-    pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_keys(&self) -> &Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectVersionsInput::prefix`]: Only versions of keys that begin with this string are returned.
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::prefix`].
     #[inline]
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.input.prefix = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::prefix`] set so far.
     #[inline]
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_prefix(&self) -> &Option<String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectVersionsInput::version_id_marker`]: Version of the `KeyMarker` key after which the listing resumes; use the previous page's `NextVersionIdMarker`.
     #[inline]
-    pub fn version_id_marker(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id_marker(mut self, value: impl Into<String>) -> Self {
         self.input.version_id_marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::version_id_marker`].
     #[inline]
-    pub fn set_version_id_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id_marker(mut self, value: Option<String>) -> Self {
         self.input.version_id_marker = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::version_id_marker`] set so far.
     #[inline]
-    pub fn get_version_id_marker(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id_marker(&self) -> &Option<String> {
         &self.input.version_id_marker
     }
     /// Sets [`ListObjectVersionsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListObjectVersionsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListObjectVersionsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
@@ -425,16 +391,14 @@ impl ListObjectVersionsFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`ListObjectVersionsInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Appends one item to [`ListObjectVersionsInput::optional_object_attributes`]: Extra object attributes to include in each listed version, such as `RestoreStatus`; they are omitted unless requested.
@@ -443,19 +407,14 @@ impl ListObjectVersionsFluentBuilder {
         mut self,
         item: crate::types::OptionalObjectAttributes,
     ) -> Self {
-        self.input
-            .optional_object_attributes
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item);
+        self.input.optional_object_attributes.get_or_insert_with(Vec::new).push(item);
         self
     }
     /// Replaces [`ListObjectVersionsInput::optional_object_attributes`].
     #[inline]
     pub fn set_optional_object_attributes(
         mut self,
-        value: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-        >,
+        value: Option<Vec<crate::types::OptionalObjectAttributes>>,
     ) -> Self {
         self.input.optional_object_attributes = value;
         self
@@ -464,9 +423,7 @@ impl ListObjectVersionsFluentBuilder {
     #[inline]
     pub fn get_optional_object_attributes(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    > {
+    ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -475,10 +432,7 @@ impl ListObjectVersionsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -490,10 +444,7 @@ impl ListObjectVersionsFluentBuilder {
     /// Sends the request and waits for the `ListObjectVersions` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListObjectVersionsOutput,
-        crate::error::SdkError<ListObjectVersionsError>,
-    > {
+    ) -> Result<ListObjectVersionsOutput, SdkError<ListObjectVersionsError>> {
         let mut input = self.input;
         let decode = input.encoding_type.is_none();
         if decode {
@@ -508,7 +459,7 @@ impl ListObjectVersionsFluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
+            url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -527,7 +478,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: ListObjectVersionsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -566,19 +517,13 @@ fn serialize(
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value
-                    .iter()
-                    .map(|item| item.as_str())
-                    .collect::<::std::vec::Vec<_>>()
-                    .join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
             )?;
     }
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
-fn url_decode(
-    output: &mut ListObjectVersionsOutput,
-) -> ::std::result::Result<(), crate::error::ResponseError> {
+fn url_decode(output: &mut ListObjectVersionsOutput) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.key_marker)?;
     crate::runtime::url_decode(&mut output.next_key_marker)?;
@@ -610,8 +555,8 @@ impl ListObjectVersionsFluentBuilder {
 pub struct ListObjectVersionsPaginator {
     client: crate::Client,
     input: ListObjectVersionsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListObjectVersionsPaginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -628,10 +573,7 @@ impl ListObjectVersionsPaginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<
-            ListObjectVersionsOutput,
-            crate::error::SdkError<ListObjectVersionsError>,
-        >,
+        Result<ListObjectVersionsOutput, SdkError<ListObjectVersionsError>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectVersionsInput| {
@@ -653,10 +595,7 @@ impl ListObjectVersionsPaginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::ObjectVersion,
-            crate::error::SdkError<ListObjectVersionsError>,
-        >,
+        Result<crate::types::ObjectVersion, SdkError<ListObjectVersionsError>>,
     > {
         self.versions()
     }
@@ -664,10 +603,7 @@ impl ListObjectVersionsPaginator {
     pub fn versions(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::ObjectVersion,
-            crate::error::SdkError<ListObjectVersionsError>,
-        >,
+        Result<crate::types::ObjectVersion, SdkError<ListObjectVersionsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.versions)
     }
@@ -675,10 +611,7 @@ impl ListObjectVersionsPaginator {
     pub fn delete_markers(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::DeleteMarkerEntry,
-            crate::error::SdkError<ListObjectVersionsError>,
-        >,
+        Result<crate::types::DeleteMarkerEntry, SdkError<ListObjectVersionsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.delete_markers)
     }
@@ -686,10 +619,7 @@ impl ListObjectVersionsPaginator {
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::CommonPrefix,
-            crate::error::SdkError<ListObjectVersionsError>,
-        >,
+        Result<crate::types::CommonPrefix, SdkError<ListObjectVersionsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
@@ -698,7 +628,7 @@ impl ListObjectVersionsPaginator {
 fn next_page(
     input: &ListObjectVersionsInput,
     output: &ListObjectVersionsOutput,
-) -> ::std::option::Option<(ListObjectVersionsInput, ::std::string::String)> {
+) -> Option<(ListObjectVersionsInput, String)> {
     if output.is_truncated != Some(true) {
         return None;
     }
@@ -722,50 +652,56 @@ fn truncate_page(output: &mut ListObjectVersionsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListObjectVersionsOutput, crate::error::ResponseError> {
-    let mut output = ListObjectVersionsOutput::default();
-    output.request_charged = response
+) -> Result<ListObjectVersionsOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut is_truncated = None;
+    let mut key_marker = None;
+    let mut version_id_marker = None;
+    let mut next_key_marker = None;
+    let mut next_version_id_marker = None;
+    let mut versions = None;
+    let mut delete_markers = None;
+    let mut name = None;
+    let mut prefix = None;
+    let mut delimiter = None;
+    let mut max_keys = None;
+    let mut common_prefixes = None;
+    let mut encoding_type = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"KeyMarker" => output.key_marker = Some(reader.string()?),
-                b"VersionIdMarker" => output.version_id_marker = Some(reader.string()?),
-                b"NextKeyMarker" => output.next_key_marker = Some(reader.string()?),
-                b"NextVersionIdMarker" => {
-                    output.next_version_id_marker = Some(reader.string()?);
-                }
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
+                b"KeyMarker" => key_marker = Some(reader.string()?),
+                b"VersionIdMarker" => version_id_marker = Some(reader.string()?),
+                b"NextKeyMarker" => next_key_marker = Some(reader.string()?),
+                b"NextVersionIdMarker" => next_version_id_marker = Some(reader.string()?),
                 b"Version" => {
-                    output
-                        .versions
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    versions
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_object_version(reader)?)
                 }
                 b"DeleteMarker" => {
-                    output
-                        .delete_markers
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    delete_markers
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_delete_marker_entry(reader)?)
                 }
-                b"Name" => output.name = Some(reader.string()?),
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"Delimiter" => output.delimiter = Some(reader.string()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"Name" => name = Some(reader.string()?),
+                b"Prefix" => prefix = Some(reader.string()?),
+                b"Delimiter" => delimiter = Some(reader.string()?),
+                b"MaxKeys" => max_keys = Some(reader.number()?),
                 b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    common_prefixes
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
-                    output.encoding_type = Some(
+                    encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
@@ -775,5 +711,20 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(ListObjectVersionsOutput {
+        request_charged,
+        is_truncated,
+        key_marker,
+        version_id_marker,
+        next_key_marker,
+        next_version_id_marker,
+        versions,
+        delete_markers,
+        name,
+        prefix,
+        delimiter,
+        max_keys,
+        common_prefixes,
+        encoding_type,
+    })
 }

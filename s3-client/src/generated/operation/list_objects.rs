@@ -2,6 +2,10 @@
 
 //! Lists up to 1,000 objects in a bucket per call, using the original version of the listing API. Page through results with `Marker` and `NextMarker`; prefer `ListObjectsV2` for new code.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `ListObjects` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,41 +17,39 @@ pub struct ListObjectsInput {
     /// Name of the bucket to list.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     ///
     /// Sent as the `delimiter` query parameter.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
     ///
     /// Sent as the `encoding-type` query parameter.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Key after which the listing starts, in lexicographic order; use the previous page's `NextMarker` or last key to continue.
     ///
     /// Sent as the `marker` query parameter.
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
     ///
     /// Sent as the `max-keys` query parameter.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Only keys that begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
     ///
     /// Travels as the `x-amz-optional-object-attributes` header.
-    pub optional_object_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    >,
+    pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 /// Output of the `ListObjects` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -58,46 +60,44 @@ pub struct ListObjectsInput {
 )]
 pub struct ListObjectsOutput {
     /// `true` if more results are available beyond this response.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The marker sent with the request, if any.
-    pub marker: ::std::option::Option<::std::string::String>,
+    pub marker: Option<String>,
     /// Marker to use for the next request; only returned when a delimiter was given, otherwise use the last key in `Contents`.
-    pub next_marker: ::std::option::Option<::std::string::String>,
+    pub next_marker: Option<String>,
     /// The objects in this page of results, one entry per key.
-    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
+    pub contents: Option<Vec<crate::types::Object>>,
     /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The key prefix sent with the request, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Maximum number of keys the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
+    pub common_prefixes: Option<Vec<crate::types::CommonPrefix>>,
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ListObjectsOutput {
     /// `true` if more results are available beyond this response.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The marker sent with the request, if any.
     #[inline]
-    pub fn marker(&self) -> ::std::option::Option<&str> {
+    pub fn marker(&self) -> Option<&str> {
         self.marker.as_deref()
     }
     /// Marker to use for the next request; only returned when a delimiter was given, otherwise use the last key in `Contents`.
     #[inline]
-    pub fn next_marker(&self) -> ::std::option::Option<&str> {
+    pub fn next_marker(&self) -> Option<&str> {
         self.next_marker.as_deref()
     }
     /// The objects in this page of results, one entry per key. Empty when absent.
@@ -107,22 +107,22 @@ impl ListObjectsOutput {
     }
     /// Name of the bucket that was listed.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The key prefix sent with the request, if any.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// The delimiter sent with the request, if any.
     #[inline]
-    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn delimiter(&self) -> Option<&str> {
         self.delimiter.as_deref()
     }
     /// Maximum number of keys the response could contain, as applied by S3.
     #[inline]
-    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+    pub fn max_keys(&self) -> Option<i32> {
         self.max_keys
     }
     /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit. Empty when absent.
@@ -132,14 +132,12 @@ impl ListObjectsOutput {
     }
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
     #[inline]
-    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+    pub fn encoding_type(&self) -> Option<&crate::types::EncodingType> {
         self.encoding_type.as_ref()
     }
     /// Present with value `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -155,7 +153,7 @@ pub enum ListObjectsError {
 }
 impl ListObjectsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NoSuchBucket(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -175,7 +173,7 @@ impl ::std::fmt::Display for ListObjectsError {
     }
 }
 impl ::std::error::Error for ListObjectsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -183,23 +181,20 @@ impl ::std::error::Error for ListObjectsError {
     }
 }
 impl crate::error::ProvideErrorMetadata for ListObjectsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListObjectsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NoSuchBucket") => {
@@ -223,13 +218,13 @@ impl crate::runtime::OperationError for ListObjectsError {
 pub struct ListObjectsFluentBuilder {
     client: crate::Client,
     input: ListObjectsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListObjectsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -250,42 +245,36 @@ impl ListObjectsFluentBuilder {
     }
     /// Sets [`ListObjectsInput::bucket`]: Name of the bucket to list.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListObjectsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectsInput::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     #[inline]
-    pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::delimiter`].
     #[inline]
-    pub fn set_delimiter(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delimiter(mut self, value: Option<String>) -> Self {
         self.input.delimiter = value;
         self
     }
     /// The value of [`ListObjectsInput::delimiter`] set so far.
     #[inline]
-    pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delimiter(&self) -> &Option<String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectsInput::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
@@ -298,36 +287,31 @@ impl ListObjectsFluentBuilder {
     #[inline]
     pub fn set_encoding_type(
         mut self,
-        value: ::std::option::Option<crate::types::EncodingType>,
+        value: Option<crate::types::EncodingType>,
     ) -> Self {
         self.input.encoding_type = value;
         self
     }
     /// The value of [`ListObjectsInput::encoding_type`] set so far.
     #[inline]
-    pub fn get_encoding_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::EncodingType> {
+    pub fn get_encoding_type(&self) -> &Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectsInput::marker`]: Key after which the listing starts, in lexicographic order; use the previous page's `NextMarker` or last key to continue.
     #[inline]
-    pub fn marker(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.input.marker = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::marker`].
     #[inline]
-    pub fn set_marker(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
         self.input.marker = value;
         self
     }
     /// The value of [`ListObjectsInput::marker`] set so far.
     #[inline]
-    pub fn get_marker(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_marker(&self) -> &Option<String> {
         &self.input.marker
     }
     /// Sets [`ListObjectsInput::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
@@ -338,33 +322,30 @@ impl ListObjectsFluentBuilder {
     }
     /// Replaces [`ListObjectsInput::max_keys`].
     #[inline]
-    pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_keys(mut self, value: Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectsInput::max_keys`] set so far.
     #[inline]
-    pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_keys(&self) -> &Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectsInput::prefix`]: Only keys that begin with this string are returned.
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::prefix`].
     #[inline]
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.input.prefix = value;
         self
     }
     /// The value of [`ListObjectsInput::prefix`] set so far.
     #[inline]
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_prefix(&self) -> &Option<String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectsInput::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
@@ -377,41 +358,31 @@ impl ListObjectsFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`ListObjectsInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListObjectsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListObjectsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Appends one item to [`ListObjectsInput::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
@@ -420,19 +391,14 @@ impl ListObjectsFluentBuilder {
         mut self,
         item: crate::types::OptionalObjectAttributes,
     ) -> Self {
-        self.input
-            .optional_object_attributes
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item);
+        self.input.optional_object_attributes.get_or_insert_with(Vec::new).push(item);
         self
     }
     /// Replaces [`ListObjectsInput::optional_object_attributes`].
     #[inline]
     pub fn set_optional_object_attributes(
         mut self,
-        value: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-        >,
+        value: Option<Vec<crate::types::OptionalObjectAttributes>>,
     ) -> Self {
         self.input.optional_object_attributes = value;
         self
@@ -441,9 +407,7 @@ impl ListObjectsFluentBuilder {
     #[inline]
     pub fn get_optional_object_attributes(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    > {
+    ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -452,10 +416,7 @@ impl ListObjectsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -465,12 +426,7 @@ impl ListObjectsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListObjects` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        ListObjectsOutput,
-        crate::error::SdkError<ListObjectsError>,
-    > {
+    pub async fn send(self) -> Result<ListObjectsOutput, SdkError<ListObjectsError>> {
         let mut input = self.input;
         let decode = input.encoding_type.is_none();
         if decode {
@@ -485,7 +441,7 @@ impl ListObjectsFluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
+            url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -502,9 +458,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: ListObjectsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: ListObjectsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -539,19 +493,13 @@ fn serialize(
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value
-                    .iter()
-                    .map(|item| item.as_str())
-                    .collect::<::std::vec::Vec<_>>()
-                    .join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
             )?;
     }
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
-fn url_decode(
-    output: &mut ListObjectsOutput,
-) -> ::std::result::Result<(), crate::error::ResponseError> {
+fn url_decode(output: &mut ListObjectsOutput) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.marker)?;
     crate::runtime::url_decode(&mut output.next_marker)?;
@@ -580,8 +528,8 @@ impl ListObjectsFluentBuilder {
 pub struct ListObjectsPaginator {
     client: crate::Client,
     input: ListObjectsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListObjectsPaginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -598,10 +546,7 @@ impl ListObjectsPaginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<
-            ListObjectsOutput,
-            crate::error::SdkError<ListObjectsError>,
-        >,
+        Result<ListObjectsOutput, SdkError<ListObjectsError>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsInput| {
@@ -623,10 +568,7 @@ impl ListObjectsPaginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Object,
-            crate::error::SdkError<ListObjectsError>,
-        >,
+        Result<crate::types::Object, SdkError<ListObjectsError>>,
     > {
         self.contents()
     }
@@ -634,10 +576,7 @@ impl ListObjectsPaginator {
     pub fn contents(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Object,
-            crate::error::SdkError<ListObjectsError>,
-        >,
+        Result<crate::types::Object, SdkError<ListObjectsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
@@ -645,10 +584,7 @@ impl ListObjectsPaginator {
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::CommonPrefix,
-            crate::error::SdkError<ListObjectsError>,
-        >,
+        Result<crate::types::CommonPrefix, SdkError<ListObjectsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
@@ -657,7 +593,7 @@ impl ListObjectsPaginator {
 fn next_page(
     input: &ListObjectsInput,
     output: &ListObjectsOutput,
-) -> ::std::option::Option<(ListObjectsInput, ::std::string::String)> {
+) -> Option<(ListObjectsInput, String)> {
     if output.is_truncated != Some(true) {
         return None;
     }
@@ -687,40 +623,46 @@ fn truncate_page(output: &mut ListObjectsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListObjectsOutput, crate::error::ResponseError> {
-    let mut output = ListObjectsOutput::default();
-    output.request_charged = response
+) -> Result<ListObjectsOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut is_truncated = None;
+    let mut marker = None;
+    let mut next_marker = None;
+    let mut contents = None;
+    let mut name = None;
+    let mut prefix = None;
+    let mut delimiter = None;
+    let mut max_keys = None;
+    let mut common_prefixes = None;
+    let mut encoding_type = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
-                b"Marker" => output.marker = Some(reader.string()?),
-                b"NextMarker" => output.next_marker = Some(reader.string()?),
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
+                b"Marker" => marker = Some(reader.string()?),
+                b"NextMarker" => next_marker = Some(reader.string()?),
                 b"Contents" => {
-                    output
-                        .contents
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    contents
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_object(reader)?)
                 }
-                b"Name" => output.name = Some(reader.string()?),
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"Delimiter" => output.delimiter = Some(reader.string()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"Name" => name = Some(reader.string()?),
+                b"Prefix" => prefix = Some(reader.string()?),
+                b"Delimiter" => delimiter = Some(reader.string()?),
+                b"MaxKeys" => max_keys = Some(reader.number()?),
                 b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    common_prefixes
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
-                    output.encoding_type = Some(
+                    encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
@@ -730,5 +672,17 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(ListObjectsOutput {
+        request_charged,
+        is_truncated,
+        marker,
+        next_marker,
+        contents,
+        name,
+        prefix,
+        delimiter,
+        max_keys,
+        common_prefixes,
+        encoding_type,
+    })
 }

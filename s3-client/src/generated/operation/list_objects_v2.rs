@@ -2,6 +2,10 @@
 
 //! Lists up to 1,000 objects in a bucket per call, optionally filtered by prefix and grouped by a delimiter. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to fetch the next page.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Input for the `ListObjectsV2` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,49 +17,47 @@ pub struct ListObjectsV2Input {
     /// Name of the bucket to list.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     ///
     /// Sent as the `delimiter` query parameter.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
     ///
     /// Sent as the `encoding-type` query parameter.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
     ///
     /// Sent as the `max-keys` query parameter.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Only keys that begin with this string are returned.
     ///
     /// Sent as the `prefix` query parameter.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
     ///
     /// Sent as the `continuation-token` query parameter.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// Set to `true` to include the owner of each object in the results; owners are omitted by default.
     ///
     /// Sent as the `fetch-owner` query parameter.
-    pub fetch_owner: ::std::option::Option<bool>,
+    pub fetch_owner: Option<bool>,
     /// Key after which the listing starts, in lexicographic order; it need not be an existing key.
     ///
     /// Sent as the `start-after` query parameter.
-    pub start_after: ::std::option::Option<::std::string::String>,
+    pub start_after: Option<String>,
     /// Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
     ///
     /// Travels as the `x-amz-optional-object-attributes` header.
-    pub optional_object_attributes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    >,
+    pub optional_object_attributes: Option<Vec<crate::types::OptionalObjectAttributes>>,
 }
 /// Output of the `ListObjectsV2` operation.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -66,40 +68,38 @@ pub struct ListObjectsV2Input {
 )]
 pub struct ListObjectsV2Output {
     /// `true` if more results are available beyond this response.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The objects in this page of results, one entry per key.
-    pub contents: ::std::option::Option<::std::vec::Vec<crate::types::Object>>,
+    pub contents: Option<Vec<crate::types::Object>>,
     /// Name of the bucket that was listed.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The key prefix sent with the request, if any.
-    pub prefix: ::std::option::Option<::std::string::String>,
+    pub prefix: Option<String>,
     /// The delimiter sent with the request, if any.
-    pub delimiter: ::std::option::Option<::std::string::String>,
+    pub delimiter: Option<String>,
     /// Maximum number of keys the response could contain, as applied by S3.
-    pub max_keys: ::std::option::Option<i32>,
+    pub max_keys: Option<i32>,
     /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit.
-    pub common_prefixes: ::std::option::Option<
-        ::std::vec::Vec<crate::types::CommonPrefix>,
-    >,
+    pub common_prefixes: Option<Vec<crate::types::CommonPrefix>>,
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
-    pub encoding_type: ::std::option::Option<crate::types::EncodingType>,
+    pub encoding_type: Option<crate::types::EncodingType>,
     /// Number of keys returned in this response, counting both objects and common prefixes; never more than `MaxKeys`.
-    pub key_count: ::std::option::Option<i32>,
+    pub key_count: Option<i32>,
     /// The continuation token sent with the request, if any.
-    pub continuation_token: ::std::option::Option<::std::string::String>,
+    pub continuation_token: Option<String>,
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
-    pub next_continuation_token: ::std::option::Option<::std::string::String>,
+    pub next_continuation_token: Option<String>,
     /// The start-after key sent with the request, if any.
-    pub start_after: ::std::option::Option<::std::string::String>,
+    pub start_after: Option<String>,
     /// Present with value `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ListObjectsV2Output {
     /// `true` if more results are available beyond this response.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The objects in this page of results, one entry per key. Empty when absent.
@@ -109,22 +109,22 @@ impl ListObjectsV2Output {
     }
     /// Name of the bucket that was listed.
     #[inline]
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The key prefix sent with the request, if any.
     #[inline]
-    pub fn prefix(&self) -> ::std::option::Option<&str> {
+    pub fn prefix(&self) -> Option<&str> {
         self.prefix.as_deref()
     }
     /// The delimiter sent with the request, if any.
     #[inline]
-    pub fn delimiter(&self) -> ::std::option::Option<&str> {
+    pub fn delimiter(&self) -> Option<&str> {
         self.delimiter.as_deref()
     }
     /// Maximum number of keys the response could contain, as applied by S3.
     #[inline]
-    pub fn max_keys(&self) -> ::std::option::Option<i32> {
+    pub fn max_keys(&self) -> Option<i32> {
         self.max_keys
     }
     /// Key groupings produced by the delimiter; each entry counts as one key toward the `MaxKeys` limit. Empty when absent.
@@ -134,34 +134,32 @@ impl ListObjectsV2Output {
     }
     /// Encoding applied to keys and related values in the response; when `url`, they must be URL-decoded before use.
     #[inline]
-    pub fn encoding_type(&self) -> ::std::option::Option<&crate::types::EncodingType> {
+    pub fn encoding_type(&self) -> Option<&crate::types::EncodingType> {
         self.encoding_type.as_ref()
     }
     /// Number of keys returned in this response, counting both objects and common prefixes; never more than `MaxKeys`.
     #[inline]
-    pub fn key_count(&self) -> ::std::option::Option<i32> {
+    pub fn key_count(&self) -> Option<i32> {
         self.key_count
     }
     /// The continuation token sent with the request, if any.
     #[inline]
-    pub fn continuation_token(&self) -> ::std::option::Option<&str> {
+    pub fn continuation_token(&self) -> Option<&str> {
         self.continuation_token.as_deref()
     }
     /// Token to pass as `ContinuationToken` to get the next page; present only when `IsTruncated` is `true`.
     #[inline]
-    pub fn next_continuation_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_continuation_token(&self) -> Option<&str> {
         self.next_continuation_token.as_deref()
     }
     /// The start-after key sent with the request, if any.
     #[inline]
-    pub fn start_after(&self) -> ::std::option::Option<&str> {
+    pub fn start_after(&self) -> Option<&str> {
         self.start_after.as_deref()
     }
     /// Present with value `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -177,7 +175,7 @@ pub enum ListObjectsV2Error {
 }
 impl ListObjectsV2Error {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NoSuchBucket(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -197,7 +195,7 @@ impl ::std::fmt::Display for ListObjectsV2Error {
     }
 }
 impl ::std::error::Error for ListObjectsV2Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -205,23 +203,20 @@ impl ::std::error::Error for ListObjectsV2Error {
     }
 }
 impl crate::error::ProvideErrorMetadata for ListObjectsV2Error {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListObjectsV2Error::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectsV2Error {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListObjectsV2Error {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NoSuchBucket") => {
@@ -245,13 +240,13 @@ impl crate::runtime::OperationError for ListObjectsV2Error {
 pub struct ListObjectsV2FluentBuilder {
     client: crate::Client,
     input: ListObjectsV2Input,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListObjectsV2FluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -272,42 +267,36 @@ impl ListObjectsV2FluentBuilder {
     }
     /// Sets [`ListObjectsV2Input::bucket`]: Name of the bucket to list.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListObjectsV2Input::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListObjectsV2Input::delimiter`]: Character used to group keys, typically `/`; keys that contain it after the prefix are rolled up into `CommonPrefixes` instead of being listed individually.
     #[inline]
-    pub fn delimiter(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
         self.input.delimiter = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::delimiter`].
     #[inline]
-    pub fn set_delimiter(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_delimiter(mut self, value: Option<String>) -> Self {
         self.input.delimiter = value;
         self
     }
     /// The value of [`ListObjectsV2Input::delimiter`] set so far.
     #[inline]
-    pub fn get_delimiter(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_delimiter(&self) -> &Option<String> {
         &self.input.delimiter
     }
     /// Sets [`ListObjectsV2Input::encoding_type`]: Set to `url` to have S3 URL-encode object keys and related values in the response, which helps with keys containing characters that are invalid in XML.
@@ -320,16 +309,14 @@ impl ListObjectsV2FluentBuilder {
     #[inline]
     pub fn set_encoding_type(
         mut self,
-        value: ::std::option::Option<crate::types::EncodingType>,
+        value: Option<crate::types::EncodingType>,
     ) -> Self {
         self.input.encoding_type = value;
         self
     }
     /// The value of [`ListObjectsV2Input::encoding_type`] set so far.
     #[inline]
-    pub fn get_encoding_type(
-        &self,
-    ) -> &::std::option::Option<crate::types::EncodingType> {
+    pub fn get_encoding_type(&self) -> &Option<crate::types::EncodingType> {
         &self.input.encoding_type
     }
     /// Sets [`ListObjectsV2Input::max_keys`]: Maximum number of keys to return in one response; S3 never returns more than 1,000, which is also the default.
@@ -340,58 +327,47 @@ impl ListObjectsV2FluentBuilder {
     }
     /// Replaces [`ListObjectsV2Input::max_keys`].
     #[inline]
-    pub fn set_max_keys(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_keys(mut self, value: Option<i32>) -> Self {
         self.input.max_keys = value;
         self
     }
     /// The value of [`ListObjectsV2Input::max_keys`] set so far.
     #[inline]
-    pub fn get_max_keys(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_keys(&self) -> &Option<i32> {
         &self.input.max_keys
     }
     /// Sets [`ListObjectsV2Input::prefix`]: Only keys that begin with this string are returned.
     #[inline]
-    pub fn prefix(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
         self.input.prefix = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::prefix`].
     #[inline]
-    pub fn set_prefix(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
         self.input.prefix = value;
         self
     }
     /// The value of [`ListObjectsV2Input::prefix`] set so far.
     #[inline]
-    pub fn get_prefix(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_prefix(&self) -> &Option<String> {
         &self.input.prefix
     }
     /// Sets [`ListObjectsV2Input::continuation_token`]: Opaque token from a previous response's `NextContinuationToken`, used to fetch the next page.
     #[inline]
-    pub fn continuation_token(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn continuation_token(mut self, value: impl Into<String>) -> Self {
         self.input.continuation_token = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::continuation_token`].
     #[inline]
-    pub fn set_continuation_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_continuation_token(mut self, value: Option<String>) -> Self {
         self.input.continuation_token = value;
         self
     }
     /// The value of [`ListObjectsV2Input::continuation_token`] set so far.
     #[inline]
-    pub fn get_continuation_token(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_continuation_token(&self) -> &Option<String> {
         &self.input.continuation_token
     }
     /// Sets [`ListObjectsV2Input::fetch_owner`]: Set to `true` to include the owner of each object in the results; owners are omitted by default.
@@ -402,33 +378,30 @@ impl ListObjectsV2FluentBuilder {
     }
     /// Replaces [`ListObjectsV2Input::fetch_owner`].
     #[inline]
-    pub fn set_fetch_owner(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_fetch_owner(mut self, value: Option<bool>) -> Self {
         self.input.fetch_owner = value;
         self
     }
     /// The value of [`ListObjectsV2Input::fetch_owner`] set so far.
     #[inline]
-    pub fn get_fetch_owner(&self) -> &::std::option::Option<bool> {
+    pub fn get_fetch_owner(&self) -> &Option<bool> {
         &self.input.fetch_owner
     }
     /// Sets [`ListObjectsV2Input::start_after`]: Key after which the listing starts, in lexicographic order; it need not be an existing key.
     #[inline]
-    pub fn start_after(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn start_after(mut self, value: impl Into<String>) -> Self {
         self.input.start_after = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::start_after`].
     #[inline]
-    pub fn set_start_after(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_start_after(mut self, value: Option<String>) -> Self {
         self.input.start_after = value;
         self
     }
     /// The value of [`ListObjectsV2Input::start_after`] set so far.
     #[inline]
-    pub fn get_start_after(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_start_after(&self) -> &Option<String> {
         &self.input.start_after
     }
     /// Sets [`ListObjectsV2Input::request_payer`]: Set to `requester` to acknowledge that you will be charged for this request on a Requester Pays bucket.
@@ -441,41 +414,31 @@ impl ListObjectsV2FluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`ListObjectsV2Input::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListObjectsV2Input::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListObjectsV2Input::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListObjectsV2Input::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Appends one item to [`ListObjectsV2Input::optional_object_attributes`]: Extra object attributes to include in each listed entry, such as `RestoreStatus`; they are omitted unless requested.
@@ -484,19 +447,14 @@ impl ListObjectsV2FluentBuilder {
         mut self,
         item: crate::types::OptionalObjectAttributes,
     ) -> Self {
-        self.input
-            .optional_object_attributes
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(item);
+        self.input.optional_object_attributes.get_or_insert_with(Vec::new).push(item);
         self
     }
     /// Replaces [`ListObjectsV2Input::optional_object_attributes`].
     #[inline]
     pub fn set_optional_object_attributes(
         mut self,
-        value: ::std::option::Option<
-            ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-        >,
+        value: Option<Vec<crate::types::OptionalObjectAttributes>>,
     ) -> Self {
         self.input.optional_object_attributes = value;
         self
@@ -505,9 +463,7 @@ impl ListObjectsV2FluentBuilder {
     #[inline]
     pub fn get_optional_object_attributes(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::OptionalObjectAttributes>,
-    > {
+    ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -516,10 +472,7 @@ impl ListObjectsV2FluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -531,10 +484,7 @@ impl ListObjectsV2FluentBuilder {
     /// Sends the request and waits for the `ListObjectsV2` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListObjectsV2Output,
-        crate::error::SdkError<ListObjectsV2Error>,
-    > {
+    ) -> Result<ListObjectsV2Output, SdkError<ListObjectsV2Error>> {
         let mut input = self.input;
         let decode = input.encoding_type.is_none();
         if decode {
@@ -549,7 +499,7 @@ impl ListObjectsV2FluentBuilder {
             )
             .await?;
         if decode && output.encoding_type.as_ref().is_some_and(|e| e.as_str() == "url") {
-            url_decode(&mut output).map_err(crate::error::SdkError::ResponseError)?;
+            url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
     }
@@ -566,9 +516,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: ListObjectsV2Input,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: ListObjectsV2Input) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -610,19 +558,13 @@ fn serialize(
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value
-                    .iter()
-                    .map(|item| item.as_str())
-                    .collect::<::std::vec::Vec<_>>()
-                    .join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
             )?;
     }
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
-fn url_decode(
-    output: &mut ListObjectsV2Output,
-) -> ::std::result::Result<(), crate::error::ResponseError> {
+fn url_decode(output: &mut ListObjectsV2Output) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.prefix)?;
     crate::runtime::url_decode(&mut output.start_after)?;
@@ -650,8 +592,8 @@ impl ListObjectsV2FluentBuilder {
 pub struct ListObjectsV2Paginator {
     client: crate::Client,
     input: ListObjectsV2Input,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListObjectsV2Paginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -668,10 +610,7 @@ impl ListObjectsV2Paginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<
-            ListObjectsV2Output,
-            crate::error::SdkError<ListObjectsV2Error>,
-        >,
+        Result<ListObjectsV2Output, SdkError<ListObjectsV2Error>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListObjectsV2Input| {
@@ -693,10 +632,7 @@ impl ListObjectsV2Paginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Object,
-            crate::error::SdkError<ListObjectsV2Error>,
-        >,
+        Result<crate::types::Object, SdkError<ListObjectsV2Error>>,
     > {
         self.contents()
     }
@@ -704,10 +640,7 @@ impl ListObjectsV2Paginator {
     pub fn contents(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::Object,
-            crate::error::SdkError<ListObjectsV2Error>,
-        >,
+        Result<crate::types::Object, SdkError<ListObjectsV2Error>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
@@ -715,10 +648,7 @@ impl ListObjectsV2Paginator {
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<
-            crate::types::CommonPrefix,
-            crate::error::SdkError<ListObjectsV2Error>,
-        >,
+        Result<crate::types::CommonPrefix, SdkError<ListObjectsV2Error>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
     }
@@ -727,7 +657,7 @@ impl ListObjectsV2Paginator {
 fn next_page(
     input: &ListObjectsV2Input,
     output: &ListObjectsV2Output,
-) -> ::std::option::Option<(ListObjectsV2Input, ::std::string::String)> {
+) -> Option<(ListObjectsV2Input, String)> {
     if output.is_truncated != Some(true) {
         return None;
     }
@@ -750,54 +680,74 @@ fn truncate_page(output: &mut ListObjectsV2Output, limit: usize) -> usize {
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListObjectsV2Output, crate::error::ResponseError> {
-    let mut output = ListObjectsV2Output::default();
-    output.request_charged = response
+) -> Result<ListObjectsV2Output, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
+    let mut is_truncated = None;
+    let mut contents = None;
+    let mut name = None;
+    let mut prefix = None;
+    let mut delimiter = None;
+    let mut max_keys = None;
+    let mut common_prefixes = None;
+    let mut encoding_type = None;
+    let mut key_count = None;
+    let mut continuation_token = None;
+    let mut next_continuation_token = None;
+    let mut start_after = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
                 b"Contents" => {
-                    output
-                        .contents
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    contents
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_object(reader)?)
                 }
-                b"Name" => output.name = Some(reader.string()?),
-                b"Prefix" => output.prefix = Some(reader.string()?),
-                b"Delimiter" => output.delimiter = Some(reader.string()?),
-                b"MaxKeys" => output.max_keys = Some(reader.number()?),
+                b"Name" => name = Some(reader.string()?),
+                b"Prefix" => prefix = Some(reader.string()?),
+                b"Delimiter" => delimiter = Some(reader.string()?),
+                b"MaxKeys" => max_keys = Some(reader.number()?),
                 b"CommonPrefixes" => {
-                    output
-                        .common_prefixes
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    common_prefixes
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
-                    output.encoding_type = Some(
+                    encoding_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::EncodingType::from(text.as_ref()))?,
                     );
                 }
-                b"KeyCount" => output.key_count = Some(reader.number()?),
-                b"ContinuationToken" => {
-                    output.continuation_token = Some(reader.string()?);
-                }
+                b"KeyCount" => key_count = Some(reader.number()?),
+                b"ContinuationToken" => continuation_token = Some(reader.string()?),
                 b"NextContinuationToken" => {
-                    output.next_continuation_token = Some(reader.string()?);
+                    next_continuation_token = Some(reader.string()?);
                 }
-                b"StartAfter" => output.start_after = Some(reader.string()?),
+                b"StartAfter" => start_after = Some(reader.string()?),
                 _ => reader.skip()?,
             }
         }
     }
-    Ok(output)
+    Ok(ListObjectsV2Output {
+        request_charged,
+        is_truncated,
+        contents,
+        name,
+        prefix,
+        delimiter,
+        max_keys,
+        common_prefixes,
+        encoding_type,
+        key_count,
+        continuation_token,
+        next_continuation_token,
+        start_after,
+    })
 }

@@ -2,6 +2,13 @@
 
 //! Lists the parts uploaded so far for one multipart upload, in ascending part-number order. At most 1,000 parts are returned per call; pass `NextPartNumberMarker` back as `PartNumberMarker` to get the rest.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
 /// Request parameters for `ListParts`.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,36 +20,36 @@ pub struct ListPartsInput {
     /// Name of the bucket containing the multipart upload.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object the multipart upload will create.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Maximum number of parts to return; S3 returns at most 1,000, which is also the default.
     ///
     /// Sent as the `max-parts` query parameter.
-    pub max_parts: ::std::option::Option<i32>,
+    pub max_parts: Option<i32>,
     /// List only parts numbered above this value; pass the previous page's `NextPartNumberMarker` to continue.
     ///
     /// Sent as the `part-number-marker` query parameter.
-    pub part_number_marker: ::std::option::Option<i32>,
+    pub part_number_marker: Option<i32>,
     /// ID of the multipart upload whose parts to list.
     ///
     /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -50,12 +57,12 @@ pub struct ListPartsInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
 }
 impl ::std::fmt::Debug for ListPartsInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -92,90 +99,90 @@ pub struct ListPartsOutput {
     ///
     /// Travels as the `x-amz-abort-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub abort_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub abort_date: Option<DateTime>,
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     ///
     /// Travels as the `x-amz-abort-rule-id` header.
-    pub abort_rule_id: ::std::option::Option<::std::string::String>,
+    pub abort_rule_id: Option<String>,
     /// Name of the bucket containing the multipart upload.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object the multipart upload will create.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// ID of the multipart upload, as returned by `CreateMultipartUpload`.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// Part-number marker this page starts after, as given in the request.
-    pub part_number_marker: ::std::option::Option<i32>,
+    pub part_number_marker: Option<i32>,
     /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
-    pub next_part_number_marker: ::std::option::Option<i32>,
+    pub next_part_number_marker: Option<i32>,
     /// Maximum number of parts this response could contain.
-    pub max_parts: ::std::option::Option<i32>,
+    pub max_parts: Option<i32>,
     /// Whether more parts remain beyond this page.
-    pub is_truncated: ::std::option::Option<bool>,
+    pub is_truncated: Option<bool>,
     /// The parts on this page, in ascending part-number order.
-    pub parts: ::std::option::Option<::std::vec::Vec<crate::types::Part>>,
+    pub parts: Option<Vec<crate::types::Part>>,
     /// Principal that started the multipart upload.
-    pub initiator: ::std::option::Option<crate::types::Initiator>,
+    pub initiator: Option<crate::types::Initiator>,
     /// Owner of the object being uploaded.
-    pub owner: ::std::option::Option<crate::types::Owner>,
+    pub owner: Option<crate::types::Owner>,
     /// Storage class the completed object will use.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Checksum algorithm chosen for the upload.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl ListPartsOutput {
     /// When the upload becomes eligible for automatic abort under a bucket lifecycle rule for incomplete multipart uploads; absent if no such rule applies.
     #[inline]
-    pub fn abort_date(&self) -> ::std::option::Option<&crate::primitives::DateTime> {
+    pub fn abort_date(&self) -> Option<&DateTime> {
         self.abort_date.as_ref()
     }
     /// ID of the lifecycle rule that will abort this upload, returned together with `AbortDate`.
     #[inline]
-    pub fn abort_rule_id(&self) -> ::std::option::Option<&str> {
+    pub fn abort_rule_id(&self) -> Option<&str> {
         self.abort_rule_id.as_deref()
     }
     /// Name of the bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(&self) -> ::std::option::Option<&str> {
+    pub fn bucket(&self) -> Option<&str> {
         self.bucket.as_deref()
     }
     /// Key of the object the multipart upload will create.
     #[inline]
-    pub fn key(&self) -> ::std::option::Option<&str> {
+    pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
     /// ID of the multipart upload, as returned by `CreateMultipartUpload`.
     #[inline]
-    pub fn upload_id(&self) -> ::std::option::Option<&str> {
+    pub fn upload_id(&self) -> Option<&str> {
         self.upload_id.as_deref()
     }
     /// Part-number marker this page starts after, as given in the request.
     #[inline]
-    pub fn part_number_marker(&self) -> ::std::option::Option<i32> {
+    pub fn part_number_marker(&self) -> Option<i32> {
         self.part_number_marker
     }
     /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
     #[inline]
-    pub fn next_part_number_marker(&self) -> ::std::option::Option<i32> {
+    pub fn next_part_number_marker(&self) -> Option<i32> {
         self.next_part_number_marker
     }
     /// Maximum number of parts this response could contain.
     #[inline]
-    pub fn max_parts(&self) -> ::std::option::Option<i32> {
+    pub fn max_parts(&self) -> Option<i32> {
         self.max_parts
     }
     /// Whether more parts remain beyond this page.
     #[inline]
-    pub fn is_truncated(&self) -> ::std::option::Option<bool> {
+    pub fn is_truncated(&self) -> Option<bool> {
         self.is_truncated
     }
     /// The parts on this page, in ascending part-number order. Empty when absent.
@@ -185,41 +192,37 @@ impl ListPartsOutput {
     }
     /// Principal that started the multipart upload.
     #[inline]
-    pub fn initiator(&self) -> ::std::option::Option<&crate::types::Initiator> {
+    pub fn initiator(&self) -> Option<&crate::types::Initiator> {
         self.initiator.as_ref()
     }
     /// Owner of the object being uploaded.
     #[inline]
-    pub fn owner(&self) -> ::std::option::Option<&crate::types::Owner> {
+    pub fn owner(&self) -> Option<&crate::types::Owner> {
         self.owner.as_ref()
     }
     /// Storage class the completed object will use.
     #[inline]
-    pub fn storage_class(&self) -> ::std::option::Option<&crate::types::StorageClass> {
+    pub fn storage_class(&self) -> Option<&crate::types::StorageClass> {
         self.storage_class.as_ref()
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Checksum algorithm chosen for the upload.
     #[inline]
-    pub fn checksum_algorithm(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ChecksumAlgorithm> {
+    pub fn checksum_algorithm(&self) -> Option<&crate::types::ChecksumAlgorithm> {
         self.checksum_algorithm.as_ref()
     }
     /// Checksum type of the upload, `COMPOSITE` or `FULL_OBJECT`.
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Version ID associated with the upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -233,7 +236,7 @@ pub enum ListPartsError {
 }
 impl ListPartsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -246,29 +249,26 @@ impl ::std::fmt::Display for ListPartsError {
     }
 }
 impl ::std::error::Error for ListPartsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for ListPartsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         ListPartsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for ListPartsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for ListPartsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -277,13 +277,13 @@ impl crate::runtime::OperationError for ListPartsError {
 pub struct ListPartsFluentBuilder {
     client: crate::Client,
     input: ListPartsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl ListPartsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -304,42 +304,36 @@ impl ListPartsFluentBuilder {
     }
     /// Sets [`ListPartsInput::bucket`]: Name of the bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`ListPartsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`ListPartsInput::key`]: Key of the object the multipart upload will create.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`ListPartsInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`ListPartsInput::max_parts`]: Maximum number of parts to return; S3 returns at most 1,000, which is also the default.
@@ -350,13 +344,13 @@ impl ListPartsFluentBuilder {
     }
     /// Replaces [`ListPartsInput::max_parts`].
     #[inline]
-    pub fn set_max_parts(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_parts(mut self, value: Option<i32>) -> Self {
         self.input.max_parts = value;
         self
     }
     /// The value of [`ListPartsInput::max_parts`] set so far.
     #[inline]
-    pub fn get_max_parts(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_parts(&self) -> &Option<i32> {
         &self.input.max_parts
     }
     /// Sets [`ListPartsInput::part_number_marker`]: List only parts numbered above this value; pass the previous page's `NextPartNumberMarker` to continue.
@@ -367,33 +361,30 @@ impl ListPartsFluentBuilder {
     }
     /// Replaces [`ListPartsInput::part_number_marker`].
     #[inline]
-    pub fn set_part_number_marker(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_part_number_marker(mut self, value: Option<i32>) -> Self {
         self.input.part_number_marker = value;
         self
     }
     /// The value of [`ListPartsInput::part_number_marker`] set so far.
     #[inline]
-    pub fn get_part_number_marker(&self) -> &::std::option::Option<i32> {
+    pub fn get_part_number_marker(&self) -> &Option<i32> {
         &self.input.part_number_marker
     }
     /// Sets [`ListPartsInput::upload_id`]: ID of the multipart upload whose parts to list.
     #[inline]
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::upload_id`].
     #[inline]
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.input.upload_id = value;
         self
     }
     /// The value of [`ListPartsInput::upload_id`] set so far.
     #[inline]
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id(&self) -> &Option<String> {
         &self.input.upload_id
     }
     /// Sets [`ListPartsInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -406,111 +397,82 @@ impl ListPartsFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`ListPartsInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`ListPartsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`ListPartsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`ListPartsInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for an upload created with a customer-provided key.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`ListPartsInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`ListPartsInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`ListPartsInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`ListPartsInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`ListPartsInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`ListPartsInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -519,10 +481,7 @@ impl ListPartsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -532,9 +491,7 @@ impl ListPartsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListParts` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<ListPartsOutput, crate::error::SdkError<ListPartsError>> {
+    pub async fn send(self) -> Result<ListPartsOutput, SdkError<ListPartsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -557,9 +514,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
-fn serialize(
-    input: ListPartsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: ListPartsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -622,8 +577,8 @@ impl ListPartsFluentBuilder {
 pub struct ListPartsPaginator {
     client: crate::Client,
     input: ListPartsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
-    max_items: ::std::option::Option<usize>,
+    config_override: Option<crate::ConfigBuilder>,
+    max_items: Option<usize>,
 }
 impl ListPartsPaginator {
     /// How many results each page holds at most (S3's default is 1,000).
@@ -640,7 +595,7 @@ impl ListPartsPaginator {
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
-        ::std::result::Result<ListPartsOutput, crate::error::SdkError<ListPartsError>>,
+        Result<ListPartsOutput, SdkError<ListPartsError>>,
     > {
         let (client, config_override) = (self.client, self.config_override);
         let fetch = move |input: ListPartsInput| {
@@ -662,7 +617,7 @@ impl ListPartsPaginator {
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<crate::types::Part, crate::error::SdkError<ListPartsError>>,
+        Result<crate::types::Part, SdkError<ListPartsError>>,
     > {
         self.parts()
     }
@@ -670,7 +625,7 @@ impl ListPartsPaginator {
     pub fn parts(
         self,
     ) -> crate::pagination::ItemsPaginator<
-        ::std::result::Result<crate::types::Part, crate::error::SdkError<ListPartsError>>,
+        Result<crate::types::Part, SdkError<ListPartsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.parts)
     }
@@ -679,7 +634,7 @@ impl ListPartsPaginator {
 fn next_page(
     input: &ListPartsInput,
     output: &ListPartsOutput,
-) -> ::std::option::Option<(ListPartsInput, ::std::string::String)> {
+) -> Option<(ListPartsInput, String)> {
     if output.is_truncated != Some(true) {
         return None;
     }
@@ -702,54 +657,59 @@ fn truncate_page(output: &mut ListPartsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<ListPartsOutput, crate::error::ResponseError> {
-    let mut output = ListPartsOutput::default();
-    output.abort_date = response
-        .header_timestamp(
-            "x-amz-abort-date",
-            crate::primitives::DateTimeFormat::HttpDate,
-        )?;
-    output.abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
-    output.request_charged = response
+) -> Result<ListPartsOutput, ResponseError> {
+    let abort_date = response
+        .header_timestamp("x-amz-abort-date", DateTimeFormat::HttpDate)?;
+    let abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
+    let version_id = response.header_string("x-amz-version-id")?;
+    let mut bucket = None;
+    let mut key = None;
+    let mut upload_id = None;
+    let mut part_number_marker = None;
+    let mut next_part_number_marker = None;
+    let mut max_parts = None;
+    let mut is_truncated = None;
+    let mut parts = None;
+    let mut initiator = None;
+    let mut owner = None;
+    let mut storage_class = None;
+    let mut checksum_algorithm = None;
+    let mut checksum_type = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Bucket" => output.bucket = Some(reader.string()?),
-                b"Key" => output.key = Some(reader.string()?),
-                b"UploadId" => output.upload_id = Some(reader.string()?),
-                b"PartNumberMarker" => output.part_number_marker = Some(reader.number()?),
+                b"Bucket" => bucket = Some(reader.string()?),
+                b"Key" => key = Some(reader.string()?),
+                b"UploadId" => upload_id = Some(reader.string()?),
+                b"PartNumberMarker" => part_number_marker = Some(reader.number()?),
                 b"NextPartNumberMarker" => {
-                    output.next_part_number_marker = Some(reader.number()?);
+                    next_part_number_marker = Some(reader.number()?);
                 }
-                b"MaxParts" => output.max_parts = Some(reader.number()?),
-                b"IsTruncated" => output.is_truncated = Some(reader.boolean()?),
+                b"MaxParts" => max_parts = Some(reader.number()?),
+                b"IsTruncated" => is_truncated = Some(reader.boolean()?),
                 b"Part" => {
-                    output
-                        .parts
-                        .get_or_insert_with(::std::vec::Vec::new)
+                    parts
+                        .get_or_insert_with(Vec::new)
                         .push(crate::types::de_part(reader)?)
                 }
-                b"Initiator" => {
-                    output.initiator = Some(crate::types::de_initiator(reader)?);
-                }
-                b"Owner" => output.owner = Some(crate::types::de_owner(reader)?),
+                b"Initiator" => initiator = Some(crate::types::de_initiator(reader)?),
+                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
                 b"StorageClass" => {
-                    output.storage_class = Some(
+                    storage_class = Some(
                         reader
                             .text()
                             .map(|text| crate::types::StorageClass::from(text.as_ref()))?,
                     );
                 }
                 b"ChecksumAlgorithm" => {
-                    output.checksum_algorithm = Some(
+                    checksum_algorithm = Some(
                         reader
                             .text()
                             .map(|text| crate::types::ChecksumAlgorithm::from(
@@ -758,7 +718,7 @@ fn deserialize(
                     );
                 }
                 b"ChecksumType" => {
-                    output.checksum_type = Some(
+                    checksum_type = Some(
                         reader
                             .text()
                             .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
@@ -768,5 +728,23 @@ fn deserialize(
             }
         }
     }
-    Ok(output)
+    Ok(ListPartsOutput {
+        abort_date,
+        abort_rule_id,
+        request_charged,
+        version_id,
+        bucket,
+        key,
+        upload_id,
+        part_number_marker,
+        next_part_number_marker,
+        max_parts,
+        is_truncated,
+        parts,
+        initiator,
+        owner,
+        storage_class,
+        checksum_algorithm,
+        checksum_type,
+    })
 }

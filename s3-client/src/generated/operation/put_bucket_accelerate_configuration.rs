@@ -2,6 +2,10 @@
 
 //! Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketAccelerateConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,21 +17,19 @@ pub struct PutBucketAccelerateConfigurationInput {
     /// Name of the bucket to configure; it must be DNS-compatible and contain no dots.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// The acceleration state to set.
     ///
     /// The whole HTTP body. Required.
-    pub accelerate_configuration: ::std::option::Option<
-        crate::types::AccelerateConfiguration,
-    >,
+    pub accelerate_configuration: Option<crate::types::AccelerateConfiguration>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
 }
 /// The result of `PutBucketAccelerateConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -48,7 +50,7 @@ pub enum PutBucketAccelerateConfigurationError {
 }
 impl PutBucketAccelerateConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -61,29 +63,26 @@ impl ::std::fmt::Display for PutBucketAccelerateConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketAccelerateConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketAccelerateConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketAccelerateConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketAccelerateConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketAccelerateConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -92,13 +91,13 @@ impl crate::runtime::OperationError for PutBucketAccelerateConfigurationError {
 pub struct PutBucketAccelerateConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketAccelerateConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketAccelerateConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -119,22 +118,19 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::bucket`]: Name of the bucket to configure; it must be DNS-compatible and contain no dots.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::accelerate_configuration`]: The acceleration state to set.
@@ -150,7 +146,7 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     #[inline]
     pub fn set_accelerate_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::AccelerateConfiguration>,
+        value: Option<crate::types::AccelerateConfiguration>,
     ) -> Self {
         self.input.accelerate_configuration = value;
         self
@@ -159,32 +155,24 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     #[inline]
     pub fn get_accelerate_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::AccelerateConfiguration> {
+    ) -> &Option<crate::types::AccelerateConfiguration> {
         &self.input.accelerate_configuration
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketAccelerateConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -197,16 +185,14 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketAccelerateConfigurationInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -215,10 +201,7 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -230,9 +213,9 @@ impl PutBucketAccelerateConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketAccelerateConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketAccelerateConfigurationOutput,
-        crate::error::SdkError<PutBucketAccelerateConfigurationError>,
+        SdkError<PutBucketAccelerateConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -258,7 +241,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketAccelerateConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -292,12 +275,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketAccelerateConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(PutBucketAccelerateConfigurationOutput::default())
+) -> Result<PutBucketAccelerateConfigurationOutput, ResponseError> {
+    Ok(PutBucketAccelerateConfigurationOutput {
+    })
 }

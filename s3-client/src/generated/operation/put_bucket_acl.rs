@@ -2,6 +2,10 @@
 
 //! Replaces a bucket's access control list, given as a canned ACL, as grant headers, or as a full policy document in the body. Buckets with ACLs disabled reject any ACL other than one giving the owner full control.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a PutBucketAcl request: the bucket and its new ACL, given in exactly one of three forms.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -14,50 +18,50 @@ pub struct PutBucketAclInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::BucketCannedAcl>,
+    pub acl: Option<crate::types::BucketCannedAcl>,
     /// The complete ACL to apply, with owner and grants, instead of a canned ACL or grant headers.
     ///
     /// The whole HTTP body.
-    pub access_control_policy: ::std::option::Option<crate::types::AccessControlPolicy>,
+    pub access_control_policy: Option<crate::types::AccessControlPolicy>,
     /// Name of the bucket whose ACL to set.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Grantees to give full control of the bucket (read, write, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees allowed to list the objects in the bucket, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees allowed to read the bucket's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees allowed to create, overwrite and delete objects in the bucket, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write` header.
-    pub grant_write: ::std::option::Option<::std::string::String>,
+    pub grant_write: Option<String>,
     /// Grantees allowed to change the bucket's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketAcl`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -78,7 +82,7 @@ pub enum PutBucketAclError {
 }
 impl PutBucketAclError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -91,29 +95,26 @@ impl ::std::fmt::Display for PutBucketAclError {
     }
 }
 impl ::std::error::Error for PutBucketAclError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketAclError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketAclError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketAclError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketAclError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -122,13 +123,13 @@ impl crate::runtime::OperationError for PutBucketAclError {
 pub struct PutBucketAclFluentBuilder {
     client: crate::Client,
     input: PutBucketAclInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketAclFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -155,16 +156,13 @@ impl PutBucketAclFluentBuilder {
     }
     /// Replaces [`PutBucketAclInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::BucketCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::BucketCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`PutBucketAclInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::BucketCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::BucketCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutBucketAclInput::access_control_policy`]: The complete ACL to apply, with owner and grants, instead of a canned ACL or grant headers.
@@ -180,7 +178,7 @@ impl PutBucketAclFluentBuilder {
     #[inline]
     pub fn set_access_control_policy(
         mut self,
-        value: ::std::option::Option<crate::types::AccessControlPolicy>,
+        value: Option<crate::types::AccessControlPolicy>,
     ) -> Self {
         self.input.access_control_policy = value;
         self
@@ -189,47 +187,41 @@ impl PutBucketAclFluentBuilder {
     #[inline]
     pub fn get_access_control_policy(
         &self,
-    ) -> &::std::option::Option<crate::types::AccessControlPolicy> {
+    ) -> &Option<crate::types::AccessControlPolicy> {
         &self.input.access_control_policy
     }
     /// Sets [`PutBucketAclInput::bucket`]: Name of the bucket whose ACL to set.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketAclInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketAclInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -242,146 +234,116 @@ impl PutBucketAclFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketAclInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketAclInput::grant_full_control`]: Grantees to give full control of the bucket (read, write, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`PutBucketAclInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutBucketAclInput::grant_read`]: Grantees allowed to list the objects in the bucket, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`PutBucketAclInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`PutBucketAclInput::grant_read_acp`]: Grantees allowed to read the bucket's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`PutBucketAclInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutBucketAclInput::grant_write`]: Grantees allowed to create, overwrite and delete objects in the bucket, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_write`].
     #[inline]
-    pub fn set_grant_write(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write(mut self, value: Option<String>) -> Self {
         self.input.grant_write = value;
         self
     }
     /// The value of [`PutBucketAclInput::grant_write`] set so far.
     #[inline]
-    pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write(&self) -> &Option<String> {
         &self.input.grant_write
     }
     /// Sets [`PutBucketAclInput::grant_write_acp`]: Grantees allowed to change the bucket's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`PutBucketAclInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutBucketAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAclInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketAclInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -390,10 +352,7 @@ impl PutBucketAclFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -403,12 +362,7 @@ impl PutBucketAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketAcl` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        PutBucketAclOutput,
-        crate::error::SdkError<PutBucketAclError>,
-    > {
+    pub async fn send(self) -> Result<PutBucketAclOutput, SdkError<PutBucketAclError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -431,9 +385,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: PutBucketAclInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: PutBucketAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -483,9 +435,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketAclOutput, crate::error::ResponseError> {
-    Ok(PutBucketAclOutput::default())
+) -> Result<PutBucketAclOutput, ResponseError> {
+    Ok(PutBucketAclOutput {})
 }

@@ -2,6 +2,10 @@
 
 //! Creates a storage class analysis configuration under the given ID, or replaces the one already stored under it. Analysis watches access patterns of the selected objects to suggest when to move them to a cheaper storage class; a bucket can hold up to 1,000 of these configurations.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketAnalyticsConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,21 +17,19 @@ pub struct PutBucketAnalyticsConfigurationInput {
     /// Name of the bucket to store the storage class analysis configuration on.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID to store the configuration under; it must match the `Id` inside the configuration.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The storage class analysis configuration to create or replace.
     ///
     /// The whole HTTP body. Required.
-    pub analytics_configuration: ::std::option::Option<
-        crate::types::AnalyticsConfiguration,
-    >,
+    pub analytics_configuration: Option<crate::types::AnalyticsConfiguration>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketAnalyticsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -48,7 +50,7 @@ pub enum PutBucketAnalyticsConfigurationError {
 }
 impl PutBucketAnalyticsConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -61,29 +63,26 @@ impl ::std::fmt::Display for PutBucketAnalyticsConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketAnalyticsConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketAnalyticsConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketAnalyticsConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketAnalyticsConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketAnalyticsConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -92,13 +91,13 @@ impl crate::runtime::OperationError for PutBucketAnalyticsConfigurationError {
 pub struct PutBucketAnalyticsConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketAnalyticsConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketAnalyticsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -119,42 +118,36 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::bucket`]: Name of the bucket to store the storage class analysis configuration on.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::analytics_configuration`]: The storage class analysis configuration to create or replace.
@@ -170,7 +163,7 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     #[inline]
     pub fn set_analytics_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::AnalyticsConfiguration>,
+        value: Option<crate::types::AnalyticsConfiguration>,
     ) -> Self {
         self.input.analytics_configuration = value;
         self
@@ -179,32 +172,24 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     #[inline]
     pub fn get_analytics_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::AnalyticsConfiguration> {
+    ) -> &Option<crate::types::AnalyticsConfiguration> {
         &self.input.analytics_configuration
     }
     /// Sets [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketAnalyticsConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -213,10 +198,7 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -228,9 +210,9 @@ impl PutBucketAnalyticsConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketAnalyticsConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketAnalyticsConfigurationOutput,
-        crate::error::SdkError<PutBucketAnalyticsConfigurationError>,
+        SdkError<PutBucketAnalyticsConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -256,7 +238,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketAnalyticsConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -293,12 +275,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketAnalyticsConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(PutBucketAnalyticsConfigurationOutput::default())
+) -> Result<PutBucketAnalyticsConfigurationOutput, ResponseError> {
+    Ok(PutBucketAnalyticsConfigurationOutput {
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Sets the cross-origin resource sharing (CORS) rules of a bucket, replacing any existing ones. For each browser request, S3 applies the first rule matching its origin, method and headers.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a PutBucketCors request: the bucket and its new CORS configuration.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,25 +17,25 @@ pub struct PutBucketCorsInput {
     /// Name of the bucket whose CORS rules to set.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// The CORS rules to set, replacing any existing ones.
     ///
     /// The whole HTTP body. Required.
     #[cfg_attr(feature = "serde", serde(rename = "CORSConfiguration"))]
-    pub cors_configuration: ::std::option::Option<crate::types::CorsConfiguration>,
+    pub cors_configuration: Option<crate::types::CorsConfiguration>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketCors`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -52,7 +56,7 @@ pub enum PutBucketCorsError {
 }
 impl PutBucketCorsError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -65,29 +69,26 @@ impl ::std::fmt::Display for PutBucketCorsError {
     }
 }
 impl ::std::error::Error for PutBucketCorsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketCorsError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketCorsError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketCorsError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketCorsError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -96,13 +97,13 @@ impl crate::runtime::OperationError for PutBucketCorsError {
 pub struct PutBucketCorsFluentBuilder {
     client: crate::Client,
     input: PutBucketCorsInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketCorsFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -123,22 +124,19 @@ impl PutBucketCorsFluentBuilder {
     }
     /// Sets [`PutBucketCorsInput::bucket`]: Name of the bucket whose CORS rules to set.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketCorsInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketCorsInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketCorsInput::cors_configuration`]: The CORS rules to set, replacing any existing ones.
@@ -151,36 +149,31 @@ impl PutBucketCorsFluentBuilder {
     #[inline]
     pub fn set_cors_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::CorsConfiguration>,
+        value: Option<crate::types::CorsConfiguration>,
     ) -> Self {
         self.input.cors_configuration = value;
         self
     }
     /// The value of [`PutBucketCorsInput::cors_configuration`] set so far.
     #[inline]
-    pub fn get_cors_configuration(
-        &self,
-    ) -> &::std::option::Option<crate::types::CorsConfiguration> {
+    pub fn get_cors_configuration(&self) -> &Option<crate::types::CorsConfiguration> {
         &self.input.cors_configuration
     }
     /// Sets [`PutBucketCorsInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketCorsInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketCorsInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketCorsInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -193,41 +186,31 @@ impl PutBucketCorsFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketCorsInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketCorsInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketCorsInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketCorsInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -236,10 +219,7 @@ impl PutBucketCorsFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -251,10 +231,7 @@ impl PutBucketCorsFluentBuilder {
     /// Sends the request and waits for the `PutBucketCors` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketCorsOutput,
-        crate::error::SdkError<PutBucketCorsError>,
-    > {
+    ) -> Result<PutBucketCorsOutput, SdkError<PutBucketCorsError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -277,9 +254,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: PutBucketCorsInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: PutBucketCorsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -316,9 +291,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketCorsOutput, crate::error::ResponseError> {
-    Ok(PutBucketCorsOutput::default())
+) -> Result<PutBucketCorsOutput, ResponseError> {
+    Ok(PutBucketCorsOutput {})
 }

@@ -2,6 +2,10 @@
 
 //! Creates an inventory configuration under the given ID, or replaces the one already stored under it. S3 then writes a daily or weekly report listing the bucket's objects and chosen metadata to a destination bucket, which must be in the same Region and allow S3 to write to it; a bucket can hold up to 1,000 inventory configurations.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketInventoryConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,21 +17,19 @@ pub struct PutBucketInventoryConfigurationInput {
     /// Name of the bucket to store the inventory configuration on.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID to store the configuration under; it must match the `Id` inside the configuration.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The inventory configuration to create or replace.
     ///
     /// The whole HTTP body. Required.
-    pub inventory_configuration: ::std::option::Option<
-        crate::types::InventoryConfiguration,
-    >,
+    pub inventory_configuration: Option<crate::types::InventoryConfiguration>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketInventoryConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -48,7 +50,7 @@ pub enum PutBucketInventoryConfigurationError {
 }
 impl PutBucketInventoryConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -61,29 +63,26 @@ impl ::std::fmt::Display for PutBucketInventoryConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketInventoryConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketInventoryConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketInventoryConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketInventoryConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketInventoryConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -92,13 +91,13 @@ impl crate::runtime::OperationError for PutBucketInventoryConfigurationError {
 pub struct PutBucketInventoryConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketInventoryConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketInventoryConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -119,42 +118,36 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketInventoryConfigurationInput::bucket`]: Name of the bucket to store the inventory configuration on.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketInventoryConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`PutBucketInventoryConfigurationInput::inventory_configuration`]: The inventory configuration to create or replace.
@@ -170,7 +163,7 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     #[inline]
     pub fn set_inventory_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::InventoryConfiguration>,
+        value: Option<crate::types::InventoryConfiguration>,
     ) -> Self {
         self.input.inventory_configuration = value;
         self
@@ -179,32 +172,24 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     #[inline]
     pub fn get_inventory_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::InventoryConfiguration> {
+    ) -> &Option<crate::types::InventoryConfiguration> {
         &self.input.inventory_configuration
     }
     /// Sets [`PutBucketInventoryConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketInventoryConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketInventoryConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -213,10 +198,7 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -228,9 +210,9 @@ impl PutBucketInventoryConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketInventoryConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketInventoryConfigurationOutput,
-        crate::error::SdkError<PutBucketInventoryConfigurationError>,
+        SdkError<PutBucketInventoryConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -256,7 +238,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketInventoryConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -293,12 +275,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketInventoryConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(PutBucketInventoryConfigurationOutput::default())
+) -> Result<PutBucketInventoryConfigurationOutput, ResponseError> {
+    Ok(PutBucketInventoryConfigurationOutput {
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Replaces a bucket's lifecycle configuration using the original rule format, where each rule applies to one key prefix and has at most one transition. Replaced by `PutBucketLifecycleConfiguration`, which adds tag and size filters and several transitions per rule.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,26 +17,24 @@ pub struct PutBucketLifecycleInput {
     /// Name of the bucket to set the lifecycle rules on.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The new lifecycle rules; they replace the bucket's current configuration.
     ///
     /// The whole HTTP body.
-    pub lifecycle_configuration: ::std::option::Option<
-        crate::types::LifecycleConfiguration,
-    >,
+    pub lifecycle_configuration: Option<crate::types::LifecycleConfiguration>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketLifecycle`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -53,7 +55,7 @@ pub enum PutBucketLifecycleError {
 }
 impl PutBucketLifecycleError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -66,29 +68,26 @@ impl ::std::fmt::Display for PutBucketLifecycleError {
     }
 }
 impl ::std::error::Error for PutBucketLifecycleError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketLifecycleError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketLifecycleError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketLifecycleError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketLifecycleError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -97,13 +96,13 @@ impl crate::runtime::OperationError for PutBucketLifecycleError {
 pub struct PutBucketLifecycleFluentBuilder {
     client: crate::Client,
     input: PutBucketLifecycleInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketLifecycleFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -124,42 +123,36 @@ impl PutBucketLifecycleFluentBuilder {
     }
     /// Sets [`PutBucketLifecycleInput::bucket`]: Name of the bucket to set the lifecycle rules on.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketLifecycleInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketLifecycleInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketLifecycleInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketLifecycleInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -172,16 +165,14 @@ impl PutBucketLifecycleFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketLifecycleInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketLifecycleInput::lifecycle_configuration`]: The new lifecycle rules; they replace the bucket's current configuration.
@@ -197,7 +188,7 @@ impl PutBucketLifecycleFluentBuilder {
     #[inline]
     pub fn set_lifecycle_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::LifecycleConfiguration>,
+        value: Option<crate::types::LifecycleConfiguration>,
     ) -> Self {
         self.input.lifecycle_configuration = value;
         self
@@ -206,32 +197,24 @@ impl PutBucketLifecycleFluentBuilder {
     #[inline]
     pub fn get_lifecycle_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LifecycleConfiguration> {
+    ) -> &Option<crate::types::LifecycleConfiguration> {
         &self.input.lifecycle_configuration
     }
     /// Sets [`PutBucketLifecycleInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketLifecycleInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -240,10 +223,7 @@ impl PutBucketLifecycleFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -255,10 +235,7 @@ impl PutBucketLifecycleFluentBuilder {
     /// Sends the request and waits for the `PutBucketLifecycle` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketLifecycleOutput,
-        crate::error::SdkError<PutBucketLifecycleError>,
-    > {
+    ) -> Result<PutBucketLifecycleOutput, SdkError<PutBucketLifecycleError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -283,7 +260,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketLifecycleInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -315,9 +292,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketLifecycleOutput, crate::error::ResponseError> {
-    Ok(PutBucketLifecycleOutput::default())
+) -> Result<PutBucketLifecycleOutput, ResponseError> {
+    Ok(PutBucketLifecycleOutput {})
 }

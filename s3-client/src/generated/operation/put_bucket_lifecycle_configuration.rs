@@ -2,6 +2,10 @@
 
 //! Sets a bucket's lifecycle configuration, replacing any existing rules as a whole; a configuration holds at most 1,000 rules. Changes take a while to propagate, and S3 acts on eligible objects asynchronously rather than at an exact moment.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketLifecycleConfiguration`: the bucket and its complete new set of rules.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,25 +17,23 @@ pub struct PutBucketLifecycleConfigurationInput {
     /// Name of the bucket to set the lifecycle configuration on.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The lifecycle rules to set; they replace the bucket's current configuration as a whole.
     ///
     /// The whole HTTP body.
-    pub lifecycle_configuration: ::std::option::Option<
-        crate::types::BucketLifecycleConfiguration,
-    >,
+    pub lifecycle_configuration: Option<crate::types::BucketLifecycleConfiguration>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Default rule for which small objects are kept from transitioning; `all_storage_classes_128K` applies when absent. A rule can still override it with an object size filter.
     ///
     /// Travels as the `x-amz-transition-default-minimum-object-size` header.
-    pub transition_default_minimum_object_size: ::std::option::Option<
+    pub transition_default_minimum_object_size: Option<
         crate::types::TransitionDefaultMinimumObjectSize,
     >,
 }
@@ -46,7 +48,7 @@ pub struct PutBucketLifecycleConfigurationOutput {
     /// The default minimum transition size now in effect for the bucket.
     ///
     /// Travels as the `x-amz-transition-default-minimum-object-size` header.
-    pub transition_default_minimum_object_size: ::std::option::Option<
+    pub transition_default_minimum_object_size: Option<
         crate::types::TransitionDefaultMinimumObjectSize,
     >,
 }
@@ -55,7 +57,7 @@ impl PutBucketLifecycleConfigurationOutput {
     #[inline]
     pub fn transition_default_minimum_object_size(
         &self,
-    ) -> ::std::option::Option<&crate::types::TransitionDefaultMinimumObjectSize> {
+    ) -> Option<&crate::types::TransitionDefaultMinimumObjectSize> {
         self.transition_default_minimum_object_size.as_ref()
     }
 }
@@ -69,7 +71,7 @@ pub enum PutBucketLifecycleConfigurationError {
 }
 impl PutBucketLifecycleConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -82,29 +84,26 @@ impl ::std::fmt::Display for PutBucketLifecycleConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketLifecycleConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketLifecycleConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketLifecycleConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketLifecycleConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketLifecycleConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -113,13 +112,13 @@ impl crate::runtime::OperationError for PutBucketLifecycleConfigurationError {
 pub struct PutBucketLifecycleConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketLifecycleConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketLifecycleConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -140,22 +139,19 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::bucket`]: Name of the bucket to set the lifecycle configuration on.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -168,16 +164,14 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::lifecycle_configuration`]: The lifecycle rules to set; they replace the bucket's current configuration as a whole.
@@ -193,7 +187,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     #[inline]
     pub fn set_lifecycle_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::BucketLifecycleConfiguration>,
+        value: Option<crate::types::BucketLifecycleConfiguration>,
     ) -> Self {
         self.input.lifecycle_configuration = value;
         self
@@ -202,32 +196,24 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     #[inline]
     pub fn get_lifecycle_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::BucketLifecycleConfiguration> {
+    ) -> &Option<crate::types::BucketLifecycleConfiguration> {
         &self.input.lifecycle_configuration
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketLifecycleConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketLifecycleConfigurationInput::transition_default_minimum_object_size`]: Default rule for which small objects are kept from transitioning; `all_storage_classes_128K` applies when absent.
@@ -243,7 +229,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     #[inline]
     pub fn set_transition_default_minimum_object_size(
         mut self,
-        value: ::std::option::Option<crate::types::TransitionDefaultMinimumObjectSize>,
+        value: Option<crate::types::TransitionDefaultMinimumObjectSize>,
     ) -> Self {
         self.input.transition_default_minimum_object_size = value;
         self
@@ -252,7 +238,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     #[inline]
     pub fn get_transition_default_minimum_object_size(
         &self,
-    ) -> &::std::option::Option<crate::types::TransitionDefaultMinimumObjectSize> {
+    ) -> &Option<crate::types::TransitionDefaultMinimumObjectSize> {
         &self.input.transition_default_minimum_object_size
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -261,10 +247,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -276,9 +259,9 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketLifecycleConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketLifecycleConfigurationOutput,
-        crate::error::SdkError<PutBucketLifecycleConfigurationError>,
+        SdkError<PutBucketLifecycleConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -304,7 +287,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketLifecycleConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -336,16 +319,13 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketLifecycleConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    let mut output = PutBucketLifecycleConfigurationOutput::default();
-    output.transition_default_minimum_object_size = response
+) -> Result<PutBucketLifecycleConfigurationOutput, ResponseError> {
+    let transition_default_minimum_object_size = response
         .header_string("x-amz-transition-default-minimum-object-size")?
         .map(crate::types::TransitionDefaultMinimumObjectSize::from);
-    Ok(output)
+    Ok(PutBucketLifecycleConfigurationOutput {
+        transition_default_minimum_object_size,
+    })
 }

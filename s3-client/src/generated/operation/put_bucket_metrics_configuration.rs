@@ -2,6 +2,10 @@
 
 //! Creates a CloudWatch request metrics configuration under the given ID, or replaces the one already stored under it. S3 then publishes request metrics for the objects the filter selects, or for the whole bucket without a filter; a bucket can hold up to 1,000 metrics configurations, and the metrics are billed as CloudWatch custom metrics.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketMetricsConfiguration`, carrying the configuration to store.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,19 +17,19 @@ pub struct PutBucketMetricsConfigurationInput {
     /// Name of the bucket to store the request metrics configuration on.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// ID to store the configuration under; it must match the `Id` inside the configuration.
     ///
     /// Sent as the `id` query parameter. Required.
-    pub id: ::std::option::Option<::std::string::String>,
+    pub id: Option<String>,
     /// The request metrics configuration to create or replace.
     ///
     /// The whole HTTP body. Required.
-    pub metrics_configuration: ::std::option::Option<crate::types::MetricsConfiguration>,
+    pub metrics_configuration: Option<crate::types::MetricsConfiguration>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketMetricsConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -46,7 +50,7 @@ pub enum PutBucketMetricsConfigurationError {
 }
 impl PutBucketMetricsConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -59,29 +63,26 @@ impl ::std::fmt::Display for PutBucketMetricsConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketMetricsConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketMetricsConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketMetricsConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketMetricsConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketMetricsConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -90,13 +91,13 @@ impl crate::runtime::OperationError for PutBucketMetricsConfigurationError {
 pub struct PutBucketMetricsConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketMetricsConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketMetricsConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -117,42 +118,36 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketMetricsConfigurationInput::bucket`]: Name of the bucket to store the request metrics configuration on.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketMetricsConfigurationInput::id`]: ID to store the configuration under; it must match the `Id` inside the configuration.
     #[inline]
-    pub fn id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn id(mut self, value: impl Into<String>) -> Self {
         self.input.id = Some(value.into());
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::id`].
     #[inline]
-    pub fn set_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, value: Option<String>) -> Self {
         self.input.id = value;
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::id`] set so far.
     #[inline]
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.input.id
     }
     /// Sets [`PutBucketMetricsConfigurationInput::metrics_configuration`]: The request metrics configuration to create or replace.
@@ -168,7 +163,7 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     #[inline]
     pub fn set_metrics_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::MetricsConfiguration>,
+        value: Option<crate::types::MetricsConfiguration>,
     ) -> Self {
         self.input.metrics_configuration = value;
         self
@@ -177,32 +172,24 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     #[inline]
     pub fn get_metrics_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::MetricsConfiguration> {
+    ) -> &Option<crate::types::MetricsConfiguration> {
         &self.input.metrics_configuration
     }
     /// Sets [`PutBucketMetricsConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketMetricsConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketMetricsConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -211,10 +198,7 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -226,9 +210,9 @@ impl PutBucketMetricsConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketMetricsConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketMetricsConfigurationOutput,
-        crate::error::SdkError<PutBucketMetricsConfigurationError>,
+        SdkError<PutBucketMetricsConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -254,7 +238,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketMetricsConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -291,12 +275,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketMetricsConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(PutBucketMetricsConfigurationOutput::default())
+) -> Result<PutBucketMetricsConfigurationOutput, ResponseError> {
+    Ok(PutBucketMetricsConfigurationOutput {
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Replaces a bucket's event notification configuration using the legacy format, with at most one SNS topic, one SQS queue and one Lambda function. Replaced by `PutBucketNotificationConfiguration`, which also supports key filters, several destinations of each kind and EventBridge.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for the deprecated `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,26 +17,26 @@ pub struct PutBucketNotificationInput {
     /// Name of the bucket whose notification configuration to replace.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The legacy-format notification configuration to store; it replaces the existing one.
     ///
     /// The whole HTTP body. Required.
-    pub notification_configuration: ::std::option::Option<
+    pub notification_configuration: Option<
         crate::types::NotificationConfigurationDeprecated,
     >,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketNotification`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -53,7 +57,7 @@ pub enum PutBucketNotificationError {
 }
 impl PutBucketNotificationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -66,29 +70,26 @@ impl ::std::fmt::Display for PutBucketNotificationError {
     }
 }
 impl ::std::error::Error for PutBucketNotificationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketNotificationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketNotificationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketNotificationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketNotificationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -97,13 +98,13 @@ impl crate::runtime::OperationError for PutBucketNotificationError {
 pub struct PutBucketNotificationFluentBuilder {
     client: crate::Client,
     input: PutBucketNotificationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketNotificationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -124,42 +125,36 @@ impl PutBucketNotificationFluentBuilder {
     }
     /// Sets [`PutBucketNotificationInput::bucket`]: Name of the bucket whose notification configuration to replace.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketNotificationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketNotificationInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketNotificationInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketNotificationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
@@ -172,16 +167,14 @@ impl PutBucketNotificationFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketNotificationInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketNotificationInput::notification_configuration`]: The legacy-format notification configuration to store; it replaces the existing one.
@@ -197,7 +190,7 @@ impl PutBucketNotificationFluentBuilder {
     #[inline]
     pub fn set_notification_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::NotificationConfigurationDeprecated>,
+        value: Option<crate::types::NotificationConfigurationDeprecated>,
     ) -> Self {
         self.input.notification_configuration = value;
         self
@@ -206,32 +199,24 @@ impl PutBucketNotificationFluentBuilder {
     #[inline]
     pub fn get_notification_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::NotificationConfigurationDeprecated> {
+    ) -> &Option<crate::types::NotificationConfigurationDeprecated> {
         &self.input.notification_configuration
     }
     /// Sets [`PutBucketNotificationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketNotificationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -240,10 +225,7 @@ impl PutBucketNotificationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -255,10 +237,7 @@ impl PutBucketNotificationFluentBuilder {
     /// Sends the request and waits for the `PutBucketNotification` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketNotificationOutput,
-        crate::error::SdkError<PutBucketNotificationError>,
-    > {
+    ) -> Result<PutBucketNotificationOutput, SdkError<PutBucketNotificationError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -283,7 +262,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketNotificationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -320,9 +299,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketNotificationOutput, crate::error::ResponseError> {
-    Ok(PutBucketNotificationOutput::default())
+) -> Result<PutBucketNotificationOutput, ResponseError> {
+    Ok(PutBucketNotificationOutput {})
 }

@@ -2,6 +2,10 @@
 
 //! Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off. Unless validation is skipped, S3 checks that each destination exists and lets S3 deliver to it, and sends it a test message. Configurations whose key filters overlap for the same event type are rejected.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketNotificationConfiguration`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,21 +17,19 @@ pub struct PutBucketNotificationConfigurationInput {
     /// Name of the bucket whose notification configuration to replace.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// The complete notification configuration to store; it replaces the existing one, and an empty configuration disables notifications.
     ///
     /// The whole HTTP body. Required.
-    pub notification_configuration: ::std::option::Option<
-        crate::types::NotificationConfiguration,
-    >,
+    pub notification_configuration: Option<crate::types::NotificationConfiguration>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `true` to store the configuration without checking that the SNS, SQS and Lambda destinations exist and accept messages from S3; defaults to `false`.
     ///
     /// Travels as the `x-amz-skip-destination-validation` header.
-    pub skip_destination_validation: ::std::option::Option<bool>,
+    pub skip_destination_validation: Option<bool>,
 }
 /// The result of `PutBucketNotificationConfiguration`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -48,7 +50,7 @@ pub enum PutBucketNotificationConfigurationError {
 }
 impl PutBucketNotificationConfigurationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -61,29 +63,26 @@ impl ::std::fmt::Display for PutBucketNotificationConfigurationError {
     }
 }
 impl ::std::error::Error for PutBucketNotificationConfigurationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketNotificationConfigurationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketNotificationConfigurationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketNotificationConfigurationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketNotificationConfigurationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -92,13 +91,13 @@ impl crate::runtime::OperationError for PutBucketNotificationConfigurationError 
 pub struct PutBucketNotificationConfigurationFluentBuilder {
     client: crate::Client,
     input: PutBucketNotificationConfigurationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketNotificationConfigurationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -119,22 +118,19 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     }
     /// Sets [`PutBucketNotificationConfigurationInput::bucket`]: Name of the bucket whose notification configuration to replace.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketNotificationConfigurationInput::notification_configuration`]: The complete notification configuration to store; it replaces the existing one, and an empty configuration disables notifications.
@@ -150,7 +146,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     #[inline]
     pub fn set_notification_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::NotificationConfiguration>,
+        value: Option<crate::types::NotificationConfiguration>,
     ) -> Self {
         self.input.notification_configuration = value;
         self
@@ -159,32 +155,24 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     #[inline]
     pub fn get_notification_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::NotificationConfiguration> {
+    ) -> &Option<crate::types::NotificationConfiguration> {
         &self.input.notification_configuration
     }
     /// Sets [`PutBucketNotificationConfigurationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutBucketNotificationConfigurationInput::skip_destination_validation`]: Set to `true` to store the configuration without checking that the SNS, SQS and Lambda destinations exist and accept messages from S3; defaults to `false`.
@@ -195,16 +183,13 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     }
     /// Replaces [`PutBucketNotificationConfigurationInput::skip_destination_validation`].
     #[inline]
-    pub fn set_skip_destination_validation(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_skip_destination_validation(mut self, value: Option<bool>) -> Self {
         self.input.skip_destination_validation = value;
         self
     }
     /// The value of [`PutBucketNotificationConfigurationInput::skip_destination_validation`] set so far.
     #[inline]
-    pub fn get_skip_destination_validation(&self) -> &::std::option::Option<bool> {
+    pub fn get_skip_destination_validation(&self) -> &Option<bool> {
         &self.input.skip_destination_validation
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -213,10 +198,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -228,9 +210,9 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     /// Sends the request and waits for the `PutBucketNotificationConfiguration` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PutBucketNotificationConfigurationOutput,
-        crate::error::SdkError<PutBucketNotificationConfigurationError>,
+        SdkError<PutBucketNotificationConfigurationError>,
     > {
         crate::runtime::send(
                 self.client.handle(),
@@ -256,7 +238,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketNotificationConfigurationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -294,12 +276,9 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<
-    PutBucketNotificationConfigurationOutput,
-    crate::error::ResponseError,
-> {
-    Ok(PutBucketNotificationConfigurationOutput::default())
+) -> Result<PutBucketNotificationConfigurationOutput, ResponseError> {
+    Ok(PutBucketNotificationConfigurationOutput {
+    })
 }

@@ -2,6 +2,11 @@
 
 //! Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::ByteStream;
 /// The parameters of a PutBucketPolicy request: the bucket and the policy to attach to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,28 +18,28 @@ pub struct PutBucketPolicyInput {
     /// Name of the bucket to attach the policy to.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Set to `true` to confirm that the new policy may take away your own permission to change the bucket's policy later; defaults to `false`.
     ///
     /// Travels as the `x-amz-confirm-remove-self-bucket-access` header.
-    pub confirm_remove_self_bucket_access: ::std::option::Option<bool>,
+    pub confirm_remove_self_bucket_access: Option<bool>,
     /// The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
     ///
     /// The whole HTTP body. Required.
-    pub policy: ::std::option::Option<::std::string::String>,
+    pub policy: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketPolicy`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -55,7 +60,7 @@ pub enum PutBucketPolicyError {
 }
 impl PutBucketPolicyError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -68,29 +73,26 @@ impl ::std::fmt::Display for PutBucketPolicyError {
     }
 }
 impl ::std::error::Error for PutBucketPolicyError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketPolicyError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketPolicyError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketPolicyError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketPolicyError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -99,13 +101,13 @@ impl crate::runtime::OperationError for PutBucketPolicyError {
 pub struct PutBucketPolicyFluentBuilder {
     client: crate::Client,
     input: PutBucketPolicyInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketPolicyFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -126,42 +128,36 @@ impl PutBucketPolicyFluentBuilder {
     }
     /// Sets [`PutBucketPolicyInput::bucket`]: Name of the bucket to attach the policy to.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketPolicyInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketPolicyInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -174,16 +170,14 @@ impl PutBucketPolicyFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketPolicyInput::confirm_remove_self_bucket_access`]: Set to `true` to confirm that the new policy may take away your own permission to change the bucket's policy later; defaults to `false`.
@@ -194,61 +188,47 @@ impl PutBucketPolicyFluentBuilder {
     }
     /// Replaces [`PutBucketPolicyInput::confirm_remove_self_bucket_access`].
     #[inline]
-    pub fn set_confirm_remove_self_bucket_access(
-        mut self,
-        value: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_confirm_remove_self_bucket_access(mut self, value: Option<bool>) -> Self {
         self.input.confirm_remove_self_bucket_access = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::confirm_remove_self_bucket_access`] set so far.
     #[inline]
-    pub fn get_confirm_remove_self_bucket_access(&self) -> &::std::option::Option<bool> {
+    pub fn get_confirm_remove_self_bucket_access(&self) -> &Option<bool> {
         &self.input.confirm_remove_self_bucket_access
     }
     /// Sets [`PutBucketPolicyInput::policy`]: The policy as a JSON document, at most 20 KB in size; it replaces any existing policy.
     #[inline]
-    pub fn policy(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn policy(mut self, value: impl Into<String>) -> Self {
         self.input.policy = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::policy`].
     #[inline]
-    pub fn set_policy(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_policy(mut self, value: Option<String>) -> Self {
         self.input.policy = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::policy`] set so far.
     #[inline]
-    pub fn get_policy(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_policy(&self) -> &Option<String> {
         &self.input.policy
     }
     /// Sets [`PutBucketPolicyInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketPolicyInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketPolicyInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -257,10 +237,7 @@ impl PutBucketPolicyFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -272,10 +249,7 @@ impl PutBucketPolicyFluentBuilder {
     /// Sends the request and waits for the `PutBucketPolicy` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketPolicyOutput,
-        crate::error::SdkError<PutBucketPolicyError>,
-    > {
+    ) -> Result<PutBucketPolicyOutput, SdkError<PutBucketPolicyError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -300,7 +274,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketPolicyInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -329,13 +303,12 @@ fn serialize(
     }
     crate::runtime::required(input.policy.as_ref(), "PutBucketPolicyInput", "Policy")?;
     if let Some(value) = input.policy {
-        request.body(crate::primitives::ByteStream::from(value));
+        request.body(ByteStream::from(value));
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketPolicyOutput, crate::error::ResponseError> {
-    Ok(PutBucketPolicyOutput::default())
+) -> Result<PutBucketPolicyOutput, ResponseError> {
+    Ok(PutBucketPolicyOutput {})
 }

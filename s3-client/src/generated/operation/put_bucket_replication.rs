@@ -2,6 +2,10 @@
 
 //! Creates or replaces a bucket's replication configuration, after which S3 copies new objects asynchronously to the destination buckets. Versioning must be enabled on the source and every destination, and the role must let S3 read the source and write to the destinations. Objects already in the bucket are not copied unless a rule asks for it.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketReplication`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,30 +17,28 @@ pub struct PutBucketReplicationInput {
     /// Name of the source bucket to configure replication for.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The replication configuration to store; it replaces any existing one.
     ///
     /// The whole HTTP body. Required.
-    pub replication_configuration: ::std::option::Option<
-        crate::types::ReplicationConfiguration,
-    >,
+    pub replication_configuration: Option<crate::types::ReplicationConfiguration>,
     /// Token authorizing replication on a bucket with Object Lock enabled, for the cases where S3 asks for one; usually left out.
     ///
     /// Travels as the `x-amz-bucket-object-lock-token` header.
-    pub token: ::std::option::Option<::std::string::String>,
+    pub token: Option<String>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketReplication`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -57,7 +59,7 @@ pub enum PutBucketReplicationError {
 }
 impl PutBucketReplicationError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -70,29 +72,26 @@ impl ::std::fmt::Display for PutBucketReplicationError {
     }
 }
 impl ::std::error::Error for PutBucketReplicationError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketReplicationError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketReplicationError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketReplicationError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketReplicationError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -101,13 +100,13 @@ impl crate::runtime::OperationError for PutBucketReplicationError {
 pub struct PutBucketReplicationFluentBuilder {
     client: crate::Client,
     input: PutBucketReplicationInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketReplicationFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -128,42 +127,36 @@ impl PutBucketReplicationFluentBuilder {
     }
     /// Sets [`PutBucketReplicationInput::bucket`]: Name of the source bucket to configure replication for.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketReplicationInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketReplicationInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; the client adds one when needed.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketReplicationInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketReplicationInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt; an alternative to `ContentMD5`.
@@ -176,16 +169,14 @@ impl PutBucketReplicationFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketReplicationInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketReplicationInput::replication_configuration`]: The replication configuration to store; it replaces any existing one.
@@ -201,7 +192,7 @@ impl PutBucketReplicationFluentBuilder {
     #[inline]
     pub fn set_replication_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::ReplicationConfiguration>,
+        value: Option<crate::types::ReplicationConfiguration>,
     ) -> Self {
         self.input.replication_configuration = value;
         self
@@ -210,52 +201,41 @@ impl PutBucketReplicationFluentBuilder {
     #[inline]
     pub fn get_replication_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::ReplicationConfiguration> {
+    ) -> &Option<crate::types::ReplicationConfiguration> {
         &self.input.replication_configuration
     }
     /// Sets [`PutBucketReplicationInput::token`]: Token authorizing replication on a bucket with Object Lock enabled, for the cases where S3 asks for one; usually left out.
     #[inline]
-    pub fn token(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn token(mut self, value: impl Into<String>) -> Self {
         self.input.token = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::token`].
     #[inline]
-    pub fn set_token(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_token(mut self, value: Option<String>) -> Self {
         self.input.token = value;
         self
     }
     /// The value of [`PutBucketReplicationInput::token`] set so far.
     #[inline]
-    pub fn get_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_token(&self) -> &Option<String> {
         &self.input.token
     }
     /// Sets [`PutBucketReplicationInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketReplicationInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketReplicationInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -264,10 +244,7 @@ impl PutBucketReplicationFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -279,10 +256,7 @@ impl PutBucketReplicationFluentBuilder {
     /// Sends the request and waits for the `PutBucketReplication` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketReplicationOutput,
-        crate::error::SdkError<PutBucketReplicationError>,
-    > {
+    ) -> Result<PutBucketReplicationOutput, SdkError<PutBucketReplicationError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -307,7 +281,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketReplicationInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -347,9 +321,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketReplicationOutput, crate::error::ResponseError> {
-    Ok(PutBucketReplicationOutput::default())
+) -> Result<PutBucketReplicationOutput, ResponseError> {
+    Ok(PutBucketReplicationOutput {})
 }

@@ -2,6 +2,10 @@
 
 //! Replaces all tags on a bucket with the given set, which can hold up to 50 tags. Tags can be used for cost allocation reports and access control; to remove a single tag, put the set without it.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketTagging`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,24 +17,24 @@ pub struct PutBucketTaggingInput {
     /// Name of the bucket to tag.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The complete tag set to store on the bucket, replacing the current one.
     ///
     /// The whole HTTP body. Required.
-    pub tagging: ::std::option::Option<crate::types::Tagging>,
+    pub tagging: Option<crate::types::Tagging>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketTagging`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -51,7 +55,7 @@ pub enum PutBucketTaggingError {
 }
 impl PutBucketTaggingError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -64,29 +68,26 @@ impl ::std::fmt::Display for PutBucketTaggingError {
     }
 }
 impl ::std::error::Error for PutBucketTaggingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketTaggingError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketTaggingError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketTaggingError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketTaggingError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -95,13 +96,13 @@ impl crate::runtime::OperationError for PutBucketTaggingError {
 pub struct PutBucketTaggingFluentBuilder {
     client: crate::Client,
     input: PutBucketTaggingInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketTaggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -122,42 +123,36 @@ impl PutBucketTaggingFluentBuilder {
     }
     /// Sets [`PutBucketTaggingInput::bucket`]: Name of the bucket to tag.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketTaggingInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketTaggingInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketTaggingInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketTaggingInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -170,16 +165,14 @@ impl PutBucketTaggingFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketTaggingInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketTaggingInput::tagging`]: The complete tag set to store on the bucket, replacing the current one.
@@ -190,41 +183,30 @@ impl PutBucketTaggingFluentBuilder {
     }
     /// Replaces [`PutBucketTaggingInput::tagging`].
     #[inline]
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<crate::types::Tagging>,
-    ) -> Self {
+    pub fn set_tagging(mut self, value: Option<crate::types::Tagging>) -> Self {
         self.input.tagging = value;
         self
     }
     /// The value of [`PutBucketTaggingInput::tagging`] set so far.
     #[inline]
-    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+    pub fn get_tagging(&self) -> &Option<crate::types::Tagging> {
         &self.input.tagging
     }
     /// Sets [`PutBucketTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketTaggingInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketTaggingInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -233,10 +215,7 @@ impl PutBucketTaggingFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -248,10 +227,7 @@ impl PutBucketTaggingFluentBuilder {
     /// Sends the request and waits for the `PutBucketTagging` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketTaggingOutput,
-        crate::error::SdkError<PutBucketTaggingError>,
-    > {
+    ) -> Result<PutBucketTaggingOutput, SdkError<PutBucketTaggingError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -276,7 +252,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketTaggingInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -313,9 +289,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketTaggingOutput, crate::error::ResponseError> {
-    Ok(PutBucketTaggingOutput::default())
+) -> Result<PutBucketTaggingOutput, ResponseError> {
+    Ok(PutBucketTaggingOutput {})
 }

@@ -2,6 +2,10 @@
 
 //! Enables or suspends versioning for a bucket, and optionally turns MFA delete on or off. Once enabled, versioning can be suspended but never turned off; changing MFA delete requires the root account's MFA device code.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// Request parameters for `PutBucketVersioning`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,31 +17,29 @@ pub struct PutBucketVersioningInput {
     /// Name of the bucket whose versioning state to change.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Serial number of the root account's MFA device, a space, and the code it currently shows; required to change MFA delete and whenever MFA delete is enabled.
     ///
     /// Travels as the `x-amz-mfa` header.
     #[cfg_attr(feature = "serde", serde(rename = "MFA"))]
-    pub mfa: ::std::option::Option<::std::string::String>,
+    pub mfa: Option<String>,
     /// The versioning state, and optionally the MFA delete state, to apply.
     ///
     /// The whole HTTP body. Required.
-    pub versioning_configuration: ::std::option::Option<
-        crate::types::VersioningConfiguration,
-    >,
+    pub versioning_configuration: Option<crate::types::VersioningConfiguration>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of `PutBucketVersioning`, which carries no data.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -58,7 +60,7 @@ pub enum PutBucketVersioningError {
 }
 impl PutBucketVersioningError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -71,29 +73,26 @@ impl ::std::fmt::Display for PutBucketVersioningError {
     }
 }
 impl ::std::error::Error for PutBucketVersioningError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutBucketVersioningError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutBucketVersioningError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketVersioningError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutBucketVersioningError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -102,13 +101,13 @@ impl crate::runtime::OperationError for PutBucketVersioningError {
 pub struct PutBucketVersioningFluentBuilder {
     client: crate::Client,
     input: PutBucketVersioningInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutBucketVersioningFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -129,42 +128,36 @@ impl PutBucketVersioningFluentBuilder {
     }
     /// Sets [`PutBucketVersioningInput::bucket`]: Name of the bucket whose versioning state to change.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutBucketVersioningInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutBucketVersioningInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutBucketVersioningInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutBucketVersioningInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -177,36 +170,31 @@ impl PutBucketVersioningFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutBucketVersioningInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutBucketVersioningInput::mfa`]: Serial number of the root account's MFA device, a space, and the code it currently shows; required to change MFA delete and whenever MFA delete is enabled.
     #[inline]
-    pub fn mfa(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn mfa(mut self, value: impl Into<String>) -> Self {
         self.input.mfa = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::mfa`].
     #[inline]
-    pub fn set_mfa(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_mfa(mut self, value: Option<String>) -> Self {
         self.input.mfa = value;
         self
     }
     /// The value of [`PutBucketVersioningInput::mfa`] set so far.
     #[inline]
-    pub fn get_mfa(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_mfa(&self) -> &Option<String> {
         &self.input.mfa
     }
     /// Sets [`PutBucketVersioningInput::versioning_configuration`]: The versioning state, and optionally the MFA delete state, to apply.
@@ -222,7 +210,7 @@ impl PutBucketVersioningFluentBuilder {
     #[inline]
     pub fn set_versioning_configuration(
         mut self,
-        value: ::std::option::Option<crate::types::VersioningConfiguration>,
+        value: Option<crate::types::VersioningConfiguration>,
     ) -> Self {
         self.input.versioning_configuration = value;
         self
@@ -231,32 +219,24 @@ impl PutBucketVersioningFluentBuilder {
     #[inline]
     pub fn get_versioning_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::VersioningConfiguration> {
+    ) -> &Option<crate::types::VersioningConfiguration> {
         &self.input.versioning_configuration
     }
     /// Sets [`PutBucketVersioningInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutBucketVersioningInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutBucketVersioningInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -265,10 +245,7 @@ impl PutBucketVersioningFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -280,10 +257,7 @@ impl PutBucketVersioningFluentBuilder {
     /// Sends the request and waits for the `PutBucketVersioning` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutBucketVersioningOutput,
-        crate::error::SdkError<PutBucketVersioningError>,
-    > {
+    ) -> Result<PutBucketVersioningOutput, SdkError<PutBucketVersioningError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -308,7 +282,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutBucketVersioningInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -348,9 +322,8 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     _response: crate::runtime::Response,
-) -> ::std::result::Result<PutBucketVersioningOutput, crate::error::ResponseError> {
-    Ok(PutBucketVersioningOutput::default())
+) -> Result<PutBucketVersioningOutput, ResponseError> {
+    Ok(PutBucketVersioningOutput {})
 }

@@ -2,6 +2,15 @@
 
 //! Uploads an object to a bucket under the given key in a single request. Overwrites any existing object with the same key, or adds a new version if the bucket is versioned; a single request can upload at most 5 GB, so use multipart upload for larger objects.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::ByteStream;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
+use std::collections::HashMap;
 /// The parameters of a PutObject request: the data, its key, and the metadata, access, encryption and locking settings to store with it.
 #[derive(Default)]
 #[cfg_attr(
@@ -14,162 +23,158 @@ pub struct PutObjectInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    pub acl: Option<crate::types::ObjectCannedAcl>,
     /// The object data to upload.
     ///
     /// The whole HTTP body.
     #[cfg_attr(feature = "serde", serde(skip))]
-    pub body: crate::primitives::ByteStream,
+    pub body: ByteStream,
     /// Name of the bucket to store the object in.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Caching directives to store with the object and serve when it is downloaded, such as `max-age=3600`.
     ///
     /// Travels as the `Cache-Control` header.
-    pub cache_control: ::std::option::Option<::std::string::String>,
+    pub cache_control: Option<String>,
     /// Presentation information to store with the object, such as `attachment` to make browsers download it rather than display it.
     ///
     /// Travels as the `Content-Disposition` header.
-    pub content_disposition: ::std::option::Option<::std::string::String>,
+    pub content_disposition: Option<String>,
     /// Content codings applied to the data, such as `gzip`, which a client must undo to get the media type given by `ContentType`.
     ///
     /// Travels as the `Content-Encoding` header.
-    pub content_encoding: ::std::option::Option<::std::string::String>,
+    pub content_encoding: Option<String>,
     /// The natural language of the object's content, such as `en-US`.
     ///
     /// Travels as the `Content-Language` header.
-    pub content_language: ::std::option::Option<::std::string::String>,
+    pub content_language: Option<String>,
     /// Size of the body in bytes; needed when it cannot be determined from the body itself.
     ///
     /// Travels as the `Content-Length` header.
-    pub content_length: ::std::option::Option<i64>,
+    pub content_length: Option<i64>,
     /// Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Media type of the object, such as `image/png`; S3 uses `binary/octet-stream` when none is given.
     ///
     /// Travels as the `Content-Type` header.
-    pub content_type: ::std::option::Option<::std::string::String>,
+    pub content_type: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Date and time after which caches should consider the object stale, as an HTTP date string.
     ///
     /// Travels as the `Expires` header.
-    pub expires: ::std::option::Option<::std::string::String>,
+    pub expires: Option<String>,
     /// Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
     ///
     /// Travels as the `If-Match` header.
-    pub if_match: ::std::option::Option<::std::string::String>,
+    pub if_match: Option<String>,
     /// Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
     ///
     /// Travels as the `If-None-Match` header.
-    pub if_none_match: ::std::option::Option<::std::string::String>,
+    pub if_none_match: Option<String>,
     /// Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Key under which to store the object.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Byte offset at which to append the body to the existing object; it must equal the object's current size. Appending is supported only in directory buckets.
     ///
     /// Travels as the `x-amz-write-offset-bytes` header.
-    pub write_offset_bytes: ::std::option::Option<i64>,
+    pub write_offset_bytes: Option<i64>,
     /// User-defined metadata to store with the object, as name-value pairs; limited to 2 KB in total.
     ///
     /// Travels as `x-amz-meta-*` headers, one per entry.
-    pub metadata: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub metadata: Option<HashMap<String, String>>,
     /// Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Storage class to store the object in; defaults to `STANDARD`.
     ///
     /// Travels as the `x-amz-storage-class` header.
-    pub storage_class: ::std::option::Option<crate::types::StorageClass>,
+    pub storage_class: Option<crate::types::StorageClass>,
     /// When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
     ///
     /// Travels as the `x-amz-website-redirect-location` header.
-    pub website_redirect_location: ::std::option::Option<::std::string::String>,
+    pub website_redirect_location: Option<String>,
     /// Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -177,67 +182,63 @@ pub struct PutObjectInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Tags for the object in URL query form, such as `k1=v1&k2=v2`.
     ///
     /// Travels as the `x-amz-tagging` header.
-    pub tagging: ::std::option::Option<::std::string::String>,
+    pub tagging: Option<String>,
     /// Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
     ///
     /// Travels as the `x-amz-object-lock-mode` header.
-    pub object_lock_mode: ::std::option::Option<crate::types::ObjectLockMode>,
+    pub object_lock_mode: Option<crate::types::ObjectLockMode>,
     /// Date and time until which Object Lock retention protects the object.
     ///
     /// Travels as the `x-amz-object-lock-retain-until-date` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub object_lock_retain_until_date: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub object_lock_retain_until_date: Option<DateTime>,
     /// Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
     ///
     /// Travels as the `x-amz-object-lock-legal-hold` header.
-    pub object_lock_legal_hold_status: ::std::option::Option<
-        crate::types::ObjectLockLegalHoldStatus,
-    >,
+    pub object_lock_legal_hold_status: Option<crate::types::ObjectLockLegalHoldStatus>,
     /// Whether to place an Object Lock event hold on the object.
     ///
     /// Travels as the `x-amz-object-lock-event-hold` header.
-    pub object_lock_event_hold: ::std::option::Option<crate::types::ObjectLockEventHold>,
+    pub object_lock_event_hold: Option<crate::types::ObjectLockEventHold>,
     /// Retention duration associated with the Object Lock event hold, in days.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-days` header.
-    pub object_lock_event_hold_duration_days: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_days: Option<i32>,
     /// Retention duration associated with the Object Lock event hold, in years.
     ///
     /// Travels as the `x-amz-object-lock-event-hold-duration-years` header.
-    pub object_lock_event_hold_duration_years: ::std::option::Option<i32>,
+    pub object_lock_event_hold_duration_years: Option<i32>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 impl ::std::fmt::Debug for PutObjectInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -324,107 +325,105 @@ pub struct PutObjectOutput {
     /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     ///
     /// Travels as the `x-amz-expiration` header.
-    pub expiration: ::std::option::Option<::std::string::String>,
+    pub expiration: Option<String>,
     /// Entity tag of the stored object; for a plain upload without SSE-C or KMS encryption it is the hex MD5 digest of the data.
     ///
     /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Base64-encoded CRC32 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXHASH64 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     ///
     /// Travels as the `x-amz-checksum-type` header.
-    pub checksum_type: ::std::option::Option<crate::types::ChecksumType>,
+    pub checksum_type: Option<crate::types::ChecksumType>,
     /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Version ID assigned to the new object, if versioning is enabled on the bucket.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
     ///
     /// Travels as the `x-amz-server-side-encryption-context` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSEncryptionContext"))]
-    pub ssekms_encryption_context: ::std::option::Option<::std::string::String>,
+    pub ssekms_encryption_context: Option<String>,
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Size of the object in bytes after the write; returned when appending to an object.
     ///
     /// Travels as the `x-amz-object-size` header.
-    pub size: ::std::option::Option<i64>,
+    pub size: Option<i64>,
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl ::std::fmt::Debug for PutObjectOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -467,116 +466,112 @@ impl ::std::fmt::Debug for PutObjectOutput {
 impl PutObjectOutput {
     /// When a lifecycle expiration rule applies to the object, the expiry date and the ID of the rule, URL-encoded.
     #[inline]
-    pub fn expiration(&self) -> ::std::option::Option<&str> {
+    pub fn expiration(&self) -> Option<&str> {
         self.expiration.as_deref()
     }
     /// Entity tag of the stored object; for a plain upload without SSE-C or KMS encryption it is the hex MD5 digest of the data.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Base64-encoded CRC32 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXHASH64 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXHASH3 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXHASH128 checksum of the uploaded object, as verified and stored by S3.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
     /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
     #[inline]
-    pub fn checksum_type(&self) -> ::std::option::Option<&crate::types::ChecksumType> {
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
         self.checksum_type.as_ref()
     }
     /// Server-side encryption algorithm the object is stored with, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// Version ID assigned to the new object, if versioning is enabled on the bucket.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
     /// Algorithm of the customer-provided key (SSE-C) the object is encrypted with, if any.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// Base64-encoded MD5 digest of the customer-provided key, confirming which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key the object is encrypted with, if it uses KMS encryption.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// KMS encryption context used for the object, as base64-encoded JSON of string key-value pairs.
     #[inline]
-    pub fn ssekms_encryption_context(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_encryption_context(&self) -> Option<&str> {
         self.ssekms_encryption_context.as_deref()
     }
     /// Whether the object's KMS encryption uses an S3 Bucket Key.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Size of the object in bytes after the write; returned when appending to an object.
     #[inline]
-    pub fn size(&self) -> ::std::option::Option<i64> {
+    pub fn size(&self) -> Option<i64> {
         self.size
     }
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -598,7 +593,7 @@ pub enum PutObjectError {
 }
 impl PutObjectError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::EncryptionTypeMismatch(e) => &e.meta,
             Self::InvalidRequest(e) => &e.meta,
@@ -633,7 +628,7 @@ impl ::std::fmt::Display for PutObjectError {
     }
 }
 impl ::std::error::Error for PutObjectError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -641,23 +636,20 @@ impl ::std::error::Error for PutObjectError {
     }
 }
 impl crate::error::ProvideErrorMetadata for PutObjectError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutObjectError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutObjectError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("EncryptionTypeMismatch") => {
@@ -702,13 +694,13 @@ impl crate::runtime::OperationError for PutObjectError {
 pub struct PutObjectFluentBuilder {
     client: crate::Client,
     input: PutObjectInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -735,138 +727,115 @@ impl PutObjectFluentBuilder {
     }
     /// Replaces [`PutObjectInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::ObjectCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`PutObjectInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutObjectInput::body`]: The object data to upload.
     #[inline]
-    pub fn body(mut self, value: crate::primitives::ByteStream) -> Self {
+    pub fn body(mut self, value: ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// Replaces [`PutObjectInput::body`].
     #[inline]
-    pub fn set_body(mut self, value: crate::primitives::ByteStream) -> Self {
+    pub fn set_body(mut self, value: ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// The value of [`PutObjectInput::body`] set so far.
     #[inline]
-    pub fn get_body(&self) -> &crate::primitives::ByteStream {
+    pub fn get_body(&self) -> &ByteStream {
         &self.input.body
     }
     /// Sets [`PutObjectInput::bucket`]: Name of the bucket to store the object in.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutObjectInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectInput::cache_control`]: Caching directives to store with the object and serve when it is downloaded, such as `max-age=3600`.
     #[inline]
-    pub fn cache_control(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn cache_control(mut self, value: impl Into<String>) -> Self {
         self.input.cache_control = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::cache_control`].
     #[inline]
-    pub fn set_cache_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cache_control(mut self, value: Option<String>) -> Self {
         self.input.cache_control = value;
         self
     }
     /// The value of [`PutObjectInput::cache_control`] set so far.
     #[inline]
-    pub fn get_cache_control(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cache_control(&self) -> &Option<String> {
         &self.input.cache_control
     }
     /// Sets [`PutObjectInput::content_disposition`]: Presentation information to store with the object, such as `attachment` to make browsers download it rather than display it.
     #[inline]
-    pub fn content_disposition(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn content_disposition(mut self, value: impl Into<String>) -> Self {
         self.input.content_disposition = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_disposition`].
     #[inline]
-    pub fn set_content_disposition(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_disposition(mut self, value: Option<String>) -> Self {
         self.input.content_disposition = value;
         self
     }
     /// The value of [`PutObjectInput::content_disposition`] set so far.
     #[inline]
-    pub fn get_content_disposition(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_disposition(&self) -> &Option<String> {
         &self.input.content_disposition
     }
     /// Sets [`PutObjectInput::content_encoding`]: Content codings applied to the data, such as `gzip`, which a client must undo to get the media type given by `ContentType`.
     #[inline]
-    pub fn content_encoding(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_encoding(mut self, value: impl Into<String>) -> Self {
         self.input.content_encoding = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_encoding`].
     #[inline]
-    pub fn set_content_encoding(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_encoding(mut self, value: Option<String>) -> Self {
         self.input.content_encoding = value;
         self
     }
     /// The value of [`PutObjectInput::content_encoding`] set so far.
     #[inline]
-    pub fn get_content_encoding(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_encoding(&self) -> &Option<String> {
         &self.input.content_encoding
     }
     /// Sets [`PutObjectInput::content_language`]: The natural language of the object's content, such as `en-US`.
     #[inline]
-    pub fn content_language(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_language(mut self, value: impl Into<String>) -> Self {
         self.input.content_language = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_language`].
     #[inline]
-    pub fn set_content_language(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_language(mut self, value: Option<String>) -> Self {
         self.input.content_language = value;
         self
     }
     /// The value of [`PutObjectInput::content_language`] set so far.
     #[inline]
-    pub fn get_content_language(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_language(&self) -> &Option<String> {
         &self.input.content_language
     }
     /// Sets [`PutObjectInput::content_length`]: Size of the body in bytes; needed when it cannot be determined from the body itself.
@@ -877,53 +846,47 @@ impl PutObjectFluentBuilder {
     }
     /// Replaces [`PutObjectInput::content_length`].
     #[inline]
-    pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_content_length(mut self, value: Option<i64>) -> Self {
         self.input.content_length = value;
         self
     }
     /// The value of [`PutObjectInput::content_length`] set so far.
     #[inline]
-    pub fn get_content_length(&self) -> &::std::option::Option<i64> {
+    pub fn get_content_length(&self) -> &Option<i64> {
         &self.input.content_length
     }
     /// Sets [`PutObjectInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the body, which S3 checks to detect corruption in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutObjectInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectInput::content_type`]: Media type of the object, such as `image/png`; S3 uses `binary/octet-stream` when none is given.
     #[inline]
-    pub fn content_type(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_type(mut self, value: impl Into<String>) -> Self {
         self.input.content_type = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::content_type`].
     #[inline]
-    pub fn set_content_type(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_type(mut self, value: Option<String>) -> Self {
         self.input.content_type = value;
         self
     }
     /// The value of [`PutObjectInput::content_type`] set so far.
     #[inline]
-    pub fn get_content_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_type(&self) -> &Option<String> {
         &self.input.content_type
     }
     /// Sets [`PutObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the body, which S3 verifies and stores with the object.
@@ -936,393 +899,320 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_crc32`].
     #[inline]
-    pub fn set_checksum_crc32(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_crc32`] set so far.
     #[inline]
-    pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32(&self) -> &Option<String> {
         &self.input.checksum_crc32
     }
     /// Sets [`PutObjectInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32_c = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_crc32_c`].
     #[inline]
-    pub fn set_checksum_crc32_c(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32_c = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_crc32_c`] set so far.
     #[inline]
-    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32_c(&self) -> &Option<String> {
         &self.input.checksum_crc32_c
     }
     /// Sets [`PutObjectInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_crc64_nvme(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_crc64_nvme`].
     #[inline]
-    pub fn set_checksum_crc64_nvme(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc64_nvme = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_crc64_nvme`] set so far.
     #[inline]
-    pub fn get_checksum_crc64_nvme(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
         &self.input.checksum_crc64_nvme
     }
     /// Sets [`PutObjectInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha1`].
     #[inline]
-    pub fn set_checksum_sha1(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha1 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_sha1`] set so far.
     #[inline]
-    pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha1(&self) -> &Option<String> {
         &self.input.checksum_sha1
     }
     /// Sets [`PutObjectInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha256`].
     #[inline]
-    pub fn set_checksum_sha256(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha256 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_sha256`] set so far.
     #[inline]
-    pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha256(&self) -> &Option<String> {
         &self.input.checksum_sha256
     }
     /// Sets [`PutObjectInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_sha512`].
     #[inline]
-    pub fn set_checksum_sha512(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha512 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_sha512`] set so far.
     #[inline]
-    pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha512(&self) -> &Option<String> {
         &self.input.checksum_sha512
     }
     /// Sets [`PutObjectInput::checksum_md5`]: Base64-encoded MD5 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_md5`].
     #[inline]
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
         self.input.checksum_md5 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_md5`] set so far.
     #[inline]
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_md5(&self) -> &Option<String> {
         &self.input.checksum_md5
     }
     /// Sets [`PutObjectInput::checksum_xxhash64`]: Base64-encoded XXHASH64 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash64`].
     #[inline]
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash64 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash64`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash64(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash64(&self) -> &Option<String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`PutObjectInput::checksum_xxhash3`]: Base64-encoded XXHASH3 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash3`].
     #[inline]
-    pub fn set_checksum_xxhash3(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash3 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash3`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash3(&self) -> &Option<String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`PutObjectInput::checksum_xxhash128`]: Base64-encoded XXHASH128 checksum of the body, which S3 verifies and stores with the object.
     #[inline]
-    pub fn checksum_xxhash128(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash128 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::checksum_xxhash128`].
     #[inline]
-    pub fn set_checksum_xxhash128(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash128 = value;
         self
     }
     /// The value of [`PutObjectInput::checksum_xxhash128`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash128(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash128(&self) -> &Option<String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`PutObjectInput::expires`]: Date and time after which caches should consider the object stale, as an HTTP date string.
     #[inline]
-    pub fn expires(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn expires(mut self, value: impl Into<String>) -> Self {
         self.input.expires = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::expires`].
     #[inline]
-    pub fn set_expires(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expires(mut self, value: Option<String>) -> Self {
         self.input.expires = value;
         self
     }
     /// The value of [`PutObjectInput::expires`] set so far.
     #[inline]
-    pub fn get_expires(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expires(&self) -> &Option<String> {
         &self.input.expires
     }
     /// Sets [`PutObjectInput::if_match`]: Write the object only if the key already holds an object with this entity tag; otherwise the request fails, with 412 Precondition Failed on a mismatch.
     #[inline]
-    pub fn if_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_match = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::if_match`].
     #[inline]
-    pub fn set_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_match(mut self, value: Option<String>) -> Self {
         self.input.if_match = value;
         self
     }
     /// The value of [`PutObjectInput::if_match`] set so far.
     #[inline]
-    pub fn get_if_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_match(&self) -> &Option<String> {
         &self.input.if_match
     }
     /// Sets [`PutObjectInput::if_none_match`]: Set to `*` to write the object only if no object exists under the key yet; otherwise the request fails with 412 Precondition Failed.
     #[inline]
-    pub fn if_none_match(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.if_none_match = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::if_none_match`].
     #[inline]
-    pub fn set_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.if_none_match = value;
         self
     }
     /// The value of [`PutObjectInput::if_none_match`] set so far.
     #[inline]
-    pub fn get_if_none_match(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_if_none_match(&self) -> &Option<String> {
         &self.input.if_none_match
     }
     /// Sets [`PutObjectInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`PutObjectInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutObjectInput::grant_read`]: Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`PutObjectInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`PutObjectInput::grant_read_acp`]: Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`PutObjectInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutObjectInput::grant_write_acp`]: Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`PutObjectInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutObjectInput::key`]: Key under which to store the object.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`PutObjectInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`PutObjectInput::write_offset_bytes`]: Byte offset at which to append the body to the existing object; it must equal the object's current size.
@@ -1333,46 +1223,33 @@ impl PutObjectFluentBuilder {
     }
     /// Replaces [`PutObjectInput::write_offset_bytes`].
     #[inline]
-    pub fn set_write_offset_bytes(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_write_offset_bytes(mut self, value: Option<i64>) -> Self {
         self.input.write_offset_bytes = value;
         self
     }
     /// The value of [`PutObjectInput::write_offset_bytes`] set so far.
     #[inline]
-    pub fn get_write_offset_bytes(&self) -> &::std::option::Option<i64> {
+    pub fn get_write_offset_bytes(&self) -> &Option<i64> {
         &self.input.write_offset_bytes
     }
     /// Adds one entry to [`PutObjectInput::metadata`]: User-defined metadata to store with the object, as name-value pairs; limited to 2 KB in total.
     #[inline]
-    pub fn metadata(
-        mut self,
-        key: impl Into<::std::string::String>,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.input
             .metadata
-            .get_or_insert_with(::std::collections::HashMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
     /// Replaces [`PutObjectInput::metadata`].
     #[inline]
-    pub fn set_metadata(
-        mut self,
-        value: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
-    ) -> Self {
+    pub fn set_metadata(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.metadata = value;
         self
     }
     /// The value of [`PutObjectInput::metadata`] set so far.
     #[inline]
-    pub fn get_metadata(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_metadata(&self) -> &Option<HashMap<String, String>> {
         &self.input.metadata
     }
     /// Sets [`PutObjectInput::server_side_encryption`]: Server-side encryption algorithm to store the object with, such as `AES256` or `aws:kms`; defaults to the bucket's default encryption.
@@ -1388,7 +1265,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_server_side_encryption(
         mut self,
-        value: ::std::option::Option<crate::types::ServerSideEncryption>,
+        value: Option<crate::types::ServerSideEncryption>,
     ) -> Self {
         self.input.server_side_encryption = value;
         self
@@ -1397,7 +1274,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn get_server_side_encryption(
         &self,
-    ) -> &::std::option::Option<crate::types::ServerSideEncryption> {
+    ) -> &Option<crate::types::ServerSideEncryption> {
         &self.input.server_side_encryption
     }
     /// Sets [`PutObjectInput::storage_class`]: Storage class to store the object in; defaults to `STANDARD`.
@@ -1410,156 +1287,116 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_storage_class(
         mut self,
-        value: ::std::option::Option<crate::types::StorageClass>,
+        value: Option<crate::types::StorageClass>,
     ) -> Self {
         self.input.storage_class = value;
         self
     }
     /// The value of [`PutObjectInput::storage_class`] set so far.
     #[inline]
-    pub fn get_storage_class(
-        &self,
-    ) -> &::std::option::Option<crate::types::StorageClass> {
+    pub fn get_storage_class(&self) -> &Option<crate::types::StorageClass> {
         &self.input.storage_class
     }
     /// Sets [`PutObjectInput::website_redirect_location`]: When the bucket is hosted as a static website, redirects requests for this object to this path in the same bucket or to an external address.
     #[inline]
-    pub fn website_redirect_location(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn website_redirect_location(mut self, value: impl Into<String>) -> Self {
         self.input.website_redirect_location = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::website_redirect_location`].
     #[inline]
-    pub fn set_website_redirect_location(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_website_redirect_location(mut self, value: Option<String>) -> Self {
         self.input.website_redirect_location = value;
         self
     }
     /// The value of [`PutObjectInput::website_redirect_location`] set so far.
     #[inline]
-    pub fn get_website_redirect_location(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_website_redirect_location(&self) -> &Option<String> {
         &self.input.website_redirect_location
     }
     /// Sets [`PutObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`PutObjectInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`PutObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`PutObjectInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`PutObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`PutObjectInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`PutObjectInput::ssekms_key_id`]: ID or ARN of the KMS key to encrypt the object with under `aws:kms` encryption; defaults to the AWS managed key for S3.
     #[inline]
-    pub fn ssekms_key_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn ssekms_key_id(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_key_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::ssekms_key_id`].
     #[inline]
-    pub fn set_ssekms_key_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_key_id(mut self, value: Option<String>) -> Self {
         self.input.ssekms_key_id = value;
         self
     }
     /// The value of [`PutObjectInput::ssekms_key_id`] set so far.
     #[inline]
-    pub fn get_ssekms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_key_id(&self) -> &Option<String> {
         &self.input.ssekms_key_id
     }
     /// Sets [`PutObjectInput::ssekms_encryption_context`]: Additional KMS encryption context for the object, as base64-encoded JSON of string key-value pairs.
     #[inline]
-    pub fn ssekms_encryption_context(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn ssekms_encryption_context(mut self, value: impl Into<String>) -> Self {
         self.input.ssekms_encryption_context = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::ssekms_encryption_context`].
     #[inline]
-    pub fn set_ssekms_encryption_context(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_ssekms_encryption_context(mut self, value: Option<String>) -> Self {
         self.input.ssekms_encryption_context = value;
         self
     }
     /// The value of [`PutObjectInput::ssekms_encryption_context`] set so far.
     #[inline]
-    pub fn get_ssekms_encryption_context(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_ssekms_encryption_context(&self) -> &Option<String> {
         &self.input.ssekms_encryption_context
     }
     /// Sets [`PutObjectInput::bucket_key_enabled`]: Whether to use an S3 Bucket Key for KMS encryption of the object, reducing calls to KMS; defaults to the bucket's setting.
@@ -1570,13 +1407,13 @@ impl PutObjectFluentBuilder {
     }
     /// Replaces [`PutObjectInput::bucket_key_enabled`].
     #[inline]
-    pub fn set_bucket_key_enabled(mut self, value: ::std::option::Option<bool>) -> Self {
+    pub fn set_bucket_key_enabled(mut self, value: Option<bool>) -> Self {
         self.input.bucket_key_enabled = value;
         self
     }
     /// The value of [`PutObjectInput::bucket_key_enabled`] set so far.
     #[inline]
-    pub fn get_bucket_key_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_bucket_key_enabled(&self) -> &Option<bool> {
         &self.input.bucket_key_enabled
     }
     /// Sets [`PutObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -1589,36 +1426,31 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`PutObjectInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`PutObjectInput::tagging`]: Tags for the object in URL query form, such as `k1=v1&k2=v2`.
     #[inline]
-    pub fn tagging(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn tagging(mut self, value: impl Into<String>) -> Self {
         self.input.tagging = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::tagging`].
     #[inline]
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_tagging(mut self, value: Option<String>) -> Self {
         self.input.tagging = value;
         self
     }
     /// The value of [`PutObjectInput::tagging`] set so far.
     #[inline]
-    pub fn get_tagging(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_tagging(&self) -> &Option<String> {
         &self.input.tagging
     }
     /// Sets [`PutObjectInput::object_lock_mode`]: Object Lock retention mode to apply to the object, `GOVERNANCE` or `COMPLIANCE`; the bucket must have Object Lock enabled.
@@ -1631,41 +1463,31 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_mode(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockMode>,
+        value: Option<crate::types::ObjectLockMode>,
     ) -> Self {
         self.input.object_lock_mode = value;
         self
     }
     /// The value of [`PutObjectInput::object_lock_mode`] set so far.
     #[inline]
-    pub fn get_object_lock_mode(
-        &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockMode> {
+    pub fn get_object_lock_mode(&self) -> &Option<crate::types::ObjectLockMode> {
         &self.input.object_lock_mode
     }
     /// Sets [`PutObjectInput::object_lock_retain_until_date`]: Date and time until which Object Lock retention protects the object.
     #[inline]
-    pub fn object_lock_retain_until_date(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn object_lock_retain_until_date(mut self, value: DateTime) -> Self {
         self.input.object_lock_retain_until_date = Some(value);
         self
     }
     /// Replaces [`PutObjectInput::object_lock_retain_until_date`].
     #[inline]
-    pub fn set_object_lock_retain_until_date(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_object_lock_retain_until_date(mut self, value: Option<DateTime>) -> Self {
         self.input.object_lock_retain_until_date = value;
         self
     }
     /// The value of [`PutObjectInput::object_lock_retain_until_date`] set so far.
     #[inline]
-    pub fn get_object_lock_retain_until_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_object_lock_retain_until_date(&self) -> &Option<DateTime> {
         &self.input.object_lock_retain_until_date
     }
     /// Sets [`PutObjectInput::object_lock_legal_hold_status`]: Whether to place an Object Lock legal hold on the object, which blocks deletion until the hold is removed.
@@ -1681,7 +1503,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_legal_hold_status(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockLegalHoldStatus>,
+        value: Option<crate::types::ObjectLockLegalHoldStatus>,
     ) -> Self {
         self.input.object_lock_legal_hold_status = value;
         self
@@ -1690,7 +1512,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn get_object_lock_legal_hold_status(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockLegalHoldStatus> {
+    ) -> &Option<crate::types::ObjectLockLegalHoldStatus> {
         &self.input.object_lock_legal_hold_status
     }
     /// Sets [`PutObjectInput::object_lock_event_hold`]: Whether to place an Object Lock event hold on the object.
@@ -1706,7 +1528,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold(
         mut self,
-        value: ::std::option::Option<crate::types::ObjectLockEventHold>,
+        value: Option<crate::types::ObjectLockEventHold>,
     ) -> Self {
         self.input.object_lock_event_hold = value;
         self
@@ -1715,7 +1537,7 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn get_object_lock_event_hold(
         &self,
-    ) -> &::std::option::Option<crate::types::ObjectLockEventHold> {
+    ) -> &Option<crate::types::ObjectLockEventHold> {
         &self.input.object_lock_event_hold
     }
     /// Sets [`PutObjectInput::object_lock_event_hold_duration_days`]: Retention duration associated with the Object Lock event hold, in days.
@@ -1728,16 +1550,14 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_days(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_days = value;
         self
     }
     /// The value of [`PutObjectInput::object_lock_event_hold_duration_days`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_days(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_days(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_days
     }
     /// Sets [`PutObjectInput::object_lock_event_hold_duration_years`]: Retention duration associated with the Object Lock event hold, in years.
@@ -1750,41 +1570,31 @@ impl PutObjectFluentBuilder {
     #[inline]
     pub fn set_object_lock_event_hold_duration_years(
         mut self,
-        value: ::std::option::Option<i32>,
+        value: Option<i32>,
     ) -> Self {
         self.input.object_lock_event_hold_duration_years = value;
         self
     }
     /// The value of [`PutObjectInput::object_lock_event_hold_duration_years`] set so far.
     #[inline]
-    pub fn get_object_lock_event_hold_duration_years(
-        &self,
-    ) -> &::std::option::Option<i32> {
+    pub fn get_object_lock_event_hold_duration_years(&self) -> &Option<i32> {
         &self.input.object_lock_event_hold_duration_years
     }
     /// Sets [`PutObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutObjectInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutObjectInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -1793,10 +1603,7 @@ impl PutObjectFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -1806,9 +1613,7 @@ impl PutObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutObject` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<PutObjectOutput, crate::error::SdkError<PutObjectError>> {
+    pub async fn send(self) -> Result<PutObjectOutput, SdkError<PutObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -1831,9 +1636,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: PutObjectInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1983,10 +1786,7 @@ fn serialize(
         request
             .header(
                 "x-amz-object-lock-retain-until-date",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::DateTime,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
             )?;
     }
     if let Some(value) = &input.object_lock_legal_hold_status {
@@ -2009,43 +1809,64 @@ fn serialize(
     request.body(input.body);
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<PutObjectOutput, crate::error::ResponseError> {
-    let mut output = PutObjectOutput::default();
-    output.expiration = response.header_string("x-amz-expiration")?;
-    output.e_tag = response.header_string("etag")?;
-    output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
-    output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
-    output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
-    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.checksum_type = response
+) -> Result<PutObjectOutput, ResponseError> {
+    let expiration = response.header_string("x-amz-expiration")?;
+    let e_tag = response.header_string("etag")?;
+    let checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
+    let checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    let checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    let checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
+    let checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
+    let checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
+    let checksum_md5 = response.header_string("x-amz-checksum-md5")?;
+    let checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    let checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    let checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
+    let checksum_type = response
         .header_string("x-amz-checksum-type")?
         .map(crate::types::ChecksumType::from);
-    output.server_side_encryption = response
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
-    output.sse_customer_algorithm = response
+    let version_id = response.header_string("x-amz-version-id")?;
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.ssekms_encryption_context = response
+    let ssekms_encryption_context = response
         .header_string("x-amz-server-side-encryption-context")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.size = response.header_number("x-amz-object-size")?;
-    output.request_charged = response
+    let size = response.header_number("x-amz-object-size")?;
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    Ok(output)
+    Ok(PutObjectOutput {
+        expiration,
+        e_tag,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+        checksum_type,
+        server_side_encryption,
+        version_id,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        ssekms_encryption_context,
+        bucket_key_enabled,
+        size,
+        request_charged,
+    })
 }

@@ -2,6 +2,10 @@
 
 //! Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body. Fails when ACLs are disabled on the bucket; use bucket policies there instead.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a PutObjectAcl request: the object or version, and the new ACL as a canned ACL, grant lists or a full policy.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -14,62 +18,62 @@ pub struct PutObjectAclInput {
     ///
     /// Travels as the `x-amz-acl` header.
     #[cfg_attr(feature = "serde", serde(rename = "ACL"))]
-    pub acl: ::std::option::Option<crate::types::ObjectCannedAcl>,
+    pub acl: Option<crate::types::ObjectCannedAcl>,
     /// Complete ACL to apply, with owner and grants, as an alternative to a canned ACL or grant lists.
     ///
     /// The whole HTTP body.
-    pub access_control_policy: ::std::option::Option<crate::types::AccessControlPolicy>,
+    pub access_control_policy: Option<crate::types::AccessControlPolicy>,
     /// Name of the bucket that holds the object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     ///
     /// Travels as the `x-amz-grant-full-control` header.
-    pub grant_full_control: ::std::option::Option<::std::string::String>,
+    pub grant_full_control: Option<String>,
     /// Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read` header.
-    pub grant_read: ::std::option::Option<::std::string::String>,
+    pub grant_read: Option<String>,
     /// Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-read-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantReadACP"))]
-    pub grant_read_acp: ::std::option::Option<::std::string::String>,
+    pub grant_read_acp: Option<String>,
     /// Grantees to give the `WRITE` permission, in the same list format as `GrantFullControl`; this permission only has meaning on buckets and grants nothing on an object.
     ///
     /// Travels as the `x-amz-grant-write` header.
-    pub grant_write: ::std::option::Option<::std::string::String>,
+    pub grant_write: Option<String>,
     /// Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     ///
     /// Travels as the `x-amz-grant-write-acp` header.
     #[cfg_attr(feature = "serde", serde(rename = "GrantWriteACP"))]
-    pub grant_write_acp: ::std::option::Option<::std::string::String>,
+    pub grant_write_acp: Option<String>,
     /// Key of the object whose ACL to replace.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Version of the object whose ACL to replace; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of a PutObjectAcl request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -82,14 +86,12 @@ pub struct PutObjectAclOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
 }
 impl PutObjectAclOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
 }
@@ -105,7 +107,7 @@ pub enum PutObjectAclError {
 }
 impl PutObjectAclError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::NoSuchKey(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -125,7 +127,7 @@ impl ::std::fmt::Display for PutObjectAclError {
     }
 }
 impl ::std::error::Error for PutObjectAclError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -133,23 +135,20 @@ impl ::std::error::Error for PutObjectAclError {
     }
 }
 impl crate::error::ProvideErrorMetadata for PutObjectAclError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutObjectAclError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectAclError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutObjectAclError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("NoSuchKey") => {
@@ -173,13 +172,13 @@ impl crate::runtime::OperationError for PutObjectAclError {
 pub struct PutObjectAclFluentBuilder {
     client: crate::Client,
     input: PutObjectAclInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutObjectAclFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -206,16 +205,13 @@ impl PutObjectAclFluentBuilder {
     }
     /// Replaces [`PutObjectAclInput::acl`].
     #[inline]
-    pub fn set_acl(
-        mut self,
-        value: ::std::option::Option<crate::types::ObjectCannedAcl>,
-    ) -> Self {
+    pub fn set_acl(mut self, value: Option<crate::types::ObjectCannedAcl>) -> Self {
         self.input.acl = value;
         self
     }
     /// The value of [`PutObjectAclInput::acl`] set so far.
     #[inline]
-    pub fn get_acl(&self) -> &::std::option::Option<crate::types::ObjectCannedAcl> {
+    pub fn get_acl(&self) -> &Option<crate::types::ObjectCannedAcl> {
         &self.input.acl
     }
     /// Sets [`PutObjectAclInput::access_control_policy`]: Complete ACL to apply, with owner and grants, as an alternative to a canned ACL or grant lists.
@@ -231,7 +227,7 @@ impl PutObjectAclFluentBuilder {
     #[inline]
     pub fn set_access_control_policy(
         mut self,
-        value: ::std::option::Option<crate::types::AccessControlPolicy>,
+        value: Option<crate::types::AccessControlPolicy>,
     ) -> Self {
         self.input.access_control_policy = value;
         self
@@ -240,47 +236,41 @@ impl PutObjectAclFluentBuilder {
     #[inline]
     pub fn get_access_control_policy(
         &self,
-    ) -> &::std::option::Option<crate::types::AccessControlPolicy> {
+    ) -> &Option<crate::types::AccessControlPolicy> {
         &self.input.access_control_policy
     }
     /// Sets [`PutObjectAclInput::bucket`]: Name of the bucket that holds the object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutObjectAclInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectAclInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutObjectAclInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectAclInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -293,141 +283,116 @@ impl PutObjectAclFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutObjectAclInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectAclInput::grant_full_control`]: Grantees to give full control of the object (read, read ACL and write ACL), as a comma-separated list of `id=`, `uri=` or `emailAddress=` entries.
     #[inline]
-    pub fn grant_full_control(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn grant_full_control(mut self, value: impl Into<String>) -> Self {
         self.input.grant_full_control = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_full_control`].
     #[inline]
-    pub fn set_grant_full_control(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_full_control(mut self, value: Option<String>) -> Self {
         self.input.grant_full_control = value;
         self
     }
     /// The value of [`PutObjectAclInput::grant_full_control`] set so far.
     #[inline]
-    pub fn get_grant_full_control(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_full_control(&self) -> &Option<String> {
         &self.input.grant_full_control
     }
     /// Sets [`PutObjectAclInput::grant_read`]: Grantees allowed to read the object's data and metadata, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_read`].
     #[inline]
-    pub fn set_grant_read(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read(mut self, value: Option<String>) -> Self {
         self.input.grant_read = value;
         self
     }
     /// The value of [`PutObjectAclInput::grant_read`] set so far.
     #[inline]
-    pub fn get_grant_read(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read(&self) -> &Option<String> {
         &self.input.grant_read
     }
     /// Sets [`PutObjectAclInput::grant_read_acp`]: Grantees allowed to read the object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_read_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_read_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_read_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_read_acp`].
     #[inline]
-    pub fn set_grant_read_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_read_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_read_acp = value;
         self
     }
     /// The value of [`PutObjectAclInput::grant_read_acp`] set so far.
     #[inline]
-    pub fn get_grant_read_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_read_acp(&self) -> &Option<String> {
         &self.input.grant_read_acp
     }
     /// Sets [`PutObjectAclInput::grant_write`]: Grantees to give the `WRITE` permission, in the same list format as `GrantFullControl`; this permission only has meaning on buckets and grants nothing on an object.
     #[inline]
-    pub fn grant_write(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_write`].
     #[inline]
-    pub fn set_grant_write(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write(mut self, value: Option<String>) -> Self {
         self.input.grant_write = value;
         self
     }
     /// The value of [`PutObjectAclInput::grant_write`] set so far.
     #[inline]
-    pub fn get_grant_write(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write(&self) -> &Option<String> {
         &self.input.grant_write
     }
     /// Sets [`PutObjectAclInput::grant_write_acp`]: Grantees allowed to change the object's ACL, in the same list format as `GrantFullControl`.
     #[inline]
-    pub fn grant_write_acp(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn grant_write_acp(mut self, value: impl Into<String>) -> Self {
         self.input.grant_write_acp = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::grant_write_acp`].
     #[inline]
-    pub fn set_grant_write_acp(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_grant_write_acp(mut self, value: Option<String>) -> Self {
         self.input.grant_write_acp = value;
         self
     }
     /// The value of [`PutObjectAclInput::grant_write_acp`] set so far.
     #[inline]
-    pub fn get_grant_write_acp(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_grant_write_acp(&self) -> &Option<String> {
         &self.input.grant_write_acp
     }
     /// Sets [`PutObjectAclInput::key`]: Key of the object whose ACL to replace.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`PutObjectAclInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`PutObjectAclInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -440,61 +405,48 @@ impl PutObjectAclFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`PutObjectAclInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`PutObjectAclInput::version_id`]: Version of the object whose ACL to replace; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`PutObjectAclInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`PutObjectAclInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutObjectAclInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutObjectAclInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -503,10 +455,7 @@ impl PutObjectAclFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -516,12 +465,7 @@ impl PutObjectAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutObjectAcl` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        PutObjectAclOutput,
-        crate::error::SdkError<PutObjectAclError>,
-    > {
+    pub async fn send(self) -> Result<PutObjectAclOutput, SdkError<PutObjectAclError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -544,9 +488,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: PutObjectAclInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: PutObjectAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -609,13 +551,13 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<PutObjectAclOutput, crate::error::ResponseError> {
-    let mut output = PutObjectAclOutput::default();
-    output.request_charged = response
+) -> Result<PutObjectAclOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    Ok(output)
+    Ok(PutObjectAclOutput {
+        request_charged,
+    })
 }

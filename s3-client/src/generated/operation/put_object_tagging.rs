@@ -2,6 +2,10 @@
 
 //! Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a PutObjectTagging request: the object or version, and the tag set that replaces its current tags.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,36 +17,36 @@ pub struct PutObjectTaggingInput {
     /// Name of the bucket that holds the object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the object to tag.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version of the object to tag; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
     ///
     /// The whole HTTP body. Required.
-    pub tagging: ::std::option::Option<crate::types::Tagging>,
+    pub tagging: Option<crate::types::Tagging>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
 }
 /// The result of a PutObjectTagging request.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -55,12 +59,12 @@ pub struct PutObjectTaggingOutput {
     /// Version ID of the object whose tags were replaced.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl PutObjectTaggingOutput {
     /// Version ID of the object whose tags were replaced.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -74,7 +78,7 @@ pub enum PutObjectTaggingError {
 }
 impl PutObjectTaggingError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -87,29 +91,26 @@ impl ::std::fmt::Display for PutObjectTaggingError {
     }
 }
 impl ::std::error::Error for PutObjectTaggingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for PutObjectTaggingError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         PutObjectTaggingError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectTaggingError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for PutObjectTaggingError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -118,13 +119,13 @@ impl crate::runtime::OperationError for PutObjectTaggingError {
 pub struct PutObjectTaggingFluentBuilder {
     client: crate::Client,
     input: PutObjectTaggingInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl PutObjectTaggingFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -145,82 +146,70 @@ impl PutObjectTaggingFluentBuilder {
     }
     /// Sets [`PutObjectTaggingInput::bucket`]: Name of the bucket that holds the object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`PutObjectTaggingInput::key`]: Key of the object to tag.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`PutObjectTaggingInput::version_id`]: Version of the object to tag; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`PutObjectTaggingInput::content_md5`]: Base64-encoded 128-bit MD5 digest of the request body, which S3 checks to detect corruption in transit; S3 requires an integrity check for this request.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`PutObjectTaggingInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -233,16 +222,14 @@ impl PutObjectTaggingFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`PutObjectTaggingInput::tagging`]: The new tag set, at most 10 tags with unique keys; keys may be up to 128 characters and values up to 256.
@@ -253,41 +240,30 @@ impl PutObjectTaggingFluentBuilder {
     }
     /// Replaces [`PutObjectTaggingInput::tagging`].
     #[inline]
-    pub fn set_tagging(
-        mut self,
-        value: ::std::option::Option<crate::types::Tagging>,
-    ) -> Self {
+    pub fn set_tagging(mut self, value: Option<crate::types::Tagging>) -> Self {
         self.input.tagging = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::tagging`] set so far.
     #[inline]
-    pub fn get_tagging(&self) -> &::std::option::Option<crate::types::Tagging> {
+    pub fn get_tagging(&self) -> &Option<crate::types::Tagging> {
         &self.input.tagging
     }
     /// Sets [`PutObjectTaggingInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`PutObjectTaggingInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`PutObjectTaggingInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -300,16 +276,14 @@ impl PutObjectTaggingFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`PutObjectTaggingInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -318,10 +292,7 @@ impl PutObjectTaggingFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -333,10 +304,7 @@ impl PutObjectTaggingFluentBuilder {
     /// Sends the request and waits for the `PutObjectTagging` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutObjectTaggingOutput,
-        crate::error::SdkError<PutObjectTaggingError>,
-    > {
+    ) -> Result<PutObjectTaggingOutput, SdkError<PutObjectTaggingError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -361,7 +329,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
 };
 fn serialize(
     input: PutObjectTaggingInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -411,11 +379,11 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<PutObjectTaggingOutput, crate::error::ResponseError> {
-    let mut output = PutObjectTaggingOutput::default();
-    output.version_id = response.header_string("x-amz-version-id")?;
-    Ok(output)
+) -> Result<PutObjectTaggingOutput, ResponseError> {
+    let version_id = response.header_string("x-amz-version-id")?;
+    Ok(PutObjectTaggingOutput {
+        version_id,
+    })
 }

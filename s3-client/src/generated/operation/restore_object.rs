@@ -2,6 +2,10 @@
 
 //! Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
 #![allow(deprecated)]
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
 /// The parameters of a RestoreObject request: the archived object or version, and how to restore it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,31 +17,31 @@ pub struct RestoreObjectInput {
     /// Name of the bucket that holds the archived object.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Key of the archived object to restore.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Version of the object to restore; defaults to the current version.
     ///
     /// Sent as the `versionId` query parameter.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
     /// How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
     ///
     /// The whole HTTP body.
-    pub restore_request: ::std::option::Option<crate::types::RestoreRequest>,
+    pub restore_request: Option<crate::types::RestoreRequest>,
     /// Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 /// The result of a RestoreObject request. S3 answers 202 when a new restore starts and 200 when the object was already restored.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -50,23 +54,21 @@ pub struct RestoreObjectOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// For a select request, the location within the output bucket where the query results are written.
     ///
     /// Travels as the `x-amz-restore-output-path` header.
-    pub restore_output_path: ::std::option::Option<::std::string::String>,
+    pub restore_output_path: Option<String>,
 }
 impl RestoreObjectOutput {
     /// Set to `requester` when you were charged for the request because the bucket has Requester Pays enabled.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// For a select request, the location within the output bucket where the query results are written.
     #[inline]
-    pub fn restore_output_path(&self) -> ::std::option::Option<&str> {
+    pub fn restore_output_path(&self) -> Option<&str> {
         self.restore_output_path.as_deref()
     }
 }
@@ -82,7 +84,7 @@ pub enum RestoreObjectError {
 }
 impl RestoreObjectError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::ObjectAlreadyInActiveTierError(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
@@ -102,7 +104,7 @@ impl ::std::fmt::Display for RestoreObjectError {
     }
 }
 impl ::std::error::Error for RestoreObjectError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
             _ => None,
@@ -110,23 +112,20 @@ impl ::std::error::Error for RestoreObjectError {
     }
 }
 impl crate::error::ProvideErrorMetadata for RestoreObjectError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         RestoreObjectError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for RestoreObjectError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for RestoreObjectError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
                 Some("ObjectAlreadyInActiveTierError") => {
@@ -152,13 +151,13 @@ impl crate::runtime::OperationError for RestoreObjectError {
 pub struct RestoreObjectFluentBuilder {
     client: crate::Client,
     input: RestoreObjectInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl RestoreObjectFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -179,62 +178,53 @@ impl RestoreObjectFluentBuilder {
     }
     /// Sets [`RestoreObjectInput::bucket`]: Name of the bucket that holds the archived object.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`RestoreObjectInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`RestoreObjectInput::key`]: Key of the archived object to restore.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`RestoreObjectInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`RestoreObjectInput::version_id`]: Version of the object to restore; defaults to the current version.
     #[inline]
-    pub fn version_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.input.version_id = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::version_id`].
     #[inline]
-    pub fn set_version_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
         self.input.version_id = value;
         self
     }
     /// The value of [`RestoreObjectInput::version_id`] set so far.
     #[inline]
-    pub fn get_version_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_id(&self) -> &Option<String> {
         &self.input.version_id
     }
     /// Sets [`RestoreObjectInput::restore_request`]: How to restore the object: for how many days and at which retrieval tier, or the query to run for a select request.
@@ -247,16 +237,14 @@ impl RestoreObjectFluentBuilder {
     #[inline]
     pub fn set_restore_request(
         mut self,
-        value: ::std::option::Option<crate::types::RestoreRequest>,
+        value: Option<crate::types::RestoreRequest>,
     ) -> Self {
         self.input.restore_request = value;
         self
     }
     /// The value of [`RestoreObjectInput::restore_request`] set so far.
     #[inline]
-    pub fn get_restore_request(
-        &self,
-    ) -> &::std::option::Option<crate::types::RestoreRequest> {
+    pub fn get_restore_request(&self) -> &Option<crate::types::RestoreRequest> {
         &self.input.restore_request
     }
     /// Sets [`RestoreObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
@@ -269,16 +257,14 @@ impl RestoreObjectFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`RestoreObjectInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`RestoreObjectInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the request body, which S3 verifies on receipt.
@@ -291,41 +277,31 @@ impl RestoreObjectFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`RestoreObjectInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`RestoreObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`RestoreObjectInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`RestoreObjectInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -334,10 +310,7 @@ impl RestoreObjectFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -349,10 +322,7 @@ impl RestoreObjectFluentBuilder {
     /// Sends the request and waits for the `RestoreObject` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        RestoreObjectOutput,
-        crate::error::SdkError<RestoreObjectError>,
-    > {
+    ) -> Result<RestoreObjectOutput, SdkError<RestoreObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -375,9 +345,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: RestoreObjectInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: RestoreObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -419,14 +387,15 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<RestoreObjectOutput, crate::error::ResponseError> {
-    let mut output = RestoreObjectOutput::default();
-    output.request_charged = response
+) -> Result<RestoreObjectOutput, ResponseError> {
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.restore_output_path = response.header_string("x-amz-restore-output-path")?;
-    Ok(output)
+    let restore_output_path = response.header_string("x-amz-restore-output-path")?;
+    Ok(RestoreObjectOutput {
+        request_charged,
+        restore_output_path,
+    })
 }

@@ -2,6 +2,12 @@
 
 //! Uploads one part of a multipart upload. Parts are numbered 1 to 10,000 and may be up to 5 GiB each; every part except the last must be at least 5 MiB, and uploading the same part number again replaces it. Keep the returned `ETag` (and any checksum) for `CompleteMultipartUpload`.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::ByteStream;
 /// Request parameters for `UploadPart`, including the part data.
 #[derive(Default)]
 #[cfg_attr(
@@ -14,91 +20,91 @@ pub struct UploadPartInput {
     ///
     /// The whole HTTP body.
     #[cfg_attr(feature = "serde", serde(skip))]
-    pub body: crate::primitives::ByteStream,
+    pub body: ByteStream,
     /// Name of the bucket containing the multipart upload.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// Size of the part body in bytes.
     ///
     /// Travels as the `Content-Length` header.
-    pub content_length: ::std::option::Option<i64>,
+    pub content_length: Option<i64>,
     /// Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
     ///
     /// Travels as the `Content-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ContentMD5"))]
-    pub content_md5: ::std::option::Option<::std::string::String>,
+    pub content_md5: Option<String>,
     /// Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
     ///
     /// Travels as the `x-amz-sdk-checksum-algorithm` header.
-    pub checksum_algorithm: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+    pub checksum_algorithm: Option<crate::types::ChecksumAlgorithm>,
     /// Base64-encoded CRC32 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// Key of the object being uploaded.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Number of this part, from 1 to 10,000; it sets the part's position in the final object.
     ///
     /// Sent as the `partNumber` query parameter. Required.
-    pub part_number: ::std::option::Option<i32>,
+    pub part_number: Option<i32>,
     /// ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
     ///
     /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -106,20 +112,20 @@ pub struct UploadPartInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
 }
 impl ::std::fmt::Debug for UploadPartInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -168,90 +174,88 @@ pub struct UploadPartOutput {
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// Entity tag of the stored part; keep it, with the part number, for `CompleteMultipartUpload`.
     ///
     /// Travels as the `ETag` header.
-    pub e_tag: ::std::option::Option<::std::string::String>,
+    pub e_tag: Option<String>,
     /// Base64-encoded CRC32 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
-    pub checksum_crc32: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32: Option<String>,
     /// Base64-encoded CRC32C checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc32c` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
-    pub checksum_crc32_c: ::std::option::Option<::std::string::String>,
+    pub checksum_crc32_c: Option<String>,
     /// Base64-encoded CRC64NVME checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-crc64nvme` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
-    pub checksum_crc64_nvme: ::std::option::Option<::std::string::String>,
+    pub checksum_crc64_nvme: Option<String>,
     /// Base64-encoded SHA-1 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha1` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
-    pub checksum_sha1: ::std::option::Option<::std::string::String>,
+    pub checksum_sha1: Option<String>,
     /// Base64-encoded SHA-256 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha256` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
-    pub checksum_sha256: ::std::option::Option<::std::string::String>,
+    pub checksum_sha256: Option<String>,
     /// Base64-encoded SHA-512 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-sha512` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
-    pub checksum_sha512: ::std::option::Option<::std::string::String>,
+    pub checksum_sha512: Option<String>,
     /// Base64-encoded MD5 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-md5` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
-    pub checksum_md5: ::std::option::Option<::std::string::String>,
+    pub checksum_md5: Option<String>,
     /// Base64-encoded XXH64 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash64` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
-    pub checksum_xxhash64: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash64: Option<String>,
     /// Base64-encoded XXH3 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash3` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
-    pub checksum_xxhash3: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash3: Option<String>,
     /// Base64-encoded XXH128 checksum of the part as stored by S3.
     ///
     /// Travels as the `x-amz-checksum-xxhash128` header.
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
-    pub checksum_xxhash128: ::std::option::Option<::std::string::String>,
+    pub checksum_xxhash128: Option<String>,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl ::std::fmt::Debug for UploadPartOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -287,96 +291,92 @@ impl ::std::fmt::Debug for UploadPartOutput {
 impl UploadPartOutput {
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// Entity tag of the stored part; keep it, with the part number, for `CompleteMultipartUpload`.
     #[inline]
-    pub fn e_tag(&self) -> ::std::option::Option<&str> {
+    pub fn e_tag(&self) -> Option<&str> {
         self.e_tag.as_deref()
     }
     /// Base64-encoded CRC32 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_crc32(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32(&self) -> Option<&str> {
         self.checksum_crc32.as_deref()
     }
     /// Base64-encoded CRC32C checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_crc32_c(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
         self.checksum_crc32_c.as_deref()
     }
     /// Base64-encoded CRC64NVME checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_crc64_nvme(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
         self.checksum_crc64_nvme.as_deref()
     }
     /// Base64-encoded SHA-1 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_sha1(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha1(&self) -> Option<&str> {
         self.checksum_sha1.as_deref()
     }
     /// Base64-encoded SHA-256 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_sha256(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha256(&self) -> Option<&str> {
         self.checksum_sha256.as_deref()
     }
     /// Base64-encoded SHA-512 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_sha512(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_sha512(&self) -> Option<&str> {
         self.checksum_sha512.as_deref()
     }
     /// Base64-encoded MD5 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_md5(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_md5(&self) -> Option<&str> {
         self.checksum_md5.as_deref()
     }
     /// Base64-encoded XXH64 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_xxhash64(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
         self.checksum_xxhash64.as_deref()
     }
     /// Base64-encoded XXH3 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_xxhash3(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
         self.checksum_xxhash3.as_deref()
     }
     /// Base64-encoded XXH128 checksum of the part as stored by S3.
     #[inline]
-    pub fn checksum_xxhash128(&self) -> ::std::option::Option<&str> {
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
         self.checksum_xxhash128.as_deref()
     }
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Version ID associated with the upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -390,7 +390,7 @@ pub enum UploadPartError {
 }
 impl UploadPartError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -403,29 +403,26 @@ impl ::std::fmt::Display for UploadPartError {
     }
 }
 impl ::std::error::Error for UploadPartError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for UploadPartError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         UploadPartError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for UploadPartError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for UploadPartError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -434,13 +431,13 @@ impl crate::runtime::OperationError for UploadPartError {
 pub struct UploadPartFluentBuilder {
     client: crate::Client,
     input: UploadPartInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl UploadPartFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -461,39 +458,36 @@ impl UploadPartFluentBuilder {
     }
     /// Sets [`UploadPartInput::body`]: The data of this part.
     #[inline]
-    pub fn body(mut self, value: crate::primitives::ByteStream) -> Self {
+    pub fn body(mut self, value: ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// Replaces [`UploadPartInput::body`].
     #[inline]
-    pub fn set_body(mut self, value: crate::primitives::ByteStream) -> Self {
+    pub fn set_body(mut self, value: ByteStream) -> Self {
         self.input.body = value;
         self
     }
     /// The value of [`UploadPartInput::body`] set so far.
     #[inline]
-    pub fn get_body(&self) -> &crate::primitives::ByteStream {
+    pub fn get_body(&self) -> &ByteStream {
         &self.input.body
     }
     /// Sets [`UploadPartInput::bucket`]: Name of the bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`UploadPartInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`UploadPartInput::content_length`]: Size of the part body in bytes.
@@ -504,33 +498,30 @@ impl UploadPartFluentBuilder {
     }
     /// Replaces [`UploadPartInput::content_length`].
     #[inline]
-    pub fn set_content_length(mut self, value: ::std::option::Option<i64>) -> Self {
+    pub fn set_content_length(mut self, value: Option<i64>) -> Self {
         self.input.content_length = value;
         self
     }
     /// The value of [`UploadPartInput::content_length`] set so far.
     #[inline]
-    pub fn get_content_length(&self) -> &::std::option::Option<i64> {
+    pub fn get_content_length(&self) -> &Option<i64> {
         &self.input.content_length
     }
     /// Sets [`UploadPartInput::content_md5`]: Base64-encoded MD5 digest of the part body, letting S3 reject data corrupted in transit.
     #[inline]
-    pub fn content_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn content_md5(mut self, value: impl Into<String>) -> Self {
         self.input.content_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::content_md5`].
     #[inline]
-    pub fn set_content_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_content_md5(mut self, value: Option<String>) -> Self {
         self.input.content_md5 = value;
         self
     }
     /// The value of [`UploadPartInput::content_md5`] set so far.
     #[inline]
-    pub fn get_content_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_content_md5(&self) -> &Option<String> {
         &self.input.content_md5
     }
     /// Sets [`UploadPartInput::checksum_algorithm`]: Algorithm the SDK uses to compute a checksum of the part body when no checksum value is given; should match the algorithm chosen for the upload.
@@ -543,248 +534,201 @@ impl UploadPartFluentBuilder {
     #[inline]
     pub fn set_checksum_algorithm(
         mut self,
-        value: ::std::option::Option<crate::types::ChecksumAlgorithm>,
+        value: Option<crate::types::ChecksumAlgorithm>,
     ) -> Self {
         self.input.checksum_algorithm = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_algorithm`] set so far.
     #[inline]
-    pub fn get_checksum_algorithm(
-        &self,
-    ) -> &::std::option::Option<crate::types::ChecksumAlgorithm> {
+    pub fn get_checksum_algorithm(&self) -> &Option<crate::types::ChecksumAlgorithm> {
         &self.input.checksum_algorithm
     }
     /// Sets [`UploadPartInput::checksum_crc32`]: Base64-encoded CRC32 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_crc32(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_crc32`].
     #[inline]
-    pub fn set_checksum_crc32(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_crc32`] set so far.
     #[inline]
-    pub fn get_checksum_crc32(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32(&self) -> &Option<String> {
         &self.input.checksum_crc32
     }
     /// Sets [`UploadPartInput::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_crc32_c(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc32_c = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_crc32_c`].
     #[inline]
-    pub fn set_checksum_crc32_c(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc32_c = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_crc32_c`] set so far.
     #[inline]
-    pub fn get_checksum_crc32_c(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc32_c(&self) -> &Option<String> {
         &self.input.checksum_crc32_c
     }
     /// Sets [`UploadPartInput::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_crc64_nvme(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_crc64_nvme = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_crc64_nvme`].
     #[inline]
-    pub fn set_checksum_crc64_nvme(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
         self.input.checksum_crc64_nvme = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_crc64_nvme`] set so far.
     #[inline]
-    pub fn get_checksum_crc64_nvme(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
         &self.input.checksum_crc64_nvme
     }
     /// Sets [`UploadPartInput::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_sha1(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha1 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha1`].
     #[inline]
-    pub fn set_checksum_sha1(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha1 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_sha1`] set so far.
     #[inline]
-    pub fn get_checksum_sha1(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha1(&self) -> &Option<String> {
         &self.input.checksum_sha1
     }
     /// Sets [`UploadPartInput::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_sha256(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha256 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha256`].
     #[inline]
-    pub fn set_checksum_sha256(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha256 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_sha256`] set so far.
     #[inline]
-    pub fn get_checksum_sha256(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha256(&self) -> &Option<String> {
         &self.input.checksum_sha256
     }
     /// Sets [`UploadPartInput::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_sha512(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_sha512 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_sha512`].
     #[inline]
-    pub fn set_checksum_sha512(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
         self.input.checksum_sha512 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_sha512`] set so far.
     #[inline]
-    pub fn get_checksum_sha512(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_sha512(&self) -> &Option<String> {
         &self.input.checksum_sha512
     }
     /// Sets [`UploadPartInput::checksum_md5`]: Base64-encoded MD5 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_md5(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_md5`].
     #[inline]
-    pub fn set_checksum_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
         self.input.checksum_md5 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_md5`] set so far.
     #[inline]
-    pub fn get_checksum_md5(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_md5(&self) -> &Option<String> {
         &self.input.checksum_md5
     }
     /// Sets [`UploadPartInput::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_xxhash64(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash64 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash64`].
     #[inline]
-    pub fn set_checksum_xxhash64(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash64 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash64`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash64(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash64(&self) -> &Option<String> {
         &self.input.checksum_xxhash64
     }
     /// Sets [`UploadPartInput::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_xxhash3(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash3 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash3`].
     #[inline]
-    pub fn set_checksum_xxhash3(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash3 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash3`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash3(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash3(&self) -> &Option<String> {
         &self.input.checksum_xxhash3
     }
     /// Sets [`UploadPartInput::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part body, verified by S3 on receipt.
     #[inline]
-    pub fn checksum_xxhash128(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
         self.input.checksum_xxhash128 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::checksum_xxhash128`].
     #[inline]
-    pub fn set_checksum_xxhash128(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
         self.input.checksum_xxhash128 = value;
         self
     }
     /// The value of [`UploadPartInput::checksum_xxhash128`] set so far.
     #[inline]
-    pub fn get_checksum_xxhash128(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_checksum_xxhash128(&self) -> &Option<String> {
         &self.input.checksum_xxhash128
     }
     /// Sets [`UploadPartInput::key`]: Key of the object being uploaded.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`UploadPartInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`UploadPartInput::part_number`]: Number of this part, from 1 to 10,000; it sets the part's position in the final object.
@@ -795,103 +739,81 @@ impl UploadPartFluentBuilder {
     }
     /// Replaces [`UploadPartInput::part_number`].
     #[inline]
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_part_number(mut self, value: Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`UploadPartInput::part_number`] set so far.
     #[inline]
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+    pub fn get_part_number(&self) -> &Option<i32> {
         &self.input.part_number
     }
     /// Sets [`UploadPartInput::upload_id`]: ID of the multipart upload this part belongs to, as returned by `CreateMultipartUpload`.
     #[inline]
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::upload_id`].
     #[inline]
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.input.upload_id = value;
         self
     }
     /// The value of [`UploadPartInput::upload_id`] set so far.
     #[inline]
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id(&self) -> &Option<String> {
         &self.input.upload_id
     }
     /// Sets [`UploadPartInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`), required when the upload was created with a customer-provided key.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`UploadPartInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`UploadPartInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`UploadPartInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`UploadPartInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`UploadPartInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`UploadPartInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -904,41 +826,31 @@ impl UploadPartFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`UploadPartInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`UploadPartInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`UploadPartInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`UploadPartInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -947,10 +859,7 @@ impl UploadPartFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -960,12 +869,7 @@ impl UploadPartFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `UploadPart` response.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        UploadPartOutput,
-        crate::error::SdkError<UploadPartError>,
-    > {
+    pub async fn send(self) -> Result<UploadPartOutput, SdkError<UploadPartError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -988,9 +892,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
-fn serialize(
-    input: UploadPartInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: UploadPartInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -1077,36 +979,53 @@ fn serialize(
     request.body(input.body);
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<UploadPartOutput, crate::error::ResponseError> {
-    let mut output = UploadPartOutput::default();
-    output.server_side_encryption = response
+) -> Result<UploadPartOutput, ResponseError> {
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.e_tag = response.header_string("etag")?;
-    output.checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    output.checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
-    output.checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    output.checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
-    output.checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
-    output.checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    output.checksum_md5 = response.header_string("x-amz-checksum-md5")?;
-    output.checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    output.checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    output.checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    output.sse_customer_algorithm = response
+    let e_tag = response.header_string("etag")?;
+    let checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
+    let checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
+    let checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
+    let checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
+    let checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
+    let checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
+    let checksum_md5 = response.header_string("x-amz-checksum-md5")?;
+    let checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
+    let checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
+    let checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
-    Ok(output)
+    let version_id = response.header_string("x-amz-version-id")?;
+    Ok(UploadPartOutput {
+        server_side_encryption,
+        e_tag,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        bucket_key_enabled,
+        request_charged,
+        version_id,
+    })
 }

@@ -2,6 +2,13 @@
 
 //! Fills one part of a multipart upload by copying data from an existing object, optionally just a byte range of it. The part number and size limits of `UploadPart` apply, and the returned `ETag` is needed to complete the upload.
 #![allow(deprecated)]
+use bytes::Bytes;
+use crate::error::BuildError;
+use crate::error::ErrorMetadata;
+use crate::error::ResponseError;
+use crate::error::SdkError;
+use crate::primitives::DateTime;
+use crate::primitives::DateTimeFormat;
 /// Request parameters for `UploadPartCopy`, naming the copy source and the destination part.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -13,54 +20,50 @@ pub struct UploadPartCopyInput {
     /// Name of the destination bucket containing the multipart upload.
     ///
     /// Sent in the URI path as `{Bucket}`. Required.
-    pub bucket: ::std::option::Option<::std::string::String>,
+    pub bucket: Option<String>,
     /// The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID. Give it as it is: the client percent-encodes the bucket and key as boto3 does.
     ///
     /// Travels as the `x-amz-copy-source` header. Required.
-    pub copy_source: ::std::option::Option<::std::string::String>,
+    pub copy_source: Option<String>,
     /// Copy only if the source object's `ETag` equals this value; otherwise the request fails with a precondition error.
     ///
     /// Travels as the `x-amz-copy-source-if-match` header.
-    pub copy_source_if_match: ::std::option::Option<::std::string::String>,
+    pub copy_source_if_match: Option<String>,
     /// Copy only if the source object was modified after this time.
     ///
     /// Travels as the `x-amz-copy-source-if-modified-since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub copy_source_if_modified_since: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub copy_source_if_modified_since: Option<DateTime>,
     /// Copy only if the source object's `ETag` differs from this value.
     ///
     /// Travels as the `x-amz-copy-source-if-none-match` header.
-    pub copy_source_if_none_match: ::std::option::Option<::std::string::String>,
+    pub copy_source_if_none_match: Option<String>,
     /// Copy only if the source object has not been modified since this time.
     ///
     /// Travels as the `x-amz-copy-source-if-unmodified-since` header.
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
-    pub copy_source_if_unmodified_since: ::std::option::Option<
-        crate::primitives::DateTime,
-    >,
+    pub copy_source_if_unmodified_since: Option<DateTime>,
     /// Byte range of the source to copy, as `bytes=first-last` with zero-based inclusive offsets; the whole source is copied when absent. A range is only allowed for sources larger than 5 MiB.
     ///
     /// Travels as the `x-amz-copy-source-range` header.
-    pub copy_source_range: ::std::option::Option<::std::string::String>,
+    pub copy_source_range: Option<String>,
     /// Key of the destination object being uploaded.
     ///
     /// Sent in the URI path as `{Key}`. Required.
-    pub key: ::std::option::Option<::std::string::String>,
+    pub key: Option<String>,
     /// Number of the part to write, from 1 to 10,000.
     ///
     /// Sent as the `partNumber` query parameter. Required.
-    pub part_number: ::std::option::Option<i32>,
+    pub part_number: Option<i32>,
     /// ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
     ///
     /// Sent as the `uploadId` query parameter. Required.
-    pub upload_id: ::std::option::Option<::std::string::String>,
+    pub upload_id: Option<String>,
     /// SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key` header.
@@ -68,17 +71,17 @@ pub struct UploadPartCopyInput {
         feature = "serde",
         serde(rename = "SSECustomerKey", with = "crate::json::blob")
     )]
-    pub sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerAlgorithm"))]
-    pub copy_source_sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub copy_source_sse_customer_algorithm: Option<String>,
     /// The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5. S3 does not store the key.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key` header.
@@ -86,24 +89,24 @@ pub struct UploadPartCopyInput {
         feature = "serde",
         serde(rename = "CopySourceSSECustomerKey", with = "crate::json::blob")
     )]
-    pub copy_source_sse_customer_key: ::std::option::Option<::bytes::Bytes>,
+    pub copy_source_sse_customer_key: Option<Bytes>,
     /// Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     ///
     /// Travels as the `x-amz-copy-source-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "CopySourceSSECustomerKeyMD5"))]
-    pub copy_source_sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub copy_source_sse_customer_key_md5: Option<String>,
     /// Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
     ///
     /// Travels as the `x-amz-request-payer` header.
-    pub request_payer: ::std::option::Option<crate::types::RequestPayer>,
+    pub request_payer: Option<crate::types::RequestPayer>,
     /// Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
     ///
     /// Travels as the `x-amz-expected-bucket-owner` header.
-    pub expected_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_bucket_owner: Option<String>,
     /// Account ID you expect to own the source bucket; the request fails with HTTP 403 if it belongs to another account.
     ///
     /// Travels as the `x-amz-source-expected-bucket-owner` header.
-    pub expected_source_bucket_owner: ::std::option::Option<::std::string::String>,
+    pub expected_source_bucket_owner: Option<String>,
 }
 impl ::std::fmt::Debug for UploadPartCopyInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -163,44 +166,42 @@ pub struct UploadPartCopyOutput {
     /// Version of the source object that was copied, if the source bucket is versioned.
     ///
     /// Travels as the `x-amz-copy-source-version-id` header.
-    pub copy_source_version_id: ::std::option::Option<::std::string::String>,
+    pub copy_source_version_id: Option<String>,
     /// Details of the copied part, including its `ETag` and checksums.
     ///
     /// The whole HTTP body.
-    pub copy_part_result: ::std::option::Option<crate::types::CopyPartResult>,
+    pub copy_part_result: Option<crate::types::CopyPartResult>,
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     ///
     /// Travels as the `x-amz-server-side-encryption` header.
-    pub server_side_encryption: ::std::option::Option<
-        crate::types::ServerSideEncryption,
-    >,
+    pub server_side_encryption: Option<crate::types::ServerSideEncryption>,
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-algorithm` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerAlgorithm"))]
-    pub sse_customer_algorithm: ::std::option::Option<::std::string::String>,
+    pub sse_customer_algorithm: Option<String>,
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     ///
     /// Travels as the `x-amz-server-side-encryption-customer-key-MD5` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSECustomerKeyMD5"))]
-    pub sse_customer_key_md5: ::std::option::Option<::std::string::String>,
+    pub sse_customer_key_md5: Option<String>,
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-aws-kms-key-id` header.
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMSKeyId"))]
-    pub ssekms_key_id: ::std::option::Option<::std::string::String>,
+    pub ssekms_key_id: Option<String>,
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     ///
     /// Travels as the `x-amz-server-side-encryption-bucket-key-enabled` header.
-    pub bucket_key_enabled: ::std::option::Option<bool>,
+    pub bucket_key_enabled: Option<bool>,
     /// Set to `requester` when the requester was charged for this request.
     ///
     /// Travels as the `x-amz-request-charged` header.
-    pub request_charged: ::std::option::Option<crate::types::RequestCharged>,
+    pub request_charged: Option<crate::types::RequestCharged>,
     /// Version ID associated with the upload's object, if one was assigned.
     ///
     /// Travels as the `x-amz-version-id` header.
-    pub version_id: ::std::option::Option<::std::string::String>,
+    pub version_id: Option<String>,
 }
 impl ::std::fmt::Debug for UploadPartCopyOutput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -227,53 +228,47 @@ impl ::std::fmt::Debug for UploadPartCopyOutput {
 impl UploadPartCopyOutput {
     /// Version of the source object that was copied, if the source bucket is versioned.
     #[inline]
-    pub fn copy_source_version_id(&self) -> ::std::option::Option<&str> {
+    pub fn copy_source_version_id(&self) -> Option<&str> {
         self.copy_source_version_id.as_deref()
     }
     /// Details of the copied part, including its `ETag` and checksums.
     #[inline]
-    pub fn copy_part_result(
-        &self,
-    ) -> ::std::option::Option<&crate::types::CopyPartResult> {
+    pub fn copy_part_result(&self) -> Option<&crate::types::CopyPartResult> {
         self.copy_part_result.as_ref()
     }
     /// Server-side encryption algorithm used to store the data, such as `AES256` or `aws:kms`.
     #[inline]
-    pub fn server_side_encryption(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ServerSideEncryption> {
+    pub fn server_side_encryption(&self) -> Option<&crate::types::ServerSideEncryption> {
         self.server_side_encryption.as_ref()
     }
     /// When SSE-C is in use, confirms the encryption algorithm applied.
     #[inline]
-    pub fn sse_customer_algorithm(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_algorithm(&self) -> Option<&str> {
         self.sse_customer_algorithm.as_deref()
     }
     /// When SSE-C is in use, the MD5 digest of the customer key, echoed back so you can verify which key was used.
     #[inline]
-    pub fn sse_customer_key_md5(&self) -> ::std::option::Option<&str> {
+    pub fn sse_customer_key_md5(&self) -> Option<&str> {
         self.sse_customer_key_md5.as_deref()
     }
     /// ID of the KMS key used for encryption, when the data is encrypted with SSE-KMS or DSSE-KMS.
     #[inline]
-    pub fn ssekms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn ssekms_key_id(&self) -> Option<&str> {
         self.ssekms_key_id.as_deref()
     }
     /// Whether the data is encrypted using an S3 Bucket Key with SSE-KMS.
     #[inline]
-    pub fn bucket_key_enabled(&self) -> ::std::option::Option<bool> {
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
         self.bucket_key_enabled
     }
     /// Set to `requester` when the requester was charged for this request.
     #[inline]
-    pub fn request_charged(
-        &self,
-    ) -> ::std::option::Option<&crate::types::RequestCharged> {
+    pub fn request_charged(&self) -> Option<&crate::types::RequestCharged> {
         self.request_charged.as_ref()
     }
     /// Version ID associated with the upload's object, if one was assigned.
     #[inline]
-    pub fn version_id(&self) -> ::std::option::Option<&str> {
+    pub fn version_id(&self) -> Option<&str> {
         self.version_id.as_deref()
     }
 }
@@ -287,7 +282,7 @@ pub enum UploadPartCopyError {
 }
 impl UploadPartCopyError {
     /// The code, message and request ids S3 sent.
-    pub fn meta(&self) -> &crate::error::ErrorMetadata {
+    pub fn meta(&self) -> &ErrorMetadata {
         match self {
             Self::Unhandled(e) => e.meta(),
         }
@@ -300,29 +295,26 @@ impl ::std::fmt::Display for UploadPartCopyError {
     }
 }
 impl ::std::error::Error for UploadPartCopyError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+    fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         let Self::Unhandled(e) = self;
         ::std::error::Error::source(e)
     }
 }
 impl crate::error::ProvideErrorMetadata for UploadPartCopyError {
-    fn meta(&self) -> &crate::error::ErrorMetadata {
+    fn meta(&self) -> &ErrorMetadata {
         UploadPartCopyError::meta(self)
     }
 }
 impl crate::error::CreateUnhandledError for UploadPartCopyError {
     fn create_unhandled_error(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync + 'static>,
-        meta: ::std::option::Option<crate::error::ErrorMetadata>,
+        source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+        meta: Option<ErrorMetadata>,
     ) -> Self {
         Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
     }
 }
 impl crate::runtime::OperationError for UploadPartCopyError {
-    fn from_service(
-        meta: crate::error::ErrorMetadata,
-        _body: &[u8],
-    ) -> ::std::result::Result<Self, crate::error::ResponseError> {
+    fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
 }
@@ -331,13 +323,13 @@ impl crate::runtime::OperationError for UploadPartCopyError {
 pub struct UploadPartCopyFluentBuilder {
     client: crate::Client,
     input: UploadPartCopyInput,
-    config_override: ::std::option::Option<crate::ConfigBuilder>,
+    config_override: Option<crate::ConfigBuilder>,
 }
 impl UploadPartCopyFluentBuilder {
     pub(crate) fn new(client: crate::Client) -> Self {
         Self {
             client,
-            input: ::std::default::Default::default(),
+            input: Default::default(),
             config_override: None,
         }
     }
@@ -358,27 +350,24 @@ impl UploadPartCopyFluentBuilder {
     }
     /// Sets [`UploadPartCopyInput::bucket`]: Name of the destination bucket containing the multipart upload.
     #[inline]
-    pub fn bucket(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
         self.input.bucket = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::bucket`].
     #[inline]
-    pub fn set_bucket(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_bucket(mut self, value: Option<String>) -> Self {
         self.input.bucket = value;
         self
     }
     /// The value of [`UploadPartCopyInput::bucket`] set so far.
     #[inline]
-    pub fn get_bucket(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_bucket(&self) -> &Option<String> {
         &self.input.bucket
     }
     /// Sets [`UploadPartCopyInput::copy_source`]: The object to copy, as `source-bucket/source-key`, optionally followed by `?versionId=` and a version ID.
     #[inline]
-    pub fn copy_source(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn copy_source(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source = Some(value.into());
         self
     }
@@ -387,7 +376,7 @@ impl UploadPartCopyFluentBuilder {
         mut self,
         bucket: &str,
         key: &str,
-        version_id: ::std::option::Option<&str>,
+        version_id: Option<&str>,
     ) -> Self {
         self.input.copy_source = Some(
             crate::runtime::copy_source(bucket, key, version_id),
@@ -396,99 +385,69 @@ impl UploadPartCopyFluentBuilder {
     }
     /// Replaces [`UploadPartCopyInput::copy_source`].
     #[inline]
-    pub fn set_copy_source(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source(mut self, value: Option<String>) -> Self {
         self.input.copy_source = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source`] set so far.
     #[inline]
-    pub fn get_copy_source(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source(&self) -> &Option<String> {
         &self.input.copy_source
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_match`]: Copy only if the source object's `ETag` equals this value; otherwise the request fails with a precondition error.
     #[inline]
-    pub fn copy_source_if_match(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_if_match(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_if_match = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_match`].
     #[inline]
-    pub fn set_copy_source_if_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source_if_match(mut self, value: Option<String>) -> Self {
         self.input.copy_source_if_match = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_match`] set so far.
     #[inline]
-    pub fn get_copy_source_if_match(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_if_match(&self) -> &Option<String> {
         &self.input.copy_source_if_match
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_modified_since`]: Copy only if the source object was modified after this time.
     #[inline]
-    pub fn copy_source_if_modified_since(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn copy_source_if_modified_since(mut self, value: DateTime) -> Self {
         self.input.copy_source_if_modified_since = Some(value);
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_modified_since`].
     #[inline]
-    pub fn set_copy_source_if_modified_since(
-        mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_copy_source_if_modified_since(mut self, value: Option<DateTime>) -> Self {
         self.input.copy_source_if_modified_since = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_modified_since`] set so far.
     #[inline]
-    pub fn get_copy_source_if_modified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_copy_source_if_modified_since(&self) -> &Option<DateTime> {
         &self.input.copy_source_if_modified_since
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_none_match`]: Copy only if the source object's `ETag` differs from this value.
     #[inline]
-    pub fn copy_source_if_none_match(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_if_none_match(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_if_none_match = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_if_none_match`].
     #[inline]
-    pub fn set_copy_source_if_none_match(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source_if_none_match(mut self, value: Option<String>) -> Self {
         self.input.copy_source_if_none_match = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_none_match`] set so far.
     #[inline]
-    pub fn get_copy_source_if_none_match(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_if_none_match(&self) -> &Option<String> {
         &self.input.copy_source_if_none_match
     }
     /// Sets [`UploadPartCopyInput::copy_source_if_unmodified_since`]: Copy only if the source object has not been modified since this time.
     #[inline]
-    pub fn copy_source_if_unmodified_since(
-        mut self,
-        value: crate::primitives::DateTime,
-    ) -> Self {
+    pub fn copy_source_if_unmodified_since(mut self, value: DateTime) -> Self {
         self.input.copy_source_if_unmodified_since = Some(value);
         self
     }
@@ -496,58 +455,48 @@ impl UploadPartCopyFluentBuilder {
     #[inline]
     pub fn set_copy_source_if_unmodified_since(
         mut self,
-        value: ::std::option::Option<crate::primitives::DateTime>,
+        value: Option<DateTime>,
     ) -> Self {
         self.input.copy_source_if_unmodified_since = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_if_unmodified_since`] set so far.
     #[inline]
-    pub fn get_copy_source_if_unmodified_since(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_copy_source_if_unmodified_since(&self) -> &Option<DateTime> {
         &self.input.copy_source_if_unmodified_since
     }
     /// Sets [`UploadPartCopyInput::copy_source_range`]: Byte range of the source to copy, as `bytes=first-last` with zero-based inclusive offsets; the whole source is copied when absent.
     #[inline]
-    pub fn copy_source_range(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn copy_source_range(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_range = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_range`].
     #[inline]
-    pub fn set_copy_source_range(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_copy_source_range(mut self, value: Option<String>) -> Self {
         self.input.copy_source_range = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_range`] set so far.
     #[inline]
-    pub fn get_copy_source_range(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_range(&self) -> &Option<String> {
         &self.input.copy_source_range
     }
     /// Sets [`UploadPartCopyInput::key`]: Key of the destination object being uploaded.
     #[inline]
-    pub fn key(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn key(mut self, value: impl Into<String>) -> Self {
         self.input.key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::key`].
     #[inline]
-    pub fn set_key(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_key(mut self, value: Option<String>) -> Self {
         self.input.key = value;
         self
     }
     /// The value of [`UploadPartCopyInput::key`] set so far.
     #[inline]
-    pub fn get_key(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_key(&self) -> &Option<String> {
         &self.input.key
     }
     /// Sets [`UploadPartCopyInput::part_number`]: Number of the part to write, from 1 to 10,000.
@@ -558,110 +507,88 @@ impl UploadPartCopyFluentBuilder {
     }
     /// Replaces [`UploadPartCopyInput::part_number`].
     #[inline]
-    pub fn set_part_number(mut self, value: ::std::option::Option<i32>) -> Self {
+    pub fn set_part_number(mut self, value: Option<i32>) -> Self {
         self.input.part_number = value;
         self
     }
     /// The value of [`UploadPartCopyInput::part_number`] set so far.
     #[inline]
-    pub fn get_part_number(&self) -> &::std::option::Option<i32> {
+    pub fn get_part_number(&self) -> &Option<i32> {
         &self.input.part_number
     }
     /// Sets [`UploadPartCopyInput::upload_id`]: ID of the destination multipart upload, as returned by `CreateMultipartUpload`.
     #[inline]
-    pub fn upload_id(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn upload_id(mut self, value: impl Into<String>) -> Self {
         self.input.upload_id = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::upload_id`].
     #[inline]
-    pub fn set_upload_id(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_upload_id(mut self, value: Option<String>) -> Self {
         self.input.upload_id = value;
         self
     }
     /// The value of [`UploadPartCopyInput::upload_id`] set so far.
     #[inline]
-    pub fn get_upload_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_upload_id(&self) -> &Option<String> {
         &self.input.upload_id
     }
     /// Sets [`UploadPartCopyInput::sse_customer_algorithm`]: SSE-C algorithm (`AES256`) for the destination, required when the upload was created with a customer-provided key.
     #[inline]
-    pub fn sse_customer_algorithm(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_algorithm = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_algorithm`].
     #[inline]
-    pub fn set_sse_customer_algorithm(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_algorithm = value;
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.sse_customer_algorithm
     }
     /// Sets [`UploadPartCopyInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<::bytes::Bytes>) -> Self {
+    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_key`].
     #[inline]
-    pub fn set_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.sse_customer_key = value;
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_key`] set so far.
     #[inline]
-    pub fn get_sse_customer_key(&self) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.sse_customer_key
     }
     /// Sets [`UploadPartCopyInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.sse_customer_key_md5 = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::sse_customer_key_md5`].
     #[inline]
-    pub fn set_sse_customer_key_md5(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
         self.input.sse_customer_key_md5 = value;
         self
     }
     /// The value of [`UploadPartCopyInput::sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_algorithm`]: Algorithm (`AES256`) needed to decrypt the source object when it is encrypted with a customer-provided key.
     #[inline]
     pub fn copy_source_sse_customer_algorithm(
         mut self,
-        value: impl Into<::std::string::String>,
+        value: impl Into<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_algorithm = Some(value.into());
         self
@@ -670,49 +597,36 @@ impl UploadPartCopyFluentBuilder {
     #[inline]
     pub fn set_copy_source_sse_customer_algorithm(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: Option<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_algorithm = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_algorithm`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_algorithm(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_sse_customer_algorithm(&self) -> &Option<String> {
         &self.input.copy_source_sse_customer_algorithm
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key`]: The raw 256-bit SSE-C key the source object was encrypted with; the client base64-encodes it and, unless given, computes its MD5.
     #[inline]
-    pub fn copy_source_sse_customer_key(
-        mut self,
-        value: impl Into<::bytes::Bytes>,
-    ) -> Self {
+    pub fn copy_source_sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
         self.input.copy_source_sse_customer_key = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::copy_source_sse_customer_key`].
     #[inline]
-    pub fn set_copy_source_sse_customer_key(
-        mut self,
-        value: ::std::option::Option<::bytes::Bytes>,
-    ) -> Self {
+    pub fn set_copy_source_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
         self.input.copy_source_sse_customer_key = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_key`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_key(
-        &self,
-    ) -> &::std::option::Option<::bytes::Bytes> {
+    pub fn get_copy_source_sse_customer_key(&self) -> &Option<Bytes> {
         &self.input.copy_source_sse_customer_key
     }
     /// Sets [`UploadPartCopyInput::copy_source_sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
     #[inline]
-    pub fn copy_source_sse_customer_key_md5(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn copy_source_sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
         self.input.copy_source_sse_customer_key_md5 = Some(value.into());
         self
     }
@@ -720,16 +634,14 @@ impl UploadPartCopyFluentBuilder {
     #[inline]
     pub fn set_copy_source_sse_customer_key_md5(
         mut self,
-        value: ::std::option::Option<::std::string::String>,
+        value: Option<String>,
     ) -> Self {
         self.input.copy_source_sse_customer_key_md5 = value;
         self
     }
     /// The value of [`UploadPartCopyInput::copy_source_sse_customer_key_md5`] set so far.
     #[inline]
-    pub fn get_copy_source_sse_customer_key_md5(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_copy_source_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.copy_source_sse_customer_key_md5
     }
     /// Sets [`UploadPartCopyInput::request_payer`]: Set to `requester` to confirm you will pay for the request when the bucket has Requester Pays enabled.
@@ -742,66 +654,48 @@ impl UploadPartCopyFluentBuilder {
     #[inline]
     pub fn set_request_payer(
         mut self,
-        value: ::std::option::Option<crate::types::RequestPayer>,
+        value: Option<crate::types::RequestPayer>,
     ) -> Self {
         self.input.request_payer = value;
         self
     }
     /// The value of [`UploadPartCopyInput::request_payer`] set so far.
     #[inline]
-    pub fn get_request_payer(
-        &self,
-    ) -> &::std::option::Option<crate::types::RequestPayer> {
+    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
     /// Sets [`UploadPartCopyInput::expected_bucket_owner`]: Account ID you expect to own the destination bucket; the request fails with HTTP 403 if it belongs to another account.
     #[inline]
-    pub fn expected_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::expected_bucket_owner`].
     #[inline]
-    pub fn set_expected_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_bucket_owner = value;
         self
     }
     /// The value of [`UploadPartCopyInput::expected_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
     /// Sets [`UploadPartCopyInput::expected_source_bucket_owner`]: Account ID you expect to own the source bucket; the request fails with HTTP 403 if it belongs to another account.
     #[inline]
-    pub fn expected_source_bucket_owner(
-        mut self,
-        value: impl Into<::std::string::String>,
-    ) -> Self {
+    pub fn expected_source_bucket_owner(mut self, value: impl Into<String>) -> Self {
         self.input.expected_source_bucket_owner = Some(value.into());
         self
     }
     /// Replaces [`UploadPartCopyInput::expected_source_bucket_owner`].
     #[inline]
-    pub fn set_expected_source_bucket_owner(
-        mut self,
-        value: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_expected_source_bucket_owner(mut self, value: Option<String>) -> Self {
         self.input.expected_source_bucket_owner = value;
         self
     }
     /// The value of [`UploadPartCopyInput::expected_source_bucket_owner`] set so far.
     #[inline]
-    pub fn get_expected_source_bucket_owner(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_expected_source_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_source_bucket_owner
     }
     /// Presigns this request instead of sending it: a URL and headers that a
@@ -810,10 +704,7 @@ impl UploadPartCopyFluentBuilder {
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
-    ) -> ::std::result::Result<
-        crate::presigning::PresignedRequest,
-        crate::error::BuildError,
-    > {
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
         crate::runtime::presign(
                 self.client.handle(),
                 &SPEC,
@@ -825,10 +716,7 @@ impl UploadPartCopyFluentBuilder {
     /// Sends the request and waits for the `UploadPartCopy` response.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        UploadPartCopyOutput,
-        crate::error::SdkError<UploadPartCopyError>,
-    > {
+    ) -> Result<UploadPartCopyOutput, SdkError<UploadPartCopyError>> {
         crate::runtime::send(
                 self.client.handle(),
                 &SPEC,
@@ -851,9 +739,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
 };
-fn serialize(
-    input: UploadPartCopyInput,
-) -> ::std::result::Result<crate::runtime::Request, crate::error::BuildError> {
+fn serialize(input: UploadPartCopyInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
         .bucket(
@@ -883,10 +769,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-if-modified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.copy_source_if_none_match {
@@ -896,10 +779,7 @@ fn serialize(
         request
             .header(
                 "x-amz-copy-source-if-unmodified-since",
-                &crate::runtime::format_timestamp(
-                    value,
-                    crate::primitives::DateTimeFormat::HttpDate,
-                )?,
+                &crate::runtime::format_timestamp(value, DateTimeFormat::HttpDate)?,
             )?;
     }
     if let Some(value) = &input.copy_source_range {
@@ -967,32 +847,42 @@ fn serialize(
     }
     Ok(request)
 }
-#[allow(clippy::field_reassign_with_default)]
 fn deserialize(
     response: crate::runtime::Response,
-) -> ::std::result::Result<UploadPartCopyOutput, crate::error::ResponseError> {
-    let mut output = UploadPartCopyOutput::default();
-    output.copy_source_version_id = response
-        .header_string("x-amz-copy-source-version-id")?;
-    if let Some(mut reader) = response.xml() {
-        let reader = &mut reader;
-        reader.root()?;
-        output.copy_part_result = Some(crate::types::de_copy_part_result(reader)?);
-    }
-    output.server_side_encryption = response
+) -> Result<UploadPartCopyOutput, ResponseError> {
+    let copy_source_version_id = response.header_string("x-amz-copy-source-version-id")?;
+    let copy_part_result = match response.xml() {
+        Some(mut reader) => {
+            let reader = &mut reader;
+            reader.root()?;
+            Some(crate::types::de_copy_part_result(reader)?)
+        }
+        None => None,
+    };
+    let server_side_encryption = response
         .header_string("x-amz-server-side-encryption")?
         .map(crate::types::ServerSideEncryption::from);
-    output.sse_customer_algorithm = response
+    let sse_customer_algorithm = response
         .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    output.sse_customer_key_md5 = response
+    let sse_customer_key_md5 = response
         .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    output.ssekms_key_id = response
+    let ssekms_key_id = response
         .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    output.bucket_key_enabled = response
+    let bucket_key_enabled = response
         .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    output.request_charged = response
+    let request_charged = response
         .header_string("x-amz-request-charged")?
         .map(crate::types::RequestCharged::from);
-    output.version_id = response.header_string("x-amz-version-id")?;
-    Ok(output)
+    let version_id = response.header_string("x-amz-version-id")?;
+    Ok(UploadPartCopyOutput {
+        copy_source_version_id,
+        copy_part_result,
+        server_side_encryption,
+        sse_customer_algorithm,
+        sse_customer_key_md5,
+        ssekms_key_id,
+        bucket_key_enabled,
+        request_charged,
+        version_id,
+    })
 }
