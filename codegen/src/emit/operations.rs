@@ -127,12 +127,57 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
             })
         }
     };
-    let (display, source) = if errors.is_empty() {
-        (
-            quote!(let Self::Unhandled(e) = self; ::std::fmt::Display::fmt(e, f)),
-            quote!(let Self::Unhandled(e) = self; ::std::error::Error::source(e)),
-        )
-    } else {
+    let impls = error_trait_impls(error, !errors.is_empty());
+    quote! {
+        #[doc = #docs]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            #[doc = " An error this operation's model does not list (its code says which), or a"]
+            #[doc = " failure before S3 answered, from `SdkError::into_service_error`."]
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl #error {
+            /// The code, message and request ids S3 sent.
+            pub fn meta(&self) -> &ErrorMetadata {
+                match self {
+                    #(#metas)*
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
+            #(#is_fns)*
+            #(#alias_fns)*
+        }
+
+        #impls
+
+        impl crate::error::CreateUnhandledError for #error {
+            fn create_unhandled_error(
+                source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
+                meta: Option<ErrorMetadata>,
+            ) -> Self {
+                Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
+            }
+        }
+
+        impl crate::runtime::OperationError for #error {
+            fn from_service(
+                meta: ErrorMetadata,
+                #body_param: &[u8],
+            ) -> Result<Self, ResponseError> {
+                #mapping
+            }
+        }
+    }
+}
+
+/// `Display`, `Error` and `ProvideErrorMetadata` of an error enum with an `Unhandled`
+/// variant (and, with `modeled`, others): a modeled error prints S3's code and message,
+/// `Unhandled` prints what it holds and gives its cause as `source()`.
+fn error_trait_impls(error: &proc_macro2::Ident, modeled: bool) -> TokenStream {
+    let (display, source) = if modeled {
         (
             quote!(match self {
                 Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
@@ -143,66 +188,31 @@ fn error_enum(op: &Operation, svc: &Service) -> TokenStream {
                 _ => None,
             }),
         )
+    } else {
+        (
+            quote!(let Self::Unhandled(e) = self; ::std::fmt::Display::fmt(e, f)),
+            quote!(let Self::Unhandled(e) = self; ::std::error::Error::source(e)),
+        )
     };
     quote! {
-            #[doc = #docs]
-            #[derive(Debug, Clone, PartialEq)]
-            #[non_exhaustive]
-            pub enum #error {
-                #(#variants)*
-                #[doc = " An error this operation's model does not list (its code says which), or a"]
-                #[doc = " failure before S3 answered, from `SdkError::into_service_error`."]
-                Unhandled(crate::error::Unhandled),
-            }
-
-            impl #error {
-                /// The code, message and request ids S3 sent.
-                pub fn meta(&self) -> &ErrorMetadata {
-                    match self {
-                        #(#metas)*
-                        Self::Unhandled(e) => e.meta(),
-                    }
-                }
-                #(#is_fns)*
-                #(#alias_fns)*
-            }
-
-            impl ::std::fmt::Display for #error {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-    #display
-                }
-            }
-
-            impl ::std::error::Error for #error {
-                fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-    #source
-                }
-            }
-
-            impl crate::error::ProvideErrorMetadata for #error {
-                fn meta(&self) -> &ErrorMetadata {
-                    #error::meta(self)
-                }
-            }
-
-            impl crate::error::CreateUnhandledError for #error {
-                fn create_unhandled_error(
-                    source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
-                    meta: Option<ErrorMetadata>,
-                ) -> Self {
-                    Self::Unhandled(crate::error::Unhandled::create_unhandled_error(source, meta))
-                }
-            }
-
-            impl crate::runtime::OperationError for #error {
-                fn from_service(
-                    meta: ErrorMetadata,
-                    #body_param: &[u8],
-                ) -> Result<Self, ResponseError> {
-                    #mapping
-                }
+        impl ::std::fmt::Display for #error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #display
             }
         }
+
+        impl ::std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
+                #source
+            }
+        }
+
+        impl crate::error::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &ErrorMetadata {
+                #error::meta(self)
+            }
+        }
+    }
 }
 
 /// The crate-level error (`s3_client::Error`): every modeled error of every operation,
@@ -246,6 +256,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
             }
         }
     });
+    let impls = error_trait_impls(&format_ident!("Error"), !shapes.is_empty());
     quote! {
         /// Any error of any operation, for code that calls several of them and returns
         /// one error type: every `SdkError<E>` and operation error converts into it.
@@ -267,29 +278,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
             }
         }
 
-        impl ::std::fmt::Display for Error {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                match self {
-                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                    _ => ::std::fmt::Display::fmt(self.meta(), f),
-                }
-            }
-        }
-
-        impl ::std::error::Error for Error {
-            fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
-                match self {
-                    Self::Unhandled(e) => ::std::error::Error::source(e),
-                    _ => None,
-                }
-            }
-        }
-
-        impl crate::error::ProvideErrorMetadata for Error {
-            fn meta(&self) -> &ErrorMetadata {
-                Error::meta(self)
-            }
-        }
+        #impls
 
         impl<E> From<SdkError<E>> for Error
         where
