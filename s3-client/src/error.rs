@@ -40,7 +40,10 @@ impl BuildError {
         self.operation
     }
 
-    /// The member at fault, as `Shape.Member`, when one is.
+    /// The member at fault, when one is: `Shape.Member` for a required member that is
+    /// missing or empty (`PutObjectInput.Key`); the model's member name for a value S3
+    /// could not accept (`Bucket`, `ChecksumAlgorithm`, a URI label); the header name for
+    /// a value that cannot travel in its header.
     pub fn member_name(&self) -> Option<&str> {
         self.member.as_deref()
     }
