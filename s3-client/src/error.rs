@@ -321,9 +321,7 @@ impl Headers {
 
     /// Every header as `(name, value)`, values that are not text left out.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        crate::runtime::text_headers(&self.0)
     }
 
     /// How many header values there are.

@@ -40,6 +40,7 @@ mod xml;
 pub use checksum::{ChecksumAlgorithm, RequestChecksum, ResponseChecksum};
 pub use handle::Handle;
 pub use paginate::{ItemsPaginator, Pages, PaginationStream, paginate, paginate_items};
+pub(crate) use read::text_headers;
 pub use request::Request;
 pub use response::Response;
 #[allow(

@@ -125,9 +125,7 @@ impl PresignedRequest {
     /// Headers the request was signed with, as `(name, value)`; they must be sent as
     /// they are.
     pub fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.headers
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+        super::read::text_headers(&self.headers)
     }
 
     /// The signed headers as an `http` header map, for HTTP clients that take one.

@@ -105,6 +105,13 @@ pub(crate) fn error_metadata(
     }
 }
 
+/// Every header of `headers` as `(name, value)`, values that are not text left out.
+pub(crate) fn text_headers(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
+    headers
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+}
+
 /// The server's clock, from its `Date` header.
 pub(crate) fn server_time(headers: &HeaderMap) -> Option<SystemTime> {
     let date = headers.get(http::header::DATE)?.to_str().ok()?;
