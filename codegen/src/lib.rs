@@ -21,7 +21,6 @@ use std::path::Path;
 use quote::quote;
 
 pub use diag::{Diagnostic, Diagnostics};
-use ir::Role;
 
 /// Reads every `*.json` file of a model directory, sorted by name.
 pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> {
@@ -83,86 +82,35 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
             pub(crate) const SIGNING_NAME: &str = #signing_name;
         },
     );
-    put("client.rs".into(), emit::operations::client(&svc));
+    put("client.rs".into(), emit::operation::client::client(&svc));
     put("errors.rs".into(), {
-        let error = emit::operations::crate_error(&svc);
+        let error = emit::operation::errors::crate_error(&svc);
         quote! {
             #![doc = " The crate-level error, which every operation's error converts into."]
             #error
         }
     });
-
-    let mut types = Vec::new();
-    for e in &svc.enums {
-        types.push(emit::types::enumeration(e));
+    for (path, tokens) in emit::types::files(&svc) {
+        put(path, tokens);
     }
-    for s in svc
-        .structures
-        .iter()
-        .filter(|s| matches!(s.role, Role::Shared | Role::Error))
-    {
-        types.push(emit::types::structure(s, &svc));
-    }
-    let builders = svc
-        .structures
-        .iter()
-        .filter(|s| s.role == Role::Shared)
-        .map(|s| emit::types::builder(s, &svc));
-    let error_shapes = svc
-        .structures
-        .iter()
-        .filter(|s| s.role == Role::Error)
-        .map(|s| emit::ident(&s.rust_name));
-    types.push(quote! {
-        /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
-        pub mod error {
-            pub use super::{#(#error_shapes),*};
-        }
-    });
-    types.push(quote! {
-        /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
-        pub mod builders {
-            #(#builders)*
-        }
-    });
-    for s in &svc.structures {
-        if s.serialized {
-            types.push(emit::ser::writer(s, &svc));
-        }
-        if s.deserialized {
-            types.push(emit::de::reader(s, &svc));
-        }
-    }
-    put(
-        "types.rs".into(),
-        quote! {
-            #![doc = " Shapes shared between operations: nested structures, errors and enums."]
-            #![allow(deprecated)]
-            #(#types)*
-        },
-    );
 
     let mut modules = Vec::new();
     for op in &svc.operations {
-        let module = emit::ident(op.method.trim_start_matches("r#"));
+        let module = emit::ident(&op.method);
         let summary = format!(" `{}`: {}", op.name, emit::first_sentence(&op.docs));
         modules.push(quote!(#[doc = #summary] pub mod #module;));
-        let mut items = Vec::new();
-        for s in svc
-            .structures
-            .iter()
-            .filter(|s| s.operation.as_deref() == Some(op.name.as_str()))
-        {
-            items.push(emit::types::structure(s, &svc));
-        }
-        items.push(emit::operations::operation(op, &svc));
+        let input = emit::types::structure(&op.input);
+        let output = emit::types::structure(&op.output);
+        let operation = emit::operation::operation(op);
         let inner_docs = emit::inner_doc(&op.docs);
         put(
-            format!("operation/{}.rs", op.method.trim_start_matches("r#")),
+            format!("operation/{}.rs", op.snake),
             quote! {
                 #inner_docs
                 #![allow(deprecated)]
-                #(#items)*
+                #input
+                #output
+                #operation
             },
         );
     }

@@ -27,6 +27,7 @@ mod client;
 pub mod config;
 mod credentials;
 pub mod error;
+pub mod fluent;
 mod profile;
 #[rustfmt::skip]
 mod generated;

@@ -1,22 +1,14 @@
 //! Response deserialisers: HTTP responses to output structures, XML to nested structures.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{ident, timestamp_format};
-use crate::ir::{Binding, Member, Service, Structure, Type};
-
-/// Name of the XML reader function of a structure.
-pub fn reader_fn(s: &Structure) -> proc_macro2::Ident {
-    format_ident!(
-        "de_{}",
-        crate::ir::names::field(&s.name).trim_start_matches("r#")
-    )
-}
+use crate::ir::{Binding, Member, Structure, Type};
 
 /// An expression reading one value of type `ty` from the element just entered, as a
 /// `Result`.
-fn read_result(ty: &Type, svc: &Service) -> TokenStream {
+fn read_result(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(reader.string()),
         Type::Integer | Type::Long => quote!(reader.number()),
@@ -30,17 +22,14 @@ fn read_result(ty: &Type, svc: &Service) -> TokenStream {
             let name = ident(name);
             quote!(reader.text().map(|text| crate::types::#name::from(text.as_ref())))
         }
-        Type::Structure(shape) => {
-            let f = svc
-                .structure(shape)
-                .map(reader_fn)
-                .unwrap_or_else(|| format_ident!("missing"));
-            quote!(crate::types::#f(reader))
+        Type::Structure(s) => {
+            let f = ident(&s.reader);
+            quote!(crate::types::xml::#f(reader))
         }
         Type::List {
             item, item_name, ..
         } => {
-            let each = read_result(item, svc);
+            let each = read_result(item);
             let item_name = proc_macro2::Literal::byte_string(item_name.as_bytes());
             quote!(reader.list(#item_name, |reader| #each))
         }
@@ -49,8 +38,8 @@ fn read_result(ty: &Type, svc: &Service) -> TokenStream {
 }
 
 /// An expression reading one value of type `ty` from the element just entered.
-fn read_value(ty: &Type, svc: &Service) -> TokenStream {
-    let result = read_result(ty, svc);
+fn read_value(ty: &Type) -> TokenStream {
+    let result = read_result(ty);
     quote!(#result?)
 }
 
@@ -66,7 +55,7 @@ fn shadowed(m: &Member, members: &[&Member]) -> bool {
 
 /// The locals a structure's element members are read into, `None` until their element
 /// comes, and the loop over the child elements that fills them.
-fn read_elements(members: &[&Member], svc: &Service) -> (Vec<TokenStream>, TokenStream) {
+fn read_elements(members: &[&Member]) -> (Vec<TokenStream>, TokenStream) {
     let read: Vec<&Member> = members
         .iter()
         .copied()
@@ -88,11 +77,11 @@ fn read_elements(members: &[&Member], svc: &Service) -> (Vec<TokenStream>, Token
                 flattened: true,
                 ..
             } => {
-                let each = read_value(item, svc);
+                let each = read_value(item);
                 quote!(#wire => #field.get_or_insert_with(Vec::new).push(#each),)
             }
             ty => {
-                let value = read_value(ty, svc);
+                let value = read_value(ty);
                 quote!(#wire => #field = Some(#value),)
             }
         }
@@ -127,8 +116,8 @@ fn literal(s: &Structure, filled: &[&Member]) -> TokenStream {
 }
 
 /// `fn de_x(reader) -> Result<X, ResponseError>` reading a structure from its XML element.
-pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
-    let func = reader_fn(s);
+pub fn reader(s: &Structure) -> TokenStream {
+    let func = ident(&s.reader);
     let name = ident(&s.rust_name);
     let attributes: Vec<&Member> = s
         .members
@@ -152,7 +141,7 @@ pub fn reader(s: &Structure, svc: &Service) -> TokenStream {
         .iter()
         .filter(|m| m.binding == Binding::Element)
         .collect();
-    let (locals, children) = read_elements(&elements, svc);
+    let (locals, children) = read_elements(&elements);
     let filled: Vec<&Member> = attributes
         .iter()
         .copied()
@@ -204,7 +193,7 @@ fn header(ty: &Type, name: &str) -> TokenStream {
 
 /// `fn deserialize(response) -> Result<Output, ResponseError>` for an operation: each
 /// member read from its binding into a local, then the output built from them.
-pub fn response(output: &Structure, svc: &Service) -> TokenStream {
+pub fn response(output: &Structure) -> TokenStream {
     let name = ident(&output.rust_name);
     let mut steps = Vec::new();
     let mut filled = Vec::new();
@@ -223,7 +212,7 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
                 Type::Blob => quote!(let #field = Some(response.body_bytes());),
                 Type::String => quote!(let #field = Some(response.body_string()?);),
                 ty => {
-                    let value = read_value(ty, svc);
+                    let value = read_value(ty);
                     quote! {
                         let #field = match response.xml() {
                             Some(mut reader) => {
@@ -266,7 +255,7 @@ pub fn response(output: &Structure, svc: &Service) -> TokenStream {
         .filter(|m| m.binding == Binding::Element)
         .collect();
     if !elements.is_empty() {
-        let (locals, children) = read_elements(&elements, svc);
+        let (locals, children) = read_elements(&elements);
         steps.extend(locals);
         steps.push(quote! {
             if let Some(mut reader) = response.xml() {

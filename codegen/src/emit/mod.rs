@@ -1,7 +1,7 @@
 //! Emitters: pure functions from the intermediate form to Rust tokens.
 
 pub mod de;
-pub mod operations;
+pub mod operation;
 pub mod ser;
 pub mod setters;
 pub mod types;
@@ -9,7 +9,7 @@ pub mod types;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Binding, Member, Service, TimestampFormat, Type};
+use crate::ir::{Binding, Member, TimestampFormat, Type};
 
 /// An identifier from a name lowering has already checked; `r#` marks a raw identifier.
 pub fn ident(name: &str) -> Ident {
@@ -71,7 +71,7 @@ pub fn option_str(value: &Option<String>) -> TokenStream {
 }
 
 /// The Rust type of a member value (without the `Option` around it).
-pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
+pub fn rust_type(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote!(String),
         Type::Integer => quote!(i32),
@@ -84,16 +84,12 @@ pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
             let name = ident(name);
             quote!(crate::types::#name)
         }
-        Type::Structure(name) => {
-            let rust = svc
-                .structure(name)
-                .map(|s| s.rust_name.as_str())
-                .unwrap_or(name);
-            let name = ident(rust);
+        Type::Structure(s) => {
+            let name = ident(&s.rust_name);
             quote!(crate::types::#name)
         }
         Type::List { item, .. } => {
-            let item = rust_type(item, svc);
+            let item = rust_type(item);
             quote!(Vec<#item>)
         }
         Type::Map => {
@@ -103,8 +99,8 @@ pub fn rust_type(ty: &Type, svc: &Service) -> TokenStream {
 }
 
 /// The field type: streams are always present (empty by default), everything else optional.
-pub fn field_type(member: &Member, svc: &Service) -> TokenStream {
-    let ty = rust_type(&member.ty, svc);
+pub fn field_type(member: &Member) -> TokenStream {
+    let ty = rust_type(&member.ty);
     if member.ty == Type::Stream {
         ty
     } else {

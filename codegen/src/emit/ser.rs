@@ -1,18 +1,10 @@
 //! Request serialisers: input structures to HTTP requests, nested structures to XML.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{ident, option_str, timestamp_format};
-use crate::ir::{Binding, Member, Operation, PathPart, Service, Structure, Type};
-
-/// Name of the XML writer function of a structure.
-pub fn writer_fn(s: &Structure) -> proc_macro2::Ident {
-    format_ident!(
-        "ser_{}",
-        crate::ir::names::field(&s.name).trim_start_matches("r#")
-    )
-}
+use crate::ir::{Binding, Member, Operation, PathPart, Structure, Type};
 
 /// An expression turning the scalar `v` (a reference) into text for a URI, query or header.
 fn text(ty: &Type, v: TokenStream) -> TokenStream {
@@ -87,10 +79,10 @@ fn bind(m: &Member, owner: &str) -> TokenStream {
 }
 
 /// `fn serialize(input) -> Result<Request, BuildError>` for an operation.
-pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream {
+pub fn request(op: &Operation) -> TokenStream {
+    let input = &op.input;
     let owner = &input.rust_name;
     let mut steps = Vec::new();
-    let label_member = |field: &str| input.members.iter().find(|m| m.field == field);
     if let Some(b) = &op.bucket {
         let field = ident(&b.field);
         let name = &b.member;
@@ -105,9 +97,9 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
                 let field = ident(&l.field);
                 let name = &l.member;
                 let greedy = l.greedy;
-                let value = match label_member(&l.field).map(|m| &m.ty) {
-                    Some(Type::Enum(_)) => quote!(value.as_str()),
-                    Some(Type::Integer | Type::Long) => quote!(&value.to_string()),
+                let value = match &l.ty {
+                    Type::Enum(_) => quote!(value.as_str()),
+                    Type::Integer | Type::Long => quote!(&value.to_string()),
                     _ => quote!(value),
                 };
                 steps.push(quote! {
@@ -148,16 +140,15 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
                             request.body(ByteStream::from(value));
                         }
                     },
-                    Type::Structure(shape) => {
-                        let s = svc.structure(shape);
-                        let writer = s.map(writer_fn).unwrap_or_else(|| format_ident!("missing"));
+                    Type::Structure(s) => {
+                        let writer = ident(&s.writer);
                         let wire = &m.wire_name;
                         let ns = option_str(&m.xml_namespace);
                         quote! {
                             #required
                             if let Some(value) = &input.#field {
                                 let mut writer = crate::runtime::XmlWriter::new();
-                                crate::types::#writer(&mut writer, #wire, value, #ns)?;
+                                crate::types::xml::#writer(&mut writer, #wire, value, #ns)?;
                                 request.xml_body(writer);
                             }
                         }
@@ -180,7 +171,7 @@ pub fn request(op: &Operation, input: &Structure, svc: &Service) -> TokenStream 
 }
 
 /// Writes one value of type `ty` as the element `name`.
-fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> TokenStream {
+fn write_value(ty: &Type, name: TokenStream, v: TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(writer.element(#name, #v);),
         Type::Enum(_) => quote!(writer.element(#name, #v.as_str());),
@@ -191,11 +182,8 @@ fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> T
             quote!(writer.element(#name, &crate::runtime::format_timestamp(#v, #f)?);)
         }
         Type::Blob => quote!(writer.blob(#name, #v);),
-        Type::Structure(shape) => {
-            let writer = svc
-                .structure(shape)
-                .map(writer_fn)
-                .unwrap_or_else(|| format_ident!("missing"));
+        Type::Structure(s) => {
+            let writer = ident(&s.writer);
             quote!(#writer(writer, #name, #v, None)?;)
         }
         Type::List {
@@ -203,7 +191,7 @@ fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> T
             item_name,
             flattened,
         } => {
-            let each = write_value(item, quote!(#item_name), quote!(item), svc);
+            let each = write_value(item, quote!(#item_name), quote!(item));
             if *flattened {
                 quote!(for item in #v { #each })
             } else {
@@ -220,8 +208,8 @@ fn write_value(ty: &Type, name: TokenStream, v: TokenStream, svc: &Service) -> T
 }
 
 /// `fn ser_x(writer, name, value, xmlns)` writing a structure as an XML element.
-pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
-    let func = writer_fn(s);
+pub fn writer(s: &Structure) -> TokenStream {
+    let func = ident(&s.writer);
     let name = ident(&s.rust_name);
     let owner = &s.rust_name;
     let ns = s.xml_namespace.as_ref().map(|(prefix, uri)| {
@@ -243,16 +231,13 @@ pub fn writer(s: &Structure, svc: &Service) -> TokenStream {
             _ => match &m.ty {
                 Type::List {
                     flattened: true, ..
-                } => write_value(&m.ty, quote!(#wire), quote!(value), svc),
-                Type::Structure(shape) => {
-                    let w = svc
-                        .structure(shape)
-                        .map(writer_fn)
-                        .unwrap_or_else(|| format_ident!("missing"));
+                } => write_value(&m.ty, quote!(#wire), quote!(value)),
+                Type::Structure(s) => {
+                    let w = ident(&s.writer);
                     let ns = option_str(&m.xml_namespace);
                     quote!(#w(writer, #wire, value, #ns)?;)
                 }
-                ty => write_value(ty, quote!(#wire), quote!(value), svc),
+                ty => write_value(ty, quote!(#wire), quote!(value)),
             },
         };
         let stmt = with_value(m, quote!(value_of), owner, write);

@@ -2,38 +2,32 @@
 //! the builders of nested types.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{deprecated, first_sentence, ident, rust_type};
-use crate::ir::{Service, Structure, Type};
+use crate::ir::{Structure, Type};
 
 /// A builder's methods for each member of `input`, kept in its field `holder`: one that
 /// sets (or, for lists and maps, adds to) the value, `set_` that replaces it, and `get_`.
 /// Fluent builders and waiters hold their input as `input`, builders of nested types
 /// their value as `inner`; `owner` is the path docs link the members to.
-pub fn setters(
-    input: &Structure,
-    svc: &Service,
-    holder: &TokenStream,
-    owner: &str,
-) -> Vec<TokenStream> {
+pub fn setters(input: &Structure, holder: &TokenStream, owner: &str) -> Vec<TokenStream> {
     input
         .members
         .iter()
         .map(|m| {
             let field = ident(&m.field);
-            let plain = m.field.trim_start_matches("r#");
-            let set = format_ident!("set_{}", plain);
-            let get = format_ident!("get_{}", plain);
-            let target = format!("[`{owner}::{plain}`]");
+            let set = ident(&m.set_method);
+            let get = ident(&m.get_method);
+            let target = format!("[`{owner}::{}`]", m.snake);
             let summary = first_sentence(&m.docs);
             let set_doc = format!(" Replaces {target}.");
             let get_doc = format!(" The value of {target} set so far.");
-            let full = super::field_type(m, svc);
+            let full = super::field_type(m);
             let dep = deprecated(&m.deprecated);
             let (verb, params, body) = match &m.ty {
                 Type::List { item, .. } => {
-                    let item = rust_type(item, svc);
+                    let item = rust_type(item);
                     (
                         "Appends one item to",
                         quote!(item: #item),
@@ -65,13 +59,13 @@ pub fn setters(
                     quote!(self.#holder.#field = value;),
                 ),
                 ty => {
-                    let t = rust_type(ty, svc);
+                    let t = rust_type(ty);
                     ("Sets", quote!(value: #t), quote!(self.#holder.#field = Some(value);))
                 }
             };
             let doc = format!(" {verb} {target}: {summary}");
-            let parts = m.copy_source.then(|| {
-                let from = format_ident!("{}_from", plain);
+            let parts = m.from_method.as_ref().map(|from| {
+                let from = ident(from);
                 let from_doc = format!(
                     " Sets {target} from the source bucket, key and version id. The client encodes them as boto3 does; pass them as they are, not URL-encoded."
                 );

@@ -3,13 +3,106 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{deprecated, doc, field_type, ident, member_docs, rust_type};
+use super::{de, deprecated, doc, field_type, ident, member_docs, rust_type, ser};
 use crate::ir::{Enum, Member, Role, Service, Structure, Type};
 
+/// The files of `types/`: one module per model area with its enums, structures and
+/// builders, the XML readers and writers in a private module beside them, and `mod.rs`
+/// putting every type at `types::`, the error shapes at `types::error::` and the
+/// builders at `types::builders::`, as aws-sdk-s3 has them.
+pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
+    let shared = |s: &&Structure| matches!(s.role, Role::Shared | Role::Error);
+    let mut files = Vec::new();
+    let mut modules = Vec::new();
+    let mut exports = Vec::new();
+    let mut builder_exports = Vec::new();
+    for area in svc.areas() {
+        let module = ident(area);
+        let enums: Vec<&Enum> = svc.enums.iter().filter(|e| e.area == area).collect();
+        let structures: Vec<&Structure> = svc
+            .structures
+            .iter()
+            .filter(shared)
+            .filter(|s| s.area == area)
+            .collect();
+        let mut names: Vec<&str> = enums
+            .iter()
+            .map(|e| e.rust_name.as_str())
+            .chain(structures.iter().map(|s| s.rust_name.as_str()))
+            .collect();
+        names.sort_unstable();
+        let names = names.into_iter().map(ident);
+        exports.push(quote!(pub use self::#module::{#(#names),*};));
+        let builders: Vec<_> = structures
+            .iter()
+            .filter(|s| s.role == Role::Shared)
+            .map(|s| ident(&s.builder))
+            .collect();
+        if !builders.is_empty() {
+            builder_exports.push(quote!(pub use super::#module::{#(#builders),*};));
+        }
+        modules.push(quote!(mod #module;));
+        let enums = enums.into_iter().map(enumeration);
+        let structures = structures.into_iter().map(|s| {
+            let definition = structure(s);
+            let builder = (s.role == Role::Shared).then(|| builder(s));
+            quote!(#definition #builder)
+        });
+        let doc = format!(" The types of the model's `{area}.json`.");
+        files.push((
+            format!("types/{area}.rs"),
+            quote! {
+                #![doc = #doc]
+                #![allow(deprecated)]
+                #(#enums)*
+                #(#structures)*
+            },
+        ));
+    }
+    let errors = svc
+        .structures
+        .iter()
+        .filter(|s| s.role == Role::Error)
+        .map(|s| ident(&s.rust_name));
+    files.push((
+        "types/mod.rs".to_string(),
+        quote! {
+            #![doc = " Shapes shared between operations: nested structures, errors and enums."]
+            #(#modules)*
+            pub(crate) mod xml;
+            #(#exports)*
+
+            /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
+            pub mod error {
+                pub use super::{#(#errors),*};
+            }
+
+            /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
+            pub mod builders {
+                #(#builder_exports)*
+            }
+        },
+    ));
+    let xml = svc.structures.iter().map(|s| {
+        let writer = s.serialized.then(|| ser::writer(s));
+        let reader = s.deserialized.then(|| de::reader(s));
+        quote!(#writer #reader)
+    });
+    files.push((
+        "types/xml.rs".to_string(),
+        quote! {
+            #![doc = " The XML readers and writers of the shared types."]
+            #![allow(deprecated)]
+            use super::*;
+            #(#xml)*
+        },
+    ));
+    files
+}
+
 /// The name serde's `rename_all = "PascalCase"` gives a field.
-fn serde_pascal(field: &str) -> String {
-    field
-        .trim_start_matches("r#")
+fn serde_pascal(snake: &str) -> String {
+    snake
         .split('_')
         .map(|part| {
             let mut chars = part.chars();
@@ -25,7 +118,7 @@ fn serde_pascal(field: &str) -> String {
 /// the text form of timestamps and blobs; streams are not JSON.
 fn serde_field(m: &Member) -> TokenStream {
     let mut attrs = Vec::new();
-    if serde_pascal(&m.field) != m.name {
+    if serde_pascal(&m.snake) != m.name {
         let name = &m.name;
         attrs.push(quote!(rename = #name));
     }
@@ -43,12 +136,12 @@ fn serde_field(m: &Member) -> TokenStream {
 }
 
 /// The Rust definition of a structure, with its derives and `Debug`.
-pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
+pub fn structure(s: &Structure) -> TokenStream {
     let name = ident(&s.rust_name);
     let docs = doc(&s.docs);
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.field);
-        let ty = field_type(m, svc);
+        let ty = field_type(m);
         let docs = member_docs(m);
         let dep = deprecated(&m.deprecated);
         let serde = if s.role == Role::Error {
@@ -73,7 +166,7 @@ pub fn structure(s: &Structure, svc: &Service) -> TokenStream {
         derives.push(quote!(PartialEq));
     }
     let debug = s.sensitive.then(|| sensitive_debug(s));
-    let accessors = matches!(s.role, Role::Output | Role::Shared).then(|| accessors(s, svc));
+    let accessors = matches!(s.role, Role::Output | Role::Shared).then(|| accessors(s));
     let error_impls = (s.role == Role::Error).then(|| error_impls(s));
     // JSON with the model's member names, for `Client::invoke_json` and `s3api`.
     let serde = (s.role != Role::Error).then(|| {
@@ -133,7 +226,7 @@ fn sensitive_debug(s: &Structure) -> TokenStream {
     let label = &s.rust_name;
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.field);
-        let shown = m.field.trim_start_matches("r#");
+        let shown = &m.snake;
         if m.sensitive {
             quote!(.field(#shown, &self.#field.as_ref().map(|_| "*** redacted ***")))
         } else {
@@ -229,7 +322,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 /// Read accessors, as aws-sdk-s3 has them beside the public fields: strings as `&str`,
 /// lists as slices (empty when absent), numbers and flags by value, the rest by
 /// reference. A required member of a nested type is read without the `Option`.
-pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
+pub fn accessors(s: &Structure) -> TokenStream {
     let required_plain = s.role == Role::Shared;
     let methods = s.members.iter().map(|m| {
         let field = ident(&m.field);
@@ -244,7 +337,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
             ),
             Type::String => (quote!(Option<&str>), quote!(self.#field.as_deref()), ""),
             Type::List { item, .. } => {
-                let item = rust_type(item, svc);
+                let item = rust_type(item);
                 (
                     quote!(&[#item]),
                     quote!(self.#field.as_deref().unwrap_or_default()),
@@ -252,7 +345,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
                 )
             }
             Type::Integer | Type::Long | Type::Boolean => {
-                let t = rust_type(&m.ty, svc);
+                let t = rust_type(&m.ty);
                 if required {
                     (quote!(#t), quote!(self.#field.unwrap_or_default()), "")
                 } else {
@@ -260,11 +353,11 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
                 }
             }
             Type::Stream => {
-                let t = rust_type(&m.ty, svc);
+                let t = rust_type(&m.ty);
                 (quote!(&#t), quote!(&self.#field), "")
             }
             ty => {
-                let t = rust_type(ty, svc);
+                let t = rust_type(ty);
                 (quote!(Option<&#t>), quote!(self.#field.as_ref()), "")
             }
         };
@@ -280,7 +373,7 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
     });
     let name = ident(&s.rust_name);
     let builder = (s.role == Role::Shared).then(|| {
-        let b = builder_name(s);
+        let b = ident(&s.builder);
         let text = format!(" A builder for [`{}`].", s.rust_name);
         quote! {
             #[doc = #text]
@@ -298,18 +391,14 @@ pub fn accessors(s: &Structure, svc: &Service) -> TokenStream {
     }
 }
 
-fn builder_name(s: &Structure) -> proc_macro2::Ident {
-    quote::format_ident!("{}Builder", s.rust_name)
-}
-
 /// The builder of a nested type, as aws-sdk-s3 has one: the member setters of fluent
 /// builders, and `build()`, which returns the value, or where the type has required
 /// members a `Result` whose error names the first one missing.
-pub fn builder(s: &Structure, svc: &Service) -> TokenStream {
+pub fn builder(s: &Structure) -> TokenStream {
     let name = ident(&s.rust_name);
-    let b = builder_name(s);
+    let b = ident(&s.builder);
     let owner = format!("crate::types::{}", s.rust_name);
-    let setters = super::setters::setters(s, svc, &quote!(inner), &owner);
+    let setters = super::setters::setters(s, &quote!(inner), &owner);
     let doc = format!(" Builds a [`{0}`]({owner}).", s.rust_name);
     let required: Vec<_> = s
         .members

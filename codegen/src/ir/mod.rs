@@ -25,19 +25,26 @@ pub struct Service {
     pub xml_namespace: String,
     /// Operations, sorted by name.
     pub operations: Vec<Operation>,
-    /// Structures, sorted by name.
+    /// The structures shared between operations and the error structures, sorted by name
+    /// (inputs and outputs belong to their operation).
     pub structures: Vec<Structure>,
     /// Enums, sorted by name.
     pub enums: Vec<Enum>,
 }
 
 impl Service {
-    /// The structure called `name`. Lowering guarantees every reference resolves.
-    pub fn structure(&self, name: &str) -> Option<&Structure> {
-        self.structures
-            .binary_search_by(|s| s.name.as_str().cmp(name))
-            .ok()
-            .map(|i| &self.structures[i])
+    /// The model files the shared types come from, by file stem (`buckets`), sorted and
+    /// each once: each is a module of `types/`.
+    pub fn areas(&self) -> Vec<&str> {
+        let mut areas: Vec<&str> = self
+            .structures
+            .iter()
+            .map(|s| s.area.as_str())
+            .chain(self.enums.iter().map(|e| e.area.as_str()))
+            .collect();
+        areas.sort_unstable();
+        areas.dedup();
+        areas
     }
 }
 
@@ -46,8 +53,16 @@ impl Service {
 pub struct Operation {
     /// Model name, e.g. `ListObjectsV2`.
     pub name: String,
-    /// Rust method and module name, e.g. `list_objects_v2`.
+    /// Rust method and module name, e.g. `list_objects_v2` (a raw identifier where needed).
     pub method: String,
+    /// The same in plain snake case, for file names and name lists (`list_objects_v2`).
+    pub snake: String,
+    /// Fluent builder type, e.g. `ListObjectsV2FluentBuilder`.
+    pub builder: String,
+    /// Error enum type, e.g. `ListObjectsV2Error`.
+    pub error: String,
+    /// Waiter type, e.g. `HeadObjectWaiter` (emitted when there are waiters).
+    pub waiter: String,
     /// HTTP method, upper case.
     pub http_method: String,
     /// Path parts after the bucket label.
@@ -56,14 +71,12 @@ pub struct Operation {
     pub bucket: Option<Label>,
     /// Fixed query parameters of the URI template (`?uploads`, `?list-type=2`).
     pub static_query: Vec<(String, Option<String>)>,
-    /// Name of the input structure.
-    pub input: String,
-    /// Name of the output structure.
-    pub output: String,
-    /// Error structures, sorted by name.
-    pub errors: Vec<String>,
-    /// Other codes one of the errors stands for, as (code, error shape), sorted by code.
-    pub error_aliases: Vec<(String, String)>,
+    /// The input structure.
+    pub input: Structure,
+    /// The output structure.
+    pub output: Structure,
+    /// The modeled errors, sorted by shape name.
+    pub errors: Vec<ErrorCase>,
     /// An integrity header must be sent.
     pub checksum_required: bool,
     /// Header of the member choosing the request checksum algorithm, when the operation
@@ -90,6 +103,32 @@ pub struct Operation {
     pub deprecated: Option<String>,
 }
 
+/// One modeled error of an operation.
+#[derive(Debug, Clone)]
+pub struct ErrorCase {
+    /// The error structure.
+    pub shape: StructRef,
+    /// Its documentation.
+    pub docs: String,
+    /// Its HTTP status.
+    pub status: Option<u16>,
+    /// Whether the structure has members besides the metadata.
+    pub has_members: bool,
+    /// The codes that mean this error: the shape's own first, then its aliases.
+    pub codes: Vec<ErrorCode>,
+}
+
+/// An error code and the method that tests for it.
+#[derive(Debug, Clone)]
+pub struct ErrorCode {
+    /// The code S3 sends, e.g. `NoSuchKey`.
+    pub code: String,
+    /// The test method, e.g. `is_no_such_key`.
+    pub check: String,
+    /// Whether the code is an alias (`NotFound` for `NoSuchKey`).
+    pub alias: bool,
+}
+
 /// What the body of a successful response is, for the runtime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputKind {
@@ -109,7 +148,13 @@ pub struct Waiter {
     /// Model name, e.g. `ObjectExists`.
     pub name: String,
     /// Snake-case name, e.g. `object_exists`.
+    pub snake: String,
+    /// The client method, e.g. `wait_until_object_exists`.
     pub method: String,
+    /// The static holding its definition, e.g. `OBJECT_EXISTS`.
+    pub constant: String,
+    /// The function matching its acceptors, e.g. `classify_object_exists`.
+    pub classify: String,
     /// Seconds between attempts.
     pub delay: u64,
     /// Attempts before giving up.
@@ -162,6 +207,8 @@ pub enum Matcher {
 /// A resolved paginator: Rust fields of the members involved.
 #[derive(Debug, Clone)]
 pub struct Paginator {
+    /// The paginator type, e.g. `ListObjectsV2Paginator`.
+    pub rust_name: String,
     /// `(input field, output field, type)` token pairs.
     pub tokens: Vec<(String, String, Type)>,
     /// `(list field, item field)` whose last item stands in for the first output token.
@@ -170,8 +217,21 @@ pub struct Paginator {
     pub more_results: Option<String>,
     /// Input field setting the page size.
     pub limit: Option<String>,
-    /// `(output field, item type)` of each result list; the first is the main one.
-    pub results: Vec<(String, Type)>,
+    /// The main result list (`items()` streams its items).
+    pub main: PageResult,
+    /// The other result lists.
+    pub others: Vec<PageResult>,
+}
+
+/// A list of results in each page.
+#[derive(Debug, Clone)]
+pub struct PageResult {
+    /// Rust field of the output member, also the paginator's method streaming its items.
+    pub field: String,
+    /// Model name of the member.
+    pub member: String,
+    /// Item type.
+    pub item: Type,
 }
 
 /// How a listing asks for and decodes URL-encoded keys.
@@ -204,6 +264,8 @@ pub struct Label {
     pub member: String,
     /// A greedy label (`{Key+}`) keeps `/` unescaped.
     pub greedy: bool,
+    /// The member's type: a string, number or enum.
+    pub ty: Type,
 }
 
 /// How a structure is used, which decides the module it is emitted in.
@@ -226,6 +288,14 @@ pub struct Structure {
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
+    /// The model file it comes from (`buckets`), the module of `types/` it goes in.
+    pub area: String,
+    /// Its XML reader function, e.g. `de_tag`.
+    pub reader: String,
+    /// Its XML writer function, e.g. `ser_tag`.
+    pub writer: String,
+    /// Its builder type (nested types), e.g. `TagBuilder`.
+    pub builder: String,
     /// How the structure is used.
     pub role: Role,
     /// The operation whose input or output this is.
@@ -250,13 +320,31 @@ pub struct Structure {
     pub sensitive: bool,
 }
 
+impl Structure {
+    /// A reference to this structure.
+    pub fn reference(&self) -> StructRef {
+        StructRef {
+            name: self.name.clone(),
+            rust_name: self.rust_name.clone(),
+            reader: self.reader.clone(),
+            writer: self.writer.clone(),
+        }
+    }
+}
+
 /// A member of a structure.
 #[derive(Debug, Clone)]
 pub struct Member {
     /// Model name.
     pub name: String,
-    /// Rust field name (a raw identifier where needed).
+    /// Rust field name (a raw identifier where needed), also its setter and accessor.
     pub field: String,
+    /// The same in plain snake case (`type` for `r#type`).
+    pub snake: String,
+    /// The setter replacing the value, e.g. `set_key`.
+    pub set_method: String,
+    /// The getter of builders, e.g. `get_key`.
+    pub get_method: String,
     /// Resolved type.
     pub ty: Type,
     /// Where it travels.
@@ -269,6 +357,8 @@ pub struct Member {
     pub sensitive: bool,
     /// A header naming a source object, encoded as boto3 encodes `CopySource`.
     pub copy_source: bool,
+    /// For a copy source, the setter taking bucket, key and version (`copy_source_from`).
+    pub from_method: Option<String>,
     /// Documentation.
     pub docs: String,
     /// Deprecation message, when deprecated.
@@ -319,8 +409,8 @@ pub enum Type {
     Stream,
     /// A string enum, by Rust name.
     Enum(String),
-    /// A structure, by model name.
-    Structure(String),
+    /// A structure.
+    Structure(StructRef),
     /// A list.
     List {
         /// Item type.
@@ -334,6 +424,19 @@ pub enum Type {
     Map,
 }
 
+/// A reference to a structure, with the names the emitters write for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StructRef {
+    /// Model name.
+    pub name: String,
+    /// Rust type name.
+    pub rust_name: String,
+    /// Its XML reader function.
+    pub reader: String,
+    /// Its XML writer function.
+    pub writer: String,
+}
+
 /// A string enum.
 #[derive(Debug, Clone)]
 pub struct Enum {
@@ -341,6 +444,8 @@ pub struct Enum {
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
+    /// The model file it comes from, the module of `types/` it goes in.
+    pub area: String,
     /// Documentation.
     pub docs: String,
     /// (wire value, Rust variant) pairs in model order.

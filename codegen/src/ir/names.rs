@@ -19,11 +19,20 @@ const UNRAWABLE: &[&str] = &["crate", "self", "super", "Self"];
 /// `ChecksumCRC32C` becomes `checksum_crc32_c`), with keywords escaped as raw identifiers
 /// (`Type` becomes `r#type`).
 pub fn field(name: &str) -> String {
+    let snake = snake_field(name);
+    if KEYWORDS.contains(&snake.as_str()) {
+        format!("r#{snake}")
+    } else {
+        snake
+    }
+}
+
+/// [`field`] without the raw marker (`type` for `r#type`), for text and for names built
+/// from it (`set_type`).
+pub fn snake_field(name: &str) -> String {
     let snake = snake_case(name);
     if UNRAWABLE.contains(&snake.as_str()) {
         format!("{snake}_")
-    } else if KEYWORDS.contains(&snake.as_str()) {
-        format!("r#{snake}")
     } else {
         snake
     }
@@ -89,6 +98,16 @@ pub fn snake_case(name: &str) -> String {
         }
     }
     out
+}
+
+/// The XML reader function of a structure (`de_tag`).
+pub fn reader(shape: &str) -> String {
+    format!("de_{}", snake_case(shape))
+}
+
+/// The XML writer function of a structure (`ser_tag`).
+pub fn writer(shape: &str) -> String {
+    format!("ser_{}", snake_case(shape))
 }
 
 /// The Rust type name for a shape name (`SSEKMS` becomes `Ssekms`, as in aws-sdk-s3).

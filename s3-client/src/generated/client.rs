@@ -671,7 +671,7 @@ impl crate::Client {
     pub fn wait_until_bucket_exists(
         &self,
     ) -> crate::operation::head_bucket::HeadBucketWaiter {
-        crate::operation::head_bucket::HeadBucketWaiter::new(
+        crate::operation::head_bucket::HeadBucketWaiter::waiting(
             self.clone(),
             &crate::operation::head_bucket::BUCKET_EXISTS,
         )
@@ -680,7 +680,7 @@ impl crate::Client {
     pub fn wait_until_bucket_not_exists(
         &self,
     ) -> crate::operation::head_bucket::HeadBucketWaiter {
-        crate::operation::head_bucket::HeadBucketWaiter::new(
+        crate::operation::head_bucket::HeadBucketWaiter::waiting(
             self.clone(),
             &crate::operation::head_bucket::BUCKET_NOT_EXISTS,
         )
@@ -689,7 +689,7 @@ impl crate::Client {
     pub fn wait_until_object_exists(
         &self,
     ) -> crate::operation::head_object::HeadObjectWaiter {
-        crate::operation::head_object::HeadObjectWaiter::new(
+        crate::operation::head_object::HeadObjectWaiter::waiting(
             self.clone(),
             &crate::operation::head_object::OBJECT_EXISTS,
         )
@@ -698,7 +698,7 @@ impl crate::Client {
     pub fn wait_until_object_not_exists(
         &self,
     ) -> crate::operation::head_object::HeadObjectWaiter {
-        crate::operation::head_object::HeadObjectWaiter::new(
+        crate::operation::head_object::HeadObjectWaiter::waiting(
             self.clone(),
             &crate::operation::head_object::OBJECT_NOT_EXISTS,
         )

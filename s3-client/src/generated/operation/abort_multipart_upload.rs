@@ -130,7 +130,7 @@ impl crate::runtime::OperationError for AbortMultipartUploadError {
                 Some("NoSuchUpload") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_upload,
+                        crate::types::xml::de_no_such_upload,
                     )?;
                     error.meta = meta;
                     Self::NoSuchUpload(error)

@@ -987,7 +987,7 @@ fn serialize(
     }
     if let Some(value) = &input.multipart_upload {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_completed_multipart_upload(
+        crate::types::xml::ser_completed_multipart_upload(
             &mut writer,
             "CompleteMultipartUpload",
             value,

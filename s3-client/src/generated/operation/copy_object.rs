@@ -514,7 +514,7 @@ impl crate::runtime::OperationError for CopyObjectError {
                 Some("ObjectNotInActiveTierError") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_object_not_in_active_tier_error,
+                        crate::types::xml::de_object_not_in_active_tier_error,
                     )?;
                     error.meta = meta;
                     Self::ObjectNotInActiveTierError(error)
@@ -1679,7 +1679,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_copy_object_result(reader)?)
+            Some(crate::types::xml::de_copy_object_result(reader)?)
         }
         None => None,
     };

@@ -157,7 +157,7 @@ impl crate::runtime::OperationError for CreateBucketError {
                 Some("BucketAlreadyExists") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_bucket_already_exists,
+                        crate::types::xml::de_bucket_already_exists,
                     )?;
                     error.meta = meta;
                     Self::BucketAlreadyExists(error)
@@ -165,7 +165,7 @@ impl crate::runtime::OperationError for CreateBucketError {
                 Some("BucketAlreadyOwnedByYou") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_bucket_already_owned_by_you,
+                        crate::types::xml::de_bucket_already_owned_by_you,
                     )?;
                     error.meta = meta;
                     Self::BucketAlreadyOwnedByYou(error)
@@ -488,7 +488,7 @@ fn serialize(input: CreateBucketInput) -> Result<crate::runtime::Request, BuildE
     }
     if let Some(value) = &input.create_bucket_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_create_bucket_configuration(
+        crate::types::xml::ser_create_bucket_configuration(
             &mut writer,
             "CreateBucketConfiguration",
             value,

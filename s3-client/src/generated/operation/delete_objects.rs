@@ -353,7 +353,7 @@ fn serialize(input: DeleteObjectsInput) -> Result<crate::runtime::Request, Build
     crate::runtime::required(input.delete.as_ref(), "DeleteObjectsInput", "Delete")?;
     if let Some(value) = &input.delete {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_delete(
+        crate::types::xml::ser_delete(
             &mut writer,
             "Delete",
             value,
@@ -379,12 +379,12 @@ fn deserialize(
                 b"Deleted" => {
                     deleted
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_deleted_object(reader)?)
+                        .push(crate::types::xml::de_deleted_object(reader)?)
                 }
                 b"Error" => {
                     errors
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_error(reader)?)
+                        .push(crate::types::xml::de_error(reader)?)
                 }
                 _ => reader.skip()?,
             }

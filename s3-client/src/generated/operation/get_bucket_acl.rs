@@ -223,10 +223,14 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+                b"Owner" => owner = Some(crate::types::xml::de_owner(reader)?),
                 b"AccessControlList" => {
                     grants = Some(
-                        reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
+                        reader
+                            .list(
+                                b"Grant",
+                                |reader| crate::types::xml::de_grant(reader),
+                            )?,
                     );
                 }
                 _ => reader.skip()?,

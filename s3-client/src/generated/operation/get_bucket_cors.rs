@@ -221,7 +221,7 @@ fn deserialize(
                 b"CORSRule" => {
                     cors_rules
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_cors_rule(reader)?)
+                        .push(crate::types::xml::de_cors_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }

@@ -223,7 +223,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_server_side_encryption_configuration(reader)?)
+            Some(crate::types::xml::de_server_side_encryption_configuration(reader)?)
         }
         None => None,
     };

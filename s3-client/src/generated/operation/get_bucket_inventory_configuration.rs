@@ -251,7 +251,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_inventory_configuration(reader)?)
+            Some(crate::types::xml::de_inventory_configuration(reader)?)
         }
         None => None,
     };

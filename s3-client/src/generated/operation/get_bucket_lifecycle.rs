@@ -222,7 +222,7 @@ fn deserialize(
                 b"Rule" => {
                     rules
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_rule(reader)?)
+                        .push(crate::types::xml::de_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }

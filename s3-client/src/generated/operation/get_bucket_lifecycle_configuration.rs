@@ -241,7 +241,7 @@ fn deserialize(
                 b"Rule" => {
                     rules
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_lifecycle_rule(reader)?)
+                        .push(crate::types::xml::de_lifecycle_rule(reader)?)
                 }
                 _ => reader.skip()?,
             }

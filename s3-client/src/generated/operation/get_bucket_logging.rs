@@ -220,7 +220,9 @@ fn deserialize(
         while let Some(element) = reader.next_child()? {
             match element {
                 b"LoggingEnabled" => {
-                    logging_enabled = Some(crate::types::de_logging_enabled(reader)?);
+                    logging_enabled = Some(
+                        crate::types::xml::de_logging_enabled(reader)?,
+                    );
                 }
                 _ => reader.skip()?,
             }

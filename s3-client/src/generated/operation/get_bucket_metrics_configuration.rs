@@ -249,7 +249,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_metrics_configuration(reader)?)
+            Some(crate::types::xml::de_metrics_configuration(reader)?)
         }
         None => None,
     };

@@ -243,17 +243,17 @@ fn deserialize(
             match element {
                 b"TopicConfiguration" => {
                     topic_configuration = Some(
-                        crate::types::de_topic_configuration_deprecated(reader)?,
+                        crate::types::xml::de_topic_configuration_deprecated(reader)?,
                     );
                 }
                 b"QueueConfiguration" => {
                     queue_configuration = Some(
-                        crate::types::de_queue_configuration_deprecated(reader)?,
+                        crate::types::xml::de_queue_configuration_deprecated(reader)?,
                     );
                 }
                 b"CloudFunctionConfiguration" => {
                     cloud_function_configuration = Some(
-                        crate::types::de_cloud_function_configuration(reader)?,
+                        crate::types::xml::de_cloud_function_configuration(reader)?,
                     );
                 }
                 _ => reader.skip()?,

@@ -255,21 +255,23 @@ fn deserialize(
                 b"TopicConfiguration" => {
                     topic_configurations
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_topic_configuration(reader)?)
+                        .push(crate::types::xml::de_topic_configuration(reader)?)
                 }
                 b"QueueConfiguration" => {
                     queue_configurations
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_queue_configuration(reader)?)
+                        .push(crate::types::xml::de_queue_configuration(reader)?)
                 }
                 b"CloudFunctionConfiguration" => {
                     lambda_function_configurations
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_lambda_function_configuration(reader)?)
+                        .push(
+                            crate::types::xml::de_lambda_function_configuration(reader)?,
+                        )
                 }
                 b"EventBridgeConfiguration" => {
                     event_bridge_configuration = Some(
-                        crate::types::de_event_bridge_configuration(reader)?,
+                        crate::types::xml::de_event_bridge_configuration(reader)?,
                     );
                 }
                 _ => reader.skip()?,

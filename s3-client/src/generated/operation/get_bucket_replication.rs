@@ -221,7 +221,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_replication_configuration(reader)?)
+            Some(crate::types::xml::de_replication_configuration(reader)?)
         }
         None => None,
     };

@@ -221,7 +221,7 @@ fn deserialize(
             match element {
                 b"TagSet" => {
                     tag_set = Some(
-                        reader.list(b"Tag", |reader| crate::types::de_tag(reader))?,
+                        reader.list(b"Tag", |reader| crate::types::xml::de_tag(reader))?,
                     );
                 }
                 _ => reader.skip()?,

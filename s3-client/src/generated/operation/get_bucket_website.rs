@@ -247,21 +247,21 @@ fn deserialize(
             match element {
                 b"RedirectAllRequestsTo" => {
                     redirect_all_requests_to = Some(
-                        crate::types::de_redirect_all_requests_to(reader)?,
+                        crate::types::xml::de_redirect_all_requests_to(reader)?,
                     );
                 }
                 b"IndexDocument" => {
-                    index_document = Some(crate::types::de_index_document(reader)?);
+                    index_document = Some(crate::types::xml::de_index_document(reader)?);
                 }
                 b"ErrorDocument" => {
-                    error_document = Some(crate::types::de_error_document(reader)?);
+                    error_document = Some(crate::types::xml::de_error_document(reader)?);
                 }
                 b"RoutingRules" => {
                     routing_rules = Some(
                         reader
                             .list(
                                 b"RoutingRule",
-                                |reader| crate::types::de_routing_rule(reader),
+                                |reader| crate::types::xml::de_routing_rule(reader),
                             )?,
                     );
                 }

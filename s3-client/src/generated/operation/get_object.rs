@@ -721,7 +721,7 @@ impl crate::runtime::OperationError for GetObjectError {
                 Some("InvalidObjectState") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_invalid_object_state,
+                        crate::types::xml::de_invalid_object_state,
                     )?;
                     error.meta = meta;
                     Self::InvalidObjectState(error)
@@ -729,7 +729,7 @@ impl crate::runtime::OperationError for GetObjectError {
                 Some("NoSuchKey") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_key,
+                        crate::types::xml::de_no_such_key,
                     )?;
                     error.meta = meta;
                     Self::NoSuchKey(error)

@@ -128,7 +128,7 @@ impl crate::runtime::OperationError for GetObjectAclError {
                 Some("NoSuchKey") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_key,
+                        crate::types::xml::de_no_such_key,
                     )?;
                     error.meta = meta;
                     Self::NoSuchKey(error)
@@ -340,10 +340,14 @@ fn deserialize(
         reader.root()?;
         while let Some(element) = reader.next_child()? {
             match element {
-                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+                b"Owner" => owner = Some(crate::types::xml::de_owner(reader)?),
                 b"AccessControlList" => {
                     grants = Some(
-                        reader.list(b"Grant", |reader| crate::types::de_grant(reader))?,
+                        reader
+                            .list(
+                                b"Grant",
+                                |reader| crate::types::xml::de_grant(reader),
+                            )?,
                     );
                 }
                 _ => reader.skip()?,

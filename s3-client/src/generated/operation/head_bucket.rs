@@ -142,7 +142,7 @@ impl crate::runtime::OperationError for HeadBucketError {
                 Some("NotFound") | Some("NoSuchBucket") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_not_found,
+                        crate::types::xml::de_not_found,
                     )?;
                     error.meta = meta;
                     Self::NotFound(error)
@@ -157,19 +157,13 @@ impl crate::runtime::OperationError for HeadBucketError {
 }
 /// Builds and sends a `HeadBucket` request; made by [`crate::Client::head_bucket`].
 #[derive(Debug)]
-pub struct HeadBucketFluentBuilder {
+pub struct HeadBucketFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: HeadBucketInput,
     config_override: Option<crate::ConfigBuilder>,
+    mode: Mode,
 }
-impl HeadBucketFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> HeadBucketFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -218,6 +212,16 @@ impl HeadBucketFluentBuilder {
     #[inline]
     pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
+    }
+}
+impl HeadBucketFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
     }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
@@ -269,70 +273,30 @@ fn serialize(input: HeadBucketInput) -> Result<crate::runtime::Request, BuildErr
     }
     Ok(request)
 }
-/// Polls `HeadBucket` until a waiter's state is reached; made by the client's `wait_until_...` methods.
-#[derive(Debug)]
-pub struct HeadBucketWaiter {
-    client: crate::Client,
-    input: HeadBucketInput,
-    waiter: &'static crate::runtime::WaiterDef<HeadBucketOutput, HeadBucketError>,
-    delay: ::std::time::Duration,
-    max_attempts: u32,
-}
+/// Polls `HeadBucket` until a waiter's state is reached; made by the client's `wait_until_...` methods. It takes the same input setters as [`HeadBucketFluentBuilder`].
+pub type HeadBucketWaiter = HeadBucketFluentBuilder<
+    crate::fluent::Waits<HeadBucketOutput, HeadBucketError>,
+>;
 impl HeadBucketWaiter {
-    pub(crate) fn new(
+    pub(crate) fn waiting(
         client: crate::Client,
         waiter: &'static crate::runtime::WaiterDef<HeadBucketOutput, HeadBucketError>,
     ) -> Self {
         Self {
             client,
             input: Default::default(),
-            waiter,
-            delay: waiter.delay,
-            max_attempts: waiter.max_attempts,
+            config_override: None,
+            mode: crate::fluent::Waits::new(waiter),
         }
-    }
-    /// Sets [`HeadBucketInput::bucket`]: Name of the bucket to check; an access point alias or ARN may also be used.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadBucketInput::bucket`].
-    #[inline]
-    pub fn set_bucket(mut self, value: Option<String>) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`HeadBucketInput::bucket`] set so far.
-    #[inline]
-    pub fn get_bucket(&self) -> &Option<String> {
-        &self.input.bucket
-    }
-    /// Sets [`HeadBucketInput::expected_bucket_owner`]: Account ID you expect to own the bucket; the request fails with HTTP 403 if the bucket belongs to a different account.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadBucketInput::expected_bucket_owner`].
-    #[inline]
-    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`HeadBucketInput::expected_bucket_owner`] set so far.
-    #[inline]
-    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
-        &self.input.expected_bucket_owner
     }
     /// Time between attempts (the waiter's default otherwise).
     pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.delay = delay;
+        self.mode.delay = delay;
         self
     }
     /// Attempts before giving up (at least 1; the waiter's default otherwise).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
+        self.mode.max_attempts = attempts.max(1);
         self
     }
     /// Sends the request every delay until the state is reached, at most
@@ -342,19 +306,19 @@ impl HeadBucketWaiter {
         self,
         max_wait: ::std::time::Duration,
     ) -> Result<Option<HeadBucketOutput>, crate::error::WaiterError> {
+        let Self { client, input, config_override, mode } = self;
         let limits = crate::runtime::Waiting {
-            name: self.waiter.name,
-            delay: self.delay,
-            max_attempts: self.max_attempts,
+            name: mode.waiter.name,
+            delay: mode.delay,
+            max_attempts: mode.max_attempts,
             max_wait,
         };
-        let (client, input) = (self.client, self.input);
-        crate::runtime::wait(
-                limits,
-                || client.head_bucket().set_input(input.clone()).send(),
-                self.waiter.classify,
-            )
-            .await
+        let poll = || {
+            let mut request = client.head_bucket().set_input(input.clone());
+            request.config_override = config_override.clone();
+            request.send()
+        };
+        crate::runtime::wait(limits, poll, mode.waiter.classify).await
     }
 }
 /// The `BucketExists` waiter. Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.

@@ -716,7 +716,7 @@ impl crate::runtime::OperationError for HeadObjectError {
                 Some("NotFound") | Some("NoSuchKey") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_not_found,
+                        crate::types::xml::de_not_found,
                     )?;
                     error.meta = meta;
                     Self::NotFound(error)
@@ -731,19 +731,13 @@ impl crate::runtime::OperationError for HeadObjectError {
 }
 /// Builds and sends a `HeadObject` request; made by [`crate::Client::head_object`].
 #[derive(Debug)]
-pub struct HeadObjectFluentBuilder {
+pub struct HeadObjectFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: HeadObjectInput,
     config_override: Option<crate::ConfigBuilder>,
+    mode: Mode,
 }
-impl HeadObjectFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> HeadObjectFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -1122,6 +1116,16 @@ impl HeadObjectFluentBuilder {
     pub fn get_checksum_mode(&self) -> &Option<crate::types::ChecksumMode> {
         &self.input.checksum_mode
     }
+}
+impl HeadObjectFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -1250,399 +1254,30 @@ fn serialize(input: HeadObjectInput) -> Result<crate::runtime::Request, BuildErr
     }
     Ok(request)
 }
-/// Polls `HeadObject` until a waiter's state is reached; made by the client's `wait_until_...` methods.
-#[derive(Debug)]
-pub struct HeadObjectWaiter {
-    client: crate::Client,
-    input: HeadObjectInput,
-    waiter: &'static crate::runtime::WaiterDef<HeadObjectOutput, HeadObjectError>,
-    delay: ::std::time::Duration,
-    max_attempts: u32,
-}
+/// Polls `HeadObject` until a waiter's state is reached; made by the client's `wait_until_...` methods. It takes the same input setters as [`HeadObjectFluentBuilder`].
+pub type HeadObjectWaiter = HeadObjectFluentBuilder<
+    crate::fluent::Waits<HeadObjectOutput, HeadObjectError>,
+>;
 impl HeadObjectWaiter {
-    pub(crate) fn new(
+    pub(crate) fn waiting(
         client: crate::Client,
         waiter: &'static crate::runtime::WaiterDef<HeadObjectOutput, HeadObjectError>,
     ) -> Self {
         Self {
             client,
             input: Default::default(),
-            waiter,
-            delay: waiter.delay,
-            max_attempts: waiter.max_attempts,
+            config_override: None,
+            mode: crate::fluent::Waits::new(waiter),
         }
-    }
-    /// Sets [`HeadObjectInput::bucket`]: Name of the bucket that holds the object.
-    #[inline]
-    pub fn bucket(mut self, value: impl Into<String>) -> Self {
-        self.input.bucket = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::bucket`].
-    #[inline]
-    pub fn set_bucket(mut self, value: Option<String>) -> Self {
-        self.input.bucket = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::bucket`] set so far.
-    #[inline]
-    pub fn get_bucket(&self) -> &Option<String> {
-        &self.input.bucket
-    }
-    /// Sets [`HeadObjectInput::if_match`]: Return metadata only if the object's entity tag matches this value; otherwise the request fails with 412 Precondition Failed.
-    #[inline]
-    pub fn if_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_match = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_match`].
-    #[inline]
-    pub fn set_if_match(mut self, value: Option<String>) -> Self {
-        self.input.if_match = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_match`] set so far.
-    #[inline]
-    pub fn get_if_match(&self) -> &Option<String> {
-        &self.input.if_match
-    }
-    /// Sets [`HeadObjectInput::if_modified_since`]: Return metadata only if the object was modified after this time; otherwise S3 responds with 304 Not Modified.
-    #[inline]
-    pub fn if_modified_since(mut self, value: DateTime) -> Self {
-        self.input.if_modified_since = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_modified_since`].
-    #[inline]
-    pub fn set_if_modified_since(mut self, value: Option<DateTime>) -> Self {
-        self.input.if_modified_since = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_modified_since`] set so far.
-    #[inline]
-    pub fn get_if_modified_since(&self) -> &Option<DateTime> {
-        &self.input.if_modified_since
-    }
-    /// Sets [`HeadObjectInput::if_none_match`]: Return metadata only if the object's entity tag differs from this value; otherwise S3 responds with 304 Not Modified.
-    #[inline]
-    pub fn if_none_match(mut self, value: impl Into<String>) -> Self {
-        self.input.if_none_match = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_none_match`].
-    #[inline]
-    pub fn set_if_none_match(mut self, value: Option<String>) -> Self {
-        self.input.if_none_match = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_none_match`] set so far.
-    #[inline]
-    pub fn get_if_none_match(&self) -> &Option<String> {
-        &self.input.if_none_match
-    }
-    /// Sets [`HeadObjectInput::if_unmodified_since`]: Return metadata only if the object has not been modified since this time; otherwise the request fails with 412 Precondition Failed.
-    #[inline]
-    pub fn if_unmodified_since(mut self, value: DateTime) -> Self {
-        self.input.if_unmodified_since = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::if_unmodified_since`].
-    #[inline]
-    pub fn set_if_unmodified_since(mut self, value: Option<DateTime>) -> Self {
-        self.input.if_unmodified_since = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::if_unmodified_since`] set so far.
-    #[inline]
-    pub fn get_if_unmodified_since(&self) -> &Option<DateTime> {
-        &self.input.if_unmodified_since
-    }
-    /// Sets [`HeadObjectInput::key`]: Key of the object whose metadata to return.
-    #[inline]
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.input.key = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::key`].
-    #[inline]
-    pub fn set_key(mut self, value: Option<String>) -> Self {
-        self.input.key = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::key`] set so far.
-    #[inline]
-    pub fn get_key(&self) -> &Option<String> {
-        &self.input.key
-    }
-    /// Sets [`HeadObjectInput::range`]: Byte range to describe, such as `bytes=0-1023`; the returned length and range then refer to that range.
-    #[inline]
-    pub fn range(mut self, value: impl Into<String>) -> Self {
-        self.input.range = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::range`].
-    #[inline]
-    pub fn set_range(mut self, value: Option<String>) -> Self {
-        self.input.range = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::range`] set so far.
-    #[inline]
-    pub fn get_range(&self) -> &Option<String> {
-        &self.input.range
-    }
-    /// Sets [`HeadObjectInput::response_cache_control`]: Overrides `CacheControl` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_cache_control(mut self, value: impl Into<String>) -> Self {
-        self.input.response_cache_control = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_cache_control`].
-    #[inline]
-    pub fn set_response_cache_control(mut self, value: Option<String>) -> Self {
-        self.input.response_cache_control = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_cache_control`] set so far.
-    #[inline]
-    pub fn get_response_cache_control(&self) -> &Option<String> {
-        &self.input.response_cache_control
-    }
-    /// Sets [`HeadObjectInput::response_content_disposition`]: Overrides `ContentDisposition` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_content_disposition(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_disposition = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_disposition`].
-    #[inline]
-    pub fn set_response_content_disposition(mut self, value: Option<String>) -> Self {
-        self.input.response_content_disposition = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_disposition`] set so far.
-    #[inline]
-    pub fn get_response_content_disposition(&self) -> &Option<String> {
-        &self.input.response_content_disposition
-    }
-    /// Sets [`HeadObjectInput::response_content_encoding`]: Overrides `ContentEncoding` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_content_encoding(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_encoding = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_encoding`].
-    #[inline]
-    pub fn set_response_content_encoding(mut self, value: Option<String>) -> Self {
-        self.input.response_content_encoding = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_encoding`] set so far.
-    #[inline]
-    pub fn get_response_content_encoding(&self) -> &Option<String> {
-        &self.input.response_content_encoding
-    }
-    /// Sets [`HeadObjectInput::response_content_language`]: Overrides `ContentLanguage` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_content_language(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_language = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_language`].
-    #[inline]
-    pub fn set_response_content_language(mut self, value: Option<String>) -> Self {
-        self.input.response_content_language = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_language`] set so far.
-    #[inline]
-    pub fn get_response_content_language(&self) -> &Option<String> {
-        &self.input.response_content_language
-    }
-    /// Sets [`HeadObjectInput::response_content_type`]: Overrides `ContentType` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_content_type(mut self, value: impl Into<String>) -> Self {
-        self.input.response_content_type = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_content_type`].
-    #[inline]
-    pub fn set_response_content_type(mut self, value: Option<String>) -> Self {
-        self.input.response_content_type = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_content_type`] set so far.
-    #[inline]
-    pub fn get_response_content_type(&self) -> &Option<String> {
-        &self.input.response_content_type
-    }
-    /// Sets [`HeadObjectInput::response_expires`]: Overrides `Expires` in this response only; not allowed for anonymous requests.
-    #[inline]
-    pub fn response_expires(mut self, value: DateTime) -> Self {
-        self.input.response_expires = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::response_expires`].
-    #[inline]
-    pub fn set_response_expires(mut self, value: Option<DateTime>) -> Self {
-        self.input.response_expires = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::response_expires`] set so far.
-    #[inline]
-    pub fn get_response_expires(&self) -> &Option<DateTime> {
-        &self.input.response_expires
-    }
-    /// Sets [`HeadObjectInput::version_id`]: Version of the object to describe; defaults to the current version.
-    #[inline]
-    pub fn version_id(mut self, value: impl Into<String>) -> Self {
-        self.input.version_id = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::version_id`].
-    #[inline]
-    pub fn set_version_id(mut self, value: Option<String>) -> Self {
-        self.input.version_id = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::version_id`] set so far.
-    #[inline]
-    pub fn get_version_id(&self) -> &Option<String> {
-        &self.input.version_id
-    }
-    /// Sets [`HeadObjectInput::sse_customer_algorithm`]: Algorithm for server-side encryption with a customer-provided key (SSE-C); must be `AES256`.
-    #[inline]
-    pub fn sse_customer_algorithm(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_algorithm = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_algorithm`].
-    #[inline]
-    pub fn set_sse_customer_algorithm(mut self, value: Option<String>) -> Self {
-        self.input.sse_customer_algorithm = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_algorithm`] set so far.
-    #[inline]
-    pub fn get_sse_customer_algorithm(&self) -> &Option<String> {
-        &self.input.sse_customer_algorithm
-    }
-    /// Sets [`HeadObjectInput::sse_customer_key`]: The raw 256-bit key for SSE-C; the client base64-encodes it and, unless given, computes its MD5.
-    #[inline]
-    pub fn sse_customer_key(mut self, value: impl Into<Bytes>) -> Self {
-        self.input.sse_customer_key = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_key`].
-    #[inline]
-    pub fn set_sse_customer_key(mut self, value: Option<Bytes>) -> Self {
-        self.input.sse_customer_key = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_key`] set so far.
-    #[inline]
-    pub fn get_sse_customer_key(&self) -> &Option<Bytes> {
-        &self.input.sse_customer_key
-    }
-    /// Sets [`HeadObjectInput::sse_customer_key_md5`]: Base64 MD5 digest of the key, which S3 uses to check it arrived intact; computed by the client when left unset.
-    #[inline]
-    pub fn sse_customer_key_md5(mut self, value: impl Into<String>) -> Self {
-        self.input.sse_customer_key_md5 = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::sse_customer_key_md5`].
-    #[inline]
-    pub fn set_sse_customer_key_md5(mut self, value: Option<String>) -> Self {
-        self.input.sse_customer_key_md5 = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::sse_customer_key_md5`] set so far.
-    #[inline]
-    pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
-        &self.input.sse_customer_key_md5
-    }
-    /// Sets [`HeadObjectInput::request_payer`]: Set to `requester` to confirm that you agree to pay for the request; required when the bucket has Requester Pays enabled.
-    #[inline]
-    pub fn request_payer(mut self, value: crate::types::RequestPayer) -> Self {
-        self.input.request_payer = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::request_payer`].
-    #[inline]
-    pub fn set_request_payer(
-        mut self,
-        value: Option<crate::types::RequestPayer>,
-    ) -> Self {
-        self.input.request_payer = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::request_payer`] set so far.
-    #[inline]
-    pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
-        &self.input.request_payer
-    }
-    /// Sets [`HeadObjectInput::part_number`]: Part number, from 1 to 10,000, of a multipart-uploaded object to describe; the response then gives that part's size and the total part count.
-    #[inline]
-    pub fn part_number(mut self, value: i32) -> Self {
-        self.input.part_number = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::part_number`].
-    #[inline]
-    pub fn set_part_number(mut self, value: Option<i32>) -> Self {
-        self.input.part_number = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::part_number`] set so far.
-    #[inline]
-    pub fn get_part_number(&self) -> &Option<i32> {
-        &self.input.part_number
-    }
-    /// Sets [`HeadObjectInput::expected_bucket_owner`]: Account ID you expect to own the bucket; if another account owns it, the request fails with 403 Access Denied.
-    #[inline]
-    pub fn expected_bucket_owner(mut self, value: impl Into<String>) -> Self {
-        self.input.expected_bucket_owner = Some(value.into());
-        self
-    }
-    /// Replaces [`HeadObjectInput::expected_bucket_owner`].
-    #[inline]
-    pub fn set_expected_bucket_owner(mut self, value: Option<String>) -> Self {
-        self.input.expected_bucket_owner = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::expected_bucket_owner`] set so far.
-    #[inline]
-    pub fn get_expected_bucket_owner(&self) -> &Option<String> {
-        &self.input.expected_bucket_owner
-    }
-    /// Sets [`HeadObjectInput::checksum_mode`]: Set to `ENABLED` to have S3 return the object's stored checksums in the response.
-    #[inline]
-    pub fn checksum_mode(mut self, value: crate::types::ChecksumMode) -> Self {
-        self.input.checksum_mode = Some(value);
-        self
-    }
-    /// Replaces [`HeadObjectInput::checksum_mode`].
-    #[inline]
-    pub fn set_checksum_mode(
-        mut self,
-        value: Option<crate::types::ChecksumMode>,
-    ) -> Self {
-        self.input.checksum_mode = value;
-        self
-    }
-    /// The value of [`HeadObjectInput::checksum_mode`] set so far.
-    #[inline]
-    pub fn get_checksum_mode(&self) -> &Option<crate::types::ChecksumMode> {
-        &self.input.checksum_mode
     }
     /// Time between attempts (the waiter's default otherwise).
     pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.delay = delay;
+        self.mode.delay = delay;
         self
     }
     /// Attempts before giving up (at least 1; the waiter's default otherwise).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
+        self.mode.max_attempts = attempts.max(1);
         self
     }
     /// Sends the request every delay until the state is reached, at most
@@ -1652,19 +1287,19 @@ impl HeadObjectWaiter {
         self,
         max_wait: ::std::time::Duration,
     ) -> Result<Option<HeadObjectOutput>, crate::error::WaiterError> {
+        let Self { client, input, config_override, mode } = self;
         let limits = crate::runtime::Waiting {
-            name: self.waiter.name,
-            delay: self.delay,
-            max_attempts: self.max_attempts,
+            name: mode.waiter.name,
+            delay: mode.delay,
+            max_attempts: mode.max_attempts,
             max_wait,
         };
-        let (client, input) = (self.client, self.input);
-        crate::runtime::wait(
-                limits,
-                || client.head_object().set_input(input.clone()).send(),
-                self.waiter.classify,
-            )
-            .await
+        let poll = || {
+            let mut request = client.head_object().set_input(input.clone());
+            request.config_override = config_override.clone();
+            request.send()
+        };
+        crate::runtime::wait(limits, poll, mode.waiter.classify).await
     }
 }
 /// The `ObjectExists` waiter. Waits until the object exists.

@@ -280,7 +280,7 @@ fn deserialize(
                 b"AnalyticsConfiguration" => {
                     analytics_configuration_list
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_analytics_configuration(reader)?)
+                        .push(crate::types::xml::de_analytics_configuration(reader)?)
                 }
                 _ => reader.skip()?,
             }

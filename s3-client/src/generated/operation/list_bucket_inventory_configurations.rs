@@ -276,7 +276,7 @@ fn deserialize(
                 b"InventoryConfiguration" => {
                     inventory_configuration_list
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_inventory_configuration(reader)?)
+                        .push(crate::types::xml::de_inventory_configuration(reader)?)
                 }
                 b"IsTruncated" => is_truncated = Some(reader.boolean()?),
                 b"NextContinuationToken" => {

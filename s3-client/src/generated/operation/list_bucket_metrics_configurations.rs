@@ -278,7 +278,7 @@ fn deserialize(
                 b"MetricsConfiguration" => {
                     metrics_configuration_list
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_metrics_configuration(reader)?)
+                        .push(crate::types::xml::de_metrics_configuration(reader)?)
                 }
                 _ => reader.skip()?,
             }

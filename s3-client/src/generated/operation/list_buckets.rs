@@ -322,15 +322,15 @@ impl ListBucketsPaginator {
             },
         )
     }
-    /// The `buckets` of every page, one by one (the main result).
+    /// The `Buckets` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::Bucket, SdkError<ListBucketsError>>,
     > {
-        self.buckets()
+        crate::runtime::paginate_items(self.send(), |page| page.buckets)
     }
-    /// The `buckets` of every page, one by one.
+    /// The `Buckets` of every page, one by one.
     pub fn buckets(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -377,10 +377,14 @@ fn deserialize(
             match element {
                 b"Buckets" => {
                     buckets = Some(
-                        reader.list(b"Bucket", |reader| crate::types::de_bucket(reader))?,
+                        reader
+                            .list(
+                                b"Bucket",
+                                |reader| crate::types::xml::de_bucket(reader),
+                            )?,
                     );
                 }
-                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+                b"Owner" => owner = Some(crate::types::xml::de_owner(reader)?),
                 b"ContinuationToken" => continuation_token = Some(reader.string()?),
                 b"Prefix" => prefix = Some(reader.string()?),
                 _ => reader.skip()?,

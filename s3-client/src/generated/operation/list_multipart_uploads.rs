@@ -522,15 +522,15 @@ impl ListMultipartUploadsPaginator {
             },
         )
     }
-    /// The `uploads` of every page, one by one (the main result).
+    /// The `Uploads` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::MultipartUpload, SdkError<ListMultipartUploadsError>>,
     > {
-        self.uploads()
+        crate::runtime::paginate_items(self.send(), |page| page.uploads)
     }
-    /// The `uploads` of every page, one by one.
+    /// The `Uploads` of every page, one by one.
     pub fn uploads(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -538,7 +538,7 @@ impl ListMultipartUploadsPaginator {
     > {
         crate::runtime::paginate_items(self.send(), |page| page.uploads)
     }
-    /// The `common_prefixes` of every page, one by one.
+    /// The `CommonPrefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -610,12 +610,12 @@ fn deserialize(
                 b"Upload" => {
                     uploads
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_multipart_upload(reader)?)
+                        .push(crate::types::xml::de_multipart_upload(reader)?)
                 }
                 b"CommonPrefixes" => {
                     common_prefixes
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
+                        .push(crate::types::xml::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
                     encoding_type = Some(

@@ -591,15 +591,15 @@ impl ListObjectVersionsPaginator {
             },
         )
     }
-    /// The `versions` of every page, one by one (the main result).
+    /// The `Versions` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::ObjectVersion, SdkError<ListObjectVersionsError>>,
     > {
-        self.versions()
+        crate::runtime::paginate_items(self.send(), |page| page.versions)
     }
-    /// The `versions` of every page, one by one.
+    /// The `Versions` of every page, one by one.
     pub fn versions(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -607,7 +607,7 @@ impl ListObjectVersionsPaginator {
     > {
         crate::runtime::paginate_items(self.send(), |page| page.versions)
     }
-    /// The `delete_markers` of every page, one by one.
+    /// The `DeleteMarkers` of every page, one by one.
     pub fn delete_markers(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -615,7 +615,7 @@ impl ListObjectVersionsPaginator {
     > {
         crate::runtime::paginate_items(self.send(), |page| page.delete_markers)
     }
-    /// The `common_prefixes` of every page, one by one.
+    /// The `CommonPrefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -684,12 +684,12 @@ fn deserialize(
                 b"Version" => {
                     versions
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_object_version(reader)?)
+                        .push(crate::types::xml::de_object_version(reader)?)
                 }
                 b"DeleteMarker" => {
                     delete_markers
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_delete_marker_entry(reader)?)
+                        .push(crate::types::xml::de_delete_marker_entry(reader)?)
                 }
                 b"Name" => name = Some(reader.string()?),
                 b"Prefix" => prefix = Some(reader.string()?),
@@ -698,7 +698,7 @@ fn deserialize(
                 b"CommonPrefixes" => {
                     common_prefixes
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
+                        .push(crate::types::xml::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
                     encoding_type = Some(

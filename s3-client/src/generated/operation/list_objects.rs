@@ -200,7 +200,7 @@ impl crate::runtime::OperationError for ListObjectsError {
                 Some("NoSuchBucket") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_bucket,
+                        crate::types::xml::de_no_such_bucket,
                     )?;
                     error.meta = meta;
                     Self::NoSuchBucket(error)
@@ -564,15 +564,15 @@ impl ListObjectsPaginator {
             },
         )
     }
-    /// The `contents` of every page, one by one (the main result).
+    /// The `Contents` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::Object, SdkError<ListObjectsError>>,
     > {
-        self.contents()
+        crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
-    /// The `contents` of every page, one by one.
+    /// The `Contents` of every page, one by one.
     pub fn contents(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -580,7 +580,7 @@ impl ListObjectsPaginator {
     > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
-    /// The `common_prefixes` of every page, one by one.
+    /// The `CommonPrefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -650,7 +650,7 @@ fn deserialize(
                 b"Contents" => {
                     contents
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_object(reader)?)
+                        .push(crate::types::xml::de_object(reader)?)
                 }
                 b"Name" => name = Some(reader.string()?),
                 b"Prefix" => prefix = Some(reader.string()?),
@@ -659,7 +659,7 @@ fn deserialize(
                 b"CommonPrefixes" => {
                     common_prefixes
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
+                        .push(crate::types::xml::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
                     encoding_type = Some(

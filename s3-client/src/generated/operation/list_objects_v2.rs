@@ -222,7 +222,7 @@ impl crate::runtime::OperationError for ListObjectsV2Error {
                 Some("NoSuchBucket") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_bucket,
+                        crate::types::xml::de_no_such_bucket,
                     )?;
                     error.meta = meta;
                     Self::NoSuchBucket(error)
@@ -628,15 +628,15 @@ impl ListObjectsV2Paginator {
             },
         )
     }
-    /// The `contents` of every page, one by one (the main result).
+    /// The `Contents` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::Object, SdkError<ListObjectsV2Error>>,
     > {
-        self.contents()
+        crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
-    /// The `contents` of every page, one by one.
+    /// The `Contents` of every page, one by one.
     pub fn contents(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -644,7 +644,7 @@ impl ListObjectsV2Paginator {
     > {
         crate::runtime::paginate_items(self.send(), |page| page.contents)
     }
-    /// The `common_prefixes` of every page, one by one.
+    /// The `CommonPrefixes` of every page, one by one.
     pub fn common_prefixes(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -707,7 +707,7 @@ fn deserialize(
                 b"Contents" => {
                     contents
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_object(reader)?)
+                        .push(crate::types::xml::de_object(reader)?)
                 }
                 b"Name" => name = Some(reader.string()?),
                 b"Prefix" => prefix = Some(reader.string()?),
@@ -716,7 +716,7 @@ fn deserialize(
                 b"CommonPrefixes" => {
                     common_prefixes
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_common_prefix(reader)?)
+                        .push(crate::types::xml::de_common_prefix(reader)?)
                 }
                 b"EncodingType" => {
                     encoding_type = Some(

@@ -613,15 +613,15 @@ impl ListPartsPaginator {
             },
         )
     }
-    /// The `parts` of every page, one by one (the main result).
+    /// The `Parts` of every page, one by one (the main result).
     pub fn items(
         self,
     ) -> crate::pagination::ItemsPaginator<
         Result<crate::types::Part, SdkError<ListPartsError>>,
     > {
-        self.parts()
+        crate::runtime::paginate_items(self.send(), |page| page.parts)
     }
-    /// The `parts` of every page, one by one.
+    /// The `Parts` of every page, one by one.
     pub fn parts(
         self,
     ) -> crate::pagination::ItemsPaginator<
@@ -697,10 +697,12 @@ fn deserialize(
                 b"Part" => {
                     parts
                         .get_or_insert_with(Vec::new)
-                        .push(crate::types::de_part(reader)?)
+                        .push(crate::types::xml::de_part(reader)?)
                 }
-                b"Initiator" => initiator = Some(crate::types::de_initiator(reader)?),
-                b"Owner" => owner = Some(crate::types::de_owner(reader)?),
+                b"Initiator" => {
+                    initiator = Some(crate::types::xml::de_initiator(reader)?);
+                }
+                b"Owner" => owner = Some(crate::types::xml::de_owner(reader)?),
                 b"StorageClass" => {
                     storage_class = Some(
                         reader

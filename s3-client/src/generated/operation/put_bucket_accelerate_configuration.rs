@@ -265,7 +265,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.accelerate_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_accelerate_configuration(
+        crate::types::xml::ser_accelerate_configuration(
             &mut writer,
             "AccelerateConfiguration",
             value,

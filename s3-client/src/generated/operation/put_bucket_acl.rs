@@ -425,7 +425,7 @@ fn serialize(input: PutBucketAclInput) -> Result<crate::runtime::Request, BuildE
     }
     if let Some(value) = &input.access_control_policy {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_access_control_policy(
+        crate::types::xml::ser_access_control_policy(
             &mut writer,
             "AccessControlPolicy",
             value,

@@ -265,7 +265,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.analytics_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_analytics_configuration(
+        crate::types::xml::ser_analytics_configuration(
             &mut writer,
             "AnalyticsConfiguration",
             value,

@@ -281,7 +281,7 @@ fn serialize(input: PutBucketCorsInput) -> Result<crate::runtime::Request, Build
     )?;
     if let Some(value) = &input.cors_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_cors_configuration(
+        crate::types::xml::ser_cors_configuration(
             &mut writer,
             "CORSConfiguration",
             value,

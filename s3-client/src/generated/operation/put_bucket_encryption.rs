@@ -289,7 +289,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.server_side_encryption_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_server_side_encryption_configuration(
+        crate::types::xml::ser_server_side_encryption_configuration(
             &mut writer,
             "ServerSideEncryptionConfiguration",
             value,

@@ -265,7 +265,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.inventory_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_inventory_configuration(
+        crate::types::xml::ser_inventory_configuration(
             &mut writer,
             "InventoryConfiguration",
             value,

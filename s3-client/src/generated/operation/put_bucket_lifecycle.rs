@@ -282,7 +282,7 @@ fn serialize(
     }
     if let Some(value) = &input.lifecycle_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_lifecycle_configuration(
+        crate::types::xml::ser_lifecycle_configuration(
             &mut writer,
             "LifecycleConfiguration",
             value,

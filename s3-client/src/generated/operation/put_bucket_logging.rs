@@ -287,7 +287,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.bucket_logging_status {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_bucket_logging_status(
+        crate::types::xml::ser_bucket_logging_status(
             &mut writer,
             "BucketLoggingStatus",
             value,

@@ -265,7 +265,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.metrics_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_metrics_configuration(
+        crate::types::xml::ser_metrics_configuration(
             &mut writer,
             "MetricsConfiguration",
             value,

@@ -289,7 +289,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.notification_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_notification_configuration_deprecated(
+        crate::types::xml::ser_notification_configuration_deprecated(
             &mut writer,
             "NotificationConfiguration",
             value,

@@ -266,7 +266,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.notification_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_notification_configuration(
+        crate::types::xml::ser_notification_configuration(
             &mut writer,
             "NotificationConfiguration",
             value,

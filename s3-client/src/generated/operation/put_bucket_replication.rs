@@ -311,7 +311,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.replication_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_replication_configuration(
+        crate::types::xml::ser_replication_configuration(
             &mut writer,
             "ReplicationConfiguration",
             value,

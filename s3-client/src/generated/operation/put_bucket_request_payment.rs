@@ -287,7 +287,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.request_payment_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_request_payment_configuration(
+        crate::types::xml::ser_request_payment_configuration(
             &mut writer,
             "RequestPaymentConfiguration",
             value,

@@ -279,7 +279,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.tagging {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_tagging(
+        crate::types::xml::ser_tagging(
             &mut writer,
             "Tagging",
             value,

@@ -312,7 +312,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.versioning_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_versioning_configuration(
+        crate::types::xml::ser_versioning_configuration(
             &mut writer,
             "VersioningConfiguration",
             value,

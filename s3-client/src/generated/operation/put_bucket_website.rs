@@ -287,7 +287,7 @@ fn serialize(
     )?;
     if let Some(value) = &input.website_configuration {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_website_configuration(
+        crate::types::xml::ser_website_configuration(
             &mut writer,
             "WebsiteConfiguration",
             value,

@@ -655,7 +655,7 @@ impl crate::runtime::OperationError for PutObjectError {
                 Some("EncryptionTypeMismatch") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_encryption_type_mismatch,
+                        crate::types::xml::de_encryption_type_mismatch,
                     )?;
                     error.meta = meta;
                     Self::EncryptionTypeMismatch(error)
@@ -663,7 +663,7 @@ impl crate::runtime::OperationError for PutObjectError {
                 Some("InvalidRequest") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_invalid_request,
+                        crate::types::xml::de_invalid_request,
                     )?;
                     error.meta = meta;
                     Self::InvalidRequest(error)
@@ -671,7 +671,7 @@ impl crate::runtime::OperationError for PutObjectError {
                 Some("InvalidWriteOffset") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_invalid_write_offset,
+                        crate::types::xml::de_invalid_write_offset,
                     )?;
                     error.meta = meta;
                     Self::InvalidWriteOffset(error)
@@ -679,7 +679,7 @@ impl crate::runtime::OperationError for PutObjectError {
                 Some("TooManyParts") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_too_many_parts,
+                        crate::types::xml::de_too_many_parts,
                     )?;
                     error.meta = meta;
                     Self::TooManyParts(error)

@@ -154,7 +154,7 @@ impl crate::runtime::OperationError for PutObjectAclError {
                 Some("NoSuchKey") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_no_such_key,
+                        crate::types::xml::de_no_such_key,
                     )?;
                     error.meta = meta;
                     Self::NoSuchKey(error)
@@ -541,7 +541,7 @@ fn serialize(input: PutObjectAclInput) -> Result<crate::runtime::Request, BuildE
     }
     if let Some(value) = &input.access_control_policy {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_access_control_policy(
+        crate::types::xml::ser_access_control_policy(
             &mut writer,
             "AccessControlPolicy",
             value,

@@ -131,7 +131,7 @@ impl crate::runtime::OperationError for RestoreObjectError {
                 Some("ObjectAlreadyInActiveTierError") => {
                     let mut error = crate::runtime::read_error(
                         body,
-                        crate::types::de_object_already_in_active_tier_error,
+                        crate::types::xml::de_object_already_in_active_tier_error,
                     )?;
                     error.meta = meta;
                     Self::ObjectAlreadyInActiveTierError(error)
@@ -377,7 +377,7 @@ fn serialize(input: RestoreObjectInput) -> Result<crate::runtime::Request, Build
     }
     if let Some(value) = &input.restore_request {
         let mut writer = crate::runtime::XmlWriter::new();
-        crate::types::ser_restore_request(
+        crate::types::xml::ser_restore_request(
             &mut writer,
             "RestoreRequest",
             value,

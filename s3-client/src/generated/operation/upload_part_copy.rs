@@ -855,7 +855,7 @@ fn deserialize(
         Some(mut reader) => {
             let reader = &mut reader;
             reader.root()?;
-            Some(crate::types::de_copy_part_result(reader)?)
+            Some(crate::types::xml::de_copy_part_result(reader)?)
         }
         None => None,
     };

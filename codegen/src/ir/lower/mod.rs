@@ -1,0 +1,342 @@
+//! Lowering: raw model files in, a validated [`Service`] out, or every problem found.
+//!
+//! One stage per concern: [`shapes`] resolves types and members, [`operation`] the HTTP
+//! binding and errors, [`listing`] paginators and URL encoding, [`waiters`] acceptors,
+//! [`xml_use`] which structures travel as XML, and [`collisions`] checks every name the
+//! emitters will write.
+
+mod collisions;
+mod listing;
+mod operation;
+mod shapes;
+mod waiters;
+mod xml_use;
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::names;
+use super::{Enum, Member, Role, Service, Structure};
+use crate::diag::{self, Diagnostics};
+use crate::model::{self, ShapeKind};
+
+/// A shape as read, with the file it came from and its members parsed one by one.
+struct RawShape {
+    shape: model::Shape,
+    members: Vec<(String, model::Member)>,
+    /// The model file's stem (`buckets`).
+    area: String,
+}
+
+/// Reads every model file (`(file name, JSON text)`), checks it, and resolves it.
+pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
+    let mut d = Diagnostics::default();
+    let mut service: Option<model::Service> = None;
+    let mut operations: BTreeMap<String, model::Operation> = BTreeMap::new();
+    let mut shapes: BTreeMap<String, RawShape> = BTreeMap::new();
+    let mut origin: BTreeMap<String, String> = BTreeMap::new();
+
+    for (file, text) in files {
+        let root: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                d.error(format!("file {file}"), format!("not valid JSON: {e}"));
+                continue;
+            }
+        };
+        let Value::Object(root) = root else {
+            d.error(
+                format!("file {file}"),
+                "the top level must be a JSON object",
+            );
+            continue;
+        };
+        for (key, value) in root {
+            match key.as_str() {
+                "service" => match serde_json::from_value::<model::Service>(value) {
+                    Ok(s) if service.is_none() => service = Some(s),
+                    Ok(_) => d.error(format!("file {file}"), "`service` is given more than once"),
+                    Err(e) => d.error(format!("file {file}, service"), e.to_string()),
+                },
+                "operations" => {
+                    for (name, value) in object(&mut d, &format!("file {file}, operations"), value)
+                    {
+                        let place = diag::operation(&name);
+                        if let Some(first) = origin.insert(format!("op:{name}"), file.clone()) {
+                            d.error(&place, format!("defined in both {first} and {file}"));
+                            continue;
+                        }
+                        match serde_json::from_value::<model::Operation>(value) {
+                            Ok(op) => {
+                                operations.insert(name, op);
+                            }
+                            Err(e) => d.error(place, e.to_string()),
+                        }
+                    }
+                }
+                "shapes" => {
+                    for (name, value) in object(&mut d, &format!("file {file}, shapes"), value) {
+                        let place = diag::shape(&name);
+                        if let Some(first) = origin.insert(format!("shape:{name}"), file.clone()) {
+                            d.error(&place, format!("defined in both {first} and {file}"));
+                            continue;
+                        }
+                        match serde_json::from_value::<model::Shape>(value) {
+                            Ok(mut shape) => {
+                                let mut members = Vec::new();
+                                for (m, v) in shape.members.take().unwrap_or_default() {
+                                    match serde_json::from_value::<model::Member>(v) {
+                                        Ok(member) => members.push((m, member)),
+                                        Err(e) => d.error(diag::member(&name, &m), e.to_string()),
+                                    }
+                                }
+                                let area = file.trim_end_matches(".json").to_string();
+                                shapes.insert(
+                                    name,
+                                    RawShape {
+                                        shape,
+                                        members,
+                                        area,
+                                    },
+                                );
+                            }
+                            Err(e) => d.error(place, e.to_string()),
+                        }
+                    }
+                }
+                other => d.error(
+                    format!("file {file}"),
+                    format!(
+                        "unknown top-level key `{other}` (expected service, operations, shapes)"
+                    ),
+                ),
+            }
+        }
+    }
+
+    let Some(service) = service else {
+        d.error("model", "no file gives the `service` section");
+        return Err(d.finish(()).err().unwrap_or_default());
+    };
+
+    let mut lowering = Lowering {
+        d,
+        shapes: &shapes,
+        service: &service,
+    };
+    let result = lowering.run(&operations);
+    lowering.d.finish(result)
+}
+
+fn object(d: &mut Diagnostics, place: &str, value: Value) -> Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => {
+            d.error(place, "must be a JSON object");
+            Map::new()
+        }
+    }
+}
+
+fn deprecation(dep: &Option<model::Deprecation>) -> Option<String> {
+    match dep {
+        None | Some(model::Deprecation::Flag(false)) => None,
+        Some(model::Deprecation::Flag(true)) => Some(String::new()),
+        Some(model::Deprecation::Message(m)) => Some(m.clone()),
+    }
+}
+
+struct Lowering<'a> {
+    d: Diagnostics,
+    shapes: &'a BTreeMap<String, RawShape>,
+    service: &'a model::Service,
+}
+
+impl Lowering<'_> {
+    fn run(&mut self, operations: &BTreeMap<String, model::Operation>) -> Service {
+        // Which operation uses each structure as input or output.
+        let mut roles: BTreeMap<String, (Role, String)> = BTreeMap::new();
+        let mut synthesized: Vec<Structure> = Vec::new();
+        let mut ops = Vec::new();
+        for (name, op) in operations {
+            let place = diag::operation(name);
+            self.docs(&place, &op.docs);
+            if !names::is_identifier(name) {
+                self.d.error(&place, "operation names must be identifiers");
+            }
+            let output = match &op.output {
+                Some(o) => o.clone(),
+                None => {
+                    let o = format!("{name}Output");
+                    if self.shapes.contains_key(&o) {
+                        self.d.error(
+                            &place,
+                            format!("has no output, but a shape named {o} exists"),
+                        );
+                    }
+                    synthesized.push(empty_output(name, &o));
+                    o
+                }
+            };
+            for (shape, role) in [(&op.input, Role::Input), (&output, Role::Output)] {
+                if op.output.is_none() && role == Role::Output {
+                    roles.insert(shape.clone(), (role, name.clone()));
+                    continue;
+                }
+                match self.shapes.get(shape) {
+                    None => self
+                        .d
+                        .error(&place, format!("refers to unknown shape {shape}")),
+                    Some(s) if s.shape.kind != ShapeKind::Structure => {
+                        self.d.error(&place, format!("{shape} must be a structure"))
+                    }
+                    Some(s) if s.shape.error.is_some() => {
+                        self.d.error(&place, format!("{shape} is an error shape"))
+                    }
+                    Some(_) => {
+                        if let Some((_, other)) = roles.insert(shape.clone(), (role, name.clone()))
+                        {
+                            self.d.error(
+                                &place,
+                                format!("shape {shape} is already the input or output of {other}"),
+                            );
+                        }
+                    }
+                }
+            }
+            ops.push((name.clone(), op, output));
+        }
+
+        let mut structures: Vec<Structure> = Vec::new();
+        let mut enums = Vec::new();
+        for (name, raw) in self.shapes {
+            let place = diag::shape(name);
+            self.docs(&place, &raw.shape.docs);
+            if !names::is_identifier(name) {
+                self.d.error(&place, "shape names must be identifiers");
+            }
+            if [
+                "string",
+                "integer",
+                "long",
+                "boolean",
+                "timestamp",
+                "blob",
+                "list",
+                "map",
+            ]
+            .contains(&name.to_lowercase().as_str())
+            {
+                self.d
+                    .error(&place, "a shape may not take the name of a built-in type");
+            }
+            match raw.shape.kind {
+                ShapeKind::Enum => enums.push(self.lower_enum(name, raw)),
+                ShapeKind::Structure => {
+                    let role = if raw.shape.error.is_some() {
+                        (Role::Error, None)
+                    } else {
+                        match roles.get(name) {
+                            Some((r, op)) => (*r, Some(op.clone())),
+                            None => (Role::Shared, None),
+                        }
+                    };
+                    structures.push(self.lower_structure(name, raw, role.0, role.1));
+                }
+            }
+        }
+        structures.extend(synthesized);
+        structures.sort_by(|a, b| a.name.cmp(&b.name));
+        self.check_type_names(&structures, &enums);
+
+        // Inputs and outputs move into their operations; the rest stay shared.
+        let (io, mut structures): (Vec<Structure>, Vec<Structure>) = structures
+            .into_iter()
+            .partition(|s| matches!(s.role, Role::Input | Role::Output));
+        let mut io: BTreeMap<String, Structure> =
+            io.into_iter().map(|s| (s.name.clone(), s)).collect();
+        let mut operations_ir = Vec::new();
+        for (name, op, output) in ops {
+            let (Some(input), Some(output)) = (io.remove(&op.input), io.remove(&output)) else {
+                continue; // reported above
+            };
+            if let Some(o) = self.lower_operation(&name, op, (input, output), &structures) {
+                operations_ir.push(o);
+            }
+        }
+
+        xml_use::mark_xml_use(&mut structures, &operations_ir);
+        let service = Service {
+            name: self.service.name.clone(),
+            docs: self.service.docs.clone(),
+            signing_name: self.service.signing_name.clone(),
+            api_version: self.service.api_version.clone(),
+            xml_namespace: self.service.xml_namespace.clone(),
+            operations: operations_ir,
+            structures,
+            enums,
+        };
+        collisions::check(&mut self.d, &service);
+        service
+    }
+
+    /// Rust type names are unique, and none shadows a name the generated code uses.
+    fn check_type_names(&mut self, structures: &[Structure], enums: &[Enum]) {
+        let mut rust_names = BTreeMap::new();
+        for n in structures
+            .iter()
+            .map(|s| (&s.rust_name, &s.name))
+            .chain(enums.iter().map(|e| (&e.rust_name, &e.name)))
+        {
+            if let Some(other) = rust_names.insert(n.0.clone(), n.1.clone()) {
+                self.d.error(
+                    diag::shape(n.1),
+                    format!("its Rust name {} is also the Rust name of {other}", n.0),
+                );
+            }
+        }
+    }
+
+    fn docs(&mut self, place: &str, docs: &str) {
+        let trimmed = docs.trim();
+        if trimmed.is_empty() || trimmed == "TODO" {
+            self.d.error(place, "has no documentation (`docs`)");
+        }
+        if docs.contains('[') || docs.contains(']') {
+            self.d.error(
+                place,
+                "docs may not contain square brackets (rustdoc reads them as links)",
+            );
+        }
+    }
+}
+
+/// The output of an operation the model gives none: a structure with no members.
+fn empty_output(op: &str, name: &str) -> Structure {
+    let rust_name = names::type_name(name);
+    Structure {
+        name: name.to_string(),
+        builder: format!("{rust_name}Builder"),
+        rust_name,
+        area: String::new(),
+        reader: names::reader(name),
+        writer: names::writer(name),
+        role: Role::Output,
+        operation: Some(op.to_string()),
+        docs: format!("The result of `{op}`, which carries no data."),
+        members: Vec::new(),
+        xml_name: name.to_string(),
+        xml_namespace: None,
+        error_status: None,
+        serialized: false,
+        deserialized: false,
+        streaming: false,
+        sensitive: false,
+    }
+}
+
+/// The member `name` of `s`.
+fn member<'a>(s: &'a Structure, name: &str) -> Option<&'a Member> {
+    s.members.iter().find(|m| m.name == name)
+}

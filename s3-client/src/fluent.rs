@@ -1,0 +1,40 @@
+//! What a fluent builder does once its input is set. Every builder sends its request; the
+//! builders of operations that have waiters also come in a waiting mode (the
+//! `HeadObjectWaiter` that `wait_until_object_exists()` returns), with the same input
+//! setters, so the two never drift apart.
+
+use std::time::Duration;
+
+use crate::runtime::WaiterDef;
+
+/// The default mode: `send()` sends the request once.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sends;
+
+/// The waiting mode: `wait()` polls the operation until the waiter's state is reached.
+pub struct Waits<O: 'static, E: 'static> {
+    pub(crate) waiter: &'static WaiterDef<O, E>,
+    pub(crate) delay: Duration,
+    pub(crate) max_attempts: u32,
+}
+
+impl<O, E> Waits<O, E> {
+    /// The waiter's own defaults.
+    pub(crate) fn new(waiter: &'static WaiterDef<O, E>) -> Self {
+        Waits {
+            waiter,
+            delay: waiter.delay,
+            max_attempts: waiter.max_attempts,
+        }
+    }
+}
+
+impl<O, E> std::fmt::Debug for Waits<O, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Waits")
+            .field("waiter", &self.waiter.name)
+            .field("delay", &self.delay)
+            .field("max_attempts", &self.max_attempts)
+            .finish()
+    }
+}
