@@ -152,8 +152,10 @@ pub fn reader(s: &Structure) -> TokenStream {
         " Reads [`{}`] from the XML element just entered.",
         s.rust_name
     );
+    let on_use = super::on_use();
     quote! {
         #[doc = #doc]
+        #on_use
         pub(crate) fn #func(reader: &mut crate::runtime::XmlReader<'_>) -> Result<#name, ResponseError> {
             #(#read_attributes)*
             #(#locals)*
@@ -277,7 +279,9 @@ pub fn response(output: &Structure) -> TokenStream {
         quote!(response)
     };
     let value = literal(output, &filled);
+    let on_use = super::on_use();
     quote! {
+        #on_use
         fn deserialize(#mutable #unused: crate::runtime::Response) -> Result<#name, ResponseError> {
             #(#steps)*
             Ok(#value)

@@ -19,6 +19,13 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[inline]` on code that belongs to one operation or type: rustc then compiles it only
+/// in a program that uses it, so operations a program never calls cost it only their
+/// type-checking.
+pub fn on_use() -> TokenStream {
+    quote!(#[inline])
+}
+
 /// `#[doc = " line"]` attributes, one per line, so prettyplease prints `/// line`.
 pub fn doc(text: &str) -> TokenStream {
     let lines = doc_lines(text);

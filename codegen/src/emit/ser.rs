@@ -160,7 +160,9 @@ pub fn request(op: &Operation) -> TokenStream {
         }
     }
     let name = ident(&input.rust_name);
+    let on_use = super::on_use();
     quote! {
+        #on_use
         fn serialize(input: #name) -> Result<crate::runtime::Request, BuildError> {
             let mut request = crate::runtime::Request::new();
             #(#steps)*
@@ -254,8 +256,10 @@ pub fn writer(s: &Structure) -> TokenStream {
     } else {
         quote!(value_of)
     };
+    let on_use = super::on_use();
     quote! {
         #[doc = #doc]
+        #on_use
         pub(crate) fn #func(
             writer: &mut crate::runtime::XmlWriter,
             name: &str,

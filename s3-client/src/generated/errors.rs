@@ -89,6 +89,7 @@ where
 }
 impl From<crate::operation::abort_multipart_upload::AbortMultipartUploadError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::abort_multipart_upload::AbortMultipartUploadError,
     ) -> Self {
@@ -101,6 +102,7 @@ for Error {
 }
 impl From<crate::operation::complete_multipart_upload::CompleteMultipartUploadError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::complete_multipart_upload::CompleteMultipartUploadError,
     ) -> Self {
@@ -111,6 +113,7 @@ for Error {
     }
 }
 impl From<crate::operation::copy_object::CopyObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::copy_object::CopyObjectError) -> Self {
         use crate::operation::copy_object::CopyObjectError;
         match err {
@@ -122,6 +125,7 @@ impl From<crate::operation::copy_object::CopyObjectError> for Error {
     }
 }
 impl From<crate::operation::create_bucket::CreateBucketError> for Error {
+    #[inline]
     fn from(err: crate::operation::create_bucket::CreateBucketError) -> Self {
         use crate::operation::create_bucket::CreateBucketError;
         match err {
@@ -135,6 +139,7 @@ impl From<crate::operation::create_bucket::CreateBucketError> for Error {
 }
 impl From<crate::operation::create_multipart_upload::CreateMultipartUploadError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::create_multipart_upload::CreateMultipartUploadError,
     ) -> Self {
@@ -145,6 +150,7 @@ for Error {
     }
 }
 impl From<crate::operation::delete_bucket::DeleteBucketError> for Error {
+    #[inline]
     fn from(err: crate::operation::delete_bucket::DeleteBucketError) -> Self {
         use crate::operation::delete_bucket::DeleteBucketError;
         match err {
@@ -155,6 +161,7 @@ impl From<crate::operation::delete_bucket::DeleteBucketError> for Error {
 impl From<
     crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationError,
     ) -> Self {
@@ -165,6 +172,7 @@ impl From<
     }
 }
 impl From<crate::operation::delete_bucket_cors::DeleteBucketCorsError> for Error {
+    #[inline]
     fn from(err: crate::operation::delete_bucket_cors::DeleteBucketCorsError) -> Self {
         use crate::operation::delete_bucket_cors::DeleteBucketCorsError;
         match err {
@@ -174,6 +182,7 @@ impl From<crate::operation::delete_bucket_cors::DeleteBucketCorsError> for Error
 }
 impl From<crate::operation::delete_bucket_encryption::DeleteBucketEncryptionError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_encryption::DeleteBucketEncryptionError,
     ) -> Self {
@@ -186,6 +195,7 @@ for Error {
 impl From<
     crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationError,
     ) -> Self {
@@ -197,6 +207,7 @@ impl From<
 }
 impl From<crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleError,
     ) -> Self {
@@ -209,6 +220,7 @@ for Error {
 impl From<
     crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationError,
     ) -> Self {
@@ -219,6 +231,7 @@ impl From<
     }
 }
 impl From<crate::operation::delete_bucket_policy::DeleteBucketPolicyError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_policy::DeleteBucketPolicyError,
     ) -> Self {
@@ -230,6 +243,7 @@ impl From<crate::operation::delete_bucket_policy::DeleteBucketPolicyError> for E
 }
 impl From<crate::operation::delete_bucket_replication::DeleteBucketReplicationError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_replication::DeleteBucketReplicationError,
     ) -> Self {
@@ -240,6 +254,7 @@ for Error {
     }
 }
 impl From<crate::operation::delete_bucket_tagging::DeleteBucketTaggingError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_tagging::DeleteBucketTaggingError,
     ) -> Self {
@@ -250,6 +265,7 @@ impl From<crate::operation::delete_bucket_tagging::DeleteBucketTaggingError> for
     }
 }
 impl From<crate::operation::delete_bucket_website::DeleteBucketWebsiteError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_bucket_website::DeleteBucketWebsiteError,
     ) -> Self {
@@ -260,6 +276,7 @@ impl From<crate::operation::delete_bucket_website::DeleteBucketWebsiteError> for
     }
 }
 impl From<crate::operation::delete_object::DeleteObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::delete_object::DeleteObjectError) -> Self {
         use crate::operation::delete_object::DeleteObjectError;
         match err {
@@ -268,6 +285,7 @@ impl From<crate::operation::delete_object::DeleteObjectError> for Error {
     }
 }
 impl From<crate::operation::delete_object_tagging::DeleteObjectTaggingError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::delete_object_tagging::DeleteObjectTaggingError,
     ) -> Self {
@@ -278,6 +296,7 @@ impl From<crate::operation::delete_object_tagging::DeleteObjectTaggingError> for
     }
 }
 impl From<crate::operation::delete_objects::DeleteObjectsError> for Error {
+    #[inline]
     fn from(err: crate::operation::delete_objects::DeleteObjectsError) -> Self {
         use crate::operation::delete_objects::DeleteObjectsError;
         match err {
@@ -288,6 +307,7 @@ impl From<crate::operation::delete_objects::DeleteObjectsError> for Error {
 impl From<
     crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationError,
     ) -> Self {
@@ -298,6 +318,7 @@ impl From<
     }
 }
 impl From<crate::operation::get_bucket_acl::GetBucketAclError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_acl::GetBucketAclError) -> Self {
         use crate::operation::get_bucket_acl::GetBucketAclError;
         match err {
@@ -308,6 +329,7 @@ impl From<crate::operation::get_bucket_acl::GetBucketAclError> for Error {
 impl From<
     crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationError,
     ) -> Self {
@@ -318,6 +340,7 @@ impl From<
     }
 }
 impl From<crate::operation::get_bucket_cors::GetBucketCorsError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_cors::GetBucketCorsError) -> Self {
         use crate::operation::get_bucket_cors::GetBucketCorsError;
         match err {
@@ -326,6 +349,7 @@ impl From<crate::operation::get_bucket_cors::GetBucketCorsError> for Error {
     }
 }
 impl From<crate::operation::get_bucket_encryption::GetBucketEncryptionError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_encryption::GetBucketEncryptionError,
     ) -> Self {
@@ -338,6 +362,7 @@ impl From<crate::operation::get_bucket_encryption::GetBucketEncryptionError> for
 impl From<
     crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationError,
     ) -> Self {
@@ -348,6 +373,7 @@ impl From<
     }
 }
 impl From<crate::operation::get_bucket_lifecycle::GetBucketLifecycleError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_lifecycle::GetBucketLifecycleError,
     ) -> Self {
@@ -360,6 +386,7 @@ impl From<crate::operation::get_bucket_lifecycle::GetBucketLifecycleError> for E
 impl From<
     crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationError,
     ) -> Self {
@@ -370,6 +397,7 @@ impl From<
     }
 }
 impl From<crate::operation::get_bucket_location::GetBucketLocationError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_location::GetBucketLocationError) -> Self {
         use crate::operation::get_bucket_location::GetBucketLocationError;
         match err {
@@ -378,6 +406,7 @@ impl From<crate::operation::get_bucket_location::GetBucketLocationError> for Err
     }
 }
 impl From<crate::operation::get_bucket_logging::GetBucketLoggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_logging::GetBucketLoggingError) -> Self {
         use crate::operation::get_bucket_logging::GetBucketLoggingError;
         match err {
@@ -388,6 +417,7 @@ impl From<crate::operation::get_bucket_logging::GetBucketLoggingError> for Error
 impl From<
     crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationError,
     ) -> Self {
@@ -399,6 +429,7 @@ impl From<
 }
 impl From<crate::operation::get_bucket_notification::GetBucketNotificationError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_notification::GetBucketNotificationError,
     ) -> Self {
@@ -411,6 +442,7 @@ for Error {
 impl From<
     crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationError,
     ) -> Self {
@@ -421,6 +453,7 @@ impl From<
     }
 }
 impl From<crate::operation::get_bucket_policy::GetBucketPolicyError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_policy::GetBucketPolicyError) -> Self {
         use crate::operation::get_bucket_policy::GetBucketPolicyError;
         match err {
@@ -430,6 +463,7 @@ impl From<crate::operation::get_bucket_policy::GetBucketPolicyError> for Error {
 }
 impl From<crate::operation::get_bucket_replication::GetBucketReplicationError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_replication::GetBucketReplicationError,
     ) -> Self {
@@ -441,6 +475,7 @@ for Error {
 }
 impl From<crate::operation::get_bucket_request_payment::GetBucketRequestPaymentError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_request_payment::GetBucketRequestPaymentError,
     ) -> Self {
@@ -451,6 +486,7 @@ for Error {
     }
 }
 impl From<crate::operation::get_bucket_tagging::GetBucketTaggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_tagging::GetBucketTaggingError) -> Self {
         use crate::operation::get_bucket_tagging::GetBucketTaggingError;
         match err {
@@ -459,6 +495,7 @@ impl From<crate::operation::get_bucket_tagging::GetBucketTaggingError> for Error
     }
 }
 impl From<crate::operation::get_bucket_versioning::GetBucketVersioningError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::get_bucket_versioning::GetBucketVersioningError,
     ) -> Self {
@@ -469,6 +506,7 @@ impl From<crate::operation::get_bucket_versioning::GetBucketVersioningError> for
     }
 }
 impl From<crate::operation::get_bucket_website::GetBucketWebsiteError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_bucket_website::GetBucketWebsiteError) -> Self {
         use crate::operation::get_bucket_website::GetBucketWebsiteError;
         match err {
@@ -477,6 +515,7 @@ impl From<crate::operation::get_bucket_website::GetBucketWebsiteError> for Error
     }
 }
 impl From<crate::operation::get_object::GetObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_object::GetObjectError) -> Self {
         use crate::operation::get_object::GetObjectError;
         match err {
@@ -487,6 +526,7 @@ impl From<crate::operation::get_object::GetObjectError> for Error {
     }
 }
 impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_object_acl::GetObjectAclError) -> Self {
         use crate::operation::get_object_acl::GetObjectAclError;
         match err {
@@ -496,6 +536,7 @@ impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
     }
 }
 impl From<crate::operation::get_object_tagging::GetObjectTaggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_object_tagging::GetObjectTaggingError) -> Self {
         use crate::operation::get_object_tagging::GetObjectTaggingError;
         match err {
@@ -504,6 +545,7 @@ impl From<crate::operation::get_object_tagging::GetObjectTaggingError> for Error
     }
 }
 impl From<crate::operation::get_object_torrent::GetObjectTorrentError> for Error {
+    #[inline]
     fn from(err: crate::operation::get_object_torrent::GetObjectTorrentError) -> Self {
         use crate::operation::get_object_torrent::GetObjectTorrentError;
         match err {
@@ -512,6 +554,7 @@ impl From<crate::operation::get_object_torrent::GetObjectTorrentError> for Error
     }
 }
 impl From<crate::operation::head_bucket::HeadBucketError> for Error {
+    #[inline]
     fn from(err: crate::operation::head_bucket::HeadBucketError) -> Self {
         use crate::operation::head_bucket::HeadBucketError;
         match err {
@@ -521,6 +564,7 @@ impl From<crate::operation::head_bucket::HeadBucketError> for Error {
     }
 }
 impl From<crate::operation::head_object::HeadObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::head_object::HeadObjectError) -> Self {
         use crate::operation::head_object::HeadObjectError;
         match err {
@@ -532,6 +576,7 @@ impl From<crate::operation::head_object::HeadObjectError> for Error {
 impl From<
     crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsError,
     ) -> Self {
@@ -544,6 +589,7 @@ impl From<
 impl From<
     crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsError,
     ) -> Self {
@@ -556,6 +602,7 @@ impl From<
 impl From<
     crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsError,
     ) -> Self {
@@ -566,6 +613,7 @@ impl From<
     }
 }
 impl From<crate::operation::list_buckets::ListBucketsError> for Error {
+    #[inline]
     fn from(err: crate::operation::list_buckets::ListBucketsError) -> Self {
         use crate::operation::list_buckets::ListBucketsError;
         match err {
@@ -575,6 +623,7 @@ impl From<crate::operation::list_buckets::ListBucketsError> for Error {
 }
 impl From<crate::operation::list_multipart_uploads::ListMultipartUploadsError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_multipart_uploads::ListMultipartUploadsError,
     ) -> Self {
@@ -585,6 +634,7 @@ for Error {
     }
 }
 impl From<crate::operation::list_object_versions::ListObjectVersionsError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::list_object_versions::ListObjectVersionsError,
     ) -> Self {
@@ -595,6 +645,7 @@ impl From<crate::operation::list_object_versions::ListObjectVersionsError> for E
     }
 }
 impl From<crate::operation::list_objects::ListObjectsError> for Error {
+    #[inline]
     fn from(err: crate::operation::list_objects::ListObjectsError) -> Self {
         use crate::operation::list_objects::ListObjectsError;
         match err {
@@ -604,6 +655,7 @@ impl From<crate::operation::list_objects::ListObjectsError> for Error {
     }
 }
 impl From<crate::operation::list_objects_v2::ListObjectsV2Error> for Error {
+    #[inline]
     fn from(err: crate::operation::list_objects_v2::ListObjectsV2Error) -> Self {
         use crate::operation::list_objects_v2::ListObjectsV2Error;
         match err {
@@ -613,6 +665,7 @@ impl From<crate::operation::list_objects_v2::ListObjectsV2Error> for Error {
     }
 }
 impl From<crate::operation::list_parts::ListPartsError> for Error {
+    #[inline]
     fn from(err: crate::operation::list_parts::ListPartsError) -> Self {
         use crate::operation::list_parts::ListPartsError;
         match err {
@@ -623,6 +676,7 @@ impl From<crate::operation::list_parts::ListPartsError> for Error {
 impl From<
     crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationError,
     ) -> Self {
@@ -633,6 +687,7 @@ impl From<
     }
 }
 impl From<crate::operation::put_bucket_acl::PutBucketAclError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_acl::PutBucketAclError) -> Self {
         use crate::operation::put_bucket_acl::PutBucketAclError;
         match err {
@@ -643,6 +698,7 @@ impl From<crate::operation::put_bucket_acl::PutBucketAclError> for Error {
 impl From<
     crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationError,
     ) -> Self {
@@ -653,6 +709,7 @@ impl From<
     }
 }
 impl From<crate::operation::put_bucket_cors::PutBucketCorsError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_cors::PutBucketCorsError) -> Self {
         use crate::operation::put_bucket_cors::PutBucketCorsError;
         match err {
@@ -661,6 +718,7 @@ impl From<crate::operation::put_bucket_cors::PutBucketCorsError> for Error {
     }
 }
 impl From<crate::operation::put_bucket_encryption::PutBucketEncryptionError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_encryption::PutBucketEncryptionError,
     ) -> Self {
@@ -673,6 +731,7 @@ impl From<crate::operation::put_bucket_encryption::PutBucketEncryptionError> for
 impl From<
     crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationError,
     ) -> Self {
@@ -683,6 +742,7 @@ impl From<
     }
 }
 impl From<crate::operation::put_bucket_lifecycle::PutBucketLifecycleError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_lifecycle::PutBucketLifecycleError,
     ) -> Self {
@@ -695,6 +755,7 @@ impl From<crate::operation::put_bucket_lifecycle::PutBucketLifecycleError> for E
 impl From<
     crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationError,
     ) -> Self {
@@ -705,6 +766,7 @@ impl From<
     }
 }
 impl From<crate::operation::put_bucket_logging::PutBucketLoggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_logging::PutBucketLoggingError) -> Self {
         use crate::operation::put_bucket_logging::PutBucketLoggingError;
         match err {
@@ -715,6 +777,7 @@ impl From<crate::operation::put_bucket_logging::PutBucketLoggingError> for Error
 impl From<
     crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationError,
     ) -> Self {
@@ -726,6 +789,7 @@ impl From<
 }
 impl From<crate::operation::put_bucket_notification::PutBucketNotificationError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_notification::PutBucketNotificationError,
     ) -> Self {
@@ -738,6 +802,7 @@ for Error {
 impl From<
     crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationError,
 > for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationError,
     ) -> Self {
@@ -748,6 +813,7 @@ impl From<
     }
 }
 impl From<crate::operation::put_bucket_policy::PutBucketPolicyError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_policy::PutBucketPolicyError) -> Self {
         use crate::operation::put_bucket_policy::PutBucketPolicyError;
         match err {
@@ -757,6 +823,7 @@ impl From<crate::operation::put_bucket_policy::PutBucketPolicyError> for Error {
 }
 impl From<crate::operation::put_bucket_replication::PutBucketReplicationError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_replication::PutBucketReplicationError,
     ) -> Self {
@@ -768,6 +835,7 @@ for Error {
 }
 impl From<crate::operation::put_bucket_request_payment::PutBucketRequestPaymentError>
 for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_request_payment::PutBucketRequestPaymentError,
     ) -> Self {
@@ -778,6 +846,7 @@ for Error {
     }
 }
 impl From<crate::operation::put_bucket_tagging::PutBucketTaggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_tagging::PutBucketTaggingError) -> Self {
         use crate::operation::put_bucket_tagging::PutBucketTaggingError;
         match err {
@@ -786,6 +855,7 @@ impl From<crate::operation::put_bucket_tagging::PutBucketTaggingError> for Error
     }
 }
 impl From<crate::operation::put_bucket_versioning::PutBucketVersioningError> for Error {
+    #[inline]
     fn from(
         err: crate::operation::put_bucket_versioning::PutBucketVersioningError,
     ) -> Self {
@@ -796,6 +866,7 @@ impl From<crate::operation::put_bucket_versioning::PutBucketVersioningError> for
     }
 }
 impl From<crate::operation::put_bucket_website::PutBucketWebsiteError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_bucket_website::PutBucketWebsiteError) -> Self {
         use crate::operation::put_bucket_website::PutBucketWebsiteError;
         match err {
@@ -804,6 +875,7 @@ impl From<crate::operation::put_bucket_website::PutBucketWebsiteError> for Error
     }
 }
 impl From<crate::operation::put_object::PutObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_object::PutObjectError) -> Self {
         use crate::operation::put_object::PutObjectError;
         match err {
@@ -816,6 +888,7 @@ impl From<crate::operation::put_object::PutObjectError> for Error {
     }
 }
 impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_object_acl::PutObjectAclError) -> Self {
         use crate::operation::put_object_acl::PutObjectAclError;
         match err {
@@ -825,6 +898,7 @@ impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
     }
 }
 impl From<crate::operation::put_object_tagging::PutObjectTaggingError> for Error {
+    #[inline]
     fn from(err: crate::operation::put_object_tagging::PutObjectTaggingError) -> Self {
         use crate::operation::put_object_tagging::PutObjectTaggingError;
         match err {
@@ -833,6 +907,7 @@ impl From<crate::operation::put_object_tagging::PutObjectTaggingError> for Error
     }
 }
 impl From<crate::operation::restore_object::RestoreObjectError> for Error {
+    #[inline]
     fn from(err: crate::operation::restore_object::RestoreObjectError) -> Self {
         use crate::operation::restore_object::RestoreObjectError;
         match err {
@@ -844,6 +919,7 @@ impl From<crate::operation::restore_object::RestoreObjectError> for Error {
     }
 }
 impl From<crate::operation::upload_part::UploadPartError> for Error {
+    #[inline]
     fn from(err: crate::operation::upload_part::UploadPartError) -> Self {
         use crate::operation::upload_part::UploadPartError;
         match err {
@@ -852,6 +928,7 @@ impl From<crate::operation::upload_part::UploadPartError> for Error {
     }
 }
 impl From<crate::operation::upload_part_copy::UploadPartCopyError> for Error {
+    #[inline]
     fn from(err: crate::operation::upload_part_copy::UploadPartCopyError) -> Self {
         use crate::operation::upload_part_copy::UploadPartCopyError;
         match err {

@@ -86,6 +86,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         quote!(Ok(#unhandled))
     };
     let impls = error_trait_impls(&error, modeled);
+    let on_use = crate::emit::on_use();
     quote! {
         #[doc = #docs]
         #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +112,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         #impls
 
         impl crate::error::CreateUnhandledError for #error {
+            #on_use
             fn create_unhandled_error(
                 source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
                 meta: Option<ErrorMetadata>,
@@ -120,6 +122,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
         }
 
         impl crate::runtime::OperationError for #error {
+            #on_use
             fn from_service(
                 meta: ErrorMetadata,
                 #body_param: &[u8],
@@ -197,6 +200,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
         let v = ident(&e.shape.rust_name);
         quote!(Self::#v(e) => &e.meta,)
     });
+    let on_use = crate::emit::on_use();
     let conversions = svc.operations.iter().map(|op| {
         let module = ident(&op.method);
         let error = ident(&op.error);
@@ -206,6 +210,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
         });
         quote! {
             impl From<crate::operation::#module::#error> for Error {
+                #on_use
                 fn from(err: crate::operation::#module::#error) -> Self {
                     use crate::operation::#module::#error;
                     match err {

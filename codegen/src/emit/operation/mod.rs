@@ -85,10 +85,12 @@ pub fn operation(op: &Operation) -> TokenStream {
             }
         }
     };
+    let on_use = crate::emit::on_use();
     let sending = quote! {
             /// Presigns this request instead of sending it: a URL and headers that a
             /// client without credentials can use until it expires. Only invalid input or
             /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+            #on_use
             pub async fn presigned(
                 self,
                 config: crate::presigning::PresigningConfig,
@@ -97,6 +99,7 @@ pub fn operation(op: &Operation) -> TokenStream {
             }
 
             #[doc = #send_doc]
+            #on_use
             pub async fn send(self) -> Result<#output_ty, SdkError<#error>> {
                 #send_body
             }
@@ -182,6 +185,7 @@ pub fn operation(op: &Operation) -> TokenStream {
 /// and then decodes when the response says it is encoded; a caller who asked for it gets
 /// the encoded text they asked for.
 fn url_encoding(op: &Operation) -> (TokenStream, TokenStream) {
+    let on_use = crate::emit::on_use();
     let output_ty = ident(&op.output.rust_name);
     let plain = quote! {
         crate::runtime::send(self.client.handle(), &SPEC, serialize(self.input), deserialize, self.config_override.as_ref()).await
@@ -220,6 +224,7 @@ fn url_encoding(op: &Operation) -> (TokenStream, TokenStream) {
     };
     let decoder = quote! {
         /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+        #on_use
         fn url_decode(output: &mut #output_ty) -> Result<(), ResponseError> {
             #(#decodes)*
             Ok(())

@@ -12,6 +12,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
     let Some(p) = &op.paginator else {
         return quote!();
     };
+    let on_use = crate::emit::on_use();
     let builder = ident(&op.builder);
     let error = ident(&op.error);
     let input_ty = ident(&op.input.rust_name);
@@ -105,6 +106,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
             }
 
             /// The pages, one by one.
+            #on_use
             pub fn send(self) -> crate::pagination::PaginationStream<Result<#output_ty, SdkError<#error>>> {
                 let (client, config_override) = (self.client, self.config_override);
                 let fetch = move |input: #input_ty| {
@@ -128,6 +130,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
         }
 
         /// The input of the page after `output`, and the tokens that identify it.
+        #on_use
         fn next_page(input: &#input_ty, output: &#output_ty) -> Option<(#input_ty, String)> {
             #more
             let mut next = input.clone();
@@ -142,6 +145,7 @@ pub fn paginator(op: &Operation) -> TokenStream {
         }
 
         /// Cuts a page's main results to `limit`; returns how many it keeps.
+        #on_use
         fn truncate_page(output: &mut #output_ty, limit: usize) -> usize {
             match &mut output.#main {
                 Some(items) => {

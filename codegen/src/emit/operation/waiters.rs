@@ -27,6 +27,7 @@ pub fn waiters(op: &Operation) -> TokenStream {
     let def = quote!(crate::runtime::WaiterDef<#output_ty, #error>);
     let result = quote!(Result<#output_ty, SdkError<#error>>);
     let defs = op.waiters.iter().map(|w| waiter_def(w, &result, &def));
+    let on_use = crate::emit::on_use();
     let doc = format!(
         " Polls `{}` until a waiter's state is reached; made by the client's `wait_until_...` methods. It takes the same input setters as [`{}`].",
         op.name, op.builder
@@ -60,6 +61,7 @@ pub fn waiters(op: &Operation) -> TokenStream {
             /// Sends the request every delay until the state is reached, at most
             /// `max_attempts` times and within `max_wait`. Returns the last output when a
             /// successful response ended the wait.
+            #on_use
             pub async fn wait(self, max_wait: ::std::time::Duration) -> Result<Option<#output_ty>, crate::error::WaiterError> {
                 let Self { client, input, config_override, mode } = self;
                 let limits = crate::runtime::Waiting {

@@ -116,6 +116,7 @@ impl crate::error::ProvideErrorMetadata for AbortMultipartUploadError {
     }
 }
 impl crate::error::CreateUnhandledError for AbortMultipartUploadError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -124,6 +125,7 @@ impl crate::error::CreateUnhandledError for AbortMultipartUploadError {
     }
 }
 impl crate::runtime::OperationError for AbortMultipartUploadError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -281,6 +283,7 @@ impl AbortMultipartUploadFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -294,6 +297,7 @@ impl AbortMultipartUploadFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `AbortMultipartUpload` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<AbortMultipartUploadOutput, SdkError<AbortMultipartUploadError>> {
@@ -319,6 +323,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: AbortMultipartUploadInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -359,6 +364,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<AbortMultipartUploadOutput, ResponseError> {

@@ -406,6 +406,7 @@ impl crate::error::ProvideErrorMetadata for CompleteMultipartUploadError {
     }
 }
 impl crate::error::CreateUnhandledError for CompleteMultipartUploadError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -414,6 +415,7 @@ impl crate::error::CreateUnhandledError for CompleteMultipartUploadError {
     }
 }
 impl crate::runtime::OperationError for CompleteMultipartUploadError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -856,6 +858,7 @@ impl CompleteMultipartUploadFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -869,6 +872,7 @@ impl CompleteMultipartUploadFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CompleteMultipartUpload` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CompleteMultipartUploadOutput, SdkError<CompleteMultipartUploadError>> {
@@ -894,6 +898,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
 };
+#[inline]
 fn serialize(
     input: CompleteMultipartUploadInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -997,6 +1002,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CompleteMultipartUploadOutput, ResponseError> {

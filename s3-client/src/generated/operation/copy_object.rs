@@ -500,6 +500,7 @@ impl crate::error::ProvideErrorMetadata for CopyObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for CopyObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -508,6 +509,7 @@ impl crate::error::CreateUnhandledError for CopyObjectError {
     }
 }
 impl crate::runtime::OperationError for CopyObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -1444,6 +1446,7 @@ impl CopyObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -1457,6 +1460,7 @@ impl CopyObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CopyObject` response.
+    #[inline]
     pub async fn send(self) -> Result<CopyObjectOutput, SdkError<CopyObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -1480,6 +1484,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
 };
+#[inline]
 fn serialize(input: CopyObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -1672,6 +1677,7 @@ fn serialize(input: CopyObjectInput) -> Result<crate::runtime::Request, BuildErr
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CopyObjectOutput, ResponseError> {

@@ -143,6 +143,7 @@ impl crate::error::ProvideErrorMetadata for CreateBucketError {
     }
 }
 impl crate::error::CreateUnhandledError for CreateBucketError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -151,6 +152,7 @@ impl crate::error::CreateUnhandledError for CreateBucketError {
     }
 }
 impl crate::runtime::OperationError for CreateBucketError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -409,6 +411,7 @@ impl CreateBucketFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -422,6 +425,7 @@ impl CreateBucketFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CreateBucket` response.
+    #[inline]
     pub async fn send(self) -> Result<CreateBucketOutput, SdkError<CreateBucketError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -445,6 +449,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: CreateBucketInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -498,6 +503,7 @@ fn serialize(input: CreateBucketInput) -> Result<crate::runtime::Request, BuildE
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CreateBucketOutput, ResponseError> {

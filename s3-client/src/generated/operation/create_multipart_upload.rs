@@ -436,6 +436,7 @@ impl crate::error::ProvideErrorMetadata for CreateMultipartUploadError {
     }
 }
 impl crate::error::CreateUnhandledError for CreateMultipartUploadError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -444,6 +445,7 @@ impl crate::error::CreateUnhandledError for CreateMultipartUploadError {
     }
 }
 impl crate::runtime::OperationError for CreateMultipartUploadError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -1107,6 +1109,7 @@ impl CreateMultipartUploadFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -1120,6 +1123,7 @@ impl CreateMultipartUploadFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `CreateMultipartUpload` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<CreateMultipartUploadOutput, SdkError<CreateMultipartUploadError>> {
@@ -1145,6 +1149,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: CreateMultipartUploadInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -1286,6 +1291,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CreateMultipartUploadOutput, ResponseError> {

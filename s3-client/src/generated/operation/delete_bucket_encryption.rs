@@ -66,6 +66,7 @@ impl crate::error::ProvideErrorMetadata for DeleteBucketEncryptionError {
     }
 }
 impl crate::error::CreateUnhandledError for DeleteBucketEncryptionError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -74,6 +75,7 @@ impl crate::error::CreateUnhandledError for DeleteBucketEncryptionError {
     }
 }
 impl crate::runtime::OperationError for DeleteBucketEncryptionError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -145,6 +147,7 @@ impl DeleteBucketEncryptionFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -158,6 +161,7 @@ impl DeleteBucketEncryptionFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteBucketEncryption` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DeleteBucketEncryptionOutput, SdkError<DeleteBucketEncryptionError>> {
@@ -183,6 +187,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: DeleteBucketEncryptionInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -201,6 +206,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<DeleteBucketEncryptionOutput, ResponseError> {

@@ -70,6 +70,7 @@ impl crate::error::ProvideErrorMetadata for DeleteBucketMetricsConfigurationErro
     }
 }
 impl crate::error::CreateUnhandledError for DeleteBucketMetricsConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -78,6 +79,7 @@ impl crate::error::CreateUnhandledError for DeleteBucketMetricsConfigurationErro
     }
 }
 impl crate::runtime::OperationError for DeleteBucketMetricsConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -166,6 +168,7 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -179,6 +182,7 @@ impl DeleteBucketMetricsConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteBucketMetricsConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -207,6 +211,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: DeleteBucketMetricsConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -231,6 +236,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<DeleteBucketMetricsConfigurationOutput, ResponseError> {

@@ -131,6 +131,7 @@ impl crate::error::ProvideErrorMetadata for DeleteObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for DeleteObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -139,6 +140,7 @@ impl crate::error::CreateUnhandledError for DeleteObjectError {
     }
 }
 impl crate::runtime::OperationError for DeleteObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -349,6 +351,7 @@ impl DeleteObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -362,6 +365,7 @@ impl DeleteObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteObject` response.
+    #[inline]
     pub async fn send(self) -> Result<DeleteObjectOutput, SdkError<DeleteObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -385,6 +389,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: DeleteObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -436,6 +441,7 @@ fn serialize(input: DeleteObjectInput) -> Result<crate::runtime::Request, BuildE
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectOutput, ResponseError> {

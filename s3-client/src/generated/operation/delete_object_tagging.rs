@@ -85,6 +85,7 @@ impl crate::error::ProvideErrorMetadata for DeleteObjectTaggingError {
     }
 }
 impl crate::error::CreateUnhandledError for DeleteObjectTaggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -93,6 +94,7 @@ impl crate::error::CreateUnhandledError for DeleteObjectTaggingError {
     }
 }
 impl crate::runtime::OperationError for DeleteObjectTaggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -198,6 +200,7 @@ impl DeleteObjectTaggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -211,6 +214,7 @@ impl DeleteObjectTaggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteObjectTagging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DeleteObjectTaggingOutput, SdkError<DeleteObjectTaggingError>> {
@@ -236,6 +240,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: DeleteObjectTaggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -264,6 +269,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectTaggingOutput, ResponseError> {

@@ -112,6 +112,7 @@ impl crate::error::ProvideErrorMetadata for DeleteObjectsError {
     }
 }
 impl crate::error::CreateUnhandledError for DeleteObjectsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -120,6 +121,7 @@ impl crate::error::CreateUnhandledError for DeleteObjectsError {
     }
 }
 impl crate::runtime::OperationError for DeleteObjectsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -282,6 +284,7 @@ impl DeleteObjectsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -295,6 +298,7 @@ impl DeleteObjectsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `DeleteObjects` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<DeleteObjectsOutput, SdkError<DeleteObjectsError>> {
@@ -320,6 +324,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: DeleteObjectsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -363,6 +368,7 @@ fn serialize(input: DeleteObjectsInput) -> Result<crate::runtime::Request, Build
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectsOutput, ResponseError> {

@@ -88,6 +88,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketAccelerateConfigurationErro
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketAccelerateConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -96,6 +97,7 @@ impl crate::error::CreateUnhandledError for GetBucketAccelerateConfigurationErro
     }
 }
 impl crate::runtime::OperationError for GetBucketAccelerateConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -187,6 +189,7 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -200,6 +203,7 @@ impl GetBucketAccelerateConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketAccelerateConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -228,6 +232,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketAccelerateConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -249,6 +254,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketAccelerateConfigurationOutput, ResponseError> {

@@ -82,6 +82,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketAclError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketAclError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -90,6 +91,7 @@ impl crate::error::CreateUnhandledError for GetBucketAclError {
     }
 }
 impl crate::runtime::OperationError for GetBucketAclError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -161,6 +163,7 @@ impl GetBucketAclFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -174,6 +177,7 @@ impl GetBucketAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketAcl` response.
+    #[inline]
     pub async fn send(self) -> Result<GetBucketAclOutput, SdkError<GetBucketAclError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -197,6 +201,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: GetBucketAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -213,6 +218,7 @@ fn serialize(input: GetBucketAclInput) -> Result<crate::runtime::Request, BuildE
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketAclOutput, ResponseError> {

@@ -76,6 +76,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketCorsError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketCorsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -84,6 +85,7 @@ impl crate::error::CreateUnhandledError for GetBucketCorsError {
     }
 }
 impl crate::runtime::OperationError for GetBucketCorsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -155,6 +157,7 @@ impl GetBucketCorsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -168,6 +171,7 @@ impl GetBucketCorsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketCors` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketCorsOutput, SdkError<GetBucketCorsError>> {
@@ -193,6 +197,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: GetBucketCorsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -209,6 +214,7 @@ fn serialize(input: GetBucketCorsInput) -> Result<crate::runtime::Request, Build
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketCorsOutput, ResponseError> {

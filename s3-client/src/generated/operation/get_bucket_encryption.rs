@@ -81,6 +81,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketEncryptionError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketEncryptionError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -89,6 +90,7 @@ impl crate::error::CreateUnhandledError for GetBucketEncryptionError {
     }
 }
 impl crate::runtime::OperationError for GetBucketEncryptionError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -160,6 +162,7 @@ impl GetBucketEncryptionFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -173,6 +176,7 @@ impl GetBucketEncryptionFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketEncryption` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketEncryptionOutput, SdkError<GetBucketEncryptionError>> {
@@ -198,6 +202,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketEncryptionInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -216,6 +221,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketEncryptionOutput, ResponseError> {

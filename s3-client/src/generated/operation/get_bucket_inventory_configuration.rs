@@ -83,6 +83,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketInventoryConfigurationError
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketInventoryConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -91,6 +92,7 @@ impl crate::error::CreateUnhandledError for GetBucketInventoryConfigurationError
     }
 }
 impl crate::runtime::OperationError for GetBucketInventoryConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -179,6 +181,7 @@ impl GetBucketInventoryConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -192,6 +195,7 @@ impl GetBucketInventoryConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketInventoryConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -220,6 +224,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketInventoryConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -244,6 +249,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketInventoryConfigurationOutput, ResponseError> {

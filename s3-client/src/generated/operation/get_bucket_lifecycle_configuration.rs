@@ -88,6 +88,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketLifecycleConfigurationError
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLifecycleConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -96,6 +97,7 @@ impl crate::error::CreateUnhandledError for GetBucketLifecycleConfigurationError
     }
 }
 impl crate::runtime::OperationError for GetBucketLifecycleConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -167,6 +169,7 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -180,6 +183,7 @@ impl GetBucketLifecycleConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketLifecycleConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -208,6 +212,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketLifecycleConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -226,6 +231,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketLifecycleConfigurationOutput, ResponseError> {

@@ -79,6 +79,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketLocationError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketLocationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -87,6 +88,7 @@ impl crate::error::CreateUnhandledError for GetBucketLocationError {
     }
 }
 impl crate::runtime::OperationError for GetBucketLocationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -158,6 +160,7 @@ impl GetBucketLocationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -171,6 +174,7 @@ impl GetBucketLocationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketLocation` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketLocationOutput, SdkError<GetBucketLocationError>> {
@@ -196,6 +200,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketLocationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -214,6 +219,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketLocationOutput, ResponseError> {

@@ -81,6 +81,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketMetricsConfigurationError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketMetricsConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -89,6 +90,7 @@ impl crate::error::CreateUnhandledError for GetBucketMetricsConfigurationError {
     }
 }
 impl crate::runtime::OperationError for GetBucketMetricsConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -177,6 +179,7 @@ impl GetBucketMetricsConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -190,6 +193,7 @@ impl GetBucketMetricsConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketMetricsConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -218,6 +222,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketMetricsConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -242,6 +247,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketMetricsConfigurationOutput, ResponseError> {

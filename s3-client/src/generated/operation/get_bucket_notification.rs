@@ -95,6 +95,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketNotificationError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketNotificationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -103,6 +104,7 @@ impl crate::error::CreateUnhandledError for GetBucketNotificationError {
     }
 }
 impl crate::runtime::OperationError for GetBucketNotificationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -174,6 +176,7 @@ impl GetBucketNotificationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -187,6 +190,7 @@ impl GetBucketNotificationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketNotification` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketNotificationOutput, SdkError<GetBucketNotificationError>> {
@@ -212,6 +216,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketNotificationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -230,6 +235,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketNotificationOutput, ResponseError> {

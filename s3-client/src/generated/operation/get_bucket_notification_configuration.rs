@@ -102,6 +102,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketNotificationConfigurationEr
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketNotificationConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -110,6 +111,7 @@ impl crate::error::CreateUnhandledError for GetBucketNotificationConfigurationEr
     }
 }
 impl crate::runtime::OperationError for GetBucketNotificationConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -181,6 +183,7 @@ impl GetBucketNotificationConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -194,6 +197,7 @@ impl GetBucketNotificationConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketNotificationConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -222,6 +226,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketNotificationConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -240,6 +245,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketNotificationConfigurationOutput, ResponseError> {

@@ -77,6 +77,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketPolicyError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketPolicyError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -85,6 +86,7 @@ impl crate::error::CreateUnhandledError for GetBucketPolicyError {
     }
 }
 impl crate::runtime::OperationError for GetBucketPolicyError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -156,6 +158,7 @@ impl GetBucketPolicyFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -169,6 +172,7 @@ impl GetBucketPolicyFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketPolicy` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketPolicyOutput, SdkError<GetBucketPolicyError>> {
@@ -194,6 +198,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Text,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketPolicyInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -212,6 +217,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketPolicyOutput, ResponseError> {

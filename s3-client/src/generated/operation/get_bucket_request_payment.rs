@@ -75,6 +75,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketRequestPaymentError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketRequestPaymentError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -83,6 +84,7 @@ impl crate::error::CreateUnhandledError for GetBucketRequestPaymentError {
     }
 }
 impl crate::runtime::OperationError for GetBucketRequestPaymentError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -154,6 +156,7 @@ impl GetBucketRequestPaymentFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -167,6 +170,7 @@ impl GetBucketRequestPaymentFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketRequestPayment` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketRequestPaymentOutput, SdkError<GetBucketRequestPaymentError>> {
@@ -192,6 +196,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketRequestPaymentInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -210,6 +215,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketRequestPaymentOutput, ResponseError> {

@@ -75,6 +75,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketTaggingError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketTaggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -83,6 +84,7 @@ impl crate::error::CreateUnhandledError for GetBucketTaggingError {
     }
 }
 impl crate::runtime::OperationError for GetBucketTaggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -154,6 +156,7 @@ impl GetBucketTaggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -167,6 +170,7 @@ impl GetBucketTaggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketTagging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketTaggingOutput, SdkError<GetBucketTaggingError>> {
@@ -192,6 +196,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketTaggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -210,6 +215,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketTaggingOutput, ResponseError> {

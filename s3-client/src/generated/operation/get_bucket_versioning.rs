@@ -83,6 +83,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketVersioningError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketVersioningError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -91,6 +92,7 @@ impl crate::error::CreateUnhandledError for GetBucketVersioningError {
     }
 }
 impl crate::runtime::OperationError for GetBucketVersioningError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -162,6 +164,7 @@ impl GetBucketVersioningFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -175,6 +178,7 @@ impl GetBucketVersioningFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketVersioning` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketVersioningOutput, SdkError<GetBucketVersioningError>> {
@@ -200,6 +204,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketVersioningInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -218,6 +223,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketVersioningOutput, ResponseError> {

@@ -98,6 +98,7 @@ impl crate::error::ProvideErrorMetadata for GetBucketWebsiteError {
     }
 }
 impl crate::error::CreateUnhandledError for GetBucketWebsiteError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -106,6 +107,7 @@ impl crate::error::CreateUnhandledError for GetBucketWebsiteError {
     }
 }
 impl crate::runtime::OperationError for GetBucketWebsiteError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -177,6 +179,7 @@ impl GetBucketWebsiteFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -190,6 +193,7 @@ impl GetBucketWebsiteFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetBucketWebsite` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetBucketWebsiteOutput, SdkError<GetBucketWebsiteError>> {
@@ -215,6 +219,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetBucketWebsiteInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -233,6 +238,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketWebsiteOutput, ResponseError> {

@@ -707,6 +707,7 @@ impl crate::error::ProvideErrorMetadata for GetObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -715,6 +716,7 @@ impl crate::error::CreateUnhandledError for GetObjectError {
     }
 }
 impl crate::runtime::OperationError for GetObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -1144,6 +1146,7 @@ impl GetObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -1157,6 +1160,7 @@ impl GetObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObject` response.
+    #[inline]
     pub async fn send(self) -> Result<GetObjectOutput, SdkError<GetObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -1194,6 +1198,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Stream,
     long_running: false,
 };
+#[inline]
 fn serialize(input: GetObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -1283,6 +1288,7 @@ fn serialize(input: GetObjectInput) -> Result<crate::runtime::Request, BuildErro
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     mut response: crate::runtime::Response,
 ) -> Result<GetObjectOutput, ResponseError> {

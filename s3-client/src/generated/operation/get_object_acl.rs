@@ -114,6 +114,7 @@ impl crate::error::ProvideErrorMetadata for GetObjectAclError {
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectAclError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -122,6 +123,7 @@ impl crate::error::CreateUnhandledError for GetObjectAclError {
     }
 }
 impl crate::runtime::OperationError for GetObjectAclError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -262,6 +264,7 @@ impl GetObjectAclFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -275,6 +278,7 @@ impl GetObjectAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObjectAcl` response.
+    #[inline]
     pub async fn send(self) -> Result<GetObjectAclOutput, SdkError<GetObjectAclError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -298,6 +302,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: GetObjectAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -327,6 +332,7 @@ fn serialize(input: GetObjectAclInput) -> Result<crate::runtime::Request, BuildE
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetObjectAclOutput, ResponseError> {

@@ -96,6 +96,7 @@ impl crate::error::ProvideErrorMetadata for GetObjectTaggingError {
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectTaggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -104,6 +105,7 @@ impl crate::error::CreateUnhandledError for GetObjectTaggingError {
     }
 }
 impl crate::runtime::OperationError for GetObjectTaggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -229,6 +231,7 @@ impl GetObjectTaggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -242,6 +245,7 @@ impl GetObjectTaggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObjectTagging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetObjectTaggingOutput, SdkError<GetObjectTaggingError>> {
@@ -267,6 +271,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetObjectTaggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -298,6 +303,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetObjectTaggingOutput, ResponseError> {

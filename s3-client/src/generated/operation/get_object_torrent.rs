@@ -96,6 +96,7 @@ impl crate::error::ProvideErrorMetadata for GetObjectTorrentError {
     }
 }
 impl crate::error::CreateUnhandledError for GetObjectTorrentError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -104,6 +105,7 @@ impl crate::error::CreateUnhandledError for GetObjectTorrentError {
     }
 }
 impl crate::runtime::OperationError for GetObjectTorrentError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -212,6 +214,7 @@ impl GetObjectTorrentFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -225,6 +228,7 @@ impl GetObjectTorrentFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `GetObjectTorrent` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<GetObjectTorrentOutput, SdkError<GetObjectTorrentError>> {
@@ -250,6 +254,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Stream,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: GetObjectTorrentInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -278,6 +283,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     mut response: crate::runtime::Response,
 ) -> Result<GetObjectTorrentOutput, ResponseError> {

@@ -128,6 +128,7 @@ impl crate::error::ProvideErrorMetadata for HeadBucketError {
     }
 }
 impl crate::error::CreateUnhandledError for HeadBucketError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -136,6 +137,7 @@ impl crate::error::CreateUnhandledError for HeadBucketError {
     }
 }
 impl crate::runtime::OperationError for HeadBucketError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -226,6 +228,7 @@ impl HeadBucketFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -239,6 +242,7 @@ impl HeadBucketFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `HeadBucket` response.
+    #[inline]
     pub async fn send(self) -> Result<HeadBucketOutput, SdkError<HeadBucketError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -262,6 +266,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: HeadBucketInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -302,6 +307,7 @@ impl HeadBucketWaiter {
     /// Sends the request every delay until the state is reached, at most
     /// `max_attempts` times and within `max_wait`. Returns the last output when a
     /// successful response ended the wait.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -368,6 +374,7 @@ fn classify_bucket_not_exists(
     }
     None
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<HeadBucketOutput, ResponseError> {

@@ -702,6 +702,7 @@ impl crate::error::ProvideErrorMetadata for HeadObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for HeadObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -710,6 +711,7 @@ impl crate::error::CreateUnhandledError for HeadObjectError {
     }
 }
 impl crate::runtime::OperationError for HeadObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -1129,6 +1131,7 @@ impl HeadObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -1142,6 +1145,7 @@ impl HeadObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `HeadObject` response.
+    #[inline]
     pub async fn send(self) -> Result<HeadObjectOutput, SdkError<HeadObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -1165,6 +1169,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: HeadObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -1283,6 +1288,7 @@ impl HeadObjectWaiter {
     /// Sends the request every delay until the state is reached, at most
     /// `max_attempts` times and within `max_wait`. Returns the last output when a
     /// successful response ended the wait.
+    #[inline]
     pub async fn wait(
         self,
         max_wait: ::std::time::Duration,
@@ -1343,6 +1349,7 @@ fn classify_object_not_exists(
     }
     None
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<HeadObjectOutput, ResponseError> {

@@ -102,6 +102,7 @@ impl crate::error::ProvideErrorMetadata for ListBucketAnalyticsConfigurationsErr
     }
 }
 impl crate::error::CreateUnhandledError for ListBucketAnalyticsConfigurationsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -110,6 +111,7 @@ impl crate::error::CreateUnhandledError for ListBucketAnalyticsConfigurationsErr
     }
 }
 impl crate::runtime::OperationError for ListBucketAnalyticsConfigurationsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -198,6 +200,7 @@ impl ListBucketAnalyticsConfigurationsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -211,6 +214,7 @@ impl ListBucketAnalyticsConfigurationsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListBucketAnalyticsConfigurations` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -239,6 +243,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: ListBucketAnalyticsConfigurationsInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -260,6 +265,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListBucketAnalyticsConfigurationsOutput, ResponseError> {

@@ -100,6 +100,7 @@ impl crate::error::ProvideErrorMetadata for ListBucketMetricsConfigurationsError
     }
 }
 impl crate::error::CreateUnhandledError for ListBucketMetricsConfigurationsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -108,6 +109,7 @@ impl crate::error::CreateUnhandledError for ListBucketMetricsConfigurationsError
     }
 }
 impl crate::runtime::OperationError for ListBucketMetricsConfigurationsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -196,6 +198,7 @@ impl ListBucketMetricsConfigurationsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -209,6 +212,7 @@ impl ListBucketMetricsConfigurationsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListBucketMetricsConfigurations` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -237,6 +241,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: ListBucketMetricsConfigurationsInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -258,6 +263,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListBucketMetricsConfigurationsOutput, ResponseError> {

@@ -104,6 +104,7 @@ impl crate::error::ProvideErrorMetadata for ListBucketsError {
     }
 }
 impl crate::error::CreateUnhandledError for ListBucketsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -112,6 +113,7 @@ impl crate::error::CreateUnhandledError for ListBucketsError {
     }
 }
 impl crate::runtime::OperationError for ListBucketsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -217,6 +219,7 @@ impl ListBucketsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -230,6 +233,7 @@ impl ListBucketsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListBuckets` response.
+    #[inline]
     pub async fn send(self) -> Result<ListBucketsOutput, SdkError<ListBucketsError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -253,6 +257,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: ListBucketsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request.path("/");
@@ -301,6 +306,7 @@ impl ListBucketsPaginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -340,6 +346,7 @@ impl ListBucketsPaginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListBucketsInput,
     output: &ListBucketsOutput,
@@ -354,6 +361,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListBucketsOutput, limit: usize) -> usize {
     match &mut output.buckets {
         Some(items) => {
@@ -363,6 +371,7 @@ fn truncate_page(output: &mut ListBucketsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListBucketsOutput, ResponseError> {

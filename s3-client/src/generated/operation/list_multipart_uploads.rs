@@ -189,6 +189,7 @@ impl crate::error::ProvideErrorMetadata for ListMultipartUploadsError {
     }
 }
 impl crate::error::CreateUnhandledError for ListMultipartUploadsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -197,6 +198,7 @@ impl crate::error::CreateUnhandledError for ListMultipartUploadsError {
     }
 }
 impl crate::runtime::OperationError for ListMultipartUploadsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -393,6 +395,7 @@ impl ListMultipartUploadsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -406,6 +409,7 @@ impl ListMultipartUploadsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListMultipartUploads` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ListMultipartUploadsOutput, SdkError<ListMultipartUploadsError>> {
@@ -431,6 +435,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: ListMultipartUploadsInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -501,6 +506,7 @@ impl ListMultipartUploadsPaginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -548,6 +554,7 @@ impl ListMultipartUploadsPaginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListMultipartUploadsInput,
     output: &ListMultipartUploadsOutput,
@@ -566,6 +573,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListMultipartUploadsOutput, limit: usize) -> usize {
     match &mut output.uploads {
         Some(items) => {
@@ -575,6 +583,7 @@ fn truncate_page(output: &mut ListMultipartUploadsOutput, limit: usize) -> usize
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListMultipartUploadsOutput, ResponseError> {

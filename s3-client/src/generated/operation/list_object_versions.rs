@@ -200,6 +200,7 @@ impl crate::error::ProvideErrorMetadata for ListObjectVersionsError {
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectVersionsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -208,6 +209,7 @@ impl crate::error::CreateUnhandledError for ListObjectVersionsError {
     }
 }
 impl crate::runtime::OperationError for ListObjectVersionsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -429,6 +431,7 @@ impl ListObjectVersionsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -442,6 +445,7 @@ impl ListObjectVersionsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListObjectVersions` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ListObjectVersionsOutput, SdkError<ListObjectVersionsError>> {
@@ -476,6 +480,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: ListObjectVersionsInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -523,6 +528,7 @@ fn serialize(
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+#[inline]
 fn url_decode(output: &mut ListObjectVersionsOutput) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.key_marker)?;
@@ -570,6 +576,7 @@ impl ListObjectVersionsPaginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -625,6 +632,7 @@ impl ListObjectVersionsPaginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListObjectVersionsInput,
     output: &ListObjectVersionsOutput,
@@ -643,6 +651,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListObjectVersionsOutput, limit: usize) -> usize {
     match &mut output.versions {
         Some(items) => {
@@ -652,6 +661,7 @@ fn truncate_page(output: &mut ListObjectVersionsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListObjectVersionsOutput, ResponseError> {

@@ -186,6 +186,7 @@ impl crate::error::ProvideErrorMetadata for ListObjectsError {
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -194,6 +195,7 @@ impl crate::error::CreateUnhandledError for ListObjectsError {
     }
 }
 impl crate::runtime::OperationError for ListObjectsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -413,6 +415,7 @@ impl ListObjectsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -426,6 +429,7 @@ impl ListObjectsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListObjects` response.
+    #[inline]
     pub async fn send(self) -> Result<ListObjectsOutput, SdkError<ListObjectsError>> {
         let mut input = self.input;
         let decode = input.encoding_type.is_none();
@@ -458,6 +462,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: ListObjectsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -499,6 +504,7 @@ fn serialize(input: ListObjectsInput) -> Result<crate::runtime::Request, BuildEr
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+#[inline]
 fn url_decode(output: &mut ListObjectsOutput) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.marker)?;
@@ -543,6 +549,7 @@ impl ListObjectsPaginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -590,6 +597,7 @@ impl ListObjectsPaginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListObjectsInput,
     output: &ListObjectsOutput,
@@ -614,6 +622,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListObjectsOutput, limit: usize) -> usize {
     match &mut output.contents {
         Some(items) => {
@@ -623,6 +632,7 @@ fn truncate_page(output: &mut ListObjectsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListObjectsOutput, ResponseError> {

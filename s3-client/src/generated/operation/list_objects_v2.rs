@@ -208,6 +208,7 @@ impl crate::error::ProvideErrorMetadata for ListObjectsV2Error {
     }
 }
 impl crate::error::CreateUnhandledError for ListObjectsV2Error {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -216,6 +217,7 @@ impl crate::error::CreateUnhandledError for ListObjectsV2Error {
     }
 }
 impl crate::runtime::OperationError for ListObjectsV2Error {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -469,6 +471,7 @@ impl ListObjectsV2FluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -482,6 +485,7 @@ impl ListObjectsV2FluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListObjectsV2` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<ListObjectsV2Output, SdkError<ListObjectsV2Error>> {
@@ -516,6 +520,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: ListObjectsV2Input) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -564,6 +569,7 @@ fn serialize(input: ListObjectsV2Input) -> Result<crate::runtime::Request, Build
     Ok(request)
 }
 /// Decodes the keys and prefixes S3 sent URL-encoded because the client asked.
+#[inline]
 fn url_decode(output: &mut ListObjectsV2Output) -> Result<(), ResponseError> {
     crate::runtime::url_decode(&mut output.delimiter)?;
     crate::runtime::url_decode(&mut output.prefix)?;
@@ -607,6 +613,7 @@ impl ListObjectsV2Paginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -654,6 +661,7 @@ impl ListObjectsV2Paginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListObjectsV2Input,
     output: &ListObjectsV2Output,
@@ -671,6 +679,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListObjectsV2Output, limit: usize) -> usize {
     match &mut output.contents {
         Some(items) => {
@@ -680,6 +689,7 @@ fn truncate_page(output: &mut ListObjectsV2Output, limit: usize) -> usize {
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListObjectsV2Output, ResponseError> {

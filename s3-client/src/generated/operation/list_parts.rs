@@ -260,6 +260,7 @@ impl crate::error::ProvideErrorMetadata for ListPartsError {
     }
 }
 impl crate::error::CreateUnhandledError for ListPartsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -268,6 +269,7 @@ impl crate::error::CreateUnhandledError for ListPartsError {
     }
 }
 impl crate::runtime::OperationError for ListPartsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -478,6 +480,7 @@ impl ListPartsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -491,6 +494,7 @@ impl ListPartsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `ListParts` response.
+    #[inline]
     pub async fn send(self) -> Result<ListPartsOutput, SdkError<ListPartsError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -514,6 +518,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
 };
+#[inline]
 fn serialize(input: ListPartsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -592,6 +597,7 @@ impl ListPartsPaginator {
         self
     }
     /// The pages, one by one.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::pagination::PaginationStream<
@@ -631,6 +637,7 @@ impl ListPartsPaginator {
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
+#[inline]
 fn next_page(
     input: &ListPartsInput,
     output: &ListPartsOutput,
@@ -648,6 +655,7 @@ fn next_page(
         })
 }
 /// Cuts a page's main results to `limit`; returns how many it keeps.
+#[inline]
 fn truncate_page(output: &mut ListPartsOutput, limit: usize) -> usize {
     match &mut output.parts {
         Some(items) => {
@@ -657,6 +665,7 @@ fn truncate_page(output: &mut ListPartsOutput, limit: usize) -> usize {
         None => 0,
     }
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListPartsOutput, ResponseError> {

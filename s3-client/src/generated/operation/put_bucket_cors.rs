@@ -80,6 +80,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketCorsError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketCorsError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -88,6 +89,7 @@ impl crate::error::CreateUnhandledError for PutBucketCorsError {
     }
 }
 impl crate::runtime::OperationError for PutBucketCorsError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -216,6 +218,7 @@ impl PutBucketCorsFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -229,6 +232,7 @@ impl PutBucketCorsFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketCors` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketCorsOutput, SdkError<PutBucketCorsError>> {
@@ -254,6 +258,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: PutBucketCorsInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -291,6 +296,7 @@ fn serialize(input: PutBucketCorsInput) -> Result<crate::runtime::Request, Build
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketCorsOutput, ResponseError> {

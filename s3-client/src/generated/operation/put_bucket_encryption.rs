@@ -81,6 +81,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketEncryptionError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketEncryptionError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -89,6 +90,7 @@ impl crate::error::CreateUnhandledError for PutBucketEncryptionError {
     }
 }
 impl crate::runtime::OperationError for PutBucketEncryptionError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -222,6 +224,7 @@ impl PutBucketEncryptionFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -235,6 +238,7 @@ impl PutBucketEncryptionFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketEncryption` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketEncryptionOutput, SdkError<PutBucketEncryptionError>> {
@@ -260,6 +264,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketEncryptionInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -299,6 +304,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketEncryptionOutput, ResponseError> {

@@ -95,6 +95,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketLifecycleConfigurationError
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketLifecycleConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -103,6 +104,7 @@ impl crate::error::CreateUnhandledError for PutBucketLifecycleConfigurationError
     }
 }
 impl crate::runtime::OperationError for PutBucketLifecycleConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -244,6 +246,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -257,6 +260,7 @@ impl PutBucketLifecycleConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketLifecycleConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -285,6 +289,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketLifecycleConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -319,6 +324,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutBucketLifecycleConfigurationOutput, ResponseError> {

@@ -79,6 +79,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketLoggingError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketLoggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -87,6 +88,7 @@ impl crate::error::CreateUnhandledError for PutBucketLoggingError {
     }
 }
 impl crate::runtime::OperationError for PutBucketLoggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -220,6 +222,7 @@ impl PutBucketLoggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -233,6 +236,7 @@ impl PutBucketLoggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketLogging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketLoggingOutput, SdkError<PutBucketLoggingError>> {
@@ -258,6 +262,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketLoggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -297,6 +302,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketLoggingOutput, ResponseError> {

@@ -81,6 +81,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketNotificationError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketNotificationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -89,6 +90,7 @@ impl crate::error::CreateUnhandledError for PutBucketNotificationError {
     }
 }
 impl crate::runtime::OperationError for PutBucketNotificationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -222,6 +224,7 @@ impl PutBucketNotificationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -235,6 +238,7 @@ impl PutBucketNotificationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketNotification` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketNotificationOutput, SdkError<PutBucketNotificationError>> {
@@ -260,6 +264,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketNotificationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -299,6 +304,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketNotificationOutput, ResponseError> {

@@ -74,6 +74,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketNotificationConfigurationEr
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketNotificationConfigurationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -82,6 +83,7 @@ impl crate::error::CreateUnhandledError for PutBucketNotificationConfigurationEr
     }
 }
 impl crate::runtime::OperationError for PutBucketNotificationConfigurationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -195,6 +197,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -208,6 +211,7 @@ impl PutBucketNotificationConfigurationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketNotificationConfiguration` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<
@@ -236,6 +240,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketNotificationConfigurationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -276,6 +281,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketNotificationConfigurationOutput, ResponseError> {

@@ -84,6 +84,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketPolicyError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketPolicyError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -92,6 +93,7 @@ impl crate::error::CreateUnhandledError for PutBucketPolicyError {
     }
 }
 impl crate::runtime::OperationError for PutBucketPolicyError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -234,6 +236,7 @@ impl PutBucketPolicyFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -247,6 +250,7 @@ impl PutBucketPolicyFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketPolicy` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketPolicyOutput, SdkError<PutBucketPolicyError>> {
@@ -272,6 +276,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketPolicyInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -307,6 +312,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketPolicyOutput, ResponseError> {

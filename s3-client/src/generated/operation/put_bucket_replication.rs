@@ -83,6 +83,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketReplicationError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketReplicationError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -91,6 +92,7 @@ impl crate::error::CreateUnhandledError for PutBucketReplicationError {
     }
 }
 impl crate::runtime::OperationError for PutBucketReplicationError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -241,6 +243,7 @@ impl PutBucketReplicationFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -254,6 +257,7 @@ impl PutBucketReplicationFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketReplication` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketReplicationOutput, SdkError<PutBucketReplicationError>> {
@@ -279,6 +283,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketReplicationInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -321,6 +326,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketReplicationOutput, ResponseError> {

@@ -79,6 +79,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketTaggingError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketTaggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -87,6 +88,7 @@ impl crate::error::CreateUnhandledError for PutBucketTaggingError {
     }
 }
 impl crate::runtime::OperationError for PutBucketTaggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -212,6 +214,7 @@ impl PutBucketTaggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -225,6 +228,7 @@ impl PutBucketTaggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketTagging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketTaggingOutput, SdkError<PutBucketTaggingError>> {
@@ -250,6 +254,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketTaggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -289,6 +294,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketTaggingOutput, ResponseError> {

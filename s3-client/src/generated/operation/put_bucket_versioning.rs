@@ -84,6 +84,7 @@ impl crate::error::ProvideErrorMetadata for PutBucketVersioningError {
     }
 }
 impl crate::error::CreateUnhandledError for PutBucketVersioningError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -92,6 +93,7 @@ impl crate::error::CreateUnhandledError for PutBucketVersioningError {
     }
 }
 impl crate::runtime::OperationError for PutBucketVersioningError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -242,6 +244,7 @@ impl PutBucketVersioningFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -255,6 +258,7 @@ impl PutBucketVersioningFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutBucketVersioning` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutBucketVersioningOutput, SdkError<PutBucketVersioningError>> {
@@ -280,6 +284,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutBucketVersioningInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -322,6 +327,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     _response: crate::runtime::Response,
 ) -> Result<PutBucketVersioningOutput, ResponseError> {

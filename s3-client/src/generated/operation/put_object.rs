@@ -641,6 +641,7 @@ impl crate::error::ProvideErrorMetadata for PutObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -649,6 +650,7 @@ impl crate::error::CreateUnhandledError for PutObjectError {
     }
 }
 impl crate::runtime::OperationError for PutObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -1600,6 +1602,7 @@ impl PutObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -1613,6 +1616,7 @@ impl PutObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutObject` response.
+    #[inline]
     pub async fn send(self) -> Result<PutObjectOutput, SdkError<PutObjectError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -1636,6 +1640,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -1809,6 +1814,7 @@ fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildErro
     request.body(input.body);
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectOutput, ResponseError> {

@@ -140,6 +140,7 @@ impl crate::error::ProvideErrorMetadata for PutObjectAclError {
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectAclError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -148,6 +149,7 @@ impl crate::error::CreateUnhandledError for PutObjectAclError {
     }
 }
 impl crate::runtime::OperationError for PutObjectAclError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -452,6 +454,7 @@ impl PutObjectAclFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -465,6 +468,7 @@ impl PutObjectAclFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutObjectAcl` response.
+    #[inline]
     pub async fn send(self) -> Result<PutObjectAclOutput, SdkError<PutObjectAclError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -488,6 +492,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: PutObjectAclInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -551,6 +556,7 @@ fn serialize(input: PutObjectAclInput) -> Result<crate::runtime::Request, BuildE
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectAclOutput, ResponseError> {

@@ -102,6 +102,7 @@ impl crate::error::ProvideErrorMetadata for PutObjectTaggingError {
     }
 }
 impl crate::error::CreateUnhandledError for PutObjectTaggingError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -110,6 +111,7 @@ impl crate::error::CreateUnhandledError for PutObjectTaggingError {
     }
 }
 impl crate::runtime::OperationError for PutObjectTaggingError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -289,6 +291,7 @@ impl PutObjectTaggingFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -302,6 +305,7 @@ impl PutObjectTaggingFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `PutObjectTagging` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<PutObjectTaggingOutput, SdkError<PutObjectTaggingError>> {
@@ -327,6 +331,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(
     input: PutObjectTaggingInput,
 ) -> Result<crate::runtime::Request, BuildError> {
@@ -379,6 +384,7 @@ fn serialize(
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectTaggingOutput, ResponseError> {

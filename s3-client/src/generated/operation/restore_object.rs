@@ -117,6 +117,7 @@ impl crate::error::ProvideErrorMetadata for RestoreObjectError {
     }
 }
 impl crate::error::CreateUnhandledError for RestoreObjectError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -125,6 +126,7 @@ impl crate::error::CreateUnhandledError for RestoreObjectError {
     }
 }
 impl crate::runtime::OperationError for RestoreObjectError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, body: &[u8]) -> Result<Self, ResponseError> {
         Ok(
             match meta.code() {
@@ -307,6 +309,7 @@ impl RestoreObjectFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -320,6 +323,7 @@ impl RestoreObjectFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `RestoreObject` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<RestoreObjectOutput, SdkError<RestoreObjectError>> {
@@ -345,6 +349,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: RestoreObjectInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -387,6 +392,7 @@ fn serialize(input: RestoreObjectInput) -> Result<crate::runtime::Request, Build
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<RestoreObjectOutput, ResponseError> {

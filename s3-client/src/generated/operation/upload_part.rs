@@ -414,6 +414,7 @@ impl crate::error::ProvideErrorMetadata for UploadPartError {
     }
 }
 impl crate::error::CreateUnhandledError for UploadPartError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -422,6 +423,7 @@ impl crate::error::CreateUnhandledError for UploadPartError {
     }
 }
 impl crate::runtime::OperationError for UploadPartError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -856,6 +858,7 @@ impl UploadPartFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -869,6 +872,7 @@ impl UploadPartFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `UploadPart` response.
+    #[inline]
     pub async fn send(self) -> Result<UploadPartOutput, SdkError<UploadPartError>> {
         crate::runtime::send(
                 self.client.handle(),
@@ -892,6 +896,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
 };
+#[inline]
 fn serialize(input: UploadPartInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -979,6 +984,7 @@ fn serialize(input: UploadPartInput) -> Result<crate::runtime::Request, BuildErr
     request.body(input.body);
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<UploadPartOutput, ResponseError> {

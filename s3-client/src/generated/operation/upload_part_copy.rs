@@ -306,6 +306,7 @@ impl crate::error::ProvideErrorMetadata for UploadPartCopyError {
     }
 }
 impl crate::error::CreateUnhandledError for UploadPartCopyError {
+    #[inline]
     fn create_unhandled_error(
         source: Box<dyn ::std::error::Error + Send + Sync + 'static>,
         meta: Option<ErrorMetadata>,
@@ -314,6 +315,7 @@ impl crate::error::CreateUnhandledError for UploadPartCopyError {
     }
 }
 impl crate::runtime::OperationError for UploadPartCopyError {
+    #[inline]
     fn from_service(meta: ErrorMetadata, _body: &[u8]) -> Result<Self, ResponseError> {
         Ok(Self::Unhandled(crate::error::Unhandled::from_meta(meta)))
     }
@@ -701,6 +703,7 @@ impl UploadPartCopyFluentBuilder {
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
+    #[inline]
     pub async fn presigned(
         self,
         config: crate::presigning::PresigningConfig,
@@ -714,6 +717,7 @@ impl UploadPartCopyFluentBuilder {
             .await
     }
     /// Sends the request and waits for the `UploadPartCopy` response.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<UploadPartCopyOutput, SdkError<UploadPartCopyError>> {
@@ -739,6 +743,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
 };
+#[inline]
 fn serialize(input: UploadPartCopyInput) -> Result<crate::runtime::Request, BuildError> {
     let mut request = crate::runtime::Request::new();
     request
@@ -847,6 +852,7 @@ fn serialize(input: UploadPartCopyInput) -> Result<crate::runtime::Request, Buil
     }
     Ok(request)
 }
+#[inline]
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<UploadPartCopyOutput, ResponseError> {

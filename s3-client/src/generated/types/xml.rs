@@ -7,6 +7,7 @@ use crate::error::ResponseError;
 use crate::primitives::DateTimeFormat;
 use super::*;
 /// Writes [`AbortIncompleteMultipartUpload`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_abort_incomplete_multipart_upload(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -25,6 +26,7 @@ pub(crate) fn ser_abort_incomplete_multipart_upload(
     Ok(())
 }
 /// Reads [`AbortIncompleteMultipartUpload`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_abort_incomplete_multipart_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AbortIncompleteMultipartUpload, ResponseError> {
@@ -40,6 +42,7 @@ pub(crate) fn de_abort_incomplete_multipart_upload(
     })
 }
 /// Writes [`AccelerateConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_accelerate_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -58,6 +61,7 @@ pub(crate) fn ser_accelerate_configuration(
     Ok(())
 }
 /// Writes [`AccessControlPolicy`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_access_control_policy(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -84,6 +88,7 @@ pub(crate) fn ser_access_control_policy(
     Ok(())
 }
 /// Writes [`AccessControlTranslation`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_access_control_translation(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -105,6 +110,7 @@ pub(crate) fn ser_access_control_translation(
     Ok(())
 }
 /// Reads [`AccessControlTranslation`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_access_control_translation(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AccessControlTranslation, ResponseError> {
@@ -124,6 +130,7 @@ pub(crate) fn de_access_control_translation(
     Ok(AccessControlTranslation { owner })
 }
 /// Writes [`AnalyticsAndOperator`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_analytics_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -147,6 +154,7 @@ pub(crate) fn ser_analytics_and_operator(
     Ok(())
 }
 /// Reads [`AnalyticsAndOperator`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_analytics_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AnalyticsAndOperator, ResponseError> {
@@ -168,6 +176,7 @@ pub(crate) fn de_analytics_and_operator(
     })
 }
 /// Writes [`AnalyticsConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_analytics_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -198,6 +207,7 @@ pub(crate) fn ser_analytics_configuration(
     Ok(())
 }
 /// Reads [`AnalyticsConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_analytics_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AnalyticsConfiguration, ResponseError> {
@@ -223,6 +233,7 @@ pub(crate) fn de_analytics_configuration(
     })
 }
 /// Writes [`AnalyticsExportDestination`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_analytics_export_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -244,6 +255,7 @@ pub(crate) fn ser_analytics_export_destination(
     Ok(())
 }
 /// Reads [`AnalyticsExportDestination`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_analytics_export_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AnalyticsExportDestination, ResponseError> {
@@ -263,6 +275,7 @@ pub(crate) fn de_analytics_export_destination(
     })
 }
 /// Writes [`AnalyticsFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_analytics_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -287,6 +300,7 @@ pub(crate) fn ser_analytics_filter(
     Ok(())
 }
 /// Reads [`AnalyticsFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_analytics_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AnalyticsFilter, ResponseError> {
@@ -308,6 +322,7 @@ pub(crate) fn de_analytics_filter(
     })
 }
 /// Writes [`AnalyticsS3BucketDestination`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_analytics_s3_bucket_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -341,6 +356,7 @@ pub(crate) fn ser_analytics_s3_bucket_destination(
     Ok(())
 }
 /// Reads [`AnalyticsS3BucketDestination`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_analytics_s3_bucket_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<AnalyticsS3BucketDestination, ResponseError> {
@@ -373,6 +389,7 @@ pub(crate) fn de_analytics_s3_bucket_destination(
     })
 }
 /// Writes [`BlockedEncryptionTypes`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_blocked_encryption_types(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -393,6 +410,7 @@ pub(crate) fn ser_blocked_encryption_types(
     Ok(())
 }
 /// Reads [`BlockedEncryptionTypes`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_blocked_encryption_types(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<BlockedEncryptionTypes, ResponseError> {
@@ -418,6 +436,7 @@ pub(crate) fn de_blocked_encryption_types(
     })
 }
 /// Reads [`Bucket`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_bucket(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Bucket, ResponseError> {
@@ -444,6 +463,7 @@ pub(crate) fn de_bucket(
     })
 }
 /// Reads [`BucketAlreadyExists`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_bucket_already_exists(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<BucketAlreadyExists, ResponseError> {
@@ -455,6 +475,7 @@ pub(crate) fn de_bucket_already_exists(
     })
 }
 /// Reads [`BucketAlreadyOwnedByYou`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_bucket_already_owned_by_you(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<BucketAlreadyOwnedByYou, ResponseError> {
@@ -466,6 +487,7 @@ pub(crate) fn de_bucket_already_owned_by_you(
     })
 }
 /// Writes [`BucketInfo`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_bucket_info(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -487,6 +509,7 @@ pub(crate) fn ser_bucket_info(
     Ok(())
 }
 /// Writes [`BucketLifecycleConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_bucket_lifecycle_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -510,6 +533,7 @@ pub(crate) fn ser_bucket_lifecycle_configuration(
     Ok(())
 }
 /// Writes [`BucketLoggingStatus`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_bucket_logging_status(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -528,6 +552,7 @@ pub(crate) fn ser_bucket_logging_status(
     Ok(())
 }
 /// Writes [`CorsConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_cors_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -551,6 +576,7 @@ pub(crate) fn ser_cors_configuration(
     Ok(())
 }
 /// Writes [`CorsRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_cors_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -598,6 +624,7 @@ pub(crate) fn ser_cors_rule(
     Ok(())
 }
 /// Reads [`CorsRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_cors_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<CorsRule, ResponseError> {
@@ -636,6 +663,7 @@ pub(crate) fn de_cors_rule(
     })
 }
 /// Writes [`CsvInput`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_csv_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -672,6 +700,7 @@ pub(crate) fn ser_csv_input(
     Ok(())
 }
 /// Writes [`CsvOutput`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_csv_output(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -702,6 +731,7 @@ pub(crate) fn ser_csv_output(
     Ok(())
 }
 /// Writes [`CloudFunctionConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_cloud_function_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -734,6 +764,7 @@ pub(crate) fn ser_cloud_function_configuration(
     Ok(())
 }
 /// Reads [`CloudFunctionConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_cloud_function_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<CloudFunctionConfiguration, ResponseError> {
@@ -767,6 +798,7 @@ pub(crate) fn de_cloud_function_configuration(
     })
 }
 /// Reads [`CommonPrefix`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_common_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<CommonPrefix, ResponseError> {
@@ -780,6 +812,7 @@ pub(crate) fn de_common_prefix(
     Ok(CommonPrefix { prefix })
 }
 /// Writes [`CompletedMultipartUpload`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_completed_multipart_upload(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -800,6 +833,7 @@ pub(crate) fn ser_completed_multipart_upload(
     Ok(())
 }
 /// Writes [`CompletedPart`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_completed_part(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -851,6 +885,7 @@ pub(crate) fn ser_completed_part(
     Ok(())
 }
 /// Writes [`Condition`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_condition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -872,6 +907,7 @@ pub(crate) fn ser_condition(
     Ok(())
 }
 /// Reads [`Condition`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_condition(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Condition, ResponseError> {
@@ -892,6 +928,7 @@ pub(crate) fn de_condition(
     })
 }
 /// Reads [`CopyObjectResult`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_copy_object_result(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<CopyObjectResult, ResponseError> {
@@ -951,6 +988,7 @@ pub(crate) fn de_copy_object_result(
     })
 }
 /// Reads [`CopyPartResult`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_copy_part_result(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<CopyPartResult, ResponseError> {
@@ -1001,6 +1039,7 @@ pub(crate) fn de_copy_part_result(
     })
 }
 /// Writes [`CreateBucketConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_create_bucket_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1033,6 +1072,7 @@ pub(crate) fn ser_create_bucket_configuration(
     Ok(())
 }
 /// Writes [`Delete`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_delete(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1059,6 +1099,7 @@ pub(crate) fn ser_delete(
     Ok(())
 }
 /// Reads [`DeleteMarkerEntry`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_delete_marker_entry(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<DeleteMarkerEntry, ResponseError> {
@@ -1088,6 +1129,7 @@ pub(crate) fn de_delete_marker_entry(
     })
 }
 /// Writes [`DeleteMarkerReplication`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_delete_marker_replication(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1106,6 +1148,7 @@ pub(crate) fn ser_delete_marker_replication(
     Ok(())
 }
 /// Reads [`DeleteMarkerReplication`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_delete_marker_replication(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<DeleteMarkerReplication, ResponseError> {
@@ -1127,6 +1170,7 @@ pub(crate) fn de_delete_marker_replication(
     Ok(DeleteMarkerReplication { status })
 }
 /// Reads [`DeletedObject`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_deleted_object(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<DeletedObject, ResponseError> {
@@ -1151,6 +1195,7 @@ pub(crate) fn de_deleted_object(
     })
 }
 /// Writes [`Destination`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1190,6 +1235,7 @@ pub(crate) fn ser_destination(
     Ok(())
 }
 /// Reads [`Destination`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Destination, ResponseError> {
@@ -1239,6 +1285,7 @@ pub(crate) fn de_destination(
     })
 }
 /// Writes [`Encryption`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_encryption(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1266,6 +1313,7 @@ pub(crate) fn ser_encryption(
     Ok(())
 }
 /// Writes [`EncryptionConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_encryption_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1284,6 +1332,7 @@ pub(crate) fn ser_encryption_configuration(
     Ok(())
 }
 /// Reads [`EncryptionConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_encryption_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<EncryptionConfiguration, ResponseError> {
@@ -1299,6 +1348,7 @@ pub(crate) fn de_encryption_configuration(
     })
 }
 /// Reads [`EncryptionTypeMismatch`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_encryption_type_mismatch(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<EncryptionTypeMismatch, ResponseError> {
@@ -1310,6 +1360,7 @@ pub(crate) fn de_encryption_type_mismatch(
     })
 }
 /// Reads [`Error`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_error(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Error, ResponseError> {
@@ -1334,6 +1385,7 @@ pub(crate) fn de_error(
     })
 }
 /// Writes [`ErrorDocument`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_error_document(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1351,6 +1403,7 @@ pub(crate) fn ser_error_document(
     Ok(())
 }
 /// Reads [`ErrorDocument`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_error_document(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ErrorDocument, ResponseError> {
@@ -1364,6 +1417,7 @@ pub(crate) fn de_error_document(
     Ok(ErrorDocument { key })
 }
 /// Writes [`EventBridgeConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_event_bridge_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1379,6 +1433,7 @@ pub(crate) fn ser_event_bridge_configuration(
     Ok(())
 }
 /// Reads [`EventBridgeConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_event_bridge_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<EventBridgeConfiguration, ResponseError> {
@@ -1388,6 +1443,7 @@ pub(crate) fn de_event_bridge_configuration(
     Ok(EventBridgeConfiguration {})
 }
 /// Writes [`ExistingObjectReplication`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_existing_object_replication(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1409,6 +1465,7 @@ pub(crate) fn ser_existing_object_replication(
     Ok(())
 }
 /// Reads [`ExistingObjectReplication`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_existing_object_replication(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ExistingObjectReplication, ResponseError> {
@@ -1432,6 +1489,7 @@ pub(crate) fn de_existing_object_replication(
     })
 }
 /// Writes [`FilterRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_filter_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1453,6 +1511,7 @@ pub(crate) fn ser_filter_rule(
     Ok(())
 }
 /// Reads [`FilterRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_filter_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<FilterRule, ResponseError> {
@@ -1474,6 +1533,7 @@ pub(crate) fn de_filter_rule(
     Ok(FilterRule { name, value })
 }
 /// Writes [`GlacierJobParameters`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_glacier_job_parameters(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1495,6 +1555,7 @@ pub(crate) fn ser_glacier_job_parameters(
     Ok(())
 }
 /// Writes [`Grant`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_grant(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1516,6 +1577,7 @@ pub(crate) fn ser_grant(
     Ok(())
 }
 /// Reads [`Grant`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_grant(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Grant, ResponseError> {
@@ -1537,6 +1599,7 @@ pub(crate) fn de_grant(
     Ok(Grant { grantee, permission })
 }
 /// Writes [`Grantee`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_grantee(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1567,6 +1630,7 @@ pub(crate) fn ser_grantee(
     Ok(())
 }
 /// Reads [`Grantee`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_grantee(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Grantee, ResponseError> {
@@ -1593,6 +1657,7 @@ pub(crate) fn de_grantee(
     })
 }
 /// Writes [`IndexDocument`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_index_document(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1614,6 +1679,7 @@ pub(crate) fn ser_index_document(
     Ok(())
 }
 /// Reads [`IndexDocument`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_index_document(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<IndexDocument, ResponseError> {
@@ -1627,6 +1693,7 @@ pub(crate) fn de_index_document(
     Ok(IndexDocument { suffix })
 }
 /// Reads [`Initiator`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_initiator(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Initiator, ResponseError> {
@@ -1642,6 +1709,7 @@ pub(crate) fn de_initiator(
     Ok(Initiator { id, display_name })
 }
 /// Writes [`InputSerialization`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_input_serialization(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1669,6 +1737,7 @@ pub(crate) fn ser_input_serialization(
     Ok(())
 }
 /// Reads [`InvalidObjectState`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_invalid_object_state(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InvalidObjectState, ResponseError> {
@@ -1702,6 +1771,7 @@ pub(crate) fn de_invalid_object_state(
     })
 }
 /// Reads [`InvalidRequest`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_invalid_request(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InvalidRequest, ResponseError> {
@@ -1713,6 +1783,7 @@ pub(crate) fn de_invalid_request(
     })
 }
 /// Reads [`InvalidWriteOffset`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_invalid_write_offset(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InvalidWriteOffset, ResponseError> {
@@ -1724,6 +1795,7 @@ pub(crate) fn de_invalid_write_offset(
     })
 }
 /// Writes [`InventoryConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1780,6 +1852,7 @@ pub(crate) fn ser_inventory_configuration(
     Ok(())
 }
 /// Reads [`InventoryConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventoryConfiguration, ResponseError> {
@@ -1839,6 +1912,7 @@ pub(crate) fn de_inventory_configuration(
     })
 }
 /// Writes [`InventoryDestination`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1860,6 +1934,7 @@ pub(crate) fn ser_inventory_destination(
     Ok(())
 }
 /// Reads [`InventoryDestination`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventoryDestination, ResponseError> {
@@ -1879,6 +1954,7 @@ pub(crate) fn de_inventory_destination(
     })
 }
 /// Writes [`InventoryEncryption`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_encryption(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1900,6 +1976,7 @@ pub(crate) fn ser_inventory_encryption(
     Ok(())
 }
 /// Reads [`InventoryEncryption`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_encryption(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventoryEncryption, ResponseError> {
@@ -1918,6 +1995,7 @@ pub(crate) fn de_inventory_encryption(
     })
 }
 /// Writes [`InventoryFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1939,6 +2017,7 @@ pub(crate) fn ser_inventory_filter(
     Ok(())
 }
 /// Reads [`InventoryFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventoryFilter, ResponseError> {
@@ -1952,6 +2031,7 @@ pub(crate) fn de_inventory_filter(
     Ok(InventoryFilter { prefix })
 }
 /// Writes [`InventoryS3BucketDestination`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_s3_bucket_destination(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -1988,6 +2068,7 @@ pub(crate) fn ser_inventory_s3_bucket_destination(
     Ok(())
 }
 /// Reads [`InventoryS3BucketDestination`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_s3_bucket_destination(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventoryS3BucketDestination, ResponseError> {
@@ -2023,6 +2104,7 @@ pub(crate) fn de_inventory_s3_bucket_destination(
     })
 }
 /// Writes [`InventorySchedule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_inventory_schedule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2044,6 +2126,7 @@ pub(crate) fn ser_inventory_schedule(
     Ok(())
 }
 /// Reads [`InventorySchedule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_inventory_schedule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<InventorySchedule, ResponseError> {
@@ -2065,6 +2148,7 @@ pub(crate) fn de_inventory_schedule(
     Ok(InventorySchedule { frequency })
 }
 /// Writes [`JsonInput`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_json_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2083,6 +2167,7 @@ pub(crate) fn ser_json_input(
     Ok(())
 }
 /// Writes [`JsonOutput`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_json_output(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2101,6 +2186,7 @@ pub(crate) fn ser_json_output(
     Ok(())
 }
 /// Writes [`LambdaFunctionConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lambda_function_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2136,6 +2222,7 @@ pub(crate) fn ser_lambda_function_configuration(
     Ok(())
 }
 /// Reads [`LambdaFunctionConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_lambda_function_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LambdaFunctionConfiguration, ResponseError> {
@@ -2172,6 +2259,7 @@ pub(crate) fn de_lambda_function_configuration(
     })
 }
 /// Writes [`LifecycleConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lifecycle_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2195,6 +2283,7 @@ pub(crate) fn ser_lifecycle_configuration(
     Ok(())
 }
 /// Writes [`LifecycleExpiration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lifecycle_expiration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2223,6 +2312,7 @@ pub(crate) fn ser_lifecycle_expiration(
     Ok(())
 }
 /// Reads [`LifecycleExpiration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_lifecycle_expiration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LifecycleExpiration, ResponseError> {
@@ -2246,6 +2336,7 @@ pub(crate) fn de_lifecycle_expiration(
     })
 }
 /// Writes [`LifecycleRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lifecycle_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2310,6 +2401,7 @@ pub(crate) fn ser_lifecycle_rule(
     Ok(())
 }
 /// Reads [`LifecycleRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_lifecycle_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LifecycleRule, ResponseError> {
@@ -2375,6 +2467,7 @@ pub(crate) fn de_lifecycle_rule(
     })
 }
 /// Writes [`LifecycleRuleAndOperator`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lifecycle_rule_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2404,6 +2497,7 @@ pub(crate) fn ser_lifecycle_rule_and_operator(
     Ok(())
 }
 /// Reads [`LifecycleRuleAndOperator`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_lifecycle_rule_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LifecycleRuleAndOperator, ResponseError> {
@@ -2431,6 +2525,7 @@ pub(crate) fn de_lifecycle_rule_and_operator(
     })
 }
 /// Writes [`LifecycleRuleFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_lifecycle_rule_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2461,6 +2556,7 @@ pub(crate) fn ser_lifecycle_rule_filter(
     Ok(())
 }
 /// Reads [`LifecycleRuleFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_lifecycle_rule_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LifecycleRuleFilter, ResponseError> {
@@ -2490,6 +2586,7 @@ pub(crate) fn de_lifecycle_rule_filter(
     })
 }
 /// Writes [`LocationInfo`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_location_info(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2511,6 +2608,7 @@ pub(crate) fn ser_location_info(
     Ok(())
 }
 /// Writes [`LoggingEnabled`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_logging_enabled(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2549,6 +2647,7 @@ pub(crate) fn ser_logging_enabled(
     Ok(())
 }
 /// Reads [`LoggingEnabled`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_logging_enabled(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<LoggingEnabled, ResponseError> {
@@ -2585,6 +2684,7 @@ pub(crate) fn de_logging_enabled(
     })
 }
 /// Writes [`MetadataEntry`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_metadata_entry(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2606,6 +2706,7 @@ pub(crate) fn ser_metadata_entry(
     Ok(())
 }
 /// Writes [`Metrics`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_metrics(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2626,6 +2727,7 @@ pub(crate) fn ser_metrics(
     Ok(())
 }
 /// Reads [`Metrics`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_metrics(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Metrics, ResponseError> {
@@ -2651,6 +2753,7 @@ pub(crate) fn de_metrics(
     Ok(Metrics { status, event_threshold })
 }
 /// Writes [`MetricsAndOperator`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_metrics_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2677,6 +2780,7 @@ pub(crate) fn ser_metrics_and_operator(
     Ok(())
 }
 /// Reads [`MetricsAndOperator`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_metrics_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<MetricsAndOperator, ResponseError> {
@@ -2701,6 +2805,7 @@ pub(crate) fn de_metrics_and_operator(
     })
 }
 /// Writes [`MetricsConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_metrics_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2725,6 +2830,7 @@ pub(crate) fn ser_metrics_configuration(
     Ok(())
 }
 /// Reads [`MetricsConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_metrics_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<MetricsConfiguration, ResponseError> {
@@ -2740,6 +2846,7 @@ pub(crate) fn de_metrics_configuration(
     Ok(MetricsConfiguration { id, filter })
 }
 /// Writes [`MetricsFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_metrics_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2767,6 +2874,7 @@ pub(crate) fn ser_metrics_filter(
     Ok(())
 }
 /// Reads [`MetricsFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_metrics_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<MetricsFilter, ResponseError> {
@@ -2791,6 +2899,7 @@ pub(crate) fn de_metrics_filter(
     })
 }
 /// Reads [`MultipartUpload`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_multipart_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<MultipartUpload, ResponseError> {
@@ -2850,6 +2959,7 @@ pub(crate) fn de_multipart_upload(
     })
 }
 /// Reads [`NoSuchBucket`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_no_such_bucket(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NoSuchBucket, ResponseError> {
@@ -2861,6 +2971,7 @@ pub(crate) fn de_no_such_bucket(
     })
 }
 /// Reads [`NoSuchKey`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_no_such_key(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NoSuchKey, ResponseError> {
@@ -2870,6 +2981,7 @@ pub(crate) fn de_no_such_key(
     Ok(NoSuchKey { ..Default::default() })
 }
 /// Reads [`NoSuchUpload`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_no_such_upload(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NoSuchUpload, ResponseError> {
@@ -2881,6 +2993,7 @@ pub(crate) fn de_no_such_upload(
     })
 }
 /// Writes [`NoncurrentVersionExpiration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_noncurrent_version_expiration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2902,6 +3015,7 @@ pub(crate) fn ser_noncurrent_version_expiration(
     Ok(())
 }
 /// Reads [`NoncurrentVersionExpiration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_noncurrent_version_expiration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NoncurrentVersionExpiration, ResponseError> {
@@ -2922,6 +3036,7 @@ pub(crate) fn de_noncurrent_version_expiration(
     })
 }
 /// Writes [`NoncurrentVersionTransition`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_noncurrent_version_transition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -2946,6 +3061,7 @@ pub(crate) fn ser_noncurrent_version_transition(
     Ok(())
 }
 /// Reads [`NoncurrentVersionTransition`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_noncurrent_version_transition(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NoncurrentVersionTransition, ResponseError> {
@@ -2977,6 +3093,7 @@ pub(crate) fn de_noncurrent_version_transition(
     })
 }
 /// Reads [`NotFound`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_not_found(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NotFound, ResponseError> {
@@ -2986,6 +3103,7 @@ pub(crate) fn de_not_found(
     Ok(NotFound { ..Default::default() })
 }
 /// Writes [`NotificationConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_notification_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3024,6 +3142,7 @@ pub(crate) fn ser_notification_configuration(
     Ok(())
 }
 /// Writes [`NotificationConfigurationDeprecated`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_notification_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3053,6 +3172,7 @@ pub(crate) fn ser_notification_configuration_deprecated(
     Ok(())
 }
 /// Writes [`NotificationConfigurationFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_notification_configuration_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3071,6 +3191,7 @@ pub(crate) fn ser_notification_configuration_filter(
     Ok(())
 }
 /// Reads [`NotificationConfigurationFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_notification_configuration_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<NotificationConfigurationFilter, ResponseError> {
@@ -3086,6 +3207,7 @@ pub(crate) fn de_notification_configuration_filter(
     })
 }
 /// Reads [`Object`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_object(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Object, ResponseError> {
@@ -3153,6 +3275,7 @@ pub(crate) fn de_object(
     })
 }
 /// Reads [`ObjectAlreadyInActiveTierError`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_object_already_in_active_tier_error(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ObjectAlreadyInActiveTierError, ResponseError> {
@@ -3164,6 +3287,7 @@ pub(crate) fn de_object_already_in_active_tier_error(
     })
 }
 /// Writes [`ObjectIdentifier`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_object_identifier(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3201,6 +3325,7 @@ pub(crate) fn ser_object_identifier(
     Ok(())
 }
 /// Reads [`ObjectNotInActiveTierError`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_object_not_in_active_tier_error(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ObjectNotInActiveTierError, ResponseError> {
@@ -3212,6 +3337,7 @@ pub(crate) fn de_object_not_in_active_tier_error(
     })
 }
 /// Reads [`ObjectVersion`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_object_version(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ObjectVersion, ResponseError> {
@@ -3285,6 +3411,7 @@ pub(crate) fn de_object_version(
     })
 }
 /// Writes [`OutputLocation`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_output_location(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3303,6 +3430,7 @@ pub(crate) fn ser_output_location(
     Ok(())
 }
 /// Writes [`OutputSerialization`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_output_serialization(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3324,6 +3452,7 @@ pub(crate) fn ser_output_serialization(
     Ok(())
 }
 /// Writes [`Owner`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_owner(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3345,6 +3474,7 @@ pub(crate) fn ser_owner(
     Ok(())
 }
 /// Reads [`Owner`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_owner(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Owner, ResponseError> {
@@ -3360,6 +3490,7 @@ pub(crate) fn de_owner(
     Ok(Owner { display_name, id })
 }
 /// Writes [`ParquetInput`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_parquet_input(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3375,6 +3506,7 @@ pub(crate) fn ser_parquet_input(
     Ok(())
 }
 /// Reads [`Part`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_part(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Part, ResponseError> {
@@ -3431,6 +3563,7 @@ pub(crate) fn de_part(
     })
 }
 /// Writes [`PartitionedPrefix`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_partitioned_prefix(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3449,6 +3582,7 @@ pub(crate) fn ser_partitioned_prefix(
     Ok(())
 }
 /// Reads [`PartitionedPrefix`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_partitioned_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<PartitionedPrefix, ResponseError> {
@@ -3472,6 +3606,7 @@ pub(crate) fn de_partitioned_prefix(
     })
 }
 /// Writes [`QueueConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_queue_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3507,6 +3642,7 @@ pub(crate) fn ser_queue_configuration(
     Ok(())
 }
 /// Reads [`QueueConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_queue_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<QueueConfiguration, ResponseError> {
@@ -3543,6 +3679,7 @@ pub(crate) fn de_queue_configuration(
     })
 }
 /// Writes [`QueueConfigurationDeprecated`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_queue_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3572,6 +3709,7 @@ pub(crate) fn ser_queue_configuration_deprecated(
     Ok(())
 }
 /// Reads [`QueueConfigurationDeprecated`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_queue_configuration_deprecated(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<QueueConfigurationDeprecated, ResponseError> {
@@ -3602,6 +3740,7 @@ pub(crate) fn de_queue_configuration_deprecated(
     })
 }
 /// Writes [`Redirect`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_redirect(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3632,6 +3771,7 @@ pub(crate) fn ser_redirect(
     Ok(())
 }
 /// Reads [`Redirect`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_redirect(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Redirect, ResponseError> {
@@ -3665,6 +3805,7 @@ pub(crate) fn de_redirect(
     })
 }
 /// Writes [`RedirectAllRequestsTo`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_redirect_all_requests_to(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3689,6 +3830,7 @@ pub(crate) fn ser_redirect_all_requests_to(
     Ok(())
 }
 /// Reads [`RedirectAllRequestsTo`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_redirect_all_requests_to(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<RedirectAllRequestsTo, ResponseError> {
@@ -3713,6 +3855,7 @@ pub(crate) fn de_redirect_all_requests_to(
     })
 }
 /// Writes [`ReplicaModifications`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replica_modifications(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3734,6 +3877,7 @@ pub(crate) fn ser_replica_modifications(
     Ok(())
 }
 /// Reads [`ReplicaModifications`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replica_modifications(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicaModifications, ResponseError> {
@@ -3755,6 +3899,7 @@ pub(crate) fn de_replica_modifications(
     Ok(ReplicaModifications { status })
 }
 /// Writes [`ReplicationConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3784,6 +3929,7 @@ pub(crate) fn ser_replication_configuration(
     Ok(())
 }
 /// Reads [`ReplicationConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationConfiguration, ResponseError> {
@@ -3806,6 +3952,7 @@ pub(crate) fn de_replication_configuration(
     })
 }
 /// Writes [`ReplicationRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3859,6 +4006,7 @@ pub(crate) fn ser_replication_rule(
     Ok(())
 }
 /// Reads [`ReplicationRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationRule, ResponseError> {
@@ -3922,6 +4070,7 @@ pub(crate) fn de_replication_rule(
     })
 }
 /// Writes [`ReplicationRuleAndOperator`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_rule_and_operator(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3945,6 +4094,7 @@ pub(crate) fn ser_replication_rule_and_operator(
     Ok(())
 }
 /// Reads [`ReplicationRuleAndOperator`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_rule_and_operator(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationRuleAndOperator, ResponseError> {
@@ -3966,6 +4116,7 @@ pub(crate) fn de_replication_rule_and_operator(
     })
 }
 /// Writes [`ReplicationRuleFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_rule_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -3990,6 +4141,7 @@ pub(crate) fn ser_replication_rule_filter(
     Ok(())
 }
 /// Reads [`ReplicationRuleFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_rule_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationRuleFilter, ResponseError> {
@@ -4013,6 +4165,7 @@ pub(crate) fn de_replication_rule_filter(
     })
 }
 /// Writes [`ReplicationTime`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_time(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4040,6 +4193,7 @@ pub(crate) fn ser_replication_time(
     Ok(())
 }
 /// Reads [`ReplicationTime`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_time(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationTime, ResponseError> {
@@ -4063,6 +4217,7 @@ pub(crate) fn de_replication_time(
     Ok(ReplicationTime { status, time })
 }
 /// Writes [`ReplicationTimeValue`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_replication_time_value(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4081,6 +4236,7 @@ pub(crate) fn ser_replication_time_value(
     Ok(())
 }
 /// Reads [`ReplicationTimeValue`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_replication_time_value(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ReplicationTimeValue, ResponseError> {
@@ -4094,6 +4250,7 @@ pub(crate) fn de_replication_time_value(
     Ok(ReplicationTimeValue { minutes })
 }
 /// Writes [`RequestPaymentConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_request_payment_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4115,6 +4272,7 @@ pub(crate) fn ser_request_payment_configuration(
     Ok(())
 }
 /// Writes [`RestoreRequest`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_restore_request(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4151,6 +4309,7 @@ pub(crate) fn ser_restore_request(
     Ok(())
 }
 /// Reads [`RestoreStatus`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_restore_status(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<RestoreStatus, ResponseError> {
@@ -4171,6 +4330,7 @@ pub(crate) fn de_restore_status(
     })
 }
 /// Writes [`RoutingRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_routing_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4195,6 +4355,7 @@ pub(crate) fn ser_routing_rule(
     Ok(())
 }
 /// Reads [`RoutingRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_routing_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<RoutingRule, ResponseError> {
@@ -4210,6 +4371,7 @@ pub(crate) fn de_routing_rule(
     Ok(RoutingRule { condition, redirect })
 }
 /// Writes [`Rule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4262,6 +4424,7 @@ pub(crate) fn ser_rule(
     Ok(())
 }
 /// Reads [`Rule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Rule, ResponseError> {
@@ -4318,6 +4481,7 @@ pub(crate) fn de_rule(
     })
 }
 /// Writes [`S3KeyFilter`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_s3_key_filter(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4338,6 +4502,7 @@ pub(crate) fn ser_s3_key_filter(
     Ok(())
 }
 /// Reads [`S3KeyFilter`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_s3_key_filter(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<S3KeyFilter, ResponseError> {
@@ -4355,6 +4520,7 @@ pub(crate) fn de_s3_key_filter(
     Ok(S3KeyFilter { filter_rules })
 }
 /// Writes [`S3Location`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_s3_location(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4410,6 +4576,7 @@ pub(crate) fn ser_s3_location(
     Ok(())
 }
 /// Writes [`Ssekms`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_ssekms(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4427,6 +4594,7 @@ pub(crate) fn ser_ssekms(
     Ok(())
 }
 /// Reads [`Ssekms`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_ssekms(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Ssekms, ResponseError> {
@@ -4440,6 +4608,7 @@ pub(crate) fn de_ssekms(
     Ok(Ssekms { key_id })
 }
 /// Writes [`Sses3`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_sses3(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4455,6 +4624,7 @@ pub(crate) fn ser_sses3(
     Ok(())
 }
 /// Reads [`Sses3`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_sses3(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Sses3, ResponseError> {
@@ -4464,6 +4634,7 @@ pub(crate) fn de_sses3(
     Ok(Sses3 {})
 }
 /// Writes [`SelectParameters`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_select_parameters(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4503,6 +4674,7 @@ pub(crate) fn ser_select_parameters(
     Ok(())
 }
 /// Writes [`ServerSideEncryptionByDefault`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_server_side_encryption_by_default(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4527,6 +4699,7 @@ pub(crate) fn ser_server_side_encryption_by_default(
     Ok(())
 }
 /// Reads [`ServerSideEncryptionByDefault`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_server_side_encryption_by_default(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ServerSideEncryptionByDefault, ResponseError> {
@@ -4553,6 +4726,7 @@ pub(crate) fn de_server_side_encryption_by_default(
     })
 }
 /// Writes [`ServerSideEncryptionConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_server_side_encryption_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4576,6 +4750,7 @@ pub(crate) fn ser_server_side_encryption_configuration(
     Ok(())
 }
 /// Reads [`ServerSideEncryptionConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_server_side_encryption_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ServerSideEncryptionConfiguration, ResponseError> {
@@ -4595,6 +4770,7 @@ pub(crate) fn de_server_side_encryption_configuration(
     })
 }
 /// Writes [`ServerSideEncryptionRule`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_server_side_encryption_rule(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4624,6 +4800,7 @@ pub(crate) fn ser_server_side_encryption_rule(
     Ok(())
 }
 /// Reads [`ServerSideEncryptionRule`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_server_side_encryption_rule(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<ServerSideEncryptionRule, ResponseError> {
@@ -4653,6 +4830,7 @@ pub(crate) fn de_server_side_encryption_rule(
     })
 }
 /// Writes [`SimplePrefix`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_simple_prefix(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4668,6 +4846,7 @@ pub(crate) fn ser_simple_prefix(
     Ok(())
 }
 /// Reads [`SimplePrefix`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_simple_prefix(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<SimplePrefix, ResponseError> {
@@ -4677,6 +4856,7 @@ pub(crate) fn de_simple_prefix(
     Ok(SimplePrefix {})
 }
 /// Writes [`SourceSelectionCriteria`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_source_selection_criteria(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4698,6 +4878,7 @@ pub(crate) fn ser_source_selection_criteria(
     Ok(())
 }
 /// Reads [`SourceSelectionCriteria`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_source_selection_criteria(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<SourceSelectionCriteria, ResponseError> {
@@ -4724,6 +4905,7 @@ pub(crate) fn de_source_selection_criteria(
     })
 }
 /// Writes [`SseKmsEncryptedObjects`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_sse_kms_encrypted_objects(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4745,6 +4927,7 @@ pub(crate) fn ser_sse_kms_encrypted_objects(
     Ok(())
 }
 /// Reads [`SseKmsEncryptedObjects`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_sse_kms_encrypted_objects(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<SseKmsEncryptedObjects, ResponseError> {
@@ -4766,6 +4949,7 @@ pub(crate) fn de_sse_kms_encrypted_objects(
     Ok(SseKmsEncryptedObjects { status })
 }
 /// Writes [`StorageClassAnalysis`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_storage_class_analysis(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4784,6 +4968,7 @@ pub(crate) fn ser_storage_class_analysis(
     Ok(())
 }
 /// Reads [`StorageClassAnalysis`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_storage_class_analysis(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<StorageClassAnalysis, ResponseError> {
@@ -4803,6 +4988,7 @@ pub(crate) fn de_storage_class_analysis(
     })
 }
 /// Writes [`StorageClassAnalysisDataExport`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_storage_class_analysis_data_export(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4830,6 +5016,7 @@ pub(crate) fn ser_storage_class_analysis_data_export(
     Ok(())
 }
 /// Reads [`StorageClassAnalysisDataExport`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_storage_class_analysis_data_export(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<StorageClassAnalysisDataExport, ResponseError> {
@@ -4860,6 +5047,7 @@ pub(crate) fn de_storage_class_analysis_data_export(
     })
 }
 /// Writes [`Tag`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_tag(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4879,6 +5067,7 @@ pub(crate) fn ser_tag(
     Ok(())
 }
 /// Reads [`Tag`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_tag(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Tag, ResponseError> {
@@ -4894,6 +5083,7 @@ pub(crate) fn de_tag(
     Ok(Tag { key, value })
 }
 /// Writes [`Tagging`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_tagging(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4920,6 +5110,7 @@ pub(crate) fn ser_tagging(
     Ok(())
 }
 /// Writes [`TargetGrant`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_target_grant(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4941,6 +5132,7 @@ pub(crate) fn ser_target_grant(
     Ok(())
 }
 /// Reads [`TargetGrant`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_target_grant(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<TargetGrant, ResponseError> {
@@ -4964,6 +5156,7 @@ pub(crate) fn de_target_grant(
     Ok(TargetGrant { grantee, permission })
 }
 /// Writes [`TargetObjectKeyFormat`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_target_object_key_format(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -4985,6 +5178,7 @@ pub(crate) fn ser_target_object_key_format(
     Ok(())
 }
 /// Reads [`TargetObjectKeyFormat`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_target_object_key_format(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<TargetObjectKeyFormat, ResponseError> {
@@ -5009,6 +5203,7 @@ pub(crate) fn de_target_object_key_format(
     })
 }
 /// Reads [`TooManyParts`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_too_many_parts(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<TooManyParts, ResponseError> {
@@ -5020,6 +5215,7 @@ pub(crate) fn de_too_many_parts(
     })
 }
 /// Writes [`TopicConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_topic_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -5055,6 +5251,7 @@ pub(crate) fn ser_topic_configuration(
     Ok(())
 }
 /// Reads [`TopicConfiguration`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_topic_configuration(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<TopicConfiguration, ResponseError> {
@@ -5091,6 +5288,7 @@ pub(crate) fn de_topic_configuration(
     })
 }
 /// Writes [`TopicConfigurationDeprecated`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_topic_configuration_deprecated(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -5120,6 +5318,7 @@ pub(crate) fn ser_topic_configuration_deprecated(
     Ok(())
 }
 /// Reads [`TopicConfigurationDeprecated`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_topic_configuration_deprecated(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<TopicConfigurationDeprecated, ResponseError> {
@@ -5150,6 +5349,7 @@ pub(crate) fn de_topic_configuration_deprecated(
     })
 }
 /// Writes [`Transition`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_transition(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -5178,6 +5378,7 @@ pub(crate) fn ser_transition(
     Ok(())
 }
 /// Reads [`Transition`] from the XML element just entered.
+#[inline]
 pub(crate) fn de_transition(
     reader: &mut crate::runtime::XmlReader<'_>,
 ) -> Result<Transition, ResponseError> {
@@ -5207,6 +5408,7 @@ pub(crate) fn de_transition(
     })
 }
 /// Writes [`VersioningConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_versioning_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
@@ -5228,6 +5430,7 @@ pub(crate) fn ser_versioning_configuration(
     Ok(())
 }
 /// Writes [`WebsiteConfiguration`] as the XML element `name`.
+#[inline]
 pub(crate) fn ser_website_configuration(
     writer: &mut crate::runtime::XmlWriter,
     name: &str,
