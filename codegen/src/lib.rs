@@ -48,6 +48,24 @@ pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> 
     d.finish(files)
 }
 
+/// The `[features]` lines the generated code's gates name, for the crate's `Cargo.toml`
+/// (see [`sync::sync_block`]): one feature per model area that has operations, and
+/// `all-operations` enabling them all.
+pub fn cargo_features(files: &[(String, String)]) -> Result<String, Diagnostics> {
+    let svc = ir::lower(files)?;
+    let features = svc.features();
+    let list = features
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut text = format!("all-operations = [{list}]\n");
+    for f in features {
+        text.push_str(&format!("{f} = []\n"));
+    }
+    Ok(text)
+}
+
 /// Generates the crate's `generated/` tree from model files (`(file name, JSON text)`):
 /// relative path to formatted contents.
 pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, Diagnostics> {
@@ -98,7 +116,8 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
     for op in &svc.operations {
         let module = emit::ident(&op.method);
         let summary = format!(" `{}`: {}", op.name, emit::first_sentence(&op.docs));
-        modules.push(quote!(#[doc = #summary] pub mod #module;));
+        let cfg = emit::cfg(std::slice::from_ref(&op.feature));
+        modules.push(quote!(#[doc = #summary] #cfg pub mod #module;));
         let input = emit::types::structure(&op.input);
         let output = emit::types::structure(&op.output);
         let operation = emit::operation::operation(op);

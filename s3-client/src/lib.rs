@@ -21,6 +21,12 @@
 //! member names, and [`Client::invoke_json`] sends any operation by name.
 
 #![deny(missing_docs)]
+// A build with only some operations (`default-features = false`) leaves the runtime
+// helpers and imports that serve the others unused.
+#![cfg_attr(
+    not(all(feature = "all-operations", feature = "transfer")),
+    allow(dead_code, unused_imports)
+)]
 
 mod body;
 mod client;
@@ -37,6 +43,7 @@ pub mod presigning;
 mod random;
 mod runtime;
 mod store;
+#[cfg(feature = "transfer")]
 pub mod transfer;
 
 pub use client::Client;

@@ -199,6 +199,19 @@ fn committed_generated_code_is_current() {
         report.is_clean(),
         "stale generated files (run `cargo xtask codegen`): {report:?}"
     );
+    // The crate's features name exactly the model's areas.
+    let features = codegen::read_model_dir(&root.join("model"))
+        .and_then(|f| codegen::cargo_features(&f))
+        .unwrap();
+    let manifest = root.join("s3-client/Cargo.toml");
+    assert!(
+        !codegen::sync::sync_block(&manifest, &features, true).unwrap(),
+        "the generated [features] block of s3-client/Cargo.toml is stale (run `cargo xtask codegen`)"
+    );
+    assert!(
+        features.starts_with("all-operations = [\"bucket-access\", "),
+        "{features}"
+    );
     assert_eq!(
         files
             .keys()

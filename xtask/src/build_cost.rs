@@ -65,11 +65,14 @@ struct Variant {
     program: &'static str,
 }
 
-/// What one clean build cost.
+/// What one program cost to build from clean, in debug and in release.
 struct Cost {
     name: String,
-    cpu: Duration,
-    wall: Duration,
+    debug_cpu: Duration,
+    debug_wall: Duration,
+    release_cpu: Duration,
+    /// The release binary after `strip`, in bytes.
+    stripped: u64,
     crates: usize,
 }
 
@@ -114,6 +117,14 @@ fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
         program: S3_CLIENT_PROGRAM,
     });
     variants.push(Variant {
+        name: "s3-client, `default-features = false, features = [\"objects\"]`".into(),
+        dependencies: format!(
+            "s3-client = {{ path = \"{}\", default-features = false, features = [\"objects\"] }}\n",
+            root.join("s3-client").display()
+        ),
+        program: S3_CLIENT_PROGRAM,
+    });
+    variants.push(Variant {
         name: "aws-sdk-s3".into(),
         dependencies: "aws-sdk-s3 = \"1\"\n".into(),
         program: AWS_SDK_S3_PROGRAM,
@@ -122,26 +133,41 @@ fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
     for (i, v) in variants.iter().enumerate() {
         let project = dir.join(format!("program-{i}"));
         let cost = build(&project, v)?;
-        eprintln!("{}: {:.0} CPU-s", cost.name, cost.cpu.as_secs_f64());
+        eprintln!(
+            "{}: {:.0} CPU-s debug, {:.0} CPU-s release",
+            cost.name,
+            cost.debug_cpu.as_secs_f64(),
+            cost.release_cpu.as_secs_f64()
+        );
         costs.push(cost);
     }
     // A failing check must not lose the measurements: it is reported in the table.
     let porting =
         check_porting_programs(root, &dir).unwrap_or_else(|e| format!("PORTING CHECK FAILED: {e}"));
 
-    let aws = costs.last().map(|c| c.cpu.as_secs_f64()).unwrap_or(1.0);
+    let aws = costs
+        .last()
+        .map(|c| c.debug_cpu.as_secs_f64())
+        .unwrap_or(1.0);
+    let aws_release = costs
+        .last()
+        .map(|c| c.release_cpu.as_secs_f64())
+        .unwrap_or(1.0);
     let mut table = String::from(
-        "| clean debug build of a put+get program | CPU-s | wall s | crates | vs aws-sdk-s3 |\n|---|---|---|---|---|\n",
+        "| put+get program, clean build | debug CPU-s | debug wall s | vs aws-sdk-s3 | release CPU-s | vs aws-sdk-s3 | stripped release binary | crates |\n|---|---|---|---|---|---|---|---|\n",
     );
     for c in &costs {
         let _ = writeln!(
             table,
-            "| {} | {:.0} | {:.0} | {} | {:.2}x |",
+            "| {} | {:.0} | {:.0} | {:.2}x | {:.0} | {:.2}x | {:.1} MB | {} |",
             c.name,
-            c.cpu.as_secs_f64(),
-            c.wall.as_secs_f64(),
+            c.debug_cpu.as_secs_f64(),
+            c.debug_wall.as_secs_f64(),
+            c.debug_cpu.as_secs_f64() / aws,
+            c.release_cpu.as_secs_f64(),
+            c.release_cpu.as_secs_f64() / aws_release,
+            c.stripped as f64 / 1e6,
             c.crates,
-            c.cpu.as_secs_f64() / aws
         );
     }
     let _ = writeln!(table, "\n{porting}");
@@ -189,8 +215,40 @@ fn build(project: &Path, v: &Variant) -> Result<Cost, String> {
     write(&project.join("src/main.rs"), v.program)?;
     // Resolve and download first, so that the build measures compiling only.
     run_cargo(project, &["fetch"])?;
+    let (debug_cpu, debug_wall) = timed_build(project, v, "debug")?;
+    let (release_cpu, _) = timed_build(project, v, "release")?;
+    let binary = project.join("target/release/put-get");
+    let stripped = project.join("target/put-get.stripped");
+    let status = Command::new("strip")
+        .arg(&binary)
+        .arg("-o")
+        .arg(&stripped)
+        .status()
+        .map_err(|e| format!("strip: {e}"))?;
+    if !status.success() {
+        return Err(format!("strip {} failed", binary.display()));
+    }
+    let stripped = std::fs::metadata(&stripped)
+        .map_err(|e| format!("{}: {e}", stripped.display()))?
+        .len();
+    Ok(Cost {
+        name: v.name.clone(),
+        debug_cpu,
+        debug_wall,
+        release_cpu,
+        stripped,
+        crates: crate_count(project)?,
+    })
+}
+
+/// One clean build in `profile` (its own target dir): CPU time and wall time.
+fn timed_build(project: &Path, v: &Variant, profile: &str) -> Result<(Duration, Duration), String> {
+    let mut args = vec!["build", "--offline"];
+    if profile == "release" {
+        args.push("--release");
+    }
     let started = Instant::now();
-    let child = cargo(project, &["build", "--offline"])
+    let child = cargo(project, &args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -199,17 +257,13 @@ fn build(project: &Path, v: &Variant) -> Result<Cost, String> {
     let wall = started.elapsed();
     if status != 0 {
         return Err(format!(
-            "the {} program did not build (cd {} && cargo build)",
+            "the {} program did not build in {profile} (cd {} && cargo {})",
             v.name,
-            project.display()
+            project.display(),
+            args.join(" ")
         ));
     }
-    Ok(Cost {
-        name: v.name.clone(),
-        cpu,
-        wall,
-        crates: crate_count(project)?,
-    })
+    Ok((cpu, wall))
 }
 
 /// The aws-sdk-s3 programs of `tests/porting/`, type-checked against aws-sdk-s3 and
@@ -249,6 +303,9 @@ fn cargo(project: &Path, args: &[&str]) -> Command {
     cmd.args(args)
         .current_dir(project)
         .env("CARGO_TARGET_DIR", project.join("target"))
+        // Path dependencies would otherwise build incrementally, which a crates.io
+        // dependency never does.
+        .env("CARGO_INCREMENTAL", "0")
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_BUILD_RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");

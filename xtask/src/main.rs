@@ -27,8 +27,12 @@ fn root() -> PathBuf {
 fn codegen(check: bool, model: Option<&str>) -> ExitCode {
     let root = root();
     let model = model.map_or_else(|| root.join("model"), PathBuf::from);
-    let files = match codegen::read_model_dir(&model).and_then(|f| codegen::generate(&f)) {
-        Ok(files) => files,
+    let generated = codegen::read_model_dir(&model).and_then(|f| {
+        let files = codegen::generate(&f)?;
+        Ok((files, codegen::cargo_features(&f)?))
+    });
+    let (files, features) = match generated {
+        Ok(generated) => generated,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");
             eprintln!(
@@ -39,20 +43,28 @@ fn codegen(check: bool, model: Option<&str>) -> ExitCode {
         }
     };
     let out = root.join("s3-client/src/generated");
-    match codegen::sync::sync(&out, &files, check) {
-        Ok(report) if check && !report.is_clean() => {
+    let manifest = root.join("s3-client/Cargo.toml");
+    let synced = codegen::sync::sync(&out, &files, check).and_then(|report| {
+        let features = codegen::sync::sync_block(&manifest, &features, check)?;
+        Ok((report, features))
+    });
+    match synced {
+        Ok((report, features_stale)) if check && (!report.is_clean() || features_stale) => {
             for f in &report.changed {
                 eprintln!("stale: s3-client/src/generated/{f}");
             }
             for f in &report.orphans {
                 eprintln!("not generated any more: s3-client/src/generated/{f}");
             }
+            if features_stale {
+                eprintln!("stale: the generated [features] block of s3-client/Cargo.toml");
+            }
             eprintln!(
                 "codegen --check: the committed generated code is stale; run `cargo xtask codegen`"
             );
             ExitCode::FAILURE
         }
-        Ok(report) => {
+        Ok((report, features_changed)) => {
             if !check {
                 for f in &report.changed {
                     println!("wrote s3-client/src/generated/{f}");
@@ -60,11 +72,14 @@ fn codegen(check: bool, model: Option<&str>) -> ExitCode {
                 for f in &report.orphans {
                     println!("removed s3-client/src/generated/{f}");
                 }
+                if features_changed {
+                    println!("wrote the [features] block of s3-client/Cargo.toml");
+                }
             }
             println!(
                 "codegen: {} files, {} changed",
                 files.len(),
-                report.changed.len() + report.orphans.len()
+                report.changed.len() + report.orphans.len() + usize::from(features_changed)
             );
             ExitCode::SUCCESS
         }

@@ -19,6 +19,30 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(..)]` compiling an item only with one of `features`; nothing when the list is
+/// empty (every build has the item).
+pub fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => quote!(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// `items` (a type and its impls, say) each behind the same [`cfg`]. Tokens that are
+/// not items are returned as they are, for the renderer to report.
+pub fn gated(features: &[String], items: TokenStream) -> TokenStream {
+    if features.is_empty() {
+        return items;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(items.clone()) else {
+        return items;
+    };
+    let cfg = cfg(features);
+    let items = file.items.iter();
+    quote!(#(#cfg #items)*)
+}
+
 /// `#[inline]` on code that belongs to one operation or type: rustc then compiles it only
 /// in a program that uses it, so operations a program never calls cost it only their
 /// type-checking.

@@ -25,28 +25,28 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
             .filter(shared)
             .filter(|s| s.area == area)
             .collect();
-        let mut names: Vec<&str> = enums
+        let names = enums
             .iter()
-            .map(|e| e.rust_name.as_str())
-            .chain(structures.iter().map(|s| s.rust_name.as_str()))
-            .collect();
-        names.sort_unstable();
-        let names = names.into_iter().map(ident);
-        exports.push(quote!(pub use self::#module::{#(#names),*};));
-        let builders: Vec<_> = structures
+            .map(|e| (&e.features, e.rust_name.as_str()))
+            .chain(
+                structures
+                    .iter()
+                    .map(|s| (&s.features, s.rust_name.as_str())),
+            );
+        exports.push(grouped_uses(quote!(self::#module), names));
+        let builders = structures
             .iter()
             .filter(|s| s.role == Role::Shared)
-            .map(|s| ident(&s.builder))
-            .collect();
-        if !builders.is_empty() {
-            builder_exports.push(quote!(pub use super::#module::{#(#builders),*};));
-        }
+            .map(|s| (&s.features, s.builder.as_str()));
+        builder_exports.push(grouped_uses(quote!(super::#module), builders));
         modules.push(quote!(mod #module;));
-        let enums = enums.into_iter().map(enumeration);
+        let enums = enums
+            .into_iter()
+            .map(|e| super::gated(&e.features, enumeration(e)));
         let structures = structures.into_iter().map(|s| {
             let definition = structure(s);
             let builder = (s.role == Role::Shared).then(|| builder(s));
-            quote!(#definition #builder)
+            super::gated(&s.features, quote!(#definition #builder))
         });
         let doc = format!(" The types of the model's `{area}.json`.");
         files.push((
@@ -59,11 +59,13 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
             },
         ));
     }
-    let errors = svc
-        .structures
-        .iter()
-        .filter(|s| s.role == Role::Error)
-        .map(|s| ident(&s.rust_name));
+    let errors = grouped_uses(
+        quote!(super),
+        svc.structures
+            .iter()
+            .filter(|s| s.role == Role::Error)
+            .map(|s| (&s.features, s.rust_name.as_str())),
+    );
     files.push((
         "types/mod.rs".to_string(),
         quote! {
@@ -74,7 +76,7 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
 
             /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
             pub mod error {
-                pub use super::{#(#errors),*};
+                #errors
             }
 
             /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
@@ -84,8 +86,12 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
         },
     ));
     let xml = svc.structures.iter().map(|s| {
-        let writer = s.serialized.then(|| ser::writer(s));
-        let reader = s.deserialized.then(|| de::reader(s));
+        let writer = s
+            .serialized
+            .then(|| super::gated(&s.writes, ser::writer(s)));
+        let reader = s
+            .deserialized
+            .then(|| super::gated(&s.reads, de::reader(s)));
         quote!(#writer #reader)
     });
     files.push((
@@ -133,6 +139,25 @@ fn serde_field(m: &Member) -> TokenStream {
     } else {
         quote!(#[cfg_attr(feature = "serde", serde(#(#attrs),*))])
     }
+}
+
+/// `pub use` items of `path`, one per set of features that gates them, the names
+/// sorted, in the order the sets first appear when sorted.
+fn grouped_uses<'a>(
+    path: TokenStream,
+    items: impl Iterator<Item = (&'a Vec<String>, &'a str)>,
+) -> TokenStream {
+    let mut groups: std::collections::BTreeMap<&Vec<String>, Vec<&str>> = Default::default();
+    for (features, name) in items {
+        groups.entry(features).or_default().push(name);
+    }
+    let uses = groups.into_iter().map(|(features, mut names)| {
+        names.sort_unstable();
+        let cfg = super::cfg(features);
+        let names = names.into_iter().map(ident);
+        quote!(#cfg pub use #path::{#(#names),*};)
+    });
+    quote!(#(#uses)*)
 }
 
 /// The Rust definition of a structure, with its derives and `Debug`.

@@ -33,6 +33,14 @@ pub struct Service {
 }
 
 impl Service {
+    /// Every operation's cargo feature, sorted, each once.
+    pub fn features(&self) -> Vec<&str> {
+        let mut features: Vec<&str> = self.operations.iter().map(|o| o.feature.as_str()).collect();
+        features.sort_unstable();
+        features.dedup();
+        features
+    }
+
     /// The model files the shared types come from, by file stem (`buckets`), sorted and
     /// each once: each is a module of `types/`.
     pub fn areas(&self) -> Vec<&str> {
@@ -57,6 +65,8 @@ pub struct Operation {
     pub method: String,
     /// The same in plain snake case, for file names and name lists (`list_objects_v2`).
     pub snake: String,
+    /// The cargo feature that compiles it: its model file's area (`objects`).
+    pub feature: String,
     /// Fluent builder type, e.g. `ListObjectsV2FluentBuilder`.
     pub builder: String,
     /// Error enum type, e.g. `ListObjectsV2Error`.
@@ -296,6 +306,13 @@ pub struct Structure {
     pub writer: String,
     /// Its builder type (nested types), e.g. `TagBuilder`.
     pub builder: String,
+    /// The cargo features any of which compiles it (the features of the operations that
+    /// use it); empty when every build has it.
+    pub features: Vec<String>,
+    /// The same for its XML reader (the operations that read it from a response).
+    pub reads: Vec<String>,
+    /// The same for its XML writer (the operations that send it).
+    pub writes: Vec<String>,
     /// How the structure is used.
     pub role: Role,
     /// The operation whose input or output this is.
@@ -446,6 +463,8 @@ pub struct Enum {
     pub rust_name: String,
     /// The model file it comes from, the module of `types/` it goes in.
     pub area: String,
+    /// The cargo features any of which compiles it; empty when every build has it.
+    pub features: Vec<String>,
     /// Documentation.
     pub docs: String,
     /// (wire value, Rust variant) pairs in model order.

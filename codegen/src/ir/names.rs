@@ -110,6 +110,11 @@ pub fn writer(shape: &str) -> String {
     format!("ser_{}", snake_case(shape))
 }
 
+/// The cargo feature of a model area: its file stem with hyphens (`bucket-access`).
+pub fn feature(area: &str) -> String {
+    area.replace('_', "-")
+}
+
 /// The Rust type name for a shape name (`SSEKMS` becomes `Ssekms`, as in aws-sdk-s3).
 pub fn type_name(name: &str) -> String {
     name.to_upper_camel_case()

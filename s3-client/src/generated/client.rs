@@ -2,6 +2,7 @@
 
 impl crate::Client {
     /// Cancels a multipart upload and deletes the parts stored for it, ending their storage charges. A part upload still in flight may survive the abort, so abort again if `ListParts` still shows parts. Fails with `NoSuchUpload` if the upload does not exist.
+    #[cfg(feature = "multipart")]
     pub fn abort_multipart_upload(
         &self,
     ) -> crate::operation::abort_multipart_upload::AbortMultipartUploadFluentBuilder {
@@ -10,6 +11,7 @@ impl crate::Client {
         )
     }
     /// Assembles previously uploaded parts into the final object; the object does not exist until this succeeds. List the parts in ascending part-number order with the `ETag` each part upload returned. Parts left out of the list are discarded.
+    #[cfg(feature = "multipart")]
     pub fn complete_multipart_upload(
         &self,
     ) -> crate::operation::complete_multipart_upload::CompleteMultipartUploadFluentBuilder {
@@ -18,16 +20,19 @@ impl crate::Client {
         )
     }
     /// Copies an existing object to a new key, possibly in another bucket, entirely on the server side. Source objects larger than 5 GB must be copied with multipart upload; copying an object onto itself is how you change its metadata, storage class or encryption.
+    #[cfg(feature = "objects")]
     pub fn copy_object(&self) -> crate::operation::copy_object::CopyObjectFluentBuilder {
         crate::operation::copy_object::CopyObjectFluentBuilder::new(self.clone())
     }
     /// Creates a new bucket; the name must be unique within its namespace and follow S3 naming rules. Outside `us-east-1`, the bucket is placed in the region given by the `LocationConstraint`, which must match the region the request is sent to.
+    #[cfg(feature = "buckets")]
     pub fn create_bucket(
         &self,
     ) -> crate::operation::create_bucket::CreateBucketFluentBuilder {
         crate::operation::create_bucket::CreateBucketFluentBuilder::new(self.clone())
     }
     /// Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use. Object settings such as metadata, storage class, encryption, ACL, and tags are fixed here, not at completion. Stored parts are billed until the upload is completed or aborted.
+    #[cfg(feature = "multipart")]
     pub fn create_multipart_upload(
         &self,
     ) -> crate::operation::create_multipart_upload::CreateMultipartUploadFluentBuilder {
@@ -36,12 +41,14 @@ impl crate::Client {
         )
     }
     /// Deletes a bucket. The bucket must be empty, including all object versions and delete markers, before it can be deleted.
+    #[cfg(feature = "buckets")]
     pub fn delete_bucket(
         &self,
     ) -> crate::operation::delete_bucket::DeleteBucketFluentBuilder {
         crate::operation::delete_bucket::DeleteBucketFluentBuilder::new(self.clone())
     }
     /// Removes one storage class analysis configuration from a bucket, identified by its ID. Analysis for that filter stops and no further exports are written.
+    #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_analytics_configuration(
         &self,
     ) -> crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationFluentBuilder {
@@ -50,6 +57,7 @@ impl crate::Client {
         )
     }
     /// Removes all CORS rules from a bucket, answering with 204 No Content; S3 then refuses cross-origin browser requests to it.
+    #[cfg(feature = "bucket-access")]
     pub fn delete_bucket_cors(
         &self,
     ) -> crate::operation::delete_bucket_cors::DeleteBucketCorsFluentBuilder {
@@ -58,6 +66,7 @@ impl crate::Client {
         )
     }
     /// Resets a bucket's default encryption to the S3 default, which is SSE-S3 (`AES256`). Existing objects keep the encryption they were stored with.
+    #[cfg(feature = "bucket-settings")]
     pub fn delete_bucket_encryption(
         &self,
     ) -> crate::operation::delete_bucket_encryption::DeleteBucketEncryptionFluentBuilder {
@@ -66,6 +75,7 @@ impl crate::Client {
         )
     }
     /// Removes one inventory configuration from a bucket, identified by its ID. Reports already delivered stay in the destination bucket, but no new ones are produced.
+    #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_inventory_configuration(
         &self,
     ) -> crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationFluentBuilder {
@@ -74,6 +84,7 @@ impl crate::Client {
         )
     }
     /// Removes every lifecycle rule from a bucket, so S3 stops expiring and transitioning its objects automatically. The removal can take a little while to reach all of S3.
+    #[cfg(feature = "lifecycle")]
     pub fn delete_bucket_lifecycle(
         &self,
     ) -> crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleFluentBuilder {
@@ -82,6 +93,7 @@ impl crate::Client {
         )
     }
     /// Removes one CloudWatch request metrics configuration from a bucket, identified by its ID. S3 stops publishing request metrics for that filter.
+    #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_metrics_configuration(
         &self,
     ) -> crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationFluentBuilder {
@@ -90,6 +102,7 @@ impl crate::Client {
         )
     }
     /// Removes the policy from a bucket, answering with 204 No Content. The root user of the owning account can always do this, even if the policy denies it.
+    #[cfg(feature = "bucket-access")]
     pub fn delete_bucket_policy(
         &self,
     ) -> crate::operation::delete_bucket_policy::DeleteBucketPolicyFluentBuilder {
@@ -98,6 +111,7 @@ impl crate::Client {
         )
     }
     /// Removes a bucket's replication configuration, so new objects are no longer replicated. Replicas already in destination buckets are kept, and the change can take a short while to take full effect.
+    #[cfg(feature = "replication")]
     pub fn delete_bucket_replication(
         &self,
     ) -> crate::operation::delete_bucket_replication::DeleteBucketReplicationFluentBuilder {
@@ -106,6 +120,7 @@ impl crate::Client {
         )
     }
     /// Removes every tag from a bucket.
+    #[cfg(feature = "bucket-settings")]
     pub fn delete_bucket_tagging(
         &self,
     ) -> crate::operation::delete_bucket_tagging::DeleteBucketTaggingFluentBuilder {
@@ -114,6 +129,7 @@ impl crate::Client {
         )
     }
     /// Turns off static website hosting for a bucket by removing its website configuration. Succeeds even if the bucket had no website configuration.
+    #[cfg(feature = "bucket-settings")]
     pub fn delete_bucket_website(
         &self,
     ) -> crate::operation::delete_bucket_website::DeleteBucketWebsiteFluentBuilder {
@@ -122,12 +138,14 @@ impl crate::Client {
         )
     }
     /// Deletes an object, or permanently deletes one version of it when a version ID is given. In a versioned bucket, deleting without a version ID only adds a delete marker; deleting a key that does not exist still succeeds.
+    #[cfg(feature = "objects")]
     pub fn delete_object(
         &self,
     ) -> crate::operation::delete_object::DeleteObjectFluentBuilder {
         crate::operation::delete_object::DeleteObjectFluentBuilder::new(self.clone())
     }
     /// Removes every tag from an object, or from one version of it. Succeeds even when the object has no tags.
+    #[cfg(feature = "object-settings")]
     pub fn delete_object_tagging(
         &self,
     ) -> crate::operation::delete_object_tagging::DeleteObjectTaggingFluentBuilder {
@@ -136,12 +154,14 @@ impl crate::Client {
         )
     }
     /// Deletes up to 1,000 objects from a bucket in a single request. Each object succeeds or fails on its own, so check `Errors` in the response even when the request itself succeeds.
+    #[cfg(feature = "objects")]
     pub fn delete_objects(
         &self,
     ) -> crate::operation::delete_objects::DeleteObjectsFluentBuilder {
         crate::operation::delete_objects::DeleteObjectsFluentBuilder::new(self.clone())
     }
     /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_accelerate_configuration(
         &self,
     ) -> crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationFluentBuilder {
@@ -150,12 +170,14 @@ impl crate::Client {
         )
     }
     /// Returns a bucket's access control list: its owner and the grants it holds. When ACLs are disabled on the bucket, the result only shows the owner with full control.
+    #[cfg(feature = "bucket-access")]
     pub fn get_bucket_acl(
         &self,
     ) -> crate::operation::get_bucket_acl::GetBucketAclFluentBuilder {
         crate::operation::get_bucket_acl::GetBucketAclFluentBuilder::new(self.clone())
     }
     /// Returns one storage class analysis configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no analytics configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
     pub fn get_bucket_analytics_configuration(
         &self,
     ) -> crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationFluentBuilder {
@@ -164,12 +186,14 @@ impl crate::Client {
         )
     }
     /// Returns the cross-origin resource sharing (CORS) rules of a bucket. Fails with `NoSuchCORSConfiguration` if the bucket has none.
+    #[cfg(feature = "bucket-access")]
     pub fn get_bucket_cors(
         &self,
     ) -> crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder {
         crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder::new(self.clone())
     }
     /// Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_encryption(
         &self,
     ) -> crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder {
@@ -178,6 +202,7 @@ impl crate::Client {
         )
     }
     /// Returns one inventory configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no inventory configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
     pub fn get_bucket_inventory_configuration(
         &self,
     ) -> crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationFluentBuilder {
@@ -187,6 +212,7 @@ impl crate::Client {
     }
     /// Returns a bucket's lifecycle rules in the original format, where each rule selects objects by key prefix only. Replaced by `GetBucketLifecycleConfiguration`, which also understands rules that filter by tags or object size.
     #[deprecated(note = "Use `get_bucket_lifecycle_configuration` instead.")]
+    #[cfg(feature = "lifecycle")]
     pub fn get_bucket_lifecycle(
         &self,
     ) -> crate::operation::get_bucket_lifecycle::GetBucketLifecycleFluentBuilder {
@@ -195,6 +221,7 @@ impl crate::Client {
         )
     }
     /// Returns the lifecycle rules set on a bucket, with their filters, transitions and expiration actions. Fails with the error code `NoSuchLifecycleConfiguration` when the bucket has no rules.
+    #[cfg(feature = "lifecycle")]
     pub fn get_bucket_lifecycle_configuration(
         &self,
     ) -> crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationFluentBuilder {
@@ -203,6 +230,7 @@ impl crate::Client {
         )
     }
     /// Returns the region a bucket was created in. An empty constraint means `us-east-1`; `HeadBucket` is often a simpler way to find a bucket's region.
+    #[cfg(feature = "buckets")]
     pub fn get_bucket_location(
         &self,
     ) -> crate::operation::get_bucket_location::GetBucketLocationFluentBuilder {
@@ -211,6 +239,7 @@ impl crate::Client {
         )
     }
     /// Returns the server access logging settings of a bucket. The response has no logging settings when logging is disabled.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_logging(
         &self,
     ) -> crate::operation::get_bucket_logging::GetBucketLoggingFluentBuilder {
@@ -219,6 +248,7 @@ impl crate::Client {
         )
     }
     /// Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
     pub fn get_bucket_metrics_configuration(
         &self,
     ) -> crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationFluentBuilder {
@@ -228,6 +258,7 @@ impl crate::Client {
     }
     /// Returns a bucket's event notification configuration in the legacy format, which holds at most one SNS topic, one SQS queue and one Lambda function. Replaced by `GetBucketNotificationConfiguration`, which returns the current format with key filters and any number of destinations.
     #[deprecated(note = "Use `get_bucket_notification_configuration` instead.")]
+    #[cfg(feature = "notifications")]
     pub fn get_bucket_notification(
         &self,
     ) -> crate::operation::get_bucket_notification::GetBucketNotificationFluentBuilder {
@@ -236,6 +267,7 @@ impl crate::Client {
         )
     }
     /// Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge. A bucket without notifications returns an empty configuration.
+    #[cfg(feature = "notifications")]
     pub fn get_bucket_notification_configuration(
         &self,
     ) -> crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationFluentBuilder {
@@ -244,6 +276,7 @@ impl crate::Client {
         )
     }
     /// Returns the policy attached to a bucket as a JSON document. Fails with `NoSuchBucketPolicy` if the bucket has no policy.
+    #[cfg(feature = "bucket-access")]
     pub fn get_bucket_policy(
         &self,
     ) -> crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder {
@@ -252,6 +285,7 @@ impl crate::Client {
         )
     }
     /// Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations. Fails with `ReplicationConfigurationNotFoundError` when the bucket has none.
+    #[cfg(feature = "replication")]
     pub fn get_bucket_replication(
         &self,
     ) -> crate::operation::get_bucket_replication::GetBucketReplicationFluentBuilder {
@@ -260,6 +294,7 @@ impl crate::Client {
         )
     }
     /// Returns who pays for requests and data transfer out of a bucket: the bucket owner or the requester.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_request_payment(
         &self,
     ) -> crate::operation::get_bucket_request_payment::GetBucketRequestPaymentFluentBuilder {
@@ -268,6 +303,7 @@ impl crate::Client {
         )
     }
     /// Returns the tags attached to a bucket. Fails with a `NoSuchTagSet` error when the bucket has no tags.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_tagging(
         &self,
     ) -> crate::operation::get_bucket_tagging::GetBucketTaggingFluentBuilder {
@@ -276,6 +312,7 @@ impl crate::Client {
         )
     }
     /// Returns the versioning state of a bucket and whether MFA delete is enabled. A bucket that has never had versioning enabled returns no status.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_versioning(
         &self,
     ) -> crate::operation::get_bucket_versioning::GetBucketVersioningFluentBuilder {
@@ -284,6 +321,7 @@ impl crate::Client {
         )
     }
     /// Returns the static website hosting configuration of a bucket. Fails with `NoSuchWebsiteConfiguration` when website hosting is not configured.
+    #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_website(
         &self,
     ) -> crate::operation::get_bucket_website::GetBucketWebsiteFluentBuilder {
@@ -292,16 +330,19 @@ impl crate::Client {
         )
     }
     /// Retrieves an object's data as a stream, together with its metadata. Supports byte ranges, conditional requests and specific versions; objects in archival storage classes must be restored first or the request fails with `InvalidObjectState`.
+    #[cfg(feature = "objects")]
     pub fn get_object(&self) -> crate::operation::get_object::GetObjectFluentBuilder {
         crate::operation::get_object::GetObjectFluentBuilder::new(self.clone())
     }
     /// Returns the access control list of an object or one of its versions: the owner and the grants. When ACLs are disabled on the bucket by the bucket-owner-enforced ownership setting, the result always shows the bucket owner with full control.
+    #[cfg(feature = "object-settings")]
     pub fn get_object_acl(
         &self,
     ) -> crate::operation::get_object_acl::GetObjectAclFluentBuilder {
         crate::operation::get_object_acl::GetObjectAclFluentBuilder::new(self.clone())
     }
     /// Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
     pub fn get_object_tagging(
         &self,
     ) -> crate::operation::get_object_tagging::GetObjectTaggingFluentBuilder {
@@ -310,6 +351,7 @@ impl crate::Client {
         )
     }
     /// Returns a BitTorrent metadata file for an object, so it can be downloaded over the BitTorrent protocol. Only available for objects smaller than 5 GB that are not encrypted with SSE-KMS.
+    #[cfg(feature = "object-settings")]
     pub fn get_object_torrent(
         &self,
     ) -> crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder {
@@ -318,14 +360,17 @@ impl crate::Client {
         )
     }
     /// Checks that a bucket exists and that you have permission to access it, and reports its region. Because the response has no body, failures surface only as HTTP status codes such as 403 or 404.
+    #[cfg(feature = "buckets")]
     pub fn head_bucket(&self) -> crate::operation::head_bucket::HeadBucketFluentBuilder {
         crate::operation::head_bucket::HeadBucketFluentBuilder::new(self.clone())
     }
     /// Retrieves an object's metadata without its data. Accepts the same conditions, version and encryption parameters as GetObject; since the response has no body, errors are reported only by status code, such as 404 for a missing key.
+    #[cfg(feature = "objects")]
     pub fn head_object(&self) -> crate::operation::head_object::HeadObjectFluentBuilder {
         crate::operation::head_object::HeadObjectFluentBuilder::new(self.clone())
     }
     /// Lists the storage class analysis configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
     pub fn list_bucket_analytics_configurations(
         &self,
     ) -> crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsFluentBuilder {
@@ -334,6 +379,7 @@ impl crate::Client {
         )
     }
     /// Lists the inventory configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
     pub fn list_bucket_inventory_configurations(
         &self,
     ) -> crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsFluentBuilder {
@@ -342,6 +388,7 @@ impl crate::Client {
         )
     }
     /// Lists the CloudWatch request metrics configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
     pub fn list_bucket_metrics_configurations(
         &self,
     ) -> crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsFluentBuilder {
@@ -350,12 +397,14 @@ impl crate::Client {
         )
     }
     /// Lists the general purpose buckets owned by the account that signs the request. Results can be paginated with `MaxBuckets` and the returned continuation token, and filtered by name prefix or region.
+    #[cfg(feature = "buckets")]
     pub fn list_buckets(
         &self,
     ) -> crate::operation::list_buckets::ListBucketsFluentBuilder {
         crate::operation::list_buckets::ListBucketsFluentBuilder::new(self.clone())
     }
     /// Lists multipart uploads in a bucket that have been started but not yet completed or aborted. Results are sorted by key, then by initiation time, with at most 1,000 per page; page with `NextKeyMarker` and `NextUploadIdMarker`.
+    #[cfg(feature = "multipart")]
     pub fn list_multipart_uploads(
         &self,
     ) -> crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder {
@@ -364,6 +413,7 @@ impl crate::Client {
         )
     }
     /// Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call. Entries are sorted by key, newest version first within a key; when `IsTruncated` is `true`, pass `NextKeyMarker` and `NextVersionIdMarker` back to get the next page.
+    #[cfg(feature = "listing")]
     pub fn list_object_versions(
         &self,
     ) -> crate::operation::list_object_versions::ListObjectVersionsFluentBuilder {
@@ -372,22 +422,26 @@ impl crate::Client {
         )
     }
     /// Lists up to 1,000 objects in a bucket per call, using the original version of the listing API. Page through results with `Marker` and `NextMarker`; prefer `ListObjectsV2` for new code.
+    #[cfg(feature = "listing")]
     pub fn list_objects(
         &self,
     ) -> crate::operation::list_objects::ListObjectsFluentBuilder {
         crate::operation::list_objects::ListObjectsFluentBuilder::new(self.clone())
     }
     /// Lists up to 1,000 objects in a bucket per call, optionally filtered by prefix and grouped by a delimiter. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to fetch the next page.
+    #[cfg(feature = "listing")]
     pub fn list_objects_v2(
         &self,
     ) -> crate::operation::list_objects_v2::ListObjectsV2FluentBuilder {
         crate::operation::list_objects_v2::ListObjectsV2FluentBuilder::new(self.clone())
     }
     /// Lists the parts uploaded so far for one multipart upload, in ascending part-number order. At most 1,000 parts are returned per call; pass `NextPartNumberMarker` back as `PartNumberMarker` to get the rest.
+    #[cfg(feature = "multipart")]
     pub fn list_parts(&self) -> crate::operation::list_parts::ListPartsFluentBuilder {
         crate::operation::list_parts::ListPartsFluentBuilder::new(self.clone())
     }
     /// Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_accelerate_configuration(
         &self,
     ) -> crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationFluentBuilder {
@@ -396,12 +450,14 @@ impl crate::Client {
         )
     }
     /// Replaces a bucket's access control list, given as a canned ACL, as grant headers, or as a full policy document in the body. Buckets with ACLs disabled reject any ACL other than one giving the owner full control.
+    #[cfg(feature = "bucket-access")]
     pub fn put_bucket_acl(
         &self,
     ) -> crate::operation::put_bucket_acl::PutBucketAclFluentBuilder {
         crate::operation::put_bucket_acl::PutBucketAclFluentBuilder::new(self.clone())
     }
     /// Creates a storage class analysis configuration under the given ID, or replaces the one already stored under it. Analysis watches access patterns of the selected objects to suggest when to move them to a cheaper storage class; a bucket can hold up to 1,000 of these configurations.
+    #[cfg(feature = "bucket-reports")]
     pub fn put_bucket_analytics_configuration(
         &self,
     ) -> crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationFluentBuilder {
@@ -410,12 +466,14 @@ impl crate::Client {
         )
     }
     /// Sets the cross-origin resource sharing (CORS) rules of a bucket, replacing any existing ones. For each browser request, S3 applies the first rule matching its origin, method and headers.
+    #[cfg(feature = "bucket-access")]
     pub fn put_bucket_cors(
         &self,
     ) -> crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder {
         crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder::new(self.clone())
     }
     /// Sets the default server-side encryption of a bucket, applied to new objects that are uploaded without their own encryption settings. Existing objects are not re-encrypted.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_encryption(
         &self,
     ) -> crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder {
@@ -424,6 +482,7 @@ impl crate::Client {
         )
     }
     /// Creates an inventory configuration under the given ID, or replaces the one already stored under it. S3 then writes a daily or weekly report listing the bucket's objects and chosen metadata to a destination bucket, which must be in the same Region and allow S3 to write to it; a bucket can hold up to 1,000 inventory configurations.
+    #[cfg(feature = "bucket-reports")]
     pub fn put_bucket_inventory_configuration(
         &self,
     ) -> crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationFluentBuilder {
@@ -433,6 +492,7 @@ impl crate::Client {
     }
     /// Replaces a bucket's lifecycle configuration using the original rule format, where each rule applies to one key prefix and has at most one transition. Replaced by `PutBucketLifecycleConfiguration`, which adds tag and size filters and several transitions per rule.
     #[deprecated(note = "Use `put_bucket_lifecycle_configuration` instead.")]
+    #[cfg(feature = "lifecycle")]
     pub fn put_bucket_lifecycle(
         &self,
     ) -> crate::operation::put_bucket_lifecycle::PutBucketLifecycleFluentBuilder {
@@ -441,6 +501,7 @@ impl crate::Client {
         )
     }
     /// Sets a bucket's lifecycle configuration, replacing any existing rules as a whole; a configuration holds at most 1,000 rules. Changes take a while to propagate, and S3 acts on eligible objects asynchronously rather than at an exact moment.
+    #[cfg(feature = "lifecycle")]
     pub fn put_bucket_lifecycle_configuration(
         &self,
     ) -> crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationFluentBuilder {
@@ -449,6 +510,7 @@ impl crate::Client {
         )
     }
     /// Turns server access logging on or off for a bucket. Send logging settings to have access log records delivered as objects to a target bucket you own in the same region, or send an empty status to turn logging off.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_logging(
         &self,
     ) -> crate::operation::put_bucket_logging::PutBucketLoggingFluentBuilder {
@@ -457,6 +519,7 @@ impl crate::Client {
         )
     }
     /// Creates a CloudWatch request metrics configuration under the given ID, or replaces the one already stored under it. S3 then publishes request metrics for the objects the filter selects, or for the whole bucket without a filter; a bucket can hold up to 1,000 metrics configurations, and the metrics are billed as CloudWatch custom metrics.
+    #[cfg(feature = "bucket-reports")]
     pub fn put_bucket_metrics_configuration(
         &self,
     ) -> crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationFluentBuilder {
@@ -466,6 +529,7 @@ impl crate::Client {
     }
     /// Replaces a bucket's event notification configuration using the legacy format, with at most one SNS topic, one SQS queue and one Lambda function. Replaced by `PutBucketNotificationConfiguration`, which also supports key filters, several destinations of each kind and EventBridge.
     #[deprecated(note = "Use `put_bucket_notification_configuration` instead.")]
+    #[cfg(feature = "notifications")]
     pub fn put_bucket_notification(
         &self,
     ) -> crate::operation::put_bucket_notification::PutBucketNotificationFluentBuilder {
@@ -474,6 +538,7 @@ impl crate::Client {
         )
     }
     /// Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off. Unless validation is skipped, S3 checks that each destination exists and lets S3 deliver to it, and sends it a test message. Configurations whose key filters overlap for the same event type are rejected.
+    #[cfg(feature = "notifications")]
     pub fn put_bucket_notification_configuration(
         &self,
     ) -> crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationFluentBuilder {
@@ -482,6 +547,7 @@ impl crate::Client {
         )
     }
     /// Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
+    #[cfg(feature = "bucket-access")]
     pub fn put_bucket_policy(
         &self,
     ) -> crate::operation::put_bucket_policy::PutBucketPolicyFluentBuilder {
@@ -490,6 +556,7 @@ impl crate::Client {
         )
     }
     /// Creates or replaces a bucket's replication configuration, after which S3 copies new objects asynchronously to the destination buckets. Versioning must be enabled on the source and every destination, and the role must let S3 read the source and write to the destinations. Objects already in the bucket are not copied unless a rule asks for it.
+    #[cfg(feature = "replication")]
     pub fn put_bucket_replication(
         &self,
     ) -> crate::operation::put_bucket_replication::PutBucketReplicationFluentBuilder {
@@ -498,6 +565,7 @@ impl crate::Client {
         )
     }
     /// Sets who pays for requests and data transfer out of a bucket. With Requester Pays, requesters must acknowledge the charge on each request, and anonymous requests are refused; the owner still pays for storage.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_request_payment(
         &self,
     ) -> crate::operation::put_bucket_request_payment::PutBucketRequestPaymentFluentBuilder {
@@ -506,6 +574,7 @@ impl crate::Client {
         )
     }
     /// Replaces all tags on a bucket with the given set, which can hold up to 50 tags. Tags can be used for cost allocation reports and access control; to remove a single tag, put the set without it.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_tagging(
         &self,
     ) -> crate::operation::put_bucket_tagging::PutBucketTaggingFluentBuilder {
@@ -514,6 +583,7 @@ impl crate::Client {
         )
     }
     /// Enables or suspends versioning for a bucket, and optionally turns MFA delete on or off. Once enabled, versioning can be suspended but never turned off; changing MFA delete requires the root account's MFA device code.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_versioning(
         &self,
     ) -> crate::operation::put_bucket_versioning::PutBucketVersioningFluentBuilder {
@@ -522,6 +592,7 @@ impl crate::Client {
         )
     }
     /// Configures a bucket to serve a static website from its website endpoint, replacing any existing configuration. Give either an index document, with optional error document and routing rules, or a redirect of all requests to another host.
+    #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_website(
         &self,
     ) -> crate::operation::put_bucket_website::PutBucketWebsiteFluentBuilder {
@@ -530,16 +601,19 @@ impl crate::Client {
         )
     }
     /// Uploads an object to a bucket under the given key in a single request. Overwrites any existing object with the same key, or adds a new version if the bucket is versioned; a single request can upload at most 5 GB, so use multipart upload for larger objects.
+    #[cfg(feature = "objects")]
     pub fn put_object(&self) -> crate::operation::put_object::PutObjectFluentBuilder {
         crate::operation::put_object::PutObjectFluentBuilder::new(self.clone())
     }
     /// Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body. Fails when ACLs are disabled on the bucket; use bucket policies there instead.
+    #[cfg(feature = "object-settings")]
     pub fn put_object_acl(
         &self,
     ) -> crate::operation::put_object_acl::PutObjectAclFluentBuilder {
         crate::operation::put_object_acl::PutObjectAclFluentBuilder::new(self.clone())
     }
     /// Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
+    #[cfg(feature = "object-settings")]
     pub fn put_object_tagging(
         &self,
     ) -> crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder {
@@ -548,16 +622,19 @@ impl crate::Client {
         )
     }
     /// Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
+    #[cfg(feature = "object-settings")]
     pub fn restore_object(
         &self,
     ) -> crate::operation::restore_object::RestoreObjectFluentBuilder {
         crate::operation::restore_object::RestoreObjectFluentBuilder::new(self.clone())
     }
     /// Uploads one part of a multipart upload. Parts are numbered 1 to 10,000 and may be up to 5 GiB each; every part except the last must be at least 5 MiB, and uploading the same part number again replaces it. Keep the returned `ETag` (and any checksum) for `CompleteMultipartUpload`.
+    #[cfg(feature = "multipart")]
     pub fn upload_part(&self) -> crate::operation::upload_part::UploadPartFluentBuilder {
         crate::operation::upload_part::UploadPartFluentBuilder::new(self.clone())
     }
     /// Fills one part of a multipart upload by copying data from an existing object, optionally just a byte range of it. The part number and size limits of `UploadPart` apply, and the returned `ETag` is needed to complete the upload.
+    #[cfg(feature = "multipart")]
     pub fn upload_part_copy(
         &self,
     ) -> crate::operation::upload_part_copy::UploadPartCopyFluentBuilder {
@@ -568,93 +645,176 @@ impl crate::Client {
     /// The names of every operation this client can send, as the model spells them.
     pub const fn operation_names() -> &'static [&'static str] {
         &[
+            #[cfg(feature = "multipart")]
             "AbortMultipartUpload",
+            #[cfg(feature = "multipart")]
             "CompleteMultipartUpload",
+            #[cfg(feature = "objects")]
             "CopyObject",
+            #[cfg(feature = "buckets")]
             "CreateBucket",
+            #[cfg(feature = "multipart")]
             "CreateMultipartUpload",
+            #[cfg(feature = "buckets")]
             "DeleteBucket",
+            #[cfg(feature = "bucket-reports")]
             "DeleteBucketAnalyticsConfiguration",
+            #[cfg(feature = "bucket-access")]
             "DeleteBucketCors",
+            #[cfg(feature = "bucket-settings")]
             "DeleteBucketEncryption",
+            #[cfg(feature = "bucket-reports")]
             "DeleteBucketInventoryConfiguration",
+            #[cfg(feature = "lifecycle")]
             "DeleteBucketLifecycle",
+            #[cfg(feature = "bucket-reports")]
             "DeleteBucketMetricsConfiguration",
+            #[cfg(feature = "bucket-access")]
             "DeleteBucketPolicy",
+            #[cfg(feature = "replication")]
             "DeleteBucketReplication",
+            #[cfg(feature = "bucket-settings")]
             "DeleteBucketTagging",
+            #[cfg(feature = "bucket-settings")]
             "DeleteBucketWebsite",
+            #[cfg(feature = "objects")]
             "DeleteObject",
+            #[cfg(feature = "object-settings")]
             "DeleteObjectTagging",
+            #[cfg(feature = "objects")]
             "DeleteObjects",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketAccelerateConfiguration",
+            #[cfg(feature = "bucket-access")]
             "GetBucketAcl",
+            #[cfg(feature = "bucket-reports")]
             "GetBucketAnalyticsConfiguration",
+            #[cfg(feature = "bucket-access")]
             "GetBucketCors",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketEncryption",
+            #[cfg(feature = "bucket-reports")]
             "GetBucketInventoryConfiguration",
+            #[cfg(feature = "lifecycle")]
             "GetBucketLifecycle",
+            #[cfg(feature = "lifecycle")]
             "GetBucketLifecycleConfiguration",
+            #[cfg(feature = "buckets")]
             "GetBucketLocation",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketLogging",
+            #[cfg(feature = "bucket-reports")]
             "GetBucketMetricsConfiguration",
+            #[cfg(feature = "notifications")]
             "GetBucketNotification",
+            #[cfg(feature = "notifications")]
             "GetBucketNotificationConfiguration",
+            #[cfg(feature = "bucket-access")]
             "GetBucketPolicy",
+            #[cfg(feature = "replication")]
             "GetBucketReplication",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketRequestPayment",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketTagging",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketVersioning",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketWebsite",
+            #[cfg(feature = "objects")]
             "GetObject",
+            #[cfg(feature = "object-settings")]
             "GetObjectAcl",
+            #[cfg(feature = "object-settings")]
             "GetObjectTagging",
+            #[cfg(feature = "object-settings")]
             "GetObjectTorrent",
+            #[cfg(feature = "buckets")]
             "HeadBucket",
+            #[cfg(feature = "objects")]
             "HeadObject",
+            #[cfg(feature = "bucket-reports")]
             "ListBucketAnalyticsConfigurations",
+            #[cfg(feature = "bucket-reports")]
             "ListBucketInventoryConfigurations",
+            #[cfg(feature = "bucket-reports")]
             "ListBucketMetricsConfigurations",
+            #[cfg(feature = "buckets")]
             "ListBuckets",
+            #[cfg(feature = "multipart")]
             "ListMultipartUploads",
+            #[cfg(feature = "listing")]
             "ListObjectVersions",
+            #[cfg(feature = "listing")]
             "ListObjects",
+            #[cfg(feature = "listing")]
             "ListObjectsV2",
+            #[cfg(feature = "multipart")]
             "ListParts",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketAccelerateConfiguration",
+            #[cfg(feature = "bucket-access")]
             "PutBucketAcl",
+            #[cfg(feature = "bucket-reports")]
             "PutBucketAnalyticsConfiguration",
+            #[cfg(feature = "bucket-access")]
             "PutBucketCors",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketEncryption",
+            #[cfg(feature = "bucket-reports")]
             "PutBucketInventoryConfiguration",
+            #[cfg(feature = "lifecycle")]
             "PutBucketLifecycle",
+            #[cfg(feature = "lifecycle")]
             "PutBucketLifecycleConfiguration",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketLogging",
+            #[cfg(feature = "bucket-reports")]
             "PutBucketMetricsConfiguration",
+            #[cfg(feature = "notifications")]
             "PutBucketNotification",
+            #[cfg(feature = "notifications")]
             "PutBucketNotificationConfiguration",
+            #[cfg(feature = "bucket-access")]
             "PutBucketPolicy",
+            #[cfg(feature = "replication")]
             "PutBucketReplication",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketRequestPayment",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketTagging",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketVersioning",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketWebsite",
+            #[cfg(feature = "objects")]
             "PutObject",
+            #[cfg(feature = "object-settings")]
             "PutObjectAcl",
+            #[cfg(feature = "object-settings")]
             "PutObjectTagging",
+            #[cfg(feature = "object-settings")]
             "RestoreObject",
+            #[cfg(feature = "multipart")]
             "UploadPart",
+            #[cfg(feature = "multipart")]
             "UploadPartCopy",
         ]
     }
     /// The operations that have a paginator, by method name (`list_objects_v2`).
     pub const fn paginator_names() -> &'static [&'static str] {
         &[
+            #[cfg(feature = "buckets")]
             "list_buckets",
+            #[cfg(feature = "multipart")]
             "list_multipart_uploads",
+            #[cfg(feature = "listing")]
             "list_object_versions",
+            #[cfg(feature = "listing")]
             "list_objects",
+            #[cfg(feature = "listing")]
             "list_objects_v2",
+            #[cfg(feature = "multipart")]
             "list_parts",
         ]
     }
@@ -665,9 +825,19 @@ impl crate::Client {
     }
     /// The waiters, by name (`object_exists`), as boto3's `waiter_names`.
     pub const fn waiter_names() -> &'static [&'static str] {
-        &["bucket_exists", "bucket_not_exists", "object_exists", "object_not_exists"]
+        &[
+            #[cfg(feature = "buckets")]
+            "bucket_exists",
+            #[cfg(feature = "buckets")]
+            "bucket_not_exists",
+            #[cfg(feature = "objects")]
+            "object_exists",
+            #[cfg(feature = "objects")]
+            "object_not_exists",
+        ]
     }
     /// Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
+    #[cfg(feature = "buckets")]
     pub fn wait_until_bucket_exists(
         &self,
     ) -> crate::operation::head_bucket::HeadBucketWaiter {
@@ -677,6 +847,7 @@ impl crate::Client {
         )
     }
     /// Waits until the bucket no longer exists.
+    #[cfg(feature = "buckets")]
     pub fn wait_until_bucket_not_exists(
         &self,
     ) -> crate::operation::head_bucket::HeadBucketWaiter {
@@ -686,6 +857,7 @@ impl crate::Client {
         )
     }
     /// Waits until the object exists.
+    #[cfg(feature = "objects")]
     pub fn wait_until_object_exists(
         &self,
     ) -> crate::operation::head_object::HeadObjectWaiter {
@@ -695,6 +867,7 @@ impl crate::Client {
         )
     }
     /// Waits until the object no longer exists.
+    #[cfg(feature = "objects")]
     pub fn wait_until_object_not_exists(
         &self,
     ) -> crate::operation::head_object::HeadObjectWaiter {
@@ -725,6 +898,7 @@ impl crate::Client {
         body: Option<crate::primitives::ByteStream>,
     ) -> Result<crate::json::JsonOutput, crate::json::JsonError> {
         match crate::json::operation_key(operation).as_str() {
+            #[cfg(feature = "multipart")]
             "abortmultipartupload" => {
                 let input: crate::operation::abort_multipart_upload::AbortMultipartUploadInput = crate::json::input(
                     "AbortMultipartUpload",
@@ -739,6 +913,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("AbortMultipartUpload", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "completemultipartupload" => {
                 let input: crate::operation::complete_multipart_upload::CompleteMultipartUploadInput = crate::json::input(
                     "CompleteMultipartUpload",
@@ -753,6 +928,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("CompleteMultipartUpload", &output, body)
             }
+            #[cfg(feature = "objects")]
             "copyobject" => {
                 let input: crate::operation::copy_object::CopyObjectInput = crate::json::input(
                     "CopyObject",
@@ -767,6 +943,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("CopyObject", &output, body)
             }
+            #[cfg(feature = "buckets")]
             "createbucket" => {
                 let input: crate::operation::create_bucket::CreateBucketInput = crate::json::input(
                     "CreateBucket",
@@ -781,6 +958,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("CreateBucket", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "createmultipartupload" => {
                 let input: crate::operation::create_multipart_upload::CreateMultipartUploadInput = crate::json::input(
                     "CreateMultipartUpload",
@@ -795,6 +973,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("CreateMultipartUpload", &output, body)
             }
+            #[cfg(feature = "buckets")]
             "deletebucket" => {
                 let input: crate::operation::delete_bucket::DeleteBucketInput = crate::json::input(
                     "DeleteBucket",
@@ -809,6 +988,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucket", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "deletebucketanalyticsconfiguration" => {
                 let input: crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationInput = crate::json::input(
                     "DeleteBucketAnalyticsConfiguration",
@@ -823,6 +1003,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketAnalyticsConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "deletebucketcors" => {
                 let input: crate::operation::delete_bucket_cors::DeleteBucketCorsInput = crate::json::input(
                     "DeleteBucketCors",
@@ -837,6 +1018,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketCors", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "deletebucketencryption" => {
                 let input: crate::operation::delete_bucket_encryption::DeleteBucketEncryptionInput = crate::json::input(
                     "DeleteBucketEncryption",
@@ -851,6 +1033,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketEncryption", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "deletebucketinventoryconfiguration" => {
                 let input: crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationInput = crate::json::input(
                     "DeleteBucketInventoryConfiguration",
@@ -865,6 +1048,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketInventoryConfiguration", &output, body)
             }
+            #[cfg(feature = "lifecycle")]
             "deletebucketlifecycle" => {
                 let input: crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleInput = crate::json::input(
                     "DeleteBucketLifecycle",
@@ -879,6 +1063,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketLifecycle", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "deletebucketmetricsconfiguration" => {
                 let input: crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationInput = crate::json::input(
                     "DeleteBucketMetricsConfiguration",
@@ -893,6 +1078,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketMetricsConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "deletebucketpolicy" => {
                 let input: crate::operation::delete_bucket_policy::DeleteBucketPolicyInput = crate::json::input(
                     "DeleteBucketPolicy",
@@ -907,6 +1093,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketPolicy", &output, body)
             }
+            #[cfg(feature = "replication")]
             "deletebucketreplication" => {
                 let input: crate::operation::delete_bucket_replication::DeleteBucketReplicationInput = crate::json::input(
                     "DeleteBucketReplication",
@@ -921,6 +1108,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketReplication", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "deletebuckettagging" => {
                 let input: crate::operation::delete_bucket_tagging::DeleteBucketTaggingInput = crate::json::input(
                     "DeleteBucketTagging",
@@ -935,6 +1123,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketTagging", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "deletebucketwebsite" => {
                 let input: crate::operation::delete_bucket_website::DeleteBucketWebsiteInput = crate::json::input(
                     "DeleteBucketWebsite",
@@ -949,6 +1138,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteBucketWebsite", &output, body)
             }
+            #[cfg(feature = "objects")]
             "deleteobject" => {
                 let input: crate::operation::delete_object::DeleteObjectInput = crate::json::input(
                     "DeleteObject",
@@ -963,6 +1153,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteObject", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "deleteobjecttagging" => {
                 let input: crate::operation::delete_object_tagging::DeleteObjectTaggingInput = crate::json::input(
                     "DeleteObjectTagging",
@@ -977,6 +1168,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteObjectTagging", &output, body)
             }
+            #[cfg(feature = "objects")]
             "deleteobjects" => {
                 let input: crate::operation::delete_objects::DeleteObjectsInput = crate::json::input(
                     "DeleteObjects",
@@ -991,6 +1183,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("DeleteObjects", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketaccelerateconfiguration" => {
                 let input: crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationInput = crate::json::input(
                     "GetBucketAccelerateConfiguration",
@@ -1005,6 +1198,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketAccelerateConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "getbucketacl" => {
                 let input: crate::operation::get_bucket_acl::GetBucketAclInput = crate::json::input(
                     "GetBucketAcl",
@@ -1019,6 +1213,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketAcl", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "getbucketanalyticsconfiguration" => {
                 let input: crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationInput = crate::json::input(
                     "GetBucketAnalyticsConfiguration",
@@ -1033,6 +1228,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketAnalyticsConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "getbucketcors" => {
                 let input: crate::operation::get_bucket_cors::GetBucketCorsInput = crate::json::input(
                     "GetBucketCors",
@@ -1047,6 +1243,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketCors", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketencryption" => {
                 let input: crate::operation::get_bucket_encryption::GetBucketEncryptionInput = crate::json::input(
                     "GetBucketEncryption",
@@ -1061,6 +1258,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketEncryption", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "getbucketinventoryconfiguration" => {
                 let input: crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationInput = crate::json::input(
                     "GetBucketInventoryConfiguration",
@@ -1075,6 +1273,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketInventoryConfiguration", &output, body)
             }
+            #[cfg(feature = "lifecycle")]
             "getbucketlifecycle" => {
                 let input: crate::operation::get_bucket_lifecycle::GetBucketLifecycleInput = crate::json::input(
                     "GetBucketLifecycle",
@@ -1090,6 +1289,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketLifecycle", &output, body)
             }
+            #[cfg(feature = "lifecycle")]
             "getbucketlifecycleconfiguration" => {
                 let input: crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationInput = crate::json::input(
                     "GetBucketLifecycleConfiguration",
@@ -1104,6 +1304,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketLifecycleConfiguration", &output, body)
             }
+            #[cfg(feature = "buckets")]
             "getbucketlocation" => {
                 let input: crate::operation::get_bucket_location::GetBucketLocationInput = crate::json::input(
                     "GetBucketLocation",
@@ -1118,6 +1319,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketLocation", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketlogging" => {
                 let input: crate::operation::get_bucket_logging::GetBucketLoggingInput = crate::json::input(
                     "GetBucketLogging",
@@ -1132,6 +1334,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketLogging", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "getbucketmetricsconfiguration" => {
                 let input: crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationInput = crate::json::input(
                     "GetBucketMetricsConfiguration",
@@ -1146,6 +1349,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketMetricsConfiguration", &output, body)
             }
+            #[cfg(feature = "notifications")]
             "getbucketnotification" => {
                 let input: crate::operation::get_bucket_notification::GetBucketNotificationInput = crate::json::input(
                     "GetBucketNotification",
@@ -1161,6 +1365,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketNotification", &output, body)
             }
+            #[cfg(feature = "notifications")]
             "getbucketnotificationconfiguration" => {
                 let input: crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationInput = crate::json::input(
                     "GetBucketNotificationConfiguration",
@@ -1175,6 +1380,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketNotificationConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "getbucketpolicy" => {
                 let input: crate::operation::get_bucket_policy::GetBucketPolicyInput = crate::json::input(
                     "GetBucketPolicy",
@@ -1189,6 +1395,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketPolicy", &output, body)
             }
+            #[cfg(feature = "replication")]
             "getbucketreplication" => {
                 let input: crate::operation::get_bucket_replication::GetBucketReplicationInput = crate::json::input(
                     "GetBucketReplication",
@@ -1203,6 +1410,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketReplication", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketrequestpayment" => {
                 let input: crate::operation::get_bucket_request_payment::GetBucketRequestPaymentInput = crate::json::input(
                     "GetBucketRequestPayment",
@@ -1217,6 +1425,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketRequestPayment", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbuckettagging" => {
                 let input: crate::operation::get_bucket_tagging::GetBucketTaggingInput = crate::json::input(
                     "GetBucketTagging",
@@ -1231,6 +1440,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketTagging", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketversioning" => {
                 let input: crate::operation::get_bucket_versioning::GetBucketVersioningInput = crate::json::input(
                     "GetBucketVersioning",
@@ -1245,6 +1455,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketVersioning", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "getbucketwebsite" => {
                 let input: crate::operation::get_bucket_website::GetBucketWebsiteInput = crate::json::input(
                     "GetBucketWebsite",
@@ -1259,6 +1470,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetBucketWebsite", &output, body)
             }
+            #[cfg(feature = "objects")]
             "getobject" => {
                 let input: crate::operation::get_object::GetObjectInput = crate::json::input(
                     "GetObject",
@@ -1273,6 +1485,7 @@ impl crate::Client {
                 let body = Some(::std::mem::take(&mut output.body));
                 crate::json::output("GetObject", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "getobjectacl" => {
                 let input: crate::operation::get_object_acl::GetObjectAclInput = crate::json::input(
                     "GetObjectAcl",
@@ -1287,6 +1500,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetObjectAcl", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "getobjecttagging" => {
                 let input: crate::operation::get_object_tagging::GetObjectTaggingInput = crate::json::input(
                     "GetObjectTagging",
@@ -1301,6 +1515,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("GetObjectTagging", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "getobjecttorrent" => {
                 let input: crate::operation::get_object_torrent::GetObjectTorrentInput = crate::json::input(
                     "GetObjectTorrent",
@@ -1315,6 +1530,7 @@ impl crate::Client {
                 let body = Some(::std::mem::take(&mut output.body));
                 crate::json::output("GetObjectTorrent", &output, body)
             }
+            #[cfg(feature = "buckets")]
             "headbucket" => {
                 let input: crate::operation::head_bucket::HeadBucketInput = crate::json::input(
                     "HeadBucket",
@@ -1329,6 +1545,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("HeadBucket", &output, body)
             }
+            #[cfg(feature = "objects")]
             "headobject" => {
                 let input: crate::operation::head_object::HeadObjectInput = crate::json::input(
                     "HeadObject",
@@ -1343,6 +1560,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("HeadObject", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "listbucketanalyticsconfigurations" => {
                 let input: crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsInput = crate::json::input(
                     "ListBucketAnalyticsConfigurations",
@@ -1357,6 +1575,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListBucketAnalyticsConfigurations", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "listbucketinventoryconfigurations" => {
                 let input: crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsInput = crate::json::input(
                     "ListBucketInventoryConfigurations",
@@ -1371,6 +1590,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListBucketInventoryConfigurations", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "listbucketmetricsconfigurations" => {
                 let input: crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsInput = crate::json::input(
                     "ListBucketMetricsConfigurations",
@@ -1385,6 +1605,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListBucketMetricsConfigurations", &output, body)
             }
+            #[cfg(feature = "buckets")]
             "listbuckets" => {
                 let input: crate::operation::list_buckets::ListBucketsInput = crate::json::input(
                     "ListBuckets",
@@ -1399,6 +1620,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListBuckets", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "listmultipartuploads" => {
                 let input: crate::operation::list_multipart_uploads::ListMultipartUploadsInput = crate::json::input(
                     "ListMultipartUploads",
@@ -1413,6 +1635,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListMultipartUploads", &output, body)
             }
+            #[cfg(feature = "listing")]
             "listobjectversions" => {
                 let input: crate::operation::list_object_versions::ListObjectVersionsInput = crate::json::input(
                     "ListObjectVersions",
@@ -1427,6 +1650,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListObjectVersions", &output, body)
             }
+            #[cfg(feature = "listing")]
             "listobjects" => {
                 let input: crate::operation::list_objects::ListObjectsInput = crate::json::input(
                     "ListObjects",
@@ -1441,6 +1665,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListObjects", &output, body)
             }
+            #[cfg(feature = "listing")]
             "listobjectsv2" => {
                 let input: crate::operation::list_objects_v2::ListObjectsV2Input = crate::json::input(
                     "ListObjectsV2",
@@ -1455,6 +1680,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListObjectsV2", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "listparts" => {
                 let input: crate::operation::list_parts::ListPartsInput = crate::json::input(
                     "ListParts",
@@ -1469,6 +1695,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListParts", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketaccelerateconfiguration" => {
                 let input: crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationInput = crate::json::input(
                     "PutBucketAccelerateConfiguration",
@@ -1483,6 +1710,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketAccelerateConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "putbucketacl" => {
                 let input: crate::operation::put_bucket_acl::PutBucketAclInput = crate::json::input(
                     "PutBucketAcl",
@@ -1497,6 +1725,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketAcl", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "putbucketanalyticsconfiguration" => {
                 let input: crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationInput = crate::json::input(
                     "PutBucketAnalyticsConfiguration",
@@ -1511,6 +1740,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketAnalyticsConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "putbucketcors" => {
                 let input: crate::operation::put_bucket_cors::PutBucketCorsInput = crate::json::input(
                     "PutBucketCors",
@@ -1525,6 +1755,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketCors", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketencryption" => {
                 let input: crate::operation::put_bucket_encryption::PutBucketEncryptionInput = crate::json::input(
                     "PutBucketEncryption",
@@ -1539,6 +1770,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketEncryption", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "putbucketinventoryconfiguration" => {
                 let input: crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationInput = crate::json::input(
                     "PutBucketInventoryConfiguration",
@@ -1553,6 +1785,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketInventoryConfiguration", &output, body)
             }
+            #[cfg(feature = "lifecycle")]
             "putbucketlifecycle" => {
                 let input: crate::operation::put_bucket_lifecycle::PutBucketLifecycleInput = crate::json::input(
                     "PutBucketLifecycle",
@@ -1568,6 +1801,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketLifecycle", &output, body)
             }
+            #[cfg(feature = "lifecycle")]
             "putbucketlifecycleconfiguration" => {
                 let input: crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationInput = crate::json::input(
                     "PutBucketLifecycleConfiguration",
@@ -1582,6 +1816,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketLifecycleConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketlogging" => {
                 let input: crate::operation::put_bucket_logging::PutBucketLoggingInput = crate::json::input(
                     "PutBucketLogging",
@@ -1596,6 +1831,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketLogging", &output, body)
             }
+            #[cfg(feature = "bucket-reports")]
             "putbucketmetricsconfiguration" => {
                 let input: crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationInput = crate::json::input(
                     "PutBucketMetricsConfiguration",
@@ -1610,6 +1846,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketMetricsConfiguration", &output, body)
             }
+            #[cfg(feature = "notifications")]
             "putbucketnotification" => {
                 let input: crate::operation::put_bucket_notification::PutBucketNotificationInput = crate::json::input(
                     "PutBucketNotification",
@@ -1625,6 +1862,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketNotification", &output, body)
             }
+            #[cfg(feature = "notifications")]
             "putbucketnotificationconfiguration" => {
                 let input: crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationInput = crate::json::input(
                     "PutBucketNotificationConfiguration",
@@ -1639,6 +1877,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketNotificationConfiguration", &output, body)
             }
+            #[cfg(feature = "bucket-access")]
             "putbucketpolicy" => {
                 let input: crate::operation::put_bucket_policy::PutBucketPolicyInput = crate::json::input(
                     "PutBucketPolicy",
@@ -1653,6 +1892,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketPolicy", &output, body)
             }
+            #[cfg(feature = "replication")]
             "putbucketreplication" => {
                 let input: crate::operation::put_bucket_replication::PutBucketReplicationInput = crate::json::input(
                     "PutBucketReplication",
@@ -1667,6 +1907,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketReplication", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketrequestpayment" => {
                 let input: crate::operation::put_bucket_request_payment::PutBucketRequestPaymentInput = crate::json::input(
                     "PutBucketRequestPayment",
@@ -1681,6 +1922,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketRequestPayment", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbuckettagging" => {
                 let input: crate::operation::put_bucket_tagging::PutBucketTaggingInput = crate::json::input(
                     "PutBucketTagging",
@@ -1695,6 +1937,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketTagging", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketversioning" => {
                 let input: crate::operation::put_bucket_versioning::PutBucketVersioningInput = crate::json::input(
                     "PutBucketVersioning",
@@ -1709,6 +1952,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketVersioning", &output, body)
             }
+            #[cfg(feature = "bucket-settings")]
             "putbucketwebsite" => {
                 let input: crate::operation::put_bucket_website::PutBucketWebsiteInput = crate::json::input(
                     "PutBucketWebsite",
@@ -1723,6 +1967,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutBucketWebsite", &output, body)
             }
+            #[cfg(feature = "objects")]
             "putobject" => {
                 let mut input: crate::operation::put_object::PutObjectInput = crate::json::input(
                     "PutObject",
@@ -1740,6 +1985,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutObject", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "putobjectacl" => {
                 let input: crate::operation::put_object_acl::PutObjectAclInput = crate::json::input(
                     "PutObjectAcl",
@@ -1754,6 +2000,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutObjectAcl", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "putobjecttagging" => {
                 let input: crate::operation::put_object_tagging::PutObjectTaggingInput = crate::json::input(
                     "PutObjectTagging",
@@ -1768,6 +2015,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutObjectTagging", &output, body)
             }
+            #[cfg(feature = "object-settings")]
             "restoreobject" => {
                 let input: crate::operation::restore_object::RestoreObjectInput = crate::json::input(
                     "RestoreObject",
@@ -1782,6 +2030,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("RestoreObject", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "uploadpart" => {
                 let mut input: crate::operation::upload_part::UploadPartInput = crate::json::input(
                     "UploadPart",
@@ -1799,6 +2048,7 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("UploadPart", &output, body)
             }
+            #[cfg(feature = "multipart")]
             "uploadpartcopy" => {
                 let input: crate::operation::upload_part_copy::UploadPartCopyInput = crate::json::input(
                     "UploadPartCopy",

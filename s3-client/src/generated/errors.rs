@@ -8,30 +8,43 @@ use crate::error::SdkError;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    #[cfg(feature = "buckets")]
     /// The requested bucket name is already taken by another account; choose a different name.
     BucketAlreadyExists(crate::types::BucketAlreadyExists),
+    #[cfg(feature = "buckets")]
     /// A bucket with this name already exists and is owned by you; in `us-east-1` S3 may report success instead for historical reasons.
     BucketAlreadyOwnedByYou(crate::types::BucketAlreadyOwnedByYou),
+    #[cfg(feature = "objects")]
     /// The encryption type in the request does not match the encryption type of the existing object.
     EncryptionTypeMismatch(crate::types::EncryptionTypeMismatch),
+    #[cfg(feature = "objects")]
     /// The object is archived and cannot be read until it has been restored.
     InvalidObjectState(crate::types::InvalidObjectState),
+    #[cfg(feature = "objects")]
     /// The request was malformed or combined parameters in a way S3 does not accept.
     InvalidRequest(crate::types::InvalidRequest),
+    #[cfg(feature = "objects")]
     /// The write offset given for an append does not match the current size of the object.
     InvalidWriteOffset(crate::types::InvalidWriteOffset),
+    #[cfg(feature = "listing")]
     /// The specified bucket does not exist.
     NoSuchBucket(crate::types::NoSuchBucket),
+    #[cfg(any(feature = "object-settings", feature = "objects"))]
     /// The requested key does not exist in the bucket.
     NoSuchKey(crate::types::NoSuchKey),
+    #[cfg(feature = "multipart")]
     /// Error returned when the given multipart upload does not exist, for example because it was already completed or aborted.
     NoSuchUpload(crate::types::NoSuchUpload),
+    #[cfg(any(feature = "buckets", feature = "objects"))]
     /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.
     NotFound(crate::types::NotFound),
+    #[cfg(feature = "object-settings")]
     /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
     ObjectAlreadyInActiveTierError(crate::types::ObjectAlreadyInActiveTierError),
+    #[cfg(feature = "objects")]
     /// The source object of a copy is archived and must be restored before it can be copied.
     ObjectNotInActiveTierError(crate::types::ObjectNotInActiveTierError),
+    #[cfg(feature = "objects")]
     /// The write would give the object more parts than S3 allows.
     TooManyParts(crate::types::TooManyParts),
     /// An error no variant names, or a failure before S3 answered.
@@ -41,18 +54,31 @@ impl Error {
     /// The code, message and request ids S3 sent (empty when it did not answer).
     pub fn meta(&self) -> &ErrorMetadata {
         match self {
+            #[cfg(feature = "buckets")]
             Self::BucketAlreadyExists(e) => &e.meta,
+            #[cfg(feature = "buckets")]
             Self::BucketAlreadyOwnedByYou(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::EncryptionTypeMismatch(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::InvalidObjectState(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::InvalidRequest(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::InvalidWriteOffset(e) => &e.meta,
+            #[cfg(feature = "listing")]
             Self::NoSuchBucket(e) => &e.meta,
+            #[cfg(any(feature = "object-settings", feature = "objects"))]
             Self::NoSuchKey(e) => &e.meta,
+            #[cfg(feature = "multipart")]
             Self::NoSuchUpload(e) => &e.meta,
+            #[cfg(any(feature = "buckets", feature = "objects"))]
             Self::NotFound(e) => &e.meta,
+            #[cfg(feature = "object-settings")]
             Self::ObjectAlreadyInActiveTierError(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::ObjectNotInActiveTierError(e) => &e.meta,
+            #[cfg(feature = "objects")]
             Self::TooManyParts(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
@@ -87,6 +113,7 @@ where
         err.into_service_error().into()
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::abort_multipart_upload::AbortMultipartUploadError>
 for Error {
     #[inline]
@@ -100,6 +127,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::complete_multipart_upload::CompleteMultipartUploadError>
 for Error {
     #[inline]
@@ -112,6 +140,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::copy_object::CopyObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::copy_object::CopyObjectError) -> Self {
@@ -124,6 +153,7 @@ impl From<crate::operation::copy_object::CopyObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<crate::operation::create_bucket::CreateBucketError> for Error {
     #[inline]
     fn from(err: crate::operation::create_bucket::CreateBucketError) -> Self {
@@ -137,6 +167,7 @@ impl From<crate::operation::create_bucket::CreateBucketError> for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::create_multipart_upload::CreateMultipartUploadError>
 for Error {
     #[inline]
@@ -149,6 +180,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<crate::operation::delete_bucket::DeleteBucketError> for Error {
     #[inline]
     fn from(err: crate::operation::delete_bucket::DeleteBucketError) -> Self {
@@ -158,6 +190,7 @@ impl From<crate::operation::delete_bucket::DeleteBucketError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationError,
 > for Error {
@@ -171,6 +204,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::delete_bucket_cors::DeleteBucketCorsError> for Error {
     #[inline]
     fn from(err: crate::operation::delete_bucket_cors::DeleteBucketCorsError) -> Self {
@@ -180,6 +214,7 @@ impl From<crate::operation::delete_bucket_cors::DeleteBucketCorsError> for Error
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::delete_bucket_encryption::DeleteBucketEncryptionError>
 for Error {
     #[inline]
@@ -192,6 +227,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationError,
 > for Error {
@@ -205,6 +241,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleError>
 for Error {
     #[inline]
@@ -217,6 +254,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationError,
 > for Error {
@@ -230,6 +268,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::delete_bucket_policy::DeleteBucketPolicyError> for Error {
     #[inline]
     fn from(
@@ -241,6 +280,7 @@ impl From<crate::operation::delete_bucket_policy::DeleteBucketPolicyError> for E
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<crate::operation::delete_bucket_replication::DeleteBucketReplicationError>
 for Error {
     #[inline]
@@ -253,6 +293,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::delete_bucket_tagging::DeleteBucketTaggingError> for Error {
     #[inline]
     fn from(
@@ -264,6 +305,7 @@ impl From<crate::operation::delete_bucket_tagging::DeleteBucketTaggingError> for
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::delete_bucket_website::DeleteBucketWebsiteError> for Error {
     #[inline]
     fn from(
@@ -275,6 +317,7 @@ impl From<crate::operation::delete_bucket_website::DeleteBucketWebsiteError> for
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::delete_object::DeleteObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::delete_object::DeleteObjectError) -> Self {
@@ -284,6 +327,7 @@ impl From<crate::operation::delete_object::DeleteObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::delete_object_tagging::DeleteObjectTaggingError> for Error {
     #[inline]
     fn from(
@@ -295,6 +339,7 @@ impl From<crate::operation::delete_object_tagging::DeleteObjectTaggingError> for
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::delete_objects::DeleteObjectsError> for Error {
     #[inline]
     fn from(err: crate::operation::delete_objects::DeleteObjectsError) -> Self {
@@ -304,6 +349,7 @@ impl From<crate::operation::delete_objects::DeleteObjectsError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<
     crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationError,
 > for Error {
@@ -317,6 +363,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::get_bucket_acl::GetBucketAclError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_acl::GetBucketAclError) -> Self {
@@ -326,6 +373,7 @@ impl From<crate::operation::get_bucket_acl::GetBucketAclError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationError,
 > for Error {
@@ -339,6 +387,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::get_bucket_cors::GetBucketCorsError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_cors::GetBucketCorsError) -> Self {
@@ -348,6 +397,7 @@ impl From<crate::operation::get_bucket_cors::GetBucketCorsError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_encryption::GetBucketEncryptionError> for Error {
     #[inline]
     fn from(
@@ -359,6 +409,7 @@ impl From<crate::operation::get_bucket_encryption::GetBucketEncryptionError> for
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationError,
 > for Error {
@@ -372,6 +423,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<crate::operation::get_bucket_lifecycle::GetBucketLifecycleError> for Error {
     #[inline]
     fn from(
@@ -383,6 +435,7 @@ impl From<crate::operation::get_bucket_lifecycle::GetBucketLifecycleError> for E
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<
     crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationError,
 > for Error {
@@ -396,6 +449,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<crate::operation::get_bucket_location::GetBucketLocationError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_location::GetBucketLocationError) -> Self {
@@ -405,6 +459,7 @@ impl From<crate::operation::get_bucket_location::GetBucketLocationError> for Err
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_logging::GetBucketLoggingError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_logging::GetBucketLoggingError) -> Self {
@@ -414,6 +469,7 @@ impl From<crate::operation::get_bucket_logging::GetBucketLoggingError> for Error
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationError,
 > for Error {
@@ -427,6 +483,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<crate::operation::get_bucket_notification::GetBucketNotificationError>
 for Error {
     #[inline]
@@ -439,6 +496,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<
     crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationError,
 > for Error {
@@ -452,6 +510,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::get_bucket_policy::GetBucketPolicyError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_policy::GetBucketPolicyError) -> Self {
@@ -461,6 +520,7 @@ impl From<crate::operation::get_bucket_policy::GetBucketPolicyError> for Error {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<crate::operation::get_bucket_replication::GetBucketReplicationError>
 for Error {
     #[inline]
@@ -473,6 +533,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_request_payment::GetBucketRequestPaymentError>
 for Error {
     #[inline]
@@ -485,6 +546,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_tagging::GetBucketTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_tagging::GetBucketTaggingError) -> Self {
@@ -494,6 +556,7 @@ impl From<crate::operation::get_bucket_tagging::GetBucketTaggingError> for Error
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_versioning::GetBucketVersioningError> for Error {
     #[inline]
     fn from(
@@ -505,6 +568,7 @@ impl From<crate::operation::get_bucket_versioning::GetBucketVersioningError> for
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::get_bucket_website::GetBucketWebsiteError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_website::GetBucketWebsiteError) -> Self {
@@ -514,6 +578,7 @@ impl From<crate::operation::get_bucket_website::GetBucketWebsiteError> for Error
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::get_object::GetObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::get_object::GetObjectError) -> Self {
@@ -525,6 +590,7 @@ impl From<crate::operation::get_object::GetObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
     #[inline]
     fn from(err: crate::operation::get_object_acl::GetObjectAclError) -> Self {
@@ -535,6 +601,7 @@ impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::get_object_tagging::GetObjectTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::get_object_tagging::GetObjectTaggingError) -> Self {
@@ -544,6 +611,7 @@ impl From<crate::operation::get_object_tagging::GetObjectTaggingError> for Error
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::get_object_torrent::GetObjectTorrentError> for Error {
     #[inline]
     fn from(err: crate::operation::get_object_torrent::GetObjectTorrentError) -> Self {
@@ -553,6 +621,7 @@ impl From<crate::operation::get_object_torrent::GetObjectTorrentError> for Error
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<crate::operation::head_bucket::HeadBucketError> for Error {
     #[inline]
     fn from(err: crate::operation::head_bucket::HeadBucketError) -> Self {
@@ -563,6 +632,7 @@ impl From<crate::operation::head_bucket::HeadBucketError> for Error {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::head_object::HeadObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::head_object::HeadObjectError) -> Self {
@@ -573,6 +643,7 @@ impl From<crate::operation::head_object::HeadObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsError,
 > for Error {
@@ -586,6 +657,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsError,
 > for Error {
@@ -599,6 +671,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsError,
 > for Error {
@@ -612,6 +685,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<crate::operation::list_buckets::ListBucketsError> for Error {
     #[inline]
     fn from(err: crate::operation::list_buckets::ListBucketsError) -> Self {
@@ -621,6 +695,7 @@ impl From<crate::operation::list_buckets::ListBucketsError> for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::list_multipart_uploads::ListMultipartUploadsError>
 for Error {
     #[inline]
@@ -633,6 +708,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<crate::operation::list_object_versions::ListObjectVersionsError> for Error {
     #[inline]
     fn from(
@@ -644,6 +720,7 @@ impl From<crate::operation::list_object_versions::ListObjectVersionsError> for E
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<crate::operation::list_objects::ListObjectsError> for Error {
     #[inline]
     fn from(err: crate::operation::list_objects::ListObjectsError) -> Self {
@@ -654,6 +731,7 @@ impl From<crate::operation::list_objects::ListObjectsError> for Error {
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<crate::operation::list_objects_v2::ListObjectsV2Error> for Error {
     #[inline]
     fn from(err: crate::operation::list_objects_v2::ListObjectsV2Error) -> Self {
@@ -664,6 +742,7 @@ impl From<crate::operation::list_objects_v2::ListObjectsV2Error> for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::list_parts::ListPartsError> for Error {
     #[inline]
     fn from(err: crate::operation::list_parts::ListPartsError) -> Self {
@@ -673,6 +752,7 @@ impl From<crate::operation::list_parts::ListPartsError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<
     crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationError,
 > for Error {
@@ -686,6 +766,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::put_bucket_acl::PutBucketAclError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_acl::PutBucketAclError) -> Self {
@@ -695,6 +776,7 @@ impl From<crate::operation::put_bucket_acl::PutBucketAclError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationError,
 > for Error {
@@ -708,6 +790,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::put_bucket_cors::PutBucketCorsError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_cors::PutBucketCorsError) -> Self {
@@ -717,6 +800,7 @@ impl From<crate::operation::put_bucket_cors::PutBucketCorsError> for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_encryption::PutBucketEncryptionError> for Error {
     #[inline]
     fn from(
@@ -728,6 +812,7 @@ impl From<crate::operation::put_bucket_encryption::PutBucketEncryptionError> for
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationError,
 > for Error {
@@ -741,6 +826,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<crate::operation::put_bucket_lifecycle::PutBucketLifecycleError> for Error {
     #[inline]
     fn from(
@@ -752,6 +838,7 @@ impl From<crate::operation::put_bucket_lifecycle::PutBucketLifecycleError> for E
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<
     crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationError,
 > for Error {
@@ -765,6 +852,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_logging::PutBucketLoggingError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_logging::PutBucketLoggingError) -> Self {
@@ -774,6 +862,7 @@ impl From<crate::operation::put_bucket_logging::PutBucketLoggingError> for Error
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationError,
 > for Error {
@@ -787,6 +876,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<crate::operation::put_bucket_notification::PutBucketNotificationError>
 for Error {
     #[inline]
@@ -799,6 +889,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<
     crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationError,
 > for Error {
@@ -812,6 +903,7 @@ impl From<
         }
     }
 }
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::put_bucket_policy::PutBucketPolicyError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_policy::PutBucketPolicyError) -> Self {
@@ -821,6 +913,7 @@ impl From<crate::operation::put_bucket_policy::PutBucketPolicyError> for Error {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<crate::operation::put_bucket_replication::PutBucketReplicationError>
 for Error {
     #[inline]
@@ -833,6 +926,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_request_payment::PutBucketRequestPaymentError>
 for Error {
     #[inline]
@@ -845,6 +939,7 @@ for Error {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_tagging::PutBucketTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_tagging::PutBucketTaggingError) -> Self {
@@ -854,6 +949,7 @@ impl From<crate::operation::put_bucket_tagging::PutBucketTaggingError> for Error
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_versioning::PutBucketVersioningError> for Error {
     #[inline]
     fn from(
@@ -865,6 +961,7 @@ impl From<crate::operation::put_bucket_versioning::PutBucketVersioningError> for
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<crate::operation::put_bucket_website::PutBucketWebsiteError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_website::PutBucketWebsiteError) -> Self {
@@ -874,6 +971,7 @@ impl From<crate::operation::put_bucket_website::PutBucketWebsiteError> for Error
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<crate::operation::put_object::PutObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::put_object::PutObjectError) -> Self {
@@ -887,6 +985,7 @@ impl From<crate::operation::put_object::PutObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
     #[inline]
     fn from(err: crate::operation::put_object_acl::PutObjectAclError) -> Self {
@@ -897,6 +996,7 @@ impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::put_object_tagging::PutObjectTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::put_object_tagging::PutObjectTaggingError) -> Self {
@@ -906,6 +1006,7 @@ impl From<crate::operation::put_object_tagging::PutObjectTaggingError> for Error
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::restore_object::RestoreObjectError> for Error {
     #[inline]
     fn from(err: crate::operation::restore_object::RestoreObjectError) -> Self {
@@ -918,6 +1019,7 @@ impl From<crate::operation::restore_object::RestoreObjectError> for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::upload_part::UploadPartError> for Error {
     #[inline]
     fn from(err: crate::operation::upload_part::UploadPartError) -> Self {
@@ -927,6 +1029,7 @@ impl From<crate::operation::upload_part::UploadPartError> for Error {
         }
     }
 }
+#[cfg(feature = "multipart")]
 impl From<crate::operation::upload_part_copy::UploadPartCopyError> for Error {
     #[inline]
     fn from(err: crate::operation::upload_part_copy::UploadPartCopyError) -> Self {

@@ -34,6 +34,7 @@ mod response;
 mod retry;
 pub(crate) mod signing;
 mod stall;
+mod tls;
 mod wait;
 mod xml;
 

@@ -14,9 +14,11 @@ pub fn client(svc: &Service) -> TokenStream {
         let builder = ident(&op.builder);
         let docs = doc(&op.docs);
         let dep = deprecated(&op.deprecated);
+        let cfg = gate(op);
         quote! {
             #docs
             #dep
+            #cfg
             pub fn #method(&self) -> crate::operation::#method::#builder {
                 crate::operation::#method::#builder::new(self.clone())
             }
@@ -25,28 +27,39 @@ pub fn client(svc: &Service) -> TokenStream {
     let waiter_methods = svc.operations.iter().flat_map(|op| {
         let module = ident(&op.method);
         let ty = ident(&op.waiter);
+        let cfg = gate(op);
         op.waiters.iter().map(move |w| {
             let m = ident(&w.method);
             let constant = ident(&w.constant);
             let docs = doc(&w.docs);
             quote! {
                 #docs
+                #cfg
                 pub fn #m(&self) -> crate::operation::#module::#ty {
                     crate::operation::#module::#ty::waiting(self.clone(), &crate::operation::#module::#constant)
                 }
             }
         })
     });
-    let waiter_names = svc
-        .operations
-        .iter()
-        .flat_map(|op| op.waiters.iter().map(|w| &w.snake));
-    let names = svc.operations.iter().map(|op| &op.name);
+    let waiter_names = svc.operations.iter().flat_map(|op| {
+        let cfg = gate(op);
+        op.waiters.iter().map(move |w| {
+            let name = &w.snake;
+            quote!(#cfg #name)
+        })
+    });
+    let names = svc.operations.iter().map(|op| {
+        let (cfg, name) = (gate(op), &op.name);
+        quote!(#cfg #name)
+    });
     let paginated = svc
         .operations
         .iter()
         .filter(|op| op.paginator.is_some())
-        .map(|op| &op.snake);
+        .map(|op| {
+            let (cfg, name) = (gate(op), &op.snake);
+            quote!(#cfg #name)
+        });
     let json = json_dispatch(svc);
     quote! {
         impl crate::Client {
@@ -80,6 +93,11 @@ pub fn client(svc: &Service) -> TokenStream {
     }
 }
 
+/// The `#[cfg]` of an operation's feature.
+fn gate(op: &crate::ir::Operation) -> TokenStream {
+    crate::emit::cfg(std::slice::from_ref(&op.feature))
+}
+
 /// The field of a structure that holds a stream, if any.
 fn stream_field(s: &Structure) -> Option<proc_macro2::Ident> {
     s.members
@@ -108,7 +126,9 @@ fn json_dispatch(svc: &Service) -> TokenStream {
             Some(f) => (quote!(mut), quote!(Some(::std::mem::take(&mut output.#f)))),
             None => (quote!(), quote!(None)),
         };
+        let cfg = gate(op);
         quote! {
+            #cfg
             #key => {
                 let #mutable input: crate::operation::#method::#input_ty = crate::json::input(#name, input)?;
                 #body_in

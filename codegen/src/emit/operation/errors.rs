@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::emit::{doc, ident};
+use crate::emit::{cfg, doc, ident};
 use crate::ir::{ErrorCase, Operation, Service};
 
 /// The error enum of an operation and its mapping from S3's error codes.
@@ -186,19 +186,39 @@ fn error_trait_impls(error: &Ident, modeled: bool) -> TokenStream {
 /// and `Unhandled`, with a conversion from each operation's error and `SdkError`, so that
 /// `?` works in a function returning `Result<_, s3_client::Error>`.
 pub fn crate_error(svc: &Service) -> TokenStream {
-    let mut shapes: Vec<&ErrorCase> = svc
-        .operations
-        .iter()
-        .flat_map(|op| op.errors.iter())
+    // Each error shape once, with the features of the operations that list it.
+    let mut shapes: std::collections::BTreeMap<
+        &str,
+        (&ErrorCase, std::collections::BTreeSet<&str>),
+    > = Default::default();
+    for op in &svc.operations {
+        for e in &op.errors {
+            shapes
+                .entry(e.shape.name.as_str())
+                .or_insert_with(|| (e, Default::default()))
+                .1
+                .insert(op.feature.as_str());
+        }
+    }
+    let all: std::collections::BTreeSet<&str> = svc.features().into_iter().collect();
+    let shapes: Vec<(&ErrorCase, TokenStream)> = shapes
+        .into_values()
+        .map(|(e, features)| {
+            let features: Vec<String> = if features == all {
+                Vec::new()
+            } else {
+                features.into_iter().map(String::from).collect()
+            };
+            (e, cfg(&features))
+        })
         .collect();
-    shapes.sort_by(|a, b| a.shape.name.cmp(&b.shape.name));
-    shapes.dedup_by(|a, b| a.shape.name == b.shape.name);
-    let variants = shapes
-        .iter()
-        .map(|e| variant(e.shape.rust_name.as_str(), &e.docs));
-    let metas = shapes.iter().map(|e| {
+    let variants = shapes.iter().map(|(e, cfg)| {
+        let variant = variant(e.shape.rust_name.as_str(), &e.docs);
+        quote!(#cfg #variant)
+    });
+    let metas = shapes.iter().map(|(e, cfg)| {
         let v = ident(&e.shape.rust_name);
-        quote!(Self::#v(e) => &e.meta,)
+        quote!(#cfg Self::#v(e) => &e.meta,)
     });
     let on_use = crate::emit::on_use();
     let conversions = svc.operations.iter().map(|op| {
@@ -208,7 +228,9 @@ pub fn crate_error(svc: &Service) -> TokenStream {
             let v = ident(&e.shape.rust_name);
             quote!(#error::#v(e) => Error::#v(e),)
         });
+        let gate = cfg(std::slice::from_ref(&op.feature));
         quote! {
+            #gate
             impl From<crate::operation::#module::#error> for Error {
                 #on_use
                 fn from(err: crate::operation::#module::#error) -> Self {

@@ -2,10 +2,11 @@
 //!
 //! One stage per concern: [`shapes`] resolves types and members, [`operation`] the HTTP
 //! binding and errors, [`listing`] paginators and URL encoding, [`waiters`] acceptors,
-//! [`xml_use`] which structures travel as XML, and [`collisions`] checks every name the
-//! emitters will write.
+//! [`xml_use`] which structures travel as XML, [`features`] which cargo features compile
+//! each shared type, and [`collisions`] checks every name the emitters will write.
 
 mod collisions;
+mod features;
 mod listing;
 mod operation;
 mod shapes;
@@ -33,7 +34,7 @@ struct RawShape {
 pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
     let mut d = Diagnostics::default();
     let mut service: Option<model::Service> = None;
-    let mut operations: BTreeMap<String, model::Operation> = BTreeMap::new();
+    let mut operations: BTreeMap<String, (model::Operation, String)> = BTreeMap::new();
     let mut shapes: BTreeMap<String, RawShape> = BTreeMap::new();
     let mut origin: BTreeMap<String, String> = BTreeMap::new();
 
@@ -69,7 +70,8 @@ pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
                         }
                         match serde_json::from_value::<model::Operation>(value) {
                             Ok(op) => {
-                                operations.insert(name, op);
+                                let area = file.trim_end_matches(".json").to_string();
+                                operations.insert(name, (op, area));
                             }
                             Err(e) => d.error(place, e.to_string()),
                         }
@@ -154,12 +156,12 @@ struct Lowering<'a> {
 }
 
 impl Lowering<'_> {
-    fn run(&mut self, operations: &BTreeMap<String, model::Operation>) -> Service {
+    fn run(&mut self, operations: &BTreeMap<String, (model::Operation, String)>) -> Service {
         // Which operation uses each structure as input or output.
         let mut roles: BTreeMap<String, (Role, String)> = BTreeMap::new();
         let mut synthesized: Vec<Structure> = Vec::new();
         let mut ops = Vec::new();
-        for (name, op) in operations {
+        for (name, (op, area)) in operations {
             let place = diag::operation(name);
             self.docs(&place, &op.docs);
             if !names::is_identifier(name) {
@@ -205,7 +207,7 @@ impl Lowering<'_> {
                     }
                 }
             }
-            ops.push((name.clone(), op, output));
+            ops.push((name.clone(), op, area, output));
         }
 
         let mut structures: Vec<Structure> = Vec::new();
@@ -257,16 +259,17 @@ impl Lowering<'_> {
         let mut io: BTreeMap<String, Structure> =
             io.into_iter().map(|s| (s.name.clone(), s)).collect();
         let mut operations_ir = Vec::new();
-        for (name, op, output) in ops {
+        for (name, op, area, output) in ops {
             let (Some(input), Some(output)) = (io.remove(&op.input), io.remove(&output)) else {
                 continue; // reported above
             };
-            if let Some(o) = self.lower_operation(&name, op, (input, output), &structures) {
+            if let Some(o) = self.lower_operation(&name, op, area, (input, output), &structures) {
                 operations_ir.push(o);
             }
         }
 
         xml_use::mark_xml_use(&mut structures, &operations_ir);
+        features::gate(&mut structures, &mut enums, &operations_ir);
         let service = Service {
             name: self.service.name.clone(),
             docs: self.service.docs.clone(),
@@ -320,6 +323,9 @@ fn empty_output(op: &str, name: &str) -> Structure {
         builder: format!("{rust_name}Builder"),
         rust_name,
         area: String::new(),
+        features: Vec::new(),
+        reads: Vec::new(),
+        writes: Vec::new(),
         reader: names::reader(name),
         writer: names::writer(name),
         role: Role::Output,

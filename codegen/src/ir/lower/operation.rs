@@ -95,6 +95,7 @@ impl Lowering<'_> {
         &mut self,
         name: &str,
         op: &model::Operation,
+        area: &str,
         (input, output): (Structure, Structure),
         structures: &[Structure],
     ) -> Option<Operation> {
@@ -249,6 +250,7 @@ impl Lowering<'_> {
             name: name.into(),
             method: names::field(name),
             snake: names::snake_field(name),
+            feature: names::feature(area),
             builder: format!("{rust}FluentBuilder"),
             error: format!("{rust}Error"),
             waiter: format!("{rust}Waiter"),

@@ -44,6 +44,7 @@ impl Lowering<'_> {
             name: name.into(),
             rust_name: names::type_name(name),
             area: raw.area.clone(),
+            features: Vec::new(),
             docs: raw.shape.docs.clone(),
             values,
         }
@@ -115,6 +116,9 @@ impl Lowering<'_> {
             builder: format!("{rust_name}Builder"),
             rust_name,
             area: raw.area.clone(),
+            features: Vec::new(),
+            reads: Vec::new(),
+            writes: Vec::new(),
             reader: names::reader(name),
             writer: names::writer(name),
             role,

@@ -2,156 +2,233 @@
 
 //! One module per operation: its input, output, error and fluent builder.
 /// `AbortMultipartUpload`: Cancels a multipart upload and deletes the parts stored for it, ending their storage charges.
+#[cfg(feature = "multipart")]
 pub mod abort_multipart_upload;
 /// `CompleteMultipartUpload`: Assembles previously uploaded parts into the final object; the object does not exist until this succeeds.
+#[cfg(feature = "multipart")]
 pub mod complete_multipart_upload;
 /// `CopyObject`: Copies an existing object to a new key, possibly in another bucket, entirely on the server side.
+#[cfg(feature = "objects")]
 pub mod copy_object;
 /// `CreateBucket`: Creates a new bucket; the name must be unique within its namespace and follow S3 naming rules.
+#[cfg(feature = "buckets")]
 pub mod create_bucket;
 /// `CreateMultipartUpload`: Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use.
+#[cfg(feature = "multipart")]
 pub mod create_multipart_upload;
 /// `DeleteBucket`: Deletes a bucket.
+#[cfg(feature = "buckets")]
 pub mod delete_bucket;
 /// `DeleteBucketAnalyticsConfiguration`: Removes one storage class analysis configuration from a bucket, identified by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_analytics_configuration;
 /// `DeleteBucketCors`: Removes all CORS rules from a bucket, answering with 204 No Content; S3 then refuses cross-origin browser requests to it.
+#[cfg(feature = "bucket-access")]
 pub mod delete_bucket_cors;
 /// `DeleteBucketEncryption`: Resets a bucket's default encryption to the S3 default, which is SSE-S3 (`AES256`).
+#[cfg(feature = "bucket-settings")]
 pub mod delete_bucket_encryption;
 /// `DeleteBucketInventoryConfiguration`: Removes one inventory configuration from a bucket, identified by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_inventory_configuration;
 /// `DeleteBucketLifecycle`: Removes every lifecycle rule from a bucket, so S3 stops expiring and transitioning its objects automatically.
+#[cfg(feature = "lifecycle")]
 pub mod delete_bucket_lifecycle;
 /// `DeleteBucketMetricsConfiguration`: Removes one CloudWatch request metrics configuration from a bucket, identified by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_metrics_configuration;
 /// `DeleteBucketPolicy`: Removes the policy from a bucket, answering with 204 No Content.
+#[cfg(feature = "bucket-access")]
 pub mod delete_bucket_policy;
 /// `DeleteBucketReplication`: Removes a bucket's replication configuration, so new objects are no longer replicated.
+#[cfg(feature = "replication")]
 pub mod delete_bucket_replication;
 /// `DeleteBucketTagging`: Removes every tag from a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod delete_bucket_tagging;
 /// `DeleteBucketWebsite`: Turns off static website hosting for a bucket by removing its website configuration.
+#[cfg(feature = "bucket-settings")]
 pub mod delete_bucket_website;
 /// `DeleteObject`: Deletes an object, or permanently deletes one version of it when a version ID is given.
+#[cfg(feature = "objects")]
 pub mod delete_object;
 /// `DeleteObjectTagging`: Removes every tag from an object, or from one version of it.
+#[cfg(feature = "object-settings")]
 pub mod delete_object_tagging;
 /// `DeleteObjects`: Deletes up to 1,000 objects from a bucket in a single request.
+#[cfg(feature = "objects")]
 pub mod delete_objects;
 /// `GetBucketAccelerateConfiguration`: Returns whether Transfer Acceleration is enabled or suspended for a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_accelerate_configuration;
 /// `GetBucketAcl`: Returns a bucket's access control list: its owner and the grants it holds.
+#[cfg(feature = "bucket-access")]
 pub mod get_bucket_acl;
 /// `GetBucketAnalyticsConfiguration`: Returns one storage class analysis configuration of a bucket, selected by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod get_bucket_analytics_configuration;
 /// `GetBucketCors`: Returns the cross-origin resource sharing (CORS) rules of a bucket.
+#[cfg(feature = "bucket-access")]
 pub mod get_bucket_cors;
 /// `GetBucketEncryption`: Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_encryption;
 /// `GetBucketInventoryConfiguration`: Returns one inventory configuration of a bucket, selected by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod get_bucket_inventory_configuration;
 /// `GetBucketLifecycle`: Returns a bucket's lifecycle rules in the original format, where each rule selects objects by key prefix only.
+#[cfg(feature = "lifecycle")]
 pub mod get_bucket_lifecycle;
 /// `GetBucketLifecycleConfiguration`: Returns the lifecycle rules set on a bucket, with their filters, transitions and expiration actions.
+#[cfg(feature = "lifecycle")]
 pub mod get_bucket_lifecycle_configuration;
 /// `GetBucketLocation`: Returns the region a bucket was created in.
+#[cfg(feature = "buckets")]
 pub mod get_bucket_location;
 /// `GetBucketLogging`: Returns the server access logging settings of a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_logging;
 /// `GetBucketMetricsConfiguration`: Returns one CloudWatch request metrics configuration of a bucket, selected by its ID.
+#[cfg(feature = "bucket-reports")]
 pub mod get_bucket_metrics_configuration;
 /// `GetBucketNotification`: Returns a bucket's event notification configuration in the legacy format, which holds at most one SNS topic, one SQS queue and one Lambda function.
+#[cfg(feature = "notifications")]
 pub mod get_bucket_notification;
 /// `GetBucketNotificationConfiguration`: Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge.
+#[cfg(feature = "notifications")]
 pub mod get_bucket_notification_configuration;
 /// `GetBucketPolicy`: Returns the policy attached to a bucket as a JSON document.
+#[cfg(feature = "bucket-access")]
 pub mod get_bucket_policy;
 /// `GetBucketReplication`: Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations.
+#[cfg(feature = "replication")]
 pub mod get_bucket_replication;
 /// `GetBucketRequestPayment`: Returns who pays for requests and data transfer out of a bucket: the bucket owner or the requester.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_request_payment;
 /// `GetBucketTagging`: Returns the tags attached to a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_tagging;
 /// `GetBucketVersioning`: Returns the versioning state of a bucket and whether MFA delete is enabled.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_versioning;
 /// `GetBucketWebsite`: Returns the static website hosting configuration of a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod get_bucket_website;
 /// `GetObject`: Retrieves an object's data as a stream, together with its metadata.
+#[cfg(feature = "objects")]
 pub mod get_object;
 /// `GetObjectAcl`: Returns the access control list of an object or one of its versions: the owner and the grants.
+#[cfg(feature = "object-settings")]
 pub mod get_object_acl;
 /// `GetObjectTagging`: Returns the set of tags attached to an object, or to one version of it.
+#[cfg(feature = "object-settings")]
 pub mod get_object_tagging;
 /// `GetObjectTorrent`: Returns a BitTorrent metadata file for an object, so it can be downloaded over the BitTorrent protocol.
+#[cfg(feature = "object-settings")]
 pub mod get_object_torrent;
 /// `HeadBucket`: Checks that a bucket exists and that you have permission to access it, and reports its region.
+#[cfg(feature = "buckets")]
 pub mod head_bucket;
 /// `HeadObject`: Retrieves an object's metadata without its data.
+#[cfg(feature = "objects")]
 pub mod head_object;
 /// `ListBucketAnalyticsConfigurations`: Lists the storage class analysis configurations of a bucket, up to 100 per page.
+#[cfg(feature = "bucket-reports")]
 pub mod list_bucket_analytics_configurations;
 /// `ListBucketInventoryConfigurations`: Lists the inventory configurations of a bucket, up to 100 per page.
+#[cfg(feature = "bucket-reports")]
 pub mod list_bucket_inventory_configurations;
 /// `ListBucketMetricsConfigurations`: Lists the CloudWatch request metrics configurations of a bucket, up to 100 per page.
+#[cfg(feature = "bucket-reports")]
 pub mod list_bucket_metrics_configurations;
 /// `ListBuckets`: Lists the general purpose buckets owned by the account that signs the request.
+#[cfg(feature = "buckets")]
 pub mod list_buckets;
 /// `ListMultipartUploads`: Lists multipart uploads in a bucket that have been started but not yet completed or aborted.
+#[cfg(feature = "multipart")]
 pub mod list_multipart_uploads;
 /// `ListObjectVersions`: Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call.
+#[cfg(feature = "listing")]
 pub mod list_object_versions;
 /// `ListObjects`: Lists up to 1,000 objects in a bucket per call, using the original version of the listing API.
+#[cfg(feature = "listing")]
 pub mod list_objects;
 /// `ListObjectsV2`: Lists up to 1,000 objects in a bucket per call, optionally filtered by prefix and grouped by a delimiter.
+#[cfg(feature = "listing")]
 pub mod list_objects_v2;
 /// `ListParts`: Lists the parts uploaded so far for one multipart upload, in ascending part-number order.
+#[cfg(feature = "multipart")]
 pub mod list_parts;
 /// `PutBucketAccelerateConfiguration`: Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_accelerate_configuration;
 /// `PutBucketAcl`: Replaces a bucket's access control list, given as a canned ACL, as grant headers, or as a full policy document in the body.
+#[cfg(feature = "bucket-access")]
 pub mod put_bucket_acl;
 /// `PutBucketAnalyticsConfiguration`: Creates a storage class analysis configuration under the given ID, or replaces the one already stored under it.
+#[cfg(feature = "bucket-reports")]
 pub mod put_bucket_analytics_configuration;
 /// `PutBucketCors`: Sets the cross-origin resource sharing (CORS) rules of a bucket, replacing any existing ones.
+#[cfg(feature = "bucket-access")]
 pub mod put_bucket_cors;
 /// `PutBucketEncryption`: Sets the default server-side encryption of a bucket, applied to new objects that are uploaded without their own encryption settings.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_encryption;
 /// `PutBucketInventoryConfiguration`: Creates an inventory configuration under the given ID, or replaces the one already stored under it.
+#[cfg(feature = "bucket-reports")]
 pub mod put_bucket_inventory_configuration;
 /// `PutBucketLifecycle`: Replaces a bucket's lifecycle configuration using the original rule format, where each rule applies to one key prefix and has at most one transition.
+#[cfg(feature = "lifecycle")]
 pub mod put_bucket_lifecycle;
 /// `PutBucketLifecycleConfiguration`: Sets a bucket's lifecycle configuration, replacing any existing rules as a whole; a configuration holds at most 1,000 rules.
+#[cfg(feature = "lifecycle")]
 pub mod put_bucket_lifecycle_configuration;
 /// `PutBucketLogging`: Turns server access logging on or off for a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_logging;
 /// `PutBucketMetricsConfiguration`: Creates a CloudWatch request metrics configuration under the given ID, or replaces the one already stored under it.
+#[cfg(feature = "bucket-reports")]
 pub mod put_bucket_metrics_configuration;
 /// `PutBucketNotification`: Replaces a bucket's event notification configuration using the legacy format, with at most one SNS topic, one SQS queue and one Lambda function.
+#[cfg(feature = "notifications")]
 pub mod put_bucket_notification;
 /// `PutBucketNotificationConfiguration`: Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off.
+#[cfg(feature = "notifications")]
 pub mod put_bucket_notification_configuration;
 /// `PutBucketPolicy`: Attaches a JSON policy to a bucket, replacing any existing one.
+#[cfg(feature = "bucket-access")]
 pub mod put_bucket_policy;
 /// `PutBucketReplication`: Creates or replaces a bucket's replication configuration, after which S3 copies new objects asynchronously to the destination buckets.
+#[cfg(feature = "replication")]
 pub mod put_bucket_replication;
 /// `PutBucketRequestPayment`: Sets who pays for requests and data transfer out of a bucket.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_request_payment;
 /// `PutBucketTagging`: Replaces all tags on a bucket with the given set, which can hold up to 50 tags.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_tagging;
 /// `PutBucketVersioning`: Enables or suspends versioning for a bucket, and optionally turns MFA delete on or off.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_versioning;
 /// `PutBucketWebsite`: Configures a bucket to serve a static website from its website endpoint, replacing any existing configuration.
+#[cfg(feature = "bucket-settings")]
 pub mod put_bucket_website;
 /// `PutObject`: Uploads an object to a bucket under the given key in a single request.
+#[cfg(feature = "objects")]
 pub mod put_object;
 /// `PutObjectAcl`: Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body.
+#[cfg(feature = "object-settings")]
 pub mod put_object_acl;
 /// `PutObjectTagging`: Replaces all tags on an object or version with the given set.
+#[cfg(feature = "object-settings")]
 pub mod put_object_tagging;
 /// `RestoreObject`: Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again.
+#[cfg(feature = "object-settings")]
 pub mod restore_object;
 /// `UploadPart`: Uploads one part of a multipart upload.
+#[cfg(feature = "multipart")]
 pub mod upload_part;
 /// `UploadPartCopy`: Fills one part of a multipart upload by copying data from an existing object, optionally just a byte range of it.
+#[cfg(feature = "multipart")]
 pub mod upload_part_copy;

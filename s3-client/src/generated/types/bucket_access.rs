@@ -3,6 +3,7 @@
 //! The types of the model's `bucket_access.json`.
 #![allow(deprecated)]
 use crate::error::BuildError;
+#[cfg(feature = "bucket-access")]
 /// The cross-origin resource sharing (CORS) settings of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -15,6 +16,7 @@ pub struct CorsConfiguration {
     #[cfg_attr(feature = "serde", serde(rename = "CORSRules"))]
     pub cors_rules: Option<Vec<crate::types::CorsRule>>,
 }
+#[cfg(feature = "bucket-access")]
 impl CorsConfiguration {
     /// A builder for [`CorsConfiguration`].
     #[inline]
@@ -27,11 +29,13 @@ impl CorsConfiguration {
         self.cors_rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-access")]
 /// Builds a [`CorsConfiguration`](crate::types::CorsConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CorsConfigurationBuilder {
     inner: crate::types::CorsConfiguration,
 }
+#[cfg(feature = "bucket-access")]
 impl CorsConfigurationBuilder {
     /// Appends one item to [`crate::types::CorsConfiguration::cors_rules`]: The CORS rules, at most 100; S3 uses the first one that matches a request.
     #[inline]
@@ -61,6 +65,7 @@ impl CorsConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-access")]
 /// One cross-origin access rule: which origins may use which methods and headers, and what browsers may read and cache.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -83,6 +88,7 @@ pub struct CorsRule {
     /// How long, in seconds, a browser may cache the answer to a preflight request for this rule.
     pub max_age_seconds: Option<i32>,
 }
+#[cfg(feature = "bucket-access")]
 impl CorsRule {
     /// A builder for [`CorsRule`].
     #[inline]
@@ -120,11 +126,13 @@ impl CorsRule {
         self.max_age_seconds
     }
 }
+#[cfg(feature = "bucket-access")]
 /// Builds a [`CorsRule`](crate::types::CorsRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CorsRuleBuilder {
     inner: crate::types::CorsRule,
 }
+#[cfg(feature = "bucket-access")]
 impl CorsRuleBuilder {
     /// Sets [`crate::types::CorsRule::id`]: Optional name for the rule, up to 255 characters.
     #[inline]

@@ -3,6 +3,7 @@
 //! The types of the model's `bucket_reports.json`.
 #![allow(deprecated)]
 use crate::error::BuildError;
+#[cfg(feature = "bucket-reports")]
 /// Chooses the file format of storage class analysis exports; only `CSV` is available.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -12,6 +13,7 @@ pub enum AnalyticsS3ExportFileFormat {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsS3ExportFileFormat {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,6 +27,7 @@ impl AnalyticsS3ExportFileFormat {
         &["CSV"]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for AnalyticsS3ExportFileFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -33,23 +36,28 @@ impl From<&str> for AnalyticsS3ExportFileFormat {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for AnalyticsS3ExportFileFormat {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for AnalyticsS3ExportFileFormat {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for AnalyticsS3ExportFileFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(AnalyticsS3ExportFileFormat);
+#[cfg(feature = "bucket-reports")]
 /// Chooses the file format of inventory reports: `CSV`, Apache `ORC`, or Apache `Parquet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -63,6 +71,7 @@ pub enum InventoryFormat {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryFormat {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -78,6 +87,7 @@ impl InventoryFormat {
         &["CSV", "ORC", "Parquet"]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for InventoryFormat {
     fn from(value: &str) -> Self {
         match value {
@@ -88,23 +98,28 @@ impl From<&str> for InventoryFormat {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for InventoryFormat {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for InventoryFormat {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for InventoryFormat {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(InventoryFormat);
+#[cfg(feature = "bucket-reports")]
 /// How often an inventory report is produced: `Daily` or `Weekly`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -116,6 +131,7 @@ pub enum InventoryFrequency {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryFrequency {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -130,6 +146,7 @@ impl InventoryFrequency {
         &["Daily", "Weekly"]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for InventoryFrequency {
     fn from(value: &str) -> Self {
         match value {
@@ -139,23 +156,28 @@ impl From<&str> for InventoryFrequency {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for InventoryFrequency {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for InventoryFrequency {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for InventoryFrequency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(InventoryFrequency);
+#[cfg(feature = "bucket-reports")]
 /// Which object versions an inventory report lists: `All` versions, or only the `Current` ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -167,6 +189,7 @@ pub enum InventoryIncludedObjectVersions {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryIncludedObjectVersions {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -181,6 +204,7 @@ impl InventoryIncludedObjectVersions {
         &["All", "Current"]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for InventoryIncludedObjectVersions {
     fn from(value: &str) -> Self {
         match value {
@@ -190,23 +214,28 @@ impl From<&str> for InventoryIncludedObjectVersions {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for InventoryIncludedObjectVersions {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for InventoryIncludedObjectVersions {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for InventoryIncludedObjectVersions {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(InventoryIncludedObjectVersions);
+#[cfg(feature = "bucket-reports")]
 /// Chooses an extra per-object metadata column to add to an inventory report, such as size, storage class, encryption status, or Object Lock settings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -252,6 +281,7 @@ pub enum InventoryOptionalField {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryOptionalField {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -303,6 +333,7 @@ impl InventoryOptionalField {
         ]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for InventoryOptionalField {
     fn from(value: &str) -> Self {
         match value {
@@ -329,23 +360,28 @@ impl From<&str> for InventoryOptionalField {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for InventoryOptionalField {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for InventoryOptionalField {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for InventoryOptionalField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(InventoryOptionalField);
+#[cfg(feature = "bucket-reports")]
 /// Chooses the layout version of storage class analysis export files; `V_1` is the only one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -355,6 +391,7 @@ pub enum StorageClassAnalysisSchemaVersion {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-reports")]
 impl StorageClassAnalysisSchemaVersion {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -368,6 +405,7 @@ impl StorageClassAnalysisSchemaVersion {
         &["V_1"]
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<&str> for StorageClassAnalysisSchemaVersion {
     fn from(value: &str) -> Self {
         match value {
@@ -376,23 +414,28 @@ impl From<&str> for StorageClassAnalysisSchemaVersion {
         }
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl From<String> for StorageClassAnalysisSchemaVersion {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl AsRef<str> for StorageClassAnalysisSchemaVersion {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Display for StorageClassAnalysisSchemaVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-reports")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(StorageClassAnalysisSchemaVersion);
+#[cfg(feature = "bucket-reports")]
 /// Combines conditions for an analytics filter; an object must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -406,6 +449,7 @@ pub struct AnalyticsAndOperator {
     /// Only objects carrying all of these tags.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsAndOperator {
     /// A builder for [`AnalyticsAndOperator`].
     #[inline]
@@ -423,11 +467,13 @@ impl AnalyticsAndOperator {
         self.tags.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`AnalyticsAndOperator`](crate::types::AnalyticsAndOperator).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsAndOperatorBuilder {
     inner: crate::types::AnalyticsAndOperator,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsAndOperatorBuilder {
     /// Sets [`crate::types::AnalyticsAndOperator::prefix`]: Only objects whose keys start with this prefix.
     #[inline]
@@ -469,6 +515,7 @@ impl AnalyticsAndOperatorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// A storage class analysis configuration: which objects to analyze and where to export the results.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -484,6 +531,7 @@ pub struct AnalyticsConfiguration {
     /// What the analysis produces, including an optional export of its daily results. Required.
     pub storage_class_analysis: Option<crate::types::StorageClassAnalysis>,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsConfiguration {
     /// A builder for [`AnalyticsConfiguration`].
     #[inline]
@@ -506,11 +554,13 @@ impl AnalyticsConfiguration {
         self.storage_class_analysis.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`AnalyticsConfiguration`](crate::types::AnalyticsConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsConfigurationBuilder {
     inner: crate::types::AnalyticsConfiguration,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsConfigurationBuilder {
     /// Sets [`crate::types::AnalyticsConfiguration::id`]: Identifier of the configuration, unique among the bucket's analytics configurations.
     #[inline]
@@ -587,6 +637,7 @@ impl AnalyticsConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Where storage class analysis results are exported.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -598,6 +649,7 @@ pub struct AnalyticsExportDestination {
     /// The bucket and format used for the exported files. Required.
     pub s3_bucket_destination: Option<crate::types::AnalyticsS3BucketDestination>,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsExportDestination {
     /// A builder for [`AnalyticsExportDestination`].
     #[inline]
@@ -612,11 +664,13 @@ impl AnalyticsExportDestination {
         self.s3_bucket_destination.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`AnalyticsExportDestination`](crate::types::AnalyticsExportDestination).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsExportDestinationBuilder {
     inner: crate::types::AnalyticsExportDestination,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsExportDestinationBuilder {
     /// Sets [`crate::types::AnalyticsExportDestination::s3_bucket_destination`]: The bucket and format used for the exported files.
     #[inline]
@@ -654,6 +708,7 @@ impl AnalyticsExportDestinationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Selects the objects a storage class analysis covers. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -669,6 +724,7 @@ pub struct AnalyticsFilter {
     /// Only objects meeting all of several conditions: a prefix and one or more tags.
     pub and: Option<crate::types::AnalyticsAndOperator>,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsFilter {
     /// A builder for [`AnalyticsFilter`].
     #[inline]
@@ -691,11 +747,13 @@ impl AnalyticsFilter {
         self.and.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`AnalyticsFilter`](crate::types::AnalyticsFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsFilterBuilder {
     inner: crate::types::AnalyticsFilter,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsFilterBuilder {
     /// Sets [`crate::types::AnalyticsFilter::prefix`]: Only objects whose keys start with this prefix.
     #[inline]
@@ -754,6 +812,7 @@ impl AnalyticsFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// The bucket that receives storage class analysis exports, and their file format.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -771,6 +830,7 @@ pub struct AnalyticsS3BucketDestination {
     /// Key prefix added to the names of the exported files in the destination bucket.
     pub prefix: Option<String>,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsS3BucketDestination {
     /// A builder for [`AnalyticsS3BucketDestination`].
     #[inline]
@@ -798,11 +858,13 @@ impl AnalyticsS3BucketDestination {
         self.prefix.as_deref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`AnalyticsS3BucketDestination`](crate::types::AnalyticsS3BucketDestination).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AnalyticsS3BucketDestinationBuilder {
     inner: crate::types::AnalyticsS3BucketDestination,
 }
+#[cfg(feature = "bucket-reports")]
 impl AnalyticsS3BucketDestinationBuilder {
     /// Sets [`crate::types::AnalyticsS3BucketDestination::format`]: File format of the exported results; only `CSV` is supported.
     #[inline]
@@ -893,6 +955,7 @@ impl AnalyticsS3BucketDestinationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// An inventory configuration: which objects and fields to list, how often, and where to deliver the report.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -916,6 +979,7 @@ pub struct InventoryConfiguration {
     /// How often a new report is produced. Required.
     pub schedule: Option<crate::types::InventorySchedule>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryConfiguration {
     /// A builder for [`InventoryConfiguration`].
     #[inline]
@@ -960,11 +1024,13 @@ impl InventoryConfiguration {
         self.schedule.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventoryConfiguration`](crate::types::InventoryConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryConfigurationBuilder {
     inner: crate::types::InventoryConfiguration,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryConfigurationBuilder {
     /// Sets [`crate::types::InventoryConfiguration::destination`]: Where the inventory reports are written.
     #[inline]
@@ -1138,6 +1204,7 @@ impl InventoryConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Where inventory reports are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1149,6 +1216,7 @@ pub struct InventoryDestination {
     /// The bucket, format, and encryption used for the report files. Required.
     pub s3_bucket_destination: Option<crate::types::InventoryS3BucketDestination>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryDestination {
     /// A builder for [`InventoryDestination`].
     #[inline]
@@ -1163,11 +1231,13 @@ impl InventoryDestination {
         self.s3_bucket_destination.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventoryDestination`](crate::types::InventoryDestination).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryDestinationBuilder {
     inner: crate::types::InventoryDestination,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryDestinationBuilder {
     /// Sets [`crate::types::InventoryDestination::s3_bucket_destination`]: The bucket, format, and encryption used for the report files.
     #[inline]
@@ -1205,6 +1275,7 @@ impl InventoryDestinationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Server-side encryption for inventory report files. Set one of the two members.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1220,6 +1291,7 @@ pub struct InventoryEncryption {
     #[cfg_attr(feature = "serde", serde(rename = "SSEKMS"))]
     pub ssekms: Option<crate::types::Ssekms>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryEncryption {
     /// A builder for [`InventoryEncryption`].
     #[inline]
@@ -1237,11 +1309,13 @@ impl InventoryEncryption {
         self.ssekms.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventoryEncryption`](crate::types::InventoryEncryption).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryEncryptionBuilder {
     inner: crate::types::InventoryEncryption,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryEncryptionBuilder {
     /// Sets [`crate::types::InventoryEncryption::sses3`]: Encrypt the report files with S3-managed keys.
     #[inline]
@@ -1283,6 +1357,7 @@ impl InventoryEncryptionBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Selects the objects an inventory report lists.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1294,6 +1369,7 @@ pub struct InventoryFilter {
     /// Only objects whose keys start with this prefix are listed. Required.
     pub prefix: Option<String>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryFilter {
     /// A builder for [`InventoryFilter`].
     #[inline]
@@ -1306,11 +1382,13 @@ impl InventoryFilter {
         self.prefix.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventoryFilter`](crate::types::InventoryFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryFilterBuilder {
     inner: crate::types::InventoryFilter,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryFilterBuilder {
     /// Sets [`crate::types::InventoryFilter::prefix`]: Only objects whose keys start with this prefix are listed.
     #[inline]
@@ -1340,6 +1418,7 @@ impl InventoryFilterBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// The bucket that receives inventory reports, with the file format and encryption of the reports.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1359,6 +1438,7 @@ pub struct InventoryS3BucketDestination {
     /// Server-side encryption to apply to the report files; none is requested when absent.
     pub encryption: Option<crate::types::InventoryEncryption>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryS3BucketDestination {
     /// A builder for [`InventoryS3BucketDestination`].
     #[inline]
@@ -1391,11 +1471,13 @@ impl InventoryS3BucketDestination {
         self.encryption.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventoryS3BucketDestination`](crate::types::InventoryS3BucketDestination).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryS3BucketDestinationBuilder {
     inner: crate::types::InventoryS3BucketDestination,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryS3BucketDestinationBuilder {
     /// Sets [`crate::types::InventoryS3BucketDestination::account_id`]: Account ID expected to own the destination bucket; S3 checks it before delivering reports.
     #[inline]
@@ -1503,6 +1585,7 @@ impl InventoryS3BucketDestinationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// How often S3 produces an inventory report.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1514,6 +1597,7 @@ pub struct InventorySchedule {
     /// Report frequency, `Daily` or `Weekly`. Required.
     pub frequency: Option<crate::types::InventoryFrequency>,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventorySchedule {
     /// A builder for [`InventorySchedule`].
     #[inline]
@@ -1526,11 +1610,13 @@ impl InventorySchedule {
         self.frequency.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`InventorySchedule`](crate::types::InventorySchedule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InventoryScheduleBuilder {
     inner: crate::types::InventorySchedule,
 }
+#[cfg(feature = "bucket-reports")]
 impl InventoryScheduleBuilder {
     /// Sets [`crate::types::InventorySchedule::frequency`]: Report frequency, `Daily` or `Weekly`.
     #[inline]
@@ -1563,6 +1649,7 @@ impl InventoryScheduleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Combines conditions for a metrics filter; a request must meet all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1578,6 +1665,7 @@ pub struct MetricsAndOperator {
     /// Only requests made through the access point with this ARN.
     pub access_point_arn: Option<String>,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsAndOperator {
     /// A builder for [`MetricsAndOperator`].
     #[inline]
@@ -1600,11 +1688,13 @@ impl MetricsAndOperator {
         self.access_point_arn.as_deref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`MetricsAndOperator`](crate::types::MetricsAndOperator).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsAndOperatorBuilder {
     inner: crate::types::MetricsAndOperator,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsAndOperatorBuilder {
     /// Sets [`crate::types::MetricsAndOperator::prefix`]: Only requests for objects whose keys start with this prefix.
     #[inline]
@@ -1663,6 +1753,7 @@ impl MetricsAndOperatorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// A CloudWatch request metrics configuration: an ID and the objects whose requests it measures.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1676,6 +1767,7 @@ pub struct MetricsConfiguration {
     /// Limits the metrics to requests for objects matching a prefix, tags, or an access point; without it requests to the whole bucket are counted.
     pub filter: Option<crate::types::MetricsFilter>,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsConfiguration {
     /// A builder for [`MetricsConfiguration`].
     #[inline]
@@ -1693,11 +1785,13 @@ impl MetricsConfiguration {
         self.filter.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`MetricsConfiguration`](crate::types::MetricsConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsConfigurationBuilder {
     inner: crate::types::MetricsConfiguration,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsConfigurationBuilder {
     /// Sets [`crate::types::MetricsConfiguration::id`]: Identifier of the configuration, unique among the bucket's metrics configurations; it also names the metrics filter in CloudWatch.
     #[inline]
@@ -1740,6 +1834,7 @@ impl MetricsConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Selects the requests a metrics configuration measures. Set exactly one member; use `And` to combine several conditions.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1757,6 +1852,7 @@ pub struct MetricsFilter {
     /// Only requests meeting all of several conditions: a prefix, tags, and an access point.
     pub and: Option<crate::types::MetricsAndOperator>,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsFilter {
     /// A builder for [`MetricsFilter`].
     #[inline]
@@ -1784,11 +1880,13 @@ impl MetricsFilter {
         self.and.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`MetricsFilter`](crate::types::MetricsFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsFilterBuilder {
     inner: crate::types::MetricsFilter,
 }
+#[cfg(feature = "bucket-reports")]
 impl MetricsFilterBuilder {
     /// Sets [`crate::types::MetricsFilter::prefix`]: Only requests for objects whose keys start with this prefix.
     #[inline]
@@ -1864,6 +1962,7 @@ impl MetricsFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Selects encryption with a KMS key (SSE-KMS) for inventory reports.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -1875,6 +1974,7 @@ pub struct Ssekms {
     /// ID or ARN of the symmetric KMS key used to encrypt the report files. Required.
     pub key_id: Option<String>,
 }
+#[cfg(feature = "bucket-reports")]
 impl ::std::fmt::Debug for Ssekms {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
@@ -1883,6 +1983,7 @@ impl ::std::fmt::Debug for Ssekms {
             .finish()
     }
 }
+#[cfg(feature = "bucket-reports")]
 impl Ssekms {
     /// A builder for [`Ssekms`].
     #[inline]
@@ -1895,11 +1996,13 @@ impl Ssekms {
         self.key_id.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`Ssekms`](crate::types::Ssekms).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SsekmsBuilder {
     inner: crate::types::Ssekms,
 }
+#[cfg(feature = "bucket-reports")]
 impl SsekmsBuilder {
     /// Sets [`crate::types::Ssekms::key_id`]: ID or ARN of the symmetric KMS key used to encrypt the report files.
     #[inline]
@@ -1925,6 +2028,7 @@ impl SsekmsBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Selects encryption with S3-managed keys (SSE-S3) for inventory reports; it carries no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1933,6 +2037,7 @@ impl SsekmsBuilder {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct Sses3 {}
+#[cfg(feature = "bucket-reports")]
 impl Sses3 {
     /// A builder for [`Sses3`].
     #[inline]
@@ -1940,11 +2045,13 @@ impl Sses3 {
         Default::default()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`Sses3`](crate::types::Sses3).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct Sses3Builder {
     inner: crate::types::Sses3,
 }
+#[cfg(feature = "bucket-reports")]
 impl Sses3Builder {
     /// The value built.
     #[inline]
@@ -1952,6 +2059,7 @@ impl Sses3Builder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Settings of a storage class analysis.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1963,6 +2071,7 @@ pub struct StorageClassAnalysis {
     /// Where and in what form to export the analysis results; without it results are only shown in the console.
     pub data_export: Option<crate::types::StorageClassAnalysisDataExport>,
 }
+#[cfg(feature = "bucket-reports")]
 impl StorageClassAnalysis {
     /// A builder for [`StorageClassAnalysis`].
     #[inline]
@@ -1975,11 +2084,13 @@ impl StorageClassAnalysis {
         self.data_export.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`StorageClassAnalysis`](crate::types::StorageClassAnalysis).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct StorageClassAnalysisBuilder {
     inner: crate::types::StorageClassAnalysis,
 }
+#[cfg(feature = "bucket-reports")]
 impl StorageClassAnalysisBuilder {
     /// Sets [`crate::types::StorageClassAnalysis::data_export`]: Where and in what form to export the analysis results; without it results are only shown in the console.
     #[inline]
@@ -2012,6 +2123,7 @@ impl StorageClassAnalysisBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// How storage class analysis results are exported to a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -2025,6 +2137,7 @@ pub struct StorageClassAnalysisDataExport {
     /// Where the exported files are written. Required.
     pub destination: Option<crate::types::AnalyticsExportDestination>,
 }
+#[cfg(feature = "bucket-reports")]
 impl StorageClassAnalysisDataExport {
     /// A builder for [`StorageClassAnalysisDataExport`].
     #[inline]
@@ -2044,11 +2157,13 @@ impl StorageClassAnalysisDataExport {
         self.destination.as_ref()
     }
 }
+#[cfg(feature = "bucket-reports")]
 /// Builds a [`StorageClassAnalysisDataExport`](crate::types::StorageClassAnalysisDataExport).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct StorageClassAnalysisDataExportBuilder {
     inner: crate::types::StorageClassAnalysisDataExport,
 }
+#[cfg(feature = "bucket-reports")]
 impl StorageClassAnalysisDataExportBuilder {
     /// Sets [`crate::types::StorageClassAnalysisDataExport::output_schema_version`]: Layout version of the exported files; currently always `V_1`.
     #[inline]

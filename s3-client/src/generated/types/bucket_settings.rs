@@ -3,6 +3,7 @@
 //! The types of the model's `bucket_settings.json`.
 #![allow(deprecated)]
 use crate::error::BuildError;
+#[cfg(feature = "bucket-settings")]
 /// Whether Transfer Acceleration is on (`Enabled`) or off (`Suspended`) for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14,6 +15,7 @@ pub enum BucketAccelerateStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl BucketAccelerateStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -28,6 +30,7 @@ impl BucketAccelerateStatus {
         &["Enabled", "Suspended"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for BucketAccelerateStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -37,23 +40,28 @@ impl From<&str> for BucketAccelerateStatus {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for BucketAccelerateStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for BucketAccelerateStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for BucketAccelerateStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketAccelerateStatus);
+#[cfg(feature = "bucket-settings")]
 /// The access a log delivery grant gives on access log objects: full control, read, or write.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -67,6 +75,7 @@ pub enum BucketLogsPermission {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl BucketLogsPermission {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -82,6 +91,7 @@ impl BucketLogsPermission {
         &["FULL_CONTROL", "READ", "WRITE"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for BucketLogsPermission {
     fn from(value: &str) -> Self {
         match value {
@@ -92,23 +102,28 @@ impl From<&str> for BucketLogsPermission {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for BucketLogsPermission {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for BucketLogsPermission {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for BucketLogsPermission {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketLogsPermission);
+#[cfg(feature = "bucket-settings")]
 /// Whether versioning of a bucket is `Enabled` or `Suspended`; a bucket that was never versioned has neither.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -120,6 +135,7 @@ pub enum BucketVersioningStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl BucketVersioningStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -134,6 +150,7 @@ impl BucketVersioningStatus {
         &["Enabled", "Suspended"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for BucketVersioningStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -143,23 +160,28 @@ impl From<&str> for BucketVersioningStatus {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for BucketVersioningStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for BucketVersioningStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for BucketVersioningStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketVersioningStatus);
+#[cfg(feature = "bucket-settings")]
 /// An encryption type that can be blocked for a bucket: `SSE-C` for customer-provided keys, or `NONE` for none.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -171,6 +193,7 @@ pub enum EncryptionType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl EncryptionType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -185,6 +208,7 @@ impl EncryptionType {
         &["NONE", "SSE-C"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for EncryptionType {
     fn from(value: &str) -> Self {
         match value {
@@ -194,23 +218,28 @@ impl From<&str> for EncryptionType {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for EncryptionType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for EncryptionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for EncryptionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(EncryptionType);
+#[cfg(feature = "bucket-settings")]
 /// Whether MFA delete should be turned on or off for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -222,6 +251,7 @@ pub enum MfaDelete {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl MfaDelete {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -236,6 +266,7 @@ impl MfaDelete {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for MfaDelete {
     fn from(value: &str) -> Self {
         match value {
@@ -245,23 +276,28 @@ impl From<&str> for MfaDelete {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for MfaDelete {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for MfaDelete {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for MfaDelete {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MfaDelete);
+#[cfg(feature = "bucket-settings")]
 /// Whether MFA delete is on for a bucket, as reported by `GetBucketVersioning`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -273,6 +309,7 @@ pub enum MfaDeleteStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl MfaDeleteStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -287,6 +324,7 @@ impl MfaDeleteStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for MfaDeleteStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -296,23 +334,28 @@ impl From<&str> for MfaDeleteStatus {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for MfaDeleteStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for MfaDeleteStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for MfaDeleteStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MfaDeleteStatus);
+#[cfg(feature = "bucket-settings")]
 /// Which date partitions access log keys: `EventTime` for when the requests were made, or `DeliveryTime` for when the log was written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -324,6 +367,7 @@ pub enum PartitionDateSource {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl PartitionDateSource {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -338,6 +382,7 @@ impl PartitionDateSource {
         &["EventTime", "DeliveryTime"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for PartitionDateSource {
     fn from(value: &str) -> Self {
         match value {
@@ -347,23 +392,28 @@ impl From<&str> for PartitionDateSource {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for PartitionDateSource {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for PartitionDateSource {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for PartitionDateSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(PartitionDateSource);
+#[cfg(feature = "bucket-settings")]
 /// Who pays for requests and data transfer out of a bucket: the requester or the bucket owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -375,6 +425,7 @@ pub enum Payer {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl Payer {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -389,6 +440,7 @@ impl Payer {
         &["Requester", "BucketOwner"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for Payer {
     fn from(value: &str) -> Self {
         match value {
@@ -398,23 +450,28 @@ impl From<&str> for Payer {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for Payer {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for Payer {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for Payer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Payer);
+#[cfg(feature = "bucket-settings")]
 /// Whether a website redirect uses `http` or `https`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -426,6 +483,7 @@ pub enum Protocol {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "bucket-settings")]
 impl Protocol {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -440,6 +498,7 @@ impl Protocol {
         &["http", "https"]
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<&str> for Protocol {
     fn from(value: &str) -> Self {
         match value {
@@ -449,23 +508,28 @@ impl From<&str> for Protocol {
         }
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl From<String> for Protocol {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl AsRef<str> for Protocol {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Display for Protocol {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Protocol);
+#[cfg(feature = "bucket-settings")]
 /// The Transfer Acceleration setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -477,6 +541,7 @@ pub struct AccelerateConfiguration {
     /// Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
     pub status: Option<crate::types::BucketAccelerateStatus>,
 }
+#[cfg(feature = "bucket-settings")]
 impl AccelerateConfiguration {
     /// A builder for [`AccelerateConfiguration`].
     #[inline]
@@ -489,11 +554,13 @@ impl AccelerateConfiguration {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`AccelerateConfiguration`](crate::types::AccelerateConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AccelerateConfigurationBuilder {
     inner: crate::types::AccelerateConfiguration,
 }
+#[cfg(feature = "bucket-settings")]
 impl AccelerateConfigurationBuilder {
     /// Sets [`crate::types::AccelerateConfiguration::status`]: Set to `Enabled` to turn acceleration on or `Suspended` to turn it off.
     #[inline]
@@ -521,6 +588,7 @@ impl AccelerateConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Encryption types that requests to a bucket are not allowed to use.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -532,6 +600,7 @@ pub struct BlockedEncryptionTypes {
     /// The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
     pub encryption_type: Option<Vec<crate::types::EncryptionType>>,
 }
+#[cfg(feature = "bucket-settings")]
 impl BlockedEncryptionTypes {
     /// A builder for [`BlockedEncryptionTypes`].
     #[inline]
@@ -544,11 +613,13 @@ impl BlockedEncryptionTypes {
         self.encryption_type.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`BlockedEncryptionTypes`](crate::types::BlockedEncryptionTypes).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BlockedEncryptionTypesBuilder {
     inner: crate::types::BlockedEncryptionTypes,
 }
+#[cfg(feature = "bucket-settings")]
 impl BlockedEncryptionTypesBuilder {
     /// Appends one item to [`crate::types::BlockedEncryptionTypes::encryption_type`]: The blocked types; `SSE-C` refuses uploads with customer-provided keys, `NONE` blocks nothing.
     #[inline]
@@ -576,6 +647,7 @@ impl BlockedEncryptionTypesBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The access logging state of a bucket; empty means logging is off.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -587,6 +659,7 @@ pub struct BucketLoggingStatus {
     /// Where to deliver access logs; leave it out to turn logging off.
     pub logging_enabled: Option<crate::types::LoggingEnabled>,
 }
+#[cfg(feature = "bucket-settings")]
 impl BucketLoggingStatus {
     /// A builder for [`BucketLoggingStatus`].
     #[inline]
@@ -599,11 +672,13 @@ impl BucketLoggingStatus {
         self.logging_enabled.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`BucketLoggingStatus`](crate::types::BucketLoggingStatus).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketLoggingStatusBuilder {
     inner: crate::types::BucketLoggingStatus,
 }
+#[cfg(feature = "bucket-settings")]
 impl BucketLoggingStatusBuilder {
     /// Sets [`crate::types::BucketLoggingStatus::logging_enabled`]: Where to deliver access logs; leave it out to turn logging off.
     #[inline]
@@ -631,6 +706,7 @@ impl BucketLoggingStatusBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// What a website request must match for a routing rule to apply. When both fields are set, both must match.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -644,6 +720,7 @@ pub struct Condition {
     /// Apply the rule only to requested keys that start with this prefix, such as `docs/`.
     pub key_prefix_equals: Option<String>,
 }
+#[cfg(feature = "bucket-settings")]
 impl Condition {
     /// A builder for [`Condition`].
     #[inline]
@@ -661,11 +738,13 @@ impl Condition {
         self.key_prefix_equals.as_deref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`Condition`](crate::types::Condition).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ConditionBuilder {
     inner: crate::types::Condition,
 }
+#[cfg(feature = "bucket-settings")]
 impl ConditionBuilder {
     /// Sets [`crate::types::Condition::http_error_code_returned_equals`]: Apply the rule only when serving the request would return this HTTP error code, such as `404`.
     #[inline]
@@ -707,6 +786,7 @@ impl ConditionBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The page a static website serves on a 4xx error.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -718,6 +798,7 @@ pub struct ErrorDocument {
     /// Key of the object to serve when an error occurs, such as `error.html`. Required.
     pub key: Option<String>,
 }
+#[cfg(feature = "bucket-settings")]
 impl ErrorDocument {
     /// A builder for [`ErrorDocument`].
     #[inline]
@@ -730,11 +811,13 @@ impl ErrorDocument {
         self.key.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`ErrorDocument`](crate::types::ErrorDocument).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ErrorDocumentBuilder {
     inner: crate::types::ErrorDocument,
 }
+#[cfg(feature = "bucket-settings")]
 impl ErrorDocumentBuilder {
     /// Sets [`crate::types::ErrorDocument::key`]: Key of the object to serve when an error occurs, such as `error.html`.
     #[inline]
@@ -760,6 +843,7 @@ impl ErrorDocumentBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The default page of a static website.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -771,6 +855,7 @@ pub struct IndexDocument {
     /// Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash. Required.
     pub suffix: Option<String>,
 }
+#[cfg(feature = "bucket-settings")]
 impl IndexDocument {
     /// A builder for [`IndexDocument`].
     #[inline]
@@ -783,11 +868,13 @@ impl IndexDocument {
         self.suffix.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`IndexDocument`](crate::types::IndexDocument).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct IndexDocumentBuilder {
     inner: crate::types::IndexDocument,
 }
+#[cfg(feature = "bucket-settings")]
 impl IndexDocumentBuilder {
     /// Sets [`crate::types::IndexDocument::suffix`]: Name appended to requests for the site root or a path ending in `/`, such as `index.html`; it must not be empty or contain a slash.
     #[inline]
@@ -813,6 +900,7 @@ impl IndexDocumentBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Where S3 delivers a bucket's server access logs and how the log objects are named.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -830,6 +918,7 @@ pub struct LoggingEnabled {
     /// How log object keys are built after the prefix; simple keys are used when absent.
     pub target_object_key_format: Option<crate::types::TargetObjectKeyFormat>,
 }
+#[cfg(feature = "bucket-settings")]
 impl LoggingEnabled {
     /// A builder for [`LoggingEnabled`].
     #[inline]
@@ -859,11 +948,13 @@ impl LoggingEnabled {
         self.target_object_key_format.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`LoggingEnabled`](crate::types::LoggingEnabled).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LoggingEnabledBuilder {
     inner: crate::types::LoggingEnabled,
 }
+#[cfg(feature = "bucket-settings")]
 impl LoggingEnabledBuilder {
     /// Sets [`crate::types::LoggingEnabled::target_bucket`]: Bucket that receives the log objects; it must be in the same region and owned by the same account, and may be the logged bucket itself.
     #[inline]
@@ -960,6 +1051,7 @@ impl LoggingEnabledBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Log object keys partitioned by source account, region, bucket and date.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -971,6 +1063,7 @@ pub struct PartitionedPrefix {
     /// Which date goes into the key: when the logged events happened or when the log was delivered.
     pub partition_date_source: Option<crate::types::PartitionDateSource>,
 }
+#[cfg(feature = "bucket-settings")]
 impl PartitionedPrefix {
     /// A builder for [`PartitionedPrefix`].
     #[inline]
@@ -983,11 +1076,13 @@ impl PartitionedPrefix {
         self.partition_date_source.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`PartitionedPrefix`](crate::types::PartitionedPrefix).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct PartitionedPrefixBuilder {
     inner: crate::types::PartitionedPrefix,
 }
+#[cfg(feature = "bucket-settings")]
 impl PartitionedPrefixBuilder {
     /// Sets [`crate::types::PartitionedPrefix::partition_date_source`]: Which date goes into the key: when the logged events happened or when the log was delivered.
     #[inline]
@@ -1020,6 +1115,7 @@ impl PartitionedPrefixBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Where a routing rule sends a matching request. Fields left out keep the value from the original request.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1039,6 +1135,7 @@ pub struct Redirect {
     /// Key to redirect every matching request to, such as `error.html`; give this or a prefix replacement, not both.
     pub replace_key_with: Option<String>,
 }
+#[cfg(feature = "bucket-settings")]
 impl Redirect {
     /// A builder for [`Redirect`].
     #[inline]
@@ -1071,11 +1168,13 @@ impl Redirect {
         self.replace_key_with.as_deref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`Redirect`](crate::types::Redirect).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RedirectBuilder {
     inner: crate::types::Redirect,
 }
+#[cfg(feature = "bucket-settings")]
 impl RedirectBuilder {
     /// Sets [`crate::types::Redirect::host_name`]: Host name to redirect to; the original host when absent.
     #[inline]
@@ -1168,6 +1267,7 @@ impl RedirectBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Sends every request to a bucket's website endpoint to another host instead of serving content.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1181,6 +1281,7 @@ pub struct RedirectAllRequestsTo {
     /// Protocol to use in the redirect; the protocol of the original request when absent.
     pub protocol: Option<crate::types::Protocol>,
 }
+#[cfg(feature = "bucket-settings")]
 impl RedirectAllRequestsTo {
     /// A builder for [`RedirectAllRequestsTo`].
     #[inline]
@@ -1198,11 +1299,13 @@ impl RedirectAllRequestsTo {
         self.protocol.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`RedirectAllRequestsTo`](crate::types::RedirectAllRequestsTo).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RedirectAllRequestsToBuilder {
     inner: crate::types::RedirectAllRequestsTo,
 }
+#[cfg(feature = "bucket-settings")]
 impl RedirectAllRequestsToBuilder {
     /// Sets [`crate::types::RedirectAllRequestsTo::host_name`]: Host name to redirect to, such as `example.com`.
     #[inline]
@@ -1249,6 +1352,7 @@ impl RedirectAllRequestsToBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The Requester Pays setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1260,6 +1364,7 @@ pub struct RequestPaymentConfiguration {
     /// Who pays for requests and downloads; `BucketOwner` is the default. Required.
     pub payer: Option<crate::types::Payer>,
 }
+#[cfg(feature = "bucket-settings")]
 impl RequestPaymentConfiguration {
     /// A builder for [`RequestPaymentConfiguration`].
     #[inline]
@@ -1272,11 +1377,13 @@ impl RequestPaymentConfiguration {
         self.payer.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`RequestPaymentConfiguration`](crate::types::RequestPaymentConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RequestPaymentConfigurationBuilder {
     inner: crate::types::RequestPaymentConfiguration,
 }
+#[cfg(feature = "bucket-settings")]
 impl RequestPaymentConfigurationBuilder {
     /// Sets [`crate::types::RequestPaymentConfiguration::payer`]: Who pays for requests and downloads; `BucketOwner` is the default.
     #[inline]
@@ -1306,6 +1413,7 @@ impl RequestPaymentConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// A redirect applied to website requests that match a condition.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1319,6 +1427,7 @@ pub struct RoutingRule {
     /// Where to send matching requests. Required.
     pub redirect: Option<crate::types::Redirect>,
 }
+#[cfg(feature = "bucket-settings")]
 impl RoutingRule {
     /// A builder for [`RoutingRule`].
     #[inline]
@@ -1336,11 +1445,13 @@ impl RoutingRule {
         self.redirect.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`RoutingRule`](crate::types::RoutingRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RoutingRuleBuilder {
     inner: crate::types::RoutingRule,
 }
+#[cfg(feature = "bucket-settings")]
 impl RoutingRuleBuilder {
     /// Sets [`crate::types::RoutingRule::condition`]: What a request must match for the redirect to apply; all requests match when absent.
     #[inline]
@@ -1387,6 +1498,7 @@ impl RoutingRuleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The server-side encryption applied by default to new objects.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -1402,6 +1514,7 @@ pub struct ServerSideEncryptionByDefault {
     #[cfg_attr(feature = "serde", serde(rename = "KMSMasterKeyID"))]
     pub kms_master_key_id: Option<String>,
 }
+#[cfg(feature = "bucket-settings")]
 impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
@@ -1414,6 +1527,7 @@ impl ::std::fmt::Debug for ServerSideEncryptionByDefault {
             .finish()
     }
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionByDefault {
     /// A builder for [`ServerSideEncryptionByDefault`].
     #[inline]
@@ -1431,11 +1545,13 @@ impl ServerSideEncryptionByDefault {
         self.kms_master_key_id.as_deref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`ServerSideEncryptionByDefault`](crate::types::ServerSideEncryptionByDefault).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ServerSideEncryptionByDefaultBuilder {
     inner: crate::types::ServerSideEncryptionByDefault,
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionByDefaultBuilder {
     /// Sets [`crate::types::ServerSideEncryptionByDefault::sse_algorithm`]: Encryption to use: `AES256` for SSE-S3, `aws:kms` for SSE-KMS, or `aws:kms:dsse` for dual-layer SSE-KMS.
     #[inline]
@@ -1487,6 +1603,7 @@ impl ServerSideEncryptionByDefaultBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Default encryption settings for new objects in a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1498,6 +1615,7 @@ pub struct ServerSideEncryptionConfiguration {
     /// The default encryption rules; in practice a single rule. Required.
     pub rules: Option<Vec<crate::types::ServerSideEncryptionRule>>,
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionConfiguration {
     /// A builder for [`ServerSideEncryptionConfiguration`].
     #[inline]
@@ -1510,11 +1628,13 @@ impl ServerSideEncryptionConfiguration {
         self.rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`ServerSideEncryptionConfiguration`](crate::types::ServerSideEncryptionConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ServerSideEncryptionConfigurationBuilder {
     inner: crate::types::ServerSideEncryptionConfiguration,
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionConfigurationBuilder {
     /// Appends one item to [`crate::types::ServerSideEncryptionConfiguration::rules`]: The default encryption rules; in practice a single rule.
     #[inline]
@@ -1549,6 +1669,7 @@ impl ServerSideEncryptionConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// One default encryption rule of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1566,6 +1687,7 @@ pub struct ServerSideEncryptionRule {
     /// Encryption types that uploads to the bucket may not use, such as SSE-C.
     pub blocked_encryption_types: Option<crate::types::BlockedEncryptionTypes>,
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionRule {
     /// A builder for [`ServerSideEncryptionRule`].
     #[inline]
@@ -1592,11 +1714,13 @@ impl ServerSideEncryptionRule {
         self.blocked_encryption_types.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`ServerSideEncryptionRule`](crate::types::ServerSideEncryptionRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ServerSideEncryptionRuleBuilder {
     inner: crate::types::ServerSideEncryptionRule,
 }
+#[cfg(feature = "bucket-settings")]
 impl ServerSideEncryptionRuleBuilder {
     /// Sets [`crate::types::ServerSideEncryptionRule::apply_server_side_encryption_by_default`]: The encryption to apply to new objects that are uploaded without their own encryption settings.
     #[inline]
@@ -1671,6 +1795,7 @@ impl ServerSideEncryptionRuleBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Log object keys of the form prefix, then delivery date and time, then a unique string; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1679,6 +1804,7 @@ impl ServerSideEncryptionRuleBuilder {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct SimplePrefix {}
+#[cfg(feature = "bucket-settings")]
 impl SimplePrefix {
     /// A builder for [`SimplePrefix`].
     #[inline]
@@ -1686,11 +1812,13 @@ impl SimplePrefix {
         Default::default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`SimplePrefix`](crate::types::SimplePrefix).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SimplePrefixBuilder {
     inner: crate::types::SimplePrefix,
 }
+#[cfg(feature = "bucket-settings")]
 impl SimplePrefixBuilder {
     /// The value built.
     #[inline]
@@ -1698,6 +1826,7 @@ impl SimplePrefixBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// A permission granted on delivered access log objects.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1711,6 +1840,7 @@ pub struct TargetGrant {
     /// The access the grantee gets to the log objects.
     pub permission: Option<crate::types::BucketLogsPermission>,
 }
+#[cfg(feature = "bucket-settings")]
 impl TargetGrant {
     /// A builder for [`TargetGrant`].
     #[inline]
@@ -1728,11 +1858,13 @@ impl TargetGrant {
         self.permission.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`TargetGrant`](crate::types::TargetGrant).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TargetGrantBuilder {
     inner: crate::types::TargetGrant,
 }
+#[cfg(feature = "bucket-settings")]
 impl TargetGrantBuilder {
     /// Sets [`crate::types::TargetGrant::grantee`]: The person or group receiving the permission.
     #[inline]
@@ -1777,6 +1909,7 @@ impl TargetGrantBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// How access log object keys are formed; set exactly one of the two formats.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1790,6 +1923,7 @@ pub struct TargetObjectKeyFormat {
     /// Keys that include the source account, region, bucket and date as path segments, which makes logs easier to query by partition.
     pub partitioned_prefix: Option<crate::types::PartitionedPrefix>,
 }
+#[cfg(feature = "bucket-settings")]
 impl TargetObjectKeyFormat {
     /// A builder for [`TargetObjectKeyFormat`].
     #[inline]
@@ -1807,11 +1941,13 @@ impl TargetObjectKeyFormat {
         self.partitioned_prefix.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`TargetObjectKeyFormat`](crate::types::TargetObjectKeyFormat).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TargetObjectKeyFormatBuilder {
     inner: crate::types::TargetObjectKeyFormat,
 }
+#[cfg(feature = "bucket-settings")]
 impl TargetObjectKeyFormatBuilder {
     /// Sets [`crate::types::TargetObjectKeyFormat::simple_prefix`]: Keys made of the target prefix followed by the delivery time and a unique string.
     #[inline]
@@ -1859,6 +1995,7 @@ impl TargetObjectKeyFormatBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The versioning state to set on a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1873,6 +2010,7 @@ pub struct VersioningConfiguration {
     /// Set to `Enabled` to keep every version of each object, or `Suspended` to stop creating new versions while keeping existing ones.
     pub status: Option<crate::types::BucketVersioningStatus>,
 }
+#[cfg(feature = "bucket-settings")]
 impl VersioningConfiguration {
     /// A builder for [`VersioningConfiguration`].
     #[inline]
@@ -1890,11 +2028,13 @@ impl VersioningConfiguration {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`VersioningConfiguration`](crate::types::VersioningConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct VersioningConfigurationBuilder {
     inner: crate::types::VersioningConfiguration,
 }
+#[cfg(feature = "bucket-settings")]
 impl VersioningConfigurationBuilder {
     /// Sets [`crate::types::VersioningConfiguration::mfa_delete`]: Whether to require MFA for permanently deleting versions and for changing the versioning state; changing it requires the MFA device code with the request.
     #[inline]
@@ -1939,6 +2079,7 @@ impl VersioningConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// The static website settings of a bucket: either an index document with optional error document and routing rules, or a redirect of all requests.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1956,6 +2097,7 @@ pub struct WebsiteConfiguration {
     /// Conditional redirect rules, applied in order; the first matching rule wins.
     pub routing_rules: Option<Vec<crate::types::RoutingRule>>,
 }
+#[cfg(feature = "bucket-settings")]
 impl WebsiteConfiguration {
     /// A builder for [`WebsiteConfiguration`].
     #[inline]
@@ -1985,11 +2127,13 @@ impl WebsiteConfiguration {
         self.routing_rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "bucket-settings")]
 /// Builds a [`WebsiteConfiguration`](crate::types::WebsiteConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct WebsiteConfigurationBuilder {
     inner: crate::types::WebsiteConfiguration,
 }
+#[cfg(feature = "bucket-settings")]
 impl WebsiteConfigurationBuilder {
     /// Sets [`crate::types::WebsiteConfiguration::error_document`]: Page to serve when a request results in a 4xx error.
     #[inline]

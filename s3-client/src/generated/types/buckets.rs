@@ -5,6 +5,7 @@
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
 use crate::primitives::DateTime;
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 /// Predefined access control list that can be applied to a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20,6 +21,7 @@ pub enum BucketCannedAcl {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 impl BucketCannedAcl {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +38,7 @@ impl BucketCannedAcl {
         &["private", "public-read", "public-read-write", "authenticated-read"]
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 impl From<&str> for BucketCannedAcl {
     fn from(value: &str) -> Self {
         match value {
@@ -47,23 +50,28 @@ impl From<&str> for BucketCannedAcl {
         }
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 impl From<String> for BucketCannedAcl {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 impl AsRef<str> for BucketCannedAcl {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 impl ::std::fmt::Display for BucketCannedAcl {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketCannedAcl);
+#[cfg(feature = "buckets")]
 /// Region identifier used to place a bucket; `us-east-1` is expressed by omitting the value, and `EU` is a legacy alias for `eu-west-1`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -147,6 +155,7 @@ pub enum BucketLocationConstraint {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl BucketLocationConstraint {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -236,6 +245,7 @@ impl BucketLocationConstraint {
         ]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for BucketLocationConstraint {
     fn from(value: &str) -> Self {
         match value {
@@ -281,23 +291,28 @@ impl From<&str> for BucketLocationConstraint {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for BucketLocationConstraint {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for BucketLocationConstraint {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for BucketLocationConstraint {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketLocationConstraint);
+#[cfg(feature = "buckets")]
 /// Namespace in which a bucket name must be unique: `global` across all accounts, or `account-regional` within one account and region.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -309,6 +324,7 @@ pub enum BucketNamespace {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl BucketNamespace {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -323,6 +339,7 @@ impl BucketNamespace {
         &["account-regional", "global"]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for BucketNamespace {
     fn from(value: &str) -> Self {
         match value {
@@ -332,23 +349,28 @@ impl From<&str> for BucketNamespace {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for BucketNamespace {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for BucketNamespace {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for BucketNamespace {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketNamespace);
+#[cfg(feature = "buckets")]
 /// Kind of bucket; `Directory` is used for directory buckets.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -358,6 +380,7 @@ pub enum BucketType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl BucketType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -371,6 +394,7 @@ impl BucketType {
         &["Directory"]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for BucketType {
     fn from(value: &str) -> Self {
         match value {
@@ -379,23 +403,28 @@ impl From<&str> for BucketType {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for BucketType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for BucketType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for BucketType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(BucketType);
+#[cfg(feature = "buckets")]
 /// How data in a directory bucket is stored: within a single Availability Zone or a single Local Zone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -407,6 +436,7 @@ pub enum DataRedundancy {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl DataRedundancy {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -421,6 +451,7 @@ impl DataRedundancy {
         &["SingleAvailabilityZone", "SingleLocalZone"]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for DataRedundancy {
     fn from(value: &str) -> Self {
         match value {
@@ -430,23 +461,28 @@ impl From<&str> for DataRedundancy {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for DataRedundancy {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for DataRedundancy {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for DataRedundancy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(DataRedundancy);
+#[cfg(feature = "buckets")]
 /// Kind of zone a directory bucket is placed in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -458,6 +494,7 @@ pub enum LocationType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl LocationType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -472,6 +509,7 @@ impl LocationType {
         &["AvailabilityZone", "LocalZone"]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for LocationType {
     fn from(value: &str) -> Self {
         match value {
@@ -481,23 +519,28 @@ impl From<&str> for LocationType {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for LocationType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for LocationType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for LocationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(LocationType);
+#[cfg(feature = "buckets")]
 /// Controls who owns newly written objects and whether ACLs are honored: `BucketOwnerEnforced` disables ACLs, `BucketOwnerPreferred` gives ownership to the bucket owner when the `bucket-owner-full-control` ACL is used, and `ObjectWriter` leaves the uploading account as owner.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -511,6 +554,7 @@ pub enum ObjectOwnership {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "buckets")]
 impl ObjectOwnership {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -526,6 +570,7 @@ impl ObjectOwnership {
         &["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]
     }
 }
+#[cfg(feature = "buckets")]
 impl From<&str> for ObjectOwnership {
     fn from(value: &str) -> Self {
         match value {
@@ -536,23 +581,28 @@ impl From<&str> for ObjectOwnership {
         }
     }
 }
+#[cfg(feature = "buckets")]
 impl From<String> for ObjectOwnership {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 impl AsRef<str> for ObjectOwnership {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for ObjectOwnership {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "buckets")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectOwnership);
+#[cfg(feature = "buckets")]
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -571,6 +621,7 @@ pub struct Bucket {
     /// Amazon Resource Name (ARN) of the bucket.
     pub bucket_arn: Option<String>,
 }
+#[cfg(feature = "buckets")]
 impl Bucket {
     /// A builder for [`Bucket`].
     #[inline]
@@ -598,11 +649,13 @@ impl Bucket {
         self.bucket_arn.as_deref()
     }
 }
+#[cfg(feature = "buckets")]
 /// Builds a [`Bucket`](crate::types::Bucket).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketBuilder {
     inner: crate::types::Bucket,
 }
+#[cfg(feature = "buckets")]
 impl BucketBuilder {
     /// Sets [`crate::types::Bucket::name`]: Name of the bucket.
     #[inline]
@@ -678,52 +731,63 @@ impl BucketBuilder {
         self.inner
     }
 }
+#[cfg(feature = "buckets")]
 /// The requested bucket name is already taken by another account; choose a different name.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketAlreadyExists {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "buckets")]
 impl BucketAlreadyExists {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "buckets")]
 impl crate::error::ProvideErrorMetadata for BucketAlreadyExists {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for BucketAlreadyExists {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::error::Error for BucketAlreadyExists {}
+#[cfg(feature = "buckets")]
 /// A bucket with this name already exists and is owned by you; in `us-east-1` S3 may report success instead for historical reasons.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketAlreadyOwnedByYou {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "buckets")]
 impl BucketAlreadyOwnedByYou {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "buckets")]
 impl crate::error::ProvideErrorMetadata for BucketAlreadyOwnedByYou {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::fmt::Display for BucketAlreadyOwnedByYou {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "buckets")]
 impl ::std::error::Error for BucketAlreadyOwnedByYou {}
+#[cfg(feature = "buckets")]
 /// Bucket type and redundancy settings for a directory bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -737,6 +801,7 @@ pub struct BucketInfo {
     /// Type of bucket to create.
     pub r#type: Option<crate::types::BucketType>,
 }
+#[cfg(feature = "buckets")]
 impl BucketInfo {
     /// A builder for [`BucketInfo`].
     #[inline]
@@ -754,11 +819,13 @@ impl BucketInfo {
         self.r#type.as_ref()
     }
 }
+#[cfg(feature = "buckets")]
 /// Builds a [`BucketInfo`](crate::types::BucketInfo).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketInfoBuilder {
     inner: crate::types::BucketInfo,
 }
+#[cfg(feature = "buckets")]
 impl BucketInfoBuilder {
     /// Sets [`crate::types::BucketInfo::data_redundancy`]: How the bucket's data is replicated within its zone.
     #[inline]
@@ -803,6 +870,7 @@ impl BucketInfoBuilder {
         self.inner
     }
 }
+#[cfg(feature = "buckets")]
 /// Configuration sent in the body of a `CreateBucket` request.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -820,6 +888,7 @@ pub struct CreateBucketConfiguration {
     /// Tags to attach to the bucket when it is created.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
+#[cfg(feature = "buckets")]
 impl CreateBucketConfiguration {
     /// A builder for [`CreateBucketConfiguration`].
     #[inline]
@@ -849,11 +918,13 @@ impl CreateBucketConfiguration {
         self.tags.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "buckets")]
 /// Builds a [`CreateBucketConfiguration`](crate::types::CreateBucketConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CreateBucketConfigurationBuilder {
     inner: crate::types::CreateBucketConfiguration,
 }
+#[cfg(feature = "buckets")]
 impl CreateBucketConfigurationBuilder {
     /// Sets [`crate::types::CreateBucketConfiguration::location_constraint`]: Region to create the bucket in; omit it for `us-east-1`.
     #[inline]
@@ -937,6 +1008,7 @@ impl CreateBucketConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "buckets")]
 /// Zone in which a directory bucket is created.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -950,6 +1022,7 @@ pub struct LocationInfo {
     /// ID of the zone, such as `usw2-az1`.
     pub name: Option<String>,
 }
+#[cfg(feature = "buckets")]
 impl LocationInfo {
     /// A builder for [`LocationInfo`].
     #[inline]
@@ -967,11 +1040,13 @@ impl LocationInfo {
         self.name.as_deref()
     }
 }
+#[cfg(feature = "buckets")]
 /// Builds a [`LocationInfo`](crate::types::LocationInfo).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LocationInfoBuilder {
     inner: crate::types::LocationInfo,
 }
+#[cfg(feature = "buckets")]
 impl LocationInfoBuilder {
     /// Sets [`crate::types::LocationInfo::type`]: Kind of zone, such as `AvailabilityZone` or `LocalZone`.
     #[inline]
@@ -1013,6 +1088,16 @@ impl LocationInfoBuilder {
         self.inner
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 /// A key-value pair used to label a resource.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1026,6 +1111,16 @@ pub struct Tag {
     /// Value of the tag. Required.
     pub value: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 impl Tag {
     /// A builder for [`Tag`].
     #[inline]
@@ -1043,11 +1138,31 @@ impl Tag {
         self.value.as_deref().unwrap_or_default()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 /// Builds a [`Tag`](crate::types::Tag).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TagBuilder {
     inner: crate::types::Tag,
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 impl TagBuilder {
     /// Sets [`crate::types::Tag::key`]: Name of the tag.
     #[inline]

@@ -4,6 +4,19 @@
 #![allow(deprecated)]
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 /// Algorithm used to compute an object's data integrity checksum.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -31,6 +44,19 @@ pub enum ChecksumAlgorithm {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl ChecksumAlgorithm {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -64,6 +90,19 @@ impl ChecksumAlgorithm {
         ]
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl From<&str> for ChecksumAlgorithm {
     fn from(value: &str) -> Self {
         match value {
@@ -81,23 +120,76 @@ impl From<&str> for ChecksumAlgorithm {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl From<String> for ChecksumAlgorithm {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl AsRef<str> for ChecksumAlgorithm {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl ::std::fmt::Display for ChecksumAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumAlgorithm);
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 /// How an object checksum is computed: `FULL_OBJECT` over the whole content, or `COMPOSITE` from the checksums of individual parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -109,6 +201,7 @@ pub enum ChecksumType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 impl ChecksumType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -123,6 +216,7 @@ impl ChecksumType {
         &["COMPOSITE", "FULL_OBJECT"]
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 impl From<&str> for ChecksumType {
     fn from(value: &str) -> Self {
         match value {
@@ -132,23 +226,28 @@ impl From<&str> for ChecksumType {
         }
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 impl From<String> for ChecksumType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 impl AsRef<str> for ChecksumType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 impl ::std::fmt::Display for ChecksumType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumType);
+#[cfg(any(feature = "listing", feature = "multipart"))]
 /// Encoding S3 applies to object keys in a response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -158,6 +257,7 @@ pub enum EncodingType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl EncodingType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -171,6 +271,7 @@ impl EncodingType {
         &["url"]
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl From<&str> for EncodingType {
     fn from(value: &str) -> Self {
         match value {
@@ -179,23 +280,28 @@ impl From<&str> for EncodingType {
         }
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl From<String> for EncodingType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl AsRef<str> for EncodingType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl ::std::fmt::Display for EncodingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(EncodingType);
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 /// Predefined access control list that can be applied to an object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -217,6 +323,7 @@ pub enum ObjectCannedAcl {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ObjectCannedAcl {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -244,6 +351,7 @@ impl ObjectCannedAcl {
         ]
     }
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<&str> for ObjectCannedAcl {
     fn from(value: &str) -> Self {
         match value {
@@ -258,23 +366,28 @@ impl From<&str> for ObjectCannedAcl {
         }
     }
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<String> for ObjectCannedAcl {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl AsRef<str> for ObjectCannedAcl {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for ObjectCannedAcl {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectCannedAcl);
+#[cfg(any(feature = "multipart", feature = "objects"))]
 /// Whether an event-based Object Lock hold is on or off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -286,6 +399,7 @@ pub enum ObjectLockEventHold {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ObjectLockEventHold {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -300,6 +414,7 @@ impl ObjectLockEventHold {
         &["ON", "OFF"]
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<&str> for ObjectLockEventHold {
     fn from(value: &str) -> Self {
         match value {
@@ -309,23 +424,28 @@ impl From<&str> for ObjectLockEventHold {
         }
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<String> for ObjectLockEventHold {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl AsRef<str> for ObjectLockEventHold {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockEventHold {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockEventHold);
+#[cfg(any(feature = "multipart", feature = "objects"))]
 /// Whether an Object Lock legal hold is in effect; while `ON`, the object version cannot be deleted or overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -337,6 +457,7 @@ pub enum ObjectLockLegalHoldStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ObjectLockLegalHoldStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -351,6 +472,7 @@ impl ObjectLockLegalHoldStatus {
         &["ON", "OFF"]
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<&str> for ObjectLockLegalHoldStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -360,23 +482,28 @@ impl From<&str> for ObjectLockLegalHoldStatus {
         }
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<String> for ObjectLockLegalHoldStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl AsRef<str> for ObjectLockLegalHoldStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockLegalHoldStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockLegalHoldStatus);
+#[cfg(any(feature = "multipart", feature = "objects"))]
 /// Object Lock retention mode: `GOVERNANCE` can be bypassed by users with special permission, `COMPLIANCE` cannot be bypassed by anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -388,6 +515,7 @@ pub enum ObjectLockMode {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ObjectLockMode {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -402,6 +530,7 @@ impl ObjectLockMode {
         &["GOVERNANCE", "COMPLIANCE"]
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<&str> for ObjectLockMode {
     fn from(value: &str) -> Self {
         match value {
@@ -411,23 +540,28 @@ impl From<&str> for ObjectLockMode {
         }
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl From<String> for ObjectLockMode {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl AsRef<str> for ObjectLockMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "multipart", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockMode);
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Chooses the access an ACL grant gives: `READ` and `WRITE` apply to the data, `READ_ACP` and `WRITE_ACP` to the ACL itself, and `FULL_CONTROL` to all four.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -445,6 +579,7 @@ pub enum Permission {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl Permission {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -462,6 +597,7 @@ impl Permission {
         &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"]
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl From<&str> for Permission {
     fn from(value: &str) -> Self {
         match value {
@@ -474,23 +610,36 @@ impl From<&str> for Permission {
         }
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl From<String> for Permission {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl AsRef<str> for Permission {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl ::std::fmt::Display for Permission {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Permission);
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 /// Indicates that the requester was charged for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -500,6 +649,15 @@ pub enum RequestCharged {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl RequestCharged {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -513,6 +671,15 @@ impl RequestCharged {
         &["requester"]
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<&str> for RequestCharged {
     fn from(value: &str) -> Self {
         match value {
@@ -521,23 +688,68 @@ impl From<&str> for RequestCharged {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<String> for RequestCharged {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl AsRef<str> for RequestCharged {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ::std::fmt::Display for RequestCharged {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(RequestCharged);
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 /// Confirms that the requester agrees to pay for a request to a Requester Pays bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -547,6 +759,15 @@ pub enum RequestPayer {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl RequestPayer {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -560,6 +781,15 @@ impl RequestPayer {
         &["requester"]
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<&str> for RequestPayer {
     fn from(value: &str) -> Self {
         match value {
@@ -568,23 +798,67 @@ impl From<&str> for RequestPayer {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<String> for RequestPayer {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl AsRef<str> for RequestPayer {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ::std::fmt::Display for RequestPayer {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(RequestPayer);
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 /// Server-side encryption method used to protect stored data, such as `AES256` for S3-managed keys or `aws:kms` for KMS keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -602,6 +876,14 @@ pub enum ServerSideEncryption {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ServerSideEncryption {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -619,6 +901,14 @@ impl ServerSideEncryption {
         &["AES256", "aws:fsx", "aws:backup", "aws:kms", "aws:kms:dsse"]
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<&str> for ServerSideEncryption {
     fn from(value: &str) -> Self {
         match value {
@@ -631,23 +921,63 @@ impl From<&str> for ServerSideEncryption {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<String> for ServerSideEncryption {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl AsRef<str> for ServerSideEncryption {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ::std::fmt::Display for ServerSideEncryption {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ServerSideEncryption);
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 /// Storage class that determines the cost, availability and retrieval characteristics of stored data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -685,6 +1015,14 @@ pub enum StorageClass {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl StorageClass {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -728,6 +1066,14 @@ impl StorageClass {
         ]
     }
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl From<&str> for StorageClass {
     fn from(value: &str) -> Self {
         match value {
@@ -750,23 +1096,62 @@ impl From<&str> for StorageClass {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl From<String> for StorageClass {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl AsRef<str> for StorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 impl ::std::fmt::Display for StorageClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(StorageClass);
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 /// Chooses how a grantee is identified: `CanonicalUser` by canonical user ID, `AmazonCustomerByEmail` by email address, or `Group` by a predefined group URI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -780,6 +1165,13 @@ pub enum Type {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl Type {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -795,6 +1187,13 @@ impl Type {
         &["CanonicalUser", "AmazonCustomerByEmail", "Group"]
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl From<&str> for Type {
     fn from(value: &str) -> Self {
         match value {
@@ -805,23 +1204,52 @@ impl From<&str> for Type {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl From<String> for Type {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl AsRef<str> for Type {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl ::std::fmt::Display for Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Type);
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// An access control list together with the owner of the bucket or object it applies to.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -835,6 +1263,7 @@ pub struct AccessControlPolicy {
     /// The account that owns the bucket or object.
     pub owner: Option<crate::types::Owner>,
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl AccessControlPolicy {
     /// A builder for [`AccessControlPolicy`].
     #[inline]
@@ -852,11 +1281,13 @@ impl AccessControlPolicy {
         self.owner.as_ref()
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Builds a [`AccessControlPolicy`](crate::types::AccessControlPolicy).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AccessControlPolicyBuilder {
     inner: crate::types::AccessControlPolicy,
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl AccessControlPolicyBuilder {
     /// Appends one item to [`crate::types::AccessControlPolicy::grants`]: The permissions granted, one entry per grantee and permission.
     #[inline]
@@ -898,6 +1329,7 @@ impl AccessControlPolicyBuilder {
         self.inner
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 /// A group of keys that share a prefix up to the delimiter, returned in place of the individual keys.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -909,6 +1341,7 @@ pub struct CommonPrefix {
     /// The shared prefix, ending with the delimiter.
     pub prefix: Option<String>,
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl CommonPrefix {
     /// A builder for [`CommonPrefix`].
     #[inline]
@@ -921,11 +1354,13 @@ impl CommonPrefix {
         self.prefix.as_deref()
     }
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 /// Builds a [`CommonPrefix`](crate::types::CommonPrefix).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CommonPrefixBuilder {
     inner: crate::types::CommonPrefix,
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 impl CommonPrefixBuilder {
     /// Sets [`crate::types::CommonPrefix::prefix`]: The shared prefix, ending with the delimiter.
     #[inline]
@@ -950,6 +1385,7 @@ impl CommonPrefixBuilder {
         self.inner
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// One permission given to one grantee in an access control list.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -963,6 +1399,7 @@ pub struct Grant {
     /// The permission given.
     pub permission: Option<crate::types::Permission>,
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl Grant {
     /// A builder for [`Grant`].
     #[inline]
@@ -980,11 +1417,13 @@ impl Grant {
         self.permission.as_ref()
     }
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Builds a [`Grant`](crate::types::Grant).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GrantBuilder {
     inner: crate::types::Grant,
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 impl GrantBuilder {
     /// Sets [`crate::types::Grant::grantee`]: Who receives the permission.
     #[inline]
@@ -1026,6 +1465,13 @@ impl GrantBuilder {
         self.inner
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 /// The recipient of an ACL grant: an account identified by canonical user ID or email address, or a predefined group identified by URI.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1049,6 +1495,13 @@ pub struct Grantee {
     #[cfg_attr(feature = "serde", serde(rename = "URI"))]
     pub uri: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl Grantee {
     /// A builder for [`Grantee`].
     #[inline]
@@ -1081,11 +1534,25 @@ impl Grantee {
         self.uri.as_deref()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 /// Builds a [`Grantee`](crate::types::Grantee).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GranteeBuilder {
     inner: crate::types::Grantee,
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 impl GranteeBuilder {
     /// Sets [`crate::types::Grantee::display_name`]: Display name of the grantee's account; returned by S3 only, and being phased out.
     #[inline]
@@ -1179,52 +1646,71 @@ impl GranteeBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "listing")]
 /// The specified bucket does not exist.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchBucket {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "listing")]
 impl NoSuchBucket {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "listing")]
 impl crate::error::ProvideErrorMetadata for NoSuchBucket {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "listing")]
 impl ::std::fmt::Display for NoSuchBucket {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "listing")]
 impl ::std::error::Error for NoSuchBucket {}
+#[cfg(any(feature = "buckets", feature = "objects"))]
 /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotFound {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(any(feature = "buckets", feature = "objects"))]
 impl NotFound {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(any(feature = "buckets", feature = "objects"))]
 impl crate::error::ProvideErrorMetadata for NotFound {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(any(feature = "buckets", feature = "objects"))]
 impl ::std::fmt::Display for NotFound {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(any(feature = "buckets", feature = "objects"))]
 impl ::std::error::Error for NotFound {}
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
 /// The account that owns a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1239,6 +1725,15 @@ pub struct Owner {
     #[cfg_attr(feature = "serde", serde(rename = "ID"))]
     pub id: Option<String>,
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
 impl Owner {
     /// A builder for [`Owner`].
     #[inline]
@@ -1256,11 +1751,29 @@ impl Owner {
         self.id.as_deref()
     }
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
 /// Builds a [`Owner`](crate::types::Owner).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct OwnerBuilder {
     inner: crate::types::Owner,
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
 impl OwnerBuilder {
     /// Sets [`crate::types::Owner::display_name`]: Display name of the owner; may be absent, as S3 is phasing out display names.
     #[inline]
@@ -1302,6 +1815,7 @@ impl OwnerBuilder {
         self.inner
     }
 }
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
 /// A set of tags, the key-value pairs attached to a bucket or object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1313,6 +1827,7 @@ pub struct Tagging {
     /// The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50. Required.
     pub tag_set: Option<Vec<crate::types::Tag>>,
 }
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
 impl Tagging {
     /// A builder for [`Tagging`].
     #[inline]
@@ -1325,11 +1840,13 @@ impl Tagging {
         self.tag_set.as_deref().unwrap_or_default()
     }
 }
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
 /// Builds a [`Tagging`](crate::types::Tagging).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TaggingBuilder {
     inner: crate::types::Tagging,
 }
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
 impl TaggingBuilder {
     /// Appends one item to [`crate::types::Tagging::tag_set`]: The tags, each key appearing once; an object may carry up to 10 and a bucket up to 50.
     #[inline]

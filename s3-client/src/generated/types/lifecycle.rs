@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 use crate::error::BuildError;
 use crate::primitives::DateTime;
+#[cfg(feature = "lifecycle")]
 /// Chooses whether a lifecycle rule is in effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -15,6 +16,7 @@ pub enum ExpirationStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "lifecycle")]
 impl ExpirationStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -29,6 +31,7 @@ impl ExpirationStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<&str> for ExpirationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -38,23 +41,28 @@ impl From<&str> for ExpirationStatus {
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<String> for ExpirationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 impl AsRef<str> for ExpirationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "lifecycle")]
 impl ::std::fmt::Display for ExpirationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ExpirationStatus);
+#[cfg(feature = "lifecycle")]
 /// Chooses which small objects lifecycle rules skip by default: `all_storage_classes_128K` keeps objects under 128 KB from transitioning to any class, while `varies_by_storage_class` lets them move to the Glacier Flexible Retrieval and Glacier Deep Archive classes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -66,6 +74,7 @@ pub enum TransitionDefaultMinimumObjectSize {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "lifecycle")]
 impl TransitionDefaultMinimumObjectSize {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -80,6 +89,7 @@ impl TransitionDefaultMinimumObjectSize {
         &["varies_by_storage_class", "all_storage_classes_128K"]
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<&str> for TransitionDefaultMinimumObjectSize {
     fn from(value: &str) -> Self {
         match value {
@@ -89,23 +99,28 @@ impl From<&str> for TransitionDefaultMinimumObjectSize {
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<String> for TransitionDefaultMinimumObjectSize {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 impl AsRef<str> for TransitionDefaultMinimumObjectSize {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "lifecycle")]
 impl ::std::fmt::Display for TransitionDefaultMinimumObjectSize {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(TransitionDefaultMinimumObjectSize);
+#[cfg(feature = "lifecycle")]
 /// Chooses the storage class a lifecycle transition moves objects to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -125,6 +140,7 @@ pub enum TransitionStorageClass {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "lifecycle")]
 impl TransitionStorageClass {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -150,6 +166,7 @@ impl TransitionStorageClass {
         ]
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<&str> for TransitionStorageClass {
     fn from(value: &str) -> Self {
         match value {
@@ -163,23 +180,28 @@ impl From<&str> for TransitionStorageClass {
         }
     }
 }
+#[cfg(feature = "lifecycle")]
 impl From<String> for TransitionStorageClass {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 impl AsRef<str> for TransitionStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "lifecycle")]
 impl ::std::fmt::Display for TransitionStorageClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "lifecycle")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(TransitionStorageClass);
+#[cfg(feature = "lifecycle")]
 /// Aborts multipart uploads still incomplete a number of days after they were started, deleting their stored parts.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -191,6 +213,7 @@ pub struct AbortIncompleteMultipartUpload {
     /// Days after an upload was started before S3 aborts it if it is still incomplete.
     pub days_after_initiation: Option<i32>,
 }
+#[cfg(feature = "lifecycle")]
 impl AbortIncompleteMultipartUpload {
     /// A builder for [`AbortIncompleteMultipartUpload`].
     #[inline]
@@ -203,11 +226,13 @@ impl AbortIncompleteMultipartUpload {
         self.days_after_initiation
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`AbortIncompleteMultipartUpload`](crate::types::AbortIncompleteMultipartUpload).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AbortIncompleteMultipartUploadBuilder {
     inner: crate::types::AbortIncompleteMultipartUpload,
 }
+#[cfg(feature = "lifecycle")]
 impl AbortIncompleteMultipartUploadBuilder {
     /// Sets [`crate::types::AbortIncompleteMultipartUpload::days_after_initiation`]: Days after an upload was started before S3 aborts it if it is still incomplete.
     #[inline]
@@ -232,6 +257,7 @@ impl AbortIncompleteMultipartUploadBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// A bucket's lifecycle configuration: the set of rules S3 applies to its objects over time.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -243,6 +269,7 @@ pub struct BucketLifecycleConfiguration {
     /// The lifecycle rules, at most 1,000. Required.
     pub rules: Option<Vec<crate::types::LifecycleRule>>,
 }
+#[cfg(feature = "lifecycle")]
 impl BucketLifecycleConfiguration {
     /// A builder for [`BucketLifecycleConfiguration`].
     #[inline]
@@ -255,11 +282,13 @@ impl BucketLifecycleConfiguration {
         self.rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`BucketLifecycleConfiguration`](crate::types::BucketLifecycleConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct BucketLifecycleConfigurationBuilder {
     inner: crate::types::BucketLifecycleConfiguration,
 }
+#[cfg(feature = "lifecycle")]
 impl BucketLifecycleConfigurationBuilder {
     /// Appends one item to [`crate::types::BucketLifecycleConfiguration::rules`]: The lifecycle rules, at most 1,000.
     #[inline]
@@ -291,6 +320,7 @@ impl BucketLifecycleConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "lifecycle")]
 /// A lifecycle configuration in the original prefix-based format, sent with the deprecated `PutBucketLifecycle`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -302,6 +332,7 @@ pub struct LifecycleConfiguration {
     /// The lifecycle rules, each covering one key prefix. Required.
     pub rules: Option<Vec<crate::types::Rule>>,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleConfiguration {
     /// A builder for [`LifecycleConfiguration`].
     #[inline]
@@ -314,11 +345,13 @@ impl LifecycleConfiguration {
         self.rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`LifecycleConfiguration`](crate::types::LifecycleConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleConfigurationBuilder {
     inner: crate::types::LifecycleConfiguration,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleConfigurationBuilder {
     /// Appends one item to [`crate::types::LifecycleConfiguration::rules`]: The lifecycle rules, each covering one key prefix.
     #[inline]
@@ -348,6 +381,7 @@ impl LifecycleConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "lifecycle")]
 /// When objects expire: on a fixed date, at an age in days, or, for delete markers, once no older versions remain. Give only one of these.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -364,6 +398,7 @@ pub struct LifecycleExpiration {
     /// Set to `true` to remove delete markers that have no noncurrent versions left behind them; cannot be combined with `Date` or `Days`.
     pub expired_object_delete_marker: Option<bool>,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleExpiration {
     /// A builder for [`LifecycleExpiration`].
     #[inline]
@@ -386,11 +421,13 @@ impl LifecycleExpiration {
         self.expired_object_delete_marker
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`LifecycleExpiration`](crate::types::LifecycleExpiration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleExpirationBuilder {
     inner: crate::types::LifecycleExpiration,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleExpirationBuilder {
     /// Sets [`crate::types::LifecycleExpiration::date`]: Date on which matching objects expire; must be midnight UTC.
     #[inline]
@@ -449,6 +486,7 @@ impl LifecycleExpirationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// One lifecycle rule: which objects it selects and what S3 does with them as they age, such as moving them to cheaper storage or deleting them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -482,6 +520,7 @@ pub struct LifecycleRule {
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRule {
     /// A builder for [`LifecycleRule`].
     #[inline]
@@ -541,11 +580,13 @@ impl LifecycleRule {
         self.abort_incomplete_multipart_upload.as_ref()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`LifecycleRule`](crate::types::LifecycleRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRuleBuilder {
     inner: crate::types::LifecycleRule,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRuleBuilder {
     /// Sets [`crate::types::LifecycleRule::expiration`]: When current versions of matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     #[inline]
@@ -746,6 +787,7 @@ impl LifecycleRuleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "lifecycle")]
 /// A combination of filter conditions that an object must all meet for a lifecycle rule to apply to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -763,6 +805,7 @@ pub struct LifecycleRuleAndOperator {
     /// The object must be smaller than this many bytes.
     pub object_size_less_than: Option<i64>,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRuleAndOperator {
     /// A builder for [`LifecycleRuleAndOperator`].
     #[inline]
@@ -790,11 +833,13 @@ impl LifecycleRuleAndOperator {
         self.object_size_less_than
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`LifecycleRuleAndOperator`](crate::types::LifecycleRuleAndOperator).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRuleAndOperatorBuilder {
     inner: crate::types::LifecycleRuleAndOperator,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRuleAndOperatorBuilder {
     /// Sets [`crate::types::LifecycleRuleAndOperator::prefix`]: Key prefix the object's key must begin with.
     #[inline]
@@ -870,6 +915,7 @@ impl LifecycleRuleAndOperatorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Selects the objects a lifecycle rule applies to. Set at most one member, using `And` to combine conditions; an empty filter matches every object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -889,6 +935,7 @@ pub struct LifecycleRuleFilter {
     /// Several conditions an object must all meet to match.
     pub and: Option<crate::types::LifecycleRuleAndOperator>,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRuleFilter {
     /// A builder for [`LifecycleRuleFilter`].
     #[inline]
@@ -921,11 +968,13 @@ impl LifecycleRuleFilter {
         self.and.as_ref()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`LifecycleRuleFilter`](crate::types::LifecycleRuleFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LifecycleRuleFilterBuilder {
     inner: crate::types::LifecycleRuleFilter,
 }
+#[cfg(feature = "lifecycle")]
 impl LifecycleRuleFilterBuilder {
     /// Sets [`crate::types::LifecycleRuleFilter::prefix`]: Only objects whose keys begin with this string match.
     #[inline]
@@ -1021,6 +1070,7 @@ impl LifecycleRuleFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Permanently deletes noncurrent object versions a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1034,6 +1084,7 @@ pub struct NoncurrentVersionExpiration {
     /// How many of the most recent noncurrent versions to keep whatever their age, up to 100; only older ones are deleted.
     pub newer_noncurrent_versions: Option<i32>,
 }
+#[cfg(feature = "lifecycle")]
 impl NoncurrentVersionExpiration {
     /// A builder for [`NoncurrentVersionExpiration`].
     #[inline]
@@ -1051,11 +1102,13 @@ impl NoncurrentVersionExpiration {
         self.newer_noncurrent_versions
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`NoncurrentVersionExpiration`](crate::types::NoncurrentVersionExpiration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoncurrentVersionExpirationBuilder {
     inner: crate::types::NoncurrentVersionExpiration,
 }
+#[cfg(feature = "lifecycle")]
 impl NoncurrentVersionExpirationBuilder {
     /// Sets [`crate::types::NoncurrentVersionExpiration::noncurrent_days`]: Days a version must have been noncurrent before S3 deletes it.
     #[inline]
@@ -1097,6 +1150,7 @@ impl NoncurrentVersionExpirationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Moves noncurrent object versions to another storage class a number of days after they stop being current.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1112,6 +1166,7 @@ pub struct NoncurrentVersionTransition {
     /// How many of the most recent noncurrent versions to leave where they are, up to 100; only older ones move.
     pub newer_noncurrent_versions: Option<i32>,
 }
+#[cfg(feature = "lifecycle")]
 impl NoncurrentVersionTransition {
     /// A builder for [`NoncurrentVersionTransition`].
     #[inline]
@@ -1134,11 +1189,13 @@ impl NoncurrentVersionTransition {
         self.newer_noncurrent_versions
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`NoncurrentVersionTransition`](crate::types::NoncurrentVersionTransition).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoncurrentVersionTransitionBuilder {
     inner: crate::types::NoncurrentVersionTransition,
 }
+#[cfg(feature = "lifecycle")]
 impl NoncurrentVersionTransitionBuilder {
     /// Sets [`crate::types::NoncurrentVersionTransition::noncurrent_days`]: Days a version must have been noncurrent before it moves.
     #[inline]
@@ -1200,6 +1257,7 @@ impl NoncurrentVersionTransitionBuilder {
         self.inner
     }
 }
+#[cfg(feature = "lifecycle")]
 /// A lifecycle rule in the original format of the deprecated lifecycle operations, applying to every object under one key prefix.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1228,6 +1286,7 @@ pub struct Rule {
         crate::types::AbortIncompleteMultipartUpload,
     >,
 }
+#[cfg(feature = "lifecycle")]
 impl Rule {
     /// A builder for [`Rule`].
     #[inline]
@@ -1281,11 +1340,13 @@ impl Rule {
         self.abort_incomplete_multipart_upload.as_ref()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`Rule`](crate::types::Rule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RuleBuilder {
     inner: crate::types::Rule,
 }
+#[cfg(feature = "lifecycle")]
 impl RuleBuilder {
     /// Sets [`crate::types::Rule::expiration`]: When matching objects expire; in a versioned bucket, expiring the current version adds a delete marker instead of removing data.
     #[inline]
@@ -1458,6 +1519,7 @@ impl RuleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Moves objects to another storage class on a given date or at a given age.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1474,6 +1536,7 @@ pub struct Transition {
     /// Storage class to move the objects to.
     pub storage_class: Option<crate::types::TransitionStorageClass>,
 }
+#[cfg(feature = "lifecycle")]
 impl Transition {
     /// A builder for [`Transition`].
     #[inline]
@@ -1496,11 +1559,13 @@ impl Transition {
         self.storage_class.as_ref()
     }
 }
+#[cfg(feature = "lifecycle")]
 /// Builds a [`Transition`](crate::types::Transition).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TransitionBuilder {
     inner: crate::types::Transition,
 }
+#[cfg(feature = "lifecycle")]
 impl TransitionBuilder {
     /// Sets [`crate::types::Transition::date`]: Date on which matching objects move to the new storage class; must be midnight UTC.
     #[inline]

@@ -3,6 +3,7 @@
 //! The types of the model's `listing.json`.
 #![allow(deprecated)]
 use crate::primitives::DateTime;
+#[cfg(feature = "listing")]
 /// Storage class of an object as reported in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -40,6 +41,7 @@ pub enum ObjectStorageClass {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "listing")]
 impl ObjectStorageClass {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -83,6 +85,7 @@ impl ObjectStorageClass {
         ]
     }
 }
+#[cfg(feature = "listing")]
 impl From<&str> for ObjectStorageClass {
     fn from(value: &str) -> Self {
         match value {
@@ -105,23 +108,28 @@ impl From<&str> for ObjectStorageClass {
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<String> for ObjectStorageClass {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "listing")]
 impl AsRef<str> for ObjectStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "listing")]
 impl ::std::fmt::Display for ObjectStorageClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "listing")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectStorageClass);
+#[cfg(feature = "listing")]
 /// Storage class of an object version as reported in a version listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -131,6 +139,7 @@ pub enum ObjectVersionStorageClass {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "listing")]
 impl ObjectVersionStorageClass {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -144,6 +153,7 @@ impl ObjectVersionStorageClass {
         &["STANDARD"]
     }
 }
+#[cfg(feature = "listing")]
 impl From<&str> for ObjectVersionStorageClass {
     fn from(value: &str) -> Self {
         match value {
@@ -152,23 +162,28 @@ impl From<&str> for ObjectVersionStorageClass {
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<String> for ObjectVersionStorageClass {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "listing")]
 impl AsRef<str> for ObjectVersionStorageClass {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "listing")]
 impl ::std::fmt::Display for ObjectVersionStorageClass {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "listing")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectVersionStorageClass);
+#[cfg(feature = "listing")]
 /// Additional object attribute that can be requested in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -178,6 +193,7 @@ pub enum OptionalObjectAttributes {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "listing")]
 impl OptionalObjectAttributes {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -191,6 +207,7 @@ impl OptionalObjectAttributes {
         &["RestoreStatus"]
     }
 }
+#[cfg(feature = "listing")]
 impl From<&str> for OptionalObjectAttributes {
     fn from(value: &str) -> Self {
         match value {
@@ -199,23 +216,28 @@ impl From<&str> for OptionalObjectAttributes {
         }
     }
 }
+#[cfg(feature = "listing")]
 impl From<String> for OptionalObjectAttributes {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "listing")]
 impl AsRef<str> for OptionalObjectAttributes {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "listing")]
 impl ::std::fmt::Display for OptionalObjectAttributes {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "listing")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(OptionalObjectAttributes);
+#[cfg(feature = "listing")]
 /// A delete marker in a version listing: the placeholder version a versioned bucket creates when an object is deleted without naming a version.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -236,6 +258,7 @@ pub struct DeleteMarkerEntry {
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub last_modified: Option<DateTime>,
 }
+#[cfg(feature = "listing")]
 impl DeleteMarkerEntry {
     /// A builder for [`DeleteMarkerEntry`].
     #[inline]
@@ -268,11 +291,13 @@ impl DeleteMarkerEntry {
         self.last_modified.as_ref()
     }
 }
+#[cfg(feature = "listing")]
 /// Builds a [`DeleteMarkerEntry`](crate::types::DeleteMarkerEntry).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeleteMarkerEntryBuilder {
     inner: crate::types::DeleteMarkerEntry,
 }
+#[cfg(feature = "listing")]
 impl DeleteMarkerEntryBuilder {
     /// Sets [`crate::types::DeleteMarkerEntry::owner`]: Account that created the delete marker.
     #[inline]
@@ -365,6 +390,7 @@ impl DeleteMarkerEntryBuilder {
         self.inner
     }
 }
+#[cfg(feature = "listing")]
 /// An object entry in a bucket listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -393,6 +419,7 @@ pub struct Object {
     /// Restoration state of an archived object; returned only when requested with `OptionalObjectAttributes`.
     pub restore_status: Option<crate::types::RestoreStatus>,
 }
+#[cfg(feature = "listing")]
 impl Object {
     /// A builder for [`Object`].
     #[inline]
@@ -445,11 +472,13 @@ impl Object {
         self.restore_status.as_ref()
     }
 }
+#[cfg(feature = "listing")]
 /// Builds a [`Object`](crate::types::Object).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectBuilder {
     inner: crate::types::Object,
 }
+#[cfg(feature = "listing")]
 impl ObjectBuilder {
     /// Sets [`crate::types::Object::key`]: Key (name) of the object.
     #[inline]
@@ -624,6 +653,7 @@ impl ObjectBuilder {
         self.inner
     }
 }
+#[cfg(feature = "listing")]
 /// One version of an object in a version listing.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -656,6 +686,7 @@ pub struct ObjectVersion {
     /// Restoration state of an archived version; returned only when requested with `OptionalObjectAttributes`.
     pub restore_status: Option<crate::types::RestoreStatus>,
 }
+#[cfg(feature = "listing")]
 impl ObjectVersion {
     /// A builder for [`ObjectVersion`].
     #[inline]
@@ -718,11 +749,13 @@ impl ObjectVersion {
         self.restore_status.as_ref()
     }
 }
+#[cfg(feature = "listing")]
 /// Builds a [`ObjectVersion`](crate::types::ObjectVersion).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectVersionBuilder {
     inner: crate::types::ObjectVersion,
 }
+#[cfg(feature = "listing")]
 impl ObjectVersionBuilder {
     /// Sets [`crate::types::ObjectVersion::e_tag`]: Entity tag of this version, a quoted string; it is the hex MD5 of the content only for versions uploaded in a single part without KMS encryption.
     #[inline]
@@ -934,6 +967,7 @@ impl ObjectVersionBuilder {
         self.inner
     }
 }
+#[cfg(feature = "listing")]
 /// Progress of restoring a temporary copy of an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -948,6 +982,7 @@ pub struct RestoreStatus {
     #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
     pub restore_expiry_date: Option<DateTime>,
 }
+#[cfg(feature = "listing")]
 impl RestoreStatus {
     /// A builder for [`RestoreStatus`].
     #[inline]
@@ -965,11 +1000,13 @@ impl RestoreStatus {
         self.restore_expiry_date.as_ref()
     }
 }
+#[cfg(feature = "listing")]
 /// Builds a [`RestoreStatus`](crate::types::RestoreStatus).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RestoreStatusBuilder {
     inner: crate::types::RestoreStatus,
 }
+#[cfg(feature = "listing")]
 impl RestoreStatusBuilder {
     /// Sets [`crate::types::RestoreStatus::is_restore_in_progress`]: `true` while a restore of the object is still running.
     #[inline]

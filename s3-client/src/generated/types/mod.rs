@@ -14,7 +14,9 @@ mod object_settings;
 mod objects;
 mod replication;
 pub(crate) mod xml;
+#[cfg(feature = "bucket-access")]
 pub use self::bucket_access::{CorsConfiguration, CorsRule};
+#[cfg(feature = "bucket-reports")]
 pub use self::bucket_reports::{
     AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination,
     AnalyticsFilter, AnalyticsS3BucketDestination, AnalyticsS3ExportFileFormat,
@@ -25,6 +27,7 @@ pub use self::bucket_reports::{
     StorageClassAnalysis, StorageClassAnalysisDataExport,
     StorageClassAnalysisSchemaVersion,
 };
+#[cfg(feature = "bucket-settings")]
 pub use self::bucket_settings::{
     AccelerateConfiguration, BlockedEncryptionTypes, BucketAccelerateStatus,
     BucketLoggingStatus, BucketLogsPermission, BucketVersioningStatus, Condition,
@@ -35,31 +38,119 @@ pub use self::bucket_settings::{
     ServerSideEncryptionRule, SimplePrefix, TargetGrant, TargetObjectKeyFormat,
     VersioningConfiguration, WebsiteConfiguration,
 };
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+pub use self::buckets::BucketCannedAcl;
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
+pub use self::buckets::Tag;
+#[cfg(feature = "buckets")]
 pub use self::buckets::{
-    Bucket, BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketCannedAcl, BucketInfo,
+    Bucket, BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketInfo,
     BucketLocationConstraint, BucketNamespace, BucketType, CreateBucketConfiguration,
-    DataRedundancy, LocationInfo, LocationType, ObjectOwnership, Tag,
+    DataRedundancy, LocationInfo, LocationType, ObjectOwnership,
 };
-pub use self::common::{
-    AccessControlPolicy, ChecksumAlgorithm, ChecksumType, CommonPrefix, EncodingType,
-    Grant, Grantee, NoSuchBucket, NotFound, ObjectCannedAcl, ObjectLockEventHold,
-    ObjectLockLegalHoldStatus, ObjectLockMode, Owner, Permission, RequestCharged,
-    RequestPayer, ServerSideEncryption, StorageClass, Tagging, Type,
-};
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "listing",
+        feature = "multipart",
+        feature = "notifications",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
+pub use self::common::ChecksumAlgorithm;
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
+pub use self::common::{Grantee, Type};
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
+pub use self::common::Owner;
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
+pub use self::common::{AccessControlPolicy, Grant, Permission};
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
+pub use self::common::{RequestCharged, RequestPayer};
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
+pub use self::common::ServerSideEncryption;
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
+pub use self::common::Tagging;
+#[cfg(any(feature = "buckets", feature = "objects"))]
+pub use self::common::NotFound;
+#[cfg(feature = "listing")]
+pub use self::common::NoSuchBucket;
+#[cfg(any(feature = "listing", feature = "multipart"))]
+pub use self::common::{CommonPrefix, EncodingType};
+#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+pub use self::common::ChecksumType;
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+pub use self::common::ObjectCannedAcl;
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects",
+        feature = "replication"
+    )
+)]
+pub use self::common::StorageClass;
+#[cfg(any(feature = "multipart", feature = "objects"))]
+pub use self::common::{ObjectLockEventHold, ObjectLockLegalHoldStatus, ObjectLockMode};
+#[cfg(feature = "lifecycle")]
 pub use self::lifecycle::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
     LifecycleConfiguration, LifecycleExpiration, LifecycleRule, LifecycleRuleAndOperator,
     LifecycleRuleFilter, NoncurrentVersionExpiration, NoncurrentVersionTransition, Rule,
     Transition, TransitionDefaultMinimumObjectSize, TransitionStorageClass,
 };
+#[cfg(feature = "listing")]
 pub use self::listing::{
     DeleteMarkerEntry, Object, ObjectStorageClass, ObjectVersion,
     ObjectVersionStorageClass, OptionalObjectAttributes, RestoreStatus,
 };
+#[cfg(feature = "multipart")]
 pub use self::multipart::{
     CompletedMultipartUpload, CompletedPart, CopyPartResult, Initiator, MultipartUpload,
     NoSuchUpload, Part,
 };
+#[cfg(feature = "notifications")]
 pub use self::notifications::{
     CloudFunctionConfiguration, Event, EventBridgeConfiguration, FilterRule,
     FilterRuleName, LambdaFunctionConfiguration, NotificationConfiguration,
@@ -67,6 +158,7 @@ pub use self::notifications::{
     QueueConfiguration, QueueConfigurationDeprecated, S3KeyFilter, TopicConfiguration,
     TopicConfigurationDeprecated,
 };
+#[cfg(feature = "object-settings")]
 pub use self::object_settings::{
     CompressionType, CsvInput, CsvOutput, Encryption, ExpressionType, FileHeaderInfo,
     GlacierJobParameters, InputSerialization, JsonInput, JsonOutput, JsonType,
@@ -74,13 +166,17 @@ pub use self::object_settings::{
     ParquetInput, QuoteFields, RestoreRequest, RestoreRequestType, S3Location,
     SelectParameters, Tier,
 };
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+pub use self::objects::NoSuchKey;
+#[cfg(feature = "objects")]
 pub use self::objects::{
     AnnotationDirective, ArchiveStatus, ChecksumMode, CopyObjectResult, Delete,
     DeletedObject, EncryptionTypeMismatch, Error, IntelligentTieringAccessTier,
-    InvalidObjectState, InvalidRequest, InvalidWriteOffset, MetadataDirective, NoSuchKey,
+    InvalidObjectState, InvalidRequest, InvalidWriteOffset, MetadataDirective,
     ObjectIdentifier, ObjectNotInActiveTierError, ReplicationStatus, TaggingDirective,
     TooManyParts,
 };
+#[cfg(feature = "replication")]
 pub use self::replication::{
     AccessControlTranslation, DeleteMarkerReplication, DeleteMarkerReplicationStatus,
     Destination, EncryptionConfiguration, ExistingObjectReplication,
@@ -92,16 +188,29 @@ pub use self::replication::{
 };
 /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
 pub mod error {
+    #[cfg(feature = "buckets")]
+    pub use super::{BucketAlreadyExists, BucketAlreadyOwnedByYou};
+    #[cfg(any(feature = "buckets", feature = "objects"))]
+    pub use super::NotFound;
+    #[cfg(feature = "listing")]
+    pub use super::NoSuchBucket;
+    #[cfg(feature = "multipart")]
+    pub use super::NoSuchUpload;
+    #[cfg(feature = "object-settings")]
+    pub use super::ObjectAlreadyInActiveTierError;
+    #[cfg(any(feature = "object-settings", feature = "objects"))]
+    pub use super::NoSuchKey;
+    #[cfg(feature = "objects")]
     pub use super::{
-        BucketAlreadyExists, BucketAlreadyOwnedByYou, EncryptionTypeMismatch,
-        InvalidObjectState, InvalidRequest, InvalidWriteOffset, NoSuchBucket, NoSuchKey,
-        NoSuchUpload, NotFound, ObjectAlreadyInActiveTierError,
+        EncryptionTypeMismatch, InvalidObjectState, InvalidRequest, InvalidWriteOffset,
         ObjectNotInActiveTierError, TooManyParts,
     };
 }
 /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
 pub mod builders {
+    #[cfg(feature = "bucket-access")]
     pub use super::bucket_access::{CorsConfigurationBuilder, CorsRuleBuilder};
+    #[cfg(feature = "bucket-reports")]
     pub use super::bucket_reports::{
         AnalyticsAndOperatorBuilder, AnalyticsConfigurationBuilder,
         AnalyticsExportDestinationBuilder, AnalyticsFilterBuilder,
@@ -112,40 +221,77 @@ pub mod builders {
         SsekmsBuilder, Sses3Builder, StorageClassAnalysisBuilder,
         StorageClassAnalysisDataExportBuilder,
     };
+    #[cfg(feature = "bucket-settings")]
     pub use super::bucket_settings::{
         AccelerateConfigurationBuilder, BlockedEncryptionTypesBuilder,
         BucketLoggingStatusBuilder, ConditionBuilder, ErrorDocumentBuilder,
         IndexDocumentBuilder, LoggingEnabledBuilder, PartitionedPrefixBuilder,
-        RedirectBuilder, RedirectAllRequestsToBuilder,
+        RedirectAllRequestsToBuilder, RedirectBuilder,
         RequestPaymentConfigurationBuilder, RoutingRuleBuilder,
         ServerSideEncryptionByDefaultBuilder, ServerSideEncryptionConfigurationBuilder,
         ServerSideEncryptionRuleBuilder, SimplePrefixBuilder, TargetGrantBuilder,
         TargetObjectKeyFormatBuilder, VersioningConfigurationBuilder,
         WebsiteConfigurationBuilder,
     };
+    #[cfg(
+        any(
+            feature = "bucket-reports",
+            feature = "bucket-settings",
+            feature = "buckets",
+            feature = "lifecycle",
+            feature = "object-settings",
+            feature = "replication"
+        )
+    )]
+    pub use super::buckets::TagBuilder;
+    #[cfg(feature = "buckets")]
     pub use super::buckets::{
         BucketBuilder, BucketInfoBuilder, CreateBucketConfigurationBuilder,
-        LocationInfoBuilder, TagBuilder,
+        LocationInfoBuilder,
     };
-    pub use super::common::{
-        AccessControlPolicyBuilder, CommonPrefixBuilder, GrantBuilder, GranteeBuilder,
-        OwnerBuilder, TaggingBuilder,
-    };
+    #[cfg(
+        any(
+            feature = "bucket-access",
+            feature = "bucket-settings",
+            feature = "object-settings"
+        )
+    )]
+    pub use super::common::GranteeBuilder;
+    #[cfg(
+        any(
+            feature = "bucket-access",
+            feature = "buckets",
+            feature = "listing",
+            feature = "multipart",
+            feature = "object-settings"
+        )
+    )]
+    pub use super::common::OwnerBuilder;
+    #[cfg(any(feature = "bucket-access", feature = "object-settings"))]
+    pub use super::common::{AccessControlPolicyBuilder, GrantBuilder};
+    #[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
+    pub use super::common::TaggingBuilder;
+    #[cfg(any(feature = "listing", feature = "multipart"))]
+    pub use super::common::CommonPrefixBuilder;
+    #[cfg(feature = "lifecycle")]
     pub use super::lifecycle::{
         AbortIncompleteMultipartUploadBuilder, BucketLifecycleConfigurationBuilder,
-        LifecycleConfigurationBuilder, LifecycleExpirationBuilder, LifecycleRuleBuilder,
-        LifecycleRuleAndOperatorBuilder, LifecycleRuleFilterBuilder,
-        NoncurrentVersionExpirationBuilder, NoncurrentVersionTransitionBuilder,
-        RuleBuilder, TransitionBuilder,
+        LifecycleConfigurationBuilder, LifecycleExpirationBuilder,
+        LifecycleRuleAndOperatorBuilder, LifecycleRuleBuilder,
+        LifecycleRuleFilterBuilder, NoncurrentVersionExpirationBuilder,
+        NoncurrentVersionTransitionBuilder, RuleBuilder, TransitionBuilder,
     };
+    #[cfg(feature = "listing")]
     pub use super::listing::{
         DeleteMarkerEntryBuilder, ObjectBuilder, ObjectVersionBuilder,
         RestoreStatusBuilder,
     };
+    #[cfg(feature = "multipart")]
     pub use super::multipart::{
         CompletedMultipartUploadBuilder, CompletedPartBuilder, CopyPartResultBuilder,
         InitiatorBuilder, MultipartUploadBuilder, PartBuilder,
     };
+    #[cfg(feature = "notifications")]
     pub use super::notifications::{
         CloudFunctionConfigurationBuilder, EventBridgeConfigurationBuilder,
         FilterRuleBuilder, LambdaFunctionConfigurationBuilder,
@@ -154,6 +300,7 @@ pub mod builders {
         QueueConfigurationDeprecatedBuilder, S3KeyFilterBuilder,
         TopicConfigurationBuilder, TopicConfigurationDeprecatedBuilder,
     };
+    #[cfg(feature = "object-settings")]
     pub use super::object_settings::{
         CsvInputBuilder, CsvOutputBuilder, EncryptionBuilder,
         GlacierJobParametersBuilder, InputSerializationBuilder, JsonInputBuilder,
@@ -161,17 +308,19 @@ pub mod builders {
         OutputSerializationBuilder, ParquetInputBuilder, RestoreRequestBuilder,
         S3LocationBuilder, SelectParametersBuilder,
     };
+    #[cfg(feature = "objects")]
     pub use super::objects::{
         CopyObjectResultBuilder, DeleteBuilder, DeletedObjectBuilder, ErrorBuilder,
         ObjectIdentifierBuilder,
     };
+    #[cfg(feature = "replication")]
     pub use super::replication::{
         AccessControlTranslationBuilder, DeleteMarkerReplicationBuilder,
         DestinationBuilder, EncryptionConfigurationBuilder,
         ExistingObjectReplicationBuilder, MetricsBuilder, ReplicaModificationsBuilder,
-        ReplicationConfigurationBuilder, ReplicationRuleBuilder,
-        ReplicationRuleAndOperatorBuilder, ReplicationRuleFilterBuilder,
-        ReplicationTimeBuilder, ReplicationTimeValueBuilder,
-        SourceSelectionCriteriaBuilder, SseKmsEncryptedObjectsBuilder,
+        ReplicationConfigurationBuilder, ReplicationRuleAndOperatorBuilder,
+        ReplicationRuleBuilder, ReplicationRuleFilterBuilder, ReplicationTimeBuilder,
+        ReplicationTimeValueBuilder, SourceSelectionCriteriaBuilder,
+        SseKmsEncryptedObjectsBuilder,
     };
 }

@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 use crate::error::ErrorMetadata;
 use crate::primitives::DateTime;
+#[cfg(feature = "multipart")]
 /// The list of parts to assemble, sent as the `CompleteMultipartUpload` XML body.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -15,6 +16,7 @@ pub struct CompletedMultipartUpload {
     /// Parts making up the object, in ascending part-number order.
     pub parts: Option<Vec<crate::types::CompletedPart>>,
 }
+#[cfg(feature = "multipart")]
 impl CompletedMultipartUpload {
     /// A builder for [`CompletedMultipartUpload`].
     #[inline]
@@ -27,11 +29,13 @@ impl CompletedMultipartUpload {
         self.parts.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`CompletedMultipartUpload`](crate::types::CompletedMultipartUpload).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CompletedMultipartUploadBuilder {
     inner: crate::types::CompletedMultipartUpload,
 }
+#[cfg(feature = "multipart")]
 impl CompletedMultipartUploadBuilder {
     /// Appends one item to [`crate::types::CompletedMultipartUpload::parts`]: Parts making up the object, in ascending part-number order.
     #[inline]
@@ -56,6 +60,7 @@ impl CompletedMultipartUploadBuilder {
         self.inner
     }
 }
+#[cfg(feature = "multipart")]
 /// One part to include when completing a multipart upload, identified by its part number and `ETag`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -99,6 +104,7 @@ pub struct CompletedPart {
     /// Number of the part, from 1 to 10,000.
     pub part_number: Option<i32>,
 }
+#[cfg(feature = "multipart")]
 impl CompletedPart {
     /// A builder for [`CompletedPart`].
     #[inline]
@@ -166,11 +172,13 @@ impl CompletedPart {
         self.part_number
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`CompletedPart`](crate::types::CompletedPart).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CompletedPartBuilder {
     inner: crate::types::CompletedPart,
 }
+#[cfg(feature = "multipart")]
 impl CompletedPartBuilder {
     /// Sets [`crate::types::CompletedPart::e_tag`]: The `ETag` returned by `UploadPart` or `UploadPartCopy` for this part.
     #[inline]
@@ -382,6 +390,7 @@ impl CompletedPartBuilder {
         self.inner
     }
 }
+#[cfg(feature = "multipart")]
 /// Result of an `UploadPartCopy`: the new part's `ETag`, modification time, and checksums.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -426,6 +435,7 @@ pub struct CopyPartResult {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: Option<String>,
 }
+#[cfg(feature = "multipart")]
 impl CopyPartResult {
     /// A builder for [`CopyPartResult`].
     #[inline]
@@ -493,11 +503,13 @@ impl CopyPartResult {
         self.checksum_xxhash128.as_deref()
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`CopyPartResult`](crate::types::CopyPartResult).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CopyPartResultBuilder {
     inner: crate::types::CopyPartResult,
 }
+#[cfg(feature = "multipart")]
 impl CopyPartResultBuilder {
     /// Sets [`crate::types::CopyPartResult::e_tag`]: Entity tag of the copied part; use it when completing the upload.
     #[inline]
@@ -709,6 +721,7 @@ impl CopyPartResultBuilder {
         self.inner
     }
 }
+#[cfg(feature = "multipart")]
 /// The principal that started a multipart upload.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -723,6 +736,7 @@ pub struct Initiator {
     /// Display name of the principal that started the upload, when available.
     pub display_name: Option<String>,
 }
+#[cfg(feature = "multipart")]
 impl Initiator {
     /// A builder for [`Initiator`].
     #[inline]
@@ -740,11 +754,13 @@ impl Initiator {
         self.display_name.as_deref()
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`Initiator`](crate::types::Initiator).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InitiatorBuilder {
     inner: crate::types::Initiator,
 }
+#[cfg(feature = "multipart")]
 impl InitiatorBuilder {
     /// Sets [`crate::types::Initiator::id`]: Canonical user ID, or IAM user ARN, of the principal that started the upload.
     #[inline]
@@ -786,6 +802,7 @@ impl InitiatorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "multipart")]
 /// A multipart upload that is still in progress, as reported by `ListMultipartUploads`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -814,6 +831,7 @@ pub struct MultipartUpload {
     /// Version ID associated with the upload's object, if one was assigned.
     pub version_id: Option<String>,
 }
+#[cfg(feature = "multipart")]
 impl MultipartUpload {
     /// A builder for [`MultipartUpload`].
     #[inline]
@@ -866,11 +884,13 @@ impl MultipartUpload {
         self.version_id.as_deref()
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`MultipartUpload`](crate::types::MultipartUpload).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MultipartUploadBuilder {
     inner: crate::types::MultipartUpload,
 }
+#[cfg(feature = "multipart")]
 impl MultipartUploadBuilder {
     /// Sets [`crate::types::MultipartUpload::upload_id`]: ID of the multipart upload.
     #[inline]
@@ -1040,29 +1060,35 @@ impl MultipartUploadBuilder {
         self.inner
     }
 }
+#[cfg(feature = "multipart")]
 /// Error returned when the given multipart upload does not exist, for example because it was already completed or aborted.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchUpload {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "multipart")]
 impl NoSuchUpload {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "multipart")]
 impl crate::error::ProvideErrorMetadata for NoSuchUpload {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "multipart")]
 impl ::std::fmt::Display for NoSuchUpload {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "multipart")]
 impl ::std::error::Error for NoSuchUpload {}
+#[cfg(feature = "multipart")]
 /// One uploaded part of a multipart upload, as reported by `ListParts`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1111,6 +1137,7 @@ pub struct Part {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: Option<String>,
 }
+#[cfg(feature = "multipart")]
 impl Part {
     /// A builder for [`Part`].
     #[inline]
@@ -1188,11 +1215,13 @@ impl Part {
         self.checksum_xxhash128.as_deref()
     }
 }
+#[cfg(feature = "multipart")]
 /// Builds a [`Part`](crate::types::Part).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct PartBuilder {
     inner: crate::types::Part,
 }
+#[cfg(feature = "multipart")]
 impl PartBuilder {
     /// Sets [`crate::types::Part::part_number`]: Number of the part, from 1 to 10,000.
     #[inline]

@@ -3,6 +3,7 @@
 //! The types of the model's `notifications.json`.
 #![allow(deprecated)]
 use crate::error::BuildError;
+#[cfg(feature = "notifications")]
 /// Bucket event types that can trigger a notification. A value ending in `*` matches every event of its group, such as all the ways an object can be created.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -72,6 +73,7 @@ pub enum Event {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "notifications")]
 impl Event {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -161,6 +163,7 @@ impl Event {
         ]
     }
 }
+#[cfg(feature = "notifications")]
 impl From<&str> for Event {
     fn from(value: &str) -> Self {
         match value {
@@ -213,23 +216,28 @@ impl From<&str> for Event {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<String> for Event {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl AsRef<str> for Event {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::fmt::Display for Event {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Event);
+#[cfg(feature = "notifications")]
 /// Which end of the object key a filter rule matches: `prefix` or `suffix`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -241,6 +249,7 @@ pub enum FilterRuleName {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "notifications")]
 impl FilterRuleName {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -255,6 +264,7 @@ impl FilterRuleName {
         &["prefix", "suffix"]
     }
 }
+#[cfg(feature = "notifications")]
 impl From<&str> for FilterRuleName {
     fn from(value: &str) -> Self {
         match value {
@@ -264,23 +274,28 @@ impl From<&str> for FilterRuleName {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl From<String> for FilterRuleName {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl AsRef<str> for FilterRuleName {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::fmt::Display for FilterRuleName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(FilterRuleName);
+#[cfg(feature = "notifications")]
 /// Legacy-format settings for invoking a Lambda function on bucket events.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -301,6 +316,7 @@ pub struct CloudFunctionConfiguration {
     /// ARN of the IAM role S3 assumes to invoke the function.
     pub invocation_role: Option<String>,
 }
+#[cfg(feature = "notifications")]
 impl CloudFunctionConfiguration {
     /// A builder for [`CloudFunctionConfiguration`].
     #[inline]
@@ -334,11 +350,13 @@ impl CloudFunctionConfiguration {
         self.invocation_role.as_deref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`CloudFunctionConfiguration`](crate::types::CloudFunctionConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CloudFunctionConfigurationBuilder {
     inner: crate::types::CloudFunctionConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl CloudFunctionConfigurationBuilder {
     /// Sets [`crate::types::CloudFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
@@ -434,6 +452,7 @@ impl CloudFunctionConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Turns on delivery of all the bucket's events to Amazon EventBridge. It has no settings: its presence is the switch.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -442,6 +461,7 @@ impl CloudFunctionConfigurationBuilder {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct EventBridgeConfiguration {}
+#[cfg(feature = "notifications")]
 impl EventBridgeConfiguration {
     /// A builder for [`EventBridgeConfiguration`].
     #[inline]
@@ -449,11 +469,13 @@ impl EventBridgeConfiguration {
         Default::default()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`EventBridgeConfiguration`](crate::types::EventBridgeConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct EventBridgeConfigurationBuilder {
     inner: crate::types::EventBridgeConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl EventBridgeConfigurationBuilder {
     /// The value built.
     #[inline]
@@ -461,6 +483,7 @@ impl EventBridgeConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// One condition on object keys: the key must start or end with a given string.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -474,6 +497,7 @@ pub struct FilterRule {
     /// The text the key must start or end with, such as `images/` or `.jpg`.
     pub value: Option<String>,
 }
+#[cfg(feature = "notifications")]
 impl FilterRule {
     /// A builder for [`FilterRule`].
     #[inline]
@@ -491,11 +515,13 @@ impl FilterRule {
         self.value.as_deref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`FilterRule`](crate::types::FilterRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct FilterRuleBuilder {
     inner: crate::types::FilterRule,
 }
+#[cfg(feature = "notifications")]
 impl FilterRuleBuilder {
     /// Sets [`crate::types::FilterRule::name`]: Whether the rule matches the start (`prefix`) or the end (`suffix`) of the key.
     #[inline]
@@ -537,6 +563,7 @@ impl FilterRuleBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Invokes a Lambda function for selected bucket events. The function's resource policy must allow S3 to invoke it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -554,6 +581,7 @@ pub struct LambdaFunctionConfiguration {
     /// Limits invocations to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
+#[cfg(feature = "notifications")]
 impl LambdaFunctionConfiguration {
     /// A builder for [`LambdaFunctionConfiguration`].
     #[inline]
@@ -581,11 +609,13 @@ impl LambdaFunctionConfiguration {
         self.filter.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`LambdaFunctionConfiguration`](crate::types::LambdaFunctionConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct LambdaFunctionConfigurationBuilder {
     inner: crate::types::LambdaFunctionConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl LambdaFunctionConfigurationBuilder {
     /// Sets [`crate::types::LambdaFunctionConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
@@ -677,6 +707,7 @@ impl LambdaFunctionConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "notifications")]
 /// A bucket's event notification configuration: the SNS topics, SQS queues and Lambda functions that receive events, and whether events also go to EventBridge. Returned by `GetBucketNotificationConfiguration` and sent by `PutBucketNotificationConfiguration`; an empty configuration means notifications are off.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -696,6 +727,7 @@ pub struct NotificationConfiguration {
     /// When present, S3 sends every event for the bucket to Amazon EventBridge, in addition to the other destinations.
     pub event_bridge_configuration: Option<crate::types::EventBridgeConfiguration>,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfiguration {
     /// A builder for [`NotificationConfiguration`].
     #[inline]
@@ -727,11 +759,13 @@ impl NotificationConfiguration {
         self.event_bridge_configuration.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`NotificationConfiguration`](crate::types::NotificationConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotificationConfigurationBuilder {
     inner: crate::types::NotificationConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfigurationBuilder {
     /// Appends one item to [`crate::types::NotificationConfiguration::topic_configurations`]: SNS topics to publish event messages to, each with the events and key filter it applies to.
     #[inline]
@@ -842,6 +876,7 @@ impl NotificationConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// A bucket's notification configuration in the legacy format, with at most one destination of each kind. Returned by `GetBucketNotification` and sent by `PutBucketNotification`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -857,6 +892,7 @@ pub struct NotificationConfigurationDeprecated {
     /// The Lambda function invoked for events, if any.
     pub cloud_function_configuration: Option<crate::types::CloudFunctionConfiguration>,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfigurationDeprecated {
     /// A builder for [`NotificationConfigurationDeprecated`].
     #[inline]
@@ -885,11 +921,13 @@ impl NotificationConfigurationDeprecated {
         self.cloud_function_configuration.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`NotificationConfigurationDeprecated`](crate::types::NotificationConfigurationDeprecated).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotificationConfigurationDeprecatedBuilder {
     inner: crate::types::NotificationConfigurationDeprecated,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfigurationDeprecatedBuilder {
     /// Sets [`crate::types::NotificationConfigurationDeprecated::topic_configuration`]: The SNS topic that receives event messages, if any.
     #[inline]
@@ -972,6 +1010,7 @@ impl NotificationConfigurationDeprecatedBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Selects, by object key, which objects' events are delivered.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -983,6 +1022,7 @@ pub struct NotificationConfigurationFilter {
     /// Prefix and suffix rules the object key must match.
     pub key: Option<crate::types::S3KeyFilter>,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfigurationFilter {
     /// A builder for [`NotificationConfigurationFilter`].
     #[inline]
@@ -995,11 +1035,13 @@ impl NotificationConfigurationFilter {
         self.key.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`NotificationConfigurationFilter`](crate::types::NotificationConfigurationFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NotificationConfigurationFilterBuilder {
     inner: crate::types::NotificationConfigurationFilter,
 }
+#[cfg(feature = "notifications")]
 impl NotificationConfigurationFilterBuilder {
     /// Sets [`crate::types::NotificationConfigurationFilter::key`]: Prefix and suffix rules the object key must match.
     #[inline]
@@ -1024,6 +1066,7 @@ impl NotificationConfigurationFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Sends messages for selected bucket events to an SQS queue. The queue's access policy must allow S3 to send to it; FIFO queues are not supported.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1041,6 +1084,7 @@ pub struct QueueConfiguration {
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
+#[cfg(feature = "notifications")]
 impl QueueConfiguration {
     /// A builder for [`QueueConfiguration`].
     #[inline]
@@ -1068,11 +1112,13 @@ impl QueueConfiguration {
         self.filter.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`QueueConfiguration`](crate::types::QueueConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct QueueConfigurationBuilder {
     inner: crate::types::QueueConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl QueueConfigurationBuilder {
     /// Sets [`crate::types::QueueConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
@@ -1164,6 +1210,7 @@ impl QueueConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "notifications")]
 /// Legacy-format settings for sending bucket events to an SQS queue.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1182,6 +1229,7 @@ pub struct QueueConfigurationDeprecated {
     /// ARN of the SQS queue S3 sends event messages to.
     pub queue: Option<String>,
 }
+#[cfg(feature = "notifications")]
 impl QueueConfigurationDeprecated {
     /// A builder for [`QueueConfigurationDeprecated`].
     #[inline]
@@ -1210,11 +1258,13 @@ impl QueueConfigurationDeprecated {
         self.queue.as_deref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`QueueConfigurationDeprecated`](crate::types::QueueConfigurationDeprecated).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct QueueConfigurationDeprecatedBuilder {
     inner: crate::types::QueueConfigurationDeprecated,
 }
+#[cfg(feature = "notifications")]
 impl QueueConfigurationDeprecatedBuilder {
     /// Sets [`crate::types::QueueConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
@@ -1293,6 +1343,7 @@ impl QueueConfigurationDeprecatedBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Rules matching object keys by prefix and suffix; a key must satisfy all of them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1304,6 +1355,7 @@ pub struct S3KeyFilter {
     /// The rules, at most one for the prefix and one for the suffix.
     pub filter_rules: Option<Vec<crate::types::FilterRule>>,
 }
+#[cfg(feature = "notifications")]
 impl S3KeyFilter {
     /// A builder for [`S3KeyFilter`].
     #[inline]
@@ -1316,11 +1368,13 @@ impl S3KeyFilter {
         self.filter_rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`S3KeyFilter`](crate::types::S3KeyFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct S3KeyFilterBuilder {
     inner: crate::types::S3KeyFilter,
 }
+#[cfg(feature = "notifications")]
 impl S3KeyFilterBuilder {
     /// Appends one item to [`crate::types::S3KeyFilter::filter_rules`]: The rules, at most one for the prefix and one for the suffix.
     #[inline]
@@ -1348,6 +1402,7 @@ impl S3KeyFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "notifications")]
 /// Publishes messages for selected bucket events to an SNS topic. The topic's access policy must allow S3 to publish to it.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1365,6 +1420,7 @@ pub struct TopicConfiguration {
     /// Limits messages to objects whose keys match a prefix or suffix; every object matches when absent.
     pub filter: Option<crate::types::NotificationConfigurationFilter>,
 }
+#[cfg(feature = "notifications")]
 impl TopicConfiguration {
     /// A builder for [`TopicConfiguration`].
     #[inline]
@@ -1392,11 +1448,13 @@ impl TopicConfiguration {
         self.filter.as_ref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`TopicConfiguration`](crate::types::TopicConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TopicConfigurationBuilder {
     inner: crate::types::TopicConfiguration,
 }
+#[cfg(feature = "notifications")]
 impl TopicConfigurationBuilder {
     /// Sets [`crate::types::TopicConfiguration::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]
@@ -1488,6 +1546,7 @@ impl TopicConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "notifications")]
 /// Legacy-format settings for publishing bucket events to an SNS topic.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1506,6 +1565,7 @@ pub struct TopicConfigurationDeprecated {
     /// ARN of the SNS topic S3 publishes event messages to.
     pub topic: Option<String>,
 }
+#[cfg(feature = "notifications")]
 impl TopicConfigurationDeprecated {
     /// A builder for [`TopicConfigurationDeprecated`].
     #[inline]
@@ -1534,11 +1594,13 @@ impl TopicConfigurationDeprecated {
         self.topic.as_deref()
     }
 }
+#[cfg(feature = "notifications")]
 /// Builds a [`TopicConfigurationDeprecated`](crate::types::TopicConfigurationDeprecated).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TopicConfigurationDeprecatedBuilder {
     inner: crate::types::TopicConfigurationDeprecated,
 }
+#[cfg(feature = "notifications")]
 impl TopicConfigurationDeprecatedBuilder {
     /// Sets [`crate::types::TopicConfigurationDeprecated::id`]: Optional identifier for this configuration; S3 assigns one when absent.
     #[inline]

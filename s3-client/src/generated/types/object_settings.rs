@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
+#[cfg(feature = "object-settings")]
 /// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -17,6 +18,7 @@ pub enum CompressionType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl CompressionType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -32,6 +34,7 @@ impl CompressionType {
         &["NONE", "GZIP", "BZIP2"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for CompressionType {
     fn from(value: &str) -> Self {
         match value {
@@ -42,23 +45,28 @@ impl From<&str> for CompressionType {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for CompressionType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for CompressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for CompressionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(CompressionType);
+#[cfg(feature = "object-settings")]
 /// Chooses the query language of a select expression; only `SQL` exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -68,6 +76,7 @@ pub enum ExpressionType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl ExpressionType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -81,6 +90,7 @@ impl ExpressionType {
         &["SQL"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for ExpressionType {
     fn from(value: &str) -> Self {
         match value {
@@ -89,23 +99,28 @@ impl From<&str> for ExpressionType {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for ExpressionType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for ExpressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for ExpressionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ExpressionType);
+#[cfg(feature = "object-settings")]
 /// Chooses how the first line of a CSV file is treated: `USE` reads it as column names that queries can refer to, `IGNORE` skips it, and `NONE` treats it as data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -119,6 +134,7 @@ pub enum FileHeaderInfo {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl FileHeaderInfo {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -134,6 +150,7 @@ impl FileHeaderInfo {
         &["USE", "IGNORE", "NONE"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for FileHeaderInfo {
     fn from(value: &str) -> Self {
         match value {
@@ -144,23 +161,28 @@ impl From<&str> for FileHeaderInfo {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for FileHeaderInfo {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for FileHeaderInfo {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for FileHeaderInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(FileHeaderInfo);
+#[cfg(feature = "object-settings")]
 /// Chooses the layout of JSON input: `DOCUMENT` for a single document that may span lines, or `LINES` for one JSON object per line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -172,6 +194,7 @@ pub enum JsonType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl JsonType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -186,6 +209,7 @@ impl JsonType {
         &["DOCUMENT", "LINES"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for JsonType {
     fn from(value: &str) -> Self {
         match value {
@@ -195,23 +219,28 @@ impl From<&str> for JsonType {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for JsonType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for JsonType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for JsonType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(JsonType);
+#[cfg(feature = "object-settings")]
 /// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -223,6 +252,7 @@ pub enum QuoteFields {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl QuoteFields {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -237,6 +267,7 @@ impl QuoteFields {
         &["ALWAYS", "ASNEEDED"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for QuoteFields {
     fn from(value: &str) -> Self {
         match value {
@@ -246,23 +277,28 @@ impl From<&str> for QuoteFields {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for QuoteFields {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for QuoteFields {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for QuoteFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(QuoteFields);
+#[cfg(feature = "object-settings")]
 /// What a restore request does instead of a plain restore; `SELECT` runs a query against the archived object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -272,6 +308,7 @@ pub enum RestoreRequestType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl RestoreRequestType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -285,6 +322,7 @@ impl RestoreRequestType {
         &["SELECT"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for RestoreRequestType {
     fn from(value: &str) -> Self {
         match value {
@@ -293,23 +331,28 @@ impl From<&str> for RestoreRequestType {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for RestoreRequestType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for RestoreRequestType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for RestoreRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(RestoreRequestType);
+#[cfg(feature = "object-settings")]
 /// Chooses how quickly archived data is retrieved: `Expedited` in minutes, `Standard` in hours, or `Bulk`, the slowest and cheapest. `Expedited` is not available for Glacier Deep Archive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -323,6 +366,7 @@ pub enum Tier {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "object-settings")]
 impl Tier {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -338,6 +382,7 @@ impl Tier {
         &["Standard", "Bulk", "Expedited"]
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<&str> for Tier {
     fn from(value: &str) -> Self {
         match value {
@@ -348,23 +393,28 @@ impl From<&str> for Tier {
         }
     }
 }
+#[cfg(feature = "object-settings")]
 impl From<String> for Tier {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 impl AsRef<str> for Tier {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for Tier {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Tier);
+#[cfg(feature = "object-settings")]
 /// How to parse CSV input data.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -388,6 +438,7 @@ pub struct CsvInput {
     /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
     pub allow_quoted_record_delimiter: Option<bool>,
 }
+#[cfg(feature = "object-settings")]
 impl CsvInput {
     /// A builder for [`CsvInput`].
     #[inline]
@@ -430,11 +481,13 @@ impl CsvInput {
         self.allow_quoted_record_delimiter
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`CsvInput`](crate::types::CsvInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvInputBuilder {
     inner: crate::types::CsvInput,
 }
+#[cfg(feature = "object-settings")]
 impl CsvInputBuilder {
     /// Sets [`crate::types::CsvInput::file_header_info`]: How to treat the first line of the file; defaults to `NONE`.
     #[inline]
@@ -564,6 +617,7 @@ impl CsvInputBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// How to format query results as CSV.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -583,6 +637,7 @@ pub struct CsvOutput {
     /// Character used to quote values; defaults to a double quote.
     pub quote_character: Option<String>,
 }
+#[cfg(feature = "object-settings")]
 impl CsvOutput {
     /// A builder for [`CsvOutput`].
     #[inline]
@@ -615,11 +670,13 @@ impl CsvOutput {
         self.quote_character.as_deref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`CsvOutput`](crate::types::CsvOutput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvOutputBuilder {
     inner: crate::types::CsvOutput,
 }
+#[cfg(feature = "object-settings")]
 impl CsvOutputBuilder {
     /// Sets [`crate::types::CsvOutput::quote_fields`]: When to put quotes around output values; defaults to `ASNEEDED`.
     #[inline]
@@ -712,6 +769,7 @@ impl CsvOutputBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -729,6 +787,7 @@ pub struct Encryption {
     #[cfg_attr(feature = "serde", serde(rename = "KMSContext"))]
     pub kms_context: Option<String>,
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Debug for Encryption {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         #[allow(deprecated)]
@@ -739,6 +798,7 @@ impl ::std::fmt::Debug for Encryption {
             .finish()
     }
 }
+#[cfg(feature = "object-settings")]
 impl Encryption {
     /// A builder for [`Encryption`].
     #[inline]
@@ -761,11 +821,13 @@ impl Encryption {
         self.kms_context.as_deref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`Encryption`](crate::types::Encryption).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct EncryptionBuilder {
     inner: crate::types::Encryption,
 }
+#[cfg(feature = "object-settings")]
 impl EncryptionBuilder {
     /// Sets [`crate::types::Encryption::encryption_type`]: Server-side encryption algorithm to use, such as `AES256` or `aws:kms`.
     #[inline]
@@ -832,6 +894,7 @@ impl EncryptionBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "object-settings")]
 /// Retrieval settings for restoring an object from an archive storage class.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -843,6 +906,7 @@ pub struct GlacierJobParameters {
     /// Retrieval speed tier to use; faster tiers cost more. Required.
     pub tier: Option<crate::types::Tier>,
 }
+#[cfg(feature = "object-settings")]
 impl GlacierJobParameters {
     /// A builder for [`GlacierJobParameters`].
     #[inline]
@@ -855,11 +919,13 @@ impl GlacierJobParameters {
         self.tier.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`GlacierJobParameters`](crate::types::GlacierJobParameters).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct GlacierJobParametersBuilder {
     inner: crate::types::GlacierJobParameters,
 }
+#[cfg(feature = "object-settings")]
 impl GlacierJobParametersBuilder {
     /// Sets [`crate::types::GlacierJobParameters::tier`]: Retrieval speed tier to use; faster tiers cost more.
     #[inline]
@@ -889,6 +955,7 @@ impl GlacierJobParametersBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "object-settings")]
 /// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -908,6 +975,7 @@ pub struct InputSerialization {
     /// Selects Apache Parquet as the input format.
     pub parquet: Option<crate::types::ParquetInput>,
 }
+#[cfg(feature = "object-settings")]
 impl InputSerialization {
     /// A builder for [`InputSerialization`].
     #[inline]
@@ -935,11 +1003,13 @@ impl InputSerialization {
         self.parquet.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`InputSerialization`](crate::types::InputSerialization).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InputSerializationBuilder {
     inner: crate::types::InputSerialization,
 }
+#[cfg(feature = "object-settings")]
 impl InputSerializationBuilder {
     /// Sets [`crate::types::InputSerialization::csv`]: Settings for reading CSV data.
     #[inline]
@@ -1018,6 +1088,7 @@ impl InputSerializationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// How to parse JSON input data.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1029,6 +1100,7 @@ pub struct JsonInput {
     /// Whether the input is one JSON document or one JSON object per line.
     pub r#type: Option<crate::types::JsonType>,
 }
+#[cfg(feature = "object-settings")]
 impl JsonInput {
     /// A builder for [`JsonInput`].
     #[inline]
@@ -1041,11 +1113,13 @@ impl JsonInput {
         self.r#type.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`JsonInput`](crate::types::JsonInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct JsonInputBuilder {
     inner: crate::types::JsonInput,
 }
+#[cfg(feature = "object-settings")]
 impl JsonInputBuilder {
     /// Sets [`crate::types::JsonInput::type`]: Whether the input is one JSON document or one JSON object per line.
     #[inline]
@@ -1070,6 +1144,7 @@ impl JsonInputBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// How to format query results as JSON.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1081,6 +1156,7 @@ pub struct JsonOutput {
     /// Character written after each record; defaults to a newline.
     pub record_delimiter: Option<String>,
 }
+#[cfg(feature = "object-settings")]
 impl JsonOutput {
     /// A builder for [`JsonOutput`].
     #[inline]
@@ -1093,11 +1169,13 @@ impl JsonOutput {
         self.record_delimiter.as_deref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`JsonOutput`](crate::types::JsonOutput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct JsonOutputBuilder {
     inner: crate::types::JsonOutput,
 }
+#[cfg(feature = "object-settings")]
 impl JsonOutputBuilder {
     /// Sets [`crate::types::JsonOutput::record_delimiter`]: Character written after each record; defaults to a newline.
     #[inline]
@@ -1122,6 +1200,7 @@ impl JsonOutputBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// One item of user-defined metadata to store with an object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1135,6 +1214,7 @@ pub struct MetadataEntry {
     /// Value of the metadata item.
     pub value: Option<String>,
 }
+#[cfg(feature = "object-settings")]
 impl MetadataEntry {
     /// A builder for [`MetadataEntry`].
     #[inline]
@@ -1152,11 +1232,13 @@ impl MetadataEntry {
         self.value.as_deref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`MetadataEntry`](crate::types::MetadataEntry).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetadataEntryBuilder {
     inner: crate::types::MetadataEntry,
 }
+#[cfg(feature = "object-settings")]
 impl MetadataEntryBuilder {
     /// Sets [`crate::types::MetadataEntry::name`]: Name of the metadata item.
     #[inline]
@@ -1198,29 +1280,35 @@ impl MetadataEntryBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectAlreadyInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "object-settings")]
 impl ObjectAlreadyInActiveTierError {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "object-settings")]
 impl crate::error::ProvideErrorMetadata for ObjectAlreadyInActiveTierError {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::fmt::Display for ObjectAlreadyInActiveTierError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "object-settings")]
 impl ::std::error::Error for ObjectAlreadyInActiveTierError {}
+#[cfg(feature = "object-settings")]
 /// Where the results of a select restore request are written.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1232,6 +1320,7 @@ pub struct OutputLocation {
     /// The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
     pub s3: Option<crate::types::S3Location>,
 }
+#[cfg(feature = "object-settings")]
 impl OutputLocation {
     /// A builder for [`OutputLocation`].
     #[inline]
@@ -1244,11 +1333,13 @@ impl OutputLocation {
         self.s3.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`OutputLocation`](crate::types::OutputLocation).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct OutputLocationBuilder {
     inner: crate::types::OutputLocation,
 }
+#[cfg(feature = "object-settings")]
 impl OutputLocationBuilder {
     /// Sets [`crate::types::OutputLocation::s3`]: The bucket and key prefix in S3 that receive the results, with the settings to apply to the result objects.
     #[inline]
@@ -1273,6 +1364,7 @@ impl OutputLocationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// Describes the format of query results; set either the CSV or the JSON member.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1288,6 +1380,7 @@ pub struct OutputSerialization {
     #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
     pub json: Option<crate::types::JsonOutput>,
 }
+#[cfg(feature = "object-settings")]
 impl OutputSerialization {
     /// A builder for [`OutputSerialization`].
     #[inline]
@@ -1305,11 +1398,13 @@ impl OutputSerialization {
         self.json.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`OutputSerialization`](crate::types::OutputSerialization).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct OutputSerializationBuilder {
     inner: crate::types::OutputSerialization,
 }
+#[cfg(feature = "object-settings")]
 impl OutputSerializationBuilder {
     /// Sets [`crate::types::OutputSerialization::csv`]: Write the results as CSV, with these settings.
     #[inline]
@@ -1351,6 +1446,7 @@ impl OutputSerializationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// Marks the input as Apache Parquet; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1359,6 +1455,7 @@ impl OutputSerializationBuilder {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct ParquetInput {}
+#[cfg(feature = "object-settings")]
 impl ParquetInput {
     /// A builder for [`ParquetInput`].
     #[inline]
@@ -1366,11 +1463,13 @@ impl ParquetInput {
         Default::default()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`ParquetInput`](crate::types::ParquetInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ParquetInputBuilder {
     inner: crate::types::ParquetInput,
 }
+#[cfg(feature = "object-settings")]
 impl ParquetInputBuilder {
     /// The value built.
     #[inline]
@@ -1378,6 +1477,7 @@ impl ParquetInputBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// How to restore an archived object, or, for a select request, the query to run against it and where to write the results.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1401,6 +1501,7 @@ pub struct RestoreRequest {
     /// Where to write the results of a select request.
     pub output_location: Option<crate::types::OutputLocation>,
 }
+#[cfg(feature = "object-settings")]
 impl RestoreRequest {
     /// A builder for [`RestoreRequest`].
     #[inline]
@@ -1443,11 +1544,13 @@ impl RestoreRequest {
         self.output_location.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`RestoreRequest`](crate::types::RestoreRequest).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct RestoreRequestBuilder {
     inner: crate::types::RestoreRequest,
 }
+#[cfg(feature = "object-settings")]
 impl RestoreRequestBuilder {
     /// Sets [`crate::types::RestoreRequest::days`]: Number of days the restored copy stays available before S3 removes it again.
     #[inline]
@@ -1588,6 +1691,7 @@ impl RestoreRequestBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
 /// A bucket and key prefix in S3 that receive the results of a restore request, with the settings to give the result objects.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1614,6 +1718,7 @@ pub struct S3Location {
     /// Storage class for the result objects.
     pub storage_class: Option<crate::types::StorageClass>,
 }
+#[cfg(feature = "object-settings")]
 impl S3Location {
     /// A builder for [`S3Location`].
     #[inline]
@@ -1661,11 +1766,13 @@ impl S3Location {
         self.storage_class.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`S3Location`](crate::types::S3Location).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct S3LocationBuilder {
     inner: crate::types::S3Location,
 }
+#[cfg(feature = "object-settings")]
 impl S3LocationBuilder {
     /// Sets [`crate::types::S3Location::bucket_name`]: Name of the bucket that receives the results; it must be in the same Region as the restored object.
     #[inline]
@@ -1827,6 +1934,7 @@ impl S3LocationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "object-settings")]
 /// The query and data formats for a select request against an archived object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1844,6 +1952,7 @@ pub struct SelectParameters {
     /// Format in which to write the query results. Required.
     pub output_serialization: Option<crate::types::OutputSerialization>,
 }
+#[cfg(feature = "object-settings")]
 impl SelectParameters {
     /// A builder for [`SelectParameters`].
     #[inline]
@@ -1871,11 +1980,13 @@ impl SelectParameters {
         self.output_serialization.as_ref()
     }
 }
+#[cfg(feature = "object-settings")]
 /// Builds a [`SelectParameters`](crate::types::SelectParameters).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SelectParametersBuilder {
     inner: crate::types::SelectParameters,
 }
+#[cfg(feature = "object-settings")]
 impl SelectParametersBuilder {
     /// Sets [`crate::types::SelectParameters::input_serialization`]: Format and compression of the archived object's data.
     #[inline]

@@ -5,6 +5,7 @@
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
 use crate::primitives::DateTime;
+#[cfg(feature = "objects")]
 /// Whether a copied object keeps the source object's annotations or leaves them out.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -16,6 +17,7 @@ pub enum AnnotationDirective {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl AnnotationDirective {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -30,6 +32,7 @@ impl AnnotationDirective {
         &["COPY", "EXCLUDE"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for AnnotationDirective {
     fn from(value: &str) -> Self {
         match value {
@@ -39,23 +42,28 @@ impl From<&str> for AnnotationDirective {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for AnnotationDirective {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for AnnotationDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for AnnotationDirective {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(AnnotationDirective);
+#[cfg(feature = "objects")]
 /// The S3 Intelligent-Tiering archive access tier an object currently resides in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -67,6 +75,7 @@ pub enum ArchiveStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl ArchiveStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -81,6 +90,7 @@ impl ArchiveStatus {
         &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for ArchiveStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -90,23 +100,28 @@ impl From<&str> for ArchiveStatus {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for ArchiveStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for ArchiveStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for ArchiveStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ArchiveStatus);
+#[cfg(feature = "objects")]
 /// Whether S3 should include the object's stored checksums in the response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -116,6 +131,7 @@ pub enum ChecksumMode {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl ChecksumMode {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -129,6 +145,7 @@ impl ChecksumMode {
         &["ENABLED"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for ChecksumMode {
     fn from(value: &str) -> Self {
         match value {
@@ -137,23 +154,28 @@ impl From<&str> for ChecksumMode {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for ChecksumMode {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for ChecksumMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for ChecksumMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumMode);
+#[cfg(feature = "objects")]
 /// An archive access tier of the S3 Intelligent-Tiering storage class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -165,6 +187,7 @@ pub enum IntelligentTieringAccessTier {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl IntelligentTieringAccessTier {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -179,6 +202,7 @@ impl IntelligentTieringAccessTier {
         &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for IntelligentTieringAccessTier {
     fn from(value: &str) -> Self {
         match value {
@@ -188,23 +212,28 @@ impl From<&str> for IntelligentTieringAccessTier {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for IntelligentTieringAccessTier {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for IntelligentTieringAccessTier {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for IntelligentTieringAccessTier {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(IntelligentTieringAccessTier);
+#[cfg(feature = "objects")]
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -216,6 +245,7 @@ pub enum MetadataDirective {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl MetadataDirective {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -230,6 +260,7 @@ impl MetadataDirective {
         &["COPY", "REPLACE"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for MetadataDirective {
     fn from(value: &str) -> Self {
         match value {
@@ -239,23 +270,28 @@ impl From<&str> for MetadataDirective {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for MetadataDirective {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for MetadataDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for MetadataDirective {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MetadataDirective);
+#[cfg(feature = "objects")]
 /// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -273,6 +309,7 @@ pub enum ReplicationStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl ReplicationStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -290,6 +327,7 @@ impl ReplicationStatus {
         &["COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for ReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -302,23 +340,28 @@ impl From<&str> for ReplicationStatus {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for ReplicationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for ReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for ReplicationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ReplicationStatus);
+#[cfg(feature = "objects")]
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -330,6 +373,7 @@ pub enum TaggingDirective {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "objects")]
 impl TaggingDirective {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -344,6 +388,7 @@ impl TaggingDirective {
         &["COPY", "REPLACE"]
     }
 }
+#[cfg(feature = "objects")]
 impl From<&str> for TaggingDirective {
     fn from(value: &str) -> Self {
         match value {
@@ -353,23 +398,28 @@ impl From<&str> for TaggingDirective {
         }
     }
 }
+#[cfg(feature = "objects")]
 impl From<String> for TaggingDirective {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "objects")]
 impl AsRef<str> for TaggingDirective {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for TaggingDirective {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(TaggingDirective);
+#[cfg(feature = "objects")]
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -416,6 +466,7 @@ pub struct CopyObjectResult {
     #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
     pub checksum_xxhash128: Option<String>,
 }
+#[cfg(feature = "objects")]
 impl CopyObjectResult {
     /// A builder for [`CopyObjectResult`].
     #[inline]
@@ -488,11 +539,13 @@ impl CopyObjectResult {
         self.checksum_xxhash128.as_deref()
     }
 }
+#[cfg(feature = "objects")]
 /// Builds a [`CopyObjectResult`](crate::types::CopyObjectResult).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CopyObjectResultBuilder {
     inner: crate::types::CopyObjectResult,
 }
+#[cfg(feature = "objects")]
 impl CopyObjectResultBuilder {
     /// Sets [`crate::types::CopyObjectResult::e_tag`]: Entity tag of the new object, reflecting its content.
     #[inline]
@@ -724,6 +777,7 @@ impl CopyObjectResultBuilder {
         self.inner
     }
 }
+#[cfg(feature = "objects")]
 /// The body of a DeleteObjects request: the objects to delete and whether to use quiet mode.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -737,6 +791,7 @@ pub struct Delete {
     /// If true, the response lists only the objects that could not be deleted, leaving out the successes.
     pub quiet: Option<bool>,
 }
+#[cfg(feature = "objects")]
 impl Delete {
     /// A builder for [`Delete`].
     #[inline]
@@ -754,11 +809,13 @@ impl Delete {
         self.quiet
     }
 }
+#[cfg(feature = "objects")]
 /// Builds a [`Delete`](crate::types::Delete).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeleteBuilder {
     inner: crate::types::Delete,
 }
+#[cfg(feature = "objects")]
 impl DeleteBuilder {
     /// Appends one item to [`crate::types::Delete::objects`]: The objects to delete, at most 1,000.
     #[inline]
@@ -804,6 +861,7 @@ impl DeleteBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "objects")]
 /// An object that a DeleteObjects request deleted successfully.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -821,6 +879,7 @@ pub struct DeletedObject {
     /// Version ID of the delete marker that was created or removed.
     pub delete_marker_version_id: Option<String>,
 }
+#[cfg(feature = "objects")]
 impl DeletedObject {
     /// A builder for [`DeletedObject`].
     #[inline]
@@ -848,11 +907,13 @@ impl DeletedObject {
         self.delete_marker_version_id.as_deref()
     }
 }
+#[cfg(feature = "objects")]
 /// Builds a [`DeletedObject`](crate::types::DeletedObject).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeletedObjectBuilder {
     inner: crate::types::DeletedObject,
 }
+#[cfg(feature = "objects")]
 impl DeletedObjectBuilder {
     /// Sets [`crate::types::DeletedObject::key`]: Key of the deleted object.
     #[inline]
@@ -928,29 +989,35 @@ impl DeletedObjectBuilder {
         self.inner
     }
 }
+#[cfg(feature = "objects")]
 /// The encryption type in the request does not match the encryption type of the existing object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct EncryptionTypeMismatch {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl EncryptionTypeMismatch {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for EncryptionTypeMismatch {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for EncryptionTypeMismatch {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for EncryptionTypeMismatch {}
+#[cfg(feature = "objects")]
 /// An object that a DeleteObjects request could not delete, with the reason.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -968,6 +1035,7 @@ pub struct Error {
     /// Human-readable description of the error.
     pub message: Option<String>,
 }
+#[cfg(feature = "objects")]
 impl Error {
     /// A builder for [`Error`].
     #[inline]
@@ -995,11 +1063,13 @@ impl Error {
         self.message.as_deref()
     }
 }
+#[cfg(feature = "objects")]
 /// Builds a [`Error`](crate::types::Error).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ErrorBuilder {
     inner: crate::types::Error,
 }
+#[cfg(feature = "objects")]
 impl ErrorBuilder {
     /// Sets [`crate::types::Error::key`]: Key of the object that could not be deleted.
     #[inline]
@@ -1075,6 +1145,7 @@ impl ErrorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "objects")]
 /// The object is archived and cannot be read until it has been restored.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidObjectState {
@@ -1085,92 +1156,112 @@ pub struct InvalidObjectState {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl InvalidObjectState {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for InvalidObjectState {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for InvalidObjectState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for InvalidObjectState {}
+#[cfg(feature = "objects")]
 /// The request was malformed or combined parameters in a way S3 does not accept.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl InvalidRequest {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for InvalidRequest {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for InvalidRequest {}
+#[cfg(feature = "objects")]
 /// The write offset given for an append does not match the current size of the object.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidWriteOffset {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl InvalidWriteOffset {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for InvalidWriteOffset {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for InvalidWriteOffset {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for InvalidWriteOffset {}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 /// The requested key does not exist in the bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchKey {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl NoSuchKey {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl crate::error::ProvideErrorMetadata for NoSuchKey {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for NoSuchKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl ::std::error::Error for NoSuchKey {}
+#[cfg(feature = "objects")]
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1191,6 +1282,7 @@ pub struct ObjectIdentifier {
     /// Delete the object only if its size in bytes equals this value.
     pub size: Option<i64>,
 }
+#[cfg(feature = "objects")]
 impl ObjectIdentifier {
     /// A builder for [`ObjectIdentifier`].
     #[inline]
@@ -1223,11 +1315,13 @@ impl ObjectIdentifier {
         self.size
     }
 }
+#[cfg(feature = "objects")]
 /// Builds a [`ObjectIdentifier`](crate::types::ObjectIdentifier).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectIdentifierBuilder {
     inner: crate::types::ObjectIdentifier,
 }
+#[cfg(feature = "objects")]
 impl ObjectIdentifierBuilder {
     /// Sets [`crate::types::ObjectIdentifier::key`]: Key of the object to delete.
     #[inline]
@@ -1321,49 +1415,59 @@ impl ObjectIdentifierBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "objects")]
 /// The source object of a copy is archived and must be restored before it can be copied.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ObjectNotInActiveTierError {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl ObjectNotInActiveTierError {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for ObjectNotInActiveTierError {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for ObjectNotInActiveTierError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for ObjectNotInActiveTierError {}
+#[cfg(feature = "objects")]
 /// The write would give the object more parts than S3 allows.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct TooManyParts {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
+#[cfg(feature = "objects")]
 impl TooManyParts {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+#[cfg(feature = "objects")]
 impl crate::error::ProvideErrorMetadata for TooManyParts {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::fmt::Display for TooManyParts {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
+#[cfg(feature = "objects")]
 impl ::std::error::Error for TooManyParts {}

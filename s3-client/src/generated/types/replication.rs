@@ -3,6 +3,7 @@
 //! The types of the model's `replication.json`.
 #![allow(deprecated)]
 use crate::error::BuildError;
+#[cfg(feature = "replication")]
 /// Whether delete markers are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -14,6 +15,7 @@ pub enum DeleteMarkerReplicationStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl DeleteMarkerReplicationStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -28,6 +30,7 @@ impl DeleteMarkerReplicationStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for DeleteMarkerReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -37,23 +40,28 @@ impl From<&str> for DeleteMarkerReplicationStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for DeleteMarkerReplicationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for DeleteMarkerReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for DeleteMarkerReplicationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(DeleteMarkerReplicationStatus);
+#[cfg(feature = "replication")]
 /// Whether objects that existed before a rule was created are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -65,6 +73,7 @@ pub enum ExistingObjectReplicationStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl ExistingObjectReplicationStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -79,6 +88,7 @@ impl ExistingObjectReplicationStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for ExistingObjectReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -88,23 +98,28 @@ impl From<&str> for ExistingObjectReplicationStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for ExistingObjectReplicationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for ExistingObjectReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for ExistingObjectReplicationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ExistingObjectReplicationStatus);
+#[cfg(feature = "replication")]
 /// Whether replication metrics are on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -116,6 +131,7 @@ pub enum MetricsStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl MetricsStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -130,6 +146,7 @@ impl MetricsStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for MetricsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -139,23 +156,28 @@ impl From<&str> for MetricsStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for MetricsStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for MetricsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for MetricsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MetricsStatus);
+#[cfg(feature = "replication")]
 /// Which account should own replicas; the only choice is `Destination`, the owner of the destination bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -165,6 +187,7 @@ pub enum OwnerOverride {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl OwnerOverride {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -178,6 +201,7 @@ impl OwnerOverride {
         &["Destination"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for OwnerOverride {
     fn from(value: &str) -> Self {
         match value {
@@ -186,23 +210,28 @@ impl From<&str> for OwnerOverride {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for OwnerOverride {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for OwnerOverride {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for OwnerOverride {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(OwnerOverride);
+#[cfg(feature = "replication")]
 /// Whether metadata changes to replicas are replicated back: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -214,6 +243,7 @@ pub enum ReplicaModificationsStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl ReplicaModificationsStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -228,6 +258,7 @@ impl ReplicaModificationsStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for ReplicaModificationsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -237,23 +268,28 @@ impl From<&str> for ReplicaModificationsStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for ReplicaModificationsStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for ReplicaModificationsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for ReplicaModificationsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ReplicaModificationsStatus);
+#[cfg(feature = "replication")]
 /// Whether a replication rule is in effect: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -265,6 +301,7 @@ pub enum ReplicationRuleStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -279,6 +316,7 @@ impl ReplicationRuleStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for ReplicationRuleStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -288,23 +326,28 @@ impl From<&str> for ReplicationRuleStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for ReplicationRuleStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for ReplicationRuleStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for ReplicationRuleStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ReplicationRuleStatus);
+#[cfg(feature = "replication")]
 /// Whether S3 Replication Time Control is on: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -316,6 +359,7 @@ pub enum ReplicationTimeStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl ReplicationTimeStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -330,6 +374,7 @@ impl ReplicationTimeStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for ReplicationTimeStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -339,23 +384,28 @@ impl From<&str> for ReplicationTimeStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for ReplicationTimeStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for ReplicationTimeStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for ReplicationTimeStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ReplicationTimeStatus);
+#[cfg(feature = "replication")]
 /// Whether SSE-KMS encrypted objects are replicated: `Enabled` or `Disabled`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -367,6 +417,7 @@ pub enum SseKmsEncryptedObjectsStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
+#[cfg(feature = "replication")]
 impl SseKmsEncryptedObjectsStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -381,6 +432,7 @@ impl SseKmsEncryptedObjectsStatus {
         &["Enabled", "Disabled"]
     }
 }
+#[cfg(feature = "replication")]
 impl From<&str> for SseKmsEncryptedObjectsStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -390,23 +442,28 @@ impl From<&str> for SseKmsEncryptedObjectsStatus {
         }
     }
 }
+#[cfg(feature = "replication")]
 impl From<String> for SseKmsEncryptedObjectsStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "replication")]
 impl AsRef<str> for SseKmsEncryptedObjectsStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "replication")]
 impl ::std::fmt::Display for SseKmsEncryptedObjectsStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "replication")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(SseKmsEncryptedObjectsStatus);
+#[cfg(feature = "replication")]
 /// Changes who owns the replicas in cross-account replication.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -418,6 +475,7 @@ pub struct AccessControlTranslation {
     /// Who should own the replicas; `Destination` makes the destination bucket's owner the owner. Required.
     pub owner: Option<crate::types::OwnerOverride>,
 }
+#[cfg(feature = "replication")]
 impl AccessControlTranslation {
     /// A builder for [`AccessControlTranslation`].
     #[inline]
@@ -430,11 +488,13 @@ impl AccessControlTranslation {
         self.owner.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`AccessControlTranslation`](crate::types::AccessControlTranslation).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct AccessControlTranslationBuilder {
     inner: crate::types::AccessControlTranslation,
 }
+#[cfg(feature = "replication")]
 impl AccessControlTranslationBuilder {
     /// Sets [`crate::types::AccessControlTranslation::owner`]: Who should own the replicas; `Destination` makes the destination bucket's owner the owner.
     #[inline]
@@ -464,6 +524,7 @@ impl AccessControlTranslationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// Setting for copying delete markers to the destination.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -475,6 +536,7 @@ pub struct DeleteMarkerReplication {
     /// Whether delete markers created in the source bucket are replicated.
     pub status: Option<crate::types::DeleteMarkerReplicationStatus>,
 }
+#[cfg(feature = "replication")]
 impl DeleteMarkerReplication {
     /// A builder for [`DeleteMarkerReplication`].
     #[inline]
@@ -487,11 +549,13 @@ impl DeleteMarkerReplication {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`DeleteMarkerReplication`](crate::types::DeleteMarkerReplication).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DeleteMarkerReplicationBuilder {
     inner: crate::types::DeleteMarkerReplication,
 }
+#[cfg(feature = "replication")]
 impl DeleteMarkerReplicationBuilder {
     /// Sets [`crate::types::DeleteMarkerReplication::status`]: Whether delete markers created in the source bucket are replicated.
     #[inline]
@@ -519,6 +583,7 @@ impl DeleteMarkerReplicationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// Where a replication rule copies objects, and how the replicas are stored and owned there.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -542,6 +607,7 @@ pub struct Destination {
     /// Turns on replication metrics and events for this destination, such as pending bytes and replication latency.
     pub metrics: Option<crate::types::Metrics>,
 }
+#[cfg(feature = "replication")]
 impl Destination {
     /// A builder for [`Destination`].
     #[inline]
@@ -588,11 +654,13 @@ impl Destination {
         self.metrics.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`Destination`](crate::types::Destination).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct DestinationBuilder {
     inner: crate::types::Destination,
 }
+#[cfg(feature = "replication")]
 impl DestinationBuilder {
     /// Sets [`crate::types::Destination::bucket`]: ARN of the bucket that receives the replicas.
     #[inline]
@@ -742,6 +810,7 @@ impl DestinationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// Encryption settings for replicas in the destination bucket.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -754,6 +823,7 @@ pub struct EncryptionConfiguration {
     #[cfg_attr(feature = "serde", serde(rename = "ReplicaKmsKeyID"))]
     pub replica_kms_key_id: Option<String>,
 }
+#[cfg(feature = "replication")]
 impl EncryptionConfiguration {
     /// A builder for [`EncryptionConfiguration`].
     #[inline]
@@ -766,11 +836,13 @@ impl EncryptionConfiguration {
         self.replica_kms_key_id.as_deref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`EncryptionConfiguration`](crate::types::EncryptionConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct EncryptionConfigurationBuilder {
     inner: crate::types::EncryptionConfiguration,
 }
+#[cfg(feature = "replication")]
 impl EncryptionConfigurationBuilder {
     /// Sets [`crate::types::EncryptionConfiguration::replica_kms_key_id`]: ID or ARN of the KMS key, in the destination bucket's Region, used to encrypt replicas; required when SSE-KMS encrypted objects are replicated.
     #[inline]
@@ -795,6 +867,7 @@ impl EncryptionConfigurationBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// Setting for replicating objects that were already in the source bucket when the rule was created.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -806,6 +879,7 @@ pub struct ExistingObjectReplication {
     /// Whether existing objects are replicated. Required.
     pub status: Option<crate::types::ExistingObjectReplicationStatus>,
 }
+#[cfg(feature = "replication")]
 impl ExistingObjectReplication {
     /// A builder for [`ExistingObjectReplication`].
     #[inline]
@@ -818,11 +892,13 @@ impl ExistingObjectReplication {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ExistingObjectReplication`](crate::types::ExistingObjectReplication).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ExistingObjectReplicationBuilder {
     inner: crate::types::ExistingObjectReplication,
 }
+#[cfg(feature = "replication")]
 impl ExistingObjectReplicationBuilder {
     /// Sets [`crate::types::ExistingObjectReplication::status`]: Whether existing objects are replicated.
     #[inline]
@@ -858,6 +934,7 @@ impl ExistingObjectReplicationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// Replication metrics settings for a destination.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -871,6 +948,7 @@ pub struct Metrics {
     /// How long an object may wait for replication before S3 emits a missed-threshold event; must be 15 minutes.
     pub event_threshold: Option<crate::types::ReplicationTimeValue>,
 }
+#[cfg(feature = "replication")]
 impl Metrics {
     /// A builder for [`Metrics`].
     #[inline]
@@ -888,11 +966,13 @@ impl Metrics {
         self.event_threshold.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`Metrics`](crate::types::Metrics).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct MetricsBuilder {
     inner: crate::types::Metrics,
 }
+#[cfg(feature = "replication")]
 impl MetricsBuilder {
     /// Sets [`crate::types::Metrics::status`]: Whether replication metrics are on.
     #[inline]
@@ -938,6 +1018,7 @@ impl MetricsBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// Setting for replicating metadata changes made to replicas back to their source objects.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -949,6 +1030,7 @@ pub struct ReplicaModifications {
     /// Whether changes to replica metadata are replicated. Required.
     pub status: Option<crate::types::ReplicaModificationsStatus>,
 }
+#[cfg(feature = "replication")]
 impl ReplicaModifications {
     /// A builder for [`ReplicaModifications`].
     #[inline]
@@ -961,11 +1043,13 @@ impl ReplicaModifications {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicaModifications`](crate::types::ReplicaModifications).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicaModificationsBuilder {
     inner: crate::types::ReplicaModifications,
 }
+#[cfg(feature = "replication")]
 impl ReplicaModificationsBuilder {
     /// Sets [`crate::types::ReplicaModifications::status`]: Whether changes to replica metadata are replicated.
     #[inline]
@@ -998,6 +1082,7 @@ impl ReplicaModificationsBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// A bucket's replication setup: the IAM role S3 assumes and the rules saying which objects to copy and where.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1011,6 +1096,7 @@ pub struct ReplicationConfiguration {
     /// The replication rules, at least one and at most 1,000. When several rules match the same object for the same destination, `Priority` decides which applies. Required.
     pub rules: Option<Vec<crate::types::ReplicationRule>>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationConfiguration {
     /// A builder for [`ReplicationConfiguration`].
     #[inline]
@@ -1028,11 +1114,13 @@ impl ReplicationConfiguration {
         self.rules.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationConfiguration`](crate::types::ReplicationConfiguration).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationConfigurationBuilder {
     inner: crate::types::ReplicationConfiguration,
 }
+#[cfg(feature = "replication")]
 impl ReplicationConfigurationBuilder {
     /// Sets [`crate::types::ReplicationConfiguration::role`]: ARN of the IAM role S3 assumes to read objects in the source bucket and write replicas to the destinations.
     #[inline]
@@ -1087,6 +1175,7 @@ impl ReplicationConfigurationBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// One replication rule: which objects it selects, where their copies go, and what else is replicated along with them.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1116,6 +1205,7 @@ pub struct ReplicationRule {
     /// Whether delete markers are replicated; not supported for rules that filter by tag.
     pub delete_marker_replication: Option<crate::types::DeleteMarkerReplication>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRule {
     /// A builder for [`ReplicationRule`].
     #[inline]
@@ -1175,11 +1265,13 @@ impl ReplicationRule {
         self.delete_marker_replication.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationRule`](crate::types::ReplicationRule).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationRuleBuilder {
     inner: crate::types::ReplicationRule,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleBuilder {
     /// Sets [`crate::types::ReplicationRule::id`]: Unique identifier of the rule, up to 255 characters; S3 generates one when absent.
     #[inline]
@@ -1383,6 +1475,7 @@ impl ReplicationRuleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// Combines a key prefix and tags; an object must match all of them for the rule to apply.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1396,6 +1489,7 @@ pub struct ReplicationRuleAndOperator {
     /// Tags the objects must all carry.
     pub tags: Option<Vec<crate::types::Tag>>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleAndOperator {
     /// A builder for [`ReplicationRuleAndOperator`].
     #[inline]
@@ -1413,11 +1507,13 @@ impl ReplicationRuleAndOperator {
         self.tags.as_deref().unwrap_or_default()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationRuleAndOperator`](crate::types::ReplicationRuleAndOperator).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationRuleAndOperatorBuilder {
     inner: crate::types::ReplicationRuleAndOperator,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleAndOperatorBuilder {
     /// Sets [`crate::types::ReplicationRuleAndOperator::prefix`]: Key prefix the objects must have.
     #[inline]
@@ -1459,6 +1555,7 @@ impl ReplicationRuleAndOperatorBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// Selects the objects a replication rule applies to. Give exactly one of a prefix, a single tag, or `And` to combine several conditions; an empty filter selects every object.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1474,6 +1571,7 @@ pub struct ReplicationRuleFilter {
     /// A prefix and tags that an object must all match.
     pub and: Option<crate::types::ReplicationRuleAndOperator>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleFilter {
     /// A builder for [`ReplicationRuleFilter`].
     #[inline]
@@ -1496,11 +1594,13 @@ impl ReplicationRuleFilter {
         self.and.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationRuleFilter`](crate::types::ReplicationRuleFilter).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationRuleFilterBuilder {
     inner: crate::types::ReplicationRuleFilter,
 }
+#[cfg(feature = "replication")]
 impl ReplicationRuleFilterBuilder {
     /// Sets [`crate::types::ReplicationRuleFilter::prefix`]: Key prefix the objects must have, such as `logs/`.
     #[inline]
@@ -1562,6 +1662,7 @@ impl ReplicationRuleFilterBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// S3 Replication Time Control settings, which set a time target for replication.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1575,6 +1676,7 @@ pub struct ReplicationTime {
     /// The time by which objects should be replicated; must be 15 minutes. Required.
     pub time: Option<crate::types::ReplicationTimeValue>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationTime {
     /// A builder for [`ReplicationTime`].
     #[inline]
@@ -1592,11 +1694,13 @@ impl ReplicationTime {
         self.time.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationTime`](crate::types::ReplicationTime).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationTimeBuilder {
     inner: crate::types::ReplicationTime,
 }
+#[cfg(feature = "replication")]
 impl ReplicationTimeBuilder {
     /// Sets [`crate::types::ReplicationTime::status`]: Whether Replication Time Control is on.
     #[inline]
@@ -1650,6 +1754,7 @@ impl ReplicationTimeBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "replication")]
 /// A duration used by replication time and metrics settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1661,6 +1766,7 @@ pub struct ReplicationTimeValue {
     /// Length in minutes; the only accepted value is `15`.
     pub minutes: Option<i32>,
 }
+#[cfg(feature = "replication")]
 impl ReplicationTimeValue {
     /// A builder for [`ReplicationTimeValue`].
     #[inline]
@@ -1673,11 +1779,13 @@ impl ReplicationTimeValue {
         self.minutes
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`ReplicationTimeValue`](crate::types::ReplicationTimeValue).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ReplicationTimeValueBuilder {
     inner: crate::types::ReplicationTimeValue,
 }
+#[cfg(feature = "replication")]
 impl ReplicationTimeValueBuilder {
     /// Sets [`crate::types::ReplicationTimeValue::minutes`]: Length in minutes; the only accepted value is `15`.
     #[inline]
@@ -1702,6 +1810,7 @@ impl ReplicationTimeValueBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// Settings that extend a replication rule to special kinds of source objects and changes.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1715,6 +1824,7 @@ pub struct SourceSelectionCriteria {
     /// Whether metadata changes made to replicas, such as tags or ACLs, are replicated back to the source; used for two-way replication.
     pub replica_modifications: Option<crate::types::ReplicaModifications>,
 }
+#[cfg(feature = "replication")]
 impl SourceSelectionCriteria {
     /// A builder for [`SourceSelectionCriteria`].
     #[inline]
@@ -1734,11 +1844,13 @@ impl SourceSelectionCriteria {
         self.replica_modifications.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`SourceSelectionCriteria`](crate::types::SourceSelectionCriteria).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SourceSelectionCriteriaBuilder {
     inner: crate::types::SourceSelectionCriteria,
 }
+#[cfg(feature = "replication")]
 impl SourceSelectionCriteriaBuilder {
     /// Sets [`crate::types::SourceSelectionCriteria::sse_kms_encrypted_objects`]: Whether objects encrypted with AWS KMS keys are replicated; when enabled, the destination must name a KMS key for the replicas.
     #[inline]
@@ -1796,6 +1908,7 @@ impl SourceSelectionCriteriaBuilder {
         self.inner
     }
 }
+#[cfg(feature = "replication")]
 /// Setting for replicating objects encrypted with AWS KMS keys (SSE-KMS).
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1807,6 +1920,7 @@ pub struct SseKmsEncryptedObjects {
     /// Whether SSE-KMS encrypted objects are replicated. Required.
     pub status: Option<crate::types::SseKmsEncryptedObjectsStatus>,
 }
+#[cfg(feature = "replication")]
 impl SseKmsEncryptedObjects {
     /// A builder for [`SseKmsEncryptedObjects`].
     #[inline]
@@ -1819,11 +1933,13 @@ impl SseKmsEncryptedObjects {
         self.status.as_ref()
     }
 }
+#[cfg(feature = "replication")]
 /// Builds a [`SseKmsEncryptedObjects`](crate::types::SseKmsEncryptedObjects).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct SseKmsEncryptedObjectsBuilder {
     inner: crate::types::SseKmsEncryptedObjects,
 }
+#[cfg(feature = "replication")]
 impl SseKmsEncryptedObjectsBuilder {
     /// Sets [`crate::types::SseKmsEncryptedObjects::status`]: Whether SSE-KMS encrypted objects are replicated.
     #[inline]

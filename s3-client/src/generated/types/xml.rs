@@ -6,6 +6,7 @@ use crate::error::BuildError;
 use crate::error::ResponseError;
 use crate::primitives::DateTimeFormat;
 use super::*;
+#[cfg(feature = "lifecycle")]
 /// Writes [`AbortIncompleteMultipartUpload`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_abort_incomplete_multipart_upload(
@@ -25,6 +26,7 @@ pub(crate) fn ser_abort_incomplete_multipart_upload(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`AbortIncompleteMultipartUpload`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_abort_incomplete_multipart_upload(
@@ -41,6 +43,7 @@ pub(crate) fn de_abort_incomplete_multipart_upload(
         days_after_initiation,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`AccelerateConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_accelerate_configuration(
@@ -60,6 +63,7 @@ pub(crate) fn ser_accelerate_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Writes [`AccessControlPolicy`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_access_control_policy(
@@ -87,6 +91,7 @@ pub(crate) fn ser_access_control_policy(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Writes [`AccessControlTranslation`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_access_control_translation(
@@ -109,6 +114,7 @@ pub(crate) fn ser_access_control_translation(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`AccessControlTranslation`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_access_control_translation(
@@ -129,6 +135,7 @@ pub(crate) fn de_access_control_translation(
     }
     Ok(AccessControlTranslation { owner })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsAndOperator`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_analytics_and_operator(
@@ -153,6 +160,7 @@ pub(crate) fn ser_analytics_and_operator(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`AnalyticsAndOperator`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_analytics_and_operator(
@@ -175,6 +183,7 @@ pub(crate) fn de_analytics_and_operator(
         tags,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_analytics_configuration(
@@ -206,6 +215,7 @@ pub(crate) fn ser_analytics_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`AnalyticsConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_analytics_configuration(
@@ -232,6 +242,7 @@ pub(crate) fn de_analytics_configuration(
         storage_class_analysis,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsExportDestination`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_analytics_export_destination(
@@ -254,6 +265,7 @@ pub(crate) fn ser_analytics_export_destination(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`AnalyticsExportDestination`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_analytics_export_destination(
@@ -274,6 +286,7 @@ pub(crate) fn de_analytics_export_destination(
         s3_bucket_destination,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_analytics_filter(
@@ -299,6 +312,7 @@ pub(crate) fn ser_analytics_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`AnalyticsFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_analytics_filter(
@@ -321,6 +335,7 @@ pub(crate) fn de_analytics_filter(
         and,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsS3BucketDestination`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_analytics_s3_bucket_destination(
@@ -355,6 +370,7 @@ pub(crate) fn ser_analytics_s3_bucket_destination(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`AnalyticsS3BucketDestination`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_analytics_s3_bucket_destination(
@@ -388,6 +404,7 @@ pub(crate) fn de_analytics_s3_bucket_destination(
         prefix,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`BlockedEncryptionTypes`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_blocked_encryption_types(
@@ -409,6 +426,7 @@ pub(crate) fn ser_blocked_encryption_types(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`BlockedEncryptionTypes`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_blocked_encryption_types(
@@ -435,6 +453,7 @@ pub(crate) fn de_blocked_encryption_types(
         encryption_type,
     })
 }
+#[cfg(feature = "buckets")]
 /// Reads [`Bucket`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_bucket(
@@ -462,6 +481,7 @@ pub(crate) fn de_bucket(
         bucket_arn,
     })
 }
+#[cfg(feature = "buckets")]
 /// Reads [`BucketAlreadyExists`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_bucket_already_exists(
@@ -474,6 +494,7 @@ pub(crate) fn de_bucket_already_exists(
         ..Default::default()
     })
 }
+#[cfg(feature = "buckets")]
 /// Reads [`BucketAlreadyOwnedByYou`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_bucket_already_owned_by_you(
@@ -486,6 +507,7 @@ pub(crate) fn de_bucket_already_owned_by_you(
         ..Default::default()
     })
 }
+#[cfg(feature = "buckets")]
 /// Writes [`BucketInfo`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_bucket_info(
@@ -508,6 +530,7 @@ pub(crate) fn ser_bucket_info(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`BucketLifecycleConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_bucket_lifecycle_configuration(
@@ -532,6 +555,7 @@ pub(crate) fn ser_bucket_lifecycle_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`BucketLoggingStatus`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_bucket_logging_status(
@@ -551,6 +575,7 @@ pub(crate) fn ser_bucket_logging_status(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-access")]
 /// Writes [`CorsConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_cors_configuration(
@@ -575,6 +600,7 @@ pub(crate) fn ser_cors_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-access")]
 /// Writes [`CorsRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_cors_rule(
@@ -623,6 +649,7 @@ pub(crate) fn ser_cors_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-access")]
 /// Reads [`CorsRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_cors_rule(
@@ -662,6 +689,7 @@ pub(crate) fn de_cors_rule(
         max_age_seconds,
     })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`CsvInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_csv_input(
@@ -699,6 +727,7 @@ pub(crate) fn ser_csv_input(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`CsvOutput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_csv_output(
@@ -730,6 +759,7 @@ pub(crate) fn ser_csv_output(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Writes [`CloudFunctionConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_cloud_function_configuration(
@@ -763,6 +793,7 @@ pub(crate) fn ser_cloud_function_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`CloudFunctionConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_cloud_function_configuration(
@@ -797,6 +828,7 @@ pub(crate) fn de_cloud_function_configuration(
         ..Default::default()
     })
 }
+#[cfg(any(feature = "listing", feature = "multipart"))]
 /// Reads [`CommonPrefix`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_common_prefix(
@@ -811,6 +843,7 @@ pub(crate) fn de_common_prefix(
     }
     Ok(CommonPrefix { prefix })
 }
+#[cfg(feature = "multipart")]
 /// Writes [`CompletedMultipartUpload`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_completed_multipart_upload(
@@ -832,6 +865,7 @@ pub(crate) fn ser_completed_multipart_upload(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "multipart")]
 /// Writes [`CompletedPart`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_completed_part(
@@ -884,6 +918,7 @@ pub(crate) fn ser_completed_part(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`Condition`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_condition(
@@ -906,6 +941,7 @@ pub(crate) fn ser_condition(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`Condition`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_condition(
@@ -927,6 +963,7 @@ pub(crate) fn de_condition(
         key_prefix_equals,
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`CopyObjectResult`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_copy_object_result(
@@ -987,6 +1024,7 @@ pub(crate) fn de_copy_object_result(
         checksum_xxhash128,
     })
 }
+#[cfg(feature = "multipart")]
 /// Reads [`CopyPartResult`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_copy_part_result(
@@ -1038,6 +1076,7 @@ pub(crate) fn de_copy_part_result(
         checksum_xxhash128,
     })
 }
+#[cfg(feature = "buckets")]
 /// Writes [`CreateBucketConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_create_bucket_configuration(
@@ -1071,6 +1110,7 @@ pub(crate) fn ser_create_bucket_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "objects")]
 /// Writes [`Delete`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_delete(
@@ -1098,6 +1138,7 @@ pub(crate) fn ser_delete(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "listing")]
 /// Reads [`DeleteMarkerEntry`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_delete_marker_entry(
@@ -1128,6 +1169,7 @@ pub(crate) fn de_delete_marker_entry(
         last_modified,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`DeleteMarkerReplication`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_delete_marker_replication(
@@ -1147,6 +1189,7 @@ pub(crate) fn ser_delete_marker_replication(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`DeleteMarkerReplication`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_delete_marker_replication(
@@ -1169,6 +1212,7 @@ pub(crate) fn de_delete_marker_replication(
     }
     Ok(DeleteMarkerReplication { status })
 }
+#[cfg(feature = "objects")]
 /// Reads [`DeletedObject`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_deleted_object(
@@ -1194,6 +1238,7 @@ pub(crate) fn de_deleted_object(
         delete_marker_version_id,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`Destination`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_destination(
@@ -1234,6 +1279,7 @@ pub(crate) fn ser_destination(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`Destination`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_destination(
@@ -1284,6 +1330,7 @@ pub(crate) fn de_destination(
         metrics,
     })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`Encryption`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_encryption(
@@ -1312,6 +1359,7 @@ pub(crate) fn ser_encryption(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Writes [`EncryptionConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_encryption_configuration(
@@ -1331,6 +1379,7 @@ pub(crate) fn ser_encryption_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`EncryptionConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_encryption_configuration(
@@ -1347,6 +1396,7 @@ pub(crate) fn de_encryption_configuration(
         replica_kms_key_id,
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`EncryptionTypeMismatch`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_encryption_type_mismatch(
@@ -1359,6 +1409,7 @@ pub(crate) fn de_encryption_type_mismatch(
         ..Default::default()
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`Error`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_error(
@@ -1384,6 +1435,7 @@ pub(crate) fn de_error(
         message,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`ErrorDocument`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_error_document(
@@ -1402,6 +1454,7 @@ pub(crate) fn ser_error_document(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`ErrorDocument`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_error_document(
@@ -1416,6 +1469,7 @@ pub(crate) fn de_error_document(
     }
     Ok(ErrorDocument { key })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`EventBridgeConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_event_bridge_configuration(
@@ -1432,6 +1486,7 @@ pub(crate) fn ser_event_bridge_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`EventBridgeConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_event_bridge_configuration(
@@ -1442,6 +1497,7 @@ pub(crate) fn de_event_bridge_configuration(
     }
     Ok(EventBridgeConfiguration {})
 }
+#[cfg(feature = "replication")]
 /// Writes [`ExistingObjectReplication`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_existing_object_replication(
@@ -1464,6 +1520,7 @@ pub(crate) fn ser_existing_object_replication(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ExistingObjectReplication`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_existing_object_replication(
@@ -1488,6 +1545,7 @@ pub(crate) fn de_existing_object_replication(
         status,
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`FilterRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_filter_rule(
@@ -1510,6 +1568,7 @@ pub(crate) fn ser_filter_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`FilterRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_filter_rule(
@@ -1532,6 +1591,7 @@ pub(crate) fn de_filter_rule(
     }
     Ok(FilterRule { name, value })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`GlacierJobParameters`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_glacier_job_parameters(
@@ -1554,6 +1614,7 @@ pub(crate) fn ser_glacier_job_parameters(
     writer.end(name);
     Ok(())
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Writes [`Grant`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_grant(
@@ -1576,6 +1637,7 @@ pub(crate) fn ser_grant(
     writer.end(name);
     Ok(())
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Reads [`Grant`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_grant(
@@ -1598,6 +1660,13 @@ pub(crate) fn de_grant(
     }
     Ok(Grant { grantee, permission })
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 /// Writes [`Grantee`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_grantee(
@@ -1629,6 +1698,13 @@ pub(crate) fn ser_grantee(
     writer.end(name);
     Ok(())
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "bucket-settings",
+        feature = "object-settings"
+    )
+)]
 /// Reads [`Grantee`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_grantee(
@@ -1656,6 +1732,7 @@ pub(crate) fn de_grantee(
         uri,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`IndexDocument`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_index_document(
@@ -1678,6 +1755,7 @@ pub(crate) fn ser_index_document(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`IndexDocument`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_index_document(
@@ -1692,6 +1770,7 @@ pub(crate) fn de_index_document(
     }
     Ok(IndexDocument { suffix })
 }
+#[cfg(feature = "multipart")]
 /// Reads [`Initiator`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_initiator(
@@ -1708,6 +1787,7 @@ pub(crate) fn de_initiator(
     }
     Ok(Initiator { id, display_name })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`InputSerialization`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_input_serialization(
@@ -1736,6 +1816,7 @@ pub(crate) fn ser_input_serialization(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "objects")]
 /// Reads [`InvalidObjectState`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_invalid_object_state(
@@ -1770,6 +1851,7 @@ pub(crate) fn de_invalid_object_state(
         ..Default::default()
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`InvalidRequest`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_invalid_request(
@@ -1782,6 +1864,7 @@ pub(crate) fn de_invalid_request(
         ..Default::default()
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`InvalidWriteOffset`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_invalid_write_offset(
@@ -1794,6 +1877,7 @@ pub(crate) fn de_invalid_write_offset(
         ..Default::default()
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventoryConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_configuration(
@@ -1851,6 +1935,7 @@ pub(crate) fn ser_inventory_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventoryConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_configuration(
@@ -1911,6 +1996,7 @@ pub(crate) fn de_inventory_configuration(
         schedule,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventoryDestination`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_destination(
@@ -1933,6 +2019,7 @@ pub(crate) fn ser_inventory_destination(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventoryDestination`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_destination(
@@ -1953,6 +2040,7 @@ pub(crate) fn de_inventory_destination(
         s3_bucket_destination,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventoryEncryption`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_encryption(
@@ -1975,6 +2063,7 @@ pub(crate) fn ser_inventory_encryption(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventoryEncryption`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_encryption(
@@ -1994,6 +2083,7 @@ pub(crate) fn de_inventory_encryption(
         ssekms,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventoryFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_filter(
@@ -2016,6 +2106,7 @@ pub(crate) fn ser_inventory_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventoryFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_filter(
@@ -2030,6 +2121,7 @@ pub(crate) fn de_inventory_filter(
     }
     Ok(InventoryFilter { prefix })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventoryS3BucketDestination`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_s3_bucket_destination(
@@ -2067,6 +2159,7 @@ pub(crate) fn ser_inventory_s3_bucket_destination(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventoryS3BucketDestination`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_s3_bucket_destination(
@@ -2103,6 +2196,7 @@ pub(crate) fn de_inventory_s3_bucket_destination(
         encryption,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`InventorySchedule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_inventory_schedule(
@@ -2125,6 +2219,7 @@ pub(crate) fn ser_inventory_schedule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`InventorySchedule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_inventory_schedule(
@@ -2147,6 +2242,7 @@ pub(crate) fn de_inventory_schedule(
     }
     Ok(InventorySchedule { frequency })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`JsonInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_json_input(
@@ -2166,6 +2262,7 @@ pub(crate) fn ser_json_input(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`JsonOutput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_json_output(
@@ -2185,6 +2282,7 @@ pub(crate) fn ser_json_output(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Writes [`LambdaFunctionConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lambda_function_configuration(
@@ -2221,6 +2319,7 @@ pub(crate) fn ser_lambda_function_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`LambdaFunctionConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_lambda_function_configuration(
@@ -2258,6 +2357,7 @@ pub(crate) fn de_lambda_function_configuration(
         filter,
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`LifecycleConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lifecycle_configuration(
@@ -2282,6 +2382,7 @@ pub(crate) fn ser_lifecycle_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`LifecycleExpiration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lifecycle_expiration(
@@ -2311,6 +2412,7 @@ pub(crate) fn ser_lifecycle_expiration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`LifecycleExpiration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_lifecycle_expiration(
@@ -2335,6 +2437,7 @@ pub(crate) fn de_lifecycle_expiration(
         expired_object_delete_marker,
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`LifecycleRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lifecycle_rule(
@@ -2400,6 +2503,7 @@ pub(crate) fn ser_lifecycle_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`LifecycleRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_lifecycle_rule(
@@ -2466,6 +2570,7 @@ pub(crate) fn de_lifecycle_rule(
         abort_incomplete_multipart_upload,
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`LifecycleRuleAndOperator`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lifecycle_rule_and_operator(
@@ -2496,6 +2601,7 @@ pub(crate) fn ser_lifecycle_rule_and_operator(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`LifecycleRuleAndOperator`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_lifecycle_rule_and_operator(
@@ -2524,6 +2630,7 @@ pub(crate) fn de_lifecycle_rule_and_operator(
         object_size_less_than,
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`LifecycleRuleFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_lifecycle_rule_filter(
@@ -2555,6 +2662,7 @@ pub(crate) fn ser_lifecycle_rule_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`LifecycleRuleFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_lifecycle_rule_filter(
@@ -2585,6 +2693,7 @@ pub(crate) fn de_lifecycle_rule_filter(
         and,
     })
 }
+#[cfg(feature = "buckets")]
 /// Writes [`LocationInfo`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_location_info(
@@ -2607,6 +2716,7 @@ pub(crate) fn ser_location_info(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`LoggingEnabled`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_logging_enabled(
@@ -2646,6 +2756,7 @@ pub(crate) fn ser_logging_enabled(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`LoggingEnabled`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_logging_enabled(
@@ -2683,6 +2794,7 @@ pub(crate) fn de_logging_enabled(
         target_object_key_format,
     })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`MetadataEntry`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_metadata_entry(
@@ -2705,6 +2817,7 @@ pub(crate) fn ser_metadata_entry(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Writes [`Metrics`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_metrics(
@@ -2726,6 +2839,7 @@ pub(crate) fn ser_metrics(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`Metrics`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_metrics(
@@ -2752,6 +2866,7 @@ pub(crate) fn de_metrics(
     }
     Ok(Metrics { status, event_threshold })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`MetricsAndOperator`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_metrics_and_operator(
@@ -2779,6 +2894,7 @@ pub(crate) fn ser_metrics_and_operator(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`MetricsAndOperator`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_metrics_and_operator(
@@ -2804,6 +2920,7 @@ pub(crate) fn de_metrics_and_operator(
         access_point_arn,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`MetricsConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_metrics_configuration(
@@ -2829,6 +2946,7 @@ pub(crate) fn ser_metrics_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`MetricsConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_metrics_configuration(
@@ -2845,6 +2963,7 @@ pub(crate) fn de_metrics_configuration(
     }
     Ok(MetricsConfiguration { id, filter })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`MetricsFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_metrics_filter(
@@ -2873,6 +2992,7 @@ pub(crate) fn ser_metrics_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`MetricsFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_metrics_filter(
@@ -2898,6 +3018,7 @@ pub(crate) fn de_metrics_filter(
         and,
     })
 }
+#[cfg(feature = "multipart")]
 /// Reads [`MultipartUpload`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_multipart_upload(
@@ -2958,6 +3079,7 @@ pub(crate) fn de_multipart_upload(
         version_id,
     })
 }
+#[cfg(feature = "listing")]
 /// Reads [`NoSuchBucket`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_no_such_bucket(
@@ -2970,6 +3092,7 @@ pub(crate) fn de_no_such_bucket(
         ..Default::default()
     })
 }
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 /// Reads [`NoSuchKey`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_no_such_key(
@@ -2980,6 +3103,7 @@ pub(crate) fn de_no_such_key(
     }
     Ok(NoSuchKey { ..Default::default() })
 }
+#[cfg(feature = "multipart")]
 /// Reads [`NoSuchUpload`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_no_such_upload(
@@ -2992,6 +3116,7 @@ pub(crate) fn de_no_such_upload(
         ..Default::default()
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`NoncurrentVersionExpiration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_noncurrent_version_expiration(
@@ -3014,6 +3139,7 @@ pub(crate) fn ser_noncurrent_version_expiration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`NoncurrentVersionExpiration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_noncurrent_version_expiration(
@@ -3035,6 +3161,7 @@ pub(crate) fn de_noncurrent_version_expiration(
         newer_noncurrent_versions,
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`NoncurrentVersionTransition`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_noncurrent_version_transition(
@@ -3060,6 +3187,7 @@ pub(crate) fn ser_noncurrent_version_transition(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`NoncurrentVersionTransition`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_noncurrent_version_transition(
@@ -3092,6 +3220,7 @@ pub(crate) fn de_noncurrent_version_transition(
         newer_noncurrent_versions,
     })
 }
+#[cfg(any(feature = "buckets", feature = "objects"))]
 /// Reads [`NotFound`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_not_found(
@@ -3102,6 +3231,7 @@ pub(crate) fn de_not_found(
     }
     Ok(NotFound { ..Default::default() })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`NotificationConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_notification_configuration(
@@ -3141,6 +3271,7 @@ pub(crate) fn ser_notification_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Writes [`NotificationConfigurationDeprecated`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_notification_configuration_deprecated(
@@ -3171,6 +3302,7 @@ pub(crate) fn ser_notification_configuration_deprecated(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Writes [`NotificationConfigurationFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_notification_configuration_filter(
@@ -3190,6 +3322,7 @@ pub(crate) fn ser_notification_configuration_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`NotificationConfigurationFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_notification_configuration_filter(
@@ -3206,6 +3339,7 @@ pub(crate) fn de_notification_configuration_filter(
         key,
     })
 }
+#[cfg(feature = "listing")]
 /// Reads [`Object`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_object(
@@ -3274,6 +3408,7 @@ pub(crate) fn de_object(
         restore_status,
     })
 }
+#[cfg(feature = "object-settings")]
 /// Reads [`ObjectAlreadyInActiveTierError`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_object_already_in_active_tier_error(
@@ -3286,6 +3421,7 @@ pub(crate) fn de_object_already_in_active_tier_error(
         ..Default::default()
     })
 }
+#[cfg(feature = "objects")]
 /// Writes [`ObjectIdentifier`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_object_identifier(
@@ -3324,6 +3460,7 @@ pub(crate) fn ser_object_identifier(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "objects")]
 /// Reads [`ObjectNotInActiveTierError`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_object_not_in_active_tier_error(
@@ -3336,6 +3473,7 @@ pub(crate) fn de_object_not_in_active_tier_error(
         ..Default::default()
     })
 }
+#[cfg(feature = "listing")]
 /// Reads [`ObjectVersion`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_object_version(
@@ -3410,6 +3548,7 @@ pub(crate) fn de_object_version(
         restore_status,
     })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`OutputLocation`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_output_location(
@@ -3429,6 +3568,7 @@ pub(crate) fn ser_output_location(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`OutputSerialization`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_output_serialization(
@@ -3451,6 +3591,7 @@ pub(crate) fn ser_output_serialization(
     writer.end(name);
     Ok(())
 }
+#[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Writes [`Owner`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_owner(
@@ -3473,6 +3614,15 @@ pub(crate) fn ser_owner(
     writer.end(name);
     Ok(())
 }
+#[cfg(
+    any(
+        feature = "bucket-access",
+        feature = "buckets",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings"
+    )
+)]
 /// Reads [`Owner`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_owner(
@@ -3489,6 +3639,7 @@ pub(crate) fn de_owner(
     }
     Ok(Owner { display_name, id })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`ParquetInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_parquet_input(
@@ -3505,6 +3656,7 @@ pub(crate) fn ser_parquet_input(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "multipart")]
 /// Reads [`Part`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_part(
@@ -3562,6 +3714,7 @@ pub(crate) fn de_part(
         checksum_xxhash128,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`PartitionedPrefix`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_partitioned_prefix(
@@ -3581,6 +3734,7 @@ pub(crate) fn ser_partitioned_prefix(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`PartitionedPrefix`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_partitioned_prefix(
@@ -3605,6 +3759,7 @@ pub(crate) fn de_partitioned_prefix(
         partition_date_source,
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`QueueConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_queue_configuration(
@@ -3641,6 +3796,7 @@ pub(crate) fn ser_queue_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`QueueConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_queue_configuration(
@@ -3678,6 +3834,7 @@ pub(crate) fn de_queue_configuration(
         filter,
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`QueueConfigurationDeprecated`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_queue_configuration_deprecated(
@@ -3708,6 +3865,7 @@ pub(crate) fn ser_queue_configuration_deprecated(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`QueueConfigurationDeprecated`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_queue_configuration_deprecated(
@@ -3739,6 +3897,7 @@ pub(crate) fn de_queue_configuration_deprecated(
         ..Default::default()
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`Redirect`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_redirect(
@@ -3770,6 +3929,7 @@ pub(crate) fn ser_redirect(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`Redirect`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_redirect(
@@ -3804,6 +3964,7 @@ pub(crate) fn de_redirect(
         replace_key_with,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`RedirectAllRequestsTo`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_redirect_all_requests_to(
@@ -3829,6 +3990,7 @@ pub(crate) fn ser_redirect_all_requests_to(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`RedirectAllRequestsTo`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_redirect_all_requests_to(
@@ -3854,6 +4016,7 @@ pub(crate) fn de_redirect_all_requests_to(
         protocol,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicaModifications`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replica_modifications(
@@ -3876,6 +4039,7 @@ pub(crate) fn ser_replica_modifications(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicaModifications`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replica_modifications(
@@ -3898,6 +4062,7 @@ pub(crate) fn de_replica_modifications(
     }
     Ok(ReplicaModifications { status })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_configuration(
@@ -3928,6 +4093,7 @@ pub(crate) fn ser_replication_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_configuration(
@@ -3951,6 +4117,7 @@ pub(crate) fn de_replication_configuration(
         rules,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_rule(
@@ -4005,6 +4172,7 @@ pub(crate) fn ser_replication_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_rule(
@@ -4069,6 +4237,7 @@ pub(crate) fn de_replication_rule(
         delete_marker_replication,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationRuleAndOperator`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_rule_and_operator(
@@ -4093,6 +4262,7 @@ pub(crate) fn ser_replication_rule_and_operator(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationRuleAndOperator`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_rule_and_operator(
@@ -4115,6 +4285,7 @@ pub(crate) fn de_replication_rule_and_operator(
         tags,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationRuleFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_rule_filter(
@@ -4140,6 +4311,7 @@ pub(crate) fn ser_replication_rule_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationRuleFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_rule_filter(
@@ -4164,6 +4336,7 @@ pub(crate) fn de_replication_rule_filter(
         and,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationTime`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_time(
@@ -4192,6 +4365,7 @@ pub(crate) fn ser_replication_time(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationTime`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_time(
@@ -4216,6 +4390,7 @@ pub(crate) fn de_replication_time(
     }
     Ok(ReplicationTime { status, time })
 }
+#[cfg(feature = "replication")]
 /// Writes [`ReplicationTimeValue`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_replication_time_value(
@@ -4235,6 +4410,7 @@ pub(crate) fn ser_replication_time_value(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`ReplicationTimeValue`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_replication_time_value(
@@ -4249,6 +4425,7 @@ pub(crate) fn de_replication_time_value(
     }
     Ok(ReplicationTimeValue { minutes })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`RequestPaymentConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_request_payment_configuration(
@@ -4271,6 +4448,7 @@ pub(crate) fn ser_request_payment_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`RestoreRequest`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_restore_request(
@@ -4308,6 +4486,7 @@ pub(crate) fn ser_restore_request(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "listing")]
 /// Reads [`RestoreStatus`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_restore_status(
@@ -4329,6 +4508,7 @@ pub(crate) fn de_restore_status(
         restore_expiry_date,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`RoutingRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_routing_rule(
@@ -4354,6 +4534,7 @@ pub(crate) fn ser_routing_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`RoutingRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_routing_rule(
@@ -4370,6 +4551,7 @@ pub(crate) fn de_routing_rule(
     }
     Ok(RoutingRule { condition, redirect })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`Rule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_rule(
@@ -4423,6 +4605,7 @@ pub(crate) fn ser_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`Rule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_rule(
@@ -4480,6 +4663,7 @@ pub(crate) fn de_rule(
         abort_incomplete_multipart_upload,
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`S3KeyFilter`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_s3_key_filter(
@@ -4501,6 +4685,7 @@ pub(crate) fn ser_s3_key_filter(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`S3KeyFilter`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_s3_key_filter(
@@ -4519,6 +4704,7 @@ pub(crate) fn de_s3_key_filter(
     }
     Ok(S3KeyFilter { filter_rules })
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`S3Location`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_s3_location(
@@ -4575,6 +4761,7 @@ pub(crate) fn ser_s3_location(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`Ssekms`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_ssekms(
@@ -4593,6 +4780,7 @@ pub(crate) fn ser_ssekms(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`Ssekms`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_ssekms(
@@ -4607,6 +4795,7 @@ pub(crate) fn de_ssekms(
     }
     Ok(Ssekms { key_id })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`Sses3`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_sses3(
@@ -4623,6 +4812,7 @@ pub(crate) fn ser_sses3(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`Sses3`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_sses3(
@@ -4633,6 +4823,7 @@ pub(crate) fn de_sses3(
     }
     Ok(Sses3 {})
 }
+#[cfg(feature = "object-settings")]
 /// Writes [`SelectParameters`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_select_parameters(
@@ -4673,6 +4864,7 @@ pub(crate) fn ser_select_parameters(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`ServerSideEncryptionByDefault`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_server_side_encryption_by_default(
@@ -4698,6 +4890,7 @@ pub(crate) fn ser_server_side_encryption_by_default(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`ServerSideEncryptionByDefault`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_server_side_encryption_by_default(
@@ -4725,6 +4918,7 @@ pub(crate) fn de_server_side_encryption_by_default(
         kms_master_key_id,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`ServerSideEncryptionConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_server_side_encryption_configuration(
@@ -4749,6 +4943,7 @@ pub(crate) fn ser_server_side_encryption_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`ServerSideEncryptionConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_server_side_encryption_configuration(
@@ -4769,6 +4964,7 @@ pub(crate) fn de_server_side_encryption_configuration(
         rules,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`ServerSideEncryptionRule`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_server_side_encryption_rule(
@@ -4799,6 +4995,7 @@ pub(crate) fn ser_server_side_encryption_rule(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`ServerSideEncryptionRule`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_server_side_encryption_rule(
@@ -4829,6 +5026,7 @@ pub(crate) fn de_server_side_encryption_rule(
         blocked_encryption_types,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`SimplePrefix`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_simple_prefix(
@@ -4845,6 +5043,7 @@ pub(crate) fn ser_simple_prefix(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`SimplePrefix`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_simple_prefix(
@@ -4855,6 +5054,7 @@ pub(crate) fn de_simple_prefix(
     }
     Ok(SimplePrefix {})
 }
+#[cfg(feature = "replication")]
 /// Writes [`SourceSelectionCriteria`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_source_selection_criteria(
@@ -4877,6 +5077,7 @@ pub(crate) fn ser_source_selection_criteria(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`SourceSelectionCriteria`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_source_selection_criteria(
@@ -4904,6 +5105,7 @@ pub(crate) fn de_source_selection_criteria(
         replica_modifications,
     })
 }
+#[cfg(feature = "replication")]
 /// Writes [`SseKmsEncryptedObjects`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_sse_kms_encrypted_objects(
@@ -4926,6 +5128,7 @@ pub(crate) fn ser_sse_kms_encrypted_objects(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "replication")]
 /// Reads [`SseKmsEncryptedObjects`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_sse_kms_encrypted_objects(
@@ -4948,6 +5151,7 @@ pub(crate) fn de_sse_kms_encrypted_objects(
     }
     Ok(SseKmsEncryptedObjects { status })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`StorageClassAnalysis`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_storage_class_analysis(
@@ -4967,6 +5171,7 @@ pub(crate) fn ser_storage_class_analysis(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`StorageClassAnalysis`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_storage_class_analysis(
@@ -4987,6 +5192,7 @@ pub(crate) fn de_storage_class_analysis(
         data_export,
     })
 }
+#[cfg(feature = "bucket-reports")]
 /// Writes [`StorageClassAnalysisDataExport`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_storage_class_analysis_data_export(
@@ -5015,6 +5221,7 @@ pub(crate) fn ser_storage_class_analysis_data_export(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-reports")]
 /// Reads [`StorageClassAnalysisDataExport`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_storage_class_analysis_data_export(
@@ -5046,6 +5253,16 @@ pub(crate) fn de_storage_class_analysis_data_export(
         destination,
     })
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "buckets",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 /// Writes [`Tag`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_tag(
@@ -5066,6 +5283,15 @@ pub(crate) fn ser_tag(
     writer.end(name);
     Ok(())
 }
+#[cfg(
+    any(
+        feature = "bucket-reports",
+        feature = "bucket-settings",
+        feature = "lifecycle",
+        feature = "object-settings",
+        feature = "replication"
+    )
+)]
 /// Reads [`Tag`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_tag(
@@ -5082,6 +5308,7 @@ pub(crate) fn de_tag(
     }
     Ok(Tag { key, value })
 }
+#[cfg(any(feature = "bucket-settings", feature = "object-settings"))]
 /// Writes [`Tagging`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_tagging(
@@ -5109,6 +5336,7 @@ pub(crate) fn ser_tagging(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`TargetGrant`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_target_grant(
@@ -5131,6 +5359,7 @@ pub(crate) fn ser_target_grant(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`TargetGrant`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_target_grant(
@@ -5155,6 +5384,7 @@ pub(crate) fn de_target_grant(
     }
     Ok(TargetGrant { grantee, permission })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`TargetObjectKeyFormat`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_target_object_key_format(
@@ -5177,6 +5407,7 @@ pub(crate) fn ser_target_object_key_format(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Reads [`TargetObjectKeyFormat`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_target_object_key_format(
@@ -5202,6 +5433,7 @@ pub(crate) fn de_target_object_key_format(
         partitioned_prefix,
     })
 }
+#[cfg(feature = "objects")]
 /// Reads [`TooManyParts`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_too_many_parts(
@@ -5214,6 +5446,7 @@ pub(crate) fn de_too_many_parts(
         ..Default::default()
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`TopicConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_topic_configuration(
@@ -5250,6 +5483,7 @@ pub(crate) fn ser_topic_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`TopicConfiguration`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_topic_configuration(
@@ -5287,6 +5521,7 @@ pub(crate) fn de_topic_configuration(
         filter,
     })
 }
+#[cfg(feature = "notifications")]
 /// Writes [`TopicConfigurationDeprecated`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_topic_configuration_deprecated(
@@ -5317,6 +5552,7 @@ pub(crate) fn ser_topic_configuration_deprecated(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "notifications")]
 /// Reads [`TopicConfigurationDeprecated`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_topic_configuration_deprecated(
@@ -5348,6 +5584,7 @@ pub(crate) fn de_topic_configuration_deprecated(
         ..Default::default()
     })
 }
+#[cfg(feature = "lifecycle")]
 /// Writes [`Transition`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_transition(
@@ -5377,6 +5614,7 @@ pub(crate) fn ser_transition(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "lifecycle")]
 /// Reads [`Transition`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_transition(
@@ -5407,6 +5645,7 @@ pub(crate) fn de_transition(
         storage_class,
     })
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`VersioningConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_versioning_configuration(
@@ -5429,6 +5668,7 @@ pub(crate) fn ser_versioning_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "bucket-settings")]
 /// Writes [`WebsiteConfiguration`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_website_configuration(
