@@ -110,6 +110,9 @@ enum Inner {
 pub struct ByteStream {
     inner: Inner,
     meter: Option<Meter>,
+    /// The blocking client's runtime, for a response body that client returned.
+    #[cfg(feature = "blocking")]
+    pub(crate) blocking: Option<crate::blocking::Blocking>,
 }
 
 /// Counts the bytes a body yields, for progress: `observe` hears of every chunk, and of
@@ -142,16 +145,25 @@ impl Meter {
     }
 }
 
+/// Bytes read from a `std::io::Read` per chunk.
+const READER_CHUNK: usize = 64 * 1024;
+
 /// Bytes read from a file per chunk.
 const FILE_CHUNK: u64 = 128 * 1024;
 
 impl ByteStream {
+    fn of(inner: Inner, meter: Option<Meter>) -> Self {
+        ByteStream {
+            inner,
+            meter,
+            #[cfg(feature = "blocking")]
+            blocking: None,
+        }
+    }
+
     /// A body of `bytes`, held in memory.
     pub fn new(bytes: Bytes) -> Self {
-        ByteStream {
-            inner: Inner::Bytes(Some(bytes)),
-            meter: None,
-        }
+        ByteStream::of(Inner::Bytes(Some(bytes)), None)
     }
 
     /// A body of static bytes.
@@ -168,13 +180,46 @@ impl ByteStream {
         E: Into<Box<dyn std::error::Error + Send + Sync>> + 'static,
     {
         use futures_util::TryStreamExt;
-        ByteStream {
-            inner: Inner::Stream {
+        ByteStream::of(
+            Inner::Stream {
                 stream: Box::pin(stream.map_err(ByteStreamError::new)),
                 length,
             },
-            meter: None,
-        }
+            None,
+        )
+    }
+
+    /// A body read from `reader` in chunks as it is sent, each read on a thread for
+    /// blocking work so that a slow reader never stalls the runtime; `length` as for
+    /// [`Self::from_stream`], and, like it, read once.
+    pub fn from_reader(reader: impl std::io::Read + Send + 'static, length: Option<u64>) -> Self {
+        type Reader = Box<dyn std::io::Read + Send>;
+        let first: Option<Reader> = Some(Box::new(reader));
+        let chunks = futures_util::stream::unfold(first, |reader| async move {
+            let mut reader = reader?;
+            let read = tokio::task::spawn_blocking(move || {
+                let mut buf = vec![0; READER_CHUNK];
+                loop {
+                    match reader.read(&mut buf) {
+                        Ok(n) => {
+                            buf.truncate(n);
+                            return Ok((reader, buf));
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(e),
+                    }
+                }
+            })
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|r| r);
+            match read {
+                Ok((_, buf)) if buf.is_empty() => None,
+                Ok((reader, buf)) => Some((Ok(Bytes::from(buf)), Some(reader))),
+                Err(e) => Some((Err(e), None)),
+            }
+        });
+        Self::from_stream(chunks, length)
     }
 
     /// A body streamed from the file at `path`, with its length; the file is read in
@@ -182,6 +227,11 @@ impl ByteStream {
     /// start if the request is retried.
     pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
         Self::read_from().path(path).build().await
+    }
+
+    /// [`Self::from_path`] without a runtime (for the blocking client).
+    pub fn from_path_sync(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        Self::read_from().path(path).build_sync()
     }
 
     /// A body from part of a file: `ByteStream::read_from().path(p).offset(o)
@@ -195,13 +245,13 @@ impl ByteStream {
         stream: impl Stream<Item = Result<Bytes, ByteStreamError>> + Send + 'static,
         length: Option<u64>,
     ) -> Self {
-        ByteStream {
-            inner: Inner::Stream {
+        ByteStream::of(
+            Inner::Stream {
                 stream: Box::pin(stream),
                 length,
             },
-            meter: None,
-        }
+            None,
+        )
     }
 
     /// The file slice a body is read from, when it is one.
@@ -226,10 +276,7 @@ impl ByteStream {
         if let Some(m) = &self.meter {
             m.restart();
         }
-        Some(ByteStream {
-            inner,
-            meter: self.meter.clone(),
-        })
+        Some(ByteStream::of(inner, self.meter.clone()))
     }
 
     /// The same body, counted by `meter` as it is read.
@@ -396,13 +443,30 @@ impl FsBuilder {
 
     /// Checks the file and its size; the file is read only when the body is sent.
     pub async fn build(self) -> std::io::Result<ByteStream> {
-        let path = self.path.ok_or_else(|| {
+        let path = self.checked_path()?;
+        let size = tokio::fs::metadata(&path).await?.len();
+        self.slice(path, size)
+    }
+
+    /// [`Self::build`] without a runtime, for the blocking client (or any code that may
+    /// block for a file's metadata).
+    pub fn build_sync(self) -> std::io::Result<ByteStream> {
+        let path = self.checked_path()?;
+        let size = std::fs::metadata(&path)?.len();
+        self.slice(path, size)
+    }
+
+    fn checked_path(&self) -> std::io::Result<PathBuf> {
+        self.path.clone().ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "ByteStream::read_from() needs a path",
             )
-        })?;
-        let size = tokio::fs::metadata(&path).await?.len();
+        })
+    }
+
+    /// The body of the slice asked for, of a file of `size` bytes.
+    fn slice(self, path: PathBuf, size: u64) -> std::io::Result<ByteStream> {
         let available = size.saturating_sub(self.offset);
         if self.offset > size {
             return Err(std::io::Error::new(
@@ -429,8 +493,8 @@ impl FsBuilder {
                 ));
             }
         };
-        Ok(ByteStream {
-            inner: Inner::File {
+        Ok(ByteStream::of(
+            Inner::File {
                 slice: FileSlice {
                     path,
                     offset: self.offset,
@@ -438,8 +502,8 @@ impl FsBuilder {
                 },
                 chunks: None,
             },
-            meter: None,
-        })
+            None,
+        ))
     }
 }
 

@@ -610,6 +610,19 @@ pub struct WaiterError {
 }
 
 impl WaiterError {
+    /// A wait that never started, with the reason.
+    #[cfg(feature = "blocking")]
+    pub(crate) fn not_run(reason: String) -> Self {
+        WaiterError {
+            kind: WaiterErrorKind::Unexpected,
+            waiter: "(not run)",
+            attempts: 0,
+            elapsed: std::time::Duration::ZERO,
+            last: reason.clone(),
+            source: Some(reason.into()),
+        }
+    }
+
     /// Why the wait ended.
     pub fn kind(&self) -> WaiterErrorKind {
         self.kind

@@ -14,8 +14,26 @@ pub struct Sends;
 /// The waiting mode: `wait()` polls the operation until the waiter's state is reached.
 pub struct Waits<O: 'static, E: 'static> {
     pub(crate) waiter: &'static WaiterDef<O, E>,
+    pub(crate) limits: WaitLimits,
+}
+
+/// How long a waiter waits between attempts, and how many it makes.
+#[derive(Debug, Clone, Copy)]
+pub struct WaitLimits {
     pub(crate) delay: Duration,
     pub(crate) max_attempts: u32,
+}
+
+/// A waiting mode, async or blocking: what the waiter's `delay` and `max_attempts` set.
+pub trait WaitMode {
+    /// The limits to change.
+    fn limits(&mut self) -> &mut WaitLimits;
+}
+
+impl<O, E> WaitMode for Waits<O, E> {
+    fn limits(&mut self) -> &mut WaitLimits {
+        &mut self.limits
+    }
 }
 
 impl<O, E> Waits<O, E> {
@@ -23,8 +41,20 @@ impl<O, E> Waits<O, E> {
     pub(crate) fn new(waiter: &'static WaiterDef<O, E>) -> Self {
         Waits {
             waiter,
-            delay: waiter.delay,
-            max_attempts: waiter.max_attempts,
+            limits: WaitLimits {
+                delay: waiter.delay,
+                max_attempts: waiter.max_attempts,
+            },
+        }
+    }
+
+    /// The limits of one wait of at most `max_wait`.
+    pub(crate) fn limits_of(&self, max_wait: Duration) -> crate::runtime::Waiting {
+        crate::runtime::Waiting {
+            name: self.waiter.name,
+            delay: self.limits.delay,
+            max_attempts: self.limits.max_attempts,
+            max_wait,
         }
     }
 }
@@ -33,8 +63,7 @@ impl<O, E> std::fmt::Debug for Waits<O, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Waits")
             .field("waiter", &self.waiter.name)
-            .field("delay", &self.delay)
-            .field("max_attempts", &self.max_attempts)
+            .field("limits", &self.limits)
             .finish()
     }
 }

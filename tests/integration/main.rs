@@ -2,6 +2,7 @@
 //! in-process s3s-fs server (authentication on) and, for exact wire checks, a recording
 //! server.
 
+mod blocking;
 mod checksums;
 mod codegen;
 mod coverage;

@@ -111,16 +111,20 @@ fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
             program: S3_CLIENT_PROGRAM,
         });
     }
+    // The committed state, so that edits in progress neither break nor skew the run.
+    let head = dir.join("head-src");
+    let _ = std::fs::remove_dir_all(&head);
+    export_revision(root, "HEAD", &head)?;
     variants.push(Variant {
-        name: "s3-client (this checkout)".into(),
-        dependencies: path_dependency(root),
+        name: "s3-client (HEAD)".into(),
+        dependencies: path_dependency(&head),
         program: S3_CLIENT_PROGRAM,
     });
     variants.push(Variant {
-        name: "s3-client, `default-features = false, features = [\"objects\"]`".into(),
+        name: "s3-client (HEAD), `default-features = false, features = [\"objects\"]`".into(),
         dependencies: format!(
             "s3-client = {{ path = \"{}\", default-features = false, features = [\"objects\"] }}\n",
-            root.join("s3-client").display()
+            head.join("s3-client").display()
         ),
         program: S3_CLIENT_PROGRAM,
     });

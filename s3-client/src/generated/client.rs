@@ -2067,3 +2067,998 @@ impl crate::Client {
         }
     }
 }
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Cancels a multipart upload and deletes the parts stored for it, ending their storage charges. A part upload still in flight may survive the abort, so abort again if `ListParts` still shows parts. Fails with `NoSuchUpload` if the upload does not exist.
+    #[cfg(feature = "multipart")]
+    pub fn abort_multipart_upload(
+        &self,
+    ) -> crate::operation::abort_multipart_upload::AbortMultipartUploadFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::abort_multipart_upload::AbortMultipartUploadFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Assembles previously uploaded parts into the final object; the object does not exist until this succeeds. List the parts in ascending part-number order with the `ETag` each part upload returned. Parts left out of the list are discarded.
+    #[cfg(feature = "multipart")]
+    pub fn complete_multipart_upload(
+        &self,
+    ) -> crate::operation::complete_multipart_upload::CompleteMultipartUploadFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::complete_multipart_upload::CompleteMultipartUploadFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Copies an existing object to a new key, possibly in another bucket, entirely on the server side. Source objects larger than 5 GB must be copied with multipart upload; copying an object onto itself is how you change its metadata, storage class or encryption.
+    #[cfg(feature = "objects")]
+    pub fn copy_object(
+        &self,
+    ) -> crate::operation::copy_object::CopyObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::copy_object::CopyObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates a new bucket; the name must be unique within its namespace and follow S3 naming rules. Outside `us-east-1`, the bucket is placed in the region given by the `LocationConstraint`, which must match the region the request is sent to.
+    #[cfg(feature = "buckets")]
+    pub fn create_bucket(
+        &self,
+    ) -> crate::operation::create_bucket::CreateBucketFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::create_bucket::CreateBucketFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use. Object settings such as metadata, storage class, encryption, ACL, and tags are fixed here, not at completion. Stored parts are billed until the upload is completed or aborted.
+    #[cfg(feature = "multipart")]
+    pub fn create_multipart_upload(
+        &self,
+    ) -> crate::operation::create_multipart_upload::CreateMultipartUploadFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::create_multipart_upload::CreateMultipartUploadFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Deletes a bucket. The bucket must be empty, including all object versions and delete markers, before it can be deleted.
+    #[cfg(feature = "buckets")]
+    pub fn delete_bucket(
+        &self,
+    ) -> crate::operation::delete_bucket::DeleteBucketFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket::DeleteBucketFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes one storage class analysis configuration from a bucket, identified by its ID. Analysis for that filter stops and no further exports are written.
+    #[cfg(feature = "bucket-reports")]
+    pub fn delete_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_analytics_configuration::DeleteBucketAnalyticsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes all CORS rules from a bucket, answering with 204 No Content; S3 then refuses cross-origin browser requests to it.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_bucket_cors(
+        &self,
+    ) -> crate::operation::delete_bucket_cors::DeleteBucketCorsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_cors::DeleteBucketCorsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Resets a bucket's default encryption to the S3 default, which is SSE-S3 (`AES256`). Existing objects keep the encryption they were stored with.
+    #[cfg(feature = "bucket-settings")]
+    pub fn delete_bucket_encryption(
+        &self,
+    ) -> crate::operation::delete_bucket_encryption::DeleteBucketEncryptionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_encryption::DeleteBucketEncryptionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes one inventory configuration from a bucket, identified by its ID. Reports already delivered stay in the destination bucket, but no new ones are produced.
+    #[cfg(feature = "bucket-reports")]
+    pub fn delete_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes every lifecycle rule from a bucket, so S3 stops expiring and transitioning its objects automatically. The removal can take a little while to reach all of S3.
+    #[cfg(feature = "lifecycle")]
+    pub fn delete_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_lifecycle::DeleteBucketLifecycleFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes one CloudWatch request metrics configuration from a bucket, identified by its ID. S3 stops publishing request metrics for that filter.
+    #[cfg(feature = "bucket-reports")]
+    pub fn delete_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes the policy from a bucket, answering with 204 No Content. The root user of the owning account can always do this, even if the policy denies it.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_bucket_policy(
+        &self,
+    ) -> crate::operation::delete_bucket_policy::DeleteBucketPolicyFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_policy::DeleteBucketPolicyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes a bucket's replication configuration, so new objects are no longer replicated. Replicas already in destination buckets are kept, and the change can take a short while to take full effect.
+    #[cfg(feature = "replication")]
+    pub fn delete_bucket_replication(
+        &self,
+    ) -> crate::operation::delete_bucket_replication::DeleteBucketReplicationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_replication::DeleteBucketReplicationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes every tag from a bucket.
+    #[cfg(feature = "bucket-settings")]
+    pub fn delete_bucket_tagging(
+        &self,
+    ) -> crate::operation::delete_bucket_tagging::DeleteBucketTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_tagging::DeleteBucketTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Turns off static website hosting for a bucket by removing its website configuration. Succeeds even if the bucket had no website configuration.
+    #[cfg(feature = "bucket-settings")]
+    pub fn delete_bucket_website(
+        &self,
+    ) -> crate::operation::delete_bucket_website::DeleteBucketWebsiteFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_website::DeleteBucketWebsiteFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Deletes an object, or permanently deletes one version of it when a version ID is given. In a versioned bucket, deleting without a version ID only adds a delete marker; deleting a key that does not exist still succeeds.
+    #[cfg(feature = "objects")]
+    pub fn delete_object(
+        &self,
+    ) -> crate::operation::delete_object::DeleteObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_object::DeleteObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes every tag from an object, or from one version of it. Succeeds even when the object has no tags.
+    #[cfg(feature = "object-settings")]
+    pub fn delete_object_tagging(
+        &self,
+    ) -> crate::operation::delete_object_tagging::DeleteObjectTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_object_tagging::DeleteObjectTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Deletes up to 1,000 objects from a bucket in a single request. Each object succeeds or fails on its own, so check `Errors` in the response even when the request itself succeeds.
+    #[cfg(feature = "objects")]
+    pub fn delete_objects(
+        &self,
+    ) -> crate::operation::delete_objects::DeleteObjectsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_objects::DeleteObjectsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_accelerate_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's access control list: its owner and the grants it holds. When ACLs are disabled on the bucket, the result only shows the owner with full control.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_acl(
+        &self,
+    ) -> crate::operation::get_bucket_acl::GetBucketAclFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_acl::GetBucketAclFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns one storage class analysis configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no analytics configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
+    pub fn get_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_analytics_configuration::GetBucketAnalyticsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the cross-origin resource sharing (CORS) rules of a bucket. Fails with `NoSuchCORSConfiguration` if the bucket has none.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_cors(
+        &self,
+    ) -> crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_cors::GetBucketCorsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_encryption(
+        &self,
+    ) -> crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns one inventory configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no inventory configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
+    pub fn get_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_inventory_configuration::GetBucketInventoryConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's lifecycle rules in the original format, where each rule selects objects by key prefix only. Replaced by `GetBucketLifecycleConfiguration`, which also understands rules that filter by tags or object size.
+    #[deprecated(note = "Use `get_bucket_lifecycle_configuration` instead.")]
+    #[cfg(feature = "lifecycle")]
+    pub fn get_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::get_bucket_lifecycle::GetBucketLifecycleFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_lifecycle::GetBucketLifecycleFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the lifecycle rules set on a bucket, with their filters, transitions and expiration actions. Fails with the error code `NoSuchLifecycleConfiguration` when the bucket has no rules.
+    #[cfg(feature = "lifecycle")]
+    pub fn get_bucket_lifecycle_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the region a bucket was created in. An empty constraint means `us-east-1`; `HeadBucket` is often a simpler way to find a bucket's region.
+    #[cfg(feature = "buckets")]
+    pub fn get_bucket_location(
+        &self,
+    ) -> crate::operation::get_bucket_location::GetBucketLocationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_location::GetBucketLocationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the server access logging settings of a bucket. The response has no logging settings when logging is disabled.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_logging(
+        &self,
+    ) -> crate::operation::get_bucket_logging::GetBucketLoggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_logging::GetBucketLoggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
+    pub fn get_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's event notification configuration in the legacy format, which holds at most one SNS topic, one SQS queue and one Lambda function. Replaced by `GetBucketNotificationConfiguration`, which returns the current format with key filters and any number of destinations.
+    #[deprecated(note = "Use `get_bucket_notification_configuration` instead.")]
+    #[cfg(feature = "notifications")]
+    pub fn get_bucket_notification(
+        &self,
+    ) -> crate::operation::get_bucket_notification::GetBucketNotificationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_notification::GetBucketNotificationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge. A bucket without notifications returns an empty configuration.
+    #[cfg(feature = "notifications")]
+    pub fn get_bucket_notification_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_notification_configuration::GetBucketNotificationConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the policy attached to a bucket as a JSON document. Fails with `NoSuchBucketPolicy` if the bucket has no policy.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_policy(
+        &self,
+    ) -> crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations. Fails with `ReplicationConfigurationNotFoundError` when the bucket has none.
+    #[cfg(feature = "replication")]
+    pub fn get_bucket_replication(
+        &self,
+    ) -> crate::operation::get_bucket_replication::GetBucketReplicationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_replication::GetBucketReplicationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns who pays for requests and data transfer out of a bucket: the bucket owner or the requester.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_request_payment(
+        &self,
+    ) -> crate::operation::get_bucket_request_payment::GetBucketRequestPaymentFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_request_payment::GetBucketRequestPaymentFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the tags attached to a bucket. Fails with a `NoSuchTagSet` error when the bucket has no tags.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_tagging(
+        &self,
+    ) -> crate::operation::get_bucket_tagging::GetBucketTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_tagging::GetBucketTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the versioning state of a bucket and whether MFA delete is enabled. A bucket that has never had versioning enabled returns no status.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_versioning(
+        &self,
+    ) -> crate::operation::get_bucket_versioning::GetBucketVersioningFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_versioning::GetBucketVersioningFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the static website hosting configuration of a bucket. Fails with `NoSuchWebsiteConfiguration` when website hosting is not configured.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_website(
+        &self,
+    ) -> crate::operation::get_bucket_website::GetBucketWebsiteFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_website::GetBucketWebsiteFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Retrieves an object's data as a stream, together with its metadata. Supports byte ranges, conditional requests and specific versions; objects in archival storage classes must be restored first or the request fails with `InvalidObjectState`.
+    #[cfg(feature = "objects")]
+    pub fn get_object(
+        &self,
+    ) -> crate::operation::get_object::GetObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object::GetObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the access control list of an object or one of its versions: the owner and the grants. When ACLs are disabled on the bucket by the bucket-owner-enforced ownership setting, the result always shows the bucket owner with full control.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_acl(
+        &self,
+    ) -> crate::operation::get_object_acl::GetObjectAclFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_acl::GetObjectAclFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_tagging(
+        &self,
+    ) -> crate::operation::get_object_tagging::GetObjectTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_tagging::GetObjectTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a BitTorrent metadata file for an object, so it can be downloaded over the BitTorrent protocol. Only available for objects smaller than 5 GB that are not encrypted with SSE-KMS.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_torrent(
+        &self,
+    ) -> crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Checks that a bucket exists and that you have permission to access it, and reports its region. Because the response has no body, failures surface only as HTTP status codes such as 403 or 404.
+    #[cfg(feature = "buckets")]
+    pub fn head_bucket(
+        &self,
+    ) -> crate::operation::head_bucket::HeadBucketFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::head_bucket::HeadBucketFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Retrieves an object's metadata without its data. Accepts the same conditions, version and encryption parameters as GetObject; since the response has no body, errors are reported only by status code, such as 404 for a missing key.
+    #[cfg(feature = "objects")]
+    pub fn head_object(
+        &self,
+    ) -> crate::operation::head_object::HeadObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::head_object::HeadObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the storage class analysis configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
+    pub fn list_bucket_analytics_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_bucket_analytics_configurations::ListBucketAnalyticsConfigurationsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the inventory configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
+    pub fn list_bucket_inventory_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the CloudWatch request metrics configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
+    pub fn list_bucket_metrics_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_bucket_metrics_configurations::ListBucketMetricsConfigurationsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the general purpose buckets owned by the account that signs the request. Results can be paginated with `MaxBuckets` and the returned continuation token, and filtered by name prefix or region.
+    #[cfg(feature = "buckets")]
+    pub fn list_buckets(
+        &self,
+    ) -> crate::operation::list_buckets::ListBucketsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_buckets::ListBucketsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists multipart uploads in a bucket that have been started but not yet completed or aborted. Results are sorted by key, then by initiation time, with at most 1,000 per page; page with `NextKeyMarker` and `NextUploadIdMarker`.
+    #[cfg(feature = "multipart")]
+    pub fn list_multipart_uploads(
+        &self,
+    ) -> crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call. Entries are sorted by key, newest version first within a key; when `IsTruncated` is `true`, pass `NextKeyMarker` and `NextVersionIdMarker` back to get the next page.
+    #[cfg(feature = "listing")]
+    pub fn list_object_versions(
+        &self,
+    ) -> crate::operation::list_object_versions::ListObjectVersionsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_object_versions::ListObjectVersionsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists up to 1,000 objects in a bucket per call, using the original version of the listing API. Page through results with `Marker` and `NextMarker`; prefer `ListObjectsV2` for new code.
+    #[cfg(feature = "listing")]
+    pub fn list_objects(
+        &self,
+    ) -> crate::operation::list_objects::ListObjectsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_objects::ListObjectsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists up to 1,000 objects in a bucket per call, optionally filtered by prefix and grouped by a delimiter. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to fetch the next page.
+    #[cfg(feature = "listing")]
+    pub fn list_objects_v2(
+        &self,
+    ) -> crate::operation::list_objects_v2::ListObjectsV2FluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_objects_v2::ListObjectsV2FluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the parts uploaded so far for one multipart upload, in ascending part-number order. At most 1,000 parts are returned per call; pass `NextPartNumberMarker` back as `PartNumberMarker` to get the rest.
+    #[cfg(feature = "multipart")]
+    pub fn list_parts(
+        &self,
+    ) -> crate::operation::list_parts::ListPartsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_parts::ListPartsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_accelerate_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces a bucket's access control list, given as a canned ACL, as grant headers, or as a full policy document in the body. Buckets with ACLs disabled reject any ACL other than one giving the owner full control.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_bucket_acl(
+        &self,
+    ) -> crate::operation::put_bucket_acl::PutBucketAclFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_acl::PutBucketAclFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates a storage class analysis configuration under the given ID, or replaces the one already stored under it. Analysis watches access patterns of the selected objects to suggest when to move them to a cheaper storage class; a bucket can hold up to 1,000 of these configurations.
+    #[cfg(feature = "bucket-reports")]
+    pub fn put_bucket_analytics_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_analytics_configuration::PutBucketAnalyticsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets the cross-origin resource sharing (CORS) rules of a bucket, replacing any existing ones. For each browser request, S3 applies the first rule matching its origin, method and headers.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_bucket_cors(
+        &self,
+    ) -> crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_cors::PutBucketCorsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets the default server-side encryption of a bucket, applied to new objects that are uploaded without their own encryption settings. Existing objects are not re-encrypted.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_encryption(
+        &self,
+    ) -> crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates an inventory configuration under the given ID, or replaces the one already stored under it. S3 then writes a daily or weekly report listing the bucket's objects and chosen metadata to a destination bucket, which must be in the same Region and allow S3 to write to it; a bucket can hold up to 1,000 inventory configurations.
+    #[cfg(feature = "bucket-reports")]
+    pub fn put_bucket_inventory_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_inventory_configuration::PutBucketInventoryConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces a bucket's lifecycle configuration using the original rule format, where each rule applies to one key prefix and has at most one transition. Replaced by `PutBucketLifecycleConfiguration`, which adds tag and size filters and several transitions per rule.
+    #[deprecated(note = "Use `put_bucket_lifecycle_configuration` instead.")]
+    #[cfg(feature = "lifecycle")]
+    pub fn put_bucket_lifecycle(
+        &self,
+    ) -> crate::operation::put_bucket_lifecycle::PutBucketLifecycleFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_lifecycle::PutBucketLifecycleFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets a bucket's lifecycle configuration, replacing any existing rules as a whole; a configuration holds at most 1,000 rules. Changes take a while to propagate, and S3 acts on eligible objects asynchronously rather than at an exact moment.
+    #[cfg(feature = "lifecycle")]
+    pub fn put_bucket_lifecycle_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_lifecycle_configuration::PutBucketLifecycleConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Turns server access logging on or off for a bucket. Send logging settings to have access log records delivered as objects to a target bucket you own in the same region, or send an empty status to turn logging off.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_logging(
+        &self,
+    ) -> crate::operation::put_bucket_logging::PutBucketLoggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_logging::PutBucketLoggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates a CloudWatch request metrics configuration under the given ID, or replaces the one already stored under it. S3 then publishes request metrics for the objects the filter selects, or for the whole bucket without a filter; a bucket can hold up to 1,000 metrics configurations, and the metrics are billed as CloudWatch custom metrics.
+    #[cfg(feature = "bucket-reports")]
+    pub fn put_bucket_metrics_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_metrics_configuration::PutBucketMetricsConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces a bucket's event notification configuration using the legacy format, with at most one SNS topic, one SQS queue and one Lambda function. Replaced by `PutBucketNotificationConfiguration`, which also supports key filters, several destinations of each kind and EventBridge.
+    #[deprecated(note = "Use `put_bucket_notification_configuration` instead.")]
+    #[cfg(feature = "notifications")]
+    pub fn put_bucket_notification(
+        &self,
+    ) -> crate::operation::put_bucket_notification::PutBucketNotificationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_notification::PutBucketNotificationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off. Unless validation is skipped, S3 checks that each destination exists and lets S3 deliver to it, and sends it a test message. Configurations whose key filters overlap for the same event type are rejected.
+    #[cfg(feature = "notifications")]
+    pub fn put_bucket_notification_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_notification_configuration::PutBucketNotificationConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_bucket_policy(
+        &self,
+    ) -> crate::operation::put_bucket_policy::PutBucketPolicyFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_policy::PutBucketPolicyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates or replaces a bucket's replication configuration, after which S3 copies new objects asynchronously to the destination buckets. Versioning must be enabled on the source and every destination, and the role must let S3 read the source and write to the destinations. Objects already in the bucket are not copied unless a rule asks for it.
+    #[cfg(feature = "replication")]
+    pub fn put_bucket_replication(
+        &self,
+    ) -> crate::operation::put_bucket_replication::PutBucketReplicationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_replication::PutBucketReplicationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets who pays for requests and data transfer out of a bucket. With Requester Pays, requesters must acknowledge the charge on each request, and anonymous requests are refused; the owner still pays for storage.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_request_payment(
+        &self,
+    ) -> crate::operation::put_bucket_request_payment::PutBucketRequestPaymentFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_request_payment::PutBucketRequestPaymentFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces all tags on a bucket with the given set, which can hold up to 50 tags. Tags can be used for cost allocation reports and access control; to remove a single tag, put the set without it.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_tagging(
+        &self,
+    ) -> crate::operation::put_bucket_tagging::PutBucketTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_tagging::PutBucketTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Enables or suspends versioning for a bucket, and optionally turns MFA delete on or off. Once enabled, versioning can be suspended but never turned off; changing MFA delete requires the root account's MFA device code.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_versioning(
+        &self,
+    ) -> crate::operation::put_bucket_versioning::PutBucketVersioningFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_versioning::PutBucketVersioningFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Configures a bucket to serve a static website from its website endpoint, replacing any existing configuration. Give either an index document, with optional error document and routing rules, or a redirect of all requests to another host.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_website(
+        &self,
+    ) -> crate::operation::put_bucket_website::PutBucketWebsiteFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_website::PutBucketWebsiteFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Uploads an object to a bucket under the given key in a single request. Overwrites any existing object with the same key, or adds a new version if the bucket is versioned; a single request can upload at most 5 GB, so use multipart upload for larger objects.
+    #[cfg(feature = "objects")]
+    pub fn put_object(
+        &self,
+    ) -> crate::operation::put_object::PutObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object::PutObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body. Fails when ACLs are disabled on the bucket; use bucket policies there instead.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_acl(
+        &self,
+    ) -> crate::operation::put_object_acl::PutObjectAclFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_acl::PutObjectAclFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_tagging(
+        &self,
+    ) -> crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
+    #[cfg(feature = "object-settings")]
+    pub fn restore_object(
+        &self,
+    ) -> crate::operation::restore_object::RestoreObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::restore_object::RestoreObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Uploads one part of a multipart upload. Parts are numbered 1 to 10,000 and may be up to 5 GiB each; every part except the last must be at least 5 MiB, and uploading the same part number again replaces it. Keep the returned `ETag` (and any checksum) for `CompleteMultipartUpload`.
+    #[cfg(feature = "multipart")]
+    pub fn upload_part(
+        &self,
+    ) -> crate::operation::upload_part::UploadPartFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::upload_part::UploadPartFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Fills one part of a multipart upload by copying data from an existing object, optionally just a byte range of it. The part number and size limits of `UploadPart` apply, and the returned `ETag` is needed to complete the upload.
+    #[cfg(feature = "multipart")]
+    pub fn upload_part_copy(
+        &self,
+    ) -> crate::operation::upload_part_copy::UploadPartCopyFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::upload_part_copy::UploadPartCopyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Waits until the bucket exists: it answers, redirects to its region, or exists but belongs to someone else.
+    #[cfg(feature = "buckets")]
+    pub fn wait_until_bucket_exists(
+        &self,
+    ) -> crate::operation::head_bucket::HeadBucketFluentBuilder<
+        crate::blocking::Waits<
+            crate::operation::head_bucket::HeadBucketOutput,
+            crate::operation::head_bucket::HeadBucketError,
+        >,
+    > {
+        crate::operation::head_bucket::HeadBucketFluentBuilder::waiting_blocking(
+            self.client(),
+            &crate::operation::head_bucket::BUCKET_EXISTS,
+            self.mode(),
+        )
+    }
+    /// Waits until the bucket no longer exists.
+    #[cfg(feature = "buckets")]
+    pub fn wait_until_bucket_not_exists(
+        &self,
+    ) -> crate::operation::head_bucket::HeadBucketFluentBuilder<
+        crate::blocking::Waits<
+            crate::operation::head_bucket::HeadBucketOutput,
+            crate::operation::head_bucket::HeadBucketError,
+        >,
+    > {
+        crate::operation::head_bucket::HeadBucketFluentBuilder::waiting_blocking(
+            self.client(),
+            &crate::operation::head_bucket::BUCKET_NOT_EXISTS,
+            self.mode(),
+        )
+    }
+    /// Waits until the object exists.
+    #[cfg(feature = "objects")]
+    pub fn wait_until_object_exists(
+        &self,
+    ) -> crate::operation::head_object::HeadObjectFluentBuilder<
+        crate::blocking::Waits<
+            crate::operation::head_object::HeadObjectOutput,
+            crate::operation::head_object::HeadObjectError,
+        >,
+    > {
+        crate::operation::head_object::HeadObjectFluentBuilder::waiting_blocking(
+            self.client(),
+            &crate::operation::head_object::OBJECT_EXISTS,
+            self.mode(),
+        )
+    }
+    /// Waits until the object no longer exists.
+    #[cfg(feature = "objects")]
+    pub fn wait_until_object_not_exists(
+        &self,
+    ) -> crate::operation::head_object::HeadObjectFluentBuilder<
+        crate::blocking::Waits<
+            crate::operation::head_object::HeadObjectOutput,
+            crate::operation::head_object::HeadObjectError,
+        >,
+    > {
+        crate::operation::head_object::HeadObjectFluentBuilder::waiting_blocking(
+            self.client(),
+            &crate::operation::head_object::OBJECT_NOT_EXISTS,
+            self.mode(),
+        )
+    }
+}

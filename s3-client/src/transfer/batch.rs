@@ -12,8 +12,9 @@ use super::progress::Tracker;
 use super::upload::required_bucket;
 use super::{Copy, CopyOutput, DownloadFile, DownloadOutput, UploadFile, UploadOutput};
 use super::{Ctx, Progress, TransferConfig, TransferError, TransferHandle};
-use super::{transfer_settings, upload_settings};
+use super::{blocking_send, transfer_settings, upload_settings};
 use crate::Client;
+use crate::fluent::Sends;
 use crate::operation::put_object::PutObjectInput;
 
 /// One transfer of a batch, made with the usual builders:
@@ -157,7 +158,7 @@ type StartHook = Arc<dyn Fn(&JobStart) + Send + Sync>;
 type ReportHook = Arc<dyn Fn(&JobReport) + Send + Sync>;
 
 /// Many transfers; made by [`Client::transfer_batch`].
-pub struct Batch {
+pub struct Batch<Mode = Sends> {
     client: Client,
     jobs: Vec<Job>,
     settings: TransferConfig,
@@ -165,12 +166,16 @@ pub struct Batch {
     skipped: Vec<(String, String)>,
     on_start: Option<StartHook>,
     on_report: Option<ReportHook>,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 transfer_settings!(Batch);
 upload_settings!(Batch);
+blocking_send!(Batch { client, jobs, settings, total_bytes, skipped, on_start, on_report } -> BatchOutput);
 
-impl std::fmt::Debug for Batch {
+impl<Mode> std::fmt::Debug for Batch<Mode> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Batch")
             .field("jobs", &self.jobs.len())
@@ -185,6 +190,7 @@ impl Batch {
             client,
             jobs,
             settings: TransferConfig::default(),
+            mode: Sends,
             total_bytes: None,
             skipped: Vec::new(),
             on_start: None,
@@ -464,7 +470,7 @@ impl Tree {
 /// The builder methods both directory transfers have.
 macro_rules! tree_builder {
     ($builder:ident) => {
-        impl std::fmt::Debug for $builder {
+        impl<Mode> std::fmt::Debug for $builder<Mode> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(stringify!($builder))
                     .field("dir", &self.tree.dir)
@@ -474,7 +480,7 @@ macro_rules! tree_builder {
             }
         }
 
-        impl $builder {
+        impl<Mode> $builder<Mode> {
             /// The bucket.
             pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
                 self.tree.bucket = Some(bucket.into());
@@ -502,15 +508,19 @@ macro_rules! tree_builder {
 }
 
 /// Uploads a directory; made by [`Client::upload_dir`].
-pub struct UploadDir {
+pub struct UploadDir<Mode = Sends> {
     client: Client,
     tree: Tree,
     customize: Option<PutCustomizer>,
     settings: TransferConfig,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 tree_builder!(UploadDir);
 upload_settings!(UploadDir);
+blocking_send!(UploadDir { client, tree, customize, settings } -> BatchOutput);
 
 impl UploadDir {
     pub(crate) fn new(client: Client, dir: &Path) -> Self {
@@ -519,6 +529,7 @@ impl UploadDir {
             tree: Tree::new(dir),
             customize: None,
             settings: TransferConfig::default(),
+            mode: Sends,
         }
     }
 
@@ -580,13 +591,17 @@ impl UploadDir {
 }
 
 /// Downloads the objects under a prefix; made by [`Client::download_dir`].
-pub struct DownloadDir {
+pub struct DownloadDir<Mode = Sends> {
     client: Client,
     tree: Tree,
     settings: TransferConfig,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 tree_builder!(DownloadDir);
+blocking_send!(DownloadDir { client, tree, settings } -> BatchOutput);
 
 impl DownloadDir {
     pub(crate) fn new(client: Client, dir: &Path) -> Self {
@@ -594,6 +609,7 @@ impl DownloadDir {
             client,
             tree: Tree::new(dir),
             settings: TransferConfig::default(),
+            mode: Sends,
         }
     }
 

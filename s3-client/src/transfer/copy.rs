@@ -8,10 +8,13 @@ use super::multipart::{DonePart, Multipart};
 use super::plan::Plan;
 use super::pool::Pool;
 use super::upload::{s3_url, target};
-use super::{Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind};
+use super::{
+    Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, blocking_send,
+};
 use super::{TransferHandle, transfer_settings};
 use crate::Client;
 use crate::error::SdkError;
+use crate::fluent::Sends;
 use crate::operation::copy_object::CopyObjectInput;
 use crate::operation::head_object::{HeadObjectInput, HeadObjectOutput};
 use crate::operation::put_object::PutObjectInput;
@@ -37,15 +40,19 @@ pub struct CopyOutput {
 
 /// Copies an object; made by [`Client::copy`].
 #[derive(Debug)]
-pub struct Copy {
+pub struct Copy<Mode = Sends> {
     client: Client,
     source: Option<(String, String)>,
     source_version: Option<String>,
     copy: CopyObjectInput,
     settings: TransferConfig,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 transfer_settings!(Copy);
+blocking_send!(Copy { client, source, source_version, copy, settings } -> CopyOutput);
 
 impl Copy {
     pub(crate) fn new(client: Client) -> Self {
@@ -55,6 +62,7 @@ impl Copy {
             source_version: None,
             copy: CopyObjectInput::default(),
             settings: TransferConfig::default(),
+            mode: Sends,
         }
     }
 

@@ -11,10 +11,11 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::digest::combine;
 use super::upload::{ObjectChecksum, checksum_of, s3_url, target};
 use super::{Ctx, TransferConfig, TransferError, TransferErrorKind, TransferHandle};
-use super::{plan::Plan, pool::Pool, transfer_settings};
+use super::{blocking_send, plan::Plan, pool::Pool, transfer_settings};
 use crate::Client;
 use crate::config::ResponseChecksumValidation;
 use crate::error::ChecksumMismatch;
+use crate::fluent::Sends;
 use crate::operation::get_object::{GetObjectError, GetObjectInput};
 use crate::operation::head_object::HeadObjectInput;
 use crate::runtime::checksum::{ChecksumAlgorithm as Algorithm, Crc, Hasher};
@@ -45,12 +46,15 @@ pub struct DownloadOutput {
 
 /// Downloads into a file; made by [`Client::download_file`].
 #[derive(Debug)]
-pub struct DownloadFile {
+pub struct DownloadFile<Mode = Sends> {
     client: Client,
     path: PathBuf,
     get: GetObjectInput,
     settings: TransferConfig,
     known: Option<Known>,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 /// Downloads into a writer; made by [`Client::download`].
@@ -69,8 +73,14 @@ pub(crate) struct Known {
 }
 
 macro_rules! object_source {
-    ($builder:ident $(<$w:ident>)?) => {
-        impl$(<$w>)? $builder$(<$w>)? {
+    ($builder:ident<$w:ident>, plain) => {
+        object_source!(@impl impl<$w> $builder<$w>);
+    };
+    ($builder:ident) => {
+        object_source!(@impl impl<Mode> $builder<Mode>);
+    };
+    (@impl $($head:tt)*) => {
+        $($head)* {
             /// The bucket to download from.
             pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
                 self.get.bucket = Some(bucket.into());
@@ -96,9 +106,10 @@ macro_rules! object_source {
     };
 }
 object_source!(DownloadFile);
-object_source!(Download<W>);
+object_source!(Download<W>, plain);
 transfer_settings!(DownloadFile);
-transfer_settings!(Download<W>);
+blocking_send!(DownloadFile { client, path, get, settings, known } -> DownloadOutput);
+transfer_settings!(Download<W>, plain);
 
 impl<W> std::fmt::Debug for Download<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -116,6 +127,7 @@ impl DownloadFile {
             path: path.to_path_buf(),
             get: GetObjectInput::default(),
             settings: TransferConfig::default(),
+            mode: Sends,
             known: None,
         }
     }

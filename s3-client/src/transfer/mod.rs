@@ -178,8 +178,14 @@ impl Ctx {
 
 /// Setters for the [`TransferConfig`] of a transfer builder.
 macro_rules! transfer_settings {
-    ($builder:ident $(<$g:ident>)?) => {
-        impl$(<$g>)? $builder$(<$g>)? {
+    ($builder:ident<$w:ident>, plain) => {
+        transfer_settings!(@impl impl<$w> $builder<$w>);
+    };
+    ($builder:ident) => {
+        transfer_settings!(@impl impl<Mode> $builder<Mode>);
+    };
+    (@impl $($head:tt)*) => {
+        $($head)* {
             /// All the transfer settings at once.
             pub fn transfer_config(mut self, config: $crate::transfer::TransferConfig) -> Self {
                 self.settings = config;
@@ -202,7 +208,7 @@ macro_rules! transfer_settings {
 /// The settings only uploads have.
 macro_rules! upload_settings {
     ($builder:ident) => {
-        impl $builder {
+        impl<Mode> $builder<Mode> {
             /// The size from which uploads go in parts (see [`TransferConfig::multipart_threshold`](crate::transfer::TransferConfig::multipart_threshold)).
             pub fn multipart_threshold(mut self, bytes: u64) -> Self {
                 self.settings.multipart_threshold = bytes;
@@ -219,6 +225,30 @@ macro_rules! upload_settings {
 pub(crate) use upload_settings;
 
 pub(crate) use transfer_settings;
+
+/// `with_mode` of a transfer builder, and its blocking mode (the `blocking` feature):
+/// `send()` runs the transfer on the blocking client's runtime until its outcome.
+macro_rules! blocking_send {
+    ($builder:ident { $($field:ident),* } -> $output:ty) => {
+        impl<Mode> $builder<Mode> {
+            /// The same transfer in another mode.
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+            pub(crate) fn with_mode<M>(self, mode: M) -> $builder<M> {
+                $builder { $($field: self.$field,)* mode }
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl $builder<$crate::blocking::Blocking> {
+            /// Runs the transfer and blocks until its outcome.
+            pub fn send(self) -> Result<$output, $crate::transfer::TransferError> {
+                let mode = self.mode.clone();
+                mode.run(self.with_mode($crate::fluent::Sends).send())
+            }
+        }
+    };
+}
+pub(crate) use blocking_send;
 
 impl Client {
     /// Uploads the file at `path`: one `PutObject` below the multipart threshold, parts

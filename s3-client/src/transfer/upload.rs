@@ -13,9 +13,10 @@ use super::plan::{MAX_PARTS, Plan};
 use super::pool::Pool;
 use super::{
     Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, TransferHandle,
-    transfer_settings, upload_settings,
+    blocking_send, transfer_settings, upload_settings,
 };
 use crate::Client;
+use crate::fluent::Sends;
 use crate::operation::put_object::PutObjectInput;
 use crate::primitives::{ByteStream, Length};
 use crate::types::{ChecksumAlgorithm, ChecksumType, Part, StorageClass};
@@ -100,26 +101,32 @@ pub struct UploadOutput {
 
 /// Uploads a file; made by [`Client::upload_file`].
 #[derive(Debug)]
-pub struct UploadFile {
+pub struct UploadFile<Mode = Sends> {
     client: Client,
     path: PathBuf,
     put: PutObjectInput,
     settings: TransferConfig,
     resume: Option<String>,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 /// Uploads a stream; made by [`Client::upload`].
 #[derive(Debug)]
-pub struct Upload {
+pub struct Upload<Mode = Sends> {
     client: Client,
     put: PutObjectInput,
     settings: TransferConfig,
+    // Read by the blocking mode.
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
 
 /// The object settings every upload builder shares.
 macro_rules! object_settings {
     ($builder:ident) => {
-        impl $builder {
+        impl<Mode> $builder<Mode> {
             /// The bucket to upload to.
             pub fn bucket(mut self, bucket: impl Into<String>) -> Self {
                 self.put.bucket = Some(bucket.into());
@@ -165,6 +172,8 @@ transfer_settings!(UploadFile);
 transfer_settings!(Upload);
 upload_settings!(UploadFile);
 upload_settings!(Upload);
+blocking_send!(UploadFile { client, path, put, settings, resume } -> UploadOutput);
+blocking_send!(Upload { client, put, settings } -> UploadOutput);
 
 impl UploadFile {
     pub(crate) fn new(client: Client, path: &Path) -> Self {
@@ -173,6 +182,7 @@ impl UploadFile {
             path: path.to_path_buf(),
             put: PutObjectInput::default(),
             settings: TransferConfig::default(),
+            mode: Sends,
             resume: None,
         }
     }
@@ -221,6 +231,7 @@ impl Upload {
                 ..Default::default()
             },
             settings: TransferConfig::default(),
+            mode: Sends,
         }
     }
 

@@ -9,38 +9,7 @@ use crate::ir::{Service, Structure, Type};
 
 /// `impl Client { pub fn get_object(&self) -> GetObjectFluentBuilder }` for every operation.
 pub fn client(svc: &Service) -> TokenStream {
-    let methods = svc.operations.iter().map(|op| {
-        let method = ident(&op.method);
-        let builder = ident(&op.builder);
-        let docs = doc(&op.docs);
-        let dep = deprecated(&op.deprecated);
-        let cfg = gate(op);
-        quote! {
-            #docs
-            #dep
-            #cfg
-            pub fn #method(&self) -> crate::operation::#method::#builder {
-                crate::operation::#method::#builder::new(self.clone())
-            }
-        }
-    });
-    let waiter_methods = svc.operations.iter().flat_map(|op| {
-        let module = ident(&op.method);
-        let ty = ident(&op.waiter);
-        let cfg = gate(op);
-        op.waiters.iter().map(move |w| {
-            let m = ident(&w.method);
-            let constant = ident(&w.constant);
-            let docs = doc(&w.docs);
-            quote! {
-                #docs
-                #cfg
-                pub fn #m(&self) -> crate::operation::#module::#ty {
-                    crate::operation::#module::#ty::waiting(self.clone(), &crate::operation::#module::#constant)
-                }
-            }
-        })
-    });
+    let (methods, waiter_methods) = methods(svc, Client::Async);
     let waiter_names = svc.operations.iter().flat_map(|op| {
         let cfg = gate(op);
         op.waiters.iter().map(move |w| {
@@ -61,6 +30,7 @@ pub fn client(svc: &Service) -> TokenStream {
             quote!(#cfg #name)
         });
     let json = json_dispatch(svc);
+    let blocking = blocking_client(svc);
     quote! {
         impl crate::Client {
             #(#methods)*
@@ -90,6 +60,84 @@ pub fn client(svc: &Service) -> TokenStream {
         }
 
         #json
+
+        #blocking
+    }
+}
+
+/// Which client the methods are for.
+#[derive(Clone, Copy, PartialEq)]
+enum Client {
+    Async,
+    Blocking,
+}
+
+/// One method per operation and one per waiter, returning the operation's fluent builder
+/// in the mode of `client`.
+fn methods(svc: &Service, client: Client) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let operations = svc.operations.iter().map(|op| {
+        let method = ident(&op.method);
+        let builder = ident(&op.builder);
+        let docs = doc(&op.docs);
+        let dep = deprecated(&op.deprecated);
+        let cfg = gate(op);
+        let (ty, make) = match client {
+            Client::Async => (quote!(#builder), quote!(new(self.clone()))),
+            Client::Blocking => (
+                quote!(#builder<crate::blocking::Blocking>),
+                quote!(blocking(self.client(), self.mode())),
+            ),
+        };
+        quote! {
+            #docs
+            #dep
+            #cfg
+            pub fn #method(&self) -> crate::operation::#method::#ty {
+                crate::operation::#method::#builder::#make
+            }
+        }
+    });
+    let waiters = svc.operations.iter().flat_map(|op| {
+        let module = ident(&op.method);
+        let builder = ident(&op.builder);
+        let (output, error) = (ident(&op.output.rust_name), ident(&op.error));
+        let waiter = ident(&op.waiter);
+        let cfg = gate(op);
+        op.waiters.iter().map(move |w| {
+            let m = ident(&w.method);
+            let def = ident(&w.constant);
+            let docs = doc(&w.docs);
+            let (ty, make) = match client {
+                Client::Async => (
+                    quote!(#waiter),
+                    quote!(#waiter::waiting(self.clone(), &crate::operation::#module::#def)),
+                ),
+                Client::Blocking => (
+                    quote!(#builder<crate::blocking::Waits<crate::operation::#module::#output, crate::operation::#module::#error>>),
+                    quote!(#builder::waiting_blocking(self.client(), &crate::operation::#module::#def, self.mode())),
+                ),
+            };
+            quote! {
+                #docs
+                #cfg
+                pub fn #m(&self) -> crate::operation::#module::#ty {
+                    crate::operation::#module::#make
+                }
+            }
+        })
+    });
+    (operations.collect(), waiters.collect())
+}
+
+/// The blocking client's methods: the same operations and waiters, in blocking mode.
+fn blocking_client(svc: &Service) -> TokenStream {
+    let (methods, waiters) = methods(svc, Client::Blocking);
+    quote! {
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #(#methods)*
+            #(#waiters)*
+        }
     }
 }
 

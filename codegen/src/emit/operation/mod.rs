@@ -55,8 +55,6 @@ pub fn operation(op: &Operation) -> TokenStream {
     let (send_body, url_decode) = url_encoding(op);
     let paginator = paginator::paginator(op);
     let waiters = waiters::waiters(op);
-    // With waiters, the builder has a mode (sending by default, or waiting) so that one
-    // block of setters serves both.
     let common = quote! {
         /// Changes settings for this request only: whatever `config` sets (timeouts,
         /// retries, region, checksums...) replaces the client's value.
@@ -78,15 +76,32 @@ pub fn operation(op: &Operation) -> TokenStream {
 
         #(#setters)*
     };
-    let constructor = |mode_init: TokenStream| {
-        quote! {
-            pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client, input: Default::default(), config_override: None, #mode_init }
-            }
-        }
-    };
     let on_use = crate::emit::on_use();
-    let sending = quote! {
+    let into_paginator = op.paginator.as_ref().map(|_| paginator::into_paginator(op));
+    let blocking = blocking(op);
+    // The mode says what the builder does with its input: send it (the default), wait
+    // (waiters) or block (the blocking client); one block of setters serves them all.
+    let builder_items = quote! {
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        pub struct #builder<Mode = crate::fluent::Sends> {
+            client: crate::Client,
+            input: #input_ty,
+            config_override: Option<crate::ConfigBuilder>,
+            // Read by the waiting and blocking modes; `Sends` holds nothing.
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+            mode: Mode,
+        }
+
+        impl<Mode> #builder<Mode> {
+            #common
+        }
+
+        impl #builder {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client, input: Default::default(), config_override: None, mode: crate::fluent::Sends }
+            }
+
             /// Presigns this request instead of sending it: a URL and headers that a
             /// client without credentials can use until it expires. Only invalid input or
             /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -103,51 +118,11 @@ pub fn operation(op: &Operation) -> TokenStream {
             pub async fn send(self) -> Result<#output_ty, SdkError<#error>> {
                 #send_body
             }
-    };
-    let fields = quote! {
-        client: crate::Client,
-        input: #input_ty,
-        config_override: Option<crate::ConfigBuilder>,
-    };
-    // With waiters, the builder has a mode (sending by default, or waiting) so that one
-    // block of setters serves both.
-    let builder_items = match waiters::mode(op) {
-        Some(mode) => {
-            let new = constructor(quote!(mode: crate::fluent::Sends,));
-            quote! {
-                #[doc = #builder_doc]
-                #[derive(Debug)]
-                pub struct #builder<#mode = crate::fluent::Sends> {
-                    #fields
-                    mode: #mode,
-                }
 
-                impl<#mode> #builder<#mode> {
-                    #common
-                }
-
-                impl #builder {
-                    #new
-                    #sending
-                }
-            }
+            #into_paginator
         }
-        None => {
-            let new = constructor(quote!());
-            quote! {
-                #[doc = #builder_doc]
-                #[derive(Debug)]
-                pub struct #builder {
-                    #fields
-                }
 
-                impl #builder {
-                    #new
-                    #common
-                    #sending
-                }
-            }
-        }
+        #blocking
     };
     quote! {
         #errors
@@ -176,6 +151,74 @@ pub fn operation(op: &Operation) -> TokenStream {
         #waiters
 
         #deserialize
+    }
+}
+
+/// The blocking mode of the fluent builder (the `blocking` feature): `send()` and
+/// `presigned()` run the async ones on the client's runtime, and a streamed body is
+/// marked to be read there.
+fn blocking(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let output_ty = ident(&op.output.rust_name);
+    let error = ident(&op.error);
+    let send_doc = format!(
+        " Sends the request and blocks until the `{}` response arrives.",
+        op.name
+    );
+    let attach = op
+        .output
+        .members
+        .iter()
+        .filter(|m| m.ty == crate::ir::Type::Stream)
+        .map(|m| {
+            let field = ident(&m.field);
+            quote!(crate::blocking::attach(&mut output.#field, &mode);)
+        })
+        .collect::<Vec<_>>();
+    let send = if attach.is_empty() {
+        quote!(mode.run(self.sending().send()))
+    } else {
+        quote! {
+            let mut output = mode.run(self.sending().send())?;
+            #(#attach)*
+            Ok(output)
+        }
+    };
+    let paginator = op
+        .paginator
+        .as_ref()
+        .map(|_| paginator::into_blocking_paginator(op));
+    quote! {
+        #[cfg(feature = "blocking")]
+        #[allow(clippy::result_large_err, reason = "the error of the async `send`, as aws-sdk-s3 has it")]
+        impl #builder<crate::blocking::Blocking> {
+            pub(crate) fn blocking(client: crate::Client, mode: crate::blocking::Blocking) -> Self {
+                Self { client, input: Default::default(), config_override: None, mode }
+            }
+
+            /// The same request in the async mode.
+            fn sending(self) -> #builder {
+                #builder { client: self.client, input: self.input, config_override: self.config_override, mode: crate::fluent::Sends }
+            }
+
+            /// Presigns this request instead of sending it (see the async builder's
+            /// `presigned`); blocks only to resolve credentials.
+            pub fn presigned(
+                self,
+                config: crate::presigning::PresigningConfig,
+            ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+                let mode = self.mode.clone();
+                mode.run(self.sending().presigned(config))
+            }
+
+            #[doc = #send_doc]
+            pub fn send(self) -> Result<#output_ty, SdkError<#error>> {
+                let mode = self.mode.clone();
+                #send
+            }
+
+            #paginator
+        }
     }
 }
 

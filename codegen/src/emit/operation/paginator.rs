@@ -1,5 +1,6 @@
-//! Paginators: `into_paginator()` on the fluent builder, the paginator type, and the
-//! functions that find the next page and cut the last one.
+//! Paginators: `into_paginator()` on the fluent builder, the paginator type (async, and
+//! blocking with the `blocking` feature), and the functions that find the next page and
+//! cut the last one.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -7,13 +8,40 @@ use quote::quote;
 use crate::emit::{ident, rust_type};
 use crate::ir::{Operation, Type};
 
-/// `into_paginator()` and the paginator type of an operation that pages.
+/// `into_paginator()` of the async fluent builder.
+pub fn into_paginator(op: &Operation) -> TokenStream {
+    let Some(p) = &op.paginator else {
+        return quote!();
+    };
+    let paginator = ident(&p.rust_name);
+    quote! {
+        /// Pages through every result from this request on.
+        pub fn into_paginator(self) -> #paginator {
+            #paginator { client: self.client, input: self.input, config_override: self.config_override, max_items: None, mode: crate::fluent::Sends }
+        }
+    }
+}
+
+/// `into_paginator()` of the blocking fluent builder.
+pub fn into_blocking_paginator(op: &Operation) -> TokenStream {
+    let Some(p) = &op.paginator else {
+        return quote!();
+    };
+    let paginator = ident(&p.rust_name);
+    quote! {
+        /// Pages through every result from this request on, each page read blocking.
+        pub fn into_paginator(self) -> #paginator<crate::blocking::Blocking> {
+            #paginator { client: self.client, input: self.input, config_override: self.config_override, max_items: None, mode: self.mode }
+        }
+    }
+}
+
+/// The paginator type of an operation that pages.
 pub fn paginator(op: &Operation) -> TokenStream {
     let Some(p) = &op.paginator else {
         return quote!();
     };
     let on_use = crate::emit::on_use();
-    let builder = ident(&op.builder);
     let error = ident(&op.error);
     let input_ty = ident(&op.input.rust_name);
     let output_ty = ident(&op.output.rust_name);
@@ -34,10 +62,11 @@ pub fn paginator(op: &Operation) -> TokenStream {
         }
     });
     // `items()` is the main result's stream: no second method when it has that name.
-    let item_streams = std::iter::once(main_result)
+    let others: Vec<_> = std::iter::once(main_result)
         .filter(|r| r.field != "items")
         .chain(&p.others)
-        .map(|r| {
+        .collect();
+    let item_streams = others.iter().map(|r| {
         let f = ident(&r.field);
         let item = rust_type(&r.item);
         let doc = format!(" The `{}` of every page, one by one.", r.member);
@@ -45,6 +74,18 @@ pub fn paginator(op: &Operation) -> TokenStream {
             #[doc = #doc]
             pub fn #f(self) -> crate::pagination::ItemsPaginator<Result<#item, SdkError<#error>>> {
                 crate::runtime::paginate_items(self.send(), |page| page.#f)
+            }
+        }
+    });
+    let blocking_item_streams = others.iter().map(|r| {
+        let f = ident(&r.field);
+        let item = rust_type(&r.item);
+        let doc = format!(" The `{}` of every page, one by one, each read blocking.", r.member);
+        quote! {
+            #[doc = #doc]
+            pub fn #f(self) -> crate::blocking::Iter<crate::pagination::ItemsPaginator<Result<#item, SdkError<#error>>>> {
+                let mode = self.mode.clone();
+                crate::blocking::Iter::new(self.sending().#f(), mode)
             }
         }
     });
@@ -80,23 +121,19 @@ pub fn paginator(op: &Operation) -> TokenStream {
         " Pages through `{op_name}` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping."
     );
     quote! {
-        impl #builder {
-            /// Pages through every result from this request on.
-            pub fn into_paginator(self) -> #paginator {
-                #paginator { client: self.client, input: self.input, config_override: self.config_override, max_items: None }
-            }
-        }
-
         #[doc = #doc]
         #[derive(Debug)]
-        pub struct #paginator {
+        pub struct #paginator<Mode = crate::fluent::Sends> {
             client: crate::Client,
             input: #input_ty,
             config_override: Option<crate::ConfigBuilder>,
             max_items: Option<usize>,
+            // Read by the blocking mode; `Sends` holds nothing.
+            #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+            mode: Mode,
         }
 
-        impl #paginator {
+        impl<Mode> #paginator<Mode> {
             #page_size
 
             /// Stops once this many main results have been returned in all.
@@ -104,7 +141,9 @@ pub fn paginator(op: &Operation) -> TokenStream {
                 self.max_items = Some(count);
                 self
             }
+        }
 
+        impl #paginator {
             /// The pages, one by one.
             #on_use
             pub fn send(self) -> crate::pagination::PaginationStream<Result<#output_ty, SdkError<#error>>> {
@@ -127,6 +166,28 @@ pub fn paginator(op: &Operation) -> TokenStream {
             }
 
             #(#item_streams)*
+        }
+
+        #[cfg(feature = "blocking")]
+        impl #paginator<crate::blocking::Blocking> {
+            /// The same paginator in the async mode.
+            fn sending(self) -> #paginator {
+                #paginator { client: self.client, input: self.input, config_override: self.config_override, max_items: self.max_items, mode: crate::fluent::Sends }
+            }
+
+            /// The pages, one by one, each read blocking.
+            pub fn send(self) -> crate::blocking::Iter<crate::pagination::PaginationStream<Result<#output_ty, SdkError<#error>>>> {
+                let mode = self.mode.clone();
+                crate::blocking::Iter::new(self.sending().send(), mode)
+            }
+
+            #[doc = #main_doc]
+            pub fn items(self) -> crate::blocking::Iter<crate::pagination::ItemsPaginator<Result<#main_item, SdkError<#error>>>> {
+                let mode = self.mode.clone();
+                crate::blocking::Iter::new(self.sending().items(), mode)
+            }
+
+            #(#blocking_item_streams)*
         }
 
         /// The input of the page after `output`, and the tokens that identify it.

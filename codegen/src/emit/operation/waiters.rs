@@ -7,12 +7,6 @@ use quote::quote;
 use crate::emit::ident;
 use crate::ir::{AcceptorState, Matcher, Operation, Waiter};
 
-/// The mode type parameter of an operation's fluent builder: present when the operation
-/// has waiters, defaulting to sending.
-pub fn mode(op: &Operation) -> Option<TokenStream> {
-    (!op.waiters.is_empty()).then(|| quote!(Mode))
-}
-
 /// The waiter type of an operation (an alias of its fluent builder in waiting mode, one
 /// for all its waiters: the limits and `wait()`), and each waiter's acceptors as a static.
 pub fn waiters(op: &Operation) -> TokenStream {
@@ -36,6 +30,20 @@ pub fn waiters(op: &Operation) -> TokenStream {
         #[doc = #doc]
         pub type #ty = #builder<crate::fluent::Waits<#output_ty, #error>>;
 
+        impl<Mode: crate::fluent::WaitMode> #builder<Mode> {
+            /// Time between attempts (the waiter's default otherwise).
+            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
+                self.mode.limits().delay = delay;
+                self
+            }
+
+            /// Attempts before giving up (at least 1; the waiter's default otherwise).
+            pub fn max_attempts(mut self, attempts: u32) -> Self {
+                self.mode.limits().max_attempts = attempts.max(1);
+                self
+            }
+        }
+
         impl #ty {
             pub(crate) fn waiting(client: crate::Client, waiter: &'static #def) -> Self {
                 Self {
@@ -46,36 +54,44 @@ pub fn waiters(op: &Operation) -> TokenStream {
                 }
             }
 
-            /// Time between attempts (the waiter's default otherwise).
-            pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-                self.mode.delay = delay;
-                self
-            }
-
-            /// Attempts before giving up (at least 1; the waiter's default otherwise).
-            pub fn max_attempts(mut self, attempts: u32) -> Self {
-                self.mode.max_attempts = attempts.max(1);
-                self
-            }
-
             /// Sends the request every delay until the state is reached, at most
             /// `max_attempts` times and within `max_wait`. Returns the last output when a
             /// successful response ended the wait.
             #on_use
             pub async fn wait(self, max_wait: ::std::time::Duration) -> Result<Option<#output_ty>, crate::error::WaiterError> {
                 let Self { client, input, config_override, mode } = self;
-                let limits = crate::runtime::Waiting {
-                    name: mode.waiter.name,
-                    delay: mode.delay,
-                    max_attempts: mode.max_attempts,
-                    max_wait,
-                };
+                let limits = mode.limits_of(max_wait);
                 let poll = || {
                     let mut request = client.#method().set_input(input.clone());
                     request.config_override = config_override.clone();
                     request.send()
                 };
                 crate::runtime::wait(limits, poll, mode.waiter.classify).await
+            }
+        }
+
+        #[cfg(feature = "blocking")]
+        impl #builder<crate::blocking::Waits<#output_ty, #error>> {
+            pub(crate) fn waiting_blocking(
+                client: crate::Client,
+                waiter: &'static #def,
+                mode: crate::blocking::Blocking,
+            ) -> Self {
+                Self {
+                    client,
+                    input: Default::default(),
+                    config_override: None,
+                    mode: crate::blocking::Waits::new(waiter, mode),
+                }
+            }
+
+            /// Sends the request every delay until the state is reached, blocking, at most
+            /// `max_attempts` times and within `max_wait` (see the async waiter's `wait`).
+            pub fn wait(self, max_wait: ::std::time::Duration) -> Result<Option<#output_ty>, crate::error::WaiterError> {
+                let Self { client, input, config_override, mode } = self;
+                let crate::blocking::Waits { waits, mode } = mode;
+                let waiter = #builder { client, input, config_override, mode: waits };
+                mode.run(waiter.wait(max_wait))
             }
         }
 

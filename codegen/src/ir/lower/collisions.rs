@@ -16,16 +16,29 @@ const FLUENT_METHODS: &[&str] = &[
     "presigned",
     "send",
     "into_paginator",
+    "blocking",
+    "sending",
 ];
 
 /// Methods of a waiter besides the member setters.
-const WAITER_METHODS: &[&str] = &["waiting", "delay", "max_attempts", "wait"];
+const WAITER_METHODS: &[&str] = &[
+    "waiting",
+    "waiting_blocking",
+    "delay",
+    "max_attempts",
+    "wait",
+];
 
 /// Methods of a paginator besides `items()` and one per result list.
 const PAGINATOR_METHODS: &[&str] = &["page_size", "max_items", "send"];
 
-/// Methods of the client written by hand, and those generated besides one per operation.
+/// Methods of the clients (async and blocking) written by hand, and those generated
+/// besides one per operation.
 const CLIENT_METHODS: &[&str] = &[
+    "from_async",
+    "as_async",
+    "client",
+    "mode",
     "new",
     "from_conf",
     "from_env",

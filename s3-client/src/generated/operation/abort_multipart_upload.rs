@@ -147,19 +147,14 @@ impl crate::runtime::OperationError for AbortMultipartUploadError {
 }
 /// Builds and sends a `AbortMultipartUpload` request; made by [`crate::Client::abort_multipart_upload`].
 #[derive(Debug)]
-pub struct AbortMultipartUploadFluentBuilder {
+pub struct AbortMultipartUploadFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: AbortMultipartUploadInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl AbortMultipartUploadFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> AbortMultipartUploadFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -280,6 +275,16 @@ impl AbortMultipartUploadFluentBuilder {
     pub fn get_if_match_initiated_time(&self) -> &Option<DateTime> {
         &self.input.if_match_initiated_time
     }
+}
+impl AbortMultipartUploadFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -309,6 +314,49 @@ impl AbortMultipartUploadFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl AbortMultipartUploadFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> AbortMultipartUploadFluentBuilder {
+        AbortMultipartUploadFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `AbortMultipartUpload` response arrives.
+    pub fn send(
+        self,
+    ) -> Result<AbortMultipartUploadOutput, SdkError<AbortMultipartUploadError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
     }
 }
 /// How the runtime sends this operation.

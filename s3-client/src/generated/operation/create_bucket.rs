@@ -179,19 +179,14 @@ impl crate::runtime::OperationError for CreateBucketError {
 }
 /// Builds and sends a `CreateBucket` request; made by [`crate::Client::create_bucket`].
 #[derive(Debug)]
-pub struct CreateBucketFluentBuilder {
+pub struct CreateBucketFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: CreateBucketInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl CreateBucketFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> CreateBucketFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -408,6 +403,16 @@ impl CreateBucketFluentBuilder {
     pub fn get_bucket_namespace(&self) -> &Option<crate::types::BucketNamespace> {
         &self.input.bucket_namespace
     }
+}
+impl CreateBucketFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -435,6 +440,47 @@ impl CreateBucketFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl CreateBucketFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> CreateBucketFluentBuilder {
+        CreateBucketFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `CreateBucket` response arrives.
+    pub fn send(self) -> Result<CreateBucketOutput, SdkError<CreateBucketError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
     }
 }
 /// How the runtime sends this operation.

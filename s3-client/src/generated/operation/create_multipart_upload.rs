@@ -452,19 +452,14 @@ impl crate::runtime::OperationError for CreateMultipartUploadError {
 }
 /// Builds and sends a `CreateMultipartUpload` request; made by [`crate::Client::create_multipart_upload`].
 #[derive(Debug)]
-pub struct CreateMultipartUploadFluentBuilder {
+pub struct CreateMultipartUploadFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: CreateMultipartUploadInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl CreateMultipartUploadFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> CreateMultipartUploadFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -1106,6 +1101,16 @@ impl CreateMultipartUploadFluentBuilder {
     pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
         &self.input.checksum_type
     }
+}
+impl CreateMultipartUploadFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -1135,6 +1140,49 @@ impl CreateMultipartUploadFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl CreateMultipartUploadFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> CreateMultipartUploadFluentBuilder {
+        CreateMultipartUploadFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `CreateMultipartUpload` response arrives.
+    pub fn send(
+        self,
+    ) -> Result<CreateMultipartUploadOutput, SdkError<CreateMultipartUploadError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
     }
 }
 /// How the runtime sends this operation.

@@ -82,19 +82,14 @@ impl crate::runtime::OperationError for DeleteBucketEncryptionError {
 }
 /// Builds and sends a `DeleteBucketEncryption` request; made by [`crate::Client::delete_bucket_encryption`].
 #[derive(Debug)]
-pub struct DeleteBucketEncryptionFluentBuilder {
+pub struct DeleteBucketEncryptionFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: DeleteBucketEncryptionInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl DeleteBucketEncryptionFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> DeleteBucketEncryptionFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -144,6 +139,16 @@ impl DeleteBucketEncryptionFluentBuilder {
     pub fn get_expected_bucket_owner(&self) -> &Option<String> {
         &self.input.expected_bucket_owner
     }
+}
+impl DeleteBucketEncryptionFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -173,6 +178,49 @@ impl DeleteBucketEncryptionFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl DeleteBucketEncryptionFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> DeleteBucketEncryptionFluentBuilder {
+        DeleteBucketEncryptionFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `DeleteBucketEncryption` response arrives.
+    pub fn send(
+        self,
+    ) -> Result<DeleteBucketEncryptionOutput, SdkError<DeleteBucketEncryptionError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
     }
 }
 /// How the runtime sends this operation.

@@ -147,19 +147,14 @@ impl crate::runtime::OperationError for DeleteObjectError {
 }
 /// Builds and sends a `DeleteObject` request; made by [`crate::Client::delete_object`].
 #[derive(Debug)]
-pub struct DeleteObjectFluentBuilder {
+pub struct DeleteObjectFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: DeleteObjectInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl DeleteObjectFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> DeleteObjectFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -348,6 +343,16 @@ impl DeleteObjectFluentBuilder {
     pub fn get_if_match_size(&self) -> &Option<i64> {
         &self.input.if_match_size
     }
+}
+impl DeleteObjectFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -375,6 +380,47 @@ impl DeleteObjectFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl DeleteObjectFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> DeleteObjectFluentBuilder {
+        DeleteObjectFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `DeleteObject` response arrives.
+    pub fn send(self) -> Result<DeleteObjectOutput, SdkError<DeleteObjectError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
     }
 }
 /// How the runtime sends this operation.

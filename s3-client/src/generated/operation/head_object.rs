@@ -737,6 +737,7 @@ pub struct HeadObjectFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: HeadObjectInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
     mode: Mode,
 }
 impl<Mode> HeadObjectFluentBuilder<Mode> {
@@ -1157,6 +1158,47 @@ impl HeadObjectFluentBuilder {
             .await
     }
 }
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl HeadObjectFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> HeadObjectFluentBuilder {
+        HeadObjectFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `HeadObject` response arrives.
+    pub fn send(self) -> Result<HeadObjectOutput, SdkError<HeadObjectError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+}
 /// How the runtime sends this operation.
 static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     name: "HeadObject",
@@ -1263,6 +1305,18 @@ fn serialize(input: HeadObjectInput) -> Result<crate::runtime::Request, BuildErr
 pub type HeadObjectWaiter = HeadObjectFluentBuilder<
     crate::fluent::Waits<HeadObjectOutput, HeadObjectError>,
 >;
+impl<Mode: crate::fluent::WaitMode> HeadObjectFluentBuilder<Mode> {
+    /// Time between attempts (the waiter's default otherwise).
+    pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
+        self.mode.limits().delay = delay;
+        self
+    }
+    /// Attempts before giving up (at least 1; the waiter's default otherwise).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.mode.limits().max_attempts = attempts.max(1);
+        self
+    }
+}
 impl HeadObjectWaiter {
     pub(crate) fn waiting(
         client: crate::Client,
@@ -1275,16 +1329,6 @@ impl HeadObjectWaiter {
             mode: crate::fluent::Waits::new(waiter),
         }
     }
-    /// Time between attempts (the waiter's default otherwise).
-    pub fn delay(mut self, delay: ::std::time::Duration) -> Self {
-        self.mode.delay = delay;
-        self
-    }
-    /// Attempts before giving up (at least 1; the waiter's default otherwise).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.mode.max_attempts = attempts.max(1);
-        self
-    }
     /// Sends the request every delay until the state is reached, at most
     /// `max_attempts` times and within `max_wait`. Returns the last output when a
     /// successful response ended the wait.
@@ -1294,18 +1338,44 @@ impl HeadObjectWaiter {
         max_wait: ::std::time::Duration,
     ) -> Result<Option<HeadObjectOutput>, crate::error::WaiterError> {
         let Self { client, input, config_override, mode } = self;
-        let limits = crate::runtime::Waiting {
-            name: mode.waiter.name,
-            delay: mode.delay,
-            max_attempts: mode.max_attempts,
-            max_wait,
-        };
+        let limits = mode.limits_of(max_wait);
         let poll = || {
             let mut request = client.head_object().set_input(input.clone());
             request.config_override = config_override.clone();
             request.send()
         };
         crate::runtime::wait(limits, poll, mode.waiter.classify).await
+    }
+}
+#[cfg(feature = "blocking")]
+impl HeadObjectFluentBuilder<crate::blocking::Waits<HeadObjectOutput, HeadObjectError>> {
+    pub(crate) fn waiting_blocking(
+        client: crate::Client,
+        waiter: &'static crate::runtime::WaiterDef<HeadObjectOutput, HeadObjectError>,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::blocking::Waits::new(waiter, mode),
+        }
+    }
+    /// Sends the request every delay until the state is reached, blocking, at most
+    /// `max_attempts` times and within `max_wait` (see the async waiter's `wait`).
+    pub fn wait(
+        self,
+        max_wait: ::std::time::Duration,
+    ) -> Result<Option<HeadObjectOutput>, crate::error::WaiterError> {
+        let Self { client, input, config_override, mode } = self;
+        let crate::blocking::Waits { waits, mode } = mode;
+        let waiter = HeadObjectFluentBuilder {
+            client,
+            input,
+            config_override,
+            mode: waits,
+        };
+        mode.run(waiter.wait(max_wait))
     }
 }
 /// The `ObjectExists` waiter. Waits until the object exists.

@@ -120,19 +120,14 @@ impl crate::runtime::OperationError for ListBucketsError {
 }
 /// Builds and sends a `ListBuckets` request; made by [`crate::Client::list_buckets`].
 #[derive(Debug)]
-pub struct ListBucketsFluentBuilder {
+pub struct ListBucketsFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListBucketsInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListBucketsFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListBucketsFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -216,6 +211,16 @@ impl ListBucketsFluentBuilder {
     pub fn get_bucket_region(&self) -> &Option<String> {
         &self.input.bucket_region
     }
+}
+impl ListBucketsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -243,6 +248,67 @@ impl ListBucketsFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListBucketsPaginator {
+        ListBucketsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListBucketsFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListBucketsFluentBuilder {
+        ListBucketsFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListBuckets` response arrives.
+    pub fn send(self) -> Result<ListBucketsOutput, SdkError<ListBucketsError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(self) -> ListBucketsPaginator<crate::blocking::Blocking> {
+        ListBucketsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -275,26 +341,17 @@ fn serialize(input: ListBucketsInput) -> Result<crate::runtime::Request, BuildEr
     }
     Ok(request)
 }
-impl ListBucketsFluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListBucketsPaginator {
-        ListBucketsPaginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListBuckets` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListBucketsPaginator {
+pub struct ListBucketsPaginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListBucketsInput,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListBucketsPaginator {
+impl<Mode> ListBucketsPaginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_buckets = Some(size);
@@ -305,6 +362,8 @@ impl ListBucketsPaginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListBucketsPaginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -343,6 +402,52 @@ impl ListBucketsPaginator {
         Result<crate::types::Bucket, SdkError<ListBucketsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.buckets)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListBucketsPaginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListBucketsPaginator {
+        ListBucketsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListBucketsOutput, SdkError<ListBucketsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Buckets` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Bucket, SdkError<ListBucketsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Buckets` of every page, one by one, each read blocking.
+    pub fn buckets(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Bucket, SdkError<ListBucketsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().buckets(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.

@@ -205,19 +205,14 @@ impl crate::runtime::OperationError for ListMultipartUploadsError {
 }
 /// Builds and sends a `ListMultipartUploads` request; made by [`crate::Client::list_multipart_uploads`].
 #[derive(Debug)]
-pub struct ListMultipartUploadsFluentBuilder {
+pub struct ListMultipartUploadsFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListMultipartUploadsInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListMultipartUploadsFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListMultipartUploadsFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -392,6 +387,16 @@ impl ListMultipartUploadsFluentBuilder {
     pub fn get_request_payer(&self) -> &Option<crate::types::RequestPayer> {
         &self.input.request_payer
     }
+}
+impl ListMultipartUploadsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -421,6 +426,71 @@ impl ListMultipartUploadsFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListMultipartUploadsPaginator {
+        ListMultipartUploadsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListMultipartUploadsFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListMultipartUploadsFluentBuilder {
+        ListMultipartUploadsFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListMultipartUploads` response arrives.
+    pub fn send(
+        self,
+    ) -> Result<ListMultipartUploadsOutput, SdkError<ListMultipartUploadsError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(
+        self,
+    ) -> ListMultipartUploadsPaginator<crate::blocking::Blocking> {
+        ListMultipartUploadsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -475,26 +545,17 @@ fn serialize(
     }
     Ok(request)
 }
-impl ListMultipartUploadsFluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListMultipartUploadsPaginator {
-        ListMultipartUploadsPaginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListMultipartUploads` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListMultipartUploadsPaginator {
+pub struct ListMultipartUploadsPaginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListMultipartUploadsInput,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListMultipartUploadsPaginator {
+impl<Mode> ListMultipartUploadsPaginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_uploads = Some(size);
@@ -505,6 +566,8 @@ impl ListMultipartUploadsPaginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListMultipartUploadsPaginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -551,6 +614,63 @@ impl ListMultipartUploadsPaginator {
         Result<crate::types::CommonPrefix, SdkError<ListMultipartUploadsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListMultipartUploadsPaginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListMultipartUploadsPaginator {
+        ListMultipartUploadsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListMultipartUploadsOutput, SdkError<ListMultipartUploadsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Uploads` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::MultipartUpload, SdkError<ListMultipartUploadsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Uploads` of every page, one by one, each read blocking.
+    pub fn uploads(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::MultipartUpload, SdkError<ListMultipartUploadsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().uploads(), mode)
+    }
+    /// The `CommonPrefixes` of every page, one by one, each read blocking.
+    pub fn common_prefixes(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::CommonPrefix, SdkError<ListMultipartUploadsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().common_prefixes(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.

@@ -216,19 +216,14 @@ impl crate::runtime::OperationError for ListObjectVersionsError {
 }
 /// Builds and sends a `ListObjectVersions` request; made by [`crate::Client::list_object_versions`].
 #[derive(Debug)]
-pub struct ListObjectVersionsFluentBuilder {
+pub struct ListObjectVersionsFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectVersionsInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectVersionsFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListObjectVersionsFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -428,6 +423,16 @@ impl ListObjectVersionsFluentBuilder {
     ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
+}
+impl ListObjectVersionsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -466,6 +471,71 @@ impl ListObjectVersionsFluentBuilder {
             url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListObjectVersionsPaginator {
+        ListObjectVersionsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListObjectVersionsFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListObjectVersionsFluentBuilder {
+        ListObjectVersionsFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListObjectVersions` response arrives.
+    pub fn send(
+        self,
+    ) -> Result<ListObjectVersionsOutput, SdkError<ListObjectVersionsError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(
+        self,
+    ) -> ListObjectVersionsPaginator<crate::blocking::Blocking> {
+        ListObjectVersionsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -545,26 +615,17 @@ fn url_decode(output: &mut ListObjectVersionsOutput) -> Result<(), ResponseError
     }
     Ok(())
 }
-impl ListObjectVersionsFluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListObjectVersionsPaginator {
-        ListObjectVersionsPaginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListObjectVersions` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListObjectVersionsPaginator {
+pub struct ListObjectVersionsPaginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectVersionsInput,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectVersionsPaginator {
+impl<Mode> ListObjectVersionsPaginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_keys = Some(size);
@@ -575,6 +636,8 @@ impl ListObjectVersionsPaginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListObjectVersionsPaginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -629,6 +692,74 @@ impl ListObjectVersionsPaginator {
         Result<crate::types::CommonPrefix, SdkError<ListObjectVersionsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListObjectVersionsPaginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListObjectVersionsPaginator {
+        ListObjectVersionsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListObjectVersionsOutput, SdkError<ListObjectVersionsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Versions` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::ObjectVersion, SdkError<ListObjectVersionsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Versions` of every page, one by one, each read blocking.
+    pub fn versions(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::ObjectVersion, SdkError<ListObjectVersionsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().versions(), mode)
+    }
+    /// The `DeleteMarkers` of every page, one by one, each read blocking.
+    pub fn delete_markers(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::DeleteMarkerEntry, SdkError<ListObjectVersionsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().delete_markers(), mode)
+    }
+    /// The `CommonPrefixes` of every page, one by one, each read blocking.
+    pub fn common_prefixes(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::CommonPrefix, SdkError<ListObjectVersionsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().common_prefixes(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.

@@ -217,19 +217,14 @@ impl crate::runtime::OperationError for ListObjectsError {
 }
 /// Builds and sends a `ListObjects` request; made by [`crate::Client::list_objects`].
 #[derive(Debug)]
-pub struct ListObjectsFluentBuilder {
+pub struct ListObjectsFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectsInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectsFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListObjectsFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -412,6 +407,16 @@ impl ListObjectsFluentBuilder {
     ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
+}
+impl ListObjectsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -448,6 +453,67 @@ impl ListObjectsFluentBuilder {
             url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListObjectsPaginator {
+        ListObjectsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListObjectsFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListObjectsFluentBuilder {
+        ListObjectsFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListObjects` response arrives.
+    pub fn send(self) -> Result<ListObjectsOutput, SdkError<ListObjectsError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(self) -> ListObjectsPaginator<crate::blocking::Blocking> {
+        ListObjectsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -518,26 +584,17 @@ fn url_decode(output: &mut ListObjectsOutput) -> Result<(), ResponseError> {
     }
     Ok(())
 }
-impl ListObjectsFluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListObjectsPaginator {
-        ListObjectsPaginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListObjects` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListObjectsPaginator {
+pub struct ListObjectsPaginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectsInput,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectsPaginator {
+impl<Mode> ListObjectsPaginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_keys = Some(size);
@@ -548,6 +605,8 @@ impl ListObjectsPaginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListObjectsPaginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -594,6 +653,63 @@ impl ListObjectsPaginator {
         Result<crate::types::CommonPrefix, SdkError<ListObjectsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListObjectsPaginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListObjectsPaginator {
+        ListObjectsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListObjectsOutput, SdkError<ListObjectsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Contents` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Object, SdkError<ListObjectsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Contents` of every page, one by one, each read blocking.
+    pub fn contents(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Object, SdkError<ListObjectsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().contents(), mode)
+    }
+    /// The `CommonPrefixes` of every page, one by one, each read blocking.
+    pub fn common_prefixes(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::CommonPrefix, SdkError<ListObjectsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().common_prefixes(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.

@@ -239,19 +239,14 @@ impl crate::runtime::OperationError for ListObjectsV2Error {
 }
 /// Builds and sends a `ListObjectsV2` request; made by [`crate::Client::list_objects_v2`].
 #[derive(Debug)]
-pub struct ListObjectsV2FluentBuilder {
+pub struct ListObjectsV2FluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectsV2Input,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectsV2FluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListObjectsV2FluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -468,6 +463,16 @@ impl ListObjectsV2FluentBuilder {
     ) -> &Option<Vec<crate::types::OptionalObjectAttributes>> {
         &self.input.optional_object_attributes
     }
+}
+impl ListObjectsV2FluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -506,6 +511,67 @@ impl ListObjectsV2FluentBuilder {
             url_decode(&mut output).map_err(SdkError::ResponseError)?;
         }
         Ok(output)
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListObjectsV2Paginator {
+        ListObjectsV2Paginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListObjectsV2FluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListObjectsV2FluentBuilder {
+        ListObjectsV2FluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListObjectsV2` response arrives.
+    pub fn send(self) -> Result<ListObjectsV2Output, SdkError<ListObjectsV2Error>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(self) -> ListObjectsV2Paginator<crate::blocking::Blocking> {
+        ListObjectsV2Paginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -582,26 +648,17 @@ fn url_decode(output: &mut ListObjectsV2Output) -> Result<(), ResponseError> {
     }
     Ok(())
 }
-impl ListObjectsV2FluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListObjectsV2Paginator {
-        ListObjectsV2Paginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListObjectsV2` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListObjectsV2Paginator {
+pub struct ListObjectsV2Paginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListObjectsV2Input,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListObjectsV2Paginator {
+impl<Mode> ListObjectsV2Paginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_keys = Some(size);
@@ -612,6 +669,8 @@ impl ListObjectsV2Paginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListObjectsV2Paginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -658,6 +717,63 @@ impl ListObjectsV2Paginator {
         Result<crate::types::CommonPrefix, SdkError<ListObjectsV2Error>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.common_prefixes)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListObjectsV2Paginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListObjectsV2Paginator {
+        ListObjectsV2Paginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListObjectsV2Output, SdkError<ListObjectsV2Error>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Contents` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Object, SdkError<ListObjectsV2Error>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Contents` of every page, one by one, each read blocking.
+    pub fn contents(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Object, SdkError<ListObjectsV2Error>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().contents(), mode)
+    }
+    /// The `CommonPrefixes` of every page, one by one, each read blocking.
+    pub fn common_prefixes(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::CommonPrefix, SdkError<ListObjectsV2Error>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().common_prefixes(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.

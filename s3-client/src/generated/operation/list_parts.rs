@@ -276,19 +276,14 @@ impl crate::runtime::OperationError for ListPartsError {
 }
 /// Builds and sends a `ListParts` request; made by [`crate::Client::list_parts`].
 #[derive(Debug)]
-pub struct ListPartsFluentBuilder {
+pub struct ListPartsFluentBuilder<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListPartsInput,
     config_override: Option<crate::ConfigBuilder>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListPartsFluentBuilder {
-    pub(crate) fn new(client: crate::Client) -> Self {
-        Self {
-            client,
-            input: Default::default(),
-            config_override: None,
-        }
-    }
+impl<Mode> ListPartsFluentBuilder<Mode> {
     /// Changes settings for this request only: whatever `config` sets (timeouts,
     /// retries, region, checksums...) replaces the client's value.
     pub fn config_override(mut self, config: impl Into<crate::ConfigBuilder>) -> Self {
@@ -477,6 +472,16 @@ impl ListPartsFluentBuilder {
     pub fn get_sse_customer_key_md5(&self) -> &Option<String> {
         &self.input.sse_customer_key_md5
     }
+}
+impl ListPartsFluentBuilder {
+    pub(crate) fn new(client: crate::Client) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode: crate::fluent::Sends,
+        }
+    }
     /// Presigns this request instead of sending it: a URL and headers that a
     /// client without credentials can use until it expires. Only invalid input or
     /// missing credentials fail; nothing is sent to S3. See [`crate::presigning`].
@@ -504,6 +509,67 @@ impl ListPartsFluentBuilder {
                 self.config_override.as_ref(),
             )
             .await
+    }
+    /// Pages through every result from this request on.
+    pub fn into_paginator(self) -> ListPartsPaginator {
+        ListPartsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: crate::fluent::Sends,
+        }
+    }
+}
+#[cfg(feature = "blocking")]
+#[allow(
+    clippy::result_large_err,
+    reason = "the error of the async `send`, as aws-sdk-s3 has it"
+)]
+impl ListPartsFluentBuilder<crate::blocking::Blocking> {
+    pub(crate) fn blocking(
+        client: crate::Client,
+        mode: crate::blocking::Blocking,
+    ) -> Self {
+        Self {
+            client,
+            input: Default::default(),
+            config_override: None,
+            mode,
+        }
+    }
+    /// The same request in the async mode.
+    fn sending(self) -> ListPartsFluentBuilder {
+        ListPartsFluentBuilder {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// Presigns this request instead of sending it (see the async builder's
+    /// `presigned`); blocks only to resolve credentials.
+    pub fn presigned(
+        self,
+        config: crate::presigning::PresigningConfig,
+    ) -> Result<crate::presigning::PresignedRequest, BuildError> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().presigned(config))
+    }
+    /// Sends the request and blocks until the `ListParts` response arrives.
+    pub fn send(self) -> Result<ListPartsOutput, SdkError<ListPartsError>> {
+        let mode = self.mode.clone();
+        mode.run(self.sending().send())
+    }
+    /// Pages through every result from this request on, each page read blocking.
+    pub fn into_paginator(self) -> ListPartsPaginator<crate::blocking::Blocking> {
+        ListPartsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: None,
+            mode: self.mode,
+        }
     }
 }
 /// How the runtime sends this operation.
@@ -566,26 +632,17 @@ fn serialize(input: ListPartsInput) -> Result<crate::runtime::Request, BuildErro
     }
     Ok(request)
 }
-impl ListPartsFluentBuilder {
-    /// Pages through every result from this request on.
-    pub fn into_paginator(self) -> ListPartsPaginator {
-        ListPartsPaginator {
-            client: self.client,
-            input: self.input,
-            config_override: self.config_override,
-            max_items: None,
-        }
-    }
-}
 /// Pages through `ListParts` results as a stream, sending one request per page as it is read. A token that comes back twice ends the stream with an error instead of looping.
 #[derive(Debug)]
-pub struct ListPartsPaginator {
+pub struct ListPartsPaginator<Mode = crate::fluent::Sends> {
     client: crate::Client,
     input: ListPartsInput,
     config_override: Option<crate::ConfigBuilder>,
     max_items: Option<usize>,
+    #[cfg_attr(not(feature = "blocking"), allow(dead_code))]
+    mode: Mode,
 }
-impl ListPartsPaginator {
+impl<Mode> ListPartsPaginator<Mode> {
     /// How many results each page holds at most (S3's default is 1,000).
     pub fn page_size(mut self, size: i32) -> Self {
         self.input.max_parts = Some(size);
@@ -596,6 +653,8 @@ impl ListPartsPaginator {
         self.max_items = Some(count);
         self
     }
+}
+impl ListPartsPaginator {
     /// The pages, one by one.
     #[inline]
     pub fn send(
@@ -634,6 +693,52 @@ impl ListPartsPaginator {
         Result<crate::types::Part, SdkError<ListPartsError>>,
     > {
         crate::runtime::paginate_items(self.send(), |page| page.parts)
+    }
+}
+#[cfg(feature = "blocking")]
+impl ListPartsPaginator<crate::blocking::Blocking> {
+    /// The same paginator in the async mode.
+    fn sending(self) -> ListPartsPaginator {
+        ListPartsPaginator {
+            client: self.client,
+            input: self.input,
+            config_override: self.config_override,
+            max_items: self.max_items,
+            mode: crate::fluent::Sends,
+        }
+    }
+    /// The pages, one by one, each read blocking.
+    pub fn send(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::PaginationStream<
+            Result<ListPartsOutput, SdkError<ListPartsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().send(), mode)
+    }
+    /// The `Parts` of every page, one by one (the main result).
+    pub fn items(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Part, SdkError<ListPartsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().items(), mode)
+    }
+    /// The `Parts` of every page, one by one, each read blocking.
+    pub fn parts(
+        self,
+    ) -> crate::blocking::Iter<
+        crate::pagination::ItemsPaginator<
+            Result<crate::types::Part, SdkError<ListPartsError>>,
+        >,
+    > {
+        let mode = self.mode.clone();
+        crate::blocking::Iter::new(self.sending().parts(), mode)
     }
 }
 /// The input of the page after `output`, and the tokens that identify it.
