@@ -68,7 +68,8 @@ struct Variant {
 /// What one program cost to build from clean, in debug and in release.
 struct Cost {
     name: String,
-    debug_cpu: Duration,
+    /// CPU time of each clean debug build.
+    debug_rounds: Vec<Duration>,
     debug_wall: Duration,
     release_cpu: Duration,
     /// The release binary after `strip`, in bytes.
@@ -77,15 +78,21 @@ struct Cost {
 }
 
 pub fn run(root: &Path, args: &[&str]) -> ExitCode {
-    let before = match args {
-        [] => None,
-        ["--before", rev] => Some(*rev),
-        _ => {
-            eprintln!("usage: cargo xtask build-cost [--before REV]");
-            return ExitCode::from(2);
-        }
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| *a == name)
+            .and_then(|i| args.get(i + 1))
+            .copied()
     };
-    match measure_all(root, before) {
+    let before = value("--before");
+    let rounds = value("--rounds").map_or(Some(1), |n| n.parse::<usize>().ok());
+    let known = args.len()
+        == 2 * (usize::from(before.is_some()) + usize::from(value("--rounds").is_some()));
+    let (Some(rounds), true) = (rounds, known) else {
+        eprintln!("usage: cargo xtask build-cost [--before REV] [--rounds N]");
+        return ExitCode::from(2);
+    };
+    match measure_all(root, before, rounds.max(1)) {
         Ok(table) => {
             println!("{table}");
             ExitCode::SUCCESS
@@ -97,7 +104,7 @@ pub fn run(root: &Path, args: &[&str]) -> ExitCode {
     }
 }
 
-fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
+fn measure_all(root: &Path, before: Option<&str>, rounds: usize) -> Result<String, String> {
     let dir = root.join("target/build-cost");
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut variants = Vec::new();
@@ -140,34 +147,49 @@ fn measure_all(root: &Path, before: Option<&str>) -> Result<String, String> {
         eprintln!(
             "{}: {:.0} CPU-s debug, {:.0} CPU-s release",
             cost.name,
-            cost.debug_cpu.as_secs_f64(),
+            cost.debug_median(),
             cost.release_cpu.as_secs_f64()
         );
         costs.push(cost);
+    }
+    // More clean debug builds, in another order each round: the machine is noisy.
+    for round in 1..rounds {
+        let mut order: Vec<usize> = (0..variants.len()).collect();
+        order.rotate_left(round % variants.len());
+        for i in order {
+            let project = dir.join(format!("program-{i}"));
+            let _ = std::fs::remove_dir_all(project.join("target/debug"));
+            let (cpu, _) = timed_build(&project, &variants[i], "debug")?;
+            eprintln!(
+                "round {}: {}: {:.0} CPU-s debug",
+                round + 1,
+                variants[i].name,
+                cpu.as_secs_f64()
+            );
+            costs[i].debug_rounds.push(cpu);
+        }
     }
     // A failing check must not lose the measurements: it is reported in the table.
     let porting =
         check_porting_programs(root, &dir).unwrap_or_else(|e| format!("PORTING CHECK FAILED: {e}"));
 
-    let aws = costs
-        .last()
-        .map(|c| c.debug_cpu.as_secs_f64())
-        .unwrap_or(1.0);
+    let aws = costs.last().map(Cost::debug_median).unwrap_or(1.0);
     let aws_release = costs
         .last()
         .map(|c| c.release_cpu.as_secs_f64())
         .unwrap_or(1.0);
-    let mut table = String::from(
-        "| put+get program, clean build | debug CPU-s | debug wall s | vs aws-sdk-s3 | release CPU-s | vs aws-sdk-s3 | stripped release binary | crates |\n|---|---|---|---|---|---|---|---|\n",
+    let mut table = format!(
+        "Debug: the median (min-max) of {rounds} clean build(s) each, in another order each round; release: one clean build each.\n\n| put+get program, clean build | debug CPU-s | debug wall s (first) | vs aws-sdk-s3 | release CPU-s | vs aws-sdk-s3 | stripped release binary | crates |\n|---|---|---|---|---|---|---|---|\n",
     );
     for c in &costs {
+        let (low, high) = c.debug_range();
         let _ = writeln!(
             table,
-            "| {} | {:.0} | {:.0} | {:.2}x | {:.0} | {:.2}x | {:.1} MB | {} |",
+            "| {} | {:.0} ({low:.0}-{high:.0}) | {:.0} | {:.2}x | {:.0} | {:.2}x | {:.1} MB | {} |",
             c.name,
-            c.debug_cpu.as_secs_f64(),
+            c.debug_median(),
             c.debug_wall.as_secs_f64(),
-            c.debug_cpu.as_secs_f64() / aws,
+            c.debug_median() / aws,
             c.release_cpu.as_secs_f64(),
             c.release_cpu.as_secs_f64() / aws_release,
             c.stripped as f64 / 1e6,
@@ -237,12 +259,37 @@ fn build(project: &Path, v: &Variant) -> Result<Cost, String> {
         .len();
     Ok(Cost {
         name: v.name.clone(),
-        debug_cpu,
+        debug_rounds: vec![debug_cpu],
         debug_wall,
         release_cpu,
         stripped,
         crates: crate_count(project)?,
     })
+}
+
+impl Cost {
+    fn sorted(&self) -> Vec<f64> {
+        let mut v: Vec<f64> = self
+            .debug_rounds
+            .iter()
+            .map(Duration::as_secs_f64)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    }
+
+    fn debug_median(&self) -> f64 {
+        let v = self.sorted();
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    fn debug_range(&self) -> (f64, f64) {
+        let v = self.sorted();
+        (
+            v.first().copied().unwrap_or(0.0),
+            v.last().copied().unwrap_or(0.0),
+        )
+    }
 }
 
 /// One clean build in `profile` (its own target dir): CPU time and wall time.

@@ -6,13 +6,16 @@
 //!   three-node Garage cluster: it installs them once (moto into `.venv`, Garage into
 //!   `target/tools`), starts them on free loopback ports, and stops them by PID whatever
 //!   the tests do.
-//! - `cargo xtask bench [--repeat N]` runs the transfer benchmark (see `bench.rs`): `s3`
-//!   beside a plain signed stream and the AWS CLI, in one run, with a table of ratios.
+//! - `cargo xtask bench [--rounds N]` runs the SDK benchmark of `bench/` (see
+//!   `sdk_bench.rs`): s3-client beside the plain floor and aws-sdk-s3.
+//! - `cargo xtask bench-transfer [--repeat N]` runs the transfer benchmark (see
+//!   `bench.rs`): `s3` beside a plain signed stream and the AWS CLI, in one run.
 
 mod bench;
 mod build_cost;
 mod garage;
 mod moto;
+mod sdk_bench;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -107,7 +110,8 @@ fn main() -> ExitCode {
             usage()
         }
         ["test", rest @ ..] => test(&root(), rest),
-        ["bench", rest @ ..] => bench::run(&root(), rest),
+        ["bench", rest @ ..] => sdk_bench::run(&root(), rest),
+        ["bench-transfer", rest @ ..] => bench::run(&root(), rest),
         ["build-cost", rest @ ..] => build_cost::run(&root(), rest),
         _ => usage(),
     }
@@ -160,7 +164,7 @@ fn test(root: &Path, args: &[&str]) -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--repeat N]\n       cargo xtask build-cost [--before REV]"
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--rounds N]\n       cargo xtask bench-transfer [--repeat N]\n       cargo xtask build-cost [--before REV]"
     );
     ExitCode::from(2)
 }
