@@ -49,49 +49,56 @@ impl S3Client {
     }
 }
 
-impl Adapter for S3Client {
-    async fn put(&self, key: &str, body: Bytes) -> Result<(), Error> {
-        self.0
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body.into())
-            .send()
-            .await?;
-        Ok(())
-    }
+/// The same calls on s3-client and aws-sdk-s3: s3-client ports aws-sdk-s3 code unchanged.
+macro_rules! sdk_adapter {
+    ($adapter:ident, $sdk:ident) => {
+        impl Adapter for $adapter {
+            async fn put(&self, key: &str, body: Bytes) -> Result<(), Error> {
+                self.0
+                    .put_object()
+                    .bucket(BUCKET)
+                    .key(key)
+                    .body(body.into())
+                    .send()
+                    .await?;
+                Ok(())
+            }
 
-    async fn get(&self, key: &str) -> Result<usize, Error> {
-        let out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
-        Ok(out.body.collect().await?.len())
-    }
+            async fn get(&self, key: &str) -> Result<usize, Error> {
+                let out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
+                Ok(out.body.collect().await?.into_bytes().len())
+            }
 
-    async fn list(&self) -> Result<usize, Error> {
-        let out = self.0.list_objects_v2().bucket(BUCKET).send().await?;
-        Ok(out.contents().len())
-    }
+            async fn list(&self) -> Result<usize, Error> {
+                let out = self.0.list_objects_v2().bucket(BUCKET).send().await?;
+                Ok(out.contents().len())
+            }
 
-    async fn put_file(&self, key: &str, path: &Path) -> Result<(), Error> {
-        let body = s3_client::primitives::ByteStream::from_path(path).await?;
-        self.0
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body)
-            .send()
-            .await?;
-        Ok(())
-    }
+            async fn put_file(&self, key: &str, path: &Path) -> Result<(), Error> {
+                let body = $sdk::primitives::ByteStream::from_path(path).await?;
+                self.0
+                    .put_object()
+                    .bucket(BUCKET)
+                    .key(key)
+                    .body(body)
+                    .send()
+                    .await?;
+                Ok(())
+            }
 
-    async fn get_stream(&self, key: &str) -> Result<u64, Error> {
-        let mut out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
-        let mut n = 0;
-        while let Some(chunk) = out.body.next().await {
-            n += chunk?.len() as u64;
+            async fn get_stream(&self, key: &str) -> Result<u64, Error> {
+                let mut out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
+                let mut n = 0;
+                while let Some(chunk) = out.body.try_next().await? {
+                    n += chunk.len() as u64;
+                }
+                Ok(n)
+            }
         }
-        Ok(n)
-    }
+    };
 }
+
+sdk_adapter!(S3Client, s3_client);
 
 /// The floor: each request signed by aws-sigv4 (`UNSIGNED-PAYLOAD`, no checksum) and sent
 /// by reqwest; a listing parsed by quick-xml into its keys, nothing else.
@@ -302,46 +309,4 @@ impl AwsSdk {
     }
 }
 
-impl Adapter for AwsSdk {
-    async fn put(&self, key: &str, body: Bytes) -> Result<(), Error> {
-        self.0
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body.into())
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    async fn get(&self, key: &str) -> Result<usize, Error> {
-        let out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
-        Ok(out.body.collect().await?.into_bytes().len())
-    }
-
-    async fn list(&self) -> Result<usize, Error> {
-        let out = self.0.list_objects_v2().bucket(BUCKET).send().await?;
-        Ok(out.contents().len())
-    }
-
-    async fn put_file(&self, key: &str, path: &Path) -> Result<(), Error> {
-        let body = aws_sdk_s3::primitives::ByteStream::from_path(path).await?;
-        self.0
-            .put_object()
-            .bucket(BUCKET)
-            .key(key)
-            .body(body)
-            .send()
-            .await?;
-        Ok(())
-    }
-
-    async fn get_stream(&self, key: &str) -> Result<u64, Error> {
-        let mut out = self.0.get_object().bucket(BUCKET).key(key).send().await?;
-        let mut n = 0;
-        while let Some(chunk) = out.body.try_next().await? {
-            n += chunk.len() as u64;
-        }
-        Ok(n)
-    }
-}
+sdk_adapter!(AwsSdk, aws_sdk_s3);
