@@ -128,8 +128,12 @@ impl<'a> XmlReader<'a> {
             return Err(self.error("unexpected copied text"));
         };
         let raw = std::str::from_utf8(raw).map_err(|e| self.error(e))?;
-        if raw.contains("<![CDATA[") {
-            return Err(self.error("CDATA sections are not supported"));
+        // Text holds no `<` (it is escaped): one here starts CDATA, a comment or an
+        // element, none of which S3 puts in a value. One byte scan, not a substring search.
+        if raw.contains('<') {
+            return Err(self.error(
+                "markup inside a text value (CDATA, a comment or an element) is not supported",
+            ));
         }
         quick_xml::escape::unescape(raw).map_err(|e| self.error(e))
     }
@@ -400,6 +404,21 @@ mod tests {
         );
         r.skip().unwrap();
         assert_eq!(r.next_child().unwrap(), None);
+    }
+
+    #[test]
+    fn markup_inside_a_value_is_an_error_not_text() {
+        for doc in [
+            &b"<R><A><![CDATA[x]]></A></R>"[..],
+            b"<R><A>x<!-- c --></A></R>",
+            b"<R><A>x<B/></A></R>",
+        ] {
+            let mut r = XmlReader::new(doc);
+            r.root().unwrap();
+            r.next_child().unwrap();
+            let err = r.text().unwrap_err().to_string();
+            assert!(err.contains("markup inside a text value"), "{err}");
+        }
     }
 
     #[test]
