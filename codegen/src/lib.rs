@@ -51,8 +51,7 @@ pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> 
 /// The `[features]` lines the generated code's gates name, for the crate's `Cargo.toml`
 /// (see [`sync::sync_block`]): one feature per model area that has operations, and
 /// `all-operations` enabling them all.
-pub fn cargo_features(files: &[(String, String)]) -> Result<String, Diagnostics> {
-    let svc = ir::lower(files)?;
+pub fn cargo_features(svc: &ir::Service) -> String {
     let features = svc.features();
     let list = features
         .iter()
@@ -63,13 +62,17 @@ pub fn cargo_features(files: &[(String, String)]) -> Result<String, Diagnostics>
     for f in features {
         text.push_str(&format!("{f} = []\n"));
     }
-    Ok(text)
+    text
 }
 
 /// Generates the crate's `generated/` tree from model files (`(file name, JSON text)`):
 /// relative path to formatted contents.
 pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, Diagnostics> {
-    let svc = ir::lower(files)?;
+    generate_service(&ir::lower(files)?)
+}
+
+/// [`generate`] for a model already lowered (so that [`cargo_features`] can share it).
+pub fn generate_service(svc: &ir::Service) -> Result<BTreeMap<String, String>, Diagnostics> {
     let mut d = Diagnostics::default();
     let mut out = BTreeMap::new();
     let mut put = |path: String, tokens: proc_macro2::TokenStream| match render::file(&path, tokens)
@@ -100,15 +103,15 @@ pub fn generate(files: &[(String, String)]) -> Result<BTreeMap<String, String>, 
             pub(crate) const SIGNING_NAME: &str = #signing_name;
         },
     );
-    put("client.rs".into(), emit::operation::client::client(&svc));
+    put("client.rs".into(), emit::operation::client::client(svc));
     put("errors.rs".into(), {
-        let error = emit::operation::errors::crate_error(&svc);
+        let error = emit::operation::errors::crate_error(svc);
         quote! {
             #![doc = " The crate-level error, which every operation's error converts into."]
             #error
         }
     });
-    for (path, tokens) in emit::types::files(&svc) {
+    for (path, tokens) in emit::types::files(svc) {
         put(path, tokens);
     }
 

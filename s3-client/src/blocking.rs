@@ -312,6 +312,8 @@ where
 /// on the client's runtime: [`ByteStream::into_read`].
 pub struct BodyReader {
     body: ByteStream,
+    /// The runtime the body is read on; `None` for a body from elsewhere.
+    mode: Option<Blocking>,
     chunk: Bytes,
     done: bool,
 }
@@ -329,8 +331,9 @@ impl ByteStream {
     /// The body as a [`std::io::Read`]: for bodies of responses to the blocking client,
     /// read on its runtime. A body from anywhere else reads as an error saying so (use
     /// [`ByteStream::into_async_read`] in async code).
-    pub fn into_read(self) -> BodyReader {
+    pub fn into_read(mut self) -> BodyReader {
         BodyReader {
+            mode: self.blocking.take(),
             body: self,
             chunk: Bytes::new(),
             done: false,
@@ -341,13 +344,12 @@ impl ByteStream {
 impl BufRead for BodyReader {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         while self.chunk.is_empty() && !self.done {
-            let Some(mode) = self.body.blocking.clone() else {
+            let Some(mode) = &self.mode else {
                 return Err(io::Error::other(
                     "this body is not from the blocking client: read it with into_async_read()",
                 ));
             };
-            let body = &mut self.body;
-            match mode.block_on(body.next()).map_err(io::Error::other)? {
+            match mode.block_on(self.body.next()).map_err(io::Error::other)? {
                 Some(Ok(chunk)) => self.chunk = chunk,
                 Some(Err(e)) => return Err(io::Error::other(e)),
                 None => self.done = true,

@@ -1,7 +1,9 @@
-//! What a fluent builder does once its input is set. Every builder sends its request; the
-//! builders of operations that have waiters also come in a waiting mode (the
-//! `HeadObjectWaiter` that `wait_until_object_exists()` returns), with the same input
-//! setters, so the two never drift apart.
+//! What a fluent builder does once its input is set: its mode. Every builder sends its
+//! request ([`Sends`], the default); the builders of operations that have waiters also
+//! come in a waiting mode ([`Waits`]: the `HeadObjectWaiter` that
+//! `wait_until_object_exists()` returns), and with the `blocking` feature every builder
+//! comes in a blocking mode (`crate::blocking::Blocking`). All modes share one set of input
+//! setters, so they never drift apart.
 
 use std::time::Duration;
 

@@ -201,7 +201,8 @@ fn committed_generated_code_is_current() {
     );
     // The crate's features name exactly the model's areas.
     let features = codegen::read_model_dir(&root.join("model"))
-        .and_then(|f| codegen::cargo_features(&f))
+        .and_then(|f| codegen::ir::lower(&f))
+        .map(|svc| codegen::cargo_features(&svc))
         .unwrap();
     let manifest = root.join("s3-client/Cargo.toml");
     assert!(

@@ -31,8 +31,11 @@ fn codegen(check: bool, model: Option<&str>) -> ExitCode {
     let root = root();
     let model = model.map_or_else(|| root.join("model"), PathBuf::from);
     let generated = codegen::read_model_dir(&model).and_then(|f| {
-        let files = codegen::generate(&f)?;
-        Ok((files, codegen::cargo_features(&f)?))
+        let svc = codegen::ir::lower(&f)?;
+        Ok((
+            codegen::generate_service(&svc)?,
+            codegen::cargo_features(&svc),
+        ))
     });
     let (files, features) = match generated {
         Ok(generated) => generated,

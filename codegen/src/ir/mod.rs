@@ -126,6 +126,8 @@ pub struct ErrorCase {
     pub has_members: bool,
     /// The codes that mean this error: the shape's own first, then its aliases.
     pub codes: Vec<ErrorCode>,
+    /// The cargo features of the error structure (those of the operations listing it).
+    pub features: Vec<String>,
 }
 
 /// An error code and the method that tests for it.

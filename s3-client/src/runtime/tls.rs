@@ -227,3 +227,24 @@ mod without_rustls {
         }
     }
 }
+
+#[cfg(all(test, not(feature = "rustls")))]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn without_rustls_an_https_endpoint_is_an_error_naming_the_feature() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let tcp = TcpStream::connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
+        let err = Tls::new(&TlsSettings::default())
+            .connect("example.com", tcp)
+            .await
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("https://example.com"), "{err}");
+        assert!(err.contains("`rustls` feature"), "{err}");
+    }
+}

@@ -186,32 +186,15 @@ fn error_trait_impls(error: &Ident, modeled: bool) -> TokenStream {
 /// and `Unhandled`, with a conversion from each operation's error and `SdkError`, so that
 /// `?` works in a function returning `Result<_, s3_client::Error>`.
 pub fn crate_error(svc: &Service) -> TokenStream {
-    // Each error shape once, with the features of the operations that list it.
-    let mut shapes: std::collections::BTreeMap<
-        &str,
-        (&ErrorCase, std::collections::BTreeSet<&str>),
-    > = Default::default();
-    for op in &svc.operations {
-        for e in &op.errors {
-            shapes
-                .entry(e.shape.name.as_str())
-                .or_insert_with(|| (e, Default::default()))
-                .1
-                .insert(op.feature.as_str());
-        }
-    }
-    let all: std::collections::BTreeSet<&str> = svc.features().into_iter().collect();
-    let shapes: Vec<(&ErrorCase, TokenStream)> = shapes
-        .into_values()
-        .map(|(e, features)| {
-            let features: Vec<String> = if features == all {
-                Vec::new()
-            } else {
-                features.into_iter().map(String::from).collect()
-            };
-            (e, cfg(&features))
-        })
+    // Each error shape once.
+    let mut shapes: Vec<(&ErrorCase, TokenStream)> = svc
+        .operations
+        .iter()
+        .flat_map(|op| op.errors.iter())
+        .map(|e| (e, cfg(&e.features)))
         .collect();
+    shapes.sort_by(|a, b| a.0.shape.name.cmp(&b.0.shape.name));
+    shapes.dedup_by(|a, b| a.0.shape.name == b.0.shape.name);
     let variants = shapes.iter().map(|(e, cfg)| {
         let variant = variant(e.shape.rust_name.as_str(), &e.docs);
         quote!(#cfg #variant)

@@ -22,10 +22,10 @@ fn types<'a>(members: &'a [Member], bindings: Option<&[Binding]>) -> Vec<&'a Typ
         .collect()
 }
 
-/// Sets `features`, `reads` and `writes` of every shared structure and `features` of
-/// every enum. A set naming every operation feature is left empty (always compiled), as is
+/// Sets `features`, `reads` and `writes` of every shared structure, `features` of every
+/// enum and of every operation's error cases. A set naming every operation feature is left empty (always compiled), as is
 /// one no operation reaches.
-pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations: &[Operation]) {
+pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations: &mut [Operation]) {
     let index: BTreeMap<&str, usize> = structures
         .iter()
         .enumerate()
@@ -72,7 +72,7 @@ pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations:
     let mut reads = uses.clone();
     let mut writes = uses.clone();
     let mut enum_uses: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); enums.len()];
-    for op in operations {
+    for op in operations.iter() {
         let feature = op.feature.as_str();
         let errors: Vec<&str> = op.errors.iter().map(|e| e.shape.name.as_str()).collect();
         let mut all_members = types(&op.input.members, None);
@@ -113,5 +113,15 @@ pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations:
     }
     for (i, e) in enums.iter_mut().enumerate() {
         e.features = gate_of(&enum_uses[i]);
+    }
+    // An operation's error cases share their structure's gate.
+    let gates: BTreeMap<String, Vec<String>> = structures
+        .iter()
+        .map(|s| (s.name.clone(), s.features.clone()))
+        .collect();
+    for op in operations.iter_mut() {
+        for e in &mut op.errors {
+            e.features = gates.get(&e.shape.name).cloned().unwrap_or_default();
+        }
     }
 }

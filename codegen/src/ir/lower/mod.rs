@@ -269,7 +269,7 @@ impl Lowering<'_> {
         }
 
         xml_use::mark_xml_use(&mut structures, &operations_ir);
-        features::gate(&mut structures, &mut enums, &operations_ir);
+        features::gate(&mut structures, &mut enums, &mut operations_ir);
         let service = Service {
             name: self.service.name.clone(),
             docs: self.service.docs.clone(),

@@ -78,6 +78,7 @@ impl Lowering<'_> {
                 docs: s.docs.clone(),
                 status: s.error_status,
                 has_members: !s.members.is_empty(),
+                features: Vec::new(), // set by the features stage
                 codes: std::iter::once(code(&s.name, false))
                     .chain(
                         op.error_aliases
