@@ -157,7 +157,8 @@ async fn chosen_algorithms_and_supplied_checksums() {
             ),
             (vec!["x-amz-checksum-crc64nvme"], Some("jSnVw/bqjr4=")),
             (vec!["x-amz-checksum-crc32"], Some("AAAAAA==")),
-            (vec!["x-amz-checksum-crc32"], Some(file_crc.as_str())),
+            // The file's checksum trails its body instead (below).
+            (vec![], None),
         ]
     );
     assert_eq!(
@@ -165,7 +166,123 @@ async fn chosen_algorithms_and_supplied_checksums() {
         Some("SHA256")
     );
     assert_eq!(requests[4].header("x-amz-sdk-checksum-algorithm"), None);
-    assert_eq!(requests[5].body.len(), 300_000);
+    let trailer = format!("x-amz-checksum-crc32:{file_crc}\r\n\r\n");
+    assert_aws_chunked(&requests[5], &[7u8; 300_000], "CRC32", &trailer);
+}
+
+/// Decodes an `aws-chunked` body as a store does: every chunk but the last 64 KiB.
+pub fn decode_aws_chunked(mut encoded: &[u8]) -> (Vec<u8>, String) {
+    let mut body = Vec::new();
+    let mut sizes = Vec::new();
+    for _ in 0..100_000 {
+        let line = encoded.iter().position(|&b| b == b'\r').unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&encoded[..line]).unwrap(), 16).unwrap();
+        encoded = &encoded[line + 2..];
+        if size == 0 {
+            let before_last = sizes.len().saturating_sub(1);
+            assert!(
+                sizes[..before_last].iter().all(|&s| s == 65_536),
+                "{sizes:?}"
+            );
+            return (body, String::from_utf8(encoded.to_vec()).unwrap());
+        }
+        sizes.push(size);
+        body.extend_from_slice(&encoded[..size]);
+        assert_eq!(&encoded[size..size + 2], b"\r\n");
+        encoded = &encoded[size + 2..];
+    }
+    panic!("no last chunk");
+}
+
+/// `request` carried `data` as an `aws-chunked` body with `trailer` after it, and the
+/// headers that announce it, as S3 documents them.
+pub fn assert_aws_chunked(
+    request: &crate::recorder::Recorded,
+    data: &[u8],
+    algorithm: &str,
+    trailer: &str,
+) {
+    assert_eq!(request.header("content-encoding"), Some("aws-chunked"));
+    assert_eq!(
+        request.header("x-amz-content-sha256"),
+        Some("STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+    );
+    let name = format!("x-amz-checksum-{}", algorithm.to_ascii_lowercase());
+    assert_eq!(request.header("x-amz-trailer"), Some(name.as_str()));
+    assert_eq!(
+        request.header("x-amz-sdk-checksum-algorithm"),
+        Some(algorithm)
+    );
+    let length = data.len().to_string();
+    assert_eq!(
+        request.header("x-amz-decoded-content-length"),
+        Some(length.as_str())
+    );
+    let encoded = request.body.len().to_string();
+    assert_eq!(request.header("content-length"), Some(encoded.as_str()));
+    let signed = request.header("authorization").unwrap();
+    assert!(signed.contains("x-amz-trailer"), "{signed}");
+    let (body, got) = decode_aws_chunked(&request.body);
+    assert_eq!(body, data);
+    assert_eq!(got, trailer);
+}
+
+#[tokio::test]
+async fn streamed_bodies_carry_their_checksum_as_a_trailer_where_the_store_takes_one() {
+    let server = recorder(vec![http("200 OK", &[("etag", "\"e\"")], "")]).await;
+    let dir = std::env::temp_dir().join(format!("s3-client-trailer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body");
+    let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&file, &data).unwrap();
+    let put = |client: s3_client::Client, body: ByteStream| async move {
+        client
+            .put_object()
+            .bucket("bkt")
+            .key("k")
+            .content_encoding("gzip")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+    };
+    let client = client(&server.endpoint);
+    put(client.clone(), ByteStream::from_path(&file).await.unwrap()).await;
+    // A one-shot stream of known length gets one too (with a header it could have none).
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = data
+        .chunks(30_000)
+        .map(|c| Ok(bytes::Bytes::copy_from_slice(c)))
+        .collect();
+    let stream = ByteStream::from_stream(futures_util::stream::iter(chunks), Some(200_000));
+    put(client.clone(), stream).await;
+    // A store that refuses aws-chunked gets the checksum in a header, the file read twice.
+    let mut profile = s3_client::StoreProfile::new("no trailers");
+    profile.aws_chunked = false;
+    let plain = client_with(&server.endpoint, |c| c.store(profile));
+    put(plain, ByteStream::from_path(&file).await.unwrap()).await;
+    std::fs::remove_dir_all(&dir).ok();
+
+    let requests = server.requests.lock().unwrap().clone();
+    let crc = crc32(&data);
+    let trailer = format!("x-amz-checksum-crc32:{crc}\r\n\r\n");
+    for request in &requests[..2] {
+        // The caller's encoding stays, aws-chunked after it, as botocore sends it.
+        let mut r = request.clone();
+        assert_eq!(r.header("content-encoding"), Some("gzip,aws-chunked"));
+        r.headers.retain(|(n, _)| n != "content-encoding");
+        r.headers
+            .push(("content-encoding".into(), "aws-chunked".into()));
+        assert_aws_chunked(&r, &data, "CRC32", &trailer);
+    }
+    let plain = &requests[2];
+    assert_eq!(plain.header("x-amz-checksum-crc32"), Some(crc.as_str()));
+    assert_eq!(plain.header("content-encoding"), Some("gzip"));
+    assert_eq!(
+        plain.header("x-amz-content-sha256"),
+        Some("UNSIGNED-PAYLOAD")
+    );
+    assert_eq!(plain.body, data);
 }
 
 #[tokio::test]
@@ -260,4 +377,66 @@ async fn sse_c_keys_are_encoded_with_their_md5() {
         request.header("x-amz-server-side-encryption-customer-key-md5"),
         Some("8NB6psqPvuXCjIqE3J2m5Q==")
     );
+}
+
+/// Uploads the same bytes from memory (checksum in a header) and from a file (checksum
+/// trailing an aws-chunked body), with the default and with each algorithm, and checks
+/// that the store, which verifies what it is sent, answers with the same checksum for
+/// both.
+pub async fn trailing_and_header_checksums_agree(client: &s3_client::Client, bucket: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "s3-client-trailers-{bucket}-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body");
+    let data: Vec<u8> = (0..150_000u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(&file, &data).unwrap();
+    let algorithms = [
+        None,
+        Some(ChecksumAlgorithm::Crc32c),
+        Some(ChecksumAlgorithm::Sha1),
+        Some(ChecksumAlgorithm::Sha256),
+        Some(ChecksumAlgorithm::Crc64nvme),
+    ];
+    for algorithm in algorithms {
+        let mut seen = Vec::new();
+        for (key, body) in [
+            ("memory", ByteStream::from(data.clone())),
+            ("file", ByteStream::from_path(&file).await.unwrap()),
+        ] {
+            client
+                .put_object()
+                .bucket(bucket)
+                .key(key)
+                .set_checksum_algorithm(algorithm.clone())
+                .body(body)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{algorithm:?} from {key}: {e:?}"));
+            let got = client
+                .get_object()
+                .bucket(bucket)
+                .key(key)
+                .checksum_mode(ChecksumMode::Enabled)
+                .send()
+                .await
+                .unwrap();
+            let checksums = [
+                got.checksum_crc32.clone(),
+                got.checksum_crc32_c.clone(),
+                got.checksum_sha1.clone(),
+                got.checksum_sha256.clone(),
+                got.checksum_crc64_nvme.clone(),
+            ];
+            assert!(
+                checksums.iter().any(Option::is_some),
+                "{algorithm:?} from {key}: no checksum came back"
+            );
+            assert_eq!(got.body.collect().await.unwrap(), data, "{key}");
+            seen.push(checksums);
+        }
+        assert_eq!(seen[0], seen[1], "{algorithm:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -494,6 +494,12 @@ async fn multipart_upload_of_several_parts_with_copy_and_abort() {
 /// A 256 MiB PutObject from a file and GetObject as a stream, in a process of its own
 /// (transfer-probe) so that only the client's memory counts: neither is held in memory.
 #[tokio::test]
+async fn file_uploads_send_their_checksum_last_and_the_store_checks_it() {
+    let (_server, client) = setup("trailers").await;
+    crate::checksums::trailing_and_header_checksums_agree(&client, "trailers").await;
+}
+
+#[tokio::test]
 async fn large_objects_stream_without_buffering() {
     let (server, _client) = setup("stream").await;
     const SIZE: u64 = 256 * 1024 * 1024;

@@ -8,6 +8,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
 use tokio::time::Instant;
 
+use super::aws_chunked::{self, AwsChunked};
 use super::checksum;
 use super::endpoint::Endpoint;
 use super::http::{RequestBody, TransportFailure};
@@ -195,11 +196,16 @@ impl Operation<'_> {
             .await
             .map_err(construction)?;
         if let Some(credentials) = &credentials {
+            let signed = match (&payload, p.trailer) {
+                (Some(bytes), _) => signing::Payload::Bytes(bytes),
+                (None, Some(_)) => signing::Payload::UnsignedTrailer,
+                (None, None) => signing::Payload::Unsigned,
+            };
             signing::sign_request(
                 self.spec.method.as_str(),
                 &url,
                 &mut headers,
-                payload.as_deref(),
+                signed,
                 credentials,
                 &region,
                 self.handle.signing_name,
@@ -212,7 +218,22 @@ impl Operation<'_> {
             Some(bytes) => RequestBody::full(bytes),
             None => {
                 let (chunks, length) = body.into_chunks();
-                RequestBody::stream(chunks, length)
+                match (p.trailer, length) {
+                    (Some(algorithm), Some(length)) => {
+                        let encoded =
+                            AwsChunked::new(chunks, length, algorithm).ok_or_else(|| {
+                                construction(BuildError::new(format!(
+                                    "the {} checksum is not computed by this client",
+                                    algorithm.name()
+                                )))
+                            })?;
+                        RequestBody::stream(
+                            Box::pin(encoded),
+                            Some(aws_chunked::encoded_length(length, algorithm)),
+                        )
+                    }
+                    _ => RequestBody::stream(chunks, length),
+                }
             }
         }
         .observed(upload.clone());
@@ -337,7 +358,7 @@ impl Operation<'_> {
         if declared.is_some_and(|n| n > limit) {
             return Err(too_large());
         }
-        match body.read_to_limit(limit).await {
+        match body.read_to_limit(limit, declared).await {
             Ok(bytes) => Ok(bytes),
             Err(ReadError::TooLarge) => Err(too_large()),
             Err(ReadError::Body(BodyError::Stalled(s))) => Err(Failed::dispatch(

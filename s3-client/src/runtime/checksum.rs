@@ -257,21 +257,42 @@ pub(crate) fn source(body: &ByteStream) -> BodySource {
     (body.as_bytes().cloned(), body.file().cloned())
 }
 
-/// Decides the checksum a request carries, computes it over `body` and adds its headers.
+/// How a request's checksum is to travel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placement {
+    /// In a header, computed before sending (or there is none).
+    Header,
+    /// In the trailer of an `aws-chunked` body, computed while it streams.
+    Trailer(Algorithm),
+}
+
+/// Where a request may carry its checksum.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Allowed {
+    /// The store takes `aws-chunked` bodies with trailing checksums.
+    pub(crate) trailer: bool,
+    /// The body's length, when known (a trailer needs it).
+    pub(crate) length: Option<u64>,
+}
+
+/// Decides the checksum a request carries and adds its headers: computed over `body`
+/// now when it is in memory (or when a trailer is not allowed), otherwise announced for
+/// the trailer, so a file or stream is read once.
 pub(crate) async fn add_request_checksum(
     rule: &RequestChecksum,
     mode: RequestChecksumCalculation,
     required: RequiredChecksum,
     headers: &mut HeaderMap,
     source: BodySource,
-) -> Result<(), BuildError> {
+    allowed: Allowed,
+) -> Result<Placement, BuildError> {
     // A checksum value the caller set is sent as given. A caller's Content-MD5 does not
     // stop the flexible checksum (boto3 sends both), except in Content-MD5 mode.
     if Algorithm::ALL
         .iter()
         .any(|a| headers.contains_key(a.header()))
     {
-        return Ok(());
+        return Ok(Placement::Header);
     }
     let chosen = match rule.algorithm_header.and_then(|h| headers.get(h)) {
         Some(value) => {
@@ -315,8 +336,25 @@ pub(crate) async fn add_request_checksum(
         (None, _) => None,
     };
     let Some(algorithm) = wanted else {
-        return Ok(());
+        return Ok(Placement::Header);
     };
+    let announce = |headers: &mut HeaderMap, algorithm: Algorithm| {
+        if chosen.is_none()
+            && let Some(h) = rule.algorithm_header
+        {
+            headers.insert(h, HeaderValue::from_static(algorithm.name()));
+        }
+    };
+    if let (Some(algorithm), true, None, Some(_)) =
+        (algorithm, allowed.trailer, &source.0, allowed.length)
+    {
+        headers.insert(
+            "x-amz-trailer",
+            HeaderValue::from_static(algorithm.header()),
+        );
+        announce(headers, algorithm);
+        return Ok(Placement::Trailer(algorithm));
+    }
     let Some(value) = body_checksum(algorithm, source).await? else {
         // A one-shot stream cannot be read twice; S3 takes it without a checksum unless
         // the operation requires one.
@@ -325,7 +363,7 @@ pub(crate) async fn add_request_checksum(
                 "this operation needs an integrity checksum, which cannot be computed for a one-shot streamed body; supply one or send the body from memory or a file",
             ));
         }
-        return Ok(());
+        return Ok(Placement::Header);
     };
     let header = |v: &str| {
         HeaderValue::from_str(v)
@@ -333,15 +371,11 @@ pub(crate) async fn add_request_checksum(
     };
     let Some(algorithm) = algorithm else {
         headers.insert(CONTENT_MD5, header(&value)?);
-        return Ok(());
+        return Ok(Placement::Header);
     };
     headers.insert(algorithm.header(), header(&value)?);
-    if chosen.is_none()
-        && let Some(h) = rule.algorithm_header
-    {
-        headers.insert(h, HeaderValue::from_static(algorithm.name()));
-    }
-    Ok(())
+    announce(headers, algorithm);
+    Ok(Placement::Header)
 }
 
 /// The checksum (`None` as algorithm: the MD5) of a body held in memory or in a file;

@@ -4,7 +4,8 @@
 //! its deserialiser to [`send`]; the request path is a pipeline of small stages, compiled
 //! once because nothing in it is generic:
 //!
-//! 1. `prepare`: checksums (`checksum`), SSE-C digests, content length, identity;
+//! 1. `prepare`: checksums (`checksum`, in a header or trailing an `aws_chunked` body),
+//!    SSE-C digests, content length, identity;
 //! 2. per attempt (`attempt`): address (`endpoint`, `region`), sign (`signing`), send
 //!    (`http`, the one module that knows the HTTP library) under the attempt's deadline
 //!    and stalled-stream protection (`stall`), and read the answer within its limits
@@ -16,6 +17,7 @@
 //! [`Handle`], and generated code calls in with it.
 
 mod attempt;
+mod aws_chunked;
 pub(crate) mod checksum;
 mod endpoint;
 mod handle;

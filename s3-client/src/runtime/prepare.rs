@@ -1,10 +1,12 @@
 //! The first stage: the request an operation's serialiser built, completed into what goes
-//! on the wire once per operation (checksums, SSE-C digests, content length, the client's
-//! identity); each attempt then only adds its own headers and signs.
+//! on the wire once per operation (checksums, SSE-C digests, content length and
+//! encoding, the client's identity); each attempt then only adds its own headers, signs,
+//! and encodes a streamed body whose checksum trails.
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
-use super::checksum::{self, md5_base64};
+use super::aws_chunked;
+use super::checksum::{self, Allowed, ChecksumAlgorithm, Placement, md5_base64};
 use super::{OperationSpec, Request};
 use crate::config::{Config, ResponseChecksumValidation};
 use crate::error::BuildError;
@@ -19,6 +21,8 @@ pub(crate) struct Prepared {
     pub(crate) headers: HeaderMap,
     /// Check the response body against the checksum S3 sends with it.
     pub(crate) validate_response: bool,
+    /// The body goes `aws-chunked`, this checksum computed as it streams and sent last.
+    pub(crate) trailer: Option<ChecksumAlgorithm>,
 }
 
 /// `User-Agent`: this crate and its version.
@@ -47,17 +51,31 @@ pub(crate) async fn prepare(
         )));
     }
     sse_customer_key_md5(&mut headers)?;
-    checksum::add_request_checksum(
+    let allowed = Allowed {
+        trailer: config.store.as_ref().is_none_or(|s| s.aws_chunked),
+        length: body.content_length(),
+    };
+    let placement = checksum::add_request_checksum(
         &spec.request_checksum,
         config.request_checksum_calculation,
         config.required_checksum,
         &mut headers,
         checksum::source(&body),
+        allowed,
     )
     .await?;
     let validate_response = response_checksum_mode(spec, config, &mut headers);
-    if let Some(length) = content_length(&spec.method, body.content_length()) {
-        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+    let mut trailer = None;
+    match (placement, body.content_length()) {
+        (Placement::Trailer(algorithm), Some(length)) => {
+            aws_chunked_headers(&mut headers, length, algorithm)?;
+            trailer = Some(algorithm);
+        }
+        _ => {
+            if let Some(length) = content_length(&spec.method, body.content_length()) {
+                headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
+            }
+        }
     }
     headers.insert(
         http::header::USER_AGENT,
@@ -74,8 +92,40 @@ pub(crate) async fn prepare(
         query,
         headers,
         validate_response,
+        trailer,
     };
     Ok((prepared, body))
+}
+
+/// The headers of an `aws-chunked` body of `length` bytes with `algorithm`'s checksum
+/// trailing: the encoding (after any the caller set, as botocore adds it), the decoded
+/// and the encoded length.
+fn aws_chunked_headers(
+    headers: &mut HeaderMap,
+    length: u64,
+    algorithm: ChecksumAlgorithm,
+) -> Result<(), BuildError> {
+    let encoding = match headers.get(http::header::CONTENT_ENCODING) {
+        Some(v) => {
+            let v = v.to_str().map_err(|_| {
+                BuildError::member("ContentEncoding", "the content encoding is not ASCII")
+            })?;
+            HeaderValue::from_str(&format!("{v},aws-chunked")).map_err(|_| {
+                BuildError::member(
+                    "ContentEncoding",
+                    "the content encoding is not a header value",
+                )
+            })?
+        }
+        None => HeaderValue::from_static("aws-chunked"),
+    };
+    headers.insert(http::header::CONTENT_ENCODING, encoding);
+    headers.insert("x-amz-decoded-content-length", HeaderValue::from(length));
+    headers.insert(
+        http::header::CONTENT_LENGTH,
+        HeaderValue::from(aws_chunked::encoded_length(length, algorithm)),
+    );
+    Ok(())
 }
 
 /// The `Content-Length` a request carries: its body's length, except that bodiless GET,

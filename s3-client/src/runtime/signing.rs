@@ -14,16 +14,28 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use crate::credentials::Credentials;
 use crate::error::BuildError;
 
+/// What a signature says about the body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Payload<'a> {
+    /// A body in memory: its SHA-256 is signed.
+    Bytes(&'a [u8]),
+    /// A stream: `UNSIGNED-PAYLOAD`.
+    Unsigned,
+    /// An `aws-chunked` stream with a trailing checksum:
+    /// `STREAMING-UNSIGNED-PAYLOAD-TRAILER`.
+    UnsignedTrailer,
+}
+
 /// Signs a request for S3 as of `time`: adds `authorization`, `x-amz-date`,
-/// `x-amz-content-sha256` (the payload's SHA-256 when `body` is in memory,
-/// `UNSIGNED-PAYLOAD` for a stream) and `x-amz-security-token` when there is a session
-/// token. The secrets among them are marked sensitive, so `Debug` never shows them.
+/// `x-amz-content-sha256` (what `payload` says) and `x-amz-security-token` when there is
+/// a session token. The secrets among them are marked sensitive, so `Debug` never shows
+/// them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sign_request(
     method: &str,
     url: &str,
     headers: &mut HeaderMap,
-    body: Option<&[u8]>,
+    payload: Payload<'_>,
     credentials: &Credentials,
     region: &str,
     service: &str,
@@ -31,9 +43,10 @@ pub(crate) fn sign_request(
 ) -> Result<(), BuildError> {
     let mut settings = s3_settings();
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
-    let body = match body {
-        Some(bytes) => SignableBody::Bytes(bytes),
-        None => SignableBody::UnsignedPayload,
+    let body = match payload {
+        Payload::Bytes(bytes) => SignableBody::Bytes(bytes),
+        Payload::Unsigned => SignableBody::UnsignedPayload,
+        Payload::UnsignedTrailer => SignableBody::StreamingUnsignedPayloadTrailer,
     };
     let signer = Signer {
         credentials,

@@ -222,17 +222,35 @@ impl GuardedBody {
         }
     }
 
-    /// Reads the whole body, failing once it exceeds `limit` bytes.
-    pub(crate) async fn read_to_limit(mut self, limit: u64) -> Result<Bytes, ReadError> {
+    /// Reads the whole body, failing once it exceeds `limit` bytes; `expected` (the
+    /// declared length, when there is one) sizes the buffer once. A body that arrives in
+    /// one piece is not copied.
+    pub(crate) async fn read_to_limit(
+        mut self,
+        limit: u64,
+        expected: Option<u64>,
+    ) -> Result<Bytes, ReadError> {
+        let mut first: Option<Bytes> = None;
         let mut buf = bytes::BytesMut::new();
         while let Some(chunk) = std::future::poll_fn(|cx| self.poll_chunk(cx)).await {
             let chunk = chunk.map_err(ReadError::Body)?;
-            if (buf.len() + chunk.len()) as u64 > limit {
+            let held = first.as_ref().map_or(0, Bytes::len) + buf.len();
+            if (held + chunk.len()) as u64 > limit {
                 return Err(ReadError::TooLarge);
             }
-            buf.extend_from_slice(&chunk);
+            match first.take() {
+                None if buf.is_empty() => first = Some(chunk),
+                earlier => {
+                    if let Some(earlier) = earlier {
+                        let size = expected.unwrap_or(0).min(limit).max(held as u64 * 2);
+                        buf.reserve(size as usize);
+                        buf.extend_from_slice(&earlier);
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+            }
         }
-        Ok(buf.freeze())
+        Ok(first.unwrap_or_else(|| buf.freeze()))
     }
 
     /// Reads at most `limit` bytes of the body; whether there was more (left unread).

@@ -364,11 +364,20 @@ impl XmlWriter {
     }
 }
 
-/// Whether `body` is one well-formed XML element and nothing else but whitespace: what
-/// a response that must carry an XML document is checked against before it is accepted.
+/// Whether `body` is one complete XML element and nothing else but whitespace: what a
+/// response that must carry an XML document is checked against before it is accepted
+/// (a cut-off one is retried). A document that ends with its root's end tag is complete
+/// without a second parse (the deserialiser reads it once, and reports what is
+/// malformed inside); anything else is walked to its end.
 pub(crate) fn is_complete_document(body: &[u8]) -> bool {
     let mut reader = XmlReader::new(body);
-    if reader.root().is_err() || reader.skip().is_err() {
+    if reader.root().is_err() {
+        return false;
+    }
+    if !reader.empty && ends_with_end_tag(body, name_of(reader.current)) {
+        return true;
+    }
+    if reader.skip().is_err() {
         return false;
     }
     loop {
@@ -379,6 +388,16 @@ pub(crate) fn is_complete_document(body: &[u8]) -> bool {
             _ => return false,
         }
     }
+}
+
+/// Whether `body`, but for trailing whitespace, ends with `</name>`.
+fn ends_with_end_tag(body: &[u8], name: &[u8]) -> bool {
+    let Some(rest) = body.trim_ascii_end().strip_suffix(b">") else {
+        return false;
+    };
+    rest.trim_ascii_end()
+        .strip_suffix(name)
+        .is_some_and(|rest| rest.ends_with(b"</"))
 }
 
 #[cfg(test)]
@@ -473,5 +492,13 @@ mod tests {
         assert!(!is_complete_document(b"<R><A>1</A>"));
         assert!(!is_complete_document(b"<R></R><S/>"));
         assert!(!is_complete_document(b"<html>oops"));
+        // Cut off inside the root's end tag, or with an element of another name last.
+        assert!(!is_complete_document(b"<s3:R><A>1</A></s3:"));
+        assert!(!is_complete_document(b"<R><A>1</A></RR>"));
+        assert!(is_complete_document(
+            b"<s3:R xmlns:s3=\"u\"><A>1</A></s3:R >\r\n"
+        ));
+        // A comment after the root is walked to the end, and allowed.
+        assert!(is_complete_document(b"<R><A>1</A></R><!-- c -->"));
     }
 }

@@ -417,6 +417,7 @@ async fn presigned_requests() {
 #[tokio::test]
 async fn checksums_are_sent_and_checked() {
     let (client, bucket) = bucket("gsum").await;
+    crate::checksums::trailing_and_header_checksums_agree(&client, &bucket).await;
     let data = b"integrity matters".to_vec();
     // The default CRC32, then each algorithm Garage 2 knows.
     let algorithms = [

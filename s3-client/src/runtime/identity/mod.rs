@@ -187,7 +187,7 @@ pub(crate) async fn fetch(
         let response = transport.send(request).await.map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let body = GuardedBody::new(response.into_body(), None)
-            .read_to_limit(1 << 20)
+            .read_to_limit(1 << 20, None)
             .await
             .map_err(|e| match e {
                 super::stall::ReadError::Body(b) => b.to_string(),

@@ -189,7 +189,7 @@ async fn call(
             "POST",
             &url,
             &mut headers,
-            Some(body.as_bytes()),
+            signing::Payload::Bytes(body.as_bytes()),
             source,
             &region,
             "sts",
