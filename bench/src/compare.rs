@@ -1,5 +1,5 @@
-//! `s3-bench compare`: every workload with every client, rounds in alternating order,
-//! medians and ratios to the floor.
+//! `s3-bench compare`: every workload with every client against each server (the canned
+//! one, then s3s-fs), rounds in alternating order, medians and ratios to the floor.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -8,7 +8,10 @@ use std::process::{Child, Command, Stdio};
 
 use crate::adapters::Error;
 
-const ADAPTERS: [&str; 4] = ["floor", "s3-client", "s3-client-no-checksums", "aws-sdk-s3"];
+const ADAPTERS: [&str; 4] = ["floor", "s3-client", "s3-client-floor-wire", "aws-sdk-s3"];
+
+/// The servers, by the name `--servers` takes.
+const SERVERS: [&str; 2] = ["canned", "s3s-fs"];
 
 /// What a workload's row reports.
 #[derive(Clone, Copy)]
@@ -86,42 +89,71 @@ pub fn run(args: &[&str]) -> Result<(), Error> {
         }
     };
 
-    let mut server = pin("1").arg("serve").stdout(Stdio::piped()).spawn()?;
-    let mut port = String::new();
-    BufReader::new(server.stdout.take().ok_or("the server has no stdout")?).read_line(&mut port)?;
-    let server = Server(server);
-    let endpoint = format!("http://127.0.0.1:{}", port.trim());
+    let servers: Vec<&str> = match value("--servers") {
+        Some(list) => list.split(',').collect(),
+        None => SERVERS.to_vec(),
+    };
+    if let Some(bad) = servers.iter().find(|s| !SERVERS.contains(s)) {
+        return Err(format!("unknown server {bad} (known: {})", SERVERS.join(", ")).into());
+    }
+    let mut tables = String::new();
+    for name in servers {
+        let mut command = pin("1");
+        match name {
+            "canned" => command.arg("serve"),
+            _ => {
+                let root = std::path::Path::new(file)
+                    .parent()
+                    .unwrap_or(std::path::Path::new("."))
+                    .join("s3s-fs-root");
+                command.arg("serve-s3s").arg(root).arg(file)
+            }
+        };
+        let mut server = command.stdout(Stdio::piped()).spawn()?;
+        let mut port = String::new();
+        BufReader::new(server.stdout.take().ok_or("the server has no stdout")?)
+            .read_line(&mut port)?;
+        let server = Server(server);
+        let endpoint = format!("http://127.0.0.1:{}", port.trim());
 
-    let mut samples: BTreeMap<(&str, &str), Vec<Sample>> = BTreeMap::new();
-    for round in 0..rounds {
-        let mut order = ADAPTERS.to_vec();
-        order.rotate_left(round % ADAPTERS.len());
-        for (workload, _, _) in WORKLOADS {
-            for adapter in &order {
-                let output = pin("0")
-                    .args(["client", adapter, workload, &endpoint, file])
-                    .output()?;
-                if !output.status.success() {
-                    return Err(format!(
-                        "{adapter} {workload}: {}",
-                        String::from_utf8_lossy(&output.stderr).trim()
-                    )
-                    .into());
+        let mut samples: BTreeMap<(&str, &str), Vec<Sample>> = BTreeMap::new();
+        for round in 0..rounds {
+            let mut order = ADAPTERS.to_vec();
+            order.rotate_left(round % ADAPTERS.len());
+            for (workload, _, _) in WORKLOADS {
+                for adapter in &order {
+                    let output = pin("0")
+                        .args(["client", adapter, workload, &endpoint, file])
+                        .output()?;
+                    if !output.status.success() {
+                        return Err(format!(
+                            "{name}: {adapter} {workload}: {}",
+                            String::from_utf8_lossy(&output.stderr).trim()
+                        )
+                        .into());
+                    }
+                    let line = String::from_utf8_lossy(&output.stdout);
+                    let sample = parse(&line).ok_or_else(|| {
+                        format!("{adapter} {workload}: no measurements in {line:?}")
+                    })?;
+                    eprintln!(
+                        "{name} round {} {workload} {adapter}: {}",
+                        round + 1,
+                        line.trim()
+                    );
+                    samples.entry((workload, adapter)).or_default().push(sample);
                 }
-                let line = String::from_utf8_lossy(&output.stdout);
-                let sample = parse(&line)
-                    .ok_or_else(|| format!("{adapter} {workload}: no measurements in {line:?}"))?;
-                eprintln!("round {} {workload} {adapter}: {}", round + 1, line.trim());
-                samples.entry((workload, adapter)).or_default().push(sample);
             }
         }
+        drop(server);
+        let _ = writeln!(tables, "### Against the {name} server\n");
+        tables.push_str(&table(&samples, rounds, pinned));
+        tables.push('\n');
     }
-    drop(server);
 
-    let table = table(&samples, rounds, pinned);
-    println!("{table}");
+    println!("{tables}");
     if let Some(out) = out {
-        std::fs::write(out, &table)?;
+        std::fs::write(out, &tables)?;
     }
     Ok(())
 }
@@ -162,7 +194,7 @@ fn table(samples: &BTreeMap<(&str, &str), Vec<Sample>>, rounds: usize, pinned: b
     );
     let _ = writeln!(
         t,
-        "| workload | metric | floor | s3-client | s3-client, checksums off | aws-sdk-s3 | s3-client / floor | checksums off / floor | aws-sdk-s3 / floor |\n|---|---|---|---|---|---|---|---|---|"
+        "| workload | metric | floor | s3-client | s3-client, floor's wire | aws-sdk-s3 | s3-client / floor | floor's wire / floor | aws-sdk-s3 / floor |\n|---|---|---|---|---|---|---|---|---|"
     );
     for (workload, title, metric) in WORKLOADS {
         let unit = match metric {
@@ -200,7 +232,7 @@ fn table(samples: &BTreeMap<(&str, &str), Vec<Sample>>, rounds: usize, pinned: b
     let _ = writeln!(t, "\nPeak RSS of the 1 GiB runs, MiB (median):\n");
     let _ = writeln!(
         t,
-        "| workload | floor | s3-client | s3-client, checksums off | aws-sdk-s3 |\n|---|---|---|---|---|"
+        "| workload | floor | s3-client | s3-client, floor's wire | aws-sdk-s3 |\n|---|---|---|---|---|"
     );
     for (workload, title, _) in WORKLOADS.iter().filter(|w| w.0.ends_with("-1g")) {
         let cells: Vec<String> = ADAPTERS

@@ -4,6 +4,7 @@
 //! ```text
 //! s3-bench compare --file ONE_GIB_FILE [--rounds N] [--out results.md]
 //! s3-bench serve                                      # the canned server
+//! s3-bench serve-s3s ROOT ONE_GIB_FILE                # s3s-fs over ROOT
 //! s3-bench client ADAPTER WORKLOAD ENDPOINT [FILE]    # one measured run
 //! ```
 //!
@@ -16,6 +17,7 @@
 mod adapters;
 mod canned;
 mod compare;
+mod s3s_server;
 
 use std::path::Path;
 use std::time::Instant;
@@ -31,6 +33,16 @@ const IN_FLIGHT_TOTAL: usize = 20_000;
 const IN_FLIGHT: usize = 64;
 /// Listings parsed.
 const LISTINGS: usize = 300;
+/// Small objects a server must hold: every key the GET workloads read.
+const SMALL_OBJECTS: usize = IN_FLIGHT_TOTAL + 50;
+
+/// s3s-fs does file work on blocking threads: a runtime with them.
+fn s3s_runtime() -> Result<tokio::runtime::Runtime, Error> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?)
+}
 
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,12 +59,19 @@ fn main() -> std::process::ExitCode {
     };
     let result: Result<(), Error> = match args.as_slice() {
         ["serve"] => runtime.block_on(canned::serve()).map_err(|e| e.to_string().into()),
+        ["serve-s3s", root, big] => s3s_runtime().and_then(|r| {
+            r.block_on(s3s_server::serve(
+                Path::new(root),
+                Path::new(big),
+                SMALL_OBJECTS,
+            ))
+        }),
         ["client", adapter, workload, endpoint, rest @ ..] => {
             let file = rest.first().map(Path::new);
             runtime.block_on(client(adapter, workload, endpoint, file))
         }
         ["compare", rest @ ..] => compare::run(rest),
-        _ => Err("usage: s3-bench compare --file F [--rounds N] [--out F] | serve | client ADAPTER WORKLOAD ENDPOINT [FILE]".into()),
+        _ => Err("usage: s3-bench compare --file F [--rounds N] [--servers canned,s3s-fs] [--out F] | serve | serve-s3s ROOT FILE | client ADAPTER WORKLOAD ENDPOINT [FILE]".into()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -73,7 +92,7 @@ async fn client(
     match adapter {
         "floor" => measure(&Floor::new(endpoint), workload, file).await,
         "s3-client" => measure(&S3Client::new(endpoint, true), workload, file).await,
-        "s3-client-no-checksums" => measure(&S3Client::new(endpoint, false), workload, file).await,
+        "s3-client-floor-wire" => measure(&S3Client::new(endpoint, false), workload, file).await,
         "aws-sdk-s3" => measure(&AwsSdk::new(endpoint), workload, file).await,
         other => Err(format!("unknown adapter {other}").into()),
     }

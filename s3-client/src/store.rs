@@ -71,8 +71,10 @@ pub struct StoreProfile {
     pub response_checksums: ResponseChecksumValidation,
     /// The checksums the transfer manager gives multipart uploads.
     pub multipart_checksum: MultipartChecksum,
-    /// Whether the store takes `aws-chunked` uploads with trailing checksums. The client
-    /// sends none today; this is what a store accepts, for the upload paths that will.
+    /// Whether the store takes `aws-chunked` uploads with trailing checksums. Where it
+    /// does, a body streamed from a file (or a stream of known length) carries its
+    /// checksum as the trailer, so the file is read once; where not, in a header,
+    /// computed by reading the file first.
     pub aws_chunked: bool,
     /// Operations the store does not implement, by model name: they fail before anything
     /// is sent, with an error naming the store.

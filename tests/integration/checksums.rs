@@ -440,3 +440,108 @@ pub async fn trailing_and_header_checksums_agree(client: &s3_client::Client, buc
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// What `x-amz-content-sha256` says of a body, as botocore decides it for S3: signed
+/// over http; over https, an upload that carries a checksum is `UNSIGNED-PAYLOAD` and
+/// everything else signed; `payload_signing_enabled` overrides both ways.
+#[tokio::test]
+async fn payload_signing_follows_botocore_and_the_setting() {
+    use s3_client::{Client, Config, Credentials};
+    let server = crate::recorder::serve(|_, _| {
+        crate::recorder::Plan::reply(crate::recorder::ok("200 OK", &[("etag", "\"e\"")], b""))
+    })
+    .await;
+    let tls = crate::recorder::tls_front(&server).await;
+    let https = format!("https://localhost:{}", tls.port());
+    let at = |endpoint: &str, signing: Option<bool>| {
+        let mut b = Config::builder()
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .region("us-east-1")
+            .endpoint_url(endpoint)
+            .force_path_style(true)
+            .resolve("localhost", tls)
+            .ca_bundle(crate::recorder::TEST_CA);
+        if let Some(s) = signing {
+            b = b.payload_signing_enabled(s);
+        }
+        Client::new(b.build())
+    };
+    let tagging = || s3_client::types::Tagging {
+        tag_set: Some(vec![s3_client::types::Tag {
+            key: Some("k".into()),
+            value: Some("v".into()),
+        }]),
+    };
+    let cases = [
+        (server.endpoint.as_str(), None),
+        (https.as_str(), None),
+        (https.as_str(), Some(true)),
+        (server.endpoint.as_str(), Some(false)),
+    ];
+    for (endpoint, signing) in cases {
+        let client = at(endpoint, signing);
+        client
+            .put_object()
+            .bucket("b")
+            .key("k")
+            .body(ByteStream::from_static(b"hello world"))
+            .send()
+            .await
+            .unwrap();
+        client
+            .put_bucket_tagging()
+            .bucket("b")
+            .tagging(tagging())
+            .send()
+            .await
+            .unwrap();
+    }
+    // An upload with no checksum is signed over https too.
+    let plain = Client::new(
+        Config::builder()
+            .credentials(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .endpoint_url(&https)
+            .force_path_style(true)
+            .resolve("localhost", tls)
+            .ca_bundle(crate::recorder::TEST_CA)
+            .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
+            .build(),
+    );
+    plain
+        .put_object()
+        .bucket("b")
+        .key("k")
+        .body(ByteStream::from_static(b"hello world"))
+        .send()
+        .await
+        .unwrap();
+    let hello = "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9";
+    let seen: Vec<String> = server
+        .received()
+        .iter()
+        .map(|r| {
+            let v = r.header("x-amz-content-sha256").unwrap();
+            if v == hello {
+                "hello".to_string()
+            } else if v.len() == 64 {
+                "tagging".to_string()
+            } else {
+                v.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "hello",
+            "tagging",
+            "UNSIGNED-PAYLOAD",
+            "tagging",
+            "hello",
+            "tagging",
+            "UNSIGNED-PAYLOAD",
+            "UNSIGNED-PAYLOAD",
+            "hello",
+        ]
+    );
+}

@@ -51,6 +51,8 @@ pub struct Config {
     pub(crate) request_checksum_calculation: RequestChecksumCalculation,
     pub(crate) required_checksum: RequiredChecksum,
     pub(crate) response_checksum_validation: ResponseChecksumValidation,
+    /// `Some`: always (`true`) or never sign a body's SHA-256; `None`: as botocore does.
+    pub(crate) payload_signing: Option<bool>,
     pub(crate) tls: TlsSettings,
     pub(crate) resolve: Vec<(String, SocketAddr)>,
     pub(crate) store: Option<Arc<StoreProfile>>,
@@ -375,6 +377,7 @@ impl Config {
             request_checksum_calculation: Some(c.request_checksum_calculation),
             required_checksum: Some(c.required_checksum),
             response_checksum_validation: Some(c.response_checksum_validation),
+            payload_signing: c.payload_signing.map(Some),
             tls: Some(c.tls),
             resolve: c.resolve,
             store: c.store,
@@ -450,6 +453,12 @@ impl Config {
         self.response_checksum_validation
     }
 
+    /// Whether bodies' SHA-256 is signed: `Some` when set, `None` for botocore's rule
+    /// (see [`ConfigBuilder::payload_signing_enabled`]).
+    pub fn payload_signing_enabled(&self) -> Option<bool> {
+        self.payload_signing
+    }
+
     /// This configuration with the settings `changes` sets replacing its own (what a
     /// fluent builder's `config_override` does for one request).
     pub fn with_overrides(&self, changes: &ConfigBuilder) -> Config {
@@ -481,6 +490,7 @@ pub struct ConfigBuilder {
     request_checksum_calculation: Option<RequestChecksumCalculation>,
     required_checksum: Option<RequiredChecksum>,
     response_checksum_validation: Option<ResponseChecksumValidation>,
+    payload_signing: Option<Option<bool>>,
     tls: Option<TlsSettings>,
     resolve: Vec<(String, SocketAddr)>,
     store: Option<Arc<StoreProfile>>,
@@ -691,6 +701,17 @@ impl ConfigBuilder {
     /// When response checksums are asked for and checked (default: when supported).
     pub fn response_checksum_validation(mut self, mode: ResponseChecksumValidation) -> Self {
         self.response_checksum_validation = Some(mode);
+        self
+    }
+
+    /// Whether a body in memory is signed by its SHA-256 (`x-amz-content-sha256`), as
+    /// boto3's `s3={"payload_signing_enabled": ...}`. Unset, the client does what
+    /// botocore does: it signs every body over `http`, and over `https` every body but
+    /// an upload's (PutObject, UploadPart) that carries a checksum, which TLS and the
+    /// checksum already protect (`UNSIGNED-PAYLOAD`). `false` never hashes a body;
+    /// streamed bodies are never signed either way.
+    pub fn payload_signing_enabled(mut self, enabled: bool) -> Self {
+        self.payload_signing = Some(Some(enabled));
         self
     }
 
@@ -943,6 +964,9 @@ impl ConfigBuilder {
         if let Some(v) = self.response_checksum_validation {
             c.response_checksum_validation = v;
         }
+        if let Some(v) = self.payload_signing {
+            c.payload_signing = v;
+        }
         if let Some(v) = &self.tls {
             c.tls = v.clone();
         }
@@ -971,6 +995,7 @@ impl ConfigBuilder {
             request_checksum_calculation: RequestChecksumCalculation::default(),
             required_checksum: RequiredChecksum::default(),
             response_checksum_validation: ResponseChecksumValidation::default(),
+            payload_signing: None,
             tls: TlsSettings::default(),
             resolve: Vec::new(),
             store: None,

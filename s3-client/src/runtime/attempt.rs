@@ -197,9 +197,9 @@ impl Operation<'_> {
             .map_err(construction)?;
         if let Some(credentials) = &credentials {
             let signed = match (&payload, p.trailer) {
-                (Some(bytes), _) => signing::Payload::Bytes(bytes),
+                (Some(bytes), _) if p.payload_signing.signs(&url) => signing::Payload::Bytes(bytes),
                 (None, Some(_)) => signing::Payload::UnsignedTrailer,
-                (None, None) => signing::Payload::Unsigned,
+                _ => signing::Payload::Unsigned,
             };
             signing::sign_request(
                 self.spec.method.as_str(),

@@ -257,6 +257,14 @@ pub(crate) fn source(body: &ByteStream) -> BodySource {
     (body.as_bytes().cloned(), body.file().cloned())
 }
 
+/// Whether `headers` carry a checksum of the body (a flexible one, or `Content-MD5`).
+pub(crate) fn in_header(headers: &HeaderMap) -> bool {
+    headers.contains_key(CONTENT_MD5)
+        || Algorithm::ALL
+            .iter()
+            .any(|a| headers.contains_key(a.header()))
+}
+
 /// How a request's checksum is to travel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Placement {

@@ -88,6 +88,9 @@ pub struct OperationSpec {
     /// The server may work on the request for minutes, answering late or staying silent
     /// in its body (CopyObject, UploadPartCopy, CompleteMultipartUpload).
     pub long_running: bool,
+    /// The request body is a stream (PutObject, UploadPart): over https with a checksum,
+    /// its SHA-256 is not signed, as botocore does.
+    pub streaming_input: bool,
 }
 
 /// Maps an S3 error response to an operation's typed error.

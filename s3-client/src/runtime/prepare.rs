@@ -23,6 +23,41 @@ pub(crate) struct Prepared {
     pub(crate) validate_response: bool,
     /// The body goes `aws-chunked`, this checksum computed as it streams and sent last.
     pub(crate) trailer: Option<ChecksumAlgorithm>,
+    /// Whether a body in memory is signed by its SHA-256.
+    pub(crate) payload_signing: PayloadSigning,
+}
+
+/// Whether a body in memory is signed by its SHA-256.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PayloadSigning {
+    Always,
+    Never,
+    /// Over `http` only: an upload with a checksum, over TLS.
+    OverHttp,
+}
+
+impl PayloadSigning {
+    /// botocore's rule for S3 (`S3SigV4Auth._should_sha256_sign_payload`), unless the
+    /// configuration says otherwise.
+    fn decide(spec: &OperationSpec, config: &Config, headers: &HeaderMap) -> PayloadSigning {
+        match config.payload_signing {
+            Some(true) => PayloadSigning::Always,
+            Some(false) => PayloadSigning::Never,
+            None if spec.streaming_input && checksum::in_header(headers) => {
+                PayloadSigning::OverHttp
+            }
+            None => PayloadSigning::Always,
+        }
+    }
+
+    /// Whether the body is signed when sent to `url`.
+    pub(crate) fn signs(self, url: &str) -> bool {
+        match self {
+            PayloadSigning::Always => true,
+            PayloadSigning::Never => false,
+            PayloadSigning::OverHttp => !url.starts_with("https:"),
+        }
+    }
 }
 
 /// `User-Agent`: this crate and its version.
@@ -64,6 +99,7 @@ pub(crate) async fn prepare(
         allowed,
     )
     .await?;
+    let payload_signing = PayloadSigning::decide(spec, config, &headers);
     let validate_response = response_checksum_mode(spec, config, &mut headers);
     let mut trailer = None;
     match (placement, body.content_length()) {
@@ -93,6 +129,7 @@ pub(crate) async fn prepare(
         headers,
         validate_response,
         trailer,
+        payload_signing,
     };
     Ok((prepared, body))
 }
@@ -196,7 +233,12 @@ fn invocation_id() -> String {
     }
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hex: String = bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
+        .map(char::from)
+        .collect();
     format!(
         "{}-{}-{}-{}-{}",
         &hex[..8],

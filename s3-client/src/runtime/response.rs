@@ -29,7 +29,15 @@ impl Response {
     }
 
     fn header_text(&self, name: &str) -> Result<Option<&str>, ResponseError> {
-        match self.headers.get(name) {
+        // A response has a dozen headers and an output reads up to fifty by name: a scan
+        // comparing names (most differ in length) is cheaper than parsing and hashing
+        // each name for a map lookup. `name` is lower case, as the map keeps names.
+        let found = self
+            .headers
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v);
+        match found {
             None => Ok(None),
             Some(v) => std::str::from_utf8(v.as_bytes())
                 .map(Some)

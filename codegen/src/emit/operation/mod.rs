@@ -24,6 +24,7 @@ pub fn operation(op: &Operation) -> TokenStream {
     let http_method = format_ident!("{}", op.http_method);
     let checksum_required = op.checksum_required;
     let long_running = op.long_running;
+    let streaming_input = op.input.streaming;
     let output_kind = match op.output_kind {
         OutputKind::Empty => quote!(Empty),
         OutputKind::Xml => quote!(Xml),
@@ -140,6 +141,7 @@ pub fn operation(op: &Operation) -> TokenStream {
             response_checksum: #response_checksum,
             output: crate::runtime::OutputKind::#output_kind,
             long_running: #long_running,
+            streaming_input: #streaming_input,
         };
 
         #serialize

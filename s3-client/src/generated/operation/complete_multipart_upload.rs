@@ -945,6 +945,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
+    streaming_input: false,
 };
 #[inline]
 fn serialize(

@@ -230,6 +230,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
+    streaming_input: false,
 };
 #[inline]
 fn serialize(input: DeleteBucketInput) -> Result<crate::runtime::Request, BuildError> {

@@ -434,6 +434,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
+    streaming_input: false,
 };
 #[inline]
 fn serialize(input: DeleteObjectInput) -> Result<crate::runtime::Request, BuildError> {

@@ -274,6 +274,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
+    streaming_input: false,
 };
 #[inline]
 fn serialize(

@@ -1245,6 +1245,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     }),
     output: crate::runtime::OutputKind::Stream,
     long_running: false,
+    streaming_input: false,
 };
 #[inline]
 fn serialize(input: GetObjectInput) -> Result<crate::runtime::Request, BuildError> {

@@ -1685,6 +1685,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
+    streaming_input: true,
 };
 #[inline]
 fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildError> {

@@ -941,6 +941,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     response_checksum: None,
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
+    streaming_input: true,
 };
 #[inline]
 fn serialize(input: UploadPartInput) -> Result<crate::runtime::Request, BuildError> {
