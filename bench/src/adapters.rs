@@ -254,12 +254,11 @@ impl Adapter for Floor {
                 _ => {}
             }
         }
-        // Every entry has these; the storage class and checksums come from S3 and the
-        // canned server, not from every store.
+        // Every entry has these; the ETag, storage class and checksums come from S3 and
+        // the canned server, not from every store (s3s-fs lists none of them).
         let parsed = keys
             .iter()
-            .filter(|e| !e.key.is_empty() && e.size > 0 && !e.e_tag.is_empty())
-            .filter(|e| !e.last_modified.is_empty())
+            .filter(|e| !e.key.is_empty() && e.size > 0 && !e.last_modified.is_empty())
             .count();
         if parsed != keys.len() {
             return Err("a listing entry lacks a field".into());

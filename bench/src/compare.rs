@@ -146,14 +146,16 @@ pub fn run(args: &[&str]) -> Result<(), Error> {
             }
         }
         drop(server);
-        let _ = writeln!(tables, "### Against the {name} server\n");
-        tables.push_str(&table(&samples, rounds, pinned));
-        tables.push('\n');
-    }
-
-    println!("{tables}");
-    if let Some(out) = out {
-        std::fs::write(out, &tables)?;
+        let section = format!(
+            "### Against the {name} server\n\n{}\n",
+            table(&samples, rounds, pinned)
+        );
+        // Each server's table as soon as it is complete.
+        println!("{section}");
+        tables.push_str(&section);
+        if let Some(out) = out {
+            std::fs::write(out, &tables)?;
+        }
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `credential_process`: a command that prints credentials as JSON (`Version` 1,
 //! `AccessKeyId`, `SecretAccessKey`, optional `SessionToken` and `Expiration`).
 
+use std::process::Output;
 use std::time::Duration;
 
 use super::from_json;
@@ -57,8 +58,70 @@ fn split(command: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
+/// Runs `program`, reading what it prints on blocking threads, and kills it when it
+/// outlasts `timeout` or the caller stops waiting. (std's process API, not tokio's:
+/// tokio's needs a signal-handling crate, and this runs once per credential refresh.)
+async fn output(program: &str, args: &[String], timeout: Duration) -> Result<Output, String> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    /// The child, killed when dropped (a no-op once it has exited and been waited for).
+    struct Running(std::process::Child);
+    impl Drop for Running {
+        fn drop(&mut self) {
+            if let Ok(None) = self.0.try_wait() {
+                let _ = self.0.kill();
+                let _ = self.0.wait();
+            }
+        }
+    }
+    let child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot be run: {e}"))?;
+    let mut child = Running(child);
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> tokio::task::JoinHandle<Vec<u8>> {
+        tokio::task::spawn_blocking(move || {
+            let mut buf = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut buf);
+            }
+            buf
+        })
+    }
+    let stdout = drain(child.0.stdout.take());
+    let stderr = drain(child.0.stderr.take());
+    let deadline = tokio::time::Instant::now() + timeout;
+    // Polled, from every millisecond up to every 50: a command that prints credentials
+    // exits within milliseconds, and the deadline bounds the loop.
+    let mut pause = Duration::from_millis(1);
+    let status = loop {
+        match child.0.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            Ok(None) => return Err(format!("did not finish within {timeout:?}")),
+            Err(e) => return Err(format!("cannot be waited for: {e}")),
+        }
+    };
+    let read = |e: tokio::task::JoinError| format!("its output cannot be read: {e}");
+    Ok(Output {
+        status,
+        stdout: stdout.await.map_err(read)?,
+        stderr: stderr.await.map_err(read)?,
+    })
+}
+
 /// Runs `command` and reads the credentials it prints.
 pub(crate) async fn run(command: &str) -> Result<Credentials, CredentialsError> {
+    run_within(command, TIMEOUT).await
+}
+
+async fn run_within(command: &str, timeout: Duration) -> Result<Credentials, CredentialsError> {
     let fail = |why: String| {
         CredentialsError::provider_error(format!("credential_process `{command}`: {why}"))
     };
@@ -66,15 +129,7 @@ pub(crate) async fn run(command: &str) -> Result<Credentials, CredentialsError> 
     let Some((program, args)) = words.split_first() else {
         return Err(fail("is empty".into()));
     };
-    let child = tokio::process::Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .output();
-    let output = tokio::time::timeout(TIMEOUT, child)
-        .await
-        .map_err(|_| fail(format!("did not finish within {TIMEOUT:?}")))?
-        .map_err(|e| fail(format!("cannot be run: {e}")))?;
+    let output = output(program, args, timeout).await.map_err(fail)?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(fail(format!(
@@ -127,5 +182,25 @@ mod tests {
         assert!(msg(run("sh -c 'echo oops >&2; exit 3'").await).contains("oops"));
         assert!(msg(run("sh -c 'echo {\\\"Version\\\": 2}'").await).contains("Version Some(2)"));
         assert!(msg(run("/nonexistent/tool").await).contains("cannot be run"));
+    }
+
+    #[tokio::test]
+    async fn a_command_that_hangs_is_killed_after_the_timeout() {
+        let marker = std::env::temp_dir().join(format!("s3-client-hang-{}", std::process::id()));
+        let command = format!("sh -c 'echo $$ > {}; exec sleep 600'", marker.display());
+        let result = run_within(&command, Duration::from_millis(300)).await;
+        let err = super::super::describe(&result.unwrap_err());
+        assert!(err.contains("did not finish within 300ms"), "{err}");
+        // Killed and reaped: no such process any more (unless it was killed before the
+        // shell could say who it was).
+        if let Ok(pid) = std::fs::read_to_string(&marker) {
+            std::fs::remove_file(&marker).ok();
+            let alive = std::process::Command::new("kill")
+                .args(["-0", pid.trim()])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(!alive.success(), "process {pid} still runs");
+        }
     }
 }
