@@ -165,32 +165,95 @@ pub fn reader(s: &Structure) -> TokenStream {
     }
 }
 
-/// An expression reading a header of type `ty`.
-fn header(ty: &Type, name: &str) -> TokenStream {
+/// An expression reading the header `header` as a value of type `ty`.
+fn header_value(ty: &Type) -> TokenStream {
     match ty {
-        Type::String => quote!(response.header_string(#name)?),
-        Type::Integer | Type::Long => quote!(response.header_number(#name)?),
-        Type::Boolean => quote!(response.header_bool(#name)?),
+        Type::String => quote!(header.string()?),
+        Type::Integer | Type::Long => quote!(header.number()?),
+        Type::Boolean => quote!(header.boolean()?),
         Type::Timestamp(f) => {
             let f = timestamp_format(*f);
-            quote!(response.header_timestamp(#name, #f)?)
+            quote!(header.timestamp(#f)?)
         }
         Type::Enum(e) => {
             let e = ident(e);
-            quote!(response.header_string(#name)?.map(crate::types::#e::from))
+            quote!(crate::types::#e::from(header.text()?))
         }
-        Type::List { item, .. } => {
-            let convert = match &**item {
-                Type::Enum(e) => {
-                    let e = ident(e);
-                    quote!(.map(|items| items.into_iter().map(crate::types::#e::from).collect()))
-                }
-                _ => quote!(),
-            };
-            quote!(response.header_list(#name)? #convert)
-        }
+        Type::List { item, .. } => match &**item {
+            Type::Enum(e) => {
+                let e = ident(e);
+                quote!(header.list()?.into_iter().map(crate::types::#e::from).collect())
+            }
+            _ => quote!(header.list()?),
+        },
         _ => quote!(compile_error!("not a header value")),
     }
+}
+
+/// The statements reading every header-bound member in one pass over the response's
+/// headers: a local per member, then a `match` on each header's name, with prefix
+/// headers (user metadata) in the fallback arm.
+fn read_headers(members: &[&Member]) -> Vec<TokenStream> {
+    // One header alone is one lookup.
+    if let [m] = members
+        && m.binding == Binding::Header
+    {
+        let field = ident(&m.field);
+        let name = m.wire_name.to_ascii_lowercase();
+        let value = header_value(&m.ty);
+        return vec![quote! {
+            let #field = match response.header_field(#name) {
+                Some(header) => Some(#value),
+                None => None,
+            };
+        }];
+    }
+    let mut steps: Vec<TokenStream> = members
+        .iter()
+        .map(|m| {
+            let field = ident(&m.field);
+            quote!(let mut #field = None;)
+        })
+        .collect();
+    let arms: Vec<TokenStream> = members
+        .iter()
+        .filter(|m| m.binding == Binding::Header)
+        .map(|m| {
+            let field = ident(&m.field);
+            let name = m.wire_name.to_ascii_lowercase();
+            let value = header_value(&m.ty);
+            quote!(#name => #field = Some(#value),)
+        })
+        .collect();
+    let prefixed = members
+        .iter()
+        .filter(|m| m.binding == Binding::PrefixHeaders)
+        .map(|m| {
+            let field = ident(&m.field);
+            let prefix = m.wire_name.to_ascii_lowercase();
+            quote! {
+                if let Some(key) = name.strip_prefix(#prefix) {
+                    header.insert_into(&mut #field, key)?;
+                }
+            }
+        })
+        .collect::<Vec<_>>();
+    let body = if arms.is_empty() {
+        quote! {
+            let name = header.name();
+            #(#prefixed)*
+        }
+    } else if prefixed.is_empty() {
+        quote!(match header.name() { #(#arms)* _ => {} })
+    } else {
+        quote!(match header.name() { #(#arms)* name => { #(#prefixed)* } })
+    };
+    steps.push(quote! {
+        for header in response.header_fields() {
+            #body
+        }
+    });
+    steps
 }
 
 /// `fn deserialize(response) -> Result<Output, ResponseError>` for an operation: each
@@ -199,15 +262,18 @@ pub fn response(output: &Structure) -> TokenStream {
     let name = ident(&output.rust_name);
     let mut steps = Vec::new();
     let mut filled = Vec::new();
+    let headers: Vec<&Member> = output
+        .members
+        .iter()
+        .filter(|m| matches!(m.binding, Binding::Header | Binding::PrefixHeaders))
+        .collect();
+    if !headers.is_empty() {
+        steps.extend(read_headers(&headers));
+        filled.extend(headers.iter().copied());
+    }
     for m in &output.members {
         let field = ident(&m.field);
-        let lower = m.wire_name.to_ascii_lowercase();
         let step = match m.binding {
-            Binding::Header => {
-                let h = header(&m.ty, &lower);
-                quote!(let #field = #h;)
-            }
-            Binding::PrefixHeaders => quote!(let #field = response.prefix_headers(#lower)?;),
             Binding::Status => quote!(let #field = Some(i32::from(response.status()));),
             Binding::Payload => match &m.ty {
                 Type::Stream => quote!(let #field = response.take_body();),

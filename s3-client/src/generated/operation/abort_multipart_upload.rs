@@ -417,10 +417,19 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<AbortMultipartUploadOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let version_id = response.header_string("x-amz-version-id")?;
+    let mut request_charged = None;
+    let mut version_id = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            _ => {}
+        }
+    }
     Ok(AbortMultipartUploadOutput {
         request_charged,
         version_id,

@@ -1055,18 +1055,35 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CompleteMultipartUploadOutput, ResponseError> {
-    let expiration = response.header_string("x-amz-expiration")?;
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let version_id = response.header_string("x-amz-version-id")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let mut expiration = None;
+    let mut server_side_encryption = None;
+    let mut version_id = None;
+    let mut ssekms_key_id = None;
+    let mut bucket_key_enabled = None;
+    let mut request_charged = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-expiration" => expiration = Some(header.string()?),
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            _ => {}
+        }
+    }
     let mut location = None;
     let mut bucket = None;
     let mut key = None;

@@ -1728,6 +1728,51 @@ fn serialize(input: CopyObjectInput) -> Result<crate::runtime::Request, BuildErr
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CopyObjectOutput, ResponseError> {
+    let mut expiration = None;
+    let mut copy_source_version_id = None;
+    let mut version_id = None;
+    let mut server_side_encryption = None;
+    let mut sse_customer_algorithm = None;
+    let mut sse_customer_key_md5 = None;
+    let mut ssekms_key_id = None;
+    let mut ssekms_encryption_context = None;
+    let mut bucket_key_enabled = None;
+    let mut request_charged = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-expiration" => expiration = Some(header.string()?),
+            "x-amz-copy-source-version-id" => {
+                copy_source_version_id = Some(header.string()?);
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-server-side-encryption-customer-algorithm" => {
+                sse_customer_algorithm = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-customer-key-md5" => {
+                sse_customer_key_md5 = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-context" => {
+                ssekms_encryption_context = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            _ => {}
+        }
+    }
     let copy_object_result = match response.xml() {
         Some(mut reader) => {
             let reader = &mut reader;
@@ -1736,27 +1781,7 @@ fn deserialize(
         }
         None => None,
     };
-    let expiration = response.header_string("x-amz-expiration")?;
-    let copy_source_version_id = response.header_string("x-amz-copy-source-version-id")?;
-    let version_id = response.header_string("x-amz-version-id")?;
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    let sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
     Ok(CopyObjectOutput {
-        copy_object_result,
         expiration,
         copy_source_version_id,
         version_id,
@@ -1767,5 +1792,6 @@ fn deserialize(
         ssekms_encryption_context,
         bucket_key_enabled,
         request_charged,
+        copy_object_result,
     })
 }

@@ -554,8 +554,15 @@ fn serialize(input: CreateBucketInput) -> Result<crate::runtime::Request, BuildE
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CreateBucketOutput, ResponseError> {
-    let location = response.header_string("location")?;
-    let bucket_arn = response.header_string("x-amz-bucket-arn")?;
+    let mut location = None;
+    let mut bucket_arn = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "location" => location = Some(header.string()?),
+            "x-amz-bucket-arn" => bucket_arn = Some(header.string()?),
+            _ => {}
+        }
+    }
     Ok(CreateBucketOutput {
         location,
         bucket_arn,

@@ -1344,32 +1344,61 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<CreateMultipartUploadOutput, ResponseError> {
-    let abort_date = response
-        .header_timestamp("x-amz-abort-date", DateTimeFormat::HttpDate)?;
-    let abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    let sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let checksum_algorithm = response
-        .header_string("x-amz-checksum-algorithm")?
-        .map(crate::types::ChecksumAlgorithm::from);
-    let checksum_type = response
-        .header_string("x-amz-checksum-type")?
-        .map(crate::types::ChecksumType::from);
-    let version_id = response.header_string("x-amz-version-id")?;
+    let mut abort_date = None;
+    let mut abort_rule_id = None;
+    let mut server_side_encryption = None;
+    let mut sse_customer_algorithm = None;
+    let mut sse_customer_key_md5 = None;
+    let mut ssekms_key_id = None;
+    let mut ssekms_encryption_context = None;
+    let mut bucket_key_enabled = None;
+    let mut request_charged = None;
+    let mut checksum_algorithm = None;
+    let mut checksum_type = None;
+    let mut version_id = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-abort-date" => {
+                abort_date = Some(header.timestamp(DateTimeFormat::HttpDate)?);
+            }
+            "x-amz-abort-rule-id" => abort_rule_id = Some(header.string()?),
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-server-side-encryption-customer-algorithm" => {
+                sse_customer_algorithm = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-customer-key-md5" => {
+                sse_customer_key_md5 = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-context" => {
+                ssekms_encryption_context = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-checksum-algorithm" => {
+                checksum_algorithm = Some(
+                    crate::types::ChecksumAlgorithm::from(header.text()?),
+                );
+            }
+            "x-amz-checksum-type" => {
+                checksum_type = Some(crate::types::ChecksumType::from(header.text()?));
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            _ => {}
+        }
+    }
     let mut bucket = None;
     let mut key = None;
     let mut upload_id = None;

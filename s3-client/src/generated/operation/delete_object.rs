@@ -492,11 +492,21 @@ fn serialize(input: DeleteObjectInput) -> Result<crate::runtime::Request, BuildE
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectOutput, ResponseError> {
-    let delete_marker = response.header_bool("x-amz-delete-marker")?;
-    let version_id = response.header_string("x-amz-version-id")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let mut delete_marker = None;
+    let mut version_id = None;
+    let mut request_charged = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-delete-marker" => delete_marker = Some(header.boolean()?),
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            _ => {}
+        }
+    }
     Ok(DeleteObjectOutput {
         delete_marker,
         version_id,

@@ -322,7 +322,10 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectTaggingOutput, ResponseError> {
-    let version_id = response.header_string("x-amz-version-id")?;
+    let version_id = match response.header_field("x-amz-version-id") {
+        Some(header) => Some(header.string()?),
+        None => None,
+    };
     Ok(DeleteObjectTaggingOutput {
         version_id,
     })

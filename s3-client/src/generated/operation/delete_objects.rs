@@ -419,9 +419,10 @@ fn serialize(input: DeleteObjectsInput) -> Result<crate::runtime::Request, Build
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<DeleteObjectsOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut deleted = None;
     let mut errors = None;
     if let Some(mut reader) = response.xml() {

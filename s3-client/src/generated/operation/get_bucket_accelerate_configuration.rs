@@ -310,9 +310,10 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketAccelerateConfigurationOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut status = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;

@@ -287,9 +287,14 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetBucketLifecycleConfigurationOutput, ResponseError> {
-    let transition_default_minimum_object_size = response
-        .header_string("x-amz-transition-default-minimum-object-size")?
-        .map(crate::types::TransitionDefaultMinimumObjectSize::from);
+    let transition_default_minimum_object_size = match response
+        .header_field("x-amz-transition-default-minimum-object-size")
+    {
+        Some(header) => {
+            Some(crate::types::TransitionDefaultMinimumObjectSize::from(header.text()?))
+        }
+        None => None,
+    };
     let mut rules = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;

@@ -383,9 +383,10 @@ fn serialize(input: GetObjectAclInput) -> Result<crate::runtime::Request, BuildE
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetObjectAclOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut owner = None;
     let mut grants = None;
     if let Some(mut reader) = response.xml() {

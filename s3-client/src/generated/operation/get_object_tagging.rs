@@ -356,7 +356,10 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<GetObjectTaggingOutput, ResponseError> {
-    let version_id = response.header_string("x-amz-version-id")?;
+    let version_id = match response.header_field("x-amz-version-id") {
+        Some(header) => Some(header.string()?),
+        None => None,
+    };
     let mut tag_set = None;
     if let Some(mut reader) = response.xml() {
         let reader = &mut reader;

@@ -338,12 +338,13 @@ fn serialize(
 fn deserialize(
     mut response: crate::runtime::Response,
 ) -> Result<GetObjectTorrentOutput, ResponseError> {
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let body = response.take_body();
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
     Ok(GetObjectTorrentOutput {
-        body,
         request_charged,
+        body,
     })
 }

@@ -449,13 +449,25 @@ fn classify_bucket_not_exists(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<HeadBucketOutput, ResponseError> {
-    let bucket_arn = response.header_string("x-amz-bucket-arn")?;
-    let bucket_location_type = response
-        .header_string("x-amz-bucket-location-type")?
-        .map(crate::types::LocationType::from);
-    let bucket_location_name = response.header_string("x-amz-bucket-location-name")?;
-    let bucket_region = response.header_string("x-amz-bucket-region")?;
-    let access_point_alias = response.header_bool("x-amz-access-point-alias")?;
+    let mut bucket_arn = None;
+    let mut bucket_location_type = None;
+    let mut bucket_location_name = None;
+    let mut bucket_region = None;
+    let mut access_point_alias = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-bucket-arn" => bucket_arn = Some(header.string()?),
+            "x-amz-bucket-location-type" => {
+                bucket_location_type = Some(
+                    crate::types::LocationType::from(header.text()?),
+                );
+            }
+            "x-amz-bucket-location-name" => bucket_location_name = Some(header.string()?),
+            "x-amz-bucket-region" => bucket_region = Some(header.string()?),
+            "x-amz-access-point-alias" => access_point_alias = Some(header.boolean()?),
+            _ => {}
+        }
+    }
     Ok(HeadBucketOutput {
         bucket_arn,
         bucket_location_type,

@@ -1424,82 +1424,156 @@ fn classify_object_not_exists(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<HeadObjectOutput, ResponseError> {
-    let delete_marker = response.header_bool("x-amz-delete-marker")?;
-    let accept_ranges = response.header_string("accept-ranges")?;
-    let expiration = response.header_string("x-amz-expiration")?;
-    let restore = response.header_string("x-amz-restore")?;
-    let archive_status = response
-        .header_string("x-amz-archive-status")?
-        .map(crate::types::ArchiveStatus::from);
-    let last_modified = response
-        .header_timestamp("last-modified", DateTimeFormat::HttpDate)?;
-    let content_length = response.header_number("content-length")?;
-    let checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    let checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
-    let checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    let checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
-    let checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
-    let checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    let checksum_md5 = response.header_string("x-amz-checksum-md5")?;
-    let checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    let checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    let checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    let checksum_type = response
-        .header_string("x-amz-checksum-type")?
-        .map(crate::types::ChecksumType::from);
-    let e_tag = response.header_string("etag")?;
-    let missing_meta = response.header_number("x-amz-missing-meta")?;
-    let version_id = response.header_string("x-amz-version-id")?;
-    let cache_control = response.header_string("cache-control")?;
-    let content_disposition = response.header_string("content-disposition")?;
-    let content_encoding = response.header_string("content-encoding")?;
-    let content_language = response.header_string("content-language")?;
-    let content_type = response.header_string("content-type")?;
-    let content_range = response.header_string("content-range")?;
-    let expires = response.header_string("expires")?;
-    let website_redirect_location = response
-        .header_string("x-amz-website-redirect-location")?;
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let metadata = response.prefix_headers("x-amz-meta-")?;
-    let sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    let sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let storage_class = response
-        .header_string("x-amz-storage-class")?
-        .map(crate::types::StorageClass::from);
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let replication_status = response
-        .header_string("x-amz-replication-status")?
-        .map(crate::types::ReplicationStatus::from);
-    let parts_count = response.header_number("x-amz-mp-parts-count")?;
-    let tag_count = response.header_number("x-amz-tagging-count")?;
-    let object_lock_mode = response
-        .header_string("x-amz-object-lock-mode")?
-        .map(crate::types::ObjectLockMode::from);
-    let object_lock_retain_until_date = response
-        .header_timestamp(
-            "x-amz-object-lock-retain-until-date",
-            DateTimeFormat::DateTime,
-        )?;
-    let object_lock_legal_hold_status = response
-        .header_string("x-amz-object-lock-legal-hold")?
-        .map(crate::types::ObjectLockLegalHoldStatus::from);
-    let object_lock_event_hold = response
-        .header_string("x-amz-object-lock-event-hold")?
-        .map(crate::types::ObjectLockEventHold::from);
-    let object_lock_event_hold_duration_days = response
-        .header_number("x-amz-object-lock-event-hold-duration-days")?;
-    let object_lock_event_hold_duration_years = response
-        .header_number("x-amz-object-lock-event-hold-duration-years")?;
+    let mut delete_marker = None;
+    let mut accept_ranges = None;
+    let mut expiration = None;
+    let mut restore = None;
+    let mut archive_status = None;
+    let mut last_modified = None;
+    let mut content_length = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
+    let mut checksum_type = None;
+    let mut e_tag = None;
+    let mut missing_meta = None;
+    let mut version_id = None;
+    let mut cache_control = None;
+    let mut content_disposition = None;
+    let mut content_encoding = None;
+    let mut content_language = None;
+    let mut content_type = None;
+    let mut content_range = None;
+    let mut expires = None;
+    let mut website_redirect_location = None;
+    let mut server_side_encryption = None;
+    let mut metadata = None;
+    let mut sse_customer_algorithm = None;
+    let mut sse_customer_key_md5 = None;
+    let mut ssekms_key_id = None;
+    let mut bucket_key_enabled = None;
+    let mut storage_class = None;
+    let mut request_charged = None;
+    let mut replication_status = None;
+    let mut parts_count = None;
+    let mut tag_count = None;
+    let mut object_lock_mode = None;
+    let mut object_lock_retain_until_date = None;
+    let mut object_lock_legal_hold_status = None;
+    let mut object_lock_event_hold = None;
+    let mut object_lock_event_hold_duration_days = None;
+    let mut object_lock_event_hold_duration_years = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-delete-marker" => delete_marker = Some(header.boolean()?),
+            "accept-ranges" => accept_ranges = Some(header.string()?),
+            "x-amz-expiration" => expiration = Some(header.string()?),
+            "x-amz-restore" => restore = Some(header.string()?),
+            "x-amz-archive-status" => {
+                archive_status = Some(crate::types::ArchiveStatus::from(header.text()?));
+            }
+            "last-modified" => {
+                last_modified = Some(header.timestamp(DateTimeFormat::HttpDate)?);
+            }
+            "content-length" => content_length = Some(header.number()?),
+            "x-amz-checksum-crc32" => checksum_crc32 = Some(header.string()?),
+            "x-amz-checksum-crc32c" => checksum_crc32_c = Some(header.string()?),
+            "x-amz-checksum-crc64nvme" => checksum_crc64_nvme = Some(header.string()?),
+            "x-amz-checksum-sha1" => checksum_sha1 = Some(header.string()?),
+            "x-amz-checksum-sha256" => checksum_sha256 = Some(header.string()?),
+            "x-amz-checksum-sha512" => checksum_sha512 = Some(header.string()?),
+            "x-amz-checksum-md5" => checksum_md5 = Some(header.string()?),
+            "x-amz-checksum-xxhash64" => checksum_xxhash64 = Some(header.string()?),
+            "x-amz-checksum-xxhash3" => checksum_xxhash3 = Some(header.string()?),
+            "x-amz-checksum-xxhash128" => checksum_xxhash128 = Some(header.string()?),
+            "x-amz-checksum-type" => {
+                checksum_type = Some(crate::types::ChecksumType::from(header.text()?));
+            }
+            "etag" => e_tag = Some(header.string()?),
+            "x-amz-missing-meta" => missing_meta = Some(header.number()?),
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            "cache-control" => cache_control = Some(header.string()?),
+            "content-disposition" => content_disposition = Some(header.string()?),
+            "content-encoding" => content_encoding = Some(header.string()?),
+            "content-language" => content_language = Some(header.string()?),
+            "content-type" => content_type = Some(header.string()?),
+            "content-range" => content_range = Some(header.string()?),
+            "expires" => expires = Some(header.string()?),
+            "x-amz-website-redirect-location" => {
+                website_redirect_location = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-server-side-encryption-customer-algorithm" => {
+                sse_customer_algorithm = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-customer-key-md5" => {
+                sse_customer_key_md5 = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-storage-class" => {
+                storage_class = Some(crate::types::StorageClass::from(header.text()?));
+            }
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-replication-status" => {
+                replication_status = Some(
+                    crate::types::ReplicationStatus::from(header.text()?),
+                );
+            }
+            "x-amz-mp-parts-count" => parts_count = Some(header.number()?),
+            "x-amz-tagging-count" => tag_count = Some(header.number()?),
+            "x-amz-object-lock-mode" => {
+                object_lock_mode = Some(
+                    crate::types::ObjectLockMode::from(header.text()?),
+                );
+            }
+            "x-amz-object-lock-retain-until-date" => {
+                object_lock_retain_until_date = Some(
+                    header.timestamp(DateTimeFormat::DateTime)?,
+                );
+            }
+            "x-amz-object-lock-legal-hold" => {
+                object_lock_legal_hold_status = Some(
+                    crate::types::ObjectLockLegalHoldStatus::from(header.text()?),
+                );
+            }
+            "x-amz-object-lock-event-hold" => {
+                object_lock_event_hold = Some(
+                    crate::types::ObjectLockEventHold::from(header.text()?),
+                );
+            }
+            "x-amz-object-lock-event-hold-duration-days" => {
+                object_lock_event_hold_duration_days = Some(header.number()?);
+            }
+            "x-amz-object-lock-event-hold-duration-years" => {
+                object_lock_event_hold_duration_years = Some(header.number()?);
+            }
+            name => {
+                if let Some(key) = name.strip_prefix("x-amz-meta-") {
+                    header.insert_into(&mut metadata, key)?;
+                }
+            }
+        }
+    }
     Ok(HeadObjectOutput {
         delete_marker,
         accept_ranges,

@@ -708,9 +708,10 @@ fn truncate_page(output: &mut ListMultipartUploadsOutput, limit: usize) -> usize
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListMultipartUploadsOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut bucket = None;
     let mut key_marker = None;
     let mut upload_id_marker = None;

@@ -797,9 +797,10 @@ fn truncate_page(output: &mut ListObjectVersionsOutput, limit: usize) -> usize {
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListObjectVersionsOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut is_truncated = None;
     let mut key_marker = None;
     let mut version_id_marker = None;

@@ -753,9 +753,10 @@ fn truncate_page(output: &mut ListObjectsOutput, limit: usize) -> usize {
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListObjectsOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     let mut is_truncated = None;
     let mut marker = None;
     let mut next_marker = None;

@@ -775,13 +775,25 @@ fn truncate_page(output: &mut ListPartsOutput, limit: usize) -> usize {
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<ListPartsOutput, ResponseError> {
-    let abort_date = response
-        .header_timestamp("x-amz-abort-date", DateTimeFormat::HttpDate)?;
-    let abort_rule_id = response.header_string("x-amz-abort-rule-id")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let version_id = response.header_string("x-amz-version-id")?;
+    let mut abort_date = None;
+    let mut abort_rule_id = None;
+    let mut request_charged = None;
+    let mut version_id = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-abort-date" => {
+                abort_date = Some(header.timestamp(DateTimeFormat::HttpDate)?);
+            }
+            "x-amz-abort-rule-id" => abort_rule_id = Some(header.string()?),
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            _ => {}
+        }
+    }
     let mut bucket = None;
     let mut key = None;
     let mut upload_id = None;

@@ -380,9 +380,14 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutBucketLifecycleConfigurationOutput, ResponseError> {
-    let transition_default_minimum_object_size = response
-        .header_string("x-amz-transition-default-minimum-object-size")?
-        .map(crate::types::TransitionDefaultMinimumObjectSize::from);
+    let transition_default_minimum_object_size = match response
+        .header_field("x-amz-transition-default-minimum-object-size")
+    {
+        Some(header) => {
+            Some(crate::types::TransitionDefaultMinimumObjectSize::from(header.text()?))
+        }
+        None => None,
+    };
     Ok(PutBucketLifecycleConfigurationOutput {
         transition_default_minimum_object_size,
     })

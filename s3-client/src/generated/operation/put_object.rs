@@ -1865,39 +1865,75 @@ fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildErro
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectOutput, ResponseError> {
-    let expiration = response.header_string("x-amz-expiration")?;
-    let e_tag = response.header_string("etag")?;
-    let checksum_crc32 = response.header_string("x-amz-checksum-crc32")?;
-    let checksum_crc32_c = response.header_string("x-amz-checksum-crc32c")?;
-    let checksum_crc64_nvme = response.header_string("x-amz-checksum-crc64nvme")?;
-    let checksum_sha1 = response.header_string("x-amz-checksum-sha1")?;
-    let checksum_sha256 = response.header_string("x-amz-checksum-sha256")?;
-    let checksum_sha512 = response.header_string("x-amz-checksum-sha512")?;
-    let checksum_md5 = response.header_string("x-amz-checksum-md5")?;
-    let checksum_xxhash64 = response.header_string("x-amz-checksum-xxhash64")?;
-    let checksum_xxhash3 = response.header_string("x-amz-checksum-xxhash3")?;
-    let checksum_xxhash128 = response.header_string("x-amz-checksum-xxhash128")?;
-    let checksum_type = response
-        .header_string("x-amz-checksum-type")?
-        .map(crate::types::ChecksumType::from);
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let version_id = response.header_string("x-amz-version-id")?;
-    let sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    let sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let ssekms_encryption_context = response
-        .header_string("x-amz-server-side-encryption-context")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let size = response.header_number("x-amz-object-size")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let mut expiration = None;
+    let mut e_tag = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
+    let mut checksum_type = None;
+    let mut server_side_encryption = None;
+    let mut version_id = None;
+    let mut sse_customer_algorithm = None;
+    let mut sse_customer_key_md5 = None;
+    let mut ssekms_key_id = None;
+    let mut ssekms_encryption_context = None;
+    let mut bucket_key_enabled = None;
+    let mut size = None;
+    let mut request_charged = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-expiration" => expiration = Some(header.string()?),
+            "etag" => e_tag = Some(header.string()?),
+            "x-amz-checksum-crc32" => checksum_crc32 = Some(header.string()?),
+            "x-amz-checksum-crc32c" => checksum_crc32_c = Some(header.string()?),
+            "x-amz-checksum-crc64nvme" => checksum_crc64_nvme = Some(header.string()?),
+            "x-amz-checksum-sha1" => checksum_sha1 = Some(header.string()?),
+            "x-amz-checksum-sha256" => checksum_sha256 = Some(header.string()?),
+            "x-amz-checksum-sha512" => checksum_sha512 = Some(header.string()?),
+            "x-amz-checksum-md5" => checksum_md5 = Some(header.string()?),
+            "x-amz-checksum-xxhash64" => checksum_xxhash64 = Some(header.string()?),
+            "x-amz-checksum-xxhash3" => checksum_xxhash3 = Some(header.string()?),
+            "x-amz-checksum-xxhash128" => checksum_xxhash128 = Some(header.string()?),
+            "x-amz-checksum-type" => {
+                checksum_type = Some(crate::types::ChecksumType::from(header.text()?));
+            }
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            "x-amz-server-side-encryption-customer-algorithm" => {
+                sse_customer_algorithm = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-customer-key-md5" => {
+                sse_customer_key_md5 = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-context" => {
+                ssekms_encryption_context = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-object-size" => size = Some(header.number()?),
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            _ => {}
+        }
+    }
     Ok(PutObjectOutput {
         expiration,
         e_tag,

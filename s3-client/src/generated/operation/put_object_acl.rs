@@ -607,9 +607,10 @@ fn serialize(input: PutObjectAclInput) -> Result<crate::runtime::Request, BuildE
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectAclOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
+    let request_charged = match response.header_field("x-amz-request-charged") {
+        Some(header) => Some(crate::types::RequestCharged::from(header.text()?)),
+        None => None,
+    };
     Ok(PutObjectAclOutput {
         request_charged,
     })

@@ -437,7 +437,10 @@ fn serialize(
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<PutObjectTaggingOutput, ResponseError> {
-    let version_id = response.header_string("x-amz-version-id")?;
+    let version_id = match response.header_field("x-amz-version-id") {
+        Some(header) => Some(header.string()?),
+        None => None,
+    };
     Ok(PutObjectTaggingOutput {
         version_id,
     })

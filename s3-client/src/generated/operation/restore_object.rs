@@ -443,10 +443,19 @@ fn serialize(input: RestoreObjectInput) -> Result<crate::runtime::Request, Build
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<RestoreObjectOutput, ResponseError> {
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let restore_output_path = response.header_string("x-amz-restore-output-path")?;
+    let mut request_charged = None;
+    let mut restore_output_path = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-restore-output-path" => restore_output_path = Some(header.string()?),
+            _ => {}
+        }
+    }
     Ok(RestoreObjectOutput {
         request_charged,
         restore_output_path,

@@ -903,7 +903,45 @@ fn serialize(input: UploadPartCopyInput) -> Result<crate::runtime::Request, Buil
 fn deserialize(
     response: crate::runtime::Response,
 ) -> Result<UploadPartCopyOutput, ResponseError> {
-    let copy_source_version_id = response.header_string("x-amz-copy-source-version-id")?;
+    let mut copy_source_version_id = None;
+    let mut server_side_encryption = None;
+    let mut sse_customer_algorithm = None;
+    let mut sse_customer_key_md5 = None;
+    let mut ssekms_key_id = None;
+    let mut bucket_key_enabled = None;
+    let mut request_charged = None;
+    let mut version_id = None;
+    for header in response.header_fields() {
+        match header.name() {
+            "x-amz-copy-source-version-id" => {
+                copy_source_version_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption" => {
+                server_side_encryption = Some(
+                    crate::types::ServerSideEncryption::from(header.text()?),
+                );
+            }
+            "x-amz-server-side-encryption-customer-algorithm" => {
+                sse_customer_algorithm = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-customer-key-md5" => {
+                sse_customer_key_md5 = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-aws-kms-key-id" => {
+                ssekms_key_id = Some(header.string()?);
+            }
+            "x-amz-server-side-encryption-bucket-key-enabled" => {
+                bucket_key_enabled = Some(header.boolean()?);
+            }
+            "x-amz-request-charged" => {
+                request_charged = Some(
+                    crate::types::RequestCharged::from(header.text()?),
+                );
+            }
+            "x-amz-version-id" => version_id = Some(header.string()?),
+            _ => {}
+        }
+    }
     let copy_part_result = match response.xml() {
         Some(mut reader) => {
             let reader = &mut reader;
@@ -912,24 +950,8 @@ fn deserialize(
         }
         None => None,
     };
-    let server_side_encryption = response
-        .header_string("x-amz-server-side-encryption")?
-        .map(crate::types::ServerSideEncryption::from);
-    let sse_customer_algorithm = response
-        .header_string("x-amz-server-side-encryption-customer-algorithm")?;
-    let sse_customer_key_md5 = response
-        .header_string("x-amz-server-side-encryption-customer-key-md5")?;
-    let ssekms_key_id = response
-        .header_string("x-amz-server-side-encryption-aws-kms-key-id")?;
-    let bucket_key_enabled = response
-        .header_bool("x-amz-server-side-encryption-bucket-key-enabled")?;
-    let request_charged = response
-        .header_string("x-amz-request-charged")?
-        .map(crate::types::RequestCharged::from);
-    let version_id = response.header_string("x-amz-version-id")?;
     Ok(UploadPartCopyOutput {
         copy_source_version_id,
-        copy_part_result,
         server_side_encryption,
         sse_customer_algorithm,
         sse_customer_key_md5,
@@ -937,5 +959,6 @@ fn deserialize(
         bucket_key_enabled,
         request_charged,
         version_id,
+        copy_part_result,
     })
 }
