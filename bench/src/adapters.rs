@@ -12,6 +12,9 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 pub const ACCESS_KEY: &str = "AKIDBENCHMARK";
 pub const SECRET_KEY: &str = "bench-secret";
 pub const BUCKET: &str = "bench";
+/// The bucket listed: 1,000 keys of its own, so that a server that walks its files to
+/// list (s3s-fs) walks only those.
+pub const LIST_BUCKET: &str = "bench-list";
 
 /// What a workload asks of a client.
 pub trait Adapter {
@@ -73,7 +76,7 @@ macro_rules! sdk_adapter {
             }
 
             async fn list(&self) -> Result<usize, Error> {
-                let out = self.0.list_objects_v2().bucket(BUCKET).send().await?;
+                let out = self.0.list_objects_v2().bucket(LIST_BUCKET).send().await?;
                 Ok(out.contents().len())
             }
 
@@ -203,7 +206,7 @@ impl Adapter for Floor {
     }
 
     async fn list(&self) -> Result<usize, Error> {
-        let url = format!("{}/{BUCKET}?list-type=2", self.endpoint);
+        let url = format!("{}/{LIST_BUCKET}?list-type=2", self.endpoint);
         let response = Self::ok(
             self.signed(reqwest::Method::GET, &url, None)?
                 .send()

@@ -1,7 +1,7 @@
 //! The s3s-fs server: a real S3 implementation over files, with SigV4 checked, for the
 //! same workloads against a server nobody here wrote. Its objects are made as files
-//! before it starts: the small objects every GET workload reads, and `big` (a link to
-//! the 1 GiB file).
+//! before it starts: the small objects every GET workload reads, `big` (a link to the
+//! 1 GiB file), and the 1,000 keys of the listed bucket.
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 
-use crate::adapters::{ACCESS_KEY, BUCKET, Error, SECRET_KEY};
+use crate::adapters::{ACCESS_KEY, BUCKET, Error, LIST_BUCKET, SECRET_KEY};
 
 /// Serves the objects under `root` on 127.0.0.1 (a free port, printed on stdout) until
 /// killed.
@@ -19,6 +19,14 @@ pub async fn serve(root: &Path, big: &Path, small_objects: usize) -> Result<(), 
     let small = vec![b'z'; crate::canned::SMALL];
     for i in 0..small_objects {
         let path = bucket.join(format!("k{i}"));
+        if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(small.len() as u64) {
+            std::fs::write(&path, &small)?;
+        }
+    }
+    let listed = root.join(LIST_BUCKET);
+    std::fs::create_dir_all(&listed)?;
+    for i in 0..crate::canned::KEYS {
+        let path = listed.join(format!("k{i:04}"));
         if std::fs::metadata(&path).map(|m| m.len()).ok() != Some(small.len() as u64) {
             std::fs::write(&path, &small)?;
         }

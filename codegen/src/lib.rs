@@ -1,17 +1,20 @@
 //! The s3-client code generator: the JSON service model in, formatted Rust files out.
 //!
-//! Three stages with hard borders: [`model`] mirrors the JSON as written, [`ir::lower`]
-//! checks and resolves it (collecting every problem, each naming its shape and member),
-//! and [`emit`] turns the resolved form into tokens that [`render`] formats. The result is
-//! a map from relative path to file contents, byte-for-byte deterministic; [`sync`] writes
-//! it or checks it against the committed files.
+//! Four stages with hard borders: [`load`] reads the JSON into [`model`] types, which
+//! mirror it as written; [`ir::lower`] checks and resolves it (collecting every problem,
+//! each naming its shape and member); and [`emit`] turns the resolved form into tokens that
+//! [`render`] formats. The result is a map from relative path to file contents,
+//! byte-for-byte deterministic; [`sync`] writes it or checks it against the committed
+//! files. [`reference`] compares the model with botocore's, wire detail by wire detail.
 
 #![deny(missing_docs)]
 
 pub mod diag;
 pub mod emit;
 pub mod ir;
+pub mod load;
 pub mod model;
+pub mod reference;
 pub mod render;
 pub mod sync;
 

@@ -305,3 +305,18 @@ pub struct Member {
     /// What the member means.
     pub docs: String,
 }
+
+/// A difference from the reference model (botocore's) kept on purpose: the checker
+/// (`cargo xtask check-model`) reports it as deliberate rather than as a fault, and fails
+/// when it no longer occurs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deviation {
+    /// Where, as the checker prints it (`operation GetObject`, `shape Owner, member ID`);
+    /// each `*` stands for any text.
+    pub place: String,
+    /// The difference, as the checker prints it.
+    pub difference: String,
+    /// Why it is kept.
+    pub reason: String,
+}

@@ -11,6 +11,7 @@ mod errors;
 mod faults;
 mod gaps;
 mod garage;
+mod model_check;
 mod moto;
 mod objects;
 mod porting;

@@ -8,6 +8,10 @@
 //!   the tests do.
 //! - `cargo xtask bench [--rounds N]` runs the SDK benchmark of `bench/` (see
 //!   `sdk_bench.rs`): s3-client beside the plain floor and aws-sdk-s3.
+//! - `cargo xtask check-model --reference DIR [--model DIR]` compares the model with a
+//!   botocore-format model (`service-2.json`, `paginators-1.json`, `waiters-2.json`) and
+//!   prints each difference by place; it fails on any the model does not list as
+//!   deliberate (`deviations`) and on listed ones that no longer occur.
 //! - `cargo xtask bench-transfer [--repeat N]` runs the transfer benchmark (see
 //!   `bench.rs`): `s3` beside a plain signed stream and the AWS CLI, in one run.
 
@@ -112,11 +116,61 @@ fn main() -> ExitCode {
             }
             usage()
         }
+        ["check-model", rest @ ..] => {
+            let value = |flag: &str| {
+                rest.iter()
+                    .position(|a| *a == flag)
+                    .and_then(|i| rest.get(i + 1).copied())
+            };
+            let (reference, model) = (value("--reference"), value("--model"));
+            let known =
+                rest.len() == 2 * (usize::from(reference.is_some()) + usize::from(model.is_some()));
+            match reference {
+                Some(reference) if known => check_model(Path::new(reference), model),
+                _ => usage(),
+            }
+        }
         ["test", rest @ ..] => test(&root(), rest),
         ["bench", rest @ ..] => sdk_bench::run(&root(), rest),
         ["bench-transfer", rest @ ..] => bench::run(&root(), rest),
         ["build-cost", rest @ ..] => build_cost::run(&root(), rest),
         _ => usage(),
+    }
+}
+
+/// `cargo xtask check-model`: the model beside a botocore-format reference.
+fn check_model(reference: &Path, model: Option<&str>) -> ExitCode {
+    let model = model.map_or_else(|| root().join("model"), PathBuf::from);
+    let report = codegen::read_model_dir(&model)
+        .map_err(|d| d.to_string())
+        .and_then(|files| codegen::reference::check(&files, reference));
+    let report = match report {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("check-model: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for d in &report.differences {
+        println!("{d}");
+    }
+    for v in &report.stale {
+        println!(
+            "{}: listed as deliberate but no longer differs: {}",
+            v.place, v.difference
+        );
+    }
+    println!(
+        "check-model: {} differences from {}, {} more listed as deliberate, {} stale listings",
+        report.differences.len(),
+        reference.display(),
+        report.deliberate.len(),
+        report.stale.len()
+    );
+    if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -167,7 +221,7 @@ fn test(root: &Path, args: &[&str]) -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--rounds N]\n       cargo xtask bench-transfer [--repeat N]\n       cargo xtask build-cost [--before REV]"
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--rounds N]\n       cargo xtask check-model --reference DIR [--model DIR]\n       cargo xtask bench-transfer [--repeat N]\n       cargo xtask build-cost [--before REV]"
     );
     ExitCode::from(2)
 }

@@ -15,130 +15,22 @@ mod xml_use;
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
-
 use super::names;
 use super::{Enum, Member, Role, Service, Structure};
 use crate::diag::{self, Diagnostics};
+use crate::load::{Shape as RawShape, load};
 use crate::model::{self, ShapeKind};
-
-/// A shape as read, with the file it came from and its members parsed one by one.
-struct RawShape {
-    shape: model::Shape,
-    members: Vec<(String, model::Member)>,
-    /// The model file's stem (`buckets`).
-    area: String,
-}
 
 /// Reads every model file (`(file name, JSON text)`), checks it, and resolves it.
 pub fn lower(files: &[(String, String)]) -> Result<Service, Diagnostics> {
-    let mut d = Diagnostics::default();
-    let mut service: Option<model::Service> = None;
-    let mut operations: BTreeMap<String, (model::Operation, String)> = BTreeMap::new();
-    let mut shapes: BTreeMap<String, RawShape> = BTreeMap::new();
-    let mut origin: BTreeMap<String, String> = BTreeMap::new();
-
-    for (file, text) in files {
-        let root: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                d.error(format!("file {file}"), format!("not valid JSON: {e}"));
-                continue;
-            }
-        };
-        let Value::Object(root) = root else {
-            d.error(
-                format!("file {file}"),
-                "the top level must be a JSON object",
-            );
-            continue;
-        };
-        for (key, value) in root {
-            match key.as_str() {
-                "service" => match serde_json::from_value::<model::Service>(value) {
-                    Ok(s) if service.is_none() => service = Some(s),
-                    Ok(_) => d.error(format!("file {file}"), "`service` is given more than once"),
-                    Err(e) => d.error(format!("file {file}, service"), e.to_string()),
-                },
-                "operations" => {
-                    for (name, value) in object(&mut d, &format!("file {file}, operations"), value)
-                    {
-                        let place = diag::operation(&name);
-                        if let Some(first) = origin.insert(format!("op:{name}"), file.clone()) {
-                            d.error(&place, format!("defined in both {first} and {file}"));
-                            continue;
-                        }
-                        match serde_json::from_value::<model::Operation>(value) {
-                            Ok(op) => {
-                                let area = file.trim_end_matches(".json").to_string();
-                                operations.insert(name, (op, area));
-                            }
-                            Err(e) => d.error(place, e.to_string()),
-                        }
-                    }
-                }
-                "shapes" => {
-                    for (name, value) in object(&mut d, &format!("file {file}, shapes"), value) {
-                        let place = diag::shape(&name);
-                        if let Some(first) = origin.insert(format!("shape:{name}"), file.clone()) {
-                            d.error(&place, format!("defined in both {first} and {file}"));
-                            continue;
-                        }
-                        match serde_json::from_value::<model::Shape>(value) {
-                            Ok(mut shape) => {
-                                let mut members = Vec::new();
-                                for (m, v) in shape.members.take().unwrap_or_default() {
-                                    match serde_json::from_value::<model::Member>(v) {
-                                        Ok(member) => members.push((m, member)),
-                                        Err(e) => d.error(diag::member(&name, &m), e.to_string()),
-                                    }
-                                }
-                                let area = file.trim_end_matches(".json").to_string();
-                                shapes.insert(
-                                    name,
-                                    RawShape {
-                                        shape,
-                                        members,
-                                        area,
-                                    },
-                                );
-                            }
-                            Err(e) => d.error(place, e.to_string()),
-                        }
-                    }
-                }
-                other => d.error(
-                    format!("file {file}"),
-                    format!(
-                        "unknown top-level key `{other}` (expected service, operations, shapes)"
-                    ),
-                ),
-            }
-        }
-    }
-
-    let Some(service) = service else {
-        d.error("model", "no file gives the `service` section");
-        return Err(d.finish(()).err().unwrap_or_default());
-    };
-
+    let model = load(files)?;
     let mut lowering = Lowering {
-        d,
-        shapes: &shapes,
-        service: &service,
+        d: Diagnostics::default(),
+        shapes: &model.shapes,
+        service: &model.service,
     };
-    let result = lowering.run(&operations);
+    let result = lowering.run(&model.operations);
     lowering.d.finish(result)
-}
-
-fn object(d: &mut Diagnostics, place: &str, value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => {
-            d.error(place, "must be a JSON object");
-            Map::new()
-        }
-    }
 }
 
 fn deprecation(dep: &Option<model::Deprecation>) -> Option<String> {
