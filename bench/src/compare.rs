@@ -24,7 +24,7 @@ enum Metric {
     MibPerSecond,
 }
 
-const WORKLOADS: [(&str, &str, Metric); 6] = [
+const WORKLOADS: [(&str, &str, Metric); 7] = [
     ("put-small", "PUT 4 KiB, sequential", Metric::CpuPerOp),
     ("get-small", "GET 4 KiB, sequential", Metric::CpuPerOp),
     ("get-64", "GET 4 KiB, 64 in flight", Metric::OpsPerSecond),
@@ -35,6 +35,11 @@ const WORKLOADS: [(&str, &str, Metric); 6] = [
         Metric::MibPerSecond,
     ),
     ("get-1g", "GET 1 GiB, streamed", Metric::MibPerSecond),
+    (
+        "new-client",
+        "Client construction, http endpoint",
+        Metric::CpuPerOp,
+    ),
 ];
 
 /// One run's measurements.

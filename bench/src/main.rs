@@ -33,6 +33,9 @@ const IN_FLIGHT_TOTAL: usize = 20_000;
 const IN_FLIGHT: usize = 64;
 /// Listings parsed.
 const LISTINGS: usize = 300;
+/// Transfers of the 1 GiB workloads per sample: one lasts a quarter of a second, too
+/// short to measure alone on a noisy machine.
+const BIG_REPEATS: usize = 3;
 /// Small objects a server must hold: every key the GET workloads read.
 const SMALL_OBJECTS: usize = IN_FLIGHT_TOTAL + 50;
 
@@ -89,6 +92,9 @@ async fn client(
     endpoint: &str,
     file: Option<&Path>,
 ) -> Result<(), Error> {
+    if workload == "new-client" {
+        return construction(adapter, endpoint);
+    }
     match adapter {
         "floor" => measure(&Floor::new(endpoint), workload, file).await,
         "s3-client" => measure(&S3Client::new(endpoint, true), workload, file).await,
@@ -96,6 +102,33 @@ async fn client(
         "aws-sdk-s3" => measure(&AwsSdk::new(endpoint), workload, file).await,
         other => Err(format!("unknown adapter {other}").into()),
     }
+}
+
+/// Clients built for an http endpoint, the first one included (whatever a process
+/// loads once, such as root certificates, counts).
+const CONSTRUCTIONS: usize = 200;
+
+/// Builds `adapter`'s client [`CONSTRUCTIONS`] times (each used for nothing and dropped).
+fn construction(adapter: &str, endpoint: &str) -> Result<(), Error> {
+    let (cpu0, _) = usage();
+    let started = Instant::now();
+    for _ in 0..CONSTRUCTIONS {
+        match adapter {
+            "floor" => drop(Floor::new(endpoint)),
+            "s3-client" => drop(S3Client::new(endpoint, true)),
+            "s3-client-floor-wire" => drop(S3Client::new(endpoint, false)),
+            "aws-sdk-s3" => drop(AwsSdk::new(endpoint)),
+            other => return Err(format!("unknown adapter {other}").into()),
+        }
+    }
+    let wall = started.elapsed();
+    let (cpu1, rss) = usage();
+    println!(
+        "ops={CONSTRUCTIONS} wall_ns={} cpu_ns={} bytes=0 rss_kib={rss}",
+        wall.as_nanos(),
+        cpu1 - cpu0
+    );
+    Ok(())
 }
 
 /// CPU time of this process so far (all threads), in nanoseconds, and its peak RSS in KiB.
@@ -164,15 +197,19 @@ async fn measure(a: &impl Adapter, workload: &str, file: Option<&Path>) -> Resul
         }
         "put-1g" => {
             let file = file.ok_or("put-1g needs the file")?;
-            a.put_file("big-upload", file).await?;
-            (1, std::fs::metadata(file)?.len())
+            for _ in 0..BIG_REPEATS {
+                a.put_file("big-upload", file).await?;
+            }
+            (BIG_REPEATS, BIG_REPEATS as u64 * std::fs::metadata(file)?.len())
         }
         "get-1g" => {
-            let n = a.get_stream("big").await?;
-            if n != canned::BIG {
-                return Err(format!("read {n} bytes, not {}", canned::BIG).into());
+            for _ in 0..BIG_REPEATS {
+                let n = a.get_stream("big").await?;
+                if n != canned::BIG {
+                    return Err(format!("read {n} bytes, not {}", canned::BIG).into());
+                }
             }
-            (1, n)
+            (BIG_REPEATS, BIG_REPEATS as u64 * canned::BIG)
         }
         other => return Err(format!("unknown workload {other}").into()),
     };

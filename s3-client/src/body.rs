@@ -148,8 +148,9 @@ impl Meter {
 /// Bytes read from a `std::io::Read` per chunk.
 const READER_CHUNK: usize = 64 * 1024;
 
-/// Bytes read from a file per chunk.
-const FILE_CHUNK: u64 = 128 * 1024;
+/// Bytes read from a file per chunk: each read is a hop to a blocking thread and back, so
+/// fewer, larger reads cost less CPU (a 1 GiB upload makes 2,048 of them).
+const FILE_CHUNK: u64 = 512 * 1024;
 
 impl ByteStream {
     fn of(inner: Inner, meter: Option<Meter>) -> Self {
@@ -545,9 +546,10 @@ fn file_chunks(slice: FileSlice) -> BoxStream {
                     st.file.insert(f)
                 }
             };
-            let mut buf = vec![0; st.remaining.min(FILE_CHUNK) as usize];
+            // Read into spare capacity: nothing is zeroed first.
+            let mut buf = bytes::BytesMut::with_capacity(st.remaining.min(FILE_CHUNK) as usize);
             let n = file
-                .read(&mut buf)
+                .read_buf(&mut buf)
                 .await
                 .map_err(|e| fail(e, &st.slice.path))?;
             if n == 0 {
@@ -558,9 +560,8 @@ fn file_chunks(slice: FileSlice) -> BoxStream {
                     st.slice.length
                 )));
             }
-            buf.truncate(n);
             st.remaining -= n as u64;
-            Ok(Some((Bytes::from(buf), st)))
+            Ok(Some((buf.freeze(), st)))
         },
     ))
 }

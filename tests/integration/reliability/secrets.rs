@@ -77,11 +77,13 @@ impl Subscriber for Capture {
 
 #[tokio::test]
 async fn secrets_reach_no_log_no_debug_and_no_error() {
+    // While only one dispatcher is registered, tracing decides whether a callsite is
+    // wanted by asking the default dispatcher of the thread that meets it first, and caches
+    // the answer for every thread: a client callsite first met by a test on another thread
+    // would stay unwanted here. With a second one registered it asks them all.
+    let _second = tracing::Dispatch::new(Capture::default());
     let capture = Capture::default();
     let _guard = tracing::subscriber::set_default(capture.clone());
-    // Tests on other threads may have met the client's callsites first, while no
-    // subscriber wanted them: tracing caches that interest per callsite, and one met at the
-    // very moment this subscriber was registered can keep the stale answer. Ask again.
     tracing::callsite::rebuild_interest_cache();
 
     let server = serve(|n, _| match n {
