@@ -231,18 +231,31 @@ impl Checker<'_> {
         });
     }
 
+    /// Records `what is OURS, the reference has THEIRS` where the two differ.
+    fn same<T: PartialEq + std::fmt::Display>(
+        &mut self,
+        place: &str,
+        what: &str,
+        ours: T,
+        theirs: T,
+    ) {
+        if ours != theirs {
+            self.differ(
+                place,
+                format!("{what} is {ours}, the reference has {theirs}"),
+            );
+        }
+    }
+
     fn ref_shape(&self, name: &str) -> Option<&Map<String, Value>> {
         self.reference.shapes.get(name).and_then(Value::as_object)
     }
 
     fn service(&mut self) {
-        let ours = &self.ours.service.api_version;
-        let theirs = &self.reference.api_version;
-        if !theirs.is_empty() && ours != theirs {
-            self.differ(
-                "service",
-                format!("api_version is {ours}, the reference has {theirs}"),
-            );
+        let (ours, reference) = (self.ours, self.reference);
+        if !reference.api_version.is_empty() {
+            let (ours, theirs) = (&ours.service.api_version, &reference.api_version);
+            self.same("service", "api_version", ours, theirs);
         }
     }
 
@@ -283,13 +296,12 @@ impl Checker<'_> {
             .and_then(|h| h.get("responseCode"))
             .and_then(Value::as_u64)
             .unwrap_or(200);
-        let ours_status = u64::from(op.status.unwrap_or(200));
-        if ours_status != status {
-            self.differ(
-                &place,
-                format!("status is {ours_status}, the reference has {status}"),
-            );
-        }
+        self.same(
+            &place,
+            "status",
+            u64::from(op.status.unwrap_or(200)),
+            status,
+        );
         let their_errors: BTreeSet<String> = theirs
             .get("errors")
             .and_then(Value::as_array)
@@ -315,16 +327,8 @@ impl Checker<'_> {
             self.structure(ours, e);
         }
         self.checksum(&place, op.checksum.as_ref(), theirs);
-        let their_deprecated = flag(theirs.get("deprecated"));
-        if op.deprecated.is_some() != their_deprecated {
-            self.differ(
-                &place,
-                format!(
-                    "deprecated is {}, the reference has {their_deprecated}",
-                    op.deprecated.is_some()
-                ),
-            );
-        }
+        let deprecated = flag(theirs.get("deprecated"));
+        self.same(&place, "deprecated", op.deprecated.is_some(), deprecated);
         if let Some(prefix) = theirs
             .get("endpoint")
             .and_then(|e| e.get("hostPrefix"))
@@ -370,15 +374,7 @@ impl Checker<'_> {
             flag(get("requestChecksumRequired")) || flag(theirs.get("httpChecksumRequired"));
         let default = model::Checksum::default();
         let ours = ours.unwrap_or(&default);
-        if ours.required != required {
-            self.differ(
-                place,
-                format!(
-                    "checksum required is {}, the reference has {required}",
-                    ours.required
-                ),
-            );
-        }
+        self.same(place, "checksum required", ours.required, required);
         let pairs = [
             (
                 "request_algorithm_member",
@@ -393,16 +389,12 @@ impl Checker<'_> {
         ];
         for (key, ours, theirs) in pairs {
             let theirs = theirs.and_then(Value::as_str).map(str::to_string);
-            if *ours != theirs {
-                self.differ(
-                    place,
-                    format!(
-                        "checksum {key} is {}, the reference has {}",
-                        option(ours),
-                        option(&theirs)
-                    ),
-                );
-            }
+            self.same(
+                place,
+                &format!("checksum {key}"),
+                option(ours),
+                option(&theirs),
+            );
         }
         let algorithms = strings(get("responseAlgorithms"));
         if ours.response_algorithms != algorithms {
@@ -603,51 +595,23 @@ impl Checker<'_> {
                 format!("wire name is `{our_name}`, the reference has `{their_name}`"),
             );
         }
-        if ours.required != theirs.required {
-            self.differ(
-                place,
-                format!(
-                    "required is {}, the reference has {}",
-                    ours.required, theirs.required
-                ),
-            );
-        }
+        self.same(place, "required", ours.required, theirs.required);
         let their_ns = theirs
             .json
             .get("xmlNamespace")
             .and_then(|n| n.get("uri"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        if ours.xml_namespace != their_ns {
-            self.differ(
-                place,
-                format!(
-                    "XML namespace is {}, the reference has {}",
-                    option(&ours.xml_namespace),
-                    option(&their_ns)
-                ),
-            );
-        }
-        let their_sensitive = flag(target.get("sensitive")) || flag(theirs.json.get("sensitive"));
-        if ours.sensitive != their_sensitive {
-            self.differ(
-                place,
-                format!(
-                    "sensitive is {}, the reference has {their_sensitive}",
-                    ours.sensitive
-                ),
-            );
-        }
-        let their_deprecated = flag(theirs.json.get("deprecated"));
-        if ours.deprecated.is_some() != their_deprecated {
-            self.differ(
-                place,
-                format!(
-                    "deprecated is {}, the reference has {their_deprecated}",
-                    ours.deprecated.is_some()
-                ),
-            );
-        }
+        self.same(
+            place,
+            "XML namespace",
+            option(&ours.xml_namespace),
+            option(&their_ns),
+        );
+        let sensitive = flag(target.get("sensitive")) || flag(theirs.json.get("sensitive"));
+        self.same(place, "sensitive", ours.sensitive, sensitive);
+        let deprecated = flag(theirs.json.get("deprecated"));
+        self.same(place, "deprecated", ours.deprecated.is_some(), deprecated);
         if flag(theirs.json.get("idempotencyToken")) {
             self.differ(
                 place,
@@ -678,27 +642,12 @@ impl Checker<'_> {
                     None if matches!(our_location, Location::Header) => "rfc822",
                     None => "iso8601",
                 };
-                if ours_format != theirs_format {
-                    self.differ(
-                        place,
-                        format!(
-                            "timestamp format is {ours_format}, the reference has {theirs_format}"
-                        ),
-                    );
-                }
+                self.same(place, "timestamp format", ours_format, theirs_format);
             }
             (Kind::Blob, Kind::Blob) => {
                 let theirs_streaming =
                     flag(theirs.json.get("streaming")) || flag(target.get("streaming"));
-                if ours.streaming != theirs_streaming {
-                    self.differ(
-                        place,
-                        format!(
-                            "streaming is {}, the reference has {theirs_streaming}",
-                            ours.streaming
-                        ),
-                    );
-                }
+                self.same(place, "streaming", ours.streaming, theirs_streaming);
             }
             (Kind::List(_), Kind::List(_)) => {
                 let their_flat =
@@ -862,16 +811,12 @@ impl Checker<'_> {
                 ),
             ];
             for (key, ours, theirs) in lists {
-                if *ours != theirs {
-                    self.differ(
-                        &place,
-                        format!(
-                            "paginator {key} is {}, the reference has {}",
-                            shown(ours),
-                            shown(&theirs)
-                        ),
-                    );
-                }
+                self.same(
+                    &place,
+                    &format!("paginator {key}"),
+                    shown(ours),
+                    shown(&theirs),
+                );
             }
             let single = [
                 ("fallback_token", &ours.fallback_token, fallback),
@@ -891,16 +836,12 @@ impl Checker<'_> {
                 ),
             ];
             for (key, ours, theirs) in single {
-                if *ours != theirs {
-                    self.differ(
-                        &place,
-                        format!(
-                            "paginator {key} is {}, the reference has {}",
-                            option(ours),
-                            option(&theirs)
-                        ),
-                    );
-                }
+                self.same(
+                    &place,
+                    &format!("paginator {key}"),
+                    option(ours),
+                    option(&theirs),
+                );
             }
         }
         for (name, (op, _)) in &self.ours.operations {
@@ -942,25 +883,17 @@ impl Checker<'_> {
                 continue;
             };
             let delay = theirs.get("delay").and_then(Value::as_u64).unwrap_or(0);
-            if waiter.delay != delay {
-                self.differ(
-                    &place,
-                    format!("delay is {}, the reference has {delay}", waiter.delay),
-                );
-            }
+            self.same(&place, "delay", waiter.delay, delay);
             let attempts = theirs
                 .get("maxAttempts")
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
-            if u64::from(waiter.max_attempts) != attempts {
-                self.differ(
-                    &place,
-                    format!(
-                        "max_attempts is {}, the reference has {attempts}",
-                        waiter.max_attempts
-                    ),
-                );
-            }
+            self.same(
+                &place,
+                "max_attempts",
+                u64::from(waiter.max_attempts),
+                attempts,
+            );
             let our_acceptors: Vec<String> = waiter.acceptors.iter().map(our_acceptor).collect();
             let their_acceptors: Vec<String> = theirs
                 .get("acceptors")

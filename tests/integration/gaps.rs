@@ -2,6 +2,8 @@
 //! path, query, integrity headers, XML body) compared with what boto3 sends for the same
 //! call, and realistic S3 responses, written from the S3 documentation, read back.
 
+use s3_client::primitives::DateTime;
+use s3_client::types::ObjectLockRetentionMode;
 use s3_client::types::{
     AccessControlPolicy, AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination,
     AnalyticsFilter, AnalyticsS3BucketDestination, AnalyticsS3ExportFileFormat, Grant, Grantee,
@@ -64,6 +66,10 @@ pub const MOTO_GAPS: &[(&str, &str)] = &[
     (
         "get_object_torrent",
         "acts as GetObject and returns the object's bytes, not a torrent",
+    ),
+    (
+        "get_object_retention",
+        "acts as GetObject and returns the object's bytes (PutObjectRetention is implemented)",
     ),
 ];
 
@@ -503,5 +509,51 @@ async fn object_acl_document_on_the_wire() {
             Some("CRC32".to_string()),
             boto3.to_string()
         )
+    );
+}
+
+#[tokio::test]
+async fn get_object_retention_on_the_wire() {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Retention xmlns=\"{NS}\"><Mode>COMPLIANCE</Mode><RetainUntilDate>2027-01-15T08:30:00.000Z</RetainUntilDate></Retention>"
+    );
+    let server = recorder(vec![http("200 OK", &[], &body)]).await;
+    let client = client(&server.endpoint);
+    let got = client
+        .get_object_retention()
+        .bucket("bkt")
+        .key("ledger/2026.csv")
+        .version_id("v7")
+        .send()
+        .await
+        .unwrap();
+    let retention = got.retention.expect("the Retention document is read");
+    assert_eq!(retention.mode, Some(ObjectLockRetentionMode::Compliance));
+    assert_eq!(
+        retention.retain_until_date,
+        Some(
+            DateTime::from_str(
+                "2027-01-15T08:30:00Z",
+                s3_client::primitives::DateTimeFormat::DateTime
+            )
+            .unwrap()
+        )
+    );
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
+    // What boto3 sends for get_object_retention(Bucket, Key, VersionId): a bare GET.
+    assert_eq!(
+        requests,
+        [(
+            "GET /bkt/ledger/2026.csv?retention&versionId=v7".to_string(),
+            None,
+            None,
+            String::new()
+        )]
     );
 }

@@ -19,8 +19,9 @@ fn text(ty: &Type, v: TokenStream) -> TokenStream {
             quote!(&crate::runtime::format_timestamp(#v, #f)?)
         }
         Type::List { item, .. } => {
+            // Joined with a bare comma, as botocore joins a header list.
             let each = text(item, quote!(item));
-            quote!(&#v.iter().map(|item| #each).collect::<Vec<_>>().join(", "))
+            quote!(&#v.iter().map(|item| #each).collect::<Vec<_>>().join(","))
         }
         _ => quote!(compile_error!("not a scalar")),
     }

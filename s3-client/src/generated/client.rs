@@ -101,6 +101,15 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Removes the Object Ownership setting of a bucket, answering with 204 No Content.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsFluentBuilder {
+        crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Removes the policy from a bucket, answering with 204 No Content. The root user of the owning account can always do this, even if the policy denies it.
     #[cfg(feature = "bucket-access")]
     pub fn delete_bucket_policy(
@@ -159,6 +168,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::delete_objects::DeleteObjectsFluentBuilder {
         crate::operation::delete_objects::DeleteObjectsFluentBuilder::new(self.clone())
+    }
+    /// Removes the Block Public Access settings of a bucket, answering with 204 No Content; account-level settings still apply.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_public_access_block(
+        &self,
+    ) -> crate::operation::delete_public_access_block::DeletePublicAccessBlockFluentBuilder {
+        crate::operation::delete_public_access_block::DeletePublicAccessBlockFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
     #[cfg(feature = "bucket-settings")]
@@ -275,12 +293,30 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Returns the Object Ownership setting of a bucket, which decides who owns uploaded objects and whether ACLs are honored.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsFluentBuilder {
+        crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Returns the policy attached to a bucket as a JSON document. Fails with `NoSuchBucketPolicy` if the bucket has no policy.
     #[cfg(feature = "bucket-access")]
     pub fn get_bucket_policy(
         &self,
     ) -> crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder {
         crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns whether S3 considers a bucket public because of its policy.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_policy_status(
+        &self,
+    ) -> crate::operation::get_bucket_policy_status::GetBucketPolicyStatusFluentBuilder {
+        crate::operation::get_bucket_policy_status::GetBucketPolicyStatusFluentBuilder::new(
             self.clone(),
         )
     }
@@ -341,6 +377,42 @@ impl crate::Client {
     ) -> crate::operation::get_object_acl::GetObjectAclFluentBuilder {
         crate::operation::get_object_acl::GetObjectAclFluentBuilder::new(self.clone())
     }
+    /// Returns selected attributes of an object without its data, such as its ETag, checksum, size, storage class and, for a multipart upload, its parts. Only the attributes asked for are returned; the metadata headers of HeadObject are not.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_attributes(
+        &self,
+    ) -> crate::operation::get_object_attributes::GetObjectAttributesFluentBuilder {
+        crate::operation::get_object_attributes::GetObjectAttributesFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns whether a legal hold is on an object version. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_legal_hold(
+        &self,
+    ) -> crate::operation::get_object_legal_hold::GetObjectLegalHoldFluentBuilder {
+        crate::operation::get_object_legal_hold::GetObjectLegalHoldFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns a bucket's Object Lock configuration: whether Object Lock is enabled and the default retention, if any, that new object versions receive.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_lock_configuration(
+        &self,
+    ) -> crate::operation::get_object_lock_configuration::GetObjectLockConfigurationFluentBuilder {
+        crate::operation::get_object_lock_configuration::GetObjectLockConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the Object Lock retention settings of an object version: its mode and the date until which it is protected. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_retention(
+        &self,
+    ) -> crate::operation::get_object_retention::GetObjectRetentionFluentBuilder {
+        crate::operation::get_object_retention::GetObjectRetentionFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
     #[cfg(feature = "object-settings")]
     pub fn get_object_tagging(
@@ -356,6 +428,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder {
         crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the Block Public Access settings of a bucket. Fails with `NoSuchPublicAccessBlockConfiguration` if the bucket has none; account-level settings may still apply.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_public_access_block(
+        &self,
+    ) -> crate::operation::get_public_access_block::GetPublicAccessBlockFluentBuilder {
+        crate::operation::get_public_access_block::GetPublicAccessBlockFluentBuilder::new(
             self.clone(),
         )
     }
@@ -546,6 +627,15 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Sets the Object Ownership setting of a bucket, replacing the current one; `BucketOwnerEnforced` disables ACLs.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsFluentBuilder {
+        crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
     #[cfg(feature = "bucket-access")]
     pub fn put_bucket_policy(
@@ -612,12 +702,48 @@ impl crate::Client {
     ) -> crate::operation::put_object_acl::PutObjectAclFluentBuilder {
         crate::operation::put_object_acl::PutObjectAclFluentBuilder::new(self.clone())
     }
+    /// Places or removes a legal hold on an object version in a bucket with Object Lock enabled. While the hold is on, the version cannot be deleted or overwritten, whatever its retention period.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_legal_hold(
+        &self,
+    ) -> crate::operation::put_object_legal_hold::PutObjectLegalHoldFluentBuilder {
+        crate::operation::put_object_legal_hold::PutObjectLegalHoldFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Enables Object Lock on a bucket or sets its default retention rule, which applies to object versions placed in the bucket afterwards. Once enabled, Object Lock cannot be turned off, and the bucket must have versioning enabled.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_lock_configuration(
+        &self,
+    ) -> crate::operation::put_object_lock_configuration::PutObjectLockConfigurationFluentBuilder {
+        crate::operation::put_object_lock_configuration::PutObjectLockConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Sets the Object Lock retention mode and retain-until date of an object version. A period can always be extended; shortening or removing one in governance mode needs the bypass permission and header, and is impossible in compliance mode.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_retention(
+        &self,
+    ) -> crate::operation::put_object_retention::PutObjectRetentionFluentBuilder {
+        crate::operation::put_object_retention::PutObjectRetentionFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
     #[cfg(feature = "object-settings")]
     pub fn put_object_tagging(
         &self,
     ) -> crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder {
         crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Sets the Block Public Access settings of a bucket, replacing any existing ones. S3 applies the most restrictive combination of these and the account-level settings.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_public_access_block(
+        &self,
+    ) -> crate::operation::put_public_access_block::PutPublicAccessBlockFluentBuilder {
+        crate::operation::put_public_access_block::PutPublicAccessBlockFluentBuilder::new(
             self.clone(),
         )
     }
@@ -670,6 +796,8 @@ impl crate::Client {
             #[cfg(feature = "bucket-reports")]
             "DeleteBucketMetricsConfiguration",
             #[cfg(feature = "bucket-access")]
+            "DeleteBucketOwnershipControls",
+            #[cfg(feature = "bucket-access")]
             "DeleteBucketPolicy",
             #[cfg(feature = "replication")]
             "DeleteBucketReplication",
@@ -683,6 +811,8 @@ impl crate::Client {
             "DeleteObjectTagging",
             #[cfg(feature = "objects")]
             "DeleteObjects",
+            #[cfg(feature = "bucket-access")]
+            "DeletePublicAccessBlock",
             #[cfg(feature = "bucket-settings")]
             "GetBucketAccelerateConfiguration",
             #[cfg(feature = "bucket-access")]
@@ -710,7 +840,11 @@ impl crate::Client {
             #[cfg(feature = "notifications")]
             "GetBucketNotificationConfiguration",
             #[cfg(feature = "bucket-access")]
+            "GetBucketOwnershipControls",
+            #[cfg(feature = "bucket-access")]
             "GetBucketPolicy",
+            #[cfg(feature = "bucket-access")]
+            "GetBucketPolicyStatus",
             #[cfg(feature = "replication")]
             "GetBucketReplication",
             #[cfg(feature = "bucket-settings")]
@@ -726,9 +860,19 @@ impl crate::Client {
             #[cfg(feature = "object-settings")]
             "GetObjectAcl",
             #[cfg(feature = "object-settings")]
+            "GetObjectAttributes",
+            #[cfg(feature = "object-settings")]
+            "GetObjectLegalHold",
+            #[cfg(feature = "object-settings")]
+            "GetObjectLockConfiguration",
+            #[cfg(feature = "object-settings")]
+            "GetObjectRetention",
+            #[cfg(feature = "object-settings")]
             "GetObjectTagging",
             #[cfg(feature = "object-settings")]
             "GetObjectTorrent",
+            #[cfg(feature = "bucket-access")]
+            "GetPublicAccessBlock",
             #[cfg(feature = "buckets")]
             "HeadBucket",
             #[cfg(feature = "objects")]
@@ -776,6 +920,8 @@ impl crate::Client {
             #[cfg(feature = "notifications")]
             "PutBucketNotificationConfiguration",
             #[cfg(feature = "bucket-access")]
+            "PutBucketOwnershipControls",
+            #[cfg(feature = "bucket-access")]
             "PutBucketPolicy",
             #[cfg(feature = "replication")]
             "PutBucketReplication",
@@ -792,7 +938,15 @@ impl crate::Client {
             #[cfg(feature = "object-settings")]
             "PutObjectAcl",
             #[cfg(feature = "object-settings")]
+            "PutObjectLegalHold",
+            #[cfg(feature = "object-settings")]
+            "PutObjectLockConfiguration",
+            #[cfg(feature = "object-settings")]
+            "PutObjectRetention",
+            #[cfg(feature = "object-settings")]
             "PutObjectTagging",
+            #[cfg(feature = "bucket-access")]
+            "PutPublicAccessBlock",
             #[cfg(feature = "object-settings")]
             "RestoreObject",
             #[cfg(feature = "multipart")]
@@ -1079,6 +1233,21 @@ impl crate::Client {
                 crate::json::output("DeleteBucketMetricsConfiguration", &output, body)
             }
             #[cfg(feature = "bucket-access")]
+            "deletebucketownershipcontrols" => {
+                let input: crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsInput = crate::json::input(
+                    "DeleteBucketOwnershipControls",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_ownership_controls()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketOwnershipControls", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
             "deletebucketpolicy" => {
                 let input: crate::operation::delete_bucket_policy::DeleteBucketPolicyInput = crate::json::input(
                     "DeleteBucketPolicy",
@@ -1182,6 +1351,21 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("DeleteObjects", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
+            "deletepublicaccessblock" => {
+                let input: crate::operation::delete_public_access_block::DeletePublicAccessBlockInput = crate::json::input(
+                    "DeletePublicAccessBlock",
+                    input,
+                )?;
+                let output = self
+                    .delete_public_access_block()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeletePublicAccessBlock", &output, body)
             }
             #[cfg(feature = "bucket-settings")]
             "getbucketaccelerateconfiguration" => {
@@ -1381,6 +1565,21 @@ impl crate::Client {
                 crate::json::output("GetBucketNotificationConfiguration", &output, body)
             }
             #[cfg(feature = "bucket-access")]
+            "getbucketownershipcontrols" => {
+                let input: crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsInput = crate::json::input(
+                    "GetBucketOwnershipControls",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_ownership_controls()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketOwnershipControls", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
             "getbucketpolicy" => {
                 let input: crate::operation::get_bucket_policy::GetBucketPolicyInput = crate::json::input(
                     "GetBucketPolicy",
@@ -1394,6 +1593,21 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("GetBucketPolicy", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
+            "getbucketpolicystatus" => {
+                let input: crate::operation::get_bucket_policy_status::GetBucketPolicyStatusInput = crate::json::input(
+                    "GetBucketPolicyStatus",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_policy_status()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketPolicyStatus", &output, body)
             }
             #[cfg(feature = "replication")]
             "getbucketreplication" => {
@@ -1501,6 +1715,66 @@ impl crate::Client {
                 crate::json::output("GetObjectAcl", &output, body)
             }
             #[cfg(feature = "object-settings")]
+            "getobjectattributes" => {
+                let input: crate::operation::get_object_attributes::GetObjectAttributesInput = crate::json::input(
+                    "GetObjectAttributes",
+                    input,
+                )?;
+                let output = self
+                    .get_object_attributes()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectAttributes", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "getobjectlegalhold" => {
+                let input: crate::operation::get_object_legal_hold::GetObjectLegalHoldInput = crate::json::input(
+                    "GetObjectLegalHold",
+                    input,
+                )?;
+                let output = self
+                    .get_object_legal_hold()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectLegalHold", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "getobjectlockconfiguration" => {
+                let input: crate::operation::get_object_lock_configuration::GetObjectLockConfigurationInput = crate::json::input(
+                    "GetObjectLockConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_object_lock_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectLockConfiguration", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "getobjectretention" => {
+                let input: crate::operation::get_object_retention::GetObjectRetentionInput = crate::json::input(
+                    "GetObjectRetention",
+                    input,
+                )?;
+                let output = self
+                    .get_object_retention()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetObjectRetention", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
             "getobjecttagging" => {
                 let input: crate::operation::get_object_tagging::GetObjectTaggingInput = crate::json::input(
                     "GetObjectTagging",
@@ -1529,6 +1803,21 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = Some(::std::mem::take(&mut output.body));
                 crate::json::output("GetObjectTorrent", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
+            "getpublicaccessblock" => {
+                let input: crate::operation::get_public_access_block::GetPublicAccessBlockInput = crate::json::input(
+                    "GetPublicAccessBlock",
+                    input,
+                )?;
+                let output = self
+                    .get_public_access_block()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetPublicAccessBlock", &output, body)
             }
             #[cfg(feature = "buckets")]
             "headbucket" => {
@@ -1878,6 +2167,21 @@ impl crate::Client {
                 crate::json::output("PutBucketNotificationConfiguration", &output, body)
             }
             #[cfg(feature = "bucket-access")]
+            "putbucketownershipcontrols" => {
+                let input: crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsInput = crate::json::input(
+                    "PutBucketOwnershipControls",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_ownership_controls()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketOwnershipControls", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
             "putbucketpolicy" => {
                 let input: crate::operation::put_bucket_policy::PutBucketPolicyInput = crate::json::input(
                     "PutBucketPolicy",
@@ -2001,6 +2305,51 @@ impl crate::Client {
                 crate::json::output("PutObjectAcl", &output, body)
             }
             #[cfg(feature = "object-settings")]
+            "putobjectlegalhold" => {
+                let input: crate::operation::put_object_legal_hold::PutObjectLegalHoldInput = crate::json::input(
+                    "PutObjectLegalHold",
+                    input,
+                )?;
+                let output = self
+                    .put_object_legal_hold()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectLegalHold", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "putobjectlockconfiguration" => {
+                let input: crate::operation::put_object_lock_configuration::PutObjectLockConfigurationInput = crate::json::input(
+                    "PutObjectLockConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_object_lock_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectLockConfiguration", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "putobjectretention" => {
+                let input: crate::operation::put_object_retention::PutObjectRetentionInput = crate::json::input(
+                    "PutObjectRetention",
+                    input,
+                )?;
+                let output = self
+                    .put_object_retention()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectRetention", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
             "putobjecttagging" => {
                 let input: crate::operation::put_object_tagging::PutObjectTaggingInput = crate::json::input(
                     "PutObjectTagging",
@@ -2014,6 +2363,21 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("PutObjectTagging", &output, body)
+            }
+            #[cfg(feature = "bucket-access")]
+            "putpublicaccessblock" => {
+                let input: crate::operation::put_public_access_block::PutPublicAccessBlockInput = crate::json::input(
+                    "PutPublicAccessBlock",
+                    input,
+                )?;
+                let output = self
+                    .put_public_access_block()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutPublicAccessBlock", &output, body)
             }
             #[cfg(feature = "object-settings")]
             "restoreobject" => {
@@ -2213,6 +2577,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Removes the Object Ownership setting of a bucket, answering with 204 No Content.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Removes the policy from a bucket, answering with 204 No Content. The root user of the owning account can always do this, even if the policy denies it.
     #[cfg(feature = "bucket-access")]
     pub fn delete_bucket_policy(
@@ -2293,6 +2669,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::delete_objects::DeleteObjectsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes the Block Public Access settings of a bucket, answering with 204 No Content; account-level settings still apply.
+    #[cfg(feature = "bucket-access")]
+    pub fn delete_public_access_block(
+        &self,
+    ) -> crate::operation::delete_public_access_block::DeletePublicAccessBlockFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_public_access_block::DeletePublicAccessBlockFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -2455,6 +2843,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Returns the Object Ownership setting of a bucket, which decides who owns uploaded objects and whether ACLs are honored.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Returns the policy attached to a bucket as a JSON document. Fails with `NoSuchBucketPolicy` if the bucket has no policy.
     #[cfg(feature = "bucket-access")]
     pub fn get_bucket_policy(
@@ -2463,6 +2863,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::get_bucket_policy::GetBucketPolicyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns whether S3 considers a bucket public because of its policy.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_bucket_policy_status(
+        &self,
+    ) -> crate::operation::get_bucket_policy_status::GetBucketPolicyStatusFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_policy_status::GetBucketPolicyStatusFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -2551,6 +2963,54 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Returns selected attributes of an object without its data, such as its ETag, checksum, size, storage class and, for a multipart upload, its parts. Only the attributes asked for are returned; the metadata headers of HeadObject are not.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_attributes(
+        &self,
+    ) -> crate::operation::get_object_attributes::GetObjectAttributesFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_attributes::GetObjectAttributesFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns whether a legal hold is on an object version. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_legal_hold(
+        &self,
+    ) -> crate::operation::get_object_legal_hold::GetObjectLegalHoldFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_legal_hold::GetObjectLegalHoldFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns a bucket's Object Lock configuration: whether Object Lock is enabled and the default retention, if any, that new object versions receive.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_lock_configuration(
+        &self,
+    ) -> crate::operation::get_object_lock_configuration::GetObjectLockConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_lock_configuration::GetObjectLockConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the Object Lock retention settings of an object version: its mode and the date until which it is protected. Reads the current version unless a version ID is given.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_retention(
+        &self,
+    ) -> crate::operation::get_object_retention::GetObjectRetentionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_retention::GetObjectRetentionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Returns the set of tags attached to an object, or to one version of it. Reads the current version unless a version ID is given.
     #[cfg(feature = "object-settings")]
     pub fn get_object_tagging(
@@ -2571,6 +3031,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::get_object_torrent::GetObjectTorrentFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the Block Public Access settings of a bucket. Fails with `NoSuchPublicAccessBlockConfiguration` if the bucket has none; account-level settings may still apply.
+    #[cfg(feature = "bucket-access")]
+    pub fn get_public_access_block(
+        &self,
+    ) -> crate::operation::get_public_access_block::GetPublicAccessBlockFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_public_access_block::GetPublicAccessBlockFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -2853,6 +3325,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Sets the Object Ownership setting of a bucket, replacing the current one; `BucketOwnerEnforced` disables ACLs.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_bucket_ownership_controls(
+        &self,
+    ) -> crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Attaches a JSON policy to a bucket, replacing any existing one. Block Public Access settings may reject a policy that would grant public access.
     #[cfg(feature = "bucket-access")]
     pub fn put_bucket_policy(
@@ -2949,6 +3433,42 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Places or removes a legal hold on an object version in a bucket with Object Lock enabled. While the hold is on, the version cannot be deleted or overwritten, whatever its retention period.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_legal_hold(
+        &self,
+    ) -> crate::operation::put_object_legal_hold::PutObjectLegalHoldFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_legal_hold::PutObjectLegalHoldFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Enables Object Lock on a bucket or sets its default retention rule, which applies to object versions placed in the bucket afterwards. Once enabled, Object Lock cannot be turned off, and the bucket must have versioning enabled.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_lock_configuration(
+        &self,
+    ) -> crate::operation::put_object_lock_configuration::PutObjectLockConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_lock_configuration::PutObjectLockConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets the Object Lock retention mode and retain-until date of an object version. A period can always be extended; shortening or removing one in governance mode needs the bypass permission and header, and is impossible in compliance mode.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_retention(
+        &self,
+    ) -> crate::operation::put_object_retention::PutObjectRetentionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_retention::PutObjectRetentionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Replaces all tags on an object or version with the given set. An object can carry up to 10 tags; send an empty set or use DeleteObjectTagging to clear them.
     #[cfg(feature = "object-settings")]
     pub fn put_object_tagging(
@@ -2957,6 +3477,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::put_object_tagging::PutObjectTaggingFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets the Block Public Access settings of a bucket, replacing any existing ones. S3 applies the most restrictive combination of these and the account-level settings.
+    #[cfg(feature = "bucket-access")]
+    pub fn put_public_access_block(
+        &self,
+    ) -> crate::operation::put_public_access_block::PutPublicAccessBlockFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_public_access_block::PutPublicAccessBlockFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

@@ -269,6 +269,20 @@ impl From<
     }
 }
 #[cfg(feature = "bucket-access")]
+impl From<
+    crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsError,
+    ) -> Self {
+        use crate::operation::delete_bucket_ownership_controls::DeleteBucketOwnershipControlsError;
+        match err {
+            DeleteBucketOwnershipControlsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::delete_bucket_policy::DeleteBucketPolicyError> for Error {
     #[inline]
     fn from(
@@ -346,6 +360,19 @@ impl From<crate::operation::delete_objects::DeleteObjectsError> for Error {
         use crate::operation::delete_objects::DeleteObjectsError;
         match err {
             DeleteObjectsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
+impl From<crate::operation::delete_public_access_block::DeletePublicAccessBlockError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_public_access_block::DeletePublicAccessBlockError,
+    ) -> Self {
+        use crate::operation::delete_public_access_block::DeletePublicAccessBlockError;
+        match err {
+            DeletePublicAccessBlockError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -511,12 +538,39 @@ impl From<
     }
 }
 #[cfg(feature = "bucket-access")]
+impl From<
+    crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsError,
+    ) -> Self {
+        use crate::operation::get_bucket_ownership_controls::GetBucketOwnershipControlsError;
+        match err {
+            GetBucketOwnershipControlsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::get_bucket_policy::GetBucketPolicyError> for Error {
     #[inline]
     fn from(err: crate::operation::get_bucket_policy::GetBucketPolicyError) -> Self {
         use crate::operation::get_bucket_policy::GetBucketPolicyError;
         match err {
             GetBucketPolicyError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
+impl From<crate::operation::get_bucket_policy_status::GetBucketPolicyStatusError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_bucket_policy_status::GetBucketPolicyStatusError,
+    ) -> Self {
+        use crate::operation::get_bucket_policy_status::GetBucketPolicyStatusError;
+        match err {
+            GetBucketPolicyStatusError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -602,6 +656,57 @@ impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
     }
 }
 #[cfg(feature = "object-settings")]
+impl From<crate::operation::get_object_attributes::GetObjectAttributesError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_object_attributes::GetObjectAttributesError,
+    ) -> Self {
+        use crate::operation::get_object_attributes::GetObjectAttributesError;
+        match err {
+            GetObjectAttributesError::NoSuchKey(e) => Error::NoSuchKey(e),
+            GetObjectAttributesError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::get_object_legal_hold::GetObjectLegalHoldError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_object_legal_hold::GetObjectLegalHoldError,
+    ) -> Self {
+        use crate::operation::get_object_legal_hold::GetObjectLegalHoldError;
+        match err {
+            GetObjectLegalHoldError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<
+    crate::operation::get_object_lock_configuration::GetObjectLockConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_object_lock_configuration::GetObjectLockConfigurationError,
+    ) -> Self {
+        use crate::operation::get_object_lock_configuration::GetObjectLockConfigurationError;
+        match err {
+            GetObjectLockConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::get_object_retention::GetObjectRetentionError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_object_retention::GetObjectRetentionError,
+    ) -> Self {
+        use crate::operation::get_object_retention::GetObjectRetentionError;
+        match err {
+            GetObjectRetentionError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::get_object_tagging::GetObjectTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::get_object_tagging::GetObjectTaggingError) -> Self {
@@ -618,6 +723,19 @@ impl From<crate::operation::get_object_torrent::GetObjectTorrentError> for Error
         use crate::operation::get_object_torrent::GetObjectTorrentError;
         match err {
             GetObjectTorrentError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
+impl From<crate::operation::get_public_access_block::GetPublicAccessBlockError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_public_access_block::GetPublicAccessBlockError,
+    ) -> Self {
+        use crate::operation::get_public_access_block::GetPublicAccessBlockError;
+        match err {
+            GetPublicAccessBlockError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -904,6 +1022,20 @@ impl From<
     }
 }
 #[cfg(feature = "bucket-access")]
+impl From<
+    crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsError,
+    ) -> Self {
+        use crate::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsError;
+        match err {
+            PutBucketOwnershipControlsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
 impl From<crate::operation::put_bucket_policy::PutBucketPolicyError> for Error {
     #[inline]
     fn from(err: crate::operation::put_bucket_policy::PutBucketPolicyError) -> Self {
@@ -997,12 +1129,63 @@ impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
     }
 }
 #[cfg(feature = "object-settings")]
+impl From<crate::operation::put_object_legal_hold::PutObjectLegalHoldError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_object_legal_hold::PutObjectLegalHoldError,
+    ) -> Self {
+        use crate::operation::put_object_legal_hold::PutObjectLegalHoldError;
+        match err {
+            PutObjectLegalHoldError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<
+    crate::operation::put_object_lock_configuration::PutObjectLockConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_object_lock_configuration::PutObjectLockConfigurationError,
+    ) -> Self {
+        use crate::operation::put_object_lock_configuration::PutObjectLockConfigurationError;
+        match err {
+            PutObjectLockConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::put_object_retention::PutObjectRetentionError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_object_retention::PutObjectRetentionError,
+    ) -> Self {
+        use crate::operation::put_object_retention::PutObjectRetentionError;
+        match err {
+            PutObjectRetentionError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::put_object_tagging::PutObjectTaggingError> for Error {
     #[inline]
     fn from(err: crate::operation::put_object_tagging::PutObjectTaggingError) -> Self {
         use crate::operation::put_object_tagging::PutObjectTaggingError;
         match err {
             PutObjectTaggingError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-access")]
+impl From<crate::operation::put_public_access_block::PutPublicAccessBlockError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_public_access_block::PutPublicAccessBlockError,
+    ) -> Self {
+        use crate::operation::put_public_access_block::PutPublicAccessBlockError;
+        match err {
+            PutPublicAccessBlockError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }

@@ -4,8 +4,10 @@
 
 mod bucket_config;
 mod notifications;
+mod object_lock;
 mod objects;
 mod paginators;
+mod public_access;
 
 use s3_client::Client;
 

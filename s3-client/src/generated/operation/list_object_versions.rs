@@ -593,7 +593,7 @@ fn serialize(
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(","),
             )?;
     }
     Ok(request)

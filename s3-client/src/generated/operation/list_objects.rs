@@ -565,7 +565,7 @@ fn serialize(input: ListObjectsInput) -> Result<crate::runtime::Request, BuildEr
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(","),
             )?;
     }
     Ok(request)

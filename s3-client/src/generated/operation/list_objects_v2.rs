@@ -630,7 +630,7 @@ fn serialize(input: ListObjectsV2Input) -> Result<crate::runtime::Request, Build
         request
             .header(
                 "x-amz-optional-object-attributes",
-                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(", "),
+                &value.iter().map(|item| item.as_str()).collect::<Vec<_>>().join(","),
             )?;
     }
     Ok(request)

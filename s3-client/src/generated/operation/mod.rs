@@ -37,6 +37,9 @@ pub mod delete_bucket_lifecycle;
 /// `DeleteBucketMetricsConfiguration`: Removes one CloudWatch request metrics configuration from a bucket, identified by its ID.
 #[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_metrics_configuration;
+/// `DeleteBucketOwnershipControls`: Removes the Object Ownership setting of a bucket, answering with 204 No Content.
+#[cfg(feature = "bucket-access")]
+pub mod delete_bucket_ownership_controls;
 /// `DeleteBucketPolicy`: Removes the policy from a bucket, answering with 204 No Content.
 #[cfg(feature = "bucket-access")]
 pub mod delete_bucket_policy;
@@ -58,6 +61,9 @@ pub mod delete_object_tagging;
 /// `DeleteObjects`: Deletes up to 1,000 objects from a bucket in a single request.
 #[cfg(feature = "objects")]
 pub mod delete_objects;
+/// `DeletePublicAccessBlock`: Removes the Block Public Access settings of a bucket, answering with 204 No Content; account-level settings still apply.
+#[cfg(feature = "bucket-access")]
+pub mod delete_public_access_block;
 /// `GetBucketAccelerateConfiguration`: Returns whether Transfer Acceleration is enabled or suspended for a bucket.
 #[cfg(feature = "bucket-settings")]
 pub mod get_bucket_accelerate_configuration;
@@ -97,9 +103,15 @@ pub mod get_bucket_notification;
 /// `GetBucketNotificationConfiguration`: Returns a bucket's event notification configuration: which events are sent to which SNS topics, SQS queues and Lambda functions, and whether events also go to EventBridge.
 #[cfg(feature = "notifications")]
 pub mod get_bucket_notification_configuration;
+/// `GetBucketOwnershipControls`: Returns the Object Ownership setting of a bucket, which decides who owns uploaded objects and whether ACLs are honored.
+#[cfg(feature = "bucket-access")]
+pub mod get_bucket_ownership_controls;
 /// `GetBucketPolicy`: Returns the policy attached to a bucket as a JSON document.
 #[cfg(feature = "bucket-access")]
 pub mod get_bucket_policy;
+/// `GetBucketPolicyStatus`: Returns whether S3 considers a bucket public because of its policy.
+#[cfg(feature = "bucket-access")]
+pub mod get_bucket_policy_status;
 /// `GetBucketReplication`: Returns a bucket's replication configuration: the IAM role S3 uses and the rules deciding which objects are copied to which destinations.
 #[cfg(feature = "replication")]
 pub mod get_bucket_replication;
@@ -121,12 +133,27 @@ pub mod get_object;
 /// `GetObjectAcl`: Returns the access control list of an object or one of its versions: the owner and the grants.
 #[cfg(feature = "object-settings")]
 pub mod get_object_acl;
+/// `GetObjectAttributes`: Returns selected attributes of an object without its data, such as its ETag, checksum, size, storage class and, for a multipart upload, its parts.
+#[cfg(feature = "object-settings")]
+pub mod get_object_attributes;
+/// `GetObjectLegalHold`: Returns whether a legal hold is on an object version.
+#[cfg(feature = "object-settings")]
+pub mod get_object_legal_hold;
+/// `GetObjectLockConfiguration`: Returns a bucket's Object Lock configuration: whether Object Lock is enabled and the default retention, if any, that new object versions receive.
+#[cfg(feature = "object-settings")]
+pub mod get_object_lock_configuration;
+/// `GetObjectRetention`: Returns the Object Lock retention settings of an object version: its mode and the date until which it is protected.
+#[cfg(feature = "object-settings")]
+pub mod get_object_retention;
 /// `GetObjectTagging`: Returns the set of tags attached to an object, or to one version of it.
 #[cfg(feature = "object-settings")]
 pub mod get_object_tagging;
 /// `GetObjectTorrent`: Returns a BitTorrent metadata file for an object, so it can be downloaded over the BitTorrent protocol.
 #[cfg(feature = "object-settings")]
 pub mod get_object_torrent;
+/// `GetPublicAccessBlock`: Returns the Block Public Access settings of a bucket.
+#[cfg(feature = "bucket-access")]
+pub mod get_public_access_block;
 /// `HeadBucket`: Checks that a bucket exists and that you have permission to access it, and reports its region.
 #[cfg(feature = "buckets")]
 pub mod head_bucket;
@@ -196,6 +223,9 @@ pub mod put_bucket_notification;
 /// `PutBucketNotificationConfiguration`: Replaces the whole event notification configuration of a bucket; an empty configuration turns notifications off.
 #[cfg(feature = "notifications")]
 pub mod put_bucket_notification_configuration;
+/// `PutBucketOwnershipControls`: Sets the Object Ownership setting of a bucket, replacing the current one; `BucketOwnerEnforced` disables ACLs.
+#[cfg(feature = "bucket-access")]
+pub mod put_bucket_ownership_controls;
 /// `PutBucketPolicy`: Attaches a JSON policy to a bucket, replacing any existing one.
 #[cfg(feature = "bucket-access")]
 pub mod put_bucket_policy;
@@ -220,9 +250,21 @@ pub mod put_object;
 /// `PutObjectAcl`: Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body.
 #[cfg(feature = "object-settings")]
 pub mod put_object_acl;
+/// `PutObjectLegalHold`: Places or removes a legal hold on an object version in a bucket with Object Lock enabled.
+#[cfg(feature = "object-settings")]
+pub mod put_object_legal_hold;
+/// `PutObjectLockConfiguration`: Enables Object Lock on a bucket or sets its default retention rule, which applies to object versions placed in the bucket afterwards.
+#[cfg(feature = "object-settings")]
+pub mod put_object_lock_configuration;
+/// `PutObjectRetention`: Sets the Object Lock retention mode and retain-until date of an object version.
+#[cfg(feature = "object-settings")]
+pub mod put_object_retention;
 /// `PutObjectTagging`: Replaces all tags on an object or version with the given set.
 #[cfg(feature = "object-settings")]
 pub mod put_object_tagging;
+/// `PutPublicAccessBlock`: Sets the Block Public Access settings of a bucket, replacing any existing ones.
+#[cfg(feature = "bucket-access")]
+pub mod put_public_access_block;
 /// `RestoreObject`: Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again.
 #[cfg(feature = "object-settings")]
 pub mod restore_object;

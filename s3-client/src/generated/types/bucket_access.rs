@@ -252,3 +252,315 @@ impl CorsRuleBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "bucket-access")]
+/// The Object Ownership setting of a bucket, as a list of rules.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct OwnershipControls {
+    /// The rules; S3 takes exactly one. Required.
+    pub rules: Option<Vec<crate::types::OwnershipControlsRule>>,
+}
+#[cfg(feature = "bucket-access")]
+impl OwnershipControls {
+    /// A builder for [`OwnershipControls`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::OwnershipControlsBuilder {
+        Default::default()
+    }
+    /// The rules; S3 takes exactly one. Empty when absent.
+    #[inline]
+    pub fn rules(&self) -> &[crate::types::OwnershipControlsRule] {
+        self.rules.as_deref().unwrap_or_default()
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// Builds a [`OwnershipControls`](crate::types::OwnershipControls).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct OwnershipControlsBuilder {
+    inner: crate::types::OwnershipControls,
+}
+#[cfg(feature = "bucket-access")]
+impl OwnershipControlsBuilder {
+    /// Appends one item to [`crate::types::OwnershipControls::rules`]: The rules; S3 takes exactly one.
+    #[inline]
+    pub fn rules(mut self, item: crate::types::OwnershipControlsRule) -> Self {
+        self.inner.rules.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+    /// Replaces [`crate::types::OwnershipControls::rules`].
+    #[inline]
+    pub fn set_rules(
+        mut self,
+        value: Option<Vec<crate::types::OwnershipControlsRule>>,
+    ) -> Self {
+        self.inner.rules = value;
+        self
+    }
+    /// The value of [`crate::types::OwnershipControls::rules`] set so far.
+    #[inline]
+    pub fn get_rules(&self) -> &Option<Vec<crate::types::OwnershipControlsRule>> {
+        &self.inner.rules
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::OwnershipControls, BuildError> {
+        crate::runtime::required(
+            self.inner.rules.as_ref(),
+            "OwnershipControls",
+            "Rules",
+        )?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// One Object Ownership rule: who owns newly written objects.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct OwnershipControlsRule {
+    /// The ownership setting the rule applies. Required.
+    pub object_ownership: Option<crate::types::ObjectOwnership>,
+}
+#[cfg(feature = "bucket-access")]
+impl OwnershipControlsRule {
+    /// A builder for [`OwnershipControlsRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::OwnershipControlsRuleBuilder {
+        Default::default()
+    }
+    /// The ownership setting the rule applies.
+    #[inline]
+    pub fn object_ownership(&self) -> Option<&crate::types::ObjectOwnership> {
+        self.object_ownership.as_ref()
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// Builds a [`OwnershipControlsRule`](crate::types::OwnershipControlsRule).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct OwnershipControlsRuleBuilder {
+    inner: crate::types::OwnershipControlsRule,
+}
+#[cfg(feature = "bucket-access")]
+impl OwnershipControlsRuleBuilder {
+    /// Sets [`crate::types::OwnershipControlsRule::object_ownership`]: The ownership setting the rule applies.
+    #[inline]
+    pub fn object_ownership(mut self, value: crate::types::ObjectOwnership) -> Self {
+        self.inner.object_ownership = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::OwnershipControlsRule::object_ownership`].
+    #[inline]
+    pub fn set_object_ownership(
+        mut self,
+        value: Option<crate::types::ObjectOwnership>,
+    ) -> Self {
+        self.inner.object_ownership = value;
+        self
+    }
+    /// The value of [`crate::types::OwnershipControlsRule::object_ownership`] set so far.
+    #[inline]
+    pub fn get_object_ownership(&self) -> &Option<crate::types::ObjectOwnership> {
+        &self.inner.object_ownership
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::OwnershipControlsRule, BuildError> {
+        crate::runtime::required(
+            self.inner.object_ownership.as_ref(),
+            "OwnershipControlsRule",
+            "ObjectOwnership",
+        )?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// Whether a bucket's policy makes it public.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct PolicyStatus {
+    /// `true` when the bucket's policy grants public access.
+    pub is_public: Option<bool>,
+}
+#[cfg(feature = "bucket-access")]
+impl PolicyStatus {
+    /// A builder for [`PolicyStatus`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::PolicyStatusBuilder {
+        Default::default()
+    }
+    /// `true` when the bucket's policy grants public access.
+    #[inline]
+    pub fn is_public(&self) -> Option<bool> {
+        self.is_public
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// Builds a [`PolicyStatus`](crate::types::PolicyStatus).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct PolicyStatusBuilder {
+    inner: crate::types::PolicyStatus,
+}
+#[cfg(feature = "bucket-access")]
+impl PolicyStatusBuilder {
+    /// Sets [`crate::types::PolicyStatus::is_public`]: `true` when the bucket's policy grants public access.
+    #[inline]
+    pub fn is_public(mut self, value: bool) -> Self {
+        self.inner.is_public = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::PolicyStatus::is_public`].
+    #[inline]
+    pub fn set_is_public(mut self, value: Option<bool>) -> Self {
+        self.inner.is_public = value;
+        self
+    }
+    /// The value of [`crate::types::PolicyStatus::is_public`] set so far.
+    #[inline]
+    pub fn get_is_public(&self) -> &Option<bool> {
+        &self.inner.is_public
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::PolicyStatus {
+        self.inner
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// The Block Public Access settings of a bucket; each one left unset counts as `false`.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct PublicAccessBlockConfiguration {
+    /// Reject requests that would add a public ACL to the bucket or its objects, including uploads that carry one.
+    pub block_public_acls: Option<bool>,
+    /// Ignore every public ACL on the bucket and its objects when deciding access.
+    pub ignore_public_acls: Option<bool>,
+    /// Reject a bucket policy that would grant public access.
+    pub block_public_policy: Option<bool>,
+    /// When the bucket has a public policy, allow only AWS services and principals of the owning account to access it.
+    pub restrict_public_buckets: Option<bool>,
+}
+#[cfg(feature = "bucket-access")]
+impl PublicAccessBlockConfiguration {
+    /// A builder for [`PublicAccessBlockConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::PublicAccessBlockConfigurationBuilder {
+        Default::default()
+    }
+    /// Reject requests that would add a public ACL to the bucket or its objects, including uploads that carry one.
+    #[inline]
+    pub fn block_public_acls(&self) -> Option<bool> {
+        self.block_public_acls
+    }
+    /// Ignore every public ACL on the bucket and its objects when deciding access.
+    #[inline]
+    pub fn ignore_public_acls(&self) -> Option<bool> {
+        self.ignore_public_acls
+    }
+    /// Reject a bucket policy that would grant public access.
+    #[inline]
+    pub fn block_public_policy(&self) -> Option<bool> {
+        self.block_public_policy
+    }
+    /// When the bucket has a public policy, allow only AWS services and principals of the owning account to access it.
+    #[inline]
+    pub fn restrict_public_buckets(&self) -> Option<bool> {
+        self.restrict_public_buckets
+    }
+}
+#[cfg(feature = "bucket-access")]
+/// Builds a [`PublicAccessBlockConfiguration`](crate::types::PublicAccessBlockConfiguration).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct PublicAccessBlockConfigurationBuilder {
+    inner: crate::types::PublicAccessBlockConfiguration,
+}
+#[cfg(feature = "bucket-access")]
+impl PublicAccessBlockConfigurationBuilder {
+    /// Sets [`crate::types::PublicAccessBlockConfiguration::block_public_acls`]: Reject requests that would add a public ACL to the bucket or its objects, including uploads that carry one.
+    #[inline]
+    pub fn block_public_acls(mut self, value: bool) -> Self {
+        self.inner.block_public_acls = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::PublicAccessBlockConfiguration::block_public_acls`].
+    #[inline]
+    pub fn set_block_public_acls(mut self, value: Option<bool>) -> Self {
+        self.inner.block_public_acls = value;
+        self
+    }
+    /// The value of [`crate::types::PublicAccessBlockConfiguration::block_public_acls`] set so far.
+    #[inline]
+    pub fn get_block_public_acls(&self) -> &Option<bool> {
+        &self.inner.block_public_acls
+    }
+    /// Sets [`crate::types::PublicAccessBlockConfiguration::ignore_public_acls`]: Ignore every public ACL on the bucket and its objects when deciding access.
+    #[inline]
+    pub fn ignore_public_acls(mut self, value: bool) -> Self {
+        self.inner.ignore_public_acls = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::PublicAccessBlockConfiguration::ignore_public_acls`].
+    #[inline]
+    pub fn set_ignore_public_acls(mut self, value: Option<bool>) -> Self {
+        self.inner.ignore_public_acls = value;
+        self
+    }
+    /// The value of [`crate::types::PublicAccessBlockConfiguration::ignore_public_acls`] set so far.
+    #[inline]
+    pub fn get_ignore_public_acls(&self) -> &Option<bool> {
+        &self.inner.ignore_public_acls
+    }
+    /// Sets [`crate::types::PublicAccessBlockConfiguration::block_public_policy`]: Reject a bucket policy that would grant public access.
+    #[inline]
+    pub fn block_public_policy(mut self, value: bool) -> Self {
+        self.inner.block_public_policy = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::PublicAccessBlockConfiguration::block_public_policy`].
+    #[inline]
+    pub fn set_block_public_policy(mut self, value: Option<bool>) -> Self {
+        self.inner.block_public_policy = value;
+        self
+    }
+    /// The value of [`crate::types::PublicAccessBlockConfiguration::block_public_policy`] set so far.
+    #[inline]
+    pub fn get_block_public_policy(&self) -> &Option<bool> {
+        &self.inner.block_public_policy
+    }
+    /// Sets [`crate::types::PublicAccessBlockConfiguration::restrict_public_buckets`]: When the bucket has a public policy, allow only AWS services and principals of the owning account to access it.
+    #[inline]
+    pub fn restrict_public_buckets(mut self, value: bool) -> Self {
+        self.inner.restrict_public_buckets = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::PublicAccessBlockConfiguration::restrict_public_buckets`].
+    #[inline]
+    pub fn set_restrict_public_buckets(mut self, value: Option<bool>) -> Self {
+        self.inner.restrict_public_buckets = value;
+        self
+    }
+    /// The value of [`crate::types::PublicAccessBlockConfiguration::restrict_public_buckets`] set so far.
+    #[inline]
+    pub fn get_restrict_public_buckets(&self) -> &Option<bool> {
+        &self.inner.restrict_public_buckets
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::PublicAccessBlockConfiguration {
+        self.inner
+    }
+}

@@ -541,68 +541,6 @@ impl ::std::fmt::Display for LocationType {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(LocationType);
 #[cfg(feature = "buckets")]
-/// Controls who owns newly written objects and whether ACLs are honored: `BucketOwnerEnforced` disables ACLs, `BucketOwnerPreferred` gives ownership to the bucket owner when the `bucket-owner-full-control` ACL is used, and `ObjectWriter` leaves the uploading account as owner.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ObjectOwnership {
-    /// `BucketOwnerPreferred`
-    BucketOwnerPreferred,
-    /// `ObjectWriter`
-    ObjectWriter,
-    /// `BucketOwnerEnforced`
-    BucketOwnerEnforced,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-#[cfg(feature = "buckets")]
-impl ObjectOwnership {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BucketOwnerPreferred => "BucketOwnerPreferred",
-            Self::ObjectWriter => "ObjectWriter",
-            Self::BucketOwnerEnforced => "BucketOwnerEnforced",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Every value the model lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]
-    }
-}
-#[cfg(feature = "buckets")]
-impl From<&str> for ObjectOwnership {
-    fn from(value: &str) -> Self {
-        match value {
-            "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
-            "ObjectWriter" => Self::ObjectWriter,
-            "BucketOwnerEnforced" => Self::BucketOwnerEnforced,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "buckets")]
-impl From<String> for ObjectOwnership {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "buckets")]
-impl AsRef<str> for ObjectOwnership {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-#[cfg(feature = "buckets")]
-impl ::std::fmt::Display for ObjectOwnership {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "buckets")]
-#[cfg(feature = "serde")]
-crate::json::string_enum!(ObjectOwnership);
-#[cfg(feature = "buckets")]
 /// Summary information about a bucket, as returned by `ListBuckets`.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(

@@ -189,7 +189,14 @@ impl ::std::fmt::Display for ChecksumAlgorithm {
 )]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumAlgorithm);
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 /// How an object checksum is computed: `FULL_OBJECT` over the whole content, or `COMPOSITE` from the checksums of individual parts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -201,7 +208,14 @@ pub enum ChecksumType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ChecksumType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -216,7 +230,14 @@ impl ChecksumType {
         &["COMPOSITE", "FULL_OBJECT"]
     }
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<&str> for ChecksumType {
     fn from(value: &str) -> Self {
         match value {
@@ -226,25 +247,53 @@ impl From<&str> for ChecksumType {
         }
     }
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<String> for ChecksumType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl AsRef<str> for ChecksumType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ::std::fmt::Display for ChecksumType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumType);
 #[cfg(any(feature = "listing", feature = "multipart"))]
@@ -387,7 +436,7 @@ impl ::std::fmt::Display for ObjectCannedAcl {
 #[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectCannedAcl);
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 /// Whether an event-based Object Lock hold is on or off.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -399,7 +448,7 @@ pub enum ObjectLockEventHold {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ObjectLockEventHold {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -414,7 +463,7 @@ impl ObjectLockEventHold {
         &["ON", "OFF"]
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<&str> for ObjectLockEventHold {
     fn from(value: &str) -> Self {
         match value {
@@ -424,28 +473,28 @@ impl From<&str> for ObjectLockEventHold {
         }
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<String> for ObjectLockEventHold {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl AsRef<str> for ObjectLockEventHold {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockEventHold {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockEventHold);
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 /// Whether an Object Lock legal hold is in effect; while `ON`, the object version cannot be deleted or overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -457,7 +506,7 @@ pub enum ObjectLockLegalHoldStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ObjectLockLegalHoldStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -472,7 +521,7 @@ impl ObjectLockLegalHoldStatus {
         &["ON", "OFF"]
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<&str> for ObjectLockLegalHoldStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -482,25 +531,25 @@ impl From<&str> for ObjectLockLegalHoldStatus {
         }
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl From<String> for ObjectLockLegalHoldStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl AsRef<str> for ObjectLockLegalHoldStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockLegalHoldStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockLegalHoldStatus);
 #[cfg(any(feature = "multipart", feature = "objects"))]
@@ -561,6 +610,68 @@ impl ::std::fmt::Display for ObjectLockMode {
 #[cfg(any(feature = "multipart", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockMode);
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+/// Controls who owns newly written objects and whether ACLs are honored: `BucketOwnerEnforced` disables ACLs, `BucketOwnerPreferred` gives ownership to the bucket owner when the `bucket-owner-full-control` ACL is used, and `ObjectWriter` leaves the uploading account as owner.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectOwnership {
+    /// `BucketOwnerPreferred`
+    BucketOwnerPreferred,
+    /// `ObjectWriter`
+    ObjectWriter,
+    /// `BucketOwnerEnforced`
+    BucketOwnerEnforced,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+impl ObjectOwnership {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::BucketOwnerPreferred => "BucketOwnerPreferred",
+            Self::ObjectWriter => "ObjectWriter",
+            Self::BucketOwnerEnforced => "BucketOwnerEnforced",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]
+    }
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+impl From<&str> for ObjectOwnership {
+    fn from(value: &str) -> Self {
+        match value {
+            "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
+            "ObjectWriter" => Self::ObjectWriter,
+            "BucketOwnerEnforced" => Self::BucketOwnerEnforced,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+impl From<String> for ObjectOwnership {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+impl AsRef<str> for ObjectOwnership {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+impl ::std::fmt::Display for ObjectOwnership {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectOwnership);
 #[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 /// Chooses the access an ACL grant gives: `READ` and `WRITE` apply to the data, `READ_ACP` and `WRITE_ACP` to the ACL itself, and `FULL_CONTROL` to all four.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -15,7 +15,10 @@ mod objects;
 mod replication;
 pub(crate) mod xml;
 #[cfg(feature = "bucket-access")]
-pub use self::bucket_access::{CorsConfiguration, CorsRule};
+pub use self::bucket_access::{
+    CorsConfiguration, CorsRule, OwnershipControls, OwnershipControlsRule, PolicyStatus,
+    PublicAccessBlockConfiguration,
+};
 #[cfg(feature = "bucket-reports")]
 pub use self::bucket_reports::{
     AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination,
@@ -55,7 +58,7 @@ pub use self::buckets::Tag;
 pub use self::buckets::{
     Bucket, BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketInfo,
     BucketLocationConstraint, BucketNamespace, BucketType, CreateBucketConfiguration,
-    DataRedundancy, LocationInfo, LocationType, ObjectOwnership,
+    DataRedundancy, LocationInfo, LocationType,
 };
 #[cfg(
     any(
@@ -79,6 +82,8 @@ pub use self::common::ChecksumAlgorithm;
     )
 )]
 pub use self::common::{Grantee, Type};
+#[cfg(any(feature = "bucket-access", feature = "buckets"))]
+pub use self::common::ObjectOwnership;
 #[cfg(
     any(
         feature = "bucket-access",
@@ -118,10 +123,17 @@ pub use self::common::NotFound;
 pub use self::common::NoSuchBucket;
 #[cfg(any(feature = "listing", feature = "multipart"))]
 pub use self::common::{CommonPrefix, EncodingType};
-#[cfg(any(feature = "listing", feature = "multipart", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 pub use self::common::ChecksumType;
 #[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
-pub use self::common::ObjectCannedAcl;
+pub use self::common::{ObjectCannedAcl, ObjectLockEventHold, ObjectLockLegalHoldStatus};
 #[cfg(
     any(
         feature = "multipart",
@@ -132,7 +144,7 @@ pub use self::common::ObjectCannedAcl;
 )]
 pub use self::common::StorageClass;
 #[cfg(any(feature = "multipart", feature = "objects"))]
-pub use self::common::{ObjectLockEventHold, ObjectLockLegalHoldStatus, ObjectLockMode};
+pub use self::common::ObjectLockMode;
 #[cfg(feature = "lifecycle")]
 pub use self::lifecycle::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
@@ -160,11 +172,14 @@ pub use self::notifications::{
 };
 #[cfg(feature = "object-settings")]
 pub use self::object_settings::{
-    CompressionType, CsvInput, CsvOutput, Encryption, ExpressionType, FileHeaderInfo,
+    Checksum, CompressionType, CsvInput, CsvOutput, DefaultRetention, Encryption,
+    EventHoldDuration, ExpressionType, FileHeaderInfo, GetObjectAttributesParts,
     GlacierJobParameters, InputSerialization, JsonInput, JsonOutput, JsonType,
-    MetadataEntry, ObjectAlreadyInActiveTierError, OutputLocation, OutputSerialization,
-    ParquetInput, QuoteFields, RestoreRequest, RestoreRequestType, S3Location,
-    SelectParameters, Tier,
+    MetadataEntry, ObjectAlreadyInActiveTierError, ObjectAttributes,
+    ObjectLockConfiguration, ObjectLockEnabled, ObjectLockLegalHold, ObjectLockRetention,
+    ObjectLockRetentionMode, ObjectLockRule, ObjectPart, OutputLocation,
+    OutputSerialization, ParquetInput, QuoteFields, RestoreRequest, RestoreRequestType,
+    S3Location, SelectParameters, Tier,
 };
 #[cfg(any(feature = "object-settings", feature = "objects"))]
 pub use self::objects::NoSuchKey;
@@ -209,7 +224,11 @@ pub mod error {
 /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
 pub mod builders {
     #[cfg(feature = "bucket-access")]
-    pub use super::bucket_access::{CorsConfigurationBuilder, CorsRuleBuilder};
+    pub use super::bucket_access::{
+        CorsConfigurationBuilder, CorsRuleBuilder, OwnershipControlsBuilder,
+        OwnershipControlsRuleBuilder, PolicyStatusBuilder,
+        PublicAccessBlockConfigurationBuilder,
+    };
     #[cfg(feature = "bucket-reports")]
     pub use super::bucket_reports::{
         AnalyticsAndOperatorBuilder, AnalyticsConfigurationBuilder,
@@ -302,11 +321,14 @@ pub mod builders {
     };
     #[cfg(feature = "object-settings")]
     pub use super::object_settings::{
-        CsvInputBuilder, CsvOutputBuilder, EncryptionBuilder,
+        ChecksumBuilder, CsvInputBuilder, CsvOutputBuilder, DefaultRetentionBuilder,
+        EncryptionBuilder, EventHoldDurationBuilder, GetObjectAttributesPartsBuilder,
         GlacierJobParametersBuilder, InputSerializationBuilder, JsonInputBuilder,
-        JsonOutputBuilder, MetadataEntryBuilder, OutputLocationBuilder,
-        OutputSerializationBuilder, ParquetInputBuilder, RestoreRequestBuilder,
-        S3LocationBuilder, SelectParametersBuilder,
+        JsonOutputBuilder, MetadataEntryBuilder, ObjectLockConfigurationBuilder,
+        ObjectLockLegalHoldBuilder, ObjectLockRetentionBuilder, ObjectLockRuleBuilder,
+        ObjectPartBuilder, OutputLocationBuilder, OutputSerializationBuilder,
+        ParquetInputBuilder, RestoreRequestBuilder, S3LocationBuilder,
+        SelectParametersBuilder,
     };
     #[cfg(feature = "objects")]
     pub use super::objects::{

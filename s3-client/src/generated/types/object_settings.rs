@@ -4,6 +4,7 @@
 #![allow(deprecated)]
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
+use crate::primitives::DateTime;
 #[cfg(feature = "object-settings")]
 /// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -240,6 +241,188 @@ impl ::std::fmt::Display for JsonType {
 #[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(JsonType);
+#[cfg(feature = "object-settings")]
+/// An object attribute GetObjectAttributes can return.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectAttributes {
+    /// `ETag`
+    ETag,
+    /// `Checksum`
+    Checksum,
+    /// `ObjectParts`
+    ObjectParts,
+    /// `StorageClass`
+    StorageClass,
+    /// `ObjectSize`
+    ObjectSize,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "object-settings")]
+impl ObjectAttributes {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ETag => "ETag",
+            Self::Checksum => "Checksum",
+            Self::ObjectParts => "ObjectParts",
+            Self::StorageClass => "StorageClass",
+            Self::ObjectSize => "ObjectSize",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize"]
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<&str> for ObjectAttributes {
+    fn from(value: &str) -> Self {
+        match value {
+            "ETag" => Self::ETag,
+            "Checksum" => Self::Checksum,
+            "ObjectParts" => Self::ObjectParts,
+            "StorageClass" => Self::StorageClass,
+            "ObjectSize" => Self::ObjectSize,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<String> for ObjectAttributes {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+impl AsRef<str> for ObjectAttributes {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for ObjectAttributes {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectAttributes);
+#[cfg(feature = "object-settings")]
+/// Marks Object Lock as enabled on a bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectLockEnabled {
+    /// `Enabled`
+    Enabled,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockEnabled {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled"]
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<&str> for ObjectLockEnabled {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<String> for ObjectLockEnabled {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+impl AsRef<str> for ObjectLockEnabled {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for ObjectLockEnabled {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectLockEnabled);
+#[cfg(feature = "object-settings")]
+/// Object Lock retention mode of a version or default rule: `GOVERNANCE` can be bypassed by users with special permission, `COMPLIANCE` by no one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ObjectLockRetentionMode {
+    /// `GOVERNANCE`
+    Governance,
+    /// `COMPLIANCE`
+    Compliance,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockRetentionMode {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Governance => "GOVERNANCE",
+            Self::Compliance => "COMPLIANCE",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["GOVERNANCE", "COMPLIANCE"]
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<&str> for ObjectLockRetentionMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "GOVERNANCE" => Self::Governance,
+            "COMPLIANCE" => Self::Compliance,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<String> for ObjectLockRetentionMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+impl AsRef<str> for ObjectLockRetentionMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for ObjectLockRetentionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "object-settings")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ObjectLockRetentionMode);
 #[cfg(feature = "object-settings")]
 /// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -770,6 +953,449 @@ impl CsvOutputBuilder {
     }
 }
 #[cfg(feature = "object-settings")]
+/// The checksum S3 stored for an object; only the member for the algorithm used at upload is set.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct Checksum {
+    /// Base64-encoded CRC32 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
+    pub checksum_crc32: Option<String>,
+    /// Base64-encoded CRC32C checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
+    pub checksum_crc32_c: Option<String>,
+    /// Base64-encoded CRC64NVME checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
+    pub checksum_crc64_nvme: Option<String>,
+    /// Base64-encoded SHA-1 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
+    pub checksum_sha1: Option<String>,
+    /// Base64-encoded SHA-256 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
+    pub checksum_sha256: Option<String>,
+    /// Base64-encoded SHA-512 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
+    pub checksum_sha512: Option<String>,
+    /// Base64-encoded MD5 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
+    pub checksum_md5: Option<String>,
+    /// Base64-encoded XXH64 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
+    pub checksum_xxhash64: Option<String>,
+    /// Base64-encoded XXH3 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
+    pub checksum_xxhash3: Option<String>,
+    /// Base64-encoded XXH128 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
+    pub checksum_xxhash128: Option<String>,
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    pub checksum_type: Option<crate::types::ChecksumType>,
+}
+#[cfg(feature = "object-settings")]
+impl Checksum {
+    /// A builder for [`Checksum`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ChecksumBuilder {
+        Default::default()
+    }
+    /// Base64-encoded CRC32 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc32(&self) -> Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha1(&self) -> Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha256(&self) -> Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha512(&self) -> Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_md5(&self) -> Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+    /// Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(&self) -> Option<&crate::types::ChecksumType> {
+        self.checksum_type.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`Checksum`](crate::types::Checksum).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ChecksumBuilder {
+    inner: crate::types::Checksum,
+}
+#[cfg(feature = "object-settings")]
+impl ChecksumBuilder {
+    /// Sets [`crate::types::Checksum::checksum_crc32`]: Base64-encoded CRC32 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc32 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_crc32`].
+    #[inline]
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc32 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_crc32`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32(&self) -> &Option<String> {
+        &self.inner.checksum_crc32
+    }
+    /// Sets [`crate::types::Checksum::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc32_c = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_crc32_c`].
+    #[inline]
+    pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc32_c = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_crc32_c`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32_c(&self) -> &Option<String> {
+        &self.inner.checksum_crc32_c
+    }
+    /// Sets [`crate::types::Checksum::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc64_nvme = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_crc64_nvme`].
+    #[inline]
+    pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc64_nvme = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_crc64_nvme`] set so far.
+    #[inline]
+    pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
+        &self.inner.checksum_crc64_nvme
+    }
+    /// Sets [`crate::types::Checksum::checksum_sha1`]: Base64-encoded SHA-1 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha1 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_sha1`].
+    #[inline]
+    pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha1 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_sha1`] set so far.
+    #[inline]
+    pub fn get_checksum_sha1(&self) -> &Option<String> {
+        &self.inner.checksum_sha1
+    }
+    /// Sets [`crate::types::Checksum::checksum_sha256`]: Base64-encoded SHA-256 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha256 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_sha256`].
+    #[inline]
+    pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha256 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_sha256`] set so far.
+    #[inline]
+    pub fn get_checksum_sha256(&self) -> &Option<String> {
+        &self.inner.checksum_sha256
+    }
+    /// Sets [`crate::types::Checksum::checksum_sha512`]: Base64-encoded SHA-512 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha512 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_sha512`].
+    #[inline]
+    pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha512 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_sha512`] set so far.
+    #[inline]
+    pub fn get_checksum_sha512(&self) -> &Option<String> {
+        &self.inner.checksum_sha512
+    }
+    /// Sets [`crate::types::Checksum::checksum_md5`]: Base64-encoded MD5 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_md5`].
+    #[inline]
+    pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_md5 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_md5`] set so far.
+    #[inline]
+    pub fn get_checksum_md5(&self) -> &Option<String> {
+        &self.inner.checksum_md5
+    }
+    /// Sets [`crate::types::Checksum::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash64 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_xxhash64`].
+    #[inline]
+    pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash64 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_xxhash64`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash64(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash64
+    }
+    /// Sets [`crate::types::Checksum::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash3 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_xxhash3`].
+    #[inline]
+    pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash3 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_xxhash3`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash3(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash3
+    }
+    /// Sets [`crate::types::Checksum::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the object, present if it was uploaded with this algorithm; for a multipart upload it may be a checksum of the part checksums.
+    #[inline]
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash128 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_xxhash128`].
+    #[inline]
+    pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash128 = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_xxhash128`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash128(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash128
+    }
+    /// Sets [`crate::types::Checksum::checksum_type`]: Whether the checksum covers the full object (`FULL_OBJECT`) or is computed from the checksums of its parts (`COMPOSITE`).
+    #[inline]
+    pub fn checksum_type(mut self, value: crate::types::ChecksumType) -> Self {
+        self.inner.checksum_type = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::Checksum::checksum_type`].
+    #[inline]
+    pub fn set_checksum_type(
+        mut self,
+        value: Option<crate::types::ChecksumType>,
+    ) -> Self {
+        self.inner.checksum_type = value;
+        self
+    }
+    /// The value of [`crate::types::Checksum::checksum_type`] set so far.
+    #[inline]
+    pub fn get_checksum_type(&self) -> &Option<crate::types::ChecksumType> {
+        &self.inner.checksum_type
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::Checksum {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The retention a bucket applies by default to new object versions: a mode and a period in days or years, not both.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct DefaultRetention {
+    /// Retention mode applied by default; required together with `Days` or `Years`.
+    pub mode: Option<crate::types::ObjectLockRetentionMode>,
+    /// Default retention period in days; give either this or `Years`.
+    pub days: Option<i32>,
+    /// Default retention period in years; give either this or `Days`.
+    pub years: Option<i32>,
+    /// Retention period that applies by default once an event hold on a new object version is released.
+    pub default_event_hold: Option<crate::types::EventHoldDuration>,
+}
+#[cfg(feature = "object-settings")]
+impl DefaultRetention {
+    /// A builder for [`DefaultRetention`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::DefaultRetentionBuilder {
+        Default::default()
+    }
+    /// Retention mode applied by default; required together with `Days` or `Years`.
+    #[inline]
+    pub fn mode(&self) -> Option<&crate::types::ObjectLockRetentionMode> {
+        self.mode.as_ref()
+    }
+    /// Default retention period in days; give either this or `Years`.
+    #[inline]
+    pub fn days(&self) -> Option<i32> {
+        self.days
+    }
+    /// Default retention period in years; give either this or `Days`.
+    #[inline]
+    pub fn years(&self) -> Option<i32> {
+        self.years
+    }
+    /// Retention period that applies by default once an event hold on a new object version is released.
+    #[inline]
+    pub fn default_event_hold(&self) -> Option<&crate::types::EventHoldDuration> {
+        self.default_event_hold.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`DefaultRetention`](crate::types::DefaultRetention).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct DefaultRetentionBuilder {
+    inner: crate::types::DefaultRetention,
+}
+#[cfg(feature = "object-settings")]
+impl DefaultRetentionBuilder {
+    /// Sets [`crate::types::DefaultRetention::mode`]: Retention mode applied by default; required together with `Days` or `Years`.
+    #[inline]
+    pub fn mode(mut self, value: crate::types::ObjectLockRetentionMode) -> Self {
+        self.inner.mode = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::DefaultRetention::mode`].
+    #[inline]
+    pub fn set_mode(
+        mut self,
+        value: Option<crate::types::ObjectLockRetentionMode>,
+    ) -> Self {
+        self.inner.mode = value;
+        self
+    }
+    /// The value of [`crate::types::DefaultRetention::mode`] set so far.
+    #[inline]
+    pub fn get_mode(&self) -> &Option<crate::types::ObjectLockRetentionMode> {
+        &self.inner.mode
+    }
+    /// Sets [`crate::types::DefaultRetention::days`]: Default retention period in days; give either this or `Years`.
+    #[inline]
+    pub fn days(mut self, value: i32) -> Self {
+        self.inner.days = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::DefaultRetention::days`].
+    #[inline]
+    pub fn set_days(mut self, value: Option<i32>) -> Self {
+        self.inner.days = value;
+        self
+    }
+    /// The value of [`crate::types::DefaultRetention::days`] set so far.
+    #[inline]
+    pub fn get_days(&self) -> &Option<i32> {
+        &self.inner.days
+    }
+    /// Sets [`crate::types::DefaultRetention::years`]: Default retention period in years; give either this or `Days`.
+    #[inline]
+    pub fn years(mut self, value: i32) -> Self {
+        self.inner.years = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::DefaultRetention::years`].
+    #[inline]
+    pub fn set_years(mut self, value: Option<i32>) -> Self {
+        self.inner.years = value;
+        self
+    }
+    /// The value of [`crate::types::DefaultRetention::years`] set so far.
+    #[inline]
+    pub fn get_years(&self) -> &Option<i32> {
+        &self.inner.years
+    }
+    /// Sets [`crate::types::DefaultRetention::default_event_hold`]: Retention period that applies by default once an event hold on a new object version is released.
+    #[inline]
+    pub fn default_event_hold(mut self, value: crate::types::EventHoldDuration) -> Self {
+        self.inner.default_event_hold = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::DefaultRetention::default_event_hold`].
+    #[inline]
+    pub fn set_default_event_hold(
+        mut self,
+        value: Option<crate::types::EventHoldDuration>,
+    ) -> Self {
+        self.inner.default_event_hold = value;
+        self
+    }
+    /// The value of [`crate::types::DefaultRetention::default_event_hold`] set so far.
+    #[inline]
+    pub fn get_default_event_hold(&self) -> &Option<crate::types::EventHoldDuration> {
+        &self.inner.default_event_hold
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::DefaultRetention {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
 /// Server-side encryption settings for objects that S3 writes on your behalf, such as restore results.
 #[derive(Default, Clone, PartialEq)]
 #[cfg_attr(
@@ -892,6 +1518,262 @@ impl EncryptionBuilder {
             "EncryptionType",
         )?;
         Ok(self.inner)
+    }
+}
+#[cfg(feature = "object-settings")]
+/// A retention period that starts when an Object Lock event hold is released, in days or years, not both.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct EventHoldDuration {
+    /// Length of the period in days; give either this or `Years`.
+    pub days: Option<i32>,
+    /// Length of the period in years; give either this or `Days`.
+    pub years: Option<i32>,
+}
+#[cfg(feature = "object-settings")]
+impl EventHoldDuration {
+    /// A builder for [`EventHoldDuration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::EventHoldDurationBuilder {
+        Default::default()
+    }
+    /// Length of the period in days; give either this or `Years`.
+    #[inline]
+    pub fn days(&self) -> Option<i32> {
+        self.days
+    }
+    /// Length of the period in years; give either this or `Days`.
+    #[inline]
+    pub fn years(&self) -> Option<i32> {
+        self.years
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`EventHoldDuration`](crate::types::EventHoldDuration).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct EventHoldDurationBuilder {
+    inner: crate::types::EventHoldDuration,
+}
+#[cfg(feature = "object-settings")]
+impl EventHoldDurationBuilder {
+    /// Sets [`crate::types::EventHoldDuration::days`]: Length of the period in days; give either this or `Years`.
+    #[inline]
+    pub fn days(mut self, value: i32) -> Self {
+        self.inner.days = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::EventHoldDuration::days`].
+    #[inline]
+    pub fn set_days(mut self, value: Option<i32>) -> Self {
+        self.inner.days = value;
+        self
+    }
+    /// The value of [`crate::types::EventHoldDuration::days`] set so far.
+    #[inline]
+    pub fn get_days(&self) -> &Option<i32> {
+        &self.inner.days
+    }
+    /// Sets [`crate::types::EventHoldDuration::years`]: Length of the period in years; give either this or `Days`.
+    #[inline]
+    pub fn years(mut self, value: i32) -> Self {
+        self.inner.years = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::EventHoldDuration::years`].
+    #[inline]
+    pub fn set_years(mut self, value: Option<i32>) -> Self {
+        self.inner.years = value;
+        self
+    }
+    /// The value of [`crate::types::EventHoldDuration::years`] set so far.
+    #[inline]
+    pub fn get_years(&self) -> &Option<i32> {
+        &self.inner.years
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::EventHoldDuration {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The parts of an object created by a multipart upload, one page at a time.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct GetObjectAttributesParts {
+    /// Total number of parts the object has.
+    pub total_parts_count: Option<i32>,
+    /// Part-number marker this page starts after, as given in the request.
+    pub part_number_marker: Option<i32>,
+    /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
+    pub next_part_number_marker: Option<i32>,
+    /// Maximum number of parts this page could contain.
+    pub max_parts: Option<i32>,
+    /// Whether more parts remain beyond this page.
+    pub is_truncated: Option<bool>,
+    /// The parts on this page, in ascending part-number order; present only when the object was uploaded with an additional checksum.
+    pub parts: Option<Vec<crate::types::ObjectPart>>,
+}
+#[cfg(feature = "object-settings")]
+impl GetObjectAttributesParts {
+    /// A builder for [`GetObjectAttributesParts`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::GetObjectAttributesPartsBuilder {
+        Default::default()
+    }
+    /// Total number of parts the object has.
+    #[inline]
+    pub fn total_parts_count(&self) -> Option<i32> {
+        self.total_parts_count
+    }
+    /// Part-number marker this page starts after, as given in the request.
+    #[inline]
+    pub fn part_number_marker(&self) -> Option<i32> {
+        self.part_number_marker
+    }
+    /// Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
+    #[inline]
+    pub fn next_part_number_marker(&self) -> Option<i32> {
+        self.next_part_number_marker
+    }
+    /// Maximum number of parts this page could contain.
+    #[inline]
+    pub fn max_parts(&self) -> Option<i32> {
+        self.max_parts
+    }
+    /// Whether more parts remain beyond this page.
+    #[inline]
+    pub fn is_truncated(&self) -> Option<bool> {
+        self.is_truncated
+    }
+    /// The parts on this page, in ascending part-number order; present only when the object was uploaded with an additional checksum. Empty when absent.
+    #[inline]
+    pub fn parts(&self) -> &[crate::types::ObjectPart] {
+        self.parts.as_deref().unwrap_or_default()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`GetObjectAttributesParts`](crate::types::GetObjectAttributesParts).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct GetObjectAttributesPartsBuilder {
+    inner: crate::types::GetObjectAttributesParts,
+}
+#[cfg(feature = "object-settings")]
+impl GetObjectAttributesPartsBuilder {
+    /// Sets [`crate::types::GetObjectAttributesParts::total_parts_count`]: Total number of parts the object has.
+    #[inline]
+    pub fn total_parts_count(mut self, value: i32) -> Self {
+        self.inner.total_parts_count = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::total_parts_count`].
+    #[inline]
+    pub fn set_total_parts_count(mut self, value: Option<i32>) -> Self {
+        self.inner.total_parts_count = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::total_parts_count`] set so far.
+    #[inline]
+    pub fn get_total_parts_count(&self) -> &Option<i32> {
+        &self.inner.total_parts_count
+    }
+    /// Sets [`crate::types::GetObjectAttributesParts::part_number_marker`]: Part-number marker this page starts after, as given in the request.
+    #[inline]
+    pub fn part_number_marker(mut self, value: i32) -> Self {
+        self.inner.part_number_marker = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::part_number_marker`].
+    #[inline]
+    pub fn set_part_number_marker(mut self, value: Option<i32>) -> Self {
+        self.inner.part_number_marker = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::part_number_marker`] set so far.
+    #[inline]
+    pub fn get_part_number_marker(&self) -> &Option<i32> {
+        &self.inner.part_number_marker
+    }
+    /// Sets [`crate::types::GetObjectAttributesParts::next_part_number_marker`]: Value to pass as `PartNumberMarker` to fetch the next page when the list is truncated.
+    #[inline]
+    pub fn next_part_number_marker(mut self, value: i32) -> Self {
+        self.inner.next_part_number_marker = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::next_part_number_marker`].
+    #[inline]
+    pub fn set_next_part_number_marker(mut self, value: Option<i32>) -> Self {
+        self.inner.next_part_number_marker = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::next_part_number_marker`] set so far.
+    #[inline]
+    pub fn get_next_part_number_marker(&self) -> &Option<i32> {
+        &self.inner.next_part_number_marker
+    }
+    /// Sets [`crate::types::GetObjectAttributesParts::max_parts`]: Maximum number of parts this page could contain.
+    #[inline]
+    pub fn max_parts(mut self, value: i32) -> Self {
+        self.inner.max_parts = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::max_parts`].
+    #[inline]
+    pub fn set_max_parts(mut self, value: Option<i32>) -> Self {
+        self.inner.max_parts = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::max_parts`] set so far.
+    #[inline]
+    pub fn get_max_parts(&self) -> &Option<i32> {
+        &self.inner.max_parts
+    }
+    /// Sets [`crate::types::GetObjectAttributesParts::is_truncated`]: Whether more parts remain beyond this page.
+    #[inline]
+    pub fn is_truncated(mut self, value: bool) -> Self {
+        self.inner.is_truncated = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::is_truncated`].
+    #[inline]
+    pub fn set_is_truncated(mut self, value: Option<bool>) -> Self {
+        self.inner.is_truncated = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::is_truncated`] set so far.
+    #[inline]
+    pub fn get_is_truncated(&self) -> &Option<bool> {
+        &self.inner.is_truncated
+    }
+    /// Appends one item to [`crate::types::GetObjectAttributesParts::parts`]: The parts on this page, in ascending part-number order; present only when the object was uploaded with an additional checksum.
+    #[inline]
+    pub fn parts(mut self, item: crate::types::ObjectPart) -> Self {
+        self.inner.parts.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+    /// Replaces [`crate::types::GetObjectAttributesParts::parts`].
+    #[inline]
+    pub fn set_parts(mut self, value: Option<Vec<crate::types::ObjectPart>>) -> Self {
+        self.inner.parts = value;
+        self
+    }
+    /// The value of [`crate::types::GetObjectAttributesParts::parts`] set so far.
+    #[inline]
+    pub fn get_parts(&self) -> &Option<Vec<crate::types::ObjectPart>> {
+        &self.inner.parts
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::GetObjectAttributesParts {
+        self.inner
     }
 }
 #[cfg(feature = "object-settings")]
@@ -1308,6 +2190,681 @@ impl ::std::fmt::Display for ObjectAlreadyInActiveTierError {
 }
 #[cfg(feature = "object-settings")]
 impl ::std::error::Error for ObjectAlreadyInActiveTierError {}
+#[cfg(feature = "object-settings")]
+/// The Object Lock settings of a bucket: whether Object Lock is on and the default retention new object versions get.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectLockConfiguration {
+    /// Whether Object Lock is enabled on the bucket; `Enabled` is the only value.
+    pub object_lock_enabled: Option<crate::types::ObjectLockEnabled>,
+    /// The default retention rule; with none, new versions get no retention period unless a request sets one.
+    pub rule: Option<crate::types::ObjectLockRule>,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockConfiguration {
+    /// A builder for [`ObjectLockConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectLockConfigurationBuilder {
+        Default::default()
+    }
+    /// Whether Object Lock is enabled on the bucket; `Enabled` is the only value.
+    #[inline]
+    pub fn object_lock_enabled(&self) -> Option<&crate::types::ObjectLockEnabled> {
+        self.object_lock_enabled.as_ref()
+    }
+    /// The default retention rule; with none, new versions get no retention period unless a request sets one.
+    #[inline]
+    pub fn rule(&self) -> Option<&crate::types::ObjectLockRule> {
+        self.rule.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`ObjectLockConfiguration`](crate::types::ObjectLockConfiguration).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectLockConfigurationBuilder {
+    inner: crate::types::ObjectLockConfiguration,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockConfigurationBuilder {
+    /// Sets [`crate::types::ObjectLockConfiguration::object_lock_enabled`]: Whether Object Lock is enabled on the bucket; `Enabled` is the only value.
+    #[inline]
+    pub fn object_lock_enabled(
+        mut self,
+        value: crate::types::ObjectLockEnabled,
+    ) -> Self {
+        self.inner.object_lock_enabled = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockConfiguration::object_lock_enabled`].
+    #[inline]
+    pub fn set_object_lock_enabled(
+        mut self,
+        value: Option<crate::types::ObjectLockEnabled>,
+    ) -> Self {
+        self.inner.object_lock_enabled = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockConfiguration::object_lock_enabled`] set so far.
+    #[inline]
+    pub fn get_object_lock_enabled(&self) -> &Option<crate::types::ObjectLockEnabled> {
+        &self.inner.object_lock_enabled
+    }
+    /// Sets [`crate::types::ObjectLockConfiguration::rule`]: The default retention rule; with none, new versions get no retention period unless a request sets one.
+    #[inline]
+    pub fn rule(mut self, value: crate::types::ObjectLockRule) -> Self {
+        self.inner.rule = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockConfiguration::rule`].
+    #[inline]
+    pub fn set_rule(mut self, value: Option<crate::types::ObjectLockRule>) -> Self {
+        self.inner.rule = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockConfiguration::rule`] set so far.
+    #[inline]
+    pub fn get_rule(&self) -> &Option<crate::types::ObjectLockRule> {
+        &self.inner.rule
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectLockConfiguration {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The legal hold status of an object version.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectLockLegalHold {
+    /// Whether the legal hold is on (`ON`) or off (`OFF`).
+    pub status: Option<crate::types::ObjectLockLegalHoldStatus>,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockLegalHold {
+    /// A builder for [`ObjectLockLegalHold`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectLockLegalHoldBuilder {
+        Default::default()
+    }
+    /// Whether the legal hold is on (`ON`) or off (`OFF`).
+    #[inline]
+    pub fn status(&self) -> Option<&crate::types::ObjectLockLegalHoldStatus> {
+        self.status.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`ObjectLockLegalHold`](crate::types::ObjectLockLegalHold).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectLockLegalHoldBuilder {
+    inner: crate::types::ObjectLockLegalHold,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockLegalHoldBuilder {
+    /// Sets [`crate::types::ObjectLockLegalHold::status`]: Whether the legal hold is on (`ON`) or off (`OFF`).
+    #[inline]
+    pub fn status(mut self, value: crate::types::ObjectLockLegalHoldStatus) -> Self {
+        self.inner.status = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockLegalHold::status`].
+    #[inline]
+    pub fn set_status(
+        mut self,
+        value: Option<crate::types::ObjectLockLegalHoldStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockLegalHold::status`] set so far.
+    #[inline]
+    pub fn get_status(&self) -> &Option<crate::types::ObjectLockLegalHoldStatus> {
+        &self.inner.status
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectLockLegalHold {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The Object Lock retention settings of an object version.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectLockRetention {
+    /// Retention mode protecting the version.
+    pub mode: Option<crate::types::ObjectLockRetentionMode>,
+    /// Date and time until which the version is protected.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
+    pub retain_until_date: Option<DateTime>,
+    /// Whether an event hold is on the version.
+    pub event_hold: Option<crate::types::ObjectLockEventHold>,
+    /// Retention period that starts once the event hold is released.
+    pub event_hold_duration: Option<crate::types::EventHoldDuration>,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockRetention {
+    /// A builder for [`ObjectLockRetention`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectLockRetentionBuilder {
+        Default::default()
+    }
+    /// Retention mode protecting the version.
+    #[inline]
+    pub fn mode(&self) -> Option<&crate::types::ObjectLockRetentionMode> {
+        self.mode.as_ref()
+    }
+    /// Date and time until which the version is protected.
+    #[inline]
+    pub fn retain_until_date(&self) -> Option<&DateTime> {
+        self.retain_until_date.as_ref()
+    }
+    /// Whether an event hold is on the version.
+    #[inline]
+    pub fn event_hold(&self) -> Option<&crate::types::ObjectLockEventHold> {
+        self.event_hold.as_ref()
+    }
+    /// Retention period that starts once the event hold is released.
+    #[inline]
+    pub fn event_hold_duration(&self) -> Option<&crate::types::EventHoldDuration> {
+        self.event_hold_duration.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`ObjectLockRetention`](crate::types::ObjectLockRetention).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectLockRetentionBuilder {
+    inner: crate::types::ObjectLockRetention,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockRetentionBuilder {
+    /// Sets [`crate::types::ObjectLockRetention::mode`]: Retention mode protecting the version.
+    #[inline]
+    pub fn mode(mut self, value: crate::types::ObjectLockRetentionMode) -> Self {
+        self.inner.mode = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockRetention::mode`].
+    #[inline]
+    pub fn set_mode(
+        mut self,
+        value: Option<crate::types::ObjectLockRetentionMode>,
+    ) -> Self {
+        self.inner.mode = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockRetention::mode`] set so far.
+    #[inline]
+    pub fn get_mode(&self) -> &Option<crate::types::ObjectLockRetentionMode> {
+        &self.inner.mode
+    }
+    /// Sets [`crate::types::ObjectLockRetention::retain_until_date`]: Date and time until which the version is protected.
+    #[inline]
+    pub fn retain_until_date(mut self, value: DateTime) -> Self {
+        self.inner.retain_until_date = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockRetention::retain_until_date`].
+    #[inline]
+    pub fn set_retain_until_date(mut self, value: Option<DateTime>) -> Self {
+        self.inner.retain_until_date = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockRetention::retain_until_date`] set so far.
+    #[inline]
+    pub fn get_retain_until_date(&self) -> &Option<DateTime> {
+        &self.inner.retain_until_date
+    }
+    /// Sets [`crate::types::ObjectLockRetention::event_hold`]: Whether an event hold is on the version.
+    #[inline]
+    pub fn event_hold(mut self, value: crate::types::ObjectLockEventHold) -> Self {
+        self.inner.event_hold = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockRetention::event_hold`].
+    #[inline]
+    pub fn set_event_hold(
+        mut self,
+        value: Option<crate::types::ObjectLockEventHold>,
+    ) -> Self {
+        self.inner.event_hold = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockRetention::event_hold`] set so far.
+    #[inline]
+    pub fn get_event_hold(&self) -> &Option<crate::types::ObjectLockEventHold> {
+        &self.inner.event_hold
+    }
+    /// Sets [`crate::types::ObjectLockRetention::event_hold_duration`]: Retention period that starts once the event hold is released.
+    #[inline]
+    pub fn event_hold_duration(
+        mut self,
+        value: crate::types::EventHoldDuration,
+    ) -> Self {
+        self.inner.event_hold_duration = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockRetention::event_hold_duration`].
+    #[inline]
+    pub fn set_event_hold_duration(
+        mut self,
+        value: Option<crate::types::EventHoldDuration>,
+    ) -> Self {
+        self.inner.event_hold_duration = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockRetention::event_hold_duration`] set so far.
+    #[inline]
+    pub fn get_event_hold_duration(&self) -> &Option<crate::types::EventHoldDuration> {
+        &self.inner.event_hold_duration
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectLockRetention {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The Object Lock rule of a bucket, which holds its default retention.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectLockRule {
+    /// The retention mode and period applied to new object versions that set none themselves.
+    pub default_retention: Option<crate::types::DefaultRetention>,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockRule {
+    /// A builder for [`ObjectLockRule`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectLockRuleBuilder {
+        Default::default()
+    }
+    /// The retention mode and period applied to new object versions that set none themselves.
+    #[inline]
+    pub fn default_retention(&self) -> Option<&crate::types::DefaultRetention> {
+        self.default_retention.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`ObjectLockRule`](crate::types::ObjectLockRule).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectLockRuleBuilder {
+    inner: crate::types::ObjectLockRule,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectLockRuleBuilder {
+    /// Sets [`crate::types::ObjectLockRule::default_retention`]: The retention mode and period applied to new object versions that set none themselves.
+    #[inline]
+    pub fn default_retention(mut self, value: crate::types::DefaultRetention) -> Self {
+        self.inner.default_retention = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectLockRule::default_retention`].
+    #[inline]
+    pub fn set_default_retention(
+        mut self,
+        value: Option<crate::types::DefaultRetention>,
+    ) -> Self {
+        self.inner.default_retention = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectLockRule::default_retention`] set so far.
+    #[inline]
+    pub fn get_default_retention(&self) -> &Option<crate::types::DefaultRetention> {
+        &self.inner.default_retention
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectLockRule {
+        self.inner
+    }
+}
+#[cfg(feature = "object-settings")]
+/// One part of an object created by a multipart upload, as reported by GetObjectAttributes.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectPart {
+    /// Number of the part, from 1 to 10,000.
+    pub part_number: Option<i32>,
+    /// Size of the part in bytes.
+    pub size: Option<i64>,
+    /// Base64-encoded CRC32 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32"))]
+    pub checksum_crc32: Option<String>,
+    /// Base64-encoded CRC32C checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC32C"))]
+    pub checksum_crc32_c: Option<String>,
+    /// Base64-encoded CRC64NVME checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumCRC64NVME"))]
+    pub checksum_crc64_nvme: Option<String>,
+    /// Base64-encoded SHA-1 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA1"))]
+    pub checksum_sha1: Option<String>,
+    /// Base64-encoded SHA-256 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA256"))]
+    pub checksum_sha256: Option<String>,
+    /// Base64-encoded SHA-512 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumSHA512"))]
+    pub checksum_sha512: Option<String>,
+    /// Base64-encoded MD5 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumMD5"))]
+    pub checksum_md5: Option<String>,
+    /// Base64-encoded XXH64 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH64"))]
+    pub checksum_xxhash64: Option<String>,
+    /// Base64-encoded XXH3 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH3"))]
+    pub checksum_xxhash3: Option<String>,
+    /// Base64-encoded XXH128 checksum of the part, present if it was uploaded with this algorithm.
+    #[cfg_attr(feature = "serde", serde(rename = "ChecksumXXHASH128"))]
+    pub checksum_xxhash128: Option<String>,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectPart {
+    /// A builder for [`ObjectPart`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectPartBuilder {
+        Default::default()
+    }
+    /// Number of the part, from 1 to 10,000.
+    #[inline]
+    pub fn part_number(&self) -> Option<i32> {
+        self.part_number
+    }
+    /// Size of the part in bytes.
+    #[inline]
+    pub fn size(&self) -> Option<i64> {
+        self.size
+    }
+    /// Base64-encoded CRC32 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc32(&self) -> Option<&str> {
+        self.checksum_crc32.as_deref()
+    }
+    /// Base64-encoded CRC32C checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc32_c(&self) -> Option<&str> {
+        self.checksum_crc32_c.as_deref()
+    }
+    /// Base64-encoded CRC64NVME checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc64_nvme(&self) -> Option<&str> {
+        self.checksum_crc64_nvme.as_deref()
+    }
+    /// Base64-encoded SHA-1 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha1(&self) -> Option<&str> {
+        self.checksum_sha1.as_deref()
+    }
+    /// Base64-encoded SHA-256 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha256(&self) -> Option<&str> {
+        self.checksum_sha256.as_deref()
+    }
+    /// Base64-encoded SHA-512 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha512(&self) -> Option<&str> {
+        self.checksum_sha512.as_deref()
+    }
+    /// Base64-encoded MD5 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_md5(&self) -> Option<&str> {
+        self.checksum_md5.as_deref()
+    }
+    /// Base64-encoded XXH64 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash64(&self) -> Option<&str> {
+        self.checksum_xxhash64.as_deref()
+    }
+    /// Base64-encoded XXH3 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash3(&self) -> Option<&str> {
+        self.checksum_xxhash3.as_deref()
+    }
+    /// Base64-encoded XXH128 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash128(&self) -> Option<&str> {
+        self.checksum_xxhash128.as_deref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`ObjectPart`](crate::types::ObjectPart).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectPartBuilder {
+    inner: crate::types::ObjectPart,
+}
+#[cfg(feature = "object-settings")]
+impl ObjectPartBuilder {
+    /// Sets [`crate::types::ObjectPart::part_number`]: Number of the part, from 1 to 10,000.
+    #[inline]
+    pub fn part_number(mut self, value: i32) -> Self {
+        self.inner.part_number = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::part_number`].
+    #[inline]
+    pub fn set_part_number(mut self, value: Option<i32>) -> Self {
+        self.inner.part_number = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::part_number`] set so far.
+    #[inline]
+    pub fn get_part_number(&self) -> &Option<i32> {
+        &self.inner.part_number
+    }
+    /// Sets [`crate::types::ObjectPart::size`]: Size of the part in bytes.
+    #[inline]
+    pub fn size(mut self, value: i64) -> Self {
+        self.inner.size = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::size`].
+    #[inline]
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::size`] set so far.
+    #[inline]
+    pub fn get_size(&self) -> &Option<i64> {
+        &self.inner.size
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_crc32`]: Base64-encoded CRC32 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc32(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc32 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_crc32`].
+    #[inline]
+    pub fn set_checksum_crc32(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc32 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_crc32`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32(&self) -> &Option<String> {
+        &self.inner.checksum_crc32
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_crc32_c`]: Base64-encoded CRC32C checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc32_c(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc32_c = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_crc32_c`].
+    #[inline]
+    pub fn set_checksum_crc32_c(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc32_c = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_crc32_c`] set so far.
+    #[inline]
+    pub fn get_checksum_crc32_c(&self) -> &Option<String> {
+        &self.inner.checksum_crc32_c
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_crc64_nvme`]: Base64-encoded CRC64NVME checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_crc64_nvme(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_crc64_nvme = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_crc64_nvme`].
+    #[inline]
+    pub fn set_checksum_crc64_nvme(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_crc64_nvme = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_crc64_nvme`] set so far.
+    #[inline]
+    pub fn get_checksum_crc64_nvme(&self) -> &Option<String> {
+        &self.inner.checksum_crc64_nvme
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_sha1`]: Base64-encoded SHA-1 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha1(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha1 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_sha1`].
+    #[inline]
+    pub fn set_checksum_sha1(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha1 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_sha1`] set so far.
+    #[inline]
+    pub fn get_checksum_sha1(&self) -> &Option<String> {
+        &self.inner.checksum_sha1
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_sha256`]: Base64-encoded SHA-256 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha256(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha256 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_sha256`].
+    #[inline]
+    pub fn set_checksum_sha256(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha256 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_sha256`] set so far.
+    #[inline]
+    pub fn get_checksum_sha256(&self) -> &Option<String> {
+        &self.inner.checksum_sha256
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_sha512`]: Base64-encoded SHA-512 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_sha512(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_sha512 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_sha512`].
+    #[inline]
+    pub fn set_checksum_sha512(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_sha512 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_sha512`] set so far.
+    #[inline]
+    pub fn get_checksum_sha512(&self) -> &Option<String> {
+        &self.inner.checksum_sha512
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_md5`]: Base64-encoded MD5 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_md5(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_md5 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_md5`].
+    #[inline]
+    pub fn set_checksum_md5(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_md5 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_md5`] set so far.
+    #[inline]
+    pub fn get_checksum_md5(&self) -> &Option<String> {
+        &self.inner.checksum_md5
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_xxhash64`]: Base64-encoded XXH64 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash64(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash64 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_xxhash64`].
+    #[inline]
+    pub fn set_checksum_xxhash64(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash64 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_xxhash64`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash64(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash64
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_xxhash3`]: Base64-encoded XXH3 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash3(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash3 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_xxhash3`].
+    #[inline]
+    pub fn set_checksum_xxhash3(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash3 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_xxhash3`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash3(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash3
+    }
+    /// Sets [`crate::types::ObjectPart::checksum_xxhash128`]: Base64-encoded XXH128 checksum of the part, present if it was uploaded with this algorithm.
+    #[inline]
+    pub fn checksum_xxhash128(mut self, value: impl Into<String>) -> Self {
+        self.inner.checksum_xxhash128 = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::ObjectPart::checksum_xxhash128`].
+    #[inline]
+    pub fn set_checksum_xxhash128(mut self, value: Option<String>) -> Self {
+        self.inner.checksum_xxhash128 = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectPart::checksum_xxhash128`] set so far.
+    #[inline]
+    pub fn get_checksum_xxhash128(&self) -> &Option<String> {
+        &self.inner.checksum_xxhash128
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectPart {
+        self.inner
+    }
+}
 #[cfg(feature = "object-settings")]
 /// Where the results of a select restore request are written.
 #[derive(Default, Debug, Clone, PartialEq)]

@@ -759,6 +759,59 @@ pub(crate) fn ser_csv_output(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
+/// Reads [`Checksum`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_checksum(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<Checksum, ResponseError> {
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
+    let mut checksum_type = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
+            b"ChecksumType" => {
+                checksum_type = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ChecksumType::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(Checksum {
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
+        checksum_type,
+    })
+}
 #[cfg(feature = "notifications")]
 /// Writes [`CloudFunctionConfiguration`] as the XML element `name`.
 #[inline]
@@ -1109,6 +1162,73 @@ pub(crate) fn ser_create_bucket_configuration(
     }
     writer.end(name);
     Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Writes [`DefaultRetention`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_default_retention(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &DefaultRetention,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.mode {
+        writer.element("Mode", value.as_str());
+    }
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    if let Some(value) = &value_of.years {
+        writer.number("Years", value);
+    }
+    if let Some(value) = &value_of.default_event_hold {
+        ser_event_hold_duration(writer, "DefaultEventHold", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`DefaultRetention`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_default_retention(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<DefaultRetention, ResponseError> {
+    let mut mode = None;
+    let mut days = None;
+    let mut years = None;
+    let mut default_event_hold = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Mode" => {
+                mode = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectLockRetentionMode::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"Days" => days = Some(reader.number()?),
+            b"Years" => years = Some(reader.number()?),
+            b"DefaultEventHold" => {
+                default_event_hold = Some(
+                    crate::types::xml::de_event_hold_duration(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(DefaultRetention {
+        mode,
+        days,
+        years,
+        default_event_hold,
+    })
 }
 #[cfg(feature = "objects")]
 /// Writes [`Delete`] as the XML element `name`.
@@ -1497,6 +1617,46 @@ pub(crate) fn de_event_bridge_configuration(
     }
     Ok(EventBridgeConfiguration {})
 }
+#[cfg(feature = "object-settings")]
+/// Writes [`EventHoldDuration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_event_hold_duration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &EventHoldDuration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    if let Some(value) = &value_of.years {
+        writer.number("Years", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`EventHoldDuration`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_event_hold_duration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<EventHoldDuration, ResponseError> {
+    let mut days = None;
+    let mut years = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Days" => days = Some(reader.number()?),
+            b"Years" => years = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(EventHoldDuration { days, years })
+}
 #[cfg(feature = "replication")]
 /// Writes [`ExistingObjectReplication`] as the XML element `name`.
 #[inline]
@@ -1590,6 +1750,42 @@ pub(crate) fn de_filter_rule(
         }
     }
     Ok(FilterRule { name, value })
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`GetObjectAttributesParts`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_get_object_attributes_parts(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<GetObjectAttributesParts, ResponseError> {
+    let mut total_parts_count = None;
+    let mut part_number_marker = None;
+    let mut next_part_number_marker = None;
+    let mut max_parts = None;
+    let mut is_truncated = None;
+    let mut parts = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"PartsCount" => total_parts_count = Some(reader.number()?),
+            b"PartNumberMarker" => part_number_marker = Some(reader.number()?),
+            b"NextPartNumberMarker" => next_part_number_marker = Some(reader.number()?),
+            b"MaxParts" => max_parts = Some(reader.number()?),
+            b"IsTruncated" => is_truncated = Some(reader.boolean()?),
+            b"Part" => {
+                parts
+                    .get_or_insert_with(Vec::new)
+                    .push(crate::types::xml::de_object_part(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(GetObjectAttributesParts {
+        total_parts_count,
+        part_number_marker,
+        next_part_number_marker,
+        max_parts,
+        is_truncated,
+        parts,
+    })
 }
 #[cfg(feature = "object-settings")]
 /// Writes [`GlacierJobParameters`] as the XML element `name`.
@@ -3460,6 +3656,222 @@ pub(crate) fn ser_object_identifier(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "object-settings")]
+/// Writes [`ObjectLockConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_object_lock_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ObjectLockConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.object_lock_enabled {
+        writer.element("ObjectLockEnabled", value.as_str());
+    }
+    if let Some(value) = &value_of.rule {
+        ser_object_lock_rule(writer, "Rule", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`ObjectLockConfiguration`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_object_lock_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ObjectLockConfiguration, ResponseError> {
+    let mut object_lock_enabled = None;
+    let mut rule = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ObjectLockEnabled" => {
+                object_lock_enabled = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectLockEnabled::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"Rule" => rule = Some(crate::types::xml::de_object_lock_rule(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ObjectLockConfiguration {
+        object_lock_enabled,
+        rule,
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Writes [`ObjectLockLegalHold`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_object_lock_legal_hold(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ObjectLockLegalHold,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.status {
+        writer.element("Status", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`ObjectLockLegalHold`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_object_lock_legal_hold(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ObjectLockLegalHold, ResponseError> {
+    let mut status = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectLockLegalHoldStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ObjectLockLegalHold { status })
+}
+#[cfg(feature = "object-settings")]
+/// Writes [`ObjectLockRetention`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_object_lock_retention(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ObjectLockRetention,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.mode {
+        writer.element("Mode", value.as_str());
+    }
+    if let Some(value) = &value_of.retain_until_date {
+        writer
+            .element(
+                "RetainUntilDate",
+                &crate::runtime::format_timestamp(value, DateTimeFormat::DateTime)?,
+            );
+    }
+    if let Some(value) = &value_of.event_hold {
+        writer.element("EventHold", value.as_str());
+    }
+    if let Some(value) = &value_of.event_hold_duration {
+        ser_event_hold_duration(writer, "EventHoldDuration", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`ObjectLockRetention`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_object_lock_retention(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ObjectLockRetention, ResponseError> {
+    let mut mode = None;
+    let mut retain_until_date = None;
+    let mut event_hold = None;
+    let mut event_hold_duration = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Mode" => {
+                mode = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectLockRetentionMode::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"RetainUntilDate" => {
+                retain_until_date = Some(reader.timestamp(DateTimeFormat::DateTime)?);
+            }
+            b"EventHold" => {
+                event_hold = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectLockEventHold::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"EventHoldDuration" => {
+                event_hold_duration = Some(
+                    crate::types::xml::de_event_hold_duration(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ObjectLockRetention {
+        mode,
+        retain_until_date,
+        event_hold,
+        event_hold_duration,
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Writes [`ObjectLockRule`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_object_lock_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ObjectLockRule,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.default_retention {
+        ser_default_retention(writer, "DefaultRetention", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`ObjectLockRule`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_object_lock_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ObjectLockRule, ResponseError> {
+    let mut default_retention = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DefaultRetention" => {
+                default_retention = Some(
+                    crate::types::xml::de_default_retention(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ObjectLockRule {
+        default_retention,
+    })
+}
 #[cfg(feature = "objects")]
 /// Reads [`ObjectNotInActiveTierError`] from the XML element just entered.
 #[inline]
@@ -3471,6 +3883,56 @@ pub(crate) fn de_object_not_in_active_tier_error(
     }
     Ok(ObjectNotInActiveTierError {
         ..Default::default()
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`ObjectPart`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_object_part(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ObjectPart, ResponseError> {
+    let mut part_number = None;
+    let mut size = None;
+    let mut checksum_crc32 = None;
+    let mut checksum_crc32_c = None;
+    let mut checksum_crc64_nvme = None;
+    let mut checksum_sha1 = None;
+    let mut checksum_sha256 = None;
+    let mut checksum_sha512 = None;
+    let mut checksum_md5 = None;
+    let mut checksum_xxhash64 = None;
+    let mut checksum_xxhash3 = None;
+    let mut checksum_xxhash128 = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"PartNumber" => part_number = Some(reader.number()?),
+            b"Size" => size = Some(reader.number()?),
+            b"ChecksumCRC32" => checksum_crc32 = Some(reader.string()?),
+            b"ChecksumCRC32C" => checksum_crc32_c = Some(reader.string()?),
+            b"ChecksumCRC64NVME" => checksum_crc64_nvme = Some(reader.string()?),
+            b"ChecksumSHA1" => checksum_sha1 = Some(reader.string()?),
+            b"ChecksumSHA256" => checksum_sha256 = Some(reader.string()?),
+            b"ChecksumSHA512" => checksum_sha512 = Some(reader.string()?),
+            b"ChecksumMD5" => checksum_md5 = Some(reader.string()?),
+            b"ChecksumXXHASH64" => checksum_xxhash64 = Some(reader.string()?),
+            b"ChecksumXXHASH3" => checksum_xxhash3 = Some(reader.string()?),
+            b"ChecksumXXHASH128" => checksum_xxhash128 = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ObjectPart {
+        part_number,
+        size,
+        checksum_crc32,
+        checksum_crc32_c,
+        checksum_crc64_nvme,
+        checksum_sha1,
+        checksum_sha256,
+        checksum_sha512,
+        checksum_md5,
+        checksum_xxhash64,
+        checksum_xxhash3,
+        checksum_xxhash128,
     })
 }
 #[cfg(feature = "listing")]
@@ -3639,6 +4101,96 @@ pub(crate) fn de_owner(
     }
     Ok(Owner { display_name, id })
 }
+#[cfg(feature = "bucket-access")]
+/// Writes [`OwnershipControls`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_ownership_controls(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &OwnershipControls,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.rules.as_ref(),
+        "OwnershipControls",
+        "Rules",
+    )?;
+    for item in value {
+        ser_ownership_controls_rule(writer, "Rule", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-access")]
+/// Reads [`OwnershipControls`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_ownership_controls(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<OwnershipControls, ResponseError> {
+    let mut rules = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Rule" => {
+                rules
+                    .get_or_insert_with(Vec::new)
+                    .push(crate::types::xml::de_ownership_controls_rule(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(OwnershipControls { rules })
+}
+#[cfg(feature = "bucket-access")]
+/// Writes [`OwnershipControlsRule`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_ownership_controls_rule(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &OwnershipControlsRule,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.object_ownership.as_ref(),
+        "OwnershipControlsRule",
+        "ObjectOwnership",
+    )?;
+    writer.element("ObjectOwnership", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-access")]
+/// Reads [`OwnershipControlsRule`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_ownership_controls_rule(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<OwnershipControlsRule, ResponseError> {
+    let mut object_ownership = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ObjectOwnership" => {
+                object_ownership = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ObjectOwnership::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(OwnershipControlsRule {
+        object_ownership,
+    })
+}
 #[cfg(feature = "object-settings")]
 /// Writes [`ParquetInput`] as the XML element `name`.
 #[inline]
@@ -3757,6 +4309,76 @@ pub(crate) fn de_partitioned_prefix(
     }
     Ok(PartitionedPrefix {
         partition_date_source,
+    })
+}
+#[cfg(feature = "bucket-access")]
+/// Reads [`PolicyStatus`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_policy_status(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<PolicyStatus, ResponseError> {
+    let mut is_public = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"IsPublic" => is_public = Some(reader.boolean()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(PolicyStatus { is_public })
+}
+#[cfg(feature = "bucket-access")]
+/// Writes [`PublicAccessBlockConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_public_access_block_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &PublicAccessBlockConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.block_public_acls {
+        writer.boolean("BlockPublicAcls", *value);
+    }
+    if let Some(value) = &value_of.ignore_public_acls {
+        writer.boolean("IgnorePublicAcls", *value);
+    }
+    if let Some(value) = &value_of.block_public_policy {
+        writer.boolean("BlockPublicPolicy", *value);
+    }
+    if let Some(value) = &value_of.restrict_public_buckets {
+        writer.boolean("RestrictPublicBuckets", *value);
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-access")]
+/// Reads [`PublicAccessBlockConfiguration`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_public_access_block_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<PublicAccessBlockConfiguration, ResponseError> {
+    let mut block_public_acls = None;
+    let mut ignore_public_acls = None;
+    let mut block_public_policy = None;
+    let mut restrict_public_buckets = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"BlockPublicAcls" => block_public_acls = Some(reader.boolean()?),
+            b"IgnorePublicAcls" => ignore_public_acls = Some(reader.boolean()?),
+            b"BlockPublicPolicy" => block_public_policy = Some(reader.boolean()?),
+            b"RestrictPublicBuckets" => restrict_public_buckets = Some(reader.boolean()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(PublicAccessBlockConfiguration {
+        block_public_acls,
+        ignore_public_acls,
+        block_public_policy,
+        restrict_public_buckets,
     })
 }
 #[cfg(feature = "notifications")]
