@@ -74,6 +74,15 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Removes one S3 Intelligent-Tiering configuration from a bucket, identified by its ID. Objects it selected are no longer moved into the archive tiers it named.
+    #[cfg(feature = "bucket-reports")]
+    pub fn delete_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationFluentBuilder {
+        crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Removes one inventory configuration from a bucket, identified by its ID. Reports already delivered stay in the destination bucket, but no new ones are produced.
     #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_inventory_configuration(
@@ -178,6 +187,13 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Returns whether attribute-based access control is enabled for a general purpose bucket, that is whether policies may decide access by the bucket's tags.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_abac(
+        &self,
+    ) -> crate::operation::get_bucket_abac::GetBucketAbacFluentBuilder {
+        crate::operation::get_bucket_abac::GetBucketAbacFluentBuilder::new(self.clone())
+    }
     /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
     #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_accelerate_configuration(
@@ -216,6 +232,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder {
         crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns one S3 Intelligent-Tiering configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no Intelligent-Tiering configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
+    pub fn get_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationFluentBuilder {
+        crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationFluentBuilder::new(
             self.clone(),
         )
     }
@@ -459,6 +484,15 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Lists the S3 Intelligent-Tiering configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
+    pub fn list_bucket_intelligent_tiering_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsFluentBuilder {
+        crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Lists the inventory configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
     #[cfg(feature = "bucket-reports")]
     pub fn list_bucket_inventory_configurations(
@@ -521,6 +555,13 @@ impl crate::Client {
     pub fn list_parts(&self) -> crate::operation::list_parts::ListPartsFluentBuilder {
         crate::operation::list_parts::ListPartsFluentBuilder::new(self.clone())
     }
+    /// Turns attribute-based access control on or off for a general purpose bucket. While it is on, IAM and bucket policies can allow or deny access by the tags on the bucket.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_abac(
+        &self,
+    ) -> crate::operation::put_bucket_abac::PutBucketAbacFluentBuilder {
+        crate::operation::put_bucket_abac::PutBucketAbacFluentBuilder::new(self.clone())
+    }
     /// Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
     #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_accelerate_configuration(
@@ -559,6 +600,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder {
         crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Creates an S3 Intelligent-Tiering configuration under the given ID, or replaces the one already stored under it. It moves the selected objects of the Intelligent-Tiering storage class into the opt-in archive tiers once they have gone unread for the given number of days; a bucket can hold up to 1,000 of these configurations.
+    #[cfg(feature = "bucket-reports")]
+    pub fn put_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationFluentBuilder {
+        crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationFluentBuilder::new(
             self.clone(),
         )
     }
@@ -790,6 +840,8 @@ impl crate::Client {
             #[cfg(feature = "bucket-settings")]
             "DeleteBucketEncryption",
             #[cfg(feature = "bucket-reports")]
+            "DeleteBucketIntelligentTieringConfiguration",
+            #[cfg(feature = "bucket-reports")]
             "DeleteBucketInventoryConfiguration",
             #[cfg(feature = "lifecycle")]
             "DeleteBucketLifecycle",
@@ -814,6 +866,8 @@ impl crate::Client {
             #[cfg(feature = "bucket-access")]
             "DeletePublicAccessBlock",
             #[cfg(feature = "bucket-settings")]
+            "GetBucketAbac",
+            #[cfg(feature = "bucket-settings")]
             "GetBucketAccelerateConfiguration",
             #[cfg(feature = "bucket-access")]
             "GetBucketAcl",
@@ -823,6 +877,8 @@ impl crate::Client {
             "GetBucketCors",
             #[cfg(feature = "bucket-settings")]
             "GetBucketEncryption",
+            #[cfg(feature = "bucket-reports")]
+            "GetBucketIntelligentTieringConfiguration",
             #[cfg(feature = "bucket-reports")]
             "GetBucketInventoryConfiguration",
             #[cfg(feature = "lifecycle")]
@@ -880,6 +936,8 @@ impl crate::Client {
             #[cfg(feature = "bucket-reports")]
             "ListBucketAnalyticsConfigurations",
             #[cfg(feature = "bucket-reports")]
+            "ListBucketIntelligentTieringConfigurations",
+            #[cfg(feature = "bucket-reports")]
             "ListBucketInventoryConfigurations",
             #[cfg(feature = "bucket-reports")]
             "ListBucketMetricsConfigurations",
@@ -896,6 +954,8 @@ impl crate::Client {
             #[cfg(feature = "multipart")]
             "ListParts",
             #[cfg(feature = "bucket-settings")]
+            "PutBucketAbac",
+            #[cfg(feature = "bucket-settings")]
             "PutBucketAccelerateConfiguration",
             #[cfg(feature = "bucket-access")]
             "PutBucketAcl",
@@ -905,6 +965,8 @@ impl crate::Client {
             "PutBucketCors",
             #[cfg(feature = "bucket-settings")]
             "PutBucketEncryption",
+            #[cfg(feature = "bucket-reports")]
+            "PutBucketIntelligentTieringConfiguration",
             #[cfg(feature = "bucket-reports")]
             "PutBucketInventoryConfiguration",
             #[cfg(feature = "lifecycle")]
@@ -1188,6 +1250,25 @@ impl crate::Client {
                 crate::json::output("DeleteBucketEncryption", &output, body)
             }
             #[cfg(feature = "bucket-reports")]
+            "deletebucketintelligenttieringconfiguration" => {
+                let input: crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationInput = crate::json::input(
+                    "DeleteBucketIntelligentTieringConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .delete_bucket_intelligent_tiering_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "DeleteBucketIntelligentTieringConfiguration",
+                    &output,
+                    body,
+                )
+            }
+            #[cfg(feature = "bucket-reports")]
             "deletebucketinventoryconfiguration" => {
                 let input: crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationInput = crate::json::input(
                     "DeleteBucketInventoryConfiguration",
@@ -1368,6 +1449,21 @@ impl crate::Client {
                 crate::json::output("DeletePublicAccessBlock", &output, body)
             }
             #[cfg(feature = "bucket-settings")]
+            "getbucketabac" => {
+                let input: crate::operation::get_bucket_abac::GetBucketAbacInput = crate::json::input(
+                    "GetBucketAbac",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_abac()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketAbac", &output, body)
+            }
+            #[cfg(feature = "bucket-settings")]
             "getbucketaccelerateconfiguration" => {
                 let input: crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationInput = crate::json::input(
                     "GetBucketAccelerateConfiguration",
@@ -1441,6 +1537,25 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("GetBucketEncryption", &output, body)
+            }
+            #[cfg(feature = "bucket-reports")]
+            "getbucketintelligenttieringconfiguration" => {
+                let input: crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationInput = crate::json::input(
+                    "GetBucketIntelligentTieringConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .get_bucket_intelligent_tiering_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "GetBucketIntelligentTieringConfiguration",
+                    &output,
+                    body,
+                )
             }
             #[cfg(feature = "bucket-reports")]
             "getbucketinventoryconfiguration" => {
@@ -1865,6 +1980,25 @@ impl crate::Client {
                 crate::json::output("ListBucketAnalyticsConfigurations", &output, body)
             }
             #[cfg(feature = "bucket-reports")]
+            "listbucketintelligenttieringconfigurations" => {
+                let input: crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsInput = crate::json::input(
+                    "ListBucketIntelligentTieringConfigurations",
+                    input,
+                )?;
+                let output = self
+                    .list_bucket_intelligent_tiering_configurations()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "ListBucketIntelligentTieringConfigurations",
+                    &output,
+                    body,
+                )
+            }
+            #[cfg(feature = "bucket-reports")]
             "listbucketinventoryconfigurations" => {
                 let input: crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsInput = crate::json::input(
                     "ListBucketInventoryConfigurations",
@@ -1985,6 +2119,21 @@ impl crate::Client {
                 crate::json::output("ListParts", &output, body)
             }
             #[cfg(feature = "bucket-settings")]
+            "putbucketabac" => {
+                let input: crate::operation::put_bucket_abac::PutBucketAbacInput = crate::json::input(
+                    "PutBucketAbac",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_abac()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutBucketAbac", &output, body)
+            }
+            #[cfg(feature = "bucket-settings")]
             "putbucketaccelerateconfiguration" => {
                 let input: crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationInput = crate::json::input(
                     "PutBucketAccelerateConfiguration",
@@ -2058,6 +2207,25 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("PutBucketEncryption", &output, body)
+            }
+            #[cfg(feature = "bucket-reports")]
+            "putbucketintelligenttieringconfiguration" => {
+                let input: crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationInput = crate::json::input(
+                    "PutBucketIntelligentTieringConfiguration",
+                    input,
+                )?;
+                let output = self
+                    .put_bucket_intelligent_tiering_configuration()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "PutBucketIntelligentTieringConfiguration",
+                    &output,
+                    body,
+                )
             }
             #[cfg(feature = "bucket-reports")]
             "putbucketinventoryconfiguration" => {
@@ -2541,6 +2709,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Removes one S3 Intelligent-Tiering configuration from a bucket, identified by its ID. Objects it selected are no longer moved into the archive tiers it named.
+    #[cfg(feature = "bucket-reports")]
+    pub fn delete_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Removes one inventory configuration from a bucket, identified by its ID. Reports already delivered stay in the destination bucket, but no new ones are produced.
     #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_inventory_configuration(
@@ -2685,6 +2865,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Returns whether attribute-based access control is enabled for a general purpose bucket, that is whether policies may decide access by the bucket's tags.
+    #[cfg(feature = "bucket-settings")]
+    pub fn get_bucket_abac(
+        &self,
+    ) -> crate::operation::get_bucket_abac::GetBucketAbacFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_abac::GetBucketAbacFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Returns whether Transfer Acceleration is enabled or suspended for a bucket. A bucket on which acceleration was never configured returns no status.
     #[cfg(feature = "bucket-settings")]
     pub fn get_bucket_accelerate_configuration(
@@ -2741,6 +2933,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::get_bucket_encryption::GetBucketEncryptionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns one S3 Intelligent-Tiering configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no Intelligent-Tiering configuration with that ID.
+    #[cfg(feature = "bucket-reports")]
+    pub fn get_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -3083,6 +3287,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Lists the S3 Intelligent-Tiering configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
+    #[cfg(feature = "bucket-reports")]
+    pub fn list_bucket_intelligent_tiering_configurations(
+        &self,
+    ) -> crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Lists the inventory configurations of a bucket, up to 100 per page. When `IsTruncated` is `true`, pass `NextContinuationToken` as `ContinuationToken` to get the next page.
     #[cfg(feature = "bucket-reports")]
     pub fn list_bucket_inventory_configurations(
@@ -3179,6 +3395,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Turns attribute-based access control on or off for a general purpose bucket. While it is on, IAM and bucket policies can allow or deny access by the tags on the bucket.
+    #[cfg(feature = "bucket-settings")]
+    pub fn put_bucket_abac(
+        &self,
+    ) -> crate::operation::put_bucket_abac::PutBucketAbacFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_abac::PutBucketAbacFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint. The bucket name must be DNS-compatible and contain no dots; a change can take up to half an hour to take full effect.
     #[cfg(feature = "bucket-settings")]
     pub fn put_bucket_accelerate_configuration(
@@ -3235,6 +3463,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::put_bucket_encryption::PutBucketEncryptionFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates an S3 Intelligent-Tiering configuration under the given ID, or replaces the one already stored under it. It moves the selected objects of the Intelligent-Tiering storage class into the opt-in archive tiers once they have gone unread for the given number of days; a bucket can hold up to 1,000 of these configurations.
+    #[cfg(feature = "bucket-reports")]
+    pub fn put_bucket_intelligent_tiering_configuration(
+        &self,
+    ) -> crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

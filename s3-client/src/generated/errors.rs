@@ -229,6 +229,22 @@ for Error {
 }
 #[cfg(feature = "bucket-reports")]
 impl From<
+    crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationError,
+    ) -> Self {
+        use crate::operation::delete_bucket_intelligent_tiering_configuration::DeleteBucketIntelligentTieringConfigurationError;
+        match err {
+            DeleteBucketIntelligentTieringConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<
     crate::operation::delete_bucket_inventory_configuration::DeleteBucketInventoryConfigurationError,
 > for Error {
     #[inline]
@@ -377,6 +393,16 @@ for Error {
     }
 }
 #[cfg(feature = "bucket-settings")]
+impl From<crate::operation::get_bucket_abac::GetBucketAbacError> for Error {
+    #[inline]
+    fn from(err: crate::operation::get_bucket_abac::GetBucketAbacError) -> Self {
+        use crate::operation::get_bucket_abac::GetBucketAbacError;
+        match err {
+            GetBucketAbacError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-settings")]
 impl From<
     crate::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationError,
 > for Error {
@@ -433,6 +459,22 @@ impl From<crate::operation::get_bucket_encryption::GetBucketEncryptionError> for
         use crate::operation::get_bucket_encryption::GetBucketEncryptionError;
         match err {
             GetBucketEncryptionError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<
+    crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationError,
+    ) -> Self {
+        use crate::operation::get_bucket_intelligent_tiering_configuration::GetBucketIntelligentTieringConfigurationError;
+        match err {
+            GetBucketIntelligentTieringConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
         }
     }
 }
@@ -777,6 +819,22 @@ impl From<
 }
 #[cfg(feature = "bucket-reports")]
 impl From<
+    crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsError,
+    ) -> Self {
+        use crate::operation::list_bucket_intelligent_tiering_configurations::ListBucketIntelligentTieringConfigurationsError;
+        match err {
+            ListBucketIntelligentTieringConfigurationsError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<
     crate::operation::list_bucket_inventory_configurations::ListBucketInventoryConfigurationsError,
 > for Error {
     #[inline]
@@ -871,6 +929,16 @@ impl From<crate::operation::list_parts::ListPartsError> for Error {
     }
 }
 #[cfg(feature = "bucket-settings")]
+impl From<crate::operation::put_bucket_abac::PutBucketAbacError> for Error {
+    #[inline]
+    fn from(err: crate::operation::put_bucket_abac::PutBucketAbacError) -> Self {
+        use crate::operation::put_bucket_abac::PutBucketAbacError;
+        match err {
+            PutBucketAbacError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-settings")]
 impl From<
     crate::operation::put_bucket_accelerate_configuration::PutBucketAccelerateConfigurationError,
 > for Error {
@@ -927,6 +995,22 @@ impl From<crate::operation::put_bucket_encryption::PutBucketEncryptionError> for
         use crate::operation::put_bucket_encryption::PutBucketEncryptionError;
         match err {
             PutBucketEncryptionError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<
+    crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationError,
+    ) -> Self {
+        use crate::operation::put_bucket_intelligent_tiering_configuration::PutBucketIntelligentTieringConfigurationError;
+        match err {
+            PutBucketIntelligentTieringConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
         }
     }
 }

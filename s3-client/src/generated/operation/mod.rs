@@ -28,6 +28,9 @@ pub mod delete_bucket_cors;
 /// `DeleteBucketEncryption`: Resets a bucket's default encryption to the S3 default, which is SSE-S3 (`AES256`).
 #[cfg(feature = "bucket-settings")]
 pub mod delete_bucket_encryption;
+/// `DeleteBucketIntelligentTieringConfiguration`: Removes one S3 Intelligent-Tiering configuration from a bucket, identified by its ID.
+#[cfg(feature = "bucket-reports")]
+pub mod delete_bucket_intelligent_tiering_configuration;
 /// `DeleteBucketInventoryConfiguration`: Removes one inventory configuration from a bucket, identified by its ID.
 #[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_inventory_configuration;
@@ -64,6 +67,9 @@ pub mod delete_objects;
 /// `DeletePublicAccessBlock`: Removes the Block Public Access settings of a bucket, answering with 204 No Content; account-level settings still apply.
 #[cfg(feature = "bucket-access")]
 pub mod delete_public_access_block;
+/// `GetBucketAbac`: Returns whether attribute-based access control is enabled for a general purpose bucket, that is whether policies may decide access by the bucket's tags.
+#[cfg(feature = "bucket-settings")]
+pub mod get_bucket_abac;
 /// `GetBucketAccelerateConfiguration`: Returns whether Transfer Acceleration is enabled or suspended for a bucket.
 #[cfg(feature = "bucket-settings")]
 pub mod get_bucket_accelerate_configuration;
@@ -79,6 +85,9 @@ pub mod get_bucket_cors;
 /// `GetBucketEncryption`: Returns the default encryption settings of a bucket, which apply to new objects uploaded without their own encryption settings.
 #[cfg(feature = "bucket-settings")]
 pub mod get_bucket_encryption;
+/// `GetBucketIntelligentTieringConfiguration`: Returns one S3 Intelligent-Tiering configuration of a bucket, selected by its ID.
+#[cfg(feature = "bucket-reports")]
+pub mod get_bucket_intelligent_tiering_configuration;
 /// `GetBucketInventoryConfiguration`: Returns one inventory configuration of a bucket, selected by its ID.
 #[cfg(feature = "bucket-reports")]
 pub mod get_bucket_inventory_configuration;
@@ -163,6 +172,9 @@ pub mod head_object;
 /// `ListBucketAnalyticsConfigurations`: Lists the storage class analysis configurations of a bucket, up to 100 per page.
 #[cfg(feature = "bucket-reports")]
 pub mod list_bucket_analytics_configurations;
+/// `ListBucketIntelligentTieringConfigurations`: Lists the S3 Intelligent-Tiering configurations of a bucket, up to 100 per page.
+#[cfg(feature = "bucket-reports")]
+pub mod list_bucket_intelligent_tiering_configurations;
 /// `ListBucketInventoryConfigurations`: Lists the inventory configurations of a bucket, up to 100 per page.
 #[cfg(feature = "bucket-reports")]
 pub mod list_bucket_inventory_configurations;
@@ -187,6 +199,9 @@ pub mod list_objects_v2;
 /// `ListParts`: Lists the parts uploaded so far for one multipart upload, in ascending part-number order.
 #[cfg(feature = "multipart")]
 pub mod list_parts;
+/// `PutBucketAbac`: Turns attribute-based access control on or off for a general purpose bucket.
+#[cfg(feature = "bucket-settings")]
+pub mod put_bucket_abac;
 /// `PutBucketAccelerateConfiguration`: Enables or suspends Transfer Acceleration, which routes uploads and downloads through CloudFront edge locations via the bucket's `s3-accelerate` endpoint.
 #[cfg(feature = "bucket-settings")]
 pub mod put_bucket_accelerate_configuration;
@@ -202,6 +217,9 @@ pub mod put_bucket_cors;
 /// `PutBucketEncryption`: Sets the default server-side encryption of a bucket, applied to new objects that are uploaded without their own encryption settings.
 #[cfg(feature = "bucket-settings")]
 pub mod put_bucket_encryption;
+/// `PutBucketIntelligentTieringConfiguration`: Creates an S3 Intelligent-Tiering configuration under the given ID, or replaces the one already stored under it.
+#[cfg(feature = "bucket-reports")]
+pub mod put_bucket_intelligent_tiering_configuration;
 /// `PutBucketInventoryConfiguration`: Creates an inventory configuration under the given ID, or replaces the one already stored under it.
 #[cfg(feature = "bucket-reports")]
 pub mod put_bucket_inventory_configuration;

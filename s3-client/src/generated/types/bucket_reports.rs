@@ -58,6 +58,64 @@ impl ::std::fmt::Display for AnalyticsS3ExportFileFormat {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(AnalyticsS3ExportFileFormat);
 #[cfg(feature = "bucket-reports")]
+/// Whether an S3 Intelligent-Tiering configuration is `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IntelligentTieringStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<&str> for IntelligentTieringStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl From<String> for IntelligentTieringStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl AsRef<str> for IntelligentTieringStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "bucket-reports")]
+impl ::std::fmt::Display for IntelligentTieringStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "bucket-reports")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(IntelligentTieringStatus);
+#[cfg(feature = "bucket-reports")]
 /// Chooses the file format of inventory reports: `CSV`, Apache `ORC`, or Apache `Parquet`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -953,6 +1011,344 @@ impl AnalyticsS3BucketDestinationBuilder {
             "Bucket",
         )?;
         Ok(self.inner)
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Combines conditions for an S3 Intelligent-Tiering filter; an object must meet all of them.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct IntelligentTieringAndOperator {
+    /// Only objects whose keys start with this prefix.
+    pub prefix: Option<String>,
+    /// Only objects carrying all of these tags.
+    pub tags: Option<Vec<crate::types::Tag>>,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringAndOperator {
+    /// A builder for [`IntelligentTieringAndOperator`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::IntelligentTieringAndOperatorBuilder {
+        Default::default()
+    }
+    /// Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only objects carrying all of these tags. Empty when absent.
+    #[inline]
+    pub fn tags(&self) -> &[crate::types::Tag] {
+        self.tags.as_deref().unwrap_or_default()
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Builds a [`IntelligentTieringAndOperator`](crate::types::IntelligentTieringAndOperator).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct IntelligentTieringAndOperatorBuilder {
+    inner: crate::types::IntelligentTieringAndOperator,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringAndOperatorBuilder {
+    /// Sets [`crate::types::IntelligentTieringAndOperator::prefix`]: Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.inner.prefix = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringAndOperator::prefix`].
+    #[inline]
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+        self.inner.prefix = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringAndOperator::prefix`] set so far.
+    #[inline]
+    pub fn get_prefix(&self) -> &Option<String> {
+        &self.inner.prefix
+    }
+    /// Appends one item to [`crate::types::IntelligentTieringAndOperator::tags`]: Only objects carrying all of these tags.
+    #[inline]
+    pub fn tags(mut self, item: crate::types::Tag) -> Self {
+        self.inner.tags.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringAndOperator::tags`].
+    #[inline]
+    pub fn set_tags(mut self, value: Option<Vec<crate::types::Tag>>) -> Self {
+        self.inner.tags = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringAndOperator::tags`] set so far.
+    #[inline]
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
+        &self.inner.tags
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::IntelligentTieringAndOperator {
+        self.inner
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// An S3 Intelligent-Tiering configuration: which objects to move into the archive access tiers, and after how many days without access.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct IntelligentTieringConfiguration {
+    /// Identifier of the configuration, unique among the bucket's Intelligent-Tiering configurations. Required.
+    pub id: Option<String>,
+    /// Limits the configuration to objects matching a prefix, tags, or both; without it every object of the bucket in the Intelligent-Tiering storage class is covered.
+    pub filter: Option<crate::types::IntelligentTieringFilter>,
+    /// Whether the configuration is in force. Required.
+    pub status: Option<crate::types::IntelligentTieringStatus>,
+    /// The archive tiers to use, each with the number of days without access after which objects move into it. Required.
+    pub tierings: Option<Vec<crate::types::Tiering>>,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringConfiguration {
+    /// A builder for [`IntelligentTieringConfiguration`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::IntelligentTieringConfigurationBuilder {
+        Default::default()
+    }
+    /// Identifier of the configuration, unique among the bucket's Intelligent-Tiering configurations.
+    #[inline]
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or_default()
+    }
+    /// Limits the configuration to objects matching a prefix, tags, or both; without it every object of the bucket in the Intelligent-Tiering storage class is covered.
+    #[inline]
+    pub fn filter(&self) -> Option<&crate::types::IntelligentTieringFilter> {
+        self.filter.as_ref()
+    }
+    /// Whether the configuration is in force.
+    #[inline]
+    pub fn status(&self) -> Option<&crate::types::IntelligentTieringStatus> {
+        self.status.as_ref()
+    }
+    /// The archive tiers to use, each with the number of days without access after which objects move into it. Empty when absent.
+    #[inline]
+    pub fn tierings(&self) -> &[crate::types::Tiering] {
+        self.tierings.as_deref().unwrap_or_default()
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Builds a [`IntelligentTieringConfiguration`](crate::types::IntelligentTieringConfiguration).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct IntelligentTieringConfigurationBuilder {
+    inner: crate::types::IntelligentTieringConfiguration,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringConfigurationBuilder {
+    /// Sets [`crate::types::IntelligentTieringConfiguration::id`]: Identifier of the configuration, unique among the bucket's Intelligent-Tiering configurations.
+    #[inline]
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.inner.id = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringConfiguration::id`].
+    #[inline]
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.inner.id = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringConfiguration::id`] set so far.
+    #[inline]
+    pub fn get_id(&self) -> &Option<String> {
+        &self.inner.id
+    }
+    /// Sets [`crate::types::IntelligentTieringConfiguration::filter`]: Limits the configuration to objects matching a prefix, tags, or both; without it every object of the bucket in the Intelligent-Tiering storage class is covered.
+    #[inline]
+    pub fn filter(mut self, value: crate::types::IntelligentTieringFilter) -> Self {
+        self.inner.filter = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringConfiguration::filter`].
+    #[inline]
+    pub fn set_filter(
+        mut self,
+        value: Option<crate::types::IntelligentTieringFilter>,
+    ) -> Self {
+        self.inner.filter = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringConfiguration::filter`] set so far.
+    #[inline]
+    pub fn get_filter(&self) -> &Option<crate::types::IntelligentTieringFilter> {
+        &self.inner.filter
+    }
+    /// Sets [`crate::types::IntelligentTieringConfiguration::status`]: Whether the configuration is in force.
+    #[inline]
+    pub fn status(mut self, value: crate::types::IntelligentTieringStatus) -> Self {
+        self.inner.status = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringConfiguration::status`].
+    #[inline]
+    pub fn set_status(
+        mut self,
+        value: Option<crate::types::IntelligentTieringStatus>,
+    ) -> Self {
+        self.inner.status = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringConfiguration::status`] set so far.
+    #[inline]
+    pub fn get_status(&self) -> &Option<crate::types::IntelligentTieringStatus> {
+        &self.inner.status
+    }
+    /// Appends one item to [`crate::types::IntelligentTieringConfiguration::tierings`]: The archive tiers to use, each with the number of days without access after which objects move into it.
+    #[inline]
+    pub fn tierings(mut self, item: crate::types::Tiering) -> Self {
+        self.inner.tierings.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringConfiguration::tierings`].
+    #[inline]
+    pub fn set_tierings(mut self, value: Option<Vec<crate::types::Tiering>>) -> Self {
+        self.inner.tierings = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringConfiguration::tierings`] set so far.
+    #[inline]
+    pub fn get_tierings(&self) -> &Option<Vec<crate::types::Tiering>> {
+        &self.inner.tierings
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(
+        self,
+    ) -> Result<crate::types::IntelligentTieringConfiguration, BuildError> {
+        crate::runtime::required(
+            self.inner.id.as_ref(),
+            "IntelligentTieringConfiguration",
+            "Id",
+        )?;
+        crate::runtime::required(
+            self.inner.status.as_ref(),
+            "IntelligentTieringConfiguration",
+            "Status",
+        )?;
+        crate::runtime::required(
+            self.inner.tierings.as_ref(),
+            "IntelligentTieringConfiguration",
+            "Tierings",
+        )?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Selects the objects an S3 Intelligent-Tiering configuration covers. Set at most one member; use `And` to combine several conditions.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct IntelligentTieringFilter {
+    /// Only objects whose keys start with this prefix.
+    pub prefix: Option<String>,
+    /// Only objects carrying this tag.
+    pub tag: Option<crate::types::Tag>,
+    /// Only objects meeting all of several conditions: a prefix and one or more tags.
+    pub and: Option<crate::types::IntelligentTieringAndOperator>,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringFilter {
+    /// A builder for [`IntelligentTieringFilter`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::IntelligentTieringFilterBuilder {
+        Default::default()
+    }
+    /// Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(&self) -> Option<&str> {
+        self.prefix.as_deref()
+    }
+    /// Only objects carrying this tag.
+    #[inline]
+    pub fn tag(&self) -> Option<&crate::types::Tag> {
+        self.tag.as_ref()
+    }
+    /// Only objects meeting all of several conditions: a prefix and one or more tags.
+    #[inline]
+    pub fn and(&self) -> Option<&crate::types::IntelligentTieringAndOperator> {
+        self.and.as_ref()
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Builds a [`IntelligentTieringFilter`](crate::types::IntelligentTieringFilter).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct IntelligentTieringFilterBuilder {
+    inner: crate::types::IntelligentTieringFilter,
+}
+#[cfg(feature = "bucket-reports")]
+impl IntelligentTieringFilterBuilder {
+    /// Sets [`crate::types::IntelligentTieringFilter::prefix`]: Only objects whose keys start with this prefix.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.inner.prefix = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringFilter::prefix`].
+    #[inline]
+    pub fn set_prefix(mut self, value: Option<String>) -> Self {
+        self.inner.prefix = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringFilter::prefix`] set so far.
+    #[inline]
+    pub fn get_prefix(&self) -> &Option<String> {
+        &self.inner.prefix
+    }
+    /// Sets [`crate::types::IntelligentTieringFilter::tag`]: Only objects carrying this tag.
+    #[inline]
+    pub fn tag(mut self, value: crate::types::Tag) -> Self {
+        self.inner.tag = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringFilter::tag`].
+    #[inline]
+    pub fn set_tag(mut self, value: Option<crate::types::Tag>) -> Self {
+        self.inner.tag = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringFilter::tag`] set so far.
+    #[inline]
+    pub fn get_tag(&self) -> &Option<crate::types::Tag> {
+        &self.inner.tag
+    }
+    /// Sets [`crate::types::IntelligentTieringFilter::and`]: Only objects meeting all of several conditions: a prefix and one or more tags.
+    #[inline]
+    pub fn and(mut self, value: crate::types::IntelligentTieringAndOperator) -> Self {
+        self.inner.and = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::IntelligentTieringFilter::and`].
+    #[inline]
+    pub fn set_and(
+        mut self,
+        value: Option<crate::types::IntelligentTieringAndOperator>,
+    ) -> Self {
+        self.inner.and = value;
+        self
+    }
+    /// The value of [`crate::types::IntelligentTieringFilter::and`] set so far.
+    #[inline]
+    pub fn get_and(&self) -> &Option<crate::types::IntelligentTieringAndOperator> {
+        &self.inner.and
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::IntelligentTieringFilter {
+        self.inner
     }
 }
 #[cfg(feature = "bucket-reports")]
@@ -2227,6 +2623,100 @@ impl StorageClassAnalysisDataExportBuilder {
             self.inner.destination.as_ref(),
             "StorageClassAnalysisDataExport",
             "Destination",
+        )?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// One archive tier of an S3 Intelligent-Tiering configuration and when objects move into it.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct Tiering {
+    /// Consecutive days without access after which an object moves into the tier: at least 90 for `ARCHIVE_ACCESS` and 180 for `DEEP_ARCHIVE_ACCESS`, at most 730. Required.
+    pub days: Option<i32>,
+    /// The archive tier objects move into. Required.
+    pub access_tier: Option<crate::types::IntelligentTieringAccessTier>,
+}
+#[cfg(feature = "bucket-reports")]
+impl Tiering {
+    /// A builder for [`Tiering`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::TieringBuilder {
+        Default::default()
+    }
+    /// Consecutive days without access after which an object moves into the tier: at least 90 for `ARCHIVE_ACCESS` and 180 for `DEEP_ARCHIVE_ACCESS`, at most 730.
+    #[inline]
+    pub fn days(&self) -> i32 {
+        self.days.unwrap_or_default()
+    }
+    /// The archive tier objects move into.
+    #[inline]
+    pub fn access_tier(&self) -> Option<&crate::types::IntelligentTieringAccessTier> {
+        self.access_tier.as_ref()
+    }
+}
+#[cfg(feature = "bucket-reports")]
+/// Builds a [`Tiering`](crate::types::Tiering).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct TieringBuilder {
+    inner: crate::types::Tiering,
+}
+#[cfg(feature = "bucket-reports")]
+impl TieringBuilder {
+    /// Sets [`crate::types::Tiering::days`]: Consecutive days without access after which an object moves into the tier: at least 90 for `ARCHIVE_ACCESS` and 180 for `DEEP_ARCHIVE_ACCESS`, at most 730.
+    #[inline]
+    pub fn days(mut self, value: i32) -> Self {
+        self.inner.days = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::Tiering::days`].
+    #[inline]
+    pub fn set_days(mut self, value: Option<i32>) -> Self {
+        self.inner.days = value;
+        self
+    }
+    /// The value of [`crate::types::Tiering::days`] set so far.
+    #[inline]
+    pub fn get_days(&self) -> &Option<i32> {
+        &self.inner.days
+    }
+    /// Sets [`crate::types::Tiering::access_tier`]: The archive tier objects move into.
+    #[inline]
+    pub fn access_tier(
+        mut self,
+        value: crate::types::IntelligentTieringAccessTier,
+    ) -> Self {
+        self.inner.access_tier = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::Tiering::access_tier`].
+    #[inline]
+    pub fn set_access_tier(
+        mut self,
+        value: Option<crate::types::IntelligentTieringAccessTier>,
+    ) -> Self {
+        self.inner.access_tier = value;
+        self
+    }
+    /// The value of [`crate::types::Tiering::access_tier`] set so far.
+    #[inline]
+    pub fn get_access_tier(
+        &self,
+    ) -> &Option<crate::types::IntelligentTieringAccessTier> {
+        &self.inner.access_tier
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::Tiering, BuildError> {
+        crate::runtime::required(self.inner.days.as_ref(), "Tiering", "Days")?;
+        crate::runtime::required(
+            self.inner.access_tier.as_ref(),
+            "Tiering",
+            "AccessTier",
         )?;
         Ok(self.inner)
     }

@@ -4,6 +4,64 @@
 #![allow(deprecated)]
 use crate::error::BuildError;
 #[cfg(feature = "bucket-settings")]
+/// Whether attribute-based access control of a bucket is `Enabled` or `Disabled`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BucketAbacStatus {
+    /// `Enabled`
+    Enabled,
+    /// `Disabled`
+    Disabled,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "bucket-settings")]
+impl BucketAbacStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "Enabled",
+            Self::Disabled => "Disabled",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["Enabled", "Disabled"]
+    }
+}
+#[cfg(feature = "bucket-settings")]
+impl From<&str> for BucketAbacStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "Enabled" => Self::Enabled,
+            "Disabled" => Self::Disabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "bucket-settings")]
+impl From<String> for BucketAbacStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "bucket-settings")]
+impl AsRef<str> for BucketAbacStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "bucket-settings")]
+impl ::std::fmt::Display for BucketAbacStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "bucket-settings")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(BucketAbacStatus);
+#[cfg(feature = "bucket-settings")]
 /// Whether Transfer Acceleration is on (`Enabled`) or off (`Suspended`) for a bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -529,6 +587,62 @@ impl ::std::fmt::Display for Protocol {
 #[cfg(feature = "bucket-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Protocol);
+#[cfg(feature = "bucket-settings")]
+/// The attribute-based access control setting of a bucket.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct AbacStatus {
+    /// Set to `Enabled` to let policies decide access by the bucket's tags, or `Disabled` to stop.
+    pub status: Option<crate::types::BucketAbacStatus>,
+}
+#[cfg(feature = "bucket-settings")]
+impl AbacStatus {
+    /// A builder for [`AbacStatus`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AbacStatusBuilder {
+        Default::default()
+    }
+    /// Set to `Enabled` to let policies decide access by the bucket's tags, or `Disabled` to stop.
+    #[inline]
+    pub fn status(&self) -> Option<&crate::types::BucketAbacStatus> {
+        self.status.as_ref()
+    }
+}
+#[cfg(feature = "bucket-settings")]
+/// Builds a [`AbacStatus`](crate::types::AbacStatus).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AbacStatusBuilder {
+    inner: crate::types::AbacStatus,
+}
+#[cfg(feature = "bucket-settings")]
+impl AbacStatusBuilder {
+    /// Sets [`crate::types::AbacStatus::status`]: Set to `Enabled` to let policies decide access by the bucket's tags, or `Disabled` to stop.
+    #[inline]
+    pub fn status(mut self, value: crate::types::BucketAbacStatus) -> Self {
+        self.inner.status = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::AbacStatus::status`].
+    #[inline]
+    pub fn set_status(mut self, value: Option<crate::types::BucketAbacStatus>) -> Self {
+        self.inner.status = value;
+        self
+    }
+    /// The value of [`crate::types::AbacStatus::status`] set so far.
+    #[inline]
+    pub fn get_status(&self) -> &Option<crate::types::BucketAbacStatus> {
+        &self.inner.status
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::AbacStatus {
+        self.inner
+    }
+}
 #[cfg(feature = "bucket-settings")]
 /// The Transfer Acceleration setting of a bucket.
 #[derive(Default, Debug, Clone, PartialEq)]

@@ -350,6 +350,64 @@ impl ::std::fmt::Display for EncodingType {
 #[cfg(any(feature = "listing", feature = "multipart"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(EncodingType);
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+/// An archive access tier of the S3 Intelligent-Tiering storage class.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum IntelligentTieringAccessTier {
+    /// `ARCHIVE_ACCESS`
+    ArchiveAccess,
+    /// `DEEP_ARCHIVE_ACCESS`
+    DeepArchiveAccess,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+impl IntelligentTieringAccessTier {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ArchiveAccess => "ARCHIVE_ACCESS",
+            Self::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
+    }
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+impl From<&str> for IntelligentTieringAccessTier {
+    fn from(value: &str) -> Self {
+        match value {
+            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
+            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+impl From<String> for IntelligentTieringAccessTier {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+impl AsRef<str> for IntelligentTieringAccessTier {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+impl ::std::fmt::Display for IntelligentTieringAccessTier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(IntelligentTieringAccessTier);
 #[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 /// Predefined access control list that can be applied to an object.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -23,21 +23,22 @@ pub use self::bucket_access::{
 pub use self::bucket_reports::{
     AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination,
     AnalyticsFilter, AnalyticsS3BucketDestination, AnalyticsS3ExportFileFormat,
-    InventoryConfiguration, InventoryDestination, InventoryEncryption, InventoryFilter,
-    InventoryFormat, InventoryFrequency, InventoryIncludedObjectVersions,
-    InventoryOptionalField, InventoryS3BucketDestination, InventorySchedule,
-    MetricsAndOperator, MetricsConfiguration, MetricsFilter, Ssekms, Sses3,
-    StorageClassAnalysis, StorageClassAnalysisDataExport,
-    StorageClassAnalysisSchemaVersion,
+    IntelligentTieringAndOperator, IntelligentTieringConfiguration,
+    IntelligentTieringFilter, IntelligentTieringStatus, InventoryConfiguration,
+    InventoryDestination, InventoryEncryption, InventoryFilter, InventoryFormat,
+    InventoryFrequency, InventoryIncludedObjectVersions, InventoryOptionalField,
+    InventoryS3BucketDestination, InventorySchedule, MetricsAndOperator,
+    MetricsConfiguration, MetricsFilter, Ssekms, Sses3, StorageClassAnalysis,
+    StorageClassAnalysisDataExport, StorageClassAnalysisSchemaVersion, Tiering,
 };
 #[cfg(feature = "bucket-settings")]
 pub use self::bucket_settings::{
-    AccelerateConfiguration, BlockedEncryptionTypes, BucketAccelerateStatus,
-    BucketLoggingStatus, BucketLogsPermission, BucketVersioningStatus, Condition,
-    EncryptionType, ErrorDocument, IndexDocument, LoggingEnabled, MfaDelete,
-    MfaDeleteStatus, PartitionDateSource, PartitionedPrefix, Payer, Protocol, Redirect,
-    RedirectAllRequestsTo, RequestPaymentConfiguration, RoutingRule,
-    ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    AbacStatus, AccelerateConfiguration, BlockedEncryptionTypes, BucketAbacStatus,
+    BucketAccelerateStatus, BucketLoggingStatus, BucketLogsPermission,
+    BucketVersioningStatus, Condition, EncryptionType, ErrorDocument, IndexDocument,
+    LoggingEnabled, MfaDelete, MfaDeleteStatus, PartitionDateSource, PartitionedPrefix,
+    Payer, Protocol, Redirect, RedirectAllRequestsTo, RequestPaymentConfiguration,
+    RoutingRule, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
     ServerSideEncryptionRule, SimplePrefix, TargetGrant, TargetObjectKeyFormat,
     VersioningConfiguration, WebsiteConfiguration,
 };
@@ -96,6 +97,8 @@ pub use self::common::ObjectOwnership;
 pub use self::common::Owner;
 #[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 pub use self::common::{AccessControlPolicy, Grant, Permission};
+#[cfg(any(feature = "bucket-reports", feature = "objects"))]
+pub use self::common::IntelligentTieringAccessTier;
 #[cfg(
     any(
         feature = "bucket-settings",
@@ -186,10 +189,9 @@ pub use self::objects::NoSuchKey;
 #[cfg(feature = "objects")]
 pub use self::objects::{
     AnnotationDirective, ArchiveStatus, ChecksumMode, CopyObjectResult, Delete,
-    DeletedObject, EncryptionTypeMismatch, Error, IntelligentTieringAccessTier,
-    InvalidObjectState, InvalidRequest, InvalidWriteOffset, MetadataDirective,
-    ObjectIdentifier, ObjectNotInActiveTierError, ReplicationStatus, TaggingDirective,
-    TooManyParts,
+    DeletedObject, EncryptionTypeMismatch, Error, InvalidObjectState, InvalidRequest,
+    InvalidWriteOffset, MetadataDirective, ObjectIdentifier, ObjectNotInActiveTierError,
+    ReplicationStatus, TaggingDirective, TooManyParts,
 };
 #[cfg(feature = "replication")]
 pub use self::replication::{
@@ -233,16 +235,18 @@ pub mod builders {
     pub use super::bucket_reports::{
         AnalyticsAndOperatorBuilder, AnalyticsConfigurationBuilder,
         AnalyticsExportDestinationBuilder, AnalyticsFilterBuilder,
-        AnalyticsS3BucketDestinationBuilder, InventoryConfigurationBuilder,
-        InventoryDestinationBuilder, InventoryEncryptionBuilder, InventoryFilterBuilder,
+        AnalyticsS3BucketDestinationBuilder, IntelligentTieringAndOperatorBuilder,
+        IntelligentTieringConfigurationBuilder, IntelligentTieringFilterBuilder,
+        InventoryConfigurationBuilder, InventoryDestinationBuilder,
+        InventoryEncryptionBuilder, InventoryFilterBuilder,
         InventoryS3BucketDestinationBuilder, InventoryScheduleBuilder,
         MetricsAndOperatorBuilder, MetricsConfigurationBuilder, MetricsFilterBuilder,
         SsekmsBuilder, Sses3Builder, StorageClassAnalysisBuilder,
-        StorageClassAnalysisDataExportBuilder,
+        StorageClassAnalysisDataExportBuilder, TieringBuilder,
     };
     #[cfg(feature = "bucket-settings")]
     pub use super::bucket_settings::{
-        AccelerateConfigurationBuilder, BlockedEncryptionTypesBuilder,
+        AbacStatusBuilder, AccelerateConfigurationBuilder, BlockedEncryptionTypesBuilder,
         BucketLoggingStatusBuilder, ConditionBuilder, ErrorDocumentBuilder,
         IndexDocumentBuilder, LoggingEnabledBuilder, PartitionedPrefixBuilder,
         RedirectAllRequestsToBuilder, RedirectBuilder,

@@ -176,64 +176,6 @@ impl ::std::fmt::Display for ChecksumMode {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumMode);
 #[cfg(feature = "objects")]
-/// An archive access tier of the S3 Intelligent-Tiering storage class.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IntelligentTieringAccessTier {
-    /// `ARCHIVE_ACCESS`
-    ArchiveAccess,
-    /// `DEEP_ARCHIVE_ACCESS`
-    DeepArchiveAccess,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-#[cfg(feature = "objects")]
-impl IntelligentTieringAccessTier {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArchiveAccess => "ARCHIVE_ACCESS",
-            Self::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Every value the model lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"]
-    }
-}
-#[cfg(feature = "objects")]
-impl From<&str> for IntelligentTieringAccessTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
-            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "objects")]
-impl From<String> for IntelligentTieringAccessTier {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-impl AsRef<str> for IntelligentTieringAccessTier {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-#[cfg(feature = "objects")]
-impl ::std::fmt::Display for IntelligentTieringAccessTier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-#[cfg(feature = "serde")]
-crate::json::string_enum!(IntelligentTieringAccessTier);
-#[cfg(feature = "objects")]
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

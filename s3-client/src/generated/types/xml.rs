@@ -6,6 +6,47 @@ use crate::error::BuildError;
 use crate::error::ResponseError;
 use crate::primitives::DateTimeFormat;
 use super::*;
+#[cfg(feature = "bucket-settings")]
+/// Writes [`AbacStatus`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_abac_status(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AbacStatus,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.status {
+        writer.element("Status", value.as_str());
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-settings")]
+/// Reads [`AbacStatus`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_abac_status(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AbacStatus, ResponseError> {
+    let mut status = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Status" => {
+                status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::BucketAbacStatus::from(text.as_ref()))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(AbacStatus { status })
+}
 #[cfg(feature = "lifecycle")]
 /// Writes [`AbortIncompleteMultipartUpload`] as the XML element `name`.
 #[inline]
@@ -2011,6 +2052,187 @@ pub(crate) fn ser_input_serialization(
     }
     writer.end(name);
     Ok(())
+}
+#[cfg(feature = "bucket-reports")]
+/// Writes [`IntelligentTieringAndOperator`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_intelligent_tiering_and_operator(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &IntelligentTieringAndOperator,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tags {
+        for item in value {
+            ser_tag(writer, "Tag", item, None)?;
+        }
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-reports")]
+/// Reads [`IntelligentTieringAndOperator`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_intelligent_tiering_and_operator(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<IntelligentTieringAndOperator, ResponseError> {
+    let mut prefix = None;
+    let mut tags = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => {
+                tags.get_or_insert_with(Vec::new)
+                    .push(crate::types::xml::de_tag(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(IntelligentTieringAndOperator {
+        prefix,
+        tags,
+    })
+}
+#[cfg(feature = "bucket-reports")]
+/// Writes [`IntelligentTieringConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_intelligent_tiering_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &IntelligentTieringConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.id.as_ref(),
+        "IntelligentTieringConfiguration",
+        "Id",
+    )?;
+    writer.element("Id", value);
+    if let Some(value) = &value_of.filter {
+        ser_intelligent_tiering_filter(writer, "Filter", value, None)?;
+    }
+    let value = crate::runtime::required(
+        value_of.status.as_ref(),
+        "IntelligentTieringConfiguration",
+        "Status",
+    )?;
+    writer.element("Status", value.as_str());
+    let value = crate::runtime::required(
+        value_of.tierings.as_ref(),
+        "IntelligentTieringConfiguration",
+        "Tierings",
+    )?;
+    for item in value {
+        ser_tiering(writer, "Tiering", item, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-reports")]
+/// Reads [`IntelligentTieringConfiguration`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_intelligent_tiering_configuration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<IntelligentTieringConfiguration, ResponseError> {
+    let mut id = None;
+    let mut filter = None;
+    let mut status = None;
+    let mut tierings = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Id" => id = Some(reader.string()?),
+            b"Filter" => {
+                filter = Some(crate::types::xml::de_intelligent_tiering_filter(reader)?);
+            }
+            b"Status" => {
+                status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::IntelligentTieringStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"Tiering" => {
+                tierings
+                    .get_or_insert_with(Vec::new)
+                    .push(crate::types::xml::de_tiering(reader)?)
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(IntelligentTieringConfiguration {
+        id,
+        filter,
+        status,
+        tierings,
+    })
+}
+#[cfg(feature = "bucket-reports")]
+/// Writes [`IntelligentTieringFilter`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_intelligent_tiering_filter(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &IntelligentTieringFilter,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.prefix {
+        writer.element("Prefix", value);
+    }
+    if let Some(value) = &value_of.tag {
+        ser_tag(writer, "Tag", value, None)?;
+    }
+    if let Some(value) = &value_of.and {
+        ser_intelligent_tiering_and_operator(writer, "And", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-reports")]
+/// Reads [`IntelligentTieringFilter`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_intelligent_tiering_filter(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<IntelligentTieringFilter, ResponseError> {
+    let mut prefix = None;
+    let mut tag = None;
+    let mut and = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Prefix" => prefix = Some(reader.string()?),
+            b"Tag" => tag = Some(crate::types::xml::de_tag(reader)?),
+            b"And" => {
+                and = Some(
+                    crate::types::xml::de_intelligent_tiering_and_operator(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(IntelligentTieringFilter {
+        prefix,
+        tag,
+        and,
+    })
 }
 #[cfg(feature = "objects")]
 /// Reads [`InvalidObjectState`] from the XML element just entered.
@@ -6054,6 +6276,56 @@ pub(crate) fn de_target_object_key_format(
         simple_prefix,
         partitioned_prefix,
     })
+}
+#[cfg(feature = "bucket-reports")]
+/// Writes [`Tiering`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_tiering(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &Tiering,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(value_of.days.as_ref(), "Tiering", "Days")?;
+    writer.number("Days", value);
+    let value = crate::runtime::required(
+        value_of.access_tier.as_ref(),
+        "Tiering",
+        "AccessTier",
+    )?;
+    writer.element("AccessTier", value.as_str());
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "bucket-reports")]
+/// Reads [`Tiering`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_tiering(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<Tiering, ResponseError> {
+    let mut days = None;
+    let mut access_tier = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Days" => days = Some(reader.number()?),
+            b"AccessTier" => {
+                access_tier = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::IntelligentTieringAccessTier::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(Tiering { days, access_tier })
 }
 #[cfg(feature = "objects")]
 /// Reads [`TooManyParts`] from the XML element just entered.
