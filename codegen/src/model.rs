@@ -299,6 +299,11 @@ pub struct Member {
     /// percent-encodes as boto3 does; the builder also gets a setter taking the parts.
     #[serde(default)]
     pub copy_source: bool,
+    /// A string the client fills with a fresh random UUID when the caller leaves it unset,
+    /// so that a retried request is recognised as the same one (botocore's
+    /// `idempotencyToken`).
+    #[serde(default)]
+    pub idempotency_token: bool,
     /// Set when the member is deprecated.
     #[serde(default)]
     pub deprecated: Option<Deprecation>,

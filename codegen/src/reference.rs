@@ -612,12 +612,8 @@ impl Checker<'_> {
         self.same(place, "sensitive", ours.sensitive, sensitive);
         let deprecated = flag(theirs.json.get("deprecated"));
         self.same(place, "deprecated", ours.deprecated.is_some(), deprecated);
-        if flag(theirs.json.get("idempotencyToken")) {
-            self.differ(
-                place,
-                "the reference fills it with a fresh token when unset, the model cannot say so",
-            );
-        }
+        let token = flag(theirs.json.get("idempotencyToken"));
+        self.same(place, "idempotency_token", ours.idempotency_token, token);
         // Its type.
         let our_kind = self.our_kind(&ours.ty);
         let their_kind = self.their_kind(theirs.target);

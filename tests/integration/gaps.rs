@@ -6,7 +6,7 @@ use s3_client::primitives::DateTime;
 use s3_client::types::{
     AbacStatus, BucketAbacStatus, IntelligentTieringAccessTier, IntelligentTieringAndOperator,
     IntelligentTieringConfiguration, IntelligentTieringFilter, IntelligentTieringStatus,
-    ObjectLockRetentionMode, Tiering,
+    ObjectEncryption, ObjectLockRetentionMode, SsekmsEncryption, Tiering,
 };
 use s3_client::types::{
     AccessControlPolicy, AnalyticsAndOperator, AnalyticsConfiguration, AnalyticsExportDestination,
@@ -94,6 +94,14 @@ pub const MOTO_GAPS: &[(&str, &str)] = &[
     (
         "get_bucket_abac",
         "no ABAC support: `?abac` requests fall through to the plain bucket handlers",
+    ),
+    (
+        "rename_object",
+        "no RenameObject (a directory-bucket operation): `?renameObject` acts as PutObject",
+    ),
+    (
+        "update_object_encryption",
+        "no UpdateObjectEncryption: `?encryption` on a key acts as PutObject",
     ),
     (
         "get_object_retention",
@@ -764,4 +772,114 @@ async fn bucket_abac_on_the_wire() {
     );
     // The CRC32 boto3 1.44.8 sends for the same body.
     assert_eq!(requests[0].1.as_deref(), Some("DOluCA=="));
+}
+
+#[tokio::test]
+async fn rename_object_on_the_wire() {
+    let server = recorder(vec![http("200 OK", &[], ""), http("200 OK", &[], "")]).await;
+    let client = client(&server.endpoint);
+    let unmodified = DateTime::from_secs(1_796_112_000); // 2026-12-01T08:00:00Z
+    client
+        .rename_object()
+        .bucket("bkt")
+        .key("reports/2026.csv")
+        .rename_source("drafts/2026.csv")
+        .destination_if_none_match("*")
+        .source_if_unmodified_since(unmodified)
+        .send()
+        .await
+        .unwrap();
+    client
+        .rename_object()
+        .bucket("bkt")
+        .key("a")
+        .rename_source("b")
+        .client_token("my-token-1")
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests.lock().unwrap();
+    let headers = |r: &Recorded| {
+        [
+            "x-amz-rename-source",
+            "if-none-match",
+            "x-amz-rename-source-if-unmodified-since",
+        ]
+        .map(|h| r.header(h).map(str::to_string))
+    };
+    // As boto3 1.44.8 sends the same two calls.
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].target.as_str()),
+        ("PUT", "/bkt/reports/2026.csv?renameObject")
+    );
+    assert_eq!(
+        headers(&requests[0]),
+        [
+            Some("drafts/2026.csv".to_string()),
+            Some("*".to_string()),
+            Some("Tue, 01 Dec 2026 08:00:00 GMT".to_string())
+        ]
+    );
+    assert!(requests[0].body.is_empty());
+    // Left unset, the idempotency token is a fresh version-4 UUID, as boto3 fills it.
+    let token = requests[0].header("x-amz-client-token").unwrap();
+    let groups: Vec<usize> = token.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{token}");
+    assert_eq!(token.as_bytes()[14], b'4', "{token}");
+    assert!(
+        token.chars().all(|c| c == '-' || c.is_ascii_hexdigit()),
+        "{token}"
+    );
+    assert_eq!(requests[1].target, "/bkt/a?renameObject");
+    assert_eq!(requests[1].header("x-amz-client-token"), Some("my-token-1"));
+}
+
+#[tokio::test]
+async fn update_object_encryption_on_the_wire() {
+    let server = recorder(vec![http(
+        "200 OK",
+        &[("x-amz-request-charged", "requester")],
+        "",
+    )])
+    .await;
+    let client = client(&server.endpoint);
+    let got = client
+        .update_object_encryption()
+        .bucket("bkt")
+        .key("reports/2026.csv")
+        .version_id("v3")
+        .object_encryption(ObjectEncryption {
+            ssekms: Some(SsekmsEncryption {
+                kms_key_arn: Some("arn:aws:kms:us-east-1:111122223333:key/k1".into()),
+                bucket_key_enabled: Some(true),
+            }),
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        got.request_charged,
+        Some(s3_client::types::RequestCharged::Requester)
+    );
+    let requests: Vec<_> = server
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(summary)
+        .collect();
+    let body = format!(
+        "<ObjectEncryption xmlns=\"{NS}\"><SSE-KMS><KMSKeyArn>arn:aws:kms:us-east-1:111122223333:key/k1</KMSKeyArn><BucketKeyEnabled>true</BucketKeyEnabled></SSE-KMS></ObjectEncryption>"
+    );
+    assert_eq!(
+        requests,
+        [(
+            "PUT /bkt/reports/2026.csv?encryption&versionId=v3".to_string(),
+            Some(crc32(body.as_bytes())),
+            Some("CRC32".to_string()),
+            body
+        )]
+    );
+    // The CRC32 boto3 1.44.8 sends for the same body.
+    assert_eq!(requests[0].1.as_deref(), Some("jHm2VQ=="));
 }

@@ -34,7 +34,15 @@ fn with_value(m: &Member, holder: TokenStream, owner: &str, body: TokenStream) -
     let name = &m.name;
     // Text that travels in the query or a header must not be empty either.
     let text = m.ty == Type::String && matches!(m.binding, Binding::Query | Binding::Header);
-    if m.required && text {
+    if m.idempotency_token {
+        // Filled, as botocore fills it, with a fresh token when the caller leaves it unset:
+        // made once per operation, so each retry sends the same one.
+        quote! {
+            let token = #holder.#field.clone().unwrap_or_else(crate::random::uuid4);
+            let value = &token;
+            #body
+        }
+    } else if m.required && text {
         quote! {
             let value = crate::runtime::required_text(#holder.#field.as_ref(), #owner, #name)?;
             #body

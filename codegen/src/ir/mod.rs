@@ -376,6 +376,8 @@ pub struct Member {
     pub sensitive: bool,
     /// A header naming a source object, encoded as boto3 encodes `CopySource`.
     pub copy_source: bool,
+    /// Filled with a fresh UUID when unset.
+    pub idempotency_token: bool,
     /// For a copy source, the setter taking bucket, key and version (`copy_source_from`).
     pub from_method: Option<String>,
     /// Documentation.

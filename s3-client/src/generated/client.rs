@@ -797,12 +797,28 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Renames an object within its bucket, atomically and without copying its data; only directory buckets in S3 Express One Zone support it. Conditions on the source and on the destination key guard against overwriting or renaming the wrong object.
+    #[cfg(feature = "objects")]
+    pub fn rename_object(
+        &self,
+    ) -> crate::operation::rename_object::RenameObjectFluentBuilder {
+        crate::operation::rename_object::RenameObjectFluentBuilder::new(self.clone())
+    }
     /// Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
     #[cfg(feature = "object-settings")]
     pub fn restore_object(
         &self,
     ) -> crate::operation::restore_object::RestoreObjectFluentBuilder {
         crate::operation::restore_object::RestoreObjectFluentBuilder::new(self.clone())
+    }
+    /// Changes the server-side encryption of an existing object, or one version of it, to SSE-KMS with the given key, without rewriting the object's data.
+    #[cfg(feature = "objects")]
+    pub fn update_object_encryption(
+        &self,
+    ) -> crate::operation::update_object_encryption::UpdateObjectEncryptionFluentBuilder {
+        crate::operation::update_object_encryption::UpdateObjectEncryptionFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Uploads one part of a multipart upload. Parts are numbered 1 to 10,000 and may be up to 5 GiB each; every part except the last must be at least 5 MiB, and uploading the same part number again replaces it. Keep the returned `ETag` (and any checksum) for `CompleteMultipartUpload`.
     #[cfg(feature = "multipart")]
@@ -1009,8 +1025,12 @@ impl crate::Client {
             "PutObjectTagging",
             #[cfg(feature = "bucket-access")]
             "PutPublicAccessBlock",
+            #[cfg(feature = "objects")]
+            "RenameObject",
             #[cfg(feature = "object-settings")]
             "RestoreObject",
+            #[cfg(feature = "objects")]
+            "UpdateObjectEncryption",
             #[cfg(feature = "multipart")]
             "UploadPart",
             #[cfg(feature = "multipart")]
@@ -2547,6 +2567,21 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("PutPublicAccessBlock", &output, body)
             }
+            #[cfg(feature = "objects")]
+            "renameobject" => {
+                let input: crate::operation::rename_object::RenameObjectInput = crate::json::input(
+                    "RenameObject",
+                    input,
+                )?;
+                let output = self
+                    .rename_object()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("RenameObject", &output, body)
+            }
             #[cfg(feature = "object-settings")]
             "restoreobject" => {
                 let input: crate::operation::restore_object::RestoreObjectInput = crate::json::input(
@@ -2561,6 +2596,21 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("RestoreObject", &output, body)
+            }
+            #[cfg(feature = "objects")]
+            "updateobjectencryption" => {
+                let input: crate::operation::update_object_encryption::UpdateObjectEncryptionInput = crate::json::input(
+                    "UpdateObjectEncryption",
+                    input,
+                )?;
+                let output = self
+                    .update_object_encryption()
+                    .set_input(input)
+                    .send()
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("UpdateObjectEncryption", &output, body)
             }
             #[cfg(feature = "multipart")]
             "uploadpart" => {
@@ -3733,6 +3783,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Renames an object within its bucket, atomically and without copying its data; only directory buckets in S3 Express One Zone support it. Conditions on the source and on the destination key guard against overwriting or renaming the wrong object.
+    #[cfg(feature = "objects")]
+    pub fn rename_object(
+        &self,
+    ) -> crate::operation::rename_object::RenameObjectFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::rename_object::RenameObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again. The restore runs in the background; HeadObject reports its progress, and repeating the request on a restored object extends how long the copy stays available.
     #[cfg(feature = "object-settings")]
     pub fn restore_object(
@@ -3741,6 +3803,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::restore_object::RestoreObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Changes the server-side encryption of an existing object, or one version of it, to SSE-KMS with the given key, without rewriting the object's data.
+    #[cfg(feature = "objects")]
+    pub fn update_object_encryption(
+        &self,
+    ) -> crate::operation::update_object_encryption::UpdateObjectEncryptionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::update_object_encryption::UpdateObjectEncryptionFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

@@ -8,6 +8,9 @@ use crate::error::SdkError;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
+    #[cfg(feature = "objects")]
+    /// The caller is not allowed to perform the request.
+    AccessDenied(crate::types::AccessDenied),
     #[cfg(feature = "buckets")]
     /// The requested bucket name is already taken by another account; choose a different name.
     BucketAlreadyExists(crate::types::BucketAlreadyExists),
@@ -17,6 +20,9 @@ pub enum Error {
     #[cfg(feature = "objects")]
     /// The encryption type in the request does not match the encryption type of the existing object.
     EncryptionTypeMismatch(crate::types::EncryptionTypeMismatch),
+    #[cfg(feature = "objects")]
+    /// A request reused a client token with parameters that differ from the first request that sent it.
+    IdempotencyParameterMismatch(crate::types::IdempotencyParameterMismatch),
     #[cfg(feature = "objects")]
     /// The object is archived and cannot be read until it has been restored.
     InvalidObjectState(crate::types::InvalidObjectState),
@@ -54,12 +60,16 @@ impl Error {
     /// The code, message and request ids S3 sent (empty when it did not answer).
     pub fn meta(&self) -> &ErrorMetadata {
         match self {
+            #[cfg(feature = "objects")]
+            Self::AccessDenied(e) => &e.meta,
             #[cfg(feature = "buckets")]
             Self::BucketAlreadyExists(e) => &e.meta,
             #[cfg(feature = "buckets")]
             Self::BucketAlreadyOwnedByYou(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::EncryptionTypeMismatch(e) => &e.meta,
+            #[cfg(feature = "objects")]
+            Self::IdempotencyParameterMismatch(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::InvalidObjectState(e) => &e.meta,
             #[cfg(feature = "objects")]
@@ -1273,6 +1283,19 @@ for Error {
         }
     }
 }
+#[cfg(feature = "objects")]
+impl From<crate::operation::rename_object::RenameObjectError> for Error {
+    #[inline]
+    fn from(err: crate::operation::rename_object::RenameObjectError) -> Self {
+        use crate::operation::rename_object::RenameObjectError;
+        match err {
+            RenameObjectError::IdempotencyParameterMismatch(e) => {
+                Error::IdempotencyParameterMismatch(e)
+            }
+            RenameObjectError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
 #[cfg(feature = "object-settings")]
 impl From<crate::operation::restore_object::RestoreObjectError> for Error {
     #[inline]
@@ -1283,6 +1306,22 @@ impl From<crate::operation::restore_object::RestoreObjectError> for Error {
                 Error::ObjectAlreadyInActiveTierError(e)
             }
             RestoreObjectError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "objects")]
+impl From<crate::operation::update_object_encryption::UpdateObjectEncryptionError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::update_object_encryption::UpdateObjectEncryptionError,
+    ) -> Self {
+        use crate::operation::update_object_encryption::UpdateObjectEncryptionError;
+        match err {
+            UpdateObjectEncryptionError::AccessDenied(e) => Error::AccessDenied(e),
+            UpdateObjectEncryptionError::InvalidRequest(e) => Error::InvalidRequest(e),
+            UpdateObjectEncryptionError::NoSuchKey(e) => Error::NoSuchKey(e),
+            UpdateObjectEncryptionError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }

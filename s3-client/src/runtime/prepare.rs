@@ -119,7 +119,7 @@ pub(crate) async fn prepare(
     );
     headers.insert(
         HeaderName::from_static("amz-sdk-invocation-id"),
-        HeaderValue::from_str(&invocation_id())
+        HeaderValue::from_str(&crate::random::uuid4())
             .map_err(|_| BuildError::new("unreachable: an invocation id is hex"))?,
     );
     let prepared = Prepared {
@@ -222,33 +222,6 @@ fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
     Ok(())
 }
 
-/// A random version-4 UUID, as `amz-sdk-invocation-id` carries one per operation (the
-/// same on every attempt, so the server can tell retries apart from new requests).
-fn invocation_id() -> String {
-    let mut bytes = [0u8; 16];
-    for chunk in bytes.chunks_mut(8) {
-        let random = (crate::random::unit() * (1u64 << 53) as f64) as u64;
-        let mixed = random.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ (random << 11);
-        chunk.copy_from_slice(&mixed.to_le_bytes());
-    }
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let hex: String = bytes
-        .iter()
-        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])
-        .map(char::from)
-        .collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,8 +239,8 @@ mod tests {
 
     #[test]
     fn invocation_ids_are_uuids() {
-        let a = invocation_id();
-        let b = invocation_id();
+        let a = crate::random::uuid4();
+        let b = crate::random::uuid4();
         assert_ne!(a, b);
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");

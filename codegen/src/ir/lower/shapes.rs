@@ -278,6 +278,14 @@ impl Lowering<'_> {
                 "a blob travels as a payload, a header (base64) or an XML element",
             );
         }
+        if m.idempotency_token
+            && !(matches!(binding, Binding::Header | Binding::Query) && ty == Type::String)
+        {
+            self.d.error(
+                &place,
+                "`idempotency_token` applies to string headers and query parameters only",
+            );
+        }
         if m.copy_source && !(binding == Binding::Header && ty == Type::String) {
             self.d
                 .error(&place, "`copy_source` applies to string headers only");
@@ -306,6 +314,7 @@ impl Lowering<'_> {
             required: m.required,
             sensitive: m.sensitive,
             copy_source: m.copy_source,
+            idempotency_token: m.idempotency_token,
             docs: m.docs.clone(),
             deprecated: deprecation(&m.deprecated),
             xml_namespace: m.xml_namespace.clone(),

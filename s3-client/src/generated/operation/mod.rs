@@ -283,9 +283,15 @@ pub mod put_object_tagging;
 /// `PutPublicAccessBlock`: Sets the Block Public Access settings of a bucket, replacing any existing ones.
 #[cfg(feature = "bucket-access")]
 pub mod put_public_access_block;
+/// `RenameObject`: Renames an object within its bucket, atomically and without copying its data; only directory buckets in S3 Express One Zone support it.
+#[cfg(feature = "objects")]
+pub mod rename_object;
 /// `RestoreObject`: Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again.
 #[cfg(feature = "object-settings")]
 pub mod restore_object;
+/// `UpdateObjectEncryption`: Changes the server-side encryption of an existing object, or one version of it, to SSE-KMS with the given key, without rewriting the object's data.
+#[cfg(feature = "objects")]
+pub mod update_object_encryption;
 /// `UploadPart`: Uploads one part of a multipart upload.
 #[cfg(feature = "multipart")]
 pub mod upload_part;

@@ -188,10 +188,11 @@ pub use self::object_settings::{
 pub use self::objects::NoSuchKey;
 #[cfg(feature = "objects")]
 pub use self::objects::{
-    AnnotationDirective, ArchiveStatus, ChecksumMode, CopyObjectResult, Delete,
-    DeletedObject, EncryptionTypeMismatch, Error, InvalidObjectState, InvalidRequest,
-    InvalidWriteOffset, MetadataDirective, ObjectIdentifier, ObjectNotInActiveTierError,
-    ReplicationStatus, TaggingDirective, TooManyParts,
+    AccessDenied, AnnotationDirective, ArchiveStatus, ChecksumMode, CopyObjectResult,
+    Delete, DeletedObject, EncryptionTypeMismatch, Error, IdempotencyParameterMismatch,
+    InvalidObjectState, InvalidRequest, InvalidWriteOffset, MetadataDirective,
+    ObjectEncryption, ObjectIdentifier, ObjectNotInActiveTierError, ReplicationStatus,
+    SsekmsEncryption, TaggingDirective, TooManyParts,
 };
 #[cfg(feature = "replication")]
 pub use self::replication::{
@@ -219,7 +220,8 @@ pub mod error {
     pub use super::NoSuchKey;
     #[cfg(feature = "objects")]
     pub use super::{
-        EncryptionTypeMismatch, InvalidObjectState, InvalidRequest, InvalidWriteOffset,
+        AccessDenied, EncryptionTypeMismatch, IdempotencyParameterMismatch,
+        InvalidObjectState, InvalidRequest, InvalidWriteOffset,
         ObjectNotInActiveTierError, TooManyParts,
     };
 }
@@ -337,7 +339,7 @@ pub mod builders {
     #[cfg(feature = "objects")]
     pub use super::objects::{
         CopyObjectResultBuilder, DeleteBuilder, DeletedObjectBuilder, ErrorBuilder,
-        ObjectIdentifierBuilder,
+        ObjectEncryptionBuilder, ObjectIdentifierBuilder, SsekmsEncryptionBuilder,
     };
     #[cfg(feature = "replication")]
     pub use super::replication::{

@@ -362,6 +362,34 @@ impl ::std::fmt::Display for TaggingDirective {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(TaggingDirective);
 #[cfg(feature = "objects")]
+/// The caller is not allowed to perform the request.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AccessDenied {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "objects")]
+impl AccessDenied {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "objects")]
+impl crate::error::ProvideErrorMetadata for AccessDenied {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "objects")]
+impl ::std::fmt::Display for AccessDenied {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "objects")]
+impl ::std::error::Error for AccessDenied {}
+#[cfg(feature = "objects")]
 /// Details of the object created by CopyObject, returned in the response body.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1088,6 +1116,34 @@ impl ErrorBuilder {
     }
 }
 #[cfg(feature = "objects")]
+/// A request reused a client token with parameters that differ from the first request that sent it.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct IdempotencyParameterMismatch {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "objects")]
+impl IdempotencyParameterMismatch {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "objects")]
+impl crate::error::ProvideErrorMetadata for IdempotencyParameterMismatch {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "objects")]
+impl ::std::fmt::Display for IdempotencyParameterMismatch {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "objects")]
+impl ::std::error::Error for IdempotencyParameterMismatch {}
+#[cfg(feature = "objects")]
 /// The object is archived and cannot be read until it has been restored.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidObjectState {
@@ -1203,6 +1259,63 @@ impl ::std::fmt::Display for NoSuchKey {
 }
 #[cfg(any(feature = "object-settings", feature = "objects"))]
 impl ::std::error::Error for NoSuchKey {}
+#[cfg(feature = "objects")]
+/// The server-side encryption to give an object. Set exactly one member.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct ObjectEncryption {
+    /// Encrypt the object with a KMS key.
+    #[cfg_attr(feature = "serde", serde(rename = "SSEKMS"))]
+    pub ssekms: Option<crate::types::SsekmsEncryption>,
+}
+#[cfg(feature = "objects")]
+impl ObjectEncryption {
+    /// A builder for [`ObjectEncryption`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::ObjectEncryptionBuilder {
+        Default::default()
+    }
+    /// Encrypt the object with a KMS key.
+    #[inline]
+    pub fn ssekms(&self) -> Option<&crate::types::SsekmsEncryption> {
+        self.ssekms.as_ref()
+    }
+}
+#[cfg(feature = "objects")]
+/// Builds a [`ObjectEncryption`](crate::types::ObjectEncryption).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct ObjectEncryptionBuilder {
+    inner: crate::types::ObjectEncryption,
+}
+#[cfg(feature = "objects")]
+impl ObjectEncryptionBuilder {
+    /// Sets [`crate::types::ObjectEncryption::ssekms`]: Encrypt the object with a KMS key.
+    #[inline]
+    pub fn ssekms(mut self, value: crate::types::SsekmsEncryption) -> Self {
+        self.inner.ssekms = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::ObjectEncryption::ssekms`].
+    #[inline]
+    pub fn set_ssekms(mut self, value: Option<crate::types::SsekmsEncryption>) -> Self {
+        self.inner.ssekms = value;
+        self
+    }
+    /// The value of [`crate::types::ObjectEncryption::ssekms`] set so far.
+    #[inline]
+    pub fn get_ssekms(&self) -> &Option<crate::types::SsekmsEncryption> {
+        &self.inner.ssekms
+    }
+    /// The value built.
+    #[inline]
+    pub fn build(self) -> crate::types::ObjectEncryption {
+        self.inner
+    }
+}
 #[cfg(feature = "objects")]
 /// Identifies one object to delete in a DeleteObjects request, optionally with conditions it must meet.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -1385,6 +1498,102 @@ impl ::std::fmt::Display for ObjectNotInActiveTierError {
 }
 #[cfg(feature = "objects")]
 impl ::std::error::Error for ObjectNotInActiveTierError {}
+#[cfg(feature = "objects")]
+/// SSE-KMS settings for an object: the KMS key and whether to use an S3 Bucket Key.
+#[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct SsekmsEncryption {
+    /// ARN of the symmetric KMS key to encrypt the object with. Required.
+    #[cfg_attr(feature = "serde", serde(rename = "KMSKeyArn"))]
+    pub kms_key_arn: Option<String>,
+    /// Whether to use an S3 Bucket Key, which reduces calls to KMS and their cost.
+    pub bucket_key_enabled: Option<bool>,
+}
+#[cfg(feature = "objects")]
+impl ::std::fmt::Debug for SsekmsEncryption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        #[allow(deprecated)]
+        f.debug_struct("SsekmsEncryption")
+            .field("kms_key_arn", &self.kms_key_arn.as_ref().map(|_| "*** redacted ***"))
+            .field("bucket_key_enabled", &self.bucket_key_enabled)
+            .finish()
+    }
+}
+#[cfg(feature = "objects")]
+impl SsekmsEncryption {
+    /// A builder for [`SsekmsEncryption`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SsekmsEncryptionBuilder {
+        Default::default()
+    }
+    /// ARN of the symmetric KMS key to encrypt the object with.
+    #[inline]
+    pub fn kms_key_arn(&self) -> &str {
+        self.kms_key_arn.as_deref().unwrap_or_default()
+    }
+    /// Whether to use an S3 Bucket Key, which reduces calls to KMS and their cost.
+    #[inline]
+    pub fn bucket_key_enabled(&self) -> Option<bool> {
+        self.bucket_key_enabled
+    }
+}
+#[cfg(feature = "objects")]
+/// Builds a [`SsekmsEncryption`](crate::types::SsekmsEncryption).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SsekmsEncryptionBuilder {
+    inner: crate::types::SsekmsEncryption,
+}
+#[cfg(feature = "objects")]
+impl SsekmsEncryptionBuilder {
+    /// Sets [`crate::types::SsekmsEncryption::kms_key_arn`]: ARN of the symmetric KMS key to encrypt the object with.
+    #[inline]
+    pub fn kms_key_arn(mut self, value: impl Into<String>) -> Self {
+        self.inner.kms_key_arn = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::SsekmsEncryption::kms_key_arn`].
+    #[inline]
+    pub fn set_kms_key_arn(mut self, value: Option<String>) -> Self {
+        self.inner.kms_key_arn = value;
+        self
+    }
+    /// The value of [`crate::types::SsekmsEncryption::kms_key_arn`] set so far.
+    #[inline]
+    pub fn get_kms_key_arn(&self) -> &Option<String> {
+        &self.inner.kms_key_arn
+    }
+    /// Sets [`crate::types::SsekmsEncryption::bucket_key_enabled`]: Whether to use an S3 Bucket Key, which reduces calls to KMS and their cost.
+    #[inline]
+    pub fn bucket_key_enabled(mut self, value: bool) -> Self {
+        self.inner.bucket_key_enabled = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::SsekmsEncryption::bucket_key_enabled`].
+    #[inline]
+    pub fn set_bucket_key_enabled(mut self, value: Option<bool>) -> Self {
+        self.inner.bucket_key_enabled = value;
+        self
+    }
+    /// The value of [`crate::types::SsekmsEncryption::bucket_key_enabled`] set so far.
+    #[inline]
+    pub fn get_bucket_key_enabled(&self) -> &Option<bool> {
+        &self.inner.bucket_key_enabled
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::SsekmsEncryption, BuildError> {
+        crate::runtime::required(
+            self.inner.kms_key_arn.as_ref(),
+            "SSEKMSEncryption",
+            "KMSKeyArn",
+        )?;
+        Ok(self.inner)
+    }
+}
 #[cfg(feature = "objects")]
 /// The write would give the object more parts than S3 allows.
 #[derive(Default, Debug, Clone, PartialEq)]

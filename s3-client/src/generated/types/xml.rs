@@ -176,6 +176,19 @@ pub(crate) fn de_access_control_translation(
     }
     Ok(AccessControlTranslation { owner })
 }
+#[cfg(feature = "objects")]
+/// Reads [`AccessDenied`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_access_denied(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AccessDenied, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(AccessDenied {
+        ..Default::default()
+    })
+}
 #[cfg(feature = "bucket-reports")]
 /// Writes [`AnalyticsAndOperator`] as the XML element `name`.
 #[inline]
@@ -1967,6 +1980,19 @@ pub(crate) fn de_grantee(
         email_address,
         id,
         uri,
+    })
+}
+#[cfg(feature = "objects")]
+/// Reads [`IdempotencyParameterMismatch`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_idempotency_parameter_mismatch(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<IdempotencyParameterMismatch, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(IdempotencyParameterMismatch {
+        ..Default::default()
     })
 }
 #[cfg(feature = "bucket-settings")]
@@ -3840,6 +3866,26 @@ pub(crate) fn de_object_already_in_active_tier_error(
     })
 }
 #[cfg(feature = "objects")]
+/// Writes [`ObjectEncryption`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_object_encryption(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ObjectEncryption,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.ssekms {
+        ser_ssekms_encryption(writer, "SSE-KMS", value, None)?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "objects")]
 /// Writes [`ObjectIdentifier`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_object_identifier(
@@ -5638,6 +5684,32 @@ pub(crate) fn de_ssekms(
         }
     }
     Ok(Ssekms { key_id })
+}
+#[cfg(feature = "objects")]
+/// Writes [`SsekmsEncryption`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_ssekms_encryption(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &SsekmsEncryption,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.kms_key_arn.as_ref(),
+        "SsekmsEncryption",
+        "KMSKeyArn",
+    )?;
+    writer.element("KMSKeyArn", value);
+    if let Some(value) = &value_of.bucket_key_enabled {
+        writer.boolean("BucketKeyEnabled", *value);
+    }
+    writer.end(name);
+    Ok(())
 }
 #[cfg(feature = "bucket-reports")]
 /// Writes [`Sses3`] as the XML element `name`.
