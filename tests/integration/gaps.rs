@@ -118,6 +118,18 @@ fn tag(key: &str, value: &str) -> Tag {
     }
 }
 
+/// A recording server answering a configuration's put, get (with `get`), delete and
+/// list (with `list`), in that order.
+async fn put_get_delete_list(get: &str, list: &str) -> crate::recorder::Recorder {
+    recorder(vec![
+        http("200 OK", &[], ""),
+        http("200 OK", &[], get),
+        http("204 No Content", &[], ""),
+        http("200 OK", &[], list),
+    ])
+    .await
+}
+
 /// The request's method and target, its integrity headers, and its body as text.
 fn summary(r: &Recorded) -> (String, Option<String>, Option<String>, String) {
     (
@@ -165,13 +177,7 @@ async fn analytics_configurations_on_the_wire() {
     let list = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketAnalyticsConfigurationResult xmlns=\"{NS}\"><AnalyticsConfiguration>{ANALYTICS_XML}</AnalyticsConfiguration><AnalyticsConfiguration><Id>all</Id><StorageClassAnalysis/></AnalyticsConfiguration><IsTruncated>true</IsTruncated><ContinuationToken>tok</ContinuationToken><NextContinuationToken>next-tok</NextContinuationToken></ListBucketAnalyticsConfigurationResult>"
     );
-    let server = recorder(vec![
-        http("200 OK", &[], ""),
-        http("200 OK", &[], &get),
-        http("204 No Content", &[], ""),
-        http("200 OK", &[], &list),
-    ])
-    .await;
+    let server = put_get_delete_list(&get, &list).await;
     let client = client(&server.endpoint);
     client
         .put_bucket_analytics_configuration()
@@ -279,13 +285,7 @@ async fn metrics_configurations_on_the_wire() {
     let list = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListMetricsConfigurationsResult xmlns=\"{NS}\"><MetricsConfiguration>{METRICS_XML}</MetricsConfiguration><MetricsConfiguration><Id>whole-bucket</Id></MetricsConfiguration><IsTruncated>false</IsTruncated></ListMetricsConfigurationsResult>"
     );
-    let server = recorder(vec![
-        http("200 OK", &[], ""),
-        http("200 OK", &[], &get),
-        http("204 No Content", &[], ""),
-        http("200 OK", &[], &list),
-    ])
-    .await;
+    let server = put_get_delete_list(&get, &list).await;
     let client = client(&server.endpoint);
     client
         .put_bucket_metrics_configuration()
@@ -630,13 +630,7 @@ async fn intelligent_tiering_configurations_on_the_wire() {
     let list = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketIntelligentTieringConfigurationsOutput xmlns=\"{NS}\"><IsTruncated>true</IsTruncated><ContinuationToken>tok-1</ContinuationToken><NextContinuationToken>tok-2</NextContinuationToken><IntelligentTieringConfiguration>{INTELLIGENT_TIERING_XML}</IntelligentTieringConfiguration><IntelligentTieringConfiguration><Id>everything</Id><Status>Disabled</Status><Tiering><Days>730</Days><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration></ListBucketIntelligentTieringConfigurationsOutput>"
     );
-    let server = recorder(vec![
-        http("200 OK", &[], ""),
-        http("200 OK", &[], &get),
-        http("204 No Content", &[], ""),
-        http("200 OK", &[], &list),
-    ])
-    .await;
+    let server = put_get_delete_list(&get, &list).await;
     let client = client(&server.endpoint);
     client
         .put_bucket_intelligent_tiering_configuration()
