@@ -484,42 +484,25 @@ impl Checker<'_> {
                 );
             }
         }
-        // Elements travel in member order: the common ones must come in the same order.
-        let elements = |names: Vec<&String>| -> Vec<String> {
-            names
-                .into_iter()
-                .filter(|n| {
-                    shape.members.iter().any(|(m, _)| m == *n) && their_members.contains_key(*n)
-                })
-                .cloned()
-                .collect()
+        // Elements travel in member order: those both models have as elements must come
+        // in the same order.
+        let element_in_theirs = |name: &str| {
+            name != payload
+                && their_members
+                    .get(name)
+                    .and_then(Value::as_object)
+                    .is_some_and(|m| !m.contains_key("location") && !flag(m.get("xmlAttribute")))
         };
-        let our_order = elements(
-            shape
-                .members
-                .iter()
-                .filter(|(_, m)| m.location.is_none_or(|l| l == Location::Body))
-                .map(|(n, _)| n)
-                .collect(),
-        );
-        let their_order = elements(
-            their_members
-                .iter()
-                .filter(|(n, m)| {
-                    !m.as_object()
-                        .is_some_and(|m| m.contains_key("location") || flag(m.get("xmlAttribute")))
-                        && *n != payload
-                })
-                .map(|(n, _)| n)
-                .collect(),
-        );
-        let their_order: Vec<String> = their_order
-            .into_iter()
-            .filter(|n| our_order.contains(n))
+        let our_order: Vec<String> = shape
+            .members
+            .iter()
+            .filter(|(n, m)| m.location.is_none_or(|l| l == Location::Body) && element_in_theirs(n))
+            .map(|(n, _)| n.clone())
             .collect();
-        let our_order: Vec<String> = our_order
-            .into_iter()
-            .filter(|n| their_order.contains(n))
+        let their_order: Vec<String> = their_members
+            .keys()
+            .filter(|n| our_order.contains(n))
+            .cloned()
             .collect();
         if our_order != their_order {
             self.differ(
