@@ -18,6 +18,43 @@ pub fn crc32(data: &[u8]) -> String {
     b64(&crc32fast::hash(data).to_be_bytes())
 }
 
+/// Every algorithm S3 takes, as it names them.
+const ALGORITHMS: [&str; 10] = [
+    "CRC32",
+    "CRC32C",
+    "CRC64NVME",
+    "SHA1",
+    "SHA256",
+    "SHA512",
+    "MD5",
+    "XXHASH64",
+    "XXHASH3",
+    "XXHASH128",
+];
+
+/// Each algorithm's checksum of `data` as code independent of this client computes it
+/// (Python's zlib and hashlib, awscrt's CRC32C and CRC64NVME, the xxhash package's
+/// canonical big-endian digests), base64-encoded, by name.
+fn independent_checksums(data: &[u8]) -> std::collections::HashMap<String, String> {
+    let script = "import sys, json, base64, zlib, hashlib, xxhash\n\
+        from awscrt import checksums as c\n\
+        d = sys.stdin.buffer.read()\n\
+        b = lambda x: base64.b64encode(x).decode()\n\
+        print(json.dumps({\n\
+            'CRC32': b(zlib.crc32(d).to_bytes(4, 'big')),\n\
+            'CRC32C': b(c.crc32c(d).to_bytes(4, 'big')),\n\
+            'CRC64NVME': b(c.crc64nvme(d).to_bytes(8, 'big')),\n\
+            'SHA1': b(hashlib.sha1(d).digest()),\n\
+            'SHA256': b(hashlib.sha256(d).digest()),\n\
+            'SHA512': b(hashlib.sha512(d).digest()),\n\
+            'MD5': b(hashlib.md5(d).digest()),\n\
+            'XXHASH64': b(xxhash.xxh64(d).digest()),\n\
+            'XXHASH3': b(xxhash.xxh3_64(d).digest()),\n\
+            'XXHASH128': b(xxhash.xxh3_128(d).digest()),\n\
+        }))";
+    serde_json::from_str(&crate::venv_python(script, data)).unwrap()
+}
+
 const CHECKSUM_HEADERS: [&str; 6] = [
     "content-md5",
     "x-amz-checksum-crc32",
@@ -544,4 +581,74 @@ async fn payload_signing_follows_botocore_and_the_setting() {
             "hello",
         ]
     );
+}
+
+#[tokio::test]
+async fn every_algorithm_agrees_with_independent_code_on_upload_and_download() {
+    let data: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let want = independent_checksums(&data);
+    let server = recorder(vec![http("200 OK", &[("etag", "\"e\"")], "")]).await;
+    let client = client(&server.endpoint);
+    let dir = std::env::temp_dir().join(format!("s3-client-every-sum-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("body");
+    std::fs::write(&file, &data).unwrap();
+    for name in ALGORITHMS {
+        let put = || {
+            client
+                .put_object()
+                .bucket("bkt")
+                .key("k")
+                .checksum_algorithm(ChecksumAlgorithm::from(name))
+        };
+        // From memory: the checksum goes in a header, computed before sending.
+        put()
+            .body(ByteStream::from(data.clone()))
+            .send()
+            .await
+            .unwrap();
+        // From a file: it trails the aws-chunked body, computed while streaming.
+        put()
+            .body(ByteStream::from_path(&file).await.unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    let requests = server.received();
+    assert_eq!(requests.len(), 2 * ALGORITHMS.len());
+    for (i, name) in ALGORITHMS.into_iter().enumerate() {
+        let header = format!("x-amz-checksum-{}", name.to_ascii_lowercase());
+        let memory = &requests[2 * i];
+        assert_eq!(memory.header(&header), Some(want[name].as_str()), "{name}");
+        assert_eq!(memory.header("x-amz-sdk-checksum-algorithm"), Some(name));
+        let trailer = format!("{header}:{}\r\n\r\n", want[name]);
+        assert_aws_chunked(&requests[2 * i + 1], &data, name, &trailer);
+    }
+
+    // Downloads: each algorithm's value checked against the body; a wrong one (the
+    // checksum of other data) fails the body's last read.
+    let body: String = (0..50_000u32)
+        .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
+        .collect();
+    let good = independent_checksums(body.as_bytes());
+    let mut responses = Vec::new();
+    for name in ALGORITHMS {
+        let header = format!("x-amz-checksum-{}", name.to_ascii_lowercase());
+        responses.push(http("200 OK", &[(&header, &good[name])], &body));
+        responses.push(http("200 OK", &[(&header, &want[name])], &body));
+    }
+    let server = recorder(responses).await;
+    let client = crate::recorder::client(&server.endpoint);
+    for name in ALGORITHMS {
+        let get = || client.get_object().bucket("bkt").key("k").send();
+        let ok = get().await.unwrap().body.collect().await;
+        assert_eq!(&ok.unwrap()[..], body.as_bytes(), "{name}");
+        let bad = get().await.unwrap().body.collect().await.unwrap_err();
+        let message = format!("{bad}: {:?}", std::error::Error::source(&bad));
+        assert!(message.contains("checksum mismatch"), "{name}: {message}");
+        assert!(message.contains(&want[name]), "{name}: {message}");
+    }
 }

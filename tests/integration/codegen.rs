@@ -256,34 +256,13 @@ fn rust_names_are_botocores() {
     }
     assert!(model_names > 400, "only {model_names} names in the model");
 
-    let python = root.join(".venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: run the tests with `cargo xtask test`, which installs botocore",
-        python.display()
-    );
     let list: Vec<&String> = names.iter().collect();
-    let out = std::process::Command::new(&python)
-        .args([
-            "-c",
-            "import json, sys; from botocore import xform_name; \
-             print(json.dumps([xform_name(n) for n in json.load(sys.stdin)]))",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(serde_json::to_string(&list).unwrap().as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    assert!(out.status.success(), "botocore's xform_name failed");
-    let theirs: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+    let out = crate::venv_python(
+        "import json, sys; from botocore import xform_name; \
+         print(json.dumps([xform_name(n) for n in json.load(sys.stdin)]))",
+        serde_json::to_string(&list).unwrap().as_bytes(),
+    );
+    let theirs: Vec<String> = serde_json::from_str(&out).unwrap();
     assert_eq!(theirs.len(), list.len());
     let differ: Vec<String> = list
         .iter()

@@ -80,3 +80,26 @@ where
     );
     ProbeReport(stdout)
 }
+
+/// Runs `script` with the Python of `.venv` (which `cargo xtask test` installs: botocore,
+/// awscrt, xxhash), `input` on its stdin, and returns what it printed.
+pub fn venv_python(script: &str, input: &[u8]) -> String {
+    use std::io::Write;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let python = root.join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run the tests with `cargo xtask test`, which installs it",
+        python.display()
+    );
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "python failed on: {script}");
+    String::from_utf8(out.stdout).unwrap()
+}

@@ -9,9 +9,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The moto release the suite is written against, and awscrt, without which moto
-/// computes CRC64NVME checksums as CRC32.
-const PACKAGES: &[&str] = &["moto[server]==5.2.5", "awscrt==0.38.1"];
+/// The moto release the suite is written against; awscrt, without which moto computes
+/// CRC64NVME checksums as CRC32; and xxhash, which the tests compare checksums with.
+const PACKAGES: &[&str] = &["moto[server]==5.2.5", "awscrt==0.38.1", "xxhash==4.1.0"];
 /// How long the server may take to accept connections.
 const STARTUP: Duration = Duration::from_secs(60);
 

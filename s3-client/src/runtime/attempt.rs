@@ -220,13 +220,7 @@ impl Operation<'_> {
                 let (chunks, length) = body.into_chunks();
                 match (p.trailer, length) {
                     (Some(algorithm), Some(length)) => {
-                        let encoded =
-                            AwsChunked::new(chunks, length, algorithm).ok_or_else(|| {
-                                construction(BuildError::new(format!(
-                                    "the {} checksum is not computed by this client",
-                                    algorithm.name()
-                                )))
-                            })?;
+                        let encoded = AwsChunked::new(chunks, length, algorithm);
                         RequestBody::stream(
                             Box::pin(encoded),
                             Some(aws_chunked::encoded_length(length, algorithm)),
@@ -317,8 +311,8 @@ impl Operation<'_> {
                     ));
                 }
                 if let Some((algorithm, expected)) = expected
-                    && let Some(actual) = algorithm.checksum(&bytes)
-                    && let Err(mismatch) = checksum::compare(algorithm, expected, actual)
+                    && let Err(mismatch) =
+                        checksum::compare(algorithm, expected, algorithm.checksum(&bytes))
                 {
                     let e = ResponseError::new(mismatch.to_string());
                     return Err(Failed::new(Failure::Response(e), RetryKind::Permanent));

@@ -70,18 +70,17 @@ pub(crate) struct AwsChunked {
 }
 
 impl AwsChunked {
-    /// Encodes `inner`, which must yield exactly `length` bytes; `None` for an algorithm
-    /// this client does not compute.
-    pub(crate) fn new(inner: Chunks, length: u64, algorithm: ChecksumAlgorithm) -> Option<Self> {
-        Some(AwsChunked {
+    /// Encodes `inner`, which must yield exactly `length` bytes.
+    pub(crate) fn new(inner: Chunks, length: u64, algorithm: ChecksumAlgorithm) -> Self {
+        AwsChunked {
             inner,
-            hasher: Some(algorithm.hasher()?),
+            hasher: Some(algorithm.hasher()),
             algorithm,
             remaining: length,
             in_chunk: 0,
             started: false,
             pending: None,
-        })
+        }
     }
 
     /// The frame that ends the body: the last chunk's `\r\n`, the empty chunk, the
@@ -165,7 +164,7 @@ mod tests {
         let inner: Chunks = Box::pin(futures_util::stream::iter(
             pieces.into_iter().map(|p| Ok(Bytes::from_static(p))),
         ));
-        let stream = AwsChunked::new(inner, length, ChecksumAlgorithm::Crc32).unwrap();
+        let stream = AwsChunked::new(inner, length, ChecksumAlgorithm::Crc32);
         let frames: Vec<Bytes> = stream.try_collect().await.map_err(|e| e.to_string())?;
         Ok(frames.concat())
     }
@@ -210,7 +209,7 @@ mod tests {
             );
             let (body, trailer) = decode(&encoded);
             assert_eq!(body, data);
-            let crc = ChecksumAlgorithm::Crc32.checksum(&data).unwrap();
+            let crc = ChecksumAlgorithm::Crc32.checksum(&data);
             assert_eq!(trailer, format!("x-amz-checksum-crc32:{crc}\r\n\r\n"));
         }
         assert!(encode(vec![&big[..70_000]], 70_000).await.unwrap()[..8].starts_with(b"10000\r\n"));
@@ -231,11 +230,16 @@ mod tests {
             (ChecksumAlgorithm::Crc64nvme, 12),
             (ChecksumAlgorithm::Sha1, 28),
             (ChecksumAlgorithm::Sha256, 44),
+            (ChecksumAlgorithm::Sha512, 88),
+            (ChecksumAlgorithm::Md5, 24),
+            (ChecksumAlgorithm::Xxhash64, 12),
+            (ChecksumAlgorithm::Xxhash3, 12),
+            (ChecksumAlgorithm::Xxhash128, 24),
         ] {
             let base = 3 + algorithm.header().len() as u64 + 1 + 2 + 2;
             assert_eq!(encoded_length(0, algorithm), base + value);
             assert_eq!(
-                algorithm.checksum(b"x").unwrap().len() as u64,
+                algorithm.checksum(b"x").len() as u64,
                 value,
                 "{algorithm:?}"
             );

@@ -14,7 +14,9 @@ use futures_core::Stream;
 use http::{HeaderMap, HeaderValue};
 use md5::Md5;
 use sha1::Sha1;
-use sha2::Sha256;
+use sha2::{Sha256, Sha512};
+use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh64::Xxh64;
 
 use crate::body::FileSlice;
 use crate::config::{RequestChecksumCalculation, RequiredChecksum};
@@ -35,15 +37,15 @@ pub enum ChecksumAlgorithm {
     Sha1,
     /// SHA-256.
     Sha256,
-    /// SHA-512 (not computed by this client yet).
+    /// SHA-512.
     Sha512,
-    /// MD5 as a flexible checksum (not computed by this client yet).
+    /// MD5 as a flexible checksum (in `x-amz-checksum-md5`, not `Content-MD5`).
     Md5,
-    /// XXH64 (not computed by this client yet).
+    /// XXH64 with seed 0, its 8 bytes big-endian (xxHash's canonical form).
     Xxhash64,
-    /// XXH3 (not computed by this client yet).
+    /// XXH3 (64-bit) with seed 0, its 8 bytes big-endian.
     Xxhash3,
-    /// XXH128 (not computed by this client yet).
+    /// XXH3 (128-bit) with seed 0, its 16 bytes big-endian.
     Xxhash128,
 }
 
@@ -106,42 +108,55 @@ impl Algorithm {
         }
     }
 
-    /// A running checksum, for the algorithms this client computes.
-    pub(crate) fn hasher(self) -> Option<Hasher> {
-        Some(match self {
+    /// A running checksum.
+    pub(crate) fn hasher(self) -> Hasher {
+        match self {
             Algorithm::Crc32 => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc32IsoHdlc),
             Algorithm::Crc32c => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc32Iscsi),
             Algorithm::Crc64nvme => Hasher::crc(self, crc_fast::CrcAlgorithm::Crc64Nvme),
             Algorithm::Sha1 => Hasher::Sha1(sha1::Digest::new()),
             Algorithm::Sha256 => Hasher::Sha256(sha2::Digest::new()),
-            _ => return None,
-        })
+            Algorithm::Sha512 => Hasher::Sha512(Box::new(sha2::Digest::new())),
+            Algorithm::Md5 => Hasher::Md5(md5::Digest::new()),
+            Algorithm::Xxhash64 => Hasher::Xxh64(Xxh64::new(0)),
+            Algorithm::Xxhash3 => Hasher::Xxh3(Box::new(Xxh3::new()), Width::Bits64),
+            Algorithm::Xxhash128 => Hasher::Xxh3(Box::new(Xxh3::new()), Width::Bits128),
+        }
     }
 
-    /// The base64 checksum of `data`, for the algorithms this client computes.
-    pub(crate) fn checksum(self, data: &[u8]) -> Option<String> {
-        let mut h = self.hasher()?;
+    /// The base64 checksum of `data`.
+    pub(crate) fn checksum(self, data: &[u8]) -> String {
+        let mut h = self.hasher();
         h.update(data);
-        Some(h.finish())
+        h.finish()
     }
 }
 
 /// The base64 MD5 of `data`, as `Content-MD5` and SSE-C key digests carry it.
 pub(crate) fn md5_base64(data: &[u8]) -> String {
-    let mut h = Hasher::Md5(md5::Digest::new());
-    h.update(data);
-    h.finish()
+    Algorithm::Md5.checksum(data)
 }
 
 /// The header of a request's own MD5 digest.
 const CONTENT_MD5: &str = "content-md5";
 
-/// A running checksum.
+/// A running checksum. The large states are boxed, so that the common CRC stays small.
 pub(crate) enum Hasher {
     Crc(Algorithm, crc_fast::Digest),
     Sha1(Sha1),
     Sha256(Sha256),
+    Sha512(Box<Sha512>),
     Md5(Md5),
+    Xxh64(Xxh64),
+    /// XXH3 keeps one state for both widths; the width picks the digest.
+    Xxh3(Box<Xxh3>, Width),
+}
+
+/// Which XXH3 digest a hasher gives.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Width {
+    Bits64,
+    Bits128,
 }
 
 impl Hasher {
@@ -154,7 +169,10 @@ impl Hasher {
             Hasher::Crc(_, h) => h.update(data),
             Hasher::Sha1(h) => sha1::Digest::update(h, data),
             Hasher::Sha256(h) => sha2::Digest::update(h, data),
+            Hasher::Sha512(h) => sha2::Digest::update(&mut **h, data),
             Hasher::Md5(h) => md5::Digest::update(h, data),
+            Hasher::Xxh64(h) => h.update(data),
+            Hasher::Xxh3(h, _) => h.update(data),
         }
     }
 
@@ -177,7 +195,11 @@ impl Hasher {
             Hasher::Crc(algorithm, h) => crc_base64(algorithm, h.finalize()),
             Hasher::Sha1(h) => base64(&sha1::Digest::finalize(h)),
             Hasher::Sha256(h) => base64(&sha2::Digest::finalize(h)),
+            Hasher::Sha512(h) => base64(&sha2::Digest::finalize(*h)),
             Hasher::Md5(h) => base64(&md5::Digest::finalize(h)),
+            Hasher::Xxh64(h) => base64(&h.digest().to_be_bytes()),
+            Hasher::Xxh3(h, Width::Bits64) => base64(&h.digest().to_be_bytes()),
+            Hasher::Xxh3(h, Width::Bits128) => base64(&h.digest128().to_be_bytes()),
         }
     }
 }
@@ -198,7 +220,7 @@ pub(crate) struct Crc {
 impl Crc {
     /// The CRC of no data.
     pub(crate) fn empty(algorithm: Algorithm) -> Option<Crc> {
-        algorithm.hasher()?.crc_value()
+        algorithm.hasher().crc_value()
     }
 
     /// The CRC of this data followed by `next`'s.
@@ -305,12 +327,11 @@ pub(crate) async fn add_request_checksum(
     let chosen = match rule.algorithm_header.and_then(|h| headers.get(h)) {
         Some(value) => {
             let name = value.to_str().unwrap_or_default();
-            let known = Algorithm::from_name(name).filter(|a| a.hasher().is_some());
-            Some(known.ok_or_else(|| {
+            Some(Algorithm::from_name(name).ok_or_else(|| {
                 BuildError::member(
                     "ChecksumAlgorithm",
                     format!(
-                        "unsupported checksum algorithm `{name}`: this client computes CRC32, CRC32C, CRC64NVME, SHA1 and SHA256"
+                        "unknown checksum algorithm `{name}`: S3 takes CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64, XXHASH3 and XXHASH128"
                     ),
                 )
             })?)
@@ -392,15 +413,8 @@ async fn body_checksum(
     algorithm: Option<Algorithm>,
     (bytes, file): BodySource,
 ) -> Result<Option<String>, BuildError> {
-    let mut hasher = match algorithm {
-        Some(a) => a.hasher().ok_or_else(|| {
-            BuildError::new(format!(
-                "the {} checksum is not computed by this client",
-                a.name()
-            ))
-        })?,
-        None => Hasher::Md5(md5::Digest::new()),
-    };
+    // Content-MD5 is the same digest as the flexible MD5 checksum.
+    let mut hasher = algorithm.unwrap_or(Algorithm::Md5).hasher();
     if let Some(bytes) = bytes {
         hasher.update(&bytes);
         return Ok(Some(hasher.finish()));
@@ -430,7 +444,6 @@ pub(crate) fn response_checksum(
         return None;
     }
     algorithms.iter().find_map(|&algorithm| {
-        algorithm.hasher()?;
         let value = headers.get(algorithm.header())?.to_str().ok()?;
         (!value.contains('-')).then(|| (algorithm, value.to_string()))
     })
@@ -465,7 +478,7 @@ impl Validated {
     pub(crate) fn new(inner: ByteStream, algorithm: Algorithm, expected: String) -> Self {
         Validated {
             inner,
-            hasher: algorithm.hasher(),
+            hasher: Some(algorithm.hasher()),
             algorithm,
             expected,
         }
@@ -508,7 +521,7 @@ mod tests {
         // Computed independently: Python's zlib and hashlib, and a bitwise CRC for
         // CRC32C (0x82F63B78) and CRC64NVME (0x9A6C9329AC4BC9B5, check 0xAE8B14860A799888).
         let data = b"hello world";
-        let sum = |a: Algorithm| a.checksum(data).unwrap();
+        let sum = |a: Algorithm| a.checksum(data);
         assert_eq!(sum(Algorithm::Crc32), "DUoRhQ==");
         assert_eq!(sum(Algorithm::Crc32c), "yZRlqg==");
         assert_eq!(sum(Algorithm::Sha1), "Kq5sNclPz7QV2+lfQIuc6R7oRu0=");
@@ -518,8 +531,16 @@ mod tests {
         );
         assert_eq!(md5_base64(data), "XrY7u+Ae7tCTyyK7j1rNww==");
         assert_eq!(sum(Algorithm::Crc64nvme), "jSnVw/bqjr4=");
+        // Python's hashlib and the xxhash package (canonical, big-endian digests).
+        assert_eq!(
+            sum(Algorithm::Sha512),
+            "MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw=="
+        );
+        assert_eq!(sum(Algorithm::Md5), "XrY7u+Ae7tCTyyK7j1rNww==");
+        assert_eq!(sum(Algorithm::Xxhash64), "RatnNLIeaWg=");
+        assert_eq!(sum(Algorithm::Xxhash3), "1Eex6kDmmIs=");
+        assert_eq!(sum(Algorithm::Xxhash128), "340J6T+HSQCpm4d1zBW2xw==");
         assert_eq!(Algorithm::from_name("crc32c"), Some(Algorithm::Crc32c));
-        assert_eq!(Algorithm::Xxhash3.checksum(data), None);
     }
 
     #[test]
@@ -527,7 +548,7 @@ mod tests {
         let data: Vec<u8> = (0..100_000u32).map(|i| (i * 7 % 251) as u8).collect();
         for algorithm in [Algorithm::Crc32, Algorithm::Crc32c, Algorithm::Crc64nvme] {
             let crc_of = |piece: &[u8]| {
-                let mut h = algorithm.hasher().unwrap();
+                let mut h = algorithm.hasher();
                 h.update(piece);
                 h.crc_value().unwrap()
             };
@@ -536,7 +557,7 @@ mod tests {
                 combined = combined.then(crc_of(piece));
             }
             assert_eq!(combined.length, data.len() as u64);
-            assert_eq!(combined.to_base64(), algorithm.checksum(&data).unwrap());
+            assert_eq!(combined.to_base64(), algorithm.checksum(&data));
         }
     }
 }

@@ -76,7 +76,7 @@ struct Running {
 impl Running {
     fn new(want: Want) -> Running {
         Running {
-            crc: want.crc.and_then(ChecksumAlgorithm::hasher),
+            crc: want.crc.map(ChecksumAlgorithm::hasher),
             md5: want.md5.then(Md5::new),
         }
     }

@@ -274,7 +274,7 @@ impl Object {
         self.version_id = out.version_id.clone();
         self.checksum = self.checksum.take().or_else(|| checksum_of!(out));
         let crc = self.crc_to_check();
-        let mut hasher = crc.and_then(Algorithm::hasher);
+        let mut hasher = crc.map(Algorithm::hasher);
         let mut got = 0;
         let mut body = out.body.metered(ctx.tracker.meter());
         let broke = drain(&mut body, sink, &mut hasher, &mut got, self.size).await?;
@@ -318,7 +318,7 @@ impl Object {
         crc: Option<Algorithm>,
         mut breaks: u32,
     ) -> Result<Option<Crc>, TransferError> {
-        let mut hasher = crc.and_then(Algorithm::hasher);
+        let mut hasher = crc.map(Algorithm::hasher);
         let mut got = 0u64;
         let max_breaks = ctx.client.config().retry_config().max_attempts();
         while got < length {

@@ -116,9 +116,17 @@ async fn a_part_that_always_fails_aborts_the_upload_and_says_so() {
         text.contains("UploadPart failed") && text.contains("was aborted"),
         "{text}"
     );
-    // Three attempts at part 2, as the client's retry settings say, then the abort.
+    // Three attempts at part 2, as the client's retry settings say, then the abort. The
+    // proxy keeps forwarding the cancelled parts' bodies to moto, which can answer the
+    // abort that races them with a 500; the client then retries the abort (it is
+    // idempotent), within the same three attempts.
     assert_eq!(proxy.count("PUT", "partNumber=2&"), 3);
-    assert_eq!(proxy.count("DELETE", "uploadId="), 1);
+    let aborts = proxy.count("DELETE", "uploadId=");
+    assert!(
+        (1..=3).contains(&aborts),
+        "{aborts} aborts: {:?}",
+        proxy.seen()
+    );
     assert_eq!(uploads_in_progress(&direct, &bucket).await, 0);
     assert!(
         direct
