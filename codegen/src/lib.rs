@@ -53,7 +53,8 @@ pub fn read_model_dir(dir: &Path) -> Result<Vec<(String, String)>, Diagnostics> 
 
 /// The `[features]` lines the generated code's gates name, for the crate's `Cargo.toml`
 /// (see [`sync::sync_block`]): one feature per model area that has operations, and
-/// `all-operations` enabling them all.
+/// `all-operations` enabling them all. An area with an operation that answers with an
+/// event stream turns on the runtime's `event-stream` feature.
 pub fn cargo_features(svc: &ir::Service) -> String {
     let features = svc.features();
     let list = features
@@ -63,7 +64,16 @@ pub fn cargo_features(svc: &ir::Service) -> String {
         .join(", ");
     let mut text = format!("all-operations = [{list}]\n");
     for f in features {
-        text.push_str(&format!("{f} = []\n"));
+        let events = svc.operations.iter().any(|op| {
+            op.feature == f
+                && op
+                    .output
+                    .members
+                    .iter()
+                    .any(|m| matches!(m.ty, ir::Type::EventStream(_)))
+        });
+        let needs = if events { "\"event-stream\"" } else { "" };
+        text.push_str(&format!("{f} = [{needs}]\n"));
     }
     text
 }

@@ -202,6 +202,11 @@ pub struct Shape {
     /// XML namespace declared on the element of this structure.
     #[serde(default)]
     pub xml_namespace: Option<XmlNamespace>,
+    /// An event stream: the structure's members are the kinds of event a response
+    /// streams (each a structure whose one member, if any, is its `payload`), and a member
+    /// of its type is an output payload read as a stream of those events.
+    #[serde(default)]
+    pub event_stream: bool,
 }
 
 /// Facts about an error structure.

@@ -86,6 +86,7 @@ pub fn compare(ours: &Model, reference: &Reference) -> Report {
         reference,
         found: Vec::new(),
         compared: BTreeSet::new(),
+        documents: BTreeMap::new(),
     };
     c.service();
     c.operations();
@@ -148,6 +149,9 @@ struct Checker<'a> {
     found: Vec<Diagnostic>,
     /// `(our shape, reference shape)` pairs already compared.
     compared: BTreeSet<(String, String)>,
+    /// Reference inputs that are the request document, with the namespace the
+    /// operation declares on it.
+    documents: BTreeMap<String, Option<(Option<String>, String)>>,
 }
 
 /// A string field of a JSON object, or "".
@@ -350,6 +354,19 @@ impl Checker<'_> {
         }
 
         let their_input = text(theirs.get("input").and_then(|i| i.get("shape")));
+        // An input the reference names an element is itself the request document.
+        let document = theirs.get("input").and_then(|i| i.get("locationName"));
+        if let Some(root) = document.and_then(Value::as_str) {
+            let ns = namespace(theirs.get("input").and_then(|i| i.get("xmlNamespace")));
+            self.documents.insert(their_input.to_string(), ns);
+            let ours = self
+                .ours
+                .shapes
+                .get(&op.input)
+                .and_then(|s| s.shape.xml_name.as_deref())
+                .unwrap_or("none");
+            self.same(&place, "the input document's element", ours, root);
+        }
         self.structure(&op.input, their_input);
         let their_output = text(theirs.get("output").and_then(|o| o.get("shape")));
         match (&op.output, their_output) {
@@ -429,6 +446,13 @@ impl Checker<'_> {
             );
             return;
         }
+        let event_stream = flag(their_shape.get("eventstream"));
+        self.same(
+            &place,
+            "event_stream",
+            shape.shape.event_stream,
+            event_stream,
+        );
         let their_status = their_shape
             .get("error")
             .and_then(|e| e.get("httpStatusCode"))
@@ -444,7 +468,8 @@ impl Checker<'_> {
                 ),
             );
         }
-        let their_ns = namespace(their_shape.get("xmlNamespace"));
+        let their_ns = namespace(their_shape.get("xmlNamespace"))
+            .or_else(|| self.documents.get(theirs).cloned().flatten());
         let our_ns = shape
             .shape
             .xml_namespace
@@ -540,7 +565,8 @@ impl Checker<'_> {
             "header" => Location::Header,
             "headers" => Location::Headers,
             "statusCode" => Location::Status,
-            _ if theirs.payload => Location::Payload,
+            // An event's payload member is the message payload.
+            _ if theirs.payload || flag(theirs.json.get("eventpayload")) => Location::Payload,
             _ if flag(theirs.json.get("xmlAttribute")) => Location::Attribute,
             _ => Location::Body,
         };

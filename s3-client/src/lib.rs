@@ -78,6 +78,12 @@ pub mod primitives {
     pub use crate::body::{AggregatedBytes, ByteStream, ByteStreamError, FsBuilder, Length};
     pub use aws_smithy_types::DateTime;
     pub use aws_smithy_types::date_time::Format as DateTimeFormat;
+
+    /// Event streams in responses (SelectObjectContent's), as aws-sdk-s3 has them.
+    #[cfg(feature = "event-stream")]
+    pub mod event_stream {
+        pub use crate::runtime::event_stream::{Event, EventReceiver, EventStreamError};
+    }
 }
 
 /// The README's examples, compiled as doctests so that it stays true.

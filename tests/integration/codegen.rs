@@ -157,6 +157,38 @@ fn bad_models_are_reported_with_their_place() {
             }),
             "error: operation GetThing: its type name `GetThingFluentBuilder` is already taken by shape GetThingFluentBuilder",
         ),
+        (
+            Box::new(|m| {
+                m["shapes"]["QueryThingsInput"]["members"]["Events"] = serde_json::json!(
+                    {"type": "ThingEvents", "in": "payload", "docs": "x"}
+                )
+            }),
+            "error: shape QueryThingsInput, member Events: an event stream is read from responses only",
+        ),
+        (
+            Box::new(|m| {
+                m["shapes"]["FoundEvent"]["members"]["Payload"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("in");
+            }),
+            "error: shape FoundEvent, member Payload: an event's member travels as the message payload",
+        ),
+        (
+            Box::new(|m| {
+                m["shapes"]["ThingEvents"]["members"]["Found"]["in"] = "header".into();
+            }),
+            "error: shape ThingEvents, member Found: an event stream's member is an event",
+        ),
+        (
+            Box::new(|m| {
+                m["shapes"]["QueryThingsInput"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("xml_name");
+            }),
+            "error: shape QueryThingsInput, member Expression: an input member needs a binding (`in`), unless the input is the request document",
+        ),
     ];
     for (edit, expected) in cases {
         let report = diagnostics(edit);
@@ -218,7 +250,7 @@ fn committed_generated_code_is_current() {
             .keys()
             .filter(|k| k.starts_with("operation/") && *k != "operation/mod.rs")
             .count(),
-        99
+        113
     );
 }
 

@@ -8,6 +8,7 @@ mod codegen;
 mod coverage;
 mod credentials;
 mod errors;
+mod events;
 mod faults;
 mod gaps;
 mod garage;

@@ -33,7 +33,9 @@ fn read_result(ty: &Type) -> TokenStream {
             let item_name = proc_macro2::Literal::byte_string(item_name.as_bytes());
             quote!(reader.list(#item_name, |reader| #each))
         }
-        Type::Stream | Type::Map => quote!(compile_error!("not an XML value")),
+        Type::Stream | Type::EventStream(_) | Type::Map => {
+            quote!(compile_error!("not an XML value"))
+        }
     }
 }
 
@@ -277,6 +279,9 @@ pub fn response(output: &Structure) -> TokenStream {
             Binding::Status => quote!(let #field = Some(i32::from(response.status()));),
             Binding::Payload => match &m.ty {
                 Type::Stream => quote!(let #field = response.take_body();),
+                Type::EventStream(_) => quote! {
+                    let #field = crate::primitives::event_stream::EventReceiver::new(response.take_body());
+                },
                 Type::Blob => quote!(let #field = Some(response.body_bytes());),
                 Type::String => quote!(let #field = Some(response.body_string()?);),
                 ty => {
@@ -337,7 +342,7 @@ pub fn response(output: &Structure) -> TokenStream {
     let mutable = output
         .members
         .iter()
-        .any(|m| m.ty == Type::Stream)
+        .any(|m| matches!(m.ty, Type::Stream | Type::EventStream(_)))
         .then(|| quote!(mut));
     let unused = if output.members.is_empty() {
         quote!(_response)

@@ -1,6 +1,7 @@
 //! Emitters: pure functions from the intermediate form to Rust tokens.
 
 pub mod de;
+pub mod events;
 pub mod operation;
 pub mod ser;
 pub mod setters;
@@ -111,6 +112,10 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Timestamp(_) => quote!(DateTime),
         Type::Blob => quote!(Bytes),
         Type::Stream => quote!(ByteStream),
+        Type::EventStream(s) => {
+            let name = ident(&s.rust_name);
+            quote!(crate::primitives::event_stream::EventReceiver<crate::types::#name>)
+        }
         Type::Enum(name) => {
             let name = ident(name);
             quote!(crate::types::#name)
@@ -132,7 +137,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
 /// The field type: streams are always present (empty by default), everything else optional.
 pub fn field_type(member: &Member) -> TokenStream {
     let ty = rust_type(&member.ty);
-    if member.ty == Type::Stream {
+    if matches!(member.ty, Type::Stream | Type::EventStream(_)) {
         ty
     } else {
         quote!(Option<#ty>)

@@ -168,6 +168,7 @@ pub fn request(op: &Operation) -> TokenStream {
             _ => {}
         }
     }
+    let document = input_document(input);
     let name = ident(&input.rust_name);
     let on_use = super::on_use();
     quote! {
@@ -176,6 +177,7 @@ pub fn request(op: &Operation) -> TokenStream {
             let mut request = crate::runtime::Request::new();
             #(#steps)*
             #payload
+            #document
             Ok(request)
         }
     }
@@ -214,7 +216,69 @@ fn write_value(ty: &Type, name: TokenStream, v: TokenStream) -> TokenStream {
                 }
             }
         }
-        Type::Stream | Type::Map => quote!(),
+        Type::Stream | Type::EventStream(_) | Type::Map => quote!(),
+    }
+}
+
+/// The statement writing member `m` of `holder` as an XML attribute or child element;
+/// `path` leads from where it is written to the writer functions (`crate::types::xml::`).
+fn member_write(m: &Member, holder: TokenStream, owner: &str, path: TokenStream) -> TokenStream {
+    let wire = &m.wire_name;
+    let write = match m.binding {
+        Binding::Attribute => {
+            let t = text(&m.ty, quote!(value));
+            quote!(writer.attribute(#wire, #t);)
+        }
+        _ => match &m.ty {
+            Type::List {
+                flattened: true, ..
+            } => write_value(&m.ty, quote!(#wire), quote!(value)),
+            Type::Structure(s) => {
+                let w = ident(&s.writer);
+                let ns = option_str(&m.xml_namespace);
+                quote!(#path #w(writer, #wire, value, #ns)?;)
+            }
+            ty => write_value(ty, quote!(#wire), quote!(value)),
+        },
+    };
+    with_value(m, holder, owner, write)
+}
+
+/// The statements writing an input's element members as the request's XML document,
+/// for an input that is itself the document (its `xml_name` is the root element).
+fn input_document(input: &Structure) -> TokenStream {
+    let elements: Vec<TokenStream> = input
+        .members
+        .iter()
+        .filter(|m| m.binding == Binding::Element)
+        .map(|m| {
+            member_write(
+                m,
+                quote!(input),
+                &input.rust_name,
+                quote!(crate::types::xml::),
+            )
+        })
+        .collect();
+    if elements.is_empty() {
+        return quote!();
+    }
+    let root = &input.xml_name;
+    let ns = input.xml_namespace.as_ref().map(|(prefix, uri)| {
+        let attr = prefix
+            .as_ref()
+            .map_or_else(|| "xmlns".to_string(), |p| format!("xmlns:{p}"));
+        quote!(writer.attribute(#attr, #uri);)
+    });
+    quote! {
+        let mut document = crate::runtime::XmlWriter::new();
+        let writer = &mut document;
+        writer.open(#root);
+        #ns
+        writer.close_start();
+        #(#elements)*
+        writer.end(#root);
+        request.xml_body(document);
     }
 }
 
@@ -233,25 +297,7 @@ pub fn writer(s: &Structure) -> TokenStream {
     let mut attributes = Vec::new();
     let mut children = Vec::new();
     for m in &s.members {
-        let wire = &m.wire_name;
-        let write = match m.binding {
-            Binding::Attribute => {
-                let t = text(&m.ty, quote!(value));
-                quote!(writer.attribute(#wire, #t);)
-            }
-            _ => match &m.ty {
-                Type::List {
-                    flattened: true, ..
-                } => write_value(&m.ty, quote!(#wire), quote!(value)),
-                Type::Structure(s) => {
-                    let w = ident(&s.writer);
-                    let ns = option_str(&m.xml_namespace);
-                    quote!(#w(writer, #wire, value, #ns)?;)
-                }
-                ty => write_value(ty, quote!(#wire), quote!(value)),
-            },
-        };
-        let stmt = with_value(m, quote!(value_of), owner, write);
+        let stmt = member_write(m, quote!(value_of), owner, quote!());
         if m.binding == Binding::Attribute {
             attributes.push(stmt);
         } else {

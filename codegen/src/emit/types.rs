@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{de, deprecated, doc, field_type, ident, member_docs, rust_type, ser};
+use super::{de, deprecated, doc, events, field_type, ident, member_docs, rust_type, ser};
 use crate::ir::{Enum, Member, Role, Service, Structure, Type};
 
 /// The files of `types/`: one module per model area with its enums, structures and
@@ -36,7 +36,7 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
         exports.push(grouped_uses(quote!(self::#module), names));
         let builders = structures
             .iter()
-            .filter(|s| s.role == Role::Shared)
+            .filter(|s| s.role == Role::Shared && !s.event_stream)
             .map(|s| (&s.features, s.builder.as_str()));
         builder_exports.push(grouped_uses(quote!(super::#module), builders));
         modules.push(quote!(mod #module;));
@@ -44,6 +44,9 @@ pub fn files(svc: &Service) -> Vec<(String, TokenStream)> {
             .into_iter()
             .map(|e| super::gated(&e.features, enumeration(e)));
         let structures = structures.into_iter().map(|s| {
+            if s.event_stream {
+                return super::gated(&s.features, events::event_stream(s, &svc.structures));
+            }
             let definition = structure(s);
             let builder = (s.role == Role::Shared).then(|| builder(s));
             super::gated(&s.features, quote!(#definition #builder))
@@ -131,7 +134,7 @@ fn serde_field(m: &Member) -> TokenStream {
     match &m.ty {
         Type::Timestamp(_) => attrs.push(quote!(with = "crate::json::timestamp")),
         Type::Blob => attrs.push(quote!(with = "crate::json::blob")),
-        Type::Stream => attrs.push(quote!(skip)),
+        Type::Stream | Type::EventStream(_) => attrs.push(quote!(skip)),
         _ => {}
     }
     if attrs.is_empty() {
@@ -377,7 +380,7 @@ pub fn accessors(s: &Structure) -> TokenStream {
                     (quote!(Option<#t>), quote!(self.#field), "")
                 }
             }
-            Type::Stream => {
+            Type::Stream | Type::EventStream(_) => {
                 let t = rust_type(&m.ty);
                 (quote!(&#t), quote!(&self.#field), "")
             }

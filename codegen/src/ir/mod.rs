@@ -150,7 +150,7 @@ pub enum OutputKind {
     Xml,
     /// A text or blob payload held in memory.
     Text,
-    /// A streamed payload.
+    /// A streamed payload (bytes or events).
     Stream,
 }
 
@@ -337,6 +337,11 @@ pub struct Structure {
     pub streaming: bool,
     /// Holds a secret, so `Debug` is written by hand.
     pub sensitive: bool,
+    /// An event stream: an enum of its members (the events), decoded from event-stream
+    /// messages rather than XML.
+    pub event_stream: bool,
+    /// One kind of event of an event stream: its members travel as the message payload.
+    pub event: bool,
 }
 
 impl Structure {
@@ -428,6 +433,8 @@ pub enum Type {
     Blob,
     /// Bytes streamed.
     Stream,
+    /// A stream of events: the event-stream structure the events come from.
+    EventStream(StructRef),
     /// A string enum, by Rust name.
     Enum(String),
     /// A structure.

@@ -31,6 +31,24 @@ impl crate::Client {
     ) -> crate::operation::create_bucket::CreateBucketFluentBuilder {
         crate::operation::create_bucket::CreateBucketFluentBuilder::new(self.clone())
     }
+    /// Sets up S3 Metadata for a general purpose bucket: a journal table of object changes and, optionally, live inventory and annotation tables, all kept up to date by S3 in a table bucket.
+    #[cfg(feature = "metadata")]
+    pub fn create_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationFluentBuilder {
+        crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Creates a V1 S3 Metadata table for a bucket in a table bucket you name. Superseded by `CreateBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn create_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationFluentBuilder {
+        crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use. Object settings such as metadata, storage class, encryption, ACL, and tags are fixed here, not at completion. Stored parts are billed until the upload is completed or aborted.
     #[cfg(feature = "multipart")]
     pub fn create_multipart_upload(
@@ -101,6 +119,24 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Removes the S3 Metadata configuration of a bucket, so S3 stops updating its metadata tables.
+    #[cfg(feature = "metadata")]
+    pub fn delete_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationFluentBuilder {
+        crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Removes the V1 S3 Metadata table configuration of a bucket. Superseded by `DeleteBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn delete_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationFluentBuilder {
+        crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Removes one CloudWatch request metrics configuration from a bucket, identified by its ID. S3 stops publishing request metrics for that filter.
     #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_metrics_configuration(
@@ -161,6 +197,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::delete_object::DeleteObjectFluentBuilder {
         crate::operation::delete_object::DeleteObjectFluentBuilder::new(self.clone())
+    }
+    /// Removes one named annotation from an object or one version of it, answering with 204 No Content.
+    #[cfg(feature = "object-settings")]
+    pub fn delete_object_annotation(
+        &self,
+    ) -> crate::operation::delete_object_annotation::DeleteObjectAnnotationFluentBuilder {
+        crate::operation::delete_object_annotation::DeleteObjectAnnotationFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Removes every tag from an object, or from one version of it. Succeeds even when the object has no tags.
     #[cfg(feature = "object-settings")]
@@ -290,6 +335,24 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Returns the S3 Metadata configuration of a bucket: where its metadata tables live and the state of the journal, inventory and annotation tables.
+    #[cfg(feature = "metadata")]
+    pub fn get_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationFluentBuilder {
+        crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Returns the V1 S3 Metadata table configuration of a bucket and the table's status. Superseded by `GetBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn get_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationFluentBuilder {
+        crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
     #[cfg(feature = "bucket-reports")]
     pub fn get_bucket_metrics_configuration(
@@ -401,6 +464,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::get_object_acl::GetObjectAclFluentBuilder {
         crate::operation::get_object_acl::GetObjectAclFluentBuilder::new(self.clone())
+    }
+    /// Retrieves one named annotation of an object as a stream. Fails with `NoSuchAnnotation` when the object has no annotation of that name.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_annotation(
+        &self,
+    ) -> crate::operation::get_object_annotation::GetObjectAnnotationFluentBuilder {
+        crate::operation::get_object_annotation::GetObjectAnnotationFluentBuilder::new(
+            self.clone(),
+        )
     }
     /// Returns selected attributes of an object without its data, such as its ETag, checksum, size, storage class and, for a multipart upload, its parts. Only the attributes asked for are returned; the metadata headers of HeadObject are not.
     #[cfg(feature = "object-settings")]
@@ -524,6 +596,15 @@ impl crate::Client {
         &self,
     ) -> crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder {
         crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Lists the annotations of an object, optionally only those whose names start with a prefix. Pass `NextContinuationToken` back as `ContinuationToken` to get the next page.
+    #[cfg(feature = "object-settings")]
+    pub fn list_object_annotations(
+        &self,
+    ) -> crate::operation::list_object_annotations::ListObjectAnnotationsFluentBuilder {
+        crate::operation::list_object_annotations::ListObjectAnnotationsFluentBuilder::new(
             self.clone(),
         )
     }
@@ -752,6 +833,15 @@ impl crate::Client {
     ) -> crate::operation::put_object_acl::PutObjectAclFluentBuilder {
         crate::operation::put_object_acl::PutObjectAclFluentBuilder::new(self.clone())
     }
+    /// Stores a named annotation, a payload of bytes, on an object or one version of it.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_annotation(
+        &self,
+    ) -> crate::operation::put_object_annotation::PutObjectAnnotationFluentBuilder {
+        crate::operation::put_object_annotation::PutObjectAnnotationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Places or removes a legal hold on an object version in a bucket with Object Lock enabled. While the hold is on, the version cannot be deleted or overwritten, whatever its retention period.
     #[cfg(feature = "object-settings")]
     pub fn put_object_legal_hold(
@@ -811,6 +901,42 @@ impl crate::Client {
     ) -> crate::operation::restore_object::RestoreObjectFluentBuilder {
         crate::operation::restore_object::RestoreObjectFluentBuilder::new(self.clone())
     }
+    /// Runs an SQL expression over one CSV, JSON or Parquet object and streams back the matching records as events. S3 Select is closed to new customers; existing users keep it.
+    #[cfg(feature = "select")]
+    pub fn select_object_content(
+        &self,
+    ) -> crate::operation::select_object_content::SelectObjectContentFluentBuilder {
+        crate::operation::select_object_content::SelectObjectContentFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Turns the annotation table of a bucket's S3 Metadata configuration on or off, and sets its encryption and IAM role.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_annotation_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationFluentBuilder {
+        crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Turns the live inventory table of a bucket's S3 Metadata configuration on or off, and sets how a new table is encrypted.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_inventory_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationFluentBuilder {
+        crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
+    /// Changes how long records are kept in the journal table of a bucket's S3 Metadata configuration.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_journal_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationFluentBuilder {
+        crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Changes the server-side encryption of an existing object, or one version of it, to SSE-KMS with the given key, without rewriting the object's data.
     #[cfg(feature = "objects")]
     pub fn update_object_encryption(
@@ -845,6 +971,10 @@ impl crate::Client {
             "CopyObject",
             #[cfg(feature = "buckets")]
             "CreateBucket",
+            #[cfg(feature = "metadata")]
+            "CreateBucketMetadataConfiguration",
+            #[cfg(feature = "metadata")]
+            "CreateBucketMetadataTableConfiguration",
             #[cfg(feature = "multipart")]
             "CreateMultipartUpload",
             #[cfg(feature = "buckets")]
@@ -861,6 +991,10 @@ impl crate::Client {
             "DeleteBucketInventoryConfiguration",
             #[cfg(feature = "lifecycle")]
             "DeleteBucketLifecycle",
+            #[cfg(feature = "metadata")]
+            "DeleteBucketMetadataConfiguration",
+            #[cfg(feature = "metadata")]
+            "DeleteBucketMetadataTableConfiguration",
             #[cfg(feature = "bucket-reports")]
             "DeleteBucketMetricsConfiguration",
             #[cfg(feature = "bucket-access")]
@@ -875,6 +1009,8 @@ impl crate::Client {
             "DeleteBucketWebsite",
             #[cfg(feature = "objects")]
             "DeleteObject",
+            #[cfg(feature = "object-settings")]
+            "DeleteObjectAnnotation",
             #[cfg(feature = "object-settings")]
             "DeleteObjectTagging",
             #[cfg(feature = "objects")]
@@ -905,6 +1041,10 @@ impl crate::Client {
             "GetBucketLocation",
             #[cfg(feature = "bucket-settings")]
             "GetBucketLogging",
+            #[cfg(feature = "metadata")]
+            "GetBucketMetadataConfiguration",
+            #[cfg(feature = "metadata")]
+            "GetBucketMetadataTableConfiguration",
             #[cfg(feature = "bucket-reports")]
             "GetBucketMetricsConfiguration",
             #[cfg(feature = "notifications")]
@@ -931,6 +1071,8 @@ impl crate::Client {
             "GetObject",
             #[cfg(feature = "object-settings")]
             "GetObjectAcl",
+            #[cfg(feature = "object-settings")]
+            "GetObjectAnnotation",
             #[cfg(feature = "object-settings")]
             "GetObjectAttributes",
             #[cfg(feature = "object-settings")]
@@ -961,6 +1103,8 @@ impl crate::Client {
             "ListBuckets",
             #[cfg(feature = "multipart")]
             "ListMultipartUploads",
+            #[cfg(feature = "object-settings")]
+            "ListObjectAnnotations",
             #[cfg(feature = "listing")]
             "ListObjectVersions",
             #[cfg(feature = "listing")]
@@ -1016,6 +1160,8 @@ impl crate::Client {
             #[cfg(feature = "object-settings")]
             "PutObjectAcl",
             #[cfg(feature = "object-settings")]
+            "PutObjectAnnotation",
+            #[cfg(feature = "object-settings")]
             "PutObjectLegalHold",
             #[cfg(feature = "object-settings")]
             "PutObjectLockConfiguration",
@@ -1029,6 +1175,14 @@ impl crate::Client {
             "RenameObject",
             #[cfg(feature = "object-settings")]
             "RestoreObject",
+            #[cfg(feature = "select")]
+            "SelectObjectContent",
+            #[cfg(feature = "metadata")]
+            "UpdateBucketMetadataAnnotationTableConfiguration",
+            #[cfg(feature = "metadata")]
+            "UpdateBucketMetadataInventoryTableConfiguration",
+            #[cfg(feature = "metadata")]
+            "UpdateBucketMetadataJournalTableConfiguration",
             #[cfg(feature = "objects")]
             "UpdateObjectEncryption",
             #[cfg(feature = "multipart")]
@@ -1044,6 +1198,8 @@ impl crate::Client {
             "list_buckets",
             #[cfg(feature = "multipart")]
             "list_multipart_uploads",
+            #[cfg(feature = "object-settings")]
+            "list_object_annotations",
             #[cfg(feature = "listing")]
             "list_object_versions",
             #[cfg(feature = "listing")]
@@ -1140,10 +1296,9 @@ impl crate::Client {
                     "AbortMultipartUpload",
                     input,
                 )?;
-                let output = self
-                    .abort_multipart_upload()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.abort_multipart_upload().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1155,10 +1310,9 @@ impl crate::Client {
                     "CompleteMultipartUpload",
                     input,
                 )?;
-                let output = self
-                    .complete_multipart_upload()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.complete_multipart_upload().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1170,10 +1324,7 @@ impl crate::Client {
                     "CopyObject",
                     input,
                 )?;
-                let output = self
-                    .copy_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.copy_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1185,14 +1336,49 @@ impl crate::Client {
                     "CreateBucket",
                     input,
                 )?;
-                let output = self
-                    .create_bucket()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.create_bucket().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("CreateBucket", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "createbucketmetadataconfiguration" => {
+                let input: crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationInput = crate::json::input(
+                    "CreateBucketMetadataConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .create_bucket_metadata_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CreateBucketMetadataConfiguration", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "createbucketmetadatatableconfiguration" => {
+                let input: crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationInput = crate::json::input(
+                    "CreateBucketMetadataTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .create_bucket_metadata_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "CreateBucketMetadataTableConfiguration",
+                    &output,
+                    body,
+                )
             }
             #[cfg(feature = "multipart")]
             "createmultipartupload" => {
@@ -1200,10 +1386,9 @@ impl crate::Client {
                     "CreateMultipartUpload",
                     input,
                 )?;
-                let output = self
-                    .create_multipart_upload()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.create_multipart_upload().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1215,10 +1400,7 @@ impl crate::Client {
                     "DeleteBucket",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.delete_bucket().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1230,10 +1412,12 @@ impl crate::Client {
                     "DeleteBucketAnalyticsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_analytics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .delete_bucket_analytics_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1245,10 +1429,7 @@ impl crate::Client {
                     "DeleteBucketCors",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_cors()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.delete_bucket_cors().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1260,10 +1441,9 @@ impl crate::Client {
                     "DeleteBucketEncryption",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_encryption()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_encryption().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1275,10 +1455,12 @@ impl crate::Client {
                     "DeleteBucketIntelligentTieringConfiguration",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_intelligent_tiering_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .delete_bucket_intelligent_tiering_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1294,10 +1476,12 @@ impl crate::Client {
                     "DeleteBucketInventoryConfiguration",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_inventory_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .delete_bucket_inventory_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1309,14 +1493,51 @@ impl crate::Client {
                     "DeleteBucketLifecycle",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_lifecycle()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_lifecycle().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("DeleteBucketLifecycle", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "deletebucketmetadataconfiguration" => {
+                let input: crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationInput = crate::json::input(
+                    "DeleteBucketMetadataConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .delete_bucket_metadata_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteBucketMetadataConfiguration", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "deletebucketmetadatatableconfiguration" => {
+                let input: crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationInput = crate::json::input(
+                    "DeleteBucketMetadataTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .delete_bucket_metadata_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "DeleteBucketMetadataTableConfiguration",
+                    &output,
+                    body,
+                )
             }
             #[cfg(feature = "bucket-reports")]
             "deletebucketmetricsconfiguration" => {
@@ -1324,10 +1545,12 @@ impl crate::Client {
                     "DeleteBucketMetricsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_metrics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .delete_bucket_metrics_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1339,10 +1562,9 @@ impl crate::Client {
                     "DeleteBucketOwnershipControls",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_ownership_controls()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_ownership_controls().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1354,10 +1576,9 @@ impl crate::Client {
                     "DeleteBucketPolicy",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_policy()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_policy().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1369,10 +1590,9 @@ impl crate::Client {
                     "DeleteBucketReplication",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_replication()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_replication().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1384,10 +1604,9 @@ impl crate::Client {
                     "DeleteBucketTagging",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_tagging().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1399,10 +1618,9 @@ impl crate::Client {
                     "DeleteBucketWebsite",
                     input,
                 )?;
-                let output = self
-                    .delete_bucket_website()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_bucket_website().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1414,14 +1632,25 @@ impl crate::Client {
                     "DeleteObject",
                     input,
                 )?;
-                let output = self
-                    .delete_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.delete_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("DeleteObject", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "deleteobjectannotation" => {
+                let input: crate::operation::delete_object_annotation::DeleteObjectAnnotationInput = crate::json::input(
+                    "DeleteObjectAnnotation",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self.delete_object_annotation().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("DeleteObjectAnnotation", &output, body)
             }
             #[cfg(feature = "object-settings")]
             "deleteobjecttagging" => {
@@ -1429,10 +1658,9 @@ impl crate::Client {
                     "DeleteObjectTagging",
                     input,
                 )?;
-                let output = self
-                    .delete_object_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_object_tagging().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1444,10 +1672,7 @@ impl crate::Client {
                     "DeleteObjects",
                     input,
                 )?;
-                let output = self
-                    .delete_objects()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.delete_objects().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1459,10 +1684,9 @@ impl crate::Client {
                     "DeletePublicAccessBlock",
                     input,
                 )?;
-                let output = self
-                    .delete_public_access_block()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.delete_public_access_block().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1474,10 +1698,7 @@ impl crate::Client {
                     "GetBucketAbac",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_abac()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_abac().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1489,10 +1710,12 @@ impl crate::Client {
                     "GetBucketAccelerateConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_accelerate_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .get_bucket_accelerate_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1504,10 +1727,7 @@ impl crate::Client {
                     "GetBucketAcl",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_acl()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_acl().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1519,10 +1739,9 @@ impl crate::Client {
                     "GetBucketAnalyticsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_analytics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_analytics_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1534,10 +1753,7 @@ impl crate::Client {
                     "GetBucketCors",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_cors()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_cors().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1549,10 +1765,9 @@ impl crate::Client {
                     "GetBucketEncryption",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_encryption()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_encryption().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1564,10 +1779,12 @@ impl crate::Client {
                     "GetBucketIntelligentTieringConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_intelligent_tiering_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .get_bucket_intelligent_tiering_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1583,10 +1800,9 @@ impl crate::Client {
                     "GetBucketInventoryConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_inventory_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_inventory_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1599,10 +1815,9 @@ impl crate::Client {
                     input,
                 )?;
                 #[allow(deprecated)]
-                let output = self
-                    .get_bucket_lifecycle()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_lifecycle().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1614,10 +1829,9 @@ impl crate::Client {
                     "GetBucketLifecycleConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_lifecycle_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_lifecycle_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1629,10 +1843,7 @@ impl crate::Client {
                     "GetBucketLocation",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_location()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_location().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1644,14 +1855,42 @@ impl crate::Client {
                     "GetBucketLogging",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_logging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_logging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("GetBucketLogging", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "getbucketmetadataconfiguration" => {
+                let input: crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationInput = crate::json::input(
+                    "GetBucketMetadataConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self.get_bucket_metadata_configuration().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketMetadataConfiguration", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "getbucketmetadatatableconfiguration" => {
+                let input: crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationInput = crate::json::input(
+                    "GetBucketMetadataTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .get_bucket_metadata_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("GetBucketMetadataTableConfiguration", &output, body)
             }
             #[cfg(feature = "bucket-reports")]
             "getbucketmetricsconfiguration" => {
@@ -1659,10 +1898,9 @@ impl crate::Client {
                     "GetBucketMetricsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_metrics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_metrics_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1675,10 +1913,9 @@ impl crate::Client {
                     input,
                 )?;
                 #[allow(deprecated)]
-                let output = self
-                    .get_bucket_notification()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_notification().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1690,10 +1927,12 @@ impl crate::Client {
                     "GetBucketNotificationConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_notification_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .get_bucket_notification_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1705,10 +1944,9 @@ impl crate::Client {
                     "GetBucketOwnershipControls",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_ownership_controls()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_ownership_controls().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1720,10 +1958,7 @@ impl crate::Client {
                     "GetBucketPolicy",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_policy()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_policy().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1735,10 +1970,9 @@ impl crate::Client {
                     "GetBucketPolicyStatus",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_policy_status()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_policy_status().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1750,10 +1984,9 @@ impl crate::Client {
                     "GetBucketReplication",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_replication()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_replication().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1765,10 +1998,9 @@ impl crate::Client {
                     "GetBucketRequestPayment",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_request_payment()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_request_payment().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1780,10 +2012,7 @@ impl crate::Client {
                     "GetBucketTagging",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_tagging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1795,10 +2024,9 @@ impl crate::Client {
                     "GetBucketVersioning",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_versioning()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_bucket_versioning().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1810,10 +2038,7 @@ impl crate::Client {
                     "GetBucketWebsite",
                     input,
                 )?;
-                let output = self
-                    .get_bucket_website()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_bucket_website().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1825,10 +2050,7 @@ impl crate::Client {
                     "GetObject",
                     input,
                 )?;
-                let mut output = self
-                    .get_object()
-                    .set_input(input)
-                    .send()
+                let mut output = Box::pin(self.get_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = Some(::std::mem::take(&mut output.body));
@@ -1840,14 +2062,25 @@ impl crate::Client {
                     "GetObjectAcl",
                     input,
                 )?;
-                let output = self
-                    .get_object_acl()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_object_acl().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("GetObjectAcl", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "getobjectannotation" => {
+                let input: crate::operation::get_object_annotation::GetObjectAnnotationInput = crate::json::input(
+                    "GetObjectAnnotation",
+                    input,
+                )?;
+                let mut output = Box::pin(
+                        self.get_object_annotation().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = Some(::std::mem::take(&mut output.annotation_payload));
+                crate::json::output("GetObjectAnnotation", &output, body)
             }
             #[cfg(feature = "object-settings")]
             "getobjectattributes" => {
@@ -1855,10 +2088,9 @@ impl crate::Client {
                     "GetObjectAttributes",
                     input,
                 )?;
-                let output = self
-                    .get_object_attributes()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_object_attributes().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1870,10 +2102,9 @@ impl crate::Client {
                     "GetObjectLegalHold",
                     input,
                 )?;
-                let output = self
-                    .get_object_legal_hold()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_object_legal_hold().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1885,10 +2116,9 @@ impl crate::Client {
                     "GetObjectLockConfiguration",
                     input,
                 )?;
-                let output = self
-                    .get_object_lock_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_object_lock_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1900,10 +2130,9 @@ impl crate::Client {
                     "GetObjectRetention",
                     input,
                 )?;
-                let output = self
-                    .get_object_retention()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_object_retention().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1915,10 +2144,7 @@ impl crate::Client {
                     "GetObjectTagging",
                     input,
                 )?;
-                let output = self
-                    .get_object_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.get_object_tagging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1930,10 +2156,9 @@ impl crate::Client {
                     "GetObjectTorrent",
                     input,
                 )?;
-                let mut output = self
-                    .get_object_torrent()
-                    .set_input(input)
-                    .send()
+                let mut output = Box::pin(
+                        self.get_object_torrent().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = Some(::std::mem::take(&mut output.body));
@@ -1945,10 +2170,9 @@ impl crate::Client {
                     "GetPublicAccessBlock",
                     input,
                 )?;
-                let output = self
-                    .get_public_access_block()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.get_public_access_block().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1960,10 +2184,7 @@ impl crate::Client {
                     "HeadBucket",
                     input,
                 )?;
-                let output = self
-                    .head_bucket()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.head_bucket().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1975,10 +2196,7 @@ impl crate::Client {
                     "HeadObject",
                     input,
                 )?;
-                let output = self
-                    .head_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.head_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -1990,10 +2208,12 @@ impl crate::Client {
                     "ListBucketAnalyticsConfigurations",
                     input,
                 )?;
-                let output = self
-                    .list_bucket_analytics_configurations()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .list_bucket_analytics_configurations()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2005,10 +2225,12 @@ impl crate::Client {
                     "ListBucketIntelligentTieringConfigurations",
                     input,
                 )?;
-                let output = self
-                    .list_bucket_intelligent_tiering_configurations()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .list_bucket_intelligent_tiering_configurations()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2024,10 +2246,12 @@ impl crate::Client {
                     "ListBucketInventoryConfigurations",
                     input,
                 )?;
-                let output = self
-                    .list_bucket_inventory_configurations()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .list_bucket_inventory_configurations()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2039,10 +2263,9 @@ impl crate::Client {
                     "ListBucketMetricsConfigurations",
                     input,
                 )?;
-                let output = self
-                    .list_bucket_metrics_configurations()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.list_bucket_metrics_configurations().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2054,10 +2277,7 @@ impl crate::Client {
                     "ListBuckets",
                     input,
                 )?;
-                let output = self
-                    .list_buckets()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.list_buckets().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2069,14 +2289,27 @@ impl crate::Client {
                     "ListMultipartUploads",
                     input,
                 )?;
-                let output = self
-                    .list_multipart_uploads()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.list_multipart_uploads().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("ListMultipartUploads", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "listobjectannotations" => {
+                let input: crate::operation::list_object_annotations::ListObjectAnnotationsInput = crate::json::input(
+                    "ListObjectAnnotations",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self.list_object_annotations().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListObjectAnnotations", &output, body)
             }
             #[cfg(feature = "listing")]
             "listobjectversions" => {
@@ -2084,10 +2317,9 @@ impl crate::Client {
                     "ListObjectVersions",
                     input,
                 )?;
-                let output = self
-                    .list_object_versions()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.list_object_versions().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2099,10 +2331,7 @@ impl crate::Client {
                     "ListObjects",
                     input,
                 )?;
-                let output = self
-                    .list_objects()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.list_objects().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2114,10 +2343,7 @@ impl crate::Client {
                     "ListObjectsV2",
                     input,
                 )?;
-                let output = self
-                    .list_objects_v2()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.list_objects_v2().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2129,10 +2355,7 @@ impl crate::Client {
                     "ListParts",
                     input,
                 )?;
-                let output = self
-                    .list_parts()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.list_parts().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2144,10 +2367,7 @@ impl crate::Client {
                     "PutBucketAbac",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_abac()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_abac().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2159,10 +2379,12 @@ impl crate::Client {
                     "PutBucketAccelerateConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_accelerate_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .put_bucket_accelerate_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2174,10 +2396,7 @@ impl crate::Client {
                     "PutBucketAcl",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_acl()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_acl().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2189,10 +2408,9 @@ impl crate::Client {
                     "PutBucketAnalyticsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_analytics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_analytics_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2204,10 +2422,7 @@ impl crate::Client {
                     "PutBucketCors",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_cors()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_cors().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2219,10 +2434,9 @@ impl crate::Client {
                     "PutBucketEncryption",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_encryption()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_encryption().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2234,10 +2448,12 @@ impl crate::Client {
                     "PutBucketIntelligentTieringConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_intelligent_tiering_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .put_bucket_intelligent_tiering_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2253,10 +2469,9 @@ impl crate::Client {
                     "PutBucketInventoryConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_inventory_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_inventory_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2269,10 +2484,9 @@ impl crate::Client {
                     input,
                 )?;
                 #[allow(deprecated)]
-                let output = self
-                    .put_bucket_lifecycle()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_lifecycle().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2284,10 +2498,9 @@ impl crate::Client {
                     "PutBucketLifecycleConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_lifecycle_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_lifecycle_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2299,10 +2512,7 @@ impl crate::Client {
                     "PutBucketLogging",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_logging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_logging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2314,10 +2524,9 @@ impl crate::Client {
                     "PutBucketMetricsConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_metrics_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_metrics_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2330,10 +2539,9 @@ impl crate::Client {
                     input,
                 )?;
                 #[allow(deprecated)]
-                let output = self
-                    .put_bucket_notification()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_notification().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2345,10 +2553,12 @@ impl crate::Client {
                     "PutBucketNotificationConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_notification_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self
+                            .put_bucket_notification_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2360,10 +2570,9 @@ impl crate::Client {
                     "PutBucketOwnershipControls",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_ownership_controls()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_ownership_controls().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2375,10 +2584,7 @@ impl crate::Client {
                     "PutBucketPolicy",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_policy()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_policy().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2390,10 +2596,9 @@ impl crate::Client {
                     "PutBucketReplication",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_replication()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_replication().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2405,10 +2610,9 @@ impl crate::Client {
                     "PutBucketRequestPayment",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_request_payment()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_request_payment().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2420,10 +2624,7 @@ impl crate::Client {
                     "PutBucketTagging",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_tagging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2435,10 +2636,9 @@ impl crate::Client {
                     "PutBucketVersioning",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_versioning()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_bucket_versioning().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2450,10 +2650,7 @@ impl crate::Client {
                     "PutBucketWebsite",
                     input,
                 )?;
-                let output = self
-                    .put_bucket_website()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_bucket_website().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2468,10 +2665,7 @@ impl crate::Client {
                 if let Some(body) = body {
                     input.body = body;
                 }
-                let output = self
-                    .put_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2483,14 +2677,28 @@ impl crate::Client {
                     "PutObjectAcl",
                     input,
                 )?;
-                let output = self
-                    .put_object_acl()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_object_acl().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("PutObjectAcl", &output, body)
+            }
+            #[cfg(feature = "object-settings")]
+            "putobjectannotation" => {
+                let mut input: crate::operation::put_object_annotation::PutObjectAnnotationInput = crate::json::input(
+                    "PutObjectAnnotation",
+                    input,
+                )?;
+                if let Some(body) = body {
+                    input.annotation_payload = body;
+                }
+                let output = Box::pin(
+                        self.put_object_annotation().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("PutObjectAnnotation", &output, body)
             }
             #[cfg(feature = "object-settings")]
             "putobjectlegalhold" => {
@@ -2498,10 +2706,9 @@ impl crate::Client {
                     "PutObjectLegalHold",
                     input,
                 )?;
-                let output = self
-                    .put_object_legal_hold()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_object_legal_hold().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2513,10 +2720,9 @@ impl crate::Client {
                     "PutObjectLockConfiguration",
                     input,
                 )?;
-                let output = self
-                    .put_object_lock_configuration()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_object_lock_configuration().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2528,10 +2734,9 @@ impl crate::Client {
                     "PutObjectRetention",
                     input,
                 )?;
-                let output = self
-                    .put_object_retention()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_object_retention().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2543,10 +2748,7 @@ impl crate::Client {
                     "PutObjectTagging",
                     input,
                 )?;
-                let output = self
-                    .put_object_tagging()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.put_object_tagging().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2558,10 +2760,9 @@ impl crate::Client {
                     "PutPublicAccessBlock",
                     input,
                 )?;
-                let output = self
-                    .put_public_access_block()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.put_public_access_block().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2573,10 +2774,7 @@ impl crate::Client {
                     "RenameObject",
                     input,
                 )?;
-                let output = self
-                    .rename_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.rename_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2588,14 +2786,88 @@ impl crate::Client {
                     "RestoreObject",
                     input,
                 )?;
-                let output = self
-                    .restore_object()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.restore_object().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("RestoreObject", &output, body)
+            }
+            #[cfg(feature = "select")]
+            "selectobjectcontent" => {
+                let input: crate::operation::select_object_content::SelectObjectContentInput = crate::json::input(
+                    "SelectObjectContent",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self.select_object_content().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("SelectObjectContent", &output, body)
+            }
+            #[cfg(feature = "metadata")]
+            "updatebucketmetadataannotationtableconfiguration" => {
+                let input: crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationInput = crate::json::input(
+                    "UpdateBucketMetadataAnnotationTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .update_bucket_metadata_annotation_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "UpdateBucketMetadataAnnotationTableConfiguration",
+                    &output,
+                    body,
+                )
+            }
+            #[cfg(feature = "metadata")]
+            "updatebucketmetadatainventorytableconfiguration" => {
+                let input: crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationInput = crate::json::input(
+                    "UpdateBucketMetadataInventoryTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .update_bucket_metadata_inventory_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "UpdateBucketMetadataInventoryTableConfiguration",
+                    &output,
+                    body,
+                )
+            }
+            #[cfg(feature = "metadata")]
+            "updatebucketmetadatajournaltableconfiguration" => {
+                let input: crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationInput = crate::json::input(
+                    "UpdateBucketMetadataJournalTableConfiguration",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self
+                            .update_bucket_metadata_journal_table_configuration()
+                            .set_input(input)
+                            .send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output(
+                    "UpdateBucketMetadataJournalTableConfiguration",
+                    &output,
+                    body,
+                )
             }
             #[cfg(feature = "objects")]
             "updateobjectencryption" => {
@@ -2603,10 +2875,9 @@ impl crate::Client {
                     "UpdateObjectEncryption",
                     input,
                 )?;
-                let output = self
-                    .update_object_encryption()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(
+                        self.update_object_encryption().set_input(input).send(),
+                    )
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2621,10 +2892,7 @@ impl crate::Client {
                 if let Some(body) = body {
                     input.body = body;
                 }
-                let output = self
-                    .upload_part()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.upload_part().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2636,10 +2904,7 @@ impl crate::Client {
                     "UploadPartCopy",
                     input,
                 )?;
-                let output = self
-                    .upload_part_copy()
-                    .set_input(input)
-                    .send()
+                let output = Box::pin(self.upload_part_copy().set_input(input).send())
                     .await
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
@@ -2695,6 +2960,30 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::create_bucket::CreateBucketFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Sets up S3 Metadata for a general purpose bucket: a journal table of object changes and, optionally, live inventory and annotation tables, all kept up to date by S3 in a table bucket.
+    #[cfg(feature = "metadata")]
+    pub fn create_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates a V1 S3 Metadata table for a bucket in a table bucket you name. Superseded by `CreateBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn create_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -2795,6 +3084,30 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Removes the S3 Metadata configuration of a bucket, so S3 stops updating its metadata tables.
+    #[cfg(feature = "metadata")]
+    pub fn delete_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes the V1 S3 Metadata table configuration of a bucket. Superseded by `DeleteBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn delete_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Removes one CloudWatch request metrics configuration from a bucket, identified by its ID. S3 stops publishing request metrics for that filter.
     #[cfg(feature = "bucket-reports")]
     pub fn delete_bucket_metrics_configuration(
@@ -2875,6 +3188,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::delete_object::DeleteObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Removes one named annotation from an object or one version of it, answering with 204 No Content.
+    #[cfg(feature = "object-settings")]
+    pub fn delete_object_annotation(
+        &self,
+    ) -> crate::operation::delete_object_annotation::DeleteObjectAnnotationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::delete_object_annotation::DeleteObjectAnnotationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -3060,6 +3385,30 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Returns the S3 Metadata configuration of a bucket: where its metadata tables live and the state of the journal, inventory and annotation tables.
+    #[cfg(feature = "metadata")]
+    pub fn get_bucket_metadata_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Returns the V1 S3 Metadata table configuration of a bucket and the table's status. Superseded by `GetBucketMetadataConfiguration`.
+    #[cfg(feature = "metadata")]
+    pub fn get_bucket_metadata_table_configuration(
+        &self,
+    ) -> crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Returns one CloudWatch request metrics configuration of a bucket, selected by its ID. S3 answers with a 404 error if the bucket has no metrics configuration with that ID.
     #[cfg(feature = "bucket-reports")]
     pub fn get_bucket_metrics_configuration(
@@ -3213,6 +3562,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::get_object_acl::GetObjectAclFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Retrieves one named annotation of an object as a stream. Fails with `NoSuchAnnotation` when the object has no annotation of that name.
+    #[cfg(feature = "object-settings")]
+    pub fn get_object_annotation(
+        &self,
+    ) -> crate::operation::get_object_annotation::GetObjectAnnotationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::get_object_annotation::GetObjectAnnotationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -3393,6 +3754,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::list_multipart_uploads::ListMultipartUploadsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the annotations of an object, optionally only those whose names start with a prefix. Pass `NextContinuationToken` back as `ContinuationToken` to get the next page.
+    #[cfg(feature = "object-settings")]
+    pub fn list_object_annotations(
+        &self,
+    ) -> crate::operation::list_object_annotations::ListObjectAnnotationsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_object_annotations::ListObjectAnnotationsFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -3723,6 +4096,18 @@ impl crate::blocking::Client {
             self.mode(),
         )
     }
+    /// Stores a named annotation, a payload of bytes, on an object or one version of it.
+    #[cfg(feature = "object-settings")]
+    pub fn put_object_annotation(
+        &self,
+    ) -> crate::operation::put_object_annotation::PutObjectAnnotationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::put_object_annotation::PutObjectAnnotationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
     /// Places or removes a legal hold on an object version in a bucket with Object Lock enabled. While the hold is on, the version cannot be deleted or overwritten, whatever its retention period.
     #[cfg(feature = "object-settings")]
     pub fn put_object_legal_hold(
@@ -3803,6 +4188,54 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::restore_object::RestoreObjectFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Runs an SQL expression over one CSV, JSON or Parquet object and streams back the matching records as events. S3 Select is closed to new customers; existing users keep it.
+    #[cfg(feature = "select")]
+    pub fn select_object_content(
+        &self,
+    ) -> crate::operation::select_object_content::SelectObjectContentFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::select_object_content::SelectObjectContentFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Turns the annotation table of a bucket's S3 Metadata configuration on or off, and sets its encryption and IAM role.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_annotation_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Turns the live inventory table of a bucket's S3 Metadata configuration on or off, and sets how a new table is encrypted.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_inventory_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Changes how long records are kept in the journal table of a bucket's S3 Metadata configuration.
+    #[cfg(feature = "metadata")]
+    pub fn update_bucket_metadata_journal_table_configuration(
+        &self,
+    ) -> crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

@@ -11,6 +11,12 @@ pub enum Error {
     #[cfg(feature = "objects")]
     /// The caller is not allowed to perform the request.
     AccessDenied(crate::types::AccessDenied),
+    #[cfg(feature = "object-settings")]
+    /// The object has reached a limit S3 sets on its annotations.
+    AnnotationLimitExceeded(crate::types::AnnotationLimitExceeded),
+    #[cfg(feature = "object-settings")]
+    /// The annotation name is longer than S3 allows.
+    AnnotationNameTooLong(crate::types::AnnotationNameTooLong),
     #[cfg(feature = "buckets")]
     /// The requested bucket name is already taken by another account; choose a different name.
     BucketAlreadyExists(crate::types::BucketAlreadyExists),
@@ -23,16 +29,25 @@ pub enum Error {
     #[cfg(feature = "objects")]
     /// A request reused a client token with parameters that differ from the first request that sent it.
     IdempotencyParameterMismatch(crate::types::IdempotencyParameterMismatch),
+    #[cfg(feature = "object-settings")]
+    /// The annotation name contains characters or a form S3 does not accept.
+    InvalidAnnotationName(crate::types::InvalidAnnotationName),
     #[cfg(feature = "objects")]
     /// The object is archived and cannot be read until it has been restored.
     InvalidObjectState(crate::types::InvalidObjectState),
-    #[cfg(feature = "objects")]
+    #[cfg(feature = "object-settings")]
+    /// The annotation prefix is not one S3 accepts.
+    InvalidPrefix(crate::types::InvalidPrefix),
+    #[cfg(any(feature = "object-settings", feature = "objects"))]
     /// The request was malformed or combined parameters in a way S3 does not accept.
     InvalidRequest(crate::types::InvalidRequest),
     #[cfg(feature = "objects")]
     /// The write offset given for an append does not match the current size of the object.
     InvalidWriteOffset(crate::types::InvalidWriteOffset),
-    #[cfg(feature = "listing")]
+    #[cfg(feature = "object-settings")]
+    /// The object has no annotation of the given name.
+    NoSuchAnnotation(crate::types::NoSuchAnnotation),
+    #[cfg(any(feature = "listing", feature = "object-settings"))]
     /// The specified bucket does not exist.
     NoSuchBucket(crate::types::NoSuchBucket),
     #[cfg(any(feature = "object-settings", feature = "objects"))]
@@ -53,6 +68,9 @@ pub enum Error {
     #[cfg(feature = "objects")]
     /// The write would give the object more parts than S3 allows.
     TooManyParts(crate::types::TooManyParts),
+    #[cfg(feature = "object-settings")]
+    /// S3 does not accept the media type of the annotation payload.
+    UnsupportedMediaType(crate::types::UnsupportedMediaType),
     /// An error no variant names, or a failure before S3 answered.
     Unhandled(crate::error::Unhandled),
 }
@@ -62,6 +80,10 @@ impl Error {
         match self {
             #[cfg(feature = "objects")]
             Self::AccessDenied(e) => &e.meta,
+            #[cfg(feature = "object-settings")]
+            Self::AnnotationLimitExceeded(e) => &e.meta,
+            #[cfg(feature = "object-settings")]
+            Self::AnnotationNameTooLong(e) => &e.meta,
             #[cfg(feature = "buckets")]
             Self::BucketAlreadyExists(e) => &e.meta,
             #[cfg(feature = "buckets")]
@@ -70,13 +92,19 @@ impl Error {
             Self::EncryptionTypeMismatch(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::IdempotencyParameterMismatch(e) => &e.meta,
+            #[cfg(feature = "object-settings")]
+            Self::InvalidAnnotationName(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::InvalidObjectState(e) => &e.meta,
-            #[cfg(feature = "objects")]
+            #[cfg(feature = "object-settings")]
+            Self::InvalidPrefix(e) => &e.meta,
+            #[cfg(any(feature = "object-settings", feature = "objects"))]
             Self::InvalidRequest(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::InvalidWriteOffset(e) => &e.meta,
-            #[cfg(feature = "listing")]
+            #[cfg(feature = "object-settings")]
+            Self::NoSuchAnnotation(e) => &e.meta,
+            #[cfg(any(feature = "listing", feature = "object-settings"))]
             Self::NoSuchBucket(e) => &e.meta,
             #[cfg(any(feature = "object-settings", feature = "objects"))]
             Self::NoSuchKey(e) => &e.meta,
@@ -90,6 +118,8 @@ impl Error {
             Self::ObjectNotInActiveTierError(e) => &e.meta,
             #[cfg(feature = "objects")]
             Self::TooManyParts(e) => &e.meta,
+            #[cfg(feature = "object-settings")]
+            Self::UnsupportedMediaType(e) => &e.meta,
             Self::Unhandled(e) => e.meta(),
         }
     }
@@ -98,6 +128,10 @@ impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
             Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            #[allow(
+                unreachable_patterns,
+                reason = "a build may have no modeled variant"
+            )]
             _ => ::std::fmt::Display::fmt(self.meta(), f),
         }
     }
@@ -106,6 +140,10 @@ impl ::std::error::Error for Error {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {
             Self::Unhandled(e) => ::std::error::Error::source(e),
+            #[allow(
+                unreachable_patterns,
+                reason = "a build may have no modeled variant"
+            )]
             _ => None,
         }
     }
@@ -174,6 +212,36 @@ impl From<crate::operation::create_bucket::CreateBucketError> for Error {
                 Error::BucketAlreadyOwnedByYou(e)
             }
             CreateBucketError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationError,
+    ) -> Self {
+        use crate::operation::create_bucket_metadata_configuration::CreateBucketMetadataConfigurationError;
+        match err {
+            CreateBucketMetadataConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationError,
+    ) -> Self {
+        use crate::operation::create_bucket_metadata_table_configuration::CreateBucketMetadataTableConfigurationError;
+        match err {
+            CreateBucketMetadataTableConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
         }
     }
 }
@@ -280,6 +348,36 @@ for Error {
         }
     }
 }
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationError,
+    ) -> Self {
+        use crate::operation::delete_bucket_metadata_configuration::DeleteBucketMetadataConfigurationError;
+        match err {
+            DeleteBucketMetadataConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationError,
+    ) -> Self {
+        use crate::operation::delete_bucket_metadata_table_configuration::DeleteBucketMetadataTableConfigurationError;
+        match err {
+            DeleteBucketMetadataTableConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
 #[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::delete_bucket_metrics_configuration::DeleteBucketMetricsConfigurationError,
@@ -364,6 +462,21 @@ impl From<crate::operation::delete_object::DeleteObjectError> for Error {
         use crate::operation::delete_object::DeleteObjectError;
         match err {
             DeleteObjectError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::delete_object_annotation::DeleteObjectAnnotationError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::delete_object_annotation::DeleteObjectAnnotationError,
+    ) -> Self {
+        use crate::operation::delete_object_annotation::DeleteObjectAnnotationError;
+        match err {
+            DeleteObjectAnnotationError::NoSuchBucket(e) => Error::NoSuchBucket(e),
+            DeleteObjectAnnotationError::NoSuchKey(e) => Error::NoSuchKey(e),
+            DeleteObjectAnnotationError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -548,6 +661,34 @@ impl From<crate::operation::get_bucket_logging::GetBucketLoggingError> for Error
         }
     }
 }
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationError,
+    ) -> Self {
+        use crate::operation::get_bucket_metadata_configuration::GetBucketMetadataConfigurationError;
+        match err {
+            GetBucketMetadataConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationError,
+    ) -> Self {
+        use crate::operation::get_bucket_metadata_table_configuration::GetBucketMetadataTableConfigurationError;
+        match err {
+            GetBucketMetadataTableConfigurationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
 #[cfg(feature = "bucket-reports")]
 impl From<
     crate::operation::get_bucket_metrics_configuration::GetBucketMetricsConfigurationError,
@@ -704,6 +845,21 @@ impl From<crate::operation::get_object_acl::GetObjectAclError> for Error {
         match err {
             GetObjectAclError::NoSuchKey(e) => Error::NoSuchKey(e),
             GetObjectAclError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::get_object_annotation::GetObjectAnnotationError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::get_object_annotation::GetObjectAnnotationError,
+    ) -> Self {
+        use crate::operation::get_object_annotation::GetObjectAnnotationError;
+        match err {
+            GetObjectAnnotationError::NoSuchAnnotation(e) => Error::NoSuchAnnotation(e),
+            GetObjectAnnotationError::NoSuchBucket(e) => Error::NoSuchBucket(e),
+            GetObjectAnnotationError::NoSuchKey(e) => Error::NoSuchKey(e),
+            GetObjectAnnotationError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -891,6 +1047,22 @@ for Error {
         use crate::operation::list_multipart_uploads::ListMultipartUploadsError;
         match err {
             ListMultipartUploadsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
+impl From<crate::operation::list_object_annotations::ListObjectAnnotationsError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::list_object_annotations::ListObjectAnnotationsError,
+    ) -> Self {
+        use crate::operation::list_object_annotations::ListObjectAnnotationsError;
+        match err {
+            ListObjectAnnotationsError::InvalidPrefix(e) => Error::InvalidPrefix(e),
+            ListObjectAnnotationsError::NoSuchBucket(e) => Error::NoSuchBucket(e),
+            ListObjectAnnotationsError::NoSuchKey(e) => Error::NoSuchKey(e),
+            ListObjectAnnotationsError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -1223,6 +1395,33 @@ impl From<crate::operation::put_object_acl::PutObjectAclError> for Error {
     }
 }
 #[cfg(feature = "object-settings")]
+impl From<crate::operation::put_object_annotation::PutObjectAnnotationError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::put_object_annotation::PutObjectAnnotationError,
+    ) -> Self {
+        use crate::operation::put_object_annotation::PutObjectAnnotationError;
+        match err {
+            PutObjectAnnotationError::AnnotationLimitExceeded(e) => {
+                Error::AnnotationLimitExceeded(e)
+            }
+            PutObjectAnnotationError::AnnotationNameTooLong(e) => {
+                Error::AnnotationNameTooLong(e)
+            }
+            PutObjectAnnotationError::InvalidAnnotationName(e) => {
+                Error::InvalidAnnotationName(e)
+            }
+            PutObjectAnnotationError::InvalidRequest(e) => Error::InvalidRequest(e),
+            PutObjectAnnotationError::NoSuchBucket(e) => Error::NoSuchBucket(e),
+            PutObjectAnnotationError::NoSuchKey(e) => Error::NoSuchKey(e),
+            PutObjectAnnotationError::UnsupportedMediaType(e) => {
+                Error::UnsupportedMediaType(e)
+            }
+            PutObjectAnnotationError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "object-settings")]
 impl From<crate::operation::put_object_legal_hold::PutObjectLegalHoldError> for Error {
     #[inline]
     fn from(
@@ -1306,6 +1505,66 @@ impl From<crate::operation::restore_object::RestoreObjectError> for Error {
                 Error::ObjectAlreadyInActiveTierError(e)
             }
             RestoreObjectError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "select")]
+impl From<crate::operation::select_object_content::SelectObjectContentError> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::select_object_content::SelectObjectContentError,
+    ) -> Self {
+        use crate::operation::select_object_content::SelectObjectContentError;
+        match err {
+            SelectObjectContentError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationError,
+    ) -> Self {
+        use crate::operation::update_bucket_metadata_annotation_table_configuration::UpdateBucketMetadataAnnotationTableConfigurationError;
+        match err {
+            UpdateBucketMetadataAnnotationTableConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationError,
+    ) -> Self {
+        use crate::operation::update_bucket_metadata_inventory_table_configuration::UpdateBucketMetadataInventoryTableConfigurationError;
+        match err {
+            UpdateBucketMetadataInventoryTableConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+#[cfg(feature = "metadata")]
+impl From<
+    crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationError,
+> for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationError,
+    ) -> Self {
+        use crate::operation::update_bucket_metadata_journal_table_configuration::UpdateBucketMetadataJournalTableConfigurationError;
+        match err {
+            UpdateBucketMetadataJournalTableConfigurationError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
         }
     }
 }

@@ -20,6 +20,8 @@ mod attempt;
 mod aws_chunked;
 pub(crate) mod checksum;
 mod endpoint;
+#[cfg(feature = "event-stream")]
+pub(crate) mod event_stream;
 mod handle;
 mod http;
 mod identity;

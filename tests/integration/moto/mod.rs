@@ -8,6 +8,7 @@ mod object_lock;
 mod objects;
 mod paginators;
 mod public_access;
+mod select;
 
 use s3_client::Client;
 

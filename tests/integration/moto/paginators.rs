@@ -234,6 +234,7 @@ fn paginator_names_come_from_the_model() {
         [
             "list_buckets",
             "list_multipart_uploads",
+            "list_object_annotations",
             "list_object_versions",
             "list_objects",
             "list_objects_v2",

@@ -181,7 +181,9 @@ fn json_dispatch(svc: &Service) -> TokenStream {
                 let #mutable input: crate::operation::#method::#input_ty = crate::json::input(#name, input)?;
                 #body_in
                 #dep
-                let #out_mut output = self.#method().set_input(input).send().await.map_err(crate::json::JsonError::call)?;
+                // Boxed, so that the dispatch's future holds one pointer per arm, not
+                // every operation's future side by side (a debug build's stack).
+                let #out_mut output = Box::pin(self.#method().set_input(input).send()).await.map_err(crate::json::JsonError::call)?;
                 let body = #body_out;
                 crate::json::output(#name, &output, body)
             }

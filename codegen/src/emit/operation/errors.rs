@@ -85,7 +85,7 @@ pub fn error_enum(op: &Operation) -> TokenStream {
     } else {
         quote!(Ok(#unhandled))
     };
-    let impls = error_trait_impls(&error, modeled);
+    let impls = error_trait_impls(&error, modeled, false);
     let on_use = crate::emit::on_use();
     quote! {
         #[doc = #docs]
@@ -142,16 +142,22 @@ fn variant(rust_name: &str, docs: &str) -> TokenStream {
 
 /// `Display`, `Error` and `ProvideErrorMetadata` of an error enum with an `Unhandled`
 /// variant (and, with `modeled`, others): a modeled error prints S3's code and message,
-/// `Unhandled` prints what it holds and gives its cause as `source()`.
-fn error_trait_impls(error: &Ident, modeled: bool) -> TokenStream {
+/// `Unhandled` prints what it holds and gives its cause as `source()`. With `gated`, the
+/// modeled variants are behind cargo features, so a build may have none of them.
+fn error_trait_impls(error: &Ident, modeled: bool, gated: bool) -> TokenStream {
+    let allow = gated.then(|| {
+        quote!(#[allow(unreachable_patterns, reason = "a build may have no modeled variant")])
+    });
     let (display, source) = if modeled {
         (
             quote!(match self {
                 Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                #allow
                 _ => ::std::fmt::Display::fmt(self.meta(), f),
             }),
             quote!(match self {
                 Self::Unhandled(e) => ::std::error::Error::source(e),
+                #allow
                 _ => None,
             }),
         )
@@ -226,7 +232,7 @@ pub fn crate_error(svc: &Service) -> TokenStream {
             }
         }
     });
-    let impls = error_trait_impls(&format_ident!("Error"), !shapes.is_empty());
+    let impls = error_trait_impls(&format_ident!("Error"), !shapes.is_empty(), true);
     quote! {
         /// Any error of any operation, for code that calls several of them and returns
         /// one error type: every `SdkError<E>` and operation error converts into it.

@@ -171,10 +171,17 @@ fn blocking(op: &Operation) -> TokenStream {
         .output
         .members
         .iter()
-        .filter(|m| m.ty == crate::ir::Type::Stream)
-        .map(|m| {
+        .filter_map(|m| {
             let field = ident(&m.field);
-            quote!(crate::blocking::attach(&mut output.#field, &mode);)
+            match m.ty {
+                crate::ir::Type::Stream => {
+                    Some(quote!(crate::blocking::attach(&mut output.#field, &mode);))
+                }
+                crate::ir::Type::EventStream(_) => {
+                    Some(quote!(crate::blocking::attach(output.#field.body_mut(), &mode);))
+                }
+                _ => None,
+            }
         })
         .collect::<Vec<_>>();
     let send = if attach.is_empty() {

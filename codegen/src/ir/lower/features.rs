@@ -49,7 +49,7 @@ pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations:
         }
         while let Some(ty) = queue.pop() {
             match ty {
-                Type::Structure(s) => {
+                Type::Structure(s) | Type::EventStream(s) => {
                     if let Some(&i) = index.get(s.name.as_str())
                         && reached.structures.insert(i)
                     {
@@ -94,7 +94,13 @@ pub(super) fn gate(structures: &mut [Structure], enums: &mut [Enum], operations:
         for &i in &read.structures {
             reads[i].insert(feature);
         }
-        let written = walk(types(&op.input.members, Some(&[Binding::Payload])), &[]);
+        let written = walk(
+            types(
+                &op.input.members,
+                Some(&[Binding::Payload, Binding::Element]),
+            ),
+            &[],
+        );
         for &i in &written.structures {
             writes[i].insert(feature);
         }

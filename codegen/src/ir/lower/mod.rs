@@ -16,7 +16,7 @@ mod xml_use;
 use std::collections::BTreeMap;
 
 use super::names;
-use super::{Enum, Member, Role, Service, Structure};
+use super::{Binding, Enum, Member, Role, Service, Structure, Type};
 use crate::diag::{self, Diagnostics};
 use crate::load::{Shape as RawShape, load};
 use crate::model::{self, ShapeKind};
@@ -142,6 +142,7 @@ impl Lowering<'_> {
         }
         structures.extend(synthesized);
         structures.sort_by(|a, b| a.name.cmp(&b.name));
+        self.mark_events(&mut structures);
         self.check_type_names(&structures, &enums);
 
         // Inputs and outputs move into their operations; the rest stay shared.
@@ -174,6 +175,55 @@ impl Lowering<'_> {
         };
         collisions::check(&mut self.d, &service);
         service
+    }
+
+    /// Marks the members of event streams as events, each of which carries at most its
+    /// payload: an event stream's member is a structure, and an event's is `in: payload`.
+    fn mark_events(&mut self, structures: &mut [Structure]) {
+        let mut events = Vec::new();
+        for s in structures.iter().filter(|s| s.event_stream) {
+            if s.role != Role::Shared {
+                self.d.error(
+                    diag::shape(&s.name),
+                    "an event stream cannot be an operation's input, output or an error",
+                );
+            }
+            for m in &s.members {
+                match &m.ty {
+                    Type::Structure(event) if m.binding == Binding::Element => {
+                        events.push(event.name.clone());
+                    }
+                    _ => self.d.error(
+                        diag::member(&s.name, &m.name),
+                        "an event stream's member is an event: a structure, with no `in`",
+                    ),
+                }
+            }
+        }
+        for s in structures.iter_mut().filter(|s| events.contains(&s.name)) {
+            s.event = true;
+            if s.event_stream || s.role != Role::Shared {
+                self.d.error(
+                    diag::shape(&s.name),
+                    "an event is a plain structure used only as an event",
+                );
+            }
+            for m in s.members.iter().filter(|m| m.binding != Binding::Payload) {
+                self.d.error(
+                    diag::member(&s.name, &m.name),
+                    "an event's member travels as the message payload: `in: payload`",
+                );
+            }
+            if s.members
+                .iter()
+                .any(|m| !matches!(m.ty, Type::Blob | Type::Structure(_)))
+            {
+                self.d.error(
+                    diag::shape(&s.name),
+                    "an event's payload is a blob or a structure (an XML document)",
+                );
+            }
+        }
     }
 
     /// Rust type names are unique, and none shadows a name the generated code uses.
@@ -231,6 +281,8 @@ fn empty_output(op: &str, name: &str) -> Structure {
         deserialized: false,
         streaming: false,
         sensitive: false,
+        event_stream: false,
+        event: false,
     }
 }
 

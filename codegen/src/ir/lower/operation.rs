@@ -289,7 +289,7 @@ fn output_kind(output: &Structure) -> OutputKind {
     let mut kind = OutputKind::Empty;
     for m in output.members.iter().filter(body) {
         kind = match (&m.ty, m.binding) {
-            (Type::Stream, _) => return OutputKind::Stream,
+            (Type::Stream | Type::EventStream(_), _) => return OutputKind::Stream,
             (Type::Blob | Type::String, Binding::Payload) => OutputKind::Text,
             _ => OutputKind::Xml,
         };

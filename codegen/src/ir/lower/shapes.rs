@@ -10,9 +10,11 @@ use crate::model::{self, Location, ShapeKind};
 impl Lowering<'_> {
     pub(super) fn lower_enum(&mut self, name: &str, raw: &RawShape) -> Enum {
         let place = diag::shape(name);
-        if !raw.members.is_empty() || raw.shape.error.is_some() {
-            self.d
-                .error(&place, "an enum has `values`, not members or error");
+        if !raw.members.is_empty() || raw.shape.error.is_some() || raw.shape.event_stream {
+            self.d.error(
+                &place,
+                "an enum has `values`, not members, error or event_stream",
+            );
         }
         let mut values = Vec::new();
         let mut seen = BTreeMap::new();
@@ -101,12 +103,15 @@ impl Lowering<'_> {
                 "has a payload member, so no member can be an XML element",
             );
         }
+        // An input with element members is itself the request document, whose root
+        // element its `xml_name` names.
         if role == Role::Input
+            && raw.shape.xml_name.is_none()
             && let Some(m) = members.iter().find(|m| m.binding == Binding::Element)
         {
             self.d.error(
                 diag::member(name, &m.name),
-                "an input member needs a binding (`in`); request XML travels only in a payload member",
+                "an input member needs a binding (`in`), unless the input is the request document: give the input an `xml_name`",
             );
         }
         self.check_type_name(&diag::shape(name), name);
@@ -124,7 +129,9 @@ impl Lowering<'_> {
             role,
             operation,
             docs: raw.shape.docs.clone(),
-            streaming: members.iter().any(|m| m.ty == Type::Stream),
+            streaming: members
+                .iter()
+                .any(|m| matches!(m.ty, Type::Stream | Type::EventStream(_))),
             sensitive: members.iter().any(|m| m.sensitive),
             members,
             xml_name: raw
@@ -140,6 +147,8 @@ impl Lowering<'_> {
             error_status: raw.shape.error.as_ref().map(|e| e.status),
             serialized: false,
             deserialized: false,
+            event_stream: raw.shape.event_stream,
+            event: false,
         }
     }
 
@@ -192,6 +201,12 @@ impl Lowering<'_> {
         if m.streaming && binding != Binding::Payload {
             self.d
                 .error(&place, "only a payload member can be streaming");
+        }
+        if matches!(ty, Type::EventStream(_)) && binding != Binding::Payload {
+            self.d.error(
+                &place,
+                "an event stream travels as the whole body: `in: payload`",
+            );
         }
         if m.flattened && !matches!(ty, Type::List { .. }) {
             self.d.error(&place, "`flattened` applies to lists only");
@@ -255,10 +270,22 @@ impl Lowering<'_> {
             Binding::Payload => {
                 if !matches!(
                     ty,
-                    Type::Blob | Type::Stream | Type::String | Type::Structure(_)
+                    Type::Blob
+                        | Type::Stream
+                        | Type::String
+                        | Type::Structure(_)
+                        | Type::EventStream(_)
                 ) {
-                    self.d
-                        .error(&place, "a payload is a blob, a string or a structure");
+                    self.d.error(
+                        &place,
+                        "a payload is a blob, a string, a structure or an event stream",
+                    );
+                }
+                if matches!(ty, Type::EventStream(_)) && role != Role::Output {
+                    self.d.error(
+                        &place,
+                        "an event stream is read from responses only: an output payload",
+                    );
                 }
             }
             Binding::Element => {
@@ -331,7 +358,10 @@ impl Lowering<'_> {
         let text = text.trim();
         if let Some(inner) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
             let item = self.parse_type(place, inner, m, binding)?;
-            if matches!(item, Type::List { .. } | Type::Map | Type::Stream) {
+            if matches!(
+                item,
+                Type::List { .. } | Type::Map | Type::Stream | Type::EventStream(_)
+            ) {
                 self.d.error(
                     place,
                     format!("`{text}`: list items must be scalars or structures"),
@@ -373,12 +403,19 @@ impl Lowering<'_> {
             "blob" => Type::Blob,
             shape => match self.shapes.get(shape) {
                 Some(s) if s.shape.kind == ShapeKind::Enum => Type::Enum(names::type_name(shape)),
-                Some(_) => Type::Structure(StructRef {
-                    name: shape.to_string(),
-                    rust_name: names::type_name(shape),
-                    reader: names::reader(shape),
-                    writer: names::writer(shape),
-                }),
+                Some(s) => {
+                    let reference = StructRef {
+                        name: shape.to_string(),
+                        rust_name: names::type_name(shape),
+                        reader: names::reader(shape),
+                        writer: names::writer(shape),
+                    };
+                    if s.shape.event_stream {
+                        Type::EventStream(reference)
+                    } else {
+                        Type::Structure(reference)
+                    }
+                }
                 None => {
                     self.d.error(place, format!("unknown type `{shape}`"));
                     return None;

@@ -1,4 +1,5 @@
-//! Which structures travel as XML, and which way.
+//! Which structures travel as XML, and which way. Event streams and their events are
+//! decoded from event-stream messages, not XML, but the payloads of events are XML.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ pub(super) fn mark_xml_use(structures: &mut [Structure], operations: &[Operation
     let mut write = Vec::new();
     let mut read = Vec::new();
     for op in operations {
-        members_of(&op.input, &[Binding::Payload], &mut write);
+        members_of(&op.input, &[Binding::Payload, Binding::Element], &mut write);
         members_of(&op.output, &[Binding::Payload, Binding::Element], &mut read);
     }
     read.extend(
@@ -31,9 +32,18 @@ pub(super) fn mark_xml_use(structures: &mut [Structure], operations: &[Operation
     );
 
     for (mut queue, serialized) in [(write, true), (read, false)] {
+        let mut passed = std::collections::BTreeSet::new();
         while let Some(name) = queue.pop() {
             let Some(&i) = index.get(&name) else { continue };
             let s = &mut structures[i];
+            if s.event_stream || s.event {
+                if passed.insert(name) {
+                    for m in &s.members {
+                        collect(&m.ty, &mut queue);
+                    }
+                }
+                continue;
+            }
             let flag = if serialized {
                 &mut s.serialized
             } else {
@@ -51,7 +61,7 @@ pub(super) fn mark_xml_use(structures: &mut [Structure], operations: &[Operation
 
 fn collect(ty: &Type, out: &mut Vec<String>) {
     match ty {
-        Type::Structure(s) => out.push(s.name.clone()),
+        Type::Structure(s) | Type::EventStream(s) => out.push(s.name.clone()),
         Type::List { item, .. } => collect(item, out),
         _ => {}
     }

@@ -13,6 +13,12 @@ pub mod copy_object;
 /// `CreateBucket`: Creates a new bucket; the name must be unique within its namespace and follow S3 naming rules.
 #[cfg(feature = "buckets")]
 pub mod create_bucket;
+/// `CreateBucketMetadataConfiguration`: Sets up S3 Metadata for a general purpose bucket: a journal table of object changes and, optionally, live inventory and annotation tables, all kept up to date by S3 in a table bucket.
+#[cfg(feature = "metadata")]
+pub mod create_bucket_metadata_configuration;
+/// `CreateBucketMetadataTableConfiguration`: Creates a V1 S3 Metadata table for a bucket in a table bucket you name.
+#[cfg(feature = "metadata")]
+pub mod create_bucket_metadata_table_configuration;
 /// `CreateMultipartUpload`: Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use.
 #[cfg(feature = "multipart")]
 pub mod create_multipart_upload;
@@ -37,6 +43,12 @@ pub mod delete_bucket_inventory_configuration;
 /// `DeleteBucketLifecycle`: Removes every lifecycle rule from a bucket, so S3 stops expiring and transitioning its objects automatically.
 #[cfg(feature = "lifecycle")]
 pub mod delete_bucket_lifecycle;
+/// `DeleteBucketMetadataConfiguration`: Removes the S3 Metadata configuration of a bucket, so S3 stops updating its metadata tables.
+#[cfg(feature = "metadata")]
+pub mod delete_bucket_metadata_configuration;
+/// `DeleteBucketMetadataTableConfiguration`: Removes the V1 S3 Metadata table configuration of a bucket.
+#[cfg(feature = "metadata")]
+pub mod delete_bucket_metadata_table_configuration;
 /// `DeleteBucketMetricsConfiguration`: Removes one CloudWatch request metrics configuration from a bucket, identified by its ID.
 #[cfg(feature = "bucket-reports")]
 pub mod delete_bucket_metrics_configuration;
@@ -58,6 +70,9 @@ pub mod delete_bucket_website;
 /// `DeleteObject`: Deletes an object, or permanently deletes one version of it when a version ID is given.
 #[cfg(feature = "objects")]
 pub mod delete_object;
+/// `DeleteObjectAnnotation`: Removes one named annotation from an object or one version of it, answering with 204 No Content.
+#[cfg(feature = "object-settings")]
+pub mod delete_object_annotation;
 /// `DeleteObjectTagging`: Removes every tag from an object, or from one version of it.
 #[cfg(feature = "object-settings")]
 pub mod delete_object_tagging;
@@ -103,6 +118,12 @@ pub mod get_bucket_location;
 /// `GetBucketLogging`: Returns the server access logging settings of a bucket.
 #[cfg(feature = "bucket-settings")]
 pub mod get_bucket_logging;
+/// `GetBucketMetadataConfiguration`: Returns the S3 Metadata configuration of a bucket: where its metadata tables live and the state of the journal, inventory and annotation tables.
+#[cfg(feature = "metadata")]
+pub mod get_bucket_metadata_configuration;
+/// `GetBucketMetadataTableConfiguration`: Returns the V1 S3 Metadata table configuration of a bucket and the table's status.
+#[cfg(feature = "metadata")]
+pub mod get_bucket_metadata_table_configuration;
 /// `GetBucketMetricsConfiguration`: Returns one CloudWatch request metrics configuration of a bucket, selected by its ID.
 #[cfg(feature = "bucket-reports")]
 pub mod get_bucket_metrics_configuration;
@@ -142,6 +163,9 @@ pub mod get_object;
 /// `GetObjectAcl`: Returns the access control list of an object or one of its versions: the owner and the grants.
 #[cfg(feature = "object-settings")]
 pub mod get_object_acl;
+/// `GetObjectAnnotation`: Retrieves one named annotation of an object as a stream.
+#[cfg(feature = "object-settings")]
+pub mod get_object_annotation;
 /// `GetObjectAttributes`: Returns selected attributes of an object without its data, such as its ETag, checksum, size, storage class and, for a multipart upload, its parts.
 #[cfg(feature = "object-settings")]
 pub mod get_object_attributes;
@@ -187,6 +211,9 @@ pub mod list_buckets;
 /// `ListMultipartUploads`: Lists multipart uploads in a bucket that have been started but not yet completed or aborted.
 #[cfg(feature = "multipart")]
 pub mod list_multipart_uploads;
+/// `ListObjectAnnotations`: Lists the annotations of an object, optionally only those whose names start with a prefix.
+#[cfg(feature = "object-settings")]
+pub mod list_object_annotations;
 /// `ListObjectVersions`: Lists the versions and delete markers of objects in a bucket, up to 1,000 entries per call.
 #[cfg(feature = "listing")]
 pub mod list_object_versions;
@@ -268,6 +295,9 @@ pub mod put_object;
 /// `PutObjectAcl`: Replaces the access control list of an existing object or version, using a canned ACL, explicit grant lists, or a full access control policy in the body.
 #[cfg(feature = "object-settings")]
 pub mod put_object_acl;
+/// `PutObjectAnnotation`: Stores a named annotation, a payload of bytes, on an object or one version of it.
+#[cfg(feature = "object-settings")]
+pub mod put_object_annotation;
 /// `PutObjectLegalHold`: Places or removes a legal hold on an object version in a bucket with Object Lock enabled.
 #[cfg(feature = "object-settings")]
 pub mod put_object_legal_hold;
@@ -289,6 +319,18 @@ pub mod rename_object;
 /// `RestoreObject`: Starts restoring a temporary copy of an archived object, such as one in a Glacier storage class or an Intelligent-Tiering archive tier, so its data can be read again.
 #[cfg(feature = "object-settings")]
 pub mod restore_object;
+/// `SelectObjectContent`: Runs an SQL expression over one CSV, JSON or Parquet object and streams back the matching records as events.
+#[cfg(feature = "select")]
+pub mod select_object_content;
+/// `UpdateBucketMetadataAnnotationTableConfiguration`: Turns the annotation table of a bucket's S3 Metadata configuration on or off, and sets its encryption and IAM role.
+#[cfg(feature = "metadata")]
+pub mod update_bucket_metadata_annotation_table_configuration;
+/// `UpdateBucketMetadataInventoryTableConfiguration`: Turns the live inventory table of a bucket's S3 Metadata configuration on or off, and sets how a new table is encrypted.
+#[cfg(feature = "metadata")]
+pub mod update_bucket_metadata_inventory_table_configuration;
+/// `UpdateBucketMetadataJournalTableConfiguration`: Changes how long records are kept in the journal table of a bucket's S3 Metadata configuration.
+#[cfg(feature = "metadata")]
+pub mod update_bucket_metadata_journal_table_configuration;
 /// `UpdateObjectEncryption`: Changes the server-side encryption of an existing object, or one version of it, to SSE-KMS with the given key, without rewriting the object's data.
 #[cfg(feature = "objects")]
 pub mod update_object_encryption;

@@ -10,6 +10,7 @@ use crate::error::ErrorMetadata;
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -50,6 +51,7 @@ pub enum ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -96,6 +98,7 @@ impl ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -126,6 +129,7 @@ impl From<&str> for ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -144,6 +148,7 @@ impl From<String> for ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -162,6 +167,7 @@ impl AsRef<str> for ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -180,6 +186,7 @@ impl ::std::fmt::Display for ChecksumAlgorithm {
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -189,6 +196,60 @@ impl ::std::fmt::Display for ChecksumAlgorithm {
 )]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ChecksumAlgorithm);
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+/// Whether S3 should include the object's stored checksums in the response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChecksumMode {
+    /// `ENABLED`
+    Enabled,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl ChecksumMode {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Enabled => "ENABLED",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ENABLED"]
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl From<&str> for ChecksumMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "ENABLED" => Self::Enabled,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl From<String> for ChecksumMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl AsRef<str> for ChecksumMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl ::std::fmt::Display for ChecksumMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ChecksumMode);
 #[cfg(
     any(
         feature = "listing",
@@ -800,6 +861,76 @@ impl ::std::fmt::Display for Permission {
 #[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Permission);
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+/// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplicationStatus {
+    /// `COMPLETE`
+    Complete,
+    /// `PENDING`
+    Pending,
+    /// `FAILED`
+    Failed,
+    /// `REPLICA`
+    Replica,
+    /// `COMPLETED`
+    Completed,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl ReplicationStatus {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Complete => "COMPLETE",
+            Self::Pending => "PENDING",
+            Self::Failed => "FAILED",
+            Self::Replica => "REPLICA",
+            Self::Completed => "COMPLETED",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"]
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl From<&str> for ReplicationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "COMPLETE" => Self::Complete,
+            "PENDING" => Self::Pending,
+            "FAILED" => Self::Failed,
+            "REPLICA" => Self::Replica,
+            "COMPLETED" => Self::Completed,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl From<String> for ReplicationStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl AsRef<str> for ReplicationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+impl ::std::fmt::Display for ReplicationStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(ReplicationStatus);
 #[cfg(
     any(
         feature = "bucket-settings",
@@ -1815,33 +1946,33 @@ impl GranteeBuilder {
         Ok(self.inner)
     }
 }
-#[cfg(feature = "listing")]
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 /// The specified bucket does not exist.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchBucket {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
-#[cfg(feature = "listing")]
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 impl NoSuchBucket {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
-#[cfg(feature = "listing")]
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 impl crate::error::ProvideErrorMetadata for NoSuchBucket {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
-#[cfg(feature = "listing")]
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 impl ::std::fmt::Display for NoSuchBucket {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
-#[cfg(feature = "listing")]
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 impl ::std::error::Error for NoSuchBucket {}
 #[cfg(any(feature = "buckets", feature = "objects"))]
 /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.

@@ -8,11 +8,13 @@ mod buckets;
 mod common;
 mod lifecycle;
 mod listing;
+mod metadata;
 mod multipart;
 mod notifications;
 mod object_settings;
 mod objects;
 mod replication;
+mod select;
 pub(crate) mod xml;
 #[cfg(feature = "bucket-access")]
 pub use self::bucket_access::{
@@ -67,6 +69,7 @@ pub use self::buckets::{
         feature = "bucket-settings",
         feature = "lifecycle",
         feature = "listing",
+        feature = "metadata",
         feature = "multipart",
         feature = "notifications",
         feature = "object-settings",
@@ -122,8 +125,6 @@ pub use self::common::ServerSideEncryption;
 pub use self::common::Tagging;
 #[cfg(any(feature = "buckets", feature = "objects"))]
 pub use self::common::NotFound;
-#[cfg(feature = "listing")]
-pub use self::common::NoSuchBucket;
 #[cfg(any(feature = "listing", feature = "multipart"))]
 pub use self::common::{CommonPrefix, EncodingType};
 #[cfg(
@@ -135,6 +136,8 @@ pub use self::common::{CommonPrefix, EncodingType};
     )
 )]
 pub use self::common::ChecksumType;
+#[cfg(any(feature = "listing", feature = "object-settings"))]
+pub use self::common::NoSuchBucket;
 #[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 pub use self::common::{ObjectCannedAcl, ObjectLockEventHold, ObjectLockLegalHoldStatus};
 #[cfg(
@@ -148,6 +151,8 @@ pub use self::common::{ObjectCannedAcl, ObjectLockEventHold, ObjectLockLegalHold
 pub use self::common::StorageClass;
 #[cfg(any(feature = "multipart", feature = "objects"))]
 pub use self::common::ObjectLockMode;
+#[cfg(any(feature = "object-settings", feature = "objects"))]
+pub use self::common::{ChecksumMode, ReplicationStatus};
 #[cfg(feature = "lifecycle")]
 pub use self::lifecycle::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
@@ -159,6 +164,20 @@ pub use self::lifecycle::{
 pub use self::listing::{
     DeleteMarkerEntry, Object, ObjectStorageClass, ObjectVersion,
     ObjectVersionStorageClass, OptionalObjectAttributes, RestoreStatus,
+};
+#[cfg(feature = "metadata")]
+pub use self::metadata::{
+    AnnotationConfigurationState, AnnotationTableConfiguration,
+    AnnotationTableConfigurationResult, AnnotationTableConfigurationUpdates,
+    DestinationResult, ErrorDetails, ExpirationState,
+    GetBucketMetadataConfigurationResult, GetBucketMetadataTableConfigurationResult,
+    InventoryConfigurationState, InventoryTableConfiguration,
+    InventoryTableConfigurationResult, InventoryTableConfigurationUpdates,
+    JournalTableConfiguration, JournalTableConfigurationResult,
+    JournalTableConfigurationUpdates, MetadataConfiguration, MetadataConfigurationResult,
+    MetadataTableConfiguration, MetadataTableConfigurationResult,
+    MetadataTableEncryptionConfiguration, RecordExpiration, S3TablesBucketType,
+    S3TablesDestination, S3TablesDestinationResult, TableSseAlgorithm,
 };
 #[cfg(feature = "multipart")]
 pub use self::multipart::{
@@ -175,24 +194,29 @@ pub use self::notifications::{
 };
 #[cfg(feature = "object-settings")]
 pub use self::object_settings::{
-    Checksum, CompressionType, CsvInput, CsvOutput, DefaultRetention, Encryption,
-    EventHoldDuration, ExpressionType, FileHeaderInfo, GetObjectAttributesParts,
-    GlacierJobParameters, InputSerialization, JsonInput, JsonOutput, JsonType,
-    MetadataEntry, ObjectAlreadyInActiveTierError, ObjectAttributes,
+    AnnotationEntry, AnnotationLimitExceeded, AnnotationNameTooLong, Checksum,
+    DefaultRetention, Encryption, EventHoldDuration, GetObjectAttributesParts,
+    GlacierJobParameters, InvalidAnnotationName, InvalidPrefix, MetadataEntry,
+    NoSuchAnnotation, ObjectAlreadyInActiveTierError, ObjectAttributes,
     ObjectLockConfiguration, ObjectLockEnabled, ObjectLockLegalHold, ObjectLockRetention,
-    ObjectLockRetentionMode, ObjectLockRule, ObjectPart, OutputLocation,
-    OutputSerialization, ParquetInput, QuoteFields, RestoreRequest, RestoreRequestType,
-    S3Location, SelectParameters, Tier,
+    ObjectLockRetentionMode, ObjectLockRule, ObjectPart, OutputLocation, RestoreRequest,
+    RestoreRequestType, S3Location, SelectParameters, Tier, UnsupportedMediaType,
+};
+#[cfg(any(feature = "object-settings", feature = "select"))]
+pub use self::object_settings::{
+    CompressionType, CsvInput, CsvOutput, ExpressionType, FileHeaderInfo,
+    InputSerialization, JsonInput, JsonOutput, JsonType, OutputSerialization,
+    ParquetInput, QuoteFields,
 };
 #[cfg(any(feature = "object-settings", feature = "objects"))]
-pub use self::objects::NoSuchKey;
+pub use self::objects::{InvalidRequest, NoSuchKey};
 #[cfg(feature = "objects")]
 pub use self::objects::{
-    AccessDenied, AnnotationDirective, ArchiveStatus, ChecksumMode, CopyObjectResult,
-    Delete, DeletedObject, EncryptionTypeMismatch, Error, IdempotencyParameterMismatch,
-    InvalidObjectState, InvalidRequest, InvalidWriteOffset, MetadataDirective,
-    ObjectEncryption, ObjectIdentifier, ObjectNotInActiveTierError, ReplicationStatus,
-    SsekmsEncryption, TaggingDirective, TooManyParts,
+    AccessDenied, AnnotationDirective, ArchiveStatus, CopyObjectResult, Delete,
+    DeletedObject, EncryptionTypeMismatch, Error, IdempotencyParameterMismatch,
+    InvalidObjectState, InvalidWriteOffset, MetadataDirective, ObjectEncryption,
+    ObjectIdentifier, ObjectNotInActiveTierError, SsekmsEncryption, TaggingDirective,
+    TooManyParts,
 };
 #[cfg(feature = "replication")]
 pub use self::replication::{
@@ -204,25 +228,33 @@ pub use self::replication::{
     ReplicationRuleStatus, ReplicationTime, ReplicationTimeStatus, ReplicationTimeValue,
     SourceSelectionCriteria, SseKmsEncryptedObjects, SseKmsEncryptedObjectsStatus,
 };
+#[cfg(feature = "select")]
+pub use self::select::{
+    ContinuationEvent, EndEvent, Progress, ProgressEvent, RecordsEvent, RequestProgress,
+    ScanRange, SelectObjectContentEventStream, Stats, StatsEvent,
+};
 /// The error shapes, at the path aws-sdk-s3 gives them (`types::error::NoSuchKey`).
 pub mod error {
     #[cfg(feature = "buckets")]
     pub use super::{BucketAlreadyExists, BucketAlreadyOwnedByYou};
     #[cfg(any(feature = "buckets", feature = "objects"))]
     pub use super::NotFound;
-    #[cfg(feature = "listing")]
+    #[cfg(any(feature = "listing", feature = "object-settings"))]
     pub use super::NoSuchBucket;
     #[cfg(feature = "multipart")]
     pub use super::NoSuchUpload;
     #[cfg(feature = "object-settings")]
-    pub use super::ObjectAlreadyInActiveTierError;
+    pub use super::{
+        AnnotationLimitExceeded, AnnotationNameTooLong, InvalidAnnotationName,
+        InvalidPrefix, NoSuchAnnotation, ObjectAlreadyInActiveTierError,
+        UnsupportedMediaType,
+    };
     #[cfg(any(feature = "object-settings", feature = "objects"))]
-    pub use super::NoSuchKey;
+    pub use super::{InvalidRequest, NoSuchKey};
     #[cfg(feature = "objects")]
     pub use super::{
         AccessDenied, EncryptionTypeMismatch, IdempotencyParameterMismatch,
-        InvalidObjectState, InvalidRequest, InvalidWriteOffset,
-        ObjectNotInActiveTierError, TooManyParts,
+        InvalidObjectState, InvalidWriteOffset, ObjectNotInActiveTierError, TooManyParts,
     };
 }
 /// Builders for the nested types, as aws-sdk-s3 has them (`Tag::builder()`).
@@ -311,6 +343,20 @@ pub mod builders {
         DeleteMarkerEntryBuilder, ObjectBuilder, ObjectVersionBuilder,
         RestoreStatusBuilder,
     };
+    #[cfg(feature = "metadata")]
+    pub use super::metadata::{
+        AnnotationTableConfigurationBuilder, AnnotationTableConfigurationResultBuilder,
+        AnnotationTableConfigurationUpdatesBuilder, DestinationResultBuilder,
+        ErrorDetailsBuilder, GetBucketMetadataConfigurationResultBuilder,
+        GetBucketMetadataTableConfigurationResultBuilder,
+        InventoryTableConfigurationBuilder, InventoryTableConfigurationResultBuilder,
+        InventoryTableConfigurationUpdatesBuilder, JournalTableConfigurationBuilder,
+        JournalTableConfigurationResultBuilder, JournalTableConfigurationUpdatesBuilder,
+        MetadataConfigurationBuilder, MetadataConfigurationResultBuilder,
+        MetadataTableConfigurationBuilder, MetadataTableConfigurationResultBuilder,
+        MetadataTableEncryptionConfigurationBuilder, RecordExpirationBuilder,
+        S3TablesDestinationBuilder, S3TablesDestinationResultBuilder,
+    };
     #[cfg(feature = "multipart")]
     pub use super::multipart::{
         CompletedMultipartUploadBuilder, CompletedPartBuilder, CopyPartResultBuilder,
@@ -327,14 +373,18 @@ pub mod builders {
     };
     #[cfg(feature = "object-settings")]
     pub use super::object_settings::{
-        ChecksumBuilder, CsvInputBuilder, CsvOutputBuilder, DefaultRetentionBuilder,
+        AnnotationEntryBuilder, ChecksumBuilder, DefaultRetentionBuilder,
         EncryptionBuilder, EventHoldDurationBuilder, GetObjectAttributesPartsBuilder,
-        GlacierJobParametersBuilder, InputSerializationBuilder, JsonInputBuilder,
-        JsonOutputBuilder, MetadataEntryBuilder, ObjectLockConfigurationBuilder,
-        ObjectLockLegalHoldBuilder, ObjectLockRetentionBuilder, ObjectLockRuleBuilder,
-        ObjectPartBuilder, OutputLocationBuilder, OutputSerializationBuilder,
-        ParquetInputBuilder, RestoreRequestBuilder, S3LocationBuilder,
+        GlacierJobParametersBuilder, MetadataEntryBuilder,
+        ObjectLockConfigurationBuilder, ObjectLockLegalHoldBuilder,
+        ObjectLockRetentionBuilder, ObjectLockRuleBuilder, ObjectPartBuilder,
+        OutputLocationBuilder, RestoreRequestBuilder, S3LocationBuilder,
         SelectParametersBuilder,
+    };
+    #[cfg(any(feature = "object-settings", feature = "select"))]
+    pub use super::object_settings::{
+        CsvInputBuilder, CsvOutputBuilder, InputSerializationBuilder, JsonInputBuilder,
+        JsonOutputBuilder, OutputSerializationBuilder, ParquetInputBuilder,
     };
     #[cfg(feature = "objects")]
     pub use super::objects::{
@@ -350,5 +400,11 @@ pub mod builders {
         ReplicationRuleBuilder, ReplicationRuleFilterBuilder, ReplicationTimeBuilder,
         ReplicationTimeValueBuilder, SourceSelectionCriteriaBuilder,
         SseKmsEncryptedObjectsBuilder,
+    };
+    #[cfg(feature = "select")]
+    pub use super::select::{
+        ContinuationEventBuilder, EndEventBuilder, ProgressBuilder, ProgressEventBuilder,
+        RecordsEventBuilder, RequestProgressBuilder, ScanRangeBuilder, StatsBuilder,
+        StatsEventBuilder,
     };
 }

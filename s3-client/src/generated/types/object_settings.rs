@@ -5,7 +5,7 @@
 use crate::error::BuildError;
 use crate::error::ErrorMetadata;
 use crate::primitives::DateTime;
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Chooses how the queried object is compressed: not at all, with gzip, or with bzip2.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -19,7 +19,7 @@ pub enum CompressionType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl CompressionType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -35,7 +35,7 @@ impl CompressionType {
         &["NONE", "GZIP", "BZIP2"]
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<&str> for CompressionType {
     fn from(value: &str) -> Self {
         match value {
@@ -46,28 +46,28 @@ impl From<&str> for CompressionType {
         }
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<String> for CompressionType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl AsRef<str> for CompressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ::std::fmt::Display for CompressionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(CompressionType);
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Chooses the query language of a select expression; only `SQL` exists.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -77,7 +77,7 @@ pub enum ExpressionType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ExpressionType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -91,7 +91,7 @@ impl ExpressionType {
         &["SQL"]
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<&str> for ExpressionType {
     fn from(value: &str) -> Self {
         match value {
@@ -100,28 +100,28 @@ impl From<&str> for ExpressionType {
         }
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<String> for ExpressionType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl AsRef<str> for ExpressionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ::std::fmt::Display for ExpressionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ExpressionType);
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Chooses how the first line of a CSV file is treated: `USE` reads it as column names that queries can refer to, `IGNORE` skips it, and `NONE` treats it as data.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -135,7 +135,7 @@ pub enum FileHeaderInfo {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl FileHeaderInfo {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -151,7 +151,7 @@ impl FileHeaderInfo {
         &["USE", "IGNORE", "NONE"]
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<&str> for FileHeaderInfo {
     fn from(value: &str) -> Self {
         match value {
@@ -162,28 +162,28 @@ impl From<&str> for FileHeaderInfo {
         }
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<String> for FileHeaderInfo {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl AsRef<str> for FileHeaderInfo {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ::std::fmt::Display for FileHeaderInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(FileHeaderInfo);
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Chooses the layout of JSON input: `DOCUMENT` for a single document that may span lines, or `LINES` for one JSON object per line.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -195,7 +195,7 @@ pub enum JsonType {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl JsonType {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -210,7 +210,7 @@ impl JsonType {
         &["DOCUMENT", "LINES"]
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<&str> for JsonType {
     fn from(value: &str) -> Self {
         match value {
@@ -220,25 +220,25 @@ impl From<&str> for JsonType {
         }
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<String> for JsonType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl AsRef<str> for JsonType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ::std::fmt::Display for JsonType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(JsonType);
 #[cfg(feature = "object-settings")]
@@ -423,7 +423,7 @@ impl ::std::fmt::Display for ObjectLockRetentionMode {
 #[cfg(feature = "object-settings")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockRetentionMode);
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Chooses when CSV output values are quoted: `ALWAYS`, or `ASNEEDED` only when a value contains a delimiter or quote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -435,7 +435,7 @@ pub enum QuoteFields {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl QuoteFields {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -450,7 +450,7 @@ impl QuoteFields {
         &["ALWAYS", "ASNEEDED"]
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<&str> for QuoteFields {
     fn from(value: &str) -> Self {
         match value {
@@ -460,25 +460,25 @@ impl From<&str> for QuoteFields {
         }
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl From<String> for QuoteFields {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl AsRef<str> for QuoteFields {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ::std::fmt::Display for QuoteFields {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(QuoteFields);
 #[cfg(feature = "object-settings")]
@@ -598,6 +598,258 @@ impl ::std::fmt::Display for Tier {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Tier);
 #[cfg(feature = "object-settings")]
+/// One annotation of an object, as `ListObjectAnnotations` describes it.
+#[derive(Default, Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct AnnotationEntry {
+    /// Name of the annotation. Required.
+    pub annotation_name: Option<String>,
+    /// When the annotation was last written. Required.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
+    pub last_modified: Option<DateTime>,
+    /// Entity tag of the annotation.
+    pub e_tag: Option<String>,
+    /// Algorithms of the checksums stored with the annotation.
+    pub checksum_algorithm: Option<Vec<crate::types::ChecksumAlgorithm>>,
+    /// Size of the annotation's content in bytes. Required.
+    pub size: Option<i64>,
+    /// Replication status of the annotation, when a replication rule applies.
+    pub replication_status: Option<crate::types::ReplicationStatus>,
+}
+#[cfg(feature = "object-settings")]
+impl AnnotationEntry {
+    /// A builder for [`AnnotationEntry`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::AnnotationEntryBuilder {
+        Default::default()
+    }
+    /// Name of the annotation.
+    #[inline]
+    pub fn annotation_name(&self) -> &str {
+        self.annotation_name.as_deref().unwrap_or_default()
+    }
+    /// When the annotation was last written.
+    #[inline]
+    pub fn last_modified(&self) -> Option<&DateTime> {
+        self.last_modified.as_ref()
+    }
+    /// Entity tag of the annotation.
+    #[inline]
+    pub fn e_tag(&self) -> Option<&str> {
+        self.e_tag.as_deref()
+    }
+    /// Algorithms of the checksums stored with the annotation. Empty when absent.
+    #[inline]
+    pub fn checksum_algorithm(&self) -> &[crate::types::ChecksumAlgorithm] {
+        self.checksum_algorithm.as_deref().unwrap_or_default()
+    }
+    /// Size of the annotation's content in bytes.
+    #[inline]
+    pub fn size(&self) -> i64 {
+        self.size.unwrap_or_default()
+    }
+    /// Replication status of the annotation, when a replication rule applies.
+    #[inline]
+    pub fn replication_status(&self) -> Option<&crate::types::ReplicationStatus> {
+        self.replication_status.as_ref()
+    }
+}
+#[cfg(feature = "object-settings")]
+/// Builds a [`AnnotationEntry`](crate::types::AnnotationEntry).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnnotationEntryBuilder {
+    inner: crate::types::AnnotationEntry,
+}
+#[cfg(feature = "object-settings")]
+impl AnnotationEntryBuilder {
+    /// Sets [`crate::types::AnnotationEntry::annotation_name`]: Name of the annotation.
+    #[inline]
+    pub fn annotation_name(mut self, value: impl Into<String>) -> Self {
+        self.inner.annotation_name = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::annotation_name`].
+    #[inline]
+    pub fn set_annotation_name(mut self, value: Option<String>) -> Self {
+        self.inner.annotation_name = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::annotation_name`] set so far.
+    #[inline]
+    pub fn get_annotation_name(&self) -> &Option<String> {
+        &self.inner.annotation_name
+    }
+    /// Sets [`crate::types::AnnotationEntry::last_modified`]: When the annotation was last written.
+    #[inline]
+    pub fn last_modified(mut self, value: DateTime) -> Self {
+        self.inner.last_modified = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::last_modified`].
+    #[inline]
+    pub fn set_last_modified(mut self, value: Option<DateTime>) -> Self {
+        self.inner.last_modified = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::last_modified`] set so far.
+    #[inline]
+    pub fn get_last_modified(&self) -> &Option<DateTime> {
+        &self.inner.last_modified
+    }
+    /// Sets [`crate::types::AnnotationEntry::e_tag`]: Entity tag of the annotation.
+    #[inline]
+    pub fn e_tag(mut self, value: impl Into<String>) -> Self {
+        self.inner.e_tag = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::e_tag`].
+    #[inline]
+    pub fn set_e_tag(mut self, value: Option<String>) -> Self {
+        self.inner.e_tag = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::e_tag`] set so far.
+    #[inline]
+    pub fn get_e_tag(&self) -> &Option<String> {
+        &self.inner.e_tag
+    }
+    /// Appends one item to [`crate::types::AnnotationEntry::checksum_algorithm`]: Algorithms of the checksums stored with the annotation.
+    #[inline]
+    pub fn checksum_algorithm(mut self, item: crate::types::ChecksumAlgorithm) -> Self {
+        self.inner.checksum_algorithm.get_or_insert_with(Vec::new).push(item);
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::checksum_algorithm`].
+    #[inline]
+    pub fn set_checksum_algorithm(
+        mut self,
+        value: Option<Vec<crate::types::ChecksumAlgorithm>>,
+    ) -> Self {
+        self.inner.checksum_algorithm = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::checksum_algorithm`] set so far.
+    #[inline]
+    pub fn get_checksum_algorithm(
+        &self,
+    ) -> &Option<Vec<crate::types::ChecksumAlgorithm>> {
+        &self.inner.checksum_algorithm
+    }
+    /// Sets [`crate::types::AnnotationEntry::size`]: Size of the annotation's content in bytes.
+    #[inline]
+    pub fn size(mut self, value: i64) -> Self {
+        self.inner.size = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::size`].
+    #[inline]
+    pub fn set_size(mut self, value: Option<i64>) -> Self {
+        self.inner.size = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::size`] set so far.
+    #[inline]
+    pub fn get_size(&self) -> &Option<i64> {
+        &self.inner.size
+    }
+    /// Sets [`crate::types::AnnotationEntry::replication_status`]: Replication status of the annotation, when a replication rule applies.
+    #[inline]
+    pub fn replication_status(mut self, value: crate::types::ReplicationStatus) -> Self {
+        self.inner.replication_status = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::AnnotationEntry::replication_status`].
+    #[inline]
+    pub fn set_replication_status(
+        mut self,
+        value: Option<crate::types::ReplicationStatus>,
+    ) -> Self {
+        self.inner.replication_status = value;
+        self
+    }
+    /// The value of [`crate::types::AnnotationEntry::replication_status`] set so far.
+    #[inline]
+    pub fn get_replication_status(&self) -> &Option<crate::types::ReplicationStatus> {
+        &self.inner.replication_status
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::AnnotationEntry, BuildError> {
+        crate::runtime::required(
+            self.inner.annotation_name.as_ref(),
+            "AnnotationEntry",
+            "AnnotationName",
+        )?;
+        crate::runtime::required(
+            self.inner.last_modified.as_ref(),
+            "AnnotationEntry",
+            "LastModified",
+        )?;
+        crate::runtime::required(self.inner.size.as_ref(), "AnnotationEntry", "Size")?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "object-settings")]
+/// The object has reached a limit S3 sets on its annotations.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnnotationLimitExceeded {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl AnnotationLimitExceeded {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for AnnotationLimitExceeded {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for AnnotationLimitExceeded {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for AnnotationLimitExceeded {}
+#[cfg(feature = "object-settings")]
+/// The annotation name is longer than S3 allows.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct AnnotationNameTooLong {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl AnnotationNameTooLong {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for AnnotationNameTooLong {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for AnnotationNameTooLong {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for AnnotationNameTooLong {}
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// How to parse CSV input data.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -621,7 +873,7 @@ pub struct CsvInput {
     /// Whether quoted values may contain the record delimiter; defaults to false, and enabling it can slow processing.
     pub allow_quoted_record_delimiter: Option<bool>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl CsvInput {
     /// A builder for [`CsvInput`].
     #[inline]
@@ -664,13 +916,13 @@ impl CsvInput {
         self.allow_quoted_record_delimiter
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`CsvInput`](crate::types::CsvInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvInputBuilder {
     inner: crate::types::CsvInput,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl CsvInputBuilder {
     /// Sets [`crate::types::CsvInput::file_header_info`]: How to treat the first line of the file; defaults to `NONE`.
     #[inline]
@@ -800,7 +1052,7 @@ impl CsvInputBuilder {
         self.inner
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// How to format query results as CSV.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -820,7 +1072,7 @@ pub struct CsvOutput {
     /// Character used to quote values; defaults to a double quote.
     pub quote_character: Option<String>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl CsvOutput {
     /// A builder for [`CsvOutput`].
     #[inline]
@@ -853,13 +1105,13 @@ impl CsvOutput {
         self.quote_character.as_deref()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`CsvOutput`](crate::types::CsvOutput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct CsvOutputBuilder {
     inner: crate::types::CsvOutput,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl CsvOutputBuilder {
     /// Sets [`crate::types::CsvOutput::quote_fields`]: When to put quotes around output values; defaults to `ASNEEDED`.
     #[inline]
@@ -1837,7 +2089,7 @@ impl GlacierJobParametersBuilder {
         Ok(self.inner)
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Describes the format of the data being queried; set exactly one of the CSV, JSON or Parquet members.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1857,7 +2109,7 @@ pub struct InputSerialization {
     /// Selects Apache Parquet as the input format.
     pub parquet: Option<crate::types::ParquetInput>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl InputSerialization {
     /// A builder for [`InputSerialization`].
     #[inline]
@@ -1885,13 +2137,13 @@ impl InputSerialization {
         self.parquet.as_ref()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`InputSerialization`](crate::types::InputSerialization).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InputSerializationBuilder {
     inner: crate::types::InputSerialization,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl InputSerializationBuilder {
     /// Sets [`crate::types::InputSerialization::csv`]: Settings for reading CSV data.
     #[inline]
@@ -1971,6 +2223,62 @@ impl InputSerializationBuilder {
     }
 }
 #[cfg(feature = "object-settings")]
+/// The annotation name contains characters or a form S3 does not accept.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InvalidAnnotationName {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl InvalidAnnotationName {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for InvalidAnnotationName {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for InvalidAnnotationName {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for InvalidAnnotationName {}
+#[cfg(feature = "object-settings")]
+/// The annotation prefix is not one S3 accepts.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct InvalidPrefix {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl InvalidPrefix {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for InvalidPrefix {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for InvalidPrefix {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for InvalidPrefix {}
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// How to parse JSON input data.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -1982,7 +2290,7 @@ pub struct JsonInput {
     /// Whether the input is one JSON document or one JSON object per line.
     pub r#type: Option<crate::types::JsonType>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl JsonInput {
     /// A builder for [`JsonInput`].
     #[inline]
@@ -1995,13 +2303,13 @@ impl JsonInput {
         self.r#type.as_ref()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`JsonInput`](crate::types::JsonInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct JsonInputBuilder {
     inner: crate::types::JsonInput,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl JsonInputBuilder {
     /// Sets [`crate::types::JsonInput::type`]: Whether the input is one JSON document or one JSON object per line.
     #[inline]
@@ -2026,7 +2334,7 @@ impl JsonInputBuilder {
         self.inner
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// How to format query results as JSON.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -2038,7 +2346,7 @@ pub struct JsonOutput {
     /// Character written after each record; defaults to a newline.
     pub record_delimiter: Option<String>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl JsonOutput {
     /// A builder for [`JsonOutput`].
     #[inline]
@@ -2051,13 +2359,13 @@ impl JsonOutput {
         self.record_delimiter.as_deref()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`JsonOutput`](crate::types::JsonOutput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct JsonOutputBuilder {
     inner: crate::types::JsonOutput,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl JsonOutputBuilder {
     /// Sets [`crate::types::JsonOutput::record_delimiter`]: Character written after each record; defaults to a newline.
     #[inline]
@@ -2162,6 +2470,34 @@ impl MetadataEntryBuilder {
         self.inner
     }
 }
+#[cfg(feature = "object-settings")]
+/// The object has no annotation of the given name.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct NoSuchAnnotation {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl NoSuchAnnotation {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for NoSuchAnnotation {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for NoSuchAnnotation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for NoSuchAnnotation {}
 #[cfg(feature = "object-settings")]
 /// Returned by RestoreObject when the object is not archived, for example an Intelligent-Tiering object that is still in an access tier where it can be read directly.
 #[derive(Default, Debug, Clone, PartialEq)]
@@ -2921,7 +3257,7 @@ impl OutputLocationBuilder {
         self.inner
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Describes the format of query results; set either the CSV or the JSON member.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -2937,7 +3273,7 @@ pub struct OutputSerialization {
     #[cfg_attr(feature = "serde", serde(rename = "JSON"))]
     pub json: Option<crate::types::JsonOutput>,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl OutputSerialization {
     /// A builder for [`OutputSerialization`].
     #[inline]
@@ -2955,13 +3291,13 @@ impl OutputSerialization {
         self.json.as_ref()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`OutputSerialization`](crate::types::OutputSerialization).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct OutputSerializationBuilder {
     inner: crate::types::OutputSerialization,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl OutputSerializationBuilder {
     /// Sets [`crate::types::OutputSerialization::csv`]: Write the results as CSV, with these settings.
     #[inline]
@@ -3003,7 +3339,7 @@ impl OutputSerializationBuilder {
         self.inner
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Marks the input as Apache Parquet; it has no settings.
 #[derive(Default, Debug, Clone, PartialEq)]
 #[cfg_attr(
@@ -3012,7 +3348,7 @@ impl OutputSerializationBuilder {
     serde(rename_all = "PascalCase", default, deny_unknown_fields)
 )]
 pub struct ParquetInput {}
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ParquetInput {
     /// A builder for [`ParquetInput`].
     #[inline]
@@ -3020,13 +3356,13 @@ impl ParquetInput {
         Default::default()
     }
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Builds a [`ParquetInput`](crate::types::ParquetInput).
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct ParquetInputBuilder {
     inner: crate::types::ParquetInput,
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 impl ParquetInputBuilder {
     /// The value built.
     #[inline]
@@ -3656,3 +3992,31 @@ impl SelectParametersBuilder {
         Ok(self.inner)
     }
 }
+#[cfg(feature = "object-settings")]
+/// S3 does not accept the media type of the annotation payload.
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct UnsupportedMediaType {
+    /// The code, message and request ids S3 sent with the error.
+    pub meta: ErrorMetadata,
+}
+#[cfg(feature = "object-settings")]
+impl UnsupportedMediaType {
+    /// The message S3 sent.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message()
+    }
+}
+#[cfg(feature = "object-settings")]
+impl crate::error::ProvideErrorMetadata for UnsupportedMediaType {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::fmt::Display for UnsupportedMediaType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.meta, f)
+    }
+}
+#[cfg(feature = "object-settings")]
+impl ::std::error::Error for UnsupportedMediaType {}

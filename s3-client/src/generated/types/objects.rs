@@ -122,60 +122,6 @@ impl ::std::fmt::Display for ArchiveStatus {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ArchiveStatus);
 #[cfg(feature = "objects")]
-/// Whether S3 should include the object's stored checksums in the response.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ChecksumMode {
-    /// `ENABLED`
-    Enabled,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-#[cfg(feature = "objects")]
-impl ChecksumMode {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Every value the model lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["ENABLED"]
-    }
-}
-#[cfg(feature = "objects")]
-impl From<&str> for ChecksumMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "ENABLED" => Self::Enabled,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "objects")]
-impl From<String> for ChecksumMode {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-impl AsRef<str> for ChecksumMode {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-#[cfg(feature = "objects")]
-impl ::std::fmt::Display for ChecksumMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-#[cfg(feature = "serde")]
-crate::json::string_enum!(ChecksumMode);
-#[cfg(feature = "objects")]
 /// Whether a copied object takes its metadata from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -233,76 +179,6 @@ impl ::std::fmt::Display for MetadataDirective {
 #[cfg(feature = "objects")]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MetadataDirective);
-#[cfg(feature = "objects")]
-/// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ReplicationStatus {
-    /// `COMPLETE`
-    Complete,
-    /// `PENDING`
-    Pending,
-    /// `FAILED`
-    Failed,
-    /// `REPLICA`
-    Replica,
-    /// `COMPLETED`
-    Completed,
-    /// A value this version of the crate does not know.
-    Unknown(String),
-}
-#[cfg(feature = "objects")]
-impl ReplicationStatus {
-    /// The value as it travels on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Complete => "COMPLETE",
-            Self::Pending => "PENDING",
-            Self::Failed => "FAILED",
-            Self::Replica => "REPLICA",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Every value the model lists.
-    pub const fn values() -> &'static [&'static str] {
-        &["COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"]
-    }
-}
-#[cfg(feature = "objects")]
-impl From<&str> for ReplicationStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "COMPLETE" => Self::Complete,
-            "PENDING" => Self::Pending,
-            "FAILED" => Self::Failed,
-            "REPLICA" => Self::Replica,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_string()),
-        }
-    }
-}
-#[cfg(feature = "objects")]
-impl From<String> for ReplicationStatus {
-    fn from(value: String) -> Self {
-        Self::from(value.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-impl AsRef<str> for ReplicationStatus {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-#[cfg(feature = "objects")]
-impl ::std::fmt::Display for ReplicationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-#[cfg(feature = "objects")]
-#[cfg(feature = "serde")]
-crate::json::string_enum!(ReplicationStatus);
 #[cfg(feature = "objects")]
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1175,33 +1051,33 @@ impl ::std::fmt::Display for InvalidObjectState {
 }
 #[cfg(feature = "objects")]
 impl ::std::error::Error for InvalidObjectState {}
-#[cfg(feature = "objects")]
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 /// The request was malformed or combined parameters in a way S3 does not accept.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct InvalidRequest {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
-#[cfg(feature = "objects")]
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl InvalidRequest {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
-#[cfg(feature = "objects")]
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl crate::error::ProvideErrorMetadata for InvalidRequest {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
-#[cfg(feature = "objects")]
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for InvalidRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
-#[cfg(feature = "objects")]
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 impl ::std::error::Error for InvalidRequest {}
 #[cfg(feature = "objects")]
 /// The write offset given for an append does not match the current size of the object.

@@ -458,6 +458,192 @@ pub(crate) fn de_analytics_s3_bucket_destination(
         prefix,
     })
 }
+#[cfg(feature = "object-settings")]
+/// Reads [`AnnotationEntry`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_annotation_entry(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AnnotationEntry, ResponseError> {
+    let mut annotation_name = None;
+    let mut last_modified = None;
+    let mut e_tag = None;
+    let mut checksum_algorithm = None;
+    let mut size = None;
+    let mut replication_status = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AnnotationName" => annotation_name = Some(reader.string()?),
+            b"LastModified" => {
+                last_modified = Some(reader.timestamp(DateTimeFormat::DateTime)?);
+            }
+            b"ETag" => e_tag = Some(reader.string()?),
+            b"ChecksumAlgorithm" => {
+                checksum_algorithm
+                    .get_or_insert_with(Vec::new)
+                    .push(
+                        reader
+                            .text()
+                            .map(|text| crate::types::ChecksumAlgorithm::from(
+                                text.as_ref(),
+                            ))?,
+                    )
+            }
+            b"Size" => size = Some(reader.number()?),
+            b"ReplicationStatus" => {
+                replication_status = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ReplicationStatus::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(AnnotationEntry {
+        annotation_name,
+        last_modified,
+        e_tag,
+        checksum_algorithm,
+        size,
+        replication_status,
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`AnnotationLimitExceeded`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_annotation_limit_exceeded(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AnnotationLimitExceeded, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(AnnotationLimitExceeded {
+        ..Default::default()
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`AnnotationNameTooLong`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_annotation_name_too_long(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AnnotationNameTooLong, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(AnnotationNameTooLong {
+        ..Default::default()
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`AnnotationTableConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_annotation_table_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnnotationTableConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.configuration_state.as_ref(),
+        "AnnotationTableConfiguration",
+        "ConfigurationState",
+    )?;
+    writer.element("ConfigurationState", value.as_str());
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_metadata_table_encryption_configuration(
+            writer,
+            "EncryptionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.role {
+        writer.element("Role", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`AnnotationTableConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_annotation_table_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<AnnotationTableConfigurationResult, ResponseError> {
+    let mut configuration_state = None;
+    let mut table_status = None;
+    let mut error = None;
+    let mut table_name = None;
+    let mut table_arn = None;
+    let mut role = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ConfigurationState" => {
+                configuration_state = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::AnnotationConfigurationState::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"TableStatus" => table_status = Some(reader.string()?),
+            b"Error" => error = Some(crate::types::xml::de_error_details(reader)?),
+            b"TableName" => table_name = Some(reader.string()?),
+            b"TableArn" => table_arn = Some(reader.string()?),
+            b"Role" => role = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(AnnotationTableConfigurationResult {
+        configuration_state,
+        table_status,
+        error,
+        table_name,
+        table_arn,
+        role,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`AnnotationTableConfigurationUpdates`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_annotation_table_configuration_updates(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &AnnotationTableConfigurationUpdates,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.configuration_state.as_ref(),
+        "AnnotationTableConfigurationUpdates",
+        "ConfigurationState",
+    )?;
+    writer.element("ConfigurationState", value.as_str());
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_metadata_table_encryption_configuration(
+            writer,
+            "EncryptionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.role {
+        writer.element("Role", value);
+    }
+    writer.end(name);
+    Ok(())
+}
 #[cfg(feature = "bucket-settings")]
 /// Writes [`BlockedEncryptionTypes`] as the XML element `name`.
 #[inline]
@@ -743,7 +929,7 @@ pub(crate) fn de_cors_rule(
         max_age_seconds,
     })
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`CsvInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_csv_input(
@@ -781,7 +967,7 @@ pub(crate) fn ser_csv_input(
     writer.end(name);
     Ok(())
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`CsvOutput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_csv_output(
@@ -1504,6 +1690,37 @@ pub(crate) fn de_destination(
         metrics,
     })
 }
+#[cfg(feature = "metadata")]
+/// Reads [`DestinationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_destination_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<DestinationResult, ResponseError> {
+    let mut table_bucket_type = None;
+    let mut table_bucket_arn = None;
+    let mut table_namespace = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"TableBucketType" => {
+                table_bucket_type = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::S3TablesBucketType::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"TableBucketArn" => table_bucket_arn = Some(reader.string()?),
+            b"TableNamespace" => table_namespace = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(DestinationResult {
+        table_bucket_type,
+        table_bucket_arn,
+        table_namespace,
+    })
+}
 #[cfg(feature = "object-settings")]
 /// Writes [`Encryption`] as the XML element `name`.
 #[inline]
@@ -1607,6 +1824,26 @@ pub(crate) fn de_error(
         version_id,
         code,
         message,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Reads [`ErrorDetails`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_error_details(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<ErrorDetails, ResponseError> {
+    let mut error_code = None;
+    let mut error_message = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ErrorCode" => error_code = Some(reader.string()?),
+            b"ErrorMessage" => error_message = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(ErrorDetails {
+        error_code,
+        error_message,
     })
 }
 #[cfg(feature = "bucket-settings")]
@@ -1804,6 +2041,54 @@ pub(crate) fn de_filter_rule(
         }
     }
     Ok(FilterRule { name, value })
+}
+#[cfg(feature = "metadata")]
+/// Reads [`GetBucketMetadataConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_get_bucket_metadata_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<GetBucketMetadataConfigurationResult, ResponseError> {
+    let mut metadata_configuration_result = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"MetadataConfigurationResult" => {
+                metadata_configuration_result = Some(
+                    crate::types::xml::de_metadata_configuration_result(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(GetBucketMetadataConfigurationResult {
+        metadata_configuration_result,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Reads [`GetBucketMetadataTableConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_get_bucket_metadata_table_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<GetBucketMetadataTableConfigurationResult, ResponseError> {
+    let mut metadata_table_configuration_result = None;
+    let mut status = None;
+    let mut error = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"MetadataTableConfigurationResult" => {
+                metadata_table_configuration_result = Some(
+                    crate::types::xml::de_metadata_table_configuration_result(reader)?,
+                );
+            }
+            b"Status" => status = Some(reader.string()?),
+            b"Error" => error = Some(crate::types::xml::de_error_details(reader)?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(GetBucketMetadataTableConfigurationResult {
+        metadata_table_configuration_result,
+        status,
+        error,
+    })
 }
 #[cfg(feature = "object-settings")]
 /// Reads [`GetObjectAttributesParts`] from the XML element just entered.
@@ -2050,7 +2335,7 @@ pub(crate) fn de_initiator(
     }
     Ok(Initiator { id, display_name })
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`InputSerialization`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_input_serialization(
@@ -2260,6 +2545,19 @@ pub(crate) fn de_intelligent_tiering_filter(
         and,
     })
 }
+#[cfg(feature = "object-settings")]
+/// Reads [`InvalidAnnotationName`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_invalid_annotation_name(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<InvalidAnnotationName, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(InvalidAnnotationName {
+        ..Default::default()
+    })
+}
 #[cfg(feature = "objects")]
 /// Reads [`InvalidObjectState`] from the XML element just entered.
 #[inline]
@@ -2295,7 +2593,20 @@ pub(crate) fn de_invalid_object_state(
         ..Default::default()
     })
 }
-#[cfg(feature = "objects")]
+#[cfg(feature = "object-settings")]
+/// Reads [`InvalidPrefix`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_invalid_prefix(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<InvalidPrefix, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(InvalidPrefix {
+        ..Default::default()
+    })
+}
+#[cfg(any(feature = "object-settings", feature = "objects"))]
 /// Reads [`InvalidRequest`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_invalid_request(
@@ -2686,7 +2997,106 @@ pub(crate) fn de_inventory_schedule(
     }
     Ok(InventorySchedule { frequency })
 }
-#[cfg(feature = "object-settings")]
+#[cfg(feature = "metadata")]
+/// Writes [`InventoryTableConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_inventory_table_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryTableConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.configuration_state.as_ref(),
+        "InventoryTableConfiguration",
+        "ConfigurationState",
+    )?;
+    writer.element("ConfigurationState", value.as_str());
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_metadata_table_encryption_configuration(
+            writer,
+            "EncryptionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`InventoryTableConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_inventory_table_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<InventoryTableConfigurationResult, ResponseError> {
+    let mut configuration_state = None;
+    let mut table_status = None;
+    let mut error = None;
+    let mut table_name = None;
+    let mut table_arn = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"ConfigurationState" => {
+                configuration_state = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::InventoryConfigurationState::from(
+                            text.as_ref(),
+                        ))?,
+                );
+            }
+            b"TableStatus" => table_status = Some(reader.string()?),
+            b"Error" => error = Some(crate::types::xml::de_error_details(reader)?),
+            b"TableName" => table_name = Some(reader.string()?),
+            b"TableArn" => table_arn = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(InventoryTableConfigurationResult {
+        configuration_state,
+        table_status,
+        error,
+        table_name,
+        table_arn,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`InventoryTableConfigurationUpdates`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_inventory_table_configuration_updates(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &InventoryTableConfigurationUpdates,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.configuration_state.as_ref(),
+        "InventoryTableConfigurationUpdates",
+        "ConfigurationState",
+    )?;
+    writer.element("ConfigurationState", value.as_str());
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_metadata_table_encryption_configuration(
+            writer,
+            "EncryptionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`JsonInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_json_input(
@@ -2706,7 +3116,7 @@ pub(crate) fn ser_json_input(
     writer.end(name);
     Ok(())
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`JsonOutput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_json_output(
@@ -2723,6 +3133,93 @@ pub(crate) fn ser_json_output(
     if let Some(value) = &value_of.record_delimiter {
         writer.element("RecordDelimiter", value);
     }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Writes [`JournalTableConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_journal_table_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &JournalTableConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.record_expiration.as_ref(),
+        "JournalTableConfiguration",
+        "RecordExpiration",
+    )?;
+    ser_record_expiration(writer, "RecordExpiration", value, None)?;
+    if let Some(value) = &value_of.encryption_configuration {
+        ser_metadata_table_encryption_configuration(
+            writer,
+            "EncryptionConfiguration",
+            value,
+            None,
+        )?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`JournalTableConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_journal_table_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<JournalTableConfigurationResult, ResponseError> {
+    let mut table_status = None;
+    let mut error = None;
+    let mut table_name = None;
+    let mut table_arn = None;
+    let mut record_expiration = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"TableStatus" => table_status = Some(reader.string()?),
+            b"Error" => error = Some(crate::types::xml::de_error_details(reader)?),
+            b"TableName" => table_name = Some(reader.string()?),
+            b"TableArn" => table_arn = Some(reader.string()?),
+            b"RecordExpiration" => {
+                record_expiration = Some(
+                    crate::types::xml::de_record_expiration(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(JournalTableConfigurationResult {
+        table_status,
+        error,
+        table_name,
+        table_arn,
+        record_expiration,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`JournalTableConfigurationUpdates`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_journal_table_configuration_updates(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &JournalTableConfigurationUpdates,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.record_expiration.as_ref(),
+        "JournalTableConfigurationUpdates",
+        "RecordExpiration",
+    )?;
+    ser_record_expiration(writer, "RecordExpiration", value, None)?;
     writer.end(name);
     Ok(())
 }
@@ -3238,6 +3735,87 @@ pub(crate) fn de_logging_enabled(
         target_object_key_format,
     })
 }
+#[cfg(feature = "metadata")]
+/// Writes [`MetadataConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_metadata_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetadataConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.journal_table_configuration.as_ref(),
+        "MetadataConfiguration",
+        "JournalTableConfiguration",
+    )?;
+    ser_journal_table_configuration(writer, "JournalTableConfiguration", value, None)?;
+    if let Some(value) = &value_of.inventory_table_configuration {
+        ser_inventory_table_configuration(
+            writer,
+            "InventoryTableConfiguration",
+            value,
+            None,
+        )?;
+    }
+    if let Some(value) = &value_of.annotation_table_configuration {
+        ser_annotation_table_configuration(
+            writer,
+            "AnnotationTableConfiguration",
+            value,
+            None,
+        )?;
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`MetadataConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_metadata_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<MetadataConfigurationResult, ResponseError> {
+    let mut destination_result = None;
+    let mut journal_table_configuration_result = None;
+    let mut inventory_table_configuration_result = None;
+    let mut annotation_table_configuration_result = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"DestinationResult" => {
+                destination_result = Some(
+                    crate::types::xml::de_destination_result(reader)?,
+                );
+            }
+            b"JournalTableConfigurationResult" => {
+                journal_table_configuration_result = Some(
+                    crate::types::xml::de_journal_table_configuration_result(reader)?,
+                );
+            }
+            b"InventoryTableConfigurationResult" => {
+                inventory_table_configuration_result = Some(
+                    crate::types::xml::de_inventory_table_configuration_result(reader)?,
+                );
+            }
+            b"AnnotationTableConfigurationResult" => {
+                annotation_table_configuration_result = Some(
+                    crate::types::xml::de_annotation_table_configuration_result(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(MetadataConfigurationResult {
+        destination_result,
+        journal_table_configuration_result,
+        inventory_table_configuration_result,
+        annotation_table_configuration_result,
+    })
+}
 #[cfg(feature = "object-settings")]
 /// Writes [`MetadataEntry`] as the XML element `name`.
 #[inline]
@@ -3257,6 +3835,76 @@ pub(crate) fn ser_metadata_entry(
     }
     if let Some(value) = &value_of.value {
         writer.element("Value", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Writes [`MetadataTableConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_metadata_table_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetadataTableConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.s3_tables_destination.as_ref(),
+        "MetadataTableConfiguration",
+        "S3TablesDestination",
+    )?;
+    ser_s3_tables_destination(writer, "S3TablesDestination", value, None)?;
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`MetadataTableConfigurationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_metadata_table_configuration_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<MetadataTableConfigurationResult, ResponseError> {
+    let mut s3_tables_destination_result = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"S3TablesDestinationResult" => {
+                s3_tables_destination_result = Some(
+                    crate::types::xml::de_s3_tables_destination_result(reader)?,
+                );
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(MetadataTableConfigurationResult {
+        s3_tables_destination_result,
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`MetadataTableEncryptionConfiguration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_metadata_table_encryption_configuration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &MetadataTableEncryptionConfiguration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.sse_algorithm.as_ref(),
+        "MetadataTableEncryptionConfiguration",
+        "SseAlgorithm",
+    )?;
+    writer.element("SseAlgorithm", value.as_str());
+    if let Some(value) = &value_of.kms_key_arn {
+        writer.element("KmsKeyArn", value);
     }
     writer.end(name);
     Ok(())
@@ -3523,7 +4171,20 @@ pub(crate) fn de_multipart_upload(
         version_id,
     })
 }
-#[cfg(feature = "listing")]
+#[cfg(feature = "object-settings")]
+/// Reads [`NoSuchAnnotation`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_no_such_annotation(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<NoSuchAnnotation, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(NoSuchAnnotation {
+        ..Default::default()
+    })
+}
+#[cfg(any(feature = "listing", feature = "object-settings"))]
 /// Reads [`NoSuchBucket`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_no_such_bucket(
@@ -4298,7 +4959,7 @@ pub(crate) fn ser_output_location(
     writer.end(name);
     Ok(())
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`OutputSerialization`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_output_serialization(
@@ -4459,7 +5120,7 @@ pub(crate) fn de_ownership_controls_rule(
         object_ownership,
     })
 }
-#[cfg(feature = "object-settings")]
+#[cfg(any(feature = "object-settings", feature = "select"))]
 /// Writes [`ParquetInput`] as the XML element `name`.
 #[inline]
 pub(crate) fn ser_parquet_input(
@@ -4593,6 +5254,29 @@ pub(crate) fn de_policy_status(
         }
     }
     Ok(PolicyStatus { is_public })
+}
+#[cfg(feature = "select")]
+/// Reads [`Progress`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_progress(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<Progress, ResponseError> {
+    let mut bytes_scanned = None;
+    let mut bytes_processed = None;
+    let mut bytes_returned = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"BytesScanned" => bytes_scanned = Some(reader.number()?),
+            b"BytesProcessed" => bytes_processed = Some(reader.number()?),
+            b"BytesReturned" => bytes_returned = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(Progress {
+        bytes_scanned,
+        bytes_processed,
+        bytes_returned,
+    })
 }
 #[cfg(feature = "bucket-access")]
 /// Writes [`PublicAccessBlockConfiguration`] as the XML element `name`.
@@ -4785,6 +5469,58 @@ pub(crate) fn de_queue_configuration_deprecated(
         events,
         queue,
         ..Default::default()
+    })
+}
+#[cfg(feature = "metadata")]
+/// Writes [`RecordExpiration`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_record_expiration(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RecordExpiration,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.expiration.as_ref(),
+        "RecordExpiration",
+        "Expiration",
+    )?;
+    writer.element("Expiration", value.as_str());
+    if let Some(value) = &value_of.days {
+        writer.number("Days", value);
+    }
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`RecordExpiration`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_record_expiration(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<RecordExpiration, ResponseError> {
+    let mut expiration = None;
+    let mut days = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"Expiration" => {
+                expiration = Some(
+                    reader
+                        .text()
+                        .map(|text| crate::types::ExpirationState::from(text.as_ref()))?,
+                );
+            }
+            b"Days" => days = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(RecordExpiration {
+        expiration,
+        days,
     })
 }
 #[cfg(feature = "bucket-settings")]
@@ -5338,6 +6074,26 @@ pub(crate) fn ser_request_payment_configuration(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "select")]
+/// Writes [`RequestProgress`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_request_progress(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &RequestProgress,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.enabled {
+        writer.boolean("Enabled", *value);
+    }
+    writer.end(name);
+    Ok(())
+}
 #[cfg(feature = "object-settings")]
 /// Writes [`RestoreRequest`] as the XML element `name`.
 #[inline]
@@ -5651,6 +6407,61 @@ pub(crate) fn ser_s3_location(
     writer.end(name);
     Ok(())
 }
+#[cfg(feature = "metadata")]
+/// Writes [`S3TablesDestination`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_s3_tables_destination(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &S3TablesDestination,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    let value = crate::runtime::required(
+        value_of.table_bucket_arn.as_ref(),
+        "S3TablesDestination",
+        "TableBucketArn",
+    )?;
+    writer.element("TableBucketArn", value);
+    let value = crate::runtime::required(
+        value_of.table_name.as_ref(),
+        "S3TablesDestination",
+        "TableName",
+    )?;
+    writer.element("TableName", value);
+    writer.end(name);
+    Ok(())
+}
+#[cfg(feature = "metadata")]
+/// Reads [`S3TablesDestinationResult`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_s3_tables_destination_result(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<S3TablesDestinationResult, ResponseError> {
+    let mut table_bucket_arn = None;
+    let mut table_name = None;
+    let mut table_arn = None;
+    let mut table_namespace = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"TableBucketArn" => table_bucket_arn = Some(reader.string()?),
+            b"TableName" => table_name = Some(reader.string()?),
+            b"TableArn" => table_arn = Some(reader.string()?),
+            b"TableNamespace" => table_namespace = Some(reader.string()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(S3TablesDestinationResult {
+        table_bucket_arn,
+        table_name,
+        table_arn,
+        table_namespace,
+    })
+}
 #[cfg(feature = "bucket-reports")]
 /// Writes [`Ssekms`] as the XML element `name`.
 #[inline]
@@ -5738,6 +6549,29 @@ pub(crate) fn de_sses3(
         reader.skip()?;
     }
     Ok(Sses3 {})
+}
+#[cfg(feature = "select")]
+/// Writes [`ScanRange`] as the XML element `name`.
+#[inline]
+pub(crate) fn ser_scan_range(
+    writer: &mut crate::runtime::XmlWriter,
+    name: &str,
+    value_of: &ScanRange,
+    xmlns: Option<&str>,
+) -> Result<(), BuildError> {
+    writer.open(name);
+    if let Some(uri) = xmlns {
+        writer.attribute("xmlns", uri);
+    }
+    writer.close_start();
+    if let Some(value) = &value_of.start {
+        writer.number("Start", value);
+    }
+    if let Some(value) = &value_of.end {
+        writer.number("End", value);
+    }
+    writer.end(name);
+    Ok(())
 }
 #[cfg(feature = "object-settings")]
 /// Writes [`SelectParameters`] as the XML element `name`.
@@ -6066,6 +6900,29 @@ pub(crate) fn de_sse_kms_encrypted_objects(
         }
     }
     Ok(SseKmsEncryptedObjects { status })
+}
+#[cfg(feature = "select")]
+/// Reads [`Stats`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_stats(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<Stats, ResponseError> {
+    let mut bytes_scanned = None;
+    let mut bytes_processed = None;
+    let mut bytes_returned = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"BytesScanned" => bytes_scanned = Some(reader.number()?),
+            b"BytesProcessed" => bytes_processed = Some(reader.number()?),
+            b"BytesReturned" => bytes_returned = Some(reader.number()?),
+            _ => reader.skip()?,
+        }
+    }
+    Ok(Stats {
+        bytes_scanned,
+        bytes_processed,
+        bytes_returned,
+    })
 }
 #[cfg(feature = "bucket-reports")]
 /// Writes [`StorageClassAnalysis`] as the XML element `name`.
@@ -6609,6 +7466,19 @@ pub(crate) fn de_transition(
         date,
         days,
         storage_class,
+    })
+}
+#[cfg(feature = "object-settings")]
+/// Reads [`UnsupportedMediaType`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_unsupported_media_type(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<UnsupportedMediaType, ResponseError> {
+    while reader.next_child()?.is_some() {
+        reader.skip()?;
+    }
+    Ok(UnsupportedMediaType {
+        ..Default::default()
     })
 }
 #[cfg(feature = "bucket-settings")]
