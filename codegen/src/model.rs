@@ -66,6 +66,17 @@ pub struct Operation {
     /// (server-side copies, assembling a multipart upload).
     #[serde(default)]
     pub long_running: bool,
+    /// Text put in front of the endpoint's host name, with `{Label}`s filled from input
+    /// members marked `host_label` (`{RequestRoute}.`).
+    #[serde(default)]
+    pub host_prefix: Option<String>,
+    /// The body is never signed: `UNSIGNED-PAYLOAD`, whatever the body and scheme.
+    #[serde(default)]
+    pub unsigned_payload: bool,
+    /// The SigV4 service name when it is not the service's; on AWS the endpoint's first
+    /// label too (`s3-object-lambda.<region>.amazonaws.com`).
+    #[serde(default)]
+    pub signing_name: Option<String>,
     /// What the operation does.
     pub docs: String,
 }
@@ -309,6 +320,10 @@ pub struct Member {
     /// `idempotencyToken`).
     #[serde(default)]
     pub idempotency_token: bool,
+    /// A string that also fills the `{Label}` of its name in the operation's
+    /// `host_prefix`; it must be a valid host name label.
+    #[serde(default)]
+    pub host_label: bool,
     /// Set when the member is deprecated.
     #[serde(default)]
     pub deprecated: Option<Deprecation>,

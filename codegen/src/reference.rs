@@ -333,25 +333,28 @@ impl Checker<'_> {
         self.checksum(&place, op.checksum.as_ref(), theirs);
         let deprecated = flag(theirs.get("deprecated"));
         self.same(&place, "deprecated", op.deprecated.is_some(), deprecated);
-        if let Some(prefix) = theirs
-            .get("endpoint")
-            .and_then(|e| e.get("hostPrefix"))
-            .and_then(Value::as_str)
-        {
+        let their_prefix = text(theirs.get("endpoint").and_then(|e| e.get("hostPrefix")));
+        let our_prefix = op.host_prefix.as_deref().unwrap_or_default();
+        if our_prefix != their_prefix {
             self.differ(
                 &place,
-                format!(
-                    "the reference sends it to host prefix `{prefix}`, the model cannot say so"
-                ),
+                format!("host prefix is `{our_prefix}`, the reference has `{their_prefix}`"),
             );
         }
-        if flag(theirs.get("unsignedPayload")) || text(theirs.get("authtype")) == "v4-unsigned-body"
-        {
-            self.differ(
-                &place,
-                "the reference leaves its payload unsigned, the model cannot say so",
-            );
-        }
+        let unsigned = flag(theirs.get("unsignedPayload"))
+            || text(theirs.get("authtype")) == "v4-unsigned-body";
+        self.same(&place, "unsigned_payload", op.unsigned_payload, unsigned);
+        // botocore's endpoint rules send UseObjectLambdaEndpoint operations to S3 Object
+        // Lambda, signed for it.
+        let lambda = theirs
+            .get("staticContextParams")
+            .and_then(|p| p.get("UseObjectLambdaEndpoint"))
+            .and_then(|p| p.get("value"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        let their_signing = if lambda { "s3-object-lambda" } else { "none" };
+        let our_signing = op.signing_name.as_deref().unwrap_or("none");
+        self.same(&place, "signing_name", our_signing, their_signing);
 
         let their_input = text(theirs.get("input").and_then(|i| i.get("shape")));
         // An input the reference names an element is itself the request document.
@@ -623,6 +626,8 @@ impl Checker<'_> {
         self.same(place, "deprecated", ours.deprecated.is_some(), deprecated);
         let token = flag(theirs.json.get("idempotencyToken"));
         self.same(place, "idempotency_token", ours.idempotency_token, token);
+        let host_label = flag(theirs.json.get("hostLabel"));
+        self.same(place, "host_label", ours.host_label, host_label);
         // Its type.
         let our_kind = self.our_kind(&ours.ty);
         let their_kind = self.their_kind(theirs.target);

@@ -145,7 +145,9 @@ impl PresignedPostBuilder {
         let mut request = crate::runtime::Request::new();
         request.bucket(&self.bucket)?;
         let handle = self.client.handle();
-        let (credentials, url, region) = handle.signing_target("PostObject", &request).await?;
+        let (credentials, url, region) = handle
+            .signing_target(&crate::runtime::Route::of("PostObject"), &request)
+            .await?;
 
         // Whole seconds: `x-amz-date` has no room for fractions.
         let now = self.start_time.unwrap_or_else(|| handle.now());

@@ -22,11 +22,16 @@ use crate::recorder::{Recorded, client, http, recorder};
 // Gaps whose tests need a file of their own.
 mod annotations;
 mod metadata;
+mod object_lambda;
 
 /// The operations moto 5.2.5 does not implement, each with what it does instead. These,
 /// and only these, are tested here (and in this module's files in `gaps/`) rather than
 /// against moto; the coverage test checks that the list and this module agree.
 pub const MOTO_GAPS: &[(&str, &str)] = &[
+    (
+        "write_get_object_response",
+        "no S3 Object Lambda: `POST /WriteGetObjectResponse` is taken for a browser-form upload to a bucket of that name and fails with a 500 (`KeyError: 'key'`)",
+    ),
     (
         "put_bucket_analytics_configuration",
         "no analytics support: `?analytics` requests fall through to the plain bucket handlers",

@@ -107,7 +107,45 @@ fn each_wire_difference_is_reported_by_place() {
             Box::new(|r| {
                 r[0]["operations"]["GetThing"]["endpoint"] = json!({ "hostPrefix": "{Bucket}." })
             }),
-            "operation GetThing: the reference sends it to host prefix `{Bucket}.`, the model cannot say so",
+            "operation GetThing: host prefix is ``, the reference has `{Bucket}.`",
+        ),
+        (
+            Box::new(|r| {
+                r[0]["operations"]["QueryThings"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("authtype");
+            }),
+            "operation QueryThings: unsigned_payload is true, the reference has false",
+        ),
+        (
+            Box::new(|r| {
+                r[0]["operations"]["QueryThings"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("staticContextParams");
+            }),
+            "operation QueryThings: signing_name is s3-object-lambda, the reference has none",
+        ),
+        (
+            Box::new(|r| {
+                shapes(r)["QueryThingsRequest"]["members"]["Zone"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("hostLabel");
+            }),
+            "shape QueryThingsInput, member Zone: host_label is true, the reference has false",
+        ),
+        (
+            Box::new(|r| {
+                shapes(r)["ThingEvents"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("eventstream")
+                    .map(|_| ())
+                    .unwrap_or(())
+            }),
+            "shape ThingEvents: event_stream is true, the reference has false",
         ),
         (
             Box::new(|r| {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, option_str, timestamp_format};
-use crate::ir::{Binding, Member, Operation, PathPart, Structure, Type};
+use crate::ir::{Binding, HostPart, Member, Operation, PathPart, Structure, Type};
 
 /// An expression turning the scalar `v` (a reference) into text for a URI, query or header.
 fn text(ty: &Type, v: TokenStream) -> TokenStream {
@@ -117,6 +117,16 @@ pub fn request(op: &Operation) -> TokenStream {
                 });
             }
         }
+    }
+    if !op.host_prefix.is_empty() {
+        let pieces = op.host_prefix.iter().map(|p| match p {
+            HostPart::Literal(text) => quote!(#text),
+            HostPart::Label(field, member) => {
+                let field = ident(field);
+                quote!(crate::runtime::host_label(input.#field.as_ref(), #owner, #member)?)
+            }
+        });
+        steps.push(quote!(request.host_prefix([#(#pieces),*].concat());));
     }
     for (k, v) in &op.static_query {
         match v {

@@ -101,6 +101,12 @@ pub struct Operation {
     pub output_kind: OutputKind,
     /// The server may take minutes to answer.
     pub long_running: bool,
+    /// The pieces of the host prefix, in order (empty: none).
+    pub host_prefix: Vec<HostPart>,
+    /// The body is never signed.
+    pub unsigned_payload: bool,
+    /// The SigV4 service name, when it is not the service's.
+    pub signing_name: Option<String>,
     /// URL-encoded listing support.
     pub url_encoding: Option<UrlEncoding>,
     /// How to page through results.
@@ -258,6 +264,15 @@ pub struct UrlEncoding {
     pub decode: Vec<(String, Option<String>)>,
 }
 
+/// A piece of the host prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    /// Literal text.
+    Literal(String),
+    /// A label filled from an input member: `(Rust field, model member name)`.
+    Label(String, String),
+}
+
 /// A piece of the URI path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathPart {
@@ -383,6 +398,8 @@ pub struct Member {
     pub copy_source: bool,
     /// Filled with a fresh UUID when unset.
     pub idempotency_token: bool,
+    /// Fills a label of the operation's host prefix.
+    pub host_label: bool,
     /// For a copy source, the setter taking bucket, key and version (`copy_source_from`).
     pub from_method: Option<String>,
     /// Documentation.

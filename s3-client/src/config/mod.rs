@@ -53,6 +53,8 @@ pub struct Config {
     pub(crate) response_checksum_validation: ResponseChecksumValidation,
     /// `Some`: always (`true`) or never sign a body's SHA-256; `None`: as botocore does.
     pub(crate) payload_signing: Option<bool>,
+    /// Put an operation's host prefix (WriteGetObjectResponse's route) before the host.
+    pub(crate) inject_host_prefix: bool,
     pub(crate) tls: TlsSettings,
     pub(crate) resolve: Vec<(String, SocketAddr)>,
     pub(crate) store: Option<Arc<StoreProfile>>,
@@ -378,6 +380,7 @@ impl Config {
             required_checksum: Some(c.required_checksum),
             response_checksum_validation: Some(c.response_checksum_validation),
             payload_signing: c.payload_signing.map(Some),
+            inject_host_prefix: Some(c.inject_host_prefix),
             tls: Some(c.tls),
             resolve: c.resolve,
             store: c.store,
@@ -459,6 +462,12 @@ impl Config {
         self.payload_signing
     }
 
+    /// Whether operations with a host prefix put it before the endpoint's host name
+    /// (see [`ConfigBuilder::inject_host_prefix`]).
+    pub fn inject_host_prefix(&self) -> bool {
+        self.inject_host_prefix
+    }
+
     /// This configuration with the settings `changes` sets replacing its own (what a
     /// fluent builder's `config_override` does for one request).
     pub fn with_overrides(&self, changes: &ConfigBuilder) -> Config {
@@ -491,6 +500,7 @@ pub struct ConfigBuilder {
     required_checksum: Option<RequiredChecksum>,
     response_checksum_validation: Option<ResponseChecksumValidation>,
     payload_signing: Option<Option<bool>>,
+    inject_host_prefix: Option<bool>,
     tls: Option<TlsSettings>,
     resolve: Vec<(String, SocketAddr)>,
     store: Option<Arc<StoreProfile>>,
@@ -712,6 +722,16 @@ impl ConfigBuilder {
     /// streamed bodies are never signed either way.
     pub fn payload_signing_enabled(mut self, enabled: bool) -> Self {
         self.payload_signing = Some(Some(enabled));
+        self
+    }
+
+    /// Whether an operation with a host prefix (WriteGetObjectResponse, whose request
+    /// route becomes `<route>.` before the host name) puts it there; default `true`.
+    /// `false` sends it to the endpoint's host as it is, as boto3's
+    /// `Config(inject_host_prefix=False)`, for a custom endpoint that cannot take the
+    /// prefix.
+    pub fn inject_host_prefix(mut self, inject: bool) -> Self {
+        self.inject_host_prefix = Some(inject);
         self
     }
 
@@ -967,6 +987,9 @@ impl ConfigBuilder {
         if let Some(v) = self.payload_signing {
             c.payload_signing = v;
         }
+        if let Some(v) = self.inject_host_prefix {
+            c.inject_host_prefix = v;
+        }
         if let Some(v) = &self.tls {
             c.tls = v.clone();
         }
@@ -996,6 +1019,7 @@ impl ConfigBuilder {
             required_checksum: RequiredChecksum::default(),
             response_checksum_validation: ResponseChecksumValidation::default(),
             payload_signing: None,
+            inject_host_prefix: true,
             tls: TlsSettings::default(),
             resolve: Vec::new(),
             store: None,

@@ -960,6 +960,15 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Answers a GetObject request that an S3 Object Lambda access point passed to a Lambda function: the function sends the transformed object, or an error, back to the caller. It goes to the S3 Object Lambda endpoint, with the request route as the first label of the host name, and its body is not signed.
+    #[cfg(feature = "object-lambda")]
+    pub fn write_get_object_response(
+        &self,
+    ) -> crate::operation::write_get_object_response::WriteGetObjectResponseFluentBuilder {
+        crate::operation::write_get_object_response::WriteGetObjectResponseFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// The names of every operation this client can send, as the model spells them.
     pub const fn operation_names() -> &'static [&'static str] {
         &[
@@ -1189,6 +1198,8 @@ impl crate::Client {
             "UploadPart",
             #[cfg(feature = "multipart")]
             "UploadPartCopy",
+            #[cfg(feature = "object-lambda")]
+            "WriteGetObjectResponse",
         ]
     }
     /// The operations that have a paginator, by method name (`list_objects_v2`).
@@ -2910,6 +2921,23 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("UploadPartCopy", &output, body)
             }
+            #[cfg(feature = "object-lambda")]
+            "writegetobjectresponse" => {
+                let mut input: crate::operation::write_get_object_response::WriteGetObjectResponseInput = crate::json::input(
+                    "WriteGetObjectResponse",
+                    input,
+                )?;
+                if let Some(body) = body {
+                    input.body = body;
+                }
+                let output = Box::pin(
+                        self.write_get_object_response().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("WriteGetObjectResponse", &output, body)
+            }
             _ => Err(crate::json::JsonError::UnknownOperation(operation.to_string())),
         }
     }
@@ -4272,6 +4300,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::upload_part_copy::UploadPartCopyFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Answers a GetObject request that an S3 Object Lambda access point passed to a Lambda function: the function sends the transformed object, or an error, back to the caller. It goes to the S3 Object Lambda endpoint, with the request route as the first label of the host name, and its body is not signed.
+    #[cfg(feature = "object-lambda")]
+    pub fn write_get_object_response(
+        &self,
+    ) -> crate::operation::write_get_object_response::WriteGetObjectResponseFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::write_get_object_response::WriteGetObjectResponseFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

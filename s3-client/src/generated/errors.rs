@@ -1604,3 +1604,16 @@ impl From<crate::operation::upload_part_copy::UploadPartCopyError> for Error {
         }
     }
 }
+#[cfg(feature = "object-lambda")]
+impl From<crate::operation::write_get_object_response::WriteGetObjectResponseError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::write_get_object_response::WriteGetObjectResponseError,
+    ) -> Self {
+        use crate::operation::write_get_object_response::WriteGetObjectResponseError;
+        match err {
+            WriteGetObjectResponseError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}

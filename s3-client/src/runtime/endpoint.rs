@@ -111,6 +111,26 @@ pub(crate) fn aws_host(service: &str, region: &str) -> String {
     format!("{service}.{region}.{}", partition(region).dns_suffix)
 }
 
+/// What of one request decides its host besides the client's endpoint: the operation
+/// (accelerate serves not all), the service label of its AWS endpoint when it is not S3's
+/// (`s3-object-lambda`), and the prefix its input puts before the host name.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Route<'a> {
+    pub(crate) operation: &'a str,
+    pub(crate) service: Option<&'a str>,
+    pub(crate) host_prefix: Option<&'a str>,
+}
+
+impl<'a> Route<'a> {
+    /// The route of an operation with nothing of its own.
+    pub(crate) fn of(operation: &'a str) -> Self {
+        Route {
+            operation,
+            ..Route::default()
+        }
+    }
+}
+
 /// Which AWS endpoint variant requests use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 struct Variant {
@@ -214,35 +234,49 @@ impl Endpoint {
     }
 
     /// The AWS host for `region`, and whether the bucket must be in it (accelerate).
-    fn aws_host(&self, region: &str, operation: &str) -> (String, bool) {
+    fn aws_host(&self, region: &str, route: &Route<'_>) -> Result<(String, bool), BuildError> {
         let p = partition(region);
         let Variant {
             fips,
             dual_stack,
             accelerate,
         } = self.variant;
-        let dual = if dual_stack { ".dualstack" } else { "" };
-        if accelerate && !NOT_ACCELERATED.contains(&operation) {
-            return (format!("s3-accelerate{dual}.{}", p.dns_suffix), true);
+        let fips = if fips { "-fips" } else { "" };
+        if let Some(service) = route.service {
+            // Another service's endpoint (S3 Object Lambda's) has no dual-stack or
+            // accelerate variant, as botocore's rules say.
+            if dual_stack || accelerate {
+                return Err(BuildError::new(format!(
+                    "{} goes to the {service} endpoint, which has no dual-stack or accelerate variant",
+                    route.operation
+                )));
+            }
+            return Ok((format!("{service}{fips}.{region}.{}", p.dns_suffix), false));
         }
-        let service = if fips { "s3-fips" } else { "s3" };
-        (format!("{service}{dual}.{region}.{}", p.dns_suffix), false)
+        let dual = if dual_stack { ".dualstack" } else { "" };
+        if accelerate && !NOT_ACCELERATED.contains(&route.operation) {
+            return Ok((format!("s3-accelerate{dual}.{}", p.dns_suffix), true));
+        }
+        Ok((format!("s3{fips}{dual}.{region}.{}", p.dns_suffix), false))
     }
 
-    /// The full URL of `operation`'s request for `region`: endpoint, bucket (in the host or
-    /// the path), path and query.
+    /// The full URL of a request on `route` for `region`: endpoint (after the route's
+    /// host prefix), bucket (in the host or the path), path and query.
     pub(crate) fn url(
         &self,
-        operation: &str,
+        route: &Route<'_>,
         region: &str,
         bucket: Option<&str>,
         path: &str,
         query: &[String],
     ) -> Result<String, BuildError> {
-        let (host, in_host) = match &self.host {
+        let (mut host, in_host) = match &self.host {
             Some(h) => (h.clone(), false),
-            None => self.aws_host(region, operation),
+            None => self.aws_host(region, route)?,
         };
+        if let Some(prefix) = route.host_prefix {
+            host.insert_str(0, prefix);
+        }
         let Endpoint {
             scheme,
             base_path,
@@ -308,7 +342,13 @@ mod tests {
         path: &str,
         query: &[String],
     ) -> Result<String, BuildError> {
-        Endpoint::new(config)?.url("GetObject", config.region(), bucket, path, query)
+        Endpoint::new(config)?.url(
+            &Route::of("GetObject"),
+            config.region(),
+            bucket,
+            path,
+            query,
+        )
     }
 
     fn cfg(endpoint: Option<&str>, path_style: bool) -> Config {
@@ -319,6 +359,28 @@ mod tests {
             b = b.endpoint_url(e);
         }
         b.build()
+    }
+
+    #[test]
+    fn routes_of_other_services_and_host_prefixes() {
+        let lambda = Route {
+            operation: "WriteGetObjectResponse",
+            service: Some("s3-object-lambda"),
+            host_prefix: Some("io-1."),
+        };
+        let aws = Endpoint::new(&cfg(None, false)).unwrap();
+        assert_eq!(
+            aws.url(&lambda, "eu-west-1", None, "/WriteGetObjectResponse", &[])
+                .unwrap(),
+            "https://io-1.s3-object-lambda.eu-west-1.amazonaws.com/WriteGetObjectResponse"
+        );
+        let custom = Endpoint::new(&cfg(Some("http://minio.local:9000/base"), false)).unwrap();
+        assert_eq!(
+            custom
+                .url(&lambda, "eu-west-1", None, "/WriteGetObjectResponse", &[])
+                .unwrap(),
+            "http://io-1.minio.local:9000/base/WriteGetObjectResponse"
+        );
     }
 
     #[test]
@@ -339,8 +401,14 @@ mod tests {
         // The region of one request picks its host.
         let e = Endpoint::new(&aws).unwrap();
         assert_eq!(
-            e.url("GetObject", "ap-south-1", Some("my-bucket"), "/k", &[])
-                .unwrap(),
+            e.url(
+                &Route::of("GetObject"),
+                "ap-south-1",
+                Some("my-bucket"),
+                "/k",
+                &[]
+            )
+            .unwrap(),
             "https://my-bucket.s3.ap-south-1.amazonaws.com/k"
         );
         // Not a host label: path style.
@@ -493,7 +561,9 @@ mod tests {
         ];
         for (region, fips, dual, accel, host) in cases {
             let e = aws(region, fips, dual, accel).unwrap();
-            let url = e.url("GetObject", region, Some("bkt"), "/k", &[]).unwrap();
+            let url = e
+                .url(&Route::of("GetObject"), region, Some("bkt"), "/k", &[])
+                .unwrap();
             assert_eq!(
                 url,
                 format!("https://{host}/k"),
@@ -531,13 +601,25 @@ mod tests {
         // Accelerate: not for bucket creation or listing buckets, and only DNS-style names.
         let e = aws("us-west-2", false, false, true).unwrap();
         assert_eq!(
-            e.url("CreateBucket", "us-west-2", Some("bkt"), "", &[])
-                .unwrap(),
+            e.url(
+                &Route::of("CreateBucket"),
+                "us-west-2",
+                Some("bkt"),
+                "",
+                &[]
+            )
+            .unwrap(),
             "https://bkt.s3.us-west-2.amazonaws.com/"
         );
         assert!(
-            e.url("GetObject", "us-west-2", Some("a.b.c"), "/k", &[])
-                .is_err()
+            e.url(
+                &Route::of("GetObject"),
+                "us-west-2",
+                Some("a.b.c"),
+                "/k",
+                &[]
+            )
+            .is_err()
         );
         assert_eq!(
             aws_host("sts", "cn-north-1"),

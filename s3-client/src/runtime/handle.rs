@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use super::Request;
-use super::endpoint::Endpoint;
+use super::endpoint::{Endpoint, Route};
 use super::http::{Settings, Transport};
 use super::identity::Resolver;
 use super::rate_limit::RateLimiter;
@@ -133,7 +133,7 @@ impl Handle {
     /// its region.
     pub(crate) async fn signing_target(
         &self,
-        operation: &str,
+        route: &Route<'_>,
         request: &Request,
     ) -> Result<(Credentials, String, String), BuildError> {
         let credentials = self.identity.credentials().await?.ok_or_else(|| {
@@ -142,7 +142,7 @@ impl Handle {
         let endpoint = self.endpoint.as_ref().map_err(Clone::clone)?;
         let region = self.region_for(&self.config, request.bucket.as_deref());
         let url = endpoint.url(
-            operation,
+            route,
             &region,
             request.bucket.as_deref(),
             &request.path,

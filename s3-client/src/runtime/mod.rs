@@ -43,6 +43,7 @@ mod wait;
 mod xml;
 
 pub use checksum::{ChecksumAlgorithm, RequestChecksum, ResponseChecksum};
+pub(crate) use endpoint::Route;
 pub use handle::Handle;
 pub use paginate::{ItemsPaginator, Pages, PaginationStream, paginate, paginate_items};
 pub(crate) use read::text_headers;
@@ -93,6 +94,18 @@ pub struct OperationSpec {
     /// The request body is a stream (PutObject, UploadPart): over https with a checksum,
     /// its SHA-256 is not signed, as botocore does.
     pub streaming_input: bool,
+    /// The body is never signed (WriteGetObjectResponse): `UNSIGNED-PAYLOAD`.
+    pub unsigned_payload: bool,
+    /// The SigV4 service name when it is not the client's, also the service label of the
+    /// operation's AWS endpoint (`s3-object-lambda`).
+    pub signing_name: Option<&'static str>,
+}
+
+impl OperationSpec {
+    /// The SigV4 service name of this operation, for a client signing as `default`.
+    pub(crate) fn signing_name(&self, default: &'static str) -> &'static str {
+        self.signing_name.unwrap_or(default)
+    }
 }
 
 /// Maps an S3 error response to an operation's typed error.
@@ -194,6 +207,31 @@ pub fn required_text<'a>(
         return Err(BuildError::member(
             format!("{shape}.{member}"),
             format!("required member `{member}` of `{shape}` must not be empty"),
+        ));
+    }
+    Ok(value)
+}
+
+/// A required member that fills a label of the host name: a valid DNS label (1 to 63
+/// letters, digits and `-`, not starting or ending with `-`), as botocore checks.
+pub fn host_label<'a>(
+    value: Option<&'a String>,
+    shape: &'static str,
+    member: &'static str,
+) -> Result<&'a str, BuildError> {
+    let value = required(value, shape, member)?;
+    let ok = (1..=63).contains(&value.len())
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if !ok {
+        return Err(BuildError::member(
+            format!("{shape}.{member}"),
+            format!(
+                "`{member}` {value:?} goes into the host name, so it must be 1 to 63 letters, digits and `-`, not starting or ending with `-`"
+            ),
         ));
     }
     Ok(value)

@@ -25,6 +25,8 @@ pub(crate) struct Prepared {
     pub(crate) trailer: Option<ChecksumAlgorithm>,
     /// Whether a body in memory is signed by its SHA-256.
     pub(crate) payload_signing: PayloadSigning,
+    /// Put before the endpoint's host name.
+    pub(crate) host_prefix: Option<String>,
 }
 
 /// Whether a body in memory is signed by its SHA-256.
@@ -40,6 +42,9 @@ impl PayloadSigning {
     /// botocore's rule for S3 (`S3SigV4Auth._should_sha256_sign_payload`), unless the
     /// configuration says otherwise.
     fn decide(spec: &OperationSpec, config: &Config, headers: &HeaderMap) -> PayloadSigning {
+        if spec.unsigned_payload {
+            return PayloadSigning::Never;
+        }
         match config.payload_signing {
             Some(true) => PayloadSigning::Always,
             Some(false) => PayloadSigning::Never,
@@ -76,6 +81,7 @@ pub(crate) async fn prepare(
         query,
         mut headers,
         body,
+        host_prefix,
     } = request;
     if let Some(store) = &config.store
         && !store.supports(spec.name)
@@ -130,6 +136,7 @@ pub(crate) async fn prepare(
         validate_response,
         trailer,
         payload_signing,
+        host_prefix,
     };
     Ok((prepared, body))
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
+use super::endpoint::Route;
 use super::{Handle, OperationSpec, Request, signing};
 use crate::error::BuildError;
 
@@ -171,14 +172,22 @@ pub(crate) async fn presign(
     request: Request,
     config: PresigningConfig,
 ) -> Result<PresignedRequest, BuildError> {
-    let (credentials, url, region) = handle.signing_target(spec.name, &request).await?;
+    let route = Route {
+        operation: spec.name,
+        service: spec.signing_name,
+        host_prefix: request
+            .host_prefix
+            .as_deref()
+            .filter(|_| handle.config.inject_host_prefix),
+    };
+    let (credentials, url, region) = handle.signing_target(&route, &request).await?;
     let uri = signing::presign_url(
         spec.method.as_str(),
         &url,
         &request.headers,
         &credentials,
         &region,
-        handle.signing_name,
+        spec.signing_name(handle.signing_name),
         config.start_time.unwrap_or_else(|| handle.now()),
         config.expires_in,
     )?;

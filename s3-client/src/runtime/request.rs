@@ -28,6 +28,8 @@ pub struct Request {
     pub(crate) query: Vec<String>,
     pub(crate) headers: HeaderMap,
     pub(crate) body: ByteStream,
+    /// Put before the endpoint's host name (`<route>.`).
+    pub(crate) host_prefix: Option<String>,
 }
 
 /// Whether `name` is a bucket name S3 could accept (letters, digits, `.`, `-`, `_`; 1 to
@@ -142,6 +144,11 @@ impl Request {
         };
         self.path.extend(utf8_percent_encode(value, set));
         Ok(())
+    }
+
+    /// Puts `prefix` (checked host name text) before the endpoint's host name.
+    pub fn host_prefix(&mut self, prefix: String) {
+        self.host_prefix = Some(prefix);
     }
 
     /// Adds a query parameter.

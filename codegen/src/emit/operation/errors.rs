@@ -145,9 +145,9 @@ fn variant(rust_name: &str, docs: &str) -> TokenStream {
 /// `Unhandled` prints what it holds and gives its cause as `source()`. With `gated`, the
 /// modeled variants are behind cargo features, so a build may have none of them.
 fn error_trait_impls(error: &Ident, modeled: bool, gated: bool) -> TokenStream {
-    let allow = gated.then(|| {
-        quote!(#[allow(unreachable_patterns, reason = "a build may have no modeled variant")])
-    });
+    let allow = gated.then(
+        || quote!(#[allow(unreachable_patterns, reason = "a build may have no modeled variant")]),
+    );
     let (display, source) = if modeled {
         (
             quote!(match self {

@@ -25,6 +25,8 @@ pub fn operation(op: &Operation) -> TokenStream {
     let checksum_required = op.checksum_required;
     let long_running = op.long_running;
     let streaming_input = op.input.streaming;
+    let unsigned_payload = op.unsigned_payload;
+    let signing_name = option_str(&op.signing_name);
     let output_kind = match op.output_kind {
         OutputKind::Empty => quote!(Empty),
         OutputKind::Xml => quote!(Xml),
@@ -142,6 +144,8 @@ pub fn operation(op: &Operation) -> TokenStream {
             output: crate::runtime::OutputKind::#output_kind,
             long_running: #long_running,
             streaming_input: #streaming_input,
+            unsigned_payload: #unsigned_payload,
+            signing_name: #signing_name,
         };
 
         #serialize

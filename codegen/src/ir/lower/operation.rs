@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use super::{Lowering, deprecation, member};
 use crate::diag;
 use crate::ir::{
-    Binding, ErrorCase, ErrorCode, Label, Member, Operation, OutputKind, PathPart, Role, Structure,
-    Type, names,
+    Binding, ErrorCase, ErrorCode, HostPart, Label, Member, Operation, OutputKind, PathPart, Role,
+    Structure, Type, names,
 };
 use crate::model;
 
@@ -89,6 +89,71 @@ impl Lowering<'_> {
                     .collect(),
             })
             .collect()
+    }
+
+    /// The host prefix in pieces; each `{Label}` names a required string member marked
+    /// `host_label`, and each such member is used.
+    fn host_prefix(
+        &mut self,
+        place: &str,
+        template: Option<&str>,
+        input: &Structure,
+    ) -> Vec<HostPart> {
+        let mut parts = Vec::new();
+        let mut used = BTreeSet::new();
+        let mut rest = template.unwrap_or_default();
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(HostPart::Literal(rest[..open].to_string()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                self.d
+                    .error(place, format!("unclosed `{{` in host prefix `{rest}`"));
+                return Vec::new();
+            };
+            let label = &rest[open + 1..open + close];
+            match member(input, label) {
+                Some(m) if m.host_label && m.required && m.ty == Type::String => {
+                    used.insert(label.to_string());
+                    parts.push(HostPart::Label(m.field.clone(), m.name.clone()));
+                }
+                Some(_) => self.d.error(
+                    diag::member(&input.name, label),
+                    "a host prefix label is a required string marked `host_label`",
+                ),
+                None => self.d.error(
+                    place,
+                    format!(
+                        "host prefix label `{{{label}}}` has no member in {}",
+                        input.name
+                    ),
+                ),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(HostPart::Literal(rest.to_string()));
+        }
+        let valid = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
+        for p in &parts {
+            if let HostPart::Literal(text) = p
+                && !text.chars().all(valid)
+            {
+                self.d.error(
+                    place,
+                    format!("host prefix text `{text}` is not host name characters"),
+                );
+            }
+        }
+        for m in input.members.iter().filter(|m| m.host_label) {
+            if !used.contains(&m.name) {
+                self.d.error(
+                    diag::member(&input.name, &m.name),
+                    "marked `host_label`, but the operation's host prefix does not use it",
+                );
+            }
+        }
+        parts
     }
 
     /// An operation, with its input and output (which it owns) and its errors.
@@ -245,6 +310,18 @@ impl Lowering<'_> {
                 );
             }
         }
+        let host_prefix = self.host_prefix(&place, op.host_prefix.as_deref(), &input);
+        if let Some(signing) = &op.signing_name
+            && (signing.is_empty()
+                || !signing
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        {
+            self.d.error(
+                &place,
+                format!("`signing_name` `{signing}` must be lower-case letters, digits and `-`"),
+            );
+        }
         let output_kind = output_kind(&output);
         let rust = names::type_name(name);
         Some(Operation {
@@ -268,6 +345,9 @@ impl Lowering<'_> {
             response_checksums,
             output_kind,
             long_running: op.long_running,
+            host_prefix,
+            unsigned_payload: op.unsigned_payload,
+            signing_name: op.signing_name.clone(),
             url_encoding,
             paginator,
             waiters,

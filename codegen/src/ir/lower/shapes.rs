@@ -313,6 +313,10 @@ impl Lowering<'_> {
                 "`idempotency_token` applies to string headers and query parameters only",
             );
         }
+        if m.host_label && role != Role::Input {
+            self.d
+                .error(&place, "`host_label` applies to operation inputs only");
+        }
         if m.copy_source && !(binding == Binding::Header && ty == Type::String) {
             self.d
                 .error(&place, "`copy_source` applies to string headers only");
@@ -342,6 +346,7 @@ impl Lowering<'_> {
             sensitive: m.sensitive,
             copy_source: m.copy_source,
             idempotency_token: m.idempotency_token,
+            host_label: m.host_label,
             docs: m.docs.clone(),
             deprecated: deprecation(&m.deprecated),
             xml_namespace: m.xml_namespace.clone(),

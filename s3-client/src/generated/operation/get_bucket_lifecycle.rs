@@ -244,6 +244,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
     streaming_input: false,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(

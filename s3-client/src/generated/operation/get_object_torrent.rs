@@ -304,6 +304,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Stream,
     long_running: false,
     streaming_input: false,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(

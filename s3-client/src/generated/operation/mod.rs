@@ -340,3 +340,6 @@ pub mod upload_part;
 /// `UploadPartCopy`: Fills one part of a multipart upload by copying data from an existing object, optionally just a byte range of it.
 #[cfg(feature = "multipart")]
 pub mod upload_part_copy;
+/// `WriteGetObjectResponse`: Answers a GetObject request that an S3 Object Lambda access point passed to a Lambda function: the function sends the transformed object, or an error, back to the caller.
+#[cfg(feature = "object-lambda")]
+pub mod write_get_object_response;

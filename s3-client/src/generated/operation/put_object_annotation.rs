@@ -911,6 +911,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: false,
     streaming_input: true,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(

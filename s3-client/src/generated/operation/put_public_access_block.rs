@@ -312,6 +312,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
     streaming_input: false,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(

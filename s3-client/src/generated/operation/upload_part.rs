@@ -942,6 +942,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Empty,
     long_running: false,
     streaming_input: true,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(input: UploadPartInput) -> Result<crate::runtime::Request, BuildError> {

@@ -789,6 +789,8 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     output: crate::runtime::OutputKind::Xml,
     long_running: true,
     streaming_input: false,
+    unsigned_payload: false,
+    signing_name: None,
 };
 #[inline]
 fn serialize(input: UploadPartCopyInput) -> Result<crate::runtime::Request, BuildError> {

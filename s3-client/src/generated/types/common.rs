@@ -613,7 +613,14 @@ impl ::std::fmt::Display for ObjectLockEventHold {
 #[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockEventHold);
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 /// Whether an Object Lock legal hold is in effect; while `ON`, the object version cannot be deleted or overwritten.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -625,7 +632,14 @@ pub enum ObjectLockLegalHoldStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ObjectLockLegalHoldStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -640,7 +654,14 @@ impl ObjectLockLegalHoldStatus {
         &["ON", "OFF"]
     }
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<&str> for ObjectLockLegalHoldStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -650,28 +671,56 @@ impl From<&str> for ObjectLockLegalHoldStatus {
         }
     }
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl From<String> for ObjectLockLegalHoldStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl AsRef<str> for ObjectLockLegalHoldStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 impl ::std::fmt::Display for ObjectLockLegalHoldStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockLegalHoldStatus);
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 /// Object Lock retention mode: `GOVERNANCE` can be bypassed by users with special permission, `COMPLIANCE` cannot be bypassed by anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -683,7 +732,7 @@ pub enum ObjectLockMode {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 impl ObjectLockMode {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -698,7 +747,7 @@ impl ObjectLockMode {
         &["GOVERNANCE", "COMPLIANCE"]
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 impl From<&str> for ObjectLockMode {
     fn from(value: &str) -> Self {
         match value {
@@ -708,25 +757,25 @@ impl From<&str> for ObjectLockMode {
         }
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 impl From<String> for ObjectLockMode {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 impl AsRef<str> for ObjectLockMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 impl ::std::fmt::Display for ObjectLockMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ObjectLockMode);
 #[cfg(any(feature = "bucket-access", feature = "buckets"))]
@@ -861,7 +910,7 @@ impl ::std::fmt::Display for Permission {
 #[cfg(any(feature = "bucket-access", feature = "object-settings"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(Permission);
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 /// The replication state of an object: pending, completed or failed on the source, or `REPLICA` for an object created by replication.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -879,7 +928,7 @@ pub enum ReplicationStatus {
     /// A value this version of the crate does not know.
     Unknown(String),
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 impl ReplicationStatus {
     /// The value as it travels on the wire.
     pub fn as_str(&self) -> &str {
@@ -897,7 +946,7 @@ impl ReplicationStatus {
         &["COMPLETE", "PENDING", "FAILED", "REPLICA", "COMPLETED"]
     }
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 impl From<&str> for ReplicationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -910,25 +959,25 @@ impl From<&str> for ReplicationStatus {
         }
     }
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 impl From<String> for ReplicationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 impl AsRef<str> for ReplicationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for ReplicationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-#[cfg(any(feature = "object-settings", feature = "objects"))]
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
 #[cfg(feature = "serde")]
 crate::json::string_enum!(ReplicationStatus);
 #[cfg(
@@ -936,6 +985,7 @@ crate::json::string_enum!(ReplicationStatus);
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -954,6 +1004,7 @@ pub enum RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -976,6 +1027,7 @@ impl RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -993,6 +1045,7 @@ impl From<&str> for RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1007,6 +1060,7 @@ impl From<String> for RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1021,6 +1075,7 @@ impl AsRef<str> for RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1035,6 +1090,7 @@ impl ::std::fmt::Display for RequestCharged {
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1155,6 +1211,7 @@ crate::json::string_enum!(RequestPayer);
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1180,6 +1237,7 @@ pub enum ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1205,6 +1263,7 @@ impl ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1225,6 +1284,7 @@ impl From<&str> for ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1238,6 +1298,7 @@ impl From<String> for ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1251,6 +1312,7 @@ impl AsRef<str> for ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1264,6 +1326,7 @@ impl ::std::fmt::Display for ServerSideEncryption {
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -1273,6 +1336,7 @@ crate::json::string_enum!(ServerSideEncryption);
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1318,6 +1382,7 @@ pub enum StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1369,6 +1434,7 @@ impl StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1399,6 +1465,7 @@ impl From<&str> for StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1412,6 +1479,7 @@ impl From<String> for StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1425,6 +1493,7 @@ impl AsRef<str> for StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
@@ -1438,6 +1507,7 @@ impl ::std::fmt::Display for StorageClass {
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"

@@ -107,15 +107,27 @@ pub use self::common::IntelligentTieringAccessTier;
         feature = "bucket-settings",
         feature = "listing",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
 )]
-pub use self::common::{RequestCharged, RequestPayer};
+pub use self::common::RequestCharged;
+#[cfg(
+    any(
+        feature = "bucket-settings",
+        feature = "listing",
+        feature = "multipart",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
+pub use self::common::RequestPayer;
 #[cfg(
     any(
         feature = "bucket-settings",
         feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects"
     )
@@ -138,21 +150,33 @@ pub use self::common::{CommonPrefix, EncodingType};
 pub use self::common::ChecksumType;
 #[cfg(any(feature = "listing", feature = "object-settings"))]
 pub use self::common::NoSuchBucket;
-#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
-pub use self::common::{ObjectCannedAcl, ObjectLockEventHold, ObjectLockLegalHoldStatus};
 #[cfg(
     any(
         feature = "multipart",
+        feature = "object-lambda",
+        feature = "object-settings",
+        feature = "objects"
+    )
+)]
+pub use self::common::ObjectLockLegalHoldStatus;
+#[cfg(
+    any(
+        feature = "multipart",
+        feature = "object-lambda",
         feature = "object-settings",
         feature = "objects",
         feature = "replication"
     )
 )]
 pub use self::common::StorageClass;
-#[cfg(any(feature = "multipart", feature = "objects"))]
+#[cfg(any(feature = "multipart", feature = "object-lambda", feature = "objects"))]
 pub use self::common::ObjectLockMode;
+#[cfg(any(feature = "multipart", feature = "object-settings", feature = "objects"))]
+pub use self::common::{ObjectCannedAcl, ObjectLockEventHold};
+#[cfg(any(feature = "object-lambda", feature = "object-settings", feature = "objects"))]
+pub use self::common::ReplicationStatus;
 #[cfg(any(feature = "object-settings", feature = "objects"))]
-pub use self::common::{ChecksumMode, ReplicationStatus};
+pub use self::common::ChecksumMode;
 #[cfg(feature = "lifecycle")]
 pub use self::lifecycle::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
