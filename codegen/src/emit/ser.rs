@@ -254,6 +254,17 @@ fn member_write(m: &Member, holder: TokenStream, owner: &str, path: TokenStream)
     with_value(m, holder, owner, write)
 }
 
+/// The statement declaring a structure's own namespace on its element, if it has one.
+fn namespace_attribute(s: &Structure) -> Option<TokenStream> {
+    s.xml_namespace.as_ref().map(|(prefix, uri)| {
+        let attr = match prefix {
+            Some(p) => format!("xmlns:{p}"),
+            None => "xmlns".to_string(),
+        };
+        quote!(writer.attribute(#attr, #uri);)
+    })
+}
+
 /// The statements writing an input's element members as the request's XML document,
 /// for an input that is itself the document (its `xml_name` is the root element).
 fn input_document(input: &Structure) -> TokenStream {
@@ -274,12 +285,7 @@ fn input_document(input: &Structure) -> TokenStream {
         return quote!();
     }
     let root = &input.xml_name;
-    let ns = input.xml_namespace.as_ref().map(|(prefix, uri)| {
-        let attr = prefix
-            .as_ref()
-            .map_or_else(|| "xmlns".to_string(), |p| format!("xmlns:{p}"));
-        quote!(writer.attribute(#attr, #uri);)
-    });
+    let ns = namespace_attribute(input);
     quote! {
         let mut document = crate::runtime::XmlWriter::new();
         let writer = &mut document;
@@ -297,13 +303,7 @@ pub fn writer(s: &Structure) -> TokenStream {
     let func = ident(&s.writer);
     let name = ident(&s.rust_name);
     let owner = &s.rust_name;
-    let ns = s.xml_namespace.as_ref().map(|(prefix, uri)| {
-        let attr = match prefix {
-            Some(p) => format!("xmlns:{p}"),
-            None => "xmlns".to_string(),
-        };
-        quote!(writer.attribute(#attr, #uri);)
-    });
+    let ns = namespace_attribute(s);
     let mut attributes = Vec::new();
     let mut children = Vec::new();
     for m in &s.members {

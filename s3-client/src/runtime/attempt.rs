@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::aws_chunked::{self, AwsChunked};
 use super::checksum;
-use super::endpoint::{Endpoint, Route};
+use super::endpoint::Endpoint;
 use super::http::{RequestBody, TransportFailure};
 use super::prepare::Prepared;
 use super::read::{self, ERROR_BODY_LIMIT};
@@ -169,14 +169,7 @@ impl Operation<'_> {
         let url = self
             .endpoint
             .url(
-                &Route {
-                    operation: self.spec.name,
-                    service: self.spec.signing_name,
-                    host_prefix: p
-                        .host_prefix
-                        .as_deref()
-                        .filter(|_| self.config.inject_host_prefix),
-                },
+                &self.spec.route(p.host_prefix.as_deref(), self.config),
                 &region,
                 p.bucket.as_deref(),
                 &p.path,

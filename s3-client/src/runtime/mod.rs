@@ -56,7 +56,7 @@ pub use response::Response;
 pub use wait::{AcceptorState, WaiterDef, Waiting, error_code_of, status_of, wait};
 pub use xml::{XmlReader, XmlWriter};
 
-use crate::config::ConfigBuilder;
+use crate::config::{Config, ConfigBuilder};
 use crate::error::{BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError};
 use crate::primitives::{DateTime, DateTimeFormat};
 use attempt::Failure;
@@ -102,6 +102,16 @@ pub struct OperationSpec {
 }
 
 impl OperationSpec {
+    /// Where this operation's request goes besides the client's endpoint: its own
+    /// service and the request's host prefix, unless the configuration leaves it off.
+    pub(crate) fn route<'a>(&'a self, host_prefix: Option<&'a str>, config: &Config) -> Route<'a> {
+        Route {
+            operation: self.name,
+            service: self.signing_name,
+            host_prefix: host_prefix.filter(|_| config.inject_host_prefix),
+        }
+    }
+
     /// The SigV4 service name of this operation, for a client signing as `default`.
     pub(crate) fn signing_name(&self, default: &'static str) -> &'static str {
         self.signing_name.unwrap_or(default)

@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
-use super::endpoint::Route;
 use super::{Handle, OperationSpec, Request, signing};
 use crate::error::BuildError;
 
@@ -172,14 +171,7 @@ pub(crate) async fn presign(
     request: Request,
     config: PresigningConfig,
 ) -> Result<PresignedRequest, BuildError> {
-    let route = Route {
-        operation: spec.name,
-        service: spec.signing_name,
-        host_prefix: request
-            .host_prefix
-            .as_deref()
-            .filter(|_| handle.config.inject_host_prefix),
-    };
+    let route = spec.route(request.host_prefix.as_deref(), &handle.config);
     let (credentials, url, region) = handle.signing_target(&route, &request).await?;
     let uri = signing::presign_url(
         spec.method.as_str(),
