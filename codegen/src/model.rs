@@ -77,8 +77,38 @@ pub struct Operation {
     /// label too (`s3-object-lambda.<region>.amazonaws.com`).
     #[serde(default)]
     pub signing_name: Option<String>,
+    /// How the operation treats a directory bucket (S3 Express One Zone) when it is not
+    /// the default: signed with a session from `CreateSession`, at the zonal endpoint.
+    #[serde(default)]
+    pub s3_express: S3Express,
     /// What the operation does.
     pub docs: String,
+}
+
+/// How an operation reaches a directory bucket (S3 Express One Zone).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum S3Express {
+    /// At the bucket's zonal endpoint, signed with session credentials.
+    #[default]
+    Session,
+    /// At the zonal endpoint, signed with the caller's own credentials (CreateSession,
+    /// copies: botocore's `DisableS3ExpressSessionAuth`).
+    NoSession,
+    /// On AWS, at the regional S3 Express control endpoint, signed with the caller's own
+    /// credentials (bucket configuration, listing directory buckets: botocore's
+    /// `UseS3ExpressControlEndpoint`).
+    ControlEndpoint,
+}
+
+impl std::fmt::Display for S3Express {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            S3Express::Session => "session",
+            S3Express::NoSession => "no_session",
+            S3Express::ControlEndpoint => "control_endpoint",
+        })
+    }
 }
 
 /// A paginator, as botocore describes one: the output tokens of one page are the input

@@ -344,15 +344,27 @@ impl Checker<'_> {
         let unsigned = flag(theirs.get("unsignedPayload"))
             || text(theirs.get("authtype")) == "v4-unsigned-body";
         self.same(&place, "unsigned_payload", op.unsigned_payload, unsigned);
-        // botocore's endpoint rules send UseObjectLambdaEndpoint operations to S3 Object
-        // Lambda, signed for it.
-        let lambda = theirs
-            .get("staticContextParams")
-            .and_then(|p| p.get("UseObjectLambdaEndpoint"))
-            .and_then(|p| p.get("value"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        // botocore's endpoint rules route by an operation's static context parameters.
+        let context = |name: &str| {
+            theirs
+                .get("staticContextParams")
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("value"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        };
+        // UseObjectLambdaEndpoint: to S3 Object Lambda, signed for it.
+        let lambda = context("UseObjectLambdaEndpoint");
         let their_signing = if lambda { "s3-object-lambda" } else { "none" };
+        // The directory-bucket routes.
+        let their_express = if context("UseS3ExpressControlEndpoint") {
+            model::S3Express::ControlEndpoint
+        } else if context("DisableS3ExpressSessionAuth") {
+            model::S3Express::NoSession
+        } else {
+            model::S3Express::Session
+        };
+        self.same(&place, "s3_express", op.s3_express, their_express);
         let our_signing = op.signing_name.as_deref().unwrap_or("none");
         self.same(&place, "signing_name", our_signing, their_signing);
 

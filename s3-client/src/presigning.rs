@@ -145,7 +145,7 @@ impl PresignedPostBuilder {
         let mut request = crate::runtime::Request::new();
         request.bucket(&self.bucket)?;
         let handle = self.client.handle();
-        let (credentials, url, region) = handle
+        let (identity, url, region) = handle
             .signing_target(&crate::runtime::Route::of("PostObject"), &request)
             .await?;
 
@@ -164,7 +164,7 @@ impl PresignedPostBuilder {
         let amz_date: String = iso.chars().filter(|c| *c != '-' && *c != ':').collect();
         let day = &amz_date[..8];
         let region = &region;
-        let service = handle.signing_name;
+        let (credentials, service) = (&identity.credentials, identity.service);
         let credential = format!(
             "{}/{day}/{region}/{service}/aws4_request",
             credentials.access_key_id()
@@ -187,7 +187,8 @@ impl PresignedPostBuilder {
             ("x-amz-date".to_string(), amz_date.clone()),
         ];
         if let Some(token) = credentials.session_token() {
-            signed.push(("x-amz-security-token".to_string(), token.to_string()));
+            let name = identity.token_field();
+            signed.push((name.to_string(), token.to_string()));
         }
         for (name, value) in &signed {
             conditions.push(Condition::Equals(name.clone(), value.clone()));
@@ -202,7 +203,7 @@ impl PresignedPostBuilder {
                 .join(",")
         );
         let policy = base64::engine::general_purpose::STANDARD.encode(policy);
-        let signature = signing::sign_policy(&policy, &credentials, region, service, time);
+        let signature = signing::sign_policy(&policy, credentials, region, service, time);
         fields.insert(0, ("key".to_string(), self.key));
         fields.extend(signed);
         fields.push(("policy".to_string(), policy));

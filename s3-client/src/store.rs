@@ -276,6 +276,45 @@ const ENCRYPTION: &[&str] = &[
     "PutBucketEncryption",
 ];
 const CORS: &[&str] = &["DeleteBucketCors", "GetBucketCors", "PutBucketCors"];
+const INTELLIGENT_TIERING: &[&str] = &[
+    "DeleteBucketIntelligentTieringConfiguration",
+    "GetBucketIntelligentTieringConfiguration",
+    "ListBucketIntelligentTieringConfigurations",
+    "PutBucketIntelligentTieringConfiguration",
+];
+const METADATA_TABLES: &[&str] = &[
+    "CreateBucketMetadataConfiguration",
+    "CreateBucketMetadataTableConfiguration",
+    "DeleteBucketMetadataConfiguration",
+    "DeleteBucketMetadataTableConfiguration",
+    "GetBucketMetadataConfiguration",
+    "GetBucketMetadataTableConfiguration",
+    "UpdateBucketMetadataAnnotationTableConfiguration",
+    "UpdateBucketMetadataInventoryTableConfiguration",
+    "UpdateBucketMetadataJournalTableConfiguration",
+];
+const ANNOTATIONS: &[&str] = &[
+    "DeleteObjectAnnotation",
+    "GetObjectAnnotation",
+    "ListObjectAnnotations",
+    "PutObjectAnnotation",
+];
+const OBJECT_LAMBDA: &[&str] = &["WriteGetObjectResponse"];
+const ABAC: &[&str] = &["GetBucketAbac", "PutBucketAbac"];
+const S3_EXPRESS: &[&str] = &["CreateSession", "ListDirectoryBuckets", "RenameObject"];
+const OBJECT_ENCRYPTION_UPDATE: &[&str] = &["UpdateObjectEncryption"];
+/// What AWS added from 2023 on, which no S3-compatible store implements: every store's
+/// row lacks these besides its own list (Garage's too, though its test checks only its
+/// own list against a real cluster).
+const NEWER_AWS: &[&[&str]] = &[
+    INTELLIGENT_TIERING,
+    METADATA_TABLES,
+    ANNOTATIONS,
+    OBJECT_LAMBDA,
+    ABAC,
+    S3_EXPRESS,
+    OBJECT_ENCRYPTION_UPDATE,
+];
 /// What only AWS has: no S3-compatible store implements these.
 const AWS_ONLY: &[&[&str]] = &[
     ANALYTICS,
@@ -296,6 +335,8 @@ struct Row {
     multipart_checksum: MultipartChecksum,
     aws_chunked: bool,
     unsupported: &'static [&'static [&'static str]],
+    /// AWS itself: it lacks none of [`NEWER_AWS`].
+    aws: bool,
 }
 
 use RequestChecksumCalculation::{ContentMd5, WhenRequired, WhenSupported};
@@ -352,6 +393,7 @@ const fn row(name: &'static str) -> Row {
         multipart_checksum: MultipartChecksum::FullObjectCrc64nvme,
         aws_chunked: true,
         unsupported: AWS_ONLY,
+        aws: false,
     }
 }
 
@@ -371,6 +413,7 @@ const fn md5_only(name: &'static str) -> Row {
 const AWS: Row = Row {
     path_style: false,
     unsupported: &[],
+    aws: true,
     ..row("Amazon S3")
 };
 const R2: Row = Row {
@@ -627,6 +670,7 @@ impl From<&Row> for StoreProfile {
             unsupported: r
                 .unsupported
                 .iter()
+                .chain(if r.aws { [].iter() } else { NEWER_AWS.iter() })
                 .flat_map(|g| g.iter().map(|o| o.to_string()))
                 .collect(),
         }

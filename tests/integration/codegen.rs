@@ -250,7 +250,7 @@ fn committed_generated_code_is_current() {
             .keys()
             .filter(|k| k.starts_with("operation/") && *k != "operation/mod.rs")
             .count(),
-        114
+        116
     );
 }
 

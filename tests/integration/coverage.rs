@@ -70,5 +70,5 @@ fn every_operation_has_an_integration_test() {
     names.sort();
     names.dedup();
     assert_eq!(names.len(), MOTO_GAPS.len());
-    assert_eq!(model.operations.len(), 114);
+    assert_eq!(model.operations.len(), 116);
 }

@@ -21,6 +21,7 @@ use crate::recorder::{Recorded, client, http, recorder};
 
 // Gaps whose tests need a file of their own.
 mod annotations;
+mod express;
 mod metadata;
 mod object_lambda;
 
@@ -28,6 +29,14 @@ mod object_lambda;
 /// and only these, are tested here (and in this module's files in `gaps/`) rather than
 /// against moto; the coverage test checks that the list and this module agree.
 pub const MOTO_GAPS: &[(&str, &str)] = &[
+    (
+        "create_session",
+        "no S3 Express: moto cannot create directory buckets, and `GET /<bucket>?session` answers NoSuchBucket",
+    ),
+    (
+        "list_directory_buckets",
+        "no S3 Express: answers with ListBuckets' document, the general purpose buckets under `ListAllMyBucketsResult`",
+    ),
     (
         "write_get_object_response",
         "no S3 Object Lambda: `POST /WriteGetObjectResponse` is taken for a browser-form upload to a bucket of that name and fails with a 500 (`KeyError: 'key'`)",

@@ -129,6 +129,22 @@ fn each_wire_difference_is_reported_by_place() {
         ),
         (
             Box::new(|r| {
+                r[0]["operations"]["ListThings"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("staticContextParams");
+            }),
+            "operation ListThings: s3_express is control_endpoint, the reference has session",
+        ),
+        (
+            Box::new(|r| {
+                r[0]["operations"]["GetThing"]["staticContextParams"] =
+                    json!({ "DisableS3ExpressSessionAuth": { "value": true } })
+            }),
+            "operation GetThing: s3_express is session, the reference has no_session",
+        ),
+        (
+            Box::new(|r| {
                 shapes(r)["QueryThingsRequest"]["members"]["Zone"]
                     .as_object_mut()
                     .unwrap()

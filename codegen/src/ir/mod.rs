@@ -107,6 +107,8 @@ pub struct Operation {
     pub unsigned_payload: bool,
     /// The SigV4 service name, when it is not the service's.
     pub signing_name: Option<String>,
+    /// How it reaches a directory bucket.
+    pub s3_express: crate::model::S3Express,
     /// URL-encoded listing support.
     pub url_encoding: Option<UrlEncoding>,
     /// How to page through results.

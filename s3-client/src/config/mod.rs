@@ -55,6 +55,9 @@ pub struct Config {
     pub(crate) payload_signing: Option<bool>,
     /// Put an operation's host prefix (WriteGetObjectResponse's route) before the host.
     pub(crate) inject_host_prefix: bool,
+    /// Sign directory-bucket requests with the client's credentials, not S3 Express
+    /// sessions.
+    pub(crate) disable_s3_express_session_auth: bool,
     pub(crate) tls: TlsSettings,
     pub(crate) resolve: Vec<(String, SocketAddr)>,
     pub(crate) store: Option<Arc<StoreProfile>>,
@@ -381,6 +384,7 @@ impl Config {
             response_checksum_validation: Some(c.response_checksum_validation),
             payload_signing: c.payload_signing.map(Some),
             inject_host_prefix: Some(c.inject_host_prefix),
+            disable_s3_express_session_auth: Some(c.disable_s3_express_session_auth),
             tls: Some(c.tls),
             resolve: c.resolve,
             store: c.store,
@@ -468,6 +472,13 @@ impl Config {
         self.inject_host_prefix
     }
 
+    /// Whether directory-bucket requests are signed with the client's credentials
+    /// instead of S3 Express sessions (see
+    /// [`ConfigBuilder::disable_s3_express_session_auth`]).
+    pub fn disable_s3_express_session_auth(&self) -> bool {
+        self.disable_s3_express_session_auth
+    }
+
     /// This configuration with the settings `changes` sets replacing its own (what a
     /// fluent builder's `config_override` does for one request).
     pub fn with_overrides(&self, changes: &ConfigBuilder) -> Config {
@@ -501,6 +512,7 @@ pub struct ConfigBuilder {
     response_checksum_validation: Option<ResponseChecksumValidation>,
     payload_signing: Option<Option<bool>>,
     inject_host_prefix: Option<bool>,
+    disable_s3_express_session_auth: Option<bool>,
     tls: Option<TlsSettings>,
     resolve: Vec<(String, SocketAddr)>,
     store: Option<Arc<StoreProfile>>,
@@ -530,6 +542,8 @@ impl ConfigBuilder {
     /// - `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT` (profile
     ///   `use_fips_endpoint`, `use_dualstack_endpoint`), profile `s3 =
     ///   use_accelerate_endpoint`, `addressing_style`;
+    /// - `AWS_S3_DISABLE_EXPRESS_SESSION_AUTH` (profile
+    ///   `s3_disable_express_session_auth`);
     /// - `AWS_REQUEST_CHECKSUM_CALCULATION`, `AWS_RESPONSE_CHECKSUM_VALIDATION`
     ///   (`when_supported` or `when_required`);
     /// - `AWS_CA_BUNDLE` (profile `ca_bundle`): extra root certificates;
@@ -606,6 +620,12 @@ impl ConfigBuilder {
         }
         if let Some(v) = flag(&[], "use_accelerate_endpoint")? {
             self = self.accelerate(v);
+        }
+        if let Some(v) = flag(
+            &["AWS_S3_DISABLE_EXPRESS_SESSION_AUTH"],
+            "s3_disable_express_session_auth",
+        )? {
+            self = self.disable_s3_express_session_auth(v);
         }
         let mode = |(v, source): (String, &'static str)| -> Result<bool, ProfileError> {
             match v.to_ascii_lowercase().as_str() {
@@ -732,6 +752,16 @@ impl ConfigBuilder {
     /// prefix.
     pub fn inject_host_prefix(mut self, inject: bool) -> Self {
         self.inject_host_prefix = Some(inject);
+        self
+    }
+
+    /// Requests on a directory bucket (S3 Express One Zone, `<base>--<zone>--x-s3`) are
+    /// signed with S3 Express session credentials, which the client creates with
+    /// `CreateSession` and keeps until a minute before they expire (default `false`).
+    /// `true` signs them with the client's own credentials instead, as aws-sdk-s3's
+    /// setting of the same name.
+    pub fn disable_s3_express_session_auth(mut self, disable: bool) -> Self {
+        self.disable_s3_express_session_auth = Some(disable);
         self
     }
 
@@ -990,6 +1020,9 @@ impl ConfigBuilder {
         if let Some(v) = self.inject_host_prefix {
             c.inject_host_prefix = v;
         }
+        if let Some(v) = self.disable_s3_express_session_auth {
+            c.disable_s3_express_session_auth = v;
+        }
         if let Some(v) = &self.tls {
             c.tls = v.clone();
         }
@@ -1020,6 +1053,7 @@ impl ConfigBuilder {
             response_checksum_validation: ResponseChecksumValidation::default(),
             payload_signing: None,
             inject_host_prefix: true,
+            disable_s3_express_session_auth: false,
             tls: TlsSettings::default(),
             resolve: Vec::new(),
             store: None,

@@ -58,6 +58,13 @@ impl crate::Client {
             self.clone(),
         )
     }
+    /// Creates a session on a directory bucket (S3 Express One Zone): temporary credentials, scoped to the bucket and valid for five minutes, that sign the bucket's zonal requests faster than IAM credentials. The client calls it itself and caches the session, so most programs never need it.
+    #[cfg(feature = "objects")]
+    pub fn create_session(
+        &self,
+    ) -> crate::operation::create_session::CreateSessionFluentBuilder {
+        crate::operation::create_session::CreateSessionFluentBuilder::new(self.clone())
+    }
     /// Deletes a bucket. The bucket must be empty, including all object versions and delete markers, before it can be deleted.
     #[cfg(feature = "buckets")]
     pub fn delete_bucket(
@@ -590,6 +597,15 @@ impl crate::Client {
     ) -> crate::operation::list_buckets::ListBucketsFluentBuilder {
         crate::operation::list_buckets::ListBucketsFluentBuilder::new(self.clone())
     }
+    /// Lists the directory buckets (S3 Express One Zone) of the account that signs the request, in the client's region. On AWS it goes to the S3 Express control endpoint.
+    #[cfg(feature = "buckets")]
+    pub fn list_directory_buckets(
+        &self,
+    ) -> crate::operation::list_directory_buckets::ListDirectoryBucketsFluentBuilder {
+        crate::operation::list_directory_buckets::ListDirectoryBucketsFluentBuilder::new(
+            self.clone(),
+        )
+    }
     /// Lists multipart uploads in a bucket that have been started but not yet completed or aborted. Results are sorted by key, then by initiation time, with at most 1,000 per page; page with `NextKeyMarker` and `NextUploadIdMarker`.
     #[cfg(feature = "multipart")]
     pub fn list_multipart_uploads(
@@ -986,6 +1002,8 @@ impl crate::Client {
             "CreateBucketMetadataTableConfiguration",
             #[cfg(feature = "multipart")]
             "CreateMultipartUpload",
+            #[cfg(feature = "objects")]
+            "CreateSession",
             #[cfg(feature = "buckets")]
             "DeleteBucket",
             #[cfg(feature = "bucket-reports")]
@@ -1110,6 +1128,8 @@ impl crate::Client {
             "ListBucketMetricsConfigurations",
             #[cfg(feature = "buckets")]
             "ListBuckets",
+            #[cfg(feature = "buckets")]
+            "ListDirectoryBuckets",
             #[cfg(feature = "multipart")]
             "ListMultipartUploads",
             #[cfg(feature = "object-settings")]
@@ -1207,6 +1227,8 @@ impl crate::Client {
         &[
             #[cfg(feature = "buckets")]
             "list_buckets",
+            #[cfg(feature = "buckets")]
+            "list_directory_buckets",
             #[cfg(feature = "multipart")]
             "list_multipart_uploads",
             #[cfg(feature = "object-settings")]
@@ -1404,6 +1426,18 @@ impl crate::Client {
                     .map_err(crate::json::JsonError::call)?;
                 let body = None;
                 crate::json::output("CreateMultipartUpload", &output, body)
+            }
+            #[cfg(feature = "objects")]
+            "createsession" => {
+                let input: crate::operation::create_session::CreateSessionInput = crate::json::input(
+                    "CreateSession",
+                    input,
+                )?;
+                let output = Box::pin(self.create_session().set_input(input).send())
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("CreateSession", &output, body)
             }
             #[cfg(feature = "buckets")]
             "deletebucket" => {
@@ -2294,6 +2328,20 @@ impl crate::Client {
                 let body = None;
                 crate::json::output("ListBuckets", &output, body)
             }
+            #[cfg(feature = "buckets")]
+            "listdirectorybuckets" => {
+                let input: crate::operation::list_directory_buckets::ListDirectoryBucketsInput = crate::json::input(
+                    "ListDirectoryBuckets",
+                    input,
+                )?;
+                let output = Box::pin(
+                        self.list_directory_buckets().set_input(input).send(),
+                    )
+                    .await
+                    .map_err(crate::json::JsonError::call)?;
+                let body = None;
+                crate::json::output("ListDirectoryBuckets", &output, body)
+            }
             #[cfg(feature = "multipart")]
             "listmultipartuploads" => {
                 let input: crate::operation::list_multipart_uploads::ListMultipartUploadsInput = crate::json::input(
@@ -3024,6 +3072,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::create_multipart_upload::CreateMultipartUploadFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Creates a session on a directory bucket (S3 Express One Zone): temporary credentials, scoped to the bucket and valid for five minutes, that sign the bucket's zonal requests faster than IAM credentials. The client calls it itself and caches the session, so most programs never need it.
+    #[cfg(feature = "objects")]
+    pub fn create_session(
+        &self,
+    ) -> crate::operation::create_session::CreateSessionFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::create_session::CreateSessionFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )
@@ -3770,6 +3830,18 @@ impl crate::blocking::Client {
         crate::blocking::Blocking,
     > {
         crate::operation::list_buckets::ListBucketsFluentBuilder::blocking(
+            self.client(),
+            self.mode(),
+        )
+    }
+    /// Lists the directory buckets (S3 Express One Zone) of the account that signs the request, in the client's region. On AWS it goes to the S3 Express control endpoint.
+    #[cfg(feature = "buckets")]
+    pub fn list_directory_buckets(
+        &self,
+    ) -> crate::operation::list_directory_buckets::ListDirectoryBucketsFluentBuilder<
+        crate::blocking::Blocking,
+    > {
+        crate::operation::list_directory_buckets::ListDirectoryBucketsFluentBuilder::blocking(
             self.client(),
             self.mode(),
         )

@@ -47,7 +47,7 @@ pub enum Error {
     #[cfg(feature = "object-settings")]
     /// The object has no annotation of the given name.
     NoSuchAnnotation(crate::types::NoSuchAnnotation),
-    #[cfg(any(feature = "listing", feature = "object-settings"))]
+    #[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
     /// The specified bucket does not exist.
     NoSuchBucket(crate::types::NoSuchBucket),
     #[cfg(any(feature = "object-settings", feature = "objects"))]
@@ -104,7 +104,13 @@ impl Error {
             Self::InvalidWriteOffset(e) => &e.meta,
             #[cfg(feature = "object-settings")]
             Self::NoSuchAnnotation(e) => &e.meta,
-            #[cfg(any(feature = "listing", feature = "object-settings"))]
+            #[cfg(
+                any(
+                    feature = "listing",
+                    feature = "object-settings",
+                    feature = "objects"
+                )
+            )]
             Self::NoSuchBucket(e) => &e.meta,
             #[cfg(any(feature = "object-settings", feature = "objects"))]
             Self::NoSuchKey(e) => &e.meta,
@@ -255,6 +261,17 @@ for Error {
         use crate::operation::create_multipart_upload::CreateMultipartUploadError;
         match err {
             CreateMultipartUploadError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "objects")]
+impl From<crate::operation::create_session::CreateSessionError> for Error {
+    #[inline]
+    fn from(err: crate::operation::create_session::CreateSessionError) -> Self {
+        use crate::operation::create_session::CreateSessionError;
+        match err {
+            CreateSessionError::NoSuchBucket(e) => Error::NoSuchBucket(e),
+            CreateSessionError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }
@@ -1034,6 +1051,19 @@ impl From<crate::operation::list_buckets::ListBucketsError> for Error {
         use crate::operation::list_buckets::ListBucketsError;
         match err {
             ListBucketsError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+#[cfg(feature = "buckets")]
+impl From<crate::operation::list_directory_buckets::ListDirectoryBucketsError>
+for Error {
+    #[inline]
+    fn from(
+        err: crate::operation::list_directory_buckets::ListDirectoryBucketsError,
+    ) -> Self {
+        use crate::operation::list_directory_buckets::ListDirectoryBucketsError;
+        match err {
+            ListDirectoryBucketsError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }

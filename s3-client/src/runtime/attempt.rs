@@ -88,7 +88,7 @@ impl Failed {
 
 /// The shared facts of every attempt of one operation.
 pub(crate) struct Operation<'a> {
-    pub(crate) handle: &'a Handle,
+    pub(crate) handle: &'a Arc<Handle>,
     pub(crate) spec: &'a OperationSpec,
     pub(crate) config: &'a Config,
     pub(crate) endpoint: &'a Endpoint,
@@ -166,15 +166,10 @@ impl Operation<'_> {
         let construction =
             |e: BuildError| Failed::new(Failure::Construction(e), RetryKind::Permanent);
         let region = self.handle.region_for(self.config, p.bucket.as_deref());
+        let route = self.spec.route(p.host_prefix.as_deref(), self.config);
         let url = self
             .endpoint
-            .url(
-                &self.spec.route(p.host_prefix.as_deref(), self.config),
-                &region,
-                p.bucket.as_deref(),
-                &p.path,
-                &p.query,
-            )
+            .url(&route, &region, p.bucket.as_deref(), &p.path, &p.query)
             .map_err(construction)?;
         let uri: http::Uri = url.parse().map_err(|e| {
             construction(BuildError::new(format!(
@@ -190,12 +185,17 @@ impl Operation<'_> {
             })?,
         );
         let payload = body.as_bytes().cloned();
-        let credentials = self
+        let identity = self
             .handle
-            .credentials(self.config, self.own_credentials)
+            .identity(
+                self.config,
+                &route,
+                p.bucket.as_deref(),
+                self.own_credentials,
+            )
             .await
             .map_err(construction)?;
-        if let Some(credentials) = &credentials {
+        if let Some(identity) = &identity {
             let signed = match (&payload, p.trailer) {
                 (Some(bytes), _) if p.payload_signing.signs(&url) => signing::Payload::Bytes(bytes),
                 (None, Some(_)) => signing::Payload::UnsignedTrailer,
@@ -206,9 +206,8 @@ impl Operation<'_> {
                 &url,
                 &mut headers,
                 signed,
-                credentials,
+                identity,
                 &region,
-                self.spec.signing_name(self.handle.signing_name),
                 self.handle.now(),
             )
             .map_err(construction)?;

@@ -2,12 +2,13 @@
 
 use std::net::IpAddr;
 
+use super::express::{self, S3Express};
 use crate::config::Config;
 use crate::error::BuildError;
 
 /// Whether `bucket` can be the first label of a host name (and so of a TLS wildcard
 /// certificate): 3 to 63 lower-case letters, digits and hyphens, not at either end.
-fn dns_compatible(bucket: &str) -> bool {
+pub(super) fn dns_compatible(bucket: &str) -> bool {
     let b = bucket.as_bytes();
     (3..=63).contains(&b.len())
         && b.iter()
@@ -113,12 +114,25 @@ pub(crate) fn aws_host(service: &str, region: &str) -> String {
 
 /// What of one request decides its host besides the client's endpoint: the operation
 /// (accelerate serves not all), the service label of its AWS endpoint when it is not S3's
-/// (`s3-object-lambda`), and the prefix its input puts before the host name.
+/// (`s3-object-lambda`), the prefix its input puts before the host name, and where it
+/// goes for a directory bucket.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Route<'a> {
     pub(crate) operation: &'a str,
-    pub(crate) service: Option<&'a str>,
+    pub(crate) service: Option<&'static str>,
     pub(crate) host_prefix: Option<&'a str>,
+    pub(crate) express: S3Express,
+}
+
+/// Where a host puts the bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placement {
+    /// In the host name when it can be a label and path style is not asked for.
+    Usual,
+    /// Always in the host name (accelerate, S3 Express zonal endpoints).
+    Host,
+    /// Always in the path (the S3 Express control endpoint).
+    Path,
 }
 
 impl<'a> Route<'a> {
@@ -152,6 +166,8 @@ pub(crate) struct Endpoint {
     /// Buckets always go in the path: asked for, or an IP / `localhost` endpoint where
     /// bucket host names cannot resolve.
     path_style: bool,
+    /// The host is an IP address or `localhost`.
+    local: bool,
     variant: Variant,
 }
 
@@ -190,6 +206,7 @@ impl Endpoint {
                 host: None,
                 base_path: String::new(),
                 path_style: config.force_path_style,
+                local: false,
                 variant,
             });
         };
@@ -229,12 +246,18 @@ impl Endpoint {
             host: Some(authority.as_str().to_string()),
             base_path: uri.path().trim_end_matches('/').to_string(),
             path_style: config.force_path_style || ip_or_local,
+            local: ip_or_local,
             variant,
         })
     }
 
-    /// The AWS host for `region`, and whether the bucket must be in it (accelerate).
-    fn aws_host(&self, region: &str, route: &Route<'_>) -> Result<(String, bool), BuildError> {
+    /// The AWS host for `region`, and where it puts the bucket.
+    fn aws_host(
+        &self,
+        region: &str,
+        route: &Route<'_>,
+        bucket: Option<&str>,
+    ) -> Result<(String, Placement), BuildError> {
         let p = partition(region);
         let Variant {
             fips,
@@ -242,6 +265,28 @@ impl Endpoint {
             accelerate,
         } = self.variant;
         let fips = if fips { "-fips" } else { "" };
+        let dual = if dual_stack { ".dualstack" } else { "" };
+        let directory = bucket.filter(|b| express::is_directory(b));
+        let control = route.express == S3Express::ControlEndpoint;
+        if directory.is_some() || (control && bucket.is_none()) {
+            if accelerate {
+                return Err(BuildError::new(
+                    "S3 Express (directory buckets) has no Transfer Acceleration endpoints",
+                ));
+            }
+            let suffix = p.dns_suffix;
+            return Ok(match directory {
+                Some(b) if !control => {
+                    let zone = express::zone(b)?;
+                    let host = format!("s3express{fips}-{zone}{dual}.{region}.{suffix}");
+                    (host, Placement::Host)
+                }
+                _ => {
+                    let host = format!("s3express-control{fips}{dual}.{region}.{suffix}");
+                    (host, Placement::Path)
+                }
+            });
+        }
         if let Some(service) = route.service {
             // Another service's endpoint (S3 Object Lambda's) has no dual-stack or
             // accelerate variant, as botocore's rules say.
@@ -251,13 +296,15 @@ impl Endpoint {
                     route.operation
                 )));
             }
-            return Ok((format!("{service}{fips}.{region}.{}", p.dns_suffix), false));
+            let host = format!("{service}{fips}.{region}.{}", p.dns_suffix);
+            return Ok((host, Placement::Usual));
         }
-        let dual = if dual_stack { ".dualstack" } else { "" };
         if accelerate && !NOT_ACCELERATED.contains(&route.operation) {
-            return Ok((format!("s3-accelerate{dual}.{}", p.dns_suffix), true));
+            let host = format!("s3-accelerate{dual}.{}", p.dns_suffix);
+            return Ok((host, Placement::Host));
         }
-        Ok((format!("s3{fips}{dual}.{region}.{}", p.dns_suffix), false))
+        let host = format!("s3{fips}{dual}.{region}.{}", p.dns_suffix);
+        Ok((host, Placement::Usual))
     }
 
     /// The full URL of a request on `route` for `region`: endpoint (after the route's
@@ -270,9 +317,20 @@ impl Endpoint {
         path: &str,
         query: &[String],
     ) -> Result<String, BuildError> {
-        let (mut host, in_host) = match &self.host {
-            Some(h) => (h.clone(), false),
-            None => self.aws_host(region, route)?,
+        let (mut host, placement) = match (&self.host, bucket) {
+            // A directory bucket goes in the host name, as botocore puts it, unless the
+            // host is an address.
+            (Some(h), Some(b)) if express::is_directory(b) => {
+                express::zone(b)?;
+                let placement = if self.local {
+                    Placement::Path
+                } else {
+                    Placement::Host
+                };
+                (h.clone(), placement)
+            }
+            (Some(h), _) => (h.clone(), Placement::Usual),
+            (None, _) => self.aws_host(region, route, bucket)?,
         };
         if let Some(prefix) = route.host_prefix {
             host.insert_str(0, prefix);
@@ -283,9 +341,12 @@ impl Endpoint {
             path_style,
             ..
         } = self;
-        let virtual_host =
-            matches!(bucket, Some(b) if (!path_style || in_host) && dns_compatible(b));
-        if in_host && bucket.is_some() && !virtual_host {
+        let virtual_host = match (bucket, placement) {
+            (None, _) | (_, Placement::Path) => false,
+            (Some(b), Placement::Host) => dns_compatible(b),
+            (Some(b), Placement::Usual) => !path_style && dns_compatible(b),
+        };
+        if placement == Placement::Host && bucket.is_some() && !virtual_host {
             return Err(BuildError::member(
                 "Bucket",
                 format!(
@@ -367,6 +428,7 @@ mod tests {
             operation: "WriteGetObjectResponse",
             service: Some("s3-object-lambda"),
             host_prefix: Some("io-1."),
+            ..Route::default()
         };
         let aws = Endpoint::new(&cfg(None, false)).unwrap();
         assert_eq!(
@@ -381,6 +443,214 @@ mod tests {
                 .unwrap(),
             "http://io-1.minio.local:9000/base/WriteGetObjectResponse"
         );
+    }
+
+    #[test]
+    fn directory_buckets_as_botocore_routes_them() {
+        // Every URL here is what botocore 1.44.8's endpoint rules give for the same call.
+        let zonal = Route::of("PutObject");
+        let control = Route {
+            express: S3Express::ControlEndpoint,
+            ..Route::of("GetBucketPolicy")
+        };
+        let b = Some("mybucket--usw2-az1--x-s3");
+        let at = |config: Config, route: &Route<'_>, bucket, path: &str, query: &[&str]| {
+            let query: Vec<String> = query.iter().map(|q| q.to_string()).collect();
+            Endpoint::new(&config)
+                .and_then(|e| e.url(route, "us-west-2", bucket, path, &query))
+                .map_err(|e| e.to_string())
+        };
+        let aws = || Config::builder().region("us-west-2");
+        let cases = [
+            (
+                aws().build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok("https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/k"),
+            ),
+            (
+                aws().build(),
+                &zonal,
+                b,
+                "",
+                vec!["session"],
+                Ok(
+                    "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/?session",
+                ),
+            ),
+            (
+                aws().force_path_style(true).build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok("https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/k"),
+            ),
+            (
+                aws().use_fips(true).build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok(
+                    "https://mybucket--usw2-az1--x-s3.s3express-fips-usw2-az1.us-west-2.amazonaws.com/k",
+                ),
+            ),
+            (
+                aws().use_dual_stack(true).build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok(
+                    "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.dualstack.us-west-2.amazonaws.com/k",
+                ),
+            ),
+            (
+                aws().use_fips(true).use_dual_stack(true).build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok(
+                    "https://mybucket--usw2-az1--x-s3.s3express-fips-usw2-az1.dualstack.us-west-2.amazonaws.com/k",
+                ),
+            ),
+            (
+                aws().build(),
+                &zonal,
+                Some("my--usw2-lax1-az1--x-s3"),
+                "",
+                vec!["session"],
+                Ok(
+                    "https://my--usw2-lax1-az1--x-s3.s3express-usw2-lax1-az1.us-west-2.amazonaws.com/?session",
+                ),
+            ),
+            (
+                aws().build(),
+                &zonal,
+                Some("my--use1-az4--xa-s3"),
+                "",
+                vec!["session"],
+                Ok(
+                    "https://my--use1-az4--xa-s3.s3express-use1-az4.us-west-2.amazonaws.com/?session",
+                ),
+            ),
+            (
+                aws().build(),
+                &control,
+                b,
+                "",
+                vec!["policy"],
+                Ok(
+                    "https://s3express-control.us-west-2.amazonaws.com/mybucket--usw2-az1--x-s3?policy",
+                ),
+            ),
+            (
+                aws().use_fips(true).build(),
+                &control,
+                None,
+                "",
+                vec!["max-directory-buckets=5"],
+                Ok(
+                    "https://s3express-control-fips.us-west-2.amazonaws.com/?max-directory-buckets=5",
+                ),
+            ),
+            (
+                aws().use_dual_stack(true).build(),
+                &control,
+                None,
+                "",
+                vec![],
+                Ok("https://s3express-control.dualstack.us-west-2.amazonaws.com/"),
+            ),
+            // A general purpose bucket is not routed by the control flag.
+            (
+                aws().build(),
+                &control,
+                Some("plain"),
+                "",
+                vec!["policy"],
+                Ok("https://plain.s3.us-west-2.amazonaws.com/?policy"),
+            ),
+            (
+                Config::builder()
+                    .endpoint_url("http://store.test:9000")
+                    .build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Ok("http://mybucket--usw2-az1--x-s3.store.test:9000/k"),
+            ),
+            (
+                Config::builder()
+                    .endpoint_url("http://store.test:9000")
+                    .force_path_style(true)
+                    .build(),
+                &control,
+                b,
+                "",
+                vec!["policy"],
+                Ok("http://mybucket--usw2-az1--x-s3.store.test:9000/?policy"),
+            ),
+            (
+                Config::builder()
+                    .endpoint_url("http://127.0.0.1:9000")
+                    .build(),
+                &zonal,
+                b,
+                "",
+                vec!["session"],
+                Ok("http://127.0.0.1:9000/mybucket--usw2-az1--x-s3?session"),
+            ),
+            (
+                Config::builder()
+                    .endpoint_url("http://store.test:9000")
+                    .build(),
+                &control,
+                None,
+                "",
+                vec!["max-directory-buckets=5"],
+                Ok("http://store.test:9000/?max-directory-buckets=5"),
+            ),
+            (
+                aws().accelerate(true).build(),
+                &zonal,
+                b,
+                "/k",
+                vec![],
+                Err("no Transfer Acceleration"),
+            ),
+            (
+                aws().build(),
+                &zonal,
+                Some("x--x-s3"),
+                "/k",
+                vec![],
+                Err("\"x--x-s3\" is not a valid directory bucket name"),
+            ),
+            (
+                aws().build(),
+                &zonal,
+                Some("My--usw2-az1--x-s3"),
+                "/k",
+                vec![],
+                Err("host name label"),
+            ),
+        ];
+        for (config, route, bucket, path, query, want) in cases {
+            let got = at(config, route, bucket, path, &query);
+            match want {
+                Ok(url) => assert_eq!(got.as_deref(), Ok(url)),
+                Err(part) => {
+                    let err = got.unwrap_err();
+                    assert!(err.contains(part), "{bucket:?}: {err}");
+                }
+            }
+        }
     }
 
     #[test]

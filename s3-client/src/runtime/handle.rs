@@ -3,16 +3,19 @@
 //! quota, the adaptive rate limit). `Client` wraps one in an `Arc`.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use super::Request;
 use super::endpoint::{Endpoint, Route};
+use super::express::{self, S3Express, SessionFuture, Sessions};
 use super::http::{Settings, Transport};
 use super::identity::Resolver;
 use super::rate_limit::RateLimiter;
 use super::region::BucketRegions;
 use super::retry::RetryQuota;
+use super::signing::SigningIdentity;
 use crate::config::{Config, ConfigBuilder};
 use crate::credentials::Credentials;
 use crate::error::BuildError;
@@ -37,10 +40,22 @@ pub struct Handle {
     origin: tokio::time::Instant,
     /// The client's credentials, cached and refreshed.
     identity: Resolver,
+    /// S3 Express sessions by directory bucket.
+    sessions: Sessions,
+    /// How a session is created (`CreateSession`); `None` when that operation is not
+    /// built, and directory buckets are signed with the client's own credentials.
+    create_session: Option<CreateSession>,
 }
 
+/// Sends `CreateSession` on a bucket with the client that owns the handle.
+pub(crate) type CreateSession = fn(Arc<Handle>, String) -> SessionFuture;
+
 impl Handle {
-    pub(crate) fn new(config: Config, signing_name: &'static str) -> Handle {
+    pub(crate) fn new(
+        config: Config,
+        signing_name: &'static str,
+        create_session: Option<CreateSession>,
+    ) -> Handle {
         let transport = Transport::with_settings(&Settings {
             connect_timeout: config.timeouts.connect,
             tls: config.tls.clone(),
@@ -57,6 +72,8 @@ impl Handle {
             limiter: RateLimiter::new(),
             skew_ms: AtomicI64::new(0),
             origin: tokio::time::Instant::now(),
+            sessions: Sessions::default(),
+            create_session,
         }
     }
 
@@ -129,17 +146,79 @@ impl Handle {
         }
     }
 
-    /// What presigning needs: the credentials, the URL of `request` for `operation`, and
-    /// its region.
+    /// Who signs a request on `route` for `bucket` under `config` (`None`: unsigned): the
+    /// client's credentials (or those of a request override, when `own` is false) for
+    /// the operation's service, or for a directory bucket, an S3 Express session where
+    /// the route calls for one.
+    pub(crate) async fn identity(
+        self: &Arc<Self>,
+        config: &Config,
+        route: &Route<'_>,
+        bucket: Option<&str>,
+        own: bool,
+    ) -> Result<Option<SigningIdentity>, BuildError> {
+        let Some(credentials) = self.credentials(config, own).await? else {
+            return Ok(None);
+        };
+        let directory = match bucket {
+            Some(b) => express::is_directory(b),
+            None => route.express == S3Express::ControlEndpoint,
+        };
+        if !directory {
+            let service = route.service.unwrap_or(self.signing_name);
+            return Ok(Some(SigningIdentity {
+                credentials,
+                service,
+                express_session: false,
+            }));
+        }
+        // Control operations are signed with the caller's credentials wherever they go.
+        // botocore asks a custom endpoint for a session for them, which fails for
+        // CreateBucket: the bucket a session is for does not exist yet.
+        let session = bucket.zip(self.create_session).filter(|_| {
+            route.express == S3Express::Session && own && !config.disable_s3_express_session_auth
+        });
+        let Some((bucket, create)) = session else {
+            return Ok(Some(SigningIdentity {
+                credentials,
+                service: express::SIGNING_NAME,
+                express_session: false,
+            }));
+        };
+        let (handle, name) = (self.clone(), bucket.to_string());
+        let credentials = self
+            .sessions
+            .credentials(
+                bucket,
+                &credentials,
+                || self.now(),
+                move || create(handle, name),
+            )
+            .await?;
+        Ok(Some(SigningIdentity {
+            credentials,
+            service: express::SIGNING_NAME,
+            express_session: true,
+        }))
+    }
+
+    /// What presigning needs: who signs, the URL of `request` on `route`, and its
+    /// region.
     pub(crate) async fn signing_target(
-        &self,
+        self: &Arc<Self>,
         route: &Route<'_>,
         request: &Request,
-    ) -> Result<(Credentials, String, String), BuildError> {
-        let credentials = self.identity.credentials().await?.ok_or_else(|| {
-            BuildError::new("presigning needs credentials, and the client sends unsigned requests")
-        })?;
+    ) -> Result<(SigningIdentity, String, String), BuildError> {
         let endpoint = self.endpoint.as_ref().map_err(Clone::clone)?;
+        let bucket = request.bucket.as_deref();
+        let identity = self
+            .identity(&self.config, route, bucket, true)
+            .await?
+            .ok_or_else(|| {
+                BuildError::new(
+                    "presigning needs credentials, and the client sends unsigned requests",
+                )
+            })?;
         let region = self.region_for(&self.config, request.bucket.as_deref());
         let url = endpoint.url(
             route,
@@ -148,7 +227,7 @@ impl Handle {
             &request.path,
             &request.query,
         )?;
-        Ok((credentials, url, region))
+        Ok((identity, url, region))
     }
 }
 
@@ -158,7 +237,7 @@ mod tests {
 
     #[tokio::test]
     async fn clock_corrections() {
-        let h = Handle::new(Config::builder().build(), "s3");
+        let h = Handle::new(Config::builder().build(), "s3", None);
         let ahead = SystemTime::now() + Duration::from_secs(3600);
         h.correct_clock(ahead);
         let diff = h.now().duration_since(SystemTime::now()).unwrap();
@@ -176,6 +255,7 @@ mod tests {
         let h = Handle::new(
             Config::builder().endpoint_url("http://127.0.0.1:1").build(),
             "s3",
+            None,
         );
         let same = h.config_for(Some(&Config::builder().max_attempts(1)));
         assert!(matches!(h.endpoint_for(&same).unwrap(), Cow::Borrowed(_)));

@@ -1,6 +1,8 @@
 //! The driver every operation goes through: prepare the request once, then attempt and
 //! let the retry policy decide, until an answer, a permanent error, or a limit.
 
+use std::sync::Arc;
+
 use tracing::Instrument;
 
 use super::attempt::{Failure, Operation};
@@ -12,7 +14,7 @@ use crate::primitives::ByteStream;
 
 /// Sends `request` for `spec`, retrying as the configuration says.
 pub(crate) async fn invoke(
-    handle: &Handle,
+    handle: &Arc<Handle>,
     spec: &'static OperationSpec,
     request: Request,
     overrides: Option<&ConfigBuilder>,
@@ -61,7 +63,7 @@ impl Bodies {
 }
 
 async fn drive(
-    handle: &Handle,
+    handle: &Arc<Handle>,
     spec: &'static OperationSpec,
     request: Request,
     overrides: Option<&ConfigBuilder>,

@@ -22,6 +22,7 @@ pub(crate) mod checksum;
 mod endpoint;
 #[cfg(feature = "event-stream")]
 pub(crate) mod event_stream;
+mod express;
 mod handle;
 mod http;
 mod identity;
@@ -44,6 +45,9 @@ mod xml;
 
 pub use checksum::{ChecksumAlgorithm, RequestChecksum, ResponseChecksum};
 pub(crate) use endpoint::Route;
+pub use express::S3Express;
+pub(crate) use express::SessionFuture;
+pub(crate) use handle::CreateSession;
 pub use handle::Handle;
 pub use paginate::{ItemsPaginator, Pages, PaginationStream, paginate, paginate_items};
 pub(crate) use read::text_headers;
@@ -55,6 +59,8 @@ pub use response::Response;
 )]
 pub use wait::{AcceptorState, WaiterDef, Waiting, error_code_of, status_of, wait};
 pub use xml::{XmlReader, XmlWriter};
+
+use std::sync::Arc;
 
 use crate::config::{Config, ConfigBuilder};
 use crate::error::{BuildError, ErrorMetadata, ResponseError, SdkError, ServiceError};
@@ -99,6 +105,8 @@ pub struct OperationSpec {
     /// The SigV4 service name when it is not the client's, also the service label of the
     /// operation's AWS endpoint (`s3-object-lambda`).
     pub signing_name: Option<&'static str>,
+    /// How it reaches a directory bucket.
+    pub s3_express: S3Express,
 }
 
 impl OperationSpec {
@@ -109,12 +117,8 @@ impl OperationSpec {
             operation: self.name,
             service: self.signing_name,
             host_prefix: host_prefix.filter(|_| config.inject_host_prefix),
+            express: self.s3_express,
         }
-    }
-
-    /// The SigV4 service name of this operation, for a client signing as `default`.
-    pub(crate) fn signing_name(&self, default: &'static str) -> &'static str {
-        self.signing_name.unwrap_or(default)
     }
 }
 
@@ -126,7 +130,7 @@ pub trait OperationError: Sized {
 
 /// Sends one operation: the only generic function between generated code and the runtime.
 pub async fn send<O, E: OperationError>(
-    handle: &Handle,
+    handle: &Arc<Handle>,
     spec: &'static OperationSpec,
     request: Result<Request, BuildError>,
     deserialize: fn(Response) -> Result<O, ResponseError>,
@@ -260,7 +264,7 @@ pub fn copy_source(bucket: &str, key: &str, version_id: Option<&str>) -> String 
 
 /// Presigns an operation's request instead of sending it.
 pub async fn presign(
-    handle: &Handle,
+    handle: &Arc<Handle>,
     spec: &'static OperationSpec,
     request: Result<Request, BuildError>,
     config: presign::PresigningConfig,

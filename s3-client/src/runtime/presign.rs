@@ -2,6 +2,7 @@
 //! request until it expires.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
@@ -135,7 +136,11 @@ impl PresignedRequest {
 }
 
 /// Query parameters of a presigned URL that are as secret as the credentials.
-const SECRET_PARAMS: [&str; 2] = ["X-Amz-Signature", "X-Amz-Security-Token"];
+const SECRET_PARAMS: [&str; 3] = [
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+    "X-Amz-S3session-Token",
+];
 
 /// `uri` with the values of secret query parameters replaced.
 fn redact_uri(uri: &str) -> String {
@@ -166,20 +171,19 @@ impl fmt::Debug for PresignedRequest {
 
 /// Presigns an operation's request (called by every generated `presigned()`).
 pub(crate) async fn presign(
-    handle: &Handle,
+    handle: &Arc<Handle>,
     spec: &'static OperationSpec,
     request: Request,
     config: PresigningConfig,
 ) -> Result<PresignedRequest, BuildError> {
     let route = spec.route(request.host_prefix.as_deref(), &handle.config);
-    let (credentials, url, region) = handle.signing_target(&route, &request).await?;
+    let (identity, url, region) = handle.signing_target(&route, &request).await?;
     let uri = signing::presign_url(
         spec.method.as_str(),
         &url,
         &request.headers,
-        &credentials,
+        &identity,
         &region,
-        spec.signing_name(handle.signing_name),
         config.start_time.unwrap_or_else(|| handle.now()),
         config.expires_in,
     )?;

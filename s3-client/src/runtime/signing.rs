@@ -26,22 +26,48 @@ pub(crate) enum Payload<'a> {
     UnsignedTrailer,
 }
 
+/// Who signs, for which service, and where a session token goes.
+#[derive(Debug, Clone)]
+pub(crate) struct SigningIdentity {
+    pub(crate) credentials: Credentials,
+    /// The SigV4 service name.
+    pub(crate) service: &'static str,
+    /// An S3 Express session: the token goes in `x-amz-s3session-token`, not
+    /// `x-amz-security-token`.
+    pub(crate) express_session: bool,
+}
+
+impl SigningIdentity {
+    /// The form field of a presigned POST the session token goes in.
+    pub(crate) fn token_field(&self) -> &'static str {
+        self.token_name(false).unwrap_or("x-amz-security-token")
+    }
+
+    /// The header a session token goes in, or with `presigned`, the query parameter.
+    fn token_name(&self, presigned: bool) -> Option<&'static str> {
+        match (self.express_session, presigned) {
+            (false, _) => None,
+            (true, false) => Some(super::express::TOKEN_HEADER),
+            // As boto3 writes it.
+            (true, true) => Some("X-Amz-S3session-Token"),
+        }
+    }
+}
+
 /// Signs a request for S3 as of `time`: adds `authorization`, `x-amz-date`,
-/// `x-amz-content-sha256` (what `payload` says) and `x-amz-security-token` when there is
-/// a session token. The secrets among them are marked sensitive, so `Debug` never shows
-/// them.
-#[allow(clippy::too_many_arguments)]
+/// `x-amz-content-sha256` (what `payload` says) and the session token when there is one.
+/// The secrets among them are marked sensitive, so `Debug` never shows them.
 pub(crate) fn sign_request(
     method: &str,
     url: &str,
     headers: &mut HeaderMap,
     payload: Payload<'_>,
-    credentials: &Credentials,
+    identity: &SigningIdentity,
     region: &str,
-    service: &str,
     time: SystemTime,
 ) -> Result<(), BuildError> {
     let mut settings = s3_settings();
+    settings.session_token_name_override = identity.token_name(false);
     settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     let body = match payload {
         Payload::Bytes(bytes) => SignableBody::Bytes(bytes),
@@ -49,14 +75,17 @@ pub(crate) fn sign_request(
         Payload::UnsignedTrailer => SignableBody::StreamingUnsignedPayloadTrailer,
     };
     let signer = Signer {
-        credentials,
+        credentials: &identity.credentials,
         region,
-        service,
+        service: identity.service,
         time,
     };
     let (new_headers, _params) = signer.sign(method, url, headers, body, settings)?;
     for (name, mut value) in new_headers {
-        if name == http::header::AUTHORIZATION || name.as_str() == "x-amz-security-token" {
+        if name == http::header::AUTHORIZATION
+            || name.as_str() == "x-amz-security-token"
+            || name.as_str() == super::express::TOKEN_HEADER
+        {
             value.set_sensitive(true);
         }
         headers.insert(name, value);
@@ -66,25 +95,24 @@ pub(crate) fn sign_request(
 
 /// Presigns a request: the URL with the signature in its query, valid for `expires_in`
 /// from `time`. The payload is `UNSIGNED-PAYLOAD`, as S3 expects of presigned URLs.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn presign_url(
     method: &str,
     url: &str,
     headers: &HeaderMap,
-    credentials: &Credentials,
+    identity: &SigningIdentity,
     region: &str,
-    service: &str,
     time: SystemTime,
     expires_in: Duration,
 ) -> Result<String, BuildError> {
     let mut settings = s3_settings();
+    settings.session_token_name_override = identity.token_name(true);
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(expires_in);
     settings.payload_checksum_kind = PayloadChecksumKind::NoHeader;
     let signer = Signer {
-        credentials,
+        credentials: &identity.credentials,
         region,
-        service,
+        service: identity.service,
         time,
     };
     let (_headers, params) = signer.sign(

@@ -12,6 +12,75 @@ const VENDOR: &str =
     "an AWS-specific feature Garage does not implement (S3 compatibility page: vendor-specific)";
 const ACL: &str = "Garage has per-key permissions instead of ACLs and bucket policies";
 const NOT_YET: &str = "not implemented by Garage 2.5 (S3 compatibility page)";
+const NEWER: &str = "an AWS feature from 2023 on, which no S3-compatible store implements";
+
+/// What Garage 2.5 does with an operation it takes for another request, as it would
+/// without the profile's check.
+#[derive(Debug, Clone, Copy)]
+enum Misread {
+    /// It answers with this error code, meant for the request it took it for.
+    Refuses(&'static str),
+    /// It does something else and answers 200: a listing, an empty object, the object.
+    Answers,
+    /// It does something else and answers 200 without the document the operation has.
+    Unreadable,
+}
+
+/// The operations Garage misreads rather than refusing; the others answer 501
+/// NotImplemented.
+const MISREAD: &[(&str, Misread)] = &[
+    // POSTs to the bucket: a browser-form upload without a form.
+    (
+        "CreateBucketMetadataConfiguration",
+        Misread::Refuses("InvalidRequest"),
+    ),
+    (
+        "CreateBucketMetadataTableConfiguration",
+        Misread::Refuses("InvalidRequest"),
+    ),
+    ("WriteGetObjectResponse", Misread::Refuses("InvalidRequest")),
+    // GETs of the bucket or object: a listing, the object itself.
+    ("GetBucketMetadataConfiguration", Misread::Answers),
+    ("GetBucketMetadataTableConfiguration", Misread::Answers),
+    ("GetBucketAbac", Misread::Answers),
+    ("CreateSession", Misread::Answers),
+    ("GetObjectAnnotation", Misread::Answers),
+    ("ListObjectAnnotations", Misread::Refuses("NoSuchKey")),
+    // DELETEs: DeleteBucket (refused only because the bucket is not empty) and
+    // DeleteObject.
+    (
+        "DeleteBucketMetadataConfiguration",
+        Misread::Refuses("BucketNotEmpty"),
+    ),
+    (
+        "DeleteBucketMetadataTableConfiguration",
+        Misread::Refuses("BucketNotEmpty"),
+    ),
+    ("DeleteObjectAnnotation", Misread::Answers),
+    // PUTs to the bucket: CreateBucket's document expected.
+    (
+        "UpdateBucketMetadataJournalTableConfiguration",
+        Misread::Refuses("InvalidRequest"),
+    ),
+    (
+        "UpdateBucketMetadataInventoryTableConfiguration",
+        Misread::Refuses("InvalidRequest"),
+    ),
+    (
+        "UpdateBucketMetadataAnnotationTableConfiguration",
+        Misread::Refuses("InvalidRequest"),
+    ),
+    ("PutBucketAbac", Misread::Refuses("InvalidRequest")),
+    // A PUT of the object: PutObject, an empty object written over `k2`.
+    ("RenameObject", Misread::Answers),
+    ("PutObjectAnnotation", Misread::Unreadable),
+    ("UpdateObjectEncryption", Misread::Refuses("InvalidRequest")),
+    // Signed for S3 Express, which Garage does not know.
+    (
+        "ListDirectoryBuckets",
+        Misread::Refuses("AuthorizationHeaderMalformed"),
+    ),
+];
 
 /// Operation, reason, and a valid input (bucket `B`, key `k`).
 fn gaps(b: &str) -> Vec<(&'static str, &'static str, Value)> {
@@ -148,6 +217,100 @@ fn gaps(b: &str) -> Vec<(&'static str, &'static str, Value)> {
             "Garage has no object versioning",
             json!({"Bucket": b, "VersioningConfiguration": {"Status": "Enabled"}}),
         ),
+        (
+            "GetBucketIntelligentTieringConfiguration",
+            NEWER,
+            id.clone(),
+        ),
+        (
+            "DeleteBucketIntelligentTieringConfiguration",
+            NEWER,
+            id.clone(),
+        ),
+        (
+            "ListBucketIntelligentTieringConfigurations",
+            NEWER,
+            bucket.clone(),
+        ),
+        (
+            "PutBucketIntelligentTieringConfiguration",
+            NEWER,
+            json!({"Bucket": b, "Id": "cfg", "IntelligentTieringConfiguration": {"Id": "cfg", "Status": "Enabled",
+            "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}]}}),
+        ),
+        (
+            "CreateBucketMetadataConfiguration",
+            NEWER,
+            json!({"Bucket": b, "MetadataConfiguration": {"JournalTableConfiguration": {"RecordExpiration": {"Expiration": "DISABLED"}}}}),
+        ),
+        (
+            "CreateBucketMetadataTableConfiguration",
+            NEWER,
+            json!({"Bucket": b, "MetadataTableConfiguration": {"S3TablesDestination": {
+            "TableBucketArn": "arn:aws:s3tables:us-east-1:111122223333:bucket/t", "TableName": "t"}}}),
+        ),
+        ("GetBucketMetadataConfiguration", NEWER, bucket.clone()),
+        ("GetBucketMetadataTableConfiguration", NEWER, bucket.clone()),
+        ("DeleteBucketMetadataConfiguration", NEWER, bucket.clone()),
+        (
+            "DeleteBucketMetadataTableConfiguration",
+            NEWER,
+            bucket.clone(),
+        ),
+        (
+            "UpdateBucketMetadataJournalTableConfiguration",
+            NEWER,
+            json!({"Bucket": b, "JournalTableConfiguration": {"RecordExpiration": {"Expiration": "DISABLED"}}}),
+        ),
+        (
+            "UpdateBucketMetadataInventoryTableConfiguration",
+            NEWER,
+            json!({"Bucket": b, "InventoryTableConfiguration": {"ConfigurationState": "DISABLED"}}),
+        ),
+        (
+            "UpdateBucketMetadataAnnotationTableConfiguration",
+            NEWER,
+            json!({"Bucket": b, "AnnotationTableConfiguration": {"ConfigurationState": "DISABLED"}}),
+        ),
+        (
+            "PutObjectAnnotation",
+            NEWER,
+            json!({"Bucket": b, "Key": "k", "AnnotationName": "n"}),
+        ),
+        (
+            "GetObjectAnnotation",
+            NEWER,
+            json!({"Bucket": b, "Key": "k", "AnnotationName": "n"}),
+        ),
+        (
+            "DeleteObjectAnnotation",
+            NEWER,
+            json!({"Bucket": b, "Key": "k", "AnnotationName": "n"}),
+        ),
+        ("ListObjectAnnotations", NEWER, object.clone()),
+        (
+            "WriteGetObjectResponse",
+            NEWER,
+            json!({"RequestRoute": "io-1", "RequestToken": "t"}),
+        ),
+        ("GetBucketAbac", NEWER, bucket.clone()),
+        (
+            "PutBucketAbac",
+            NEWER,
+            json!({"Bucket": b, "AbacStatus": {"Status": "Enabled"}}),
+        ),
+        ("CreateSession", NEWER, bucket.clone()),
+        ("ListDirectoryBuckets", NEWER, json!({})),
+        (
+            "RenameObject",
+            NEWER,
+            json!({"Bucket": b, "Key": "k2", "RenameSource": "k"}),
+        ),
+        (
+            "UpdateObjectEncryption",
+            NEWER,
+            json!({"Bucket": b, "Key": "k", "ObjectEncryption": {"SSEKMS": {"KMSKeyArn": "arn:aws:kms:us-east-1:1:key/k"}}}),
+        ),
     ]
 }
 
@@ -202,16 +365,32 @@ async fn what_garage_lacks_is_listed_and_still_fails() {
                 unsupported: Vec::new(),
                 ..real
             })
+            // WriteGetObjectResponse's route would go before Garage's IP address.
+            .inject_host_prefix(false)
             .build(),
     );
     let mut wrong = Vec::new();
     for (op, reason, input) in gaps {
-        match unchecked.invoke_json(op, input).await {
-            Ok(_) => wrong.push(format!("{op} now succeeds on Garage ({reason})")),
-            Err(s3_client::json::JsonError::Call {
-                meta: Some(meta), ..
-            }) if meta.status() == 501 || meta.code() == Some("NotImplemented") => {}
-            Err(e) => wrong.push(format!("{op} fails otherwise than NotImplemented: {e}")),
+        let misread = MISREAD.iter().find(|(o, _)| *o == op).map(|(_, m)| *m);
+        match (unchecked.invoke_json(op, input).await, misread) {
+            (Ok(_), Some(Misread::Answers)) => {}
+            (Err(e), Some(Misread::Unreadable))
+                if e.to_string().contains("HTTP 200 with an empty body") => {}
+            (Ok(_), _) => wrong.push(format!("{op} now succeeds on Garage ({reason})")),
+            (
+                Err(s3_client::json::JsonError::Call {
+                    meta: Some(meta), ..
+                }),
+                Some(Misread::Refuses(code)),
+            ) if meta.code() == Some(code) => {}
+            (
+                Err(s3_client::json::JsonError::Call {
+                    meta: Some(meta), ..
+                }),
+                None,
+            ) if meta.status() == 501 || meta.code() == Some("NotImplemented") => {}
+            (Err(e), None) => wrong.push(format!("{op} fails otherwise than NotImplemented: {e}")),
+            (Err(e), Some(m)) => wrong.push(format!("{op}: expected {m:?}, got {e}")),
         }
     }
     assert!(

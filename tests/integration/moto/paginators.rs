@@ -233,6 +233,7 @@ fn paginator_names_come_from_the_model() {
         Client::paginator_names(),
         [
             "list_buckets",
+            "list_directory_buckets",
             "list_multipart_uploads",
             "list_object_annotations",
             "list_object_versions",

@@ -13,6 +13,7 @@ use quote::{format_ident, quote};
 use super::{de, option_str, ser, setters};
 use crate::emit::ident;
 use crate::ir::{Operation, OutputKind};
+use crate::model::S3Express;
 
 /// Everything in `operation/<name>.rs` besides the input and output types.
 pub fn operation(op: &Operation) -> TokenStream {
@@ -27,6 +28,11 @@ pub fn operation(op: &Operation) -> TokenStream {
     let streaming_input = op.input.streaming;
     let unsigned_payload = op.unsigned_payload;
     let signing_name = option_str(&op.signing_name);
+    let s3_express = match op.s3_express {
+        S3Express::Session => quote!(Session),
+        S3Express::NoSession => quote!(NoSession),
+        S3Express::ControlEndpoint => quote!(ControlEndpoint),
+    };
     let output_kind = match op.output_kind {
         OutputKind::Empty => quote!(Empty),
         OutputKind::Xml => quote!(Xml),
@@ -146,6 +152,7 @@ pub fn operation(op: &Operation) -> TokenStream {
             streaming_input: #streaming_input,
             unsigned_payload: #unsigned_payload,
             signing_name: #signing_name,
+            s3_express: crate::runtime::S3Express::#s3_express,
         };
 
         #serialize

@@ -348,6 +348,7 @@ impl Lowering<'_> {
             host_prefix,
             unsigned_payload: op.unsigned_payload,
             signing_name: op.signing_name.clone(),
+            s3_express: op.s3_express,
             url_encoding,
             paginator,
             waiters,

@@ -237,6 +237,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     streaming_input: false,
     unsigned_payload: false,
     signing_name: None,
+    s3_express: crate::runtime::S3Express::ControlEndpoint,
 };
 #[inline]
 fn serialize(

@@ -314,6 +314,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     streaming_input: false,
     unsigned_payload: false,
     signing_name: None,
+    s3_express: crate::runtime::S3Express::Session,
 };
 #[inline]
 fn serialize(

@@ -22,6 +22,9 @@ pub mod create_bucket_metadata_table_configuration;
 /// `CreateMultipartUpload`: Starts a multipart upload and returns the upload ID that every later part, list, complete, and abort request must use.
 #[cfg(feature = "multipart")]
 pub mod create_multipart_upload;
+/// `CreateSession`: Creates a session on a directory bucket (S3 Express One Zone): temporary credentials, scoped to the bucket and valid for five minutes, that sign the bucket's zonal requests faster than IAM credentials.
+#[cfg(feature = "objects")]
+pub mod create_session;
 /// `DeleteBucket`: Deletes a bucket.
 #[cfg(feature = "buckets")]
 pub mod delete_bucket;
@@ -208,6 +211,9 @@ pub mod list_bucket_metrics_configurations;
 /// `ListBuckets`: Lists the general purpose buckets owned by the account that signs the request.
 #[cfg(feature = "buckets")]
 pub mod list_buckets;
+/// `ListDirectoryBuckets`: Lists the directory buckets (S3 Express One Zone) of the account that signs the request, in the client's region.
+#[cfg(feature = "buckets")]
+pub mod list_directory_buckets;
 /// `ListMultipartUploads`: Lists multipart uploads in a bucket that have been started but not yet completed or aborted.
 #[cfg(feature = "multipart")]
 pub mod list_multipart_uploads;

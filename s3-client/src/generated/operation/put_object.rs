@@ -1688,6 +1688,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     streaming_input: true,
     unsigned_payload: false,
     signing_name: None,
+    s3_express: crate::runtime::S3Express::Session,
 };
 #[inline]
 fn serialize(input: PutObjectInput) -> Result<crate::runtime::Request, BuildError> {

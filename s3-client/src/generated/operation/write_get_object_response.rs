@@ -1268,6 +1268,7 @@ static SPEC: crate::runtime::OperationSpec = crate::runtime::OperationSpec {
     streaming_input: true,
     unsigned_payload: true,
     signing_name: Some("s3-object-lambda"),
+    s3_express: crate::runtime::S3Express::Session,
 };
 #[inline]
 fn serialize(

@@ -2016,33 +2016,33 @@ impl GranteeBuilder {
         Ok(self.inner)
     }
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 /// The specified bucket does not exist.
 #[derive(Default, Debug, Clone, PartialEq)]
 pub struct NoSuchBucket {
     /// The code, message and request ids S3 sent with the error.
     pub meta: ErrorMetadata,
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 impl NoSuchBucket {
     /// The message S3 sent.
     pub fn message(&self) -> Option<&str> {
         self.meta.message()
     }
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 impl crate::error::ProvideErrorMetadata for NoSuchBucket {
     fn meta(&self) -> &ErrorMetadata {
         &self.meta
     }
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 impl ::std::fmt::Display for NoSuchBucket {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.meta, f)
     }
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 impl ::std::error::Error for NoSuchBucket {}
 #[cfg(any(feature = "buckets", feature = "objects"))]
 /// Nothing exists at the address a HEAD request named: S3 answers a bodiless 404, so the status is all there is.

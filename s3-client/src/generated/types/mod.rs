@@ -148,7 +148,7 @@ pub use self::common::{CommonPrefix, EncodingType};
     )
 )]
 pub use self::common::ChecksumType;
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 pub use self::common::NoSuchBucket;
 #[cfg(
     any(
@@ -239,8 +239,8 @@ pub use self::objects::{
     AccessDenied, AnnotationDirective, ArchiveStatus, CopyObjectResult, Delete,
     DeletedObject, EncryptionTypeMismatch, Error, IdempotencyParameterMismatch,
     InvalidObjectState, InvalidWriteOffset, MetadataDirective, ObjectEncryption,
-    ObjectIdentifier, ObjectNotInActiveTierError, SsekmsEncryption, TaggingDirective,
-    TooManyParts,
+    ObjectIdentifier, ObjectNotInActiveTierError, SessionCredentials, SessionMode,
+    SsekmsEncryption, TaggingDirective, TooManyParts,
 };
 #[cfg(feature = "replication")]
 pub use self::replication::{
@@ -263,7 +263,7 @@ pub mod error {
     pub use super::{BucketAlreadyExists, BucketAlreadyOwnedByYou};
     #[cfg(any(feature = "buckets", feature = "objects"))]
     pub use super::NotFound;
-    #[cfg(any(feature = "listing", feature = "object-settings"))]
+    #[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
     pub use super::NoSuchBucket;
     #[cfg(feature = "multipart")]
     pub use super::NoSuchUpload;
@@ -413,7 +413,8 @@ pub mod builders {
     #[cfg(feature = "objects")]
     pub use super::objects::{
         CopyObjectResultBuilder, DeleteBuilder, DeletedObjectBuilder, ErrorBuilder,
-        ObjectEncryptionBuilder, ObjectIdentifierBuilder, SsekmsEncryptionBuilder,
+        ObjectEncryptionBuilder, ObjectIdentifierBuilder, SessionCredentialsBuilder,
+        SsekmsEncryptionBuilder,
     };
     #[cfg(feature = "replication")]
     pub use super::replication::{

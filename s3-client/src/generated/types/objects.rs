@@ -180,6 +180,64 @@ impl ::std::fmt::Display for MetadataDirective {
 #[cfg(feature = "serde")]
 crate::json::string_enum!(MetadataDirective);
 #[cfg(feature = "objects")]
+/// What a directory bucket session may do.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SessionMode {
+    /// `ReadOnly`
+    ReadOnly,
+    /// `ReadWrite`
+    ReadWrite,
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}
+#[cfg(feature = "objects")]
+impl SessionMode {
+    /// The value as it travels on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ReadOnly => "ReadOnly",
+            Self::ReadWrite => "ReadWrite",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Every value the model lists.
+    pub const fn values() -> &'static [&'static str] {
+        &["ReadOnly", "ReadWrite"]
+    }
+}
+#[cfg(feature = "objects")]
+impl From<&str> for SessionMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "ReadOnly" => Self::ReadOnly,
+            "ReadWrite" => Self::ReadWrite,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+#[cfg(feature = "objects")]
+impl From<String> for SessionMode {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+#[cfg(feature = "objects")]
+impl AsRef<str> for SessionMode {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+#[cfg(feature = "objects")]
+impl ::std::fmt::Display for SessionMode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "objects")]
+#[cfg(feature = "serde")]
+crate::json::string_enum!(SessionMode);
+#[cfg(feature = "objects")]
 /// Whether a copied object takes its tags from the source object or from the request.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1466,6 +1524,173 @@ impl SsekmsEncryptionBuilder {
             self.inner.kms_key_arn.as_ref(),
             "SSEKMSEncryption",
             "KMSKeyArn",
+        )?;
+        Ok(self.inner)
+    }
+}
+#[cfg(feature = "objects")]
+/// Temporary credentials of a directory bucket session; the session token travels as `x-amz-s3session-token`.
+#[derive(Default, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(::serde::Serialize, ::serde::Deserialize),
+    serde(rename_all = "PascalCase", default, deny_unknown_fields)
+)]
+pub struct SessionCredentials {
+    /// Access key id to sign with. Required.
+    pub access_key_id: Option<String>,
+    /// Secret key to sign with. Required.
+    pub secret_access_key: Option<String>,
+    /// Token sent with each request of the session. Required.
+    pub session_token: Option<String>,
+    /// When the credentials stop working, five minutes after they were made. Required.
+    #[cfg_attr(feature = "serde", serde(with = "crate::json::timestamp"))]
+    pub expiration: Option<DateTime>,
+}
+#[cfg(feature = "objects")]
+impl ::std::fmt::Debug for SessionCredentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        #[allow(deprecated)]
+        f.debug_struct("SessionCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "*** redacted ***"),
+            )
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+#[cfg(feature = "objects")]
+impl SessionCredentials {
+    /// A builder for [`SessionCredentials`].
+    #[inline]
+    pub fn builder() -> crate::types::builders::SessionCredentialsBuilder {
+        Default::default()
+    }
+    /// Access key id to sign with.
+    #[inline]
+    pub fn access_key_id(&self) -> &str {
+        self.access_key_id.as_deref().unwrap_or_default()
+    }
+    /// Secret key to sign with.
+    #[inline]
+    pub fn secret_access_key(&self) -> &str {
+        self.secret_access_key.as_deref().unwrap_or_default()
+    }
+    /// Token sent with each request of the session.
+    #[inline]
+    pub fn session_token(&self) -> &str {
+        self.session_token.as_deref().unwrap_or_default()
+    }
+    /// When the credentials stop working, five minutes after they were made.
+    #[inline]
+    pub fn expiration(&self) -> Option<&DateTime> {
+        self.expiration.as_ref()
+    }
+}
+#[cfg(feature = "objects")]
+/// Builds a [`SessionCredentials`](crate::types::SessionCredentials).
+#[derive(Default, Debug, Clone, PartialEq)]
+pub struct SessionCredentialsBuilder {
+    inner: crate::types::SessionCredentials,
+}
+#[cfg(feature = "objects")]
+impl SessionCredentialsBuilder {
+    /// Sets [`crate::types::SessionCredentials::access_key_id`]: Access key id to sign with.
+    #[inline]
+    pub fn access_key_id(mut self, value: impl Into<String>) -> Self {
+        self.inner.access_key_id = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::SessionCredentials::access_key_id`].
+    #[inline]
+    pub fn set_access_key_id(mut self, value: Option<String>) -> Self {
+        self.inner.access_key_id = value;
+        self
+    }
+    /// The value of [`crate::types::SessionCredentials::access_key_id`] set so far.
+    #[inline]
+    pub fn get_access_key_id(&self) -> &Option<String> {
+        &self.inner.access_key_id
+    }
+    /// Sets [`crate::types::SessionCredentials::secret_access_key`]: Secret key to sign with.
+    #[inline]
+    pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
+        self.inner.secret_access_key = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::SessionCredentials::secret_access_key`].
+    #[inline]
+    pub fn set_secret_access_key(mut self, value: Option<String>) -> Self {
+        self.inner.secret_access_key = value;
+        self
+    }
+    /// The value of [`crate::types::SessionCredentials::secret_access_key`] set so far.
+    #[inline]
+    pub fn get_secret_access_key(&self) -> &Option<String> {
+        &self.inner.secret_access_key
+    }
+    /// Sets [`crate::types::SessionCredentials::session_token`]: Token sent with each request of the session.
+    #[inline]
+    pub fn session_token(mut self, value: impl Into<String>) -> Self {
+        self.inner.session_token = Some(value.into());
+        self
+    }
+    /// Replaces [`crate::types::SessionCredentials::session_token`].
+    #[inline]
+    pub fn set_session_token(mut self, value: Option<String>) -> Self {
+        self.inner.session_token = value;
+        self
+    }
+    /// The value of [`crate::types::SessionCredentials::session_token`] set so far.
+    #[inline]
+    pub fn get_session_token(&self) -> &Option<String> {
+        &self.inner.session_token
+    }
+    /// Sets [`crate::types::SessionCredentials::expiration`]: When the credentials stop working, five minutes after they were made.
+    #[inline]
+    pub fn expiration(mut self, value: DateTime) -> Self {
+        self.inner.expiration = Some(value);
+        self
+    }
+    /// Replaces [`crate::types::SessionCredentials::expiration`].
+    #[inline]
+    pub fn set_expiration(mut self, value: Option<DateTime>) -> Self {
+        self.inner.expiration = value;
+        self
+    }
+    /// The value of [`crate::types::SessionCredentials::expiration`] set so far.
+    #[inline]
+    pub fn get_expiration(&self) -> &Option<DateTime> {
+        &self.inner.expiration
+    }
+    /// The value built, or an error naming the first required member not set.
+    #[inline]
+    pub fn build(self) -> Result<crate::types::SessionCredentials, BuildError> {
+        crate::runtime::required(
+            self.inner.access_key_id.as_ref(),
+            "SessionCredentials",
+            "AccessKeyId",
+        )?;
+        crate::runtime::required(
+            self.inner.secret_access_key.as_ref(),
+            "SessionCredentials",
+            "SecretAccessKey",
+        )?;
+        crate::runtime::required(
+            self.inner.session_token.as_ref(),
+            "SessionCredentials",
+            "SessionToken",
+        )?;
+        crate::runtime::required(
+            self.inner.expiration.as_ref(),
+            "SessionCredentials",
+            "Expiration",
         )?;
         Ok(self.inner)
     }

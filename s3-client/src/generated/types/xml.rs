@@ -4184,7 +4184,7 @@ pub(crate) fn de_no_such_annotation(
         ..Default::default()
     })
 }
-#[cfg(any(feature = "listing", feature = "object-settings"))]
+#[cfg(any(feature = "listing", feature = "object-settings", feature = "objects"))]
 /// Reads [`NoSuchBucket`] from the XML element just entered.
 #[inline]
 pub(crate) fn de_no_such_bucket(
@@ -6774,6 +6774,34 @@ pub(crate) fn de_server_side_encryption_rule(
         apply_server_side_encryption_by_default,
         bucket_key_enabled,
         blocked_encryption_types,
+    })
+}
+#[cfg(feature = "objects")]
+/// Reads [`SessionCredentials`] from the XML element just entered.
+#[inline]
+pub(crate) fn de_session_credentials(
+    reader: &mut crate::runtime::XmlReader<'_>,
+) -> Result<SessionCredentials, ResponseError> {
+    let mut access_key_id = None;
+    let mut secret_access_key = None;
+    let mut session_token = None;
+    let mut expiration = None;
+    while let Some(element) = reader.next_child()? {
+        match element {
+            b"AccessKeyId" => access_key_id = Some(reader.string()?),
+            b"SecretAccessKey" => secret_access_key = Some(reader.string()?),
+            b"SessionToken" => session_token = Some(reader.string()?),
+            b"Expiration" => {
+                expiration = Some(reader.timestamp(DateTimeFormat::DateTime)?);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    Ok(SessionCredentials {
+        access_key_id,
+        secret_access_key,
+        session_token,
+        expiration,
     })
 }
 #[cfg(feature = "bucket-settings")]

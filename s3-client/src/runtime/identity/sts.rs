@@ -190,9 +190,12 @@ async fn call(
             &url,
             &mut headers,
             signing::Payload::Bytes(body.as_bytes()),
-            source,
+            &signing::SigningIdentity {
+                credentials: source.clone(),
+                service: "sts",
+                express_session: false,
+            },
             &region,
-            "sts",
             SystemTime::now(),
         )
         .map_err(|e| {
