@@ -196,75 +196,73 @@ mod tests {
         }
     }
 
+    /// The access key of the session `sessions` gives for `bucket` under base key `key`
+    /// at `now`, a new one lasting `lifetime` if it makes one.
+    async fn session(
+        sessions: &Sessions,
+        calls: &Arc<AtomicU32>,
+        bucket: &str,
+        key: &str,
+        now: SystemTime,
+        lifetime: Duration,
+    ) -> String {
+        let c = sessions
+            .credentials(bucket, &base(key), || now, creator(calls, lifetime))
+            .await
+            .unwrap();
+        c.access_key_id().to_string()
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn one_session_per_bucket_and_key_until_a_minute_before_expiry() {
         let sessions = Arc::new(Sessions::default());
         let calls = Arc::new(AtomicU32::new(0));
+        let five = Duration::from_secs(300);
         let tasks: Vec<_> = (0..16)
             .map(|_| {
                 let (s, calls) = (sessions.clone(), calls.clone());
                 tokio::spawn(async move {
-                    s.credentials(
-                        "a--usw2-az1--x-s3",
-                        &base("AKID"),
-                        SystemTime::now,
-                        creator(&calls, Duration::from_secs(300)),
-                    )
-                    .await
-                    .unwrap()
+                    let now = SystemTime::now();
+                    session(&s, &calls, "a--usw2-az1--x-s3", "AKID", now, five).await
                 })
             })
             .collect();
         for t in tasks {
-            assert_eq!(t.await.unwrap().access_key_id(), "SESSION1");
+            assert_eq!(t.await.unwrap(), "SESSION1");
         }
         assert_eq!(calls.load(Ordering::SeqCst), 1);
 
         // Another bucket, or other base credentials: another session.
-        let other = sessions
-            .credentials(
-                "b--usw2-az1--x-s3",
-                &base("AKID"),
-                SystemTime::now,
-                creator(&calls, Duration::from_secs(300)),
-            )
-            .await
-            .unwrap();
-        assert_eq!(other.access_key_id(), "SESSION2");
-        let other = sessions
-            .credentials(
-                "a--usw2-az1--x-s3",
-                &base("AKID2"),
-                SystemTime::now,
-                creator(&calls, Duration::from_secs(300)),
-            )
-            .await
-            .unwrap();
-        assert_eq!(other.access_key_id(), "SESSION3");
+        let now = SystemTime::now();
+        let b = session(&sessions, &calls, "b--usw2-az1--x-s3", "AKID", now, five).await;
+        assert_eq!(b, "SESSION2");
+        let other = session(&sessions, &calls, "a--usw2-az1--x-s3", "AKID2", now, five).await;
+        assert_eq!(other, "SESSION3");
 
         // Four minutes later (an injected clock), the first is still used; after four
         // minutes and a second, it has less than a minute left and is replaced.
-        let later = |by: u64| move || SystemTime::now() + Duration::from_secs(by);
-        let same = sessions
-            .credentials(
-                "a--usw2-az1--x-s3",
-                &base("AKID"),
-                later(238),
-                creator(&calls, Duration::from_secs(300)),
-            )
-            .await
-            .unwrap();
-        assert_eq!(same.access_key_id(), "SESSION1");
-        let renewed = sessions
-            .credentials(
-                "a--usw2-az1--x-s3",
-                &base("AKID"),
-                later(241),
-                creator(&calls, Duration::from_secs(600)),
-            )
-            .await
-            .unwrap();
-        assert_eq!(renewed.access_key_id(), "SESSION4");
+        let later = |by: u64| SystemTime::now() + Duration::from_secs(by);
+        let same = session(
+            &sessions,
+            &calls,
+            "a--usw2-az1--x-s3",
+            "AKID",
+            later(238),
+            five,
+        )
+        .await;
+        assert_eq!(same, "SESSION1");
+        let long = Duration::from_secs(600);
+        let renewed = session(
+            &sessions,
+            &calls,
+            "a--usw2-az1--x-s3",
+            "AKID",
+            later(241),
+            long,
+        )
+        .await;
+        assert_eq!(renewed, "SESSION4");
     }
 
     #[tokio::test]
@@ -284,15 +282,9 @@ mod tests {
 
         let calls = Arc::new(AtomicU32::new(0));
         for i in 0..(MAX_SESSIONS + 20) {
-            sessions
-                .credentials(
-                    &format!("b{i}--usw2-az1--x-s3"),
-                    &base("AKID"),
-                    SystemTime::now,
-                    creator(&calls, Duration::from_secs(300)),
-                )
-                .await
-                .unwrap();
+            let bucket = format!("b{i}--usw2-az1--x-s3");
+            let five = Duration::from_secs(300);
+            session(&sessions, &calls, &bucket, "AKID", SystemTime::now(), five).await;
         }
         assert!(sessions.slots.lock().unwrap().len() <= MAX_SESSIONS);
     }

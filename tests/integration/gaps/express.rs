@@ -111,8 +111,46 @@ fn signed_headers(r: &Recorded) -> Vec<String> {
     list.split(';').map(str::to_string).collect()
 }
 
+/// SigV4 written out from its specification, independent of the client's signer.
+const SIGV4: &str = r#"
+import hashlib, hmac, json, sys
+r = json.load(sys.stdin)
+h = {k.lower(): v for k, v in r["headers"]}
+path, _, query = r["target"].partition("?")
+pairs = sorted((p.split("=", 1) + [""])[:2] for p in query.split("&") if p)
+canonical = "\n".join([
+    r["method"], path, "&".join(f"{k}={v}" for k, v in pairs),
+    "".join(f"{n}:{' '.join(h[n].split())}\n" for n in r["signed"]),
+    ";".join(r["signed"]), h["x-amz-content-sha256"]])
+date = h["x-amz-date"]
+scope = f"{date[:8]}/us-west-2/s3express/aws4_request"
+to_sign = "\n".join(["AWS4-HMAC-SHA256", date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+key = ("AWS4" + r["secret"]).encode()
+for part in (date[:8], "us-west-2", "s3express", "aws4_request"):
+    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+print(hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest())
+"#;
+
+/// Checks that `r`'s signature is the one `secret` makes.
+fn signed_with(r: &Recorded, secret: &str) {
+    let input = serde_json::json!({
+        "method": r.method, "target": r.target, "headers": r.headers,
+        "signed": signed_headers(r), "secret": secret,
+    });
+    let expected = crate::venv_python(SIGV4, input.to_string().as_bytes());
+    let auth = r.header("authorization").unwrap();
+    let signature = auth.split("Signature=").nth(1).unwrap();
+    assert_eq!(
+        signature,
+        expected.trim(),
+        "{} signed with another key",
+        r.target
+    );
+}
+
 /// Signed with the caller's own credentials, for S3 Express.
 fn own(r: &Recorded) {
+    signed_with(r, "SECRET");
     assert_eq!(
         signer(r),
         ("AKID".into(), "s3express".into()),
@@ -138,6 +176,7 @@ fn in_session(r: &Recorded, n: u64) {
     );
     assert_eq!(r.header("x-amz-security-token"), None);
     assert!(signed_headers(r).contains(&"x-amz-s3session-token".to_string()));
+    signed_with(r, "sesssecret");
 }
 
 #[tokio::test]
@@ -309,6 +348,18 @@ async fn concurrent_requests_share_one_session_and_an_expiring_one_is_replaced()
     in_session(&sent[3], 2);
 }
 
+/// The error of a GetObject on `bucket` at `server`, with its causes.
+async fn get_error(server: &Recorder, bucket: &str) -> String {
+    let err = store_client(server, |c| c)
+        .get_object()
+        .bucket(bucket)
+        .key("k")
+        .send()
+        .await
+        .unwrap_err();
+    s3_client::error::DisplayErrorContext(&err).to_string()
+}
+
 #[tokio::test]
 async fn a_failed_or_malformed_session_fails_the_request_before_it_is_sent() {
     let denied = serve(|_, _| {
@@ -319,14 +370,7 @@ async fn a_failed_or_malformed_session_fails_the_request_before_it_is_sent() {
         ))
     })
     .await;
-    let err = store_client(&denied, |c| c)
-        .get_object()
-        .bucket(BUCKET)
-        .key("k")
-        .send()
-        .await
-        .unwrap_err();
-    let text = s3_client::error::DisplayErrorContext(&err).to_string();
+    let text = get_error(&denied, BUCKET).await;
     assert!(
         text.contains(&format!("session for bucket \"{BUCKET}\"")),
         "{text}"
@@ -346,28 +390,15 @@ async fn a_failed_or_malformed_session_fails_the_request_before_it_is_sent() {
         ))
     })
     .await;
-    let err = store_client(&no_token, |c| c)
-        .get_object()
-        .bucket(BUCKET)
-        .key("k")
-        .send()
-        .await
-        .unwrap_err();
-    let text = s3_client::error::DisplayErrorContext(&err).to_string();
+    let text = get_error(&no_token, BUCKET).await;
     assert!(text.contains("no SessionToken"), "{text}");
     assert_eq!(no_token.targets(), ["/?session"]);
 
     // A name that is not a directory bucket's, though it ends like one: refused.
-    let err = store_client(&no_token, |c| c)
-        .get_object()
-        .bucket("x--x-s3")
-        .key("k")
-        .send()
-        .await
-        .unwrap_err();
+    let text = get_error(&no_token, "x--x-s3").await;
     assert!(
-        format!("{err:?}").contains("not a valid directory bucket name"),
-        "{err:?}"
+        text.contains("\"x--x-s3\" is not a valid directory bucket name"),
+        "{text}"
     );
     assert_eq!(no_token.targets().len(), 1);
 }
