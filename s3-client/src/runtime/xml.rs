@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 
 use crate::error::ResponseError;
@@ -19,24 +19,19 @@ pub struct XmlReader<'a> {
     reader: Reader<&'a [u8]>,
     /// Raw content (name and attributes) of the element last entered.
     current: &'a [u8],
+    /// Its qualified name, the start of `current` (quick-xml has measured it).
+    name: &'a [u8],
     /// The element last entered was `<Empty/>`: it has no text and no children.
     empty: bool,
 }
 
-fn name_of(content: &[u8]) -> &[u8] {
-    let end = content
-        .iter()
-        .position(|b| b.is_ascii_whitespace())
-        .unwrap_or(content.len());
-    &content[..end]
-}
-
-/// An element name, shown only in error messages (so it is never copied on success).
+/// An element's local name, worked out and shown only in error messages (so nothing is
+/// scanned or copied on success).
 struct Name<'a>(&'a [u8]);
 
 impl std::fmt::Display for Name<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&String::from_utf8_lossy(self.0))
+        f.write_str(&String::from_utf8_lossy(local(self.0)))
     }
 }
 
@@ -58,6 +53,7 @@ impl<'a> XmlReader<'a> {
             input: body,
             reader,
             current: &[],
+            name: &[],
             empty: false,
         }
     }
@@ -66,7 +62,7 @@ impl<'a> XmlReader<'a> {
         ResponseError::new(format!(
             "malformed XML near byte {} (in element `{}`): {what}",
             self.reader.buffer_position(),
-            String::from_utf8_lossy(name_of(self.current))
+            String::from_utf8_lossy(self.name)
         ))
     }
 
@@ -82,16 +78,23 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Records the element just read; `content` lies inside the input, so the same bytes
-    /// are taken from the input with its longer lifetime.
-    fn enter(&mut self, content: &[u8], empty: bool) -> Result<&'a [u8], ResponseError> {
+    /// Records the element just read; its content lies inside the input, so the same
+    /// bytes are taken from the input with its longer lifetime. The name's length and
+    /// the local name's come from quick-xml, which measured them while reading.
+    fn enter(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<&'a [u8], ResponseError> {
+        let content: &[u8] = start;
         let offset = (content.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
         let Some(content) = self.input.get(offset..offset.saturating_add(content.len())) else {
             return Err(self.error("element outside the input"));
         };
+        let name = content
+            .get(..start.name().as_ref().len())
+            .unwrap_or(content);
+        let local = name.len().saturating_sub(start.local_name().as_ref().len());
         self.current = content;
+        self.name = name;
         self.empty = empty;
-        Ok(local(name_of(content)))
+        Ok(name.get(local..).unwrap_or(name))
     }
 
     /// Enters the next child element of the current element and returns its local name,
@@ -118,7 +121,7 @@ impl<'a> XmlReader<'a> {
             self.empty = false;
             return Ok(Cow::Borrowed(""));
         }
-        let name = QName(name_of(self.current));
+        let name = QName(self.name);
         let raw = self
             .reader
             .read_text(name)
@@ -129,13 +132,21 @@ impl<'a> XmlReader<'a> {
         };
         let raw = std::str::from_utf8(raw).map_err(|e| self.error(e))?;
         // Text holds no `<` (it is escaped): one here starts CDATA, a comment or an
-        // element, none of which S3 puts in a value. One byte scan, not a substring search.
-        if raw.contains('<') {
-            return Err(self.error(
+        // element, none of which S3 puts in a value. One scan finds that and whether
+        // there is an entity to resolve; most values have neither.
+        let bytes = raw.as_bytes();
+        match memchr::memchr2(b'<', b'&', bytes) {
+            None => Ok(Cow::Borrowed(raw)),
+            Some(i)
+                if bytes.get(i) == Some(&b'&')
+                    && memchr::memchr(b'<', bytes.get(i..).unwrap_or_default()).is_none() =>
+            {
+                quick_xml::escape::unescape(raw).map_err(|e| self.error(e))
+            }
+            Some(_) => Err(self.error(
                 "markup inside a text value (CDATA, a comment or an element) is not supported",
-            ));
+            )),
         }
-        quick_xml::escape::unescape(raw).map_err(|e| self.error(e))
     }
 
     /// Skips the element just entered, with everything inside it.
@@ -144,7 +155,7 @@ impl<'a> XmlReader<'a> {
             self.empty = false;
             return Ok(());
         }
-        let name = QName(name_of(self.current));
+        let name = QName(self.name);
         self.reader.read_to_end(name).map_err(|e| self.error(e))?;
         Ok(())
     }
@@ -154,7 +165,7 @@ impl<'a> XmlReader<'a> {
     pub fn attribute(&self, name: &str) -> Result<Option<String>, ResponseError> {
         let start = quick_xml::events::BytesStart::from_content(
             String::from_utf8_lossy(self.current),
-            name_of(self.current).len(),
+            self.name.len(),
         );
         for attr in start.attributes() {
             let attr = attr.map_err(|e| self.error(e))?;
@@ -175,7 +186,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a number.
     pub fn number<T: std::str::FromStr>(&mut self) -> Result<T, ResponseError> {
-        let element = Name(local(name_of(self.current)));
+        let element = Name(self.name);
         let text = self.text()?;
         text.trim().parse().map_err(|_| {
             ResponseError::new(format!(
@@ -186,7 +197,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a boolean.
     pub fn boolean(&mut self) -> Result<bool, ResponseError> {
-        let element = Name(local(name_of(self.current)));
+        let element = Name(self.name);
         let text = self.text()?;
         parse_bool(text.trim()).ok_or_else(|| {
             ResponseError::new(format!("element `{element}`: `{text}` is not a boolean"))
@@ -195,7 +206,7 @@ impl<'a> XmlReader<'a> {
 
     /// The element's text parsed as a timestamp in `format`.
     pub fn timestamp(&mut self, format: DateTimeFormat) -> Result<DateTime, ResponseError> {
-        let element = Name(local(name_of(self.current)));
+        let element = Name(self.name);
         let text = self.text()?;
         parse_timestamp(text.trim(), format)
             .map_err(|e| ResponseError::new(format!("element `{element}`: {e}")))
@@ -374,7 +385,7 @@ pub(crate) fn is_complete_document(body: &[u8]) -> bool {
     if reader.root().is_err() {
         return false;
     }
-    if !reader.empty && ends_with_end_tag(body, name_of(reader.current)) {
+    if !reader.empty && ends_with_end_tag(body, reader.name) {
         return true;
     }
     if reader.skip().is_err() {
