@@ -185,14 +185,15 @@ impl Handle {
                 express_session: false,
             }));
         };
-        let (handle, name) = (self.clone(), bucket.to_string());
+        // The handle and the name are cloned only when a session must be made, not on
+        // each request that finds one cached.
         let credentials = self
             .sessions
             .credentials(
                 bucket,
                 &credentials,
                 || self.now(),
-                move || create(handle, name),
+                || create(Arc::clone(self), bucket.to_string()),
             )
             .await?;
         Ok(Some(SigningIdentity {
