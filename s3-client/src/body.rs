@@ -318,8 +318,10 @@ impl ByteStream {
     /// as aws-sdk-s3's `into_async_read`; a failure of the stream reads as an
     /// `io::Error` holding the [`ByteStreamError`].
     pub fn into_async_read(self) -> impl tokio::io::AsyncBufRead + Send + Unpin {
-        use futures_util::TryStreamExt;
-        tokio_util::io::StreamReader::new(Box::pin(self.map_err(std::io::Error::other)))
+        AsyncBodyReader {
+            body: self,
+            chunk: Bytes::new(),
+        }
     }
 
     /// Reads the whole body into memory.
@@ -654,9 +656,86 @@ impl From<String> for ByteStream {
     }
 }
 
+/// [`ByteStream::into_async_read`]: the body's chunks as an async reader, one chunk
+/// buffered at a time.
+struct AsyncBodyReader {
+    body: ByteStream,
+    chunk: Bytes,
+}
+
+impl tokio::io::AsyncBufRead for AsyncBodyReader {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<&[u8]>> {
+        let this = self.get_mut();
+        while this.chunk.is_empty() {
+            match std::task::ready!(Pin::new(&mut this.body).poll_next(cx)) {
+                Some(Ok(chunk)) => this.chunk = chunk,
+                Some(Err(e)) => return Poll::Ready(Err(std::io::Error::other(e))),
+                None => break,
+            }
+        }
+        Poll::Ready(Ok(&this.chunk))
+    }
+
+    fn consume(self: Pin<&mut Self>, amount: usize) {
+        let chunk = &mut self.get_mut().chunk;
+        bytes::Buf::advance(chunk, amount.min(chunk.len()));
+    }
+}
+
+impl tokio::io::AsyncRead for AsyncBodyReader {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        use tokio::io::AsyncBufRead;
+        let available = std::task::ready!(self.as_mut().poll_fill_buf(cx))?;
+        let n = available.len().min(buf.remaining());
+        buf.put_slice(&available[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn an_async_read_body_reads_every_chunk_then_the_failure() {
+        use tokio::io::AsyncReadExt;
+        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(Bytes::from_static(b"abc")),
+            Ok(Bytes::new()),
+            Ok(Bytes::from_static(b"defgh")),
+            Err(std::io::Error::other("connection reset")),
+        ];
+        let body = ByteStream::from_stream(futures_util::stream::iter(chunks), None);
+        let mut reader = body.into_async_read();
+        let mut small = [0u8; 2];
+        let mut read = Vec::new();
+        let failure = loop {
+            match reader.read(&mut small).await {
+                Ok(0) => panic!("the body ended before its failure: {read:?}"),
+                Ok(n) => read.extend_from_slice(&small[..n]),
+                Err(e) => break e,
+            }
+            assert!(read.len() <= 8, "read past the body: {read:?}");
+        };
+        assert_eq!(read, b"abcdefgh");
+        assert!(
+            failure.to_string().contains("connection reset"),
+            "{failure}"
+        );
+
+        let mut all = String::new();
+        let body = ByteStream::from_static(b"one\ntwo\n");
+        body.into_async_read()
+            .read_to_string(&mut all)
+            .await
+            .unwrap();
+        assert_eq!(all, "one\ntwo\n");
+    }
 
     #[tokio::test]
     async fn file_slices_read_and_replay() {

@@ -183,13 +183,12 @@ pub(crate) mod timestamp {
 
 /// Blobs as base64 text, as the AWS CLI v2 takes them.
 pub(crate) mod blob {
-    use base64::Engine;
     use bytes::Bytes;
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<Bytes>, s: S) -> Result<S::Ok, S::Error> {
         match value {
-            Some(b) => s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(b)),
+            Some(b) => s.serialize_str(&crate::runtime::base64(b)),
             None => s.serialize_none(),
         }
     }
@@ -198,9 +197,8 @@ pub(crate) mod blob {
         let Some(text) = Option::<String>::deserialize(d)? else {
             return Ok(None);
         };
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
+        crate::runtime::base64_decode(&text)
             .map(|b| Some(Bytes::from(b)))
-            .map_err(|_| serde::de::Error::custom(format!("`{text}` is not base64")))
+            .ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not base64")))
     }
 }

@@ -17,8 +17,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use base64::Engine;
-
 use crate::client::Client;
 use crate::error::BuildError;
 use crate::runtime::signing;
@@ -202,7 +200,7 @@ impl PresignedPostBuilder {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let policy = base64::engine::general_purpose::STANDARD.encode(policy);
+        let policy = crate::runtime::base64(policy.as_bytes());
         let signature = signing::sign_policy(&policy, credentials, region, service, time);
         fields.insert(0, ("key".to_string(), self.key));
         fields.extend(signed);

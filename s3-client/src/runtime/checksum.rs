@@ -8,7 +8,7 @@
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use base64::Engine;
+use crate::runtime::base64;
 use bytes::Bytes;
 use futures_core::Stream;
 use http::{HeaderMap, HeaderValue};
@@ -202,10 +202,6 @@ impl Hasher {
             Hasher::Xxh3(h, Width::Bits128) => base64(&h.digest128().to_be_bytes()),
         }
     }
-}
-
-fn base64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// A CRC as a value with the length of the data it covers: what is needed to extend it

@@ -203,10 +203,15 @@ pub fn url_decode(value: &mut Option<String>) -> Result<(), ResponseError> {
     Ok(())
 }
 
-/// Bytes as base64, the way blobs travel in headers.
+/// Bytes as base64, the way blobs travel in headers and XML (aws-smithy-types' base64,
+/// already in the tree, rather than a second base64 crate).
 pub fn base64(value: &[u8]) -> String {
-    use ::base64::Engine;
-    ::base64::engine::general_purpose::STANDARD.encode(value)
+    aws_smithy_types::base64::encode(value)
+}
+
+/// Base64 text decoded, or `None` when it is not base64.
+pub(crate) fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    aws_smithy_types::base64::decode(text).ok()
 }
 
 /// The value of a required text member, which must not be empty either: an empty

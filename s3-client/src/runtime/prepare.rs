@@ -200,7 +200,6 @@ fn response_checksum_mode(spec: &OperationSpec, config: &Config, headers: &mut H
 
 /// Adds the MD5 of each SSE-C key the caller gave without one, as boto3 does.
 fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
-    use base64::Engine;
     const KEYS: [(&str, &str); 2] = [
         (
             "x-amz-server-side-encryption-customer-key",
@@ -218,9 +217,11 @@ fn sse_customer_key_md5(headers: &mut HeaderMap) -> Result<(), BuildError> {
         if headers.contains_key(md5) {
             continue;
         }
-        let raw = base64::engine::general_purpose::STANDARD
-            .decode(value.as_bytes())
-            .map_err(|_| BuildError::new(format!("the {key} header is not base64")))?;
+        let raw = value
+            .to_str()
+            .ok()
+            .and_then(crate::runtime::base64_decode)
+            .ok_or_else(|| BuildError::new(format!("the {key} header is not base64")))?;
         let mut value = HeaderValue::from_str(&md5_base64(&raw))
             .map_err(|_| BuildError::new("unreachable: base64 is a valid header value"))?;
         value.set_sensitive(true);

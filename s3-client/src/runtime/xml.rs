@@ -215,12 +215,10 @@ impl<'a> XmlReader<'a> {
     /// The element's text decoded from base64.
     #[allow(dead_code)] // for bindings the current model does not use yet
     pub fn blob(&mut self) -> Result<bytes::Bytes, ResponseError> {
-        use base64::Engine;
         let text = self.text()?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
+        crate::runtime::base64_decode(text.trim())
             .map(bytes::Bytes::from)
-            .map_err(|e| ResponseError::new(format!("invalid base64 in XML: {e}")))
+            .ok_or_else(|| ResponseError::new(format!("invalid base64 in XML: `{text}`")))
     }
 
     /// Reads a wrapped list: every child named `item` is read with `read`, others skipped.
@@ -362,11 +360,7 @@ impl XmlWriter {
     /// Writes a base64 element.
     #[allow(dead_code)] // for blob members the current model does not use yet
     pub fn blob(&mut self, name: &str, value: &[u8]) {
-        use base64::Engine;
-        self.element(
-            name,
-            &base64::engine::general_purpose::STANDARD.encode(value),
-        );
+        self.element(name, &crate::runtime::base64(value));
     }
 
     /// The finished document.

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use base64::Engine;
 use md5::{Digest, Md5};
 
 use super::MultipartChecksum;
@@ -23,8 +22,7 @@ pub(crate) struct PartDigest {
 impl PartDigest {
     /// `Content-MD5`'s value.
     pub(crate) fn content_md5(&self) -> Option<String> {
-        self.md5
-            .map(|m| base64::engine::general_purpose::STANDARD.encode(m))
+        self.md5.map(|m| crate::runtime::base64(&m))
     }
 
     /// The MD5 as S3 writes it in a part's ETag.

@@ -17,6 +17,7 @@
 //! read and write parts at their offsets and hold only a few chunks per part.
 
 mod batch;
+mod cancel;
 mod copy;
 mod digest;
 mod download;
@@ -32,7 +33,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use tokio::sync::Semaphore;
-use tokio_util::sync::CancellationToken;
+
+use cancel::Cancel;
 
 pub use crate::store::MultipartChecksum;
 pub use batch::{
@@ -138,7 +140,7 @@ pub(crate) struct Ctx {
     client: Client,
     config: Arc<TransferConfig>,
     permits: Arc<Semaphore>,
-    cancel: CancellationToken,
+    cancel: Cancel,
     tracker: Arc<Tracker>,
 }
 
@@ -149,7 +151,7 @@ impl Ctx {
             client,
             config: Arc::new(config),
             permits,
-            cancel: CancellationToken::new(),
+            cancel: Cancel::new(),
             tracker: Tracker::root(),
         }
     }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinError, JoinSet};
-use tokio_util::sync::CancellationToken;
 
+use super::cancel::Cancel;
 use super::{Ctx, TransferError, TransferErrorKind};
 
 /// Tasks of one transfer, each holding one of its permits while it runs.
@@ -15,7 +15,7 @@ pub(crate) struct Pool<T> {
     set: JoinSet<Result<T, TransferError>>,
     done: Vec<T>,
     permits: Arc<Semaphore>,
-    cancel: CancellationToken,
+    cancel: Cancel,
 }
 
 type Joined<T> = Result<Result<T, TransferError>, JoinError>;

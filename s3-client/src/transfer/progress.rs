@@ -11,8 +11,8 @@ use futures_core::Stream;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
+use super::cancel::Cancel;
 use super::{Ctx, TransferError, TransferErrorKind};
 use crate::body::Meter;
 
@@ -166,7 +166,7 @@ pub struct TransferHandle<T> {
     task: JoinHandle<Result<T, TransferError>>,
     progress: watch::Receiver<Progress>,
     started: Instant,
-    cancel: CancellationToken,
+    cancel: Cancel,
 }
 
 impl<T: Send + 'static> TransferHandle<T> {
