@@ -39,6 +39,7 @@ mod response;
 mod retry;
 pub(crate) mod signing;
 mod stall;
+mod timestamp;
 mod tls;
 mod wait;
 mod xml;

@@ -8,7 +8,8 @@ use http::HeaderMap;
 use crate::error::ResponseError;
 use crate::primitives::{ByteStream, DateTime, DateTimeFormat};
 use crate::runtime::XmlReader;
-use crate::runtime::xml::{parse_bool, parse_timestamp};
+use crate::runtime::timestamp::parse_timestamp;
+use crate::runtime::xml::parse_bool;
 
 /// A successful response: status, headers, and the body (buffered unless the operation
 /// streams it).

@@ -12,6 +12,7 @@ use quick_xml::name::QName;
 
 use crate::error::ResponseError;
 use crate::primitives::{DateTime, DateTimeFormat};
+use crate::runtime::timestamp::parse_timestamp;
 
 /// Reads an XML document one element at a time.
 pub struct XmlReader<'a> {
@@ -35,9 +36,22 @@ impl std::fmt::Display for Name<'_> {
     }
 }
 
+/// The text as a string to append to, made once with room for what usually follows (an
+/// ETag is `&quot;`, 32 hex digits, `&quot;`), so it is not grown piece by piece.
+fn owned<'t, 'a>(value: &'t mut Cow<'a, str>) -> &'t mut String {
+    if let Cow::Borrowed(text) = *value {
+        let mut string = String::with_capacity(text.len() + 48);
+        string.push_str(text);
+        *value = Cow::Owned(string);
+    }
+    value.to_mut()
+}
+
+/// The name after its prefix (`s3:Key` -> `Key`). Names are short, so a plain loop costs
+/// less than quick-xml's `local_name` (a memchr call) for every element.
 fn local(name: &[u8]) -> &[u8] {
     match name.iter().position(|&b| b == b':') {
-        Some(i) => &name[i + 1..],
+        Some(i) => name.get(i + 1..).unwrap_or_default(),
         None => name,
     }
 }
@@ -90,11 +104,10 @@ impl<'a> XmlReader<'a> {
         let name = content
             .get(..start.name().as_ref().len())
             .unwrap_or(content);
-        let local = name.len().saturating_sub(start.local_name().as_ref().len());
         self.current = content;
         self.name = name;
         self.empty = empty;
-        Ok(name.get(local..).unwrap_or(name))
+        Ok(local(name))
     }
 
     /// Enters the next child element of the current element and returns its local name,
@@ -116,36 +129,58 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The text of the element just entered, with entities resolved; consumes the element.
+    /// The events are read one by one rather than through quick-xml's `read_text`: text
+    /// without an entity is one borrowed `Text` event, so nothing scans it again for
+    /// markup or entities (quick-xml reports those as events of their own).
     pub fn text(&mut self) -> Result<Cow<'a, str>, ResponseError> {
         if self.empty {
             self.empty = false;
             return Ok(Cow::Borrowed(""));
         }
-        let name = QName(self.name);
-        let raw = self
-            .reader
-            .read_text(name)
-            .map_err(|e| self.error(e))?
-            .into_inner();
-        let Cow::Borrowed(raw) = raw else {
-            return Err(self.error("unexpected copied text"));
-        };
-        let raw = std::str::from_utf8(raw).map_err(|e| self.error(e))?;
-        // Text holds no `<` (it is escaped): one here starts CDATA, a comment or an
-        // element, none of which S3 puts in a value. One scan finds that and whether
-        // there is an entity to resolve; most values have neither.
-        let bytes = raw.as_bytes();
-        match memchr::memchr2(b'<', b'&', bytes) {
-            None => Ok(Cow::Borrowed(raw)),
-            Some(i)
-                if bytes.get(i) == Some(&b'&')
-                    && memchr::memchr(b'<', bytes.get(i..).unwrap_or_default()).is_none() =>
-            {
-                quick_xml::escape::unescape(raw).map_err(|e| self.error(e))
+        let mut value = Cow::Borrowed("");
+        loop {
+            match self.reader.read_event().map_err(|e| self.error(e))? {
+                Event::Text(text) => {
+                    let Cow::Borrowed(raw) = text.into_inner() else {
+                        return Err(self.error("unexpected copied text"));
+                    };
+                    let raw = std::str::from_utf8(raw).map_err(|e| self.error(e))?;
+                    if value.is_empty() {
+                        value = Cow::Borrowed(raw);
+                    } else {
+                        owned(&mut value).push_str(raw);
+                    }
+                }
+                Event::GeneralRef(reference) => self.resolve(&reference, owned(&mut value))?,
+                Event::End(_) => return Ok(value),
+                Event::Eof => return Err(self.error("the document ends early")),
+                // S3 puts none of these in a value.
+                _ => {
+                    return Err(self.error(
+                        "markup inside a text value (CDATA, a comment or an element) is not supported",
+                    ));
+                }
             }
-            Some(_) => Err(self.error(
-                "markup inside a text value (CDATA, a comment or an element) is not supported",
-            )),
+        }
+    }
+
+    /// Appends what an entity (`&quot;`) or character reference (`&#xA;`) stands for.
+    fn resolve(
+        &self,
+        reference: &quick_xml::events::BytesRef<'_>,
+        out: &mut String,
+    ) -> Result<(), ResponseError> {
+        if let Some(c) = reference.resolve_char_ref().map_err(|e| self.error(e))? {
+            out.push(c);
+            return Ok(());
+        }
+        let name = std::str::from_utf8(reference).map_err(|e| self.error(e))?;
+        match quick_xml::escape::resolve_predefined_entity(name) {
+            Some(text) => {
+                out.push_str(text);
+                Ok(())
+            }
+            None => Err(self.error(format!("unknown entity `&{name};`"))),
         }
     }
 
@@ -246,21 +281,6 @@ pub fn parse_bool(text: &str) -> Option<bool> {
         "false" | "FALSE" | "False" => Some(false),
         _ => None,
     }
-}
-
-/// Parses a timestamp; ISO 8601 values without fractional seconds or with an offset are
-/// accepted as well, since S3-compatible stores vary.
-pub fn parse_timestamp(text: &str, format: DateTimeFormat) -> Result<DateTime, String> {
-    DateTime::from_str(text, format)
-        .or_else(|first| {
-            // Some stores send HTTP dates where ISO 8601 is due, and the other way round.
-            let other = match format {
-                DateTimeFormat::DateTime => DateTimeFormat::HttpDate,
-                _ => DateTimeFormat::DateTime,
-            };
-            DateTime::from_str(text, other).map_err(|_| first)
-        })
-        .map_err(|e| format!("`{text}` is not a valid timestamp: {e}"))
 }
 
 /// Appends `text` escaped as boto3 (ElementTree) escapes it. In element text: `&`, `<`
@@ -428,6 +448,29 @@ mod tests {
         );
         r.skip().unwrap();
         assert_eq!(r.next_child().unwrap(), None);
+    }
+
+    #[test]
+    fn text_is_borrowed_unless_an_entity_is_resolved() {
+        let doc = br#"<R><Key>photos/a.jpg</Key><ETag>&quot;9b2c&quot;</ETag><K>&lt;&gt;&amp;&apos;&#x41;&#66;x</K><N></N><U>a &nbsp; b</U></R>"#;
+        let mut r = XmlReader::new(doc);
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("photos/a.jpg")));
+        r.next_child().unwrap();
+        assert_eq!(r.text().unwrap(), "\"9b2c\"");
+        r.next_child().unwrap();
+        assert_eq!(r.text().unwrap(), "<>&'ABx");
+        r.next_child().unwrap();
+        assert!(matches!(r.text().unwrap(), Cow::Borrowed("")));
+        r.next_child().unwrap();
+        let err = r.text().unwrap_err().to_string();
+        assert!(err.contains("unknown entity `&nbsp;`"), "{err}");
+
+        let mut r = XmlReader::new(b"<R><A>cut off");
+        r.root().unwrap();
+        r.next_child().unwrap();
+        assert!(r.text().is_err());
     }
 
     #[test]
