@@ -180,6 +180,11 @@ impl Blocking {
                     .into(),
             );
         }
+        Ok(self.runtime()?.block_on(work))
+    }
+
+    /// The client's runtime, started on first use.
+    fn runtime(&self) -> Result<&tokio::runtime::Runtime, String> {
         let runtime = self.runtime.0.get_or_init(|| {
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -188,10 +193,77 @@ impl Blocking {
                 .build()
                 .map_err(|e| format!("the blocking client's runtime did not start: {e}"))
         });
-        match runtime {
-            Ok(runtime) => Ok(runtime.block_on(work)),
-            Err(e) => Err(e.clone()),
-        }
+        runtime.as_ref().map_err(Clone::clone)
+    }
+
+    /// Calls `f` inside the client's runtime, so that what it spawns runs there.
+    #[cfg(feature = "transfer")]
+    fn within<R>(&self, f: impl FnOnce() -> R) -> Result<R, String> {
+        let _inside = self.runtime()?.enter();
+        Ok(f())
+    }
+
+    /// Starts a transfer (`start` spawns it) on the client's runtime.
+    #[cfg(feature = "transfer")]
+    pub(crate) fn start<T>(
+        &self,
+        start: impl FnOnce() -> crate::transfer::TransferHandle<T>,
+    ) -> Result<TransferHandle<T>, crate::transfer::TransferError> {
+        let handle = self
+            .within(start)
+            .map_err(crate::transfer::TransferError::blocking_failure)?;
+        Ok(TransferHandle {
+            handle,
+            mode: self.clone(),
+        })
+    }
+}
+
+/// A transfer running on the blocking client's runtime, from a builder's `start()`: its
+/// progress, a way to cancel it, and [`wait`](Self::wait) for its outcome. Dropping the
+/// handle leaves the transfer running.
+#[cfg(feature = "transfer")]
+#[must_use = "a transfer handle does nothing unless waited for, asked for progress or cancelled"]
+pub struct TransferHandle<T> {
+    handle: crate::transfer::TransferHandle<T>,
+    mode: Blocking,
+}
+
+#[cfg(feature = "transfer")]
+impl<T: Send + 'static> TransferHandle<T> {
+    /// How far the transfer has got.
+    pub fn progress(&self) -> crate::transfer::Progress {
+        self.handle.progress()
+    }
+
+    /// Calls `f` (on the client's runtime) with the progress each time it changes, until
+    /// the transfer ends.
+    pub fn on_progress(&self, f: impl FnMut(&crate::transfer::Progress) + Send + 'static) {
+        // The runtime is running: it started the transfer.
+        let _ = self.mode.within(|| self.handle.on_progress(f));
+    }
+
+    /// Stops the transfer: requests in flight are dropped, a multipart upload is
+    /// aborted, a partial download is deleted, and the outcome is a cancelled error.
+    pub fn cancel(&self) {
+        self.handle.cancel();
+    }
+
+    /// Whether the transfer has ended.
+    pub fn is_finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    /// Blocks until the transfer ends, and returns its outcome.
+    pub fn wait(self) -> Result<T, crate::transfer::TransferError> {
+        self.mode.run(self.handle)
+    }
+}
+
+#[cfg(feature = "transfer")]
+impl<T> std::fmt::Debug for TransferHandle<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("TransferHandle").field(&self.handle).finish()
     }
 }
 

@@ -202,3 +202,67 @@ fn transfers_block_until_their_outcome() {
     assert_eq!(std::fs::read(&copy).unwrap(), data);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_started_transfer_reports_progress_and_can_be_cancelled() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    let (_runtime, _server, client) = setup("started");
+    let data: Vec<u8> = (0..11 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let handle = client
+        .upload(ByteStream::from(data.clone()))
+        .bucket("started")
+        .key("big.bin")
+        .part_size(5 * 1024 * 1024)
+        .multipart_threshold(5 * 1024 * 1024)
+        .start()
+        .unwrap();
+    handle.on_progress({
+        let seen = seen.clone();
+        move |p| seen.lock().unwrap().push(p.bytes)
+    });
+    let sent = handle.wait().unwrap();
+    assert!(
+        sent.e_tag.as_deref().unwrap_or_default().ends_with("-3\""),
+        "{sent:?}"
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(seen.iter().all(|&b| b <= data.len() as u64), "{seen:?}");
+    let mut back = Vec::new();
+    client
+        .get_object()
+        .bucket("started")
+        .key("big.bin")
+        .send()
+        .unwrap()
+        .body
+        .into_read()
+        .read_to_end(&mut back)
+        .unwrap();
+    assert_eq!(back, data);
+
+    // A body that never ends: the transfer waits for it until cancelled, and the
+    // outcome is then a cancelled error (the pipe is closed afterwards, which ends the
+    // reader's thread).
+    let (reader, mut writer) = std::io::pipe().unwrap();
+    writer.write_all(&[7u8; 1024]).unwrap();
+    let handle = client
+        .upload(ByteStream::from_reader(reader, None))
+        .bucket("started")
+        .key("never.bin")
+        .start()
+        .unwrap();
+    assert!(!handle.is_finished());
+    handle.cancel();
+    let err = handle.wait().unwrap_err();
+    assert!(err.is_cancelled(), "{err}");
+    drop(writer);
+    let missing = client
+        .head_object()
+        .bucket("started")
+        .key("never.bin")
+        .send();
+    assert!(missing.is_err(), "a cancelled upload left an object");
+}

@@ -12,7 +12,7 @@ use super::progress::Tracker;
 use super::upload::required_bucket;
 use super::{Copy, CopyOutput, DownloadFile, DownloadOutput, UploadFile, UploadOutput};
 use super::{Ctx, Progress, TransferConfig, TransferError, TransferHandle};
-use super::{blocking_send, transfer_settings, upload_settings};
+use super::{blocking_send, blocking_start, transfer_settings, upload_settings};
 use crate::Client;
 use crate::fluent::Sends;
 use crate::operation::put_object::PutObjectInput;
@@ -174,6 +174,7 @@ pub struct Batch<Mode = Sends> {
 transfer_settings!(Batch);
 upload_settings!(Batch);
 blocking_send!(Batch { client, jobs, settings, total_bytes, skipped, on_start, on_report } -> BatchOutput);
+blocking_start!(Batch -> BatchOutput);
 
 impl<Mode> std::fmt::Debug for Batch<Mode> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

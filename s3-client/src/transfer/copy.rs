@@ -9,7 +9,7 @@ use super::plan::Plan;
 use super::pool::Pool;
 use super::upload::{s3_url, target};
 use super::{
-    Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, blocking_send,
+    Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, blocking_send, blocking_start,
 };
 use super::{TransferHandle, transfer_settings};
 use crate::Client;
@@ -53,6 +53,7 @@ pub struct Copy<Mode = Sends> {
 
 transfer_settings!(Copy);
 blocking_send!(Copy { client, source, source_version, copy, settings } -> CopyOutput);
+blocking_start!(Copy -> CopyOutput);
 
 impl Copy {
     pub(crate) fn new(client: Client) -> Self {

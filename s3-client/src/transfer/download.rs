@@ -11,7 +11,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 use super::digest::combine;
 use super::upload::{ObjectChecksum, checksum_of, s3_url, target};
 use super::{Ctx, TransferConfig, TransferError, TransferErrorKind, TransferHandle};
-use super::{blocking_send, plan::Plan, pool::Pool, transfer_settings};
+use super::{blocking_send, blocking_start, plan::Plan, pool::Pool, transfer_settings};
 use crate::Client;
 use crate::config::ResponseChecksumValidation;
 use crate::error::ChecksumMismatch;
@@ -109,6 +109,7 @@ object_source!(DownloadFile);
 object_source!(Download<W>, plain);
 transfer_settings!(DownloadFile);
 blocking_send!(DownloadFile { client, path, get, settings, known } -> DownloadOutput);
+blocking_start!(DownloadFile -> DownloadOutput);
 transfer_settings!(Download<W>, plain);
 
 impl<W> std::fmt::Debug for Download<W> {

@@ -252,6 +252,27 @@ macro_rules! blocking_send {
 }
 pub(crate) use blocking_send;
 
+/// `start()` in blocking mode (the `blocking` feature), for the builders with an async
+/// `start()`: the transfer runs on the blocking client's runtime while the caller goes on.
+macro_rules! blocking_start {
+    ($builder:ident -> $output:ty) => {
+        #[cfg(feature = "blocking")]
+        impl $builder<$crate::blocking::Blocking> {
+            /// Starts the transfer on the client's runtime and returns at once, with a
+            /// handle for its progress, to cancel it, or to wait for its outcome.
+            pub fn start(
+                self,
+            ) -> Result<$crate::blocking::TransferHandle<$output>, $crate::transfer::TransferError>
+            {
+                let mode = self.mode.clone();
+                let sends = self.with_mode($crate::fluent::Sends);
+                mode.start(move || sends.start())
+            }
+        }
+    };
+}
+pub(crate) use blocking_start;
+
 impl Client {
     /// Uploads the file at `path`: one `PutObject` below the multipart threshold, parts
     /// read at their offsets and sent in parallel above it.

@@ -13,7 +13,7 @@ use super::plan::{MAX_PARTS, Plan};
 use super::pool::Pool;
 use super::{
     Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, TransferHandle,
-    blocking_send, transfer_settings, upload_settings,
+    blocking_send, blocking_start, transfer_settings, upload_settings,
 };
 use crate::Client;
 use crate::fluent::Sends;
@@ -173,7 +173,9 @@ transfer_settings!(Upload);
 upload_settings!(UploadFile);
 upload_settings!(Upload);
 blocking_send!(UploadFile { client, path, put, settings, resume } -> UploadOutput);
+blocking_start!(UploadFile -> UploadOutput);
 blocking_send!(Upload { client, put, settings } -> UploadOutput);
+blocking_start!(Upload -> UploadOutput);
 
 impl UploadFile {
     pub(crate) fn new(client: Client, path: &Path) -> Self {
