@@ -116,11 +116,21 @@ pub struct ByteStream {
 }
 
 /// Counts the bytes a body yields, for progress: `observe` hears of every chunk, and of
-/// the bytes an earlier attempt had sent (negative) when the body is sent again.
+/// the bytes an earlier attempt had sent (negative) when the body is sent again. A `tap`
+/// also sees the bytes themselves (the transfer's checksums of a part as it is sent).
 #[derive(Clone)]
 pub(crate) struct Meter {
     observe: Arc<dyn Fn(i64) + Send + Sync>,
     sent: Arc<AtomicU64>,
+    tap: Option<Arc<dyn Tap>>,
+}
+
+/// Sees every chunk a metered body yields, and each new attempt that sends it again.
+pub(crate) trait Tap: Send + Sync {
+    /// The next chunk of this attempt.
+    fn chunk(&self, data: &[u8]);
+    /// A new attempt starts from the body's first byte.
+    fn restart(&self);
 }
 
 impl Meter {
@@ -128,12 +138,22 @@ impl Meter {
         Meter {
             observe,
             sent: Arc::new(AtomicU64::new(0)),
+            tap: None,
         }
     }
 
-    fn chunk(&self, n: usize) {
-        self.sent.fetch_add(n as u64, Ordering::Relaxed);
-        (self.observe)(n as i64);
+    /// The same meter, with `tap` seeing the bytes.
+    pub(crate) fn tapped(mut self, tap: Arc<dyn Tap>) -> Self {
+        self.tap = Some(tap);
+        self
+    }
+
+    fn chunk(&self, data: &[u8]) {
+        self.sent.fetch_add(data.len() as u64, Ordering::Relaxed);
+        (self.observe)(data.len() as i64);
+        if let Some(tap) = &self.tap {
+            tap.chunk(data);
+        }
     }
 
     /// A new attempt starts from nothing sent.
@@ -141,6 +161,9 @@ impl Meter {
         let undone = self.sent.swap(0, Ordering::Relaxed);
         if undone > 0 {
             (self.observe)(-(undone as i64));
+        }
+        if let Some(tap) = &self.tap {
+            tap.restart();
         }
     }
 }
@@ -611,7 +634,7 @@ impl Stream for ByteStream {
             Inner::Stream { stream, .. } => stream.as_mut().poll_next(cx),
         };
         if let (Some(meter), Poll::Ready(Some(Ok(chunk)))) = (&this.meter, &next) {
-            meter.chunk(chunk.len());
+            meter.chunk(chunk);
         }
         next
     }

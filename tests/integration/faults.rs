@@ -33,6 +33,9 @@ pub enum Fault {
 pub struct Seen {
     pub method: String,
     pub target: String,
+    /// The request's head, and its body when that is small (a document, not data).
+    pub head: String,
+    pub body: Option<Vec<u8>>,
 }
 
 type Rule = dyn Fn(&str, &str) -> Fault + Send + Sync;
@@ -111,7 +114,12 @@ async fn serve(
     let method = words.next().unwrap_or_default().to_string();
     let target = words.next().unwrap_or_default().to_string();
     let fault = rule(&method, &target);
-    seen.lock().unwrap().push(Seen { method, target });
+    seen.lock().unwrap().push(Seen {
+        method,
+        target,
+        head: text.clone(),
+        body: (body.len() <= 64 * 1024).then(|| body.clone()),
+    });
     match fault {
         Fault::Stall => {
             let mut rest = [0u8; 1];

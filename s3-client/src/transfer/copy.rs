@@ -9,7 +9,8 @@ use super::plan::Plan;
 use super::pool::Pool;
 use super::upload::{s3_url, target};
 use super::{
-    Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, blocking_send, blocking_start,
+    Ctx, MultipartChecksum, TransferConfig, TransferError, TransferErrorKind, blocking_send,
+    blocking_start,
 };
 use super::{TransferHandle, transfer_settings};
 use crate::Client;

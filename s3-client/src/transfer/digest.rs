@@ -96,6 +96,44 @@ impl Running {
     }
 }
 
+/// The checksums of a part computed as it is sent (a tap on its body), so that a file
+/// part is read once: started again when a retry sends the part again.
+pub(crate) struct Streaming {
+    want: Want,
+    state: std::sync::Mutex<(Running, u64)>,
+}
+
+impl Streaming {
+    pub(crate) fn new(want: Want) -> Streaming {
+        Streaming {
+            want,
+            state: std::sync::Mutex::new((Running::new(want), 0)),
+        }
+    }
+
+    /// The checksums of the attempt that was sent, when it sent exactly `length` bytes.
+    pub(crate) fn finish(&self, length: u64) -> Option<PartDigest> {
+        let mut state = self.state.lock().ok()?;
+        let (running, seen) = std::mem::replace(&mut *state, (Running::new(self.want), 0));
+        (seen == length).then(|| running.finish())
+    }
+}
+
+impl crate::body::Tap for Streaming {
+    fn chunk(&self, data: &[u8]) {
+        if let Ok(mut state) = self.state.lock() {
+            state.0.update(data);
+            state.1 += data.len() as u64;
+        }
+    }
+
+    fn restart(&self) {
+        if let Ok(mut state) = self.state.lock() {
+            *state = (Running::new(self.want), 0);
+        }
+    }
+}
+
 /// The checksums of bytes in memory.
 pub(crate) fn of_bytes(want: Want, data: &[u8]) -> PartDigest {
     let mut running = Running::new(want);
@@ -130,4 +168,31 @@ pub(crate) fn combine(
 ) -> Option<Crc> {
     crcs.into_iter()
         .try_fold(Crc::empty(algorithm?)?, |acc, crc| Some(acc.then(crc?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::Tap;
+
+    #[test]
+    fn a_streamed_digest_is_the_last_attempts_and_needs_every_byte() {
+        let want = Want::for_checksum(MultipartChecksum::FullObjectCrc64nvme);
+        let whole = of_bytes(want, b"hello, world");
+        let streaming = Streaming::new(want);
+        // A first attempt that broke off, then the retry from the start.
+        streaming.chunk(b"hello");
+        streaming.restart();
+        streaming.chunk(b"hello, ");
+        streaming.chunk(b"world");
+        let streamed = streaming.finish(12).expect("12 bytes were sent");
+        assert_eq!(
+            streamed.crc.map(Crc::to_base64),
+            whole.crc.map(Crc::to_base64)
+        );
+        assert!(streamed.crc.is_some());
+
+        streaming.chunk(b"hello");
+        assert!(streaming.finish(12).is_none(), "a short part has no digest");
+    }
 }

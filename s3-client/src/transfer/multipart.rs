@@ -7,7 +7,7 @@ use std::future::Future;
 
 use bytes::Bytes;
 
-use super::digest::PartDigest;
+use super::digest::{PartDigest, Streaming};
 use super::{Cleanup, MultipartChecksum, TransferError};
 use crate::Client;
 use crate::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
@@ -40,6 +40,14 @@ impl Repeated {
             expected_bucket_owner: put.expected_bucket_owner.clone(),
         }
     }
+}
+
+/// The checksums of a part: computed before it is sent (from memory, or a file part that
+/// needs an MD5 or is compared with one already uploaded), or as it is sent (a file part,
+/// read once).
+pub(crate) enum PartSum {
+    Known(PartDigest),
+    Streamed(std::sync::Arc<Streaming>),
 }
 
 /// A part that S3 has.
@@ -107,13 +115,13 @@ impl Multipart {
         }
     }
 
-    /// Sends part `number`, with the checksum `digest` holds.
+    /// Sends part `number`, with the checksums `sum` holds or computes as it is sent.
     pub(crate) async fn send_part(
         &self,
         number: i32,
         body: ByteStream,
         size: u64,
-        digest: PartDigest,
+        sum: PartSum,
     ) -> Result<DonePart, TransferError> {
         let r = &self.repeated;
         let mut request = self
@@ -129,7 +137,13 @@ impl Multipart {
             .set_sse_customer_key_md5(r.sse_customer_key_md5.clone())
             .set_request_payer(r.request_payer.clone())
             .set_expected_bucket_owner(r.expected_bucket_owner.clone());
-        let crc = digest.crc.map(Crc::to_base64);
+        // A streamed part names its algorithm only: the request path computes the value
+        // as it sends the part (in an aws-chunked trailer where the store takes one).
+        let known = match &sum {
+            PartSum::Known(digest) => Some(digest),
+            PartSum::Streamed(_) => None,
+        };
+        let crc = known.and_then(|d| d.crc).map(Crc::to_base64);
         request = match self.checksum {
             MultipartChecksum::FullObjectCrc64nvme => request
                 .checksum_algorithm(ChecksumAlgorithm::Crc64nvme)
@@ -137,13 +151,23 @@ impl Multipart {
             MultipartChecksum::CompositeCrc32 => request
                 .checksum_algorithm(ChecksumAlgorithm::Crc32)
                 .set_checksum_crc32(crc),
-            MultipartChecksum::ContentMd5 => request.set_content_md5(digest.content_md5()),
+            MultipartChecksum::ContentMd5 => {
+                request.set_content_md5(known.and_then(PartDigest::content_md5))
+            }
             MultipartChecksum::Off => request,
         };
         let out = request
             .send()
             .await
             .map_err(|e| TransferError::request("UploadPart", e))?;
+        let digest = match sum {
+            PartSum::Known(digest) => digest,
+            PartSum::Streamed(streaming) => streaming.finish(size).ok_or_else(|| {
+                TransferError::bad_response(format!(
+                    "part {number} was not sent as {size} bytes, so its checksum is unknown"
+                ))
+            })?,
+        };
         let e_tag = out.e_tag.filter(|t| !t.is_empty()).ok_or_else(|| {
             TransferError::bad_response(format!("UploadPart returned no ETag for part {number}"))
         })?;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use bytes::{Bytes, BytesMut};
 
 use super::digest::{self, PartDigest, Want};
-use super::multipart::{DonePart, Multipart, same_part};
+use super::multipart::{DonePart, Multipart, PartSum, same_part};
 use super::plan::{MAX_PARTS, Plan};
 use super::pool::Pool;
 use super::{
@@ -365,21 +365,31 @@ async fn send_file_parts(
         let (ctx, mp, path) = (ctx.clone(), mp.clone(), path.to_path_buf());
         pool.run(async move {
             let file_error = |e| TransferError::file(&path, e);
-            let digest = digest::of_file(want, &path, offset, length)
-                .await
-                .map_err(file_error)?;
-            if let Some(listed) = listed.filter(|l| same_part(l, length, &digest))
-                && let Some(e_tag) = listed.e_tag
-            {
-                ctx.tracker.bytes(length as i64);
-                ctx.tracker.part_done();
-                return Ok(DonePart {
-                    number,
-                    e_tag,
-                    size: length,
-                    crc: digest.crc,
-                });
-            }
+            let mut meter = ctx.tracker.meter();
+            // The part is read once, as it is sent, unless its checksums are needed
+            // first: an MD5 goes in a header, and a part S3 already holds is compared.
+            let sum = if listed.is_some() || want.md5 {
+                let digest = digest::of_file(want, &path, offset, length)
+                    .await
+                    .map_err(file_error)?;
+                if let Some(listed) = listed.filter(|l| same_part(l, length, &digest))
+                    && let Some(e_tag) = listed.e_tag
+                {
+                    ctx.tracker.bytes(length as i64);
+                    ctx.tracker.part_done();
+                    return Ok(DonePart {
+                        number,
+                        e_tag,
+                        size: length,
+                        crc: digest.crc,
+                    });
+                }
+                PartSum::Known(digest)
+            } else {
+                let streaming = Arc::new(digest::Streaming::new(want));
+                meter = meter.tapped(streaming.clone());
+                PartSum::Streamed(streaming)
+            };
             let body = ByteStream::read_from()
                 .path(&path)
                 .offset(offset)
@@ -387,8 +397,8 @@ async fn send_file_parts(
                 .build()
                 .await
                 .map_err(file_error)?
-                .metered(ctx.tracker.meter());
-            let done = mp.send_part(number, body, length, digest).await?;
+                .metered(meter);
+            let done = mp.send_part(number, body, length, sum).await?;
             ctx.tracker.part_done();
             Ok(done)
         })
@@ -583,7 +593,9 @@ async fn upload_stream(ctx: Ctx, mut put: PutObjectInput) -> Result<UploadOutput
                 let length = part.len() as u64;
                 let digest = digest::of_bytes(want, &part);
                 let body = ByteStream::new(part).metered(ctx.tracker.meter());
-                let done = mp.send_part(number, body, length, digest).await?;
+                let done = mp
+                    .send_part(number, body, length, PartSum::Known(digest))
+                    .await?;
                 ctx.tracker.part_done();
                 Ok(done)
             });
