@@ -221,7 +221,7 @@ fn test(root: &Path, args: &[&str]) -> ExitCode {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--rounds N]\n       cargo xtask check-model --reference DIR [--model DIR]\n       cargo xtask bench-transfer [--repeat N]\n       cargo xtask build-cost [--before REV]"
+        "usage: cargo xtask codegen [--check] [--model DIR]\n       cargo xtask test [CARGO TEST ARGS]\n       cargo xtask bench [--rounds N]\n       cargo xtask check-model --reference DIR [--model DIR]\n       cargo xtask bench-transfer [--repeat N]\n       cargo xtask build-cost [--before REV] [--rounds N]"
     );
     ExitCode::from(2)
 }

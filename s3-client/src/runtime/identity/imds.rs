@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http::Method;
 
 use super::chain::Found;
-use super::{fetch, from_json};
+use super::{fetch, from_json, json};
 use crate::credentials::{ChainConfig, CredentialsError};
 use crate::profile::parse_flag;
 use crate::runtime::http::Transport;
@@ -136,9 +136,9 @@ async fn fetch_credentials(t: &Transport, base: &str, timeout: Duration) -> Resu
             "the credentials of role `{role}` were answered with HTTP {status}"
         )));
     }
-    let code = serde_json::from_slice::<serde_json::Value>(&body)
+    let code = json::parse(&body)
         .ok()
-        .and_then(|v| v.get("Code").and_then(|c| c.as_str().map(str::to_string)));
+        .and_then(|v| json::text(&v, "Code").map(str::to_string));
     if let Some(code) = code
         && code != "Success"
     {

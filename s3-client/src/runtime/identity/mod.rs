@@ -5,6 +5,7 @@
 mod chain;
 mod container;
 mod imds;
+mod json;
 mod process;
 mod profile;
 mod sso;
@@ -208,10 +209,10 @@ pub(crate) fn from_json(
     body: &[u8],
     provider: &'static str,
 ) -> Result<Credentials, CredentialsError> {
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+    let value = json::parse(body).map_err(|e| {
         CredentialsError::unhandled(format!("{provider}: the answer is not JSON: {e}"))
     })?;
-    let text = |key: &str| value.get(key).and_then(serde_json::Value::as_str);
+    let text = |key: &str| json::text(&value, key);
     let missing =
         |key: &str| CredentialsError::unhandled(format!("{provider}: the answer has no `{key}`"));
     let id = text("AccessKeyId").ok_or_else(|| missing("AccessKeyId"))?;

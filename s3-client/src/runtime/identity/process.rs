@@ -4,7 +4,7 @@
 use std::process::Output;
 use std::time::Duration;
 
-use super::from_json;
+use super::{from_json, json};
 use crate::credentials::{Credentials, CredentialsError};
 
 /// How long the command may run.
@@ -138,9 +138,9 @@ async fn run_within(command: &str, timeout: Duration) -> Result<Credentials, Cre
             stderr.trim()
         )));
     }
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| fail(format!("did not print JSON: {e}")))?;
-    match value.get("Version").and_then(serde_json::Value::as_u64) {
+    let value =
+        json::parse(&output.stdout).map_err(|e| fail(format!("did not print JSON: {e}")))?;
+    match json::unsigned(&value, "Version") {
         Some(1) => {}
         other => {
             return Err(fail(format!(

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http::Method;
 use percent_encoding::utf8_percent_encode;
 
-use super::{fetch, parse_time};
+use super::{fetch, json, parse_time};
 use crate::credentials::{ChainConfig, Credentials, CredentialsError};
 use crate::profile::Profile;
 use crate::runtime::endpoint::aws_host;
@@ -84,15 +84,11 @@ pub(crate) async fn credentials(
             cache.display()
         ))
     })?;
-    let token: serde_json::Value = serde_json::from_slice(&text)
-        .map_err(|e| invalid(format!("{} is not JSON: {e}", cache.display())))?;
-    let access = token
-        .get("accessToken")
-        .and_then(serde_json::Value::as_str)
+    let token =
+        json::parse(&text).map_err(|e| invalid(format!("{} is not JSON: {e}", cache.display())))?;
+    let access = json::text(&token, "accessToken")
         .ok_or_else(|| invalid(format!("{} has no accessToken; {login}", cache.display())))?;
-    let expires = token
-        .get("expiresAt")
-        .and_then(serde_json::Value::as_str)
+    let expires = json::text(&token, "expiresAt")
         .ok_or_else(|| invalid(format!("{} has no expiresAt", cache.display())))?;
     if parse_time(expires).map_err(invalid)? <= SystemTime::now() {
         return Err(invalid(format!(
@@ -130,20 +126,16 @@ pub(crate) async fn credentials(
             String::from_utf8_lossy(&body)
         )));
     }
-    let value: serde_json::Value =
-        serde_json::from_slice(&body).map_err(|e| fail(format!("not JSON: {e}")))?;
-    let rc = value
-        .get("roleCredentials")
-        .ok_or_else(|| fail("no roleCredentials".into()))?;
-    let text = |k: &str| rc.get(k).and_then(serde_json::Value::as_str);
+    let value = json::parse(&body).map_err(|e| fail(format!("not JSON: {e}")))?;
+    let rc =
+        json::member(&value, "roleCredentials").ok_or_else(|| fail("no roleCredentials".into()))?;
+    let text = |k: &str| json::text(rc, k);
     let (Some(id), Some(secret)) = (text("accessKeyId"), text("secretAccessKey")) else {
         return Err(fail(
             "roleCredentials without accessKeyId and secretAccessKey".into(),
         ));
     };
-    let expiry = rc
-        .get("expiration")
-        .and_then(serde_json::Value::as_u64)
+    let expiry = json::unsigned(rc, "expiration")
         .map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
     Ok(Credentials::new(
         id,
