@@ -159,7 +159,7 @@ async fn chosen_algorithms_and_supplied_checksums() {
     let dir = std::env::temp_dir().join(format!("s3-client-checksum-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("body");
-    std::fs::write(&file, vec![7u8; 300_000]).unwrap();
+    std::fs::write(&file, vec![7u8; 2_500_000]).unwrap();
     client
         .put_object()
         .bucket("bkt")
@@ -179,7 +179,7 @@ async fn chosen_algorithms_and_supplied_checksums() {
             (h, v)
         })
         .collect();
-    let file_crc = crc32(&[7u8; 300_000]);
+    let file_crc = crc32(&[7u8; 2_500_000]);
     assert_eq!(
         values,
         vec![
@@ -204,10 +204,11 @@ async fn chosen_algorithms_and_supplied_checksums() {
     );
     assert_eq!(requests[4].header("x-amz-sdk-checksum-algorithm"), None);
     let trailer = format!("x-amz-checksum-crc32:{file_crc}\r\n\r\n");
-    assert_aws_chunked(&requests[5], &[7u8; 300_000], "CRC32", &trailer);
+    assert_aws_chunked(&requests[5], &[7u8; 2_500_000], "CRC32", &trailer);
 }
 
-/// Decodes an `aws-chunked` body as a store does: every chunk but the last 64 KiB.
+/// Decodes an `aws-chunked` body as a store does: every chunk but the last 1 MiB, as botocore
+/// sends them.
 pub fn decode_aws_chunked(mut encoded: &[u8]) -> (Vec<u8>, String) {
     let mut body = Vec::new();
     let mut sizes = Vec::new();
@@ -219,7 +220,7 @@ pub fn decode_aws_chunked(mut encoded: &[u8]) -> (Vec<u8>, String) {
         if size == 0 {
             let before_last = sizes.len().saturating_sub(1);
             assert!(
-                sizes[..before_last].iter().all(|&s| s == 65_536),
+                sizes[..before_last].iter().all(|&s| s == 1 << 20),
                 "{sizes:?}"
             );
             return (body, String::from_utf8(encoded.to_vec()).unwrap());

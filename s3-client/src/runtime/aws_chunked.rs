@@ -4,7 +4,7 @@
 //! once instead of twice (once for a checksum header, once to send).
 //!
 //! ```text
-//! 10000\r\n<65536 bytes>\r\n ... 2a\r\n<42 bytes>\r\n 0\r\n x-amz-checksum-crc32:AAAAAA==\r\n \r\n
+//! 100000\r\n<1048576 bytes>\r\n ... 2a\r\n<42 bytes>\r\n 0\r\n x-amz-checksum-crc32:AAAAAA==\r\n \r\n
 //! ```
 //!
 //! Every chunk but the last is [`CHUNK`] bytes, so the encoded length, which the request
@@ -19,8 +19,9 @@ use futures_core::Stream;
 use super::checksum::{ChecksumAlgorithm, Hasher};
 use crate::body::Chunks;
 
-/// The size of every chunk but the last (what the AWS documentation's examples use).
-const CHUNK: u64 = 64 * 1024;
+/// The size of every chunk but the last: 1 MiB, as botocore sends it (fewer, larger frames
+/// than the 64 KiB of the AWS documentation's examples).
+const CHUNK: u64 = 1024 * 1024;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -188,16 +189,16 @@ mod tests {
 
     #[tokio::test]
     async fn bodies_are_chunked_with_the_checksum_last_and_the_length_predicted() {
-        let big: &'static [u8] = Box::leak(vec![7u8; 150_000].into_boxed_slice());
+        let big: &'static [u8] = Box::leak(vec![7u8; 2_200_000].into_boxed_slice());
         let cases: Vec<(Vec<&'static [u8]>, usize)> = vec![
             (vec![], 0),
             (vec![b"hello world"], 11),
             // Pieces across chunk boundaries, and exactly one chunk.
             (
-                vec![&big[..1000], &big[1000..140_000], b"", &big[140_000..]],
-                150_000,
+                vec![&big[..1000], &big[1000..1_100_000], b"", &big[1_100_000..]],
+                2_200_000,
             ),
-            (vec![&big[..65_536]], 65_536),
+            (vec![&big[..1 << 20]], 1 << 20),
         ];
         for (pieces, length) in cases {
             let data: Vec<u8> = pieces.concat();
@@ -212,7 +213,10 @@ mod tests {
             let crc = ChecksumAlgorithm::Crc32.checksum(&data);
             assert_eq!(trailer, format!("x-amz-checksum-crc32:{crc}\r\n\r\n"));
         }
-        assert!(encode(vec![&big[..70_000]], 70_000).await.unwrap()[..8].starts_with(b"10000\r\n"));
+        assert!(
+            encode(vec![&big[..1_100_000]], 1_100_000).await.unwrap()[..8]
+                .starts_with(b"100000\r\n")
+        );
     }
 
     #[tokio::test]
@@ -244,6 +248,7 @@ mod tests {
                 "{algorithm:?}"
             );
         }
+        assert_eq!(hex_digits(0x100000), 6);
         assert_eq!(hex_digits(0x10000), 5);
         assert_eq!(hex_digits(0xffff), 4);
         assert_eq!(hex_digits(1), 1);
