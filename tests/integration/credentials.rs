@@ -580,6 +580,52 @@ async fn instance_metadata_v2() {
     );
 }
 
+/// Instance metadata that answers the role's credentials with a failure `Code`, or with
+/// something that is not JSON: the chain says so and nothing reaches S3.
+#[tokio::test]
+async fn instance_metadata_failures_name_what_came_back() {
+    for (answer, expected) in [
+        (
+            &br#"{"Code":"AssumeRoleUnauthorizedAccess","AccessKeyId":"A","SecretAccessKey":"S"}"#
+                [..],
+            "came with Code AssumeRoleUnauthorizedAccess",
+        ),
+        (b"<html>busy</html>", "imds: the answer is not JSON"),
+    ] {
+        let imds = serve(move |_, r| match (r.method.as_str(), r.target.as_str()) {
+            ("PUT", "/latest/api/token") => Plan::reply(ok("200 OK", &[], b"IMDS-SESSION")),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => {
+                Plan::reply(ok("200 OK", &[], b"web-role\n"))
+            }
+            ("GET", "/latest/meta-data/iam/security-credentials/web-role") => {
+                Plan::reply(ok("200 OK", &[], answer))
+            }
+            _ => Plan::reply(ok("404 Not Found", &[], b"")),
+        })
+        .await;
+        let server = s3().await;
+        let home = Home::new("", "");
+        let env = home.env(&[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.endpoint),
+        ]);
+        let err = client(env, &server)
+            .head_bucket()
+            .bucket("b")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(expected),
+            "{expected:?} missing from: {err}"
+        );
+        assert!(
+            server.received().is_empty(),
+            "nothing is sent without credentials"
+        );
+    }
+}
+
 #[tokio::test]
 async fn short_lived_credentials_are_refreshed_before_they_expire() {
     for (lifetime, expected_fetches) in [

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use http::Method;
 
 use super::chain::Found;
-use super::{fetch, from_json, json};
+use super::{fetch, from_document, json, parse_answer};
 use crate::credentials::{ChainConfig, CredentialsError};
 use crate::profile::parse_flag;
 use crate::runtime::http::Transport;
@@ -136,17 +136,18 @@ async fn fetch_credentials(t: &Transport, base: &str, timeout: Duration) -> Resu
             "the credentials of role `{role}` were answered with HTTP {status}"
         )));
     }
-    let code = json::parse(&body)
-        .ok()
-        .and_then(|v| json::text(&v, "Code").map(str::to_string));
-    if let Some(code) = code
+    let value = match parse_answer(&body, "imds") {
+        Ok(value) => value,
+        Err(e) => return Ok(Step::Refused(super::describe(&e))),
+    };
+    if let Some(code) = json::text(&value, "Code")
         && code != "Success"
     {
         return Ok(Step::Refused(format!(
             "the credentials of role `{role}` came with Code {code}"
         )));
     }
-    match from_json(&body, "imds") {
+    match from_document(&value, "imds") {
         Ok(credentials) => Ok(Step::Got(Found::Yes(credentials))),
         Err(e) => Ok(Step::Refused(super::describe(&e))),
     }

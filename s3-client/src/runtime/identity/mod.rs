@@ -14,6 +14,7 @@ mod sts;
 use std::sync::RwLock;
 use std::time::{Duration, SystemTime};
 
+use aws_smithy_types::Document;
 use bytes::Bytes;
 use http::{HeaderValue, Method};
 
@@ -209,10 +210,25 @@ pub(crate) fn from_json(
     body: &[u8],
     provider: &'static str,
 ) -> Result<Credentials, CredentialsError> {
-    let value = json::parse(body).map_err(|e| {
+    from_document(&parse_answer(body, provider)?, provider)
+}
+
+/// A credential endpoint's answer as JSON, or an error naming the provider.
+pub(crate) fn parse_answer(
+    body: &[u8],
+    provider: &'static str,
+) -> Result<Document, CredentialsError> {
+    json::parse(body).map_err(|e| {
         CredentialsError::unhandled(format!("{provider}: the answer is not JSON: {e}"))
-    })?;
-    let text = |key: &str| json::text(&value, key);
+    })
+}
+
+/// [`from_json`] for an answer already parsed (to read other members of it first).
+pub(crate) fn from_document(
+    value: &Document,
+    provider: &'static str,
+) -> Result<Credentials, CredentialsError> {
+    let text = |key: &str| json::text(value, key);
     let missing =
         |key: &str| CredentialsError::unhandled(format!("{provider}: the answer has no `{key}`"));
     let id = text("AccessKeyId").ok_or_else(|| missing("AccessKeyId"))?;

@@ -4,7 +4,7 @@
 use std::process::Output;
 use std::time::Duration;
 
-use super::{from_json, json};
+use super::{from_document, json};
 use crate::credentials::{Credentials, CredentialsError};
 
 /// How long the command may run.
@@ -148,7 +148,7 @@ async fn run_within(command: &str, timeout: Duration) -> Result<Credentials, Cre
             )));
         }
     }
-    from_json(&output.stdout, "credential_process")
+    from_document(&value, "credential_process")
 }
 
 #[cfg(test)]
